@@ -1,0 +1,148 @@
+use std::fmt;
+
+use super::Location;
+use crate::nix::{Expr, ValueError};
+use crate::option::{AsOpt, OptionPath};
+use crate::value::{IntoValue, NullOr, ToNix};
+
+/// A module-system priority: lower numbers win.
+///
+/// The named values are the ones `lib` uses: `mkOptionDefault` 1500, `mkDefault` 1000,
+/// a plain definition 100, `mkForce` 50.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Priority(pub u32);
+
+impl Priority {
+    pub const OPTION_DEFAULT: Priority = Priority(1500);
+    pub const DEFAULT: Priority = Priority(1000);
+    pub const PLAIN: Priority = Priority(100);
+    pub const FORCE: Priority = Priority(50);
+
+    /// The value wrapped the way a person would write it at this priority.
+    pub(crate) fn wrap(self, value: Expr) -> Expr {
+        let function = match self {
+            Self::PLAIN => return value,
+            Self::DEFAULT => "lib.mkDefault",
+            Self::FORCE => "lib.mkForce",
+            Self::OPTION_DEFAULT => "lib.mkOptionDefault",
+            Priority(n) => return Expr::apply(Expr::known("lib.mkOverride"), [Expr::Int(n.into()), value]),
+        };
+        Expr::apply(Expr::known(function), [value])
+    }
+}
+
+impl fmt::Display for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::PLAIN => write!(f, "a plain definition (priority 100)"),
+            Self::DEFAULT => write!(f, "`default` (lib.mkDefault, priority 1000)"),
+            Self::FORCE => write!(f, "`force` (lib.mkForce, priority 50)"),
+            Self::OPTION_DEFAULT => write!(f, "lib.mkOptionDefault (priority 1500)"),
+            Priority(n) => write!(f, "lib.mkOverride {n}"),
+        }
+    }
+}
+
+impl fmt::Debug for Priority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Priority({})", self.0)
+    }
+}
+
+/// Where a list definition goes relative to the others (`lib.mkBefore`, `lib.mkAfter`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Order {
+    Before,
+    #[default]
+    Normal,
+    After,
+}
+
+impl Order {
+    fn wrap(self, value: Expr) -> Expr {
+        match self {
+            Self::Normal => value,
+            Self::Before => Expr::apply(Expr::known("lib.mkBefore"), [value]),
+            Self::After => Expr::apply(Expr::known("lib.mkAfter"), [value]),
+        }
+    }
+}
+
+/// One definition of one option.
+#[derive(Clone, Debug)]
+pub struct Definition {
+    pub path: OptionPath,
+    /// The value, or why the Rust value has no Nix form (reported by the checker).
+    pub value: Result<Expr, ValueError>,
+    pub priority: Priority,
+    pub order: Order,
+    pub location: Location,
+}
+
+impl Definition {
+    /// The right-hand side as it appears in the file: value, ordering, then priority.
+    pub(crate) fn wrapped_value(&self) -> Option<Expr> {
+        let value = self.value.as_ref().ok()?.clone();
+        Some(self.priority.wrap(self.order.wrap(value)))
+    }
+}
+
+/// Setting options, shared by hosts, modules and users.
+///
+/// Every method records the caller's source location. `set` is a plain definition, the
+/// way a host overrides a shared module's defaults; `default` is `lib.mkDefault`, the way
+/// a shared module offers a value a host may replace; `force` is `lib.mkForce`.
+pub trait Configure: Sized {
+    #[doc(hidden)]
+    fn definitions_mut(&mut self) -> &mut Vec<Definition>;
+
+    #[doc(hidden)]
+    #[track_caller]
+    fn define(mut self, path: &OptionPath, value: Result<Expr, ValueError>, priority: Priority, order: Order) -> Self {
+        let location = Location::caller();
+        self.definitions_mut().push(Definition { path: path.clone(), value, priority, order, location });
+        self
+    }
+
+    /// Defines `option` at an explicit priority (`lib.mkOverride n`).
+    #[track_caller]
+    fn with_priority<T: ToNix, V: IntoValue<T>>(self, priority: u32, option: impl AsOpt<T>, value: V) -> Self {
+        self.define(option.as_opt().path(), value.into_value().to_nix(), Priority(priority), Order::Normal)
+    }
+
+    /// A plain definition (priority 100).
+    #[track_caller]
+    fn set<T: ToNix, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
+        self.with_priority(Priority::PLAIN.0, option, value)
+    }
+
+    /// `lib.mkDefault` (priority 1000): a value others may override.
+    #[track_caller]
+    fn default<T: ToNix, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
+        self.with_priority(Priority::DEFAULT.0, option, value)
+    }
+
+    /// `lib.mkForce` (priority 50): wins over plain definitions.
+    #[track_caller]
+    fn force<T: ToNix, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
+        self.with_priority(Priority::FORCE.0, option, value)
+    }
+
+    /// Sets a `null or T` option to `null` (a plain definition).
+    #[track_caller]
+    fn set_null<T: ToNix>(self, option: impl AsOpt<NullOr<T>>) -> Self {
+        self.define(option.as_opt().path(), Ok(Expr::Null), Priority::PLAIN, Order::Normal)
+    }
+
+    /// Prepends to a list option (`lib.mkBefore`).
+    #[track_caller]
+    fn prepend<T: ToNix, V: IntoValue<Vec<T>>>(self, option: impl AsOpt<Vec<T>>, value: V) -> Self {
+        self.define(option.as_opt().path(), value.into_value().to_nix(), Priority::PLAIN, Order::Before)
+    }
+
+    /// Appends to a list option (`lib.mkAfter`).
+    #[track_caller]
+    fn append<T: ToNix, V: IntoValue<Vec<T>>>(self, option: impl AsOpt<Vec<T>>, value: V) -> Self {
+        self.define(option.as_opt().path(), value.into_value().to_nix(), Priority::PLAIN, Order::After)
+    }
+}

@@ -1,0 +1,43 @@
+use super::{Host, Location};
+
+/// The whole configuration: inputs and hosts.
+#[derive(Clone, Debug)]
+pub struct Flake {
+    pub description: String,
+    /// `inputs.nixpkgs.url`.
+    pub nixpkgs: String,
+    /// `inputs.home-manager.url`; its nixpkgs follows the flake's.
+    pub home_manager: String,
+    pub hosts: Vec<Host>,
+    /// `system.stateVersion` and `home.stateVersion` of the templates.
+    pub template_state_version: String,
+    pub location: Location,
+}
+
+impl Flake {
+    /// A flake on the given NixOS release, such as `"24.05"`: nixpkgs `nixos-24.05` and
+    /// Home Manager `release-24.05`.
+    #[track_caller]
+    pub fn new(description: impl Into<String>, release: &str) -> Self {
+        Self {
+            description: description.into(),
+            nixpkgs: format!("github:NixOS/nixpkgs/nixos-{release}"),
+            home_manager: format!("github:nix-community/home-manager/release-{release}"),
+            hosts: Vec::new(),
+            template_state_version: release.to_owned(),
+            location: Location::caller(),
+        }
+    }
+
+    /// Pins other inputs than the release defaults.
+    pub fn inputs(mut self, nixpkgs: impl Into<String>, home_manager: impl Into<String>) -> Self {
+        self.nixpkgs = nixpkgs.into();
+        self.home_manager = home_manager.into();
+        self
+    }
+
+    pub fn host(mut self, host: Host) -> Self {
+        self.hosts.push(host);
+        self
+    }
+}

@@ -1,0 +1,128 @@
+use std::path::PathBuf;
+
+use super::{Configure, Definition, Location, Module, User};
+
+/// The platform a host runs, as a Nix system double.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum System {
+    X86_64Linux,
+    Aarch64Linux,
+    I686Linux,
+    Riscv64Linux,
+    /// Any other double; the checker accepts only the Linux doubles nixpkgs supports.
+    Other(String),
+}
+
+impl System {
+    /// Linux doubles nixpkgs can build NixOS for.
+    pub const KNOWN_DOUBLES: &'static [&'static str] = &[
+        "x86_64-linux",
+        "aarch64-linux",
+        "i686-linux",
+        "riscv64-linux",
+        "armv6l-linux",
+        "armv7l-linux",
+        "powerpc64le-linux",
+        "loongarch64-linux",
+    ];
+
+    pub fn double(&self) -> &str {
+        match self {
+            Self::X86_64Linux => "x86_64-linux",
+            Self::Aarch64Linux => "aarch64-linux",
+            Self::I686Linux => "i686-linux",
+            Self::Riscv64Linux => "riscv64-linux",
+            Self::Other(double) => double,
+        }
+    }
+}
+
+/// A host's `hardware-configuration.nix`, kept by hand (usually the output of
+/// `nixos-generate-config`). It is parsed at build time and copied into the tree.
+#[derive(Clone, Debug)]
+pub enum Hardware {
+    /// A file, relative to the configuration crate's directory.
+    File { path: PathBuf, location: Location },
+    /// Nix text given in Rust, for example with `include_str!`.
+    Inline { text: String, location: Location },
+}
+
+impl Hardware {
+    #[track_caller]
+    pub fn nix_file(path: impl Into<PathBuf>) -> Self {
+        Self::File { path: path.into(), location: Location::caller() }
+    }
+
+    #[track_caller]
+    pub fn nix_text(text: impl Into<String>) -> Self {
+        Self::Inline { text: text.into(), location: Location::caller() }
+    }
+
+    pub fn location(&self) -> Location {
+        match self {
+            Self::File { location, .. } | Self::Inline { location, .. } => *location,
+        }
+    }
+}
+
+/// One machine: `hosts/<name>/` and `nixosConfigurations.<name>`.
+#[derive(Clone, Debug)]
+pub struct Host {
+    pub name: String,
+    pub system: System,
+    pub hardware: Option<Hardware>,
+    /// Shared modules, in import order.
+    pub modules: Vec<Module>,
+    /// The host's own definitions: its overrides of module defaults.
+    pub definitions: Vec<Definition>,
+    /// Home Manager users on this host.
+    pub users: Vec<User>,
+    /// `system.stateVersion`.
+    pub state_version: String,
+    pub location: Location,
+}
+
+impl Host {
+    /// A host named `name` (also its `networking.hostName` unless overridden), running
+    /// `system`, whose `system.stateVersion` is `state_version`.
+    #[track_caller]
+    pub fn new(name: impl Into<String>, system: System, state_version: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            system,
+            hardware: None,
+            modules: Vec::new(),
+            definitions: Vec::new(),
+            users: Vec::new(),
+            state_version: state_version.into(),
+            location: Location::caller(),
+        }
+    }
+
+    pub fn hardware(mut self, hardware: Hardware) -> Self {
+        self.hardware = Some(hardware);
+        self
+    }
+
+    /// Imports a shared module.
+    pub fn import(mut self, module: Module) -> Self {
+        self.modules.push(module);
+        self
+    }
+
+    /// Adds a Home Manager user.
+    pub fn user(mut self, user: User) -> Self {
+        self.users.push(user);
+        self
+    }
+
+    pub fn dir_path(&self) -> String {
+        format!("hosts/{}", self.name)
+    }
+}
+
+impl Configure for Host {
+    fn definitions_mut(&mut self) -> &mut Vec<Definition> {
+        &mut self.definitions
+    }
+}

@@ -1,0 +1,18 @@
+//! The flake model: what the typed configuration describes, before any Nix exists.
+//!
+//! Every definition and entity remembers the Rust source location that made it, so the
+//! checker can point at the user's code rather than at generated Nix.
+
+mod definition;
+mod flake;
+mod host;
+mod location;
+mod module;
+mod user;
+
+pub use definition::{Configure, Definition, Order, Priority};
+pub use flake::Flake;
+pub use host::{Hardware, Host, System};
+pub use location::Location;
+pub use module::{Category, Module};
+pub use user::User;

@@ -1,0 +1,44 @@
+use super::{Configure, Definition, Location};
+
+/// A Home Manager user: `home/<name>.nix`, wired into each host that lists the user.
+///
+/// The system account (`users.users.<name>`) is defined separately, usually in a shared
+/// `users` module; the checker makes sure every host that carries a Home Manager user
+/// also has that user's system account.
+#[derive(Clone, Debug)]
+pub struct User {
+    pub name: String,
+    /// `home.stateVersion`.
+    pub state_version: String,
+    pub definitions: Vec<Definition>,
+    pub location: Location,
+}
+
+impl User {
+    /// A Home Manager user whose `home.stateVersion` is `state_version` (for example
+    /// `"24.05"`: the release whose defaults the user's configuration started from).
+    #[track_caller]
+    pub fn new(name: impl Into<String>, state_version: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            state_version: state_version.into(),
+            definitions: Vec::new(),
+            location: Location::caller(),
+        }
+    }
+
+    pub fn file_path(&self) -> String {
+        format!("home/{}.nix", self.name)
+    }
+
+    /// `home.homeDirectory` as NixOS sets it for a normal user.
+    pub fn home_directory(&self) -> String {
+        format!("/home/{}", self.name)
+    }
+}
+
+impl Configure for User {
+    fn definitions_mut(&mut self) -> &mut Vec<Definition> {
+        &mut self.definitions
+    }
+}

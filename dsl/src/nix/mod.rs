@@ -1,0 +1,13 @@
+//! The Nix intermediate representation and its printer.
+//!
+//! Everything flakesmith writes goes through [`Expr`]. Its leaf types validate on
+//! construction, so a value Nix cannot represent (NaN, a string with NUL, a path that
+//! is not a path literal) is an error when it is made, never text on disk.
+
+mod escape;
+mod expr;
+mod print;
+
+pub use escape::{is_plain_identifier, quote_attr_name, KEYWORDS};
+pub use expr::{Attrs, Expr, Formals, Ident, NixFloat, NixPath, NixString, ValueError};
+pub use print::{print_expr, print_file};

@@ -1,0 +1,99 @@
+//! Typed option handles.
+//!
+//! An [`Opt<T>`] names one NixOS or Home Manager option and fixes, through `T`, the Rust
+//! type of the values it accepts. `host.set(networking::host_name, 42)` does not compile
+//! because `42` is not `Into<String>`.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+/// The attribute path of an option, such as `services.openssh.enable`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OptionPath {
+    /// A path known at compile time, for options outside submodule collections.
+    Static(&'static [&'static str]),
+    /// A path built at run time, for options under `<name>` such as `users.users.alice.*`.
+    Owned(Vec<String>),
+}
+
+impl OptionPath {
+    pub fn segments(&self) -> Vec<String> {
+        match self {
+            Self::Static(s) => s.iter().map(|s| (*s).to_owned()).collect(),
+            Self::Owned(v) => v.clone(),
+        }
+    }
+
+    /// This path followed by more segments.
+    pub fn join<I: IntoIterator<Item = S>, S: Into<String>>(&self, more: I) -> Self {
+        let mut segments = self.segments();
+        segments.extend(more.into_iter().map(Into::into));
+        Self::Owned(segments)
+    }
+}
+
+impl fmt::Display for OptionPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let segments = self.segments();
+        let quoted: Vec<String> = segments.iter().map(|s| crate::nix::quote_attr_name(s)).collect();
+        f.write_str(&quoted.join("."))
+    }
+}
+
+impl fmt::Debug for OptionPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{self}`")
+    }
+}
+
+/// A typed handle on one option whose values are `T`.
+pub struct Opt<T> {
+    path: OptionPath,
+    _value: PhantomData<fn() -> T>,
+}
+
+impl<T> Opt<T> {
+    /// A handle on a fixed path. Bindings declare options as `const` items with this.
+    pub const fn new(path: &'static [&'static str]) -> Self {
+        Self { path: OptionPath::Static(path), _value: PhantomData }
+    }
+
+    /// A handle on a path built at run time (entries of `attrsOf submodule` options).
+    pub fn at(path: OptionPath) -> Self {
+        Self { path, _value: PhantomData }
+    }
+
+    pub fn path(&self) -> &OptionPath {
+        &self.path
+    }
+}
+
+// Manual impls: `T` is only a marker and need not be `Clone` itself.
+impl<T> Clone for Opt<T> {
+    fn clone(&self) -> Self {
+        Self { path: self.path.clone(), _value: PhantomData }
+    }
+}
+
+impl<T> fmt::Debug for Opt<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Opt({}: {})", self.path, std::any::type_name::<T>())
+    }
+}
+
+/// Handles are passed by value or by reference alike.
+pub trait AsOpt<T> {
+    fn as_opt(&self) -> Opt<T>;
+}
+
+impl<T> AsOpt<T> for Opt<T> {
+    fn as_opt(&self) -> Opt<T> {
+        self.clone()
+    }
+}
+
+impl<T> AsOpt<T> for &Opt<T> {
+    fn as_opt(&self) -> Opt<T> {
+        (*self).clone()
+    }
+}

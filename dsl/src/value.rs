@@ -1,0 +1,284 @@
+//! Rust values as Nix values.
+//!
+//! [`ToNix`] is implemented for the Rust types an option can hold. Conversions that can
+//! fail (a NaN, a `u64` above `i64::MAX`, a string with NUL) return a [`ValueError`]
+//! that the checker reports with the Rust location of the definition.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::nix::{Attrs, Expr, ValueError};
+
+/// A Rust value with a Nix counterpart.
+pub trait ToNix {
+    fn to_nix(&self) -> Result<Expr, ValueError>;
+}
+
+impl ToNix for Expr {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        Ok(self.clone())
+    }
+}
+
+impl ToNix for bool {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        Ok(Expr::Bool(*self))
+    }
+}
+
+impl ToNix for String {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        Expr::string(self.as_str())
+    }
+}
+
+impl ToNix for str {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        Expr::string(self)
+    }
+}
+
+impl ToNix for f64 {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        Expr::float(*self)
+    }
+}
+
+impl ToNix for f32 {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        Expr::float(f64::from(*self))
+    }
+}
+
+macro_rules! lossless_ints {
+    ($($t:ty),*) => {$(
+        impl ToNix for $t {
+            fn to_nix(&self) -> Result<Expr, ValueError> {
+                Ok(Expr::Int(i64::from(*self)))
+            }
+        }
+    )*};
+}
+lossless_ints!(i8, i16, i32, i64, u8, u16, u32);
+
+macro_rules! checked_ints {
+    ($($t:ty),*) => {$(
+        impl ToNix for $t {
+            fn to_nix(&self) -> Result<Expr, ValueError> {
+                i64::try_from(*self)
+                    .map(Expr::Int)
+                    .map_err(|_| ValueError::IntegerOutOfRange(self.to_string()))
+            }
+        }
+    )*};
+}
+checked_ints!(u64, usize, isize, i128, u128);
+
+impl<T: ToNix> ToNix for Option<T> {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        match self {
+            Some(value) => value.to_nix(),
+            None => Ok(Expr::Null),
+        }
+    }
+}
+
+impl<T: ToNix> ToNix for Vec<T> {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        self.iter().map(ToNix::to_nix).collect::<Result<_, _>>().map(Expr::List)
+    }
+}
+
+impl<T: ToNix> ToNix for BTreeMap<String, T> {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        let mut attrs = Attrs::new();
+        for (key, value) in self {
+            crate::nix::NixString::new(key.as_str())?;
+            attrs.insert(key.clone(), value.to_nix()?);
+        }
+        Ok(Expr::Attrs(attrs))
+    }
+}
+
+impl<T: ToNix + ?Sized> ToNix for &T {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        (**self).to_nix()
+    }
+}
+
+impl<T: ToNix + ?Sized> ToNix for Box<T> {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        (**self).to_nix()
+    }
+}
+
+/// A value that is either Nix `null` or a `T`: the Rust side of `null or T` options.
+///
+/// Anything that converts to `T` converts to `NullOr<T>`, so a nullable option is set
+/// the same way as any other (`.set(time::time_zone, "Europe/Berlin")`); `null` is set
+/// with [`Configure::set_null`](crate::model::Configure::set_null).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum NullOr<T> {
+    #[default]
+    Null,
+    Value(T),
+}
+
+impl<T: ToNix> ToNix for NullOr<T> {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        match self {
+            NullOr::Null => Ok(Expr::Null),
+            NullOr::Value(value) => value.to_nix(),
+        }
+    }
+}
+
+/// What an option of type `T` accepts as a value.
+///
+/// This is flakesmith's own conversion trait rather than `Into`, so that the natural
+/// spellings work: `"text"` for a string option, `[22, 80]` for a list of ports,
+/// `"Europe/Berlin"` for a `null or string` option. Conversions are lossless; a value of
+/// the wrong type does not compile.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a valid value for an option of type `{T}`",
+    label = "this value does not have the option's type `{T}`",
+    note = "the option's Rust type is `{T}`; see its documentation for the Nix type it binds"
+)]
+pub trait IntoValue<T> {
+    fn into_value(self) -> T;
+}
+
+macro_rules! identity_values {
+    ($($t:ty),*) => {$(
+        impl IntoValue<$t> for $t {
+            fn into_value(self) -> $t {
+                self
+            }
+        }
+    )*};
+}
+identity_values!(bool, String, i8, i16, i32, i64, u8, u16, u32, u64, f64, Package, RuntimePath);
+
+impl IntoValue<String> for &str {
+    fn into_value(self) -> String {
+        self.to_owned()
+    }
+}
+
+impl IntoValue<String> for &String {
+    fn into_value(self) -> String {
+        self.clone()
+    }
+}
+
+impl<T, U: IntoValue<T>, const N: usize> IntoValue<Vec<T>> for [U; N] {
+    fn into_value(self) -> Vec<T> {
+        self.into_iter().map(IntoValue::into_value).collect()
+    }
+}
+
+impl<T, U: IntoValue<T>> IntoValue<Vec<T>> for Vec<U> {
+    fn into_value(self) -> Vec<T> {
+        self.into_iter().map(IntoValue::into_value).collect()
+    }
+}
+
+impl<T, K: Into<String>, U: IntoValue<T>> IntoValue<BTreeMap<String, T>> for BTreeMap<K, U> {
+    fn into_value(self) -> BTreeMap<String, T> {
+        self.into_iter().map(|(k, v)| (k.into(), v.into_value())).collect()
+    }
+}
+
+impl<T, K: Into<String>, U: IntoValue<T>, const N: usize> IntoValue<BTreeMap<String, T>> for [(K, U); N] {
+    fn into_value(self) -> BTreeMap<String, T> {
+        self.into_iter().map(|(k, v)| (k.into(), v.into_value())).collect()
+    }
+}
+
+impl<T, U: IntoValue<T>> IntoValue<NullOr<T>> for U {
+    fn into_value(self) -> NullOr<T> {
+        NullOr::Value(self.into_value())
+    }
+}
+
+/// A package from the flake's package set: `pkgs.<attr>`.
+///
+/// Written as the attribute path under `pkgs` (`Package::new("firefox")`,
+/// `Package::new("kdePackages.kate")`); the checker rejects paths that are not valid
+/// Nix attribute names.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Package(String);
+
+impl Package {
+    pub fn new(attr_path: impl Into<String>) -> Self {
+        Self(attr_path.into())
+    }
+
+    pub fn attr_path(&self) -> &str {
+        &self.0
+    }
+}
+
+impl ToNix for Package {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        Expr::select(&format!("pkgs.{}", self.0))
+    }
+}
+
+/// A file on the *target machine*, such as a secret that agenix or sops-nix puts at
+/// `/run/agenix/alice-password`. It is emitted as a string so that nothing is copied into
+/// the world-readable Nix store.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuntimePath(PathBuf);
+
+impl RuntimePath {
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self(path.into())
+    }
+}
+
+impl ToNix for RuntimePath {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        Expr::string(self.0.to_string_lossy().into_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integer_ranges() {
+        assert_eq!(u64::MAX.to_nix(), Err(ValueError::IntegerOutOfRange(u64::MAX.to_string())));
+        assert_eq!((i64::MAX as u64).to_nix(), Ok(Expr::Int(i64::MAX)));
+        assert_eq!(u32::MAX.to_nix(), Ok(Expr::Int(u32::MAX.into())));
+    }
+
+    #[test]
+    fn containers_propagate_errors() {
+        assert!(vec![1.0, f64::NAN].to_nix().is_err());
+        let map: BTreeMap<String, String> = [("k\0".to_owned(), "v".to_owned())].into();
+        assert_eq!(map.to_nix(), Err(ValueError::NulInString));
+        assert_eq!(None::<bool>.to_nix(), Ok(Expr::Null));
+    }
+
+    fn accept<T, V: IntoValue<T>>(value: V) -> T {
+        value.into_value()
+    }
+
+    #[test]
+    fn natural_spellings_convert() {
+        assert_eq!(accept::<String, _>("x"), "x");
+        assert_eq!(accept::<Vec<u16>, _>([22, 80]), vec![22u16, 80]);
+        assert_eq!(accept::<Vec<String>, _>(["a", "b"]), vec!["a".to_owned(), "b".to_owned()]);
+        assert_eq!(accept::<NullOr<String>, _>("tz"), NullOr::Value("tz".to_owned()));
+        assert_eq!(accept::<BTreeMap<String, bool>, _>([("k", true)]).get("k"), Some(&true));
+        assert_eq!(NullOr::<bool>::Null.to_nix(), Ok(Expr::Null));
+    }
+
+    #[test]
+    fn packages_select_from_pkgs() {
+        assert_eq!(Package::new("kdePackages.kate").to_nix().unwrap(), Expr::select("pkgs.kdePackages.kate").unwrap());
+        assert!(Package::new("a..b").to_nix().is_err());
+    }
+}
