@@ -50,6 +50,39 @@ pub use pipeline::{compile, Compiled, Rejected};
 pub use tree::{EmbeddedTree, GeneratedFile, Tree};
 pub use value::{IntoValue, NullOr, Package, RuntimePath, ToNix};
 
+/// Derives [`ToNix`] and [`IntoValue<Self>`](IntoValue): a struct with named fields
+/// becomes an attribute set (camelCase names), an enum of unit variants a string
+/// (kebab-case). `#[nix(rename_all = "...")]` on the type and `#[nix(rename = "...")]` on
+/// a field or variant change the names.
+///
+/// ```
+/// use flakesmith::{NixValue, ToNix};
+///
+/// #[derive(NixValue)]
+/// enum Channel { Stable, ReleaseCandidate }
+///
+/// #[derive(NixValue)]
+/// struct Mount {
+///     device: String,
+///     fs_type: String,
+///     #[nix(rename = "options")]
+///     mount_options: Vec<String>,
+///     channel: Channel,
+/// }
+///
+/// let mount = Mount {
+///     device: "/dev/sda1".into(),
+///     fs_type: "ext4".into(),
+///     mount_options: vec!["noatime".into()],
+///     channel: Channel::ReleaseCandidate,
+/// };
+/// let text = flakesmith::nix::print_expr(&mount.to_nix().unwrap());
+/// assert!(text.contains("fsType = \"ext4\";"));
+/// assert!(text.contains("channel = \"release-candidate\";"));
+/// ```
+#[cfg(feature = "derive")]
+pub use flakesmith_macros::NixValue;
+
 /// Everything a configuration needs in scope.
 pub mod prelude {
     pub use crate::model::{Category, Configure, Flake, Hardware, Host, Module, System, User};

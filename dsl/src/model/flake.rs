@@ -11,6 +11,8 @@ pub struct Flake {
     pub hosts: Vec<Host>,
     /// `system.stateVersion` and `home.stateVersion` of the templates.
     pub template_state_version: String,
+    /// The command that regenerates the tree, named in every file's header.
+    pub regenerate_command: Option<String>,
     pub location: Location,
 }
 
@@ -25,6 +27,7 @@ impl Flake {
             home_manager: format!("github:nix-community/home-manager/release-{release}"),
             hosts: Vec::new(),
             template_state_version: release.to_owned(),
+            regenerate_command: None,
             location: Location::caller(),
         }
     }
@@ -33,6 +36,13 @@ impl Flake {
     pub fn inputs(mut self, nixpkgs: impl Into<String>, home_manager: impl Into<String>) -> Self {
         self.nixpkgs = nixpkgs.into();
         self.home_manager = home_manager.into();
+        self
+    }
+
+    /// Names the command that regenerates the tree (such as
+    /// `cargo run -p my-config`) in the header of every generated file.
+    pub fn regenerate_with(mut self, command: impl Into<String>) -> Self {
+        self.regenerate_command = Some(command.into());
         self
     }
 

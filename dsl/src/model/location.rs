@@ -19,7 +19,36 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+        write!(f, "{}:{}:{}", normalise(self.file), self.line, self.column)
+    }
+}
+
+/// Removes `dir/..` pairs, so a module included with `#[path = "../config/mod.rs"]`
+/// reads `example-config/config/hosts.rs` rather than `example-config/src/../config/hosts.rs`.
+fn normalise(file: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in file.split('/') {
+        match part {
+            "." => {}
+            ".." if parts.last().is_some_and(|p| *p != ".." && !p.is_empty()) => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays_normalised_paths() {
+        let location = Location { file: "example-config/src/../config/./hosts.rs", line: 3, column: 9 };
+        assert_eq!(location.to_string(), "example-config/config/hosts.rs:3:9");
+        assert_eq!(normalise("../x/../y"), "../y");
+        assert_eq!(normalise("/abs/a/../b"), "/abs/b");
     }
 }
 

@@ -1,0 +1,42 @@
+//! Every generated file is a fixed point of alejandra, the formatter whose style the
+//! printer follows.
+//!
+//! This test binary must never call nixel: alejandra installs mimalloc as the global
+//! allocator, and nixel frees memory its C++ side allocated with the system allocator,
+//! which crashes under any other. So the tree is emitted here without the validator.
+
+use flakesmith::check::check;
+use flakesmith::emit::emit;
+use flakesmith::model::Hardware;
+use flakesmith_tests::example_dir;
+
+fn example_tree_unvalidated() -> flakesmith::Tree {
+    let flake = example_config::config::flake();
+    assert!(check(&flake).iter().all(|d| !d.is_error()), "the example has errors");
+    let hardware: Vec<String> = flake
+        .hosts
+        .iter()
+        .map(|host| match &host.hardware {
+            Some(Hardware::File { path, .. }) => std::fs::read_to_string(example_dir().join(path)).unwrap(),
+            Some(Hardware::Inline { text, .. }) => text.clone(),
+            None => String::new(),
+        })
+        .collect();
+    emit(&flake, &hardware)
+}
+
+#[test]
+fn generated_files_are_fixed_points_of_alejandra() {
+    let tree = example_tree_unvalidated();
+    let mut checked = 0;
+    for file in &tree.files {
+        // A host's hardware configuration is the user's own file, copied verbatim.
+        if file.path.ends_with("hardware-configuration.nix") && !file.path.starts_with("hosts/template/") {
+            continue;
+        }
+        let (_, formatted) = alejandra::format::in_memory(file.path.clone(), file.contents.clone());
+        assert_eq!(formatted, file.contents, "alejandra reformats {}", file.path);
+        checked += 1;
+    }
+    assert_eq!(checked, tree.files.len() - 2);
+}
