@@ -16,8 +16,13 @@ pub const TREE_RS: &str = "flakesmith_tree.rs";
 /// Compiles `flake` inside a build script. Errors fail the build with every diagnostic
 /// on stderr; warnings become cargo warnings.
 pub fn run(flake: &Flake) {
-    let base = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("run from a build script: CARGO_MANIFEST_DIR is unset"));
-    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("run from a build script: OUT_DIR is unset"));
+    let base = PathBuf::from(
+        std::env::var_os("CARGO_MANIFEST_DIR")
+            .expect("run from a build script: CARGO_MANIFEST_DIR is unset"),
+    );
+    let out_dir = PathBuf::from(
+        std::env::var_os("OUT_DIR").expect("run from a build script: OUT_DIR is unset"),
+    );
     match compile(flake, &base) {
         Err(rejected) => {
             for input in &rejected.inputs {
@@ -36,7 +41,10 @@ pub fn run(flake: &Flake) {
                 }
             }
             if let Err(error) = write_embedding(&out_dir, &compiled.tree) {
-                eprintln!("flakesmith: cannot write the tree into {}: {error}", out_dir.display());
+                eprintln!(
+                    "flakesmith: cannot write the tree into {}: {error}",
+                    out_dir.display()
+                );
                 std::process::exit(1);
             }
         }
@@ -55,9 +63,18 @@ pub fn write_embedding(out_dir: &Path, tree: &Tree) -> std::io::Result<()> {
         let path = root.join(&file.path);
         std::fs::create_dir_all(path.parent().expect("files live in directories"))?;
         std::fs::write(&path, &file.contents)?;
-        let _ = writeln!(source, "        ({:?}, include_str!({:?})),", file.path, path.display().to_string());
+        let _ = writeln!(
+            source,
+            "        ({:?}, include_str!({:?})),",
+            file.path,
+            path.display().to_string()
+        );
     }
-    let _ = writeln!(source, "    ],\n    hosts: &{:?},\n    users: &{:?},\n}};", tree.hosts, tree.users);
+    let _ = writeln!(
+        source,
+        "    ],\n    hosts: &{:?},\n    users: &{:?},\n}};",
+        tree.hosts, tree.users
+    );
     std::fs::write(out_dir.join(TREE_RS), source)
 }
 

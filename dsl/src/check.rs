@@ -21,7 +21,11 @@ pub fn check(flake: &Flake) -> Vec<Diagnostic> {
     check_host_names(flake, &mut out);
     for module in &modules {
         check_module_name(module, &mut out);
-        check_definitions(&format!("module `{}`", module.name), &module.definitions, &mut out);
+        check_definitions(
+            &format!("module `{}`", module.name),
+            &module.definitions,
+            &mut out,
+        );
     }
     for user in &users {
         check_user(user, &mut out);
@@ -46,10 +50,13 @@ pub(crate) fn unique_modules<'a>(flake: &'a Flake, out: &mut Vec<Diagnostic>) ->
             }
             Some(first) if first.location == module.location => {}
             Some(first) => out.push(
-                Diagnostic::error(format!("two different modules are both named `{}` in category `{}`", module.name, module.category))
-                    .at(first.location, format!("the first one, written to {path}"))
-                    .at(module.location, "the second one")
-                    .help("give one of them another name"),
+                Diagnostic::error(format!(
+                    "two different modules are both named `{}` in category `{}`",
+                    module.name, module.category
+                ))
+                .at(first.location, format!("the first one, written to {path}"))
+                .at(module.location, "the second one")
+                .help("give one of them another name"),
             ),
         }
     }
@@ -86,7 +93,9 @@ fn check_host_names(flake: &Flake, out: &mut Vec<Diagnostic>) {
                 Diagnostic::error(format!("two hosts are named `{}`", host.name))
                     .at(first, "the first one")
                     .at(host.location, "the second one")
-                    .help("host names key nixosConfigurations and hosts/<name>/: each must be unique"),
+                    .help(
+                        "host names key nixosConfigurations and hosts/<name>/: each must be unique",
+                    ),
             );
         }
         if let Err(why) = valid_host_name(&host.name) {
@@ -105,16 +114,24 @@ pub fn valid_host_name(name: &str) -> Result<(), String> {
         return Err("it is empty".into());
     }
     if name.len() > 63 {
-        return Err(format!("it is {} characters long; the limit is 63", name.len()));
+        return Err(format!(
+            "it is {} characters long; the limit is 63",
+            name.len()
+        ));
     }
-    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
         return Err(format!("it contains `{}`", c.escape_debug()));
     }
     if name.starts_with('-') || name.ends_with('-') {
         return Err("it starts or ends with `-`".into());
     }
     if RESERVED_NAMES.contains(&name) {
-        return Err(format!("`{name}` is reserved for the template the tree ships"));
+        return Err(format!(
+            "`{name}` is reserved for the template the tree ships"
+        ));
     }
     Ok(())
 }
@@ -126,12 +143,17 @@ pub fn valid_user_name(name: &str) -> Result<(), String> {
         return Err("it is empty".into());
     }
     if name.len() > 32 {
-        return Err(format!("it is {} characters long; the limit is 32", name.len()));
+        return Err(format!(
+            "it is {} characters long; the limit is 32",
+            name.len()
+        ));
     }
     let body = name.strip_suffix('$').unwrap_or(name);
     let mut chars = body.chars();
     let first_ok = matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_');
-    if !first_ok || !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-') {
+    if !first_ok
+        || !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    {
         return Err("NixOS accepts a lowercase letter or `_`, then lowercase letters, digits, `_` and `-`, and an optional final `$`".into());
     }
     if RESERVED_NAMES.contains(&name) {
@@ -146,13 +168,22 @@ pub fn valid_module_name(name: &str) -> Result<(), String> {
         return Err("it is empty".into());
     }
     if name.len() > 100 {
-        return Err(format!("it is {} characters long; the limit is 100", name.len()));
+        return Err(format!(
+            "it is {} characters long; the limit is 100",
+            name.len()
+        ));
     }
     if name.starts_with(['.', '-']) {
         return Err("it starts with `.` or `-`".into());
     }
-    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
-        return Err(format!("it contains `{}`; module names are file names of letters, digits, `-` and `_`", c.escape_debug()));
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(format!(
+            "it contains `{}`; module names are file names of letters, digits, `-` and `_`",
+            c.escape_debug()
+        ));
     }
     Ok(())
 }
@@ -160,8 +191,11 @@ pub fn valid_module_name(name: &str) -> Result<(), String> {
 fn check_module_name(module: &Module, out: &mut Vec<Diagnostic>) {
     if let Err(why) = valid_module_name(&module.name) {
         out.push(
-            Diagnostic::error(format!("module name `{}` is not valid: {why}", module.name.escape_debug()))
-                .at(module.location, "module defined here"),
+            Diagnostic::error(format!(
+                "module name `{}` is not valid: {why}",
+                module.name.escape_debug()
+            ))
+            .at(module.location, "module defined here"),
         );
     }
 }
@@ -169,11 +203,19 @@ fn check_module_name(module: &Module, out: &mut Vec<Diagnostic>) {
 fn check_user(user: &User, out: &mut Vec<Diagnostic>) {
     if let Err(why) = valid_user_name(&user.name) {
         out.push(
-            Diagnostic::error(format!("user name `{}` is not valid: {why}", user.name.escape_debug()))
-                .at(user.location, "user defined here"),
+            Diagnostic::error(format!(
+                "user name `{}` is not valid: {why}",
+                user.name.escape_debug()
+            ))
+            .at(user.location, "user defined here"),
         );
     }
-    check_state_version(&user.state_version, &format!("user `{}`", user.name), user.location, out);
+    check_state_version(
+        &user.state_version,
+        &format!("user `{}`", user.name),
+        user.location,
+        out,
+    );
     check_definitions(&format!("user `{}`", user.name), &user.definitions, out);
 }
 
@@ -182,9 +224,15 @@ fn check_host(host: &Host, out: &mut Vec<Diagnostic>) {
     if let System::Other(double) = &host.system {
         if !System::KNOWN_DOUBLES.contains(&double.as_str()) {
             out.push(
-                Diagnostic::error(format!("{entity} has an unknown system double `{}`", double.escape_debug()))
-                    .at(host.location, "host defined here")
-                    .help(format!("NixOS runs on {}", System::KNOWN_DOUBLES.join(", "))),
+                Diagnostic::error(format!(
+                    "{entity} has an unknown system double `{}`",
+                    double.escape_debug()
+                ))
+                .at(host.location, "host defined here")
+                .help(format!(
+                    "NixOS runs on {}",
+                    System::KNOWN_DOUBLES.join(", ")
+                )),
             );
         }
     }
@@ -197,7 +245,12 @@ fn check_host(host: &Host, out: &mut Vec<Diagnostic>) {
         );
     }
     check_definitions(&entity, &host.definitions, out);
-    let effective: Vec<&Definition> = host.modules.iter().flat_map(|m| &m.definitions).chain(&host.definitions).collect();
+    let effective: Vec<&Definition> = host
+        .modules
+        .iter()
+        .flat_map(|m| &m.definitions)
+        .chain(&host.definitions)
+        .collect();
     check_conflicts(&entity, &effective, out);
     for user in &host.users {
         if !defines_system_user(&effective, &user.name) {
@@ -232,12 +285,18 @@ fn check_state_version(version: &str, entity: &str, location: Location, out: &mu
 fn check_definitions(entity: &str, definitions: &[Definition], out: &mut Vec<Diagnostic>) {
     for definition in definitions {
         if definition.path.segments().is_empty() {
-            out.push(Diagnostic::error(format!("{entity} defines an option with an empty path")).at(definition.location, "defined here"));
+            out.push(
+                Diagnostic::error(format!("{entity} defines an option with an empty path"))
+                    .at(definition.location, "defined here"),
+            );
         }
         if let Err(error) = &definition.value {
             out.push(
-                Diagnostic::error(format!("the value of `{}` in {entity} cannot be written as Nix: {error}", definition.path))
-                    .at(definition.location, "defined here"),
+                Diagnostic::error(format!(
+                    "the value of `{}` in {entity} cannot be written as Nix: {error}",
+                    definition.path
+                ))
+                .at(definition.location, "defined here"),
             );
         }
     }
@@ -249,19 +308,28 @@ fn check_definitions(entity: &str, definitions: &[Definition], out: &mut Vec<Dia
 fn check_conflicts(entity: &str, definitions: &[&Definition], out: &mut Vec<Diagnostic>) {
     let mut by_path: BTreeMap<&OptionPath, Vec<&Definition>> = BTreeMap::new();
     for definition in definitions {
-        by_path.entry(&definition.path).or_default().push(definition);
+        by_path
+            .entry(&definition.path)
+            .or_default()
+            .push(definition);
     }
     for (path, defs) in by_path {
-        let Some(winning) = defs.iter().map(|d| d.priority).min() else { continue };
+        let Some(winning) = defs.iter().map(|d| d.priority).min() else {
+            continue;
+        };
         let top: Vec<&Definition> = defs.into_iter().filter(|d| d.priority == winning).collect();
-        let Some(first) = top.iter().find(|d| is_scalar(d)) else { continue };
+        let Some(first) = top.iter().find(|d| is_scalar(d)) else {
+            continue;
+        };
         for other in &top {
             if is_scalar(other) && other.value != first.value {
                 out.push(
-                    Diagnostic::error(format!("conflicting definitions of `{path}` on {entity}, both {winning}"))
-                        .at(first.location, format!("defines {}", short_value(first)))
-                        .at(other.location, format!("defines {}", short_value(other)))
-                        .help("make the one that should win `force`, or the other a `default`"),
+                    Diagnostic::error(format!(
+                        "conflicting definitions of `{path}` on {entity}, both {winning}"
+                    ))
+                    .at(first.location, format!("defines {}", short_value(first)))
+                    .at(other.location, format!("defines {}", short_value(other)))
+                    .help("make the one that should win `force`, or the other a `default`"),
                 );
             }
         }
@@ -269,7 +337,10 @@ fn check_conflicts(entity: &str, definitions: &[&Definition], out: &mut Vec<Diag
 }
 
 fn is_scalar(definition: &Definition) -> bool {
-    !matches!(definition.value, Ok(Expr::List(_)) | Ok(Expr::Attrs(_)) | Err(_))
+    !matches!(
+        definition.value,
+        Ok(Expr::List(_)) | Ok(Expr::Attrs(_)) | Err(_)
+    )
 }
 
 fn short_value(definition: &Definition) -> String {
@@ -311,7 +382,18 @@ mod tests {
         for good in ["nixos-desk", "a", "srv_01", &"x".repeat(63)] {
             assert!(valid_host_name(good).is_ok(), "{good}");
         }
-        for bad in ["", "-a", "a-", "a.b", "a/b", "..", &"x".repeat(64), "template", "ü", "a\0"] {
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a.b",
+            "a/b",
+            "..",
+            &"x".repeat(64),
+            "template",
+            "ü",
+            "a\0",
+        ] {
             assert!(valid_host_name(bad).is_err(), "{bad}");
         }
     }
@@ -321,7 +403,16 @@ mod tests {
         for good in ["alice", "_svc", "a-b_c9", "machine$", &"a".repeat(32)] {
             assert!(valid_user_name(good).is_ok(), "{good}");
         }
-        for bad in ["", "Alice", "9lives", "a b", "a/b", &"a".repeat(33), "template", "$"] {
+        for bad in [
+            "",
+            "Alice",
+            "9lives",
+            "a b",
+            "a/b",
+            &"a".repeat(33),
+            "template",
+            "$",
+        ] {
             assert!(valid_user_name(bad).is_err(), "{bad}");
         }
     }

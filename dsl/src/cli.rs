@@ -82,13 +82,21 @@ fn run(args: &Args, tree: &Tree) -> ExitCode {
             Ok(report) => {
                 println!(
                     "flakesmith: {} {} ({}; {})",
-                    if report.changed() { "wrote" } else { "up to date:" },
+                    if report.changed() {
+                        "wrote"
+                    } else {
+                        "up to date:"
+                    },
                     out.display(),
                     listing("host", &tree.hosts),
                     listing("Home Manager user", &tree.users),
                 );
                 for file in &tree.files {
-                    let status = if report.written.contains(&file.path) { "written  " } else { "unchanged" };
+                    let status = if report.written.contains(&file.path) {
+                        "written  "
+                    } else {
+                        "unchanged"
+                    };
                     println!("  {status} {}", file.path);
                 }
                 for path in &report.removed {
@@ -96,7 +104,10 @@ fn run(args: &Args, tree: &Tree) -> ExitCode {
                 }
                 if report.changed() {
                     if let Some(host) = tree.hosts.first() {
-                        println!("deploy with: nixos-rebuild switch --flake {}#{host}", out.display());
+                        println!(
+                            "deploy with: nixos-rebuild switch --flake {}#{host}",
+                            out.display()
+                        );
                     }
                 }
                 ExitCode::SUCCESS
@@ -115,10 +126,17 @@ fn run(args: &Args, tree: &Tree) -> ExitCode {
                     return ExitCode::SUCCESS;
                 }
                 if differences.is_empty() {
-                    println!("flakesmith: {} matches the configuration ({} files)", out.display(), tree.files.len());
+                    println!(
+                        "flakesmith: {} matches the configuration ({} files)",
+                        out.display(),
+                        tree.files.len()
+                    );
                     ExitCode::SUCCESS
                 } else {
-                    eprintln!("flakesmith: {} differs from the configuration:", out.display());
+                    eprintln!(
+                        "flakesmith: {} differs from the configuration:",
+                        out.display()
+                    );
                     for difference in &differences {
                         let what = match difference.kind {
                             DifferenceKind::Missing => "missing",
@@ -158,10 +176,28 @@ mod tests {
 
     #[test]
     fn arguments() {
-        assert_eq!(parse(&[]).unwrap(), Some(Args { out: "flake".into(), mode: Mode::Write { force: false } }));
-        assert_eq!(parse(&["--out", "x", "--check"]).unwrap(), Some(Args { out: "x".into(), mode: Mode::Check }));
-        assert_eq!(parse(&["-o", "x", "--diff"]).unwrap().unwrap().mode, Mode::Diff);
-        assert_eq!(parse(&["--force"]).unwrap().unwrap().mode, Mode::Write { force: true });
+        assert_eq!(
+            parse(&[]).unwrap(),
+            Some(Args {
+                out: "flake".into(),
+                mode: Mode::Write { force: false }
+            })
+        );
+        assert_eq!(
+            parse(&["--out", "x", "--check"]).unwrap(),
+            Some(Args {
+                out: "x".into(),
+                mode: Mode::Check
+            })
+        );
+        assert_eq!(
+            parse(&["-o", "x", "--diff"]).unwrap().unwrap().mode,
+            Mode::Diff
+        );
+        assert_eq!(
+            parse(&["--force"]).unwrap().unwrap().mode,
+            Mode::Write { force: true }
+        );
         assert_eq!(parse(&["--help"]).unwrap(), None);
         assert!(parse(&["--check", "--diff"]).is_err());
         assert!(parse(&["--check", "--force"]).is_err());

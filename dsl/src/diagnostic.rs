@@ -16,7 +16,13 @@ pub enum Label {
     /// A definition or entity in the user's Rust source.
     Rust { location: Location, note: String },
     /// A spot in a Nix file, shown with its line and a caret.
-    Nix { file: String, line: usize, column: usize, source_line: String, note: String },
+    Nix {
+        file: String,
+        line: usize,
+        column: usize,
+        source_line: String,
+        note: String,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,23 +35,53 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, message: message.into(), labels: Vec::new(), help: None }
+        Self {
+            severity: Severity::Error,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+        }
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, message: message.into(), labels: Vec::new(), help: None }
+        Self {
+            severity: Severity::Warning,
+            message: message.into(),
+            labels: Vec::new(),
+            help: None,
+        }
     }
 
     /// Points at Rust source, with a note saying what is there.
     pub fn at(mut self, location: Location, note: impl Into<String>) -> Self {
-        self.labels.push(Label::Rust { location, note: note.into() });
+        self.labels.push(Label::Rust {
+            location,
+            note: note.into(),
+        });
         self
     }
 
     /// Points at a spot in Nix text (1-based line and column).
-    pub fn at_nix(mut self, file: impl Into<String>, text: &str, line: usize, column: usize, note: impl Into<String>) -> Self {
-        let source_line = text.lines().nth(line.saturating_sub(1)).unwrap_or("").to_owned();
-        self.labels.push(Label::Nix { file: file.into(), line, column, source_line, note: note.into() });
+    pub fn at_nix(
+        mut self,
+        file: impl Into<String>,
+        text: &str,
+        line: usize,
+        column: usize,
+        note: impl Into<String>,
+    ) -> Self {
+        let source_line = text
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or("")
+            .to_owned();
+        self.labels.push(Label::Nix {
+            file: file.into(),
+            line,
+            column,
+            source_line,
+            note: note.into(),
+        });
         self
     }
 
@@ -74,7 +110,13 @@ impl fmt::Display for Diagnostic {
                         writeln!(f, "   = note: {note}")?;
                     }
                 }
-                Label::Nix { file, line, column, source_line, note } => {
+                Label::Nix {
+                    file,
+                    line,
+                    column,
+                    source_line,
+                    note,
+                } => {
                     let gutter = line.to_string().len();
                     let pad = " ".repeat(gutter);
                     writeln!(f, "  --> {file}:{line}:{column}")?;
@@ -123,7 +165,11 @@ mod tests {
 
     #[test]
     fn renders_rust_and_nix_labels() {
-        let location = Location { file: "config/hosts.rs", line: 12, column: 5 };
+        let location = Location {
+            file: "config/hosts.rs",
+            line: 12,
+            column: 5,
+        };
         let diagnostic = Diagnostic::error("bad thing")
             .at(location, "defined here")
             .at_nix("hw.nix", "{\n  a = ;\n}\n", 2, 7, "unexpected `;`")

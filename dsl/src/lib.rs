@@ -44,7 +44,9 @@ pub mod writer;
 
 pub use bindings::{home, nixos};
 pub use diagnostic::{Diagnostic, Severity};
-pub use model::{Category, Configure, Flake, Hardware, Host, Location, Module, Priority, System, User};
+pub use model::{
+    Category, Configure, Flake, Hardware, Host, Location, Module, Priority, System, User,
+};
 pub use option::{Opt, OptionPath};
 pub use pipeline::{compile, Compiled, Rejected};
 pub use tree::{EmbeddedTree, GeneratedFile, Tree};

@@ -35,7 +35,10 @@ impl OptionPath {
 impl fmt::Display for OptionPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let segments = self.segments();
-        let quoted: Vec<String> = segments.iter().map(|s| crate::nix::quote_attr_name(s)).collect();
+        let quoted: Vec<String> = segments
+            .iter()
+            .map(|s| crate::nix::quote_attr_name(s))
+            .collect();
         f.write_str(&quoted.join("."))
     }
 }
@@ -55,12 +58,18 @@ pub struct Opt<T> {
 impl<T> Opt<T> {
     /// A handle on a fixed path. Bindings declare options as `const` items with this.
     pub const fn new(path: &'static [&'static str]) -> Self {
-        Self { path: OptionPath::Static(path), _value: PhantomData }
+        Self {
+            path: OptionPath::Static(path),
+            _value: PhantomData,
+        }
     }
 
     /// A handle on a path built at run time (entries of `attrsOf submodule` options).
     pub fn at(path: OptionPath) -> Self {
-        Self { path, _value: PhantomData }
+        Self {
+            path,
+            _value: PhantomData,
+        }
     }
 
     pub fn path(&self) -> &OptionPath {
@@ -71,7 +80,10 @@ impl<T> Opt<T> {
 // Manual impls: `T` is only a marker and need not be `Clone` itself.
 impl<T> Clone for Opt<T> {
     fn clone(&self) -> Self {
-        Self { path: self.path.clone(), _value: PhantomData }
+        Self {
+            path: self.path.clone(),
+            _value: PhantomData,
+        }
     }
 }
 

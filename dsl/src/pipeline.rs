@@ -34,10 +34,15 @@ pub fn compile(flake: &Flake, base_dir: &Path) -> Result<Compiled, Rejected> {
     let hardware: Vec<String> = flake
         .hosts
         .iter()
-        .map(|host| load_hardware(host, base_dir, &mut inputs, &mut diagnostics).unwrap_or_default())
+        .map(|host| {
+            load_hardware(host, base_dir, &mut inputs, &mut diagnostics).unwrap_or_default()
+        })
         .collect();
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Rejected { diagnostics, inputs });
+        return Err(Rejected {
+            diagnostics,
+            inputs,
+        });
     }
     let tree = emit(flake, &hardware);
     for file in &tree.files {
@@ -50,13 +55,25 @@ pub fn compile(flake: &Flake, base_dir: &Path) -> Result<Compiled, Rejected> {
         }
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Rejected { diagnostics, inputs });
+        return Err(Rejected {
+            diagnostics,
+            inputs,
+        });
     }
-    Ok(Compiled { tree, warnings: diagnostics, inputs })
+    Ok(Compiled {
+        tree,
+        warnings: diagnostics,
+        inputs,
+    })
 }
 
 /// Reads and parses a host's hand-kept hardware configuration.
-fn load_hardware(host: &Host, base_dir: &Path, inputs: &mut Vec<PathBuf>, out: &mut Vec<Diagnostic>) -> Option<String> {
+fn load_hardware(
+    host: &Host,
+    base_dir: &Path,
+    inputs: &mut Vec<PathBuf>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<String> {
     let hardware = host.hardware.as_ref()?;
     let entity = format!("the hardware configuration of host `{}`", host.name);
     let (text, shown_name) = match hardware {
@@ -67,9 +84,12 @@ fn load_hardware(host: &Host, base_dir: &Path, inputs: &mut Vec<PathBuf>, out: &
                 Ok(bytes) => bytes,
                 Err(error) => {
                     out.push(
-                        Diagnostic::error(format!("cannot read {entity}, {}: {error}", full.display()))
-                            .at(*location, "hardware configuration set here")
-                            .help("paths are relative to the configuration crate's directory"),
+                        Diagnostic::error(format!(
+                            "cannot read {entity}, {}: {error}",
+                            full.display()
+                        ))
+                        .at(*location, "hardware configuration set here")
+                        .help("paths are relative to the configuration crate's directory"),
                     );
                     return None;
                 }
@@ -89,13 +109,20 @@ fn load_hardware(host: &Host, base_dir: &Path, inputs: &mut Vec<PathBuf>, out: &
                 }
             }
         }
-        Hardware::Inline { text, .. } => (text.clone(), format!("<inline hardware of host `{}`>", host.name)),
+        Hardware::Inline { text, .. } => (
+            text.clone(),
+            format!("<inline hardware of host `{}`>", host.name),
+        ),
     };
     if let Err(error) = validate(&text) {
         out.push(
-            Diagnostic::error(format!("{entity} is not valid Nix ({} says: {})", validator_name(), error.message))
-                .at_nix(shown_name, &text, error.line, error.column, "here")
-                .at(hardware.location(), "hardware configuration set here"),
+            Diagnostic::error(format!(
+                "{entity} is not valid Nix ({} says: {})",
+                validator_name(),
+                error.message
+            ))
+            .at_nix(shown_name, &text, error.line, error.column, "here")
+            .at(hardware.location(), "hardware configuration set here"),
         );
         return None;
     }

@@ -9,7 +9,10 @@ pub struct GeneratedFile {
 
 impl GeneratedFile {
     pub fn new(path: impl Into<String>, contents: String) -> Self {
-        Self { path: path.into(), contents }
+        Self {
+            path: path.into(),
+            contents,
+        }
     }
 }
 
@@ -23,7 +26,10 @@ pub struct Tree {
 
 impl Tree {
     pub fn get(&self, path: &str) -> Option<&str> {
-        self.files.iter().find(|f| f.path == path).map(|f| f.contents.as_str())
+        self.files
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.contents.as_str())
     }
 }
 
@@ -38,7 +44,11 @@ pub struct EmbeddedTree {
 impl EmbeddedTree {
     pub fn to_tree(&self) -> Tree {
         Tree {
-            files: self.files.iter().map(|(p, c)| GeneratedFile::new(*p, (*c).to_owned())).collect(),
+            files: self
+                .files
+                .iter()
+                .map(|(p, c)| GeneratedFile::new(*p, (*c).to_owned()))
+                .collect(),
             hosts: self.hosts.iter().map(|h| (*h).to_owned()).collect(),
             users: self.users.iter().map(|u| (*u).to_owned()).collect(),
         }
@@ -51,7 +61,9 @@ pub fn is_contained(path: &str) -> bool {
     !path.is_empty()
         && !path.contains('\0')
         && !path.contains('\\')
-        && path.split('/').all(|segment| !segment.is_empty() && !segment.starts_with('.'))
+        && path
+            .split('/')
+            .all(|segment| !segment.is_empty() && !segment.starts_with('.'))
 }
 
 #[cfg(test)]
@@ -61,7 +73,17 @@ mod tests {
     #[test]
     fn containment() {
         assert!(is_contained("hosts/nixos-desk/default.nix"));
-        for bad in ["", "/etc/passwd", "../x", "a/../b", "a//b", ".hidden", "a/.x", "a\\b", "a\0"] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../b",
+            "a//b",
+            ".hidden",
+            "a/.x",
+            "a\\b",
+            "a\0",
+        ] {
             assert!(!is_contained(bad), "{bad}");
         }
     }

@@ -60,7 +60,11 @@ pub fn validate_rnix(text: &str) -> Result<(), SyntaxError> {
         _ => 0,
     };
     let (line, column) = line_column(text, offset);
-    Err(SyntaxError { line, column, message: error.to_string() })
+    Err(SyntaxError {
+        line,
+        column,
+        message: error.to_string(),
+    })
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -85,10 +89,16 @@ pub fn validate_nixel(text: &str) -> Result<(), SyntaxError> {
     // input early and hide the rest of the file from the check.
     if let Some(offset) = text.find('\0') {
         let (line, column) = line_column(text, offset);
-        return Err(SyntaxError { line, column, message: "NUL character in Nix source".into() });
+        return Err(SyntaxError {
+            line,
+            column,
+            message: "NUL character in Nix source".into(),
+        });
     }
     let parsed = {
-        let _guard = NIXEL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let _guard = NIXEL
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         nixel::parse(text.to_owned())
     };
     match &*parsed.expression {

@@ -85,7 +85,10 @@ impl<T: ToNix> ToNix for Option<T> {
 
 impl<T: ToNix> ToNix for Vec<T> {
     fn to_nix(&self) -> Result<Expr, ValueError> {
-        self.iter().map(ToNix::to_nix).collect::<Result<_, _>>().map(Expr::List)
+        self.iter()
+            .map(ToNix::to_nix)
+            .collect::<Result<_, _>>()
+            .map(Expr::List)
     }
 }
 
@@ -157,7 +160,21 @@ macro_rules! identity_values {
         }
     )*};
 }
-identity_values!(bool, String, i8, i16, i32, i64, u8, u16, u32, u64, f64, Package, RuntimePath);
+identity_values!(
+    bool,
+    String,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    u64,
+    f64,
+    Package,
+    RuntimePath
+);
 
 impl IntoValue<String> for &str {
     fn into_value(self) -> String {
@@ -185,13 +202,19 @@ impl<T, U: IntoValue<T>> IntoValue<Vec<T>> for Vec<U> {
 
 impl<T, K: Into<String>, U: IntoValue<T>> IntoValue<BTreeMap<String, T>> for BTreeMap<K, U> {
     fn into_value(self) -> BTreeMap<String, T> {
-        self.into_iter().map(|(k, v)| (k.into(), v.into_value())).collect()
+        self.into_iter()
+            .map(|(k, v)| (k.into(), v.into_value()))
+            .collect()
     }
 }
 
-impl<T, K: Into<String>, U: IntoValue<T>, const N: usize> IntoValue<BTreeMap<String, T>> for [(K, U); N] {
+impl<T, K: Into<String>, U: IntoValue<T>, const N: usize> IntoValue<BTreeMap<String, T>>
+    for [(K, U); N]
+{
     fn into_value(self) -> BTreeMap<String, T> {
-        self.into_iter().map(|(k, v)| (k.into(), v.into_value())).collect()
+        self.into_iter()
+            .map(|(k, v)| (k.into(), v.into_value()))
+            .collect()
     }
 }
 
@@ -249,7 +272,10 @@ mod tests {
 
     #[test]
     fn integer_ranges() {
-        assert_eq!(u64::MAX.to_nix(), Err(ValueError::IntegerOutOfRange(u64::MAX.to_string())));
+        assert_eq!(
+            u64::MAX.to_nix(),
+            Err(ValueError::IntegerOutOfRange(u64::MAX.to_string()))
+        );
         assert_eq!((i64::MAX as u64).to_nix(), Ok(Expr::Int(i64::MAX)));
         assert_eq!(u32::MAX.to_nix(), Ok(Expr::Int(u32::MAX.into())));
     }
@@ -270,15 +296,27 @@ mod tests {
     fn natural_spellings_convert() {
         assert_eq!(accept::<String, _>("x"), "x");
         assert_eq!(accept::<Vec<u16>, _>([22, 80]), vec![22u16, 80]);
-        assert_eq!(accept::<Vec<String>, _>(["a", "b"]), vec!["a".to_owned(), "b".to_owned()]);
-        assert_eq!(accept::<NullOr<String>, _>("tz"), NullOr::Value("tz".to_owned()));
-        assert_eq!(accept::<BTreeMap<String, bool>, _>([("k", true)]).get("k"), Some(&true));
+        assert_eq!(
+            accept::<Vec<String>, _>(["a", "b"]),
+            vec!["a".to_owned(), "b".to_owned()]
+        );
+        assert_eq!(
+            accept::<NullOr<String>, _>("tz"),
+            NullOr::Value("tz".to_owned())
+        );
+        assert_eq!(
+            accept::<BTreeMap<String, bool>, _>([("k", true)]).get("k"),
+            Some(&true)
+        );
         assert_eq!(NullOr::<bool>::Null.to_nix(), Ok(Expr::Null));
     }
 
     #[test]
     fn packages_select_from_pkgs() {
-        assert_eq!(Package::new("kdePackages.kate").to_nix().unwrap(), Expr::select("pkgs.kdePackages.kate").unwrap());
+        assert_eq!(
+            Package::new("kdePackages.kate").to_nix().unwrap(),
+            Expr::select("pkgs.kdePackages.kate").unwrap()
+        );
         assert!(Package::new("a..b").to_nix().is_err());
     }
 }

@@ -10,9 +10,19 @@ pub fn alice() -> User {
         .set(programs::git::enable, true)
         .set(programs::git::user_name, "Alice Example")
         .set(programs::git::user_email, "alice@example.org")
-        .set(programs::git::aliases, [("st", "status --short"), ("lg", "log --oneline --graph")])
+        .set(
+            programs::git::aliases,
+            [("st", "status --short"), ("lg", "log --oneline --graph")],
+        )
         .set(programs::bash::enable, true)
         .set(programs::direnv::enable, true)
-        .set(home::packages, [Package::new("ripgrep"), Package::new("fd"), Package::new("jq")])
+        .set(
+            home::packages,
+            [
+                Package::new("ripgrep"),
+                Package::new("fd"),
+                Package::new("jq"),
+            ],
+        )
         .set(home::session_variables, [("EDITOR", "nvim")])
 }

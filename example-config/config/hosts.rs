@@ -18,7 +18,10 @@ pub fn nixos_desk() -> Host {
         .import(modules::kde())
         .set(networking::host_name, "nixos-desk")
         .set(time::time_zone, "Europe/Amsterdam")
-        .set(environment::system_packages, [Package::new("firefox"), Package::new("kdePackages.kate")])
+        .set(
+            environment::system_packages,
+            [Package::new("firefox"), Package::new("kdePackages.kate")],
+        )
         .user(home::alice())
 }
 
@@ -33,7 +36,10 @@ pub fn nixos_server() -> Host {
         .import(modules::docker())
         .set(networking::host_name, "nixos-server")
         .set(networking::firewall::allowed_tcp_ports, [80, 443])
-        .force(openssh::settings::permit_root_login, PermitRootLogin::ProhibitPassword)
+        .force(
+            openssh::settings::permit_root_login,
+            PermitRootLogin::ProhibitPassword,
+        )
         .set(openssh::ports, [22, 2222])
         .user(home::alice())
 }

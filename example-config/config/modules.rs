@@ -32,8 +32,14 @@ pub fn users() -> Module {
         .set(alice.is_normal_user(), true)
         .set(alice.description(), "Alice Example")
         .set(alice.extra_groups(), ["wheel", "networkmanager"])
-        .set(alice.hashed_password_file(), RuntimePath::new("/run/secrets/alice-password"))
-        .set(nix::settings::experimental_features, ["nix-command", "flakes"])
+        .set(
+            alice.hashed_password_file(),
+            RuntimePath::new("/run/secrets/alice-password"),
+        )
+        .set(
+            nix::settings::experimental_features,
+            ["nix-command", "flakes"],
+        )
         .default(nix::settings::auto_optimise_store, true)
 }
 

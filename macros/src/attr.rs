@@ -18,7 +18,10 @@ pub struct ItemAttrs {
 }
 
 /// Calls `each` for every `key = value` or `key` inside the `#[nix(...)]` attributes.
-fn for_each_nix_meta(attrs: &[Attribute], mut each: impl FnMut(syn::meta::ParseNestedMeta) -> syn::Result<()>) -> syn::Result<()> {
+fn for_each_nix_meta(
+    attrs: &[Attribute],
+    mut each: impl FnMut(syn::meta::ParseNestedMeta) -> syn::Result<()>,
+) -> syn::Result<()> {
     for attr in attrs.iter().filter(|a| a.path().is_ident("nix")) {
         attr.parse_nested_meta(&mut each)?;
     }
@@ -29,8 +32,14 @@ fn string_value(meta: &syn::meta::ParseNestedMeta, key: &str) -> syn::Result<Lit
     let value = meta.value()?;
     let expr: syn::Expr = value.parse()?;
     match expr {
-        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(lit), .. }) => Ok(lit),
-        other => Err(syn::Error::new(other.span(), format!("`{key}` takes a string literal, as in `{key} = \"...\"`"))),
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(lit),
+            ..
+        }) => Ok(lit),
+        other => Err(syn::Error::new(
+            other.span(),
+            format!("`{key}` takes a string literal, as in `{key} = \"...\"`"),
+        )),
     }
 }
 
@@ -40,11 +49,20 @@ pub fn container(attrs: &[Attribute]) -> syn::Result<ContainerAttrs> {
         if meta.path.is_ident("rename_all") {
             let lit = string_value(&meta, "rename_all")?;
             out.rename_all = Some(Case::from_name(&lit.value()).ok_or_else(|| {
-                syn::Error::new(lit.span(), format!("unknown `rename_all` convention; expected one of {}", Case::NAMES))
+                syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "unknown `rename_all` convention; expected one of {}",
+                        Case::NAMES
+                    ),
+                )
             })?);
             Ok(())
         } else {
-            Err(meta.error(format!("unknown `nix` attribute `{}` here; expected `rename_all`", path_text(&meta.path))))
+            Err(meta.error(format!(
+                "unknown `nix` attribute `{}` here; expected `rename_all`",
+                path_text(&meta.path)
+            )))
         }
     })?;
     Ok(out)
@@ -56,17 +74,27 @@ pub fn item(attrs: &[Attribute], what: &str) -> syn::Result<ItemAttrs> {
         if meta.path.is_ident("rename") {
             let lit = string_value(&meta, "rename")?;
             if lit.value().is_empty() || lit.value().contains('\0') {
-                return Err(syn::Error::new(lit.span(), "`rename` must be a non-empty name without NUL"));
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "`rename` must be a non-empty name without NUL",
+                ));
             }
             out.rename = Some(lit.value());
             Ok(())
         } else {
-            Err(meta.error(format!("unknown `nix` attribute `{}` on a {what}; expected `rename`", path_text(&meta.path))))
+            Err(meta.error(format!(
+                "unknown `nix` attribute `{}` on a {what}; expected `rename`",
+                path_text(&meta.path)
+            )))
         }
     })?;
     Ok(out)
 }
 
 fn path_text(path: &syn::Path) -> String {
-    path.segments.iter().map(|s| s.ident.to_string()).collect::<Vec<_>>().join("::")
+    path.segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect::<Vec<_>>()
+        .join("::")
 }

@@ -46,7 +46,13 @@ impl Case {
             Self::Camel => words
                 .iter()
                 .enumerate()
-                .map(|(i, w)| if i == 0 { w.to_lowercase() } else { capitalise(w) })
+                .map(|(i, w)| {
+                    if i == 0 {
+                        w.to_lowercase()
+                    } else {
+                        capitalise(w)
+                    }
+                })
                 .collect(),
             Self::Pascal => words.iter().map(|w| capitalise(w)).collect(),
             Self::Kebab => lower_join(&words, "-"),
@@ -59,13 +65,20 @@ impl Case {
 }
 
 fn lower_join(words: &[String], separator: &str) -> String {
-    words.iter().map(|w| w.to_lowercase()).collect::<Vec<_>>().join(separator)
+    words
+        .iter()
+        .map(|w| w.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 fn capitalise(word: &str) -> String {
     let mut chars = word.chars();
     match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars.flat_map(char::to_lowercase)).collect(),
+        Some(first) => first
+            .to_uppercase()
+            .chain(chars.flat_map(char::to_lowercase))
+            .collect(),
         None => String::new(),
     }
 }
@@ -104,7 +117,10 @@ mod tests {
         assert_eq!(Case::Kebab.apply("ProhibitPassword"), "prohibit-password");
         assert_eq!(Case::Kebab.apply("Overlay2"), "overlay2");
         assert_eq!(Case::Snake.apply("StorageDriver"), "storage_driver");
-        assert_eq!(Case::Pascal.apply("password_authentication"), "PasswordAuthentication");
+        assert_eq!(
+            Case::Pascal.apply("password_authentication"),
+            "PasswordAuthentication"
+        );
         assert_eq!(Case::ScreamingSnake.apply("max_jobs"), "MAX_JOBS");
         assert_eq!(Case::Lower.apply("FooBar"), "foobar");
         assert_eq!(Case::Camel.apply("r#type"), "type");

@@ -30,5 +30,7 @@ mod value;
 #[proc_macro_derive(NixValue, attributes(nix))]
 pub fn derive_nix_value(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    value::expand(&input).unwrap_or_else(syn::Error::into_compile_error).into()
+    value::expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
 }

@@ -10,13 +10,21 @@ use crate::case::Case;
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let container = attr::container(&input.attrs)?;
     if !input.generics.params.is_empty() {
-        return Err(syn::Error::new_spanned(&input.generics, "`NixValue` cannot be derived for generic types; use a concrete type"));
+        return Err(syn::Error::new_spanned(
+            &input.generics,
+            "`NixValue` cannot be derived for generic types; use a concrete type",
+        ));
     }
     let body = match &input.data {
-        Data::Struct(data) => struct_body(&data.fields, container.rename_all.unwrap_or(Case::Camel))?,
+        Data::Struct(data) => {
+            struct_body(&data.fields, container.rename_all.unwrap_or(Case::Camel))?
+        }
         Data::Enum(data) => enum_body(data, container.rename_all.unwrap_or(Case::Kebab))?,
         Data::Union(data) => {
-            return Err(syn::Error::new(data.union_token.span, "`NixValue` cannot be derived for unions; use a struct or an enum"))
+            return Err(syn::Error::new(
+                data.union_token.span,
+                "`NixValue` cannot be derived for unions; use a struct or an enum",
+            ))
         }
     };
     let name = &input.ident;
@@ -47,7 +55,9 @@ fn struct_body(fields: &Fields, case: Case) -> syn::Result<TokenStream> {
     for field in &named.named {
         let options = attr::item(&field.attrs, "field")?;
         let ident = field.ident.as_ref().expect("named fields have names");
-        let key = options.rename.unwrap_or_else(|| case.apply(&ident.to_string()));
+        let key = options
+            .rename
+            .unwrap_or_else(|| case.apply(&ident.to_string()));
         inserts.push(quote! {
             attrs.insert(#key, ::flakesmith::ToNix::to_nix(&self.#ident)?);
         });
@@ -62,7 +72,10 @@ fn struct_body(fields: &Fields, case: Case) -> syn::Result<TokenStream> {
 /// An enum of unit variants becomes a string, as `types.enum` values are.
 fn enum_body(data: &syn::DataEnum, case: Case) -> syn::Result<TokenStream> {
     if data.variants.is_empty() {
-        return Err(syn::Error::new(data.enum_token.span, "`NixValue` needs at least one variant: an empty enum has no value to write"));
+        return Err(syn::Error::new(
+            data.enum_token.span,
+            "`NixValue` needs at least one variant: an empty enum has no value to write",
+        ));
     }
     let mut arms = Vec::new();
     for variant in &data.variants {
@@ -74,7 +87,9 @@ fn enum_body(data: &syn::DataEnum, case: Case) -> syn::Result<TokenStream> {
         }
         let options = attr::item(&variant.attrs, "variant")?;
         let ident = &variant.ident;
-        let text = options.rename.unwrap_or_else(|| case.apply(&ident.to_string()));
+        let text = options
+            .rename
+            .unwrap_or_else(|| case.apply(&ident.to_string()));
         arms.push(quote! { Self::#ident => #text });
     }
     Ok(quote! {

@@ -12,12 +12,17 @@ use flakesmith_tests::example_dir;
 
 fn example_tree_unvalidated() -> flakesmith::Tree {
     let flake = example_config::config::flake();
-    assert!(check(&flake).iter().all(|d| !d.is_error()), "the example has errors");
+    assert!(
+        check(&flake).iter().all(|d| !d.is_error()),
+        "the example has errors"
+    );
     let hardware: Vec<String> = flake
         .hosts
         .iter()
         .map(|host| match &host.hardware {
-            Some(Hardware::File { path, .. }) => std::fs::read_to_string(example_dir().join(path)).unwrap(),
+            Some(Hardware::File { path, .. }) => {
+                std::fs::read_to_string(example_dir().join(path)).unwrap()
+            }
             Some(Hardware::Inline { text, .. }) => text.clone(),
             None => String::new(),
         })
@@ -31,12 +36,59 @@ fn generated_files_are_fixed_points_of_alejandra() {
     let mut checked = 0;
     for file in &tree.files {
         // A host's hardware configuration is the user's own file, copied verbatim.
-        if file.path.ends_with("hardware-configuration.nix") && !file.path.starts_with("hosts/template/") {
+        if file.path.ends_with("hardware-configuration.nix")
+            && !file.path.starts_with("hosts/template/")
+        {
             continue;
         }
         let (_, formatted) = alejandra::format::in_memory(file.path.clone(), file.contents.clone());
-        assert_eq!(formatted, file.contents, "alejandra reformats {}", file.path);
+        assert_eq!(
+            formatted, file.contents,
+            "alejandra reformats {}",
+            file.path
+        );
         checked += 1;
     }
     assert_eq!(checked, tree.files.len() - 2);
+}
+
+#[test]
+fn tricky_values_are_fixed_points_of_alejandra() {
+    use flakesmith::nix::{print_file, Attrs, Expr};
+    use flakesmith_tests::{tricky_names, tricky_strings, TRICKY_FLOATS, TRICKY_INTS};
+    let strings: Vec<Expr> = tricky_strings()
+        .iter()
+        .map(|s| Expr::string(s.as_str()).unwrap())
+        .collect();
+    let names: Attrs = tricky_names()
+        .into_iter()
+        .map(|n| (n, Expr::Int(1)))
+        .collect();
+    let nested = Attrs::new().with(
+        "deep",
+        Attrs::new()
+            .with("strings", Expr::List(strings.clone()))
+            .into(),
+    );
+    let body = Attrs::new()
+        .with("strings", Expr::List(strings))
+        .with("names", names.into())
+        .with(
+            "ints",
+            Expr::List(TRICKY_INTS.iter().map(|i| Expr::Int(*i)).collect()),
+        )
+        .with(
+            "floats",
+            Expr::List(
+                TRICKY_FLOATS
+                    .iter()
+                    .map(|f| Expr::float(*f).unwrap())
+                    .collect(),
+            ),
+        )
+        .with("negative", Expr::Int(i64::MIN))
+        .with("nested", nested.into());
+    let text = print_file(&["header".into()], &body.into());
+    let (_, formatted) = alejandra::format::in_memory("values.nix".into(), text.clone());
+    assert_eq!(formatted, text);
 }

@@ -16,7 +16,8 @@ pub mod home {
     /// Nix type: `lazy attribute set of (string or path or signed integer or floating point number)`
     /// (bound here to strings). Default: `{ }`.
     /// Declared in `<home-manager/modules/home-environment.nix>`.
-    pub const session_variables: Opt<std::collections::BTreeMap<String, String>> = Opt::new(&["home", "sessionVariables"]);
+    pub const session_variables: Opt<std::collections::BTreeMap<String, String>> =
+        Opt::new(&["home", "sessionVariables"]);
 }
 
 pub mod programs {
@@ -50,7 +51,8 @@ pub mod programs {
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         /// Declared in `<home-manager/modules/programs/git.nix>`.
-        pub const aliases: Opt<std::collections::BTreeMap<String, String>> = Opt::new(&["programs", "git", "aliases"]);
+        pub const aliases: Opt<std::collections::BTreeMap<String, String>> =
+            Opt::new(&["programs", "git", "aliases"]);
     }
 
     pub mod bash {

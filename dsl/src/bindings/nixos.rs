@@ -20,7 +20,8 @@ pub mod boot {
             ///
             /// Nix type: `boolean`. Default: `false`.
             /// Declared in `nixos/modules/system/boot/loader/efi.nix`.
-            pub const can_touch_efi_variables: Opt<bool> = Opt::new(&["boot", "loader", "efi", "canTouchEfiVariables"]);
+            pub const can_touch_efi_variables: Opt<bool> =
+                Opt::new(&["boot", "loader", "efi", "canTouchEfiVariables"]);
         }
     }
 }
@@ -56,7 +57,8 @@ pub mod networking {
         /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
         /// Default: `[ ]`. Example: `[ 22 80 ]`.
         /// Declared in `nixos/modules/services/networking/firewall.nix`.
-        pub const allowed_tcp_ports: Opt<Vec<u16>> = Opt::new(&["networking", "firewall", "allowedTCPPorts"]);
+        pub const allowed_tcp_ports: Opt<Vec<u16>> =
+            Opt::new(&["networking", "firewall", "allowedTCPPorts"]);
     }
 }
 
@@ -95,12 +97,14 @@ pub mod nix {
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         /// Declared in `nixos/modules/config/nix.nix`.
-        pub const experimental_features: Opt<Vec<String>> = Opt::new(&["nix", "settings", "experimental-features"]);
+        pub const experimental_features: Opt<Vec<String>> =
+            Opt::new(&["nix", "settings", "experimental-features"]);
         /// Whether Nix replaces identical files in the store with hard links.
         ///
         /// Nix type: `boolean`. Default: `false`.
         /// Declared in `nixos/modules/config/nix.nix`.
-        pub const auto_optimise_store: Opt<bool> = Opt::new(&["nix", "settings", "auto-optimise-store"]);
+        pub const auto_optimise_store: Opt<bool> =
+            Opt::new(&["nix", "settings", "auto-optimise-store"]);
     }
 }
 
@@ -119,7 +123,9 @@ pub mod users {
 
         /// `users.users.<name>`: the account `name`.
         pub fn user(name: &str) -> User {
-            User { path: OptionPath::Static(&["users", "users"]).join([name]) }
+            User {
+                path: OptionPath::Static(&["users", "users"]).join([name]),
+            }
         }
 
         /// The options of one entry of `users.users`.
@@ -276,12 +282,14 @@ pub mod services {
             ///
             /// Nix type: `boolean`. Default: `false`.
             /// Declared in `nixos/modules/services/display-managers/sddm.nix`.
-            pub const enable: Opt<bool> = Opt::new(&["services", "displayManager", "sddm", "enable"]);
+            pub const enable: Opt<bool> =
+                Opt::new(&["services", "displayManager", "sddm", "enable"]);
             /// Whether SDDM runs as a Wayland compositor instead of on X11.
             ///
             /// Nix type: `boolean`. Default: `false`.
             /// Declared in `nixos/modules/services/display-managers/sddm.nix`.
-            pub const wayland_enable: Opt<bool> = Opt::new(&["services", "displayManager", "sddm", "wayland", "enable"]);
+            pub const wayland_enable: Opt<bool> =
+                Opt::new(&["services", "displayManager", "sddm", "wayland", "enable"]);
         }
     }
 
@@ -292,7 +300,8 @@ pub mod services {
             ///
             /// Nix type: `boolean`. Default: `false`.
             /// Declared in `nixos/modules/services/desktop-managers/plasma6.nix`.
-            pub const enable: Opt<bool> = Opt::new(&["services", "desktopManager", "plasma6", "enable"]);
+            pub const enable: Opt<bool> =
+                Opt::new(&["services", "desktopManager", "plasma6", "enable"]);
         }
     }
 }
@@ -313,7 +322,8 @@ pub mod virtualisation {
         ///
         /// Nix type: `null or one of "aufs", "btrfs", "devicemapper", "overlay", "overlay2", "zfs"`.
         /// Default: `null`. Declared in `nixos/modules/virtualisation/docker.nix`.
-        pub const storage_driver: Opt<NullOr<StorageDriver>> = Opt::new(&["virtualisation", "docker", "storageDriver"]);
+        pub const storage_driver: Opt<NullOr<StorageDriver>> =
+            Opt::new(&["virtualisation", "docker", "storageDriver"]);
 
         /// The values of `virtualisation.docker.storageDriver`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -363,7 +373,8 @@ pub mod virtualisation {
             ///
             /// Nix type: `boolean`. Default: `false`.
             /// Declared in `nixos/modules/virtualisation/docker.nix`.
-            pub const enable: Opt<bool> = Opt::new(&["virtualisation", "docker", "autoPrune", "enable"]);
+            pub const enable: Opt<bool> =
+                Opt::new(&["virtualisation", "docker", "autoPrune", "enable"]);
         }
     }
 }

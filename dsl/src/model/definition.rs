@@ -25,7 +25,9 @@ impl Priority {
             Self::DEFAULT => "lib.mkDefault",
             Self::FORCE => "lib.mkForce",
             Self::OPTION_DEFAULT => "lib.mkOptionDefault",
-            Priority(n) => return Expr::apply(Expr::known("lib.mkOverride"), [Expr::Int(n.into()), value]),
+            Priority(n) => {
+                return Expr::apply(Expr::known("lib.mkOverride"), [Expr::Int(n.into()), value])
+            }
         };
         Expr::apply(Expr::known(function), [value])
     }
@@ -98,16 +100,38 @@ pub trait Configure: Sized {
 
     #[doc(hidden)]
     #[track_caller]
-    fn define(mut self, path: &OptionPath, value: Result<Expr, ValueError>, priority: Priority, order: Order) -> Self {
+    fn define(
+        mut self,
+        path: &OptionPath,
+        value: Result<Expr, ValueError>,
+        priority: Priority,
+        order: Order,
+    ) -> Self {
         let location = Location::caller();
-        self.definitions_mut().push(Definition { path: path.clone(), value, priority, order, location });
+        self.definitions_mut().push(Definition {
+            path: path.clone(),
+            value,
+            priority,
+            order,
+            location,
+        });
         self
     }
 
     /// Defines `option` at an explicit priority (`lib.mkOverride n`).
     #[track_caller]
-    fn with_priority<T: ToNix, V: IntoValue<T>>(self, priority: u32, option: impl AsOpt<T>, value: V) -> Self {
-        self.define(option.as_opt().path(), value.into_value().to_nix(), Priority(priority), Order::Normal)
+    fn with_priority<T: ToNix, V: IntoValue<T>>(
+        self,
+        priority: u32,
+        option: impl AsOpt<T>,
+        value: V,
+    ) -> Self {
+        self.define(
+            option.as_opt().path(),
+            value.into_value().to_nix(),
+            Priority(priority),
+            Order::Normal,
+        )
     }
 
     /// A plain definition (priority 100).
@@ -131,18 +155,33 @@ pub trait Configure: Sized {
     /// Sets a `null or T` option to `null` (a plain definition).
     #[track_caller]
     fn set_null<T: ToNix>(self, option: impl AsOpt<NullOr<T>>) -> Self {
-        self.define(option.as_opt().path(), Ok(Expr::Null), Priority::PLAIN, Order::Normal)
+        self.define(
+            option.as_opt().path(),
+            Ok(Expr::Null),
+            Priority::PLAIN,
+            Order::Normal,
+        )
     }
 
     /// Prepends to a list option (`lib.mkBefore`).
     #[track_caller]
     fn prepend<T: ToNix, V: IntoValue<Vec<T>>>(self, option: impl AsOpt<Vec<T>>, value: V) -> Self {
-        self.define(option.as_opt().path(), value.into_value().to_nix(), Priority::PLAIN, Order::Before)
+        self.define(
+            option.as_opt().path(),
+            value.into_value().to_nix(),
+            Priority::PLAIN,
+            Order::Before,
+        )
     }
 
     /// Appends to a list option (`lib.mkAfter`).
     #[track_caller]
     fn append<T: ToNix, V: IntoValue<Vec<T>>>(self, option: impl AsOpt<Vec<T>>, value: V) -> Self {
-        self.define(option.as_opt().path(), value.into_value().to_nix(), Priority::PLAIN, Order::After)
+        self.define(
+            option.as_opt().path(),
+            value.into_value().to_nix(),
+            Priority::PLAIN,
+            Order::After,
+        )
     }
 }

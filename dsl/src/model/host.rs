@@ -50,12 +50,18 @@ pub enum Hardware {
 impl Hardware {
     #[track_caller]
     pub fn nix_file(path: impl Into<PathBuf>) -> Self {
-        Self::File { path: path.into(), location: Location::caller() }
+        Self::File {
+            path: path.into(),
+            location: Location::caller(),
+        }
     }
 
     #[track_caller]
     pub fn nix_text(text: impl Into<String>) -> Self {
-        Self::Inline { text: text.into(), location: Location::caller() }
+        Self::Inline {
+            text: text.into(),
+            location: Location::caller(),
+        }
     }
 
     pub fn location(&self) -> Location {

@@ -13,7 +13,11 @@ impl Location {
     #[track_caller]
     pub fn caller() -> Self {
         let caller = std::panic::Location::caller();
-        Self { file: caller.file(), line: caller.line(), column: caller.column() }
+        Self {
+            file: caller.file(),
+            line: caller.line(),
+            column: caller.column(),
+        }
     }
 }
 
@@ -45,7 +49,11 @@ mod tests {
 
     #[test]
     fn displays_normalised_paths() {
-        let location = Location { file: "example-config/src/../config/./hosts.rs", line: 3, column: 9 };
+        let location = Location {
+            file: "example-config/src/../config/./hosts.rs",
+            line: 3,
+            column: 9,
+        };
         assert_eq!(location.to_string(), "example-config/config/hosts.rs:3:9");
         assert_eq!(normalise("../x/../y"), "../y");
         assert_eq!(normalise("/abs/a/../b"), "/abs/b");

@@ -56,14 +56,22 @@ pub fn double_quoted(text: &str) -> String {
 /// so at least one non-blank line must start without a space, or the content's own
 /// indentation would be stripped too. Carriage returns and other control characters
 /// (tab aside) are kept out because they are invisible and easier to read as escapes.
-/// A trailing `'` would run into the closing `''`.
+/// A trailing `'` would run into the closing `''`. Formatters strip trailing white space
+/// and treat Unicode white space as indentation, which would change the string, so lines
+/// ending in white space and non-ASCII white space stay in double quotes too.
 pub(crate) fn fits_indented_string(text: &str) -> bool {
     if !text.contains('\n') || text.ends_with('\'') {
         return false;
     }
     if text
         .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || (c.is_whitespace() && !c.is_ascii()))
+    {
+        return false;
+    }
+    if text
+        .split('\n')
+        .any(|line| line.ends_with(char::is_whitespace))
     {
         return false;
     }
@@ -94,10 +102,19 @@ mod tests {
 
     #[test]
     fn plain_identifiers() {
-        for name in ["enable", "hostName", "x86_64", "_private", "it's", "home-manager"] {
+        for name in [
+            "enable",
+            "hostName",
+            "x86_64",
+            "_private",
+            "it's",
+            "home-manager",
+        ] {
             assert!(is_plain_identifier(name), "{name}");
         }
-        for name in ["", "1abc", "a.b", "a b", "if", "or", "inherit", "ü", "-x", "'x"] {
+        for name in [
+            "", "1abc", "a.b", "a b", "if", "or", "inherit", "ü", "-x", "'x",
+        ] {
             assert!(!is_plain_identifier(name), "{name}");
         }
     }
@@ -130,6 +147,9 @@ mod tests {
         assert!(!fits_indented_string("single line"));
         assert!(!fits_indented_string("a\r\nb"));
         assert!(!fits_indented_string("a\nb'"));
+        assert!(!fits_indented_string("a \nb"), "trailing space");
+        assert!(!fits_indented_string("a\n   \nb"), "white-space-only line");
+        assert!(!fits_indented_string("a\n\u{a0}b"), "non-ASCII white space");
     }
 
     #[test]

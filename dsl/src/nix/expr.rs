@@ -9,6 +9,9 @@ use super::escape::is_plain_identifier;
 pub enum ValueError {
     /// NaN or an infinity: Nix floats are finite.
     NonFiniteFloat(String),
+    /// A subnormal float: Nix reads float literals with `strtod` and rejects the ones
+    /// that underflow.
+    SubnormalFloat(String),
     /// Nix strings are C strings inside the evaluator and cannot hold NUL.
     NulInString,
     /// Nix integers are signed 64-bit.
@@ -23,6 +26,7 @@ impl fmt::Display for ValueError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::NonFiniteFloat(v) => write!(f, "{v} is not a finite number; Nix floats cannot be NaN or infinite"),
+            Self::SubnormalFloat(v) => write!(f, "{v} is subnormal; Nix cannot read float literals smaller in magnitude than {:e}", f64::MIN_POSITIVE),
             Self::NulInString => f.write_str("string contains a NUL character, which Nix strings cannot hold"),
             Self::IntegerOutOfRange(v) => write!(f, "integer {v} is outside Nix's signed 64-bit range"),
             Self::InvalidPath(p) => write!(f, "`{p}` is not a relative Nix path literal (`./name` or `../name`, letters, digits, `._-+` per segment)"),
@@ -39,10 +43,12 @@ pub struct NixFloat(f64);
 
 impl NixFloat {
     pub fn new(value: f64) -> Result<Self, ValueError> {
-        if value.is_finite() {
-            Ok(Self(value))
-        } else {
+        if !value.is_finite() {
             Err(ValueError::NonFiniteFloat(value.to_string()))
+        } else if value.is_subnormal() {
+            Err(ValueError::SubnormalFloat(format!("{value:e}")))
+        } else {
+            Ok(Self(value))
         }
     }
 
@@ -81,8 +87,11 @@ impl NixPath {
             .strip_prefix("./")
             .or_else(|| path.strip_prefix("../"))
             .map(|rest| rest.trim_start_matches("../"));
-        let valid_segment =
-            |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "._-+".contains(c));
+        let valid_segment = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-+".contains(c))
+        };
         match rest {
             Some(rest) if rest.split('/').all(valid_segment) => Ok(Self(path)),
             _ => Err(ValueError::InvalidPath(path)),
@@ -149,7 +158,10 @@ impl Attrs {
     }
 
     fn get_mut(&mut self, key: &str) -> Option<&mut Expr> {
-        self.entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.entries
+            .iter_mut()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     /// Sets `key`, replacing an earlier value of the same key.
@@ -294,10 +306,15 @@ mod tests {
         assert!(NixFloat::new(f64::INFINITY).is_err());
         assert!(NixFloat::new(f64::NEG_INFINITY).is_err());
         assert!(NixFloat::new(-0.5).is_ok());
+        assert!(NixFloat::new(5e-324).is_err());
+        assert!(NixFloat::new(f64::MIN_POSITIVE).is_ok());
+        assert!(NixFloat::new(0.0).is_ok());
         assert_eq!(NixString::new("a\0b"), Err(ValueError::NulInString));
         assert!(NixPath::new("./hosts/nixos-desk").is_ok());
         assert!(NixPath::new("../../modules/system/boot.nix").is_ok());
-        for bad in ["hosts", "/etc/x", "./", "./a//b", "./a b", "./a/", ".../x", "./${x}"] {
+        for bad in [
+            "hosts", "/etc/x", "./", "./a//b", "./a b", "./a/", ".../x", "./${x}",
+        ] {
             assert!(NixPath::new(bad).is_err(), "{bad}");
         }
         assert!(Expr::select("pkgs.firefox").is_ok());
@@ -309,11 +326,21 @@ mod tests {
     fn insert_path_nests_and_refuses_clashes() {
         let mut attrs = Attrs::new();
         let p = |s: &str| s.split('.').map(str::to_owned).collect::<Vec<_>>();
-        attrs.insert_path(&p("services.openssh.enable"), true.into()).unwrap();
-        attrs.insert_path(&p("services.openssh.ports"), Expr::List(vec![])).unwrap();
-        assert!(attrs.insert_path(&p("services.openssh.enable"), false.into()).is_err());
-        assert!(attrs.insert_path(&p("services.openssh.enable.x"), false.into()).is_err());
-        let Some(Expr::Attrs(services)) = attrs.get("services") else { panic!() };
+        attrs
+            .insert_path(&p("services.openssh.enable"), true.into())
+            .unwrap();
+        attrs
+            .insert_path(&p("services.openssh.ports"), Expr::List(vec![]))
+            .unwrap();
+        assert!(attrs
+            .insert_path(&p("services.openssh.enable"), false.into())
+            .is_err());
+        assert!(attrs
+            .insert_path(&p("services.openssh.enable.x"), false.into())
+            .is_err());
+        let Some(Expr::Attrs(services)) = attrs.get("services") else {
+            panic!()
+        };
         assert_eq!(services.len(), 1);
     }
 }

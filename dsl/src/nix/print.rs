@@ -183,7 +183,9 @@ impl Printer {
             // collapsed paths are unique too.
             let mut value = value;
             while let Expr::Attrs(inner) = value {
-                let [(inner_key, inner_value)] = inner.entries() else { break };
+                let [(inner_key, inner_value)] = inner.entries() else {
+                    break;
+                };
                 self.out.push('.');
                 self.out.push_str(&quote_attr_name(inner_key));
                 value = inner_value;
@@ -265,15 +267,37 @@ mod tests {
 
     #[test]
     fn negative_numbers_are_parenthesised_in_lists() {
-        let list = Expr::List(vec![Expr::Int(1), Expr::Int(-5), Expr::Int(i64::MIN), Expr::float(-0.5).unwrap()]);
-        assert_eq!(print_expr(&list), "[\n  1\n  (-5)\n  (-9223372036854775807 - 1)\n  (-0.5)\n]");
+        let list = Expr::List(vec![
+            Expr::Int(1),
+            Expr::Int(-5),
+            Expr::Int(i64::MIN),
+            Expr::float(-0.5).unwrap(),
+        ]);
+        assert_eq!(
+            print_expr(&list),
+            "[\n  1\n  (-5)\n  (-9223372036854775807 - 1)\n  (-0.5)\n]"
+        );
     }
 
     #[test]
     fn nested_sets_collapse_into_paths() {
         let attrs: Attrs = [(
             "services",
-            Expr::Attrs([("openssh", Expr::Attrs([("enable", true.into()), ("ports", Expr::List(vec![Expr::Int(22)]))].into_iter().collect()))].into_iter().collect()),
+            Expr::Attrs(
+                [(
+                    "openssh",
+                    Expr::Attrs(
+                        [
+                            ("enable", true.into()),
+                            ("ports", Expr::List(vec![Expr::Int(22)])),
+                        ]
+                        .into_iter()
+                        .collect(),
+                    ),
+                )]
+                .into_iter()
+                .collect(),
+            ),
         )]
         .into_iter()
         .collect();
@@ -285,7 +309,12 @@ mod tests {
 
     #[test]
     fn quoted_keys_in_paths() {
-        let attrs: Attrs = [("a.b", Expr::Attrs([("if", Expr::Int(1))].into_iter().collect()))].into_iter().collect();
+        let attrs: Attrs = [(
+            "a.b",
+            Expr::Attrs([("if", Expr::Int(1))].into_iter().collect()),
+        )]
+        .into_iter()
+        .collect();
         assert_eq!(print_expr(&attrs.into()), "{\n  \"a.b\".\"if\" = 1;\n}");
     }
 
@@ -299,7 +328,9 @@ mod tests {
 
     #[test]
     fn indented_strings() {
-        let attrs: Attrs = [("text", s("line one\n  two ${x} ''\n\nend\n"))].into_iter().collect();
+        let attrs: Attrs = [("text", s("line one\n  two ${x} ''\n\nend\n"))]
+            .into_iter()
+            .collect();
         assert_eq!(
             print_expr(&attrs.into()),
             "{\n  text = ''\n    line one\n      two ''${x} '''\n\n    end\n  '';\n}"
@@ -314,19 +345,37 @@ mod tests {
             names: names.iter().map(|n| Ident::new(*n).unwrap()).collect(),
             ellipsis: true,
         };
-        let body = Expr::apply(Expr::select("lib.mkOverride").unwrap(), [Expr::Int(900), Expr::apply(Expr::select("f").unwrap(), [Expr::Int(1)])]);
-        assert_eq!(print_expr(&Expr::Lambda(formals(&["lib"]), Box::new(body.clone()))), "{lib, ...}: lib.mkOverride 900 (f 1)");
+        let body = Expr::apply(
+            Expr::select("lib.mkOverride").unwrap(),
+            [
+                Expr::Int(900),
+                Expr::apply(Expr::select("f").unwrap(), [Expr::Int(1)]),
+            ],
+        );
+        assert_eq!(
+            print_expr(&Expr::Lambda(formals(&["lib"]), Box::new(body.clone()))),
+            "{lib, ...}: lib.mkOverride 900 (f 1)"
+        );
         assert_eq!(
             print_expr(&Expr::Lambda(formals(&["config", "lib"]), Box::new(body))),
             "{\n  config,\n  lib,\n  ...\n}: lib.mkOverride 900 (f 1)"
         );
         let import = Expr::import(crate::nix::NixPath::new("./home/alice.nix").unwrap());
-        assert_eq!(print_expr(&Expr::List(vec![import])), "[\n  (import ./home/alice.nix)\n]");
+        assert_eq!(
+            print_expr(&Expr::List(vec![import])),
+            "[\n  (import ./home/alice.nix)\n]"
+        );
     }
 
     #[test]
     fn let_in() {
-        let expr = Expr::Let(vec![(Ident::new("cfg").unwrap(), Expr::select("config.x").unwrap())], Box::new(Attrs::new().into()));
+        let expr = Expr::Let(
+            vec![(
+                Ident::new("cfg").unwrap(),
+                Expr::select("config.x").unwrap(),
+            )],
+            Box::new(Attrs::new().into()),
+        );
         assert_eq!(print_expr(&expr), "let\n  cfg = config.x;\nin {}");
     }
 
