@@ -85,8 +85,8 @@ fn load_hardware(
                 Err(error) => {
                     out.push(
                         Diagnostic::error(format!(
-                            "cannot read {entity}, {}: {error}",
-                            full.display()
+                            "cannot read {entity}, `{}`: {error}",
+                            path.display()
                         ))
                         .at(*location, "hardware configuration set here")
                         .help("paths are relative to the configuration crate's directory"),
@@ -99,8 +99,8 @@ fn load_hardware(
                 Err(error) => {
                     out.push(
                         Diagnostic::error(format!(
-                            "{entity}, {}, is not UTF-8 text (invalid byte at offset {})",
-                            full.display(),
+                            "{entity}, `{}`, is not UTF-8 text (invalid byte at offset {})",
+                            path.display(),
                             error.utf8_error().valid_up_to()
                         ))
                         .at(*location, "hardware configuration set here"),

@@ -6,5 +6,9 @@
 //! Options under a `<name>` placeholder (`users.users.<name>`) are reached through a
 //! function taking the name.
 
+// Modules follow option paths, and some paths repeat a segment (`users.users`,
+// Home Manager's `home.*` under `home`).
+#![allow(clippy::module_inception)]
+
 pub mod home;
 pub mod nixos;

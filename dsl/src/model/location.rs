@@ -43,6 +43,12 @@ fn normalise(file: &str) -> String {
     parts.join("/")
 }
 
+impl fmt::Debug for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,11 +63,5 @@ mod tests {
         assert_eq!(location.to_string(), "example-config/config/hosts.rs:3:9");
         assert_eq!(normalise("../x/../y"), "../y");
         assert_eq!(normalise("/abs/a/../b"), "/abs/b");
-    }
-}
-
-impl fmt::Debug for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
     }
 }
