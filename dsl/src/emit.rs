@@ -5,6 +5,7 @@
 
 use crate::check::{unique_modules, unique_users};
 use crate::model::{Category, Definition, Flake, Host, Module, User};
+use crate::module_options::ModuleOptions;
 use crate::nix::{print_file, Attrs, Expr, Formals, Ident, NixPath};
 use crate::tree::{GeneratedFile, Tree};
 
@@ -71,12 +72,12 @@ fn string(text: &str) -> Expr {
 }
 
 /// `{ config, lib, pkgs, ... }: body`, the head every NixOS and Home Manager module has.
-fn module_function(body: Attrs) -> Expr {
+fn module_function(body: impl Into<Expr>) -> Expr {
     let formals = Formals {
         names: vec![ident("config"), ident("lib"), ident("pkgs")],
         ellipsis: true,
     };
-    Expr::Lambda(formals, Box::new(Expr::Attrs(body)))
+    Expr::Lambda(formals, Box::new(body.into()))
 }
 
 /// The line under every header that says how to change the file.
@@ -238,7 +239,43 @@ fn module_file(flake: &Flake, module: &Module) -> String {
         lines.push(String::new());
         lines.extend(module.description.lines().map(str::to_owned));
     }
-    print_file(&lines, &module_function(tree.into_attrs(Attrs::new())))
+    let body = match &module.options {
+        None => Expr::Attrs(tree.into_attrs(Attrs::new())),
+        Some(options) => module_with_options(options, tree),
+    };
+    print_file(&lines, &module_function(body))
+}
+
+/// `let cfg = config.<ns>; in { options.<ns> = { ... }; config = lib.mkIf cfg.enable { ... }; }`.
+fn module_with_options(options: &ModuleOptions, tree: DefinitionTree) -> Expr {
+    let enable = Expr::apply(
+        Expr::known("lib.mkEnableOption"),
+        [string(&options.enable_description)],
+    );
+    let mut declarations = Attrs::new().with("enable", enable);
+    for declaration in &options.options {
+        // The checker rejected declarations whose values have no Nix form.
+        let expr = declaration
+            .to_expr()
+            .expect("option declarations were checked before emission");
+        declarations.insert(declaration.name.clone(), expr);
+    }
+    let mut nested = Attrs::new();
+    nested
+        .insert_path(&options.namespace, declarations.into())
+        .expect("a fresh set has room for any path");
+    let config = Expr::apply(
+        Expr::known("lib.mkIf"),
+        [
+            Expr::known("cfg.enable"),
+            Expr::Attrs(tree.into_attrs(Attrs::new())),
+        ],
+    );
+    let body = Attrs::new()
+        .with("options", nested.into())
+        .with("config", config);
+    let cfg = Expr::Select(ident("config"), options.namespace.clone());
+    Expr::Let(vec![(ident("cfg"), cfg)], Box::new(body.into()))
 }
 
 fn imports(host_modules: &[&Module]) -> Expr {

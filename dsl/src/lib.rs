@@ -34,6 +34,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod model;
+pub mod module_options;
 pub mod nix;
 pub mod option;
 pub mod pipeline;
@@ -47,6 +48,7 @@ pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
     Category, Configure, Flake, Hardware, Host, Location, Module, Priority, System, User,
 };
+pub use module_options::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
 pub use option::{Opt, OptionPath};
 pub use pipeline::{compile, Compiled, Rejected};
 pub use tree::{EmbeddedTree, GeneratedFile, Tree};
@@ -83,11 +85,12 @@ pub use value::{IntoValue, NullOr, Package, RuntimePath, ToNix};
 /// assert!(text.contains("channel = \"release-candidate\";"));
 /// ```
 #[cfg(feature = "derive")]
-pub use flakesmith_macros::NixValue;
+pub use flakesmith_macros::{NixModule, NixValue};
 
 /// Everything a configuration needs in scope.
 pub mod prelude {
     pub use crate::model::{Category, Configure, Flake, Hardware, Host, Module, System, User};
+    pub use crate::module_options::{CfgRef, ModuleConfig, NixModule};
     pub use crate::option::Opt;
     pub use crate::value::{NullOr, Package, RuntimePath};
 }

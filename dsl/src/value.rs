@@ -136,31 +136,47 @@ impl<T: ToNix> ToNix for NullOr<T> {
     }
 }
 
-/// What an option of type `T` accepts as a value.
+/// What an option of type `T` accepts as a value, and how it is written in Nix.
 ///
 /// This is flakesmith's own conversion trait rather than `Into`, so that the natural
 /// spellings work: `"text"` for a string option, `[22, 80]` for a list of ports,
-/// `"Europe/Berlin"` for a `null or string` option. Conversions are lossless; a value of
-/// the wrong type does not compile.
+/// `"Europe/Berlin"` for a `null or string` option, and a module's typed reference to one
+/// of its own options ([`CfgRef`](crate::module_options::CfgRef)) wherever a value of
+/// that type is wanted. Conversions are lossless; a value of the wrong type does not
+/// compile.
+///
+/// Every value type `T` converts to `T` and to [`NullOr<T>`]. (A blanket impl for
+/// `NullOr` would collide with `CfgRef`'s, so each type states both; the `NixValue`
+/// derive does that for your own types.)
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a valid value for an option of type `{T}`",
-    label = "this value does not have the option's type `{T}`",
-    note = "the option's Rust type is `{T}`; see its documentation for the Nix type it binds"
+    label = "expected a value of the option's type `{T}`",
+    note = "the option's Rust type is `{T}`; its documentation names the Nix type it binds"
 )]
 pub trait IntoValue<T> {
-    fn into_value(self) -> T;
+    fn into_nix(self) -> Result<Expr, ValueError>;
 }
 
-macro_rules! identity_values {
-    ($($t:ty),*) => {$(
-        impl IntoValue<$t> for $t {
-            fn into_value(self) -> $t {
-                self
+/// `IntoValue<T>` and `IntoValue<NullOr<T>>` for a type that is its own value.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __value_of_itself {
+    ($($t:ty),* $(,)?) => {$(
+        impl $crate::IntoValue<$t> for $t {
+            fn into_nix(self) -> ::core::result::Result<$crate::nix::Expr, $crate::nix::ValueError> {
+                $crate::ToNix::to_nix(&self)
+            }
+        }
+        impl $crate::IntoValue<$crate::NullOr<$t>> for $t {
+            fn into_nix(self) -> ::core::result::Result<$crate::nix::Expr, $crate::nix::ValueError> {
+                $crate::ToNix::to_nix(&self)
             }
         }
     )*};
 }
-identity_values!(
+pub use __value_of_itself as value_of_itself;
+
+value_of_itself!(
     bool,
     String,
     i8,
@@ -176,53 +192,71 @@ identity_values!(
     RuntimePath
 );
 
-impl IntoValue<String> for &str {
-    fn into_value(self) -> String {
-        self.to_owned()
-    }
+/// Converts to `String` and `NullOr<String>`.
+macro_rules! string_like {
+    ($($t:ty),*) => {$(
+        impl IntoValue<String> for $t {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                Expr::string(&*self)
+            }
+        }
+        impl IntoValue<NullOr<String>> for $t {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                Expr::string(&*self)
+            }
+        }
+    )*};
+}
+string_like!(&str, &String);
+
+fn list<T, U: IntoValue<T>>(items: impl IntoIterator<Item = U>) -> Result<Expr, ValueError> {
+    items
+        .into_iter()
+        .map(IntoValue::into_nix)
+        .collect::<Result<_, _>>()
+        .map(Expr::List)
 }
 
-impl IntoValue<String> for &String {
-    fn into_value(self) -> String {
-        self.clone()
+fn attrs<T, K: Into<String>, U: IntoValue<T>>(
+    entries: impl IntoIterator<Item = (K, U)>,
+) -> Result<Expr, ValueError> {
+    let mut attrs = Attrs::new();
+    for (key, value) in entries {
+        let key = key.into();
+        crate::nix::NixString::new(key.as_str())?;
+        attrs.insert(key, value.into_nix()?);
     }
+    Ok(Expr::Attrs(attrs))
 }
 
-impl<T, U: IntoValue<T>, const N: usize> IntoValue<Vec<T>> for [U; N] {
-    fn into_value(self) -> Vec<T> {
-        self.into_iter().map(IntoValue::into_value).collect()
-    }
+macro_rules! containers {
+    ($($wrap:ident),*) => {$(
+        impl<T, U: IntoValue<T>, const N: usize> IntoValue<$wrap<Vec<T>>> for [U; N] {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                list(self)
+            }
+        }
+        impl<T, U: IntoValue<T>> IntoValue<$wrap<Vec<T>>> for Vec<U> {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                list(self)
+            }
+        }
+        impl<T, K: Into<String>, U: IntoValue<T>> IntoValue<$wrap<BTreeMap<String, T>>> for BTreeMap<K, U> {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                attrs(self)
+            }
+        }
+        impl<T, K: Into<String>, U: IntoValue<T>, const N: usize> IntoValue<$wrap<BTreeMap<String, T>>> for [(K, U); N] {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                attrs(self)
+            }
+        }
+    )*};
 }
 
-impl<T, U: IntoValue<T>> IntoValue<Vec<T>> for Vec<U> {
-    fn into_value(self) -> Vec<T> {
-        self.into_iter().map(IntoValue::into_value).collect()
-    }
-}
-
-impl<T, K: Into<String>, U: IntoValue<T>> IntoValue<BTreeMap<String, T>> for BTreeMap<K, U> {
-    fn into_value(self) -> BTreeMap<String, T> {
-        self.into_iter()
-            .map(|(k, v)| (k.into(), v.into_value()))
-            .collect()
-    }
-}
-
-impl<T, K: Into<String>, U: IntoValue<T>, const N: usize> IntoValue<BTreeMap<String, T>>
-    for [(K, U); N]
-{
-    fn into_value(self) -> BTreeMap<String, T> {
-        self.into_iter()
-            .map(|(k, v)| (k.into(), v.into_value()))
-            .collect()
-    }
-}
-
-impl<T, U: IntoValue<T>> IntoValue<NullOr<T>> for U {
-    fn into_value(self) -> NullOr<T> {
-        NullOr::Value(self.into_value())
-    }
-}
+/// The identity wrapper, so one macro states the plain and the nullable conversions.
+type Plain<T> = T;
+containers!(Plain, NullOr);
 
 /// A package from the flake's package set: `pkgs.<attr>`.
 ///
@@ -288,25 +322,20 @@ mod tests {
         assert_eq!(None::<bool>.to_nix(), Ok(Expr::Null));
     }
 
-    fn accept<T, V: IntoValue<T>>(value: V) -> T {
-        value.into_value()
+    fn accept<T, V: IntoValue<T>>(value: V) -> String {
+        crate::nix::print_expr(&value.into_nix().unwrap())
     }
 
     #[test]
     fn natural_spellings_convert() {
-        assert_eq!(accept::<String, _>("x"), "x");
-        assert_eq!(accept::<Vec<u16>, _>([22, 80]), vec![22u16, 80]);
+        assert_eq!(accept::<String, _>("x"), "\"x\"");
+        assert_eq!(accept::<Vec<u16>, _>([22, 80]), "[\n  22\n  80\n]");
+        assert_eq!(accept::<Vec<String>, _>(vec!["a"]), "[\n  \"a\"\n]");
+        assert_eq!(accept::<NullOr<String>, _>("tz"), "\"tz\"");
+        assert_eq!(accept::<NullOr<Vec<u16>>, _>([22]), "[\n  22\n]");
         assert_eq!(
-            accept::<Vec<String>, _>(["a", "b"]),
-            vec!["a".to_owned(), "b".to_owned()]
-        );
-        assert_eq!(
-            accept::<NullOr<String>, _>("tz"),
-            NullOr::Value("tz".to_owned())
-        );
-        assert_eq!(
-            accept::<BTreeMap<String, bool>, _>([("k", true)]).get("k"),
-            Some(&true)
+            accept::<BTreeMap<String, bool>, _>([("k", true)]),
+            "{\n  k = true;\n}"
         );
         assert_eq!(NullOr::<bool>::Null.to_nix(), Ok(Expr::Null));
     }

@@ -1,6 +1,7 @@
 //! The machines. Each imports shared modules and overrides what it must.
 
-use flakesmith::nixos::services::openssh::{self, settings::PermitRootLogin};
+use flakesmith::nixos::services::openssh::settings::{self as sshd, PermitRootLogin};
+use flakesmith::nixos::virtualisation::docker::StorageDriver;
 use flakesmith::nixos::{environment, networking, time};
 use flakesmith::prelude::*;
 
@@ -13,9 +14,17 @@ pub fn nixos_desk() -> Host {
         .import(modules::boot())
         .import(modules::network())
         .import(modules::users())
-        .import(modules::ssh())
-        .import(modules::docker())
         .import(modules::kde())
+        .enable(modules::Ssh {
+            ports: vec![22],
+            permit_root_login: PermitRootLogin::No,
+            open_firewall: false,
+        })
+        .enable(modules::Docker {
+            users: vec!["alice".into()],
+            storage_driver: StorageDriver::Overlay2,
+            auto_prune: true,
+        })
         .set(networking::host_name, "nixos-desk")
         .set(time::time_zone, "Europe/Amsterdam")
         .set(
@@ -32,14 +41,19 @@ pub fn nixos_server() -> Host {
         .import(modules::boot())
         .import(modules::network())
         .import(modules::users())
-        .import(modules::ssh())
-        .import(modules::docker())
+        .enable(modules::Ssh {
+            ports: vec![22, 2222],
+            permit_root_login: PermitRootLogin::No,
+            open_firewall: true,
+        })
+        .enable(modules::Docker {
+            users: vec![],
+            storage_driver: StorageDriver::Zfs,
+            auto_prune: true,
+        })
         .set(networking::host_name, "nixos-server")
         .set(networking::firewall::allowed_tcp_ports, [80, 443])
-        .force(
-            openssh::settings::permit_root_login,
-            PermitRootLogin::ProhibitPassword,
-        )
-        .set(openssh::ports, [22, 2222])
+        // Deploy tooling logs in as root with a key: override the module's "no".
+        .force(sshd::permit_root_login, PermitRootLogin::ProhibitPassword)
         .user(home::alice())
 }

@@ -5,6 +5,7 @@ use flakesmith::nixos::services::openssh::{self, settings::PermitRootLogin};
 use flakesmith::nixos::virtualisation::docker::{self, StorageDriver};
 use flakesmith::nixos::{boot::loader, i18n, networking, nix, services, time, users};
 use flakesmith::prelude::*;
+use flakesmith::NixModule;
 
 /// systemd-boot on an EFI system partition.
 pub fn boot() -> Module {
@@ -43,23 +44,54 @@ pub fn users() -> Module {
         .default(nix::settings::auto_optimise_store, true)
 }
 
-/// The SSH daemon: keys only, no root logins.
-pub fn ssh() -> Module {
-    Module::new(Category::Services, "ssh")
-        .describe("OpenSSH with key-based logins only.")
-        .default(openssh::enable, true)
-        .set(openssh::settings::password_authentication, false)
-        .set(openssh::settings::permit_root_login, PermitRootLogin::No)
+/// The SSH daemon, hardened the same way on every host.
+#[derive(NixModule)]
+#[nix(category = "services", namespace = "fleet.ssh")]
+pub struct Ssh {
+    /// Ports the daemon listens on.
+    #[nix(default = [22])]
+    pub ports: Vec<u16>,
+    /// Whether root may log in, and how.
+    #[nix(default = PermitRootLogin::No)]
+    pub permit_root_login: PermitRootLogin,
+    /// Whether the firewall opens the SSH ports.
+    #[nix(default = true)]
+    pub open_firewall: bool,
+}
+
+impl ModuleConfig for Ssh {
+    fn config(cfg: SshCfg, module: Module) -> Module {
+        module
+            .set(openssh::enable, true)
+            .set(openssh::ports, cfg.ports)
+            .set(openssh::open_firewall, cfg.open_firewall)
+            .set(openssh::settings::permit_root_login, cfg.permit_root_login)
+            .set(openssh::settings::password_authentication, false)
+    }
 }
 
 /// Docker, the way every host here runs it.
-pub fn docker() -> Module {
-    Module::new(Category::Services, "docker")
-        .describe("Docker with overlay2 storage and weekly pruning.")
-        .default(docker::enable, true)
-        .default(docker::storage_driver, StorageDriver::Overlay2)
-        .default(docker::auto_prune::enable, true)
-        .set(users::users::user("alice").extra_groups(), ["docker"])
+#[derive(NixModule)]
+#[nix(category = "services", namespace = "fleet.docker")]
+pub struct Docker {
+    /// Users allowed to talk to the daemon (members of the `docker` group).
+    pub users: Vec<String>,
+    /// The storage driver.
+    #[nix(default = StorageDriver::Overlay2)]
+    pub storage_driver: StorageDriver,
+    /// Whether to prune unused images and containers weekly.
+    #[nix(default = true, example = false)]
+    pub auto_prune: bool,
+}
+
+impl ModuleConfig for Docker {
+    fn config(cfg: DockerCfg, module: Module) -> Module {
+        module
+            .set(docker::enable, true)
+            .set(docker::storage_driver, cfg.storage_driver)
+            .set(docker::auto_prune::enable, cfg.auto_prune)
+            .set(users::groups::group("docker").members(), cfg.users)
+    }
 }
 
 /// KDE Plasma 6 with SDDM on Wayland.

@@ -98,29 +98,29 @@ fn check_fails_on_a_hand_edit_with_a_unified_diff() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("flake");
     write_to(&out);
-    let path = out.join("modules/services/ssh.nix");
+    let path = out.join("hosts/nixos-desk/default.nix");
     let text = fs::read_to_string(&path)
         .unwrap()
-        .replace("PermitRootLogin = \"no\";", "PermitRootLogin = \"yes\";");
+        .replace("hostName = \"nixos-desk\";", "hostName = \"nixos-dusk\";");
     fs::write(&path, text).unwrap();
     let output = run(&["--check", "--out", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
     let diff = stdout(&output);
     assert!(
-        diff.contains("--- a/modules/services/ssh.nix\n+++ b/modules/services/ssh.nix\n"),
+        diff.contains("--- a/hosts/nixos-desk/default.nix\n+++ b/hosts/nixos-desk/default.nix\n"),
         "{diff}"
     );
     assert!(
-        diff.contains("-      PermitRootLogin = \"yes\";\n+      PermitRootLogin = \"no\";\n"),
+        diff.contains("-  networking.hostName = \"nixos-dusk\";\n+  networking.hostName = \"nixos-desk\";\n"),
         "{diff}"
     );
     assert!(
-        stderr(&output).contains("changed: modules/services/ssh.nix"),
+        stderr(&output).contains("changed: hosts/nixos-desk/default.nix"),
         "{}",
         stderr(&output)
     );
     // --check wrote nothing.
-    assert!(fs::read_to_string(&path).unwrap().contains("\"yes\""));
+    assert!(fs::read_to_string(&path).unwrap().contains("nixos-dusk"));
 }
 
 #[test]

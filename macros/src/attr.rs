@@ -1,5 +1,6 @@
 //! Parsing `#[nix(...)]` attributes, kept apart from code generation.
 
+use proc_macro2::TokenStream;
 use syn::spanned::Spanned;
 use syn::{Attribute, LitStr};
 
@@ -15,6 +16,23 @@ pub struct ContainerAttrs {
 #[derive(Default)]
 pub struct ItemAttrs {
     pub rename: Option<String>,
+}
+
+/// Options on a `#[derive(NixModule)]` struct.
+pub struct ModuleAttrs {
+    /// `system`, `services` or `desktop`, with the span of the literal.
+    pub category: (String, proc_macro2::Span),
+    pub name: Option<String>,
+    pub namespace: Vec<String>,
+    pub rename_all: Option<Case>,
+}
+
+/// Options on a field of a `#[derive(NixModule)]` struct.
+#[derive(Default)]
+pub struct OptionAttrs {
+    pub rename: Option<String>,
+    pub default: Option<TokenStream>,
+    pub example: Option<TokenStream>,
 }
 
 /// Calls `each` for every `key = value` or `key` inside the `#[nix(...)]` attributes.
@@ -89,6 +107,103 @@ pub fn item(attrs: &[Attribute], what: &str) -> syn::Result<ItemAttrs> {
         }
     })?;
     Ok(out)
+}
+
+pub fn module(input: &syn::DeriveInput) -> syn::Result<ModuleAttrs> {
+    let (mut category, mut name, mut namespace, mut rename_all) = (None, None, None, None);
+    for_each_nix_meta(&input.attrs, |meta| {
+        if meta.path.is_ident("category") {
+            let lit = string_value(&meta, "category")?;
+            if !["system", "services", "desktop"].contains(&lit.value().as_str()) {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "unknown category; expected \"system\", \"services\" or \"desktop\"",
+                ));
+            }
+            category = Some((lit.value(), lit.span()));
+        } else if meta.path.is_ident("name") {
+            let lit = string_value(&meta, "name")?;
+            name = Some(lit.value());
+        } else if meta.path.is_ident("namespace") {
+            let lit = string_value(&meta, "namespace")?;
+            let segments: Vec<String> = lit.value().split('.').map(str::to_owned).collect();
+            if segments.iter().any(|s| s.is_empty() || s.contains('\0')) {
+                return Err(syn::Error::new(
+                    lit.span(),
+                    "`namespace` is a dotted option path such as \"fleet.docker\"",
+                ));
+            }
+            namespace = Some(segments);
+        } else if meta.path.is_ident("rename_all") {
+            let lit = string_value(&meta, "rename_all")?;
+            rename_all = Some(Case::from_name(&lit.value()).ok_or_else(|| {
+                syn::Error::new(
+                    lit.span(),
+                    format!(
+                        "unknown `rename_all` convention; expected one of {}",
+                        Case::NAMES
+                    ),
+                )
+            })?);
+        } else {
+            return Err(meta.error(format!(
+                "unknown `nix` attribute `{}` on a module; expected `category`, `name`, `namespace` or `rename_all`",
+                path_text(&meta.path)
+            )));
+        }
+        Ok(())
+    })?;
+    let missing = |what: &str, example: &str| {
+        syn::Error::new_spanned(
+            &input.ident,
+            format!("`#[derive(NixModule)]` needs `#[nix({what} = {example})]` on the struct"),
+        )
+    };
+    Ok(ModuleAttrs {
+        category: category.ok_or_else(|| missing("category", "\"services\""))?,
+        name,
+        namespace: namespace.ok_or_else(|| missing("namespace", "\"fleet.docker\""))?,
+        rename_all,
+    })
+}
+
+pub fn option(attrs: &[Attribute]) -> syn::Result<OptionAttrs> {
+    let mut out = OptionAttrs::default();
+    for_each_nix_meta(attrs, |meta| {
+        if meta.path.is_ident("rename") {
+            out.rename = Some(string_value(&meta, "rename")?.value());
+        } else if meta.path.is_ident("default") {
+            out.default = Some(expression_tokens(&meta, "default")?);
+        } else if meta.path.is_ident("example") {
+            out.example = Some(expression_tokens(&meta, "example")?);
+        } else {
+            return Err(meta.error(format!(
+                "unknown `nix` attribute `{}` on an option field; expected `default`, `example` or `rename`",
+                path_text(&meta.path)
+            )));
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// The tokens of `key = <expression>` up to the next top-level comma.
+///
+/// The expression is not parsed here: it is emitted as written, converted through
+/// `IntoValue` with its own span, so rustc type-checks it against the field and reports
+/// a mismatch at the user's expression. (Parsing arbitrary expressions would need syn's
+/// `full` feature, which costs every user compile time.)
+fn expression_tokens(meta: &syn::meta::ParseNestedMeta, key: &str) -> syn::Result<TokenStream> {
+    let input = meta.value()?;
+    let mut tokens = TokenStream::new();
+    while !input.is_empty() && !input.peek(syn::Token![,]) {
+        let tree: proc_macro2::TokenTree = input.parse()?;
+        tokens.extend([tree]);
+    }
+    if tokens.is_empty() {
+        return Err(meta.error(format!("`{key}` needs a value, as in `{key} = ...`")));
+    }
+    Ok(tokens)
 }
 
 fn path_text(path: &syn::Path) -> String {

@@ -6,6 +6,7 @@ use syn::{Data, DeriveInput, Fields};
 
 use crate::attr;
 use crate::case::Case;
+use crate::docs::doc_text;
 
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let container = attr::container(&input.attrs)?;
@@ -15,7 +16,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             "`NixValue` cannot be derived for generic types; use a concrete type",
         ));
     }
-    let body = match &input.data {
+    let (body, nix_type) = match &input.data {
         Data::Struct(data) => {
             struct_body(&data.fields, container.rename_all.unwrap_or(Case::Camel))?
         }
@@ -35,16 +36,19 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             }
         }
 
-        impl ::flakesmith::IntoValue<#name> for #name {
-            fn into_value(self) -> #name {
-                self
+        ::flakesmith::value::value_of_itself!(#name);
+
+        impl ::flakesmith::NixType for #name {
+            type Value = #name;
+            fn nix_type() -> ::flakesmith::nix::Expr {
+                #nix_type
             }
         }
     })
 }
 
-/// A struct with named fields becomes an attribute set.
-fn struct_body(fields: &Fields, case: Case) -> syn::Result<TokenStream> {
+/// A struct with named fields becomes an attribute set; its option type is a submodule.
+fn struct_body(fields: &Fields, case: Case) -> syn::Result<(TokenStream, TokenStream)> {
     let Fields::Named(named) = fields else {
         return Err(syn::Error::new_spanned(
             fields,
@@ -52,6 +56,7 @@ fn struct_body(fields: &Fields, case: Case) -> syn::Result<TokenStream> {
         ));
     };
     let mut inserts = Vec::new();
+    let mut declarations = Vec::new();
     for field in &named.named {
         let options = attr::item(&field.attrs, "field")?;
         let ident = field.ident.as_ref().expect("named fields have names");
@@ -61,16 +66,22 @@ fn struct_body(fields: &Fields, case: Case) -> syn::Result<TokenStream> {
         inserts.push(quote! {
             attrs.insert(#key, ::flakesmith::ToNix::to_nix(&self.#ident)?);
         });
+        let (ty, description) = (&field.ty, doc_text(&field.attrs));
+        declarations.push(quote!(::flakesmith::OptionDecl::of::<#ty>(#key, #description)));
     }
-    Ok(quote! {
+    let body = quote! {
         let mut attrs = ::flakesmith::nix::Attrs::new();
         #(#inserts)*
         ::core::result::Result::Ok(::flakesmith::nix::Expr::Attrs(attrs))
-    })
+    };
+    let nix_type = quote!(::flakesmith::module_options::submodule_type(
+        vec![#(#declarations),*]
+    ));
+    Ok((body, nix_type))
 }
 
 /// An enum of unit variants becomes a string, as `types.enum` values are.
-fn enum_body(data: &syn::DataEnum, case: Case) -> syn::Result<TokenStream> {
+fn enum_body(data: &syn::DataEnum, case: Case) -> syn::Result<(TokenStream, TokenStream)> {
     if data.variants.is_empty() {
         return Err(syn::Error::new(
             data.enum_token.span,
@@ -78,6 +89,7 @@ fn enum_body(data: &syn::DataEnum, case: Case) -> syn::Result<TokenStream> {
         ));
     }
     let mut arms = Vec::new();
+    let mut texts = Vec::new();
     for variant in &data.variants {
         if !matches!(variant.fields, Fields::Unit) {
             return Err(syn::Error::new_spanned(
@@ -91,8 +103,11 @@ fn enum_body(data: &syn::DataEnum, case: Case) -> syn::Result<TokenStream> {
             .rename
             .unwrap_or_else(|| case.apply(&ident.to_string()));
         arms.push(quote! { Self::#ident => #text });
+        texts.push(text);
     }
-    Ok(quote! {
+    let body = quote! {
         ::flakesmith::nix::Expr::string(match self { #(#arms,)* })
-    })
+    };
+    let nix_type = quote!(::flakesmith::module_options::enum_type(&[#(#texts),*]));
+    Ok((body, nix_type))
 }

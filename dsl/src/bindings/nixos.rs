@@ -182,6 +182,34 @@ pub mod users {
             }
         }
     }
+
+    pub mod groups {
+        use super::super::*;
+        use crate::option::OptionPath;
+
+        /// `users.groups.<name>`: the group `name`.
+        pub fn group(name: &str) -> Group {
+            Group {
+                path: OptionPath::Static(&["users", "groups"]).join([name]),
+            }
+        }
+
+        /// The options of one entry of `users.groups`.
+        #[derive(Clone, Debug)]
+        pub struct Group {
+            path: OptionPath,
+        }
+
+        impl Group {
+            /// The user names of the group's members, added to `/etc/group`.
+            ///
+            /// Nix type: `list of (string, not containing newlines or colons)`. Default: `[ ]`.
+            /// Declared in `nixos/modules/config/users-groups.nix`.
+            pub fn members(&self) -> Opt<Vec<String>> {
+                Opt::at(self.path.join(["members"]))
+            }
+        }
+    }
 }
 
 pub mod services {
@@ -206,8 +234,6 @@ pub mod services {
 
         pub mod settings {
             use super::super::super::*;
-            use crate::nix::{Expr, ValueError};
-            use crate::value::{IntoValue, ToNix};
 
             /// Whether password authentication is allowed (`sshd_config`'s
             /// `PasswordAuthentication`).
@@ -224,42 +250,14 @@ pub mod services {
             pub const permit_root_login: Opt<NullOr<PermitRootLogin>> =
                 Opt::new(&["services", "openssh", "settings", "PermitRootLogin"]);
 
-            /// The values of `services.openssh.settings.PermitRootLogin`.
-            #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-            pub enum PermitRootLogin {
-                /// `"yes"`
-                Yes,
-                /// `"without-password"`
-                WithoutPassword,
-                /// `"prohibit-password"`
-                ProhibitPassword,
-                /// `"forced-commands-only"`
-                ForcedCommandsOnly,
-                /// `"no"`
-                No,
-            }
-
-            impl PermitRootLogin {
-                pub fn as_str(self) -> &'static str {
-                    match self {
-                        Self::Yes => "yes",
-                        Self::WithoutPassword => "without-password",
-                        Self::ProhibitPassword => "prohibit-password",
-                        Self::ForcedCommandsOnly => "forced-commands-only",
-                        Self::No => "no",
-                    }
-                }
-            }
-
-            impl ToNix for PermitRootLogin {
-                fn to_nix(&self) -> Result<Expr, ValueError> {
-                    Expr::string(self.as_str())
-                }
-            }
-
-            impl IntoValue<PermitRootLogin> for PermitRootLogin {
-                fn into_value(self) -> PermitRootLogin {
-                    self
+            crate::bindings::option_enum! {
+                /// The values of `services.openssh.settings.PermitRootLogin`.
+                PermitRootLogin {
+                    Yes => "yes",
+                    WithoutPassword => "without-password",
+                    ProhibitPassword => "prohibit-password",
+                    ForcedCommandsOnly => "forced-commands-only",
+                    No => "no",
                 }
             }
         }
@@ -309,8 +307,6 @@ pub mod services {
 pub mod virtualisation {
     pub mod docker {
         use super::super::*;
-        use crate::nix::{Expr, ValueError};
-        use crate::value::{IntoValue, ToNix};
 
         /// Whether to enable the Docker daemon, which manages containers. Users in the
         /// `docker` group can talk to it.
@@ -325,45 +321,15 @@ pub mod virtualisation {
         pub const storage_driver: Opt<NullOr<StorageDriver>> =
             Opt::new(&["virtualisation", "docker", "storageDriver"]);
 
-        /// The values of `virtualisation.docker.storageDriver`.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub enum StorageDriver {
-            /// `"aufs"`
-            Aufs,
-            /// `"btrfs"`
-            Btrfs,
-            /// `"devicemapper"`
-            Devicemapper,
-            /// `"overlay"`
-            Overlay,
-            /// `"overlay2"`
-            Overlay2,
-            /// `"zfs"`
-            Zfs,
-        }
-
-        impl StorageDriver {
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    Self::Aufs => "aufs",
-                    Self::Btrfs => "btrfs",
-                    Self::Devicemapper => "devicemapper",
-                    Self::Overlay => "overlay",
-                    Self::Overlay2 => "overlay2",
-                    Self::Zfs => "zfs",
-                }
-            }
-        }
-
-        impl ToNix for StorageDriver {
-            fn to_nix(&self) -> Result<Expr, ValueError> {
-                Expr::string(self.as_str())
-            }
-        }
-
-        impl IntoValue<StorageDriver> for StorageDriver {
-            fn into_value(self) -> StorageDriver {
-                self
+        crate::bindings::option_enum! {
+            /// The values of `virtualisation.docker.storageDriver`.
+            StorageDriver {
+                Aufs => "aufs",
+                Btrfs => "btrfs",
+                Devicemapper => "devicemapper",
+                Overlay => "overlay",
+                Overlay2 => "overlay2",
+                Zfs => "zfs",
             }
         }
 

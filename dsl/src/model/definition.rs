@@ -1,6 +1,7 @@
 use std::fmt;
 
 use super::Location;
+use crate::module_options::CfgRef;
 use crate::nix::{Expr, ValueError};
 use crate::option::{AsOpt, OptionPath};
 use crate::value::{IntoValue, NullOr, ToNix};
@@ -78,14 +79,21 @@ pub struct Definition {
     pub value: Result<Expr, ValueError>,
     pub priority: Priority,
     pub order: Order,
+    /// A `lib.mkIf` condition, when the definition only applies if it holds.
+    pub condition: Option<Expr>,
     pub location: Location,
 }
 
 impl Definition {
-    /// The right-hand side as it appears in the file: value, ordering, then priority.
+    /// The right-hand side as it appears in the file: value, ordering, priority, then
+    /// condition.
     pub(crate) fn wrapped_value(&self) -> Option<Expr> {
         let value = self.value.as_ref().ok()?.clone();
-        Some(self.priority.wrap(self.order.wrap(value)))
+        let value = self.priority.wrap(self.order.wrap(value));
+        Some(match &self.condition {
+            Some(condition) => Expr::apply(Expr::known("lib.mkIf"), [condition.clone(), value]),
+            None => value,
+        })
     }
 }
 
@@ -113,6 +121,7 @@ pub trait Configure: Sized {
             value,
             priority,
             order,
+            condition: None,
             location,
         });
         self
@@ -120,7 +129,7 @@ pub trait Configure: Sized {
 
     /// Defines `option` at an explicit priority (`lib.mkOverride n`).
     #[track_caller]
-    fn with_priority<T: ToNix, V: IntoValue<T>>(
+    fn with_priority<T, V: IntoValue<T>>(
         self,
         priority: u32,
         option: impl AsOpt<T>,
@@ -128,7 +137,7 @@ pub trait Configure: Sized {
     ) -> Self {
         self.define(
             option.as_opt().path(),
-            value.into_value().to_nix(),
+            value.into_nix(),
             Priority(priority),
             Order::Normal,
         )
@@ -136,25 +145,25 @@ pub trait Configure: Sized {
 
     /// A plain definition (priority 100).
     #[track_caller]
-    fn set<T: ToNix, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
+    fn set<T, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
         self.with_priority(Priority::PLAIN.0, option, value)
     }
 
     /// `lib.mkDefault` (priority 1000): a value others may override.
     #[track_caller]
-    fn default<T: ToNix, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
+    fn default<T, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
         self.with_priority(Priority::DEFAULT.0, option, value)
     }
 
     /// `lib.mkForce` (priority 50): wins over plain definitions.
     #[track_caller]
-    fn force<T: ToNix, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
+    fn force<T, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
         self.with_priority(Priority::FORCE.0, option, value)
     }
 
     /// Sets a `null or T` option to `null` (a plain definition).
     #[track_caller]
-    fn set_null<T: ToNix>(self, option: impl AsOpt<NullOr<T>>) -> Self {
+    fn set_null<T>(self, option: impl AsOpt<NullOr<T>>) -> Self {
         self.define(
             option.as_opt().path(),
             Ok(Expr::Null),
@@ -163,12 +172,28 @@ pub trait Configure: Sized {
         )
     }
 
+    /// A plain definition that applies only when `condition` (one of the module's own
+    /// boolean options) is true: `lib.mkIf cfg.<condition> value`.
+    #[track_caller]
+    fn set_if<T, V: IntoValue<T>>(
+        self,
+        condition: &CfgRef<bool>,
+        option: impl AsOpt<T>,
+        value: V,
+    ) -> Self {
+        let mut this = self.set(option, value);
+        if let Some(definition) = this.definitions_mut().last_mut() {
+            definition.condition = condition.to_nix().ok();
+        }
+        this
+    }
+
     /// Prepends to a list option (`lib.mkBefore`).
     #[track_caller]
-    fn prepend<T: ToNix, V: IntoValue<Vec<T>>>(self, option: impl AsOpt<Vec<T>>, value: V) -> Self {
+    fn prepend<T, V: IntoValue<Vec<T>>>(self, option: impl AsOpt<Vec<T>>, value: V) -> Self {
         self.define(
             option.as_opt().path(),
-            value.into_value().to_nix(),
+            value.into_nix(),
             Priority::PLAIN,
             Order::Before,
         )
@@ -176,10 +201,10 @@ pub trait Configure: Sized {
 
     /// Appends to a list option (`lib.mkAfter`).
     #[track_caller]
-    fn append<T: ToNix, V: IntoValue<Vec<T>>>(self, option: impl AsOpt<Vec<T>>, value: V) -> Self {
+    fn append<T, V: IntoValue<Vec<T>>>(self, option: impl AsOpt<Vec<T>>, value: V) -> Self {
         self.define(
             option.as_opt().path(),
-            value.into_value().to_nix(),
+            value.into_nix(),
             Priority::PLAIN,
             Order::After,
         )

@@ -1,6 +1,7 @@
 use std::path::PathBuf;
 
 use super::{Configure, Definition, Location, Module, User};
+use crate::module_options::{apply_settings, ModuleConfig};
 
 /// The platform a host runs, as a Nix system double.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -114,6 +115,20 @@ impl Host {
     pub fn import(mut self, module: Module) -> Self {
         self.modules.push(module);
         self
+    }
+
+    /// Imports a module that declares its own options, enables it, and sets its options
+    /// to the fields of `settings`.
+    #[track_caller]
+    pub fn enable<M: ModuleConfig>(self, settings: M) -> Self {
+        apply_settings(self.import(M::module()), &settings)
+    }
+
+    /// Imports a module that declares its own options and sets its `enable` to false,
+    /// so the host can still set its options but the module does nothing.
+    #[track_caller]
+    pub fn disable<M: ModuleConfig>(self) -> Self {
+        self.import(M::module()).set(M::enable_option(), false)
     }
 
     /// Adds a Home Manager user.

@@ -1,6 +1,7 @@
 use std::fmt;
 
 use super::{Configure, Definition, Location};
+use crate::module_options::ModuleOptions;
 
 /// Where a shared module lives in the tree: `modules/<category>/<name>.nix`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -39,6 +40,9 @@ pub struct Module {
     /// One paragraph that lands in the file's header.
     pub description: String,
     pub definitions: Vec<Definition>,
+    /// Options the module declares (`#[derive(NixModule)]`); its definitions then sit
+    /// under `lib.mkIf cfg.enable`.
+    pub options: Option<ModuleOptions>,
     pub location: Location,
 }
 
@@ -51,7 +55,26 @@ impl Module {
             category,
             description: String::new(),
             definitions: Vec::new(),
+            options: None,
             location: Location::caller(),
+        }
+    }
+
+    /// A module that declares `options`, defined at `location` (the derive uses the
+    /// struct's own location).
+    pub fn with_options(
+        category: Category,
+        name: impl Into<String>,
+        options: ModuleOptions,
+        location: Location,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            category,
+            description: String::new(),
+            definitions: Vec::new(),
+            options: Some(options),
+            location,
         }
     }
 

@@ -1,0 +1,195 @@
+//! `#[derive(NixModule)]`: code generation.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::{Data, DeriveInput, Fields};
+
+use crate::attr;
+use crate::case::Case;
+use crate::docs::{doc_text, summary};
+
+/// One field, parsed: everything code generation needs.
+struct OptionField<'a> {
+    ident: &'a syn::Ident,
+    ty: &'a syn::Type,
+    nix_name: String,
+    description: String,
+    attrs: attr::OptionAttrs,
+}
+
+pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
+    let module = attr::module(input)?;
+    if !input.generics.params.is_empty() {
+        return Err(syn::Error::new_spanned(
+            &input.generics,
+            "`NixModule` cannot be derived for generic types",
+        ));
+    }
+    let named = match &input.data {
+        Data::Struct(data) => match &data.fields {
+            Fields::Named(named) => named,
+            other => {
+                return Err(syn::Error::new_spanned(
+                    other,
+                    "`NixModule` needs a struct with named fields: each field becomes an option named after it",
+                ))
+            }
+        },
+        Data::Enum(data) => {
+            return Err(syn::Error::new(
+                data.enum_token.span,
+                "`NixModule` needs a struct with named fields; for an enum of option values, derive `NixValue`",
+            ))
+        }
+        Data::Union(data) => {
+            return Err(syn::Error::new(data.union_token.span, "`NixModule` needs a struct with named fields, not a union"))
+        }
+    };
+    let case = module.rename_all.unwrap_or(Case::Camel);
+    let mut fields = Vec::new();
+    for field in &named.named {
+        let ident = field.ident.as_ref().expect("named fields have names");
+        if ident == "enable" {
+            return Err(syn::Error::new_spanned(
+                ident,
+                "`enable` is declared by `NixModule` itself; remove this field",
+            ));
+        }
+        let attrs = attr::option(&field.attrs)?;
+        let nix_name = attrs
+            .rename
+            .clone()
+            .unwrap_or_else(|| case.apply(&ident.to_string()));
+        fields.push(OptionField {
+            ident,
+            ty: &field.ty,
+            nix_name,
+            description: doc_text(&field.attrs),
+            attrs,
+        });
+    }
+
+    let name = &input.ident;
+    let vis = &input.vis;
+    let cfg_name = format_ident!("{}Cfg", name);
+    let options_name = format_ident!("{}Options", name);
+    let module_name = module
+        .name
+        .unwrap_or_else(|| Case::Kebab.apply(&name.to_string()));
+    let doc = doc_text(&input.attrs);
+    let enable_description = summary(&doc, &module_name);
+    let namespace = &module.namespace;
+    let category = match module.category.0.as_str() {
+        "system" => quote!(::flakesmith::Category::System),
+        "services" => quote!(::flakesmith::Category::Services),
+        _ => quote!(::flakesmith::Category::Desktop),
+    };
+    let location = quote_spanned! {name.span()=>
+        ::flakesmith::Location { file: file!(), line: line!(), column: column!() }
+    };
+
+    let value_ty = |ty: &syn::Type| quote!(<#ty as ::flakesmith::NixType>::Value);
+    let path_of = |nix_name: &str| {
+        quote!(::flakesmith::OptionPath::Owned(
+            vec![#(#namespace.to_owned(),)* #nix_name.to_owned()]
+        ))
+    };
+
+    let cfg_fields = fields.iter().map(|f| {
+        let (ident, value) = (f.ident, value_ty(f.ty));
+        let doc = format!("`cfg.{}`", f.nix_name);
+        quote!(#[doc = #doc] pub #ident: ::flakesmith::CfgRef<#value>)
+    });
+    let cfg_inits = fields.iter().map(|f| {
+        let (ident, nix_name) = (f.ident, &f.nix_name);
+        quote!(#ident: ::flakesmith::CfgRef::new(#nix_name))
+    });
+    let option_fields = fields.iter().map(|f| {
+        let (ident, value) = (f.ident, value_ty(f.ty));
+        let doc = format!(
+            "`{}.{}`{}{}",
+            namespace.join("."),
+            f.nix_name,
+            if f.description.is_empty() { "" } else { ": " },
+            f.description
+        );
+        quote!(#[doc = #doc] pub #ident: ::flakesmith::Opt<#value>)
+    });
+    let option_inits = fields.iter().map(|f| {
+        let (ident, path) = (f.ident, path_of(&f.nix_name));
+        quote!(#ident: ::flakesmith::Opt::at(#path))
+    });
+    let declarations = fields.iter().map(|f| {
+        let (ty, nix_name, description) = (f.ty, &f.nix_name, &f.description);
+        let value = value_ty(ty);
+        // The default and example convert through `IntoValue` with the span of the user's
+        // expression, so a value of the wrong type is a compile error pointing at it.
+        let span_of = |tokens: &TokenStream| tokens.clone().into_iter().next().map_or_else(proc_macro2::Span::call_site, |t| t.span());
+        let default = f.attrs.default.as_ref().map(|expr| {
+            quote_spanned! {span_of(expr)=> .default_value(::flakesmith::IntoValue::<#value>::into_nix(#expr)) }
+        });
+        let example = f.attrs.example.as_ref().map(|expr| {
+            quote_spanned! {span_of(expr)=> .example_value(::flakesmith::IntoValue::<#value>::into_nix(#expr)) }
+        });
+        quote!(::flakesmith::OptionDecl::of::<#ty>(#nix_name, #description) #default #example)
+    });
+    let settings = fields.iter().map(|f| {
+        let (ident, path) = (f.ident, path_of(&f.nix_name));
+        quote!((#path, ::flakesmith::ToNix::to_nix(&self.#ident)))
+    });
+    let enable_path = path_of("enable");
+    let cfg_doc =
+        format!("Typed references to the values of `{name}`'s options, for its config part.");
+    let options_doc = format!(
+        "Typed handles on `{name}`'s options (`{}.*`), for hosts.",
+        namespace.join(".")
+    );
+
+    Ok(quote! {
+        #[doc = #cfg_doc]
+        #[derive(Clone, Debug)]
+        #vis struct #cfg_name {
+            /// `cfg.enable`
+            pub enable: ::flakesmith::CfgRef<bool>,
+            #(#cfg_fields,)*
+        }
+
+        #[doc = #options_doc]
+        #[derive(Clone, Debug)]
+        #vis struct #options_name {
+            /// Whether the module does anything.
+            pub enable: ::flakesmith::Opt<bool>,
+            #(#option_fields,)*
+        }
+
+        impl ::flakesmith::NixModule for #name {
+            type Cfg = #cfg_name;
+            type Options = #options_name;
+
+            fn options() -> #options_name {
+                #options_name { enable: ::flakesmith::Opt::at(#enable_path), #(#option_inits,)* }
+            }
+
+            fn cfg() -> #cfg_name {
+                #cfg_name { enable: ::flakesmith::CfgRef::new("enable"), #(#cfg_inits,)* }
+            }
+
+            fn enable_option() -> ::flakesmith::Opt<bool> {
+                ::flakesmith::Opt::at(#enable_path)
+            }
+
+            fn declare() -> ::flakesmith::Module {
+                let options = ::flakesmith::ModuleOptions {
+                    namespace: vec![#(#namespace.to_owned()),*],
+                    enable_description: #enable_description.to_owned(),
+                    options: vec![#(#declarations),*],
+                };
+                ::flakesmith::Module::with_options(#category, #module_name, options, #location).describe(#doc)
+            }
+
+            fn settings(&self) -> ::std::vec::Vec<(::flakesmith::OptionPath, ::core::result::Result<::flakesmith::nix::Expr, ::flakesmith::nix::ValueError>)> {
+                vec![#(#settings),*]
+            }
+        }
+    })
+}
