@@ -85,7 +85,45 @@ pub use value::{IntoValue, NullOr, Package, RuntimePath, ToNix};
 /// assert!(text.contains("channel = \"release-candidate\";"));
 /// ```
 #[cfg(feature = "derive")]
-pub use flakesmith_macros::{NixModule, NixValue};
+pub use flakesmith_macros::NixValue;
+
+/// Derives [`NixModule`](trait@NixModule) for a struct whose fields are a module's own
+/// options. See the attribute table in `flakesmith-macros`.
+///
+/// ```
+/// use flakesmith::nixos::virtualisation::docker::{self, StorageDriver};
+/// use flakesmith::prelude::*;
+///
+/// /// Docker, the way every host here runs it.
+/// #[derive(flakesmith::NixModule)]
+/// #[nix(category = "services", namespace = "fleet.docker")]
+/// pub struct Docker {
+///     /// Users allowed to talk to the daemon.
+///     pub users: Vec<String>,
+///     /// The storage driver.
+///     #[nix(default = StorageDriver::Overlay2)]
+///     pub storage_driver: StorageDriver,
+/// }
+///
+/// impl ModuleConfig for Docker {
+///     // Runs under `lib.mkIf cfg.enable`; `cfg.storage_driver` writes `cfg.storageDriver`.
+///     fn config(cfg: DockerCfg, module: Module) -> Module {
+///         module.set(docker::enable, true).set(docker::storage_driver, cfg.storage_driver)
+///     }
+/// }
+///
+/// let host = Host::new("desk", System::X86_64Linux, "24.05")
+///     .hardware(Hardware::nix_text("{}"))
+///     .enable(Docker { users: vec!["alice".into()], storage_driver: StorageDriver::Zfs });
+/// let flake = Flake::new("fleet", "24.05").host(host);
+/// let tree = flakesmith::compile(&flake, std::path::Path::new(".")).unwrap().tree;
+/// let module = tree.get("modules/services/docker.nix").unwrap();
+/// assert!(module.contains("storageDriver = lib.mkOption {"));
+/// assert!(module.contains("config = lib.mkIf cfg.enable {"));
+/// assert!(tree.get("hosts/desk/default.nix").unwrap().contains("storageDriver = \"zfs\";"));
+/// ```
+#[cfg(feature = "derive")]
+pub use flakesmith_macros::NixModule;
 
 /// Everything a configuration needs in scope.
 pub mod prelude {

@@ -93,7 +93,32 @@ impl<T> fmt::Debug for Opt<T> {
     }
 }
 
+/// A handle on an option NixOS sets itself (`readOnly` in options.json). It documents
+/// the option and its type, but no definition can be made through it.
+pub struct ReadOnly<T> {
+    path: OptionPath,
+    _value: PhantomData<fn() -> T>,
+}
+
+impl<T> ReadOnly<T> {
+    pub const fn new(path: &'static [&'static str]) -> Self {
+        Self {
+            path: OptionPath::Static(path),
+            _value: PhantomData,
+        }
+    }
+
+    pub fn path(&self) -> &OptionPath {
+        &self.path
+    }
+}
+
 /// Handles are passed by value or by reference alike.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not an option that can be set",
+    label = "expected a settable option handle `Opt<{T}>`",
+    note = "`ReadOnly<_>` options are set by NixOS itself and cannot be defined in a configuration"
+)]
 pub trait AsOpt<T> {
     fn as_opt(&self) -> Opt<T>;
 }

@@ -111,7 +111,9 @@ fn check_fails_on_a_hand_edit_with_a_unified_diff() {
         "{diff}"
     );
     assert!(
-        diff.contains("-  networking.hostName = \"nixos-dusk\";\n+  networking.hostName = \"nixos-desk\";\n"),
+        diff.contains(
+            "-  networking.hostName = \"nixos-dusk\";\n+  networking.hostName = \"nixos-desk\";\n"
+        ),
         "{diff}"
     );
     assert!(

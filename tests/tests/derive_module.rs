@@ -81,7 +81,8 @@ impl ModuleConfig for Backup {
     }
 }
 
-fn module_file() -> String {
+/// The compiled tree of a host that enables the module: (module file, host file).
+fn compiled_files() -> (String, String) {
     let host = Host::new("desk", System::X86_64Linux, "24.05")
         .hardware(Hardware::nix_text("{}"))
         .enable(Backup {
@@ -95,19 +96,32 @@ fn module_file() -> String {
             user: Some("backup".into()),
             password_file: Some(RuntimePath::new("/run/secrets/backup")),
             schedule: Schedule::Weekly,
-            sources: vec![Source { path: "/srv".into(), exclude_patterns: vec!["*.tmp".into()] }],
+            sources: vec![Source {
+                path: "/srv".into(),
+                exclude_patterns: vec!["*.tmp".into()],
+            }],
             packages: vec![Package::new("restic")],
             verbose: false,
         });
     let flake = Flake::new("t", "24.05").host(host);
-    let compiled = compile(&flake, Path::new(".")).unwrap_or_else(|r| panic!("{:?}", r.diagnostics));
-    insta::assert_snapshot!("host_enabling_backup", compiled.tree.get("hosts/desk/default.nix").unwrap());
-    compiled.tree.get("modules/services/backup.nix").unwrap().to_owned()
+    let compiled =
+        compile(&flake, Path::new(".")).unwrap_or_else(|r| panic!("{:?}", r.diagnostics));
+    let file = |path: &str| compiled.tree.get(path).unwrap().to_owned();
+    (
+        file("modules/services/backup.nix"),
+        file("hosts/desk/default.nix"),
+    )
+}
+
+fn module_file() -> String {
+    compiled_files().0
 }
 
 #[test]
 fn the_module_file_matches_its_snapshot() {
-    insta::assert_snapshot!("backup_module", module_file());
+    let (module, host) = compiled_files();
+    insta::assert_snapshot!("backup_module", module);
+    insta::assert_snapshot!("host_enabling_backup", host);
 }
 
 #[test]
@@ -116,7 +130,11 @@ fn the_module_file_parses_with_nix_instantiate() {
     let path = dir.path().join("backup.nix");
     std::fs::write(&path, module_file()).unwrap();
     let output = nix_instantiate(&["--parse", path.to_str().unwrap()]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Evaluates the module's declarations and config with the real Nix.
@@ -138,7 +156,11 @@ fn evaluate_module() -> Value {
         module = path.display()
     );
     let output = nix_instantiate(&["--eval", "--strict", "--json", "-E", &expr]);
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
@@ -147,34 +169,88 @@ fn declarations_evaluate_to_the_expected_types_and_defaults() {
     let value = evaluate_module();
     let options = &value["options"]["fleet"]["backup"];
     let type_name = |name: &str| options[name]["type"]["name"].as_str().unwrap().to_owned();
-    let inner = |name: &str| options[name]["type"]["of"]["name"].as_str().unwrap().to_owned();
+    let inner = |name: &str| {
+        options[name]["type"]["of"]["name"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
 
-    assert_eq!(options["enable"]["description"], "Whether to enable Backups to a remote host.");
+    assert_eq!(
+        options["enable"]["description"],
+        "Whether to enable Backups to a remote host."
+    );
     assert_eq!(options["enable"]["default"], false);
     assert_eq!(type_name("target"), "str");
-    assert!(options["target"].get("default").is_none(), "a field without a default has none");
-    assert_eq!((type_name("port"), options["port"]["default"].clone()), ("port".into(), json!(22)));
-    assert_eq!((type_name("nice"), options["nice"]["default"].clone()), ("int".into(), json!(-5)));
-    assert_eq!((type_name("maxBytes"), options["maxBytes"]["default"].clone()), ("ints.unsigned".into(), json!(10_000_000_000u64)));
-    assert_eq!((type_name("bandwidthShare"), options["bandwidthShare"]["example"].clone()), ("float".into(), json!(0.9)));
-    assert_eq!((type_name("paths"), inner("paths")), ("listOf".into(), "str".into()));
+    assert!(
+        options["target"].get("default").is_none(),
+        "a field without a default has none"
+    );
+    assert_eq!(
+        (type_name("port"), options["port"]["default"].clone()),
+        ("port".into(), json!(22))
+    );
+    assert_eq!(
+        (type_name("nice"), options["nice"]["default"].clone()),
+        ("int".into(), json!(-5))
+    );
+    assert_eq!(
+        (
+            type_name("maxBytes"),
+            options["maxBytes"]["default"].clone()
+        ),
+        ("ints.unsigned".into(), json!(10_000_000_000u64))
+    );
+    assert_eq!(
+        (
+            type_name("bandwidthShare"),
+            options["bandwidthShare"]["example"].clone()
+        ),
+        ("float".into(), json!(0.9))
+    );
+    assert_eq!(
+        (type_name("paths"), inner("paths")),
+        ("listOf".into(), "str".into())
+    );
     assert_eq!(options["paths"]["default"], json!(["/home", "/etc"]));
     assert_eq!(options["paths"]["example"], json!(["/srv"]));
-    assert_eq!((type_name("keep"), inner("keep")), ("attrsOf".into(), "ints.u32".into()));
+    assert_eq!(
+        (type_name("keep"), inner("keep")),
+        ("attrsOf".into(), "ints.u32".into())
+    );
     assert_eq!(options["keep"]["default"], json!({"daily": 7, "weekly": 4}));
-    assert_eq!((type_name("user"), inner("user")), ("nullOr".into(), "str".into()));
+    assert_eq!(
+        (type_name("user"), inner("user")),
+        ("nullOr".into(), "str".into())
+    );
     assert_eq!(options["user"]["default"], "backup");
-    assert_eq!((type_name("passwordFile"), inner("passwordFile")), ("nullOr".into(), "path".into()));
-    assert_eq!(options["passwordFile"]["default"], Value::Null, "optional fields default to null");
+    assert_eq!(
+        (type_name("passwordFile"), inner("passwordFile")),
+        ("nullOr".into(), "path".into())
+    );
+    assert_eq!(
+        options["passwordFile"]["default"],
+        Value::Null,
+        "optional fields default to null"
+    );
     assert_eq!(type_name("schedule"), "enum");
-    assert_eq!(options["schedule"]["type"]["values"], json!(["hourly", "daily", "weekly-on-sunday"]));
+    assert_eq!(
+        options["schedule"]["type"]["values"],
+        json!(["hourly", "daily", "weekly-on-sunday"])
+    );
     assert_eq!(options["schedule"]["default"], "daily");
-    assert_eq!((type_name("sources"), inner("sources")), ("listOf".into(), "submodule".into()));
+    assert_eq!(
+        (type_name("sources"), inner("sources")),
+        ("listOf".into(), "submodule".into())
+    );
     let source = &options["sources"]["type"]["of"]["options"];
     assert_eq!(source["excludePatterns"]["type"]["name"], "listOf");
     assert_eq!(source["path"]["description"], "The directory.");
     assert_eq!(options["sources"]["default"], json!([]));
-    assert_eq!((type_name("extraPackages"), inner("extraPackages")), ("listOf".into(), "package".into()));
+    assert_eq!(
+        (type_name("extraPackages"), inner("extraPackages")),
+        ("listOf".into(), "package".into())
+    );
     assert_eq!(options["verbose"]["description"], "Log every file.");
 }
 
@@ -183,23 +259,38 @@ fn config_sits_under_mk_if_cfg_enable_and_reads_cfg() {
     let value = evaluate_module();
     let config = &value["config"];
     assert_eq!(config["_type"], "if");
-    assert_eq!(config["condition"], true, "cfg.enable from the host's config");
+    assert_eq!(
+        config["condition"], true,
+        "cfg.enable from the host's config"
+    );
     let content = &config["content"]["networking"]["firewall"];
-    assert_eq!(content["allowedTCPPorts"], json!([2222]), "cfg.port read through the typed reference");
-    assert_eq!(content["enable"], json!({"_type": "if", "condition": true, "content": true}), "set_if becomes lib.mkIf cfg.verbose");
+    assert_eq!(
+        content["allowedTCPPorts"],
+        json!([2222]),
+        "cfg.port read through the typed reference"
+    );
+    assert_eq!(
+        content["enable"],
+        json!({"_type": "if", "condition": true, "content": true}),
+        "set_if becomes lib.mkIf cfg.verbose"
+    );
 }
 
 #[test]
 fn host_settings_that_equal_defaults_are_not_repeated() {
-    module_file();
-    let host = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/derive_module__host_enabling_backup.snap"),
-    )
-    .unwrap();
-    for chosen in ["enable = true;", "target = \"vault\";", "bandwidthShare = 0.75;", "schedule = \"weekly-on-sunday\";"] {
-        assert!(host.contains(chosen), "{chosen} missing");
+    let (_, host) = compiled_files();
+    for chosen in [
+        "enable = true;",
+        "target = \"vault\";",
+        "bandwidthShare = 0.75;",
+        "schedule = \"weekly-on-sunday\";",
+    ] {
+        assert!(host.contains(chosen), "{chosen} missing:\n{host}");
     }
     for default in ["port =", "nice =", "maxBytes =", "user =", "verbose ="] {
-        assert!(!host.contains(default), "{default} repeats the default");
+        assert!(
+            !host.contains(default),
+            "{default} repeats the default:\n{host}"
+        );
     }
 }

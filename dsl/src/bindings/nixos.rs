@@ -62,6 +62,17 @@ pub mod networking {
     }
 }
 
+pub mod system {
+    pub mod nixos {
+        use crate::option::ReadOnly;
+        /// The NixOS release, such as `"24.05"`. Set by NixOS from the nixpkgs it is
+        /// built from.
+        ///
+        /// Nix type: `string` (read-only). Declared in `nixos/modules/misc/version.nix`.
+        pub const release: ReadOnly<String> = ReadOnly::new(&["system", "nixos", "release"]);
+    }
+}
+
 pub mod time {
     use super::*;
     /// The time zone used when displaying times and dates, such as `"Europe/Berlin"`.

@@ -1,0 +1,6 @@
+use flakesmith::home::programs;
+use flakesmith::prelude::*;
+
+fn main() {
+    let _user = User::new("alice", "24.05").set(programs::git::enable, "yes");
+}
