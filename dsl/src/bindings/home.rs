@@ -53,6 +53,17 @@ pub mod programs {
         /// Declared in `<home-manager/modules/programs/git.nix>`.
         pub const aliases: Opt<std::collections::BTreeMap<String, String>> =
             Opt::new(&["programs", "git", "aliases"]);
+        /// Additional configuration for `~/.config/git/config`, as nested sections.
+        ///
+        /// The option is freeform, so the value's shape is yours to type: pass a struct with
+        /// `#[derive(NixValue)]` whose fields are sections and keys.
+        ///
+        /// Nix type: `strings concatenated with "\n" or attribute set of attribute set of
+        /// (string or boolean or signed integer or list of ...)`. Default: `{ }`.
+        /// Declared in `<home-manager/modules/programs/git.nix>`.
+        pub fn extra_config<T>() -> Opt<T> {
+            Opt::new(&["programs", "git", "extraConfig"])
+        }
     }
 
     pub mod bash {
