@@ -28,6 +28,8 @@ pub enum Label {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
+    /// The check's name for checks that can be silenced (`warning[no-effect]`).
+    pub code: Option<&'static str>,
     pub message: String,
     pub labels: Vec<Label>,
     pub help: Option<String>,
@@ -37,6 +39,7 @@ impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Error,
+            code: None,
             message: message.into(),
             labels: Vec::new(),
             help: None,
@@ -46,10 +49,17 @@ impl Diagnostic {
     pub fn warning(message: impl Into<String>) -> Self {
         Self {
             severity: Severity::Warning,
+            code: None,
             message: message.into(),
             labels: Vec::new(),
             help: None,
         }
+    }
+
+    /// Names the check, shown as `warning[name]`.
+    pub fn code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
     }
 
     /// Points at Rust source, with a note saying what is there.
@@ -101,7 +111,10 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{severity}: {}", self.message)?;
+        match self.code {
+            Some(code) => writeln!(f, "{severity}[{code}]: {}", self.message)?,
+            None => writeln!(f, "{severity}: {}", self.message)?,
+        }
         for label in &self.labels {
             match label {
                 Label::Rust { location, note } => {

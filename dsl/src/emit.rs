@@ -3,7 +3,7 @@
 //! It runs only after the checker found no error, so it can rely on valid names and
 //! representable values.
 
-use crate::check::{unique_modules, unique_users};
+use crate::check::{unique_modules, unique_users, user_string};
 use crate::model::{Category, Definition, Flake, Host, Module, User};
 use crate::module_options::ModuleOptions;
 use crate::nix::{print_file, Attrs, Expr, Formals, Ident, NixPath};
@@ -340,19 +340,17 @@ fn hardware_file(flake: &Flake, host: &Host, text: &str) -> String {
 fn user_file(flake: &Flake, user: &User) -> String {
     let mut tree = DefinitionTree::default();
     let home = |field: &str| vec!["home".to_owned(), field.to_owned()];
-    tree.insert(&home("username"), string(&user.name));
-    tree.insert(&home("homeDirectory"), string(&user.home_directory()));
+    // The user's own definitions of these win; the checker made sure they agree.
+    for (field, value) in [("username", user.name.clone()), ("homeDirectory", user.home_directory())] {
+        if user_string(user, field).is_none() {
+            tree.insert(&home(field), string(&value));
+        }
+    }
     tree.insert(&home("stateVersion"), string(&user.state_version));
     tree.add(&user.definitions);
     let body = tree.into_attrs(Attrs::new());
-    print_file(
-        &header(
-            flake,
-            &format!("Home Manager user `{}`", user.name),
-            user.location,
-        ),
-        &module_function(body),
-    )
+    let what = format!("Home Manager user `{}`", user.name);
+    print_file(&header(flake, &what, user.location), &module_function(body))
 }
 
 fn template_header(

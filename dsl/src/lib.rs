@@ -46,13 +46,13 @@ pub mod writer;
 pub use bindings::{home, nixos};
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
-    Category, Configure, Flake, Hardware, Host, Location, Module, Priority, System, User,
+    Category, Configure, Flake, Hardware, Host, Lint, Location, Module, Priority, System, User,
 };
 pub use module_options::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
 pub use option::{Opt, OptionPath};
 pub use pipeline::{compile, Compiled, Rejected};
 pub use tree::{EmbeddedTree, GeneratedFile, Tree};
-pub use value::{IntoValue, NullOr, Package, RuntimePath, ToNix};
+pub use value::{IntoValue, NullOr, Package, RuntimePath, Secret, ToNix};
 
 /// Derives [`ToNix`] and [`IntoValue<Self>`](IntoValue): a struct with named fields
 /// becomes an attribute set (camelCase names), an enum of unit variants a string
@@ -127,8 +127,8 @@ pub use flakesmith_macros::NixModule;
 
 /// Everything a configuration needs in scope.
 pub mod prelude {
-    pub use crate::model::{Category, Configure, Flake, Hardware, Host, Module, System, User};
+    pub use crate::model::{Category, Configure, Flake, Hardware, Host, Lint, Module, System, User};
     pub use crate::module_options::{CfgRef, ModuleConfig, NixModule};
     pub use crate::option::Opt;
-    pub use crate::value::{NullOr, Package, RuntimePath};
+    pub use crate::value::{NullOr, Package, RuntimePath, Secret};
 }

@@ -300,6 +300,53 @@ impl ToNix for RuntimePath {
     }
 }
 
+/// A secret that a secrets manager places on the machine at activation time, referenced
+/// by the path it hands out. Only the reference enters the configuration; the secret
+/// itself never reaches the world-readable Nix store.
+///
+/// It is accepted wherever a [`RuntimePath`] is, such as `hashedPasswordFile`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Secret {
+    /// agenix: `config.age.secrets.<name>.path`.
+    Agenix(String),
+    /// sops-nix: `config.sops.secrets.<name>.path`.
+    Sops(String),
+}
+
+impl Secret {
+    pub fn agenix(name: impl Into<String>) -> Self {
+        Self::Agenix(name.into())
+    }
+
+    pub fn sops(name: impl Into<String>) -> Self {
+        Self::Sops(name.into())
+    }
+}
+
+impl ToNix for Secret {
+    fn to_nix(&self) -> Result<Expr, ValueError> {
+        let (manager, name) = match self {
+            Self::Agenix(name) => ("age", name),
+            Self::Sops(name) => ("sops", name),
+        };
+        crate::nix::NixString::new(name.as_str())?;
+        let path = [manager, "secrets", name, "path"].map(str::to_owned).to_vec();
+        Ok(Expr::Select(crate::nix::Ident::new("config")?, path))
+    }
+}
+
+impl IntoValue<RuntimePath> for Secret {
+    fn into_nix(self) -> Result<Expr, ValueError> {
+        self.to_nix()
+    }
+}
+
+impl IntoValue<NullOr<RuntimePath>> for Secret {
+    fn into_nix(self) -> Result<Expr, ValueError> {
+        self.to_nix()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,6 +385,13 @@ mod tests {
             "{\n  k = true;\n}"
         );
         assert_eq!(NullOr::<bool>::Null.to_nix(), Ok(Expr::Null));
+    }
+
+    #[test]
+    fn secrets_are_references() {
+        let print = |s: Secret| crate::nix::print_expr(&s.to_nix().unwrap());
+        assert_eq!(print(Secret::agenix("alice-password")), "config.age.secrets.alice-password.path");
+        assert_eq!(print(Secret::sops("db/root")), "config.sops.secrets.\"db/root\".path");
     }
 
     #[test]

@@ -107,6 +107,16 @@ pub trait Configure: Sized {
     fn definitions_mut(&mut self) -> &mut Vec<Definition>;
 
     #[doc(hidden)]
+    fn allowed_mut(&mut self) -> &mut Vec<super::Lint>;
+
+    /// Silences one check on this host, module or user: a deliberate choice the
+    /// checker would otherwise warn about (or, for plaintext secrets, reject).
+    fn allow(mut self, lint: super::Lint) -> Self {
+        self.allowed_mut().push(lint);
+        self
+    }
+
+    #[doc(hidden)]
     #[track_caller]
     fn define(
         mut self,

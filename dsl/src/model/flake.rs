@@ -1,4 +1,4 @@
-use super::{Host, Location};
+use super::{Host, Location, Module};
 
 /// The whole configuration: inputs and hosts.
 #[derive(Clone, Debug)]
@@ -9,6 +9,10 @@ pub struct Flake {
     /// `inputs.home-manager.url`; its nixpkgs follows the flake's.
     pub home_manager: String,
     pub hosts: Vec<Host>,
+    /// The module library: modules registered with `.module(...)`. Hosts import
+    /// modules directly; registering them as well lets the checker warn about modules
+    /// no host uses.
+    pub modules: Vec<Module>,
     /// `system.stateVersion` and `home.stateVersion` of the templates.
     pub template_state_version: String,
     /// The command that regenerates the tree, named in every file's header.
@@ -26,6 +30,7 @@ impl Flake {
             nixpkgs: format!("github:NixOS/nixpkgs/nixos-{release}"),
             home_manager: format!("github:nix-community/home-manager/release-{release}"),
             hosts: Vec::new(),
+            modules: Vec::new(),
             template_state_version: release.to_owned(),
             regenerate_command: None,
             location: Location::caller(),
@@ -43,6 +48,12 @@ impl Flake {
     /// `cargo run -p my-config`) in the header of every generated file.
     pub fn regenerate_with(mut self, command: impl Into<String>) -> Self {
         self.regenerate_command = Some(command.into());
+        self
+    }
+
+    /// Registers a module in the flake's library (see [`Flake::modules`]).
+    pub fn module(mut self, module: Module) -> Self {
+        self.modules.push(module);
         self
     }
 

@@ -82,6 +82,8 @@ pub struct Host {
     pub modules: Vec<Module>,
     /// The host's own definitions: its overrides of module defaults.
     pub definitions: Vec<Definition>,
+    /// Checks silenced here with `.allow(...)`.
+    pub allowed: Vec<super::Lint>,
     /// Home Manager users on this host.
     pub users: Vec<User>,
     /// `system.stateVersion`.
@@ -100,6 +102,7 @@ impl Host {
             hardware: None,
             modules: Vec::new(),
             definitions: Vec::new(),
+            allowed: Vec::new(),
             users: Vec::new(),
             state_version: state_version.into(),
             location: Location::caller(),
@@ -145,5 +148,9 @@ impl Host {
 impl Configure for Host {
     fn definitions_mut(&mut self) -> &mut Vec<Definition> {
         &mut self.definitions
+    }
+
+    fn allowed_mut(&mut self) -> &mut Vec<super::Lint> {
+        &mut self.allowed
     }
 }

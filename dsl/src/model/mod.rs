@@ -6,6 +6,7 @@
 mod definition;
 mod flake;
 mod host;
+mod lint;
 mod location;
 mod module;
 mod user;
@@ -13,6 +14,7 @@ mod user;
 pub use definition::{Configure, Definition, Order, Priority};
 pub use flake::Flake;
 pub use host::{Hardware, Host, System};
+pub use lint::Lint;
 pub use location::Location;
 pub use module::{Category, Module};
 pub use user::User;

@@ -40,6 +40,8 @@ pub struct Module {
     /// One paragraph that lands in the file's header.
     pub description: String,
     pub definitions: Vec<Definition>,
+    /// Checks silenced here with `.allow(...)`.
+    pub allowed: Vec<super::Lint>,
     /// Options the module declares (`#[derive(NixModule)]`); its definitions then sit
     /// under `lib.mkIf cfg.enable`.
     pub options: Option<ModuleOptions>,
@@ -55,6 +57,7 @@ impl Module {
             category,
             description: String::new(),
             definitions: Vec::new(),
+            allowed: Vec::new(),
             options: None,
             location: Location::caller(),
         }
@@ -73,6 +76,7 @@ impl Module {
             category,
             description: String::new(),
             definitions: Vec::new(),
+            allowed: Vec::new(),
             options: Some(options),
             location,
         }
@@ -93,5 +97,9 @@ impl Module {
 impl Configure for Module {
     fn definitions_mut(&mut self) -> &mut Vec<Definition> {
         &mut self.definitions
+    }
+
+    fn allowed_mut(&mut self) -> &mut Vec<super::Lint> {
+        &mut self.allowed
     }
 }

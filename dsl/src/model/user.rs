@@ -11,6 +11,8 @@ pub struct User {
     /// `home.stateVersion`.
     pub state_version: String,
     pub definitions: Vec<Definition>,
+    /// Checks silenced here with `.allow(...)`.
+    pub allowed: Vec<super::Lint>,
     pub location: Location,
 }
 
@@ -23,6 +25,7 @@ impl User {
             name: name.into(),
             state_version: state_version.into(),
             definitions: Vec::new(),
+            allowed: Vec::new(),
             location: Location::caller(),
         }
     }
@@ -40,5 +43,9 @@ impl User {
 impl Configure for User {
     fn definitions_mut(&mut self) -> &mut Vec<Definition> {
         &mut self.definitions
+    }
+
+    fn allowed_mut(&mut self) -> &mut Vec<super::Lint> {
+        &mut self.allowed
     }
 }

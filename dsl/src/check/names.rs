@@ -1,0 +1,275 @@
+//! Names and values of single entities: hosts, users, modules and their definitions.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::{Definition, Flake, Host, Location, Module, System, User};
+
+/// Names the tree uses for its own files, which no host or user may take.
+const RESERVED_NAMES: &[&str] = &["template"];
+
+/// NixOS's rule for `networking.hostName`, plus the names the tree reserves.
+pub fn valid_host_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("it is empty".into());
+    }
+    if name.len() > 63 {
+        return Err(format!(
+            "it is {} characters long; the limit is 63",
+            name.len()
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(format!("it contains `{}`", c.escape_debug()));
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        return Err("it starts or ends with `-`".into());
+    }
+    if RESERVED_NAMES.contains(&name) {
+        return Err(format!(
+            "`{name}` is reserved for the template the tree ships"
+        ));
+    }
+    Ok(())
+}
+
+/// NixOS's rule for user names (`[a-z_][a-z0-9_-]*\$?`, at most 32 characters), plus the
+/// names the tree reserves.
+pub fn valid_user_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("it is empty".into());
+    }
+    if name.len() > 32 {
+        return Err(format!(
+            "it is {} characters long; the limit is 32",
+            name.len()
+        ));
+    }
+    let body = name.strip_suffix('$').unwrap_or(name);
+    let mut chars = body.chars();
+    let first_ok = matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_');
+    if !first_ok
+        || !chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+    {
+        return Err("NixOS accepts a lowercase letter or `_`, then lowercase letters, digits, `_` and `-`, and an optional final `$`".into());
+    }
+    if RESERVED_NAMES.contains(&name) {
+        return Err(format!("`{name}` is reserved for home/template.nix"));
+    }
+    Ok(())
+}
+
+/// A module name must be a plain file name: it becomes `modules/<category>/<name>.nix`.
+pub fn valid_module_name(name: &str) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("it is empty".into());
+    }
+    if name.len() > 100 {
+        return Err(format!(
+            "it is {} characters long; the limit is 100",
+            name.len()
+        ));
+    }
+    if name.starts_with(['.', '-']) {
+        return Err("it starts with `.` or `-`".into());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Err(format!(
+            "it contains `{}`; module names are file names of letters, digits, `-` and `_`",
+            c.escape_debug()
+        ));
+    }
+    Ok(())
+}
+
+/// Duplicate host names, and names that differ only in case (they collide on
+/// case-insensitive file systems, where `hosts/Desk` and `hosts/desk` are one directory).
+pub(crate) fn host_names(flake: &Flake, out: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<String, (&str, Location)> = BTreeMap::new();
+    for host in &flake.hosts {
+        if let Some((first_name, first)) = seen.insert(host.name.to_lowercase(), (&host.name, host.location)) {
+            let message = if first_name == host.name {
+                format!("two hosts are named `{}`", host.name)
+            } else {
+                format!("hosts `{first_name}` and `{}` differ only in case; their directories collide on case-insensitive file systems", host.name)
+            };
+            out.push(
+                Diagnostic::error(message)
+                    .at(first, "the first one")
+                    .at(host.location, "the second one")
+                    .help("host names key nixosConfigurations and hosts/<name>/: each must be unique"),
+            );
+        }
+        if let Err(why) = valid_host_name(&host.name) {
+            out.push(
+                Diagnostic::error(format!("host name `{}` is not valid: {why}", host.name.escape_debug()))
+                    .at(host.location, "host defined here")
+                    .help("NixOS accepts letters, digits, `-` and `_`, at most 63 characters, not starting or ending with `-`"),
+            );
+        }
+    }
+}
+
+pub(crate) fn module(module: &Module, out: &mut Vec<Diagnostic>) {
+    let entity = format!("module `{}`", module.name);
+    if let Err(why) = valid_module_name(&module.name) {
+        out.push(
+            Diagnostic::error(format!("module name `{}` is not valid: {why}", module.name.escape_debug()))
+                .at(module.location, "module defined here"),
+        );
+    }
+    definitions(&entity, &module.definitions, out);
+    let Some(options) = &module.options else { return };
+    if options.namespace.is_empty() || options.namespace.iter().any(String::is_empty) {
+        out.push(
+            Diagnostic::error(format!("{entity} declares its options under an empty namespace"))
+                .at(module.location, "module defined here")
+                .help("name a namespace such as `#[nix(namespace = \"fleet.docker\")]`"),
+        );
+    }
+    for declaration in &options.options {
+        for (what, value) in [("default", &declaration.default), ("example", &declaration.example)] {
+            if let Some(Err(error)) = value {
+                out.push(
+                    Diagnostic::error(format!(
+                        "the {what} of option `{}` of {entity} cannot be written as Nix: {error}",
+                        declaration.name
+                    ))
+                    .at(module.location, "module defined here"),
+                );
+            }
+        }
+    }
+}
+
+pub(crate) fn user(user: &User, out: &mut Vec<Diagnostic>) {
+    let entity = format!("user `{}`", user.name);
+    if let Err(why) = valid_user_name(&user.name) {
+        out.push(
+            Diagnostic::error(format!("user name `{}` is not valid: {why}", user.name.escape_debug()))
+                .at(user.location, "user defined here"),
+        );
+    }
+    state_version(&user.state_version, &entity, user.location, out);
+    definitions(&entity, &user.definitions, out);
+}
+
+pub(crate) fn host(host: &Host, out: &mut Vec<Diagnostic>) {
+    let entity = format!("host `{}`", host.name);
+    if let System::Other(double) = &host.system {
+        if !System::KNOWN_DOUBLES.contains(&double.as_str()) {
+            out.push(
+                Diagnostic::error(format!("{entity} has an unknown system double `{}`", double.escape_debug()))
+                    .at(host.location, "host defined here")
+                    .help(format!("NixOS runs on {}", System::KNOWN_DOUBLES.join(", "))),
+            );
+        }
+    }
+    state_version(&host.state_version, &entity, host.location, out);
+    if host.hardware.is_none() {
+        out.push(
+            Diagnostic::error(format!("{entity} has no hardware configuration"))
+                .at(host.location, "host defined here")
+                .help("add `.hardware(Hardware::nix_file(\"hardware/<host>.nix\"))` with the output of `nixos-generate-config --show-hardware-config`"),
+        );
+    }
+    definitions(&entity, &host.definitions, out);
+}
+
+/// `system.stateVersion` and `home.stateVersion` are release numbers `YY.MM`.
+fn state_version(version: &str, entity: &str, location: Location, out: &mut Vec<Diagnostic>) {
+    let valid = matches!(version.split_once('.'), Some((yy, mm))
+        if yy.len() == 2 && mm.len() == 2
+            && yy.bytes().chain(mm.bytes()).all(|b| b.is_ascii_digit())
+            && (1..=12).contains(&mm.parse::<u8>().unwrap_or(0)));
+    if !valid {
+        out.push(
+            Diagnostic::error(format!(
+                "{entity} has stateVersion `{}`, which is not a release of the form YY.MM",
+                version.escape_debug()
+            ))
+            .at(location, "defined here")
+            .help("use the release the machine was first installed with, such as \"24.05\"; never change it afterwards"),
+        );
+    }
+}
+
+/// Every definition needs a path, and a value Nix can represent.
+fn definitions(entity: &str, definitions: &[Definition], out: &mut Vec<Diagnostic>) {
+    for definition in definitions {
+        if definition.path.segments().iter().any(String::is_empty) || definition.path.segments().is_empty() {
+            out.push(
+                Diagnostic::error(format!("{entity} defines an option with an empty path or path segment"))
+                    .at(definition.location, "defined here"),
+            );
+        }
+        if let Err(error) = &definition.value {
+            out.push(
+                Diagnostic::error(format!(
+                    "the value of `{}` in {entity} cannot be written as Nix: {error}",
+                    definition.path
+                ))
+                .at(definition.location, "defined here"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_names() {
+        for good in ["nixos-desk", "a", "srv_01", &"x".repeat(63)] {
+            assert!(valid_host_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "-a",
+            "a-",
+            "a.b",
+            "a/b",
+            "..",
+            &"x".repeat(64),
+            "template",
+            "ü",
+            "a\0",
+        ] {
+            assert!(valid_host_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn user_names() {
+        for good in ["alice", "_svc", "a-b_c9", "machine$", &"a".repeat(32)] {
+            assert!(valid_user_name(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "Alice",
+            "9lives",
+            "a b",
+            "a/b",
+            &"a".repeat(33),
+            "template",
+            "$",
+        ] {
+            assert!(valid_user_name(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn module_names() {
+        assert!(valid_module_name("docker").is_ok());
+        for bad in ["", ".hidden", "a/b", "..", "a.nix", "-x"] {
+            assert!(valid_module_name(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! Entities that refer to each other: Home Manager users and system accounts, desktop
+//! modules and graphical sessions, registered modules and the hosts that use them.
+
+use super::effective::Effective;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Category, Flake, Lint, User};
+use crate::nix::Expr;
+
+/// Every Home Manager user on a host needs a normal system account there, and the
+/// user's `home.username` and `home.homeDirectory` must agree with it.
+pub(crate) fn home_manager_users(effective: &Effective, out: &mut Vec<Diagnostic>) {
+    let host = effective.host;
+    for user in &host.users {
+        let name = user.name.as_str();
+        if !effective.is_true(&["users", "users", name, "isNormalUser"]) {
+            out.push(
+                Diagnostic::error(format!(
+                    "Home Manager user `{name}` is on host `{}`, which has no normal system user `{name}`",
+                    host.name
+                ))
+                .at(user.location, "user defined here")
+                .at(host.location, "host defined here")
+                .help(format!(
+                    "define `users.users.{name}.isNormalUser = true` in a module the host imports or on the host itself"
+                )),
+            );
+            continue;
+        }
+        let system_home = match effective.winning(&["users", "users", name, "home"]) {
+            Some(Expr::Str(home)) => home.as_str().to_owned(),
+            _ => user.home_directory(),
+        };
+        for (field, expected, what) in [
+            ("username", name.to_owned(), "the system user's name".to_owned()),
+            ("homeDirectory", system_home.clone(), format!("users.users.{name}.home on host `{}`", host.name)),
+        ] {
+            if let Some((value, location)) = user_string(user, field) {
+                if value != expected {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "home.{field} of Home Manager user `{name}` is `{value}`, but {what} is `{expected}`"
+                        ))
+                        .at(location, format!("home.{field} set here"))
+                        .help(format!("leave home.{field} unset and flakesmith sets it to `{expected}`")),
+                    );
+                }
+            } else if field == "homeDirectory" && system_home != user.home_directory() {
+                out.push(
+                    Diagnostic::error(format!(
+                        "Home Manager user `{name}` would get home.homeDirectory `{}`, but {what} is `{system_home}`",
+                        user.home_directory()
+                    ))
+                    .at(user.location, "user defined here")
+                    .help(format!("set home.homeDirectory to \"{system_home}\" on the user")),
+                );
+            }
+        }
+    }
+}
+
+/// A string the user defines at `home.<field>`, with where.
+pub(crate) fn user_string(user: &User, field: &str) -> Option<(String, crate::model::Location)> {
+    user.definitions.iter().find_map(|d| match (d.path.segments().as_slice(), &d.value) {
+        ([home, f], Ok(Expr::Str(value))) if home == "home" && f == field => Some((value.as_str().to_owned(), d.location)),
+        _ => None,
+    })
+}
+
+/// Options that, when true, give a host a graphical session.
+const GRAPHICAL_SESSION: &[&[&str]] = &[
+    &["services", "xserver", "enable"],
+    &["services", "displayManager", "sddm", "enable"],
+    &["services", "xserver", "displayManager", "gdm", "enable"],
+    &["services", "xserver", "displayManager", "lightdm", "enable"],
+    &["services", "desktopManager", "plasma6", "enable"],
+    &["services", "xserver", "desktopManager", "gnome", "enable"],
+    &["programs", "sway", "enable"],
+    &["programs", "hyprland", "enable"],
+    &["services", "cage", "enable"],
+];
+
+/// A desktop-category module on a host with no graphical session configures nothing
+/// anyone sees.
+pub(crate) fn desktop_without_session(effective: &Effective, out: &mut Vec<Diagnostic>) {
+    let host = effective.host;
+    if host.allowed.contains(&Lint::DesktopWithoutGraphicalSession)
+        || GRAPHICAL_SESSION.iter().any(|path| effective.is_true(path))
+    {
+        return;
+    }
+    for module in host.modules.iter().filter(|m| m.category == Category::Desktop) {
+        out.push(
+            Diagnostic::warning(format!(
+                "desktop module `{}` is imported by host `{}`, which has no graphical session",
+                module.name, host.name
+            ))
+            .code(Lint::DesktopWithoutGraphicalSession.name())
+            .at(module.location, "module defined here")
+            .at(host.location, "host defined here")
+            .help(format!(
+                "enable a display manager or desktop (such as services.xserver.enable), or drop the module; {}",
+                Lint::DesktopWithoutGraphicalSession.allow_hint(&format!("host `{}`", host.name))
+            )),
+        );
+    }
+}
+
+/// Modules registered with the flake that no host imports.
+pub(crate) fn unused_modules(flake: &Flake, out: &mut Vec<Diagnostic>) {
+    for module in &flake.modules {
+        let path = module.file_path();
+        let used = flake.hosts.iter().any(|h| h.modules.iter().any(|m| m.file_path() == path));
+        if !used && !module.allowed.contains(&Lint::UnusedModule) {
+            out.push(
+                Diagnostic::warning(format!("module `{}` is registered but no host imports it", module.name))
+                    .code(Lint::UnusedModule.name())
+                    .at(module.location, "module defined here")
+                    .help(format!(
+                        "import it on a host or remove it; {}",
+                        Lint::UnusedModule.allow_hint(&format!("module `{}`", module.name))
+                    )),
+            );
+        }
+    }
+}
