@@ -341,7 +341,10 @@ fn user_file(flake: &Flake, user: &User) -> String {
     let mut tree = DefinitionTree::default();
     let home = |field: &str| vec!["home".to_owned(), field.to_owned()];
     // The user's own definitions of these win; the checker made sure they agree.
-    for (field, value) in [("username", user.name.clone()), ("homeDirectory", user.home_directory())] {
+    for (field, value) in [
+        ("username", user.name.clone()),
+        ("homeDirectory", user.home_directory()),
+    ] {
         if user_string(user, field).is_none() {
             tree.insert(&home(field), string(&value));
         }

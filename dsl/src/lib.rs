@@ -127,7 +127,9 @@ pub use flakesmith_macros::NixModule;
 
 /// Everything a configuration needs in scope.
 pub mod prelude {
-    pub use crate::model::{Category, Configure, Flake, Hardware, Host, Lint, Module, System, User};
+    pub use crate::model::{
+        Category, Configure, Flake, Hardware, Host, Lint, Module, System, User,
+    };
     pub use crate::module_options::{CfgRef, ModuleConfig, NixModule};
     pub use crate::option::Opt;
     pub use crate::value::{NullOr, Package, RuntimePath, Secret};

@@ -330,7 +330,9 @@ impl ToNix for Secret {
             Self::Sops(name) => ("sops", name),
         };
         crate::nix::NixString::new(name.as_str())?;
-        let path = [manager, "secrets", name, "path"].map(str::to_owned).to_vec();
+        let path = [manager, "secrets", name, "path"]
+            .map(str::to_owned)
+            .to_vec();
         Ok(Expr::Select(crate::nix::Ident::new("config")?, path))
     }
 }
@@ -390,8 +392,14 @@ mod tests {
     #[test]
     fn secrets_are_references() {
         let print = |s: Secret| crate::nix::print_expr(&s.to_nix().unwrap());
-        assert_eq!(print(Secret::agenix("alice-password")), "config.age.secrets.alice-password.path");
-        assert_eq!(print(Secret::sops("db/root")), "config.sops.secrets.\"db/root\".path");
+        assert_eq!(
+            print(Secret::agenix("alice-password")),
+            "config.age.secrets.alice-password.path"
+        );
+        assert_eq!(
+            print(Secret::sops("db/root")),
+            "config.sops.secrets.\"db/root\".path"
+        );
     }
 
     #[test]

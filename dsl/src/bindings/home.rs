@@ -6,6 +6,15 @@ use crate::value::{NullOr, Package};
 
 pub mod home {
     use super::*;
+    /// The user's username. flakesmith sets it to the user's name unless you do.
+    ///
+    /// Nix type: `string`. Declared in `<home-manager/modules/home-environment.nix>`.
+    pub const username: Opt<String> = Opt::new(&["home", "username"]);
+    /// The user's home directory. Must be an absolute path. flakesmith sets it to
+    /// `/home/<name>` unless you do.
+    ///
+    /// Nix type: `path`. Declared in `<home-manager/modules/home-environment.nix>`.
+    pub const home_directory: Opt<String> = Opt::new(&["home", "homeDirectory"]);
     /// The set of packages to appear in the user environment.
     ///
     /// Nix type: `list of package`. Default: `[ ]`.

@@ -184,6 +184,33 @@ pub mod users {
                 self.option("hashedPasswordFile")
             }
 
+            /// The user's password in plain text. It lands in the world-readable Nix
+            /// store: prefer `hashed_password_file`. The checker rejects it unless
+            /// allowed.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            /// Declared in `nixos/modules/config/users-groups.nix`.
+            pub fn password(&self) -> Opt<NullOr<String>> {
+                self.option("password")
+            }
+
+            /// The password the account starts with, in plain text (world-readable in
+            /// the Nix store, like `password`).
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            /// Declared in `nixos/modules/config/users-groups.nix`.
+            pub fn initial_password(&self) -> Opt<NullOr<String>> {
+                self.option("initialPassword")
+            }
+
+            /// The user's home directory.
+            ///
+            /// Nix type: `path`. Default: `"/var/empty"`, or `/home/<name>` for normal users.
+            /// Declared in `nixos/modules/config/users-groups.nix`.
+            pub fn home(&self) -> Opt<String> {
+                self.option("home")
+            }
+
             /// Public SSH keys allowed to log in as this user.
             ///
             /// Nix type: `list of (optionally newline-terminated) single-line string`.

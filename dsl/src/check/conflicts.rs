@@ -12,10 +12,14 @@ use crate::nix::{print_expr, Expr};
 pub(crate) fn conflicts(effective: &Effective, out: &mut Vec<Diagnostic>) {
     let host = effective.host;
     for (path, leaves) in effective.paths() {
-        let Some(strongest) = leaves.iter().map(|l| l.priority).min() else { continue };
+        let Some(strongest) = leaves.iter().map(|l| l.priority).min() else {
+            continue;
+        };
         let top: Vec<&&Leaf> = leaves.iter().filter(|l| l.priority == strongest).collect();
         let scalars: Vec<&&&Leaf> = top.iter().filter(|l| is_scalar(l)).collect();
-        let Some(first) = scalars.first() else { continue };
+        let Some(first) = scalars.first() else {
+            continue;
+        };
         for other in &scalars[1..] {
             if other.value != first.value {
                 out.push(
@@ -24,8 +28,22 @@ pub(crate) fn conflicts(effective: &Effective, out: &mut Vec<Diagnostic>) {
                         dotted(path),
                         host.name
                     ))
-                    .at(first.location, format!("{} defines {}", first.origin.describe(host), short(&first.value)))
-                    .at(other.location, format!("{} defines {}", other.origin.describe(host), short(&other.value)))
+                    .at(
+                        first.location,
+                        format!(
+                            "{} defines {}",
+                            first.origin.describe(host),
+                            short(&first.value)
+                        ),
+                    )
+                    .at(
+                        other.location,
+                        format!(
+                            "{} defines {}",
+                            other.origin.describe(host),
+                            short(&other.value)
+                        ),
+                    )
                     .help("make the one that should win `force`, or the other a `default`"),
                 );
             }
@@ -41,7 +59,9 @@ pub(crate) fn no_effect(effective: &Effective, out: &mut Vec<Diagnostic>) {
         return;
     }
     for (path, leaves) in effective.paths() {
-        let Some(winner) = leaves.iter().min_by_key(|l| l.priority) else { continue };
+        let Some(winner) = leaves.iter().min_by_key(|l| l.priority) else {
+            continue;
+        };
         for leaf in &leaves {
             if matches!(leaf.origin, Origin::Host) && leaf.priority > winner.priority {
                 out.push(

@@ -76,10 +76,12 @@ impl<'a> Effective<'a> {
         let mut leaves = Vec::new();
         for (definition, origin) in &raw {
             let cfg = match origin {
-                Origin::Module(module) if module.options.is_some() => match module_cfg(module, &raw) {
-                    Some(cfg) => Some(cfg),
-                    None => continue, // not enabled on this host: its config does not apply
-                },
+                Origin::Module(module) if module.options.is_some() => {
+                    match module_cfg(module, &raw) {
+                        Some(cfg) => Some(cfg),
+                        None => continue, // not enabled on this host: its config does not apply
+                    }
+                }
                 _ => None,
             };
             let resolve = |expr: &Expr| match &cfg {
@@ -109,18 +111,27 @@ impl<'a> Effective<'a> {
         for (index, leaf) in leaves.iter().enumerate() {
             by_path.entry(leaf.path.clone()).or_default().push(index);
         }
-        Effective { host, leaves, by_path }
+        Effective {
+            host,
+            leaves,
+            by_path,
+        }
     }
 
     /// The leaves of one path, in definition order.
     pub(crate) fn leaves_at(&self, path: &[&str]) -> Vec<&Leaf<'a>> {
         let key: Vec<String> = path.iter().map(|s| (*s).to_owned()).collect();
-        self.by_path.get(&key).map(|ix| ix.iter().map(|i| &self.leaves[*i]).collect()).unwrap_or_default()
+        self.by_path
+            .get(&key)
+            .map(|ix| ix.iter().map(|i| &self.leaves[*i]).collect())
+            .unwrap_or_default()
     }
 
     /// Every path with its leaves.
     pub(crate) fn paths(&self) -> impl Iterator<Item = (&Vec<String>, Vec<&Leaf<'a>>)> {
-        self.by_path.iter().map(|(path, ix)| (path, ix.iter().map(|i| &self.leaves[*i]).collect()))
+        self.by_path
+            .iter()
+            .map(|(path, ix)| (path, ix.iter().map(|i| &self.leaves[*i]).collect()))
     }
 
     /// The value the module system would settle on for `path`, when the checker can tell.
@@ -179,7 +190,8 @@ fn module_cfg(module: &Module, raw: &[(&Definition, Origin)]) -> Option<BTreeMap
     let mut cfg = BTreeMap::new();
     cfg.insert("enable".to_owned(), Expr::Bool(true));
     for declaration in &options.options {
-        let value = value_of(&declaration.name).or_else(|| declaration.default.clone().and_then(Result::ok));
+        let value = value_of(&declaration.name)
+            .or_else(|| declaration.default.clone().and_then(Result::ok));
         if let Some(value) = value {
             cfg.insert(declaration.name.clone(), value);
         }
@@ -194,7 +206,12 @@ fn substitute(expr: &Expr, cfg: &BTreeMap<String, Expr>) -> Option<Expr> {
             let [name] = path.as_slice() else { return None };
             cfg.get(name)?.clone()
         }
-        Expr::List(items) => Expr::List(items.iter().map(|i| substitute(i, cfg)).collect::<Option<_>>()?),
+        Expr::List(items) => Expr::List(
+            items
+                .iter()
+                .map(|i| substitute(i, cfg))
+                .collect::<Option<_>>()?,
+        ),
         Expr::Attrs(attrs) => {
             let mut out = crate::nix::Attrs::new();
             for (key, value) in attrs.entries() {

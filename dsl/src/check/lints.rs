@@ -28,7 +28,9 @@ const NETWORK_SERVICES: &[&[&str]] = &[
 /// anyone guess root's password over the network.
 pub(crate) fn root_login_with_password(effective: &Effective, out: &mut Vec<Diagnostic>) {
     let host = effective.host;
-    if host.allowed.contains(&Lint::RootLoginWithPassword) || !effective.is_true(&["services", "openssh", "enable"]) {
+    if host.allowed.contains(&Lint::RootLoginWithPassword)
+        || !effective.is_true(&["services", "openssh", "enable"])
+    {
         return;
     }
     let root = ["services", "openssh", "settings", "PermitRootLogin"];
@@ -55,7 +57,9 @@ pub(crate) fn root_login_with_password(effective: &Effective, out: &mut Vec<Diag
 pub(crate) fn firewall_disabled(effective: &Effective, out: &mut Vec<Diagnostic>) {
     let host = effective.host;
     let firewall = ["networking", "firewall", "enable"];
-    if host.allowed.contains(&Lint::FirewallDisabled) || effective.winning(&firewall) != Some(Expr::Bool(false)) {
+    if host.allowed.contains(&Lint::FirewallDisabled)
+        || effective.winning(&firewall) != Some(Expr::Bool(false))
+    {
         return;
     }
     let running: Vec<String> = NETWORK_SERVICES

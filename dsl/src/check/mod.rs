@@ -61,7 +61,12 @@ pub fn check(flake: &Flake) -> Vec<Diagnostic> {
 pub(crate) fn unique_modules<'a>(flake: &'a Flake, out: &mut Vec<Diagnostic>) -> Vec<&'a Module> {
     let mut by_path: BTreeMap<String, &Module> = BTreeMap::new();
     let mut order = Vec::new();
-    for module in flake.hosts.iter().flat_map(|h| &h.modules).chain(&flake.modules) {
+    for module in flake
+        .hosts
+        .iter()
+        .flat_map(|h| &h.modules)
+        .chain(&flake.modules)
+    {
         let path = module.file_path();
         match by_path.get(&path) {
             None => {

@@ -93,7 +93,9 @@ pub fn valid_module_name(name: &str) -> Result<(), String> {
 pub(crate) fn host_names(flake: &Flake, out: &mut Vec<Diagnostic>) {
     let mut seen: BTreeMap<String, (&str, Location)> = BTreeMap::new();
     for host in &flake.hosts {
-        if let Some((first_name, first)) = seen.insert(host.name.to_lowercase(), (&host.name, host.location)) {
+        if let Some((first_name, first)) =
+            seen.insert(host.name.to_lowercase(), (&host.name, host.location))
+        {
             let message = if first_name == host.name {
                 format!("two hosts are named `{}`", host.name)
             } else {
@@ -103,7 +105,9 @@ pub(crate) fn host_names(flake: &Flake, out: &mut Vec<Diagnostic>) {
                 Diagnostic::error(message)
                     .at(first, "the first one")
                     .at(host.location, "the second one")
-                    .help("host names key nixosConfigurations and hosts/<name>/: each must be unique"),
+                    .help(
+                        "host names key nixosConfigurations and hosts/<name>/: each must be unique",
+                    ),
             );
         }
         if let Err(why) = valid_host_name(&host.name) {
@@ -120,21 +124,31 @@ pub(crate) fn module(module: &Module, out: &mut Vec<Diagnostic>) {
     let entity = format!("module `{}`", module.name);
     if let Err(why) = valid_module_name(&module.name) {
         out.push(
-            Diagnostic::error(format!("module name `{}` is not valid: {why}", module.name.escape_debug()))
-                .at(module.location, "module defined here"),
+            Diagnostic::error(format!(
+                "module name `{}` is not valid: {why}",
+                module.name.escape_debug()
+            ))
+            .at(module.location, "module defined here"),
         );
     }
     definitions(&entity, &module.definitions, out);
-    let Some(options) = &module.options else { return };
+    let Some(options) = &module.options else {
+        return;
+    };
     if options.namespace.is_empty() || options.namespace.iter().any(String::is_empty) {
         out.push(
-            Diagnostic::error(format!("{entity} declares its options under an empty namespace"))
-                .at(module.location, "module defined here")
-                .help("name a namespace such as `#[nix(namespace = \"fleet.docker\")]`"),
+            Diagnostic::error(format!(
+                "{entity} declares its options under an empty namespace"
+            ))
+            .at(module.location, "module defined here")
+            .help("name a namespace such as `#[nix(namespace = \"fleet.docker\")]`"),
         );
     }
     for declaration in &options.options {
-        for (what, value) in [("default", &declaration.default), ("example", &declaration.example)] {
+        for (what, value) in [
+            ("default", &declaration.default),
+            ("example", &declaration.example),
+        ] {
             if let Some(Err(error)) = value {
                 out.push(
                     Diagnostic::error(format!(
@@ -152,8 +166,11 @@ pub(crate) fn user(user: &User, out: &mut Vec<Diagnostic>) {
     let entity = format!("user `{}`", user.name);
     if let Err(why) = valid_user_name(&user.name) {
         out.push(
-            Diagnostic::error(format!("user name `{}` is not valid: {why}", user.name.escape_debug()))
-                .at(user.location, "user defined here"),
+            Diagnostic::error(format!(
+                "user name `{}` is not valid: {why}",
+                user.name.escape_debug()
+            ))
+            .at(user.location, "user defined here"),
         );
     }
     state_version(&user.state_version, &entity, user.location, out);
@@ -165,9 +182,15 @@ pub(crate) fn host(host: &Host, out: &mut Vec<Diagnostic>) {
     if let System::Other(double) = &host.system {
         if !System::KNOWN_DOUBLES.contains(&double.as_str()) {
             out.push(
-                Diagnostic::error(format!("{entity} has an unknown system double `{}`", double.escape_debug()))
-                    .at(host.location, "host defined here")
-                    .help(format!("NixOS runs on {}", System::KNOWN_DOUBLES.join(", "))),
+                Diagnostic::error(format!(
+                    "{entity} has an unknown system double `{}`",
+                    double.escape_debug()
+                ))
+                .at(host.location, "host defined here")
+                .help(format!(
+                    "NixOS runs on {}",
+                    System::KNOWN_DOUBLES.join(", ")
+                )),
             );
         }
     }
@@ -203,10 +226,14 @@ fn state_version(version: &str, entity: &str, location: Location, out: &mut Vec<
 /// Every definition needs a path, and a value Nix can represent.
 fn definitions(entity: &str, definitions: &[Definition], out: &mut Vec<Diagnostic>) {
     for definition in definitions {
-        if definition.path.segments().iter().any(String::is_empty) || definition.path.segments().is_empty() {
+        if definition.path.segments().iter().any(String::is_empty)
+            || definition.path.segments().is_empty()
+        {
             out.push(
-                Diagnostic::error(format!("{entity} defines an option with an empty path or path segment"))
-                    .at(definition.location, "defined here"),
+                Diagnostic::error(format!(
+                    "{entity} defines an option with an empty path or path segment"
+                ))
+                .at(definition.location, "defined here"),
             );
         }
         if let Err(error) = &definition.value {

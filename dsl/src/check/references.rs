@@ -31,8 +31,16 @@ pub(crate) fn home_manager_users(effective: &Effective, out: &mut Vec<Diagnostic
             _ => user.home_directory(),
         };
         for (field, expected, what) in [
-            ("username", name.to_owned(), "the system user's name".to_owned()),
-            ("homeDirectory", system_home.clone(), format!("users.users.{name}.home on host `{}`", host.name)),
+            (
+                "username",
+                name.to_owned(),
+                "the system user's name".to_owned(),
+            ),
+            (
+                "homeDirectory",
+                system_home.clone(),
+                format!("users.users.{name}.home on host `{}`", host.name),
+            ),
         ] {
             if let Some((value, location)) = user_string(user, field) {
                 if value != expected {
@@ -60,10 +68,14 @@ pub(crate) fn home_manager_users(effective: &Effective, out: &mut Vec<Diagnostic
 
 /// A string the user defines at `home.<field>`, with where.
 pub(crate) fn user_string(user: &User, field: &str) -> Option<(String, crate::model::Location)> {
-    user.definitions.iter().find_map(|d| match (d.path.segments().as_slice(), &d.value) {
-        ([home, f], Ok(Expr::Str(value))) if home == "home" && f == field => Some((value.as_str().to_owned(), d.location)),
-        _ => None,
-    })
+    user.definitions
+        .iter()
+        .find_map(|d| match (d.path.segments().as_slice(), &d.value) {
+            ([home, f], Ok(Expr::Str(value))) if home == "home" && f == field => {
+                Some((value.as_str().to_owned(), d.location))
+            }
+            _ => None,
+        })
 }
 
 /// Options that, when true, give a host a graphical session.
@@ -88,7 +100,11 @@ pub(crate) fn desktop_without_session(effective: &Effective, out: &mut Vec<Diagn
     {
         return;
     }
-    for module in host.modules.iter().filter(|m| m.category == Category::Desktop) {
+    for module in host
+        .modules
+        .iter()
+        .filter(|m| m.category == Category::Desktop)
+    {
         out.push(
             Diagnostic::warning(format!(
                 "desktop module `{}` is imported by host `{}`, which has no graphical session",
@@ -109,16 +125,22 @@ pub(crate) fn desktop_without_session(effective: &Effective, out: &mut Vec<Diagn
 pub(crate) fn unused_modules(flake: &Flake, out: &mut Vec<Diagnostic>) {
     for module in &flake.modules {
         let path = module.file_path();
-        let used = flake.hosts.iter().any(|h| h.modules.iter().any(|m| m.file_path() == path));
+        let used = flake
+            .hosts
+            .iter()
+            .any(|h| h.modules.iter().any(|m| m.file_path() == path));
         if !used && !module.allowed.contains(&Lint::UnusedModule) {
             out.push(
-                Diagnostic::warning(format!("module `{}` is registered but no host imports it", module.name))
-                    .code(Lint::UnusedModule.name())
-                    .at(module.location, "module defined here")
-                    .help(format!(
-                        "import it on a host or remove it; {}",
-                        Lint::UnusedModule.allow_hint(&format!("module `{}`", module.name))
-                    )),
+                Diagnostic::warning(format!(
+                    "module `{}` is registered but no host imports it",
+                    module.name
+                ))
+                .code(Lint::UnusedModule.name())
+                .at(module.location, "module defined here")
+                .help(format!(
+                    "import it on a host or remove it; {}",
+                    Lint::UnusedModule.allow_hint(&format!("module `{}`", module.name))
+                )),
             );
         }
     }

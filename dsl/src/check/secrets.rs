@@ -40,7 +40,10 @@ pub(crate) fn plaintext_secrets_on_host(effective: &Effective, out: &mut Vec<Dia
     let host = effective.host;
     for leaf in &effective.leaves {
         let secret = leaf.path.last().is_some_and(|name| is_secret_name(name));
-        if secret && matches!(leaf.value, Some(Expr::Str(_))) && !leaf.origin.allows(host, Lint::PlaintextSecret) {
+        if secret
+            && matches!(leaf.value, Some(Expr::Str(_)))
+            && !leaf.origin.allows(host, Lint::PlaintextSecret)
+        {
             let entity = match leaf.origin {
                 Origin::Module(module) => format!("module `{}`", module.name),
                 Origin::Host => format!("host `{}`", host.name),
@@ -57,8 +60,13 @@ pub(crate) fn plaintext_secrets_of_user(user: &User, out: &mut Vec<Diagnostic>) 
     }
     for definition in &user.definitions {
         for (path, value) in string_leaves(definition) {
-            if path.last().is_some_and(|name| is_secret_name(name)) && matches!(value, Expr::Str(_)) {
-                out.push(report(&path, &format!("user `{}`", user.name), definition.location));
+            if path.last().is_some_and(|name| is_secret_name(name)) && matches!(value, Expr::Str(_))
+            {
+                out.push(report(
+                    &path,
+                    &format!("user `{}`", user.name),
+                    definition.location,
+                ));
             }
         }
     }
