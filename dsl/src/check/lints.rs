@@ -43,8 +43,12 @@ pub(crate) fn root_login_with_password(effective: &Effective, out: &mut Vec<Diag
             host.name
         ))
         .code(Lint::RootLoginWithPassword.name());
-        for leaf in effective.leaves_at(&root) {
-            diagnostic = diagnostic.at(leaf.location, "PermitRootLogin defined here");
+        for leaf in effective
+            .leaves_at(&root)
+            .into_iter()
+            .filter(|l| l.value == Expr::string("yes").ok())
+        {
+            diagnostic = diagnostic.at(leaf.location, "PermitRootLogin = \"yes\" here");
         }
         out.push(diagnostic.help(format!(
             "set PermitRootLogin to \"prohibit-password\" or PasswordAuthentication to false; {}",
@@ -76,7 +80,11 @@ pub(crate) fn firewall_disabled(effective: &Effective, out: &mut Vec<Diagnostic>
         running.join(", ")
     ))
     .code(Lint::FirewallDisabled.name());
-    for leaf in effective.leaves_at(&firewall) {
+    for leaf in effective
+        .leaves_at(&firewall)
+        .into_iter()
+        .filter(|l| l.value == Some(Expr::Bool(false)))
+    {
         diagnostic = diagnostic.at(leaf.location, "firewall disabled here");
     }
     out.push(diagnostic.help(format!(
