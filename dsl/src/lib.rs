@@ -27,6 +27,9 @@
 //! assert!(compiled.tree.get("modules/services/ssh.nix").unwrap().contains("enable = lib.mkDefault true;"));
 //! ```
 
+// Generated bindings name items as `::flakesmith::...`, inside this crate too.
+extern crate self as flakesmith;
+
 pub mod bindings;
 pub mod build_script;
 pub mod check;
@@ -37,6 +40,8 @@ pub mod model;
 pub mod module_options;
 pub mod nix;
 pub mod option;
+#[cfg(feature = "generator")]
+pub mod options;
 pub mod pipeline;
 pub mod tree;
 pub mod validate;
@@ -52,7 +57,7 @@ pub use module_options::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType
 pub use option::{Opt, OptionPath};
 pub use pipeline::{compile, Compiled, Rejected};
 pub use tree::{EmbeddedTree, GeneratedFile, Tree};
-pub use value::{IntoValue, NullOr, Package, RuntimePath, Secret, ToNix};
+pub use value::{IntoValue, NullOr, Package, RuntimePath, Secret, ToNix, Untyped};
 
 /// Derives [`ToNix`] and [`IntoValue<Self>`](IntoValue): a struct with named fields
 /// becomes an attribute set (camelCase names), an enum of unit variants a string

@@ -10,7 +10,7 @@ use std::marker::PhantomData;
 use crate::model::{Configure, Module};
 use crate::nix::{Attrs, Expr, ValueError};
 use crate::option::{Opt, OptionPath};
-use crate::value::{IntoValue, NullOr, Package, RuntimePath, ToNix};
+use crate::value::{IntoValue, NullOr, Package, RuntimePath};
 
 /// A Rust type with a Nix option type (`lib.types.*`).
 #[diagnostic::on_unimplemented(
@@ -141,7 +141,7 @@ impl<T> CfgRef<T> {
         }
     }
 
-    fn expr(&self) -> Result<Expr, ValueError> {
+    pub(crate) fn expr(&self) -> Result<Expr, ValueError> {
         Ok(Expr::Select(
             crate::nix::Ident::new("cfg")?,
             self.path.clone(),
@@ -161,12 +161,6 @@ impl<T> Clone for CfgRef<T> {
 impl<T> std::fmt::Debug for CfgRef<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "cfg.{}", self.path.join("."))
-    }
-}
-
-impl<T> ToNix for CfgRef<T> {
-    fn to_nix(&self) -> Result<Expr, ValueError> {
-        self.expr()
     }
 }
 

@@ -108,6 +108,14 @@ impl<T> ReadOnly<T> {
         }
     }
 
+    /// A handle on a path built at run time.
+    pub fn at(path: OptionPath) -> Self {
+        Self {
+            path,
+            _value: PhantomData,
+        }
+    }
+
     pub fn path(&self) -> &OptionPath {
         &self.path
     }

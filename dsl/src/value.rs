@@ -209,6 +209,24 @@ macro_rules! string_like {
 }
 string_like!(&str, &String);
 
+/// Paths on the target machine are strings: `"/srv/alice"` for a path option, and a
+/// `RuntimePath` or `Secret` for a string option that holds a path.
+macro_rules! converts {
+    ($($from:ty => $to:ty),* $(,)?) => {$(
+        impl IntoValue<$to> for $from {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                self.to_nix()
+            }
+        }
+        impl IntoValue<NullOr<$to>> for $from {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                self.to_nix()
+            }
+        }
+    )*};
+}
+converts!(&str => RuntimePath, RuntimePath => String, Secret => String, Package => RuntimePath);
+
 fn list<T, U: IntoValue<T>>(items: impl IntoIterator<Item = U>) -> Result<Expr, ValueError> {
     items
         .into_iter()
@@ -257,6 +275,27 @@ macro_rules! containers {
 /// The identity wrapper, so one macro states the plain and the nullable conversions.
 type Plain<T> = T;
 containers!(Plain, NullOr);
+
+/// The value type of options whose Nix type flakesmith does not bind more precisely:
+/// unions (`string or list of string`), submodules, functions, freeform data (`JSON
+/// value`, `anything`) and type descriptions the generator did not understand. Any value
+/// flakesmith can write is accepted — a scalar, a list, a map, a `#[derive(NixValue)]`
+/// struct, or an [`Expr`] built by hand — so the option stays usable, but the check
+/// that the value fits is left to Nix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Untyped;
+
+impl<T: ToNix> IntoValue<Untyped> for T {
+    fn into_nix(self) -> Result<Expr, ValueError> {
+        self.to_nix()
+    }
+}
+
+impl<T: ToNix> IntoValue<NullOr<Untyped>> for T {
+    fn into_nix(self) -> Result<Expr, ValueError> {
+        self.to_nix()
+    }
+}
 
 /// A package from the flake's package set: `pkgs.<attr>`.
 ///

@@ -40,7 +40,7 @@ pub fn alice() -> User {
             [("st", "status --short"), ("lg", "log --oneline --graph")],
         )
         .set(
-            programs::git::extra_config::<GitConfig>(),
+            programs::git::extra_config,
             GitConfig {
                 init: GitInit {
                     default_branch: "main".into(),

@@ -100,6 +100,6 @@ pub fn kde() -> Module {
         .describe("KDE Plasma 6 desktop with the SDDM display manager.")
         .default(services::xserver::enable, true)
         .default(services::display_manager::sddm::enable, true)
-        .default(services::display_manager::sddm::wayland_enable, true)
+        .default(services::display_manager::sddm::wayland::enable, true)
         .default(services::desktop_manager::plasma6::enable, true)
 }

@@ -4,7 +4,7 @@ use super::Location;
 use crate::module_options::CfgRef;
 use crate::nix::{Expr, ValueError};
 use crate::option::{AsOpt, OptionPath};
-use crate::value::{IntoValue, NullOr, ToNix};
+use crate::value::{IntoValue, NullOr};
 
 /// A module-system priority: lower numbers win.
 ///
@@ -193,7 +193,7 @@ pub trait Configure: Sized {
     ) -> Self {
         let mut this = self.set(option, value);
         if let Some(definition) = this.definitions_mut().last_mut() {
-            definition.condition = condition.to_nix().ok();
+            definition.condition = condition.expr().ok();
         }
         this
     }

@@ -1,0 +1,11 @@
+//! Option bindings from options.json: the reader, the type-string parser, the code
+//! generator and the coverage report.
+
+pub mod generate;
+pub mod json;
+pub mod report;
+pub mod types;
+
+pub use generate::{generate, GenerateConfig, Generated};
+pub use json::{read_options, OptionDoc};
+pub use types::{parse_type, OptionType};

@@ -1,0 +1,634 @@
+//! Parsing the `type` description strings of options.json into a type tree.
+//!
+//! The strings are nixpkgs' human-readable type descriptions (`"null or (list of
+//! string)"`, `"one of \"a\", \"b\""`, `"attribute set of (submodule)"`). The grammar:
+//! `or` binds loosest; `null or`, `list of`, `attribute set of` and friends take the
+//! next term; parentheses group; `convertible to it` marks a coerced type, whose
+//! accepted values are the union before it. A phrase the parser does not know becomes
+//! [`OptionType::Unknown`] and never stops the parse.
+
+use std::fmt;
+
+/// The type of an option, as far as its description tells.
+#[derive(Clone, Debug, PartialEq)]
+pub enum OptionType {
+    Bool,
+    /// Any string, including patterns, single lines and `strings concatenated with`.
+    Str,
+    /// An integer, with the Rust type that holds its range.
+    Int(IntKind),
+    Float,
+    /// An integer or a float (`integer or floating point number between ...`).
+    Number,
+    Path,
+    Package,
+    /// `one of "a", "b"` with string values.
+    Enum(Vec<String>),
+    /// `null`, only inside unions.
+    Null,
+    NullOr(Box<OptionType>),
+    ListOf(Box<OptionType>),
+    AttrsOf(Box<OptionType>),
+    /// `A or B or ...` (also coerced types: both spellings are accepted).
+    Union(Vec<OptionType>),
+    Submodule,
+    /// `function that evaluates to a(n) T`.
+    Function(Box<OptionType>),
+    /// Freeform data: JSON, TOML, YAML, INI values, `anything`, `unspecified value`.
+    Anything,
+    /// A phrase the parser does not know.
+    Unknown(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntKind {
+    /// `signed integer`, `integer between A and B`.
+    Signed,
+    /// `unsigned integer, meaning >=0`, `positive integer, meaning >0`.
+    Unsigned,
+    /// `16 bit unsigned integer` (ports).
+    U16,
+    /// `8 bit unsigned integer`.
+    U8,
+    /// `32 bit unsigned integer`.
+    U32,
+}
+
+impl OptionType {
+    /// Whether every part of the type is understood.
+    pub fn is_typed(&self) -> bool {
+        match self {
+            Self::Unknown(_) => false,
+            Self::NullOr(t) | Self::ListOf(t) | Self::AttrsOf(t) | Self::Function(t) => {
+                t.is_typed()
+            }
+            Self::Union(ts) => ts.iter().all(Self::is_typed),
+            _ => true,
+        }
+    }
+
+    /// The phrases the parser did not know, for the report.
+    pub fn unknown_phrases(&self, out: &mut Vec<String>) {
+        match self {
+            Self::Unknown(phrase) => out.push(phrase.clone()),
+            Self::NullOr(t) | Self::ListOf(t) | Self::AttrsOf(t) | Self::Function(t) => {
+                t.unknown_phrases(out)
+            }
+            Self::Union(ts) => ts.iter().for_each(|t| t.unknown_phrases(out)),
+            _ => {}
+        }
+    }
+
+    /// The kind name the report counts by.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Bool => "bool",
+            Self::Str => "string",
+            Self::Int(_) => "integer",
+            Self::Float | Self::Number => "number",
+            Self::Path => "path",
+            Self::Package => "package",
+            Self::Enum(_) => "enum",
+            Self::Null => "null",
+            Self::NullOr(_) => "null or",
+            Self::ListOf(_) => "list",
+            Self::AttrsOf(_) => "attribute set",
+            Self::Union(_) => "union",
+            Self::Submodule => "submodule",
+            Self::Function(_) => "function",
+            Self::Anything => "freeform",
+            Self::Unknown(_) => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for OptionType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NullOr(t) => write!(f, "null or ({t})"),
+            Self::ListOf(t) => write!(f, "list of ({t})"),
+            Self::AttrsOf(t) => write!(f, "attribute set of ({t})"),
+            Self::Function(t) => write!(f, "function to ({t})"),
+            Self::Union(ts) => {
+                let parts: Vec<String> = ts.iter().map(|t| format!("({t})")).collect();
+                f.write_str(&parts.join(" or "))
+            }
+            Self::Enum(values) => write!(f, "one of {values:?}"),
+            Self::Unknown(phrase) => write!(f, "unknown `{phrase}`"),
+            other => f.write_str(other.kind()),
+        }
+    }
+}
+
+/// Parses a type description.
+pub fn parse_type(description: &str) -> OptionType {
+    let mut parser = Parser {
+        rest: description.trim(),
+    };
+    let parsed = parser.union();
+    if parser.rest.trim().is_empty() {
+        parsed
+    } else {
+        // Trailing text the grammar did not account for: keep what parsed, mark the rest.
+        let tail = OptionType::Unknown(parser.rest.trim().to_owned());
+        union_of(vec![parsed, tail])
+    }
+}
+
+/// Flattens nested unions, lifts `null` into `NullOr`, and unwraps single members.
+fn union_of(members: Vec<OptionType>) -> OptionType {
+    let mut flat = Vec::new();
+    for member in members {
+        match member {
+            OptionType::Union(inner) => flat.extend(inner),
+            OptionType::NullOr(inner) => {
+                flat.push(OptionType::Null);
+                match *inner {
+                    OptionType::Union(members) => flat.extend(members),
+                    other => flat.push(other),
+                }
+            }
+            other => flat.push(other),
+        }
+    }
+    let nullable = flat.contains(&OptionType::Null);
+    flat.retain(|t| *t != OptionType::Null);
+    let mut deduped: Vec<OptionType> = Vec::new();
+    for member in flat {
+        if !deduped.contains(&member) {
+            deduped.push(member);
+        }
+    }
+    let inner = match deduped.len() {
+        0 => return OptionType::Null,
+        1 => deduped.pop().expect("one member"),
+        _ => OptionType::Union(deduped),
+    };
+    if nullable {
+        OptionType::NullOr(Box::new(inner))
+    } else {
+        inner
+    }
+}
+
+struct Parser<'a> {
+    rest: &'a str,
+}
+
+/// Phrases of freeform data, matched at the start of a term; the balanced parenthesised
+/// detail after them is skipped.
+const FREEFORM: &[&str] = &[
+    "JSON value",
+    "TOML value",
+    "YAML value",
+    "anything",
+    "unspecified value",
+    "section of an INI file",
+    "INI atom",
+    "values (null, bool, int, string, or float) or a list of values, that will be joined with a comma",
+    "values (null, bool, int, string, or float)",
+    "Nix config atom",
+    "raw value",
+];
+
+/// Phrases that are strings.
+const STRINGS: &[&str] = &[
+    "string",
+    "non-empty string",
+    "single-line string",
+    "string without spaces",
+    "string, not containing newlines or colons",
+];
+
+impl<'a> Parser<'a> {
+    fn eat(&mut self, prefix: &str) -> bool {
+        match self.rest.strip_prefix(prefix) {
+            Some(rest) => {
+                self.rest = rest;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// `term (" or " term)*`, then an optional ` convertible to it`.
+    fn union(&mut self) -> OptionType {
+        let mut members = vec![self.term()];
+        loop {
+            // `one of "a", "b" or list of ...` ends the enum at ` or `.
+            if self.eat(" or ") {
+                members.push(self.term());
+            } else {
+                break;
+            }
+        }
+        self.eat(" convertible to it");
+        union_of(members)
+    }
+
+    fn term(&mut self) -> OptionType {
+        if self.eat("(optionally newline-terminated) single-line string") {
+            return OptionType::Str;
+        }
+        if self.eat("(") {
+            let inner = self.union();
+            if !self.eat(")") {
+                return OptionType::Unknown(format!(
+                    "unbalanced parenthesis before `{}`",
+                    self.rest
+                ));
+            }
+            return inner;
+        }
+        for (prefix, build) in [
+            (
+                "null or ",
+                OptionType::NullOr as fn(Box<OptionType>) -> OptionType,
+            ),
+            ("list of ", OptionType::ListOf),
+            ("non-empty (list of ", OptionType::ListOf),
+            ("attribute set of ", OptionType::AttrsOf),
+            ("lazy attribute set of ", OptionType::AttrsOf),
+            ("function that evaluates to a(n) ", OptionType::Function),
+        ] {
+            if self.eat(prefix) {
+                let inner = self.term();
+                if prefix == "non-empty (list of " {
+                    self.eat(")");
+                }
+                let inner = match (prefix, inner) {
+                    // `null or A or B` reads as `null or (A or B)` in nixpkgs' phrasing.
+                    ("null or ", inner) => {
+                        let mut members = vec![inner];
+                        while self.eat(" or ") {
+                            members.push(self.term());
+                        }
+                        return union_of(vec![OptionType::Null, union_of(members)]);
+                    }
+                    (_, inner) => inner,
+                };
+                return build(Box::new(inner));
+            }
+        }
+        if self.eat("one of ") {
+            return self.enumeration();
+        }
+        if self.eat("value \"") {
+            let value = self.quoted_rest();
+            self.eat(" (singular enum)");
+            return value.map_or_else(
+                || OptionType::Unknown("value".into()),
+                |v| OptionType::Enum(vec![v]),
+            );
+        }
+        if self.eat("strings concatenated with \"") {
+            self.quoted_rest();
+            return OptionType::Str;
+        }
+        if self.eat("string matching the pattern ") {
+            // The pattern runs to the end of this term; it may contain anything.
+            self.skip_phrase();
+            return OptionType::Str;
+        }
+        if self.eat("string of length ") {
+            self.skip_phrase();
+            return OptionType::Str;
+        }
+        for phrase in FREEFORM {
+            if self.eat(phrase) {
+                self.skip_parenthesised();
+                return OptionType::Anything;
+            }
+        }
+        for phrase in STRINGS.iter().rev() {
+            if self.eat(phrase) {
+                if self.eat(" or path") {
+                    return union_of(vec![OptionType::Str, OptionType::Path]);
+                }
+                return OptionType::Str;
+            }
+        }
+        let scalars: &[(&str, OptionType)] = &[
+            ("boolean", OptionType::Bool),
+            ("signed integer", OptionType::Int(IntKind::Signed)),
+            (
+                "unsigned integer, meaning >=0",
+                OptionType::Int(IntKind::Unsigned),
+            ),
+            (
+                "positive integer, meaning >0",
+                OptionType::Int(IntKind::Unsigned),
+            ),
+            (
+                "16 bit unsigned integer; between 0 and 65535 (both inclusive)",
+                OptionType::Int(IntKind::U16),
+            ),
+            (
+                "8 bit unsigned integer; between 0 and 255 (both inclusive)",
+                OptionType::Int(IntKind::U8),
+            ),
+            (
+                "32 bit unsigned integer; between 0 and 4294967295 (both inclusive)",
+                OptionType::Int(IntKind::U32),
+            ),
+            ("floating point number", OptionType::Float),
+            ("path, not containing newlines or colons", OptionType::Path),
+            ("path", OptionType::Path),
+            ("package", OptionType::Package),
+            ("submodule", OptionType::Submodule),
+            (
+                "attribute set",
+                OptionType::AttrsOf(Box::new(OptionType::Anything)),
+            ),
+        ];
+        if self.eat("integer or floating point number between ") || self.eat("float between ") {
+            self.skip_range();
+            return OptionType::Number;
+        }
+        if self.eat("integer between ") {
+            self.skip_range();
+            return OptionType::Int(IntKind::Signed);
+        }
+        if self.eat("integer or floating point number") {
+            return OptionType::Number;
+        }
+        for (phrase, kind) in scalars {
+            if self.rest.starts_with(phrase) && self.at_term_end(phrase.len()) {
+                self.rest = &self.rest[phrase.len()..];
+                return kind.clone();
+            }
+        }
+        if self.eat("null") {
+            return OptionType::Null;
+        }
+        // `bookmark submodule`, `(directory submodule)`: a named submodule.
+        let phrase_end = self.phrase_end();
+        let phrase = &self.rest[..phrase_end];
+        if phrase.ends_with(" submodule") {
+            self.rest = &self.rest[phrase_end..];
+            return OptionType::Submodule;
+        }
+        self.rest = &self.rest[phrase_end..];
+        OptionType::Unknown(phrase.to_owned())
+    }
+
+    /// Whether the text after the first `len` bytes ends the term.
+    fn at_term_end(&self, len: usize) -> bool {
+        let after = &self.rest[len..];
+        after.is_empty()
+            || after.starts_with(" or ")
+            || after.starts_with(')')
+            || after.starts_with(" convertible")
+    }
+
+    /// Where the current phrase ends: the next top-level ` or `, unmatched `)` or the end.
+    fn phrase_end(&self) -> usize {
+        let mut depth = 0usize;
+        let bytes = self.rest.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'(' => depth += 1,
+                b')' if depth == 0 => return i,
+                b')' => depth -= 1,
+                b' ' if depth == 0
+                    && (self.rest[i..].starts_with(" or ")
+                        || self.rest[i..].starts_with(" convertible to it")) =>
+                {
+                    return i
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        bytes.len()
+    }
+
+    fn skip_phrase(&mut self) {
+        let end = self.phrase_end();
+        self.rest = &self.rest[end..];
+    }
+
+    /// Skips ` (...)` after a phrase, balanced.
+    fn skip_parenthesised(&mut self) {
+        if !self.rest.starts_with(" (") {
+            return;
+        }
+        let mut depth = 0usize;
+        for (i, c) in self.rest.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.rest = &self.rest[i + 1..];
+                        return;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// `A and B (both inclusive)` or `0.0 and 1.0 (inclusive)`.
+    fn skip_range(&mut self) {
+        for suffix in [" (both inclusive)", " (inclusive)"] {
+            if let Some(end) = self.rest.find(suffix) {
+                self.rest = &self.rest[end + suffix.len()..];
+                return;
+            }
+        }
+        self.skip_phrase();
+    }
+
+    /// The rest of a `"..."` whose opening quote was eaten; handles `\"`.
+    fn quoted_rest(&mut self) -> Option<String> {
+        let mut value = String::new();
+        let mut chars = self.rest.char_indices();
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => {
+                    if let Some((_, escaped)) = chars.next() {
+                        value.push(match escaped {
+                            'n' => '\n',
+                            't' => '\t',
+                            other => other,
+                        });
+                    }
+                }
+                '"' => {
+                    self.rest = &self.rest[i + 1..];
+                    return Some(value);
+                }
+                other => value.push(other),
+            }
+        }
+        None
+    }
+
+    /// `"a", "b", 1` after `one of `. Non-string values make it freeform.
+    fn enumeration(&mut self) -> OptionType {
+        let mut values = Vec::new();
+        let mut all_strings = true;
+        loop {
+            if self.eat("\"") {
+                match self.quoted_rest() {
+                    Some(value) => values.push(value),
+                    None => return OptionType::Unknown("unterminated enum value".into()),
+                }
+            } else {
+                // A number or other literal value.
+                let end = self.rest.find([',', ')']).unwrap_or(self.rest.len());
+                let end = self.rest[..end].find(" or ").unwrap_or(end);
+                if end == 0 {
+                    break;
+                }
+                all_strings = false;
+                self.rest = &self.rest[end..];
+            }
+            if !self.eat(", ") {
+                break;
+            }
+        }
+        if all_strings && !values.is_empty() {
+            OptionType::Enum(values)
+        } else {
+            OptionType::Anything
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use OptionType::*;
+
+    fn b(t: OptionType) -> Box<OptionType> {
+        Box::new(t)
+    }
+
+    #[test]
+    fn scalars() {
+        assert_eq!(parse_type("boolean"), Bool);
+        assert_eq!(parse_type("string"), Str);
+        assert_eq!(parse_type("signed integer"), Int(IntKind::Signed));
+        assert_eq!(
+            parse_type("unsigned integer, meaning >=0"),
+            Int(IntKind::Unsigned)
+        );
+        assert_eq!(
+            parse_type("positive integer, meaning >0"),
+            Int(IntKind::Unsigned)
+        );
+        assert_eq!(
+            parse_type("16 bit unsigned integer; between 0 and 65535 (both inclusive)"),
+            Int(IntKind::U16)
+        );
+        assert_eq!(
+            parse_type("integer between 0 and 100 (both inclusive)"),
+            Int(IntKind::Signed)
+        );
+        assert_eq!(parse_type("floating point number"), Float);
+        assert_eq!(parse_type("path"), Path);
+        assert_eq!(parse_type("package"), Package);
+        assert_eq!(parse_type("strings concatenated with \"\\n\""), Str);
+        assert_eq!(parse_type("string matching the pattern .*@.*"), Str);
+        assert_eq!(
+            parse_type("integer or floating point number between 0 and 1 (both inclusive)"),
+            Number
+        );
+    }
+
+    #[test]
+    fn composites() {
+        assert_eq!(parse_type("null or string"), NullOr(b(Str)));
+        assert_eq!(
+            parse_type("null or (list of string)"),
+            NullOr(b(ListOf(b(Str))))
+        );
+        assert_eq!(parse_type("list of (submodule)"), ListOf(b(Submodule)));
+        assert_eq!(
+            parse_type("attribute set of attribute set of string"),
+            AttrsOf(b(AttrsOf(b(Str))))
+        );
+        assert_eq!(
+            parse_type("lazy attribute set of (string or path)"),
+            AttrsOf(b(Union(vec![Str, Path])))
+        );
+        assert_eq!(
+            parse_type("null or string or list of string"),
+            NullOr(b(Union(vec![Str, ListOf(b(Str))])))
+        );
+        assert_eq!(
+            parse_type("(list of string) or null or string"),
+            NullOr(b(Union(vec![ListOf(b(Str)), Str])))
+        );
+        assert_eq!(
+            parse_type("one of \"a\", \"b c\""),
+            Enum(vec!["a".into(), "b c".into()])
+        );
+        assert_eq!(
+            parse_type("null or one of \"enable\", \"disable\""),
+            NullOr(b(Enum(vec!["enable".into(), "disable".into()])))
+        );
+        assert_eq!(
+            parse_type("null or value \"TCP\" (singular enum)"),
+            NullOr(b(Enum(vec!["TCP".into()])))
+        );
+        assert_eq!(parse_type("null or one of 0, 1, 2"), NullOr(b(Anything)));
+        assert_eq!(
+            parse_type("(list of string) or string convertible to it"),
+            Union(vec![ListOf(b(Str)), Str])
+        );
+        assert_eq!(
+            parse_type("string or path convertible to it"),
+            Union(vec![Str, Path])
+        );
+        assert_eq!(
+            parse_type("function that evaluates to a(n) list of package"),
+            Function(b(ListOf(b(Package))))
+        );
+        assert_eq!(
+            parse_type("(function that evaluates to a(n) list of package) or (list of package) convertible to it"),
+            Union(vec![Function(b(ListOf(b(Package)))), ListOf(b(Package))])
+        );
+        assert_eq!(parse_type("JSON value"), Anything);
+        assert_eq!(parse_type("attribute set"), AttrsOf(b(Anything)));
+        assert_eq!(
+            parse_type("attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))"),
+            AttrsOf(b(Anything))
+        );
+        assert_eq!(parse_type("non-empty (list of string)"), ListOf(b(Str)));
+        assert_eq!(
+            parse_type("non-empty (list of non-empty string)"),
+            ListOf(b(Str))
+        );
+        assert_eq!(
+            parse_type("(optionally newline-terminated) single-line string"),
+            Str
+        );
+        assert_eq!(
+            parse_type("list of (optionally newline-terminated) single-line string"),
+            ListOf(b(Str))
+        );
+        assert_eq!(parse_type("null or string without spaces"), NullOr(b(Str)));
+        assert_eq!(
+            parse_type("list of (string, not containing newlines or colons)"),
+            ListOf(b(Str))
+        );
+        assert_eq!(
+            parse_type("list of ((bookmark submodule) or (directory submodule))"),
+            ListOf(b(Submodule))
+        );
+    }
+
+    #[test]
+    fn unknown_phrases_are_kept_not_fatal() {
+        let parsed = parse_type("systemd service unit configuration");
+        assert_eq!(parsed, Unknown("systemd service unit configuration".into()));
+        assert!(!parsed.is_typed());
+        let parsed = parse_type("null or (3×3 matrix of floating point numbers)");
+        assert!(!parsed.is_typed());
+        assert!(matches!(parsed, NullOr(_)));
+    }
+}

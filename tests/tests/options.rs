@@ -1,0 +1,185 @@
+//! The options.json reader, the type-string parser and the bindings generator.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use flakesmith::options::report::report;
+use flakesmith::options::{generate, parse_type, read_options, GenerateConfig};
+
+fn home_manager_file() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/home-manager-options-24.05.json")
+}
+
+fn home_manager_options() -> Vec<flakesmith::options::OptionDoc> {
+    let text =
+        std::fs::read_to_string(home_manager_file()).expect("the shared Home Manager options file");
+    read_options(&text).unwrap()
+}
+
+fn fixture() -> Vec<flakesmith::options::OptionDoc> {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/options-small.json"),
+    )
+    .unwrap();
+    read_options(&text).unwrap()
+}
+
+#[test]
+fn every_distinct_home_manager_type_string_parses() {
+    let options = home_manager_options();
+    assert_eq!(options.len(), 3066);
+    let distinct: BTreeSet<&str> = options
+        .iter()
+        .map(|o| o.type_description.as_str())
+        .collect();
+    let mut typed = 0;
+    for description in &distinct {
+        let parsed = parse_type(description);
+        if parsed.is_typed() {
+            typed += 1;
+        }
+    }
+    // The report pins what each kind counts and every string not understood.
+    insta::assert_snapshot!("home_manager_report", report(&options));
+    assert!(
+        typed * 100 / distinct.len() >= 85,
+        "{typed} of {} distinct strings typed",
+        distinct.len()
+    );
+}
+
+#[test]
+fn at_least_97_percent_of_home_manager_options_are_typed() {
+    let text = report(&home_manager_options());
+    let last = text.lines().last().unwrap();
+    let (typed, total) = last
+        .strip_prefix("typed ")
+        .and_then(|rest| rest.split_once(" of "))
+        .map(|(t, rest)| {
+            (
+                t.parse::<f64>().unwrap(),
+                rest.split(' ').next().unwrap().parse::<f64>().unwrap(),
+            )
+        })
+        .unwrap();
+    assert!(typed / total >= 0.97, "{last}");
+    assert!(last.ends_with("%)"), "{last}");
+}
+
+#[test]
+fn generated_code_for_a_small_fixture_matches_its_snapshots() {
+    let generated = generate(
+        &fixture(),
+        &GenerateConfig {
+            namespaces: Vec::new(),
+            source: "From the test fixture.".into(),
+        },
+    );
+    assert_eq!(generated.generated, 12);
+    assert_eq!(
+        generated.skipped, 1,
+        "the `*` entry of a list of submodules"
+    );
+    assert_eq!(
+        generated.files.keys().collect::<Vec<_>>(),
+        ["mod.rs", "services/demo.rs", "services/mod.rs"]
+    );
+    for (path, text) in &generated.files {
+        insta::assert_snapshot!(format!("generated_{}", path.replace('/', "__")), text);
+    }
+}
+
+#[test]
+fn namespaces_limit_what_is_generated() {
+    let config = GenerateConfig {
+        namespaces: vec!["services.demo.sites".into()],
+        source: String::new(),
+    };
+    let generated = generate(&fixture(), &config);
+    assert_eq!(generated.generated, 3);
+}
+
+/// The bindings flakesmith ships are exactly what the generator makes of their sources.
+#[test]
+fn shipped_bindings_are_fresh() {
+    let bindings = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl/src/bindings");
+    let nixos_text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl/data/nixos-options.json"),
+    )
+    .unwrap();
+    let cases = [
+        (
+            "nixos",
+            read_options(&nixos_text).unwrap(),
+            GenerateConfig {
+                namespaces: Vec::new(),
+                source: "From dsl/data/nixos-options.json: a curated set of NixOS 24.05 options, written from the declarations in nixpkgs' nixos/modules.".into(),
+            },
+        ),
+        (
+            "home",
+            home_manager_options(),
+            GenerateConfig {
+                namespaces: ["home.packages", "home.sessionVariables", "home.username", "home.homeDirectory", "programs.git", "programs.bash", "programs.direnv", "programs.home-manager"]
+                    .map(String::from)
+                    .to_vec(),
+                source: "From Home Manager 24.05's options (MIT licence): the namespaces the example configuration uses.".into(),
+            },
+        ),
+    ];
+    for (dir, options, config) in cases {
+        for (path, text) in generate(&options, &config).files {
+            let committed =
+                std::fs::read_to_string(bindings.join(dir).join(&path)).unwrap_or_default();
+            assert!(committed == text, "dsl/src/bindings/{dir}/{path} is stale: regenerate it (see README, Option bindings)");
+        }
+    }
+}
+
+/// Generates bindings for all 3,066 Home Manager options into a scratch crate and
+/// compiles it: every generated item must be valid Rust.
+#[test]
+fn bindings_for_the_whole_home_manager_file_compile() {
+    let generated = generate(
+        &home_manager_options(),
+        &GenerateConfig {
+            namespaces: Vec::new(),
+            source: "Home Manager 24.05.".into(),
+        },
+    );
+    let largest = generated.files.values().map(String::len).max().unwrap();
+    assert!(largest < 1_000_000, "a generated file is {largest} bytes");
+    let dir = tempfile::tempdir().unwrap();
+    let dsl = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../dsl")
+        .canonicalize()
+        .unwrap();
+    std::fs::write(
+        dir.path().join("Cargo.toml"),
+        format!("[package]\nname = \"home-bindings\"\nversion = \"0.0.0\"\nedition = \"2021\"\n\n[dependencies]\nflakesmith = {{ path = {:?}, default-features = false }}\n\n[workspace]\n", dsl.display().to_string()),
+    )
+    .unwrap();
+    for (path, text) in &generated.files {
+        let target = dir.path().join("src/home").join(path);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(target, text).unwrap();
+    }
+    std::fs::write(dir.path().join("src/lib.rs"), "pub mod home;\n").unwrap();
+    // A target directory under the workspace's, so repeated runs reuse the build.
+    let target_dir =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/generated-bindings-check");
+    let lockfile = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
+    std::fs::copy(lockfile, dir.path().join("Cargo.lock")).unwrap();
+    let output = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--offline"])
+        .current_dir(dir.path())
+        .env("CARGO_TARGET_DIR", target_dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
