@@ -10,7 +10,10 @@
 //!    swaps the two directories in one `renameat2(RENAME_EXCHANGE)`.
 //!
 //! A crash at any point leaves either the old directory or the new one in place, plus at
-//! most a stray `.<name>.flakesmith-*` sibling that the next run removes.
+//! most a stray `.<name>.flakesmith-*` sibling that the next run removes. Files are not
+//! `fsync`ed: the guarantee is against the process dying, not the machine losing power
+//! (a tree is cheap to regenerate, and syncing 2,000 files costs more than generating
+//! them).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -290,18 +293,24 @@ fn stage(out: &Path, staging: &Path, tree: &Tree, plan: &Plan) -> Result<(), Wri
     if plan.exists {
         carry_foreign_entries(out, staging, Path::new(""), &plan.old_manifest)?;
     }
+    // Each directory is created once: on a slow disk a redundant `mkdir` costs as much
+    // as writing a file.
+    let mut created = std::collections::HashSet::new();
     for file in &tree.files {
         let target = staging.join(&file.path);
         if let Some(dir) = target.parent() {
-            fs::create_dir_all(dir).map_err(io_error(dir))?;
+            if created.insert(dir.to_owned()) {
+                fs::create_dir_all(dir).map_err(io_error(dir))?;
+            }
         }
         if plan.unchanged.contains(&file.path) {
             link_or_copy(&out.join(&file.path), &target)?;
         } else {
-            write_synced(&target, file.contents.as_bytes())?;
+            write_file(&target, file.contents.as_bytes())?;
         }
     }
-    write_synced(&staging.join(MANIFEST), manifest_text(tree).as_bytes())
+    write_file(&staging.join(MANIFEST), manifest_text(tree).as_bytes())?;
+    Ok(())
 }
 
 /// Links every entry of `out` that flakesmith does not own into `staging`.
@@ -367,10 +376,9 @@ fn link_or_copy(source: &Path, target: &Path) -> Result<(), WriteError> {
         .map_err(io_error(source))
 }
 
-fn write_synced(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
+fn write_file(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
     let mut file = fs::File::create(path).map_err(io_error(path))?;
-    file.write_all(contents).map_err(io_error(path))?;
-    file.sync_all().map_err(io_error(path))
+    file.write_all(contents).map_err(io_error(path))
 }
 
 /// Puts `staging` where `out` is, in one atomic step where the platform allows.
