@@ -26,9 +26,13 @@ fn main() {
         std::fs::remove_dir_all(&out).expect("clear the output directory");
     }
     let start = Instant::now();
-    let compiled = flakesmith::compile(&flake, std::path::Path::new(".")).unwrap_or_else(|rejected| {
-        panic!("{}", flakesmith::diagnostic::render_all(&rejected.diagnostics))
-    });
+    let compiled =
+        flakesmith::compile(&flake, std::path::Path::new(".")).unwrap_or_else(|rejected| {
+            panic!(
+                "{}",
+                flakesmith::diagnostic::render_all(&rejected.diagnostics)
+            )
+        });
     let compile_seconds = start.elapsed().as_secs_f64();
     flakesmith::writer::write(&out, &compiled.tree, false).expect("write the tree");
     let seconds = start.elapsed().as_secs_f64();

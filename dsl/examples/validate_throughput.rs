@@ -19,17 +19,25 @@ fn main() {
             other => panic!("unknown argument {other}"),
         }
     }
-    let tree = flakesmith::compile(&fleet::fleet(hosts), std::path::Path::new(".")).expect("the fleet is valid").tree;
+    let tree = flakesmith::compile(&fleet::fleet(hosts), std::path::Path::new("."))
+        .expect("the fleet is valid")
+        .tree;
     let bytes: usize = tree.files.iter().map(|f| f.contents.len()).sum();
     let megabytes = bytes as f64 / 1_000_000.0;
-    println!("hosts={hosts} files={} megabytes={megabytes:.2}", tree.files.len());
+    println!(
+        "hosts={hosts} files={} megabytes={megabytes:.2}",
+        tree.files.len()
+    );
 
     let time = |name: &str, parse: &dyn Fn(&str) -> bool| {
         let start = Instant::now();
         let failures = tree.files.iter().filter(|f| !parse(&f.contents)).count();
         let seconds = start.elapsed().as_secs_f64();
         assert_eq!(failures, 0, "{name} rejected generated files");
-        println!("parser={name} seconds={seconds:.3} mb_per_s={:.1}", megabytes / seconds);
+        println!(
+            "parser={name} seconds={seconds:.3} mb_per_s={:.1}",
+            megabytes / seconds
+        );
         seconds
     };
     let rnix = time("rnix", &|text| validate_rnix(text).is_ok());
@@ -52,13 +60,27 @@ fn main() {
         let output = std::process::Command::new("nix-instantiate")
             .arg("--parse")
             .args(chunk)
-            .env("NIX_STATE_DIR", std::env::temp_dir().join("flakesmith-nix-state"))
+            .env(
+                "NIX_STATE_DIR",
+                std::env::temp_dir().join("flakesmith-nix-state"),
+            )
             .output()
             .expect("nix-instantiate (apt-get install nix-bin)");
-        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
     }
     let nix = start.elapsed().as_secs_f64();
     std::fs::remove_dir_all(&dir).ok();
-    println!("parser=nix-instantiate seconds={nix:.3} mb_per_s={:.1}", megabytes / nix);
-    println!("ratio rnix/nix={:.1}x nixel/nix={:.1}x", nix / rnix, nix / nixel);
+    println!(
+        "parser=nix-instantiate seconds={nix:.3} mb_per_s={:.1}",
+        megabytes / nix
+    );
+    println!(
+        "ratio rnix/nix={:.1}x nixel/nix={:.1}x",
+        nix / rnix,
+        nix / nixel
+    );
 }

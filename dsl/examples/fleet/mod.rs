@@ -9,13 +9,28 @@ const MODULES: usize = 40;
 const USERS: usize = 50;
 
 fn module(i: usize) -> Module {
-    let mut module = Module::new([Category::System, Category::Services][i % 2], format!("module-{i:02}"))
-        .describe(format!("Shared module {i}."));
+    let mut module = Module::new(
+        [Category::System, Category::Services][i % 2],
+        format!("module-{i:02}"),
+    )
+    .describe(format!("Shared module {i}."));
     for j in 0..8 {
         module = module
             .default(Opt::<bool>::new(&["services", "bench", "enable"]), true)
-            .default(Opt::<Vec<String>>::at(OptionPath::Static(&["services", "bench"]).join([format!("m{i}"), format!("list{j}")])), [format!("value-{j}")])
-            .default(Opt::<i64>::at(OptionPath::Static(&["services", "bench"]).join([format!("m{i}"), format!("number{j}")])), (i * j) as i64);
+            .default(
+                Opt::<Vec<String>>::at(
+                    OptionPath::Static(&["services", "bench"])
+                        .join([format!("m{i}"), format!("list{j}")]),
+                ),
+                [format!("value-{j}")],
+            )
+            .default(
+                Opt::<i64>::at(
+                    OptionPath::Static(&["services", "bench"])
+                        .join([format!("m{i}"), format!("number{j}")]),
+                ),
+                (i * j) as i64,
+            );
     }
     module
 }
@@ -23,7 +38,10 @@ fn module(i: usize) -> Module {
 fn accounts() -> Module {
     let mut module = Module::new(Category::System, "accounts");
     for u in 0..USERS {
-        module = module.set(users::users::user(&format!("user{u:02}")).is_normal_user(), true);
+        module = module.set(
+            users::users::user(&format!("user{u:02}")).is_normal_user(),
+            true,
+        );
     }
     module
 }
@@ -31,8 +49,14 @@ fn accounts() -> Module {
 fn user(u: usize) -> User {
     User::new(format!("user{u:02}"), "24.05")
         .set(flakesmith::home::programs::git::enable, true)
-        .set(flakesmith::home::programs::git::user_name, format!("User {u}"))
-        .set(flakesmith::home::home::packages, [Package::new("ripgrep"), Package::new("jq")])
+        .set(
+            flakesmith::home::programs::git::user_name,
+            format!("User {u}"),
+        )
+        .set(
+            flakesmith::home::home::packages,
+            [Package::new("ripgrep"), Package::new("jq")],
+        )
 }
 
 /// The flake; every host's hardware configuration is given inline.
@@ -44,22 +68,33 @@ pub fn fleet(hosts: usize) -> Flake {
     for h in 0..hosts {
         let name = format!("host-{h:05}");
         let mut host = Host::new(name.clone(), System::X86_64Linux, "24.05")
-            .hardware(Hardware::nix_text(format!("{{ fileSystems.\"/\".device = \"/dev/disk/by-label/{name}\"; }}\n")))
+            .hardware(Hardware::nix_text(format!(
+                "{{ fileSystems.\"/\".device = \"/dev/disk/by-label/{name}\"; }}\n"
+            )))
             .import(accounts.clone())
             .set(networking::host_name, name.as_str());
         for m in 0..10 {
             host = host.import(library[(h * 7 + m * 3) % MODULES].clone());
         }
         for o in 0..49 {
-            host = host.set(Opt::<String>::at(OptionPath::Static(&["services", "bench", "host"]).join([format!("setting{o}")])), format!("{name}-{o}"));
+            host = host.set(
+                Opt::<String>::at(
+                    OptionPath::Static(&["services", "bench", "host"])
+                        .join([format!("setting{o}")]),
+                ),
+                format!("{name}-{o}"),
+            );
         }
-        host = host.user(people[h % USERS].clone()).user(people[(h + 1) % USERS].clone());
+        host = host
+            .user(people[h % USERS].clone())
+            .user(people[(h + 1) % USERS].clone());
         flake = flake.host(host);
     }
     flake
 }
 
 /// Peak resident memory of this process, from `/proc/self/status`.
+#[allow(dead_code)] // used by the scale example, not by validate_throughput
 pub fn peak_rss_mb() -> f64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     status

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Flake, Module, User};
 
-pub use names::{valid_host_name, valid_module_name, valid_user_name};
+pub use names::{valid_host_name, valid_module_name, valid_user_name, MAX_NESTING};
 pub(crate) use references::user_string;
 
 /// Runs every check over the flake and returns all findings, errors and warnings, each
@@ -33,8 +33,24 @@ pub fn check(flake: &Flake) -> Vec<Diagnostic> {
         names::user(user, &mut out);
         secrets::plaintext_secrets_of_user(user, &mut out);
     }
+    let pathological = flake
+        .hosts
+        .iter()
+        .flat_map(|h| {
+            h.modules
+                .iter()
+                .map(|m| &m.definitions)
+                .chain([&h.definitions])
+                .chain(h.users.iter().map(|u| &u.definitions))
+        })
+        .any(|d| names::too_deep(d));
     for host in &flake.hosts {
         names::host(host, &mut out);
+        if pathological {
+            // Values too deep to walk safely were reported; the whole-host checks, which
+            // walk every value, would only add noise (or exhaust the stack).
+            continue;
+        }
         let effective = effective::Effective::of(host);
         conflicts::conflicts(&effective, &mut out);
         conflicts::no_effect(&effective, &mut out);

@@ -164,6 +164,13 @@ pub(crate) fn module(module: &Module, out: &mut Vec<Diagnostic>) {
 
 pub(crate) fn user(user: &User, out: &mut Vec<Diagnostic>) {
     let entity = format!("user `{}`", user.name);
+    if user.name.ends_with('$') && valid_user_name(&user.name).is_ok() {
+        out.push(
+            Diagnostic::error(format!("Home Manager user `{}` ends with `$`, which marks a machine account", user.name))
+                .at(user.location, "user defined here")
+                .help("Home Manager configures people's accounts; a name with `$` also cannot name home/<name>.nix in Nix"),
+        );
+    }
     if let Err(why) = valid_user_name(&user.name) {
         out.push(
             Diagnostic::error(format!(
@@ -223,9 +230,61 @@ fn state_version(version: &str, entity: &str, location: Location, out: &mut Vec<
     }
 }
 
+/// How deep a value may nest. The printer and the checks recurse over values; a limit
+/// far beyond any real configuration keeps a pathological value from exhausting the stack.
+pub const MAX_NESTING: usize = 256;
+
+/// The nesting depth of a value, computed without recursion.
+pub(crate) fn nesting(expr: &crate::nix::Expr) -> usize {
+    use crate::nix::Expr;
+    let mut deepest = 0;
+    let mut stack = vec![(expr, 1usize)];
+    while let Some((expr, depth)) = stack.pop() {
+        deepest = deepest.max(depth);
+        if depth > MAX_NESTING {
+            break;
+        }
+        match expr {
+            Expr::List(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
+            Expr::Attrs(attrs) => stack.extend(attrs.entries().iter().map(|(_, v)| (v, depth + 1))),
+            Expr::Apply(function, args) => {
+                stack.push((function, depth + 1));
+                stack.extend(args.iter().map(|a| (a, depth + 1)));
+            }
+            Expr::Lambda(_, body) => stack.push((body, depth + 1)),
+            Expr::Let(bindings, body) => {
+                stack.push((body, depth + 1));
+                stack.extend(bindings.iter().map(|(_, v)| (v, depth + 1)));
+            }
+            _ => {}
+        }
+    }
+    deepest
+}
+
+/// Whether any definition of the flake nests deeper than [`MAX_NESTING`]; such values
+/// are reported by [`definitions`] and keep the whole-host checks from running.
+pub(crate) fn too_deep(definitions: &[Definition]) -> bool {
+    definitions
+        .iter()
+        .any(|d| matches!(&d.value, Ok(v) if nesting(v) > MAX_NESTING))
+}
+
 /// Every definition needs a path, and a value Nix can represent.
 fn definitions(entity: &str, definitions: &[Definition], out: &mut Vec<Diagnostic>) {
     for definition in definitions {
+        if let Ok(value) = &definition.value {
+            if nesting(value) > MAX_NESTING {
+                out.push(
+                    Diagnostic::error(format!(
+                        "the value of `{}` in {entity} nests more than {MAX_NESTING} levels deep",
+                        definition.path
+                    ))
+                    .at(definition.location, "defined here")
+                    .help("no NixOS option needs values this deep; build the value from a flatter structure"),
+                );
+            }
+        }
         if definition.path.segments().iter().any(String::is_empty)
             || definition.path.segments().is_empty()
         {

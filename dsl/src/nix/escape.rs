@@ -81,17 +81,24 @@ pub(crate) fn fits_indented_string(text: &str) -> bool {
 
 /// The body of one line of an indented string, escaped.
 pub(crate) fn escape_indented_line(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
     let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' if chars.peek() == Some(&'\'') => {
-                chars.next();
+    let mut i = 0;
+    while i < chars.len() {
+        let next = chars.get(i + 1).copied();
+        match chars[i] {
+            '\'' if next == Some('\'') => {
                 out.push_str("'''");
+                i += 2;
+                continue;
             }
-            '$' if chars.peek() == Some(&'{') => out.push_str("''$"),
-            _ => out.push(c),
+            // A lone `'` right before the `''$` that escapes `${` would read as `'''`
+            // (an escaped `''`), so it takes the general escape `''\'`.
+            '\'' if next == Some('$') && chars.get(i + 2) == Some(&'{') => out.push_str("''\\'"),
+            '$' if next == Some('{') => out.push_str("''$"),
+            c => out.push(c),
         }
+        i += 1;
     }
     out
 }
@@ -159,5 +166,7 @@ mod tests {
         assert_eq!(escape_indented_line("${x}"), "''${x}");
         assert_eq!(escape_indented_line("$${x}"), "$''${x}");
         assert_eq!(escape_indented_line(r"\n"), r"\n");
+        assert_eq!(escape_indented_line("'${x}"), "''\\'''${x}");
+        assert_eq!(escape_indented_line("a'b"), "a'b");
     }
 }
