@@ -289,17 +289,7 @@ fn imports(host_modules: &[&Module]) -> Expr {
 }
 
 fn host_file(flake: &Flake, host: &Host) -> String {
-    let mut seen = Vec::new();
-    let modules: Vec<&Module> = host
-        .modules
-        .iter()
-        .filter(|m| {
-            let path = m.file_path();
-            let first = !seen.contains(&path);
-            seen.push(path);
-            first
-        })
-        .collect();
+    let modules = host.unique_modules();
     let mut tree = DefinitionTree::default();
     tree.add(&host.definitions);
     tree.insert(

@@ -241,11 +241,13 @@ pub fn write(out: &Path, tree: &Tree, force: bool) -> Result<WriteReport, WriteE
         removed: plan.removed.clone(),
         unchanged: plan.unchanged.len(),
     };
+    // What an interrupted run left beside the directory goes first, even when the tree
+    // itself is already up to date.
+    let (parent, name) = sibling_parts(out)?;
+    remove_stale_siblings(&parent, &name)?;
     if !report.changed() && plan.manifest_current {
         return Ok(report);
     }
-    let (parent, name) = sibling_parts(out)?;
-    remove_stale_siblings(&parent, &name)?;
     let staging = parent.join(format!(".{name}.flakesmith-staging-{}", std::process::id()));
     let result = stage(out, &staging, tree, &plan)
         .and_then(|()| swap_into_place(&staging, out, plan.exists));

@@ -61,20 +61,25 @@ fn string_value(meta: &syn::meta::ParseNestedMeta, key: &str) -> syn::Result<Lit
     }
 }
 
+/// The value of `rename_all = "..."`, one of the known conventions.
+fn case_value(meta: &syn::meta::ParseNestedMeta) -> syn::Result<Case> {
+    let lit = string_value(meta, "rename_all")?;
+    Case::from_name(&lit.value()).ok_or_else(|| {
+        syn::Error::new(
+            lit.span(),
+            format!(
+                "unknown `rename_all` convention; expected one of {}",
+                Case::NAMES
+            ),
+        )
+    })
+}
+
 pub fn container(attrs: &[Attribute]) -> syn::Result<ContainerAttrs> {
     let mut out = ContainerAttrs::default();
     for_each_nix_meta(attrs, |meta| {
         if meta.path.is_ident("rename_all") {
-            let lit = string_value(&meta, "rename_all")?;
-            out.rename_all = Some(Case::from_name(&lit.value()).ok_or_else(|| {
-                syn::Error::new(
-                    lit.span(),
-                    format!(
-                        "unknown `rename_all` convention; expected one of {}",
-                        Case::NAMES
-                    ),
-                )
-            })?);
+            out.rename_all = Some(case_value(&meta)?);
             Ok(())
         } else {
             Err(meta.error(format!(
@@ -135,16 +140,7 @@ pub fn module(input: &syn::DeriveInput) -> syn::Result<ModuleAttrs> {
             }
             namespace = Some(segments);
         } else if meta.path.is_ident("rename_all") {
-            let lit = string_value(&meta, "rename_all")?;
-            rename_all = Some(Case::from_name(&lit.value()).ok_or_else(|| {
-                syn::Error::new(
-                    lit.span(),
-                    format!(
-                        "unknown `rename_all` convention; expected one of {}",
-                        Case::NAMES
-                    ),
-                )
-            })?);
+            rename_all = Some(case_value(&meta)?);
         } else {
             return Err(meta.error(format!(
                 "unknown `nix` attribute `{}` on a module; expected `category`, `name`, `namespace` or `rename_all`",

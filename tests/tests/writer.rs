@@ -258,6 +258,18 @@ fn removes_what_an_interrupted_run_left_behind() {
 }
 
 #[test]
+fn stale_staging_is_removed_even_when_the_tree_is_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("flake");
+    write(&out, &sample(), false).unwrap();
+    let stale = dir.path().join(".flake.flakesmith-staging-999999");
+    fs::create_dir_all(&stale).unwrap();
+    let report = write(&out, &sample(), false).unwrap();
+    assert!(!report.changed());
+    assert!(!stale.exists());
+}
+
+#[test]
 fn diff_finds_edits_deletions_and_stale_files() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("flake");

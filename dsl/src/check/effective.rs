@@ -56,17 +56,7 @@ pub(crate) struct Effective<'a> {
 
 impl<'a> Effective<'a> {
     pub(crate) fn of(host: &'a Host) -> Self {
-        let mut seen = Vec::new();
-        let modules: Vec<&Module> = host
-            .modules
-            .iter()
-            .filter(|m| {
-                let path = m.file_path();
-                let first = !seen.contains(&path);
-                seen.push(path);
-                first
-            })
-            .collect();
+        let modules = host.unique_modules();
         let raw: Vec<(&Definition, Origin)> = modules
             .iter()
             .flat_map(|m| m.definitions.iter().map(move |d| (d, Origin::Module(m))))

@@ -140,6 +140,16 @@ impl Host {
         self
     }
 
+    /// The imported modules, each file once, in first-import order. Importing a module
+    /// twice is harmless in Nix; the tree and the checks see it once.
+    pub fn unique_modules(&self) -> Vec<&Module> {
+        let mut seen = std::collections::BTreeSet::new();
+        self.modules
+            .iter()
+            .filter(|m| seen.insert(m.file_path()))
+            .collect()
+    }
+
     pub fn dir_path(&self) -> String {
         format!("hosts/{}", self.name)
     }

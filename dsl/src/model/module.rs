@@ -52,14 +52,23 @@ impl Module {
     /// A module `modules/<category>/<name>.nix`.
     #[track_caller]
     pub fn new(category: Category, name: impl Into<String>) -> Self {
+        Self::at(category, name.into(), None, Location::caller())
+    }
+
+    fn at(
+        category: Category,
+        name: String,
+        options: Option<ModuleOptions>,
+        location: Location,
+    ) -> Self {
         Self {
-            name: name.into(),
+            name,
             category,
             description: String::new(),
             definitions: Vec::new(),
             allowed: Vec::new(),
-            options: None,
-            location: Location::caller(),
+            options,
+            location,
         }
     }
 
@@ -71,15 +80,7 @@ impl Module {
         options: ModuleOptions,
         location: Location,
     ) -> Self {
-        Self {
-            name: name.into(),
-            category,
-            description: String::new(),
-            definitions: Vec::new(),
-            allowed: Vec::new(),
-            options: Some(options),
-            location,
-        }
+        Self::at(category, name.into(), Some(options), location)
     }
 
     /// A sentence or two saying what the module is for; written into the file's header.

@@ -120,15 +120,7 @@ fn write_module_file(
     let has_file_children = path.len() < FILE_DEPTH;
     write_items(node, path, &mut text, 0);
     let mut names = Names::default();
-    for (child_segment, child) in &node.children {
-        if child_segment == "<name>" || (child.children.is_empty() && child.option.is_some()) {
-            continue;
-        }
-        let child_path: Vec<String> = path
-            .iter()
-            .cloned()
-            .chain([child_segment.clone()])
-            .collect();
+    for (child_segment, child, child_path) in submodules(node, path) {
         if has_file_children {
             write_module_file(
                 child_segment,
@@ -152,20 +144,33 @@ fn write_module_file(
     files.insert(file, text);
 }
 
+/// The children of `node` that become modules (namespaces with options below them, not
+/// leaf options and not `<name>` collections), with their paths.
+fn submodules<'n, 'a>(
+    node: &'n Node<'a>,
+    path: &[String],
+) -> impl Iterator<Item = (&'n String, &'n Node<'a>, Vec<String>)> {
+    let path = path.to_vec();
+    node.children
+        .iter()
+        .filter(|(segment, child)| {
+            *segment != "<name>" && !(child.children.is_empty() && child.option.is_some())
+        })
+        .map(move |(segment, child)| {
+            (
+                segment,
+                child,
+                path.iter().cloned().chain([segment.clone()]).collect(),
+            )
+        })
+}
+
 fn write_inline_module(name: &str, node: &Node, path: &[String], out: &mut String, depth: usize) {
     let pad = "    ".repeat(depth);
     let _ = writeln!(out, "{pad}pub mod {name} {{\n{pad}    use super::*;\n");
     write_items(node, path, out, depth + 1);
     let mut names = Names::default();
-    for (child_segment, child) in &node.children {
-        if child_segment == "<name>" || (child.children.is_empty() && child.option.is_some()) {
-            continue;
-        }
-        let child_path: Vec<String> = path
-            .iter()
-            .cloned()
-            .chain([child_segment.clone()])
-            .collect();
+    for (child_segment, child, child_path) in submodules(node, path) {
         write_inline_module(
             &names.unique(module_name(child_segment)),
             child,
