@@ -57,7 +57,7 @@ pub use module_options::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType
 pub use option::{Opt, OptionPath};
 pub use pipeline::{compile, Compiled, Rejected};
 pub use tree::{EmbeddedTree, GeneratedFile, Tree};
-pub use value::{IntoValue, NullOr, Package, RuntimePath, Secret, ToNix, Untyped};
+pub use value::{IntoValue, NullOr, Package, Raw, RuntimePath, Secret, ToNix, Untyped};
 
 /// Derives [`ToNix`] and [`IntoValue<Self>`](IntoValue): a struct with named fields
 /// becomes an attribute set (camelCase names), an enum of unit variants a string
@@ -137,5 +137,5 @@ pub mod prelude {
     };
     pub use crate::module_options::{CfgRef, ModuleConfig, NixModule};
     pub use crate::option::Opt;
-    pub use crate::value::{NullOr, Package, RuntimePath, Secret};
+    pub use crate::value::{NullOr, Package, Raw, RuntimePath, Secret};
 }

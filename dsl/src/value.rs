@@ -297,6 +297,35 @@ impl<T: ToNix> IntoValue<NullOr<Untyped>> for T {
     }
 }
 
+/// Nix source written by hand: the escape hatch for an expression the bindings or the IR
+/// lack. The checker parses it on its own at build time and reports a syntax error inside
+/// the snippet, with the Rust location of the definition that uses it. Accepted by
+/// options of any type: the check that it fits is left to Nix.
+///
+/// ```
+/// # use flakesmith::prelude::*;
+/// # use flakesmith::nixos::boot;
+/// let host = Host::new("desk", System::X86_64Linux, "24.05")
+///     .set(boot::kernel_packages, Raw::nix("pkgs.linuxPackages_latest"));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Raw(String);
+
+impl Raw {
+    pub fn nix(text: impl Into<String>) -> Self {
+        Self(text.into())
+    }
+}
+
+// Not `ToNix`: a raw snippet stands for a value of whatever type the option has, so it
+// converts to every option type directly.
+impl<T> IntoValue<T> for Raw {
+    fn into_nix(self) -> Result<Expr, ValueError> {
+        crate::nix::NixString::new(self.0.as_str())?;
+        Ok(Expr::Raw(self.0))
+    }
+}
+
 /// A package from the flake's package set: `pkgs.<attr>`.
 ///
 /// Written as the attribute path under `pkgs` (`Package::new("firefox")`,

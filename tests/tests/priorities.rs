@@ -91,3 +91,37 @@ fn definitions_evaluate_to_their_priority_and_order() {
     );
     assert_eq!(value["time"]["timeZone"], Value::Null);
 }
+
+#[test]
+fn raw_nix_is_copied_and_checked() {
+    use flakesmith::nixos::boot;
+    let host = Host::new("desk", System::X86_64Linux, "24.05")
+        .hardware(Hardware::nix_text("{}"))
+        .set(boot::kernel_packages, Raw::nix("pkgs.linuxPackages_latest"))
+        .set(boot::kernel_params, [Raw::nix("\"quiet\" + \"\"")]);
+    let flake = Flake::new("t", "24.05").host(host);
+    let compiled = flakesmith::compile(&flake, Path::new("."))
+        .unwrap_or_else(|r| panic!("{:?}", r.diagnostics));
+    let text = compiled.tree.get("hosts/desk/default.nix").unwrap();
+    assert!(
+        text.contains("kernelPackages = pkgs.linuxPackages_latest;"),
+        "{text}"
+    );
+    assert!(text.contains("(\"quiet\" + \"\")"), "{text}");
+
+    let broken = Host::new("desk", System::X86_64Linux, "24.05")
+        .hardware(Hardware::nix_text("{}"))
+        .set(
+            boot::kernel_packages,
+            Raw::nix("pkgs.linuxPackages_latest +"),
+        );
+    let rejected =
+        flakesmith::compile(&Flake::new("t", "24.05").host(broken), Path::new(".")).unwrap_err();
+    let text = flakesmith::diagnostic::render_all(&rejected.diagnostics);
+    assert!(
+        text.contains("the raw Nix for `boot.kernelPackages` in host `desk` does not parse"),
+        "{text}"
+    );
+    assert!(text.contains("<raw Nix>:1:"), "{text}");
+    assert!(text.contains("tests/tests/priorities.rs:"), "{text}");
+}

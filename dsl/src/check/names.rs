@@ -270,9 +270,50 @@ pub(crate) fn too_deep(definitions: &[Definition]) -> bool {
         .any(|d| matches!(&d.value, Ok(v) if nesting(v) > MAX_NESTING))
 }
 
+/// The hand-written snippets inside a value, found without recursion.
+fn raw_snippets(expr: &crate::nix::Expr) -> Vec<&str> {
+    use crate::nix::Expr;
+    let mut found = Vec::new();
+    let mut stack = vec![expr];
+    while let Some(expr) = stack.pop() {
+        match expr {
+            Expr::Raw(text) => found.push(text.as_str()),
+            Expr::List(items) => stack.extend(items),
+            Expr::Attrs(attrs) => stack.extend(attrs.entries().iter().map(|(_, v)| v)),
+            Expr::Apply(function, args) => {
+                stack.push(function);
+                stack.extend(args);
+            }
+            Expr::Lambda(_, body) => stack.push(body),
+            Expr::Let(bindings, body) => {
+                stack.push(body);
+                stack.extend(bindings.iter().map(|(_, v)| v));
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
 /// Every definition needs a path, and a value Nix can represent.
 fn definitions(entity: &str, definitions: &[Definition], out: &mut Vec<Diagnostic>) {
     for definition in definitions {
+        if let Ok(value) = &definition.value {
+            if nesting(value) <= MAX_NESTING {
+                for snippet in raw_snippets(value) {
+                    if let Err(error) = crate::validate::validate(snippet) {
+                        out.push(
+                            Diagnostic::error(format!(
+                                "the raw Nix for `{}` in {entity} does not parse: {}",
+                                definition.path, error.message
+                            ))
+                            .at_nix("<raw Nix>", snippet, error.line, error.column, "here")
+                            .at(definition.location, "defined here"),
+                        );
+                    }
+                }
+            }
+        }
         if let Ok(value) = &definition.value {
             if nesting(value) > MAX_NESTING {
                 out.push(

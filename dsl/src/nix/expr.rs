@@ -233,6 +233,11 @@ pub enum Expr {
     Lambda(Formals, Box<Expr>),
     /// `let name = value; ... in body`.
     Let(Vec<(Ident, Expr)>, Box<Expr>),
+    /// Nix source written by hand, for an expression the IR or the bindings lack
+    /// (`pkgs.linuxPackages_latest`, `config.services.x.port + 1`). The checker parses
+    /// each snippet on its own and points into it on error; the printer copies it as it
+    /// is, parenthesised where precedence needs it.
+    Raw(String),
 }
 
 impl Expr {

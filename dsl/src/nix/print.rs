@@ -100,6 +100,21 @@ impl Printer {
                 self.out.push_str(": ");
                 self.expr(body, indent, Position::Free);
             }
+            Expr::Raw(text) => {
+                // Continuation lines follow the surrounding indentation.
+                let pad = INDENT.repeat(indent);
+                let mut lines = text.trim().lines();
+                if let Some(first) = lines.next() {
+                    self.out.push_str(first);
+                }
+                for line in lines {
+                    self.out.push('\n');
+                    if !line.trim().is_empty() {
+                        self.out.push_str(&pad);
+                        self.out.push_str(line);
+                    }
+                }
+            }
             Expr::Let(bindings, body) => {
                 self.out.push_str("let");
                 for (name, value) in bindings {
@@ -228,6 +243,11 @@ fn needs_parens(expr: &Expr) -> bool {
         Expr::Int(i) => *i < 0,
         Expr::Float(f) => f.get().is_sign_negative(),
         Expr::Apply(..) | Expr::Lambda(..) | Expr::Let(..) => true,
+        // A snippet that is one name or literal stands alone; anything else gets parentheses.
+        Expr::Raw(text) => !text
+            .trim()
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._-'\"".contains(c)),
         _ => false,
     }
 }
