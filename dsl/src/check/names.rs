@@ -236,7 +236,6 @@ pub const MAX_NESTING: usize = 256;
 
 /// The nesting depth of a value, computed without recursion.
 pub(crate) fn nesting(expr: &crate::nix::Expr) -> usize {
-    use crate::nix::Expr;
     let mut deepest = 0;
     let mut stack = vec![(expr, 1usize)];
     while let Some((expr, depth)) = stack.pop() {
@@ -244,20 +243,7 @@ pub(crate) fn nesting(expr: &crate::nix::Expr) -> usize {
         if depth > MAX_NESTING {
             break;
         }
-        match expr {
-            Expr::List(items) => stack.extend(items.iter().map(|i| (i, depth + 1))),
-            Expr::Attrs(attrs) => stack.extend(attrs.entries().iter().map(|(_, v)| (v, depth + 1))),
-            Expr::Apply(function, args) => {
-                stack.push((function, depth + 1));
-                stack.extend(args.iter().map(|a| (a, depth + 1)));
-            }
-            Expr::Lambda(_, body) => stack.push((body, depth + 1)),
-            Expr::Let(bindings, body) => {
-                stack.push((body, depth + 1));
-                stack.extend(bindings.iter().map(|(_, v)| (v, depth + 1)));
-            }
-            _ => {}
-        }
+        stack.extend(expr.children().into_iter().map(|child| (child, depth + 1)));
     }
     deepest
 }
@@ -272,25 +258,13 @@ pub(crate) fn too_deep(definitions: &[Definition]) -> bool {
 
 /// The hand-written snippets inside a value, found without recursion.
 fn raw_snippets(expr: &crate::nix::Expr) -> Vec<&str> {
-    use crate::nix::Expr;
     let mut found = Vec::new();
     let mut stack = vec![expr];
     while let Some(expr) = stack.pop() {
-        match expr {
-            Expr::Raw(text) => found.push(text.as_str()),
-            Expr::List(items) => stack.extend(items),
-            Expr::Attrs(attrs) => stack.extend(attrs.entries().iter().map(|(_, v)| v)),
-            Expr::Apply(function, args) => {
-                stack.push(function);
-                stack.extend(args);
-            }
-            Expr::Lambda(_, body) => stack.push(body),
-            Expr::Let(bindings, body) => {
-                stack.push(body);
-                stack.extend(bindings.iter().map(|(_, v)| v));
-            }
-            _ => {}
+        if let crate::nix::Expr::Raw(text) = expr {
+            found.push(text.as_str());
         }
+        stack.extend(expr.children());
     }
     found
 }

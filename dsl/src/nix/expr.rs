@@ -277,6 +277,23 @@ impl Expr {
         Expr::Apply(Box::new(function), args.into_iter().collect())
     }
 
+    /// The expressions directly inside this one, for walks that must not recurse
+    /// (values can nest deeper than the stack allows).
+    pub fn children(&self) -> Vec<&Expr> {
+        match self {
+            Expr::List(items) => items.iter().collect(),
+            Expr::Attrs(attrs) => attrs.entries().iter().map(|(_, v)| v).collect(),
+            Expr::Apply(function, args) => std::iter::once(&**function).chain(args).collect(),
+            Expr::Lambda(_, body) => vec![&**body],
+            Expr::Let(bindings, body) => bindings
+                .iter()
+                .map(|(_, v)| v)
+                .chain(std::iter::once(&**body))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// `import ./path`.
     pub fn import(path: NixPath) -> Self {
         Self::apply(Self::known("import"), [Expr::Path(path)])
