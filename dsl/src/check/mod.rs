@@ -2,7 +2,7 @@
 //!
 //! Every check adds to one list, so a user sees every problem of a configuration in one
 //! build. Messages name the entity and point at the Rust that defined it. Checks that
-//! need a host's whole configuration read its [`effective::Effective`] view.
+//! need a host's whole configuration read its effective view (`effective.rs`).
 
 mod conflicts;
 mod effective;
