@@ -91,8 +91,10 @@ fn run(args: &Args, tree: &Tree) -> ExitCode {
                     listing("host", &tree.hosts),
                     listing("Home Manager user", &tree.users),
                 );
+                let written: std::collections::HashSet<&str> =
+                    report.written.iter().map(String::as_str).collect();
                 for file in &tree.files {
-                    let status = if report.written.contains(&file.path) {
+                    let status = if written.contains(file.path.as_str()) {
                         "written  "
                     } else {
                         "unchanged"

@@ -95,29 +95,20 @@ impl<T> fmt::Debug for Opt<T> {
 
 /// A handle on an option NixOS sets itself (`readOnly` in options.json). It documents
 /// the option and its type, but no definition can be made through it.
-pub struct ReadOnly<T> {
-    path: OptionPath,
-    _value: PhantomData<fn() -> T>,
-}
+pub struct ReadOnly<T>(Opt<T>);
 
 impl<T> ReadOnly<T> {
     pub const fn new(path: &'static [&'static str]) -> Self {
-        Self {
-            path: OptionPath::Static(path),
-            _value: PhantomData,
-        }
+        Self(Opt::new(path))
     }
 
     /// A handle on a path built at run time.
     pub fn at(path: OptionPath) -> Self {
-        Self {
-            path,
-            _value: PhantomData,
-        }
+        Self(Opt::at(path))
     }
 
     pub fn path(&self) -> &OptionPath {
-        &self.path
+        self.0.path()
     }
 }
 

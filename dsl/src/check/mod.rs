@@ -62,13 +62,8 @@ pub fn check(flake: &Flake) -> Vec<Diagnostic> {
     }
     references::unused_modules(flake, &mut out);
     // A shared module's problem shows once, not once per host that imports it.
-    let mut seen = Vec::new();
-    out.retain(|d| {
-        let text = d.to_string();
-        let first = !seen.contains(&text);
-        seen.push(text);
-        first
-    });
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|d| seen.insert(d.to_string()));
     out
 }
 
