@@ -37,6 +37,24 @@ pub fn nix_instantiate(args: &[&str]) -> std::process::Output {
         })
 }
 
+/// `tests/nix/stub-lib.nix`: a stand-in for the parts of nixpkgs' `lib` that generated
+/// module files use, for evaluating them where nixpkgs is not available.
+pub fn stub_lib() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("nix/stub-lib.nix")
+}
+
+/// Evaluates `expr` with `nix-instantiate --eval --strict --json`, failing the test with
+/// Nix's own message when it does not evaluate.
+pub fn eval_json(expr: &str) -> serde_json::Value {
+    let output = nix_instantiate(&["--eval", "--strict", "--json", "-E", expr]);
+    assert!(
+        output.status.success(),
+        "Nix could not evaluate:\n{expr}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("nix-instantiate --json prints JSON")
+}
+
 /// Strings that stress escaping: quotes, backslashes, interpolation openers in both string
 /// forms, indentation, control characters and non-ASCII text.
 pub fn tricky_strings() -> Vec<String> {

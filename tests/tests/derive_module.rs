@@ -9,7 +9,7 @@ use std::path::Path;
 use flakesmith::nixos::networking;
 use flakesmith::prelude::*;
 use flakesmith::{compile, NixModule, NixValue};
-use flakesmith_tests::nix_instantiate;
+use flakesmith_tests::{eval_json, nix_instantiate, stub_lib};
 use serde_json::{json, Value};
 
 /// How often backups run.
@@ -142,7 +142,7 @@ fn evaluate_module() -> Value {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("backup.nix");
     std::fs::write(&path, module_file()).unwrap();
-    let stub = Path::new(env!("CARGO_MANIFEST_DIR")).join("nix/stub-lib.nix");
+    let stub = stub_lib();
     let expr = format!(
         r#"let
           lib = import {stub};
@@ -155,13 +155,7 @@ fn evaluate_module() -> Value {
         stub = stub.display(),
         module = path.display()
     );
-    let output = nix_instantiate(&["--eval", "--strict", "--json", "-E", &expr]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap()
+    eval_json(&expr)
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use std::fs;
 
-use flakesmith_tests::{compile_example, nix_instantiate};
+use flakesmith_tests::{compile_example, eval_json, nix_instantiate};
 
 #[test]
 fn every_file_matches_its_snapshot() {
@@ -53,13 +53,7 @@ fn flake_inputs_evaluate_with_home_manager_following_nixpkgs() {
         "let f = import {}/flake.nix; in {{ inherit (f) description inputs; }}",
         dir.path().display()
     );
-    let output = nix_instantiate(&["--eval", "--strict", "--json", "-E", &expr]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let value = eval_json(&expr);
     assert_eq!(
         value,
         serde_json::json!({

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use flakesmith::nixos::{environment, networking, services::openssh, time};
 use flakesmith::prelude::*;
-use flakesmith_tests::nix_instantiate;
+use flakesmith_tests::{eval_json, stub_lib};
 use serde_json::{json, Value};
 
 fn host_file() -> String {
@@ -54,7 +54,7 @@ fn definitions_evaluate_to_their_priority_and_order() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("default.nix");
     std::fs::write(&path, host_file()).unwrap();
-    let stub = Path::new(env!("CARGO_MANIFEST_DIR")).join("nix/stub-lib.nix");
+    let stub = stub_lib();
     // `imports` names files this test does not write; the module system resolves those,
     // not the file itself, so they are dropped here.
     let expr = format!(
@@ -62,13 +62,7 @@ fn definitions_evaluate_to_their_priority_and_order() {
         path.display(),
         stub.display()
     );
-    let output = nix_instantiate(&["--eval", "--strict", "--json", "-E", &expr]);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let value = eval_json(&expr);
     assert_eq!(
         value["networking"]["firewall"]["enable"],
         json!({"_type": "override", "priority": 1000, "content": true})

@@ -14,7 +14,7 @@ use flakesmith::nix::{print_expr, Expr};
 use flakesmith::nixos::users;
 use flakesmith::prelude::*;
 use flakesmith::OptionPath;
-use flakesmith_tests::nix_instantiate;
+use flakesmith_tests::{eval_json, nix_instantiate, stub_lib};
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -188,10 +188,9 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("paths.nix");
         std::fs::write(&path, text).unwrap();
-        let stub = Path::new(env!("CARGO_MANIFEST_DIR")).join("nix/stub-lib.nix");
+        let stub = stub_lib();
         let expr = format!("import {} {{ lib = import {}; config = {{}}; pkgs = {{}}; }}", path.display(), stub.display());
-        let output = nix_instantiate(&["--eval", "--strict", "--json", "-E", &expr]);
-        prop_assert!(output.status.success(), "{}\n{}", text, String::from_utf8_lossy(&output.stderr));
+        eval_json(&expr);
     }
 
     /// Names from users never reach the evaluator as code: a host name, user name or module
@@ -209,7 +208,7 @@ proptest! {
         let Ok(compiled) = flakesmith::compile(&flake, Path::new(".")) else { return Ok(()) };
         let dir = tempfile::tempdir().unwrap();
         flakesmith::writer::write(&dir.path().join("flake"), &compiled.tree, false).unwrap();
-        let stub = Path::new(env!("CARGO_MANIFEST_DIR")).join("nix/stub-lib.nix");
+        let stub = stub_lib();
         // The flake's outputs with stand-in inputs: `nixosSystem` returns its argument.
         let expr = format!(
             r#"let
@@ -225,9 +224,7 @@ proptest! {
             dir = dir.path().display(),
             stub = stub.display()
         );
-        let output = nix_instantiate(&["--eval", "--strict", "--json", "-E", &expr]);
-        prop_assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-        let value: Value = serde_json::from_slice(&output.stdout).unwrap();
+        let value = eval_json(&expr);
         prop_assert_eq!(&value["hosts"], &serde_json::json!([host]));
         prop_assert_eq!(&value["users"], &serde_json::json!([user]));
     }
