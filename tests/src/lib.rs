@@ -188,3 +188,38 @@ pub fn versioned_tree(version: &str, files: usize) -> flakesmith::Tree {
         users: Vec::new(),
     }
 }
+
+/// The real nixpkgs `lib`, for tests of module-system behaviour (types, merging,
+/// priorities, error messages): `FLAKESMITH_NIXPKGS_LIB` (which `.ci/run` sets when a
+/// vendored copy sits beside the checkout), else `<nixpkgs/lib>` when `NIX_PATH` has one.
+/// `None` when neither exists; callers then say plainly what they could not check.
+pub fn nixpkgs_lib() -> Option<String> {
+    if let Some(dir) = std::env::var_os("FLAKESMITH_NIXPKGS_LIB") {
+        let dir = PathBuf::from(dir);
+        assert!(
+            dir.join("default.nix").is_file(),
+            "FLAKESMITH_NIXPKGS_LIB={} holds no default.nix; point it at nixpkgs' lib/ directory",
+            dir.display()
+        );
+        return Some(format!("import {}", dir.display()));
+    }
+    let probe = nix_instantiate(&["--eval", "-E", "(import <nixpkgs/lib>).trivial.id 1"]);
+    probe
+        .status
+        .success()
+        .then(|| "import <nixpkgs/lib>".to_owned())
+}
+
+/// The real lib, or a plain note on standard error (shown with `--nocapture` and in
+/// failures) that the module-system half of `what` was not checked.
+pub fn nixpkgs_lib_or_say(what: &str) -> Option<String> {
+    let lib = nixpkgs_lib();
+    match &lib {
+        Some(lib) => eprintln!("{what}: checked against the real nixpkgs lib ({lib})"),
+        None => eprintln!(
+            "{what}: NOT checked against the real module system: no nixpkgs lib \
+             (set FLAKESMITH_NIXPKGS_LIB to nixpkgs' lib/ directory)"
+        ),
+    }
+    lib
+}

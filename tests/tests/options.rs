@@ -8,12 +8,12 @@ use flakesmith::options::report::report;
 use flakesmith::options::{generate, parse_type, read_options, GenerateConfig};
 
 fn home_manager_file() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/data/home-manager-options-24.05.json")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl/data/home-manager-options-24.05.json")
 }
 
 fn home_manager_options() -> Vec<flakesmith::options::OptionDoc> {
-    let text =
-        std::fs::read_to_string(home_manager_file()).expect("the shared Home Manager options file");
+    let text = std::fs::read_to_string(home_manager_file())
+        .expect("the Home Manager 24.05 options file in dsl/data");
     read_options(&text).unwrap()
 }
 
