@@ -1,42 +1,46 @@
-//! The emitter: a checked [`Flake`] to the files of the tree, as Nix text.
+//! The emitter: a checked [`Plan`] to the files of the tree, as Nix text.
 //!
-//! It runs only after the checker found no error, so it can rely on valid names and
-//! representable values.
+//! It runs only after the checker found no error, and writes exactly the plan the
+//! checker checked: it never works out which modules, users or imports a host has on its
+//! own. Names are valid and values representable by then.
 
-use crate::check::{unique_modules, unique_users, user_string};
-use crate::model::{Category, Definition, Flake, Host, Module, User};
+use crate::model::{Category, Definition, Flake, Module, Order, Priority};
 use crate::module_options::ModuleOptions;
 use crate::nix::{print_file, Attrs, Expr, Formals, Ident, NixPath};
+use crate::plan::{Plan, PlannedHost, PlannedModule, PlannedUser};
 use crate::tree::{GeneratedFile, Tree};
 
-/// The whole tree, files sorted by path. `hardware` holds each host's loaded
-/// `hardware-configuration.nix` text, in host order.
-pub fn emit(flake: &Flake, hardware: &[String]) -> Tree {
-    let mut files = vec![GeneratedFile::new("flake.nix", flake_file(flake))];
-    let mut ignored = Vec::new();
-    let modules = unique_modules(flake, &mut ignored);
-    for module in &modules {
+/// The whole tree, files sorted by path.
+pub fn emit(plan: &Plan) -> Tree {
+    let flake = plan.flake;
+    let mut files = vec![GeneratedFile::new("flake.nix", flake_file(plan))];
+    for planned in &plan.modules {
         files.push(GeneratedFile::new(
-            module.file_path(),
-            module_file(flake, module),
+            planned.module.file_path(),
+            module_file(flake, planned),
         ));
     }
-    for (host, hardware) in flake.hosts.iter().zip(hardware) {
+    for planned in &plan.hosts {
+        let dir = planned.host.dir_path();
         files.push(GeneratedFile::new(
-            format!("{}/default.nix", host.dir_path()),
-            host_file(flake, host),
+            format!("{dir}/default.nix"),
+            host_file(plan, planned),
         ));
         files.push(GeneratedFile::new(
-            format!("{}/hardware-configuration.nix", host.dir_path()),
-            hardware_file(flake, host, hardware),
+            format!("{dir}/hardware-configuration.nix"),
+            hardware_file(flake, planned),
         ));
     }
-    let users = unique_users(flake, &mut ignored);
-    for user in &users {
-        files.push(GeneratedFile::new(user.file_path(), user_file(flake, user)));
+    for planned in &plan.users {
+        files.push(GeneratedFile::new(
+            planned.user.file_path(),
+            user_file(flake, planned),
+        ));
     }
-    let system_modules: Vec<&&Module> = modules
+    let system_modules: Vec<&Module> = plan
+        .modules
         .iter()
+        .map(|m| m.module)
         .filter(|m| m.category == Category::System)
         .collect();
     files.push(GeneratedFile::new(
@@ -54,9 +58,42 @@ pub fn emit(flake: &Flake, hardware: &[String]) -> Tree {
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Tree {
         files,
-        hosts: flake.hosts.iter().map(|h| h.name.clone()).collect(),
-        users: users.iter().map(|u| u.name.clone()).collect(),
+        hosts: plan.hosts.iter().map(|h| h.host.name.clone()).collect(),
+        users: plan.users.iter().map(|u| u.user.name.clone()).collect(),
     }
+}
+
+/// A value wrapped the way a person writes it at this priority.
+fn wrap_priority(priority: Priority, value: Expr) -> Expr {
+    let function = match priority {
+        Priority::PLAIN => return value,
+        Priority::DEFAULT => "lib.mkDefault",
+        Priority::FORCE => "lib.mkForce",
+        Priority::OPTION_DEFAULT => "lib.mkOptionDefault",
+        Priority(n) => {
+            return Expr::apply(Expr::known("lib.mkOverride"), [Expr::Int(n.into()), value])
+        }
+    };
+    Expr::apply(Expr::known(function), [value])
+}
+
+fn wrap_order(order: Order, value: Expr) -> Expr {
+    match order {
+        Order::Normal => value,
+        Order::Before => Expr::apply(Expr::known("lib.mkBefore"), [value]),
+        Order::After => Expr::apply(Expr::known("lib.mkAfter"), [value]),
+    }
+}
+
+/// The right-hand side as it appears in the file: value, ordering, priority, then
+/// condition.
+fn wrapped_value(definition: &Definition) -> Option<Expr> {
+    let value = definition.value.as_ref().ok()?.clone();
+    let value = wrap_priority(definition.priority, wrap_order(definition.order, value));
+    Some(match &definition.condition {
+        Some(condition) => Expr::apply(Expr::known("lib.mkIf"), [condition.clone(), value]),
+        None => value,
+    })
 }
 
 fn ident(name: &'static str) -> Ident {
@@ -121,7 +158,7 @@ impl DefinitionTree {
 
     fn add(&mut self, definitions: &[Definition]) {
         for definition in definitions {
-            if let Some(value) = definition.wrapped_value() {
+            if let Some(value) = wrapped_value(definition) {
                 self.insert(&definition.path.segments(), value);
             }
         }
@@ -154,7 +191,8 @@ impl DefinitionTree {
     }
 }
 
-fn flake_file(flake: &Flake) -> String {
+fn flake_file(plan: &Plan) -> String {
+    let flake = plan.flake;
     let inputs = Attrs::new()
         .with(
             "nixpkgs",
@@ -175,10 +213,10 @@ fn flake_file(flake: &Flake) -> String {
                 )
                 .into(),
         );
-    let configurations: Attrs = flake
+    let configurations: Attrs = plan
         .hosts
         .iter()
-        .map(|host| (host.name.clone(), nixos_system(host)))
+        .map(|host| (host.host.name.clone(), nixos_system(plan, host)))
         .collect();
     let outputs = Expr::Lambda(
         Formals {
@@ -201,10 +239,11 @@ fn flake_file(flake: &Flake) -> String {
     print_file(&lines, &body.into())
 }
 
-fn nixos_system(host: &Host) -> Expr {
-    let users: Attrs = host
-        .users
-        .iter()
+fn nixos_system(plan: &Plan, planned: &PlannedHost) -> Expr {
+    let host = planned.host;
+    let users: Attrs = plan
+        .users_of(planned)
+        .map(|planned| planned.user)
         .map(|user| {
             (
                 user.name.clone(),
@@ -231,7 +270,17 @@ fn nixos_system(host: &Host) -> Expr {
     Expr::apply(Expr::known("nixpkgs.lib.nixosSystem"), [arguments.into()])
 }
 
-fn module_file(flake: &Flake, module: &Module) -> String {
+fn module_file(flake: &Flake, planned: &PlannedModule) -> String {
+    let module = planned.module;
+    if let Some(text) = &planned.source_text {
+        return hand_kept_file(
+            flake,
+            &format!("hand-kept module `{}`", module.name),
+            module.source.as_ref(),
+            module.location,
+            text,
+        );
+    }
     let mut tree = DefinitionTree::default();
     tree.add(&module.definitions);
     let mut lines = header(flake, &format!("module `{}`", module.name), module.location);
@@ -288,38 +337,51 @@ fn imports(host_modules: &[&Module]) -> Expr {
     Expr::List(items)
 }
 
-fn host_file(flake: &Flake, host: &Host) -> String {
-    let modules = host.unique_modules();
+fn host_file(plan: &Plan, planned: &PlannedHost) -> String {
+    let host = planned.host;
+    let modules: Vec<&Module> = plan.imports_of(planned).map(|m| m.module).collect();
     let mut tree = DefinitionTree::default();
     tree.add(&host.definitions);
-    tree.insert(
-        &["system".into(), "stateVersion".into()],
-        string(&host.state_version),
-    );
+    tree.add(&planned.generated);
     let body = tree.into_attrs(Attrs::new().with("imports", imports(&modules)));
     print_file(
-        &header(flake, &format!("host `{}`", host.name), host.location),
+        &header(plan.flake, &format!("host `{}`", host.name), host.location),
         &module_function(body),
     )
 }
 
-fn hardware_file(flake: &Flake, host: &Host, text: &str) -> String {
-    let source = match &host.hardware {
-        Some(crate::model::Hardware::File { path, .. }) => {
+fn hardware_file(flake: &Flake, planned: &PlannedHost) -> String {
+    let host = planned.host;
+    hand_kept_file(
+        flake,
+        &format!("the hardware configuration of host `{}`", host.name),
+        host.hardware.as_ref(),
+        host.location,
+        &planned.hardware,
+    )
+}
+
+/// A hand-kept Nix file, copied as it is under a header saying where it came from.
+fn hand_kept_file(
+    flake: &Flake,
+    what: &str,
+    source: Option<&crate::model::NixSource>,
+    fallback: crate::model::Location,
+    text: &str,
+) -> String {
+    let from = match source {
+        Some(crate::model::NixSource::File { path, .. }) => {
             format!("copied by flakesmith from {}", path.display())
         }
         _ => "written by flakesmith from the Rust configuration".to_owned(),
     };
-    let location = host
-        .hardware
-        .as_ref()
-        .map(|h| h.location())
-        .unwrap_or(host.location);
-    let mut out = format!(
-        "# Generated by flakesmith: the hardware configuration of host `{}`,\n# {source}, set at {location}.\n# {}\n",
-        host.name,
+    let location = source.map(|s| s.location()).unwrap_or(fallback);
+    let lines = [
+        format!("Generated by flakesmith: {what},"),
+        format!("{from}, set at {location}."),
         edit_hint(flake).replace("the Rust configuration", "that source"),
-    );
+    ];
+    let mut out = crate::nix::print_comment(&lines);
     out.push_str(text);
     if !text.ends_with('\n') {
         out.push('\n');
@@ -327,19 +389,10 @@ fn hardware_file(flake: &Flake, host: &Host, text: &str) -> String {
     out
 }
 
-fn user_file(flake: &Flake, user: &User) -> String {
+fn user_file(flake: &Flake, planned: &PlannedUser) -> String {
+    let user = planned.user;
     let mut tree = DefinitionTree::default();
-    let home = |field: &str| vec!["home".to_owned(), field.to_owned()];
-    // The user's own definitions of these win; the checker made sure they agree.
-    for (field, value) in [
-        ("username", user.name.clone()),
-        ("homeDirectory", user.home_directory()),
-    ] {
-        if user_string(user, field).is_none() {
-            tree.insert(&home(field), string(&value));
-        }
-    }
-    tree.insert(&home("stateVersion"), string(&user.state_version));
+    tree.add(&planned.generated);
     tree.add(&user.definitions);
     let body = tree.into_attrs(Attrs::new());
     let what = format!("Home Manager user `{}`", user.name);
@@ -365,10 +418,9 @@ fn template_header(
     lines
 }
 
-fn host_template(flake: &Flake, system_modules: &[&&Module]) -> String {
-    let modules: Vec<&Module> = system_modules.iter().map(|m| **m).collect();
+fn host_template(flake: &Flake, modules: &[&Module]) -> String {
     let body = Attrs::new()
-        .with("imports", imports(&modules))
+        .with("imports", imports(modules))
         .with(
             "networking",
             Attrs::new().with("hostName", string("new-host")).into(),

@@ -43,6 +43,7 @@ pub mod option;
 #[cfg(feature = "generator")]
 pub mod options;
 pub mod pipeline;
+pub mod plan;
 pub mod tree;
 pub mod validate;
 pub mod value;
@@ -51,7 +52,8 @@ pub mod writer;
 pub use bindings::{home, nixos};
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
-    Category, Configure, Flake, Hardware, Host, Lint, Location, Module, Priority, System, User,
+    Category, Configure, Flake, Hardware, Host, Lint, Location, Module, NixSource, Priority,
+    System, User,
 };
 pub use module_options::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
 pub use option::{Opt, OptionPath};

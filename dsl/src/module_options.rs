@@ -183,7 +183,7 @@ impl<T> IntoValue<T> for &CfgRef<T> {
 }
 
 /// One `lib.mkOption` declaration.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct OptionDecl {
     /// The option's Nix name (camelCase unless renamed).
     pub name: String,
@@ -232,7 +232,7 @@ impl OptionDecl {
 }
 
 /// The options a module declares: `options.<namespace>.{enable, ...}`.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ModuleOptions {
     pub namespace: Vec<String>,
     /// What `enable` enables, for `lib.mkEnableOption`.
@@ -287,33 +287,19 @@ pub trait ModuleConfig: NixModule {
     }
 }
 
-/// Enables the module and sets each field of `settings` that differs from the option's
-/// default as a plain definition (used by `Host::enable`), so the host file states only
-/// what the host chose.
+/// Enables the module and sets every field of `settings` as a plain definition (used by
+/// `Host::enable`). A field equal to its option's default is written too: the host chose
+/// it, so it must win over (or conflict with) another definition, not quietly lose.
 #[track_caller]
 pub(crate) fn apply_settings<C: Configure, M: NixModule>(target: C, settings: &M) -> C {
-    let declared = M::declare();
-    let defaults: Vec<(OptionPath, Option<&Result<Expr, ValueError>>)> = match &declared.options {
-        Some(options) => options
-            .options
-            .iter()
-            .map(|d| (options.option_path(&d.name), d.default.as_ref()))
-            .collect(),
-        None => Vec::new(),
-    };
     let mut target = target.set(M::enable_option(), true);
     for (path, value) in settings.settings() {
-        let is_default = defaults
-            .iter()
-            .any(|(p, default)| *p == path && *default == Some(&value));
-        if !is_default {
-            target = target.define(
-                &path,
-                value,
-                crate::model::Priority::PLAIN,
-                crate::model::Order::Normal,
-            );
-        }
+        target = target.define(
+            &path,
+            value,
+            crate::model::Priority::PLAIN,
+            crate::model::Order::Normal,
+        );
     }
     target
 }

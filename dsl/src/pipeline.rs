@@ -6,9 +6,9 @@ use std::path::{Path, PathBuf};
 use crate::check::check;
 use crate::diagnostic::Diagnostic;
 use crate::emit::emit;
-use crate::model::{Flake, Hardware, Host};
+use crate::model::Flake;
 use crate::tree::Tree;
-use crate::validate::{validate, validator_name};
+use crate::validate::validate;
 
 /// A tree that passed every check, with the warnings found on the way.
 #[derive(Debug)]
@@ -26,25 +26,19 @@ pub struct Rejected {
     pub inputs: Vec<PathBuf>,
 }
 
-/// Checks, emits and validates `flake`. Relative hardware paths resolve against
-/// `base_dir`, normally the configuration crate's directory.
+/// Checks, emits and validates `flake`. Relative paths of hand-kept files resolve
+/// against `base_dir`, normally the configuration crate's directory.
 pub fn compile(flake: &Flake, base_dir: &Path) -> Result<Compiled, Rejected> {
-    let mut diagnostics = check(flake);
-    let mut inputs = Vec::new();
-    let hardware: Vec<String> = flake
-        .hosts
-        .iter()
-        .map(|host| {
-            load_hardware(host, base_dir, &mut inputs, &mut diagnostics).unwrap_or_default()
-        })
-        .collect();
+    let checked = check(flake, base_dir);
+    let mut diagnostics = checked.diagnostics;
+    let inputs = checked.inputs;
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Rejected {
             diagnostics,
             inputs,
         });
     }
-    let tree = emit(flake, &hardware);
+    let tree = emit(&checked.plan);
     for file in &tree.files {
         if let Err(error) = validate(&file.contents) {
             diagnostics.push(
@@ -65,66 +59,4 @@ pub fn compile(flake: &Flake, base_dir: &Path) -> Result<Compiled, Rejected> {
         warnings: diagnostics,
         inputs,
     })
-}
-
-/// Reads and parses a host's hand-kept hardware configuration.
-fn load_hardware(
-    host: &Host,
-    base_dir: &Path,
-    inputs: &mut Vec<PathBuf>,
-    out: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    let hardware = host.hardware.as_ref()?;
-    let entity = format!("the hardware configuration of host `{}`", host.name);
-    let (text, shown_name) = match hardware {
-        Hardware::File { path, location } => {
-            let full = base_dir.join(path);
-            inputs.push(full.clone());
-            let bytes = match std::fs::read(&full) {
-                Ok(bytes) => bytes,
-                Err(error) => {
-                    out.push(
-                        Diagnostic::error(format!(
-                            "cannot read {entity}, `{}`: {error}",
-                            path.display()
-                        ))
-                        .at(*location, "hardware configuration set here")
-                        .help("paths are relative to the configuration crate's directory"),
-                    );
-                    return None;
-                }
-            };
-            match String::from_utf8(bytes) {
-                Ok(text) => (text, path.display().to_string()),
-                Err(error) => {
-                    out.push(
-                        Diagnostic::error(format!(
-                            "{entity}, `{}`, is not UTF-8 text (invalid byte at offset {})",
-                            path.display(),
-                            error.utf8_error().valid_up_to()
-                        ))
-                        .at(*location, "hardware configuration set here"),
-                    );
-                    return None;
-                }
-            }
-        }
-        Hardware::Inline { text, .. } => (
-            text.clone(),
-            format!("<inline hardware of host `{}`>", host.name),
-        ),
-    };
-    if let Err(error) = validate(&text) {
-        out.push(
-            Diagnostic::error(format!(
-                "{entity} is not valid Nix ({} says: {})",
-                validator_name(),
-                error.message
-            ))
-            .at_nix(shown_name, &text, error.line, error.column, "here")
-            .at(hardware.location(), "hardware configuration set here"),
-        );
-        return None;
-    }
-    Some(text)
 }

@@ -120,7 +120,7 @@ fn configuration_cases(dir: &Path) -> Vec<(&'static str, Flake, String)> {
             "two different users with one name",
             Flake::new("bad", "24.05")
                 .host(host("desk").user(User::new("alice", "24.05")))
-                .host(host("srv").user(User::new("alice", "24.05"))),
+                .host(host("srv").user(User::new("alice", "23.11"))),
             "two different Home Manager users".into(),
         ),
         (

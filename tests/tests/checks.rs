@@ -174,17 +174,15 @@ fn duplicate_and_colliding_host_names() {
 
 #[test]
 fn two_users_with_one_name() {
-    let shared = alice();
+    // Identity is the name: the same content built twice is one user; a different
+    // content under the same name (a per-host variant) would silently lose one of them.
     case(
         "duplicate_users",
         flake(vec![
             host("desk").user(alice()),
-            host("srv").user(User::new("alice", "24.05")),
+            host("srv").user(alice().set(flakesmith::home::programs::git::enable, true)),
         ]),
-        flake(vec![
-            host("desk").user(shared.clone()),
-            host("srv").user(shared),
-        ]),
+        flake(vec![host("desk").user(alice()), host("srv").user(alice())]),
     );
 }
 

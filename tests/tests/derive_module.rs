@@ -271,20 +271,22 @@ fn config_sits_under_mk_if_cfg_enable_and_reads_cfg() {
 }
 
 #[test]
-fn host_settings_that_equal_defaults_are_not_repeated() {
+fn enable_writes_every_field_even_when_it_equals_the_default() {
+    // A field equal to its default is still the host's choice: written as a plain
+    // definition, it wins over a module's `default` and conflicts with a different plain
+    // one, instead of silently losing to either.
     let (_, host) = compiled_files();
     for chosen in [
         "enable = true;",
         "target = \"vault\";",
         "bandwidthShare = 0.75;",
         "schedule = \"weekly-on-sunday\";",
+        "port = 22;",
+        "nice = -5;",
+        "maxBytes = 10000000000;",
+        "user = \"backup\";",
+        "verbose = false;",
     ] {
         assert!(host.contains(chosen), "{chosen} missing:\n{host}");
-    }
-    for default in ["port =", "nice =", "maxBytes =", "user =", "verbose ="] {
-        assert!(
-            !host.contains(default),
-            "{default} repeats the default:\n{host}"
-        );
     }
 }

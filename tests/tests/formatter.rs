@@ -5,29 +5,19 @@
 //! allocator, and nixel frees memory its C++ side allocated with the system allocator,
 //! which crashes under any other. So the tree is emitted here without the validator.
 
-use flakesmith::check::check;
+use flakesmith::check::check_with;
 use flakesmith::emit::emit;
-use flakesmith::model::Hardware;
+use flakesmith::validate::validate_rnix;
 use flakesmith_tests::example_dir;
 
 fn example_tree_unvalidated() -> flakesmith::Tree {
     let flake = example_config::config::flake();
+    let checked = check_with(&flake, &example_dir(), validate_rnix);
     assert!(
-        check(&flake).iter().all(|d| !d.is_error()),
+        checked.diagnostics.iter().all(|d| !d.is_error()),
         "the example has errors"
     );
-    let hardware: Vec<String> = flake
-        .hosts
-        .iter()
-        .map(|host| match &host.hardware {
-            Some(Hardware::File { path, .. }) => {
-                std::fs::read_to_string(example_dir().join(path)).unwrap()
-            }
-            Some(Hardware::Inline { text, .. }) => text.clone(),
-            None => String::new(),
-        })
-        .collect();
-    emit(&flake, &hardware)
+    emit(&checked.plan)
 }
 
 #[test]

@@ -183,7 +183,8 @@ proptest! {
             Host::new("desk", System::X86_64Linux, "24.05").hardware(Hardware::nix_text("{}")).import(module),
         );
         // Conflicting scalars are the checker's business; here only the layout matters.
-        let tree = flakesmith::emit::emit(&flake, &["{}".to_owned()]);
+        let checked = flakesmith::check::check(&flake, std::path::Path::new("."));
+        let tree = flakesmith::emit::emit(&checked.plan);
         let text = tree.get("modules/system/paths.nix").unwrap();
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("paths.nix");

@@ -1,6 +1,6 @@
 //! Definitions that do not merge, and definitions that lose.
 
-use super::effective::{Effective, Leaf, Origin};
+use super::effective::{Effective, Leaf};
 use crate::diagnostic::Diagnostic;
 use crate::model::Lint;
 use crate::nix::{print_expr, Expr};
@@ -10,7 +10,7 @@ use crate::nix::{print_expr, Expr};
 /// sets merge key by key (the effective view already split them into leaves), so those
 /// are not conflicts.
 pub(crate) fn conflicts(effective: &Effective, out: &mut Vec<Diagnostic>) {
-    let host = effective.host;
+    let entity = effective.entity.as_str();
     for (path, leaves) in effective.paths() {
         let Some(strongest) = leaves.iter().map(|l| l.priority).min() else {
             continue;
@@ -24,15 +24,14 @@ pub(crate) fn conflicts(effective: &Effective, out: &mut Vec<Diagnostic>) {
             if other.value != first.value {
                 out.push(
                     Diagnostic::error(format!(
-                        "conflicting definitions of `{}` on host `{}`, both {strongest}",
+                        "conflicting definitions of `{}` on {entity}, both {strongest}",
                         dotted(path),
-                        host.name
                     ))
                     .at(
                         first.location,
                         format!(
                             "{} defines {}",
-                            first.origin.describe(host),
+                            first.origin.describe(entity),
                             short(&first.value)
                         ),
                     )
@@ -40,7 +39,7 @@ pub(crate) fn conflicts(effective: &Effective, out: &mut Vec<Diagnostic>) {
                         other.location,
                         format!(
                             "{} defines {}",
-                            other.origin.describe(host),
+                            other.origin.describe(entity),
                             short(&other.value)
                         ),
                     )
@@ -54,8 +53,8 @@ pub(crate) fn conflicts(effective: &Effective, out: &mut Vec<Diagnostic>) {
 /// A host definition at a weaker priority than another definition of the same option
 /// never takes effect: usually a `default` meant as an override.
 pub(crate) fn no_effect(effective: &Effective, out: &mut Vec<Diagnostic>) {
-    let host = effective.host;
-    if host.allowed.contains(&Lint::NoEffect) {
+    let entity = effective.entity.as_str();
+    if effective.allowed.contains(&Lint::NoEffect) {
         return;
     }
     for (path, leaves) in effective.paths() {
@@ -63,20 +62,19 @@ pub(crate) fn no_effect(effective: &Effective, out: &mut Vec<Diagnostic>) {
             continue;
         };
         for leaf in &leaves {
-            if matches!(leaf.origin, Origin::Host) && leaf.priority > winner.priority {
+            if leaf.origin.is_own() && leaf.priority > winner.priority {
                 out.push(
                     Diagnostic::warning(format!(
-                        "this definition of `{}` on host `{}` has no effect: {} overrides it",
+                        "this definition of `{}` on {entity} has no effect: {} overrides it",
                         dotted(path),
-                        host.name,
-                        winner.origin.describe(host)
+                        winner.origin.describe(entity)
                     ))
                     .code(Lint::NoEffect.name())
                     .at(leaf.location, format!("{} here", leaf.priority))
                     .at(winner.location, format!("{} wins", winner.priority))
                     .help(format!(
                         "use `set` or `force` to override; {}",
-                        Lint::NoEffect.allow_hint(&format!("host `{}`", host.name))
+                        Lint::NoEffect.allow_hint(entity)
                     )),
                 );
             }

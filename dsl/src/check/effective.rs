@@ -8,28 +8,41 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Definition, Host, Lint, Location, Module, Order, Priority};
+use crate::model::{Definition, Lint, Location, Module, Order, Priority};
 use crate::nix::Expr;
+use crate::plan::{Plan, PlannedHost, PlannedUser};
 
 /// Where a definition was made.
 #[derive(Clone, Copy)]
 pub(crate) enum Origin<'a> {
+    /// A module the host imports.
     Module(&'a Module),
-    Host,
+    /// The host's or user's own definitions, with the checks silenced there.
+    Own(&'a [Lint]),
+    /// A definition flakesmith makes on the entity's behalf (`system.stateVersion`
+    /// from `Host::new`, ...), named by the constructor that asked for it.
+    Generated(&'static str),
 }
 
 impl Origin<'_> {
-    pub(crate) fn allows(&self, host: &Host, lint: Lint) -> bool {
+    pub(crate) fn allows(&self, lint: Lint) -> bool {
         match self {
             Origin::Module(module) => module.allowed.contains(&lint),
-            Origin::Host => host.allowed.contains(&lint),
+            Origin::Own(allowed) => allowed.contains(&lint),
+            Origin::Generated(_) => false,
         }
     }
 
-    pub(crate) fn describe(&self, host: &Host) -> String {
+    /// Whether the definition is the entity's own (not a module's).
+    pub(crate) fn is_own(&self) -> bool {
+        matches!(self, Origin::Own(_))
+    }
+
+    pub(crate) fn describe(&self, entity: &str) -> String {
         match self {
             Origin::Module(module) => format!("module `{}`", module.name),
-            Origin::Host => format!("host `{}`", host.name),
+            Origin::Own(_) => entity.to_owned(),
+            Origin::Generated(constructor) => format!("{entity} (through `{constructor}`)"),
         }
     }
 }
@@ -44,30 +57,88 @@ pub(crate) struct Leaf<'a> {
     pub order: Order,
     pub location: Location,
     pub origin: Origin<'a>,
+    /// Where the module system puts this definition among the others of its option
+    /// (lists concatenate in this order within one `mkBefore`/normal/`mkAfter` group).
+    pub rank: (usize, usize),
 }
 
-/// A host's applicable definitions, one per leaf.
+/// A host's or user's applicable definitions, one per leaf.
 pub(crate) struct Effective<'a> {
-    pub host: &'a Host,
+    /// The entity, as messages name it: "host `desk`", "Home Manager user `alice`".
+    pub entity: String,
+    /// Checks silenced on the entity itself.
+    pub allowed: &'a [Lint],
     pub leaves: Vec<Leaf<'a>>,
     /// Leaf indices by path, in definition order.
     by_path: BTreeMap<Vec<String>, Vec<usize>>,
 }
 
-impl<'a> Effective<'a> {
-    pub(crate) fn of(host: &'a Host) -> Self {
-        let modules = host.unique_modules();
-        let raw: Vec<(&Definition, Origin)> = modules
-            .iter()
-            .flat_map(|m| m.definitions.iter().map(move |d| (d, Origin::Module(m))))
-            .chain(host.definitions.iter().map(|d| (d, Origin::Host)))
-            .collect();
+/// A definition with where it came from and its place in the module system's order.
+type Raw<'a> = (&'a Definition, Origin<'a>, (usize, usize));
 
+impl<'a> Effective<'a> {
+    /// The host's modules, its own definitions and the ones flakesmith adds. The module
+    /// system orders definitions of imported modules last-import first, then the
+    /// importing file's own (proven against the real lib in `tests/tests/merging.rs`).
+    pub(crate) fn of_host(plan: &'a Plan<'a>, planned: &'a PlannedHost<'a>) -> Self {
+        let modules: Vec<&'a Module> = plan.imports_of(planned).map(|m| m.module).collect();
+        let n = modules.len();
+        let host = planned.host;
+        let own = Origin::Own(&host.allowed);
+        let raw: Vec<Raw<'a>> = modules
+            .iter()
+            .enumerate()
+            .flat_map(|(i, m)| {
+                m.definitions
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, d)| (d, Origin::Module(m), (n - 1 - i, j)))
+            })
+            .chain(
+                host.definitions
+                    .iter()
+                    .enumerate()
+                    .map(|(j, d)| (d, own, (n, j))),
+            )
+            .chain(
+                planned
+                    .generated
+                    .iter()
+                    .enumerate()
+                    .map(|(j, d)| (d, Origin::Generated("Host::new"), (n + 1, j))),
+            )
+            .collect();
+        Self::from_raw(format!("host `{}`", host.name), &host.allowed, &raw)
+    }
+
+    /// A Home Manager user's definitions and the ones flakesmith adds (written first).
+    pub(crate) fn of_user(planned: &'a PlannedUser<'a>) -> Self {
+        let user = planned.user;
+        let raw: Vec<Raw<'a>> = planned
+            .generated
+            .iter()
+            .enumerate()
+            .map(|(j, d)| (d, Origin::Generated("User::new"), (0, j)))
+            .chain(
+                user.definitions
+                    .iter()
+                    .enumerate()
+                    .map(|(j, d)| (d, Origin::Own(&user.allowed), (1, j))),
+            )
+            .collect();
+        Self::from_raw(
+            format!("Home Manager user `{}`", user.name),
+            &user.allowed,
+            &raw,
+        )
+    }
+
+    fn from_raw(entity: String, allowed: &'a [Lint], raw: &[Raw<'a>]) -> Self {
         let mut leaves = Vec::new();
-        for (definition, origin) in &raw {
+        for (definition, origin, rank) in raw {
             let cfg = match origin {
                 Origin::Module(module) if module.options.is_some() => {
-                    match module_cfg(module, &raw) {
+                    match module_cfg(module, raw) {
                         Some(cfg) => Some(cfg),
                         None => continue, // not enabled on this host: its config does not apply
                     }
@@ -94,6 +165,7 @@ impl<'a> Effective<'a> {
                     order: definition.order,
                     location: definition.location,
                     origin: *origin,
+                    rank: *rank,
                 });
             }
         }
@@ -102,7 +174,8 @@ impl<'a> Effective<'a> {
             by_path.entry(leaf.path.clone()).or_default().push(index);
         }
         Effective {
-            host,
+            entity,
+            allowed,
             leaves,
             by_path,
         }
@@ -136,17 +209,17 @@ impl<'a> Effective<'a> {
 }
 
 /// The value a set of definitions of one option settles on: the strongest priority wins,
-/// lists at that priority concatenate in `mkBefore`/normal/`mkAfter` order.
+/// lists at that priority concatenate in `mkBefore`/normal/`mkAfter` order, and within
+/// one of those in the module system's order of definitions.
 pub(crate) fn winning_value(leaves: &[&Leaf]) -> Option<Expr> {
     let strongest = leaves.iter().map(|l| l.priority).min()?;
-    let top: Vec<&&Leaf> = leaves.iter().filter(|l| l.priority == strongest).collect();
+    let mut top: Vec<&&Leaf> = leaves.iter().filter(|l| l.priority == strongest).collect();
     if top.iter().all(|l| matches!(l.value, Some(Expr::List(_)))) && top.len() > 1 {
+        top.sort_by_key(|l| (order_rank(l.order), l.rank));
         let mut items = Vec::new();
-        for order in [Order::Before, Order::Normal, Order::After] {
-            for leaf in top.iter().filter(|l| l.order == order) {
-                if let Some(Expr::List(list)) = &leaf.value {
-                    items.extend(list.iter().cloned());
-                }
+        for leaf in top {
+            if let Some(Expr::List(list)) = &leaf.value {
+                items.extend(list.iter().cloned());
             }
         }
         return Some(Expr::List(items));
@@ -154,22 +227,31 @@ pub(crate) fn winning_value(leaves: &[&Leaf]) -> Option<Expr> {
     top.first().and_then(|l| l.value.clone())
 }
 
+fn order_rank(order: Order) -> u8 {
+    match order {
+        Order::Before => 0,
+        Order::Normal => 1,
+        Order::After => 2,
+    }
+}
+
 /// The values of a module's own options on this host, or `None` when the module is not
 /// enabled there.
-fn module_cfg(module: &Module, raw: &[(&Definition, Origin)]) -> Option<BTreeMap<String, Expr>> {
+fn module_cfg(module: &Module, raw: &[Raw]) -> Option<BTreeMap<String, Expr>> {
     let options = module.options.as_ref()?;
     let value_of = |name: &str| -> Option<Expr> {
         let path = options.option_path(name);
         let leaves: Vec<Leaf> = raw
             .iter()
-            .filter(|(d, _)| d.path == path && d.condition.is_none())
-            .map(|(d, origin)| Leaf {
+            .filter(|(d, _, _)| d.path == path && d.condition.is_none())
+            .map(|(d, origin, rank)| Leaf {
                 path: Vec::new(),
                 value: d.value.clone().ok(),
                 priority: d.priority,
                 order: d.order,
                 location: d.location,
                 origin: *origin,
+                rank: *rank,
             })
             .collect();
         winning_value(&leaves.iter().collect::<Vec<_>>())

@@ -2,7 +2,7 @@
 
 use super::effective::Effective;
 use crate::diagnostic::Diagnostic;
-use crate::model::Lint;
+use crate::model::{Host, Lint};
 use crate::nix::Expr;
 
 /// Services that listen on the network when enabled.
@@ -26,8 +26,11 @@ const NETWORK_SERVICES: &[&[&str]] = &[
 
 /// `PermitRootLogin = "yes"` with password authentication on (NixOS's default) lets
 /// anyone guess root's password over the network.
-pub(crate) fn root_login_with_password(effective: &Effective, out: &mut Vec<Diagnostic>) {
-    let host = effective.host;
+pub(crate) fn root_login_with_password(
+    host: &Host,
+    effective: &Effective,
+    out: &mut Vec<Diagnostic>,
+) {
     if host.allowed.contains(&Lint::RootLoginWithPassword)
         || !effective.is_true(&["services", "openssh", "enable"])
     {
@@ -58,8 +61,7 @@ pub(crate) fn root_login_with_password(effective: &Effective, out: &mut Vec<Diag
 }
 
 /// A disabled firewall on a host that runs network services exposes all of them.
-pub(crate) fn firewall_disabled(effective: &Effective, out: &mut Vec<Diagnostic>) {
-    let host = effective.host;
+pub(crate) fn firewall_disabled(host: &Host, effective: &Effective, out: &mut Vec<Diagnostic>) {
     let firewall = ["networking", "firewall", "enable"];
     if host.allowed.contains(&Lint::FirewallDisabled)
         || effective.winning(&firewall) != Some(Expr::Bool(false))

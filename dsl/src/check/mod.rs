@@ -1,8 +1,12 @@
 //! Whole-flake checks, run before anything is emitted.
 //!
-//! Every check adds to one list, so a user sees every problem of a configuration in one
-//! build. Messages name the entity and point at the Rust that defined it. Checks that
-//! need a host's whole configuration read its effective view (`effective.rs`).
+//! The checker resolves the flake into a [`Plan`] (modules and users unique by name,
+//! each host's imports and users, hand-kept texts, the definitions flakesmith adds
+//! itself) and checks exactly that plan; the emitter then writes it without re-deriving
+//! anything. Every check adds to one list, so a user sees every problem of a
+//! configuration in one build. Messages name the entity and point at the Rust that
+//! defined it. Checks that need an entity's whole configuration read its effective view
+//! (`effective.rs`).
 
 mod conflicts;
 mod effective;
@@ -10,28 +14,51 @@ mod lints;
 mod names;
 mod references;
 mod secrets;
+mod sources;
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::{Flake, Module, User};
+use crate::model::{Definition, Flake, Host, Order, Priority, User};
+use crate::option::OptionPath;
+use crate::plan::{Plan, PlannedHost, PlannedModule, PlannedUser};
 
 pub use names::{valid_host_name, valid_module_name, valid_user_name, MAX_NESTING};
-pub(crate) use references::user_string;
 
-/// Runs every check over the flake and returns all findings, errors and warnings, each
-/// once, in the order found.
-pub fn check(flake: &Flake) -> Vec<Diagnostic> {
+/// What the checker found: the plan, every diagnostic, and the files it read.
+#[derive(Debug)]
+pub struct Checked<'a> {
+    /// The resolved flake. Complete only when `diagnostics` holds no error.
+    pub plan: Plan<'a>,
+    /// Errors and warnings, each once, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files the configuration read (hand-kept Nix), for `rerun-if-changed`.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// A Nix parser: [`crate::validate::validate`] normally.
+pub type Parser = fn(&str) -> Result<(), crate::validate::SyntaxError>;
+
+/// Resolves and checks the flake. Relative paths of hand-kept files resolve against
+/// `base_dir`, normally the configuration crate's directory.
+pub fn check<'a>(flake: &'a Flake, base_dir: &Path) -> Checked<'a> {
+    check_with(flake, base_dir, crate::validate::validate)
+}
+
+/// [`check`] with another parser for hand-kept Nix and raw snippets (a test that must
+/// not load nixel uses rnix).
+pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Checked<'a> {
     let mut out = Vec::new();
-    let modules = unique_modules(flake, &mut out);
-    let users = unique_users(flake, &mut out);
+    let mut inputs = Vec::new();
+    let plan = resolve(flake, base_dir, parse, &mut inputs, &mut out);
+    names::flake(flake, &mut out);
     names::host_names(flake, &mut out);
-    for module in &modules {
-        names::module(module, &mut out);
+    for planned in &plan.modules {
+        names::module(planned.module, parse, &mut out);
     }
-    for user in &users {
-        names::user(user, &mut out);
-        secrets::plaintext_secrets_of_user(user, &mut out);
+    for planned in &plan.users {
+        names::user(planned.user, parse, &mut out);
     }
     let pathological = flake
         .hosts
@@ -39,84 +66,245 @@ pub fn check(flake: &Flake) -> Vec<Diagnostic> {
         .flat_map(|h| {
             h.modules
                 .iter()
-                .map(|m| &m.definitions)
-                .chain([&h.definitions])
-                .chain(h.users.iter().map(|u| &u.definitions))
+                .map(|m| &m.definitions[..])
+                .chain([&h.definitions[..]])
+                .chain(h.users.iter().map(|u| &u.definitions[..]))
         })
-        .any(|d| names::too_deep(d));
-    for host in &flake.hosts {
-        names::host(host, &mut out);
+        .any(names::too_deep);
+    if !pathological {
+        // Values too deep to walk safely were reported; the whole-entity checks, which
+        // walk every value, would only add noise (or exhaust the stack).
+        for planned in &plan.users {
+            let effective = effective::Effective::of_user(planned);
+            conflicts::conflicts(&effective, &mut out);
+            conflicts::no_effect(&effective, &mut out);
+            names::patterns(&effective, &mut out);
+            secrets::plaintext_secrets(&effective, &mut out);
+        }
+    }
+    for planned in &plan.hosts {
+        let host = planned.host;
+        names::host(host, parse, &mut out);
         if pathological {
-            // Values too deep to walk safely were reported; the whole-host checks, which
-            // walk every value, would only add noise (or exhaust the stack).
             continue;
         }
-        let effective = effective::Effective::of(host);
+        let effective = effective::Effective::of_host(&plan, planned);
         conflicts::conflicts(&effective, &mut out);
         conflicts::no_effect(&effective, &mut out);
-        references::home_manager_users(&effective, &mut out);
-        references::desktop_without_session(&effective, &mut out);
-        secrets::plaintext_secrets_on_host(&effective, &mut out);
-        lints::root_login_with_password(&effective, &mut out);
-        lints::firewall_disabled(&effective, &mut out);
+        names::patterns(&effective, &mut out);
+        references::home_manager_users(&plan, planned, &effective, &mut out);
+        references::desktop_without_session(&plan, planned, &effective, &mut out);
+        secrets::plaintext_secrets(&effective, &mut out);
+        lints::root_login_with_password(host, &effective, &mut out);
+        lints::firewall_disabled(host, &effective, &mut out);
     }
     references::unused_modules(flake, &mut out);
     // A shared module's problem shows once, not once per host that imports it.
     let mut seen = std::collections::HashSet::new();
     out.retain(|d| seen.insert(d.to_string()));
-    out
+    Checked {
+        plan,
+        diagnostics: out,
+        inputs,
+    }
 }
 
-/// The modules of the tree, once each: those the hosts import, then those registered
-/// with the flake. Two different modules that would write the same file are an error.
-pub(crate) fn unique_modules<'a>(flake: &'a Flake, out: &mut Vec<Diagnostic>) -> Vec<&'a Module> {
-    let mut by_path: BTreeMap<String, &Module> = BTreeMap::new();
-    let mut order = Vec::new();
-    for module in flake
-        .hosts
-        .iter()
-        .flat_map(|h| &h.modules)
-        .chain(&flake.modules)
-    {
+/// Works out the shape of the flake: each module file and user once (two different
+/// contents under one name are an error naming both), each host's imports and users,
+/// the hand-kept texts, and the definitions flakesmith makes on each host's behalf.
+fn resolve<'a>(
+    flake: &'a Flake,
+    base_dir: &Path,
+    parse: Parser,
+    inputs: &mut Vec<PathBuf>,
+    out: &mut Vec<Diagnostic>,
+) -> Plan<'a> {
+    let mut plan = Plan {
+        flake,
+        modules: Vec::new(),
+        users: Vec::new(),
+        hosts: Vec::new(),
+    };
+    let mut module_index: BTreeMap<String, usize> = BTreeMap::new();
+    let mut user_index: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut intern_module = |module: &'a crate::model::Module,
+                             plan: &mut Plan<'a>,
+                             inputs: &mut Vec<PathBuf>,
+                             out: &mut Vec<Diagnostic>|
+     -> usize {
         let path = module.file_path();
-        match by_path.get(&path) {
-            None => {
-                by_path.insert(path, module);
-                order.push(module);
+        if let Some(&index) = module_index.get(&path) {
+            let first = plan.modules[index].module;
+            if !std::ptr::eq(first, module) && !first.same_content(module) {
+                out.push(
+                    Diagnostic::error(format!(
+                        "two different modules are both named `{}` in category `{}`",
+                        module.name, module.category
+                    ))
+                    .at(first.location, format!("the first one, written to {path}"))
+                    .at(module.location, "a different one with the same name")
+                    .help("a module is one file, so one name has one content: give each variant its own name (for example with the argument in it), or build the module once and import that value everywhere"),
+                );
             }
-            Some(first) if first.location == module.location => {}
-            Some(first) => out.push(
-                Diagnostic::error(format!(
-                    "two different modules are both named `{}` in category `{}`",
-                    module.name, module.category
-                ))
-                .at(first.location, format!("the first one, written to {path}"))
-                .at(module.location, "the second one")
-                .help("give one of them another name"),
-            ),
+            return index;
         }
+        let source_text = module.source.as_ref().and_then(|source| {
+            let entity = format!("hand-kept module `{}`", module.name);
+            sources::load(
+                source,
+                &entity,
+                "module file named here",
+                base_dir,
+                parse,
+                inputs,
+                out,
+            )
+        });
+        plan.modules.push(PlannedModule {
+            module,
+            source_text,
+        });
+        module_index.insert(path, plan.modules.len() - 1);
+        plan.modules.len() - 1
+    };
+    for host in &flake.hosts {
+        let mut imports = Vec::new();
+        for module in &host.modules {
+            let index = intern_module(module, &mut plan, inputs, out);
+            if !imports.contains(&index) {
+                imports.push(index);
+            }
+        }
+        let mut users = Vec::new();
+        for user in &host.users {
+            let index = match user_index.get(user.name.as_str()) {
+                Some(&index) => {
+                    let first = plan.users[index].user;
+                    if !std::ptr::eq(first, user) && !first.same_content(user) {
+                        out.push(
+                            Diagnostic::error(format!("two different Home Manager users are both named `{}`", user.name))
+                                .at(first.location, "the first one")
+                                .at(user.location, "a different one with the same name")
+                                .help("a user is written to one file, home/<name>.nix: define the user once and add that value to each host"),
+                        );
+                    }
+                    index
+                }
+                None => {
+                    plan.users.push(PlannedUser {
+                        user,
+                        generated: generated_for_user(user),
+                    });
+                    user_index.insert(&user.name, plan.users.len() - 1);
+                    plan.users.len() - 1
+                }
+            };
+            if !users.contains(&index) {
+                users.push(index);
+            }
+        }
+        let hardware = host.hardware.as_ref().and_then(|source| {
+            let entity = format!("the hardware configuration of host `{}`", host.name);
+            sources::load(
+                source,
+                &entity,
+                "hardware configuration set here",
+                base_dir,
+                parse,
+                inputs,
+                out,
+            )
+        });
+        plan.hosts.push(PlannedHost {
+            host,
+            imports,
+            users,
+            hardware: hardware.unwrap_or_default(),
+            generated: generated_for_host(host),
+        });
     }
-    order
+    for module in &flake.modules {
+        intern_module(module, &mut plan, inputs, out);
+    }
+    plan
 }
 
-/// The Home Manager users of all hosts, once each.
-pub(crate) fn unique_users<'a>(flake: &'a Flake, out: &mut Vec<Diagnostic>) -> Vec<&'a User> {
-    let mut by_name: BTreeMap<&str, &User> = BTreeMap::new();
-    let mut order = Vec::new();
-    for user in flake.hosts.iter().flat_map(|h| &h.users) {
-        match by_name.get(user.name.as_str()) {
-            None => {
-                by_name.insert(&user.name, user);
-                order.push(user);
-            }
-            Some(first) if first.location == user.location => {}
-            Some(first) => out.push(
-                Diagnostic::error(format!("two different Home Manager users are both named `{}`", user.name))
-                    .at(first.location, "the first one")
-                    .at(user.location, "the second one")
-                    .help("a user is written to one file, home/<name>.nix: define the user once and add it to each host"),
-            ),
-        }
+fn generated(
+    path: &'static [&'static str],
+    value: &str,
+    priority: Priority,
+    at: crate::model::Location,
+) -> Option<Definition> {
+    Some(Definition {
+        path: OptionPath::Static(path),
+        value: crate::nix::Expr::string(value),
+        priority,
+        order: Order::Normal,
+        condition: None,
+        location: at,
+    })
+}
+
+/// `system.stateVersion` from `Host::new`, and `networking.hostName` from the host's
+/// name (a default, unless the host sets it itself).
+fn generated_for_host(host: &Host) -> Vec<Definition> {
+    let sets_host_name = host
+        .definitions
+        .iter()
+        .any(|d| d.path.segments() == ["networking", "hostName"]);
+    [
+        generated(
+            &["system", "stateVersion"],
+            &host.state_version,
+            Priority::PLAIN,
+            host.location,
+        ),
+        (!sets_host_name)
+            .then(|| {
+                generated(
+                    &["networking", "hostName"],
+                    &host.name,
+                    Priority::DEFAULT,
+                    host.location,
+                )
+            })
+            .flatten(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// `home.username` and `home.homeDirectory` (unless the user sets them) and
+/// `home.stateVersion` from `User::new`.
+fn generated_for_user(user: &User) -> Vec<Definition> {
+    let sets = |field: &str| {
+        user.definitions
+            .iter()
+            .any(|d| d.path.segments() == ["home", field])
+    };
+    let mut out = Vec::new();
+    if !sets("username") {
+        out.extend(generated(
+            &["home", "username"],
+            &user.name,
+            Priority::PLAIN,
+            user.location,
+        ));
     }
-    order
+    if !sets("homeDirectory") {
+        out.extend(generated(
+            &["home", "homeDirectory"],
+            &user.home_directory(),
+            Priority::PLAIN,
+            user.location,
+        ));
+    }
+    out.extend(generated(
+        &["home", "stateVersion"],
+        &user.state_version,
+        Priority::PLAIN,
+        user.location,
+    ));
+    out
 }

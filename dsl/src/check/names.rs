@@ -2,13 +2,16 @@
 
 use std::collections::BTreeMap;
 
+use super::effective::Effective;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Definition, Flake, Host, Location, Module, System, User};
+use crate::nix::Expr;
 
 /// Names the tree uses for its own files, which no host or user may take.
 const RESERVED_NAMES: &[&str] = &["template"];
 
-/// NixOS's rule for `networking.hostName`, plus the names the tree reserves.
+/// NixOS's rule for `networking.hostName` (the type's pattern
+/// `^$|^[[:alnum:]]([[:alnum:]_-]{0,61}[[:alnum:]])?$`), plus the names the tree reserves.
 pub fn valid_host_name(name: &str) -> Result<(), String> {
     if name.is_empty() {
         return Err("it is empty".into());
@@ -25,8 +28,10 @@ pub fn valid_host_name(name: &str) -> Result<(), String> {
     {
         return Err(format!("it contains `{}`", c.escape_debug()));
     }
-    if name.starts_with('-') || name.ends_with('-') {
-        return Err("it starts or ends with `-`".into());
+    if !name.starts_with(|c: char| c.is_ascii_alphanumeric())
+        || !name.ends_with(|c: char| c.is_ascii_alphanumeric())
+    {
+        return Err("it starts or ends with `-` or `_`".into());
     }
     if RESERVED_NAMES.contains(&name) {
         return Err(format!(
@@ -88,6 +93,57 @@ pub fn valid_module_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// The release a flake names in `Flake::new` picks its nixpkgs and Home Manager
+/// branches, so it must be one.
+pub(crate) fn flake(flake: &Flake, out: &mut Vec<Diagnostic>) {
+    if !is_release(&flake.release) {
+        out.push(
+            Diagnostic::error(format!(
+                "the flake's release `{}` is not a NixOS release",
+                flake.release.escape_debug()
+            ))
+            .at(flake.location, "flake defined here")
+            .help("name a release of the form YY.MM, such as \"24.11\" (nixpkgs nixos-24.11, Home Manager release-24.11); pin other inputs with `.inputs(nixpkgs, home_manager)`"),
+        );
+    }
+}
+
+/// `YY.MM` with a month.
+fn is_release(version: &str) -> bool {
+    matches!(version.split_once('.'), Some((yy, mm))
+        if yy.len() == 2 && mm.len() == 2
+            && yy.bytes().chain(mm.bytes()).all(|b| b.is_ascii_digit())
+            && (1..=12).contains(&mm.parse::<u8>().unwrap_or(0)))
+}
+
+/// Values the options' own types constrain beyond their Rust type: a
+/// `networking.hostName` must match NixOS's host-name pattern.
+pub(crate) fn patterns(effective: &Effective, out: &mut Vec<Diagnostic>) {
+    for leaf in effective.leaves_at(&["networking", "hostName"]) {
+        // The default flakesmith derives from the host's name was judged with the name.
+        if matches!(leaf.origin, super::effective::Origin::Generated(_)) {
+            continue;
+        }
+        if let Some(Expr::Str(name)) = &leaf.value {
+            let name = name.as_str();
+            if name.is_empty() {
+                continue; // the pattern allows the empty name (a DHCP-assigned one)
+            }
+            if let Err(why) = valid_host_name(name) {
+                out.push(
+                    Diagnostic::error(format!(
+                        "`networking.hostName` on {} is `{}`, which NixOS rejects: {why}",
+                        effective.entity,
+                        name.escape_debug()
+                    ))
+                    .at(leaf.location, "defined here")
+                    .help("the option's type is a string matching ^$|^[[:alnum:]]([[:alnum:]_-]{0,61}[[:alnum:]])?$"),
+                );
+            }
+        }
+    }
+}
+
 /// Duplicate host names, and names that differ only in case (they collide on
 /// case-insensitive file systems, where `hosts/Desk` and `hosts/desk` are one directory).
 pub(crate) fn host_names(flake: &Flake, out: &mut Vec<Diagnostic>) {
@@ -114,13 +170,13 @@ pub(crate) fn host_names(flake: &Flake, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::error(format!("host name `{}` is not valid: {why}", host.name.escape_debug()))
                     .at(host.location, "host defined here")
-                    .help("NixOS accepts letters, digits, `-` and `_`, at most 63 characters, not starting or ending with `-`"),
+                    .help("NixOS accepts letters, digits, `-` and `_`, at most 63 characters, starting and ending with a letter or digit"),
             );
         }
     }
 }
 
-pub(crate) fn module(module: &Module, out: &mut Vec<Diagnostic>) {
+pub(crate) fn module(module: &Module, parse: super::Parser, out: &mut Vec<Diagnostic>) {
     let entity = format!("module `{}`", module.name);
     if let Err(why) = valid_module_name(&module.name) {
         out.push(
@@ -131,7 +187,7 @@ pub(crate) fn module(module: &Module, out: &mut Vec<Diagnostic>) {
             .at(module.location, "module defined here"),
         );
     }
-    definitions(&entity, &module.definitions, out);
+    definitions(&entity, &module.definitions, parse, out);
     let Some(options) = &module.options else {
         return;
     };
@@ -162,7 +218,7 @@ pub(crate) fn module(module: &Module, out: &mut Vec<Diagnostic>) {
     }
 }
 
-pub(crate) fn user(user: &User, out: &mut Vec<Diagnostic>) {
+pub(crate) fn user(user: &User, parse: super::Parser, out: &mut Vec<Diagnostic>) {
     let entity = format!("user `{}`", user.name);
     if user.name.ends_with('$') && valid_user_name(&user.name).is_ok() {
         out.push(
@@ -181,10 +237,10 @@ pub(crate) fn user(user: &User, out: &mut Vec<Diagnostic>) {
         );
     }
     state_version(&user.state_version, &entity, user.location, out);
-    definitions(&entity, &user.definitions, out);
+    definitions(&entity, &user.definitions, parse, out);
 }
 
-pub(crate) fn host(host: &Host, out: &mut Vec<Diagnostic>) {
+pub(crate) fn host(host: &Host, parse: super::Parser, out: &mut Vec<Diagnostic>) {
     let entity = format!("host `{}`", host.name);
     if let System::Other(double) = &host.system {
         if !System::KNOWN_DOUBLES.contains(&double.as_str()) {
@@ -209,16 +265,12 @@ pub(crate) fn host(host: &Host, out: &mut Vec<Diagnostic>) {
                 .help("add `.hardware(Hardware::nix_file(\"hardware/<host>.nix\"))` with the output of `nixos-generate-config --show-hardware-config`"),
         );
     }
-    definitions(&entity, &host.definitions, out);
+    definitions(&entity, &host.definitions, parse, out);
 }
 
 /// `system.stateVersion` and `home.stateVersion` are release numbers `YY.MM`.
 fn state_version(version: &str, entity: &str, location: Location, out: &mut Vec<Diagnostic>) {
-    let valid = matches!(version.split_once('.'), Some((yy, mm))
-        if yy.len() == 2 && mm.len() == 2
-            && yy.bytes().chain(mm.bytes()).all(|b| b.is_ascii_digit())
-            && (1..=12).contains(&mm.parse::<u8>().unwrap_or(0)));
-    if !valid {
+    if !is_release(version) {
         out.push(
             Diagnostic::error(format!(
                 "{entity} has stateVersion `{}`, which is not a release of the form YY.MM",
@@ -270,12 +322,17 @@ fn raw_snippets(expr: &crate::nix::Expr) -> Vec<&str> {
 }
 
 /// Every definition needs a path, and a value Nix can represent.
-fn definitions(entity: &str, definitions: &[Definition], out: &mut Vec<Diagnostic>) {
+fn definitions(
+    entity: &str,
+    definitions: &[Definition],
+    parse: super::Parser,
+    out: &mut Vec<Diagnostic>,
+) {
     for definition in definitions {
         if let Ok(value) = &definition.value {
             if nesting(value) <= MAX_NESTING {
                 for snippet in raw_snippets(value) {
-                    if let Err(error) = crate::validate::validate(snippet) {
+                    if let Err(error) = parse(snippet) {
                         out.push(
                             Diagnostic::error(format!(
                                 "the raw Nix for `{}` in {entity} does not parse: {}",
@@ -310,6 +367,15 @@ fn definitions(entity: &str, definitions: &[Definition], out: &mut Vec<Diagnosti
                 .at(definition.location, "defined here"),
             );
         }
+        if definition.path.segments().first().map(String::as_str) == Some("imports") {
+            out.push(
+                Diagnostic::error(format!(
+                    "{entity} defines `imports` as if it were an option"
+                ))
+                .at(definition.location, "defined here")
+                .help("`imports` is not an option: a definition would replace the imports flakesmith writes (the hardware configuration and every module). Import a module with `.import(module)`, and hand-kept Nix with `.import(Module::nix_file(category, name, path))`"),
+            );
+        }
         if let Err(error) = &definition.value {
             out.push(
                 Diagnostic::error(format!(
@@ -335,6 +401,8 @@ mod tests {
             "",
             "-a",
             "a-",
+            "_a",
+            "a_",
             "a.b",
             "a/b",
             "..",

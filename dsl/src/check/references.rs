@@ -5,12 +5,18 @@ use super::effective::Effective;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Category, Flake, Lint, User};
 use crate::nix::Expr;
+use crate::plan::{Plan, PlannedHost};
 
 /// Every Home Manager user on a host needs a normal system account there, and the
 /// user's `home.username` and `home.homeDirectory` must agree with it.
-pub(crate) fn home_manager_users(effective: &Effective, out: &mut Vec<Diagnostic>) {
-    let host = effective.host;
-    for user in &host.users {
+pub(crate) fn home_manager_users(
+    plan: &Plan,
+    planned: &PlannedHost,
+    effective: &Effective,
+    out: &mut Vec<Diagnostic>,
+) {
+    let host = planned.host;
+    for user in plan.users_of(planned).map(|u| u.user) {
         let name = user.name.as_str();
         if !effective.is_true(&["users", "users", name, "isNormalUser"]) {
             out.push(
@@ -67,7 +73,7 @@ pub(crate) fn home_manager_users(effective: &Effective, out: &mut Vec<Diagnostic
 }
 
 /// A string the user defines at `home.<field>`, with where.
-pub(crate) fn user_string(user: &User, field: &str) -> Option<(String, crate::model::Location)> {
+fn user_string(user: &User, field: &str) -> Option<(String, crate::model::Location)> {
     user.definitions
         .iter()
         .find_map(|d| match (d.path.segments().as_slice(), &d.value) {
@@ -93,16 +99,21 @@ const GRAPHICAL_SESSION: &[&[&str]] = &[
 
 /// A desktop-category module on a host with no graphical session configures nothing
 /// anyone sees.
-pub(crate) fn desktop_without_session(effective: &Effective, out: &mut Vec<Diagnostic>) {
-    let host = effective.host;
+pub(crate) fn desktop_without_session(
+    plan: &Plan,
+    planned: &PlannedHost,
+    effective: &Effective,
+    out: &mut Vec<Diagnostic>,
+) {
+    let host = planned.host;
     if host.allowed.contains(&Lint::DesktopWithoutGraphicalSession)
         || GRAPHICAL_SESSION.iter().any(|path| effective.is_true(path))
     {
         return;
     }
-    for module in host
-        .modules
-        .iter()
+    for module in plan
+        .imports_of(planned)
+        .map(|m| m.module)
         .filter(|m| m.category == Category::Desktop)
     {
         out.push(

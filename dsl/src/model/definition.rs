@@ -18,20 +18,6 @@ impl Priority {
     pub const DEFAULT: Priority = Priority(1000);
     pub const PLAIN: Priority = Priority(100);
     pub const FORCE: Priority = Priority(50);
-
-    /// The value wrapped the way a person would write it at this priority.
-    pub(crate) fn wrap(self, value: Expr) -> Expr {
-        let function = match self {
-            Self::PLAIN => return value,
-            Self::DEFAULT => "lib.mkDefault",
-            Self::FORCE => "lib.mkForce",
-            Self::OPTION_DEFAULT => "lib.mkOptionDefault",
-            Priority(n) => {
-                return Expr::apply(Expr::known("lib.mkOverride"), [Expr::Int(n.into()), value])
-            }
-        };
-        Expr::apply(Expr::known(function), [value])
-    }
 }
 
 impl fmt::Display for Priority {
@@ -61,16 +47,6 @@ pub enum Order {
     After,
 }
 
-impl Order {
-    fn wrap(self, value: Expr) -> Expr {
-        match self {
-            Self::Normal => value,
-            Self::Before => Expr::apply(Expr::known("lib.mkBefore"), [value]),
-            Self::After => Expr::apply(Expr::known("lib.mkAfter"), [value]),
-        }
-    }
-}
-
 /// One definition of one option.
 #[derive(Clone, Debug)]
 pub struct Definition {
@@ -85,16 +61,20 @@ pub struct Definition {
 }
 
 impl Definition {
-    /// The right-hand side as it appears in the file: value, ordering, priority, then
-    /// condition.
-    pub(crate) fn wrapped_value(&self) -> Option<Expr> {
-        let value = self.value.as_ref().ok()?.clone();
-        let value = self.priority.wrap(self.order.wrap(value));
-        Some(match &self.condition {
-            Some(condition) => Expr::apply(Expr::known("lib.mkIf"), [condition.clone(), value]),
-            None => value,
-        })
+    /// Whether `other` defines the same thing: path, value, priority, order and
+    /// condition (not where in the Rust it was made).
+    pub fn same_as(&self, other: &Definition) -> bool {
+        self.path == other.path
+            && self.value == other.value
+            && self.priority == other.priority
+            && self.order == other.order
+            && self.condition == other.condition
     }
+}
+
+/// Two lists of definitions that define the same things in the same order.
+pub(crate) fn same_definitions(a: &[Definition], b: &[Definition]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.same_as(b))
 }
 
 /// Setting options, shared by hosts, modules and users.

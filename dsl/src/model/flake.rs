@@ -13,6 +13,8 @@ pub struct Flake {
     /// modules directly; registering them as well lets the checker warn about modules
     /// no host uses.
     pub modules: Vec<Module>,
+    /// The NixOS release named in [`Flake::new`], `YY.MM`.
+    pub release: String,
     /// `system.stateVersion` and `home.stateVersion` of the templates.
     pub template_state_version: String,
     /// The command that regenerates the tree, named in every file's header.
@@ -22,13 +24,14 @@ pub struct Flake {
 
 impl Flake {
     /// A flake on the given NixOS release, such as `"24.05"`: nixpkgs `nixos-24.05` and
-    /// Home Manager `release-24.05`.
+    /// Home Manager `release-24.05`. A release not of the form `YY.MM` is a build error.
     #[track_caller]
     pub fn new(description: impl Into<String>, release: &str) -> Self {
         Self {
             description: description.into(),
             nixpkgs: format!("github:NixOS/nixpkgs/nixos-{release}"),
             home_manager: format!("github:nix-community/home-manager/release-{release}"),
+            release: release.to_owned(),
             hosts: Vec::new(),
             modules: Vec::new(),
             template_state_version: release.to_owned(),

@@ -38,17 +38,21 @@ impl System {
     }
 }
 
-/// A host's `hardware-configuration.nix`, kept by hand (usually the output of
-/// `nixos-generate-config`). It is parsed at build time and copied into the tree.
-#[derive(Clone, Debug)]
-pub enum Hardware {
+/// Nix kept by hand: a host's `hardware-configuration.nix` (usually the output of
+/// `nixos-generate-config`) or a hand-kept module ([`Module::nix_file`]). It is parsed
+/// at build time and copied into the tree as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NixSource {
     /// A file, relative to the configuration crate's directory.
     File { path: PathBuf, location: Location },
     /// Nix text given in Rust, for example with `include_str!`.
     Inline { text: String, location: Location },
 }
 
-impl Hardware {
+/// A host's hardware configuration: [`NixSource`] under the name people look for.
+pub type Hardware = NixSource;
+
+impl NixSource {
     #[track_caller]
     pub fn nix_file(path: impl Into<PathBuf>) -> Self {
         Self::File {
@@ -68,6 +72,14 @@ impl Hardware {
     pub fn location(&self) -> Location {
         match self {
             Self::File { location, .. } | Self::Inline { location, .. } => *location,
+        }
+    }
+
+    /// What the source is, apart from where in the Rust it was named.
+    pub(crate) fn content(&self) -> (Option<&std::path::Path>, Option<&str>) {
+        match self {
+            Self::File { path, .. } => (Some(path), None),
+            Self::Inline { text, .. } => (None, Some(text)),
         }
     }
 }
@@ -138,16 +150,6 @@ impl Host {
     pub fn user(mut self, user: User) -> Self {
         self.users.push(user);
         self
-    }
-
-    /// The imported modules, each file once, in first-import order. Importing a module
-    /// twice is harmless in Nix; the tree and the checks see it once.
-    pub fn unique_modules(&self) -> Vec<&Module> {
-        let mut seen = std::collections::BTreeSet::new();
-        self.modules
-            .iter()
-            .filter(|m| seen.insert(m.file_path()))
-            .collect()
     }
 
     pub fn dir_path(&self) -> String {

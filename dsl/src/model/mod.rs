@@ -13,7 +13,7 @@ mod user;
 
 pub use definition::{Configure, Definition, Order, Priority};
 pub use flake::Flake;
-pub use host::{Hardware, Host, System};
+pub use host::{Hardware, Host, NixSource, System};
 pub use lint::Lint;
 pub use location::Location;
 pub use module::{Category, Module};

@@ -1,6 +1,8 @@
 use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use super::{Configure, Definition, Location};
+use super::{Configure, Definition, Location, NixSource};
 use crate::module_options::ModuleOptions;
 
 /// Where a shared module lives in the tree: `modules/<category>/<name>.nix`.
@@ -33,18 +35,24 @@ impl fmt::Display for Category {
 }
 
 /// A shared module: a file under `modules/` that hosts import.
+///
+/// A module's identity is its file, `modules/<category>/<name>.nix`: every host that
+/// imports a module of that name gets that one file. Cloning is cheap (the definitions
+/// are shared), so a fleet holds each module once however many hosts import it.
 #[derive(Clone, Debug)]
 pub struct Module {
     pub name: String,
     pub category: Category,
     /// One paragraph that lands in the file's header.
     pub description: String,
-    pub definitions: Vec<Definition>,
+    pub definitions: Arc<Vec<Definition>>,
     /// Checks silenced here with `.allow(...)`.
     pub allowed: Vec<super::Lint>,
     /// Options the module declares (`#[derive(NixModule)]`); its definitions then sit
     /// under `lib.mkIf cfg.enable`.
-    pub options: Option<ModuleOptions>,
+    pub options: Option<Arc<ModuleOptions>>,
+    /// A hand-kept Nix module ([`Module::nix_file`]): parsed at build time and copied.
+    pub source: Option<NixSource>,
     pub location: Location,
 }
 
@@ -65,9 +73,10 @@ impl Module {
             name,
             category,
             description: String::new(),
-            definitions: Vec::new(),
+            definitions: Arc::new(Vec::new()),
             allowed: Vec::new(),
-            options,
+            options: options.map(Arc::new),
+            source: None,
             location,
         }
     }
@@ -81,6 +90,47 @@ impl Module {
         location: Location,
     ) -> Self {
         Self::at(category, name.into(), Some(options), location)
+    }
+
+    /// A hand-kept NixOS module file (relative to the configuration crate, like hardware
+    /// files), imported like any other module: parsed at build time, copied to
+    /// `modules/<category>/<name>.nix`. This is the typed way to import Nix that the
+    /// bindings cannot express; the checker does not see inside it.
+    #[track_caller]
+    pub fn nix_file(category: Category, name: impl Into<String>, path: impl Into<PathBuf>) -> Self {
+        let location = Location::caller();
+        let mut module = Self::at(category, name.into(), None, location);
+        module.source = Some(NixSource::File {
+            path: path.into(),
+            location,
+        });
+        module
+    }
+
+    /// A hand-kept NixOS module given as text (for example with `include_str!`).
+    #[track_caller]
+    pub fn nix_text(category: Category, name: impl Into<String>, text: impl Into<String>) -> Self {
+        let location = Location::caller();
+        let mut module = Self::at(category, name.into(), None, location);
+        module.source = Some(NixSource::Inline {
+            text: text.into(),
+            location,
+        });
+        module
+    }
+
+    /// Whether `other` writes the same file as this one: same name, category,
+    /// description, declarations, hand-kept source and definitions (where in the Rust
+    /// each definition was made does not matter; what it defines does).
+    pub fn same_content(&self, other: &Module) -> bool {
+        self.name == other.name
+            && self.category == other.category
+            && self.description == other.description
+            && self.allowed == other.allowed
+            && self.options == other.options
+            && self.source.as_ref().map(NixSource::content)
+                == other.source.as_ref().map(NixSource::content)
+            && super::definition::same_definitions(&self.definitions, &other.definitions)
     }
 
     /// A sentence or two saying what the module is for; written into the file's header.
@@ -97,7 +147,7 @@ impl Module {
 
 impl Configure for Module {
     fn definitions_mut(&mut self) -> &mut Vec<Definition> {
-        &mut self.definitions
+        Arc::make_mut(&mut self.definitions)
     }
 
     fn allowed_mut(&mut self) -> &mut Vec<super::Lint> {

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use super::{Configure, Definition, Location};
 
 /// A Home Manager user: `home/<name>.nix`, wired into each host that lists the user.
@@ -5,12 +7,15 @@ use super::{Configure, Definition, Location};
 /// The system account (`users.users.<name>`) is defined separately, usually in a shared
 /// `users` module; the checker makes sure every host that carries a Home Manager user
 /// also has that user's system account.
+///
+/// A user's identity is its name: one user is one file. Cloning is cheap (the
+/// definitions are shared).
 #[derive(Clone, Debug)]
 pub struct User {
     pub name: String,
     /// `home.stateVersion`.
     pub state_version: String,
-    pub definitions: Vec<Definition>,
+    pub definitions: Arc<Vec<Definition>>,
     /// Checks silenced here with `.allow(...)`.
     pub allowed: Vec<super::Lint>,
     pub location: Location,
@@ -24,10 +29,18 @@ impl User {
         Self {
             name: name.into(),
             state_version: state_version.into(),
-            definitions: Vec::new(),
+            definitions: Arc::new(Vec::new()),
             allowed: Vec::new(),
             location: Location::caller(),
         }
+    }
+
+    /// Whether `other` writes the same file as this one (definition locations aside).
+    pub fn same_content(&self, other: &User) -> bool {
+        self.name == other.name
+            && self.state_version == other.state_version
+            && self.allowed == other.allowed
+            && super::definition::same_definitions(&self.definitions, &other.definitions)
     }
 
     pub fn file_path(&self) -> String {
@@ -42,7 +55,7 @@ impl User {
 
 impl Configure for User {
     fn definitions_mut(&mut self) -> &mut Vec<Definition> {
-        &mut self.definitions
+        Arc::make_mut(&mut self.definitions)
     }
 
     fn allowed_mut(&mut self) -> &mut Vec<super::Lint> {

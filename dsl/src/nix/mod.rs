@@ -10,4 +10,4 @@ mod print;
 
 pub use escape::{is_plain_identifier, quote_attr_name, KEYWORDS};
 pub use expr::{Attrs, Expr, Formals, Ident, NixFloat, NixPath, NixString, ValueError};
-pub use print::{print_expr, print_file};
+pub use print::{print_comment, print_expr, print_file};

@@ -33,18 +33,29 @@ enum Position {
 
 /// Prints a whole file: the header comment lines, then the expression, then a newline.
 pub fn print_file(header: &[String], expr: &Expr) -> String {
-    let mut out = String::new();
-    for line in header {
-        if line.is_empty() {
-            out.push_str("#\n");
-        } else {
-            out.push_str("# ");
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
+    let mut out = print_comment(header);
     out.push_str(&print_expr(expr));
     out.push('\n');
+    out
+}
+
+/// Comment lines, `# ` before each. Text from the configuration reaches comments (a
+/// module's description, the regenerate command, file names), and Nix ends a comment at
+/// a carriage return as well as at a newline: every line break of either kind starts a
+/// new comment line, so no text can leave the comment and become code.
+pub fn print_comment<S: AsRef<str>>(lines: &[S]) -> String {
+    let mut out = String::new();
+    for line in lines {
+        for piece in line.as_ref().split(['\r', '\n']) {
+            if piece.is_empty() {
+                out.push_str("#\n");
+            } else {
+                out.push_str("# ");
+                out.push_str(piece);
+                out.push('\n');
+            }
+        }
+    }
     out
 }
 

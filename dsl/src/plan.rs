@@ -1,0 +1,73 @@
+//! The resolved plan: what the checker settled, and all the emitter reads.
+//!
+//! The checker works out the shape of the flake once (modules and users unique by
+//! name, each host's imports and Home Manager users, hand-kept texts, the definitions
+//! flakesmith adds itself) and checks exactly that. The emitter writes exactly that,
+//! without re-deriving any of it, so what was checked is what lands on disk.
+
+use crate::model::{Definition, Flake, Host, Module, User};
+
+/// A flake the checker accepted, resolved for the emitter.
+#[derive(Debug)]
+pub struct Plan<'a> {
+    pub flake: &'a Flake,
+    /// Every module file of the tree, once, in first-import order (then modules only
+    /// registered with the flake).
+    pub modules: Vec<PlannedModule<'a>>,
+    /// Every Home Manager user file of the tree, once, in first-use order.
+    pub users: Vec<PlannedUser<'a>>,
+    pub hosts: Vec<PlannedHost<'a>>,
+}
+
+/// One module file.
+#[derive(Debug)]
+pub struct PlannedModule<'a> {
+    pub module: &'a Module,
+    /// The text of a hand-kept module ([`Module::nix_file`]), read and parsed.
+    pub source_text: Option<String>,
+}
+
+/// One Home Manager user file.
+#[derive(Debug)]
+pub struct PlannedUser<'a> {
+    pub user: &'a User,
+    /// Definitions flakesmith makes on the user's behalf (`home.username` and
+    /// `home.homeDirectory` unless the user sets them, `home.stateVersion`), written
+    /// before the user's own and checked with them.
+    pub generated: Vec<Definition>,
+}
+
+/// One host as it is written and evaluated.
+#[derive(Debug)]
+pub struct PlannedHost<'a> {
+    pub host: &'a Host,
+    /// The modules it imports, each once, in import order: indices into
+    /// [`Plan::modules`].
+    pub imports: Vec<usize>,
+    /// Its Home Manager users: indices into [`Plan::users`].
+    pub users: Vec<usize>,
+    /// `hardware-configuration.nix`, read and parsed.
+    pub hardware: String,
+    /// Definitions flakesmith makes on the host's behalf (`system.stateVersion` from
+    /// `Host::new`, `networking.hostName` from the host's name), written after the
+    /// host's own and checked with them.
+    pub generated: Vec<Definition>,
+}
+
+impl<'a> Plan<'a> {
+    /// The modules a host imports, in import order.
+    pub fn imports_of<'p>(
+        &'p self,
+        host: &'p PlannedHost<'a>,
+    ) -> impl Iterator<Item = &'p PlannedModule<'a>> + 'p {
+        host.imports.iter().map(|&i| &self.modules[i])
+    }
+
+    /// The Home Manager users of a host.
+    pub fn users_of<'p>(
+        &'p self,
+        host: &'p PlannedHost<'a>,
+    ) -> impl Iterator<Item = &'p PlannedUser<'a>> + 'p {
+        host.users.iter().map(|&i| &self.users[i])
+    }
+}
