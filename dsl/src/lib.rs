@@ -52,14 +52,16 @@ pub mod writer;
 pub use bindings::{home, nixos};
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
-    Category, Configure, Flake, Hardware, Host, Lint, Location, Module, NixSource, Priority,
-    System, User,
+    Category, Configure, Flake, Hardware, Host, Lint, Location, Merge, MergeRule, Module,
+    NixSource, Priority, System, User,
 };
 pub use module_options::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
 pub use option::{Opt, OptionPath};
 pub use pipeline::{compile, Compiled, Rejected};
 pub use tree::{EmbeddedTree, GeneratedFile, Tree};
-pub use value::{IntoValue, NullOr, Package, Raw, RuntimePath, Secret, ToNix, Untyped};
+pub use value::{
+    Concatenated, IntoValue, NullOr, Package, Raw, RuntimePath, Secret, ToNix, Untyped,
+};
 
 /// Derives [`ToNix`] and [`IntoValue<Self>`](IntoValue): a struct with named fields
 /// becomes an attribute set (camelCase names), an enum of unit variants a string

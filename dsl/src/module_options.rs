@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
-use crate::model::{Configure, Module};
+use crate::model::{Configure, Merge, MergeRule, Module};
 use crate::nix::{Attrs, Expr, ValueError};
 use crate::option::{Opt, OptionPath};
 use crate::value::{IntoValue, NullOr, Package, RuntimePath};
@@ -21,7 +21,7 @@ use crate::value::{IntoValue, NullOr, Package, RuntimePath};
 pub trait NixType {
     /// The type handles use for values of this type: itself, except `Option<T>`, whose
     /// options take `NullOr<T>` so that `"text"` sets a `null or string` option.
-    type Value;
+    type Value: MergeRule;
 
     /// The `lib.types` expression, such as `lib.types.listOf lib.types.str`.
     fn nix_type() -> Expr;
@@ -191,6 +191,8 @@ pub struct OptionDecl {
     pub default: Option<Result<Expr, ValueError>>,
     pub example: Option<Result<Expr, ValueError>>,
     pub description: String,
+    /// How the option's type merges several definitions.
+    pub merge: Merge,
 }
 
 impl OptionDecl {
@@ -202,6 +204,7 @@ impl OptionDecl {
             default: T::implicit_default().map(Ok),
             example: None,
             description: description.to_owned(),
+            merge: <T::Value as MergeRule>::MERGE,
         }
     }
 
@@ -292,13 +295,24 @@ pub trait ModuleConfig: NixModule {
 /// it, so it must win over (or conflict with) another definition, not quietly lose.
 #[track_caller]
 pub(crate) fn apply_settings<C: Configure, M: NixModule>(target: C, settings: &M) -> C {
+    let declared = M::declare();
+    let merge_of = |path: &OptionPath| {
+        declared
+            .options
+            .iter()
+            .flat_map(|options| options.options.iter().map(move |d| (options, d)))
+            .find(|(options, d)| options.option_path(&d.name) == *path)
+            .map_or(Merge::Unknown, |(_, d)| d.merge)
+    };
     let mut target = target.set(M::enable_option(), true);
     for (path, value) in settings.settings() {
+        let merge = merge_of(&path);
         target = target.define(
             &path,
             value,
             crate::model::Priority::PLAIN,
             crate::model::Order::Normal,
+            merge,
         );
     }
     target

@@ -209,8 +209,10 @@ macro_rules! string_like {
 }
 string_like!(&str, &String);
 
-/// Paths on the target machine are strings: `"/srv/alice"` for a path option, and a
-/// `RuntimePath` or `Secret` for a string option that holds a path.
+/// Paths on the target machine: `"/srv/alice"` for a path option. A `RuntimePath` or
+/// `Secret` is accepted only by options that take a file path (`RuntimePath`-typed,
+/// which the bindings use for path types and for string options named `...File`), so a
+/// secret's path can never be given where the secret itself belongs.
 macro_rules! converts {
     ($($from:ty => $to:ty),* $(,)?) => {$(
         impl IntoValue<$to> for $from {
@@ -225,7 +227,7 @@ macro_rules! converts {
         }
     )*};
 }
-converts!(&str => RuntimePath, RuntimePath => String, Secret => String, Package => RuntimePath);
+converts!(&str => RuntimePath, String => RuntimePath, &String => RuntimePath, Package => RuntimePath);
 
 fn list<T, U: IntoValue<T>>(items: impl IntoIterator<Item = U>) -> Result<Expr, ValueError> {
     items
@@ -296,6 +298,53 @@ impl<T: ToNix> IntoValue<NullOr<Untyped>> for T {
         self.to_nix()
     }
 }
+
+/// A reference to a file on the machine ([`Secret`], [`RuntimePath`]).
+pub trait FileReference {}
+impl FileReference for Secret {}
+impl FileReference for RuntimePath {}
+
+/// Never implemented. A file reference given to a string option (one that holds text
+/// itself, such as `password` or `hashedPassword`) would make the secret the path, so
+/// it does not compile; rustc's message names this trait, which says what to do: give
+/// it to the option that takes the file (`hashedPasswordFile`, `passwordFile`,
+/// `environmentFile`, ...).
+pub trait UseTheFileOptionSuchAsHashedPasswordFile {}
+
+impl<F: FileReference + UseTheFileOptionSuchAsHashedPasswordFile> IntoValue<String> for F {
+    fn into_nix(self) -> Result<Expr, ValueError> {
+        unreachable!("`UseTheFileOptionSuchAsHashedPasswordFile` has no implementation, so this impl is never used")
+    }
+}
+
+impl<F: FileReference + UseTheFileOptionSuchAsHashedPasswordFile> IntoValue<NullOr<String>> for F {
+    fn into_nix(self) -> Result<Expr, ValueError> {
+        unreachable!("`UseTheFileOptionSuchAsHashedPasswordFile` has no implementation, so this impl is never used")
+    }
+}
+
+/// The value type of string options whose definitions concatenate instead of
+/// conflicting: `lines` (`strings concatenated with "\n"`), `commas`, and other
+/// `strings concatenated with ...` types. Set it with a `&str` or `String`; a module and a
+/// host may both define it, and NixOS joins the texts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Concatenated;
+
+macro_rules! concatenates {
+    ($($t:ty),*) => {$(
+        impl IntoValue<Concatenated> for $t {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                Expr::string(&*self)
+            }
+        }
+        impl IntoValue<NullOr<Concatenated>> for $t {
+            fn into_nix(self) -> Result<Expr, ValueError> {
+                Expr::string(&*self)
+            }
+        }
+    )*};
+}
+concatenates!(&str, &String, String);
 
 /// Nix source written by hand: the escape hatch for an expression the bindings or the IR
 /// lack. The checker parses it on its own at build time and reports a syntax error inside

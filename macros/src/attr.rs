@@ -5,6 +5,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, LitStr};
 
 use crate::case::Case;
+use crate::ctxt::Ctxt;
 
 /// Options on the struct or enum itself.
 #[derive(Default)]
@@ -35,15 +36,41 @@ pub struct OptionAttrs {
     pub example: Option<TokenStream>,
 }
 
-/// Calls `each` for every `key = value` or `key` inside the `#[nix(...)]` attributes.
+/// Calls `each` for every `key = value` or `key` inside the `#[nix(...)]` attributes,
+/// recording errors in `cx` (an error ends the attribute it is in, not the others).
+/// A key given twice is an error at the second: one would silently replace the other.
 fn for_each_nix_meta(
+    cx: &Ctxt,
     attrs: &[Attribute],
-    mut each: impl FnMut(syn::meta::ParseNestedMeta) -> syn::Result<()>,
-) -> syn::Result<()> {
+    mut each: impl FnMut(&syn::meta::ParseNestedMeta) -> syn::Result<()>,
+) {
+    let mut seen: Vec<String> = Vec::new();
     for attr in attrs.iter().filter(|a| a.path().is_ident("nix")) {
-        attr.parse_nested_meta(&mut each)?;
+        let result = attr.parse_nested_meta(|meta| {
+            let key = path_text(&meta.path);
+            if seen.contains(&key) {
+                // Consume the value so parsing can go on past it.
+                if meta.input.peek(syn::Token![=]) {
+                    let _ = expression_tokens(&meta, &key);
+                }
+                return Err(meta.error(format!(
+                    "`{key}` is given twice; one would silently replace the other"
+                )));
+            }
+            seen.push(key);
+            if let Err(error) = each(&meta) {
+                // Record it and skip the value, so the other keys are still read.
+                cx.syn_error(error);
+                if meta.input.peek(syn::Token![=]) {
+                    let _ = expression_tokens(&meta, "value");
+                }
+            }
+            Ok(())
+        });
+        if let Err(error) = result {
+            cx.syn_error(error);
+        }
     }
-    Ok(())
 }
 
 fn string_value(meta: &syn::meta::ParseNestedMeta, key: &str) -> syn::Result<LitStr> {
@@ -75,11 +102,11 @@ fn case_value(meta: &syn::meta::ParseNestedMeta) -> syn::Result<Case> {
     })
 }
 
-pub fn container(attrs: &[Attribute]) -> syn::Result<ContainerAttrs> {
+pub fn container(cx: &Ctxt, attrs: &[Attribute]) -> ContainerAttrs {
     let mut out = ContainerAttrs::default();
-    for_each_nix_meta(attrs, |meta| {
+    for_each_nix_meta(cx, attrs, |meta| {
         if meta.path.is_ident("rename_all") {
-            out.rename_all = Some(case_value(&meta)?);
+            out.rename_all = Some(case_value(meta)?);
             Ok(())
         } else {
             Err(meta.error(format!(
@@ -87,15 +114,15 @@ pub fn container(attrs: &[Attribute]) -> syn::Result<ContainerAttrs> {
                 path_text(&meta.path)
             )))
         }
-    })?;
-    Ok(out)
+    });
+    out
 }
 
-pub fn item(attrs: &[Attribute], what: &str) -> syn::Result<ItemAttrs> {
+pub fn item(cx: &Ctxt, attrs: &[Attribute], what: &str) -> ItemAttrs {
     let mut out = ItemAttrs::default();
-    for_each_nix_meta(attrs, |meta| {
+    for_each_nix_meta(cx, attrs, |meta| {
         if meta.path.is_ident("rename") {
-            let lit = string_value(&meta, "rename")?;
+            let lit = string_value(meta, "rename")?;
             if lit.value().is_empty() || lit.value().contains('\0') {
                 return Err(syn::Error::new(
                     lit.span(),
@@ -110,27 +137,30 @@ pub fn item(attrs: &[Attribute], what: &str) -> syn::Result<ItemAttrs> {
                 path_text(&meta.path)
             )))
         }
-    })?;
-    Ok(out)
+    });
+    out
 }
 
-pub fn module(input: &syn::DeriveInput) -> syn::Result<ModuleAttrs> {
+/// The module's options; `None` (with the errors in `cx`) when a required one is
+/// missing or invalid.
+pub fn module(cx: &Ctxt, input: &syn::DeriveInput) -> Option<ModuleAttrs> {
     let (mut category, mut name, mut namespace, mut rename_all) = (None, None, None, None);
-    for_each_nix_meta(&input.attrs, |meta| {
+    for_each_nix_meta(cx, &input.attrs, |meta| {
         if meta.path.is_ident("category") {
-            let lit = string_value(&meta, "category")?;
+            let lit = string_value(meta, "category")?;
+            // Given, even if wrong: one error for it, not a second saying it is missing.
+            category = Some((lit.value(), lit.span()));
             if !["system", "services", "desktop"].contains(&lit.value().as_str()) {
                 return Err(syn::Error::new(
                     lit.span(),
                     "unknown category; expected \"system\", \"services\" or \"desktop\"",
                 ));
             }
-            category = Some((lit.value(), lit.span()));
         } else if meta.path.is_ident("name") {
-            let lit = string_value(&meta, "name")?;
+            let lit = string_value(meta, "name")?;
             name = Some(lit.value());
         } else if meta.path.is_ident("namespace") {
-            let lit = string_value(&meta, "namespace")?;
+            let lit = string_value(meta, "namespace")?;
             let segments: Vec<String> = lit.value().split('.').map(str::to_owned).collect();
             if segments.iter().any(|s| s.is_empty() || s.contains('\0')) {
                 return Err(syn::Error::new(
@@ -140,7 +170,7 @@ pub fn module(input: &syn::DeriveInput) -> syn::Result<ModuleAttrs> {
             }
             namespace = Some(segments);
         } else if meta.path.is_ident("rename_all") {
-            rename_all = Some(case_value(&meta)?);
+            rename_all = Some(case_value(meta)?);
         } else {
             return Err(meta.error(format!(
                 "unknown `nix` attribute `{}` on a module; expected `category`, `name`, `namespace` or `rename_all`",
@@ -148,30 +178,36 @@ pub fn module(input: &syn::DeriveInput) -> syn::Result<ModuleAttrs> {
             )));
         }
         Ok(())
-    })?;
+    });
     let missing = |what: &str, example: &str| {
-        syn::Error::new_spanned(
+        cx.error_spanned_by(
             &input.ident,
             format!("`#[derive(NixModule)]` needs `#[nix({what} = {example})]` on the struct"),
-        )
+        );
     };
-    Ok(ModuleAttrs {
-        category: category.ok_or_else(|| missing("category", "\"services\""))?,
+    if category.is_none() {
+        missing("category", "\"services\"");
+    }
+    if namespace.is_none() {
+        missing("namespace", "\"fleet.docker\"");
+    }
+    Some(ModuleAttrs {
+        category: category?,
         name,
-        namespace: namespace.ok_or_else(|| missing("namespace", "\"fleet.docker\""))?,
+        namespace: namespace?,
         rename_all,
     })
 }
 
-pub fn option(attrs: &[Attribute]) -> syn::Result<OptionAttrs> {
+pub fn option(cx: &Ctxt, attrs: &[Attribute]) -> OptionAttrs {
     let mut out = OptionAttrs::default();
-    for_each_nix_meta(attrs, |meta| {
+    for_each_nix_meta(cx, attrs, |meta| {
         if meta.path.is_ident("rename") {
-            out.rename = Some(string_value(&meta, "rename")?.value());
+            out.rename = Some(string_value(meta, "rename")?.value());
         } else if meta.path.is_ident("default") {
-            out.default = Some(expression_tokens(&meta, "default")?);
+            out.default = Some(expression_tokens(meta, "default")?);
         } else if meta.path.is_ident("example") {
-            out.example = Some(expression_tokens(&meta, "example")?);
+            out.example = Some(expression_tokens(meta, "example")?);
         } else {
             return Err(meta.error(format!(
                 "unknown `nix` attribute `{}` on an option field; expected `default`, `example` or `rename`",
@@ -179,8 +215,8 @@ pub fn option(attrs: &[Attribute]) -> syn::Result<OptionAttrs> {
             )));
         }
         Ok(())
-    })?;
-    Ok(out)
+    });
+    out
 }
 
 /// The tokens of `key = <expression>` up to the next top-level comma.

@@ -23,6 +23,7 @@ use syn::{parse_macro_input, DeriveInput};
 
 mod attr;
 mod case;
+mod ctxt;
 mod docs;
 mod module;
 mod value;

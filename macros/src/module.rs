@@ -6,6 +6,7 @@ use syn::{Data, DeriveInput, Fields};
 
 use crate::attr;
 use crate::case::Case;
+use crate::ctxt::Ctxt;
 use crate::docs::{doc_text, summary};
 
 /// One field, parsed: everything code generation needs.
@@ -18,48 +19,71 @@ struct OptionField<'a> {
 }
 
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
-    let module = attr::module(input)?;
+    let cx = Ctxt::new();
+    let module = attr::module(&cx, input);
     if !input.generics.params.is_empty() {
-        return Err(syn::Error::new_spanned(
+        cx.error_spanned_by(
             &input.generics,
             "`NixModule` cannot be derived for generic types",
-        ));
+        );
     }
     let named = match &input.data {
         Data::Struct(data) => match &data.fields {
-            Fields::Named(named) => named,
+            Fields::Named(named) => Some(named),
             other => {
-                return Err(syn::Error::new_spanned(
+                cx.error_spanned_by(
                     other,
                     "`NixModule` needs a struct with named fields: each field becomes an option named after it",
-                ))
+                );
+                None
             }
         },
         Data::Enum(data) => {
-            return Err(syn::Error::new(
+            cx.syn_error(syn::Error::new(
                 data.enum_token.span,
                 "`NixModule` needs a struct with named fields; for an enum of option values, derive `NixValue`",
-            ))
+            ));
+            None
         }
         Data::Union(data) => {
-            return Err(syn::Error::new(data.union_token.span, "`NixModule` needs a struct with named fields, not a union"))
+            cx.syn_error(syn::Error::new(
+                data.union_token.span,
+                "`NixModule` needs a struct with named fields, not a union",
+            ));
+            None
         }
     };
-    let case = module.rename_all.unwrap_or(Case::Camel);
-    let mut fields = Vec::new();
-    for field in &named.named {
+    let case = module
+        .as_ref()
+        .and_then(|m| m.rename_all)
+        .unwrap_or(Case::Camel);
+    let mut fields: Vec<OptionField> = Vec::new();
+    for field in named.iter().flat_map(|n| &n.named) {
         let ident = field.ident.as_ref().expect("named fields have names");
-        if ident == "enable" {
-            return Err(syn::Error::new_spanned(
-                ident,
-                "`enable` is declared by `NixModule` itself; remove this field",
-            ));
-        }
-        let attrs = attr::option(&field.attrs)?;
+        let attrs = attr::option(&cx, &field.attrs);
         let nix_name = attrs
             .rename
             .clone()
             .unwrap_or_else(|| case.apply(&ident.to_string()));
+        if nix_name == "enable" {
+            cx.error_spanned_by(
+                ident,
+                "`enable` is declared by `NixModule` itself; remove this field or rename it",
+            );
+            continue;
+        }
+        // Two fields declaring one option: one declaration would replace the other, and
+        // a value of one field's Rust type would be bound to the other's Nix type.
+        if let Some(first) = fields.iter().find(|f| f.nix_name == nix_name) {
+            cx.error_spanned_by(
+                ident,
+                format!(
+                    "field `{ident}` declares option `{nix_name}`, like field `{}`: one declaration would silently replace the other; rename one of them",
+                    first.ident
+                ),
+            );
+            continue;
+        }
         fields.push(OptionField {
             ident,
             ty: &field.ty,
@@ -68,6 +92,10 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             attrs,
         });
     }
+    cx.check()?;
+    let Some(module) = module else {
+        unreachable!("a module without its required attributes has recorded an error")
+    };
 
     let name = &input.ident;
     let vis = &input.vis;

@@ -6,27 +6,36 @@ use syn::{Data, DeriveInput, Fields};
 
 use crate::attr;
 use crate::case::Case;
+use crate::ctxt::Ctxt;
 use crate::docs::doc_text;
 
 pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
-    let container = attr::container(&input.attrs)?;
+    let cx = Ctxt::new();
+    let container = attr::container(&cx, &input.attrs);
     if !input.generics.params.is_empty() {
-        return Err(syn::Error::new_spanned(
+        cx.error_spanned_by(
             &input.generics,
             "`NixValue` cannot be derived for generic types; use a concrete type",
-        ));
+        );
     }
-    let (body, nix_type) = match &input.data {
-        Data::Struct(data) => {
-            struct_body(&data.fields, container.rename_all.unwrap_or(Case::Camel))?
-        }
-        Data::Enum(data) => enum_body(data, container.rename_all.unwrap_or(Case::Kebab))?,
+    let parts = match &input.data {
+        Data::Struct(data) => struct_body(
+            &cx,
+            &data.fields,
+            container.rename_all.unwrap_or(Case::Camel),
+        ),
+        Data::Enum(data) => enum_body(&cx, data, container.rename_all.unwrap_or(Case::Kebab)),
         Data::Union(data) => {
-            return Err(syn::Error::new(
+            cx.syn_error(syn::Error::new(
                 data.union_token.span,
                 "`NixValue` cannot be derived for unions; use a struct or an enum",
-            ))
+            ));
+            None
         }
+    };
+    cx.check()?;
+    let Some((body, nix_type, merge)) = parts else {
+        unreachable!("a derive input without parts has recorded an error")
     };
     let name = &input.ident;
     Ok(quote! {
@@ -44,25 +53,54 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
                 #nix_type
             }
         }
+
+        impl ::flakesmith::MergeRule for #name {
+            const MERGE: ::flakesmith::Merge = #merge;
+        }
     })
 }
 
+/// Code for the value, its option type and its merge rule.
+type Parts = (TokenStream, TokenStream, TokenStream);
+
+/// Records an error when two fields or variants take one Nix name: one value would be
+/// lost (or two variants written alike).
+fn unique_name<'a>(
+    cx: &Ctxt,
+    taken: &mut Vec<(String, &'a syn::Ident)>,
+    name: String,
+    ident: &'a syn::Ident,
+    what: &str,
+) {
+    if let Some((_, first)) = taken.iter().find(|(n, _)| *n == name) {
+        cx.error_spanned_by(
+            ident,
+            format!("{what} `{ident}` is written as `{name}`, like `{first}`: one would silently replace the other; rename one of them"),
+        );
+    } else {
+        taken.push((name, ident));
+    }
+}
+
 /// A struct with named fields becomes an attribute set; its option type is a submodule.
-fn struct_body(fields: &Fields, case: Case) -> syn::Result<(TokenStream, TokenStream)> {
+fn struct_body(cx: &Ctxt, fields: &Fields, case: Case) -> Option<Parts> {
     let Fields::Named(named) = fields else {
-        return Err(syn::Error::new_spanned(
+        cx.error_spanned_by(
             fields,
             "`NixValue` needs named fields: a tuple or unit struct has no attribute names to become a Nix attribute set",
-        ));
+        );
+        return None;
     };
     let mut inserts = Vec::new();
     let mut declarations = Vec::new();
+    let mut taken = Vec::new();
     for field in &named.named {
-        let options = attr::item(&field.attrs, "field")?;
+        let options = attr::item(cx, &field.attrs, "field");
         let ident = field.ident.as_ref().expect("named fields have names");
         let key = options
             .rename
             .unwrap_or_else(|| case.apply(&ident.to_string()));
+        unique_name(cx, &mut taken, key.clone(), ident, "field");
         inserts.push(quote! {
             attrs.insert(#key, ::flakesmith::ToNix::to_nix(&self.#ident)?);
         });
@@ -77,31 +115,34 @@ fn struct_body(fields: &Fields, case: Case) -> syn::Result<(TokenStream, TokenSt
     let nix_type = quote!(::flakesmith::module_options::submodule_type(
         vec![#(#declarations),*]
     ));
-    Ok((body, nix_type))
+    Some((body, nix_type, quote!(::flakesmith::Merge::Submodule)))
 }
 
 /// An enum of unit variants becomes a string, as `types.enum` values are.
-fn enum_body(data: &syn::DataEnum, case: Case) -> syn::Result<(TokenStream, TokenStream)> {
+fn enum_body(cx: &Ctxt, data: &syn::DataEnum, case: Case) -> Option<Parts> {
     if data.variants.is_empty() {
-        return Err(syn::Error::new(
+        cx.syn_error(syn::Error::new(
             data.enum_token.span,
             "`NixValue` needs at least one variant: an empty enum has no value to write",
         ));
+        return None;
     }
     let mut arms = Vec::new();
     let mut texts = Vec::new();
+    let mut taken = Vec::new();
     for variant in &data.variants {
         if !matches!(variant.fields, Fields::Unit) {
-            return Err(syn::Error::new_spanned(
+            cx.error_spanned_by(
                 &variant.fields,
                 "`NixValue` enums become Nix strings, so every variant must be a unit variant without fields",
-            ));
+            );
         }
-        let options = attr::item(&variant.attrs, "variant")?;
+        let options = attr::item(cx, &variant.attrs, "variant");
         let ident = &variant.ident;
         let text = options
             .rename
             .unwrap_or_else(|| case.apply(&ident.to_string()));
+        unique_name(cx, &mut taken, text.clone(), ident, "variant");
         arms.push(quote! { Self::#ident => #text });
         texts.push(text);
     }
@@ -109,5 +150,5 @@ fn enum_body(data: &syn::DataEnum, case: Case) -> syn::Result<(TokenStream, Toke
         ::flakesmith::nix::Expr::string(match self { #(#arms,)* })
     };
     let nix_type = quote!(::flakesmith::module_options::enum_type(&[#(#texts),*]));
-    Ok((body, nix_type))
+    Some((body, nix_type, quote!(::flakesmith::Merge::Equal)))
 }

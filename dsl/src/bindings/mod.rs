@@ -55,6 +55,10 @@ macro_rules! option_enum {
             }
         }
 
+        impl $crate::model::MergeRule for $name {
+            const MERGE: $crate::model::Merge = $crate::model::Merge::Equal;
+        }
+
         $crate::value::value_of_itself!($name);
     };
 }

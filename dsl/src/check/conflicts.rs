@@ -2,52 +2,129 @@
 
 use super::effective::{Effective, Leaf};
 use crate::diagnostic::Diagnostic;
-use crate::model::Lint;
+use crate::model::{Lint, Merge};
 use crate::nix::{print_expr, Expr};
 
-/// Two definitions of one option at its winning priority with different scalar values
-/// are a conflict Nix would report at evaluation time. Lists concatenate and attribute
-/// sets merge key by key (the effective view already split them into leaves), so those
-/// are not conflicts.
+/// Definitions of one option at its winning priority that the module system cannot
+/// merge, by the rule of the option's type: different values of a type that must agree,
+/// a second definition of a `package` (even an equal one), `null` beside a value of a
+/// `null or T`. Lists and concatenated strings merge; attribute sets merge key by key
+/// (the effective view already split them into leaves). A value the checker cannot know
+/// (a raw snippet that is not a literal, a `cfg` reference without value) is left to Nix.
 pub(crate) fn conflicts(effective: &Effective, out: &mut Vec<Diagnostic>) {
     let entity = effective.entity.as_str();
     for (path, leaves) in effective.paths() {
         let Some(strongest) = leaves.iter().map(|l| l.priority).min() else {
             continue;
         };
-        let top: Vec<&&Leaf> = leaves.iter().filter(|l| l.priority == strongest).collect();
-        let scalars: Vec<&&&Leaf> = top.iter().filter(|l| is_scalar(l)).collect();
-        let Some(first) = scalars.first() else {
+        let top: Vec<&Leaf> = leaves
+            .iter()
+            .copied()
+            .filter(|l| l.priority == strongest)
+            .collect();
+        let Some((first, other, why)) = unmergeable(&top) else {
             continue;
         };
-        for other in &scalars[1..] {
-            if other.value != first.value {
-                out.push(
-                    Diagnostic::error(format!(
-                        "conflicting definitions of `{}` on {entity}, both {strongest}",
-                        dotted(path),
-                    ))
-                    .at(
-                        first.location,
-                        format!(
-                            "{} defines {}",
-                            first.origin.describe(entity),
-                            short(&first.value)
-                        ),
-                    )
-                    .at(
-                        other.location,
-                        format!(
-                            "{} defines {}",
-                            other.origin.describe(entity),
-                            short(&other.value)
-                        ),
-                    )
-                    .help("make the one that should win `force`, or the other a `default`"),
-                );
+        let help = match why {
+            Why::Unique => "a package option takes one definition: remove one, or make the one that should win `force` (or the other a `default`)",
+            _ if first.priority == crate::model::Priority::DEFAULT => "make the one that should win a `set` (a plain definition), or remove the other",
+            _ => "make the one that should win `force`, or the other a `default`",
+        };
+        let message = match why {
+            Why::Differ => format!(
+                "conflicting definitions of `{}` on {entity}, both {strongest}",
+                dotted(path)
+            ),
+            Why::Unique => format!(
+                "`{}` on {entity} is defined twice, both {strongest}, and its type (a package) takes one definition",
+                dotted(path)
+            ),
+            Why::NullAndValue => format!(
+                "`{}` on {entity} is defined both `null` and not `null`, both {strongest}",
+                dotted(path)
+            ),
+        };
+        out.push(
+            Diagnostic::error(message)
+                .at(
+                    first.location,
+                    format!(
+                        "{} defines {}",
+                        first.origin.describe(entity),
+                        short(&first.value)
+                    ),
+                )
+                .at(
+                    other.location,
+                    format!(
+                        "{} defines {}",
+                        other.origin.describe(entity),
+                        short(&other.value)
+                    ),
+                )
+                .help(help),
+        );
+    }
+}
+
+/// Why two definitions do not merge.
+enum Why {
+    Differ,
+    Unique,
+    NullAndValue,
+}
+
+/// The first pair of definitions the module system would refuse to merge, if any.
+fn unmergeable<'l, 'a>(top: &[&'l Leaf<'a>]) -> Option<(&'l Leaf<'a>, &'l Leaf<'a>, Why)> {
+    let first = *top.first()?;
+    let rule = top
+        .iter()
+        .map(|l| l.merge)
+        .find(|m| *m != Merge::Unknown)
+        .unwrap_or(Merge::Unknown);
+    let (rule, candidates): (Merge, Vec<&Leaf>) = match rule {
+        Merge::NullOr(inner) => {
+            let null = top.iter().find(|l| l.value == Some(Expr::Null));
+            let value = top
+                .iter()
+                .find(|l| matches!(&l.value, Some(v) if *v != Expr::Null));
+            if let (Some(null), Some(value)) = (null, value) {
+                return Some((*null, *value, Why::NullAndValue));
             }
+            (
+                *inner,
+                top.iter()
+                    .copied()
+                    .filter(|l| l.value != Some(Expr::Null))
+                    .collect(),
+            )
+        }
+        rule => (rule, top.to_vec()),
+    };
+    match rule {
+        Merge::List | Merge::Concatenated => None,
+        Merge::Unique => {
+            let [a, b, ..] = candidates[..] else {
+                return None;
+            };
+            Some((a, b, Why::Unique))
+        }
+        _ => {
+            // Equal-or-conflicting: values that are known and are not containers (a list
+            // or set reaching here merges by its own type, which the leaf cannot tell).
+            let known: Vec<&Leaf> = candidates.into_iter().filter(|l| comparable(l)).collect();
+            let a = *known.first()?;
+            let _ = first;
+            known[1..]
+                .iter()
+                .find(|b| b.value != a.value)
+                .map(|b| (a, *b, Why::Differ))
         }
     }
+}
+
+fn comparable(leaf: &Leaf) -> bool {
+    matches!(&leaf.value, Some(value) if !matches!(value, Expr::List(_) | Expr::Attrs(_) | Expr::Raw(_)))
 }
 
 /// A host definition at a weaker priority than another definition of the same option
@@ -80,10 +157,6 @@ pub(crate) fn no_effect(effective: &Effective, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-}
-
-fn is_scalar(leaf: &Leaf) -> bool {
-    matches!(&leaf.value, Some(value) if !matches!(value, Expr::List(_) | Expr::Attrs(_)))
 }
 
 pub(crate) fn dotted(path: &[String]) -> String {

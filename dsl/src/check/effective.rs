@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Definition, Lint, Location, Module, Order, Priority};
+use crate::model::{Definition, Lint, Location, Merge, Module, Order, Priority};
 use crate::nix::Expr;
 use crate::plan::{Plan, PlannedHost, PlannedUser};
 
@@ -55,6 +55,8 @@ pub(crate) struct Leaf<'a> {
     pub value: Option<Expr>,
     pub priority: Priority,
     pub order: Order,
+    /// How the option's type merges this definition with others.
+    pub merge: Merge,
     pub location: Location,
     pub origin: Origin<'a>,
     /// Where the module system puts this definition among the others of its option
@@ -156,13 +158,19 @@ impl<'a> Effective<'a> {
             }
             let value = definition.value.as_ref().ok().and_then(resolve);
             let mut flat = Vec::new();
-            flatten(definition.path.segments(), value, &mut flat);
-            for (path, value) in flat {
+            flatten(
+                definition.path.segments(),
+                value,
+                definition.merge,
+                &mut flat,
+            );
+            for (path, value, merge) in flat {
                 leaves.push(Leaf {
                     path,
                     value,
                     priority: definition.priority,
                     order: definition.order,
+                    merge,
                     location: definition.location,
                     origin: *origin,
                     rank: *rank,
@@ -249,6 +257,7 @@ fn module_cfg(module: &Module, raw: &[Raw]) -> Option<BTreeMap<String, Expr>> {
                 value: d.value.clone().ok(),
                 priority: d.priority,
                 order: d.order,
+                merge: d.merge,
                 location: d.location,
                 origin: *origin,
                 rank: *rank,
@@ -295,17 +304,28 @@ fn substitute(expr: &Expr, cfg: &BTreeMap<String, Expr>) -> Option<Expr> {
     })
 }
 
+/// A leaf path, its value, and the merge rule of the type there.
+type Flat = (Vec<String>, Option<Expr>, Merge);
+
 /// Splits an attribute-set value into one value per leaf path, the way the module
-/// system merges them key by key.
-fn flatten(path: Vec<String>, value: Option<Expr>, out: &mut Vec<(Vec<String>, Option<Expr>)>) {
+/// system merges them key by key; each leaf takes the merge rule of the values one key
+/// down (an `attrsOf lines` leaf concatenates, a submodule's leaves are judged equal).
+fn flatten(path: Vec<String>, value: Option<Expr>, merge: Merge, out: &mut Vec<Flat>) {
     match value {
         Some(Expr::Attrs(attrs)) if !attrs.is_empty() => {
             for (key, child) in attrs.entries() {
                 let mut child_path = path.clone();
                 child_path.push(key.clone());
-                flatten(child_path, Some(child.clone()), out);
+                flatten(child_path, Some(child.clone()), merge.of_child(), out);
             }
         }
-        other => out.push((path, other)),
+        // A raw snippet that is a plain literal is that value to every check.
+        Some(Expr::Raw(text)) => {
+            let value = crate::nix::analyse_raw(&text)
+                .literal
+                .unwrap_or(Expr::Raw(text));
+            out.push((path, Some(value), merge))
+        }
+        other => out.push((path, other, merge)),
     }
 }

@@ -241,6 +241,7 @@ fn generated(
         priority,
         order: Order::Normal,
         condition: None,
+        merge: crate::model::Merge::Equal,
         location: at,
     })
 }

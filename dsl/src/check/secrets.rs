@@ -5,13 +5,14 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Lint, Location};
 use crate::nix::Expr;
 
-/// Option names that hold a secret itself, not a reference to one.
-const SECRET_NAMES: &[&str] = &[
+/// How option names that hold a secret itself end, lowercased without `_`, `-` and `.`
+/// (so `password`, `initialPassword`, `api_key`, `GITHUB_TOKEN`, `client-secret` all
+/// match). Names that hold a reference (`passwordFile`, `tokenCommand`) end otherwise.
+const SECRET_ENDINGS: &[&str] = &[
     "password",
-    "initialpassword",
     "passphrase",
     "secret",
-    "clientsecret",
+    "secretkey",
     "token",
     "apikey",
     "privatekey",
@@ -19,7 +20,14 @@ const SECRET_NAMES: &[&str] = &[
 ];
 
 fn is_secret_name(name: &str) -> bool {
-    SECRET_NAMES.contains(&name.to_ascii_lowercase().as_str())
+    let normal: String = name
+        .chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.'))
+        .flat_map(char::to_lowercase)
+        .collect();
+    // A password hash is meant to be in the configuration.
+    !normal.ends_with("hashedpassword")
+        && SECRET_ENDINGS.iter().any(|ending| normal.ends_with(ending))
 }
 
 fn report(path: &[String], entity: &str, location: Location) -> Diagnostic {

@@ -1,6 +1,6 @@
 use std::fmt;
 
-use super::Location;
+use super::{Location, Merge, MergeRule};
 use crate::module_options::CfgRef;
 use crate::nix::{Expr, ValueError};
 use crate::option::{AsOpt, OptionPath};
@@ -57,6 +57,8 @@ pub struct Definition {
     pub order: Order,
     /// A `lib.mkIf` condition, when the definition only applies if it holds.
     pub condition: Option<Expr>,
+    /// How the option's type merges several definitions.
+    pub merge: Merge,
     pub location: Location,
 }
 
@@ -104,6 +106,7 @@ pub trait Configure: Sized {
         value: Result<Expr, ValueError>,
         priority: Priority,
         order: Order,
+        merge: Merge,
     ) -> Self {
         let location = Location::caller();
         self.definitions_mut().push(Definition {
@@ -112,6 +115,7 @@ pub trait Configure: Sized {
             priority,
             order,
             condition: None,
+            merge,
             location,
         });
         self
@@ -119,7 +123,7 @@ pub trait Configure: Sized {
 
     /// Defines `option` at an explicit priority (`lib.mkOverride n`).
     #[track_caller]
-    fn with_priority<T, V: IntoValue<T>>(
+    fn with_priority<T: MergeRule, V: IntoValue<T>>(
         self,
         priority: u32,
         option: impl AsOpt<T>,
@@ -130,42 +134,44 @@ pub trait Configure: Sized {
             value.into_nix(),
             Priority(priority),
             Order::Normal,
+            T::MERGE,
         )
     }
 
     /// A plain definition (priority 100).
     #[track_caller]
-    fn set<T, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
+    fn set<T: MergeRule, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
         self.with_priority(Priority::PLAIN.0, option, value)
     }
 
     /// `lib.mkDefault` (priority 1000): a value others may override.
     #[track_caller]
-    fn default<T, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
+    fn default<T: MergeRule, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
         self.with_priority(Priority::DEFAULT.0, option, value)
     }
 
     /// `lib.mkForce` (priority 50): wins over plain definitions.
     #[track_caller]
-    fn force<T, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
+    fn force<T: MergeRule, V: IntoValue<T>>(self, option: impl AsOpt<T>, value: V) -> Self {
         self.with_priority(Priority::FORCE.0, option, value)
     }
 
     /// Sets a `null or T` option to `null` (a plain definition).
     #[track_caller]
-    fn set_null<T>(self, option: impl AsOpt<NullOr<T>>) -> Self {
+    fn set_null<T: MergeRule>(self, option: impl AsOpt<NullOr<T>>) -> Self {
         self.define(
             option.as_opt().path(),
             Ok(Expr::Null),
             Priority::PLAIN,
             Order::Normal,
+            NullOr::<T>::MERGE,
         )
     }
 
     /// A plain definition that applies only when `condition` (one of the module's own
     /// boolean options) is true: `lib.mkIf cfg.<condition> value`.
     #[track_caller]
-    fn set_if<T, V: IntoValue<T>>(
+    fn set_if<T: MergeRule, V: IntoValue<T>>(
         self,
         condition: &CfgRef<bool>,
         option: impl AsOpt<T>,
@@ -186,6 +192,7 @@ pub trait Configure: Sized {
             value.into_nix(),
             Priority::PLAIN,
             Order::Before,
+            Merge::List,
         )
     }
 
@@ -197,6 +204,7 @@ pub trait Configure: Sized {
             value.into_nix(),
             Priority::PLAIN,
             Order::After,
+            Merge::List,
         )
     }
 }

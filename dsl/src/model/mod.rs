@@ -8,6 +8,7 @@ mod flake;
 mod host;
 mod lint;
 mod location;
+mod merge;
 mod module;
 mod user;
 
@@ -16,5 +17,6 @@ pub use flake::Flake;
 pub use host::{Hardware, Host, NixSource, System};
 pub use lint::Lint;
 pub use location::Location;
+pub use merge::{Merge, MergeRule};
 pub use module::{Category, Module};
 pub use user::User;

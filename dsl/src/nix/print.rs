@@ -112,18 +112,12 @@ impl Printer {
                 self.expr(body, indent, Position::Free);
             }
             Expr::Raw(text) => {
-                // Continuation lines follow the surrounding indentation.
-                let pad = INDENT.repeat(indent);
-                let mut lines = text.trim().lines();
-                if let Some(first) = lines.next() {
-                    self.out.push_str(first);
-                }
-                for line in lines {
-                    self.out.push('\n');
-                    if !line.trim().is_empty() {
-                        self.out.push_str(&pad);
-                        self.out.push_str(line);
-                    }
+                // Byte for byte: re-indenting would change the value of a multi-line
+                // string inside the snippet. A trailing line comment would swallow the
+                // `;` or `)` the printer puts after it, so a line break ends it.
+                self.out.push_str(text.trim());
+                if super::raw::analyse(text).ends_in_line_comment {
+                    self.newline(indent);
                 }
             }
             Expr::Let(bindings, body) => {
@@ -254,11 +248,9 @@ fn needs_parens(expr: &Expr) -> bool {
         Expr::Int(i) => *i < 0,
         Expr::Float(f) => f.get().is_sign_negative(),
         Expr::Apply(..) | Expr::Lambda(..) | Expr::Let(..) => true,
-        // A snippet that is one name or literal stands alone; anything else gets parentheses.
-        Expr::Raw(text) => !text
-            .trim()
-            .chars()
-            .all(|c| c.is_alphanumeric() || "._-'\"".contains(c)),
+        // A snippet that is one operand stands alone; anything else (`10 - 1`, `-1`,
+        // `f x`) gets parentheses, as its own parse decides.
+        Expr::Raw(text) => !super::raw::analyse(text).atomic,
         _ => false,
     }
 }

@@ -116,7 +116,7 @@ fn write_module_file(
     text.push_str("#![allow(non_upper_case_globals, unused_imports, clippy::module_inception)]\n");
     // Upstream descriptions are prose written for the NixOS manual, not for rustdoc.
     text.push_str("#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n\n");
-    text.push_str("use ::flakesmith::option::{Opt, OptionPath, ReadOnly};\nuse ::flakesmith::value::{NullOr, Package, RuntimePath, Untyped};\nuse std::collections::BTreeMap;\n\n");
+    text.push_str("use ::flakesmith::option::{Opt, OptionPath, ReadOnly};\nuse ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};\nuse std::collections::BTreeMap;\n\n");
     let has_file_children = path.len() < FILE_DEPTH;
     write_items(node, path, &mut text, 0);
     let mut names = Names::default();
@@ -291,6 +291,7 @@ const IMPORTED_TYPES: &[&str] = &[
     "NullOr",
     "Package",
     "RuntimePath",
+    "Concatenated",
     "Untyped",
     "BTreeMap",
 ];
@@ -299,6 +300,12 @@ const IMPORTED_TYPES: &[&str] = &[
 fn option_rust_type(option: &OptionDoc, segment: &str, enums: &mut Enums, pad: &str) -> String {
     let parsed = parse_type(&option.type_description);
     let mut ty = rust_type(&parsed);
+    // A string option named `...File` (`hashedPasswordFile`, `environmentFile`) holds the
+    // path of a file on the machine: it takes `RuntimePath` and `Secret` values, which
+    // string options that hold a secret itself do not.
+    if segment.ends_with("File") && matches!(ty.as_str(), "String" | "NullOr<String>") {
+        ty = ty.replace("String", "RuntimePath");
+    }
     if ty.contains("__ENUM__") {
         if let Some(values) = enum_values(&parsed) {
             let mut preferred = pascal_case(segment);
@@ -329,6 +336,7 @@ pub fn rust_type(t: &OptionType) -> String {
     match t {
         OptionType::Bool => "bool".into(),
         OptionType::Str => "String".into(),
+        OptionType::Concatenated => "Concatenated".into(),
         OptionType::Int(IntKind::Signed) => "i64".into(),
         OptionType::Int(IntKind::Unsigned) => "u64".into(),
         OptionType::Int(IntKind::U16) => "u16".into(),

@@ -13,8 +13,10 @@ use std::fmt;
 #[derive(Clone, Debug, PartialEq)]
 pub enum OptionType {
     Bool,
-    /// Any string, including patterns, single lines and `strings concatenated with`.
+    /// Any string, including patterns and single lines.
     Str,
+    /// `strings concatenated with "..."` (`lines`, `commas`): definitions concatenate.
+    Concatenated,
     /// An integer, with the Rust type that holds its range.
     Int(IntKind),
     Float,
@@ -83,7 +85,7 @@ impl OptionType {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Bool => "bool",
-            Self::Str => "string",
+            Self::Str | Self::Concatenated => "string",
             Self::Int(_) => "integer",
             Self::Float | Self::Number => "number",
             Self::Path => "path",
@@ -283,7 +285,7 @@ impl<'a> Parser<'a> {
         }
         if self.eat("strings concatenated with \"") {
             self.quoted_rest();
-            return OptionType::Str;
+            return OptionType::Concatenated;
         }
         if self.eat("string matching the pattern ") {
             // The pattern runs to the end of this term; it may contain anything.
@@ -531,7 +533,10 @@ mod tests {
         assert_eq!(parse_type("floating point number"), Float);
         assert_eq!(parse_type("path"), Path);
         assert_eq!(parse_type("package"), Package);
-        assert_eq!(parse_type("strings concatenated with \"\\n\""), Str);
+        assert_eq!(
+            parse_type("strings concatenated with \"\\n\""),
+            Concatenated
+        );
         assert_eq!(parse_type("string matching the pattern .*@.*"), Str);
         assert_eq!(
             parse_type("integer or floating point number between 0 and 1 (both inclusive)"),

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
 use std::collections::BTreeMap;
 
 /// Extra commands that should be placed in `~/.bashrc`.
@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
 ///
 /// Declared in `<home-manager/modules/programs/bash.nix>`.
-pub const bashrc_extra: Opt<String> = Opt::new(&["programs", "bash", "bashrcExtra"]);
+pub const bashrc_extra: Opt<Concatenated> = Opt::new(&["programs", "bash", "bashrcExtra"]);
 
 /// Whether to enable GNU Bourne-Again SHell.
 ///
@@ -62,7 +62,7 @@ pub const history_control: Opt<Vec<HistoryControl>> = Opt::new(&["programs", "ba
 /// Nix type: `null or string`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/programs/bash.nix>`.
-pub const history_file: Opt<NullOr<String>> = Opt::new(&["programs", "bash", "historyFile"]);
+pub const history_file: Opt<NullOr<RuntimePath>> = Opt::new(&["programs", "bash", "historyFile"]);
 
 /// Number of history lines to keep on file.
 ///
@@ -101,7 +101,7 @@ pub const history_size: Opt<i64> = Opt::new(&["programs", "bash", "historySize"]
 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
 ///
 /// Declared in `<home-manager/modules/programs/bash.nix>`.
-pub const init_extra: Opt<String> = Opt::new(&["programs", "bash", "initExtra"]);
+pub const init_extra: Opt<Concatenated> = Opt::new(&["programs", "bash", "initExtra"]);
 
 /// Extra commands that should be run when logging out of an
 /// interactive shell.
@@ -109,7 +109,7 @@ pub const init_extra: Opt<String> = Opt::new(&["programs", "bash", "initExtra"])
 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
 ///
 /// Declared in `<home-manager/modules/programs/bash.nix>`.
-pub const logout_extra: Opt<String> = Opt::new(&["programs", "bash", "logoutExtra"]);
+pub const logout_extra: Opt<Concatenated> = Opt::new(&["programs", "bash", "logoutExtra"]);
 
 /// Extra commands that should be run when initializing a login
 /// shell.
@@ -117,7 +117,7 @@ pub const logout_extra: Opt<String> = Opt::new(&["programs", "bash", "logoutExtr
 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
 ///
 /// Declared in `<home-manager/modules/programs/bash.nix>`.
-pub const profile_extra: Opt<String> = Opt::new(&["programs", "bash", "profileExtra"]);
+pub const profile_extra: Opt<Concatenated> = Opt::new(&["programs", "bash", "profileExtra"]);
 
 /// Environment variables that will be set for the Bash session.
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
 use std::collections::BTreeMap;
 
 /// Configuration written to
@@ -74,7 +74,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "direnv", "package"]);
 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
 ///
 /// Declared in `<home-manager/modules/programs/direnv.nix>`.
-pub const stdlib: Opt<String> = Opt::new(&["programs", "direnv", "stdlib"]);
+pub const stdlib: Opt<Concatenated> = Opt::new(&["programs", "direnv", "stdlib"]);
 
 pub mod nix_direnv {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
 use std::collections::BTreeMap;
 
 /// Whether git is installed with a system-wide configuration.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
 use std::collections::BTreeMap;
 
 /// `users.users.<name>`: the entry `name`.
@@ -52,7 +52,7 @@ impl UsersEntry {
     /// Nix type: `null or string`. Default: `null`.
     ///
     /// Declared in `nixos/modules/config/users-groups.nix`.
-    pub fn hashed_password_file(&self) -> Opt<NullOr<String>> {
+    pub fn hashed_password_file(&self) -> Opt<NullOr<RuntimePath>> {
         Opt::at(self.path.join(["hashedPasswordFile"]))
     }
 
