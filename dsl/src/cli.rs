@@ -2,6 +2,7 @@
 //! its build script embedded.
 
 use std::ffi::OsString;
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -75,13 +76,34 @@ pub fn main(tree: &EmbeddedTree) -> ExitCode {
     }
 }
 
+/// Standard output that stops quietly when the reader goes away (`--diff | head`),
+/// where `print!` would panic.
+struct Stdout {
+    closed: bool,
+}
+
+impl Stdout {
+    fn print(&mut self, text: std::fmt::Arguments) {
+        if self.closed {
+            return;
+        }
+        if let Err(error) = std::io::stdout().lock().write_fmt(text) {
+            if error.kind() != std::io::ErrorKind::BrokenPipe {
+                eprintln!("error: cannot write to standard output: {error}");
+            }
+            self.closed = true;
+        }
+    }
+}
+
 fn run(args: &Args, tree: &Tree) -> ExitCode {
     let out = &args.out;
+    let mut stdout = Stdout { closed: false };
     match args.mode {
         Mode::Write { force } => match writer::write(out, tree, force) {
             Ok(report) => {
-                println!(
-                    "flakesmith: {} {} ({}; {})",
+                stdout.print(format_args!(
+                    "flakesmith: {} {} ({}; {})\n",
                     if report.changed() {
                         "wrote"
                     } else {
@@ -90,7 +112,7 @@ fn run(args: &Args, tree: &Tree) -> ExitCode {
                     out.display(),
                     listing("host", &tree.hosts),
                     listing("Home Manager user", &tree.users),
-                );
+                ));
                 let written: std::collections::HashSet<&str> =
                     report.written.iter().map(String::as_str).collect();
                 for file in &tree.files {
@@ -99,17 +121,17 @@ fn run(args: &Args, tree: &Tree) -> ExitCode {
                     } else {
                         "unchanged"
                     };
-                    println!("  {status} {}", file.path);
+                    stdout.print(format_args!("  {status} {}\n", file.path));
                 }
                 for path in &report.removed {
-                    println!("  removed   {path}");
+                    stdout.print(format_args!("  removed   {path}\n"));
                 }
                 if report.changed() {
                     if let Some(host) = tree.hosts.first() {
-                        println!(
-                            "deploy with: nixos-rebuild switch --flake {}#{host}",
+                        stdout.print(format_args!(
+                            "deploy with: nixos-rebuild switch --flake {}#{host}\n",
                             out.display()
-                        );
+                        ));
                     }
                 }
                 ExitCode::SUCCESS
@@ -122,17 +144,17 @@ fn run(args: &Args, tree: &Tree) -> ExitCode {
         Mode::Check | Mode::Diff => match writer::diff(out, tree) {
             Ok(differences) => {
                 for difference in &differences {
-                    print!("{}", difference.diff);
+                    stdout.print(format_args!("{}", difference.diff));
                 }
                 if args.mode == Mode::Diff {
                     return ExitCode::SUCCESS;
                 }
                 if differences.is_empty() {
-                    println!(
-                        "flakesmith: {} matches the configuration ({} files)",
+                    stdout.print(format_args!(
+                        "flakesmith: {} matches the configuration ({} files)\n",
                         out.display(),
                         tree.files.len()
-                    );
+                    ));
                     ExitCode::SUCCESS
                 } else {
                     eprintln!(

@@ -235,6 +235,7 @@ fn plan(out: &Path, tree: &Tree, force: bool) -> Result<Plan, WriteError> {
 /// Writes `tree` into `out`. With `force`, hand-edited generated files are overwritten;
 /// files flakesmith did not generate are never touched.
 pub fn write(out: &Path, tree: &Tree, force: bool) -> Result<WriteReport, WriteError> {
+    let out = &through_symlink(out)?;
     let plan = plan(out, tree, force)?;
     let report = WriteReport {
         written: plan.written.clone(),
@@ -255,6 +256,23 @@ pub fn write(out: &Path, tree: &Tree, force: bool) -> Result<WriteReport, WriteE
         let _ = fs::remove_dir_all(&staging);
     }
     result.map(|()| report)
+}
+
+/// The directory a symlinked output path points at (`/etc/nixos` often is a link into a
+/// repository): the tree is written there, and the link stays a link.
+fn through_symlink(out: &Path) -> Result<PathBuf, WriteError> {
+    match fs::symlink_metadata(out) {
+        Ok(meta) if meta.file_type().is_symlink() => match fs::canonicalize(out) {
+            Ok(target) => Ok(target),
+            // A dangling link: write where it points, creating that directory.
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let link = fs::read_link(out).map_err(io_error(out))?;
+                Ok(out.parent().map_or(link.clone(), |p| p.join(&link)))
+            }
+            Err(e) => Err(io_error(out)(e)),
+        },
+        _ => Ok(out.to_owned()),
+    }
 }
 
 fn sibling_parts(out: &Path) -> Result<(PathBuf, String), WriteError> {
@@ -293,6 +311,9 @@ fn remove_stale_siblings(parent: &Path, name: &str) -> Result<(), WriteError> {
 fn stage(out: &Path, staging: &Path, tree: &Tree, plan: &Plan) -> Result<(), WriteError> {
     fs::create_dir(staging).map_err(io_error(staging))?;
     if plan.exists {
+        // The new directory takes the old one's permissions (a private 0700 stays so).
+        let permissions = fs::metadata(out).map_err(io_error(out))?.permissions();
+        fs::set_permissions(staging, permissions).map_err(io_error(staging))?;
         carry_foreign_entries(out, staging, Path::new(""), &plan.old_manifest)?;
     }
     // Each directory is created once: on a slow disk a redundant `mkdir` costs as much
@@ -452,6 +473,7 @@ pub struct Difference {
 
 /// Compares `out` with the wanted tree without writing anything.
 pub fn diff(out: &Path, tree: &Tree) -> Result<Vec<Difference>, WriteError> {
+    let out = &through_symlink(out)?;
     let mut differences = Vec::new();
     let mut push = |kind, path: &str, diff| {
         differences.push(Difference {

@@ -218,3 +218,48 @@ fn bad_arguments_exit_2_with_usage() {
         stderr(&output)
     );
 }
+
+#[test]
+fn following_the_templates_instructions_keeps_check_passing() {
+    // hosts/template/ says: copy it to hosts/<name>/. The copy is the user's own file,
+    // not a stale generated one.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("flake");
+    write_to(&out);
+    fs::create_dir(out.join("hosts/new-host")).unwrap();
+    for name in ["default.nix", "hardware-configuration.nix"] {
+        fs::copy(
+            out.join("hosts/template").join(name),
+            out.join("hosts/new-host").join(name),
+        )
+        .unwrap();
+    }
+    fs::copy(out.join("home/template.nix"), out.join("home/bob.nix")).unwrap();
+    let check = run(&["--check", "--out", out.to_str().unwrap()]);
+    assert!(
+        check.status.success(),
+        "{}{}",
+        stdout(&check),
+        stderr(&check)
+    );
+}
+
+#[test]
+fn a_diff_piped_into_a_reader_that_stops_early_is_not_a_panic() {
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("empty");
+    // `--diff | head -c 0`: the reader goes away before the first write (the pipe's
+    // buffer would otherwise take the whole diff).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_example-config"))
+        .args(["--diff", "--out", out.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let err = stderr(&output);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(output.status.code(), Some(0), "{err}");
+}
