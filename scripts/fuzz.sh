@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs each fuzz target: the printer (arbitrary IR must print to a file nixel and rnix
-# accept) and the raw-Nix path (arbitrary text is accepted or rejected cleanly, never a
-# panic). A crash leaves its input in fuzz/artifacts/; add it to the regression tests
+# accept), the raw-Nix path (arbitrary text is accepted or rejected cleanly, never a
+# panic) and comments (text that reaches a header comment never becomes code). A crash leaves its input in fuzz/artifacts/; add it to the regression tests
 # before fixing.
 #
 #   scripts/fuzz.sh [SECONDS]      each target for SECONDS (default 60)
@@ -22,7 +22,7 @@ if [ -n "${FUZZ_RUNS:-}" ]; then
 else
   limit=(-max_total_time="$seconds")
 fi
-for target in printer raw_nix; do
+for target in printer raw_nix comments; do
   echo "fuzz: $target ${limit[*]}"
   cargo fuzz run --sanitizer none --fuzz-dir fuzz "$target" -- "${limit[@]}"
 done

@@ -395,6 +395,11 @@ impl Package {
 
 impl ToNix for Package {
     fn to_nix(&self) -> Result<Expr, ValueError> {
+        // Every segment a plain attribute name: `pkgs."fire fox"` would be valid Nix for
+        // a package that cannot exist.
+        if !self.0.split('.').all(crate::nix::is_plain_identifier) {
+            return Err(ValueError::InvalidPackage(self.0.clone()));
+        }
         Expr::select(&format!("pkgs.{}", self.0))
     }
 }
@@ -526,5 +531,8 @@ mod tests {
             Expr::select("pkgs.kdePackages.kate").unwrap()
         );
         assert!(Package::new("a..b").to_nix().is_err());
+        assert!(Package::new("fire fox").to_nix().is_err());
+        assert!(Package::new("python3Packages.if").to_nix().is_err());
+        assert!(Package::new("_2048-in-terminal").to_nix().is_ok());
     }
 }

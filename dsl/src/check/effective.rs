@@ -222,6 +222,10 @@ impl<'a> Effective<'a> {
 pub(crate) fn winning_value(leaves: &[&Leaf]) -> Option<Expr> {
     let strongest = leaves.iter().map(|l| l.priority).min()?;
     let mut top: Vec<&&Leaf> = leaves.iter().filter(|l| l.priority == strongest).collect();
+    if top.len() > 1 && top.iter().any(|l| l.merge == Merge::Concatenated) {
+        // Joined with a separator the type names and the checker does not keep.
+        return None;
+    }
     if top.iter().all(|l| matches!(l.value, Some(Expr::List(_)))) && top.len() > 1 {
         top.sort_by_key(|l| (order_rank(l.order), l.rank));
         let mut items = Vec::new();

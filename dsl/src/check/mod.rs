@@ -37,6 +37,16 @@ pub struct Checked<'a> {
     pub inputs: Vec<PathBuf>,
 }
 
+impl Checked<'_> {
+    /// The value the checker expects option `path` of host `host` to settle on, as the
+    /// module system merges its definitions, when it can tell (the tests compare it with
+    /// what the real module system computes).
+    pub fn settled_value(&self, host: &str, path: &[&str]) -> Option<crate::nix::Expr> {
+        let planned = self.plan.hosts.iter().find(|h| h.host.name == host)?;
+        effective::Effective::of_host(&self.plan, planned).winning(path)
+    }
+}
+
 /// A Nix parser: [`crate::validate::validate`] normally.
 pub type Parser = fn(&str) -> Result<(), crate::validate::SyntaxError>;
 

@@ -93,6 +93,24 @@ pub fn valid_module_name(name: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Every NixOS option path, one a line (from the nixos-unstable manual of 2024-12).
+const NIXOS_OPTION_NAMES: &str = include_str!("../../data/nixos-option-names.txt");
+
+/// A NixOS option that a namespace would collide with: one at the namespace, below it
+/// (the module would declare it again), or above it (the namespace would sit inside a
+/// NixOS option). `<name>` and `*` in NixOS's paths match any segment.
+fn shadowed_nixos_option(namespace: &[String]) -> Option<&'static str> {
+    NIXOS_OPTION_NAMES
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .find(|real| {
+            let real: Vec<&str> = real.split('.').collect();
+            real.iter()
+                .zip(namespace)
+                .all(|(r, n)| *r == n || *r == "<name>" || *r == "*")
+        })
+}
+
 /// The release a flake names in `Flake::new` picks its nixpkgs and Home Manager
 /// branches, so it must be one.
 pub(crate) fn flake(flake: &Flake, out: &mut Vec<Diagnostic>) {
@@ -198,6 +216,16 @@ pub(crate) fn module(module: &Module, parse: super::Parser, out: &mut Vec<Diagno
             ))
             .at(module.location, "module defined here")
             .help("name a namespace such as `#[nix(namespace = \"fleet.docker\")]`"),
+        );
+    }
+    if let Some(real) = shadowed_nixos_option(&options.namespace) {
+        out.push(
+            Diagnostic::error(format!(
+                "{entity} declares its options under `{}`, where NixOS declares `{real}` itself",
+                options.namespace.join(".")
+            ))
+            .at(module.location, "module defined here")
+            .help("a module's own options need a namespace of their own, such as `#[nix(namespace = \"fleet.ssh\")]`; to set NixOS's options, set them in the module's config"),
         );
     }
     for declaration in &options.options {

@@ -20,6 +20,8 @@ pub enum ValueError {
     InvalidPath(String),
     /// Not a Nix identifier.
     InvalidIdentifier(String),
+    /// Not an attribute path of plain names under `pkgs`.
+    InvalidPackage(String),
 }
 
 impl fmt::Display for ValueError {
@@ -31,6 +33,7 @@ impl fmt::Display for ValueError {
             Self::IntegerOutOfRange(v) => write!(f, "integer {v} is outside Nix's signed 64-bit range"),
             Self::InvalidPath(p) => write!(f, "`{p}` is not a relative Nix path literal (`./name` or `../name`, letters, digits, `._-+` per segment)"),
             Self::InvalidIdentifier(i) => write!(f, "`{i}` is not a Nix identifier"),
+            Self::InvalidPackage(p) => write!(f, "`{p}` is not a package's attribute path under `pkgs` (plain names joined by dots, such as `firefox` or `kdePackages.kate`)"),
         }
     }
 }

@@ -1,0 +1,355 @@
+//! The conflict check and the checker's model of definition order, proven against the
+//! real module system: for every merge kind, a configuration flakesmith accepts must
+//! evaluate with nixpkgs' own `lib.evalModules` (to the value flakesmith predicted, where
+//! it predicts one), and a configuration flakesmith rejects must be rejected by Nix too.
+//!
+//! Needs the real nixpkgs lib (`FLAKESMITH_NIXPKGS_LIB`, set by `.ci/run`); without it
+//! each test says on standard error that the module-system half was not checked.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use flakesmith::check::check;
+use flakesmith::nix::print_expr;
+use flakesmith::prelude::*;
+use flakesmith::{Concatenated, Untyped};
+use flakesmith_tests::{nix_instantiate, nixpkgs_lib_or_say};
+
+/// The options the cases define, declared with the real types; everything else the
+/// generated files set (host name, state version) lands in a freeform set.
+const DECLARATIONS: &str = r#"{ lib, ... }: {
+  freeformType = with lib.types; attrsOf anything;
+  options.t = with lib.types; {
+    str = lib.mkOption { type = str; };
+    int = lib.mkOption { type = int; };
+    package = lib.mkOption { type = package; };
+    lines = lib.mkOption { type = lines; };
+    list = lib.mkOption { type = listOf str; };
+    attrs = lib.mkOption { type = attrsOf int; };
+    sub = lib.mkOption { type = submodule { options = { a = lib.mkOption { type = str; }; b = lib.mkOption { type = int; }; }; }; };
+    nullable = lib.mkOption { type = nullOr str; };
+  };
+}"#;
+
+fn opt<T>(name: &'static str) -> Opt<T> {
+    Opt::at(flakesmith::OptionPath::Owned(vec!["t".into(), name.into()]))
+}
+
+fn module(name: &str) -> Module {
+    Module::new(Category::System, name)
+}
+
+fn flake(host: Host) -> Flake {
+    Flake::new("merging", "24.05").host(host)
+}
+
+fn host() -> Host {
+    Host::new("h", System::X86_64Linux, "24.05").hardware(Hardware::nix_text("{}"))
+}
+
+/// What Nix makes of option `t.<name>` of the host: its value as JSON, or the error.
+fn evaluate(lib: &str, flake: &Flake, name: &str) -> Result<serde_json::Value, String> {
+    let checked = check(flake, Path::new("."));
+    let tree = flakesmith::emit::emit(&checked.plan);
+    let dir = tempfile::tempdir().unwrap();
+    flakesmith::writer::write(dir.path(), &tree, false).unwrap();
+    let declarations = dir.path().join("declarations.nix");
+    std::fs::write(&declarations, DECLARATIONS).unwrap();
+    let expr = format!(
+        r#"let
+          lib = {lib};
+          hello = {{ type = "derivation"; name = "hello"; outPath = "/nix/store/hello"; }};
+          system = lib.evalModules {{
+            modules = [ {decl} {host} ];
+            specialArgs = {{ pkgs = {{ inherit hello; }}; }};
+          }};
+          value = system.config.t.{name};
+        in builtins.toJSON (if value ? outPath then value.name else value)"#,
+        decl = declarations.display(),
+        host = dir.path().join("hosts/h/default.nix").display(),
+    );
+    let output = nix_instantiate(&["--eval", "--strict", "-E", &expr]);
+    if !output.status.success() {
+        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+    }
+    let quoted: String = serde_json::from_slice(&output.stdout).unwrap();
+    Ok(serde_json::from_str(&quoted).unwrap())
+}
+
+/// Evaluates a printed flakesmith value to JSON with plain Nix.
+fn as_json(value: &flakesmith::nix::Expr) -> serde_json::Value {
+    flakesmith_tests::eval_json(&print_expr(value))
+}
+
+/// flakesmith accepts `flake`, and Nix evaluates `t.<name>` (to the predicted value when
+/// flakesmith predicts one).
+fn accepted(lib: &str, what: &str, flake: Flake, name: &str) -> serde_json::Value {
+    let checked = check(&flake, Path::new("."));
+    let errors: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what}: flakesmith rejected it:\n{errors:#?}"
+    );
+    let predicted = checked.settled_value("h", &["t", name]);
+    let value = evaluate(lib, &flake, name)
+        .unwrap_or_else(|e| panic!("{what}: flakesmith accepted it, Nix did not:\n{e}"));
+    if let Some(predicted) = predicted {
+        if !matches!(predicted, flakesmith::nix::Expr::Select(..)) {
+            assert_eq!(
+                as_json(&predicted),
+                value,
+                "{what}: flakesmith predicted another value"
+            );
+        }
+    }
+    value
+}
+
+/// flakesmith rejects `flake` with an error containing `word`, and Nix rejects it too.
+fn rejected(lib: &str, what: &str, flake: Flake, name: &str, word: &str) {
+    let checked = check(&flake, Path::new("."));
+    let text = flakesmith::diagnostic::render_all(&checked.diagnostics);
+    assert!(
+        checked.diagnostics.iter().any(|d| d.is_error()) && text.contains(word),
+        "{what}: flakesmith did not reject it with `{word}`:\n{text}"
+    );
+    assert!(
+        text.contains("tests/tests/merging.rs:"),
+        "{what}: no Rust location:\n{text}"
+    );
+    if let Ok(value) = evaluate(lib, &flake, name) {
+        panic!("{what}: flakesmith rejected it, but Nix evaluated it to {value}");
+    }
+}
+
+#[test]
+fn every_merge_kind_agrees_with_the_real_module_system() {
+    let Some(lib) = nixpkgs_lib_or_say("merge rules") else {
+        return;
+    };
+    let lib = lib.as_str();
+
+    // Strings, integers: equal definitions merge, different ones conflict, a stronger
+    // priority wins.
+    accepted(
+        lib,
+        "equal strings",
+        flake(
+            host()
+                .import(module("a").set(opt::<String>("str"), "x"))
+                .set(opt::<String>("str"), "x"),
+        ),
+        "str",
+    );
+    accepted(
+        lib,
+        "a string beside an equal raw literal",
+        flake(
+            host()
+                .import(module("a").set(opt::<String>("str"), "x"))
+                .set(opt::<String>("str"), Raw::nix("\"x\"")),
+        ),
+        "str",
+    );
+    rejected(
+        lib,
+        "different strings",
+        flake(
+            host()
+                .import(module("a").set(opt::<String>("str"), "x"))
+                .set(opt::<String>("str"), "y"),
+        ),
+        "str",
+        "conflicting definitions",
+    );
+    assert_eq!(
+        accepted(
+            lib,
+            "force over plain",
+            flake(
+                host()
+                    .import(module("a").set(opt::<i64>("int"), 1))
+                    .force(opt::<i64>("int"), 2),
+            ),
+            "int",
+        ),
+        serde_json::json!(2)
+    );
+    rejected(
+        lib,
+        "two defaults that differ",
+        flake(
+            host()
+                .import(module("a").default(opt::<i64>("int"), 1))
+                .import(module("b").default(opt::<i64>("int"), 2)),
+        ),
+        "int",
+        "conflicting definitions",
+    );
+
+    // Packages take one definition, even an equal second one.
+    accepted(
+        lib,
+        "one package, one weaker default",
+        flake(
+            host()
+                .import(module("a").default(opt::<Package>("package"), Package::new("hello")))
+                .set(opt::<Package>("package"), Package::new("hello")),
+        ),
+        "package",
+    );
+    rejected(
+        lib,
+        "the same package twice",
+        flake(
+            host()
+                .import(module("a").set(opt::<Package>("package"), Package::new("hello")))
+                .set(opt::<Package>("package"), Package::new("hello")),
+        ),
+        "package",
+        "takes one definition",
+    );
+
+    // `lines` concatenates.
+    let lines = accepted(
+        lib,
+        "lines from a module and the host",
+        flake(
+            host()
+                .import(module("a").set(opt::<Concatenated>("lines"), "from the module"))
+                .set(opt::<Concatenated>("lines"), "from the host"),
+        ),
+        "lines",
+    );
+    let lines = lines.as_str().unwrap();
+    assert!(
+        lines.contains("from the module") && lines.contains("from the host"),
+        "{lines}"
+    );
+
+    // Attribute sets merge key by key; one key defined twice follows its value's type.
+    accepted(
+        lib,
+        "different keys",
+        flake(
+            host()
+                .import(module("a").set(opt::<BTreeMap<String, i64>>("attrs"), [("x", 1)]))
+                .set(opt::<BTreeMap<String, i64>>("attrs"), [("y", 2)]),
+        ),
+        "attrs",
+    );
+    rejected(
+        lib,
+        "one key, two values",
+        flake(
+            host()
+                .import(module("a").set(opt::<BTreeMap<String, i64>>("attrs"), [("x", 1)]))
+                .set(opt::<BTreeMap<String, i64>>("attrs"), [("x", 2)]),
+        ),
+        "attrs",
+        "conflicting definitions",
+    );
+
+    // Submodules merge option by option.
+    let sub = |key: &str, value: flakesmith::nix::Expr| {
+        let mut attrs = flakesmith::nix::Attrs::new();
+        attrs.insert(key, value);
+        flakesmith::nix::Expr::Attrs(attrs)
+    };
+    let a = || sub("a", flakesmith::nix::Expr::string("text").unwrap());
+    assert_eq!(
+        accepted(
+            lib,
+            "a submodule's options from two places",
+            flake(
+                host()
+                    .import(module("a").set(opt::<Untyped>("sub"), a()))
+                    .set(
+                        opt::<Untyped>("sub"),
+                        sub("b", flakesmith::nix::Expr::Int(3))
+                    ),
+            ),
+            "sub",
+        ),
+        serde_json::json!({"a": "text", "b": 3})
+    );
+    rejected(
+        lib,
+        "a submodule option with two values",
+        flake(
+            host()
+                .import(module("a").set(opt::<Untyped>("sub"), a()))
+                .set(
+                    opt::<Untyped>("sub"),
+                    sub("a", flakesmith::nix::Expr::string("other").unwrap()),
+                ),
+        ),
+        "sub",
+        "conflicting definitions",
+    );
+
+    // `null or T` does not mix null and values.
+    rejected(
+        lib,
+        "null beside a value",
+        flake(
+            host()
+                .import(module("a").set_null(opt::<NullOr<String>>("nullable")))
+                .set(opt::<NullOr<String>>("nullable"), "x"),
+        ),
+        "nullable",
+        "both `null` and not `null`",
+    );
+}
+
+#[test]
+fn list_order_is_the_module_systems() {
+    // Three modules and the host add to one list at one priority, some with mkBefore and
+    // mkAfter: the checker's predicted order must be the order Nix builds.
+    let Some(lib) = nixpkgs_lib_or_say("list order") else {
+        return;
+    };
+    let list = || opt::<Vec<String>>("list");
+    let flake = flake(
+        host()
+            .import(module("first").set(list(), ["first"]))
+            .import(
+                module("second")
+                    .set(list(), ["second"])
+                    .append(list(), ["second-after"]),
+            )
+            .import(
+                module("third")
+                    .prepend(list(), ["third-before"])
+                    .set(list(), ["third"]),
+            )
+            .set(list(), ["host"])
+            .append(list(), ["host-after"])
+            .prepend(list(), ["host-before"]),
+    );
+    let value = accepted(
+        &lib,
+        "a list from three modules and the host",
+        flake,
+        "list",
+    );
+    // Written out, so a change in either model shows as a readable difference.
+    assert_eq!(
+        value,
+        serde_json::json!([
+            "third-before",
+            "host-before",
+            "third",
+            "second",
+            "first",
+            "host",
+            "second-after",
+            "host-after"
+        ])
+    );
+}
