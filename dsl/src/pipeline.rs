@@ -41,11 +41,12 @@ pub fn compile(flake: &Flake, base_dir: &Path) -> Result<Compiled, Rejected> {
     let tree = emit(&checked.plan);
     for file in &tree.files {
         if let Err(error) = validate(&file.contents) {
-            diagnostics.push(
-                Diagnostic::error(format!("flakesmith generated invalid Nix in {}: {}", file.path, error.message))
-                    .at_nix(&file.path, &file.contents, error.line, error.column, "here")
-                    .help("this is a bug in flakesmith; please report it with the configuration that triggers it"),
-            );
+            diagnostics.push(invalid_output(
+                &checked.plan,
+                &file.path,
+                &file.contents,
+                error,
+            ));
         }
     }
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -59,4 +60,48 @@ pub fn compile(flake: &Flake, base_dir: &Path) -> Result<Compiled, Rejected> {
         warnings: diagnostics,
         inputs,
     })
+}
+
+/// A generated file that does not parse. Raw snippets are the only text flakesmith does
+/// not write itself, so when the file holds any, the error names the Rust that gave them;
+/// otherwise it is flakesmith's own bug.
+fn invalid_output(
+    plan: &crate::plan::Plan,
+    path: &str,
+    contents: &str,
+    error: crate::validate::SyntaxError,
+) -> Diagnostic {
+    let raw: Vec<_> = plan
+        .definitions_in(path)
+        .into_iter()
+        .filter(|d| matches!(&d.value, Ok(v) if contains_raw(v)))
+        .collect();
+    let mut diagnostic = Diagnostic::error(format!(
+        "the Nix written to {path} does not parse: {}",
+        error.message
+    ))
+    .at_nix(path, contents, error.line, error.column, "here");
+    if raw.is_empty() {
+        return diagnostic.help(
+            "this is a bug in flakesmith; please report it with the configuration that triggers it",
+        );
+    }
+    for definition in &raw {
+        diagnostic = diagnostic.at(
+            definition.location,
+            format!("raw Nix for `{}` written into this file", definition.path),
+        );
+    }
+    diagnostic.help("a raw snippet parses on its own but not where it stands; write it as one complete expression (parenthesise it)")
+}
+
+fn contains_raw(expr: &crate::nix::Expr) -> bool {
+    let mut stack = vec![expr];
+    while let Some(expr) = stack.pop() {
+        if matches!(expr, crate::nix::Expr::Raw(_)) {
+            return true;
+        }
+        stack.extend(expr.children());
+    }
+    false
 }

@@ -63,6 +63,27 @@ impl<'a> Plan<'a> {
         host.imports.iter().map(|&i| &self.modules[i])
     }
 
+    /// The definitions written into the file at `path` of the tree (a module's, a
+    /// host's or a user's), for pointing from a problem in the file back to the Rust.
+    pub fn definitions_in(&self, path: &str) -> Vec<&'a Definition> {
+        let modules = self
+            .modules
+            .iter()
+            .filter(|m| m.module.file_path() == path)
+            .flat_map(|m| m.module.definitions.iter());
+        let hosts = self
+            .hosts
+            .iter()
+            .filter(|h| format!("{}/default.nix", h.host.dir_path()) == path)
+            .flat_map(|h| h.host.definitions.iter());
+        let users = self
+            .users
+            .iter()
+            .filter(|u| u.user.file_path() == path)
+            .flat_map(|u| u.user.definitions.iter());
+        modules.chain(hosts).chain(users).collect()
+    }
+
     /// The Home Manager users of a host.
     pub fn users_of<'p>(
         &'p self,
