@@ -4,8 +4,8 @@
 //! checker checked: it never works out which modules, users or imports a host has on its
 //! own. Names are valid and values representable by then.
 
+use crate::model::ModuleOptions;
 use crate::model::{Category, Definition, Flake, Module, Order, Priority};
-use crate::module_options::ModuleOptions;
 use crate::nix::{print_file, Attrs, Expr, Formals, Ident, NixPath};
 use crate::plan::{Plan, PlannedHost, PlannedModule, PlannedUser};
 use crate::tree::{GeneratedFile, Tree};

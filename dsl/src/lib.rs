@@ -37,7 +37,6 @@ pub mod cli;
 pub mod diagnostic;
 pub mod emit;
 pub mod model;
-pub mod module_options;
 pub mod nix;
 pub mod option;
 #[cfg(feature = "generator")]
@@ -55,7 +54,16 @@ pub use model::{
     Category, Configure, Flake, Hardware, Host, Lint, Location, Merge, MergeRule, Module,
     NixSource, Priority, System, User,
 };
-pub use module_options::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
+pub use model::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
+
+/// Modules that declare options of their own, as `#[derive(NixModule)]` produces them
+/// (the types live in [`model`]; this path is the one the derive's code names).
+pub mod module_options {
+    pub use crate::model::{
+        enum_type, submodule_type, CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType,
+        OptionDecl,
+    };
+}
 pub use option::{Opt, OptionPath};
 pub use pipeline::{compile, Compiled, Rejected};
 pub use tree::{EmbeddedTree, GeneratedFile, Tree};
@@ -139,7 +147,7 @@ pub mod prelude {
     pub use crate::model::{
         Category, Configure, Flake, Hardware, Host, Lint, Module, System, User,
     };
-    pub use crate::module_options::{CfgRef, ModuleConfig, NixModule};
+    pub use crate::model::{CfgRef, ModuleConfig, NixModule};
     pub use crate::option::Opt;
     pub use crate::value::{NullOr, Package, Raw, RuntimePath, Secret};
 }

@@ -52,6 +52,9 @@ impl fmt::Debug for OptionPath {
 /// A typed handle on one option whose values are `T`.
 pub struct Opt<T> {
     path: OptionPath,
+    /// For `string matching the pattern P` types: P, a POSIX extended regular expression
+    /// every string of a value must match whole (checked at build time).
+    pattern: Option<&'static str>,
     _value: PhantomData<fn() -> T>,
 }
 
@@ -60,6 +63,17 @@ impl<T> Opt<T> {
     pub const fn new(path: &'static [&'static str]) -> Self {
         Self {
             path: OptionPath::Static(path),
+            pattern: None,
+            _value: PhantomData,
+        }
+    }
+
+    /// A handle on a fixed path whose strings must match `pattern` (the option's type is
+    /// `string matching the pattern ...`, or a list or `null or` of it).
+    pub const fn new_matching(path: &'static [&'static str], pattern: &'static str) -> Self {
+        Self {
+            path: OptionPath::Static(path),
+            pattern: Some(pattern),
             _value: PhantomData,
         }
     }
@@ -68,12 +82,24 @@ impl<T> Opt<T> {
     pub fn at(path: OptionPath) -> Self {
         Self {
             path,
+            pattern: None,
             _value: PhantomData,
         }
     }
 
+    /// This handle, with strings that must match `pattern`.
+    pub fn matching(mut self, pattern: &'static str) -> Self {
+        self.pattern = Some(pattern);
+        self
+    }
+
     pub fn path(&self) -> &OptionPath {
         &self.path
+    }
+
+    /// The pattern the option's strings must match, if its type has one.
+    pub fn pattern(&self) -> Option<&'static str> {
+        self.pattern
     }
 }
 
@@ -82,6 +108,7 @@ impl<T> Clone for Opt<T> {
     fn clone(&self) -> Self {
         Self {
             path: self.path.clone(),
+            pattern: self.pattern,
             _value: PhantomData,
         }
     }

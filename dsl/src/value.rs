@@ -141,7 +141,7 @@ impl<T: ToNix> ToNix for NullOr<T> {
 /// This is flakesmith's own conversion trait rather than `Into`, so that the natural
 /// spellings work: `"text"` for a string option, `[22, 80]` for a list of ports,
 /// `"Europe/Berlin"` for a `null or string` option, and a module's typed reference to one
-/// of its own options ([`CfgRef`](crate::module_options::CfgRef)) wherever a value of
+/// of its own options ([`CfgRef`](crate::model::CfgRef)) wherever a value of
 /// that type is wanted. Conversions are lossless; a value of the wrong type does not
 /// compile.
 ///

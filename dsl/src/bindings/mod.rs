@@ -48,10 +48,10 @@ macro_rules! option_enum {
             }
         }
 
-        impl $crate::module_options::NixType for $name {
+        impl $crate::model::NixType for $name {
             type Value = $name;
             fn nix_type() -> $crate::nix::Expr {
-                $crate::module_options::enum_type(&[$($text),*])
+                $crate::model::enum_type(&[$($text),*])
             }
         }
 

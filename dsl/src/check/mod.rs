@@ -12,6 +12,7 @@ mod conflicts;
 mod effective;
 mod lints;
 mod names;
+mod pattern;
 mod references;
 mod secrets;
 mod sources;
@@ -88,7 +89,6 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
             let effective = effective::Effective::of_user(planned);
             conflicts::conflicts(&effective, &mut out);
             conflicts::no_effect(&effective, &mut out);
-            names::patterns(&effective, &mut out);
             secrets::plaintext_secrets(&effective, &mut out);
         }
     }
@@ -101,7 +101,6 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
         let effective = effective::Effective::of_host(&plan, planned);
         conflicts::conflicts(&effective, &mut out);
         conflicts::no_effect(&effective, &mut out);
-        names::patterns(&effective, &mut out);
         references::home_manager_users(&plan, planned, &effective, &mut out);
         references::desktop_without_session(&plan, planned, &effective, &mut out);
         secrets::plaintext_secrets(&effective, &mut out);
@@ -252,6 +251,7 @@ fn generated(
         order: Order::Normal,
         condition: None,
         merge: crate::model::Merge::Equal,
+        pattern: None,
         location: at,
     })
 }

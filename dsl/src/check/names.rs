@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use super::effective::Effective;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Definition, Flake, Host, Location, Module, System, User};
 use crate::nix::Expr;
@@ -132,34 +131,6 @@ fn is_release(version: &str) -> bool {
         if yy.len() == 2 && mm.len() == 2
             && yy.bytes().chain(mm.bytes()).all(|b| b.is_ascii_digit())
             && (1..=12).contains(&mm.parse::<u8>().unwrap_or(0)))
-}
-
-/// Values the options' own types constrain beyond their Rust type: a
-/// `networking.hostName` must match NixOS's host-name pattern.
-pub(crate) fn patterns(effective: &Effective, out: &mut Vec<Diagnostic>) {
-    for leaf in effective.leaves_at(&["networking", "hostName"]) {
-        // The default flakesmith derives from the host's name was judged with the name.
-        if matches!(leaf.origin, super::effective::Origin::Generated(_)) {
-            continue;
-        }
-        if let Some(Expr::Str(name)) = &leaf.value {
-            let name = name.as_str();
-            if name.is_empty() {
-                continue; // the pattern allows the empty name (a DHCP-assigned one)
-            }
-            if let Err(why) = valid_host_name(name) {
-                out.push(
-                    Diagnostic::error(format!(
-                        "`networking.hostName` on {} is `{}`, which NixOS rejects: {why}",
-                        effective.entity,
-                        name.escape_debug()
-                    ))
-                    .at(leaf.location, "defined here")
-                    .help("the option's type is a string matching ^$|^[[:alnum:]]([[:alnum:]_-]{0,61}[[:alnum:]])?$"),
-                );
-            }
-        }
-    }
 }
 
 /// Duplicate host names, and names that differ only in case (they collide on
@@ -349,6 +320,42 @@ fn raw_snippets(expr: &crate::nix::Expr) -> Vec<&str> {
     found
 }
 
+/// Every string of a value (a string, the strings of a list) must match the pattern of
+/// the option's `string matching the pattern` type, as NixOS would check at evaluation.
+fn matches_pattern(
+    entity: &str,
+    definition: &Definition,
+    pattern: &str,
+    value: &Expr,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Some(regex) = super::pattern::compile(pattern) else {
+        return; // a pattern the translation cannot take is left to Nix
+    };
+    let strings: Vec<&str> = match value {
+        Expr::Str(s) => vec![s.as_str()],
+        Expr::List(items) => items
+            .iter()
+            .filter_map(|item| match item {
+                Expr::Str(s) => Some(s.as_str()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    for text in strings.into_iter().filter(|t| !regex.is_match(t)) {
+        out.push(
+            Diagnostic::error(format!(
+                "`{}` on {entity} is `{}`, which NixOS rejects: it does not match the pattern of the option's type",
+                definition.path,
+                text.escape_debug()
+            ))
+            .at(definition.location, "defined here")
+            .help(format!("the option's type is a string matching {pattern}")),
+        );
+    }
+}
+
 /// Every definition needs a path, and a value Nix can represent.
 fn definitions(
     entity: &str,
@@ -394,6 +401,9 @@ fn definitions(
                 ))
                 .at(definition.location, "defined here"),
             );
+        }
+        if let (Some(pattern), Ok(value)) = (definition.pattern, &definition.value) {
+            matches_pattern(entity, definition, pattern, value, out);
         }
         if definition.path.segments().first().map(String::as_str) == Some("imports") {
             out.push(

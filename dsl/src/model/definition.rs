@@ -1,9 +1,9 @@
 use std::fmt;
 
+use super::declared::CfgRef;
 use super::{Location, Merge, MergeRule};
-use crate::module_options::CfgRef;
 use crate::nix::{Expr, ValueError};
-use crate::option::{AsOpt, OptionPath};
+use crate::option::{AsOpt, Opt, OptionPath};
 use crate::value::{IntoValue, NullOr};
 
 /// A module-system priority: lower numbers win.
@@ -59,6 +59,8 @@ pub struct Definition {
     pub condition: Option<Expr>,
     /// How the option's type merges several definitions.
     pub merge: Merge,
+    /// A pattern every string of the value must match (`string matching the pattern`).
+    pub pattern: Option<&'static str>,
     pub location: Location,
 }
 
@@ -116,9 +118,27 @@ pub trait Configure: Sized {
             order,
             condition: None,
             merge,
+            pattern: None,
             location,
         });
         self
+    }
+
+    #[doc(hidden)]
+    #[track_caller]
+    fn define_option<T>(
+        self,
+        option: &Opt<T>,
+        value: Result<Expr, ValueError>,
+        priority: Priority,
+        order: Order,
+        merge: Merge,
+    ) -> Self {
+        let mut this = self.define(option.path(), value, priority, order, merge);
+        if let Some(definition) = this.definitions_mut().last_mut() {
+            definition.pattern = option.pattern();
+        }
+        this
     }
 
     /// Defines `option` at an explicit priority (`lib.mkOverride n`).
@@ -129,8 +149,8 @@ pub trait Configure: Sized {
         option: impl AsOpt<T>,
         value: V,
     ) -> Self {
-        self.define(
-            option.as_opt().path(),
+        self.define_option(
+            &option.as_opt(),
             value.into_nix(),
             Priority(priority),
             Order::Normal,
@@ -187,8 +207,8 @@ pub trait Configure: Sized {
     /// Prepends to a list option (`lib.mkBefore`).
     #[track_caller]
     fn prepend<T, V: IntoValue<Vec<T>>>(self, option: impl AsOpt<Vec<T>>, value: V) -> Self {
-        self.define(
-            option.as_opt().path(),
+        self.define_option(
+            &option.as_opt(),
             value.into_nix(),
             Priority::PLAIN,
             Order::Before,
@@ -199,8 +219,8 @@ pub trait Configure: Sized {
     /// Appends to a list option (`lib.mkAfter`).
     #[track_caller]
     fn append<T, V: IntoValue<Vec<T>>>(self, option: impl AsOpt<Vec<T>>, value: V) -> Self {
-        self.define(
-            option.as_opt().path(),
+        self.define_option(
+            &option.as_opt(),
             value.into_nix(),
             Priority::PLAIN,
             Order::After,

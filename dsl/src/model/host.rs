@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
+use super::declared::{apply_settings, ModuleConfig};
 use super::{Configure, Definition, Location, Module, User};
-use crate::module_options::{apply_settings, ModuleConfig};
 
 /// The platform a host runs, as a Nix system double.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -3,6 +3,7 @@
 //! Every definition and entity remembers the Rust source location that made it, so the
 //! checker can point at the user's code rather than at generated Nix.
 
+mod declared;
 mod definition;
 mod flake;
 mod host;
@@ -12,6 +13,9 @@ mod merge;
 mod module;
 mod user;
 
+pub use declared::{
+    enum_type, submodule_type, CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl,
+};
 pub use definition::{Configure, Definition, Order, Priority};
 pub use flake::Flake;
 pub use host::{Hardware, Host, NixSource, System};

@@ -2,8 +2,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::declared::ModuleOptions;
 use super::{Configure, Definition, Location, NixSource};
-use crate::module_options::ModuleOptions;
 
 /// Where a shared module lives in the tree: `modules/<category>/<name>.nix`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

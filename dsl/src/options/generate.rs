@@ -195,9 +195,15 @@ fn write_items(node: &Node, path: &[String], out: &mut String, depth: usize) {
         write_doc(option, out, &pad);
         let literal = path_literal(&option.loc);
         let handle = if option.read_only { "ReadOnly" } else { "Opt" };
+        let constructor = match pattern_of(option) {
+            Some(pattern) if !option.read_only => {
+                format!("new_matching(&[{literal}], {pattern:?})")
+            }
+            _ => format!("new(&[{literal}])"),
+        };
         let _ = writeln!(
             out,
-            "{pad}pub const {name}: {handle}<{ty}> = {handle}::new(&[{literal}]);\n"
+            "{pad}pub const {name}: {handle}<{ty}> = {handle}::{constructor};\n"
         );
     }
     if let Some(entry) = node.children.get("<name>") {
@@ -241,10 +247,12 @@ fn write_entry_struct(
             let ty = option_rust_type(option, segment, enums, pad);
             write_doc(option, out, &format!("{pad}    "));
             let handle = if option.read_only { "ReadOnly" } else { "Opt" };
-            let method = if option.read_only {
-                format!("ReadOnly::at(self.path.join([{segment:?}]))")
-            } else {
-                format!("Opt::at(self.path.join([{segment:?}]))")
+            let method = match (option.read_only, pattern_of(option)) {
+                (true, _) => format!("ReadOnly::at(self.path.join([{segment:?}]))"),
+                (false, Some(pattern)) => {
+                    format!("Opt::at(self.path.join([{segment:?}])).matching({pattern:?})")
+                }
+                (false, None) => format!("Opt::at(self.path.join([{segment:?}]))"),
             };
             let _ = writeln!(out, "{pad}    pub fn {name}(&self) -> {handle}<{ty}> {{\n{pad}        {method}\n{pad}    }}\n");
         }
@@ -320,6 +328,19 @@ fn option_rust_type(option: &OptionDoc, segment: &str, enums: &mut Enums, pad: &
     ty
 }
 
+/// The pattern every string of an option's values must match: `string matching the
+/// pattern P`, also inside `null or` and `list of`.
+fn pattern_of(option: &OptionDoc) -> Option<String> {
+    fn find(t: &OptionType) -> Option<&String> {
+        match t {
+            OptionType::Matching(pattern) => Some(pattern),
+            OptionType::NullOr(inner) | OptionType::ListOf(inner) => find(inner),
+            _ => None,
+        }
+    }
+    find(&parse_type(&option.type_description)).cloned()
+}
+
 fn enum_values(t: &OptionType) -> Option<&Vec<String>> {
     match t {
         OptionType::Enum(values) => Some(values),
@@ -337,6 +358,7 @@ pub fn rust_type(t: &OptionType) -> String {
         OptionType::Bool => "bool".into(),
         OptionType::Str => "String".into(),
         OptionType::Concatenated => "Concatenated".into(),
+        OptionType::Matching(_) => "String".into(),
         OptionType::Int(IntKind::Signed) => "i64".into(),
         OptionType::Int(IntKind::Unsigned) => "u64".into(),
         OptionType::Int(IntKind::U16) => "u16".into(),

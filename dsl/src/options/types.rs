@@ -17,6 +17,9 @@ pub enum OptionType {
     Str,
     /// `strings concatenated with "..."` (`lines`, `commas`): definitions concatenate.
     Concatenated,
+    /// `string matching the pattern P`: a string the POSIX regular expression P matches
+    /// whole.
+    Matching(String),
     /// An integer, with the Rust type that holds its range.
     Int(IntKind),
     Float,
@@ -85,7 +88,7 @@ impl OptionType {
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Bool => "bool",
-            Self::Str | Self::Concatenated => "string",
+            Self::Str | Self::Concatenated | Self::Matching(_) => "string",
             Self::Int(_) => "integer",
             Self::Float | Self::Number => "number",
             Self::Path => "path",
@@ -289,8 +292,10 @@ impl<'a> Parser<'a> {
         }
         if self.eat("string matching the pattern ") {
             // The pattern runs to the end of this term; it may contain anything.
-            self.skip_phrase();
-            return OptionType::Str;
+            let end = self.phrase_end();
+            let pattern = self.rest[..end].to_owned();
+            self.rest = &self.rest[end..];
+            return OptionType::Matching(pattern);
         }
         if self.eat("string of length ") {
             self.skip_phrase();
@@ -537,7 +542,10 @@ mod tests {
             parse_type("strings concatenated with \"\\n\""),
             Concatenated
         );
-        assert_eq!(parse_type("string matching the pattern .*@.*"), Str);
+        assert_eq!(
+            parse_type("string matching the pattern .*@.*"),
+            Matching(".*@.*".into())
+        );
         assert_eq!(
             parse_type("integer or floating point number between 0 and 1 (both inclusive)"),
             Number

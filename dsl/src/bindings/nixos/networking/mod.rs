@@ -20,7 +20,7 @@ pub const domain: Opt<NullOr<String>> = Opt::new(&["networking", "domain"]);
 /// Nix type: `string matching the pattern ^$|^[[:alnum:]]([[:alnum:]_-]{0,61}[[:alnum:]])?$`. Default: `"nixos"`.
 ///
 /// Declared in `nixos/modules/tasks/network-interfaces.nix`.
-pub const host_name: Opt<String> = Opt::new(&["networking", "hostName"]);
+pub const host_name: Opt<String> = Opt::new_matching(&["networking", "hostName"], "^$|^[[:alnum:]]([[:alnum:]_-]{0,61}[[:alnum:]])?$");
 
 /// DNS servers to use, in order of preference.
 ///

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
-use crate::model::{Configure, Merge, MergeRule, Module};
+use super::{Configure, Merge, MergeRule, Module};
 use crate::nix::{Attrs, Expr, ValueError};
 use crate::option::{Opt, OptionPath};
 use crate::value::{IntoValue, NullOr, Package, RuntimePath};
@@ -310,8 +310,8 @@ pub(crate) fn apply_settings<C: Configure, M: NixModule>(target: C, settings: &M
         target = target.define(
             &path,
             value,
-            crate::model::Priority::PLAIN,
-            crate::model::Order::Normal,
+            super::Priority::PLAIN,
+            super::Order::Normal,
             merge,
         );
     }
