@@ -339,3 +339,32 @@ fn plaintext_secrets_are_found_however_they_are_spelt() {
             Secret::sops("alice-password"),
         )]));
 }
+
+/// A module with one option that has a default.
+#[derive(flakesmith::NixModule)]
+#[nix(category = "services", namespace = "fleet.web")]
+pub struct Web {
+    /// The port.
+    #[nix(default = 80)]
+    pub port: u16,
+}
+
+impl ModuleConfig for Web {
+    fn config(_: WebCfg, module: Module) -> Module {
+        module
+    }
+}
+
+#[test]
+fn an_enabled_field_equal_to_its_default_still_counts() {
+    // (7) `port: 80` equals the default, so it was not written, and another module's
+    // `8080` won without a word.
+    let other = Module::new(Category::Services, "ports").set(Web::options().port, 8080);
+    let text = rejected(&flake(vec![host("a")
+        .enable(Web { port: 80 })
+        .import(other)]));
+    assert!(
+        text.contains("conflicting definitions of `fleet.web.port` on host `a`"),
+        "{text}"
+    );
+}
