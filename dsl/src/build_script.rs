@@ -14,7 +14,7 @@ use crate::tree::Tree;
 pub const TREE_RS: &str = "flakesmith_tree.rs";
 
 /// Compiles `flake` inside a build script. Errors fail the build with every diagnostic
-/// on stderr; warnings become cargo warnings.
+/// shown as cargo's own errors (`cargo::error`); warnings become cargo warnings.
 pub fn run(flake: &Flake) {
     let base = PathBuf::from(
         std::env::var_os("CARGO_MANIFEST_DIR")
@@ -28,8 +28,10 @@ pub fn run(flake: &Flake) {
             for input in &rejected.inputs {
                 println!("cargo:rerun-if-changed={}", input.display());
             }
-            eprint!("{}", render_all(&rejected.diagnostics));
-            std::process::exit(1);
+            // `cargo::error` lines are what cargo shows first and alone: no "failed to
+            // run custom build command" preamble, no dump of the directives above. The
+            // script then exits successfully and cargo fails the build itself.
+            print!("{}", as_cargo_errors(&render_all(&rejected.diagnostics)));
         }
         Ok(compiled) => {
             for input in &compiled.inputs {
@@ -41,14 +43,30 @@ pub fn run(flake: &Flake) {
                 }
             }
             if let Err(error) = write_embedding(&out_dir, &compiled.tree) {
-                eprintln!(
-                    "flakesmith: cannot write the tree into {}: {error}",
+                println!(
+                    "cargo::error=flakesmith: cannot write the tree into {}: {error}",
                     out_dir.display()
                 );
-                std::process::exit(1);
             }
         }
     }
+}
+
+/// Rendered diagnostics as `cargo::error` directives, one a line (a directive ends at
+/// its line; the blank lines between diagnostics are left out, since cargo's prefix on
+/// every line already sets them apart).
+pub fn as_cargo_errors(rendered: &str) -> String {
+    rendered
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        // cargo writes `error:` before each line itself.
+        .map(|line| {
+            format!(
+                "cargo::error={}\n",
+                line.strip_prefix("error: ").unwrap_or(line)
+            )
+        })
+        .collect()
 }
 
 /// Writes the tree's files under `OUT_DIR/flakesmith/` and the Rust source that embeds
