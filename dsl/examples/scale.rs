@@ -1,6 +1,6 @@
 //! Fleet scale: generate, check and write a synthetic flake of N hosts.
 //!
-//! `cargo run --release -p flakesmith --example scale -- --hosts N --out DIR`
+//! `cargo run --release -p flakesmith --example scale -- --hosts N --out DIR [--release YY.MM]`
 //! Its last line is `hosts=N files=F seconds=S peak_rss_mb=M`; `seconds` covers the
 //! whole pipeline (model, checks, emission, validation, atomic write) and not building the
 //! Rust model, which a configuration crate does at compile time.
@@ -14,14 +14,16 @@ use std::time::Instant;
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut hosts, mut out) = (100usize, PathBuf::from("target/scale-flake"));
+    let mut release = "24.05".to_owned();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--hosts" => hosts = args.next().and_then(|v| v.parse().ok()).expect("--hosts N"),
             "--out" => out = args.next().map(PathBuf::from).expect("--out DIR"),
+            "--release" => release = args.next().expect("--release YY.MM"),
             other => panic!("unknown argument {other}; usage: --hosts N --out DIR"),
         }
     }
-    let flake = fleet::fleet(hosts);
+    let flake = fleet::fleet_on(hosts, &release);
     if out.exists() {
         std::fs::remove_dir_all(&out).expect("clear the output directory");
     }

@@ -5,7 +5,9 @@
 //! own. Names are valid and values representable by then.
 
 use crate::model::ModuleOptions;
-use crate::model::{Category, Definition, Flake, Module, Order, Priority};
+use crate::model::{
+    Category, Definition, Flake, Location, Module, Order, Priority, SourceLocations,
+};
 use crate::nix::{print_file, Attrs, Expr, Formals, Ident, NixPath};
 use crate::plan::{Plan, PlannedHost, PlannedModule, PlannedUser};
 use crate::tree::{GeneratedFile, Tree};
@@ -85,15 +87,144 @@ fn wrap_order(order: Order, value: Expr) -> Expr {
     }
 }
 
-/// The right-hand side as it appears in the file: value, ordering, priority, then
-/// condition.
-fn wrapped_value(definition: &Definition) -> Option<Expr> {
-    let value = definition.value.as_ref().ok()?.clone();
+/// How a file's definitions carry their Rust locations.
+#[derive(Clone, Copy)]
+enum Located {
+    /// Not per definition (`_file` names the entity instead).
+    No,
+    /// `at "file:line:col" value`: the file's definitions come from several Rust files.
+    Full,
+    /// `at line col value`: they all come from this one Rust file, named once in `at`.
+    Lines(&'static str),
+}
+
+impl Located {
+    /// The form for a file whose definitions are `definitions`.
+    fn of<'d>(
+        style: SourceLocations,
+        definitions: impl IntoIterator<Item = &'d Definition>,
+    ) -> Self {
+        if style == SourceLocations::Files {
+            return Located::No;
+        }
+        let mut files = definitions.into_iter().map(|d| d.location.file);
+        match files.next() {
+            Some(first) if files.all(|file| file == first) => Located::Lines(first),
+            _ => Located::Full,
+        }
+    }
+
+    /// The `at` helper's definition, for the file's `let` (always the file's outermost
+    /// one, so the text is laid out as alejandra lays it out there).
+    fn binding(self) -> Option<(Ident, Expr)> {
+        let function = match self {
+            Located::No => return None,
+            Located::Full => "file: value:\n    lib.mkDefinition {inherit file value;}".to_owned(),
+            Located::Lines(file) => {
+                let file = Location {
+                    file,
+                    line: 0,
+                    column: 0,
+                }
+                .file_name();
+                let quoted = crate::nix::double_quoted(&file);
+                let open = &quoted[..quoted.len() - 1];
+                format!("line: column: value:\n    lib.mkDefinition {{\n      file = {open}:${{toString line}}:${{toString column}}\";\n      inherit value;\n    }}")
+            }
+        };
+        Some((ident("at"), Expr::Raw(function)))
+    }
+
+    fn wrap(self, location: Location, value: Expr) -> Expr {
+        match self {
+            Located::No => value,
+            Located::Full => Expr::apply(Expr::known("at"), [string(&location.to_string()), value]),
+            Located::Lines(_) => Expr::apply(
+                Expr::known("at"),
+                [
+                    Expr::Int(location.line.into()),
+                    Expr::Int(location.column.into()),
+                    value,
+                ],
+            ),
+        }
+    }
+}
+
+/// The right-hand side as it appears in the file: value (raw snippets with their Rust
+/// location as error context), ordering, priority, the Rust location for the module
+/// system (`at ...`, when the flake uses `lib.mkDefinition`), then condition (outside:
+/// the module system discharges `mkIf` before it reads a definition's file).
+fn wrapped_value(definition: &Definition, located: Located) -> Option<Expr> {
+    let value = definition.value.as_ref().ok()?;
+    let value = with_raw_context(value, definition);
     let value = wrap_priority(definition.priority, wrap_order(definition.order, value));
+    let value = located.wrap(definition.location, value);
     Some(match &definition.condition {
         Some(condition) => Expr::apply(Expr::known("lib.mkIf"), [condition.clone(), value]),
         None => value,
     })
+}
+
+/// `value` with every raw snippet wrapped in `builtins.addErrorContext`, so that an
+/// evaluation error inside one (`--show-trace`) names the Rust that wrote it.
+fn with_raw_context(value: &Expr, definition: &Definition) -> Expr {
+    match value {
+        Expr::Raw(_) => Expr::apply(
+            Expr::known("builtins.addErrorContext"),
+            [
+                string(&format!(
+                    "while evaluating the raw Nix for `{}` written at {}",
+                    definition.path, definition.location
+                )),
+                value.clone(),
+            ],
+        ),
+        Expr::List(items) => Expr::List(
+            items
+                .iter()
+                .map(|item| with_raw_context(item, definition))
+                .collect(),
+        ),
+        Expr::Attrs(attrs) => Expr::Attrs(
+            attrs
+                .entries()
+                .iter()
+                .map(|(key, item)| (key.clone(), with_raw_context(item, definition)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// A module's body with what carries the Rust locations into Nix's messages: the `at`
+/// helper around it (`Definitions`), or `_file` first in its attribute set (`Files`).
+fn located_module(
+    style: SourceLocations,
+    located: Located,
+    entity: Location,
+    attrs: Attrs,
+    bindings: Vec<(Ident, Expr)>,
+) -> Expr {
+    let mut bindings = bindings;
+    let attrs = match style {
+        SourceLocations::Definitions => {
+            bindings.splice(0..0, located.binding());
+            attrs
+        }
+        SourceLocations::Files => {
+            let mut with_file = Attrs::new().with("_file", string(&entity.to_string()));
+            for (key, value) in attrs.entries() {
+                with_file.insert(key.clone(), value.clone());
+            }
+            with_file
+        }
+    };
+    if bindings.is_empty() {
+        Expr::Attrs(attrs)
+    } else {
+        Expr::Let(bindings, Box::new(Expr::Attrs(attrs)))
+    }
 }
 
 fn ident(name: &'static str) -> Ident {
@@ -156,9 +287,9 @@ impl DefinitionTree {
         self.children[index].1.insert(rest, value);
     }
 
-    fn add(&mut self, definitions: &[Definition]) {
+    fn add(&mut self, definitions: &[Definition], located: Located) {
         for definition in definitions {
-            if let Some(value) = wrapped_value(definition) {
+            if let Some(value) = wrapped_value(definition, located) {
                 self.insert(&definition.path.segments(), value);
             }
         }
@@ -281,22 +412,36 @@ fn module_file(flake: &Flake, planned: &PlannedModule) -> String {
             text,
         );
     }
+    let style = flake.effective_source_locations();
+    let located = Located::of(style, module.definitions.iter());
     let mut tree = DefinitionTree::default();
-    tree.add(&module.definitions);
+    tree.add(&module.definitions, located);
     let mut lines = header(flake, &format!("module `{}`", module.name), module.location);
     if !module.description.is_empty() {
         lines.push(String::new());
         lines.extend(module.description.lines().map(str::to_owned));
     }
     let body = match &module.options {
-        None => Expr::Attrs(tree.into_attrs(Attrs::new())),
-        Some(options) => module_with_options(options, tree),
+        None => located_module(
+            style,
+            located,
+            module.location,
+            tree.into_attrs(Attrs::new()),
+            Vec::new(),
+        ),
+        Some(options) => module_with_options(options, tree, style, located, module.location),
     };
     print_file(&lines, &module_function(body))
 }
 
 /// `let cfg = config.<ns>; in { options.<ns> = { ... }; config = lib.mkIf cfg.enable { ... }; }`.
-fn module_with_options(options: &ModuleOptions, tree: DefinitionTree) -> Expr {
+fn module_with_options(
+    options: &ModuleOptions,
+    tree: DefinitionTree,
+    style: SourceLocations,
+    located: Located,
+    location: Location,
+) -> Expr {
     let enable = Expr::apply(
         Expr::known("lib.mkEnableOption"),
         [string(&options.enable_description)],
@@ -324,7 +469,7 @@ fn module_with_options(options: &ModuleOptions, tree: DefinitionTree) -> Expr {
         .with("options", nested.into())
         .with("config", config);
     let cfg = Expr::Select(ident("config"), options.namespace.clone());
-    Expr::Let(vec![(ident("cfg"), cfg)], Box::new(body.into()))
+    located_module(style, located, location, body, vec![(ident("cfg"), cfg)])
 }
 
 fn imports(host_modules: &[&Module]) -> Expr {
@@ -340,10 +485,13 @@ fn imports(host_modules: &[&Module]) -> Expr {
 fn host_file(plan: &Plan, planned: &PlannedHost) -> String {
     let host = planned.host;
     let modules: Vec<&Module> = plan.imports_of(planned).map(|m| m.module).collect();
+    let style = plan.flake.effective_source_locations();
+    let located = Located::of(style, host.definitions.iter().chain(&planned.generated));
     let mut tree = DefinitionTree::default();
-    tree.add(&host.definitions);
-    tree.add(&planned.generated);
+    tree.add(&host.definitions, located);
+    tree.add(&planned.generated, located);
     let body = tree.into_attrs(Attrs::new().with("imports", imports(&modules)));
+    let body = located_module(style, located, host.location, body, Vec::new());
     print_file(
         &header(plan.flake, &format!("host `{}`", host.name), host.location),
         &module_function(body),
@@ -391,10 +539,21 @@ fn hand_kept_file(
 
 fn user_file(flake: &Flake, planned: &PlannedUser) -> String {
     let user = planned.user;
+    let style = flake.effective_source_locations();
+    let located = Located::of(
+        style,
+        planned.generated.iter().chain(user.definitions.iter()),
+    );
     let mut tree = DefinitionTree::default();
-    tree.add(&planned.generated);
-    tree.add(&user.definitions);
-    let body = tree.into_attrs(Attrs::new());
+    tree.add(&planned.generated, located);
+    tree.add(&user.definitions, located);
+    let body = located_module(
+        style,
+        located,
+        user.location,
+        tree.into_attrs(Attrs::new()),
+        Vec::new(),
+    );
     let what = format!("Home Manager user `{}`", user.name);
     print_file(&header(flake, &what, user.location), &module_function(body))
 }

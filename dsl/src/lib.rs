@@ -52,7 +52,7 @@ pub use bindings::{home, nixos};
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
     Category, Configure, Flake, Hardware, Host, Lint, Location, Merge, MergeRule, Module,
-    NixSource, Priority, System, User,
+    NixSource, Priority, SourceLocations, System, User,
 };
 pub use model::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
 
@@ -145,7 +145,7 @@ pub use flakesmith_macros::NixModule;
 /// Everything a configuration needs in scope.
 pub mod prelude {
     pub use crate::model::{
-        Category, Configure, Flake, Hardware, Host, Lint, Module, System, User,
+        Category, Configure, Flake, Hardware, Host, Lint, Module, SourceLocations, System, User,
     };
     pub use crate::model::{CfgRef, ModuleConfig, NixModule};
     pub use crate::option::Opt;

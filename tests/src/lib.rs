@@ -223,3 +223,79 @@ pub fn nixpkgs_lib_or_say(what: &str) -> Option<String> {
     }
     lib
 }
+
+/// Writes `flake`'s tree (checked or not: a rejected flake is written too, to see what
+/// Nix makes of it) and evaluates its host `host` with the real module system: `lib`
+/// (from [`nixpkgs_lib`]), the module files `modules` (Nix source, such as option
+/// declarations or an upstream-style module) before the host's, and a `pkgs` with one
+/// package, `hello`. `expr` is a Nix expression over `config` and `options`. Returns
+/// what `nix-instantiate --eval --strict` prints, or its error output.
+pub fn evaluate_host(
+    lib: &str,
+    flake: &Flake,
+    host: &str,
+    modules: &[&str],
+    expr: &str,
+    show_trace: bool,
+) -> Result<String, String> {
+    let checked = flakesmith::check::check(flake, Path::new("."));
+    let tree = flakesmith::emit::emit(&checked.plan);
+    let dir = tempfile_dir();
+    flakesmith::writer::write(&dir, &tree, false).unwrap();
+    let mut module_paths = Vec::new();
+    for (i, text) in modules.iter().enumerate() {
+        let path = dir.join(format!("extra-{i}.nix"));
+        std::fs::write(&path, text).unwrap();
+        module_paths.push(path.display().to_string());
+    }
+    let program = format!(
+        r#"let
+          lib = {lib};
+          hello = {{ type = "derivation"; name = "hello"; outPath = "/nix/store/hello"; }};
+          system = lib.evalModules {{
+            modules = [ {extra} {host} ];
+            specialArgs = {{ pkgs = {{ inherit hello; }}; }};
+          }};
+          inherit (system) config options;
+        in {expr}"#,
+        extra = module_paths.join(" "),
+        host = dir.join(format!("hosts/{host}/default.nix")).display(),
+    );
+    let mut args = vec!["--eval", "--strict", "-E", &program];
+    if show_trace {
+        args.insert(0, "--show-trace");
+    }
+    let output = nix_instantiate(&args);
+    let _ = std::fs::remove_dir_all(&dir);
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
+/// A fresh directory under the system's temporary directory.
+fn tempfile_dir() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "flakesmith-eval-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+/// Sets `t.str` from this file, for tests of definitions that come from several Rust
+/// files (the location recorded is this function's, not its caller's).
+pub fn set_str_elsewhere(host: flakesmith::Host, value: &str) -> flakesmith::Host {
+    use flakesmith::Configure as _;
+    host.set(
+        flakesmith::Opt::<String>::at(flakesmith::OptionPath::Owned(vec![
+            "t".into(),
+            "str".into(),
+        ])),
+        value,
+    )
+}

@@ -11,7 +11,10 @@ use flakesmith::validate::validate_rnix;
 use flakesmith_tests::example_dir;
 
 fn example_tree_unvalidated() -> flakesmith::Tree {
-    let flake = example_config::config::flake();
+    tree_unvalidated(example_config::config::flake())
+}
+
+fn tree_unvalidated(flake: flakesmith::Flake) -> flakesmith::Tree {
     let checked = check_with(&flake, &example_dir(), validate_rnix);
     assert!(
         checked.diagnostics.iter().all(|d| !d.is_error()),
@@ -22,7 +25,36 @@ fn example_tree_unvalidated() -> flakesmith::Tree {
 
 #[test]
 fn generated_files_are_fixed_points_of_alejandra() {
-    let tree = example_tree_unvalidated();
+    assert_fixed_points(&example_tree_unvalidated());
+}
+
+#[test]
+fn files_that_locate_each_definition_are_fixed_points_too() {
+    // The example on a release with `lib.mkDefinition`: every definition is `at L C v`.
+    let flake =
+        example_config::config::flake().source_locations(flakesmith::SourceLocations::Definitions);
+    let tree = tree_unvalidated(flake);
+    assert!(tree
+        .get("hosts/nixos-desk/default.nix")
+        .unwrap()
+        .contains("time.timeZone = at "));
+    assert_fixed_points(&tree);
+    // Definitions from two Rust files name each file in full.
+    let host = flakesmith_tests::set_str_elsewhere(
+        flakesmith::Host::new("h", flakesmith::System::X86_64Linux, "25.05")
+            .hardware(flakesmith::Hardware::nix_text("{}")),
+        "x",
+    );
+    let host = flakesmith::Configure::set(host, flakesmith::nixos::time::time_zone, "UTC");
+    let tree = tree_unvalidated(flakesmith::Flake::new("two files", "25.05").host(host));
+    assert!(tree
+        .get("hosts/h/default.nix")
+        .unwrap()
+        .contains("time.timeZone = at \"tests/tests/formatter.rs:"));
+    assert_fixed_points(&tree);
+}
+
+fn assert_fixed_points(tree: &flakesmith::Tree) {
     let mut checked = 0;
     for file in &tree.files {
         // A host's hardware configuration is the user's own file, copied verbatim.
@@ -39,7 +71,8 @@ fn generated_files_are_fixed_points_of_alejandra() {
         );
         checked += 1;
     }
-    assert_eq!(checked, tree.files.len() - 2);
+    // Every file but the hosts' own hardware files.
+    assert_eq!(checked, tree.files.len() - tree.hosts.len());
 }
 
 #[test]

@@ -13,7 +13,7 @@ use flakesmith::check::check;
 use flakesmith::nix::print_expr;
 use flakesmith::prelude::*;
 use flakesmith::{Concatenated, Untyped};
-use flakesmith_tests::{nix_instantiate, nixpkgs_lib_or_say};
+use flakesmith_tests::{evaluate_host, nixpkgs_lib_or_say};
 
 /// The options the cases define, declared with the real types; everything else the
 /// generated files set (host name, state version) lands in a freeform set.
@@ -49,30 +49,11 @@ fn host() -> Host {
 
 /// What Nix makes of option `t.<name>` of the host: its value as JSON, or the error.
 fn evaluate(lib: &str, flake: &Flake, name: &str) -> Result<serde_json::Value, String> {
-    let checked = check(flake, Path::new("."));
-    let tree = flakesmith::emit::emit(&checked.plan);
-    let dir = tempfile::tempdir().unwrap();
-    flakesmith::writer::write(dir.path(), &tree, false).unwrap();
-    let declarations = dir.path().join("declarations.nix");
-    std::fs::write(&declarations, DECLARATIONS).unwrap();
     let expr = format!(
-        r#"let
-          lib = {lib};
-          hello = {{ type = "derivation"; name = "hello"; outPath = "/nix/store/hello"; }};
-          system = lib.evalModules {{
-            modules = [ {decl} {host} ];
-            specialArgs = {{ pkgs = {{ inherit hello; }}; }};
-          }};
-          value = system.config.t.{name};
-        in builtins.toJSON (if value ? outPath then value.name else value)"#,
-        decl = declarations.display(),
-        host = dir.path().join("hosts/h/default.nix").display(),
+        "let value = config.t.{name}; in builtins.toJSON (if value ? outPath then value.name else value)"
     );
-    let output = nix_instantiate(&["--eval", "--strict", "-E", &expr]);
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-    }
-    let quoted: String = serde_json::from_slice(&output.stdout).unwrap();
+    let printed = evaluate_host(lib, flake, "h", &[DECLARATIONS], &expr, false)?;
+    let quoted: String = serde_json::from_str(&printed).unwrap();
     Ok(serde_json::from_str(&quoted).unwrap())
 }
 

@@ -97,11 +97,13 @@ fn raw_nix_is_copied_and_checked() {
     let compiled = flakesmith::compile(&flake, Path::new("."))
         .unwrap_or_else(|r| panic!("{:?}", r.diagnostics));
     let text = compiled.tree.get("hosts/desk/default.nix").unwrap();
+    // Copied as written, with the Rust location as error context for Nix's traces.
     assert!(
-        text.contains("kernelPackages = pkgs.linuxPackages_latest;"),
+        text.contains("kernelPackages = builtins.addErrorContext \"while evaluating the raw Nix for `boot.kernelPackages` written at tests/tests/priorities.rs:"),
         "{text}"
     );
-    assert!(text.contains("(\"quiet\" + \"\")"), "{text}");
+    assert!(text.contains("\" pkgs.linuxPackages_latest;"), "{text}");
+    assert!(text.contains("\" (\"quiet\" + \"\"))"), "{text}");
 
     let broken = Host::new("desk", System::X86_64Linux, "24.05")
         .hardware(Hardware::nix_text("{}"))

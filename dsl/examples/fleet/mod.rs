@@ -59,15 +59,21 @@ fn user(u: usize) -> User {
         )
 }
 
-/// The flake; every host's hardware configuration is given inline.
+/// The flake on NixOS 24.05; every host's hardware configuration is given inline.
 pub fn fleet(hosts: usize) -> Flake {
+    fleet_on(hosts, "24.05")
+}
+
+/// The same fleet on another release (25.05 and later locate each definition with
+/// `lib.mkDefinition`).
+pub fn fleet_on(hosts: usize, release: &str) -> Flake {
     let library: Vec<Module> = (0..MODULES).map(module).collect();
     let accounts = accounts();
     let people: Vec<User> = (0..USERS).map(user).collect();
-    let mut flake = Flake::new("A synthetic fleet", "24.05");
+    let mut flake = Flake::new("A synthetic fleet", release);
     for h in 0..hosts {
         let name = format!("host-{h:05}");
-        let mut host = Host::new(name.clone(), System::X86_64Linux, "24.05")
+        let mut host = Host::new(name.clone(), System::X86_64Linux, release)
             .hardware(Hardware::nix_text(format!(
                 "{{ fileSystems.\"/\".device = \"/dev/disk/by-label/{name}\"; }}\n"
             )))

@@ -1,5 +1,17 @@
 use super::{Host, Location, Module};
 
+/// How generated files carry the Rust location of each definition into the messages of
+/// the NixOS module system (conflicts, wrong types, `options.<x>.files`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceLocations {
+    /// Every definition is a `lib.mkDefinition { file = "<rust file:line:col>"; ... }`
+    /// (nixpkgs 25.05 and later): messages name the Rust line of each definition.
+    Definitions,
+    /// Each file is a module with `_file = "<rust file:line:col>"` of the entity that
+    /// wrote it (every nixpkgs): messages name the host, module or user.
+    Files,
+}
+
 /// The whole configuration: inputs and hosts.
 #[derive(Clone, Debug)]
 pub struct Flake {
@@ -19,6 +31,9 @@ pub struct Flake {
     pub template_state_version: String,
     /// The command that regenerates the tree, named in every file's header.
     pub regenerate_command: Option<String>,
+    /// How Nix's messages learn the Rust locations; `None` decides by the release
+    /// ([`Flake::effective_source_locations`]).
+    pub source_locations: Option<SourceLocations>,
     pub location: Location,
 }
 
@@ -36,6 +51,7 @@ impl Flake {
             modules: Vec::new(),
             template_state_version: release.to_owned(),
             regenerate_command: None,
+            source_locations: None,
             location: Location::caller(),
         }
     }
@@ -52,6 +68,26 @@ impl Flake {
     pub fn regenerate_with(mut self, command: impl Into<String>) -> Self {
         self.regenerate_command = Some(command.into());
         self
+    }
+
+    /// Chooses how Nix's messages learn the Rust locations, for a flake whose pinned
+    /// nixpkgs differs from its release (`Definitions` needs nixpkgs 25.05 or later).
+    pub fn source_locations(mut self, style: SourceLocations) -> Self {
+        self.source_locations = Some(style);
+        self
+    }
+
+    /// The style in use: the chosen one, else `Definitions` from release 25.05 on (the
+    /// first with `lib.mkDefinition`) and `Files` before.
+    pub fn effective_source_locations(&self) -> SourceLocations {
+        let release = self
+            .release
+            .split_once('.')
+            .and_then(|(yy, mm)| Some((yy.parse::<u32>().ok()?, mm.parse::<u32>().ok()?)));
+        self.source_locations.unwrap_or(match release {
+            Some(version) if version >= (25, 5) => SourceLocations::Definitions,
+            _ => SourceLocations::Files,
+        })
     }
 
     /// Registers a module in the flake's library (see [`Flake::modules`]).

@@ -21,6 +21,13 @@ impl Location {
     }
 }
 
+impl Location {
+    /// The file, as messages show it (`dir/..` pairs removed).
+    pub fn file_name(&self) -> String {
+        normalise(self.file)
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", normalise(self.file), self.line, self.column)

@@ -17,7 +17,7 @@ pub use declared::{
     enum_type, submodule_type, CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl,
 };
 pub use definition::{Configure, Definition, Order, Priority};
-pub use flake::Flake;
+pub use flake::{Flake, SourceLocations};
 pub use host::{Hardware, Host, NixSource, System};
 pub use lint::Lint;
 pub use location::Location;

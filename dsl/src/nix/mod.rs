@@ -9,7 +9,7 @@ mod expr;
 mod print;
 mod raw;
 
-pub use escape::{is_plain_identifier, quote_attr_name, KEYWORDS};
+pub use escape::{double_quoted, is_plain_identifier, quote_attr_name, KEYWORDS};
 pub use expr::{Attrs, Expr, Formals, Ident, NixFloat, NixPath, NixString, ValueError};
 pub use print::{print_comment, print_expr, print_file};
 pub use raw::{analyse as analyse_raw, RawShape};
