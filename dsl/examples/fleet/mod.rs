@@ -60,6 +60,7 @@ fn user(u: usize) -> User {
 }
 
 /// The flake on NixOS 24.05; every host's hardware configuration is given inline.
+#[allow(dead_code)] // used by validate_throughput, not by the scale example
 pub fn fleet(hosts: usize) -> Flake {
     fleet_on(hosts, "24.05")
 }
