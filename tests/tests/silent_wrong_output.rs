@@ -368,3 +368,42 @@ fn an_enabled_field_equal_to_its_default_still_counts() {
         "{text}"
     );
 }
+
+#[test]
+fn one_mistake_gives_one_error_with_help_that_fits() {
+    // The same host added twice points once, at the host, and says so.
+    let desk = host("desk");
+    let text = rejected(&flake(vec![desk.clone(), desk]));
+    assert!(
+        text.contains("host `desk` is added to the flake twice"),
+        "{text}"
+    );
+    assert_eq!(
+        text.matches("tests/tests/silent_wrong_output.rs:").count(),
+        1,
+        "{text}"
+    );
+    // An invalid user name is one error, not one per path derived from it.
+    let text = rejected(&flake(vec![host("a")
+        .import(
+            Module::new(Category::System, "accounts")
+                .set(users::users::user("Alice").is_normal_user(), true),
+        )
+        .user(User::new("Alice", "24.05"))]));
+    assert_eq!(
+        text.matches("error").count(),
+        2,
+        "one error and the summary:\n{text}"
+    );
+    // Two defaults in conflict are not told to make one of them a default.
+    let text = rejected(&flake(vec![host("a")
+        .import(Module::new(Category::System, "x").default(networking::host_name, "x"))
+        .import(
+            Module::new(Category::System, "y").default(networking::host_name, "y"),
+        )]));
+    assert!(
+        text.contains("make the one that should win a `set`"),
+        "{text}"
+    );
+    assert!(!text.contains("or the other a `default`"), "{text}");
+}

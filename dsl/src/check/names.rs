@@ -141,6 +141,18 @@ pub(crate) fn host_names(flake: &Flake, out: &mut Vec<Diagnostic>) {
         if let Some((first_name, first)) =
             seen.insert(host.name.to_lowercase(), (&host.name, host.location))
         {
+            if first == host.location && first_name == host.name {
+                // One host value given twice: one place to point at, and a different fix.
+                out.push(
+                    Diagnostic::error(format!(
+                        "host `{}` is added to the flake twice",
+                        host.name
+                    ))
+                    .at(host.location, "host defined here")
+                    .help("add each host to the flake once: `.host(...)` twice with one host writes one directory"),
+                );
+                continue;
+            }
             let message = if first_name == host.name {
                 format!("two hosts are named `{}`", host.name)
             } else {
