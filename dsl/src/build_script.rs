@@ -103,3 +103,17 @@ macro_rules! include_tree {
         include!(concat!(env!("OUT_DIR"), "/flakesmith_tree.rs"));
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejected_configurations_become_cargo_errors() {
+        let rendered = "error: conflicting definitions of `x`\n  --> config/hosts.rs:3:5\n\nerror: second\nflakesmith: configuration rejected: 2 errors, 0 warnings\n";
+        assert_eq!(
+            as_cargo_errors(rendered),
+            "cargo::error=conflicting definitions of `x`\ncargo::error=  --> config/hosts.rs:3:5\ncargo::error=second\ncargo::error=flakesmith: configuration rejected: 2 errors, 0 warnings\n"
+        );
+    }
+}

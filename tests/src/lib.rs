@@ -299,3 +299,8 @@ pub fn set_str_elsewhere(host: flakesmith::Host, value: &str) -> flakesmith::Hos
         value,
     )
 }
+
+/// Every Rust block of the README, compiled and run as a doctest by `cargo test`.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
