@@ -43,6 +43,8 @@ pub mod option;
 pub mod options;
 pub mod pipeline;
 pub mod plan;
+#[cfg(feature = "generator")]
+pub mod scaffold;
 pub mod tree;
 pub mod validate;
 pub mod value;

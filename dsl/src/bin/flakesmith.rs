@@ -1,13 +1,26 @@
-//! `flakesmith options report FILE` and `flakesmith options generate FILE --out DIR`.
+//! `flakesmith new DIR` (a configuration crate, a host, a user), `flakesmith options
+//! report FILE` and `flakesmith options generate FILE --out DIR`.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use flakesmith::options::{generate, read_options, report::report, GenerateConfig};
+use flakesmith::scaffold::{new_crate, new_host, new_user, Dependency, NewConfig};
 
 const USAGE: &str = "\
 Usage:
+  flakesmith new DIR [--host NAME] [--system DOUBLE] [--release YY.MM] [--user NAME]
+                     [--flakesmith-git URL]
+      make a configuration crate in DIR (which must not exist or be empty): one host
+      (default `nixos`, x86_64-linux, 24.05), its hardware file, a shared module, and
+      a Home Manager user with --user. It depends on this flakesmith checkout by path,
+      or on --flakesmith-git URL. `cd DIR && cargo run` writes its flake tree
+  flakesmith new host NAME [--config DIR] [--system DOUBLE] [--release YY.MM]
+      add config/hosts/NAME.rs and hardware/NAME.nix to the configuration crate DIR
+      (default: the current directory) and print the line that adds the host
+  flakesmith new user NAME [--config DIR] [--release YY.MM]
+      add config/home/NAME.rs and print the lines that give it an account and a host
   flakesmith options report FILE
       what the generator makes of an options.json: counts per type kind, the type
       strings it could not type; the last line is `typed N of M options (P%)`
@@ -38,6 +51,7 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
     let mut parser = lexopt::Parser::from_args(args);
     let mut words = Vec::new();
     let (mut out, mut namespaces, mut source) = (None, Vec::new(), None);
+    let mut flags: std::collections::BTreeMap<&'static str, String> = Default::default();
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Value(word) => words.push(word.string().map_err(|e| format!("{e:?}"))?),
@@ -57,6 +71,22 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
                         .string()
                         .map_err(|e| format!("{e:?}"))?,
                 )
+            }
+            Long(flag @ ("host" | "system" | "release" | "user" | "flakesmith-git" | "config")) => {
+                let flag = match flag {
+                    "host" => "host",
+                    "system" => "system",
+                    "release" => "release",
+                    "user" => "user",
+                    "flakesmith-git" => "flakesmith-git",
+                    _ => "config",
+                };
+                let value = parser
+                    .value()
+                    .map_err(|e| e.to_string())?
+                    .string()
+                    .map_err(|e| format!("{e:?}"))?;
+                flags.insert(flag, value);
             }
             Short('h') | Long("help") => {
                 print!("{USAGE}");
@@ -106,6 +136,96 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             );
             Ok(())
         }
-        _ => Err("expected `options report FILE` or `options generate FILE --out DIR`".into()),
+        ["new", "host", name] => {
+            let dir = PathBuf::from(flags.get("config").map_or(".", String::as_str));
+            let (files, line) = new_host(
+                name,
+                flags.get("system").map_or("x86_64-linux", String::as_str),
+                flags.get("release").map_or("24.05", String::as_str),
+            )?;
+            write_new(&dir, &files)?;
+            println!("add the host to the flake in {}:\n{line}", dir.join("config/mod.rs").display());
+            Ok(())
+        }
+        ["new", "user", name] => {
+            let dir = PathBuf::from(flags.get("config").map_or(".", String::as_str));
+            let (files, lines) = new_user(name, flags.get("release").map_or("24.05", String::as_str))?;
+            write_new(&dir, &files)?;
+            println!(
+                "give the user an account in a module the hosts import ({}):\n{}\nand add the user to each host that carries it (config/hosts/<host>.rs):\n{}",
+                dir.join("config/modules.rs").display(),
+                lines[0],
+                lines[1]
+            );
+            Ok(())
+        }
+        ["new", dir] => {
+            let dir = PathBuf::from(dir);
+            if std::fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some()) {
+                return Err(format!("{} exists and is not empty", dir.display()));
+            }
+            let crate_name = dir
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(|n| {
+                    n.chars()
+                        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
+                        .collect::<String>()
+                })
+                .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
+                .unwrap_or_else(|| "nixos-config".to_owned());
+            let flakesmith = match flags.get("flakesmith-git") {
+                Some(url) => Dependency::Git(url.clone()),
+                // The checkout this command was built from.
+                None => Dependency::Path(env!("CARGO_MANIFEST_DIR").to_owned()),
+            };
+            let config = NewConfig {
+                crate_name,
+                host: flags.get("host").cloned().unwrap_or_else(|| "nixos".to_owned()),
+                system: flags.get("system").cloned().unwrap_or_else(|| "x86_64-linux".to_owned()),
+                release: flags.get("release").cloned().unwrap_or_else(|| "24.05".to_owned()),
+                user: flags.get("user").cloned(),
+                flakesmith,
+            };
+            let mut files = new_crate(&config)?;
+            // With a path dependency, the versions this checkout is tested with.
+            if let Dependency::Path(checkout) = &config.flakesmith {
+                let lock = std::path::Path::new(checkout).join("../Cargo.lock");
+                if let Ok(text) = std::fs::read_to_string(lock) {
+                    files.insert("Cargo.lock".to_owned(), text);
+                }
+            }
+            write_new(&dir, &files)?;
+            println!(
+                "created {} ({} files); build it and write its flake tree with:\n  cd {} && cargo run",
+                dir.display(),
+                files.len(),
+                dir.display()
+            );
+            Ok(())
+        }
+        _ => Err("expected `new DIR`, `new host NAME`, `new user NAME`, `options report FILE` or `options generate FILE --out DIR`".into()),
     }
+}
+
+/// Writes new files under `dir`, refusing to replace any that exist: nothing is written
+/// unless all of them can be.
+fn write_new(
+    dir: &std::path::Path,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    if let Some(existing) = files.keys().map(|p| dir.join(p)).find(|p| p.exists()) {
+        return Err(format!(
+            "{} exists already; nothing was written",
+            existing.display()
+        ));
+    }
+    for (path, text) in files {
+        let target = dir.join(path);
+        std::fs::create_dir_all(target.parent().expect("files live in directories"))
+            .map_err(|e| format!("cannot create {}: {e}", target.display()))?;
+        std::fs::write(&target, text)
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+    }
+    Ok(())
 }
