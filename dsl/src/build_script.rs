@@ -38,9 +38,7 @@ pub fn run(flake: &Flake) {
                 println!("cargo:rerun-if-changed={}", input.display());
             }
             for warning in &compiled.warnings {
-                for line in warning.to_string().lines() {
-                    println!("cargo:warning={line}");
-                }
+                print!("{}", as_cargo_warnings(&warning.to_string()));
             }
             if let Err(error) = write_embedding(&out_dir, &compiled.tree) {
                 println!(
@@ -65,6 +63,22 @@ pub fn as_cargo_errors(rendered: &str) -> String {
                 "cargo::error={}\n",
                 line.strip_prefix("error: ").unwrap_or(line)
             )
+        })
+        .collect()
+}
+
+/// A rendered warning as `cargo::warning` directives, one a line, without the `warning`
+/// cargo writes itself (`warning[firewall-disabled]: ...` becomes `[firewall-disabled]: ...`).
+pub fn as_cargo_warnings(rendered: &str) -> String {
+    rendered
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            let line = line
+                .strip_prefix("warning: ")
+                .or_else(|| line.strip_prefix("warning"))
+                .unwrap_or(line);
+            format!("cargo::warning={line}\n")
         })
         .collect()
 }
@@ -107,6 +121,14 @@ macro_rules! include_tree {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn warnings_become_cargo_warnings() {
+        assert_eq!(
+            as_cargo_warnings("warning[firewall-disabled]: host `x` has no firewall\n  --> a.rs:1:2\n"),
+            "cargo::warning=[firewall-disabled]: host `x` has no firewall\ncargo::warning=  --> a.rs:1:2\n"
+        );
+    }
 
     #[test]
     fn rejected_configurations_become_cargo_errors() {
