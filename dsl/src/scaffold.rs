@@ -210,7 +210,7 @@ fn modules_rs(user: Option<&str>) -> String {
          use flakesmith::nixos::{{boot::loader, nix{users_import}}};\n\
          use flakesmith::prelude::*;\n\n\
          /// The boot loader, Nix itself and the accounts of people.\n\
-         pub fn base() -> Module {{\n    Module::new(Category::System, \"base\")\n        .describe(\"Boot loader, Nix settings and accounts shared by every host.\")\n        .default(loader::systemd_boot::enable, true)\n        .default(loader::efi::can_touch_efi_variables, true)\n        .set(nix::settings::experimental_features, [\"nix-command\", \"flakes\"]){account}\n}}\n"
+         pub fn base() -> Module {{\n    Module::new(Category::System, \"base\")\n        .describe(\"Boot loader, Nix settings and accounts shared by every host.\")\n        .default(loader::systemd_boot::enable, true)\n        .default(loader::efi::can_touch_efi_variables, true)\n        .set(nix::settings, [(\"experimental-features\", vec![\"nix-command\", \"flakes\"])]){account}\n}}\n"
     )
 }
 

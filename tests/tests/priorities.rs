@@ -92,7 +92,7 @@ fn raw_nix_is_copied_and_checked() {
     let host = Host::new("desk", System::X86_64Linux, "24.05")
         .hardware(Hardware::nix_text("{}"))
         .set(boot::kernel_packages, Raw::nix("pkgs.linuxPackages_latest"))
-        .set(boot::kernel_params, [Raw::nix("\"quiet\" + \"\"")]);
+        .set(boot::kernel_modules, [Raw::nix("\"kvm\" + \"-intel\"")]);
     let flake = Flake::new("t", "24.05").host(host);
     let compiled = flakesmith::compile(&flake, Path::new("."))
         .unwrap_or_else(|r| panic!("{:?}", r.diagnostics));
@@ -103,7 +103,7 @@ fn raw_nix_is_copied_and_checked() {
         "{text}"
     );
     assert!(text.contains("\" pkgs.linuxPackages_latest;"), "{text}");
-    assert!(text.contains("\" (\"quiet\" + \"\"))"), "{text}");
+    assert!(text.contains("\" (\"kvm\" + \"-intel\"))"), "{text}");
 
     let broken = Host::new("desk", System::X86_64Linux, "24.05")
         .hardware(Hardware::nix_text("{}"))

@@ -25,9 +25,11 @@ Usage:
       what the generator makes of an options.json: counts per type kind, the type
       strings it could not type; the last line is `typed N of M options (P%)`
   flakesmith options generate FILE --out DIR [--namespace PREFIX]... [--source TEXT]
+                                  [--search-url URL]
       write Rust bindings for the options in FILE (both options.json shapes) to DIR;
       --namespace limits them to options under PREFIX (repeatable), so a configuration
-      compiles only the bindings it uses
+      compiles only the bindings it uses; --search-url links each option's rustdoc to
+      URL with {name} replaced by the option's name
 ";
 
 fn main() -> ExitCode {
@@ -72,8 +74,12 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
                         .map_err(|e| format!("{e:?}"))?,
                 )
             }
-            Long(flag @ ("host" | "system" | "release" | "user" | "flakesmith-git" | "config")) => {
+            Long(
+                flag @ ("host" | "system" | "release" | "user" | "flakesmith-git" | "config"
+                | "search-url"),
+            ) => {
                 let flag = match flag {
+                    "search-url" => "search-url",
                     "host" => "host",
                     "system" => "system",
                     "release" => "release",
@@ -111,6 +117,7 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             let config = GenerateConfig {
                 namespaces,
                 source: source.unwrap_or_else(|| format!("From {file}.")),
+                search_url: flags.get("search-url").cloned(),
             };
             let generated = generate(&options, &config);
             if out.exists() {

@@ -24,6 +24,24 @@ pub struct GenerateConfig {
     pub namespaces: Vec<String>,
     /// A line for the top of every file, saying where the options came from.
     pub source: String,
+    /// A link to each option's entry on a public option search, `{name}` standing for
+    /// the option's dotted name (the NixOS data's descriptions are shortened; the link
+    /// leads to the whole text).
+    pub search_url: Option<String>,
+}
+
+/// Options NixOS sets itself, for data that does not say which options are read-only
+/// (the NixOS manual's HTML does not): reviewed against nixpkgs' declarations
+/// (`readOnly = true`), and `system.build.*`, the outputs NixOS's modules compute.
+const KNOWN_READ_ONLY: &[&str] = &[
+    "system.nixos.release",
+    "system.nixos.codeName",
+    "networking.fqdn",
+    "networking.fqdnOrHostName",
+];
+
+fn known_read_only(name: &str) -> bool {
+    KNOWN_READ_ONLY.contains(&name) || name.starts_with("system.build.")
 }
 
 /// The generated files, by path relative to the output directory (`mod.rs` is the root).
@@ -45,9 +63,24 @@ struct Node<'a> {
 }
 
 pub fn generate(options: &[OptionDoc], config: &GenerateConfig) -> Generated {
+    let options: Vec<OptionDoc> = options
+        .iter()
+        .map(|option| {
+            let mut option = option.clone();
+            option.read_only |= known_read_only(&option.name());
+            if let Some(url) = &config.search_url {
+                let link = url.replace("{name}", &option.name());
+                option.description = format!(
+                    "{}\n\n[The whole description, on the option search.]({link})",
+                    option.description.trim_end()
+                );
+            }
+            option
+        })
+        .collect();
     let mut root = Node::default();
     let mut out = Generated::default();
-    for option in options {
+    for option in &options {
         let name = option.name();
         let selected = config.namespaces.is_empty()
             || config
@@ -72,7 +105,7 @@ pub fn generate(options: &[OptionDoc], config: &GenerateConfig) -> Generated {
         }
     }
     let mut root_text = header(config);
-    root_text.push_str("#![allow(non_upper_case_globals, clippy::module_inception)]\n");
+    root_text.push_str("#![allow(non_upper_case_globals, clippy::all)]\n");
     root_text.push_str("#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n\n");
     let mut files = BTreeMap::new();
     for (segment, child) in &root.children {
@@ -113,7 +146,9 @@ fn write_module_file(
     let _ = writeln!(parent, "#[rustfmt::skip]\npub mod {module};");
     let own_dir = format!("{dir}{}/", module.trim_start_matches("r#"));
     let mut text = header(config);
-    text.push_str("#![allow(non_upper_case_globals, unused_imports, clippy::module_inception)]\n");
+    // Generated items, documented with upstream prose: clippy's style lints (doc list
+    // indentation, long first paragraphs) are about hand-written code.
+    text.push_str("#![allow(non_upper_case_globals, unused_imports, clippy::all)]\n");
     // Upstream descriptions are prose written for the NixOS manual, not for rustdoc.
     text.push_str("#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n\n");
     text.push_str("use ::flakesmith::option::{Opt, OptionPath, ReadOnly};\nuse ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};\nuse std::collections::BTreeMap;\n\n");
@@ -213,7 +248,9 @@ fn write_items(node: &Node, path: &[String], out: &mut String, depth: usize) {
         let prefix = path_literal(path);
         let _ = writeln!(
             out,
-            "{pad}/// `{}.<name>`: the entry `name`.\n{pad}pub fn {function}(name: &str) -> {struct_name} {{\n{pad}    {struct_name} {{ path: OptionPath::Static(&[{prefix}]).join([name]) }}\n{pad}}}\n",
+            // `entry_name`, not `name`: an option constant called `name` in the same module
+            // would be read as a pattern there.
+            "{pad}/// `{}.<name>`: the entry `entry_name`.\n{pad}pub fn {function}(entry_name: &str) -> {struct_name} {{\n{pad}    {struct_name} {{ path: OptionPath::Static(&[{prefix}]).join([entry_name]) }}\n{pad}}}\n",
             path.join(".")
         );
         write_entry_struct(&struct_name, entry, out, &pad, &mut enums);
@@ -238,7 +275,7 @@ fn write_entry_struct(
         if segment == "<name>" {
             let function = names.unique(entry_function_name(segment));
             let child_struct = format!("{struct_name}Entry");
-            let _ = writeln!(out, "{pad}    /// An entry of this collection.\n{pad}    pub fn {function}(&self, name: &str) -> {child_struct} {{\n{pad}        {child_struct} {{ path: self.path.join([name]) }}\n{pad}    }}\n");
+            let _ = writeln!(out, "{pad}    /// An entry of this collection.\n{pad}    pub fn {function}(&self, entry_name: &str) -> {child_struct} {{\n{pad}        {child_struct} {{ path: self.path.join([entry_name]) }}\n{pad}    }}\n");
             nested.push((child_struct, child));
             continue;
         }
@@ -386,7 +423,9 @@ fn write_enum(name: &str, values: &[String], option: &str, out: &mut String, pad
 }
 
 fn write_doc(option: &OptionDoc, out: &mut String, pad: &str) {
-    let mut doc = markdown(&option.description).trim_end().to_owned();
+    // The Nix name first: what the option is called in NixOS's manual and messages.
+    let mut doc = format!("`{}`\n\n", option.name().replace('`', "'"));
+    doc.push_str(markdown(&option.description).trim_end());
     doc.push_str(&format!(
         "\n\nNix type: `{}`.",
         option.type_description.replace('`', "'").replace('\n', " ")
