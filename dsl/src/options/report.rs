@@ -7,14 +7,22 @@ use std::fmt::Write as _;
 use super::json::OptionDoc;
 use super::types::parse_type;
 
-/// The report's text. Its last line is exactly `typed N of M options (P%)`.
+/// The report's text. Its last two lines are exactly `typed N of M options (P%)` (type
+/// strings the parser understood) and `checked N of M options (P%)`: options a
+/// configuration can set one by one through a binding whose Rust type rejects a wrong
+/// value (not read-only, not inside a list of submodules, no `Untyped` in the type).
 pub fn report(options: &[OptionDoc]) -> String {
     let mut kinds: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut untyped: BTreeMap<String, usize> = BTreeMap::new();
     let mut typed = 0;
+    let mut checked = 0;
     for option in options {
         let parsed = parse_type(&option.type_description);
         *kinds.entry(parsed.kind()).or_default() += 1;
+        let settable = !option.read_only && !option.loc.iter().any(|s| s == "*");
+        if settable && !super::generate::rust_type(&parsed).contains("Untyped") {
+            checked += 1;
+        }
         if parsed.is_typed() {
             typed += 1;
         } else {
@@ -39,11 +47,14 @@ pub fn report(options: &[OptionDoc]) -> String {
         }
     }
     let total = options.len();
-    let percent = if total == 0 {
-        100.0
-    } else {
-        typed as f64 * 100.0 / total as f64
+    let percent = |n: usize| {
+        if total == 0 {
+            100.0
+        } else {
+            n as f64 * 100.0 / total as f64
+        }
     };
-    let _ = write!(out, "typed {typed} of {total} options ({percent:.1}%)");
+    let _ = writeln!(out, "typed {typed} of {total} options ({:.1}%)", percent(typed));
+    let _ = write!(out, "checked {checked} of {total} options ({:.1}%)", percent(checked));
     out
 }
