@@ -24,13 +24,33 @@ Usage:
   flakesmith options report FILE
       what the generator makes of an options.json: counts per type kind, the type
       strings it could not type; the last line is `typed N of M options (P%)`
-  flakesmith options generate FILE --out DIR [--namespace PREFIX]... [--source TEXT]
-                                  [--search-url URL]
+  flakesmith options json (--nixpkgs PATH | --lib PATH) [--module FILE]... [--out FILE]
+      write the options.json of a module set, evaluated with the real Nix
+      (nix-instantiate): --nixpkgs PATH takes NixOS's modules and lib from a nixpkgs
+      checkout (such as the one your flake pins), --lib PATH evaluates only the
+      --module files (another flake's NixOS module, say) with that lib; standard
+      output without --out
+  flakesmith options generate (FILE | --nixpkgs PATH | --lib PATH --module FILE...)
+                              --out DIR [--namespace PREFIX]... [--source TEXT]
+                              [--search-url URL]
       write Rust bindings for the options in FILE (both options.json shapes) to DIR;
       --namespace limits them to options under PREFIX (repeatable), so a configuration
       compiles only the bindings it uses; --search-url links each option's rustdoc to
       URL with {name} replaced by the option's name
 ";
+
+/// Flags that take a value, kept by name.
+const VALUE_FLAGS: &[&str] = &[
+    "host",
+    "system",
+    "release",
+    "user",
+    "flakesmith-git",
+    "config",
+    "search-url",
+    "nixpkgs",
+    "lib",
+];
 
 fn main() -> ExitCode {
     match run(std::env::args_os().skip(1).collect()) {
@@ -54,6 +74,7 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
     let mut words = Vec::new();
     let (mut out, mut namespaces, mut source) = (None, Vec::new(), None);
     let mut flags: std::collections::BTreeMap<&'static str, String> = Default::default();
+    let mut modules: Vec<PathBuf> = Vec::new();
     while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
         match arg {
             Value(word) => words.push(word.string().map_err(|e| format!("{e:?}"))?),
@@ -74,19 +95,15 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
                         .map_err(|e| format!("{e:?}"))?,
                 )
             }
-            Long(
-                flag @ ("host" | "system" | "release" | "user" | "flakesmith-git" | "config"
-                | "search-url"),
-            ) => {
-                let flag = match flag {
-                    "search-url" => "search-url",
-                    "host" => "host",
-                    "system" => "system",
-                    "release" => "release",
-                    "user" => "user",
-                    "flakesmith-git" => "flakesmith-git",
-                    _ => "config",
-                };
+            Long("module") => {
+                modules.push(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
+            }
+            Long(flag) if VALUE_FLAGS.contains(&flag) => {
+                let flag = VALUE_FLAGS
+                    .iter()
+                    .copied()
+                    .find(|f| *f == flag)
+                    .expect("checked above");
                 let value = parser
                     .value()
                     .map_err(|e| e.to_string())?
@@ -111,9 +128,25 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             println!("{}", report(&read(&PathBuf::from(file))?));
             Ok(())
         }
-        ["options", "generate", file] => {
+        ["options", "json"] => {
+            let json = evaluate_options(&flags, &modules)?;
+            match out {
+                Some(out) => std::fs::write(&out, json)
+                    .map_err(|e| format!("cannot write {}: {e}", out.display()))?,
+                None => println!("{json}"),
+            }
+            Ok(())
+        }
+        ["options", "generate", rest @ ..] if rest.len() <= 1 => {
             let out = out.ok_or("generate needs --out DIR")?;
-            let options = read(&PathBuf::from(file))?;
+            let (options, file) = match rest {
+                [file] => (read(&PathBuf::from(file))?, (*file).to_owned()),
+                _ => {
+                    let json = evaluate_options(&flags, &modules)?;
+                    let options = read_options(&json).map_err(|e| e.to_string())?;
+                    (options, "the evaluated modules".to_owned())
+                }
+            };
             let config = GenerateConfig {
                 namespaces,
                 source: source.unwrap_or_else(|| format!("From {file}.")),
@@ -235,4 +268,63 @@ fn write_new(
             .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     }
     Ok(())
+}
+
+/// The Nix program that turns an evaluated module set's `options` into options.json.
+const OPTIONS_JSON_NIX: &str = include_str!("../options/options-json.nix");
+
+/// options.json of NixOS from a nixpkgs checkout (`--nixpkgs`), or of `--module` files
+/// evaluated with a lib (`--lib`), by the real Nix.
+fn evaluate_options(
+    flags: &std::collections::BTreeMap<&'static str, String>,
+    modules: &[PathBuf],
+) -> Result<String, String> {
+    let absolute = |path: &PathBuf| -> Result<String, String> {
+        std::fs::canonicalize(path)
+            .map(|p| p.display().to_string())
+            .map_err(|e| format!("{}: {e}", path.display()))
+    };
+    let module_list = modules
+        .iter()
+        .map(|m| absolute(m).map(|p| format!("({p})")))
+        .collect::<Result<Vec<_>, _>>()?
+        .join(" ");
+    let (lib, options) = match (flags.get("nixpkgs"), flags.get("lib")) {
+        (Some(nixpkgs), _) => {
+            let nixpkgs = absolute(&PathBuf::from(nixpkgs))?;
+            (
+                format!("import ({nixpkgs}/lib)"),
+                format!("(import ({nixpkgs}/nixos/lib/eval-config.nix) {{ system = \"x86_64-linux\"; modules = [ {module_list} ]; }}).options"),
+            )
+        }
+        (None, Some(lib)) => {
+            let lib = absolute(&PathBuf::from(lib))?;
+            if modules.is_empty() {
+                return Err("--lib evaluates the --module files: name at least one".into());
+            }
+            (
+                format!("import ({lib})"),
+                format!("(let lib = import ({lib}); in lib.evalModules {{ modules = [ {module_list} ]; }}).options"),
+            )
+        }
+        (None, None) => {
+            return Err(
+                "name the modules to evaluate: --nixpkgs PATH, or --lib PATH with --module FILE"
+                    .into(),
+            )
+        }
+    };
+    let program =
+        format!("let lib = {lib}; in ({OPTIONS_JSON_NIX}) {{ inherit lib; options = {options}; }}");
+    let output = std::process::Command::new("nix-instantiate")
+        .args(["--eval", "--strict", "--json", "-E", &program])
+        .output()
+        .map_err(|e| format!("cannot run nix-instantiate ({e}); install Nix"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "Nix could not evaluate the options:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|e| e.to_string())
 }

@@ -54,7 +54,15 @@ pub fn report(options: &[OptionDoc]) -> String {
             n as f64 * 100.0 / total as f64
         }
     };
-    let _ = writeln!(out, "typed {typed} of {total} options ({:.1}%)", percent(typed));
-    let _ = write!(out, "checked {checked} of {total} options ({:.1}%)", percent(checked));
+    let _ = writeln!(
+        out,
+        "typed {typed} of {total} options ({:.1}%)",
+        percent(typed)
+    );
+    let _ = write!(
+        out,
+        "checked {checked} of {total} options ({:.1}%)",
+        percent(checked)
+    );
     out
 }
