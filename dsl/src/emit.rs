@@ -16,7 +16,8 @@ use crate::tree::{GeneratedFile, Tree};
 pub fn emit(plan: &Plan) -> Tree {
     let flake = plan.flake;
     let mut files = vec![GeneratedFile::new("flake.nix", flake_file(plan))];
-    for planned in &plan.modules {
+    // Modules of other flakes are imported from their inputs, not written.
+    for planned in plan.modules.iter().filter(|m| m.module.external.is_none()) {
         files.push(GeneratedFile::new(
             planned.module.file_path(),
             module_file(flake, planned),
@@ -43,7 +44,7 @@ pub fn emit(plan: &Plan) -> Tree {
         .modules
         .iter()
         .map(|m| m.module)
-        .filter(|m| m.category == Category::System)
+        .filter(|m| m.category == Category::System && m.external.is_none())
         .collect();
     files.push(GeneratedFile::new(
         "hosts/template/default.nix",
@@ -241,9 +242,18 @@ fn string(text: &str) -> Expr {
 
 /// `{ config, lib, pkgs, ... }: body`, the head every NixOS and Home Manager module has.
 fn module_function(body: impl Into<Expr>) -> Expr {
+    module_function_with(&[], body)
+}
+
+/// The same head with more arguments, such as `inputs` (the flake's inputs, passed to
+/// every module through `specialArgs`).
+fn module_function_with(extra: &[&'static str], body: impl Into<Expr>) -> Expr {
+    let mut names = vec![ident("config"), ident("lib"), ident("pkgs")];
+    names.extend(extra.iter().map(|name| ident(name)));
     let formals = Formals {
-        names: vec![ident("config"), ident("lib"), ident("pkgs")],
+        names,
         ellipsis: true,
+        bind: None,
     };
     Expr::Lambda(formals, Box::new(body.into()))
 }
@@ -344,6 +354,22 @@ fn flake_file(plan: &Plan) -> String {
                 )
                 .into(),
         );
+    let mut inputs = inputs;
+    for input in &flake.inputs {
+        let mut attrs = Attrs::new().with("url", string(&input.url));
+        if !input.is_flake {
+            attrs.insert("flake", false.into());
+        }
+        for (own, ours) in &input.follows {
+            attrs
+                .insert_path(
+                    &["inputs".to_owned(), own.clone(), "follows".to_owned()],
+                    string(ours),
+                )
+                .expect("follows were checked to be unique");
+        }
+        inputs.insert(input.name.clone(), attrs.into());
+    }
     let configurations: Attrs = plan
         .hosts
         .iter()
@@ -353,6 +379,7 @@ fn flake_file(plan: &Plan) -> String {
         Formals {
             names: vec![ident("self"), ident("nixpkgs"), ident("home-manager")],
             ellipsis: true,
+            bind: Some(ident("inputs")),
         },
         Box::new(
             Attrs::new()
@@ -387,6 +414,10 @@ fn nixos_system(plan: &Plan, planned: &PlannedHost) -> Expr {
         Attrs::new()
             .with("useGlobalPkgs", true.into())
             .with("useUserPackages", true.into())
+            .with(
+                "extraSpecialArgs",
+                Attrs::new().with("inputs", Expr::known("inputs")).into(),
+            )
             .with("users", users.into())
             .into(),
     );
@@ -395,8 +426,13 @@ fn nixos_system(plan: &Plan, planned: &PlannedHost) -> Expr {
         Expr::known("home-manager.nixosModules.home-manager"),
         home_manager.into(),
     ];
+    // Every module, generated or hand-kept, gets the flake's inputs as an argument.
     let arguments = Attrs::new()
         .with("system", string(host.system.double()))
+        .with(
+            "specialArgs",
+            Attrs::new().with("inputs", Expr::known("inputs")).into(),
+        )
         .with("modules", Expr::List(modules));
     Expr::apply(Expr::known("nixpkgs.lib.nixosSystem"), [arguments.into()])
 }
@@ -474,11 +510,18 @@ fn module_with_options(
 
 fn imports(host_modules: &[&Module]) -> Expr {
     let mut items = vec![Expr::Path(path("./hardware-configuration.nix".to_owned()))];
-    items.extend(
-        host_modules
-            .iter()
-            .map(|m| Expr::Path(path(format!("../../{}", m.file_path())))),
-    );
+    items.extend(host_modules.iter().map(|m| {
+        match &m.external {
+            // `inputs.<input>.<attribute>`: the checker made sure the input is declared.
+            Some(external) => Expr::Select(
+                ident("inputs"),
+                std::iter::once(external.input.clone())
+                    .chain(external.attribute.iter().cloned())
+                    .collect(),
+            ),
+            None => Expr::Path(path(format!("../../{}", m.file_path()))),
+        }
+    }));
     Expr::List(items)
 }
 
@@ -492,9 +535,14 @@ fn host_file(plan: &Plan, planned: &PlannedHost) -> String {
     tree.add(&planned.generated, located);
     let body = tree.into_attrs(Attrs::new().with("imports", imports(&modules)));
     let body = located_module(style, located, host.location, body, Vec::new());
+    let extra: &[&'static str] = if modules.iter().any(|m| m.external.is_some()) {
+        &["inputs"]
+    } else {
+        &[]
+    };
     print_file(
         &header(plan.flake, &format!("host `{}`", host.name), host.location),
-        &module_function(body),
+        &module_function_with(extra, body),
     )
 }
 

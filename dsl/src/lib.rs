@@ -53,7 +53,7 @@ pub mod writer;
 pub use bindings::{home, nixos};
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
-    Category, Configure, Flake, Hardware, Host, Lint, Location, Merge, MergeRule, Module,
+    Category, Configure, Flake, Hardware, Host, Input, Lint, Location, Merge, MergeRule, Module,
     NixSource, Priority, SourceLocations, System, User,
 };
 pub use model::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
@@ -147,7 +147,8 @@ pub use flakesmith_macros::NixModule;
 /// Everything a configuration needs in scope.
 pub mod prelude {
     pub use crate::model::{
-        Category, Configure, Flake, Hardware, Host, Lint, Module, SourceLocations, System, User,
+        Category, Configure, Flake, Hardware, Host, Input, Lint, Module, SourceLocations, System,
+        User,
     };
     pub use crate::model::{CfgRef, ModuleConfig, NixModule};
     pub use crate::option::Opt;

@@ -10,6 +10,7 @@
 
 mod conflicts;
 mod effective;
+mod inputs;
 mod lints;
 mod names;
 mod pattern;
@@ -64,8 +65,10 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
     let mut inputs = Vec::new();
     let plan = resolve(flake, base_dir, parse, &mut inputs, &mut out);
     names::flake(flake, &mut out);
+    inputs::inputs(flake, &mut out);
+    inputs::external_modules(&plan, &mut out);
     names::host_names(flake, &mut out);
-    for planned in &plan.modules {
+    for planned in plan.modules.iter().filter(|m| m.module.external.is_none()) {
         names::module(planned.module, parse, &mut out);
     }
     for planned in &plan.users {

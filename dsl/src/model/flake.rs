@@ -1,4 +1,4 @@
-use super::{Host, Location, Module};
+use super::{Host, Input, Location, Module};
 
 /// How generated files carry the Rust location of each definition into the messages of
 /// the NixOS module system (conflicts, wrong types, `options.<x>.files`).
@@ -21,6 +21,8 @@ pub struct Flake {
     /// `inputs.home-manager.url`; its nixpkgs follows the flake's.
     pub home_manager: String,
     pub hosts: Vec<Host>,
+    /// Other flakes, beside nixpkgs and Home Manager.
+    pub inputs: Vec<Input>,
     /// The module library: modules registered with `.module(...)`. Hosts import
     /// modules directly; registering them as well lets the checker warn about modules
     /// no host uses.
@@ -48,6 +50,7 @@ impl Flake {
             home_manager: format!("github:nix-community/home-manager/release-{release}"),
             release: release.to_owned(),
             hosts: Vec::new(),
+            inputs: Vec::new(),
             modules: Vec::new(),
             template_state_version: release.to_owned(),
             regenerate_command: None,
@@ -93,6 +96,13 @@ impl Flake {
     /// Registers a module in the flake's library (see [`Flake::modules`]).
     pub fn module(mut self, module: Module) -> Self {
         self.modules.push(module);
+        self
+    }
+
+    /// Adds another flake to `inputs`; hosts import its modules with
+    /// [`Module::from_input`].
+    pub fn input(mut self, input: Input) -> Self {
+        self.inputs.push(input);
         self
     }
 

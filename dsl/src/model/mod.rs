@@ -7,6 +7,7 @@ mod declared;
 mod definition;
 mod flake;
 mod host;
+mod input;
 mod lint;
 mod location;
 mod merge;
@@ -19,8 +20,9 @@ pub use declared::{
 pub use definition::{Configure, Definition, Order, Priority};
 pub use flake::{Flake, SourceLocations};
 pub use host::{Hardware, Host, NixSource, System};
+pub use input::Input;
 pub use lint::Lint;
 pub use location::Location;
 pub use merge::{Merge, MergeRule};
-pub use module::{Category, Module};
+pub use module::{Category, External, Module};
 pub use user::User;

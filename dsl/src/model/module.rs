@@ -53,6 +53,8 @@ pub struct Module {
     pub options: Option<Arc<ModuleOptions>>,
     /// A hand-kept Nix module ([`Module::nix_file`]): parsed at build time and copied.
     pub source: Option<NixSource>,
+    /// A module another flake provides ([`Module::from_input`]): imported, not written.
+    pub external: Option<External>,
     pub location: Location,
 }
 
@@ -77,6 +79,7 @@ impl Module {
             allowed: Vec::new(),
             options: options.map(Arc::new),
             source: None,
+            external: None,
             location,
         }
     }
@@ -107,6 +110,27 @@ impl Module {
         module
     }
 
+    /// A module another flake provides, such as sops-nix's
+    /// `Module::from_input("sops-nix", "nixosModules.sops")`: hosts that import it get
+    /// `inputs.sops-nix.nixosModules.sops` in their `imports`. The input must be declared
+    /// with [`Flake::input`](super::Flake::input).
+    #[track_caller]
+    pub fn from_input(input: impl Into<String>, attribute: &str) -> Self {
+        let input = input.into();
+        let location = Location::caller();
+        let mut module = Self::at(
+            Category::System,
+            format!("{input}.{attribute}"),
+            None,
+            location,
+        );
+        module.external = Some(External {
+            input,
+            attribute: attribute.split('.').map(str::to_owned).collect(),
+        });
+        module
+    }
+
     /// A hand-kept NixOS module given as text (for example with `include_str!`).
     #[track_caller]
     pub fn nix_text(category: Category, name: impl Into<String>, text: impl Into<String>) -> Self {
@@ -130,6 +154,7 @@ impl Module {
             && self.options == other.options
             && self.source.as_ref().map(NixSource::content)
                 == other.source.as_ref().map(NixSource::content)
+            && self.external == other.external
             && super::definition::same_definitions(&self.definitions, &other.definitions)
     }
 
@@ -139,10 +164,21 @@ impl Module {
         self
     }
 
-    /// The file's path inside the tree.
+    /// The file's path inside the tree (for a module of another flake, which is not
+    /// written, the place it is imported from).
     pub fn file_path(&self) -> String {
-        format!("modules/{}/{}.nix", self.category, self.name)
+        match &self.external {
+            Some(external) => format!("inputs.{}.{}", external.input, external.attribute.join(".")),
+            None => format!("modules/{}/{}.nix", self.category, self.name),
+        }
     }
+}
+
+/// Where a module of another flake is: `inputs.<input>.<attribute path>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct External {
+    pub input: String,
+    pub attribute: Vec<String>,
 }
 
 impl Configure for Module {

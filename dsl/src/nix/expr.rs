@@ -130,6 +130,8 @@ impl Ident {
 pub struct Formals {
     pub names: Vec<Ident>,
     pub ellipsis: bool,
+    /// `{ ... } @ name`: the whole argument set under one name too.
+    pub bind: Option<Ident>,
 }
 
 /// An attribute set. Keys are unique; entries keep the order they were first inserted

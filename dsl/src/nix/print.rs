@@ -219,6 +219,14 @@ impl Printer {
     }
 
     fn formals(&mut self, formals: &Formals, indent: usize) {
+        self.formal_set(formals, indent);
+        if let Some(bind) = &formals.bind {
+            self.out.push_str(" @ ");
+            self.out.push_str(bind.as_str());
+        }
+    }
+
+    fn formal_set(&mut self, formals: &Formals, indent: usize) {
         let mut names: Vec<&str> = formals.names.iter().map(|n| n.as_str()).collect();
         if formals.ellipsis {
             names.push("...");
@@ -367,6 +375,7 @@ mod tests {
         let formals = |names: &[&str]| Formals {
             names: names.iter().map(|n| Ident::new(*n).unwrap()).collect(),
             ellipsis: true,
+            bind: None,
         };
         let body = Expr::apply(
             Expr::select("lib.mkOverride").unwrap(),
