@@ -101,13 +101,7 @@ impl Module {
     /// bindings cannot express; the checker does not see inside it.
     #[track_caller]
     pub fn nix_file(category: Category, name: impl Into<String>, path: impl Into<PathBuf>) -> Self {
-        let location = Location::caller();
-        let mut module = Self::at(category, name.into(), None, location);
-        module.source = Some(NixSource::File {
-            path: path.into(),
-            location,
-        });
-        module
+        Self::hand_kept(category, name.into(), NixSource::nix_file(path))
     }
 
     /// A module another flake provides, such as sops-nix's
@@ -134,12 +128,12 @@ impl Module {
     /// A hand-kept NixOS module given as text (for example with `include_str!`).
     #[track_caller]
     pub fn nix_text(category: Category, name: impl Into<String>, text: impl Into<String>) -> Self {
-        let location = Location::caller();
-        let mut module = Self::at(category, name.into(), None, location);
-        module.source = Some(NixSource::Inline {
-            text: text.into(),
-            location,
-        });
+        Self::hand_kept(category, name.into(), NixSource::nix_text(text))
+    }
+
+    fn hand_kept(category: Category, name: String, source: NixSource) -> Self {
+        let mut module = Self::at(category, name, None, source.location());
+        module.source = Some(source);
         module
     }
 
