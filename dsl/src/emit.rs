@@ -34,6 +34,12 @@ pub fn emit(plan: &Plan) -> Tree {
             hardware_file(flake, planned),
         ));
     }
+    for secret in &plan.secret_files {
+        files.push(GeneratedFile::new(
+            secret.tree_path.clone(),
+            secret.text.clone(),
+        ));
+    }
     for planned in &plan.users {
         files.push(GeneratedFile::new(
             planned.user.file_path(),

@@ -39,7 +39,8 @@ pub fn compile(flake: &Flake, base_dir: &Path) -> Result<Compiled, Rejected> {
         });
     }
     let tree = emit(&checked.plan);
-    for file in &tree.files {
+    // Every Nix file; the tree's other files (encrypted sops files) are copied as they are.
+    for file in tree.files.iter().filter(|f| f.path.ends_with(".nix")) {
         if let Err(error) = validate(&file.contents) {
             diagnostics.push(invalid_output(
                 &checked.plan,

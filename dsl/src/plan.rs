@@ -17,6 +17,16 @@ pub struct Plan<'a> {
     /// Every Home Manager user file of the tree, once, in first-use order.
     pub users: Vec<PlannedUser<'a>>,
     pub hosts: Vec<PlannedHost<'a>>,
+    /// Encrypted sops files the hosts' secrets name, copied into `secrets/` as they are.
+    pub secret_files: Vec<SecretFile>,
+}
+
+/// A sops file copied into the tree: where it lands, its text, and where it came from.
+#[derive(Debug)]
+pub struct SecretFile {
+    pub tree_path: String,
+    pub text: String,
+    pub source: std::path::PathBuf,
 }
 
 /// One module file.

@@ -336,7 +336,7 @@ fn plaintext_secrets_are_found_however_they_are_spelt() {
         .set(users::users::user("alice").hashed_password(), "$y$j9T$abc")
         .set(
             users::users::user("alice").hashed_password_file(),
-            Secret::sops("alice-password"),
+            RuntimePath::new("/run/secrets/alice-password"),
         )]));
 }
 

@@ -16,6 +16,7 @@ mod names;
 mod pattern;
 mod references;
 mod secrets;
+mod sops;
 mod sources;
 
 use std::collections::BTreeMap;
@@ -107,6 +108,13 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
         references::home_manager_users(&plan, planned, &effective, &mut out);
         references::desktop_without_session(&plan, planned, &effective, &mut out);
         secrets::plaintext_secrets(&effective, &mut out);
+        let imports_sops = plan.imports_of(planned).any(|m| {
+            m.module
+                .external
+                .as_ref()
+                .is_some_and(|e| e.attribute == ["nixosModules", "sops"])
+        });
+        sops::uses(host, imports_sops, &effective, &mut out);
         lints::root_login_with_password(host, &effective, &mut out);
         lints::firewall_disabled(host, &effective, &mut out);
     }
@@ -136,6 +144,7 @@ fn resolve<'a>(
         modules: Vec::new(),
         users: Vec::new(),
         hosts: Vec::new(),
+        secret_files: Vec::new(),
     };
     let mut module_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut user_index: BTreeMap<&str, usize> = BTreeMap::new();
@@ -227,12 +236,25 @@ fn resolve<'a>(
                 out,
             )
         });
+        let module_definitions: Vec<&Definition> = imports
+            .iter()
+            .flat_map(|&i| plan.modules[i].module.definitions.iter())
+            .collect();
+        let mut generated = generated_for_host(host);
+        generated.extend(sops::declarations(
+            host,
+            &module_definitions,
+            base_dir,
+            &mut plan.secret_files,
+            inputs,
+            out,
+        ));
         plan.hosts.push(PlannedHost {
             host,
             imports,
             users,
             hardware: hardware.unwrap_or_default(),
-            generated: generated_for_host(host),
+            generated,
         });
     }
     for module in &flake.modules {

@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use super::declared::{apply_settings, ModuleConfig};
-use super::{Configure, Definition, Location, Module, User};
+use super::{Configure, Definition, Location, Module, SopsSecret, User};
 
 /// The platform a host runs, as a Nix system double.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -98,6 +98,8 @@ pub struct Host {
     pub allowed: Vec<super::Lint>,
     /// Home Manager users on this host.
     pub users: Vec<User>,
+    /// Secrets sops-nix decrypts on this host.
+    pub sops_secrets: Vec<SopsSecret>,
     /// `system.stateVersion`.
     pub state_version: String,
     pub location: Location,
@@ -116,6 +118,7 @@ impl Host {
             definitions: Vec::new(),
             allowed: Vec::new(),
             users: Vec::new(),
+            sops_secrets: Vec::new(),
             state_version: state_version.into(),
             location: Location::caller(),
         }
@@ -144,6 +147,13 @@ impl Host {
     #[track_caller]
     pub fn disable<M: ModuleConfig>(self) -> Self {
         self.import(M::module()).set(M::enable_option(), false)
+    }
+
+    /// Declares a secret sops-nix decrypts here (`sops.secrets.<name>`); use its path with
+    /// `Secret::sops(name)`. The host must import sops-nix's module.
+    pub fn sops_secret(mut self, secret: SopsSecret) -> Self {
+        self.sops_secrets.push(secret);
+        self
     }
 
     /// Adds a Home Manager user.

@@ -12,6 +12,7 @@ mod lint;
 mod location;
 mod merge;
 mod module;
+mod secrets;
 mod user;
 
 pub use declared::{
@@ -25,4 +26,5 @@ pub use lint::Lint;
 pub use location::Location;
 pub use merge::{Merge, MergeRule};
 pub use module::{Category, External, Module};
+pub use secrets::SopsSecret;
 pub use user::User;

@@ -1,0 +1,267 @@
+//! sops-nix secrets: declared on the host, their files present and holding their keys,
+//! their owners existing there, decrypted early enough for a user's password, and used
+//! only where declared.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::effective::Effective;
+use crate::diagnostic::Diagnostic;
+use crate::model::{Definition, Host, Location, Merge, Order, Priority, SopsSecret};
+use crate::nix::{Attrs, Expr};
+use crate::option::OptionPath;
+use crate::plan::SecretFile;
+
+/// Groups every NixOS system has.
+const SYSTEM_GROUPS: &[&str] = &["root", "wheel", "users", "keys", "nogroup"];
+
+/// The secrets a value uses by path: `config.sops.secrets.<name>.path`.
+fn secrets_used(value: &Expr) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut stack = vec![value];
+    while let Some(expr) = stack.pop() {
+        if let Expr::Select(var, path) = expr {
+            if let [sops, secrets, name, leaf] = path.as_slice() {
+                if var.as_str() == "config"
+                    && sops == "sops"
+                    && secrets == "secrets"
+                    && leaf == "path"
+                {
+                    found.push(name.as_str());
+                }
+            }
+        }
+        stack.extend(expr.children());
+    }
+    found
+}
+
+/// Secrets some user's `hashedPasswordFile` names, in the host's and its modules'
+/// definitions: they must be decrypted before users are created.
+fn password_file_secrets<'d>(
+    definitions: impl Iterator<Item = &'d Definition>,
+) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for definition in definitions {
+        let path = definition.path.segments();
+        let is_password_file = matches!(path.as_slice(), [users, users2, _, field]
+            if users == "users" && users2 == "users" && (field == "hashedPasswordFile" || field == "passwordFile"));
+        if let (true, Ok(value)) = (is_password_file, &definition.value) {
+            out.extend(secrets_used(value).into_iter().map(str::to_owned));
+        }
+    }
+    out
+}
+
+/// The host's `sops.secrets.<name>` definitions, and the files they copy into the tree.
+/// File and key problems are reported here, with the secret's Rust location.
+pub(crate) fn declarations(
+    host: &Host,
+    module_definitions: &[&Definition],
+    base_dir: &Path,
+    files: &mut Vec<SecretFile>,
+    inputs: &mut Vec<PathBuf>,
+    out: &mut Vec<Diagnostic>,
+) -> Vec<Definition> {
+    let password_files = password_file_secrets(
+        host.definitions
+            .iter()
+            .chain(module_definitions.iter().copied()),
+    );
+    let mut definitions = Vec::new();
+    for secret in &host.sops_secrets {
+        let mut attrs = Attrs::new();
+        if let Some(file) = &secret.file {
+            if let Some(tree_path) = copy_file(secret, file, base_dir, files, inputs, out) {
+                attrs.insert(
+                    "sopsFile",
+                    Expr::path(format!("../../{tree_path}")).unwrap_or(Expr::Null),
+                );
+            }
+        }
+        let text = |value: &str| Expr::string(value).unwrap_or(Expr::Null);
+        for (field, value) in [
+            ("key", &secret.key),
+            ("owner", &secret.owner),
+            ("group", &secret.group),
+            ("mode", &secret.mode),
+        ] {
+            if let Some(value) = value {
+                attrs.insert(field, text(value));
+            }
+        }
+        let for_passwords = password_files.contains(&secret.name);
+        match (secret.needed_for_users, for_passwords) {
+            (Some(false), true) => out.push(
+                Diagnostic::error(format!(
+                    "sops secret `{}` on host `{}` is a user's password file but says it is not needed for users",
+                    secret.name, host.name
+                ))
+                .at(secret.location, "secret declared here")
+                .help("sops-nix decrypts it after users are created unless `neededForUsers` is true: drop `.needed_for_users(false)`"),
+            ),
+            (Some(true), _) | (None, true) => {
+                attrs.insert("neededForUsers", true.into());
+            }
+            _ => {}
+        }
+        definitions.push(Definition {
+            path: OptionPath::Owned(vec!["sops".into(), "secrets".into(), secret.name.clone()]),
+            value: Ok(Expr::Attrs(attrs)),
+            priority: Priority::PLAIN,
+            order: Order::Normal,
+            condition: None,
+            merge: Merge::Submodule,
+            pattern: None,
+            location: secret.location,
+        });
+    }
+    definitions
+}
+
+/// Reads the secret's file, checks its key, and places it under `secrets/` once.
+fn copy_file(
+    secret: &SopsSecret,
+    file: &Path,
+    base_dir: &Path,
+    files: &mut Vec<SecretFile>,
+    inputs: &mut Vec<PathBuf>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let full = base_dir.join(file);
+    inputs.push(full.clone());
+    let text = match std::fs::read_to_string(&full) {
+        Ok(text) => text,
+        Err(error) => {
+            out.push(
+                Diagnostic::error(format!(
+                    "cannot read the sops file of secret `{}`, `{}`: {error}",
+                    secret.name,
+                    file.display()
+                ))
+                .at(secret.location, "secret declared here")
+                .help("paths are relative to the configuration crate's directory"),
+            );
+            return None;
+        }
+    };
+    let key = secret.effective_key();
+    let first = key.split('/').next().unwrap_or(key);
+    let has_key = text.lines().any(|line| {
+        line.strip_prefix(first)
+            .is_some_and(|rest| rest.starts_with(':'))
+            || line.trim_start().starts_with(&format!("\"{first}\""))
+    });
+    if !has_key {
+        out.push(
+            Diagnostic::error(format!(
+                "the sops file `{}` has no key `{first}` for secret `{}`",
+                file.display(),
+                secret.name
+            ))
+            .at(secret.location, "secret declared here")
+            .help("sops keeps key names readable: add the key with `sops`, or name the right one with `.key(..)`"),
+        );
+    }
+    let name = file.file_name()?.to_string_lossy().into_owned();
+    let tree_path = format!("secrets/{name}");
+    if crate::nix::NixPath::new(format!("../../{tree_path}")).is_err() {
+        out.push(
+            Diagnostic::error(format!(
+                "the sops file name `{name}` cannot be a Nix path literal"
+            ))
+            .at(secret.location, "secret declared here")
+            .help("name it with letters, digits, `.`, `_`, `-` and `+`"),
+        );
+        return None;
+    }
+    match files.iter().find(|f| f.tree_path == tree_path) {
+        Some(existing) if existing.source != full => out.push(
+            Diagnostic::error(format!(
+                "two different sops files would both be `{tree_path}` in the tree"
+            ))
+            .at(secret.location, "secret declared here")
+            .help("give the files different names"),
+        ),
+        Some(_) => {}
+        None => files.push(SecretFile {
+            tree_path: tree_path.clone(),
+            text,
+            source: full,
+        }),
+    }
+    Some(tree_path)
+}
+
+/// Secrets used but not declared; owners and groups that do not exist; declared secrets
+/// without sops-nix's module.
+pub(crate) fn uses(
+    host: &Host,
+    imports_sops: bool,
+    effective: &Effective,
+    out: &mut Vec<Diagnostic>,
+) {
+    let declared: BTreeSet<&str> = host.sops_secrets.iter().map(|s| s.name.as_str()).collect();
+    for leaf in &effective.leaves {
+        let Some(value) = &leaf.value else { continue };
+        for name in secrets_used(value) {
+            if !declared.contains(name) {
+                out.push(
+                    Diagnostic::error(format!(
+                        "`{}` on host `{}` uses sops secret `{name}`, which the host does not declare",
+                        super::conflicts::dotted(&leaf.path),
+                        host.name
+                    ))
+                    .at(leaf.location, "used here")
+                    .help(format!("declare it: `.sops_secret(SopsSecret::new(\"{name}\").file(\"secrets/<file>.yaml\"))` on the host")),
+                );
+            }
+        }
+    }
+    if !host.sops_secrets.is_empty() && !imports_sops {
+        out.push(
+            Diagnostic::error(format!(
+                "host `{}` declares sops secrets but does not import sops-nix's module",
+                host.name
+            ))
+            .at(host.sops_secrets[0].location, "secret declared here")
+            .help("add the input and import its module: `.import(Module::from_input(\"sops-nix\", \"nixosModules.sops\"))`"),
+        );
+    }
+    let defines = |prefix: [&str; 3]| {
+        effective
+            .leaves
+            .iter()
+            .any(|l| l.path.len() > 3 && l.path[..3] == prefix)
+    };
+    for secret in &host.sops_secrets {
+        if let Some(owner) = &secret.owner {
+            if owner != "root" && !defines(["users", "users", owner.as_str()]) {
+                out.push(missing(secret.location, "owner", owner, "user", &host.name));
+            }
+        }
+        if let Some(group) = &secret.group {
+            if !SYSTEM_GROUPS.contains(&group.as_str())
+                && !defines(["users", "groups", group.as_str()])
+            {
+                out.push(missing(
+                    secret.location,
+                    "group",
+                    group,
+                    "group",
+                    &host.name,
+                ));
+            }
+        }
+    }
+}
+
+fn missing(location: Location, what: &str, name: &str, kind: &str, host: &str) -> Diagnostic {
+    Diagnostic::error(format!(
+        "the {what} of a sops secret, `{name}`, is no {kind} on host `{host}`"
+    ))
+    .at(location, "secret declared here")
+    .help(format!(
+        "define `users.{kind}s.{name}` on the host or in a module it imports"
+    ))
+}
