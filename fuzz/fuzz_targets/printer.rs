@@ -55,7 +55,8 @@ impl Builder<'_> {
                 Expr::apply(function, [self.expr(depth + 1)])
             }
             _ => {
-                let formals = Formals { names: vec![Ident::new("lib").unwrap()], ellipsis: self.byte() % 2 == 0 };
+                let bind = (self.byte() % 2 == 0).then(|| Ident::new("args").unwrap());
+                let formals = Formals { names: vec![Ident::new("lib").unwrap()], ellipsis: self.byte() % 2 == 0, bind };
                 Expr::Lambda(formals, Box::new(self.expr(depth + 1)))
             }
         }
