@@ -54,31 +54,25 @@ pub fn run(flake: &Flake) {
 /// its line; the blank lines between diagnostics are left out, since cargo's prefix on
 /// every line already sets them apart).
 pub fn as_cargo_errors(rendered: &str) -> String {
-    rendered
-        .lines()
-        .filter(|line| !line.trim().is_empty())
-        // cargo writes `error:` before each line itself.
-        .map(|line| {
-            format!(
-                "cargo::error={}\n",
-                line.strip_prefix("error: ").unwrap_or(line)
-            )
-        })
-        .collect()
+    as_cargo_directives(rendered, "error")
 }
 
-/// A rendered warning as `cargo::warning` directives, one a line, without the `warning`
-/// cargo writes itself (`warning[firewall-disabled]: ...` becomes `[firewall-disabled]: ...`).
+/// A rendered warning as `cargo::warning` directives, one a line
+/// (`warning[firewall-disabled]: ...` becomes `[firewall-disabled]: ...`).
 pub fn as_cargo_warnings(rendered: &str) -> String {
+    as_cargo_directives(rendered, "warning")
+}
+
+/// `cargo::<kind>=` lines, without the `<kind>` word cargo writes before each itself.
+fn as_cargo_directives(rendered: &str, kind: &str) -> String {
     rendered
         .lines()
         .filter(|line| !line.trim().is_empty())
         .map(|line| {
             let line = line
-                .strip_prefix("warning: ")
-                .or_else(|| line.strip_prefix("warning"))
-                .unwrap_or(line);
-            format!("cargo::warning={line}\n")
+                .strip_prefix(kind)
+                .map_or(line, |rest| rest.strip_prefix(": ").unwrap_or(rest));
+            format!("cargo::{kind}={line}\n")
         })
         .collect()
 }

@@ -140,9 +140,7 @@ pub fn new_user(
 }
 
 fn release(release: &str) -> Result<(), String> {
-    let valid = matches!(release.split_once('.'), Some((yy, mm))
-        if yy.len() == 2 && mm.len() == 2 && yy.bytes().chain(mm.bytes()).all(|b| b.is_ascii_digit()));
-    if valid {
+    if crate::check::is_release(release) {
         Ok(())
     } else {
         Err(format!(

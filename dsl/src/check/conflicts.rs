@@ -76,7 +76,6 @@ enum Why {
 
 /// The first pair of definitions the module system would refuse to merge, if any.
 fn unmergeable<'l, 'a>(top: &[&'l Leaf<'a>]) -> Option<(&'l Leaf<'a>, &'l Leaf<'a>, Why)> {
-    let first = *top.first()?;
     let rule = top
         .iter()
         .map(|l| l.merge)
@@ -114,7 +113,6 @@ fn unmergeable<'l, 'a>(top: &[&'l Leaf<'a>]) -> Option<(&'l Leaf<'a>, &'l Leaf<'
             // or set reaching here merges by its own type, which the leaf cannot tell).
             let known: Vec<&Leaf> = candidates.into_iter().filter(|l| comparable(l)).collect();
             let a = *known.first()?;
-            let _ = first;
             known[1..]
                 .iter()
                 .find(|b| b.value != a.value)

@@ -27,7 +27,7 @@ use crate::model::{Definition, Flake, Host, Order, Priority, User};
 use crate::option::OptionPath;
 use crate::plan::{Plan, PlannedHost, PlannedModule, PlannedUser};
 
-pub use names::{valid_host_name, valid_module_name, valid_user_name, MAX_NESTING};
+pub use names::{is_release, valid_host_name, valid_module_name, valid_user_name, MAX_NESTING};
 
 /// What the checker found: the plan, every diagnostic, and the files it read.
 #[derive(Debug)]
@@ -268,8 +268,8 @@ fn generated(
     value: &str,
     priority: Priority,
     at: crate::model::Location,
-) -> Option<Definition> {
-    Some(Definition {
+) -> Definition {
+    Definition {
         path: OptionPath::Static(path),
         value: crate::nix::Expr::string(value),
         priority,
@@ -278,7 +278,7 @@ fn generated(
         merge: crate::model::Merge::Equal,
         pattern: None,
         location: at,
-    })
+    }
 }
 
 /// `system.stateVersion` from `Host::new`, and `networking.hostName` from the host's
@@ -288,27 +288,21 @@ fn generated_for_host(host: &Host) -> Vec<Definition> {
         .definitions
         .iter()
         .any(|d| d.path.segments() == ["networking", "hostName"]);
-    [
-        generated(
-            &["system", "stateVersion"],
-            &host.state_version,
-            Priority::PLAIN,
+    let mut out = vec![generated(
+        &["system", "stateVersion"],
+        &host.state_version,
+        Priority::PLAIN,
+        host.location,
+    )];
+    if !sets_host_name {
+        out.push(generated(
+            &["networking", "hostName"],
+            &host.name,
+            Priority::DEFAULT,
             host.location,
-        ),
-        (!sets_host_name)
-            .then(|| {
-                generated(
-                    &["networking", "hostName"],
-                    &host.name,
-                    Priority::DEFAULT,
-                    host.location,
-                )
-            })
-            .flatten(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect()
+        ));
+    }
+    out
 }
 
 /// `home.username` and `home.homeDirectory` (unless the user sets them) and
@@ -321,7 +315,7 @@ fn generated_for_user(user: &User) -> Vec<Definition> {
     };
     let mut out = Vec::new();
     if !sets("username") {
-        out.extend(generated(
+        out.push(generated(
             &["home", "username"],
             &user.name,
             Priority::PLAIN,
@@ -329,14 +323,14 @@ fn generated_for_user(user: &User) -> Vec<Definition> {
         ));
     }
     if !sets("homeDirectory") {
-        out.extend(generated(
+        out.push(generated(
             &["home", "homeDirectory"],
             &user.home_directory(),
             Priority::PLAIN,
             user.location,
         ));
     }
-    out.extend(generated(
+    out.push(generated(
         &["home", "stateVersion"],
         &user.state_version,
         Priority::PLAIN,

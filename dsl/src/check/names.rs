@@ -126,7 +126,7 @@ pub(crate) fn flake(flake: &Flake, out: &mut Vec<Diagnostic>) {
 }
 
 /// `YY.MM` with a month.
-fn is_release(version: &str) -> bool {
+pub fn is_release(version: &str) -> bool {
     matches!(version.split_once('.'), Some((yy, mm))
         if yy.len() == 2 && mm.len() == 2
             && yy.bytes().chain(mm.bytes()).all(|b| b.is_ascii_digit())
