@@ -38,7 +38,13 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         unreachable!("a derive input without parts has recorded an error")
     };
     let name = &input.ident;
+    // A struct is an attribute set of its own schema: it may set any option whose type has
+    // an attribute set member (`Record`).
+    let record = matches!(input.data, Data::Struct(_))
+        .then(|| quote!(impl ::flakesmith::value::Record for #name {}));
     Ok(quote! {
+        #record
+
         impl ::flakesmith::ToNix for #name {
             fn to_nix(&self) -> ::core::result::Result<::flakesmith::nix::Expr, ::flakesmith::nix::ValueError> {
                 #body

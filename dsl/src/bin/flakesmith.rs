@@ -166,10 +166,9 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             }
             let bytes: usize = generated.files.values().map(String::len).sum();
             println!(
-                "generated {} options ({} untyped, {} unreachable list entries) in {} files, {} bytes, into {}",
+                "generated {} options ({} checked) in {} files, {} bytes, into {}",
                 generated.generated,
-                generated.untyped,
-                generated.skipped,
+                generated.checked.len(),
                 generated.files.len(),
                 bytes,
                 out.display()

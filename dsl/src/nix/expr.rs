@@ -22,6 +22,21 @@ pub enum ValueError {
     InvalidIdentifier(String),
     /// Not an attribute path of plain names under `pkgs`.
     InvalidPackage(String),
+    /// A value a settings format cannot write (`null` in TOML, a list as an INI atom).
+    NotInFormat {
+        format: &'static str,
+        what: &'static str,
+    },
+    /// The value of an attribute-tagged union must set exactly one option; these were
+    /// set.
+    NotOneTag(String),
+    /// One option of a submodule value set twice in the same value.
+    SetTwice(String),
+    /// The value of one option inside a submodule value is wrong.
+    InOption {
+        option: String,
+        error: Box<ValueError>,
+    },
 }
 
 impl fmt::Display for ValueError {
@@ -34,6 +49,11 @@ impl fmt::Display for ValueError {
             Self::InvalidPath(p) => write!(f, "`{p}` is not a relative Nix path literal (`./name` or `../name`, letters, digits, `._-+` per segment)"),
             Self::InvalidIdentifier(i) => write!(f, "`{i}` is not a Nix identifier"),
             Self::InvalidPackage(p) => write!(f, "`{p}` is not a package's attribute path under `pkgs` (plain names joined by dots, such as `firefox` or `kdePackages.kate`)"),
+            Self::NotInFormat { format, what } => write!(f, "a {format} cannot hold {what}"),
+            Self::NotOneTag(set) if set.is_empty() => f.write_str("a tagged value sets exactly one of its options; none is set"),
+            Self::NotOneTag(set) => write!(f, "a tagged value sets exactly one of its options; these are set: {set}"),
+            Self::SetTwice(option) => write!(f, "`{option}` is set twice in one value; set it once"),
+            Self::InOption { option, error } => write!(f, "`{option}`: {error}"),
         }
     }
 }

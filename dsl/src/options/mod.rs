@@ -4,6 +4,7 @@
 pub mod generate;
 pub mod json;
 pub mod report;
+mod rust_types;
 pub mod types;
 
 pub use generate::{generate, GenerateConfig, Generated};

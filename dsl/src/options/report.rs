@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::generate::{generate, GenerateConfig};
 use super::json::OptionDoc;
-use super::types::parse_type;
+use super::types::{parse_type, OptionType};
 
 /// The report's text. Its last two lines are exactly `typed N of M options (P%)` (type
 /// strings the parser understood) and `checked N of M options (P%)`: options a
@@ -14,14 +15,20 @@ use super::types::parse_type;
 pub fn report(options: &[OptionDoc]) -> String {
     let mut kinds: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut untyped: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unchecked: BTreeMap<String, usize> = BTreeMap::new();
+    // Checked is what the bindings make of each option, so the report asks the generator.
+    let bound = generate(options, &GenerateConfig::default());
     let mut typed = 0;
     let mut checked = 0;
     for option in options {
         let parsed = parse_type(&option.type_description);
         *kinds.entry(parsed.kind()).or_default() += 1;
-        let settable = !option.read_only && !option.loc.iter().any(|s| s == "*");
-        if settable && !super::generate::rust_type(&parsed).contains("Untyped") {
+        if bound.checked.contains(&option.name()) {
             checked += 1;
+        } else {
+            *unchecked
+                .entry(unchecked_reason(option, &parsed))
+                .or_default() += 1;
         }
         if parsed.is_typed() {
             typed += 1;
@@ -46,6 +53,14 @@ pub fn report(options: &[OptionDoc]) -> String {
             let _ = writeln!(out, "  {count:>6}  {shown}");
         }
     }
+    if !unchecked.is_empty() {
+        out.push_str("options not checked, by reason:\n");
+        let mut by_count: Vec<_> = unchecked.into_iter().collect();
+        by_count.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        for (reason, count) in by_count {
+            let _ = writeln!(out, "  {count:>6}  {reason}");
+        }
+    }
     let total = options.len();
     let percent = |n: usize| {
         if total == 0 {
@@ -65,4 +80,32 @@ pub fn report(options: &[OptionDoc]) -> String {
         percent(checked)
     );
     out
+}
+
+/// Why the bindings leave an option unchecked: its type, or where it sits.
+fn unchecked_reason(option: &OptionDoc, parsed: &OptionType) -> String {
+    if option.read_only {
+        return "read-only".into();
+    }
+    match untyped_part(parsed) {
+        Some(part) => format!("untyped: {part}"),
+        None if option.loc.iter().any(|s| s == "*") => {
+            "below a list the bindings do not type as a list of submodules".into()
+        }
+        None => "a pattern inside a submodule value".into(),
+    }
+}
+
+/// The first part of a type the bindings cannot type.
+fn untyped_part(t: &OptionType) -> Option<String> {
+    match t {
+        OptionType::Unknown(phrase) => Some(format!("unknown `{phrase}`")),
+        OptionType::Function(_) => Some("function".into()),
+        OptionType::Submodule => Some("submodule with no options in the data".into()),
+        OptionType::NullOr(inner) | OptionType::ListOf(inner) | OptionType::AttrsOf(inner) => {
+            untyped_part(inner)
+        }
+        OptionType::Union(members) => members.iter().find_map(untyped_part),
+        _ => None,
+    }
 }

@@ -37,12 +37,47 @@ pub enum OptionType {
     /// `A or B or ...` (also coerced types: both spellings are accepted).
     Union(Vec<OptionType>),
     Submodule,
+    /// `attribute-tagged union`: an attribute set with exactly one of the submodule's
+    /// options.
+    Tagged,
     /// `function that evaluates to a(n) T`.
     Function(Box<OptionType>),
-    /// Freeform data: JSON, TOML, YAML, INI values, `anything`, `unspecified value`.
-    Anything,
+    /// Freeform data in a settings format: JSON, TOML, YAML, INI atoms, systemd unit
+    /// settings, `anything`.
+    Data(DataFormat),
     /// A phrase the parser does not know.
     Unknown(String),
+}
+
+/// What a freeform value can hold; each is a format of [`crate::value::Data`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataFormat {
+    /// JSON and YAML values (and HOCON's JSON-compatible part).
+    Json,
+    /// TOML values: no `null`.
+    Toml,
+    /// An INI or `nix.conf` atom: null, bool, number, string (path, package).
+    Atom,
+    /// An atom or a flat list of atoms.
+    AtomOrList,
+    /// A systemd unit setting: a scalar or a flat list of scalars.
+    Systemd,
+    /// `anything`, `unspecified value`, `raw value`.
+    Anything,
+}
+
+impl DataFormat {
+    /// The Rust format type's name.
+    pub fn rust_name(self) -> &'static str {
+        match self {
+            Self::Json => "Json",
+            Self::Toml => "Toml",
+            Self::Atom => "Atom",
+            Self::AtomOrList => "AtomOrList",
+            Self::Systemd => "Systemd",
+            Self::Anything => "Anything",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,8 +135,9 @@ impl OptionType {
             Self::AttrsOf(_) => "attribute set",
             Self::Union(_) => "union",
             Self::Submodule => "submodule",
+            Self::Tagged => "tagged union",
             Self::Function(_) => "function",
-            Self::Anything => "freeform",
+            Self::Data(_) => "freeform",
             Self::Unknown(_) => "unknown",
         }
     }
@@ -164,6 +200,12 @@ fn union_of(members: Vec<OptionType>) -> OptionType {
             deduped.push(member);
         }
     }
+    // INI's "atom or a list of them for duplicate keys".
+    let atom = OptionType::Data(DataFormat::Atom);
+    let atoms = OptionType::ListOf(Box::new(atom.clone()));
+    if deduped.len() == 2 && deduped.contains(&atom) && deduped.contains(&atoms) {
+        deduped = vec![OptionType::Data(DataFormat::AtomOrList)];
+    }
     let inner = match deduped.len() {
         0 => return OptionType::Null,
         1 => deduped.pop().expect("one member"),
@@ -180,20 +222,23 @@ struct Parser<'a> {
     rest: &'a str,
 }
 
-/// Phrases of freeform data, matched at the start of a term; the balanced parenthesised
-/// detail after them is skipped.
-const FREEFORM: &[&str] = &[
-    "JSON value",
-    "TOML value",
-    "YAML value",
-    "anything",
-    "unspecified value",
-    "section of an INI file",
-    "INI atom",
-    "values (null, bool, int, string, or float) or a list of values, that will be joined with a comma",
-    "values (null, bool, int, string, or float)",
-    "Nix config atom",
-    "raw value",
+/// Phrases of freeform data, matched at the start of a term, and their formats; the
+/// balanced parenthesised detail after them is skipped. Longer phrases come before the
+/// phrases they start with.
+const FREEFORM: &[(&str, DataFormat)] = &[
+    ("JSON value", DataFormat::Json),
+    ("YAML value", DataFormat::Json),
+    ("HOCON value", DataFormat::Json),
+    ("TOML value", DataFormat::Toml),
+    ("anything", DataFormat::Anything),
+    ("unspecified value", DataFormat::Anything),
+    ("raw value", DataFormat::Anything),
+    ("INI atom", DataFormat::Atom),
+    ("Nix config atom", DataFormat::Atom),
+    ("atom (null, bool, int, float or string)", DataFormat::Atom),
+    ("values (null, bool, int, string, or float) or a list of values, that will be joined with a comma", DataFormat::AtomOrList),
+    ("values (null, bool, int, string, or float)", DataFormat::Atom),
+    ("systemd option", DataFormat::Systemd),
 ];
 
 /// Phrases that are strings.
@@ -301,10 +346,34 @@ impl<'a> Parser<'a> {
             self.skip_phrase();
             return OptionType::Str;
         }
-        for phrase in FREEFORM {
+        // Home Manager's DAGs: attribute sets whose entries may also say what they come
+        // after and before; plain entries are the values themselves.
+        if self.eat("DAG of ") {
+            return OptionType::AttrsOf(Box::new(self.term()));
+        }
+        if self.rest.starts_with("systemd ") {
+            // Home Manager's `systemd <kind> unit configuration`: units by name, sections
+            // by name, settings by name, each a systemd value.
+            let end = self.phrase_end();
+            if self.rest[..end].ends_with(" unit configuration") {
+                self.rest = &self.rest[end..];
+                let setting = OptionType::Data(DataFormat::Systemd);
+                let section = OptionType::AttrsOf(Box::new(setting));
+                let unit = OptionType::AttrsOf(Box::new(section));
+                return OptionType::AttrsOf(Box::new(unit));
+            }
+        }
+        if self.eat("section of an INI file") {
+            self.skip_parenthesised();
+            return OptionType::AttrsOf(Box::new(OptionType::Data(DataFormat::Atom)));
+        }
+        if self.eat("a list of them for duplicate keys") {
+            return OptionType::ListOf(Box::new(OptionType::Data(DataFormat::Atom)));
+        }
+        for (phrase, format) in FREEFORM {
             if self.eat(phrase) {
                 self.skip_parenthesised();
-                return OptionType::Anything;
+                return OptionType::Data(*format);
             }
         }
         for phrase in STRINGS.iter().rev() {
@@ -343,9 +412,10 @@ impl<'a> Parser<'a> {
             ("path", OptionType::Path),
             ("package", OptionType::Package),
             ("submodule", OptionType::Submodule),
+            ("attribute-tagged union", OptionType::Tagged),
             (
                 "attribute set",
-                OptionType::AttrsOf(Box::new(OptionType::Anything)),
+                OptionType::AttrsOf(Box::new(OptionType::Data(DataFormat::Anything))),
             ),
         ];
         if self.eat("integer or floating point number between ") || self.eat("float between ") {
@@ -500,7 +570,7 @@ impl<'a> Parser<'a> {
         if all_strings && !values.is_empty() {
             OptionType::Enum(values)
         } else {
-            OptionType::Anything
+            OptionType::Data(DataFormat::Anything)
         }
     }
 }
@@ -588,7 +658,10 @@ mod tests {
             parse_type("null or value \"TCP\" (singular enum)"),
             NullOr(b(Enum(vec!["TCP".into()])))
         );
-        assert_eq!(parse_type("null or one of 0, 1, 2"), NullOr(b(Anything)));
+        assert_eq!(
+            parse_type("null or one of 0, 1, 2"),
+            NullOr(b(Data(DataFormat::Anything)))
+        );
         assert_eq!(
             parse_type("(list of string) or string convertible to it"),
             Union(vec![ListOf(b(Str)), Str])
@@ -605,11 +678,22 @@ mod tests {
             parse_type("(function that evaluates to a(n) list of package) or (list of package) convertible to it"),
             Union(vec![Function(b(ListOf(b(Package)))), ListOf(b(Package))])
         );
-        assert_eq!(parse_type("JSON value"), Anything);
-        assert_eq!(parse_type("attribute set"), AttrsOf(b(Anything)));
+        assert_eq!(parse_type("JSON value"), Data(DataFormat::Json));
+        assert_eq!(
+            parse_type("attribute set"),
+            AttrsOf(b(Data(DataFormat::Anything)))
+        );
         assert_eq!(
             parse_type("attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))"),
-            AttrsOf(b(Anything))
+            AttrsOf(b(AttrsOf(b(Data(DataFormat::Atom)))))
+        );
+        assert_eq!(
+            parse_type("attribute set of (atom (null, bool, int, float or string) or a list of them for duplicate keys)"),
+            AttrsOf(b(Data(DataFormat::AtomOrList)))
+        );
+        assert_eq!(
+            parse_type("attribute set of (systemd option)"),
+            AttrsOf(b(Data(DataFormat::Systemd)))
         );
         assert_eq!(parse_type("non-empty (list of string)"), ListOf(b(Str)));
         assert_eq!(
@@ -636,9 +720,19 @@ mod tests {
     }
 
     #[test]
+    fn home_manager_phrases() {
+        assert_eq!(
+            parse_type("systemd service unit configuration"),
+            AttrsOf(b(AttrsOf(b(AttrsOf(b(Data(DataFormat::Systemd)))))))
+        );
+        assert_eq!(parse_type("DAG of string"), AttrsOf(b(Str)));
+        assert_eq!(parse_type("DAG of submodule"), AttrsOf(b(Submodule)));
+    }
+
+    #[test]
     fn unknown_phrases_are_kept_not_fatal() {
-        let parsed = parse_type("systemd service unit configuration");
-        assert_eq!(parsed, Unknown("systemd service unit configuration".into()));
+        let parsed = parse_type("systemd magic");
+        assert_eq!(parsed, Unknown("systemd magic".into()));
         assert!(!parsed.is_typed());
         let parsed = parse_type("null or (3×3 matrix of floating point numbers)");
         assert!(!parsed.is_typed());

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `accounts.calendar.accounts`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/qcal.nix>`, `<home-manager/modules/accounts/calendar.nix>`.
-pub const accounts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["accounts", "calendar", "accounts"]);
+pub const accounts: Opt<BTreeMap<String, AccountsValue>> = Opt::new(&["accounts", "calendar", "accounts"]);
 
 /// `accounts.calendar.basePath`
 ///
@@ -27,6 +27,541 @@ pub const accounts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["accounts", "cal
 ///
 /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
 pub const base_path: Opt<String> = Opt::new(&["accounts", "calendar", "basePath"]);
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.calendar.accounts.<name>.khal.type`.
+    Type {
+        Calendar => "calendar",
+        Discover => "discover",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.calendar.accounts.<name>.khal`: `AccountsKhalValue::new()`, then a setter per option.
+    AccountsKhalValue {
+        /// `accounts.calendar.accounts.<name>.khal.addresses`
+        ///
+        /// Email addresses to be associated with this account. Used to check the
+        /// participation status ("PARTSTAT"), refer to khal documentation.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        addresses: Vec<String> = "addresses";
+        /// `accounts.calendar.accounts.<name>.khal.color`
+        ///
+        /// Color in which events in this calendar are displayed.
+        /// For instance 'light green' or an RGB color '#ff0000'
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"light green"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        color: NullOr<String> = "color";
+        /// `accounts.calendar.accounts.<name>.khal.enable`
+        ///
+        /// Whether to enable khal access.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        enable: bool = "enable";
+        /// `accounts.calendar.accounts.<name>.khal.glob`
+        ///
+        /// The glob expansion to be searched for events or birthdays when
+        /// type is set to discover.
+        ///
+        /// Nix type: `string`. Default: `"*"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        glob: String = "glob";
+        /// `accounts.calendar.accounts.<name>.khal.priority`
+        ///
+        /// Priority of a calendar used for coloring (calendar with highest priority is preferred).
+        ///
+        /// Nix type: `signed integer`. Default: `10`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        priority: i64 = "priority";
+        /// `accounts.calendar.accounts.<name>.khal.readOnly`
+        ///
+        /// Keep khal from making any changes to this account.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        read_only: bool = "readOnly";
+        /// `accounts.calendar.accounts.<name>.khal.type`
+        ///
+        /// Either a single calendar (calendar which is the default) or a directory with multiple calendars (discover).
+        ///
+        /// Nix type: `one of "calendar", "discover"`. Default: `"calendar"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        r#type: Type = "type";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.calendar.accounts.<name>.local.type`.
+    Type2 {
+        Filesystem => "filesystem",
+        Singlefile => "singlefile",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.calendar.accounts.<name>.local`: `LocalValue::new()`, then a setter per option.
+    LocalValue {
+        /// `accounts.calendar.accounts.<name>.local.encoding`
+        ///
+        /// File encoding for items, both content and file name.
+        /// Defaults to UTF-8.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        encoding: NullOr<String> = "encoding";
+        /// `accounts.calendar.accounts.<name>.local.fileExt`
+        ///
+        /// The file extension to use.
+        ///
+        /// Nix type: `null or string`. Default: `".ics"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        file_ext: NullOr<String> = "fileExt";
+        /// `accounts.calendar.accounts.<name>.local.path`
+        ///
+        /// The path of the storage.
+        ///
+        /// Nix type: `string`. Default: `"‹accounts.calendar.basePath›/‹name›"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        path: String = "path";
+        /// `accounts.calendar.accounts.<name>.local.type`
+        ///
+        /// The type of the storage.
+        ///
+        /// Nix type: `one of "filesystem", "singlefile"`. Default: `"filesystem"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        r#type: Type2 = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.calendar.accounts.<name>.qcal`: `AccountsQcalValue::new()`, then a setter per option.
+    AccountsQcalValue {
+        /// `accounts.calendar.accounts.<name>.qcal.enable`
+        ///
+        /// Whether to enable qcal access.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/qcal.nix>`.
+        enable: bool = "enable";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.calendar.accounts.<name>.remote.type`.
+    Type3 {
+        Caldav => "caldav",
+        Http => "http",
+        GoogleCalendar => "google_calendar",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.calendar.accounts.<name>.remote`: `RemoteValue::new()`, then a setter per option.
+    RemoteValue {
+        /// `accounts.calendar.accounts.<name>.remote.passwordCommand`
+        ///
+        /// A command that prints the password to standard output.
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "pass"
+        ///   "caldav"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        password_command: NullOr<Vec<String>> = "passwordCommand";
+        /// `accounts.calendar.accounts.<name>.remote.type`
+        ///
+        /// The type of the storage.
+        ///
+        /// Nix type: `one of "caldav", "http", "google_calendar"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        r#type: Type3 = "type";
+        /// `accounts.calendar.accounts.<name>.remote.url`
+        ///
+        /// The URL of the storage.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        url: NullOr<String> = "url";
+        /// `accounts.calendar.accounts.<name>.remote.userName`
+        ///
+        /// User name for authentication.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        user_name: NullOr<String> = "userName";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.calendar.accounts.<name>.vdirsyncer.auth`.
+    Auth {
+        Basic => "basic",
+        Digest => "digest",
+        Guess => "guess",
+    }
+}
+
+/// The members of `accounts.calendar.accounts.<name>.vdirsyncer.authCert`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum AuthCertMembers {}
+impl ::flakesmith::value::StrMember for AuthCertMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for AuthCertMembers { type Item = String; }
+
+/// The members of `accounts.calendar.accounts.<name>.vdirsyncer.collections.*`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum CollectionsMembers {}
+impl ::flakesmith::value::StrMember for CollectionsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for CollectionsMembers { type Item = String; }
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.calendar.accounts.<name>.vdirsyncer.conflictResolution`.
+    ConflictResolution {
+        RemoteWins => "remote wins",
+        LocalWins => "local wins",
+    }
+}
+
+/// The members of `accounts.calendar.accounts.<name>.vdirsyncer.conflictResolution`'s type: `one of ["remote wins", "local wins"]`, `list of (string)`. A value of any of them sets the option.
+pub enum ConflictResolutionMembers {}
+impl ::flakesmith::value::ListMember for ConflictResolutionMembers { type Item = String; }
+
+::flakesmith::union_member!(ConflictResolutionMembers: ConflictResolution);
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.calendar.accounts.<name>.vdirsyncer.partialSync`.
+    PartialSync {
+        Revert => "revert",
+        Error => "error",
+        Ignore => "ignore",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.calendar.accounts.<name>.vdirsyncer.timeRange`: `TimeRangeValue::new()`, then a setter per option.
+    TimeRangeValue {
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.timeRange.end`
+        ///
+        /// End of time range to show.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        end: String = "end";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.timeRange.start`
+        ///
+        /// Start of time range to show.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        start: String = "start";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.calendar.accounts.<name>.vdirsyncer`: `AccountsVdirsyncerValue::new()`, then a setter per option.
+    AccountsVdirsyncerValue {
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.auth`
+        ///
+        /// Authentication settings. The default is `basic`.
+        ///
+        /// Nix type: `null or one of "basic", "digest", "guess"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        auth: NullOr<Auth> = "auth";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.authCert`
+        ///
+        /// Either a path to a certificate with a client certificate and
+        /// the key or a list of paths to the files with them.
+        ///
+        /// Nix type: `null or string or list of string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        auth_cert: NullOr<OneOf<AuthCertMembers>> = "authCert";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.clientIdCommand`
+        ///
+        /// A command that prints the OAuth credentials to standard
+        /// output.
+        ///
+        /// See
+        /// <https://vdirsyncer.pimutils.org/en/stable/config.html#google>
+        /// for more information.
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "pass"
+        ///   "client_id"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        client_id_command: NullOr<Vec<String>> = "clientIdCommand";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.clientSecretCommand`
+        ///
+        /// A command that prints the OAuth credentials to standard
+        /// output.
+        ///
+        /// See
+        /// <https://vdirsyncer.pimutils.org/en/stable/config.html#google>
+        /// for more information.
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "pass"
+        ///   "client_secret"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        client_secret_command: NullOr<Vec<String>> = "clientSecretCommand";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.collections`
+        ///
+        /// The collections to synchronize between the storages.
+        ///
+        /// Nix type: `null or (list of (string or list of string))`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        collections: NullOr<Vec<OneOf<CollectionsMembers>>> = "collections";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.conflictResolution`
+        ///
+        /// What to do in case of a conflict between the storages. Either
+        /// `remote wins` or
+        /// `local wins` or
+        /// a list that contains a command to run. By default, an error
+        /// message is printed.
+        ///
+        /// Nix type: `null or one of "remote wins", "local wins" or list of string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        conflict_resolution: NullOr<OneOf<ConflictResolutionMembers>> = "conflictResolution";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.enable`
+        ///
+        /// Whether to enable synchronization using vdirsyncer.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        enable: bool = "enable";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.itemTypes`
+        ///
+        /// Kinds of items to show. The default is to show everything.
+        /// This depends on particular features of the server, the results
+        /// are not validated.
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        item_types: NullOr<Vec<String>> = "itemTypes";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.metadata`
+        ///
+        /// Metadata keys that should be synchronized when vdirsyncer
+        /// metasync is executed.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "color"
+        ///   "displayname"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        metadata: Vec<String> = "metadata";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.partialSync`
+        ///
+        /// What should happen if synchronization in one direction
+        /// is impossible due to one storage being read-only.
+        /// Defaults to `revert`.
+        ///
+        /// See
+        /// <https://vdirsyncer.pimutils.org/en/stable/config.html#pair-section>
+        /// for more information.
+        ///
+        /// Nix type: `null or one of "revert", "error", "ignore"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        partial_sync: NullOr<PartialSync> = "partialSync";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.postHook`
+        ///
+        /// Command to call for each item creation and modification.
+        /// The command will be called with the path of the new/updated
+        /// file.
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        post_hook: NullOr<Concatenated> = "postHook";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.timeRange`
+        ///
+        /// A time range to synchronize. start and end can be any Python
+        /// expression that returns a `datetime.datetime`
+        /// object.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   end = "datetime.now() + timedelta(days=365)";
+        ///   start = "datetime.now() - timedelta(days=365)";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        time_range: NullOr<TimeRangeValue> = "timeRange";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.tokenFile`
+        ///
+        /// A file path where access tokens are stored.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        token_file: NullOr<RuntimePath> = "tokenFile";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.urlCommand`
+        ///
+        /// A command that prints the URL of the storage.
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "~/get-url.sh"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        url_command: NullOr<Vec<String>> = "urlCommand";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.userAgent`
+        ///
+        /// The user agent to report to the server. Defaults to
+        /// `vdirsyncer`.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        user_agent: NullOr<String> = "userAgent";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.userNameCommand`
+        ///
+        /// A command that prints the user name to standard output.
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "~/get-username.sh"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        user_name_command: NullOr<Vec<String>> = "userNameCommand";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.verify`
+        ///
+        /// Null or path to certificate to verify SSL against
+        ///
+        /// Nix type: `null or path`. Default: `null`. Example: `"/path/to/cert.pem"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        verify: NullOr<RuntimePath> = "verify";
+        /// `accounts.calendar.accounts.<name>.vdirsyncer.verifyFingerprint`
+        ///
+        /// Optional. SHA1 or MD5 fingerprint of the expected server certificate.
+        ///
+        /// See
+        /// <https://vdirsyncer.pimutils.org/en/stable/ssl-tutorial.html#ssl-tutorial>
+        /// for more information.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        verify_fingerprint: NullOr<String> = "verifyFingerprint";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.calendar.accounts.<name>`: `AccountsValue::new()`, then a setter per option.
+    AccountsValue {
+        /// The options under `accounts.calendar.accounts.<name>.khal`.
+        khal: AccountsKhalValue = "khal";
+        /// `accounts.calendar.accounts.<name>.local`
+        ///
+        /// Local configuration for the calendar.
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        local: LocalValue = "local";
+        /// `accounts.calendar.accounts.<name>.primary`
+        ///
+        /// Whether this is the primary account. Only one account may be
+        /// set as primary.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        primary: bool = "primary";
+        /// `accounts.calendar.accounts.<name>.primaryCollection`
+        ///
+        /// The primary collection of the account. Required when an
+        /// account has multiple collections.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        primary_collection: NullOr<String> = "primaryCollection";
+        /// The options under `accounts.calendar.accounts.<name>.qcal`.
+        qcal: AccountsQcalValue = "qcal";
+        /// `accounts.calendar.accounts.<name>.remote`
+        ///
+        /// Remote configuration for the calendar.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+        remote: NullOr<RemoteValue> = "remote";
+        /// The options under `accounts.calendar.accounts.<name>.vdirsyncer`.
+        vdirsyncer: AccountsVdirsyncerValue = "vdirsyncer";
+    }
+}
 
 pub mod accounts {
     use super::*;
@@ -55,7 +590,7 @@ pub mod accounts {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
-        pub fn local(&self) -> Opt<Untyped> {
+        pub fn local(&self) -> Opt<LocalValue> {
             Opt::at(self.path.join(["local"]))
         }
 
@@ -112,7 +647,7 @@ pub mod accounts {
         /// Nix type: `null or (submodule)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
-        pub fn remote(&self) -> Opt<NullOr<Untyped>> {
+        pub fn remote(&self) -> Opt<NullOr<RemoteValue>> {
             Opt::at(self.path.join(["remote"]))
         }
 
@@ -211,7 +746,7 @@ pub mod accounts {
         /// Nix type: `one of "calendar", "discover"`. Default: `"calendar"`.
         ///
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
-        pub fn r#type(&self) -> Opt<Type> {
+        pub fn r#type(&self) -> Opt<Type3> {
             Opt::at(self.path.join(["type"]))
         }
 
@@ -265,7 +800,7 @@ pub mod accounts {
         /// Nix type: `one of "filesystem", "singlefile"`. Default: `"filesystem"`.
         ///
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
-        pub fn r#type(&self) -> Opt<Type2> {
+        pub fn r#type(&self) -> Opt<Type> {
             Opt::at(self.path.join(["type"]))
         }
 
@@ -325,7 +860,7 @@ pub mod accounts {
         /// Nix type: `one of "caldav", "http", "google_calendar"`.
         ///
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
-        pub fn r#type(&self) -> Opt<Type3> {
+        pub fn r#type(&self) -> Opt<Type2> {
             Opt::at(self.path.join(["type"]))
         }
 
@@ -379,7 +914,7 @@ pub mod accounts {
         /// Nix type: `null or string or list of string`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
-        pub fn auth_cert(&self) -> Opt<NullOr<Untyped>> {
+        pub fn auth_cert(&self) -> Opt<NullOr<OneOf<AuthCertMembers>>> {
             Opt::at(self.path.join(["authCert"]))
         }
 
@@ -440,7 +975,7 @@ pub mod accounts {
         /// Nix type: `null or (list of (string or list of string))`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
-        pub fn collections(&self) -> Opt<NullOr<Vec<Untyped>>> {
+        pub fn collections(&self) -> Opt<NullOr<Vec<OneOf<CollectionsMembers>>>> {
             Opt::at(self.path.join(["collections"]))
         }
 
@@ -455,7 +990,7 @@ pub mod accounts {
         /// Nix type: `null or one of "remote wins", "local wins" or list of string`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
-        pub fn conflict_resolution(&self) -> Opt<NullOr<Untyped>> {
+        pub fn conflict_resolution(&self) -> Opt<NullOr<OneOf<ConflictResolutionMembers>>> {
             Opt::at(self.path.join(["conflictResolution"]))
         }
 
@@ -552,7 +1087,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
-        pub fn time_range(&self) -> Opt<NullOr<Untyped>> {
+        pub fn time_range(&self) -> Opt<NullOr<TimeRangeValue>> {
             Opt::at(self.path.join(["timeRange"]))
         }
 
@@ -682,27 +1217,113 @@ pub mod accounts {
     }
 
     ::flakesmith::option_enum! {
-        /// The values of `accounts.calendar.accounts.<name>.khal.type`.
-        Type {
-            Calendar => "calendar",
-            Discover => "discover",
-        }
-    }
-
-    ::flakesmith::option_enum! {
         /// The values of `accounts.calendar.accounts.<name>.local.type`.
-        Type2 {
+        Type {
             Filesystem => "filesystem",
             Singlefile => "singlefile",
         }
     }
 
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.calendar.accounts.<name>.local`: `LocalValue::new()`, then a setter per option.
+        LocalValue {
+            /// `accounts.calendar.accounts.<name>.local.encoding`
+            ///
+            /// File encoding for items, both content and file name.
+            /// Defaults to UTF-8.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+            encoding: NullOr<String> = "encoding";
+            /// `accounts.calendar.accounts.<name>.local.fileExt`
+            ///
+            /// The file extension to use.
+            ///
+            /// Nix type: `null or string`. Default: `".ics"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+            file_ext: NullOr<String> = "fileExt";
+            /// `accounts.calendar.accounts.<name>.local.path`
+            ///
+            /// The path of the storage.
+            ///
+            /// Nix type: `string`. Default: `"‹accounts.calendar.basePath›/‹name›"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+            path: String = "path";
+            /// `accounts.calendar.accounts.<name>.local.type`
+            ///
+            /// The type of the storage.
+            ///
+            /// Nix type: `one of "filesystem", "singlefile"`. Default: `"filesystem"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+            r#type: Type = "type";
+        }
+    }
+
     ::flakesmith::option_enum! {
         /// The values of `accounts.calendar.accounts.<name>.remote.type`.
-        Type3 {
+        Type2 {
             Caldav => "caldav",
             Http => "http",
             GoogleCalendar => "google_calendar",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.calendar.accounts.<name>.remote`: `RemoteValue::new()`, then a setter per option.
+        RemoteValue {
+            /// `accounts.calendar.accounts.<name>.remote.passwordCommand`
+            ///
+            /// A command that prints the password to standard output.
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// [
+            ///   "pass"
+            ///   "caldav"
+            /// ]
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+            password_command: NullOr<Vec<String>> = "passwordCommand";
+            /// `accounts.calendar.accounts.<name>.remote.type`
+            ///
+            /// The type of the storage.
+            ///
+            /// Nix type: `one of "caldav", "http", "google_calendar"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+            r#type: Type2 = "type";
+            /// `accounts.calendar.accounts.<name>.remote.url`
+            ///
+            /// The URL of the storage.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+            url: NullOr<String> = "url";
+            /// `accounts.calendar.accounts.<name>.remote.userName`
+            ///
+            /// User name for authentication.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+            user_name: NullOr<String> = "userName";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `accounts.calendar.accounts.<name>.khal.type`.
+        Type3 {
+            Calendar => "calendar",
+            Discover => "discover",
         }
     }
 
@@ -715,12 +1336,58 @@ pub mod accounts {
         }
     }
 
+    /// The members of `accounts.calendar.accounts.<name>.vdirsyncer.authCert`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum AuthCertMembers {}
+    impl ::flakesmith::value::StrMember for AuthCertMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for AuthCertMembers { type Item = String; }
+
+    /// The members of `accounts.calendar.accounts.<name>.vdirsyncer.collections.*`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum CollectionsMembers {}
+    impl ::flakesmith::value::StrMember for CollectionsMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for CollectionsMembers { type Item = String; }
+
+    ::flakesmith::option_enum! {
+        /// The values of `accounts.calendar.accounts.<name>.vdirsyncer.conflictResolution`.
+        ConflictResolution {
+            RemoteWins => "remote wins",
+            LocalWins => "local wins",
+        }
+    }
+
+    /// The members of `accounts.calendar.accounts.<name>.vdirsyncer.conflictResolution`'s type: `one of ["remote wins", "local wins"]`, `list of (string)`. A value of any of them sets the option.
+    pub enum ConflictResolutionMembers {}
+    impl ::flakesmith::value::ListMember for ConflictResolutionMembers { type Item = String; }
+
+    ::flakesmith::union_member!(ConflictResolutionMembers: ConflictResolution);
+
     ::flakesmith::option_enum! {
         /// The values of `accounts.calendar.accounts.<name>.vdirsyncer.partialSync`.
         PartialSync {
             Revert => "revert",
             Error => "error",
             Ignore => "ignore",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.calendar.accounts.<name>.vdirsyncer.timeRange`: `TimeRangeValue::new()`, then a setter per option.
+        TimeRangeValue {
+            /// `accounts.calendar.accounts.<name>.vdirsyncer.timeRange.end`
+            ///
+            /// End of time range to show.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+            end: String = "end";
+            /// `accounts.calendar.accounts.<name>.vdirsyncer.timeRange.start`
+            ///
+            /// Start of time range to show.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/calendar.nix>`.
+            start: String = "start";
         }
     }
 

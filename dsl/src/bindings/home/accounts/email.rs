@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `accounts.email.accounts`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/services/imapnotify.nix>`, `<home-manager/modules/programs/thunderbird.nix>`, `<home-manager/modules/programs/offlineimap.nix>`, `<home-manager/modules/programs/notmuch.nix>`, `<home-manager/modules/programs/neomutt.nix>`, `<home-manager/modules/programs/mujmap.nix>`, `<home-manager/modules/programs/mu.nix>`, `<home-manager/modules/programs/msmtp.nix>`, `<home-manager/modules/programs/mbsync.nix>`, `<home-manager/modules/programs/lieer.nix>`, `<home-manager/modules/programs/himalaya.nix>`, `<home-manager/modules/programs/getmail.nix>`, `<home-manager/modules/programs/astroid.nix>`, `<home-manager/modules/programs/alot.nix>`, `<home-manager/modules/programs/aerc.nix>`, `<home-manager/modules/accounts/email.nix>`.
-pub const accounts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["accounts", "email", "accounts"]);
+pub const accounts: Opt<BTreeMap<String, AccountsValue>> = Opt::new(&["accounts", "email", "accounts"]);
 
 /// `accounts.email.certificatesFile`
 ///
@@ -39,6 +39,2086 @@ pub const certificates_file: Opt<NullOr<RuntimePath>> = Opt::new(&["accounts", "
 ///
 /// Declared in `<home-manager/modules/accounts/email.nix>`.
 pub const maildir_base_path: Opt<String> = Opt::new(&["accounts", "email", "maildirBasePath"]);
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.email.accounts.<name>.aerc.imapAuth`.
+    ImapAuth {
+        Oauthbearer => "oauthbearer",
+        Xoauth2 => "xoauth2",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.aerc.imapOauth2Params`: `ImapOauth2ParamsValue::new()`, then a setter per option.
+    ImapOauth2ParamsValue {
+        /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.client_id`
+        ///
+        /// The OAuth2 client identifier.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        client_id: NullOr<String> = "client_id";
+        /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.client_secret`
+        ///
+        /// The OAuth2 client secret.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.scope`
+        ///
+        /// The OAuth2 requested scope.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        scope: NullOr<String> = "scope";
+        /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.token_endpoint`
+        ///
+        /// The OAuth2 token endpoint.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        token_endpoint: NullOr<String> = "token_endpoint";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.email.accounts.<name>.aerc.smtpAuth`.
+    SmtpAuth {
+        None => "none",
+        Plain => "plain",
+        Login => "login",
+        Oauthbearer => "oauthbearer",
+        Xoauth2 => "xoauth2",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.aerc.smtpOauth2Params`: `SmtpOauth2ParamsValue::new()`, then a setter per option.
+    SmtpOauth2ParamsValue {
+        /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.client_id`
+        ///
+        /// The OAuth2 client identifier.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        client_id: NullOr<String> = "client_id";
+        /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.client_secret`
+        ///
+        /// The OAuth2 client secret.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.scope`
+        ///
+        /// The OAuth2 requested scope.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        scope: NullOr<String> = "scope";
+        /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.token_endpoint`
+        ///
+        /// The OAuth2 token endpoint.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        token_endpoint: NullOr<String> = "token_endpoint";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.aerc`: `AccountsAercValue::new()`, then a setter per option.
+    AccountsAercValue {
+        /// `accounts.email.accounts.<name>.aerc.enable`
+        ///
+        /// Whether to enable aerc.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.aerc.extraAccounts`
+        ///
+        /// Extra config added to the configuration section for this account in
+        /// `$HOME/.config/aerc/accounts.conf`.
+        /// See `aerc-accounts(5)`.
+        ///
+        /// Nix type: `attribute set of (values (null, bool, int, string, or float) or a list of values, that will be joined with a comma)`. Default: `{ }`. Example: `{ source = "maildir://~/Maildir/example"; }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        extra_accounts: BTreeMap<String, Data<AtomOrList>> = "extraAccounts";
+        /// `accounts.email.accounts.<name>.aerc.extraBinds`
+        ///
+        /// Extra bindings specific to this account, added to
+        /// `$HOME/.config/aerc/binds.conf`.
+        /// See `aerc-binds(5)`.
+        ///
+        /// Nix type: `attribute set of attribute set of (values (null, bool, int, string, or float) or a list of values, that will be joined with a comma)`. Default: `{ }`. Example: `{ messages = { d = ":move ${folder.trash}<Enter>"; }; }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        extra_binds: BTreeMap<String, BTreeMap<String, Data<AtomOrList>>> = "extraBinds";
+        /// `accounts.email.accounts.<name>.aerc.extraConfig`
+        ///
+        /// Config specific to this account, added to `$HOME/.config/aerc/aerc.conf`.
+        /// Aerc only supports per-account UI configuration.
+        /// For other sections of `$HOME/.config/aerc/aerc.conf`,
+        /// use `programs.aerc.extraConfig`.
+        /// See `aerc-config(5)`.
+        ///
+        /// Nix type: `attribute set of attribute set of (values (null, bool, int, string, or float) or a list of values, that will be joined with a comma)`. Default: `{ }`. Example: `{ ui = { sidebar-width = 25; }; }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        extra_config: BTreeMap<String, BTreeMap<String, Data<AtomOrList>>> = "extraConfig";
+        /// `accounts.email.accounts.<name>.aerc.imapAuth`
+        ///
+        /// Sets the authentication mechanism if imap is used as the incoming
+        /// method.
+        /// See `aerc-imap(5)`.
+        ///
+        /// Nix type: `null or one of "oauthbearer", "xoauth2"`. Default: `null`. Example: `"auth"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        imap_auth: NullOr<ImapAuth> = "imapAuth";
+        /// `accounts.email.accounts.<name>.aerc.imapOauth2Params`
+        ///
+        /// Sets the oauth2 params if authentication mechanism oauthbearer or
+        /// xoauth2 is used.
+        /// See `aerc-imap(5)`.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   token_endpoint = "<token_endpoint>";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        imap_oauth2_params: NullOr<ImapOauth2ParamsValue> = "imapOauth2Params";
+        /// `accounts.email.accounts.<name>.aerc.smtpAuth`
+        ///
+        /// Sets the authentication mechanism if smtp is used as the outgoing
+        /// method.
+        /// See `aerc-smtp(5)`.
+        ///
+        /// Nix type: `null or one of "none", "plain", "login", "oauthbearer", "xoauth2"`. Default: `"plain"`. Example: `"auth"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        smtp_auth: NullOr<SmtpAuth> = "smtpAuth";
+        /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params`
+        ///
+        /// Sets the oauth2 params if authentication mechanism oauthbearer or
+        /// xoauth2 is used.
+        /// See `aerc-imap(5)`.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   token_endpoint = "<token_endpoint>";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+        smtp_oauth2_params: NullOr<SmtpOauth2ParamsValue> = "smtpOauth2Params";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.alot`: `AccountsAlotValue::new()`, then a setter per option.
+    AccountsAlotValue {
+        /// `accounts.email.accounts.<name>.alot.contactCompletion`
+        ///
+        /// Contact completion configuration as expected per alot.
+        /// See [alot's wiki](http://alot.readthedocs.io/en/latest/configuration/contacts_completion.html) for
+        /// explanation about possible values.
+        ///
+        /// Nix type: `attribute set of string`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// {
+        ///   command = "'\${pkgs.notmuch}/bin/notmuch address --format=json --output=recipients  date:6M..'";
+        ///   regexp = "'\\[?{\"name\": \"(?P<name>.*)\", \"address\": \"(?P<email>.+)\", \"name-addr\": \".*\"}[,\\]]?'";
+        ///   shellcommand_external_filtering = "False";
+        ///   type = "shellcommand";
+        /// }
+        /// ```
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   type = "shellcommand";
+        ///   command = "abook --mutt-query";
+        ///   regexp = "'^(?P<email>[^@]+@[^\t]+)\t+(?P<name>[^\t]+)'";
+        ///   ignorecase = "True";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/alot.nix>`.
+        contact_completion: BTreeMap<String, String> = "contactCompletion";
+        /// `accounts.email.accounts.<name>.alot.extraConfig`
+        ///
+        /// Extra settings to add to this Alot account configuration.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/programs/alot.nix>`.
+        extra_config: Concatenated = "extraConfig";
+        /// `accounts.email.accounts.<name>.alot.sendMailCommand`
+        ///
+        /// Command to send a mail. If msmtp is enabled for the account,
+        /// then this is set to
+        /// `msmtpq --read-envelope-from --read-recipients`.
+        ///
+        /// Nix type: `null or string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/alot.nix>`.
+        send_mail_command: NullOr<String> = "sendMailCommand";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.astroid`: `AccountsAstroidValue::new()`, then a setter per option.
+    AccountsAstroidValue {
+        /// `accounts.email.accounts.<name>.astroid.enable`
+        ///
+        /// Whether to enable Astroid.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/astroid.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.astroid.extraConfig`
+        ///
+        /// Extra settings to add to this astroid account configuration.
+        ///
+        /// Nix type: `attribute set of anything`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   select_query = "";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/astroid.nix>`.
+        extra_config: BTreeMap<String, Data<Anything>> = "extraConfig";
+        /// `accounts.email.accounts.<name>.astroid.sendMailCommand`
+        ///
+        /// Command to send a mail. If msmtp is enabled for the account,
+        /// then this is set to
+        /// `msmtpq --read-envelope-from --read-recipients`.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/astroid.nix>`.
+        send_mail_command: String = "sendMailCommand";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.email.accounts.<name>.flavor`.
+    Flavor {
+        Plain => "plain",
+        GmailCom => "gmail.com",
+        RunboxCom => "runbox.com",
+        FastmailCom => "fastmail.com",
+        YandexCom => "yandex.com",
+        OutlookOffice365Com => "outlook.office365.com",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.folders`: `FoldersValue::new()`, then a setter per option.
+    FoldersValue {
+        /// `accounts.email.accounts.<name>.folders.drafts`
+        ///
+        /// Relative path of the drafts mail folder.
+        ///
+        /// Nix type: `null or string`. Default: `"Drafts"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        drafts: NullOr<String> = "drafts";
+        /// `accounts.email.accounts.<name>.folders.inbox`
+        ///
+        /// Relative path of the inbox mail.
+        ///
+        /// Nix type: `string`. Default: `"Inbox"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        inbox: String = "inbox";
+        /// `accounts.email.accounts.<name>.folders.sent`
+        ///
+        /// Relative path of the sent mail folder.
+        ///
+        /// Nix type: `null or string`. Default: `"Sent"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        sent: NullOr<String> = "sent";
+        /// `accounts.email.accounts.<name>.folders.trash`
+        ///
+        /// Relative path of the deleted mail folder.
+        ///
+        /// Nix type: `string`. Default: `"Trash"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        trash: String = "trash";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.getmail`: `AccountsGetmailValue::new()`, then a setter per option.
+    AccountsGetmailValue {
+        /// `accounts.email.accounts.<name>.getmail.delete`
+        ///
+        /// Enable if you want to delete read messages from the server. Most
+        /// users should either enable `delete` or disable
+        /// `readAll`.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/getmail.nix>`.
+        delete: bool = "delete";
+        /// `accounts.email.accounts.<name>.getmail.destinationCommand`
+        ///
+        /// Specify a command delivering the incoming mail to your maildir.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"\${pkgs.maildrop}/bin/maildrop"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/getmail.nix>`.
+        destination_command: NullOr<String> = "destinationCommand";
+        /// `accounts.email.accounts.<name>.getmail.enable`
+        ///
+        /// Whether to enable the getmail mail retriever for this account.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/getmail.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.getmail.mailboxes`
+        ///
+        /// A non-empty list of mailboxes. To download all mail you can
+        /// use the `ALL` mailbox.
+        ///
+        /// Nix type: `non-empty (list of string)`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "INBOX"
+        ///   "INBOX.spam"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/getmail.nix>`.
+        mailboxes: Vec<String> = "mailboxes";
+        /// `accounts.email.accounts.<name>.getmail.readAll`
+        ///
+        /// Enable if you want to fetch all, even the read messages from the
+        /// server. Most users should either enable `delete` or
+        /// disable `readAll`.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/getmail.nix>`.
+        read_all: bool = "readAll";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.gpg`: `GpgValue::new()`, then a setter per option.
+    GpgValue {
+        /// `accounts.email.accounts.<name>.gpg.encryptByDefault`
+        ///
+        /// Encrypt outgoing messages by default.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        encrypt_by_default: bool = "encryptByDefault";
+        /// `accounts.email.accounts.<name>.gpg.key`
+        ///
+        /// The key to use as listed in `gpg --list-keys`.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        key: String = "key";
+        /// `accounts.email.accounts.<name>.gpg.signByDefault`
+        ///
+        /// Sign messages by default.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        sign_by_default: bool = "signByDefault";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.himalaya`: `AccountsHimalayaValue::new()`, then a setter per option.
+    AccountsHimalayaValue {
+        /// `accounts.email.accounts.<name>.himalaya.enable`
+        ///
+        /// Whether to enable the email client Himalaya CLI for this email account.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/himalaya.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.himalaya.settings`
+        ///
+        /// Himalaya CLI configuration for this email account.
+        /// See <https://pimalaya.org/himalaya/cli/latest/configuration/index.html#account-configuration> for supported values.
+        ///
+        /// Nix type: `TOML value`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/himalaya.nix>`.
+        settings: Data<Toml> = "settings";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.imap.tls`: `TlsValue::new()`, then a setter per option.
+    TlsValue {
+        /// `accounts.email.accounts.<name>.imap.tls.certificatesFile`
+        ///
+        /// Path to file containing certificate authorities that should
+        /// be used to validate the connection authenticity. If
+        /// `null` then the system default is used.
+        /// Note, if set then the system default may still be accepted.
+        ///
+        /// Nix type: `null or path`. Default: `"config.accounts.email.certificatesFile"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        certificates_file: NullOr<RuntimePath> = "certificatesFile";
+        /// `accounts.email.accounts.<name>.imap.tls.enable`
+        ///
+        /// Whether to enable TLS/SSL.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.imap.tls.useStartTls`
+        ///
+        /// Whether to use STARTTLS.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        use_start_tls: bool = "useStartTls";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.imap`: `ImapValue::new()`, then a setter per option.
+    ImapValue {
+        /// `accounts.email.accounts.<name>.imap.host`
+        ///
+        /// Hostname of IMAP server.
+        ///
+        /// Nix type: `string`. Example: `"imap.example.org"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        host: String = "host";
+        /// `accounts.email.accounts.<name>.imap.port`
+        ///
+        /// The port on which the IMAP server listens. If
+        /// `null` then the default port is used.
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `993`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        port: NullOr<u16> = "port";
+        /// `accounts.email.accounts.<name>.imap.tls`
+        ///
+        /// Configuration for secure connections.
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        tls: TlsValue = "tls";
+    }
+}
+
+/// The members of `accounts.email.accounts.<name>.imapnotify.onNotify`'s type: `string`, `attribute set of (string)`. A value of any of them sets the option.
+pub enum OnNotifyMembers {}
+impl ::flakesmith::value::StrMember for OnNotifyMembers { type Str = String; }
+impl ::flakesmith::value::AttrsMember for OnNotifyMembers { type Item = String; }
+
+/// The members of `accounts.email.accounts.<name>.imapnotify.onNotifyPost`'s type: `string`, `attribute set of (string)`. A value of any of them sets the option.
+pub enum OnNotifyPostMembers {}
+impl ::flakesmith::value::StrMember for OnNotifyPostMembers { type Str = String; }
+impl ::flakesmith::value::AttrsMember for OnNotifyPostMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.imapnotify`: `AccountsImapnotifyValue::new()`, then a setter per option.
+    AccountsImapnotifyValue {
+        /// `accounts.email.accounts.<name>.imapnotify.boxes`
+        ///
+        /// IMAP folders to watch.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "Inbox"
+        ///   "[Gmail]/MyLabel"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
+        boxes: Vec<String> = "boxes";
+        /// `accounts.email.accounts.<name>.imapnotify.enable`
+        ///
+        /// Whether to enable imapnotify.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.imapnotify.extraConfig`
+        ///
+        /// Additional configuration to add for this account.
+        ///
+        /// Nix type: `JSON value`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   wait = 10;
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
+        extra_config: Data<Json> = "extraConfig";
+        /// `accounts.email.accounts.<name>.imapnotify.onNotify`
+        ///
+        /// Shell commands to run on any event.
+        ///
+        /// Nix type: `string or attribute set of string`. Default: `""`. Example: `"\${pkgs.isync}/bin/mbsync test-%s"`.
+        ///
+        /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
+        on_notify: OneOf<OnNotifyMembers> = "onNotify";
+        /// `accounts.email.accounts.<name>.imapnotify.onNotifyPost`
+        ///
+        /// Shell commands to run after onNotify event.
+        ///
+        /// Nix type: `string or attribute set of string`. Default: `""`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   mail = "\${pkgs.notmuch}/bin/notmuch new && \${pkgs.libnotify}/bin/notify-send 'New mail arrived'";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
+        on_notify_post: OneOf<OnNotifyPostMembers> = "onNotifyPost";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.jmap`: `JmapValue::new()`, then a setter per option.
+    JmapValue {
+        /// `accounts.email.accounts.<name>.jmap.host`
+        ///
+        /// Hostname of JMAP server.
+        ///
+        /// If both this option and [](#opt-accounts.email.accounts._name_.jmap.sessionUrl) are specified,
+        /// `host` is preferred by applications when establishing a
+        /// session.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"jmap.example.org"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        host: NullOr<String> = "host";
+        /// `accounts.email.accounts.<name>.jmap.sessionUrl`
+        ///
+        /// URL for the JMAP Session resource.
+        ///
+        /// If both this option and [](#opt-accounts.email.accounts._name_.jmap.host) are specified,
+        /// `host` is preferred by applications when establishing a
+        /// session.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"https://jmap.example.org:443/.well-known/jmap"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        session_url: NullOr<String> = "sessionUrl";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.lieer.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `accounts.email.accounts.<name>.lieer.settings.drop_non_existing_label`
+        ///
+        /// Allow missing labels on the Gmail side to be dropped.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        drop_non_existing_label: bool = "drop_non_existing_label";
+        /// `accounts.email.accounts.<name>.lieer.settings.file_extension`
+        ///
+        /// Extension to include in local file names, which can be useful
+        /// for indexing with third-party programs.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"mbox"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        file_extension: String = "file_extension";
+        /// `accounts.email.accounts.<name>.lieer.settings.ignore_empty_history`
+        ///
+        /// Work around a Gmail API quirk where an empty change history
+        /// is sometimes returned.
+        ///
+        /// See this
+        /// [GitHub issue](https://github.com/gauteh/lieer/issues/120)
+        /// for more details.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        ignore_empty_history: bool = "ignore_empty_history";
+        /// `accounts.email.accounts.<name>.lieer.settings.ignore_remote_labels`
+        ///
+        /// Set Gmail labels to ignore when syncing from remote labels to
+        /// local tags (before translations).
+        ///
+        /// Nix type: `list of string`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// [
+        ///   "CATEGORY_FORUMS"
+        ///   "CATEGORY_PROMOTIONS"
+        ///   "CATEGORY_UPDATES"
+        ///   "CATEGORY_SOCIAL"
+        ///   "CATEGORY_PERSONAL"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        ignore_remote_labels: Vec<String> = "ignore_remote_labels";
+        /// `accounts.email.accounts.<name>.lieer.settings.ignore_tags`
+        ///
+        /// Set labels to ignore when syncing from local tags to
+        /// remote labels (after translations).
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        ignore_tags: Vec<String> = "ignore_tags";
+        /// `accounts.email.accounts.<name>.lieer.settings.local_trash_tag`
+        ///
+        /// Local tag to which the remote Gmail 'TRASH' label is translated.
+        ///
+        /// Nix type: `string`. Default: `"trash"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        local_trash_tag: String = "local_trash_tag";
+        /// `accounts.email.accounts.<name>.lieer.settings.remove_local_messages`
+        ///
+        /// Remove local messages that have been deleted on the remote.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        remove_local_messages: bool = "remove_local_messages";
+        /// `accounts.email.accounts.<name>.lieer.settings.replace_slash_with_dot`
+        ///
+        /// Replace '/' with '.' in Gmail labels.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        replace_slash_with_dot: bool = "replace_slash_with_dot";
+        /// `accounts.email.accounts.<name>.lieer.settings.timeout`
+        ///
+        /// HTTP timeout in seconds. 0 means forever or system timeout.
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `600`.
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        timeout: u64 = "timeout";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.lieer.sync`: `AccountsLieerSyncValue::new()`, then a setter per option.
+    AccountsLieerSyncValue {
+        /// `accounts.email.accounts.<name>.lieer.sync.enable`
+        ///
+        /// Whether to enable lieer synchronization service.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.lieer.sync.frequency`
+        ///
+        /// How often to synchronize the account.
+        ///
+        /// This value is passed to the systemd timer configuration as the
+        /// onCalendar option. See
+        /// `systemd.time(7)`
+        /// for more information about the format.
+        ///
+        /// Nix type: `string`. Default: `"*:0/5"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        frequency: String = "frequency";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.lieer`: `AccountsLieerValue::new()`, then a setter per option.
+    AccountsLieerValue {
+        /// `accounts.email.accounts.<name>.lieer.enable`
+        ///
+        /// Whether to enable lieer Gmail synchronization for notmuch.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.lieer.notmuchSetupWarning`
+        ///
+        /// Warn if Notmuch is not also enabled for this account.
+        ///
+        /// This can safely be disabled if `notmuch init`
+        /// has been used to configure this account outside of Home
+        /// Manager.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        notmuch_setup_warning: bool = "notmuchSetupWarning";
+        /// `accounts.email.accounts.<name>.lieer.settings`
+        ///
+        /// Settings which are applied to `.gmailieer.json`
+        /// for the account.
+        ///
+        /// See the [lieer manual](https://github.com/gauteh/lieer/)
+        /// for documentation of settings not explicitly covered by this module.
+        ///
+        /// Nix type: `JSON value`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+        settings: SettingsValue = "settings";
+        /// The options under `accounts.email.accounts.<name>.lieer.sync`.
+        sync: AccountsLieerSyncValue = "sync";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.maildir`: `MaildirValue::new()`, then a setter per option.
+    MaildirValue {
+        /// `accounts.email.accounts.<name>.maildir.path`
+        ///
+        /// Path to maildir directory where mail for this account is
+        /// stored. This is relative to the base maildir path.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        path: String = "path";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.email.accounts.<name>.mbsync.create`.
+    Create {
+        None => "none",
+        Maildir => "maildir",
+        Imap => "imap",
+        Both => "both",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.email.accounts.<name>.mbsync.expunge`.
+    Expunge {
+        None => "none",
+        Maildir => "maildir",
+        Imap => "imap",
+        Both => "both",
+    }
+}
+
+/// The members of `accounts.email.accounts.<name>.mbsync.extraConfig.account.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+pub enum AccountMembers {}
+impl ::flakesmith::value::StrMember for AccountMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for AccountMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for AccountMembers {}
+impl ::flakesmith::value::ListMember for AccountMembers { type Item = String; }
+
+/// The members of `accounts.email.accounts.<name>.mbsync.extraConfig.channel.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+pub enum ChannelMembers {}
+impl ::flakesmith::value::StrMember for ChannelMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ChannelMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ChannelMembers {}
+impl ::flakesmith::value::ListMember for ChannelMembers { type Item = String; }
+
+/// The members of `accounts.email.accounts.<name>.mbsync.extraConfig.local.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+pub enum LocalMembers {}
+impl ::flakesmith::value::StrMember for LocalMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for LocalMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for LocalMembers {}
+impl ::flakesmith::value::ListMember for LocalMembers { type Item = String; }
+
+/// The members of `accounts.email.accounts.<name>.mbsync.extraConfig.remote.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+pub enum RemoteMembers {}
+impl ::flakesmith::value::StrMember for RemoteMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for RemoteMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for RemoteMembers {}
+impl ::flakesmith::value::ListMember for RemoteMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.mbsync.extraConfig`: `AccountsMbsyncExtraConfigValue::new()`, then a setter per option.
+    AccountsMbsyncExtraConfigValue {
+        /// `accounts.email.accounts.<name>.mbsync.extraConfig.account`
+        ///
+        /// Account section extra configuration.
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean or list of string)`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   PipelineDepth = 10;
+        ///   Timeout = 60;
+        /// };
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        account: BTreeMap<String, OneOf<AccountMembers>> = "account";
+        /// `accounts.email.accounts.<name>.mbsync.extraConfig.channel`
+        ///
+        /// Per channel extra configuration.
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean or list of string)`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   MaxMessages = 10000;
+        ///   MaxSize = "1m";
+        /// };
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        channel: BTreeMap<String, OneOf<ChannelMembers>> = "channel";
+        /// `accounts.email.accounts.<name>.mbsync.extraConfig.local`
+        ///
+        /// Local store extra configuration.
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean or list of string)`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        local: BTreeMap<String, OneOf<LocalMembers>> = "local";
+        /// `accounts.email.accounts.<name>.mbsync.extraConfig.remote`
+        ///
+        /// Remote store extra configuration.
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean or list of string)`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        remote: BTreeMap<String, OneOf<RemoteMembers>> = "remote";
+    }
+}
+
+/// The members of `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.extraConfig.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+pub enum ExtraConfigMembers {}
+impl ::flakesmith::value::StrMember for ExtraConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ExtraConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ExtraConfigMembers {}
+impl ::flakesmith::value::ListMember for ExtraConfigMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>`: `ChannelsValue::new()`, then a setter per option.
+    ChannelsValue {
+        /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.extraConfig`
+        ///
+        /// Extra configuration lines to add to *THIS* channel's
+        /// configuration.
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean or list of string)`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   Create = "both";
+        ///   CopyArrivalDate = "yes";
+        ///   MaxMessages = 10000;
+        ///   MaxSize = "1m";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        extra_config: BTreeMap<String, OneOf<ExtraConfigMembers>> = "extraConfig";
+        /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.farPattern`
+        ///
+        /// IMAP4 patterns for which mailboxes on the remote mail server to sync.
+        /// If `Patterns` are specified, `farPattern`
+        /// is interpreted as a prefix which is not matched against the patterns,
+        /// and is not affected by mailbox list overrides.
+        ///
+        /// If this is left as the default, then mbsync will default to the pattern
+        /// `INBOX`.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"[Gmail]/Sent Mail"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        far_pattern: String = "farPattern";
+        /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.nearPattern`
+        ///
+        /// Name for where mail coming from the remote (far) mail server will end up
+        /// locally. The mailbox specified by the far pattern will be placed in
+        /// this directory.
+        ///
+        /// If this is left as the default, then mbsync will default to the pattern
+        /// `INBOX`.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"Sent"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        near_pattern: String = "nearPattern";
+        /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.patterns`
+        ///
+        /// Instead of synchronizing *just* the mailboxes that
+        /// match the `farPattern`, use it as a prefix which is
+        /// not matched against the patterns, and is not affected by mailbox list
+        /// overrides.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "INBOX"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        patterns: Vec<String> = "patterns";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.mbsync.groups.<name>`: `GroupsValue::new()`, then a setter per option.
+    GroupsValue {
+        /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels`
+        ///
+        /// List of channels that should be grouped together into this group. When
+        /// performing a synchronization, the groups are synchronized, rather than
+        /// the individual channels.
+        ///
+        /// Using these channels and then grouping them together allows for you to
+        /// define the maildir hierarchy as you see fit.
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        channels: BTreeMap<String, ChannelsValue> = "channels";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.email.accounts.<name>.mbsync.remove`.
+    Remove {
+        None => "none",
+        Maildir => "maildir",
+        Imap => "imap",
+        Both => "both",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.email.accounts.<name>.mbsync.subFolders`.
+    SubFolders {
+        Verbatim => "Verbatim",
+        Maildir => "Maildir++",
+        Legacy => "Legacy",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.mbsync`: `AccountsMbsyncValue::new()`, then a setter per option.
+    AccountsMbsyncValue {
+        /// `accounts.email.accounts.<name>.mbsync.create`
+        ///
+        /// Automatically create missing mailboxes within the
+        /// given mail store.
+        ///
+        /// Nix type: `one of "none", "maildir", "imap", "both"`. Default: `"none"`. Example: `"maildir"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        create: Create = "create";
+        /// `accounts.email.accounts.<name>.mbsync.enable`
+        ///
+        /// Whether to enable synchronization using mbsync.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.mbsync.expunge`
+        ///
+        /// Permanently remove messages marked for deletion from
+        /// the given mail store.
+        ///
+        /// Nix type: `one of "none", "maildir", "imap", "both"`. Default: `"none"`. Example: `"both"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        expunge: Expunge = "expunge";
+        /// The options under `accounts.email.accounts.<name>.mbsync.extraConfig`.
+        extra_config: AccountsMbsyncExtraConfigValue = "extraConfig";
+        /// `accounts.email.accounts.<name>.mbsync.flatten`
+        ///
+        /// If set, flattens the hierarchy within the maildir by
+        /// substituting the canonical hierarchy delimiter
+        /// `/` with this value.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"."`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        flatten: NullOr<String> = "flatten";
+        /// `accounts.email.accounts.<name>.mbsync.groups`
+        ///
+        /// Some email providers (Gmail) have a different directory hierarchy for
+        /// synchronized email messages. Namely, when using mbsync without specifying
+        /// a set of channels into a group, all synchronized directories end up beneath
+        /// the `[Gmail]/` directory.
+        ///
+        /// This option allows you to specify a group, and subsequently channels that
+        /// will allow you to sync your mail into an arbitrary hierarchy.
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        groups: BTreeMap<String, GroupsValue> = "groups";
+        /// `accounts.email.accounts.<name>.mbsync.patterns`
+        ///
+        /// Pattern of mailboxes to synchronize.
+        ///
+        /// Nix type: `list of string`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// [
+        ///   "*"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        patterns: Vec<String> = "patterns";
+        /// `accounts.email.accounts.<name>.mbsync.remove`
+        ///
+        /// Propagate mailbox deletions to the given mail store.
+        ///
+        /// Nix type: `one of "none", "maildir", "imap", "both"`. Default: `"none"`. Example: `"imap"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        remove: Remove = "remove";
+        /// `accounts.email.accounts.<name>.mbsync.subFolders`
+        ///
+        /// The on-disk folder naming style. This option has no
+        /// effect when `flatten` is used.
+        ///
+        /// Nix type: `one of "Verbatim", "Maildir++", "Legacy"`. Default: `"Verbatim"`. Example: `"Maildir++"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+        sub_folders: SubFolders = "subFolders";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.msmtp.tls`: `AccountsMsmtpTlsValue::new()`, then a setter per option.
+    AccountsMsmtpTlsValue {
+        /// `accounts.email.accounts.<name>.msmtp.tls.fingerprint`
+        ///
+        /// Fingerprint of a trusted TLS certificate.
+        /// The fingerprint can be obtained by executing
+        /// `msmtp --serverinfo --tls --tls-certcheck=off`.
+        ///
+        /// Nix type: `null or string matching the pattern ([[:alnum:]]{2}:)+[[:alnum:]]{2}`. Default: `null`. Example: `"my:SH:a2:56:ha:sh"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/msmtp.nix>`.
+        fingerprint: NullOr<String> = "fingerprint";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.msmtp`: `AccountsMsmtpValue::new()`, then a setter per option.
+    AccountsMsmtpValue {
+        /// `accounts.email.accounts.<name>.msmtp.enable`
+        ///
+        /// Whether to enable msmtp.
+        ///
+        /// If enabled then it is possible to use the
+        /// `--account` command line
+        /// option to send a message for a given account using the
+        /// `msmtp` or `msmtpq` tool.
+        /// For example, `msmtp --account=private` would
+        /// send using the account defined in
+        /// `accounts.email.accounts.private`. If the
+        /// `--account` option is not
+        /// given then the primary account will be used.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/msmtp.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.msmtp.extraConfig`
+        ///
+        /// Extra configuration options to add to `~/.msmtprc`.
+        /// See <https://marlam.de/msmtp/msmtprc.txt> for
+        /// examples.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   auth = "login";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/msmtp.nix>`.
+        extra_config: BTreeMap<String, String> = "extraConfig";
+        /// The options under `accounts.email.accounts.<name>.msmtp.tls`.
+        tls: AccountsMsmtpTlsValue = "tls";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.mu`: `AccountsMuValue::new()`, then a setter per option.
+    AccountsMuValue {
+        /// `accounts.email.accounts.<name>.mu.enable`
+        ///
+        /// Whether to enable mu indexing.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mu.nix>`.
+        enable: bool = "enable";
+    }
+}
+
+/// The members of `accounts.email.accounts.<name>.mujmap.settings.password_command`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum PasswordCommandMembers {}
+impl ::flakesmith::value::StrMember for PasswordCommandMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for PasswordCommandMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.mujmap.settings.tags`: `TagsValue::new()`, then a setter per option.
+    TagsValue {
+        /// `accounts.email.accounts.<name>.mujmap.settings.tags.deleted`
+        ///
+        /// Tag for notmuch to use for messages stored in the mailbox labeled with the
+        /// `Trash` name attribute.
+        ///
+        /// If set to an empty string, this mailbox *and its child
+        /// mailboxes* are not synchronized with a tag.
+        ///
+        /// Nix type: `string`. Default: `"deleted"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        deleted: String = "deleted";
+        /// `accounts.email.accounts.<name>.mujmap.settings.tags.directory_separator`
+        ///
+        /// Directory separator for mapping notmuch tags to maildirs.
+        ///
+        /// Nix type: `string`. Default: `"/"`. Example: `"."`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        directory_separator: String = "directory_separator";
+        /// `accounts.email.accounts.<name>.mujmap.settings.tags.important`
+        ///
+        /// Tag for notmuch to use for messages stored in the mailbox labeled with the
+        /// `Important` name attribute and/or with the `$Important`
+        /// keyword.
+        ///
+        /// If set to an empty string, this mailbox, *its child
+        /// mailboxes*, and these keywords are not synchronized with a tag.
+        ///
+        /// Nix type: `string`. Default: `"important"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        important: String = "important";
+        /// `accounts.email.accounts.<name>.mujmap.settings.tags.inbox`
+        ///
+        /// Tag for notmuch to use for messages stored in the mailbox labeled with the
+        /// `Inbox` name attribute.
+        ///
+        /// If set to an empty string, this mailbox *and its child
+        /// mailboxes* are not synchronized with a tag.
+        ///
+        /// Nix type: `string`. Default: `"inbox"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        inbox: String = "inbox";
+        /// `accounts.email.accounts.<name>.mujmap.settings.tags.lowercase`
+        ///
+        /// If true, translate all mailboxes to lowercase names when mapping to notmuch
+        /// tags.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        lowercase: bool = "lowercase";
+        /// `accounts.email.accounts.<name>.mujmap.settings.tags.phishing`
+        ///
+        /// Tag for notmuch to use for the IANA `$Phishing` keyword.
+        ///
+        /// If set to an empty string, this keyword is not synchronized with a tag.
+        ///
+        /// Nix type: `string`. Default: `"phishing"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        phishing: String = "phishing";
+        /// `accounts.email.accounts.<name>.mujmap.settings.tags.sent`
+        ///
+        /// Tag for notmuch to use for messages stored in the mailbox labeled with the
+        /// `Sent` name attribute.
+        ///
+        /// If set to an empty string, this mailbox *and its child
+        /// mailboxes* are not synchronized with a tag.
+        ///
+        /// Nix type: `string`. Default: `"sent"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        sent: String = "sent";
+        /// `accounts.email.accounts.<name>.mujmap.settings.tags.spam`
+        ///
+        /// Tag for notmuch to use for messages stored in the mailbox labeled with the
+        /// `Junk` name attribute and/or with the `$Junk` keyword,
+        /// *except* for messages with the `$NotJunk` keyword.
+        ///
+        /// If set to an empty string, this mailbox, *its child
+        /// mailboxes*, and these keywords are not synchronized with a tag.
+        ///
+        /// Nix type: `string`. Default: `"spam"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        spam: String = "spam";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.mujmap.settings`: `SettingsValue2::new()`, then a setter per option.
+    SettingsValue2 {
+        /// `accounts.email.accounts.<name>.mujmap.settings.auto_create_new_mailboxes`
+        ///
+        /// Whether to create new mailboxes automatically on the server from notmuch
+        /// tags.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        auto_create_new_mailboxes: bool = "auto_create_new_mailboxes";
+        /// `accounts.email.accounts.<name>.mujmap.settings.cache_dir`
+        ///
+        /// The cache directory in which to store mail files while they are being
+        /// downloaded. The default is operating-system specific.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        cache_dir: NullOr<String> = "cache_dir";
+        /// `accounts.email.accounts.<name>.mujmap.settings.fqdn`
+        ///
+        /// Fully qualified domain name of the JMAP service.
+        ///
+        /// mujmap looks up the JMAP SRV record for this host to determine the JMAP session
+        /// URL. Mutually exclusive with
+        /// [](#opt-accounts.email.accounts._name_.mujmap.settings.session_url).
+        ///
+        /// If `null`, defaults to
+        /// [](#opt-accounts.email.accounts._name_.jmap.host).
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"example.com"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        fqdn: NullOr<String> = "fqdn";
+        /// `accounts.email.accounts.<name>.mujmap.settings.password_command`
+        ///
+        /// Shell command which will print a password to stdout for basic HTTP
+        /// authentication.
+        ///
+        /// If `null`, defaults to
+        /// [](#opt-accounts.email.accounts._name_.passwordCommand).
+        ///
+        /// Nix type: `null or string or list of string`. Default: `null`. Example: `"pass alice@example.com"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        password_command: NullOr<OneOf<PasswordCommandMembers>> = "password_command";
+        /// `accounts.email.accounts.<name>.mujmap.settings.session_url`
+        ///
+        /// Session URL to connect to.
+        ///
+        /// Mutually exclusive with
+        /// [](#opt-accounts.email.accounts._name_.mujmap.settings.fqdn).
+        ///
+        /// If `null`, defaults to
+        /// [](#opt-accounts.email.accounts._name_.jmap.sessionUrl).
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"https://jmap.example.com/.well-known/jmap"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        session_url: NullOr<String> = "session_url";
+        /// `accounts.email.accounts.<name>.mujmap.settings.tags`
+        ///
+        /// Tag configuration.
+        ///
+        /// Beware that there are quirks that require manual consideration if changing the
+        /// values of these files; please see
+        /// <https://github.com/elizagamedev/mujmap/blob/main/mujmap.toml.example>
+        /// for more details.
+        ///
+        /// Nix type: `TOML value`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        tags: TagsValue = "tags";
+        /// `accounts.email.accounts.<name>.mujmap.settings.username`
+        ///
+        /// Username for basic HTTP authentication.
+        ///
+        /// If `null`, defaults to
+        /// [](#opt-accounts.email.accounts._name_.userName).
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"alice@example.com"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        username: NullOr<String> = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.mujmap`: `AccountsMujmapValue::new()`, then a setter per option.
+    AccountsMujmapValue {
+        /// `accounts.email.accounts.<name>.mujmap.enable`
+        ///
+        /// Whether to enable mujmap JMAP synchronization for notmuch.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.mujmap.notmuchSetupWarning`
+        ///
+        /// Warn if Notmuch is not also enabled for this account.
+        ///
+        /// This can safely be disabled if `mujmap.toml` is managed
+        /// outside of Home Manager.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        notmuch_setup_warning: bool = "notmuchSetupWarning";
+        /// `accounts.email.accounts.<name>.mujmap.settings`
+        ///
+        /// Settings which are applied to `mujmap.toml`
+        /// for the account.
+        ///
+        /// See the [mujmap project](https://github.com/elizagamedev/mujmap)
+        /// for documentation of settings not explicitly covered by this module.
+        ///
+        /// Nix type: `TOML value`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+        settings: SettingsValue2 = "settings";
+    }
+}
+
+/// The members of `accounts.email.accounts.<name>.neomutt.extraMailboxes.*`'s type: `string`, `submodule`. A value of any of them sets the option.
+pub enum ExtraMailboxesMembers {}
+impl ::flakesmith::value::StrMember for ExtraMailboxesMembers { type Str = String; }
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.email.accounts.<name>.neomutt.mailboxType`.
+    MailboxType {
+        Maildir => "maildir",
+        Imap => "imap",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.neomutt`: `AccountsNeomuttValue::new()`, then a setter per option.
+    AccountsNeomuttValue {
+        /// `accounts.email.accounts.<name>.neomutt.enable`
+        ///
+        /// Whether to enable NeoMutt.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.neomutt.extraConfig`
+        ///
+        /// Extra lines to add to the folder hook for this account.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`. Example: `"color status cyan default"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        extra_config: Concatenated = "extraConfig";
+        /// `accounts.email.accounts.<name>.neomutt.extraMailboxes`
+        ///
+        /// List of extra mailboxes
+        ///
+        /// Nix type: `list of (string or (submodule))`. Default: `[ ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        extra_mailboxes: Vec<OneOf<ExtraMailboxesMembers>> = "extraMailboxes";
+        /// `accounts.email.accounts.<name>.neomutt.mailboxName`
+        ///
+        /// Use a different name as mailbox name
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"==== <mailbox-name> ==="`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        mailbox_name: NullOr<String> = "mailboxName";
+        /// `accounts.email.accounts.<name>.neomutt.mailboxType`
+        ///
+        /// Whether this account uses maildir folders or IMAP mailboxes
+        ///
+        /// Nix type: `one of "maildir", "imap"`. Default: `"maildir"`. Example: `"imap"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        mailbox_type: MailboxType = "mailboxType";
+        /// `accounts.email.accounts.<name>.neomutt.sendMailCommand`
+        ///
+        /// Command to send a mail. If not set, neomutt will be in charge of sending mails.
+        ///
+        /// Nix type: `null or string`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// if config.msmtp.enable then
+        ///   "msmtpq --read-envelope-from --read-recipients"
+        /// else
+        ///   null
+        /// ``` Example: `"msmtpq --read-envelope-from --read-recipients"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        send_mail_command: NullOr<String> = "sendMailCommand";
+        /// `accounts.email.accounts.<name>.neomutt.showDefaultMailbox`
+        ///
+        /// Show the default mailbox (INBOX)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        show_default_mailbox: bool = "showDefaultMailbox";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes.*.type`.
+    Type {
+        Threads => "threads",
+        Messages => "messages",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes.*`: `VirtualMailboxesValue::new()`, then a setter per option.
+    VirtualMailboxesValue {
+        /// `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes.*.limit`
+        ///
+        /// Restricts number of messages/threads in the result.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`. Example: `10`.
+        ///
+        /// Declared in `<home-manager/modules/programs/notmuch-virtual-mailbox.nix>`.
+        limit: NullOr<i64> = "limit";
+        /// `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes.*.name`
+        ///
+        /// Name to display
+        ///
+        /// Nix type: `string`. Default: `"My INBOX"`. Example: `"My INBOX"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/notmuch-virtual-mailbox.nix>`.
+        name: String = "name";
+        /// `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes.*.query`
+        ///
+        /// Notmuch query
+        ///
+        /// Nix type: `string`. Default: `"tag:inbox"`. Example: `"tag:inbox"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/notmuch-virtual-mailbox.nix>`.
+        query: String = "query";
+        /// `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes.*.type`
+        ///
+        /// Reads all matching messages or whole-threads. The default is 'messages' or nm_query_type.
+        ///
+        /// Nix type: `null or one of "threads", "messages"`. Default: `null`. Example: `"threads"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/notmuch-virtual-mailbox.nix>`.
+        r#type: NullOr<Type> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.notmuch.neomutt`: `AccountsNotmuchNeomuttValue::new()`, then a setter per option.
+    AccountsNotmuchNeomuttValue {
+        /// `accounts.email.accounts.<name>.notmuch.neomutt.enable`
+        ///
+        /// Whether to enable Notmuch support in NeoMutt.
+        ///
+        /// Nix type: `boolean`. Default: `true`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes`
+        ///
+        /// List of virtual mailboxes using Notmuch queries
+        ///
+        /// Nix type: `list of (submodule)`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// [
+        ///   {
+        ///     name = "My INBOX";
+        ///     query = "tag:inbox";
+        ///   }
+        /// ]
+        /// ```
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   {
+        ///     name = "My INBOX";
+        ///     query = "tag:inbox";
+        ///   }
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        virtual_mailboxes: Vec<VirtualMailboxesValue> = "virtualMailboxes";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.notmuch`: `AccountsNotmuchValue::new()`, then a setter per option.
+    AccountsNotmuchValue {
+        /// `accounts.email.accounts.<name>.notmuch.enable`
+        ///
+        /// Whether to enable notmuch indexing.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/notmuch.nix>`.
+        enable: bool = "enable";
+        /// The options under `accounts.email.accounts.<name>.notmuch.neomutt`.
+        neomutt: AccountsNotmuchNeomuttValue = "neomutt";
+    }
+}
+
+/// The members of `accounts.email.accounts.<name>.offlineimap.extraConfig.account.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum AccountMembers2 {}
+impl ::flakesmith::value::StrMember for AccountMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for AccountMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for AccountMembers2 {}
+
+/// The members of `accounts.email.accounts.<name>.offlineimap.extraConfig.local.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum LocalMembers2 {}
+impl ::flakesmith::value::StrMember for LocalMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for LocalMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for LocalMembers2 {}
+
+/// The members of `accounts.email.accounts.<name>.offlineimap.extraConfig.remote.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum RemoteMembers2 {}
+impl ::flakesmith::value::StrMember for RemoteMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for RemoteMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for RemoteMembers2 {}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.offlineimap.extraConfig`: `AccountsOfflineimapExtraConfigValue::new()`, then a setter per option.
+    AccountsOfflineimapExtraConfigValue {
+        /// `accounts.email.accounts.<name>.offlineimap.extraConfig.account`
+        ///
+        /// Extra configuration options to add to the account section.
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   autorefresh = 20;
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
+        account: BTreeMap<String, OneOf<AccountMembers2>> = "account";
+        /// `accounts.email.accounts.<name>.offlineimap.extraConfig.local`
+        ///
+        /// Extra configuration options to add to the local account
+        /// section.
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   sync_deletes = true;
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
+        local: BTreeMap<String, OneOf<LocalMembers2>> = "local";
+        /// `accounts.email.accounts.<name>.offlineimap.extraConfig.remote`
+        ///
+        /// Extra configuration options to add to the remote account
+        /// section.
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   expunge = false;
+        ///   maxconnections = 2;
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
+        remote: BTreeMap<String, OneOf<RemoteMembers2>> = "remote";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.offlineimap`: `AccountsOfflineimapValue::new()`, then a setter per option.
+    AccountsOfflineimapValue {
+        /// `accounts.email.accounts.<name>.offlineimap.enable`
+        ///
+        /// Whether to enable OfflineIMAP.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
+        enable: bool = "enable";
+        /// The options under `accounts.email.accounts.<name>.offlineimap.extraConfig`.
+        extra_config: AccountsOfflineimapExtraConfigValue = "extraConfig";
+        /// `accounts.email.accounts.<name>.offlineimap.postSyncHookCommand`
+        ///
+        /// Command to run after fetching new mails.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
+        post_sync_hook_command: Concatenated = "postSyncHookCommand";
+    }
+}
+
+/// The members of `accounts.email.accounts.<name>.passwordCommand`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum PasswordCommandMembers2 {}
+impl ::flakesmith::value::StrMember for PasswordCommandMembers2 { type Str = String; }
+impl ::flakesmith::value::ListMember for PasswordCommandMembers2 { type Item = String; }
+
+::flakesmith::option_enum! {
+    /// The values of `accounts.email.accounts.<name>.signature.showSignature`.
+    ShowSignature {
+        Append => "append",
+        Attach => "attach",
+        None => "none",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.signature`: `SignatureValue::new()`, then a setter per option.
+    SignatureValue {
+        /// `accounts.email.accounts.<name>.signature.command`
+        ///
+        /// A command that generates a signature.
+        ///
+        /// Nix type: `null or path`. Default: `null`. Example: `pkgs.writeScript "signature" "echo This is my signature"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        command: NullOr<RuntimePath> = "command";
+        /// `accounts.email.accounts.<name>.signature.delimiter`
+        ///
+        /// The delimiter used between the document and the signature.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// ''
+        ///   --
+        /// ''
+        /// ``` Example: `~*~*~*~*~*~*~*~*~*~*~*~`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        delimiter: String = "delimiter";
+        /// `accounts.email.accounts.<name>.signature.showSignature`
+        ///
+        /// Method to communicate the signature.
+        ///
+        /// Nix type: `one of "append", "attach", "none"`. Default: `"none"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        show_signature: ShowSignature = "showSignature";
+        /// `accounts.email.accounts.<name>.signature.text`
+        ///
+        /// Signature content.
+        ///
+        /// Nix type: `string`. Default: `""`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// ''
+        ///   --
+        ///   Luke Skywalker
+        ///   May the force be with you.
+        /// ''
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        text: String = "text";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.smtp.tls`: `TlsValue2::new()`, then a setter per option.
+    TlsValue2 {
+        /// `accounts.email.accounts.<name>.smtp.tls.certificatesFile`
+        ///
+        /// Path to file containing certificate authorities that should
+        /// be used to validate the connection authenticity. If
+        /// `null` then the system default is used.
+        /// Note, if set then the system default may still be accepted.
+        ///
+        /// Nix type: `null or path`. Default: `"config.accounts.email.certificatesFile"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        certificates_file: NullOr<RuntimePath> = "certificatesFile";
+        /// `accounts.email.accounts.<name>.smtp.tls.enable`
+        ///
+        /// Whether to enable TLS/SSL.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.smtp.tls.useStartTls`
+        ///
+        /// Whether to use STARTTLS.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        use_start_tls: bool = "useStartTls";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.smtp`: `SmtpValue::new()`, then a setter per option.
+    SmtpValue {
+        /// `accounts.email.accounts.<name>.smtp.host`
+        ///
+        /// Hostname of SMTP server.
+        ///
+        /// Nix type: `string`. Example: `"smtp.example.org"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        host: String = "host";
+        /// `accounts.email.accounts.<name>.smtp.port`
+        ///
+        /// The port on which the SMTP server listens. If
+        /// `null` then the default port is used.
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `465`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        port: NullOr<u16> = "port";
+        /// `accounts.email.accounts.<name>.smtp.tls`
+        ///
+        /// Configuration for secure connections.
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        tls: TlsValue2 = "tls";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>.thunderbird`: `AccountsThunderbirdValue::new()`, then a setter per option.
+    AccountsThunderbirdValue {
+        /// `accounts.email.accounts.<name>.thunderbird.enable`
+        ///
+        /// Whether to enable the Thunderbird mail client for this account.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
+        enable: bool = "enable";
+        /// `accounts.email.accounts.<name>.thunderbird.perIdentitySettings`
+        ///
+        /// Extra settings to add to each identity of this Thunderbird
+        /// account configuration. The `id` given as
+        /// argument is an automatically generated identifier.
+        ///
+        /// Nix type: `function that evaluates to a(n) attribute set of (boolean or signed integer or string)`. Default: `_: { }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// id: {
+        ///   "mail.identity.id_${id}.protectSubject" = false;
+        ///   "mail.identity.id_${id}.autoEncryptDrafts" = false;
+        /// };
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
+        per_identity_settings: Untyped = "perIdentitySettings";
+        /// `accounts.email.accounts.<name>.thunderbird.profiles`
+        ///
+        /// List of Thunderbird profiles for which this account should be
+        /// enabled. If this list is empty (the default), this account will
+        /// be enabled for all declared profiles.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`. Example: `[ "profile1" "profile2" ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
+        profiles: Vec<String> = "profiles";
+        /// `accounts.email.accounts.<name>.thunderbird.settings`
+        ///
+        /// Extra settings to add to this Thunderbird account configuration.
+        /// The `id` given as argument is an automatically
+        /// generated account identifier.
+        ///
+        /// Nix type: `function that evaluates to a(n) attribute set of (boolean or signed integer or string)`. Default: `_: { }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// id: {
+        ///   "mail.server.server_${id}.check_new_mail" = false;
+        /// };
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
+        settings: Untyped = "settings";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `accounts.email.accounts.<name>`: `AccountsValue::new()`, then a setter per option.
+    AccountsValue {
+        /// `accounts.email.accounts.<name>.address`
+        ///
+        /// The email address of this account.
+        ///
+        /// Nix type: `string matching the pattern .*@.*`. Example: `"jane.doe@example.org"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        address: String = "address";
+        /// The options under `accounts.email.accounts.<name>.aerc`.
+        aerc: AccountsAercValue = "aerc";
+        /// `accounts.email.accounts.<name>.aliases`
+        ///
+        /// Alternative email addresses of this account.
+        ///
+        /// Nix type: `list of string matching the pattern .*@.*`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "webmaster@example.org"
+        ///   "admin@example.org"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        aliases: Vec<String> = "aliases";
+        /// The options under `accounts.email.accounts.<name>.alot`.
+        alot: AccountsAlotValue = "alot";
+        /// The options under `accounts.email.accounts.<name>.astroid`.
+        astroid: AccountsAstroidValue = "astroid";
+        /// `accounts.email.accounts.<name>.flavor`
+        ///
+        /// Some email providers have peculiar behavior that require
+        /// special treatment. This option is therefore intended to
+        /// indicate the nature of the provider.
+        ///
+        /// When this indicates a specific provider then, for example,
+        /// the IMAP, SMTP, and JMAP server configuration may be set
+        /// automatically.
+        ///
+        /// Nix type: `one of "plain", "gmail.com", "runbox.com", "fastmail.com", "yandex.com", "outlook.office365.com"`. Default: `"plain"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        flavor: Flavor = "flavor";
+        /// `accounts.email.accounts.<name>.folders`
+        ///
+        /// Standard email folders.
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        folders: FoldersValue = "folders";
+        /// The options under `accounts.email.accounts.<name>.getmail`.
+        getmail: AccountsGetmailValue = "getmail";
+        /// `accounts.email.accounts.<name>.gpg`
+        ///
+        /// GPG configuration.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        gpg: NullOr<GpgValue> = "gpg";
+        /// The options under `accounts.email.accounts.<name>.himalaya`.
+        himalaya: AccountsHimalayaValue = "himalaya";
+        /// `accounts.email.accounts.<name>.imap`
+        ///
+        /// The IMAP configuration to use for this account.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        imap: NullOr<ImapValue> = "imap";
+        /// The options under `accounts.email.accounts.<name>.imapnotify`.
+        imapnotify: AccountsImapnotifyValue = "imapnotify";
+        /// `accounts.email.accounts.<name>.jmap`
+        ///
+        /// The JMAP configuration to use for this account.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        jmap: NullOr<JmapValue> = "jmap";
+        /// The options under `accounts.email.accounts.<name>.lieer`.
+        lieer: AccountsLieerValue = "lieer";
+        /// `accounts.email.accounts.<name>.maildir`
+        ///
+        /// Maildir configuration for this account.
+        ///
+        /// Nix type: `null or (submodule)`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// {
+        ///   path = "\${name}";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        maildir: NullOr<MaildirValue> = "maildir";
+        /// The options under `accounts.email.accounts.<name>.mbsync`.
+        mbsync: AccountsMbsyncValue = "mbsync";
+        /// The options under `accounts.email.accounts.<name>.msmtp`.
+        msmtp: AccountsMsmtpValue = "msmtp";
+        /// The options under `accounts.email.accounts.<name>.mu`.
+        mu: AccountsMuValue = "mu";
+        /// The options under `accounts.email.accounts.<name>.mujmap`.
+        mujmap: AccountsMujmapValue = "mujmap";
+        /// The options under `accounts.email.accounts.<name>.neomutt`.
+        neomutt: AccountsNeomuttValue = "neomutt";
+        /// The options under `accounts.email.accounts.<name>.notmuch`.
+        notmuch: AccountsNotmuchValue = "notmuch";
+        /// The options under `accounts.email.accounts.<name>.offlineimap`.
+        offlineimap: AccountsOfflineimapValue = "offlineimap";
+        /// `accounts.email.accounts.<name>.passwordCommand`
+        ///
+        /// A command, which when run writes the account password on
+        /// standard output.
+        ///
+        /// Nix type: `null or string or list of string`. Default: `null`. Example: `"secret-tool lookup email me@example.org"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        password_command: NullOr<OneOf<PasswordCommandMembers2>> = "passwordCommand";
+        /// `accounts.email.accounts.<name>.primary`
+        ///
+        /// Whether this is the primary account. Only one account may be
+        /// set as primary.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        primary: bool = "primary";
+        /// `accounts.email.accounts.<name>.realName`
+        ///
+        /// Name displayed when sending mails.
+        ///
+        /// Nix type: `string`. Example: `"Jane Doe"`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        real_name: String = "realName";
+        /// `accounts.email.accounts.<name>.signature`
+        ///
+        /// Signature configuration.
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        signature: SignatureValue = "signature";
+        /// `accounts.email.accounts.<name>.smtp`
+        ///
+        /// The SMTP configuration to use for this account.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        smtp: NullOr<SmtpValue> = "smtp";
+        /// The options under `accounts.email.accounts.<name>.thunderbird`.
+        thunderbird: AccountsThunderbirdValue = "thunderbird";
+        /// `accounts.email.accounts.<name>.userName`
+        ///
+        /// The server username of this account. This will be used as
+        /// the SMTP, IMAP, and JMAP user name.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/accounts/email.nix>`.
+        user_name: NullOr<String> = "userName";
+    }
+}
 
 pub mod accounts {
     use super::*;
@@ -125,7 +2205,7 @@ pub mod accounts {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
-        pub fn folders(&self) -> Opt<Untyped> {
+        pub fn folders(&self) -> Opt<FoldersValue> {
             Opt::at(self.path.join(["folders"]))
         }
 
@@ -146,7 +2226,7 @@ pub mod accounts {
         /// Nix type: `null or (submodule)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
-        pub fn gpg(&self) -> Opt<NullOr<Untyped>> {
+        pub fn gpg(&self) -> Opt<NullOr<GpgValue>> {
             Opt::at(self.path.join(["gpg"]))
         }
 
@@ -167,7 +2247,7 @@ pub mod accounts {
         /// Nix type: `null or (submodule)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
-        pub fn imap(&self) -> Opt<NullOr<Untyped>> {
+        pub fn imap(&self) -> Opt<NullOr<ImapValue>> {
             Opt::at(self.path.join(["imap"]))
         }
 
@@ -188,7 +2268,7 @@ pub mod accounts {
         /// Nix type: `null or (submodule)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
-        pub fn jmap(&self) -> Opt<NullOr<Untyped>> {
+        pub fn jmap(&self) -> Opt<NullOr<JmapValue>> {
             Opt::at(self.path.join(["jmap"]))
         }
 
@@ -217,7 +2297,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
-        pub fn maildir(&self) -> Opt<NullOr<Untyped>> {
+        pub fn maildir(&self) -> Opt<NullOr<MaildirValue>> {
             Opt::at(self.path.join(["maildir"]))
         }
 
@@ -281,7 +2361,7 @@ pub mod accounts {
         /// Nix type: `null or string or list of string`. Default: `null`. Example: `"secret-tool lookup email me@example.org"`.
         ///
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
-        pub fn password_command(&self) -> Opt<NullOr<Untyped>> {
+        pub fn password_command(&self) -> Opt<NullOr<OneOf<PasswordCommandMembers>>> {
             Opt::at(self.path.join(["passwordCommand"]))
         }
 
@@ -315,7 +2395,7 @@ pub mod accounts {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
-        pub fn signature(&self) -> Opt<Untyped> {
+        pub fn signature(&self) -> Opt<SignatureValue> {
             Opt::at(self.path.join(["signature"]))
         }
 
@@ -331,7 +2411,7 @@ pub mod accounts {
         /// Nix type: `null or (submodule)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
-        pub fn smtp(&self) -> Opt<NullOr<Untyped>> {
+        pub fn smtp(&self) -> Opt<NullOr<SmtpValue>> {
             Opt::at(self.path.join(["smtp"]))
         }
 
@@ -386,7 +2466,7 @@ pub mod accounts {
         /// Nix type: `attribute set of (values (null, bool, int, string, or float) or a list of values, that will be joined with a comma)`. Default: `{ }`. Example: `{ source = "maildir://~/Maildir/example"; }`.
         ///
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
-        pub fn extra_accounts(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn extra_accounts(&self) -> Opt<BTreeMap<String, Data<AtomOrList>>> {
             Opt::at(self.path.join(["extraAccounts"]))
         }
 
@@ -399,7 +2479,7 @@ pub mod accounts {
         /// Nix type: `attribute set of attribute set of (values (null, bool, int, string, or float) or a list of values, that will be joined with a comma)`. Default: `{ }`. Example: `{ messages = { d = ":move ${folder.trash}<Enter>"; }; }`.
         ///
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
-        pub fn extra_binds(&self) -> Opt<BTreeMap<String, BTreeMap<String, Untyped>>> {
+        pub fn extra_binds(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<AtomOrList>>>> {
             Opt::at(self.path.join(["extraBinds"]))
         }
 
@@ -414,7 +2494,7 @@ pub mod accounts {
         /// Nix type: `attribute set of attribute set of (values (null, bool, int, string, or float) or a list of values, that will be joined with a comma)`. Default: `{ }`. Example: `{ ui = { sidebar-width = 25; }; }`.
         ///
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
-        pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, Untyped>>> {
+        pub fn extra_config(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<AtomOrList>>>> {
             Opt::at(self.path.join(["extraConfig"]))
         }
 
@@ -448,7 +2528,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
-        pub fn imap_oauth2_params(&self) -> Opt<NullOr<Untyped>> {
+        pub fn imap_oauth2_params(&self) -> Opt<NullOr<ImapOauth2ParamsValue>> {
             Opt::at(self.path.join(["imapOauth2Params"]))
         }
 
@@ -487,7 +2567,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/aerc.nix>`.
-        pub fn smtp_oauth2_params(&self) -> Opt<NullOr<Untyped>> {
+        pub fn smtp_oauth2_params(&self) -> Opt<NullOr<SmtpOauth2ParamsValue>> {
             Opt::at(self.path.join(["smtpOauth2Params"]))
         }
 
@@ -705,7 +2785,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/astroid.nix>`.
-        pub fn extra_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn extra_config(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
             Opt::at(self.path.join(["extraConfig"]))
         }
 
@@ -923,7 +3003,7 @@ pub mod accounts {
         /// Nix type: `TOML value`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/himalaya.nix>`.
-        pub fn settings(&self) -> Opt<Untyped> {
+        pub fn settings(&self) -> Opt<Data<Toml>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -966,7 +3046,7 @@ pub mod accounts {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
-        pub fn tls(&self) -> Opt<Untyped> {
+        pub fn tls(&self) -> Opt<TlsValue> {
             Opt::at(self.path.join(["tls"]))
         }
 
@@ -1075,7 +3155,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
-        pub fn extra_config(&self) -> Opt<Untyped> {
+        pub fn extra_config(&self) -> Opt<Data<Json>> {
             Opt::at(self.path.join(["extraConfig"]))
         }
 
@@ -1086,7 +3166,7 @@ pub mod accounts {
         /// Nix type: `string or attribute set of string`. Default: `""`. Example: `"\${pkgs.isync}/bin/mbsync test-%s"`.
         ///
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
-        pub fn on_notify(&self) -> Opt<Untyped> {
+        pub fn on_notify(&self) -> Opt<OneOf<OnNotifyMembers>> {
             Opt::at(self.path.join(["onNotify"]))
         }
 
@@ -1105,7 +3185,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/imapnotify.nix>`.
-        pub fn on_notify_post(&self) -> Opt<Untyped> {
+        pub fn on_notify_post(&self) -> Opt<OneOf<OnNotifyPostMembers>> {
             Opt::at(self.path.join(["onNotifyPost"]))
         }
 
@@ -1194,7 +3274,7 @@ pub mod accounts {
         /// Nix type: `JSON value`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/lieer.nix>`.
-        pub fn settings(&self) -> Opt<Untyped> {
+        pub fn settings(&self) -> Opt<SettingsValue> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -1468,7 +3548,7 @@ pub mod accounts {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
-        pub fn groups(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn groups(&self) -> Opt<BTreeMap<String, GroupsValue>> {
             Opt::at(self.path.join(["groups"]))
         }
 
@@ -1544,7 +3624,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
-        pub fn account(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn account(&self) -> Opt<BTreeMap<String, OneOf<AccountMembers>>> {
             Opt::at(self.path.join(["account"]))
         }
 
@@ -1564,7 +3644,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
-        pub fn channel(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn channel(&self) -> Opt<BTreeMap<String, OneOf<ChannelMembers>>> {
             Opt::at(self.path.join(["channel"]))
         }
 
@@ -1575,7 +3655,7 @@ pub mod accounts {
         /// Nix type: `attribute set of (string or signed integer or boolean or list of string)`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
-        pub fn local(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn local(&self) -> Opt<BTreeMap<String, OneOf<LocalMembers>>> {
             Opt::at(self.path.join(["local"]))
         }
 
@@ -1586,7 +3666,7 @@ pub mod accounts {
         /// Nix type: `attribute set of (string or signed integer or boolean or list of string)`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
-        pub fn remote(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn remote(&self) -> Opt<BTreeMap<String, OneOf<RemoteMembers>>> {
             Opt::at(self.path.join(["remote"]))
         }
 
@@ -1625,7 +3705,7 @@ pub mod accounts {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
-        pub fn channels(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn channels(&self) -> Opt<BTreeMap<String, ChannelsValue>> {
             Opt::at(self.path.join(["channels"]))
         }
 
@@ -1688,7 +3768,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
-        pub fn extra_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn extra_config(&self) -> Opt<BTreeMap<String, OneOf<ExtraConfigMembers>>> {
             Opt::at(self.path.join(["extraConfig"]))
         }
 
@@ -1905,7 +3985,7 @@ pub mod accounts {
         /// Nix type: `TOML value`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
-        pub fn settings(&self) -> Opt<Untyped> {
+        pub fn settings(&self) -> Opt<SettingsValue2> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -1976,7 +4056,7 @@ pub mod accounts {
         /// Nix type: `null or string or list of string`. Default: `null`. Example: `"pass alice@example.com"`.
         ///
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
-        pub fn password_command(&self) -> Opt<NullOr<Untyped>> {
+        pub fn password_command(&self) -> Opt<NullOr<OneOf<PasswordCommandMembers2>>> {
             Opt::at(self.path.join(["password_command"]))
         }
 
@@ -2009,7 +4089,7 @@ pub mod accounts {
         /// Nix type: `TOML value`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
-        pub fn tags(&self) -> Opt<Untyped> {
+        pub fn tags(&self) -> Opt<TagsValue> {
             Opt::at(self.path.join(["tags"]))
         }
 
@@ -2192,7 +4272,7 @@ pub mod accounts {
         /// Nix type: `list of (string or (submodule))`. Default: `[ ]`.
         ///
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
-        pub fn extra_mailboxes(&self) -> Opt<Vec<Untyped>> {
+        pub fn extra_mailboxes(&self) -> Opt<Vec<OneOf<ExtraMailboxesMembers>>> {
             Opt::at(self.path.join(["extraMailboxes"]))
         }
 
@@ -2323,7 +4403,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
-        pub fn virtual_mailboxes(&self) -> Opt<Vec<Untyped>> {
+        pub fn virtual_mailboxes(&self) -> Opt<Vec<VirtualMailboxesValue>> {
             Opt::at(self.path.join(["virtualMailboxes"]))
         }
 
@@ -2387,7 +4467,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
-        pub fn account(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn account(&self) -> Opt<BTreeMap<String, OneOf<AccountMembers2>>> {
             Opt::at(self.path.join(["account"]))
         }
 
@@ -2407,7 +4487,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
-        pub fn local(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn local(&self) -> Opt<BTreeMap<String, OneOf<LocalMembers2>>> {
             Opt::at(self.path.join(["local"]))
         }
 
@@ -2428,7 +4508,7 @@ pub mod accounts {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
-        pub fn remote(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn remote(&self) -> Opt<BTreeMap<String, OneOf<RemoteMembers2>>> {
             Opt::at(self.path.join(["remote"]))
         }
 
@@ -2542,7 +4622,7 @@ pub mod accounts {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/accounts/email.nix>`.
-        pub fn tls(&self) -> Opt<Untyped> {
+        pub fn tls(&self) -> Opt<TlsValue2> {
             Opt::at(self.path.join(["tls"]))
         }
 
@@ -2686,11 +4766,360 @@ pub mod accounts {
         }
     }
 
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.folders`: `FoldersValue::new()`, then a setter per option.
+        FoldersValue {
+            /// `accounts.email.accounts.<name>.folders.drafts`
+            ///
+            /// Relative path of the drafts mail folder.
+            ///
+            /// Nix type: `null or string`. Default: `"Drafts"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            drafts: NullOr<String> = "drafts";
+            /// `accounts.email.accounts.<name>.folders.inbox`
+            ///
+            /// Relative path of the inbox mail.
+            ///
+            /// Nix type: `string`. Default: `"Inbox"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            inbox: String = "inbox";
+            /// `accounts.email.accounts.<name>.folders.sent`
+            ///
+            /// Relative path of the sent mail folder.
+            ///
+            /// Nix type: `null or string`. Default: `"Sent"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            sent: NullOr<String> = "sent";
+            /// `accounts.email.accounts.<name>.folders.trash`
+            ///
+            /// Relative path of the deleted mail folder.
+            ///
+            /// Nix type: `string`. Default: `"Trash"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            trash: String = "trash";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.gpg`: `GpgValue::new()`, then a setter per option.
+        GpgValue {
+            /// `accounts.email.accounts.<name>.gpg.encryptByDefault`
+            ///
+            /// Encrypt outgoing messages by default.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            encrypt_by_default: bool = "encryptByDefault";
+            /// `accounts.email.accounts.<name>.gpg.key`
+            ///
+            /// The key to use as listed in `gpg --list-keys`.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            key: String = "key";
+            /// `accounts.email.accounts.<name>.gpg.signByDefault`
+            ///
+            /// Sign messages by default.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            sign_by_default: bool = "signByDefault";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.imap.tls`: `TlsValue::new()`, then a setter per option.
+        TlsValue {
+            /// `accounts.email.accounts.<name>.imap.tls.certificatesFile`
+            ///
+            /// Path to file containing certificate authorities that should
+            /// be used to validate the connection authenticity. If
+            /// `null` then the system default is used.
+            /// Note, if set then the system default may still be accepted.
+            ///
+            /// Nix type: `null or path`. Default: `"config.accounts.email.certificatesFile"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            certificates_file: NullOr<RuntimePath> = "certificatesFile";
+            /// `accounts.email.accounts.<name>.imap.tls.enable`
+            ///
+            /// Whether to enable TLS/SSL.
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            enable: bool = "enable";
+            /// `accounts.email.accounts.<name>.imap.tls.useStartTls`
+            ///
+            /// Whether to use STARTTLS.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            use_start_tls: bool = "useStartTls";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.imap`: `ImapValue::new()`, then a setter per option.
+        ImapValue {
+            /// `accounts.email.accounts.<name>.imap.host`
+            ///
+            /// Hostname of IMAP server.
+            ///
+            /// Nix type: `string`. Example: `"imap.example.org"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            host: String = "host";
+            /// `accounts.email.accounts.<name>.imap.port`
+            ///
+            /// The port on which the IMAP server listens. If
+            /// `null` then the default port is used.
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `993`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            port: NullOr<u16> = "port";
+            /// `accounts.email.accounts.<name>.imap.tls`
+            ///
+            /// Configuration for secure connections.
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            tls: TlsValue = "tls";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.jmap`: `JmapValue::new()`, then a setter per option.
+        JmapValue {
+            /// `accounts.email.accounts.<name>.jmap.host`
+            ///
+            /// Hostname of JMAP server.
+            ///
+            /// If both this option and [](#opt-accounts.email.accounts._name_.jmap.sessionUrl) are specified,
+            /// `host` is preferred by applications when establishing a
+            /// session.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"jmap.example.org"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            host: NullOr<String> = "host";
+            /// `accounts.email.accounts.<name>.jmap.sessionUrl`
+            ///
+            /// URL for the JMAP Session resource.
+            ///
+            /// If both this option and [](#opt-accounts.email.accounts._name_.jmap.host) are specified,
+            /// `host` is preferred by applications when establishing a
+            /// session.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"https://jmap.example.org:443/.well-known/jmap"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            session_url: NullOr<String> = "sessionUrl";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.maildir`: `MaildirValue::new()`, then a setter per option.
+        MaildirValue {
+            /// `accounts.email.accounts.<name>.maildir.path`
+            ///
+            /// Path to maildir directory where mail for this account is
+            /// stored. This is relative to the base maildir path.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            path: String = "path";
+        }
+    }
+
+    /// The members of `accounts.email.accounts.<name>.passwordCommand`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum PasswordCommandMembers {}
+    impl ::flakesmith::value::StrMember for PasswordCommandMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for PasswordCommandMembers { type Item = String; }
+
+    ::flakesmith::option_enum! {
+        /// The values of `accounts.email.accounts.<name>.signature.showSignature`.
+        ShowSignature {
+            Append => "append",
+            Attach => "attach",
+            None => "none",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.signature`: `SignatureValue::new()`, then a setter per option.
+        SignatureValue {
+            /// `accounts.email.accounts.<name>.signature.command`
+            ///
+            /// A command that generates a signature.
+            ///
+            /// Nix type: `null or path`. Default: `null`. Example: `pkgs.writeScript "signature" "echo This is my signature"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            command: NullOr<RuntimePath> = "command";
+            /// `accounts.email.accounts.<name>.signature.delimiter`
+            ///
+            /// The delimiter used between the document and the signature.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// ''
+            ///   --
+            /// ''
+            /// ``` Example: `~*~*~*~*~*~*~*~*~*~*~*~`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            delimiter: String = "delimiter";
+            /// `accounts.email.accounts.<name>.signature.showSignature`
+            ///
+            /// Method to communicate the signature.
+            ///
+            /// Nix type: `one of "append", "attach", "none"`. Default: `"none"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            show_signature: ShowSignature = "showSignature";
+            /// `accounts.email.accounts.<name>.signature.text`
+            ///
+            /// Signature content.
+            ///
+            /// Nix type: `string`. Default: `""`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// ''
+            ///   --
+            ///   Luke Skywalker
+            ///   May the force be with you.
+            /// ''
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            text: String = "text";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.smtp.tls`: `TlsValue2::new()`, then a setter per option.
+        TlsValue2 {
+            /// `accounts.email.accounts.<name>.smtp.tls.certificatesFile`
+            ///
+            /// Path to file containing certificate authorities that should
+            /// be used to validate the connection authenticity. If
+            /// `null` then the system default is used.
+            /// Note, if set then the system default may still be accepted.
+            ///
+            /// Nix type: `null or path`. Default: `"config.accounts.email.certificatesFile"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            certificates_file: NullOr<RuntimePath> = "certificatesFile";
+            /// `accounts.email.accounts.<name>.smtp.tls.enable`
+            ///
+            /// Whether to enable TLS/SSL.
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            enable: bool = "enable";
+            /// `accounts.email.accounts.<name>.smtp.tls.useStartTls`
+            ///
+            /// Whether to use STARTTLS.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            use_start_tls: bool = "useStartTls";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.smtp`: `SmtpValue::new()`, then a setter per option.
+        SmtpValue {
+            /// `accounts.email.accounts.<name>.smtp.host`
+            ///
+            /// Hostname of SMTP server.
+            ///
+            /// Nix type: `string`. Example: `"smtp.example.org"`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            host: String = "host";
+            /// `accounts.email.accounts.<name>.smtp.port`
+            ///
+            /// The port on which the SMTP server listens. If
+            /// `null` then the default port is used.
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `465`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            port: NullOr<u16> = "port";
+            /// `accounts.email.accounts.<name>.smtp.tls`
+            ///
+            /// Configuration for secure connections.
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/accounts/email.nix>`.
+            tls: TlsValue2 = "tls";
+        }
+    }
+
     ::flakesmith::option_enum! {
         /// The values of `accounts.email.accounts.<name>.aerc.imapAuth`.
         ImapAuth {
             Oauthbearer => "oauthbearer",
             Xoauth2 => "xoauth2",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.aerc.imapOauth2Params`: `ImapOauth2ParamsValue::new()`, then a setter per option.
+        ImapOauth2ParamsValue {
+            /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.client_id`
+            ///
+            /// The OAuth2 client identifier.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+            client_id: NullOr<String> = "client_id";
+            /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.client_secret`
+            ///
+            /// The OAuth2 client secret.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+            client_secret: NullOr<String> = "client_secret";
+            /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.scope`
+            ///
+            /// The OAuth2 requested scope.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+            scope: NullOr<String> = "scope";
+            /// `accounts.email.accounts.<name>.aerc.imapOauth2Params.token_endpoint`
+            ///
+            /// The OAuth2 token endpoint.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+            token_endpoint: NullOr<String> = "token_endpoint";
         }
     }
 
@@ -2702,6 +5131,152 @@ pub mod accounts {
             Login => "login",
             Oauthbearer => "oauthbearer",
             Xoauth2 => "xoauth2",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.aerc.smtpOauth2Params`: `SmtpOauth2ParamsValue::new()`, then a setter per option.
+        SmtpOauth2ParamsValue {
+            /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.client_id`
+            ///
+            /// The OAuth2 client identifier.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+            client_id: NullOr<String> = "client_id";
+            /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.client_secret`
+            ///
+            /// The OAuth2 client secret.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+            client_secret: NullOr<String> = "client_secret";
+            /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.scope`
+            ///
+            /// The OAuth2 requested scope.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+            scope: NullOr<String> = "scope";
+            /// `accounts.email.accounts.<name>.aerc.smtpOauth2Params.token_endpoint`
+            ///
+            /// The OAuth2 token endpoint.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/aerc.nix>`.
+            token_endpoint: NullOr<String> = "token_endpoint";
+        }
+    }
+
+    /// The members of `accounts.email.accounts.<name>.imapnotify.onNotify`'s type: `string`, `attribute set of (string)`. A value of any of them sets the option.
+    pub enum OnNotifyMembers {}
+    impl ::flakesmith::value::StrMember for OnNotifyMembers { type Str = String; }
+    impl ::flakesmith::value::AttrsMember for OnNotifyMembers { type Item = String; }
+
+    /// The members of `accounts.email.accounts.<name>.imapnotify.onNotifyPost`'s type: `string`, `attribute set of (string)`. A value of any of them sets the option.
+    pub enum OnNotifyPostMembers {}
+    impl ::flakesmith::value::StrMember for OnNotifyPostMembers { type Str = String; }
+    impl ::flakesmith::value::AttrsMember for OnNotifyPostMembers { type Item = String; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.lieer.settings`: `SettingsValue::new()`, then a setter per option.
+        SettingsValue {
+            /// `accounts.email.accounts.<name>.lieer.settings.drop_non_existing_label`
+            ///
+            /// Allow missing labels on the Gmail side to be dropped.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+            drop_non_existing_label: bool = "drop_non_existing_label";
+            /// `accounts.email.accounts.<name>.lieer.settings.file_extension`
+            ///
+            /// Extension to include in local file names, which can be useful
+            /// for indexing with third-party programs.
+            ///
+            /// Nix type: `string`. Default: `""`. Example: `"mbox"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+            file_extension: String = "file_extension";
+            /// `accounts.email.accounts.<name>.lieer.settings.ignore_empty_history`
+            ///
+            /// Work around a Gmail API quirk where an empty change history
+            /// is sometimes returned.
+            ///
+            /// See this
+            /// [GitHub issue](https://github.com/gauteh/lieer/issues/120)
+            /// for more details.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+            ignore_empty_history: bool = "ignore_empty_history";
+            /// `accounts.email.accounts.<name>.lieer.settings.ignore_remote_labels`
+            ///
+            /// Set Gmail labels to ignore when syncing from remote labels to
+            /// local tags (before translations).
+            ///
+            /// Nix type: `list of string`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// [
+            ///   "CATEGORY_FORUMS"
+            ///   "CATEGORY_PROMOTIONS"
+            ///   "CATEGORY_UPDATES"
+            ///   "CATEGORY_SOCIAL"
+            ///   "CATEGORY_PERSONAL"
+            /// ]
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+            ignore_remote_labels: Vec<String> = "ignore_remote_labels";
+            /// `accounts.email.accounts.<name>.lieer.settings.ignore_tags`
+            ///
+            /// Set labels to ignore when syncing from local tags to
+            /// remote labels (after translations).
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            ///
+            /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+            ignore_tags: Vec<String> = "ignore_tags";
+            /// `accounts.email.accounts.<name>.lieer.settings.local_trash_tag`
+            ///
+            /// Local tag to which the remote Gmail 'TRASH' label is translated.
+            ///
+            /// Nix type: `string`. Default: `"trash"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+            local_trash_tag: String = "local_trash_tag";
+            /// `accounts.email.accounts.<name>.lieer.settings.remove_local_messages`
+            ///
+            /// Remove local messages that have been deleted on the remote.
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+            remove_local_messages: bool = "remove_local_messages";
+            /// `accounts.email.accounts.<name>.lieer.settings.replace_slash_with_dot`
+            ///
+            /// Replace '/' with '.' in Gmail labels.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+            replace_slash_with_dot: bool = "replace_slash_with_dot";
+            /// `accounts.email.accounts.<name>.lieer.settings.timeout`
+            ///
+            /// HTTP timeout in seconds. 0 means forever or system timeout.
+            ///
+            /// Nix type: `unsigned integer, meaning >=0`. Default: `600`.
+            ///
+            /// Declared in `<home-manager/modules/programs/lieer.nix>`.
+            timeout: u64 = "timeout";
         }
     }
 
@@ -2725,6 +5300,104 @@ pub mod accounts {
         }
     }
 
+    /// The members of `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.extraConfig.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+    pub enum ExtraConfigMembers {}
+    impl ::flakesmith::value::StrMember for ExtraConfigMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for ExtraConfigMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for ExtraConfigMembers {}
+    impl ::flakesmith::value::ListMember for ExtraConfigMembers { type Item = String; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>`: `ChannelsValue::new()`, then a setter per option.
+        ChannelsValue {
+            /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.extraConfig`
+            ///
+            /// Extra configuration lines to add to *THIS* channel's
+            /// configuration.
+            ///
+            /// Nix type: `attribute set of (string or signed integer or boolean or list of string)`. Default: `{ }`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   Create = "both";
+            ///   CopyArrivalDate = "yes";
+            ///   MaxMessages = 10000;
+            ///   MaxSize = "1m";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+            extra_config: BTreeMap<String, OneOf<ExtraConfigMembers>> = "extraConfig";
+            /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.farPattern`
+            ///
+            /// IMAP4 patterns for which mailboxes on the remote mail server to sync.
+            /// If `Patterns` are specified, `farPattern`
+            /// is interpreted as a prefix which is not matched against the patterns,
+            /// and is not affected by mailbox list overrides.
+            ///
+            /// If this is left as the default, then mbsync will default to the pattern
+            /// `INBOX`.
+            ///
+            /// Nix type: `string`. Default: `""`. Example: `"[Gmail]/Sent Mail"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+            far_pattern: String = "farPattern";
+            /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.nearPattern`
+            ///
+            /// Name for where mail coming from the remote (far) mail server will end up
+            /// locally. The mailbox specified by the far pattern will be placed in
+            /// this directory.
+            ///
+            /// If this is left as the default, then mbsync will default to the pattern
+            /// `INBOX`.
+            ///
+            /// Nix type: `string`. Default: `""`. Example: `"Sent"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+            near_pattern: String = "nearPattern";
+            /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels.<name>.patterns`
+            ///
+            /// Instead of synchronizing *just* the mailboxes that
+            /// match the `farPattern`, use it as a prefix which is
+            /// not matched against the patterns, and is not affected by mailbox list
+            /// overrides.
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// [
+            ///   "INBOX"
+            /// ]
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+            patterns: Vec<String> = "patterns";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.mbsync.groups.<name>`: `GroupsValue::new()`, then a setter per option.
+        GroupsValue {
+            /// `accounts.email.accounts.<name>.mbsync.groups.<name>.channels`
+            ///
+            /// List of channels that should be grouped together into this group. When
+            /// performing a synchronization, the groups are synchronized, rather than
+            /// the individual channels.
+            ///
+            /// Using these channels and then grouping them together allows for you to
+            /// define the maildir hierarchy as you see fit.
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mbsync.nix>`.
+            channels: BTreeMap<String, ChannelsValue> = "channels";
+        }
+    }
+
     ::flakesmith::option_enum! {
         /// The values of `accounts.email.accounts.<name>.mbsync.remove`.
         Remove {
@@ -2744,6 +5417,227 @@ pub mod accounts {
         }
     }
 
+    /// The members of `accounts.email.accounts.<name>.mbsync.extraConfig.account.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+    pub enum AccountMembers {}
+    impl ::flakesmith::value::StrMember for AccountMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for AccountMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for AccountMembers {}
+    impl ::flakesmith::value::ListMember for AccountMembers { type Item = String; }
+
+    /// The members of `accounts.email.accounts.<name>.mbsync.extraConfig.channel.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+    pub enum ChannelMembers {}
+    impl ::flakesmith::value::StrMember for ChannelMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for ChannelMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for ChannelMembers {}
+    impl ::flakesmith::value::ListMember for ChannelMembers { type Item = String; }
+
+    /// The members of `accounts.email.accounts.<name>.mbsync.extraConfig.local.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+    pub enum LocalMembers {}
+    impl ::flakesmith::value::StrMember for LocalMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for LocalMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for LocalMembers {}
+    impl ::flakesmith::value::ListMember for LocalMembers { type Item = String; }
+
+    /// The members of `accounts.email.accounts.<name>.mbsync.extraConfig.remote.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+    pub enum RemoteMembers {}
+    impl ::flakesmith::value::StrMember for RemoteMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for RemoteMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for RemoteMembers {}
+    impl ::flakesmith::value::ListMember for RemoteMembers { type Item = String; }
+
+    /// The members of `accounts.email.accounts.<name>.mujmap.settings.password_command`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum PasswordCommandMembers2 {}
+    impl ::flakesmith::value::StrMember for PasswordCommandMembers2 { type Str = String; }
+    impl ::flakesmith::value::ListMember for PasswordCommandMembers2 { type Item = String; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.mujmap.settings.tags`: `TagsValue::new()`, then a setter per option.
+        TagsValue {
+            /// `accounts.email.accounts.<name>.mujmap.settings.tags.deleted`
+            ///
+            /// Tag for notmuch to use for messages stored in the mailbox labeled with the
+            /// `Trash` name attribute.
+            ///
+            /// If set to an empty string, this mailbox *and its child
+            /// mailboxes* are not synchronized with a tag.
+            ///
+            /// Nix type: `string`. Default: `"deleted"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            deleted: String = "deleted";
+            /// `accounts.email.accounts.<name>.mujmap.settings.tags.directory_separator`
+            ///
+            /// Directory separator for mapping notmuch tags to maildirs.
+            ///
+            /// Nix type: `string`. Default: `"/"`. Example: `"."`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            directory_separator: String = "directory_separator";
+            /// `accounts.email.accounts.<name>.mujmap.settings.tags.important`
+            ///
+            /// Tag for notmuch to use for messages stored in the mailbox labeled with the
+            /// `Important` name attribute and/or with the `$Important`
+            /// keyword.
+            ///
+            /// If set to an empty string, this mailbox, *its child
+            /// mailboxes*, and these keywords are not synchronized with a tag.
+            ///
+            /// Nix type: `string`. Default: `"important"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            important: String = "important";
+            /// `accounts.email.accounts.<name>.mujmap.settings.tags.inbox`
+            ///
+            /// Tag for notmuch to use for messages stored in the mailbox labeled with the
+            /// `Inbox` name attribute.
+            ///
+            /// If set to an empty string, this mailbox *and its child
+            /// mailboxes* are not synchronized with a tag.
+            ///
+            /// Nix type: `string`. Default: `"inbox"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            inbox: String = "inbox";
+            /// `accounts.email.accounts.<name>.mujmap.settings.tags.lowercase`
+            ///
+            /// If true, translate all mailboxes to lowercase names when mapping to notmuch
+            /// tags.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            lowercase: bool = "lowercase";
+            /// `accounts.email.accounts.<name>.mujmap.settings.tags.phishing`
+            ///
+            /// Tag for notmuch to use for the IANA `$Phishing` keyword.
+            ///
+            /// If set to an empty string, this keyword is not synchronized with a tag.
+            ///
+            /// Nix type: `string`. Default: `"phishing"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            phishing: String = "phishing";
+            /// `accounts.email.accounts.<name>.mujmap.settings.tags.sent`
+            ///
+            /// Tag for notmuch to use for messages stored in the mailbox labeled with the
+            /// `Sent` name attribute.
+            ///
+            /// If set to an empty string, this mailbox *and its child
+            /// mailboxes* are not synchronized with a tag.
+            ///
+            /// Nix type: `string`. Default: `"sent"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            sent: String = "sent";
+            /// `accounts.email.accounts.<name>.mujmap.settings.tags.spam`
+            ///
+            /// Tag for notmuch to use for messages stored in the mailbox labeled with the
+            /// `Junk` name attribute and/or with the `$Junk` keyword,
+            /// *except* for messages with the `$NotJunk` keyword.
+            ///
+            /// If set to an empty string, this mailbox, *its child
+            /// mailboxes*, and these keywords are not synchronized with a tag.
+            ///
+            /// Nix type: `string`. Default: `"spam"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            spam: String = "spam";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.mujmap.settings`: `SettingsValue2::new()`, then a setter per option.
+        SettingsValue2 {
+            /// `accounts.email.accounts.<name>.mujmap.settings.auto_create_new_mailboxes`
+            ///
+            /// Whether to create new mailboxes automatically on the server from notmuch
+            /// tags.
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            auto_create_new_mailboxes: bool = "auto_create_new_mailboxes";
+            /// `accounts.email.accounts.<name>.mujmap.settings.cache_dir`
+            ///
+            /// The cache directory in which to store mail files while they are being
+            /// downloaded. The default is operating-system specific.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            cache_dir: NullOr<String> = "cache_dir";
+            /// `accounts.email.accounts.<name>.mujmap.settings.fqdn`
+            ///
+            /// Fully qualified domain name of the JMAP service.
+            ///
+            /// mujmap looks up the JMAP SRV record for this host to determine the JMAP session
+            /// URL. Mutually exclusive with
+            /// [](#opt-accounts.email.accounts._name_.mujmap.settings.session_url).
+            ///
+            /// If `null`, defaults to
+            /// [](#opt-accounts.email.accounts._name_.jmap.host).
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"example.com"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            fqdn: NullOr<String> = "fqdn";
+            /// `accounts.email.accounts.<name>.mujmap.settings.password_command`
+            ///
+            /// Shell command which will print a password to stdout for basic HTTP
+            /// authentication.
+            ///
+            /// If `null`, defaults to
+            /// [](#opt-accounts.email.accounts._name_.passwordCommand).
+            ///
+            /// Nix type: `null or string or list of string`. Default: `null`. Example: `"pass alice@example.com"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            password_command: NullOr<OneOf<PasswordCommandMembers2>> = "password_command";
+            /// `accounts.email.accounts.<name>.mujmap.settings.session_url`
+            ///
+            /// Session URL to connect to.
+            ///
+            /// Mutually exclusive with
+            /// [](#opt-accounts.email.accounts._name_.mujmap.settings.fqdn).
+            ///
+            /// If `null`, defaults to
+            /// [](#opt-accounts.email.accounts._name_.jmap.sessionUrl).
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"https://jmap.example.com/.well-known/jmap"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            session_url: NullOr<String> = "session_url";
+            /// `accounts.email.accounts.<name>.mujmap.settings.tags`
+            ///
+            /// Tag configuration.
+            ///
+            /// Beware that there are quirks that require manual consideration if changing the
+            /// values of these files; please see
+            /// <https://github.com/elizagamedev/mujmap/blob/main/mujmap.toml.example>
+            /// for more details.
+            ///
+            /// Nix type: `TOML value`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            tags: TagsValue = "tags";
+            /// `accounts.email.accounts.<name>.mujmap.settings.username`
+            ///
+            /// Username for basic HTTP authentication.
+            ///
+            /// If `null`, defaults to
+            /// [](#opt-accounts.email.accounts._name_.userName).
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"alice@example.com"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/mujmap.nix>`.
+            username: NullOr<String> = "username";
+        }
+    }
+
+    /// The members of `accounts.email.accounts.<name>.neomutt.extraMailboxes.*`'s type: `string`, `submodule`. A value of any of them sets the option.
+    pub enum ExtraMailboxesMembers {}
+    impl ::flakesmith::value::StrMember for ExtraMailboxesMembers { type Str = String; }
+
     ::flakesmith::option_enum! {
         /// The values of `accounts.email.accounts.<name>.neomutt.mailboxType`.
         MailboxType {
@@ -2753,13 +5647,68 @@ pub mod accounts {
     }
 
     ::flakesmith::option_enum! {
-        /// The values of `accounts.email.accounts.<name>.signature.showSignature`.
-        ShowSignature {
-            Append => "append",
-            Attach => "attach",
-            None => "none",
+        /// The values of `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes.*.type`.
+        Type {
+            Threads => "threads",
+            Messages => "messages",
         }
     }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes.*`: `VirtualMailboxesValue::new()`, then a setter per option.
+        VirtualMailboxesValue {
+            /// `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes.*.limit`
+            ///
+            /// Restricts number of messages/threads in the result.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `10`.
+            ///
+            /// Declared in `<home-manager/modules/programs/notmuch-virtual-mailbox.nix>`.
+            limit: NullOr<i64> = "limit";
+            /// `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes.*.name`
+            ///
+            /// Name to display
+            ///
+            /// Nix type: `string`. Default: `"My INBOX"`. Example: `"My INBOX"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/notmuch-virtual-mailbox.nix>`.
+            name: String = "name";
+            /// `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes.*.query`
+            ///
+            /// Notmuch query
+            ///
+            /// Nix type: `string`. Default: `"tag:inbox"`. Example: `"tag:inbox"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/notmuch-virtual-mailbox.nix>`.
+            query: String = "query";
+            /// `accounts.email.accounts.<name>.notmuch.neomutt.virtualMailboxes.*.type`
+            ///
+            /// Reads all matching messages or whole-threads. The default is 'messages' or nm_query_type.
+            ///
+            /// Nix type: `null or one of "threads", "messages"`. Default: `null`. Example: `"threads"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/notmuch-virtual-mailbox.nix>`.
+            r#type: NullOr<Type> = "type";
+        }
+    }
+
+    /// The members of `accounts.email.accounts.<name>.offlineimap.extraConfig.account.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum AccountMembers2 {}
+    impl ::flakesmith::value::StrMember for AccountMembers2 { type Str = String; }
+    impl ::flakesmith::value::IntMember for AccountMembers2 { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for AccountMembers2 {}
+
+    /// The members of `accounts.email.accounts.<name>.offlineimap.extraConfig.local.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum LocalMembers2 {}
+    impl ::flakesmith::value::StrMember for LocalMembers2 { type Str = String; }
+    impl ::flakesmith::value::IntMember for LocalMembers2 { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for LocalMembers2 {}
+
+    /// The members of `accounts.email.accounts.<name>.offlineimap.extraConfig.remote.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum RemoteMembers2 {}
+    impl ::flakesmith::value::StrMember for RemoteMembers2 { type Str = String; }
+    impl ::flakesmith::value::IntMember for RemoteMembers2 { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for RemoteMembers2 {}
 
 }
 

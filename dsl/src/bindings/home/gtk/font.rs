@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `gtk.font.name`
@@ -35,5 +35,10 @@ pub const package: Opt<NullOr<Package>> = Opt::new(&["gtk", "font", "package"]);
 /// Nix type: `null or signed integer or floating point number`. Default: `null`. Example: `"8"`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const size: Opt<NullOr<Untyped>> = Opt::new(&["gtk", "font", "size"]);
+pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["gtk", "font", "size"]);
+
+/// The members of `gtk.font.size`'s type: `integer`, `number`. A value of any of them sets the option.
+pub enum SizeMembers {}
+impl ::flakesmith::value::IntMember for SizeMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SizeMembers {}
 

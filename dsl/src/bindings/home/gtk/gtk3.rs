@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `gtk.gtk3.bookmarks`
@@ -42,7 +42,7 @@ pub const bookmarks: Opt<Vec<String>> = Opt::new(&["gtk", "gtk3", "bookmarks"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["gtk", "gtk3", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, OneOf<ExtraConfigMembers>>> = Opt::new(&["gtk", "gtk3", "extraConfig"]);
 
 /// `gtk.gtk3.extraCss`
 ///
@@ -53,4 +53,10 @@ pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["gtk", "gtk3
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
 pub const extra_css: Opt<Concatenated> = Opt::new(&["gtk", "gtk3", "extraCss"]);
+
+/// The members of `gtk.gtk3.extraConfig.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum ExtraConfigMembers {}
+impl ::flakesmith::value::BoolMember for ExtraConfigMembers {}
+impl ::flakesmith::value::IntMember for ExtraConfigMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for ExtraConfigMembers { type Str = String; }
 

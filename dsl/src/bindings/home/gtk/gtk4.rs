@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `gtk.gtk4.extraConfig`
@@ -25,7 +25,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["gtk", "gtk4", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, OneOf<ExtraConfigMembers>>> = Opt::new(&["gtk", "gtk4", "extraConfig"]);
 
 /// `gtk.gtk4.extraCss`
 ///
@@ -36,4 +36,10 @@ pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["gtk", "gtk4
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
 pub const extra_css: Opt<Concatenated> = Opt::new(&["gtk", "gtk4", "extraCss"]);
+
+/// The members of `gtk.gtk4.extraConfig.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum ExtraConfigMembers {}
+impl ::flakesmith::value::BoolMember for ExtraConfigMembers {}
+impl ::flakesmith::value::IntMember for ExtraConfigMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for ExtraConfigMembers { type Str = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `gtk.cursorTheme`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `null or (submodule)`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const cursor_theme: Opt<NullOr<Untyped>> = Opt::new(&["gtk", "cursorTheme"]);
+pub const cursor_theme: Opt<NullOr<CursorThemeValue>> = Opt::new(&["gtk", "cursorTheme"]);
 
 /// `gtk.enable`
 ///
@@ -33,7 +33,7 @@ pub const enable: Opt<bool> = Opt::new(&["gtk", "enable"]);
 /// Nix type: `null or (submodule)`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const font: Opt<NullOr<Untyped>> = Opt::new(&["gtk", "font"]);
+pub const font: Opt<NullOr<FontValue>> = Opt::new(&["gtk", "font"]);
 
 /// `gtk.iconTheme`
 ///
@@ -42,7 +42,7 @@ pub const font: Opt<NullOr<Untyped>> = Opt::new(&["gtk", "font"]);
 /// Nix type: `null or (submodule)`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const icon_theme: Opt<NullOr<Untyped>> = Opt::new(&["gtk", "iconTheme"]);
+pub const icon_theme: Opt<NullOr<IconThemeValue>> = Opt::new(&["gtk", "iconTheme"]);
 
 /// `gtk.theme`
 ///
@@ -51,7 +51,126 @@ pub const icon_theme: Opt<NullOr<Untyped>> = Opt::new(&["gtk", "iconTheme"]);
 /// Nix type: `null or (submodule)`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/misc/gtk.nix>`.
-pub const theme: Opt<NullOr<Untyped>> = Opt::new(&["gtk", "theme"]);
+pub const theme: Opt<NullOr<ThemeValue>> = Opt::new(&["gtk", "theme"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `gtk.cursorTheme`: `CursorThemeValue::new()`, then a setter per option.
+    CursorThemeValue {
+        /// `gtk.cursorTheme.name`
+        ///
+        /// The name of the cursor theme within the package.
+        ///
+        /// Nix type: `string`. Example: `"Vanilla-DMZ"`.
+        ///
+        /// Declared in `<home-manager/modules/misc/gtk.nix>`.
+        name: String = "name";
+        /// `gtk.cursorTheme.package`
+        ///
+        /// Package providing the cursor theme. This package will be installed
+        /// to your profile. If `null` then the theme
+        /// is assumed to already be available in your profile.
+        ///
+        /// Nix type: `null or package`. Default: `null`. Example: `pkgs.vanilla-dmz`.
+        ///
+        /// Declared in `<home-manager/modules/misc/gtk.nix>`.
+        package: NullOr<Package> = "package";
+        /// `gtk.cursorTheme.size`
+        ///
+        /// The size of the cursor.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`. Example: `16`.
+        ///
+        /// Declared in `<home-manager/modules/misc/gtk.nix>`.
+        size: NullOr<i64> = "size";
+    }
+}
+
+/// The members of `gtk.font.size`'s type: `integer`, `number`. A value of any of them sets the option.
+pub enum SizeMembers {}
+impl ::flakesmith::value::IntMember for SizeMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SizeMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `gtk.font`: `FontValue::new()`, then a setter per option.
+    FontValue {
+        /// `gtk.font.name`
+        ///
+        /// The family name of the font within the package.
+        ///
+        /// Nix type: `string`. Example: `"DejaVu Sans"`.
+        ///
+        /// Declared in `<home-manager/modules/misc/gtk.nix>`.
+        name: String = "name";
+        /// `gtk.font.package`
+        ///
+        /// Package providing the font. This package will be installed
+        /// to your profile. If `null` then the font
+        /// is assumed to already be available in your profile.
+        ///
+        /// Nix type: `null or package`. Default: `null`. Example: `pkgs.dejavu_fonts`.
+        ///
+        /// Declared in `<home-manager/modules/misc/gtk.nix>`.
+        package: NullOr<Package> = "package";
+        /// `gtk.font.size`
+        ///
+        /// The size of the font.
+        ///
+        /// Nix type: `null or signed integer or floating point number`. Default: `null`. Example: `"8"`.
+        ///
+        /// Declared in `<home-manager/modules/misc/gtk.nix>`.
+        size: NullOr<OneOf<SizeMembers>> = "size";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `gtk.iconTheme`: `IconThemeValue::new()`, then a setter per option.
+    IconThemeValue {
+        /// `gtk.iconTheme.name`
+        ///
+        /// The name of the icon theme within the package.
+        ///
+        /// Nix type: `string`. Example: `"Adwaita"`.
+        ///
+        /// Declared in `<home-manager/modules/misc/gtk.nix>`.
+        name: String = "name";
+        /// `gtk.iconTheme.package`
+        ///
+        /// Package providing the icon theme. This package will be installed
+        /// to your profile. If `null` then the theme
+        /// is assumed to already be available in your profile.
+        ///
+        /// Nix type: `null or package`. Default: `null`. Example: `pkgs.gnome.adwaita-icon-theme`.
+        ///
+        /// Declared in `<home-manager/modules/misc/gtk.nix>`.
+        package: NullOr<Package> = "package";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `gtk.theme`: `ThemeValue::new()`, then a setter per option.
+    ThemeValue {
+        /// `gtk.theme.name`
+        ///
+        /// The name of the theme within the package.
+        ///
+        /// Nix type: `string`. Example: `"Adwaita"`.
+        ///
+        /// Declared in `<home-manager/modules/misc/gtk.nix>`.
+        name: String = "name";
+        /// `gtk.theme.package`
+        ///
+        /// Package providing the theme. This package will be installed
+        /// to your profile. If `null` then the theme
+        /// is assumed to already be available in your profile.
+        ///
+        /// For the theme to apply to GTK 4, this option is mandatory.
+        ///
+        /// Nix type: `null or package`. Default: `null`. Example: `pkgs.gnome.gnome-themes-extra`.
+        ///
+        /// Declared in `<home-manager/modules/misc/gtk.nix>`.
+        package: NullOr<Package> = "package";
+    }
+}
 
 #[rustfmt::skip]
 pub mod cursor_theme;

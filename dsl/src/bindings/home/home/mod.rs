@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `home.activation`
@@ -67,7 +67,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const activation: Opt<Untyped> = Opt::new(&["home", "activation"]);
+pub const activation: Opt<BTreeMap<String, String>> = Opt::new(&["home", "activation"]);
 
 /// `home.enableDebugInfo`
 ///
@@ -126,7 +126,7 @@ pub const extra_outputs_to_install: Opt<Vec<String>> = Opt::new(&["home", "extra
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/files.nix>`.
-pub const file: Opt<BTreeMap<String, Untyped>> = Opt::new(&["home", "file"]);
+pub const file: Opt<BTreeMap<String, FileValue>> = Opt::new(&["home", "file"]);
 
 /// `home.homeDirectory`
 ///
@@ -159,7 +159,7 @@ pub const home_directory: Opt<RuntimePath> = Opt::new(&["home", "homeDirectory"]
 /// ```
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const keyboard: Opt<NullOr<Untyped>> = Opt::new(&["home", "keyboard"]);
+pub const keyboard: Opt<NullOr<KeyboardValue>> = Opt::new(&["home", "keyboard"]);
 
 /// `home.language`
 ///
@@ -168,7 +168,7 @@ pub const keyboard: Opt<NullOr<Untyped>> = Opt::new(&["home", "keyboard"]);
 /// Nix type: `submodule`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const language: Opt<Untyped> = Opt::new(&["home", "language"]);
+pub const language: Opt<LanguageValue> = Opt::new(&["home", "language"]);
 
 /// `home.packages`
 ///
@@ -200,7 +200,7 @@ pub const packages: Opt<Vec<Package>> = Opt::new(&["home", "packages"]);
 /// Nix type: `null or (submodule)`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/config/home-cursor.nix>`.
-pub const pointer_cursor: Opt<NullOr<Untyped>> = Opt::new(&["home", "pointerCursor"]);
+pub const pointer_cursor: Opt<NullOr<PointerCursorValue>> = Opt::new(&["home", "pointerCursor"]);
 
 /// `home.preferXdgDirectories`
 ///
@@ -296,7 +296,7 @@ pub const session_path: Opt<Vec<String>> = Opt::new(&["home", "sessionPath"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
-pub const session_variables: Opt<BTreeMap<String, Untyped>> = Opt::new(&["home", "sessionVariables"]);
+pub const session_variables: Opt<BTreeMap<String, OneOf<SessionVariablesMembers>>> = Opt::new(&["home", "sessionVariables"]);
 
 /// `home.shellAliases`
 ///
@@ -355,6 +355,327 @@ pub const state_version: Opt<StateVersion> = Opt::new(&["home", "stateVersion"])
 ///
 /// Declared in `<home-manager/modules/home-environment.nix>`.
 pub const username: Opt<String> = Opt::new(&["home", "username"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `home.file.<name>`: `FileValue::new()`, then a setter per option.
+    FileValue {
+        /// `home.file.<name>.enable`
+        ///
+        /// Whether this file should be generated. This option allows specific
+        /// files to be disabled.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/files.nix>`.
+        enable: bool = "enable";
+        /// `home.file.<name>.executable`
+        ///
+        /// Set the execute bit. If `null`, defaults to the mode
+        /// of the `source` file or to `false`
+        /// for files created through the `text` option.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/files.nix>`.
+        executable: NullOr<bool> = "executable";
+        /// `home.file.<name>.onChange`
+        ///
+        /// Shell commands to run when file has changed between
+        /// generations. The script will be run
+        /// *after* the new files have been linked
+        /// into place.
+        ///
+        /// Note, this code is always run when `recursive` is
+        /// enabled.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/files.nix>`.
+        on_change: Concatenated = "onChange";
+        /// `home.file.<name>.recursive`
+        ///
+        /// If the file source is a directory, then this option
+        /// determines whether the directory should be recursively
+        /// linked to the target location. This option has no effect
+        /// if the source is a file.
+        ///
+        /// If `false` (the default) then the target
+        /// will be a symbolic link to the source directory. If
+        /// `true` then the target will be a
+        /// directory structure matching the source's but whose leafs
+        /// are symbolic links to the files of the source directory.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/files.nix>`.
+        recursive: bool = "recursive";
+        /// `home.file.<name>.source`
+        ///
+        /// Path of the source file or directory. If
+        /// [](#opt-home.file._name_.text)
+        /// is non-null then this option will automatically point to a file
+        /// containing that text.
+        ///
+        /// Nix type: `path`.
+        ///
+        /// Declared in `<home-manager/modules/files.nix>`.
+        source: RuntimePath = "source";
+        /// `home.file.<name>.target`
+        ///
+        /// Path to target file relative to `HOME`.
+        ///
+        /// Nix type: `string`. Default: `name`.
+        ///
+        /// Declared in `<home-manager/modules/files.nix>`.
+        target: String = "target";
+        /// `home.file.<name>.text`
+        ///
+        /// Text of the file. If this option is null then
+        /// [](#opt-home.file._name_.source)
+        /// must be set.
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/files.nix>`.
+        text: NullOr<Concatenated> = "text";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `home.keyboard`: `KeyboardValue::new()`, then a setter per option.
+    KeyboardValue {
+        /// `home.keyboard.layout`
+        ///
+        /// Keyboard layout. If `null`, then the system
+        /// configuration will be used.
+        ///
+        /// This defaults to `null` for state
+        /// version ≥ 19.09 and `"us"` otherwise.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        layout: NullOr<String> = "layout";
+        /// `home.keyboard.model`
+        ///
+        /// Keyboard model.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"presario"`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        model: NullOr<String> = "model";
+        /// `home.keyboard.options`
+        ///
+        /// X keyboard options; layout switching goes here.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "grp:caps_toggle"
+        ///   "grp_led:scroll"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        options: Vec<String> = "options";
+        /// `home.keyboard.variant`
+        ///
+        /// X keyboard variant. If `null`, then the
+        /// system configuration will be used.
+        ///
+        /// This defaults to `null` for state
+        /// version ≥ 19.09 and `""` otherwise.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"colemak"`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        variant: NullOr<String> = "variant";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `home.language`: `LanguageValue::new()`, then a setter per option.
+    LanguageValue {
+        /// `home.language.address`
+        ///
+        /// The language to use for addresses.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        address: NullOr<String> = "address";
+        /// `home.language.base`
+        ///
+        /// The language to use unless overridden by a more specific option.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        base: NullOr<String> = "base";
+        /// `home.language.collate`
+        ///
+        /// The language to use for collation (alphabetical ordering).
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        collate: NullOr<String> = "collate";
+        /// `home.language.ctype`
+        ///
+        /// Character classification category.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        ctype: NullOr<String> = "ctype";
+        /// `home.language.measurement`
+        ///
+        /// The language to use for measurement values.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        measurement: NullOr<String> = "measurement";
+        /// `home.language.messages`
+        ///
+        /// The language to use for messages, application UI languages, etc.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        messages: NullOr<String> = "messages";
+        /// `home.language.monetary`
+        ///
+        /// The language to use for formatting currencies and money amounts.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        monetary: NullOr<String> = "monetary";
+        /// `home.language.name`
+        ///
+        /// The language to use for personal names.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        name: NullOr<String> = "name";
+        /// `home.language.numeric`
+        ///
+        /// The language to use for numerical values.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        numeric: NullOr<String> = "numeric";
+        /// `home.language.paper`
+        ///
+        /// The language to use for paper sizes.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        paper: NullOr<String> = "paper";
+        /// `home.language.telephone`
+        ///
+        /// The language to use for telephone numbers.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        telephone: NullOr<String> = "telephone";
+        /// `home.language.time`
+        ///
+        /// The language to use for formatting times.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/home-environment.nix>`.
+        time: NullOr<String> = "time";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `home.pointerCursor.gtk`: `PointerCursorGtkValue::new()`, then a setter per option.
+    PointerCursorGtkValue {
+        /// `home.pointerCursor.gtk.enable`
+        ///
+        /// Whether to enable gtk config generation for `home.pointerCursor`
+        /// .
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/config/home-cursor.nix>`.
+        enable: bool = "enable";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `home.pointerCursor.x11`: `PointerCursorX11Value::new()`, then a setter per option.
+    PointerCursorX11Value {
+        /// `home.pointerCursor.x11.defaultCursor`
+        ///
+        /// The default cursor file to use within the package.
+        ///
+        /// Nix type: `string`. Default: `"left_ptr"`. Example: `"X_cursor"`.
+        ///
+        /// Declared in `<home-manager/modules/config/home-cursor.nix>`.
+        default_cursor: String = "defaultCursor";
+        /// `home.pointerCursor.x11.enable`
+        ///
+        /// Whether to enable x11 config generation for `home.pointerCursor`
+        /// .
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/config/home-cursor.nix>`.
+        enable: bool = "enable";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `home.pointerCursor`: `PointerCursorValue::new()`, then a setter per option.
+    PointerCursorValue {
+        /// The options under `home.pointerCursor.gtk`.
+        gtk: PointerCursorGtkValue = "gtk";
+        /// `home.pointerCursor.name`
+        ///
+        /// The cursor name within the package.
+        ///
+        /// Nix type: `string`. Example: `"Vanilla-DMZ"`.
+        ///
+        /// Declared in `<home-manager/modules/config/home-cursor.nix>`.
+        name: String = "name";
+        /// `home.pointerCursor.package`
+        ///
+        /// Package providing the cursor theme.
+        ///
+        /// Nix type: `package`. Example: `pkgs.vanilla-dmz`.
+        ///
+        /// Declared in `<home-manager/modules/config/home-cursor.nix>`.
+        package: Package = "package";
+        /// `home.pointerCursor.size`
+        ///
+        /// The cursor size.
+        ///
+        /// Nix type: `signed integer`. Default: `32`. Example: `64`.
+        ///
+        /// Declared in `<home-manager/modules/config/home-cursor.nix>`.
+        size: i64 = "size";
+        /// The options under `home.pointerCursor.x11`.
+        x11: PointerCursorX11Value = "x11";
+    }
+}
+
+/// The members of `home.sessionVariables.<name>`'s type: `string`, `path`, `integer`, `number`. A value of any of them sets the option.
+pub enum SessionVariablesMembers {}
+impl ::flakesmith::value::StrMember for SessionVariablesMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for SessionVariablesMembers {}
+impl ::flakesmith::value::IntMember for SessionVariablesMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SessionVariablesMembers {}
 
 ::flakesmith::option_enum! {
     /// The values of `home.stateVersion`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `launchd.agents.<name>`: the entry `entry_name`.
@@ -41,7 +41,7 @@ impl AgentsEntry {
     /// ```
     ///
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
-    pub fn config(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn config(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
         Opt::at(self.path.join(["config"]))
     }
 
@@ -198,7 +198,7 @@ impl AgentsEntryConfig {
     /// ```
     ///
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
-    pub fn hard_resource_limits(&self) -> Opt<NullOr<Untyped>> {
+    pub fn hard_resource_limits(&self) -> Opt<NullOr<HardResourceLimitsValue>> {
         Opt::at(self.path.join(["HardResourceLimits"]))
     }
 
@@ -233,7 +233,7 @@ impl AgentsEntryConfig {
     /// Nix type: `null or boolean or (submodule)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
-    pub fn keep_alive(&self) -> Opt<NullOr<Untyped>> {
+    pub fn keep_alive(&self) -> Opt<NullOr<OneOf<KeepAliveMembers>>> {
         Opt::at(self.path.join(["KeepAlive"]))
     }
 
@@ -277,7 +277,7 @@ impl AgentsEntryConfig {
     /// ```
     ///
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
-    pub fn launch_events(&self) -> Opt<NullOr<BTreeMap<String, Untyped>>> {
+    pub fn launch_events(&self) -> Opt<NullOr<BTreeMap<String, Data<Anything>>>> {
         Opt::at(self.path.join(["LaunchEvents"]))
     }
 
@@ -361,7 +361,7 @@ impl AgentsEntryConfig {
     /// ```
     ///
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
-    pub fn mach_services(&self) -> Opt<NullOr<Untyped>> {
+    pub fn mach_services(&self) -> Opt<NullOr<MachServicesValue>> {
         Opt::at(self.path.join(["MachServices"]))
     }
 
@@ -500,7 +500,7 @@ impl AgentsEntryConfig {
     /// Nix type: `null or (attribute set of (submodule))`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
-    pub fn sockets(&self) -> Opt<NullOr<BTreeMap<String, Untyped>>> {
+    pub fn sockets(&self) -> Opt<NullOr<BTreeMap<String, SocketsValue>>> {
         Opt::at(self.path.join(["Sockets"]))
     }
 
@@ -517,7 +517,7 @@ impl AgentsEntryConfig {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
-    pub fn soft_resource_limits(&self) -> Opt<NullOr<Untyped>> {
+    pub fn soft_resource_limits(&self) -> Opt<NullOr<SoftResourceLimitsValue>> {
         Opt::at(self.path.join(["SoftResourceLimits"]))
     }
 
@@ -580,7 +580,7 @@ impl AgentsEntryConfig {
     /// ```
     ///
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
-    pub fn start_calendar_interval(&self) -> Opt<NullOr<Vec<Untyped>>> {
+    pub fn start_calendar_interval(&self) -> Opt<NullOr<Vec<StartCalendarIntervalValue>>> {
         Opt::at(self.path.join(["StartCalendarInterval"]))
     }
 
@@ -708,7 +708,7 @@ impl AgentsEntryConfig {
     /// ```
     ///
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
-    pub fn inetd_compatibility(&self) -> Opt<NullOr<Untyped>> {
+    pub fn inetd_compatibility(&self) -> Opt<NullOr<InetdCompatibilityValue>> {
         Opt::at(self.path.join(["inetdCompatibility"]))
     }
 
@@ -901,7 +901,7 @@ impl AgentsEntryConfigSocketsEntry {
     /// Nix type: `null or boolean or list of string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
-    pub fn bonjour(&self) -> Opt<NullOr<Untyped>> {
+    pub fn bonjour(&self) -> Opt<NullOr<OneOf<BonjourMembers>>> {
         Opt::at(self.path.join(["Bonjour"]))
     }
 
@@ -1159,10 +1159,128 @@ impl AgentsEntryConfigInetdCompatibility {
     /// Nix type: `null or boolean or string`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/launchd/default.nix>`.
-    pub fn wait(&self) -> Opt<NullOr<Untyped>> {
+    pub fn wait(&self) -> Opt<NullOr<OneOf<WaitMembers>>> {
         Opt::at(self.path.join(["Wait"]))
     }
 
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `launchd.agents.<name>.config.HardResourceLimits`: `HardResourceLimitsValue::new()`, then a setter per option.
+    HardResourceLimitsValue {
+        /// `launchd.agents.<name>.config.HardResourceLimits.CPU`
+        ///
+        /// The maximum amount of cpu time (in seconds) to be used by each process.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        cpu: NullOr<i64> = "CPU";
+        /// `launchd.agents.<name>.config.HardResourceLimits.Core`
+        ///
+        /// The largest size (in bytes) core file that may be created.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        core: NullOr<i64> = "Core";
+        /// `launchd.agents.<name>.config.HardResourceLimits.Data`
+        ///
+        /// The maximum size (in bytes) of the data segment for a process; this defines how far a program may
+        /// extend its break with the `sbrk(2)` system call.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        data: NullOr<i64> = "Data";
+        /// `launchd.agents.<name>.config.HardResourceLimits.FileSize`
+        ///
+        /// The largest size (in bytes) file that may be created.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        file_size: NullOr<i64> = "FileSize";
+        /// `launchd.agents.<name>.config.HardResourceLimits.MemoryLock`
+        ///
+        /// The maximum size (in bytes) which a process may lock into memory using the `mlock(2)` function.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        memory_lock: NullOr<i64> = "MemoryLock";
+        /// `launchd.agents.<name>.config.HardResourceLimits.NumberOfFiles`
+        ///
+        /// The maximum number of open files for this process.  Setting this value in a system wide daemon
+        /// will set the `sysctl(3)` kern.maxfiles (SoftResourceLimits) or kern.maxfilesperproc (HardResourceLimits)
+        /// value in addition to the `setrlimit(2)` values.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        number_of_files: NullOr<i64> = "NumberOfFiles";
+        /// `launchd.agents.<name>.config.HardResourceLimits.NumberOfProcesses`
+        ///
+        /// The maximum number of simultaneous processes for this user id.  Setting this value in a system
+        /// wide daemon will set the `sysctl(3)` kern.maxproc (SoftResourceLimits) or kern.maxprocperuid
+        /// (HardResourceLimits) value in addition to the `setrlimit(2)` values.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        number_of_processes: NullOr<i64> = "NumberOfProcesses";
+        /// `launchd.agents.<name>.config.HardResourceLimits.ResidentSetSize`
+        ///
+        /// The maximum size (in bytes) to which a process's resident set size may grow.  This imposes a
+        /// limit on the amount of physical memory to be given to a process; if memory is tight, the system
+        /// will prefer to take memory from processes that are exceeding their declared resident set size.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        resident_set_size: NullOr<i64> = "ResidentSetSize";
+        /// `launchd.agents.<name>.config.HardResourceLimits.Stack`
+        ///
+        /// The maximum size (in bytes) of the stack segment for a process; this defines how far a program's
+        /// stack segment may be extended.  Stack extension is performed automatically by the system.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        stack: NullOr<i64> = "Stack";
+    }
+}
+
+/// The members of `launchd.agents.<name>.config.KeepAlive`'s type: `bool`, `submodule`. A value of any of them sets the option.
+pub enum KeepAliveMembers {}
+impl ::flakesmith::value::BoolMember for KeepAliveMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `launchd.agents.<name>.config.MachServices`: `MachServicesValue::new()`, then a setter per option.
+    MachServicesValue {
+        /// `launchd.agents.<name>.config.MachServices.HideUntilCheckIn`
+        ///
+        /// Reserve the name in the namespace, but cause bootstrap_look_up() to fail until the job has
+        /// checked in with launchd.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        hide_until_check_in: NullOr<bool> = "HideUntilCheckIn";
+        /// `launchd.agents.<name>.config.MachServices.ResetAtClose`
+        ///
+        /// If this boolean is false, the port is recycled, thus leaving clients to remain oblivious to the
+        /// demand nature of job. If the value is set to true, clients receive port death notifications when
+        /// the job lets go of the receive right. The port will be recreated atomically with respect to bootstrap_look_up()
+        /// calls, so that clients can trust that after receiving a port death notification,
+        /// the new port will have already been recreated. Setting the value to true should be done with
+        /// care. Not all clients may be able to handle this behavior. The default value is false.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        reset_at_close: NullOr<bool> = "ResetAtClose";
+    }
 }
 
 ::flakesmith::option_enum! {
@@ -1174,6 +1292,11 @@ impl AgentsEntryConfigInetdCompatibility {
         Interactive => "Interactive",
     }
 }
+
+/// The members of `launchd.agents.<name>.config.Sockets.<name>.Bonjour`'s type: `bool`, `list of (string)`. A value of any of them sets the option.
+pub enum BonjourMembers {}
+impl ::flakesmith::value::BoolMember for BonjourMembers {}
+impl ::flakesmith::value::ListMember for BonjourMembers { type Item = String; }
 
 ::flakesmith::option_enum! {
     /// The values of `launchd.agents.<name>.config.Sockets.<name>.SockFamily`.
@@ -1196,6 +1319,264 @@ impl AgentsEntryConfigInetdCompatibility {
         Stream => "stream",
         Dgram => "dgram",
         Seqpacket => "seqpacket",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `launchd.agents.<name>.config.Sockets.<name>`: `SocketsValue::new()`, then a setter per option.
+    SocketsValue {
+        /// `launchd.agents.<name>.config.Sockets.<name>.Bonjour`
+        ///
+        /// This optional key can be used to request that the service be registered with the
+        /// `mDNSResponder(8)`.  If the value is boolean, the service name is inferred from the SockServiceName.
+        ///
+        /// Nix type: `null or boolean or list of string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        bonjour: NullOr<OneOf<BonjourMembers>> = "Bonjour";
+        /// `launchd.agents.<name>.config.Sockets.<name>.MulticastGroup`
+        ///
+        /// This optional key can be used to request that the datagram socket join a multicast group.  If the
+        /// value is a hostname, then `getaddrinfo(3)` will be used to join the correct multicast address for a
+        /// given socket family.  If an explicit IPv4 or IPv6 address is given, it is required that the SockFamily
+        /// family also be set, otherwise the results are undefined.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        multicast_group: NullOr<String> = "MulticastGroup";
+        /// `launchd.agents.<name>.config.Sockets.<name>.SecureSocketWithKey`
+        ///
+        /// This optional key is a variant of SockPathName. Instead of binding to a known path, a securely
+        /// generated socket is created and the path is assigned to the environment variable that is inherited
+        /// by all jobs spawned by launchd.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        secure_socket_with_key: NullOr<String> = "SecureSocketWithKey";
+        /// `launchd.agents.<name>.config.Sockets.<name>.SockFamily`
+        ///
+        /// This optional key can be used to specifically request that "IPv4" or "IPv6" socket(s) be created.
+        ///
+        /// Nix type: `null or one of "IPv4", "IPv6"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        sock_family: NullOr<SockFamily> = "SockFamily";
+        /// `launchd.agents.<name>.config.Sockets.<name>.SockNodeName`
+        ///
+        /// This optional key specifies the node to `connect(2)` or `bind(2)` to.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        sock_node_name: NullOr<String> = "SockNodeName";
+        /// `launchd.agents.<name>.config.Sockets.<name>.SockPassive`
+        ///
+        /// This optional key specifies whether `listen(2)` or `connect(2)` should be called on the created file
+        /// descriptor. The default is true ("to listen").
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        sock_passive: NullOr<bool> = "SockPassive";
+        /// `launchd.agents.<name>.config.Sockets.<name>.SockPathMode`
+        ///
+        /// This optional key specifies the mode of the socket. Known bug: Property lists don't support
+        /// octal, so please convert the value to decimal.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        sock_path_mode: NullOr<i64> = "SockPathMode";
+        /// `launchd.agents.<name>.config.Sockets.<name>.SockPathName`
+        ///
+        /// This optional key implies SockFamily is set to "Unix". It specifies the path to `connect(2)` or
+        /// `bind(2)` to.
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        sock_path_name: NullOr<RuntimePath> = "SockPathName";
+        /// `launchd.agents.<name>.config.Sockets.<name>.SockProtocol`
+        ///
+        /// This optional key specifies the protocol to be passed to `socket(2)`.  The only value understood by
+        /// this key at the moment is "TCP".
+        ///
+        /// Nix type: `null or value "TCP" (singular enum)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        sock_protocol: NullOr<SockProtocol> = "SockProtocol";
+        /// `launchd.agents.<name>.config.Sockets.<name>.SockServiceName`
+        ///
+        /// This optional key specifies the service on the node to `connect(2)` or `bind(2)` to.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        sock_service_name: NullOr<String> = "SockServiceName";
+        /// `launchd.agents.<name>.config.Sockets.<name>.SockType`
+        ///
+        /// This optional key tells launchctl what type of socket to create. The default is "stream" and
+        /// other valid values for this key are "dgram" and "seqpacket" respectively.
+        ///
+        /// Nix type: `null or one of "stream", "dgram", "seqpacket"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        sock_type: NullOr<SockType> = "SockType";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `launchd.agents.<name>.config.SoftResourceLimits`: `SoftResourceLimitsValue::new()`, then a setter per option.
+    SoftResourceLimitsValue {
+        /// `launchd.agents.<name>.config.SoftResourceLimits.CPU`
+        ///
+        /// The maximum amount of cpu time (in seconds) to be used by each process.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        cpu: NullOr<i64> = "CPU";
+        /// `launchd.agents.<name>.config.SoftResourceLimits.Core`
+        ///
+        /// The largest size (in bytes) core file that may be created.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        core: NullOr<i64> = "Core";
+        /// `launchd.agents.<name>.config.SoftResourceLimits.Data`
+        ///
+        /// The maximum size (in bytes) of the data segment for a process; this defines how far a program may
+        /// extend its break with the `sbrk(2)` system call.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        data: NullOr<i64> = "Data";
+        /// `launchd.agents.<name>.config.SoftResourceLimits.FileSize`
+        ///
+        /// The largest size (in bytes) file that may be created.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        file_size: NullOr<i64> = "FileSize";
+        /// `launchd.agents.<name>.config.SoftResourceLimits.MemoryLock`
+        ///
+        /// The maximum size (in bytes) which a process may lock into memory using the mlock(2) function.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        memory_lock: NullOr<i64> = "MemoryLock";
+        /// `launchd.agents.<name>.config.SoftResourceLimits.NumberOfFiles`
+        ///
+        /// The maximum number of open files for this process.  Setting this value in a system wide daemon
+        /// will set the `sysctl(3)` kern.maxfiles (SoftResourceLimits) or kern.maxfilesperproc (HardResourceLimits)
+        /// value in addition to the `setrlimit(2)` values.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        number_of_files: NullOr<i64> = "NumberOfFiles";
+        /// `launchd.agents.<name>.config.SoftResourceLimits.NumberOfProcesses`
+        ///
+        /// The maximum number of simultaneous processes for this user id.  Setting this value in a system
+        /// wide daemon will set the `sysctl(3)` kern.maxproc (SoftResourceLimits) or kern.maxprocperuid
+        /// (HardResourceLimits) value in addition to the `setrlimit(2)` values.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        number_of_processes: NullOr<i64> = "NumberOfProcesses";
+        /// `launchd.agents.<name>.config.SoftResourceLimits.ResidentSetSize`
+        ///
+        /// The maximum size (in bytes) to which a process's resident set size may grow.  This imposes a
+        /// limit on the amount of physical memory to be given to a process; if memory is tight, the system
+        /// will prefer to take memory from processes that are exceeding their declared resident set size.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        resident_set_size: NullOr<i64> = "ResidentSetSize";
+        /// `launchd.agents.<name>.config.SoftResourceLimits.Stack`
+        ///
+        /// The maximum size (in bytes) of the stack segment for a process; this defines how far a program's
+        /// stack segment may be extended.  Stack extension is performed automatically by the system.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        stack: NullOr<i64> = "Stack";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `launchd.agents.<name>.config.StartCalendarInterval.*`: `StartCalendarIntervalValue::new()`, then a setter per option.
+    StartCalendarIntervalValue {
+        /// `launchd.agents.<name>.config.StartCalendarInterval.*.Day`
+        ///
+        /// The day on which this job will be run.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        day: NullOr<i64> = "Day";
+        /// `launchd.agents.<name>.config.StartCalendarInterval.*.Hour`
+        ///
+        /// The hour on which this job will be run.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        hour: NullOr<i64> = "Hour";
+        /// `launchd.agents.<name>.config.StartCalendarInterval.*.Minute`
+        ///
+        /// The minute on which this job will be run.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        minute: NullOr<i64> = "Minute";
+        /// `launchd.agents.<name>.config.StartCalendarInterval.*.Month`
+        ///
+        /// The month on which this job will be run.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        month: NullOr<i64> = "Month";
+        /// `launchd.agents.<name>.config.StartCalendarInterval.*.Weekday`
+        ///
+        /// The weekday on which this job will be run (0 and 7 are Sunday).
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        weekday: NullOr<i64> = "Weekday";
+    }
+}
+
+/// The members of `launchd.agents.<name>.config.inetdCompatibility.Wait`'s type: `bool`, `string`. A value of any of them sets the option.
+pub enum WaitMembers {}
+impl ::flakesmith::value::BoolMember for WaitMembers {}
+impl ::flakesmith::value::StrMember for WaitMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `launchd.agents.<name>.config.inetdCompatibility`: `InetdCompatibilityValue::new()`, then a setter per option.
+    InetdCompatibilityValue {
+        /// `launchd.agents.<name>.config.inetdCompatibility.Wait`
+        ///
+        /// This flag corresponds to the "wait" or "nowait" option of inetd. If true, then the listening
+        /// socket is passed via the standard in/out/error file descriptors. If false, then `accept(2)` is
+        /// called on behalf of the job, and the result is passed via the standard in/out/error descriptors.
+        ///
+        /// Nix type: `null or boolean or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        wait: NullOr<OneOf<WaitMembers>> = "Wait";
     }
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `launchd.agents`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/launchd/default.nix>`.
-pub const agents: Opt<BTreeMap<String, Untyped>> = Opt::new(&["launchd", "agents"]);
+pub const agents: Opt<BTreeMap<String, AgentsValue>> = Opt::new(&["launchd", "agents"]);
 
 /// `launchd.enable`
 ///
@@ -26,6 +26,42 @@ pub const agents: Opt<BTreeMap<String, Untyped>> = Opt::new(&["launchd", "agents
 ///
 /// Declared in `<home-manager/modules/launchd/default.nix>`.
 pub const enable: Opt<bool> = Opt::new(&["launchd", "enable"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `launchd.agents.<name>`: `AgentsValue::new()`, then a setter per option.
+    AgentsValue {
+        /// `launchd.agents.<name>.config`
+        ///
+        /// Define a launchd job. See `launchd.plist(5)` for details.
+        ///
+        /// Nix type: `attribute set of anything`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   ProgramArguments = [ "/usr/bin/say" "Good afternoon" ];
+        ///   StartCalendarInterval = [
+        ///     {
+        ///       Hour = 12;
+        ///       Minute = 0;
+        ///     }
+        ///   ];
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        config: BTreeMap<String, Data<Anything>> = "config";
+        /// `launchd.agents.<name>.enable`
+        ///
+        /// Whether to enable ‹name›.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/launchd/default.nix>`.
+        enable: bool = "enable";
+    }
+}
 
 #[rustfmt::skip]
 pub mod agents;

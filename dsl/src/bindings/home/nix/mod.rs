@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `nix.channels`
@@ -99,7 +99,7 @@ pub const package: Opt<NullOr<Package>> = Opt::new(&["nix", "package"]);
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/misc/nix.nix>`.
-pub const registry: Opt<BTreeMap<String, Untyped>> = Opt::new(&["nix", "registry"]);
+pub const registry: Opt<BTreeMap<String, RegistryValue>> = Opt::new(&["nix", "registry"]);
 
 /// `nix.settings`
 ///
@@ -122,7 +122,80 @@ pub const registry: Opt<BTreeMap<String, Untyped>> = Opt::new(&["nix", "registry
 /// ```
 ///
 /// Declared in `<home-manager/modules/misc/nix.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["nix", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<AtomOrList>>> = Opt::new(&["nix", "settings"]);
+
+/// The members of `nix.registry.<name>.from.<name>`'s type: `string`, `integer`, `bool`, `package`. A value of any of them sets the option.
+pub enum FromMembers {}
+impl ::flakesmith::value::StrMember for FromMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for FromMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for FromMembers {}
+impl ::flakesmith::value::PackageMember for FromMembers {}
+
+/// The members of `nix.registry.<name>.to.<name>`'s type: `string`, `integer`, `bool`, `package`. A value of any of them sets the option.
+pub enum ToMembers {}
+impl ::flakesmith::value::StrMember for ToMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ToMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ToMembers {}
+impl ::flakesmith::value::PackageMember for ToMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `nix.registry.<name>`: `RegistryValue::new()`, then a setter per option.
+    RegistryValue {
+        /// `nix.registry.<name>.exact`
+        ///
+        /// Whether the `from` reference needs to match exactly. If set,
+        /// a `from` reference like `nixpkgs` does not
+        /// match with a reference like `nixpkgs/nixos-20.03`.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/misc/nix.nix>`.
+        exact: bool = "exact";
+        /// `nix.registry.<name>.flake`
+        ///
+        /// The flake input to which `from>` is to be rewritten.
+        ///
+        /// Nix type: `null or (attribute set)`. Default: `null`. Example: `nixpkgs`.
+        ///
+        /// Declared in `<home-manager/modules/misc/nix.nix>`.
+        flake: NullOr<BTreeMap<String, Data<Anything>>> = "flake";
+        /// `nix.registry.<name>.from`
+        ///
+        /// The flake reference to be rewritten.
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean or package)`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   id = "nixpkgs";
+        ///   type = "indirect";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/misc/nix.nix>`.
+        from: BTreeMap<String, OneOf<FromMembers>> = "from";
+        /// `nix.registry.<name>.to`
+        ///
+        /// The flake reference to which `from>` is to be rewritten.
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean or package)`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   owner = "my-org";
+        ///   repo = "my-nixpkgs";
+        ///   type = "github";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/misc/nix.nix>`.
+        to: BTreeMap<String, OneOf<ToMembers>> = "to";
+    }
+}
 
 #[rustfmt::skip]
 pub mod gc;

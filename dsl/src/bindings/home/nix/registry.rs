@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `nix.registry.<name>`: the entry `entry_name`.
@@ -40,7 +40,7 @@ impl RegistryEntry {
     /// Nix type: `null or (attribute set)`. Default: `null`. Example: `nixpkgs`.
     ///
     /// Declared in `<home-manager/modules/misc/nix.nix>`.
-    pub fn flake(&self) -> Opt<NullOr<BTreeMap<String, Untyped>>> {
+    pub fn flake(&self) -> Opt<NullOr<BTreeMap<String, Data<Anything>>>> {
         Opt::at(self.path.join(["flake"]))
     }
 
@@ -60,7 +60,7 @@ impl RegistryEntry {
     /// ```
     ///
     /// Declared in `<home-manager/modules/misc/nix.nix>`.
-    pub fn from(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn from(&self) -> Opt<BTreeMap<String, OneOf<FromMembers>>> {
         Opt::at(self.path.join(["from"]))
     }
 
@@ -81,9 +81,23 @@ impl RegistryEntry {
     /// ```
     ///
     /// Declared in `<home-manager/modules/misc/nix.nix>`.
-    pub fn to(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn to(&self) -> Opt<BTreeMap<String, OneOf<ToMembers>>> {
         Opt::at(self.path.join(["to"]))
     }
 
 }
+
+/// The members of `nix.registry.<name>.from.<name>`'s type: `string`, `integer`, `bool`, `package`. A value of any of them sets the option.
+pub enum FromMembers {}
+impl ::flakesmith::value::StrMember for FromMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for FromMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for FromMembers {}
+impl ::flakesmith::value::PackageMember for FromMembers {}
+
+/// The members of `nix.registry.<name>.to.<name>`'s type: `string`, `integer`, `bool`, `package`. A value of any of them sets the option.
+pub enum ToMembers {}
+impl ::flakesmith::value::StrMember for ToMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ToMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ToMembers {}
+impl ::flakesmith::value::PackageMember for ToMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.aerc.enable`
@@ -26,7 +26,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "aerc", "enable"]);
 /// Nix type: `strings concatenated with "\n" or attribute set of attribute set of (values (null, bool, int, string, or float) or a list of values, that will be joined with a comma)`. Default: `{ }`. Example: `{ Work = { source = "maildir://~/Maildir/work"; }; }`.
 ///
 /// Declared in `<home-manager/modules/programs/aerc.nix>`.
-pub const extra_accounts: Opt<Untyped> = Opt::new(&["programs", "aerc", "extraAccounts"]);
+pub const extra_accounts: Opt<OneOf<ExtraAccountsMembers>> = Opt::new(&["programs", "aerc", "extraAccounts"]);
 
 /// `programs.aerc.extraBinds`
 ///
@@ -38,7 +38,7 @@ pub const extra_accounts: Opt<Untyped> = Opt::new(&["programs", "aerc", "extraAc
 /// Nix type: `strings concatenated with "\n" or attribute set of attribute set of (values (null, bool, int, string, or float) or a list of values, that will be joined with a comma)`. Default: `{ }`. Example: `{ messages = { q = ":quit<Enter>"; }; }`.
 ///
 /// Declared in `<home-manager/modules/programs/aerc.nix>`.
-pub const extra_binds: Opt<Untyped> = Opt::new(&["programs", "aerc", "extraBinds"]);
+pub const extra_binds: Opt<OneOf<ExtraBindsMembers>> = Opt::new(&["programs", "aerc", "extraBinds"]);
 
 /// `programs.aerc.extraConfig`
 ///
@@ -49,7 +49,7 @@ pub const extra_binds: Opt<Untyped> = Opt::new(&["programs", "aerc", "extraBinds
 /// Nix type: `strings concatenated with "\n" or attribute set of attribute set of (values (null, bool, int, string, or float) or a list of values, that will be joined with a comma)`. Default: `{ }`. Example: `{ ui = { sort = "-r date"; }; }`.
 ///
 /// Declared in `<home-manager/modules/programs/aerc.nix>`.
-pub const extra_config: Opt<Untyped> = Opt::new(&["programs", "aerc", "extraConfig"]);
+pub const extra_config: Opt<OneOf<ExtraConfigMembers>> = Opt::new(&["programs", "aerc", "extraConfig"]);
 
 /// `programs.aerc.package`
 ///
@@ -69,7 +69,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "aerc", "package"]);
 /// Nix type: `attribute set of ((attribute set of (values (null, bool, int, string, or float) or a list of values, that will be joined with a comma)) or strings concatenated with "\n")`. Default: `{ }`. Example: `{ default = { ui = { "tab.selected.reverse" = toggle; }; }; };`.
 ///
 /// Declared in `<home-manager/modules/programs/aerc.nix>`.
-pub const stylesets: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "aerc", "stylesets"]);
+pub const stylesets: Opt<BTreeMap<String, OneOf<StylesetsMembers>>> = Opt::new(&["programs", "aerc", "stylesets"]);
 
 /// `programs.aerc.templates`
 ///
@@ -81,4 +81,24 @@ pub const stylesets: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "ae
 ///
 /// Declared in `<home-manager/modules/programs/aerc.nix>`.
 pub const templates: Opt<BTreeMap<String, Concatenated>> = Opt::new(&["programs", "aerc", "templates"]);
+
+/// The members of `programs.aerc.extraAccounts`'s type: `string`, `attribute set of (attribute set of (freeform))`. A value of any of them sets the option.
+pub enum ExtraAccountsMembers {}
+impl ::flakesmith::value::StrMember for ExtraAccountsMembers { type Str = Concatenated; }
+impl ::flakesmith::value::AttrsMember for ExtraAccountsMembers { type Item = BTreeMap<String, Data<AtomOrList>>; }
+
+/// The members of `programs.aerc.extraBinds`'s type: `string`, `attribute set of (attribute set of (freeform))`. A value of any of them sets the option.
+pub enum ExtraBindsMembers {}
+impl ::flakesmith::value::StrMember for ExtraBindsMembers { type Str = Concatenated; }
+impl ::flakesmith::value::AttrsMember for ExtraBindsMembers { type Item = BTreeMap<String, Data<AtomOrList>>; }
+
+/// The members of `programs.aerc.extraConfig`'s type: `string`, `attribute set of (attribute set of (freeform))`. A value of any of them sets the option.
+pub enum ExtraConfigMembers {}
+impl ::flakesmith::value::StrMember for ExtraConfigMembers { type Str = Concatenated; }
+impl ::flakesmith::value::AttrsMember for ExtraConfigMembers { type Item = BTreeMap<String, Data<AtomOrList>>; }
+
+/// The members of `programs.aerc.stylesets.<name>`'s type: `attribute set of (freeform)`, `string`. A value of any of them sets the option.
+pub enum StylesetsMembers {}
+impl ::flakesmith::value::AttrsMember for StylesetsMembers { type Item = Data<AtomOrList>; }
+impl ::flakesmith::value::StrMember for StylesetsMembers { type Str = Concatenated; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.alot.bindings`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `submodule`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/alot.nix>`.
-pub const bindings: Opt<Untyped> = Opt::new(&["programs", "alot", "bindings"]);
+pub const bindings: Opt<BindingsValue> = Opt::new(&["programs", "alot", "bindings"]);
 
 /// `programs.alot.enable`
 ///
@@ -74,7 +74,7 @@ pub const hooks: Opt<Concatenated> = Opt::new(&["programs", "alot", "hooks"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/alot.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "alot", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["programs", "alot", "settings"]);
 
 /// `programs.alot.tags`
 ///
@@ -83,7 +83,111 @@ pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "alo
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/alot.nix>`.
-pub const tags: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "alot", "tags"]);
+pub const tags: Opt<BTreeMap<String, TagsValue>> = Opt::new(&["programs", "alot", "tags"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.alot.bindings`: `BindingsValue::new()`, then a setter per option.
+    BindingsValue {
+        /// `programs.alot.bindings.bufferlist`
+        ///
+        /// Bufferlist mode keybindings.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/alot.nix>`.
+        bufferlist: BTreeMap<String, String> = "bufferlist";
+        /// `programs.alot.bindings.envelope`
+        ///
+        /// Envelope mode keybindings.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/alot.nix>`.
+        envelope: BTreeMap<String, String> = "envelope";
+        /// `programs.alot.bindings.global`
+        ///
+        /// Global keybindings.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/alot.nix>`.
+        global: BTreeMap<String, String> = "global";
+        /// `programs.alot.bindings.search`
+        ///
+        /// Search mode keybindings.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/alot.nix>`.
+        search: BTreeMap<String, String> = "search";
+        /// `programs.alot.bindings.taglist`
+        ///
+        /// Taglist mode keybindings.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/alot.nix>`.
+        taglist: BTreeMap<String, String> = "taglist";
+        /// `programs.alot.bindings.thread`
+        ///
+        /// Thread mode keybindings.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/alot.nix>`.
+        thread: BTreeMap<String, String> = "thread";
+    }
+}
+
+/// The members of `programs.alot.settings.<name>`'s type: `string`, `integer`, `bool`, `number`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::FloatMember for SettingsMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.alot.tags.<name>`: `TagsValue::new()`, then a setter per option.
+    TagsValue {
+        /// `programs.alot.tags.<name>.focus`
+        ///
+        /// How to display the tag when focused.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/alot.nix>`.
+        focus: NullOr<String> = "focus";
+        /// `programs.alot.tags.<name>.normal`
+        ///
+        /// How to display the tag when unfocused.
+        /// See <https://alot.readthedocs.io/en/latest/configuration/theming.html#tagstring-formatting>.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"'','', 'white','light red', 'white','#d66'"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/alot.nix>`.
+        normal: NullOr<String> = "normal";
+        /// `programs.alot.tags.<name>.translated`
+        ///
+        /// Fixed string representation for this tag. The tag can be
+        /// hidden from view, if the key translated is set to
+        /// `""`, the empty string.
+        ///
+        /// Nix type: `null or string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/alot.nix>`.
+        translated: NullOr<String> = "translated";
+        /// `programs.alot.tags.<name>.translation`
+        ///
+        /// A pair of strings that define a regular substitution to
+        /// compute the string representation on the fly using
+        /// `re.sub`.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/alot.nix>`.
+        translation: NullOr<String> = "translation";
+    }
+}
 
 pub mod bindings {
     use super::*;

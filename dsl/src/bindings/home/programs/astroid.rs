@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.astroid.enable`
@@ -53,7 +53,7 @@ pub const external_editor: Opt<NullOr<String>> = Opt::new(&["programs", "astroid
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/astroid.nix>`.
-pub const extra_config: Opt<Untyped> = Opt::new(&["programs", "astroid", "extraConfig"]);
+pub const extra_config: Opt<Data<Json>> = Opt::new(&["programs", "astroid", "extraConfig"]);
 
 /// `programs.astroid.pollScript`
 ///

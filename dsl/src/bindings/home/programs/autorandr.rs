@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.autorandr.enable`
@@ -53,7 +53,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "autorandr", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-pub const hooks: Opt<Untyped> = Opt::new(&["programs", "autorandr", "hooks"]);
+pub const hooks: Opt<HooksValue> = Opt::new(&["programs", "autorandr", "hooks"]);
 
 /// `programs.autorandr.profiles`
 ///
@@ -89,7 +89,298 @@ pub const hooks: Opt<Untyped> = Opt::new(&["programs", "autorandr", "hooks"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-pub const profiles: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "autorandr", "profiles"]);
+pub const profiles: Opt<BTreeMap<String, ProfilesValue>> = Opt::new(&["programs", "autorandr", "profiles"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.autorandr.hooks`: `HooksValue::new()`, then a setter per option.
+    HooksValue {
+        /// `programs.autorandr.hooks.postswitch`
+        ///
+        /// Postswitch hook executed after mode switch.
+        ///
+        /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        postswitch: BTreeMap<String, Concatenated> = "postswitch";
+        /// `programs.autorandr.hooks.predetect`
+        ///
+        /// Predetect hook executed before autorandr attempts to run xrandr.
+        ///
+        /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        predetect: BTreeMap<String, Concatenated> = "predetect";
+        /// `programs.autorandr.hooks.preswitch`
+        ///
+        /// Preswitch hook executed before mode switch.
+        ///
+        /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        preswitch: BTreeMap<String, Concatenated> = "preswitch";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.autorandr.profiles.<name>.config.<name>.filter`.
+    Filter {
+        Bilinear => "bilinear",
+        Nearest => "nearest",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.autorandr.profiles.<name>.config.<name>.rotate`.
+    Rotate {
+        Normal => "normal",
+        Left => "left",
+        Right => "right",
+        Inverted => "inverted",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.autorandr.profiles.<name>.config.<name>.scale.method`.
+    Method {
+        Factor => "factor",
+        Pixel => "pixel",
+    }
+}
+
+/// The members of `programs.autorandr.profiles.<name>.config.<name>.scale.x`'s type: `number`, `integer`. A value of any of them sets the option.
+pub enum XMembers {}
+impl ::flakesmith::value::FloatMember for XMembers {}
+impl ::flakesmith::value::IntMember for XMembers { type Int = u64; }
+
+/// The members of `programs.autorandr.profiles.<name>.config.<name>.scale.y`'s type: `number`, `integer`. A value of any of them sets the option.
+pub enum YMembers {}
+impl ::flakesmith::value::FloatMember for YMembers {}
+impl ::flakesmith::value::IntMember for YMembers { type Int = u64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.autorandr.profiles.<name>.config.<name>.scale`: `ScaleValue::new()`, then a setter per option.
+    ScaleValue {
+        /// `programs.autorandr.profiles.<name>.config.<name>.scale.method`
+        ///
+        /// Output scaling method.
+        ///
+        /// Nix type: `one of "factor", "pixel"`. Default: `"factor"`. Example: `"pixel"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        method: Method = "method";
+        /// `programs.autorandr.profiles.<name>.config.<name>.scale.x`
+        ///
+        /// Horizontal scaling factor/pixels.
+        ///
+        /// Nix type: `floating point number or (positive integer, meaning >0)`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        x: OneOf<XMembers> = "x";
+        /// `programs.autorandr.profiles.<name>.config.<name>.scale.y`
+        ///
+        /// Vertical scaling factor/pixels.
+        ///
+        /// Nix type: `floating point number or (positive integer, meaning >0)`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        y: OneOf<YMembers> = "y";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.autorandr.profiles.<name>.config.<name>`: `ConfigValue::new()`, then a setter per option.
+    ConfigValue {
+        /// `programs.autorandr.profiles.<name>.config.<name>.crtc`
+        ///
+        /// Output video display controller.
+        ///
+        /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`. Example: `0`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        crtc: NullOr<u64> = "crtc";
+        /// `programs.autorandr.profiles.<name>.config.<name>.dpi`
+        ///
+        /// Output DPI configuration.
+        ///
+        /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`. Example: `96`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        dpi: NullOr<u64> = "dpi";
+        /// `programs.autorandr.profiles.<name>.config.<name>.enable`
+        ///
+        /// Whether to enable the output.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        enable: bool = "enable";
+        /// `programs.autorandr.profiles.<name>.config.<name>.filter`
+        ///
+        /// Interpolation method to be used for scaling the output.
+        ///
+        /// Nix type: `null or one of "bilinear", "nearest"`. Default: `null`. Example: `"nearest"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        filter: NullOr<Filter> = "filter";
+        /// `programs.autorandr.profiles.<name>.config.<name>.gamma`
+        ///
+        /// Output gamma configuration.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"1.0:0.909:0.833"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        gamma: String = "gamma";
+        /// `programs.autorandr.profiles.<name>.config.<name>.mode`
+        ///
+        /// Output resolution.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"3840x2160"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        mode: String = "mode";
+        /// `programs.autorandr.profiles.<name>.config.<name>.position`
+        ///
+        /// Output position
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"5760x0"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        position: String = "position";
+        /// `programs.autorandr.profiles.<name>.config.<name>.primary`
+        ///
+        /// Whether output should be marked as primary
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        primary: bool = "primary";
+        /// `programs.autorandr.profiles.<name>.config.<name>.rate`
+        ///
+        /// Output framerate.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"60.00"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        rate: String = "rate";
+        /// `programs.autorandr.profiles.<name>.config.<name>.rotate`
+        ///
+        /// Output rotate configuration.
+        ///
+        /// Nix type: `null or one of "normal", "left", "right", "inverted"`. Default: `null`. Example: `"left"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        rotate: NullOr<Rotate> = "rotate";
+        /// `programs.autorandr.profiles.<name>.config.<name>.scale`
+        ///
+        /// Output scale configuration.
+        ///
+        /// Either configure by pixels or a scaling factor. When using pixel method the
+        /// `xrandr(1)`
+        /// option
+        /// `--scale-from`
+        /// will be used; when using factor method the option
+        /// `--scale`
+        /// will be used.
+        ///
+        /// This option is a shortcut version of the transform option and they are mutually
+        /// exclusive.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   x = 1.25;
+        ///   y = 1.25;
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        scale: NullOr<ScaleValue> = "scale";
+        /// `programs.autorandr.profiles.<name>.config.<name>.transform`
+        ///
+        /// Refer to
+        /// `xrandr(1)`
+        /// for the documentation of the transform matrix.
+        ///
+        /// Nix type: `null or (3×3 matrix of floating point numbers)`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   [ 0.6 0.0 0.0 ]
+        ///   [ 0.0 0.6 0.0 ]
+        ///   [ 0.0 0.0 1.0 ]
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        transform: NullOr<Untyped> = "transform";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.autorandr.profiles.<name>.hooks`: `HooksValue2::new()`, then a setter per option.
+    HooksValue2 {
+        /// `programs.autorandr.profiles.<name>.hooks.postswitch`
+        ///
+        /// Postswitch hook executed after mode switch.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        postswitch: Concatenated = "postswitch";
+        /// `programs.autorandr.profiles.<name>.hooks.predetect`
+        ///
+        /// Predetect hook executed before autorandr attempts to run xrandr.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        predetect: Concatenated = "predetect";
+        /// `programs.autorandr.profiles.<name>.hooks.preswitch`
+        ///
+        /// Preswitch hook executed before mode switch.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        preswitch: Concatenated = "preswitch";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.autorandr.profiles.<name>`: `ProfilesValue::new()`, then a setter per option.
+    ProfilesValue {
+        /// `programs.autorandr.profiles.<name>.config`
+        ///
+        /// Per output profile configuration.
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        config: BTreeMap<String, ConfigValue> = "config";
+        /// `programs.autorandr.profiles.<name>.fingerprint`
+        ///
+        /// Output name to EDID mapping.
+        /// Use `autorandr --fingerprint` to get current setup values.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        fingerprint: BTreeMap<String, String> = "fingerprint";
+        /// `programs.autorandr.profiles.<name>.hooks`
+        ///
+        /// Profile hook scripts.
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+        hooks: HooksValue2 = "hooks";
+    }
+}
 
 pub mod hooks {
     use super::*;
@@ -145,7 +436,7 @@ pub mod profiles {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-        pub fn config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn config(&self) -> Opt<BTreeMap<String, ConfigValue>> {
             Opt::at(self.path.join(["config"]))
         }
 
@@ -173,7 +464,7 @@ pub mod profiles {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-        pub fn hooks(&self) -> Opt<Untyped> {
+        pub fn hooks(&self) -> Opt<HooksValue> {
             Opt::at(self.path.join(["hooks"]))
         }
 
@@ -342,7 +633,7 @@ pub mod profiles {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-        pub fn scale(&self) -> Opt<NullOr<Untyped>> {
+        pub fn scale(&self) -> Opt<NullOr<ScaleValue>> {
             Opt::at(self.path.join(["scale"]))
         }
 
@@ -401,7 +692,7 @@ pub mod profiles {
         /// Nix type: `floating point number or (positive integer, meaning >0)`.
         ///
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-        pub fn x(&self) -> Opt<Untyped> {
+        pub fn x(&self) -> Opt<OneOf<XMembers>> {
             Opt::at(self.path.join(["x"]))
         }
 
@@ -412,7 +703,7 @@ pub mod profiles {
         /// Nix type: `floating point number or (positive integer, meaning >0)`.
         ///
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-        pub fn y(&self) -> Opt<Untyped> {
+        pub fn y(&self) -> Opt<OneOf<YMembers>> {
             Opt::at(self.path.join(["y"]))
         }
 
@@ -483,6 +774,210 @@ pub mod profiles {
         Method {
             Factor => "factor",
             Pixel => "pixel",
+        }
+    }
+
+    /// The members of `programs.autorandr.profiles.<name>.config.<name>.scale.x`'s type: `number`, `integer`. A value of any of them sets the option.
+    pub enum XMembers {}
+    impl ::flakesmith::value::FloatMember for XMembers {}
+    impl ::flakesmith::value::IntMember for XMembers { type Int = u64; }
+
+    /// The members of `programs.autorandr.profiles.<name>.config.<name>.scale.y`'s type: `number`, `integer`. A value of any of them sets the option.
+    pub enum YMembers {}
+    impl ::flakesmith::value::FloatMember for YMembers {}
+    impl ::flakesmith::value::IntMember for YMembers { type Int = u64; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.autorandr.profiles.<name>.config.<name>.scale`: `ScaleValue::new()`, then a setter per option.
+        ScaleValue {
+            /// `programs.autorandr.profiles.<name>.config.<name>.scale.method`
+            ///
+            /// Output scaling method.
+            ///
+            /// Nix type: `one of "factor", "pixel"`. Default: `"factor"`. Example: `"pixel"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            method: Method = "method";
+            /// `programs.autorandr.profiles.<name>.config.<name>.scale.x`
+            ///
+            /// Horizontal scaling factor/pixels.
+            ///
+            /// Nix type: `floating point number or (positive integer, meaning >0)`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            x: OneOf<XMembers> = "x";
+            /// `programs.autorandr.profiles.<name>.config.<name>.scale.y`
+            ///
+            /// Vertical scaling factor/pixels.
+            ///
+            /// Nix type: `floating point number or (positive integer, meaning >0)`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            y: OneOf<YMembers> = "y";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.autorandr.profiles.<name>.config.<name>`: `ConfigValue::new()`, then a setter per option.
+        ConfigValue {
+            /// `programs.autorandr.profiles.<name>.config.<name>.crtc`
+            ///
+            /// Output video display controller.
+            ///
+            /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`. Example: `0`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            crtc: NullOr<u64> = "crtc";
+            /// `programs.autorandr.profiles.<name>.config.<name>.dpi`
+            ///
+            /// Output DPI configuration.
+            ///
+            /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`. Example: `96`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            dpi: NullOr<u64> = "dpi";
+            /// `programs.autorandr.profiles.<name>.config.<name>.enable`
+            ///
+            /// Whether to enable the output.
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            enable: bool = "enable";
+            /// `programs.autorandr.profiles.<name>.config.<name>.filter`
+            ///
+            /// Interpolation method to be used for scaling the output.
+            ///
+            /// Nix type: `null or one of "bilinear", "nearest"`. Default: `null`. Example: `"nearest"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            filter: NullOr<Filter> = "filter";
+            /// `programs.autorandr.profiles.<name>.config.<name>.gamma`
+            ///
+            /// Output gamma configuration.
+            ///
+            /// Nix type: `string`. Default: `""`. Example: `"1.0:0.909:0.833"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            gamma: String = "gamma";
+            /// `programs.autorandr.profiles.<name>.config.<name>.mode`
+            ///
+            /// Output resolution.
+            ///
+            /// Nix type: `string`. Default: `""`. Example: `"3840x2160"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            mode: String = "mode";
+            /// `programs.autorandr.profiles.<name>.config.<name>.position`
+            ///
+            /// Output position
+            ///
+            /// Nix type: `string`. Default: `""`. Example: `"5760x0"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            position: String = "position";
+            /// `programs.autorandr.profiles.<name>.config.<name>.primary`
+            ///
+            /// Whether output should be marked as primary
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            primary: bool = "primary";
+            /// `programs.autorandr.profiles.<name>.config.<name>.rate`
+            ///
+            /// Output framerate.
+            ///
+            /// Nix type: `string`. Default: `""`. Example: `"60.00"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            rate: String = "rate";
+            /// `programs.autorandr.profiles.<name>.config.<name>.rotate`
+            ///
+            /// Output rotate configuration.
+            ///
+            /// Nix type: `null or one of "normal", "left", "right", "inverted"`. Default: `null`. Example: `"left"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            rotate: NullOr<Rotate> = "rotate";
+            /// `programs.autorandr.profiles.<name>.config.<name>.scale`
+            ///
+            /// Output scale configuration.
+            ///
+            /// Either configure by pixels or a scaling factor. When using pixel method the
+            /// `xrandr(1)`
+            /// option
+            /// `--scale-from`
+            /// will be used; when using factor method the option
+            /// `--scale`
+            /// will be used.
+            ///
+            /// This option is a shortcut version of the transform option and they are mutually
+            /// exclusive.
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   x = 1.25;
+            ///   y = 1.25;
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            scale: NullOr<ScaleValue> = "scale";
+            /// `programs.autorandr.profiles.<name>.config.<name>.transform`
+            ///
+            /// Refer to
+            /// `xrandr(1)`
+            /// for the documentation of the transform matrix.
+            ///
+            /// Nix type: `null or (3×3 matrix of floating point numbers)`. Default: `null`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// [
+            ///   [ 0.6 0.0 0.0 ]
+            ///   [ 0.0 0.6 0.0 ]
+            ///   [ 0.0 0.0 1.0 ]
+            /// ]
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            transform: NullOr<Untyped> = "transform";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.autorandr.profiles.<name>.hooks`: `HooksValue::new()`, then a setter per option.
+        HooksValue {
+            /// `programs.autorandr.profiles.<name>.hooks.postswitch`
+            ///
+            /// Postswitch hook executed after mode switch.
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            postswitch: Concatenated = "postswitch";
+            /// `programs.autorandr.profiles.<name>.hooks.predetect`
+            ///
+            /// Predetect hook executed before autorandr attempts to run xrandr.
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            predetect: Concatenated = "predetect";
+            /// `programs.autorandr.profiles.<name>.hooks.preswitch`
+            ///
+            /// Preswitch hook executed before mode switch.
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            ///
+            /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
+            preswitch: Concatenated = "preswitch";
         }
     }
 

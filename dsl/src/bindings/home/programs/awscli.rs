@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.awscli.credentials`
@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/awscli.nix>`.
-pub const credentials: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "awscli", "credentials"]);
+pub const credentials: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["programs", "awscli", "credentials"]);
 
 /// `programs.awscli.enable`
 ///
@@ -70,5 +70,5 @@ pub const package: Opt<Package> = Opt::new(&["programs", "awscli", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/awscli.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "awscli", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["programs", "awscli", "settings"]);
 

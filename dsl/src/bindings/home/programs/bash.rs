@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.bash.bashrcExtra`
@@ -158,7 +158,7 @@ pub const profile_extra: Opt<Concatenated> = Opt::new(&["programs", "bash", "pro
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/bash.nix>`.
-pub const session_variables: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "bash", "sessionVariables"]);
+pub const session_variables: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "bash", "sessionVariables"]);
 
 /// `programs.bash.shellAliases`
 ///
@@ -211,7 +211,7 @@ pub const shell_aliases: Opt<BTreeMap<String, String>> = Opt::new(&["programs", 
 pub const shell_options: Opt<Vec<String>> = Opt::new(&["programs", "bash", "shellOptions"]);
 
 ::flakesmith::option_enum! {
-    /// The values of `programs.bash.historyControl`.
+    /// The values of `programs.bash.historyControl.*`.
     HistoryControl {
         Erasedups => "erasedups",
         Ignoredups => "ignoredups",

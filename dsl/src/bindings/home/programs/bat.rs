@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.bat.config`
@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/bat.nix>`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "bat", "config"]);
+pub const config: Opt<BTreeMap<String, OneOf<ConfigMembers>>> = Opt::new(&["programs", "bat", "config"]);
 
 /// `programs.bat.enable`
 ///
@@ -80,7 +80,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "bat", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/bat.nix>`.
-pub const syntaxes: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "bat", "syntaxes"]);
+pub const syntaxes: Opt<BTreeMap<String, OneOf<SyntaxesMembers>>> = Opt::new(&["programs", "bat", "syntaxes"]);
 
 /// `programs.bat.themes`
 ///
@@ -105,5 +105,19 @@ pub const syntaxes: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "bat
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/bat.nix>`.
-pub const themes: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "bat", "themes"]);
+pub const themes: Opt<BTreeMap<String, OneOf<ThemesMembers>>> = Opt::new(&["programs", "bat", "themes"]);
+
+/// The members of `programs.bat.config.<name>`'s type: `string`, `list of (string)`, `bool`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for ConfigMembers { type Item = String; }
+impl ::flakesmith::value::BoolMember for ConfigMembers {}
+
+/// The members of `programs.bat.syntaxes.<name>`'s type: `string`, `submodule`. A value of any of them sets the option.
+pub enum SyntaxesMembers {}
+impl ::flakesmith::value::StrMember for SyntaxesMembers { type Str = Concatenated; }
+
+/// The members of `programs.bat.themes.<name>`'s type: `string`, `submodule`. A value of any of them sets the option.
+pub enum ThemesMembers {}
+impl ::flakesmith::value::StrMember for ThemesMembers { type Str = Concatenated; }
 

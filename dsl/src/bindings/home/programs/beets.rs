@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.beets.enable`
@@ -38,7 +38,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "beets", "package"]);
 /// Nix type: `YAML value`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/beets.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "beets", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["programs", "beets", "settings"]);
 
 pub mod mpd_integration {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.borgmatic.backups`
@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
-pub const backups: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "borgmatic", "backups"]);
+pub const backups: Opt<BTreeMap<String, BackupsValue>> = Opt::new(&["programs", "borgmatic", "backups"]);
 
 /// `programs.borgmatic.enable`
 ///
@@ -54,6 +54,316 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "borgmatic", "enable"]);
 ///
 /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
 pub const package: Opt<Package> = Opt::new(&["programs", "borgmatic", "package"]);
+
+::flakesmith::option_enum! {
+    /// The values of `programs.borgmatic.backups.<name>.consistency.checks.*.name`.
+    Name {
+        Repository => "repository",
+        Archives => "archives",
+        Data => "data",
+        Extract => "extract",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.borgmatic.backups.<name>.consistency.checks.*`: `ChecksValue::new()`, then a setter per option.
+    ChecksValue {
+        /// `programs.borgmatic.backups.<name>.consistency.checks.*.frequency`
+        ///
+        /// Frequency of this type of check
+        ///
+        /// Nix type: `null or string matching the pattern ([[:digit:]]+ .*)|always`. Default: `null`. Example: `"2 weeks"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        frequency: NullOr<String> = "frequency";
+        /// `programs.borgmatic.backups.<name>.consistency.checks.*.name`
+        ///
+        /// Name of consistency check to run.
+        ///
+        /// Nix type: `one of "repository", "archives", "data", "extract"`. Example: `"repository"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        name: Name = "name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.borgmatic.backups.<name>.consistency`: `BackupsConsistencyValue::new()`, then a setter per option.
+    BackupsConsistencyValue {
+        /// `programs.borgmatic.backups.<name>.consistency.checks`
+        ///
+        /// Consistency checks to run
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   {
+        ///     name = "repository";
+        ///     frequency = "2 weeks";
+        ///   }
+        ///   {
+        ///     name = "archives";
+        ///     frequency = "4 weeks";
+        ///   }
+        ///   {
+        ///     name = "data";
+        ///     frequency = "6 weeks";
+        ///   }
+        ///   {
+        ///     name = "extract";
+        ///     frequency = "6 weeks";
+        ///   }
+        /// ];
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        checks: Vec<ChecksValue> = "checks";
+        /// `programs.borgmatic.backups.<name>.consistency.extraConfig`
+        ///
+        /// Extra settings.
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        extra_config: Data<Json> = "extraConfig";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.borgmatic.backups.<name>.hooks`: `BackupsHooksValue::new()`, then a setter per option.
+    BackupsHooksValue {
+        /// `programs.borgmatic.backups.<name>.hooks.extraConfig`
+        ///
+        /// Extra settings.
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        extra_config: Data<Json> = "extraConfig";
+    }
+}
+
+/// The members of `programs.borgmatic.backups.<name>.location.repositories.*`'s type: `string`, `submodule`. A value of any of them sets the option.
+pub enum RepositoriesMembers {}
+impl ::flakesmith::value::StrMember for RepositoriesMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.borgmatic.backups.<name>.location`: `BackupsLocationValue::new()`, then a setter per option.
+    BackupsLocationValue {
+        /// `programs.borgmatic.backups.<name>.location.excludeHomeManagerSymlinks`
+        ///
+        /// Whether to exclude Home Manager generated symbolic links from
+        /// the backups. This facilitates restoring the whole home
+        /// directory when the Nix store doesn't contain the latest
+        /// Home Manager generation.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        exclude_home_manager_symlinks: bool = "excludeHomeManagerSymlinks";
+        /// `programs.borgmatic.backups.<name>.location.extraConfig`
+        ///
+        /// Extra settings.
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        extra_config: Data<Json> = "extraConfig";
+        /// `programs.borgmatic.backups.<name>.location.patterns`
+        ///
+        /// Patterns to include/exclude.
+        ///
+        /// See the output of `borg help patterns` for the syntax. Pattern paths
+        /// are relative to `/` even when a different recursion root is set.
+        ///
+        /// Mutually exclusive with [](#opt-programs.borgmatic.backups._name_.location.sourceDirectories).
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "R /home/user"
+        ///   "- home/user/.cache"
+        ///   "- home/user/Downloads"
+        ///   "+ home/user/Videos/Important Video"
+        ///   "- home/user/Videos"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        patterns: NullOr<Vec<String>> = "patterns";
+        /// `programs.borgmatic.backups.<name>.location.repositories`
+        ///
+        /// List of local or remote repositories with paths and optional labels.
+        ///
+        /// Nix type: `list of (string or (submodule))`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   {
+        ///     "path" = "ssh://myuser@myrepo.myserver.com/./repo";
+        ///     "label" = "server";
+        ///   }
+        ///   {
+        ///     "path" = "/var/lib/backups/local.borg";
+        ///     "label" = "local";
+        ///   }
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        repositories: Vec<OneOf<RepositoriesMembers>> = "repositories";
+        /// `programs.borgmatic.backups.<name>.location.sourceDirectories`
+        ///
+        /// Directories to backup.
+        ///
+        /// Mutually exclusive with [](#opt-programs.borgmatic.backups._name_.location.patterns).
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`. Example: `[config.home.homeDirectory]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        source_directories: NullOr<Vec<String>> = "sourceDirectories";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.borgmatic.backups.<name>.output`: `BackupsOutputValue::new()`, then a setter per option.
+    BackupsOutputValue {
+        /// `programs.borgmatic.backups.<name>.output.extraConfig`
+        ///
+        /// Extra settings.
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        extra_config: Data<Json> = "extraConfig";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.borgmatic.backups.<name>.retention`: `BackupsRetentionValue::new()`, then a setter per option.
+    BackupsRetentionValue {
+        /// `programs.borgmatic.backups.<name>.retention.extraConfig`
+        ///
+        /// Extra settings.
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        extra_config: Data<Json> = "extraConfig";
+        /// `programs.borgmatic.backups.<name>.retention.keepDaily`
+        ///
+        /// Number of daily archives to keep. Use -1 for no limit.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`. Example: `3`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        keep_daily: NullOr<i64> = "keepDaily";
+        /// `programs.borgmatic.backups.<name>.retention.keepHourly`
+        ///
+        /// Number of hourly archives to keep. Use -1 for no limit.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`. Example: `3`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        keep_hourly: NullOr<i64> = "keepHourly";
+        /// `programs.borgmatic.backups.<name>.retention.keepMinutely`
+        ///
+        /// Number of minutely archives to keep. Use -1 for no limit.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`. Example: `3`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        keep_minutely: NullOr<i64> = "keepMinutely";
+        /// `programs.borgmatic.backups.<name>.retention.keepMonthly`
+        ///
+        /// Number of monthly archives to keep. Use -1 for no limit.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`. Example: `3`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        keep_monthly: NullOr<i64> = "keepMonthly";
+        /// `programs.borgmatic.backups.<name>.retention.keepSecondly`
+        ///
+        /// Number of secondly archives to keep. Use -1 for no limit.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`. Example: `3`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        keep_secondly: NullOr<i64> = "keepSecondly";
+        /// `programs.borgmatic.backups.<name>.retention.keepWeekly`
+        ///
+        /// Number of weekly archives to keep. Use -1 for no limit.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`. Example: `3`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        keep_weekly: NullOr<i64> = "keepWeekly";
+        /// `programs.borgmatic.backups.<name>.retention.keepWithin`
+        ///
+        /// Keep all archives within this time interval.
+        ///
+        /// Nix type: `null or string matching the pattern [[:digit:]]+[Hdwmy]`. Default: `null`. Example: `"2d"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        keep_within: NullOr<String> = "keepWithin";
+        /// `programs.borgmatic.backups.<name>.retention.keepYearly`
+        ///
+        /// Number of yearly archives to keep. Use -1 for no limit.
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`. Example: `3`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        keep_yearly: NullOr<i64> = "keepYearly";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.borgmatic.backups.<name>.storage`: `BackupsStorageValue::new()`, then a setter per option.
+    BackupsStorageValue {
+        /// `programs.borgmatic.backups.<name>.storage.encryptionPasscommand`
+        ///
+        /// Command writing the passphrase to standard output.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"${pkgs.password-store}/bin/pass borg-repo"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        encryption_passcommand: NullOr<String> = "encryptionPasscommand";
+        /// `programs.borgmatic.backups.<name>.storage.extraConfig`
+        ///
+        /// Extra settings.
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+        extra_config: Data<Json> = "extraConfig";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.borgmatic.backups.<name>`: `BackupsValue::new()`, then a setter per option.
+    BackupsValue {
+        /// The options under `programs.borgmatic.backups.<name>.consistency`.
+        consistency: BackupsConsistencyValue = "consistency";
+        /// The options under `programs.borgmatic.backups.<name>.hooks`.
+        hooks: BackupsHooksValue = "hooks";
+        /// The options under `programs.borgmatic.backups.<name>.location`.
+        location: BackupsLocationValue = "location";
+        /// The options under `programs.borgmatic.backups.<name>.output`.
+        output: BackupsOutputValue = "output";
+        /// The options under `programs.borgmatic.backups.<name>.retention`.
+        retention: BackupsRetentionValue = "retention";
+        /// The options under `programs.borgmatic.backups.<name>.storage`.
+        storage: BackupsStorageValue = "storage";
+    }
+}
 
 pub mod backups {
     use super::*;
@@ -139,7 +449,7 @@ pub mod backups {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
-        pub fn checks(&self) -> Opt<Vec<Untyped>> {
+        pub fn checks(&self) -> Opt<Vec<ChecksValue>> {
             Opt::at(self.path.join(["checks"]))
         }
 
@@ -150,7 +460,7 @@ pub mod backups {
         /// Nix type: `YAML value`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
-        pub fn extra_config(&self) -> Opt<Untyped> {
+        pub fn extra_config(&self) -> Opt<Data<Json>> {
             Opt::at(self.path.join(["extraConfig"]))
         }
 
@@ -170,7 +480,7 @@ pub mod backups {
         /// Nix type: `YAML value`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
-        pub fn extra_config(&self) -> Opt<Untyped> {
+        pub fn extra_config(&self) -> Opt<Data<Json>> {
             Opt::at(self.path.join(["extraConfig"]))
         }
 
@@ -204,7 +514,7 @@ pub mod backups {
         /// Nix type: `YAML value`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
-        pub fn extra_config(&self) -> Opt<Untyped> {
+        pub fn extra_config(&self) -> Opt<Data<Json>> {
             Opt::at(self.path.join(["extraConfig"]))
         }
 
@@ -258,7 +568,7 @@ pub mod backups {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
-        pub fn repositories(&self) -> Opt<Vec<Untyped>> {
+        pub fn repositories(&self) -> Opt<Vec<OneOf<RepositoriesMembers>>> {
             Opt::at(self.path.join(["repositories"]))
         }
 
@@ -291,7 +601,7 @@ pub mod backups {
         /// Nix type: `YAML value`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
-        pub fn extra_config(&self) -> Opt<Untyped> {
+        pub fn extra_config(&self) -> Opt<Data<Json>> {
             Opt::at(self.path.join(["extraConfig"]))
         }
 
@@ -311,7 +621,7 @@ pub mod backups {
         /// Nix type: `YAML value`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
-        pub fn extra_config(&self) -> Opt<Untyped> {
+        pub fn extra_config(&self) -> Opt<Data<Json>> {
             Opt::at(self.path.join(["extraConfig"]))
         }
 
@@ -430,11 +740,47 @@ pub mod backups {
         /// Nix type: `YAML value`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
-        pub fn extra_config(&self) -> Opt<Untyped> {
+        pub fn extra_config(&self) -> Opt<Data<Json>> {
             Opt::at(self.path.join(["extraConfig"]))
         }
 
     }
+
+    ::flakesmith::option_enum! {
+        /// The values of `programs.borgmatic.backups.<name>.consistency.checks.*.name`.
+        Name {
+            Repository => "repository",
+            Archives => "archives",
+            Data => "data",
+            Extract => "extract",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.borgmatic.backups.<name>.consistency.checks.*`: `ChecksValue::new()`, then a setter per option.
+        ChecksValue {
+            /// `programs.borgmatic.backups.<name>.consistency.checks.*.frequency`
+            ///
+            /// Frequency of this type of check
+            ///
+            /// Nix type: `null or string matching the pattern ([[:digit:]]+ .*)|always`. Default: `null`. Example: `"2 weeks"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+            frequency: NullOr<String> = "frequency";
+            /// `programs.borgmatic.backups.<name>.consistency.checks.*.name`
+            ///
+            /// Name of consistency check to run.
+            ///
+            /// Nix type: `one of "repository", "archives", "data", "extract"`. Example: `"repository"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/borgmatic.nix>`.
+            name: Name = "name";
+        }
+    }
+
+    /// The members of `programs.borgmatic.backups.<name>.location.repositories.*`'s type: `string`, `submodule`. A value of any of them sets the option.
+    pub enum RepositoriesMembers {}
+    impl ::flakesmith::value::StrMember for RepositoriesMembers { type Str = String; }
 
 }
 

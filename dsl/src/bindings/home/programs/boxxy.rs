@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.boxxy.enable`
@@ -33,5 +33,100 @@ pub const package: Opt<Package> = Opt::new(&["programs", "boxxy", "package"]);
 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
 ///
 /// Declared in `<home-manager/modules/programs/boxxy.nix>`.
-pub const rules: Opt<Vec<Untyped>> = Opt::new(&["programs", "boxxy", "rules"]);
+pub const rules: Opt<Vec<RulesValue>> = Opt::new(&["programs", "boxxy", "rules"]);
+
+::flakesmith::option_enum! {
+    /// The values of `programs.boxxy.rules.*.mode`.
+    Mode {
+        File => "file",
+        Directory => "directory",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.boxxy.rules.*`: `RulesValue::new()`, then a setter per option.
+    RulesValue {
+        /// `programs.boxxy.rules.*.context`
+        ///
+        /// Apply redirection ONLY when in a certain directory.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "/home/example/Projects/my-project"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/boxxy.nix>`.
+        context: Vec<String> = "context";
+        /// `programs.boxxy.rules.*.env`
+        ///
+        /// Give certain environment variables for said match.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   MY_ENV_VAR = "my_env_var_value";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/boxxy.nix>`.
+        env: BTreeMap<String, String> = "env";
+        /// `programs.boxxy.rules.*.mode`
+        ///
+        /// Does the current path redirect a file or a directory?
+        ///
+        /// Nix type: `one of "file", "directory"`. Default: `"directory"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/boxxy.nix>`.
+        mode: Mode = "mode";
+        /// `programs.boxxy.rules.*.name`
+        ///
+        /// Unique identifier of the boxxy rule. This can be any single-line string.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/boxxy.nix>`.
+        name: String = "name";
+        /// `programs.boxxy.rules.*.only`
+        ///
+        /// Apply redirection ONLY to specified executable names.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "bash"
+        ///   "/usr/bin/sh"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/boxxy.nix>`.
+        only: Vec<String> = "only";
+        /// `programs.boxxy.rules.*.rewrite`
+        ///
+        /// Where that file/directory should be rewritten to.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"${config.xdg.configHome}/ssh"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/boxxy.nix>`.
+        rewrite: String = "rewrite";
+        /// `programs.boxxy.rules.*.target`
+        ///
+        /// What directory/file to redirect.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"~/.ssh"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/boxxy.nix>`.
+        target: String = "target";
+    }
+}
 

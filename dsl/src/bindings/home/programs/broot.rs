@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.broot.enable`
@@ -69,7 +69,131 @@ pub const package: Opt<Package> = Opt::new(&["programs", "broot", "package"]);
 /// Nix type: `TOML value`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/broot.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "broot", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["programs", "broot", "settings"]);
+
+/// The members of `programs.broot.settings.verbs.*.<name>`'s type: `bool`, `string`. A value of any of them sets the option.
+pub enum VerbsMembers {}
+impl ::flakesmith::value::BoolMember for VerbsMembers {}
+impl ::flakesmith::value::StrMember for VerbsMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.broot.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `programs.broot.settings.modal`
+        ///
+        /// Whether to enable modal (vim) mode.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/broot.nix>`.
+        modal: bool = "modal";
+        /// `programs.broot.settings.skin`
+        ///
+        /// Color configuration.
+        ///
+        /// Complete list of keys (expected to change before the v1 of broot):
+        ///
+        /// * `char_match`
+        /// * `code`
+        /// * `directory`
+        /// * `exe`
+        /// * `file`
+        /// * `file_error`
+        /// * `flag_label`
+        /// * `flag_value`
+        /// * `input`
+        /// * `link`
+        /// * `permissions`
+        /// * `selected_line`
+        /// * `size_bar_full`
+        /// * `size_bar_void`
+        /// * `size_text`
+        /// * `spinner`
+        /// * `status_error`
+        /// * `status_normal`
+        /// * `table_border`
+        /// * `tree`
+        /// * `unlisted`
+        ///
+        /// Add `_fg` for a foreground color and
+        /// `_bg` for a background color.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   status_normal_fg = "grayscale(18)";
+        ///   status_normal_bg = "grayscale(3)";
+        ///   status_error_fg = "red";
+        ///   status_error_bg = "yellow";
+        ///   tree_fg = "red";
+        ///   selected_line_bg = "grayscale(7)";
+        ///   permissions_fg = "grayscale(12)";
+        ///   size_bar_full_bg = "red";
+        ///   size_bar_void_bg = "black";
+        ///   directory_fg = "lightyellow";
+        ///   input_fg = "cyan";
+        ///   flag_value_fg = "lightyellow";
+        ///   table_border_fg = "red";
+        ///   code_fg = "lightyellow";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/broot.nix>`.
+        skin: BTreeMap<String, String> = "skin";
+        /// `programs.broot.settings.verbs`
+        ///
+        /// Define new verbs. For more information, see
+        /// [Verb Definition Attributes](https://dystroy.org/broot/documentation/configuration/#verb-definition-attributes)
+        /// in the broot documentation.
+        ///
+        /// The possible attributes are:
+        ///
+        /// `invocation` (optional)
+        /// : how the verb is called by the user, with placeholders for arguments
+        ///
+        /// `execution` (mandatory)
+        /// : how the verb is executed
+        ///
+        /// `key` (optional)
+        /// : a keyboard key triggering execution
+        ///
+        /// `shortcut` (optional)
+        /// : an alternate way to call the verb (without
+        ///   the arguments part)
+        ///
+        /// `leave_broot` (optional)
+        /// : whether to quit broot on execution
+        ///   (default: `true`)
+        ///
+        /// `from_shell` (optional)&lt;/term&gt;
+        /// : whether the verb must be executed from the
+        ///   parent shell (default: `false`)
+        ///
+        /// Nix type: `list of attribute set of (boolean or string)`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   { invocation = "p"; execution = ":parent"; }
+        ///   { invocation = "edit"; shortcut = "e"; execution = "$EDITOR {file}" ; }
+        ///   { invocation = "create {subpath}"; execution = "$EDITOR {directory}/{subpath}"; }
+        ///   { invocation = "view"; execution = "less {file}"; }
+        ///   {
+        ///     invocation = "blop {name}\\.{type}";
+        ///     execution = "mkdir {parent}/{type} && ${pkgs.neovim}/bin/nvim {parent}/{type}/{name}.{type}";
+        ///     from_shell = true;
+        ///   }
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/broot.nix>`.
+        verbs: Vec<BTreeMap<String, OneOf<VerbsMembers>>> = "verbs";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -188,7 +312,12 @@ pub mod settings {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/broot.nix>`.
-    pub const verbs: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["programs", "broot", "settings", "verbs"]);
+    pub const verbs: Opt<Vec<BTreeMap<String, OneOf<VerbsMembers>>>> = Opt::new(&["programs", "broot", "settings", "verbs"]);
+
+    /// The members of `programs.broot.settings.verbs.*.<name>`'s type: `bool`, `string`. A value of any of them sets the option.
+    pub enum VerbsMembers {}
+    impl ::flakesmith::value::BoolMember for VerbsMembers {}
+    impl ::flakesmith::value::StrMember for VerbsMembers { type Str = String; }
 
 }
 

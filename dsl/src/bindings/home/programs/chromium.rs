@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.chromium.commandLineArgs`
@@ -90,7 +90,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "chromium", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/chromium.nix>`.
-pub const extensions: Opt<Vec<Untyped>> = Opt::new(&["programs", "chromium", "extensions"]);
+pub const extensions: Opt<Vec<OneOf<ExtensionsMembers>>> = Opt::new(&["programs", "chromium", "extensions"]);
 
 /// `programs.chromium.package`
 ///
@@ -100,4 +100,48 @@ pub const extensions: Opt<Vec<Untyped>> = Opt::new(&["programs", "chromium", "ex
 ///
 /// Declared in `<home-manager/modules/programs/chromium.nix>`.
 pub const package: Opt<Package> = Opt::new(&["programs", "chromium", "package"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.chromium.extensions.*`: `ExtensionsValue::new()`, then a setter per option.
+    ExtensionsValue {
+        /// `programs.chromium.extensions.*.crxPath`
+        ///
+        /// Path to the extension's crx file. Linux only.
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/chromium.nix>`.
+        crx_path: NullOr<RuntimePath> = "crxPath";
+        /// `programs.chromium.extensions.*.id`
+        ///
+        /// The extension's ID from the Chrome Web Store url or the unpacked crx.
+        ///
+        /// Nix type: `string matching the pattern [a-zA-Z]{32}`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/programs/chromium.nix>`.
+        id: String = "id";
+        /// `programs.chromium.extensions.*.updateUrl`
+        ///
+        /// URL of the extension's update manifest XML file. Linux only.
+        ///
+        /// Nix type: `string`. Default: `"https://clients2.google.com/service/update2/crx"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/chromium.nix>`.
+        update_url: String = "updateUrl";
+        /// `programs.chromium.extensions.*.version`
+        ///
+        /// The extension's version, required for local installation. Linux only.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/chromium.nix>`.
+        version: NullOr<String> = "version";
+    }
+}
+
+/// The members of `programs.chromium.extensions.*`'s type: `submodule`, `string`. A value of any of them sets the option.
+pub enum ExtensionsMembers {}
+impl ::flakesmith::value::StrMember for ExtensionsMembers { type Str = String; }
+
+::flakesmith::union_member!(ExtensionsMembers: ExtensionsValue);
 

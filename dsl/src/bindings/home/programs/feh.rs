@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.feh.buttons`
@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/feh.nix>`.
-pub const buttons: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["programs", "feh", "buttons"]);
+pub const buttons: Opt<BTreeMap<String, NullOr<OneOf<ButtonsMembers>>>> = Opt::new(&["programs", "feh", "buttons"]);
 
 /// `programs.feh.enable`
 ///
@@ -67,7 +67,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "feh", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/feh.nix>`.
-pub const keybindings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["programs", "feh", "keybindings"]);
+pub const keybindings: Opt<BTreeMap<String, NullOr<OneOf<KeybindingsMembers>>>> = Opt::new(&["programs", "feh", "keybindings"]);
 
 /// `programs.feh.package`
 ///
@@ -77,4 +77,20 @@ pub const keybindings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["prog
 ///
 /// Declared in `<home-manager/modules/programs/feh.nix>`.
 pub const package: Opt<Package> = Opt::new(&["programs", "feh", "package"]);
+
+/// The members of `programs.feh.buttons.<name>.*`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum ButtonsMembers2 {}
+impl ::flakesmith::value::StrMember for ButtonsMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for ButtonsMembers2 { type Int = i64; }
+
+/// The members of `programs.feh.buttons.<name>`'s type: `string`, `integer`, `list of ((string) or (integer))`. A value of any of them sets the option.
+pub enum ButtonsMembers {}
+impl ::flakesmith::value::StrMember for ButtonsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ButtonsMembers { type Int = i64; }
+impl ::flakesmith::value::ListMember for ButtonsMembers { type Item = OneOf<ButtonsMembers2>; }
+
+/// The members of `programs.feh.keybindings.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum KeybindingsMembers {}
+impl ::flakesmith::value::StrMember for KeybindingsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for KeybindingsMembers { type Item = String; }
 

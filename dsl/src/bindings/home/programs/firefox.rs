@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.firefox.enable`
@@ -111,7 +111,7 @@ pub const package: Opt<NullOr<Package>> = Opt::new(&["programs", "firefox", "pac
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/firefox.nix>`.
-pub const policies: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "firefox", "policies"]);
+pub const policies: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["programs", "firefox", "policies"]);
 
 /// `programs.firefox.profiles`
 ///
@@ -120,7 +120,419 @@ pub const policies: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "fir
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/firefox.nix>`.
-pub const profiles: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "firefox", "profiles"]);
+pub const profiles: Opt<BTreeMap<String, ProfilesValue>> = Opt::new(&["programs", "firefox", "profiles"]);
+
+/// The members of `programs.firefox.profiles.<name>.bookmarks`'s type: `list of (submodule)`, `attribute set of (submodule)`. A value of any of them sets the option.
+pub enum BookmarksMembers {}
+impl ::flakesmith::value::ListMember for BookmarksMembers { type Item = Untyped; }
+impl ::flakesmith::value::AttrsMember for BookmarksMembers { type Item = Untyped; }
+
+::flakesmith::option_enum! {
+    /// The values of `programs.firefox.profiles.<name>.containers.<name>.color`.
+    Color {
+        Blue => "blue",
+        Turquoise => "turquoise",
+        Green => "green",
+        Yellow => "yellow",
+        Orange => "orange",
+        Red => "red",
+        Pink => "pink",
+        Purple => "purple",
+        Toolbar => "toolbar",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.firefox.profiles.<name>.containers.<name>.icon`.
+    Icon {
+        Briefcase => "briefcase",
+        Cart => "cart",
+        Circle => "circle",
+        Dollar => "dollar",
+        Fence => "fence",
+        Fingerprint => "fingerprint",
+        Gift => "gift",
+        Vacation => "vacation",
+        Food => "food",
+        Fruit => "fruit",
+        Pet => "pet",
+        Tree => "tree",
+        Chill => "chill",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.firefox.profiles.<name>.containers.<name>`: `ContainersValue::new()`, then a setter per option.
+    ContainersValue {
+        /// `programs.firefox.profiles.<name>.containers.<name>.color`
+        ///
+        /// Container color.
+        ///
+        /// Nix type: `one of "blue", "turquoise", "green", "yellow", "orange", "red", "pink", "purple", "toolbar"`. Default: `"pink"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        color: Color = "color";
+        /// `programs.firefox.profiles.<name>.containers.<name>.icon`
+        ///
+        /// Container icon.
+        ///
+        /// Nix type: `one of "briefcase", "cart", "circle", "dollar", "fence", "fingerprint", "gift", "vacation", "food", "fruit", "pet", "tree", "chill"`. Default: `"fruit"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        icon: Icon = "icon";
+        /// `programs.firefox.profiles.<name>.containers.<name>.id`
+        ///
+        /// Container ID. This should be set to a unique number per container in this profile.
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        id: u64 = "id";
+        /// `programs.firefox.profiles.<name>.containers.<name>.name`
+        ///
+        /// Container name, e.g., shopping.
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        name: String = "name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.firefox.profiles.<name>.search`: `ProfilesSearchValue::new()`, then a setter per option.
+    ProfilesSearchValue {
+        /// `programs.firefox.profiles.<name>.search.default`
+        ///
+        /// The default search engine used in the address bar and search bar.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"DuckDuckGo"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        default_2: NullOr<String> = "default";
+        /// `programs.firefox.profiles.<name>.search.engines`
+        ///
+        /// Attribute set of search engine configurations. Engines
+        /// that only have `metaData` specified will
+        /// be treated as builtin to ‹name›.
+        ///
+        /// See [SearchEngine.jsm](https://searchfox.org/mozilla-central/rev/669329e284f8e8e2bb28090617192ca9b4ef3380/toolkit/components/search/SearchEngine.jsm#1138-1177)
+        /// in Firefox's source for available options. We maintain a
+        /// mapping to let you specify all options in the referenced
+        /// link without underscores, but it may fall out of date with
+        /// future options.
+        ///
+        /// Note, `icon` is also a special option
+        /// added by Home Manager to make it convenient to specify
+        /// absolute icon paths.
+        ///
+        /// Nix type: `attribute set of attribute set of (JSON value)`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   "Nix Packages" = {
+        ///     urls = [{
+        ///       template = "https://search.nixos.org/packages";
+        ///       params = [
+        ///         { name = "type"; value = "packages"; }
+        ///         { name = "query"; value = "{searchTerms}"; }
+        ///       ];
+        ///     }];
+        ///
+        ///     icon = "${pkgs.nixos-icons}/share/icons/hicolor/scalable/apps/nix-snowflake.svg";
+        ///     definedAliases = [ "@np" ];
+        ///   };
+        ///
+        ///   "NixOS Wiki" = {
+        ///     urls = [{ template = "https://wiki.nixos.org/index.php?search={searchTerms}"; }];
+        ///     iconUpdateURL = "https://wiki.nixos.org/favicon.png";
+        ///     updateInterval = 24 * 60 * 60 * 1000; # every day
+        ///     definedAliases = [ "@nw" ];
+        ///   };
+        ///
+        ///   "Bing".metaData.hidden = true;
+        ///   "Google".metaData.alias = "@g"; # builtin engines only support specifying one additional alias
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        engines: BTreeMap<String, BTreeMap<String, Data<Json>>> = "engines";
+        /// `programs.firefox.profiles.<name>.search.force`
+        ///
+        /// Whether to force replace the existing search
+        /// configuration. This is recommended since ‹name› will
+        /// replace the symlink for the search configuration on every
+        /// launch, but note that you'll lose any existing
+        /// configuration by enabling this.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        force: bool = "force";
+        /// `programs.firefox.profiles.<name>.search.order`
+        ///
+        /// The order the search engines are listed in. Any engines
+        /// that aren't included in this list will be listed after
+        /// these in an unspecified order.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "DuckDuckGo"
+        ///   "Google"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        order: Vec<String> = "order";
+        /// `programs.firefox.profiles.<name>.search.privateDefault`
+        ///
+        /// The default search engine used in the Private Browsing.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"DuckDuckGo"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        private_default: NullOr<String> = "privateDefault";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.firefox.profiles.<name>`: `ProfilesValue::new()`, then a setter per option.
+    ProfilesValue {
+        /// `programs.firefox.profiles.<name>.bookmarks`
+        ///
+        /// Preloaded bookmarks. Note, this may silently overwrite any
+        /// previously existing bookmarks!
+        ///
+        /// Nix type: `(list of ((bookmark submodule) or (directory submodule))) or (attribute set of ((bookmark submodule) or (directory submodule))) convertible to it`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   {
+        ///     name = "wikipedia";
+        ///     tags = [ "wiki" ];
+        ///     keyword = "wiki";
+        ///     url = "https://en.wikipedia.org/wiki/Special:Search?search=%s&go=Go";
+        ///   }
+        ///   {
+        ///     name = "kernel.org";
+        ///     url = "https://www.kernel.org";
+        ///   }
+        ///   {
+        ///     name = "Nix sites";
+        ///     toolbar = true;
+        ///     bookmarks = [
+        ///       {
+        ///         name = "homepage";
+        ///         url = "https://nixos.org/";
+        ///       }
+        ///       {
+        ///         name = "wiki";
+        ///         tags = [ "wiki" "nix" ];
+        ///         url = "https://wiki.nixos.org/";
+        ///       }
+        ///     ];
+        ///   }
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        bookmarks: OneOf<BookmarksMembers> = "bookmarks";
+        /// `programs.firefox.profiles.<name>.containers`
+        ///
+        /// Attribute set of container configurations. See
+        /// [Multi-Account
+        /// Containers](https://support.mozilla.org/en-US/kb/containers)
+        /// for more information.
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   dangerous = {
+        ///     color = "red";
+        ///     icon = "fruit";
+        ///     id = 2;
+        ///   };
+        ///   shopping = {
+        ///     color = "blue";
+        ///     icon = "cart";
+        ///     id = 1;
+        ///   };
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        containers: BTreeMap<String, ContainersValue> = "containers";
+        /// `programs.firefox.profiles.<name>.containersForce`
+        ///
+        /// Whether to force replace the existing containers configuration.
+        /// This is recommended since Firefox will replace the symlink on
+        /// every launch, but note that you'll lose any existing configuration
+        /// by enabling this.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        containers_force: bool = "containersForce";
+        /// `programs.firefox.profiles.<name>.extensions`
+        ///
+        /// List of ‹name› add-on packages to install for this profile.
+        /// Some pre-packaged add-ons are accessible from the
+        /// [Nix User Repository](https://github.com/nix-community/NUR).
+        /// Once you have NUR installed run
+        ///
+        /// ```console
+        /// $ nix-env -f '<nixpkgs>' -qaP -A nur.repos.rycee.firefox-addons
+        /// ```
+        ///
+        /// to list the available ‹name› add-ons.
+        ///
+        /// Note that it is necessary to manually enable these extensions
+        /// inside ‹name› after the first installation.
+        ///
+        /// To automatically enable extensions add
+        /// `"extensions.autoDisableScopes" = 0;`
+        /// to
+        /// [`programs.firefox.profiles.<profile>.settings`](#opt-programs.firefox.profiles._name_.settings)
+        ///
+        /// Nix type: `list of package`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// with pkgs.nur.repos.rycee.firefox-addons; [
+        ///   privacy-badger
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        extensions: Vec<Package> = "extensions";
+        /// `programs.firefox.profiles.<name>.extraConfig`
+        ///
+        /// Extra preferences to add to `user.js`.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        extra_config: Concatenated = "extraConfig";
+        /// `programs.firefox.profiles.<name>.id`
+        ///
+        /// Profile ID. This should be set to a unique number per profile.
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        id: u64 = "id";
+        /// `programs.firefox.profiles.<name>.isDefault`
+        ///
+        /// Whether this is a default profile.
+        ///
+        /// Nix type: `boolean`. Default: `"true if profile ID is 0"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        is_default: bool = "isDefault";
+        /// `programs.firefox.profiles.<name>.name`
+        ///
+        /// Profile name.
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        name: String = "name";
+        /// `programs.firefox.profiles.<name>.path`
+        ///
+        /// Profile path.
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        path: String = "path";
+        /// The options under `programs.firefox.profiles.<name>.search`.
+        search: ProfilesSearchValue = "search";
+        /// `programs.firefox.profiles.<name>.settings`
+        ///
+        /// Attribute set of ‹name› preferences.
+        ///
+        /// ‹name› only supports int, bool, and string types for
+        /// preferences, but home-manager will automatically
+        /// convert all other JSON-compatible values into strings.
+        ///
+        /// Nix type: `attribute set of (‹name› preference (int, bool, string, and also attrs, list, float as a JSON string))`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   "browser.startup.homepage" = "https://nixos.org";
+        ///   "browser.search.region" = "GB";
+        ///   "browser.search.isUS" = false;
+        ///   "distribution.searchplugins.defaultLocale" = "en-GB";
+        ///   "general.useragent.locale" = "en-GB";
+        ///   "browser.bookmarks.showMobileBookmarks" = true;
+        ///   "browser.newtabpage.pinned" = [{
+        ///     title = "NixOS";
+        ///     url = "https://nixos.org";
+        ///   }];
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        settings: BTreeMap<String, Untyped> = "settings";
+        /// `programs.firefox.profiles.<name>.userChrome`
+        ///
+        /// Custom ‹name› user chrome CSS.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// ''
+        ///   /* Hide tab bar in FF Quantum */
+        ///   @-moz-document url(chrome://browser/content/browser.xul), url(chrome://browser/content/browser.xhtml) {
+        ///     #TabsToolbar {
+        ///       visibility: collapse !important;
+        ///       margin-bottom: 21px !important;
+        ///     }
+        ///   
+        ///     #sidebar-box[sidebarcommand="treestyletab_piro_sakura_ne_jp-sidebar-action"] #sidebar-header {
+        ///       visibility: collapse !important;
+        ///     }
+        ///   }
+        /// ''
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        user_chrome: Concatenated = "userChrome";
+        /// `programs.firefox.profiles.<name>.userContent`
+        ///
+        /// Custom ‹name› user content CSS.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// ''
+        ///   /* Hide scrollbar in FF Quantum */
+        ///   *{scrollbar-width:none !important}
+        /// ''
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+        user_content: Concatenated = "userContent";
+    }
+}
 
 pub mod profiles {
     use super::*;
@@ -177,7 +589,7 @@ pub mod profiles {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
-        pub fn bookmarks(&self) -> Opt<Untyped> {
+        pub fn bookmarks(&self) -> Opt<OneOf<BookmarksMembers>> {
             Opt::at(self.path.join(["bookmarks"]))
         }
 
@@ -208,7 +620,7 @@ pub mod profiles {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
-        pub fn containers(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn containers(&self) -> Opt<BTreeMap<String, ContainersValue>> {
             Opt::at(self.path.join(["containers"]))
         }
 
@@ -543,7 +955,7 @@ pub mod profiles {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/firefox.nix>`.
-        pub fn engines(&self) -> Opt<BTreeMap<String, BTreeMap<String, Untyped>>> {
+        pub fn engines(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Json>>>> {
             Opt::at(self.path.join(["engines"]))
         }
 
@@ -597,6 +1009,11 @@ pub mod profiles {
 
     }
 
+    /// The members of `programs.firefox.profiles.<name>.bookmarks`'s type: `list of (submodule)`, `attribute set of (submodule)`. A value of any of them sets the option.
+    pub enum BookmarksMembers {}
+    impl ::flakesmith::value::ListMember for BookmarksMembers { type Item = Untyped; }
+    impl ::flakesmith::value::AttrsMember for BookmarksMembers { type Item = Untyped; }
+
     ::flakesmith::option_enum! {
         /// The values of `programs.firefox.profiles.<name>.containers.<name>.color`.
         Color {
@@ -628,6 +1045,44 @@ pub mod profiles {
             Pet => "pet",
             Tree => "tree",
             Chill => "chill",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.firefox.profiles.<name>.containers.<name>`: `ContainersValue::new()`, then a setter per option.
+        ContainersValue {
+            /// `programs.firefox.profiles.<name>.containers.<name>.color`
+            ///
+            /// Container color.
+            ///
+            /// Nix type: `one of "blue", "turquoise", "green", "yellow", "orange", "red", "pink", "purple", "toolbar"`. Default: `"pink"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+            color: Color = "color";
+            /// `programs.firefox.profiles.<name>.containers.<name>.icon`
+            ///
+            /// Container icon.
+            ///
+            /// Nix type: `one of "briefcase", "cart", "circle", "dollar", "fence", "fingerprint", "gift", "vacation", "food", "fruit", "pet", "tree", "chill"`. Default: `"fruit"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+            icon: Icon = "icon";
+            /// `programs.firefox.profiles.<name>.containers.<name>.id`
+            ///
+            /// Container ID. This should be set to a unique number per container in this profile.
+            ///
+            /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
+            ///
+            /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+            id: u64 = "id";
+            /// `programs.firefox.profiles.<name>.containers.<name>.name`
+            ///
+            /// Container name, e.g., shopping.
+            ///
+            /// Nix type: `string`. Default: `"‹name›"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/firefox.nix>`.
+            name: String = "name";
         }
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.fish.enable`
@@ -38,7 +38,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "fish", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/fish.nix>`.
-pub const functions: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "fish", "functions"]);
+pub const functions: Opt<BTreeMap<String, OneOf<FunctionsMembers>>> = Opt::new(&["programs", "fish", "functions"]);
 
 /// `programs.fish.interactiveShellInit`
 ///
@@ -105,7 +105,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "fish", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/fish.nix>`.
-pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["programs", "fish", "plugins"]);
+pub const plugins: Opt<Vec<PluginsValue>> = Opt::new(&["programs", "fish", "plugins"]);
 
 /// `programs.fish.shellAbbrs`
 ///
@@ -129,7 +129,7 @@ pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["programs", "fish", "plugins"]
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/fish.nix>`.
-pub const shell_abbrs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "fish", "shellAbbrs"]);
+pub const shell_abbrs: Opt<BTreeMap<String, OneOf<ShellAbbrsMembers>>> = Opt::new(&["programs", "fish", "shellAbbrs"]);
 
 /// `programs.fish.shellAliases`
 ///
@@ -169,4 +169,39 @@ pub const shell_init: Opt<Concatenated> = Opt::new(&["programs", "fish", "shellI
 ///
 /// Declared in `<home-manager/modules/programs/fish.nix>`.
 pub const shell_init_last: Opt<Concatenated> = Opt::new(&["programs", "fish", "shellInitLast"]);
+
+/// The members of `programs.fish.functions.<name>`'s type: `string`, `submodule`. A value of any of them sets the option.
+pub enum FunctionsMembers {}
+impl ::flakesmith::value::StrMember for FunctionsMembers { type Str = Concatenated; }
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.fish.plugins.*`: `PluginsValue::new()`, then a setter per option.
+    PluginsValue {
+        /// `programs.fish.plugins.*.name`
+        ///
+        /// The name of the plugin.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/fish.nix>`.
+        name: String = "name";
+        /// `programs.fish.plugins.*.src`
+        ///
+        /// Path to the plugin folder.
+        ///
+        /// Relevant pieces will be added to the fish function path and
+        /// the completion path. The `init.fish` and
+        /// `key_binding.fish` files are sourced if
+        /// they exist.
+        ///
+        /// Nix type: `path`.
+        ///
+        /// Declared in `<home-manager/modules/programs/fish.nix>`.
+        src: RuntimePath = "src";
+    }
+}
+
+/// The members of `programs.fish.shellAbbrs.<name>`'s type: `string`, `submodule`. A value of any of them sets the option.
+pub enum ShellAbbrsMembers {}
+impl ::flakesmith::value::StrMember for ShellAbbrsMembers { type Str = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.gh.enable`
@@ -57,7 +57,47 @@ pub const package: Opt<Package> = Opt::new(&["programs", "gh", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/gh.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "gh", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["programs", "gh", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.gh.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `programs.gh.settings.aliases`
+        ///
+        /// Aliases that allow you to create nicknames for gh commands.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   co = "pr checkout";
+        ///   pv = "pr view";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/gh.nix>`.
+        aliases: BTreeMap<String, String> = "aliases";
+        /// `programs.gh.settings.editor`
+        ///
+        /// The editor that gh should run when creating issues, pull requests, etc.
+        /// If blank, will refer to environment.
+        ///
+        /// Nix type: `string`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gh.nix>`.
+        editor: String = "editor";
+        /// `programs.gh.settings.git_protocol`
+        ///
+        /// The protocol to use when performing Git operations.
+        ///
+        /// Nix type: `string`. Default: `"https"`. Example: `"ssh"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gh.nix>`.
+        git_protocol: String = "git_protocol";
+    }
+}
 
 pub mod git_credential_helper {
     use super::*;

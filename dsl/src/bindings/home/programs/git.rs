@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.git.aliases`
@@ -74,7 +74,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "git", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/git.nix>`.
-pub const extra_config: Opt<Untyped> = Opt::new(&["programs", "git", "extraConfig"]);
+pub const extra_config: Opt<OneOf<ExtraConfigMembers>> = Opt::new(&["programs", "git", "extraConfig"]);
 
 /// `programs.git.hooks`
 ///
@@ -132,7 +132,7 @@ pub const ignores: Opt<Vec<String>> = Opt::new(&["programs", "git", "ignores"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/git.nix>`.
-pub const includes: Opt<Vec<Untyped>> = Opt::new(&["programs", "git", "includes"]);
+pub const includes: Opt<Vec<IncludesValue>> = Opt::new(&["programs", "git", "includes"]);
 
 /// `programs.git.package`
 ///
@@ -151,7 +151,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "git", "package"]);
 /// Nix type: `null or (submodule)`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/programs/git.nix>`.
-pub const signing: Opt<NullOr<Untyped>> = Opt::new(&["programs", "git", "signing"]);
+pub const signing: Opt<NullOr<SigningValue>> = Opt::new(&["programs", "git", "signing"]);
 
 /// `programs.git.userEmail`
 ///
@@ -170,6 +170,135 @@ pub const user_email: Opt<NullOr<String>> = Opt::new(&["programs", "git", "userE
 ///
 /// Declared in `<home-manager/modules/programs/git.nix>`.
 pub const user_name: Opt<NullOr<String>> = Opt::new(&["programs", "git", "userName"]);
+
+/// The members of `programs.git.extraConfig.<name>.<name>.*`'s type: `string`, `bool`, `integer`. A value of any of them sets the option.
+pub enum ExtraConfigMembers3 {}
+impl ::flakesmith::value::StrMember for ExtraConfigMembers3 { type Str = String; }
+impl ::flakesmith::value::BoolMember for ExtraConfigMembers3 {}
+impl ::flakesmith::value::IntMember for ExtraConfigMembers3 { type Int = i64; }
+
+/// The members of `programs.git.extraConfig.<name>.<name>.<name>.*`'s type: `string`, `bool`, `integer`. A value of any of them sets the option.
+pub enum ExtraConfigMembers5 {}
+impl ::flakesmith::value::StrMember for ExtraConfigMembers5 { type Str = String; }
+impl ::flakesmith::value::BoolMember for ExtraConfigMembers5 {}
+impl ::flakesmith::value::IntMember for ExtraConfigMembers5 { type Int = i64; }
+
+/// The members of `programs.git.extraConfig.<name>.<name>.<name>`'s type: `string`, `bool`, `integer`, `list of ((string) or (bool) or (integer))`. A value of any of them sets the option.
+pub enum ExtraConfigMembers4 {}
+impl ::flakesmith::value::StrMember for ExtraConfigMembers4 { type Str = String; }
+impl ::flakesmith::value::BoolMember for ExtraConfigMembers4 {}
+impl ::flakesmith::value::IntMember for ExtraConfigMembers4 { type Int = i64; }
+impl ::flakesmith::value::ListMember for ExtraConfigMembers4 { type Item = OneOf<ExtraConfigMembers5>; }
+
+/// The members of `programs.git.extraConfig.<name>.<name>`'s type: `string`, `bool`, `integer`, `list of ((string) or (bool) or (integer))`, `attribute set of ((string) or (bool) or (integer) or (list of ((string) or (bool) or (integer))))`. A value of any of them sets the option.
+pub enum ExtraConfigMembers2 {}
+impl ::flakesmith::value::StrMember for ExtraConfigMembers2 { type Str = String; }
+impl ::flakesmith::value::BoolMember for ExtraConfigMembers2 {}
+impl ::flakesmith::value::IntMember for ExtraConfigMembers2 { type Int = i64; }
+impl ::flakesmith::value::ListMember for ExtraConfigMembers2 { type Item = OneOf<ExtraConfigMembers3>; }
+impl ::flakesmith::value::AttrsMember for ExtraConfigMembers2 { type Item = OneOf<ExtraConfigMembers4>; }
+
+/// The members of `programs.git.extraConfig`'s type: `string`, `attribute set of (attribute set of ((string) or (bool) or (integer) or (list of ((string) or (bool) or (integer))) or (attribute set of ((string) or (bool) or (integer) or (list of ((string) or (bool) or (integer)))))))`. A value of any of them sets the option.
+pub enum ExtraConfigMembers {}
+impl ::flakesmith::value::StrMember for ExtraConfigMembers { type Str = Concatenated; }
+impl ::flakesmith::value::AttrsMember for ExtraConfigMembers { type Item = BTreeMap<String, OneOf<ExtraConfigMembers2>>; }
+
+/// The members of `programs.git.includes.*.path`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum PathMembers {}
+impl ::flakesmith::value::StrMember for PathMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for PathMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.git.includes.*`: `IncludesValue::new()`, then a setter per option.
+    IncludesValue {
+        /// `programs.git.includes.*.condition`
+        ///
+        /// Include this configuration only when `condition`
+        /// matches. Allowed conditions are described in
+        /// `git-config(1)`.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/git.nix>`.
+        condition: NullOr<String> = "condition";
+        /// `programs.git.includes.*.contentSuffix`
+        ///
+        /// Nix store name for the git configuration text file,
+        /// when generating the configuration text from nix options.
+        ///
+        /// Nix type: `string`. Default: `"gitconfig"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/git.nix>`.
+        content_suffix: String = "contentSuffix";
+        /// `programs.git.includes.*.contents`
+        ///
+        /// Configuration to include. If empty then a path must be given.
+        ///
+        /// This follows the configuration structure as described in
+        /// `git-config(1)`.
+        ///
+        /// Nix type: `attribute set of anything`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   user = {
+        ///     email = "bob@work.example.com";
+        ///     name = "Bob Work";
+        ///     signingKey = "1A2B3C4D5E6F7G8H";
+        ///   };
+        ///   commit = {
+        ///     gpgSign = true;
+        ///   };
+        /// };
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/git.nix>`.
+        contents: BTreeMap<String, Data<Anything>> = "contents";
+        /// `programs.git.includes.*.path`
+        ///
+        /// Path of the configuration file to include.
+        ///
+        /// Nix type: `string or path`.
+        ///
+        /// Declared in `<home-manager/modules/programs/git.nix>`.
+        path: OneOf<PathMembers> = "path";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.git.signing`: `SigningValue::new()`, then a setter per option.
+    SigningValue {
+        /// `programs.git.signing.gpgPath`
+        ///
+        /// Path to GnuPG binary to use.
+        ///
+        /// Nix type: `string`. Default: `"\${pkgs.gnupg}/bin/gpg2"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/git.nix>`.
+        gpg_path: String = "gpgPath";
+        /// `programs.git.signing.key`
+        ///
+        /// The default GPG signing key fingerprint.
+        ///
+        /// Set to `null` to let GnuPG decide what signing key
+        /// to use depending on commit’s author.
+        ///
+        /// Nix type: `null or string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/git.nix>`.
+        key: NullOr<String> = "key";
+        /// `programs.git.signing.signByDefault`
+        ///
+        /// Whether commits and tags should be signed by default.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/git.nix>`.
+        sign_by_default: bool = "signByDefault";
+    }
+}
 
 pub mod delta {
     use super::*;
@@ -205,7 +334,7 @@ pub mod delta {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/git.nix>`.
-    pub const options: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "git", "delta", "options"]);
+    pub const options: Opt<BTreeMap<String, OneOf<OptionsMembers>>> = Opt::new(&["programs", "git", "delta", "options"]);
 
     /// `programs.git.delta.package`
     ///
@@ -215,6 +344,19 @@ pub mod delta {
     ///
     /// Declared in `<home-manager/modules/programs/git.nix>`.
     pub const package: Opt<Package> = Opt::new(&["programs", "git", "delta", "package"]);
+
+    /// The members of `programs.git.delta.options.<name>.<name>`'s type: `string`, `bool`, `integer`. A value of any of them sets the option.
+    pub enum OptionsMembers2 {}
+    impl ::flakesmith::value::StrMember for OptionsMembers2 { type Str = String; }
+    impl ::flakesmith::value::BoolMember for OptionsMembers2 {}
+    impl ::flakesmith::value::IntMember for OptionsMembers2 { type Int = i64; }
+
+    /// The members of `programs.git.delta.options.<name>`'s type: `string`, `bool`, `integer`, `attribute set of ((string) or (bool) or (integer))`. A value of any of them sets the option.
+    pub enum OptionsMembers {}
+    impl ::flakesmith::value::StrMember for OptionsMembers { type Str = String; }
+    impl ::flakesmith::value::BoolMember for OptionsMembers {}
+    impl ::flakesmith::value::IntMember for OptionsMembers { type Int = i64; }
+    impl ::flakesmith::value::AttrsMember for OptionsMembers { type Item = OneOf<OptionsMembers2>; }
 
 }
 

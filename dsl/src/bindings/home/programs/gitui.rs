@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.gitui.enable`
@@ -35,7 +35,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "gitui", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/gitui.nix>`.
-pub const key_config: Opt<Untyped> = Opt::new(&["programs", "gitui", "keyConfig"]);
+pub const key_config: Opt<OneOf<KeyConfigMembers>> = Opt::new(&["programs", "gitui", "keyConfig"]);
 
 /// `programs.gitui.package`
 ///
@@ -84,5 +84,15 @@ pub const package: Opt<Package> = Opt::new(&["programs", "gitui", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/gitui.nix>`.
-pub const theme: Opt<Untyped> = Opt::new(&["programs", "gitui", "theme"]);
+pub const theme: Opt<OneOf<ThemeMembers>> = Opt::new(&["programs", "gitui", "theme"]);
+
+/// The members of `programs.gitui.keyConfig`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum KeyConfigMembers {}
+impl ::flakesmith::value::PathMember for KeyConfigMembers {}
+impl ::flakesmith::value::StrMember for KeyConfigMembers { type Str = Concatenated; }
+
+/// The members of `programs.gitui.theme`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum ThemeMembers {}
+impl ::flakesmith::value::PathMember for ThemeMembers {}
+impl ::flakesmith::value::StrMember for ThemeMembers { type Str = Concatenated; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.gnome-shell.enable`
@@ -36,7 +36,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "gnome-shell", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/gnome-shell.nix>`.
-pub const extensions: Opt<Vec<Untyped>> = Opt::new(&["programs", "gnome-shell", "extensions"]);
+pub const extensions: Opt<Vec<ExtensionsValue>> = Opt::new(&["programs", "gnome-shell", "extensions"]);
 
 /// `programs.gnome-shell.theme`
 ///
@@ -54,7 +54,54 @@ pub const extensions: Opt<Vec<Untyped>> = Opt::new(&["programs", "gnome-shell", 
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/gnome-shell.nix>`.
-pub const theme: Opt<NullOr<Untyped>> = Opt::new(&["programs", "gnome-shell", "theme"]);
+pub const theme: Opt<NullOr<ThemeValue>> = Opt::new(&["programs", "gnome-shell", "theme"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.gnome-shell.extensions.*`: `ExtensionsValue::new()`, then a setter per option.
+    ExtensionsValue {
+        /// `programs.gnome-shell.extensions.*.id`
+        ///
+        /// ID of the GNOME Shell extension. If not provided, it
+        /// will be obtained from `package.extensionUuid`.
+        ///
+        /// Nix type: `string`. Example: `"user-theme@gnome-shell-extensions.gcampax.github.com"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-shell.nix>`.
+        id: String = "id";
+        /// `programs.gnome-shell.extensions.*.package`
+        ///
+        /// Package providing a GNOME Shell extension in
+        /// `$out/share/gnome-shell/extensions/$`.
+        ///
+        /// Nix type: `package`. Example: `"pkgs.gnome.gnome-shell-extensions"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-shell.nix>`.
+        package: Package = "package";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.gnome-shell.theme`: `ThemeValue::new()`, then a setter per option.
+    ThemeValue {
+        /// `programs.gnome-shell.theme.name`
+        ///
+        /// Name of the GNOME Shell theme.
+        ///
+        /// Nix type: `string`. Example: `"Plata-Noir"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-shell.nix>`.
+        name: String = "name";
+        /// `programs.gnome-shell.theme.package`
+        ///
+        /// Package providing a GNOME Shell theme in
+        /// `$out/share/themes/${name}/gnome-shell`.
+        ///
+        /// Nix type: `null or package`. Default: `null`. Example: `pkgs.plata-theme`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-shell.nix>`.
+        package: NullOr<Package> = "package";
+    }
+}
 
 pub mod theme {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.gnome-terminal.enable`
@@ -26,7 +26,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "gnome-terminal", "enable"]
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
-pub const profile: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "gnome-terminal", "profile"]);
+pub const profile: Opt<BTreeMap<String, ProfileValue>> = Opt::new(&["programs", "gnome-terminal", "profile"]);
 
 /// `programs.gnome-terminal.showMenubar`
 ///
@@ -45,6 +45,319 @@ pub const show_menubar: Opt<bool> = Opt::new(&["programs", "gnome-terminal", "sh
 ///
 /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
 pub const theme_variant: Opt<ThemeVariant> = Opt::new(&["programs", "gnome-terminal", "themeVariant"]);
+
+::flakesmith::option_enum! {
+    /// The values of `programs.gnome-terminal.profile.<name>.backspaceBinding`.
+    BackspaceBinding {
+        Auto => "auto",
+        AsciiBackspace => "ascii-backspace",
+        AsciiDelete => "ascii-delete",
+        DeleteSequence => "delete-sequence",
+        Tty => "tty",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.gnome-terminal.profile.<name>.colors.cursor`: `CursorValue::new()`, then a setter per option.
+    CursorValue {
+        /// `programs.gnome-terminal.profile.<name>.colors.cursor.background`
+        ///
+        /// The background color.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        background: String = "background";
+        /// `programs.gnome-terminal.profile.<name>.colors.cursor.foreground`
+        ///
+        /// The foreground color.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        foreground: String = "foreground";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.gnome-terminal.profile.<name>.colors.highlight`: `HighlightValue::new()`, then a setter per option.
+    HighlightValue {
+        /// `programs.gnome-terminal.profile.<name>.colors.highlight.background`
+        ///
+        /// The background color.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        background: String = "background";
+        /// `programs.gnome-terminal.profile.<name>.colors.highlight.foreground`
+        ///
+        /// The foreground color.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        foreground: String = "foreground";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.gnome-terminal.profile.<name>.colors`: `ColorsValue::new()`, then a setter per option.
+    ColorsValue {
+        /// `programs.gnome-terminal.profile.<name>.colors.backgroundColor`
+        ///
+        /// The background color.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        background_color: String = "backgroundColor";
+        /// `programs.gnome-terminal.profile.<name>.colors.boldColor`
+        ///
+        /// The bold color, null to use same as foreground.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        bold_color: NullOr<String> = "boldColor";
+        /// `programs.gnome-terminal.profile.<name>.colors.cursor`
+        ///
+        /// The color for the terminal cursor.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        cursor: NullOr<CursorValue> = "cursor";
+        /// `programs.gnome-terminal.profile.<name>.colors.foregroundColor`
+        ///
+        /// The foreground color.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        foreground_color: String = "foregroundColor";
+        /// `programs.gnome-terminal.profile.<name>.colors.highlight`
+        ///
+        /// The colors for the terminal’s highlighted area.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        highlight: NullOr<HighlightValue> = "highlight";
+        /// `programs.gnome-terminal.profile.<name>.colors.palette`
+        ///
+        /// The terminal palette.
+        ///
+        /// Nix type: `list of string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        palette: Vec<String> = "palette";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.gnome-terminal.profile.<name>.cursorBlinkMode`.
+    CursorBlinkMode {
+        System => "system",
+        On => "on",
+        Off => "off",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.gnome-terminal.profile.<name>.cursorShape`.
+    CursorShape {
+        Block => "block",
+        Ibeam => "ibeam",
+        Underline => "underline",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.gnome-terminal.profile.<name>.deleteBinding`.
+    DeleteBinding {
+        Auto => "auto",
+        AsciiBackspace => "ascii-backspace",
+        AsciiDelete => "ascii-delete",
+        DeleteSequence => "delete-sequence",
+        Tty => "tty",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.gnome-terminal.profile.<name>`: `ProfileValue::new()`, then a setter per option.
+    ProfileValue {
+        /// `programs.gnome-terminal.profile.<name>.allowBold`
+        ///
+        /// If `true`, allow applications in the
+        /// terminal to make text boldface.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        allow_bold: NullOr<bool> = "allowBold";
+        /// `programs.gnome-terminal.profile.<name>.audibleBell`
+        ///
+        /// Turn on/off the terminal's bell.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        audible_bell: bool = "audibleBell";
+        /// `programs.gnome-terminal.profile.<name>.backspaceBinding`
+        ///
+        /// Which string the terminal should send to an application when the user
+        /// presses the *Backspace* key.
+        ///
+        /// `auto`
+        /// : Attempt to determine the right value from the terminal's IO settings.
+        ///
+        /// `ascii-backspace`
+        /// : Send an ASCII backspace character (`0x08`).
+        ///
+        /// `ascii-delete`
+        /// : Send an ASCII delete character (`0x7F`).
+        ///
+        /// `delete-sequence`
+        /// : Send the `@7` control sequence.
+        ///
+        /// `tty`
+        /// : Send terminal's "erase" setting.
+        ///
+        /// Nix type: `one of "auto", "ascii-backspace", "ascii-delete", "delete-sequence", "tty"`. Default: `"ascii-delete"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        backspace_binding: BackspaceBinding = "backspaceBinding";
+        /// `programs.gnome-terminal.profile.<name>.boldIsBright`
+        ///
+        /// Whether bold text is shown in bright colors.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        bold_is_bright: NullOr<bool> = "boldIsBright";
+        /// `programs.gnome-terminal.profile.<name>.colors`
+        ///
+        /// The terminal colors, null to use system default.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        colors: NullOr<ColorsValue> = "colors";
+        /// `programs.gnome-terminal.profile.<name>.cursorBlinkMode`
+        ///
+        /// The cursor blink mode.
+        ///
+        /// Nix type: `one of "system", "on", "off"`. Default: `"system"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        cursor_blink_mode: CursorBlinkMode = "cursorBlinkMode";
+        /// `programs.gnome-terminal.profile.<name>.cursorShape`
+        ///
+        /// The cursor shape.
+        ///
+        /// Nix type: `one of "block", "ibeam", "underline"`. Default: `"block"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        cursor_shape: CursorShape = "cursorShape";
+        /// `programs.gnome-terminal.profile.<name>.customCommand`
+        ///
+        /// The command to use to start the shell, or null for default shell.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        custom_command: NullOr<String> = "customCommand";
+        /// `programs.gnome-terminal.profile.<name>.default`
+        ///
+        /// Whether this should be the default profile.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        default_2: bool = "default";
+        /// `programs.gnome-terminal.profile.<name>.deleteBinding`
+        ///
+        /// Which string the terminal should send to an application when the user
+        /// presses the *Delete* key.
+        ///
+        /// `auto`
+        /// : Send the `@7` control sequence.
+        ///
+        /// `ascii-backspace`
+        /// : Send an ASCII backspace character (`0x08`).
+        ///
+        /// `ascii-delete`
+        /// : Send an ASCII delete character (`0x7F`).
+        ///
+        /// `delete-sequence`
+        /// : Send the `@7` control sequence.
+        ///
+        /// `tty`
+        /// : Send terminal's "erase" setting.
+        ///
+        /// Nix type: `one of "auto", "ascii-backspace", "ascii-delete", "delete-sequence", "tty"`. Default: `"delete-sequence"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        delete_binding: DeleteBinding = "deleteBinding";
+        /// `programs.gnome-terminal.profile.<name>.font`
+        ///
+        /// The font name, null to use system default.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        font: NullOr<String> = "font";
+        /// `programs.gnome-terminal.profile.<name>.loginShell`
+        ///
+        /// Run command as a login shell.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        login_shell: bool = "loginShell";
+        /// `programs.gnome-terminal.profile.<name>.scrollOnOutput`
+        ///
+        /// Whether to scroll when output is written.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        scroll_on_output: bool = "scrollOnOutput";
+        /// `programs.gnome-terminal.profile.<name>.scrollbackLines`
+        ///
+        /// The number of scrollback lines to keep, null for infinite.
+        ///
+        /// Nix type: `null or signed integer`. Default: `10000`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        scrollback_lines: NullOr<i64> = "scrollbackLines";
+        /// `programs.gnome-terminal.profile.<name>.showScrollbar`
+        ///
+        /// Whether the scroll bar should be visible.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        show_scrollbar: bool = "showScrollbar";
+        /// `programs.gnome-terminal.profile.<name>.transparencyPercent`
+        ///
+        /// Background transparency in percent.
+        ///
+        /// Nix type: `null or integer between 0 and 100 (both inclusive)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        transparency_percent: NullOr<i64> = "transparencyPercent";
+        /// `programs.gnome-terminal.profile.<name>.visibleName`
+        ///
+        /// The profile name.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+        visible_name: String = "visibleName";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `programs.gnome-terminal.themeVariant`.
@@ -139,7 +452,7 @@ pub mod profile {
         /// Nix type: `null or (submodule)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
-        pub fn colors(&self) -> Opt<NullOr<Untyped>> {
+        pub fn colors(&self) -> Opt<NullOr<ColorsValue>> {
             Opt::at(self.path.join(["colors"]))
         }
 
@@ -334,7 +647,7 @@ pub mod profile {
         /// Nix type: `null or (submodule)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
-        pub fn cursor(&self) -> Opt<NullOr<Untyped>> {
+        pub fn cursor(&self) -> Opt<NullOr<CursorValue>> {
             Opt::at(self.path.join(["cursor"]))
         }
 
@@ -361,7 +674,7 @@ pub mod profile {
         /// Nix type: `null or (submodule)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
-        pub fn highlight(&self) -> Opt<NullOr<Untyped>> {
+        pub fn highlight(&self) -> Opt<NullOr<HighlightValue>> {
             Opt::at(self.path.join(["highlight"]))
         }
 
@@ -453,6 +766,104 @@ pub mod profile {
             AsciiDelete => "ascii-delete",
             DeleteSequence => "delete-sequence",
             Tty => "tty",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.gnome-terminal.profile.<name>.colors.cursor`: `CursorValue::new()`, then a setter per option.
+        CursorValue {
+            /// `programs.gnome-terminal.profile.<name>.colors.cursor.background`
+            ///
+            /// The background color.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+            background: String = "background";
+            /// `programs.gnome-terminal.profile.<name>.colors.cursor.foreground`
+            ///
+            /// The foreground color.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+            foreground: String = "foreground";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.gnome-terminal.profile.<name>.colors.highlight`: `HighlightValue::new()`, then a setter per option.
+        HighlightValue {
+            /// `programs.gnome-terminal.profile.<name>.colors.highlight.background`
+            ///
+            /// The background color.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+            background: String = "background";
+            /// `programs.gnome-terminal.profile.<name>.colors.highlight.foreground`
+            ///
+            /// The foreground color.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+            foreground: String = "foreground";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.gnome-terminal.profile.<name>.colors`: `ColorsValue::new()`, then a setter per option.
+        ColorsValue {
+            /// `programs.gnome-terminal.profile.<name>.colors.backgroundColor`
+            ///
+            /// The background color.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+            background_color: String = "backgroundColor";
+            /// `programs.gnome-terminal.profile.<name>.colors.boldColor`
+            ///
+            /// The bold color, null to use same as foreground.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+            bold_color: NullOr<String> = "boldColor";
+            /// `programs.gnome-terminal.profile.<name>.colors.cursor`
+            ///
+            /// The color for the terminal cursor.
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+            cursor: NullOr<CursorValue> = "cursor";
+            /// `programs.gnome-terminal.profile.<name>.colors.foregroundColor`
+            ///
+            /// The foreground color.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+            foreground_color: String = "foregroundColor";
+            /// `programs.gnome-terminal.profile.<name>.colors.highlight`
+            ///
+            /// The colors for the terminal’s highlighted area.
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+            highlight: NullOr<HighlightValue> = "highlight";
+            /// `programs.gnome-terminal.profile.<name>.colors.palette`
+            ///
+            /// The terminal palette.
+            ///
+            /// Nix type: `list of string`.
+            ///
+            /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
+            palette: Vec<String> = "palette";
         }
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.gpg.enable`
@@ -75,7 +75,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "gpg", "package"]);
 /// Nix type: `list of (submodule)`. Default: `[ ]`. Example: `[ { source = ./pubkeys.txt; } ]`.
 ///
 /// Declared in `<home-manager/modules/programs/gpg.nix>`.
-pub const public_keys: Opt<Vec<Untyped>> = Opt::new(&["programs", "gpg", "publicKeys"]);
+pub const public_keys: Opt<Vec<PublicKeysValue>> = Opt::new(&["programs", "gpg", "publicKeys"]);
 
 /// `programs.gpg.scdaemonSettings`
 ///
@@ -96,7 +96,7 @@ pub const public_keys: Opt<Vec<Untyped>> = Opt::new(&["programs", "gpg", "public
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/gpg.nix>`.
-pub const scdaemon_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "gpg", "scdaemonSettings"]);
+pub const scdaemon_settings: Opt<BTreeMap<String, OneOf<ScdaemonSettingsMembers>>> = Opt::new(&["programs", "gpg", "scdaemonSettings"]);
 
 /// `programs.gpg.settings`
 ///
@@ -120,5 +120,66 @@ pub const scdaemon_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["progra
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/gpg.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "gpg", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["programs", "gpg", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.gpg.publicKeys.*`: `PublicKeysValue::new()`, then a setter per option.
+    PublicKeysValue {
+        /// `programs.gpg.publicKeys.*.source`
+        ///
+        /// Path of an OpenPGP public key file.
+        ///
+        /// Nix type: `path`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gpg.nix>`.
+        source: RuntimePath = "source";
+        /// `programs.gpg.publicKeys.*.text`
+        ///
+        /// Text of an OpenPGP public key.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gpg.nix>`.
+        text: NullOr<String> = "text";
+        /// `programs.gpg.publicKeys.*.trust`
+        ///
+        /// The amount of trust you have in the key ownership and the care the
+        /// owner puts into signing other keys. The available levels are
+        ///
+        /// `unknown` or `1`
+        /// : I don't know or won't say.
+        ///
+        /// `never` or `2`
+        /// : I do **not** trust.
+        ///
+        /// `marginal` or `3`
+        /// : I trust marginally.
+        ///
+        /// `full` or `4`
+        /// : I trust fully.
+        ///
+        /// `ultimate` or `5`
+        /// : I trust ultimately.
+        ///
+        /// See the [Key Management chapter](https://www.gnupg.org/gph/en/manual/x334.html)
+        /// of the GNU Privacy Handbook for more.
+        ///
+        /// Nix type: `null or one of "unknown", 1, "never", 2, "marginal", 3, "full", 4, "ultimate", 5`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gpg.nix>`.
+        trust: NullOr<Data<Anything>> = "trust";
+    }
+}
+
+/// The members of `programs.gpg.scdaemonSettings.<name>`'s type: `string`, `bool`, `list of (string)`. A value of any of them sets the option.
+pub enum ScdaemonSettingsMembers {}
+impl ::flakesmith::value::StrMember for ScdaemonSettingsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for ScdaemonSettingsMembers {}
+impl ::flakesmith::value::ListMember for ScdaemonSettingsMembers { type Item = String; }
+
+/// The members of `programs.gpg.settings.<name>`'s type: `string`, `bool`, `list of (string)`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
 

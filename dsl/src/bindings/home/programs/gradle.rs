@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.gradle.enable`
@@ -54,7 +54,7 @@ pub const home: Opt<String> = Opt::new(&["programs", "gradle", "home"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/gradle.nix>`.
-pub const init_scripts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "gradle", "initScripts"]);
+pub const init_scripts: Opt<BTreeMap<String, InitScriptsValue>> = Opt::new(&["programs", "gradle", "initScripts"]);
 
 /// `programs.gradle.package`
 ///
@@ -84,7 +84,36 @@ pub const package: Opt<Package> = Opt::new(&["programs", "gradle", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/gradle.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "gradle", "settings"]);
+pub const settings: Opt<OneOf<SettingsMembers>> = Opt::new(&["programs", "gradle", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.gradle.initScripts.<name>`: `InitScriptsValue::new()`, then a setter per option.
+    InitScriptsValue {
+        /// `programs.gradle.initScripts.<name>.source`
+        ///
+        /// Path of the init script file. If
+        /// `text` is non-null then this option will automatically point
+        /// to a file containing that text.
+        ///
+        /// Nix type: `path`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gradle.nix>`.
+        source: RuntimePath = "source";
+        /// `programs.gradle.initScripts.<name>.text`
+        ///
+        /// Text of the init script file. if this option is null
+        /// then `source` must be set.
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/gradle.nix>`.
+        text: NullOr<Concatenated> = "text";
+    }
+}
+
+/// The members of `programs.gradle.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', package, bool, int or float)'')`, `unknown ', package, bool, int or float)'`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Untyped; }
 
 pub mod init_scripts {
     use super::*;

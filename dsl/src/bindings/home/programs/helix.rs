@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.helix.defaultEditor`
@@ -83,7 +83,7 @@ pub const ignores: Opt<Vec<String>> = Opt::new(&["programs", "helix", "ignores"]
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/helix.nix>`.
-pub const languages: Opt<Untyped> = Opt::new(&["programs", "helix", "languages"]);
+pub const languages: Opt<Data<Toml>> = Opt::new(&["programs", "helix", "languages"]);
 
 /// `programs.helix.package`
 ///
@@ -123,7 +123,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "helix", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/helix.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "helix", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["programs", "helix", "settings"]);
 
 /// `programs.helix.themes`
 ///
@@ -197,5 +197,5 @@ pub const settings: Opt<Untyped> = Opt::new(&["programs", "helix", "settings"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/helix.nix>`.
-pub const themes: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "helix", "themes"]);
+pub const themes: Opt<BTreeMap<String, Data<Toml>>> = Opt::new(&["programs", "helix", "themes"]);
 

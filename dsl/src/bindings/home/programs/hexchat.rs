@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.hexchat.channels`
@@ -49,7 +49,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
-pub const channels: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "hexchat", "channels"]);
+pub const channels: Opt<BTreeMap<String, ChannelsValue>> = Opt::new(&["programs", "hexchat", "channels"]);
 
 /// `programs.hexchat.enable`
 ///
@@ -123,6 +123,224 @@ pub const settings: Opt<NullOr<BTreeMap<String, String>>> = Opt::new(&["programs
 ///
 /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
 pub const theme: Opt<NullOr<Package>> = Opt::new(&["programs", "hexchat", "theme"]);
+
+::flakesmith::option_enum! {
+    /// The values of `programs.hexchat.channels.<name>.loginMethod`.
+    LoginMethod {
+        ChallengeAuth => "challengeAuth",
+        CustomCommands => "customCommands",
+        NickServ => "nickServ",
+        NickServMsg => "nickServMsg",
+        Sasl => "sasl",
+        SaslExternal => "saslExternal",
+        ServerPassword => "serverPassword",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.hexchat.channels.<name>.options`: `OptionsValue::new()`, then a setter per option.
+    OptionsValue {
+        /// `programs.hexchat.channels.<name>.options.acceptInvalidSSLCertificates`
+        ///
+        /// Accept invalid SSL certificates.
+        ///
+        /// Nix type: `null or boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        accept_invalid_ssl_certificates: NullOr<bool> = "acceptInvalidSSLCertificates";
+        /// `programs.hexchat.channels.<name>.options.autoconnect`
+        ///
+        /// Autoconnect to network.
+        ///
+        /// Nix type: `null or boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        autoconnect: NullOr<bool> = "autoconnect";
+        /// `programs.hexchat.channels.<name>.options.bypassProxy`
+        ///
+        /// Bypass proxy.
+        ///
+        /// Nix type: `null or boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        bypass_proxy: NullOr<bool> = "bypassProxy";
+        /// `programs.hexchat.channels.<name>.options.connectToSelectedServerOnly`
+        ///
+        /// Connect to selected server only.
+        ///
+        /// Nix type: `null or boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        connect_to_selected_server_only: NullOr<bool> = "connectToSelectedServerOnly";
+        /// `programs.hexchat.channels.<name>.options.forceSSL`
+        ///
+        /// Use SSL for all servers.
+        ///
+        /// Nix type: `null or boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        force_ssl: NullOr<bool> = "forceSSL";
+        /// `programs.hexchat.channels.<name>.options.useGlobalUserInformation`
+        ///
+        /// Use global user information.
+        ///
+        /// Nix type: `null or boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        use_global_user_information: NullOr<bool> = "useGlobalUserInformation";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.hexchat.channels.<name>`: `ChannelsValue::new()`, then a setter per option.
+    ChannelsValue {
+        /// `programs.hexchat.channels.<name>.autojoin`
+        ///
+        /// Channels list to autojoin on connecting to server.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "#home-manager"
+        ///   "#linux"
+        ///   "#nix"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        autojoin: Vec<String> = "autojoin";
+        /// `programs.hexchat.channels.<name>.charset`
+        ///
+        /// Character set.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"UTF-8 (Unicode)"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        charset: NullOr<String> = "charset";
+        /// `programs.hexchat.channels.<name>.commands`
+        ///
+        /// Commands to be executed on connecting to server.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`. Example: `[ "ECHO Greetings fellow Nixer! ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        commands: Vec<String> = "commands";
+        /// `programs.hexchat.channels.<name>.loginMethod`
+        ///
+        /// The login method. The allowed options are:
+        ///
+        /// `null`
+        /// :  Default
+        ///
+        /// `"nickServMsg"`
+        /// :  NickServ (`/MSG NickServ` + password)
+        ///
+        /// `"nickServ"`
+        /// :  NickServ (`/NICKSERV` + password)
+        ///
+        /// `"challengeAuth"`
+        /// :  Challenge Auth (username + password)
+        ///
+        /// `"sasl"`
+        /// :  SASL (username + password)
+        ///
+        /// `"serverPassword"`
+        /// :  Server password (`/PASS` password)
+        ///
+        /// `"saslExternal"`
+        /// :  SASL EXTERNAL (cert)
+        ///
+        /// `"customCommands"`
+        /// : Use "commands" field for auth. For example
+        ///   ```nix
+        ///   commands = [ "/msg NickServ IDENTIFY my_password" ]
+        ///   ```
+        ///
+        /// Nix type: `null or one of "challengeAuth", "customCommands", "nickServ", "nickServMsg", "sasl", "saslExternal", "serverPassword"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        login_method: NullOr<LoginMethod> = "loginMethod";
+        /// `programs.hexchat.channels.<name>.nickname`
+        ///
+        /// Primary nickname.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        nickname: NullOr<String> = "nickname";
+        /// `programs.hexchat.channels.<name>.nickname2`
+        ///
+        /// Secondary nickname.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        nickname2: NullOr<String> = "nickname2";
+        /// `programs.hexchat.channels.<name>.options`
+        ///
+        /// Channel options.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   autoconnect = true;
+        ///   useGlobalUserInformation = true;
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        options: NullOr<OptionsValue> = "options";
+        /// `programs.hexchat.channels.<name>.password`
+        ///
+        /// Password to use. Note this password will be readable by all user's
+        /// in the Nix store.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        password: NullOr<String> = "password";
+        /// `programs.hexchat.channels.<name>.realName`
+        ///
+        /// Real name. Is used to populate the real name field that appears when
+        /// someone uses the `WHOIS` command on your nick.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        real_name: NullOr<String> = "realName";
+        /// `programs.hexchat.channels.<name>.servers`
+        ///
+        /// IRC Server Address List.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "irc.oftc.net"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        servers: Vec<String> = "servers";
+        /// `programs.hexchat.channels.<name>.userName`
+        ///
+        /// User name. Part of your `user@host` hostmask that
+        /// appears to other on IRC.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+        user_name: NullOr<String> = "userName";
+    }
+}
 
 pub mod channels {
     use super::*;
@@ -258,7 +476,7 @@ pub mod channels {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
-        pub fn options(&self) -> Opt<NullOr<Untyped>> {
+        pub fn options(&self) -> Opt<NullOr<OptionsValue>> {
             Opt::at(self.path.join(["options"]))
         }
 
@@ -409,6 +627,60 @@ pub mod channels {
             Sasl => "sasl",
             SaslExternal => "saslExternal",
             ServerPassword => "serverPassword",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.hexchat.channels.<name>.options`: `OptionsValue::new()`, then a setter per option.
+        OptionsValue {
+            /// `programs.hexchat.channels.<name>.options.acceptInvalidSSLCertificates`
+            ///
+            /// Accept invalid SSL certificates.
+            ///
+            /// Nix type: `null or boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+            accept_invalid_ssl_certificates: NullOr<bool> = "acceptInvalidSSLCertificates";
+            /// `programs.hexchat.channels.<name>.options.autoconnect`
+            ///
+            /// Autoconnect to network.
+            ///
+            /// Nix type: `null or boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+            autoconnect: NullOr<bool> = "autoconnect";
+            /// `programs.hexchat.channels.<name>.options.bypassProxy`
+            ///
+            /// Bypass proxy.
+            ///
+            /// Nix type: `null or boolean`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+            bypass_proxy: NullOr<bool> = "bypassProxy";
+            /// `programs.hexchat.channels.<name>.options.connectToSelectedServerOnly`
+            ///
+            /// Connect to selected server only.
+            ///
+            /// Nix type: `null or boolean`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+            connect_to_selected_server_only: NullOr<bool> = "connectToSelectedServerOnly";
+            /// `programs.hexchat.channels.<name>.options.forceSSL`
+            ///
+            /// Use SSL for all servers.
+            ///
+            /// Nix type: `null or boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+            force_ssl: NullOr<bool> = "forceSSL";
+            /// `programs.hexchat.channels.<name>.options.useGlobalUserInformation`
+            ///
+            /// Use global user information.
+            ///
+            /// Nix type: `null or boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/hexchat.nix>`.
+            use_global_user_information: NullOr<bool> = "useGlobalUserInformation";
         }
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.i3blocks.bars`
@@ -45,7 +45,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/i3blocks.nix>`.
-pub const bars: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "i3blocks", "bars"]);
+pub const bars: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Data<Atom>>>>> = Opt::new(&["programs", "i3blocks", "bars"]);
 
 /// `programs.i3blocks.enable`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.i3status.enable`
@@ -50,7 +50,7 @@ pub const enable_default: Opt<bool> = Opt::new(&["programs", "i3status", "enable
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/i3status.nix>`.
-pub const general: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "i3status", "general"]);
+pub const general: Opt<BTreeMap<String, OneOf<GeneralMembers>>> = Opt::new(&["programs", "i3status", "general"]);
 
 /// `programs.i3status.modules`
 ///
@@ -83,7 +83,7 @@ pub const general: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "i3st
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/i3status.nix>`.
-pub const modules: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "i3status", "modules"]);
+pub const modules: Opt<BTreeMap<String, ModulesValue>> = Opt::new(&["programs", "i3status", "modules"]);
 
 /// `programs.i3status.package`
 ///
@@ -93,6 +93,66 @@ pub const modules: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "i3st
 ///
 /// Declared in `<home-manager/modules/programs/i3status.nix>`.
 pub const package: Opt<Package> = Opt::new(&["programs", "i3status", "package"]);
+
+/// The members of `programs.i3status.general.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum GeneralMembers {}
+impl ::flakesmith::value::BoolMember for GeneralMembers {}
+impl ::flakesmith::value::IntMember for GeneralMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for GeneralMembers { type Str = String; }
+
+/// The members of `programs.i3status.modules.<name>.position`'s type: `integer`, `number`. A value of any of them sets the option.
+pub enum PositionMembers {}
+impl ::flakesmith::value::IntMember for PositionMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for PositionMembers {}
+
+/// The members of `programs.i3status.modules.<name>.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.i3status.modules.<name>`: `ModulesValue::new()`, then a setter per option.
+    ModulesValue {
+        /// `programs.i3status.modules.<name>.enable`
+        ///
+        /// Whether or not to enable this module.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/i3status.nix>`.
+        enable: bool = "enable";
+        /// `programs.i3status.modules.<name>.position`
+        ///
+        /// Position of this module in i3status `order`.
+        ///
+        /// Nix type: `signed integer or floating point number`.
+        ///
+        /// Declared in `<home-manager/modules/programs/i3status.nix>`.
+        position: OneOf<PositionMembers> = "position";
+        /// `programs.i3status.modules.<name>.settings`
+        ///
+        /// Configuration to add to this i3status module.
+        /// See
+        /// `i3status(1)`
+        /// for options.
+        ///
+        /// Nix type: `attribute set of (boolean or signed integer or string)`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   format = "♪ %volume";
+        ///   format_muted = "♪ muted (%volume)";
+        ///   device = "pulse:1";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/i3status.nix>`.
+        settings: BTreeMap<String, OneOf<SettingsMembers>> = "settings";
+    }
+}
 
 pub mod modules {
     use super::*;
@@ -127,7 +187,7 @@ pub mod modules {
         /// Nix type: `signed integer or floating point number`.
         ///
         /// Declared in `<home-manager/modules/programs/i3status.nix>`.
-        pub fn position(&self) -> Opt<Untyped> {
+        pub fn position(&self) -> Opt<OneOf<PositionMembers>> {
             Opt::at(self.path.join(["position"]))
         }
 
@@ -151,11 +211,22 @@ pub mod modules {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/i3status.nix>`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
     }
+
+    /// The members of `programs.i3status.modules.<name>.position`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum PositionMembers {}
+    impl ::flakesmith::value::IntMember for PositionMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for PositionMembers {}
+
+    /// The members of `programs.i3status.modules.<name>.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.i3status-rust.bars`
@@ -114,7 +114,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/i3status-rust.nix>`.
-pub const bars: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "i3status-rust", "bars"]);
+pub const bars: Opt<BTreeMap<String, BarsValue>> = Opt::new(&["programs", "i3status-rust", "bars"]);
 
 /// `programs.i3status-rust.enable`
 ///
@@ -133,6 +133,133 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "i3status-rust", "enable"])
 ///
 /// Declared in `<home-manager/modules/programs/i3status-rust.nix>`.
 pub const package: Opt<Package> = Opt::new(&["programs", "i3status-rust", "package"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.i3status-rust.bars.<name>`: `BarsValue::new()`, then a setter per option.
+    BarsValue {
+        /// `programs.i3status-rust.bars.<name>.blocks`
+        ///
+        /// Configuration blocks to add to i3status-rust
+        /// `config`. See
+        /// <https://github.com/greshake/i3status-rust/blob/master/blocks.md>
+        /// for block options.
+        ///
+        /// Nix type: `TOML value`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// [
+        ///   {
+        ///     block = "cpu";
+        ///   }
+        ///   {
+        ///     alert = 10.0;
+        ///     block = "disk_space";
+        ///     format = " $icon root: $available.eng(w:2) ";
+        ///     info_type = "available";
+        ///     interval = 20;
+        ///     path = "/";
+        ///     warning = 20.0;
+        ///   }
+        ///   {
+        ///     block = "memory";
+        ///     format = " $icon $mem_total_used_percents.eng(w:2) ";
+        ///     format_alt = " $icon_swap $swap_used_percents.eng(w:2) ";
+        ///   }
+        ///   {
+        ///     block = "sound";
+        ///     click = [
+        ///       {
+        ///         button = "left";
+        ///         cmd = "pavucontrol";
+        ///       }
+        ///     ];
+        ///   }
+        ///   {
+        ///     block = "time";
+        ///     format = " $timestamp.datetime(f:'%a %d/%m %R') ";
+        ///     interval = 5;
+        ///   }
+        /// ]
+        /// ```
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   {
+        ///     block = "disk_space";
+        ///     path = "/";
+        ///     info_type = "available";
+        ///     interval = 60;
+        ///     warning = 20.0;
+        ///     alert = 10.0;
+        ///   }
+        ///   {
+        ///     block = "sound";
+        ///     format = " $icon $output_name {$volume.eng(w:2) |}";
+        ///     click = [
+        ///       {
+        ///         button = "left";
+        ///         cmd = "pavucontrol --tab=3";
+        ///       }
+        ///     ];
+        ///     mappings = {
+        ///       "alsa_output.pci-0000_00_1f.3.analog-stereo" = "";
+        ///       "bluez_sink.70_26_05_DA_27_A4.a2dp_sink" = "";
+        ///     };
+        ///   }
+        /// ];
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/i3status-rust.nix>`.
+        blocks: Data<Toml> = "blocks";
+        /// `programs.i3status-rust.bars.<name>.icons`
+        ///
+        /// The icons set to use. See
+        /// <https://github.com/greshake/i3status-rust/blob/master/doc/themes.md>
+        /// for a list of available icon sets.
+        ///
+        /// Nix type: `string`. Default: `"none"`. Example: `"awesome6"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/i3status-rust.nix>`.
+        icons: String = "icons";
+        /// `programs.i3status-rust.bars.<name>.settings`
+        ///
+        /// Any extra options to add to i3status-rust
+        /// `config`.
+        ///
+        /// Nix type: `TOML value`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   theme =  {
+        ///     theme = "solarized-dark";
+        ///     overrides = {
+        ///       idle_bg = "#123456";
+        ///       idle_fg = "#abcdef";
+        ///     };
+        ///   };
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/i3status-rust.nix>`.
+        settings: Data<Toml> = "settings";
+        /// `programs.i3status-rust.bars.<name>.theme`
+        ///
+        /// The theme to use. See
+        /// <https://github.com/greshake/i3status-rust/blob/master/doc/themes.md>
+        /// for a list of available themes.
+        ///
+        /// Nix type: `string`. Default: `"plain"`. Example: `"gruvbox-dark"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/i3status-rust.nix>`.
+        theme: String = "theme";
+    }
+}
 
 pub mod bars {
     use super::*;
@@ -226,7 +353,7 @@ pub mod bars {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/i3status-rust.nix>`.
-        pub fn blocks(&self) -> Opt<Untyped> {
+        pub fn blocks(&self) -> Opt<Data<Toml>> {
             Opt::at(self.path.join(["blocks"]))
         }
 
@@ -265,7 +392,7 @@ pub mod bars {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/i3status-rust.nix>`.
-        pub fn settings(&self) -> Opt<Untyped> {
+        pub fn settings(&self) -> Opt<Data<Toml>> {
             Opt::at(self.path.join(["settings"]))
         }
 

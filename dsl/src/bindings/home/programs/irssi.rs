@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.irssi.aliases`
@@ -69,7 +69,133 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["programs", "irssi", "ext
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/irssi.nix>`.
-pub const networks: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "irssi", "networks"]);
+pub const networks: Opt<BTreeMap<String, NetworksValue>> = Opt::new(&["programs", "irssi", "networks"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.irssi.networks.<name>.channels.<name>`: `ChannelsValue::new()`, then a setter per option.
+    ChannelsValue {
+        /// `programs.irssi.networks.<name>.channels.<name>.autoJoin`
+        ///
+        /// Whether to join this channel on connect.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/irssi.nix>`.
+        auto_join: bool = "autoJoin";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.irssi.networks.<name>.server.ssl`: `NetworksServerSslValue::new()`, then a setter per option.
+    NetworksServerSslValue {
+        /// `programs.irssi.networks.<name>.server.ssl.certificateFile`
+        ///
+        /// Path to a file containing the certificate used for
+        /// client authentication to the server.
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/irssi.nix>`.
+        certificate_file: NullOr<RuntimePath> = "certificateFile";
+        /// `programs.irssi.networks.<name>.server.ssl.enable`
+        ///
+        /// Whether SSL should be used.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/irssi.nix>`.
+        enable: bool = "enable";
+        /// `programs.irssi.networks.<name>.server.ssl.verify`
+        ///
+        /// Whether the SSL certificate should be verified.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/irssi.nix>`.
+        verify: bool = "verify";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.irssi.networks.<name>.server`: `NetworksServerValue::new()`, then a setter per option.
+    NetworksServerValue {
+        /// `programs.irssi.networks.<name>.server.address`
+        ///
+        /// Address of the chat server.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/irssi.nix>`.
+        address: String = "address";
+        /// `programs.irssi.networks.<name>.server.autoConnect`
+        ///
+        /// Whether Irssi connects to the server on launch.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/irssi.nix>`.
+        auto_connect: bool = "autoConnect";
+        /// `programs.irssi.networks.<name>.server.port`
+        ///
+        /// Port of the chat server.
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6667`.
+        ///
+        /// Declared in `<home-manager/modules/programs/irssi.nix>`.
+        port: u16 = "port";
+        /// The options under `programs.irssi.networks.<name>.server.ssl`.
+        ssl: NetworksServerSslValue = "ssl";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.irssi.networks.<name>`: `NetworksValue::new()`, then a setter per option.
+    NetworksValue {
+        /// `programs.irssi.networks.<name>.autoCommands`
+        ///
+        /// List of commands to execute on connect.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/irssi.nix>`.
+        auto_commands: Vec<String> = "autoCommands";
+        /// `programs.irssi.networks.<name>.channels`
+        ///
+        /// Channels for the given network.
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/irssi.nix>`.
+        channels: BTreeMap<String, ChannelsValue> = "channels";
+        /// `programs.irssi.networks.<name>.nick`
+        ///
+        /// Nickname in that network.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/irssi.nix>`.
+        nick: String = "nick";
+        /// `programs.irssi.networks.<name>.saslExternal`
+        ///
+        /// Enable SASL external authentication. This requires setting a path in
+        /// [](#opt-programs.irssi.networks._name_.server.ssl.certificateFile).
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/irssi.nix>`.
+        sasl_external: bool = "saslExternal";
+        /// The options under `programs.irssi.networks.<name>.server`.
+        server: NetworksServerValue = "server";
+        /// `programs.irssi.networks.<name>.type`
+        ///
+        /// Type of the network.
+        ///
+        /// Nix type: `string`. Default: `"IRC"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/irssi.nix>`.
+        r#type: String = "type";
+    }
+}
 
 pub mod networks {
     use super::*;
@@ -104,7 +230,7 @@ pub mod networks {
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/irssi.nix>`.
-        pub fn channels(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn channels(&self) -> Opt<BTreeMap<String, ChannelsValue>> {
             Opt::at(self.path.join(["channels"]))
         }
 
@@ -276,6 +402,20 @@ pub mod networks {
             Opt::at(self.path.join(["verify"]))
         }
 
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.irssi.networks.<name>.channels.<name>`: `ChannelsValue::new()`, then a setter per option.
+        ChannelsValue {
+            /// `programs.irssi.networks.<name>.channels.<name>.autoJoin`
+            ///
+            /// Whether to join this channel on connect.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/irssi.nix>`.
+            auto_join: bool = "autoJoin";
+        }
     }
 
 }

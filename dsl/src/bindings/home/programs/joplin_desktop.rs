@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.joplin-desktop.enable`
@@ -35,7 +35,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "joplin-desktop", "enable"]
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/joplin-desktop.nix>`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "joplin-desktop", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "joplin-desktop", "extraConfig"]);
 
 /// `programs.joplin-desktop.package`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.joshuto.enable`
@@ -28,7 +28,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "joshuto", "enable"]);
 /// Nix type: `TOML value`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/joshuto.nix>`.
-pub const keymap: Opt<Untyped> = Opt::new(&["programs", "joshuto", "keymap"]);
+pub const keymap: Opt<Data<Toml>> = Opt::new(&["programs", "joshuto", "keymap"]);
 
 /// `programs.joshuto.mimetype`
 ///
@@ -41,7 +41,7 @@ pub const keymap: Opt<Untyped> = Opt::new(&["programs", "joshuto", "keymap"]);
 /// Nix type: `TOML value`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/joshuto.nix>`.
-pub const mimetype: Opt<Untyped> = Opt::new(&["programs", "joshuto", "mimetype"]);
+pub const mimetype: Opt<Data<Toml>> = Opt::new(&["programs", "joshuto", "mimetype"]);
 
 /// `programs.joshuto.package`
 ///
@@ -63,7 +63,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "joshuto", "package"]);
 /// Nix type: `TOML value`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/joshuto.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "joshuto", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["programs", "joshuto", "settings"]);
 
 /// `programs.joshuto.theme`
 ///
@@ -76,5 +76,5 @@ pub const settings: Opt<Untyped> = Opt::new(&["programs", "joshuto", "settings"]
 /// Nix type: `TOML value`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/joshuto.nix>`.
-pub const theme: Opt<Untyped> = Opt::new(&["programs", "joshuto", "theme"]);
+pub const theme: Opt<Data<Toml>> = Opt::new(&["programs", "joshuto", "theme"]);
 

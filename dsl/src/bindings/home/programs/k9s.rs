@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.k9s.aliases`
@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/k9s.nix>`.
-pub const aliases: Opt<Untyped> = Opt::new(&["programs", "k9s", "aliases"]);
+pub const aliases: Opt<Data<Json>> = Opt::new(&["programs", "k9s", "aliases"]);
 
 /// `programs.k9s.enable`
 ///
@@ -61,7 +61,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "k9s", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/k9s.nix>`.
-pub const hotkey: Opt<Untyped> = Opt::new(&["programs", "k9s", "hotkey"]);
+pub const hotkey: Opt<Data<Json>> = Opt::new(&["programs", "k9s", "hotkey"]);
 
 /// `programs.k9s.package`
 ///
@@ -106,7 +106,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "k9s", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/k9s.nix>`.
-pub const plugin: Opt<Untyped> = Opt::new(&["programs", "k9s", "plugin"]);
+pub const plugin: Opt<Data<Json>> = Opt::new(&["programs", "k9s", "plugin"]);
 
 /// `programs.k9s.settings`
 ///
@@ -125,7 +125,7 @@ pub const plugin: Opt<Untyped> = Opt::new(&["programs", "k9s", "plugin"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/k9s.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "k9s", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["programs", "k9s", "settings"]);
 
 /// `programs.k9s.skins`
 ///
@@ -148,7 +148,7 @@ pub const settings: Opt<Untyped> = Opt::new(&["programs", "k9s", "settings"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/k9s.nix>`.
-pub const skins: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "k9s", "skins"]);
+pub const skins: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["programs", "k9s", "skins"]);
 
 /// `programs.k9s.views`
 ///
@@ -180,5 +180,5 @@ pub const skins: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "k9s", 
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/k9s.nix>`.
-pub const views: Opt<Untyped> = Opt::new(&["programs", "k9s", "views"]);
+pub const views: Opt<Data<Json>> = Opt::new(&["programs", "k9s", "views"]);
 

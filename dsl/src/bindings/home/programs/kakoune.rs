@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.kakoune.config`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `null or (submodule)`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-pub const config: Opt<NullOr<Untyped>> = Opt::new(&["programs", "kakoune", "config"]);
+pub const config: Opt<NullOr<ConfigValue>> = Opt::new(&["programs", "kakoune", "config"]);
 
 /// `programs.kakoune.defaultEditor`
 ///
@@ -65,6 +65,585 @@ pub const package: Opt<Package> = Opt::new(&["programs", "kakoune", "package"]);
 ///
 /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
 pub const plugins: Opt<Vec<Package>> = Opt::new(&["programs", "kakoune", "plugins"]);
+
+::flakesmith::option_enum! {
+    /// The values of `programs.kakoune.config.autoComplete.*`.
+    AutoComplete {
+        Insert => "insert",
+        Prompt => "prompt",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.kakoune.config.autoInfo.*`.
+    AutoInfo {
+        Command => "command",
+        Onkey => "onkey",
+        Normal => "normal",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.kakoune.config.autoReload`.
+    AutoReload {
+        Yes => "yes",
+        No => "no",
+        Ask => "ask",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.kakoune.config.hooks.*.name`.
+    Name {
+        NormalIdle => "NormalIdle",
+        NormalKey => "NormalKey",
+        InsertIdle => "InsertIdle",
+        InsertKey => "InsertKey",
+        InsertChar => "InsertChar",
+        InsertDelete => "InsertDelete",
+        InsertMove => "InsertMove",
+        WinCreate => "WinCreate",
+        WinClose => "WinClose",
+        WinResize => "WinResize",
+        WinDisplay => "WinDisplay",
+        WinSetOption => "WinSetOption",
+        BufSetOption => "BufSetOption",
+        BufNewFile => "BufNewFile",
+        BufOpenFile => "BufOpenFile",
+        BufCreate => "BufCreate",
+        BufWritePre => "BufWritePre",
+        BufWritePost => "BufWritePost",
+        BufReload => "BufReload",
+        BufClose => "BufClose",
+        BufOpenFifo => "BufOpenFifo",
+        BufReadFifo => "BufReadFifo",
+        BufCloseFifo => "BufCloseFifo",
+        RuntimeError => "RuntimeError",
+        ModeChange => "ModeChange",
+        PromptIdle => "PromptIdle",
+        GlobalSetOption => "GlobalSetOption",
+        KakBegin => "KakBegin",
+        KakEnd => "KakEnd",
+        FocusIn => "FocusIn",
+        FocusOut => "FocusOut",
+        RawKey => "RawKey",
+        InsertCompletionShow => "InsertCompletionShow",
+        InsertCompletionHide => "InsertCompletionHide",
+        ModuleLoaded => "ModuleLoaded",
+        ClientCreate => "ClientCreate",
+        ClientClose => "ClientClose",
+        RegisterModified => "RegisterModified",
+        User => "User",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.kakoune.config.hooks.*`: `HooksValue::new()`, then a setter per option.
+    HooksValue {
+        /// `programs.kakoune.config.hooks.*.commands`
+        ///
+        /// Commands to run when the hook is activated.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`. Example: `"set-option window indentwidth 2"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        commands: Concatenated = "commands";
+        /// `programs.kakoune.config.hooks.*.group`
+        ///
+        /// Add the hook to the named group.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        group: NullOr<String> = "group";
+        /// `programs.kakoune.config.hooks.*.name`
+        ///
+        /// The name of the hook. For a description, see
+        /// <https://github.com/mawww/kakoune/blob/master/doc/pages/hooks.asciidoc#default-hooks>.
+        ///
+        /// Nix type: `one of "NormalIdle", "NormalKey", "InsertIdle", "InsertKey", "InsertChar", "InsertDelete", "InsertMove", "WinCreate", "WinClose", "WinResize", "WinDisplay", "WinSetOption", "BufSetOption", "BufNewFile", "BufOpenFile", "BufCreate", "BufWritePre", "BufWritePost", "BufReload", "BufClose", "BufOpenFifo", "BufReadFifo", "BufCloseFifo", "RuntimeError", "ModeChange", "PromptIdle", "GlobalSetOption", "KakBegin", "KakEnd", "FocusIn", "FocusOut", "RawKey", "InsertCompletionShow", "InsertCompletionHide", "ModuleLoaded", "ClientCreate", "ClientClose", "RegisterModified", "User"`. Example: `"SetOption"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        name: Name = "name";
+        /// `programs.kakoune.config.hooks.*.once`
+        ///
+        /// Remove the hook after running it once.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        once: bool = "once";
+        /// `programs.kakoune.config.hooks.*.option`
+        ///
+        /// Additional option to pass to the hook.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"filetype=latex"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        option: NullOr<String> = "option";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.kakoune.config.keyMappings.*`: `KeyMappingsValue::new()`, then a setter per option.
+    KeyMappingsValue {
+        /// `programs.kakoune.config.keyMappings.*.docstring`
+        ///
+        /// Optional documentation text to display in info boxes.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        docstring: NullOr<String> = "docstring";
+        /// `programs.kakoune.config.keyMappings.*.effect`
+        ///
+        /// The sequence of keys to be mapped.
+        ///
+        /// Nix type: `string`. Example: `":wq<ret>"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        effect: String = "effect";
+        /// `programs.kakoune.config.keyMappings.*.key`
+        ///
+        /// The key to be mapped. See
+        /// <https://github.com/mawww/kakoune/blob/master/doc/pages/mapping.asciidoc#mappable-keys>
+        /// for possible values.
+        ///
+        /// Nix type: `string`. Example: `"<a-x>"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        key: String = "key";
+        /// `programs.kakoune.config.keyMappings.*.mode`
+        ///
+        /// The mode in which the mapping takes effect.
+        ///
+        /// Nix type: `string`. Example: `"user"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        mode: String = "mode";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.kakoune.config.numberLines`: `NumberLinesValue::new()`, then a setter per option.
+    NumberLinesValue {
+        /// `programs.kakoune.config.numberLines.enable`
+        ///
+        /// Whether to enable the number lines highlighter.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        enable: bool = "enable";
+        /// `programs.kakoune.config.numberLines.highlightCursor`
+        ///
+        /// Highlight the cursor line with a separate face.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        highlight_cursor: bool = "highlightCursor";
+        /// `programs.kakoune.config.numberLines.relative`
+        ///
+        /// Show line numbers relative to the main cursor line.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        relative: bool = "relative";
+        /// `programs.kakoune.config.numberLines.separator`
+        ///
+        /// String that separates the line number column from the
+        /// buffer contents. The kakoune default is
+        /// `"|"`.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        separator: NullOr<String> = "separator";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.kakoune.config.scrollOff`: `ScrollOffValue::new()`, then a setter per option.
+    ScrollOffValue {
+        /// `programs.kakoune.config.scrollOff.columns`
+        ///
+        /// The number of columns to keep visible around the cursor.
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        columns: u64 = "columns";
+        /// `programs.kakoune.config.scrollOff.lines`
+        ///
+        /// The number of lines to keep visible around the cursor.
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        lines: u64 = "lines";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.kakoune.config.showWhitespace`: `ShowWhitespaceValue::new()`, then a setter per option.
+    ShowWhitespaceValue {
+        /// `programs.kakoune.config.showWhitespace.enable`
+        ///
+        /// Whether to enable the show whitespace highlighter.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        enable: bool = "enable";
+        /// `programs.kakoune.config.showWhitespace.lineFeed`
+        ///
+        /// The character to display for line feeds.
+        /// The kakoune default is `"¬"`.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        line_feed: NullOr<String> = "lineFeed";
+        /// `programs.kakoune.config.showWhitespace.nonBreakingSpace`
+        ///
+        /// The character to display for non-breaking spaces.
+        /// The kakoune default is `"⍽"`.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        non_breaking_space: NullOr<String> = "nonBreakingSpace";
+        /// `programs.kakoune.config.showWhitespace.space`
+        ///
+        /// The character to display for spaces.
+        /// The kakoune default is `"·"`.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        space: NullOr<String> = "space";
+        /// `programs.kakoune.config.showWhitespace.tab`
+        ///
+        /// The character to display for tabs.
+        /// The kakoune default is `"→"`.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        tab: NullOr<String> = "tab";
+        /// `programs.kakoune.config.showWhitespace.tabStop`
+        ///
+        /// The character to append to tabs to reach the width of a tabstop.
+        /// The kakoune default is `" "`.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        tab_stop: NullOr<String> = "tabStop";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.kakoune.config.ui.assistant`.
+    Assistant {
+        Clippy => "clippy",
+        Cat => "cat",
+        Dilbert => "dilbert",
+        None => "none",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.kakoune.config.ui.statusLine`.
+    StatusLine {
+        Top => "top",
+        Bottom => "bottom",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.kakoune.config.ui`: `UiValue::new()`, then a setter per option.
+    UiValue {
+        /// `programs.kakoune.config.ui.assistant`
+        ///
+        /// The assistant displayed in info boxes.
+        ///
+        /// Nix type: `one of "clippy", "cat", "dilbert", "none"`. Default: `"clippy"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        assistant: Assistant = "assistant";
+        /// `programs.kakoune.config.ui.changeColors`
+        ///
+        /// Change color palette.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        change_colors: bool = "changeColors";
+        /// `programs.kakoune.config.ui.enableMouse`
+        ///
+        /// Whether to enable mouse support.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        enable_mouse: bool = "enableMouse";
+        /// `programs.kakoune.config.ui.setTitle`
+        ///
+        /// Change the title of the terminal emulator.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        set_title: bool = "setTitle";
+        /// `programs.kakoune.config.ui.shiftFunctionKeys`
+        ///
+        /// Amount by which shifted function keys are offset. That
+        /// is, if the terminal sends F13 for Shift-F1, this
+        /// should be `12`.
+        ///
+        /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        shift_function_keys: NullOr<u64> = "shiftFunctionKeys";
+        /// `programs.kakoune.config.ui.statusLine`
+        ///
+        /// Where to display the status line.
+        ///
+        /// Nix type: `one of "top", "bottom"`. Default: `"bottom"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        status_line: StatusLine = "statusLine";
+        /// `programs.kakoune.config.ui.useBuiltinKeyParser`
+        ///
+        /// Bypass ncurses key parser and use an internal one.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        use_builtin_key_parser: bool = "useBuiltinKeyParser";
+        /// `programs.kakoune.config.ui.wheelDownButton`
+        ///
+        /// Button to send for wheel down events.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        wheel_down_button: NullOr<String> = "wheelDownButton";
+        /// `programs.kakoune.config.ui.wheelUpButton`
+        ///
+        /// Button to send for wheel up events.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        wheel_up_button: NullOr<String> = "wheelUpButton";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.kakoune.config.wrapLines`: `WrapLinesValue::new()`, then a setter per option.
+    WrapLinesValue {
+        /// `programs.kakoune.config.wrapLines.enable`
+        ///
+        /// Whether to enable the wrap lines highlighter.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        enable: bool = "enable";
+        /// `programs.kakoune.config.wrapLines.indent`
+        ///
+        /// Preserve line indentation when wrapping.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        indent: bool = "indent";
+        /// `programs.kakoune.config.wrapLines.marker`
+        ///
+        /// Prefix wrapped lines with marker text.
+        /// If not `null`,
+        /// the marker text will be displayed in the indentation if possible.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"⏎"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        marker: NullOr<String> = "marker";
+        /// `programs.kakoune.config.wrapLines.maxWidth`
+        ///
+        /// Wrap text at maxWidth, even if the window is wider.
+        ///
+        /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        max_width: NullOr<u64> = "maxWidth";
+        /// `programs.kakoune.config.wrapLines.word`
+        ///
+        /// Wrap at word boundaries instead of codepoint boundaries.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        word: bool = "word";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.kakoune.config`: `ConfigValue::new()`, then a setter per option.
+    ConfigValue {
+        /// `programs.kakoune.config.alignWithTabs`
+        ///
+        /// Use tabs for the align command.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        align_with_tabs: bool = "alignWithTabs";
+        /// `programs.kakoune.config.autoComplete`
+        ///
+        /// Modes in which to display possible completions.
+        /// The kakoune default is `[ "insert" "prompt" ]`.
+        ///
+        /// Nix type: `null or (list of (one of "insert", "prompt"))`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        auto_complete: NullOr<Vec<AutoComplete>> = "autoComplete";
+        /// `programs.kakoune.config.autoInfo`
+        ///
+        /// Contexts in which to display automatic information box.
+        /// The kakoune default is `[ "command" "onkey" ]`.
+        ///
+        /// Nix type: `null or (list of (one of "command", "onkey", "normal"))`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "command"
+        ///   "normal"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        auto_info: NullOr<Vec<AutoInfo>> = "autoInfo";
+        /// `programs.kakoune.config.autoReload`
+        ///
+        /// Reload buffers when an external modification is detected.
+        /// The kakoune default is `"ask"`.
+        ///
+        /// Nix type: `null or one of "yes", "no", "ask"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        auto_reload: NullOr<AutoReload> = "autoReload";
+        /// `programs.kakoune.config.colorScheme`
+        ///
+        /// Set the color scheme. To see available schemes, enter
+        /// `colorscheme` at the kakoune prompt.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        color_scheme: NullOr<String> = "colorScheme";
+        /// `programs.kakoune.config.hooks`
+        ///
+        /// Global hooks. For documentation, see
+        /// <https://github.com/mawww/kakoune/blob/master/doc/pages/hooks.asciidoc>.
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        hooks: Vec<HooksValue> = "hooks";
+        /// `programs.kakoune.config.incrementalSearch`
+        ///
+        /// Execute a search as it is being typed.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        incremental_search: bool = "incrementalSearch";
+        /// `programs.kakoune.config.indentWidth`
+        ///
+        /// The width of an indentation in spaces.
+        /// The kakoune default is `4`.
+        /// If `0`, a tab will be used instead.
+        ///
+        /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        indent_width: NullOr<u64> = "indentWidth";
+        /// `programs.kakoune.config.keyMappings`
+        ///
+        /// User-defined key mappings. For documentation, see
+        /// <https://github.com/mawww/kakoune/blob/master/doc/pages/mapping.asciidoc>.
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        key_mappings: Vec<KeyMappingsValue> = "keyMappings";
+        /// `programs.kakoune.config.numberLines`
+        ///
+        /// Settings for the number lines highlighter.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        number_lines: NullOr<NumberLinesValue> = "numberLines";
+        /// `programs.kakoune.config.scrollOff`
+        ///
+        /// How many lines and columns to keep visible around the cursor.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        scroll_off: NullOr<ScrollOffValue> = "scrollOff";
+        /// `programs.kakoune.config.showMatching`
+        ///
+        /// Highlight the matching char of the character under the
+        /// selections' cursor using the `MatchingChar`
+        /// face.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        show_matching: bool = "showMatching";
+        /// `programs.kakoune.config.showWhitespace`
+        ///
+        /// Settings for the show whitespaces highlighter.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        show_whitespace: NullOr<ShowWhitespaceValue> = "showWhitespace";
+        /// `programs.kakoune.config.tabStop`
+        ///
+        /// The width of a tab in spaces. The kakoune default is
+        /// `6`.
+        ///
+        /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        tab_stop: NullOr<u64> = "tabStop";
+        /// `programs.kakoune.config.ui`
+        ///
+        /// Settings for the ncurses interface.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        ui: NullOr<UiValue> = "ui";
+        /// `programs.kakoune.config.wrapLines`
+        ///
+        /// Settings for the wrap lines highlighter.
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+        wrap_lines: NullOr<WrapLinesValue> = "wrapLines";
+    }
+}
 
 pub mod config {
     use super::*;
@@ -135,7 +714,7 @@ pub mod config {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const hooks: Opt<Vec<Untyped>> = Opt::new(&["programs", "kakoune", "config", "hooks"]);
+    pub const hooks: Opt<Vec<HooksValue>> = Opt::new(&["programs", "kakoune", "config", "hooks"]);
 
     /// `programs.kakoune.config.incrementalSearch`
     ///
@@ -165,7 +744,7 @@ pub mod config {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const key_mappings: Opt<Vec<Untyped>> = Opt::new(&["programs", "kakoune", "config", "keyMappings"]);
+    pub const key_mappings: Opt<Vec<KeyMappingsValue>> = Opt::new(&["programs", "kakoune", "config", "keyMappings"]);
 
     /// `programs.kakoune.config.numberLines`
     ///
@@ -174,7 +753,7 @@ pub mod config {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const number_lines: Opt<NullOr<Untyped>> = Opt::new(&["programs", "kakoune", "config", "numberLines"]);
+    pub const number_lines: Opt<NullOr<NumberLinesValue>> = Opt::new(&["programs", "kakoune", "config", "numberLines"]);
 
     /// `programs.kakoune.config.scrollOff`
     ///
@@ -183,7 +762,7 @@ pub mod config {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const scroll_off: Opt<NullOr<Untyped>> = Opt::new(&["programs", "kakoune", "config", "scrollOff"]);
+    pub const scroll_off: Opt<NullOr<ScrollOffValue>> = Opt::new(&["programs", "kakoune", "config", "scrollOff"]);
 
     /// `programs.kakoune.config.showMatching`
     ///
@@ -203,7 +782,7 @@ pub mod config {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const show_whitespace: Opt<NullOr<Untyped>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace"]);
+    pub const show_whitespace: Opt<NullOr<ShowWhitespaceValue>> = Opt::new(&["programs", "kakoune", "config", "showWhitespace"]);
 
     /// `programs.kakoune.config.tabStop`
     ///
@@ -222,7 +801,7 @@ pub mod config {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const ui: Opt<NullOr<Untyped>> = Opt::new(&["programs", "kakoune", "config", "ui"]);
+    pub const ui: Opt<NullOr<UiValue>> = Opt::new(&["programs", "kakoune", "config", "ui"]);
 
     /// `programs.kakoune.config.wrapLines`
     ///
@@ -231,10 +810,10 @@ pub mod config {
     /// Nix type: `null or (submodule)`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
-    pub const wrap_lines: Opt<NullOr<Untyped>> = Opt::new(&["programs", "kakoune", "config", "wrapLines"]);
+    pub const wrap_lines: Opt<NullOr<WrapLinesValue>> = Opt::new(&["programs", "kakoune", "config", "wrapLines"]);
 
     ::flakesmith::option_enum! {
-        /// The values of `programs.kakoune.config.autoComplete`.
+        /// The values of `programs.kakoune.config.autoComplete.*`.
         AutoComplete {
             Insert => "insert",
             Prompt => "prompt",
@@ -242,7 +821,7 @@ pub mod config {
     }
 
     ::flakesmith::option_enum! {
-        /// The values of `programs.kakoune.config.autoInfo`.
+        /// The values of `programs.kakoune.config.autoInfo.*`.
         AutoInfo {
             Command => "command",
             Onkey => "onkey",
@@ -256,6 +835,405 @@ pub mod config {
             Yes => "yes",
             No => "no",
             Ask => "ask",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `programs.kakoune.config.hooks.*.name`.
+        Name {
+            NormalIdle => "NormalIdle",
+            NormalKey => "NormalKey",
+            InsertIdle => "InsertIdle",
+            InsertKey => "InsertKey",
+            InsertChar => "InsertChar",
+            InsertDelete => "InsertDelete",
+            InsertMove => "InsertMove",
+            WinCreate => "WinCreate",
+            WinClose => "WinClose",
+            WinResize => "WinResize",
+            WinDisplay => "WinDisplay",
+            WinSetOption => "WinSetOption",
+            BufSetOption => "BufSetOption",
+            BufNewFile => "BufNewFile",
+            BufOpenFile => "BufOpenFile",
+            BufCreate => "BufCreate",
+            BufWritePre => "BufWritePre",
+            BufWritePost => "BufWritePost",
+            BufReload => "BufReload",
+            BufClose => "BufClose",
+            BufOpenFifo => "BufOpenFifo",
+            BufReadFifo => "BufReadFifo",
+            BufCloseFifo => "BufCloseFifo",
+            RuntimeError => "RuntimeError",
+            ModeChange => "ModeChange",
+            PromptIdle => "PromptIdle",
+            GlobalSetOption => "GlobalSetOption",
+            KakBegin => "KakBegin",
+            KakEnd => "KakEnd",
+            FocusIn => "FocusIn",
+            FocusOut => "FocusOut",
+            RawKey => "RawKey",
+            InsertCompletionShow => "InsertCompletionShow",
+            InsertCompletionHide => "InsertCompletionHide",
+            ModuleLoaded => "ModuleLoaded",
+            ClientCreate => "ClientCreate",
+            ClientClose => "ClientClose",
+            RegisterModified => "RegisterModified",
+            User => "User",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.kakoune.config.hooks.*`: `HooksValue::new()`, then a setter per option.
+        HooksValue {
+            /// `programs.kakoune.config.hooks.*.commands`
+            ///
+            /// Commands to run when the hook is activated.
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`. Example: `"set-option window indentwidth 2"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            commands: Concatenated = "commands";
+            /// `programs.kakoune.config.hooks.*.group`
+            ///
+            /// Add the hook to the named group.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            group: NullOr<String> = "group";
+            /// `programs.kakoune.config.hooks.*.name`
+            ///
+            /// The name of the hook. For a description, see
+            /// <https://github.com/mawww/kakoune/blob/master/doc/pages/hooks.asciidoc#default-hooks>.
+            ///
+            /// Nix type: `one of "NormalIdle", "NormalKey", "InsertIdle", "InsertKey", "InsertChar", "InsertDelete", "InsertMove", "WinCreate", "WinClose", "WinResize", "WinDisplay", "WinSetOption", "BufSetOption", "BufNewFile", "BufOpenFile", "BufCreate", "BufWritePre", "BufWritePost", "BufReload", "BufClose", "BufOpenFifo", "BufReadFifo", "BufCloseFifo", "RuntimeError", "ModeChange", "PromptIdle", "GlobalSetOption", "KakBegin", "KakEnd", "FocusIn", "FocusOut", "RawKey", "InsertCompletionShow", "InsertCompletionHide", "ModuleLoaded", "ClientCreate", "ClientClose", "RegisterModified", "User"`. Example: `"SetOption"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            name: Name = "name";
+            /// `programs.kakoune.config.hooks.*.once`
+            ///
+            /// Remove the hook after running it once.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            once: bool = "once";
+            /// `programs.kakoune.config.hooks.*.option`
+            ///
+            /// Additional option to pass to the hook.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"filetype=latex"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            option: NullOr<String> = "option";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.kakoune.config.keyMappings.*`: `KeyMappingsValue::new()`, then a setter per option.
+        KeyMappingsValue {
+            /// `programs.kakoune.config.keyMappings.*.docstring`
+            ///
+            /// Optional documentation text to display in info boxes.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            docstring: NullOr<String> = "docstring";
+            /// `programs.kakoune.config.keyMappings.*.effect`
+            ///
+            /// The sequence of keys to be mapped.
+            ///
+            /// Nix type: `string`. Example: `":wq<ret>"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            effect: String = "effect";
+            /// `programs.kakoune.config.keyMappings.*.key`
+            ///
+            /// The key to be mapped. See
+            /// <https://github.com/mawww/kakoune/blob/master/doc/pages/mapping.asciidoc#mappable-keys>
+            /// for possible values.
+            ///
+            /// Nix type: `string`. Example: `"<a-x>"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            key: String = "key";
+            /// `programs.kakoune.config.keyMappings.*.mode`
+            ///
+            /// The mode in which the mapping takes effect.
+            ///
+            /// Nix type: `string`. Example: `"user"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            mode: String = "mode";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.kakoune.config.numberLines`: `NumberLinesValue::new()`, then a setter per option.
+        NumberLinesValue {
+            /// `programs.kakoune.config.numberLines.enable`
+            ///
+            /// Whether to enable the number lines highlighter.
+            ///
+            /// Nix type: `boolean`. Default: `false`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            enable: bool = "enable";
+            /// `programs.kakoune.config.numberLines.highlightCursor`
+            ///
+            /// Highlight the cursor line with a separate face.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            highlight_cursor: bool = "highlightCursor";
+            /// `programs.kakoune.config.numberLines.relative`
+            ///
+            /// Show line numbers relative to the main cursor line.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            relative: bool = "relative";
+            /// `programs.kakoune.config.numberLines.separator`
+            ///
+            /// String that separates the line number column from the
+            /// buffer contents. The kakoune default is
+            /// `"|"`.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            separator: NullOr<String> = "separator";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.kakoune.config.scrollOff`: `ScrollOffValue::new()`, then a setter per option.
+        ScrollOffValue {
+            /// `programs.kakoune.config.scrollOff.columns`
+            ///
+            /// The number of columns to keep visible around the cursor.
+            ///
+            /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            columns: u64 = "columns";
+            /// `programs.kakoune.config.scrollOff.lines`
+            ///
+            /// The number of lines to keep visible around the cursor.
+            ///
+            /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            lines: u64 = "lines";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.kakoune.config.showWhitespace`: `ShowWhitespaceValue::new()`, then a setter per option.
+        ShowWhitespaceValue {
+            /// `programs.kakoune.config.showWhitespace.enable`
+            ///
+            /// Whether to enable the show whitespace highlighter.
+            ///
+            /// Nix type: `boolean`. Default: `false`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            enable: bool = "enable";
+            /// `programs.kakoune.config.showWhitespace.lineFeed`
+            ///
+            /// The character to display for line feeds.
+            /// The kakoune default is `"¬"`.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            line_feed: NullOr<String> = "lineFeed";
+            /// `programs.kakoune.config.showWhitespace.nonBreakingSpace`
+            ///
+            /// The character to display for non-breaking spaces.
+            /// The kakoune default is `"⍽"`.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            non_breaking_space: NullOr<String> = "nonBreakingSpace";
+            /// `programs.kakoune.config.showWhitespace.space`
+            ///
+            /// The character to display for spaces.
+            /// The kakoune default is `"·"`.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            space: NullOr<String> = "space";
+            /// `programs.kakoune.config.showWhitespace.tab`
+            ///
+            /// The character to display for tabs.
+            /// The kakoune default is `"→"`.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            tab: NullOr<String> = "tab";
+            /// `programs.kakoune.config.showWhitespace.tabStop`
+            ///
+            /// The character to append to tabs to reach the width of a tabstop.
+            /// The kakoune default is `" "`.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            tab_stop: NullOr<String> = "tabStop";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `programs.kakoune.config.ui.assistant`.
+        Assistant {
+            Clippy => "clippy",
+            Cat => "cat",
+            Dilbert => "dilbert",
+            None => "none",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `programs.kakoune.config.ui.statusLine`.
+        StatusLine {
+            Top => "top",
+            Bottom => "bottom",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.kakoune.config.ui`: `UiValue::new()`, then a setter per option.
+        UiValue {
+            /// `programs.kakoune.config.ui.assistant`
+            ///
+            /// The assistant displayed in info boxes.
+            ///
+            /// Nix type: `one of "clippy", "cat", "dilbert", "none"`. Default: `"clippy"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            assistant: Assistant = "assistant";
+            /// `programs.kakoune.config.ui.changeColors`
+            ///
+            /// Change color palette.
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            change_colors: bool = "changeColors";
+            /// `programs.kakoune.config.ui.enableMouse`
+            ///
+            /// Whether to enable mouse support.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            enable_mouse: bool = "enableMouse";
+            /// `programs.kakoune.config.ui.setTitle`
+            ///
+            /// Change the title of the terminal emulator.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            set_title: bool = "setTitle";
+            /// `programs.kakoune.config.ui.shiftFunctionKeys`
+            ///
+            /// Amount by which shifted function keys are offset. That
+            /// is, if the terminal sends F13 for Shift-F1, this
+            /// should be `12`.
+            ///
+            /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            shift_function_keys: NullOr<u64> = "shiftFunctionKeys";
+            /// `programs.kakoune.config.ui.statusLine`
+            ///
+            /// Where to display the status line.
+            ///
+            /// Nix type: `one of "top", "bottom"`. Default: `"bottom"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            status_line: StatusLine = "statusLine";
+            /// `programs.kakoune.config.ui.useBuiltinKeyParser`
+            ///
+            /// Bypass ncurses key parser and use an internal one.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            use_builtin_key_parser: bool = "useBuiltinKeyParser";
+            /// `programs.kakoune.config.ui.wheelDownButton`
+            ///
+            /// Button to send for wheel down events.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            wheel_down_button: NullOr<String> = "wheelDownButton";
+            /// `programs.kakoune.config.ui.wheelUpButton`
+            ///
+            /// Button to send for wheel up events.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            wheel_up_button: NullOr<String> = "wheelUpButton";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.kakoune.config.wrapLines`: `WrapLinesValue::new()`, then a setter per option.
+        WrapLinesValue {
+            /// `programs.kakoune.config.wrapLines.enable`
+            ///
+            /// Whether to enable the wrap lines highlighter.
+            ///
+            /// Nix type: `boolean`. Default: `false`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            enable: bool = "enable";
+            /// `programs.kakoune.config.wrapLines.indent`
+            ///
+            /// Preserve line indentation when wrapping.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            indent: bool = "indent";
+            /// `programs.kakoune.config.wrapLines.marker`
+            ///
+            /// Prefix wrapped lines with marker text.
+            /// If not `null`,
+            /// the marker text will be displayed in the indentation if possible.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"⏎"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            marker: NullOr<String> = "marker";
+            /// `programs.kakoune.config.wrapLines.maxWidth`
+            ///
+            /// Wrap text at maxWidth, even if the window is wider.
+            ///
+            /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            max_width: NullOr<u64> = "maxWidth";
+            /// `programs.kakoune.config.wrapLines.word`
+            ///
+            /// Wrap at word boundaries instead of codepoint boundaries.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/programs/kakoune.nix>`.
+            word: bool = "word";
         }
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.khal.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "khal", "enable"]);
 /// Nix type: `submodule`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/khal.nix>`.
-pub const locale: Opt<Untyped> = Opt::new(&["programs", "khal", "locale"]);
+pub const locale: Opt<LocaleValue> = Opt::new(&["programs", "khal", "locale"]);
 
 /// `programs.khal.package`
 ///
@@ -57,7 +57,127 @@ pub const package: Opt<Package> = Opt::new(&["programs", "khal", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/khal.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "khal", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["programs", "khal", "settings"]);
+
+::flakesmith::option_enum! {
+    /// The values of `programs.khal.locale.weeknumbers`.
+    Weeknumbers {
+        Off => "off",
+        Left => "left",
+        Right => "right",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.khal.locale`: `LocaleValue::new()`, then a setter per option.
+    LocaleValue {
+        /// `programs.khal.locale.dateformat`
+        ///
+        /// khal will display and understand all dates in this format.
+        ///
+        /// Format strings are for Python `strftime`, similarly to
+        /// `strftime(3)`.
+        ///
+        /// Nix type: `string`. Default: `"%x"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/khal.nix>`.
+        dateformat: String = "dateformat";
+        /// `programs.khal.locale.datetimeformat`
+        ///
+        /// khal will display and understand all datetimes in this format.
+        ///
+        /// Format strings are for Python `strftime`, similarly to
+        /// `strftime(3)`.
+        ///
+        /// Nix type: `string`. Default: `"%c"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/khal.nix>`.
+        datetimeformat: String = "datetimeformat";
+        /// `programs.khal.locale.default_timezone`
+        ///
+        /// Default for new events or if khal does not understand the timezone
+        /// in an ical file.
+        /// If `null`, the timezone of your computer will be used.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/khal.nix>`.
+        default_timezone: NullOr<String> = "default_timezone";
+        /// `programs.khal.locale.firstweekday`
+        ///
+        /// The first day of the week, where Monday is 0 and Sunday is 6.
+        ///
+        /// Nix type: `integer between 0 and 6 (both inclusive)`. Default: `0`.
+        ///
+        /// Declared in `<home-manager/modules/programs/khal.nix>`.
+        firstweekday: i64 = "firstweekday";
+        /// `programs.khal.locale.local_timezone`
+        ///
+        /// khal will show all times in this timezone.
+        /// If `null`, the timezone of your computer will be used.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/khal.nix>`.
+        local_timezone: NullOr<String> = "local_timezone";
+        /// `programs.khal.locale.longdateformat`
+        ///
+        /// khal will display and understand all dates in this format.
+        /// It should contain a year (e.g. `%Y`).
+        ///
+        /// Format strings are for Python `strftime`, similarly to
+        /// `strftime(3)`.
+        ///
+        /// Nix type: `string`. Default: `"%x"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/khal.nix>`.
+        longdateformat: String = "longdateformat";
+        /// `programs.khal.locale.longdatetimeformat`
+        ///
+        /// khal will display and understand all datetimes in this format.
+        /// It should contain a year (e.g. `%Y`).
+        ///
+        /// Format strings are for Python `strftime`, similarly to
+        /// `strftime(3)`.
+        ///
+        /// Nix type: `string`. Default: `"%c"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/khal.nix>`.
+        longdatetimeformat: String = "longdatetimeformat";
+        /// `programs.khal.locale.timeformat`
+        ///
+        /// khal will display and understand all times in this format.
+        ///
+        /// Format strings are for Python `strftime`, similarly to
+        /// `strftime(3)`.
+        ///
+        /// Nix type: `string`. Default: `"%X"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/khal.nix>`.
+        timeformat: String = "timeformat";
+        /// `programs.khal.locale.unicode_symbols`
+        ///
+        /// By default khal uses some Unicode symbols (as in "non-ASCII") as
+        /// indicators for things like repeating events.
+        /// If your font, encoding etc. does not support those symbols, set this
+        /// to false (this will enable ASCII-based replacements).
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/khal.nix>`.
+        unicode_symbols: bool = "unicode_symbols";
+        /// `programs.khal.locale.weeknumbers`
+        ///
+        /// Enable week numbers in calendar and interactive (ikhal) mode.
+        /// As those are ISO week numbers, they only work properly if
+        /// `firstweekday` is set to 0.
+        ///
+        /// Nix type: `one of "off", "left", "right"`. Default: `"off"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/khal.nix>`.
+        weeknumbers: Weeknumbers = "weeknumbers";
+    }
+}
 
 pub mod locale {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.kitty.darwinLaunchOptions`
@@ -69,7 +69,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["programs", "kitty", "ext
 /// Nix type: `null or (submodule)`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/programs/kitty.nix>`.
-pub const font: Opt<NullOr<Untyped>> = Opt::new(&["programs", "kitty", "font"]);
+pub const font: Opt<NullOr<FontValue>> = Opt::new(&["programs", "kitty", "font"]);
 
 /// `programs.kitty.keybindings`
 ///
@@ -118,7 +118,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "kitty", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/kitty.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "kitty", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["programs", "kitty", "settings"]);
 
 /// `programs.kitty.theme`
 ///
@@ -131,6 +131,49 @@ pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "kit
 ///
 /// Declared in `<home-manager/modules/programs/kitty.nix>`.
 pub const theme: Opt<NullOr<String>> = Opt::new(&["programs", "kitty", "theme"]);
+
+/// The members of `programs.kitty.font.size`'s type: `integer`, `number`. A value of any of them sets the option.
+pub enum SizeMembers {}
+impl ::flakesmith::value::IntMember for SizeMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SizeMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.kitty.font`: `FontValue::new()`, then a setter per option.
+    FontValue {
+        /// `programs.kitty.font.name`
+        ///
+        /// The family name of the font within the package.
+        ///
+        /// Nix type: `string`. Example: `"DejaVu Sans"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kitty.nix>`.
+        name: String = "name";
+        /// `programs.kitty.font.package`
+        ///
+        /// Package providing the font. This package will be installed
+        /// to your profile. If `null` then the font
+        /// is assumed to already be available in your profile.
+        ///
+        /// Nix type: `null or package`. Default: `null`. Example: `pkgs.dejavu_fonts`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kitty.nix>`.
+        package: NullOr<Package> = "package";
+        /// `programs.kitty.font.size`
+        ///
+        /// The size of the font.
+        ///
+        /// Nix type: `null or signed integer or floating point number`. Default: `null`. Example: `"8"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/kitty.nix>`.
+        size: NullOr<OneOf<SizeMembers>> = "size";
+    }
+}
+
+/// The members of `programs.kitty.settings.<name>`'s type: `string`, `bool`, `integer`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
 
 pub mod font {
     use super::*;
@@ -162,7 +205,12 @@ pub mod font {
     /// Nix type: `null or signed integer or floating point number`. Default: `null`. Example: `"8"`.
     ///
     /// Declared in `<home-manager/modules/programs/kitty.nix>`.
-    pub const size: Opt<NullOr<Untyped>> = Opt::new(&["programs", "kitty", "font", "size"]);
+    pub const size: Opt<NullOr<OneOf<SizeMembers>>> = Opt::new(&["programs", "kitty", "font", "size"]);
+
+    /// The members of `programs.kitty.font.size`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum SizeMembers {}
+    impl ::flakesmith::value::IntMember for SizeMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for SizeMembers {}
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.lsd.colors`
@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/lsd.nix>`.
-pub const colors: Opt<Untyped> = Opt::new(&["programs", "lsd", "colors"]);
+pub const colors: Opt<Data<Json>> = Opt::new(&["programs", "lsd", "colors"]);
 
 /// `programs.lsd.enable`
 ///
@@ -74,5 +74,5 @@ pub const enable_aliases: Opt<bool> = Opt::new(&["programs", "lsd", "enableAlias
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/lsd.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "lsd", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["programs", "lsd", "settings"]);
 

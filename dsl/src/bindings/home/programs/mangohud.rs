@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.mangohud.enable`
@@ -55,7 +55,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "mangohud", "package"])
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/mangohud.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "mangohud", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["programs", "mangohud", "settings"]);
 
 /// `programs.mangohud.settingsPerApplication`
 ///
@@ -78,5 +78,33 @@ pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "man
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/mangohud.nix>`.
-pub const settings_per_application: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["programs", "mangohud", "settingsPerApplication"]);
+pub const settings_per_application: Opt<BTreeMap<String, BTreeMap<String, OneOf<SettingsPerApplicationMembers>>>> = Opt::new(&["programs", "mangohud", "settingsPerApplication"]);
+
+/// The members of `programs.mangohud.settings.<name>.*`'s type: `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+
+/// The members of `programs.mangohud.settings.<name>`'s type: `bool`, `integer`, `number`, `string`, `path`, `list of ((integer) or (string))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
+
+/// The members of `programs.mangohud.settingsPerApplication.<name>.<name>.*`'s type: `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsPerApplicationMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsPerApplicationMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsPerApplicationMembers2 { type Str = String; }
+
+/// The members of `programs.mangohud.settingsPerApplication.<name>.<name>`'s type: `bool`, `integer`, `number`, `string`, `path`, `list of ((integer) or (string))`. A value of any of them sets the option.
+pub enum SettingsPerApplicationMembers {}
+impl ::flakesmith::value::BoolMember for SettingsPerApplicationMembers {}
+impl ::flakesmith::value::IntMember for SettingsPerApplicationMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SettingsPerApplicationMembers {}
+impl ::flakesmith::value::StrMember for SettingsPerApplicationMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for SettingsPerApplicationMembers {}
+impl ::flakesmith::value::ListMember for SettingsPerApplicationMembers { type Item = OneOf<SettingsPerApplicationMembers2>; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.matplotlib.config`
@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/matplotlib.nix>`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "matplotlib", "config"]);
+pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "matplotlib", "config"]);
 
 /// `programs.matplotlib.enable`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.mcfly.enable`
@@ -115,7 +115,7 @@ pub const key_scheme: Opt<KeyScheme> = Opt::new(&["programs", "mcfly", "keySchem
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/mcfly.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "mcfly", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["programs", "mcfly", "settings"]);
 
 ::flakesmith::option_enum! {
     /// The values of `programs.mcfly.interfaceView`.

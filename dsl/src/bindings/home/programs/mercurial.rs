@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.mercurial.aliases`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `attribute set of anything`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/mercurial.nix>`.
-pub const aliases: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "mercurial", "aliases"]);
+pub const aliases: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "mercurial", "aliases"]);
 
 /// `programs.mercurial.enable`
 ///
@@ -33,7 +33,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "mercurial", "enable"]);
 /// Nix type: `(attribute set of anything) or strings concatenated with "\n"`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/mercurial.nix>`.
-pub const extra_config: Opt<Untyped> = Opt::new(&["programs", "mercurial", "extraConfig"]);
+pub const extra_config: Opt<OneOf<ExtraConfigMembers>> = Opt::new(&["programs", "mercurial", "extraConfig"]);
 
 /// `programs.mercurial.ignores`
 ///
@@ -97,4 +97,9 @@ pub const user_email: Opt<String> = Opt::new(&["programs", "mercurial", "userEma
 ///
 /// Declared in `<home-manager/modules/programs/mercurial.nix>`.
 pub const user_name: Opt<String> = Opt::new(&["programs", "mercurial", "userName"]);
+
+/// The members of `programs.mercurial.extraConfig`'s type: `attribute set of (freeform)`, `string`. A value of any of them sets the option.
+pub enum ExtraConfigMembers {}
+impl ::flakesmith::value::AttrsMember for ExtraConfigMembers { type Item = Data<Anything>; }
+impl ::flakesmith::value::StrMember for ExtraConfigMembers { type Str = Concatenated; }
 

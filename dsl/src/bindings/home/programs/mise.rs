@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.mise.enable`
@@ -67,7 +67,7 @@ pub const enable_zsh_integration: Opt<bool> = Opt::new(&["programs", "mise", "en
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/mise.nix>`.
-pub const global_config: Opt<Untyped> = Opt::new(&["programs", "mise", "globalConfig"]);
+pub const global_config: Opt<Data<Toml>> = Opt::new(&["programs", "mise", "globalConfig"]);
 
 /// `programs.mise.package`
 ///
@@ -96,5 +96,5 @@ pub const package: Opt<Package> = Opt::new(&["programs", "mise", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/mise.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "mise", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["programs", "mise", "settings"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.mpv.bindings`
@@ -51,7 +51,7 @@ pub const bindings: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "mpv"
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/mpv.nix>`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "mpv", "config"]);
+pub const config: Opt<BTreeMap<String, OneOf<ConfigMembers>>> = Opt::new(&["programs", "mpv", "config"]);
 
 /// `programs.mpv.defaultProfiles`
 ///
@@ -132,7 +132,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "mpv", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/mpv.nix>`.
-pub const profiles: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["programs", "mpv", "profiles"]);
+pub const profiles: Opt<BTreeMap<String, BTreeMap<String, OneOf<ProfilesMembers>>>> = Opt::new(&["programs", "mpv", "profiles"]);
 
 /// `programs.mpv.scriptOpts`
 ///
@@ -156,7 +156,7 @@ pub const profiles: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/mpv.nix>`.
-pub const script_opts: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["programs", "mpv", "scriptOpts"]);
+pub const script_opts: Opt<BTreeMap<String, BTreeMap<String, OneOf<ScriptOptsMembers>>>> = Opt::new(&["programs", "mpv", "scriptOpts"]);
 
 /// `programs.mpv.scripts`
 ///
@@ -166,4 +166,49 @@ pub const script_opts: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::n
 ///
 /// Declared in `<home-manager/modules/programs/mpv.nix>`.
 pub const scripts: Opt<Vec<Package>> = Opt::new(&["programs", "mpv", "scripts"]);
+
+/// The members of `programs.mpv.config.<name>.*`'s type: `string`, `integer`, `bool`, `number`. A value of any of them sets the option.
+pub enum ConfigMembers2 {}
+impl ::flakesmith::value::StrMember for ConfigMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for ConfigMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ConfigMembers2 {}
+impl ::flakesmith::value::FloatMember for ConfigMembers2 {}
+
+/// The members of `programs.mpv.config.<name>`'s type: `string`, `integer`, `bool`, `number`, `list of ((string) or (integer) or (bool) or (number))`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ConfigMembers {}
+impl ::flakesmith::value::FloatMember for ConfigMembers {}
+impl ::flakesmith::value::ListMember for ConfigMembers { type Item = OneOf<ConfigMembers2>; }
+
+/// The members of `programs.mpv.profiles.<name>.<name>.*`'s type: `string`, `integer`, `bool`, `number`. A value of any of them sets the option.
+pub enum ProfilesMembers2 {}
+impl ::flakesmith::value::StrMember for ProfilesMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for ProfilesMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ProfilesMembers2 {}
+impl ::flakesmith::value::FloatMember for ProfilesMembers2 {}
+
+/// The members of `programs.mpv.profiles.<name>.<name>`'s type: `string`, `integer`, `bool`, `number`, `list of ((string) or (integer) or (bool) or (number))`. A value of any of them sets the option.
+pub enum ProfilesMembers {}
+impl ::flakesmith::value::StrMember for ProfilesMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ProfilesMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ProfilesMembers {}
+impl ::flakesmith::value::FloatMember for ProfilesMembers {}
+impl ::flakesmith::value::ListMember for ProfilesMembers { type Item = OneOf<ProfilesMembers2>; }
+
+/// The members of `programs.mpv.scriptOpts.<name>.<name>.*`'s type: `string`, `integer`, `bool`, `number`. A value of any of them sets the option.
+pub enum ScriptOptsMembers2 {}
+impl ::flakesmith::value::StrMember for ScriptOptsMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for ScriptOptsMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ScriptOptsMembers2 {}
+impl ::flakesmith::value::FloatMember for ScriptOptsMembers2 {}
+
+/// The members of `programs.mpv.scriptOpts.<name>.<name>`'s type: `string`, `integer`, `bool`, `number`, `list of ((string) or (integer) or (bool) or (number))`. A value of any of them sets the option.
+pub enum ScriptOptsMembers {}
+impl ::flakesmith::value::StrMember for ScriptOptsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ScriptOptsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ScriptOptsMembers {}
+impl ::flakesmith::value::FloatMember for ScriptOptsMembers {}
+impl ::flakesmith::value::ListMember for ScriptOptsMembers { type Item = OneOf<ScriptOptsMembers2>; }
 

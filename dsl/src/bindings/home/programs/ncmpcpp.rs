@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.ncmpcpp.bindings`
@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/ncmpcpp.nix>`.
-pub const bindings: Opt<Vec<Untyped>> = Opt::new(&["programs", "ncmpcpp", "bindings"]);
+pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["programs", "ncmpcpp", "bindings"]);
 
 /// `programs.ncmpcpp.enable`
 ///
@@ -56,7 +56,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "ncmpcpp", "enable"]);
 /// ``` Example: `"~/music"`.
 ///
 /// Declared in `<home-manager/modules/programs/ncmpcpp.nix>`.
-pub const mpd_music_dir: Opt<NullOr<Untyped>> = Opt::new(&["programs", "ncmpcpp", "mpdMusicDir"]);
+pub const mpd_music_dir: Opt<NullOr<OneOf<MpdMusicDirMembers>>> = Opt::new(&["programs", "ncmpcpp", "mpdMusicDir"]);
 
 /// `programs.ncmpcpp.package`
 ///
@@ -84,5 +84,43 @@ pub const package: Opt<Package> = Opt::new(&["programs", "ncmpcpp", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/ncmpcpp.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "ncmpcpp", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["programs", "ncmpcpp", "settings"]);
+
+/// The members of `programs.ncmpcpp.bindings.*.command`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum CommandMembers {}
+impl ::flakesmith::value::StrMember for CommandMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for CommandMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.ncmpcpp.bindings.*`: `BindingsValue::new()`, then a setter per option.
+    BindingsValue {
+        /// `programs.ncmpcpp.bindings.*.command`
+        ///
+        /// Command or sequence of commands to be executed.
+        ///
+        /// Nix type: `string or list of string`. Example: `"scroll_down"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ncmpcpp.nix>`.
+        command: OneOf<CommandMembers> = "command";
+        /// `programs.ncmpcpp.bindings.*.key`
+        ///
+        /// Key to bind.
+        ///
+        /// Nix type: `string`. Example: `"j"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ncmpcpp.nix>`.
+        key: String = "key";
+    }
+}
+
+/// The members of `programs.ncmpcpp.mpdMusicDir`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum MpdMusicDirMembers {}
+impl ::flakesmith::value::StrMember for MpdMusicDirMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for MpdMusicDirMembers {}
+
+/// The members of `programs.ncmpcpp.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 

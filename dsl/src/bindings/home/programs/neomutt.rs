@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.neomutt.binds`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
 ///
 /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
-pub const binds: Opt<Vec<Untyped>> = Opt::new(&["programs", "neomutt", "binds"]);
+pub const binds: Opt<Vec<BindsValue>> = Opt::new(&["programs", "neomutt", "binds"]);
 
 /// `programs.neomutt.changeFolderWhenSourcingAccount`
 ///
@@ -69,7 +69,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["programs", "neomutt", "e
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
 ///
 /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
-pub const macros: Opt<Vec<Untyped>> = Opt::new(&["programs", "neomutt", "macros"]);
+pub const macros: Opt<Vec<MacrosValue>> = Opt::new(&["programs", "neomutt", "macros"]);
 
 /// `programs.neomutt.package`
 ///
@@ -96,7 +96,7 @@ pub const settings: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "neom
 /// Nix type: `submodule`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
-pub const sidebar: Opt<Untyped> = Opt::new(&["programs", "neomutt", "sidebar"]);
+pub const sidebar: Opt<SidebarValue> = Opt::new(&["programs", "neomutt", "sidebar"]);
 
 /// `programs.neomutt.sort`
 ///
@@ -136,6 +136,193 @@ pub const unmailboxes: Opt<bool> = Opt::new(&["programs", "neomutt", "unmailboxe
 ///
 /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
 pub const vim_keys: Opt<bool> = Opt::new(&["programs", "neomutt", "vimKeys"]);
+
+::flakesmith::option_enum! {
+    /// The values of `programs.neomutt.binds.*.map`.
+    Map {
+        Alias => "alias",
+        Attach => "attach",
+        Browser => "browser",
+        Compose => "compose",
+        Editor => "editor",
+        Generic => "generic",
+        Index => "index",
+        Mix => "mix",
+        Pager => "pager",
+        Pgp => "pgp",
+        Postpone => "postpone",
+        Query => "query",
+        Smime => "smime",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.neomutt.binds.*.map.*`.
+    Map2 {
+        Alias => "alias",
+        Attach => "attach",
+        Browser => "browser",
+        Compose => "compose",
+        Editor => "editor",
+        Generic => "generic",
+        Index => "index",
+        Mix => "mix",
+        Pager => "pager",
+        Pgp => "pgp",
+        Postpone => "postpone",
+        Query => "query",
+        Smime => "smime",
+    }
+}
+
+/// The members of `programs.neomutt.binds.*.map`'s type: `one of ["alias", "attach", "browser", "compose", "editor", "generic", "index", "mix", "pager", "pgp", "postpone", "query", "smime"]`, `list of (one of ["alias", "attach", "browser", "compose", "editor", "generic", "index", "mix", "pager", "pgp", "postpone", "query", "smime"])`. A value of any of them sets the option.
+pub enum MapMembers {}
+impl ::flakesmith::value::ListMember for MapMembers { type Item = Map2; }
+
+::flakesmith::union_member!(MapMembers: Map);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.neomutt.binds.*`: `BindsValue::new()`, then a setter per option.
+    BindsValue {
+        /// `programs.neomutt.binds.*.action`
+        ///
+        /// Specify the action to take.
+        ///
+        /// Nix type: `string`. Example: `"<enter-command>toggle sidebar_visible<enter><refresh>"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        action: String = "action";
+        /// `programs.neomutt.binds.*.key`
+        ///
+        /// The key to bind.
+        ///
+        /// Nix type: `string`. Example: `"<left>"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        key: String = "key";
+        /// `programs.neomutt.binds.*.map`
+        ///
+        /// Select the menu to bind the command to.
+        ///
+        /// Nix type: `one of "alias", "attach", "browser", "compose", "editor", "generic", "index", "mix", "pager", "pgp", "postpone", "query", "smime" or list of (one of "alias", "attach", "browser", "compose", "editor", "generic", "index", "mix", "pager", "pgp", "postpone", "query", "smime")`. Default: `"index"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        map: OneOf<MapMembers> = "map";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.neomutt.macros.*.map`.
+    Map3 {
+        Alias => "alias",
+        Attach => "attach",
+        Browser => "browser",
+        Compose => "compose",
+        Editor => "editor",
+        Generic => "generic",
+        Index => "index",
+        Mix => "mix",
+        Pager => "pager",
+        Pgp => "pgp",
+        Postpone => "postpone",
+        Query => "query",
+        Smime => "smime",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.neomutt.macros.*.map.*`.
+    Map4 {
+        Alias => "alias",
+        Attach => "attach",
+        Browser => "browser",
+        Compose => "compose",
+        Editor => "editor",
+        Generic => "generic",
+        Index => "index",
+        Mix => "mix",
+        Pager => "pager",
+        Pgp => "pgp",
+        Postpone => "postpone",
+        Query => "query",
+        Smime => "smime",
+    }
+}
+
+/// The members of `programs.neomutt.macros.*.map`'s type: `one of ["alias", "attach", "browser", "compose", "editor", "generic", "index", "mix", "pager", "pgp", "postpone", "query", "smime"]`, `list of (one of ["alias", "attach", "browser", "compose", "editor", "generic", "index", "mix", "pager", "pgp", "postpone", "query", "smime"])`. A value of any of them sets the option.
+pub enum MapMembers2 {}
+impl ::flakesmith::value::ListMember for MapMembers2 { type Item = Map4; }
+
+::flakesmith::union_member!(MapMembers2: Map3);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.neomutt.macros.*`: `MacrosValue::new()`, then a setter per option.
+    MacrosValue {
+        /// `programs.neomutt.macros.*.action`
+        ///
+        /// Specify the action to take.
+        ///
+        /// Nix type: `string`. Example: `"<enter-command>toggle sidebar_visible<enter><refresh>"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        action: String = "action";
+        /// `programs.neomutt.macros.*.key`
+        ///
+        /// The key to bind.
+        ///
+        /// Nix type: `string`. Example: `"<left>"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        key: String = "key";
+        /// `programs.neomutt.macros.*.map`
+        ///
+        /// Select the menu to bind the command to.
+        ///
+        /// Nix type: `one of "alias", "attach", "browser", "compose", "editor", "generic", "index", "mix", "pager", "pgp", "postpone", "query", "smime" or list of (one of "alias", "attach", "browser", "compose", "editor", "generic", "index", "mix", "pager", "pgp", "postpone", "query", "smime")`. Default: `"index"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        map: OneOf<MapMembers2> = "map";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.neomutt.sidebar`: `SidebarValue::new()`, then a setter per option.
+    SidebarValue {
+        /// `programs.neomutt.sidebar.enable`
+        ///
+        /// Whether to enable sidebar support.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        enable: bool = "enable";
+        /// `programs.neomutt.sidebar.format`
+        ///
+        /// Sidebar format. Check neomutt documentation for details.
+        ///
+        /// Nix type: `string`. Default: `"%D%?F? [%F]?%* %?N?%N/?%S"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        format: String = "format";
+        /// `programs.neomutt.sidebar.shortPath`
+        ///
+        /// By default sidebar shows the full path of the mailbox, but
+        /// with this enabled only the relative name is shown.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        short_path: bool = "shortPath";
+        /// `programs.neomutt.sidebar.width`
+        ///
+        /// Width of the sidebar
+        ///
+        /// Nix type: `signed integer`. Default: `22`.
+        ///
+        /// Declared in `<home-manager/modules/programs/neomutt.nix>`.
+        width: i64 = "width";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `programs.neomutt.sort`.

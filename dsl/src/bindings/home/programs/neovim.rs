@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.neovim.defaultEditor`
@@ -71,7 +71,7 @@ pub const extra_lua_config: Opt<Concatenated> = Opt::new(&["programs", "neovim",
 /// Nix type: `(function that evaluates to a(n) list of package) or (list of package) convertible to it`. Default: `ps: [ ]`. Example: `luaPkgs: with luaPkgs; [ luautf8 ]`.
 ///
 /// Declared in `<home-manager/modules/programs/neovim.nix>`.
-pub const extra_lua_packages: Opt<Untyped> = Opt::new(&["programs", "neovim", "extraLuaPackages"]);
+pub const extra_lua_packages: Opt<OneOf<ExtraLuaPackagesMembers>> = Opt::new(&["programs", "neovim", "extraLuaPackages"]);
 
 /// `programs.neovim.extraPackages`
 ///
@@ -92,7 +92,7 @@ pub const extra_packages: Opt<Vec<Package>> = Opt::new(&["programs", "neovim", "
 /// Nix type: `(function that evaluates to a(n) list of package) or (list of package) convertible to it`. Default: `ps: [ ]`. Example: `pyPkgs: with pyPkgs; [ python-language-server ]`.
 ///
 /// Declared in `<home-manager/modules/programs/neovim.nix>`.
-pub const extra_python3_packages: Opt<Untyped> = Opt::new(&["programs", "neovim", "extraPython3Packages"]);
+pub const extra_python3_packages: Opt<OneOf<ExtraPython3PackagesMembers>> = Opt::new(&["programs", "neovim", "extraPython3Packages"]);
 
 /// `programs.neovim.extraWrapperArgs`
 ///
@@ -194,7 +194,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "neovim", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/neovim.nix>`.
-pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["programs", "neovim", "plugins"]);
+pub const plugins: Opt<Vec<OneOf<PluginsMembers>>> = Opt::new(&["programs", "neovim", "plugins"]);
 
 /// `programs.neovim.viAlias`
 ///
@@ -251,6 +251,18 @@ pub const with_python3: Opt<bool> = Opt::new(&["programs", "neovim", "withPython
 ///
 /// Declared in `<home-manager/modules/programs/neovim.nix>`.
 pub const with_ruby: Opt<NullOr<bool>> = Opt::new(&["programs", "neovim", "withRuby"]);
+
+/// The members of `programs.neovim.extraLuaPackages`'s type: `function to (list of (package))`, `list of (package)`. A value of any of them sets the option.
+pub enum ExtraLuaPackagesMembers {}
+impl ::flakesmith::value::ListMember for ExtraLuaPackagesMembers { type Item = Package; }
+
+/// The members of `programs.neovim.extraPython3Packages`'s type: `function to (list of (package))`, `list of (package)`. A value of any of them sets the option.
+pub enum ExtraPython3PackagesMembers {}
+impl ::flakesmith::value::ListMember for ExtraPython3PackagesMembers { type Item = Package; }
+
+/// The members of `programs.neovim.plugins.*`'s type: `package`, `submodule`. A value of any of them sets the option.
+pub enum PluginsMembers {}
+impl ::flakesmith::value::PackageMember for PluginsMembers {}
 
 pub mod coc {
     use super::*;
@@ -318,7 +330,7 @@ pub mod coc {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/neovim.nix>`.
-    pub const settings: Opt<Untyped> = Opt::new(&["programs", "neovim", "coc", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["programs", "neovim", "coc", "settings"]);
 
 }
 

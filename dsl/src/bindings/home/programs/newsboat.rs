@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.newsboat.autoReload`
@@ -110,5 +110,44 @@ pub const reload_time: Opt<NullOr<i64>> = Opt::new(&["programs", "newsboat", "re
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/newsboat.nix>`.
-pub const urls: Opt<Vec<Untyped>> = Opt::new(&["programs", "newsboat", "urls"]);
+pub const urls: Opt<Vec<UrlsValue>> = Opt::new(&["programs", "newsboat", "urls"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.newsboat.urls.*`: `UrlsValue::new()`, then a setter per option.
+    UrlsValue {
+        /// `programs.newsboat.urls.*.tags`
+        ///
+        /// Feed tags.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "foo"
+        ///   "bar"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/newsboat.nix>`.
+        tags: Vec<String> = "tags";
+        /// `programs.newsboat.urls.*.title`
+        ///
+        /// Feed title.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"ORF News"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/newsboat.nix>`.
+        title: NullOr<String> = "title";
+        /// `programs.newsboat.urls.*.url`
+        ///
+        /// Feed URL.
+        ///
+        /// Nix type: `string`. Example: `"http://example.com"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/newsboat.nix>`.
+        url: String = "url";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.nnn.bookmarks`
@@ -62,7 +62,50 @@ pub const package: Opt<Package> = Opt::new(&["programs", "nnn", "package"]);
 /// Nix type: `submodule`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/nnn.nix>`.
-pub const plugins: Opt<Untyped> = Opt::new(&["programs", "nnn", "plugins"]);
+pub const plugins: Opt<PluginsValue> = Opt::new(&["programs", "nnn", "plugins"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.nnn.plugins`: `PluginsValue::new()`, then a setter per option.
+    PluginsValue {
+        /// `programs.nnn.plugins.mappings`
+        ///
+        /// Key mappings to the plugins.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   c = "fzcd";
+        ///   f = "finder";
+        ///   v = "imgview";
+        /// };
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/nnn.nix>`.
+        mappings: BTreeMap<String, String> = "mappings";
+        /// `programs.nnn.plugins.src`
+        ///
+        /// Path to the plugin folder.
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// (pkgs.fetchFromGitHub {
+        ///   owner = "jarun";
+        ///   repo = "nnn";
+        ///   rev = "v4.0";
+        ///   sha256 = "sha256-Hpc8YaJeAzJoEi7aJ6DntH2VLkoR6ToP6tPYn3llR7k=";
+        /// }) + "/plugins";
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/nnn.nix>`.
+        src: NullOr<RuntimePath> = "src";
+    }
+}
 
 pub mod plugins {
     use super::*;

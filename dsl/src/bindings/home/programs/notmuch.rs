@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.notmuch.enable`
@@ -34,7 +34,48 @@ pub const extra_config: Opt<BTreeMap<String, BTreeMap<String, String>>> = Opt::n
 /// Nix type: `submodule`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/notmuch.nix>`.
-pub const new: Opt<Untyped> = Opt::new(&["programs", "notmuch", "new"]);
+pub const new: Opt<NewValue> = Opt::new(&["programs", "notmuch", "new"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.notmuch.new`: `NewValue::new()`, then a setter per option.
+    NewValue {
+        /// `programs.notmuch.new.ignore`
+        ///
+        /// A list to specify files and directories that will not be
+        /// searched for messages by `notmuch new`.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/notmuch.nix>`.
+        ignore: Vec<String> = "ignore";
+        /// `programs.notmuch.new.tags`
+        ///
+        /// A list of tags that will be added to all messages
+        /// incorporated by `notmuch new`.
+        ///
+        /// Nix type: `list of string`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// [
+        ///   "unread"
+        ///   "inbox"
+        /// ]
+        /// ```
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "new"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/notmuch.nix>`.
+        tags: Vec<String> = "tags";
+    }
+}
 
 pub mod hooks {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.nushell.configFile`
@@ -30,7 +30,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/nushell.nix>`.
-pub const config_file: Opt<NullOr<Untyped>> = Opt::new(&["programs", "nushell", "configFile"]);
+pub const config_file: Opt<NullOr<ConfigFileValue>> = Opt::new(&["programs", "nushell", "configFile"]);
 
 /// `programs.nushell.enable`
 ///
@@ -58,7 +58,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "nushell", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/nushell.nix>`.
-pub const env_file: Opt<NullOr<Untyped>> = Opt::new(&["programs", "nushell", "envFile"]);
+pub const env_file: Opt<NullOr<EnvFileValue>> = Opt::new(&["programs", "nushell", "envFile"]);
 
 /// `programs.nushell.environmentVariables`
 ///
@@ -124,7 +124,7 @@ pub const extra_login: Opt<Concatenated> = Opt::new(&["programs", "nushell", "ex
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/nushell.nix>`.
-pub const login_file: Opt<NullOr<Untyped>> = Opt::new(&["programs", "nushell", "loginFile"]);
+pub const login_file: Opt<NullOr<LoginFileValue>> = Opt::new(&["programs", "nushell", "loginFile"]);
 
 /// `programs.nushell.package`
 ///
@@ -152,6 +152,78 @@ pub const package: Opt<Package> = Opt::new(&["programs", "nushell", "package"]);
 ///
 /// Declared in `<home-manager/modules/programs/nushell.nix>`.
 pub const shell_aliases: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "nushell", "shellAliases"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.nushell.configFile`: `ConfigFileValue::new()`, then a setter per option.
+    ConfigFileValue {
+        /// `programs.nushell.configFile.source`
+        ///
+        /// Path of the nushell `config.nu` file to use.
+        /// If the text option is set, it will be preferred.
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/nushell.nix>`.
+        source: NullOr<RuntimePath> = "source";
+        /// `programs.nushell.configFile.text`
+        ///
+        /// Text of the nushell `config.nu` file.
+        /// If unset then the source option will be preferred.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `if source is defined, the content of source, otherwise empty`.
+        ///
+        /// Declared in `<home-manager/modules/programs/nushell.nix>`.
+        text: Concatenated = "text";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.nushell.envFile`: `EnvFileValue::new()`, then a setter per option.
+    EnvFileValue {
+        /// `programs.nushell.envFile.source`
+        ///
+        /// Path of the nushell `env.nu` file to use.
+        /// If the text option is set, it will be preferred.
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/nushell.nix>`.
+        source: NullOr<RuntimePath> = "source";
+        /// `programs.nushell.envFile.text`
+        ///
+        /// Text of the nushell `env.nu` file.
+        /// If unset then the source option will be preferred.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `if source is defined, the content of source, otherwise empty`.
+        ///
+        /// Declared in `<home-manager/modules/programs/nushell.nix>`.
+        text: Concatenated = "text";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.nushell.loginFile`: `LoginFileValue::new()`, then a setter per option.
+    LoginFileValue {
+        /// `programs.nushell.loginFile.source`
+        ///
+        /// Path of the nushell `login.nu` file to use.
+        /// If the text option is set, it will be preferred.
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/nushell.nix>`.
+        source: NullOr<RuntimePath> = "source";
+        /// `programs.nushell.loginFile.text`
+        ///
+        /// Text of the nushell `login.nu` file.
+        /// If unset then the source option will be preferred.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `if source is defined, the content of source, otherwise empty`.
+        ///
+        /// Declared in `<home-manager/modules/programs/nushell.nix>`.
+        text: Concatenated = "text";
+    }
+}
 
 pub mod config_file {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.offlineimap.enable`
@@ -76,7 +76,7 @@ pub mod extra_config {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
-    pub const default: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "offlineimap", "extraConfig", "default"]);
+    pub const default: Opt<BTreeMap<String, OneOf<DefaultMembers>>> = Opt::new(&["programs", "offlineimap", "extraConfig", "default"]);
 
     /// `programs.offlineimap.extraConfig.general`
     ///
@@ -95,7 +95,7 @@ pub mod extra_config {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
-    pub const general: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "offlineimap", "extraConfig", "general"]);
+    pub const general: Opt<BTreeMap<String, OneOf<GeneralMembers>>> = Opt::new(&["programs", "offlineimap", "extraConfig", "general"]);
 
     /// `programs.offlineimap.extraConfig.mbnames`
     ///
@@ -117,7 +117,25 @@ pub mod extra_config {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/offlineimap.nix>`.
-    pub const mbnames: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "offlineimap", "extraConfig", "mbnames"]);
+    pub const mbnames: Opt<BTreeMap<String, OneOf<MbnamesMembers>>> = Opt::new(&["programs", "offlineimap", "extraConfig", "mbnames"]);
+
+    /// The members of `programs.offlineimap.extraConfig.default.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum DefaultMembers {}
+    impl ::flakesmith::value::StrMember for DefaultMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for DefaultMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for DefaultMembers {}
+
+    /// The members of `programs.offlineimap.extraConfig.general.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum GeneralMembers {}
+    impl ::flakesmith::value::StrMember for GeneralMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for GeneralMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for GeneralMembers {}
+
+    /// The members of `programs.offlineimap.extraConfig.mbnames.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum MbnamesMembers {}
+    impl ::flakesmith::value::StrMember for MbnamesMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for MbnamesMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for MbnamesMembers {}
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.oh-my-posh.enable`
@@ -73,7 +73,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "oh-my-posh", "package"
 /// Nix type: `JSON value`. Default: `{ }`. Example: `builtins.fromJSON (builtins.unsafeDiscardStringContext (builtins.readFile "${pkgs.oh-my-posh}/share/oh-my-posh/themes/space.omp.json"))`.
 ///
 /// Declared in `<home-manager/modules/programs/oh-my-posh.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "oh-my-posh", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["programs", "oh-my-posh", "settings"]);
 
 /// `programs.oh-my-posh.useTheme`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.openstackclient.clouds`
@@ -35,7 +35,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/openstackclient.nix>`.
-pub const clouds: Opt<Untyped> = Opt::new(&["programs", "openstackclient", "clouds"]);
+pub const clouds: Opt<Data<Json>> = Opt::new(&["programs", "openstackclient", "clouds"]);
 
 /// `programs.openstackclient.enable`
 ///
@@ -77,5 +77,5 @@ pub const package: Opt<Package> = Opt::new(&["programs", "openstackclient", "pac
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/openstackclient.nix>`.
-pub const public_clouds: Opt<Untyped> = Opt::new(&["programs", "openstackclient", "publicClouds"]);
+pub const public_clouds: Opt<Data<Json>> = Opt::new(&["programs", "openstackclient", "publicClouds"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.pandoc.citationStyles`
@@ -38,7 +38,7 @@ pub const citation_styles: Opt<Vec<RuntimePath>> = Opt::new(&["programs", "pando
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/pandoc.nix>`.
-pub const defaults: Opt<Untyped> = Opt::new(&["programs", "pandoc", "defaults"]);
+pub const defaults: Opt<Data<Json>> = Opt::new(&["programs", "pandoc", "defaults"]);
 
 /// `programs.pandoc.defaultsFile`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.papis.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "papis", "enable"]);
 /// Nix type: `attribute set of (submodule)`.
 ///
 /// Declared in `<home-manager/modules/programs/papis.nix>`.
-pub const libraries: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "papis", "libraries"]);
+pub const libraries: Opt<BTreeMap<String, LibrariesValue>> = Opt::new(&["programs", "papis", "libraries"]);
 
 /// `programs.papis.package`
 ///
@@ -55,7 +55,50 @@ pub const package: Opt<Package> = Opt::new(&["programs", "papis", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/papis.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "papis", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers2>>> = Opt::new(&["programs", "papis", "settings"]);
+
+/// The members of `programs.papis.libraries.<name>.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.papis.libraries.<name>`: `LibrariesValue::new()`, then a setter per option.
+    LibrariesValue {
+        /// `programs.papis.libraries.<name>.isDefault`
+        ///
+        /// Whether this is a default library. There must be exactly one
+        /// default library.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/papis.nix>`.
+        is_default: bool = "isDefault";
+        /// `programs.papis.libraries.<name>.settings`
+        ///
+        /// Configuration for this library.
+        ///
+        /// Nix type: `attribute set of (boolean or signed integer or string)`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   dir = "~/papers/";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/papis.nix>`.
+        settings: BTreeMap<String, OneOf<SettingsMembers>> = "settings";
+    }
+}
+
+/// The members of `programs.papis.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
 
 pub mod libraries {
     use super::*;
@@ -110,11 +153,17 @@ pub mod libraries {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/papis.nix>`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
     }
+
+    /// The members of `programs.papis.libraries.<name>.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.pet.enable`
@@ -34,7 +34,7 @@ pub const selectcmd_package: Opt<Package> = Opt::new(&["programs", "pet", "selec
 /// Nix type: `TOML value`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/pet.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "pet", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["programs", "pet", "settings"]);
 
 /// `programs.pet.snippets`
 ///
@@ -43,5 +43,43 @@ pub const settings: Opt<Untyped> = Opt::new(&["programs", "pet", "settings"]);
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
 ///
 /// Declared in `<home-manager/modules/programs/pet.nix>`.
-pub const snippets: Opt<Vec<Untyped>> = Opt::new(&["programs", "pet", "snippets"]);
+pub const snippets: Opt<Vec<SnippetsValue>> = Opt::new(&["programs", "pet", "snippets"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.pet.snippets.*`: `SnippetsValue::new()`, then a setter per option.
+    SnippetsValue {
+        /// `programs.pet.snippets.*.command`
+        ///
+        /// The command.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"git rev-list --count HEAD"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/pet.nix>`.
+        command: String = "command";
+        /// `programs.pet.snippets.*.description`
+        ///
+        /// Description of the snippet.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"Count the number of commits in the current branch"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/pet.nix>`.
+        description: String = "description";
+        /// `programs.pet.snippets.*.output`
+        ///
+        /// Example output of the command.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"473"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/pet.nix>`.
+        output: String = "output";
+        /// `programs.pet.snippets.*.tag`
+        ///
+        /// List of tags attached to the command.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`. Example: `["git" "nixpkgs"]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/pet.nix>`.
+        tag: Vec<String> = "tag";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.pidgin.enable`
@@ -33,5 +33,5 @@ pub const package: Opt<Package> = Opt::new(&["programs", "pidgin", "package"]);
 /// Nix type: `unspecified value`. Default: `[ ]`. Example: `[ pkgs.pidgin-otr pkgs.pidgin-osd ]`.
 ///
 /// Declared in `<home-manager/modules/programs/pidgin.nix>`.
-pub const plugins: Opt<Untyped> = Opt::new(&["programs", "pidgin", "plugins"]);
+pub const plugins: Opt<Data<Anything>> = Opt::new(&["programs", "pidgin", "plugins"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.pistol.associations`
@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/pistol.nix>`.
-pub const associations: Opt<Vec<Untyped>> = Opt::new(&["programs", "pistol", "associations"]);
+pub const associations: Opt<Vec<AssociationsValue>> = Opt::new(&["programs", "pistol", "associations"]);
 
 /// `programs.pistol.enable`
 ///
@@ -36,4 +36,34 @@ pub const associations: Opt<Vec<Untyped>> = Opt::new(&["programs", "pistol", "as
 ///
 /// Declared in `<home-manager/modules/programs/pistol.nix>`.
 pub const enable: Opt<bool> = Opt::new(&["programs", "pistol", "enable"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.pistol.associations.*`: `AssociationsValue::new()`, then a setter per option.
+    AssociationsValue {
+        /// `programs.pistol.associations.*.command`
+        ///
+        /// Preview command for files matched by this association.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/pistol.nix>`.
+        command: String = "command";
+        /// `programs.pistol.associations.*.fpath`
+        ///
+        /// File path regex that this association should match.
+        ///
+        /// Nix type: `string`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/programs/pistol.nix>`.
+        fpath: String = "fpath";
+        /// `programs.pistol.associations.*.mime`
+        ///
+        /// Mime type regex that this association should match.
+        ///
+        /// Nix type: `string`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/programs/pistol.nix>`.
+        mime: String = "mime";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.pylint.enable`
@@ -33,5 +33,5 @@ pub const package: Opt<Package> = Opt::new(&["programs", "pylint", "package"]);
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string) or a non-empty list of them)`. Default: `{}`.
 ///
 /// Declared in `<home-manager/modules/programs/pylint.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "pylint", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["programs", "pylint", "settings"]);
 

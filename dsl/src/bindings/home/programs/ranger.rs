@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.ranger.aliases`
@@ -103,7 +103,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "ranger", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/ranger.nix>`.
-pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["programs", "ranger", "plugins"]);
+pub const plugins: Opt<Vec<PluginsValue>> = Opt::new(&["programs", "ranger", "plugins"]);
 
 /// `programs.ranger.rifle`
 ///
@@ -112,7 +112,7 @@ pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["programs", "ranger", "plugins
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
 ///
 /// Declared in `<home-manager/modules/programs/ranger.nix>`.
-pub const rifle: Opt<Vec<Untyped>> = Opt::new(&["programs", "ranger", "rifle"]);
+pub const rifle: Opt<Vec<RifleValue>> = Opt::new(&["programs", "ranger", "rifle"]);
 
 /// `programs.ranger.settings`
 ///
@@ -132,5 +132,58 @@ pub const rifle: Opt<Vec<Untyped>> = Opt::new(&["programs", "ranger", "rifle"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/ranger.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "ranger", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["programs", "ranger", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.ranger.plugins.*`: `PluginsValue::new()`, then a setter per option.
+    PluginsValue {
+        /// `programs.ranger.plugins.*.name`
+        ///
+        /// Name of the plugin linked to
+        /// `$XDG_CONFIG_HOME/ranger/plugins/`. In the case of a
+        /// single-file plugin, it must also have `.py` suffix.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ranger.nix>`.
+        name: String = "name";
+        /// `programs.ranger.plugins.*.src`
+        ///
+        /// The plugin file or directory.
+        ///
+        /// Nix type: `path`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ranger.nix>`.
+        src: RuntimePath = "src";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.ranger.rifle.*`: `RifleValue::new()`, then a setter per option.
+    RifleValue {
+        /// `programs.ranger.rifle.*.command`
+        ///
+        /// A command to run for the matching file.
+        ///
+        /// Nix type: `string`. Example: `"${pkgs.vim}/bin/vim -- \"$@\""`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ranger.nix>`.
+        command: String = "command";
+        /// `programs.ranger.rifle.*.condition`
+        ///
+        /// A condition to match a file.
+        ///
+        /// Nix type: `string`. Example: `"mime ^text, label editor"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ranger.nix>`.
+        condition: String = "condition";
+    }
+}
+
+/// The members of `programs.ranger.settings.<name>`'s type: `bool`, `number`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::FloatMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.rbenv.enable`
@@ -79,5 +79,27 @@ pub const package: Opt<Package> = Opt::new(&["programs", "rbenv", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/rbenv.nix>`.
-pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["programs", "rbenv", "plugins"]);
+pub const plugins: Opt<Vec<PluginsValue>> = Opt::new(&["programs", "rbenv", "plugins"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.rbenv.plugins.*`: `PluginsValue::new()`, then a setter per option.
+    PluginsValue {
+        /// `programs.rbenv.plugins.*.name`
+        ///
+        /// Name of the plugin.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/rbenv.nix>`.
+        name: String = "name";
+        /// `programs.rbenv.plugins.*.src`
+        ///
+        /// Path to the plugin folder.
+        ///
+        /// Nix type: `path`.
+        ///
+        /// Declared in `<home-manager/modules/programs/rbenv.nix>`.
+        src: RuntimePath = "src";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.rbw.enable`
@@ -45,7 +45,59 @@ pub const package: Opt<Package> = Opt::new(&["programs", "rbw", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/rbw.nix>`.
-pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["programs", "rbw", "settings"]);
+pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["programs", "rbw", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.rbw.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `programs.rbw.settings.base_url`
+        ///
+        /// The base-url for a self-hosted bitwarden installation.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"https://bitwarden.example.com/"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/rbw.nix>`.
+        base_url: NullOr<String> = "base_url";
+        /// `programs.rbw.settings.email`
+        ///
+        /// The email address for your bitwarden account.
+        ///
+        /// Nix type: `string`. Example: `"name@example.com"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/rbw.nix>`.
+        email: String = "email";
+        /// `programs.rbw.settings.identity_url`
+        ///
+        /// The identity url for your bitwarden installation.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"https://identity.example.com/"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/rbw.nix>`.
+        identity_url: NullOr<String> = "identity_url";
+        /// `programs.rbw.settings.lock_timeout`
+        ///
+        /// The amount of time that your login information should be cached.
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `3600`. Example: `300`.
+        ///
+        /// Declared in `<home-manager/modules/programs/rbw.nix>`.
+        lock_timeout: u64 = "lock_timeout";
+        /// `programs.rbw.settings.pinentry`
+        ///
+        /// Which pinentry interface to use. Beware that
+        /// `pinentry-gnome3` may not work on non-Gnome
+        /// systems. You can fix it by adding the following to your
+        /// system configuration:
+        /// ```nix
+        /// services.dbus.packages = [ pkgs.gcr ];
+        /// ```
+        ///
+        /// Nix type: `null or package`. Default: `null`. Example: `pkgs.pinentry-gnome3`.
+        ///
+        /// Declared in `<home-manager/modules/programs/rbw.nix>`.
+        pinentry: NullOr<Package> = "pinentry";
+    }
+}
 
 pub mod settings {
     use super::*;

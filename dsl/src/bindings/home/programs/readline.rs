@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.readline.bindings`
@@ -60,5 +60,11 @@ pub const include_system_config: Opt<bool> = Opt::new(&["programs", "readline", 
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/readline.nix>`.
-pub const variables: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "readline", "variables"]);
+pub const variables: Opt<BTreeMap<String, OneOf<VariablesMembers>>> = Opt::new(&["programs", "readline", "variables"]);
+
+/// The members of `programs.readline.variables.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum VariablesMembers {}
+impl ::flakesmith::value::StrMember for VariablesMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for VariablesMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for VariablesMembers {}
 

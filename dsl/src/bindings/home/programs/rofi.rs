@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.rofi.configPath`
@@ -52,7 +52,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "rofi", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/rofi.nix>`.
-pub const extra_config: Opt<Untyped> = Opt::new(&["programs", "rofi", "extraConfig"]);
+pub const extra_config: Opt<OneOf<ExtraConfigMembers>> = Opt::new(&["programs", "rofi", "extraConfig"]);
 
 /// `programs.rofi.finalPackage`
 ///
@@ -149,7 +149,7 @@ pub const terminal: Opt<NullOr<String>> = Opt::new(&["programs", "rofi", "termin
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/rofi.nix>`.
-pub const theme: Opt<NullOr<Untyped>> = Opt::new(&["programs", "rofi", "theme"]);
+pub const theme: Opt<NullOr<OneOf<ThemeMembers>>> = Opt::new(&["programs", "rofi", "theme"]);
 
 /// `programs.rofi.xoffset`
 ///
@@ -169,6 +169,24 @@ pub const xoffset: Opt<i64> = Opt::new(&["programs", "rofi", "xoffset"]);
 /// Declared in `<home-manager/modules/programs/rofi.nix>`.
 pub const yoffset: Opt<i64> = Opt::new(&["programs", "rofi", "yoffset"]);
 
+/// The members of `programs.rofi.extraConfig.<name>.*`'s type: `string`, `integer`, `bool`, `unknown 'Rasi literal string'`. A value of any of them sets the option.
+pub enum ExtraConfigMembers3 {}
+impl ::flakesmith::value::StrMember for ExtraConfigMembers3 { type Str = String; }
+impl ::flakesmith::value::IntMember for ExtraConfigMembers3 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ExtraConfigMembers3 {}
+
+/// The members of `programs.rofi.extraConfig.<name>`'s type: `string`, `integer`, `bool`, `unknown 'Rasi literal string'`, `list of ((string) or (integer) or (bool) or (unknown 'Rasi literal string'))`. A value of any of them sets the option.
+pub enum ExtraConfigMembers2 {}
+impl ::flakesmith::value::StrMember for ExtraConfigMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for ExtraConfigMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ExtraConfigMembers2 {}
+impl ::flakesmith::value::ListMember for ExtraConfigMembers2 { type Item = OneOf<ExtraConfigMembers3>; }
+
+/// The members of `programs.rofi.extraConfig`'s type: `attribute set of ((string) or (integer) or (bool) or (unknown 'Rasi literal string') or (list of ((string) or (integer) or (bool) or (unknown 'Rasi literal string'))))`, `string`. A value of any of them sets the option.
+pub enum ExtraConfigMembers {}
+impl ::flakesmith::value::AttrsMember for ExtraConfigMembers { type Item = OneOf<ExtraConfigMembers2>; }
+impl ::flakesmith::value::StrMember for ExtraConfigMembers { type Str = String; }
+
 ::flakesmith::option_enum! {
     /// The values of `programs.rofi.location`.
     Location {
@@ -183,6 +201,30 @@ pub const yoffset: Opt<i64> = Opt::new(&["programs", "rofi", "yoffset"]);
         TopRight => "top-right",
     }
 }
+
+/// The members of `programs.rofi.theme.<name>.<name>.*`'s type: `string`, `integer`, `bool`, `unknown 'Rasi literal string'`. A value of any of them sets the option.
+pub enum ThemeMembers4 {}
+impl ::flakesmith::value::StrMember for ThemeMembers4 { type Str = String; }
+impl ::flakesmith::value::IntMember for ThemeMembers4 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ThemeMembers4 {}
+
+/// The members of `programs.rofi.theme.<name>.<name>`'s type: `string`, `integer`, `bool`, `unknown 'Rasi literal string'`, `list of ((string) or (integer) or (bool) or (unknown 'Rasi literal string'))`. A value of any of them sets the option.
+pub enum ThemeMembers3 {}
+impl ::flakesmith::value::StrMember for ThemeMembers3 { type Str = String; }
+impl ::flakesmith::value::IntMember for ThemeMembers3 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ThemeMembers3 {}
+impl ::flakesmith::value::ListMember for ThemeMembers3 { type Item = OneOf<ThemeMembers4>; }
+
+/// The members of `programs.rofi.theme.<name>`'s type: `attribute set of ((string) or (integer) or (bool) or (unknown 'Rasi literal string') or (list of ((string) or (integer) or (bool) or (unknown 'Rasi literal string'))))`, `string`. A value of any of them sets the option.
+pub enum ThemeMembers2 {}
+impl ::flakesmith::value::AttrsMember for ThemeMembers2 { type Item = OneOf<ThemeMembers3>; }
+impl ::flakesmith::value::StrMember for ThemeMembers2 { type Str = String; }
+
+/// The members of `programs.rofi.theme`'s type: `string`, `path`, `attribute set of ((attribute set of ((string) or (integer) or (bool) or (unknown 'Rasi literal string') or (list of ((string) or (integer) or (bool) or (unknown 'Rasi literal string'))))) or (string))`. A value of any of them sets the option.
+pub enum ThemeMembers {}
+impl ::flakesmith::value::StrMember for ThemeMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for ThemeMembers {}
+impl ::flakesmith::value::AttrsMember for ThemeMembers { type Item = OneOf<ThemeMembers2>; }
 
 pub mod pass {
     use super::*;

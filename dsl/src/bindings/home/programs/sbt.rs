@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.sbt.baseUserConfigPath`
@@ -36,7 +36,7 @@ pub const base_user_config_path: Opt<String> = Opt::new(&["programs", "sbt", "ba
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/sbt.nix>`.
-pub const credentials: Opt<Vec<Untyped>> = Opt::new(&["programs", "sbt", "credentials"]);
+pub const credentials: Opt<Vec<CredentialsValue>> = Opt::new(&["programs", "sbt", "credentials"]);
 
 /// `programs.sbt.enable`
 ///
@@ -80,7 +80,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "sbt", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/sbt.nix>`.
-pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["programs", "sbt", "plugins"]);
+pub const plugins: Opt<Vec<PluginsValue>> = Opt::new(&["programs", "sbt", "plugins"]);
 
 /// `programs.sbt.repositories`
 ///
@@ -115,5 +115,89 @@ pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["programs", "sbt", "plugins"])
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/sbt.nix>`.
-pub const repositories: Opt<Vec<Untyped>> = Opt::new(&["programs", "sbt", "repositories"]);
+pub const repositories: Opt<Vec<OneOf<RepositoriesMembers>>> = Opt::new(&["programs", "sbt", "repositories"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.sbt.credentials.*`: `CredentialsValue::new()`, then a setter per option.
+    CredentialsValue {
+        /// `programs.sbt.credentials.*.host`
+        ///
+        /// The hostname of the repository you're authenticating to.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sbt.nix>`.
+        host: String = "host";
+        /// `programs.sbt.credentials.*.passwordCommand`
+        ///
+        /// The command that provides the password or authentication token for
+        /// the repository.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sbt.nix>`.
+        password_command: String = "passwordCommand";
+        /// `programs.sbt.credentials.*.realm`
+        ///
+        /// The realm of the repository you're authenticating to.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sbt.nix>`.
+        realm: String = "realm";
+        /// `programs.sbt.credentials.*.user`
+        ///
+        /// The user you're using to authenticate.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sbt.nix>`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.sbt.plugins.*`: `PluginsValue::new()`, then a setter per option.
+    PluginsValue {
+        /// `programs.sbt.plugins.*.artifact`
+        ///
+        /// The name of the artifact.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sbt.nix>`.
+        artifact: String = "artifact";
+        /// `programs.sbt.plugins.*.org`
+        ///
+        /// The organization the artifact is published under.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sbt.nix>`.
+        org: String = "org";
+        /// `programs.sbt.plugins.*.version`
+        ///
+        /// The version of the plugin.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sbt.nix>`.
+        version: String = "version";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.sbt.repositories.*`.
+    Repositories {
+        Local => "local",
+        MavenCentral => "maven-central",
+        MavenLocal => "maven-local",
+    }
+}
+
+/// The members of `programs.sbt.repositories.*`'s type: `one of ["local", "maven-central", "maven-local"]`, `attribute set of (string)`. A value of any of them sets the option.
+pub enum RepositoriesMembers {}
+impl ::flakesmith::value::AttrsMember for RepositoriesMembers { type Item = String; }
+
+::flakesmith::union_member!(RepositoriesMembers: Repositories);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.senpai.config`
@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/senpai.nix>`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "senpai", "config"]);
+pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "senpai", "config"]);
 
 /// `programs.senpai.enable`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.sftpman.defaultSshKey`
@@ -34,7 +34,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "sftpman", "enable"]);
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
-pub const mounts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "sftpman", "mounts"]);
+pub const mounts: Opt<BTreeMap<String, MountsValue>> = Opt::new(&["programs", "sftpman", "mounts"]);
 
 /// `programs.sftpman.package`
 ///
@@ -44,6 +44,88 @@ pub const mounts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "sftpm
 ///
 /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
 pub const package: Opt<Package> = Opt::new(&["programs", "sftpman", "package"]);
+
+::flakesmith::option_enum! {
+    /// The values of `programs.sftpman.mounts.<name>.authType`.
+    AuthType {
+        Password => "password",
+        Publickey => "publickey",
+        Hostbased => "hostbased",
+        KeyboardInteractive => "keyboard-interactive",
+        GssapiWithMic => "gssapi-with-mic",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.sftpman.mounts.<name>`: `MountsValue::new()`, then a setter per option.
+    MountsValue {
+        /// `programs.sftpman.mounts.<name>.authType`
+        ///
+        /// The authentication method to use.
+        ///
+        /// Nix type: `one of "password", "publickey", "hostbased", "keyboard-interactive", "gssapi-with-mic"`. Default: `"publickey"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
+        auth_type: AuthType = "authType";
+        /// `programs.sftpman.mounts.<name>.beforeMount`
+        ///
+        /// Command to run before mounting.
+        ///
+        /// Nix type: `string`. Default: `"true"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
+        before_mount: String = "beforeMount";
+        /// `programs.sftpman.mounts.<name>.host`
+        ///
+        /// The host to connect to.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
+        host: String = "host";
+        /// `programs.sftpman.mounts.<name>.mountOptions`
+        ///
+        /// Options to pass to sshfs.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
+        mount_options: Vec<String> = "mountOptions";
+        /// `programs.sftpman.mounts.<name>.mountPoint`
+        ///
+        /// The remote path to mount.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
+        mount_point: String = "mountPoint";
+        /// `programs.sftpman.mounts.<name>.port`
+        ///
+        /// The port to connect to.
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `22`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
+        port: u16 = "port";
+        /// `programs.sftpman.mounts.<name>.sshKey`
+        ///
+        /// Path to the SSH key to use for authentication.
+        /// Only applies if authMethod is `publickey`.
+        ///
+        /// Nix type: `null or string`. Default: `config.programs.sftpman.defaultSshKey`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
+        ssh_key: NullOr<String> = "sshKey";
+        /// `programs.sftpman.mounts.<name>.user`
+        ///
+        /// The username to authenticate with.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/sftpman.nix>`.
+        user: String = "user";
+    }
+}
 
 pub mod mounts {
     use super::*;

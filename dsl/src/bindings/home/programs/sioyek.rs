@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.sioyek.bindings`
@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/sioyek.nix>`.
-pub const bindings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "sioyek", "bindings"]);
+pub const bindings: Opt<BTreeMap<String, OneOf<BindingsMembers>>> = Opt::new(&["programs", "sioyek", "bindings"]);
 
 /// `programs.sioyek.config`
 ///
@@ -72,4 +72,9 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "sioyek", "enable"]);
 ///
 /// Declared in `<home-manager/modules/programs/sioyek.nix>`.
 pub const package: Opt<Package> = Opt::new(&["programs", "sioyek", "package"]);
+
+/// The members of `programs.sioyek.bindings.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum BindingsMembers {}
+impl ::flakesmith::value::StrMember for BindingsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for BindingsMembers { type Item = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.sm64ex.baserom`
@@ -106,7 +106,7 @@ pub const region: Opt<NullOr<Region>> = Opt::new(&["programs", "sm64ex", "region
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/sm64ex.nix>`.
-pub const settings: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["programs", "sm64ex", "settings"]);
+pub const settings: Opt<NullOr<BTreeMap<String, OneOf<SettingsMembers>>>> = Opt::new(&["programs", "sm64ex", "settings"]);
 
 ::flakesmith::option_enum! {
     /// The values of `programs.sm64ex.region`.
@@ -116,4 +116,11 @@ pub const settings: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["program
         Jp => "jp",
     }
 }
+
+/// The members of `programs.sm64ex.settings.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
 

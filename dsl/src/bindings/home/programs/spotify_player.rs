@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.spotify-player.enable`
@@ -56,7 +56,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "spotify-player", "enable"]
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/spotify-player.nix>`.
-pub const keymaps: Opt<Vec<Untyped>> = Opt::new(&["programs", "spotify-player", "keymaps"]);
+pub const keymaps: Opt<Vec<Data<Toml>>> = Opt::new(&["programs", "spotify-player", "keymaps"]);
 
 /// `programs.spotify-player.package`
 ///
@@ -96,7 +96,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "spotify-player", "pack
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/spotify-player.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "spotify-player", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["programs", "spotify-player", "settings"]);
 
 /// `programs.spotify-player.themes`
 ///
@@ -151,5 +151,5 @@ pub const settings: Opt<Untyped> = Opt::new(&["programs", "spotify-player", "set
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/spotify-player.nix>`.
-pub const themes: Opt<Vec<Untyped>> = Opt::new(&["programs", "spotify-player", "themes"]);
+pub const themes: Opt<Vec<Data<Toml>>> = Opt::new(&["programs", "spotify-player", "themes"]);
 

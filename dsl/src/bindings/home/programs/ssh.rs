@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.ssh.addKeysToAgent`
@@ -148,7 +148,7 @@ pub const includes: Opt<Vec<String>> = Opt::new(&["programs", "ssh", "includes"]
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/ssh.nix>`.
-pub const match_blocks: Opt<Untyped> = Opt::new(&["programs", "ssh", "matchBlocks"]);
+pub const match_blocks: Opt<BTreeMap<String, MatchBlocksValue>> = Opt::new(&["programs", "ssh", "matchBlocks"]);
 
 /// `programs.ssh.package`
 ///
@@ -200,6 +200,418 @@ pub const user_known_hosts_file: Opt<RuntimePath> = Opt::new(&["programs", "ssh"
     }
 }
 
+::flakesmith::option_enum! {
+    /// The values of `programs.ssh.matchBlocks.<name>.addressFamily`.
+    AddressFamily {
+        Any => "any",
+        Inet => "inet",
+        Inet6 => "inet6",
+    }
+}
+
+/// The members of `programs.ssh.matchBlocks.<name>.certificateFile`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum CertificateFileMembers {}
+impl ::flakesmith::value::ListMember for CertificateFileMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for CertificateFileMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.ssh.matchBlocks.<name>.dynamicForwards.*`: `DynamicForwardsValue::new()`, then a setter per option.
+    DynamicForwardsValue {
+        /// `programs.ssh.matchBlocks.<name>.dynamicForwards.*.address`
+        ///
+        /// The address where to bind the port.
+        ///
+        /// Nix type: `string`. Default: `"localhost"`. Example: `"example.org"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        address: String = "address";
+        /// `programs.ssh.matchBlocks.<name>.dynamicForwards.*.port`
+        ///
+        /// Specifies port number to bind on bind address.
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `8080`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        port: NullOr<u16> = "port";
+    }
+}
+
+/// The members of `programs.ssh.matchBlocks.<name>.identityFile`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum IdentityFileMembers {}
+impl ::flakesmith::value::ListMember for IdentityFileMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for IdentityFileMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.ssh.matchBlocks.<name>.localForwards.*.bind`: `LocalForwardsBindValue::new()`, then a setter per option.
+    LocalForwardsBindValue {
+        /// `programs.ssh.matchBlocks.<name>.localForwards.*.bind.address`
+        ///
+        /// The address where to bind the port.
+        ///
+        /// Nix type: `string`. Default: `"localhost"`. Example: `"example.org"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        address: String = "address";
+        /// `programs.ssh.matchBlocks.<name>.localForwards.*.bind.port`
+        ///
+        /// Specifies port number to bind on bind address.
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `8080`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        port: NullOr<u16> = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.ssh.matchBlocks.<name>.localForwards.*.host`: `LocalForwardsHostValue::new()`, then a setter per option.
+    LocalForwardsHostValue {
+        /// `programs.ssh.matchBlocks.<name>.localForwards.*.host.address`
+        ///
+        /// The address where to forward the traffic to.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        address: NullOr<String> = "address";
+        /// `programs.ssh.matchBlocks.<name>.localForwards.*.host.port`
+        ///
+        /// Specifies port number to forward the traffic to.
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `80`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        port: NullOr<u16> = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.ssh.matchBlocks.<name>.localForwards.*`: `LocalForwardsValue::new()`, then a setter per option.
+    LocalForwardsValue {
+        /// The options under `programs.ssh.matchBlocks.<name>.localForwards.*.bind`.
+        bind: LocalForwardsBindValue = "bind";
+        /// The options under `programs.ssh.matchBlocks.<name>.localForwards.*.host`.
+        host: LocalForwardsHostValue = "host";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.ssh.matchBlocks.<name>.remoteForwards.*.bind`: `RemoteForwardsBindValue::new()`, then a setter per option.
+    RemoteForwardsBindValue {
+        /// `programs.ssh.matchBlocks.<name>.remoteForwards.*.bind.address`
+        ///
+        /// The address where to bind the port.
+        ///
+        /// Nix type: `string`. Default: `"localhost"`. Example: `"example.org"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        address: String = "address";
+        /// `programs.ssh.matchBlocks.<name>.remoteForwards.*.bind.port`
+        ///
+        /// Specifies port number to bind on bind address.
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `8080`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        port: NullOr<u16> = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.ssh.matchBlocks.<name>.remoteForwards.*.host`: `RemoteForwardsHostValue::new()`, then a setter per option.
+    RemoteForwardsHostValue {
+        /// `programs.ssh.matchBlocks.<name>.remoteForwards.*.host.address`
+        ///
+        /// The address where to forward the traffic to.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        address: NullOr<String> = "address";
+        /// `programs.ssh.matchBlocks.<name>.remoteForwards.*.host.port`
+        ///
+        /// Specifies port number to forward the traffic to.
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `80`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        port: NullOr<u16> = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.ssh.matchBlocks.<name>.remoteForwards.*`: `RemoteForwardsValue::new()`, then a setter per option.
+    RemoteForwardsValue {
+        /// The options under `programs.ssh.matchBlocks.<name>.remoteForwards.*.bind`.
+        bind: RemoteForwardsBindValue = "bind";
+        /// The options under `programs.ssh.matchBlocks.<name>.remoteForwards.*.host`.
+        host: RemoteForwardsHostValue = "host";
+    }
+}
+
+/// The members of `programs.ssh.matchBlocks.<name>.setEnv.<name>`'s type: `string`, `path`, `integer`, `number`. A value of any of them sets the option.
+pub enum SetEnvMembers {}
+impl ::flakesmith::value::StrMember for SetEnvMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for SetEnvMembers {}
+impl ::flakesmith::value::IntMember for SetEnvMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SetEnvMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.ssh.matchBlocks.<name>`: `MatchBlocksValue::new()`, then a setter per option.
+    MatchBlocksValue {
+        /// `programs.ssh.matchBlocks.<name>.addressFamily`
+        ///
+        /// Specifies which address family to use when connecting.
+        ///
+        /// Nix type: `null or one of "any", "inet", "inet6"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        address_family: NullOr<AddressFamily> = "addressFamily";
+        /// `programs.ssh.matchBlocks.<name>.certificateFile`
+        ///
+        /// Specifies files from which the user certificate is read.
+        ///
+        /// Nix type: `(list of string) or null or string`. Default: `[ ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        certificate_file: NullOr<OneOf<CertificateFileMembers>> = "certificateFile";
+        /// `programs.ssh.matchBlocks.<name>.checkHostIP`
+        ///
+        /// Check the host IP address in the
+        /// `known_hosts` file.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        check_host_ip: bool = "checkHostIP";
+        /// `programs.ssh.matchBlocks.<name>.compression`
+        ///
+        /// Specifies whether to use compression. Omitted from the host
+        /// block when `null`.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        compression: NullOr<bool> = "compression";
+        /// `programs.ssh.matchBlocks.<name>.dynamicForwards`
+        ///
+        /// Specify dynamic port forwardings. See
+        /// `ssh_config(5)` for `DynamicForward`.
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`. Example: `[ { port = 8080; } ];`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        dynamic_forwards: Vec<DynamicForwardsValue> = "dynamicForwards";
+        /// `programs.ssh.matchBlocks.<name>.extraOptions`
+        ///
+        /// Extra configuration options for the host.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        extra_options: BTreeMap<String, String> = "extraOptions";
+        /// `programs.ssh.matchBlocks.<name>.forwardAgent`
+        ///
+        /// Whether the connection to the authentication agent (if any)
+        /// will be forwarded to the remote machine.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        forward_agent: NullOr<bool> = "forwardAgent";
+        /// `programs.ssh.matchBlocks.<name>.forwardX11`
+        ///
+        /// Specifies whether X11 connections will be automatically redirected
+        /// over the secure channel and `DISPLAY` set.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        forward_x11: bool = "forwardX11";
+        /// `programs.ssh.matchBlocks.<name>.forwardX11Trusted`
+        ///
+        /// Specifies whether remote X11 clients will have full access to the
+        /// original X11 display.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        forward_x11_trusted: bool = "forwardX11Trusted";
+        /// `programs.ssh.matchBlocks.<name>.host`
+        ///
+        /// `Host` pattern used by this conditional block.
+        /// See
+        /// `ssh_config(5)`
+        /// for `Host` block details.
+        /// This option is ignored if
+        /// `ssh.matchBlocks.*.match`
+        /// if defined.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"*.example.org"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        host: NullOr<String> = "host";
+        /// `programs.ssh.matchBlocks.<name>.hostname`
+        ///
+        /// Specifies the real host name to log into.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        hostname: NullOr<String> = "hostname";
+        /// `programs.ssh.matchBlocks.<name>.identitiesOnly`
+        ///
+        /// Specifies that ssh should only use the authentication
+        /// identity explicitly configured in the
+        /// `~/.ssh/config` files or passed on the
+        /// ssh command-line, even if `ssh-agent`
+        /// offers more identities.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        identities_only: bool = "identitiesOnly";
+        /// `programs.ssh.matchBlocks.<name>.identityFile`
+        ///
+        /// Specifies files from which the user identity is read.
+        /// Identities will be tried in the given order.
+        ///
+        /// Nix type: `(list of string) or null or string`. Default: `[ ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        identity_file: NullOr<OneOf<IdentityFileMembers>> = "identityFile";
+        /// `programs.ssh.matchBlocks.<name>.localForwards`
+        ///
+        /// Specify local port forwardings. See
+        /// `ssh_config(5)` for `LocalForward`.
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   {
+        ///     bind.port = 8080;
+        ///     host.address = "10.0.0.13";
+        ///     host.port = 80;
+        ///   }
+        /// ];
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        local_forwards: Vec<LocalForwardsValue> = "localForwards";
+        /// `programs.ssh.matchBlocks.<name>.match`
+        ///
+        /// `Match` block conditions used by this block. See
+        /// `ssh_config(5)`
+        /// for `Match` block details.
+        /// This option takes precedence over
+        /// `ssh.matchBlocks.*.host`
+        /// if defined.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// ''
+        ///   host <hostname> canonical
+        ///   host <hostname> exec "ping -c1 -q 192.168.17.1"''
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        r#match: NullOr<String> = "match";
+        /// `programs.ssh.matchBlocks.<name>.port`
+        ///
+        /// Specifies port number to connect on remote host.
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        port: NullOr<u16> = "port";
+        /// `programs.ssh.matchBlocks.<name>.proxyCommand`
+        ///
+        /// The command to use to connect to the server.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        proxy_command: NullOr<String> = "proxyCommand";
+        /// `programs.ssh.matchBlocks.<name>.proxyJump`
+        ///
+        /// The proxy host to use to connect to the server.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        proxy_jump: NullOr<String> = "proxyJump";
+        /// `programs.ssh.matchBlocks.<name>.remoteForwards`
+        ///
+        /// Specify remote port forwardings. See
+        /// `ssh_config(5)` for `RemoteForward`.
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   {
+        ///     bind.port = 8080;
+        ///     host.address = "10.0.0.13";
+        ///     host.port = 80;
+        ///   }
+        /// ];
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        remote_forwards: Vec<RemoteForwardsValue> = "remoteForwards";
+        /// `programs.ssh.matchBlocks.<name>.sendEnv`
+        ///
+        /// Environment variables to send from the local host to the
+        /// server.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        send_env: Vec<String> = "sendEnv";
+        /// `programs.ssh.matchBlocks.<name>.serverAliveCountMax`
+        ///
+        /// Sets the number of server alive messages which may be sent
+        /// without SSH receiving any messages back from the server.
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `3`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        server_alive_count_max: u64 = "serverAliveCountMax";
+        /// `programs.ssh.matchBlocks.<name>.serverAliveInterval`
+        ///
+        /// Set timeout in seconds after which response will be requested.
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        server_alive_interval: i64 = "serverAliveInterval";
+        /// `programs.ssh.matchBlocks.<name>.setEnv`
+        ///
+        /// Environment variables and their value to send to the server.
+        ///
+        /// Nix type: `attribute set of (string or path or signed integer or floating point number)`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        set_env: BTreeMap<String, OneOf<SetEnvMembers>> = "setEnv";
+        /// `programs.ssh.matchBlocks.<name>.user`
+        ///
+        /// Specifies the user to log in as.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+        user: NullOr<String> = "user";
+    }
+}
+
 pub mod match_blocks {
     use super::*;
 
@@ -233,7 +645,7 @@ pub mod match_blocks {
         /// Nix type: `(list of string) or null or string`. Default: `[ ]`.
         ///
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
-        pub fn certificate_file(&self) -> Opt<NullOr<Untyped>> {
+        pub fn certificate_file(&self) -> Opt<NullOr<OneOf<CertificateFileMembers>>> {
             Opt::at(self.path.join(["certificateFile"]))
         }
 
@@ -269,7 +681,7 @@ pub mod match_blocks {
         /// Nix type: `list of (submodule)`. Default: `[ ]`. Example: `[ { port = 8080; } ];`.
         ///
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
-        pub fn dynamic_forwards(&self) -> Opt<Vec<Untyped>> {
+        pub fn dynamic_forwards(&self) -> Opt<Vec<DynamicForwardsValue>> {
             Opt::at(self.path.join(["dynamicForwards"]))
         }
 
@@ -371,7 +783,7 @@ pub mod match_blocks {
         /// Nix type: `(list of string) or null or string`. Default: `[ ]`.
         ///
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
-        pub fn identity_file(&self) -> Opt<NullOr<Untyped>> {
+        pub fn identity_file(&self) -> Opt<NullOr<OneOf<IdentityFileMembers>>> {
             Opt::at(self.path.join(["identityFile"]))
         }
 
@@ -395,7 +807,7 @@ pub mod match_blocks {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
-        pub fn local_forwards(&self) -> Opt<Vec<Untyped>> {
+        pub fn local_forwards(&self) -> Opt<Vec<LocalForwardsValue>> {
             Opt::at(self.path.join(["localForwards"]))
         }
 
@@ -476,7 +888,7 @@ pub mod match_blocks {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
-        pub fn remote_forwards(&self) -> Opt<Vec<Untyped>> {
+        pub fn remote_forwards(&self) -> Opt<Vec<RemoteForwardsValue>> {
             Opt::at(self.path.join(["remoteForwards"]))
         }
 
@@ -522,7 +934,7 @@ pub mod match_blocks {
         /// Nix type: `attribute set of (string or path or signed integer or floating point number)`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
-        pub fn set_env(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn set_env(&self) -> Opt<BTreeMap<String, OneOf<SetEnvMembers>>> {
             Opt::at(self.path.join(["setEnv"]))
         }
 
@@ -547,6 +959,153 @@ pub mod match_blocks {
             Inet6 => "inet6",
         }
     }
+
+    /// The members of `programs.ssh.matchBlocks.<name>.certificateFile`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+    pub enum CertificateFileMembers {}
+    impl ::flakesmith::value::ListMember for CertificateFileMembers { type Item = String; }
+    impl ::flakesmith::value::StrMember for CertificateFileMembers { type Str = String; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.ssh.matchBlocks.<name>.dynamicForwards.*`: `DynamicForwardsValue::new()`, then a setter per option.
+        DynamicForwardsValue {
+            /// `programs.ssh.matchBlocks.<name>.dynamicForwards.*.address`
+            ///
+            /// The address where to bind the port.
+            ///
+            /// Nix type: `string`. Default: `"localhost"`. Example: `"example.org"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+            address: String = "address";
+            /// `programs.ssh.matchBlocks.<name>.dynamicForwards.*.port`
+            ///
+            /// Specifies port number to bind on bind address.
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `8080`.
+            ///
+            /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+            port: NullOr<u16> = "port";
+        }
+    }
+
+    /// The members of `programs.ssh.matchBlocks.<name>.identityFile`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+    pub enum IdentityFileMembers {}
+    impl ::flakesmith::value::ListMember for IdentityFileMembers { type Item = String; }
+    impl ::flakesmith::value::StrMember for IdentityFileMembers { type Str = String; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.ssh.matchBlocks.<name>.localForwards.*.bind`: `LocalForwardsBindValue::new()`, then a setter per option.
+        LocalForwardsBindValue {
+            /// `programs.ssh.matchBlocks.<name>.localForwards.*.bind.address`
+            ///
+            /// The address where to bind the port.
+            ///
+            /// Nix type: `string`. Default: `"localhost"`. Example: `"example.org"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+            address: String = "address";
+            /// `programs.ssh.matchBlocks.<name>.localForwards.*.bind.port`
+            ///
+            /// Specifies port number to bind on bind address.
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `8080`.
+            ///
+            /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+            port: NullOr<u16> = "port";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.ssh.matchBlocks.<name>.localForwards.*.host`: `LocalForwardsHostValue::new()`, then a setter per option.
+        LocalForwardsHostValue {
+            /// `programs.ssh.matchBlocks.<name>.localForwards.*.host.address`
+            ///
+            /// The address where to forward the traffic to.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+            address: NullOr<String> = "address";
+            /// `programs.ssh.matchBlocks.<name>.localForwards.*.host.port`
+            ///
+            /// Specifies port number to forward the traffic to.
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `80`.
+            ///
+            /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+            port: NullOr<u16> = "port";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.ssh.matchBlocks.<name>.localForwards.*`: `LocalForwardsValue::new()`, then a setter per option.
+        LocalForwardsValue {
+            /// The options under `programs.ssh.matchBlocks.<name>.localForwards.*.bind`.
+            bind: LocalForwardsBindValue = "bind";
+            /// The options under `programs.ssh.matchBlocks.<name>.localForwards.*.host`.
+            host: LocalForwardsHostValue = "host";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.ssh.matchBlocks.<name>.remoteForwards.*.bind`: `RemoteForwardsBindValue::new()`, then a setter per option.
+        RemoteForwardsBindValue {
+            /// `programs.ssh.matchBlocks.<name>.remoteForwards.*.bind.address`
+            ///
+            /// The address where to bind the port.
+            ///
+            /// Nix type: `string`. Default: `"localhost"`. Example: `"example.org"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+            address: String = "address";
+            /// `programs.ssh.matchBlocks.<name>.remoteForwards.*.bind.port`
+            ///
+            /// Specifies port number to bind on bind address.
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `8080`.
+            ///
+            /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+            port: NullOr<u16> = "port";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.ssh.matchBlocks.<name>.remoteForwards.*.host`: `RemoteForwardsHostValue::new()`, then a setter per option.
+        RemoteForwardsHostValue {
+            /// `programs.ssh.matchBlocks.<name>.remoteForwards.*.host.address`
+            ///
+            /// The address where to forward the traffic to.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"example.org"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+            address: NullOr<String> = "address";
+            /// `programs.ssh.matchBlocks.<name>.remoteForwards.*.host.port`
+            ///
+            /// Specifies port number to forward the traffic to.
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`. Example: `80`.
+            ///
+            /// Declared in `<home-manager/modules/programs/ssh.nix>`.
+            port: NullOr<u16> = "port";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.ssh.matchBlocks.<name>.remoteForwards.*`: `RemoteForwardsValue::new()`, then a setter per option.
+        RemoteForwardsValue {
+            /// The options under `programs.ssh.matchBlocks.<name>.remoteForwards.*.bind`.
+            bind: RemoteForwardsBindValue = "bind";
+            /// The options under `programs.ssh.matchBlocks.<name>.remoteForwards.*.host`.
+            host: RemoteForwardsHostValue = "host";
+        }
+    }
+
+    /// The members of `programs.ssh.matchBlocks.<name>.setEnv.<name>`'s type: `string`, `path`, `integer`, `number`. A value of any of them sets the option.
+    pub enum SetEnvMembers {}
+    impl ::flakesmith::value::StrMember for SetEnvMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for SetEnvMembers {}
+    impl ::flakesmith::value::IntMember for SetEnvMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for SetEnvMembers {}
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.swayr.enable`
@@ -102,7 +102,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "swayr", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/swayr.nix>`.
-pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["programs", "swayr", "settings"]);
+pub const settings: Opt<NullOr<Data<Toml>>> = Opt::new(&["programs", "swayr", "settings"]);
 
 pub mod systemd {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.taskwarrior.colorTheme`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// Nix type: `null or string or path`. Default: `null`. Example: `"dark-blue-256"`.
 ///
 /// Declared in `<home-manager/modules/programs/taskwarrior.nix>`.
-pub const color_theme: Opt<NullOr<Untyped>> = Opt::new(&["programs", "taskwarrior", "colorTheme"]);
+pub const color_theme: Opt<NullOr<OneOf<ColorThemeMembers>>> = Opt::new(&["programs", "taskwarrior", "colorTheme"]);
 
 /// `programs.taskwarrior.config`
 ///
@@ -44,7 +44,7 @@ pub const color_theme: Opt<NullOr<Untyped>> = Opt::new(&["programs", "taskwarrio
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/taskwarrior.nix>`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "taskwarrior", "config"]);
+pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "taskwarrior", "config"]);
 
 /// `programs.taskwarrior.dataLocation`
 ///
@@ -84,4 +84,9 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["programs", "taskwarrior"
 ///
 /// Declared in `<home-manager/modules/programs/taskwarrior.nix>`.
 pub const package: Opt<Package> = Opt::new(&["programs", "taskwarrior", "package"]);
+
+/// The members of `programs.taskwarrior.colorTheme`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum ColorThemeMembers {}
+impl ::flakesmith::value::StrMember for ColorThemeMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for ColorThemeMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.tealdeer.enable`
@@ -41,7 +41,45 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "tealdeer", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
-pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["programs", "tealdeer", "settings"]);
+pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["programs", "tealdeer", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.tealdeer.settings.updates`: `UpdatesValue::new()`, then a setter per option.
+    UpdatesValue {
+        /// `programs.tealdeer.settings.updates.auto_update`
+        ///
+        /// Whether to enable auto-update.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
+        auto_update: bool = "auto_update";
+        /// `programs.tealdeer.settings.updates.auto_update_interval_hours`
+        ///
+        /// Duration, since the last cache update, after which the cache will be refreshed.
+        /// This parameter is ignored if `auto_update` is set to `false`.
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `720`. Example: `24`.
+        ///
+        /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
+        auto_update_interval_hours: u64 = "auto_update_interval_hours";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.tealdeer.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `programs.tealdeer.settings.updates`
+        ///
+        /// Tealdeer can refresh the cache automatically when it is outdated.
+        /// This behavior can be configured in the updates section.
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        ///
+        /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
+        updates: UpdatesValue = "updates";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -54,7 +92,30 @@ pub mod settings {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
-    pub const updates: Opt<Untyped> = Opt::new(&["programs", "tealdeer", "settings", "updates"]);
+    pub const updates: Opt<UpdatesValue> = Opt::new(&["programs", "tealdeer", "settings", "updates"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.tealdeer.settings.updates`: `UpdatesValue::new()`, then a setter per option.
+        UpdatesValue {
+            /// `programs.tealdeer.settings.updates.auto_update`
+            ///
+            /// Whether to enable auto-update.
+            ///
+            /// Nix type: `boolean`. Default: `false`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
+            auto_update: bool = "auto_update";
+            /// `programs.tealdeer.settings.updates.auto_update_interval_hours`
+            ///
+            /// Duration, since the last cache update, after which the cache will be refreshed.
+            /// This parameter is ignored if `auto_update` is set to `false`.
+            ///
+            /// Nix type: `positive integer, meaning >0`. Default: `720`. Example: `24`.
+            ///
+            /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
+            auto_update_interval_hours: u64 = "auto_update_interval_hours";
+        }
+    }
 
     pub mod updates {
         use super::*;

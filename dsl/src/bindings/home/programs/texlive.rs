@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.texlive.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "texlive", "enable"]);
 /// Nix type: `unspecified value`. Default: `"tpkgs: { inherit (tpkgs) collection-basic; }"`. Example: `tpkgs: { inherit (tpkgs) collection-fontsrecommended algorithms; }`.
 ///
 /// Declared in `<home-manager/modules/programs/texlive.nix>`.
-pub const extra_packages: Opt<Untyped> = Opt::new(&["programs", "texlive", "extraPackages"]);
+pub const extra_packages: Opt<Data<Anything>> = Opt::new(&["programs", "texlive", "extraPackages"]);
 
 /// `programs.texlive.package`
 ///
@@ -42,5 +42,5 @@ pub const package: ReadOnly<Package> = ReadOnly::new(&["programs", "texlive", "p
 /// Nix type: `unspecified value`. Default: `pkgs.texlive`.
 ///
 /// Declared in `<home-manager/modules/programs/texlive.nix>`.
-pub const package_set: Opt<Untyped> = Opt::new(&["programs", "texlive", "packageSet"]);
+pub const package_set: Opt<Data<Anything>> = Opt::new(&["programs", "texlive", "packageSet"]);
 

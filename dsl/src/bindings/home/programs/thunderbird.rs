@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.thunderbird.enable`
@@ -33,7 +33,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "thunderbird", "package
 /// Nix type: `attribute set of (submodule)`.
 ///
 /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
-pub const profiles: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "thunderbird", "profiles"]);
+pub const profiles: Opt<BTreeMap<String, ProfilesValue>> = Opt::new(&["programs", "thunderbird", "profiles"]);
 
 /// `programs.thunderbird.settings`
 ///
@@ -52,7 +52,103 @@ pub const profiles: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "thu
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "thunderbird", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers2>>> = Opt::new(&["programs", "thunderbird", "settings"]);
+
+/// The members of `programs.thunderbird.profiles.<name>.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.thunderbird.profiles.<name>`: `ProfilesValue::new()`, then a setter per option.
+    ProfilesValue {
+        /// `programs.thunderbird.profiles.<name>.extraConfig`
+        ///
+        /// Extra preferences to add to `user.js`.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
+        extra_config: Concatenated = "extraConfig";
+        /// `programs.thunderbird.profiles.<name>.isDefault`
+        ///
+        /// Whether this is a default profile. There must be exactly one
+        /// default profile.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
+        is_default: bool = "isDefault";
+        /// `programs.thunderbird.profiles.<name>.settings`
+        ///
+        /// Preferences to add to this profile's
+        /// `user.js`.
+        ///
+        /// Nix type: `attribute set of (boolean or signed integer or string)`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   "mail.spellcheck.inline" = false;
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
+        settings: BTreeMap<String, OneOf<SettingsMembers>> = "settings";
+        /// `programs.thunderbird.profiles.<name>.userChrome`
+        ///
+        /// Custom Thunderbird user chrome CSS.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// ''
+        ///   /* Hide tab bar in Thunderbird */
+        ///   #tabs-toolbar {
+        ///     visibility: collapse !important;
+        ///   }
+        /// ''
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
+        user_chrome: Concatenated = "userChrome";
+        /// `programs.thunderbird.profiles.<name>.userContent`
+        ///
+        /// Custom Thunderbird user content CSS.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// ''
+        ///   /* Hide scrollbar on Thunderbird pages */
+        ///   *{scrollbar-width:none !important}
+        /// ''
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
+        user_content: Concatenated = "userContent";
+        /// `programs.thunderbird.profiles.<name>.withExternalGnupg`
+        ///
+        /// Allow using external GPG keys with GPGME.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
+        with_external_gnupg: bool = "withExternalGnupg";
+    }
+}
+
+/// The members of `programs.thunderbird.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
 
 pub mod profiles {
     use super::*;
@@ -119,7 +215,7 @@ pub mod profiles {
         /// ```
         ///
         /// Declared in `<home-manager/modules/programs/thunderbird.nix>`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -177,6 +273,12 @@ pub mod profiles {
         }
 
     }
+
+    /// The members of `programs.thunderbird.profiles.<name>.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
 }
 

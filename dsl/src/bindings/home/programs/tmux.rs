@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.tmux.aggressiveResize`
@@ -158,7 +158,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "tmux", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/tmux.nix>`.
-pub const plugins: Opt<Untyped> = Opt::new(&["programs", "tmux", "plugins"]);
+pub const plugins: Opt<OneOf<PluginsMembers>> = Opt::new(&["programs", "tmux", "plugins"]);
 
 /// `programs.tmux.prefix`
 ///
@@ -243,6 +243,10 @@ pub const terminal: Opt<String> = Opt::new(&["programs", "tmux", "terminal"]);
         Vi => "vi",
     }
 }
+
+/// The members of `programs.tmux.plugins`'s type: `list of (unknown 'plugin packages')`, `unknown 'submodules'`. A value of any of them sets the option.
+pub enum PluginsMembers {}
+impl ::flakesmith::value::ListMember for PluginsMembers { type Item = Untyped; }
 
 pub mod tmuxinator {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.tofi.enable`
@@ -53,5 +53,11 @@ pub const package: Opt<Package> = Opt::new(&["programs", "tofi", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/tofi.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "tofi", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["programs", "tofi", "settings"]);
+
+/// The members of `programs.tofi.settings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.translate-shell.enable`
@@ -39,5 +39,11 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "translate-shell", "enable"
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/translate-shell.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "translate-shell", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["programs", "translate-shell", "settings"]);
+
+/// The members of `programs.translate-shell.settings.<name>`'s type: `bool`, `string`, `list of (string)`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.urxvt.enable`
@@ -32,7 +32,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "urxvt", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "urxvt", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "urxvt", "extraConfig"]);
 
 /// `programs.urxvt.fonts`
 ///
@@ -115,7 +115,7 @@ pub mod scroll {
     /// Nix type: `submodule`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
-    pub const bar: Opt<Untyped> = Opt::new(&["programs", "urxvt", "scroll", "bar"]);
+    pub const bar: Opt<BarValue> = Opt::new(&["programs", "urxvt", "scroll", "bar"]);
 
     /// `programs.urxvt.scroll.keepPosition`
     ///
@@ -152,6 +152,79 @@ pub mod scroll {
     ///
     /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
     pub const scroll_on_output: Opt<bool> = Opt::new(&["programs", "urxvt", "scroll", "scrollOnOutput"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `programs.urxvt.scroll.bar.align`.
+        Align {
+            Top => "top",
+            Bottom => "bottom",
+            Center => "center",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `programs.urxvt.scroll.bar.position`.
+        Position {
+            Left => "left",
+            Right => "right",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `programs.urxvt.scroll.bar.style`.
+        Style {
+            Rxvt => "rxvt",
+            Plain => "plain",
+            Next => "next",
+            Xterm => "xterm",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.urxvt.scroll.bar`: `BarValue::new()`, then a setter per option.
+        BarValue {
+            /// `programs.urxvt.scroll.bar.align`
+            ///
+            /// Scrollbar alignment.
+            ///
+            /// Nix type: `one of "top", "bottom", "center"`. Default: `"center"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
+            align: Align = "align";
+            /// `programs.urxvt.scroll.bar.enable`
+            ///
+            /// Whether to enable the scrollbar
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
+            enable: bool = "enable";
+            /// `programs.urxvt.scroll.bar.floating`
+            ///
+            /// Whether to display an rxvt scrollbar without a trough.
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
+            floating: bool = "floating";
+            /// `programs.urxvt.scroll.bar.position`
+            ///
+            /// Scrollbar position.
+            ///
+            /// Nix type: `one of "left", "right"`. Default: `"right"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
+            position: Position = "position";
+            /// `programs.urxvt.scroll.bar.style`
+            ///
+            /// Scrollbar style.
+            ///
+            /// Nix type: `one of "rxvt", "plain", "next", "xterm"`. Default: `"plain"`.
+            ///
+            /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
+            style: Style = "style";
+        }
+    }
 
     pub mod bar {
         use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.vim.defaultEditor`
@@ -81,7 +81,7 @@ pub const package_configurable: Opt<Package> = Opt::new(&["programs", "vim", "pa
 /// ``` Example: `[ pkgs.vimPlugins.YankRing ]`.
 ///
 /// Declared in `<home-manager/modules/programs/vim.nix>`.
-pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["programs", "vim", "plugins"]);
+pub const plugins: Opt<Vec<OneOf<PluginsMembers>>> = Opt::new(&["programs", "vim", "plugins"]);
 
 /// `programs.vim.settings`
 ///
@@ -168,4 +168,9 @@ pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["programs", "vim", "plugins"])
 ///
 /// Declared in `<home-manager/modules/programs/vim.nix>`.
 pub const settings: Opt<Untyped> = Opt::new(&["programs", "vim", "settings"]);
+
+/// The members of `programs.vim.plugins.*`'s type: `string`, `package`. A value of any of them sets the option.
+pub enum PluginsMembers {}
+impl ::flakesmith::value::StrMember for PluginsMembers { type Str = String; }
+impl ::flakesmith::value::PackageMember for PluginsMembers {}
 

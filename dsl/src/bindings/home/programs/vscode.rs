@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.vscode.enable`
@@ -67,7 +67,7 @@ pub const extensions: Opt<Vec<Package>> = Opt::new(&["programs", "vscode", "exte
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/vscode.nix>`.
-pub const global_snippets: Opt<Untyped> = Opt::new(&["programs", "vscode", "globalSnippets"]);
+pub const global_snippets: Opt<Data<Json>> = Opt::new(&["programs", "vscode", "globalSnippets"]);
 
 /// `programs.vscode.keybindings`
 ///
@@ -89,7 +89,7 @@ pub const global_snippets: Opt<Untyped> = Opt::new(&["programs", "vscode", "glob
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/vscode.nix>`.
-pub const keybindings: Opt<Vec<Untyped>> = Opt::new(&["programs", "vscode", "keybindings"]);
+pub const keybindings: Opt<Vec<KeybindingsValue>> = Opt::new(&["programs", "vscode", "keybindings"]);
 
 /// `programs.vscode.languageSnippets`
 ///
@@ -116,7 +116,7 @@ pub const keybindings: Opt<Vec<Untyped>> = Opt::new(&["programs", "vscode", "key
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/vscode.nix>`.
-pub const language_snippets: Opt<Untyped> = Opt::new(&["programs", "vscode", "languageSnippets"]);
+pub const language_snippets: Opt<Data<Json>> = Opt::new(&["programs", "vscode", "languageSnippets"]);
 
 /// `programs.vscode.mutableExtensionsDir`
 ///
@@ -154,7 +154,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "vscode", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/vscode.nix>`.
-pub const user_settings: Opt<Untyped> = Opt::new(&["programs", "vscode", "userSettings"]);
+pub const user_settings: Opt<Data<Json>> = Opt::new(&["programs", "vscode", "userSettings"]);
 
 /// `programs.vscode.userTasks`
 ///
@@ -179,7 +179,53 @@ pub const user_settings: Opt<Untyped> = Opt::new(&["programs", "vscode", "userSe
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/vscode.nix>`.
-pub const user_tasks: Opt<Untyped> = Opt::new(&["programs", "vscode", "userTasks"]);
+pub const user_tasks: Opt<Data<Json>> = Opt::new(&["programs", "vscode", "userTasks"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.vscode.keybindings.*`: `KeybindingsValue::new()`, then a setter per option.
+    KeybindingsValue {
+        /// `programs.vscode.keybindings.*.args`
+        ///
+        /// Optional arguments for a command.
+        ///
+        /// Nix type: `null or JSON value`. Default: `null`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   direction = "up";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/vscode.nix>`.
+        args: NullOr<Data<Json>> = "args";
+        /// `programs.vscode.keybindings.*.command`
+        ///
+        /// The VS Code command to execute.
+        ///
+        /// Nix type: `string`. Example: `"editor.action.clipboardCopyAction"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/vscode.nix>`.
+        command: String = "command";
+        /// `programs.vscode.keybindings.*.key`
+        ///
+        /// The key or key-combination to bind.
+        ///
+        /// Nix type: `string`. Example: `"ctrl+c"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/vscode.nix>`.
+        key: String = "key";
+        /// `programs.vscode.keybindings.*.when`
+        ///
+        /// Optional context filter.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"textInputFocus"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/vscode.nix>`.
+        when: NullOr<String> = "when";
+    }
+}
 
 pub mod haskell {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.waybar.enable`
@@ -66,7 +66,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "waybar", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/waybar.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "waybar", "settings"]);
+pub const settings: Opt<OneOf<SettingsMembers>> = Opt::new(&["programs", "waybar", "settings"]);
 
 /// `programs.waybar.style`
 ///
@@ -99,7 +99,17 @@ pub const settings: Opt<Untyped> = Opt::new(&["programs", "waybar", "settings"])
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/waybar.nix>`.
-pub const style: Opt<NullOr<Untyped>> = Opt::new(&["programs", "waybar", "style"]);
+pub const style: Opt<NullOr<OneOf<StyleMembers>>> = Opt::new(&["programs", "waybar", "style"]);
+
+/// The members of `programs.waybar.settings`'s type: `list of (freeform)`, `attribute set of (freeform)`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = Data<Json>; }
+impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Data<Json>; }
+
+/// The members of `programs.waybar.style`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum StyleMembers {}
+impl ::flakesmith::value::PathMember for StyleMembers {}
+impl ::flakesmith::value::StrMember for StyleMembers { type Str = Concatenated; }
 
 pub mod systemd {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.wezterm.colorSchemes`
@@ -41,7 +41,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/wezterm.nix>`.
-pub const color_schemes: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "wezterm", "colorSchemes"]);
+pub const color_schemes: Opt<BTreeMap<String, Data<Toml>>> = Opt::new(&["programs", "wezterm", "colorSchemes"]);
 
 /// `programs.wezterm.enable`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.wlogout.enable`
@@ -38,7 +38,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "wlogout", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/wlogout.nix>`.
-pub const layout: Opt<Vec<Untyped>> = Opt::new(&["programs", "wlogout", "layout"]);
+pub const layout: Opt<Vec<LayoutValue>> = Opt::new(&["programs", "wlogout", "layout"]);
 
 /// `programs.wlogout.package`
 ///
@@ -75,5 +75,77 @@ pub const package: Opt<Package> = Opt::new(&["programs", "wlogout", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/wlogout.nix>`.
-pub const style: Opt<NullOr<Untyped>> = Opt::new(&["programs", "wlogout", "style"]);
+pub const style: Opt<NullOr<OneOf<StyleMembers>>> = Opt::new(&["programs", "wlogout", "style"]);
+
+/// The members of `programs.wlogout.layout.*.action`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum ActionMembers {}
+impl ::flakesmith::value::PathMember for ActionMembers {}
+impl ::flakesmith::value::StrMember for ActionMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.wlogout.layout.*`: `LayoutValue::new()`, then a setter per option.
+    LayoutValue {
+        /// `programs.wlogout.layout.*.action`
+        ///
+        /// Command to execute when clicked.
+        ///
+        /// Nix type: `path or string`. Default: `""`. Example: `"systemctl poweroff"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/wlogout.nix>`.
+        action: OneOf<ActionMembers> = "action";
+        /// `programs.wlogout.layout.*.circular`
+        ///
+        /// Make button circular.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/wlogout.nix>`.
+        circular: NullOr<bool> = "circular";
+        /// `programs.wlogout.layout.*.height`
+        ///
+        /// Relative height of tile.
+        ///
+        /// Nix type: `null or integer or floating point number between 0 and 1 (both inclusive)`. Default: `null`. Example: `0.5`.
+        ///
+        /// Declared in `<home-manager/modules/programs/wlogout.nix>`.
+        height: NullOr<f64> = "height";
+        /// `programs.wlogout.layout.*.keybind`
+        ///
+        /// Keyboard character to trigger this action.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"s"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/wlogout.nix>`.
+        keybind: String = "keybind";
+        /// `programs.wlogout.layout.*.label`
+        ///
+        /// CSS label of button.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"shutdown"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/wlogout.nix>`.
+        label: String = "label";
+        /// `programs.wlogout.layout.*.text`
+        ///
+        /// Text displayed on button.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"Shutdown"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/wlogout.nix>`.
+        text: String = "text";
+        /// `programs.wlogout.layout.*.width`
+        ///
+        /// Relative width of tile.
+        ///
+        /// Nix type: `null or integer or floating point number between 0 and 1 (both inclusive)`. Default: `null`. Example: `0.5`.
+        ///
+        /// Declared in `<home-manager/modules/programs/wlogout.nix>`.
+        width: NullOr<f64> = "width";
+    }
+}
+
+/// The members of `programs.wlogout.style`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum StyleMembers {}
+impl ::flakesmith::value::PathMember for StyleMembers {}
+impl ::flakesmith::value::StrMember for StyleMembers { type Str = String; }
 

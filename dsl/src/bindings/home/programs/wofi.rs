@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.wofi.enable`
@@ -44,7 +44,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "wofi", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/wofi.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "wofi", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "wofi", "settings"]);
 
 /// `programs.wofi.style`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.xplr.enable`
@@ -69,5 +69,10 @@ pub const package: Opt<Package> = Opt::new(&["programs", "xplr", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/xplr.nix>`.
-pub const plugins: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["programs", "xplr", "plugins"]);
+pub const plugins: Opt<NullOr<BTreeMap<String, OneOf<PluginsMembers>>>> = Opt::new(&["programs", "xplr", "plugins"]);
+
+/// The members of `programs.xplr.plugins.<name>`'s type: `package`, `string`. A value of any of them sets the option.
+pub enum PluginsMembers {}
+impl ::flakesmith::value::PackageMember for PluginsMembers {}
+impl ::flakesmith::value::StrMember for PluginsMembers { type Str = String; }
 

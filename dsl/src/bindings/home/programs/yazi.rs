@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.yazi.enable`
@@ -73,7 +73,7 @@ pub const enable_zsh_integration: Opt<bool> = Opt::new(&["programs", "yazi", "en
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/yazi.nix>`.
-pub const flavors: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "yazi", "flavors"]);
+pub const flavors: Opt<BTreeMap<String, OneOf<FlavorsMembers>>> = Opt::new(&["programs", "yazi", "flavors"]);
 
 /// `programs.yazi.initLua`
 ///
@@ -82,7 +82,7 @@ pub const flavors: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "yazi
 /// Nix type: `null or path or strings concatenated with "\n"`. Default: `null`. Example: `./init.lua`.
 ///
 /// Declared in `<home-manager/modules/programs/yazi.nix>`.
-pub const init_lua: Opt<NullOr<Untyped>> = Opt::new(&["programs", "yazi", "initLua"]);
+pub const init_lua: Opt<NullOr<OneOf<InitLuaMembers>>> = Opt::new(&["programs", "yazi", "initLua"]);
 
 /// `programs.yazi.keymap`
 ///
@@ -113,7 +113,7 @@ pub const init_lua: Opt<NullOr<Untyped>> = Opt::new(&["programs", "yazi", "initL
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/yazi.nix>`.
-pub const keymap: Opt<Untyped> = Opt::new(&["programs", "yazi", "keymap"]);
+pub const keymap: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "keymap"]);
 
 /// `programs.yazi.package`
 ///
@@ -145,7 +145,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "yazi", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/yazi.nix>`.
-pub const plugins: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "yazi", "plugins"]);
+pub const plugins: Opt<BTreeMap<String, OneOf<PluginsMembers>>> = Opt::new(&["programs", "yazi", "plugins"]);
 
 /// `programs.yazi.settings`
 ///
@@ -174,7 +174,7 @@ pub const plugins: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "yazi
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/yazi.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "yazi", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings"]);
 
 /// `programs.yazi.shellWrapperName`
 ///
@@ -211,5 +211,20 @@ pub const shell_wrapper_name: Opt<String> = Opt::new(&["programs", "yazi", "shel
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/yazi.nix>`.
-pub const theme: Opt<Untyped> = Opt::new(&["programs", "yazi", "theme"]);
+pub const theme: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "theme"]);
+
+/// The members of `programs.yazi.flavors.<name>`'s type: `path`, `package`. A value of any of them sets the option.
+pub enum FlavorsMembers {}
+impl ::flakesmith::value::PathMember for FlavorsMembers {}
+impl ::flakesmith::value::PackageMember for FlavorsMembers {}
+
+/// The members of `programs.yazi.initLua`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum InitLuaMembers {}
+impl ::flakesmith::value::PathMember for InitLuaMembers {}
+impl ::flakesmith::value::StrMember for InitLuaMembers { type Str = Concatenated; }
+
+/// The members of `programs.yazi.plugins.<name>`'s type: `path`, `package`. A value of any of them sets the option.
+pub enum PluginsMembers {}
+impl ::flakesmith::value::PathMember for PluginsMembers {}
+impl ::flakesmith::value::PackageMember for PluginsMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.zathura.enable`
@@ -72,7 +72,7 @@ pub const mappings: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "zath
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/zathura.nix>`.
-pub const options: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "zathura", "options"]);
+pub const options: Opt<BTreeMap<String, OneOf<OptionsMembers>>> = Opt::new(&["programs", "zathura", "options"]);
 
 /// `programs.zathura.package`
 ///
@@ -82,4 +82,10 @@ pub const options: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "zath
 ///
 /// Declared in `<home-manager/modules/programs/zathura.nix>`.
 pub const package: Opt<Package> = Opt::new(&["programs", "zathura", "package"]);
+
+/// The members of `programs.zathura.options.<name>`'s type: `string`, `bool`, `integer`. A value of any of them sets the option.
+pub enum OptionsMembers {}
+impl ::flakesmith::value::StrMember for OptionsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for OptionsMembers {}
+impl ::flakesmith::value::IntMember for OptionsMembers { type Int = i64; }
 

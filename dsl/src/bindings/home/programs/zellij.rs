@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.zellij.enable`
@@ -73,5 +73,5 @@ pub const package: Opt<Package> = Opt::new(&["programs", "zellij", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/zellij.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "zellij", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["programs", "zellij", "settings"]);
 

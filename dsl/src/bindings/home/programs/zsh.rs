@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.zsh.autocd`
@@ -123,7 +123,7 @@ pub const env_extra: Opt<Concatenated> = Opt::new(&["programs", "zsh", "envExtra
 /// Nix type: `submodule`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/zsh.nix>`.
-pub const history: Opt<Untyped> = Opt::new(&["programs", "zsh", "history"]);
+pub const history: Opt<HistoryValue> = Opt::new(&["programs", "zsh", "history"]);
 
 /// `programs.zsh.historySubstringSearch`
 ///
@@ -132,7 +132,7 @@ pub const history: Opt<Untyped> = Opt::new(&["programs", "zsh", "history"]);
 /// Nix type: `submodule`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/zsh.nix>`.
-pub const history_substring_search: Opt<Untyped> = Opt::new(&["programs", "zsh", "historySubstringSearch"]);
+pub const history_substring_search: Opt<HistorySubstringSearchValue> = Opt::new(&["programs", "zsh", "historySubstringSearch"]);
 
 /// `programs.zsh.initExtra`
 ///
@@ -179,7 +179,7 @@ pub const init_extra_first: Opt<Concatenated> = Opt::new(&["programs", "zsh", "i
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/zsh.nix>`.
-pub const local_variables: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "zsh", "localVariables"]);
+pub const local_variables: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "zsh", "localVariables"]);
 
 /// `programs.zsh.loginExtra`
 ///
@@ -206,7 +206,7 @@ pub const logout_extra: Opt<Concatenated> = Opt::new(&["programs", "zsh", "logou
 /// Nix type: `submodule`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/zsh.nix>`.
-pub const oh_my_zsh: Opt<Untyped> = Opt::new(&["programs", "zsh", "oh-my-zsh"]);
+pub const oh_my_zsh: Opt<OhMyZshValue> = Opt::new(&["programs", "zsh", "oh-my-zsh"]);
 
 /// `programs.zsh.package`
 ///
@@ -251,7 +251,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "zsh", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/zsh.nix>`.
-pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["programs", "zsh", "plugins"]);
+pub const plugins: Opt<Vec<PluginsValue>> = Opt::new(&["programs", "zsh", "plugins"]);
 
 /// `programs.zsh.prezto`
 ///
@@ -260,7 +260,7 @@ pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["programs", "zsh", "plugins"])
 /// Nix type: `submodule`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
-pub const prezto: Opt<Untyped> = Opt::new(&["programs", "zsh", "prezto"]);
+pub const prezto: Opt<PreztoValue> = Opt::new(&["programs", "zsh", "prezto"]);
 
 /// `programs.zsh.profileExtra`
 ///
@@ -286,7 +286,7 @@ pub const profile_extra: Opt<Concatenated> = Opt::new(&["programs", "zsh", "prof
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/zsh.nix>`.
-pub const session_variables: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "zsh", "sessionVariables"]);
+pub const session_variables: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "zsh", "sessionVariables"]);
 
 /// `programs.zsh.shellAliases`
 ///
@@ -333,7 +333,7 @@ pub const shell_global_aliases: Opt<BTreeMap<String, String>> = Opt::new(&["prog
 /// Nix type: `submodule`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/programs/zsh.nix>`.
-pub const syntax_highlighting: Opt<Untyped> = Opt::new(&["programs", "zsh", "syntaxHighlighting"]);
+pub const syntax_highlighting: Opt<SyntaxHighlightingValue> = Opt::new(&["programs", "zsh", "syntaxHighlighting"]);
 
 ::flakesmith::option_enum! {
     /// The values of `programs.zsh.defaultKeymap`.
@@ -341,6 +341,923 @@ pub const syntax_highlighting: Opt<Untyped> = Opt::new(&["programs", "zsh", "syn
         Emacs => "emacs",
         Vicmd => "vicmd",
         Viins => "viins",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.history`: `HistoryValue::new()`, then a setter per option.
+    HistoryValue {
+        /// `programs.zsh.history.expireDuplicatesFirst`
+        ///
+        /// Expire duplicates first.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        expire_duplicates_first: bool = "expireDuplicatesFirst";
+        /// `programs.zsh.history.extended`
+        ///
+        /// Save timestamp into the history file.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        extended: bool = "extended";
+        /// `programs.zsh.history.ignoreAllDups`
+        ///
+        /// If a new command line being added to the history list
+        /// duplicates an older one, the older command is removed
+        /// from the list (even if it is not the previous event).
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        ignore_all_dups: bool = "ignoreAllDups";
+        /// `programs.zsh.history.ignoreDups`
+        ///
+        /// Do not enter command lines into the history list
+        /// if they are duplicates of the previous event.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        ignore_dups: bool = "ignoreDups";
+        /// `programs.zsh.history.ignorePatterns`
+        ///
+        /// Do not enter command lines into the history list
+        /// if they match any one of the given shell patterns.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`. Example: `[ "rm *" "pkill *" ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        ignore_patterns: Vec<String> = "ignorePatterns";
+        /// `programs.zsh.history.ignoreSpace`
+        ///
+        /// Do not enter command lines into the history list
+        /// if the first character is a space.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        ignore_space: bool = "ignoreSpace";
+        /// `programs.zsh.history.path`
+        ///
+        /// History file location
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// "$HOME/.zsh_history" if state version ≥ 20.03,
+        /// "$ZDOTDIR/.zsh_history" otherwise
+        /// ``` Example: `"${config.xdg.dataHome}/zsh/zsh_history"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        path: String = "path";
+        /// `programs.zsh.history.save`
+        ///
+        /// Number of history lines to save.
+        ///
+        /// Nix type: `signed integer`. Default: `10000`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        save: i64 = "save";
+        /// `programs.zsh.history.share`
+        ///
+        /// Share command history between zsh sessions.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        share: bool = "share";
+        /// `programs.zsh.history.size`
+        ///
+        /// Number of history lines to keep.
+        ///
+        /// Nix type: `signed integer`. Default: `10000`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        size: i64 = "size";
+    }
+}
+
+/// The members of `programs.zsh.historySubstringSearch.searchDownKey`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum SearchDownKeyMembers {}
+impl ::flakesmith::value::ListMember for SearchDownKeyMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for SearchDownKeyMembers { type Str = String; }
+
+/// The members of `programs.zsh.historySubstringSearch.searchUpKey`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum SearchUpKeyMembers {}
+impl ::flakesmith::value::ListMember for SearchUpKeyMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for SearchUpKeyMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.historySubstringSearch`: `HistorySubstringSearchValue::new()`, then a setter per option.
+    HistorySubstringSearchValue {
+        /// `programs.zsh.historySubstringSearch.enable`
+        ///
+        /// Whether to enable history substring search.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        enable: bool = "enable";
+        /// `programs.zsh.historySubstringSearch.searchDownKey`
+        ///
+        /// The key codes to be used when searching down.
+        /// The default of `^[[B` may correspond to the DOWN key -- if not, try
+        /// `$terminfo[kcud1]`.
+        ///
+        /// Nix type: `(list of string) or string`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// [
+        ///   "^[[B"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        search_down_key: OneOf<SearchDownKeyMembers> = "searchDownKey";
+        /// `programs.zsh.historySubstringSearch.searchUpKey`
+        ///
+        /// The key codes to be used when searching up.
+        /// The default of `^[[A` may correspond to the UP key -- if not, try
+        /// `$terminfo[kcuu1]`.
+        ///
+        /// Nix type: `(list of string) or string`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// [
+        ///   "^[[A"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        search_up_key: OneOf<SearchUpKeyMembers> = "searchUpKey";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.oh-my-zsh`: `OhMyZshValue::new()`, then a setter per option.
+    OhMyZshValue {
+        /// `programs.zsh.oh-my-zsh.custom`
+        ///
+        /// Path to a custom oh-my-zsh package to override config of
+        /// oh-my-zsh. See <https://github.com/robbyrussell/oh-my-zsh/wiki/Customization>
+        /// for more information.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"$HOME/my_customizations"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        custom: String = "custom";
+        /// `programs.zsh.oh-my-zsh.enable`
+        ///
+        /// Whether to enable oh-my-zsh.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        enable: bool = "enable";
+        /// `programs.zsh.oh-my-zsh.extraConfig`
+        ///
+        /// Extra settings for plugins.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// ''
+        ///   zstyle :omz:plugins:ssh-agent identities id_rsa id_rsa2 id_github
+        /// ''
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        extra_config: Concatenated = "extraConfig";
+        /// `programs.zsh.oh-my-zsh.package`
+        ///
+        /// The oh-my-zsh package to use.
+        ///
+        /// Nix type: `package`. Default: `pkgs.oh-my-zsh`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        package: Package = "package";
+        /// `programs.zsh.oh-my-zsh.plugins`
+        ///
+        /// List of oh-my-zsh plugins
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "git"
+        ///   "sudo"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        plugins: Vec<String> = "plugins";
+        /// `programs.zsh.oh-my-zsh.theme`
+        ///
+        /// Name of the theme to be used by oh-my-zsh.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `"robbyrussell"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        theme: String = "theme";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.plugins.*`: `PluginsValue::new()`, then a setter per option.
+    PluginsValue {
+        /// `programs.zsh.plugins.*.file`
+        ///
+        /// The plugin script to source.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        file: String = "file";
+        /// `programs.zsh.plugins.*.name`
+        ///
+        /// The name of the plugin.
+        ///
+        /// Don't forget to add `file`
+        /// if the script name does not follow convention.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        name: String = "name";
+        /// `programs.zsh.plugins.*.src`
+        ///
+        /// Path to the plugin folder.
+        ///
+        /// Will be added to `fpath` and `PATH`.
+        ///
+        /// Nix type: `path`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        src: RuntimePath = "src";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.autosuggestions`: `PreztoAutosuggestionsValue::new()`, then a setter per option.
+    PreztoAutosuggestionsValue {
+        /// `programs.zsh.prezto.autosuggestions.color`
+        ///
+        /// Set the query found color.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"fg=blue"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        color: NullOr<String> = "color";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.completions`: `PreztoCompletionsValue::new()`, then a setter per option.
+    PreztoCompletionsValue {
+        /// `programs.zsh.prezto.completions.ignoredHosts`
+        ///
+        /// Set the entries to ignore in static `/etc/hosts` for
+        /// host completion.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "0.0.0.0"
+        ///   "127.0.0.1"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        ignored_hosts: Vec<String> = "ignoredHosts";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.zsh.prezto.editor.keymap`.
+    Keymap {
+        Emacs => "emacs",
+        Vi => "vi",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.editor`: `PreztoEditorValue::new()`, then a setter per option.
+    PreztoEditorValue {
+        /// `programs.zsh.prezto.editor.dotExpansion`
+        ///
+        /// Automatically convert `....` to `../..`
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        dot_expansion: NullOr<bool> = "dotExpansion";
+        /// `programs.zsh.prezto.editor.keymap`
+        ///
+        /// Set the key mapping style to `emacs` or `vi`.
+        ///
+        /// Nix type: `null or one of "emacs", "vi"`. Default: `"emacs"`. Example: `"vi"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        keymap: NullOr<Keymap> = "keymap";
+        /// `programs.zsh.prezto.editor.promptContext`
+        ///
+        /// Allow the Zsh prompt context to be shown.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        prompt_context: NullOr<bool> = "promptContext";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.zsh.prezto.git.submoduleIgnore`.
+    SubmoduleIgnore {
+        Dirty => "dirty",
+        Untracked => "untracked",
+        All => "all",
+        None => "none",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.git`: `PreztoGitValue::new()`, then a setter per option.
+    PreztoGitValue {
+        /// `programs.zsh.prezto.git.submoduleIgnore`
+        ///
+        /// Ignore submodules when they are `dirty`, `untracked`, `all`,
+        /// or `none`.
+        ///
+        /// Nix type: `null or one of "dirty", "untracked", "all", "none"`. Default: `null`. Example: `"all"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        submodule_ignore: NullOr<SubmoduleIgnore> = "submoduleIgnore";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.gnuUtility`: `PreztoGnuUtilityValue::new()`, then a setter per option.
+    PreztoGnuUtilityValue {
+        /// `programs.zsh.prezto.gnuUtility.prefix`
+        ///
+        /// Set the command prefix on non-GNU systems.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"g"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        prefix: NullOr<String> = "prefix";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.historySubstring`: `PreztoHistorySubstringValue::new()`, then a setter per option.
+    PreztoHistorySubstringValue {
+        /// `programs.zsh.prezto.historySubstring.foundColor`
+        ///
+        /// Set the query found color.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"fg=blue"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        found_color: NullOr<String> = "foundColor";
+        /// `programs.zsh.prezto.historySubstring.globbingFlags`
+        ///
+        /// Set the search globbing flags.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        globbing_flags: NullOr<String> = "globbingFlags";
+        /// `programs.zsh.prezto.historySubstring.notFoundColor`
+        ///
+        /// Set the query not found color.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"fg=red"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        not_found_color: NullOr<String> = "notFoundColor";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.macOS`: `PreztoMacOsValue::new()`, then a setter per option.
+    PreztoMacOsValue {
+        /// `programs.zsh.prezto.macOS.dashKeyword`
+        ///
+        /// Set the keyword used by `mand` to open man pages
+        /// in Dash.app.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"manpages"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        dash_keyword: NullOr<String> = "dashKeyword";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.zsh.prezto.prompt.pwdLength`.
+    PwdLength {
+        Short => "short",
+        Long => "long",
+        Full => "full",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.prompt`: `PreztoPromptValue::new()`, then a setter per option.
+    PreztoPromptValue {
+        /// `programs.zsh.prezto.prompt.pwdLength`
+        ///
+        /// Set the working directory prompt display length. By
+        /// default, it is set to `short`. Set it to `long` (without `~`
+        /// expansion) for longer or `full` (with `~` expansion) for
+        /// even longer prompt display.
+        ///
+        /// Nix type: `null or one of "short", "long", "full"`. Default: `null`. Example: `"short"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        pwd_length: NullOr<PwdLength> = "pwdLength";
+        /// `programs.zsh.prezto.prompt.showReturnVal`
+        ///
+        /// Set the prompt to display the return code along with an
+        /// indicator for non-zero return codes. This is not supported by all prompts.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        show_return_val: NullOr<bool> = "showReturnVal";
+        /// `programs.zsh.prezto.prompt.theme`
+        ///
+        /// Set the prompt theme to load. Setting it to `random`
+        /// loads a random theme. Automatically set to `off` on dumb
+        /// terminals.
+        ///
+        /// Nix type: `null or string`. Default: `"sorin"`. Example: `"pure"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        theme: NullOr<String> = "theme";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.python`: `PreztoPythonValue::new()`, then a setter per option.
+    PreztoPythonValue {
+        /// `programs.zsh.prezto.python.virtualenvAutoSwitch`
+        ///
+        /// Auto switch to Python virtualenv on directory change.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        virtualenv_auto_switch: NullOr<bool> = "virtualenvAutoSwitch";
+        /// `programs.zsh.prezto.python.virtualenvInitialize`
+        ///
+        /// Automatically initialize virtualenvwrapper if pre-requisites are met.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        virtualenv_initialize: NullOr<bool> = "virtualenvInitialize";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.ruby`: `PreztoRubyValue::new()`, then a setter per option.
+    PreztoRubyValue {
+        /// `programs.zsh.prezto.ruby.chrubyAutoSwitch`
+        ///
+        /// Auto switch the Ruby version on directory change.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        chruby_auto_switch: NullOr<bool> = "chrubyAutoSwitch";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.screen`: `PreztoScreenValue::new()`, then a setter per option.
+    PreztoScreenValue {
+        /// `programs.zsh.prezto.screen.autoStartLocal`
+        ///
+        /// Auto start a session when Zsh is launched in a local terminal.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        auto_start_local: NullOr<bool> = "autoStartLocal";
+        /// `programs.zsh.prezto.screen.autoStartRemote`
+        ///
+        /// Auto start a session when Zsh is launched in a SSH connection.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        auto_start_remote: NullOr<bool> = "autoStartRemote";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.ssh`: `PreztoSshValue::new()`, then a setter per option.
+    PreztoSshValue {
+        /// `programs.zsh.prezto.ssh.identities`
+        ///
+        /// Set the SSH identities to load into the agent.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "id_rsa"
+        ///   "id_rsa2"
+        ///   "id_github"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        identities: Vec<String> = "identities";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.syntaxHighlighting`: `PreztoSyntaxHighlightingValue::new()`, then a setter per option.
+    PreztoSyntaxHighlightingValue {
+        /// `programs.zsh.prezto.syntaxHighlighting.highlighters`
+        ///
+        /// Set syntax highlighters. By default, only the main
+        /// highlighter is enabled.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "main"
+        ///   "brackets"
+        ///   "pattern"
+        ///   "line"
+        ///   "cursor"
+        ///   "root"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        highlighters: Vec<String> = "highlighters";
+        /// `programs.zsh.prezto.syntaxHighlighting.pattern`
+        ///
+        /// Set syntax pattern styles.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   "rm*-rf*" = "fg=white,bold,bg=red";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        pattern: BTreeMap<String, String> = "pattern";
+        /// `programs.zsh.prezto.syntaxHighlighting.styles`
+        ///
+        /// Set syntax highlighting styles.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   builtin = "bg=blue";
+        ///   command = "bg=blue";
+        ///   function = "bg=blue";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        styles: BTreeMap<String, String> = "styles";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.terminal`: `PreztoTerminalValue::new()`, then a setter per option.
+    PreztoTerminalValue {
+        /// `programs.zsh.prezto.terminal.autoTitle`
+        ///
+        /// Auto set the tab and window titles.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        auto_title: NullOr<bool> = "autoTitle";
+        /// `programs.zsh.prezto.terminal.multiplexerTitleFormat`
+        ///
+        /// Set the multiplexer title format.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"%s"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        multiplexer_title_format: NullOr<String> = "multiplexerTitleFormat";
+        /// `programs.zsh.prezto.terminal.tabTitleFormat`
+        ///
+        /// Set the tab title format.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"%m: %s"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        tab_title_format: NullOr<String> = "tabTitleFormat";
+        /// `programs.zsh.prezto.terminal.windowTitleFormat`
+        ///
+        /// Set the window title format.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"%n@%m: %s"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        window_title_format: NullOr<String> = "windowTitleFormat";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.tmux`: `PreztoTmuxValue::new()`, then a setter per option.
+    PreztoTmuxValue {
+        /// `programs.zsh.prezto.tmux.autoStartLocal`
+        ///
+        /// Auto start a session when Zsh is launched in a local terminal.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        auto_start_local: NullOr<bool> = "autoStartLocal";
+        /// `programs.zsh.prezto.tmux.autoStartRemote`
+        ///
+        /// Auto start a session when Zsh is launched in a SSH connection.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        auto_start_remote: NullOr<bool> = "autoStartRemote";
+        /// `programs.zsh.prezto.tmux.defaultSessionName`
+        ///
+        /// Set the default session name.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"YOUR DEFAULT SESSION NAME"`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        default_session_name: NullOr<String> = "defaultSessionName";
+        /// `programs.zsh.prezto.tmux.itermIntegration`
+        ///
+        /// Integrate with iTerm2.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        iterm_integration: NullOr<bool> = "itermIntegration";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto.utility`: `PreztoUtilityValue::new()`, then a setter per option.
+    PreztoUtilityValue {
+        /// `programs.zsh.prezto.utility.safeOps`
+        ///
+        /// Enabled safe options. This aliases `cp`,
+        /// `ln`, `mv` and `rm` so that they
+        /// prompt before deleting or overwriting files. Set to `no` to
+        /// disable this safer behavior.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        safe_ops: NullOr<bool> = "safeOps";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.prezto`: `PreztoValue::new()`, then a setter per option.
+    PreztoValue {
+        /// The options under `programs.zsh.prezto.autosuggestions`.
+        autosuggestions: PreztoAutosuggestionsValue = "autosuggestions";
+        /// `programs.zsh.prezto.caseSensitive`
+        ///
+        /// Set case-sensitivity for completion, history lookup, etc.
+        ///
+        /// Nix type: `null or boolean`. Default: `true`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        case_sensitive: NullOr<bool> = "caseSensitive";
+        /// `programs.zsh.prezto.color`
+        ///
+        /// Color output (automatically set to `false` on dumb terminals).
+        ///
+        /// Nix type: `null or boolean`. Default: `true`. Example: `false`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        color: NullOr<bool> = "color";
+        /// The options under `programs.zsh.prezto.completions`.
+        completions: PreztoCompletionsValue = "completions";
+        /// The options under `programs.zsh.prezto.editor`.
+        editor: PreztoEditorValue = "editor";
+        /// `programs.zsh.prezto.enable`
+        ///
+        /// Whether to enable prezto.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        enable: bool = "enable";
+        /// `programs.zsh.prezto.extraConfig`
+        ///
+        /// Additional configuration to add to `.zpreztorc`.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        extra_config: Concatenated = "extraConfig";
+        /// `programs.zsh.prezto.extraFunctions`
+        ///
+        /// Set the Zsh functions to load (`zshcontrib(1)`).
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "zargs"
+        ///   "zmv"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        extra_functions: Vec<String> = "extraFunctions";
+        /// `programs.zsh.prezto.extraModules`
+        ///
+        /// Set the Zsh modules to load (`zshmodules(1)`).
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "attr"
+        ///   "stat"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        extra_modules: Vec<String> = "extraModules";
+        /// The options under `programs.zsh.prezto.git`.
+        git: PreztoGitValue = "git";
+        /// The options under `programs.zsh.prezto.gnuUtility`.
+        gnu_utility: PreztoGnuUtilityValue = "gnuUtility";
+        /// The options under `programs.zsh.prezto.historySubstring`.
+        history_substring: PreztoHistorySubstringValue = "historySubstring";
+        /// The options under `programs.zsh.prezto.macOS`.
+        mac_os: PreztoMacOsValue = "macOS";
+        /// `programs.zsh.prezto.pmoduleDirs`
+        ///
+        /// Add additional directories to load prezto modules from.
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`. Example: `[ "${config.home.homeDirectory}/.zprezto-contrib" ]`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        pmodule_dirs: Vec<RuntimePath> = "pmoduleDirs";
+        /// `programs.zsh.prezto.pmodules`
+        ///
+        /// Set the Prezto modules to load (browse modules). The order matters.
+        ///
+        /// Nix type: `list of string`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// [
+        ///   "environment"
+        ///   "terminal"
+        ///   "editor"
+        ///   "history"
+        ///   "directory"
+        ///   "spectrum"
+        ///   "utility"
+        ///   "completion"
+        ///   "prompt"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh/prezto.nix>`.
+        pmodules: Vec<String> = "pmodules";
+        /// The options under `programs.zsh.prezto.prompt`.
+        prompt: PreztoPromptValue = "prompt";
+        /// The options under `programs.zsh.prezto.python`.
+        python: PreztoPythonValue = "python";
+        /// The options under `programs.zsh.prezto.ruby`.
+        ruby: PreztoRubyValue = "ruby";
+        /// The options under `programs.zsh.prezto.screen`.
+        screen: PreztoScreenValue = "screen";
+        /// The options under `programs.zsh.prezto.ssh`.
+        ssh: PreztoSshValue = "ssh";
+        /// The options under `programs.zsh.prezto.syntaxHighlighting`.
+        syntax_highlighting: PreztoSyntaxHighlightingValue = "syntaxHighlighting";
+        /// The options under `programs.zsh.prezto.terminal`.
+        terminal: PreztoTerminalValue = "terminal";
+        /// The options under `programs.zsh.prezto.tmux`.
+        tmux: PreztoTmuxValue = "tmux";
+        /// The options under `programs.zsh.prezto.utility`.
+        utility: PreztoUtilityValue = "utility";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.zsh.syntaxHighlighting`: `SyntaxHighlightingValue::new()`, then a setter per option.
+    SyntaxHighlightingValue {
+        /// `programs.zsh.syntaxHighlighting.enable`
+        ///
+        /// Whether to enable zsh syntax highlighting.
+        ///
+        /// Nix type: `boolean`. Default: `false`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        enable: bool = "enable";
+        /// `programs.zsh.syntaxHighlighting.highlighters`
+        ///
+        /// Highlighters to enable
+        /// See the list of highlighters: <https://github.com/zsh-users/zsh-syntax-highlighting/blob/master/docs/highlighters.md>
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "brackets"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        highlighters: Vec<String> = "highlighters";
+        /// `programs.zsh.syntaxHighlighting.package`
+        ///
+        /// The zsh-syntax-highlighting package to use.
+        ///
+        /// Nix type: `package`. Default: `pkgs.zsh-syntax-highlighting`.
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        package: Package = "package";
+        /// `programs.zsh.syntaxHighlighting.patterns`
+        ///
+        /// Custom syntax highlighting for user-defined patterns.
+        /// Reference: <https://github.com/zsh-users/zsh-syntax-highlighting/blob/master/docs/highlighters/pattern.md>
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   "rm -rf *" = "fg=white,bold,bg=red";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        patterns: BTreeMap<String, String> = "patterns";
+        /// `programs.zsh.syntaxHighlighting.styles`
+        ///
+        /// Custom styles for syntax highlighting.
+        /// See each highlighter style option: <https://github.com/zsh-users/zsh-syntax-highlighting/blob/master/docs/highlighters/main.md>
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   comment = "fg=black,bold";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/programs/zsh.nix>`.
+        styles: BTreeMap<String, String> = "styles";
     }
 }
 
@@ -441,7 +1358,7 @@ pub mod autosuggestion {
     pub const strategy: Opt<Vec<Strategy>> = Opt::new(&["programs", "zsh", "autosuggestion", "strategy"]);
 
     ::flakesmith::option_enum! {
-        /// The values of `programs.zsh.autosuggestion.strategy`.
+        /// The values of `programs.zsh.autosuggestion.strategy.*`.
         Strategy {
             History => "history",
             Completion => "completion",
@@ -587,7 +1504,7 @@ pub mod history_substring_search {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh.nix>`.
-    pub const search_down_key: Opt<Untyped> = Opt::new(&["programs", "zsh", "historySubstringSearch", "searchDownKey"]);
+    pub const search_down_key: Opt<OneOf<SearchDownKeyMembers>> = Opt::new(&["programs", "zsh", "historySubstringSearch", "searchDownKey"]);
 
     /// `programs.zsh.historySubstringSearch.searchUpKey`
     ///
@@ -606,7 +1523,17 @@ pub mod history_substring_search {
     /// ```
     ///
     /// Declared in `<home-manager/modules/programs/zsh.nix>`.
-    pub const search_up_key: Opt<Untyped> = Opt::new(&["programs", "zsh", "historySubstringSearch", "searchUpKey"]);
+    pub const search_up_key: Opt<OneOf<SearchUpKeyMembers>> = Opt::new(&["programs", "zsh", "historySubstringSearch", "searchUpKey"]);
+
+    /// The members of `programs.zsh.historySubstringSearch.searchDownKey`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+    pub enum SearchDownKeyMembers {}
+    impl ::flakesmith::value::ListMember for SearchDownKeyMembers { type Item = String; }
+    impl ::flakesmith::value::StrMember for SearchDownKeyMembers { type Str = String; }
+
+    /// The members of `programs.zsh.historySubstringSearch.searchUpKey`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+    pub enum SearchUpKeyMembers {}
+    impl ::flakesmith::value::ListMember for SearchUpKeyMembers { type Item = String; }
+    impl ::flakesmith::value::StrMember for SearchUpKeyMembers { type Str = String; }
 
 }
 
@@ -1353,7 +2280,7 @@ pub mod zplug {
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
     ///
     /// Declared in `<home-manager/modules/programs/zplug.nix>`.
-    pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["programs", "zsh", "zplug", "plugins"]);
+    pub const plugins: Opt<Vec<PluginsValue>> = Opt::new(&["programs", "zsh", "zplug", "plugins"]);
 
     /// `programs.zsh.zplug.zplugHome`
     ///
@@ -1363,6 +2290,28 @@ pub mod zplug {
     ///
     /// Declared in `<home-manager/modules/programs/zplug.nix>`.
     pub const zplug_home: Opt<RuntimePath> = Opt::new(&["programs", "zsh", "zplug", "zplugHome"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.zsh.zplug.plugins.*`: `PluginsValue::new()`, then a setter per option.
+        PluginsValue {
+            /// `programs.zsh.zplug.plugins.*.name`
+            ///
+            /// The name of the plugin.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/programs/zplug.nix>`.
+            name: String = "name";
+            /// `programs.zsh.zplug.plugins.*.tags`
+            ///
+            /// The plugin tags.
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            ///
+            /// Declared in `<home-manager/modules/programs/zplug.nix>`.
+            tags: Vec<String> = "tags";
+        }
+    }
 
 }
 
@@ -1376,7 +2325,7 @@ pub mod zprof {
     /// Nix type: `unspecified value`. Default: `false`.
     ///
     /// Declared in `<home-manager/modules/programs/zsh.nix>`.
-    pub const enable: Opt<Untyped> = Opt::new(&["programs", "zsh", "zprof", "enable"]);
+    pub const enable: Opt<Data<Anything>> = Opt::new(&["programs", "zsh", "zprof", "enable"]);
 
 }
 

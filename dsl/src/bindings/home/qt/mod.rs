@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `qt.enable`
@@ -24,7 +24,25 @@ pub const enable: Opt<bool> = Opt::new(&["qt", "enable"]);
 /// Nix type: `null or one of "gtk", "gtk3", "gnome", "adwaita", "lxqt", "qtct", "kde" or (submodule)`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/misc/qt.nix>`.
-pub const platform_theme: Opt<NullOr<Untyped>> = Opt::new(&["qt", "platformTheme"]);
+pub const platform_theme: Opt<NullOr<OneOf<PlatformThemeMembers>>> = Opt::new(&["qt", "platformTheme"]);
+
+::flakesmith::option_enum! {
+    /// The values of `qt.platformTheme`.
+    PlatformTheme {
+        Gtk => "gtk",
+        Gtk3 => "gtk3",
+        Gnome => "gnome",
+        Adwaita => "adwaita",
+        Lxqt => "lxqt",
+        Qtct => "qtct",
+        Kde => "kde",
+    }
+}
+
+/// The members of `qt.platformTheme`'s type: `one of ["gtk", "gtk3", "gnome", "adwaita", "lxqt", "qtct", "kde"]`, `submodule`. A value of any of them sets the option.
+pub enum PlatformThemeMembers {}
+
+::flakesmith::union_member!(PlatformThemeMembers: PlatformTheme);
 
 #[rustfmt::skip]
 pub mod kde;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `qt.style.name`
@@ -44,5 +44,10 @@ pub const name: Opt<NullOr<String>> = Opt::new(&["qt", "style", "name"]);
 /// Nix type: `null or package or list of package`. Default: `null`. Example: `pkgs.adwaita-qt`.
 ///
 /// Declared in `<home-manager/modules/misc/qt.nix>`.
-pub const package: Opt<NullOr<Untyped>> = Opt::new(&["qt", "style", "package"]);
+pub const package: Opt<NullOr<OneOf<PackageMembers>>> = Opt::new(&["qt", "style", "package"]);
+
+/// The members of `qt.style.package`'s type: `package`, `list of (package)`. A value of any of them sets the option.
+pub enum PackageMembers {}
+impl ::flakesmith::value::PackageMember for PackageMembers {}
+impl ::flakesmith::value::ListMember for PackageMembers { type Item = Package; }
 

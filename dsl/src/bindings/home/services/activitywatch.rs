@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.activitywatch.enable`
@@ -66,7 +66,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "activitywatch", "packa
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "activitywatch", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["services", "activitywatch", "settings"]);
 
 /// `services.activitywatch.watchers`
 ///
@@ -118,7 +118,93 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "activitywatch", "sett
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
-pub const watchers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "activitywatch", "watchers"]);
+pub const watchers: Opt<BTreeMap<String, WatchersValue>> = Opt::new(&["services", "activitywatch", "watchers"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.activitywatch.watchers.<name>`: `WatchersValue::new()`, then a setter per option.
+    WatchersValue {
+        /// `services.activitywatch.watchers.<name>.executable`
+        ///
+        /// The name of the executable of the watcher. This is useful in case the
+        /// watcher name is different from the executable. By default, this
+        /// option uses the watcher name.
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        ///
+        /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
+        executable: String = "executable";
+        /// `services.activitywatch.watchers.<name>.extraOptions`
+        ///
+        /// Extra arguments to be passed to the watcher executable.
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "--host"
+        ///   "127.0.0.1"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
+        extra_options: Vec<String> = "extraOptions";
+        /// `services.activitywatch.watchers.<name>.name`
+        ///
+        /// The name of the watcher. This will be used as the directory name for
+        /// `$XDG_CONFIG_HOME/activitywatch/$NAME` when
+        /// `services.activitywatch.watchers.<name>.settings` is set.
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`. Example: `"aw-watcher-afk"`.
+        ///
+        /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
+        name: String = "name";
+        /// `services.activitywatch.watchers.<name>.package`
+        ///
+        /// The derivation containing the watcher executable.
+        ///
+        /// Nix type: `package`. Example: `pkgs.activitywatch`.
+        ///
+        /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
+        package: Package = "package";
+        /// `services.activitywatch.watchers.<name>.settings`
+        ///
+        /// The settings for the individual watcher in TOML format. If set, a
+        /// file will be generated at
+        /// `$XDG_CONFIG_HOME/activitywatch/$NAME/$FILENAME`.
+        ///
+        /// To set the basename of the settings file, see
+        /// [](#opt-services.activitywatch.watchers._name_.settingsFilename).
+        ///
+        /// Nix type: `TOML value`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   poll_time = 2;
+        ///   timeout = 300;
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
+        settings: Data<Toml> = "settings";
+        /// `services.activitywatch.watchers.<name>.settingsFilename`
+        ///
+        /// The filename of the generated settings file. By default, this uses
+        /// the watcher name to be generated at
+        /// `$XDG_CONFIG_HOME/activitywatch/$NAME/$NAME.toml`.
+        ///
+        /// This is useful in case the watcher requires a different name for the
+        /// configuration file.
+        ///
+        /// Nix type: `string`. Default: `"‹name›.toml"`. Example: `"config.toml"`.
+        ///
+        /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
+        settings_filename: String = "settingsFilename";
+    }
+}
 
 pub mod watchers {
     use super::*;
@@ -213,7 +299,7 @@ pub mod watchers {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/activitywatch.nix>`.
-        pub fn settings(&self) -> Opt<Untyped> {
+        pub fn settings(&self) -> Opt<Data<Toml>> {
             Opt::at(self.path.join(["settings"]))
         }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.darkman.darkModeScripts`
@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/darkman.nix>`.
-pub const dark_mode_scripts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "darkman", "darkModeScripts"]);
+pub const dark_mode_scripts: Opt<BTreeMap<String, OneOf<DarkModeScriptsMembers>>> = Opt::new(&["services", "darkman", "darkModeScripts"]);
 
 /// `services.darkman.enable`
 ///
@@ -68,7 +68,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "darkman", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/darkman.nix>`.
-pub const light_mode_scripts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "darkman", "lightModeScripts"]);
+pub const light_mode_scripts: Opt<BTreeMap<String, OneOf<LightModeScriptsMembers>>> = Opt::new(&["services", "darkman", "lightModeScripts"]);
 
 /// `services.darkman.package`
 ///
@@ -97,5 +97,15 @@ pub const package: Opt<Package> = Opt::new(&["services", "darkman", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/darkman.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "darkman", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "darkman", "settings"]);
+
+/// The members of `services.darkman.darkModeScripts.<name>`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum DarkModeScriptsMembers {}
+impl ::flakesmith::value::PathMember for DarkModeScriptsMembers {}
+impl ::flakesmith::value::StrMember for DarkModeScriptsMembers { type Str = Concatenated; }
+
+/// The members of `services.darkman.lightModeScripts.<name>`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum LightModeScriptsMembers {}
+impl ::flakesmith::value::PathMember for LightModeScriptsMembers {}
+impl ::flakesmith::value::StrMember for LightModeScriptsMembers { type Str = Concatenated; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.dunst.configFile`
@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 /// Nix type: `string or path`. Default: `"$XDG_CONFIG_HOME/dunst/dunstrc"`.
 ///
 /// Declared in `<home-manager/modules/services/dunst.nix>`.
-pub const config_file: Opt<Untyped> = Opt::new(&["services", "dunst", "configFile"]);
+pub const config_file: Opt<OneOf<ConfigFileMembers>> = Opt::new(&["services", "dunst", "configFile"]);
 
 /// `services.dunst.enable`
 ///
@@ -49,7 +49,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "dunst", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/dunst.nix>`.
-pub const icon_theme: Opt<Untyped> = Opt::new(&["services", "dunst", "iconTheme"]);
+pub const icon_theme: Opt<IconThemeValue> = Opt::new(&["services", "dunst", "iconTheme"]);
 
 /// `services.dunst.package`
 ///
@@ -89,7 +89,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "dunst", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/dunst.nix>`.
-pub const settings: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "dunst", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, OneOf<SettingsMembers>>>> = Opt::new(&["services", "dunst", "settings"]);
 
 /// `services.dunst.waylandDisplay`
 ///
@@ -99,6 +99,48 @@ pub const settings: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(
 ///
 /// Declared in `<home-manager/modules/services/dunst.nix>`.
 pub const wayland_display: Opt<String> = Opt::new(&["services", "dunst", "waylandDisplay"]);
+
+/// The members of `services.dunst.configFile`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum ConfigFileMembers {}
+impl ::flakesmith::value::StrMember for ConfigFileMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for ConfigFileMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dunst.iconTheme`: `IconThemeValue::new()`, then a setter per option.
+    IconThemeValue {
+        /// `services.dunst.iconTheme.name`
+        ///
+        /// The name of the theme within the package.
+        ///
+        /// Nix type: `string`. Example: `"Adwaita"`.
+        ///
+        /// Declared in `<home-manager/modules/services/dunst.nix>`.
+        name: String = "name";
+        /// `services.dunst.iconTheme.package`
+        ///
+        /// Package providing the theme.
+        ///
+        /// Nix type: `package`. Example: `pkgs.gnome.adwaita-icon-theme`.
+        ///
+        /// Declared in `<home-manager/modules/services/dunst.nix>`.
+        package: Package = "package";
+        /// `services.dunst.iconTheme.size`
+        ///
+        /// The desired icon size.
+        ///
+        /// Nix type: `string`. Default: `"32x32"`. Example: `"16x16"`.
+        ///
+        /// Declared in `<home-manager/modules/services/dunst.nix>`.
+        size: String = "size";
+    }
+}
+
+/// The members of `services.dunst.settings.<name>.<name>`'s type: `string`, `bool`, `integer`, `list of (string)`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
 
 pub mod icon_theme {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.emacs.defaultEditor`
@@ -72,7 +72,20 @@ pub const package: Opt<Package> = Opt::new(&["services", "emacs", "package"]);
 /// Nix type: `boolean or value "graphical" (singular enum)`. Default: `!config.services.emacs.socketActivation.enable`. Example: `"graphical"`.
 ///
 /// Declared in `<home-manager/modules/services/emacs.nix>`.
-pub const start_with_user_session: Opt<Untyped> = Opt::new(&["services", "emacs", "startWithUserSession"]);
+pub const start_with_user_session: Opt<OneOf<StartWithUserSessionMembers>> = Opt::new(&["services", "emacs", "startWithUserSession"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.emacs.startWithUserSession`.
+    StartWithUserSession {
+        Graphical => "graphical",
+    }
+}
+
+/// The members of `services.emacs.startWithUserSession`'s type: `bool`, `one of ["graphical"]`. A value of any of them sets the option.
+pub enum StartWithUserSessionMembers {}
+impl ::flakesmith::value::BoolMember for StartWithUserSessionMembers {}
+
+::flakesmith::union_member!(StartWithUserSessionMembers: StartWithUserSession);
 
 pub mod client {
     use super::*;

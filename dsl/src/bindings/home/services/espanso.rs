@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.espanso.configs`
@@ -39,7 +39,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/espanso.nix>`.
-pub const configs: Opt<Untyped> = Opt::new(&["services", "espanso", "configs"]);
+pub const configs: Opt<Data<Json>> = Opt::new(&["services", "espanso", "configs"]);
 
 /// `services.espanso.enable`
 ///
@@ -106,7 +106,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "espanso", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/espanso.nix>`.
-pub const matches: Opt<Untyped> = Opt::new(&["services", "espanso", "matches"]);
+pub const matches: Opt<Data<Json>> = Opt::new(&["services", "espanso", "matches"]);
 
 /// `services.espanso.package`
 ///

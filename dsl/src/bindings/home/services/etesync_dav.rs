@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.etesync-dav.enable`
@@ -51,5 +51,10 @@ pub const server_url: Opt<String> = Opt::new(&["services", "etesync-dav", "serve
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/etesync-dav.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "etesync-dav", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "etesync-dav", "settings"]);
+
+/// The members of `services.etesync-dav.settings.<name>`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
 

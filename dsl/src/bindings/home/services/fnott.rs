@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.fnott.configFile`
@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 /// Nix type: `string or path`. Default: `"$XDG_CONFIG_HOME/fnott/fnott.ini"`.
 ///
 /// Declared in `<home-manager/modules/services/fnott.nix>`.
-pub const config_file: Opt<Untyped> = Opt::new(&["services", "fnott", "configFile"]);
+pub const config_file: Opt<OneOf<ConfigFileMembers>> = Opt::new(&["services", "fnott", "configFile"]);
 
 /// `services.fnott.enable`
 ///
@@ -89,5 +89,10 @@ pub const package: Opt<Package> = Opt::new(&["services", "fnott", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/fnott.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "fnott", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "fnott", "settings"]);
+
+/// The members of `services.fnott.configFile`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum ConfigFileMembers {}
+impl ::flakesmith::value::StrMember for ConfigFileMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for ConfigFileMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.gammastep.dawnTime`
@@ -55,7 +55,7 @@ pub const enable_verbose_logging: Opt<bool> = Opt::new(&["services", "gammastep"
 /// Nix type: `null or string or floating point number`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/services/redshift-gammastep/gammastep.nix>`.
-pub const latitude: Opt<NullOr<Untyped>> = Opt::new(&["services", "gammastep", "latitude"]);
+pub const latitude: Opt<NullOr<OneOf<LatitudeMembers>>> = Opt::new(&["services", "gammastep", "latitude"]);
 
 /// `services.gammastep.longitude`
 ///
@@ -66,7 +66,7 @@ pub const latitude: Opt<NullOr<Untyped>> = Opt::new(&["services", "gammastep", "
 /// Nix type: `null or string or floating point number`. Default: `null`.
 ///
 /// Declared in `<home-manager/modules/services/redshift-gammastep/gammastep.nix>`.
-pub const longitude: Opt<NullOr<Untyped>> = Opt::new(&["services", "gammastep", "longitude"]);
+pub const longitude: Opt<NullOr<OneOf<LongitudeMembers>>> = Opt::new(&["services", "gammastep", "longitude"]);
 
 /// `services.gammastep.package`
 ///
@@ -111,7 +111,7 @@ pub const provider: Opt<Provider> = Opt::new(&["services", "gammastep", "provide
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/redshift-gammastep/gammastep.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "gammastep", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "gammastep", "settings"]);
 
 /// `services.gammastep.tray`
 ///
@@ -121,6 +121,16 @@ pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "gam
 ///
 /// Declared in `<home-manager/modules/services/redshift-gammastep/gammastep.nix>`.
 pub const tray: Opt<bool> = Opt::new(&["services", "gammastep", "tray"]);
+
+/// The members of `services.gammastep.latitude`'s type: `string`, `number`. A value of any of them sets the option.
+pub enum LatitudeMembers {}
+impl ::flakesmith::value::StrMember for LatitudeMembers { type Str = String; }
+impl ::flakesmith::value::FloatMember for LatitudeMembers {}
+
+/// The members of `services.gammastep.longitude`'s type: `string`, `number`. A value of any of them sets the option.
+pub enum LongitudeMembers {}
+impl ::flakesmith::value::StrMember for LongitudeMembers { type Str = String; }
+impl ::flakesmith::value::FloatMember for LongitudeMembers {}
 
 ::flakesmith::option_enum! {
     /// The values of `services.gammastep.provider`.

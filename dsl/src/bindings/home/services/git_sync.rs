@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.git-sync.enable`
@@ -33,7 +33,51 @@ pub const package: Opt<Package> = Opt::new(&["services", "git-sync", "package"])
 /// Nix type: `attribute set of (submodule)`.
 ///
 /// Declared in `<home-manager/modules/services/git-sync.nix>`.
-pub const repositories: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "git-sync", "repositories"]);
+pub const repositories: Opt<BTreeMap<String, RepositoriesValue>> = Opt::new(&["services", "git-sync", "repositories"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.git-sync.repositories.<name>`: `RepositoriesValue::new()`, then a setter per option.
+    RepositoriesValue {
+        /// `services.git-sync.repositories.<name>.extraPackages`
+        ///
+        /// Extra packages available to git-sync.
+        ///
+        /// Nix type: `list of package`. Default: `[ ]`. Example: `with pkgs; [ git-crypt ]`.
+        ///
+        /// Declared in `<home-manager/modules/services/git-sync.nix>`.
+        extra_packages: Vec<Package> = "extraPackages";
+        /// `services.git-sync.repositories.<name>.interval`
+        ///
+        /// The interval, specified in seconds, at which the synchronization will
+        /// be triggered even without filesystem changes.
+        ///
+        /// Nix type: `signed integer`. Default: `500`.
+        ///
+        /// Declared in `<home-manager/modules/services/git-sync.nix>`.
+        interval: i64 = "interval";
+        /// `services.git-sync.repositories.<name>.path`
+        ///
+        /// The path at which to sync the repository
+        ///
+        /// Nix type: `path`.
+        ///
+        /// Declared in `<home-manager/modules/services/git-sync.nix>`.
+        path: RuntimePath = "path";
+        /// `services.git-sync.repositories.<name>.uri`
+        ///
+        /// The URI of the remote to be synchronized. This is only used in the
+        /// event that the directory does not already exist. See
+        /// <https://git-scm.com/docs/git-clone#_git_urls>
+        /// for the supported URIs.
+        ///
+        /// This option is not supported on Darwin.
+        ///
+        /// Nix type: `string`. Example: `"git+ssh://user@example.com:/~[user]/path/to/repo.git"`.
+        ///
+        /// Declared in `<home-manager/modules/services/git-sync.nix>`.
+        uri: String = "uri";
+    }
+}
 
 pub mod repositories {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.gnome-keyring.components`
@@ -28,7 +28,7 @@ pub const components: Opt<Vec<Components>> = Opt::new(&["services", "gnome-keyri
 pub const enable: Opt<bool> = Opt::new(&["services", "gnome-keyring", "enable"]);
 
 ::flakesmith::option_enum! {
-    /// The values of `services.gnome-keyring.components`.
+    /// The values of `services.gnome-keyring.components.*`.
     Components {
         Pkcs11 => "pkcs11",
         Secrets => "secrets",

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.grobi.enable`
@@ -79,5 +79,12 @@ pub const execute_after: Opt<Vec<String>> = Opt::new(&["services", "grobi", "exe
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/grobi.nix>`.
-pub const rules: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "grobi", "rules"]);
+pub const rules: Opt<Vec<BTreeMap<String, OneOf<RulesMembers>>>> = Opt::new(&["services", "grobi", "rules"]);
+
+/// The members of `services.grobi.rules.*.<name>`'s type: `string`, `bool`, `integer`, `list of (string)`. A value of any of them sets the option.
+pub enum RulesMembers {}
+impl ::flakesmith::value::StrMember for RulesMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for RulesMembers {}
+impl ::flakesmith::value::IntMember for RulesMembers { type Int = i64; }
+impl ::flakesmith::value::ListMember for RulesMembers { type Item = String; }
 

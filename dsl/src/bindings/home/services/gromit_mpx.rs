@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.gromit-mpx.enable`
@@ -27,7 +27,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "gromit-mpx", "enable"]);
 /// Nix type: `null or string or (positive integer, meaning >0)`. Default: `"F9"`. Example: `"Insert"`.
 ///
 /// Declared in `<home-manager/modules/services/gromit-mpx.nix>`.
-pub const hot_key: Opt<NullOr<Untyped>> = Opt::new(&["services", "gromit-mpx", "hotKey"]);
+pub const hot_key: Opt<NullOr<OneOf<HotKeyMembers>>> = Opt::new(&["services", "gromit-mpx", "hotKey"]);
 
 /// `services.gromit-mpx.opacity`
 ///
@@ -103,7 +103,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "gromit-mpx", "package"
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/gromit-mpx.nix>`.
-pub const tools: Opt<Vec<Untyped>> = Opt::new(&["services", "gromit-mpx", "tools"]);
+pub const tools: Opt<Vec<ToolsValue>> = Opt::new(&["services", "gromit-mpx", "tools"]);
 
 /// `services.gromit-mpx.undoKey`
 ///
@@ -115,5 +115,103 @@ pub const tools: Opt<Vec<Untyped>> = Opt::new(&["services", "gromit-mpx", "tools
 /// Nix type: `null or string or (positive integer, meaning >0)`. Default: `"F10"`.
 ///
 /// Declared in `<home-manager/modules/services/gromit-mpx.nix>`.
-pub const undo_key: Opt<NullOr<Untyped>> = Opt::new(&["services", "gromit-mpx", "undoKey"]);
+pub const undo_key: Opt<NullOr<OneOf<UndoKeyMembers>>> = Opt::new(&["services", "gromit-mpx", "undoKey"]);
+
+/// The members of `services.gromit-mpx.hotKey`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum HotKeyMembers {}
+impl ::flakesmith::value::StrMember for HotKeyMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for HotKeyMembers { type Int = u64; }
+
+::flakesmith::option_enum! {
+    /// The values of `services.gromit-mpx.tools.*.modifiers.*`.
+    Modifiers {
+        V1 => "1",
+        V2 => "2",
+        V3 => "3",
+        V4 => "4",
+        V5 => "5",
+        Shift => "SHIFT",
+        Control => "CONTROL",
+        Alt => "ALT",
+        Meta => "META",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.gromit-mpx.tools.*.type`.
+    Type {
+        Pen => "pen",
+        Eraser => "eraser",
+        Recolor => "recolor",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.gromit-mpx.tools.*`: `ToolsValue::new()`, then a setter per option.
+    ToolsValue {
+        /// `services.gromit-mpx.tools.*.arrowSize`
+        ///
+        /// If not `null`, automatically draw an arrow
+        /// at the end of a stroke with the given size.
+        ///
+        /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`. Example: `2`.
+        ///
+        /// Declared in `<home-manager/modules/services/gromit-mpx.nix>`.
+        arrow_size: NullOr<u64> = "arrowSize";
+        /// `services.gromit-mpx.tools.*.color`
+        ///
+        /// The stroke (or recolor) color of the tool.
+        ///
+        /// Nix type: `string`. Default: `"red"`. Example: `"#ff00ff"`.
+        ///
+        /// Declared in `<home-manager/modules/services/gromit-mpx.nix>`.
+        color: String = "color";
+        /// `services.gromit-mpx.tools.*.device`
+        ///
+        /// Use this tool with the given xinput device.  The device with
+        /// the name default works with any input.
+        ///
+        /// Nix type: `string`. Example: `"default"`.
+        ///
+        /// Declared in `<home-manager/modules/services/gromit-mpx.nix>`.
+        device: String = "device";
+        /// `services.gromit-mpx.tools.*.modifiers`
+        ///
+        /// Only activate this tool if the given modifiers are also active.
+        ///
+        /// Nix type: `list of (one of "1", "2", "3", "4", "5", "SHIFT", "CONTROL", "ALT", "META")`. Default: `[ ]`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "SHIFT"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/services/gromit-mpx.nix>`.
+        modifiers: Vec<Modifiers> = "modifiers";
+        /// `services.gromit-mpx.tools.*.size`
+        ///
+        /// The tool size.
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `5`. Example: `3`.
+        ///
+        /// Declared in `<home-manager/modules/services/gromit-mpx.nix>`.
+        size: u64 = "size";
+        /// `services.gromit-mpx.tools.*.type`
+        ///
+        /// Which type of tool this is.
+        ///
+        /// Nix type: `one of "pen", "eraser", "recolor"`. Default: `"pen"`. Example: `"eraser"`.
+        ///
+        /// Declared in `<home-manager/modules/services/gromit-mpx.nix>`.
+        r#type: Type = "type";
+    }
+}
+
+/// The members of `services.gromit-mpx.undoKey`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum UndoKeyMembers {}
+impl ::flakesmith::value::StrMember for UndoKeyMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for UndoKeyMembers { type Int = u64; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hound.databasePath`
@@ -63,5 +63,5 @@ pub const max_concurrent_indexers: Opt<u64> = Opt::new(&["services", "hound", "m
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/hound.nix>`.
-pub const repositories: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hound", "repositories"]);
+pub const repositories: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "hound", "repositories"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.kanshi.enable`
@@ -68,7 +68,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "kanshi", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/kanshi.nix>`.
-pub const profiles: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kanshi", "profiles"]);
+pub const profiles: Opt<BTreeMap<String, ProfilesValue>> = Opt::new(&["services", "kanshi", "profiles"]);
 
 /// `services.kanshi.settings`
 ///
@@ -107,7 +107,7 @@ pub const profiles: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kan
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/kanshi.nix>`.
-pub const settings: Opt<Vec<Untyped>> = Opt::new(&["services", "kanshi", "settings"]);
+pub const settings: Opt<Vec<SettingsValue>> = Opt::new(&["services", "kanshi", "settings"]);
 
 /// `services.kanshi.systemdTarget`
 ///
@@ -117,6 +117,371 @@ pub const settings: Opt<Vec<Untyped>> = Opt::new(&["services", "kanshi", "settin
 ///
 /// Declared in `<home-manager/modules/services/kanshi.nix>`.
 pub const systemd_target: Opt<String> = Opt::new(&["services", "kanshi", "systemdTarget"]);
+
+/// The members of `services.kanshi.profiles.<name>.exec`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum ExecMembers {}
+impl ::flakesmith::value::ListMember for ExecMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for ExecMembers { type Str = String; }
+
+::flakesmith::option_enum! {
+    /// The values of `services.kanshi.profiles.<name>.outputs.*.status`.
+    Status {
+        Enable => "enable",
+        Disable => "disable",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.kanshi.profiles.<name>.outputs.*.transform`.
+    Transform {
+        Normal => "normal",
+        V90 => "90",
+        V180 => "180",
+        V270 => "270",
+        Flipped => "flipped",
+        Flipped90 => "flipped-90",
+        Flipped180 => "flipped-180",
+        Flipped270 => "flipped-270",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kanshi.profiles.<name>.outputs.*`: `OutputsValue::new()`, then a setter per option.
+    OutputsValue {
+        /// `services.kanshi.profiles.<name>.outputs.*.adaptiveSync`
+        ///
+        /// Enables or disables adaptive synchronization
+        /// (aka. Variable Refresh Rate).
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        ///
+        /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+        adaptive_sync: NullOr<bool> = "adaptiveSync";
+        /// `services.kanshi.profiles.<name>.outputs.*.criteria`
+        ///
+        /// The criteria can either be an output name, an output description or "*".
+        /// The latter can be used to match any output.
+        ///
+        /// On
+        /// `sway(1)`,
+        /// output names and descriptions can be obtained via
+        /// `swaymsg -t get_outputs`.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+        criteria: String = "criteria";
+        /// `services.kanshi.profiles.<name>.outputs.*.mode`
+        ///
+        /// &lt;width&gt;x&lt;height&gt;\[@&lt;rate&gt;\[Hz\]\]
+        ///
+        /// Configures the specified output to use the specified mode.
+        /// Modes are a combination of width and height (in pixels) and
+        /// a refresh rate (in Hz) that your display can be configured to use.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"1920x1080@60Hz"`.
+        ///
+        /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+        mode: NullOr<String> = "mode";
+        /// `services.kanshi.profiles.<name>.outputs.*.position`
+        ///
+        /// &lt;x&gt;,&lt;y&gt;
+        ///
+        /// Places the output at the specified position in the global coordinates
+        /// space.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"1600,0"`.
+        ///
+        /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+        position: NullOr<String> = "position";
+        /// `services.kanshi.profiles.<name>.outputs.*.scale`
+        ///
+        /// Scales the output by the specified scale factor.
+        ///
+        /// Nix type: `null or floating point number`. Default: `null`. Example: `2`.
+        ///
+        /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+        scale: NullOr<f64> = "scale";
+        /// `services.kanshi.profiles.<name>.outputs.*.status`
+        ///
+        /// Enables or disables the specified output.
+        ///
+        /// Nix type: `null or one of "enable", "disable"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+        status: NullOr<Status> = "status";
+        /// `services.kanshi.profiles.<name>.outputs.*.transform`
+        ///
+        /// Sets the output transform.
+        ///
+        /// Nix type: `null or one of "normal", "90", "180", "270", "flipped", "flipped-90", "flipped-180", "flipped-270"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+        transform: NullOr<Transform> = "transform";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kanshi.profiles.<name>`: `ProfilesValue::new()`, then a setter per option.
+    ProfilesValue {
+        /// `services.kanshi.profiles.<name>.exec`
+        ///
+        /// Commands executed after the profile is successfully applied.
+        /// Note that if you provide multiple commands, they will be
+        /// executed asynchronously with no guaranteed ordering.
+        ///
+        /// Nix type: `(list of string) or string convertible to it`. Default: `[ ]`. Example: `"[ \${pkg.sway}/bin/swaymsg workspace 1, move workspace to eDP-1 ]"`.
+        ///
+        /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+        exec: OneOf<ExecMembers> = "exec";
+        /// `services.kanshi.profiles.<name>.name`
+        ///
+        /// Profile name
+        ///
+        /// Nix type: `string`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+        name: String = "name";
+        /// `services.kanshi.profiles.<name>.outputs`
+        ///
+        /// Outputs configuration.
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        ///
+        /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+        outputs: Vec<OutputsValue> = "outputs";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.kanshi.settings.*.output.status`.
+    Status2 {
+        Enable => "enable",
+        Disable => "disable",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.kanshi.settings.*.output.transform`.
+    Transform2 {
+        Normal => "normal",
+        V90 => "90",
+        V180 => "180",
+        V270 => "270",
+        Flipped => "flipped",
+        Flipped90 => "flipped-90",
+        Flipped180 => "flipped-180",
+        Flipped270 => "flipped-270",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kanshi.settings.*.output`: `OutputValue::new()`, then a setter per option.
+    OutputValue {
+        /// `services.kanshi.settings.*.output.adaptiveSync`
+        ///
+        /// Enables or disables adaptive synchronization
+        /// (aka. Variable Refresh Rate).
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        adaptive_sync: NullOr<bool> = "adaptiveSync";
+        /// `services.kanshi.settings.*.output.criteria`
+        ///
+        /// The criteria can either be an output name, an output description or "*".
+        /// The latter can be used to match any output.
+        ///
+        /// On
+        /// `sway(1)`,
+        /// output names and descriptions can be obtained via
+        /// `swaymsg -t get_outputs`.
+        ///
+        /// Nix type: `string`.
+        criteria: String = "criteria";
+        /// `services.kanshi.settings.*.output.mode`
+        ///
+        /// &lt;width&gt;x&lt;height&gt;\[@&lt;rate&gt;\[Hz\]\]
+        ///
+        /// Configures the specified output to use the specified mode.
+        /// Modes are a combination of width and height (in pixels) and
+        /// a refresh rate (in Hz) that your display can be configured to use.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"1920x1080@60Hz"`.
+        mode: NullOr<String> = "mode";
+        /// `services.kanshi.settings.*.output.position`
+        ///
+        /// &lt;x&gt;,&lt;y&gt;
+        ///
+        /// Places the output at the specified position in the global coordinates
+        /// space.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"1600,0"`.
+        position: NullOr<String> = "position";
+        /// `services.kanshi.settings.*.output.scale`
+        ///
+        /// Scales the output by the specified scale factor.
+        ///
+        /// Nix type: `null or floating point number`. Default: `null`. Example: `2`.
+        scale: NullOr<f64> = "scale";
+        /// `services.kanshi.settings.*.output.status`
+        ///
+        /// Enables or disables the specified output.
+        ///
+        /// Nix type: `null or one of "enable", "disable"`. Default: `null`.
+        status: NullOr<Status2> = "status";
+        /// `services.kanshi.settings.*.output.transform`
+        ///
+        /// Sets the output transform.
+        ///
+        /// Nix type: `null or one of "normal", "90", "180", "270", "flipped", "flipped-90", "flipped-180", "flipped-270"`. Default: `null`.
+        transform: NullOr<Transform2> = "transform";
+    }
+}
+
+/// The members of `services.kanshi.settings.*.profile.exec`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum ExecMembers2 {}
+impl ::flakesmith::value::ListMember for ExecMembers2 { type Item = String; }
+impl ::flakesmith::value::StrMember for ExecMembers2 { type Str = String; }
+
+::flakesmith::option_enum! {
+    /// The values of `services.kanshi.settings.*.profile.outputs.*.status`.
+    Status3 {
+        Enable => "enable",
+        Disable => "disable",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.kanshi.settings.*.profile.outputs.*.transform`.
+    Transform3 {
+        Normal => "normal",
+        V90 => "90",
+        V180 => "180",
+        V270 => "270",
+        Flipped => "flipped",
+        Flipped90 => "flipped-90",
+        Flipped180 => "flipped-180",
+        Flipped270 => "flipped-270",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kanshi.settings.*.profile.outputs.*`: `OutputsValue2::new()`, then a setter per option.
+    OutputsValue2 {
+        /// `services.kanshi.settings.*.profile.outputs.*.adaptiveSync`
+        ///
+        /// Enables or disables adaptive synchronization
+        /// (aka. Variable Refresh Rate).
+        ///
+        /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+        adaptive_sync: NullOr<bool> = "adaptiveSync";
+        /// `services.kanshi.settings.*.profile.outputs.*.criteria`
+        ///
+        /// The criteria can either be an output name, an output description or "*".
+        /// The latter can be used to match any output.
+        ///
+        /// On
+        /// `sway(1)`,
+        /// output names and descriptions can be obtained via
+        /// `swaymsg -t get_outputs`.
+        ///
+        /// Nix type: `string`.
+        criteria: String = "criteria";
+        /// `services.kanshi.settings.*.profile.outputs.*.mode`
+        ///
+        /// &lt;width&gt;x&lt;height&gt;\[@&lt;rate&gt;\[Hz\]\]
+        ///
+        /// Configures the specified output to use the specified mode.
+        /// Modes are a combination of width and height (in pixels) and
+        /// a refresh rate (in Hz) that your display can be configured to use.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"1920x1080@60Hz"`.
+        mode: NullOr<String> = "mode";
+        /// `services.kanshi.settings.*.profile.outputs.*.position`
+        ///
+        /// &lt;x&gt;,&lt;y&gt;
+        ///
+        /// Places the output at the specified position in the global coordinates
+        /// space.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"1600,0"`.
+        position: NullOr<String> = "position";
+        /// `services.kanshi.settings.*.profile.outputs.*.scale`
+        ///
+        /// Scales the output by the specified scale factor.
+        ///
+        /// Nix type: `null or floating point number`. Default: `null`. Example: `2`.
+        scale: NullOr<f64> = "scale";
+        /// `services.kanshi.settings.*.profile.outputs.*.status`
+        ///
+        /// Enables or disables the specified output.
+        ///
+        /// Nix type: `null or one of "enable", "disable"`. Default: `null`.
+        status: NullOr<Status3> = "status";
+        /// `services.kanshi.settings.*.profile.outputs.*.transform`
+        ///
+        /// Sets the output transform.
+        ///
+        /// Nix type: `null or one of "normal", "90", "180", "270", "flipped", "flipped-90", "flipped-180", "flipped-270"`. Default: `null`.
+        transform: NullOr<Transform3> = "transform";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kanshi.settings.*.profile`: `ProfileValue::new()`, then a setter per option.
+    ProfileValue {
+        /// `services.kanshi.settings.*.profile.exec`
+        ///
+        /// Commands executed after the profile is successfully applied.
+        /// Note that if you provide multiple commands, they will be
+        /// executed asynchronously with no guaranteed ordering.
+        ///
+        /// Nix type: `(list of string) or string convertible to it`. Default: `[ ]`. Example: `"[ \${pkg.sway}/bin/swaymsg workspace 1, move workspace to eDP-1 ]"`.
+        exec: OneOf<ExecMembers2> = "exec";
+        /// `services.kanshi.settings.*.profile.name`
+        ///
+        /// Profile name
+        ///
+        /// Nix type: `string`. Default: `""`.
+        name: String = "name";
+        /// `services.kanshi.settings.*.profile.outputs`
+        ///
+        /// Outputs configuration.
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        outputs: Vec<OutputsValue2> = "outputs";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kanshi.settings.*`: `SettingsValue::new()`, exactly one option set (an attribute-tagged union).
+    tagged SettingsValue {
+        /// `services.kanshi.settings.*.include`
+        ///
+        /// Include as another file from _path_.
+        /// Expands shell syntax (see *wordexp*(3) for details).
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+        include: String = "include";
+        /// `services.kanshi.settings.*.output`
+        ///
+        /// output attribute set.
+        ///
+        /// Nix type: `submodule`.
+        ///
+        /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+        output: OutputValue = "output";
+        /// `services.kanshi.settings.*.profile`
+        ///
+        /// profile attribute set.
+        ///
+        /// Nix type: `submodule`.
+        ///
+        /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+        profile: ProfileValue = "profile";
+    }
+}
 
 pub mod profiles {
     use super::*;
@@ -142,7 +507,7 @@ pub mod profiles {
         /// Nix type: `(list of string) or string convertible to it`. Default: `[ ]`. Example: `"[ \${pkg.sway}/bin/swaymsg workspace 1, move workspace to eDP-1 ]"`.
         ///
         /// Declared in `<home-manager/modules/services/kanshi.nix>`.
-        pub fn exec(&self) -> Opt<Untyped> {
+        pub fn exec(&self) -> Opt<OneOf<ExecMembers>> {
             Opt::at(self.path.join(["exec"]))
         }
 
@@ -164,10 +529,113 @@ pub mod profiles {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         ///
         /// Declared in `<home-manager/modules/services/kanshi.nix>`.
-        pub fn outputs(&self) -> Opt<Vec<Untyped>> {
+        pub fn outputs(&self) -> Opt<Vec<OutputsValue>> {
             Opt::at(self.path.join(["outputs"]))
         }
 
+    }
+
+    /// The members of `services.kanshi.profiles.<name>.exec`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+    pub enum ExecMembers {}
+    impl ::flakesmith::value::ListMember for ExecMembers { type Item = String; }
+    impl ::flakesmith::value::StrMember for ExecMembers { type Str = String; }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.kanshi.profiles.<name>.outputs.*.status`.
+        Status {
+            Enable => "enable",
+            Disable => "disable",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.kanshi.profiles.<name>.outputs.*.transform`.
+        Transform {
+            Normal => "normal",
+            V90 => "90",
+            V180 => "180",
+            V270 => "270",
+            Flipped => "flipped",
+            Flipped90 => "flipped-90",
+            Flipped180 => "flipped-180",
+            Flipped270 => "flipped-270",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.kanshi.profiles.<name>.outputs.*`: `OutputsValue::new()`, then a setter per option.
+        OutputsValue {
+            /// `services.kanshi.profiles.<name>.outputs.*.adaptiveSync`
+            ///
+            /// Enables or disables adaptive synchronization
+            /// (aka. Variable Refresh Rate).
+            ///
+            /// Nix type: `null or boolean`. Default: `null`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+            adaptive_sync: NullOr<bool> = "adaptiveSync";
+            /// `services.kanshi.profiles.<name>.outputs.*.criteria`
+            ///
+            /// The criteria can either be an output name, an output description or "*".
+            /// The latter can be used to match any output.
+            ///
+            /// On
+            /// `sway(1)`,
+            /// output names and descriptions can be obtained via
+            /// `swaymsg -t get_outputs`.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+            criteria: String = "criteria";
+            /// `services.kanshi.profiles.<name>.outputs.*.mode`
+            ///
+            /// &lt;width&gt;x&lt;height&gt;\[@&lt;rate&gt;\[Hz\]\]
+            ///
+            /// Configures the specified output to use the specified mode.
+            /// Modes are a combination of width and height (in pixels) and
+            /// a refresh rate (in Hz) that your display can be configured to use.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"1920x1080@60Hz"`.
+            ///
+            /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+            mode: NullOr<String> = "mode";
+            /// `services.kanshi.profiles.<name>.outputs.*.position`
+            ///
+            /// &lt;x&gt;,&lt;y&gt;
+            ///
+            /// Places the output at the specified position in the global coordinates
+            /// space.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"1600,0"`.
+            ///
+            /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+            position: NullOr<String> = "position";
+            /// `services.kanshi.profiles.<name>.outputs.*.scale`
+            ///
+            /// Scales the output by the specified scale factor.
+            ///
+            /// Nix type: `null or floating point number`. Default: `null`. Example: `2`.
+            ///
+            /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+            scale: NullOr<f64> = "scale";
+            /// `services.kanshi.profiles.<name>.outputs.*.status`
+            ///
+            /// Enables or disables the specified output.
+            ///
+            /// Nix type: `null or one of "enable", "disable"`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+            status: NullOr<Status> = "status";
+            /// `services.kanshi.profiles.<name>.outputs.*.transform`
+            ///
+            /// Sets the output transform.
+            ///
+            /// Nix type: `null or one of "normal", "90", "180", "270", "flipped", "flipped-90", "flipped-180", "flipped-270"`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/services/kanshi.nix>`.
+            transform: NullOr<Transform> = "transform";
+        }
     }
 
 }

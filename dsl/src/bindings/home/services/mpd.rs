@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mpd.dataDir`
@@ -87,7 +87,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "mpd", "extra
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/mpd.nix>`.
-pub const music_directory: Opt<Untyped> = Opt::new(&["services", "mpd", "musicDirectory"]);
+pub const music_directory: Opt<OneOf<MusicDirectoryMembers>> = Opt::new(&["services", "mpd", "musicDirectory"]);
 
 /// `services.mpd.package`
 ///
@@ -106,6 +106,11 @@ pub const package: Opt<Package> = Opt::new(&["services", "mpd", "package"]);
 ///
 /// Declared in `<home-manager/modules/services/mpd.nix>`.
 pub const playlist_directory: Opt<RuntimePath> = Opt::new(&["services", "mpd", "playlistDirectory"]);
+
+/// The members of `services.mpd.musicDirectory`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum MusicDirectoryMembers {}
+impl ::flakesmith::value::PathMember for MusicDirectoryMembers {}
+impl ::flakesmith::value::StrMember for MusicDirectoryMembers { type Str = String; }
 
 pub mod network {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.muchsync.remotes`
@@ -26,7 +26,138 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/muchsync.nix>`.
-pub const remotes: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "muchsync", "remotes"]);
+pub const remotes: Opt<BTreeMap<String, RemotesValue>> = Opt::new(&["services", "muchsync", "remotes"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.muchsync.remotes.<name>.local`: `RemotesLocalValue::new()`, then a setter per option.
+    RemotesLocalValue {
+        /// `services.muchsync.remotes.<name>.local.checkForModifiedFiles`
+        ///
+        /// Check for locally modified files.
+        /// Without this option, muchsync assumes that files in a maildir are
+        /// never edited.
+        ///
+        /// `checkForModifiedFiles` disables certain
+        /// optimizations so as to make muchsync at least check the timestamp on
+        /// every file, which will detect modified files at the cost of a longer
+        /// startup time.
+        ///
+        /// This option is useful if your software regularly modifies the
+        /// contents of mail files (e.g., because you are running offlineimap
+        /// with "synclabels = yes").
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/services/muchsync.nix>`.
+        check_for_modified_files: bool = "checkForModifiedFiles";
+        /// `services.muchsync.remotes.<name>.local.importNew`
+        ///
+        /// Whether to begin the synchronisation by running
+        /// `notmuch new` locally.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/services/muchsync.nix>`.
+        import_new: bool = "importNew";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.muchsync.remotes.<name>.remote`: `RemotesRemoteValue::new()`, then a setter per option.
+    RemotesRemoteValue {
+        /// `services.muchsync.remotes.<name>.remote.checkForModifiedFiles`
+        ///
+        /// Check for modified files on the remote side.
+        /// Without this option, muchsync assumes that files in a maildir are
+        /// never edited.
+        ///
+        /// `checkForModifiedFiles` disables certain
+        /// optimizations so as to make muchsync at least check the timestamp on
+        /// every file, which will detect modified files at the cost of a longer
+        /// startup time.
+        ///
+        /// This option is useful if your software regularly modifies the
+        /// contents of mail files (e.g., because you are running offlineimap
+        /// with "synclabels = yes").
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/services/muchsync.nix>`.
+        check_for_modified_files: bool = "checkForModifiedFiles";
+        /// `services.muchsync.remotes.<name>.remote.host`
+        ///
+        /// Remote SSH host to synchronize with.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/services/muchsync.nix>`.
+        host: String = "host";
+        /// `services.muchsync.remotes.<name>.remote.importNew`
+        ///
+        /// Whether to begin the synchronisation by running
+        /// `notmuch new` on the remote side.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/services/muchsync.nix>`.
+        import_new: bool = "importNew";
+        /// `services.muchsync.remotes.<name>.remote.muchsyncPath`
+        ///
+        /// Specifies the path to muchsync on the server.
+        /// Ordinarily, muchsync should be in the default PATH on the server
+        /// so this option is not required.
+        /// However, this option is useful if you have to install muchsync in
+        /// a non-standard place or wish to test development versions of the
+        /// code.
+        ///
+        /// Nix type: `string`. Default: `"$PATH/muchsync"`.
+        ///
+        /// Declared in `<home-manager/modules/services/muchsync.nix>`.
+        muchsync_path: String = "muchsyncPath";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.muchsync.remotes.<name>`: `RemotesValue::new()`, then a setter per option.
+    RemotesValue {
+        /// `services.muchsync.remotes.<name>.frequency`
+        ///
+        /// How often to run `muchsync`. This
+        /// value is passed to the systemd timer configuration as the
+        /// `OnCalendar` option. See
+        /// `systemd.time(7)`
+        /// for more information about the format.
+        ///
+        /// Nix type: `string`. Default: `"*:0/5"`.
+        ///
+        /// Declared in `<home-manager/modules/services/muchsync.nix>`.
+        frequency: String = "frequency";
+        /// The options under `services.muchsync.remotes.<name>.local`.
+        local: RemotesLocalValue = "local";
+        /// The options under `services.muchsync.remotes.<name>.remote`.
+        remote: RemotesRemoteValue = "remote";
+        /// `services.muchsync.remotes.<name>.sshCommand`
+        ///
+        /// Specifies a command line to pass to `/bin/sh`
+        /// to execute a command on another machine.
+        ///
+        /// Note that because this string is passed to the shell,
+        /// special characters including spaces may need to be escaped.
+        ///
+        /// Nix type: `string`. Default: `"ssh -CTaxq"`.
+        ///
+        /// Declared in `<home-manager/modules/services/muchsync.nix>`.
+        ssh_command: String = "sshCommand";
+        /// `services.muchsync.remotes.<name>.upload`
+        ///
+        /// Whether to propagate local changes to the remote.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/services/muchsync.nix>`.
+        upload: bool = "upload";
+    }
+}
 
 pub mod remotes {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.pantalaimon.enable`
@@ -54,5 +54,5 @@ pub const package: Opt<Package> = Opt::new(&["services", "pantalaimon", "package
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/pantalaimon.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pantalaimon", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "pantalaimon", "settings"]);
 

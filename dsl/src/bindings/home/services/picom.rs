@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.picom.activeOpacity`
@@ -265,7 +265,7 @@ pub const v_sync: Opt<bool> = Opt::new(&["services", "picom", "vSync"]);
 /// ``` Example: `{ }`.
 ///
 /// Declared in `<home-manager/modules/services/picom.nix>`.
-pub const wintypes: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "picom", "wintypes"]);
+pub const wintypes: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "picom", "wintypes"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.picom.backend`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.polybar.config`
@@ -39,7 +39,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/polybar.nix>`.
-pub const config: Opt<Untyped> = Opt::new(&["services", "polybar", "config"]);
+pub const config: Opt<OneOf<ConfigMembers>> = Opt::new(&["services", "polybar", "config"]);
 
 /// `services.polybar.enable`
 ///
@@ -159,4 +159,16 @@ pub const script: Opt<Concatenated> = Opt::new(&["services", "polybar", "script"
 ///
 /// Declared in `<home-manager/modules/services/polybar.nix>`.
 pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "polybar", "settings"]);
+
+/// The members of `services.polybar.config.<name>.<name>`'s type: `string`, `bool`, `integer`, `list of (string)`. A value of any of them sets the option.
+pub enum ConfigMembers2 {}
+impl ::flakesmith::value::StrMember for ConfigMembers2 { type Str = String; }
+impl ::flakesmith::value::BoolMember for ConfigMembers2 {}
+impl ::flakesmith::value::IntMember for ConfigMembers2 { type Int = i64; }
+impl ::flakesmith::value::ListMember for ConfigMembers2 { type Item = String; }
+
+/// The members of `services.polybar.config`'s type: `attribute set of (attribute set of ((string) or (bool) or (integer) or (list of (string))))`, `path`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::AttrsMember for ConfigMembers { type Item = BTreeMap<String, OneOf<ConfigMembers2>>; }
+impl ::flakesmith::value::PathMember for ConfigMembers {}
 

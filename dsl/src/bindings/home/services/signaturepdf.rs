@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.signaturepdf.enable`
@@ -34,7 +34,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "signaturepdf", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/signaturepdf.nix>`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "signaturepdf", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, OneOf<ExtraConfigMembers>>> = Opt::new(&["services", "signaturepdf", "extraConfig"]);
 
 /// `services.signaturepdf.package`
 ///
@@ -53,4 +53,11 @@ pub const package: Opt<Package> = Opt::new(&["services", "signaturepdf", "packag
 ///
 /// Declared in `<home-manager/modules/services/signaturepdf.nix>`.
 pub const port: Opt<u16> = Opt::new(&["services", "signaturepdf", "port"]);
+
+/// The members of `services.signaturepdf.extraConfig.<name>`'s type: `string`, `integer`, `bool`, `number`. A value of any of them sets the option.
+pub enum ExtraConfigMembers {}
+impl ::flakesmith::value::StrMember for ExtraConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ExtraConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ExtraConfigMembers {}
+impl ::flakesmith::value::FloatMember for ExtraConfigMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.spotifyd.enable`
@@ -46,5 +46,5 @@ pub const package: Opt<Package> = Opt::new(&["services", "spotifyd", "package"])
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/spotifyd.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "spotifyd", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["services", "spotifyd", "settings"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.stalonetray.config`
@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/stalonetray.nix>`.
-pub const config: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "stalonetray", "config"]);
+pub const config: Opt<BTreeMap<String, NullOr<OneOf<ConfigMembers>>>> = Opt::new(&["services", "stalonetray", "config"]);
 
 /// `services.stalonetray.enable`
 ///
@@ -67,4 +67,10 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "stalonetray"
 ///
 /// Declared in `<home-manager/modules/services/stalonetray.nix>`.
 pub const package: Opt<Package> = Opt::new(&["services", "stalonetray", "package"]);
+
+/// The members of `services.stalonetray.config.<name>`'s type: `string`, `bool`, `integer`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for ConfigMembers {}
+impl ::flakesmith::value::IntMember for ConfigMembers { type Int = i64; }
 

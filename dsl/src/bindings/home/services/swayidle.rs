@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.swayidle.enable`
@@ -33,7 +33,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "swayidle", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/swayidle.nix>`.
-pub const events: Opt<Vec<Untyped>> = Opt::new(&["services", "swayidle", "events"]);
+pub const events: Opt<Vec<EventsValue>> = Opt::new(&["services", "swayidle", "events"]);
 
 /// `services.swayidle.extraArgs`
 ///
@@ -78,5 +78,67 @@ pub const systemd_target: Opt<String> = Opt::new(&["services", "swayidle", "syst
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/swayidle.nix>`.
-pub const timeouts: Opt<Vec<Untyped>> = Opt::new(&["services", "swayidle", "timeouts"]);
+pub const timeouts: Opt<Vec<TimeoutsValue>> = Opt::new(&["services", "swayidle", "timeouts"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.swayidle.events.*.event`.
+    Event {
+        BeforeSleep => "before-sleep",
+        AfterResume => "after-resume",
+        Lock => "lock",
+        Unlock => "unlock",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.swayidle.events.*`: `EventsValue::new()`, then a setter per option.
+    EventsValue {
+        /// `services.swayidle.events.*.command`
+        ///
+        /// Command to run when event occurs.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/services/swayidle.nix>`.
+        command: String = "command";
+        /// `services.swayidle.events.*.event`
+        ///
+        /// Event name.
+        ///
+        /// Nix type: `one of "before-sleep", "after-resume", "lock", "unlock"`.
+        ///
+        /// Declared in `<home-manager/modules/services/swayidle.nix>`.
+        event: Event = "event";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.swayidle.timeouts.*`: `TimeoutsValue::new()`, then a setter per option.
+    TimeoutsValue {
+        /// `services.swayidle.timeouts.*.command`
+        ///
+        /// Command to run after timeout seconds of inactivity.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/services/swayidle.nix>`.
+        command: String = "command";
+        /// `services.swayidle.timeouts.*.resumeCommand`
+        ///
+        /// Command to run when there is activity again.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/services/swayidle.nix>`.
+        resume_command: NullOr<String> = "resumeCommand";
+        /// `services.swayidle.timeouts.*.timeout`
+        ///
+        /// Timeout in seconds.
+        ///
+        /// Nix type: `positive integer, meaning >0`. Example: `60`.
+        ///
+        /// Declared in `<home-manager/modules/services/swayidle.nix>`.
+        timeout: u64 = "timeout";
+    }
+}
 

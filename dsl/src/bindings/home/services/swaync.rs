@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.swaync.enable`
@@ -58,7 +58,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "swaync", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/swaync.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "swaync", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "swaync", "settings"]);
 
 /// `services.swaync.style`
 ///
@@ -94,5 +94,10 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "swaync", "settings"])
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/swaync.nix>`.
-pub const style: Opt<NullOr<Untyped>> = Opt::new(&["services", "swaync", "style"]);
+pub const style: Opt<NullOr<OneOf<StyleMembers>>> = Opt::new(&["services", "swaync", "style"]);
+
+/// The members of `services.swaync.style`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum StyleMembers {}
+impl ::flakesmith::value::PathMember for StyleMembers {}
+impl ::flakesmith::value::StrMember for StyleMembers { type Str = Concatenated; }
 

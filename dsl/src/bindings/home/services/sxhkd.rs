@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.sxhkd.enable`
@@ -59,7 +59,7 @@ pub const extra_options: Opt<Vec<String>> = Opt::new(&["services", "sxhkd", "ext
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/sxhkd.nix>`.
-pub const keybindings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "sxhkd", "keybindings"]);
+pub const keybindings: Opt<BTreeMap<String, NullOr<OneOf<KeybindingsMembers>>>> = Opt::new(&["services", "sxhkd", "keybindings"]);
 
 /// `services.sxhkd.package`
 ///
@@ -69,4 +69,9 @@ pub const keybindings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["serv
 ///
 /// Declared in `<home-manager/modules/services/sxhkd.nix>`.
 pub const package: Opt<Package> = Opt::new(&["services", "sxhkd", "package"]);
+
+/// The members of `services.sxhkd.keybindings.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum KeybindingsMembers {}
+impl ::flakesmith::value::StrMember for KeybindingsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for KeybindingsMembers {}
 

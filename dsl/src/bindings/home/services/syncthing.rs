@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.syncthing.enable`
@@ -49,5 +49,9 @@ pub const extra_options: Opt<Vec<String>> = Opt::new(&["services", "syncthing", 
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/syncthing.nix>`.
-pub const tray: Opt<Untyped> = Opt::new(&["services", "syncthing", "tray"]);
+pub const tray: Opt<OneOf<TrayMembers>> = Opt::new(&["services", "syncthing", "tray"]);
+
+/// The members of `services.syncthing.tray`'s type: `bool`, `submodule`. A value of any of them sets the option.
+pub enum TrayMembers {}
+impl ::flakesmith::value::BoolMember for TrayMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.twmn.duration`
@@ -35,7 +35,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "twmn", "enable"]);
 /// Nix type: `attribute set`. Default: `{ }`. Example: `{ main.activation_command = "\${pkgs.hello}/bin/hello"; }`.
 ///
 /// Declared in `<home-manager/modules/services/twmn.nix>`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "twmn", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "twmn", "extraConfig"]);
 
 /// `services.twmn.host`
 ///
@@ -288,7 +288,7 @@ pub mod window {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/twmn.nix>`.
-        pub const ease_in: Opt<Untyped> = Opt::new(&["services", "twmn", "window", "animation", "easeIn"]);
+        pub const ease_in: Opt<EaseInValue> = Opt::new(&["services", "twmn", "window", "animation", "easeIn"]);
 
         /// `services.twmn.window.animation.easeOut`
         ///
@@ -306,7 +306,55 @@ pub mod window {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/twmn.nix>`.
-        pub const ease_out: Opt<Untyped> = Opt::new(&["services", "twmn", "window", "animation", "easeOut"]);
+        pub const ease_out: Opt<EaseOutValue> = Opt::new(&["services", "twmn", "window", "animation", "easeOut"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.twmn.window.animation.easeIn`: `EaseInValue::new()`, then a setter per option.
+            EaseInValue {
+                /// `services.twmn.window.animation.easeIn.curve`
+                ///
+                /// The qt easing-curve animation to use for the animation. See
+                /// [
+                /// QEasingCurve documentation](https://doc.qt.io/qt-5/qeasingcurve.html#Type-enum).
+                ///
+                /// Nix type: `integer between 0 and 40 (both inclusive)`. Default: `38`. Example: `19`.
+                ///
+                /// Declared in `<home-manager/modules/services/twmn.nix>`.
+                curve: i64 = "curve";
+                /// `services.twmn.window.animation.easeIn.duration`
+                ///
+                /// The animation duration in milliseconds.
+                ///
+                /// Nix type: `unsigned integer, meaning >=0`. Default: `1000`. Example: `618`.
+                ///
+                /// Declared in `<home-manager/modules/services/twmn.nix>`.
+                duration: u64 = "duration";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.twmn.window.animation.easeOut`: `EaseOutValue::new()`, then a setter per option.
+            EaseOutValue {
+                /// `services.twmn.window.animation.easeOut.curve`
+                ///
+                /// The qt easing-curve animation to use for the animation. See
+                /// [
+                /// QEasingCurve documentation](https://doc.qt.io/qt-5/qeasingcurve.html#Type-enum).
+                ///
+                /// Nix type: `integer between 0 and 40 (both inclusive)`. Default: `38`. Example: `19`.
+                ///
+                /// Declared in `<home-manager/modules/services/twmn.nix>`.
+                curve: i64 = "curve";
+                /// `services.twmn.window.animation.easeOut.duration`
+                ///
+                /// The animation duration in milliseconds.
+                ///
+                /// Nix type: `unsigned integer, meaning >=0`. Default: `1000`. Example: `618`.
+                ///
+                /// Declared in `<home-manager/modules/services/twmn.nix>`.
+                duration: u64 = "duration";
+            }
+        }
 
         pub mod bounce {
             use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.udiskie.automount`
@@ -63,7 +63,7 @@ pub const notify: Opt<bool> = Opt::new(&["services", "udiskie", "notify"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/udiskie.nix>`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "udiskie", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "udiskie", "settings"]);
 
 /// `services.udiskie.tray`
 ///

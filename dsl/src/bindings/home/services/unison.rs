@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.unison.enable`
@@ -46,7 +46,71 @@ pub const package: Opt<Package> = Opt::new(&["services", "unison", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/unison.nix>`.
-pub const pairs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "unison", "pairs"]);
+pub const pairs: Opt<BTreeMap<String, PairsValue>> = Opt::new(&["services", "unison", "pairs"]);
+
+/// The members of `services.unison.pairs.<name>.commandOptions.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum CommandOptionsMembers {}
+impl ::flakesmith::value::StrMember for CommandOptionsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for CommandOptionsMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.unison.pairs.<name>`: `PairsValue::new()`, then a setter per option.
+    PairsValue {
+        /// `services.unison.pairs.<name>.commandOptions`
+        ///
+        /// Additional command line options as a dictionary to pass to the
+        /// `unison` program.
+        ///
+        /// Use a list of strings to declare the same option multiple times.
+        ///
+        /// See
+        /// `unison(1)`
+        /// for a list of available options.
+        ///
+        /// Nix type: `attribute set of (string or list of string)`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// {
+        ///   auto = "true";
+        ///   batch = "true";
+        ///   log = "false";
+        ///   repeat = "watch";
+        ///   sshcmd = "\${pkgs.openssh}/bin/ssh";
+        ///   ui = "text";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/services/unison.nix>`.
+        command_options: BTreeMap<String, OneOf<CommandOptionsMembers>> = "commandOptions";
+        /// `services.unison.pairs.<name>.roots`
+        ///
+        /// Pair of roots to synchronise.
+        ///
+        /// Nix type: `list of string of length 2`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// [
+        ///   "/home/user/documents"
+        ///   "ssh://remote/documents"
+        /// ]
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/services/unison.nix>`.
+        roots: Vec<String> = "roots";
+        /// `services.unison.pairs.<name>.stateDirectory`
+        ///
+        /// Unison state directory to use.
+        ///
+        /// Nix type: `path`. Default: `"$XDG_DATA_HOME/unison"`.
+        ///
+        /// Declared in `<home-manager/modules/services/unison.nix>`.
+        state_directory: RuntimePath = "stateDirectory";
+    }
+}
 
 pub mod pairs {
     use super::*;
@@ -90,7 +154,7 @@ pub mod pairs {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/unison.nix>`.
-        pub fn command_options(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn command_options(&self) -> Opt<BTreeMap<String, OneOf<CommandOptionsMembers>>> {
             Opt::at(self.path.join(["commandOptions"]))
         }
 
@@ -126,6 +190,11 @@ pub mod pairs {
         }
 
     }
+
+    /// The members of `services.unison.pairs.<name>.commandOptions.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum CommandOptionsMembers {}
+    impl ::flakesmith::value::StrMember for CommandOptionsMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for CommandOptionsMembers { type Item = String; }
 
 }
 

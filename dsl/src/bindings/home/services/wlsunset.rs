@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.wlsunset.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "wlsunset", "enable"]);
 /// Nix type: `string or floating point number or signed integer`. Default: `1.0`. Example: `0.6`.
 ///
 /// Declared in `<home-manager/modules/services/wlsunset.nix>`.
-pub const gamma: Opt<Untyped> = Opt::new(&["services", "wlsunset", "gamma"]);
+pub const gamma: Opt<OneOf<GammaMembers>> = Opt::new(&["services", "wlsunset", "gamma"]);
 
 /// `services.wlsunset.latitude`
 ///
@@ -34,7 +34,7 @@ pub const gamma: Opt<Untyped> = Opt::new(&["services", "wlsunset", "gamma"]);
 /// Nix type: `null or string or floating point number or signed integer`. Default: `null`. Example: `-74.3`.
 ///
 /// Declared in `<home-manager/modules/services/wlsunset.nix>`.
-pub const latitude: Opt<NullOr<Untyped>> = Opt::new(&["services", "wlsunset", "latitude"]);
+pub const latitude: Opt<NullOr<OneOf<LatitudeMembers>>> = Opt::new(&["services", "wlsunset", "latitude"]);
 
 /// `services.wlsunset.longitude`
 ///
@@ -44,7 +44,7 @@ pub const latitude: Opt<NullOr<Untyped>> = Opt::new(&["services", "wlsunset", "l
 /// Nix type: `null or string or floating point number or signed integer`. Default: `null`. Example: `12.5`.
 ///
 /// Declared in `<home-manager/modules/services/wlsunset.nix>`.
-pub const longitude: Opt<NullOr<Untyped>> = Opt::new(&["services", "wlsunset", "longitude"]);
+pub const longitude: Opt<NullOr<OneOf<LongitudeMembers>>> = Opt::new(&["services", "wlsunset", "longitude"]);
 
 /// `services.wlsunset.output`
 ///
@@ -90,6 +90,24 @@ pub const sunset: Opt<NullOr<String>> = Opt::new(&["services", "wlsunset", "suns
 ///
 /// Declared in `<home-manager/modules/services/wlsunset.nix>`.
 pub const systemd_target: Opt<String> = Opt::new(&["services", "wlsunset", "systemdTarget"]);
+
+/// The members of `services.wlsunset.gamma`'s type: `string`, `number`, `integer`. A value of any of them sets the option.
+pub enum GammaMembers {}
+impl ::flakesmith::value::StrMember for GammaMembers { type Str = String; }
+impl ::flakesmith::value::FloatMember for GammaMembers {}
+impl ::flakesmith::value::IntMember for GammaMembers { type Int = i64; }
+
+/// The members of `services.wlsunset.latitude`'s type: `string`, `number`, `integer`. A value of any of them sets the option.
+pub enum LatitudeMembers {}
+impl ::flakesmith::value::StrMember for LatitudeMembers { type Str = String; }
+impl ::flakesmith::value::FloatMember for LatitudeMembers {}
+impl ::flakesmith::value::IntMember for LatitudeMembers { type Int = i64; }
+
+/// The members of `services.wlsunset.longitude`'s type: `string`, `number`, `integer`. A value of any of them sets the option.
+pub enum LongitudeMembers {}
+impl ::flakesmith::value::StrMember for LongitudeMembers { type Str = String; }
+impl ::flakesmith::value::FloatMember for LongitudeMembers {}
+impl ::flakesmith::value::IntMember for LongitudeMembers { type Int = i64; }
 
 pub mod temperature {
     use super::*;

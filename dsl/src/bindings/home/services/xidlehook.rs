@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.xidlehook.detect-sleep`
@@ -109,5 +109,40 @@ pub const package: Opt<Package> = Opt::new(&["services", "xidlehook", "package"]
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/xidlehook.nix>`.
-pub const timers: Opt<Vec<Untyped>> = Opt::new(&["services", "xidlehook", "timers"]);
+pub const timers: Opt<Vec<TimersValue>> = Opt::new(&["services", "xidlehook", "timers"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.xidlehook.timers.*`: `TimersValue::new()`, then a setter per option.
+    TimersValue {
+        /// `services.xidlehook.timers.*.canceller`
+        ///
+        /// Command executed when the user becomes active again.
+        /// This is only executed if the next timer has not been reached.
+        /// Path to executables are accepted.
+        /// The command is automatically escaped.
+        ///
+        /// Nix type: `string`. Default: `""`. Example: `${pkgs.libnotify}/bin/notify-send "Idle" "Resuming activity"`.
+        ///
+        /// Declared in `<home-manager/modules/services/xidlehook.nix>`.
+        canceller: String = "canceller";
+        /// `services.xidlehook.timers.*.command`
+        ///
+        /// Command executed after the idle timeout is reached.
+        /// Path to executables are accepted.
+        /// The command is automatically escaped.
+        ///
+        /// Nix type: `null or string`. Example: `${pkgs.libnotify}/bin/notify-send "Idle" "Sleeping in 1 minute"`.
+        ///
+        /// Declared in `<home-manager/modules/services/xidlehook.nix>`.
+        command: NullOr<String> = "command";
+        /// `services.xidlehook.timers.*.delay`
+        ///
+        /// Time before executing the command.
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Example: `60`.
+        ///
+        /// Declared in `<home-manager/modules/services/xidlehook.nix>`.
+        delay: u64 = "delay";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.xsuspender.debug`
@@ -24,7 +24,7 @@ pub const debug: Opt<bool> = Opt::new(&["services", "xsuspender", "debug"]);
 /// Nix type: `submodule`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-pub const defaults: Opt<Untyped> = Opt::new(&["services", "xsuspender", "defaults"]);
+pub const defaults: Opt<DefaultsValue> = Opt::new(&["services", "xsuspender", "defaults"]);
 
 /// `services.xsuspender.enable`
 ///
@@ -54,7 +54,237 @@ pub const enable: Opt<bool> = Opt::new(&["services", "xsuspender", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
-pub const rules: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "xsuspender", "rules"]);
+pub const rules: Opt<BTreeMap<String, RulesValue>> = Opt::new(&["services", "xsuspender", "rules"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.xsuspender.defaults`: `DefaultsValue::new()`, then a setter per option.
+    DefaultsValue {
+        /// `services.xsuspender.defaults.autoSuspendOnBattery`
+        ///
+        /// Whether to auto-apply rules when switching to battery
+        /// power even if the window(s) didn't just lose focus.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        auto_suspend_on_battery: bool = "autoSuspendOnBattery";
+        /// `services.xsuspender.defaults.downclockOnBattery`
+        ///
+        /// Limit CPU consumption for this factor when on battery power.
+        /// Value 1 means 50% decrease, 2 means 66%, 3 means 75% etc.
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        downclock_on_battery: i64 = "downclockOnBattery";
+        /// `services.xsuspender.defaults.execResume`
+        ///
+        /// Before resuming, execute this shell script. Resume the
+        /// process regardless script failure.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"echo resuming ..."`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        exec_resume: NullOr<String> = "execResume";
+        /// `services.xsuspender.defaults.execSuspend`
+        ///
+        /// Before suspending, execute this shell script. If it fails,
+        /// abort suspension.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"echo \"suspending window $XID of process $PID\""`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        exec_suspend: NullOr<String> = "execSuspend";
+        /// `services.xsuspender.defaults.matchWmClassContains`
+        ///
+        /// Match windows that wm class contains string.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        match_wm_class_contains: NullOr<String> = "matchWmClassContains";
+        /// `services.xsuspender.defaults.matchWmClassGroupContains`
+        ///
+        /// Match windows where wm class group contains string.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        match_wm_class_group_contains: NullOr<String> = "matchWmClassGroupContains";
+        /// `services.xsuspender.defaults.matchWmNameContains`
+        ///
+        /// Match windows where wm name contains string.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        match_wm_name_contains: NullOr<String> = "matchWmNameContains";
+        /// `services.xsuspender.defaults.onlyOnBattery`
+        ///
+        /// Whether to enable process suspend only on battery.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        only_on_battery: bool = "onlyOnBattery";
+        /// `services.xsuspender.defaults.resumeEvery`
+        ///
+        /// Resume interval in seconds.
+        ///
+        /// Nix type: `signed integer`. Default: `50`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        resume_every: i64 = "resumeEvery";
+        /// `services.xsuspender.defaults.resumeFor`
+        ///
+        /// Resume duration in seconds.
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        resume_for: i64 = "resumeFor";
+        /// `services.xsuspender.defaults.sendSignals`
+        ///
+        /// Whether to send SIGSTOP / SIGCONT signals or not.
+        /// If false just the exec scripts are run.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        send_signals: bool = "sendSignals";
+        /// `services.xsuspender.defaults.suspendDelay`
+        ///
+        /// Initial suspend delay in seconds.
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        suspend_delay: i64 = "suspendDelay";
+        /// `services.xsuspender.defaults.suspendSubtreePattern`
+        ///
+        /// Also suspend descendant processes that match this regex.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        suspend_subtree_pattern: NullOr<String> = "suspendSubtreePattern";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.xsuspender.rules.<name>`: `RulesValue::new()`, then a setter per option.
+    RulesValue {
+        /// `services.xsuspender.rules.<name>.autoSuspendOnBattery`
+        ///
+        /// Whether to auto-apply rules when switching to battery
+        /// power even if the window(s) didn't just lose focus.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        auto_suspend_on_battery: bool = "autoSuspendOnBattery";
+        /// `services.xsuspender.rules.<name>.downclockOnBattery`
+        ///
+        /// Limit CPU consumption for this factor when on battery power.
+        /// Value 1 means 50% decrease, 2 means 66%, 3 means 75% etc.
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        downclock_on_battery: i64 = "downclockOnBattery";
+        /// `services.xsuspender.rules.<name>.execResume`
+        ///
+        /// Before resuming, execute this shell script. Resume the
+        /// process regardless script failure.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"echo resuming ..."`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        exec_resume: NullOr<String> = "execResume";
+        /// `services.xsuspender.rules.<name>.execSuspend`
+        ///
+        /// Before suspending, execute this shell script. If it fails,
+        /// abort suspension.
+        ///
+        /// Nix type: `null or string`. Default: `null`. Example: `"echo \"suspending window $XID of process $PID\""`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        exec_suspend: NullOr<String> = "execSuspend";
+        /// `services.xsuspender.rules.<name>.matchWmClassContains`
+        ///
+        /// Match windows that wm class contains string.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        match_wm_class_contains: NullOr<String> = "matchWmClassContains";
+        /// `services.xsuspender.rules.<name>.matchWmClassGroupContains`
+        ///
+        /// Match windows where wm class group contains string.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        match_wm_class_group_contains: NullOr<String> = "matchWmClassGroupContains";
+        /// `services.xsuspender.rules.<name>.matchWmNameContains`
+        ///
+        /// Match windows where wm name contains string.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        match_wm_name_contains: NullOr<String> = "matchWmNameContains";
+        /// `services.xsuspender.rules.<name>.onlyOnBattery`
+        ///
+        /// Whether to enable process suspend only on battery.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        only_on_battery: bool = "onlyOnBattery";
+        /// `services.xsuspender.rules.<name>.resumeEvery`
+        ///
+        /// Resume interval in seconds.
+        ///
+        /// Nix type: `signed integer`. Default: `50`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        resume_every: i64 = "resumeEvery";
+        /// `services.xsuspender.rules.<name>.resumeFor`
+        ///
+        /// Resume duration in seconds.
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        resume_for: i64 = "resumeFor";
+        /// `services.xsuspender.rules.<name>.sendSignals`
+        ///
+        /// Whether to send SIGSTOP / SIGCONT signals or not.
+        /// If false just the exec scripts are run.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        send_signals: bool = "sendSignals";
+        /// `services.xsuspender.rules.<name>.suspendDelay`
+        ///
+        /// Initial suspend delay in seconds.
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        suspend_delay: i64 = "suspendDelay";
+        /// `services.xsuspender.rules.<name>.suspendSubtreePattern`
+        ///
+        /// Also suspend descendant processes that match this regex.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/services/xsuspender.nix>`.
+        suspend_subtree_pattern: NullOr<String> = "suspendSubtreePattern";
+    }
+}
 
 pub mod defaults {
     use super::*;

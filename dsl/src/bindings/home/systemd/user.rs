@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.user.automounts`
@@ -37,7 +37,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/systemd.nix>`.
-pub const automounts: Opt<Untyped> = Opt::new(&["systemd", "user", "automounts"]);
+pub const automounts: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Data<Systemd>>>>> = Opt::new(&["systemd", "user", "automounts"]);
 
 /// `systemd.user.enable`
 ///
@@ -77,7 +77,7 @@ pub const enable: Opt<bool> = Opt::new(&["systemd", "user", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/systemd.nix>`.
-pub const mounts: Opt<Untyped> = Opt::new(&["systemd", "user", "mounts"]);
+pub const mounts: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Data<Systemd>>>>> = Opt::new(&["systemd", "user", "mounts"]);
 
 /// `systemd.user.paths`
 ///
@@ -108,7 +108,7 @@ pub const mounts: Opt<Untyped> = Opt::new(&["systemd", "user", "mounts"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/systemd.nix>`.
-pub const paths: Opt<Untyped> = Opt::new(&["systemd", "user", "paths"]);
+pub const paths: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Data<Systemd>>>>> = Opt::new(&["systemd", "user", "paths"]);
 
 /// `systemd.user.services`
 ///
@@ -139,7 +139,7 @@ pub const paths: Opt<Untyped> = Opt::new(&["systemd", "user", "paths"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/systemd.nix>`.
-pub const services: Opt<Untyped> = Opt::new(&["systemd", "user", "services"]);
+pub const services: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Data<Systemd>>>>> = Opt::new(&["systemd", "user", "services"]);
 
 /// `systemd.user.servicesStartTimeoutMs`
 ///
@@ -168,7 +168,7 @@ pub const services_start_timeout_ms: Opt<u64> = Opt::new(&["systemd", "user", "s
 /// ```
 ///
 /// Declared in `<home-manager/modules/systemd.nix>`.
-pub const session_variables: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user", "sessionVariables"]);
+pub const session_variables: Opt<BTreeMap<String, OneOf<SessionVariablesMembers>>> = Opt::new(&["systemd", "user", "sessionVariables"]);
 
 /// `systemd.user.settings`
 ///
@@ -186,7 +186,7 @@ pub const session_variables: Opt<BTreeMap<String, Untyped>> = Opt::new(&["system
 /// ```
 ///
 /// Declared in `<home-manager/modules/systemd.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["systemd", "user", "settings"]);
 
 /// `systemd.user.slices`
 ///
@@ -217,7 +217,7 @@ pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user
 /// ```
 ///
 /// Declared in `<home-manager/modules/systemd.nix>`.
-pub const slices: Opt<Untyped> = Opt::new(&["systemd", "user", "slices"]);
+pub const slices: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Data<Systemd>>>>> = Opt::new(&["systemd", "user", "slices"]);
 
 /// `systemd.user.sockets`
 ///
@@ -248,7 +248,7 @@ pub const slices: Opt<Untyped> = Opt::new(&["systemd", "user", "slices"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/systemd.nix>`.
-pub const sockets: Opt<Untyped> = Opt::new(&["systemd", "user", "sockets"]);
+pub const sockets: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Data<Systemd>>>>> = Opt::new(&["systemd", "user", "sockets"]);
 
 /// `systemd.user.startServices`
 ///
@@ -278,7 +278,7 @@ pub const sockets: Opt<Untyped> = Opt::new(&["systemd", "user", "sockets"]);
 /// Nix type: `boolean or one of "suggest", "legacy", "sd-switch"`. Default: `"suggest"`.
 ///
 /// Declared in `<home-manager/modules/systemd.nix>`.
-pub const start_services: Opt<Untyped> = Opt::new(&["systemd", "user", "startServices"]);
+pub const start_services: Opt<OneOf<StartServicesMembers>> = Opt::new(&["systemd", "user", "startServices"]);
 
 /// `systemd.user.systemctlPath`
 ///
@@ -320,7 +320,7 @@ pub const systemctl_path: Opt<String> = Opt::new(&["systemd", "user", "systemctl
 /// ```
 ///
 /// Declared in `<home-manager/modules/systemd.nix>`.
-pub const targets: Opt<Untyped> = Opt::new(&["systemd", "user", "targets"]);
+pub const targets: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Data<Systemd>>>>> = Opt::new(&["systemd", "user", "targets"]);
 
 /// `systemd.user.timers`
 ///
@@ -351,7 +351,27 @@ pub const targets: Opt<Untyped> = Opt::new(&["systemd", "user", "targets"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/systemd.nix>`.
-pub const timers: Opt<Untyped> = Opt::new(&["systemd", "user", "timers"]);
+pub const timers: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Data<Systemd>>>>> = Opt::new(&["systemd", "user", "timers"]);
+
+/// The members of `systemd.user.sessionVariables.<name>`'s type: `integer`, `string`. A value of any of them sets the option.
+pub enum SessionVariablesMembers {}
+impl ::flakesmith::value::IntMember for SessionVariablesMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SessionVariablesMembers { type Str = String; }
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.user.startServices`.
+    StartServices {
+        Suggest => "suggest",
+        Legacy => "legacy",
+        SdSwitch => "sd-switch",
+    }
+}
+
+/// The members of `systemd.user.startServices`'s type: `bool`, `one of ["suggest", "legacy", "sd-switch"]`. A value of any of them sets the option.
+pub enum StartServicesMembers {}
+impl ::flakesmith::value::BoolMember for StartServicesMembers {}
+
+::flakesmith::union_member!(StartServicesMembers: StartServices);
 
 pub mod settings {
     use super::*;
@@ -374,7 +394,7 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `<home-manager/modules/systemd.nix>`.
-        pub const default_environment: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["systemd", "user", "settings", "Manager", "DefaultEnvironment"]);
+        pub const default_environment: Opt<BTreeMap<String, NullOr<OneOf<DefaultEnvironmentMembers>>>> = Opt::new(&["systemd", "user", "settings", "Manager", "DefaultEnvironment"]);
 
         /// `systemd.user.settings.Manager.ManagerEnvironment`
         ///
@@ -391,7 +411,19 @@ pub mod settings {
         /// ```
         ///
         /// Declared in `<home-manager/modules/systemd.nix>`.
-        pub const manager_environment: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["systemd", "user", "settings", "Manager", "ManagerEnvironment"]);
+        pub const manager_environment: Opt<BTreeMap<String, NullOr<OneOf<ManagerEnvironmentMembers>>>> = Opt::new(&["systemd", "user", "settings", "Manager", "ManagerEnvironment"]);
+
+        /// The members of `systemd.user.settings.Manager.DefaultEnvironment.<name>`'s type: `string`, `path`, `package`. A value of any of them sets the option.
+        pub enum DefaultEnvironmentMembers {}
+        impl ::flakesmith::value::StrMember for DefaultEnvironmentMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for DefaultEnvironmentMembers {}
+        impl ::flakesmith::value::PackageMember for DefaultEnvironmentMembers {}
+
+        /// The members of `systemd.user.settings.Manager.ManagerEnvironment.<name>`'s type: `string`, `path`, `package`. A value of any of them sets the option.
+        pub enum ManagerEnvironmentMembers {}
+        impl ::flakesmith::value::StrMember for ManagerEnvironmentMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for ManagerEnvironmentMembers {}
+        impl ::flakesmith::value::PackageMember for ManagerEnvironmentMembers {}
 
     }
 

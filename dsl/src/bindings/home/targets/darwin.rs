@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `targets.darwin.currentHostDefaults`
@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/targets/darwin/user-defaults>`.
-pub const current_host_defaults: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["targets", "darwin", "currentHostDefaults"]);
+pub const current_host_defaults: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["targets", "darwin", "currentHostDefaults"]);
 
 /// `targets.darwin.defaults`
 ///
@@ -60,7 +60,7 @@ pub const current_host_defaults: Opt<BTreeMap<String, BTreeMap<String, Untyped>>
 /// ```
 ///
 /// Declared in `<home-manager/modules/targets/darwin/user-defaults>`.
-pub const defaults: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["targets", "darwin", "defaults"]);
+pub const defaults: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["targets", "darwin", "defaults"]);
 
 /// `targets.darwin.keybindings`
 ///
@@ -85,7 +85,7 @@ pub const defaults: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(
 /// ```
 ///
 /// Declared in `<home-manager/modules/targets/darwin/keybindings.nix>`.
-pub const keybindings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["targets", "darwin", "keybindings"]);
+pub const keybindings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["targets", "darwin", "keybindings"]);
 
 /// `targets.darwin.search`
 ///
@@ -564,7 +564,7 @@ pub mod defaults {
         /// Nix type: `null or one of 0, 1, 2`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/targets/darwin/user-defaults/opts-allhosts.nix>`.
-        pub const show_date: Opt<NullOr<Untyped>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "ShowDate"]);
+        pub const show_date: Opt<NullOr<Data<Anything>>> = Opt::new(&["targets", "darwin", "defaults", "com.apple.menuextra.clock", "ShowDate"]);
 
         /// `targets.darwin.defaults.com.apple.menuextra.clock.ShowDayOfMonth`
         ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 pub mod hyprland {
@@ -114,7 +114,7 @@ pub mod hyprland {
     /// Nix type: `list of (package or path)`. Default: `[ ]`.
     ///
     /// Declared in `<home-manager/modules/services/window-managers/hyprland.nix>`.
-    pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["wayland", "windowManager", "hyprland", "plugins"]);
+    pub const plugins: Opt<Vec<OneOf<PluginsMembers>>> = Opt::new(&["wayland", "windowManager", "hyprland", "plugins"]);
 
     /// `wayland.windowManager.hyprland.settings`
     ///
@@ -160,6 +160,11 @@ pub mod hyprland {
     ///
     /// Declared in `<home-manager/modules/services/window-managers/hyprland.nix>`.
     pub const source_first: Opt<bool> = Opt::new(&["wayland", "windowManager", "hyprland", "sourceFirst"]);
+
+    /// The members of `wayland.windowManager.hyprland.plugins.*`'s type: `package`, `path`. A value of any of them sets the option.
+    pub enum PluginsMembers {}
+    impl ::flakesmith::value::PackageMember for PluginsMembers {}
+    impl ::flakesmith::value::PathMember for PluginsMembers {}
 
     pub mod systemd {
         use super::*;
@@ -299,7 +304,7 @@ pub mod river {
     /// ```
     ///
     /// Declared in `<home-manager/modules/services/window-managers/river.nix>`.
-    pub const extra_session_variables: Opt<BTreeMap<String, Untyped>> = Opt::new(&["wayland", "windowManager", "river", "extraSessionVariables"]);
+    pub const extra_session_variables: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["wayland", "windowManager", "river", "extraSessionVariables"]);
 
     /// `wayland.windowManager.river.package`
     ///
@@ -470,7 +475,7 @@ pub mod sway {
     /// Nix type: `null or (submodule)`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-    pub const config: Opt<NullOr<Untyped>> = Opt::new(&["wayland", "windowManager", "sway", "config"]);
+    pub const config: Opt<NullOr<ConfigValue>> = Opt::new(&["wayland", "windowManager", "sway", "config"]);
 
     /// `wayland.windowManager.sway.enable`
     ///
@@ -571,7 +576,7 @@ pub mod sway {
     /// ```
     ///
     /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-    pub const wrapper_features: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "wrapperFeatures"]);
+    pub const wrapper_features: Opt<WrapperFeaturesValue> = Opt::new(&["wayland", "windowManager", "sway", "wrapperFeatures"]);
 
     /// `wayland.windowManager.sway.xwayland`
     ///
@@ -581,6 +586,1255 @@ pub mod sway {
     ///
     /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
     pub const xwayland: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "xwayland"]);
+
+    /// The members of `wayland.windowManager.sway.config.assigns.<name>.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+    pub enum AssignsMembers {}
+    impl ::flakesmith::value::StrMember for AssignsMembers { type Str = String; }
+    impl ::flakesmith::value::BoolMember for AssignsMembers {}
+
+    ::flakesmith::submodule_value! {
+        /// A value of `wayland.windowManager.sway.config.bars.*.colors`: `ColorsValue::new()`, then a setter per option.
+        ColorsValue {
+            /// `wayland.windowManager.sway.config.bars.*.colors.activeWorkspace`
+            ///
+            /// Border, background and text color for a workspace button when the workspace is active.
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#5f676a";
+            ///   border = "#333333";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            active_workspace: NullOr<Untyped> = "activeWorkspace";
+            /// `wayland.windowManager.sway.config.bars.*.colors.background`
+            ///
+            /// Background color of the bar.
+            ///
+            /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"#000000"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            background: NullOr<String> = "background";
+            /// `wayland.windowManager.sway.config.bars.*.colors.bindingMode`
+            ///
+            /// Border, background and text color for the binding mode indicator
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#900000";
+            ///   border = "#2f343a";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            binding_mode: NullOr<Untyped> = "bindingMode";
+            /// `wayland.windowManager.sway.config.bars.*.colors.focusedBackground`
+            ///
+            /// Background color of the bar on the currently focused monitor output.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"#000000"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            focused_background: NullOr<String> = "focusedBackground";
+            /// `wayland.windowManager.sway.config.bars.*.colors.focusedSeparator`
+            ///
+            /// Text color to be used for the separator on the currently focused monitor output.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"#666666"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            focused_separator: NullOr<String> = "focusedSeparator";
+            /// `wayland.windowManager.sway.config.bars.*.colors.focusedStatusline`
+            ///
+            /// Text color to be used for the statusline on the currently focused monitor output.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"#ffffff"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            focused_statusline: NullOr<String> = "focusedStatusline";
+            /// `wayland.windowManager.sway.config.bars.*.colors.focusedWorkspace`
+            ///
+            /// Border, background and text color for a workspace button when the workspace has focus.
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#285577";
+            ///   border = "#4c7899";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            focused_workspace: NullOr<Untyped> = "focusedWorkspace";
+            /// `wayland.windowManager.sway.config.bars.*.colors.inactiveWorkspace`
+            ///
+            /// Border, background and text color for a workspace button when the workspace does not
+            /// have focus and is not active.
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#222222";
+            ///   border = "#333333";
+            ///   text = "#888888";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            inactive_workspace: NullOr<Untyped> = "inactiveWorkspace";
+            /// `wayland.windowManager.sway.config.bars.*.colors.separator`
+            ///
+            /// Text color to be used for the separator.
+            ///
+            /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"#666666"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            separator: NullOr<String> = "separator";
+            /// `wayland.windowManager.sway.config.bars.*.colors.statusline`
+            ///
+            /// Text color to be used for the statusline.
+            ///
+            /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"#ffffff"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            statusline: NullOr<String> = "statusline";
+            /// `wayland.windowManager.sway.config.bars.*.colors.urgentWorkspace`
+            ///
+            /// Border, background and text color for a workspace button when the workspace contains
+            /// a window with the urgency hint set.
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#900000";
+            ///   border = "#2f343a";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            urgent_workspace: NullOr<Untyped> = "urgentWorkspace";
+        }
+    }
+
+    /// The members of `wayland.windowManager.sway.config.bars.*.fonts`'s type: `list of (string)`, `submodule`. A value of any of them sets the option.
+    pub enum FontsMembers {}
+    impl ::flakesmith::value::ListMember for FontsMembers { type Item = String; }
+
+    ::flakesmith::option_enum! {
+        /// The values of `wayland.windowManager.sway.config.bars.*.hiddenState`.
+        HiddenState {
+            Hide => "hide",
+            Show => "show",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `wayland.windowManager.sway.config.bars.*.mode`.
+        Mode {
+            Dock => "dock",
+            Hide => "hide",
+            Invisible => "invisible",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `wayland.windowManager.sway.config.bars.*.position`.
+        Position {
+            Top => "top",
+            Bottom => "bottom",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `wayland.windowManager.sway.config.bars.*`: `BarsValue::new()`, then a setter per option.
+        BarsValue {
+            /// `wayland.windowManager.sway.config.bars.*.colors`
+            ///
+            /// Bar color settings. All color classes can be specified using submodules
+            /// with 'border', 'background', 'text', fields and RGB color hex-codes as values.
+            /// See default values for the reference.
+            /// Note that 'background', 'status', and 'separator' parameters take a single RGB value.
+            ///
+            /// See <https://i3wm.org/docs/userguide.html#_colors>.
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            colors: ColorsValue = "colors";
+            /// `wayland.windowManager.sway.config.bars.*.command`
+            ///
+            /// Command that will be used to start a bar.
+            ///
+            /// Nix type: `string`. Default: `"i3bar"`. Example: `"\${pkgs.waybar}/bin/waybar"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            command: String = "command";
+            /// `wayland.windowManager.sway.config.bars.*.extraConfig`
+            ///
+            /// Extra configuration lines for this bar.
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            extra_config: Concatenated = "extraConfig";
+            /// `wayland.windowManager.sway.config.bars.*.fonts`
+            ///
+            /// Font configuration for this bar.
+            ///
+            /// Nix type: `(list of string) or (submodule)`. Default: `{ }`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   names = [ "DejaVu Sans Mono" "FontAwesome5Free" ];
+            ///   style = "Bold Semi-Condensed";
+            ///   size = 11.0;
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            fonts: OneOf<FontsMembers> = "fonts";
+            /// `wayland.windowManager.sway.config.bars.*.hiddenState`
+            ///
+            /// The default bar mode when 'bar.mode' == 'hide'.
+            ///
+            /// Nix type: `null or one of "hide", "show"`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"hide"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            hidden_state: NullOr<HiddenState> = "hiddenState";
+            /// `wayland.windowManager.sway.config.bars.*.id`
+            ///
+            /// Specifies the bar ID for the configured bar instance.
+            /// If this option is missing, the ID is set to bar-x, where x corresponds
+            /// to the position of the embedding bar block in the config file.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            id: NullOr<String> = "id";
+            /// `wayland.windowManager.sway.config.bars.*.mode`
+            ///
+            /// Bar visibility mode.
+            ///
+            /// Nix type: `null or one of "dock", "hide", "invisible"`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"dock"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            mode: NullOr<Mode> = "mode";
+            /// `wayland.windowManager.sway.config.bars.*.position`
+            ///
+            /// The edge of the screen swaybar should show up.
+            ///
+            /// Nix type: `null or one of "top", "bottom"`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"bottom"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            position: NullOr<Position> = "position";
+            /// `wayland.windowManager.sway.config.bars.*.statusCommand`
+            ///
+            /// Command that will be used to get status lines.
+            ///
+            /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"\${pkgs.i3status}/bin/i3status"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            status_command: NullOr<String> = "statusCommand";
+            /// `wayland.windowManager.sway.config.bars.*.trayOutput`
+            ///
+            /// Where to output tray.
+            ///
+            /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"*"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            tray_output: NullOr<String> = "trayOutput";
+            /// `wayland.windowManager.sway.config.bars.*.trayPadding`
+            ///
+            /// Sets the pixel padding of the system tray.
+            /// This padding will surround the tray on all sides and between each item.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `null`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            tray_padding: NullOr<i64> = "trayPadding";
+            /// `wayland.windowManager.sway.config.bars.*.workspaceButtons`
+            ///
+            /// Whether workspace buttons should be shown or not.
+            ///
+            /// Nix type: `null or boolean`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            workspace_buttons: NullOr<bool> = "workspaceButtons";
+            /// `wayland.windowManager.sway.config.bars.*.workspaceNumbers`
+            ///
+            /// Whether workspace numbers should be displayed within the workspace buttons.
+            ///
+            /// Nix type: `null or boolean`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            workspace_numbers: NullOr<bool> = "workspaceNumbers";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `wayland.windowManager.sway.config.colors`: `ColorsValue2::new()`, then a setter per option.
+        ColorsValue2 {
+            /// `wayland.windowManager.sway.config.colors.background`
+            ///
+            /// Background color of the window. Only applications which do not cover
+            /// the whole area expose the color.
+            ///
+            /// Nix type: `string`. Default: `"#ffffff"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            background: String = "background";
+            /// `wayland.windowManager.sway.config.colors.focused`
+            ///
+            /// A window which currently has the focus.
+            ///
+            /// Nix type: `submodule`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#285577";
+            ///   border = "#4c7899";
+            ///   childBorder = "#285577";
+            ///   indicator = "#2e9ef4";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            focused: Untyped = "focused";
+            /// `wayland.windowManager.sway.config.colors.focusedInactive`
+            ///
+            /// A window which is the focused one of its container,
+            /// but it does not have the focus at the moment.
+            ///
+            /// Nix type: `submodule`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#5f676a";
+            ///   border = "#333333";
+            ///   childBorder = "#5f676a";
+            ///   indicator = "#484e50";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            focused_inactive: Untyped = "focusedInactive";
+            /// `wayland.windowManager.sway.config.colors.placeholder`
+            ///
+            /// Background and text color are used to draw placeholder window
+            /// contents (when restoring layouts). Border and indicator are ignored.
+            ///
+            /// Nix type: `submodule`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#0c0c0c";
+            ///   border = "#000000";
+            ///   childBorder = "#0c0c0c";
+            ///   indicator = "#000000";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            placeholder: Untyped = "placeholder";
+            /// `wayland.windowManager.sway.config.colors.unfocused`
+            ///
+            /// A window which is not focused.
+            ///
+            /// Nix type: `submodule`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#222222";
+            ///   border = "#333333";
+            ///   childBorder = "#222222";
+            ///   indicator = "#292d2e";
+            ///   text = "#888888";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            unfocused: Untyped = "unfocused";
+            /// `wayland.windowManager.sway.config.colors.urgent`
+            ///
+            /// A window which has its urgency hint activated.
+            ///
+            /// Nix type: `submodule`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#900000";
+            ///   border = "#2f343a";
+            ///   childBorder = "#900000";
+            ///   indicator = "#900000";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            urgent: Untyped = "urgent";
+        }
+    }
+
+    /// The members of `wayland.windowManager.sway.config.floating.criteria.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+    pub enum CriteriaMembers {}
+    impl ::flakesmith::value::StrMember for CriteriaMembers { type Str = String; }
+    impl ::flakesmith::value::BoolMember for CriteriaMembers {}
+
+    ::flakesmith::submodule_value! {
+        /// A value of `wayland.windowManager.sway.config.floating`: `FloatingValue::new()`, then a setter per option.
+        FloatingValue {
+            /// `wayland.windowManager.sway.config.floating.border`
+            ///
+            /// Floating windows border width.
+            ///
+            /// Nix type: `signed integer`. Default: `2`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            border: i64 = "border";
+            /// `wayland.windowManager.sway.config.floating.criteria`
+            ///
+            /// List of criteria for windows that should be opened in a floating mode.
+            ///
+            /// Nix type: `list of attribute set of (string or boolean)`. Default: `[ ]`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// [
+            ///   {
+            ///     title = "Steam - Update News";
+            ///   }
+            ///   {
+            ///     class = "Pavucontrol";
+            ///   }
+            /// ]
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            criteria: Vec<BTreeMap<String, OneOf<CriteriaMembers>>> = "criteria";
+            /// `wayland.windowManager.sway.config.floating.modifier`
+            ///
+            /// Modifier key or keys that can be used to drag floating windows.
+            ///
+            /// Nix type: `string`. Default: `"sway.config.modifier"`. Example: `"Mod4"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            modifier: String = "modifier";
+            /// `wayland.windowManager.sway.config.floating.titlebar`
+            ///
+            /// Whether to show floating window titlebars.
+            ///
+            /// Nix type: `boolean`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// ''
+            ///   true for state version ≥ 23.05
+            ///   false for state version < 23.05
+            /// ''
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            titlebar: bool = "titlebar";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `wayland.windowManager.sway.config.focus.followMouse`.
+        FollowMouse {
+            Yes => "yes",
+            No => "no",
+            Always => "always",
+        }
+    }
+
+    /// The members of `wayland.windowManager.sway.config.focus.followMouse`'s type: `one of ["yes", "no", "always"]`, `bool`. A value of any of them sets the option.
+    pub enum FollowMouseMembers {}
+    impl ::flakesmith::value::BoolMember for FollowMouseMembers {}
+
+    ::flakesmith::union_member!(FollowMouseMembers: FollowMouse);
+
+    ::flakesmith::option_enum! {
+        /// The values of `wayland.windowManager.sway.config.focus.mouseWarping`.
+        MouseWarping {
+            Container => "container",
+            Output => "output",
+        }
+    }
+
+    /// The members of `wayland.windowManager.sway.config.focus.mouseWarping`'s type: `bool`, `one of ["container", "output"]`. A value of any of them sets the option.
+    pub enum MouseWarpingMembers {}
+    impl ::flakesmith::value::BoolMember for MouseWarpingMembers {}
+
+    ::flakesmith::union_member!(MouseWarpingMembers: MouseWarping);
+
+    ::flakesmith::option_enum! {
+        /// The values of `wayland.windowManager.sway.config.focus.newWindow`.
+        NewWindow {
+            Smart => "smart",
+            Urgent => "urgent",
+            Focus => "focus",
+            None => "none",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `wayland.windowManager.sway.config.focus.wrapping`.
+        Wrapping {
+            Yes => "yes",
+            No => "no",
+            Force => "force",
+            Workspace => "workspace",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `wayland.windowManager.sway.config.focus`: `FocusValue::new()`, then a setter per option.
+        FocusValue {
+            /// `wayland.windowManager.sway.config.focus.followMouse`
+            ///
+            /// Whether focus should follow the mouse.
+            ///
+            /// Nix type: `one of "yes", "no", "always" or boolean`. Default: `"yes"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            follow_mouse: OneOf<FollowMouseMembers> = "followMouse";
+            /// `wayland.windowManager.sway.config.focus.forceWrapping`
+            ///
+            /// Whether to force focus wrapping in tabbed or stacked containers.
+            ///
+            /// This option is deprecated, use `focus.wrapping` instead.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            force_wrapping: bool = "forceWrapping";
+            /// `wayland.windowManager.sway.config.focus.mouseWarping`
+            ///
+            /// Whether mouse cursor should be warped to the center of the window when switching focus
+            /// to a window on a different output.
+            ///
+            /// Nix type: `boolean or one of "container", "output"`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            mouse_warping: OneOf<MouseWarpingMembers> = "mouseWarping";
+            /// `wayland.windowManager.sway.config.focus.newWindow`
+            ///
+            /// This option modifies focus behavior on new window activation.
+            ///
+            /// See <https://i3wm.org/docs/userguide.html#focus_on_window_activation>
+            ///
+            /// Nix type: `one of "smart", "urgent", "focus", "none"`. Default: `"smart"`. Example: `"none"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            new_window: NewWindow = "newWindow";
+            /// `wayland.windowManager.sway.config.focus.wrapping`
+            ///
+            /// Whether the window focus commands automatically wrap around the edge of containers.
+            ///
+            /// See <https://i3wm.org/docs/userguide.html#_focus_wrapping>
+            ///
+            /// Nix type: `one of "yes", "no", "force", "workspace"`. Default: `"no"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            wrapping: Wrapping = "wrapping";
+        }
+    }
+
+    /// The members of `wayland.windowManager.sway.config.fonts`'s type: `list of (string)`, `submodule`. A value of any of them sets the option.
+    pub enum FontsMembers2 {}
+    impl ::flakesmith::value::ListMember for FontsMembers2 { type Item = String; }
+
+    ::flakesmith::option_enum! {
+        /// The values of `wayland.windowManager.sway.config.gaps.smartBorders`.
+        SmartBorders {
+            On => "on",
+            Off => "off",
+            NoGaps => "no_gaps",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `wayland.windowManager.sway.config.gaps`: `GapsValue::new()`, then a setter per option.
+        GapsValue {
+            /// `wayland.windowManager.sway.config.gaps.bottom`
+            ///
+            /// Bottom gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            bottom: NullOr<i64> = "bottom";
+            /// `wayland.windowManager.sway.config.gaps.horizontal`
+            ///
+            /// Horizontal gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            horizontal: NullOr<i64> = "horizontal";
+            /// `wayland.windowManager.sway.config.gaps.inner`
+            ///
+            /// Inner gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `12`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            inner: NullOr<i64> = "inner";
+            /// `wayland.windowManager.sway.config.gaps.left`
+            ///
+            /// Left gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            left: NullOr<i64> = "left";
+            /// `wayland.windowManager.sway.config.gaps.outer`
+            ///
+            /// Outer gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            outer: NullOr<i64> = "outer";
+            /// `wayland.windowManager.sway.config.gaps.right`
+            ///
+            /// Right gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            right: NullOr<i64> = "right";
+            /// `wayland.windowManager.sway.config.gaps.smartBorders`
+            ///
+            /// This option controls whether to disable container borders on
+            /// workspace with a single container.
+            ///
+            /// Nix type: `one of "on", "off", "no_gaps"`. Default: `"off"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            smart_borders: SmartBorders = "smartBorders";
+            /// `wayland.windowManager.sway.config.gaps.smartGaps`
+            ///
+            /// This option controls whether to disable all gaps (outer and inner)
+            /// on workspace with a single container.
+            ///
+            /// Nix type: `boolean`. Default: `false`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            smart_gaps: bool = "smartGaps";
+            /// `wayland.windowManager.sway.config.gaps.top`
+            ///
+            /// Top gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            top: NullOr<i64> = "top";
+            /// `wayland.windowManager.sway.config.gaps.vertical`
+            ///
+            /// Vertical gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            vertical: NullOr<i64> = "vertical";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `wayland.windowManager.sway.config.modifier`.
+        Modifier {
+            Shift => "Shift",
+            Control => "Control",
+            Mod1 => "Mod1",
+            Mod2 => "Mod2",
+            Mod3 => "Mod3",
+            Mod4 => "Mod4",
+            Mod5 => "Mod5",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `wayland.windowManager.sway.config.startup.*`: `StartupValue::new()`, then a setter per option.
+        StartupValue {
+            /// `wayland.windowManager.sway.config.startup.*.always`
+            ///
+            /// Whether to run command on each sway restart.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            always: bool = "always";
+            /// `wayland.windowManager.sway.config.startup.*.command`
+            ///
+            /// Command that will be executed on startup.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            command: String = "command";
+        }
+    }
+
+    /// The members of `wayland.windowManager.sway.config.window.commands.*.criteria.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+    pub enum CriteriaMembers2 {}
+    impl ::flakesmith::value::StrMember for CriteriaMembers2 { type Str = String; }
+    impl ::flakesmith::value::BoolMember for CriteriaMembers2 {}
+
+    ::flakesmith::submodule_value! {
+        /// A value of `wayland.windowManager.sway.config.window.commands.*`: `CommandsValue::new()`, then a setter per option.
+        CommandsValue {
+            /// `wayland.windowManager.sway.config.window.commands.*.command`
+            ///
+            /// Swaywm command to execute.
+            ///
+            /// Nix type: `string`. Example: `"border pixel 1"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            command: String = "command";
+            /// `wayland.windowManager.sway.config.window.commands.*.criteria`
+            ///
+            /// Criteria of the windows on which command should be executed.
+            ///
+            /// A value of `true` is equivalent to using an empty
+            /// criteria (which is different from an empty string criteria).
+            ///
+            /// Nix type: `attribute set of (string or boolean)`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   title = "x200: ~/work";
+            ///   floating = true;
+            /// };
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            criteria: BTreeMap<String, OneOf<CriteriaMembers2>> = "criteria";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `wayland.windowManager.sway.config.window.hideEdgeBorders`.
+        HideEdgeBorders {
+            None => "none",
+            Vertical => "vertical",
+            Horizontal => "horizontal",
+            Both => "both",
+            Smart => "smart",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `wayland.windowManager.sway.config.window`: `WindowValue::new()`, then a setter per option.
+        WindowValue {
+            /// `wayland.windowManager.sway.config.window.border`
+            ///
+            /// Window border width.
+            ///
+            /// Nix type: `signed integer`. Default: `2`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            border: i64 = "border";
+            /// `wayland.windowManager.sway.config.window.commands`
+            ///
+            /// List of commands that should be executed on specific windows.
+            /// See `for_window` swaywm option documentation.
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// [
+            ///   {
+            ///     command = "border pixel 1";
+            ///     criteria = {
+            ///       class = "XTerm";
+            ///     };
+            ///   }
+            /// ]
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            commands: Vec<CommandsValue> = "commands";
+            /// `wayland.windowManager.sway.config.window.hideEdgeBorders`
+            ///
+            /// Hide window borders adjacent to the screen edges.
+            ///
+            /// Nix type: `one of "none", "vertical", "horizontal", "both", "smart"`. Default: `"none"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            hide_edge_borders: HideEdgeBorders = "hideEdgeBorders";
+            /// `wayland.windowManager.sway.config.window.titlebar`
+            ///
+            /// Whether to show window titlebars.
+            ///
+            /// Nix type: `boolean`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// ''
+            ///   true for state version ≥ 23.05
+            ///   false for state version < 23.05
+            /// ''
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            titlebar: bool = "titlebar";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `wayland.windowManager.sway.config.workspaceLayout`.
+        WorkspaceLayout {
+            Default => "default",
+            Stacking => "stacking",
+            Tabbed => "tabbed",
+        }
+    }
+
+    /// The members of `wayland.windowManager.sway.config.workspaceOutputAssign.*.output`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum OutputMembers {}
+    impl ::flakesmith::value::StrMember for OutputMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for OutputMembers { type Item = String; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `wayland.windowManager.sway.config.workspaceOutputAssign.*`: `WorkspaceOutputAssignValue::new()`, then a setter per option.
+        WorkspaceOutputAssignValue {
+            /// `wayland.windowManager.sway.config.workspaceOutputAssign.*.output`
+            ///
+            /// Name(s) of the output(s) from `
+            ///   swaymsg -t get_outputs
+            /// `.
+            ///
+            /// Nix type: `string or list of string`. Default: `""`. Example: `"eDP"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            output: OneOf<OutputMembers> = "output";
+            /// `wayland.windowManager.sway.config.workspaceOutputAssign.*.workspace`
+            ///
+            /// Name of the workspace to assign.
+            ///
+            /// Nix type: `string`. Default: `""`. Example: `"Web"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            workspace: String = "workspace";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `wayland.windowManager.sway.config`: `ConfigValue::new()`, then a setter per option.
+        ConfigValue {
+            /// `wayland.windowManager.sway.config.assigns`
+            ///
+            /// An attribute set that assigns applications to workspaces based
+            /// on criteria.
+            ///
+            /// Nix type: `attribute set of list of attribute set of (string or boolean)`. Default: `{ }`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            /// "1: web" = [{ class = "^Firefox$"; }];
+            /// "0: extra" = [{ class = "^Firefox$"; window_role = "About"; }];
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            assigns: BTreeMap<String, Vec<BTreeMap<String, OneOf<AssignsMembers>>>> = "assigns";
+            /// `wayland.windowManager.sway.config.bars`
+            ///
+            /// Sway bars settings blocks. Set to empty list to remove bars completely.
+            ///
+            /// Nix type: `list of (submodule)`. Default: `see code`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            bars: Vec<BarsValue> = "bars";
+            /// `wayland.windowManager.sway.config.bindkeysToCode`
+            ///
+            /// Whether to make use of `--to-code` in keybindings.
+            ///
+            /// Nix type: `boolean`. Default: `false`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            bindkeys_to_code: bool = "bindkeysToCode";
+            /// `wayland.windowManager.sway.config.colors`
+            ///
+            /// Color settings. All color classes can be specified using submodules
+            /// with 'border', 'background', 'text', 'indicator' and 'childBorder' fields
+            /// and RGB color hex-codes as values. See default values for the reference.
+            /// Note that 'sway.config.colors.background' parameter takes a single RGB value.
+            ///
+            /// See <https://i3wm.org/docs/userguide.html#_changing_colors>.
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            colors: ColorsValue2 = "colors";
+            /// `wayland.windowManager.sway.config.defaultWorkspace`
+            ///
+            /// The default workspace to show when sway is launched.
+            /// This must to correspond to the value of the keybinding of the default workspace.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"workspace number 9"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            default_workspace: NullOr<String> = "defaultWorkspace";
+            /// `wayland.windowManager.sway.config.down`
+            ///
+            /// Home row direction key for moving down.
+            ///
+            /// Nix type: `string`. Default: `"j"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            down: String = "down";
+            /// `wayland.windowManager.sway.config.floating`
+            ///
+            /// Floating window settings.
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            floating: FloatingValue = "floating";
+            /// `wayland.windowManager.sway.config.focus`
+            ///
+            /// Focus related settings.
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            focus: FocusValue = "focus";
+            /// `wayland.windowManager.sway.config.fonts`
+            ///
+            /// Font configuration for window titles, nagbar...
+            ///
+            /// Nix type: `(list of string) or (submodule)`. Default: `{ }`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   names = [ "DejaVu Sans Mono" "FontAwesome5Free" ];
+            ///   style = "Bold Semi-Condensed";
+            ///   size = 11.0;
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            fonts: OneOf<FontsMembers2> = "fonts";
+            /// `wayland.windowManager.sway.config.gaps`
+            ///
+            /// Gaps related settings.
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            gaps: NullOr<GapsValue> = "gaps";
+            /// `wayland.windowManager.sway.config.input`
+            ///
+            /// An attribute set that defines input modules. See
+            /// `sway-input(5)`
+            /// for options.
+            ///
+            /// Nix type: `attribute set of attribute set of string`. Default: `{ }`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   "*" = {
+            ///     xkb_variant = "dvorak";
+            ///   };
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            input: BTreeMap<String, BTreeMap<String, String>> = "input";
+            /// `wayland.windowManager.sway.config.keybindings`
+            ///
+            /// An attribute set that assigns a key press to an action using a key symbol.
+            /// See <https://i3wm.org/docs/userguide.html#keybindings>.
+            ///
+            /// Consider to use `lib.mkOptionDefault` function to extend or override
+            /// default keybindings instead of specifying all of them from scratch.
+            ///
+            /// Nix type: `attribute set of (null or string)`. Default: `"Default sway keybindings."`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// let
+            ///   modifier = config.wayland.windowManager.sway.config.modifier;
+            /// in lib.mkOptionDefault {
+            ///   "${modifier}+Return" = "exec ${pkgs.foot}/bin/foot";
+            ///   "${modifier}+Shift+q" = "kill";
+            ///   "${modifier}+d" = "exec ${pkgs.dmenu}/bin/dmenu_path | ${pkgs.dmenu}/bin/dmenu | ${pkgs.findutils}/bin/xargs swaymsg exec --";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            keybindings: BTreeMap<String, NullOr<String>> = "keybindings";
+            /// `wayland.windowManager.sway.config.keycodebindings`
+            ///
+            /// An attribute set that assigns keypress to an action using key code.
+            /// See <https://i3wm.org/docs/userguide.html#keybindings>.
+            ///
+            /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   "214" = "exec /bin/script.sh";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            keycodebindings: BTreeMap<String, NullOr<String>> = "keycodebindings";
+            /// `wayland.windowManager.sway.config.left`
+            ///
+            /// Home row direction key for moving left.
+            ///
+            /// Nix type: `string`. Default: `"h"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            left: String = "left";
+            /// `wayland.windowManager.sway.config.menu`
+            ///
+            /// Default launcher to use.
+            ///
+            /// Nix type: `string`. Default: `"\${pkgs.dmenu}/bin/dmenu_path | \${pkgs.dmenu}/bin/dmenu | \${pkgs.findutils}/bin/xargs swaymsg exec --"`. Example: `"bemenu-run"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            menu: String = "menu";
+            /// `wayland.windowManager.sway.config.modes`
+            ///
+            /// An attribute set that defines binding modes and keybindings
+            /// inside them
+            ///
+            /// Only basic keybinding is supported (bindsym keycomb action),
+            /// for more advanced setup use 'sway.extraConfig'.
+            ///
+            /// Nix type: `attribute set of attribute set of string`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// {
+            ///   resize = {
+            ///     Down = "resize grow height 10 px";
+            ///     Escape = "mode default";
+            ///     Left = "resize shrink width 10 px";
+            ///     Return = "mode default";
+            ///     Right = "resize grow width 10 px";
+            ///     Up = "resize shrink height 10 px";
+            ///     h = "resize shrink width 10 px";
+            ///     j = "resize grow height 10 px";
+            ///     k = "resize shrink height 10 px";
+            ///     l = "resize grow width 10 px";
+            ///   };
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            modes: BTreeMap<String, BTreeMap<String, String>> = "modes";
+            /// `wayland.windowManager.sway.config.modifier`
+            ///
+            /// Modifier key that is used for all default keybindings.
+            ///
+            /// Nix type: `one of "Shift", "Control", "Mod1", "Mod2", "Mod3", "Mod4", "Mod5"`. Default: `"Mod1"`. Example: `"Mod4"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            modifier: Modifier = "modifier";
+            /// `wayland.windowManager.sway.config.output`
+            ///
+            /// An attribute set that defines output modules. See
+            /// `sway-output(5)`
+            /// for options.
+            ///
+            /// Nix type: `attribute set of attribute set of string`. Default: `{ }`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   HDMI-A-2 = {
+            ///     bg = "~/path/to/background.png fill";
+            ///   };
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            output: BTreeMap<String, BTreeMap<String, String>> = "output";
+            /// `wayland.windowManager.sway.config.right`
+            ///
+            /// Home row direction key for moving right.
+            ///
+            /// Nix type: `string`. Default: `"l"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            right: String = "right";
+            /// `wayland.windowManager.sway.config.seat`
+            ///
+            /// An attribute set that defines seat modules. See
+            /// `sway-input(5)`
+            /// for options.
+            ///
+            /// Nix type: `attribute set of attribute set of string`. Default: `{ }`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   "*" = {
+            ///     hide_cursor = "when-typing enable";
+            ///   };
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            seat: BTreeMap<String, BTreeMap<String, String>> = "seat";
+            /// `wayland.windowManager.sway.config.startup`
+            ///
+            /// Commands that should be executed at startup.
+            ///
+            /// See <https://i3wm.org/docs/userguide.html#_automatically_starting_applications_on_i3_startup>.
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// [
+            /// { command = "systemctl --user restart waybar"; always = true; }
+            /// { command = "dropbox start"; }
+            /// { command = "firefox"; }
+            /// ]
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            startup: Vec<StartupValue> = "startup";
+            /// `wayland.windowManager.sway.config.terminal`
+            ///
+            /// Default terminal to run.
+            ///
+            /// Nix type: `string`. Default: `"\${pkgs.foot}/bin/foot"`. Example: `"alacritty"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            terminal: String = "terminal";
+            /// `wayland.windowManager.sway.config.up`
+            ///
+            /// Home row direction key for moving up.
+            ///
+            /// Nix type: `string`. Default: `"k"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            up: String = "up";
+            /// `wayland.windowManager.sway.config.window`
+            ///
+            /// Window titlebar and border settings.
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            window: WindowValue = "window";
+            /// `wayland.windowManager.sway.config.workspaceAutoBackAndForth`
+            ///
+            /// Assume you are on workspace "1: www" and switch to "2: IM" using
+            /// mod+2 because somebody sent you a message. You don’t need to remember
+            /// where you came from now, you can just press $mod+2 again to switch
+            /// back to "1: www".
+            ///
+            /// Nix type: `boolean`. Default: `false`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            workspace_auto_back_and_forth: bool = "workspaceAutoBackAndForth";
+            /// `wayland.windowManager.sway.config.workspaceLayout`
+            ///
+            /// The mode in which new containers on workspace level will
+            /// start.
+            ///
+            /// Nix type: `one of "default", "stacking", "tabbed"`. Default: `"default"`. Example: `"tabbed"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            workspace_layout: WorkspaceLayout = "workspaceLayout";
+            /// `wayland.windowManager.sway.config.workspaceOutputAssign`
+            ///
+            /// Assign workspaces to outputs.
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            workspace_output_assign: Vec<WorkspaceOutputAssignValue> = "workspaceOutputAssign";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `wayland.windowManager.sway.wrapperFeatures`: `WrapperFeaturesValue::new()`, then a setter per option.
+        WrapperFeaturesValue {
+            /// `wayland.windowManager.sway.wrapperFeatures.base`
+            ///
+            /// Whether to make use of the base wrapper to execute extra session commands and prepend a
+            /// dbus-run-session to the sway command.
+            ///
+            /// Nix type: `boolean`. Default: `true`. Example: `false`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            base: bool = "base";
+            /// `wayland.windowManager.sway.wrapperFeatures.gtk`
+            ///
+            /// Whether to make use of the wrapGAppsHook wrapper to execute sway with required environment
+            /// variables for GTK applications.
+            ///
+            /// Nix type: `boolean`. Default: `false`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+            gtk: bool = "gtk";
+        }
+    }
 
     pub mod config {
         use super::*;
@@ -602,7 +1856,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const assigns: Opt<BTreeMap<String, Vec<BTreeMap<String, Untyped>>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "assigns"]);
+        pub const assigns: Opt<BTreeMap<String, Vec<BTreeMap<String, OneOf<AssignsMembers>>>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "assigns"]);
 
         /// `wayland.windowManager.sway.config.bars`
         ///
@@ -611,7 +1865,7 @@ pub mod sway {
         /// Nix type: `list of (submodule)`. Default: `see code`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const bars: Opt<Vec<Untyped>> = Opt::new(&["wayland", "windowManager", "sway", "config", "bars"]);
+        pub const bars: Opt<Vec<BarsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "bars"]);
 
         /// `wayland.windowManager.sway.config.bindkeysToCode`
         ///
@@ -634,7 +1888,7 @@ pub mod sway {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const colors: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors"]);
+        pub const colors: Opt<ColorsValue2> = Opt::new(&["wayland", "windowManager", "sway", "config", "colors"]);
 
         /// `wayland.windowManager.sway.config.defaultWorkspace`
         ///
@@ -662,7 +1916,7 @@ pub mod sway {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const floating: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating"]);
+        pub const floating: Opt<FloatingValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating"]);
 
         /// `wayland.windowManager.sway.config.focus`
         ///
@@ -671,7 +1925,7 @@ pub mod sway {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const focus: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus"]);
+        pub const focus: Opt<FocusValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus"]);
 
         /// `wayland.windowManager.sway.config.fonts`
         ///
@@ -690,7 +1944,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const fonts: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "fonts"]);
+        pub const fonts: Opt<OneOf<FontsMembers2>> = Opt::new(&["wayland", "windowManager", "sway", "config", "fonts"]);
 
         /// `wayland.windowManager.sway.config.gaps`
         ///
@@ -699,7 +1953,7 @@ pub mod sway {
         /// Nix type: `null or (submodule)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const gaps: Opt<NullOr<Untyped>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps"]);
+        pub const gaps: Opt<NullOr<GapsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "gaps"]);
 
         /// `wayland.windowManager.sway.config.input`
         ///
@@ -894,7 +2148,7 @@ pub mod sway {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const startup: Opt<Vec<Untyped>> = Opt::new(&["wayland", "windowManager", "sway", "config", "startup"]);
+        pub const startup: Opt<Vec<StartupValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "startup"]);
 
         /// `wayland.windowManager.sway.config.terminal`
         ///
@@ -921,7 +2175,7 @@ pub mod sway {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const window: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "window"]);
+        pub const window: Opt<WindowValue> = Opt::new(&["wayland", "windowManager", "sway", "config", "window"]);
 
         /// `wayland.windowManager.sway.config.workspaceAutoBackAndForth`
         ///
@@ -952,7 +2206,700 @@ pub mod sway {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-        pub const workspace_output_assign: Opt<Vec<Untyped>> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceOutputAssign"]);
+        pub const workspace_output_assign: Opt<Vec<WorkspaceOutputAssignValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "workspaceOutputAssign"]);
+
+        /// The members of `wayland.windowManager.sway.config.assigns.<name>.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+        pub enum AssignsMembers {}
+        impl ::flakesmith::value::StrMember for AssignsMembers { type Str = String; }
+        impl ::flakesmith::value::BoolMember for AssignsMembers {}
+
+        ::flakesmith::submodule_value! {
+            /// A value of `wayland.windowManager.sway.config.bars.*.colors`: `ColorsValue::new()`, then a setter per option.
+            ColorsValue {
+                /// `wayland.windowManager.sway.config.bars.*.colors.activeWorkspace`
+                ///
+                /// Border, background and text color for a workspace button when the workspace is active.
+                ///
+                /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#5f676a";
+                ///   border = "#333333";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                active_workspace: NullOr<Untyped> = "activeWorkspace";
+                /// `wayland.windowManager.sway.config.bars.*.colors.background`
+                ///
+                /// Background color of the bar.
+                ///
+                /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"#000000"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                background: NullOr<String> = "background";
+                /// `wayland.windowManager.sway.config.bars.*.colors.bindingMode`
+                ///
+                /// Border, background and text color for the binding mode indicator
+                ///
+                /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#900000";
+                ///   border = "#2f343a";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                binding_mode: NullOr<Untyped> = "bindingMode";
+                /// `wayland.windowManager.sway.config.bars.*.colors.focusedBackground`
+                ///
+                /// Background color of the bar on the currently focused monitor output.
+                ///
+                /// Nix type: `null or string`. Default: `null`. Example: `"#000000"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                focused_background: NullOr<String> = "focusedBackground";
+                /// `wayland.windowManager.sway.config.bars.*.colors.focusedSeparator`
+                ///
+                /// Text color to be used for the separator on the currently focused monitor output.
+                ///
+                /// Nix type: `null or string`. Default: `null`. Example: `"#666666"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                focused_separator: NullOr<String> = "focusedSeparator";
+                /// `wayland.windowManager.sway.config.bars.*.colors.focusedStatusline`
+                ///
+                /// Text color to be used for the statusline on the currently focused monitor output.
+                ///
+                /// Nix type: `null or string`. Default: `null`. Example: `"#ffffff"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                focused_statusline: NullOr<String> = "focusedStatusline";
+                /// `wayland.windowManager.sway.config.bars.*.colors.focusedWorkspace`
+                ///
+                /// Border, background and text color for a workspace button when the workspace has focus.
+                ///
+                /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#285577";
+                ///   border = "#4c7899";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                focused_workspace: NullOr<Untyped> = "focusedWorkspace";
+                /// `wayland.windowManager.sway.config.bars.*.colors.inactiveWorkspace`
+                ///
+                /// Border, background and text color for a workspace button when the workspace does not
+                /// have focus and is not active.
+                ///
+                /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#222222";
+                ///   border = "#333333";
+                ///   text = "#888888";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                inactive_workspace: NullOr<Untyped> = "inactiveWorkspace";
+                /// `wayland.windowManager.sway.config.bars.*.colors.separator`
+                ///
+                /// Text color to be used for the separator.
+                ///
+                /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"#666666"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                separator: NullOr<String> = "separator";
+                /// `wayland.windowManager.sway.config.bars.*.colors.statusline`
+                ///
+                /// Text color to be used for the statusline.
+                ///
+                /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"#ffffff"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                statusline: NullOr<String> = "statusline";
+                /// `wayland.windowManager.sway.config.bars.*.colors.urgentWorkspace`
+                ///
+                /// Border, background and text color for a workspace button when the workspace contains
+                /// a window with the urgency hint set.
+                ///
+                /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#900000";
+                ///   border = "#2f343a";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                urgent_workspace: NullOr<Untyped> = "urgentWorkspace";
+            }
+        }
+
+        /// The members of `wayland.windowManager.sway.config.bars.*.fonts`'s type: `list of (string)`, `submodule`. A value of any of them sets the option.
+        pub enum FontsMembers {}
+        impl ::flakesmith::value::ListMember for FontsMembers { type Item = String; }
+
+        ::flakesmith::option_enum! {
+            /// The values of `wayland.windowManager.sway.config.bars.*.hiddenState`.
+            HiddenState {
+                Hide => "hide",
+                Show => "show",
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `wayland.windowManager.sway.config.bars.*.mode`.
+            Mode {
+                Dock => "dock",
+                Hide => "hide",
+                Invisible => "invisible",
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `wayland.windowManager.sway.config.bars.*.position`.
+            Position {
+                Top => "top",
+                Bottom => "bottom",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `wayland.windowManager.sway.config.bars.*`: `BarsValue::new()`, then a setter per option.
+            BarsValue {
+                /// `wayland.windowManager.sway.config.bars.*.colors`
+                ///
+                /// Bar color settings. All color classes can be specified using submodules
+                /// with 'border', 'background', 'text', fields and RGB color hex-codes as values.
+                /// See default values for the reference.
+                /// Note that 'background', 'status', and 'separator' parameters take a single RGB value.
+                ///
+                /// See <https://i3wm.org/docs/userguide.html#_colors>.
+                ///
+                /// Nix type: `submodule`. Default: `{ }`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                colors: ColorsValue = "colors";
+                /// `wayland.windowManager.sway.config.bars.*.command`
+                ///
+                /// Command that will be used to start a bar.
+                ///
+                /// Nix type: `string`. Default: `"i3bar"`. Example: `"\${pkgs.waybar}/bin/waybar"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                command: String = "command";
+                /// `wayland.windowManager.sway.config.bars.*.extraConfig`
+                ///
+                /// Extra configuration lines for this bar.
+                ///
+                /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                extra_config: Concatenated = "extraConfig";
+                /// `wayland.windowManager.sway.config.bars.*.fonts`
+                ///
+                /// Font configuration for this bar.
+                ///
+                /// Nix type: `(list of string) or (submodule)`. Default: `{ }`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   names = [ "DejaVu Sans Mono" "FontAwesome5Free" ];
+                ///   style = "Bold Semi-Condensed";
+                ///   size = 11.0;
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                fonts: OneOf<FontsMembers> = "fonts";
+                /// `wayland.windowManager.sway.config.bars.*.hiddenState`
+                ///
+                /// The default bar mode when 'bar.mode' == 'hide'.
+                ///
+                /// Nix type: `null or one of "hide", "show"`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"hide"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                hidden_state: NullOr<HiddenState> = "hiddenState";
+                /// `wayland.windowManager.sway.config.bars.*.id`
+                ///
+                /// Specifies the bar ID for the configured bar instance.
+                /// If this option is missing, the ID is set to bar-x, where x corresponds
+                /// to the position of the embedding bar block in the config file.
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                id: NullOr<String> = "id";
+                /// `wayland.windowManager.sway.config.bars.*.mode`
+                ///
+                /// Bar visibility mode.
+                ///
+                /// Nix type: `null or one of "dock", "hide", "invisible"`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"dock"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                mode: NullOr<Mode> = "mode";
+                /// `wayland.windowManager.sway.config.bars.*.position`
+                ///
+                /// The edge of the screen swaybar should show up.
+                ///
+                /// Nix type: `null or one of "top", "bottom"`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"bottom"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                position: NullOr<Position> = "position";
+                /// `wayland.windowManager.sway.config.bars.*.statusCommand`
+                ///
+                /// Command that will be used to get status lines.
+                ///
+                /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"\${pkgs.i3status}/bin/i3status"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                status_command: NullOr<String> = "statusCommand";
+                /// `wayland.windowManager.sway.config.bars.*.trayOutput`
+                ///
+                /// Where to output tray.
+                ///
+                /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"*"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                tray_output: NullOr<String> = "trayOutput";
+                /// `wayland.windowManager.sway.config.bars.*.trayPadding`
+                ///
+                /// Sets the pixel padding of the system tray.
+                /// This padding will surround the tray on all sides and between each item.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `null`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                tray_padding: NullOr<i64> = "trayPadding";
+                /// `wayland.windowManager.sway.config.bars.*.workspaceButtons`
+                ///
+                /// Whether workspace buttons should be shown or not.
+                ///
+                /// Nix type: `null or boolean`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `true`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                workspace_buttons: NullOr<bool> = "workspaceButtons";
+                /// `wayland.windowManager.sway.config.bars.*.workspaceNumbers`
+                ///
+                /// Whether workspace numbers should be displayed within the workspace buttons.
+                ///
+                /// Nix type: `null or boolean`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `true`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                workspace_numbers: NullOr<bool> = "workspaceNumbers";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `wayland.windowManager.sway.config.colors`: `ColorsValue2::new()`, then a setter per option.
+            ColorsValue2 {
+                /// `wayland.windowManager.sway.config.colors.background`
+                ///
+                /// Background color of the window. Only applications which do not cover
+                /// the whole area expose the color.
+                ///
+                /// Nix type: `string`. Default: `"#ffffff"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                background: String = "background";
+                /// `wayland.windowManager.sway.config.colors.focused`
+                ///
+                /// A window which currently has the focus.
+                ///
+                /// Nix type: `submodule`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#285577";
+                ///   border = "#4c7899";
+                ///   childBorder = "#285577";
+                ///   indicator = "#2e9ef4";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                focused: Untyped = "focused";
+                /// `wayland.windowManager.sway.config.colors.focusedInactive`
+                ///
+                /// A window which is the focused one of its container,
+                /// but it does not have the focus at the moment.
+                ///
+                /// Nix type: `submodule`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#5f676a";
+                ///   border = "#333333";
+                ///   childBorder = "#5f676a";
+                ///   indicator = "#484e50";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                focused_inactive: Untyped = "focusedInactive";
+                /// `wayland.windowManager.sway.config.colors.placeholder`
+                ///
+                /// Background and text color are used to draw placeholder window
+                /// contents (when restoring layouts). Border and indicator are ignored.
+                ///
+                /// Nix type: `submodule`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#0c0c0c";
+                ///   border = "#000000";
+                ///   childBorder = "#0c0c0c";
+                ///   indicator = "#000000";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                placeholder: Untyped = "placeholder";
+                /// `wayland.windowManager.sway.config.colors.unfocused`
+                ///
+                /// A window which is not focused.
+                ///
+                /// Nix type: `submodule`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#222222";
+                ///   border = "#333333";
+                ///   childBorder = "#222222";
+                ///   indicator = "#292d2e";
+                ///   text = "#888888";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                unfocused: Untyped = "unfocused";
+                /// `wayland.windowManager.sway.config.colors.urgent`
+                ///
+                /// A window which has its urgency hint activated.
+                ///
+                /// Nix type: `submodule`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#900000";
+                ///   border = "#2f343a";
+                ///   childBorder = "#900000";
+                ///   indicator = "#900000";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                urgent: Untyped = "urgent";
+            }
+        }
+
+        /// The members of `wayland.windowManager.sway.config.floating.criteria.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+        pub enum CriteriaMembers {}
+        impl ::flakesmith::value::StrMember for CriteriaMembers { type Str = String; }
+        impl ::flakesmith::value::BoolMember for CriteriaMembers {}
+
+        ::flakesmith::submodule_value! {
+            /// A value of `wayland.windowManager.sway.config.floating`: `FloatingValue::new()`, then a setter per option.
+            FloatingValue {
+                /// `wayland.windowManager.sway.config.floating.border`
+                ///
+                /// Floating windows border width.
+                ///
+                /// Nix type: `signed integer`. Default: `2`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                border: i64 = "border";
+                /// `wayland.windowManager.sway.config.floating.criteria`
+                ///
+                /// List of criteria for windows that should be opened in a floating mode.
+                ///
+                /// Nix type: `list of attribute set of (string or boolean)`. Default: `[ ]`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// [
+                ///   {
+                ///     title = "Steam - Update News";
+                ///   }
+                ///   {
+                ///     class = "Pavucontrol";
+                ///   }
+                /// ]
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                criteria: Vec<BTreeMap<String, OneOf<CriteriaMembers>>> = "criteria";
+                /// `wayland.windowManager.sway.config.floating.modifier`
+                ///
+                /// Modifier key or keys that can be used to drag floating windows.
+                ///
+                /// Nix type: `string`. Default: `"sway.config.modifier"`. Example: `"Mod4"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                modifier: String = "modifier";
+                /// `wayland.windowManager.sway.config.floating.titlebar`
+                ///
+                /// Whether to show floating window titlebars.
+                ///
+                /// Nix type: `boolean`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// ''
+                ///   true for state version ≥ 23.05
+                ///   false for state version < 23.05
+                /// ''
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                titlebar: bool = "titlebar";
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `wayland.windowManager.sway.config.focus.followMouse`.
+            FollowMouse {
+                Yes => "yes",
+                No => "no",
+                Always => "always",
+            }
+        }
+
+        /// The members of `wayland.windowManager.sway.config.focus.followMouse`'s type: `one of ["yes", "no", "always"]`, `bool`. A value of any of them sets the option.
+        pub enum FollowMouseMembers {}
+        impl ::flakesmith::value::BoolMember for FollowMouseMembers {}
+
+        ::flakesmith::union_member!(FollowMouseMembers: FollowMouse);
+
+        ::flakesmith::option_enum! {
+            /// The values of `wayland.windowManager.sway.config.focus.mouseWarping`.
+            MouseWarping {
+                Container => "container",
+                Output => "output",
+            }
+        }
+
+        /// The members of `wayland.windowManager.sway.config.focus.mouseWarping`'s type: `bool`, `one of ["container", "output"]`. A value of any of them sets the option.
+        pub enum MouseWarpingMembers {}
+        impl ::flakesmith::value::BoolMember for MouseWarpingMembers {}
+
+        ::flakesmith::union_member!(MouseWarpingMembers: MouseWarping);
+
+        ::flakesmith::option_enum! {
+            /// The values of `wayland.windowManager.sway.config.focus.newWindow`.
+            NewWindow {
+                Smart => "smart",
+                Urgent => "urgent",
+                Focus => "focus",
+                None => "none",
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `wayland.windowManager.sway.config.focus.wrapping`.
+            Wrapping {
+                Yes => "yes",
+                No => "no",
+                Force => "force",
+                Workspace => "workspace",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `wayland.windowManager.sway.config.focus`: `FocusValue::new()`, then a setter per option.
+            FocusValue {
+                /// `wayland.windowManager.sway.config.focus.followMouse`
+                ///
+                /// Whether focus should follow the mouse.
+                ///
+                /// Nix type: `one of "yes", "no", "always" or boolean`. Default: `"yes"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                follow_mouse: OneOf<FollowMouseMembers> = "followMouse";
+                /// `wayland.windowManager.sway.config.focus.forceWrapping`
+                ///
+                /// Whether to force focus wrapping in tabbed or stacked containers.
+                ///
+                /// This option is deprecated, use `focus.wrapping` instead.
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                force_wrapping: bool = "forceWrapping";
+                /// `wayland.windowManager.sway.config.focus.mouseWarping`
+                ///
+                /// Whether mouse cursor should be warped to the center of the window when switching focus
+                /// to a window on a different output.
+                ///
+                /// Nix type: `boolean or one of "container", "output"`. Default: `true`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                mouse_warping: OneOf<MouseWarpingMembers> = "mouseWarping";
+                /// `wayland.windowManager.sway.config.focus.newWindow`
+                ///
+                /// This option modifies focus behavior on new window activation.
+                ///
+                /// See <https://i3wm.org/docs/userguide.html#focus_on_window_activation>
+                ///
+                /// Nix type: `one of "smart", "urgent", "focus", "none"`. Default: `"smart"`. Example: `"none"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                new_window: NewWindow = "newWindow";
+                /// `wayland.windowManager.sway.config.focus.wrapping`
+                ///
+                /// Whether the window focus commands automatically wrap around the edge of containers.
+                ///
+                /// See <https://i3wm.org/docs/userguide.html#_focus_wrapping>
+                ///
+                /// Nix type: `one of "yes", "no", "force", "workspace"`. Default: `"no"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                wrapping: Wrapping = "wrapping";
+            }
+        }
+
+        /// The members of `wayland.windowManager.sway.config.fonts`'s type: `list of (string)`, `submodule`. A value of any of them sets the option.
+        pub enum FontsMembers2 {}
+        impl ::flakesmith::value::ListMember for FontsMembers2 { type Item = String; }
+
+        ::flakesmith::option_enum! {
+            /// The values of `wayland.windowManager.sway.config.gaps.smartBorders`.
+            SmartBorders {
+                On => "on",
+                Off => "off",
+                NoGaps => "no_gaps",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `wayland.windowManager.sway.config.gaps`: `GapsValue::new()`, then a setter per option.
+            GapsValue {
+                /// `wayland.windowManager.sway.config.gaps.bottom`
+                ///
+                /// Bottom gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                bottom: NullOr<i64> = "bottom";
+                /// `wayland.windowManager.sway.config.gaps.horizontal`
+                ///
+                /// Horizontal gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                horizontal: NullOr<i64> = "horizontal";
+                /// `wayland.windowManager.sway.config.gaps.inner`
+                ///
+                /// Inner gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `12`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                inner: NullOr<i64> = "inner";
+                /// `wayland.windowManager.sway.config.gaps.left`
+                ///
+                /// Left gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                left: NullOr<i64> = "left";
+                /// `wayland.windowManager.sway.config.gaps.outer`
+                ///
+                /// Outer gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                outer: NullOr<i64> = "outer";
+                /// `wayland.windowManager.sway.config.gaps.right`
+                ///
+                /// Right gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                right: NullOr<i64> = "right";
+                /// `wayland.windowManager.sway.config.gaps.smartBorders`
+                ///
+                /// This option controls whether to disable container borders on
+                /// workspace with a single container.
+                ///
+                /// Nix type: `one of "on", "off", "no_gaps"`. Default: `"off"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                smart_borders: SmartBorders = "smartBorders";
+                /// `wayland.windowManager.sway.config.gaps.smartGaps`
+                ///
+                /// This option controls whether to disable all gaps (outer and inner)
+                /// on workspace with a single container.
+                ///
+                /// Nix type: `boolean`. Default: `false`. Example: `true`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                smart_gaps: bool = "smartGaps";
+                /// `wayland.windowManager.sway.config.gaps.top`
+                ///
+                /// Top gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                top: NullOr<i64> = "top";
+                /// `wayland.windowManager.sway.config.gaps.vertical`
+                ///
+                /// Vertical gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                vertical: NullOr<i64> = "vertical";
+            }
+        }
 
         ::flakesmith::option_enum! {
             /// The values of `wayland.windowManager.sway.config.modifier`.
@@ -967,12 +2914,174 @@ pub mod sway {
             }
         }
 
+        ::flakesmith::submodule_value! {
+            /// A value of `wayland.windowManager.sway.config.startup.*`: `StartupValue::new()`, then a setter per option.
+            StartupValue {
+                /// `wayland.windowManager.sway.config.startup.*.always`
+                ///
+                /// Whether to run command on each sway restart.
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                always: bool = "always";
+                /// `wayland.windowManager.sway.config.startup.*.command`
+                ///
+                /// Command that will be executed on startup.
+                ///
+                /// Nix type: `string`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                command: String = "command";
+            }
+        }
+
+        /// The members of `wayland.windowManager.sway.config.window.commands.*.criteria.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+        pub enum CriteriaMembers2 {}
+        impl ::flakesmith::value::StrMember for CriteriaMembers2 { type Str = String; }
+        impl ::flakesmith::value::BoolMember for CriteriaMembers2 {}
+
+        ::flakesmith::submodule_value! {
+            /// A value of `wayland.windowManager.sway.config.window.commands.*`: `CommandsValue::new()`, then a setter per option.
+            CommandsValue {
+                /// `wayland.windowManager.sway.config.window.commands.*.command`
+                ///
+                /// Swaywm command to execute.
+                ///
+                /// Nix type: `string`. Example: `"border pixel 1"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                command: String = "command";
+                /// `wayland.windowManager.sway.config.window.commands.*.criteria`
+                ///
+                /// Criteria of the windows on which command should be executed.
+                ///
+                /// A value of `true` is equivalent to using an empty
+                /// criteria (which is different from an empty string criteria).
+                ///
+                /// Nix type: `attribute set of (string or boolean)`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   title = "x200: ~/work";
+                ///   floating = true;
+                /// };
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                criteria: BTreeMap<String, OneOf<CriteriaMembers2>> = "criteria";
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `wayland.windowManager.sway.config.window.hideEdgeBorders`.
+            HideEdgeBorders {
+                None => "none",
+                Vertical => "vertical",
+                Horizontal => "horizontal",
+                Both => "both",
+                Smart => "smart",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `wayland.windowManager.sway.config.window`: `WindowValue::new()`, then a setter per option.
+            WindowValue {
+                /// `wayland.windowManager.sway.config.window.border`
+                ///
+                /// Window border width.
+                ///
+                /// Nix type: `signed integer`. Default: `2`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                border: i64 = "border";
+                /// `wayland.windowManager.sway.config.window.commands`
+                ///
+                /// List of commands that should be executed on specific windows.
+                /// See `for_window` swaywm option documentation.
+                ///
+                /// Nix type: `list of (submodule)`. Default: `[ ]`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// [
+                ///   {
+                ///     command = "border pixel 1";
+                ///     criteria = {
+                ///       class = "XTerm";
+                ///     };
+                ///   }
+                /// ]
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                commands: Vec<CommandsValue> = "commands";
+                /// `wayland.windowManager.sway.config.window.hideEdgeBorders`
+                ///
+                /// Hide window borders adjacent to the screen edges.
+                ///
+                /// Nix type: `one of "none", "vertical", "horizontal", "both", "smart"`. Default: `"none"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                hide_edge_borders: HideEdgeBorders = "hideEdgeBorders";
+                /// `wayland.windowManager.sway.config.window.titlebar`
+                ///
+                /// Whether to show window titlebars.
+                ///
+                /// Nix type: `boolean`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// ''
+                ///   true for state version ≥ 23.05
+                ///   false for state version < 23.05
+                /// ''
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                titlebar: bool = "titlebar";
+            }
+        }
+
         ::flakesmith::option_enum! {
             /// The values of `wayland.windowManager.sway.config.workspaceLayout`.
             WorkspaceLayout {
                 Default => "default",
                 Stacking => "stacking",
                 Tabbed => "tabbed",
+            }
+        }
+
+        /// The members of `wayland.windowManager.sway.config.workspaceOutputAssign.*.output`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+        pub enum OutputMembers {}
+        impl ::flakesmith::value::StrMember for OutputMembers { type Str = String; }
+        impl ::flakesmith::value::ListMember for OutputMembers { type Item = String; }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `wayland.windowManager.sway.config.workspaceOutputAssign.*`: `WorkspaceOutputAssignValue::new()`, then a setter per option.
+            WorkspaceOutputAssignValue {
+                /// `wayland.windowManager.sway.config.workspaceOutputAssign.*.output`
+                ///
+                /// Name(s) of the output(s) from `
+                ///   swaymsg -t get_outputs
+                /// `.
+                ///
+                /// Nix type: `string or list of string`. Default: `""`. Example: `"eDP"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                output: OneOf<OutputMembers> = "output";
+                /// `wayland.windowManager.sway.config.workspaceOutputAssign.*.workspace`
+                ///
+                /// Name of the workspace to assign.
+                ///
+                /// Nix type: `string`. Default: `""`. Example: `"Web"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                workspace: String = "workspace";
             }
         }
 
@@ -1130,7 +3239,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const criteria: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "criteria"]);
+            pub const criteria: Opt<Vec<BTreeMap<String, OneOf<CriteriaMembers>>>> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "criteria"]);
 
             /// `wayland.windowManager.sway.config.floating.modifier`
             ///
@@ -1159,6 +3268,11 @@ pub mod sway {
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
             pub const titlebar: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "floating", "titlebar"]);
 
+            /// The members of `wayland.windowManager.sway.config.floating.criteria.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+            pub enum CriteriaMembers {}
+            impl ::flakesmith::value::StrMember for CriteriaMembers { type Str = String; }
+            impl ::flakesmith::value::BoolMember for CriteriaMembers {}
+
         }
 
         pub mod focus {
@@ -1171,7 +3285,7 @@ pub mod sway {
             /// Nix type: `one of "yes", "no", "always" or boolean`. Default: `"yes"`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const follow_mouse: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "followMouse"]);
+            pub const follow_mouse: Opt<OneOf<FollowMouseMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "followMouse"]);
 
             /// `wayland.windowManager.sway.config.focus.forceWrapping`
             ///
@@ -1192,7 +3306,7 @@ pub mod sway {
             /// Nix type: `boolean or one of "container", "output"`. Default: `true`.
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const mouse_warping: Opt<Untyped> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "mouseWarping"]);
+            pub const mouse_warping: Opt<OneOf<MouseWarpingMembers>> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "mouseWarping"]);
 
             /// `wayland.windowManager.sway.config.focus.newWindow`
             ///
@@ -1215,6 +3329,35 @@ pub mod sway {
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
             pub const wrapping: Opt<Wrapping> = Opt::new(&["wayland", "windowManager", "sway", "config", "focus", "wrapping"]);
+
+            ::flakesmith::option_enum! {
+                /// The values of `wayland.windowManager.sway.config.focus.followMouse`.
+                FollowMouse {
+                    Yes => "yes",
+                    No => "no",
+                    Always => "always",
+                }
+            }
+
+            /// The members of `wayland.windowManager.sway.config.focus.followMouse`'s type: `one of ["yes", "no", "always"]`, `bool`. A value of any of them sets the option.
+            pub enum FollowMouseMembers {}
+            impl ::flakesmith::value::BoolMember for FollowMouseMembers {}
+
+            ::flakesmith::union_member!(FollowMouseMembers: FollowMouse);
+
+            ::flakesmith::option_enum! {
+                /// The values of `wayland.windowManager.sway.config.focus.mouseWarping`.
+                MouseWarping {
+                    Container => "container",
+                    Output => "output",
+                }
+            }
+
+            /// The members of `wayland.windowManager.sway.config.focus.mouseWarping`'s type: `bool`, `one of ["container", "output"]`. A value of any of them sets the option.
+            pub enum MouseWarpingMembers {}
+            impl ::flakesmith::value::BoolMember for MouseWarpingMembers {}
+
+            ::flakesmith::union_member!(MouseWarpingMembers: MouseWarping);
 
             ::flakesmith::option_enum! {
                 /// The values of `wayland.windowManager.sway.config.focus.newWindow`.
@@ -1377,7 +3520,7 @@ pub mod sway {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
-            pub const commands: Opt<Vec<Untyped>> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "commands"]);
+            pub const commands: Opt<Vec<CommandsValue>> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "commands"]);
 
             /// `wayland.windowManager.sway.config.window.hideEdgeBorders`
             ///
@@ -1405,6 +3548,45 @@ pub mod sway {
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
             pub const titlebar: Opt<bool> = Opt::new(&["wayland", "windowManager", "sway", "config", "window", "titlebar"]);
+
+            /// The members of `wayland.windowManager.sway.config.window.commands.*.criteria.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+            pub enum CriteriaMembers {}
+            impl ::flakesmith::value::StrMember for CriteriaMembers { type Str = String; }
+            impl ::flakesmith::value::BoolMember for CriteriaMembers {}
+
+            ::flakesmith::submodule_value! {
+                /// A value of `wayland.windowManager.sway.config.window.commands.*`: `CommandsValue::new()`, then a setter per option.
+                CommandsValue {
+                    /// `wayland.windowManager.sway.config.window.commands.*.command`
+                    ///
+                    /// Swaywm command to execute.
+                    ///
+                    /// Nix type: `string`. Example: `"border pixel 1"`.
+                    ///
+                    /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                    command: String = "command";
+                    /// `wayland.windowManager.sway.config.window.commands.*.criteria`
+                    ///
+                    /// Criteria of the windows on which command should be executed.
+                    ///
+                    /// A value of `true` is equivalent to using an empty
+                    /// criteria (which is different from an empty string criteria).
+                    ///
+                    /// Nix type: `attribute set of (string or boolean)`.
+                    ///
+                    /// Example:
+                    ///
+                    /// ```nix
+                    /// {
+                    ///   title = "x200: ~/work";
+                    ///   floating = true;
+                    /// };
+                    /// ```
+                    ///
+                    /// Declared in `<home-manager/modules/services/window-managers/i3-sway/sway.nix>`.
+                    criteria: BTreeMap<String, OneOf<CriteriaMembers>> = "criteria";
+                }
+            }
 
             ::flakesmith::option_enum! {
                 /// The values of `wayland.windowManager.sway.config.window.hideEdgeBorders`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `xdg.desktopEntries.<name>`: the entry `entry_name`.
@@ -37,7 +37,7 @@ impl DesktopEntriesEntry {
     /// ```
     ///
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
-    pub fn actions(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn actions(&self) -> Opt<BTreeMap<String, ActionsValue>> {
         Opt::at(self.path.join(["actions"]))
     }
 
@@ -97,7 +97,7 @@ impl DesktopEntriesEntry {
     /// Nix type: `null or string or path`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
-    pub fn icon(&self) -> Opt<NullOr<Untyped>> {
+    pub fn icon(&self) -> Opt<NullOr<OneOf<IconMembers2>>> {
         Opt::at(self.path.join(["icon"]))
     }
 
@@ -244,7 +244,7 @@ impl DesktopEntriesEntryActionsEntry {
     /// Nix type: `null or string or path`. Default: `null`.
     ///
     /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
-    pub fn icon(&self) -> Opt<NullOr<Untyped>> {
+    pub fn icon(&self) -> Opt<NullOr<OneOf<IconMembers>>> {
         Opt::at(self.path.join(["icon"]))
     }
 
@@ -260,6 +260,46 @@ impl DesktopEntriesEntryActionsEntry {
     }
 
 }
+
+/// The members of `xdg.desktopEntries.<name>.actions.<name>.icon`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum IconMembers {}
+impl ::flakesmith::value::StrMember for IconMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for IconMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `xdg.desktopEntries.<name>.actions.<name>`: `ActionsValue::new()`, then a setter per option.
+    ActionsValue {
+        /// `xdg.desktopEntries.<name>.actions.<name>.exec`
+        ///
+        /// Program to execute, possibly with arguments.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        exec: NullOr<String> = "exec";
+        /// `xdg.desktopEntries.<name>.actions.<name>.icon`
+        ///
+        /// Icon to display in file manager, menus, etc.
+        ///
+        /// Nix type: `null or string or path`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        icon: NullOr<OneOf<IconMembers>> = "icon";
+        /// `xdg.desktopEntries.<name>.actions.<name>.name`
+        ///
+        /// Name of the action.
+        ///
+        /// Nix type: `string`. Default: `<name>`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        name: String = "name";
+    }
+}
+
+/// The members of `xdg.desktopEntries.<name>.icon`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum IconMembers2 {}
+impl ::flakesmith::value::StrMember for IconMembers2 { type Str = String; }
+impl ::flakesmith::value::PathMember for IconMembers2 {}
 
 ::flakesmith::option_enum! {
     /// The values of `xdg.desktopEntries.<name>.type`.

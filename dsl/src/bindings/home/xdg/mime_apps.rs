@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `xdg.mimeApps.defaultApplications`
@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/misc/xdg-mime-apps.nix>`.
-pub const default_applications: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg", "mimeApps", "defaultApplications"]);
+pub const default_applications: Opt<BTreeMap<String, OneOf<DefaultApplicationsMembers>>> = Opt::new(&["xdg", "mimeApps", "defaultApplications"]);
 
 /// `xdg.mimeApps.enable`
 ///
@@ -39,6 +39,11 @@ pub const default_applications: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg
 ///
 /// Declared in `<home-manager/modules/misc/xdg-mime-apps.nix>`.
 pub const enable: Opt<bool> = Opt::new(&["xdg", "mimeApps", "enable"]);
+
+/// The members of `xdg.mimeApps.defaultApplications.<name>`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum DefaultApplicationsMembers {}
+impl ::flakesmith::value::ListMember for DefaultApplicationsMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for DefaultApplicationsMembers { type Str = String; }
 
 pub mod associations {
     use super::*;
@@ -61,7 +66,7 @@ pub mod associations {
     /// ```
     ///
     /// Declared in `<home-manager/modules/misc/xdg-mime-apps.nix>`.
-    pub const added: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg", "mimeApps", "associations", "added"]);
+    pub const added: Opt<BTreeMap<String, OneOf<AddedMembers>>> = Opt::new(&["xdg", "mimeApps", "associations", "added"]);
 
     /// `xdg.mimeApps.associations.removed`
     ///
@@ -80,7 +85,17 @@ pub mod associations {
     /// ```
     ///
     /// Declared in `<home-manager/modules/misc/xdg-mime-apps.nix>`.
-    pub const removed: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg", "mimeApps", "associations", "removed"]);
+    pub const removed: Opt<BTreeMap<String, OneOf<RemovedMembers>>> = Opt::new(&["xdg", "mimeApps", "associations", "removed"]);
+
+    /// The members of `xdg.mimeApps.associations.added.<name>`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+    pub enum AddedMembers {}
+    impl ::flakesmith::value::ListMember for AddedMembers { type Item = String; }
+    impl ::flakesmith::value::StrMember for AddedMembers { type Str = String; }
+
+    /// The members of `xdg.mimeApps.associations.removed.<name>`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+    pub enum RemovedMembers {}
+    impl ::flakesmith::value::ListMember for RemovedMembers { type Item = String; }
+    impl ::flakesmith::value::StrMember for RemovedMembers { type Str = String; }
 
 }
 

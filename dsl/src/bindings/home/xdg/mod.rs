@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `xdg.cacheHome`
@@ -25,7 +25,7 @@ pub const cache_home: Opt<RuntimePath> = Opt::new(&["xdg", "cacheHome"]);
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/misc/xdg.nix>`.
-pub const config_file: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg", "configFile"]);
+pub const config_file: Opt<BTreeMap<String, ConfigFileValue>> = Opt::new(&["xdg", "configFile"]);
 
 /// `xdg.configHome`
 ///
@@ -44,7 +44,7 @@ pub const config_home: Opt<RuntimePath> = Opt::new(&["xdg", "configHome"]);
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
 ///
 /// Declared in `<home-manager/modules/misc/xdg.nix>`.
-pub const data_file: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg", "dataFile"]);
+pub const data_file: Opt<BTreeMap<String, DataFileValue>> = Opt::new(&["xdg", "dataFile"]);
 
 /// `xdg.dataHome`
 ///
@@ -81,7 +81,7 @@ pub const data_home: Opt<RuntimePath> = Opt::new(&["xdg", "dataHome"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
-pub const desktop_entries: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg", "desktopEntries"]);
+pub const desktop_entries: Opt<BTreeMap<String, DesktopEntriesValue>> = Opt::new(&["xdg", "desktopEntries"]);
 
 /// `xdg.enable`
 ///
@@ -100,6 +100,367 @@ pub const enable: Opt<bool> = Opt::new(&["xdg", "enable"]);
 ///
 /// Declared in `<home-manager/modules/misc/xdg.nix>`.
 pub const state_home: Opt<RuntimePath> = Opt::new(&["xdg", "stateHome"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `xdg.configFile.<name>`: `ConfigFileValue::new()`, then a setter per option.
+    ConfigFileValue {
+        /// `xdg.configFile.<name>.enable`
+        ///
+        /// Whether this file should be generated. This option allows specific
+        /// files to be disabled.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        enable: bool = "enable";
+        /// `xdg.configFile.<name>.executable`
+        ///
+        /// Set the execute bit. If `null`, defaults to the mode
+        /// of the `source` file or to `false`
+        /// for files created through the `text` option.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        executable: NullOr<bool> = "executable";
+        /// `xdg.configFile.<name>.onChange`
+        ///
+        /// Shell commands to run when file has changed between
+        /// generations. The script will be run
+        /// *after* the new files have been linked
+        /// into place.
+        ///
+        /// Note, this code is always run when `recursive` is
+        /// enabled.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        on_change: Concatenated = "onChange";
+        /// `xdg.configFile.<name>.recursive`
+        ///
+        /// If the file source is a directory, then this option
+        /// determines whether the directory should be recursively
+        /// linked to the target location. This option has no effect
+        /// if the source is a file.
+        ///
+        /// If `false` (the default) then the target
+        /// will be a symbolic link to the source directory. If
+        /// `true` then the target will be a
+        /// directory structure matching the source's but whose leafs
+        /// are symbolic links to the files of the source directory.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        recursive: bool = "recursive";
+        /// `xdg.configFile.<name>.source`
+        ///
+        /// Path of the source file or directory. If
+        /// [](#opt-xdg.configFile._name_.text)
+        /// is non-null then this option will automatically point to a file
+        /// containing that text.
+        ///
+        /// Nix type: `path`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        source: RuntimePath = "source";
+        /// `xdg.configFile.<name>.target`
+        ///
+        /// Path to target file relative to `xdg.configHome`.
+        ///
+        /// Nix type: `string`. Default: `name`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        target: String = "target";
+        /// `xdg.configFile.<name>.text`
+        ///
+        /// Text of the file. If this option is null then
+        /// [](#opt-xdg.configFile._name_.source)
+        /// must be set.
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        text: NullOr<Concatenated> = "text";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `xdg.dataFile.<name>`: `DataFileValue::new()`, then a setter per option.
+    DataFileValue {
+        /// `xdg.dataFile.<name>.enable`
+        ///
+        /// Whether this file should be generated. This option allows specific
+        /// files to be disabled.
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        enable: bool = "enable";
+        /// `xdg.dataFile.<name>.executable`
+        ///
+        /// Set the execute bit. If `null`, defaults to the mode
+        /// of the `source` file or to `false`
+        /// for files created through the `text` option.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        executable: NullOr<bool> = "executable";
+        /// `xdg.dataFile.<name>.onChange`
+        ///
+        /// Shell commands to run when file has changed between
+        /// generations. The script will be run
+        /// *after* the new files have been linked
+        /// into place.
+        ///
+        /// Note, this code is always run when `recursive` is
+        /// enabled.
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        on_change: Concatenated = "onChange";
+        /// `xdg.dataFile.<name>.recursive`
+        ///
+        /// If the file source is a directory, then this option
+        /// determines whether the directory should be recursively
+        /// linked to the target location. This option has no effect
+        /// if the source is a file.
+        ///
+        /// If `false` (the default) then the target
+        /// will be a symbolic link to the source directory. If
+        /// `true` then the target will be a
+        /// directory structure matching the source's but whose leafs
+        /// are symbolic links to the files of the source directory.
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        recursive: bool = "recursive";
+        /// `xdg.dataFile.<name>.source`
+        ///
+        /// Path of the source file or directory. If
+        /// [](#opt-xdg.dataFile._name_.text)
+        /// is non-null then this option will automatically point to a file
+        /// containing that text.
+        ///
+        /// Nix type: `path`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        source: RuntimePath = "source";
+        /// `xdg.dataFile.<name>.target`
+        ///
+        /// Path to target file relative to &lt;varname&gt;xdg.dataHome&lt;/varname&gt;.
+        ///
+        /// Nix type: `string`. Default: `name`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        target: String = "target";
+        /// `xdg.dataFile.<name>.text`
+        ///
+        /// Text of the file. If this option is null then
+        /// [](#opt-xdg.dataFile._name_.source)
+        /// must be set.
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg.nix>`.
+        text: NullOr<Concatenated> = "text";
+    }
+}
+
+/// The members of `xdg.desktopEntries.<name>.actions.<name>.icon`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum IconMembers {}
+impl ::flakesmith::value::StrMember for IconMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for IconMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `xdg.desktopEntries.<name>.actions.<name>`: `ActionsValue::new()`, then a setter per option.
+    ActionsValue {
+        /// `xdg.desktopEntries.<name>.actions.<name>.exec`
+        ///
+        /// Program to execute, possibly with arguments.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        exec: NullOr<String> = "exec";
+        /// `xdg.desktopEntries.<name>.actions.<name>.icon`
+        ///
+        /// Icon to display in file manager, menus, etc.
+        ///
+        /// Nix type: `null or string or path`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        icon: NullOr<OneOf<IconMembers>> = "icon";
+        /// `xdg.desktopEntries.<name>.actions.<name>.name`
+        ///
+        /// Name of the action.
+        ///
+        /// Nix type: `string`. Default: `<name>`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        name: String = "name";
+    }
+}
+
+/// The members of `xdg.desktopEntries.<name>.icon`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum IconMembers2 {}
+impl ::flakesmith::value::StrMember for IconMembers2 { type Str = String; }
+impl ::flakesmith::value::PathMember for IconMembers2 {}
+
+::flakesmith::option_enum! {
+    /// The values of `xdg.desktopEntries.<name>.type`.
+    Type {
+        Application => "Application",
+        Link => "Link",
+        Directory => "Directory",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `xdg.desktopEntries.<name>`: `DesktopEntriesValue::new()`, then a setter per option.
+    DesktopEntriesValue {
+        /// `xdg.desktopEntries.<name>.actions`
+        ///
+        /// The set of actions made available to application launchers.
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   "New Window" = {
+        ///     exec = "${pkgs.firefox}/bin/firefox --new-window %u";
+        ///   };
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        actions: BTreeMap<String, ActionsValue> = "actions";
+        /// `xdg.desktopEntries.<name>.categories`
+        ///
+        /// Categories in which the entry should be shown in a menu.
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        categories: NullOr<Vec<String>> = "categories";
+        /// `xdg.desktopEntries.<name>.comment`
+        ///
+        /// Tooltip for the entry.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        comment: NullOr<String> = "comment";
+        /// `xdg.desktopEntries.<name>.exec`
+        ///
+        /// Program to execute, possibly with arguments.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        exec: NullOr<String> = "exec";
+        /// `xdg.desktopEntries.<name>.genericName`
+        ///
+        /// Generic name of the application.
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        generic_name: NullOr<String> = "genericName";
+        /// `xdg.desktopEntries.<name>.icon`
+        ///
+        /// Icon to display in file manager, menus, etc.
+        ///
+        /// Nix type: `null or string or path`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        icon: NullOr<OneOf<IconMembers2>> = "icon";
+        /// `xdg.desktopEntries.<name>.mimeType`
+        ///
+        /// The MIME type(s) supported by this application.
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        mime_type: NullOr<Vec<String>> = "mimeType";
+        /// `xdg.desktopEntries.<name>.name`
+        ///
+        /// Specific name of the application.
+        ///
+        /// Nix type: `string`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        name: String = "name";
+        /// `xdg.desktopEntries.<name>.noDisplay`
+        ///
+        /// Means "this application exists, but don't display it in the menus".
+        /// This can be useful to e.g. associate this application with MIME types.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        no_display: NullOr<bool> = "noDisplay";
+        /// `xdg.desktopEntries.<name>.prefersNonDefaultGPU`
+        ///
+        /// If true, the application prefers to be run on a more powerful discrete GPU if available.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        prefers_non_default_gpu: NullOr<bool> = "prefersNonDefaultGPU";
+        /// `xdg.desktopEntries.<name>.settings`
+        ///
+        /// Extra key-value pairs to add to the `[Desktop Entry]` section.
+        /// This may override other values.
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ///
+        /// Example:
+        ///
+        /// ```nix
+        /// {
+        ///   Keywords = "calc;math";
+        ///   DBusActivatable = "false";
+        /// }
+        /// ```
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        settings: BTreeMap<String, String> = "settings";
+        /// `xdg.desktopEntries.<name>.startupNotify`
+        ///
+        /// If true, it is KNOWN that the application will send a "remove"
+        /// message when started with the `DESKTOP_STARTUP_ID`
+        /// environment variable set. If false, it is KNOWN that the application
+        /// does not work with startup notification at all.
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        startup_notify: NullOr<bool> = "startupNotify";
+        /// `xdg.desktopEntries.<name>.terminal`
+        ///
+        /// Whether the program runs in a terminal window.
+        ///
+        /// Nix type: `null or boolean`. Default: `false`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        terminal: NullOr<bool> = "terminal";
+        /// `xdg.desktopEntries.<name>.type`
+        ///
+        /// The type of the desktop entry.
+        ///
+        /// Nix type: `one of "Application", "Link", "Directory"`. Default: `"Application"`.
+        ///
+        /// Declared in `<home-manager/modules/misc/xdg-desktop-entries.nix>`.
+        r#type: Type = "type";
+    }
+}
 
 #[rustfmt::skip]
 pub mod config_file;

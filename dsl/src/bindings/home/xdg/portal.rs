@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `xdg.portal.config`
@@ -51,7 +51,7 @@ use std::collections::BTreeMap;
 /// ```
 ///
 /// Declared in `<home-manager/modules/misc/xdg-portal.nix>`.
-pub const config: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["xdg", "portal", "config"]);
+pub const config: Opt<BTreeMap<String, BTreeMap<String, OneOf<ConfigMembers>>>> = Opt::new(&["xdg", "portal", "config"]);
 
 /// `xdg.portal.configPackages`
 ///
@@ -110,4 +110,9 @@ pub const extra_portals: Opt<Vec<Package>> = Opt::new(&["xdg", "portal", "extraP
 ///
 /// Declared in `<home-manager/modules/misc/xdg-portal.nix>`.
 pub const xdg_open_use_portal: Opt<bool> = Opt::new(&["xdg", "portal", "xdgOpenUsePortal"]);
+
+/// The members of `xdg.portal.config.<name>.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for ConfigMembers { type Item = String; }
 

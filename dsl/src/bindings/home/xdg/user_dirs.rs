@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `xdg.userDirs.createDirectories`
@@ -24,7 +24,7 @@ pub const create_directories: Opt<bool> = Opt::new(&["xdg", "userDirs", "createD
 /// Nix type: `null or (string or path convertible to it)`. Default: `"${config.home.homeDirectory}/Desktop"`.
 ///
 /// Declared in `<home-manager/modules/misc/xdg-user-dirs.nix>`.
-pub const desktop: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "desktop"]);
+pub const desktop: Opt<NullOr<OneOf<DesktopMembers>>> = Opt::new(&["xdg", "userDirs", "desktop"]);
 
 /// `xdg.userDirs.documents`
 ///
@@ -33,7 +33,7 @@ pub const desktop: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "desktop
 /// Nix type: `null or (string or path convertible to it)`. Default: `"${config.home.homeDirectory}/Documents"`.
 ///
 /// Declared in `<home-manager/modules/misc/xdg-user-dirs.nix>`.
-pub const documents: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "documents"]);
+pub const documents: Opt<NullOr<OneOf<DocumentsMembers>>> = Opt::new(&["xdg", "userDirs", "documents"]);
 
 /// `xdg.userDirs.download`
 ///
@@ -42,7 +42,7 @@ pub const documents: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "docum
 /// Nix type: `null or (string or path convertible to it)`. Default: `"${config.home.homeDirectory}/Downloads"`.
 ///
 /// Declared in `<home-manager/modules/misc/xdg-user-dirs.nix>`.
-pub const download: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "download"]);
+pub const download: Opt<NullOr<OneOf<DownloadMembers>>> = Opt::new(&["xdg", "userDirs", "download"]);
 
 /// `xdg.userDirs.enable`
 ///
@@ -70,7 +70,7 @@ pub const enable: Opt<bool> = Opt::new(&["xdg", "userDirs", "enable"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/misc/xdg-user-dirs.nix>`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg", "userDirs", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, OneOf<ExtraConfigMembers>>> = Opt::new(&["xdg", "userDirs", "extraConfig"]);
 
 /// `xdg.userDirs.music`
 ///
@@ -79,7 +79,7 @@ pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg", "user
 /// Nix type: `null or (string or path convertible to it)`. Default: `"${config.home.homeDirectory}/Music"`.
 ///
 /// Declared in `<home-manager/modules/misc/xdg-user-dirs.nix>`.
-pub const music: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "music"]);
+pub const music: Opt<NullOr<OneOf<MusicMembers>>> = Opt::new(&["xdg", "userDirs", "music"]);
 
 /// `xdg.userDirs.pictures`
 ///
@@ -88,7 +88,7 @@ pub const music: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "music"]);
 /// Nix type: `null or (string or path convertible to it)`. Default: `"${config.home.homeDirectory}/Pictures"`.
 ///
 /// Declared in `<home-manager/modules/misc/xdg-user-dirs.nix>`.
-pub const pictures: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "pictures"]);
+pub const pictures: Opt<NullOr<OneOf<PicturesMembers>>> = Opt::new(&["xdg", "userDirs", "pictures"]);
 
 /// `xdg.userDirs.publicShare`
 ///
@@ -97,7 +97,7 @@ pub const pictures: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "pictur
 /// Nix type: `null or (string or path convertible to it)`. Default: `"${config.home.homeDirectory}/Public"`.
 ///
 /// Declared in `<home-manager/modules/misc/xdg-user-dirs.nix>`.
-pub const public_share: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "publicShare"]);
+pub const public_share: Opt<NullOr<OneOf<PublicShareMembers>>> = Opt::new(&["xdg", "userDirs", "publicShare"]);
 
 /// `xdg.userDirs.templates`
 ///
@@ -106,7 +106,7 @@ pub const public_share: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "pu
 /// Nix type: `null or (string or path convertible to it)`. Default: `"${config.home.homeDirectory}/Templates"`.
 ///
 /// Declared in `<home-manager/modules/misc/xdg-user-dirs.nix>`.
-pub const templates: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "templates"]);
+pub const templates: Opt<NullOr<OneOf<TemplatesMembers>>> = Opt::new(&["xdg", "userDirs", "templates"]);
 
 /// `xdg.userDirs.videos`
 ///
@@ -115,5 +115,50 @@ pub const templates: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "templ
 /// Nix type: `null or (string or path convertible to it)`. Default: `"${config.home.homeDirectory}/Videos"`.
 ///
 /// Declared in `<home-manager/modules/misc/xdg-user-dirs.nix>`.
-pub const videos: Opt<NullOr<Untyped>> = Opt::new(&["xdg", "userDirs", "videos"]);
+pub const videos: Opt<NullOr<OneOf<VideosMembers>>> = Opt::new(&["xdg", "userDirs", "videos"]);
+
+/// The members of `xdg.userDirs.desktop`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum DesktopMembers {}
+impl ::flakesmith::value::StrMember for DesktopMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for DesktopMembers {}
+
+/// The members of `xdg.userDirs.documents`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum DocumentsMembers {}
+impl ::flakesmith::value::StrMember for DocumentsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for DocumentsMembers {}
+
+/// The members of `xdg.userDirs.download`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum DownloadMembers {}
+impl ::flakesmith::value::StrMember for DownloadMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for DownloadMembers {}
+
+/// The members of `xdg.userDirs.extraConfig.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum ExtraConfigMembers {}
+impl ::flakesmith::value::StrMember for ExtraConfigMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for ExtraConfigMembers {}
+
+/// The members of `xdg.userDirs.music`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum MusicMembers {}
+impl ::flakesmith::value::StrMember for MusicMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for MusicMembers {}
+
+/// The members of `xdg.userDirs.pictures`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum PicturesMembers {}
+impl ::flakesmith::value::StrMember for PicturesMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for PicturesMembers {}
+
+/// The members of `xdg.userDirs.publicShare`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum PublicShareMembers {}
+impl ::flakesmith::value::StrMember for PublicShareMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for PublicShareMembers {}
+
+/// The members of `xdg.userDirs.templates`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum TemplatesMembers {}
+impl ::flakesmith::value::StrMember for TemplatesMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for TemplatesMembers {}
+
+/// The members of `xdg.userDirs.videos`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum VideosMembers {}
+impl ::flakesmith::value::StrMember for VideosMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for VideosMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `xresources.extraConfig`
@@ -66,5 +66,18 @@ pub const path: Opt<String> = Opt::new(&["xresources", "path"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/xresources.nix>`.
-pub const properties: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["xresources", "properties"]);
+pub const properties: Opt<NullOr<BTreeMap<String, OneOf<PropertiesMembers>>>> = Opt::new(&["xresources", "properties"]);
+
+/// The members of `xresources.properties.<name>.*`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum PropertiesMembers2 {}
+impl ::flakesmith::value::BoolMember for PropertiesMembers2 {}
+impl ::flakesmith::value::IntMember for PropertiesMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for PropertiesMembers2 { type Str = String; }
+
+/// The members of `xresources.properties.<name>`'s type: `bool`, `integer`, `string`, `list of ((bool) or (integer) or (string))`. A value of any of them sets the option.
+pub enum PropertiesMembers {}
+impl ::flakesmith::value::BoolMember for PropertiesMembers {}
+impl ::flakesmith::value::IntMember for PropertiesMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for PropertiesMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for PropertiesMembers { type Item = OneOf<PropertiesMembers2>; }
 

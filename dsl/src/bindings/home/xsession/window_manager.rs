@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `xsession.windowManager.command`
@@ -183,7 +183,7 @@ pub mod bspwm {
     /// ```
     ///
     /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
-    pub const rules: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["xsession", "windowManager", "bspwm", "rules"]);
+    pub const rules: Opt<BTreeMap<String, BTreeMap<String, OneOf<RulesMembers>>>> = Opt::new(&["xsession", "windowManager", "bspwm", "rules"]);
 
     /// `xsession.windowManager.bspwm.settings`
     ///
@@ -202,7 +202,7 @@ pub mod bspwm {
     /// ```
     ///
     /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xsession", "windowManager", "bspwm", "settings"]);
+    pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["xsession", "windowManager", "bspwm", "settings"]);
 
     /// `xsession.windowManager.bspwm.startupPrograms`
     ///
@@ -221,6 +221,28 @@ pub mod bspwm {
     ///
     /// Declared in `<home-manager/modules/services/window-managers/bspwm/default.nix>`.
     pub const startup_programs: Opt<Vec<String>> = Opt::new(&["xsession", "windowManager", "bspwm", "startupPrograms"]);
+
+    /// The members of `xsession.windowManager.bspwm.rules.<name>.<name>`'s type: `bool`, `integer`, `number`, `string`. A value of any of them sets the option.
+    pub enum RulesMembers {}
+    impl ::flakesmith::value::BoolMember for RulesMembers {}
+    impl ::flakesmith::value::IntMember for RulesMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for RulesMembers {}
+    impl ::flakesmith::value::StrMember for RulesMembers { type Str = String; }
+
+    /// The members of `xsession.windowManager.bspwm.settings.<name>.*`'s type: `bool`, `integer`, `number`, `string`. A value of any of them sets the option.
+    pub enum SettingsMembers2 {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+    impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for SettingsMembers2 {}
+    impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+
+    /// The members of `xsession.windowManager.bspwm.settings.<name>`'s type: `bool`, `integer`, `number`, `string`, `list of ((bool) or (integer) or (number) or (string))`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for SettingsMembers {}
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
 
     pub mod rules {
         use super::*;
@@ -696,7 +718,7 @@ pub mod herbstluftwm {
     /// ```
     ///
     /// Declared in `<home-manager/modules/services/window-managers/herbstluftwm.nix>`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xsession", "windowManager", "herbstluftwm", "settings"]);
+    pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["xsession", "windowManager", "herbstluftwm", "settings"]);
 
     /// `xsession.windowManager.herbstluftwm.tags`
     ///
@@ -706,6 +728,12 @@ pub mod herbstluftwm {
     ///
     /// Declared in `<home-manager/modules/services/window-managers/herbstluftwm.nix>`.
     pub const tags: Opt<Vec<String>> = Opt::new(&["xsession", "windowManager", "herbstluftwm", "tags"]);
+
+    /// The members of `xsession.windowManager.herbstluftwm.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
 }
 
@@ -719,7 +747,7 @@ pub mod i3 {
     /// Nix type: `null or (submodule)`. Default: `{ }`.
     ///
     /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-    pub const config: Opt<NullOr<Untyped>> = Opt::new(&["xsession", "windowManager", "i3", "config"]);
+    pub const config: Opt<NullOr<ConfigValue>> = Opt::new(&["xsession", "windowManager", "i3", "config"]);
 
     /// `xsession.windowManager.i3.enable`
     ///
@@ -748,6 +776,1117 @@ pub mod i3 {
     /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
     pub const package: Opt<Package> = Opt::new(&["xsession", "windowManager", "i3", "package"]);
 
+    /// The members of `xsession.windowManager.i3.config.assigns.<name>.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+    pub enum AssignsMembers {}
+    impl ::flakesmith::value::StrMember for AssignsMembers { type Str = String; }
+    impl ::flakesmith::value::BoolMember for AssignsMembers {}
+
+    ::flakesmith::submodule_value! {
+        /// A value of `xsession.windowManager.i3.config.bars.*.colors`: `ColorsValue::new()`, then a setter per option.
+        ColorsValue {
+            /// `xsession.windowManager.i3.config.bars.*.colors.activeWorkspace`
+            ///
+            /// Border, background and text color for a workspace button when the workspace is active.
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#5f676a";
+            ///   border = "#333333";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            active_workspace: NullOr<Untyped> = "activeWorkspace";
+            /// `xsession.windowManager.i3.config.bars.*.colors.background`
+            ///
+            /// Background color of the bar.
+            ///
+            /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"#000000"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            background: NullOr<String> = "background";
+            /// `xsession.windowManager.i3.config.bars.*.colors.bindingMode`
+            ///
+            /// Border, background and text color for the binding mode indicator
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#900000";
+            ///   border = "#2f343a";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            binding_mode: NullOr<Untyped> = "bindingMode";
+            /// `xsession.windowManager.i3.config.bars.*.colors.focusedBackground`
+            ///
+            /// Background color of the bar on the currently focused monitor output.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"#000000"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            focused_background: NullOr<String> = "focusedBackground";
+            /// `xsession.windowManager.i3.config.bars.*.colors.focusedSeparator`
+            ///
+            /// Text color to be used for the separator on the currently focused monitor output.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"#666666"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            focused_separator: NullOr<String> = "focusedSeparator";
+            /// `xsession.windowManager.i3.config.bars.*.colors.focusedStatusline`
+            ///
+            /// Text color to be used for the statusline on the currently focused monitor output.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"#ffffff"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            focused_statusline: NullOr<String> = "focusedStatusline";
+            /// `xsession.windowManager.i3.config.bars.*.colors.focusedWorkspace`
+            ///
+            /// Border, background and text color for a workspace button when the workspace has focus.
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#285577";
+            ///   border = "#4c7899";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            focused_workspace: NullOr<Untyped> = "focusedWorkspace";
+            /// `xsession.windowManager.i3.config.bars.*.colors.inactiveWorkspace`
+            ///
+            /// Border, background and text color for a workspace button when the workspace does not
+            /// have focus and is not active.
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#222222";
+            ///   border = "#333333";
+            ///   text = "#888888";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            inactive_workspace: NullOr<Untyped> = "inactiveWorkspace";
+            /// `xsession.windowManager.i3.config.bars.*.colors.separator`
+            ///
+            /// Text color to be used for the separator.
+            ///
+            /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"#666666"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            separator: NullOr<String> = "separator";
+            /// `xsession.windowManager.i3.config.bars.*.colors.statusline`
+            ///
+            /// Text color to be used for the statusline.
+            ///
+            /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"#ffffff"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            statusline: NullOr<String> = "statusline";
+            /// `xsession.windowManager.i3.config.bars.*.colors.urgentWorkspace`
+            ///
+            /// Border, background and text color for a workspace button when the workspace contains
+            /// a window with the urgency hint set.
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#900000";
+            ///   border = "#2f343a";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            urgent_workspace: NullOr<Untyped> = "urgentWorkspace";
+        }
+    }
+
+    /// The members of `xsession.windowManager.i3.config.bars.*.fonts`'s type: `list of (string)`, `submodule`. A value of any of them sets the option.
+    pub enum FontsMembers {}
+    impl ::flakesmith::value::ListMember for FontsMembers { type Item = String; }
+
+    ::flakesmith::option_enum! {
+        /// The values of `xsession.windowManager.i3.config.bars.*.hiddenState`.
+        HiddenState {
+            Hide => "hide",
+            Show => "show",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `xsession.windowManager.i3.config.bars.*.mode`.
+        Mode {
+            Dock => "dock",
+            Hide => "hide",
+            Invisible => "invisible",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `xsession.windowManager.i3.config.bars.*.position`.
+        Position {
+            Top => "top",
+            Bottom => "bottom",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `xsession.windowManager.i3.config.bars.*`: `BarsValue::new()`, then a setter per option.
+        BarsValue {
+            /// `xsession.windowManager.i3.config.bars.*.colors`
+            ///
+            /// Bar color settings. All color classes can be specified using submodules
+            /// with 'border', 'background', 'text', fields and RGB color hex-codes as values.
+            /// See default values for the reference.
+            /// Note that 'background', 'status', and 'separator' parameters take a single RGB value.
+            ///
+            /// See <https://i3wm.org/docs/userguide.html#_colors>.
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            colors: ColorsValue = "colors";
+            /// `xsession.windowManager.i3.config.bars.*.command`
+            ///
+            /// Command that will be used to start a bar.
+            ///
+            /// Nix type: `string`. Default: `"i3bar"`. Example: `"\${pkgs.i3}/bin/i3bar -t"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            command: String = "command";
+            /// `xsession.windowManager.i3.config.bars.*.extraConfig`
+            ///
+            /// Extra configuration lines for this bar.
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            extra_config: Concatenated = "extraConfig";
+            /// `xsession.windowManager.i3.config.bars.*.fonts`
+            ///
+            /// Font configuration for this bar.
+            ///
+            /// Nix type: `(list of string) or (submodule)`. Default: `{ }`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   names = [ "DejaVu Sans Mono" "FontAwesome5Free" ];
+            ///   style = "Bold Semi-Condensed";
+            ///   size = 11.0;
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            fonts: OneOf<FontsMembers> = "fonts";
+            /// `xsession.windowManager.i3.config.bars.*.hiddenState`
+            ///
+            /// The default bar mode when 'bar.mode' == 'hide'.
+            ///
+            /// Nix type: `null or one of "hide", "show"`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"hide"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            hidden_state: NullOr<HiddenState> = "hiddenState";
+            /// `xsession.windowManager.i3.config.bars.*.id`
+            ///
+            /// Specifies the bar ID for the configured bar instance.
+            /// If this option is missing, the ID is set to bar-x, where x corresponds
+            /// to the position of the embedding bar block in the config file.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            id: NullOr<String> = "id";
+            /// `xsession.windowManager.i3.config.bars.*.mode`
+            ///
+            /// Bar visibility mode.
+            ///
+            /// Nix type: `null or one of "dock", "hide", "invisible"`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"dock"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            mode: NullOr<Mode> = "mode";
+            /// `xsession.windowManager.i3.config.bars.*.position`
+            ///
+            /// The edge of the screen i3bar should show up.
+            ///
+            /// Nix type: `null or one of "top", "bottom"`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"bottom"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            position: NullOr<Position> = "position";
+            /// `xsession.windowManager.i3.config.bars.*.statusCommand`
+            ///
+            /// Command that will be used to get status lines.
+            ///
+            /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"\${pkgs.i3status}/bin/i3status"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            status_command: NullOr<String> = "statusCommand";
+            /// `xsession.windowManager.i3.config.bars.*.trayOutput`
+            ///
+            /// Where to output tray.
+            ///
+            /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"primary"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            tray_output: NullOr<String> = "trayOutput";
+            /// `xsession.windowManager.i3.config.bars.*.trayPadding`
+            ///
+            /// Sets the pixel padding of the system tray.
+            /// This padding will surround the tray on all sides and between each item.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `null`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            tray_padding: NullOr<i64> = "trayPadding";
+            /// `xsession.windowManager.i3.config.bars.*.workspaceButtons`
+            ///
+            /// Whether workspace buttons should be shown or not.
+            ///
+            /// Nix type: `null or boolean`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            workspace_buttons: NullOr<bool> = "workspaceButtons";
+            /// `xsession.windowManager.i3.config.bars.*.workspaceNumbers`
+            ///
+            /// Whether workspace numbers should be displayed within the workspace buttons.
+            ///
+            /// Nix type: `null or boolean`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            workspace_numbers: NullOr<bool> = "workspaceNumbers";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `xsession.windowManager.i3.config.colors`: `ColorsValue2::new()`, then a setter per option.
+        ColorsValue2 {
+            /// `xsession.windowManager.i3.config.colors.background`
+            ///
+            /// Background color of the window. Only applications which do not cover
+            /// the whole area expose the color.
+            ///
+            /// Nix type: `string`. Default: `"#ffffff"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            background: String = "background";
+            /// `xsession.windowManager.i3.config.colors.focused`
+            ///
+            /// A window which currently has the focus.
+            ///
+            /// Nix type: `submodule`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#285577";
+            ///   border = "#4c7899";
+            ///   childBorder = "#285577";
+            ///   indicator = "#2e9ef4";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            focused: Untyped = "focused";
+            /// `xsession.windowManager.i3.config.colors.focusedInactive`
+            ///
+            /// A window which is the focused one of its container,
+            /// but it does not have the focus at the moment.
+            ///
+            /// Nix type: `submodule`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#5f676a";
+            ///   border = "#333333";
+            ///   childBorder = "#5f676a";
+            ///   indicator = "#484e50";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            focused_inactive: Untyped = "focusedInactive";
+            /// `xsession.windowManager.i3.config.colors.placeholder`
+            ///
+            /// Background and text color are used to draw placeholder window
+            /// contents (when restoring layouts). Border and indicator are ignored.
+            ///
+            /// Nix type: `submodule`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#0c0c0c";
+            ///   border = "#000000";
+            ///   childBorder = "#0c0c0c";
+            ///   indicator = "#000000";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            placeholder: Untyped = "placeholder";
+            /// `xsession.windowManager.i3.config.colors.unfocused`
+            ///
+            /// A window which is not focused.
+            ///
+            /// Nix type: `submodule`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#222222";
+            ///   border = "#333333";
+            ///   childBorder = "#222222";
+            ///   indicator = "#292d2e";
+            ///   text = "#888888";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            unfocused: Untyped = "unfocused";
+            /// `xsession.windowManager.i3.config.colors.urgent`
+            ///
+            /// A window which has its urgency hint activated.
+            ///
+            /// Nix type: `submodule`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// {
+            ///   background = "#900000";
+            ///   border = "#2f343a";
+            ///   childBorder = "#900000";
+            ///   indicator = "#900000";
+            ///   text = "#ffffff";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            urgent: Untyped = "urgent";
+        }
+    }
+
+    /// The members of `xsession.windowManager.i3.config.floating.criteria.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+    pub enum CriteriaMembers {}
+    impl ::flakesmith::value::StrMember for CriteriaMembers { type Str = String; }
+    impl ::flakesmith::value::BoolMember for CriteriaMembers {}
+
+    ::flakesmith::submodule_value! {
+        /// A value of `xsession.windowManager.i3.config.floating`: `FloatingValue::new()`, then a setter per option.
+        FloatingValue {
+            /// `xsession.windowManager.i3.config.floating.border`
+            ///
+            /// Floating windows border width.
+            ///
+            /// Nix type: `signed integer`. Default: `2`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            border: i64 = "border";
+            /// `xsession.windowManager.i3.config.floating.criteria`
+            ///
+            /// List of criteria for windows that should be opened in a floating mode.
+            ///
+            /// Nix type: `list of attribute set of (string or boolean)`. Default: `[ ]`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// [
+            ///   {
+            ///     title = "Steam - Update News";
+            ///   }
+            ///   {
+            ///     class = "Pavucontrol";
+            ///   }
+            /// ]
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            criteria: Vec<BTreeMap<String, OneOf<CriteriaMembers>>> = "criteria";
+            /// `xsession.windowManager.i3.config.floating.modifier`
+            ///
+            /// Modifier key or keys that can be used to drag floating windows.
+            ///
+            /// Nix type: `string`. Default: `"i3.config.modifier"`. Example: `"Mod4"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            modifier: String = "modifier";
+            /// `xsession.windowManager.i3.config.floating.titlebar`
+            ///
+            /// Whether to show floating window titlebars.
+            ///
+            /// Nix type: `boolean`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// ''
+            ///   true for state version ≥ 23.05
+            ///   config.gaps == null for state version < 23.05
+            /// ''
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            titlebar: bool = "titlebar";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `xsession.windowManager.i3.config.focus.newWindow`.
+        NewWindow {
+            Smart => "smart",
+            Urgent => "urgent",
+            Focus => "focus",
+            None => "none",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `xsession.windowManager.i3.config.focus.wrapping`.
+        Wrapping {
+            Yes => "yes",
+            No => "no",
+            Force => "force",
+            Workspace => "workspace",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `xsession.windowManager.i3.config.focus`: `FocusValue::new()`, then a setter per option.
+        FocusValue {
+            /// `xsession.windowManager.i3.config.focus.followMouse`
+            ///
+            /// Whether focus should follow the mouse.
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            follow_mouse: bool = "followMouse";
+            /// `xsession.windowManager.i3.config.focus.forceWrapping`
+            ///
+            /// Whether to force focus wrapping in tabbed or stacked containers.
+            ///
+            /// This option is deprecated, use `focus.wrapping` instead.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            force_wrapping: bool = "forceWrapping";
+            /// `xsession.windowManager.i3.config.focus.mouseWarping`
+            ///
+            /// Whether mouse cursor should be warped to the center of the window when switching focus
+            /// to a window on a different output.
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            mouse_warping: bool = "mouseWarping";
+            /// `xsession.windowManager.i3.config.focus.newWindow`
+            ///
+            /// This option modifies focus behavior on new window activation.
+            ///
+            /// See <https://i3wm.org/docs/userguide.html#focus_on_window_activation>
+            ///
+            /// Nix type: `one of "smart", "urgent", "focus", "none"`. Default: `"smart"`. Example: `"none"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            new_window: NewWindow = "newWindow";
+            /// `xsession.windowManager.i3.config.focus.wrapping`
+            ///
+            /// Whether the window focus commands automatically wrap around the edge of containers.
+            ///
+            /// See <https://i3wm.org/docs/userguide.html#_focus_wrapping>
+            ///
+            /// Nix type: `one of "yes", "no", "force", "workspace"`. Default: `"yes"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            wrapping: Wrapping = "wrapping";
+        }
+    }
+
+    /// The members of `xsession.windowManager.i3.config.fonts`'s type: `list of (string)`, `submodule`. A value of any of them sets the option.
+    pub enum FontsMembers2 {}
+    impl ::flakesmith::value::ListMember for FontsMembers2 { type Item = String; }
+
+    ::flakesmith::option_enum! {
+        /// The values of `xsession.windowManager.i3.config.gaps.smartBorders`.
+        SmartBorders {
+            On => "on",
+            Off => "off",
+            NoGaps => "no_gaps",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `xsession.windowManager.i3.config.gaps`: `GapsValue::new()`, then a setter per option.
+        GapsValue {
+            /// `xsession.windowManager.i3.config.gaps.bottom`
+            ///
+            /// Bottom gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            bottom: NullOr<i64> = "bottom";
+            /// `xsession.windowManager.i3.config.gaps.horizontal`
+            ///
+            /// Horizontal gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            horizontal: NullOr<i64> = "horizontal";
+            /// `xsession.windowManager.i3.config.gaps.inner`
+            ///
+            /// Inner gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `12`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            inner: NullOr<i64> = "inner";
+            /// `xsession.windowManager.i3.config.gaps.left`
+            ///
+            /// Left gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            left: NullOr<i64> = "left";
+            /// `xsession.windowManager.i3.config.gaps.outer`
+            ///
+            /// Outer gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            outer: NullOr<i64> = "outer";
+            /// `xsession.windowManager.i3.config.gaps.right`
+            ///
+            /// Right gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            right: NullOr<i64> = "right";
+            /// `xsession.windowManager.i3.config.gaps.smartBorders`
+            ///
+            /// This option controls whether to disable container borders on
+            /// workspace with a single container.
+            ///
+            /// Nix type: `one of "on", "off", "no_gaps"`. Default: `"off"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            smart_borders: SmartBorders = "smartBorders";
+            /// `xsession.windowManager.i3.config.gaps.smartGaps`
+            ///
+            /// This option controls whether to disable all gaps (outer and inner)
+            /// on workspace with a single container.
+            ///
+            /// Nix type: `boolean`. Default: `false`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            smart_gaps: bool = "smartGaps";
+            /// `xsession.windowManager.i3.config.gaps.top`
+            ///
+            /// Top gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            top: NullOr<i64> = "top";
+            /// `xsession.windowManager.i3.config.gaps.vertical`
+            ///
+            /// Vertical gaps value.
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            vertical: NullOr<i64> = "vertical";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `xsession.windowManager.i3.config.modifier`.
+        Modifier {
+            Shift => "Shift",
+            Control => "Control",
+            Mod1 => "Mod1",
+            Mod2 => "Mod2",
+            Mod3 => "Mod3",
+            Mod4 => "Mod4",
+            Mod5 => "Mod5",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `xsession.windowManager.i3.config.startup.*`: `StartupValue::new()`, then a setter per option.
+        StartupValue {
+            /// `xsession.windowManager.i3.config.startup.*.always`
+            ///
+            /// Whether to run command on each i3 restart.
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            always: bool = "always";
+            /// `xsession.windowManager.i3.config.startup.*.command`
+            ///
+            /// Command that will be executed on startup.
+            ///
+            /// Nix type: `string`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            command: String = "command";
+            /// `xsession.windowManager.i3.config.startup.*.notification`
+            ///
+            /// Whether to enable startup-notification support for the command.
+            /// See `--no-startup-id` option description in the i3 user guide.
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            notification: bool = "notification";
+            /// `xsession.windowManager.i3.config.startup.*.workspace`
+            ///
+            /// Launch application on a particular workspace. DEPRECATED:
+            /// Use [](#opt-xsession.windowManager.i3.config.assigns)
+            /// instead. See <https://github.com/nix-community/home-manager/issues/265>.
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            workspace: NullOr<String> = "workspace";
+        }
+    }
+
+    /// The members of `xsession.windowManager.i3.config.window.commands.*.criteria.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+    pub enum CriteriaMembers2 {}
+    impl ::flakesmith::value::StrMember for CriteriaMembers2 { type Str = String; }
+    impl ::flakesmith::value::BoolMember for CriteriaMembers2 {}
+
+    ::flakesmith::submodule_value! {
+        /// A value of `xsession.windowManager.i3.config.window.commands.*`: `CommandsValue::new()`, then a setter per option.
+        CommandsValue {
+            /// `xsession.windowManager.i3.config.window.commands.*.command`
+            ///
+            /// i3wm command to execute.
+            ///
+            /// Nix type: `string`. Example: `"border pixel 1"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            command: String = "command";
+            /// `xsession.windowManager.i3.config.window.commands.*.criteria`
+            ///
+            /// Criteria of the windows on which command should be executed.
+            ///
+            /// A value of `true` is equivalent to using an empty
+            /// criteria (which is different from an empty string criteria).
+            ///
+            /// Nix type: `attribute set of (string or boolean)`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   title = "x200: ~/work";
+            ///   floating = true;
+            /// };
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            criteria: BTreeMap<String, OneOf<CriteriaMembers2>> = "criteria";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `xsession.windowManager.i3.config.window.hideEdgeBorders`.
+        HideEdgeBorders {
+            None => "none",
+            Vertical => "vertical",
+            Horizontal => "horizontal",
+            Both => "both",
+            Smart => "smart",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `xsession.windowManager.i3.config.window`: `WindowValue::new()`, then a setter per option.
+        WindowValue {
+            /// `xsession.windowManager.i3.config.window.border`
+            ///
+            /// Window border width.
+            ///
+            /// Nix type: `signed integer`. Default: `2`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            border: i64 = "border";
+            /// `xsession.windowManager.i3.config.window.commands`
+            ///
+            /// List of commands that should be executed on specific windows.
+            /// See `for_window` i3wm option documentation.
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// [
+            ///   {
+            ///     command = "border pixel 1";
+            ///     criteria = {
+            ///       class = "XTerm";
+            ///     };
+            ///   }
+            /// ]
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            commands: Vec<CommandsValue> = "commands";
+            /// `xsession.windowManager.i3.config.window.hideEdgeBorders`
+            ///
+            /// Hide window borders adjacent to the screen edges.
+            ///
+            /// Nix type: `one of "none", "vertical", "horizontal", "both", "smart"`. Default: `"none"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            hide_edge_borders: HideEdgeBorders = "hideEdgeBorders";
+            /// `xsession.windowManager.i3.config.window.titlebar`
+            ///
+            /// Whether to show window titlebars.
+            ///
+            /// Nix type: `boolean`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// ''
+            ///   true for state version ≥ 23.05
+            ///   config.gaps == null for state version < 23.05
+            /// ''
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            titlebar: bool = "titlebar";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `xsession.windowManager.i3.config.workspaceLayout`.
+        WorkspaceLayout {
+            Default => "default",
+            Stacking => "stacking",
+            Tabbed => "tabbed",
+        }
+    }
+
+    /// The members of `xsession.windowManager.i3.config.workspaceOutputAssign.*.output`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum OutputMembers {}
+    impl ::flakesmith::value::StrMember for OutputMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for OutputMembers { type Item = String; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `xsession.windowManager.i3.config.workspaceOutputAssign.*`: `WorkspaceOutputAssignValue::new()`, then a setter per option.
+        WorkspaceOutputAssignValue {
+            /// `xsession.windowManager.i3.config.workspaceOutputAssign.*.output`
+            ///
+            /// Name(s) of the output(s) from `
+            ///   i3-msg -t get_outputs
+            /// `.
+            ///
+            /// Nix type: `string or list of string`. Default: `""`. Example: `"eDP"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            output: OneOf<OutputMembers> = "output";
+            /// `xsession.windowManager.i3.config.workspaceOutputAssign.*.workspace`
+            ///
+            /// Name of the workspace to assign.
+            ///
+            /// Nix type: `string`. Default: `""`. Example: `"Web"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            workspace: String = "workspace";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `xsession.windowManager.i3.config`: `ConfigValue::new()`, then a setter per option.
+        ConfigValue {
+            /// `xsession.windowManager.i3.config.assigns`
+            ///
+            /// An attribute set that assigns applications to workspaces based
+            /// on criteria.
+            ///
+            /// Nix type: `attribute set of list of attribute set of (string or boolean)`. Default: `{ }`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            /// "1: web" = [{ class = "^Firefox$"; }];
+            /// "0: extra" = [{ class = "^Firefox$"; window_role = "About"; }];
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            assigns: BTreeMap<String, Vec<BTreeMap<String, OneOf<AssignsMembers>>>> = "assigns";
+            /// `xsession.windowManager.i3.config.bars`
+            ///
+            /// i3 bars settings blocks. Set to empty list to remove bars completely.
+            ///
+            /// Nix type: `list of (submodule)`. Default: `see code`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            bars: Vec<BarsValue> = "bars";
+            /// `xsession.windowManager.i3.config.colors`
+            ///
+            /// Color settings. All color classes can be specified using submodules
+            /// with 'border', 'background', 'text', 'indicator' and 'childBorder' fields
+            /// and RGB color hex-codes as values. See default values for the reference.
+            /// Note that 'i3.config.colors.background' parameter takes a single RGB value.
+            ///
+            /// See <https://i3wm.org/docs/userguide.html#_changing_colors>.
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            colors: ColorsValue2 = "colors";
+            /// `xsession.windowManager.i3.config.defaultWorkspace`
+            ///
+            /// The default workspace to show when i3 is launched.
+            /// This must to correspond to the value of the keybinding of the default workspace.
+            ///
+            /// Nix type: `null or string`. Default: `null`. Example: `"workspace number 9"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            default_workspace: NullOr<String> = "defaultWorkspace";
+            /// `xsession.windowManager.i3.config.floating`
+            ///
+            /// Floating window settings.
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            floating: FloatingValue = "floating";
+            /// `xsession.windowManager.i3.config.focus`
+            ///
+            /// Focus related settings.
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            focus: FocusValue = "focus";
+            /// `xsession.windowManager.i3.config.fonts`
+            ///
+            /// Font configuration for window titles, nagbar...
+            ///
+            /// Nix type: `(list of string) or (submodule)`. Default: `{ }`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   names = [ "DejaVu Sans Mono" "FontAwesome5Free" ];
+            ///   style = "Bold Semi-Condensed";
+            ///   size = 11.0;
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            fonts: OneOf<FontsMembers2> = "fonts";
+            /// `xsession.windowManager.i3.config.gaps`
+            ///
+            /// Gaps related settings.
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            gaps: NullOr<GapsValue> = "gaps";
+            /// `xsession.windowManager.i3.config.keybindings`
+            ///
+            /// An attribute set that assigns a key press to an action using a key symbol.
+            /// See <https://i3wm.org/docs/userguide.html#keybindings>.
+            ///
+            /// Consider to use `lib.mkOptionDefault` function to extend or override
+            /// default keybindings instead of specifying all of them from scratch.
+            ///
+            /// Nix type: `attribute set of (null or string)`. Default: `"Default i3 keybindings."`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// let
+            ///   modifier = config.xsession.windowManager.i3.config.modifier;
+            /// in lib.mkOptionDefault {
+            ///   "${modifier}+Return" = "exec i3-sensible-terminal";
+            ///   "${modifier}+Shift+q" = "kill";
+            ///   "${modifier}+d" = "exec ${pkgs.dmenu}/bin/dmenu_run";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            keybindings: BTreeMap<String, NullOr<String>> = "keybindings";
+            /// `xsession.windowManager.i3.config.keycodebindings`
+            ///
+            /// An attribute set that assigns keypress to an action using key code.
+            /// See <https://i3wm.org/docs/userguide.html#keybindings>.
+            ///
+            /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// {
+            ///   "214" = "exec /bin/script.sh";
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            keycodebindings: BTreeMap<String, NullOr<String>> = "keycodebindings";
+            /// `xsession.windowManager.i3.config.menu`
+            ///
+            /// Default launcher to use.
+            ///
+            /// Nix type: `string`. Default: `"\${pkgs.dmenu}/bin/dmenu_run"`. Example: `"bemenu-run"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            menu: String = "menu";
+            /// `xsession.windowManager.i3.config.modes`
+            ///
+            /// An attribute set that defines binding modes and keybindings
+            /// inside them
+            ///
+            /// Only basic keybinding is supported (bindsym keycomb action),
+            /// for more advanced setup use 'i3.extraConfig'.
+            ///
+            /// Nix type: `attribute set of attribute set of string`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// {
+            ///   resize = {
+            ///     Down = "resize grow height 10 px or 10 ppt";
+            ///     Escape = "mode default";
+            ///     Left = "resize shrink width 10 px or 10 ppt";
+            ///     Return = "mode default";
+            ///     Right = "resize grow width 10 px or 10 ppt";
+            ///     Up = "resize shrink height 10 px or 10 ppt";
+            ///   };
+            /// }
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            modes: BTreeMap<String, BTreeMap<String, String>> = "modes";
+            /// `xsession.windowManager.i3.config.modifier`
+            ///
+            /// Modifier key that is used for all default keybindings.
+            ///
+            /// Nix type: `one of "Shift", "Control", "Mod1", "Mod2", "Mod3", "Mod4", "Mod5"`. Default: `"Mod1"`. Example: `"Mod4"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            modifier: Modifier = "modifier";
+            /// `xsession.windowManager.i3.config.startup`
+            ///
+            /// Commands that should be executed at startup.
+            ///
+            /// See <https://i3wm.org/docs/userguide.html#_automatically_starting_applications_on_i3_startup>.
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            ///
+            /// Example:
+            ///
+            /// ```nix
+            /// [
+            /// { command = "systemctl --user restart polybar"; always = true; notification = false; }
+            /// { command = "dropbox start"; notification = false; }
+            /// { command = "firefox"; }
+            /// ];
+            /// ```
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            startup: Vec<StartupValue> = "startup";
+            /// `xsession.windowManager.i3.config.terminal`
+            ///
+            /// Default terminal to run.
+            ///
+            /// Nix type: `string`. Default: `"i3-sensible-terminal"`. Example: `"alacritty"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            terminal: String = "terminal";
+            /// `xsession.windowManager.i3.config.window`
+            ///
+            /// Window titlebar and border settings.
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            window: WindowValue = "window";
+            /// `xsession.windowManager.i3.config.workspaceAutoBackAndForth`
+            ///
+            /// Assume you are on workspace "1: www" and switch to "2: IM" using
+            /// mod+2 because somebody sent you a message. You don’t need to remember
+            /// where you came from now, you can just press $mod+2 again to switch
+            /// back to "1: www".
+            ///
+            /// Nix type: `boolean`. Default: `false`. Example: `true`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            workspace_auto_back_and_forth: bool = "workspaceAutoBackAndForth";
+            /// `xsession.windowManager.i3.config.workspaceLayout`
+            ///
+            /// The mode in which new containers on workspace level will
+            /// start.
+            ///
+            /// Nix type: `one of "default", "stacking", "tabbed"`. Default: `"default"`. Example: `"tabbed"`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            workspace_layout: WorkspaceLayout = "workspaceLayout";
+            /// `xsession.windowManager.i3.config.workspaceOutputAssign`
+            ///
+            /// Assign workspaces to outputs.
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            ///
+            /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+            workspace_output_assign: Vec<WorkspaceOutputAssignValue> = "workspaceOutputAssign";
+        }
+    }
+
     pub mod config {
         use super::*;
 
@@ -768,7 +1907,7 @@ pub mod i3 {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const assigns: Opt<BTreeMap<String, Vec<BTreeMap<String, Untyped>>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "assigns"]);
+        pub const assigns: Opt<BTreeMap<String, Vec<BTreeMap<String, OneOf<AssignsMembers>>>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "assigns"]);
 
         /// `xsession.windowManager.i3.config.bars`
         ///
@@ -777,7 +1916,7 @@ pub mod i3 {
         /// Nix type: `list of (submodule)`. Default: `see code`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const bars: Opt<Vec<Untyped>> = Opt::new(&["xsession", "windowManager", "i3", "config", "bars"]);
+        pub const bars: Opt<Vec<BarsValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "bars"]);
 
         /// `xsession.windowManager.i3.config.colors`
         ///
@@ -791,7 +1930,7 @@ pub mod i3 {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const colors: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors"]);
+        pub const colors: Opt<ColorsValue2> = Opt::new(&["xsession", "windowManager", "i3", "config", "colors"]);
 
         /// `xsession.windowManager.i3.config.defaultWorkspace`
         ///
@@ -810,7 +1949,7 @@ pub mod i3 {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const floating: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating"]);
+        pub const floating: Opt<FloatingValue> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating"]);
 
         /// `xsession.windowManager.i3.config.focus`
         ///
@@ -819,7 +1958,7 @@ pub mod i3 {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const focus: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus"]);
+        pub const focus: Opt<FocusValue> = Opt::new(&["xsession", "windowManager", "i3", "config", "focus"]);
 
         /// `xsession.windowManager.i3.config.fonts`
         ///
@@ -838,7 +1977,7 @@ pub mod i3 {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const fonts: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "fonts"]);
+        pub const fonts: Opt<OneOf<FontsMembers2>> = Opt::new(&["xsession", "windowManager", "i3", "config", "fonts"]);
 
         /// `xsession.windowManager.i3.config.gaps`
         ///
@@ -847,7 +1986,7 @@ pub mod i3 {
         /// Nix type: `null or (submodule)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const gaps: Opt<NullOr<Untyped>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps"]);
+        pub const gaps: Opt<NullOr<GapsValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "gaps"]);
 
         /// `xsession.windowManager.i3.config.keybindings`
         ///
@@ -957,7 +2096,7 @@ pub mod i3 {
         /// ```
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const startup: Opt<Vec<Untyped>> = Opt::new(&["xsession", "windowManager", "i3", "config", "startup"]);
+        pub const startup: Opt<Vec<StartupValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "startup"]);
 
         /// `xsession.windowManager.i3.config.terminal`
         ///
@@ -975,7 +2114,7 @@ pub mod i3 {
         /// Nix type: `submodule`. Default: `{ }`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const window: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "i3", "config", "window"]);
+        pub const window: Opt<WindowValue> = Opt::new(&["xsession", "windowManager", "i3", "config", "window"]);
 
         /// `xsession.windowManager.i3.config.workspaceAutoBackAndForth`
         ///
@@ -1006,7 +2145,671 @@ pub mod i3 {
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
         ///
         /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-        pub const workspace_output_assign: Opt<Vec<Untyped>> = Opt::new(&["xsession", "windowManager", "i3", "config", "workspaceOutputAssign"]);
+        pub const workspace_output_assign: Opt<Vec<WorkspaceOutputAssignValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "workspaceOutputAssign"]);
+
+        /// The members of `xsession.windowManager.i3.config.assigns.<name>.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+        pub enum AssignsMembers {}
+        impl ::flakesmith::value::StrMember for AssignsMembers { type Str = String; }
+        impl ::flakesmith::value::BoolMember for AssignsMembers {}
+
+        ::flakesmith::submodule_value! {
+            /// A value of `xsession.windowManager.i3.config.bars.*.colors`: `ColorsValue::new()`, then a setter per option.
+            ColorsValue {
+                /// `xsession.windowManager.i3.config.bars.*.colors.activeWorkspace`
+                ///
+                /// Border, background and text color for a workspace button when the workspace is active.
+                ///
+                /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#5f676a";
+                ///   border = "#333333";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                active_workspace: NullOr<Untyped> = "activeWorkspace";
+                /// `xsession.windowManager.i3.config.bars.*.colors.background`
+                ///
+                /// Background color of the bar.
+                ///
+                /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"#000000"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                background: NullOr<String> = "background";
+                /// `xsession.windowManager.i3.config.bars.*.colors.bindingMode`
+                ///
+                /// Border, background and text color for the binding mode indicator
+                ///
+                /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#900000";
+                ///   border = "#2f343a";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                binding_mode: NullOr<Untyped> = "bindingMode";
+                /// `xsession.windowManager.i3.config.bars.*.colors.focusedBackground`
+                ///
+                /// Background color of the bar on the currently focused monitor output.
+                ///
+                /// Nix type: `null or string`. Default: `null`. Example: `"#000000"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                focused_background: NullOr<String> = "focusedBackground";
+                /// `xsession.windowManager.i3.config.bars.*.colors.focusedSeparator`
+                ///
+                /// Text color to be used for the separator on the currently focused monitor output.
+                ///
+                /// Nix type: `null or string`. Default: `null`. Example: `"#666666"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                focused_separator: NullOr<String> = "focusedSeparator";
+                /// `xsession.windowManager.i3.config.bars.*.colors.focusedStatusline`
+                ///
+                /// Text color to be used for the statusline on the currently focused monitor output.
+                ///
+                /// Nix type: `null or string`. Default: `null`. Example: `"#ffffff"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                focused_statusline: NullOr<String> = "focusedStatusline";
+                /// `xsession.windowManager.i3.config.bars.*.colors.focusedWorkspace`
+                ///
+                /// Border, background and text color for a workspace button when the workspace has focus.
+                ///
+                /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#285577";
+                ///   border = "#4c7899";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                focused_workspace: NullOr<Untyped> = "focusedWorkspace";
+                /// `xsession.windowManager.i3.config.bars.*.colors.inactiveWorkspace`
+                ///
+                /// Border, background and text color for a workspace button when the workspace does not
+                /// have focus and is not active.
+                ///
+                /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#222222";
+                ///   border = "#333333";
+                ///   text = "#888888";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                inactive_workspace: NullOr<Untyped> = "inactiveWorkspace";
+                /// `xsession.windowManager.i3.config.bars.*.colors.separator`
+                ///
+                /// Text color to be used for the separator.
+                ///
+                /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"#666666"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                separator: NullOr<String> = "separator";
+                /// `xsession.windowManager.i3.config.bars.*.colors.statusline`
+                ///
+                /// Text color to be used for the statusline.
+                ///
+                /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"#ffffff"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                statusline: NullOr<String> = "statusline";
+                /// `xsession.windowManager.i3.config.bars.*.colors.urgentWorkspace`
+                ///
+                /// Border, background and text color for a workspace button when the workspace contains
+                /// a window with the urgency hint set.
+                ///
+                /// Nix type: `null or (submodule)`. Default: `null for state version ≥ 20.09, as example otherwise`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#900000";
+                ///   border = "#2f343a";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                urgent_workspace: NullOr<Untyped> = "urgentWorkspace";
+            }
+        }
+
+        /// The members of `xsession.windowManager.i3.config.bars.*.fonts`'s type: `list of (string)`, `submodule`. A value of any of them sets the option.
+        pub enum FontsMembers {}
+        impl ::flakesmith::value::ListMember for FontsMembers { type Item = String; }
+
+        ::flakesmith::option_enum! {
+            /// The values of `xsession.windowManager.i3.config.bars.*.hiddenState`.
+            HiddenState {
+                Hide => "hide",
+                Show => "show",
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `xsession.windowManager.i3.config.bars.*.mode`.
+            Mode {
+                Dock => "dock",
+                Hide => "hide",
+                Invisible => "invisible",
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `xsession.windowManager.i3.config.bars.*.position`.
+            Position {
+                Top => "top",
+                Bottom => "bottom",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `xsession.windowManager.i3.config.bars.*`: `BarsValue::new()`, then a setter per option.
+            BarsValue {
+                /// `xsession.windowManager.i3.config.bars.*.colors`
+                ///
+                /// Bar color settings. All color classes can be specified using submodules
+                /// with 'border', 'background', 'text', fields and RGB color hex-codes as values.
+                /// See default values for the reference.
+                /// Note that 'background', 'status', and 'separator' parameters take a single RGB value.
+                ///
+                /// See <https://i3wm.org/docs/userguide.html#_colors>.
+                ///
+                /// Nix type: `submodule`. Default: `{ }`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                colors: ColorsValue = "colors";
+                /// `xsession.windowManager.i3.config.bars.*.command`
+                ///
+                /// Command that will be used to start a bar.
+                ///
+                /// Nix type: `string`. Default: `"i3bar"`. Example: `"\${pkgs.i3}/bin/i3bar -t"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                command: String = "command";
+                /// `xsession.windowManager.i3.config.bars.*.extraConfig`
+                ///
+                /// Extra configuration lines for this bar.
+                ///
+                /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                extra_config: Concatenated = "extraConfig";
+                /// `xsession.windowManager.i3.config.bars.*.fonts`
+                ///
+                /// Font configuration for this bar.
+                ///
+                /// Nix type: `(list of string) or (submodule)`. Default: `{ }`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   names = [ "DejaVu Sans Mono" "FontAwesome5Free" ];
+                ///   style = "Bold Semi-Condensed";
+                ///   size = 11.0;
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                fonts: OneOf<FontsMembers> = "fonts";
+                /// `xsession.windowManager.i3.config.bars.*.hiddenState`
+                ///
+                /// The default bar mode when 'bar.mode' == 'hide'.
+                ///
+                /// Nix type: `null or one of "hide", "show"`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"hide"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                hidden_state: NullOr<HiddenState> = "hiddenState";
+                /// `xsession.windowManager.i3.config.bars.*.id`
+                ///
+                /// Specifies the bar ID for the configured bar instance.
+                /// If this option is missing, the ID is set to bar-x, where x corresponds
+                /// to the position of the embedding bar block in the config file.
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                id: NullOr<String> = "id";
+                /// `xsession.windowManager.i3.config.bars.*.mode`
+                ///
+                /// Bar visibility mode.
+                ///
+                /// Nix type: `null or one of "dock", "hide", "invisible"`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"dock"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                mode: NullOr<Mode> = "mode";
+                /// `xsession.windowManager.i3.config.bars.*.position`
+                ///
+                /// The edge of the screen i3bar should show up.
+                ///
+                /// Nix type: `null or one of "top", "bottom"`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"bottom"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                position: NullOr<Position> = "position";
+                /// `xsession.windowManager.i3.config.bars.*.statusCommand`
+                ///
+                /// Command that will be used to get status lines.
+                ///
+                /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"\${pkgs.i3status}/bin/i3status"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                status_command: NullOr<String> = "statusCommand";
+                /// `xsession.windowManager.i3.config.bars.*.trayOutput`
+                ///
+                /// Where to output tray.
+                ///
+                /// Nix type: `null or string`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `"primary"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                tray_output: NullOr<String> = "trayOutput";
+                /// `xsession.windowManager.i3.config.bars.*.trayPadding`
+                ///
+                /// Sets the pixel padding of the system tray.
+                /// This padding will surround the tray on all sides and between each item.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `null`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                tray_padding: NullOr<i64> = "trayPadding";
+                /// `xsession.windowManager.i3.config.bars.*.workspaceButtons`
+                ///
+                /// Whether workspace buttons should be shown or not.
+                ///
+                /// Nix type: `null or boolean`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `true`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                workspace_buttons: NullOr<bool> = "workspaceButtons";
+                /// `xsession.windowManager.i3.config.bars.*.workspaceNumbers`
+                ///
+                /// Whether workspace numbers should be displayed within the workspace buttons.
+                ///
+                /// Nix type: `null or boolean`. Default: `null for state version ≥ 20.09, as example otherwise`. Example: `true`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                workspace_numbers: NullOr<bool> = "workspaceNumbers";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `xsession.windowManager.i3.config.colors`: `ColorsValue2::new()`, then a setter per option.
+            ColorsValue2 {
+                /// `xsession.windowManager.i3.config.colors.background`
+                ///
+                /// Background color of the window. Only applications which do not cover
+                /// the whole area expose the color.
+                ///
+                /// Nix type: `string`. Default: `"#ffffff"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                background: String = "background";
+                /// `xsession.windowManager.i3.config.colors.focused`
+                ///
+                /// A window which currently has the focus.
+                ///
+                /// Nix type: `submodule`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#285577";
+                ///   border = "#4c7899";
+                ///   childBorder = "#285577";
+                ///   indicator = "#2e9ef4";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                focused: Untyped = "focused";
+                /// `xsession.windowManager.i3.config.colors.focusedInactive`
+                ///
+                /// A window which is the focused one of its container,
+                /// but it does not have the focus at the moment.
+                ///
+                /// Nix type: `submodule`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#5f676a";
+                ///   border = "#333333";
+                ///   childBorder = "#5f676a";
+                ///   indicator = "#484e50";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                focused_inactive: Untyped = "focusedInactive";
+                /// `xsession.windowManager.i3.config.colors.placeholder`
+                ///
+                /// Background and text color are used to draw placeholder window
+                /// contents (when restoring layouts). Border and indicator are ignored.
+                ///
+                /// Nix type: `submodule`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#0c0c0c";
+                ///   border = "#000000";
+                ///   childBorder = "#0c0c0c";
+                ///   indicator = "#000000";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                placeholder: Untyped = "placeholder";
+                /// `xsession.windowManager.i3.config.colors.unfocused`
+                ///
+                /// A window which is not focused.
+                ///
+                /// Nix type: `submodule`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#222222";
+                ///   border = "#333333";
+                ///   childBorder = "#222222";
+                ///   indicator = "#292d2e";
+                ///   text = "#888888";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                unfocused: Untyped = "unfocused";
+                /// `xsession.windowManager.i3.config.colors.urgent`
+                ///
+                /// A window which has its urgency hint activated.
+                ///
+                /// Nix type: `submodule`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// {
+                ///   background = "#900000";
+                ///   border = "#2f343a";
+                ///   childBorder = "#900000";
+                ///   indicator = "#900000";
+                ///   text = "#ffffff";
+                /// }
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                urgent: Untyped = "urgent";
+            }
+        }
+
+        /// The members of `xsession.windowManager.i3.config.floating.criteria.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+        pub enum CriteriaMembers {}
+        impl ::flakesmith::value::StrMember for CriteriaMembers { type Str = String; }
+        impl ::flakesmith::value::BoolMember for CriteriaMembers {}
+
+        ::flakesmith::submodule_value! {
+            /// A value of `xsession.windowManager.i3.config.floating`: `FloatingValue::new()`, then a setter per option.
+            FloatingValue {
+                /// `xsession.windowManager.i3.config.floating.border`
+                ///
+                /// Floating windows border width.
+                ///
+                /// Nix type: `signed integer`. Default: `2`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                border: i64 = "border";
+                /// `xsession.windowManager.i3.config.floating.criteria`
+                ///
+                /// List of criteria for windows that should be opened in a floating mode.
+                ///
+                /// Nix type: `list of attribute set of (string or boolean)`. Default: `[ ]`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// [
+                ///   {
+                ///     title = "Steam - Update News";
+                ///   }
+                ///   {
+                ///     class = "Pavucontrol";
+                ///   }
+                /// ]
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                criteria: Vec<BTreeMap<String, OneOf<CriteriaMembers>>> = "criteria";
+                /// `xsession.windowManager.i3.config.floating.modifier`
+                ///
+                /// Modifier key or keys that can be used to drag floating windows.
+                ///
+                /// Nix type: `string`. Default: `"i3.config.modifier"`. Example: `"Mod4"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                modifier: String = "modifier";
+                /// `xsession.windowManager.i3.config.floating.titlebar`
+                ///
+                /// Whether to show floating window titlebars.
+                ///
+                /// Nix type: `boolean`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// ''
+                ///   true for state version ≥ 23.05
+                ///   config.gaps == null for state version < 23.05
+                /// ''
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                titlebar: bool = "titlebar";
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `xsession.windowManager.i3.config.focus.newWindow`.
+            NewWindow {
+                Smart => "smart",
+                Urgent => "urgent",
+                Focus => "focus",
+                None => "none",
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `xsession.windowManager.i3.config.focus.wrapping`.
+            Wrapping {
+                Yes => "yes",
+                No => "no",
+                Force => "force",
+                Workspace => "workspace",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `xsession.windowManager.i3.config.focus`: `FocusValue::new()`, then a setter per option.
+            FocusValue {
+                /// `xsession.windowManager.i3.config.focus.followMouse`
+                ///
+                /// Whether focus should follow the mouse.
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                follow_mouse: bool = "followMouse";
+                /// `xsession.windowManager.i3.config.focus.forceWrapping`
+                ///
+                /// Whether to force focus wrapping in tabbed or stacked containers.
+                ///
+                /// This option is deprecated, use `focus.wrapping` instead.
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                force_wrapping: bool = "forceWrapping";
+                /// `xsession.windowManager.i3.config.focus.mouseWarping`
+                ///
+                /// Whether mouse cursor should be warped to the center of the window when switching focus
+                /// to a window on a different output.
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                mouse_warping: bool = "mouseWarping";
+                /// `xsession.windowManager.i3.config.focus.newWindow`
+                ///
+                /// This option modifies focus behavior on new window activation.
+                ///
+                /// See <https://i3wm.org/docs/userguide.html#focus_on_window_activation>
+                ///
+                /// Nix type: `one of "smart", "urgent", "focus", "none"`. Default: `"smart"`. Example: `"none"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                new_window: NewWindow = "newWindow";
+                /// `xsession.windowManager.i3.config.focus.wrapping`
+                ///
+                /// Whether the window focus commands automatically wrap around the edge of containers.
+                ///
+                /// See <https://i3wm.org/docs/userguide.html#_focus_wrapping>
+                ///
+                /// Nix type: `one of "yes", "no", "force", "workspace"`. Default: `"yes"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                wrapping: Wrapping = "wrapping";
+            }
+        }
+
+        /// The members of `xsession.windowManager.i3.config.fonts`'s type: `list of (string)`, `submodule`. A value of any of them sets the option.
+        pub enum FontsMembers2 {}
+        impl ::flakesmith::value::ListMember for FontsMembers2 { type Item = String; }
+
+        ::flakesmith::option_enum! {
+            /// The values of `xsession.windowManager.i3.config.gaps.smartBorders`.
+            SmartBorders {
+                On => "on",
+                Off => "off",
+                NoGaps => "no_gaps",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `xsession.windowManager.i3.config.gaps`: `GapsValue::new()`, then a setter per option.
+            GapsValue {
+                /// `xsession.windowManager.i3.config.gaps.bottom`
+                ///
+                /// Bottom gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                bottom: NullOr<i64> = "bottom";
+                /// `xsession.windowManager.i3.config.gaps.horizontal`
+                ///
+                /// Horizontal gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                horizontal: NullOr<i64> = "horizontal";
+                /// `xsession.windowManager.i3.config.gaps.inner`
+                ///
+                /// Inner gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `12`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                inner: NullOr<i64> = "inner";
+                /// `xsession.windowManager.i3.config.gaps.left`
+                ///
+                /// Left gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                left: NullOr<i64> = "left";
+                /// `xsession.windowManager.i3.config.gaps.outer`
+                ///
+                /// Outer gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                outer: NullOr<i64> = "outer";
+                /// `xsession.windowManager.i3.config.gaps.right`
+                ///
+                /// Right gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                right: NullOr<i64> = "right";
+                /// `xsession.windowManager.i3.config.gaps.smartBorders`
+                ///
+                /// This option controls whether to disable container borders on
+                /// workspace with a single container.
+                ///
+                /// Nix type: `one of "on", "off", "no_gaps"`. Default: `"off"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                smart_borders: SmartBorders = "smartBorders";
+                /// `xsession.windowManager.i3.config.gaps.smartGaps`
+                ///
+                /// This option controls whether to disable all gaps (outer and inner)
+                /// on workspace with a single container.
+                ///
+                /// Nix type: `boolean`. Default: `false`. Example: `true`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                smart_gaps: bool = "smartGaps";
+                /// `xsession.windowManager.i3.config.gaps.top`
+                ///
+                /// Top gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                top: NullOr<i64> = "top";
+                /// `xsession.windowManager.i3.config.gaps.vertical`
+                ///
+                /// Vertical gaps value.
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`. Example: `5`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                vertical: NullOr<i64> = "vertical";
+            }
+        }
 
         ::flakesmith::option_enum! {
             /// The values of `xsession.windowManager.i3.config.modifier`.
@@ -1021,12 +2824,193 @@ pub mod i3 {
             }
         }
 
+        ::flakesmith::submodule_value! {
+            /// A value of `xsession.windowManager.i3.config.startup.*`: `StartupValue::new()`, then a setter per option.
+            StartupValue {
+                /// `xsession.windowManager.i3.config.startup.*.always`
+                ///
+                /// Whether to run command on each i3 restart.
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                always: bool = "always";
+                /// `xsession.windowManager.i3.config.startup.*.command`
+                ///
+                /// Command that will be executed on startup.
+                ///
+                /// Nix type: `string`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                command: String = "command";
+                /// `xsession.windowManager.i3.config.startup.*.notification`
+                ///
+                /// Whether to enable startup-notification support for the command.
+                /// See `--no-startup-id` option description in the i3 user guide.
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                notification: bool = "notification";
+                /// `xsession.windowManager.i3.config.startup.*.workspace`
+                ///
+                /// Launch application on a particular workspace. DEPRECATED:
+                /// Use [](#opt-xsession.windowManager.i3.config.assigns)
+                /// instead. See <https://github.com/nix-community/home-manager/issues/265>.
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                workspace: NullOr<String> = "workspace";
+            }
+        }
+
+        /// The members of `xsession.windowManager.i3.config.window.commands.*.criteria.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+        pub enum CriteriaMembers2 {}
+        impl ::flakesmith::value::StrMember for CriteriaMembers2 { type Str = String; }
+        impl ::flakesmith::value::BoolMember for CriteriaMembers2 {}
+
+        ::flakesmith::submodule_value! {
+            /// A value of `xsession.windowManager.i3.config.window.commands.*`: `CommandsValue::new()`, then a setter per option.
+            CommandsValue {
+                /// `xsession.windowManager.i3.config.window.commands.*.command`
+                ///
+                /// i3wm command to execute.
+                ///
+                /// Nix type: `string`. Example: `"border pixel 1"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                command: String = "command";
+                /// `xsession.windowManager.i3.config.window.commands.*.criteria`
+                ///
+                /// Criteria of the windows on which command should be executed.
+                ///
+                /// A value of `true` is equivalent to using an empty
+                /// criteria (which is different from an empty string criteria).
+                ///
+                /// Nix type: `attribute set of (string or boolean)`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// {
+                ///   title = "x200: ~/work";
+                ///   floating = true;
+                /// };
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                criteria: BTreeMap<String, OneOf<CriteriaMembers2>> = "criteria";
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `xsession.windowManager.i3.config.window.hideEdgeBorders`.
+            HideEdgeBorders {
+                None => "none",
+                Vertical => "vertical",
+                Horizontal => "horizontal",
+                Both => "both",
+                Smart => "smart",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `xsession.windowManager.i3.config.window`: `WindowValue::new()`, then a setter per option.
+            WindowValue {
+                /// `xsession.windowManager.i3.config.window.border`
+                ///
+                /// Window border width.
+                ///
+                /// Nix type: `signed integer`. Default: `2`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                border: i64 = "border";
+                /// `xsession.windowManager.i3.config.window.commands`
+                ///
+                /// List of commands that should be executed on specific windows.
+                /// See `for_window` i3wm option documentation.
+                ///
+                /// Nix type: `list of (submodule)`. Default: `[ ]`.
+                ///
+                /// Example:
+                ///
+                /// ```nix
+                /// [
+                ///   {
+                ///     command = "border pixel 1";
+                ///     criteria = {
+                ///       class = "XTerm";
+                ///     };
+                ///   }
+                /// ]
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                commands: Vec<CommandsValue> = "commands";
+                /// `xsession.windowManager.i3.config.window.hideEdgeBorders`
+                ///
+                /// Hide window borders adjacent to the screen edges.
+                ///
+                /// Nix type: `one of "none", "vertical", "horizontal", "both", "smart"`. Default: `"none"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                hide_edge_borders: HideEdgeBorders = "hideEdgeBorders";
+                /// `xsession.windowManager.i3.config.window.titlebar`
+                ///
+                /// Whether to show window titlebars.
+                ///
+                /// Nix type: `boolean`.
+                ///
+                /// Default:
+                ///
+                /// ```nix
+                /// ''
+                ///   true for state version ≥ 23.05
+                ///   config.gaps == null for state version < 23.05
+                /// ''
+                /// ```
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                titlebar: bool = "titlebar";
+            }
+        }
+
         ::flakesmith::option_enum! {
             /// The values of `xsession.windowManager.i3.config.workspaceLayout`.
             WorkspaceLayout {
                 Default => "default",
                 Stacking => "stacking",
                 Tabbed => "tabbed",
+            }
+        }
+
+        /// The members of `xsession.windowManager.i3.config.workspaceOutputAssign.*.output`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+        pub enum OutputMembers {}
+        impl ::flakesmith::value::StrMember for OutputMembers { type Str = String; }
+        impl ::flakesmith::value::ListMember for OutputMembers { type Item = String; }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `xsession.windowManager.i3.config.workspaceOutputAssign.*`: `WorkspaceOutputAssignValue::new()`, then a setter per option.
+            WorkspaceOutputAssignValue {
+                /// `xsession.windowManager.i3.config.workspaceOutputAssign.*.output`
+                ///
+                /// Name(s) of the output(s) from `
+                ///   i3-msg -t get_outputs
+                /// `.
+                ///
+                /// Nix type: `string or list of string`. Default: `""`. Example: `"eDP"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                output: OneOf<OutputMembers> = "output";
+                /// `xsession.windowManager.i3.config.workspaceOutputAssign.*.workspace`
+                ///
+                /// Name of the workspace to assign.
+                ///
+                /// Nix type: `string`. Default: `""`. Example: `"Web"`.
+                ///
+                /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                workspace: String = "workspace";
             }
         }
 
@@ -1184,7 +3168,7 @@ pub mod i3 {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const criteria: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating", "criteria"]);
+            pub const criteria: Opt<Vec<BTreeMap<String, OneOf<CriteriaMembers>>>> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating", "criteria"]);
 
             /// `xsession.windowManager.i3.config.floating.modifier`
             ///
@@ -1212,6 +3196,11 @@ pub mod i3 {
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
             pub const titlebar: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "floating", "titlebar"]);
+
+            /// The members of `xsession.windowManager.i3.config.floating.criteria.*.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+            pub enum CriteriaMembers {}
+            impl ::flakesmith::value::StrMember for CriteriaMembers { type Str = String; }
+            impl ::flakesmith::value::BoolMember for CriteriaMembers {}
 
         }
 
@@ -1431,7 +3420,7 @@ pub mod i3 {
             /// ```
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
-            pub const commands: Opt<Vec<Untyped>> = Opt::new(&["xsession", "windowManager", "i3", "config", "window", "commands"]);
+            pub const commands: Opt<Vec<CommandsValue>> = Opt::new(&["xsession", "windowManager", "i3", "config", "window", "commands"]);
 
             /// `xsession.windowManager.i3.config.window.hideEdgeBorders`
             ///
@@ -1459,6 +3448,45 @@ pub mod i3 {
             ///
             /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
             pub const titlebar: Opt<bool> = Opt::new(&["xsession", "windowManager", "i3", "config", "window", "titlebar"]);
+
+            /// The members of `xsession.windowManager.i3.config.window.commands.*.criteria.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+            pub enum CriteriaMembers {}
+            impl ::flakesmith::value::StrMember for CriteriaMembers { type Str = String; }
+            impl ::flakesmith::value::BoolMember for CriteriaMembers {}
+
+            ::flakesmith::submodule_value! {
+                /// A value of `xsession.windowManager.i3.config.window.commands.*`: `CommandsValue::new()`, then a setter per option.
+                CommandsValue {
+                    /// `xsession.windowManager.i3.config.window.commands.*.command`
+                    ///
+                    /// i3wm command to execute.
+                    ///
+                    /// Nix type: `string`. Example: `"border pixel 1"`.
+                    ///
+                    /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                    command: String = "command";
+                    /// `xsession.windowManager.i3.config.window.commands.*.criteria`
+                    ///
+                    /// Criteria of the windows on which command should be executed.
+                    ///
+                    /// A value of `true` is equivalent to using an empty
+                    /// criteria (which is different from an empty string criteria).
+                    ///
+                    /// Nix type: `attribute set of (string or boolean)`.
+                    ///
+                    /// Example:
+                    ///
+                    /// ```nix
+                    /// {
+                    ///   title = "x200: ~/work";
+                    ///   floating = true;
+                    /// };
+                    /// ```
+                    ///
+                    /// Declared in `<home-manager/modules/services/window-managers/i3-sway/i3.nix>`.
+                    criteria: BTreeMap<String, OneOf<CriteriaMembers>> = "criteria";
+                }
+            }
 
             ::flakesmith::option_enum! {
                 /// The values of `xsession.windowManager.i3.config.window.hideEdgeBorders`.
@@ -1571,7 +3599,7 @@ pub mod spectrwm {
     /// ```
     ///
     /// Declared in `<home-manager/modules/services/window-managers/spectrwm.nix>`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xsession", "windowManager", "spectrwm", "settings"]);
+    pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["xsession", "windowManager", "spectrwm", "settings"]);
 
     /// `xsession.windowManager.spectrwm.unbindings`
     ///
@@ -1594,6 +3622,12 @@ pub mod spectrwm {
     ///
     /// Declared in `<home-manager/modules/services/window-managers/spectrwm.nix>`.
     pub const unbindings: Opt<Vec<String>> = Opt::new(&["xsession", "windowManager", "spectrwm", "unbindings"]);
+
+    /// The members of `xsession.windowManager.spectrwm.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
 }
 
@@ -1666,7 +3700,7 @@ pub mod xmonad {
     /// ```
     ///
     /// Declared in `<home-manager/modules/services/window-managers/xmonad.nix>`.
-    pub const extra_packages: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "xmonad", "extraPackages"]);
+    pub const extra_packages: Opt<Data<Anything>> = Opt::new(&["xsession", "windowManager", "xmonad", "extraPackages"]);
 
     /// `xsession.windowManager.xmonad.haskellPackages`
     ///
@@ -1678,7 +3712,7 @@ pub mod xmonad {
     /// Nix type: `unspecified value`. Default: `pkgs.haskellPackages`. Example: `pkgs.haskell.packages.ghc784`.
     ///
     /// Declared in `<home-manager/modules/services/window-managers/xmonad.nix>`.
-    pub const haskell_packages: Opt<Untyped> = Opt::new(&["xsession", "windowManager", "xmonad", "haskellPackages"]);
+    pub const haskell_packages: Opt<Data<Anything>> = Opt::new(&["xsession", "windowManager", "xmonad", "haskellPackages"]);
 
     /// `xsession.windowManager.xmonad.libFiles`
     ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `boot.binfmt.addEmulatedSystemsToNixSandbox`
@@ -45,10 +45,10 @@ pub const prefer_static_emulators: Opt<bool> = Opt::new(&["boot", "binfmt", "pre
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const registrations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "binfmt", "registrations"]);
+pub const registrations: Opt<BTreeMap<String, RegistrationsValue>> = Opt::new(&["boot", "binfmt", "registrations"]);
 
 ::flakesmith::option_enum! {
-    /// The values of `boot.binfmt.emulatedSystems`.
+    /// The values of `boot.binfmt.emulatedSystems.*`.
     EmulatedSystems {
         Aarch64Linux => "aarch64-linux",
         Aarch64BeLinux => "aarch64_be-linux",
@@ -82,6 +82,105 @@ pub const registrations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "bi
     }
 }
 
+::flakesmith::option_enum! {
+    /// The values of `boot.binfmt.registrations.<name>.recognitionType`.
+    RecognitionType {
+        Magic => "magic",
+        Extension => "extension",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `boot.binfmt.registrations.<name>`: `RegistrationsValue::new()`, then a setter per option.
+    RegistrationsValue {
+        /// `boot.binfmt.registrations.<name>.fixBinary`
+        ///
+        /// Whether to open the interpreter file as soon as the
+        /// registration is loaded, rather than waiting for a
+        /// relevant file to be invoked.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.fixBinary)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        fix_binary: bool = "fixBinary";
+        /// `boot.binfmt.registrations.<name>.interpreter`
+        ///
+        /// The interpreter to invoke to run the program.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.interpreter)
+        ///
+        /// Nix type: `path`.
+        interpreter: RuntimePath = "interpreter";
+        /// `boot.binfmt.registrations.<name>.magicOrExtension`
+        ///
+        /// The magic number or extension to match on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.magicOrExtension)
+        ///
+        /// Nix type: `string`.
+        magic_or_extension: String = "magicOrExtension";
+        /// `boot.binfmt.registrations.<name>.mask`
+        ///
+        /// A mask to be ANDed with the byte sequence of the file before matching
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.mask)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        mask: NullOr<String> = "mask";
+        /// `boot.binfmt.registrations.<name>.matchCredentials`
+        ///
+        /// Whether to launch with the credentials and security
+        /// token of the binary, not the interpreter (e.g. setuid
+        /// bit).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.matchCredentials)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        match_credentials: bool = "matchCredentials";
+        /// `boot.binfmt.registrations.<name>.offset`
+        ///
+        /// The byte offset of the magic number used for recognition.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.offset)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        offset: NullOr<i64> = "offset";
+        /// `boot.binfmt.registrations.<name>.openBinary`
+        ///
+        /// Whether to pass the binary to the interpreter as an open
+        /// file descriptor, instead of a path.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.openBinary)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_binary: bool = "openBinary";
+        /// `boot.binfmt.registrations.<name>.preserveArgvZero`
+        ///
+        /// Whether to pass the original argv\[0\] to the interpreter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.preserveArgvZero)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        preserve_argv_zero: bool = "preserveArgvZero";
+        /// `boot.binfmt.registrations.<name>.recognitionType`
+        ///
+        /// Whether to recognize executables by magic number or extension.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.recognitionType)
+        ///
+        /// Nix type: `one of "magic", "extension"`. Default: `"magic"`.
+        recognition_type: RecognitionType = "recognitionType";
+        /// `boot.binfmt.registrations.<name>.wrapInterpreterInShell`
+        ///
+        /// Whether to wrap the interpreter in a shell script.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.wrapInterpreterInShell)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        wrap_interpreter_in_shell: bool = "wrapInterpreterInShell";
+    }
+}
+
 pub mod registrations {
     use super::*;
 
@@ -103,7 +202,7 @@ pub mod registrations {
         /// registration is loaded, rather than waiting for a
         /// relevant file to be invoked.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.&lt;name&gt;.fixBinary)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.fixBinary)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn fix_binary(&self) -> Opt<bool> {
@@ -114,7 +213,7 @@ pub mod registrations {
         ///
         /// The interpreter to invoke to run the program.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.&lt;name&gt;.interpreter)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.interpreter)
         ///
         /// Nix type: `path`.
         pub fn interpreter(&self) -> Opt<RuntimePath> {
@@ -125,7 +224,7 @@ pub mod registrations {
         ///
         /// The magic number or extension to match on.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.&lt;name&gt;.magicOrExtension)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.magicOrExtension)
         ///
         /// Nix type: `string`.
         pub fn magic_or_extension(&self) -> Opt<String> {
@@ -136,7 +235,7 @@ pub mod registrations {
         ///
         /// A mask to be ANDed with the byte sequence of the file before matching
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.&lt;name&gt;.mask)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.mask)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn mask(&self) -> Opt<NullOr<String>> {
@@ -149,7 +248,7 @@ pub mod registrations {
         /// token of the binary, not the interpreter (e.g. setuid
         /// bit).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.&lt;name&gt;.matchCredentials)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.matchCredentials)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn match_credentials(&self) -> Opt<bool> {
@@ -160,7 +259,7 @@ pub mod registrations {
         ///
         /// The byte offset of the magic number used for recognition.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.&lt;name&gt;.offset)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.offset)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn offset(&self) -> Opt<NullOr<i64>> {
@@ -172,7 +271,7 @@ pub mod registrations {
         /// Whether to pass the binary to the interpreter as an open
         /// file descriptor, instead of a path.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.&lt;name&gt;.openBinary)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.openBinary)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn open_binary(&self) -> Opt<bool> {
@@ -183,7 +282,7 @@ pub mod registrations {
         ///
         /// Whether to pass the original argv\[0\] to the interpreter.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.&lt;name&gt;.preserveArgvZero)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.preserveArgvZero)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn preserve_argv_zero(&self) -> Opt<bool> {
@@ -194,7 +293,7 @@ pub mod registrations {
         ///
         /// Whether to recognize executables by magic number or extension.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.&lt;name&gt;.recognitionType)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.recognitionType)
         ///
         /// Nix type: `one of "magic", "extension"`. Default: `"magic"`.
         pub fn recognition_type(&self) -> Opt<RecognitionType> {
@@ -205,7 +304,7 @@ pub mod registrations {
         ///
         /// Whether to wrap the interpreter in a shell script.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.&lt;name&gt;.wrapInterpreterInShell)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.binfmt.registrations.%3Cname%3E.wrapInterpreterInShell)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn wrap_interpreter_in_shell(&self) -> Opt<bool> {

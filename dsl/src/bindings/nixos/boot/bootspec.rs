@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `boot.bootspec.enableValidation`
@@ -25,5 +25,5 @@ pub const enable_validation: Opt<bool> = Opt::new(&["boot", "bootspec", "enableV
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.bootspec.extensions)
 ///
 /// Nix type: `attribute set of anything`. Default: `{ }`.
-pub const extensions: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "bootspec", "extensions"]);
+pub const extensions: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["boot", "bootspec", "extensions"]);
 

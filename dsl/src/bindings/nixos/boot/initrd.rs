@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `boot.initrd.availableKernelModules`
@@ -45,7 +45,7 @@ pub const check_journaling_fs: Opt<bool> = Opt::new(&["boot", "initrd", "checkJo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.compressor)
 ///
 /// Nix type: `string or function that evaluates to a(n) string`. Default: `zstd`.
-pub const compressor: Opt<Untyped> = Opt::new(&["boot", "initrd", "compressor"]);
+pub const compressor: Opt<OneOf<CompressorMembers>> = Opt::new(&["boot", "initrd", "compressor"]);
 
 /// `boot.initrd.compressorArgs`
 ///
@@ -74,7 +74,7 @@ pub const enable: Opt<bool> = Opt::new(&["boot", "initrd", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.extraFiles)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const extra_files: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "initrd", "extraFiles"]);
+pub const extra_files: Opt<BTreeMap<String, ExtraFilesValue>> = Opt::new(&["boot", "initrd", "extraFiles"]);
 
 /// `boot.initrd.includeDefaultModules`
 ///
@@ -182,7 +182,7 @@ pub const secrets: Opt<BTreeMap<String, NullOr<RuntimePath>>> = Opt::new(&["boot
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.supportedFilesystems)
 ///
 /// Nix type: `(attribute set of boolean) or (list of string) convertible to it`. Default: `{ }`.
-pub const supported_filesystems: Opt<Untyped> = Opt::new(&["boot", "initrd", "supportedFilesystems"]);
+pub const supported_filesystems: Opt<OneOf<SupportedFilesystemsMembers>> = Opt::new(&["boot", "initrd", "supportedFilesystems"]);
 
 /// `boot.initrd.verbose`
 ///
@@ -196,6 +196,29 @@ pub const supported_filesystems: Opt<Untyped> = Opt::new(&["boot", "initrd", "su
 /// Nix type: `boolean`. Default: `true`.
 pub const verbose: Opt<bool> = Opt::new(&["boot", "initrd", "verbose"]);
 
+/// The members of `boot.initrd.compressor`'s type: `string`, `function to (string)`. A value of any of them sets the option.
+pub enum CompressorMembers {}
+impl ::flakesmith::value::StrMember for CompressorMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `boot.initrd.extraFiles.<name>`: `ExtraFilesValue::new()`, then a setter per option.
+    ExtraFilesValue {
+        /// `boot.initrd.extraFiles.<name>.source`
+        ///
+        /// The object to make available inside the initrd.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.extraFiles.%3Cname%3E.source)
+        ///
+        /// Nix type: `package`.
+        source: Package = "source";
+    }
+}
+
+/// The members of `boot.initrd.supportedFilesystems`'s type: `attribute set of (bool)`, `list of (string)`. A value of any of them sets the option.
+pub enum SupportedFilesystemsMembers {}
+impl ::flakesmith::value::AttrsMember for SupportedFilesystemsMembers { type Item = bool; }
+impl ::flakesmith::value::ListMember for SupportedFilesystemsMembers { type Item = String; }
+
 pub mod clevis {
     use super::*;
 
@@ -206,7 +229,7 @@ pub mod clevis {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.clevis.devices)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const devices: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "initrd", "clevis", "devices"]);
+    pub const devices: Opt<BTreeMap<String, DevicesValue>> = Opt::new(&["boot", "initrd", "clevis", "devices"]);
 
     /// `boot.initrd.clevis.enable`
     ///
@@ -235,6 +258,20 @@ pub mod clevis {
     /// Nix type: `boolean`. Default: `false`.
     pub const use_tang: Opt<bool> = Opt::new(&["boot", "initrd", "clevis", "useTang"]);
 
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.initrd.clevis.devices.<name>`: `DevicesValue::new()`, then a setter per option.
+        DevicesValue {
+            /// `boot.initrd.clevis.devices.<name>.secretFile`
+            ///
+            /// Clevis JWE file used to decrypt the device at boot, in concert with the chosen pin (one of TPM2, Tang server, or SSS).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.clevis.devices.%3Cname%3E.secretFile)
+            ///
+            /// Nix type: `path`.
+            secret_file: RuntimePath = "secretFile";
+        }
+    }
+
     pub mod devices {
         use super::*;
 
@@ -254,7 +291,7 @@ pub mod clevis {
             ///
             /// Clevis JWE file used to decrypt the device at boot, in concert with the chosen pin (one of TPM2, Tang server, or SSS).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.clevis.devices.&lt;name&gt;.secretFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.clevis.devices.%3Cname%3E.secretFile)
             ///
             /// Nix type: `path`.
             pub fn secret_file(&self) -> Opt<RuntimePath> {
@@ -286,7 +323,7 @@ pub mod extra_files {
         ///
         /// The object to make available inside the initrd.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.extraFiles.&lt;name&gt;.source)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.extraFiles.%3Cname%3E.source)
         ///
         /// Nix type: `package`.
         pub fn source(&self) -> Opt<Package> {
@@ -320,7 +357,7 @@ pub mod luks {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const devices: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "initrd", "luks", "devices"]);
+    pub const devices: Opt<BTreeMap<String, DevicesValue>> = Opt::new(&["boot", "initrd", "luks", "devices"]);
 
     /// `boot.initrd.luks.fido2Support`
     ///
@@ -372,6 +409,310 @@ pub mod luks {
     /// Nix type: `boolean`. Default: `false`.
     pub const yubikey_support: Opt<bool> = Opt::new(&["boot", "initrd", "luks", "yubikeySupport"]);
 
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.initrd.luks.devices.<name>.fido2`: `DevicesFido2Value::new()`, then a setter per option.
+        DevicesFido2Value {
+            /// `boot.initrd.luks.devices.<name>.fido2.credential`
+            ///
+            /// The FIDO2 credential ID.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.fido2.credential)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            credential: NullOr<String> = "credential";
+            /// `boot.initrd.luks.devices.<name>.fido2.credentials`
+            ///
+            /// List of FIDO2 credential IDs.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.fido2.credentials)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            credentials: Vec<String> = "credentials";
+            /// `boot.initrd.luks.devices.<name>.fido2.gracePeriod`
+            ///
+            /// Time in seconds to wait for the FIDO2 key.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.fido2.gracePeriod)
+            ///
+            /// Nix type: `signed integer`. Default: `10`.
+            grace_period: i64 = "gracePeriod";
+            /// `boot.initrd.luks.devices.<name>.fido2.passwordLess`
+            ///
+            /// Defines whatever to use an empty string as a default salt.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.fido2.passwordLess)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            password_less: bool = "passwordLess";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.initrd.luks.devices.<name>.gpgCard`: `GpgCardValue::new()`, then a setter per option.
+        GpgCardValue {
+            /// `boot.initrd.luks.devices.<name>.gpgCard.encryptedPass`
+            ///
+            /// Path to the GPG encrypted passphrase.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.gpgCard.encryptedPass)
+            ///
+            /// Nix type: `path`.
+            encrypted_pass: RuntimePath = "encryptedPass";
+            /// `boot.initrd.luks.devices.<name>.gpgCard.gracePeriod`
+            ///
+            /// Time in seconds to wait for the GPG Smartcard.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.gpgCard.gracePeriod)
+            ///
+            /// Nix type: `signed integer`. Default: `10`.
+            grace_period: i64 = "gracePeriod";
+            /// `boot.initrd.luks.devices.<name>.gpgCard.publicKey`
+            ///
+            /// Path to the Public Key.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.gpgCard.publicKey)
+            ///
+            /// Nix type: `path`.
+            public_key: RuntimePath = "publicKey";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.initrd.luks.devices.<name>.yubikey.storage`: `YubikeyStorageValue::new()`, then a setter per option.
+        YubikeyStorageValue {
+            /// `boot.initrd.luks.devices.<name>.yubikey.storage.device`
+            ///
+            /// An unencrypted device that will temporarily be mounted in stage-1.
+            /// Must contain the current salt to create the challenge for this LUKS device.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.storage.device)
+            ///
+            /// Nix type: `path`. Default: `"/dev/sda1"`.
+            device: RuntimePath = "device";
+            /// `boot.initrd.luks.devices.<name>.yubikey.storage.fsType`
+            ///
+            /// The filesystem of the unencrypted device.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.storage.fsType)
+            ///
+            /// Nix type: `string`. Default: `"vfat"`.
+            fs_type: String = "fsType";
+            /// `boot.initrd.luks.devices.<name>.yubikey.storage.path`
+            ///
+            /// Absolute path of the salt on the unencrypted device with
+            /// that device’s root directory as “/”.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.storage.path)
+            ///
+            /// Nix type: `string`. Default: `"/crypt-storage/default"`.
+            path: String = "path";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.initrd.luks.devices.<name>.yubikey`: `YubikeyValue::new()`, then a setter per option.
+        YubikeyValue {
+            /// `boot.initrd.luks.devices.<name>.yubikey.gracePeriod`
+            ///
+            /// Time in seconds to wait for the YubiKey.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.gracePeriod)
+            ///
+            /// Nix type: `signed integer`. Default: `10`.
+            grace_period: i64 = "gracePeriod";
+            /// `boot.initrd.luks.devices.<name>.yubikey.iterationStep`
+            ///
+            /// How much the iteration count for PBKDF2 is increased at each successful authentication.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.iterationStep)
+            ///
+            /// Nix type: `signed integer`. Default: `0`.
+            iteration_step: i64 = "iterationStep";
+            /// `boot.initrd.luks.devices.<name>.yubikey.keyLength`
+            ///
+            /// Length of the LUKS slot key derived with PBKDF2 in byte.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.keyLength)
+            ///
+            /// Nix type: `signed integer`. Default: `64`.
+            key_length: i64 = "keyLength";
+            /// `boot.initrd.luks.devices.<name>.yubikey.saltLength`
+            ///
+            /// Length of the new salt in byte (64 is the effective maximum).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.saltLength)
+            ///
+            /// Nix type: `signed integer`. Default: `16`.
+            salt_length: i64 = "saltLength";
+            /// `boot.initrd.luks.devices.<name>.yubikey.slot`
+            ///
+            /// Which slot on the YubiKey to challenge.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.slot)
+            ///
+            /// Nix type: `signed integer`. Default: `2`.
+            slot: i64 = "slot";
+            /// The options under `boot.initrd.luks.devices.<name>.yubikey.storage`.
+            storage: YubikeyStorageValue = "storage";
+            /// `boot.initrd.luks.devices.<name>.yubikey.twoFactor`
+            ///
+            /// Whether to use a passphrase and a YubiKey (true), or only a YubiKey (false).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.twoFactor)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            two_factor: bool = "twoFactor";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.initrd.luks.devices.<name>`: `DevicesValue::new()`, then a setter per option.
+        DevicesValue {
+            /// `boot.initrd.luks.devices.<name>.allowDiscards`
+            ///
+            /// Whether to allow TRIM requests to the underlying device. This option
+            /// has security implications; please read the LUKS documentation before
+            /// activating it.
+            /// This option is incompatible with authenticated encryption (dm-crypt
+            /// stacked over dm-integrity).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.allowDiscards)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            allow_discards: bool = "allowDiscards";
+            /// `boot.initrd.luks.devices.<name>.bypassWorkqueues`
+            ///
+            /// Whether to bypass dm-crypt’s internal read and write workqueues.
+            /// Enabling this should improve performance on SSDs; see
+            /// here
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.bypassWorkqueues)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            bypass_workqueues: bool = "bypassWorkqueues";
+            /// `boot.initrd.luks.devices.<name>.device`
+            ///
+            /// Path of the underlying encrypted block device.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.device)
+            ///
+            /// Nix type: `string`.
+            device: String = "device";
+            /// `boot.initrd.luks.devices.<name>.fallbackToPassword`
+            ///
+            /// Whether to fallback to interactive passphrase prompt if the keyfile
+            /// cannot be found. This will prevent unattended boot should the keyfile
+            /// go missing.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.fallbackToPassword)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            fallback_to_password: bool = "fallbackToPassword";
+            /// The options under `boot.initrd.luks.devices.<name>.fido2`.
+            fido2: DevicesFido2Value = "fido2";
+            /// `boot.initrd.luks.devices.<name>.gpgCard`
+            ///
+            /// The option to use this LUKS device with a GPG encrypted luks password by the GPG Smartcard.
+            /// If null (the default), GPG-Smartcard will be disabled for this device.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.gpgCard)
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null`.
+            gpg_card: NullOr<GpgCardValue> = "gpgCard";
+            /// `boot.initrd.luks.devices.<name>.header`
+            ///
+            /// The name of the file or block device that
+            /// should be used as header for the encrypted device.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.header)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            header: NullOr<String> = "header";
+            /// `boot.initrd.luks.devices.<name>.keyFile`
+            ///
+            /// The name of the file (can be a raw device or a partition) that
+            /// should be used as the decryption key for the encrypted device. If
+            /// not specified, you will be prompted for a passphrase instead.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.keyFile)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            key_file: NullOr<RuntimePath> = "keyFile";
+            /// `boot.initrd.luks.devices.<name>.keyFileOffset`
+            ///
+            /// The offset of the key file. Use this in combination with
+            /// keyFileSize
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.keyFileOffset)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            key_file_offset: NullOr<i64> = "keyFileOffset";
+            /// `boot.initrd.luks.devices.<name>.keyFileSize`
+            ///
+            /// The size of the key file. Use this if only the beginning of the
+            /// key file should be used as a key (often the case if a raw device
+            /// or partition is used as key file). If not specified, the whole
+            /// keyFile
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.keyFileSize)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            key_file_size: NullOr<i64> = "keyFileSize";
+            /// `boot.initrd.luks.devices.<name>.keyFileTimeout`
+            ///
+            /// The amount of time in seconds for a keyFile to appear before
+            /// timing out and trying passwords.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.keyFileTimeout)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            key_file_timeout: NullOr<i64> = "keyFileTimeout";
+            /// `boot.initrd.luks.devices.<name>.postOpenCommands`
+            ///
+            /// Commands that should be run right after we have mounted our LUKS device.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.postOpenCommands)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            post_open_commands: Concatenated = "postOpenCommands";
+            /// `boot.initrd.luks.devices.<name>.preLVM`
+            ///
+            /// Whether the luksOpen will be attempted before LVM scan or after it.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.preLVM)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            pre_lvm: bool = "preLVM";
+            /// `boot.initrd.luks.devices.<name>.preOpenCommands`
+            ///
+            /// Commands that should be run right before we try to mount our LUKS device.
+            /// This can be useful, if the keys needed to open the drive is on another partition.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.preOpenCommands)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            pre_open_commands: Concatenated = "preOpenCommands";
+            /// `boot.initrd.luks.devices.<name>.tryEmptyPassphrase`
+            ///
+            /// If keyFile fails then try an empty passphrase first before
+            /// prompting for password.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.tryEmptyPassphrase)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            try_empty_passphrase: bool = "tryEmptyPassphrase";
+            /// `boot.initrd.luks.devices.<name>.yubikey`
+            ///
+            /// The options to use for this LUKS device in YubiKey-PBA.
+            /// If null (the default), YubiKey-PBA will be disabled for this device.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey)
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null`.
+            yubikey: NullOr<YubikeyValue> = "yubikey";
+        }
+    }
+
     pub mod devices {
         use super::*;
 
@@ -395,7 +736,7 @@ pub mod luks {
             /// This option is incompatible with authenticated encryption (dm-crypt
             /// stacked over dm-integrity).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.allowDiscards)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.allowDiscards)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn allow_discards(&self) -> Opt<bool> {
@@ -408,7 +749,7 @@ pub mod luks {
             /// Enabling this should improve performance on SSDs; see
             /// here
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.bypassWorkqueues)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.bypassWorkqueues)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn bypass_workqueues(&self) -> Opt<bool> {
@@ -419,7 +760,7 @@ pub mod luks {
             ///
             /// Path of the underlying encrypted block device.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.device)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.device)
             ///
             /// Nix type: `string`.
             pub fn device(&self) -> Opt<String> {
@@ -432,7 +773,7 @@ pub mod luks {
             /// cannot be found. This will prevent unattended boot should the keyfile
             /// go missing.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.fallbackToPassword)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.fallbackToPassword)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn fallback_to_password(&self) -> Opt<bool> {
@@ -449,10 +790,10 @@ pub mod luks {
             /// The option to use this LUKS device with a GPG encrypted luks password by the GPG Smartcard.
             /// If null (the default), GPG-Smartcard will be disabled for this device.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.gpgCard)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.gpgCard)
             ///
             /// Nix type: `null or (submodule)`. Default: `null`.
-            pub fn gpg_card(&self) -> Opt<NullOr<Untyped>> {
+            pub fn gpg_card(&self) -> Opt<NullOr<GpgCardValue>> {
                 Opt::at(self.path.join(["gpgCard"]))
             }
 
@@ -466,7 +807,7 @@ pub mod luks {
             /// The name of the file or block device that
             /// should be used as header for the encrypted device.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.header)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.header)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn header(&self) -> Opt<NullOr<String>> {
@@ -479,7 +820,7 @@ pub mod luks {
             /// should be used as the decryption key for the encrypted device. If
             /// not specified, you will be prompted for a passphrase instead.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.keyFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.keyFile)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn key_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -491,7 +832,7 @@ pub mod luks {
             /// The offset of the key file. Use this in combination with
             /// keyFileSize
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.keyFileOffset)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.keyFileOffset)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn key_file_offset(&self) -> Opt<NullOr<i64>> {
@@ -505,7 +846,7 @@ pub mod luks {
             /// or partition is used as key file). If not specified, the whole
             /// keyFile
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.keyFileSize)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.keyFileSize)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn key_file_size(&self) -> Opt<NullOr<i64>> {
@@ -517,7 +858,7 @@ pub mod luks {
             /// The amount of time in seconds for a keyFile to appear before
             /// timing out and trying passwords.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.keyFileTimeout)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.keyFileTimeout)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn key_file_timeout(&self) -> Opt<NullOr<i64>> {
@@ -528,7 +869,7 @@ pub mod luks {
             ///
             /// Commands that should be run right after we have mounted our LUKS device.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.postOpenCommands)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.postOpenCommands)
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             pub fn post_open_commands(&self) -> Opt<Concatenated> {
@@ -539,7 +880,7 @@ pub mod luks {
             ///
             /// Whether the luksOpen will be attempted before LVM scan or after it.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.preLVM)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.preLVM)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn pre_lvm(&self) -> Opt<bool> {
@@ -551,7 +892,7 @@ pub mod luks {
             /// Commands that should be run right before we try to mount our LUKS device.
             /// This can be useful, if the keys needed to open the drive is on another partition.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.preOpenCommands)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.preOpenCommands)
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             pub fn pre_open_commands(&self) -> Opt<Concatenated> {
@@ -563,7 +904,7 @@ pub mod luks {
             /// If keyFile fails then try an empty passphrase first before
             /// prompting for password.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.tryEmptyPassphrase)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.tryEmptyPassphrase)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn try_empty_passphrase(&self) -> Opt<bool> {
@@ -575,10 +916,10 @@ pub mod luks {
             /// The options to use for this LUKS device in YubiKey-PBA.
             /// If null (the default), YubiKey-PBA will be disabled for this device.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.yubikey)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey)
             ///
             /// Nix type: `null or (submodule)`. Default: `null`.
-            pub fn yubikey(&self) -> Opt<NullOr<Untyped>> {
+            pub fn yubikey(&self) -> Opt<NullOr<YubikeyValue>> {
                 Opt::at(self.path.join(["yubikey"]))
             }
 
@@ -600,7 +941,7 @@ pub mod luks {
             ///
             /// The FIDO2 credential ID.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.fido2.credential)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.fido2.credential)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn credential(&self) -> Opt<NullOr<String>> {
@@ -611,7 +952,7 @@ pub mod luks {
             ///
             /// List of FIDO2 credential IDs.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.fido2.credentials)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.fido2.credentials)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
             pub fn credentials(&self) -> Opt<Vec<String>> {
@@ -622,7 +963,7 @@ pub mod luks {
             ///
             /// Time in seconds to wait for the FIDO2 key.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.fido2.gracePeriod)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.fido2.gracePeriod)
             ///
             /// Nix type: `signed integer`. Default: `10`.
             pub fn grace_period(&self) -> Opt<i64> {
@@ -633,7 +974,7 @@ pub mod luks {
             ///
             /// Defines whatever to use an empty string as a default salt.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.fido2.passwordLess)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.fido2.passwordLess)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn password_less(&self) -> Opt<bool> {
@@ -653,7 +994,7 @@ pub mod luks {
             ///
             /// Path to the GPG encrypted passphrase.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.gpgCard.encryptedPass)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.gpgCard.encryptedPass)
             ///
             /// Nix type: `path`.
             pub fn encrypted_pass(&self) -> Opt<RuntimePath> {
@@ -664,7 +1005,7 @@ pub mod luks {
             ///
             /// Time in seconds to wait for the GPG Smartcard.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.gpgCard.gracePeriod)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.gpgCard.gracePeriod)
             ///
             /// Nix type: `signed integer`. Default: `10`.
             pub fn grace_period(&self) -> Opt<i64> {
@@ -675,7 +1016,7 @@ pub mod luks {
             ///
             /// Path to the Public Key.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.gpgCard.publicKey)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.gpgCard.publicKey)
             ///
             /// Nix type: `path`.
             pub fn public_key(&self) -> Opt<RuntimePath> {
@@ -695,7 +1036,7 @@ pub mod luks {
             ///
             /// Time in seconds to wait for the YubiKey.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.yubikey.gracePeriod)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.gracePeriod)
             ///
             /// Nix type: `signed integer`. Default: `10`.
             pub fn grace_period(&self) -> Opt<i64> {
@@ -706,7 +1047,7 @@ pub mod luks {
             ///
             /// How much the iteration count for PBKDF2 is increased at each successful authentication.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.yubikey.iterationStep)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.iterationStep)
             ///
             /// Nix type: `signed integer`. Default: `0`.
             pub fn iteration_step(&self) -> Opt<i64> {
@@ -717,7 +1058,7 @@ pub mod luks {
             ///
             /// Length of the LUKS slot key derived with PBKDF2 in byte.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.yubikey.keyLength)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.keyLength)
             ///
             /// Nix type: `signed integer`. Default: `64`.
             pub fn key_length(&self) -> Opt<i64> {
@@ -728,7 +1069,7 @@ pub mod luks {
             ///
             /// Length of the new salt in byte (64 is the effective maximum).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.yubikey.saltLength)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.saltLength)
             ///
             /// Nix type: `signed integer`. Default: `16`.
             pub fn salt_length(&self) -> Opt<i64> {
@@ -739,7 +1080,7 @@ pub mod luks {
             ///
             /// Which slot on the YubiKey to challenge.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.yubikey.slot)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.slot)
             ///
             /// Nix type: `signed integer`. Default: `2`.
             pub fn slot(&self) -> Opt<i64> {
@@ -755,7 +1096,7 @@ pub mod luks {
             ///
             /// Whether to use a passphrase and a YubiKey (true), or only a YubiKey (false).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.yubikey.twoFactor)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.twoFactor)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn two_factor(&self) -> Opt<bool> {
@@ -776,7 +1117,7 @@ pub mod luks {
             /// An unencrypted device that will temporarily be mounted in stage-1.
             /// Must contain the current salt to create the challenge for this LUKS device.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.yubikey.storage.device)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.storage.device)
             ///
             /// Nix type: `path`. Default: `"/dev/sda1"`.
             pub fn device(&self) -> Opt<RuntimePath> {
@@ -787,7 +1128,7 @@ pub mod luks {
             ///
             /// The filesystem of the unencrypted device.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.yubikey.storage.fsType)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.storage.fsType)
             ///
             /// Nix type: `string`. Default: `"vfat"`.
             pub fn fs_type(&self) -> Opt<String> {
@@ -799,13 +1140,131 @@ pub mod luks {
             /// Absolute path of the salt on the unencrypted device with
             /// that device’s root directory as “/”.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.&lt;name&gt;.yubikey.storage.path)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.storage.path)
             ///
             /// Nix type: `string`. Default: `"/crypt-storage/default"`.
             pub fn path(&self) -> Opt<String> {
                 Opt::at(self.path.join(["path"]))
             }
 
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `boot.initrd.luks.devices.<name>.gpgCard`: `GpgCardValue::new()`, then a setter per option.
+            GpgCardValue {
+                /// `boot.initrd.luks.devices.<name>.gpgCard.encryptedPass`
+                ///
+                /// Path to the GPG encrypted passphrase.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.gpgCard.encryptedPass)
+                ///
+                /// Nix type: `path`.
+                encrypted_pass: RuntimePath = "encryptedPass";
+                /// `boot.initrd.luks.devices.<name>.gpgCard.gracePeriod`
+                ///
+                /// Time in seconds to wait for the GPG Smartcard.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.gpgCard.gracePeriod)
+                ///
+                /// Nix type: `signed integer`. Default: `10`.
+                grace_period: i64 = "gracePeriod";
+                /// `boot.initrd.luks.devices.<name>.gpgCard.publicKey`
+                ///
+                /// Path to the Public Key.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.gpgCard.publicKey)
+                ///
+                /// Nix type: `path`.
+                public_key: RuntimePath = "publicKey";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `boot.initrd.luks.devices.<name>.yubikey.storage`: `YubikeyStorageValue::new()`, then a setter per option.
+            YubikeyStorageValue {
+                /// `boot.initrd.luks.devices.<name>.yubikey.storage.device`
+                ///
+                /// An unencrypted device that will temporarily be mounted in stage-1.
+                /// Must contain the current salt to create the challenge for this LUKS device.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.storage.device)
+                ///
+                /// Nix type: `path`. Default: `"/dev/sda1"`.
+                device: RuntimePath = "device";
+                /// `boot.initrd.luks.devices.<name>.yubikey.storage.fsType`
+                ///
+                /// The filesystem of the unencrypted device.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.storage.fsType)
+                ///
+                /// Nix type: `string`. Default: `"vfat"`.
+                fs_type: String = "fsType";
+                /// `boot.initrd.luks.devices.<name>.yubikey.storage.path`
+                ///
+                /// Absolute path of the salt on the unencrypted device with
+                /// that device’s root directory as “/”.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.storage.path)
+                ///
+                /// Nix type: `string`. Default: `"/crypt-storage/default"`.
+                path: String = "path";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `boot.initrd.luks.devices.<name>.yubikey`: `YubikeyValue::new()`, then a setter per option.
+            YubikeyValue {
+                /// `boot.initrd.luks.devices.<name>.yubikey.gracePeriod`
+                ///
+                /// Time in seconds to wait for the YubiKey.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.gracePeriod)
+                ///
+                /// Nix type: `signed integer`. Default: `10`.
+                grace_period: i64 = "gracePeriod";
+                /// `boot.initrd.luks.devices.<name>.yubikey.iterationStep`
+                ///
+                /// How much the iteration count for PBKDF2 is increased at each successful authentication.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.iterationStep)
+                ///
+                /// Nix type: `signed integer`. Default: `0`.
+                iteration_step: i64 = "iterationStep";
+                /// `boot.initrd.luks.devices.<name>.yubikey.keyLength`
+                ///
+                /// Length of the LUKS slot key derived with PBKDF2 in byte.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.keyLength)
+                ///
+                /// Nix type: `signed integer`. Default: `64`.
+                key_length: i64 = "keyLength";
+                /// `boot.initrd.luks.devices.<name>.yubikey.saltLength`
+                ///
+                /// Length of the new salt in byte (64 is the effective maximum).
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.saltLength)
+                ///
+                /// Nix type: `signed integer`. Default: `16`.
+                salt_length: i64 = "saltLength";
+                /// `boot.initrd.luks.devices.<name>.yubikey.slot`
+                ///
+                /// Which slot on the YubiKey to challenge.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.slot)
+                ///
+                /// Nix type: `signed integer`. Default: `2`.
+                slot: i64 = "slot";
+                /// The options under `boot.initrd.luks.devices.<name>.yubikey.storage`.
+                storage: YubikeyStorageValue = "storage";
+                /// `boot.initrd.luks.devices.<name>.yubikey.twoFactor`
+                ///
+                /// Whether to use a passphrase and a YubiKey (true), or only a YubiKey (false).
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.luks.devices.%3Cname%3E.yubikey.twoFactor)
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                two_factor: bool = "twoFactor";
+            }
         }
 
     }
@@ -921,7 +1380,7 @@ pub mod network {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.network.ssh.hostKeys)
         ///
         /// Nix type: `list of (string or path)`. Default: `[ ]`.
-        pub const host_keys: Opt<Vec<Untyped>> = Opt::new(&["boot", "initrd", "network", "ssh", "hostKeys"]);
+        pub const host_keys: Opt<Vec<OneOf<HostKeysMembers>>> = Opt::new(&["boot", "initrd", "network", "ssh", "hostKeys"]);
 
         /// `boot.initrd.network.ssh.ignoreEmptyHostKeys`
         ///
@@ -949,6 +1408,11 @@ pub mod network {
         ///
         /// Nix type: `null or string`. Default: `"\"/bin/ash\""`.
         pub const shell: Opt<NullOr<String>> = Opt::new(&["boot", "initrd", "network", "ssh", "shell"]);
+
+        /// The members of `boot.initrd.network.ssh.hostKeys.*`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum HostKeysMembers {}
+        impl ::flakesmith::value::StrMember for HostKeysMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for HostKeysMembers {}
 
     }
 
@@ -1021,7 +1485,7 @@ pub mod services {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.services.resolved.enable)
         ///
         /// Nix type: `unspecified value`. Default: `"config.boot.initrd.systemd.network.enable"`.
-        pub const enable: Opt<Untyped> = Opt::new(&["boot", "initrd", "services", "resolved", "enable"]);
+        pub const enable: Opt<Data<Anything>> = Opt::new(&["boot", "initrd", "services", "resolved", "enable"]);
 
     }
 
@@ -1089,7 +1553,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const contents: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "initrd", "systemd", "contents"]);
+    pub const contents: Opt<BTreeMap<String, ContentsValue>> = Opt::new(&["boot", "initrd", "systemd", "contents"]);
 
     /// `boot.initrd.systemd.emergencyAccess`
     ///
@@ -1099,7 +1563,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.emergencyAccess)
     ///
     /// Nix type: `boolean or null or (string, not containing newlines or colons)`. Default: `false`.
-    pub const emergency_access: Opt<NullOr<Untyped>> = Opt::new(&["boot", "initrd", "systemd", "emergencyAccess"]);
+    pub const emergency_access: Opt<NullOr<OneOf<EmergencyAccessMembers>>> = Opt::new(&["boot", "initrd", "systemd", "emergencyAccess"]);
 
     /// `boot.initrd.systemd.enable`
     ///
@@ -1137,7 +1601,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.groups)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const groups: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "initrd", "systemd", "groups"]);
+    pub const groups: Opt<BTreeMap<String, GroupsValue>> = Opt::new(&["boot", "initrd", "systemd", "groups"]);
 
     /// `boot.initrd.systemd.initrdBin`
     ///
@@ -1156,7 +1620,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.managerEnvironment)
     ///
     /// Nix type: `attribute set of (null or string or path or package)`. Default: `{ }`.
-    pub const manager_environment: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["boot", "initrd", "systemd", "managerEnvironment"]);
+    pub const manager_environment: Opt<BTreeMap<String, NullOr<OneOf<ManagerEnvironmentMembers>>>> = Opt::new(&["boot", "initrd", "systemd", "managerEnvironment"]);
 
     /// `boot.initrd.systemd.mounts`
     ///
@@ -1240,7 +1704,7 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.storePaths)
     ///
     /// Nix type: `list of ((submodule) or ((optionally newline-terminated) single-line string or package) convertible to it)`. Default: `[ ]`.
-    pub const store_paths: Opt<Vec<Untyped>> = Opt::new(&["boot", "initrd", "systemd", "storePaths"]);
+    pub const store_paths: Opt<Vec<OneOf<StorePathsMembers>>> = Opt::new(&["boot", "initrd", "systemd", "storePaths"]);
 
     /// `boot.initrd.systemd.strip`
     ///
@@ -1305,13 +1769,217 @@ pub mod systemd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.users)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const users: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "initrd", "systemd", "users"]);
+    pub const users: Opt<BTreeMap<String, UsersValue>> = Opt::new(&["boot", "initrd", "systemd", "users"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `boot.initrd.systemd.contents.<name>.dlopen.usePriority`.
+        UsePriority {
+            Required => "required",
+            Recommended => "recommended",
+            Suggested => "suggested",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.initrd.systemd.contents.<name>.dlopen`: `ContentsDlopenValue::new()`, then a setter per option.
+        ContentsDlopenValue {
+            /// `boot.initrd.systemd.contents.<name>.dlopen.features`
+            ///
+            /// Features to enable via dlopen ELF notes. These will be in
+            /// addition to anything included via ‘usePriority’,
+            /// regardless of their priority.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.%3Cname%3E.dlopen.features)
+            ///
+            /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
+            features: Vec<String> = "features";
+            /// `boot.initrd.systemd.contents.<name>.dlopen.usePriority`
+            ///
+            /// Priority of dlopen ELF notes to include. “required” is
+            /// minimal, “recommended” includes “required”, and
+            /// “suggested” includes “recommended”.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.%3Cname%3E.dlopen.usePriority)
+            ///
+            /// Nix type: `one of "required", "recommended", "suggested"`. Default: `"recommended"`.
+            use_priority: UsePriority = "usePriority";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.initrd.systemd.contents.<name>`: `ContentsValue::new()`, then a setter per option.
+        ContentsValue {
+            /// The options under `boot.initrd.systemd.contents.<name>.dlopen`.
+            dlopen: ContentsDlopenValue = "dlopen";
+            /// `boot.initrd.systemd.contents.<name>.enable`
+            ///
+            /// Whether to enable copying of this file and symlinking it.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.%3Cname%3E.enable)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            enable: bool = "enable";
+            /// `boot.initrd.systemd.contents.<name>.source`
+            ///
+            /// Path of the source file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.%3Cname%3E.source)
+            ///
+            /// Nix type: `path`.
+            source: RuntimePath = "source";
+            /// `boot.initrd.systemd.contents.<name>.target`
+            ///
+            /// Path of the symlink.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.%3Cname%3E.target)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            target: NullOr<RuntimePath> = "target";
+            /// `boot.initrd.systemd.contents.<name>.text`
+            ///
+            /// Text of the file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.%3Cname%3E.text)
+            ///
+            /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+            text: NullOr<Concatenated> = "text";
+        }
+    }
+
+    /// The members of `boot.initrd.systemd.emergencyAccess`'s type: `bool`, `string`. A value of any of them sets the option.
+    pub enum EmergencyAccessMembers {}
+    impl ::flakesmith::value::BoolMember for EmergencyAccessMembers {}
+    impl ::flakesmith::value::StrMember for EmergencyAccessMembers { type Str = String; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.initrd.systemd.groups.<name>`: `GroupsValue::new()`, then a setter per option.
+        GroupsValue {
+            /// `boot.initrd.systemd.groups.<name>.gid`
+            ///
+            /// ID of the group in initrd.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.groups.%3Cname%3E.gid)
+            ///
+            /// Nix type: `signed integer`. Default: `config.users.groups.${name}.gid`.
+            gid: i64 = "gid";
+        }
+    }
+
+    /// The members of `boot.initrd.systemd.managerEnvironment.<name>`'s type: `string`, `path`, `package`. A value of any of them sets the option.
+    pub enum ManagerEnvironmentMembers {}
+    impl ::flakesmith::value::StrMember for ManagerEnvironmentMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for ManagerEnvironmentMembers {}
+    impl ::flakesmith::value::PackageMember for ManagerEnvironmentMembers {}
 
     ::flakesmith::option_enum! {
         /// The values of `boot.initrd.systemd.root`.
         Root {
             Fstab => "fstab",
             GptAuto => "gpt-auto",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `boot.initrd.systemd.storePaths.*.dlopen.usePriority`.
+        UsePriority2 {
+            Required => "required",
+            Recommended => "recommended",
+            Suggested => "suggested",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.initrd.systemd.storePaths.*.dlopen`: `StorePathsDlopenValue::new()`, then a setter per option.
+        StorePathsDlopenValue {
+            /// `boot.initrd.systemd.storePaths.*.dlopen.features`
+            ///
+            /// Features to enable via dlopen ELF notes. These will be in
+            /// addition to anything included via ‘usePriority’,
+            /// regardless of their priority.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.storePaths.*.dlopen.features)
+            ///
+            /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
+            features: Vec<String> = "features";
+            /// `boot.initrd.systemd.storePaths.*.dlopen.usePriority`
+            ///
+            /// Priority of dlopen ELF notes to include. “required” is
+            /// minimal, “recommended” includes “required”, and
+            /// “suggested” includes “recommended”.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.storePaths.*.dlopen.usePriority)
+            ///
+            /// Nix type: `one of "required", "recommended", "suggested"`. Default: `"recommended"`.
+            use_priority: UsePriority2 = "usePriority";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.initrd.systemd.storePaths.*`: `StorePathsValue::new()`, then a setter per option.
+        StorePathsValue {
+            /// The options under `boot.initrd.systemd.storePaths.*.dlopen`.
+            dlopen: StorePathsDlopenValue = "dlopen";
+            /// `boot.initrd.systemd.storePaths.*.enable`
+            ///
+            /// Whether to enable copying of this file and symlinking it.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.storePaths.*.enable)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            enable: bool = "enable";
+            /// `boot.initrd.systemd.storePaths.*.source`
+            ///
+            /// Path of the source file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.storePaths.*.source)
+            ///
+            /// Nix type: `path`.
+            source: RuntimePath = "source";
+            /// `boot.initrd.systemd.storePaths.*.target`
+            ///
+            /// Path of the symlink.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.storePaths.*.target)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            target: NullOr<RuntimePath> = "target";
+        }
+    }
+
+    /// The members of `boot.initrd.systemd.storePaths.*`'s type: `submodule`, `string`, `package`. A value of any of them sets the option.
+    pub enum StorePathsMembers {}
+    impl ::flakesmith::value::StrMember for StorePathsMembers { type Str = String; }
+    impl ::flakesmith::value::PackageMember for StorePathsMembers {}
+
+    ::flakesmith::union_member!(StorePathsMembers: StorePathsValue);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.initrd.systemd.users.<name>`: `UsersValue::new()`, then a setter per option.
+        UsersValue {
+            /// `boot.initrd.systemd.users.<name>.group`
+            ///
+            /// Group the user belongs to in initrd.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.users.%3Cname%3E.group)
+            ///
+            /// Nix type: `(optionally newline-terminated) single-line string`. Default: `config.users.users.${name}.group`.
+            group: String = "group";
+            /// `boot.initrd.systemd.users.<name>.shell`
+            ///
+            /// The path to the user’s shell in initrd.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.users.%3Cname%3E.shell)
+            ///
+            /// Nix type: `path, not containing newlines or colons`. Default: `${pkgs.shadow}/bin/nologin`.
+            shell: RuntimePath = "shell";
+            /// `boot.initrd.systemd.users.<name>.uid`
+            ///
+            /// ID of the user in initrd.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.users.%3Cname%3E.uid)
+            ///
+            /// Nix type: `signed integer`. Default: `config.users.users.${name}.uid`.
+            uid: i64 = "uid";
         }
     }
 
@@ -1339,7 +2007,7 @@ pub mod systemd {
             ///
             /// Whether to enable copying of this file and symlinking it.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.&lt;name&gt;.enable)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.%3Cname%3E.enable)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn enable(&self) -> Opt<bool> {
@@ -1350,7 +2018,7 @@ pub mod systemd {
             ///
             /// Path of the source file.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.&lt;name&gt;.source)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.%3Cname%3E.source)
             ///
             /// Nix type: `path`.
             pub fn source(&self) -> Opt<RuntimePath> {
@@ -1361,7 +2029,7 @@ pub mod systemd {
             ///
             /// Path of the symlink.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.&lt;name&gt;.target)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.%3Cname%3E.target)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn target(&self) -> Opt<NullOr<RuntimePath>> {
@@ -1372,7 +2040,7 @@ pub mod systemd {
             ///
             /// Text of the file.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.&lt;name&gt;.text)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.%3Cname%3E.text)
             ///
             /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
             pub fn text(&self) -> Opt<NullOr<Concatenated>> {
@@ -1394,7 +2062,7 @@ pub mod systemd {
             /// addition to anything included via ‘usePriority’,
             /// regardless of their priority.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.&lt;name&gt;.dlopen.features)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.%3Cname%3E.dlopen.features)
             ///
             /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
             pub fn features(&self) -> Opt<Vec<String>> {
@@ -1407,7 +2075,7 @@ pub mod systemd {
             /// minimal, “recommended” includes “required”, and
             /// “suggested” includes “recommended”.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.&lt;name&gt;.dlopen.usePriority)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.contents.%3Cname%3E.dlopen.usePriority)
             ///
             /// Nix type: `one of "required", "recommended", "suggested"`. Default: `"recommended"`.
             pub fn use_priority(&self) -> Opt<UsePriority> {
@@ -1474,7 +2142,7 @@ pub mod systemd {
             ///
             /// ID of the group in initrd.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.groups.&lt;name&gt;.gid)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.groups.%3Cname%3E.gid)
             ///
             /// Nix type: `signed integer`. Default: `config.users.groups.${name}.gid`.
             pub fn gid(&self) -> Opt<i64> {
@@ -1621,7 +2289,61 @@ pub mod systemd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings)
         ///
         /// Nix type: `attribute set of attribute set of attribute set of (submodule)`. Default: `{ }`.
-        pub const settings: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Untyped>>>> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings"]);
+        pub const settings: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, SettingsValue>>>> = Opt::new(&["boot", "initrd", "systemd", "tmpfiles", "settings"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>`: `SettingsValue::new()`, then a setter per option.
+            SettingsValue {
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.age`
+                ///
+                /// Delete a file when it reaches a certain age.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.age)
+                ///
+                /// Nix type: `string`. Default: `"-"`.
+                age: String = "age";
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.argument`
+                ///
+                /// An argument whose meaning depends on the type of operation.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.argument)
+                ///
+                /// Nix type: `string`. Default: `""`.
+                argument: String = "argument";
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.group`
+                ///
+                /// The group of the file.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.group)
+                ///
+                /// Nix type: `string`. Default: `"-"`.
+                group: String = "group";
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.mode`
+                ///
+                /// The file access mode to use when creating this file or directory.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.mode)
+                ///
+                /// Nix type: `string`. Default: `"-"`.
+                mode: String = "mode";
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.type`
+                ///
+                /// The type of operation to perform on the file.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.type)
+                ///
+                /// Nix type: `string`. Default: `"‹name›"`.
+                r#type: String = "type";
+                /// `boot.initrd.systemd.tmpfiles.settings.<name>.<name>.<name>.user`
+                ///
+                /// The user of the file.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.user)
+                ///
+                /// Nix type: `string`. Default: `"-"`.
+                user: String = "user";
+            }
+        }
 
         pub mod settings {
             use super::*;
@@ -1670,7 +2392,7 @@ pub mod systemd {
                 ///
                 /// Delete a file when it reaches a certain age.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.&lt;name&gt;.&lt;name&gt;.&lt;name&gt;.age)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.age)
                 ///
                 /// Nix type: `string`. Default: `"-"`.
                 pub fn age(&self) -> Opt<String> {
@@ -1681,7 +2403,7 @@ pub mod systemd {
                 ///
                 /// An argument whose meaning depends on the type of operation.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.&lt;name&gt;.&lt;name&gt;.&lt;name&gt;.argument)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.argument)
                 ///
                 /// Nix type: `string`. Default: `""`.
                 pub fn argument(&self) -> Opt<String> {
@@ -1692,7 +2414,7 @@ pub mod systemd {
                 ///
                 /// The group of the file.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.&lt;name&gt;.&lt;name&gt;.&lt;name&gt;.group)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.group)
                 ///
                 /// Nix type: `string`. Default: `"-"`.
                 pub fn group(&self) -> Opt<String> {
@@ -1703,7 +2425,7 @@ pub mod systemd {
                 ///
                 /// The file access mode to use when creating this file or directory.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.&lt;name&gt;.&lt;name&gt;.&lt;name&gt;.mode)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.mode)
                 ///
                 /// Nix type: `string`. Default: `"-"`.
                 pub fn mode(&self) -> Opt<String> {
@@ -1714,7 +2436,7 @@ pub mod systemd {
                 ///
                 /// The type of operation to perform on the file.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.&lt;name&gt;.&lt;name&gt;.&lt;name&gt;.type)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.type)
                 ///
                 /// Nix type: `string`. Default: `"‹name›"`.
                 pub fn r#type(&self) -> Opt<String> {
@@ -1725,7 +2447,7 @@ pub mod systemd {
                 ///
                 /// The user of the file.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.&lt;name&gt;.&lt;name&gt;.&lt;name&gt;.user)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.user)
                 ///
                 /// Nix type: `string`. Default: `"-"`.
                 pub fn user(&self) -> Opt<String> {
@@ -1771,7 +2493,7 @@ pub mod systemd {
             ///
             /// Group the user belongs to in initrd.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.users.&lt;name&gt;.group)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.users.%3Cname%3E.group)
             ///
             /// Nix type: `(optionally newline-terminated) single-line string`. Default: `config.users.users.${name}.group`.
             pub fn group(&self) -> Opt<String> {
@@ -1782,7 +2504,7 @@ pub mod systemd {
             ///
             /// The path to the user’s shell in initrd.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.users.&lt;name&gt;.shell)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.users.%3Cname%3E.shell)
             ///
             /// Nix type: `path, not containing newlines or colons`. Default: `${pkgs.shadow}/bin/nologin`.
             pub fn shell(&self) -> Opt<RuntimePath> {
@@ -1793,7 +2515,7 @@ pub mod systemd {
             ///
             /// ID of the user in initrd.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.users.&lt;name&gt;.uid)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.systemd.users.%3Cname%3E.uid)
             ///
             /// Nix type: `signed integer`. Default: `config.users.users.${name}.uid`.
             pub fn uid(&self) -> Opt<i64> {
@@ -1843,7 +2565,7 @@ pub mod unl0kr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.initrd.unl0kr.settings)
     ///
     /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "initrd", "unl0kr", "settings"]);
+    pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["boot", "initrd", "unl0kr", "settings"]);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `boot.loader.timeout`
@@ -117,7 +117,7 @@ pub mod generic_extlinux_compatible {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.generic-extlinux-compatible.mirroredBoots)
     ///
     /// Nix type: `list of (submodule)`.
-    pub const mirrored_boots: Opt<Vec<Untyped>> = Opt::new(&["boot", "loader", "generic-extlinux-compatible", "mirroredBoots"]);
+    pub const mirrored_boots: Opt<Vec<MirroredBootsValue>> = Opt::new(&["boot", "loader", "generic-extlinux-compatible", "mirroredBoots"]);
 
     /// `boot.loader.generic-extlinux-compatible.populateCmd`
     ///
@@ -127,7 +127,7 @@ pub mod generic_extlinux_compatible {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.generic-extlinux-compatible.populateCmd)
     ///
     /// Nix type: `unspecified value`.
-    pub const populate_cmd: Opt<Untyped> = Opt::new(&["boot", "loader", "generic-extlinux-compatible", "populateCmd"]);
+    pub const populate_cmd: Opt<Data<Anything>> = Opt::new(&["boot", "loader", "generic-extlinux-compatible", "populateCmd"]);
 
     /// `boot.loader.generic-extlinux-compatible.useGenerationDeviceTree`
     ///
@@ -138,6 +138,21 @@ pub mod generic_extlinux_compatible {
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub const use_generation_device_tree: Opt<bool> = Opt::new(&["boot", "loader", "generic-extlinux-compatible", "useGenerationDeviceTree"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.loader.generic-extlinux-compatible.mirroredBoots.*`: `MirroredBootsValue::new()`, then a setter per option.
+        MirroredBootsValue {
+            /// `boot.loader.generic-extlinux-compatible.mirroredBoots.*.path`
+            ///
+            /// The path to the boot directory where the extlinux-compatible
+            /// configuration files will be written.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.generic-extlinux-compatible.mirroredBoots.*.path)
+            ///
+            /// Nix type: `string`.
+            path: String = "path";
+        }
+    }
 
 }
 
@@ -192,7 +207,7 @@ pub mod grub {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.default)
     ///
     /// Nix type: `signed integer or string`. Default: `"0"`.
-    pub const default: Opt<Untyped> = Opt::new(&["boot", "loader", "grub", "default"]);
+    pub const default: Opt<OneOf<DefaultMembers>> = Opt::new(&["boot", "loader", "grub", "default"]);
 
     /// `boot.loader.grub.device`
     ///
@@ -432,7 +447,7 @@ pub mod grub {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.ipxe)
     ///
     /// Nix type: `attribute set of (path or string)`. Default: `{ }`.
-    pub const ipxe: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "loader", "grub", "ipxe"]);
+    pub const ipxe: Opt<BTreeMap<String, OneOf<IpxeMembers>>> = Opt::new(&["boot", "loader", "grub", "ipxe"]);
 
     /// `boot.loader.grub.mirroredBoots`
     ///
@@ -442,7 +457,7 @@ pub mod grub {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.mirroredBoots)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const mirrored_boots: Opt<Vec<Untyped>> = Opt::new(&["boot", "loader", "grub", "mirroredBoots"]);
+    pub const mirrored_boots: Opt<Vec<MirroredBootsValue>> = Opt::new(&["boot", "loader", "grub", "mirroredBoots"]);
 
     /// `boot.loader.grub.splashImage`
     ///
@@ -522,7 +537,7 @@ pub mod grub {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.users)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const users: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "loader", "grub", "users"]);
+    pub const users: Opt<BTreeMap<String, UsersValue>> = Opt::new(&["boot", "loader", "grub", "users"]);
 
     /// `boot.loader.grub.zfsSupport`
     ///
@@ -533,12 +548,65 @@ pub mod grub {
     /// Nix type: `boolean`. Default: `false`.
     pub const zfs_support: Opt<bool> = Opt::new(&["boot", "loader", "grub", "zfsSupport"]);
 
+    /// The members of `boot.loader.grub.default`'s type: `integer`, `string`. A value of any of them sets the option.
+    pub enum DefaultMembers {}
+    impl ::flakesmith::value::IntMember for DefaultMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for DefaultMembers { type Str = String; }
+
     ::flakesmith::option_enum! {
         /// The values of `boot.loader.grub.fsIdentifier`.
         FsIdentifier {
             Uuid => "uuid",
             Label => "label",
             Provided => "provided",
+        }
+    }
+
+    /// The members of `boot.loader.grub.ipxe.<name>`'s type: `path`, `string`. A value of any of them sets the option.
+    pub enum IpxeMembers {}
+    impl ::flakesmith::value::PathMember for IpxeMembers {}
+    impl ::flakesmith::value::StrMember for IpxeMembers { type Str = String; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.loader.grub.mirroredBoots.*`: `MirroredBootsValue::new()`, then a setter per option.
+        MirroredBootsValue {
+            /// `boot.loader.grub.mirroredBoots.*.devices`
+            ///
+            /// The path to the devices which will have the GRUB MBR written.
+            /// Note these are typically device paths and not paths to partitions.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.mirroredBoots.*.devices)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            devices: Vec<String> = "devices";
+            /// `boot.loader.grub.mirroredBoots.*.efiBootloaderId`
+            ///
+            /// The id of the bootloader to store in efi nvram.
+            /// The default is to name it NixOS and append the path or efiSysMountPoint.
+            /// This is only used if boot.loader.efi.canTouchEfiVariables
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.mirroredBoots.*.efiBootloaderId)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            efi_bootloader_id: NullOr<String> = "efiBootloaderId";
+            /// `boot.loader.grub.mirroredBoots.*.efiSysMountPoint`
+            ///
+            /// The path to the efi system mount point. Usually this is the same
+            /// partition as the above path and can be left as null.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.mirroredBoots.*.efiSysMountPoint)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            efi_sys_mount_point: NullOr<String> = "efiSysMountPoint";
+            /// `boot.loader.grub.mirroredBoots.*.path`
+            ///
+            /// The path to the boot directory where GRUB will be written. Generally
+            /// this boot path should double as an EFI path.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.mirroredBoots.*.path)
+            ///
+            /// Nix type: `string`.
+            path: String = "path";
         }
     }
 
@@ -556,6 +624,53 @@ pub mod grub {
             Menu => "menu",
             Countdown => "countdown",
             Hidden => "hidden",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.loader.grub.users.<name>`: `UsersValue::new()`, then a setter per option.
+        UsersValue {
+            /// `boot.loader.grub.users.<name>.hashedPassword`
+            ///
+            /// Specifies the password hash for the account,
+            /// generated with grub-mkpasswd-pbkdf2.
+            /// This hash will be copied to the Nix store, and will be visible to all local users.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.users.%3Cname%3E.hashedPassword)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            hashed_password: NullOr<String> = "hashedPassword";
+            /// `boot.loader.grub.users.<name>.hashedPasswordFile`
+            ///
+            /// Specifies the path to a file containing the password hash
+            /// for the account, generated with grub-mkpasswd-pbkdf2.
+            /// This hash will be stored in /boot/grub/grub.cfg, and will
+            /// be visible to any local user who can read this file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.users.%3Cname%3E.hashedPasswordFile)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            hashed_password_file: NullOr<RuntimePath> = "hashedPasswordFile";
+            /// `boot.loader.grub.users.<name>.password`
+            ///
+            /// Specifies the clear text password for the account.
+            /// This password will be copied to the Nix store, and will be visible to all local users.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.users.%3Cname%3E.password)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            password: NullOr<String> = "password";
+            /// `boot.loader.grub.users.<name>.passwordFile`
+            ///
+            /// Specifies the path to a file containing the
+            /// clear text password for the account.
+            /// This password will be stored in /boot/grub/grub.cfg, and will
+            /// be visible to any local user who can read this file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.users.%3Cname%3E.passwordFile)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            password_file: NullOr<RuntimePath> = "passwordFile";
         }
     }
 
@@ -606,7 +721,7 @@ pub mod grub {
             /// generated with grub-mkpasswd-pbkdf2.
             /// This hash will be copied to the Nix store, and will be visible to all local users.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.users.&lt;name&gt;.hashedPassword)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.users.%3Cname%3E.hashedPassword)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn hashed_password(&self) -> Opt<NullOr<String>> {
@@ -620,7 +735,7 @@ pub mod grub {
             /// This hash will be stored in /boot/grub/grub.cfg, and will
             /// be visible to any local user who can read this file.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.users.&lt;name&gt;.hashedPasswordFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.users.%3Cname%3E.hashedPasswordFile)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn hashed_password_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -632,7 +747,7 @@ pub mod grub {
             /// Specifies the clear text password for the account.
             /// This password will be copied to the Nix store, and will be visible to all local users.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.users.&lt;name&gt;.password)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.users.%3Cname%3E.password)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn password(&self) -> Opt<NullOr<String>> {
@@ -646,7 +761,7 @@ pub mod grub {
             /// This password will be stored in /boot/grub/grub.cfg, and will
             /// be visible to any local user who can read this file.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.users.&lt;name&gt;.passwordFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.grub.users.%3Cname%3E.passwordFile)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -767,7 +882,7 @@ pub mod systemd_boot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.systemd-boot.installDeviceTree)
     ///
     /// Nix type: `unspecified value`. Default: `"with config.hardware.deviceTree; enable && name != null"`.
-    pub const install_device_tree: Opt<Untyped> = Opt::new(&["boot", "loader", "systemd-boot", "installDeviceTree"]);
+    pub const install_device_tree: Opt<Data<Anything>> = Opt::new(&["boot", "loader", "systemd-boot", "installDeviceTree"]);
 
     /// `boot.loader.systemd-boot.rebootForBitlocker`
     ///
@@ -798,7 +913,7 @@ pub mod systemd_boot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.systemd-boot.windows)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const windows: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "loader", "systemd-boot", "windows"]);
+    pub const windows: Opt<BTreeMap<String, WindowsValue>> = Opt::new(&["boot", "loader", "systemd-boot", "windows"]);
 
     /// `boot.loader.systemd-boot.xbootldrMountPoint`
     ///
@@ -819,6 +934,38 @@ pub mod systemd_boot {
             Auto => "auto",
             Max => "max",
             Keep => "keep",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `boot.loader.systemd-boot.windows.<name>`: `WindowsValue::new()`, then a setter per option.
+        WindowsValue {
+            /// `boot.loader.systemd-boot.windows.<name>.efiDeviceHandle`
+            ///
+            /// The device handle of the EFI System Partition (ESP) where the Windows bootloader is
+            /// located. This is the device handle that the EDK2 UEFI Shell uses to load the
+            /// bootloader.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.systemd-boot.windows.%3Cname%3E.efiDeviceHandle)
+            ///
+            /// Nix type: `string`.
+            efi_device_handle: String = "efiDeviceHandle";
+            /// `boot.loader.systemd-boot.windows.<name>.sortKey`
+            ///
+            /// systemd-boot
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.systemd-boot.windows.%3Cname%3E.sortKey)
+            ///
+            /// Nix type: `string`. Default: `"attribute name of this entry, prefixed with \"o_windows_\""`.
+            sort_key: String = "sortKey";
+            /// `boot.loader.systemd-boot.windows.<name>.title`
+            ///
+            /// The title of the boot menu entry.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.systemd-boot.windows.%3Cname%3E.title)
+            ///
+            /// Nix type: `string`. Default: `"attribute name of this entry, prefixed with \"Windows \""`.
+            title: String = "title";
         }
     }
 
@@ -914,7 +1061,7 @@ pub mod systemd_boot {
             /// located. This is the device handle that the EDK2 UEFI Shell uses to load the
             /// bootloader.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.systemd-boot.windows.&lt;name&gt;.efiDeviceHandle)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.systemd-boot.windows.%3Cname%3E.efiDeviceHandle)
             ///
             /// Nix type: `string`.
             pub fn efi_device_handle(&self) -> Opt<String> {
@@ -925,7 +1072,7 @@ pub mod systemd_boot {
             ///
             /// systemd-boot
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.systemd-boot.windows.&lt;name&gt;.sortKey)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.systemd-boot.windows.%3Cname%3E.sortKey)
             ///
             /// Nix type: `string`. Default: `"attribute name of this entry, prefixed with \"o_windows_\""`.
             pub fn sort_key(&self) -> Opt<String> {
@@ -936,7 +1083,7 @@ pub mod systemd_boot {
             ///
             /// The title of the boot menu entry.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.systemd-boot.windows.&lt;name&gt;.title)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.loader.systemd-boot.windows.%3Cname%3E.title)
             ///
             /// Nix type: `string`. Default: `"attribute name of this entry, prefixed with \"Windows \""`.
             pub fn title(&self) -> Opt<String> {

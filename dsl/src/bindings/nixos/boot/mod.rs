@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `boot.blacklistedKernelModules`
@@ -141,7 +141,7 @@ pub const kernel_modules: Opt<Vec<String>> = Opt::new(&["boot", "kernelModules"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.kernelPackages)
 ///
 /// Nix type: `raw value`. Default: `pkgs.linuxPackages`.
-pub const kernel_packages: Opt<Untyped> = Opt::new(&["boot", "kernelPackages"]);
+pub const kernel_packages: Opt<Data<Anything>> = Opt::new(&["boot", "kernelPackages"]);
 
 /// `boot.kernelParams`
 ///
@@ -150,7 +150,7 @@ pub const kernel_packages: Opt<Untyped> = Opt::new(&["boot", "kernelPackages"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.kernelParams)
 ///
 /// Nix type: `list of string, with spaces inside double quotes`. Default: `[ ]`.
-pub const kernel_params: Opt<Untyped> = Opt::new(&["boot", "kernelParams"]);
+pub const kernel_params: Opt<OneOf<KernelParamsMembers>> = Opt::new(&["boot", "kernelParams"]);
 
 /// `boot.kernelPatches`
 ///
@@ -159,7 +159,7 @@ pub const kernel_params: Opt<Untyped> = Opt::new(&["boot", "kernelParams"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.kernelPatches)
 ///
 /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-pub const kernel_patches: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["boot", "kernelPatches"]);
+pub const kernel_patches: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["boot", "kernelPatches"]);
 
 /// `boot.postBootCommands`
 ///
@@ -210,7 +210,7 @@ pub const run_size: Opt<String> = Opt::new(&["boot", "runSize"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.supportedFilesystems)
 ///
 /// Nix type: `(attribute set of boolean) or (list of string) convertible to it`. Default: `{ }`.
-pub const supported_filesystems: Opt<Untyped> = Opt::new(&["boot", "supportedFilesystems"]);
+pub const supported_filesystems: Opt<OneOf<SupportedFilesystemsMembers>> = Opt::new(&["boot", "supportedFilesystems"]);
 
 /// `boot.systemdExecutable`
 ///
@@ -231,6 +231,15 @@ pub const systemd_executable: Opt<String> = Opt::new(&["boot", "systemdExecutabl
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const vesa: Opt<bool> = Opt::new(&["boot", "vesa"]);
+
+/// The members of `boot.kernelParams`'s type: `list of (string)`, `unknown ', with spaces inside double quotes'`. A value of any of them sets the option.
+pub enum KernelParamsMembers {}
+impl ::flakesmith::value::ListMember for KernelParamsMembers { type Item = String; }
+
+/// The members of `boot.supportedFilesystems`'s type: `attribute set of (bool)`, `list of (string)`. A value of any of them sets the option.
+pub enum SupportedFilesystemsMembers {}
+impl ::flakesmith::value::AttrsMember for SupportedFilesystemsMembers { type Item = bool; }
+impl ::flakesmith::value::ListMember for SupportedFilesystemsMembers { type Item = String; }
 
 #[rustfmt::skip]
 pub mod bcache;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `boot.specialFileSystems.<name>`: the entry `entry_name`.
@@ -25,10 +25,10 @@ impl SpecialFileSystemsEntry {
     /// List of paths that should be mounted before this one. This filesystem’s
     /// device
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.specialFileSystems.&lt;name&gt;.depends)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.specialFileSystems.%3Cname%3E.depends)
     ///
     /// Nix type: `list of string (with check: non-empty without trailing slash)`. Default: `[ ]`.
-    pub fn depends(&self) -> Opt<Untyped> {
+    pub fn depends(&self) -> Opt<OneOf<DependsMembers>> {
         Opt::at(self.path.join(["depends"]))
     }
 
@@ -36,10 +36,10 @@ impl SpecialFileSystemsEntry {
     ///
     /// Location of the device.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.specialFileSystems.&lt;name&gt;.device)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.specialFileSystems.%3Cname%3E.device)
     ///
     /// Nix type: `null or string (with check: non-empty)`. Default: `null`.
-    pub fn device(&self) -> Opt<NullOr<Untyped>> {
+    pub fn device(&self) -> Opt<NullOr<OneOf<DeviceMembers>>> {
         Opt::at(self.path.join(["device"]))
     }
 
@@ -47,10 +47,10 @@ impl SpecialFileSystemsEntry {
     ///
     /// Type of the file system.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.specialFileSystems.&lt;name&gt;.fsType)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.specialFileSystems.%3Cname%3E.fsType)
     ///
     /// Nix type: `string (with check: non-empty)`. Default: `"auto"`.
-    pub fn fs_type(&self) -> Opt<Untyped> {
+    pub fn fs_type(&self) -> Opt<OneOf<FsTypeMembers>> {
         Opt::at(self.path.join(["fsType"]))
     }
 
@@ -58,10 +58,10 @@ impl SpecialFileSystemsEntry {
     ///
     /// Location of the mounted file system.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.specialFileSystems.&lt;name&gt;.mountPoint)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.specialFileSystems.%3Cname%3E.mountPoint)
     ///
     /// Nix type: `string (with check: non-empty without trailing slash)`.
-    pub fn mount_point(&self) -> Opt<Untyped> {
+    pub fn mount_point(&self) -> Opt<OneOf<MountPointMembers>> {
         Opt::at(self.path.join(["mountPoint"]))
     }
 
@@ -69,10 +69,10 @@ impl SpecialFileSystemsEntry {
     ///
     /// Options used to mount the file system.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.specialFileSystems.&lt;name&gt;.options)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.specialFileSystems.%3Cname%3E.options)
     ///
     /// Nix type: `non-empty (list of string (with check: non-empty))`.
-    pub fn options(&self) -> Opt<Untyped> {
+    pub fn options(&self) -> Opt<OneOf<OptionsMembers>> {
         Opt::at(self.path.join(["options"]))
     }
 
@@ -94,7 +94,7 @@ impl SpecialFileSystemsEntryStratis {
     ///
     /// UUID of the stratis pool that the fs is located in
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.specialFileSystems.&lt;name&gt;.stratis.poolUuid)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.specialFileSystems.%3Cname%3E.stratis.poolUuid)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn pool_uuid(&self) -> Opt<NullOr<String>> {
@@ -102,4 +102,24 @@ impl SpecialFileSystemsEntryStratis {
     }
 
 }
+
+/// The members of `boot.specialFileSystems.<name>.depends`'s type: `list of (string)`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
+pub enum DependsMembers {}
+impl ::flakesmith::value::ListMember for DependsMembers { type Item = String; }
+
+/// The members of `boot.specialFileSystems.<name>.device`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
+pub enum DeviceMembers {}
+impl ::flakesmith::value::StrMember for DeviceMembers { type Str = String; }
+
+/// The members of `boot.specialFileSystems.<name>.fsType`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
+pub enum FsTypeMembers {}
+impl ::flakesmith::value::StrMember for FsTypeMembers { type Str = String; }
+
+/// The members of `boot.specialFileSystems.<name>.mountPoint`'s type: `string`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
+pub enum MountPointMembers {}
+impl ::flakesmith::value::StrMember for MountPointMembers { type Str = String; }
+
+/// The members of `boot.specialFileSystems.<name>.options`'s type: `list of (string)`, `unknown '(with check: non-empty))'`. A value of any of them sets the option.
+pub enum OptionsMembers {}
+impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `boot.tmp.cleanOnBoot`
@@ -25,7 +25,7 @@ pub const clean_on_boot: Opt<bool> = Opt::new(&["boot", "tmp", "cleanOnBoot"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.tmp.tmpfsSize)
 ///
 /// Nix type: `string or (positive integer, meaning >0)`. Default: `"50%"`.
-pub const tmpfs_size: Opt<Untyped> = Opt::new(&["boot", "tmp", "tmpfsSize"]);
+pub const tmpfs_size: Opt<OneOf<TmpfsSizeMembers>> = Opt::new(&["boot", "tmp", "tmpfsSize"]);
 
 /// `boot.tmp.useTmpfs`
 ///
@@ -35,4 +35,9 @@ pub const tmpfs_size: Opt<Untyped> = Opt::new(&["boot", "tmp", "tmpfsSize"]);
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const use_tmpfs: Opt<bool> = Opt::new(&["boot", "tmp", "useTmpfs"]);
+
+/// The members of `boot.tmp.tmpfsSize`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum TmpfsSizeMembers {}
+impl ::flakesmith::value::StrMember for TmpfsSizeMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for TmpfsSizeMembers { type Int = u64; }
 

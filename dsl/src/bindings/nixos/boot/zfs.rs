@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `boot.zfs.allowHibernation`
@@ -34,7 +34,7 @@ pub const dev_nodes: Opt<RuntimePath> = Opt::new(&["boot", "zfs", "devNodes"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.zfs.enabled)
 ///
 /// Nix type: `unspecified value`. Default: `true`.
-pub const enabled: Opt<Untyped> = Opt::new(&["boot", "zfs", "enabled"]);
+pub const enabled: Opt<Data<Anything>> = Opt::new(&["boot", "zfs", "enabled"]);
 
 /// `boot.zfs.extraPools`
 ///
@@ -88,7 +88,7 @@ pub const password_timeout: Opt<i64> = Opt::new(&["boot", "zfs", "passwordTimeou
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.zfs.pools)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const pools: Opt<BTreeMap<String, Untyped>> = Opt::new(&["boot", "zfs", "pools"]);
+pub const pools: Opt<BTreeMap<String, PoolsValue>> = Opt::new(&["boot", "zfs", "pools"]);
 
 /// `boot.zfs.removeLinuxDRM`
 ///
@@ -110,7 +110,26 @@ pub const remove_linux_drm: Opt<bool> = Opt::new(&["boot", "zfs", "removeLinuxDR
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.zfs.requestEncryptionCredentials)
 ///
 /// Nix type: `boolean or list of string`. Default: `true`.
-pub const request_encryption_credentials: Opt<Untyped> = Opt::new(&["boot", "zfs", "requestEncryptionCredentials"]);
+pub const request_encryption_credentials: Opt<OneOf<RequestEncryptionCredentialsMembers>> = Opt::new(&["boot", "zfs", "requestEncryptionCredentials"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `boot.zfs.pools.<name>`: `PoolsValue::new()`, then a setter per option.
+    PoolsValue {
+        /// `boot.zfs.pools.<name>.devNodes`
+        ///
+        /// Name of directory from which to import ZFS device, this is passed to zpool import
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.zfs.pools.%3Cname%3E.devNodes)
+        ///
+        /// Nix type: `path`. Default: `"config.boot.zfs.devNodes"`.
+        dev_nodes: RuntimePath = "devNodes";
+    }
+}
+
+/// The members of `boot.zfs.requestEncryptionCredentials`'s type: `bool`, `list of (string)`. A value of any of them sets the option.
+pub enum RequestEncryptionCredentialsMembers {}
+impl ::flakesmith::value::BoolMember for RequestEncryptionCredentialsMembers {}
+impl ::flakesmith::value::ListMember for RequestEncryptionCredentialsMembers { type Item = String; }
 
 pub mod pools {
     use super::*;
@@ -131,7 +150,7 @@ pub mod pools {
         ///
         /// Name of directory from which to import ZFS device, this is passed to zpool import
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.zfs.pools.&lt;name&gt;.devNodes)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=boot.zfs.pools.%3Cname%3E.devNodes)
         ///
         /// Nix type: `path`. Default: `"config.boot.zfs.devNodes"`.
         pub fn dev_nodes(&self) -> Opt<RuntimePath> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `console.colors`
@@ -46,7 +46,7 @@ pub const enable: Opt<bool> = Opt::new(&["console", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=console.font)
 ///
 /// Nix type: `null or string or path`. Default: `null`.
-pub const font: Opt<NullOr<Untyped>> = Opt::new(&["console", "font"]);
+pub const font: Opt<NullOr<OneOf<FontMembers>>> = Opt::new(&["console", "font"]);
 
 /// `console.keyMap`
 ///
@@ -55,7 +55,7 @@ pub const font: Opt<NullOr<Untyped>> = Opt::new(&["console", "font"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=console.keyMap)
 ///
 /// Nix type: `string or path`. Default: `"us"`.
-pub const key_map: Opt<Untyped> = Opt::new(&["console", "keyMap"]);
+pub const key_map: Opt<OneOf<KeyMapMembers>> = Opt::new(&["console", "keyMap"]);
 
 /// `console.packages`
 ///
@@ -76,4 +76,14 @@ pub const packages: Opt<Vec<Package>> = Opt::new(&["console", "packages"]);
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const use_xkb_config: Opt<bool> = Opt::new(&["console", "useXkbConfig"]);
+
+/// The members of `console.font`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum FontMembers {}
+impl ::flakesmith::value::StrMember for FontMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for FontMembers {}
+
+/// The members of `console.keyMap`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum KeyMapMembers {}
+impl ::flakesmith::value::StrMember for KeyMapMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for KeyMapMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `containers.<name>`: the entry `entry_name`.
@@ -26,7 +26,7 @@ impl ContainersEntry {
     /// capabilities(7) and systemd-nspawn(1) man pages for more
     /// information.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.additionalCapabilities)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.additionalCapabilities)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn additional_capabilities(&self) -> Opt<Vec<String>> {
@@ -37,10 +37,10 @@ impl ContainersEntry {
     ///
     /// A list of device nodes to which the containers has access to.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.allowedDevices)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.allowedDevices)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub fn allowed_devices(&self) -> Opt<Vec<Untyped>> {
+    pub fn allowed_devices(&self) -> Opt<Vec<AllowedDevicesValue>> {
         Opt::at(self.path.join(["allowedDevices"]))
     }
 
@@ -48,7 +48,7 @@ impl ContainersEntry {
     ///
     /// Whether the container is automatically started at boot-time.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.autoStart)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.autoStart)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn auto_start(&self) -> Opt<bool> {
@@ -59,10 +59,10 @@ impl ContainersEntry {
     ///
     /// An extra list of directories that is bound to the container.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.bindMounts)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.bindMounts)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub fn bind_mounts(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn bind_mounts(&self) -> Opt<BTreeMap<String, BindMountsValue>> {
         Opt::at(self.path.join(["bindMounts"]))
     }
 
@@ -76,7 +76,7 @@ impl ContainersEntry {
     /// A specification of the desired configuration of this
     /// container, as a NixOS module.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.config)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.config)
     ///
     /// Nix type: `Toplevel NixOS config`.
     pub fn config(&self) -> Opt<Untyped> {
@@ -88,7 +88,7 @@ impl ContainersEntry {
     /// Allows the container to create and setup tunnel interfaces
     /// by granting the NET_ADMIN
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.enableTun)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.enableTun)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable_tun(&self) -> Opt<bool> {
@@ -102,7 +102,7 @@ impl ContainersEntry {
     /// and will be cleaned up on shutdown leaving no traces behind.
     /// Useful for completely stateless, reproducible containers.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.ephemeral)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.ephemeral)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn ephemeral(&self) -> Opt<bool> {
@@ -114,7 +114,7 @@ impl ContainersEntry {
     /// Extra flags passed to the systemd-nspawn command.
     /// See systemd-nspawn(1) for details.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.extraFlags)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraFlags)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn extra_flags(&self) -> Opt<Vec<String>> {
@@ -125,10 +125,10 @@ impl ContainersEntry {
     ///
     /// Extra veth-pairs to be created for the container.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.extraVeths)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub fn extra_veths(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn extra_veths(&self) -> Opt<BTreeMap<String, ExtraVethsValue>> {
         Opt::at(self.path.join(["extraVeths"]))
     }
 
@@ -144,10 +144,10 @@ impl ContainersEntry {
     /// protocol is tcp and hostPort and containerPort are assumed to be
     /// the same if containerPort is not explicitly given.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.forwardPorts)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.forwardPorts)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub fn forward_ports(&self) -> Opt<Vec<Untyped>> {
+    pub fn forward_ports(&self) -> Opt<Vec<ForwardPortsValue2>> {
         Opt::at(self.path.join(["forwardPorts"]))
     }
 
@@ -156,7 +156,7 @@ impl ContainersEntry {
     /// The IPv4 address assigned to the host interface.
     /// (Not used when hostBridge is set.)
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.hostAddress)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.hostAddress)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn host_address(&self) -> Opt<NullOr<String>> {
@@ -168,7 +168,7 @@ impl ContainersEntry {
     /// The IPv6 address assigned to the host interface.
     /// (Not used when hostBridge is set.)
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.hostAddress6)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.hostAddress6)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn host_address6(&self) -> Opt<NullOr<String>> {
@@ -180,7 +180,7 @@ impl ContainersEntry {
     /// Put the host-side of the veth-pair into the named bridge.
     /// Only one of hostAddress* or hostBridge can be given.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.hostBridge)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.hostBridge)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn host_bridge(&self) -> Opt<NullOr<String>> {
@@ -191,7 +191,7 @@ impl ContainersEntry {
     ///
     /// The list of interfaces to be moved into the container.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.interfaces)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.interfaces)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn interfaces(&self) -> Opt<Vec<String>> {
@@ -205,7 +205,7 @@ impl ContainersEntry {
     /// the whole network. Otherwise the default netmask is /32 and routing is
     /// set up from localAddress to hostAddress and back.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.localAddress)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.localAddress)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn local_address(&self) -> Opt<NullOr<String>> {
@@ -219,7 +219,7 @@ impl ContainersEntry {
     /// the whole network. Otherwise the default netmask is /128 and routing is
     /// set up from localAddress6 to hostAddress6 and back.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.localAddress6)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.localAddress6)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn local_address6(&self) -> Opt<NullOr<String>> {
@@ -232,7 +232,7 @@ impl ContainersEntry {
     /// created. For each interface specified, a macvlan interface
     /// will be created and moved to the container.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.macvlans)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.macvlans)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn macvlans(&self) -> Opt<Vec<String>> {
@@ -243,7 +243,7 @@ impl ContainersEntry {
     ///
     /// A path to the nixpkgs that provide the modules, pkgs and lib for evaluating the container.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.nixpkgs)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.nixpkgs)
     ///
     /// Nix type: `path`. Default: `pkgs.path`.
     pub fn nixpkgs(&self) -> Opt<RuntimePath> {
@@ -255,7 +255,7 @@ impl ContainersEntry {
     /// As an alternative to specifying
     /// config
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.path)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.path)
     ///
     /// Nix type: `path`.
     pub fn path(&self) -> Opt<RuntimePath> {
@@ -268,7 +268,7 @@ impl ContainersEntry {
     /// Ethernet interface.  The interface is called
     /// eth0
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.privateNetwork)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.privateNetwork)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn private_network(&self) -> Opt<bool> {
@@ -280,7 +280,7 @@ impl ContainersEntry {
     /// Whether the container should be restarted during a NixOS
     /// configuration switch if its definition has changed.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.restartIfChanged)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.restartIfChanged)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn restart_if_changed(&self) -> Opt<bool> {
@@ -292,10 +292,10 @@ impl ContainersEntry {
     /// A set of special arguments to be passed to NixOS modules.
     /// This will be merged into the specialArgs
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.specialArgs)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.specialArgs)
     ///
     /// Nix type: `attribute set of unspecified value`. Default: `{ }`.
-    pub fn special_args(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn special_args(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
         Opt::at(self.path.join(["specialArgs"]))
     }
 
@@ -305,7 +305,7 @@ impl ContainersEntry {
     /// the container processes get killed.
     /// See systemd.time
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.timeoutStartSec)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.timeoutStartSec)
     ///
     /// Nix type: `string`. Default: `"1min"`.
     pub fn timeout_start_sec(&self) -> Opt<String> {
@@ -319,7 +319,7 @@ impl ContainersEntry {
     /// Valid items must conform to the --tmpfs argument
     /// of systemd-nspawn. See systemd-nspawn(1) for details.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.tmpfs)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.tmpfs)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn tmpfs(&self) -> Opt<Vec<String>> {
@@ -353,7 +353,7 @@ impl ContainersEntryBindMountsEntry {
     ///
     /// Location of the host path to be mounted.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.bindMounts.&lt;name&gt;.hostPath)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.bindMounts.%3Cname%3E.hostPath)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn host_path(&self) -> Opt<NullOr<String>> {
@@ -364,7 +364,7 @@ impl ContainersEntryBindMountsEntry {
     ///
     /// Determine whether the mounted path will be accessed in read-only mode.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.bindMounts.&lt;name&gt;.isReadOnly)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.bindMounts.%3Cname%3E.isReadOnly)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn is_read_only(&self) -> Opt<bool> {
@@ -375,7 +375,7 @@ impl ContainersEntryBindMountsEntry {
     ///
     /// Mount point on the container file system.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.bindMounts.&lt;name&gt;.mountPoint)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.bindMounts.%3Cname%3E.mountPoint)
     ///
     /// Nix type: `string`.
     pub fn mount_point(&self) -> Opt<String> {
@@ -412,10 +412,10 @@ impl ContainersEntryExtraVethsEntry {
     /// protocol is tcp and hostPort and containerPort are assumed to be
     /// the same if containerPort is not explicitly given.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.extraVeths.&lt;name&gt;.forwardPorts)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.forwardPorts)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub fn forward_ports(&self) -> Opt<Vec<Untyped>> {
+    pub fn forward_ports(&self) -> Opt<Vec<ForwardPortsValue>> {
         Opt::at(self.path.join(["forwardPorts"]))
     }
 
@@ -424,7 +424,7 @@ impl ContainersEntryExtraVethsEntry {
     /// The IPv4 address assigned to the host interface.
     /// (Not used when hostBridge is set.)
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.extraVeths.&lt;name&gt;.hostAddress)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.hostAddress)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn host_address(&self) -> Opt<NullOr<String>> {
@@ -436,7 +436,7 @@ impl ContainersEntryExtraVethsEntry {
     /// The IPv6 address assigned to the host interface.
     /// (Not used when hostBridge is set.)
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.extraVeths.&lt;name&gt;.hostAddress6)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.hostAddress6)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn host_address6(&self) -> Opt<NullOr<String>> {
@@ -448,7 +448,7 @@ impl ContainersEntryExtraVethsEntry {
     /// Put the host-side of the veth-pair into the named bridge.
     /// Only one of hostAddress* or hostBridge can be given.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.extraVeths.&lt;name&gt;.hostBridge)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.hostBridge)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn host_bridge(&self) -> Opt<NullOr<String>> {
@@ -462,7 +462,7 @@ impl ContainersEntryExtraVethsEntry {
     /// the whole network. Otherwise the default netmask is /32 and routing is
     /// set up from localAddress to hostAddress and back.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.extraVeths.&lt;name&gt;.localAddress)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.localAddress)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn local_address(&self) -> Opt<NullOr<String>> {
@@ -476,12 +476,191 @@ impl ContainersEntryExtraVethsEntry {
     /// the whole network. Otherwise the default netmask is /128 and routing is
     /// set up from localAddress6 to hostAddress6 and back.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.&lt;name&gt;.extraVeths.&lt;name&gt;.localAddress6)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.localAddress6)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn local_address6(&self) -> Opt<NullOr<String>> {
         Opt::at(self.path.join(["localAddress6"]))
     }
 
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `containers.<name>.allowedDevices.*`: `AllowedDevicesValue::new()`, then a setter per option.
+    AllowedDevicesValue {
+        /// `containers.<name>.allowedDevices.*.modifier`
+        ///
+        /// Device node access modifier. Takes a combination
+        /// r
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.allowedDevices.*.modifier)
+        ///
+        /// Nix type: `string`.
+        modifier: String = "modifier";
+        /// `containers.<name>.allowedDevices.*.node`
+        ///
+        /// Path to device node
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.allowedDevices.*.node)
+        ///
+        /// Nix type: `string`.
+        node: String = "node";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `containers.<name>.bindMounts.<name>`: `BindMountsValue::new()`, then a setter per option.
+    BindMountsValue {
+        /// `containers.<name>.bindMounts.<name>.hostPath`
+        ///
+        /// Location of the host path to be mounted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.bindMounts.%3Cname%3E.hostPath)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        host_path: NullOr<String> = "hostPath";
+        /// `containers.<name>.bindMounts.<name>.isReadOnly`
+        ///
+        /// Determine whether the mounted path will be accessed in read-only mode.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.bindMounts.%3Cname%3E.isReadOnly)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        is_read_only: bool = "isReadOnly";
+        /// `containers.<name>.bindMounts.<name>.mountPoint`
+        ///
+        /// Mount point on the container file system.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.bindMounts.%3Cname%3E.mountPoint)
+        ///
+        /// Nix type: `string`.
+        mount_point: String = "mountPoint";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `containers.<name>.extraVeths.<name>.forwardPorts.*`: `ForwardPortsValue::new()`, then a setter per option.
+    ForwardPortsValue {
+        /// `containers.<name>.extraVeths.<name>.forwardPorts.*.containerPort`
+        ///
+        /// Target port of container
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.forwardPorts.*.containerPort)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        container_port: NullOr<i64> = "containerPort";
+        /// `containers.<name>.extraVeths.<name>.forwardPorts.*.hostPort`
+        ///
+        /// Source port of the external interface on host
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.forwardPorts.*.hostPort)
+        ///
+        /// Nix type: `signed integer`.
+        host_port: i64 = "hostPort";
+        /// `containers.<name>.extraVeths.<name>.forwardPorts.*.protocol`
+        ///
+        /// The protocol specifier for port forwarding between host and container
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.forwardPorts.*.protocol)
+        ///
+        /// Nix type: `string`. Default: `"tcp"`.
+        protocol: String = "protocol";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `containers.<name>.extraVeths.<name>`: `ExtraVethsValue::new()`, then a setter per option.
+    ExtraVethsValue {
+        /// `containers.<name>.extraVeths.<name>.forwardPorts`
+        ///
+        /// List of forwarded ports from host to container. Each forwarded port
+        /// is specified by protocol, hostPort and containerPort. By default,
+        /// protocol is tcp and hostPort and containerPort are assumed to be
+        /// the same if containerPort is not explicitly given.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.forwardPorts)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        forward_ports: Vec<ForwardPortsValue> = "forwardPorts";
+        /// `containers.<name>.extraVeths.<name>.hostAddress`
+        ///
+        /// The IPv4 address assigned to the host interface.
+        /// (Not used when hostBridge is set.)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.hostAddress)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        host_address: NullOr<String> = "hostAddress";
+        /// `containers.<name>.extraVeths.<name>.hostAddress6`
+        ///
+        /// The IPv6 address assigned to the host interface.
+        /// (Not used when hostBridge is set.)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.hostAddress6)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        host_address6: NullOr<String> = "hostAddress6";
+        /// `containers.<name>.extraVeths.<name>.hostBridge`
+        ///
+        /// Put the host-side of the veth-pair into the named bridge.
+        /// Only one of hostAddress* or hostBridge can be given.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.hostBridge)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        host_bridge: NullOr<String> = "hostBridge";
+        /// `containers.<name>.extraVeths.<name>.localAddress`
+        ///
+        /// The IPv4 address assigned to the interface in the container.
+        /// If a hostBridge is used, this should be given with netmask to access
+        /// the whole network. Otherwise the default netmask is /32 and routing is
+        /// set up from localAddress to hostAddress and back.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.localAddress)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        local_address: NullOr<String> = "localAddress";
+        /// `containers.<name>.extraVeths.<name>.localAddress6`
+        ///
+        /// The IPv6 address assigned to the interface in the container.
+        /// If a hostBridge is used, this should be given with netmask to access
+        /// the whole network. Otherwise the default netmask is /128 and routing is
+        /// set up from localAddress6 to hostAddress6 and back.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.extraVeths.%3Cname%3E.localAddress6)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        local_address6: NullOr<String> = "localAddress6";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `containers.<name>.forwardPorts.*`: `ForwardPortsValue2::new()`, then a setter per option.
+    ForwardPortsValue2 {
+        /// `containers.<name>.forwardPorts.*.containerPort`
+        ///
+        /// Target port of container
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.forwardPorts.*.containerPort)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        container_port: NullOr<i64> = "containerPort";
+        /// `containers.<name>.forwardPorts.*.hostPort`
+        ///
+        /// Source port of the external interface on host
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.forwardPorts.*.hostPort)
+        ///
+        /// Nix type: `signed integer`.
+        host_port: i64 = "hostPort";
+        /// `containers.<name>.forwardPorts.*.protocol`
+        ///
+        /// The protocol specifier for port forwarding between host and container
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=containers.%3Cname%3E.forwardPorts.*.protocol)
+        ///
+        /// Nix type: `string`. Default: `"tcp"`.
+        protocol: String = "protocol";
+    }
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `documentation.man.enable`
@@ -117,7 +117,106 @@ pub mod mandoc {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["documentation", "man", "mandoc", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["documentation", "man", "mandoc", "settings"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `documentation.man.mandoc.settings.output`: `SettingsOutputValue::new()`, then a setter per option.
+        SettingsOutputValue {
+            /// `documentation.man.mandoc.settings.output.fragment`
+            ///
+            /// Whether to omit the  declaration and the , , and 
+            /// elements and only emit the subtree below the  element in HTML
+            /// output of mandoc
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.fragment)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            fragment: bool = "fragment";
+            /// `documentation.man.mandoc.settings.output.includes`
+            ///
+            /// A string of relative path used as a template for the output path of
+            /// linked header files (usually via the In macro) in HTML output.
+            /// Instances of %I
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.includes)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            includes: NullOr<String> = "includes";
+            /// `documentation.man.mandoc.settings.output.indent`
+            ///
+            /// Number of blank characters at the left margin for normal text,
+            /// default of 5
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.indent)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            indent: NullOr<i64> = "indent";
+            /// `documentation.man.mandoc.settings.output.man`
+            ///
+            /// A template for linked manuals (usually via the Xr macro) in HTML
+            /// output. Instances of ‘%N’ and ‘%S’ are replaced with the linked
+            /// manual’s name and section, respectively. If no section is included,
+            /// section 1 is assumed. The default is not to present a hyperlink.
+            /// If two formats are given and a file %N.%S exists in the current
+            /// directory, the first format is used; otherwise, the second format is used.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.man)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            man: NullOr<String> = "man";
+            /// `documentation.man.mandoc.settings.output.paper`
+            ///
+            /// This option is for generating PostScript and PDF output. The paper
+            /// size name may be one of a3
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.paper)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            paper: NullOr<String> = "paper";
+            /// `documentation.man.mandoc.settings.output.style`
+            ///
+            /// Path to the file used for an external style-sheet. This must be a
+            /// valid absolute or relative URI.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.style)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            style: NullOr<RuntimePath> = "style";
+            /// `documentation.man.mandoc.settings.output.toc`
+            ///
+            /// Whether to enable printing a table of contents near the beginning of the HTML output
+            /// of mandoc
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.toc)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            toc: bool = "toc";
+            /// `documentation.man.mandoc.settings.output.width`
+            ///
+            /// The ASCII and UTF-8 output width, default is 78
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.output.width)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            width: NullOr<i64> = "width";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `documentation.man.mandoc.settings`: `SettingsValue::new()`, then a setter per option.
+        SettingsValue {
+            /// `documentation.man.mandoc.settings.manpath`
+            ///
+            /// Override the default search path for man
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.man.mandoc.settings.manpath)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            manpath: Vec<String> = "manpath";
+            /// The options under `documentation.man.mandoc.settings.output`.
+            output: SettingsOutputValue = "output";
+        }
+    }
 
     pub mod settings {
         use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `documentation.nixos.enable`
@@ -25,7 +25,7 @@ pub const enable: Opt<bool> = Opt::new(&["documentation", "nixos", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.nixos.extraModuleSources)
 ///
 /// Nix type: `list of (path or string)`. Default: `[ ]`.
-pub const extra_module_sources: Opt<Vec<Untyped>> = Opt::new(&["documentation", "nixos", "extraModuleSources"]);
+pub const extra_module_sources: Opt<Vec<OneOf<ExtraModuleSourcesMembers>>> = Opt::new(&["documentation", "nixos", "extraModuleSources"]);
 
 /// `documentation.nixos.extraModules`
 ///
@@ -34,7 +34,7 @@ pub const extra_module_sources: Opt<Vec<Untyped>> = Opt::new(&["documentation", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=documentation.nixos.extraModules)
 ///
 /// Nix type: `list of raw value`. Default: `[ ]`.
-pub const extra_modules: Opt<Vec<Untyped>> = Opt::new(&["documentation", "nixos", "extraModules"]);
+pub const extra_modules: Opt<Vec<Data<Anything>>> = Opt::new(&["documentation", "nixos", "extraModules"]);
 
 /// `documentation.nixos.includeAllModules`
 ///
@@ -46,6 +46,11 @@ pub const extra_modules: Opt<Vec<Untyped>> = Opt::new(&["documentation", "nixos"
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const include_all_modules: Opt<bool> = Opt::new(&["documentation", "nixos", "includeAllModules"]);
+
+/// The members of `documentation.nixos.extraModuleSources.*`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum ExtraModuleSourcesMembers {}
+impl ::flakesmith::value::PathMember for ExtraModuleSourcesMembers {}
+impl ::flakesmith::value::StrMember for ExtraModuleSourcesMembers { type Str = String; }
 
 pub mod options {
     use super::*;

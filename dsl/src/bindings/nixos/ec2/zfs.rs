@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `ec2.zfs.datasets`
@@ -15,7 +15,29 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=ec2.zfs.datasets)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const datasets: Opt<BTreeMap<String, Untyped>> = Opt::new(&["ec2", "zfs", "datasets"]);
+pub const datasets: Opt<BTreeMap<String, DatasetsValue>> = Opt::new(&["ec2", "zfs", "datasets"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `ec2.zfs.datasets.<name>`: `DatasetsValue::new()`, then a setter per option.
+    DatasetsValue {
+        /// `ec2.zfs.datasets.<name>.mount`
+        ///
+        /// Where to mount this dataset.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=ec2.zfs.datasets.%3Cname%3E.mount)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        mount: NullOr<String> = "mount";
+        /// `ec2.zfs.datasets.<name>.properties`
+        ///
+        /// Properties to set on this dataset.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=ec2.zfs.datasets.%3Cname%3E.properties)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        properties: BTreeMap<String, String> = "properties";
+    }
+}
 
 pub mod datasets {
     use super::*;
@@ -36,7 +58,7 @@ pub mod datasets {
         ///
         /// Where to mount this dataset.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=ec2.zfs.datasets.&lt;name&gt;.mount)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=ec2.zfs.datasets.%3Cname%3E.mount)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn mount(&self) -> Opt<NullOr<String>> {
@@ -47,7 +69,7 @@ pub mod datasets {
         ///
         /// Properties to set on this dataset.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=ec2.zfs.datasets.&lt;name&gt;.properties)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=ec2.zfs.datasets.%3Cname%3E.properties)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn properties(&self) -> Opt<BTreeMap<String, String>> {

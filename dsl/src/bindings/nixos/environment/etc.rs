@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `environment.etc.<name>`: the entry `entry_name`.
@@ -25,7 +25,7 @@ impl EtcEntry {
     /// Whether this /etc file should be generated.  This
     /// option allows specific /etc files to be disabled.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn enable(&self) -> Opt<bool> {
@@ -37,7 +37,7 @@ impl EtcEntry {
     /// GID of created file. Only takes effect when the file is
     /// copied (that is, the mode is not ‘symlink’).
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.&lt;name&gt;.gid)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.gid)
     ///
     /// Nix type: `signed integer`. Default: `0`.
     pub fn gid(&self) -> Opt<i64> {
@@ -50,7 +50,7 @@ impl EtcEntry {
     /// Only takes effect when the file is copied (that is, the mode is not ‘symlink’).
     /// Changing this option takes precedence over gid
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.&lt;name&gt;.group)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.group)
     ///
     /// Nix type: `string`. Default: `"+0"`.
     pub fn group(&self) -> Opt<String> {
@@ -61,7 +61,7 @@ impl EtcEntry {
     ///
     /// If set to something else than symlink
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.&lt;name&gt;.mode)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.mode)
     ///
     /// Nix type: `string`. Default: `"symlink"`.
     pub fn mode(&self) -> Opt<String> {
@@ -72,7 +72,7 @@ impl EtcEntry {
     ///
     /// Path of the source file.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.&lt;name&gt;.source)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.source)
     ///
     /// Nix type: `path`.
     pub fn source(&self) -> Opt<RuntimePath> {
@@ -84,7 +84,7 @@ impl EtcEntry {
     /// Name of symlink (relative to
     /// /etc
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.&lt;name&gt;.target)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.target)
     ///
     /// Nix type: `string`.
     pub fn target(&self) -> Opt<String> {
@@ -95,7 +95,7 @@ impl EtcEntry {
     ///
     /// Text of the file.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.&lt;name&gt;.text)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.text)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
     pub fn text(&self) -> Opt<NullOr<Concatenated>> {
@@ -107,7 +107,7 @@ impl EtcEntry {
     /// UID of created file. Only takes effect when the file is
     /// copied (that is, the mode is not ‘symlink’).
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.&lt;name&gt;.uid)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.uid)
     ///
     /// Nix type: `signed integer`. Default: `0`.
     pub fn uid(&self) -> Opt<i64> {
@@ -120,7 +120,7 @@ impl EtcEntry {
     /// Only takes effect when the file is copied (that is, the mode is not ‘symlink’).
     /// Changing this option takes precedence over uid
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.&lt;name&gt;.user)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.user)
     ///
     /// Nix type: `string`. Default: `"+0"`.
     pub fn user(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `environment.checkConfigurationOptions`
@@ -57,7 +57,7 @@ pub const enable_debug_info: Opt<bool> = Opt::new(&["environment", "enableDebugI
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const etc: Opt<BTreeMap<String, Untyped>> = Opt::new(&["environment", "etc"]);
+pub const etc: Opt<BTreeMap<String, EtcValue>> = Opt::new(&["environment", "etc"]);
 
 /// `environment.extraInit`
 ///
@@ -209,7 +209,7 @@ pub const profiles: Opt<Vec<String>> = Opt::new(&["environment", "profiles"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.sessionVariables)
 ///
 /// Nix type: `attribute set of ((list of (signed integer or string or path)) or signed integer or string or path)`. Default: `{ }`.
-pub const session_variables: Opt<BTreeMap<String, Untyped>> = Opt::new(&["environment", "sessionVariables"]);
+pub const session_variables: Opt<BTreeMap<String, OneOf<SessionVariablesMembers>>> = Opt::new(&["environment", "sessionVariables"]);
 
 /// `environment.shellAliases`
 ///
@@ -221,7 +221,7 @@ pub const session_variables: Opt<BTreeMap<String, Untyped>> = Opt::new(&["enviro
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.shellAliases)
 ///
 /// Nix type: `attribute set of (null or string or path)`.
-pub const shell_aliases: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["environment", "shellAliases"]);
+pub const shell_aliases: Opt<BTreeMap<String, NullOr<OneOf<ShellAliasesMembers>>>> = Opt::new(&["environment", "shellAliases"]);
 
 /// `environment.shellInit`
 ///
@@ -242,7 +242,7 @@ pub const shell_init: Opt<Concatenated> = Opt::new(&["environment", "shellInit"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.shells)
 ///
 /// Nix type: `list of (package or path)`. Default: `[ ]`.
-pub const shells: Opt<Vec<Untyped>> = Opt::new(&["environment", "shells"]);
+pub const shells: Opt<Vec<OneOf<ShellsMembers>>> = Opt::new(&["environment", "shells"]);
 
 /// `environment.systemPackages`
 ///
@@ -280,7 +280,129 @@ pub const unix_odbc_drivers: Opt<Vec<Package>> = Opt::new(&["environment", "unix
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.variables)
 ///
 /// Nix type: `attribute set of ((list of (signed integer or string or path)) or signed integer or string or path)`. Default: `{ }`.
-pub const variables: Opt<BTreeMap<String, Untyped>> = Opt::new(&["environment", "variables"]);
+pub const variables: Opt<BTreeMap<String, OneOf<VariablesMembers>>> = Opt::new(&["environment", "variables"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `environment.etc.<name>`: `EtcValue::new()`, then a setter per option.
+    EtcValue {
+        /// `environment.etc.<name>.enable`
+        ///
+        /// Whether this /etc file should be generated.  This
+        /// option allows specific /etc files to be disabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `environment.etc.<name>.gid`
+        ///
+        /// GID of created file. Only takes effect when the file is
+        /// copied (that is, the mode is not ‘symlink’).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.gid)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        gid: i64 = "gid";
+        /// `environment.etc.<name>.group`
+        ///
+        /// Group name of created file.
+        /// Only takes effect when the file is copied (that is, the mode is not ‘symlink’).
+        /// Changing this option takes precedence over gid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `"+0"`.
+        group: String = "group";
+        /// `environment.etc.<name>.mode`
+        ///
+        /// If set to something else than symlink
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.mode)
+        ///
+        /// Nix type: `string`. Default: `"symlink"`.
+        mode: String = "mode";
+        /// `environment.etc.<name>.source`
+        ///
+        /// Path of the source file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.source)
+        ///
+        /// Nix type: `path`.
+        source: RuntimePath = "source";
+        /// `environment.etc.<name>.target`
+        ///
+        /// Name of symlink (relative to
+        /// /etc
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.target)
+        ///
+        /// Nix type: `string`.
+        target: String = "target";
+        /// `environment.etc.<name>.text`
+        ///
+        /// Text of the file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.text)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        text: NullOr<Concatenated> = "text";
+        /// `environment.etc.<name>.uid`
+        ///
+        /// UID of created file. Only takes effect when the file is
+        /// copied (that is, the mode is not ‘symlink’).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.uid)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        uid: i64 = "uid";
+        /// `environment.etc.<name>.user`
+        ///
+        /// User name of created file.
+        /// Only takes effect when the file is copied (that is, the mode is not ‘symlink’).
+        /// Changing this option takes precedence over uid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=environment.etc.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `"+0"`.
+        user: String = "user";
+    }
+}
+
+/// The members of `environment.sessionVariables.<name>.*`'s type: `integer`, `string`, `path`. A value of any of them sets the option.
+pub enum SessionVariablesMembers2 {}
+impl ::flakesmith::value::IntMember for SessionVariablesMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SessionVariablesMembers2 { type Str = String; }
+impl ::flakesmith::value::PathMember for SessionVariablesMembers2 {}
+
+/// The members of `environment.sessionVariables.<name>`'s type: `list of ((integer) or (string) or (path))`, `integer`, `string`, `path`. A value of any of them sets the option.
+pub enum SessionVariablesMembers {}
+impl ::flakesmith::value::ListMember for SessionVariablesMembers { type Item = OneOf<SessionVariablesMembers2>; }
+impl ::flakesmith::value::IntMember for SessionVariablesMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SessionVariablesMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for SessionVariablesMembers {}
+
+/// The members of `environment.shellAliases.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum ShellAliasesMembers {}
+impl ::flakesmith::value::StrMember for ShellAliasesMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for ShellAliasesMembers {}
+
+/// The members of `environment.shells.*`'s type: `package`, `path`. A value of any of them sets the option.
+pub enum ShellsMembers {}
+impl ::flakesmith::value::PackageMember for ShellsMembers {}
+impl ::flakesmith::value::PathMember for ShellsMembers {}
+
+/// The members of `environment.variables.<name>.*`'s type: `integer`, `string`, `path`. A value of any of them sets the option.
+pub enum VariablesMembers2 {}
+impl ::flakesmith::value::IntMember for VariablesMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for VariablesMembers2 { type Str = String; }
+impl ::flakesmith::value::PathMember for VariablesMembers2 {}
+
+/// The members of `environment.variables.<name>`'s type: `list of ((integer) or (string) or (path))`, `integer`, `string`, `path`. A value of any of them sets the option.
+pub enum VariablesMembers {}
+impl ::flakesmith::value::ListMember for VariablesMembers { type Item = OneOf<VariablesMembers2>; }
+impl ::flakesmith::value::IntMember for VariablesMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for VariablesMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for VariablesMembers {}
 
 #[rustfmt::skip]
 pub mod budgie;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `fileSystems.<name>`: the entry `entry_name`.
@@ -25,7 +25,7 @@ impl FileSystemsEntry {
     /// If the device does not currently contain a filesystem (as
     /// determined by blkid
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.autoFormat)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.autoFormat)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn auto_format(&self) -> Opt<bool> {
@@ -39,7 +39,7 @@ impl FileSystemsEntry {
     /// partition.) This is currently only supported for ext2/3/4
     /// filesystems that are mounted during early boot.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.autoResize)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.autoResize)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn auto_resize(&self) -> Opt<bool> {
@@ -51,10 +51,10 @@ impl FileSystemsEntry {
     /// List of paths that should be mounted before this one. This filesystem’s
     /// device
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.depends)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.depends)
     ///
     /// Nix type: `list of string (with check: non-empty without trailing slash)`. Default: `[ ]`.
-    pub fn depends(&self) -> Opt<Untyped> {
+    pub fn depends(&self) -> Opt<OneOf<DependsMembers>> {
         Opt::at(self.path.join(["depends"]))
     }
 
@@ -62,10 +62,10 @@ impl FileSystemsEntry {
     ///
     /// Location of the device.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.device)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.device)
     ///
     /// Nix type: `null or string (with check: non-empty)`. Default: `null`.
-    pub fn device(&self) -> Opt<NullOr<Untyped>> {
+    pub fn device(&self) -> Opt<NullOr<OneOf<DeviceMembers>>> {
         Opt::at(self.path.join(["device"]))
     }
 
@@ -78,10 +78,10 @@ impl FileSystemsEntry {
     ///
     /// Type of the file system.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.fsType)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.fsType)
     ///
     /// Nix type: `string (with check: non-empty)`. Default: `"auto"`.
-    pub fn fs_type(&self) -> Opt<Untyped> {
+    pub fn fs_type(&self) -> Opt<OneOf<FsTypeMembers>> {
         Opt::at(self.path.join(["fsType"]))
     }
 
@@ -89,10 +89,10 @@ impl FileSystemsEntry {
     ///
     /// Label of the device (if any).
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.label)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.label)
     ///
     /// Nix type: `null or string (with check: non-empty)`. Default: `null`.
-    pub fn label(&self) -> Opt<NullOr<Untyped>> {
+    pub fn label(&self) -> Opt<NullOr<OneOf<LabelMembers>>> {
         Opt::at(self.path.join(["label"]))
     }
 
@@ -100,10 +100,10 @@ impl FileSystemsEntry {
     ///
     /// Location of the mounted file system.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.mountPoint)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.mountPoint)
     ///
     /// Nix type: `string (with check: non-empty without trailing slash)`.
-    pub fn mount_point(&self) -> Opt<Untyped> {
+    pub fn mount_point(&self) -> Opt<OneOf<MountPointMembers>> {
         Opt::at(self.path.join(["mountPoint"]))
     }
 
@@ -114,7 +114,7 @@ impl FileSystemsEntry {
     /// ramdisk if its mount point is one of the following:
     /// /
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.neededForBoot)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.neededForBoot)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn needed_for_boot(&self) -> Opt<bool> {
@@ -125,7 +125,7 @@ impl FileSystemsEntry {
     ///
     /// Disable running fsck on this filesystem.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.noCheck)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.noCheck)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn no_check(&self) -> Opt<bool> {
@@ -136,10 +136,10 @@ impl FileSystemsEntry {
     ///
     /// Options used to mount the file system.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.options)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.options)
     ///
     /// Nix type: `non-empty (list of string (with check: non-empty))`.
-    pub fn options(&self) -> Opt<Untyped> {
+    pub fn options(&self) -> Opt<OneOf<OptionsMembers>> {
         Opt::at(self.path.join(["options"]))
     }
 
@@ -166,7 +166,7 @@ impl FileSystemsEntryEncrypted {
     ///
     /// Location of the backing encrypted device.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.encrypted.blkDev)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.encrypted.blkDev)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn blk_dev(&self) -> Opt<NullOr<String>> {
@@ -177,7 +177,7 @@ impl FileSystemsEntryEncrypted {
     ///
     /// The block device is backed by an encrypted one, adds this device as a initrd luks entry.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.encrypted.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.encrypted.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -190,7 +190,7 @@ impl FileSystemsEntryEncrypted {
     /// device. When systemd stage 1 is not enabled, at the time
     /// this keyfile is accessed, the neededForBoot
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.encrypted.keyFile)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.encrypted.keyFile)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn key_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -201,7 +201,7 @@ impl FileSystemsEntryEncrypted {
     ///
     /// Label of the unlocked encrypted device. Set fileSystems..device
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.encrypted.label)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.encrypted.label)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn label(&self) -> Opt<NullOr<String>> {
@@ -221,7 +221,7 @@ impl FileSystemsEntryOverlay {
     ///
     /// The list of path(s) to the lowerdir(s).
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.overlay.lowerdir)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.overlay.lowerdir)
     ///
     /// Nix type: `null or (non-empty (list of (string or path in the Nix store)))`. Default: `null`.
     pub fn lowerdir(&self) -> Opt<NullOr<Untyped>> {
@@ -232,7 +232,7 @@ impl FileSystemsEntryOverlay {
     ///
     /// The path to the upperdir.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.overlay.upperdir)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.overlay.upperdir)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn upperdir(&self) -> Opt<NullOr<String>> {
@@ -243,7 +243,7 @@ impl FileSystemsEntryOverlay {
     ///
     /// The path to the workdir.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.overlay.workdir)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.overlay.workdir)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn workdir(&self) -> Opt<NullOr<String>> {
@@ -263,7 +263,7 @@ impl FileSystemsEntryStratis {
     ///
     /// UUID of the stratis pool that the fs is located in
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.&lt;name&gt;.stratis.poolUuid)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.stratis.poolUuid)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn pool_uuid(&self) -> Opt<NullOr<String>> {
@@ -271,4 +271,28 @@ impl FileSystemsEntryStratis {
     }
 
 }
+
+/// The members of `fileSystems.<name>.depends`'s type: `list of (string)`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
+pub enum DependsMembers {}
+impl ::flakesmith::value::ListMember for DependsMembers { type Item = String; }
+
+/// The members of `fileSystems.<name>.device`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
+pub enum DeviceMembers {}
+impl ::flakesmith::value::StrMember for DeviceMembers { type Str = String; }
+
+/// The members of `fileSystems.<name>.fsType`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
+pub enum FsTypeMembers {}
+impl ::flakesmith::value::StrMember for FsTypeMembers { type Str = String; }
+
+/// The members of `fileSystems.<name>.label`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
+pub enum LabelMembers {}
+impl ::flakesmith::value::StrMember for LabelMembers { type Str = String; }
+
+/// The members of `fileSystems.<name>.mountPoint`'s type: `string`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
+pub enum MountPointMembers {}
+impl ::flakesmith::value::StrMember for MountPointMembers { type Str = String; }
+
+/// The members of `fileSystems.<name>.options`'s type: `list of (string)`, `unknown '(with check: non-empty))'`. A value of any of them sets the option.
+pub enum OptionsMembers {}
+impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
 

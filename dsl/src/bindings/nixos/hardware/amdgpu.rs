@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 pub mod amdvlk {
@@ -36,7 +36,12 @@ pub mod amdvlk {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.amdgpu.amdvlk.settings)
     ///
     /// Nix type: `attribute set of (string or signed integer)`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["hardware", "amdgpu", "amdvlk", "settings"]);
+    pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["hardware", "amdgpu", "amdvlk", "settings"]);
+
+    /// The members of `hardware.amdgpu.amdvlk.settings.<name>`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
 
     pub mod support32_bit {
         use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 pub mod touch_bar {
@@ -36,7 +36,7 @@ pub mod touch_bar {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.apple.touchBar.settings)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["hardware", "apple", "touchBar", "settings"]);
+    pub const settings: Opt<Data<Toml>> = Opt::new(&["hardware", "apple", "touchBar", "settings"]);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `hardware.bluetooth.disabledPlugins`
@@ -34,7 +34,7 @@ pub const enable: Opt<bool> = Opt::new(&["hardware", "bluetooth", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.bluetooth.input)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const input: Opt<BTreeMap<String, Untyped>> = Opt::new(&["hardware", "bluetooth", "input"]);
+pub const input: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["hardware", "bluetooth", "input"]);
 
 /// `hardware.bluetooth.network`
 ///
@@ -44,7 +44,7 @@ pub const input: Opt<BTreeMap<String, Untyped>> = Opt::new(&["hardware", "blueto
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.bluetooth.network)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const network: Opt<BTreeMap<String, Untyped>> = Opt::new(&["hardware", "bluetooth", "network"]);
+pub const network: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["hardware", "bluetooth", "network"]);
 
 /// `hardware.bluetooth.package`
 ///
@@ -72,7 +72,7 @@ pub const power_on_boot: Opt<bool> = Opt::new(&["hardware", "bluetooth", "powerO
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.bluetooth.settings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["hardware", "bluetooth", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["hardware", "bluetooth", "settings"]);
 
 pub mod hsphfpd {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `hardware.deviceTree.dtbSource`
@@ -82,5 +82,59 @@ pub const name: Opt<NullOr<String>> = Opt::new(&["hardware", "deviceTree", "name
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.deviceTree.overlays)
 ///
 /// Nix type: `list of ((submodule) or path convertible to it)`. Default: `[ ]`.
-pub const overlays: Opt<Vec<Untyped>> = Opt::new(&["hardware", "deviceTree", "overlays"]);
+pub const overlays: Opt<Vec<OneOf<OverlaysMembers>>> = Opt::new(&["hardware", "deviceTree", "overlays"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `hardware.deviceTree.overlays.*`: `OverlaysValue::new()`, then a setter per option.
+    OverlaysValue {
+        /// `hardware.deviceTree.overlays.*.dtboFile`
+        ///
+        /// Path to .dtbo compiled overlay file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.deviceTree.overlays.*.dtboFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        dtbo_file: NullOr<RuntimePath> = "dtboFile";
+        /// `hardware.deviceTree.overlays.*.dtsFile`
+        ///
+        /// Path to .dts overlay file, overlay is applied to
+        /// each .dtb file matching “compatible” of the overlay.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.deviceTree.overlays.*.dtsFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        dts_file: NullOr<RuntimePath> = "dtsFile";
+        /// `hardware.deviceTree.overlays.*.dtsText`
+        ///
+        /// Literal DTS contents, overlay is applied to
+        /// each .dtb file matching “compatible” of the overlay.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.deviceTree.overlays.*.dtsText)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        dts_text: NullOr<String> = "dtsText";
+        /// `hardware.deviceTree.overlays.*.filter`
+        ///
+        /// Only apply to .dtb files matching glob expression.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.deviceTree.overlays.*.filter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        filter: NullOr<String> = "filter";
+        /// `hardware.deviceTree.overlays.*.name`
+        ///
+        /// Name of this overlay
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.deviceTree.overlays.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+    }
+}
+
+/// The members of `hardware.deviceTree.overlays.*`'s type: `submodule`, `path`. A value of any of them sets the option.
+pub enum OverlaysMembers {}
+impl ::flakesmith::value::PathMember for OverlaysMembers {}
+
+::flakesmith::union_member!(OverlaysMembers: OverlaysValue);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `hardware.display.outputs`
@@ -15,7 +15,29 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.display.outputs)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const outputs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["hardware", "display", "outputs"]);
+pub const outputs: Opt<BTreeMap<String, OutputsValue>> = Opt::new(&["hardware", "display", "outputs"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `hardware.display.outputs.<name>`: `OutputsValue::new()`, then a setter per option.
+    OutputsValue {
+        /// `hardware.display.outputs.<name>.edid`
+        ///
+        /// An EDID filename to be used for configured display, as in edid/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.display.outputs.%3Cname%3E.edid)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        edid: NullOr<String> = "edid";
+        /// `hardware.display.outputs.<name>.mode`
+        ///
+        /// A video
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.display.outputs.%3Cname%3E.mode)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        mode: NullOr<String> = "mode";
+    }
+}
 
 pub mod edid {
     use super::*;
@@ -78,7 +100,7 @@ pub mod outputs {
         ///
         /// An EDID filename to be used for configured display, as in edid/
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.display.outputs.&lt;name&gt;.edid)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.display.outputs.%3Cname%3E.edid)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn edid(&self) -> Opt<NullOr<String>> {
@@ -89,7 +111,7 @@ pub mod outputs {
         ///
         /// A video
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.display.outputs.&lt;name&gt;.mode)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.display.outputs.%3Cname%3E.mode)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn mode(&self) -> Opt<NullOr<String>> {

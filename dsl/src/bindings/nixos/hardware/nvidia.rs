@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `hardware.nvidia.forceFullCompositionPipeline`
@@ -58,7 +58,7 @@ pub const open: Opt<NullOr<bool>> = Opt::new(&["hardware", "nvidia", "open"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.nvidia.package)
 ///
 /// Nix type: `unspecified value`.
-pub const package: Opt<Untyped> = Opt::new(&["hardware", "nvidia", "package"]);
+pub const package: Opt<Data<Anything>> = Opt::new(&["hardware", "nvidia", "package"]);
 
 pub mod datacenter {
     use super::*;
@@ -80,7 +80,7 @@ pub mod datacenter {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.nvidia.datacenter.settings)
     ///
     /// Nix type: `attribute set of (atom (null, bool, int, float or string))`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["hardware", "nvidia", "datacenter", "settings"]);
+    pub const settings: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["hardware", "nvidia", "datacenter", "settings"]);
 
 }
 

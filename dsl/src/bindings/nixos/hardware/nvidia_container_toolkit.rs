@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `hardware.nvidia-container-toolkit.device-name-strategy`
@@ -55,7 +55,7 @@ pub const mount_nvidia_executables: Opt<bool> = Opt::new(&["hardware", "nvidia-c
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.nvidia-container-toolkit.mounts)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const mounts: Opt<Vec<Untyped>> = Opt::new(&["hardware", "nvidia-container-toolkit", "mounts"]);
+pub const mounts: Opt<Vec<MountsValue>> = Opt::new(&["hardware", "nvidia-container-toolkit", "mounts"]);
 
 /// `hardware.nvidia-container-toolkit.package`
 ///
@@ -72,6 +72,36 @@ pub const package: Opt<Package> = Opt::new(&["hardware", "nvidia-container-toolk
         Index => "index",
         Uuid => "uuid",
         TypeIndex => "type-index",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `hardware.nvidia-container-toolkit.mounts.*`: `MountsValue::new()`, then a setter per option.
+    MountsValue {
+        /// `hardware.nvidia-container-toolkit.mounts.*.containerPath`
+        ///
+        /// Container path.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.nvidia-container-toolkit.mounts.*.containerPath)
+        ///
+        /// Nix type: `string`.
+        container_path: String = "containerPath";
+        /// `hardware.nvidia-container-toolkit.mounts.*.hostPath`
+        ///
+        /// Host path.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.nvidia-container-toolkit.mounts.*.hostPath)
+        ///
+        /// Nix type: `string`.
+        host_path: String = "hostPath";
+        /// `hardware.nvidia-container-toolkit.mounts.*.mountOptions`
+        ///
+        /// Mount options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.nvidia-container-toolkit.mounts.*.mountOptions)
+        ///
+        /// Nix type: `list of string`.
+        mount_options: Vec<String> = "mountOptions";
     }
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `hardware.openrazer.batteryNotifier`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.openrazer.batteryNotifier)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const battery_notifier: Opt<Untyped> = Opt::new(&["hardware", "openrazer", "batteryNotifier"]);
+pub const battery_notifier: Opt<BatteryNotifierValue> = Opt::new(&["hardware", "openrazer", "batteryNotifier"]);
 
 /// `hardware.openrazer.devicesOffOnScreensaver`
 ///
@@ -74,6 +74,38 @@ pub const users: Opt<Vec<String>> = Opt::new(&["hardware", "openrazer", "users"]
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const verbose_logging: Opt<bool> = Opt::new(&["hardware", "openrazer", "verboseLogging"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `hardware.openrazer.batteryNotifier`: `BatteryNotifierValue::new()`, then a setter per option.
+    BatteryNotifierValue {
+        /// `hardware.openrazer.batteryNotifier.enable`
+        ///
+        /// Mouse battery notifier.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.openrazer.batteryNotifier.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `hardware.openrazer.batteryNotifier.frequency`
+        ///
+        /// How often battery notifications should be shown (in seconds).
+        /// A value of 0 disables notifications.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.openrazer.batteryNotifier.frequency)
+        ///
+        /// Nix type: `signed integer`. Default: `600`.
+        frequency: i64 = "frequency";
+        /// `hardware.openrazer.batteryNotifier.percentage`
+        ///
+        /// At what battery percentage the device should reach before
+        /// sending notifications.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.openrazer.batteryNotifier.percentage)
+        ///
+        /// Nix type: `signed integer`. Default: `33`.
+        percentage: i64 = "percentage";
+    }
+}
 
 pub mod battery_notifier {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `hardware.printers.ensureDefaultPrinter`
@@ -27,5 +27,63 @@ pub const ensure_default_printer: Opt<NullOr<Untyped>> = Opt::new(&["hardware", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.printers.ensurePrinters)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const ensure_printers: Opt<Vec<Untyped>> = Opt::new(&["hardware", "printers", "ensurePrinters"]);
+pub const ensure_printers: Opt<Vec<EnsurePrintersValue>> = Opt::new(&["hardware", "printers", "ensurePrinters"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `hardware.printers.ensurePrinters.*`: `EnsurePrintersValue::new()`, then a setter per option.
+    EnsurePrintersValue {
+        /// `hardware.printers.ensurePrinters.*.description`
+        ///
+        /// Optional human-readable description.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.printers.ensurePrinters.*.description)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        description: NullOr<String> = "description";
+        /// `hardware.printers.ensurePrinters.*.deviceUri`
+        ///
+        /// How to reach the printer.
+        /// lpinfo -v
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.printers.ensurePrinters.*.deviceUri)
+        ///
+        /// Nix type: `string`.
+        device_uri: String = "deviceUri";
+        /// `hardware.printers.ensurePrinters.*.location`
+        ///
+        /// Optional human-readable location.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.printers.ensurePrinters.*.location)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        location: NullOr<String> = "location";
+        /// `hardware.printers.ensurePrinters.*.model`
+        ///
+        /// Location of the ppd driver file for the printer.
+        /// lpinfo -m
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.printers.ensurePrinters.*.model)
+        ///
+        /// Nix type: `string`.
+        model: String = "model";
+        /// `hardware.printers.ensurePrinters.*.name`
+        ///
+        /// Name of the printer / printer queue.
+        /// May contain any printable characters except “/”, “#”, and space.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.printers.ensurePrinters.*.name)
+        ///
+        /// Nix type: `printable string without spaces, # and /`.
+        name: Untyped = "name";
+        /// `hardware.printers.ensurePrinters.*.ppdOptions`
+        ///
+        /// Sets PPD options for the printer.
+        /// lpoptions \[-p printername\] -l
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.printers.ensurePrinters.*.ppdOptions)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ppd_options: BTreeMap<String, String> = "ppdOptions";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `hardware.pulseaudio.configFile`
@@ -101,7 +101,7 @@ pub mod daemon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.pulseaudio.daemon.config)
     ///
     /// Nix type: `attribute set of unspecified value`. Default: `{ }`.
-    pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["hardware", "pulseaudio", "daemon", "config"]);
+    pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["hardware", "pulseaudio", "daemon", "config"]);
 
     /// `hardware.pulseaudio.daemon.logLevel`
     ///

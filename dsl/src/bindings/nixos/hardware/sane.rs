@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `hardware.sane.backends-package`
@@ -94,7 +94,48 @@ pub mod brscan4 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan4.netDevices)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const net_devices: Opt<BTreeMap<String, Untyped>> = Opt::new(&["hardware", "sane", "brscan4", "netDevices"]);
+    pub const net_devices: Opt<BTreeMap<String, NetDevicesValue>> = Opt::new(&["hardware", "sane", "brscan4", "netDevices"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `hardware.sane.brscan4.netDevices.<name>`: `NetDevicesValue::new()`, then a setter per option.
+        NetDevicesValue {
+            /// `hardware.sane.brscan4.netDevices.<name>.ip`
+            ///
+            /// The ip address of the device. If undefined, you will have to
+            /// provide a nodename.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan4.netDevices.%3Cname%3E.ip)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ip: NullOr<String> = "ip";
+            /// `hardware.sane.brscan4.netDevices.<name>.model`
+            ///
+            /// The model of the network device.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan4.netDevices.%3Cname%3E.model)
+            ///
+            /// Nix type: `string`.
+            model: String = "model";
+            /// `hardware.sane.brscan4.netDevices.<name>.name`
+            ///
+            /// The friendly name you give to the network device. If undefined,
+            /// the name of attribute will be used.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan4.netDevices.%3Cname%3E.name)
+            ///
+            /// Nix type: `string`.
+            name: String = "name";
+            /// `hardware.sane.brscan4.netDevices.<name>.nodename`
+            ///
+            /// The node name of the device. If undefined, you will have to
+            /// provide an ip.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan4.netDevices.%3Cname%3E.nodename)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            nodename: NullOr<String> = "nodename";
+        }
+    }
 
     pub mod net_devices {
         use super::*;
@@ -116,7 +157,7 @@ pub mod brscan4 {
             /// The ip address of the device. If undefined, you will have to
             /// provide a nodename.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan4.netDevices.&lt;name&gt;.ip)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan4.netDevices.%3Cname%3E.ip)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn ip(&self) -> Opt<NullOr<String>> {
@@ -127,7 +168,7 @@ pub mod brscan4 {
             ///
             /// The model of the network device.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan4.netDevices.&lt;name&gt;.model)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan4.netDevices.%3Cname%3E.model)
             ///
             /// Nix type: `string`.
             pub fn model(&self) -> Opt<String> {
@@ -139,7 +180,7 @@ pub mod brscan4 {
             /// The friendly name you give to the network device. If undefined,
             /// the name of attribute will be used.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan4.netDevices.&lt;name&gt;.name)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan4.netDevices.%3Cname%3E.name)
             ///
             /// Nix type: `string`.
             pub fn name(&self) -> Opt<String> {
@@ -151,7 +192,7 @@ pub mod brscan4 {
             /// The node name of the device. If undefined, you will have to
             /// provide an ip.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan4.netDevices.&lt;name&gt;.nodename)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan4.netDevices.%3Cname%3E.nodename)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn nodename(&self) -> Opt<NullOr<String>> {
@@ -184,7 +225,48 @@ pub mod brscan5 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan5.netDevices)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const net_devices: Opt<BTreeMap<String, Untyped>> = Opt::new(&["hardware", "sane", "brscan5", "netDevices"]);
+    pub const net_devices: Opt<BTreeMap<String, NetDevicesValue>> = Opt::new(&["hardware", "sane", "brscan5", "netDevices"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `hardware.sane.brscan5.netDevices.<name>`: `NetDevicesValue::new()`, then a setter per option.
+        NetDevicesValue {
+            /// `hardware.sane.brscan5.netDevices.<name>.ip`
+            ///
+            /// The ip address of the device. If undefined, you will have to
+            /// provide a nodename.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan5.netDevices.%3Cname%3E.ip)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ip: NullOr<String> = "ip";
+            /// `hardware.sane.brscan5.netDevices.<name>.model`
+            ///
+            /// The model of the network device.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan5.netDevices.%3Cname%3E.model)
+            ///
+            /// Nix type: `string`.
+            model: String = "model";
+            /// `hardware.sane.brscan5.netDevices.<name>.name`
+            ///
+            /// The friendly name you give to the network device. If undefined,
+            /// the name of attribute will be used.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan5.netDevices.%3Cname%3E.name)
+            ///
+            /// Nix type: `string`.
+            name: String = "name";
+            /// `hardware.sane.brscan5.netDevices.<name>.nodename`
+            ///
+            /// The node name of the device. If undefined, you will have to
+            /// provide an ip.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan5.netDevices.%3Cname%3E.nodename)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            nodename: NullOr<String> = "nodename";
+        }
+    }
 
     pub mod net_devices {
         use super::*;
@@ -206,7 +288,7 @@ pub mod brscan5 {
             /// The ip address of the device. If undefined, you will have to
             /// provide a nodename.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan5.netDevices.&lt;name&gt;.ip)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan5.netDevices.%3Cname%3E.ip)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn ip(&self) -> Opt<NullOr<String>> {
@@ -217,7 +299,7 @@ pub mod brscan5 {
             ///
             /// The model of the network device.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan5.netDevices.&lt;name&gt;.model)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan5.netDevices.%3Cname%3E.model)
             ///
             /// Nix type: `string`.
             pub fn model(&self) -> Opt<String> {
@@ -229,7 +311,7 @@ pub mod brscan5 {
             /// The friendly name you give to the network device. If undefined,
             /// the name of attribute will be used.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan5.netDevices.&lt;name&gt;.name)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan5.netDevices.%3Cname%3E.name)
             ///
             /// Nix type: `string`.
             pub fn name(&self) -> Opt<String> {
@@ -241,7 +323,7 @@ pub mod brscan5 {
             /// The node name of the device. If undefined, you will have to
             /// provide an ip.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan5.netDevices.&lt;name&gt;.nodename)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sane.brscan5.netDevices.%3Cname%3E.nodename)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn nodename(&self) -> Opt<NullOr<String>> {

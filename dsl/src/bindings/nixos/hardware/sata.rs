@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 pub mod timeout {
@@ -27,7 +27,7 @@ pub mod timeout {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sata.timeout.drives)
     ///
     /// Nix type: `list of (submodule)`.
-    pub const drives: Opt<Vec<Untyped>> = Opt::new(&["hardware", "sata", "timeout", "drives"]);
+    pub const drives: Opt<Vec<DrivesValue>> = Opt::new(&["hardware", "sata", "timeout", "drives"]);
 
     /// `hardware.sata.timeout.enable`
     ///
@@ -37,6 +37,36 @@ pub mod timeout {
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub const enable: Opt<bool> = Opt::new(&["hardware", "sata", "timeout", "enable"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `hardware.sata.timeout.drives.*.idBy`.
+        IdBy {
+            Path => "path",
+            Wwn => "wwn",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `hardware.sata.timeout.drives.*`: `DrivesValue::new()`, then a setter per option.
+        DrivesValue {
+            /// `hardware.sata.timeout.drives.*.idBy`
+            ///
+            /// The method to identify the drive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sata.timeout.drives.*.idBy)
+            ///
+            /// Nix type: `one of "path", "wwn"`. Default: `"path"`.
+            id_by: IdBy = "idBy";
+            /// `hardware.sata.timeout.drives.*.name`
+            ///
+            /// Drive name without the full path.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.sata.timeout.drives.*.name)
+            ///
+            /// Nix type: `string`.
+            name: String = "name";
+        }
+    }
 
 }
 

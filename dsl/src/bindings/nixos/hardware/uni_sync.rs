@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `hardware.uni-sync.devices`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.uni-sync.devices)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const devices: Opt<Vec<Untyped>> = Opt::new(&["hardware", "uni-sync", "devices"]);
+pub const devices: Opt<Vec<DevicesValue>> = Opt::new(&["hardware", "uni-sync", "devices"]);
 
 /// `hardware.uni-sync.enable`
 ///
@@ -34,4 +34,64 @@ pub const enable: Opt<bool> = Opt::new(&["hardware", "uni-sync", "enable"]);
 ///
 /// Nix type: `package`. Default: `pkgs.uni-sync`.
 pub const package: Opt<Package> = Opt::new(&["hardware", "uni-sync", "package"]);
+
+::flakesmith::option_enum! {
+    /// The values of `hardware.uni-sync.devices.*.channels.*.mode`.
+    Mode {
+        Manual => "Manual",
+        Pwm => "PWM",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `hardware.uni-sync.devices.*.channels.*`: `ChannelsValue::new()`, then a setter per option.
+    ChannelsValue {
+        /// `hardware.uni-sync.devices.*.channels.*.mode`
+        ///
+        /// “PWM” to enable PWM sync. “Manual” to set speed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.uni-sync.devices.*.channels.*.mode)
+        ///
+        /// Nix type: `one of "Manual", "PWM"`. Default: `"Manual"`.
+        mode: Mode = "mode";
+        /// `hardware.uni-sync.devices.*.channels.*.speed`
+        ///
+        /// Fan speed as percentage (clamped between 0 and 100).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.uni-sync.devices.*.channels.*.speed)
+        ///
+        /// Nix type: `signed integer`. Default: `"50"`.
+        speed: i64 = "speed";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `hardware.uni-sync.devices.*`: `DevicesValue::new()`, then a setter per option.
+    DevicesValue {
+        /// `hardware.uni-sync.devices.*.channels`
+        ///
+        /// List of channels connected to the controller.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.uni-sync.devices.*.channels)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        channels: Vec<ChannelsValue> = "channels";
+        /// `hardware.uni-sync.devices.*.device_id`
+        ///
+        /// Unique device ID displayed at each startup.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.uni-sync.devices.*.device_id)
+        ///
+        /// Nix type: `string`.
+        device_id: String = "device_id";
+        /// `hardware.uni-sync.devices.*.sync_rgb`
+        ///
+        /// Enable ARGB header sync.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=hardware.uni-sync.devices.*.sync_rgb)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        sync_rgb: bool = "sync_rgb";
+    }
+}
 

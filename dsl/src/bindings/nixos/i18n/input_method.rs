@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `i18n.inputMethod.enable`
@@ -128,7 +128,7 @@ pub mod fcitx5 {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=i18n.inputMethod.fcitx5.settings.addons)
         ///
         /// Nix type: `attribute set of anything`. Default: `{ }`.
-        pub const addons: Opt<BTreeMap<String, Untyped>> = Opt::new(&["i18n", "inputMethod", "fcitx5", "settings", "addons"]);
+        pub const addons: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["i18n", "inputMethod", "fcitx5", "settings", "addons"]);
 
         /// `i18n.inputMethod.fcitx5.settings.globalOptions`
         ///
@@ -137,7 +137,7 @@ pub mod fcitx5 {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=i18n.inputMethod.fcitx5.settings.globalOptions)
         ///
         /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-        pub const global_options: Opt<BTreeMap<String, Untyped>> = Opt::new(&["i18n", "inputMethod", "fcitx5", "settings", "globalOptions"]);
+        pub const global_options: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["i18n", "inputMethod", "fcitx5", "settings", "globalOptions"]);
 
         /// `i18n.inputMethod.fcitx5.settings.inputMethod`
         ///
@@ -146,7 +146,7 @@ pub mod fcitx5 {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=i18n.inputMethod.fcitx5.settings.inputMethod)
         ///
         /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-        pub const input_method: Opt<BTreeMap<String, Untyped>> = Opt::new(&["i18n", "inputMethod", "fcitx5", "settings", "inputMethod"]);
+        pub const input_method: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["i18n", "inputMethod", "fcitx5", "settings", "inputMethod"]);
 
     }
 
@@ -206,7 +206,7 @@ pub mod kime {
     pub const icon_color: Opt<IconColor> = Opt::new(&["i18n", "inputMethod", "kime", "iconColor"]);
 
     ::flakesmith::option_enum! {
-        /// The values of `i18n.inputMethod.kime.daemonModules`.
+        /// The values of `i18n.inputMethod.kime.daemonModules.*`.
         DaemonModules {
             Xim => "Xim",
             Wayland => "Wayland",

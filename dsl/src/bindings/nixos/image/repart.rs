@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `image.repart.imageFile`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.imageFile)
 ///
 /// Nix type: `unspecified value`.
-pub const image_file: Opt<Untyped> = Opt::new(&["image", "repart", "imageFile"]);
+pub const image_file: Opt<Data<Anything>> = Opt::new(&["image", "repart", "imageFile"]);
 
 /// `image.repart.imageFileBasename`
 ///
@@ -24,7 +24,7 @@ pub const image_file: Opt<Untyped> = Opt::new(&["image", "repart", "imageFile"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.imageFileBasename)
 ///
 /// Nix type: `unspecified value`.
-pub const image_file_basename: Opt<Untyped> = Opt::new(&["image", "repart", "imageFileBasename"]);
+pub const image_file_basename: Opt<Data<Anything>> = Opt::new(&["image", "repart", "imageFileBasename"]);
 
 /// `image.repart.mkfsOptions`
 ///
@@ -63,7 +63,7 @@ pub const package: Opt<Package> = Opt::new(&["image", "repart", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const partitions: Opt<BTreeMap<String, Untyped>> = Opt::new(&["image", "repart", "partitions"]);
+pub const partitions: Opt<BTreeMap<String, PartitionsValue>> = Opt::new(&["image", "repart", "partitions"]);
 
 /// `image.repart.sectorSize`
 ///
@@ -103,6 +103,65 @@ pub const split: Opt<bool> = Opt::new(&["image", "repart", "split"]);
 ///
 /// Nix type: `null or string`. Default: `config.system.image.version`.
 pub const version: Opt<NullOr<String>> = Opt::new(&["image", "repart", "version"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `image.repart.partitions.<name>.contents.<name>`: `ContentsValue::new()`, then a setter per option.
+    ContentsValue {
+        /// `image.repart.partitions.<name>.contents.<name>.source`
+        ///
+        /// Path of the source file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.%3Cname%3E.contents.%3Cname%3E.source)
+        ///
+        /// Nix type: `path`.
+        source: RuntimePath = "source";
+    }
+}
+
+/// The members of `image.repart.partitions.<name>.repartConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum RepartConfigMembers {}
+impl ::flakesmith::value::StrMember for RepartConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for RepartConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for RepartConfigMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `image.repart.partitions.<name>`: `PartitionsValue::new()`, then a setter per option.
+    PartitionsValue {
+        /// `image.repart.partitions.<name>.contents`
+        ///
+        /// The contents to end up in the filesystem image.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.%3Cname%3E.contents)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        contents: BTreeMap<String, ContentsValue> = "contents";
+        /// `image.repart.partitions.<name>.repartConfig`
+        ///
+        /// Specify the repart options for a partiton as a structural setting.
+        /// See https://www.freedesktop.org/software/systemd/man/repart.d.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.%3Cname%3E.repartConfig)
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean)`.
+        repart_config: BTreeMap<String, OneOf<RepartConfigMembers>> = "repartConfig";
+        /// `image.repart.partitions.<name>.storePaths`
+        ///
+        /// The store paths to include in the partition.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.%3Cname%3E.storePaths)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        store_paths: Vec<RuntimePath> = "storePaths";
+        /// `image.repart.partitions.<name>.stripNixStorePrefix`
+        ///
+        /// Whether to strip /nix/store/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.%3Cname%3E.stripNixStorePrefix)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        strip_nix_store_prefix: bool = "stripNixStorePrefix";
+    }
+}
 
 pub mod compression {
     use super::*;
@@ -163,10 +222,10 @@ pub mod partitions {
         ///
         /// The contents to end up in the filesystem image.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.&lt;name&gt;.contents)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.%3Cname%3E.contents)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub fn contents(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn contents(&self) -> Opt<BTreeMap<String, ContentsValue>> {
             Opt::at(self.path.join(["contents"]))
         }
 
@@ -180,10 +239,10 @@ pub mod partitions {
         /// Specify the repart options for a partiton as a structural setting.
         /// See https://www.freedesktop.org/software/systemd/man/repart.d.html
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.&lt;name&gt;.repartConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.%3Cname%3E.repartConfig)
         ///
         /// Nix type: `attribute set of (string or signed integer or boolean)`.
-        pub fn repart_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn repart_config(&self) -> Opt<BTreeMap<String, OneOf<RepartConfigMembers>>> {
             Opt::at(self.path.join(["repartConfig"]))
         }
 
@@ -191,7 +250,7 @@ pub mod partitions {
         ///
         /// The store paths to include in the partition.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.&lt;name&gt;.storePaths)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.%3Cname%3E.storePaths)
         ///
         /// Nix type: `list of path`. Default: `[ ]`.
         pub fn store_paths(&self) -> Opt<Vec<RuntimePath>> {
@@ -202,7 +261,7 @@ pub mod partitions {
         ///
         /// Whether to strip /nix/store/
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.&lt;name&gt;.stripNixStorePrefix)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.%3Cname%3E.stripNixStorePrefix)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn strip_nix_store_prefix(&self) -> Opt<bool> {
@@ -236,7 +295,7 @@ pub mod partitions {
         ///
         /// Path of the source file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.&lt;name&gt;.contents.&lt;name&gt;.source)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.%3Cname%3E.contents.%3Cname%3E.source)
         ///
         /// Nix type: `path`.
         pub fn source(&self) -> Opt<RuntimePath> {
@@ -244,6 +303,26 @@ pub mod partitions {
         }
 
     }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `image.repart.partitions.<name>.contents.<name>`: `ContentsValue::new()`, then a setter per option.
+        ContentsValue {
+            /// `image.repart.partitions.<name>.contents.<name>.source`
+            ///
+            /// Path of the source file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=image.repart.partitions.%3Cname%3E.contents.%3Cname%3E.source)
+            ///
+            /// Nix type: `path`.
+            source: RuntimePath = "source";
+        }
+    }
+
+    /// The members of `image.repart.partitions.<name>.repartConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum RepartConfigMembers {}
+    impl ::flakesmith::value::StrMember for RepartConfigMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for RepartConfigMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for RepartConfigMembers {}
 
 }
 

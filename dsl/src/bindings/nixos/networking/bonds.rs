@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.bonds.<name>`: the entry `entry_name`.
@@ -26,7 +26,7 @@ impl BondsEntry {
     /// Documentation can be found in
     /// https://www.kernel.org/doc/Documentation/networking/bonding.txt
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.&lt;name&gt;.driverOptions)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.%3Cname%3E.driverOptions)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
     pub fn driver_options(&self) -> Opt<BTreeMap<String, String>> {
@@ -37,7 +37,7 @@ impl BondsEntry {
     ///
     /// The interfaces to bond together
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.&lt;name&gt;.interfaces)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.%3Cname%3E.interfaces)
     ///
     /// Nix type: `list of string`.
     pub fn interfaces(&self) -> Opt<Vec<String>> {
@@ -48,7 +48,7 @@ impl BondsEntry {
     ///
     /// DEPRECATED, use driverOptions
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.&lt;name&gt;.lacp_rate)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.%3Cname%3E.lacp_rate)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn lacp_rate(&self) -> Opt<NullOr<String>> {
@@ -59,7 +59,7 @@ impl BondsEntry {
     ///
     /// DEPRECATED, use driverOptions
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.&lt;name&gt;.miimon)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.%3Cname%3E.miimon)
     ///
     /// Nix type: `null or signed integer`. Default: `null`.
     pub fn miimon(&self) -> Opt<NullOr<i64>> {
@@ -70,7 +70,7 @@ impl BondsEntry {
     ///
     /// DEPRECATED, use driverOptions
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.&lt;name&gt;.mode)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.%3Cname%3E.mode)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn mode(&self) -> Opt<NullOr<String>> {
@@ -81,7 +81,7 @@ impl BondsEntry {
     ///
     /// DEPRECATED, use driverOptions
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.&lt;name&gt;.xmit_hash_policy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.%3Cname%3E.xmit_hash_policy)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn xmit_hash_policy(&self) -> Opt<NullOr<String>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.bridges.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl BridgesEntry {
     ///
     /// The physical network interfaces connected by the bridge.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bridges.&lt;name&gt;.interfaces)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bridges.%3Cname%3E.interfaces)
     ///
     /// Nix type: `list of string`.
     pub fn interfaces(&self) -> Opt<Vec<String>> {
@@ -35,7 +35,7 @@ impl BridgesEntry {
     ///
     /// Whether the bridge interface should enable rstp.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bridges.&lt;name&gt;.rstp)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bridges.%3Cname%3E.rstp)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn rstp(&self) -> Opt<bool> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.firewall.allowPing`
@@ -77,7 +77,7 @@ pub const auto_load_conntrack_helpers: Opt<bool> = Opt::new(&["networking", "fir
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.checkReversePath)
 ///
 /// Nix type: `boolean or one of "strict", "loose"`. Default: `true`.
-pub const check_reverse_path: Opt<Untyped> = Opt::new(&["networking", "firewall", "checkReversePath"]);
+pub const check_reverse_path: Opt<OneOf<CheckReversePathMembers>> = Opt::new(&["networking", "firewall", "checkReversePath"]);
 
 /// `networking.firewall.connectionTrackingModules`
 ///
@@ -180,7 +180,7 @@ pub const filter_forward: Opt<bool> = Opt::new(&["networking", "firewall", "filt
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.interfaces)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const interfaces: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "firewall", "interfaces"]);
+pub const interfaces: Opt<BTreeMap<String, InterfacesValue>> = Opt::new(&["networking", "firewall", "interfaces"]);
 
 /// `networking.firewall.logRefusedConnections`
 ///
@@ -267,6 +267,60 @@ pub const reject_packets: Opt<bool> = Opt::new(&["networking", "firewall", "reje
 /// Nix type: `list of string`. Default: `[ ]`.
 pub const trusted_interfaces: Opt<Vec<String>> = Opt::new(&["networking", "firewall", "trustedInterfaces"]);
 
+::flakesmith::option_enum! {
+    /// The values of `networking.firewall.checkReversePath`.
+    CheckReversePath {
+        Strict => "strict",
+        Loose => "loose",
+    }
+}
+
+/// The members of `networking.firewall.checkReversePath`'s type: `bool`, `one of ["strict", "loose"]`. A value of any of them sets the option.
+pub enum CheckReversePathMembers {}
+impl ::flakesmith::value::BoolMember for CheckReversePathMembers {}
+
+::flakesmith::union_member!(CheckReversePathMembers: CheckReversePath);
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.firewall.interfaces.<name>`: `InterfacesValue::new()`, then a setter per option.
+    InterfacesValue {
+        /// `networking.firewall.interfaces.<name>.allowedTCPPortRanges`
+        ///
+        /// A range of TCP ports on which incoming connections are
+        /// accepted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.interfaces.%3Cname%3E.allowedTCPPortRanges)
+        ///
+        /// Nix type: `list of attribute set of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
+        allowed_tcp_port_ranges: Vec<BTreeMap<String, u16>> = "allowedTCPPortRanges";
+        /// `networking.firewall.interfaces.<name>.allowedTCPPorts`
+        ///
+        /// List of TCP ports on which incoming connections are
+        /// accepted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.interfaces.%3Cname%3E.allowedTCPPorts)
+        ///
+        /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
+        allowed_tcp_ports: Vec<u16> = "allowedTCPPorts";
+        /// `networking.firewall.interfaces.<name>.allowedUDPPortRanges`
+        ///
+        /// Range of open UDP ports.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.interfaces.%3Cname%3E.allowedUDPPortRanges)
+        ///
+        /// Nix type: `list of attribute set of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
+        allowed_udp_port_ranges: Vec<BTreeMap<String, u16>> = "allowedUDPPortRanges";
+        /// `networking.firewall.interfaces.<name>.allowedUDPPorts`
+        ///
+        /// List of open UDP ports.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.interfaces.%3Cname%3E.allowedUDPPorts)
+        ///
+        /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
+        allowed_udp_ports: Vec<u16> = "allowedUDPPorts";
+    }
+}
+
 pub mod interfaces {
     use super::*;
 
@@ -287,7 +341,7 @@ pub mod interfaces {
         /// A range of TCP ports on which incoming connections are
         /// accepted.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.interfaces.&lt;name&gt;.allowedTCPPortRanges)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.interfaces.%3Cname%3E.allowedTCPPortRanges)
         ///
         /// Nix type: `list of attribute set of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
         pub fn allowed_tcp_port_ranges(&self) -> Opt<Vec<BTreeMap<String, u16>>> {
@@ -299,7 +353,7 @@ pub mod interfaces {
         /// List of TCP ports on which incoming connections are
         /// accepted.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.interfaces.&lt;name&gt;.allowedTCPPorts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.interfaces.%3Cname%3E.allowedTCPPorts)
         ///
         /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
         pub fn allowed_tcp_ports(&self) -> Opt<Vec<u16>> {
@@ -310,7 +364,7 @@ pub mod interfaces {
         ///
         /// Range of open UDP ports.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.interfaces.&lt;name&gt;.allowedUDPPortRanges)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.interfaces.%3Cname%3E.allowedUDPPortRanges)
         ///
         /// Nix type: `list of attribute set of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
         pub fn allowed_udp_port_ranges(&self) -> Opt<Vec<BTreeMap<String, u16>>> {
@@ -321,7 +375,7 @@ pub mod interfaces {
         ///
         /// List of open UDP ports.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.interfaces.&lt;name&gt;.allowedUDPPorts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.firewall.interfaces.%3Cname%3E.allowedUDPPorts)
         ///
         /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
         pub fn allowed_udp_ports(&self) -> Opt<Vec<u16>> {

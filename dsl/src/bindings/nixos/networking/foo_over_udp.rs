@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.fooOverUDP.<name>`: the entry `entry_name`.
@@ -24,10 +24,10 @@ impl FooOverUdpEntry {
     ///
     /// Local address (and optionally device) to bind to using the given port.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.&lt;name&gt;.local)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.%3Cname%3E.local)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub fn local(&self) -> Opt<NullOr<Untyped>> {
+    pub fn local(&self) -> Opt<NullOr<LocalValue>> {
         Opt::at(self.path.join(["local"]))
     }
 
@@ -40,7 +40,7 @@ impl FooOverUdpEntry {
     ///
     /// Local port of the encapsulation UDP socket.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.&lt;name&gt;.port)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.%3Cname%3E.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
     pub fn port(&self) -> Opt<u16> {
@@ -51,7 +51,7 @@ impl FooOverUdpEntry {
     ///
     /// Protocol number of the encapsulated packets. Specifying null
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.&lt;name&gt;.protocol)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.%3Cname%3E.protocol)
     ///
     /// Nix type: `null or integer between 1 and 255 (both inclusive)`. Default: `null`.
     pub fn protocol(&self) -> Opt<NullOr<i64>> {
@@ -73,7 +73,7 @@ impl FooOverUdpEntryLocal {
     /// endpoint is created, using the scripted network setup this can be achieved
     /// either by setting dev
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.&lt;name&gt;.local.address)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.%3Cname%3E.local.address)
     ///
     /// Nix type: `string`.
     pub fn address(&self) -> Opt<String> {
@@ -84,12 +84,36 @@ impl FooOverUdpEntryLocal {
     ///
     /// Network device to bind to.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.&lt;name&gt;.local.dev)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.%3Cname%3E.local.dev)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn dev(&self) -> Opt<NullOr<String>> {
         Opt::at(self.path.join(["dev"]))
     }
 
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.fooOverUDP.<name>.local`: `LocalValue::new()`, then a setter per option.
+    LocalValue {
+        /// `networking.fooOverUDP.<name>.local.address`
+        ///
+        /// Local address to bind to. The address must be available when the FOU
+        /// endpoint is created, using the scripted network setup this can be achieved
+        /// either by setting dev
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.%3Cname%3E.local.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `networking.fooOverUDP.<name>.local.dev`
+        ///
+        /// Network device to bind to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.%3Cname%3E.local.dev)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        dev: NullOr<String> = "dev";
+    }
 }
 

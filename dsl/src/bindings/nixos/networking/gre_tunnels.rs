@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.greTunnels.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl GreTunnelsEntry {
     ///
     /// The underlying network device on which the tunnel resides.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.&lt;name&gt;.dev)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.%3Cname%3E.dev)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn dev(&self) -> Opt<NullOr<String>> {
@@ -36,7 +36,7 @@ impl GreTunnelsEntry {
     /// The address of the local endpoint which the remote
     /// side should send packets to.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.&lt;name&gt;.local)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.%3Cname%3E.local)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn local(&self) -> Opt<NullOr<String>> {
@@ -47,7 +47,7 @@ impl GreTunnelsEntry {
     ///
     /// The address of the remote endpoint to forward traffic over.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.&lt;name&gt;.remote)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.%3Cname%3E.remote)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn remote(&self) -> Opt<NullOr<String>> {
@@ -58,7 +58,7 @@ impl GreTunnelsEntry {
     ///
     /// The time-to-live/hoplimit of the connection to the remote tunnel endpoint.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.&lt;name&gt;.ttl)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.%3Cname%3E.ttl)
     ///
     /// Nix type: `null or signed integer`. Default: `null`.
     pub fn ttl(&self) -> Opt<NullOr<i64>> {
@@ -69,7 +69,7 @@ impl GreTunnelsEntry {
     ///
     /// Whether the tunnel routes layer 2 (tap) or layer 3 (tun) traffic.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.&lt;name&gt;.type)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.%3Cname%3E.type)
     ///
     /// Nix type: `one of "tun", "tap", "tun6", "tap6"`. Default: `"tap"`.
     pub fn r#type(&self) -> Opt<Type> {

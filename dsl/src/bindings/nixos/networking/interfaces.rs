@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.interfaces.<name>`: the entry `entry_name`.
@@ -34,7 +34,7 @@ impl InterfacesEntry {
     ///
     /// MAC address of the interface. Leave empty to use the default.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.macAddress)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.macAddress)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn mac_address(&self) -> Opt<NullOr<String>> {
@@ -45,7 +45,7 @@ impl InterfacesEntry {
     ///
     /// MTU size for packets leaving the interface. Leave empty to use the default.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.mtu)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.mtu)
     ///
     /// Nix type: `null or signed integer`. Default: `null`.
     pub fn mtu(&self) -> Opt<NullOr<i64>> {
@@ -56,7 +56,7 @@ impl InterfacesEntry {
     ///
     /// Name of the interface.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.name)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.name)
     ///
     /// Nix type: `string`.
     pub fn name(&self) -> Opt<String> {
@@ -74,7 +74,7 @@ impl InterfacesEntry {
     /// using NAT lies in the fact that no IP addresses are shared, so all
     /// hosts are reachable/routeable.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.proxyARP)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.proxyARP)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn proxy_arp(&self) -> Opt<bool> {
@@ -87,7 +87,7 @@ impl InterfacesEntry {
     /// temporary address (aka privacy extensions) on this
     /// interface. This is used to reduce tracking.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.tempAddress)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.tempAddress)
     ///
     /// Nix type: `one of "default", "disabled", "enabled"`. Default: `config.networking.tempAddresses`.
     pub fn temp_address(&self) -> Opt<TempAddress> {
@@ -99,7 +99,7 @@ impl InterfacesEntry {
     /// Whether this interface should be configured with DHCP. Overrides the
     /// default set by networking.useDHCP
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.useDHCP)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.useDHCP)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
     pub fn use_dhcp(&self) -> Opt<NullOr<bool>> {
@@ -112,7 +112,7 @@ impl InterfacesEntry {
     /// This is mainly useful for creating bridges between a host and a virtual
     /// network such as VPN or a virtual machine.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.virtual)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.virtual)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn r#virtual(&self) -> Opt<bool> {
@@ -123,7 +123,7 @@ impl InterfacesEntry {
     ///
     /// In case of a virtual device, the user who owns it.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.virtualOwner)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.virtualOwner)
     ///
     /// Nix type: `string`. Default: `"root"`.
     pub fn virtual_owner(&self) -> Opt<String> {
@@ -136,7 +136,7 @@ impl InterfacesEntry {
     /// The default is TUN for an interface name starting
     /// with “tun”, otherwise TAP.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.virtualType)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.virtualType)
     ///
     /// Nix type: `one of "tun", "tap"`. Default: `if hasPrefix "tun" name then "tun" else "tap"`.
     pub fn virtual_type(&self) -> Opt<VirtualType> {
@@ -161,10 +161,10 @@ impl InterfacesEntryIpv4 {
     ///
     /// List of IPv4 addresses that will be statically assigned to the interface.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.ipv4.addresses)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.addresses)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub fn addresses(&self) -> Opt<Vec<Untyped>> {
+    pub fn addresses(&self) -> Opt<Vec<AddressesValue>> {
         Opt::at(self.path.join(["addresses"]))
     }
 
@@ -172,10 +172,10 @@ impl InterfacesEntryIpv4 {
     ///
     /// List of extra IPv4 static routes that will be assigned to the interface.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.ipv4.routes)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.routes)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub fn routes(&self) -> Opt<Vec<Untyped>> {
+    pub fn routes(&self) -> Opt<Vec<RoutesValue>> {
         Opt::at(self.path.join(["routes"]))
     }
 
@@ -192,10 +192,10 @@ impl InterfacesEntryIpv6 {
     ///
     /// List of IPv6 addresses that will be statically assigned to the interface.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.ipv6.addresses)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.addresses)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub fn addresses(&self) -> Opt<Vec<Untyped>> {
+    pub fn addresses(&self) -> Opt<Vec<AddressesValue2>> {
         Opt::at(self.path.join(["addresses"]))
     }
 
@@ -203,10 +203,10 @@ impl InterfacesEntryIpv6 {
     ///
     /// List of extra IPv6 static routes that will be assigned to the interface.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.ipv6.routes)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.routes)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub fn routes(&self) -> Opt<Vec<Untyped>> {
+    pub fn routes(&self) -> Opt<Vec<RoutesValue2>> {
         Opt::at(self.path.join(["routes"]))
     }
 
@@ -223,7 +223,7 @@ impl InterfacesEntryWakeOnLan {
     ///
     /// Whether to enable wol on this interface.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.wakeOnLan.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.wakeOnLan.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -234,7 +234,7 @@ impl InterfacesEntryWakeOnLan {
     ///
     /// The Wake-on-LAN policy
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.&lt;name&gt;.wakeOnLan.policy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.wakeOnLan.policy)
     ///
     /// Nix type: `list of (one of "phy", "unicast", "multicast", "broadcast", "arp", "magic", "secureon")`.
     pub fn policy(&self) -> Opt<Vec<Policy>> {
@@ -260,8 +260,170 @@ impl InterfacesEntryWakeOnLan {
     }
 }
 
+::flakesmith::submodule_value! {
+    /// A value of `networking.interfaces.<name>.ipv4.addresses.*`: `AddressesValue::new()`, then a setter per option.
+    AddressesValue {
+        /// `networking.interfaces.<name>.ipv4.addresses.*.address`
+        ///
+        /// IPv4 address of the interface. Leave empty to configure the
+        /// interface using DHCP.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.addresses.*.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `networking.interfaces.<name>.ipv4.addresses.*.prefixLength`
+        ///
+        /// Subnet mask of the interface, specified as the number of
+        /// bits in the prefix (24
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.addresses.*.prefixLength)
+        ///
+        /// Nix type: `signed integer`.
+        prefix_length: i64 = "prefixLength";
+    }
+}
+
 ::flakesmith::option_enum! {
-    /// The values of `networking.interfaces.<name>.wakeOnLan.policy`.
+    /// The values of `networking.interfaces.<name>.ipv4.routes.*.type`.
+    Type {
+        Unicast => "unicast",
+        Local => "local",
+        Broadcast => "broadcast",
+        Multicast => "multicast",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.interfaces.<name>.ipv4.routes.*`: `RoutesValue::new()`, then a setter per option.
+    RoutesValue {
+        /// `networking.interfaces.<name>.ipv4.routes.*.address`
+        ///
+        /// IPv4 address of the network.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.routes.*.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `networking.interfaces.<name>.ipv4.routes.*.options`
+        ///
+        /// Other route options. See the symbol OPTIONS
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.routes.*.options)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        options: BTreeMap<String, String> = "options";
+        /// `networking.interfaces.<name>.ipv4.routes.*.prefixLength`
+        ///
+        /// Subnet mask of the network, specified as the number of
+        /// bits in the prefix (24
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.routes.*.prefixLength)
+        ///
+        /// Nix type: `signed integer`.
+        prefix_length: i64 = "prefixLength";
+        /// `networking.interfaces.<name>.ipv4.routes.*.type`
+        ///
+        /// Type of the route.  See the Route types
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.routes.*.type)
+        ///
+        /// Nix type: `null or one of "unicast", "local", "broadcast", "multicast"`. Default: `null`.
+        r#type: NullOr<Type> = "type";
+        /// `networking.interfaces.<name>.ipv4.routes.*.via`
+        ///
+        /// IPv4 address of the next hop.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.routes.*.via)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        via: NullOr<String> = "via";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.interfaces.<name>.ipv6.addresses.*`: `AddressesValue2::new()`, then a setter per option.
+    AddressesValue2 {
+        /// `networking.interfaces.<name>.ipv6.addresses.*.address`
+        ///
+        /// IPv6 address of the interface. Leave empty to configure the
+        /// interface using DHCP.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.addresses.*.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `networking.interfaces.<name>.ipv6.addresses.*.prefixLength`
+        ///
+        /// Subnet mask of the interface, specified as the number of
+        /// bits in the prefix (64
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.addresses.*.prefixLength)
+        ///
+        /// Nix type: `signed integer`.
+        prefix_length: i64 = "prefixLength";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.interfaces.<name>.ipv6.routes.*.type`.
+    Type2 {
+        Unicast => "unicast",
+        Local => "local",
+        Broadcast => "broadcast",
+        Multicast => "multicast",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.interfaces.<name>.ipv6.routes.*`: `RoutesValue2::new()`, then a setter per option.
+    RoutesValue2 {
+        /// `networking.interfaces.<name>.ipv6.routes.*.address`
+        ///
+        /// IPv6 address of the network.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.routes.*.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `networking.interfaces.<name>.ipv6.routes.*.options`
+        ///
+        /// Other route options. See the symbol OPTIONS
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.routes.*.options)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        options: BTreeMap<String, String> = "options";
+        /// `networking.interfaces.<name>.ipv6.routes.*.prefixLength`
+        ///
+        /// Subnet mask of the network, specified as the number of
+        /// bits in the prefix (64
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.routes.*.prefixLength)
+        ///
+        /// Nix type: `signed integer`.
+        prefix_length: i64 = "prefixLength";
+        /// `networking.interfaces.<name>.ipv6.routes.*.type`
+        ///
+        /// Type of the route.  See the Route types
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.routes.*.type)
+        ///
+        /// Nix type: `null or one of "unicast", "local", "broadcast", "multicast"`. Default: `null`.
+        r#type: NullOr<Type2> = "type";
+        /// `networking.interfaces.<name>.ipv6.routes.*.via`
+        ///
+        /// IPv6 address of the next hop.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.routes.*.via)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        via: NullOr<String> = "via";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.interfaces.<name>.wakeOnLan.policy.*`.
     Policy {
         Phy => "phy",
         Unicast => "unicast",

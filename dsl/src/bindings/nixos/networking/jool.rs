@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.jool.enable`
@@ -27,7 +27,7 @@ pub const enable: Opt<bool> = Opt::new(&["networking", "jool", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.jool.nat64)
 ///
 /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-pub const nat64: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "jool", "nat64"]);
+pub const nat64: Opt<BTreeMap<String, Nat64Value>> = Opt::new(&["networking", "jool", "nat64"]);
 
 /// `networking.jool.siit`
 ///
@@ -38,7 +38,73 @@ pub const nat64: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "jool
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.jool.siit)
 ///
 /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-pub const siit: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "jool", "siit"]);
+pub const siit: Opt<BTreeMap<String, SiitValue>> = Opt::new(&["networking", "jool", "siit"]);
+
+::flakesmith::option_enum! {
+    /// The values of `networking.jool.nat64.<name>.framework`.
+    Framework {
+        Netfilter => "netfilter",
+        Iptables => "iptables",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.jool.nat64.<name>.global`: `Nat64GlobalValue::new()`, then a setter per option.
+    Nat64GlobalValue {
+        /// `networking.jool.nat64.<name>.global.pool6`
+        ///
+        /// The prefix used for embedding IPv4 into IPv6 addresses.
+        /// Defaults to the well-known NAT64 prefix, defined by
+        /// RFC 6052
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.jool.nat64.%3Cname%3E.global.pool6)
+        ///
+        /// Nix type: `Network prefix in CIDR notation`. Default: `"64:ff9b::/96"`.
+        pool6: Untyped = "pool6";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.jool.nat64.<name>`: `Nat64Value::new()`, then a setter per option.
+    Nat64Value {
+        /// `networking.jool.nat64.<name>.framework`
+        ///
+        /// The framework to use for attaching Jool’s translation to the exist
+        /// kernel packet processing rules. See the
+        /// documentation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.jool.nat64.%3Cname%3E.framework)
+        ///
+        /// Nix type: `one of "netfilter", "iptables"`. Default: `"netfilter"`.
+        framework: Framework = "framework";
+        /// The options under `networking.jool.nat64.<name>.global`.
+        global: Nat64GlobalValue = "global";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.jool.siit.<name>.framework`.
+    Framework2 {
+        Netfilter => "netfilter",
+        Iptables => "iptables",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.jool.siit.<name>`: `SiitValue::new()`, then a setter per option.
+    SiitValue {
+        /// `networking.jool.siit.<name>.framework`
+        ///
+        /// The framework to use for attaching Jool’s translation to the exist
+        /// kernel packet processing rules. See the
+        /// documentation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.jool.siit.%3Cname%3E.framework)
+        ///
+        /// Nix type: `one of "netfilter", "iptables"`. Default: `"netfilter"`.
+        framework: Framework2 = "framework";
+    }
+}
 
 pub mod nat64 {
     use super::*;
@@ -61,7 +127,7 @@ pub mod nat64 {
         /// kernel packet processing rules. See the
         /// documentation
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.jool.nat64.&lt;name&gt;.framework)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.jool.nat64.%3Cname%3E.framework)
         ///
         /// Nix type: `one of "netfilter", "iptables"`. Default: `"netfilter"`.
         pub fn framework(&self) -> Opt<Framework> {
@@ -88,7 +154,7 @@ pub mod nat64 {
         /// Defaults to the well-known NAT64 prefix, defined by
         /// RFC 6052
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.jool.nat64.&lt;name&gt;.global.pool6)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.jool.nat64.%3Cname%3E.global.pool6)
         ///
         /// Nix type: `Network prefix in CIDR notation`. Default: `"64:ff9b::/96"`.
         pub fn pool6(&self) -> Opt<Untyped> {
@@ -128,7 +194,7 @@ pub mod siit {
         /// kernel packet processing rules. See the
         /// documentation
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.jool.siit.&lt;name&gt;.framework)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.jool.siit.%3Cname%3E.framework)
         ///
         /// Nix type: `one of "netfilter", "iptables"`. Default: `"netfilter"`.
         pub fn framework(&self) -> Opt<Framework> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.bonds`
@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const bonds: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "bonds"]);
+pub const bonds: Opt<BTreeMap<String, BondsValue>> = Opt::new(&["networking", "bonds"]);
 
 /// `networking.bridges`
 ///
@@ -31,7 +31,7 @@ pub const bonds: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "bond
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bridges)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const bridges: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "bridges"]);
+pub const bridges: Opt<BTreeMap<String, BridgesValue>> = Opt::new(&["networking", "bridges"]);
 
 /// `networking.defaultGateway`
 ///
@@ -41,7 +41,7 @@ pub const bridges: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "br
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway)
 ///
 /// Nix type: `null or ((submodule) or string convertible to it)`. Default: `null`.
-pub const default_gateway: Opt<NullOr<Untyped>> = Opt::new(&["networking", "defaultGateway"]);
+pub const default_gateway: Opt<NullOr<OneOf<DefaultGatewayMembers>>> = Opt::new(&["networking", "defaultGateway"]);
 
 /// `networking.defaultGateway6`
 ///
@@ -51,7 +51,7 @@ pub const default_gateway: Opt<NullOr<Untyped>> = Opt::new(&["networking", "defa
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway6)
 ///
 /// Nix type: `null or ((submodule) or string convertible to it)`. Default: `null`.
-pub const default_gateway6: Opt<NullOr<Untyped>> = Opt::new(&["networking", "defaultGateway6"]);
+pub const default_gateway6: Opt<NullOr<OneOf<DefaultGateway6Members>>> = Opt::new(&["networking", "defaultGateway6"]);
 
 /// `networking.defaultGatewayWindowSize`
 ///
@@ -118,7 +118,7 @@ pub const extra_hosts: Opt<Concatenated> = Opt::new(&["networking", "extraHosts"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const foo_over_udp: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "fooOverUDP"]);
+pub const foo_over_udp: Opt<BTreeMap<String, FooOverUdpValue>> = Opt::new(&["networking", "fooOverUDP"]);
 
 /// `networking.fqdn`
 ///
@@ -128,7 +128,7 @@ pub const foo_over_udp: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fqdn)
 ///
 /// Nix type: `unspecified value`. Read-only: NixOS sets it. Default: `"${networking.hostName}.${networking.domain}"`.
-pub const fqdn: ReadOnly<Untyped> = ReadOnly::new(&["networking", "fqdn"]);
+pub const fqdn: ReadOnly<Data<Anything>> = ReadOnly::new(&["networking", "fqdn"]);
 
 /// `networking.fqdnOrHostName`
 ///
@@ -138,7 +138,7 @@ pub const fqdn: ReadOnly<Untyped> = ReadOnly::new(&["networking", "fqdn"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fqdnOrHostName)
 ///
 /// Nix type: `unspecified value`. Read-only: NixOS sets it.
-pub const fqdn_or_host_name: ReadOnly<Untyped> = ReadOnly::new(&["networking", "fqdnOrHostName"]);
+pub const fqdn_or_host_name: ReadOnly<Data<Anything>> = ReadOnly::new(&["networking", "fqdnOrHostName"]);
 
 /// `networking.greTunnels`
 ///
@@ -147,7 +147,7 @@ pub const fqdn_or_host_name: ReadOnly<Untyped> = ReadOnly::new(&["networking", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const gre_tunnels: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "greTunnels"]);
+pub const gre_tunnels: Opt<BTreeMap<String, GreTunnelsValue>> = Opt::new(&["networking", "greTunnels"]);
 
 /// `networking.hostFiles`
 ///
@@ -203,7 +203,7 @@ pub const hosts: Opt<BTreeMap<String, Vec<String>>> = Opt::new(&["networking", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const interfaces: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "interfaces"]);
+pub const interfaces: Opt<BTreeMap<String, InterfacesValue>> = Opt::new(&["networking", "interfaces"]);
 
 /// `networking.localCommands`
 ///
@@ -223,7 +223,7 @@ pub const local_commands: Opt<Concatenated> = Opt::new(&["networking", "localCom
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.macvlans)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const macvlans: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "macvlans"]);
+pub const macvlans: Opt<BTreeMap<String, MacvlansValue>> = Opt::new(&["networking", "macvlans"]);
 
 /// `networking.nameservers`
 ///
@@ -250,7 +250,7 @@ pub const search: Opt<Vec<String>> = Opt::new(&["networking", "search"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const sits: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "sits"]);
+pub const sits: Opt<BTreeMap<String, SitsValue>> = Opt::new(&["networking", "sits"]);
 
 /// `networking.supplicant`
 ///
@@ -259,7 +259,7 @@ pub const sits: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "sits"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const supplicant: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "supplicant"]);
+pub const supplicant: Opt<BTreeMap<String, SupplicantValue>> = Opt::new(&["networking", "supplicant"]);
 
 /// `networking.tempAddresses`
 ///
@@ -332,7 +332,7 @@ pub const use_predictable_interface_names: Opt<bool> = Opt::new(&["networking", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vlans)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const vlans: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "vlans"]);
+pub const vlans: Opt<BTreeMap<String, VlansValue>> = Opt::new(&["networking", "vlans"]);
 
 /// `networking.vswitches`
 ///
@@ -345,7 +345,7 @@ pub const vlans: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "vlan
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const vswitches: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "vswitches"]);
+pub const vswitches: Opt<BTreeMap<String, VswitchesValue>> = Opt::new(&["networking", "vswitches"]);
 
 /// `networking.wlanInterfaces`
 ///
@@ -354,7 +354,830 @@ pub const vswitches: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const wlan_interfaces: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "wlanInterfaces"]);
+pub const wlan_interfaces: Opt<BTreeMap<String, WlanInterfacesValue>> = Opt::new(&["networking", "wlanInterfaces"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.bonds.<name>`: `BondsValue::new()`, then a setter per option.
+    BondsValue {
+        /// `networking.bonds.<name>.driverOptions`
+        ///
+        /// Options for the bonding driver.
+        /// Documentation can be found in
+        /// https://www.kernel.org/doc/Documentation/networking/bonding.txt
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.%3Cname%3E.driverOptions)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        driver_options: BTreeMap<String, String> = "driverOptions";
+        /// `networking.bonds.<name>.interfaces`
+        ///
+        /// The interfaces to bond together
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.%3Cname%3E.interfaces)
+        ///
+        /// Nix type: `list of string`.
+        interfaces: Vec<String> = "interfaces";
+        /// `networking.bonds.<name>.lacp_rate`
+        ///
+        /// DEPRECATED, use driverOptions
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.%3Cname%3E.lacp_rate)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        lacp_rate: NullOr<String> = "lacp_rate";
+        /// `networking.bonds.<name>.miimon`
+        ///
+        /// DEPRECATED, use driverOptions
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.%3Cname%3E.miimon)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        miimon: NullOr<i64> = "miimon";
+        /// `networking.bonds.<name>.mode`
+        ///
+        /// DEPRECATED, use driverOptions
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.%3Cname%3E.mode)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        mode: NullOr<String> = "mode";
+        /// `networking.bonds.<name>.xmit_hash_policy`
+        ///
+        /// DEPRECATED, use driverOptions
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bonds.%3Cname%3E.xmit_hash_policy)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        xmit_hash_policy: NullOr<String> = "xmit_hash_policy";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.bridges.<name>`: `BridgesValue::new()`, then a setter per option.
+    BridgesValue {
+        /// `networking.bridges.<name>.interfaces`
+        ///
+        /// The physical network interfaces connected by the bridge.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bridges.%3Cname%3E.interfaces)
+        ///
+        /// Nix type: `list of string`.
+        interfaces: Vec<String> = "interfaces";
+        /// `networking.bridges.<name>.rstp`
+        ///
+        /// Whether the bridge interface should enable rstp.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.bridges.%3Cname%3E.rstp)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        rstp: bool = "rstp";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.defaultGateway`: `DefaultGatewayValue::new()`, then a setter per option.
+    DefaultGatewayValue {
+        /// `networking.defaultGateway.address`
+        ///
+        /// The default gateway address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `networking.defaultGateway.interface`
+        ///
+        /// The default gateway interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway.interface)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        interface: NullOr<String> = "interface";
+        /// `networking.defaultGateway.metric`
+        ///
+        /// The default gateway metric/preference.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway.metric)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        metric: NullOr<i64> = "metric";
+    }
+}
+
+/// The members of `networking.defaultGateway`'s type: `submodule`, `string`. A value of any of them sets the option.
+pub enum DefaultGatewayMembers {}
+impl ::flakesmith::value::StrMember for DefaultGatewayMembers { type Str = String; }
+
+::flakesmith::union_member!(DefaultGatewayMembers: DefaultGatewayValue);
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.defaultGateway6`: `DefaultGateway6Value::new()`, then a setter per option.
+    DefaultGateway6Value {
+        /// `networking.defaultGateway6.address`
+        ///
+        /// The default gateway address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway6.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `networking.defaultGateway6.interface`
+        ///
+        /// The default gateway interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway6.interface)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        interface: NullOr<String> = "interface";
+        /// `networking.defaultGateway6.metric`
+        ///
+        /// The default gateway metric/preference.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.defaultGateway6.metric)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        metric: NullOr<i64> = "metric";
+    }
+}
+
+/// The members of `networking.defaultGateway6`'s type: `submodule`, `string`. A value of any of them sets the option.
+pub enum DefaultGateway6Members {}
+impl ::flakesmith::value::StrMember for DefaultGateway6Members { type Str = String; }
+
+::flakesmith::union_member!(DefaultGateway6Members: DefaultGateway6Value);
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.fooOverUDP.<name>.local`: `LocalValue::new()`, then a setter per option.
+    LocalValue {
+        /// `networking.fooOverUDP.<name>.local.address`
+        ///
+        /// Local address to bind to. The address must be available when the FOU
+        /// endpoint is created, using the scripted network setup this can be achieved
+        /// either by setting dev
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.%3Cname%3E.local.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `networking.fooOverUDP.<name>.local.dev`
+        ///
+        /// Network device to bind to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.%3Cname%3E.local.dev)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        dev: NullOr<String> = "dev";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.fooOverUDP.<name>`: `FooOverUdpValue::new()`, then a setter per option.
+    FooOverUdpValue {
+        /// `networking.fooOverUDP.<name>.local`
+        ///
+        /// Local address (and optionally device) to bind to using the given port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.%3Cname%3E.local)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        local: NullOr<LocalValue> = "local";
+        /// `networking.fooOverUDP.<name>.port`
+        ///
+        /// Local port of the encapsulation UDP socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.%3Cname%3E.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+        /// `networking.fooOverUDP.<name>.protocol`
+        ///
+        /// Protocol number of the encapsulated packets. Specifying null
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.%3Cname%3E.protocol)
+        ///
+        /// Nix type: `null or integer between 1 and 255 (both inclusive)`. Default: `null`.
+        protocol: NullOr<i64> = "protocol";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.greTunnels.<name>.type`.
+    Type {
+        Tun => "tun",
+        Tap => "tap",
+        Tun6 => "tun6",
+        Tap6 => "tap6",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.greTunnels.<name>`: `GreTunnelsValue::new()`, then a setter per option.
+    GreTunnelsValue {
+        /// `networking.greTunnels.<name>.dev`
+        ///
+        /// The underlying network device on which the tunnel resides.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.%3Cname%3E.dev)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        dev: NullOr<String> = "dev";
+        /// `networking.greTunnels.<name>.local`
+        ///
+        /// The address of the local endpoint which the remote
+        /// side should send packets to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.%3Cname%3E.local)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        local: NullOr<String> = "local";
+        /// `networking.greTunnels.<name>.remote`
+        ///
+        /// The address of the remote endpoint to forward traffic over.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.%3Cname%3E.remote)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        remote: NullOr<String> = "remote";
+        /// `networking.greTunnels.<name>.ttl`
+        ///
+        /// The time-to-live/hoplimit of the connection to the remote tunnel endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.%3Cname%3E.ttl)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ttl: NullOr<i64> = "ttl";
+        /// `networking.greTunnels.<name>.type`
+        ///
+        /// Whether the tunnel routes layer 2 (tap) or layer 3 (tun) traffic.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.greTunnels.%3Cname%3E.type)
+        ///
+        /// Nix type: `one of "tun", "tap", "tun6", "tap6"`. Default: `"tap"`.
+        r#type: Type = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.interfaces.<name>.ipv4.addresses.*`: `AddressesValue::new()`, then a setter per option.
+    AddressesValue {
+        /// `networking.interfaces.<name>.ipv4.addresses.*.address`
+        ///
+        /// IPv4 address of the interface. Leave empty to configure the
+        /// interface using DHCP.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.addresses.*.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `networking.interfaces.<name>.ipv4.addresses.*.prefixLength`
+        ///
+        /// Subnet mask of the interface, specified as the number of
+        /// bits in the prefix (24
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.addresses.*.prefixLength)
+        ///
+        /// Nix type: `signed integer`.
+        prefix_length: i64 = "prefixLength";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.interfaces.<name>.ipv4.routes.*.type`.
+    Type2 {
+        Unicast => "unicast",
+        Local => "local",
+        Broadcast => "broadcast",
+        Multicast => "multicast",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.interfaces.<name>.ipv4.routes.*`: `RoutesValue::new()`, then a setter per option.
+    RoutesValue {
+        /// `networking.interfaces.<name>.ipv4.routes.*.address`
+        ///
+        /// IPv4 address of the network.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.routes.*.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `networking.interfaces.<name>.ipv4.routes.*.options`
+        ///
+        /// Other route options. See the symbol OPTIONS
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.routes.*.options)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        options: BTreeMap<String, String> = "options";
+        /// `networking.interfaces.<name>.ipv4.routes.*.prefixLength`
+        ///
+        /// Subnet mask of the network, specified as the number of
+        /// bits in the prefix (24
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.routes.*.prefixLength)
+        ///
+        /// Nix type: `signed integer`.
+        prefix_length: i64 = "prefixLength";
+        /// `networking.interfaces.<name>.ipv4.routes.*.type`
+        ///
+        /// Type of the route.  See the Route types
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.routes.*.type)
+        ///
+        /// Nix type: `null or one of "unicast", "local", "broadcast", "multicast"`. Default: `null`.
+        r#type: NullOr<Type2> = "type";
+        /// `networking.interfaces.<name>.ipv4.routes.*.via`
+        ///
+        /// IPv4 address of the next hop.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.routes.*.via)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        via: NullOr<String> = "via";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.interfaces.<name>.ipv4`: `InterfacesIpv4Value::new()`, then a setter per option.
+    InterfacesIpv4Value {
+        /// `networking.interfaces.<name>.ipv4.addresses`
+        ///
+        /// List of IPv4 addresses that will be statically assigned to the interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.addresses)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        addresses: Vec<AddressesValue> = "addresses";
+        /// `networking.interfaces.<name>.ipv4.routes`
+        ///
+        /// List of extra IPv4 static routes that will be assigned to the interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv4.routes)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        routes: Vec<RoutesValue> = "routes";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.interfaces.<name>.ipv6.addresses.*`: `AddressesValue2::new()`, then a setter per option.
+    AddressesValue2 {
+        /// `networking.interfaces.<name>.ipv6.addresses.*.address`
+        ///
+        /// IPv6 address of the interface. Leave empty to configure the
+        /// interface using DHCP.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.addresses.*.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `networking.interfaces.<name>.ipv6.addresses.*.prefixLength`
+        ///
+        /// Subnet mask of the interface, specified as the number of
+        /// bits in the prefix (64
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.addresses.*.prefixLength)
+        ///
+        /// Nix type: `signed integer`.
+        prefix_length: i64 = "prefixLength";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.interfaces.<name>.ipv6.routes.*.type`.
+    Type3 {
+        Unicast => "unicast",
+        Local => "local",
+        Broadcast => "broadcast",
+        Multicast => "multicast",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.interfaces.<name>.ipv6.routes.*`: `RoutesValue2::new()`, then a setter per option.
+    RoutesValue2 {
+        /// `networking.interfaces.<name>.ipv6.routes.*.address`
+        ///
+        /// IPv6 address of the network.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.routes.*.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `networking.interfaces.<name>.ipv6.routes.*.options`
+        ///
+        /// Other route options. See the symbol OPTIONS
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.routes.*.options)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        options: BTreeMap<String, String> = "options";
+        /// `networking.interfaces.<name>.ipv6.routes.*.prefixLength`
+        ///
+        /// Subnet mask of the network, specified as the number of
+        /// bits in the prefix (64
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.routes.*.prefixLength)
+        ///
+        /// Nix type: `signed integer`.
+        prefix_length: i64 = "prefixLength";
+        /// `networking.interfaces.<name>.ipv6.routes.*.type`
+        ///
+        /// Type of the route.  See the Route types
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.routes.*.type)
+        ///
+        /// Nix type: `null or one of "unicast", "local", "broadcast", "multicast"`. Default: `null`.
+        r#type: NullOr<Type3> = "type";
+        /// `networking.interfaces.<name>.ipv6.routes.*.via`
+        ///
+        /// IPv6 address of the next hop.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.routes.*.via)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        via: NullOr<String> = "via";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.interfaces.<name>.ipv6`: `InterfacesIpv6Value::new()`, then a setter per option.
+    InterfacesIpv6Value {
+        /// `networking.interfaces.<name>.ipv6.addresses`
+        ///
+        /// List of IPv6 addresses that will be statically assigned to the interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.addresses)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        addresses: Vec<AddressesValue2> = "addresses";
+        /// `networking.interfaces.<name>.ipv6.routes`
+        ///
+        /// List of extra IPv6 static routes that will be assigned to the interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.ipv6.routes)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        routes: Vec<RoutesValue2> = "routes";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.interfaces.<name>.tempAddress`.
+    TempAddress {
+        Default => "default",
+        Disabled => "disabled",
+        Enabled => "enabled",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.interfaces.<name>.virtualType`.
+    VirtualType {
+        Tun => "tun",
+        Tap => "tap",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.interfaces.<name>.wakeOnLan.policy.*`.
+    Policy {
+        Phy => "phy",
+        Unicast => "unicast",
+        Multicast => "multicast",
+        Broadcast => "broadcast",
+        Arp => "arp",
+        Magic => "magic",
+        Secureon => "secureon",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.interfaces.<name>.wakeOnLan`: `InterfacesWakeOnLanValue::new()`, then a setter per option.
+    InterfacesWakeOnLanValue {
+        /// `networking.interfaces.<name>.wakeOnLan.enable`
+        ///
+        /// Whether to enable wol on this interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.wakeOnLan.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `networking.interfaces.<name>.wakeOnLan.policy`
+        ///
+        /// The Wake-on-LAN policy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.wakeOnLan.policy)
+        ///
+        /// Nix type: `list of (one of "phy", "unicast", "multicast", "broadcast", "arp", "magic", "secureon")`.
+        policy: Vec<Policy> = "policy";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.interfaces.<name>`: `InterfacesValue::new()`, then a setter per option.
+    InterfacesValue {
+        /// The options under `networking.interfaces.<name>.ipv4`.
+        ipv4: InterfacesIpv4Value = "ipv4";
+        /// The options under `networking.interfaces.<name>.ipv6`.
+        ipv6: InterfacesIpv6Value = "ipv6";
+        /// `networking.interfaces.<name>.macAddress`
+        ///
+        /// MAC address of the interface. Leave empty to use the default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.macAddress)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        mac_address: NullOr<String> = "macAddress";
+        /// `networking.interfaces.<name>.mtu`
+        ///
+        /// MTU size for packets leaving the interface. Leave empty to use the default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.mtu)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        mtu: NullOr<i64> = "mtu";
+        /// `networking.interfaces.<name>.name`
+        ///
+        /// Name of the interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `networking.interfaces.<name>.proxyARP`
+        ///
+        /// Turn on proxy_arp for this device.
+        /// This is mainly useful for creating pseudo-bridges between a real
+        /// interface and a virtual network such as VPN or a virtual machine for
+        /// interfaces that don’t support real bridging (most wlan interfaces).
+        /// As ARP proxying acts slightly above the link-layer, below-ip traffic
+        /// isn’t bridged, so things like DHCP won’t work. The advantage above
+        /// using NAT lies in the fact that no IP addresses are shared, so all
+        /// hosts are reachable/routeable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.proxyARP)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_arp: bool = "proxyARP";
+        /// `networking.interfaces.<name>.tempAddress`
+        ///
+        /// When IPv6 is enabled with SLAAC, this option controls the use of
+        /// temporary address (aka privacy extensions) on this
+        /// interface. This is used to reduce tracking.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.tempAddress)
+        ///
+        /// Nix type: `one of "default", "disabled", "enabled"`. Default: `config.networking.tempAddresses`.
+        temp_address: TempAddress = "tempAddress";
+        /// `networking.interfaces.<name>.useDHCP`
+        ///
+        /// Whether this interface should be configured with DHCP. Overrides the
+        /// default set by networking.useDHCP
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.useDHCP)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        use_dhcp: NullOr<bool> = "useDHCP";
+        /// `networking.interfaces.<name>.virtual`
+        ///
+        /// Whether this interface is virtual and should be created by tunctl.
+        /// This is mainly useful for creating bridges between a host and a virtual
+        /// network such as VPN or a virtual machine.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.virtual)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        r#virtual: bool = "virtual";
+        /// `networking.interfaces.<name>.virtualOwner`
+        ///
+        /// In case of a virtual device, the user who owns it.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.virtualOwner)
+        ///
+        /// Nix type: `string`. Default: `"root"`.
+        virtual_owner: String = "virtualOwner";
+        /// `networking.interfaces.<name>.virtualType`
+        ///
+        /// The type of interface to create.
+        /// The default is TUN for an interface name starting
+        /// with “tun”, otherwise TAP.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.interfaces.%3Cname%3E.virtualType)
+        ///
+        /// Nix type: `one of "tun", "tap"`. Default: `if hasPrefix "tun" name then "tun" else "tap"`.
+        virtual_type: VirtualType = "virtualType";
+        /// The options under `networking.interfaces.<name>.wakeOnLan`.
+        wake_on_lan: InterfacesWakeOnLanValue = "wakeOnLan";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.macvlans.<name>`: `MacvlansValue::new()`, then a setter per option.
+    MacvlansValue {
+        /// `networking.macvlans.<name>.interface`
+        ///
+        /// The interface the macvlan will transmit packets through.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.macvlans.%3Cname%3E.interface)
+        ///
+        /// Nix type: `string`.
+        interface: String = "interface";
+        /// `networking.macvlans.<name>.mode`
+        ///
+        /// The mode of the macvlan device.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.macvlans.%3Cname%3E.mode)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        mode: NullOr<String> = "mode";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.sits.<name>.encapsulation.type`.
+    Type4 {
+        Fou => "fou",
+        Gue => "gue",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.sits.<name>.encapsulation`: `EncapsulationValue::new()`, then a setter per option.
+    EncapsulationValue {
+        /// `networking.sits.<name>.encapsulation.port`
+        ///
+        /// Destination port for encapsulated packets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.encapsulation.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+        /// `networking.sits.<name>.encapsulation.sourcePort`
+        ///
+        /// Source port for encapsulated packets. Will be chosen automatically by
+        /// the kernel if unset.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.encapsulation.sourcePort)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        source_port: NullOr<u16> = "sourcePort";
+        /// `networking.sits.<name>.encapsulation.type`
+        ///
+        /// Selects encapsulation type. See
+        /// ip-link
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.encapsulation.type)
+        ///
+        /// Nix type: `one of "fou", "gue"`.
+        r#type: Type4 = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.sits.<name>`: `SitsValue::new()`, then a setter per option.
+    SitsValue {
+        /// `networking.sits.<name>.dev`
+        ///
+        /// The underlying network device on which the tunnel resides.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.dev)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        dev: NullOr<String> = "dev";
+        /// `networking.sits.<name>.encapsulation`
+        ///
+        /// Configures encapsulation in UDP packets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.encapsulation)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        encapsulation: NullOr<EncapsulationValue> = "encapsulation";
+        /// `networking.sits.<name>.local`
+        ///
+        /// The address of the local endpoint which the remote
+        /// side should send packets to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.local)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        local: NullOr<String> = "local";
+        /// `networking.sits.<name>.remote`
+        ///
+        /// The address of the remote endpoint to forward traffic over.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.remote)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        remote: NullOr<String> = "remote";
+        /// `networking.sits.<name>.ttl`
+        ///
+        /// The time-to-live of the connection to the remote tunnel endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.ttl)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ttl: NullOr<i64> = "ttl";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.supplicant.<name>.configFile`: `SupplicantConfigFileValue::new()`, then a setter per option.
+    SupplicantConfigFileValue {
+        /// `networking.supplicant.<name>.configFile.path`
+        ///
+        /// External wpa_supplicant.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.configFile.path)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        path: NullOr<RuntimePath> = "path";
+        /// `networking.supplicant.<name>.configFile.writable`
+        ///
+        /// Whether the configuration file at configFile.path
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.configFile.writable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        writable: bool = "writable";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.supplicant.<name>.userControlled`: `SupplicantUserControlledValue::new()`, then a setter per option.
+    SupplicantUserControlledValue {
+        /// `networking.supplicant.<name>.userControlled.enable`
+        ///
+        /// Allow normal users to control wpa_supplicant through wpa_gui or wpa_cli.
+        /// This is useful for laptop users that switch networks a lot and don’t want
+        /// to depend on a large package such as NetworkManager just to pick nearby
+        /// access points.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.userControlled.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `networking.supplicant.<name>.userControlled.group`
+        ///
+        /// Members of this group can control wpa_supplicant.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.userControlled.group)
+        ///
+        /// Nix type: `string`. Default: `"wheel"`.
+        group: String = "group";
+        /// `networking.supplicant.<name>.userControlled.socketDir`
+        ///
+        /// Directory of sockets for controlling wpa_supplicant.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.userControlled.socketDir)
+        ///
+        /// Nix type: `string`. Default: `"/run/wpa_supplicant"`.
+        socket_dir: String = "socketDir";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.supplicant.<name>`: `SupplicantValue::new()`, then a setter per option.
+    SupplicantValue {
+        /// `networking.supplicant.<name>.bridge`
+        ///
+        /// Name of the bridge interface that wpa_supplicant should listen at.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.bridge)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        bridge: String = "bridge";
+        /// The options under `networking.supplicant.<name>.configFile`.
+        config_file: SupplicantConfigFileValue = "configFile";
+        /// `networking.supplicant.<name>.driver`
+        ///
+        /// Force a specific wpa_supplicant driver.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.driver)
+        ///
+        /// Nix type: `null or string`. Default: `"nl80211,wext"`.
+        driver: NullOr<String> = "driver";
+        /// `networking.supplicant.<name>.extraCmdArgs`
+        ///
+        /// Command line arguments to add when executing wpa_supplicant
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.extraCmdArgs)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        extra_cmd_args: String = "extraCmdArgs";
+        /// `networking.supplicant.<name>.extraConf`
+        ///
+        /// Configuration options for wpa_supplicant.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.extraConf)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_conf: Concatenated = "extraConf";
+        /// The options under `networking.supplicant.<name>.userControlled`.
+        user_controlled: SupplicantUserControlledValue = "userControlled";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `networking.tempAddresses`.
@@ -362,6 +1185,190 @@ pub const wlan_interfaces: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networki
         Default => "default",
         Disabled => "disabled",
         Enabled => "enabled",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.vlans.<name>`: `VlansValue::new()`, then a setter per option.
+    VlansValue {
+        /// `networking.vlans.<name>.id`
+        ///
+        /// The vlan identifier
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vlans.%3Cname%3E.id)
+        ///
+        /// Nix type: `signed integer`.
+        id: i64 = "id";
+        /// `networking.vlans.<name>.interface`
+        ///
+        /// The interface the vlan will transmit packets through.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vlans.%3Cname%3E.interface)
+        ///
+        /// Nix type: `string`.
+        interface: String = "interface";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.vswitches.<name>.interfaces.<name>`: `InterfacesValue2::new()`, then a setter per option.
+    InterfacesValue2 {
+        /// `networking.vswitches.<name>.interfaces.<name>.name`
+        ///
+        /// Name of the interface
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.interfaces.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `networking.vswitches.<name>.interfaces.<name>.type`
+        ///
+        /// Openvswitch type to assign to interface
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.interfaces.%3Cname%3E.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+        /// `networking.vswitches.<name>.interfaces.<name>.vlan`
+        ///
+        /// Vlan tag to apply to interface
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.interfaces.%3Cname%3E.vlan)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        vlan: NullOr<i64> = "vlan";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.vswitches.<name>`: `VswitchesValue::new()`, then a setter per option.
+    VswitchesValue {
+        /// `networking.vswitches.<name>.controllers`
+        ///
+        /// Specify the controller targets. For the allowed options see man 8 ovs-vsctl
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.controllers)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        controllers: Vec<String> = "controllers";
+        /// `networking.vswitches.<name>.extraOvsctlCmds`
+        ///
+        /// Commands to manipulate the Open vSwitch database. Every line executed with ovs-vsctl
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.extraOvsctlCmds)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_ovsctl_cmds: Concatenated = "extraOvsctlCmds";
+        /// `networking.vswitches.<name>.interfaces`
+        ///
+        /// The physical network interfaces connected by the vSwitch.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.interfaces)
+        ///
+        /// Nix type: `attribute set of (submodule)`.
+        interfaces: BTreeMap<String, InterfacesValue2> = "interfaces";
+        /// `networking.vswitches.<name>.openFlowRules`
+        ///
+        /// OpenFlow rules to insert into the Open vSwitch. All openFlowRules
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.openFlowRules)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        open_flow_rules: Concatenated = "openFlowRules";
+        /// `networking.vswitches.<name>.openFlowVersion`
+        ///
+        /// Version of OpenFlow protocol to use when communicating with the switch internally (e.g. with openFlowRules
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.openFlowVersion)
+        ///
+        /// Nix type: `string`. Default: `"OpenFlow13"`.
+        open_flow_version: String = "openFlowVersion";
+        /// `networking.vswitches.<name>.supportedOpenFlowVersions`
+        ///
+        /// Supported versions to enable on this switch.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.supportedOpenFlowVersions)
+        ///
+        /// Nix type: `list of string`.
+        supported_open_flow_versions: Vec<String> = "supportedOpenFlowVersions";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.wlanInterfaces.<name>.flags`.
+    Flags {
+        None => "none",
+        Fcsfail => "fcsfail",
+        Control => "control",
+        Otherbss => "otherbss",
+        Cook => "cook",
+        Active => "active",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.wlanInterfaces.<name>.type`.
+    Type5 {
+        Managed => "managed",
+        Ibss => "ibss",
+        Monitor => "monitor",
+        Mesh => "mesh",
+        Wds => "wds",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.wlanInterfaces.<name>`: `WlanInterfacesValue::new()`, then a setter per option.
+    WlanInterfacesValue {
+        /// `networking.wlanInterfaces.<name>.device`
+        ///
+        /// The name of the underlying hardware WLAN device as assigned by udev
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.%3Cname%3E.device)
+        ///
+        /// Nix type: `string`.
+        device: String = "device";
+        /// `networking.wlanInterfaces.<name>.flags`
+        ///
+        /// Flags for interface of type monitor
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.%3Cname%3E.flags)
+        ///
+        /// Nix type: `null or one of "none", "fcsfail", "control", "otherbss", "cook", "active"`. Default: `null`.
+        flags: NullOr<Flags> = "flags";
+        /// `networking.wlanInterfaces.<name>.fourAddr`
+        ///
+        /// Whether to enable 4-address mode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.%3Cname%3E.fourAddr)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        four_addr: NullOr<bool> = "fourAddr";
+        /// `networking.wlanInterfaces.<name>.mac`
+        ///
+        /// MAC address to use for the device. If null
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.%3Cname%3E.mac)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        mac: NullOr<String> = "mac";
+        /// `networking.wlanInterfaces.<name>.meshID`
+        ///
+        /// MeshID of interface with type mesh
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.%3Cname%3E.meshID)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        mesh_id: NullOr<String> = "meshID";
+        /// `networking.wlanInterfaces.<name>.type`
+        ///
+        /// The type of the WLAN interface.
+        /// The type has to be supported by the underlying hardware of the device.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.%3Cname%3E.type)
+        ///
+        /// Nix type: `one of "managed", "ibss", "monitor", "mesh", "wds"`. Default: `"managed"`.
+        r#type: Type5 = "type";
     }
 }
 

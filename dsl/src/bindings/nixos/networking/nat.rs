@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.nat.dmzHost`
@@ -103,7 +103,7 @@ pub const extra_stop_commands: Opt<Concatenated> = Opt::new(&["networking", "nat
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nat.forwardPorts)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const forward_ports: Opt<Vec<Untyped>> = Opt::new(&["networking", "nat", "forwardPorts"]);
+pub const forward_ports: Opt<Vec<ForwardPortsValue>> = Opt::new(&["networking", "nat", "forwardPorts"]);
 
 /// `networking.nat.internalIPs`
 ///
@@ -137,4 +137,47 @@ pub const internal_i_pv6s: Opt<Vec<String>> = Opt::new(&["networking", "nat", "i
 ///
 /// Nix type: `list of string`. Default: `[ ]`.
 pub const internal_interfaces: Opt<Vec<String>> = Opt::new(&["networking", "nat", "internalInterfaces"]);
+
+/// The members of `networking.nat.forwardPorts.*.sourcePort`'s type: `integer`, `string`. A value of any of them sets the option.
+pub enum SourcePortMembers {}
+impl ::flakesmith::value::IntMember for SourcePortMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SourcePortMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.nat.forwardPorts.*`: `ForwardPortsValue::new()`, then a setter per option.
+    ForwardPortsValue {
+        /// `networking.nat.forwardPorts.*.destination`
+        ///
+        /// Forward connection to destination ip:port (or \[ipv6\]:port); to specify a port range, use ip:start-end
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nat.forwardPorts.*.destination)
+        ///
+        /// Nix type: `string`.
+        destination: String = "destination";
+        /// `networking.nat.forwardPorts.*.loopbackIPs`
+        ///
+        /// Public IPs for NAT reflection; for connections to loopbackip:sourcePort
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nat.forwardPorts.*.loopbackIPs)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        loopback_i_ps: Vec<String> = "loopbackIPs";
+        /// `networking.nat.forwardPorts.*.proto`
+        ///
+        /// Protocol of forwarded connection
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nat.forwardPorts.*.proto)
+        ///
+        /// Nix type: `string`. Default: `"tcp"`.
+        proto: String = "proto";
+        /// `networking.nat.forwardPorts.*.sourcePort`
+        ///
+        /// Source port of the external interface; to specify a port range, use a string with a colon (e.g. “60000:61000”)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nat.forwardPorts.*.sourcePort)
+        ///
+        /// Nix type: `signed integer or string matching the pattern [[:digit:]]+:[[:digit:]]+`.
+        source_port: OneOf<SourcePortMembers> = "sourcePort";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.networkmanager.appendNameservers`
@@ -28,7 +28,7 @@ pub const append_nameservers: Opt<Vec<String>> = Opt::new(&["networking", "netwo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.connectionConfig)
 ///
 /// Nix type: `attribute set of (null or boolean or signed integer or string)`. Default: `{ }`.
-pub const connection_config: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["networking", "networkmanager", "connectionConfig"]);
+pub const connection_config: Opt<BTreeMap<String, NullOr<OneOf<ConnectionConfigMembers>>>> = Opt::new(&["networking", "networkmanager", "connectionConfig"]);
 
 /// `networking.networkmanager.dhcp`
 ///
@@ -46,7 +46,7 @@ pub const dhcp: Opt<Dhcp> = Opt::new(&["networking", "networkmanager", "dhcp"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.dispatcherScripts)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const dispatcher_scripts: Opt<Vec<Untyped>> = Opt::new(&["networking", "networkmanager", "dispatcherScripts"]);
+pub const dispatcher_scripts: Opt<Vec<DispatcherScriptsValue>> = Opt::new(&["networking", "networkmanager", "dispatcherScripts"]);
 
 /// `networking.networkmanager.dns`
 ///
@@ -85,7 +85,7 @@ pub const enable_strong_swan: Opt<bool> = Opt::new(&["networking", "networkmanag
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.fccUnlockScripts)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const fcc_unlock_scripts: Opt<Vec<Untyped>> = Opt::new(&["networking", "networkmanager", "fccUnlockScripts"]);
+pub const fcc_unlock_scripts: Opt<Vec<FccUnlockScriptsValue>> = Opt::new(&["networking", "networkmanager", "fccUnlockScripts"]);
 
 /// `networking.networkmanager.insertNameservers`
 ///
@@ -126,7 +126,7 @@ pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["networking", "networkmanager"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.settings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "networkmanager", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["networking", "networkmanager", "settings"]);
 
 /// `networking.networkmanager.unmanaged`
 ///
@@ -141,11 +141,49 @@ pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "n
 /// Nix type: `list of string`. Default: `[ ]`.
 pub const unmanaged: Opt<Vec<String>> = Opt::new(&["networking", "networkmanager", "unmanaged"]);
 
+/// The members of `networking.networkmanager.connectionConfig.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum ConnectionConfigMembers {}
+impl ::flakesmith::value::BoolMember for ConnectionConfigMembers {}
+impl ::flakesmith::value::IntMember for ConnectionConfigMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for ConnectionConfigMembers { type Str = String; }
+
 ::flakesmith::option_enum! {
     /// The values of `networking.networkmanager.dhcp`.
     Dhcp {
         Dhcpcd => "dhcpcd",
         Internal => "internal",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.networkmanager.dispatcherScripts.*.type`.
+    Type {
+        Basic => "basic",
+        PreDown => "pre-down",
+        PreUp => "pre-up",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.networkmanager.dispatcherScripts.*`: `DispatcherScriptsValue::new()`, then a setter per option.
+    DispatcherScriptsValue {
+        /// `networking.networkmanager.dispatcherScripts.*.source`
+        ///
+        /// Path to the hook script.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.dispatcherScripts.*.source)
+        ///
+        /// Nix type: `path`.
+        source: RuntimePath = "source";
+        /// `networking.networkmanager.dispatcherScripts.*.type`
+        ///
+        /// Dispatcher hook type. Look up the hooks described at
+        /// https://developer.gnome.org/NetworkManager/stable/NetworkManager.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.dispatcherScripts.*.type)
+        ///
+        /// Nix type: `one of "basic", "pre-down", "pre-up"`. Default: `"basic"`.
+        r#type: Type = "type";
     }
 }
 
@@ -156,6 +194,28 @@ pub const unmanaged: Opt<Vec<String>> = Opt::new(&["networking", "networkmanager
         Dnsmasq => "dnsmasq",
         SystemdResolved => "systemd-resolved",
         None => "none",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.networkmanager.fccUnlockScripts.*`: `FccUnlockScriptsValue::new()`, then a setter per option.
+    FccUnlockScriptsValue {
+        /// `networking.networkmanager.fccUnlockScripts.*.id`
+        ///
+        /// vid:pid of either the PCI or USB vendor and product ID
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.fccUnlockScripts.*.id)
+        ///
+        /// Nix type: `string`.
+        id: String = "id";
+        /// `networking.networkmanager.fccUnlockScripts.*.path`
+        ///
+        /// Path to the unlock script
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.fccUnlockScripts.*.path)
+        ///
+        /// Nix type: `path`.
+        path: RuntimePath = "path";
     }
 }
 
@@ -191,7 +251,7 @@ pub mod ensure_profiles {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.ensureProfiles.profiles)
     ///
     /// Nix type: `attribute set of (attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string)))`. Default: `{ }`.
-    pub const profiles: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["networking", "networkmanager", "ensureProfiles", "profiles"]);
+    pub const profiles: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Data<Atom>>>>> = Opt::new(&["networking", "networkmanager", "ensureProfiles", "profiles"]);
 
     pub mod profiles {
         use super::*;
@@ -226,7 +286,7 @@ pub mod ensure_profiles {
             ///
             /// This is the name that will be displayed by NetworkManager and GUIs.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.ensureProfiles.profiles.&lt;name&gt;.connection.id)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.ensureProfiles.profiles.%3Cname%3E.connection.id)
             ///
             /// Nix type: `string`.
             pub fn id(&self) -> Opt<String> {
@@ -237,7 +297,7 @@ pub mod ensure_profiles {
             ///
             /// The connection type defines the connection kind, like vpn, wireguard, gsm, wifi and more.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.ensureProfiles.profiles.&lt;name&gt;.connection.type)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.ensureProfiles.profiles.%3Cname%3E.connection.type)
             ///
             /// Nix type: `string`.
             pub fn r#type(&self) -> Opt<String> {
@@ -260,7 +320,23 @@ pub mod ethernet {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.ethernet.macAddress)
     ///
     /// Nix type: `string or one of "permanent", "preserve", "random", "stable"`. Default: `"preserve"`.
-    pub const mac_address: Opt<Untyped> = Opt::new(&["networking", "networkmanager", "ethernet", "macAddress"]);
+    pub const mac_address: Opt<OneOf<MacAddressMembers>> = Opt::new(&["networking", "networkmanager", "ethernet", "macAddress"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `networking.networkmanager.ethernet.macAddress`.
+        MacAddress {
+            Permanent => "permanent",
+            Preserve => "preserve",
+            Random => "random",
+            Stable => "stable",
+        }
+    }
+
+    /// The members of `networking.networkmanager.ethernet.macAddress`'s type: `string`, `one of ["permanent", "preserve", "random", "stable"]`. A value of any of them sets the option.
+    pub enum MacAddressMembers {}
+    impl ::flakesmith::value::StrMember for MacAddressMembers { type Str = String; }
+
+    ::flakesmith::union_member!(MacAddressMembers: MacAddress);
 
 }
 
@@ -284,7 +360,7 @@ pub mod wifi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.networkmanager.wifi.macAddress)
     ///
     /// Nix type: `string or one of "permanent", "preserve", "random", "stable", "stable-ssid"`. Default: `"preserve"`.
-    pub const mac_address: Opt<Untyped> = Opt::new(&["networking", "networkmanager", "wifi", "macAddress"]);
+    pub const mac_address: Opt<OneOf<MacAddressMembers>> = Opt::new(&["networking", "networkmanager", "wifi", "macAddress"]);
 
     /// `networking.networkmanager.wifi.powersave`
     ///
@@ -312,6 +388,23 @@ pub mod wifi {
             Iwd => "iwd",
         }
     }
+
+    ::flakesmith::option_enum! {
+        /// The values of `networking.networkmanager.wifi.macAddress`.
+        MacAddress {
+            Permanent => "permanent",
+            Preserve => "preserve",
+            Random => "random",
+            Stable => "stable",
+            StableSsid => "stable-ssid",
+        }
+    }
+
+    /// The members of `networking.networkmanager.wifi.macAddress`'s type: `string`, `one of ["permanent", "preserve", "random", "stable", "stable-ssid"]`. A value of any of them sets the option.
+    pub enum MacAddressMembers {}
+    impl ::flakesmith::value::StrMember for MacAddressMembers { type Str = String; }
+
+    ::flakesmith::union_member!(MacAddressMembers: MacAddress);
 
 }
 

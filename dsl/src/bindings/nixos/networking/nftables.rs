@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.nftables.checkRuleset`
@@ -106,7 +106,57 @@ pub const ruleset_file: Opt<NullOr<RuntimePath>> = Opt::new(&["networking", "nft
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nftables.tables)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const tables: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "nftables", "tables"]);
+pub const tables: Opt<BTreeMap<String, TablesValue>> = Opt::new(&["networking", "nftables", "tables"]);
+
+::flakesmith::option_enum! {
+    /// The values of `networking.nftables.tables.<name>.family`.
+    Family {
+        Ip => "ip",
+        Ip6 => "ip6",
+        Inet => "inet",
+        Arp => "arp",
+        Bridge => "bridge",
+        Netdev => "netdev",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.nftables.tables.<name>`: `TablesValue::new()`, then a setter per option.
+    TablesValue {
+        /// `networking.nftables.tables.<name>.content`
+        ///
+        /// The table content.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nftables.tables.%3Cname%3E.content)
+        ///
+        /// Nix type: `strings concatenated with "\n"`.
+        content: Concatenated = "content";
+        /// `networking.nftables.tables.<name>.enable`
+        ///
+        /// Enable this table.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nftables.tables.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `networking.nftables.tables.<name>.family`
+        ///
+        /// Table family.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nftables.tables.%3Cname%3E.family)
+        ///
+        /// Nix type: `one of "ip", "ip6", "inet", "arp", "bridge", "netdev"`.
+        family: Family = "family";
+        /// `networking.nftables.tables.<name>.name`
+        ///
+        /// Table name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nftables.tables.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+    }
+}
 
 pub mod tables {
     use super::*;
@@ -127,7 +177,7 @@ pub mod tables {
         ///
         /// The table content.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nftables.tables.&lt;name&gt;.content)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nftables.tables.%3Cname%3E.content)
         ///
         /// Nix type: `strings concatenated with "\n"`.
         pub fn content(&self) -> Opt<Concatenated> {
@@ -138,7 +188,7 @@ pub mod tables {
         ///
         /// Enable this table.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nftables.tables.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nftables.tables.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -149,7 +199,7 @@ pub mod tables {
         ///
         /// Table family.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nftables.tables.&lt;name&gt;.family)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nftables.tables.%3Cname%3E.family)
         ///
         /// Nix type: `one of "ip", "ip6", "inet", "arp", "bridge", "netdev"`.
         pub fn family(&self) -> Opt<Family> {
@@ -160,7 +210,7 @@ pub mod tables {
         ///
         /// Table name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nftables.tables.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.nftables.tables.%3Cname%3E.name)
         ///
         /// Nix type: `string`.
         pub fn name(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.openconnect.interfaces`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const interfaces: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "openconnect", "interfaces"]);
+pub const interfaces: Opt<BTreeMap<String, InterfacesValue>> = Opt::new(&["networking", "openconnect", "interfaces"]);
 
 /// `networking.openconnect.package`
 ///
@@ -25,6 +25,105 @@ pub const interfaces: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", 
 ///
 /// Nix type: `package`. Default: `pkgs.openconnect`.
 pub const package: Opt<Package> = Opt::new(&["networking", "openconnect", "package"]);
+
+/// The members of `networking.openconnect.interfaces.<name>.certificate`'s type: `path`, `unknown 'PKCS#11 URI'`. A value of any of them sets the option.
+pub enum CertificateMembers {}
+impl ::flakesmith::value::PathMember for CertificateMembers {}
+
+/// The members of `networking.openconnect.interfaces.<name>.extraOptions.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+pub enum ExtraOptionsMembers {}
+impl ::flakesmith::value::StrMember for ExtraOptionsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for ExtraOptionsMembers {}
+
+/// The members of `networking.openconnect.interfaces.<name>.privateKey`'s type: `path`, `unknown 'PKCS#11 URI'`. A value of any of them sets the option.
+pub enum PrivateKeyMembers {}
+impl ::flakesmith::value::PathMember for PrivateKeyMembers {}
+
+::flakesmith::option_enum! {
+    /// The values of `networking.openconnect.interfaces.<name>.protocol`.
+    Protocol {
+        Anyconnect => "anyconnect",
+        Array => "array",
+        Nc => "nc",
+        Pulse => "pulse",
+        Gp => "gp",
+        F5 => "f5",
+        Fortinet => "fortinet",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.openconnect.interfaces.<name>`: `InterfacesValue::new()`, then a setter per option.
+    InterfacesValue {
+        /// `networking.openconnect.interfaces.<name>.autoStart`
+        ///
+        /// Whether this VPN connection should be started automatically.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.autoStart)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        auto_start: bool = "autoStart";
+        /// `networking.openconnect.interfaces.<name>.certificate`
+        ///
+        /// Certificate to authenticate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.certificate)
+        ///
+        /// Nix type: `null or path or PKCS#11 URI`. Default: `null`.
+        certificate: NullOr<OneOf<CertificateMembers>> = "certificate";
+        /// `networking.openconnect.interfaces.<name>.extraOptions`
+        ///
+        /// Extra config to be appended to the interface config. It should
+        /// contain long-format options as would be accepted on the command
+        /// line by openconnect
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.extraOptions)
+        ///
+        /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
+        extra_options: BTreeMap<String, OneOf<ExtraOptionsMembers>> = "extraOptions";
+        /// `networking.openconnect.interfaces.<name>.gateway`
+        ///
+        /// Gateway server to connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.gateway)
+        ///
+        /// Nix type: `string`.
+        gateway: String = "gateway";
+        /// `networking.openconnect.interfaces.<name>.passwordFile`
+        ///
+        /// File containing the password to authenticate with. This
+        /// is passed to openconnect
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.passwordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        password_file: NullOr<RuntimePath> = "passwordFile";
+        /// `networking.openconnect.interfaces.<name>.privateKey`
+        ///
+        /// Private key to authenticate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.privateKey)
+        ///
+        /// Nix type: `null or path or PKCS#11 URI`. Default: `null`.
+        private_key: NullOr<OneOf<PrivateKeyMembers>> = "privateKey";
+        /// `networking.openconnect.interfaces.<name>.protocol`
+        ///
+        /// Protocol to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.protocol)
+        ///
+        /// Nix type: `one of "anyconnect", "array", "nc", "pulse", "gp", "f5", "fortinet"`.
+        protocol: Protocol = "protocol";
+        /// `networking.openconnect.interfaces.<name>.user`
+        ///
+        /// Username to authenticate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.user)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        user: NullOr<String> = "user";
+    }
+}
 
 pub mod interfaces {
     use super::*;
@@ -45,7 +144,7 @@ pub mod interfaces {
         ///
         /// Whether this VPN connection should be started automatically.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.&lt;name&gt;.autoStart)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.autoStart)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn auto_start(&self) -> Opt<bool> {
@@ -56,10 +155,10 @@ pub mod interfaces {
         ///
         /// Certificate to authenticate with.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.&lt;name&gt;.certificate)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.certificate)
         ///
         /// Nix type: `null or path or PKCS#11 URI`. Default: `null`.
-        pub fn certificate(&self) -> Opt<NullOr<Untyped>> {
+        pub fn certificate(&self) -> Opt<NullOr<OneOf<CertificateMembers>>> {
             Opt::at(self.path.join(["certificate"]))
         }
 
@@ -69,10 +168,10 @@ pub mod interfaces {
         /// contain long-format options as would be accepted on the command
         /// line by openconnect
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.&lt;name&gt;.extraOptions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.extraOptions)
         ///
         /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
-        pub fn extra_options(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn extra_options(&self) -> Opt<BTreeMap<String, OneOf<ExtraOptionsMembers>>> {
             Opt::at(self.path.join(["extraOptions"]))
         }
 
@@ -80,7 +179,7 @@ pub mod interfaces {
         ///
         /// Gateway server to connect to.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.&lt;name&gt;.gateway)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.gateway)
         ///
         /// Nix type: `string`.
         pub fn gateway(&self) -> Opt<String> {
@@ -92,7 +191,7 @@ pub mod interfaces {
         /// File containing the password to authenticate with. This
         /// is passed to openconnect
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.&lt;name&gt;.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.passwordFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -103,10 +202,10 @@ pub mod interfaces {
         ///
         /// Private key to authenticate with.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.&lt;name&gt;.privateKey)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.privateKey)
         ///
         /// Nix type: `null or path or PKCS#11 URI`. Default: `null`.
-        pub fn private_key(&self) -> Opt<NullOr<Untyped>> {
+        pub fn private_key(&self) -> Opt<NullOr<OneOf<PrivateKeyMembers>>> {
             Opt::at(self.path.join(["privateKey"]))
         }
 
@@ -114,7 +213,7 @@ pub mod interfaces {
         ///
         /// Protocol to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.&lt;name&gt;.protocol)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.protocol)
         ///
         /// Nix type: `one of "anyconnect", "array", "nc", "pulse", "gp", "f5", "fortinet"`.
         pub fn protocol(&self) -> Opt<Protocol> {
@@ -125,7 +224,7 @@ pub mod interfaces {
         ///
         /// Username to authenticate with.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.openconnect.interfaces.%3Cname%3E.user)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn user(&self) -> Opt<NullOr<String>> {
@@ -133,6 +232,19 @@ pub mod interfaces {
         }
 
     }
+
+    /// The members of `networking.openconnect.interfaces.<name>.certificate`'s type: `path`, `unknown 'PKCS#11 URI'`. A value of any of them sets the option.
+    pub enum CertificateMembers {}
+    impl ::flakesmith::value::PathMember for CertificateMembers {}
+
+    /// The members of `networking.openconnect.interfaces.<name>.extraOptions.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+    pub enum ExtraOptionsMembers {}
+    impl ::flakesmith::value::StrMember for ExtraOptionsMembers { type Str = String; }
+    impl ::flakesmith::value::BoolMember for ExtraOptionsMembers {}
+
+    /// The members of `networking.openconnect.interfaces.<name>.privateKey`'s type: `path`, `unknown 'PKCS#11 URI'`. A value of any of them sets the option.
+    pub enum PrivateKeyMembers {}
+    impl ::flakesmith::value::PathMember for PrivateKeyMembers {}
 
     ::flakesmith::option_enum! {
         /// The values of `networking.openconnect.interfaces.<name>.protocol`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.sits.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl SitsEntry {
     ///
     /// The underlying network device on which the tunnel resides.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.&lt;name&gt;.dev)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.dev)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn dev(&self) -> Opt<NullOr<String>> {
@@ -35,10 +35,10 @@ impl SitsEntry {
     ///
     /// Configures encapsulation in UDP packets.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.&lt;name&gt;.encapsulation)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.encapsulation)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub fn encapsulation(&self) -> Opt<NullOr<Untyped>> {
+    pub fn encapsulation(&self) -> Opt<NullOr<EncapsulationValue>> {
         Opt::at(self.path.join(["encapsulation"]))
     }
 
@@ -52,7 +52,7 @@ impl SitsEntry {
     /// The address of the local endpoint which the remote
     /// side should send packets to.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.&lt;name&gt;.local)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.local)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn local(&self) -> Opt<NullOr<String>> {
@@ -63,7 +63,7 @@ impl SitsEntry {
     ///
     /// The address of the remote endpoint to forward traffic over.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.&lt;name&gt;.remote)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.remote)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn remote(&self) -> Opt<NullOr<String>> {
@@ -74,7 +74,7 @@ impl SitsEntry {
     ///
     /// The time-to-live of the connection to the remote tunnel endpoint.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.&lt;name&gt;.ttl)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.ttl)
     ///
     /// Nix type: `null or signed integer`. Default: `null`.
     pub fn ttl(&self) -> Opt<NullOr<i64>> {
@@ -94,7 +94,7 @@ impl SitsEntryEncapsulation {
     ///
     /// Destination port for encapsulated packets.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.&lt;name&gt;.encapsulation.port)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.encapsulation.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
     pub fn port(&self) -> Opt<u16> {
@@ -106,7 +106,7 @@ impl SitsEntryEncapsulation {
     /// Source port for encapsulated packets. Will be chosen automatically by
     /// the kernel if unset.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.&lt;name&gt;.encapsulation.sourcePort)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.encapsulation.sourcePort)
     ///
     /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
     pub fn source_port(&self) -> Opt<NullOr<u16>> {
@@ -118,7 +118,7 @@ impl SitsEntryEncapsulation {
     /// Selects encapsulation type. See
     /// ip-link
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.&lt;name&gt;.encapsulation.type)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.encapsulation.type)
     ///
     /// Nix type: `one of "fou", "gue"`.
     pub fn r#type(&self) -> Opt<Type> {
@@ -132,6 +132,38 @@ impl SitsEntryEncapsulation {
     Type {
         Fou => "fou",
         Gue => "gue",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.sits.<name>.encapsulation`: `EncapsulationValue::new()`, then a setter per option.
+    EncapsulationValue {
+        /// `networking.sits.<name>.encapsulation.port`
+        ///
+        /// Destination port for encapsulated packets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.encapsulation.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+        /// `networking.sits.<name>.encapsulation.sourcePort`
+        ///
+        /// Source port for encapsulated packets. Will be chosen automatically by
+        /// the kernel if unset.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.encapsulation.sourcePort)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        source_port: NullOr<u16> = "sourcePort";
+        /// `networking.sits.<name>.encapsulation.type`
+        ///
+        /// Selects encapsulation type. See
+        /// ip-link
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.sits.%3Cname%3E.encapsulation.type)
+        ///
+        /// Nix type: `one of "fou", "gue"`.
+        r#type: Type = "type";
     }
 }
 

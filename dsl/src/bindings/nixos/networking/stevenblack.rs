@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.stevenblack.block`
@@ -36,7 +36,7 @@ pub const enable: Opt<bool> = Opt::new(&["networking", "stevenblack", "enable"])
 pub const package: Opt<Package> = Opt::new(&["networking", "stevenblack", "package"]);
 
 ::flakesmith::option_enum! {
-    /// The values of `networking.stevenblack.block`.
+    /// The values of `networking.stevenblack.block.*`.
     Block {
         Fakenews => "fakenews",
         Gambling => "gambling",

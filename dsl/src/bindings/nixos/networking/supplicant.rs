@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.supplicant.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl SupplicantEntry {
     ///
     /// Name of the bridge interface that wpa_supplicant should listen at.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.&lt;name&gt;.bridge)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.bridge)
     ///
     /// Nix type: `string`. Default: `""`.
     pub fn bridge(&self) -> Opt<String> {
@@ -40,7 +40,7 @@ impl SupplicantEntry {
     ///
     /// Force a specific wpa_supplicant driver.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.&lt;name&gt;.driver)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.driver)
     ///
     /// Nix type: `null or string`. Default: `"nl80211,wext"`.
     pub fn driver(&self) -> Opt<NullOr<String>> {
@@ -51,7 +51,7 @@ impl SupplicantEntry {
     ///
     /// Command line arguments to add when executing wpa_supplicant
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.&lt;name&gt;.extraCmdArgs)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.extraCmdArgs)
     ///
     /// Nix type: `string`. Default: `""`.
     pub fn extra_cmd_args(&self) -> Opt<String> {
@@ -62,7 +62,7 @@ impl SupplicantEntry {
     ///
     /// Configuration options for wpa_supplicant.conf
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.&lt;name&gt;.extraConf)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.extraConf)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn extra_conf(&self) -> Opt<Concatenated> {
@@ -87,7 +87,7 @@ impl SupplicantEntryConfigFile {
     ///
     /// External wpa_supplicant.conf
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.&lt;name&gt;.configFile.path)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.configFile.path)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn path(&self) -> Opt<NullOr<RuntimePath>> {
@@ -98,7 +98,7 @@ impl SupplicantEntryConfigFile {
     ///
     /// Whether the configuration file at configFile.path
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.&lt;name&gt;.configFile.writable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.configFile.writable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn writable(&self) -> Opt<bool> {
@@ -121,7 +121,7 @@ impl SupplicantEntryUserControlled {
     /// to depend on a large package such as NetworkManager just to pick nearby
     /// access points.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.&lt;name&gt;.userControlled.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.userControlled.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -132,7 +132,7 @@ impl SupplicantEntryUserControlled {
     ///
     /// Members of this group can control wpa_supplicant.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.&lt;name&gt;.userControlled.group)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.userControlled.group)
     ///
     /// Nix type: `string`. Default: `"wheel"`.
     pub fn group(&self) -> Opt<String> {
@@ -143,7 +143,7 @@ impl SupplicantEntryUserControlled {
     ///
     /// Directory of sockets for controlling wpa_supplicant.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.&lt;name&gt;.userControlled.socketDir)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.supplicant.%3Cname%3E.userControlled.socketDir)
     ///
     /// Nix type: `string`. Default: `"/run/wpa_supplicant"`.
     pub fn socket_dir(&self) -> Opt<String> {

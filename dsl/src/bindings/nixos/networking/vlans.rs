@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.vlans.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl VlansEntry {
     ///
     /// The vlan identifier
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vlans.&lt;name&gt;.id)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vlans.%3Cname%3E.id)
     ///
     /// Nix type: `signed integer`.
     pub fn id(&self) -> Opt<i64> {
@@ -35,7 +35,7 @@ impl VlansEntry {
     ///
     /// The interface the vlan will transmit packets through.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vlans.&lt;name&gt;.interface)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vlans.%3Cname%3E.interface)
     ///
     /// Nix type: `string`.
     pub fn interface(&self) -> Opt<String> {

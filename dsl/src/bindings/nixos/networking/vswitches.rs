@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.vswitches.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl VswitchesEntry {
     ///
     /// Specify the controller targets. For the allowed options see man 8 ovs-vsctl
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.&lt;name&gt;.controllers)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.controllers)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn controllers(&self) -> Opt<Vec<String>> {
@@ -35,7 +35,7 @@ impl VswitchesEntry {
     ///
     /// Commands to manipulate the Open vSwitch database. Every line executed with ovs-vsctl
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.&lt;name&gt;.extraOvsctlCmds)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.extraOvsctlCmds)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn extra_ovsctl_cmds(&self) -> Opt<Concatenated> {
@@ -46,10 +46,10 @@ impl VswitchesEntry {
     ///
     /// The physical network interfaces connected by the vSwitch.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.&lt;name&gt;.interfaces)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.interfaces)
     ///
     /// Nix type: `attribute set of (submodule)`.
-    pub fn interfaces(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn interfaces(&self) -> Opt<BTreeMap<String, InterfacesValue>> {
         Opt::at(self.path.join(["interfaces"]))
     }
 
@@ -62,7 +62,7 @@ impl VswitchesEntry {
     ///
     /// OpenFlow rules to insert into the Open vSwitch. All openFlowRules
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.&lt;name&gt;.openFlowRules)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.openFlowRules)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn open_flow_rules(&self) -> Opt<Concatenated> {
@@ -73,7 +73,7 @@ impl VswitchesEntry {
     ///
     /// Version of OpenFlow protocol to use when communicating with the switch internally (e.g. with openFlowRules
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.&lt;name&gt;.openFlowVersion)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.openFlowVersion)
     ///
     /// Nix type: `string`. Default: `"OpenFlow13"`.
     pub fn open_flow_version(&self) -> Opt<String> {
@@ -84,7 +84,7 @@ impl VswitchesEntry {
     ///
     /// Supported versions to enable on this switch.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.&lt;name&gt;.supportedOpenFlowVersions)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.supportedOpenFlowVersions)
     ///
     /// Nix type: `list of string`.
     pub fn supported_open_flow_versions(&self) -> Opt<Vec<String>> {
@@ -118,7 +118,7 @@ impl VswitchesEntryInterfacesEntry {
     ///
     /// Name of the interface
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.&lt;name&gt;.interfaces.&lt;name&gt;.name)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.interfaces.%3Cname%3E.name)
     ///
     /// Nix type: `string`.
     pub fn name(&self) -> Opt<String> {
@@ -129,7 +129,7 @@ impl VswitchesEntryInterfacesEntry {
     ///
     /// Openvswitch type to assign to interface
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.&lt;name&gt;.interfaces.&lt;name&gt;.type)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.interfaces.%3Cname%3E.type)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn r#type(&self) -> Opt<NullOr<String>> {
@@ -140,12 +140,42 @@ impl VswitchesEntryInterfacesEntry {
     ///
     /// Vlan tag to apply to interface
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.&lt;name&gt;.interfaces.&lt;name&gt;.vlan)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.interfaces.%3Cname%3E.vlan)
     ///
     /// Nix type: `null or signed integer`. Default: `null`.
     pub fn vlan(&self) -> Opt<NullOr<i64>> {
         Opt::at(self.path.join(["vlan"]))
     }
 
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.vswitches.<name>.interfaces.<name>`: `InterfacesValue::new()`, then a setter per option.
+    InterfacesValue {
+        /// `networking.vswitches.<name>.interfaces.<name>.name`
+        ///
+        /// Name of the interface
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.interfaces.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `networking.vswitches.<name>.interfaces.<name>.type`
+        ///
+        /// Openvswitch type to assign to interface
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.interfaces.%3Cname%3E.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+        /// `networking.vswitches.<name>.interfaces.<name>.vlan`
+        ///
+        /// Vlan tag to apply to interface
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.vswitches.%3Cname%3E.interfaces.%3Cname%3E.vlan)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        vlan: NullOr<i64> = "vlan";
+    }
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.wireguard.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["networking", "wireguard", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const interfaces: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "wireguard", "interfaces"]);
+pub const interfaces: Opt<BTreeMap<String, InterfacesValue>> = Opt::new(&["networking", "wireguard", "interfaces"]);
 
 /// `networking.wireguard.useNetworkd`
 ///
@@ -35,6 +35,288 @@ pub const interfaces: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", 
 ///
 /// Nix type: `boolean`. Default: `config.networking.useNetworkd`.
 pub const use_networkd: Opt<bool> = Opt::new(&["networking", "wireguard", "useNetworkd"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.wireguard.interfaces.<name>.peers.*`: `PeersValue::new()`, then a setter per option.
+    PeersValue {
+        /// `networking.wireguard.interfaces.<name>.peers.*.allowedIPs`
+        ///
+        /// List of IP (v4 or v6) addresses with CIDR masks from
+        /// which this peer is allowed to send incoming traffic and to which
+        /// outgoing traffic for this peer is directed. The catch-all 0.0.0.0/0 may
+        /// be specified for matching all IPv4 addresses, and ::/0 may be specified
+        /// for matching all IPv6 addresses.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.allowedIPs)
+        ///
+        /// Nix type: `list of string`.
+        allowed_i_ps: Vec<String> = "allowedIPs";
+        /// `networking.wireguard.interfaces.<name>.peers.*.dynamicEndpointRefreshRestartSeconds`
+        ///
+        /// When the dynamic endpoint refresh that is configured via
+        /// dynamicEndpointRefreshSeconds exits (likely due to a failure),
+        /// restart that service after this many seconds.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.dynamicEndpointRefreshRestartSeconds)
+        ///
+        /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
+        dynamic_endpoint_refresh_restart_seconds: NullOr<u64> = "dynamicEndpointRefreshRestartSeconds";
+        /// `networking.wireguard.interfaces.<name>.peers.*.dynamicEndpointRefreshSeconds`
+        ///
+        /// Periodically re-execute the wg
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.dynamicEndpointRefreshSeconds)
+        ///
+        /// Nix type: `null or signed integer`. Default: `config.networking.wireguard.interfaces.<name>.dynamicEndpointRefreshSeconds`.
+        dynamic_endpoint_refresh_seconds: NullOr<i64> = "dynamicEndpointRefreshSeconds";
+        /// `networking.wireguard.interfaces.<name>.peers.*.endpoint`
+        ///
+        /// Endpoint IP or hostname of the peer, followed by a colon,
+        /// and then a port number of the peer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.endpoint)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        endpoint: NullOr<String> = "endpoint";
+        /// `networking.wireguard.interfaces.<name>.peers.*.name`
+        ///
+        /// Name used to derive peer unit name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.name)
+        ///
+        /// Nix type: `string`. Default: `publicKey`.
+        name: String = "name";
+        /// `networking.wireguard.interfaces.<name>.peers.*.persistentKeepalive`
+        ///
+        /// This is optional and is by default off, because most
+        /// users will not need it. It represents, in seconds, between 1 and 65535
+        /// inclusive, how often to send an authenticated empty packet to the peer,
+        /// for the purpose of keeping a stateful firewall or NAT mapping valid
+        /// persistently. For example, if the interface very rarely sends traffic,
+        /// but it might at anytime receive traffic from a peer, and it is behind
+        /// NAT, the interface might benefit from having a persistent keepalive
+        /// interval of 25 seconds; however, most users will not need this.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.persistentKeepalive)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        persistent_keepalive: NullOr<i64> = "persistentKeepalive";
+        /// `networking.wireguard.interfaces.<name>.peers.*.presharedKey`
+        ///
+        /// Base64 preshared key generated by wg genpsk
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.presharedKey)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        preshared_key: NullOr<String> = "presharedKey";
+        /// `networking.wireguard.interfaces.<name>.peers.*.presharedKeyFile`
+        ///
+        /// File pointing to preshared key as generated by wg genpsk
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.presharedKeyFile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        preshared_key_file: NullOr<RuntimePath> = "presharedKeyFile";
+        /// `networking.wireguard.interfaces.<name>.peers.*.publicKey`
+        ///
+        /// The base64 public key of the peer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.publicKey)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`.
+        public_key: String = "publicKey";
+    }
+}
+
+/// The members of `networking.wireguard.interfaces.<name>.postSetup`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum PostSetupMembers {}
+impl ::flakesmith::value::StrMember for PostSetupMembers { type Str = Concatenated; }
+impl ::flakesmith::value::ListMember for PostSetupMembers { type Item = String; }
+
+/// The members of `networking.wireguard.interfaces.<name>.postShutdown`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum PostShutdownMembers {}
+impl ::flakesmith::value::StrMember for PostShutdownMembers { type Str = Concatenated; }
+impl ::flakesmith::value::ListMember for PostShutdownMembers { type Item = String; }
+
+/// The members of `networking.wireguard.interfaces.<name>.preSetup`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum PreSetupMembers {}
+impl ::flakesmith::value::StrMember for PreSetupMembers { type Str = Concatenated; }
+impl ::flakesmith::value::ListMember for PreSetupMembers { type Item = String; }
+
+/// The members of `networking.wireguard.interfaces.<name>.preShutdown`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum PreShutdownMembers {}
+impl ::flakesmith::value::StrMember for PreShutdownMembers { type Str = Concatenated; }
+impl ::flakesmith::value::ListMember for PreShutdownMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.wireguard.interfaces.<name>`: `InterfacesValue::new()`, then a setter per option.
+    InterfacesValue {
+        /// `networking.wireguard.interfaces.<name>.allowedIPsAsRoutes`
+        ///
+        /// Determines whether to add allowed IPs as routes or not.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.allowedIPsAsRoutes)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        allowed_i_ps_as_routes: bool = "allowedIPsAsRoutes";
+        /// `networking.wireguard.interfaces.<name>.dynamicEndpointRefreshSeconds`
+        ///
+        /// Periodically refresh the endpoint hostname or address for all peers.
+        /// Allows WireGuard to notice DNS and IPv4/IPv6 connectivity changes.
+        /// This option can be set or overridden for individual peers.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.dynamicEndpointRefreshSeconds)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        dynamic_endpoint_refresh_seconds: i64 = "dynamicEndpointRefreshSeconds";
+        /// `networking.wireguard.interfaces.<name>.fwMark`
+        ///
+        /// Mark all wireguard packets originating from
+        /// this interface with the given firewall mark. The firewall mark can be
+        /// used in firewalls or policy routing to filter the wireguard packets.
+        /// This can be useful for setup where all traffic goes through the
+        /// wireguard tunnel, because the wireguard packets need to be routed
+        /// differently.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.fwMark)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        fw_mark: NullOr<String> = "fwMark";
+        /// `networking.wireguard.interfaces.<name>.generatePrivateKeyFile`
+        ///
+        /// Automatically generate a private key with
+        /// wg genkey
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.generatePrivateKeyFile)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        generate_private_key_file: bool = "generatePrivateKeyFile";
+        /// `networking.wireguard.interfaces.<name>.interfaceNamespace`
+        ///
+        /// The pre-existing network namespace the WireGuard
+        /// interface is moved to. The special value init
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.interfaceNamespace)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        interface_namespace: NullOr<String> = "interfaceNamespace";
+        /// `networking.wireguard.interfaces.<name>.ips`
+        ///
+        /// The IP addresses of the interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.ips)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ips: Vec<String> = "ips";
+        /// `networking.wireguard.interfaces.<name>.listenPort`
+        ///
+        /// 16-bit port for listening. Optional; if not specified,
+        /// automatically generated based on interface name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.listenPort)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        listen_port: NullOr<i64> = "listenPort";
+        /// `networking.wireguard.interfaces.<name>.metric`
+        ///
+        /// Set the metric of routes related to this Wireguard interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.metric)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        metric: NullOr<i64> = "metric";
+        /// `networking.wireguard.interfaces.<name>.mtu`
+        ///
+        /// Set the maximum transmission unit in bytes for the wireguard
+        /// interface. Beware that the wireguard packets have a header that may
+        /// add up to 80 bytes to the mtu. By default, the MTU is (1500 - 80) =
+        /// 1420. However, if the MTU of the upstream network is lower, the MTU
+        /// of the wireguard network has to be adjusted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.mtu)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        mtu: NullOr<i64> = "mtu";
+        /// `networking.wireguard.interfaces.<name>.peers`
+        ///
+        /// Peers linked to the interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        peers: Vec<PeersValue> = "peers";
+        /// `networking.wireguard.interfaces.<name>.postSetup`
+        ///
+        /// Commands called at the end of the interface setup.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.postSetup)
+        ///
+        /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
+        post_setup: OneOf<PostSetupMembers> = "postSetup";
+        /// `networking.wireguard.interfaces.<name>.postShutdown`
+        ///
+        /// Commands called after shutting down the interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.postShutdown)
+        ///
+        /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
+        post_shutdown: OneOf<PostShutdownMembers> = "postShutdown";
+        /// `networking.wireguard.interfaces.<name>.preSetup`
+        ///
+        /// Commands called at the start of the interface setup.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.preSetup)
+        ///
+        /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
+        pre_setup: OneOf<PreSetupMembers> = "preSetup";
+        /// `networking.wireguard.interfaces.<name>.preShutdown`
+        ///
+        /// Commands called before shutting down the interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.preShutdown)
+        ///
+        /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
+        pre_shutdown: OneOf<PreShutdownMembers> = "preShutdown";
+        /// `networking.wireguard.interfaces.<name>.privateKey`
+        ///
+        /// Base64 private key generated by wg genkey
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.privateKey)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        private_key: NullOr<String> = "privateKey";
+        /// `networking.wireguard.interfaces.<name>.privateKeyFile`
+        ///
+        /// Private key file as generated by wg genkey
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.privateKeyFile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        private_key_file: NullOr<RuntimePath> = "privateKeyFile";
+        /// `networking.wireguard.interfaces.<name>.socketNamespace`
+        ///
+        /// The pre-existing network namespace in which the
+        /// WireGuard interface is created, and which retains the socket even if the
+        /// interface is moved via interfaceNamespace
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.socketNamespace)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        socket_namespace: NullOr<String> = "socketNamespace";
+        /// `networking.wireguard.interfaces.<name>.table`
+        ///
+        /// The kernel routing table to add this interface’s
+        /// associated routes to. Setting this is useful for e.g. policy routing
+        /// (“ip rule”) or virtual routing and forwarding (“ip vrf”). Both
+        /// numeric table IDs and table names (/etc/rt_tables) can be used.
+        /// Defaults to “main”.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.table)
+        ///
+        /// Nix type: `string`. Default: `"main"`.
+        table: String = "table";
+    }
+}
 
 pub mod interfaces {
     use super::*;
@@ -55,7 +337,7 @@ pub mod interfaces {
         ///
         /// Determines whether to add allowed IPs as routes or not.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.allowedIPsAsRoutes)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.allowedIPsAsRoutes)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn allowed_i_ps_as_routes(&self) -> Opt<bool> {
@@ -68,7 +350,7 @@ pub mod interfaces {
         /// Allows WireGuard to notice DNS and IPv4/IPv6 connectivity changes.
         /// This option can be set or overridden for individual peers.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.dynamicEndpointRefreshSeconds)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.dynamicEndpointRefreshSeconds)
         ///
         /// Nix type: `signed integer`. Default: `0`.
         pub fn dynamic_endpoint_refresh_seconds(&self) -> Opt<i64> {
@@ -84,7 +366,7 @@ pub mod interfaces {
         /// wireguard tunnel, because the wireguard packets need to be routed
         /// differently.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.fwMark)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.fwMark)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn fw_mark(&self) -> Opt<NullOr<String>> {
@@ -96,7 +378,7 @@ pub mod interfaces {
         /// Automatically generate a private key with
         /// wg genkey
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.generatePrivateKeyFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.generatePrivateKeyFile)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn generate_private_key_file(&self) -> Opt<bool> {
@@ -108,7 +390,7 @@ pub mod interfaces {
         /// The pre-existing network namespace the WireGuard
         /// interface is moved to. The special value init
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.interfaceNamespace)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.interfaceNamespace)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn interface_namespace(&self) -> Opt<NullOr<String>> {
@@ -119,7 +401,7 @@ pub mod interfaces {
         ///
         /// The IP addresses of the interface.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.ips)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.ips)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn ips(&self) -> Opt<Vec<String>> {
@@ -131,7 +413,7 @@ pub mod interfaces {
         /// 16-bit port for listening. Optional; if not specified,
         /// automatically generated based on interface name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.listenPort)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.listenPort)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn listen_port(&self) -> Opt<NullOr<i64>> {
@@ -142,7 +424,7 @@ pub mod interfaces {
         ///
         /// Set the metric of routes related to this Wireguard interface.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.metric)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.metric)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn metric(&self) -> Opt<NullOr<i64>> {
@@ -157,7 +439,7 @@ pub mod interfaces {
         /// 1420. However, if the MTU of the upstream network is lower, the MTU
         /// of the wireguard network has to be adjusted as well.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.mtu)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.mtu)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn mtu(&self) -> Opt<NullOr<i64>> {
@@ -168,10 +450,10 @@ pub mod interfaces {
         ///
         /// Peers linked to the interface.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.peers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub fn peers(&self) -> Opt<Vec<Untyped>> {
+        pub fn peers(&self) -> Opt<Vec<PeersValue>> {
             Opt::at(self.path.join(["peers"]))
         }
 
@@ -179,10 +461,10 @@ pub mod interfaces {
         ///
         /// Commands called at the end of the interface setup.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.postSetup)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.postSetup)
         ///
         /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
-        pub fn post_setup(&self) -> Opt<Untyped> {
+        pub fn post_setup(&self) -> Opt<OneOf<PostSetupMembers>> {
             Opt::at(self.path.join(["postSetup"]))
         }
 
@@ -190,10 +472,10 @@ pub mod interfaces {
         ///
         /// Commands called after shutting down the interface.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.postShutdown)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.postShutdown)
         ///
         /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
-        pub fn post_shutdown(&self) -> Opt<Untyped> {
+        pub fn post_shutdown(&self) -> Opt<OneOf<PostShutdownMembers>> {
             Opt::at(self.path.join(["postShutdown"]))
         }
 
@@ -201,10 +483,10 @@ pub mod interfaces {
         ///
         /// Commands called at the start of the interface setup.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.preSetup)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.preSetup)
         ///
         /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
-        pub fn pre_setup(&self) -> Opt<Untyped> {
+        pub fn pre_setup(&self) -> Opt<OneOf<PreSetupMembers>> {
             Opt::at(self.path.join(["preSetup"]))
         }
 
@@ -212,10 +494,10 @@ pub mod interfaces {
         ///
         /// Commands called before shutting down the interface.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.preShutdown)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.preShutdown)
         ///
         /// Nix type: `strings concatenated with "\n" or (list of string) convertible to it`. Default: `""`.
-        pub fn pre_shutdown(&self) -> Opt<Untyped> {
+        pub fn pre_shutdown(&self) -> Opt<OneOf<PreShutdownMembers>> {
             Opt::at(self.path.join(["preShutdown"]))
         }
 
@@ -223,7 +505,7 @@ pub mod interfaces {
         ///
         /// Base64 private key generated by wg genkey
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.privateKey)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.privateKey)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn private_key(&self) -> Opt<NullOr<String>> {
@@ -234,7 +516,7 @@ pub mod interfaces {
         ///
         /// Private key file as generated by wg genkey
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.privateKeyFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.privateKeyFile)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -247,7 +529,7 @@ pub mod interfaces {
         /// WireGuard interface is created, and which retains the socket even if the
         /// interface is moved via interfaceNamespace
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.socketNamespace)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.socketNamespace)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn socket_namespace(&self) -> Opt<NullOr<String>> {
@@ -262,7 +544,7 @@ pub mod interfaces {
         /// numeric table IDs and table names (/etc/rt_tables) can be used.
         /// Defaults to “main”.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.&lt;name&gt;.table)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.table)
         ///
         /// Nix type: `string`. Default: `"main"`.
         pub fn table(&self) -> Opt<String> {
@@ -270,6 +552,118 @@ pub mod interfaces {
         }
 
     }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `networking.wireguard.interfaces.<name>.peers.*`: `PeersValue::new()`, then a setter per option.
+        PeersValue {
+            /// `networking.wireguard.interfaces.<name>.peers.*.allowedIPs`
+            ///
+            /// List of IP (v4 or v6) addresses with CIDR masks from
+            /// which this peer is allowed to send incoming traffic and to which
+            /// outgoing traffic for this peer is directed. The catch-all 0.0.0.0/0 may
+            /// be specified for matching all IPv4 addresses, and ::/0 may be specified
+            /// for matching all IPv6 addresses.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.allowedIPs)
+            ///
+            /// Nix type: `list of string`.
+            allowed_i_ps: Vec<String> = "allowedIPs";
+            /// `networking.wireguard.interfaces.<name>.peers.*.dynamicEndpointRefreshRestartSeconds`
+            ///
+            /// When the dynamic endpoint refresh that is configured via
+            /// dynamicEndpointRefreshSeconds exits (likely due to a failure),
+            /// restart that service after this many seconds.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.dynamicEndpointRefreshRestartSeconds)
+            ///
+            /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
+            dynamic_endpoint_refresh_restart_seconds: NullOr<u64> = "dynamicEndpointRefreshRestartSeconds";
+            /// `networking.wireguard.interfaces.<name>.peers.*.dynamicEndpointRefreshSeconds`
+            ///
+            /// Periodically re-execute the wg
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.dynamicEndpointRefreshSeconds)
+            ///
+            /// Nix type: `null or signed integer`. Default: `config.networking.wireguard.interfaces.<name>.dynamicEndpointRefreshSeconds`.
+            dynamic_endpoint_refresh_seconds: NullOr<i64> = "dynamicEndpointRefreshSeconds";
+            /// `networking.wireguard.interfaces.<name>.peers.*.endpoint`
+            ///
+            /// Endpoint IP or hostname of the peer, followed by a colon,
+            /// and then a port number of the peer.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.endpoint)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            endpoint: NullOr<String> = "endpoint";
+            /// `networking.wireguard.interfaces.<name>.peers.*.name`
+            ///
+            /// Name used to derive peer unit name.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.name)
+            ///
+            /// Nix type: `string`. Default: `publicKey`.
+            name: String = "name";
+            /// `networking.wireguard.interfaces.<name>.peers.*.persistentKeepalive`
+            ///
+            /// This is optional and is by default off, because most
+            /// users will not need it. It represents, in seconds, between 1 and 65535
+            /// inclusive, how often to send an authenticated empty packet to the peer,
+            /// for the purpose of keeping a stateful firewall or NAT mapping valid
+            /// persistently. For example, if the interface very rarely sends traffic,
+            /// but it might at anytime receive traffic from a peer, and it is behind
+            /// NAT, the interface might benefit from having a persistent keepalive
+            /// interval of 25 seconds; however, most users will not need this.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.persistentKeepalive)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            persistent_keepalive: NullOr<i64> = "persistentKeepalive";
+            /// `networking.wireguard.interfaces.<name>.peers.*.presharedKey`
+            ///
+            /// Base64 preshared key generated by wg genpsk
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.presharedKey)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            preshared_key: NullOr<String> = "presharedKey";
+            /// `networking.wireguard.interfaces.<name>.peers.*.presharedKeyFile`
+            ///
+            /// File pointing to preshared key as generated by wg genpsk
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.presharedKeyFile)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            preshared_key_file: NullOr<RuntimePath> = "presharedKeyFile";
+            /// `networking.wireguard.interfaces.<name>.peers.*.publicKey`
+            ///
+            /// The base64 public key of the peer.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireguard.interfaces.%3Cname%3E.peers.*.publicKey)
+            ///
+            /// Nix type: `(optionally newline-terminated) single-line string`.
+            public_key: String = "publicKey";
+        }
+    }
+
+    /// The members of `networking.wireguard.interfaces.<name>.postSetup`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum PostSetupMembers {}
+    impl ::flakesmith::value::StrMember for PostSetupMembers { type Str = Concatenated; }
+    impl ::flakesmith::value::ListMember for PostSetupMembers { type Item = String; }
+
+    /// The members of `networking.wireguard.interfaces.<name>.postShutdown`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum PostShutdownMembers {}
+    impl ::flakesmith::value::StrMember for PostShutdownMembers { type Str = Concatenated; }
+    impl ::flakesmith::value::ListMember for PostShutdownMembers { type Item = String; }
+
+    /// The members of `networking.wireguard.interfaces.<name>.preSetup`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum PreSetupMembers {}
+    impl ::flakesmith::value::StrMember for PreSetupMembers { type Str = Concatenated; }
+    impl ::flakesmith::value::ListMember for PreSetupMembers { type Item = String; }
+
+    /// The members of `networking.wireguard.interfaces.<name>.preShutdown`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum PreShutdownMembers {}
+    impl ::flakesmith::value::StrMember for PreShutdownMembers { type Str = Concatenated; }
+    impl ::flakesmith::value::ListMember for PreShutdownMembers { type Item = String; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.wireless.allowAuxiliaryImperativeNetworks`
@@ -96,7 +96,7 @@ pub const interfaces: Opt<Vec<String>> = Opt::new(&["networking", "wireless", "i
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const networks: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "wireless", "networks"]);
+pub const networks: Opt<BTreeMap<String, NetworksValue>> = Opt::new(&["networking", "wireless", "networks"]);
 
 /// `networking.wireless.scanOnLowSignal`
 ///
@@ -117,6 +117,108 @@ pub const scan_on_low_signal: Opt<bool> = Opt::new(&["networking", "wireless", "
 ///
 /// Nix type: `null or path`. Default: `null`.
 pub const secrets_file: Opt<NullOr<RuntimePath>> = Opt::new(&["networking", "wireless", "secretsFile"]);
+
+::flakesmith::option_enum! {
+    /// The values of `networking.wireless.networks.<name>.authProtocols.*`.
+    AuthProtocols {
+        WpaPsk => "WPA-PSK",
+        WpaEap => "WPA-EAP",
+        Ieee8021X => "IEEE8021X",
+        None => "NONE",
+        WpaNone => "WPA-NONE",
+        FtPsk => "FT-PSK",
+        FtEap => "FT-EAP",
+        FtEapSha384 => "FT-EAP-SHA384",
+        WpaPskSha256 => "WPA-PSK-SHA256",
+        WpaEapSha256 => "WPA-EAP-SHA256",
+        Sae => "SAE",
+        FtSae => "FT-SAE",
+        WpaEapSuiteB => "WPA-EAP-SUITE-B",
+        WpaEapSuiteB192 => "WPA-EAP-SUITE-B-192",
+        Osen => "OSEN",
+        FilsSha256 => "FILS-SHA256",
+        FilsSha384 => "FILS-SHA384",
+        FtFilsSha256 => "FT-FILS-SHA256",
+        FtFilsSha384 => "FT-FILS-SHA384",
+        Owe => "OWE",
+        Dpp => "DPP",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `networking.wireless.networks.<name>`: `NetworksValue::new()`, then a setter per option.
+    NetworksValue {
+        /// `networking.wireless.networks.<name>.auth`
+        ///
+        /// Use this option to configure advanced authentication methods
+        /// like EAP. See wpa_supplicant.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.auth)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        auth: NullOr<String> = "auth";
+        /// `networking.wireless.networks.<name>.authProtocols`
+        ///
+        /// The list of authentication protocols accepted by this network.
+        /// This corresponds to the key_mgmt
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.authProtocols)
+        ///
+        /// Nix type: `list of (one of "WPA-PSK", "WPA-EAP", "IEEE8021X", "NONE", "WPA-NONE", "FT-PSK", "FT-EAP", "FT-EAP-SHA384", "WPA-PSK-SHA256", "WPA-EAP-SHA256", "SAE", "FT-SAE", "WPA-EAP-SUITE-B", "WPA-EAP-SUITE-B-192", "OSEN", "FILS-SHA256", "FILS-SHA384", "FT-FILS-SHA256", "FT-FILS-SHA384", "OWE", "DPP")`.
+        auth_protocols: Vec<AuthProtocols> = "authProtocols";
+        /// `networking.wireless.networks.<name>.extraConfig`
+        ///
+        /// Extra configuration lines appended to the network block.
+        /// See wpa_supplicant.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        extra_config: String = "extraConfig";
+        /// `networking.wireless.networks.<name>.hidden`
+        ///
+        /// Set this to true
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.hidden)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        hidden: bool = "hidden";
+        /// `networking.wireless.networks.<name>.priority`
+        ///
+        /// By default, all networks will get same priority group (0). If
+        /// some of the networks are more desirable, this field can be used
+        /// to change the order in which wpa_supplicant goes through the
+        /// networks when selecting a BSS. The priority groups will be
+        /// iterated in decreasing priority (i.e., the larger the priority
+        /// value, the sooner the network is matched against the scan
+        /// results). Within each priority group, networks will be selected
+        /// based on security policy, signal strength, etc.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.priority)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        priority: NullOr<i64> = "priority";
+        /// `networking.wireless.networks.<name>.psk`
+        ///
+        /// The network’s pre-shared key in plaintext defaulting
+        /// to being a network without any authentication.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.psk)
+        ///
+        /// Nix type: `null or string matching the pattern [[:print:]]{8,63}`. Default: `null`.
+        psk: NullOr<String> = "psk";
+        /// `networking.wireless.networks.<name>.pskRaw`
+        ///
+        /// Either the raw pre-shared key in hexadecimal format
+        /// or the name of the secret (as defined inside
+        /// networking.wireless.secretsFile
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.pskRaw)
+        ///
+        /// Nix type: `null or string matching the pattern ([[:xdigit:]]{64})|(ext:[^=]+)`. Default: `null`.
+        psk_raw: NullOr<String> = "pskRaw";
+    }
+}
 
 pub mod iwd {
     use super::*;
@@ -147,7 +249,7 @@ pub mod iwd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.iwd.settings)
     ///
     /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["networking", "wireless", "iwd", "settings"]);
+    pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["networking", "wireless", "iwd", "settings"]);
 
 }
 
@@ -171,7 +273,7 @@ pub mod networks {
         /// Use this option to configure advanced authentication methods
         /// like EAP. See wpa_supplicant.conf
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.&lt;name&gt;.auth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.auth)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn auth(&self) -> Opt<NullOr<String>> {
@@ -183,7 +285,7 @@ pub mod networks {
         /// The list of authentication protocols accepted by this network.
         /// This corresponds to the key_mgmt
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.&lt;name&gt;.authProtocols)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.authProtocols)
         ///
         /// Nix type: `list of (one of "WPA-PSK", "WPA-EAP", "IEEE8021X", "NONE", "WPA-NONE", "FT-PSK", "FT-EAP", "FT-EAP-SHA384", "WPA-PSK-SHA256", "WPA-EAP-SHA256", "SAE", "FT-SAE", "WPA-EAP-SUITE-B", "WPA-EAP-SUITE-B-192", "OSEN", "FILS-SHA256", "FILS-SHA384", "FT-FILS-SHA256", "FT-FILS-SHA384", "OWE", "DPP")`.
         pub fn auth_protocols(&self) -> Opt<Vec<AuthProtocols>> {
@@ -195,7 +297,7 @@ pub mod networks {
         /// Extra configuration lines appended to the network block.
         /// See wpa_supplicant.conf
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn extra_config(&self) -> Opt<String> {
@@ -206,7 +308,7 @@ pub mod networks {
         ///
         /// Set this to true
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.&lt;name&gt;.hidden)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.hidden)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn hidden(&self) -> Opt<bool> {
@@ -224,7 +326,7 @@ pub mod networks {
         /// results). Within each priority group, networks will be selected
         /// based on security policy, signal strength, etc.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.&lt;name&gt;.priority)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.priority)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn priority(&self) -> Opt<NullOr<i64>> {
@@ -236,7 +338,7 @@ pub mod networks {
         /// The network’s pre-shared key in plaintext defaulting
         /// to being a network without any authentication.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.&lt;name&gt;.psk)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.psk)
         ///
         /// Nix type: `null or string matching the pattern [[:print:]]{8,63}`. Default: `null`.
         pub fn psk(&self) -> Opt<NullOr<String>> {
@@ -249,7 +351,7 @@ pub mod networks {
         /// or the name of the secret (as defined inside
         /// networking.wireless.secretsFile
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.&lt;name&gt;.pskRaw)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wireless.networks.%3Cname%3E.pskRaw)
         ///
         /// Nix type: `null or string matching the pattern ([[:xdigit:]]{64})|(ext:[^=]+)`. Default: `null`.
         pub fn psk_raw(&self) -> Opt<NullOr<String>> {
@@ -259,7 +361,7 @@ pub mod networks {
     }
 
     ::flakesmith::option_enum! {
-        /// The values of `networking.wireless.networks.<name>.authProtocols`.
+        /// The values of `networking.wireless.networks.<name>.authProtocols.*`.
         AuthProtocols {
             WpaPsk => "WPA-PSK",
             WpaEap => "WPA-EAP",

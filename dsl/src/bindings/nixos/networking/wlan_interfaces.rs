@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.wlanInterfaces.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl WlanInterfacesEntry {
     ///
     /// The name of the underlying hardware WLAN device as assigned by udev
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.&lt;name&gt;.device)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.%3Cname%3E.device)
     ///
     /// Nix type: `string`.
     pub fn device(&self) -> Opt<String> {
@@ -35,7 +35,7 @@ impl WlanInterfacesEntry {
     ///
     /// Flags for interface of type monitor
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.&lt;name&gt;.flags)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.%3Cname%3E.flags)
     ///
     /// Nix type: `null or one of "none", "fcsfail", "control", "otherbss", "cook", "active"`. Default: `null`.
     pub fn flags(&self) -> Opt<NullOr<Flags>> {
@@ -46,7 +46,7 @@ impl WlanInterfacesEntry {
     ///
     /// Whether to enable 4-address mode
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.&lt;name&gt;.fourAddr)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.%3Cname%3E.fourAddr)
     ///
     /// Nix type: `null or boolean`. Default: `null`.
     pub fn four_addr(&self) -> Opt<NullOr<bool>> {
@@ -57,7 +57,7 @@ impl WlanInterfacesEntry {
     ///
     /// MAC address to use for the device. If null
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.&lt;name&gt;.mac)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.%3Cname%3E.mac)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn mac(&self) -> Opt<NullOr<String>> {
@@ -68,7 +68,7 @@ impl WlanInterfacesEntry {
     ///
     /// MeshID of interface with type mesh
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.&lt;name&gt;.meshID)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.%3Cname%3E.meshID)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn mesh_id(&self) -> Opt<NullOr<String>> {
@@ -80,7 +80,7 @@ impl WlanInterfacesEntry {
     /// The type of the WLAN interface.
     /// The type has to be supported by the underlying hardware of the device.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.&lt;name&gt;.type)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.wlanInterfaces.%3Cname%3E.type)
     ///
     /// Nix type: `one of "managed", "ibss", "monitor", "mesh", "wds"`. Default: `"managed"`.
     pub fn r#type(&self) -> Opt<Type> {

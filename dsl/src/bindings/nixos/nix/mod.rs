@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `nix.buildMachines`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.buildMachines)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const build_machines: Opt<Vec<Untyped>> = Opt::new(&["nix", "buildMachines"]);
+pub const build_machines: Opt<Vec<BuildMachinesValue>> = Opt::new(&["nix", "buildMachines"]);
 
 /// `nix.checkAllErrors`
 ///
@@ -134,7 +134,7 @@ pub const package: Opt<Package> = Opt::new(&["nix", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.registry)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const registry: Opt<BTreeMap<String, Untyped>> = Opt::new(&["nix", "registry"]);
+pub const registry: Opt<BTreeMap<String, RegistryValue>> = Opt::new(&["nix", "registry"]);
 
 /// `nix.settings`
 ///
@@ -144,7 +144,121 @@ pub const registry: Opt<BTreeMap<String, Untyped>> = Opt::new(&["nix", "registry
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings)
 ///
 /// Nix type: `attribute set of (Nix config atom (null, bool, int, float, str, path or package) or list of (Nix config atom (null, bool, int, float, str, path or package)))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["nix", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<AtomOrList>>> = Opt::new(&["nix", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `nix.buildMachines.*`: `BuildMachinesValue::new()`, then a setter per option.
+    BuildMachinesValue {
+        /// `nix.buildMachines.*.hostName`
+        ///
+        /// The hostname of the build machine.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.buildMachines.*.hostName)
+        ///
+        /// Nix type: `string`.
+        host_name: String = "hostName";
+        /// `nix.buildMachines.*.mandatoryFeatures`
+        ///
+        /// A list of features mandatory for this builder. The builder will
+        /// be ignored for derivations that don’t require all features in
+        /// this list. All mandatory features are automatically included in
+        /// supportedFeatures
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.buildMachines.*.mandatoryFeatures)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        mandatory_features: Vec<String> = "mandatoryFeatures";
+        /// `nix.buildMachines.*.maxJobs`
+        ///
+        /// The number of concurrent jobs the build machine supports. The
+        /// build machine will enforce its own limits, but this allows hydra
+        /// to schedule better since there is no work-stealing between build
+        /// machines.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.buildMachines.*.maxJobs)
+        ///
+        /// Nix type: `signed integer`. Default: `1`.
+        max_jobs: i64 = "maxJobs";
+        /// `nix.buildMachines.*.protocol`
+        ///
+        /// The protocol used for communicating with the build machine.
+        /// Use ssh-ng
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.buildMachines.*.protocol)
+        ///
+        /// Nix type: `one of <null>, "ssh", "ssh-ng"`. Default: `"ssh"`.
+        protocol: Data<Anything> = "protocol";
+        /// `nix.buildMachines.*.publicHostKey`
+        ///
+        /// The (base64-encoded) public host key of this builder. The field
+        /// is calculated via base64 -w0 /etc/ssh/ssh_host_type_key.pub
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.buildMachines.*.publicHostKey)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        public_host_key: NullOr<String> = "publicHostKey";
+        /// `nix.buildMachines.*.speedFactor`
+        ///
+        /// The relative speed of this builder. This is an arbitrary integer
+        /// that indicates the speed of this builder, relative to other
+        /// builders. Higher is faster.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.buildMachines.*.speedFactor)
+        ///
+        /// Nix type: `signed integer`. Default: `1`.
+        speed_factor: i64 = "speedFactor";
+        /// `nix.buildMachines.*.sshKey`
+        ///
+        /// The path to the SSH private key with which to authenticate on
+        /// the build machine. The private key must not have a passphrase.
+        /// If null, the building user (root on NixOS machines) must have an
+        /// appropriate ssh configuration to log in non-interactively.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.buildMachines.*.sshKey)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ssh_key: NullOr<String> = "sshKey";
+        /// `nix.buildMachines.*.sshUser`
+        ///
+        /// The username to log in as on the remote host. This user must be
+        /// able to log in and run nix commands non-interactively. It must
+        /// also be privileged to build derivations, so must be included in
+        /// nix.settings.trusted-users
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.buildMachines.*.sshUser)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ssh_user: NullOr<String> = "sshUser";
+        /// `nix.buildMachines.*.supportedFeatures`
+        ///
+        /// A list of features supported by this builder. The builder will
+        /// be ignored for derivations that require features not in this
+        /// list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.buildMachines.*.supportedFeatures)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        supported_features: Vec<String> = "supportedFeatures";
+        /// `nix.buildMachines.*.system`
+        ///
+        /// The system type the build machine can execute derivations on.
+        /// Either this attribute or systems
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.buildMachines.*.system)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        system: NullOr<String> = "system";
+        /// `nix.buildMachines.*.systems`
+        ///
+        /// The system types the build machine can execute derivations on.
+        /// Either this attribute or system
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.buildMachines.*.systems)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        systems: Vec<String> = "systems";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `nix.daemonCPUSchedPolicy`.
@@ -160,6 +274,60 @@ pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["nix", "settings
     DaemonIoSchedClass {
         BestEffort => "best-effort",
         Idle => "idle",
+    }
+}
+
+/// The members of `nix.registry.<name>.from.<name>`'s type: `string`, `integer`, `bool`, `path`, `package`. A value of any of them sets the option.
+pub enum FromMembers {}
+impl ::flakesmith::value::StrMember for FromMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for FromMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for FromMembers {}
+impl ::flakesmith::value::PathMember for FromMembers {}
+impl ::flakesmith::value::PackageMember for FromMembers {}
+
+/// The members of `nix.registry.<name>.to.<name>`'s type: `string`, `integer`, `bool`, `path`, `package`. A value of any of them sets the option.
+pub enum ToMembers {}
+impl ::flakesmith::value::StrMember for ToMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ToMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ToMembers {}
+impl ::flakesmith::value::PathMember for ToMembers {}
+impl ::flakesmith::value::PackageMember for ToMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `nix.registry.<name>`: `RegistryValue::new()`, then a setter per option.
+    RegistryValue {
+        /// `nix.registry.<name>.exact`
+        ///
+        /// Whether the from
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.registry.%3Cname%3E.exact)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        exact: bool = "exact";
+        /// `nix.registry.<name>.flake`
+        ///
+        /// The flake input from
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.registry.%3Cname%3E.flake)
+        ///
+        /// Nix type: `null or (attribute set)`. Default: `null`.
+        flake: NullOr<BTreeMap<String, Data<Anything>>> = "flake";
+        /// `nix.registry.<name>.from`
+        ///
+        /// The flake reference to be rewritten.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.registry.%3Cname%3E.from)
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean or path or package)`.
+        from: BTreeMap<String, OneOf<FromMembers>> = "from";
+        /// `nix.registry.<name>.to`
+        ///
+        /// The flake reference from
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.registry.%3Cname%3E.to)
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean or path or package)`.
+        to: BTreeMap<String, OneOf<ToMembers>> = "to";
     }
 }
 

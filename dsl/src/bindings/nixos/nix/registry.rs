@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `nix.registry.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl RegistryEntry {
     ///
     /// Whether the from
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.registry.&lt;name&gt;.exact)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.registry.%3Cname%3E.exact)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn exact(&self) -> Opt<bool> {
@@ -35,10 +35,10 @@ impl RegistryEntry {
     ///
     /// The flake input from
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.registry.&lt;name&gt;.flake)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.registry.%3Cname%3E.flake)
     ///
     /// Nix type: `null or (attribute set)`. Default: `null`.
-    pub fn flake(&self) -> Opt<NullOr<BTreeMap<String, Untyped>>> {
+    pub fn flake(&self) -> Opt<NullOr<BTreeMap<String, Data<Anything>>>> {
         Opt::at(self.path.join(["flake"]))
     }
 
@@ -46,10 +46,10 @@ impl RegistryEntry {
     ///
     /// The flake reference to be rewritten.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.registry.&lt;name&gt;.from)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.registry.%3Cname%3E.from)
     ///
     /// Nix type: `attribute set of (string or signed integer or boolean or path or package)`.
-    pub fn from(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn from(&self) -> Opt<BTreeMap<String, OneOf<FromMembers>>> {
         Opt::at(self.path.join(["from"]))
     }
 
@@ -57,12 +57,28 @@ impl RegistryEntry {
     ///
     /// The flake reference from
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.registry.&lt;name&gt;.to)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.registry.%3Cname%3E.to)
     ///
     /// Nix type: `attribute set of (string or signed integer or boolean or path or package)`.
-    pub fn to(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn to(&self) -> Opt<BTreeMap<String, OneOf<ToMembers>>> {
         Opt::at(self.path.join(["to"]))
     }
 
 }
+
+/// The members of `nix.registry.<name>.from.<name>`'s type: `string`, `integer`, `bool`, `path`, `package`. A value of any of them sets the option.
+pub enum FromMembers {}
+impl ::flakesmith::value::StrMember for FromMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for FromMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for FromMembers {}
+impl ::flakesmith::value::PathMember for FromMembers {}
+impl ::flakesmith::value::PackageMember for FromMembers {}
+
+/// The members of `nix.registry.<name>.to.<name>`'s type: `string`, `integer`, `bool`, `path`, `package`. A value of any of them sets the option.
+pub enum ToMembers {}
+impl ::flakesmith::value::StrMember for ToMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ToMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ToMembers {}
+impl ::flakesmith::value::PathMember for ToMembers {}
+impl ::flakesmith::value::PackageMember for ToMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `nix.settings.allowed-users`
@@ -66,7 +66,7 @@ pub const extra_sandbox_paths: Opt<Vec<String>> = Opt::new(&["nix", "settings", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.max-jobs)
 ///
 /// Nix type: `signed integer or value "auto" (singular enum)`. Default: `"auto"`.
-pub const max_jobs: Opt<Untyped> = Opt::new(&["nix", "settings", "max-jobs"]);
+pub const max_jobs: Opt<OneOf<MaxJobsMembers>> = Opt::new(&["nix", "settings", "max-jobs"]);
 
 /// `nix.settings.require-sigs`
 ///
@@ -89,7 +89,7 @@ pub const require_sigs: Opt<bool> = Opt::new(&["nix", "settings", "require-sigs"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nix.settings.sandbox)
 ///
 /// Nix type: `boolean or value "relaxed" (singular enum)`. Default: `true`.
-pub const sandbox: Opt<Untyped> = Opt::new(&["nix", "settings", "sandbox"]);
+pub const sandbox: Opt<OneOf<SandboxMembers>> = Opt::new(&["nix", "settings", "sandbox"]);
 
 /// `nix.settings.substituters`
 ///
@@ -145,4 +145,30 @@ pub const trusted_substituters: Opt<Vec<String>> = Opt::new(&["nix", "settings",
 ///
 /// Nix type: `list of string`.
 pub const trusted_users: Opt<Vec<String>> = Opt::new(&["nix", "settings", "trusted-users"]);
+
+::flakesmith::option_enum! {
+    /// The values of `nix.settings.max-jobs`.
+    MaxJobs {
+        Auto => "auto",
+    }
+}
+
+/// The members of `nix.settings.max-jobs`'s type: `integer`, `one of ["auto"]`. A value of any of them sets the option.
+pub enum MaxJobsMembers {}
+impl ::flakesmith::value::IntMember for MaxJobsMembers { type Int = i64; }
+
+::flakesmith::union_member!(MaxJobsMembers: MaxJobs);
+
+::flakesmith::option_enum! {
+    /// The values of `nix.settings.sandbox`.
+    Sandbox {
+        Relaxed => "relaxed",
+    }
+}
+
+/// The members of `nix.settings.sandbox`'s type: `bool`, `one of ["relaxed"]`. A value of any of them sets the option.
+pub enum SandboxMembers {}
+impl ::flakesmith::value::BoolMember for SandboxMembers {}
+
+::flakesmith::union_member!(SandboxMembers: Sandbox);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `nixpkgs.flake.setFlakeRegistry`
@@ -35,5 +35,10 @@ pub const set_nix_path: Opt<bool> = Opt::new(&["nixpkgs", "flake", "setNixPath"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nixpkgs.flake.source)
 ///
 /// Nix type: `null or string or path`. Default: `"if (using nixpkgsFlake.lib.nixosSystem) then self.outPath else null"`.
-pub const source: Opt<NullOr<Untyped>> = Opt::new(&["nixpkgs", "flake", "source"]);
+pub const source: Opt<NullOr<OneOf<SourceMembers>>> = Opt::new(&["nixpkgs", "flake", "source"]);
+
+/// The members of `nixpkgs.flake.source`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum SourceMembers {}
+impl ::flakesmith::value::StrMember for SourceMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for SourceMembers {}
 

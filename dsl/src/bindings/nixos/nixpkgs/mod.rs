@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `nixpkgs.buildPlatform`
@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nixpkgs.buildPlatform)
 ///
 /// Nix type: `string or (attribute set)`. Default: `config.nixpkgs.hostPlatform`.
-pub const build_platform: Opt<Untyped> = Opt::new(&["nixpkgs", "buildPlatform"]);
+pub const build_platform: Opt<OneOf<BuildPlatformMembers>> = Opt::new(&["nixpkgs", "buildPlatform"]);
 
 /// `nixpkgs.config`
 ///
@@ -37,7 +37,7 @@ pub const config: Opt<Untyped> = Opt::new(&["nixpkgs", "config"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nixpkgs.crossSystem)
 ///
 /// Nix type: `null or (attribute set)`. Default: `null`.
-pub const cross_system: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["nixpkgs", "crossSystem"]);
+pub const cross_system: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["nixpkgs", "crossSystem"]);
 
 /// `nixpkgs.hostPlatform`
 ///
@@ -46,7 +46,7 @@ pub const cross_system: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["nix
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nixpkgs.hostPlatform)
 ///
 /// Nix type: `string or (attribute set)`. Default: `(import "${nixos}/../lib").lib.systems.examples.aarch64-multiplatform`.
-pub const host_platform: Opt<Untyped> = Opt::new(&["nixpkgs", "hostPlatform"]);
+pub const host_platform: Opt<OneOf<HostPlatformMembers>> = Opt::new(&["nixpkgs", "hostPlatform"]);
 
 /// `nixpkgs.localSystem`
 ///
@@ -55,7 +55,7 @@ pub const host_platform: Opt<Untyped> = Opt::new(&["nixpkgs", "hostPlatform"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=nixpkgs.localSystem)
 ///
 /// Nix type: `attribute set`. Default: `(import "${nixos}/../lib").lib.systems.examples.aarch64-multiplatform`.
-pub const local_system: Opt<BTreeMap<String, Untyped>> = Opt::new(&["nixpkgs", "localSystem"]);
+pub const local_system: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["nixpkgs", "localSystem"]);
 
 /// `nixpkgs.overlays`
 ///
@@ -86,6 +86,16 @@ pub const pkgs: Opt<Untyped> = Opt::new(&["nixpkgs", "pkgs"]);
 ///
 /// Nix type: `string`.
 pub const system: Opt<String> = Opt::new(&["nixpkgs", "system"]);
+
+/// The members of `nixpkgs.buildPlatform`'s type: `string`, `attribute set of (freeform)`. A value of any of them sets the option.
+pub enum BuildPlatformMembers {}
+impl ::flakesmith::value::StrMember for BuildPlatformMembers { type Str = String; }
+impl ::flakesmith::value::AttrsMember for BuildPlatformMembers { type Item = Data<Anything>; }
+
+/// The members of `nixpkgs.hostPlatform`'s type: `string`, `attribute set of (freeform)`. A value of any of them sets the option.
+pub enum HostPlatformMembers {}
+impl ::flakesmith::value::StrMember for HostPlatformMembers { type Str = String; }
+impl ::flakesmith::value::AttrsMember for HostPlatformMembers { type Item = Data<Anything>; }
 
 #[rustfmt::skip]
 pub mod flake;

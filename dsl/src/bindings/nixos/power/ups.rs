@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `power.ups.enable`
@@ -69,7 +69,7 @@ pub const scheduler_rules: Opt<String> = Opt::new(&["power", "ups", "schedulerRu
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const ups: Opt<BTreeMap<String, Untyped>> = Opt::new(&["power", "ups", "ups"]);
+pub const ups: Opt<BTreeMap<String, UpsValue>> = Opt::new(&["power", "ups", "ups"]);
 
 /// `power.ups.upsd`
 ///
@@ -78,7 +78,7 @@ pub const ups: Opt<BTreeMap<String, Untyped>> = Opt::new(&["power", "ups", "ups"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsd)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const upsd: Opt<Untyped> = Opt::new(&["power", "ups", "upsd"]);
+pub const upsd: Opt<UpsdValue> = Opt::new(&["power", "ups", "upsd"]);
 
 /// `power.ups.upsmon`
 ///
@@ -87,7 +87,7 @@ pub const upsd: Opt<Untyped> = Opt::new(&["power", "ups", "upsd"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const upsmon: Opt<Untyped> = Opt::new(&["power", "ups", "upsmon"]);
+pub const upsmon: Opt<UpsmonValue> = Opt::new(&["power", "ups", "upsmon"]);
 
 /// `power.ups.users`
 ///
@@ -96,7 +96,7 @@ pub const upsmon: Opt<Untyped> = Opt::new(&["power", "ups", "upsmon"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.users)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const users: Opt<BTreeMap<String, Untyped>> = Opt::new(&["power", "ups", "users"]);
+pub const users: Opt<BTreeMap<String, UsersValue>> = Opt::new(&["power", "ups", "users"]);
 
 ::flakesmith::option_enum! {
     /// The values of `power.ups.mode`.
@@ -105,6 +105,257 @@ pub const users: Opt<BTreeMap<String, Untyped>> = Opt::new(&["power", "ups", "us
         Standalone => "standalone",
         Netserver => "netserver",
         Netclient => "netclient",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `power.ups.ups.<name>`: `UpsValue::new()`, then a setter per option.
+    UpsValue {
+        /// `power.ups.ups.<name>.description`
+        ///
+        /// Description of the UPS.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.description)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        description: String = "description";
+        /// `power.ups.ups.<name>.directives`
+        ///
+        /// List of configuration directives for this UPS.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.directives)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        directives: Vec<String> = "directives";
+        /// `power.ups.ups.<name>.driver`
+        ///
+        /// Specify the program to run to talk to this UPS.  apcsmart,
+        /// bestups, and sec are some examples.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.driver)
+        ///
+        /// Nix type: `string`.
+        driver: String = "driver";
+        /// `power.ups.ups.<name>.maxStartDelay`
+        ///
+        /// This can be set as a global variable above your first UPS
+        /// definition and it can also be set in a UPS section.  This value
+        /// controls how long upsdrvctl will wait for the driver to finish
+        /// starting.  This keeps your system from getting stuck due to a
+        /// broken driver or UPS.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.maxStartDelay)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        max_start_delay: NullOr<i64> = "maxStartDelay";
+        /// `power.ups.ups.<name>.port`
+        ///
+        /// The serial port to which your UPS is connected.  /dev/ttyS0 is
+        /// usually the first port on Linux boxes, for example.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.port)
+        ///
+        /// Nix type: `string`.
+        port: String = "port";
+        /// `power.ups.ups.<name>.shutdownOrder`
+        ///
+        /// When you have multiple UPSes on your system, you usually need to
+        /// turn them off in a certain order.  upsdrvctl shuts down all the
+        /// 0s, then the 1s, 2s, and so on.  To exclude a UPS from the
+        /// shutdown sequence, set this to -1.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.shutdownOrder)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        shutdown_order: i64 = "shutdownOrder";
+        /// `power.ups.ups.<name>.summary`
+        ///
+        /// Lines which would be added inside ups.conf for handling this UPS.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.summary)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        summary: Concatenated = "summary";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `power.ups.upsd.listen.*`: `ListenValue::new()`, then a setter per option.
+    ListenValue {
+        /// `power.ups.upsd.listen.*.address`
+        ///
+        /// Address of the interface for upsd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsd.listen.*.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `power.ups.upsd.listen.*.port`
+        ///
+        /// TCP port for upsd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsd.listen.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3493`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `power.ups.upsd`: `UpsdValue::new()`, then a setter per option.
+    UpsdValue {
+        /// `power.ups.upsd.enable`
+        ///
+        /// Whether to enable upsd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsd.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `power.ups.upsd.extraConfig`
+        ///
+        /// Additional lines to add to upsd.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsd.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `power.ups.upsd.listen`
+        ///
+        /// Address of the interface for upsd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsd.listen)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        listen: Vec<ListenValue> = "listen";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `power.ups.upsmon.monitor.<name>`: `MonitorValue::new()`, then a setter per option.
+    MonitorValue {
+        /// `power.ups.upsmon.monitor.<name>.passwordFile`
+        ///
+        /// The full path to a file containing the password from
+        /// upsd.users
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.passwordFile)
+        ///
+        /// Nix type: `string`.
+        password_file: RuntimePath = "passwordFile";
+        /// `power.ups.upsmon.monitor.<name>.powerValue`
+        ///
+        /// Number of power supplies that the UPS feeds on this system.
+        /// See upsmon.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.powerValue)
+        ///
+        /// Nix type: `signed integer`. Default: `1`.
+        power_value: i64 = "powerValue";
+        /// `power.ups.upsmon.monitor.<name>.system`
+        ///
+        /// Identifier of the UPS to monitor, in this form: \[@\[:\]\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.system)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        system: String = "system";
+        /// `power.ups.upsmon.monitor.<name>.type`
+        ///
+        /// The relationship with upsd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.type)
+        ///
+        /// Nix type: `string`. Default: `"master"`.
+        r#type: String = "type";
+        /// `power.ups.upsmon.monitor.<name>.user`
+        ///
+        /// Username from upsd.users
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `power.ups.upsmon`: `UpsmonValue::new()`, then a setter per option.
+    UpsmonValue {
+        /// `power.ups.upsmon.enable`
+        ///
+        /// Whether to enable upsmon
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `power.ups.upsmon.monitor`
+        ///
+        /// Set of UPS to monitor. See man upsmon.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        monitor: BTreeMap<String, MonitorValue> = "monitor";
+        /// `power.ups.upsmon.settings`
+        ///
+        /// Additional settings to add to upsmon.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.settings)
+        ///
+        /// Nix type: `attribute set of (atom (null, bool, int, float or string) or list of non-empty (list of (atom (null, bool, int, float or string))))`.
+        settings: BTreeMap<String, Data<Atom>> = "settings";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `power.ups.users.<name>.upsmon`.
+    Upsmon {
+        Primary => "primary",
+        Secondary => "secondary",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `power.ups.users.<name>`: `UsersValue::new()`, then a setter per option.
+    UsersValue {
+        /// `power.ups.users.<name>.actions`
+        ///
+        /// Allow the user to do certain things with upsd.
+        /// See man upsd.users
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.users.%3Cname%3E.actions)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        actions: Vec<String> = "actions";
+        /// `power.ups.users.<name>.instcmds`
+        ///
+        /// Let the user initiate specific instant commands. Use “ALL” to grant all commands automatically. For the full list of what your UPS supports, use “upscmd -l”.
+        /// See man upsd.users
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.users.%3Cname%3E.instcmds)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        instcmds: Vec<String> = "instcmds";
+        /// `power.ups.users.<name>.passwordFile`
+        ///
+        /// The full path to a file that contains the user’s (clear text)
+        /// password. The password file is read on service start.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.users.%3Cname%3E.passwordFile)
+        ///
+        /// Nix type: `string`.
+        password_file: RuntimePath = "passwordFile";
+        /// `power.ups.users.<name>.upsmon`
+        ///
+        /// Add the necessary actions for a upsmon process to work.
+        /// See man upsd.users
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.users.%3Cname%3E.upsmon)
+        ///
+        /// Nix type: `null or one of "primary", "secondary"`. Default: `null`.
+        upsmon: NullOr<Upsmon> = "upsmon";
     }
 }
 
@@ -127,7 +378,7 @@ pub mod ups {
         ///
         /// Description of the UPS.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.&lt;name&gt;.description)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.description)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn description(&self) -> Opt<String> {
@@ -138,7 +389,7 @@ pub mod ups {
         ///
         /// List of configuration directives for this UPS.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.&lt;name&gt;.directives)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.directives)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn directives(&self) -> Opt<Vec<String>> {
@@ -150,7 +401,7 @@ pub mod ups {
         /// Specify the program to run to talk to this UPS.  apcsmart,
         /// bestups, and sec are some examples.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.&lt;name&gt;.driver)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.driver)
         ///
         /// Nix type: `string`.
         pub fn driver(&self) -> Opt<String> {
@@ -165,7 +416,7 @@ pub mod ups {
         /// starting.  This keeps your system from getting stuck due to a
         /// broken driver or UPS.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.&lt;name&gt;.maxStartDelay)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.maxStartDelay)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn max_start_delay(&self) -> Opt<NullOr<i64>> {
@@ -177,7 +428,7 @@ pub mod ups {
         /// The serial port to which your UPS is connected.  /dev/ttyS0 is
         /// usually the first port on Linux boxes, for example.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.&lt;name&gt;.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.port)
         ///
         /// Nix type: `string`.
         pub fn port(&self) -> Opt<String> {
@@ -191,7 +442,7 @@ pub mod ups {
         /// 0s, then the 1s, 2s, and so on.  To exclude a UPS from the
         /// shutdown sequence, set this to -1.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.&lt;name&gt;.shutdownOrder)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.shutdownOrder)
         ///
         /// Nix type: `signed integer`. Default: `0`.
         pub fn shutdown_order(&self) -> Opt<i64> {
@@ -202,7 +453,7 @@ pub mod ups {
         ///
         /// Lines which would be added inside ups.conf for handling this UPS.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.&lt;name&gt;.summary)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.ups.%3Cname%3E.summary)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn summary(&self) -> Opt<Concatenated> {
@@ -241,7 +492,29 @@ pub mod upsd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsd.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<Untyped>> = Opt::new(&["power", "ups", "upsd", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["power", "ups", "upsd", "listen"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `power.ups.upsd.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `power.ups.upsd.listen.*.address`
+            ///
+            /// Address of the interface for upsd
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsd.listen.*.address)
+            ///
+            /// Nix type: `string`.
+            address: String = "address";
+            /// `power.ups.upsd.listen.*.port`
+            ///
+            /// TCP port for upsd
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsd.listen.*.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3493`.
+            port: u16 = "port";
+        }
+    }
 
 }
 
@@ -264,7 +537,7 @@ pub mod upsmon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const monitor: Opt<BTreeMap<String, Untyped>> = Opt::new(&["power", "ups", "upsmon", "monitor"]);
+    pub const monitor: Opt<BTreeMap<String, MonitorValue>> = Opt::new(&["power", "ups", "upsmon", "monitor"]);
 
     /// `power.ups.upsmon.settings`
     ///
@@ -273,7 +546,55 @@ pub mod upsmon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.settings)
     ///
     /// Nix type: `attribute set of (atom (null, bool, int, float or string) or list of non-empty (list of (atom (null, bool, int, float or string))))`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["power", "ups", "upsmon", "settings"]);
+    pub const settings: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["power", "ups", "upsmon", "settings"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `power.ups.upsmon.monitor.<name>`: `MonitorValue::new()`, then a setter per option.
+        MonitorValue {
+            /// `power.ups.upsmon.monitor.<name>.passwordFile`
+            ///
+            /// The full path to a file containing the password from
+            /// upsd.users
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.passwordFile)
+            ///
+            /// Nix type: `string`.
+            password_file: RuntimePath = "passwordFile";
+            /// `power.ups.upsmon.monitor.<name>.powerValue`
+            ///
+            /// Number of power supplies that the UPS feeds on this system.
+            /// See upsmon.conf
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.powerValue)
+            ///
+            /// Nix type: `signed integer`. Default: `1`.
+            power_value: i64 = "powerValue";
+            /// `power.ups.upsmon.monitor.<name>.system`
+            ///
+            /// Identifier of the UPS to monitor, in this form: \[@\[:\]\]
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.system)
+            ///
+            /// Nix type: `string`. Default: `"‹name›"`.
+            system: String = "system";
+            /// `power.ups.upsmon.monitor.<name>.type`
+            ///
+            /// The relationship with upsd
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.type)
+            ///
+            /// Nix type: `string`. Default: `"master"`.
+            r#type: String = "type";
+            /// `power.ups.upsmon.monitor.<name>.user`
+            ///
+            /// Username from upsd.users
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.user)
+            ///
+            /// Nix type: `string`.
+            user: String = "user";
+        }
+    }
 
     pub mod monitor {
         use super::*;
@@ -295,7 +616,7 @@ pub mod upsmon {
             /// The full path to a file containing the password from
             /// upsd.users
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.&lt;name&gt;.passwordFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.passwordFile)
             ///
             /// Nix type: `string`.
             pub fn password_file(&self) -> Opt<RuntimePath> {
@@ -307,7 +628,7 @@ pub mod upsmon {
             /// Number of power supplies that the UPS feeds on this system.
             /// See upsmon.conf
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.&lt;name&gt;.powerValue)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.powerValue)
             ///
             /// Nix type: `signed integer`. Default: `1`.
             pub fn power_value(&self) -> Opt<i64> {
@@ -318,7 +639,7 @@ pub mod upsmon {
             ///
             /// Identifier of the UPS to monitor, in this form: \[@\[:\]\]
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.&lt;name&gt;.system)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.system)
             ///
             /// Nix type: `string`. Default: `"‹name›"`.
             pub fn system(&self) -> Opt<String> {
@@ -329,7 +650,7 @@ pub mod upsmon {
             ///
             /// The relationship with upsd
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.&lt;name&gt;.type)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.type)
             ///
             /// Nix type: `string`. Default: `"master"`.
             pub fn r#type(&self) -> Opt<String> {
@@ -340,7 +661,7 @@ pub mod upsmon {
             ///
             /// Username from upsd.users
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.&lt;name&gt;.user)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.upsmon.monitor.%3Cname%3E.user)
             ///
             /// Nix type: `string`.
             pub fn user(&self) -> Opt<String> {
@@ -373,7 +694,7 @@ pub mod users {
         /// Allow the user to do certain things with upsd.
         /// See man upsd.users
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.users.&lt;name&gt;.actions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.users.%3Cname%3E.actions)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn actions(&self) -> Opt<Vec<String>> {
@@ -385,7 +706,7 @@ pub mod users {
         /// Let the user initiate specific instant commands. Use “ALL” to grant all commands automatically. For the full list of what your UPS supports, use “upscmd -l”.
         /// See man upsd.users
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.users.&lt;name&gt;.instcmds)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.users.%3Cname%3E.instcmds)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn instcmds(&self) -> Opt<Vec<String>> {
@@ -397,7 +718,7 @@ pub mod users {
         /// The full path to a file that contains the user’s (clear text)
         /// password. The password file is read on service start.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.users.&lt;name&gt;.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.users.%3Cname%3E.passwordFile)
         ///
         /// Nix type: `string`.
         pub fn password_file(&self) -> Opt<RuntimePath> {
@@ -409,7 +730,7 @@ pub mod users {
         /// Add the necessary actions for a upsmon process to work.
         /// See man upsd.users
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.users.&lt;name&gt;.upsmon)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=power.ups.users.%3Cname%3E.upsmon)
         ///
         /// Nix type: `null or one of "primary", "secondary"`. Default: `null`.
         pub fn upsmon(&self) -> Opt<NullOr<Upsmon>> {

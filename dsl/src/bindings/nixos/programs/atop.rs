@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.atop.enable`
@@ -33,7 +33,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "atop", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.atop.settings)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "atop", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "atop", "settings"]);
 
 pub mod atop_rotate_timer {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.benchexec.enable`
@@ -34,5 +34,10 @@ pub const package: Opt<Package> = Opt::new(&["programs", "benchexec", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.benchexec.users)
 ///
 /// Nix type: `list of (string or signed integer)`. Default: `[ ]`.
-pub const users: Opt<Vec<Untyped>> = Opt::new(&["programs", "benchexec", "users"]);
+pub const users: Opt<Vec<OneOf<UsersMembers>>> = Opt::new(&["programs", "benchexec", "users"]);
+
+/// The members of `programs.benchexec.users.*`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum UsersMembers {}
+impl ::flakesmith::value::StrMember for UsersMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for UsersMembers { type Int = i64; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.chromium.defaultSearchProviderEnabled`
@@ -73,7 +73,7 @@ pub const extensions: Opt<NullOr<Vec<String>>> = Opt::new(&["programs", "chromiu
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.chromium.extraOpts)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_opts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "chromium", "extraOpts"]);
+pub const extra_opts: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "chromium", "extraOpts"]);
 
 /// `programs.chromium.homepageLocation`
 ///
@@ -92,7 +92,7 @@ pub const homepage_location: Opt<NullOr<String>> = Opt::new(&["programs", "chrom
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.chromium.initialPrefs)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const initial_prefs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "chromium", "initialPrefs"]);
+pub const initial_prefs: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "chromium", "initialPrefs"]);
 
 /// `programs.chromium.plasmaBrowserIntegrationPackage`
 ///

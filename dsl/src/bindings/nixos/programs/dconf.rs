@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.dconf.enable`
@@ -33,5 +33,10 @@ pub const packages: Opt<Vec<Package>> = Opt::new(&["programs", "dconf", "package
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.dconf.profiles)
 ///
 /// Nix type: `attribute set of (path or package or (submodule))`. Default: `{ }`.
-pub const profiles: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "dconf", "profiles"]);
+pub const profiles: Opt<BTreeMap<String, OneOf<ProfilesMembers>>> = Opt::new(&["programs", "dconf", "profiles"]);
+
+/// The members of `programs.dconf.profiles.<name>`'s type: `path`, `package`, `submodule`. A value of any of them sets the option.
+pub enum ProfilesMembers {}
+impl ::flakesmith::value::PathMember for ProfilesMembers {}
+impl ::flakesmith::value::PackageMember for ProfilesMembers {}
 

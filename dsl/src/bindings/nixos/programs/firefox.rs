@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.firefox.autoConfig`
@@ -66,7 +66,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "firefox", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.firefox.policies)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const policies: Opt<Untyped> = Opt::new(&["programs", "firefox", "policies"]);
+pub const policies: Opt<Data<Json>> = Opt::new(&["programs", "firefox", "policies"]);
 
 /// `programs.firefox.preferences`
 ///
@@ -75,7 +75,7 @@ pub const policies: Opt<Untyped> = Opt::new(&["programs", "firefox", "policies"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.firefox.preferences)
 ///
 /// Nix type: `attribute set of (boolean or signed integer or string)`. Default: `{ }`.
-pub const preferences: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "firefox", "preferences"]);
+pub const preferences: Opt<BTreeMap<String, OneOf<PreferencesMembers>>> = Opt::new(&["programs", "firefox", "preferences"]);
 
 /// `programs.firefox.preferencesStatus`
 ///
@@ -93,10 +93,10 @@ pub const preferences_status: Opt<PreferencesStatus> = Opt::new(&["programs", "f
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.firefox.wrapperConfig)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const wrapper_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "firefox", "wrapperConfig"]);
+pub const wrapper_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "firefox", "wrapperConfig"]);
 
 ::flakesmith::option_enum! {
-    /// The values of `programs.firefox.languagePacks`.
+    /// The values of `programs.firefox.languagePacks.*`.
     LanguagePacks {
         Ach => "ach",
         Af => "af",
@@ -203,6 +203,12 @@ pub const wrapper_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs"
         ZhTw => "zh-TW",
     }
 }
+
+/// The members of `programs.firefox.preferences.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum PreferencesMembers {}
+impl ::flakesmith::value::BoolMember for PreferencesMembers {}
+impl ::flakesmith::value::IntMember for PreferencesMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for PreferencesMembers { type Str = String; }
 
 ::flakesmith::option_enum! {
     /// The values of `programs.firefox.preferencesStatus`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.firejail.enable`
@@ -24,5 +24,9 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "firejail", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.firejail.wrappedBinaries)
 ///
 /// Nix type: `attribute set of (path or (submodule))`. Default: `{ }`.
-pub const wrapped_binaries: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "firejail", "wrappedBinaries"]);
+pub const wrapped_binaries: Opt<BTreeMap<String, OneOf<WrappedBinariesMembers>>> = Opt::new(&["programs", "firejail", "wrappedBinaries"]);
+
+/// The members of `programs.firejail.wrappedBinaries.<name>`'s type: `path`, `submodule`. A value of any of them sets the option.
+pub enum WrappedBinariesMembers {}
+impl ::flakesmith::value::PathMember for WrappedBinariesMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.fish.enable`
@@ -69,7 +69,7 @@ pub const shell_abbrs: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "f
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.fish.shellAliases)
 ///
 /// Nix type: `attribute set of (null or string or path)`. Default: `{ }`.
-pub const shell_aliases: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["programs", "fish", "shellAliases"]);
+pub const shell_aliases: Opt<BTreeMap<String, NullOr<OneOf<ShellAliasesMembers>>>> = Opt::new(&["programs", "fish", "shellAliases"]);
 
 /// `programs.fish.shellInit`
 ///
@@ -88,6 +88,11 @@ pub const shell_init: Opt<Concatenated> = Opt::new(&["programs", "fish", "shellI
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const use_babelfish: Opt<bool> = Opt::new(&["programs", "fish", "useBabelfish"]);
+
+/// The members of `programs.fish.shellAliases.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum ShellAliasesMembers {}
+impl ::flakesmith::value::StrMember for ShellAliasesMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for ShellAliasesMembers {}
 
 pub mod vendor {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.git.config`
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.git.config)
 ///
 /// Nix type: `(attribute set of attribute set of anything) or list of attribute set of attribute set of anything`. Default: `[ ]`.
-pub const config: Opt<Untyped> = Opt::new(&["programs", "git", "config"]);
+pub const config: Opt<OneOf<ConfigMembers>> = Opt::new(&["programs", "git", "config"]);
 
 /// `programs.git.enable`
 ///
@@ -36,6 +36,11 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "git", "enable"]);
 ///
 /// Nix type: `package`. Default: `pkgs.git`.
 pub const package: Opt<Package> = Opt::new(&["programs", "git", "package"]);
+
+/// The members of `programs.git.config`'s type: `attribute set of (attribute set of (freeform))`, `list of (attribute set of (attribute set of (freeform)))`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::AttrsMember for ConfigMembers { type Item = BTreeMap<String, Data<Anything>>; }
+impl ::flakesmith::value::ListMember for ConfigMembers { type Item = BTreeMap<String, BTreeMap<String, Data<Anything>>>; }
 
 pub mod lfs {
     use super::*;

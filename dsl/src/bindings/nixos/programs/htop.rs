@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.htop.enable`
@@ -36,5 +36,18 @@ pub const package: Opt<Package> = Opt::new(&["programs", "htop", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.htop.settings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean or list of (string or signed integer or boolean))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "htop", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["programs", "htop", "settings"]);
+
+/// The members of `programs.htop.settings.<name>.*`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+
+/// The members of `programs.htop.settings.<name>`'s type: `string`, `integer`, `bool`, `list of ((string) or (integer) or (bool))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.msmtp.accounts`
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.msmtp.accounts)
 ///
 /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-pub const accounts: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["programs", "msmtp", "accounts"]);
+pub const accounts: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["programs", "msmtp", "accounts"]);
 
 /// `programs.msmtp.defaults`
 ///
@@ -27,7 +27,7 @@ pub const accounts: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.msmtp.defaults)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const defaults: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "msmtp", "defaults"]);
+pub const defaults: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "msmtp", "defaults"]);
 
 /// `programs.msmtp.enable`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.neovim.configure`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.configure)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const configure: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "neovim", "configure"]);
+pub const configure: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "neovim", "configure"]);
 
 /// `programs.neovim.defaultEditor`
 ///
@@ -53,7 +53,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "neovim", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.runtime)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const runtime: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "neovim", "runtime"]);
+pub const runtime: Opt<BTreeMap<String, RuntimeValue>> = Opt::new(&["programs", "neovim", "runtime"]);
 
 /// `programs.neovim.viAlias`
 ///
@@ -100,6 +100,46 @@ pub const with_python3: Opt<bool> = Opt::new(&["programs", "neovim", "withPython
 /// Nix type: `boolean`. Default: `true`.
 pub const with_ruby: Opt<bool> = Opt::new(&["programs", "neovim", "withRuby"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `programs.neovim.runtime.<name>`: `RuntimeValue::new()`, then a setter per option.
+    RuntimeValue {
+        /// `programs.neovim.runtime.<name>.enable`
+        ///
+        /// Whether this runtime directory should be generated.  This
+        /// option allows specific runtime files to be disabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.runtime.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `programs.neovim.runtime.<name>.source`
+        ///
+        /// Path of the source file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.runtime.%3Cname%3E.source)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        source: NullOr<RuntimePath> = "source";
+        /// `programs.neovim.runtime.<name>.target`
+        ///
+        /// Name of symlink.  Defaults to the attribute
+        /// name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.runtime.%3Cname%3E.target)
+        ///
+        /// Nix type: `string`.
+        target: String = "target";
+        /// `programs.neovim.runtime.<name>.text`
+        ///
+        /// Text of the file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.runtime.%3Cname%3E.text)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        text: NullOr<Concatenated> = "text";
+    }
+}
+
 pub mod runtime {
     use super::*;
 
@@ -120,7 +160,7 @@ pub mod runtime {
         /// Whether this runtime directory should be generated.  This
         /// option allows specific runtime files to be disabled.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.runtime.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.runtime.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -131,7 +171,7 @@ pub mod runtime {
         ///
         /// Path of the source file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.runtime.&lt;name&gt;.source)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.runtime.%3Cname%3E.source)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn source(&self) -> Opt<NullOr<RuntimePath>> {
@@ -143,7 +183,7 @@ pub mod runtime {
         /// Name of symlink.  Defaults to the attribute
         /// name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.runtime.&lt;name&gt;.target)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.runtime.%3Cname%3E.target)
         ///
         /// Nix type: `string`.
         pub fn target(&self) -> Opt<String> {
@@ -154,7 +194,7 @@ pub mod runtime {
         ///
         /// Text of the file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.runtime.&lt;name&gt;.text)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.neovim.runtime.%3Cname%3E.text)
         ///
         /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.nix-required-mounts.allowedPatterns`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.nix-required-mounts.allowedPatterns)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const allowed_patterns: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "nix-required-mounts", "allowedPatterns"]);
+pub const allowed_patterns: Opt<BTreeMap<String, AllowedPatternsValue>> = Opt::new(&["programs", "nix-required-mounts", "allowedPatterns"]);
 
 /// `programs.nix-required-mounts.enable`
 ///
@@ -34,6 +34,41 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "nix-required-mounts", "ena
 ///
 /// Nix type: `list of string`. Default: `[ ]`.
 pub const extra_wrapper_args: Opt<Vec<String>> = Opt::new(&["programs", "nix-required-mounts", "extraWrapperArgs"]);
+
+/// The members of `programs.nix-required-mounts.allowedPatterns.<name>.paths.*`'s type: `path`, `submodule`. A value of any of them sets the option.
+pub enum PathsMembers {}
+impl ::flakesmith::value::PathMember for PathsMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.nix-required-mounts.allowedPatterns.<name>`: `AllowedPatternsValue::new()`, then a setter per option.
+    AllowedPatternsValue {
+        /// `programs.nix-required-mounts.allowedPatterns.<name>.onFeatures`
+        ///
+        /// Which requiredSystemFeatures should trigger relaxation of the sandbox
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.nix-required-mounts.allowedPatterns.%3Cname%3E.onFeatures)
+        ///
+        /// Nix type: `list of string`.
+        on_features: Vec<String> = "onFeatures";
+        /// `programs.nix-required-mounts.allowedPatterns.<name>.paths`
+        ///
+        /// A list of glob patterns, indicating which paths to expose to the sandbox
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.nix-required-mounts.allowedPatterns.%3Cname%3E.paths)
+        ///
+        /// Nix type: `list of (path or (submodule))`.
+        paths: Vec<OneOf<PathsMembers>> = "paths";
+        /// `programs.nix-required-mounts.allowedPatterns.<name>.unsafeFollowSymlinks`
+        ///
+        /// Whether to enable Instructs the hook to mount the symlink targets as well, when any of
+        /// the paths
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.nix-required-mounts.allowedPatterns.%3Cname%3E.unsafeFollowSymlinks)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        unsafe_follow_symlinks: bool = "unsafeFollowSymlinks";
+    }
+}
 
 pub mod allowed_patterns {
     use super::*;
@@ -54,7 +89,7 @@ pub mod allowed_patterns {
         ///
         /// Which requiredSystemFeatures should trigger relaxation of the sandbox
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.nix-required-mounts.allowedPatterns.&lt;name&gt;.onFeatures)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.nix-required-mounts.allowedPatterns.%3Cname%3E.onFeatures)
         ///
         /// Nix type: `list of string`.
         pub fn on_features(&self) -> Opt<Vec<String>> {
@@ -65,10 +100,10 @@ pub mod allowed_patterns {
         ///
         /// A list of glob patterns, indicating which paths to expose to the sandbox
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.nix-required-mounts.allowedPatterns.&lt;name&gt;.paths)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.nix-required-mounts.allowedPatterns.%3Cname%3E.paths)
         ///
         /// Nix type: `list of (path or (submodule))`.
-        pub fn paths(&self) -> Opt<Vec<Untyped>> {
+        pub fn paths(&self) -> Opt<Vec<OneOf<PathsMembers>>> {
             Opt::at(self.path.join(["paths"]))
         }
 
@@ -77,7 +112,7 @@ pub mod allowed_patterns {
         /// Whether to enable Instructs the hook to mount the symlink targets as well, when any of
         /// the paths
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.nix-required-mounts.allowedPatterns.&lt;name&gt;.unsafeFollowSymlinks)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.nix-required-mounts.allowedPatterns.%3Cname%3E.unsafeFollowSymlinks)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn unsafe_follow_symlinks(&self) -> Opt<bool> {
@@ -85,6 +120,10 @@ pub mod allowed_patterns {
         }
 
     }
+
+    /// The members of `programs.nix-required-mounts.allowedPatterns.<name>.paths.*`'s type: `path`, `submodule`. A value of any of them sets the option.
+    pub enum PathsMembers {}
+    impl ::flakesmith::value::PathMember for PathsMembers {}
 
 }
 

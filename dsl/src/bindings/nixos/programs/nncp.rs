@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.nncp.enable`
@@ -56,5 +56,5 @@ pub const secrets: Opt<Vec<String>> = Opt::new(&["programs", "nncp", "secrets"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.nncp.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "nncp", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["programs", "nncp", "settings"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.openvpn3.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "openvpn3", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const log_service: Opt<Untyped> = Opt::new(&["programs", "openvpn3", "log-service"]);
+pub const log_service: Opt<LogServiceValue> = Opt::new(&["programs", "openvpn3", "log-service"]);
 
 /// `programs.openvpn3.netcfg`
 ///
@@ -33,7 +33,7 @@ pub const log_service: Opt<Untyped> = Opt::new(&["programs", "openvpn3", "log-se
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.netcfg)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const netcfg: Opt<Untyped> = Opt::new(&["programs", "openvpn3", "netcfg"]);
+pub const netcfg: Opt<NetcfgValue> = Opt::new(&["programs", "openvpn3", "netcfg"]);
 
 /// `programs.openvpn3.package`
 ///
@@ -43,6 +43,86 @@ pub const netcfg: Opt<Untyped> = Opt::new(&["programs", "openvpn3", "netcfg"]);
 ///
 /// Nix type: `package`. Default: `pkgs.openvpn3`.
 pub const package: Opt<Package> = Opt::new(&["programs", "openvpn3", "package"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.openvpn3.log-service.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `programs.openvpn3.log-service.settings.journald`
+        ///
+        /// Use systemd-journald
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service.settings.journald)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        journald: bool = "journald";
+        /// `programs.openvpn3.log-service.settings.log_dbus_details`
+        ///
+        /// Add D-Bus details in log file/syslog
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service.settings.log_dbus_details)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        log_dbus_details: bool = "log_dbus_details";
+        /// `programs.openvpn3.log-service.settings.log_level`
+        ///
+        /// How verbose should the logging be
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service.settings.log_level)
+        ///
+        /// Nix type: `integer between 0 and 7 (both inclusive)`. Default: `3`.
+        log_level: i64 = "log_level";
+        /// `programs.openvpn3.log-service.settings.timestamp`
+        ///
+        /// Add timestamp log file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service.settings.timestamp)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        timestamp: bool = "timestamp";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.openvpn3.log-service`: `LogServiceValue::new()`, then a setter per option.
+    LogServiceValue {
+        /// `programs.openvpn3.log-service.settings`
+        ///
+        /// Options stored in /etc/openvpn3/log-service.json
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service.settings)
+        ///
+        /// Nix type: `JSON value`. Default: `{ }`.
+        settings: SettingsValue = "settings";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.openvpn3.netcfg.settings`: `SettingsValue2::new()`, then a setter per option.
+    SettingsValue2 {
+        /// `programs.openvpn3.netcfg.settings.systemd_resolved`
+        ///
+        /// Whether to use systemd-resolved integration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.netcfg.settings.systemd_resolved)
+        ///
+        /// Nix type: `boolean`. Default: `config.services.resolved.enable`.
+        systemd_resolved: bool = "systemd_resolved";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.openvpn3.netcfg`: `NetcfgValue::new()`, then a setter per option.
+    NetcfgValue {
+        /// `programs.openvpn3.netcfg.settings`
+        ///
+        /// Options stored in /etc/openvpn3/netcfg.json
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.netcfg.settings)
+        ///
+        /// Nix type: `JSON value`. Default: `{ }`.
+        settings: SettingsValue2 = "settings";
+    }
+}
 
 pub mod log_service {
     use super::*;
@@ -54,7 +134,45 @@ pub mod log_service {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service.settings)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["programs", "openvpn3", "log-service", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["programs", "openvpn3", "log-service", "settings"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.openvpn3.log-service.settings`: `SettingsValue::new()`, then a setter per option.
+        SettingsValue {
+            /// `programs.openvpn3.log-service.settings.journald`
+            ///
+            /// Use systemd-journald
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service.settings.journald)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            journald: bool = "journald";
+            /// `programs.openvpn3.log-service.settings.log_dbus_details`
+            ///
+            /// Add D-Bus details in log file/syslog
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service.settings.log_dbus_details)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            log_dbus_details: bool = "log_dbus_details";
+            /// `programs.openvpn3.log-service.settings.log_level`
+            ///
+            /// How verbose should the logging be
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service.settings.log_level)
+            ///
+            /// Nix type: `integer between 0 and 7 (both inclusive)`. Default: `3`.
+            log_level: i64 = "log_level";
+            /// `programs.openvpn3.log-service.settings.timestamp`
+            ///
+            /// Add timestamp log file
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service.settings.timestamp)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            timestamp: bool = "timestamp";
+        }
+    }
 
     pub mod settings {
         use super::*;
@@ -109,7 +227,21 @@ pub mod netcfg {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.netcfg.settings)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["programs", "openvpn3", "netcfg", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["programs", "openvpn3", "netcfg", "settings"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.openvpn3.netcfg.settings`: `SettingsValue::new()`, then a setter per option.
+        SettingsValue {
+            /// `programs.openvpn3.netcfg.settings.systemd_resolved`
+            ///
+            /// Whether to use systemd-resolved integration
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.netcfg.settings.systemd_resolved)
+            ///
+            /// Nix type: `boolean`. Default: `config.services.resolved.enable`.
+            systemd_resolved: bool = "systemd_resolved";
+        }
+    }
 
     pub mod settings {
         use super::*;

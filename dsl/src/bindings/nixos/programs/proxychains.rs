@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.proxychains.enable`
@@ -42,7 +42,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "proxychains", "package
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.proxies)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const proxies: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "proxychains", "proxies"]);
+pub const proxies: Opt<BTreeMap<String, ProxiesValue>> = Opt::new(&["programs", "proxychains", "proxies"]);
 
 /// `programs.proxychains.proxyDNS`
 ///
@@ -69,7 +69,7 @@ pub const quiet_mode: Opt<bool> = Opt::new(&["programs", "proxychains", "quietMo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.remoteDNSSubnet)
 ///
 /// Nix type: `one of 10, 127, 224`. Default: `224`.
-pub const remote_dns_subnet: Opt<Untyped> = Opt::new(&["programs", "proxychains", "remoteDNSSubnet"]);
+pub const remote_dns_subnet: Opt<Data<Anything>> = Opt::new(&["programs", "proxychains", "remoteDNSSubnet"]);
 
 /// `programs.proxychains.tcpConnectTimeOut`
 ///
@@ -88,6 +88,53 @@ pub const tcp_connect_time_out: Opt<i64> = Opt::new(&["programs", "proxychains",
 ///
 /// Nix type: `signed integer`. Default: `15000`.
 pub const tcp_read_time_out: Opt<i64> = Opt::new(&["programs", "proxychains", "tcpReadTimeOut"]);
+
+::flakesmith::option_enum! {
+    /// The values of `programs.proxychains.proxies.<name>.type`.
+    Type {
+        Http => "http",
+        Socks4 => "socks4",
+        Socks5 => "socks5",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.proxychains.proxies.<name>`: `ProxiesValue::new()`, then a setter per option.
+    ProxiesValue {
+        /// `programs.proxychains.proxies.<name>.enable`
+        ///
+        /// Whether to enable this proxy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.proxies.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `programs.proxychains.proxies.<name>.host`
+        ///
+        /// Proxy host or IP address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.proxies.%3Cname%3E.host)
+        ///
+        /// Nix type: `string`.
+        host: String = "host";
+        /// `programs.proxychains.proxies.<name>.port`
+        ///
+        /// Proxy port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.proxies.%3Cname%3E.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+        /// `programs.proxychains.proxies.<name>.type`
+        ///
+        /// Proxy type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.proxies.%3Cname%3E.type)
+        ///
+        /// Nix type: `one of "http", "socks4", "socks5"`.
+        r#type: Type = "type";
+    }
+}
 
 pub mod chain {
     use super::*;
@@ -140,7 +187,7 @@ pub mod proxies {
         ///
         /// Whether to enable this proxy.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.proxies.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.proxies.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -151,7 +198,7 @@ pub mod proxies {
         ///
         /// Proxy host or IP address.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.proxies.&lt;name&gt;.host)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.proxies.%3Cname%3E.host)
         ///
         /// Nix type: `string`.
         pub fn host(&self) -> Opt<String> {
@@ -162,7 +209,7 @@ pub mod proxies {
         ///
         /// Proxy port
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.proxies.&lt;name&gt;.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.proxies.%3Cname%3E.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
         pub fn port(&self) -> Opt<u16> {
@@ -173,7 +220,7 @@ pub mod proxies {
         ///
         /// Proxy type.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.proxies.&lt;name&gt;.type)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.proxychains.proxies.%3Cname%3E.type)
         ///
         /// Nix type: `one of "http", "socks4", "socks5"`.
         pub fn r#type(&self) -> Opt<Type> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.regreet.cageArgs`
@@ -35,7 +35,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "regreet", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.regreet.extraCss)
 ///
 /// Nix type: `path or strings concatenated with "\n"`. Default: `""`.
-pub const extra_css: Opt<Untyped> = Opt::new(&["programs", "regreet", "extraCss"]);
+pub const extra_css: Opt<OneOf<ExtraCssMembers>> = Opt::new(&["programs", "regreet", "extraCss"]);
 
 /// `programs.regreet.package`
 ///
@@ -54,7 +54,12 @@ pub const package: Opt<Package> = Opt::new(&["programs", "regreet", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.regreet.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "regreet", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["programs", "regreet", "settings"]);
+
+/// The members of `programs.regreet.extraCss`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum ExtraCssMembers {}
+impl ::flakesmith::value::PathMember for ExtraCssMembers {}
+impl ::flakesmith::value::StrMember for ExtraCssMembers { type Str = Concatenated; }
 
 pub mod cursor_theme {
     use super::*;

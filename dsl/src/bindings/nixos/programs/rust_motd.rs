@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.rust-motd.enable`
@@ -52,5 +52,5 @@ pub const refresh_interval: Opt<String> = Opt::new(&["programs", "rust-motd", "r
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.rust-motd.settings)
 ///
 /// Nix type: `attribute set of (TOML value)`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "rust-motd", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Toml>>> = Opt::new(&["programs", "rust-motd", "settings"]);
 

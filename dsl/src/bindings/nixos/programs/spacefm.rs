@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.spacefm.enable`
@@ -25,5 +25,5 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "spacefm", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.spacefm.settings)
 ///
 /// Nix type: `attribute set`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "spacefm", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["programs", "spacefm", "settings"]);
 

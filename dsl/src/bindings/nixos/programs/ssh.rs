@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.ssh.agentPKCS11Whitelist`
@@ -107,7 +107,7 @@ pub const kex_algorithms: Opt<NullOr<Vec<String>>> = Opt::new(&["programs", "ssh
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const known_hosts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "ssh", "knownHosts"]);
+pub const known_hosts: Opt<BTreeMap<String, KnownHostsValue>> = Opt::new(&["programs", "ssh", "knownHosts"]);
 
 /// `programs.ssh.knownHostsFiles`
 ///
@@ -168,6 +168,61 @@ pub const set_x_auth_location: Opt<bool> = Opt::new(&["programs", "ssh", "setXAu
 /// Nix type: `boolean`. Default: `false`.
 pub const start_agent: Opt<bool> = Opt::new(&["programs", "ssh", "startAgent"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `programs.ssh.knownHosts.<name>`: `KnownHostsValue::new()`, then a setter per option.
+    KnownHostsValue {
+        /// `programs.ssh.knownHosts.<name>.certAuthority`
+        ///
+        /// This public key is an SSH certificate authority, rather than an
+        /// individual host’s key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.%3Cname%3E.certAuthority)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        cert_authority: bool = "certAuthority";
+        /// `programs.ssh.knownHosts.<name>.extraHostNames`
+        ///
+        /// A list of additional host names and/or IP numbers used for
+        /// accessing the host’s ssh service. This list is ignored if
+        /// hostNames
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.%3Cname%3E.extraHostNames)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_host_names: Vec<String> = "extraHostNames";
+        /// `programs.ssh.knownHosts.<name>.hostNames`
+        ///
+        /// A list of host names and/or IP numbers used for accessing
+        /// the host’s ssh service. This list includes the name of the
+        /// containing knownHosts
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.%3Cname%3E.hostNames)
+        ///
+        /// Nix type: `list of string`. Default: `[ ‹name› ] ++ config.programs.ssh.knownHosts.<name>.extraHostNames`.
+        host_names: Vec<String> = "hostNames";
+        /// `programs.ssh.knownHosts.<name>.publicKey`
+        ///
+        /// The public key data for the host. You can fetch a public key
+        /// from a running SSH server with the ssh-keyscan
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.%3Cname%3E.publicKey)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        public_key: NullOr<String> = "publicKey";
+        /// `programs.ssh.knownHosts.<name>.publicKeyFile`
+        ///
+        /// The path to the public key file for the host. The public
+        /// key file is read at build time and saved in the Nix store.
+        /// You can fetch a public key file from a running SSH server
+        /// with the ssh-keyscan
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.%3Cname%3E.publicKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        public_key_file: NullOr<RuntimePath> = "publicKeyFile";
+    }
+}
+
 pub mod known_hosts {
     use super::*;
 
@@ -188,7 +243,7 @@ pub mod known_hosts {
         /// This public key is an SSH certificate authority, rather than an
         /// individual host’s key.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.&lt;name&gt;.certAuthority)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.%3Cname%3E.certAuthority)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn cert_authority(&self) -> Opt<bool> {
@@ -201,7 +256,7 @@ pub mod known_hosts {
         /// accessing the host’s ssh service. This list is ignored if
         /// hostNames
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.&lt;name&gt;.extraHostNames)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.%3Cname%3E.extraHostNames)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn extra_host_names(&self) -> Opt<Vec<String>> {
@@ -214,7 +269,7 @@ pub mod known_hosts {
         /// the host’s ssh service. This list includes the name of the
         /// containing knownHosts
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.&lt;name&gt;.hostNames)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.%3Cname%3E.hostNames)
         ///
         /// Nix type: `list of string`. Default: `[ ‹name› ] ++ config.programs.ssh.knownHosts.<name>.extraHostNames`.
         pub fn host_names(&self) -> Opt<Vec<String>> {
@@ -226,7 +281,7 @@ pub mod known_hosts {
         /// The public key data for the host. You can fetch a public key
         /// from a running SSH server with the ssh-keyscan
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.&lt;name&gt;.publicKey)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.%3Cname%3E.publicKey)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn public_key(&self) -> Opt<NullOr<String>> {
@@ -240,7 +295,7 @@ pub mod known_hosts {
         /// You can fetch a public key file from a running SSH server
         /// with the ssh-keyscan
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.&lt;name&gt;.publicKeyFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.ssh.knownHosts.%3Cname%3E.publicKeyFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn public_key_file(&self) -> Opt<NullOr<RuntimePath>> {

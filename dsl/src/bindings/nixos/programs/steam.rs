@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.steam.enable`
@@ -52,7 +52,7 @@ pub const font_packages: Opt<Vec<Package>> = Opt::new(&["programs", "steam", "fo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.steam.gamescopeSession)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const gamescope_session: Opt<Untyped> = Opt::new(&["programs", "steam", "gamescopeSession"]);
+pub const gamescope_session: Opt<GamescopeSessionValue> = Opt::new(&["programs", "steam", "gamescopeSession"]);
 
 /// `programs.steam.package`
 ///
@@ -63,6 +63,36 @@ pub const gamescope_session: Opt<Untyped> = Opt::new(&["programs", "steam", "gam
 ///
 /// Nix type: `package`. Default: `pkgs.steam`.
 pub const package: Opt<Package> = Opt::new(&["programs", "steam", "package"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.steam.gamescopeSession`: `GamescopeSessionValue::new()`, then a setter per option.
+    GamescopeSessionValue {
+        /// `programs.steam.gamescopeSession.args`
+        ///
+        /// Arguments to be passed to GameScope for the session.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.steam.gamescopeSession.args)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        args: Vec<String> = "args";
+        /// `programs.steam.gamescopeSession.enable`
+        ///
+        /// Whether to enable GameScope Session.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.steam.gamescopeSession.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `programs.steam.gamescopeSession.env`
+        ///
+        /// Environmental variables to be passed to GameScope for the session.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.steam.gamescopeSession.env)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        env: BTreeMap<String, String> = "env";
+    }
+}
 
 pub mod dedicated_server {
     use super::*;

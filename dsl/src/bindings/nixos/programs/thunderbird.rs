@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.thunderbird.enable`
@@ -33,7 +33,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "thunderbird", "package
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.thunderbird.policies)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const policies: Opt<Untyped> = Opt::new(&["programs", "thunderbird", "policies"]);
+pub const policies: Opt<Data<Json>> = Opt::new(&["programs", "thunderbird", "policies"]);
 
 /// `programs.thunderbird.preferences`
 ///
@@ -42,7 +42,7 @@ pub const policies: Opt<Untyped> = Opt::new(&["programs", "thunderbird", "polici
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.thunderbird.preferences)
 ///
 /// Nix type: `attribute set of (boolean or signed integer or string)`. Default: `{ }`.
-pub const preferences: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "thunderbird", "preferences"]);
+pub const preferences: Opt<BTreeMap<String, OneOf<PreferencesMembers>>> = Opt::new(&["programs", "thunderbird", "preferences"]);
 
 /// `programs.thunderbird.preferencesStatus`
 ///
@@ -52,6 +52,12 @@ pub const preferences: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "
 ///
 /// Nix type: `one of "default", "locked", "user", "clear"`. Default: `"locked"`.
 pub const preferences_status: Opt<PreferencesStatus> = Opt::new(&["programs", "thunderbird", "preferencesStatus"]);
+
+/// The members of `programs.thunderbird.preferences.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum PreferencesMembers {}
+impl ::flakesmith::value::BoolMember for PreferencesMembers {}
+impl ::flakesmith::value::IntMember for PreferencesMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for PreferencesMembers { type Str = String; }
 
 ::flakesmith::option_enum! {
     /// The values of `programs.thunderbird.preferencesStatus`.

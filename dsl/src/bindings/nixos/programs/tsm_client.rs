@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.tsmClient.defaultServername`
@@ -29,7 +29,7 @@ pub const default_servername: Opt<NullOr<String>> = Opt::new_matching(&["program
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.dsmSysText)
 ///
 /// Nix type: `unspecified value`.
-pub const dsm_sys_text: Opt<Untyped> = Opt::new(&["programs", "tsmClient", "dsmSysText"]);
+pub const dsm_sys_text: Opt<Data<Anything>> = Opt::new(&["programs", "tsmClient", "dsmSysText"]);
 
 /// `programs.tsmClient.enable`
 ///
@@ -62,7 +62,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "tsmClient", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers)
 ///
 /// Nix type: `attribute set of (attribute set of (one of true, <null> or signed integer or path or (optionally newline-terminated) single-line string or list of (one of true, <null> or signed integer or path or (optionally newline-terminated) single-line string)))`. Default: `{ }`.
-pub const servers: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["programs", "tsmClient", "servers"]);
+pub const servers: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["programs", "tsmClient", "servers"]);
 
 /// `programs.tsmClient.wrappedPackage`
 ///
@@ -75,7 +75,7 @@ pub const servers: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.wrappedPackage)
 ///
 /// Nix type: `unspecified value`.
-pub const wrapped_package: Opt<Untyped> = Opt::new(&["programs", "tsmClient", "wrappedPackage"]);
+pub const wrapped_package: Opt<Data<Anything>> = Opt::new(&["programs", "tsmClient", "wrappedPackage"]);
 
 pub mod servers {
     use super::*;
@@ -97,7 +97,7 @@ pub mod servers {
         /// Whether to enable automatic client password generation.
         /// This option does not
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.&lt;name&gt;.genPasswd)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.%3Cname%3E.genPasswd)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn gen_passwd(&self) -> Opt<bool> {
@@ -108,10 +108,10 @@ pub mod servers {
         ///
         /// Text lines with include.*
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.&lt;name&gt;.inclexcl)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.%3Cname%3E.inclexcl)
         ///
         /// Nix type: `(null or path) or strings concatenated with "\n" convertible to it`. Default: `null`.
-        pub fn inclexcl(&self) -> Opt<NullOr<Untyped>> {
+        pub fn inclexcl(&self) -> Opt<NullOr<OneOf<InclexclMembers>>> {
             Opt::at(self.path.join(["inclexcl"]))
         }
 
@@ -119,7 +119,7 @@ pub mod servers {
         ///
         /// Target node name on the IBM TSM server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.&lt;name&gt;.nodename)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.%3Cname%3E.nodename)
         ///
         /// Nix type: `non-empty string`.
         pub fn nodename(&self) -> Opt<String> {
@@ -131,7 +131,7 @@ pub mod servers {
         /// Directory that holds the TSM
         /// node’s password information.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.&lt;name&gt;.passworddir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.%3Cname%3E.passworddir)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn passworddir(&self) -> Opt<NullOr<RuntimePath>> {
@@ -143,7 +143,7 @@ pub mod servers {
         /// Local name of the IBM TSM server,
         /// must not contain space or more than 64 chars.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.&lt;name&gt;.servername)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.%3Cname%3E.servername)
         ///
         /// Nix type: `string matching the pattern [^[:space:]]{1,64}`. Default: `"‹name›"`.
         pub fn servername(&self) -> Opt<String> {
@@ -155,7 +155,7 @@ pub mod servers {
         /// TCP port of the IBM TSM server.
         /// TSM does not support ports above 32767.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.&lt;name&gt;.tcpport)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.%3Cname%3E.tcpport)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1500`.
         pub fn tcpport(&self) -> Opt<u16> {
@@ -166,7 +166,7 @@ pub mod servers {
         ///
         /// Host/domain name or IP address of the IBM TSM server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.&lt;name&gt;.tcpserveraddress)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.tsmClient.servers.%3Cname%3E.tcpserveraddress)
         ///
         /// Nix type: `non-empty string`.
         pub fn tcpserveraddress(&self) -> Opt<String> {
@@ -174,6 +174,11 @@ pub mod servers {
         }
 
     }
+
+    /// The members of `programs.tsmClient.servers.<name>.inclexcl`'s type: `path`, `string`. A value of any of them sets the option.
+    pub enum InclexclMembers {}
+    impl ::flakesmith::value::PathMember for InclexclMembers {}
+    impl ::flakesmith::value::StrMember for InclexclMembers { type Str = Concatenated; }
 
 }
 

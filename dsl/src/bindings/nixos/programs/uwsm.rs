@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.uwsm.enable`
@@ -37,7 +37,37 @@ pub const package: Opt<Package> = Opt::new(&["programs", "uwsm", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.uwsm.waylandCompositors)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const wayland_compositors: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "uwsm", "waylandCompositors"]);
+pub const wayland_compositors: Opt<BTreeMap<String, WaylandCompositorsValue>> = Opt::new(&["programs", "uwsm", "waylandCompositors"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.uwsm.waylandCompositors.<name>`: `WaylandCompositorsValue::new()`, then a setter per option.
+    WaylandCompositorsValue {
+        /// `programs.uwsm.waylandCompositors.<name>.binPath`
+        ///
+        /// The wayland-compositor binary path that will be called by UWSM.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.uwsm.waylandCompositors.%3Cname%3E.binPath)
+        ///
+        /// Nix type: `path`.
+        bin_path: RuntimePath = "binPath";
+        /// `programs.uwsm.waylandCompositors.<name>.comment`
+        ///
+        /// The comment field of the desktop entry file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.uwsm.waylandCompositors.%3Cname%3E.comment)
+        ///
+        /// Nix type: `string`. Default: `"An intelligent Wayland compositor managed by UWSM."`.
+        comment: String = "comment";
+        /// `programs.uwsm.waylandCompositors.<name>.prettyName`
+        ///
+        /// The full name of the desktop entry file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.uwsm.waylandCompositors.%3Cname%3E.prettyName)
+        ///
+        /// Nix type: `string`.
+        pretty_name: String = "prettyName";
+    }
+}
 
 pub mod wayland_compositors {
     use super::*;
@@ -58,7 +88,7 @@ pub mod wayland_compositors {
         ///
         /// The wayland-compositor binary path that will be called by UWSM.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.uwsm.waylandCompositors.&lt;name&gt;.binPath)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.uwsm.waylandCompositors.%3Cname%3E.binPath)
         ///
         /// Nix type: `path`.
         pub fn bin_path(&self) -> Opt<RuntimePath> {
@@ -69,7 +99,7 @@ pub mod wayland_compositors {
         ///
         /// The comment field of the desktop entry file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.uwsm.waylandCompositors.&lt;name&gt;.comment)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.uwsm.waylandCompositors.%3Cname%3E.comment)
         ///
         /// Nix type: `string`. Default: `"An intelligent Wayland compositor managed by UWSM."`.
         pub fn comment(&self) -> Opt<String> {
@@ -80,7 +110,7 @@ pub mod wayland_compositors {
         ///
         /// The full name of the desktop entry file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.uwsm.waylandCompositors.&lt;name&gt;.prettyName)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.uwsm.waylandCompositors.%3Cname%3E.prettyName)
         ///
         /// Nix type: `string`.
         pub fn pretty_name(&self) -> Opt<String> {

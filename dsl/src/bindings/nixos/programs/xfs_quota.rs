@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.xfs_quota.projects`
@@ -15,7 +15,53 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const projects: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "xfs_quota", "projects"]);
+pub const projects: Opt<BTreeMap<String, ProjectsValue>> = Opt::new(&["programs", "xfs_quota", "projects"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.xfs_quota.projects.<name>`: `ProjectsValue::new()`, then a setter per option.
+    ProjectsValue {
+        /// `programs.xfs_quota.projects.<name>.fileSystem`
+        ///
+        /// XFS filesystem hosting the xfs_quota project.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.%3Cname%3E.fileSystem)
+        ///
+        /// Nix type: `string`. Default: `"/"`.
+        file_system: String = "fileSystem";
+        /// `programs.xfs_quota.projects.<name>.id`
+        ///
+        /// Project ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.%3Cname%3E.id)
+        ///
+        /// Nix type: `signed integer`.
+        id: i64 = "id";
+        /// `programs.xfs_quota.projects.<name>.path`
+        ///
+        /// Project directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.%3Cname%3E.path)
+        ///
+        /// Nix type: `string`.
+        path: String = "path";
+        /// `programs.xfs_quota.projects.<name>.sizeHardLimit`
+        ///
+        /// Hard limit of the project size.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.%3Cname%3E.sizeHardLimit)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        size_hard_limit: NullOr<String> = "sizeHardLimit";
+        /// `programs.xfs_quota.projects.<name>.sizeSoftLimit`
+        ///
+        /// Soft limit of the project size
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.%3Cname%3E.sizeSoftLimit)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        size_soft_limit: NullOr<String> = "sizeSoftLimit";
+    }
+}
 
 pub mod projects {
     use super::*;
@@ -36,7 +82,7 @@ pub mod projects {
         ///
         /// XFS filesystem hosting the xfs_quota project.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.&lt;name&gt;.fileSystem)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.%3Cname%3E.fileSystem)
         ///
         /// Nix type: `string`. Default: `"/"`.
         pub fn file_system(&self) -> Opt<String> {
@@ -47,7 +93,7 @@ pub mod projects {
         ///
         /// Project ID.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.&lt;name&gt;.id)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.%3Cname%3E.id)
         ///
         /// Nix type: `signed integer`.
         pub fn id(&self) -> Opt<i64> {
@@ -58,7 +104,7 @@ pub mod projects {
         ///
         /// Project directory.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.&lt;name&gt;.path)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.%3Cname%3E.path)
         ///
         /// Nix type: `string`.
         pub fn path(&self) -> Opt<String> {
@@ -69,7 +115,7 @@ pub mod projects {
         ///
         /// Hard limit of the project size.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.&lt;name&gt;.sizeHardLimit)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.%3Cname%3E.sizeHardLimit)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn size_hard_limit(&self) -> Opt<NullOr<String>> {
@@ -80,7 +126,7 @@ pub mod projects {
         ///
         /// Soft limit of the project size
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.&lt;name&gt;.sizeSoftLimit)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.xfs_quota.projects.%3Cname%3E.sizeSoftLimit)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn size_soft_limit(&self) -> Opt<NullOr<String>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.yabar.bars`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const bars: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "yabar", "bars"]);
+pub const bars: Opt<BTreeMap<String, BarsValue>> = Opt::new(&["programs", "yabar", "bars"]);
 
 /// `programs.yabar.enable`
 ///
@@ -34,6 +34,96 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "yabar", "enable"]);
 ///
 /// Nix type: `package`. Default: `pkgs.yabar-unstable`.
 pub const package: Opt<Package> = Opt::new(&["programs", "yabar", "package"]);
+
+::flakesmith::option_enum! {
+    /// The values of `programs.yabar.bars.<name>.indicators.<name>.align`.
+    Align {
+        Left => "left",
+        Center => "center",
+        Right => "right",
+    }
+}
+
+/// The members of `programs.yabar.bars.<name>.indicators.<name>.extra.<name>`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum ExtraMembers {}
+impl ::flakesmith::value::StrMember for ExtraMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ExtraMembers { type Int = i64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.yabar.bars.<name>.indicators.<name>`: `IndicatorsValue::new()`, then a setter per option.
+    IndicatorsValue {
+        /// `programs.yabar.bars.<name>.indicators.<name>.align`
+        ///
+        /// Whether to align the indicator at the left or right of the bar.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.indicators.%3Cname%3E.align)
+        ///
+        /// Nix type: `one of "left", "center", "right"`. Default: `"left"`.
+        align: Align = "align";
+        /// `programs.yabar.bars.<name>.indicators.<name>.exec`
+        ///
+        /// The type of the indicator to be executed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.indicators.%3Cname%3E.exec)
+        ///
+        /// Nix type: `string`.
+        exec: String = "exec";
+        /// `programs.yabar.bars.<name>.indicators.<name>.extra`
+        ///
+        /// An attribute set which contains further attributes of a indicator.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.indicators.%3Cname%3E.extra)
+        ///
+        /// Nix type: `attribute set of (string or signed integer)`. Default: `{ }`.
+        extra: BTreeMap<String, OneOf<ExtraMembers>> = "extra";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `programs.yabar.bars.<name>.position`.
+    Position {
+        Top => "top",
+        Bottom => "bottom",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.yabar.bars.<name>`: `BarsValue::new()`, then a setter per option.
+    BarsValue {
+        /// `programs.yabar.bars.<name>.extra`
+        ///
+        /// An attribute set which contains further attributes of a bar.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.extra)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        extra: BTreeMap<String, String> = "extra";
+        /// `programs.yabar.bars.<name>.font`
+        ///
+        /// The font that will be used to draw the status bar.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.font)
+        ///
+        /// Nix type: `string`. Default: `"sans bold 9"`.
+        font: String = "font";
+        /// `programs.yabar.bars.<name>.indicators`
+        ///
+        /// Indicators that should be rendered by yabar.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.indicators)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        indicators: BTreeMap<String, IndicatorsValue> = "indicators";
+        /// `programs.yabar.bars.<name>.position`
+        ///
+        /// The position where the bar will be rendered.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.position)
+        ///
+        /// Nix type: `one of "top", "bottom"`. Default: `"top"`.
+        position: Position = "position";
+    }
+}
 
 pub mod bars {
     use super::*;
@@ -54,7 +144,7 @@ pub mod bars {
         ///
         /// An attribute set which contains further attributes of a bar.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.&lt;name&gt;.extra)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.extra)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn extra(&self) -> Opt<BTreeMap<String, String>> {
@@ -65,7 +155,7 @@ pub mod bars {
         ///
         /// The font that will be used to draw the status bar.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.&lt;name&gt;.font)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.font)
         ///
         /// Nix type: `string`. Default: `"sans bold 9"`.
         pub fn font(&self) -> Opt<String> {
@@ -76,10 +166,10 @@ pub mod bars {
         ///
         /// Indicators that should be rendered by yabar.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.&lt;name&gt;.indicators)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.indicators)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub fn indicators(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn indicators(&self) -> Opt<BTreeMap<String, IndicatorsValue>> {
             Opt::at(self.path.join(["indicators"]))
         }
 
@@ -92,7 +182,7 @@ pub mod bars {
         ///
         /// The position where the bar will be rendered.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.&lt;name&gt;.position)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.position)
         ///
         /// Nix type: `one of "top", "bottom"`. Default: `"top"`.
         pub fn position(&self) -> Opt<Position> {
@@ -126,7 +216,7 @@ pub mod bars {
         ///
         /// Whether to align the indicator at the left or right of the bar.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.&lt;name&gt;.indicators.&lt;name&gt;.align)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.indicators.%3Cname%3E.align)
         ///
         /// Nix type: `one of "left", "center", "right"`. Default: `"left"`.
         pub fn align(&self) -> Opt<Align> {
@@ -137,7 +227,7 @@ pub mod bars {
         ///
         /// The type of the indicator to be executed.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.&lt;name&gt;.indicators.&lt;name&gt;.exec)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.indicators.%3Cname%3E.exec)
         ///
         /// Nix type: `string`.
         pub fn exec(&self) -> Opt<String> {
@@ -148,21 +238,13 @@ pub mod bars {
         ///
         /// An attribute set which contains further attributes of a indicator.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.&lt;name&gt;.indicators.&lt;name&gt;.extra)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.indicators.%3Cname%3E.extra)
         ///
         /// Nix type: `attribute set of (string or signed integer)`. Default: `{ }`.
-        pub fn extra(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn extra(&self) -> Opt<BTreeMap<String, OneOf<ExtraMembers>>> {
             Opt::at(self.path.join(["extra"]))
         }
 
-    }
-
-    ::flakesmith::option_enum! {
-        /// The values of `programs.yabar.bars.<name>.position`.
-        Position {
-            Top => "top",
-            Bottom => "bottom",
-        }
     }
 
     ::flakesmith::option_enum! {
@@ -171,6 +253,49 @@ pub mod bars {
             Left => "left",
             Center => "center",
             Right => "right",
+        }
+    }
+
+    /// The members of `programs.yabar.bars.<name>.indicators.<name>.extra.<name>`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum ExtraMembers {}
+    impl ::flakesmith::value::StrMember for ExtraMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for ExtraMembers { type Int = i64; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `programs.yabar.bars.<name>.indicators.<name>`: `IndicatorsValue::new()`, then a setter per option.
+        IndicatorsValue {
+            /// `programs.yabar.bars.<name>.indicators.<name>.align`
+            ///
+            /// Whether to align the indicator at the left or right of the bar.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.indicators.%3Cname%3E.align)
+            ///
+            /// Nix type: `one of "left", "center", "right"`. Default: `"left"`.
+            align: Align = "align";
+            /// `programs.yabar.bars.<name>.indicators.<name>.exec`
+            ///
+            /// The type of the indicator to be executed.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.indicators.%3Cname%3E.exec)
+            ///
+            /// Nix type: `string`.
+            exec: String = "exec";
+            /// `programs.yabar.bars.<name>.indicators.<name>.extra`
+            ///
+            /// An attribute set which contains further attributes of a indicator.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yabar.bars.%3Cname%3E.indicators.%3Cname%3E.extra)
+            ///
+            /// Nix type: `attribute set of (string or signed integer)`. Default: `{ }`.
+            extra: BTreeMap<String, OneOf<ExtraMembers>> = "extra";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `programs.yabar.bars.<name>.position`.
+        Position {
+            Top => "top",
+            Bottom => "bottom",
         }
     }
 

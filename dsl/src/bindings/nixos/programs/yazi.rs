@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.yazi.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["programs", "yazi", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yazi.flavors)
 ///
 /// Nix type: `attribute set of (path or package)`. Default: `{ }`.
-pub const flavors: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "yazi", "flavors"]);
+pub const flavors: Opt<BTreeMap<String, OneOf<FlavorsMembers>>> = Opt::new(&["programs", "yazi", "flavors"]);
 
 /// `programs.yazi.initLua`
 ///
@@ -51,7 +51,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "yazi", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yazi.plugins)
 ///
 /// Nix type: `attribute set of (path or package)`. Default: `{ }`.
-pub const plugins: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "yazi", "plugins"]);
+pub const plugins: Opt<BTreeMap<String, OneOf<PluginsMembers>>> = Opt::new(&["programs", "yazi", "plugins"]);
 
 /// `programs.yazi.settings`
 ///
@@ -60,7 +60,47 @@ pub const plugins: Opt<BTreeMap<String, Untyped>> = Opt::new(&["programs", "yazi
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yazi.settings)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["programs", "yazi", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["programs", "yazi", "settings"]);
+
+/// The members of `programs.yazi.flavors.<name>`'s type: `path`, `package`. A value of any of them sets the option.
+pub enum FlavorsMembers {}
+impl ::flakesmith::value::PathMember for FlavorsMembers {}
+impl ::flakesmith::value::PackageMember for FlavorsMembers {}
+
+/// The members of `programs.yazi.plugins.<name>`'s type: `path`, `package`. A value of any of them sets the option.
+pub enum PluginsMembers {}
+impl ::flakesmith::value::PathMember for PluginsMembers {}
+impl ::flakesmith::value::PackageMember for PluginsMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `programs.yazi.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `programs.yazi.settings.keymap`
+        ///
+        /// Configuration included in keymap.toml
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yazi.settings.keymap)
+        ///
+        /// Nix type: `TOML value`. Default: `{ }`.
+        keymap: Data<Toml> = "keymap";
+        /// `programs.yazi.settings.theme`
+        ///
+        /// Configuration included in theme.toml
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yazi.settings.theme)
+        ///
+        /// Nix type: `TOML value`. Default: `{ }`.
+        theme: Data<Toml> = "theme";
+        /// `programs.yazi.settings.yazi`
+        ///
+        /// Configuration included in yazi.toml
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yazi.settings.yazi)
+        ///
+        /// Nix type: `TOML value`. Default: `{ }`.
+        yazi: Data<Toml> = "yazi";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -72,7 +112,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yazi.settings.keymap)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const keymap: Opt<Untyped> = Opt::new(&["programs", "yazi", "settings", "keymap"]);
+    pub const keymap: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "keymap"]);
 
     /// `programs.yazi.settings.theme`
     ///
@@ -81,7 +121,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yazi.settings.theme)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const theme: Opt<Untyped> = Opt::new(&["programs", "yazi", "settings", "theme"]);
+    pub const theme: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "theme"]);
 
     /// `programs.yazi.settings.yazi`
     ///
@@ -90,7 +130,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.yazi.settings.yazi)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const yazi: Opt<Untyped> = Opt::new(&["programs", "yazi", "settings", "yazi"]);
+    pub const yazi: Opt<Data<Toml>> = Opt::new(&["programs", "yazi", "settings", "yazi"]);
 
 }
 

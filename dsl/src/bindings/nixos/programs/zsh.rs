@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.zsh.enable`
@@ -116,7 +116,7 @@ pub const set_options: Opt<Vec<String>> = Opt::new(&["programs", "zsh", "setOpti
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.zsh.shellAliases)
 ///
 /// Nix type: `attribute set of (null or string or path)`. Default: `{ }`.
-pub const shell_aliases: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["programs", "zsh", "shellAliases"]);
+pub const shell_aliases: Opt<BTreeMap<String, NullOr<OneOf<ShellAliasesMembers>>>> = Opt::new(&["programs", "zsh", "shellAliases"]);
 
 /// `programs.zsh.shellInit`
 ///
@@ -137,6 +137,11 @@ pub const shell_init: Opt<Concatenated> = Opt::new(&["programs", "zsh", "shellIn
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const vte_integration: Opt<bool> = Opt::new(&["programs", "zsh", "vteIntegration"]);
+
+/// The members of `programs.zsh.shellAliases.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum ShellAliasesMembers {}
+impl ::flakesmith::value::StrMember for ShellAliasesMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for ShellAliasesMembers {}
 
 pub mod autosuggestions {
     use super::*;
@@ -187,7 +192,7 @@ pub mod autosuggestions {
     pub const strategy: Opt<Vec<Strategy>> = Opt::new(&["programs", "zsh", "autosuggestions", "strategy"]);
 
     ::flakesmith::option_enum! {
-        /// The values of `programs.zsh.autosuggestions.strategy`.
+        /// The values of `programs.zsh.autosuggestions.strategy.*`.
         Strategy {
             History => "history",
             Completion => "completion",
@@ -315,7 +320,7 @@ pub mod syntax_highlighting {
     pub const styles: Opt<BTreeMap<String, String>> = Opt::new(&["programs", "zsh", "syntaxHighlighting", "styles"]);
 
     ::flakesmith::option_enum! {
-        /// The values of `programs.zsh.syntaxHighlighting.highlighters`.
+        /// The values of `programs.zsh.syntaxHighlighting.highlighters.*`.
         Highlighters {
             Main => "main",
             Brackets => "brackets",

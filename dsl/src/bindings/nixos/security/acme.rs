@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `security.acme.acceptTerms`
@@ -26,7 +26,7 @@ pub const accept_terms: Opt<bool> = Opt::new(&["security", "acme", "acceptTerms"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const certs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["security", "acme", "certs"]);
+pub const certs: Opt<BTreeMap<String, CertsValue>> = Opt::new(&["security", "acme", "certs"]);
 
 /// `security.acme.defaults`
 ///
@@ -38,7 +38,7 @@ pub const certs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["security", "acme",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults)
 ///
 /// Nix type: `submodule`.
-pub const defaults: Opt<Untyped> = Opt::new(&["security", "acme", "defaults"]);
+pub const defaults: Opt<DefaultsValue> = Opt::new(&["security", "acme", "defaults"]);
 
 /// `security.acme.maxConcurrentRenewals`
 ///
@@ -75,6 +75,412 @@ pub const preliminary_selfsigned: Opt<bool> = Opt::new(&["security", "acme", "pr
 /// Nix type: `boolean`. Default: `false`.
 pub const use_root: Opt<bool> = Opt::new(&["security", "acme", "useRoot"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `security.acme.certs.<name>`: `CertsValue::new()`, then a setter per option.
+    CertsValue {
+        /// `security.acme.certs.<name>.credentialFiles`
+        ///
+        /// Environment variables suffixed by “_FILE” to set for the cert’s service
+        /// for your selected dnsProvider.
+        /// To find out what values you need to set, consult the documentation at
+        /// https://go-acme.github.io/lego/dns/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.credentialFiles)
+        ///
+        /// Nix type: `attribute set of path`. Default: `config.security.acme.defaults.credentialFiles`.
+        credential_files: BTreeMap<String, RuntimePath> = "credentialFiles";
+        /// `security.acme.certs.<name>.directory`
+        ///
+        /// Directory where certificate and other state is stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.directory)
+        ///
+        /// Nix type: `unspecified value`. Default: `"/var/lib/acme/‹name›"`.
+        directory: Data<Anything> = "directory";
+        /// `security.acme.certs.<name>.dnsPropagationCheck`
+        ///
+        /// Toggles lego DNS propagation check, which is used alongside DNS-01
+        /// challenge to ensure the DNS entries required are available.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.dnsPropagationCheck)
+        ///
+        /// Nix type: `boolean`. Default: `config.security.acme.defaults.dnsPropagationCheck`.
+        dns_propagation_check: bool = "dnsPropagationCheck";
+        /// `security.acme.certs.<name>.dnsProvider`
+        ///
+        /// DNS Challenge provider. For a list of supported providers, see the “code”
+        /// field of the DNS providers listed at https://go-acme.github.io/lego/dns/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.dnsProvider)
+        ///
+        /// Nix type: `null or string`. Default: `config.security.acme.defaults.dnsProvider`.
+        dns_provider: NullOr<String> = "dnsProvider";
+        /// `security.acme.certs.<name>.dnsResolver`
+        ///
+        /// Set the resolver to use for performing recursive DNS queries. Supported:
+        /// host:port. The default is to use the system resolvers, or Google’s DNS
+        /// resolvers if the system’s cannot be determined.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.dnsResolver)
+        ///
+        /// Nix type: `null or string`. Default: `config.security.acme.defaults.dnsResolver`.
+        dns_resolver: NullOr<String> = "dnsResolver";
+        /// `security.acme.certs.<name>.domain`
+        ///
+        /// Domain to fetch certificate for (defaults to the entry name).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.domain)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        domain: String = "domain";
+        /// `security.acme.certs.<name>.email`
+        ///
+        /// Email address for account creation and correspondence from the CA.
+        /// It is recommended to use the same email for all certs to avoid account
+        /// creation limits.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.email)
+        ///
+        /// Nix type: `null or string`. Default: `config.security.acme.defaults.email`.
+        email: NullOr<String> = "email";
+        /// `security.acme.certs.<name>.enableDebugLogs`
+        ///
+        /// Whether to enable debug logging for this certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.enableDebugLogs)
+        ///
+        /// Nix type: `boolean`. Default: `config.security.acme.defaults.enableDebugLogs`.
+        enable_debug_logs: bool = "enableDebugLogs";
+        /// `security.acme.certs.<name>.environmentFile`
+        ///
+        /// Path to an EnvironmentFile for the cert’s service containing any required and
+        /// optional environment variables for your selected dnsProvider.
+        /// To find out what values you need to set, consult the documentation at
+        /// https://go-acme.github.io/lego/dns/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.environmentFile)
+        ///
+        /// Nix type: `null or path`. Default: `config.security.acme.defaults.environmentFile`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `security.acme.certs.<name>.extraDomainNames`
+        ///
+        /// A list of extra domain names, which are included in the one certificate to be issued.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.extraDomainNames)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_domain_names: Vec<String> = "extraDomainNames";
+        /// `security.acme.certs.<name>.extraLegoFlags`
+        ///
+        /// Additional global flags to pass to all lego commands.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.extraLegoFlags)
+        ///
+        /// Nix type: `list of string`. Default: `config.security.acme.defaults.extraLegoFlags`.
+        extra_lego_flags: Vec<String> = "extraLegoFlags";
+        /// `security.acme.certs.<name>.extraLegoRenewFlags`
+        ///
+        /// Additional flags to pass to lego renew.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.extraLegoRenewFlags)
+        ///
+        /// Nix type: `list of string`. Default: `config.security.acme.defaults.extraLegoRenewFlags`.
+        extra_lego_renew_flags: Vec<String> = "extraLegoRenewFlags";
+        /// `security.acme.certs.<name>.extraLegoRunFlags`
+        ///
+        /// Additional flags to pass to lego run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.extraLegoRunFlags)
+        ///
+        /// Nix type: `list of string`. Default: `config.security.acme.defaults.extraLegoRunFlags`.
+        extra_lego_run_flags: Vec<String> = "extraLegoRunFlags";
+        /// `security.acme.certs.<name>.group`
+        ///
+        /// Group running the ACME client.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `config.security.acme.defaults.group`.
+        group: String = "group";
+        /// `security.acme.certs.<name>.inheritDefaults`
+        ///
+        /// Whether to inherit values set in security.acme.defaults
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.inheritDefaults)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        inherit_defaults: bool = "inheritDefaults";
+        /// `security.acme.certs.<name>.keyType`
+        ///
+        /// Key type to use for private keys.
+        /// For an up to date list of supported values check the --key-type option
+        /// at https://go-acme.github.io/lego/usage/cli/options/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.keyType)
+        ///
+        /// Nix type: `string`. Default: `config.security.acme.defaults.keyType`.
+        key_type: String = "keyType";
+        /// `security.acme.certs.<name>.listenHTTP`
+        ///
+        /// Interface and port to listen on to solve HTTP challenges
+        /// in the form \[INTERFACE\]:PORT.
+        /// If you use a port other than 80, you must proxy port 80 to this port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.listenHTTP)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        listen_http: NullOr<String> = "listenHTTP";
+        /// `security.acme.certs.<name>.ocspMustStaple`
+        ///
+        /// Turns on the OCSP Must-Staple TLS extension.
+        /// Make sure you know what you’re doing! See:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.ocspMustStaple)
+        ///
+        /// Nix type: `boolean`. Default: `config.security.acme.defaults.ocspMustStaple`.
+        ocsp_must_staple: bool = "ocspMustStaple";
+        /// `security.acme.certs.<name>.postRun`
+        ///
+        /// Commands to run after new certificates go live. Note that
+        /// these commands run as the root user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.postRun)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `config.security.acme.defaults.postRun`.
+        post_run: Concatenated = "postRun";
+        /// `security.acme.certs.<name>.reloadServices`
+        ///
+        /// The list of systemd services to call systemctl try-reload-or-restart
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.reloadServices)
+        ///
+        /// Nix type: `list of string`. Default: `config.security.acme.defaults.reloadServices`.
+        reload_services: Vec<String> = "reloadServices";
+        /// `security.acme.certs.<name>.renewInterval`
+        ///
+        /// Systemd calendar expression when to check for renewal. See
+        /// systemd.time
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.renewInterval)
+        ///
+        /// Nix type: `string`. Default: `config.security.acme.defaults.renewInterval`.
+        renew_interval: String = "renewInterval";
+        /// `security.acme.certs.<name>.s3Bucket`
+        ///
+        /// S3 bucket name to use for HTTP-01 based challenges. Challenges will be written to the S3 bucket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.s3Bucket)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        s3_bucket: NullOr<String> = "s3Bucket";
+        /// `security.acme.certs.<name>.server`
+        ///
+        /// ACME Directory Resource URI.
+        /// Defaults to Let’s Encrypt’s production endpoint.
+        /// For testing Let’s Encrypt’s staging endpoint
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.server)
+        ///
+        /// Nix type: `null or string`. Default: `config.security.acme.defaults.server`.
+        server: NullOr<String> = "server";
+        /// `security.acme.certs.<name>.validMinDays`
+        ///
+        /// Minimum remaining validity before renewal in days.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.validMinDays)
+        ///
+        /// Nix type: `signed integer`. Default: `config.security.acme.defaults.validMinDays`.
+        valid_min_days: i64 = "validMinDays";
+        /// `security.acme.certs.<name>.webroot`
+        ///
+        /// Where the webroot of the HTTP vhost is located.
+        /// .well-known/acme-challenge/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.webroot)
+        ///
+        /// Nix type: `null or string`. Default: `config.security.acme.defaults.webroot`.
+        webroot: NullOr<String> = "webroot";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `security.acme.defaults`: `DefaultsValue::new()`, then a setter per option.
+    DefaultsValue {
+        /// `security.acme.defaults.credentialFiles`
+        ///
+        /// Environment variables suffixed by “_FILE” to set for the cert’s service
+        /// for your selected dnsProvider.
+        /// To find out what values you need to set, consult the documentation at
+        /// https://go-acme.github.io/lego/dns/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.credentialFiles)
+        ///
+        /// Nix type: `attribute set of path`. Default: `{ }`.
+        credential_files: BTreeMap<String, RuntimePath> = "credentialFiles";
+        /// `security.acme.defaults.dnsPropagationCheck`
+        ///
+        /// Toggles lego DNS propagation check, which is used alongside DNS-01
+        /// challenge to ensure the DNS entries required are available.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.dnsPropagationCheck)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        dns_propagation_check: bool = "dnsPropagationCheck";
+        /// `security.acme.defaults.dnsProvider`
+        ///
+        /// DNS Challenge provider. For a list of supported providers, see the “code”
+        /// field of the DNS providers listed at https://go-acme.github.io/lego/dns/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.dnsProvider)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        dns_provider: NullOr<String> = "dnsProvider";
+        /// `security.acme.defaults.dnsResolver`
+        ///
+        /// Set the resolver to use for performing recursive DNS queries. Supported:
+        /// host:port. The default is to use the system resolvers, or Google’s DNS
+        /// resolvers if the system’s cannot be determined.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.dnsResolver)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        dns_resolver: NullOr<String> = "dnsResolver";
+        /// `security.acme.defaults.email`
+        ///
+        /// Email address for account creation and correspondence from the CA.
+        /// It is recommended to use the same email for all certs to avoid account
+        /// creation limits.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.email)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        email: NullOr<String> = "email";
+        /// `security.acme.defaults.enableDebugLogs`
+        ///
+        /// Whether to enable debug logging for this certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.enableDebugLogs)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable_debug_logs: bool = "enableDebugLogs";
+        /// `security.acme.defaults.environmentFile`
+        ///
+        /// Path to an EnvironmentFile for the cert’s service containing any required and
+        /// optional environment variables for your selected dnsProvider.
+        /// To find out what values you need to set, consult the documentation at
+        /// https://go-acme.github.io/lego/dns/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.environmentFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `security.acme.defaults.extraLegoFlags`
+        ///
+        /// Additional global flags to pass to all lego commands.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.extraLegoFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_lego_flags: Vec<String> = "extraLegoFlags";
+        /// `security.acme.defaults.extraLegoRenewFlags`
+        ///
+        /// Additional flags to pass to lego renew.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.extraLegoRenewFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_lego_renew_flags: Vec<String> = "extraLegoRenewFlags";
+        /// `security.acme.defaults.extraLegoRunFlags`
+        ///
+        /// Additional flags to pass to lego run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.extraLegoRunFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_lego_run_flags: Vec<String> = "extraLegoRunFlags";
+        /// `security.acme.defaults.group`
+        ///
+        /// Group running the ACME client.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.group)
+        ///
+        /// Nix type: `string`. Default: `"acme"`.
+        group: String = "group";
+        /// `security.acme.defaults.keyType`
+        ///
+        /// Key type to use for private keys.
+        /// For an up to date list of supported values check the --key-type option
+        /// at https://go-acme.github.io/lego/usage/cli/options/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.keyType)
+        ///
+        /// Nix type: `string`. Default: `"ec256"`.
+        key_type: String = "keyType";
+        /// `security.acme.defaults.ocspMustStaple`
+        ///
+        /// Turns on the OCSP Must-Staple TLS extension.
+        /// Make sure you know what you’re doing! See:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.ocspMustStaple)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ocsp_must_staple: bool = "ocspMustStaple";
+        /// `security.acme.defaults.postRun`
+        ///
+        /// Commands to run after new certificates go live. Note that
+        /// these commands run as the root user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.postRun)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        post_run: Concatenated = "postRun";
+        /// `security.acme.defaults.reloadServices`
+        ///
+        /// The list of systemd services to call systemctl try-reload-or-restart
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.reloadServices)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        reload_services: Vec<String> = "reloadServices";
+        /// `security.acme.defaults.renewInterval`
+        ///
+        /// Systemd calendar expression when to check for renewal. See
+        /// systemd.time
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.renewInterval)
+        ///
+        /// Nix type: `string`. Default: `"daily"`.
+        renew_interval: String = "renewInterval";
+        /// `security.acme.defaults.server`
+        ///
+        /// ACME Directory Resource URI.
+        /// Defaults to Let’s Encrypt’s production endpoint.
+        /// For testing Let’s Encrypt’s staging endpoint
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.server)
+        ///
+        /// Nix type: `null or string`. Default: `"https://acme-v02.api.letsencrypt.org/directory"`.
+        server: NullOr<String> = "server";
+        /// `security.acme.defaults.validMinDays`
+        ///
+        /// Minimum remaining validity before renewal in days.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.validMinDays)
+        ///
+        /// Nix type: `signed integer`. Default: `30`.
+        valid_min_days: i64 = "validMinDays";
+        /// `security.acme.defaults.webroot`
+        ///
+        /// Where the webroot of the HTTP vhost is located.
+        /// .well-known/acme-challenge/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.defaults.webroot)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        webroot: NullOr<String> = "webroot";
+    }
+}
+
 pub mod certs {
     use super::*;
 
@@ -97,7 +503,7 @@ pub mod certs {
         /// To find out what values you need to set, consult the documentation at
         /// https://go-acme.github.io/lego/dns/
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.credentialFiles)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.credentialFiles)
         ///
         /// Nix type: `attribute set of path`. Default: `config.security.acme.defaults.credentialFiles`.
         pub fn credential_files(&self) -> Opt<BTreeMap<String, RuntimePath>> {
@@ -108,10 +514,10 @@ pub mod certs {
         ///
         /// Directory where certificate and other state is stored.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.directory)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.directory)
         ///
         /// Nix type: `unspecified value`. Default: `"/var/lib/acme/‹name›"`.
-        pub fn directory(&self) -> Opt<Untyped> {
+        pub fn directory(&self) -> Opt<Data<Anything>> {
             Opt::at(self.path.join(["directory"]))
         }
 
@@ -120,7 +526,7 @@ pub mod certs {
         /// Toggles lego DNS propagation check, which is used alongside DNS-01
         /// challenge to ensure the DNS entries required are available.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.dnsPropagationCheck)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.dnsPropagationCheck)
         ///
         /// Nix type: `boolean`. Default: `config.security.acme.defaults.dnsPropagationCheck`.
         pub fn dns_propagation_check(&self) -> Opt<bool> {
@@ -132,7 +538,7 @@ pub mod certs {
         /// DNS Challenge provider. For a list of supported providers, see the “code”
         /// field of the DNS providers listed at https://go-acme.github.io/lego/dns/
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.dnsProvider)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.dnsProvider)
         ///
         /// Nix type: `null or string`. Default: `config.security.acme.defaults.dnsProvider`.
         pub fn dns_provider(&self) -> Opt<NullOr<String>> {
@@ -145,7 +551,7 @@ pub mod certs {
         /// host:port. The default is to use the system resolvers, or Google’s DNS
         /// resolvers if the system’s cannot be determined.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.dnsResolver)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.dnsResolver)
         ///
         /// Nix type: `null or string`. Default: `config.security.acme.defaults.dnsResolver`.
         pub fn dns_resolver(&self) -> Opt<NullOr<String>> {
@@ -156,7 +562,7 @@ pub mod certs {
         ///
         /// Domain to fetch certificate for (defaults to the entry name).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.domain)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.domain)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn domain(&self) -> Opt<String> {
@@ -169,7 +575,7 @@ pub mod certs {
         /// It is recommended to use the same email for all certs to avoid account
         /// creation limits.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.email)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.email)
         ///
         /// Nix type: `null or string`. Default: `config.security.acme.defaults.email`.
         pub fn email(&self) -> Opt<NullOr<String>> {
@@ -180,7 +586,7 @@ pub mod certs {
         ///
         /// Whether to enable debug logging for this certificate.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.enableDebugLogs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.enableDebugLogs)
         ///
         /// Nix type: `boolean`. Default: `config.security.acme.defaults.enableDebugLogs`.
         pub fn enable_debug_logs(&self) -> Opt<bool> {
@@ -194,7 +600,7 @@ pub mod certs {
         /// To find out what values you need to set, consult the documentation at
         /// https://go-acme.github.io/lego/dns/
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.environmentFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.environmentFile)
         ///
         /// Nix type: `null or path`. Default: `config.security.acme.defaults.environmentFile`.
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -205,7 +611,7 @@ pub mod certs {
         ///
         /// A list of extra domain names, which are included in the one certificate to be issued.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.extraDomainNames)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.extraDomainNames)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn extra_domain_names(&self) -> Opt<Vec<String>> {
@@ -216,7 +622,7 @@ pub mod certs {
         ///
         /// Additional global flags to pass to all lego commands.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.extraLegoFlags)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.extraLegoFlags)
         ///
         /// Nix type: `list of string`. Default: `config.security.acme.defaults.extraLegoFlags`.
         pub fn extra_lego_flags(&self) -> Opt<Vec<String>> {
@@ -227,7 +633,7 @@ pub mod certs {
         ///
         /// Additional flags to pass to lego renew.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.extraLegoRenewFlags)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.extraLegoRenewFlags)
         ///
         /// Nix type: `list of string`. Default: `config.security.acme.defaults.extraLegoRenewFlags`.
         pub fn extra_lego_renew_flags(&self) -> Opt<Vec<String>> {
@@ -238,7 +644,7 @@ pub mod certs {
         ///
         /// Additional flags to pass to lego run.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.extraLegoRunFlags)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.extraLegoRunFlags)
         ///
         /// Nix type: `list of string`. Default: `config.security.acme.defaults.extraLegoRunFlags`.
         pub fn extra_lego_run_flags(&self) -> Opt<Vec<String>> {
@@ -249,7 +655,7 @@ pub mod certs {
         ///
         /// Group running the ACME client.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.group)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.group)
         ///
         /// Nix type: `string`. Default: `config.security.acme.defaults.group`.
         pub fn group(&self) -> Opt<String> {
@@ -260,7 +666,7 @@ pub mod certs {
         ///
         /// Whether to inherit values set in security.acme.defaults
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.inheritDefaults)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.inheritDefaults)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn inherit_defaults(&self) -> Opt<bool> {
@@ -273,7 +679,7 @@ pub mod certs {
         /// For an up to date list of supported values check the --key-type option
         /// at https://go-acme.github.io/lego/usage/cli/options/
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.keyType)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.keyType)
         ///
         /// Nix type: `string`. Default: `config.security.acme.defaults.keyType`.
         pub fn key_type(&self) -> Opt<String> {
@@ -286,7 +692,7 @@ pub mod certs {
         /// in the form \[INTERFACE\]:PORT.
         /// If you use a port other than 80, you must proxy port 80 to this port.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.listenHTTP)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.listenHTTP)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn listen_http(&self) -> Opt<NullOr<String>> {
@@ -298,7 +704,7 @@ pub mod certs {
         /// Turns on the OCSP Must-Staple TLS extension.
         /// Make sure you know what you’re doing! See:
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.ocspMustStaple)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.ocspMustStaple)
         ///
         /// Nix type: `boolean`. Default: `config.security.acme.defaults.ocspMustStaple`.
         pub fn ocsp_must_staple(&self) -> Opt<bool> {
@@ -310,7 +716,7 @@ pub mod certs {
         /// Commands to run after new certificates go live. Note that
         /// these commands run as the root user.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.postRun)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.postRun)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `config.security.acme.defaults.postRun`.
         pub fn post_run(&self) -> Opt<Concatenated> {
@@ -321,7 +727,7 @@ pub mod certs {
         ///
         /// The list of systemd services to call systemctl try-reload-or-restart
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.reloadServices)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.reloadServices)
         ///
         /// Nix type: `list of string`. Default: `config.security.acme.defaults.reloadServices`.
         pub fn reload_services(&self) -> Opt<Vec<String>> {
@@ -333,7 +739,7 @@ pub mod certs {
         /// Systemd calendar expression when to check for renewal. See
         /// systemd.time
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.renewInterval)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.renewInterval)
         ///
         /// Nix type: `string`. Default: `config.security.acme.defaults.renewInterval`.
         pub fn renew_interval(&self) -> Opt<String> {
@@ -344,7 +750,7 @@ pub mod certs {
         ///
         /// S3 bucket name to use for HTTP-01 based challenges. Challenges will be written to the S3 bucket.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.s3Bucket)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.s3Bucket)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn s3_bucket(&self) -> Opt<NullOr<String>> {
@@ -357,7 +763,7 @@ pub mod certs {
         /// Defaults to Let’s Encrypt’s production endpoint.
         /// For testing Let’s Encrypt’s staging endpoint
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.server)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.server)
         ///
         /// Nix type: `null or string`. Default: `config.security.acme.defaults.server`.
         pub fn server(&self) -> Opt<NullOr<String>> {
@@ -368,7 +774,7 @@ pub mod certs {
         ///
         /// Minimum remaining validity before renewal in days.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.validMinDays)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.validMinDays)
         ///
         /// Nix type: `signed integer`. Default: `config.security.acme.defaults.validMinDays`.
         pub fn valid_min_days(&self) -> Opt<i64> {
@@ -380,7 +786,7 @@ pub mod certs {
         /// Where the webroot of the HTTP vhost is located.
         /// .well-known/acme-challenge/
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.&lt;name&gt;.webroot)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.acme.certs.%3Cname%3E.webroot)
         ///
         /// Nix type: `null or string`. Default: `config.security.acme.defaults.webroot`.
         pub fn webroot(&self) -> Opt<NullOr<String>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `security.apparmor.enable`
@@ -63,7 +63,37 @@ pub const packages: Opt<Vec<Package>> = Opt::new(&["security", "apparmor", "pack
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.apparmor.policies)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const policies: Opt<BTreeMap<String, Untyped>> = Opt::new(&["security", "apparmor", "policies"]);
+pub const policies: Opt<BTreeMap<String, PoliciesValue>> = Opt::new(&["security", "apparmor", "policies"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `security.apparmor.policies.<name>`: `PoliciesValue::new()`, then a setter per option.
+    PoliciesValue {
+        /// `security.apparmor.policies.<name>.enable`
+        ///
+        /// Whether to enable loading of the profile into the kernel.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.apparmor.policies.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `security.apparmor.policies.<name>.enforce`
+        ///
+        /// Whether to enable enforcing of the policy or only complain in the logs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.apparmor.policies.%3Cname%3E.enforce)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enforce: bool = "enforce";
+        /// `security.apparmor.policies.<name>.profile`
+        ///
+        /// The policy of the profile.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.apparmor.policies.%3Cname%3E.profile)
+        ///
+        /// Nix type: `strings concatenated with "\n"`.
+        profile: Concatenated = "profile";
+    }
+}
 
 pub mod policies {
     use super::*;
@@ -84,7 +114,7 @@ pub mod policies {
         ///
         /// Whether to enable loading of the profile into the kernel.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.apparmor.policies.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.apparmor.policies.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -95,7 +125,7 @@ pub mod policies {
         ///
         /// Whether to enable enforcing of the policy or only complain in the logs.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.apparmor.policies.&lt;name&gt;.enforce)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.apparmor.policies.%3Cname%3E.enforce)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enforce(&self) -> Opt<bool> {
@@ -106,7 +136,7 @@ pub mod policies {
         ///
         /// The policy of the profile.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.apparmor.policies.&lt;name&gt;.profile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.apparmor.policies.%3Cname%3E.profile)
         ///
         /// Nix type: `strings concatenated with "\n"`.
         pub fn profile(&self) -> Opt<Concatenated> {

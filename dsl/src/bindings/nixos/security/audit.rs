@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `security.audit.backlogLimit`
@@ -25,7 +25,7 @@ pub const backlog_limit: Opt<i64> = Opt::new(&["security", "audit", "backlogLimi
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.audit.enable)
 ///
 /// Nix type: `one of false, true, "lock"`. Default: `false`.
-pub const enable: Opt<Untyped> = Opt::new(&["security", "audit", "enable"]);
+pub const enable: Opt<Data<Anything>> = Opt::new(&["security", "audit", "enable"]);
 
 /// `security.audit.failureMode`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `security.dhparams.defaultBitSize`
@@ -35,7 +35,7 @@ pub const enable: Opt<bool> = Opt::new(&["security", "dhparams", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.dhparams.params)
 ///
 /// Nix type: `attribute set of ((submodule) or signed integer convertible to it)`. Default: `{ }`.
-pub const params: Opt<BTreeMap<String, Untyped>> = Opt::new(&["security", "dhparams", "params"]);
+pub const params: Opt<BTreeMap<String, OneOf<ParamsMembers>>> = Opt::new(&["security", "dhparams", "params"]);
 
 /// `security.dhparams.path`
 ///
@@ -60,6 +60,38 @@ pub const path: Opt<String> = Opt::new(&["security", "dhparams", "path"]);
 /// Nix type: `boolean`. Default: `true`.
 pub const stateful: Opt<bool> = Opt::new(&["security", "dhparams", "stateful"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `security.dhparams.params.<name>`: `ParamsValue::new()`, then a setter per option.
+    ParamsValue {
+        /// `security.dhparams.params.<name>.bits`
+        ///
+        /// The bit size for the prime that is used during a Diffie-Hellman
+        /// key exchange.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.dhparams.params.%3Cname%3E.bits)
+        ///
+        /// Nix type: `integer of at least 16 bits`. Default: `config.security.dhparams.defaultBitSize`.
+        bits: Untyped = "bits";
+        /// `security.dhparams.params.<name>.path`
+        ///
+        /// The resulting path of the generated Diffie-Hellman parameters
+        /// file for other services to reference. This could be either a
+        /// store path or a file inside the directory specified by
+        /// security.dhparams.path
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.dhparams.params.%3Cname%3E.path)
+        ///
+        /// Nix type: `unspecified value`.
+        path: Data<Anything> = "path";
+    }
+}
+
+/// The members of `security.dhparams.params.<name>`'s type: `submodule`, `integer`. A value of any of them sets the option.
+pub enum ParamsMembers {}
+impl ::flakesmith::value::IntMember for ParamsMembers { type Int = i64; }
+
+::flakesmith::union_member!(ParamsMembers: ParamsValue);
+
 pub mod params {
     use super::*;
 
@@ -80,7 +112,7 @@ pub mod params {
         /// The bit size for the prime that is used during a Diffie-Hellman
         /// key exchange.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.dhparams.params.&lt;name&gt;.bits)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.dhparams.params.%3Cname%3E.bits)
         ///
         /// Nix type: `integer of at least 16 bits`. Default: `config.security.dhparams.defaultBitSize`.
         pub fn bits(&self) -> Opt<Untyped> {
@@ -94,10 +126,10 @@ pub mod params {
         /// store path or a file inside the directory specified by
         /// security.dhparams.path
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.dhparams.params.&lt;name&gt;.path)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.dhparams.params.%3Cname%3E.path)
         ///
         /// Nix type: `unspecified value`.
-        pub fn path(&self) -> Opt<Untyped> {
+        pub fn path(&self) -> Opt<Data<Anything>> {
             Opt::at(self.path.join(["path"]))
         }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `security.doas.enable`
@@ -34,7 +34,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["security", "doas", "extr
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.doas.extraRules)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const extra_rules: Opt<Vec<Untyped>> = Opt::new(&["security", "doas", "extraRules"]);
+pub const extra_rules: Opt<Vec<ExtraRulesValue>> = Opt::new(&["security", "doas", "extraRules"]);
 
 /// `security.doas.wheelNeedsPassword`
 ///
@@ -44,4 +44,105 @@ pub const extra_rules: Opt<Vec<Untyped>> = Opt::new(&["security", "doas", "extra
 ///
 /// Nix type: `boolean`. Default: `true`.
 pub const wheel_needs_password: Opt<bool> = Opt::new(&["security", "doas", "wheelNeedsPassword"]);
+
+/// The members of `security.doas.extraRules.*.groups.*`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum GroupsMembers {}
+impl ::flakesmith::value::StrMember for GroupsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for GroupsMembers { type Int = i64; }
+
+/// The members of `security.doas.extraRules.*.users.*`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum UsersMembers {}
+impl ::flakesmith::value::StrMember for UsersMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for UsersMembers { type Int = i64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `security.doas.extraRules.*`: `ExtraRulesValue::new()`, then a setter per option.
+    ExtraRulesValue {
+        /// `security.doas.extraRules.*.args`
+        ///
+        /// Arguments that must be provided to the command. When set to
+        /// \[\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.doas.extraRules.*.args)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        args: NullOr<Vec<String>> = "args";
+        /// `security.doas.extraRules.*.cmd`
+        ///
+        /// The command the user is allowed to run. When set to
+        /// null
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.doas.extraRules.*.cmd)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cmd: NullOr<String> = "cmd";
+        /// `security.doas.extraRules.*.groups`
+        ///
+        /// The groups / GIDs this rule should apply for.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.doas.extraRules.*.groups)
+        ///
+        /// Nix type: `list of (string or signed integer)`. Default: `[ ]`.
+        groups: Vec<OneOf<GroupsMembers>> = "groups";
+        /// `security.doas.extraRules.*.keepEnv`
+        ///
+        /// If true
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.doas.extraRules.*.keepEnv)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        keep_env: bool = "keepEnv";
+        /// `security.doas.extraRules.*.noLog`
+        ///
+        /// If true
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.doas.extraRules.*.noLog)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        no_log: bool = "noLog";
+        /// `security.doas.extraRules.*.noPass`
+        ///
+        /// If true
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.doas.extraRules.*.noPass)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        no_pass: bool = "noPass";
+        /// `security.doas.extraRules.*.persist`
+        ///
+        /// If true
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.doas.extraRules.*.persist)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        persist: bool = "persist";
+        /// `security.doas.extraRules.*.runAs`
+        ///
+        /// Which user or group the specified command is allowed to run as.
+        /// When set to null
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.doas.extraRules.*.runAs)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        run_as: NullOr<String> = "runAs";
+        /// `security.doas.extraRules.*.setEnv`
+        ///
+        /// Keep or set the specified variables. Variables may also be
+        /// removed with a leading ‘-’ or set using
+        /// variable=value
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.doas.extraRules.*.setEnv)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        set_env: Vec<String> = "setEnv";
+        /// `security.doas.extraRules.*.users`
+        ///
+        /// The usernames / UIDs this rule should apply for.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.doas.extraRules.*.users)
+        ///
+        /// Nix type: `list of (string or signed integer)`. Default: `[ ]`.
+        users: Vec<OneOf<UsersMembers>> = "users";
+    }
+}
 

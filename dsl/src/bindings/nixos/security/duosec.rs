@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `security.duosec.acceptEnvFactor`
@@ -112,7 +112,7 @@ pub const motd: Opt<bool> = Opt::new(&["security", "duosec", "motd"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.duosec.prompts)
 ///
 /// Nix type: `one of 1, 2, 3`. Default: `3`.
-pub const prompts: Opt<Untyped> = Opt::new(&["security", "duosec", "prompts"]);
+pub const prompts: Opt<Data<Anything>> = Opt::new(&["security", "duosec", "prompts"]);
 
 /// `security.duosec.pushinfo`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `security.krb5.enable`
@@ -33,7 +33,41 @@ pub const package: Opt<Package> = Opt::new(&["security", "krb5", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.krb5.settings)
 ///
 /// Nix type: `attribute set of attribute set of ((list of attribute set of ((list of (signed integer or string or boolean)) or signed integer or string or boolean)) or attribute set of ((list of (signed integer or string or boolean)) or signed integer or string or boolean) or (list of (signed integer or string or boolean)) or signed integer or string or boolean)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["security", "krb5", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, OneOf<SettingsMembers>>>> = Opt::new(&["security", "krb5", "settings"]);
+
+/// The members of `security.krb5.settings.<name>.<name>.*.<name>.*`'s type: `integer`, `string`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers3 {}
+impl ::flakesmith::value::IntMember for SettingsMembers3 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers3 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers3 {}
+
+/// The members of `security.krb5.settings.<name>.<name>.*.<name>`'s type: `list of ((integer) or (string) or (bool))`, `integer`, `string`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::ListMember for SettingsMembers2 { type Item = OneOf<SettingsMembers3>; }
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+
+/// The members of `security.krb5.settings.<name>.<name>.<name>.*`'s type: `integer`, `string`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers5 {}
+impl ::flakesmith::value::IntMember for SettingsMembers5 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers5 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers5 {}
+
+/// The members of `security.krb5.settings.<name>.<name>.<name>`'s type: `list of ((integer) or (string) or (bool))`, `integer`, `string`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers4 {}
+impl ::flakesmith::value::ListMember for SettingsMembers4 { type Item = OneOf<SettingsMembers5>; }
+impl ::flakesmith::value::IntMember for SettingsMembers4 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers4 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers4 {}
+
+/// The members of `security.krb5.settings.<name>.<name>`'s type: `list of (attribute set of ((list of ((integer) or (string) or (bool))) or (integer) or (string) or (bool)))`, `attribute set of ((list of ((integer) or (string) or (bool))) or (integer) or (string) or (bool))`, `list of ((integer) or (string) or (bool))`, `integer`, `string`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = BTreeMap<String, OneOf<SettingsMembers2>>; }
+impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = OneOf<SettingsMembers4>; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
 
 pub mod settings {
     use super::*;
@@ -45,7 +79,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.krb5.settings.include)
     ///
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
-    pub const include: Opt<Untyped> = Opt::new(&["security", "krb5", "settings", "include"]);
+    pub const include: Opt<OneOf<IncludeMembers>> = Opt::new(&["security", "krb5", "settings", "include"]);
 
     /// `security.krb5.settings.includedir`
     ///
@@ -54,7 +88,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.krb5.settings.includedir)
     ///
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
-    pub const includedir: Opt<Untyped> = Opt::new(&["security", "krb5", "settings", "includedir"]);
+    pub const includedir: Opt<OneOf<IncludedirMembers>> = Opt::new(&["security", "krb5", "settings", "includedir"]);
 
     /// `security.krb5.settings.module`
     ///
@@ -63,7 +97,22 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.krb5.settings.module)
     ///
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
-    pub const module: Opt<Untyped> = Opt::new(&["security", "krb5", "settings", "module"]);
+    pub const module: Opt<OneOf<ModuleMembers>> = Opt::new(&["security", "krb5", "settings", "module"]);
+
+    /// The members of `security.krb5.settings.include`'s type: `list of (path)`, `path`. A value of any of them sets the option.
+    pub enum IncludeMembers {}
+    impl ::flakesmith::value::ListMember for IncludeMembers { type Item = RuntimePath; }
+    impl ::flakesmith::value::PathMember for IncludeMembers {}
+
+    /// The members of `security.krb5.settings.includedir`'s type: `list of (path)`, `path`. A value of any of them sets the option.
+    pub enum IncludedirMembers {}
+    impl ::flakesmith::value::ListMember for IncludedirMembers { type Item = RuntimePath; }
+    impl ::flakesmith::value::PathMember for IncludedirMembers {}
+
+    /// The members of `security.krb5.settings.module`'s type: `list of (path)`, `path`. A value of any of them sets the option.
+    pub enum ModuleMembers {}
+    impl ::flakesmith::value::ListMember for ModuleMembers { type Item = RuntimePath; }
+    impl ::flakesmith::value::PathMember for ModuleMembers {}
 
 }
 

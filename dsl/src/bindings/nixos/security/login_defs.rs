@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `security.loginDefs.chfnRestrict`
@@ -35,7 +35,7 @@ pub const package: Opt<Package> = Opt::new(&["security", "loginDefs", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.loginDefs.settings)
 ///
 /// Nix type: `attribute set of (atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["security", "loginDefs", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["security", "loginDefs", "settings"]);
 
 pub mod settings {
     use super::*;

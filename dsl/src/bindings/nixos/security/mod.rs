@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `security.allowSimultaneousMultithreading`
@@ -99,7 +99,80 @@ pub const wrapper_dir_size: Opt<String> = Opt::new(&["security", "wrapperDirSize
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const wrappers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["security", "wrappers"]);
+pub const wrappers: Opt<BTreeMap<String, WrappersValue>> = Opt::new(&["security", "wrappers"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `security.wrappers.<name>`: `WrappersValue::new()`, then a setter per option.
+    WrappersValue {
+        /// `security.wrappers.<name>.capabilities`
+        ///
+        /// A comma-separated list of capability clauses to be given to the
+        /// wrapper program. The format for capability clauses is described in the
+        /// “TEXTUAL REPRESENTATION” section of the cap_from_text
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.capabilities)
+        ///
+        /// Nix type: `strings concatenated with ","`. Default: `""`.
+        capabilities: Concatenated = "capabilities";
+        /// `security.wrappers.<name>.group`
+        ///
+        /// The group of the wrapper program.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`.
+        group: String = "group";
+        /// `security.wrappers.<name>.owner`
+        ///
+        /// The owner of the wrapper program.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.owner)
+        ///
+        /// Nix type: `string`.
+        owner: String = "owner";
+        /// `security.wrappers.<name>.permissions`
+        ///
+        /// The permissions of the wrapper program. The format is that of a
+        /// symbolic or numeric file mode understood by chmod
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.permissions)
+        ///
+        /// Nix type: `file mode string`. Default: `"u+rx,g+x,o+x"`.
+        permissions: Untyped = "permissions";
+        /// `security.wrappers.<name>.program`
+        ///
+        /// The name of the wrapper program. Defaults to the attribute name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.program)
+        ///
+        /// Nix type: `null or string`. Default: `"‹name›"`.
+        program: NullOr<String> = "program";
+        /// `security.wrappers.<name>.setgid`
+        ///
+        /// Whether to add the setgid bit the wrapper program.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.setgid)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        setgid: bool = "setgid";
+        /// `security.wrappers.<name>.setuid`
+        ///
+        /// Whether to add the setuid bit the wrapper program.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.setuid)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        setuid: bool = "setuid";
+        /// `security.wrappers.<name>.source`
+        ///
+        /// The absolute path to the program to be wrapped.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.source)
+        ///
+        /// Nix type: `path`.
+        source: RuntimePath = "source";
+    }
+}
 
 #[rustfmt::skip]
 pub mod acme;

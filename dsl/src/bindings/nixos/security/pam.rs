@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `security.pam.enableEcryptfs`
@@ -44,7 +44,7 @@ pub const enable_otpw: Opt<bool> = Opt::new(&["security", "pam", "enableOTPW"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.loginLimits)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const login_limits: Opt<Vec<Untyped>> = Opt::new(&["security", "pam", "loginLimits"]);
+pub const login_limits: Opt<Vec<LoginLimitsValue>> = Opt::new(&["security", "pam", "loginLimits"]);
 
 /// `security.pam.package`
 ///
@@ -64,7 +64,636 @@ pub const package: Opt<Package> = Opt::new(&["security", "pam", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const services: Opt<BTreeMap<String, Untyped>> = Opt::new(&["security", "pam", "services"]);
+pub const services: Opt<BTreeMap<String, ServicesValue>> = Opt::new(&["security", "pam", "services"]);
+
+::flakesmith::option_enum! {
+    /// The values of `security.pam.loginLimits.*.item`.
+    Item {
+        Core => "core",
+        Data => "data",
+        Fsize => "fsize",
+        Memlock => "memlock",
+        Nofile => "nofile",
+        Rss => "rss",
+        Stack => "stack",
+        Cpu => "cpu",
+        Nproc => "nproc",
+        As => "as",
+        Maxlogins => "maxlogins",
+        Maxsyslogins => "maxsyslogins",
+        Priority => "priority",
+        Locks => "locks",
+        Sigpending => "sigpending",
+        Msgqueue => "msgqueue",
+        Nice => "nice",
+        Rtprio => "rtprio",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `security.pam.loginLimits.*.type`.
+    Type {
+        Minus => "-",
+        Hard => "hard",
+        Soft => "soft",
+    }
+}
+
+/// The members of `security.pam.loginLimits.*.value`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum ValueMembers {}
+impl ::flakesmith::value::StrMember for ValueMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ValueMembers { type Int = i64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `security.pam.loginLimits.*`: `LoginLimitsValue::new()`, then a setter per option.
+    LoginLimitsValue {
+        /// `security.pam.loginLimits.*.domain`
+        ///
+        /// Username, groupname, or wildcard this limit applies to
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.loginLimits.*.domain)
+        ///
+        /// Nix type: `string`.
+        domain: String = "domain";
+        /// `security.pam.loginLimits.*.item`
+        ///
+        /// Item this limit applies to
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.loginLimits.*.item)
+        ///
+        /// Nix type: `one of "core", "data", "fsize", "memlock", "nofile", "rss", "stack", "cpu", "nproc", "as", "maxlogins", "maxsyslogins", "priority", "locks", "sigpending", "msgqueue", "nice", "rtprio"`.
+        item: Item = "item";
+        /// `security.pam.loginLimits.*.type`
+        ///
+        /// Type of this limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.loginLimits.*.type)
+        ///
+        /// Nix type: `one of "-", "hard", "soft"`. Default: `"-"`.
+        r#type: Type = "type";
+        /// `security.pam.loginLimits.*.value`
+        ///
+        /// Value of this limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.loginLimits.*.value)
+        ///
+        /// Nix type: `string or signed integer`.
+        value: OneOf<ValueMembers> = "value";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `security.pam.services.<name>.duoSecurity`: `ServicesDuoSecurityValue::new()`, then a setter per option.
+    ServicesDuoSecurityValue {
+        /// `security.pam.services.<name>.duoSecurity.enable`
+        ///
+        /// If set, use the Duo Security pam module
+        /// pam_duo
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.duoSecurity.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `security.pam.services.<name>.failDelay`: `ServicesFailDelayValue::new()`, then a setter per option.
+    ServicesFailDelayValue {
+        /// `security.pam.services.<name>.failDelay.delay`
+        ///
+        /// The delay time (in microseconds) on failure.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.failDelay.delay)
+        ///
+        /// Nix type: `signed integer`. Default: `3000000`.
+        delay: i64 = "delay";
+        /// `security.pam.services.<name>.failDelay.enable`
+        ///
+        /// If enabled, this will replace the FAIL_DELAY
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.failDelay.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `security.pam.services.<name>.gnupg`: `ServicesGnupgValue::new()`, then a setter per option.
+    ServicesGnupgValue {
+        /// `security.pam.services.<name>.gnupg.enable`
+        ///
+        /// If enabled, pam_gnupg will attempt to automatically unlock the
+        /// user’s GPG keys with the login password via
+        /// gpg-agent
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.gnupg.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `security.pam.services.<name>.gnupg.noAutostart`
+        ///
+        /// Don’t start gpg-agent
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.gnupg.noAutostart)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        no_autostart: bool = "noAutostart";
+        /// `security.pam.services.<name>.gnupg.storeOnly`
+        ///
+        /// Don’t send the password immediately after login, but store for PAM
+        /// session
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.gnupg.storeOnly)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        store_only: bool = "storeOnly";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `security.pam.services.<name>.googleAuthenticator`: `ServicesGoogleAuthenticatorValue::new()`, then a setter per option.
+    ServicesGoogleAuthenticatorValue {
+        /// `security.pam.services.<name>.googleAuthenticator.enable`
+        ///
+        /// If set, users with enabled Google Authenticator (created
+        /// ~/.google_authenticator
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.googleAuthenticator.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `security.pam.services.<name>.kwallet`: `ServicesKwalletValue::new()`, then a setter per option.
+    ServicesKwalletValue {
+        /// `security.pam.services.<name>.kwallet.enable`
+        ///
+        /// If enabled, pam_wallet will attempt to automatically unlock the
+        /// user’s default KDE wallet upon login. If the user has no wallet named
+        /// “kdewallet”, or the login password does not match their wallet
+        /// password, KDE will prompt separately after login.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.kwallet.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `security.pam.services.<name>.kwallet.forceRun`
+        ///
+        /// The force_run
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.kwallet.forceRun)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        force_run: bool = "forceRun";
+        /// `security.pam.services.<name>.kwallet.package`
+        ///
+        /// The kwallet-pam package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.kwallet.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.plasma5Packages.kwallet-pam`.
+        package: Package = "package";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `security.pam.services.<name>.limits.*.item`.
+    Item2 {
+        Core => "core",
+        Data => "data",
+        Fsize => "fsize",
+        Memlock => "memlock",
+        Nofile => "nofile",
+        Rss => "rss",
+        Stack => "stack",
+        Cpu => "cpu",
+        Nproc => "nproc",
+        As => "as",
+        Maxlogins => "maxlogins",
+        Maxsyslogins => "maxsyslogins",
+        Priority => "priority",
+        Locks => "locks",
+        Sigpending => "sigpending",
+        Msgqueue => "msgqueue",
+        Nice => "nice",
+        Rtprio => "rtprio",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `security.pam.services.<name>.limits.*.type`.
+    Type2 {
+        Minus => "-",
+        Hard => "hard",
+        Soft => "soft",
+    }
+}
+
+/// The members of `security.pam.services.<name>.limits.*.value`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum ValueMembers2 {}
+impl ::flakesmith::value::StrMember for ValueMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for ValueMembers2 { type Int = i64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `security.pam.services.<name>.limits.*`: `LimitsValue::new()`, then a setter per option.
+    LimitsValue {
+        /// `security.pam.services.<name>.limits.*.domain`
+        ///
+        /// Username, groupname, or wildcard this limit applies to
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.limits.*.domain)
+        ///
+        /// Nix type: `string`.
+        domain: String = "domain";
+        /// `security.pam.services.<name>.limits.*.item`
+        ///
+        /// Item this limit applies to
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.limits.*.item)
+        ///
+        /// Nix type: `one of "core", "data", "fsize", "memlock", "nofile", "rss", "stack", "cpu", "nproc", "as", "maxlogins", "maxsyslogins", "priority", "locks", "sigpending", "msgqueue", "nice", "rtprio"`.
+        item: Item2 = "item";
+        /// `security.pam.services.<name>.limits.*.type`
+        ///
+        /// Type of this limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.limits.*.type)
+        ///
+        /// Nix type: `one of "-", "hard", "soft"`. Default: `"-"`.
+        r#type: Type2 = "type";
+        /// `security.pam.services.<name>.limits.*.value`
+        ///
+        /// Value of this limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.limits.*.value)
+        ///
+        /// Nix type: `string or signed integer`.
+        value: OneOf<ValueMembers2> = "value";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `security.pam.services.<name>.ttyAudit`: `ServicesTtyAuditValue::new()`, then a setter per option.
+    ServicesTtyAuditValue {
+        /// `security.pam.services.<name>.ttyAudit.disablePattern`
+        ///
+        /// For each user matching one of comma-separated
+        /// glob patterns, disable TTY auditing
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.ttyAudit.disablePattern)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        disable_pattern: NullOr<String> = "disablePattern";
+        /// `security.pam.services.<name>.ttyAudit.enable`
+        ///
+        /// Enable or disable TTY auditing for specified users
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.ttyAudit.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `security.pam.services.<name>.ttyAudit.enablePattern`
+        ///
+        /// For each user matching one of comma-separated
+        /// glob patterns, enable TTY auditing
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.ttyAudit.enablePattern)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        enable_pattern: NullOr<String> = "enablePattern";
+        /// `security.pam.services.<name>.ttyAudit.openOnly`
+        ///
+        /// Set the TTY audit flag when opening the session,
+        /// but do not restore it when closing the session.
+        /// Using this option is necessary for some services
+        /// that don’t fork() to run the authenticated session,
+        /// such as sudo.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.ttyAudit.openOnly)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_only: bool = "openOnly";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `security.pam.services.<name>`: `ServicesValue::new()`, then a setter per option.
+    ServicesValue {
+        /// `security.pam.services.<name>.allowNullPassword`
+        ///
+        /// Whether to allow logging into accounts that have no password
+        /// set (i.e., have an empty password field in
+        /// /etc/passwd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.allowNullPassword)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        allow_null_password: bool = "allowNullPassword";
+        /// The options under `security.pam.services.<name>.duoSecurity`.
+        duo_security: ServicesDuoSecurityValue = "duoSecurity";
+        /// `security.pam.services.<name>.enableAppArmor`
+        ///
+        /// Enable support for attaching AppArmor profiles at the
+        /// user/group level, e.g., as part of a role based access
+        /// control scheme.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.enableAppArmor)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_app_armor: bool = "enableAppArmor";
+        /// `security.pam.services.<name>.enableGnomeKeyring`
+        ///
+        /// If enabled, pam_gnome_keyring will attempt to automatically unlock the
+        /// user’s default Gnome keyring upon login. If the user login password does
+        /// not match their keyring password, Gnome Keyring will prompt separately
+        /// after login.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.enableGnomeKeyring)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_gnome_keyring: bool = "enableGnomeKeyring";
+        /// The options under `security.pam.services.<name>.failDelay`.
+        fail_delay: ServicesFailDelayValue = "failDelay";
+        /// `security.pam.services.<name>.forwardXAuth`
+        ///
+        /// Whether X authentication keys should be passed from the
+        /// calling user to the target user (e.g. for
+        /// su
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.forwardXAuth)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        forward_x_auth: bool = "forwardXAuth";
+        /// `security.pam.services.<name>.fprintAuth`
+        ///
+        /// If set, fingerprint reader will be used (if exists and
+        /// your fingerprints are enrolled).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.fprintAuth)
+        ///
+        /// Nix type: `boolean`. Default: `config.services.fprintd.enable`.
+        fprint_auth: bool = "fprintAuth";
+        /// The options under `security.pam.services.<name>.gnupg`.
+        gnupg: ServicesGnupgValue = "gnupg";
+        /// The options under `security.pam.services.<name>.googleAuthenticator`.
+        google_authenticator: ServicesGoogleAuthenticatorValue = "googleAuthenticator";
+        /// `security.pam.services.<name>.googleOsLoginAccountVerification`
+        ///
+        /// If set, will use the Google OS Login PAM modules
+        /// (pam_oslogin_login
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.googleOsLoginAccountVerification)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        google_os_login_account_verification: bool = "googleOsLoginAccountVerification";
+        /// `security.pam.services.<name>.googleOsLoginAuthentication`
+        ///
+        /// If set, will use the pam_oslogin_login
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.googleOsLoginAuthentication)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        google_os_login_authentication: bool = "googleOsLoginAuthentication";
+        /// The options under `security.pam.services.<name>.kwallet`.
+        kwallet: ServicesKwalletValue = "kwallet";
+        /// `security.pam.services.<name>.limits`
+        ///
+        /// Attribute set describing resource limits.  Defaults to the
+        /// value of security.pam.loginLimits
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.limits)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        limits: Vec<LimitsValue> = "limits";
+        /// `security.pam.services.<name>.logFailures`
+        ///
+        /// Whether to log authentication failures in /var/log/faillog
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.logFailures)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        log_failures: bool = "logFailures";
+        /// `security.pam.services.<name>.makeHomeDir`
+        ///
+        /// Whether to try to create home directories for users
+        /// with $HOME
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.makeHomeDir)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        make_home_dir: bool = "makeHomeDir";
+        /// `security.pam.services.<name>.mysqlAuth`
+        ///
+        /// If set, the pam_mysql
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.mysqlAuth)
+        ///
+        /// Nix type: `boolean`. Default: `config.users.mysql.enable`.
+        mysql_auth: bool = "mysqlAuth";
+        /// `security.pam.services.<name>.name`
+        ///
+        /// Name of the PAM service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `security.pam.services.<name>.nodelay`
+        ///
+        /// Whether the delay after typing a wrong password should be disabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.nodelay)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        nodelay: bool = "nodelay";
+        /// `security.pam.services.<name>.oathAuth`
+        ///
+        /// If set, the OATH Toolkit will be used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.oathAuth)
+        ///
+        /// Nix type: `boolean`. Default: `config.security.pam.oath.enable`.
+        oath_auth: bool = "oathAuth";
+        /// `security.pam.services.<name>.otpwAuth`
+        ///
+        /// If set, the OTPW system will be used (if
+        /// ~/.otpw
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.otpwAuth)
+        ///
+        /// Nix type: `boolean`. Default: `config.security.pam.enableOTPW`.
+        otpw_auth: bool = "otpwAuth";
+        /// `security.pam.services.<name>.p11Auth`
+        ///
+        /// If set, keys listed in
+        /// ~/.ssh/authorized_keys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.p11Auth)
+        ///
+        /// Nix type: `boolean`. Default: `config.security.pam.p11.enable`.
+        p11_auth: bool = "p11Auth";
+        /// `security.pam.services.<name>.pamMount`
+        ///
+        /// Enable PAM mount (pam_mount) system to mount filesystems on user login.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.pamMount)
+        ///
+        /// Nix type: `boolean`. Default: `config.security.pam.mount.enable`.
+        pam_mount: bool = "pamMount";
+        /// `security.pam.services.<name>.requireWheel`
+        ///
+        /// Whether to permit root access only to members of group wheel.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.requireWheel)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        require_wheel: bool = "requireWheel";
+        /// `security.pam.services.<name>.rootOK`
+        ///
+        /// If set, root doesn’t need to authenticate (e.g. for the
+        /// useradd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.rootOK)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        root_ok: bool = "rootOK";
+        /// `security.pam.services.<name>.rssh`
+        ///
+        /// If set, the calling user’s SSH agent is used to authenticate
+        /// against the configured keys. This module works in a manner
+        /// similar to pam_ssh_agent_auth, but supports a wider range
+        /// of SSH key types, including those protected by security
+        /// keys (FIDO2).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.rssh)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        rssh: bool = "rssh";
+        /// `security.pam.services.<name>.setEnvironment`
+        ///
+        /// Whether the service should set the environment variables
+        /// listed in environment.sessionVariables
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.setEnvironment)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        set_environment: bool = "setEnvironment";
+        /// `security.pam.services.<name>.setLoginUid`
+        ///
+        /// Set the login uid of the process
+        /// (/proc/self/loginuid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.setLoginUid)
+        ///
+        /// Nix type: `boolean`.
+        set_login_uid: bool = "setLoginUid";
+        /// `security.pam.services.<name>.showMotd`
+        ///
+        /// Whether to show the message of the day.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.showMotd)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        show_motd: bool = "showMotd";
+        /// `security.pam.services.<name>.sshAgentAuth`
+        ///
+        /// If set, the calling user’s SSH agent is used to authenticate
+        /// against the keys in the calling user’s
+        /// ~/.ssh/authorized_keys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.sshAgentAuth)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ssh_agent_auth: bool = "sshAgentAuth";
+        /// `security.pam.services.<name>.sssdStrictAccess`
+        ///
+        /// enforce sssd access control
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.sssdStrictAccess)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        sssd_strict_access: bool = "sssdStrictAccess";
+        /// `security.pam.services.<name>.startSession`
+        ///
+        /// If set, the service will register a new session with
+        /// systemd’s login manager.  For local sessions, this will give
+        /// the user access to audio devices, CD-ROM drives.  In the
+        /// default PolicyKit configuration, it also allows the user to
+        /// reboot the system.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.startSession)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        start_session: bool = "startSession";
+        /// `security.pam.services.<name>.text`
+        ///
+        /// Contents of the PAM service file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.text)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`.
+        text: NullOr<Concatenated> = "text";
+        /// The options under `security.pam.services.<name>.ttyAudit`.
+        tty_audit: ServicesTtyAuditValue = "ttyAudit";
+        /// `security.pam.services.<name>.u2fAuth`
+        ///
+        /// If set, users listed in
+        /// $XDG_CONFIG_HOME/Yubico/u2f_keys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.u2fAuth)
+        ///
+        /// Nix type: `boolean`. Default: `config.security.pam.u2f.enable`.
+        u2f_auth: bool = "u2fAuth";
+        /// `security.pam.services.<name>.unixAuth`
+        ///
+        /// Whether users can log in with passwords defined in
+        /// /etc/shadow
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.unixAuth)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        unix_auth: bool = "unixAuth";
+        /// `security.pam.services.<name>.updateWtmp`
+        ///
+        /// Whether to update /var/log/wtmp
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.updateWtmp)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        update_wtmp: bool = "updateWtmp";
+        /// `security.pam.services.<name>.usshAuth`
+        ///
+        /// If set, users with an SSH certificate containing an authorized principal
+        /// in their SSH agent are able to log in. Specific options are controlled
+        /// using the security.pam.ussh
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.usshAuth)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ussh_auth: bool = "usshAuth";
+        /// `security.pam.services.<name>.yubicoAuth`
+        ///
+        /// If set, users listed in
+        /// ~/.yubico/authorized_yubikeys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.yubicoAuth)
+        ///
+        /// Nix type: `boolean`. Default: `config.security.pam.yubico.enable`.
+        yubico_auth: bool = "yubicoAuth";
+        /// `security.pam.services.<name>.zfs`
+        ///
+        /// Enable unlocking and mounting of encrypted ZFS home dataset at login.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.zfs)
+        ///
+        /// Nix type: `boolean`. Default: `config.security.pam.zfs.enable`.
+        zfs: bool = "zfs";
+    }
+}
 
 pub mod dp9ik {
     use super::*;
@@ -272,7 +901,7 @@ pub mod oath {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.oath.digits)
     ///
     /// Nix type: `one of 6, 7, 8`. Default: `6`.
-    pub const digits: Opt<Untyped> = Opt::new(&["security", "pam", "oath", "digits"]);
+    pub const digits: Opt<Data<Anything>> = Opt::new(&["security", "pam", "oath", "digits"]);
 
     /// `security.pam.oath.enable`
     ///
@@ -363,7 +992,13 @@ pub mod rssh {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.rssh.settings)
     ///
     /// Nix type: `attribute set of (null or boolean or string or signed integer or path in the Nix store)`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["security", "pam", "rssh", "settings"]);
+    pub const settings: Opt<BTreeMap<String, NullOr<OneOf<SettingsMembers>>>> = Opt::new(&["security", "pam", "rssh", "settings"]);
+
+    /// The members of `security.pam.rssh.settings.<name>`'s type: `bool`, `string`, `integer`, `unknown 'path in the Nix store'`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
 
     pub mod settings {
         use super::*;
@@ -402,7 +1037,7 @@ pub mod services {
         /// set (i.e., have an empty password field in
         /// /etc/passwd
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.allowNullPassword)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.allowNullPassword)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn allow_null_password(&self) -> Opt<bool> {
@@ -420,7 +1055,7 @@ pub mod services {
         /// user/group level, e.g., as part of a role based access
         /// control scheme.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.enableAppArmor)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.enableAppArmor)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable_app_armor(&self) -> Opt<bool> {
@@ -434,7 +1069,7 @@ pub mod services {
         /// not match their keyring password, Gnome Keyring will prompt separately
         /// after login.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.enableGnomeKeyring)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.enableGnomeKeyring)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable_gnome_keyring(&self) -> Opt<bool> {
@@ -452,7 +1087,7 @@ pub mod services {
         /// calling user to the target user (e.g. for
         /// su
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.forwardXAuth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.forwardXAuth)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn forward_x_auth(&self) -> Opt<bool> {
@@ -464,7 +1099,7 @@ pub mod services {
         /// If set, fingerprint reader will be used (if exists and
         /// your fingerprints are enrolled).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.fprintAuth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.fprintAuth)
         ///
         /// Nix type: `boolean`. Default: `config.services.fprintd.enable`.
         pub fn fprint_auth(&self) -> Opt<bool> {
@@ -486,7 +1121,7 @@ pub mod services {
         /// If set, will use the Google OS Login PAM modules
         /// (pam_oslogin_login
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.googleOsLoginAccountVerification)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.googleOsLoginAccountVerification)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn google_os_login_account_verification(&self) -> Opt<bool> {
@@ -497,7 +1132,7 @@ pub mod services {
         ///
         /// If set, will use the pam_oslogin_login
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.googleOsLoginAuthentication)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.googleOsLoginAuthentication)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn google_os_login_authentication(&self) -> Opt<bool> {
@@ -514,10 +1149,10 @@ pub mod services {
         /// Attribute set describing resource limits.  Defaults to the
         /// value of security.pam.loginLimits
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.limits)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.limits)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub fn limits(&self) -> Opt<Vec<Untyped>> {
+        pub fn limits(&self) -> Opt<Vec<LimitsValue>> {
             Opt::at(self.path.join(["limits"]))
         }
 
@@ -525,7 +1160,7 @@ pub mod services {
         ///
         /// Whether to log authentication failures in /var/log/faillog
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.logFailures)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.logFailures)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn log_failures(&self) -> Opt<bool> {
@@ -537,7 +1172,7 @@ pub mod services {
         /// Whether to try to create home directories for users
         /// with $HOME
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.makeHomeDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.makeHomeDir)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn make_home_dir(&self) -> Opt<bool> {
@@ -548,7 +1183,7 @@ pub mod services {
         ///
         /// If set, the pam_mysql
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.mysqlAuth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.mysqlAuth)
         ///
         /// Nix type: `boolean`. Default: `config.users.mysql.enable`.
         pub fn mysql_auth(&self) -> Opt<bool> {
@@ -559,7 +1194,7 @@ pub mod services {
         ///
         /// Name of the PAM service.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.name)
         ///
         /// Nix type: `string`.
         pub fn name(&self) -> Opt<String> {
@@ -570,7 +1205,7 @@ pub mod services {
         ///
         /// Whether the delay after typing a wrong password should be disabled.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.nodelay)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.nodelay)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn nodelay(&self) -> Opt<bool> {
@@ -581,7 +1216,7 @@ pub mod services {
         ///
         /// If set, the OATH Toolkit will be used.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.oathAuth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.oathAuth)
         ///
         /// Nix type: `boolean`. Default: `config.security.pam.oath.enable`.
         pub fn oath_auth(&self) -> Opt<bool> {
@@ -593,7 +1228,7 @@ pub mod services {
         /// If set, the OTPW system will be used (if
         /// ~/.otpw
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.otpwAuth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.otpwAuth)
         ///
         /// Nix type: `boolean`. Default: `config.security.pam.enableOTPW`.
         pub fn otpw_auth(&self) -> Opt<bool> {
@@ -605,7 +1240,7 @@ pub mod services {
         /// If set, keys listed in
         /// ~/.ssh/authorized_keys
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.p11Auth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.p11Auth)
         ///
         /// Nix type: `boolean`. Default: `config.security.pam.p11.enable`.
         pub fn p11_auth(&self) -> Opt<bool> {
@@ -616,7 +1251,7 @@ pub mod services {
         ///
         /// Enable PAM mount (pam_mount) system to mount filesystems on user login.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.pamMount)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.pamMount)
         ///
         /// Nix type: `boolean`. Default: `config.security.pam.mount.enable`.
         pub fn pam_mount(&self) -> Opt<bool> {
@@ -627,7 +1262,7 @@ pub mod services {
         ///
         /// Whether to permit root access only to members of group wheel.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.requireWheel)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.requireWheel)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn require_wheel(&self) -> Opt<bool> {
@@ -639,7 +1274,7 @@ pub mod services {
         /// If set, root doesn’t need to authenticate (e.g. for the
         /// useradd
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.rootOK)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.rootOK)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn root_ok(&self) -> Opt<bool> {
@@ -654,7 +1289,7 @@ pub mod services {
         /// of SSH key types, including those protected by security
         /// keys (FIDO2).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.rssh)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.rssh)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn rssh(&self) -> Opt<bool> {
@@ -666,7 +1301,7 @@ pub mod services {
         /// Whether the service should set the environment variables
         /// listed in environment.sessionVariables
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.setEnvironment)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.setEnvironment)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn set_environment(&self) -> Opt<bool> {
@@ -678,7 +1313,7 @@ pub mod services {
         /// Set the login uid of the process
         /// (/proc/self/loginuid
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.setLoginUid)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.setLoginUid)
         ///
         /// Nix type: `boolean`.
         pub fn set_login_uid(&self) -> Opt<bool> {
@@ -689,7 +1324,7 @@ pub mod services {
         ///
         /// Whether to show the message of the day.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.showMotd)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.showMotd)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn show_motd(&self) -> Opt<bool> {
@@ -702,7 +1337,7 @@ pub mod services {
         /// against the keys in the calling user’s
         /// ~/.ssh/authorized_keys
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.sshAgentAuth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.sshAgentAuth)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn ssh_agent_auth(&self) -> Opt<bool> {
@@ -713,7 +1348,7 @@ pub mod services {
         ///
         /// enforce sssd access control
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.sssdStrictAccess)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.sssdStrictAccess)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn sssd_strict_access(&self) -> Opt<bool> {
@@ -728,7 +1363,7 @@ pub mod services {
         /// default PolicyKit configuration, it also allows the user to
         /// reboot the system.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.startSession)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.startSession)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn start_session(&self) -> Opt<bool> {
@@ -739,7 +1374,7 @@ pub mod services {
         ///
         /// Contents of the PAM service file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.text)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.text)
         ///
         /// Nix type: `null or strings concatenated with "\n"`.
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
@@ -756,7 +1391,7 @@ pub mod services {
         /// If set, users listed in
         /// $XDG_CONFIG_HOME/Yubico/u2f_keys
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.u2fAuth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.u2fAuth)
         ///
         /// Nix type: `boolean`. Default: `config.security.pam.u2f.enable`.
         pub fn u2f_auth(&self) -> Opt<bool> {
@@ -768,7 +1403,7 @@ pub mod services {
         /// Whether users can log in with passwords defined in
         /// /etc/shadow
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.unixAuth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.unixAuth)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn unix_auth(&self) -> Opt<bool> {
@@ -779,7 +1414,7 @@ pub mod services {
         ///
         /// Whether to update /var/log/wtmp
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.updateWtmp)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.updateWtmp)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn update_wtmp(&self) -> Opt<bool> {
@@ -792,7 +1427,7 @@ pub mod services {
         /// in their SSH agent are able to log in. Specific options are controlled
         /// using the security.pam.ussh
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.usshAuth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.usshAuth)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn ussh_auth(&self) -> Opt<bool> {
@@ -804,7 +1439,7 @@ pub mod services {
         /// If set, users listed in
         /// ~/.yubico/authorized_yubikeys
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.yubicoAuth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.yubicoAuth)
         ///
         /// Nix type: `boolean`. Default: `config.security.pam.yubico.enable`.
         pub fn yubico_auth(&self) -> Opt<bool> {
@@ -815,7 +1450,7 @@ pub mod services {
         ///
         /// Enable unlocking and mounting of encrypted ZFS home dataset at login.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.zfs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.zfs)
         ///
         /// Nix type: `boolean`. Default: `config.security.pam.zfs.enable`.
         pub fn zfs(&self) -> Opt<bool> {
@@ -836,7 +1471,7 @@ pub mod services {
         /// If set, use the Duo Security pam module
         /// pam_duo
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.duoSecurity.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.duoSecurity.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -856,7 +1491,7 @@ pub mod services {
         ///
         /// The delay time (in microseconds) on failure.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.failDelay.delay)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.failDelay.delay)
         ///
         /// Nix type: `signed integer`. Default: `3000000`.
         pub fn delay(&self) -> Opt<i64> {
@@ -867,7 +1502,7 @@ pub mod services {
         ///
         /// If enabled, this will replace the FAIL_DELAY
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.failDelay.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.failDelay.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -889,7 +1524,7 @@ pub mod services {
         /// user’s GPG keys with the login password via
         /// gpg-agent
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.gnupg.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.gnupg.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -900,7 +1535,7 @@ pub mod services {
         ///
         /// Don’t start gpg-agent
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.gnupg.noAutostart)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.gnupg.noAutostart)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn no_autostart(&self) -> Opt<bool> {
@@ -912,7 +1547,7 @@ pub mod services {
         /// Don’t send the password immediately after login, but store for PAM
         /// session
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.gnupg.storeOnly)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.gnupg.storeOnly)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn store_only(&self) -> Opt<bool> {
@@ -933,7 +1568,7 @@ pub mod services {
         /// If set, users with enabled Google Authenticator (created
         /// ~/.google_authenticator
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.googleAuthenticator.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.googleAuthenticator.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -956,7 +1591,7 @@ pub mod services {
         /// “kdewallet”, or the login password does not match their wallet
         /// password, KDE will prompt separately after login.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.kwallet.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.kwallet.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -967,7 +1602,7 @@ pub mod services {
         ///
         /// The force_run
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.kwallet.forceRun)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.kwallet.forceRun)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn force_run(&self) -> Opt<bool> {
@@ -978,7 +1613,7 @@ pub mod services {
         ///
         /// The kwallet-pam package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.kwallet.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.kwallet.package)
         ///
         /// Nix type: `package`. Default: `pkgs.plasma5Packages.kwallet-pam`.
         pub fn package(&self) -> Opt<Package> {
@@ -999,7 +1634,7 @@ pub mod services {
         /// For each user matching one of comma-separated
         /// glob patterns, disable TTY auditing
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.ttyAudit.disablePattern)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.ttyAudit.disablePattern)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn disable_pattern(&self) -> Opt<NullOr<String>> {
@@ -1010,7 +1645,7 @@ pub mod services {
         ///
         /// Enable or disable TTY auditing for specified users
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.ttyAudit.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.ttyAudit.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -1022,7 +1657,7 @@ pub mod services {
         /// For each user matching one of comma-separated
         /// glob patterns, enable TTY auditing
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.ttyAudit.enablePattern)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.ttyAudit.enablePattern)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn enable_pattern(&self) -> Opt<NullOr<String>> {
@@ -1037,13 +1672,89 @@ pub mod services {
         /// that don’t fork() to run the authenticated session,
         /// such as sudo.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.&lt;name&gt;.ttyAudit.openOnly)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.ttyAudit.openOnly)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn open_only(&self) -> Opt<bool> {
             Opt::at(self.path.join(["openOnly"]))
         }
 
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `security.pam.services.<name>.limits.*.item`.
+        Item {
+            Core => "core",
+            Data => "data",
+            Fsize => "fsize",
+            Memlock => "memlock",
+            Nofile => "nofile",
+            Rss => "rss",
+            Stack => "stack",
+            Cpu => "cpu",
+            Nproc => "nproc",
+            As => "as",
+            Maxlogins => "maxlogins",
+            Maxsyslogins => "maxsyslogins",
+            Priority => "priority",
+            Locks => "locks",
+            Sigpending => "sigpending",
+            Msgqueue => "msgqueue",
+            Nice => "nice",
+            Rtprio => "rtprio",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `security.pam.services.<name>.limits.*.type`.
+        Type {
+            Minus => "-",
+            Hard => "hard",
+            Soft => "soft",
+        }
+    }
+
+    /// The members of `security.pam.services.<name>.limits.*.value`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum ValueMembers {}
+    impl ::flakesmith::value::StrMember for ValueMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for ValueMembers { type Int = i64; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `security.pam.services.<name>.limits.*`: `LimitsValue::new()`, then a setter per option.
+        LimitsValue {
+            /// `security.pam.services.<name>.limits.*.domain`
+            ///
+            /// Username, groupname, or wildcard this limit applies to
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.limits.*.domain)
+            ///
+            /// Nix type: `string`.
+            domain: String = "domain";
+            /// `security.pam.services.<name>.limits.*.item`
+            ///
+            /// Item this limit applies to
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.limits.*.item)
+            ///
+            /// Nix type: `one of "core", "data", "fsize", "memlock", "nofile", "rss", "stack", "cpu", "nproc", "as", "maxlogins", "maxsyslogins", "priority", "locks", "sigpending", "msgqueue", "nice", "rtprio"`.
+            item: Item = "item";
+            /// `security.pam.services.<name>.limits.*.type`
+            ///
+            /// Type of this limit
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.limits.*.type)
+            ///
+            /// Nix type: `one of "-", "hard", "soft"`. Default: `"-"`.
+            r#type: Type = "type";
+            /// `security.pam.services.<name>.limits.*.value`
+            ///
+            /// Value of this limit
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.services.%3Cname%3E.limits.*.value)
+            ///
+            /// Nix type: `string or signed integer`.
+            value: OneOf<ValueMembers> = "value";
+        }
     }
 
 }
@@ -1103,7 +1814,7 @@ pub mod u2f {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.pam.u2f.settings)
     ///
     /// Nix type: `attribute set of (null or boolean or string or signed integer or path in the Nix store)`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["security", "pam", "u2f", "settings"]);
+    pub const settings: Opt<BTreeMap<String, NullOr<OneOf<SettingsMembers>>>> = Opt::new(&["security", "pam", "u2f", "settings"]);
 
     ::flakesmith::option_enum! {
         /// The values of `security.pam.u2f.control`.
@@ -1114,6 +1825,12 @@ pub mod u2f {
             Optional => "optional",
         }
     }
+
+    /// The members of `security.pam.u2f.settings.<name>`'s type: `bool`, `string`, `integer`, `unknown 'path in the Nix store'`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
 
     pub mod settings {
         use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `security.sudo.configFile`
@@ -61,7 +61,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["security", "sudo", "extr
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.sudo.extraRules)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const extra_rules: Opt<Vec<Untyped>> = Opt::new(&["security", "sudo", "extraRules"]);
+pub const extra_rules: Opt<Vec<ExtraRulesValue>> = Opt::new(&["security", "sudo", "extraRules"]);
 
 /// `security.sudo.keepTerminfo`
 ///
@@ -89,4 +89,64 @@ pub const package: Opt<Package> = Opt::new(&["security", "sudo", "package"]);
 ///
 /// Nix type: `boolean`. Default: `true`.
 pub const wheel_needs_password: Opt<bool> = Opt::new(&["security", "sudo", "wheelNeedsPassword"]);
+
+/// The members of `security.sudo.extraRules.*.commands.*`'s type: `string`, `submodule`. A value of any of them sets the option.
+pub enum CommandsMembers {}
+impl ::flakesmith::value::StrMember for CommandsMembers { type Str = String; }
+
+/// The members of `security.sudo.extraRules.*.groups.*`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum GroupsMembers {}
+impl ::flakesmith::value::StrMember for GroupsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for GroupsMembers { type Int = i64; }
+
+/// The members of `security.sudo.extraRules.*.users.*`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum UsersMembers {}
+impl ::flakesmith::value::StrMember for UsersMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for UsersMembers { type Int = i64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `security.sudo.extraRules.*`: `ExtraRulesValue::new()`, then a setter per option.
+    ExtraRulesValue {
+        /// `security.sudo.extraRules.*.commands`
+        ///
+        /// The commands for which the rule should apply.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.sudo.extraRules.*.commands)
+        ///
+        /// Nix type: `list of (string or (submodule))`.
+        commands: Vec<OneOf<CommandsMembers>> = "commands";
+        /// `security.sudo.extraRules.*.groups`
+        ///
+        /// The groups / GIDs this rule should apply for.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.sudo.extraRules.*.groups)
+        ///
+        /// Nix type: `list of (string or signed integer)`. Default: `[ ]`.
+        groups: Vec<OneOf<GroupsMembers>> = "groups";
+        /// `security.sudo.extraRules.*.host`
+        ///
+        /// For what host this rule should apply.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.sudo.extraRules.*.host)
+        ///
+        /// Nix type: `string`. Default: `"ALL"`.
+        host: String = "host";
+        /// `security.sudo.extraRules.*.runAs`
+        ///
+        /// Under which user/group the specified command is allowed to run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.sudo.extraRules.*.runAs)
+        ///
+        /// Nix type: `string`. Default: `"ALL:ALL"`.
+        run_as: String = "runAs";
+        /// `security.sudo.extraRules.*.users`
+        ///
+        /// The usernames / UIDs this rule should apply for.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.sudo.extraRules.*.users)
+        ///
+        /// Nix type: `list of (string or signed integer)`. Default: `[ ]`.
+        users: Vec<OneOf<UsersMembers>> = "users";
+    }
+}
 

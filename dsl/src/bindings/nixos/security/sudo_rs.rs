@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `security.sudo-rs.configFile`
@@ -61,7 +61,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["security", "sudo-rs", "e
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.sudo-rs.extraRules)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const extra_rules: Opt<Vec<Untyped>> = Opt::new(&["security", "sudo-rs", "extraRules"]);
+pub const extra_rules: Opt<Vec<ExtraRulesValue>> = Opt::new(&["security", "sudo-rs", "extraRules"]);
 
 /// `security.sudo-rs.package`
 ///
@@ -80,4 +80,64 @@ pub const package: Opt<Package> = Opt::new(&["security", "sudo-rs", "package"]);
 ///
 /// Nix type: `boolean`. Default: `true`.
 pub const wheel_needs_password: Opt<bool> = Opt::new(&["security", "sudo-rs", "wheelNeedsPassword"]);
+
+/// The members of `security.sudo-rs.extraRules.*.commands.*`'s type: `string`, `submodule`. A value of any of them sets the option.
+pub enum CommandsMembers {}
+impl ::flakesmith::value::StrMember for CommandsMembers { type Str = String; }
+
+/// The members of `security.sudo-rs.extraRules.*.groups.*`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum GroupsMembers {}
+impl ::flakesmith::value::StrMember for GroupsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for GroupsMembers { type Int = i64; }
+
+/// The members of `security.sudo-rs.extraRules.*.users.*`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum UsersMembers {}
+impl ::flakesmith::value::StrMember for UsersMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for UsersMembers { type Int = i64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `security.sudo-rs.extraRules.*`: `ExtraRulesValue::new()`, then a setter per option.
+    ExtraRulesValue {
+        /// `security.sudo-rs.extraRules.*.commands`
+        ///
+        /// The commands for which the rule should apply.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.sudo-rs.extraRules.*.commands)
+        ///
+        /// Nix type: `list of (string or (submodule))`.
+        commands: Vec<OneOf<CommandsMembers>> = "commands";
+        /// `security.sudo-rs.extraRules.*.groups`
+        ///
+        /// The groups / GIDs this rule should apply for.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.sudo-rs.extraRules.*.groups)
+        ///
+        /// Nix type: `list of (string or signed integer)`. Default: `[ ]`.
+        groups: Vec<OneOf<GroupsMembers>> = "groups";
+        /// `security.sudo-rs.extraRules.*.host`
+        ///
+        /// For what host this rule should apply.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.sudo-rs.extraRules.*.host)
+        ///
+        /// Nix type: `string`. Default: `"ALL"`.
+        host: String = "host";
+        /// `security.sudo-rs.extraRules.*.runAs`
+        ///
+        /// Under which user/group the specified command is allowed to run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.sudo-rs.extraRules.*.runAs)
+        ///
+        /// Nix type: `string`. Default: `"ALL:ALL"`.
+        run_as: String = "runAs";
+        /// `security.sudo-rs.extraRules.*.users`
+        ///
+        /// The usernames / UIDs this rule should apply for.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.sudo-rs.extraRules.*.users)
+        ///
+        /// Nix type: `list of (string or signed integer)`. Default: `[ ]`.
+        users: Vec<OneOf<UsersMembers>> = "users";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `security.wrappers.<name>`: the entry `entry_name`.
@@ -26,7 +26,7 @@ impl WrappersEntry {
     /// wrapper program. The format for capability clauses is described in the
     /// “TEXTUAL REPRESENTATION” section of the cap_from_text
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.&lt;name&gt;.capabilities)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.capabilities)
     ///
     /// Nix type: `strings concatenated with ","`. Default: `""`.
     pub fn capabilities(&self) -> Opt<Concatenated> {
@@ -37,7 +37,7 @@ impl WrappersEntry {
     ///
     /// The group of the wrapper program.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.&lt;name&gt;.group)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.group)
     ///
     /// Nix type: `string`.
     pub fn group(&self) -> Opt<String> {
@@ -48,7 +48,7 @@ impl WrappersEntry {
     ///
     /// The owner of the wrapper program.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.&lt;name&gt;.owner)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.owner)
     ///
     /// Nix type: `string`.
     pub fn owner(&self) -> Opt<String> {
@@ -60,7 +60,7 @@ impl WrappersEntry {
     /// The permissions of the wrapper program. The format is that of a
     /// symbolic or numeric file mode understood by chmod
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.&lt;name&gt;.permissions)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.permissions)
     ///
     /// Nix type: `file mode string`. Default: `"u+rx,g+x,o+x"`.
     pub fn permissions(&self) -> Opt<Untyped> {
@@ -71,7 +71,7 @@ impl WrappersEntry {
     ///
     /// The name of the wrapper program. Defaults to the attribute name.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.&lt;name&gt;.program)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.program)
     ///
     /// Nix type: `null or string`. Default: `"‹name›"`.
     pub fn program(&self) -> Opt<NullOr<String>> {
@@ -82,7 +82,7 @@ impl WrappersEntry {
     ///
     /// Whether to add the setgid bit the wrapper program.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.&lt;name&gt;.setgid)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.setgid)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn setgid(&self) -> Opt<bool> {
@@ -93,7 +93,7 @@ impl WrappersEntry {
     ///
     /// Whether to add the setuid bit the wrapper program.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.&lt;name&gt;.setuid)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.setuid)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn setuid(&self) -> Opt<bool> {
@@ -104,7 +104,7 @@ impl WrappersEntry {
     ///
     /// The absolute path to the program to be wrapped.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.&lt;name&gt;.source)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=security.wrappers.%3Cname%3E.source)
     ///
     /// Nix type: `path`.
     pub fn source(&self) -> Opt<RuntimePath> {

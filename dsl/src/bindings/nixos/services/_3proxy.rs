@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services._3proxy.confFile`
@@ -61,7 +61,7 @@ pub const private_ranges: Opt<Vec<String>> = Opt::new(&["services", "_3proxy", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.resolution)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const resolution: Opt<Untyped> = Opt::new(&["services", "_3proxy", "resolution"]);
+pub const resolution: Opt<ResolutionValue> = Opt::new(&["services", "_3proxy", "resolution"]);
 
 /// `services._3proxy.services`
 ///
@@ -70,7 +70,7 @@ pub const resolution: Opt<Untyped> = Opt::new(&["services", "_3proxy", "resoluti
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const services: Opt<Vec<Untyped>> = Opt::new(&["services", "_3proxy", "services"]);
+pub const services: Opt<Vec<ServicesValue>> = Opt::new(&["services", "_3proxy", "services"]);
 
 /// `services._3proxy.usersFile`
 ///
@@ -80,6 +80,195 @@ pub const services: Opt<Vec<Untyped>> = Opt::new(&["services", "_3proxy", "servi
 ///
 /// Nix type: `null or path`. Default: `null`.
 pub const users_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "_3proxy", "usersFile"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services._3proxy.resolution`: `ResolutionValue::new()`, then a setter per option.
+    ResolutionValue {
+        /// `services._3proxy.resolution.nscache`
+        ///
+        /// Set name cache size for IPv4.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.resolution.nscache)
+        ///
+        /// Nix type: `signed integer`. Default: `65535`.
+        nscache: i64 = "nscache";
+        /// `services._3proxy.resolution.nscache6`
+        ///
+        /// Set name cache size for IPv6.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.resolution.nscache6)
+        ///
+        /// Nix type: `signed integer`. Default: `65535`.
+        nscache6: i64 = "nscache6";
+        /// `services._3proxy.resolution.nserver`
+        ///
+        /// List of nameservers to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.resolution.nserver)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        nserver: Vec<String> = "nserver";
+        /// `services._3proxy.resolution.nsrecord`
+        ///
+        /// Adds static nsrecords.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.resolution.nsrecord)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        nsrecord: BTreeMap<String, String> = "nsrecord";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services._3proxy.services.*.acl.*.rule`.
+    Rule {
+        Allow => "allow",
+        Deny => "deny",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services._3proxy.services.*.acl.*`: `AclValue::new()`, then a setter per option.
+    AclValue {
+        /// `services._3proxy.services.*.acl.*.rule`
+        ///
+        /// ACL rule. The following values are valid:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services.*.acl.*.rule)
+        ///
+        /// Nix type: `one of "allow", "deny"`.
+        rule: Rule = "rule";
+        /// `services._3proxy.services.*.acl.*.sources`
+        ///
+        /// List of source IP range, use empty list for any.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services.*.acl.*.sources)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        sources: Vec<String> = "sources";
+        /// `services._3proxy.services.*.acl.*.targetPorts`
+        ///
+        /// List of target ports, use empty list for any.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services.*.acl.*.targetPorts)
+        ///
+        /// Nix type: `list of signed integer`. Default: `[ ]`.
+        target_ports: Vec<i64> = "targetPorts";
+        /// `services._3proxy.services.*.acl.*.targets`
+        ///
+        /// List of target IP ranges, use empty list for any.
+        /// May also contain host names instead of addresses.
+        /// It’s possible to use wildmask in the beginning and in the the end of hostname, e.g. *badsite.com
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services.*.acl.*.targets)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        targets: Vec<String> = "targets";
+        /// `services._3proxy.services.*.acl.*.users`
+        ///
+        /// List of users, use empty list for any.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services.*.acl.*.users)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        users: Vec<String> = "users";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services._3proxy.services.*.auth.*`.
+    Auth {
+        None => "none",
+        Iponly => "iponly",
+        Strong => "strong",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services._3proxy.services.*.type`.
+    Type {
+        Proxy => "proxy",
+        Socks => "socks",
+        Pop3p => "pop3p",
+        Ftppr => "ftppr",
+        Admin => "admin",
+        Dnspr => "dnspr",
+        Tcppm => "tcppm",
+        Udppm => "udppm",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services._3proxy.services.*`: `ServicesValue::new()`, then a setter per option.
+    ServicesValue {
+        /// `services._3proxy.services.*.acl`
+        ///
+        /// Use this option to limit user access to resources.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services.*.acl)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        acl: Vec<AclValue> = "acl";
+        /// `services._3proxy.services.*.auth`
+        ///
+        /// Authentication type. The following values are valid:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services.*.auth)
+        ///
+        /// Nix type: `list of (one of "none", "iponly", "strong")`.
+        auth: Vec<Auth> = "auth";
+        /// `services._3proxy.services.*.bindAddress`
+        ///
+        /// Address used for service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services.*.bindAddress)
+        ///
+        /// Nix type: `string`. Default: `"[::]"`.
+        bind_address: String = "bindAddress";
+        /// `services._3proxy.services.*.bindPort`
+        ///
+        /// Override default port used for service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services.*.bindPort)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        bind_port: NullOr<i64> = "bindPort";
+        /// `services._3proxy.services.*.extraArguments`
+        ///
+        /// Extra arguments for service.
+        /// Consult “Options” section in documentation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services.*.extraArguments)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        extra_arguments: NullOr<String> = "extraArguments";
+        /// `services._3proxy.services.*.extraConfig`
+        ///
+        /// Extra configuration for service. Use this to configure things like bandwidth limiter or ACL-based redirection.
+        /// Consult documentation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services.*.extraConfig)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        extra_config: NullOr<Concatenated> = "extraConfig";
+        /// `services._3proxy.services.*.maxConnections`
+        ///
+        /// Maximum number of simulationeous connections to this service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services.*.maxConnections)
+        ///
+        /// Nix type: `signed integer`. Default: `100`.
+        max_connections: i64 = "maxConnections";
+        /// `services._3proxy.services.*.type`
+        ///
+        /// Service type. The following values are valid:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services._3proxy.services.*.type)
+        ///
+        /// Nix type: `one of "proxy", "socks", "pop3p", "ftppr", "admin", "dnspr", "tcppm", "udppm"`.
+        r#type: Type = "type";
+    }
+}
 
 pub mod resolution {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.acme-dns.enable`
@@ -33,7 +33,192 @@ pub const package: Opt<Package> = Opt::new(&["services", "acme-dns", "package"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "acme-dns", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "acme-dns", "settings"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.acme-dns.settings.api.tls`.
+    Tls {
+        Letsencrypt => "letsencrypt",
+        Letsencryptstaging => "letsencryptstaging",
+        Cert => "cert",
+        None => "none",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.acme-dns.settings.api`: `SettingsApiValue::new()`, then a setter per option.
+    SettingsApiValue {
+        /// `services.acme-dns.settings.api.disable_registration`
+        ///
+        /// Whether to disable the HTTP registration endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.api.disable_registration)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        disable_registration: bool = "disable_registration";
+        /// `services.acme-dns.settings.api.ip`
+        ///
+        /// IP to bind the HTTP API on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.api.ip)
+        ///
+        /// Nix type: `string`. Default: `"[::]"`.
+        ip: String = "ip";
+        /// `services.acme-dns.settings.api.port`
+        ///
+        /// Listen port for the HTTP API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.api.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
+        port: u16 = "port";
+        /// `services.acme-dns.settings.api.tls`
+        ///
+        /// TLS backend to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.api.tls)
+        ///
+        /// Nix type: `one of "letsencrypt", "letsencryptstaging", "cert", "none"`. Default: `"none"`.
+        tls: Tls = "tls";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.acme-dns.settings.database.engine`.
+    Engine {
+        Sqlite3 => "sqlite3",
+        Postgres => "postgres",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.acme-dns.settings.database`: `SettingsDatabaseValue::new()`, then a setter per option.
+    SettingsDatabaseValue {
+        /// `services.acme-dns.settings.database.connection`
+        ///
+        /// Database connection string.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.database.connection)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/acme-dns/acme-dns.db"`.
+        connection: String = "connection";
+        /// `services.acme-dns.settings.database.engine`
+        ///
+        /// Database engine to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.database.engine)
+        ///
+        /// Nix type: `one of "sqlite3", "postgres"`. Default: `"sqlite3"`.
+        engine: Engine = "engine";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.acme-dns.settings.general.protocol`.
+    Protocol {
+        Both => "both",
+        Both4 => "both4",
+        Both6 => "both6",
+        Udp => "udp",
+        Udp4 => "udp4",
+        Udp6 => "udp6",
+        Tcp => "tcp",
+        Tcp4 => "tcp4",
+        Tcp6 => "tcp6",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.acme-dns.settings.general`: `SettingsGeneralValue::new()`, then a setter per option.
+    SettingsGeneralValue {
+        /// `services.acme-dns.settings.general.domain`
+        ///
+        /// Domain name to serve the requests off of.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.general.domain)
+        ///
+        /// Nix type: `string`.
+        domain: String = "domain";
+        /// `services.acme-dns.settings.general.listen`
+        ///
+        /// IP+port combination to bind and serve the DNS server on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.general.listen)
+        ///
+        /// Nix type: `string`. Default: `"[::]:53"`.
+        listen: String = "listen";
+        /// `services.acme-dns.settings.general.nsadmin`
+        ///
+        /// Zone admin email address for SOA
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.general.nsadmin)
+        ///
+        /// Nix type: `string`.
+        nsadmin: String = "nsadmin";
+        /// `services.acme-dns.settings.general.nsname`
+        ///
+        /// Zone name server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.general.nsname)
+        ///
+        /// Nix type: `string`.
+        nsname: String = "nsname";
+        /// `services.acme-dns.settings.general.protocol`
+        ///
+        /// Protocols to serve DNS responses on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.general.protocol)
+        ///
+        /// Nix type: `one of "both", "both4", "both6", "udp", "udp4", "udp6", "tcp", "tcp4", "tcp6"`. Default: `"both"`.
+        protocol: Protocol = "protocol";
+        /// `services.acme-dns.settings.general.records`
+        ///
+        /// Predefined DNS records served in addition to the _acme-challenge
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.general.records)
+        ///
+        /// Nix type: `list of string`.
+        records: Vec<String> = "records";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.acme-dns.settings.logconfig.loglevel`.
+    Loglevel {
+        Error => "error",
+        Warning => "warning",
+        Info => "info",
+        Debug => "debug",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.acme-dns.settings.logconfig`: `SettingsLogconfigValue::new()`, then a setter per option.
+    SettingsLogconfigValue {
+        /// `services.acme-dns.settings.logconfig.loglevel`
+        ///
+        /// Level to log on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acme-dns.settings.logconfig.loglevel)
+        ///
+        /// Nix type: `one of "error", "warning", "info", "debug"`. Default: `"info"`.
+        loglevel: Loglevel = "loglevel";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.acme-dns.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.acme-dns.settings.api`.
+        api: SettingsApiValue = "api";
+        /// The options under `services.acme-dns.settings.database`.
+        database: SettingsDatabaseValue = "database";
+        /// The options under `services.acme-dns.settings.general`.
+        general: SettingsGeneralValue = "general";
+        /// The options under `services.acme-dns.settings.logconfig`.
+        logconfig: SettingsLogconfigValue = "logconfig";
+    }
+}
 
 pub mod settings {
     use super::*;

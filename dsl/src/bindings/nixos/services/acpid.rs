@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.acpid.acEventCommands`
@@ -33,7 +33,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "acpid", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acpid.handlers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const handlers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "acpid", "handlers"]);
+pub const handlers: Opt<BTreeMap<String, HandlersValue>> = Opt::new(&["services", "acpid", "handlers"]);
 
 /// `services.acpid.lidEventCommands`
 ///
@@ -62,6 +62,28 @@ pub const log_events: Opt<bool> = Opt::new(&["services", "acpid", "logEvents"]);
 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
 pub const power_event_commands: Opt<Concatenated> = Opt::new(&["services", "acpid", "powerEventCommands"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.acpid.handlers.<name>`: `HandlersValue::new()`, then a setter per option.
+    HandlersValue {
+        /// `services.acpid.handlers.<name>.action`
+        ///
+        /// Shell commands to execute when the event is triggered.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acpid.handlers.%3Cname%3E.action)
+        ///
+        /// Nix type: `strings concatenated with "\n"`.
+        action: Concatenated = "action";
+        /// `services.acpid.handlers.<name>.event`
+        ///
+        /// Event type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acpid.handlers.%3Cname%3E.event)
+        ///
+        /// Nix type: `string`.
+        event: String = "event";
+    }
+}
+
 pub mod handlers {
     use super::*;
 
@@ -81,7 +103,7 @@ pub mod handlers {
         ///
         /// Shell commands to execute when the event is triggered.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acpid.handlers.&lt;name&gt;.action)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acpid.handlers.%3Cname%3E.action)
         ///
         /// Nix type: `strings concatenated with "\n"`.
         pub fn action(&self) -> Opt<Concatenated> {
@@ -92,7 +114,7 @@ pub mod handlers {
         ///
         /// Event type.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acpid.handlers.&lt;name&gt;.event)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.acpid.handlers.%3Cname%3E.event)
         ///
         /// Nix type: `string`.
         pub fn event(&self) -> Opt<String> {

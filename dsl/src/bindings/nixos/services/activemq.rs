@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.activemq.baseDir`
@@ -72,5 +72,5 @@ pub const extra_java_options: Opt<Concatenated> = Opt::new(&["services", "active
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.activemq.javaProperties)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const java_properties: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "activemq", "javaProperties"]);
+pub const java_properties: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "activemq", "javaProperties"]);
 

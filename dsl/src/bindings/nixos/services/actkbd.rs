@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.actkbd.bindings`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.actkbd.bindings)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const bindings: Opt<Vec<Untyped>> = Opt::new(&["services", "actkbd", "bindings"]);
+pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "actkbd", "bindings"]);
 
 /// `services.actkbd.enable`
 ///
@@ -34,4 +34,51 @@ pub const enable: Opt<bool> = Opt::new(&["services", "actkbd", "enable"]);
 ///
 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
 pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "actkbd", "extraConfig"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.actkbd.bindings.*.events.*`.
+    Events {
+        Key => "key",
+        Rep => "rep",
+        Rel => "rel",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.actkbd.bindings.*`: `BindingsValue::new()`, then a setter per option.
+    BindingsValue {
+        /// `services.actkbd.bindings.*.attributes`
+        ///
+        /// List of attributes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.actkbd.bindings.*.attributes)
+        ///
+        /// Nix type: `list of string`.
+        attributes: Vec<String> = "attributes";
+        /// `services.actkbd.bindings.*.command`
+        ///
+        /// What to run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.actkbd.bindings.*.command)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        command: String = "command";
+        /// `services.actkbd.bindings.*.events`
+        ///
+        /// List of events to match.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.actkbd.bindings.*.events)
+        ///
+        /// Nix type: `list of (one of "key", "rep", "rel")`.
+        events: Vec<Events> = "events";
+        /// `services.actkbd.bindings.*.keys`
+        ///
+        /// List of keycodes to match.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.actkbd.bindings.*.keys)
+        ///
+        /// Nix type: `list of signed integer`.
+        keys: Vec<i64> = "keys";
+    }
+}
 

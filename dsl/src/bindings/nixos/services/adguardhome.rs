@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.adguardhome.allowDHCP`
@@ -90,7 +90,22 @@ pub const port: Opt<u16> = Opt::new(&["services", "adguardhome", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.adguardhome.settings)
 ///
 /// Nix type: `null or (YAML value)`. Default: `null`.
-pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "adguardhome", "settings"]);
+pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "adguardhome", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.adguardhome.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.adguardhome.settings.schema_version`
+        ///
+        /// Schema version for the configuration.
+        /// Defaults to the schema_version
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.adguardhome.settings.schema_version)
+        ///
+        /// Nix type: `signed integer`. Default: `cfg.package.schema_version`.
+        schema_version: i64 = "schema_version";
+    }
+}
 
 pub mod settings {
     use super::*;

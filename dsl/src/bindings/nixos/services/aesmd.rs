@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.aesmd.enable`
@@ -51,7 +51,63 @@ pub const quote_provider_library: Opt<NullOr<RuntimePath>> = Opt::new(&["service
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aesmd.settings)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "aesmd", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "aesmd", "settings"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.aesmd.settings.defaultQuotingType`.
+    DefaultQuotingType {
+        Ecdsa256 => "ecdsa_256",
+        EpidLinkable => "epid_linkable",
+        EpidUnlinkable => "epid_unlinkable",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.aesmd.settings.proxyType`.
+    ProxyType {
+        Default => "default",
+        Direct => "direct",
+        Manual => "manual",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.aesmd.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.aesmd.settings.defaultQuotingType`
+        ///
+        /// Attestation quote type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aesmd.settings.defaultQuotingType)
+        ///
+        /// Nix type: `null or one of "ecdsa_256", "epid_linkable", "epid_unlinkable"`. Default: `null`.
+        default_quoting_type: NullOr<DefaultQuotingType> = "defaultQuotingType";
+        /// `services.aesmd.settings.proxy`
+        ///
+        /// HTTP network proxy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aesmd.settings.proxy)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy: NullOr<String> = "proxy";
+        /// `services.aesmd.settings.proxyType`
+        ///
+        /// Type of proxy to use. The default
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aesmd.settings.proxyType)
+        ///
+        /// Nix type: `null or one of "default", "direct", "manual"`.
+        proxy_type: NullOr<ProxyType> = "proxyType";
+        /// `services.aesmd.settings.whitelistUrl`
+        ///
+        /// URL to retrieve authorized Intel SGX enclave signers.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aesmd.settings.whitelistUrl)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        whitelist_url: NullOr<String> = "whitelistUrl";
+    }
+}
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.akkoma.config`
@@ -52,7 +52,7 @@ pub const extra_static: Opt<NullOr<BTreeMap<String, Package>>> = Opt::new(&["ser
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.frontends)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const frontends: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "akkoma", "frontends"]);
+pub const frontends: Opt<BTreeMap<String, FrontendsValue>> = Opt::new(&["services", "akkoma", "frontends"]);
 
 /// `services.akkoma.group`
 ///
@@ -88,7 +88,7 @@ pub const install_wrapper: Opt<bool> = Opt::new(&["services", "akkoma", "install
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const nginx: Opt<NullOr<Untyped>> = Opt::new(&["services", "akkoma", "nginx"]);
+pub const nginx: Opt<NullOr<NginxValue>> = Opt::new(&["services", "akkoma", "nginx"]);
 
 /// `services.akkoma.package`
 ///
@@ -107,6 +107,472 @@ pub const package: Opt<Package> = Opt::new(&["services", "akkoma", "package"]);
 ///
 /// Nix type: `non-empty string`. Default: `"akkoma"`.
 pub const user: Opt<String> = Opt::new(&["services", "akkoma", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.akkoma.frontends.<name>`: `FrontendsValue::new()`, then a setter per option.
+    FrontendsValue {
+        /// `services.akkoma.frontends.<name>.name`
+        ///
+        /// Akkoma frontend name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.frontends.%3Cname%3E.name)
+        ///
+        /// Nix type: `non-empty string`.
+        name: String = "name";
+        /// `services.akkoma.frontends.<name>.package`
+        ///
+        /// Akkoma frontend package.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.frontends.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`.
+        package: Package = "package";
+        /// `services.akkoma.frontends.<name>.ref`
+        ///
+        /// Akkoma frontend reference.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.frontends.%3Cname%3E.ref)
+        ///
+        /// Nix type: `non-empty string`.
+        r#ref: String = "ref";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.akkoma.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
+    ListenValue {
+        /// `services.akkoma.nginx.listen.*.addr`
+        ///
+        /// Listen address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listen.*.addr)
+        ///
+        /// Nix type: `string`.
+        addr: String = "addr";
+        /// `services.akkoma.nginx.listen.*.extraParameters`
+        ///
+        /// Extra parameters of this listen directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listen.*.extraParameters)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_parameters: Vec<String> = "extraParameters";
+        /// `services.akkoma.nginx.listen.*.port`
+        ///
+        /// Port number to listen on.
+        /// If unset and the listen address is not a socket then nginx defaults to 80.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listen.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.akkoma.nginx.listen.*.proxyProtocol`
+        ///
+        /// Enable PROXY protocol.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listen.*.proxyProtocol)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_protocol: bool = "proxyProtocol";
+        /// `services.akkoma.nginx.listen.*.ssl`
+        ///
+        /// Enable SSL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listen.*.ssl)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ssl: bool = "ssl";
+    }
+}
+
+/// The members of `services.akkoma.nginx.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum FastcgiParamsMembers {}
+impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+/// The members of `services.akkoma.nginx.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum ReturnMembers {}
+impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.akkoma.nginx.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+    LocationsValue {
+        /// `services.akkoma.nginx.locations.<name>.alias`
+        ///
+        /// Alias directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.alias)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        alias: NullOr<RuntimePath> = "alias";
+        /// `services.akkoma.nginx.locations.<name>.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.akkoma.nginx.locations.<name>.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.akkoma.nginx.locations.<name>.extraConfig`
+        ///
+        /// These lines go to the end of the location verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.akkoma.nginx.locations.<name>.fastcgiParams`
+        ///
+        /// FastCGI parameters to override.  Unlike in the Nginx
+        /// configuration file, overriding only some default parameters
+        /// won’t unset the default values for other parameters.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.fastcgiParams)
+        ///
+        /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+        fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+        /// `services.akkoma.nginx.locations.<name>.index`
+        ///
+        /// Adds index directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.index)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        index: NullOr<String> = "index";
+        /// `services.akkoma.nginx.locations.<name>.priority`
+        ///
+        /// Order of this location block in relation to the others in the vhost.
+        /// The semantics are the same as with lib.mkOrder
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.priority)
+        ///
+        /// Nix type: `signed integer`. Default: `1000`.
+        priority: i64 = "priority";
+        /// `services.akkoma.nginx.locations.<name>.proxyPass`
+        ///
+        /// Adds proxy_pass directive and sets recommended proxy headers if
+        /// recommendedProxySettings is enabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.proxyPass)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_pass: NullOr<String> = "proxyPass";
+        /// `services.akkoma.nginx.locations.<name>.proxyWebsockets`
+        ///
+        /// Whether to support proxying websocket connections with HTTP/1.1.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.proxyWebsockets)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_websockets: bool = "proxyWebsockets";
+        /// `services.akkoma.nginx.locations.<name>.recommendedProxySettings`
+        ///
+        /// Enable recommended proxy settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.recommendedProxySettings)
+        ///
+        /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+        recommended_proxy_settings: bool = "recommendedProxySettings";
+        /// `services.akkoma.nginx.locations.<name>.return`
+        ///
+        /// Adds a return directive, for e.g. redirections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.return)
+        ///
+        /// Nix type: `null or string or signed integer`. Default: `null`.
+        r#return: NullOr<OneOf<ReturnMembers>> = "return";
+        /// `services.akkoma.nginx.locations.<name>.root`
+        ///
+        /// Root directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.akkoma.nginx.locations.<name>.tryFiles`
+        ///
+        /// Adds try_files directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.tryFiles)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        try_files: NullOr<String> = "tryFiles";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.akkoma.nginx`: `NginxValue::new()`, then a setter per option.
+    NginxValue {
+        /// `services.akkoma.nginx.acmeFallbackHost`
+        ///
+        /// Host which to proxy requests to if ACME challenge is not found. Useful
+        /// if you want multiple hosts to be able to verify the same domain name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.acmeFallbackHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        acme_fallback_host: NullOr<String> = "acmeFallbackHost";
+        /// `services.akkoma.nginx.acmeRoot`
+        ///
+        /// Directory for the ACME challenge, which is public
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.acmeRoot)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+        acme_root: NullOr<String> = "acmeRoot";
+        /// `services.akkoma.nginx.addSSL`
+        ///
+        /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.addSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        add_ssl: bool = "addSSL";
+        /// `services.akkoma.nginx.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.akkoma.nginx.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.akkoma.nginx.default`
+        ///
+        /// Makes this vhost the default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.default)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        default_2: bool = "default";
+        /// `services.akkoma.nginx.enableACME`
+        ///
+        /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+        /// Alternately, you can use an existing certificate through useACMEHost
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.enableACME)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_acme: bool = "enableACME";
+        /// `services.akkoma.nginx.extraConfig`
+        ///
+        /// These lines go to the end of the vhost verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.akkoma.nginx.forceSSL`
+        ///
+        /// Whether to add a separate nginx server block that redirects (defaults
+        /// to 301, configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.forceSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        force_ssl: bool = "forceSSL";
+        /// `services.akkoma.nginx.globalRedirect`
+        ///
+        /// If set, all requests for this host are redirected (defaults to 301,
+        /// configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.globalRedirect)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        global_redirect: NullOr<String> = "globalRedirect";
+        /// `services.akkoma.nginx.http2`
+        ///
+        /// Whether to enable the HTTP/2 protocol.
+        /// Note that (as of writing) due to nginx’s implementation, to disable
+        /// HTTP/2 you have to disable it on all vhosts that use a given
+        /// IP address / port.
+        /// If there is one server block configured to enable http2, then it is
+        /// enabled for all server blocks on this IP.
+        /// See https://stackoverflow.com/a/39466948/263061.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.http2)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http2: bool = "http2";
+        /// `services.akkoma.nginx.http3`
+        ///
+        /// Whether to enable the HTTP/3 protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.http3)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http3: bool = "http3";
+        /// `services.akkoma.nginx.http3_hq`
+        ///
+        /// Whether to enable the HTTP/0.9 protocol negotiation used in QUIC interoperability tests.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.http3_hq)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        http3_hq: bool = "http3_hq";
+        /// `services.akkoma.nginx.kTLS`
+        ///
+        /// Whether to enable kTLS support.
+        /// Implementing TLS in the kernel (kTLS) improves performance by significantly
+        /// reducing the need for copying operations between user space and the kernel.
+        /// Required Nginx version 1.21.4 or later.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.kTLS)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        k_tls: bool = "kTLS";
+        /// `services.akkoma.nginx.listen`
+        ///
+        /// Listen addresses and ports for this virtual host.
+        /// IPv6 addresses must be enclosed in square brackets.
+        /// Note: this option overrides addSSL
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listen)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        listen: Vec<ListenValue> = "listen";
+        /// `services.akkoma.nginx.listenAddresses`
+        ///
+        /// Listen addresses for this virtual host.
+        /// Compared to listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listenAddresses)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        listen_addresses: Vec<String> = "listenAddresses";
+        /// `services.akkoma.nginx.locations`
+        ///
+        /// Declarative location config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        locations: BTreeMap<String, LocationsValue> = "locations";
+        /// `services.akkoma.nginx.onlySSL`
+        ///
+        /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+        /// defaults for listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.onlySSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        only_ssl: bool = "onlySSL";
+        /// `services.akkoma.nginx.quic`
+        ///
+        /// Whether to enable the QUIC transport protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.quic)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        quic: bool = "quic";
+        /// `services.akkoma.nginx.redirectCode`
+        ///
+        /// HTTP status used by globalRedirect
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.redirectCode)
+        ///
+        /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
+        redirect_code: i64 = "redirectCode";
+        /// `services.akkoma.nginx.rejectSSL`
+        ///
+        /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
+        /// default
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.rejectSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reject_ssl: bool = "rejectSSL";
+        /// `services.akkoma.nginx.reuseport`
+        ///
+        /// Create an individual listening socket .
+        /// It is required to specify only once on one of the hosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.reuseport)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reuseport: bool = "reuseport";
+        /// `services.akkoma.nginx.root`
+        ///
+        /// The path of the web root directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.akkoma.nginx.serverAliases`
+        ///
+        /// Additional names of virtual hosts served by this virtual host configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.serverAliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        server_aliases: Vec<String> = "serverAliases";
+        /// `services.akkoma.nginx.serverName`
+        ///
+        /// Name of this virtual host. Defaults to attribute name in virtualHosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.serverName)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "serverName";
+        /// `services.akkoma.nginx.sslCertificate`
+        ///
+        /// Path to server SSL certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.sslCertificate)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate: RuntimePath = "sslCertificate";
+        /// `services.akkoma.nginx.sslCertificateKey`
+        ///
+        /// Path to server SSL certificate key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.sslCertificateKey)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate_key: RuntimePath = "sslCertificateKey";
+        /// `services.akkoma.nginx.sslTrustedCertificate`
+        ///
+        /// Path to root SSL certificate for stapling and client certificates.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.sslTrustedCertificate)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ssl_trusted_certificate: NullOr<RuntimePath> = "sslTrustedCertificate";
+        /// `services.akkoma.nginx.useACMEHost`
+        ///
+        /// A host of an existing Let’s Encrypt certificate to use.
+        /// This is useful if you have many subdomains and want to avoid hitting the
+        /// rate limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.useACMEHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        use_acme_host: NullOr<String> = "useACMEHost";
+    }
+}
 
 pub mod config {
     use super::*;
@@ -390,7 +856,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__web_push_encryption_.__vapid_details_.public_key)
             ///
             /// Nix type: `non-empty string or secret value`.
-            pub const public_key: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__web_push_encryption_", "__vapid_details_", "public_key"]);
+            pub const public_key: Opt<OneOf<PublicKeyMembers>> = Opt::new(&["services", "akkoma", "config", "__web_push_encryption_", "__vapid_details_", "public_key"]);
 
             /// `services.akkoma.config.__web_push_encryption_.__vapid_details_.subject`
             ///
@@ -400,6 +866,10 @@ pub mod config {
             ///
             /// Nix type: `non-empty string`.
             pub const subject: Opt<String> = Opt::new(&["services", "akkoma", "config", "__web_push_encryption_", "__vapid_details_", "subject"]);
+
+            /// The members of `services.akkoma.config.__web_push_encryption_.__vapid_details_.public_key`'s type: `string`, `unknown 'secret value'`. A value of any of them sets the option.
+            pub enum PublicKeyMembers {}
+            impl ::flakesmith::value::StrMember for PublicKeyMembers { type Str = String; }
 
         }
 
@@ -485,7 +955,7 @@ pub mod frontends {
         ///
         /// Akkoma frontend name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.frontends.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.frontends.%3Cname%3E.name)
         ///
         /// Nix type: `non-empty string`.
         pub fn name(&self) -> Opt<String> {
@@ -496,7 +966,7 @@ pub mod frontends {
         ///
         /// Akkoma frontend package.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.frontends.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.frontends.%3Cname%3E.package)
         ///
         /// Nix type: `package`.
         pub fn package(&self) -> Opt<Package> {
@@ -507,7 +977,7 @@ pub mod frontends {
         ///
         /// Akkoma frontend reference.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.frontends.&lt;name&gt;.ref)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.frontends.%3Cname%3E.ref)
         ///
         /// Nix type: `non-empty string`.
         pub fn r#ref(&self) -> Opt<String> {
@@ -707,7 +1177,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<Untyped>> = Opt::new(&["services", "akkoma", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "akkoma", "nginx", "listen"]);
 
     /// `services.akkoma.nginx.listenAddresses`
     ///
@@ -726,7 +1196,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "akkoma", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "akkoma", "nginx", "locations"]);
 
     /// `services.akkoma.nginx.onlySSL`
     ///
@@ -842,6 +1312,178 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "akkoma", "nginx", "useACMEHost"]);
 
+    ::flakesmith::submodule_value! {
+        /// A value of `services.akkoma.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.akkoma.nginx.listen.*.addr`
+            ///
+            /// Listen address.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listen.*.addr)
+            ///
+            /// Nix type: `string`.
+            addr: String = "addr";
+            /// `services.akkoma.nginx.listen.*.extraParameters`
+            ///
+            /// Extra parameters of this listen directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listen.*.extraParameters)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            extra_parameters: Vec<String> = "extraParameters";
+            /// `services.akkoma.nginx.listen.*.port`
+            ///
+            /// Port number to listen on.
+            /// If unset and the listen address is not a socket then nginx defaults to 80.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listen.*.port)
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+            port: NullOr<u16> = "port";
+            /// `services.akkoma.nginx.listen.*.proxyProtocol`
+            ///
+            /// Enable PROXY protocol.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listen.*.proxyProtocol)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_protocol: bool = "proxyProtocol";
+            /// `services.akkoma.nginx.listen.*.ssl`
+            ///
+            /// Enable SSL.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.listen.*.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
+        }
+    }
+
+    /// The members of `services.akkoma.nginx.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum FastcgiParamsMembers {}
+    impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+    /// The members of `services.akkoma.nginx.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum ReturnMembers {}
+    impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.akkoma.nginx.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+        LocationsValue {
+            /// `services.akkoma.nginx.locations.<name>.alias`
+            ///
+            /// Alias directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.alias)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            alias: NullOr<RuntimePath> = "alias";
+            /// `services.akkoma.nginx.locations.<name>.basicAuth`
+            ///
+            /// Basic Auth protection for a vhost.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.basicAuth)
+            ///
+            /// Nix type: `attribute set of string`. Default: `{ }`.
+            basic_auth: BTreeMap<String, String> = "basicAuth";
+            /// `services.akkoma.nginx.locations.<name>.basicAuthFile`
+            ///
+            /// Basic Auth password file for a vhost.
+            /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.basicAuthFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+            /// `services.akkoma.nginx.locations.<name>.extraConfig`
+            ///
+            /// These lines go to the end of the location verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.akkoma.nginx.locations.<name>.fastcgiParams`
+            ///
+            /// FastCGI parameters to override.  Unlike in the Nginx
+            /// configuration file, overriding only some default parameters
+            /// won’t unset the default values for other parameters.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.fastcgiParams)
+            ///
+            /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+            fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+            /// `services.akkoma.nginx.locations.<name>.index`
+            ///
+            /// Adds index directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.akkoma.nginx.locations.<name>.priority`
+            ///
+            /// Order of this location block in relation to the others in the vhost.
+            /// The semantics are the same as with lib.mkOrder
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.priority)
+            ///
+            /// Nix type: `signed integer`. Default: `1000`.
+            priority: i64 = "priority";
+            /// `services.akkoma.nginx.locations.<name>.proxyPass`
+            ///
+            /// Adds proxy_pass directive and sets recommended proxy headers if
+            /// recommendedProxySettings is enabled.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.proxyPass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proxy_pass: NullOr<String> = "proxyPass";
+            /// `services.akkoma.nginx.locations.<name>.proxyWebsockets`
+            ///
+            /// Whether to support proxying websocket connections with HTTP/1.1.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.proxyWebsockets)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_websockets: bool = "proxyWebsockets";
+            /// `services.akkoma.nginx.locations.<name>.recommendedProxySettings`
+            ///
+            /// Enable recommended proxy settings.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.recommendedProxySettings)
+            ///
+            /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+            recommended_proxy_settings: bool = "recommendedProxySettings";
+            /// `services.akkoma.nginx.locations.<name>.return`
+            ///
+            /// Adds a return directive, for e.g. redirections.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.return)
+            ///
+            /// Nix type: `null or string or signed integer`. Default: `null`.
+            r#return: NullOr<OneOf<ReturnMembers>> = "return";
+            /// `services.akkoma.nginx.locations.<name>.root`
+            ///
+            /// Root directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.root)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            root: NullOr<RuntimePath> = "root";
+            /// `services.akkoma.nginx.locations.<name>.tryFiles`
+            ///
+            /// Adds try_files directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.tryFiles)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            try_files: NullOr<String> = "tryFiles";
+        }
+    }
+
     pub mod locations {
         use super::*;
 
@@ -861,7 +1503,7 @@ pub mod nginx {
             ///
             /// Alias directory for requests.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.&lt;name&gt;.alias)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.alias)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -872,7 +1514,7 @@ pub mod nginx {
             ///
             /// Basic Auth protection for a vhost.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.&lt;name&gt;.basicAuth)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.basicAuth)
             ///
             /// Nix type: `attribute set of string`. Default: `{ }`.
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
@@ -884,7 +1526,7 @@ pub mod nginx {
             /// Basic Auth password file for a vhost.
             /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.&lt;name&gt;.basicAuthFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.basicAuthFile)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -895,7 +1537,7 @@ pub mod nginx {
             ///
             /// These lines go to the end of the location verbatim.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.&lt;name&gt;.extraConfig)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.extraConfig)
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -908,10 +1550,10 @@ pub mod nginx {
             /// configuration file, overriding only some default parameters
             /// won’t unset the default values for other parameters.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.&lt;name&gt;.fastcgiParams)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.fastcgiParams)
             ///
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
-            pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, Untyped>> {
+            pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
                 Opt::at(self.path.join(["fastcgiParams"]))
             }
 
@@ -919,7 +1561,7 @@ pub mod nginx {
             ///
             /// Adds index directive.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.&lt;name&gt;.index)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.index)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn index(&self) -> Opt<NullOr<String>> {
@@ -931,7 +1573,7 @@ pub mod nginx {
             /// Order of this location block in relation to the others in the vhost.
             /// The semantics are the same as with lib.mkOrder
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.&lt;name&gt;.priority)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.priority)
             ///
             /// Nix type: `signed integer`. Default: `1000`.
             pub fn priority(&self) -> Opt<i64> {
@@ -943,7 +1585,7 @@ pub mod nginx {
             /// Adds proxy_pass directive and sets recommended proxy headers if
             /// recommendedProxySettings is enabled.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.&lt;name&gt;.proxyPass)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.proxyPass)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
@@ -954,7 +1596,7 @@ pub mod nginx {
             ///
             /// Whether to support proxying websocket connections with HTTP/1.1.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.&lt;name&gt;.proxyWebsockets)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.proxyWebsockets)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn proxy_websockets(&self) -> Opt<bool> {
@@ -965,7 +1607,7 @@ pub mod nginx {
             ///
             /// Enable recommended proxy settings.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.&lt;name&gt;.recommendedProxySettings)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.recommendedProxySettings)
             ///
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
@@ -976,10 +1618,10 @@ pub mod nginx {
             ///
             /// Adds a return directive, for e.g. redirections.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.&lt;name&gt;.return)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.return)
             ///
             /// Nix type: `null or string or signed integer`. Default: `null`.
-            pub fn r#return(&self) -> Opt<NullOr<Untyped>> {
+            pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
                 Opt::at(self.path.join(["return"]))
             }
 
@@ -987,7 +1629,7 @@ pub mod nginx {
             ///
             /// Root directory for requests.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.&lt;name&gt;.root)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.root)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
@@ -998,7 +1640,7 @@ pub mod nginx {
             ///
             /// Adds try_files directive.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.&lt;name&gt;.tryFiles)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.nginx.locations.%3Cname%3E.tryFiles)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn try_files(&self) -> Opt<NullOr<String>> {
@@ -1006,6 +1648,16 @@ pub mod nginx {
             }
 
         }
+
+        /// The members of `services.akkoma.nginx.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum FastcgiParamsMembers {}
+        impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+        /// The members of `services.akkoma.nginx.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+        pub enum ReturnMembers {}
+        impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+        impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
 
     }
 

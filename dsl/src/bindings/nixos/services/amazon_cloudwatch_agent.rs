@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.amazon-cloudwatch-agent.commonConfiguration`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.amazon-cloudwatch-agent.commonConfiguration)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const common_configuration: Opt<Untyped> = Opt::new(&["services", "amazon-cloudwatch-agent", "commonConfiguration"]);
+pub const common_configuration: Opt<Data<Toml>> = Opt::new(&["services", "amazon-cloudwatch-agent", "commonConfiguration"]);
 
 /// `services.amazon-cloudwatch-agent.configuration`
 ///
@@ -26,7 +26,7 @@ pub const common_configuration: Opt<Untyped> = Opt::new(&["services", "amazon-cl
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.amazon-cloudwatch-agent.configuration)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const configuration: Opt<Untyped> = Opt::new(&["services", "amazon-cloudwatch-agent", "configuration"]);
+pub const configuration: Opt<Data<Json>> = Opt::new(&["services", "amazon-cloudwatch-agent", "configuration"]);
 
 /// `services.amazon-cloudwatch-agent.enable`
 ///

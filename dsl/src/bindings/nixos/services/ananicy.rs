@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.ananicy.enable`
@@ -25,7 +25,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "ananicy", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ananicy.extraCgroups)
 ///
 /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-pub const extra_cgroups: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "ananicy", "extraCgroups"]);
+pub const extra_cgroups: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "ananicy", "extraCgroups"]);
 
 /// `services.ananicy.extraRules`
 ///
@@ -35,7 +35,7 @@ pub const extra_cgroups: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["servi
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ananicy.extraRules)
 ///
 /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-pub const extra_rules: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "ananicy", "extraRules"]);
+pub const extra_rules: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "ananicy", "extraRules"]);
 
 /// `services.ananicy.extraTypes`
 ///
@@ -45,7 +45,7 @@ pub const extra_rules: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["service
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ananicy.extraTypes)
 ///
 /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-pub const extra_types: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "ananicy", "extraTypes"]);
+pub const extra_types: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "ananicy", "extraTypes"]);
 
 /// `services.ananicy.package`
 ///
@@ -72,5 +72,11 @@ pub const rules_provider: Opt<Package> = Opt::new(&["services", "ananicy", "rule
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ananicy.settings)
 ///
 /// Nix type: `attribute set of (signed integer or boolean or string)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "ananicy", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "ananicy", "settings"]);
+
+/// The members of `services.ananicy.settings.<name>`'s type: `integer`, `bool`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.anki-sync-server.address`
@@ -70,5 +70,38 @@ pub const port: Opt<u16> = Opt::new(&["services", "anki-sync-server", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anki-sync-server.users)
 ///
 /// Nix type: `list of (submodule)`.
-pub const users: Opt<Vec<Untyped>> = Opt::new(&["services", "anki-sync-server", "users"]);
+pub const users: Opt<Vec<UsersValue>> = Opt::new(&["services", "anki-sync-server", "users"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.anki-sync-server.users.*`: `UsersValue::new()`, then a setter per option.
+    UsersValue {
+        /// `services.anki-sync-server.users.*.password`
+        ///
+        /// Password accepted by anki-sync-server for the associated username.
+        /// WARNING
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anki-sync-server.users.*.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.anki-sync-server.users.*.passwordFile`
+        ///
+        /// File containing the password accepted by anki-sync-server for
+        /// the associated username.  Make sure to make readable only by
+        /// root.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anki-sync-server.users.*.passwordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        password_file: NullOr<RuntimePath> = "passwordFile";
+        /// `services.anki-sync-server.users.*.username`
+        ///
+        /// User name accepted by anki-sync-server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.anki-sync-server.users.*.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
 

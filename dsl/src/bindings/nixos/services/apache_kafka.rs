@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.apache-kafka.clusterId`
@@ -89,7 +89,20 @@ pub const package: Opt<Package> = Opt::new(&["services", "apache-kafka", "packag
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.apache-kafka.settings)
 ///
 /// Nix type: `lazy attribute set of (null or boolean or signed integer or string or list of (boolean or signed integer or string))`.
-pub const settings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "apache-kafka", "settings"]);
+pub const settings: Opt<BTreeMap<String, NullOr<OneOf<SettingsMembers>>>> = Opt::new(&["services", "apache-kafka", "settings"]);
+
+/// The members of `services.apache-kafka.settings.<name>.*`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+
+/// The members of `services.apache-kafka.settings.<name>`'s type: `bool`, `integer`, `string`, `list of ((bool) or (integer) or (string))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
 
 pub mod config_files {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.archisteamfarm.bots`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.bots)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const bots: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "archisteamfarm", "bots"]);
+pub const bots: Opt<BTreeMap<String, BotsValue>> = Opt::new(&["services", "archisteamfarm", "bots"]);
 
 /// `services.archisteamfarm.dataDir`
 ///
@@ -55,7 +55,7 @@ pub const ipc_password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.ipcSettings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const ipc_settings: Opt<Untyped> = Opt::new(&["services", "archisteamfarm", "ipcSettings"]);
+pub const ipc_settings: Opt<Data<Json>> = Opt::new(&["services", "archisteamfarm", "ipcSettings"]);
 
 /// `services.archisteamfarm.package`
 ///
@@ -75,7 +75,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "archisteamfarm", "pack
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "archisteamfarm", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "archisteamfarm", "settings"]);
 
 /// `services.archisteamfarm.web-ui`
 ///
@@ -84,7 +84,68 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "archisteamfarm", "set
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.web-ui)
 ///
 /// Nix type: `submodule`.
-pub const web_ui: Opt<Untyped> = Opt::new(&["services", "archisteamfarm", "web-ui"]);
+pub const web_ui: Opt<WebUiValue> = Opt::new(&["services", "archisteamfarm", "web-ui"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.archisteamfarm.bots.<name>`: `BotsValue::new()`, then a setter per option.
+    BotsValue {
+        /// `services.archisteamfarm.bots.<name>.enabled`
+        ///
+        /// Whether to enable the bot on startup.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.bots.%3Cname%3E.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enabled: bool = "enabled";
+        /// `services.archisteamfarm.bots.<name>.passwordFile`
+        ///
+        /// Path to a file containing the password. The file must be readable by the archisteamfarm
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.bots.%3Cname%3E.passwordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        password_file: NullOr<RuntimePath> = "passwordFile";
+        /// `services.archisteamfarm.bots.<name>.settings`
+        ///
+        /// Additional settings that are documented here
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.bots.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set`. Default: `{ }`.
+        settings: BTreeMap<String, Data<Anything>> = "settings";
+        /// `services.archisteamfarm.bots.<name>.username`
+        ///
+        /// Name of the user to log in. Default is attribute name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.bots.%3Cname%3E.username)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.archisteamfarm.web-ui`: `WebUiValue::new()`, then a setter per option.
+    WebUiValue {
+        /// `services.archisteamfarm.web-ui.enable`
+        ///
+        /// Whether to start the web-ui. This is the preferred way of configuring things such as the steam guard token.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.web-ui.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.archisteamfarm.web-ui.package`
+        ///
+        /// The ui package to use. ::: {.note}
+        /// Contents must be in lib/dist
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.web-ui.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.ArchiSteamFarm.ui`.
+        package: Package = "package";
+    }
+}
 
 pub mod bots {
     use super::*;
@@ -105,7 +166,7 @@ pub mod bots {
         ///
         /// Whether to enable the bot on startup.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.bots.&lt;name&gt;.enabled)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.bots.%3Cname%3E.enabled)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enabled(&self) -> Opt<bool> {
@@ -116,7 +177,7 @@ pub mod bots {
         ///
         /// Path to a file containing the password. The file must be readable by the archisteamfarm
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.bots.&lt;name&gt;.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.bots.%3Cname%3E.passwordFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -127,10 +188,10 @@ pub mod bots {
         ///
         /// Additional settings that are documented here
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.bots.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.bots.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -138,7 +199,7 @@ pub mod bots {
         ///
         /// Name of the user to log in. Default is attribute name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.bots.&lt;name&gt;.username)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.archisteamfarm.bots.%3Cname%3E.username)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn username(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.aria2.downloadDirPermission`
@@ -61,7 +61,14 @@ pub const service_u_mask: Opt<String> = Opt::new(&["services", "aria2", "service
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.aria2.settings)
 ///
 /// Nix type: `attribute set of (boolean or signed integer or floating point number or (optionally newline-terminated) single-line string)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "aria2", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "aria2", "settings"]);
+
+/// The members of `services.aria2.settings.<name>`'s type: `bool`, `integer`, `number`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.armagetronad.servers`
@@ -15,7 +15,87 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const servers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "armagetronad", "servers"]);
+pub const servers: Opt<BTreeMap<String, ServersValue>> = Opt::new(&["services", "armagetronad", "servers"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.armagetronad.servers.<name>`: `ServersValue::new()`, then a setter per option.
+    ServersValue {
+        /// `services.armagetronad.servers.<name>.dns`
+        ///
+        /// DNS address to use for this server. Optional.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.dns)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        dns: NullOr<String> = "dns";
+        /// `services.armagetronad.servers.<name>.enable`
+        ///
+        /// Whether to enable armagetronad.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.armagetronad.servers.<name>.host`
+        ///
+        /// Host to listen on. Used for SERVER_IP.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.host)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        host: String = "host";
+        /// `services.armagetronad.servers.<name>.name`
+        ///
+        /// The name of this server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.armagetronad.servers.<name>.openFirewall`
+        ///
+        /// Set to true to open the configured UDP port for Armagetron Advanced.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        open_firewall: bool = "openFirewall";
+        /// `services.armagetronad.servers.<name>.package`
+        ///
+        /// The armagetronad-dedicated package to use. Ensure that you use a derivation which contains the path bin/armagetronad-dedicated
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.armagetronad-dedicated`.
+        package: Package = "package";
+        /// `services.armagetronad.servers.<name>.port`
+        ///
+        /// Port to listen on. Used for SERVER_PORT.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `4534`.
+        port: u16 = "port";
+        /// `services.armagetronad.servers.<name>.roundSettings`
+        ///
+        /// Armagetron Advanced server per-round configuration. Refer to:
+        /// https://wiki.armagetronad.org/index.php?title=Console_Commands
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.roundSettings)
+        ///
+        /// Nix type: `attribute set of (atom (null, bool, int, float or string) or a list of them for duplicate keys)`. Default: `{ }`.
+        round_settings: BTreeMap<String, Data<AtomOrList>> = "roundSettings";
+        /// `services.armagetronad.servers.<name>.settings`
+        ///
+        /// Armagetron Advanced server rules configuration. Refer to:
+        /// https://wiki.armagetronad.org/index.php?title=Console_Commands
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of (atom (null, bool, int, float or string) or a list of them for duplicate keys)`. Default: `{ }`.
+        settings: BTreeMap<String, Data<AtomOrList>> = "settings";
+    }
+}
 
 pub mod servers {
     use super::*;
@@ -36,7 +116,7 @@ pub mod servers {
         ///
         /// DNS address to use for this server. Optional.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.&lt;name&gt;.dns)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.dns)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn dns(&self) -> Opt<NullOr<String>> {
@@ -47,7 +127,7 @@ pub mod servers {
         ///
         /// Whether to enable armagetronad.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -58,7 +138,7 @@ pub mod servers {
         ///
         /// Host to listen on. Used for SERVER_IP.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.&lt;name&gt;.host)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.host)
         ///
         /// Nix type: `string`. Default: `"0.0.0.0"`.
         pub fn host(&self) -> Opt<String> {
@@ -69,7 +149,7 @@ pub mod servers {
         ///
         /// The name of this server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.name)
         ///
         /// Nix type: `string`.
         pub fn name(&self) -> Opt<String> {
@@ -80,7 +160,7 @@ pub mod servers {
         ///
         /// Set to true to open the configured UDP port for Armagetron Advanced.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.&lt;name&gt;.openFirewall)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.openFirewall)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn open_firewall(&self) -> Opt<bool> {
@@ -91,7 +171,7 @@ pub mod servers {
         ///
         /// The armagetronad-dedicated package to use. Ensure that you use a derivation which contains the path bin/armagetronad-dedicated
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.armagetronad-dedicated`.
         pub fn package(&self) -> Opt<Package> {
@@ -102,7 +182,7 @@ pub mod servers {
         ///
         /// Port to listen on. Used for SERVER_PORT.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.&lt;name&gt;.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `4534`.
         pub fn port(&self) -> Opt<u16> {
@@ -114,10 +194,10 @@ pub mod servers {
         /// Armagetron Advanced server per-round configuration. Refer to:
         /// https://wiki.armagetronad.org/index.php?title=Console_Commands
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.&lt;name&gt;.roundSettings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.roundSettings)
         ///
         /// Nix type: `attribute set of (atom (null, bool, int, float or string) or a list of them for duplicate keys)`. Default: `{ }`.
-        pub fn round_settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn round_settings(&self) -> Opt<BTreeMap<String, Data<AtomOrList>>> {
             Opt::at(self.path.join(["roundSettings"]))
         }
 
@@ -126,10 +206,10 @@ pub mod servers {
         /// Armagetron Advanced server rules configuration. Refer to:
         /// https://wiki.armagetronad.org/index.php?title=Console_Commands
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.armagetronad.servers.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of (atom (null, bool, int, float or string) or a list of them for duplicate keys)`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, Data<AtomOrList>>> {
             Opt::at(self.path.join(["settings"]))
         }
 

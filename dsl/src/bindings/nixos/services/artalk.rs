@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.artalk.allowModify`
@@ -60,7 +60,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "artalk", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.artalk.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "artalk", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "artalk", "settings"]);
 
 /// `services.artalk.user`
 ///
@@ -79,6 +79,28 @@ pub const user: Opt<String> = Opt::new(&["services", "artalk", "user"]);
 ///
 /// Nix type: `string`. Default: `"/var/lib/artalk"`.
 pub const workdir: Opt<String> = Opt::new(&["services", "artalk", "workdir"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.artalk.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.artalk.settings.host`
+        ///
+        /// Artalk server listen host
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.artalk.settings.host)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        host: String = "host";
+        /// `services.artalk.settings.port`
+        ///
+        /// Artalk server listen port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.artalk.settings.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `23366`.
+        port: u16 = "port";
+    }
+}
 
 pub mod settings {
     use super::*;

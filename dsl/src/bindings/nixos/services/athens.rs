@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.athens.basicAuthPass`
@@ -43,7 +43,7 @@ pub const cloud_runtime: Opt<CloudRuntime> = Opt::new(&["services", "athens", "c
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.athens.downloadMode)
 ///
 /// Nix type: `one of "sync", "async", "redirect", "async_redirect", "none" or string matching the pattern ^file:.*$|^custom:.*$`. Default: `"async_redirect"`.
-pub const download_mode: Opt<Untyped> = Opt::new(&["services", "athens", "downloadMode"]);
+pub const download_mode: Opt<OneOf<DownloadModeMembers>> = Opt::new(&["services", "athens", "downloadMode"]);
 
 /// `services.athens.downloadURL`
 ///
@@ -79,7 +79,7 @@ pub const enable_pprof: Opt<bool> = Opt::new(&["services", "athens", "enablePpro
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.athens.extraConfig)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "athens", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "athens", "extraConfig"]);
 
 /// `services.athens.filterFile`
 ///
@@ -134,7 +134,7 @@ pub const go_binary: Opt<Package> = Opt::new(&["services", "athens", "goBinary"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.athens.goBinaryEnvVars)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const go_binary_env_vars: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "athens", "goBinaryEnvVars"]);
+pub const go_binary_env_vars: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "athens", "goBinaryEnvVars"]);
 
 /// `services.athens.goEnv`
 ///
@@ -393,6 +393,23 @@ pub const validator_hook: Opt<NullOr<String>> = Opt::new(&["services", "athens",
         None => "none",
     }
 }
+
+::flakesmith::option_enum! {
+    /// The values of `services.athens.downloadMode`.
+    DownloadMode {
+        Sync => "sync",
+        Async => "async",
+        Redirect => "redirect",
+        AsyncRedirect => "async_redirect",
+        None => "none",
+    }
+}
+
+/// The members of `services.athens.downloadMode`'s type: `one of ["sync", "async", "redirect", "async_redirect", "none"]`, `string`. A value of any of them sets the option.
+pub enum DownloadModeMembers {}
+impl ::flakesmith::value::StrMember for DownloadModeMembers { type Str = String; }
+
+::flakesmith::union_member!(DownloadModeMembers: DownloadMode);
 
 ::flakesmith::option_enum! {
     /// The values of `services.athens.goEnv`.

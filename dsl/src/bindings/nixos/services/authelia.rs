@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.authelia.instances`
@@ -16,7 +16,299 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "authelia", "instances"]);
+pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["services", "authelia", "instances"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.authelia.instances.<name>.secrets`: `SecretsValue::new()`, then a setter per option.
+    SecretsValue {
+        /// `services.authelia.instances.<name>.secrets.jwtSecretFile`
+        ///
+        /// Path to your JWT secret used during identity verificaton.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.jwtSecretFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        jwt_secret_file: NullOr<RuntimePath> = "jwtSecretFile";
+        /// `services.authelia.instances.<name>.secrets.manual`
+        ///
+        /// Configuring authelia’s secret files via the secrets attribute set
+        /// is intended to be convenient and help catch cases where values are required
+        /// to run at all.
+        /// If a user wants to set these values themselves and bypass the validation they can set this value to true.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.manual)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        manual: bool = "manual";
+        /// `services.authelia.instances.<name>.secrets.oidcHmacSecretFile`
+        ///
+        /// Path to your HMAC secret used to sign OIDC JWTs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.oidcHmacSecretFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        oidc_hmac_secret_file: NullOr<RuntimePath> = "oidcHmacSecretFile";
+        /// `services.authelia.instances.<name>.secrets.oidcIssuerPrivateKeyFile`
+        ///
+        /// Path to your private key file used to encrypt OIDC JWTs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.oidcIssuerPrivateKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        oidc_issuer_private_key_file: NullOr<RuntimePath> = "oidcIssuerPrivateKeyFile";
+        /// `services.authelia.instances.<name>.secrets.sessionSecretFile`
+        ///
+        /// Path to your session secret. Only used when redis is used as session storage.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.sessionSecretFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        session_secret_file: NullOr<RuntimePath> = "sessionSecretFile";
+        /// `services.authelia.instances.<name>.secrets.storageEncryptionKeyFile`
+        ///
+        /// Path to your storage encryption key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.storageEncryptionKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        storage_encryption_key_file: NullOr<RuntimePath> = "storageEncryptionKeyFile";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.authelia.instances.<name>.settings.default_2fa_method`.
+    Default2faMethod {
+        Empty => "",
+        Totp => "totp",
+        Webauthn => "webauthn",
+        MobilePush => "mobile_push",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.authelia.instances.<name>.settings.log.format`.
+    Format {
+        Json => "json",
+        Text => "text",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.authelia.instances.<name>.settings.log.level`.
+    Level {
+        Trace => "trace",
+        Debug => "debug",
+        Info => "info",
+        Warn => "warn",
+        Error => "error",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.authelia.instances.<name>.settings.log`: `SettingsLogValue::new()`, then a setter per option.
+    SettingsLogValue {
+        /// `services.authelia.instances.<name>.settings.log.file_path`
+        ///
+        /// File path where the logs will be written. If not set logs are written to stdout.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.log.file_path)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        file_path: NullOr<RuntimePath> = "file_path";
+        /// `services.authelia.instances.<name>.settings.log.format`
+        ///
+        /// Format the logs are written as.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.log.format)
+        ///
+        /// Nix type: `one of "json", "text"`. Default: `"json"`.
+        format: Format = "format";
+        /// `services.authelia.instances.<name>.settings.log.keep_stdout`
+        ///
+        /// Whether to also log to stdout when a file_path
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.log.keep_stdout)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        keep_stdout: bool = "keep_stdout";
+        /// `services.authelia.instances.<name>.settings.log.level`
+        ///
+        /// Level of verbosity for logs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.log.level)
+        ///
+        /// Nix type: `one of "trace", "debug", "info", "warn", "error"`. Default: `"debug"`.
+        level: Level = "level";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.authelia.instances.<name>.settings.server`: `SettingsServerValue::new()`, then a setter per option.
+    SettingsServerValue {
+        /// `services.authelia.instances.<name>.settings.server.address`
+        ///
+        /// The address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.server.address)
+        ///
+        /// Nix type: `string`. Default: `"tcp://:9091/"`.
+        address: String = "address";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.authelia.instances.<name>.settings.telemetry.metrics`: `SettingsTelemetryMetricsValue::new()`, then a setter per option.
+    SettingsTelemetryMetricsValue {
+        /// `services.authelia.instances.<name>.settings.telemetry.metrics.address`
+        ///
+        /// The address to listen on for metrics. This should be on a different port to the main server.port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.telemetry.metrics.address)
+        ///
+        /// Nix type: `string`. Default: `"tcp://127.0.0.1:9959"`.
+        address: String = "address";
+        /// `services.authelia.instances.<name>.settings.telemetry.metrics.enabled`
+        ///
+        /// Enable Metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.telemetry.metrics.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enabled: bool = "enabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.authelia.instances.<name>.settings.telemetry`: `SettingsTelemetryValue::new()`, then a setter per option.
+    SettingsTelemetryValue {
+        /// The options under `services.authelia.instances.<name>.settings.telemetry.metrics`.
+        metrics: SettingsTelemetryMetricsValue = "metrics";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.authelia.instances.<name>.settings.theme`.
+    Theme {
+        Light => "light",
+        Dark => "dark",
+        Grey => "grey",
+        Auto => "auto",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.authelia.instances.<name>.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.authelia.instances.<name>.settings.default_2fa_method`
+        ///
+        /// Default 2FA method for new users and fallback for preferred but disabled methods.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.default_2fa_method)
+        ///
+        /// Nix type: `one of "", "totp", "webauthn", "mobile_push"`. Default: `""`.
+        default_2fa_method: Default2faMethod = "default_2fa_method";
+        /// The options under `services.authelia.instances.<name>.settings.log`.
+        log: SettingsLogValue = "log";
+        /// The options under `services.authelia.instances.<name>.settings.server`.
+        server: SettingsServerValue = "server";
+        /// The options under `services.authelia.instances.<name>.settings.telemetry`.
+        telemetry: SettingsTelemetryValue = "telemetry";
+        /// `services.authelia.instances.<name>.settings.theme`
+        ///
+        /// The theme to display.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.theme)
+        ///
+        /// Nix type: `one of "light", "dark", "grey", "auto"`. Default: `"light"`.
+        theme: Theme = "theme";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.authelia.instances.<name>`: `InstancesValue::new()`, then a setter per option.
+    InstancesValue {
+        /// `services.authelia.instances.<name>.enable`
+        ///
+        /// Whether to enable Authelia instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.authelia.instances.<name>.environmentVariables`
+        ///
+        /// Additional environment variables to provide to authelia.
+        /// If you are providing secrets please consider the options under services.authelia..secrets
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.environmentVariables)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        environment_variables: BTreeMap<String, String> = "environmentVariables";
+        /// `services.authelia.instances.<name>.group`
+        ///
+        /// The name of the group for this authelia instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `"authelia-‹name›"`.
+        group: String = "group";
+        /// `services.authelia.instances.<name>.name`
+        ///
+        /// Name is used as a suffix for the service name, user, and group.
+        /// By default it takes the value you use for
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        name: String = "name";
+        /// `services.authelia.instances.<name>.package`
+        ///
+        /// The authelia package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.authelia`.
+        package: Package = "package";
+        /// `services.authelia.instances.<name>.secrets`
+        ///
+        /// It is recommended you keep your secrets separate from the configuration.
+        /// It’s especially important to keep the raw secrets out of your nix configuration,
+        /// as the values will be preserved in your nix store.
+        /// This attribute allows you to configure the location of secret files to be loaded at runtime.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        secrets: SecretsValue = "secrets";
+        /// `services.authelia.instances.<name>.settings`
+        ///
+        /// Your Authelia config.yml as a Nix attribute set.
+        /// There are several values that are defined and documented in nix such as default_2fa_method
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings)
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        settings: SettingsValue = "settings";
+        /// `services.authelia.instances.<name>.settingsFiles`
+        ///
+        /// Here you can provide authelia with configuration files or directories.
+        /// It is possible to give authelia multiple files and use the nix generated configuration
+        /// file set via services.authelia..settings
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settingsFiles)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        settings_files: Vec<RuntimePath> = "settingsFiles";
+        /// `services.authelia.instances.<name>.user`
+        ///
+        /// The name of the user for this authelia instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `"authelia-‹name›"`.
+        user: String = "user";
+    }
+}
 
 pub mod instances {
     use super::*;
@@ -37,7 +329,7 @@ pub mod instances {
         ///
         /// Whether to enable Authelia instance.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -49,7 +341,7 @@ pub mod instances {
         /// Additional environment variables to provide to authelia.
         /// If you are providing secrets please consider the options under services.authelia..secrets
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.environmentVariables)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.environmentVariables)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn environment_variables(&self) -> Opt<BTreeMap<String, String>> {
@@ -60,7 +352,7 @@ pub mod instances {
         ///
         /// The name of the group for this authelia instance.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.group)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.group)
         ///
         /// Nix type: `string`. Default: `"authelia-‹name›"`.
         pub fn group(&self) -> Opt<String> {
@@ -72,7 +364,7 @@ pub mod instances {
         /// Name is used as a suffix for the service name, user, and group.
         /// By default it takes the value you use for
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.name)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn name(&self) -> Opt<String> {
@@ -83,7 +375,7 @@ pub mod instances {
         ///
         /// The authelia package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.authelia`.
         pub fn package(&self) -> Opt<Package> {
@@ -97,10 +389,10 @@ pub mod instances {
         /// as the values will be preserved in your nix store.
         /// This attribute allows you to configure the location of secret files to be loaded at runtime.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.secrets)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets)
         ///
         /// Nix type: `submodule`. Default: `{ }`.
-        pub fn secrets(&self) -> Opt<Untyped> {
+        pub fn secrets(&self) -> Opt<SecretsValue> {
             Opt::at(self.path.join(["secrets"]))
         }
 
@@ -114,10 +406,10 @@ pub mod instances {
         /// Your Authelia config.yml as a Nix attribute set.
         /// There are several values that are defined and documented in nix such as default_2fa_method
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings)
         ///
         /// Nix type: `YAML value`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<Untyped> {
+        pub fn settings(&self) -> Opt<SettingsValue> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -132,7 +424,7 @@ pub mod instances {
         /// It is possible to give authelia multiple files and use the nix generated configuration
         /// file set via services.authelia..settings
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.settingsFiles)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settingsFiles)
         ///
         /// Nix type: `list of path`. Default: `[ ]`.
         pub fn settings_files(&self) -> Opt<Vec<RuntimePath>> {
@@ -143,7 +435,7 @@ pub mod instances {
         ///
         /// The name of the user for this authelia instance.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.user)
         ///
         /// Nix type: `string`. Default: `"authelia-‹name›"`.
         pub fn user(&self) -> Opt<String> {
@@ -163,7 +455,7 @@ pub mod instances {
         ///
         /// Path to your JWT secret used during identity verificaton.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.secrets.jwtSecretFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.jwtSecretFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn jwt_secret_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -177,7 +469,7 @@ pub mod instances {
         /// to run at all.
         /// If a user wants to set these values themselves and bypass the validation they can set this value to true.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.secrets.manual)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.manual)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn manual(&self) -> Opt<bool> {
@@ -188,7 +480,7 @@ pub mod instances {
         ///
         /// Path to your HMAC secret used to sign OIDC JWTs.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.secrets.oidcHmacSecretFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.oidcHmacSecretFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn oidc_hmac_secret_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -199,7 +491,7 @@ pub mod instances {
         ///
         /// Path to your private key file used to encrypt OIDC JWTs.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.secrets.oidcIssuerPrivateKeyFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.oidcIssuerPrivateKeyFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn oidc_issuer_private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -210,7 +502,7 @@ pub mod instances {
         ///
         /// Path to your session secret. Only used when redis is used as session storage.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.secrets.sessionSecretFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.sessionSecretFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn session_secret_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -221,7 +513,7 @@ pub mod instances {
         ///
         /// Path to your storage encryption key.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.secrets.storageEncryptionKeyFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.storageEncryptionKeyFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn storage_encryption_key_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -241,7 +533,7 @@ pub mod instances {
         ///
         /// Default 2FA method for new users and fallback for preferred but disabled methods.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.settings.default_2fa_method)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.default_2fa_method)
         ///
         /// Nix type: `one of "", "totp", "webauthn", "mobile_push"`. Default: `""`.
         pub fn default_2fa_method(&self) -> Opt<Default2faMethod> {
@@ -267,7 +559,7 @@ pub mod instances {
         ///
         /// The theme to display.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.settings.theme)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.theme)
         ///
         /// Nix type: `one of "light", "dark", "grey", "auto"`. Default: `"light"`.
         pub fn theme(&self) -> Opt<Theme> {
@@ -287,7 +579,7 @@ pub mod instances {
         ///
         /// File path where the logs will be written. If not set logs are written to stdout.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.settings.log.file_path)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.log.file_path)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn file_path(&self) -> Opt<NullOr<RuntimePath>> {
@@ -298,7 +590,7 @@ pub mod instances {
         ///
         /// Format the logs are written as.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.settings.log.format)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.log.format)
         ///
         /// Nix type: `one of "json", "text"`. Default: `"json"`.
         pub fn format(&self) -> Opt<Format> {
@@ -309,7 +601,7 @@ pub mod instances {
         ///
         /// Whether to also log to stdout when a file_path
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.settings.log.keep_stdout)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.log.keep_stdout)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn keep_stdout(&self) -> Opt<bool> {
@@ -320,7 +612,7 @@ pub mod instances {
         ///
         /// Level of verbosity for logs.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.settings.log.level)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.log.level)
         ///
         /// Nix type: `one of "trace", "debug", "info", "warn", "error"`. Default: `"debug"`.
         pub fn level(&self) -> Opt<Level> {
@@ -340,7 +632,7 @@ pub mod instances {
         ///
         /// The address to listen on.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.settings.server.address)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.server.address)
         ///
         /// Nix type: `string`. Default: `"tcp://:9091/"`.
         pub fn address(&self) -> Opt<String> {
@@ -374,7 +666,7 @@ pub mod instances {
         ///
         /// The address to listen on for metrics. This should be on a different port to the main server.port
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.settings.telemetry.metrics.address)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.telemetry.metrics.address)
         ///
         /// Nix type: `string`. Default: `"tcp://127.0.0.1:9959"`.
         pub fn address(&self) -> Opt<String> {
@@ -385,13 +677,70 @@ pub mod instances {
         ///
         /// Enable Metrics.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.&lt;name&gt;.settings.telemetry.metrics.enabled)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.telemetry.metrics.enabled)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enabled(&self) -> Opt<bool> {
             Opt::at(self.path.join(["enabled"]))
         }
 
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.authelia.instances.<name>.secrets`: `SecretsValue::new()`, then a setter per option.
+        SecretsValue {
+            /// `services.authelia.instances.<name>.secrets.jwtSecretFile`
+            ///
+            /// Path to your JWT secret used during identity verificaton.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.jwtSecretFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            jwt_secret_file: NullOr<RuntimePath> = "jwtSecretFile";
+            /// `services.authelia.instances.<name>.secrets.manual`
+            ///
+            /// Configuring authelia’s secret files via the secrets attribute set
+            /// is intended to be convenient and help catch cases where values are required
+            /// to run at all.
+            /// If a user wants to set these values themselves and bypass the validation they can set this value to true.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.manual)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            manual: bool = "manual";
+            /// `services.authelia.instances.<name>.secrets.oidcHmacSecretFile`
+            ///
+            /// Path to your HMAC secret used to sign OIDC JWTs.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.oidcHmacSecretFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            oidc_hmac_secret_file: NullOr<RuntimePath> = "oidcHmacSecretFile";
+            /// `services.authelia.instances.<name>.secrets.oidcIssuerPrivateKeyFile`
+            ///
+            /// Path to your private key file used to encrypt OIDC JWTs.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.oidcIssuerPrivateKeyFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            oidc_issuer_private_key_file: NullOr<RuntimePath> = "oidcIssuerPrivateKeyFile";
+            /// `services.authelia.instances.<name>.secrets.sessionSecretFile`
+            ///
+            /// Path to your session secret. Only used when redis is used as session storage.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.sessionSecretFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            session_secret_file: NullOr<RuntimePath> = "sessionSecretFile";
+            /// `services.authelia.instances.<name>.secrets.storageEncryptionKeyFile`
+            ///
+            /// Path to your storage encryption key.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.secrets.storageEncryptionKeyFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            storage_encryption_key_file: NullOr<RuntimePath> = "storageEncryptionKeyFile";
+        }
     }
 
     ::flakesmith::option_enum! {
@@ -401,16 +750,6 @@ pub mod instances {
             Totp => "totp",
             Webauthn => "webauthn",
             MobilePush => "mobile_push",
-        }
-    }
-
-    ::flakesmith::option_enum! {
-        /// The values of `services.authelia.instances.<name>.settings.theme`.
-        Theme {
-            Light => "light",
-            Dark => "dark",
-            Grey => "grey",
-            Auto => "auto",
         }
     }
 
@@ -430,6 +769,126 @@ pub mod instances {
             Info => "info",
             Warn => "warn",
             Error => "error",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.authelia.instances.<name>.settings.log`: `SettingsLogValue::new()`, then a setter per option.
+        SettingsLogValue {
+            /// `services.authelia.instances.<name>.settings.log.file_path`
+            ///
+            /// File path where the logs will be written. If not set logs are written to stdout.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.log.file_path)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            file_path: NullOr<RuntimePath> = "file_path";
+            /// `services.authelia.instances.<name>.settings.log.format`
+            ///
+            /// Format the logs are written as.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.log.format)
+            ///
+            /// Nix type: `one of "json", "text"`. Default: `"json"`.
+            format: Format = "format";
+            /// `services.authelia.instances.<name>.settings.log.keep_stdout`
+            ///
+            /// Whether to also log to stdout when a file_path
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.log.keep_stdout)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            keep_stdout: bool = "keep_stdout";
+            /// `services.authelia.instances.<name>.settings.log.level`
+            ///
+            /// Level of verbosity for logs.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.log.level)
+            ///
+            /// Nix type: `one of "trace", "debug", "info", "warn", "error"`. Default: `"debug"`.
+            level: Level = "level";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.authelia.instances.<name>.settings.server`: `SettingsServerValue::new()`, then a setter per option.
+        SettingsServerValue {
+            /// `services.authelia.instances.<name>.settings.server.address`
+            ///
+            /// The address to listen on.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.server.address)
+            ///
+            /// Nix type: `string`. Default: `"tcp://:9091/"`.
+            address: String = "address";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.authelia.instances.<name>.settings.telemetry.metrics`: `SettingsTelemetryMetricsValue::new()`, then a setter per option.
+        SettingsTelemetryMetricsValue {
+            /// `services.authelia.instances.<name>.settings.telemetry.metrics.address`
+            ///
+            /// The address to listen on for metrics. This should be on a different port to the main server.port
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.telemetry.metrics.address)
+            ///
+            /// Nix type: `string`. Default: `"tcp://127.0.0.1:9959"`.
+            address: String = "address";
+            /// `services.authelia.instances.<name>.settings.telemetry.metrics.enabled`
+            ///
+            /// Enable Metrics.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.telemetry.metrics.enabled)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enabled: bool = "enabled";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.authelia.instances.<name>.settings.telemetry`: `SettingsTelemetryValue::new()`, then a setter per option.
+        SettingsTelemetryValue {
+            /// The options under `services.authelia.instances.<name>.settings.telemetry.metrics`.
+            metrics: SettingsTelemetryMetricsValue = "metrics";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.authelia.instances.<name>.settings.theme`.
+        Theme {
+            Light => "light",
+            Dark => "dark",
+            Grey => "grey",
+            Auto => "auto",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.authelia.instances.<name>.settings`: `SettingsValue::new()`, then a setter per option.
+        SettingsValue {
+            /// `services.authelia.instances.<name>.settings.default_2fa_method`
+            ///
+            /// Default 2FA method for new users and fallback for preferred but disabled methods.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.default_2fa_method)
+            ///
+            /// Nix type: `one of "", "totp", "webauthn", "mobile_push"`. Default: `""`.
+            default_2fa_method: Default2faMethod = "default_2fa_method";
+            /// The options under `services.authelia.instances.<name>.settings.log`.
+            log: SettingsLogValue = "log";
+            /// The options under `services.authelia.instances.<name>.settings.server`.
+            server: SettingsServerValue = "server";
+            /// The options under `services.authelia.instances.<name>.settings.telemetry`.
+            telemetry: SettingsTelemetryValue = "telemetry";
+            /// `services.authelia.instances.<name>.settings.theme`
+            ///
+            /// The theme to display.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.authelia.instances.%3Cname%3E.settings.theme)
+            ///
+            /// Nix type: `one of "light", "dark", "grey", "auto"`. Default: `"light"`.
+            theme: Theme = "theme";
         }
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.automysqlbackup.calendar`
@@ -34,5 +34,12 @@ pub const enable: Opt<bool> = Opt::new(&["services", "automysqlbackup", "enable"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.automysqlbackup.settings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean or list of string)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "automysqlbackup", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "automysqlbackup", "settings"]);
+
+/// The members of `services.automysqlbackup.settings.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
 

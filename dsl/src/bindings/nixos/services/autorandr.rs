@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.autorandr.defaultTarget`
@@ -35,7 +35,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "autorandr", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.hooks)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const hooks: Opt<Untyped> = Opt::new(&["services", "autorandr", "hooks"]);
+pub const hooks: Opt<HooksValue> = Opt::new(&["services", "autorandr", "hooks"]);
 
 /// `services.autorandr.ignoreLid`
 ///
@@ -62,7 +62,251 @@ pub const match_edid: Opt<bool> = Opt::new(&["services", "autorandr", "matchEdid
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const profiles: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "autorandr", "profiles"]);
+pub const profiles: Opt<BTreeMap<String, ProfilesValue>> = Opt::new(&["services", "autorandr", "profiles"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.autorandr.hooks`: `HooksValue::new()`, then a setter per option.
+    HooksValue {
+        /// `services.autorandr.hooks.postswitch`
+        ///
+        /// Postswitch hook executed after mode switch.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.hooks.postswitch)
+        ///
+        /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+        postswitch: BTreeMap<String, Concatenated> = "postswitch";
+        /// `services.autorandr.hooks.predetect`
+        ///
+        /// Predetect hook executed before autorandr attempts to run xrandr.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.hooks.predetect)
+        ///
+        /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+        predetect: BTreeMap<String, Concatenated> = "predetect";
+        /// `services.autorandr.hooks.preswitch`
+        ///
+        /// Preswitch hook executed before mode switch.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.hooks.preswitch)
+        ///
+        /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+        preswitch: BTreeMap<String, Concatenated> = "preswitch";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.autorandr.profiles.<name>.config.<name>.rotate`.
+    Rotate {
+        Normal => "normal",
+        Left => "left",
+        Right => "right",
+        Inverted => "inverted",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.autorandr.profiles.<name>.config.<name>.scale.method`.
+    Method {
+        Factor => "factor",
+        Pixel => "pixel",
+    }
+}
+
+/// The members of `services.autorandr.profiles.<name>.config.<name>.scale.x`'s type: `number`, `integer`. A value of any of them sets the option.
+pub enum XMembers {}
+impl ::flakesmith::value::FloatMember for XMembers {}
+impl ::flakesmith::value::IntMember for XMembers { type Int = u64; }
+
+/// The members of `services.autorandr.profiles.<name>.config.<name>.scale.y`'s type: `number`, `integer`. A value of any of them sets the option.
+pub enum YMembers {}
+impl ::flakesmith::value::FloatMember for YMembers {}
+impl ::flakesmith::value::IntMember for YMembers { type Int = u64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.autorandr.profiles.<name>.config.<name>.scale`: `ScaleValue::new()`, then a setter per option.
+    ScaleValue {
+        /// `services.autorandr.profiles.<name>.config.<name>.scale.method`
+        ///
+        /// Output scaling method.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.scale.method)
+        ///
+        /// Nix type: `one of "factor", "pixel"`. Default: `"factor"`.
+        method: Method = "method";
+        /// `services.autorandr.profiles.<name>.config.<name>.scale.x`
+        ///
+        /// Horizontal scaling factor/pixels.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.scale.x)
+        ///
+        /// Nix type: `floating point number or (positive integer, meaning >0)`.
+        x: OneOf<XMembers> = "x";
+        /// `services.autorandr.profiles.<name>.config.<name>.scale.y`
+        ///
+        /// Vertical scaling factor/pixels.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.scale.y)
+        ///
+        /// Nix type: `floating point number or (positive integer, meaning >0)`.
+        y: OneOf<YMembers> = "y";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.autorandr.profiles.<name>.config.<name>`: `ConfigValue::new()`, then a setter per option.
+    ConfigValue {
+        /// `services.autorandr.profiles.<name>.config.<name>.crtc`
+        ///
+        /// Output video display controller.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.crtc)
+        ///
+        /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
+        crtc: NullOr<u64> = "crtc";
+        /// `services.autorandr.profiles.<name>.config.<name>.dpi`
+        ///
+        /// Output DPI configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.dpi)
+        ///
+        /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
+        dpi: NullOr<u64> = "dpi";
+        /// `services.autorandr.profiles.<name>.config.<name>.enable`
+        ///
+        /// Whether to enable the output.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.autorandr.profiles.<name>.config.<name>.gamma`
+        ///
+        /// Output gamma configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.gamma)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        gamma: String = "gamma";
+        /// `services.autorandr.profiles.<name>.config.<name>.mode`
+        ///
+        /// Output resolution.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.mode)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        mode: String = "mode";
+        /// `services.autorandr.profiles.<name>.config.<name>.position`
+        ///
+        /// Output position
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.position)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        position: String = "position";
+        /// `services.autorandr.profiles.<name>.config.<name>.primary`
+        ///
+        /// Whether output should be marked as primary
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.primary)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        primary: bool = "primary";
+        /// `services.autorandr.profiles.<name>.config.<name>.rate`
+        ///
+        /// Output framerate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.rate)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        rate: String = "rate";
+        /// `services.autorandr.profiles.<name>.config.<name>.rotate`
+        ///
+        /// Output rotate configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.rotate)
+        ///
+        /// Nix type: `null or one of "normal", "left", "right", "inverted"`. Default: `null`.
+        rotate: NullOr<Rotate> = "rotate";
+        /// `services.autorandr.profiles.<name>.config.<name>.scale`
+        ///
+        /// Output scale configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.scale)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        scale: NullOr<ScaleValue> = "scale";
+        /// `services.autorandr.profiles.<name>.config.<name>.transform`
+        ///
+        /// Refer to
+        /// xrandr
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.transform)
+        ///
+        /// Nix type: `null or (3×3 matrix of floating point numbers)`. Default: `null`.
+        transform: NullOr<Untyped> = "transform";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.autorandr.profiles.<name>.hooks`: `HooksValue2::new()`, then a setter per option.
+    HooksValue2 {
+        /// `services.autorandr.profiles.<name>.hooks.postswitch`
+        ///
+        /// Postswitch hook executed after mode switch.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.hooks.postswitch)
+        ///
+        /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+        postswitch: BTreeMap<String, Concatenated> = "postswitch";
+        /// `services.autorandr.profiles.<name>.hooks.predetect`
+        ///
+        /// Predetect hook executed before autorandr attempts to run xrandr.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.hooks.predetect)
+        ///
+        /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+        predetect: BTreeMap<String, Concatenated> = "predetect";
+        /// `services.autorandr.profiles.<name>.hooks.preswitch`
+        ///
+        /// Preswitch hook executed before mode switch.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.hooks.preswitch)
+        ///
+        /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+        preswitch: BTreeMap<String, Concatenated> = "preswitch";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.autorandr.profiles.<name>`: `ProfilesValue::new()`, then a setter per option.
+    ProfilesValue {
+        /// `services.autorandr.profiles.<name>.config`
+        ///
+        /// Per output profile configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        config: BTreeMap<String, ConfigValue> = "config";
+        /// `services.autorandr.profiles.<name>.fingerprint`
+        ///
+        /// Output name to EDID mapping.
+        /// Use autorandr --fingerprint
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.fingerprint)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        fingerprint: BTreeMap<String, String> = "fingerprint";
+        /// `services.autorandr.profiles.<name>.hooks`
+        ///
+        /// Profile hook scripts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.hooks)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        hooks: HooksValue2 = "hooks";
+    }
+}
 
 pub mod hooks {
     use super::*;
@@ -115,10 +359,10 @@ pub mod profiles {
         ///
         /// Per output profile configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub fn config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn config(&self) -> Opt<BTreeMap<String, ConfigValue>> {
             Opt::at(self.path.join(["config"]))
         }
 
@@ -132,7 +376,7 @@ pub mod profiles {
         /// Output name to EDID mapping.
         /// Use autorandr --fingerprint
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.fingerprint)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.fingerprint)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn fingerprint(&self) -> Opt<BTreeMap<String, String>> {
@@ -143,10 +387,10 @@ pub mod profiles {
         ///
         /// Profile hook scripts.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.hooks)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.hooks)
         ///
         /// Nix type: `submodule`. Default: `{ }`.
-        pub fn hooks(&self) -> Opt<Untyped> {
+        pub fn hooks(&self) -> Opt<HooksValue> {
             Opt::at(self.path.join(["hooks"]))
         }
 
@@ -182,7 +426,7 @@ pub mod profiles {
         ///
         /// Output video display controller.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.crtc)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.crtc)
         ///
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         pub fn crtc(&self) -> Opt<NullOr<u64>> {
@@ -193,7 +437,7 @@ pub mod profiles {
         ///
         /// Output DPI configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.dpi)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.dpi)
         ///
         /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
         pub fn dpi(&self) -> Opt<NullOr<u64>> {
@@ -204,7 +448,7 @@ pub mod profiles {
         ///
         /// Whether to enable the output.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -215,7 +459,7 @@ pub mod profiles {
         ///
         /// Output gamma configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.gamma)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.gamma)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn gamma(&self) -> Opt<String> {
@@ -226,7 +470,7 @@ pub mod profiles {
         ///
         /// Output resolution.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.mode)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.mode)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn mode(&self) -> Opt<String> {
@@ -237,7 +481,7 @@ pub mod profiles {
         ///
         /// Output position
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.position)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.position)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn position(&self) -> Opt<String> {
@@ -248,7 +492,7 @@ pub mod profiles {
         ///
         /// Whether output should be marked as primary
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.primary)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.primary)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn primary(&self) -> Opt<bool> {
@@ -259,7 +503,7 @@ pub mod profiles {
         ///
         /// Output framerate.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.rate)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.rate)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn rate(&self) -> Opt<String> {
@@ -270,7 +514,7 @@ pub mod profiles {
         ///
         /// Output rotate configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.rotate)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.rotate)
         ///
         /// Nix type: `null or one of "normal", "left", "right", "inverted"`. Default: `null`.
         pub fn rotate(&self) -> Opt<NullOr<Rotate>> {
@@ -281,10 +525,10 @@ pub mod profiles {
         ///
         /// Output scale configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.scale)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.scale)
         ///
         /// Nix type: `null or (submodule)`. Default: `null`.
-        pub fn scale(&self) -> Opt<NullOr<Untyped>> {
+        pub fn scale(&self) -> Opt<NullOr<ScaleValue>> {
             Opt::at(self.path.join(["scale"]))
         }
 
@@ -298,7 +542,7 @@ pub mod profiles {
         /// Refer to
         /// xrandr
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.transform)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.transform)
         ///
         /// Nix type: `null or (3×3 matrix of floating point numbers)`. Default: `null`.
         pub fn transform(&self) -> Opt<NullOr<Untyped>> {
@@ -318,7 +562,7 @@ pub mod profiles {
         ///
         /// Output scaling method.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.scale.method)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.scale.method)
         ///
         /// Nix type: `one of "factor", "pixel"`. Default: `"factor"`.
         pub fn method(&self) -> Opt<Method> {
@@ -329,10 +573,10 @@ pub mod profiles {
         ///
         /// Horizontal scaling factor/pixels.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.scale.x)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.scale.x)
         ///
         /// Nix type: `floating point number or (positive integer, meaning >0)`.
-        pub fn x(&self) -> Opt<Untyped> {
+        pub fn x(&self) -> Opt<OneOf<XMembers>> {
             Opt::at(self.path.join(["x"]))
         }
 
@@ -340,10 +584,10 @@ pub mod profiles {
         ///
         /// Vertical scaling factor/pixels.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.config.&lt;name&gt;.scale.y)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.scale.y)
         ///
         /// Nix type: `floating point number or (positive integer, meaning >0)`.
-        pub fn y(&self) -> Opt<Untyped> {
+        pub fn y(&self) -> Opt<OneOf<YMembers>> {
             Opt::at(self.path.join(["y"]))
         }
 
@@ -360,7 +604,7 @@ pub mod profiles {
         ///
         /// Postswitch hook executed after mode switch.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.hooks.postswitch)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.hooks.postswitch)
         ///
         /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
         pub fn postswitch(&self) -> Opt<BTreeMap<String, Concatenated>> {
@@ -371,7 +615,7 @@ pub mod profiles {
         ///
         /// Predetect hook executed before autorandr attempts to run xrandr.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.hooks.predetect)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.hooks.predetect)
         ///
         /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
         pub fn predetect(&self) -> Opt<BTreeMap<String, Concatenated>> {
@@ -382,7 +626,7 @@ pub mod profiles {
         ///
         /// Preswitch hook executed before mode switch.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.&lt;name&gt;.hooks.preswitch)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.hooks.preswitch)
         ///
         /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
         pub fn preswitch(&self) -> Opt<BTreeMap<String, Concatenated>> {
@@ -406,6 +650,171 @@ pub mod profiles {
         Method {
             Factor => "factor",
             Pixel => "pixel",
+        }
+    }
+
+    /// The members of `services.autorandr.profiles.<name>.config.<name>.scale.x`'s type: `number`, `integer`. A value of any of them sets the option.
+    pub enum XMembers {}
+    impl ::flakesmith::value::FloatMember for XMembers {}
+    impl ::flakesmith::value::IntMember for XMembers { type Int = u64; }
+
+    /// The members of `services.autorandr.profiles.<name>.config.<name>.scale.y`'s type: `number`, `integer`. A value of any of them sets the option.
+    pub enum YMembers {}
+    impl ::flakesmith::value::FloatMember for YMembers {}
+    impl ::flakesmith::value::IntMember for YMembers { type Int = u64; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.autorandr.profiles.<name>.config.<name>.scale`: `ScaleValue::new()`, then a setter per option.
+        ScaleValue {
+            /// `services.autorandr.profiles.<name>.config.<name>.scale.method`
+            ///
+            /// Output scaling method.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.scale.method)
+            ///
+            /// Nix type: `one of "factor", "pixel"`. Default: `"factor"`.
+            method: Method = "method";
+            /// `services.autorandr.profiles.<name>.config.<name>.scale.x`
+            ///
+            /// Horizontal scaling factor/pixels.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.scale.x)
+            ///
+            /// Nix type: `floating point number or (positive integer, meaning >0)`.
+            x: OneOf<XMembers> = "x";
+            /// `services.autorandr.profiles.<name>.config.<name>.scale.y`
+            ///
+            /// Vertical scaling factor/pixels.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.scale.y)
+            ///
+            /// Nix type: `floating point number or (positive integer, meaning >0)`.
+            y: OneOf<YMembers> = "y";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.autorandr.profiles.<name>.config.<name>`: `ConfigValue::new()`, then a setter per option.
+        ConfigValue {
+            /// `services.autorandr.profiles.<name>.config.<name>.crtc`
+            ///
+            /// Output video display controller.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.crtc)
+            ///
+            /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
+            crtc: NullOr<u64> = "crtc";
+            /// `services.autorandr.profiles.<name>.config.<name>.dpi`
+            ///
+            /// Output DPI configuration.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.dpi)
+            ///
+            /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
+            dpi: NullOr<u64> = "dpi";
+            /// `services.autorandr.profiles.<name>.config.<name>.enable`
+            ///
+            /// Whether to enable the output.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.enable)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            enable: bool = "enable";
+            /// `services.autorandr.profiles.<name>.config.<name>.gamma`
+            ///
+            /// Output gamma configuration.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.gamma)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            gamma: String = "gamma";
+            /// `services.autorandr.profiles.<name>.config.<name>.mode`
+            ///
+            /// Output resolution.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.mode)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            mode: String = "mode";
+            /// `services.autorandr.profiles.<name>.config.<name>.position`
+            ///
+            /// Output position
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.position)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            position: String = "position";
+            /// `services.autorandr.profiles.<name>.config.<name>.primary`
+            ///
+            /// Whether output should be marked as primary
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.primary)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            primary: bool = "primary";
+            /// `services.autorandr.profiles.<name>.config.<name>.rate`
+            ///
+            /// Output framerate.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.rate)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            rate: String = "rate";
+            /// `services.autorandr.profiles.<name>.config.<name>.rotate`
+            ///
+            /// Output rotate configuration.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.rotate)
+            ///
+            /// Nix type: `null or one of "normal", "left", "right", "inverted"`. Default: `null`.
+            rotate: NullOr<Rotate> = "rotate";
+            /// `services.autorandr.profiles.<name>.config.<name>.scale`
+            ///
+            /// Output scale configuration.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.scale)
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null`.
+            scale: NullOr<ScaleValue> = "scale";
+            /// `services.autorandr.profiles.<name>.config.<name>.transform`
+            ///
+            /// Refer to
+            /// xrandr
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.transform)
+            ///
+            /// Nix type: `null or (3×3 matrix of floating point numbers)`. Default: `null`.
+            transform: NullOr<Untyped> = "transform";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.autorandr.profiles.<name>.hooks`: `HooksValue::new()`, then a setter per option.
+        HooksValue {
+            /// `services.autorandr.profiles.<name>.hooks.postswitch`
+            ///
+            /// Postswitch hook executed after mode switch.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.hooks.postswitch)
+            ///
+            /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+            postswitch: BTreeMap<String, Concatenated> = "postswitch";
+            /// `services.autorandr.profiles.<name>.hooks.predetect`
+            ///
+            /// Predetect hook executed before autorandr attempts to run xrandr.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.hooks.predetect)
+            ///
+            /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+            predetect: BTreeMap<String, Concatenated> = "predetect";
+            /// `services.autorandr.profiles.<name>.hooks.preswitch`
+            ///
+            /// Preswitch hook executed before mode switch.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.hooks.preswitch)
+            ///
+            /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+            preswitch: BTreeMap<String, Concatenated> = "preswitch";
         }
     }
 

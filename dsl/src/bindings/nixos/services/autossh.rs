@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.autossh.sessions`
@@ -16,5 +16,49 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autossh.sessions)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const sessions: Opt<Vec<Untyped>> = Opt::new(&["services", "autossh", "sessions"]);
+pub const sessions: Opt<Vec<SessionsValue>> = Opt::new(&["services", "autossh", "sessions"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.autossh.sessions.*`: `SessionsValue::new()`, then a setter per option.
+    SessionsValue {
+        /// `services.autossh.sessions.*.extraArguments`
+        ///
+        /// Arguments to be passed to AutoSSH and retransmitted to SSH
+        /// process. Some meaningful options include -N (don’t run remote
+        /// command), -D (open SOCKS proxy on local port), -R (forward
+        /// remote port), -L (forward local port), -v (Enable debug). Check
+        /// ssh manual for the complete list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autossh.sessions.*.extraArguments)
+        ///
+        /// Nix type: `strings concatenated with " "`.
+        extra_arguments: Concatenated = "extraArguments";
+        /// `services.autossh.sessions.*.monitoringPort`
+        ///
+        /// Port to be used by AutoSSH for peer monitoring. Note, that
+        /// AutoSSH also uses mport+1. Value of 0 disables the keep-alive
+        /// style monitoring
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autossh.sessions.*.monitoringPort)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        monitoring_port: i64 = "monitoringPort";
+        /// `services.autossh.sessions.*.name`
+        ///
+        /// Name of the local AutoSSH session
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autossh.sessions.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.autossh.sessions.*.user`
+        ///
+        /// Name of the user the AutoSSH session should run as
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autossh.sessions.*.user)
+        ///
+        /// Nix type: `string`.
+        user: String = "user";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.autosuspend.checks`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autosuspend.checks)
 ///
 /// Nix type: `attribute set of (section of an INI file (attrs of INI atom (null, bool, int, float or string)))`. Default: `{ }`.
-pub const checks: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "autosuspend", "checks"]);
+pub const checks: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "autosuspend", "checks"]);
 
 /// `services.autosuspend.enable`
 ///
@@ -43,7 +43,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "autosuspend", "package
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autosuspend.settings)
 ///
 /// Nix type: `section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "autosuspend", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["services", "autosuspend", "settings"]);
 
 /// `services.autosuspend.wakeups`
 ///
@@ -52,7 +52,7 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "autosuspend", "settin
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autosuspend.wakeups)
 ///
 /// Nix type: `attribute set of (section of an INI file (attrs of INI atom (null, bool, int, float or string)))`. Default: `{ }`.
-pub const wakeups: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "autosuspend", "wakeups"]);
+pub const wakeups: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "autosuspend", "wakeups"]);
 
 pub mod checks {
     use super::*;
@@ -74,7 +74,7 @@ pub mod checks {
         /// Name of the class implementing the check.  If this option is not specified, the check’s
         /// name must represent a valid internal check class.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autosuspend.checks.&lt;name&gt;.class)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autosuspend.checks.%3Cname%3E.class)
         ///
         /// Nix type: `null or one of "ActiveCalendarEvent", "ActiveConnection", "ExternalCommand", "JsonPath", "Kodi", "KodiIdleTime", "LastLogActivity", "Load", "LogindSessionsIdle", "Mpd", "NetworkBandwidth", "Ping", "Processes", "Smb", "Users", "XIdleTime", "XPath"`. Default: `null`.
         pub fn class(&self) -> Opt<NullOr<Class>> {
@@ -85,7 +85,7 @@ pub mod checks {
         ///
         /// Whether to enable this activity check.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autosuspend.checks.&lt;name&gt;.enabled)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autosuspend.checks.%3Cname%3E.enabled)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enabled(&self) -> Opt<bool> {
@@ -164,7 +164,7 @@ pub mod wakeups {
         /// Name of the class implementing the check.  If this option is not specified, the check’s
         /// name must represent a valid internal check class.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autosuspend.wakeups.&lt;name&gt;.class)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autosuspend.wakeups.%3Cname%3E.class)
         ///
         /// Nix type: `null or one of "Calendar", "Command", "File", "Periodic", "SystemdTimer", "XPath", "XPathDelta"`. Default: `null`.
         pub fn class(&self) -> Opt<NullOr<Class>> {
@@ -175,7 +175,7 @@ pub mod wakeups {
         ///
         /// Whether to enable this wake-up check.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autosuspend.wakeups.&lt;name&gt;.enabled)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autosuspend.wakeups.%3Cname%3E.enabled)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enabled(&self) -> Opt<bool> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.avahi.allowInterfaces`
@@ -95,7 +95,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "avahi", "ext
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.avahi.extraServiceFiles)
 ///
 /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
-pub const extra_service_files: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "avahi", "extraServiceFiles"]);
+pub const extra_service_files: Opt<BTreeMap<String, OneOf<ExtraServiceFilesMembers>>> = Opt::new(&["services", "avahi", "extraServiceFiles"]);
 
 /// `services.avahi.hostName`
 ///
@@ -181,6 +181,11 @@ pub const reflector: Opt<bool> = Opt::new(&["services", "avahi", "reflector"]);
 ///
 /// Nix type: `boolean`. Default: `true`.
 pub const wide_area: Opt<bool> = Opt::new(&["services", "avahi", "wideArea"]);
+
+/// The members of `services.avahi.extraServiceFiles.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum ExtraServiceFilesMembers {}
+impl ::flakesmith::value::StrMember for ExtraServiceFilesMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for ExtraServiceFilesMembers {}
 
 pub mod publish {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.awstats.configs`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const configs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "awstats", "configs"]);
+pub const configs: Opt<BTreeMap<String, ConfigsValue>> = Opt::new(&["services", "awstats", "configs"]);
 
 /// `services.awstats.dataDir`
 ///
@@ -45,6 +45,100 @@ pub const enable: Opt<bool> = Opt::new(&["services", "awstats", "enable"]);
 /// Nix type: `null or string`. Default: `null`.
 pub const update_at: Opt<NullOr<String>> = Opt::new(&["services", "awstats", "updateAt"]);
 
+::flakesmith::option_enum! {
+    /// The values of `services.awstats.configs.<name>.type`.
+    Type {
+        Mail => "mail",
+        Web => "web",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.awstats.configs.<name>.webService`: `ConfigsWebServiceValue::new()`, then a setter per option.
+    ConfigsWebServiceValue {
+        /// `services.awstats.configs.<name>.webService.enable`
+        ///
+        /// Whether to enable awstats web service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.webService.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.awstats.configs.<name>.webService.hostname`
+        ///
+        /// The hostname the web service appears under.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.webService.hostname)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        hostname: String = "hostname";
+        /// `services.awstats.configs.<name>.webService.urlPrefix`
+        ///
+        /// The URL prefix under which the awstats pages appear.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.webService.urlPrefix)
+        ///
+        /// Nix type: `string`. Default: `"/awstats"`.
+        url_prefix: String = "urlPrefix";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.awstats.configs.<name>`: `ConfigsValue::new()`, then a setter per option.
+    ConfigsValue {
+        /// `services.awstats.configs.<name>.domain`
+        ///
+        /// The domain name to collect stats for.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.domain)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        domain: String = "domain";
+        /// `services.awstats.configs.<name>.extraConfig`
+        ///
+        /// Extra configuration to be appended to awstats.${name}.conf.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        extra_config: BTreeMap<String, String> = "extraConfig";
+        /// `services.awstats.configs.<name>.hostAliases`
+        ///
+        /// List of aliases the site has.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.hostAliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        host_aliases: Vec<String> = "hostAliases";
+        /// `services.awstats.configs.<name>.logFile`
+        ///
+        /// The log file to be scanned.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.logFile)
+        ///
+        /// Nix type: `string`.
+        log_file: RuntimePath = "logFile";
+        /// `services.awstats.configs.<name>.logFormat`
+        ///
+        /// The log format being used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.logFormat)
+        ///
+        /// Nix type: `string`. Default: `"1"`.
+        log_format: String = "logFormat";
+        /// `services.awstats.configs.<name>.type`
+        ///
+        /// The type of log being collected.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.type)
+        ///
+        /// Nix type: `one of "mail", "web"`. Default: `"web"`.
+        r#type: Type = "type";
+        /// The options under `services.awstats.configs.<name>.webService`.
+        web_service: ConfigsWebServiceValue = "webService";
+    }
+}
+
 pub mod configs {
     use super::*;
 
@@ -64,7 +158,7 @@ pub mod configs {
         ///
         /// The domain name to collect stats for.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.&lt;name&gt;.domain)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.domain)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn domain(&self) -> Opt<String> {
@@ -75,7 +169,7 @@ pub mod configs {
         ///
         /// Extra configuration to be appended to awstats.${name}.conf.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn extra_config(&self) -> Opt<BTreeMap<String, String>> {
@@ -86,7 +180,7 @@ pub mod configs {
         ///
         /// List of aliases the site has.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.&lt;name&gt;.hostAliases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.hostAliases)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn host_aliases(&self) -> Opt<Vec<String>> {
@@ -97,7 +191,7 @@ pub mod configs {
         ///
         /// The log file to be scanned.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.&lt;name&gt;.logFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.logFile)
         ///
         /// Nix type: `string`.
         pub fn log_file(&self) -> Opt<RuntimePath> {
@@ -108,7 +202,7 @@ pub mod configs {
         ///
         /// The log format being used.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.&lt;name&gt;.logFormat)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.logFormat)
         ///
         /// Nix type: `string`. Default: `"1"`.
         pub fn log_format(&self) -> Opt<String> {
@@ -119,7 +213,7 @@ pub mod configs {
         ///
         /// The type of log being collected.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.&lt;name&gt;.type)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.type)
         ///
         /// Nix type: `one of "mail", "web"`. Default: `"web"`.
         pub fn r#type(&self) -> Opt<Type> {
@@ -144,7 +238,7 @@ pub mod configs {
         ///
         /// Whether to enable awstats web service.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.&lt;name&gt;.webService.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.webService.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -155,7 +249,7 @@ pub mod configs {
         ///
         /// The hostname the web service appears under.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.&lt;name&gt;.webService.hostname)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.webService.hostname)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn hostname(&self) -> Opt<String> {
@@ -166,7 +260,7 @@ pub mod configs {
         ///
         /// The URL prefix under which the awstats pages appear.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.&lt;name&gt;.webService.urlPrefix)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.awstats.configs.%3Cname%3E.webService.urlPrefix)
         ///
         /// Nix type: `string`. Default: `"/awstats"`.
         pub fn url_prefix(&self) -> Opt<String> {

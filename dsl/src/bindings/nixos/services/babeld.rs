@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.babeld.enable`
@@ -35,7 +35,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "babeld", "ex
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.babeld.interfaceDefaults)
 ///
 /// Nix type: `null or (attribute set of unspecified value)`. Default: `null`.
-pub const interface_defaults: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "babeld", "interfaceDefaults"]);
+pub const interface_defaults: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "babeld", "interfaceDefaults"]);
 
 /// `services.babeld.interfaces`
 ///
@@ -45,5 +45,5 @@ pub const interface_defaults: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.babeld.interfaces)
 ///
 /// Nix type: `attribute set of attribute set of unspecified value`. Default: `{ }`.
-pub const interfaces: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "babeld", "interfaces"]);
+pub const interfaces: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "babeld", "interfaces"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.bacula-dir.enable`
@@ -85,7 +85,87 @@ pub const port: Opt<u16> = Opt::new(&["services", "bacula-dir", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const tls: Opt<Untyped> = Opt::new(&["services", "bacula-dir", "tls"]);
+pub const tls: Opt<TlsValue> = Opt::new(&["services", "bacula-dir", "tls"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bacula-dir.tls`: `TlsValue::new()`, then a setter per option.
+    TlsValue {
+        /// `services.bacula-dir.tls.allowedCN`
+        ///
+        /// Common name attribute of allowed peer certificates.
+        /// This directive is valid for a server and in a client context.
+        /// If this directive is specified, the peer certificate will be verified against this list.
+        /// In the case this directive is configured on a server side, the allowed
+        /// CN list will not be checked if services.bacula-dir.tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.allowedCN)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        allowed_cn: Vec<String> = "allowedCN";
+        /// `services.bacula-dir.tls.caCertificateFile`
+        ///
+        /// The path specifying a PEM encoded TLS CA certificate(s).
+        /// Multiple certificates are permitted in the file.
+        /// One of TLS CA Certificate File or TLS CA Certificate Dir are required in a server context, unless
+        /// services.bacula-dir.tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.caCertificateFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ca_certificate_file: NullOr<RuntimePath> = "caCertificateFile";
+        /// `services.bacula-dir.tls.certificate`
+        ///
+        /// The full path to the PEM encoded TLS certificate.
+        /// It will be used as either a client or server certificate,
+        /// depending on the connection direction.
+        /// This directive is required in a server context, but it may
+        /// not be specified in a client context if services.bacula-dir.tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.certificate)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        certificate: NullOr<RuntimePath> = "certificate";
+        /// `services.bacula-dir.tls.enable`
+        ///
+        /// Specifies if TLS should be enabled.
+        /// If this set to false
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.bacula-dir.tls.key`
+        ///
+        /// The path of a PEM encoded TLS private key.
+        /// It must correspond to the TLS certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.key)
+        ///
+        /// Nix type: `path`.
+        key: RuntimePath = "key";
+        /// `services.bacula-dir.tls.require`
+        ///
+        /// Require TLS or TLS-PSK encryption.
+        /// This directive is ignored unless one of services.bacula-dir.tls.enable
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.require)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        require: NullOr<bool> = "require";
+        /// `services.bacula-dir.tls.verifyPeer`
+        ///
+        /// Verify peer certificate.
+        /// Instructs server to request and verify the client’s X.509 certificate.
+        /// Any client certificate signed by a known-CA will be accepted.
+        /// Additionally, the client’s X509 certificate Common Name must meet the value of the Address directive.
+        /// If services.bacula-dir.tls.allowedCN
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-dir.tls.verifyPeer)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        verify_peer: NullOr<bool> = "verifyPeer";
+    }
+}
 
 pub mod tls {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.bacula-fd.director`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const director: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bacula-fd", "director"]);
+pub const director: Opt<BTreeMap<String, DirectorValue>> = Opt::new(&["services", "bacula-fd", "director"]);
 
 /// `services.bacula-fd.enable`
 ///
@@ -75,7 +75,213 @@ pub const port: Opt<u16> = Opt::new(&["services", "bacula-fd", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const tls: Opt<Untyped> = Opt::new(&["services", "bacula-fd", "tls"]);
+pub const tls: Opt<TlsValue2> = Opt::new(&["services", "bacula-fd", "tls"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.bacula-fd.director.<name>.monitor`.
+    Monitor {
+        No => "no",
+        Yes => "yes",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bacula-fd.director.<name>.tls`: `TlsValue::new()`, then a setter per option.
+    TlsValue {
+        /// `services.bacula-fd.director.<name>.tls.allowedCN`
+        ///
+        /// Common name attribute of allowed peer certificates.
+        /// This directive is valid for a server and in a client context.
+        /// If this directive is specified, the peer certificate will be verified against this list.
+        /// In the case this directive is configured on a server side, the allowed
+        /// CN list will not be checked if services.bacula-fd.director..tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.allowedCN)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        allowed_cn: Vec<String> = "allowedCN";
+        /// `services.bacula-fd.director.<name>.tls.caCertificateFile`
+        ///
+        /// The path specifying a PEM encoded TLS CA certificate(s).
+        /// Multiple certificates are permitted in the file.
+        /// One of TLS CA Certificate File or TLS CA Certificate Dir are required in a server context, unless
+        /// services.bacula-fd.director..tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.caCertificateFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ca_certificate_file: NullOr<RuntimePath> = "caCertificateFile";
+        /// `services.bacula-fd.director.<name>.tls.certificate`
+        ///
+        /// The full path to the PEM encoded TLS certificate.
+        /// It will be used as either a client or server certificate,
+        /// depending on the connection direction.
+        /// This directive is required in a server context, but it may
+        /// not be specified in a client context if services.bacula-fd.director..tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.certificate)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        certificate: NullOr<RuntimePath> = "certificate";
+        /// `services.bacula-fd.director.<name>.tls.enable`
+        ///
+        /// Specifies if TLS should be enabled.
+        /// If this set to false
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.bacula-fd.director.<name>.tls.key`
+        ///
+        /// The path of a PEM encoded TLS private key.
+        /// It must correspond to the TLS certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.key)
+        ///
+        /// Nix type: `path`.
+        key: RuntimePath = "key";
+        /// `services.bacula-fd.director.<name>.tls.require`
+        ///
+        /// Require TLS or TLS-PSK encryption.
+        /// This directive is ignored unless one of services.bacula-fd.director..tls.enable
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.require)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        require: NullOr<bool> = "require";
+        /// `services.bacula-fd.director.<name>.tls.verifyPeer`
+        ///
+        /// Verify peer certificate.
+        /// Instructs server to request and verify the client’s X.509 certificate.
+        /// Any client certificate signed by a known-CA will be accepted.
+        /// Additionally, the client’s X509 certificate Common Name must meet the value of the Address directive.
+        /// If services.bacula-fd.director..tls.allowedCN
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.verifyPeer)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        verify_peer: NullOr<bool> = "verifyPeer";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bacula-fd.director.<name>`: `DirectorValue::new()`, then a setter per option.
+    DirectorValue {
+        /// `services.bacula-fd.director.<name>.monitor`
+        ///
+        /// If Monitor is set to no
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.monitor)
+        ///
+        /// Nix type: `one of "no", "yes"`. Default: `"no"`.
+        monitor: Monitor = "monitor";
+        /// `services.bacula-fd.director.<name>.password`
+        ///
+        /// Specifies the password that must be supplied for the default Bacula
+        /// Console to be authorized. The same password must appear in the
+        /// Director resource of the Console configuration file. For added
+        /// security, the password is never passed across the network but instead
+        /// a challenge response hash code created with the password. This
+        /// directive is required. If you have either /dev/random or bc on your
+        /// machine, Bacula will generate a random password during the
+        /// configuration process, otherwise it will be left blank and you must
+        /// manually supply it.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.password)
+        ///
+        /// Nix type: `string`.
+        password: String = "password";
+        /// `services.bacula-fd.director.<name>.tls`
+        ///
+        /// TLS Options for the Director in this Configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls)
+        ///
+        /// Nix type: `submodule`.
+        tls: TlsValue = "tls";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bacula-fd.tls`: `TlsValue2::new()`, then a setter per option.
+    TlsValue2 {
+        /// `services.bacula-fd.tls.allowedCN`
+        ///
+        /// Common name attribute of allowed peer certificates.
+        /// This directive is valid for a server and in a client context.
+        /// If this directive is specified, the peer certificate will be verified against this list.
+        /// In the case this directive is configured on a server side, the allowed
+        /// CN list will not be checked if services.bacula-fd.tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.allowedCN)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        allowed_cn: Vec<String> = "allowedCN";
+        /// `services.bacula-fd.tls.caCertificateFile`
+        ///
+        /// The path specifying a PEM encoded TLS CA certificate(s).
+        /// Multiple certificates are permitted in the file.
+        /// One of TLS CA Certificate File or TLS CA Certificate Dir are required in a server context, unless
+        /// services.bacula-fd.tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.caCertificateFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ca_certificate_file: NullOr<RuntimePath> = "caCertificateFile";
+        /// `services.bacula-fd.tls.certificate`
+        ///
+        /// The full path to the PEM encoded TLS certificate.
+        /// It will be used as either a client or server certificate,
+        /// depending on the connection direction.
+        /// This directive is required in a server context, but it may
+        /// not be specified in a client context if services.bacula-fd.tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.certificate)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        certificate: NullOr<RuntimePath> = "certificate";
+        /// `services.bacula-fd.tls.enable`
+        ///
+        /// Specifies if TLS should be enabled.
+        /// If this set to false
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.bacula-fd.tls.key`
+        ///
+        /// The path of a PEM encoded TLS private key.
+        /// It must correspond to the TLS certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.key)
+        ///
+        /// Nix type: `path`.
+        key: RuntimePath = "key";
+        /// `services.bacula-fd.tls.require`
+        ///
+        /// Require TLS or TLS-PSK encryption.
+        /// This directive is ignored unless one of services.bacula-fd.tls.enable
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.require)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        require: NullOr<bool> = "require";
+        /// `services.bacula-fd.tls.verifyPeer`
+        ///
+        /// Verify peer certificate.
+        /// Instructs server to request and verify the client’s X.509 certificate.
+        /// Any client certificate signed by a known-CA will be accepted.
+        /// Additionally, the client’s X509 certificate Common Name must meet the value of the Address directive.
+        /// If services.bacula-fd.tls.allowedCN
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.tls.verifyPeer)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        verify_peer: NullOr<bool> = "verifyPeer";
+    }
+}
 
 pub mod director {
     use super::*;
@@ -96,7 +302,7 @@ pub mod director {
         ///
         /// If Monitor is set to no
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.&lt;name&gt;.monitor)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.monitor)
         ///
         /// Nix type: `one of "no", "yes"`. Default: `"no"`.
         pub fn monitor(&self) -> Opt<Monitor> {
@@ -115,7 +321,7 @@ pub mod director {
         /// configuration process, otherwise it will be left blank and you must
         /// manually supply it.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.&lt;name&gt;.password)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.password)
         ///
         /// Nix type: `string`.
         pub fn password(&self) -> Opt<String> {
@@ -126,10 +332,10 @@ pub mod director {
         ///
         /// TLS Options for the Director in this Configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.&lt;name&gt;.tls)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls)
         ///
         /// Nix type: `submodule`.
-        pub fn tls(&self) -> Opt<Untyped> {
+        pub fn tls(&self) -> Opt<TlsValue> {
             Opt::at(self.path.join(["tls"]))
         }
 
@@ -155,7 +361,7 @@ pub mod director {
         /// In the case this directive is configured on a server side, the allowed
         /// CN list will not be checked if services.bacula-fd.director..tls.verifyPeer
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.&lt;name&gt;.tls.allowedCN)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.allowedCN)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn allowed_cn(&self) -> Opt<Vec<String>> {
@@ -169,7 +375,7 @@ pub mod director {
         /// One of TLS CA Certificate File or TLS CA Certificate Dir are required in a server context, unless
         /// services.bacula-fd.director..tls.verifyPeer
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.&lt;name&gt;.tls.caCertificateFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.caCertificateFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn ca_certificate_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -184,7 +390,7 @@ pub mod director {
         /// This directive is required in a server context, but it may
         /// not be specified in a client context if services.bacula-fd.director..tls.verifyPeer
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.&lt;name&gt;.tls.certificate)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.certificate)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn certificate(&self) -> Opt<NullOr<RuntimePath>> {
@@ -196,7 +402,7 @@ pub mod director {
         /// Specifies if TLS should be enabled.
         /// If this set to false
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.&lt;name&gt;.tls.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -208,7 +414,7 @@ pub mod director {
         /// The path of a PEM encoded TLS private key.
         /// It must correspond to the TLS certificate.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.&lt;name&gt;.tls.key)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.key)
         ///
         /// Nix type: `path`.
         pub fn key(&self) -> Opt<RuntimePath> {
@@ -220,7 +426,7 @@ pub mod director {
         /// Require TLS or TLS-PSK encryption.
         /// This directive is ignored unless one of services.bacula-fd.director..tls.enable
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.&lt;name&gt;.tls.require)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.require)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
         pub fn require(&self) -> Opt<NullOr<bool>> {
@@ -235,7 +441,7 @@ pub mod director {
         /// Additionally, the client’s X509 certificate Common Name must meet the value of the Address directive.
         /// If services.bacula-fd.director..tls.allowedCN
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.&lt;name&gt;.tls.verifyPeer)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.verifyPeer)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
         pub fn verify_peer(&self) -> Opt<NullOr<bool>> {
@@ -249,6 +455,86 @@ pub mod director {
         Monitor {
             No => "no",
             Yes => "yes",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.bacula-fd.director.<name>.tls`: `TlsValue::new()`, then a setter per option.
+        TlsValue {
+            /// `services.bacula-fd.director.<name>.tls.allowedCN`
+            ///
+            /// Common name attribute of allowed peer certificates.
+            /// This directive is valid for a server and in a client context.
+            /// If this directive is specified, the peer certificate will be verified against this list.
+            /// In the case this directive is configured on a server side, the allowed
+            /// CN list will not be checked if services.bacula-fd.director..tls.verifyPeer
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.allowedCN)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            allowed_cn: Vec<String> = "allowedCN";
+            /// `services.bacula-fd.director.<name>.tls.caCertificateFile`
+            ///
+            /// The path specifying a PEM encoded TLS CA certificate(s).
+            /// Multiple certificates are permitted in the file.
+            /// One of TLS CA Certificate File or TLS CA Certificate Dir are required in a server context, unless
+            /// services.bacula-fd.director..tls.verifyPeer
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.caCertificateFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            ca_certificate_file: NullOr<RuntimePath> = "caCertificateFile";
+            /// `services.bacula-fd.director.<name>.tls.certificate`
+            ///
+            /// The full path to the PEM encoded TLS certificate.
+            /// It will be used as either a client or server certificate,
+            /// depending on the connection direction.
+            /// This directive is required in a server context, but it may
+            /// not be specified in a client context if services.bacula-fd.director..tls.verifyPeer
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.certificate)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            certificate: NullOr<RuntimePath> = "certificate";
+            /// `services.bacula-fd.director.<name>.tls.enable`
+            ///
+            /// Specifies if TLS should be enabled.
+            /// If this set to false
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.enable)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable: bool = "enable";
+            /// `services.bacula-fd.director.<name>.tls.key`
+            ///
+            /// The path of a PEM encoded TLS private key.
+            /// It must correspond to the TLS certificate.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.key)
+            ///
+            /// Nix type: `path`.
+            key: RuntimePath = "key";
+            /// `services.bacula-fd.director.<name>.tls.require`
+            ///
+            /// Require TLS or TLS-PSK encryption.
+            /// This directive is ignored unless one of services.bacula-fd.director..tls.enable
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.require)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            require: NullOr<bool> = "require";
+            /// `services.bacula-fd.director.<name>.tls.verifyPeer`
+            ///
+            /// Verify peer certificate.
+            /// Instructs server to request and verify the client’s X.509 certificate.
+            /// Any client certificate signed by a known-CA will be accepted.
+            /// Additionally, the client’s X509 certificate Common Name must meet the value of the Address directive.
+            /// If services.bacula-fd.director..tls.allowedCN
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-fd.director.%3Cname%3E.tls.verifyPeer)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            verify_peer: NullOr<bool> = "verifyPeer";
         }
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.bacula-sd.autochanger`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.autochanger)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const autochanger: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bacula-sd", "autochanger"]);
+pub const autochanger: Opt<BTreeMap<String, AutochangerValue>> = Opt::new(&["services", "bacula-sd", "autochanger"]);
 
 /// `services.bacula-sd.device`
 ///
@@ -24,7 +24,7 @@ pub const autochanger: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.device)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const device: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bacula-sd", "device"]);
+pub const device: Opt<BTreeMap<String, DeviceValue>> = Opt::new(&["services", "bacula-sd", "device"]);
 
 /// `services.bacula-sd.director`
 ///
@@ -33,7 +33,7 @@ pub const device: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bacul
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const director: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bacula-sd", "director"]);
+pub const director: Opt<BTreeMap<String, DirectorValue>> = Opt::new(&["services", "bacula-sd", "director"]);
 
 /// `services.bacula-sd.enable`
 ///
@@ -89,7 +89,296 @@ pub const port: Opt<u16> = Opt::new(&["services", "bacula-sd", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const tls: Opt<Untyped> = Opt::new(&["services", "bacula-sd", "tls"]);
+pub const tls: Opt<TlsValue2> = Opt::new(&["services", "bacula-sd", "tls"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bacula-sd.autochanger.<name>`: `AutochangerValue::new()`, then a setter per option.
+    AutochangerValue {
+        /// `services.bacula-sd.autochanger.<name>.changerCommand`
+        ///
+        /// The name-string specifies an external program to be called that will
+        /// automatically change volumes as required by Bacula. Normally, this
+        /// directive will be specified only in the AutoChanger resource, which
+        /// is then used for all devices. However, you may also specify the
+        /// different Changer Command in each Device resource. Most frequently,
+        /// you will specify the Bacula supplied mtx-changer script as follows:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.autochanger.%3Cname%3E.changerCommand)
+        ///
+        /// Nix type: `string`. Default: `"/etc/bacula/mtx-changer %c %o %S %a %d"`.
+        changer_command: String = "changerCommand";
+        /// `services.bacula-sd.autochanger.<name>.changerDevice`
+        ///
+        /// The specified name-string must be the generic SCSI device name of the
+        /// autochanger that corresponds to the normal read/write Archive Device
+        /// specified in the Device resource. This generic SCSI device name
+        /// should be specified if you have an autochanger or if you have a
+        /// standard tape drive and want to use the Alert Command (see below).
+        /// For example, on Linux systems, for an Archive Device name of
+        /// /dev/nst0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.autochanger.%3Cname%3E.changerDevice)
+        ///
+        /// Nix type: `string`.
+        changer_device: String = "changerDevice";
+        /// `services.bacula-sd.autochanger.<name>.devices`
+        ///
+        /// Type:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.autochanger.%3Cname%3E.devices)
+        ///
+        /// Nix type: `list of string`.
+        devices: Vec<String> = "devices";
+        /// `services.bacula-sd.autochanger.<name>.extraAutochangerConfig`
+        ///
+        /// Extra configuration to be passed in Autochanger directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.autochanger.%3Cname%3E.extraAutochangerConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_autochanger_config: Concatenated = "extraAutochangerConfig";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bacula-sd.device.<name>`: `DeviceValue::new()`, then a setter per option.
+    DeviceValue {
+        /// `services.bacula-sd.device.<name>.archiveDevice`
+        ///
+        /// The specified name-string gives the system file name of the storage
+        /// device managed by this storage daemon. This will usually be the
+        /// device file name of a removable storage device (tape drive), for
+        /// example /dev/nst0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.device.%3Cname%3E.archiveDevice)
+        ///
+        /// Nix type: `string`.
+        archive_device: String = "archiveDevice";
+        /// `services.bacula-sd.device.<name>.extraDeviceConfig`
+        ///
+        /// Extra configuration to be passed in Device directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.device.%3Cname%3E.extraDeviceConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_device_config: Concatenated = "extraDeviceConfig";
+        /// `services.bacula-sd.device.<name>.mediaType`
+        ///
+        /// The specified name-string names the type of media supported by this
+        /// device, for example, DLT7000
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.device.%3Cname%3E.mediaType)
+        ///
+        /// Nix type: `string`.
+        media_type: String = "mediaType";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.bacula-sd.director.<name>.monitor`.
+    Monitor {
+        No => "no",
+        Yes => "yes",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bacula-sd.director.<name>.tls`: `TlsValue::new()`, then a setter per option.
+    TlsValue {
+        /// `services.bacula-sd.director.<name>.tls.allowedCN`
+        ///
+        /// Common name attribute of allowed peer certificates.
+        /// This directive is valid for a server and in a client context.
+        /// If this directive is specified, the peer certificate will be verified against this list.
+        /// In the case this directive is configured on a server side, the allowed
+        /// CN list will not be checked if services.bacula-sd.director..tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.allowedCN)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        allowed_cn: Vec<String> = "allowedCN";
+        /// `services.bacula-sd.director.<name>.tls.caCertificateFile`
+        ///
+        /// The path specifying a PEM encoded TLS CA certificate(s).
+        /// Multiple certificates are permitted in the file.
+        /// One of TLS CA Certificate File or TLS CA Certificate Dir are required in a server context, unless
+        /// services.bacula-sd.director..tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.caCertificateFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ca_certificate_file: NullOr<RuntimePath> = "caCertificateFile";
+        /// `services.bacula-sd.director.<name>.tls.certificate`
+        ///
+        /// The full path to the PEM encoded TLS certificate.
+        /// It will be used as either a client or server certificate,
+        /// depending on the connection direction.
+        /// This directive is required in a server context, but it may
+        /// not be specified in a client context if services.bacula-sd.director..tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.certificate)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        certificate: NullOr<RuntimePath> = "certificate";
+        /// `services.bacula-sd.director.<name>.tls.enable`
+        ///
+        /// Specifies if TLS should be enabled.
+        /// If this set to false
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.bacula-sd.director.<name>.tls.key`
+        ///
+        /// The path of a PEM encoded TLS private key.
+        /// It must correspond to the TLS certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.key)
+        ///
+        /// Nix type: `path`.
+        key: RuntimePath = "key";
+        /// `services.bacula-sd.director.<name>.tls.require`
+        ///
+        /// Require TLS or TLS-PSK encryption.
+        /// This directive is ignored unless one of services.bacula-sd.director..tls.enable
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.require)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        require: NullOr<bool> = "require";
+        /// `services.bacula-sd.director.<name>.tls.verifyPeer`
+        ///
+        /// Verify peer certificate.
+        /// Instructs server to request and verify the client’s X.509 certificate.
+        /// Any client certificate signed by a known-CA will be accepted.
+        /// Additionally, the client’s X509 certificate Common Name must meet the value of the Address directive.
+        /// If services.bacula-sd.director..tls.allowedCN
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.verifyPeer)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        verify_peer: NullOr<bool> = "verifyPeer";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bacula-sd.director.<name>`: `DirectorValue::new()`, then a setter per option.
+    DirectorValue {
+        /// `services.bacula-sd.director.<name>.monitor`
+        ///
+        /// If Monitor is set to no
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.monitor)
+        ///
+        /// Nix type: `one of "no", "yes"`. Default: `"no"`.
+        monitor: Monitor = "monitor";
+        /// `services.bacula-sd.director.<name>.password`
+        ///
+        /// Specifies the password that must be supplied for the default Bacula
+        /// Console to be authorized. The same password must appear in the
+        /// Director resource of the Console configuration file. For added
+        /// security, the password is never passed across the network but instead
+        /// a challenge response hash code created with the password. This
+        /// directive is required. If you have either /dev/random or bc on your
+        /// machine, Bacula will generate a random password during the
+        /// configuration process, otherwise it will be left blank and you must
+        /// manually supply it.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.password)
+        ///
+        /// Nix type: `string`.
+        password: String = "password";
+        /// `services.bacula-sd.director.<name>.tls`
+        ///
+        /// TLS Options for the Director in this Configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls)
+        ///
+        /// Nix type: `submodule`.
+        tls: TlsValue = "tls";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bacula-sd.tls`: `TlsValue2::new()`, then a setter per option.
+    TlsValue2 {
+        /// `services.bacula-sd.tls.allowedCN`
+        ///
+        /// Common name attribute of allowed peer certificates.
+        /// This directive is valid for a server and in a client context.
+        /// If this directive is specified, the peer certificate will be verified against this list.
+        /// In the case this directive is configured on a server side, the allowed
+        /// CN list will not be checked if services.bacula-sd.tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.allowedCN)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        allowed_cn: Vec<String> = "allowedCN";
+        /// `services.bacula-sd.tls.caCertificateFile`
+        ///
+        /// The path specifying a PEM encoded TLS CA certificate(s).
+        /// Multiple certificates are permitted in the file.
+        /// One of TLS CA Certificate File or TLS CA Certificate Dir are required in a server context, unless
+        /// services.bacula-sd.tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.caCertificateFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ca_certificate_file: NullOr<RuntimePath> = "caCertificateFile";
+        /// `services.bacula-sd.tls.certificate`
+        ///
+        /// The full path to the PEM encoded TLS certificate.
+        /// It will be used as either a client or server certificate,
+        /// depending on the connection direction.
+        /// This directive is required in a server context, but it may
+        /// not be specified in a client context if services.bacula-sd.tls.verifyPeer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.certificate)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        certificate: NullOr<RuntimePath> = "certificate";
+        /// `services.bacula-sd.tls.enable`
+        ///
+        /// Specifies if TLS should be enabled.
+        /// If this set to false
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.bacula-sd.tls.key`
+        ///
+        /// The path of a PEM encoded TLS private key.
+        /// It must correspond to the TLS certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.key)
+        ///
+        /// Nix type: `path`.
+        key: RuntimePath = "key";
+        /// `services.bacula-sd.tls.require`
+        ///
+        /// Require TLS or TLS-PSK encryption.
+        /// This directive is ignored unless one of services.bacula-sd.tls.enable
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.require)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        require: NullOr<bool> = "require";
+        /// `services.bacula-sd.tls.verifyPeer`
+        ///
+        /// Verify peer certificate.
+        /// Instructs server to request and verify the client’s X.509 certificate.
+        /// Any client certificate signed by a known-CA will be accepted.
+        /// Additionally, the client’s X509 certificate Common Name must meet the value of the Address directive.
+        /// If services.bacula-sd.tls.allowedCN
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.tls.verifyPeer)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        verify_peer: NullOr<bool> = "verifyPeer";
+    }
+}
 
 pub mod autochanger {
     use super::*;
@@ -115,7 +404,7 @@ pub mod autochanger {
         /// different Changer Command in each Device resource. Most frequently,
         /// you will specify the Bacula supplied mtx-changer script as follows:
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.autochanger.&lt;name&gt;.changerCommand)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.autochanger.%3Cname%3E.changerCommand)
         ///
         /// Nix type: `string`. Default: `"/etc/bacula/mtx-changer %c %o %S %a %d"`.
         pub fn changer_command(&self) -> Opt<String> {
@@ -132,7 +421,7 @@ pub mod autochanger {
         /// For example, on Linux systems, for an Archive Device name of
         /// /dev/nst0
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.autochanger.&lt;name&gt;.changerDevice)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.autochanger.%3Cname%3E.changerDevice)
         ///
         /// Nix type: `string`.
         pub fn changer_device(&self) -> Opt<String> {
@@ -143,7 +432,7 @@ pub mod autochanger {
         ///
         /// Type:
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.autochanger.&lt;name&gt;.devices)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.autochanger.%3Cname%3E.devices)
         ///
         /// Nix type: `list of string`.
         pub fn devices(&self) -> Opt<Vec<String>> {
@@ -154,7 +443,7 @@ pub mod autochanger {
         ///
         /// Extra configuration to be passed in Autochanger directive.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.autochanger.&lt;name&gt;.extraAutochangerConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.autochanger.%3Cname%3E.extraAutochangerConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_autochanger_config(&self) -> Opt<Concatenated> {
@@ -187,7 +476,7 @@ pub mod device {
         /// device file name of a removable storage device (tape drive), for
         /// example /dev/nst0
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.device.&lt;name&gt;.archiveDevice)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.device.%3Cname%3E.archiveDevice)
         ///
         /// Nix type: `string`.
         pub fn archive_device(&self) -> Opt<String> {
@@ -198,7 +487,7 @@ pub mod device {
         ///
         /// Extra configuration to be passed in Device directive.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.device.&lt;name&gt;.extraDeviceConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.device.%3Cname%3E.extraDeviceConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_device_config(&self) -> Opt<Concatenated> {
@@ -210,7 +499,7 @@ pub mod device {
         /// The specified name-string names the type of media supported by this
         /// device, for example, DLT7000
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.device.&lt;name&gt;.mediaType)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.device.%3Cname%3E.mediaType)
         ///
         /// Nix type: `string`.
         pub fn media_type(&self) -> Opt<String> {
@@ -240,7 +529,7 @@ pub mod director {
         ///
         /// If Monitor is set to no
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.&lt;name&gt;.monitor)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.monitor)
         ///
         /// Nix type: `one of "no", "yes"`. Default: `"no"`.
         pub fn monitor(&self) -> Opt<Monitor> {
@@ -259,7 +548,7 @@ pub mod director {
         /// configuration process, otherwise it will be left blank and you must
         /// manually supply it.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.&lt;name&gt;.password)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.password)
         ///
         /// Nix type: `string`.
         pub fn password(&self) -> Opt<String> {
@@ -270,10 +559,10 @@ pub mod director {
         ///
         /// TLS Options for the Director in this Configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.&lt;name&gt;.tls)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls)
         ///
         /// Nix type: `submodule`.
-        pub fn tls(&self) -> Opt<Untyped> {
+        pub fn tls(&self) -> Opt<TlsValue> {
             Opt::at(self.path.join(["tls"]))
         }
 
@@ -299,7 +588,7 @@ pub mod director {
         /// In the case this directive is configured on a server side, the allowed
         /// CN list will not be checked if services.bacula-sd.director..tls.verifyPeer
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.&lt;name&gt;.tls.allowedCN)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.allowedCN)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn allowed_cn(&self) -> Opt<Vec<String>> {
@@ -313,7 +602,7 @@ pub mod director {
         /// One of TLS CA Certificate File or TLS CA Certificate Dir are required in a server context, unless
         /// services.bacula-sd.director..tls.verifyPeer
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.&lt;name&gt;.tls.caCertificateFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.caCertificateFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn ca_certificate_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -328,7 +617,7 @@ pub mod director {
         /// This directive is required in a server context, but it may
         /// not be specified in a client context if services.bacula-sd.director..tls.verifyPeer
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.&lt;name&gt;.tls.certificate)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.certificate)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn certificate(&self) -> Opt<NullOr<RuntimePath>> {
@@ -340,7 +629,7 @@ pub mod director {
         /// Specifies if TLS should be enabled.
         /// If this set to false
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.&lt;name&gt;.tls.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -352,7 +641,7 @@ pub mod director {
         /// The path of a PEM encoded TLS private key.
         /// It must correspond to the TLS certificate.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.&lt;name&gt;.tls.key)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.key)
         ///
         /// Nix type: `path`.
         pub fn key(&self) -> Opt<RuntimePath> {
@@ -364,7 +653,7 @@ pub mod director {
         /// Require TLS or TLS-PSK encryption.
         /// This directive is ignored unless one of services.bacula-sd.director..tls.enable
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.&lt;name&gt;.tls.require)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.require)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
         pub fn require(&self) -> Opt<NullOr<bool>> {
@@ -379,7 +668,7 @@ pub mod director {
         /// Additionally, the client’s X509 certificate Common Name must meet the value of the Address directive.
         /// If services.bacula-sd.director..tls.allowedCN
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.&lt;name&gt;.tls.verifyPeer)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.verifyPeer)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
         pub fn verify_peer(&self) -> Opt<NullOr<bool>> {
@@ -393,6 +682,86 @@ pub mod director {
         Monitor {
             No => "no",
             Yes => "yes",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.bacula-sd.director.<name>.tls`: `TlsValue::new()`, then a setter per option.
+        TlsValue {
+            /// `services.bacula-sd.director.<name>.tls.allowedCN`
+            ///
+            /// Common name attribute of allowed peer certificates.
+            /// This directive is valid for a server and in a client context.
+            /// If this directive is specified, the peer certificate will be verified against this list.
+            /// In the case this directive is configured on a server side, the allowed
+            /// CN list will not be checked if services.bacula-sd.director..tls.verifyPeer
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.allowedCN)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            allowed_cn: Vec<String> = "allowedCN";
+            /// `services.bacula-sd.director.<name>.tls.caCertificateFile`
+            ///
+            /// The path specifying a PEM encoded TLS CA certificate(s).
+            /// Multiple certificates are permitted in the file.
+            /// One of TLS CA Certificate File or TLS CA Certificate Dir are required in a server context, unless
+            /// services.bacula-sd.director..tls.verifyPeer
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.caCertificateFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            ca_certificate_file: NullOr<RuntimePath> = "caCertificateFile";
+            /// `services.bacula-sd.director.<name>.tls.certificate`
+            ///
+            /// The full path to the PEM encoded TLS certificate.
+            /// It will be used as either a client or server certificate,
+            /// depending on the connection direction.
+            /// This directive is required in a server context, but it may
+            /// not be specified in a client context if services.bacula-sd.director..tls.verifyPeer
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.certificate)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            certificate: NullOr<RuntimePath> = "certificate";
+            /// `services.bacula-sd.director.<name>.tls.enable`
+            ///
+            /// Specifies if TLS should be enabled.
+            /// If this set to false
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.enable)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable: bool = "enable";
+            /// `services.bacula-sd.director.<name>.tls.key`
+            ///
+            /// The path of a PEM encoded TLS private key.
+            /// It must correspond to the TLS certificate.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.key)
+            ///
+            /// Nix type: `path`.
+            key: RuntimePath = "key";
+            /// `services.bacula-sd.director.<name>.tls.require`
+            ///
+            /// Require TLS or TLS-PSK encryption.
+            /// This directive is ignored unless one of services.bacula-sd.director..tls.enable
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.require)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            require: NullOr<bool> = "require";
+            /// `services.bacula-sd.director.<name>.tls.verifyPeer`
+            ///
+            /// Verify peer certificate.
+            /// Instructs server to request and verify the client’s X.509 certificate.
+            /// Any client certificate signed by a known-CA will be accepted.
+            /// Additionally, the client’s X509 certificate Common Name must meet the value of the Address directive.
+            /// If services.bacula-sd.director..tls.allowedCN
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bacula-sd.director.%3Cname%3E.tls.verifyPeer)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            verify_peer: NullOr<bool> = "verifyPeer";
         }
     }
 

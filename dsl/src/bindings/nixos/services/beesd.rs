@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.beesd.filesystems`
@@ -15,7 +15,58 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const filesystems: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "beesd", "filesystems"]);
+pub const filesystems: Opt<BTreeMap<String, FilesystemsValue>> = Opt::new(&["services", "beesd", "filesystems"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.beesd.filesystems.<name>`: `FilesystemsValue::new()`, then a setter per option.
+    FilesystemsValue {
+        /// `services.beesd.filesystems.<name>.extraOptions`
+        ///
+        /// Extra command-line options passed to the daemon. See upstream bees documentation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.%3Cname%3E.extraOptions)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_options: Vec<String> = "extraOptions";
+        /// `services.beesd.filesystems.<name>.hashTableSizeMB`
+        ///
+        /// Hash table size in MB; must be a multiple of 16.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.%3Cname%3E.hashTableSizeMB)
+        ///
+        /// Nix type: `signed integer`. Default: `1024`.
+        hash_table_size_mb: i64 = "hashTableSizeMB";
+        /// `services.beesd.filesystems.<name>.spec`
+        ///
+        /// Description of how to identify the filesystem to be duplicated by this
+        /// instance of bees. Note that deduplication crosses subvolumes; one must
+        /// not configure multiple instances for subvolumes of the same filesystem
+        /// (or block devices which are part of the same filesystem), but only for
+        /// completely independent btrfs filesystems.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.%3Cname%3E.spec)
+        ///
+        /// Nix type: `string`.
+        spec: String = "spec";
+        /// `services.beesd.filesystems.<name>.verbosity`
+        ///
+        /// Log verbosity (syslog keyword/level).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.%3Cname%3E.verbosity)
+        ///
+        /// Nix type: `one of "alert", "crit", "debug", "emerg", "err", "info", "notice", "warning", 1, 2, 7, 0, 3, 6, 5, 4`. Default: `"info"`.
+        verbosity: Data<Anything> = "verbosity";
+        /// `services.beesd.filesystems.<name>.workDir`
+        ///
+        /// Name (relative to the root of the filesystem) of the subvolume where
+        /// the hash table will be stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.%3Cname%3E.workDir)
+        ///
+        /// Nix type: `string`. Default: `".beeshome"`.
+        work_dir: String = "workDir";
+    }
+}
 
 pub mod filesystems {
     use super::*;
@@ -36,7 +87,7 @@ pub mod filesystems {
         ///
         /// Extra command-line options passed to the daemon. See upstream bees documentation.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.&lt;name&gt;.extraOptions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.%3Cname%3E.extraOptions)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn extra_options(&self) -> Opt<Vec<String>> {
@@ -47,7 +98,7 @@ pub mod filesystems {
         ///
         /// Hash table size in MB; must be a multiple of 16.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.&lt;name&gt;.hashTableSizeMB)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.%3Cname%3E.hashTableSizeMB)
         ///
         /// Nix type: `signed integer`. Default: `1024`.
         pub fn hash_table_size_mb(&self) -> Opt<i64> {
@@ -62,7 +113,7 @@ pub mod filesystems {
         /// (or block devices which are part of the same filesystem), but only for
         /// completely independent btrfs filesystems.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.&lt;name&gt;.spec)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.%3Cname%3E.spec)
         ///
         /// Nix type: `string`.
         pub fn spec(&self) -> Opt<String> {
@@ -73,10 +124,10 @@ pub mod filesystems {
         ///
         /// Log verbosity (syslog keyword/level).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.&lt;name&gt;.verbosity)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.%3Cname%3E.verbosity)
         ///
         /// Nix type: `one of "alert", "crit", "debug", "emerg", "err", "info", "notice", "warning", 1, 2, 7, 0, 3, 6, 5, 4`. Default: `"info"`.
-        pub fn verbosity(&self) -> Opt<Untyped> {
+        pub fn verbosity(&self) -> Opt<Data<Anything>> {
             Opt::at(self.path.join(["verbosity"]))
         }
 
@@ -85,7 +136,7 @@ pub mod filesystems {
         /// Name (relative to the root of the filesystem) of the subvolume where
         /// the hash table will be stored.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.&lt;name&gt;.workDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.beesd.filesystems.%3Cname%3E.workDir)
         ///
         /// Nix type: `string`. Default: `".beeshome"`.
         pub fn work_dir(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.bepasty.enable`
@@ -25,7 +25,73 @@ pub const enable: Opt<bool> = Opt::new(&["services", "bepasty", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const servers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bepasty", "servers"]);
+pub const servers: Opt<BTreeMap<String, ServersValue>> = Opt::new(&["services", "bepasty", "servers"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bepasty.servers.<name>`: `ServersValue::new()`, then a setter per option.
+    ServersValue {
+        /// `services.bepasty.servers.<name>.bind`
+        ///
+        /// Bind address to be used for this server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.bind)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1:8000"`.
+        bind: String = "bind";
+        /// `services.bepasty.servers.<name>.dataDir`
+        ///
+        /// Path to the directory where the pastes will be saved to
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.dataDir)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/bepasty/data"`.
+        data_dir: String = "dataDir";
+        /// `services.bepasty.servers.<name>.defaultPermissions`
+        ///
+        /// default permissions for all unauthenticated accesses.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.defaultPermissions)
+        ///
+        /// Nix type: `string`. Default: `"read"`.
+        default_permissions: String = "defaultPermissions";
+        /// `services.bepasty.servers.<name>.extraConfig`
+        ///
+        /// Extra configuration for bepasty server to be appended on the
+        /// configuration.
+        /// see https://bepasty-server.readthedocs.org/en/latest/quickstart.html#configuring-bepasty
+        /// for all options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.bepasty.servers.<name>.secretKey`
+        ///
+        /// server secret for safe session cookies, must be set.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.secretKey)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        secret_key: String = "secretKey";
+        /// `services.bepasty.servers.<name>.secretKeyFile`
+        ///
+        /// A file that contains the server secret for safe session cookies, must be set.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.secretKeyFile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        secret_key_file: NullOr<RuntimePath> = "secretKeyFile";
+        /// `services.bepasty.servers.<name>.workDir`
+        ///
+        /// Path to the working directory (used for config and pidfile).
+        /// Defaults to the users home directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.workDir)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/bepasty"`.
+        work_dir: String = "workDir";
+    }
+}
 
 pub mod servers {
     use super::*;
@@ -46,7 +112,7 @@ pub mod servers {
         ///
         /// Bind address to be used for this server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.&lt;name&gt;.bind)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.bind)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1:8000"`.
         pub fn bind(&self) -> Opt<String> {
@@ -57,7 +123,7 @@ pub mod servers {
         ///
         /// Path to the directory where the pastes will be saved to
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.&lt;name&gt;.dataDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.dataDir)
         ///
         /// Nix type: `string`. Default: `"/var/lib/bepasty/data"`.
         pub fn data_dir(&self) -> Opt<String> {
@@ -68,7 +134,7 @@ pub mod servers {
         ///
         /// default permissions for all unauthenticated accesses.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.&lt;name&gt;.defaultPermissions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.defaultPermissions)
         ///
         /// Nix type: `string`. Default: `"read"`.
         pub fn default_permissions(&self) -> Opt<String> {
@@ -82,7 +148,7 @@ pub mod servers {
         /// see https://bepasty-server.readthedocs.org/en/latest/quickstart.html#configuring-bepasty
         /// for all options.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -93,7 +159,7 @@ pub mod servers {
         ///
         /// server secret for safe session cookies, must be set.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.&lt;name&gt;.secretKey)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.secretKey)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn secret_key(&self) -> Opt<String> {
@@ -104,7 +170,7 @@ pub mod servers {
         ///
         /// A file that contains the server secret for safe session cookies, must be set.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.&lt;name&gt;.secretKeyFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.secretKeyFile)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn secret_key_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -116,7 +182,7 @@ pub mod servers {
         /// Path to the working directory (used for config and pidfile).
         /// Defaults to the users home directory.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.&lt;name&gt;.workDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bepasty.servers.%3Cname%3E.workDir)
         ///
         /// Nix type: `string`. Default: `"/var/lib/bepasty"`.
         pub fn work_dir(&self) -> Opt<String> {

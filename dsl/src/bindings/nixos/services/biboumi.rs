@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.biboumi.credentialsFile`
@@ -79,7 +79,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.biboumi.settings.db_name)
     ///
     /// Nix type: `path or string`. Default: `"/var/lib/biboumi/biboumi.sqlite"`.
-    pub const db_name: Opt<Untyped> = Opt::new(&["services", "biboumi", "settings", "db_name"]);
+    pub const db_name: Opt<OneOf<DbNameMembers>> = Opt::new(&["services", "biboumi", "settings", "db_name"]);
 
     /// `services.biboumi.settings.hostname`
     ///
@@ -190,6 +190,11 @@ pub mod settings {
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     pub const xmpp_server_ip: Opt<String> = Opt::new(&["services", "biboumi", "settings", "xmpp_server_ip"]);
+
+    /// The members of `services.biboumi.settings.db_name`'s type: `path`, `string`. A value of any of them sets the option.
+    pub enum DbNameMembers {}
+    impl ::flakesmith::value::PathMember for DbNameMembers {}
+    impl ::flakesmith::value::StrMember for DbNameMembers { type Str = String; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.bind.blockedNetworks`
@@ -136,7 +136,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "bind", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones)
 ///
 /// Nix type: `(attribute set of (submodule)) or (list of (attribute set)) convertible to it`. Default: `[ ]`.
-pub const zones: Opt<Untyped> = Opt::new(&["services", "bind", "zones"]);
+pub const zones: Opt<OneOf<ZonesMembers>> = Opt::new(&["services", "bind", "zones"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.bind.forward`.
@@ -145,6 +145,79 @@ pub const zones: Opt<Untyped> = Opt::new(&["services", "bind", "zones"]);
         Only => "only",
     }
 }
+
+/// The members of `services.bind.zones.<name>.file`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum FileMembers {}
+impl ::flakesmith::value::StrMember for FileMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for FileMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bind.zones.<name>`: `ZonesValue::new()`, then a setter per option.
+    ZonesValue {
+        /// `services.bind.zones.<name>.allowQuery`
+        ///
+        /// List of address ranges allowed to query this zone. Instead of the address(es), this may instead
+        /// contain the single string “any”.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.allowQuery)
+        ///
+        /// Nix type: `list of string`.
+        allow_query: Vec<String> = "allowQuery";
+        /// `services.bind.zones.<name>.extraConfig`
+        ///
+        /// Extra zone config to be appended at the end of the zone section.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.bind.zones.<name>.file`
+        ///
+        /// Zone file resource records contain columns of data, separated by whitespace, that define the record.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.file)
+        ///
+        /// Nix type: `string or path`.
+        file: OneOf<FileMembers> = "file";
+        /// `services.bind.zones.<name>.master`
+        ///
+        /// Master=false means slave server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.master)
+        ///
+        /// Nix type: `boolean`.
+        master: bool = "master";
+        /// `services.bind.zones.<name>.masters`
+        ///
+        /// List of servers for inclusion in stub and secondary zones.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.masters)
+        ///
+        /// Nix type: `list of string`.
+        masters: Vec<String> = "masters";
+        /// `services.bind.zones.<name>.name`
+        ///
+        /// Name of the zone.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        name: String = "name";
+        /// `services.bind.zones.<name>.slaves`
+        ///
+        /// Addresses who may request zone transfers.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.slaves)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        slaves: Vec<String> = "slaves";
+    }
+}
+
+/// The members of `services.bind.zones`'s type: `attribute set of (submodule)`, `list of (attribute set of (freeform))`. A value of any of them sets the option.
+pub enum ZonesMembers {}
+impl ::flakesmith::value::AttrsMember for ZonesMembers { type Item = ZonesValue; }
+impl ::flakesmith::value::ListMember for ZonesMembers { type Item = BTreeMap<String, Data<Anything>>; }
 
 pub mod zones {
     use super::*;
@@ -166,7 +239,7 @@ pub mod zones {
         /// List of address ranges allowed to query this zone. Instead of the address(es), this may instead
         /// contain the single string “any”.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.&lt;name&gt;.allowQuery)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.allowQuery)
         ///
         /// Nix type: `list of string`.
         pub fn allow_query(&self) -> Opt<Vec<String>> {
@@ -177,7 +250,7 @@ pub mod zones {
         ///
         /// Extra zone config to be appended at the end of the zone section.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -188,10 +261,10 @@ pub mod zones {
         ///
         /// Zone file resource records contain columns of data, separated by whitespace, that define the record.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.&lt;name&gt;.file)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.file)
         ///
         /// Nix type: `string or path`.
-        pub fn file(&self) -> Opt<Untyped> {
+        pub fn file(&self) -> Opt<OneOf<FileMembers>> {
             Opt::at(self.path.join(["file"]))
         }
 
@@ -199,7 +272,7 @@ pub mod zones {
         ///
         /// Master=false means slave server
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.&lt;name&gt;.master)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.master)
         ///
         /// Nix type: `boolean`.
         pub fn master(&self) -> Opt<bool> {
@@ -210,7 +283,7 @@ pub mod zones {
         ///
         /// List of servers for inclusion in stub and secondary zones.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.&lt;name&gt;.masters)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.masters)
         ///
         /// Nix type: `list of string`.
         pub fn masters(&self) -> Opt<Vec<String>> {
@@ -221,7 +294,7 @@ pub mod zones {
         ///
         /// Name of the zone.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.name)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn name(&self) -> Opt<String> {
@@ -232,7 +305,7 @@ pub mod zones {
         ///
         /// Addresses who may request zone transfers.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.&lt;name&gt;.slaves)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bind.zones.%3Cname%3E.slaves)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn slaves(&self) -> Opt<Vec<String>> {
@@ -240,6 +313,11 @@ pub mod zones {
         }
 
     }
+
+    /// The members of `services.bind.zones.<name>.file`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum FileMembers {}
+    impl ::flakesmith::value::StrMember for FileMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for FileMembers {}
 
 }
 

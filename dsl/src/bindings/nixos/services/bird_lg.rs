@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.bird-lg.group`
@@ -81,7 +81,7 @@ pub mod frontend {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bird-lg.frontend.extraArgs)
     ///
     /// Nix type: `strings concatenated with "\n" or list of string`. Default: `[ ]`.
-    pub const extra_args: Opt<Untyped> = Opt::new(&["services", "bird-lg", "frontend", "extraArgs"]);
+    pub const extra_args: Opt<OneOf<ExtraArgsMembers>> = Opt::new(&["services", "bird-lg", "frontend", "extraArgs"]);
 
     /// `services.bird-lg.frontend.listenAddress`
     ///
@@ -164,6 +164,11 @@ pub mod frontend {
     /// Nix type: `string`. Default: `"whois.verisign-grs.com"`.
     pub const whois: Opt<String> = Opt::new(&["services", "bird-lg", "frontend", "whois"]);
 
+    /// The members of `services.bird-lg.frontend.extraArgs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum ExtraArgsMembers {}
+    impl ::flakesmith::value::StrMember for ExtraArgsMembers { type Str = Concatenated; }
+    impl ::flakesmith::value::ListMember for ExtraArgsMembers { type Item = String; }
+
     pub mod navbar {
         use super::*;
 
@@ -244,7 +249,7 @@ pub mod proxy {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bird-lg.proxy.extraArgs)
     ///
     /// Nix type: `strings concatenated with "\n" or list of string`. Default: `[ ]`.
-    pub const extra_args: Opt<Untyped> = Opt::new(&["services", "bird-lg", "proxy", "extraArgs"]);
+    pub const extra_args: Opt<OneOf<ExtraArgsMembers>> = Opt::new(&["services", "bird-lg", "proxy", "extraArgs"]);
 
     /// `services.bird-lg.proxy.listenAddress`
     ///
@@ -254,6 +259,11 @@ pub mod proxy {
     ///
     /// Nix type: `string`. Default: `"127.0.0.1:8000"`.
     pub const listen_address: Opt<String> = Opt::new(&["services", "bird-lg", "proxy", "listenAddress"]);
+
+    /// The members of `services.bird-lg.proxy.extraArgs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum ExtraArgsMembers {}
+    impl ::flakesmith::value::StrMember for ExtraArgsMembers { type Str = Concatenated; }
+    impl ::flakesmith::value::ListMember for ExtraArgsMembers { type Item = String; }
 
     pub mod traceroute {
         use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.bitcoind.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl BitcoindEntry {
     ///
     /// The configuration file path to supply bitcoind.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.configFile)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.configFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -35,7 +35,7 @@ impl BitcoindEntry {
     ///
     /// The data directory for bitcoind.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.dataDir)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.dataDir)
     ///
     /// Nix type: `path`. Default: `"/var/lib/bitcoind-‹name›"`.
     pub fn data_dir(&self) -> Opt<RuntimePath> {
@@ -46,7 +46,7 @@ impl BitcoindEntry {
     ///
     /// Override the default database cache size in MiB.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.dbCache)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.dbCache)
     ///
     /// Nix type: `null or integer between 4 and 16384 (both inclusive)`. Default: `null`.
     pub fn db_cache(&self) -> Opt<NullOr<i64>> {
@@ -57,7 +57,7 @@ impl BitcoindEntry {
     ///
     /// Whether to enable Bitcoin daemon.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -69,7 +69,7 @@ impl BitcoindEntry {
     /// Extra command line options to pass to bitcoind.
     /// Run bitcoind --help to list all available options.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.extraCmdlineOptions)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.extraCmdlineOptions)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn extra_cmdline_options(&self) -> Opt<Vec<String>> {
@@ -80,7 +80,7 @@ impl BitcoindEntry {
     ///
     /// Additional configurations to be appended to bitcoin.conf
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.extraConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -91,7 +91,7 @@ impl BitcoindEntry {
     ///
     /// The group as which to run bitcoind.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.group)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.group)
     ///
     /// Nix type: `string`. Default: `"bitcoind-‹name›"`.
     pub fn group(&self) -> Opt<String> {
@@ -102,7 +102,7 @@ impl BitcoindEntry {
     ///
     /// The bitcoind package to use.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.package)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.package)
     ///
     /// Nix type: `package`. Default: `pkgs.bitcoind`.
     pub fn package(&self) -> Opt<Package> {
@@ -113,7 +113,7 @@ impl BitcoindEntry {
     ///
     /// Location of bitcoind pid file.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.pidFile)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.pidFile)
     ///
     /// Nix type: `path`. Default: `"/var/lib/bitcoind-‹name›/bitcoind.pid"`.
     pub fn pid_file(&self) -> Opt<RuntimePath> {
@@ -124,7 +124,7 @@ impl BitcoindEntry {
     ///
     /// Override the default port on which to listen for connections.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.port)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.port)
     ///
     /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
     pub fn port(&self) -> Opt<NullOr<u16>> {
@@ -142,10 +142,10 @@ impl BitcoindEntry {
     /// = allow manual pruning via RPC, &gt;=550 = automatically prune block files
     /// to stay under the specified target size in MiB).
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.prune)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.prune)
     ///
     /// Nix type: `null or ((unsigned integer, meaning >=0) or (one of "disable", "manual") convertible to it)`. Default: `null`.
-    pub fn prune(&self) -> Opt<NullOr<Untyped>> {
+    pub fn prune(&self) -> Opt<NullOr<OneOf<PruneMembers>>> {
         Opt::at(self.path.join(["prune"]))
     }
 
@@ -158,7 +158,7 @@ impl BitcoindEntry {
     ///
     /// Whether to use the testnet instead of mainnet.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.testnet)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.testnet)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn testnet(&self) -> Opt<bool> {
@@ -169,7 +169,7 @@ impl BitcoindEntry {
     ///
     /// The user as which to run bitcoind.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.user)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.user)
     ///
     /// Nix type: `string`. Default: `"bitcoind-‹name›"`.
     pub fn user(&self) -> Opt<String> {
@@ -189,7 +189,7 @@ impl BitcoindEntryRpc {
     ///
     /// Override the default port on which to listen for JSON-RPC connections.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.rpc.port)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.rpc.port)
     ///
     /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
     pub fn port(&self) -> Opt<NullOr<u16>> {
@@ -200,10 +200,10 @@ impl BitcoindEntryRpc {
     ///
     /// RPC user information for JSON-RPC connections.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.rpc.users)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.rpc.users)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub fn users(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn users(&self) -> Opt<BTreeMap<String, UsersValue>> {
         Opt::at(self.path.join(["users"]))
     }
 
@@ -239,7 +239,7 @@ impl BitcoindEntryRpcUsersEntry {
     ///
     /// Username for JSON-RPC connections.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.rpc.users.&lt;name&gt;.name)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.rpc.users.%3Cname%3E.name)
     ///
     /// Nix type: `string`.
     pub fn name(&self) -> Opt<String> {
@@ -251,12 +251,49 @@ impl BitcoindEntryRpcUsersEntry {
     /// Password HMAC-SHA-256 for JSON-RPC connections. Must be a string of the
     /// format $.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.&lt;name&gt;.rpc.users.&lt;name&gt;.passwordHMAC)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.rpc.users.%3Cname%3E.passwordHMAC)
     ///
     /// Nix type: `string matching the pattern [0-9a-f]+\$[0-9a-f]{64}`.
     pub fn password_hmac(&self) -> Opt<String> {
         Opt::at(self.path.join(["passwordHMAC"])).matching("[0-9a-f]+\\$[0-9a-f]{64}")
     }
 
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.bitcoind.<name>.prune`.
+    Prune {
+        Disable => "disable",
+        Manual => "manual",
+    }
+}
+
+/// The members of `services.bitcoind.<name>.prune`'s type: `integer`, `one of ["disable", "manual"]`. A value of any of them sets the option.
+pub enum PruneMembers {}
+impl ::flakesmith::value::IntMember for PruneMembers { type Int = u64; }
+
+::flakesmith::union_member!(PruneMembers: Prune);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bitcoind.<name>.rpc.users.<name>`: `UsersValue::new()`, then a setter per option.
+    UsersValue {
+        /// `services.bitcoind.<name>.rpc.users.<name>.name`
+        ///
+        /// Username for JSON-RPC connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.rpc.users.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.bitcoind.<name>.rpc.users.<name>.passwordHMAC`
+        ///
+        /// Password HMAC-SHA-256 for JSON-RPC connections. Must be a string of the
+        /// format $.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.rpc.users.%3Cname%3E.passwordHMAC)
+        ///
+        /// Nix type: `string matching the pattern [0-9a-f]+\$[0-9a-f]{64}`.
+        password_hmac: String = "passwordHMAC";
+    }
 }
 

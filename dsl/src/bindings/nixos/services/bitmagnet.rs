@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.bitmagnet.enable`
@@ -51,7 +51,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "bitmagnet", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "bitmagnet", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "bitmagnet", "settings"]);
 
 /// `services.bitmagnet.useLocalPostgresDB`
 ///
@@ -71,6 +71,102 @@ pub const use_local_postgres_db: Opt<bool> = Opt::new(&["services", "bitmagnet",
 /// Nix type: `string`. Default: `"bitmagnet"`.
 pub const user: Opt<String> = Opt::new(&["services", "bitmagnet", "user"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.bitmagnet.settings.dht_server`: `DhtServerValue::new()`, then a setter per option.
+    DhtServerValue {
+        /// `services.bitmagnet.settings.dht_server.port`
+        ///
+        /// DHT listen port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.dht_server.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3334`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bitmagnet.settings.http_server`: `HttpServerValue::new()`, then a setter per option.
+    HttpServerValue {
+        /// `services.bitmagnet.settings.http_server.port`
+        ///
+        /// HTTP server listen port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.http_server.port)
+        ///
+        /// Nix type: `string`. Default: `":3333"`.
+        port: String = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bitmagnet.settings.postgres`: `PostgresValue::new()`, then a setter per option.
+    PostgresValue {
+        /// `services.bitmagnet.settings.postgres.host`
+        ///
+        /// Address, hostname or Unix socket path of the database server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres.host)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        host: String = "host";
+        /// `services.bitmagnet.settings.postgres.name`
+        ///
+        /// Database name to connect to
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres.name)
+        ///
+        /// Nix type: `string`. Default: `"bitmagnet"`.
+        name: String = "name";
+        /// `services.bitmagnet.settings.postgres.password`
+        ///
+        /// Password for database user
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres.password)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        password: String = "password";
+        /// `services.bitmagnet.settings.postgres.user`
+        ///
+        /// User to connect as
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres.user)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bitmagnet.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.bitmagnet.settings.dht_server`
+        ///
+        /// DHT server settings
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.dht_server)
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        dht_server: DhtServerValue = "dht_server";
+        /// `services.bitmagnet.settings.http_server`
+        ///
+        /// HTTP server settings
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.http_server)
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        http_server: HttpServerValue = "http_server";
+        /// `services.bitmagnet.settings.postgres`
+        ///
+        /// PostgreSQL database configuration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres)
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        postgres: PostgresValue = "postgres";
+    }
+}
+
 pub mod settings {
     use super::*;
 
@@ -81,7 +177,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.dht_server)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const dht_server: Opt<Untyped> = Opt::new(&["services", "bitmagnet", "settings", "dht_server"]);
+    pub const dht_server: Opt<DhtServerValue> = Opt::new(&["services", "bitmagnet", "settings", "dht_server"]);
 
     /// `services.bitmagnet.settings.http_server`
     ///
@@ -90,7 +186,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.http_server)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const http_server: Opt<Untyped> = Opt::new(&["services", "bitmagnet", "settings", "http_server"]);
+    pub const http_server: Opt<HttpServerValue> = Opt::new(&["services", "bitmagnet", "settings", "http_server"]);
 
     /// `services.bitmagnet.settings.postgres`
     ///
@@ -99,7 +195,73 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const postgres: Opt<Untyped> = Opt::new(&["services", "bitmagnet", "settings", "postgres"]);
+    pub const postgres: Opt<PostgresValue> = Opt::new(&["services", "bitmagnet", "settings", "postgres"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.bitmagnet.settings.dht_server`: `DhtServerValue::new()`, then a setter per option.
+        DhtServerValue {
+            /// `services.bitmagnet.settings.dht_server.port`
+            ///
+            /// DHT listen port
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.dht_server.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3334`.
+            port: u16 = "port";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.bitmagnet.settings.http_server`: `HttpServerValue::new()`, then a setter per option.
+        HttpServerValue {
+            /// `services.bitmagnet.settings.http_server.port`
+            ///
+            /// HTTP server listen port
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.http_server.port)
+            ///
+            /// Nix type: `string`. Default: `":3333"`.
+            port: String = "port";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.bitmagnet.settings.postgres`: `PostgresValue::new()`, then a setter per option.
+        PostgresValue {
+            /// `services.bitmagnet.settings.postgres.host`
+            ///
+            /// Address, hostname or Unix socket path of the database server
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres.host)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            host: String = "host";
+            /// `services.bitmagnet.settings.postgres.name`
+            ///
+            /// Database name to connect to
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres.name)
+            ///
+            /// Nix type: `string`. Default: `"bitmagnet"`.
+            name: String = "name";
+            /// `services.bitmagnet.settings.postgres.password`
+            ///
+            /// Password for database user
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres.password)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            password: String = "password";
+            /// `services.bitmagnet.settings.postgres.user`
+            ///
+            /// User to connect as
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitmagnet.settings.postgres.user)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            user: String = "user";
+        }
+    }
 
     pub mod dht_server {
         use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.bitwarden-directory-connector-cli.domain`
@@ -43,7 +43,7 @@ pub const interval: Opt<String> = Opt::new(&["services", "bitwarden-directory-co
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.ldap)
 ///
 /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-pub const ldap: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap"]);
+pub const ldap: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "bitwarden-directory-connector-cli", "ldap"]);
 
 /// `services.bitwarden-directory-connector-cli.package`
 ///
@@ -62,7 +62,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "bitwarden-directory-co
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitwarden-directory-connector-cli.sync)
 ///
 /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-pub const sync: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync"]);
+pub const sync: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "bitwarden-directory-connector-cli", "sync"]);
 
 /// `services.bitwarden-directory-connector-cli.user`
 ///

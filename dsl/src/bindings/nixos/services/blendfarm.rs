@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.blendfarm.basicSecurityPasswordFile`
@@ -70,7 +70,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "blendfarm", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blendfarm.serverConfig)
 ///
 /// Nix type: `attribute set of anything`.
-pub const server_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "blendfarm", "serverConfig"]);
+pub const server_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "blendfarm", "serverConfig"]);
 
 /// `services.blendfarm.user`
 ///

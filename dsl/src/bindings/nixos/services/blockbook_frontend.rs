@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.blockbook-frontend.<name>`: the entry `entry_name`.
@@ -25,7 +25,7 @@ impl BlockbookFrontendEntry {
     /// To enable SSL, specify path to the name of certificate files without extension.
     /// Expecting certFile.crt
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.certFile)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.certFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn cert_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -36,7 +36,7 @@ impl BlockbookFrontendEntry {
     ///
     /// See https://github.com/trezor/blockbook/blob/master/bchain/coins/blockchain.go#L61
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.coinName)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.coinName)
     ///
     /// Nix type: `string`. Default: `"Bitcoin"`.
     pub fn coin_name(&self) -> Opt<String> {
@@ -47,7 +47,7 @@ impl BlockbookFrontendEntry {
     ///
     /// Location of the blockbook configuration file.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.configFile)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.configFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -58,7 +58,7 @@ impl BlockbookFrontendEntry {
     ///
     /// Location of the dir with main.css
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.cssDir)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.cssDir)
     ///
     /// Nix type: `path`. Default: `"${package}/share/css/"`.
     pub fn css_dir(&self) -> Opt<RuntimePath> {
@@ -69,7 +69,7 @@ impl BlockbookFrontendEntry {
     ///
     /// Location of blockbook-frontend-‹name› data directory.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.dataDir)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.dataDir)
     ///
     /// Nix type: `path`. Default: `"/var/lib/blockbook-frontend-‹name›"`.
     pub fn data_dir(&self) -> Opt<RuntimePath> {
@@ -80,7 +80,7 @@ impl BlockbookFrontendEntry {
     ///
     /// Debug mode, return more verbose errors, reload templates on each request.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.debug)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.debug)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn debug(&self) -> Opt<bool> {
@@ -91,7 +91,7 @@ impl BlockbookFrontendEntry {
     ///
     /// Whether to enable blockbook-frontend application.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -103,7 +103,7 @@ impl BlockbookFrontendEntry {
     /// Extra command line options to pass to Blockbook.
     /// Run blockbook --help to list all available options.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.extraCmdLineOptions)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.extraCmdLineOptions)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn extra_cmd_line_options(&self) -> Opt<Vec<String>> {
@@ -114,10 +114,10 @@ impl BlockbookFrontendEntry {
     ///
     /// Additional configurations to be appended to coin.conf
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.extraConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.extraConfig)
     ///
     /// Nix type: `attribute set`. Default: `{ }`.
-    pub fn extra_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn extra_config(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
         Opt::at(self.path.join(["extraConfig"]))
     }
 
@@ -125,7 +125,7 @@ impl BlockbookFrontendEntry {
     ///
     /// The group as which to run blockbook-frontend-‹name›.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.group)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.group)
     ///
     /// Nix type: `string`. Default: `"blockbook-frontend-‹name›"`.
     pub fn group(&self) -> Opt<String> {
@@ -136,7 +136,7 @@ impl BlockbookFrontendEntry {
     ///
     /// Internal http server binding \[address\]:port
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.internal)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.internal)
     ///
     /// Nix type: `null or string`. Default: `":9030"`.
     pub fn internal(&self) -> Opt<NullOr<String>> {
@@ -147,7 +147,7 @@ impl BlockbookFrontendEntry {
     ///
     /// Message Queue Binding address:port
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.messageQueueBinding)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.messageQueueBinding)
     ///
     /// Nix type: `string`. Default: `"tcp://127.0.0.1:38330"`.
     pub fn message_queue_binding(&self) -> Opt<String> {
@@ -158,7 +158,7 @@ impl BlockbookFrontendEntry {
     ///
     /// The blockbook package to use.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.package)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.package)
     ///
     /// Nix type: `package`. Default: `pkgs.blockbook`.
     pub fn package(&self) -> Opt<Package> {
@@ -169,7 +169,7 @@ impl BlockbookFrontendEntry {
     ///
     /// Public http server binding \[address\]:port
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.public)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.public)
     ///
     /// Nix type: `null or string`. Default: `":9130"`.
     pub fn public(&self) -> Opt<NullOr<String>> {
@@ -185,7 +185,7 @@ impl BlockbookFrontendEntry {
     ///
     /// Synchronizes until tip, if together with zeromq, keeps index synchronized.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.sync)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.sync)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn sync(&self) -> Opt<bool> {
@@ -196,7 +196,7 @@ impl BlockbookFrontendEntry {
     ///
     /// Location of the HTML templates. By default, ones shipped with the package are used.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.templateDir)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.templateDir)
     ///
     /// Nix type: `path`. Default: `"${package}/share/templates/"`.
     pub fn template_dir(&self) -> Opt<RuntimePath> {
@@ -207,7 +207,7 @@ impl BlockbookFrontendEntry {
     ///
     /// The user as which to run blockbook-frontend-‹name›.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.user)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.user)
     ///
     /// Nix type: `string`. Default: `"blockbook-frontend-‹name›"`.
     pub fn user(&self) -> Opt<String> {
@@ -229,7 +229,7 @@ impl BlockbookFrontendEntryRpc {
     /// Warning: this is stored in cleartext in the Nix store!!!
     /// Use configFile
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.rpc.password)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.rpc.password)
     ///
     /// Nix type: `string`. Default: `"rpc"`.
     pub fn password(&self) -> Opt<String> {
@@ -241,7 +241,7 @@ impl BlockbookFrontendEntryRpc {
     /// File containing password of the RPC user.
     /// Note: This options is ignored when configFile
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.rpc.passwordFile)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.rpc.passwordFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -252,7 +252,7 @@ impl BlockbookFrontendEntryRpc {
     ///
     /// Port for JSON-RPC connections.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.rpc.port)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.rpc.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8030`.
     pub fn port(&self) -> Opt<u16> {
@@ -263,7 +263,7 @@ impl BlockbookFrontendEntryRpc {
     ///
     /// URL for JSON-RPC connections.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.rpc.url)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.rpc.url)
     ///
     /// Nix type: `string`. Default: `"http://127.0.0.1"`.
     pub fn url(&self) -> Opt<String> {
@@ -274,7 +274,7 @@ impl BlockbookFrontendEntryRpc {
     ///
     /// Username for JSON-RPC connections.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.&lt;name&gt;.rpc.user)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.rpc.user)
     ///
     /// Nix type: `string`. Default: `"rpc"`.
     pub fn user(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.bluemap.addons`
@@ -24,7 +24,7 @@ pub const addons: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bluem
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.coreSettings)
 ///
 /// Nix type: `HOCON value`.
-pub const core_settings: Opt<Untyped> = Opt::new(&["services", "bluemap", "coreSettings"]);
+pub const core_settings: Opt<CoreSettingsValue> = Opt::new(&["services", "bluemap", "coreSettings"]);
 
 /// `services.bluemap.defaultWorld`
 ///
@@ -89,7 +89,7 @@ pub const host: Opt<String> = Opt::new(&["services", "bluemap", "host"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.maps)
 ///
 /// Nix type: `attribute set of (HOCON value)`.
-pub const maps: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bluemap", "maps"]);
+pub const maps: Opt<BTreeMap<String, MapsValue>> = Opt::new(&["services", "bluemap", "maps"]);
 
 /// `services.bluemap.onCalendar`
 ///
@@ -121,7 +121,7 @@ pub const packs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bluema
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.storage)
 ///
 /// Nix type: `attribute set of (HOCON value)`.
-pub const storage: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bluemap", "storage"]);
+pub const storage: Opt<BTreeMap<String, StorageValue>> = Opt::new(&["services", "bluemap", "storage"]);
 
 /// `services.bluemap.webRoot`
 ///
@@ -139,7 +139,7 @@ pub const web_root: Opt<RuntimePath> = Opt::new(&["services", "bluemap", "webRoo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.webappSettings)
 ///
 /// Nix type: `HOCON value`.
-pub const webapp_settings: Opt<Untyped> = Opt::new(&["services", "bluemap", "webappSettings"]);
+pub const webapp_settings: Opt<Data<Json>> = Opt::new(&["services", "bluemap", "webappSettings"]);
 
 /// `services.bluemap.webserverSettings`
 ///
@@ -149,7 +149,80 @@ pub const webapp_settings: Opt<Untyped> = Opt::new(&["services", "bluemap", "web
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.webserverSettings)
 ///
 /// Nix type: `HOCON value`. Default: `{ }`.
-pub const webserver_settings: Opt<Untyped> = Opt::new(&["services", "bluemap", "webserverSettings"]);
+pub const webserver_settings: Opt<WebserverSettingsValue> = Opt::new(&["services", "bluemap", "webserverSettings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bluemap.coreSettings`: `CoreSettingsValue::new()`, then a setter per option.
+    CoreSettingsValue {
+        /// `services.bluemap.coreSettings.data`
+        ///
+        /// Folder for where bluemap stores its data
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.coreSettings.data)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/bluemap"`.
+        data: RuntimePath = "data";
+        /// `services.bluemap.coreSettings.metrics`
+        ///
+        /// Whether to enable Sending usage metrics containing the version of bluemap in use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.coreSettings.metrics)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        metrics: bool = "metrics";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bluemap.maps.<name>`: `MapsValue::new()`, then a setter per option.
+    MapsValue {
+        /// `services.bluemap.maps.<name>.world`
+        ///
+        /// Path to world folder containing the dimension to render
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.maps.%3Cname%3E.world)
+        ///
+        /// Nix type: `path`.
+        world: RuntimePath = "world";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.bluemap.storage.<name>.storage-type`.
+    StorageType {
+        File => "FILE",
+        Sql => "SQL",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bluemap.storage.<name>`: `StorageValue::new()`, then a setter per option.
+    StorageValue {
+        /// `services.bluemap.storage.<name>.storage-type`
+        ///
+        /// Type of storage config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.storage.%3Cname%3E.storage-type)
+        ///
+        /// Nix type: `one of "FILE", "SQL"`. Default: `"FILE"`.
+        storage_type: StorageType = "storage-type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bluemap.webserverSettings`: `WebserverSettingsValue::new()`, then a setter per option.
+    WebserverSettingsValue {
+        /// `services.bluemap.webserverSettings.enabled`
+        ///
+        /// Enable bluemap’s built-in webserver.
+        /// Disabled by default in nixos for use of nginx directly.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.webserverSettings.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enabled: bool = "enabled";
+    }
+}
 
 pub mod core_settings {
     use super::*;
@@ -193,7 +266,7 @@ pub mod maps {
         ///
         /// Path to world folder containing the dimension to render
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.maps.&lt;name&gt;.world)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.maps.%3Cname%3E.world)
         ///
         /// Nix type: `path`.
         pub fn world(&self) -> Opt<RuntimePath> {
@@ -223,7 +296,7 @@ pub mod storage {
         ///
         /// Type of storage config
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.storage.&lt;name&gt;.storage-type)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.storage.%3Cname%3E.storage-type)
         ///
         /// Nix type: `one of "FILE", "SQL"`. Default: `"FILE"`.
         pub fn storage_type(&self) -> Opt<StorageType> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.borgbackup.jobs`
@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const jobs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "borgbackup", "jobs"]);
+pub const jobs: Opt<BTreeMap<String, JobsValue>> = Opt::new(&["services", "borgbackup", "jobs"]);
 
 /// `services.borgbackup.package`
 ///
@@ -40,7 +40,452 @@ pub const package: Opt<Package> = Opt::new(&["services", "borgbackup", "package"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const repos: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "borgbackup", "repos"]);
+pub const repos: Opt<BTreeMap<String, ReposValue>> = Opt::new(&["services", "borgbackup", "repos"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.borgbackup.jobs.<name>.encryption.mode`.
+    Mode {
+        Repokey => "repokey",
+        Keyfile => "keyfile",
+        RepokeyBlake2 => "repokey-blake2",
+        KeyfileBlake2 => "keyfile-blake2",
+        Authenticated => "authenticated",
+        AuthenticatedBlake2 => "authenticated-blake2",
+        None => "none",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.borgbackup.jobs.<name>.encryption`: `JobsEncryptionValue::new()`, then a setter per option.
+    JobsEncryptionValue {
+        /// `services.borgbackup.jobs.<name>.encryption.mode`
+        ///
+        /// Encryption mode to use. Setting a mode
+        /// other than "none"
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.encryption.mode)
+        ///
+        /// Nix type: `one of "repokey", "keyfile", "repokey-blake2", "keyfile-blake2", "authenticated", "authenticated-blake2", "none"`.
+        mode: Mode = "mode";
+        /// `services.borgbackup.jobs.<name>.encryption.passCommand`
+        ///
+        /// A command which prints the passphrase to stdout.
+        /// Mutually exclusive with passphrase
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.encryption.passCommand)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        pass_command: NullOr<String> = "passCommand";
+        /// `services.borgbackup.jobs.<name>.encryption.passphrase`
+        ///
+        /// The passphrase the backups are encrypted with.
+        /// Mutually exclusive with passCommand
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.encryption.passphrase)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        passphrase: NullOr<String> = "passphrase";
+    }
+}
+
+/// The members of `services.borgbackup.jobs.<name>.extraArgs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum ExtraArgsMembers {}
+impl ::flakesmith::value::StrMember for ExtraArgsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for ExtraArgsMembers { type Item = String; }
+
+/// The members of `services.borgbackup.jobs.<name>.extraCompactArgs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum ExtraCompactArgsMembers {}
+impl ::flakesmith::value::StrMember for ExtraCompactArgsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for ExtraCompactArgsMembers { type Item = String; }
+
+/// The members of `services.borgbackup.jobs.<name>.extraCreateArgs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum ExtraCreateArgsMembers {}
+impl ::flakesmith::value::StrMember for ExtraCreateArgsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for ExtraCreateArgsMembers { type Item = String; }
+
+/// The members of `services.borgbackup.jobs.<name>.extraInitArgs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum ExtraInitArgsMembers {}
+impl ::flakesmith::value::StrMember for ExtraInitArgsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for ExtraInitArgsMembers { type Item = String; }
+
+/// The members of `services.borgbackup.jobs.<name>.extraPruneArgs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum ExtraPruneArgsMembers {}
+impl ::flakesmith::value::StrMember for ExtraPruneArgsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for ExtraPruneArgsMembers { type Item = String; }
+
+/// The members of `services.borgbackup.jobs.<name>.paths`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum PathsMembers {}
+impl ::flakesmith::value::ListMember for PathsMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for PathsMembers { type Str = String; }
+
+/// The members of `services.borgbackup.jobs.<name>.prune.keep.<name>`'s type: `integer`, `string`. A value of any of them sets the option.
+pub enum KeepMembers {}
+impl ::flakesmith::value::IntMember for KeepMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for KeepMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.borgbackup.jobs.<name>.prune`: `JobsPruneValue::new()`, then a setter per option.
+    JobsPruneValue {
+        /// `services.borgbackup.jobs.<name>.prune.keep`
+        ///
+        /// Prune a repository by deleting all archives not matching any of the
+        /// specified retention options. See borg help prune
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.prune.keep)
+        ///
+        /// Nix type: `attribute set of (signed integer or string matching the pattern [[:digit:]]+[Hdwmy])`. Default: `{ }`.
+        keep: BTreeMap<String, OneOf<KeepMembers>> = "keep";
+        /// `services.borgbackup.jobs.<name>.prune.prefix`
+        ///
+        /// Only consider archive names starting with this prefix for pruning.
+        /// By default, only archives created by this job are considered.
+        /// Use ""
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.prune.prefix)
+        ///
+        /// Nix type: `null or string`. Default: `archiveBaseName`.
+        prefix: NullOr<String> = "prefix";
+    }
+}
+
+/// The members of `services.borgbackup.jobs.<name>.startAt`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum StartAtMembers {}
+impl ::flakesmith::value::StrMember for StartAtMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for StartAtMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.borgbackup.jobs.<name>`: `JobsValue::new()`, then a setter per option.
+    JobsValue {
+        /// `services.borgbackup.jobs.<name>.appendFailedSuffix`
+        ///
+        /// Append a .failed
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.appendFailedSuffix)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        append_failed_suffix: bool = "appendFailedSuffix";
+        /// `services.borgbackup.jobs.<name>.archiveBaseName`
+        ///
+        /// How to name the created archives. A timestamp, whose format is
+        /// determined by dateFormat
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.archiveBaseName)
+        ///
+        /// Nix type: `null or string matching the pattern [^/{}]+`. Default: `"${config.networking.hostName}-<name>"`.
+        archive_base_name: NullOr<String> = "archiveBaseName";
+        /// `services.borgbackup.jobs.<name>.compression`
+        ///
+        /// Compression method to use. Refer to
+        /// borg help compression
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.compression)
+        ///
+        /// Nix type: `string matching the pattern none|(auto,)?(lz4|zstd|zlib|lzma)(,[[:digit:]]{1,2})?`. Default: `"lz4"`.
+        compression: String = "compression";
+        /// `services.borgbackup.jobs.<name>.dateFormat`
+        ///
+        /// Arguments passed to date
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.dateFormat)
+        ///
+        /// Nix type: `string`. Default: `"+%Y-%m-%dT%H:%M:%S"`.
+        date_format: String = "dateFormat";
+        /// `services.borgbackup.jobs.<name>.doInit`
+        ///
+        /// Run borg init
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.doInit)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        do_init: bool = "doInit";
+        /// `services.borgbackup.jobs.<name>.dumpCommand`
+        ///
+        /// Backup the stdout of this program instead of filesystem paths.
+        /// Mutually exclusive with paths
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.dumpCommand)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        dump_command: NullOr<RuntimePath> = "dumpCommand";
+        /// The options under `services.borgbackup.jobs.<name>.encryption`.
+        encryption: JobsEncryptionValue = "encryption";
+        /// `services.borgbackup.jobs.<name>.environment`
+        ///
+        /// Environment variables passed to the backup script.
+        /// You can for example specify which SSH key to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.environment)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        environment: BTreeMap<String, String> = "environment";
+        /// `services.borgbackup.jobs.<name>.exclude`
+        ///
+        /// Exclude paths matching any of the given patterns. See
+        /// borg help patterns
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.exclude)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        exclude: Vec<String> = "exclude";
+        /// `services.borgbackup.jobs.<name>.extraArgs`
+        ///
+        /// Additional arguments for all borg
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.extraArgs)
+        ///
+        /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
+        extra_args: OneOf<ExtraArgsMembers> = "extraArgs";
+        /// `services.borgbackup.jobs.<name>.extraCompactArgs`
+        ///
+        /// Additional arguments for borg compact
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.extraCompactArgs)
+        ///
+        /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
+        extra_compact_args: OneOf<ExtraCompactArgsMembers> = "extraCompactArgs";
+        /// `services.borgbackup.jobs.<name>.extraCreateArgs`
+        ///
+        /// Additional arguments for borg create
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.extraCreateArgs)
+        ///
+        /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
+        extra_create_args: OneOf<ExtraCreateArgsMembers> = "extraCreateArgs";
+        /// `services.borgbackup.jobs.<name>.extraInitArgs`
+        ///
+        /// Additional arguments for borg init
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.extraInitArgs)
+        ///
+        /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
+        extra_init_args: OneOf<ExtraInitArgsMembers> = "extraInitArgs";
+        /// `services.borgbackup.jobs.<name>.extraPruneArgs`
+        ///
+        /// Additional arguments for borg prune
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.extraPruneArgs)
+        ///
+        /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
+        extra_prune_args: OneOf<ExtraPruneArgsMembers> = "extraPruneArgs";
+        /// `services.borgbackup.jobs.<name>.failOnWarnings`
+        ///
+        /// Fail the whole backup job if any borg command returns a warning
+        /// (exit code 1), for example because a file changed during backup.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.failOnWarnings)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        fail_on_warnings: bool = "failOnWarnings";
+        /// `services.borgbackup.jobs.<name>.group`
+        ///
+        /// The group borg is run as. User or group needs read permission
+        /// for the specified paths
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `"root"`.
+        group: String = "group";
+        /// `services.borgbackup.jobs.<name>.inhibitsSleep`
+        ///
+        /// Prevents the system from sleeping while backing up.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.inhibitsSleep)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        inhibits_sleep: bool = "inhibitsSleep";
+        /// `services.borgbackup.jobs.<name>.paths`
+        ///
+        /// Path(s) to back up.
+        /// Mutually exclusive with dumpCommand
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.paths)
+        ///
+        /// Nix type: `null or ((list of string) or string convertible to it)`. Default: `null`.
+        paths: NullOr<OneOf<PathsMembers>> = "paths";
+        /// `services.borgbackup.jobs.<name>.patterns`
+        ///
+        /// Include/exclude paths matching the given patterns. The first
+        /// matching patterns is used, so if an include pattern (prefix +
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.patterns)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        patterns: Vec<String> = "patterns";
+        /// `services.borgbackup.jobs.<name>.persistentTimer`
+        ///
+        /// Set the Persistent
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.persistentTimer)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        persistent_timer: bool = "persistentTimer";
+        /// `services.borgbackup.jobs.<name>.postCreate`
+        ///
+        /// Shell commands to run after borg create
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.postCreate)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        post_create: Concatenated = "postCreate";
+        /// `services.borgbackup.jobs.<name>.postHook`
+        ///
+        /// Shell commands to run just before exit. They are executed
+        /// even if a previous command exits with a non-zero exit code.
+        /// The latter is available as $exitStatus
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.postHook)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        post_hook: Concatenated = "postHook";
+        /// `services.borgbackup.jobs.<name>.postInit`
+        ///
+        /// Shell commands to run after borg init
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.postInit)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        post_init: Concatenated = "postInit";
+        /// `services.borgbackup.jobs.<name>.postPrune`
+        ///
+        /// Shell commands to run after borg prune
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.postPrune)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        post_prune: Concatenated = "postPrune";
+        /// `services.borgbackup.jobs.<name>.preHook`
+        ///
+        /// Shell commands to run before the backup.
+        /// This can for example be used to mount file systems.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.preHook)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        pre_hook: Concatenated = "preHook";
+        /// `services.borgbackup.jobs.<name>.privateTmp`
+        ///
+        /// Set the PrivateTmp
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.privateTmp)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        private_tmp: bool = "privateTmp";
+        /// The options under `services.borgbackup.jobs.<name>.prune`.
+        prune: JobsPruneValue = "prune";
+        /// `services.borgbackup.jobs.<name>.readWritePaths`
+        ///
+        /// By default, borg cannot write anywhere on the system but
+        /// $HOME/.config/borg
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.readWritePaths)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        read_write_paths: Vec<RuntimePath> = "readWritePaths";
+        /// `services.borgbackup.jobs.<name>.removableDevice`
+        ///
+        /// Whether the repo (which must be local) is a removable device.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.removableDevice)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        removable_device: bool = "removableDevice";
+        /// `services.borgbackup.jobs.<name>.repo`
+        ///
+        /// Remote or local repository to back up to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.repo)
+        ///
+        /// Nix type: `string`.
+        repo: String = "repo";
+        /// `services.borgbackup.jobs.<name>.startAt`
+        ///
+        /// When or how often the backup should run.
+        /// Must be in the format described in
+        /// systemd.time
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.startAt)
+        ///
+        /// Nix type: `string or list of string`. Default: `"daily"`.
+        start_at: OneOf<StartAtMembers> = "startAt";
+        /// `services.borgbackup.jobs.<name>.user`
+        ///
+        /// The user borg
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `"root"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.borgbackup.repos.<name>`: `ReposValue::new()`, then a setter per option.
+    ReposValue {
+        /// `services.borgbackup.repos.<name>.allowSubRepos`
+        ///
+        /// Allow clients to create repositories in subdirectories of the
+        /// specified path
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.allowSubRepos)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        allow_sub_repos: bool = "allowSubRepos";
+        /// `services.borgbackup.repos.<name>.authorizedKeys`
+        ///
+        /// Public SSH keys that are given full write access to this repository.
+        /// You should use a different SSH key for each repository you write to, because
+        /// the specified keys are restricted to running borg serve
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.authorizedKeys)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        authorized_keys: Vec<String> = "authorizedKeys";
+        /// `services.borgbackup.repos.<name>.authorizedKeysAppendOnly`
+        ///
+        /// Public SSH keys that can only be used to append new data (archives) to the repository.
+        /// Note that archives can still be marked as deleted and are subsequently removed from disk
+        /// upon accessing the repo with full write access, e.g. when pruning.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.authorizedKeysAppendOnly)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        authorized_keys_append_only: Vec<String> = "authorizedKeysAppendOnly";
+        /// `services.borgbackup.repos.<name>.group`
+        ///
+        /// The group borg serve
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `"borg"`.
+        group: String = "group";
+        /// `services.borgbackup.repos.<name>.path`
+        ///
+        /// Where to store the backups. Note that the directory
+        /// is created automatically, with correct permissions.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.path)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/borgbackup"`.
+        path: RuntimePath = "path";
+        /// `services.borgbackup.repos.<name>.quota`
+        ///
+        /// Storage quota for the repository. This quota is ensured for all
+        /// sub-repositories if allowSubRepos
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.quota)
+        ///
+        /// Nix type: `null or string matching the pattern [[:digit:].]+[KMGTP]?`. Default: `null`.
+        quota: NullOr<String> = "quota";
+        /// `services.borgbackup.repos.<name>.user`
+        ///
+        /// The user borg serve
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `"borg"`.
+        user: String = "user";
+    }
+}
 
 pub mod jobs {
     use super::*;
@@ -61,7 +506,7 @@ pub mod jobs {
         ///
         /// Append a .failed
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.appendFailedSuffix)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.appendFailedSuffix)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn append_failed_suffix(&self) -> Opt<bool> {
@@ -73,7 +518,7 @@ pub mod jobs {
         /// How to name the created archives. A timestamp, whose format is
         /// determined by dateFormat
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.archiveBaseName)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.archiveBaseName)
         ///
         /// Nix type: `null or string matching the pattern [^/{}]+`. Default: `"${config.networking.hostName}-<name>"`.
         pub fn archive_base_name(&self) -> Opt<NullOr<String>> {
@@ -85,7 +530,7 @@ pub mod jobs {
         /// Compression method to use. Refer to
         /// borg help compression
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.compression)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.compression)
         ///
         /// Nix type: `string matching the pattern none|(auto,)?(lz4|zstd|zlib|lzma)(,[[:digit:]]{1,2})?`. Default: `"lz4"`.
         pub fn compression(&self) -> Opt<String> {
@@ -96,7 +541,7 @@ pub mod jobs {
         ///
         /// Arguments passed to date
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.dateFormat)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.dateFormat)
         ///
         /// Nix type: `string`. Default: `"+%Y-%m-%dT%H:%M:%S"`.
         pub fn date_format(&self) -> Opt<String> {
@@ -107,7 +552,7 @@ pub mod jobs {
         ///
         /// Run borg init
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.doInit)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.doInit)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn do_init(&self) -> Opt<bool> {
@@ -119,7 +564,7 @@ pub mod jobs {
         /// Backup the stdout of this program instead of filesystem paths.
         /// Mutually exclusive with paths
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.dumpCommand)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.dumpCommand)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn dump_command(&self) -> Opt<NullOr<RuntimePath>> {
@@ -136,7 +581,7 @@ pub mod jobs {
         /// Environment variables passed to the backup script.
         /// You can for example specify which SSH key to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.environment)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.environment)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
@@ -148,7 +593,7 @@ pub mod jobs {
         /// Exclude paths matching any of the given patterns. See
         /// borg help patterns
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.exclude)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.exclude)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn exclude(&self) -> Opt<Vec<String>> {
@@ -159,10 +604,10 @@ pub mod jobs {
         ///
         /// Additional arguments for all borg
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.extraArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.extraArgs)
         ///
         /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
-        pub fn extra_args(&self) -> Opt<Untyped> {
+        pub fn extra_args(&self) -> Opt<OneOf<ExtraArgsMembers>> {
             Opt::at(self.path.join(["extraArgs"]))
         }
 
@@ -170,10 +615,10 @@ pub mod jobs {
         ///
         /// Additional arguments for borg compact
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.extraCompactArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.extraCompactArgs)
         ///
         /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
-        pub fn extra_compact_args(&self) -> Opt<Untyped> {
+        pub fn extra_compact_args(&self) -> Opt<OneOf<ExtraCompactArgsMembers>> {
             Opt::at(self.path.join(["extraCompactArgs"]))
         }
 
@@ -181,10 +626,10 @@ pub mod jobs {
         ///
         /// Additional arguments for borg create
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.extraCreateArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.extraCreateArgs)
         ///
         /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
-        pub fn extra_create_args(&self) -> Opt<Untyped> {
+        pub fn extra_create_args(&self) -> Opt<OneOf<ExtraCreateArgsMembers>> {
             Opt::at(self.path.join(["extraCreateArgs"]))
         }
 
@@ -192,10 +637,10 @@ pub mod jobs {
         ///
         /// Additional arguments for borg init
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.extraInitArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.extraInitArgs)
         ///
         /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
-        pub fn extra_init_args(&self) -> Opt<Untyped> {
+        pub fn extra_init_args(&self) -> Opt<OneOf<ExtraInitArgsMembers>> {
             Opt::at(self.path.join(["extraInitArgs"]))
         }
 
@@ -203,10 +648,10 @@ pub mod jobs {
         ///
         /// Additional arguments for borg prune
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.extraPruneArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.extraPruneArgs)
         ///
         /// Nix type: `string or (list of string) convertible to it`. Default: `[ ]`.
-        pub fn extra_prune_args(&self) -> Opt<Untyped> {
+        pub fn extra_prune_args(&self) -> Opt<OneOf<ExtraPruneArgsMembers>> {
             Opt::at(self.path.join(["extraPruneArgs"]))
         }
 
@@ -215,7 +660,7 @@ pub mod jobs {
         /// Fail the whole backup job if any borg command returns a warning
         /// (exit code 1), for example because a file changed during backup.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.failOnWarnings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.failOnWarnings)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn fail_on_warnings(&self) -> Opt<bool> {
@@ -227,7 +672,7 @@ pub mod jobs {
         /// The group borg is run as. User or group needs read permission
         /// for the specified paths
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.group)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.group)
         ///
         /// Nix type: `string`. Default: `"root"`.
         pub fn group(&self) -> Opt<String> {
@@ -238,7 +683,7 @@ pub mod jobs {
         ///
         /// Prevents the system from sleeping while backing up.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.inhibitsSleep)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.inhibitsSleep)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn inhibits_sleep(&self) -> Opt<bool> {
@@ -250,10 +695,10 @@ pub mod jobs {
         /// Path(s) to back up.
         /// Mutually exclusive with dumpCommand
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.paths)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.paths)
         ///
         /// Nix type: `null or ((list of string) or string convertible to it)`. Default: `null`.
-        pub fn paths(&self) -> Opt<NullOr<Untyped>> {
+        pub fn paths(&self) -> Opt<NullOr<OneOf<PathsMembers>>> {
             Opt::at(self.path.join(["paths"]))
         }
 
@@ -262,7 +707,7 @@ pub mod jobs {
         /// Include/exclude paths matching the given patterns. The first
         /// matching patterns is used, so if an include pattern (prefix +
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.patterns)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.patterns)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn patterns(&self) -> Opt<Vec<String>> {
@@ -273,7 +718,7 @@ pub mod jobs {
         ///
         /// Set the Persistent
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.persistentTimer)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.persistentTimer)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn persistent_timer(&self) -> Opt<bool> {
@@ -284,7 +729,7 @@ pub mod jobs {
         ///
         /// Shell commands to run after borg create
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.postCreate)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.postCreate)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn post_create(&self) -> Opt<Concatenated> {
@@ -297,7 +742,7 @@ pub mod jobs {
         /// even if a previous command exits with a non-zero exit code.
         /// The latter is available as $exitStatus
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.postHook)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.postHook)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn post_hook(&self) -> Opt<Concatenated> {
@@ -308,7 +753,7 @@ pub mod jobs {
         ///
         /// Shell commands to run after borg init
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.postInit)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.postInit)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn post_init(&self) -> Opt<Concatenated> {
@@ -319,7 +764,7 @@ pub mod jobs {
         ///
         /// Shell commands to run after borg prune
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.postPrune)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.postPrune)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn post_prune(&self) -> Opt<Concatenated> {
@@ -331,7 +776,7 @@ pub mod jobs {
         /// Shell commands to run before the backup.
         /// This can for example be used to mount file systems.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.preHook)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.preHook)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn pre_hook(&self) -> Opt<Concatenated> {
@@ -342,7 +787,7 @@ pub mod jobs {
         ///
         /// Set the PrivateTmp
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.privateTmp)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.privateTmp)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn private_tmp(&self) -> Opt<bool> {
@@ -359,7 +804,7 @@ pub mod jobs {
         /// By default, borg cannot write anywhere on the system but
         /// $HOME/.config/borg
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.readWritePaths)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.readWritePaths)
         ///
         /// Nix type: `list of path`. Default: `[ ]`.
         pub fn read_write_paths(&self) -> Opt<Vec<RuntimePath>> {
@@ -370,7 +815,7 @@ pub mod jobs {
         ///
         /// Whether the repo (which must be local) is a removable device.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.removableDevice)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.removableDevice)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn removable_device(&self) -> Opt<bool> {
@@ -381,7 +826,7 @@ pub mod jobs {
         ///
         /// Remote or local repository to back up to.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.repo)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.repo)
         ///
         /// Nix type: `string`.
         pub fn repo(&self) -> Opt<String> {
@@ -394,10 +839,10 @@ pub mod jobs {
         /// Must be in the format described in
         /// systemd.time
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.startAt)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.startAt)
         ///
         /// Nix type: `string or list of string`. Default: `"daily"`.
-        pub fn start_at(&self) -> Opt<Untyped> {
+        pub fn start_at(&self) -> Opt<OneOf<StartAtMembers>> {
             Opt::at(self.path.join(["startAt"]))
         }
 
@@ -405,7 +850,7 @@ pub mod jobs {
         ///
         /// The user borg
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.user)
         ///
         /// Nix type: `string`. Default: `"root"`.
         pub fn user(&self) -> Opt<String> {
@@ -426,7 +871,7 @@ pub mod jobs {
         /// Encryption mode to use. Setting a mode
         /// other than "none"
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.encryption.mode)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.encryption.mode)
         ///
         /// Nix type: `one of "repokey", "keyfile", "repokey-blake2", "keyfile-blake2", "authenticated", "authenticated-blake2", "none"`.
         pub fn mode(&self) -> Opt<Mode> {
@@ -438,7 +883,7 @@ pub mod jobs {
         /// A command which prints the passphrase to stdout.
         /// Mutually exclusive with passphrase
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.encryption.passCommand)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.encryption.passCommand)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn pass_command(&self) -> Opt<NullOr<String>> {
@@ -450,7 +895,7 @@ pub mod jobs {
         /// The passphrase the backups are encrypted with.
         /// Mutually exclusive with passCommand
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.encryption.passphrase)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.encryption.passphrase)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn passphrase(&self) -> Opt<NullOr<String>> {
@@ -471,10 +916,10 @@ pub mod jobs {
         /// Prune a repository by deleting all archives not matching any of the
         /// specified retention options. See borg help prune
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.prune.keep)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.prune.keep)
         ///
         /// Nix type: `attribute set of (signed integer or string matching the pattern [[:digit:]]+[Hdwmy])`. Default: `{ }`.
-        pub fn keep(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn keep(&self) -> Opt<BTreeMap<String, OneOf<KeepMembers>>> {
             Opt::at(self.path.join(["keep"]))
         }
 
@@ -484,7 +929,7 @@ pub mod jobs {
         /// By default, only archives created by this job are considered.
         /// Use ""
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.&lt;name&gt;.prune.prefix)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.jobs.%3Cname%3E.prune.prefix)
         ///
         /// Nix type: `null or string`. Default: `archiveBaseName`.
         pub fn prefix(&self) -> Opt<NullOr<String>> {
@@ -492,6 +937,41 @@ pub mod jobs {
         }
 
     }
+
+    /// The members of `services.borgbackup.jobs.<name>.extraArgs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum ExtraArgsMembers {}
+    impl ::flakesmith::value::StrMember for ExtraArgsMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for ExtraArgsMembers { type Item = String; }
+
+    /// The members of `services.borgbackup.jobs.<name>.extraCompactArgs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum ExtraCompactArgsMembers {}
+    impl ::flakesmith::value::StrMember for ExtraCompactArgsMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for ExtraCompactArgsMembers { type Item = String; }
+
+    /// The members of `services.borgbackup.jobs.<name>.extraCreateArgs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum ExtraCreateArgsMembers {}
+    impl ::flakesmith::value::StrMember for ExtraCreateArgsMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for ExtraCreateArgsMembers { type Item = String; }
+
+    /// The members of `services.borgbackup.jobs.<name>.extraInitArgs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum ExtraInitArgsMembers {}
+    impl ::flakesmith::value::StrMember for ExtraInitArgsMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for ExtraInitArgsMembers { type Item = String; }
+
+    /// The members of `services.borgbackup.jobs.<name>.extraPruneArgs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum ExtraPruneArgsMembers {}
+    impl ::flakesmith::value::StrMember for ExtraPruneArgsMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for ExtraPruneArgsMembers { type Item = String; }
+
+    /// The members of `services.borgbackup.jobs.<name>.paths`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+    pub enum PathsMembers {}
+    impl ::flakesmith::value::ListMember for PathsMembers { type Item = String; }
+    impl ::flakesmith::value::StrMember for PathsMembers { type Str = String; }
+
+    /// The members of `services.borgbackup.jobs.<name>.startAt`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum StartAtMembers {}
+    impl ::flakesmith::value::StrMember for StartAtMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for StartAtMembers { type Item = String; }
 
     ::flakesmith::option_enum! {
         /// The values of `services.borgbackup.jobs.<name>.encryption.mode`.
@@ -505,6 +985,11 @@ pub mod jobs {
             None => "none",
         }
     }
+
+    /// The members of `services.borgbackup.jobs.<name>.prune.keep.<name>`'s type: `integer`, `string`. A value of any of them sets the option.
+    pub enum KeepMembers {}
+    impl ::flakesmith::value::IntMember for KeepMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for KeepMembers { type Str = String; }
 
 }
 
@@ -528,7 +1013,7 @@ pub mod repos {
         /// Allow clients to create repositories in subdirectories of the
         /// specified path
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.&lt;name&gt;.allowSubRepos)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.allowSubRepos)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn allow_sub_repos(&self) -> Opt<bool> {
@@ -541,7 +1026,7 @@ pub mod repos {
         /// You should use a different SSH key for each repository you write to, because
         /// the specified keys are restricted to running borg serve
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.&lt;name&gt;.authorizedKeys)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.authorizedKeys)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn authorized_keys(&self) -> Opt<Vec<String>> {
@@ -554,7 +1039,7 @@ pub mod repos {
         /// Note that archives can still be marked as deleted and are subsequently removed from disk
         /// upon accessing the repo with full write access, e.g. when pruning.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.&lt;name&gt;.authorizedKeysAppendOnly)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.authorizedKeysAppendOnly)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn authorized_keys_append_only(&self) -> Opt<Vec<String>> {
@@ -565,7 +1050,7 @@ pub mod repos {
         ///
         /// The group borg serve
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.&lt;name&gt;.group)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.group)
         ///
         /// Nix type: `string`. Default: `"borg"`.
         pub fn group(&self) -> Opt<String> {
@@ -577,7 +1062,7 @@ pub mod repos {
         /// Where to store the backups. Note that the directory
         /// is created automatically, with correct permissions.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.&lt;name&gt;.path)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.path)
         ///
         /// Nix type: `path`. Default: `"/var/lib/borgbackup"`.
         pub fn path(&self) -> Opt<RuntimePath> {
@@ -589,7 +1074,7 @@ pub mod repos {
         /// Storage quota for the repository. This quota is ensured for all
         /// sub-repositories if allowSubRepos
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.&lt;name&gt;.quota)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.quota)
         ///
         /// Nix type: `null or string matching the pattern [[:digit:].]+[KMGTP]?`. Default: `null`.
         pub fn quota(&self) -> Opt<NullOr<String>> {
@@ -600,7 +1085,7 @@ pub mod repos {
         ///
         /// The user borg serve
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgbackup.repos.%3Cname%3E.user)
         ///
         /// Nix type: `string`. Default: `"borg"`.
         pub fn user(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.borgmatic.configurations`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.configurations)
 ///
 /// Nix type: `attribute set of (YAML value)`. Default: `{ }`.
-pub const configurations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "borgmatic", "configurations"]);
+pub const configurations: Opt<BTreeMap<String, ConfigurationsValue>> = Opt::new(&["services", "borgmatic", "configurations"]);
 
 /// `services.borgmatic.enable`
 ///
@@ -42,7 +42,111 @@ pub const enable_config_check: Opt<bool> = Opt::new(&["services", "borgmatic", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.settings)
 ///
 /// Nix type: `null or (YAML value)`. Default: `null`.
-pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "borgmatic", "settings"]);
+pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "borgmatic", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.borgmatic.configurations.<name>.repositories.*`: `RepositoriesValue::new()`, then a setter per option.
+    RepositoriesValue {
+        /// `services.borgmatic.configurations.<name>.repositories.*.label`
+        ///
+        /// Label to the repository
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.configurations.%3Cname%3E.repositories.*.label)
+        ///
+        /// Nix type: `string`.
+        label: String = "label";
+        /// `services.borgmatic.configurations.<name>.repositories.*.path`
+        ///
+        /// Path to the repository
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.configurations.%3Cname%3E.repositories.*.path)
+        ///
+        /// Nix type: `string`.
+        path: String = "path";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.borgmatic.configurations.<name>`: `ConfigurationsValue::new()`, then a setter per option.
+    ConfigurationsValue {
+        /// `services.borgmatic.configurations.<name>.repositories`
+        ///
+        /// A required list of local or remote repositories with paths and
+        /// optional labels (which can be used with the --repository flag to
+        /// select a repository). Tildes are expanded. Multiple repositories are
+        /// backed up to in sequence. Borg placeholders can be used. See the
+        /// output of “borg help placeholders” for details. See ssh_command for
+        /// SSH options like identity file or port. If systemd service is used,
+        /// then add local repository paths in the systemd service file to the
+        /// ReadWritePaths list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.configurations.%3Cname%3E.repositories)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        repositories: Vec<RepositoriesValue> = "repositories";
+        /// `services.borgmatic.configurations.<name>.source_directories`
+        ///
+        /// List of source directories and files to backup. Globs and tildes are
+        /// expanded. Do not backslash spaces in path names.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.configurations.%3Cname%3E.source_directories)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        source_directories: Vec<String> = "source_directories";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.borgmatic.settings.repositories.*`: `RepositoriesValue2::new()`, then a setter per option.
+    RepositoriesValue2 {
+        /// `services.borgmatic.settings.repositories.*.label`
+        ///
+        /// Label to the repository
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.settings.repositories.*.label)
+        ///
+        /// Nix type: `string`.
+        label: String = "label";
+        /// `services.borgmatic.settings.repositories.*.path`
+        ///
+        /// Path to the repository
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.settings.repositories.*.path)
+        ///
+        /// Nix type: `string`.
+        path: String = "path";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.borgmatic.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.borgmatic.settings.repositories`
+        ///
+        /// A required list of local or remote repositories with paths and
+        /// optional labels (which can be used with the --repository flag to
+        /// select a repository). Tildes are expanded. Multiple repositories are
+        /// backed up to in sequence. Borg placeholders can be used. See the
+        /// output of “borg help placeholders” for details. See ssh_command for
+        /// SSH options like identity file or port. If systemd service is used,
+        /// then add local repository paths in the systemd service file to the
+        /// ReadWritePaths list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.settings.repositories)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        repositories: Vec<RepositoriesValue2> = "repositories";
+        /// `services.borgmatic.settings.source_directories`
+        ///
+        /// List of source directories and files to backup. Globs and tildes are
+        /// expanded. Do not backslash spaces in path names.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.settings.source_directories)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        source_directories: Vec<String> = "source_directories";
+    }
+}
 
 pub mod configurations {
     use super::*;
@@ -70,10 +174,10 @@ pub mod configurations {
         /// then add local repository paths in the systemd service file to the
         /// ReadWritePaths list.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.configurations.&lt;name&gt;.repositories)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.configurations.%3Cname%3E.repositories)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub fn repositories(&self) -> Opt<Vec<Untyped>> {
+        pub fn repositories(&self) -> Opt<Vec<RepositoriesValue>> {
             Opt::at(self.path.join(["repositories"]))
         }
 
@@ -82,13 +186,35 @@ pub mod configurations {
         /// List of source directories and files to backup. Globs and tildes are
         /// expanded. Do not backslash spaces in path names.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.configurations.&lt;name&gt;.source_directories)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.configurations.%3Cname%3E.source_directories)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn source_directories(&self) -> Opt<Vec<String>> {
             Opt::at(self.path.join(["source_directories"]))
         }
 
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.borgmatic.configurations.<name>.repositories.*`: `RepositoriesValue::new()`, then a setter per option.
+        RepositoriesValue {
+            /// `services.borgmatic.configurations.<name>.repositories.*.label`
+            ///
+            /// Label to the repository
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.configurations.%3Cname%3E.repositories.*.label)
+            ///
+            /// Nix type: `string`.
+            label: String = "label";
+            /// `services.borgmatic.configurations.<name>.repositories.*.path`
+            ///
+            /// Path to the repository
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.configurations.%3Cname%3E.repositories.*.path)
+            ///
+            /// Nix type: `string`.
+            path: String = "path";
+        }
     }
 
 }
@@ -110,7 +236,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.settings.repositories)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const repositories: Opt<Vec<Untyped>> = Opt::new(&["services", "borgmatic", "settings", "repositories"]);
+    pub const repositories: Opt<Vec<RepositoriesValue>> = Opt::new(&["services", "borgmatic", "settings", "repositories"]);
 
     /// `services.borgmatic.settings.source_directories`
     ///
@@ -121,6 +247,28 @@ pub mod settings {
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub const source_directories: Opt<Vec<String>> = Opt::new(&["services", "borgmatic", "settings", "source_directories"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.borgmatic.settings.repositories.*`: `RepositoriesValue::new()`, then a setter per option.
+        RepositoriesValue {
+            /// `services.borgmatic.settings.repositories.*.label`
+            ///
+            /// Label to the repository
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.settings.repositories.*.label)
+            ///
+            /// Nix type: `string`.
+            label: String = "label";
+            /// `services.borgmatic.settings.repositories.*.path`
+            ///
+            /// Path to the repository
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.borgmatic.settings.repositories.*.path)
+            ///
+            /// Nix type: `string`.
+            path: String = "path";
+        }
+    }
 
 }
 

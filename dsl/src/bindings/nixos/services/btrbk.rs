@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.btrbk.extraPackages`
@@ -24,7 +24,7 @@ pub const extra_packages: Opt<Vec<Package>> = Opt::new(&["services", "btrbk", "e
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.btrbk.instances)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "btrbk", "instances"]);
+pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["services", "btrbk", "instances"]);
 
 /// `services.btrbk.ioSchedulingClass`
 ///
@@ -51,7 +51,34 @@ pub const niceness: Opt<i64> = Opt::new(&["services", "btrbk", "niceness"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.btrbk.sshAccess)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const ssh_access: Opt<Vec<Untyped>> = Opt::new(&["services", "btrbk", "sshAccess"]);
+pub const ssh_access: Opt<Vec<SshAccessValue>> = Opt::new(&["services", "btrbk", "sshAccess"]);
+
+/// The members of `services.btrbk.instances.<name>.settings.<name>`'s type: `string`, `unknown 'instances of this type recursively'`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.btrbk.instances.<name>`: `InstancesValue::new()`, then a setter per option.
+    InstancesValue {
+        /// `services.btrbk.instances.<name>.onCalendar`
+        ///
+        /// How often this btrbk instance is started. See systemd.time(7) for more information about the format.
+        /// Setting it to null disables the timer, thus this instance can only be started manually.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.btrbk.instances.%3Cname%3E.onCalendar)
+        ///
+        /// Nix type: `null or string`. Default: `"daily"`.
+        on_calendar: NullOr<String> = "onCalendar";
+        /// `services.btrbk.instances.<name>.settings`
+        ///
+        /// configuration options for btrbk. Nested attrsets translate to subsections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.btrbk.instances.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of (string or instances of this type recursively)`. Default: `{ }`.
+        settings: BTreeMap<String, OneOf<SettingsMembers>> = "settings";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `services.btrbk.ioSchedulingClass`.
@@ -59,6 +86,41 @@ pub const ssh_access: Opt<Vec<Untyped>> = Opt::new(&["services", "btrbk", "sshAc
         Idle => "idle",
         BestEffort => "best-effort",
         Realtime => "realtime",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.btrbk.sshAccess.*.roles.*`.
+    Roles {
+        Info => "info",
+        Source => "source",
+        Target => "target",
+        Delete => "delete",
+        Snapshot => "snapshot",
+        Send => "send",
+        Receive => "receive",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.btrbk.sshAccess.*`: `SshAccessValue::new()`, then a setter per option.
+    SshAccessValue {
+        /// `services.btrbk.sshAccess.*.key`
+        ///
+        /// SSH public key allowed to login as user btrbk
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.btrbk.sshAccess.*.key)
+        ///
+        /// Nix type: `string`.
+        key: String = "key";
+        /// `services.btrbk.sshAccess.*.roles`
+        ///
+        /// What actions can be performed with this SSH key. See ssh_filter_btrbk(1) for details
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.btrbk.sshAccess.*.roles)
+        ///
+        /// Nix type: `list of (one of "info", "source", "target", "delete", "snapshot", "send", "receive")`.
+        roles: Vec<Roles> = "roles";
     }
 }
 
@@ -82,7 +144,7 @@ pub mod instances {
         /// How often this btrbk instance is started. See systemd.time(7) for more information about the format.
         /// Setting it to null disables the timer, thus this instance can only be started manually.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.btrbk.instances.&lt;name&gt;.onCalendar)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.btrbk.instances.%3Cname%3E.onCalendar)
         ///
         /// Nix type: `null or string`. Default: `"daily"`.
         pub fn on_calendar(&self) -> Opt<NullOr<String>> {
@@ -93,10 +155,10 @@ pub mod instances {
         ///
         /// configuration options for btrbk. Nested attrsets translate to subsections.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.btrbk.instances.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.btrbk.instances.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of (string or instances of this type recursively)`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -119,7 +181,7 @@ pub mod instances {
         /// Compress the btrfs send stream before transferring it from/to remote locations using a
         /// compression command.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.btrbk.instances.&lt;name&gt;.settings.stream_compress)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.btrbk.instances.%3Cname%3E.settings.stream_compress)
         ///
         /// Nix type: `one of "gzip", "pigz", "bzip2", "pbzip2", "bzip3", "xz", "lzo", "lz4", "zstd", "no"`. Default: `"no"`.
         pub fn stream_compress(&self) -> Opt<StreamCompress> {
@@ -127,6 +189,10 @@ pub mod instances {
         }
 
     }
+
+    /// The members of `services.btrbk.instances.<name>.settings.<name>`'s type: `string`, `unknown 'instances of this type recursively'`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
     ::flakesmith::option_enum! {
         /// The values of `services.btrbk.instances.<name>.settings.stream_compress`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.buffyboard.configFile`
@@ -54,7 +54,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "buffyboard", "package"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buffyboard.settings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "buffyboard", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "buffyboard", "settings"]);
 
 pub mod settings {
     use super::*;
@@ -107,7 +107,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buffyboard.settings.theme.default)
         ///
         /// Nix type: `string or one of <null>, "adwaita-dark", "breezy-dark", "breezy-light", "nord-dark", "nord-light", "pmos-dark", "pmos-light"`. Default: `null`.
-        pub const default: Opt<Untyped> = Opt::new(&["services", "buffyboard", "settings", "theme", "default"]);
+        pub const default: Opt<Data<Anything>> = Opt::new(&["services", "buffyboard", "settings", "theme", "default"]);
 
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.buildbot-master.buildbotDir`
@@ -175,7 +175,7 @@ pub const packages: Opt<Vec<Package>> = Opt::new(&["services", "buildbot-master"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildbot-master.pbPort)
 ///
 /// Nix type: `string or signed integer`. Default: `9989`.
-pub const pb_port: Opt<Untyped> = Opt::new(&["services", "buildbot-master", "pbPort"]);
+pub const pb_port: Opt<OneOf<PbPortMembers>> = Opt::new(&["services", "buildbot-master", "pbPort"]);
 
 /// `services.buildbot-master.port`
 ///
@@ -248,4 +248,9 @@ pub const user: Opt<String> = Opt::new(&["services", "buildbot-master", "user"])
 ///
 /// Nix type: `list of string`.
 pub const workers: Opt<Vec<String>> = Opt::new(&["services", "buildbot-master", "workers"]);
+
+/// The members of `services.buildbot-master.pbPort`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum PbPortMembers {}
+impl ::flakesmith::value::StrMember for PbPortMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PbPortMembers { type Int = i64; }
 

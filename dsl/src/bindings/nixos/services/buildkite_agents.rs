@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.buildkite-agents.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl BuildkiteAgentsEntry {
     ///
     /// The workdir for the agent
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.&lt;name&gt;.dataDir)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.dataDir)
     ///
     /// Nix type: `string`. Default: `"/var/lib/buildkite-agent-‹name›"`.
     pub fn data_dir(&self) -> Opt<String> {
@@ -35,7 +35,7 @@ impl BuildkiteAgentsEntry {
     ///
     /// Whether to enable this buildkite agent
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn enable(&self) -> Opt<bool> {
@@ -46,7 +46,7 @@ impl BuildkiteAgentsEntry {
     ///
     /// Extra lines to be added verbatim to the configuration file.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.&lt;name&gt;.extraConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -57,7 +57,7 @@ impl BuildkiteAgentsEntry {
     ///
     /// Groups the user for this buildkite agent should belong to
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.&lt;name&gt;.extraGroups)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.extraGroups)
     ///
     /// Nix type: `list of string`.
     pub fn extra_groups(&self) -> Opt<Vec<String>> {
@@ -69,7 +69,7 @@ impl BuildkiteAgentsEntry {
     /// “Agent” hooks to install.
     /// See https://buildkite.com/docs/agent/v3/hooks
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.&lt;name&gt;.hooks)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.hooks)
     ///
     /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
     pub fn hooks(&self) -> Opt<BTreeMap<String, Concatenated>> {
@@ -81,7 +81,7 @@ impl BuildkiteAgentsEntry {
     /// Path to the directory storing the hooks.
     /// Consider using services.buildkite-agents..hooks.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.&lt;name&gt;.hooksPath)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.hooksPath)
     ///
     /// Nix type: `path`.
     pub fn hooks_path(&self) -> Opt<RuntimePath> {
@@ -92,7 +92,7 @@ impl BuildkiteAgentsEntry {
     ///
     /// The name of the agent as seen in the buildkite dashboard.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.&lt;name&gt;.name)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.name)
     ///
     /// Nix type: `string`. Default: `"%hostname-‹name›-%n"`.
     pub fn name(&self) -> Opt<String> {
@@ -103,7 +103,7 @@ impl BuildkiteAgentsEntry {
     ///
     /// Which buildkite-agent derivation to use
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.&lt;name&gt;.package)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.package)
     ///
     /// Nix type: `package`. Default: `pkgs.buildkite-agent`.
     pub fn package(&self) -> Opt<Package> {
@@ -114,7 +114,7 @@ impl BuildkiteAgentsEntry {
     ///
     /// OpenSSH private key
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.&lt;name&gt;.privateSshKeyPath)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.privateSshKeyPath)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn private_ssh_key_path(&self) -> Opt<NullOr<RuntimePath>> {
@@ -125,7 +125,7 @@ impl BuildkiteAgentsEntry {
     ///
     /// Add programs to the buildkite-agent environment
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.&lt;name&gt;.runtimePackages)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.runtimePackages)
     ///
     /// Nix type: `list of package`. Default: `[ pkgs.bash pkgs.gnutar pkgs.gzip pkgs.git pkgs.nix ]`.
     pub fn runtime_packages(&self) -> Opt<Vec<Package>> {
@@ -136,7 +136,7 @@ impl BuildkiteAgentsEntry {
     ///
     /// Command that buildkite-agent 3 will execute when it spawns a shell.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.&lt;name&gt;.shell)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.shell)
     ///
     /// Nix type: `string`. Default: `"${pkgs.bash}/bin/bash -e -c"`.
     pub fn shell(&self) -> Opt<String> {
@@ -147,10 +147,10 @@ impl BuildkiteAgentsEntry {
     ///
     /// Tags for the agent.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.&lt;name&gt;.tags)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.tags)
     ///
     /// Nix type: `attribute set of (string or list of string)`. Default: `{ }`.
-    pub fn tags(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn tags(&self) -> Opt<BTreeMap<String, OneOf<TagsMembers>>> {
         Opt::at(self.path.join(["tags"]))
     }
 
@@ -158,7 +158,7 @@ impl BuildkiteAgentsEntry {
     ///
     /// The token from your Buildkite “Agents” page.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.&lt;name&gt;.tokenPath)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.tokenPath)
     ///
     /// Nix type: `path`.
     pub fn token_path(&self) -> Opt<RuntimePath> {
@@ -166,4 +166,9 @@ impl BuildkiteAgentsEntry {
     }
 
 }
+
+/// The members of `services.buildkite-agents.<name>.tags.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum TagsMembers {}
+impl ::flakesmith::value::StrMember for TagsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for TagsMembers { type Item = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.c2fmzq-server.bindIP`
@@ -61,7 +61,13 @@ pub const port: Opt<u16> = Opt::new(&["services", "c2fmzq-server", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.c2fmzq-server.settings)
 ///
 /// Nix type: `attribute set of (null or boolean or signed integer or string)`.
-pub const settings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "c2fmzq-server", "settings"]);
+pub const settings: Opt<BTreeMap<String, NullOr<OneOf<SettingsMembers>>>> = Opt::new(&["services", "c2fmzq-server", "settings"]);
+
+/// The members of `services.c2fmzq-server.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.caddy.acmeCA`
@@ -158,7 +158,7 @@ pub const resume: Opt<bool> = Opt::new(&["services", "caddy", "resume"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "caddy", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "caddy", "settings"]);
 
 /// `services.caddy.user`
 ///
@@ -176,7 +176,65 @@ pub const user: Opt<String> = Opt::new(&["services", "caddy", "user"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const virtual_hosts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "caddy", "virtualHosts"]);
+pub const virtual_hosts: Opt<BTreeMap<String, VirtualHostsValue>> = Opt::new(&["services", "caddy", "virtualHosts"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.caddy.virtualHosts.<name>`: `VirtualHostsValue::new()`, then a setter per option.
+    VirtualHostsValue {
+        /// `services.caddy.virtualHosts.<name>.extraConfig`
+        ///
+        /// Additional lines of configuration appended to this virtual host in the
+        /// automatically generated Caddyfile
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.caddy.virtualHosts.<name>.hostName`
+        ///
+        /// Canonical hostname for the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.%3Cname%3E.hostName)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        host_name: String = "hostName";
+        /// `services.caddy.virtualHosts.<name>.listenAddresses`
+        ///
+        /// A list of host interfaces to bind to for this virtual host.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.%3Cname%3E.listenAddresses)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        listen_addresses: Vec<String> = "listenAddresses";
+        /// `services.caddy.virtualHosts.<name>.logFormat`
+        ///
+        /// Configuration for HTTP request logging (also known as access logs). See
+        /// https://caddyserver.com/docs/caddyfile/directives/log#log
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.%3Cname%3E.logFormat)
+        ///
+        /// Nix type: `strings concatenated with "\n"`.
+        log_format: Concatenated = "logFormat";
+        /// `services.caddy.virtualHosts.<name>.serverAliases`
+        ///
+        /// Additional names of virtual hosts served by this virtual host configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.%3Cname%3E.serverAliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        server_aliases: Vec<String> = "serverAliases";
+        /// `services.caddy.virtualHosts.<name>.useACMEHost`
+        ///
+        /// A host of an existing Let’s Encrypt certificate to use.
+        /// This is mostly useful if you use DNS challenges but Caddy does not
+        /// currently support your provider.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.%3Cname%3E.useACMEHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        use_acme_host: NullOr<String> = "useACMEHost";
+    }
+}
 
 pub mod virtual_hosts {
     use super::*;
@@ -198,7 +256,7 @@ pub mod virtual_hosts {
         /// Additional lines of configuration appended to this virtual host in the
         /// automatically generated Caddyfile
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -209,7 +267,7 @@ pub mod virtual_hosts {
         ///
         /// Canonical hostname for the server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.&lt;name&gt;.hostName)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.%3Cname%3E.hostName)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn host_name(&self) -> Opt<String> {
@@ -220,7 +278,7 @@ pub mod virtual_hosts {
         ///
         /// A list of host interfaces to bind to for this virtual host.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.&lt;name&gt;.listenAddresses)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.%3Cname%3E.listenAddresses)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn listen_addresses(&self) -> Opt<Vec<String>> {
@@ -232,7 +290,7 @@ pub mod virtual_hosts {
         /// Configuration for HTTP request logging (also known as access logs). See
         /// https://caddyserver.com/docs/caddyfile/directives/log#log
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.&lt;name&gt;.logFormat)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.%3Cname%3E.logFormat)
         ///
         /// Nix type: `strings concatenated with "\n"`.
         pub fn log_format(&self) -> Opt<Concatenated> {
@@ -243,7 +301,7 @@ pub mod virtual_hosts {
         ///
         /// Additional names of virtual hosts served by this virtual host configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.&lt;name&gt;.serverAliases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.%3Cname%3E.serverAliases)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn server_aliases(&self) -> Opt<Vec<String>> {
@@ -256,7 +314,7 @@ pub mod virtual_hosts {
         /// This is mostly useful if you use DNS challenges but Caddy does not
         /// currently support your provider.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.&lt;name&gt;.useACMEHost)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.caddy.virtualHosts.%3Cname%3E.useACMEHost)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {

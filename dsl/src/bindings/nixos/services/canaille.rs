@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.canaille.enable`
@@ -61,7 +61,7 @@ pub const secret_key_file: Opt<RuntimePath> = Opt::new(&["services", "canaille",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "canaille", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "canaille", "settings"]);
 
 /// `services.canaille.smtpPasswordFile`
 ///
@@ -71,6 +71,157 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "canaille", "settings"
 ///
 /// Nix type: `null or path`. Default: `null`.
 pub const smtp_password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "canaille", "smtpPasswordFile"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.canaille.settings.CANAILLE.SMTP`: `SmtpValue::new()`, then a setter per option.
+    SmtpValue {
+        /// `services.canaille.settings.CANAILLE.SMTP.PASSWORD`
+        ///
+        /// SMTP Password. Can’t be set and has to be provided using
+        /// services.canaille.smtpPasswordFile
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE.SMTP.PASSWORD)
+        ///
+        /// Nix type: `unspecified value`. Default: `null`.
+        password: Data<Anything> = "PASSWORD";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.canaille.settings.CANAILLE`: `SettingsCanailleValue::new()`, then a setter per option.
+    SettingsCanailleValue {
+        /// `services.canaille.settings.CANAILLE.ACL`
+        ///
+        /// Access Control Lists.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE.ACL)
+        ///
+        /// Nix type: `null or (TOML value)`. Default: `null`.
+        acl: NullOr<Data<Toml>> = "ACL";
+        /// `services.canaille.settings.CANAILLE.SMTP`
+        ///
+        /// SMTP configuration. By default, sending emails is not enabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE.SMTP)
+        ///
+        /// Nix type: `null or (TOML value)`. Default: `null`.
+        smtp: NullOr<SmtpValue> = "SMTP";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.canaille.settings.CANAILLE_LDAP`: `CanailleLdapValue::new()`, then a setter per option.
+    CanailleLdapValue {
+        /// `services.canaille.settings.CANAILLE_LDAP.BIND_PW`
+        ///
+        /// The LDAP bind password. Can’t be set and has to be provided using
+        /// services.canaille.ldapBindPasswordFile
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_LDAP.BIND_PW)
+        ///
+        /// Nix type: `unspecified value`. Default: `null`.
+        bind_pw: Data<Anything> = "BIND_PW";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.canaille.settings.CANAILLE_OIDC.JWT`: `CanailleOidcJwtValue::new()`, then a setter per option.
+    CanailleOidcJwtValue {
+        /// `services.canaille.settings.CANAILLE_OIDC.JWT.PRIVATE_KEY`
+        ///
+        /// JWT private key. Can’t be set and has to be provided using
+        /// services.canaille.jwtPrivateKeyFile
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_OIDC.JWT.PRIVATE_KEY)
+        ///
+        /// Nix type: `unspecified value`. Default: `null`.
+        private_key: Data<Anything> = "PRIVATE_KEY";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.canaille.settings.CANAILLE_OIDC`: `CanailleOidcValue::new()`, then a setter per option.
+    CanailleOidcValue {
+        /// The options under `services.canaille.settings.CANAILLE_OIDC.JWT`.
+        jwt: CanailleOidcJwtValue = "JWT";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.canaille.settings.CANAILLE_SQL`: `SettingsCanailleSqlValue::new()`, then a setter per option.
+    SettingsCanailleSqlValue {
+        /// `services.canaille.settings.CANAILLE_SQL.DATABASE_URI`
+        ///
+        /// The SQL server URI. Will configure a local PostgreSQL db if
+        /// left to default. Please note that the NixOS module only really
+        /// supports PostgreSQL for now. Change at your own risk!
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_SQL.DATABASE_URI)
+        ///
+        /// Nix type: `string`. Default: `"postgresql://localhost/canaille?host=/run/postgresql"`.
+        database_uri: String = "DATABASE_URI";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.canaille.settings.PREFERRED_URL_SCHEME`.
+    PreferredUrlScheme {
+        Http => "http",
+        Https => "https",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.canaille.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.canaille.settings.CANAILLE`.
+        canaille: SettingsCanailleValue = "CANAILLE";
+        /// `services.canaille.settings.CANAILLE_LDAP`
+        ///
+        /// Configuration for the LDAP backend. This storage backend is not
+        /// yet supported by the module, so use at your own risk!
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_LDAP)
+        ///
+        /// Nix type: `null or (TOML value)`. Default: `null`.
+        canaille_ldap: NullOr<CanailleLdapValue> = "CANAILLE_LDAP";
+        /// `services.canaille.settings.CANAILLE_OIDC`
+        ///
+        /// OpenID Connect settings. See the documentation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_OIDC)
+        ///
+        /// Nix type: `null or (TOML value)`. Default: `null`.
+        canaille_oidc: NullOr<CanailleOidcValue> = "CANAILLE_OIDC";
+        /// The options under `services.canaille.settings.CANAILLE_SQL`.
+        canaille_sql: SettingsCanailleSqlValue = "CANAILLE_SQL";
+        /// `services.canaille.settings.PREFERRED_URL_SCHEME`
+        ///
+        /// The url scheme by which canaille will be served.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.PREFERRED_URL_SCHEME)
+        ///
+        /// Nix type: `one of "http", "https"`. Default: `"https"`.
+        preferred_url_scheme: PreferredUrlScheme = "PREFERRED_URL_SCHEME";
+        /// `services.canaille.settings.SECRET_KEY`
+        ///
+        /// Flask Secret Key. Can’t be set and must be provided through
+        /// services.canaille.settings.secretKeyFile
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.SECRET_KEY)
+        ///
+        /// Nix type: `unspecified value`. Default: `null`.
+        secret_key: Data<Anything> = "SECRET_KEY";
+        /// `services.canaille.settings.SERVER_NAME`
+        ///
+        /// The domain name on which canaille will be served.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.SERVER_NAME)
+        ///
+        /// Nix type: `string`.
+        server_name: String = "SERVER_NAME";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -83,7 +234,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_LDAP)
     ///
     /// Nix type: `null or (TOML value)`. Default: `null`.
-    pub const canaille_ldap: Opt<NullOr<Untyped>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_LDAP"]);
+    pub const canaille_ldap: Opt<NullOr<CanailleLdapValue>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_LDAP"]);
 
     /// `services.canaille.settings.CANAILLE_OIDC`
     ///
@@ -92,7 +243,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_OIDC)
     ///
     /// Nix type: `null or (TOML value)`. Default: `null`.
-    pub const canaille_oidc: Opt<NullOr<Untyped>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_OIDC"]);
+    pub const canaille_oidc: Opt<NullOr<CanailleOidcValue>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_OIDC"]);
 
     /// `services.canaille.settings.PREFERRED_URL_SCHEME`
     ///
@@ -111,7 +262,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.SECRET_KEY)
     ///
     /// Nix type: `unspecified value`. Default: `null`.
-    pub const secret_key: Opt<Untyped> = Opt::new(&["services", "canaille", "settings", "SECRET_KEY"]);
+    pub const secret_key: Opt<Data<Anything>> = Opt::new(&["services", "canaille", "settings", "SECRET_KEY"]);
 
     /// `services.canaille.settings.SERVER_NAME`
     ///
@@ -121,6 +272,44 @@ pub mod settings {
     ///
     /// Nix type: `string`.
     pub const server_name: Opt<String> = Opt::new(&["services", "canaille", "settings", "SERVER_NAME"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.canaille.settings.CANAILLE_LDAP`: `CanailleLdapValue::new()`, then a setter per option.
+        CanailleLdapValue {
+            /// `services.canaille.settings.CANAILLE_LDAP.BIND_PW`
+            ///
+            /// The LDAP bind password. Can’t be set and has to be provided using
+            /// services.canaille.ldapBindPasswordFile
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_LDAP.BIND_PW)
+            ///
+            /// Nix type: `unspecified value`. Default: `null`.
+            bind_pw: Data<Anything> = "BIND_PW";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.canaille.settings.CANAILLE_OIDC.JWT`: `CanailleOidcJwtValue::new()`, then a setter per option.
+        CanailleOidcJwtValue {
+            /// `services.canaille.settings.CANAILLE_OIDC.JWT.PRIVATE_KEY`
+            ///
+            /// JWT private key. Can’t be set and has to be provided using
+            /// services.canaille.jwtPrivateKeyFile
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_OIDC.JWT.PRIVATE_KEY)
+            ///
+            /// Nix type: `unspecified value`. Default: `null`.
+            private_key: Data<Anything> = "PRIVATE_KEY";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.canaille.settings.CANAILLE_OIDC`: `CanailleOidcValue::new()`, then a setter per option.
+        CanailleOidcValue {
+            /// The options under `services.canaille.settings.CANAILLE_OIDC.JWT`.
+            jwt: CanailleOidcJwtValue = "JWT";
+        }
+    }
 
     ::flakesmith::option_enum! {
         /// The values of `services.canaille.settings.PREFERRED_URL_SCHEME`.
@@ -140,7 +329,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE.ACL)
         ///
         /// Nix type: `null or (TOML value)`. Default: `null`.
-        pub const acl: Opt<NullOr<Untyped>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "ACL"]);
+        pub const acl: Opt<NullOr<Data<Toml>>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "ACL"]);
 
         /// `services.canaille.settings.CANAILLE.SMTP`
         ///
@@ -149,7 +338,22 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE.SMTP)
         ///
         /// Nix type: `null or (TOML value)`. Default: `null`.
-        pub const smtp: Opt<NullOr<Untyped>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "SMTP"]);
+        pub const smtp: Opt<NullOr<SmtpValue>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "SMTP"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.canaille.settings.CANAILLE.SMTP`: `SmtpValue::new()`, then a setter per option.
+            SmtpValue {
+                /// `services.canaille.settings.CANAILLE.SMTP.PASSWORD`
+                ///
+                /// SMTP Password. Can’t be set and has to be provided using
+                /// services.canaille.smtpPasswordFile
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE.SMTP.PASSWORD)
+                ///
+                /// Nix type: `unspecified value`. Default: `null`.
+                password: Data<Anything> = "PASSWORD";
+            }
+        }
 
         pub mod smtp {
             use super::*;
@@ -162,7 +366,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE.SMTP.PASSWORD)
             ///
             /// Nix type: `unspecified value`. Default: `null`.
-            pub const password: Opt<Untyped> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "SMTP", "PASSWORD"]);
+            pub const password: Opt<Data<Anything>> = Opt::new(&["services", "canaille", "settings", "CANAILLE", "SMTP", "PASSWORD"]);
 
         }
 
@@ -179,7 +383,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_LDAP.BIND_PW)
         ///
         /// Nix type: `unspecified value`. Default: `null`.
-        pub const bind_pw: Opt<Untyped> = Opt::new(&["services", "canaille", "settings", "CANAILLE_LDAP", "BIND_PW"]);
+        pub const bind_pw: Opt<Data<Anything>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_LDAP", "BIND_PW"]);
 
     }
 
@@ -197,7 +401,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.canaille.settings.CANAILLE_OIDC.JWT.PRIVATE_KEY)
             ///
             /// Nix type: `unspecified value`. Default: `null`.
-            pub const private_key: Opt<Untyped> = Opt::new(&["services", "canaille", "settings", "CANAILLE_OIDC", "JWT", "PRIVATE_KEY"]);
+            pub const private_key: Opt<Data<Anything>> = Opt::new(&["services", "canaille", "settings", "CANAILLE_OIDC", "JWT", "PRIVATE_KEY"]);
 
         }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.cassandra.allowClients`
@@ -46,7 +46,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "cassandra", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cassandra.extraConfig)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "cassandra", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "cassandra", "extraConfig"]);
 
 /// `services.cassandra.extraEnvSh`
 ///
@@ -141,7 +141,7 @@ pub const jmx_port: Opt<i64> = Opt::new(&["services", "cassandra", "jmxPort"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cassandra.jmxRoles)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const jmx_roles: Opt<Vec<Untyped>> = Opt::new(&["services", "cassandra", "jmxRoles"]);
+pub const jmx_roles: Opt<Vec<JmxRolesValue>> = Opt::new(&["services", "cassandra", "jmxRoles"]);
 
 /// `services.cassandra.jmxRolesFile`
 ///
@@ -263,4 +263,26 @@ pub const seed_addresses: Opt<Vec<String>> = Opt::new(&["services", "cassandra",
 ///
 /// Nix type: `string`. Default: `"cassandra"`.
 pub const user: Opt<String> = Opt::new(&["services", "cassandra", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.cassandra.jmxRoles.*`: `JmxRolesValue::new()`, then a setter per option.
+    JmxRolesValue {
+        /// `services.cassandra.jmxRoles.*.password`
+        ///
+        /// Password for JMX
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cassandra.jmxRoles.*.password)
+        ///
+        /// Nix type: `string`.
+        password: String = "password";
+        /// `services.cassandra.jmxRoles.*.username`
+        ///
+        /// Username for JMX
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cassandra.jmxRoles.*.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.castopod.configureNginx`
@@ -84,7 +84,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "castopod", "package"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.castopod.poolSettings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`.
-pub const pool_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "castopod", "poolSettings"]);
+pub const pool_settings: Opt<BTreeMap<String, OneOf<PoolSettingsMembers>>> = Opt::new(&["services", "castopod", "poolSettings"]);
 
 /// `services.castopod.settings`
 ///
@@ -94,7 +94,19 @@ pub const pool_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.castopod.settings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "castopod", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "castopod", "settings"]);
+
+/// The members of `services.castopod.poolSettings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolSettingsMembers {}
+impl ::flakesmith::value::StrMember for PoolSettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolSettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolSettingsMembers {}
+
+/// The members of `services.castopod.settings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
 
 pub mod database {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.certmgr.defaultRemote`
@@ -70,7 +70,7 @@ pub const renew_interval: Opt<String> = Opt::new(&["services", "certmgr", "renew
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.certmgr.specs)
 ///
 /// Nix type: `attribute set of (path or (submodule))`. Default: `{ }`.
-pub const specs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "certmgr", "specs"]);
+pub const specs: Opt<BTreeMap<String, OneOf<SpecsMembers>>> = Opt::new(&["services", "certmgr", "specs"]);
 
 /// `services.certmgr.svcManager`
 ///
@@ -90,6 +90,10 @@ pub const svc_manager: Opt<SvcManager> = Opt::new(&["services", "certmgr", "svcM
 ///
 /// Nix type: `string`. Default: `"72h"`.
 pub const valid_min: Opt<String> = Opt::new(&["services", "certmgr", "validMin"]);
+
+/// The members of `services.certmgr.specs.<name>`'s type: `path`, `submodule`. A value of any of them sets the option.
+pub enum SpecsMembers {}
+impl ::flakesmith::value::PathMember for SpecsMembers {}
 
 ::flakesmith::option_enum! {
     /// The values of `services.certmgr.svcManager`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.cfssl.address`
@@ -105,7 +105,7 @@ pub const int_dir: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "cfssl", "i
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cfssl.logLevel)
 ///
 /// Nix type: `one of 0, 1, 2, 3, 4, 5`. Default: `1`.
-pub const log_level: Opt<Untyped> = Opt::new(&["services", "cfssl", "logLevel"]);
+pub const log_level: Opt<Data<Anything>> = Opt::new(&["services", "cfssl", "logLevel"]);
 
 /// `services.cfssl.metadata`
 ///

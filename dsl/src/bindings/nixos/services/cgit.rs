@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.cgit.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl CgitEntry {
     ///
     /// Whether to enable cgit.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -35,7 +35,7 @@ impl CgitEntry {
     ///
     /// These lines go to the end of cgitrc verbatim.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.&lt;name&gt;.extraConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -46,7 +46,7 @@ impl CgitEntry {
     ///
     /// Group to run the cgit service as.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.&lt;name&gt;.group)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.group)
     ///
     /// Nix type: `string`. Default: `"cgit"`.
     pub fn group(&self) -> Opt<String> {
@@ -62,7 +62,7 @@ impl CgitEntry {
     ///
     /// The cgit package to use.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.&lt;name&gt;.package)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.package)
     ///
     /// Nix type: `package`. Default: `pkgs.cgit`.
     pub fn package(&self) -> Opt<Package> {
@@ -73,10 +73,10 @@ impl CgitEntry {
     ///
     /// cgit repository settings, see cgitrc(5)
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.&lt;name&gt;.repos)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.repos)
     ///
     /// Nix type: `attribute set of attribute set of (boolean or signed integer or string)`. Default: `{ }`.
-    pub fn repos(&self) -> Opt<BTreeMap<String, BTreeMap<String, Untyped>>> {
+    pub fn repos(&self) -> Opt<BTreeMap<String, BTreeMap<String, OneOf<ReposMembers>>>> {
         Opt::at(self.path.join(["repos"]))
     }
 
@@ -84,7 +84,7 @@ impl CgitEntry {
     ///
     /// A path which will be scanned for repositories.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.&lt;name&gt;.scanPath)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.scanPath)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn scan_path(&self) -> Opt<NullOr<RuntimePath>> {
@@ -95,10 +95,10 @@ impl CgitEntry {
     ///
     /// cgit configuration, see cgitrc(5)
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.&lt;name&gt;.settings)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.settings)
     ///
     /// Nix type: `attribute set of (boolean or signed integer or string or list of (boolean or signed integer or string))`. Default: `{ }`.
-    pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
         Opt::at(self.path.join(["settings"]))
     }
 
@@ -106,7 +106,7 @@ impl CgitEntry {
     ///
     /// User to run the cgit service as.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.&lt;name&gt;.user)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.user)
     ///
     /// Nix type: `string`. Default: `"cgit"`.
     pub fn user(&self) -> Opt<String> {
@@ -126,7 +126,7 @@ impl CgitEntryNginx {
     ///
     /// Location to serve cgit under.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.&lt;name&gt;.nginx.location)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.nginx.location)
     ///
     /// Nix type: `string`. Default: `"/"`.
     pub fn location(&self) -> Opt<String> {
@@ -137,7 +137,7 @@ impl CgitEntryNginx {
     ///
     /// VirtualHost to serve cgit on, defaults to the attribute name.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.&lt;name&gt;.nginx.virtualHost)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.nginx.virtualHost)
     ///
     /// Nix type: `string`. Default: `"‹name›"`.
     pub fn virtual_host(&self) -> Opt<String> {
@@ -145,4 +145,23 @@ impl CgitEntryNginx {
     }
 
 }
+
+/// The members of `services.cgit.<name>.repos.<name>.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum ReposMembers {}
+impl ::flakesmith::value::BoolMember for ReposMembers {}
+impl ::flakesmith::value::IntMember for ReposMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for ReposMembers { type Str = String; }
+
+/// The members of `services.cgit.<name>.settings.<name>.*`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+
+/// The members of `services.cgit.<name>.settings.<name>`'s type: `bool`, `integer`, `string`, `list of ((bool) or (integer) or (string))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
 

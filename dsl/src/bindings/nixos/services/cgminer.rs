@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.cgminer.config`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgminer.config)
 ///
 /// Nix type: `attribute set of (boolean or signed integer)`. Default: `{ }`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "cgminer", "config"]);
+pub const config: Opt<BTreeMap<String, OneOf<ConfigMembers>>> = Opt::new(&["services", "cgminer", "config"]);
 
 /// `services.cgminer.enable`
 ///
@@ -33,7 +33,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "cgminer", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgminer.hardware)
 ///
 /// Nix type: `list of attribute set of (string or signed integer)`. Default: `[ ]`.
-pub const hardware: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "cgminer", "hardware"]);
+pub const hardware: Opt<Vec<BTreeMap<String, OneOf<HardwareMembers>>>> = Opt::new(&["services", "cgminer", "hardware"]);
 
 /// `services.cgminer.package`
 ///
@@ -61,4 +61,14 @@ pub const pools: Opt<Vec<BTreeMap<String, String>>> = Opt::new(&["services", "cg
 ///
 /// Nix type: `string`. Default: `"cgminer"`.
 pub const user: Opt<String> = Opt::new(&["services", "cgminer", "user"]);
+
+/// The members of `services.cgminer.config.<name>`'s type: `bool`, `integer`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::BoolMember for ConfigMembers {}
+impl ::flakesmith::value::IntMember for ConfigMembers { type Int = i64; }
+
+/// The members of `services.cgminer.hardware.*.<name>`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum HardwareMembers {}
+impl ::flakesmith::value::StrMember for HardwareMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for HardwareMembers { type Int = i64; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.chrony.autotrimThreshold`
@@ -142,7 +142,12 @@ pub mod initstepslew {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.chrony.initstepslew.threshold)
     ///
     /// Nix type: `floating point number or signed integer`. Default: `1000`.
-    pub const threshold: Opt<Untyped> = Opt::new(&["services", "chrony", "initstepslew", "threshold"]);
+    pub const threshold: Opt<OneOf<ThresholdMembers>> = Opt::new(&["services", "chrony", "initstepslew", "threshold"]);
+
+    /// The members of `services.chrony.initstepslew.threshold`'s type: `number`, `integer`. A value of any of them sets the option.
+    pub enum ThresholdMembers {}
+    impl ::flakesmith::value::FloatMember for ThresholdMembers {}
+    impl ::flakesmith::value::IntMember for ThresholdMembers { type Int = i64; }
 
 }
 

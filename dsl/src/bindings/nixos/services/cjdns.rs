@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.cjdns.addExtraHosts`
@@ -57,7 +57,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "cjdns", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.extraConfig)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "cjdns", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "cjdns", "extraConfig"]);
 
 pub mod eth_interface {
     use super::*;
@@ -98,7 +98,53 @@ pub mod eth_interface {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const connect_to: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "cjdns", "ETHInterface", "connectTo"]);
+    pub const connect_to: Opt<BTreeMap<String, ConnectToValue>> = Opt::new(&["services", "cjdns", "ETHInterface", "connectTo"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.cjdns.ETHInterface.connectTo.<name>`: `ConnectToValue::new()`, then a setter per option.
+        ConnectToValue {
+            /// `services.cjdns.ETHInterface.connectTo.<name>.hostname`
+            ///
+            /// Optional hostname to add to /etc/hosts; prevents reverse lookup failures.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.%3Cname%3E.hostname)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            hostname: String = "hostname";
+            /// `services.cjdns.ETHInterface.connectTo.<name>.login`
+            ///
+            /// (optional) name your peer has for you
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.%3Cname%3E.login)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            login: String = "login";
+            /// `services.cjdns.ETHInterface.connectTo.<name>.password`
+            ///
+            /// Authorized password to the opposite end of the tunnel.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.%3Cname%3E.password)
+            ///
+            /// Nix type: `string`.
+            password: String = "password";
+            /// `services.cjdns.ETHInterface.connectTo.<name>.peerName`
+            ///
+            /// (optional) human-readable name for peer
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.%3Cname%3E.peerName)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            peer_name: String = "peerName";
+            /// `services.cjdns.ETHInterface.connectTo.<name>.publicKey`
+            ///
+            /// Public key at the opposite end of the tunnel.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.%3Cname%3E.publicKey)
+            ///
+            /// Nix type: `string`.
+            public_key: String = "publicKey";
+        }
+    }
 
     pub mod connect_to {
         use super::*;
@@ -119,7 +165,7 @@ pub mod eth_interface {
             ///
             /// Optional hostname to add to /etc/hosts; prevents reverse lookup failures.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.&lt;name&gt;.hostname)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.%3Cname%3E.hostname)
             ///
             /// Nix type: `string`. Default: `""`.
             pub fn hostname(&self) -> Opt<String> {
@@ -130,7 +176,7 @@ pub mod eth_interface {
             ///
             /// (optional) name your peer has for you
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.&lt;name&gt;.login)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.%3Cname%3E.login)
             ///
             /// Nix type: `string`. Default: `""`.
             pub fn login(&self) -> Opt<String> {
@@ -141,7 +187,7 @@ pub mod eth_interface {
             ///
             /// Authorized password to the opposite end of the tunnel.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.&lt;name&gt;.password)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.%3Cname%3E.password)
             ///
             /// Nix type: `string`.
             pub fn password(&self) -> Opt<String> {
@@ -152,7 +198,7 @@ pub mod eth_interface {
             ///
             /// (optional) human-readable name for peer
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.&lt;name&gt;.peerName)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.%3Cname%3E.peerName)
             ///
             /// Nix type: `string`. Default: `""`.
             pub fn peer_name(&self) -> Opt<String> {
@@ -163,7 +209,7 @@ pub mod eth_interface {
             ///
             /// Public key at the opposite end of the tunnel.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.&lt;name&gt;.publicKey)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.ETHInterface.connectTo.%3Cname%3E.publicKey)
             ///
             /// Nix type: `string`.
             pub fn public_key(&self) -> Opt<String> {
@@ -195,7 +241,53 @@ pub mod udp_interface {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const connect_to: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "cjdns", "UDPInterface", "connectTo"]);
+    pub const connect_to: Opt<BTreeMap<String, ConnectToValue>> = Opt::new(&["services", "cjdns", "UDPInterface", "connectTo"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.cjdns.UDPInterface.connectTo.<name>`: `ConnectToValue::new()`, then a setter per option.
+        ConnectToValue {
+            /// `services.cjdns.UDPInterface.connectTo.<name>.hostname`
+            ///
+            /// Optional hostname to add to /etc/hosts; prevents reverse lookup failures.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.%3Cname%3E.hostname)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            hostname: String = "hostname";
+            /// `services.cjdns.UDPInterface.connectTo.<name>.login`
+            ///
+            /// (optional) name your peer has for you
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.%3Cname%3E.login)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            login: String = "login";
+            /// `services.cjdns.UDPInterface.connectTo.<name>.password`
+            ///
+            /// Authorized password to the opposite end of the tunnel.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.%3Cname%3E.password)
+            ///
+            /// Nix type: `string`.
+            password: String = "password";
+            /// `services.cjdns.UDPInterface.connectTo.<name>.peerName`
+            ///
+            /// (optional) human-readable name for peer
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.%3Cname%3E.peerName)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            peer_name: String = "peerName";
+            /// `services.cjdns.UDPInterface.connectTo.<name>.publicKey`
+            ///
+            /// Public key at the opposite end of the tunnel.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.%3Cname%3E.publicKey)
+            ///
+            /// Nix type: `string`.
+            public_key: String = "publicKey";
+        }
+    }
 
     pub mod connect_to {
         use super::*;
@@ -216,7 +308,7 @@ pub mod udp_interface {
             ///
             /// Optional hostname to add to /etc/hosts; prevents reverse lookup failures.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.&lt;name&gt;.hostname)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.%3Cname%3E.hostname)
             ///
             /// Nix type: `string`. Default: `""`.
             pub fn hostname(&self) -> Opt<String> {
@@ -227,7 +319,7 @@ pub mod udp_interface {
             ///
             /// (optional) name your peer has for you
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.&lt;name&gt;.login)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.%3Cname%3E.login)
             ///
             /// Nix type: `string`. Default: `""`.
             pub fn login(&self) -> Opt<String> {
@@ -238,7 +330,7 @@ pub mod udp_interface {
             ///
             /// Authorized password to the opposite end of the tunnel.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.&lt;name&gt;.password)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.%3Cname%3E.password)
             ///
             /// Nix type: `string`.
             pub fn password(&self) -> Opt<String> {
@@ -249,7 +341,7 @@ pub mod udp_interface {
             ///
             /// (optional) human-readable name for peer
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.&lt;name&gt;.peerName)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.%3Cname%3E.peerName)
             ///
             /// Nix type: `string`. Default: `""`.
             pub fn peer_name(&self) -> Opt<String> {
@@ -260,7 +352,7 @@ pub mod udp_interface {
             ///
             /// Public key at the opposite end of the tunnel.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.&lt;name&gt;.publicKey)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cjdns.UDPInterface.connectTo.%3Cname%3E.publicKey)
             ///
             /// Nix type: `string`.
             pub fn public_key(&self) -> Opt<String> {

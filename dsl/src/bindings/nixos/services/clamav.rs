@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.clamav.package`
@@ -36,7 +36,14 @@ pub mod daemon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamav.daemon.settings)
     ///
     /// Nix type: `attribute set of (boolean or signed integer or string or list of string)`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "clamav", "daemon", "settings"]);
+    pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "clamav", "daemon", "settings"]);
+
+    /// The members of `services.clamav.daemon.settings.<name>`'s type: `bool`, `integer`, `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
 
 }
 
@@ -69,7 +76,13 @@ pub mod fangfrisch {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamav.fangfrisch.settings)
     ///
     /// Nix type: `attribute set of attribute set of (string or signed integer or boolean)`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "clamav", "fangfrisch", "settings"]);
+    pub const settings: Opt<BTreeMap<String, BTreeMap<String, OneOf<SettingsMembers>>>> = Opt::new(&["services", "clamav", "fangfrisch", "settings"]);
+
+    /// The members of `services.clamav.fangfrisch.settings.<name>.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
 
 }
 
@@ -146,7 +159,14 @@ pub mod updater {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamav.updater.settings)
     ///
     /// Nix type: `attribute set of (boolean or signed integer or string or list of string)`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "clamav", "updater", "settings"]);
+    pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "clamav", "updater", "settings"]);
+
+    /// The members of `services.clamav.updater.settings.<name>`'s type: `bool`, `integer`, `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
 
 }
 

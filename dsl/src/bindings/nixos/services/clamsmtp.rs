@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.clamsmtp.enable`
@@ -24,5 +24,125 @@ pub const enable: Opt<bool> = Opt::new(&["services", "clamsmtp", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamsmtp.instances)
 ///
 /// Nix type: `list of (submodule)`.
-pub const instances: Opt<Vec<Untyped>> = Opt::new(&["services", "clamsmtp", "instances"]);
+pub const instances: Opt<Vec<InstancesValue>> = Opt::new(&["services", "clamsmtp", "instances"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.clamsmtp.instances.*.action`.
+    Action {
+        Bounce => "bounce",
+        Drop => "drop",
+        Pass => "pass",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.clamsmtp.instances.*`: `InstancesValue::new()`, then a setter per option.
+    InstancesValue {
+        /// `services.clamsmtp.instances.*.action`
+        ///
+        /// Action to take when a virus is detected.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamsmtp.instances.*.action)
+        ///
+        /// Nix type: `one of "bounce", "drop", "pass"`. Default: `"drop"`.
+        action: Action = "action";
+        /// `services.clamsmtp.instances.*.header`
+        ///
+        /// A header to add to scanned messages. See clamsmtpd.conf(5) for
+        /// more details. Empty means no header.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamsmtp.instances.*.header)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        header: String = "header";
+        /// `services.clamsmtp.instances.*.keepAlives`
+        ///
+        /// Number of seconds to wait between each NOOP sent to the sending
+        /// server. 0 to disable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamsmtp.instances.*.keepAlives)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        keep_alives: i64 = "keepAlives";
+        /// `services.clamsmtp.instances.*.listen`
+        ///
+        /// Address to wait for incoming SMTP connections on. See
+        /// clamsmtpd.conf(5) for more details.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamsmtp.instances.*.listen)
+        ///
+        /// Nix type: `string`.
+        listen: String = "listen";
+        /// `services.clamsmtp.instances.*.maxConnections`
+        ///
+        /// Maximum number of connections to accept at once.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamsmtp.instances.*.maxConnections)
+        ///
+        /// Nix type: `signed integer`. Default: `64`.
+        max_connections: i64 = "maxConnections";
+        /// `services.clamsmtp.instances.*.outAddress`
+        ///
+        /// Address of the SMTP server to send email to once it has been
+        /// scanned.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamsmtp.instances.*.outAddress)
+        ///
+        /// Nix type: `string`.
+        out_address: String = "outAddress";
+        /// `services.clamsmtp.instances.*.quarantine`
+        ///
+        /// Whether to quarantine files that contain viruses by leaving them
+        /// in the temporary directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamsmtp.instances.*.quarantine)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        quarantine: bool = "quarantine";
+        /// `services.clamsmtp.instances.*.tempDirectory`
+        ///
+        /// Temporary directory that needs to be accessible to both clamd
+        /// and clamsmtpd.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamsmtp.instances.*.tempDirectory)
+        ///
+        /// Nix type: `string`. Default: `"/tmp"`.
+        temp_directory: String = "tempDirectory";
+        /// `services.clamsmtp.instances.*.timeout`
+        ///
+        /// Time-out for network connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamsmtp.instances.*.timeout)
+        ///
+        /// Nix type: `signed integer`. Default: `180`.
+        timeout: i64 = "timeout";
+        /// `services.clamsmtp.instances.*.transparentProxy`
+        ///
+        /// Enable clamsmtp’s transparent proxy support.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamsmtp.instances.*.transparentProxy)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        transparent_proxy: bool = "transparentProxy";
+        /// `services.clamsmtp.instances.*.virusAction`
+        ///
+        /// Command to run when a virus is found. Please see VIRUS ACTION in
+        /// clamsmtpd(8) for a discussion of this option and its safe use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamsmtp.instances.*.virusAction)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        virus_action: NullOr<RuntimePath> = "virusAction";
+        /// `services.clamsmtp.instances.*.xClient`
+        ///
+        /// Send the XCLIENT command to the receiving server, for forwarding
+        /// client addresses and connection information if the receiving
+        /// server supports this feature.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clamsmtp.instances.*.xClient)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        x_client: bool = "xClient";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.clight.enable`
@@ -25,7 +25,38 @@ pub const enable: Opt<bool> = Opt::new(&["services", "clight", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.clight.settings)
 ///
 /// Nix type: `attribute set of (null or signed integer or string or boolean or floating point number or list of (signed integer or string or boolean or floating point number) or attribute set of (signed integer or string or boolean or floating point number or list of (signed integer or string or boolean or floating point number)))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "clight", "settings"]);
+pub const settings: Opt<BTreeMap<String, NullOr<OneOf<SettingsMembers>>>> = Opt::new(&["services", "clight", "settings"]);
+
+/// The members of `services.clight.settings.<name>.*`'s type: `integer`, `string`, `bool`, `number`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::FloatMember for SettingsMembers2 {}
+
+/// The members of `services.clight.settings.<name>.<name>.*`'s type: `integer`, `string`, `bool`, `number`. A value of any of them sets the option.
+pub enum SettingsMembers4 {}
+impl ::flakesmith::value::IntMember for SettingsMembers4 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers4 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers4 {}
+impl ::flakesmith::value::FloatMember for SettingsMembers4 {}
+
+/// The members of `services.clight.settings.<name>.<name>`'s type: `integer`, `string`, `bool`, `number`, `list of ((integer) or (string) or (bool) or (number))`. A value of any of them sets the option.
+pub enum SettingsMembers3 {}
+impl ::flakesmith::value::IntMember for SettingsMembers3 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers3 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers3 {}
+impl ::flakesmith::value::FloatMember for SettingsMembers3 {}
+impl ::flakesmith::value::ListMember for SettingsMembers3 { type Item = OneOf<SettingsMembers4>; }
+
+/// The members of `services.clight.settings.<name>`'s type: `integer`, `string`, `bool`, `number`, `list of ((integer) or (string) or (bool) or (number))`, `attribute set of ((integer) or (string) or (bool) or (number) or (list of ((integer) or (string) or (bool) or (number))))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::FloatMember for SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
+impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = OneOf<SettingsMembers3>; }
 
 pub mod temperature {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.cloud-init.config`
@@ -44,7 +44,7 @@ pub const extra_packages: Opt<Vec<Package>> = Opt::new(&["services", "cloud-init
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloud-init.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "cloud-init", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "cloud-init", "settings"]);
 
 pub mod btrfs {
     use super::*;

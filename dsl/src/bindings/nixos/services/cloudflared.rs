@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.cloudflared.enable`
@@ -42,7 +42,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "cloudflared", "package
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const tunnels: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "cloudflared", "tunnels"]);
+pub const tunnels: Opt<BTreeMap<String, TunnelsValue>> = Opt::new(&["services", "cloudflared", "tunnels"]);
 
 /// `services.cloudflared.user`
 ///
@@ -52,6 +52,189 @@ pub const tunnels: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "clou
 ///
 /// Nix type: `string`. Default: `"cloudflared"`.
 pub const user: Opt<String> = Opt::new(&["services", "cloudflared", "user"]);
+
+/// The members of `services.cloudflared.tunnels.<name>.ingress.<name>`'s type: `string`, `submodule`. A value of any of them sets the option.
+pub enum IngressMembers {}
+impl ::flakesmith::value::StrMember for IngressMembers { type Str = String; }
+
+/// The members of `services.cloudflared.tunnels.<name>.originRequest.caPool`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum CaPoolMembers {}
+impl ::flakesmith::value::StrMember for CaPoolMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for CaPoolMembers {}
+
+::flakesmith::option_enum! {
+    /// The values of `services.cloudflared.tunnels.<name>.originRequest.proxyType`.
+    ProxyType {
+        Empty => "",
+        Socks => "socks",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.cloudflared.tunnels.<name>.originRequest`: `TunnelsOriginRequestValue::new()`, then a setter per option.
+    TunnelsOriginRequestValue {
+        /// `services.cloudflared.tunnels.<name>.originRequest.caPool`
+        ///
+        /// Path to the certificate authority (CA) for the certificate of your origin. This option should be used only if your certificate is not signed by Cloudflare.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.caPool)
+        ///
+        /// Nix type: `null or string or path`. Default: `null`.
+        ca_pool: NullOr<OneOf<CaPoolMembers>> = "caPool";
+        /// `services.cloudflared.tunnels.<name>.originRequest.connectTimeout`
+        ///
+        /// Timeout for establishing a new TCP connection to your origin server. This excludes the time taken to establish TLS, which is controlled by tlsTimeout
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.connectTimeout)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        connect_timeout: NullOr<String> = "connectTimeout";
+        /// `services.cloudflared.tunnels.<name>.originRequest.disableChunkedEncoding`
+        ///
+        /// Disables chunked transfer encoding. Useful if you are running a WSGI server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.disableChunkedEncoding)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        disable_chunked_encoding: NullOr<bool> = "disableChunkedEncoding";
+        /// `services.cloudflared.tunnels.<name>.originRequest.httpHostHeader`
+        ///
+        /// Sets the HTTP Host
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.httpHostHeader)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        http_host_header: NullOr<String> = "httpHostHeader";
+        /// `services.cloudflared.tunnels.<name>.originRequest.keepAliveConnections`
+        ///
+        /// Maximum number of idle keepalive connections between Tunnel and your origin. This does not restrict the total number of concurrent connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.keepAliveConnections)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        keep_alive_connections: NullOr<i64> = "keepAliveConnections";
+        /// `services.cloudflared.tunnels.<name>.originRequest.keepAliveTimeout`
+        ///
+        /// Timeout after which an idle keepalive connection can be discarded.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.keepAliveTimeout)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        keep_alive_timeout: NullOr<String> = "keepAliveTimeout";
+        /// `services.cloudflared.tunnels.<name>.originRequest.noHappyEyeballs`
+        ///
+        /// Disable the “happy eyeballs” algorithm for IPv4/IPv6 fallback if your local network has misconfigured one of the protocols.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.noHappyEyeballs)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        no_happy_eyeballs: NullOr<bool> = "noHappyEyeballs";
+        /// `services.cloudflared.tunnels.<name>.originRequest.noTLSVerify`
+        ///
+        /// Disables TLS verification of the certificate presented by your origin. Will allow any certificate from the origin to be accepted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.noTLSVerify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        no_tls_verify: NullOr<bool> = "noTLSVerify";
+        /// `services.cloudflared.tunnels.<name>.originRequest.originServerName`
+        ///
+        /// Hostname that cloudflared
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.originServerName)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        origin_server_name: NullOr<String> = "originServerName";
+        /// `services.cloudflared.tunnels.<name>.originRequest.proxyAddress`
+        ///
+        /// cloudflared
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.proxyAddress)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_address: NullOr<String> = "proxyAddress";
+        /// `services.cloudflared.tunnels.<name>.originRequest.proxyPort`
+        ///
+        /// cloudflared
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.proxyPort)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        proxy_port: NullOr<i64> = "proxyPort";
+        /// `services.cloudflared.tunnels.<name>.originRequest.proxyType`
+        ///
+        /// cloudflared
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.proxyType)
+        ///
+        /// Nix type: `null or one of "", "socks"`. Default: `null`.
+        proxy_type: NullOr<ProxyType> = "proxyType";
+        /// `services.cloudflared.tunnels.<name>.originRequest.tcpKeepAlive`
+        ///
+        /// The timeout after which a TCP keepalive packet is sent on a connection between Tunnel and the origin server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.tcpKeepAlive)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        tcp_keep_alive: NullOr<String> = "tcpKeepAlive";
+        /// `services.cloudflared.tunnels.<name>.originRequest.tlsTimeout`
+        ///
+        /// Timeout for completing a TLS handshake to your origin server, if you have chosen to connect Tunnel to an HTTPS server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.tlsTimeout)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        tls_timeout: NullOr<String> = "tlsTimeout";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.cloudflared.tunnels.<name>.warp-routing`: `TunnelsWarpRoutingValue::new()`, then a setter per option.
+    TunnelsWarpRoutingValue {
+        /// `services.cloudflared.tunnels.<name>.warp-routing.enabled`
+        ///
+        /// Enable warp routing.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.warp-routing.enabled)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        enabled: NullOr<bool> = "enabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.cloudflared.tunnels.<name>`: `TunnelsValue::new()`, then a setter per option.
+    TunnelsValue {
+        /// `services.cloudflared.tunnels.<name>.credentialsFile`
+        ///
+        /// Credential file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.credentialsFile)
+        ///
+        /// Nix type: `string`.
+        credentials_file: RuntimePath = "credentialsFile";
+        /// `services.cloudflared.tunnels.<name>.default`
+        ///
+        /// Catch-all service if no ingress matches.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.default)
+        ///
+        /// Nix type: `string`.
+        default_2: String = "default";
+        /// `services.cloudflared.tunnels.<name>.ingress`
+        ///
+        /// Ingress rules.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.ingress)
+        ///
+        /// Nix type: `attribute set of (string or (submodule))`. Default: `{ }`.
+        ingress: BTreeMap<String, OneOf<IngressMembers>> = "ingress";
+        /// The options under `services.cloudflared.tunnels.<name>.originRequest`.
+        origin_request: TunnelsOriginRequestValue = "originRequest";
+        /// The options under `services.cloudflared.tunnels.<name>.warp-routing`.
+        warp_routing: TunnelsWarpRoutingValue = "warp-routing";
+    }
+}
 
 pub mod tunnels {
     use super::*;
@@ -72,7 +255,7 @@ pub mod tunnels {
         ///
         /// Credential file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.credentialsFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.credentialsFile)
         ///
         /// Nix type: `string`.
         pub fn credentials_file(&self) -> Opt<RuntimePath> {
@@ -83,7 +266,7 @@ pub mod tunnels {
         ///
         /// Catch-all service if no ingress matches.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.default)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.default)
         ///
         /// Nix type: `string`.
         pub fn default(&self) -> Opt<String> {
@@ -94,10 +277,10 @@ pub mod tunnels {
         ///
         /// Ingress rules.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.ingress)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.ingress)
         ///
         /// Nix type: `attribute set of (string or (submodule))`. Default: `{ }`.
-        pub fn ingress(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn ingress(&self) -> Opt<BTreeMap<String, OneOf<IngressMembers>>> {
             Opt::at(self.path.join(["ingress"]))
         }
 
@@ -124,10 +307,10 @@ pub mod tunnels {
         ///
         /// Path to the certificate authority (CA) for the certificate of your origin. This option should be used only if your certificate is not signed by Cloudflare.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.caPool)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.caPool)
         ///
         /// Nix type: `null or string or path`. Default: `null`.
-        pub fn ca_pool(&self) -> Opt<NullOr<Untyped>> {
+        pub fn ca_pool(&self) -> Opt<NullOr<OneOf<CaPoolMembers>>> {
             Opt::at(self.path.join(["caPool"]))
         }
 
@@ -135,7 +318,7 @@ pub mod tunnels {
         ///
         /// Timeout for establishing a new TCP connection to your origin server. This excludes the time taken to establish TLS, which is controlled by tlsTimeout
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.connectTimeout)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.connectTimeout)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn connect_timeout(&self) -> Opt<NullOr<String>> {
@@ -146,7 +329,7 @@ pub mod tunnels {
         ///
         /// Disables chunked transfer encoding. Useful if you are running a WSGI server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.disableChunkedEncoding)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.disableChunkedEncoding)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
         pub fn disable_chunked_encoding(&self) -> Opt<NullOr<bool>> {
@@ -157,7 +340,7 @@ pub mod tunnels {
         ///
         /// Sets the HTTP Host
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.httpHostHeader)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.httpHostHeader)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn http_host_header(&self) -> Opt<NullOr<String>> {
@@ -168,7 +351,7 @@ pub mod tunnels {
         ///
         /// Maximum number of idle keepalive connections between Tunnel and your origin. This does not restrict the total number of concurrent connections.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.keepAliveConnections)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.keepAliveConnections)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn keep_alive_connections(&self) -> Opt<NullOr<i64>> {
@@ -179,7 +362,7 @@ pub mod tunnels {
         ///
         /// Timeout after which an idle keepalive connection can be discarded.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.keepAliveTimeout)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.keepAliveTimeout)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn keep_alive_timeout(&self) -> Opt<NullOr<String>> {
@@ -190,7 +373,7 @@ pub mod tunnels {
         ///
         /// Disable the “happy eyeballs” algorithm for IPv4/IPv6 fallback if your local network has misconfigured one of the protocols.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.noHappyEyeballs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.noHappyEyeballs)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
         pub fn no_happy_eyeballs(&self) -> Opt<NullOr<bool>> {
@@ -201,7 +384,7 @@ pub mod tunnels {
         ///
         /// Disables TLS verification of the certificate presented by your origin. Will allow any certificate from the origin to be accepted.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.noTLSVerify)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.noTLSVerify)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
         pub fn no_tls_verify(&self) -> Opt<NullOr<bool>> {
@@ -212,7 +395,7 @@ pub mod tunnels {
         ///
         /// Hostname that cloudflared
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.originServerName)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.originServerName)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn origin_server_name(&self) -> Opt<NullOr<String>> {
@@ -223,7 +406,7 @@ pub mod tunnels {
         ///
         /// cloudflared
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.proxyAddress)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.proxyAddress)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn proxy_address(&self) -> Opt<NullOr<String>> {
@@ -234,7 +417,7 @@ pub mod tunnels {
         ///
         /// cloudflared
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.proxyPort)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.proxyPort)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn proxy_port(&self) -> Opt<NullOr<i64>> {
@@ -245,7 +428,7 @@ pub mod tunnels {
         ///
         /// cloudflared
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.proxyType)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.proxyType)
         ///
         /// Nix type: `null or one of "", "socks"`. Default: `null`.
         pub fn proxy_type(&self) -> Opt<NullOr<ProxyType>> {
@@ -256,7 +439,7 @@ pub mod tunnels {
         ///
         /// The timeout after which a TCP keepalive packet is sent on a connection between Tunnel and the origin server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.tcpKeepAlive)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.tcpKeepAlive)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn tcp_keep_alive(&self) -> Opt<NullOr<String>> {
@@ -267,7 +450,7 @@ pub mod tunnels {
         ///
         /// Timeout for completing a TLS handshake to your origin server, if you have chosen to connect Tunnel to an HTTPS server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.originRequest.tlsTimeout)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.originRequest.tlsTimeout)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn tls_timeout(&self) -> Opt<NullOr<String>> {
@@ -287,7 +470,7 @@ pub mod tunnels {
         ///
         /// Enable warp routing.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.&lt;name&gt;.warp-routing.enabled)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudflared.tunnels.%3Cname%3E.warp-routing.enabled)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
         pub fn enabled(&self) -> Opt<NullOr<bool>> {
@@ -295,6 +478,15 @@ pub mod tunnels {
         }
 
     }
+
+    /// The members of `services.cloudflared.tunnels.<name>.ingress.<name>`'s type: `string`, `submodule`. A value of any of them sets the option.
+    pub enum IngressMembers {}
+    impl ::flakesmith::value::StrMember for IngressMembers { type Str = String; }
+
+    /// The members of `services.cloudflared.tunnels.<name>.originRequest.caPool`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum CaPoolMembers {}
+    impl ::flakesmith::value::StrMember for CaPoolMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for CaPoolMembers {}
 
     ::flakesmith::option_enum! {
         /// The values of `services.cloudflared.tunnels.<name>.originRequest.proxyType`.

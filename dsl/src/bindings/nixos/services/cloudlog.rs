@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.cloudlog.baseUrl`
@@ -53,7 +53,7 @@ pub const extra_config: Opt<String> = Opt::new(&["services", "cloudlog", "extraC
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cloudlog.poolConfig)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`.
-pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "cloudlog", "poolConfig"]);
+pub const pool_config: Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> = Opt::new(&["services", "cloudlog", "poolConfig"]);
 
 /// `services.cloudlog.user`
 ///
@@ -73,6 +73,12 @@ pub const user: Opt<String> = Opt::new(&["services", "cloudlog", "user"]);
 ///
 /// Nix type: `null or string`. Default: `"localhost"`.
 pub const virtual_host: Opt<NullOr<String>> = Opt::new(&["services", "cloudlog", "virtualHost"]);
+
+/// The members of `services.cloudlog.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
 
 pub mod database {
     use super::*;

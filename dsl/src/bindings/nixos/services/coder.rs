@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.coder.accessUrl`
@@ -167,7 +167,7 @@ pub mod environment {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.coder.environment.extra)
     ///
     /// Nix type: `attribute set`. Default: `{ }`.
-    pub const extra: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "coder", "environment", "extra"]);
+    pub const extra: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "coder", "environment", "extra"]);
 
     /// `services.coder.environment.file`
     ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.collabora-online.aliasGroups`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.collabora-online.aliasGroups)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const alias_groups: Opt<Vec<Untyped>> = Opt::new(&["services", "collabora-online", "aliasGroups"]);
+pub const alias_groups: Opt<Vec<AliasGroupsValue>> = Opt::new(&["services", "collabora-online", "aliasGroups"]);
 
 /// `services.collabora-online.enable`
 ///
@@ -62,4 +62,26 @@ pub const port: Opt<u16> = Opt::new(&["services", "collabora-online", "port"]);
 ///
 /// Nix type: `'coolwsd.xml' configuration type, used to override values in the default configuration.`. Default: `{ }`.
 pub const settings: Opt<Untyped> = Opt::new(&["services", "collabora-online", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.collabora-online.aliasGroups.*`: `AliasGroupsValue::new()`, then a setter per option.
+    AliasGroupsValue {
+        /// `services.collabora-online.aliasGroups.*.aliases`
+        ///
+        /// A list of regex pattern of aliasname.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.collabora-online.aliasGroups.*.aliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `services.collabora-online.aliasGroups.*.host`
+        ///
+        /// Hostname to allow or deny.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.collabora-online.aliasGroups.*.host)
+        ///
+        /// Nix type: `string`.
+        host: String = "host";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.commafeed.enable`
@@ -25,7 +25,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "commafeed", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.commafeed.environment)
 ///
 /// Nix type: `attribute set of (boolean or signed integer or string)`. Default: `{ }`.
-pub const environment: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "commafeed", "environment"]);
+pub const environment: Opt<BTreeMap<String, OneOf<EnvironmentMembers>>> = Opt::new(&["services", "commafeed", "environment"]);
 
 /// `services.commafeed.environmentFile`
 ///
@@ -71,4 +71,10 @@ pub const state_dir: Opt<RuntimePath> = Opt::new(&["services", "commafeed", "sta
 ///
 /// Nix type: `string`. Default: `"commafeed"`.
 pub const user: Opt<String> = Opt::new(&["services", "commafeed", "user"]);
+
+/// The members of `services.commafeed.environment.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum EnvironmentMembers {}
+impl ::flakesmith::value::BoolMember for EnvironmentMembers {}
+impl ::flakesmith::value::IntMember for EnvironmentMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for EnvironmentMembers { type Str = String; }
 

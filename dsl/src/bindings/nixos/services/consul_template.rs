@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.consul-template.instances`
@@ -16,7 +16,76 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "consul-template", "instances"]);
+pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["services", "consul-template", "instances"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.consul-template.instances.<name>.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.consul-template.instances.<name>.settings.pid_file`
+        ///
+        /// Path to use for the pid file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.settings.pid_file)
+        ///
+        /// Nix type: `string`. Default: `"/run/consul-template/‹name›.pid"`.
+        pid_file: String = "pid_file";
+        /// `services.consul-template.instances.<name>.settings.template`
+        ///
+        /// Template section of consul-template.
+        /// Refer to https://github.com/hashicorp/consul-template/blob/main/docs/configuration.md#templates
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.settings.template)
+        ///
+        /// Nix type: `null or (list of attribute set of anything)`. Default: `null`.
+        template: NullOr<Vec<BTreeMap<String, Data<Anything>>>> = "template";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.consul-template.instances.<name>`: `InstancesValue::new()`, then a setter per option.
+    InstancesValue {
+        /// `services.consul-template.instances.<name>.enable`
+        ///
+        /// Whether to enable this consul-template instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.consul-template.instances.<name>.group`
+        ///
+        /// Group under which this instance runs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `"root"`.
+        group: String = "group";
+        /// `services.consul-template.instances.<name>.package`
+        ///
+        /// The consul-template package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.consul-template`.
+        package: Package = "package";
+        /// `services.consul-template.instances.<name>.settings`
+        ///
+        /// Free-form settings written directly to the config.json
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.settings)
+        ///
+        /// Nix type: `JSON value`. Default: `{ }`.
+        settings: SettingsValue = "settings";
+        /// `services.consul-template.instances.<name>.user`
+        ///
+        /// User under which this instance runs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `"root"`.
+        user: String = "user";
+    }
+}
 
 pub mod instances {
     use super::*;
@@ -37,7 +106,7 @@ pub mod instances {
         ///
         /// Whether to enable this consul-template instance.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -48,7 +117,7 @@ pub mod instances {
         ///
         /// Group under which this instance runs.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.&lt;name&gt;.group)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.group)
         ///
         /// Nix type: `string`. Default: `"root"`.
         pub fn group(&self) -> Opt<String> {
@@ -59,7 +128,7 @@ pub mod instances {
         ///
         /// The consul-template package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.consul-template`.
         pub fn package(&self) -> Opt<Package> {
@@ -70,10 +139,10 @@ pub mod instances {
         ///
         /// Free-form settings written directly to the config.json
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.settings)
         ///
         /// Nix type: `JSON value`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<Untyped> {
+        pub fn settings(&self) -> Opt<SettingsValue> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -86,7 +155,7 @@ pub mod instances {
         ///
         /// User under which this instance runs.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.user)
         ///
         /// Nix type: `string`. Default: `"root"`.
         pub fn user(&self) -> Opt<String> {
@@ -106,7 +175,7 @@ pub mod instances {
         ///
         /// Path to use for the pid file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.&lt;name&gt;.settings.pid_file)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.settings.pid_file)
         ///
         /// Nix type: `string`. Default: `"/run/consul-template/‹name›.pid"`.
         pub fn pid_file(&self) -> Opt<String> {
@@ -118,13 +187,36 @@ pub mod instances {
         /// Template section of consul-template.
         /// Refer to https://github.com/hashicorp/consul-template/blob/main/docs/configuration.md#templates
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.&lt;name&gt;.settings.template)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.settings.template)
         ///
         /// Nix type: `null or (list of attribute set of anything)`. Default: `null`.
-        pub fn template(&self) -> Opt<NullOr<Vec<BTreeMap<String, Untyped>>>> {
+        pub fn template(&self) -> Opt<NullOr<Vec<BTreeMap<String, Data<Anything>>>>> {
             Opt::at(self.path.join(["template"]))
         }
 
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.consul-template.instances.<name>.settings`: `SettingsValue::new()`, then a setter per option.
+        SettingsValue {
+            /// `services.consul-template.instances.<name>.settings.pid_file`
+            ///
+            /// Path to use for the pid file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.settings.pid_file)
+            ///
+            /// Nix type: `string`. Default: `"/run/consul-template/‹name›.pid"`.
+            pid_file: String = "pid_file";
+            /// `services.consul-template.instances.<name>.settings.template`
+            ///
+            /// Template section of consul-template.
+            /// Refer to https://github.com/hashicorp/consul-template/blob/main/docs/configuration.md#templates
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.consul-template.instances.%3Cname%3E.settings.template)
+            ///
+            /// Nix type: `null or (list of attribute set of anything)`. Default: `null`.
+            template: NullOr<Vec<BTreeMap<String, Data<Anything>>>> = "template";
+        }
     }
 
 }

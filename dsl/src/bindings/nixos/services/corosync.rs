@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.corosync.clusterName`
@@ -42,7 +42,7 @@ pub const extra_options: Opt<Vec<String>> = Opt::new(&["services", "corosync", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.corosync.nodelist)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const nodelist: Opt<Vec<Untyped>> = Opt::new(&["services", "corosync", "nodelist"]);
+pub const nodelist: Opt<Vec<NodelistValue>> = Opt::new(&["services", "corosync", "nodelist"]);
 
 /// `services.corosync.package`
 ///
@@ -52,4 +52,34 @@ pub const nodelist: Opt<Vec<Untyped>> = Opt::new(&["services", "corosync", "node
 ///
 /// Nix type: `package`. Default: `pkgs.corosync`.
 pub const package: Opt<Package> = Opt::new(&["services", "corosync", "package"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.corosync.nodelist.*`: `NodelistValue::new()`, then a setter per option.
+    NodelistValue {
+        /// `services.corosync.nodelist.*.name`
+        ///
+        /// Node name
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.corosync.nodelist.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.corosync.nodelist.*.nodeid`
+        ///
+        /// Node ID number
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.corosync.nodelist.*.nodeid)
+        ///
+        /// Nix type: `signed integer`.
+        nodeid: i64 = "nodeid";
+        /// `services.corosync.nodelist.*.ring_addrs`
+        ///
+        /// List of addresses, one for each ring.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.corosync.nodelist.*.ring_addrs)
+        ///
+        /// Nix type: `list of string`.
+        ring_addrs: Vec<String> = "ring_addrs";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.crab-hole.configFile`
@@ -42,7 +42,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "crab-hole", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.crab-hole.settings)
 ///
 /// Nix type: `TOML value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "crab-hole", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "crab-hole", "settings"]);
 
 /// `services.crab-hole.supplementaryGroups`
 ///
@@ -52,6 +52,54 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "crab-hole", "settings
 ///
 /// Nix type: `list of string`. Default: `[ ]`.
 pub const supplementary_groups: Opt<Vec<String>> = Opt::new(&["services", "crab-hole", "supplementaryGroups"]);
+
+/// The members of `services.crab-hole.settings.blocklist.allow_list.*`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum AllowListMembers {}
+impl ::flakesmith::value::StrMember for AllowListMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for AllowListMembers {}
+
+/// The members of `services.crab-hole.settings.blocklist.lists.*`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum ListsMembers {}
+impl ::flakesmith::value::StrMember for ListsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for ListsMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.crab-hole.settings.blocklist`: `SettingsBlocklistValue::new()`, then a setter per option.
+    SettingsBlocklistValue {
+        /// `services.crab-hole.settings.blocklist.allow_list`
+        ///
+        /// List of allowlists. If files are added via url, make sure the service has access to them!
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.crab-hole.settings.blocklist.allow_list)
+        ///
+        /// Nix type: `list of (string or path)`. Default: `[ ]`.
+        allow_list: Vec<OneOf<AllowListMembers>> = "allow_list";
+        /// `services.crab-hole.settings.blocklist.include_subdomains`
+        ///
+        /// Whether to enable Include subdomains.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.crab-hole.settings.blocklist.include_subdomains)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        include_subdomains: bool = "include_subdomains";
+        /// `services.crab-hole.settings.blocklist.lists`
+        ///
+        /// List of blocklists. If files are added via url, make sure the service has access to them!
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.crab-hole.settings.blocklist.lists)
+        ///
+        /// Nix type: `list of (string or path)`. Default: `[ ]`.
+        lists: Vec<OneOf<ListsMembers>> = "lists";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.crab-hole.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.crab-hole.settings.blocklist`.
+        blocklist: SettingsBlocklistValue = "blocklist";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -66,7 +114,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.crab-hole.settings.blocklist.allow_list)
         ///
         /// Nix type: `list of (string or path)`. Default: `[ ]`.
-        pub const allow_list: Opt<Vec<Untyped>> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "allow_list"]);
+        pub const allow_list: Opt<Vec<OneOf<AllowListMembers>>> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "allow_list"]);
 
         /// `services.crab-hole.settings.blocklist.include_subdomains`
         ///
@@ -84,7 +132,17 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.crab-hole.settings.blocklist.lists)
         ///
         /// Nix type: `list of (string or path)`. Default: `[ ]`.
-        pub const lists: Opt<Vec<Untyped>> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "lists"]);
+        pub const lists: Opt<Vec<OneOf<ListsMembers>>> = Opt::new(&["services", "crab-hole", "settings", "blocklist", "lists"]);
+
+        /// The members of `services.crab-hole.settings.blocklist.allow_list.*`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum AllowListMembers {}
+        impl ::flakesmith::value::StrMember for AllowListMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for AllowListMembers {}
+
+        /// The members of `services.crab-hole.settings.blocklist.lists.*`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum ListsMembers {}
+        impl ::flakesmith::value::StrMember for ListsMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for ListsMembers {}
 
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.crabfit.enable`
@@ -77,7 +77,7 @@ pub mod frontend {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.crabfit.frontend.finalDrv)
     ///
     /// Nix type: `unspecified value`.
-    pub const final_drv: Opt<Untyped> = Opt::new(&["services", "crabfit", "frontend", "finalDrv"]);
+    pub const final_drv: Opt<Data<Anything>> = Opt::new(&["services", "crabfit", "frontend", "finalDrv"]);
 
     /// `services.crabfit.frontend.host`
     ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.croc.debug`
@@ -42,7 +42,7 @@ pub const open_firewall: Opt<bool> = Opt::new(&["services", "croc", "openFirewal
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.croc.pass)
 ///
 /// Nix type: `path or string`. Default: `"pass123"`.
-pub const pass: Opt<Untyped> = Opt::new(&["services", "croc", "pass"]);
+pub const pass: Opt<OneOf<PassMembers>> = Opt::new(&["services", "croc", "pass"]);
 
 /// `services.croc.ports`
 ///
@@ -52,4 +52,9 @@ pub const pass: Opt<Untyped> = Opt::new(&["services", "croc", "pass"]);
 ///
 /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
 pub const ports: Opt<Vec<u16>> = Opt::new(&["services", "croc", "ports"]);
+
+/// The members of `services.croc.pass`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum PassMembers {}
+impl ::flakesmith::value::PathMember for PassMembers {}
+impl ::flakesmith::value::StrMember for PassMembers { type Str = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.cryptpad.configureNginx`
@@ -48,7 +48,106 @@ pub const package: Opt<Package> = Opt::new(&["services", "cryptpad", "package"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings)
 ///
 /// Nix type: `JSON value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "cryptpad", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "cryptpad", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.cryptpad.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.cryptpad.settings.adminKeys`
+        ///
+        /// List of public signing keys of users that can access the admin panel
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.adminKeys)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        admin_keys: Vec<String> = "adminKeys";
+        /// `services.cryptpad.settings.blockDailyCheck`
+        ///
+        /// Disable telemetry. This setting is only effective if the ‘Disable server telemetry’
+        /// setting in the admin menu has been untouched, and will be ignored by cryptpad once
+        /// that option is set either way.
+        /// Note that due to the service confinement, just enabling the option in the admin
+        /// menu will not be able to resolve DNS and fail; this setting must be set as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.blockDailyCheck)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        block_daily_check: bool = "blockDailyCheck";
+        /// `services.cryptpad.settings.httpAddress`
+        ///
+        /// Address on which the Node.js server should listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.httpAddress)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        http_address: String = "httpAddress";
+        /// `services.cryptpad.settings.httpPort`
+        ///
+        /// Port on which the Node.js server should listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.httpPort)
+        ///
+        /// Nix type: `signed integer`. Default: `3000`.
+        http_port: i64 = "httpPort";
+        /// `services.cryptpad.settings.httpSafeOrigin`
+        ///
+        /// Cryptpad sandbox URL
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.httpSafeOrigin)
+        ///
+        /// Nix type: `null or string`.
+        http_safe_origin: NullOr<String> = "httpSafeOrigin";
+        /// `services.cryptpad.settings.httpUnsafeOrigin`
+        ///
+        /// This is the URL that users will enter to load your instance
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.httpUnsafeOrigin)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        http_unsafe_origin: String = "httpUnsafeOrigin";
+        /// `services.cryptpad.settings.installMethod`
+        ///
+        /// Install method is listed in telemetry if you agree to it through the consentToContact
+        /// setting in the admin panel.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.installMethod)
+        ///
+        /// Nix type: `string`. Default: `"nixos"`.
+        install_method: String = "installMethod";
+        /// `services.cryptpad.settings.logLevel`
+        ///
+        /// Controls log level
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.logLevel)
+        ///
+        /// Nix type: `string`. Default: `"info"`.
+        log_level: String = "logLevel";
+        /// `services.cryptpad.settings.logToStdout`
+        ///
+        /// Controls whether log output should go to stdout of the systemd service
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.logToStdout)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        log_to_stdout: bool = "logToStdout";
+        /// `services.cryptpad.settings.maxWorkers`
+        ///
+        /// Number of child processes, defaults to number of cores available
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.maxWorkers)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        max_workers: NullOr<i64> = "maxWorkers";
+        /// `services.cryptpad.settings.websocketPort`
+        ///
+        /// Port for the websocket that needs to be separate
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cryptpad.settings.websocketPort)
+        ///
+        /// Nix type: `signed integer`. Default: `3003`.
+        websocket_port: i64 = "websocketPort";
+    }
+}
 
 pub mod settings {
     use super::*;

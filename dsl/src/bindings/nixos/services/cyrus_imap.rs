@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.cyrus-imap.cyrusConfigFile`
@@ -24,7 +24,7 @@ pub const cyrus_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.cyrusSettings)
 ///
 /// Nix type: `attribute set of attribute set of (boolean or signed integer or list of string)`.
-pub const cyrus_settings: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings"]);
+pub const cyrus_settings: Opt<BTreeMap<String, BTreeMap<String, OneOf<CyrusSettingsMembers>>>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings"]);
 
 /// `services.cyrus-imap.debug`
 ///
@@ -69,7 +69,7 @@ pub const imapd_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.imapdSettings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean or list of string)`.
-pub const imapd_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "cyrus-imap", "imapdSettings"]);
+pub const imapd_settings: Opt<BTreeMap<String, OneOf<ImapdSettingsMembers>>> = Opt::new(&["services", "cyrus-imap", "imapdSettings"]);
 
 /// `services.cyrus-imap.listenQueue`
 ///
@@ -127,6 +127,19 @@ pub const tmp_db_dir: Opt<RuntimePath> = Opt::new(&["services", "cyrus-imap", "t
 /// Nix type: `null or string`. Default: `null`.
 pub const user: Opt<NullOr<String>> = Opt::new(&["services", "cyrus-imap", "user"]);
 
+/// The members of `services.cyrus-imap.cyrusSettings.<name>.<name>`'s type: `bool`, `integer`, `list of (string)`. A value of any of them sets the option.
+pub enum CyrusSettingsMembers {}
+impl ::flakesmith::value::BoolMember for CyrusSettingsMembers {}
+impl ::flakesmith::value::IntMember for CyrusSettingsMembers { type Int = i64; }
+impl ::flakesmith::value::ListMember for CyrusSettingsMembers { type Item = String; }
+
+/// The members of `services.cyrus-imap.imapdSettings.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+pub enum ImapdSettingsMembers {}
+impl ::flakesmith::value::StrMember for ImapdSettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ImapdSettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ImapdSettingsMembers {}
+impl ::flakesmith::value::ListMember for ImapdSettingsMembers { type Item = String; }
+
 pub mod cyrus_settings {
     use super::*;
 
@@ -137,7 +150,7 @@ pub mod cyrus_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.cyrusSettings.DAEMON)
     ///
     /// Nix type: `unspecified value`. Default: `{ }`.
-    pub const daemon: Opt<Untyped> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "DAEMON"]);
+    pub const daemon: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "DAEMON"]);
 
     /// `services.cyrus-imap.cyrusSettings.EVENTS`
     ///
@@ -146,7 +159,7 @@ pub mod cyrus_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.cyrusSettings.EVENTS)
     ///
     /// Nix type: `unspecified value`.
-    pub const events: Opt<Untyped> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "EVENTS"]);
+    pub const events: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "EVENTS"]);
 
     /// `services.cyrus-imap.cyrusSettings.SERVICES`
     ///
@@ -155,7 +168,7 @@ pub mod cyrus_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.cyrusSettings.SERVICES)
     ///
     /// Nix type: `unspecified value`.
-    pub const services: Opt<Untyped> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "SERVICES"]);
+    pub const services: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "SERVICES"]);
 
     /// `services.cyrus-imap.cyrusSettings.START`
     ///
@@ -166,7 +179,7 @@ pub mod cyrus_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cyrus-imap.cyrusSettings.START)
     ///
     /// Nix type: `unspecified value`.
-    pub const start: Opt<Untyped> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "START"]);
+    pub const start: Opt<Data<Anything>> = Opt::new(&["services", "cyrus-imap", "cyrusSettings", "START"]);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.dae.assets`
@@ -71,7 +71,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "dae", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dae.openFirewall)
 ///
 /// Nix type: `submodule`.
-pub const open_firewall: Opt<Untyped> = Opt::new(&["services", "dae", "openFirewall"]);
+pub const open_firewall: Opt<OpenFirewallValue> = Opt::new(&["services", "dae", "openFirewall"]);
 
 /// `services.dae.package`
 ///
@@ -81,6 +81,28 @@ pub const open_firewall: Opt<Untyped> = Opt::new(&["services", "dae", "openFirew
 ///
 /// Nix type: `package`. Default: `pkgs.dae`.
 pub const package: Opt<Package> = Opt::new(&["services", "dae", "package"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dae.openFirewall`: `OpenFirewallValue::new()`, then a setter per option.
+    OpenFirewallValue {
+        /// `services.dae.openFirewall.enable`
+        ///
+        /// Whether to enable opening port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dae.openFirewall.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.dae.openFirewall.port`
+        ///
+        /// Port to be opened. Consist with field tproxy_port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dae.openFirewall.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+    }
+}
 
 pub mod open_firewall {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.dashy.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "dashy", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dashy.finalDrv)
 ///
 /// Nix type: `unspecified value`.
-pub const final_drv: Opt<Untyped> = Opt::new(&["services", "dashy", "finalDrv"]);
+pub const final_drv: Opt<Data<Anything>> = Opt::new(&["services", "dashy", "finalDrv"]);
 
 /// `services.dashy.package`
 ///
@@ -42,7 +42,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "dashy", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dashy.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "dashy", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "dashy", "settings"]);
 
 pub mod virtual_host {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.datadog-agent.apiKeyFile`
@@ -27,7 +27,7 @@ pub const api_key_file: Opt<RuntimePath> = Opt::new(&["services", "datadog-agent
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.datadog-agent.checks)
 ///
 /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-pub const checks: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "datadog-agent", "checks"]);
+pub const checks: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "datadog-agent", "checks"]);
 
 /// `services.datadog-agent.ddUrl`
 ///
@@ -47,7 +47,7 @@ pub const dd_url: Opt<NullOr<String>> = Opt::new(&["services", "datadog-agent", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.datadog-agent.diskCheck)
 ///
 /// Nix type: `attribute set`.
-pub const disk_check: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "datadog-agent", "diskCheck"]);
+pub const disk_check: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "datadog-agent", "diskCheck"]);
 
 /// `services.datadog-agent.enable`
 ///
@@ -84,7 +84,7 @@ pub const enable_trace_agent: Opt<bool> = Opt::new(&["services", "datadog-agent"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.datadog-agent.extraConfig)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "datadog-agent", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "datadog-agent", "extraConfig"]);
 
 /// `services.datadog-agent.extraIntegrations`
 ///
@@ -94,7 +94,7 @@ pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.datadog-agent.extraIntegrations)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_integrations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "datadog-agent", "extraIntegrations"]);
+pub const extra_integrations: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "datadog-agent", "extraIntegrations"]);
 
 /// `services.datadog-agent.hostname`
 ///
@@ -121,7 +121,7 @@ pub const log_level: Opt<NullOr<LogLevel>> = Opt::new(&["services", "datadog-age
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.datadog-agent.networkCheck)
 ///
 /// Nix type: `attribute set`.
-pub const network_check: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "datadog-agent", "networkCheck"]);
+pub const network_check: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "datadog-agent", "networkCheck"]);
 
 /// `services.datadog-agent.package`
 ///

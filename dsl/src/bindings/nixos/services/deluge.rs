@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.deluge.authFile`
@@ -28,7 +28,7 @@ pub const auth_file: Opt<RuntimePath> = Opt::new(&["services", "deluge", "authFi
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.deluge.config)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "deluge", "config"]);
+pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "deluge", "config"]);
 
 /// `services.deluge.dataDir`
 ///
@@ -85,7 +85,7 @@ pub const group: Opt<String> = Opt::new(&["services", "deluge", "group"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.deluge.openFilesLimit)
 ///
 /// Nix type: `signed integer or string`. Default: `4096`.
-pub const open_files_limit: Opt<Untyped> = Opt::new(&["services", "deluge", "openFilesLimit"]);
+pub const open_files_limit: Opt<OneOf<OpenFilesLimitMembers>> = Opt::new(&["services", "deluge", "openFilesLimit"]);
 
 /// `services.deluge.openFirewall`
 ///
@@ -114,6 +114,11 @@ pub const package: Opt<Package> = Opt::new(&["services", "deluge", "package"]);
 ///
 /// Nix type: `string`. Default: `"deluge"`.
 pub const user: Opt<String> = Opt::new(&["services", "deluge", "user"]);
+
+/// The members of `services.deluge.openFilesLimit`'s type: `integer`, `string`. A value of any of them sets the option.
+pub enum OpenFilesLimitMembers {}
+impl ::flakesmith::value::IntMember for OpenFilesLimitMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for OpenFilesLimitMembers { type Str = String; }
 
 pub mod web {
     use super::*;

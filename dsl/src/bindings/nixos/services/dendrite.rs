@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.dendrite.enable`
@@ -73,7 +73,7 @@ pub const open_registration: Opt<bool> = Opt::new(&["services", "dendrite", "ope
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "dendrite", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "dendrite", "settings"]);
 
 /// `services.dendrite.tlsCert`
 ///
@@ -92,6 +92,345 @@ pub const tls_cert: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dendrite"
 ///
 /// Nix type: `null or path`. Default: `null`.
 pub const tls_key: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "dendrite", "tlsKey"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.app_service_api.database`: `SettingsAppServiceApiDatabaseValue::new()`, then a setter per option.
+    SettingsAppServiceApiDatabaseValue {
+        /// `services.dendrite.settings.app_service_api.database.connection_string`
+        ///
+        /// Database for the Appservice API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.app_service_api.database.connection_string)
+        ///
+        /// Nix type: `string`. Default: `"file:federationapi.db"`.
+        connection_string: String = "connection_string";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.app_service_api`: `SettingsAppServiceApiValue::new()`, then a setter per option.
+    SettingsAppServiceApiValue {
+        /// The options under `services.dendrite.settings.app_service_api.database`.
+        database: SettingsAppServiceApiDatabaseValue = "database";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.client_api`: `SettingsClientApiValue::new()`, then a setter per option.
+    SettingsClientApiValue {
+        /// `services.dendrite.settings.client_api.registration_disabled`
+        ///
+        /// Whether to disable user registration to the server
+        /// without the shared secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.client_api.registration_disabled)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        registration_disabled: bool = "registration_disabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.federation_api.database`: `SettingsFederationApiDatabaseValue::new()`, then a setter per option.
+    SettingsFederationApiDatabaseValue {
+        /// `services.dendrite.settings.federation_api.database.connection_string`
+        ///
+        /// Database for the Federation API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.federation_api.database.connection_string)
+        ///
+        /// Nix type: `string`. Default: `"file:federationapi.db"`.
+        connection_string: String = "connection_string";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.federation_api`: `SettingsFederationApiValue::new()`, then a setter per option.
+    SettingsFederationApiValue {
+        /// The options under `services.dendrite.settings.federation_api.database`.
+        database: SettingsFederationApiDatabaseValue = "database";
+    }
+}
+
+/// The members of `services.dendrite.settings.global.private_key`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum PrivateKeyMembers {}
+impl ::flakesmith::value::PathMember for PrivateKeyMembers {}
+impl ::flakesmith::value::StrMember for PrivateKeyMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.global`: `SettingsGlobalValue::new()`, then a setter per option.
+    SettingsGlobalValue {
+        /// `services.dendrite.settings.global.private_key`
+        ///
+        /// The path to the signing private key file, used to sign
+        /// requests and events.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.global.private_key)
+        ///
+        /// Nix type: `path or string matching the pattern ^\$CREDENTIALS_DIRECTORY/.+`.
+        private_key: OneOf<PrivateKeyMembers> = "private_key";
+        /// `services.dendrite.settings.global.server_name`
+        ///
+        /// The domain name of the server, with optional explicit port.
+        /// This is used by remote servers to connect to this server.
+        /// This is also the last part of your UserID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.global.server_name)
+        ///
+        /// Nix type: `string`.
+        server_name: String = "server_name";
+        /// `services.dendrite.settings.global.trusted_third_party_id_servers`
+        ///
+        /// Lists of domains that the server will trust as identity
+        /// servers to verify third party identifiers such as phone
+        /// numbers and email addresses
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.global.trusted_third_party_id_servers)
+        ///
+        /// Nix type: `list of string`.
+        trusted_third_party_id_servers: Vec<String> = "trusted_third_party_id_servers";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.key_server.database`: `SettingsKeyServerDatabaseValue::new()`, then a setter per option.
+    SettingsKeyServerDatabaseValue {
+        /// `services.dendrite.settings.key_server.database.connection_string`
+        ///
+        /// Database for the Key Server (for end-to-end encryption).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.key_server.database.connection_string)
+        ///
+        /// Nix type: `string`. Default: `"file:keyserver.db"`.
+        connection_string: String = "connection_string";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.key_server`: `SettingsKeyServerValue::new()`, then a setter per option.
+    SettingsKeyServerValue {
+        /// The options under `services.dendrite.settings.key_server.database`.
+        database: SettingsKeyServerDatabaseValue = "database";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.media_api.database`: `SettingsMediaApiDatabaseValue::new()`, then a setter per option.
+    SettingsMediaApiDatabaseValue {
+        /// `services.dendrite.settings.media_api.database.connection_string`
+        ///
+        /// Database for the Media API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.media_api.database.connection_string)
+        ///
+        /// Nix type: `string`. Default: `"file:mediaapi.db"`.
+        connection_string: String = "connection_string";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.media_api`: `SettingsMediaApiValue::new()`, then a setter per option.
+    SettingsMediaApiValue {
+        /// `services.dendrite.settings.media_api.base_path`
+        ///
+        /// Storage path for uploaded media.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.media_api.base_path)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/dendrite/media_store"`.
+        base_path: String = "base_path";
+        /// The options under `services.dendrite.settings.media_api.database`.
+        database: SettingsMediaApiDatabaseValue = "database";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.mscs.database`: `SettingsMscsDatabaseValue::new()`, then a setter per option.
+    SettingsMscsDatabaseValue {
+        /// `services.dendrite.settings.mscs.database.connection_string`
+        ///
+        /// Database for exerimental MSC’s.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.mscs.database.connection_string)
+        ///
+        /// Nix type: `string`. Default: `"file:mscs.db"`.
+        connection_string: String = "connection_string";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.mscs`: `SettingsMscsValue::new()`, then a setter per option.
+    SettingsMscsValue {
+        /// The options under `services.dendrite.settings.mscs.database`.
+        database: SettingsMscsDatabaseValue = "database";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.relay_api.database`: `SettingsRelayApiDatabaseValue::new()`, then a setter per option.
+    SettingsRelayApiDatabaseValue {
+        /// `services.dendrite.settings.relay_api.database.connection_string`
+        ///
+        /// Database for the Relay Server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.relay_api.database.connection_string)
+        ///
+        /// Nix type: `string`. Default: `"file:relayapi.db"`.
+        connection_string: String = "connection_string";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.relay_api`: `SettingsRelayApiValue::new()`, then a setter per option.
+    SettingsRelayApiValue {
+        /// The options under `services.dendrite.settings.relay_api.database`.
+        database: SettingsRelayApiDatabaseValue = "database";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.room_server.database`: `SettingsRoomServerDatabaseValue::new()`, then a setter per option.
+    SettingsRoomServerDatabaseValue {
+        /// `services.dendrite.settings.room_server.database.connection_string`
+        ///
+        /// Database for the Room Server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.room_server.database.connection_string)
+        ///
+        /// Nix type: `string`. Default: `"file:roomserver.db"`.
+        connection_string: String = "connection_string";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.room_server`: `SettingsRoomServerValue::new()`, then a setter per option.
+    SettingsRoomServerValue {
+        /// The options under `services.dendrite.settings.room_server.database`.
+        database: SettingsRoomServerDatabaseValue = "database";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.sync_api.database`: `SettingsSyncApiDatabaseValue::new()`, then a setter per option.
+    SettingsSyncApiDatabaseValue {
+        /// `services.dendrite.settings.sync_api.database.connection_string`
+        ///
+        /// Database for the Sync API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.sync_api.database.connection_string)
+        ///
+        /// Nix type: `string`. Default: `"file:syncserver.db"`.
+        connection_string: String = "connection_string";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.sync_api.search`: `SettingsSyncApiSearchValue::new()`, then a setter per option.
+    SettingsSyncApiSearchValue {
+        /// `services.dendrite.settings.sync_api.search.enable`
+        ///
+        /// Whether to enable Dendrite’s full-text search engine.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.sync_api.search.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.dendrite.settings.sync_api.search.index_path`
+        ///
+        /// The path the search index will be created in.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.sync_api.search.index_path)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/dendrite/searchindex"`.
+        index_path: String = "index_path";
+        /// `services.dendrite.settings.sync_api.search.language`
+        ///
+        /// The language most likely to be used on the server - used when indexing, to
+        /// ensure the returned results match expectations. A full list of possible languages
+        /// can be found at https://github.com/blevesearch/bleve/tree/master/analysis/lang
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.sync_api.search.language)
+        ///
+        /// Nix type: `string`. Default: `"en"`.
+        language: String = "language";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.sync_api`: `SettingsSyncApiValue::new()`, then a setter per option.
+    SettingsSyncApiValue {
+        /// The options under `services.dendrite.settings.sync_api.database`.
+        database: SettingsSyncApiDatabaseValue = "database";
+        /// The options under `services.dendrite.settings.sync_api.search`.
+        search: SettingsSyncApiSearchValue = "search";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.user_api.account_database`: `SettingsUserApiAccountDatabaseValue::new()`, then a setter per option.
+    SettingsUserApiAccountDatabaseValue {
+        /// `services.dendrite.settings.user_api.account_database.connection_string`
+        ///
+        /// Database for the User API, accounts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.user_api.account_database.connection_string)
+        ///
+        /// Nix type: `string`. Default: `"file:userapi_accounts.db"`.
+        connection_string: String = "connection_string";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.user_api.device_database`: `SettingsUserApiDeviceDatabaseValue::new()`, then a setter per option.
+    SettingsUserApiDeviceDatabaseValue {
+        /// `services.dendrite.settings.user_api.device_database.connection_string`
+        ///
+        /// Database for the User API, devices.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.user_api.device_database.connection_string)
+        ///
+        /// Nix type: `string`. Default: `"file:userapi_devices.db"`.
+        connection_string: String = "connection_string";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings.user_api`: `SettingsUserApiValue::new()`, then a setter per option.
+    SettingsUserApiValue {
+        /// The options under `services.dendrite.settings.user_api.account_database`.
+        account_database: SettingsUserApiAccountDatabaseValue = "account_database";
+        /// The options under `services.dendrite.settings.user_api.device_database`.
+        device_database: SettingsUserApiDeviceDatabaseValue = "device_database";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dendrite.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.dendrite.settings.app_service_api`.
+        app_service_api: SettingsAppServiceApiValue = "app_service_api";
+        /// The options under `services.dendrite.settings.client_api`.
+        client_api: SettingsClientApiValue = "client_api";
+        /// The options under `services.dendrite.settings.federation_api`.
+        federation_api: SettingsFederationApiValue = "federation_api";
+        /// The options under `services.dendrite.settings.global`.
+        global: SettingsGlobalValue = "global";
+        /// The options under `services.dendrite.settings.key_server`.
+        key_server: SettingsKeyServerValue = "key_server";
+        /// The options under `services.dendrite.settings.media_api`.
+        media_api: SettingsMediaApiValue = "media_api";
+        /// The options under `services.dendrite.settings.mscs`.
+        mscs: SettingsMscsValue = "mscs";
+        /// The options under `services.dendrite.settings.relay_api`.
+        relay_api: SettingsRelayApiValue = "relay_api";
+        /// The options under `services.dendrite.settings.room_server`.
+        room_server: SettingsRoomServerValue = "room_server";
+        /// The options under `services.dendrite.settings.sync_api`.
+        sync_api: SettingsSyncApiValue = "sync_api";
+        /// The options under `services.dendrite.settings.user_api`.
+        user_api: SettingsUserApiValue = "user_api";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -160,7 +499,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dendrite.settings.global.private_key)
         ///
         /// Nix type: `path or string matching the pattern ^\$CREDENTIALS_DIRECTORY/.+`.
-        pub const private_key: Opt<Untyped> = Opt::new(&["services", "dendrite", "settings", "global", "private_key"]);
+        pub const private_key: Opt<OneOf<PrivateKeyMembers>> = Opt::new(&["services", "dendrite", "settings", "global", "private_key"]);
 
         /// `services.dendrite.settings.global.server_name`
         ///
@@ -183,6 +522,11 @@ pub mod settings {
         ///
         /// Nix type: `list of string`.
         pub const trusted_third_party_id_servers: Opt<Vec<String>> = Opt::new(&["services", "dendrite", "settings", "global", "trusted_third_party_id_servers"]);
+
+        /// The members of `services.dendrite.settings.global.private_key`'s type: `path`, `string`. A value of any of them sets the option.
+        pub enum PrivateKeyMembers {}
+        impl ::flakesmith::value::PathMember for PrivateKeyMembers {}
+        impl ::flakesmith::value::StrMember for PrivateKeyMembers { type Str = String; }
 
     }
 

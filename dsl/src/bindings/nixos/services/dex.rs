@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.dex.enable`
@@ -34,5 +34,5 @@ pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "d
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dex.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "dex", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "dex", "settings"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.discourse.backendSettings`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.discourse.backendSettings)
 ///
 /// Nix type: `attribute set of (null or string or signed integer or boolean or floating point number)`. Default: `{ }`.
-pub const backend_settings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "discourse", "backendSettings"]);
+pub const backend_settings: Opt<BTreeMap<String, NullOr<OneOf<BackendSettingsMembers>>>> = Opt::new(&["services", "discourse", "backendSettings"]);
 
 /// `services.discourse.enable`
 ///
@@ -92,7 +92,7 @@ pub const sidekiq_processes: Opt<i64> = Opt::new(&["services", "discourse", "sid
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.discourse.siteSettings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const site_settings: Opt<Untyped> = Opt::new(&["services", "discourse", "siteSettings"]);
+pub const site_settings: Opt<Data<Json>> = Opt::new(&["services", "discourse", "siteSettings"]);
 
 /// `services.discourse.sslCertificate`
 ///
@@ -122,6 +122,13 @@ pub const ssl_certificate_key: Opt<NullOr<RuntimePath>> = Opt::new(&["services",
 ///
 /// Nix type: `signed integer`. Default: `30`.
 pub const unicorn_timeout: Opt<i64> = Opt::new(&["services", "discourse", "unicornTimeout"]);
+
+/// The members of `services.discourse.backendSettings.<name>`'s type: `string`, `integer`, `bool`, `number`. A value of any of them sets the option.
+pub enum BackendSettingsMembers {}
+impl ::flakesmith::value::StrMember for BackendSettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for BackendSettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for BackendSettingsMembers {}
+impl ::flakesmith::value::FloatMember for BackendSettingsMembers {}
 
 pub mod admin {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.displayManager.autoLogin`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.displayManager.autoLogin)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const auto_login: Opt<Untyped> = Opt::new(&["services", "displayManager", "autoLogin"]);
+pub const auto_login: Opt<AutoLoginValue> = Opt::new(&["services", "displayManager", "autoLogin"]);
 
 /// `services.displayManager.defaultSession`
 ///
@@ -42,7 +42,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "displayManager", "enable"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.displayManager.environment)
 ///
 /// Nix type: `attribute set of unspecified value`. Default: `{ }`.
-pub const environment: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "displayManager", "environment"]);
+pub const environment: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "displayManager", "environment"]);
 
 /// `services.displayManager.execCmd`
 ///
@@ -100,6 +100,28 @@ pub const pre_start: Opt<Concatenated> = Opt::new(&["services", "displayManager"
 /// Nix type: `list of package with provided sessions`. Default: `[ ]`.
 pub const session_packages: Opt<Vec<Untyped>> = Opt::new(&["services", "displayManager", "sessionPackages"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.displayManager.autoLogin`: `AutoLoginValue::new()`, then a setter per option.
+    AutoLoginValue {
+        /// `services.displayManager.autoLogin.enable`
+        ///
+        /// Automatically log in as autoLogin.user
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.displayManager.autoLogin.enable)
+        ///
+        /// Nix type: `boolean`. Default: `config.services.displayManager.autoLogin.user != null`.
+        enable: bool = "enable";
+        /// `services.displayManager.autoLogin.user`
+        ///
+        /// User to be used for the automatic login.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.displayManager.autoLogin.user)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        user: NullOr<String> = "user";
+    }
+}
+
 pub mod auto_login {
     use super::*;
 
@@ -151,7 +173,13 @@ pub mod ly {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.displayManager.ly.settings)
     ///
     /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "displayManager", "ly", "settings"]);
+    pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "displayManager", "ly", "settings"]);
+
+    /// The members of `services.displayManager.ly.settings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
 
 }
 
@@ -210,7 +238,7 @@ pub mod sddm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.displayManager.sddm.settings)
     ///
     /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "displayManager", "sddm", "settings"]);
+    pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "displayManager", "sddm", "settings"]);
 
     /// `services.displayManager.sddm.setupScript`
     ///

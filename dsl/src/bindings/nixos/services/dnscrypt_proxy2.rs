@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.dnscrypt-proxy2.configFile`
@@ -34,7 +34,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "dnscrypt-proxy2", "enable"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dnscrypt-proxy2.settings)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "dnscrypt-proxy2", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "dnscrypt-proxy2", "settings"]);
 
 /// `services.dnscrypt-proxy2.upstreamDefaults`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.dnsmasq.alwaysKeepRunning`
@@ -54,7 +54,7 @@ pub const resolve_local_queries: Opt<bool> = Opt::new(&["services", "dnsmasq", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dnsmasq.settings)
 ///
 /// Nix type: `attribute set of (atom (null, bool, int, float or string) or a list of them for duplicate keys)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "dnsmasq", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<AtomOrList>>> = Opt::new(&["services", "dnsmasq", "settings"]);
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.dockerRegistry.configFile`
@@ -60,7 +60,7 @@ pub const enable_redis_cache: Opt<bool> = Opt::new(&["services", "dockerRegistry
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dockerRegistry.extraConfig)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "dockerRegistry", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "dockerRegistry", "extraConfig"]);
 
 /// `services.dockerRegistry.garbageCollectDates`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.dokuwiki.sites`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const sites: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "dokuwiki", "sites"]);
+pub const sites: Opt<BTreeMap<String, SitesValue>> = Opt::new(&["services", "dokuwiki", "sites"]);
 
 /// `services.dokuwiki.webserver`
 ///
@@ -25,6 +25,164 @@ pub const sites: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "dokuwi
 ///
 /// Nix type: `one of "nginx", "caddy"`. Default: `"nginx"`.
 pub const webserver: Opt<Webserver> = Opt::new(&["services", "dokuwiki", "webserver"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dokuwiki.sites.<name>.acl.*`: `AclValue::new()`, then a setter per option.
+    AclValue {
+        /// `services.dokuwiki.sites.<name>.acl.*.actor`
+        ///
+        /// User or group to restrict
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.acl.*.actor)
+        ///
+        /// Nix type: `string`.
+        actor: String = "actor";
+        /// `services.dokuwiki.sites.<name>.acl.*.level`
+        ///
+        /// Permission level to restrict the actor(s) to.
+        /// See https://www.dokuwiki.org/acl#background_info
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.acl.*.level)
+        ///
+        /// Nix type: `one of 4, 16, 2, 0, 1, 8, "create", "delete", "edit", "none", "read", "upload"`.
+        level: Data<Anything> = "level";
+        /// `services.dokuwiki.sites.<name>.acl.*.page`
+        ///
+        /// Page or namespace to restrict
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.acl.*.page)
+        ///
+        /// Nix type: `string`.
+        page: String = "page";
+    }
+}
+
+/// The members of `services.dokuwiki.sites.<name>.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dokuwiki.sites.<name>`: `SitesValue::new()`, then a setter per option.
+    SitesValue {
+        /// `services.dokuwiki.sites.<name>.acl`
+        ///
+        /// Access Control Lists: see https://www.dokuwiki.org/acl
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.acl)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        acl: NullOr<Vec<AclValue>> = "acl";
+        /// `services.dokuwiki.sites.<name>.aclFile`
+        ///
+        /// Location of the dokuwiki acl rules. Mutually exclusive with services.dokuwiki.acl
+        /// Mutually exclusive with services.dokuwiki.acl which is preferred.
+        /// Consult documentation https://www.dokuwiki.org/acl
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.aclFile)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/dokuwiki/‹name›/acl.auth.php"`.
+        acl_file: NullOr<RuntimePath> = "aclFile";
+        /// `services.dokuwiki.sites.<name>.enable`
+        ///
+        /// Whether to enable DokuWiki web application.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.dokuwiki.sites.<name>.mergedConfig`
+        ///
+        /// Read only representation of the final configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.mergedConfig)
+        ///
+        /// Nix type: `unspecified value`.
+        merged_config: Data<Anything> = "mergedConfig";
+        /// `services.dokuwiki.sites.<name>.package`
+        ///
+        /// The dokuwiki package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.dokuwiki`.
+        package: Package = "package";
+        /// `services.dokuwiki.sites.<name>.phpOptions`
+        ///
+        /// Options for PHP’s php.ini file for this dokuwiki site.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.phpOptions)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        php_options: BTreeMap<String, String> = "phpOptions";
+        /// `services.dokuwiki.sites.<name>.phpPackage`
+        ///
+        /// The php package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.phpPackage)
+        ///
+        /// Nix type: `package`. Default: `pkgs.php81`.
+        php_package: Package = "phpPackage";
+        /// `services.dokuwiki.sites.<name>.plugins`
+        ///
+        /// List of path(s) to respective plugin(s) which are copied from the ‘plugin’ directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.plugins)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        plugins: Vec<RuntimePath> = "plugins";
+        /// `services.dokuwiki.sites.<name>.pluginsConfig`
+        ///
+        /// List of the dokuwiki (un)loaded plugins.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.pluginsConfig)
+        ///
+        /// Nix type: `attribute set of boolean`.
+        plugins_config: BTreeMap<String, bool> = "pluginsConfig";
+        /// `services.dokuwiki.sites.<name>.poolConfig`
+        ///
+        /// Options for the DokuWiki PHP pool. See the documentation on php-fpm.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.poolConfig)
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean)`.
+        pool_config: BTreeMap<String, OneOf<PoolConfigMembers>> = "poolConfig";
+        /// `services.dokuwiki.sites.<name>.settings`
+        ///
+        /// Structural DokuWiki configuration.
+        /// Refer to https://www.dokuwiki.org/config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of anything`.
+        settings: BTreeMap<String, Data<Anything>> = "settings";
+        /// `services.dokuwiki.sites.<name>.stateDir`
+        ///
+        /// Location of the DokuWiki state directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.stateDir)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/dokuwiki/‹name›/data"`.
+        state_dir: RuntimePath = "stateDir";
+        /// `services.dokuwiki.sites.<name>.templates`
+        ///
+        /// List of path(s) to respective template(s) which are copied from the ‘tpl’ directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.templates)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        templates: Vec<RuntimePath> = "templates";
+        /// `services.dokuwiki.sites.<name>.usersFile`
+        ///
+        /// Location of the dokuwiki users file. List of users. Format:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.usersFile)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/dokuwiki/‹name›/users.auth.php"`.
+        users_file: NullOr<RuntimePath> = "usersFile";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `services.dokuwiki.webserver`.
@@ -53,10 +211,10 @@ pub mod sites {
         ///
         /// Access Control Lists: see https://www.dokuwiki.org/acl
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.acl)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.acl)
         ///
         /// Nix type: `null or (list of (submodule))`. Default: `null`.
-        pub fn acl(&self) -> Opt<NullOr<Vec<Untyped>>> {
+        pub fn acl(&self) -> Opt<NullOr<Vec<AclValue>>> {
             Opt::at(self.path.join(["acl"]))
         }
 
@@ -66,7 +224,7 @@ pub mod sites {
         /// Mutually exclusive with services.dokuwiki.acl which is preferred.
         /// Consult documentation https://www.dokuwiki.org/acl
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.aclFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.aclFile)
         ///
         /// Nix type: `null or string`. Default: `"/var/lib/dokuwiki/‹name›/acl.auth.php"`.
         pub fn acl_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -77,7 +235,7 @@ pub mod sites {
         ///
         /// Whether to enable DokuWiki web application.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -88,10 +246,10 @@ pub mod sites {
         ///
         /// Read only representation of the final configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.mergedConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.mergedConfig)
         ///
         /// Nix type: `unspecified value`.
-        pub fn merged_config(&self) -> Opt<Untyped> {
+        pub fn merged_config(&self) -> Opt<Data<Anything>> {
             Opt::at(self.path.join(["mergedConfig"]))
         }
 
@@ -99,7 +257,7 @@ pub mod sites {
         ///
         /// The dokuwiki package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.dokuwiki`.
         pub fn package(&self) -> Opt<Package> {
@@ -110,7 +268,7 @@ pub mod sites {
         ///
         /// Options for PHP’s php.ini file for this dokuwiki site.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.phpOptions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.phpOptions)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn php_options(&self) -> Opt<BTreeMap<String, String>> {
@@ -121,7 +279,7 @@ pub mod sites {
         ///
         /// The php package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.phpPackage)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.phpPackage)
         ///
         /// Nix type: `package`. Default: `pkgs.php81`.
         pub fn php_package(&self) -> Opt<Package> {
@@ -132,7 +290,7 @@ pub mod sites {
         ///
         /// List of path(s) to respective plugin(s) which are copied from the ‘plugin’ directory.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.plugins)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.plugins)
         ///
         /// Nix type: `list of path`. Default: `[ ]`.
         pub fn plugins(&self) -> Opt<Vec<RuntimePath>> {
@@ -143,7 +301,7 @@ pub mod sites {
         ///
         /// List of the dokuwiki (un)loaded plugins.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.pluginsConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.pluginsConfig)
         ///
         /// Nix type: `attribute set of boolean`.
         pub fn plugins_config(&self) -> Opt<BTreeMap<String, bool>> {
@@ -154,10 +312,10 @@ pub mod sites {
         ///
         /// Options for the DokuWiki PHP pool. See the documentation on php-fpm.conf
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.poolConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.poolConfig)
         ///
         /// Nix type: `attribute set of (string or signed integer or boolean)`.
-        pub fn pool_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn pool_config(&self) -> Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> {
             Opt::at(self.path.join(["poolConfig"]))
         }
 
@@ -166,10 +324,10 @@ pub mod sites {
         /// Structural DokuWiki configuration.
         /// Refer to https://www.dokuwiki.org/config
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of anything`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -177,7 +335,7 @@ pub mod sites {
         ///
         /// Location of the DokuWiki state directory.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.stateDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.stateDir)
         ///
         /// Nix type: `path`. Default: `"/var/lib/dokuwiki/‹name›/data"`.
         pub fn state_dir(&self) -> Opt<RuntimePath> {
@@ -188,7 +346,7 @@ pub mod sites {
         ///
         /// List of path(s) to respective template(s) which are copied from the ‘tpl’ directory.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.templates)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.templates)
         ///
         /// Nix type: `list of path`. Default: `[ ]`.
         pub fn templates(&self) -> Opt<Vec<RuntimePath>> {
@@ -199,7 +357,7 @@ pub mod sites {
         ///
         /// Location of the dokuwiki users file. List of users. Format:
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.&lt;name&gt;.usersFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.usersFile)
         ///
         /// Nix type: `null or string`. Default: `"/var/lib/dokuwiki/‹name›/users.auth.php"`.
         pub fn users_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -207,6 +365,43 @@ pub mod sites {
         }
 
     }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.dokuwiki.sites.<name>.acl.*`: `AclValue::new()`, then a setter per option.
+        AclValue {
+            /// `services.dokuwiki.sites.<name>.acl.*.actor`
+            ///
+            /// User or group to restrict
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.acl.*.actor)
+            ///
+            /// Nix type: `string`.
+            actor: String = "actor";
+            /// `services.dokuwiki.sites.<name>.acl.*.level`
+            ///
+            /// Permission level to restrict the actor(s) to.
+            /// See https://www.dokuwiki.org/acl#background_info
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.acl.*.level)
+            ///
+            /// Nix type: `one of 4, 16, 2, 0, 1, 8, "create", "delete", "edit", "none", "read", "upload"`.
+            level: Data<Anything> = "level";
+            /// `services.dokuwiki.sites.<name>.acl.*.page`
+            ///
+            /// Page or namespace to restrict
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dokuwiki.sites.%3Cname%3E.acl.*.page)
+            ///
+            /// Nix type: `string`.
+            page: String = "page";
+        }
+    }
+
+    /// The members of `services.dokuwiki.sites.<name>.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum PoolConfigMembers {}
+    impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.dovecot2.configFile`
@@ -133,7 +133,7 @@ pub const mail_location: Opt<String> = Opt::new(&["services", "dovecot2", "mailL
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins)
 ///
 /// Nix type: `submodule`.
-pub const mail_plugins: Opt<Untyped> = Opt::new(&["services", "dovecot2", "mailPlugins"]);
+pub const mail_plugins: Opt<MailPluginsValue> = Opt::new(&["services", "dovecot2", "mailPlugins"]);
 
 /// `services.dovecot2.mailUser`
 ///
@@ -151,7 +151,7 @@ pub const mail_user: Opt<NullOr<String>> = Opt::new(&["services", "dovecot2", "m
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailboxes)
 ///
 /// Nix type: `(attribute set of (submodule)) or (list of unspecified value) convertible to it`. Default: `{ }`.
-pub const mailboxes: Opt<Untyped> = Opt::new(&["services", "dovecot2", "mailboxes"]);
+pub const mailboxes: Opt<OneOf<MailboxesMembers>> = Opt::new(&["services", "dovecot2", "mailboxes"]);
 
 /// `services.dovecot2.modules`
 ///
@@ -171,7 +171,7 @@ pub const modules: Opt<Vec<Package>> = Opt::new(&["services", "dovecot2", "modul
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.pluginSettings)
 ///
 /// Nix type: `attribute set of (string or package)`. Default: `{ }`.
-pub const plugin_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "dovecot2", "pluginSettings"]);
+pub const plugin_settings: Opt<BTreeMap<String, OneOf<PluginSettingsMembers>>> = Opt::new(&["services", "dovecot2", "pluginSettings"]);
 
 /// `services.dovecot2.protocols`
 ///
@@ -246,6 +246,127 @@ pub const ssl_server_key: Opt<NullOr<String>> = Opt::new(&["services", "dovecot2
 /// Nix type: `string`. Default: `"dovecot2"`.
 pub const user: Opt<String> = Opt::new(&["services", "dovecot2", "user"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.dovecot2.mailPlugins.globally`: `GloballyValue::new()`, then a setter per option.
+    GloballyValue {
+        /// `services.dovecot2.mailPlugins.globally.enable`
+        ///
+        /// mail plugins to enable as a list of strings to append to the top-level $mail_plugins
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins.globally.enable)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        enable: Vec<String> = "enable";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dovecot2.mailPlugins.perProtocol.<name>`: `PerProtocolValue::new()`, then a setter per option.
+    PerProtocolValue {
+        /// `services.dovecot2.mailPlugins.perProtocol.<name>.enable`
+        ///
+        /// mail plugins to enable as a list of strings to append to the corresponding per-protocol $mail_plugins
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins.perProtocol.%3Cname%3E.enable)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        enable: Vec<String> = "enable";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dovecot2.mailPlugins`: `MailPluginsValue::new()`, then a setter per option.
+    MailPluginsValue {
+        /// `services.dovecot2.mailPlugins.globally`
+        ///
+        /// Additional entries to add to the mail_plugins variable for all protocols
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins.globally)
+        ///
+        /// Nix type: `submodule`.
+        globally: GloballyValue = "globally";
+        /// `services.dovecot2.mailPlugins.perProtocol`
+        ///
+        /// Additional entries to add to the mail_plugins variable, per protocol
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins.perProtocol)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        per_protocol: BTreeMap<String, PerProtocolValue> = "perProtocol";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.dovecot2.mailboxes.<name>.auto`.
+    Auto {
+        No => "no",
+        Create => "create",
+        Subscribe => "subscribe",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.dovecot2.mailboxes.<name>.specialUse`.
+    SpecialUse {
+        All => "All",
+        Archive => "Archive",
+        Drafts => "Drafts",
+        Flagged => "Flagged",
+        Junk => "Junk",
+        Sent => "Sent",
+        Trash => "Trash",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.dovecot2.mailboxes.<name>`: `MailboxesValue::new()`, then a setter per option.
+    MailboxesValue {
+        /// `services.dovecot2.mailboxes.<name>.auto`
+        ///
+        /// Whether to automatically create or create and subscribe to the mailbox or not.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailboxes.%3Cname%3E.auto)
+        ///
+        /// Nix type: `one of "no", "create", "subscribe"`. Default: `"no"`.
+        auto: Auto = "auto";
+        /// `services.dovecot2.mailboxes.<name>.autoexpunge`
+        ///
+        /// To automatically remove all email from the mailbox which is older than the
+        /// specified time.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailboxes.%3Cname%3E.autoexpunge)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        autoexpunge: NullOr<String> = "autoexpunge";
+        /// `services.dovecot2.mailboxes.<name>.name`
+        ///
+        /// The name of the mailbox.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailboxes.%3Cname%3E.name)
+        ///
+        /// Nix type: `unspecified value`. Default: `"‹name›"`.
+        name: Data<Anything> = "name";
+        /// `services.dovecot2.mailboxes.<name>.specialUse`
+        ///
+        /// Null if no special use flag is set. Other than that every use flag mentioned in the RFC is valid.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailboxes.%3Cname%3E.specialUse)
+        ///
+        /// Nix type: `null or one of "All", "Archive", "Drafts", "Flagged", "Junk", "Sent", "Trash"`. Default: `null`.
+        special_use: NullOr<SpecialUse> = "specialUse";
+    }
+}
+
+/// The members of `services.dovecot2.mailboxes`'s type: `attribute set of (submodule)`, `list of (freeform)`. A value of any of them sets the option.
+pub enum MailboxesMembers {}
+impl ::flakesmith::value::AttrsMember for MailboxesMembers { type Item = MailboxesValue; }
+impl ::flakesmith::value::ListMember for MailboxesMembers { type Item = Data<Anything>; }
+
+/// The members of `services.dovecot2.pluginSettings.<name>`'s type: `string`, `package`. A value of any of them sets the option.
+pub enum PluginSettingsMembers {}
+impl ::flakesmith::value::StrMember for PluginSettingsMembers { type Str = String; }
+impl ::flakesmith::value::PackageMember for PluginSettingsMembers {}
+
 pub mod imapsieve {
     use super::*;
 
@@ -256,7 +377,62 @@ pub mod imapsieve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.imapsieve.mailbox)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const mailbox: Opt<Vec<Untyped>> = Opt::new(&["services", "dovecot2", "imapsieve", "mailbox"]);
+    pub const mailbox: Opt<Vec<MailboxValue>> = Opt::new(&["services", "dovecot2", "imapsieve", "mailbox"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.dovecot2.imapsieve.mailbox.*.causes.*`.
+        Causes {
+            Append => "APPEND",
+            Copy => "COPY",
+            Flag => "FLAG",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.dovecot2.imapsieve.mailbox.*`: `MailboxValue::new()`, then a setter per option.
+        MailboxValue {
+            /// `services.dovecot2.imapsieve.mailbox.*.after`
+            ///
+            /// When an IMAP event of interest occurs, this sieve script is executed after any user script respectively.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.imapsieve.mailbox.*.after)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            after: NullOr<RuntimePath> = "after";
+            /// `services.dovecot2.imapsieve.mailbox.*.before`
+            ///
+            /// When an IMAP event of interest occurs, this sieve script is executed before any user script respectively.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.imapsieve.mailbox.*.before)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            before: NullOr<RuntimePath> = "before";
+            /// `services.dovecot2.imapsieve.mailbox.*.causes`
+            ///
+            /// Only execute the administrator Sieve scripts for the mailbox configured with services.dovecot2.imapsieve.mailbox..name when one of the listed IMAPSIEVE causes apply.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.imapsieve.mailbox.*.causes)
+            ///
+            /// Nix type: `list of (one of "APPEND", "COPY", "FLAG")`. Default: `[ ]`.
+            causes: Vec<Causes> = "causes";
+            /// `services.dovecot2.imapsieve.mailbox.*.from`
+            ///
+            /// Only execute the administrator Sieve scripts for the mailbox configured with services.dovecot2.imapsieve.mailbox..name when the message originates from the indicated mailbox.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.imapsieve.mailbox.*.from)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            from: NullOr<String> = "from";
+            /// `services.dovecot2.imapsieve.mailbox.*.name`
+            ///
+            /// This setting configures the name of a mailbox for which administrator scripts are configured.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.imapsieve.mailbox.*.name)
+            ///
+            /// Nix type: `string`.
+            name: String = "name";
+        }
+    }
 
 }
 
@@ -270,7 +446,7 @@ pub mod mail_plugins {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins.globally)
     ///
     /// Nix type: `submodule`.
-    pub const globally: Opt<Untyped> = Opt::new(&["services", "dovecot2", "mailPlugins", "globally"]);
+    pub const globally: Opt<GloballyValue> = Opt::new(&["services", "dovecot2", "mailPlugins", "globally"]);
 
     /// `services.dovecot2.mailPlugins.perProtocol`
     ///
@@ -279,7 +455,35 @@ pub mod mail_plugins {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins.perProtocol)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const per_protocol: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "dovecot2", "mailPlugins", "perProtocol"]);
+    pub const per_protocol: Opt<BTreeMap<String, PerProtocolValue>> = Opt::new(&["services", "dovecot2", "mailPlugins", "perProtocol"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.dovecot2.mailPlugins.globally`: `GloballyValue::new()`, then a setter per option.
+        GloballyValue {
+            /// `services.dovecot2.mailPlugins.globally.enable`
+            ///
+            /// mail plugins to enable as a list of strings to append to the top-level $mail_plugins
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins.globally.enable)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            enable: Vec<String> = "enable";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.dovecot2.mailPlugins.perProtocol.<name>`: `PerProtocolValue::new()`, then a setter per option.
+        PerProtocolValue {
+            /// `services.dovecot2.mailPlugins.perProtocol.<name>.enable`
+            ///
+            /// mail plugins to enable as a list of strings to append to the corresponding per-protocol $mail_plugins
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins.perProtocol.%3Cname%3E.enable)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            enable: Vec<String> = "enable";
+        }
+    }
 
     pub mod globally {
         use super::*;
@@ -314,7 +518,7 @@ pub mod mail_plugins {
             ///
             /// mail plugins to enable as a list of strings to append to the corresponding per-protocol $mail_plugins
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins.perProtocol.&lt;name&gt;.enable)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailPlugins.perProtocol.%3Cname%3E.enable)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
             pub fn enable(&self) -> Opt<Vec<String>> {
@@ -346,7 +550,7 @@ pub mod mailboxes {
         ///
         /// Whether to automatically create or create and subscribe to the mailbox or not.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailboxes.&lt;name&gt;.auto)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailboxes.%3Cname%3E.auto)
         ///
         /// Nix type: `one of "no", "create", "subscribe"`. Default: `"no"`.
         pub fn auto(&self) -> Opt<Auto> {
@@ -358,7 +562,7 @@ pub mod mailboxes {
         /// To automatically remove all email from the mailbox which is older than the
         /// specified time.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailboxes.&lt;name&gt;.autoexpunge)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailboxes.%3Cname%3E.autoexpunge)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn autoexpunge(&self) -> Opt<NullOr<String>> {
@@ -369,10 +573,10 @@ pub mod mailboxes {
         ///
         /// The name of the mailbox.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailboxes.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailboxes.%3Cname%3E.name)
         ///
         /// Nix type: `unspecified value`. Default: `"‹name›"`.
-        pub fn name(&self) -> Opt<Untyped> {
+        pub fn name(&self) -> Opt<Data<Anything>> {
             Opt::at(self.path.join(["name"]))
         }
 
@@ -380,7 +584,7 @@ pub mod mailboxes {
         ///
         /// Null if no special use flag is set. Other than that every use flag mentioned in the RFC is valid.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailboxes.&lt;name&gt;.specialUse)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dovecot2.mailboxes.%3Cname%3E.specialUse)
         ///
         /// Nix type: `null or one of "All", "Archive", "Drafts", "Flagged", "Junk", "Sent", "Trash"`. Default: `null`.
         pub fn special_use(&self) -> Opt<NullOr<SpecialUse>> {

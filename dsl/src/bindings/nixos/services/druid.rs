@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.druid.commonConfig`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.druid.commonConfig)
 ///
 /// Nix type: `attribute set of anything`. Default: `{ }`.
-pub const common_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "druid", "commonConfig"]);
+pub const common_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "druid", "commonConfig"]);
 
 /// `services.druid.commonTmpDirs`
 ///
@@ -73,7 +73,7 @@ pub mod broker {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.druid.broker.config)
     ///
     /// Nix type: `attribute set of anything`. Default: `{ }`.
-    pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "druid", "broker", "config"]);
+    pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "druid", "broker", "config"]);
 
     /// `services.druid.broker.enable`
     ///
@@ -136,7 +136,7 @@ pub mod coordinator {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.druid.coordinator.config)
     ///
     /// Nix type: `attribute set of anything`. Default: `{ }`.
-    pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "druid", "coordinator", "config"]);
+    pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "druid", "coordinator", "config"]);
 
     /// `services.druid.coordinator.enable`
     ///
@@ -199,7 +199,7 @@ pub mod historical {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.druid.historical.config)
     ///
     /// Nix type: `attribute set of anything`. Default: `{ }`.
-    pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "druid", "historical", "config"]);
+    pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "druid", "historical", "config"]);
 
     /// `services.druid.historical.enable`
     ///
@@ -256,7 +256,37 @@ pub mod historical {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.druid.historical.segmentLocations)
     ///
     /// Nix type: `null or (list of (submodule))`. Default: `null`.
-    pub const segment_locations: Opt<NullOr<Vec<Untyped>>> = Opt::new(&["services", "druid", "historical", "segmentLocations"]);
+    pub const segment_locations: Opt<NullOr<Vec<SegmentLocationsValue>>> = Opt::new(&["services", "druid", "historical", "segmentLocations"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.druid.historical.segmentLocations.*`: `SegmentLocationsValue::new()`, then a setter per option.
+        SegmentLocationsValue {
+            /// `services.druid.historical.segmentLocations.*.freeSpacePercent`
+            ///
+            /// Druid Historical will fail to write if it exceeds this value
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.druid.historical.segmentLocations.*.freeSpacePercent)
+            ///
+            /// Nix type: `floating point number`. Default: `1.0`.
+            free_space_percent: f64 = "freeSpacePercent";
+            /// `services.druid.historical.segmentLocations.*.maxSize`
+            ///
+            /// Max size the druid historical can occupy
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.druid.historical.segmentLocations.*.maxSize)
+            ///
+            /// Nix type: `string`.
+            max_size: String = "maxSize";
+            /// `services.druid.historical.segmentLocations.*.path`
+            ///
+            /// the path to store the segments
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.druid.historical.segmentLocations.*.path)
+            ///
+            /// Nix type: `path`.
+            path: RuntimePath = "path";
+        }
+    }
 
 }
 
@@ -271,7 +301,7 @@ pub mod middle_manager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.druid.middleManager.config)
     ///
     /// Nix type: `attribute set of anything`. Default: `{ }`.
-    pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "druid", "middleManager", "config"]);
+    pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "druid", "middleManager", "config"]);
 
     /// `services.druid.middleManager.enable`
     ///
@@ -334,7 +364,7 @@ pub mod overlord {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.druid.overlord.config)
     ///
     /// Nix type: `attribute set of anything`. Default: `{ }`.
-    pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "druid", "overlord", "config"]);
+    pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "druid", "overlord", "config"]);
 
     /// `services.druid.overlord.enable`
     ///
@@ -397,7 +427,7 @@ pub mod router {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.druid.router.config)
     ///
     /// Nix type: `attribute set of anything`. Default: `{ }`.
-    pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "druid", "router", "config"]);
+    pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "druid", "router", "config"]);
 
     /// `services.druid.router.enable`
     ///

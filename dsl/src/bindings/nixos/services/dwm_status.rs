@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.dwm-status.enable`
@@ -45,7 +45,7 @@ pub const order: Opt<Vec<Order>> = Opt::new(&["services", "dwm-status", "order"]
 pub const package: Opt<Package> = Opt::new(&["services", "dwm-status", "package"]);
 
 ::flakesmith::option_enum! {
-    /// The values of `services.dwm-status.order`.
+    /// The values of `services.dwm-status.order.*`.
     Order {
         Audio => "audio",
         Backlight => "backlight",

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.dysnomia.components`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dysnomia.components)
 ///
 /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-pub const components: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "dysnomia", "components"]);
+pub const components: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "dysnomia", "components"]);
 
 /// `services.dysnomia.containers`
 ///
@@ -24,7 +24,7 @@ pub const components: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::ne
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dysnomia.containers)
 ///
 /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-pub const containers: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "dysnomia", "containers"]);
+pub const containers: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "dysnomia", "containers"]);
 
 /// `services.dysnomia.enable`
 ///
@@ -69,7 +69,7 @@ pub const extra_container_paths: Opt<Vec<RuntimePath>> = Opt::new(&["services", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dysnomia.extraContainerProperties)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_container_properties: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "dysnomia", "extraContainerProperties"]);
+pub const extra_container_properties: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "dysnomia", "extraContainerProperties"]);
 
 /// `services.dysnomia.extraModulePaths`
 ///
@@ -96,5 +96,5 @@ pub const package: Opt<RuntimePath> = Opt::new(&["services", "dysnomia", "packag
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dysnomia.properties)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const properties: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "dysnomia", "properties"]);
+pub const properties: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "dysnomia", "properties"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.engelsystem.createDatabase`
@@ -56,5 +56,5 @@ pub const package: Opt<Package> = Opt::new(&["services", "engelsystem", "package
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.engelsystem.settings)
 ///
 /// Nix type: `attribute set`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "engelsystem", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "engelsystem", "settings"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.epgstation.enable`
@@ -51,7 +51,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "epgstation", "package"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "epgstation", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "epgstation", "settings"]);
 
 /// `services.epgstation.usePreconfiguredStreaming`
 ///
@@ -61,6 +61,72 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "epgstation", "setting
 ///
 /// Nix type: `boolean`. Default: `true`.
 pub const use_preconfigured_streaming: Opt<bool> = Opt::new(&["services", "epgstation", "usePreconfiguredStreaming"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.epgstation.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.epgstation.settings.clientSocketioPort`
+        ///
+        /// Socket.io port that the web client is going to connect to. This may
+        /// be different from services.epgstation.settings.socketioPort
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.clientSocketioPort)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `config.services.epgstation.settings.socketioPort`.
+        client_socketio_port: u16 = "clientSocketioPort";
+        /// `services.epgstation.settings.concurrentEncodeNum`
+        ///
+        /// The maximum number of encoding jobs that EPGStation would run at the
+        /// same time.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.concurrentEncodeNum)
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `1`.
+        concurrent_encode_num: u64 = "concurrentEncodeNum";
+        /// `services.epgstation.settings.encode`
+        ///
+        /// Encoding presets for recorded videos.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.encode)
+        ///
+        /// Nix type: `list of (attribute set)`.
+        encode: Vec<BTreeMap<String, Data<Anything>>> = "encode";
+        /// `services.epgstation.settings.encodeProcessNum`
+        ///
+        /// The maximum number of processes that EPGStation would allow to run
+        /// at the same time for encoding or streaming videos.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.encodeProcessNum)
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `4`.
+        encode_process_num: u64 = "encodeProcessNum";
+        /// `services.epgstation.settings.mirakurunPath`
+        ///
+        /// URL to connect to Mirakurun.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.mirakurunPath)
+        ///
+        /// Nix type: `string`.
+        mirakurun_path: String = "mirakurunPath";
+        /// `services.epgstation.settings.port`
+        ///
+        /// HTTP port for EPGStation to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `20772`.
+        port: u16 = "port";
+        /// `services.epgstation.settings.socketioPort`
+        ///
+        /// Socket.io port for EPGStation to listen on. It is valid to share
+        /// ports with services.epgstation.settings.port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.socketioPort)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `config.services.epgstation.settings.port + 1`.
+        socketio_port: u16 = "socketioPort";
+    }
+}
 
 pub mod database {
     use super::*;
@@ -116,7 +182,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.encode)
     ///
     /// Nix type: `list of (attribute set)`.
-    pub const encode: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "epgstation", "settings", "encode"]);
+    pub const encode: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "epgstation", "settings", "encode"]);
 
     /// `services.epgstation.settings.encodeProcessNum`
     ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.erigon.enable`
@@ -52,5 +52,5 @@ pub const secret_jwt_path: Opt<RuntimePath> = Opt::new(&["services", "erigon", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.erigon.settings)
 ///
 /// Nix type: `TOML value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "erigon", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["services", "erigon", "settings"]);
 

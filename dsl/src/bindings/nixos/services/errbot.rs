@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.errbot.instances`
@@ -15,7 +15,69 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "errbot", "instances"]);
+pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["services", "errbot", "instances"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.errbot.instances.<name>`: `InstancesValue::new()`, then a setter per option.
+    InstancesValue {
+        /// `services.errbot.instances.<name>.admins`
+        ///
+        /// List of identifiers of errbot admins.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.admins)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        admins: Vec<String> = "admins";
+        /// `services.errbot.instances.<name>.backend`
+        ///
+        /// Errbot backend name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.backend)
+        ///
+        /// Nix type: `string`. Default: `"XMPP"`.
+        backend: String = "backend";
+        /// `services.errbot.instances.<name>.dataDir`
+        ///
+        /// Data directory for errbot instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.dataDir)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        data_dir: NullOr<RuntimePath> = "dataDir";
+        /// `services.errbot.instances.<name>.extraConfig`
+        ///
+        /// String to be appended to the config verbatim
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.errbot.instances.<name>.identity`
+        ///
+        /// Errbot identity configuration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.identity)
+        ///
+        /// Nix type: `attribute set`.
+        identity: BTreeMap<String, Data<Anything>> = "identity";
+        /// `services.errbot.instances.<name>.logLevel`
+        ///
+        /// Errbot log level
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.logLevel)
+        ///
+        /// Nix type: `string`. Default: `"INFO"`.
+        log_level: String = "logLevel";
+        /// `services.errbot.instances.<name>.plugins`
+        ///
+        /// List of errbot plugin derivations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.plugins)
+        ///
+        /// Nix type: `list of package`. Default: `[ ]`.
+        plugins: Vec<Package> = "plugins";
+    }
+}
 
 pub mod instances {
     use super::*;
@@ -36,7 +98,7 @@ pub mod instances {
         ///
         /// List of identifiers of errbot admins.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.&lt;name&gt;.admins)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.admins)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn admins(&self) -> Opt<Vec<String>> {
@@ -47,7 +109,7 @@ pub mod instances {
         ///
         /// Errbot backend name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.&lt;name&gt;.backend)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.backend)
         ///
         /// Nix type: `string`. Default: `"XMPP"`.
         pub fn backend(&self) -> Opt<String> {
@@ -58,7 +120,7 @@ pub mod instances {
         ///
         /// Data directory for errbot instance.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.&lt;name&gt;.dataDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.dataDir)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn data_dir(&self) -> Opt<NullOr<RuntimePath>> {
@@ -69,7 +131,7 @@ pub mod instances {
         ///
         /// String to be appended to the config verbatim
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -80,10 +142,10 @@ pub mod instances {
         ///
         /// Errbot identity configuration
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.&lt;name&gt;.identity)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.identity)
         ///
         /// Nix type: `attribute set`.
-        pub fn identity(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn identity(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
             Opt::at(self.path.join(["identity"]))
         }
 
@@ -91,7 +153,7 @@ pub mod instances {
         ///
         /// Errbot log level
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.&lt;name&gt;.logLevel)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.logLevel)
         ///
         /// Nix type: `string`. Default: `"INFO"`.
         pub fn log_level(&self) -> Opt<String> {
@@ -102,7 +164,7 @@ pub mod instances {
         ///
         /// List of errbot plugin derivations.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.&lt;name&gt;.plugins)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.errbot.instances.%3Cname%3E.plugins)
         ///
         /// Nix type: `list of package`. Default: `[ ]`.
         pub fn plugins(&self) -> Opt<Vec<Package>> {

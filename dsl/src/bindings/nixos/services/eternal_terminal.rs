@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.eternal-terminal.enable`
@@ -51,5 +51,5 @@ pub const silent: Opt<bool> = Opt::new(&["services", "eternal-terminal", "silent
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.eternal-terminal.verbosity)
 ///
 /// Nix type: `one of 0, 1, 2, 3, 4, 5, 6, 7, 8, 9`. Default: `0`.
-pub const verbosity: Opt<Untyped> = Opt::new(&["services", "eternal-terminal", "verbosity"]);
+pub const verbosity: Opt<Data<Anything>> = Opt::new(&["services", "eternal-terminal", "verbosity"]);
 

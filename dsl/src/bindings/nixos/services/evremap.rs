@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.evremap.enable`
@@ -24,7 +24,90 @@ pub const enable: Opt<bool> = Opt::new(&["services", "evremap", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "evremap", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "evremap", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.evremap.settings.dual_role.*`: `DualRoleValue::new()`, then a setter per option.
+    DualRoleValue {
+        /// `services.evremap.settings.dual_role.*.hold`
+        ///
+        /// The key sequence that should be output when the input key is held.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.dual_role.*.hold)
+        ///
+        /// Nix type: `list of key ID prefixed with KEY_`.
+        hold: Vec<Untyped> = "hold";
+        /// `services.evremap.settings.dual_role.*.input`
+        ///
+        /// The key that should be remapped.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.dual_role.*.input)
+        ///
+        /// Nix type: `key ID prefixed with KEY_`.
+        input: Untyped = "input";
+        /// `services.evremap.settings.dual_role.*.tap`
+        ///
+        /// The key sequence that should be output when the input key is tapped.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.dual_role.*.tap)
+        ///
+        /// Nix type: `list of key ID prefixed with KEY_`.
+        tap: Vec<Untyped> = "tap";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.evremap.settings.remap.*`: `RemapValue::new()`, then a setter per option.
+    RemapValue {
+        /// `services.evremap.settings.remap.*.input`
+        ///
+        /// The key sequence that should be remapped.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.remap.*.input)
+        ///
+        /// Nix type: `list of key ID prefixed with KEY_`.
+        input: Vec<Untyped> = "input";
+        /// `services.evremap.settings.remap.*.output`
+        ///
+        /// The key sequence that should be output when the input sequence is entered.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.remap.*.output)
+        ///
+        /// Nix type: `list of key ID prefixed with KEY_`.
+        output: Vec<Untyped> = "output";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.evremap.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.evremap.settings.device_name`
+        ///
+        /// The name of the device that should be remapped.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.device_name)
+        ///
+        /// Nix type: `string`.
+        device_name: String = "device_name";
+        /// `services.evremap.settings.dual_role`
+        ///
+        /// List of dual-role remappings that output different key sequences based on whether the
+        /// input key is held or tapped.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.dual_role)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        dual_role: Vec<DualRoleValue> = "dual_role";
+        /// `services.evremap.settings.remap`
+        ///
+        /// List of remappings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.remap)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        remap: Vec<RemapValue> = "remap";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -46,7 +129,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.dual_role)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const dual_role: Opt<Vec<Untyped>> = Opt::new(&["services", "evremap", "settings", "dual_role"]);
+    pub const dual_role: Opt<Vec<DualRoleValue>> = Opt::new(&["services", "evremap", "settings", "dual_role"]);
 
     /// `services.evremap.settings.remap`
     ///
@@ -55,7 +138,59 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.remap)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const remap: Opt<Vec<Untyped>> = Opt::new(&["services", "evremap", "settings", "remap"]);
+    pub const remap: Opt<Vec<RemapValue>> = Opt::new(&["services", "evremap", "settings", "remap"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.evremap.settings.dual_role.*`: `DualRoleValue::new()`, then a setter per option.
+        DualRoleValue {
+            /// `services.evremap.settings.dual_role.*.hold`
+            ///
+            /// The key sequence that should be output when the input key is held.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.dual_role.*.hold)
+            ///
+            /// Nix type: `list of key ID prefixed with KEY_`.
+            hold: Vec<Untyped> = "hold";
+            /// `services.evremap.settings.dual_role.*.input`
+            ///
+            /// The key that should be remapped.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.dual_role.*.input)
+            ///
+            /// Nix type: `key ID prefixed with KEY_`.
+            input: Untyped = "input";
+            /// `services.evremap.settings.dual_role.*.tap`
+            ///
+            /// The key sequence that should be output when the input key is tapped.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.dual_role.*.tap)
+            ///
+            /// Nix type: `list of key ID prefixed with KEY_`.
+            tap: Vec<Untyped> = "tap";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.evremap.settings.remap.*`: `RemapValue::new()`, then a setter per option.
+        RemapValue {
+            /// `services.evremap.settings.remap.*.input`
+            ///
+            /// The key sequence that should be remapped.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.remap.*.input)
+            ///
+            /// Nix type: `list of key ID prefixed with KEY_`.
+            input: Vec<Untyped> = "input";
+            /// `services.evremap.settings.remap.*.output`
+            ///
+            /// The key sequence that should be output when the input sequence is entered.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.evremap.settings.remap.*.output)
+            ///
+            /// Nix type: `list of key ID prefixed with KEY_`.
+            output: Vec<Untyped> = "output";
+        }
+    }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.factorio.admins`
@@ -81,7 +81,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "factorio", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.factorio.extraSettings)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "factorio", "extraSettings"]);
+pub const extra_settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "factorio", "extraSettings"]);
 
 /// `services.factorio.extraSettingsFile`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.fail2ban.banaction`
@@ -48,7 +48,7 @@ pub const bantime: Opt<String> = Opt::new(&["services", "fail2ban", "bantime"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fail2ban.daemonSettings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`.
-pub const daemon_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "fail2ban", "daemonSettings"]);
+pub const daemon_settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "fail2ban", "daemonSettings"]);
 
 /// `services.fail2ban.enable`
 ///
@@ -88,7 +88,7 @@ pub const ignore_ip: Opt<Vec<String>> = Opt::new(&["services", "fail2ban", "igno
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fail2ban.jails)
 ///
 /// Nix type: `attribute set of (strings concatenated with "\n" or (submodule))`. Default: `{ }`.
-pub const jails: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "fail2ban", "jails"]);
+pub const jails: Opt<BTreeMap<String, OneOf<JailsMembers>>> = Opt::new(&["services", "fail2ban", "jails"]);
 
 /// `services.fail2ban.maxretry`
 ///
@@ -116,6 +116,10 @@ pub const package: Opt<Package> = Opt::new(&["services", "fail2ban", "package"])
 ///
 /// Nix type: `package`. Default: `config.networking.firewall.package`.
 pub const package_firewall: Opt<Package> = Opt::new(&["services", "fail2ban", "packageFirewall"]);
+
+/// The members of `services.fail2ban.jails.<name>`'s type: `string`, `submodule`. A value of any of them sets the option.
+pub enum JailsMembers {}
+impl ::flakesmith::value::StrMember for JailsMembers { type Str = Concatenated; }
 
 pub mod bantime_increment {
     use super::*;

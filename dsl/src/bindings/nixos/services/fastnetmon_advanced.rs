@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.fastnetmon-advanced.bgpPeers`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fastnetmon-advanced.bgpPeers)
 ///
 /// Nix type: `attribute set of (YAML value)`. Default: `{ }`.
-pub const bgp_peers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "fastnetmon-advanced", "bgpPeers"]);
+pub const bgp_peers: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "fastnetmon-advanced", "bgpPeers"]);
 
 /// `services.fastnetmon-advanced.enable`
 ///
@@ -42,7 +42,7 @@ pub const enable_advanced_traffic_persistence: Opt<bool> = Opt::new(&["services"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fastnetmon-advanced.hostgroups)
 ///
 /// Nix type: `attribute set of (YAML value)`. Default: `{ }`.
-pub const hostgroups: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "fastnetmon-advanced", "hostgroups"]);
+pub const hostgroups: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "fastnetmon-advanced", "hostgroups"]);
 
 /// `services.fastnetmon-advanced.settings`
 ///
@@ -51,7 +51,7 @@ pub const hostgroups: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "f
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fastnetmon-advanced.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "fastnetmon-advanced", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "fastnetmon-advanced", "settings"]);
 
 pub mod traffic_db {
     use super::*;
@@ -63,7 +63,7 @@ pub mod traffic_db {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fastnetmon-advanced.traffic_db.settings)
     ///
     /// Nix type: `YAML value`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "fastnetmon-advanced", "traffic_db", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "fastnetmon-advanced", "traffic_db", "settings"]);
 
 }
 

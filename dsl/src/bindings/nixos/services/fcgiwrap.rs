@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.fcgiwrap.instances`
@@ -15,7 +15,105 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "fcgiwrap", "instances"]);
+pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["services", "fcgiwrap", "instances"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fcgiwrap.instances.<name>.process`: `InstancesProcessValue::new()`, then a setter per option.
+    InstancesProcessValue {
+        /// `services.fcgiwrap.instances.<name>.process.group`
+        ///
+        /// Group as which this instance of fcgiwrap will be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.process.group)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        group: NullOr<String> = "group";
+        /// `services.fcgiwrap.instances.<name>.process.prefork`
+        ///
+        /// Number of processes to prefork.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.process.prefork)
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `1`.
+        prefork: u64 = "prefork";
+        /// `services.fcgiwrap.instances.<name>.process.user`
+        ///
+        /// User as which this instance of fcgiwrap will be run.
+        /// Set to null
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.process.user)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        user: NullOr<String> = "user";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.fcgiwrap.instances.<name>.socket.type`.
+    Type {
+        Unix => "unix",
+        Tcp => "tcp",
+        Tcp6 => "tcp6",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fcgiwrap.instances.<name>.socket`: `InstancesSocketValue::new()`, then a setter per option.
+    InstancesSocketValue {
+        /// `services.fcgiwrap.instances.<name>.socket.address`
+        ///
+        /// Socket address.
+        /// In case of a UNIX socket, this should be its filesystem path.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.socket.address)
+        ///
+        /// Nix type: `string`. Default: `"/run/fcgiwrap-‹name›.sock"`.
+        address: String = "address";
+        /// `services.fcgiwrap.instances.<name>.socket.group`
+        ///
+        /// Group to be set as owner of the UNIX socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.socket.group)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        group: NullOr<String> = "group";
+        /// `services.fcgiwrap.instances.<name>.socket.mode`
+        ///
+        /// Mode to be set on the UNIX socket.
+        /// Defaults to private to the socket’s owner.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.socket.mode)
+        ///
+        /// Nix type: `null or string`.
+        mode: NullOr<String> = "mode";
+        /// `services.fcgiwrap.instances.<name>.socket.type`
+        ///
+        /// Socket type: ‘unix’, ‘tcp’ or ‘tcp6’.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.socket.type)
+        ///
+        /// Nix type: `one of "unix", "tcp", "tcp6"`. Default: `"unix"`.
+        r#type: Type = "type";
+        /// `services.fcgiwrap.instances.<name>.socket.user`
+        ///
+        /// User to be set as owner of the UNIX socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.socket.user)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        user: NullOr<String> = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fcgiwrap.instances.<name>`: `InstancesValue::new()`, then a setter per option.
+    InstancesValue {
+        /// The options under `services.fcgiwrap.instances.<name>.process`.
+        process: InstancesProcessValue = "process";
+        /// The options under `services.fcgiwrap.instances.<name>.socket`.
+        socket: InstancesSocketValue = "socket";
+    }
+}
 
 pub mod instances {
     use super::*;
@@ -55,7 +153,7 @@ pub mod instances {
         ///
         /// Group as which this instance of fcgiwrap will be run.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.&lt;name&gt;.process.group)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.process.group)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn group(&self) -> Opt<NullOr<String>> {
@@ -66,7 +164,7 @@ pub mod instances {
         ///
         /// Number of processes to prefork.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.&lt;name&gt;.process.prefork)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.process.prefork)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `1`.
         pub fn prefork(&self) -> Opt<u64> {
@@ -78,7 +176,7 @@ pub mod instances {
         /// User as which this instance of fcgiwrap will be run.
         /// Set to null
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.&lt;name&gt;.process.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.process.user)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn user(&self) -> Opt<NullOr<String>> {
@@ -99,7 +197,7 @@ pub mod instances {
         /// Socket address.
         /// In case of a UNIX socket, this should be its filesystem path.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.&lt;name&gt;.socket.address)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.socket.address)
         ///
         /// Nix type: `string`. Default: `"/run/fcgiwrap-‹name›.sock"`.
         pub fn address(&self) -> Opt<String> {
@@ -110,7 +208,7 @@ pub mod instances {
         ///
         /// Group to be set as owner of the UNIX socket.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.&lt;name&gt;.socket.group)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.socket.group)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn group(&self) -> Opt<NullOr<String>> {
@@ -122,7 +220,7 @@ pub mod instances {
         /// Mode to be set on the UNIX socket.
         /// Defaults to private to the socket’s owner.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.&lt;name&gt;.socket.mode)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.socket.mode)
         ///
         /// Nix type: `null or string`.
         pub fn mode(&self) -> Opt<NullOr<String>> {
@@ -133,7 +231,7 @@ pub mod instances {
         ///
         /// Socket type: ‘unix’, ‘tcp’ or ‘tcp6’.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.&lt;name&gt;.socket.type)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.socket.type)
         ///
         /// Nix type: `one of "unix", "tcp", "tcp6"`. Default: `"unix"`.
         pub fn r#type(&self) -> Opt<Type> {
@@ -144,7 +242,7 @@ pub mod instances {
         ///
         /// User to be set as owner of the UNIX socket.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.&lt;name&gt;.socket.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.socket.user)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn user(&self) -> Opt<NullOr<String>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.fedimintd.<name>`: the entry `entry_name`.
@@ -41,10 +41,10 @@ impl FedimintdEntry {
     /// Note that due to using the DynamicUser feature of systemd, this value should not be changed
     /// and is set to be read only.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.dataDir)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.dataDir)
     ///
     /// Nix type: `unspecified value`. Default: `"/var/lib/fedimintd-‹name›/"`.
-    pub fn data_dir(&self) -> Opt<Untyped> {
+    pub fn data_dir(&self) -> Opt<Data<Anything>> {
         Opt::at(self.path.join(["dataDir"]))
     }
 
@@ -52,7 +52,7 @@ impl FedimintdEntry {
     ///
     /// Whether to enable fedimintd.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -63,7 +63,7 @@ impl FedimintdEntry {
     ///
     /// Extra Environment variables to pass to the fedimintd.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.environment)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.environment)
     ///
     /// Nix type: `attribute set of string`.
     pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
@@ -84,7 +84,7 @@ impl FedimintdEntry {
     ///
     /// The fedimint package to use.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.package)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.package)
     ///
     /// Nix type: `package`. Default: `pkgs.fedimint`.
     pub fn package(&self) -> Opt<Package> {
@@ -104,7 +104,7 @@ impl FedimintdEntryApi {
     ///
     /// Address to bind on for API connections relied by the reverse proxy/tls terminator.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.api.bind)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.api.bind)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     pub fn bind(&self) -> Opt<String> {
@@ -115,7 +115,7 @@ impl FedimintdEntryApi {
     ///
     /// Opens port in firewall for fedimintd’s api port
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.api.openFirewall)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.api.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn open_firewall(&self) -> Opt<bool> {
@@ -126,7 +126,7 @@ impl FedimintdEntryApi {
     ///
     /// Port to bind on for API connections relied by the reverse proxy/tls terminator.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.api.port)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.api.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8174`.
     pub fn port(&self) -> Opt<u16> {
@@ -137,7 +137,7 @@ impl FedimintdEntryApi {
     ///
     /// Public URL of the API address of the reverse proxy/tls terminator. Usually starting with wss://
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.api.url)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.api.url)
     ///
     /// Nix type: `string`.
     pub fn url(&self) -> Opt<String> {
@@ -157,7 +157,7 @@ impl FedimintdEntryBitcoin {
     ///
     /// Bitcoin network to participate in.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.bitcoin.network)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.bitcoin.network)
     ///
     /// Nix type: `string`. Default: `"signet"`.
     pub fn network(&self) -> Opt<String> {
@@ -182,7 +182,7 @@ impl FedimintdEntryBitcoinRpc {
     ///
     /// Kind of a bitcoin node.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.bitcoin.rpc.kind)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.bitcoin.rpc.kind)
     ///
     /// Nix type: `string`. Default: `"bitcoind"`.
     pub fn kind(&self) -> Opt<String> {
@@ -193,7 +193,7 @@ impl FedimintdEntryBitcoinRpc {
     ///
     /// If set the URL specified in bitcoin.rpc.url
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.bitcoin.rpc.secretFile)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.bitcoin.rpc.secretFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn secret_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -204,7 +204,7 @@ impl FedimintdEntryBitcoinRpc {
     ///
     /// Bitcoin node (bitcoind/electrum/esplora) address to connect to
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.bitcoin.rpc.url)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.bitcoin.rpc.url)
     ///
     /// Nix type: `string`. Default: `"http://127.0.0.1:38332"`.
     pub fn url(&self) -> Opt<String> {
@@ -224,7 +224,7 @@ impl FedimintdEntryConsensus {
     ///
     /// Consensus peg-in finality delay.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.consensus.finalityDelay)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.consensus.finalityDelay)
     ///
     /// Nix type: `unsigned integer, meaning >=0`. Default: `10`.
     pub fn finality_delay(&self) -> Opt<u64> {
@@ -244,10 +244,10 @@ impl FedimintdEntryNginx {
     ///
     /// Overrides to the nginx vhost section for api
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub fn config(&self) -> Opt<Untyped> {
+    pub fn config(&self) -> Opt<ConfigValue> {
         Opt::at(self.path.join(["config"]))
     }
 
@@ -260,7 +260,7 @@ impl FedimintdEntryNginx {
     ///
     /// Whether to configure nginx for fedimintd
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -271,7 +271,7 @@ impl FedimintdEntryNginx {
     ///
     /// Public domain of the API address of the reverse proxy/tls terminator.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.fqdn)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.fqdn)
     ///
     /// Nix type: `string`.
     pub fn fqdn(&self) -> Opt<String> {
@@ -282,7 +282,7 @@ impl FedimintdEntryNginx {
     ///
     /// Path to host the API on and forward to the daemon’s api port
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.path)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.path)
     ///
     /// Nix type: `string`. Default: `"/ws/"`.
     pub fn path(&self) -> Opt<String> {
@@ -303,7 +303,7 @@ impl FedimintdEntryNginxConfig {
     /// Host which to proxy requests to if ACME challenge is not found. Useful
     /// if you want multiple hosts to be able to verify the same domain name.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.acmeFallbackHost)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.acmeFallbackHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn acme_fallback_host(&self) -> Opt<NullOr<String>> {
@@ -314,7 +314,7 @@ impl FedimintdEntryNginxConfig {
     ///
     /// Directory for the ACME challenge, which is public
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.acmeRoot)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.acmeRoot)
     ///
     /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
     pub fn acme_root(&self) -> Opt<NullOr<String>> {
@@ -326,7 +326,7 @@ impl FedimintdEntryNginxConfig {
     /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
     /// listen
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.addSSL)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.addSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn add_ssl(&self) -> Opt<bool> {
@@ -337,7 +337,7 @@ impl FedimintdEntryNginxConfig {
     ///
     /// Basic Auth protection for a vhost.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.basicAuth)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
     pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
@@ -349,7 +349,7 @@ impl FedimintdEntryNginxConfig {
     /// Basic Auth password file for a vhost.
     /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.basicAuthFile)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -360,7 +360,7 @@ impl FedimintdEntryNginxConfig {
     ///
     /// Makes this vhost the default.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.default)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.default)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn default(&self) -> Opt<bool> {
@@ -372,7 +372,7 @@ impl FedimintdEntryNginxConfig {
     /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
     /// Alternately, you can use an existing certificate through useACMEHost
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.enableACME)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.enableACME)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable_acme(&self) -> Opt<bool> {
@@ -383,7 +383,7 @@ impl FedimintdEntryNginxConfig {
     ///
     /// These lines go to the end of the vhost verbatim.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.extraConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -395,7 +395,7 @@ impl FedimintdEntryNginxConfig {
     /// Whether to add a separate nginx server block that redirects (defaults
     /// to 301, configurable with redirectCode
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.forceSSL)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.forceSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn force_ssl(&self) -> Opt<bool> {
@@ -407,7 +407,7 @@ impl FedimintdEntryNginxConfig {
     /// If set, all requests for this host are redirected (defaults to 301,
     /// configurable with redirectCode
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.globalRedirect)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.globalRedirect)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn global_redirect(&self) -> Opt<NullOr<String>> {
@@ -424,7 +424,7 @@ impl FedimintdEntryNginxConfig {
     /// enabled for all server blocks on this IP.
     /// See https://stackoverflow.com/a/39466948/263061.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.http2)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.http2)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn http2(&self) -> Opt<bool> {
@@ -436,7 +436,7 @@ impl FedimintdEntryNginxConfig {
     /// Whether to enable the HTTP/3 protocol.
     /// This requires using pkgs.nginxQuic
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.http3)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.http3)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn http3(&self) -> Opt<bool> {
@@ -448,7 +448,7 @@ impl FedimintdEntryNginxConfig {
     /// Whether to enable the HTTP/0.9 protocol negotiation used in QUIC interoperability tests.
     /// This requires using pkgs.nginxQuic
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.http3_hq)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.http3_hq)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn http3_hq(&self) -> Opt<bool> {
@@ -462,7 +462,7 @@ impl FedimintdEntryNginxConfig {
     /// reducing the need for copying operations between user space and the kernel.
     /// Required Nginx version 1.21.4 or later.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.kTLS)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.kTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn k_tls(&self) -> Opt<bool> {
@@ -475,10 +475,10 @@ impl FedimintdEntryNginxConfig {
     /// IPv6 addresses must be enclosed in square brackets.
     /// Note: this option overrides addSSL
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.listen)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub fn listen(&self) -> Opt<Vec<Untyped>> {
+    pub fn listen(&self) -> Opt<Vec<ListenValue>> {
         Opt::at(self.path.join(["listen"]))
     }
 
@@ -487,7 +487,7 @@ impl FedimintdEntryNginxConfig {
     /// Listen addresses for this virtual host.
     /// Compared to listen
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.listenAddresses)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listenAddresses)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn listen_addresses(&self) -> Opt<Vec<String>> {
@@ -498,10 +498,10 @@ impl FedimintdEntryNginxConfig {
     ///
     /// Declarative location config
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub fn locations(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn locations(&self) -> Opt<BTreeMap<String, LocationsValue>> {
         Opt::at(self.path.join(["locations"]))
     }
 
@@ -515,7 +515,7 @@ impl FedimintdEntryNginxConfig {
     /// Whether to enable HTTPS and reject plain HTTP connections. This will set
     /// defaults for listen
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.onlySSL)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.onlySSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn only_ssl(&self) -> Opt<bool> {
@@ -527,7 +527,7 @@ impl FedimintdEntryNginxConfig {
     /// Whether to enable the QUIC transport protocol.
     /// This requires using pkgs.nginxQuic
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.quic)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.quic)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn quic(&self) -> Opt<bool> {
@@ -538,7 +538,7 @@ impl FedimintdEntryNginxConfig {
     ///
     /// HTTP status used by globalRedirect
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.redirectCode)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
     pub fn redirect_code(&self) -> Opt<i64> {
@@ -550,7 +550,7 @@ impl FedimintdEntryNginxConfig {
     /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
     /// default
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.rejectSSL)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.rejectSSL)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn reject_ssl(&self) -> Opt<bool> {
@@ -562,7 +562,7 @@ impl FedimintdEntryNginxConfig {
     /// Create an individual listening socket .
     /// It is required to specify only once on one of the hosts.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.reuseport)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.reuseport)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn reuseport(&self) -> Opt<bool> {
@@ -573,7 +573,7 @@ impl FedimintdEntryNginxConfig {
     ///
     /// The path of the web root directory.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.root)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
@@ -584,7 +584,7 @@ impl FedimintdEntryNginxConfig {
     ///
     /// Additional names of virtual hosts served by this virtual host configuration.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.serverAliases)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.serverAliases)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn server_aliases(&self) -> Opt<Vec<String>> {
@@ -595,7 +595,7 @@ impl FedimintdEntryNginxConfig {
     ///
     /// Name of this virtual host. Defaults to attribute name in virtualHosts.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.serverName)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.serverName)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn server_name(&self) -> Opt<NullOr<String>> {
@@ -606,7 +606,7 @@ impl FedimintdEntryNginxConfig {
     ///
     /// Path to server SSL certificate.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.sslCertificate)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.sslCertificate)
     ///
     /// Nix type: `path`.
     pub fn ssl_certificate(&self) -> Opt<RuntimePath> {
@@ -617,7 +617,7 @@ impl FedimintdEntryNginxConfig {
     ///
     /// Path to server SSL certificate key.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.sslCertificateKey)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.sslCertificateKey)
     ///
     /// Nix type: `path`.
     pub fn ssl_certificate_key(&self) -> Opt<RuntimePath> {
@@ -628,7 +628,7 @@ impl FedimintdEntryNginxConfig {
     ///
     /// Path to root SSL certificate for stapling and client certificates.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.sslTrustedCertificate)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.sslTrustedCertificate)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn ssl_trusted_certificate(&self) -> Opt<NullOr<RuntimePath>> {
@@ -641,7 +641,7 @@ impl FedimintdEntryNginxConfig {
     /// This is useful if you have many subdomains and want to avoid hitting the
     /// rate limit
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.useACMEHost)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.useACMEHost)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
@@ -675,7 +675,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     ///
     /// Alias directory for requests.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations.&lt;name&gt;.alias)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.alias)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -686,7 +686,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     ///
     /// Basic Auth protection for a vhost.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations.&lt;name&gt;.basicAuth)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.basicAuth)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
     pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
@@ -698,7 +698,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Basic Auth password file for a vhost.
     /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations.&lt;name&gt;.basicAuthFile)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.basicAuthFile)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -709,7 +709,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     ///
     /// These lines go to the end of the location verbatim.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations.&lt;name&gt;.extraConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.extraConfig)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -722,10 +722,10 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// configuration file, overriding only some default parameters
     /// won’t unset the default values for other parameters.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations.&lt;name&gt;.fastcgiParams)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.fastcgiParams)
     ///
     /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
-    pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
         Opt::at(self.path.join(["fastcgiParams"]))
     }
 
@@ -733,7 +733,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     ///
     /// Adds index directive.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations.&lt;name&gt;.index)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.index)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn index(&self) -> Opt<NullOr<String>> {
@@ -745,7 +745,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Order of this location block in relation to the others in the vhost.
     /// The semantics are the same as with lib.mkOrder
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations.&lt;name&gt;.priority)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.priority)
     ///
     /// Nix type: `signed integer`. Default: `1000`.
     pub fn priority(&self) -> Opt<i64> {
@@ -757,7 +757,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     /// Adds proxy_pass directive and sets recommended proxy headers if
     /// recommendedProxySettings is enabled.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations.&lt;name&gt;.proxyPass)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.proxyPass)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
@@ -768,7 +768,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     ///
     /// Whether to support proxying websocket connections with HTTP/1.1.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations.&lt;name&gt;.proxyWebsockets)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.proxyWebsockets)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn proxy_websockets(&self) -> Opt<bool> {
@@ -779,7 +779,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     ///
     /// Enable recommended proxy settings.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations.&lt;name&gt;.recommendedProxySettings)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.recommendedProxySettings)
     ///
     /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
     pub fn recommended_proxy_settings(&self) -> Opt<bool> {
@@ -790,10 +790,10 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     ///
     /// Adds a return directive, for e.g. redirections.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations.&lt;name&gt;.return)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.return)
     ///
     /// Nix type: `null or string or signed integer`. Default: `null`.
-    pub fn r#return(&self) -> Opt<NullOr<Untyped>> {
+    pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
         Opt::at(self.path.join(["return"]))
     }
 
@@ -801,7 +801,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     ///
     /// Root directory for requests.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations.&lt;name&gt;.root)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.root)
     ///
     /// Nix type: `null or path`. Default: `null`.
     pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
@@ -812,7 +812,7 @@ impl FedimintdEntryNginxConfigLocationsEntry {
     ///
     /// Adds try_files directive.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.nginx.config.locations.&lt;name&gt;.tryFiles)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.tryFiles)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn try_files(&self) -> Opt<NullOr<String>> {
@@ -832,7 +832,7 @@ impl FedimintdEntryP2p {
     ///
     /// Address to bind on for p2p connections from peers
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.p2p.bind)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.p2p.bind)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     pub fn bind(&self) -> Opt<String> {
@@ -843,7 +843,7 @@ impl FedimintdEntryP2p {
     ///
     /// Opens port in firewall for fedimintd’s p2p port
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.p2p.openFirewall)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.p2p.openFirewall)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn open_firewall(&self) -> Opt<bool> {
@@ -854,7 +854,7 @@ impl FedimintdEntryP2p {
     ///
     /// Port to bind on for p2p connections from peers
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.p2p.port)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.p2p.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8173`.
     pub fn port(&self) -> Opt<u16> {
@@ -865,12 +865,448 @@ impl FedimintdEntryP2p {
     ///
     /// Public address for p2p connections from peers
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.&lt;name&gt;.p2p.url)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.p2p.url)
     ///
     /// Nix type: `string`.
     pub fn url(&self) -> Opt<String> {
         Opt::at(self.path.join(["url"]))
     }
 
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fedimintd.<name>.nginx.config.listen.*`: `ListenValue::new()`, then a setter per option.
+    ListenValue {
+        /// `services.fedimintd.<name>.nginx.config.listen.*.addr`
+        ///
+        /// Listen address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listen.*.addr)
+        ///
+        /// Nix type: `string`.
+        addr: String = "addr";
+        /// `services.fedimintd.<name>.nginx.config.listen.*.extraParameters`
+        ///
+        /// Extra parameters of this listen directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listen.*.extraParameters)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_parameters: Vec<String> = "extraParameters";
+        /// `services.fedimintd.<name>.nginx.config.listen.*.port`
+        ///
+        /// Port number to listen on.
+        /// If unset and the listen address is not a socket then nginx defaults to 80.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listen.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.fedimintd.<name>.nginx.config.listen.*.proxyProtocol`
+        ///
+        /// Enable PROXY protocol.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listen.*.proxyProtocol)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_protocol: bool = "proxyProtocol";
+        /// `services.fedimintd.<name>.nginx.config.listen.*.ssl`
+        ///
+        /// Enable SSL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listen.*.ssl)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ssl: bool = "ssl";
+    }
+}
+
+/// The members of `services.fedimintd.<name>.nginx.config.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum FastcgiParamsMembers {}
+impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+/// The members of `services.fedimintd.<name>.nginx.config.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum ReturnMembers {}
+impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fedimintd.<name>.nginx.config.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+    LocationsValue {
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.alias`
+        ///
+        /// Alias directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.alias)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        alias: NullOr<RuntimePath> = "alias";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.extraConfig`
+        ///
+        /// These lines go to the end of the location verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.fastcgiParams`
+        ///
+        /// FastCGI parameters to override.  Unlike in the Nginx
+        /// configuration file, overriding only some default parameters
+        /// won’t unset the default values for other parameters.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.fastcgiParams)
+        ///
+        /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+        fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.index`
+        ///
+        /// Adds index directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.index)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        index: NullOr<String> = "index";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.priority`
+        ///
+        /// Order of this location block in relation to the others in the vhost.
+        /// The semantics are the same as with lib.mkOrder
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.priority)
+        ///
+        /// Nix type: `signed integer`. Default: `1000`.
+        priority: i64 = "priority";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.proxyPass`
+        ///
+        /// Adds proxy_pass directive and sets recommended proxy headers if
+        /// recommendedProxySettings is enabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.proxyPass)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_pass: NullOr<String> = "proxyPass";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.proxyWebsockets`
+        ///
+        /// Whether to support proxying websocket connections with HTTP/1.1.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.proxyWebsockets)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_websockets: bool = "proxyWebsockets";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.recommendedProxySettings`
+        ///
+        /// Enable recommended proxy settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.recommendedProxySettings)
+        ///
+        /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+        recommended_proxy_settings: bool = "recommendedProxySettings";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.return`
+        ///
+        /// Adds a return directive, for e.g. redirections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.return)
+        ///
+        /// Nix type: `null or string or signed integer`. Default: `null`.
+        r#return: NullOr<OneOf<ReturnMembers>> = "return";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.root`
+        ///
+        /// Root directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.tryFiles`
+        ///
+        /// Adds try_files directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.tryFiles)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        try_files: NullOr<String> = "tryFiles";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fedimintd.<name>.nginx.config`: `ConfigValue::new()`, then a setter per option.
+    ConfigValue {
+        /// `services.fedimintd.<name>.nginx.config.acmeFallbackHost`
+        ///
+        /// Host which to proxy requests to if ACME challenge is not found. Useful
+        /// if you want multiple hosts to be able to verify the same domain name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.acmeFallbackHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        acme_fallback_host: NullOr<String> = "acmeFallbackHost";
+        /// `services.fedimintd.<name>.nginx.config.acmeRoot`
+        ///
+        /// Directory for the ACME challenge, which is public
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.acmeRoot)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+        acme_root: NullOr<String> = "acmeRoot";
+        /// `services.fedimintd.<name>.nginx.config.addSSL`
+        ///
+        /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.addSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        add_ssl: bool = "addSSL";
+        /// `services.fedimintd.<name>.nginx.config.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.fedimintd.<name>.nginx.config.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.fedimintd.<name>.nginx.config.default`
+        ///
+        /// Makes this vhost the default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.default)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        default_2: bool = "default";
+        /// `services.fedimintd.<name>.nginx.config.enableACME`
+        ///
+        /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+        /// Alternately, you can use an existing certificate through useACMEHost
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.enableACME)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_acme: bool = "enableACME";
+        /// `services.fedimintd.<name>.nginx.config.extraConfig`
+        ///
+        /// These lines go to the end of the vhost verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.fedimintd.<name>.nginx.config.forceSSL`
+        ///
+        /// Whether to add a separate nginx server block that redirects (defaults
+        /// to 301, configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.forceSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        force_ssl: bool = "forceSSL";
+        /// `services.fedimintd.<name>.nginx.config.globalRedirect`
+        ///
+        /// If set, all requests for this host are redirected (defaults to 301,
+        /// configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.globalRedirect)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        global_redirect: NullOr<String> = "globalRedirect";
+        /// `services.fedimintd.<name>.nginx.config.http2`
+        ///
+        /// Whether to enable the HTTP/2 protocol.
+        /// Note that (as of writing) due to nginx’s implementation, to disable
+        /// HTTP/2 you have to disable it on all vhosts that use a given
+        /// IP address / port.
+        /// If there is one server block configured to enable http2, then it is
+        /// enabled for all server blocks on this IP.
+        /// See https://stackoverflow.com/a/39466948/263061.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.http2)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http2: bool = "http2";
+        /// `services.fedimintd.<name>.nginx.config.http3`
+        ///
+        /// Whether to enable the HTTP/3 protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.http3)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http3: bool = "http3";
+        /// `services.fedimintd.<name>.nginx.config.http3_hq`
+        ///
+        /// Whether to enable the HTTP/0.9 protocol negotiation used in QUIC interoperability tests.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.http3_hq)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        http3_hq: bool = "http3_hq";
+        /// `services.fedimintd.<name>.nginx.config.kTLS`
+        ///
+        /// Whether to enable kTLS support.
+        /// Implementing TLS in the kernel (kTLS) improves performance by significantly
+        /// reducing the need for copying operations between user space and the kernel.
+        /// Required Nginx version 1.21.4 or later.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.kTLS)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        k_tls: bool = "kTLS";
+        /// `services.fedimintd.<name>.nginx.config.listen`
+        ///
+        /// Listen addresses and ports for this virtual host.
+        /// IPv6 addresses must be enclosed in square brackets.
+        /// Note: this option overrides addSSL
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listen)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        listen: Vec<ListenValue> = "listen";
+        /// `services.fedimintd.<name>.nginx.config.listenAddresses`
+        ///
+        /// Listen addresses for this virtual host.
+        /// Compared to listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listenAddresses)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        listen_addresses: Vec<String> = "listenAddresses";
+        /// `services.fedimintd.<name>.nginx.config.locations`
+        ///
+        /// Declarative location config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        locations: BTreeMap<String, LocationsValue> = "locations";
+        /// `services.fedimintd.<name>.nginx.config.onlySSL`
+        ///
+        /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+        /// defaults for listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.onlySSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        only_ssl: bool = "onlySSL";
+        /// `services.fedimintd.<name>.nginx.config.quic`
+        ///
+        /// Whether to enable the QUIC transport protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.quic)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        quic: bool = "quic";
+        /// `services.fedimintd.<name>.nginx.config.redirectCode`
+        ///
+        /// HTTP status used by globalRedirect
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.redirectCode)
+        ///
+        /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
+        redirect_code: i64 = "redirectCode";
+        /// `services.fedimintd.<name>.nginx.config.rejectSSL`
+        ///
+        /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
+        /// default
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.rejectSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reject_ssl: bool = "rejectSSL";
+        /// `services.fedimintd.<name>.nginx.config.reuseport`
+        ///
+        /// Create an individual listening socket .
+        /// It is required to specify only once on one of the hosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.reuseport)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reuseport: bool = "reuseport";
+        /// `services.fedimintd.<name>.nginx.config.root`
+        ///
+        /// The path of the web root directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.fedimintd.<name>.nginx.config.serverAliases`
+        ///
+        /// Additional names of virtual hosts served by this virtual host configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.serverAliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        server_aliases: Vec<String> = "serverAliases";
+        /// `services.fedimintd.<name>.nginx.config.serverName`
+        ///
+        /// Name of this virtual host. Defaults to attribute name in virtualHosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.serverName)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "serverName";
+        /// `services.fedimintd.<name>.nginx.config.sslCertificate`
+        ///
+        /// Path to server SSL certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.sslCertificate)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate: RuntimePath = "sslCertificate";
+        /// `services.fedimintd.<name>.nginx.config.sslCertificateKey`
+        ///
+        /// Path to server SSL certificate key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.sslCertificateKey)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate_key: RuntimePath = "sslCertificateKey";
+        /// `services.fedimintd.<name>.nginx.config.sslTrustedCertificate`
+        ///
+        /// Path to root SSL certificate for stapling and client certificates.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.sslTrustedCertificate)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ssl_trusted_certificate: NullOr<RuntimePath> = "sslTrustedCertificate";
+        /// `services.fedimintd.<name>.nginx.config.useACMEHost`
+        ///
+        /// A host of an existing Let’s Encrypt certificate to use.
+        /// This is useful if you have many subdomains and want to avoid hitting the
+        /// rate limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.useACMEHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        use_acme_host: NullOr<String> = "useACMEHost";
+    }
 }
 

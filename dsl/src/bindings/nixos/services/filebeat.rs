@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.filebeat.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "filebeat", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filebeat.inputs)
 ///
 /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-pub const inputs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "filebeat", "inputs"]);
+pub const inputs: Opt<BTreeMap<String, InputsValue>> = Opt::new(&["services", "filebeat", "inputs"]);
 
 /// `services.filebeat.modules`
 ///
@@ -37,7 +37,7 @@ pub const inputs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "fileb
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filebeat.modules)
 ///
 /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-pub const modules: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "filebeat", "modules"]);
+pub const modules: Opt<BTreeMap<String, ModulesValue>> = Opt::new(&["services", "filebeat", "modules"]);
 
 /// `services.filebeat.package`
 ///
@@ -56,7 +56,65 @@ pub const package: Opt<Package> = Opt::new(&["services", "filebeat", "package"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filebeat.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "filebeat", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "filebeat", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.filebeat.inputs.<name>`: `InputsValue::new()`, then a setter per option.
+    InputsValue {
+        /// `services.filebeat.inputs.<name>.type`
+        ///
+        /// The input type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filebeat.inputs.%3Cname%3E.type)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        r#type: String = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.filebeat.modules.<name>`: `ModulesValue::new()`, then a setter per option.
+    ModulesValue {
+        /// `services.filebeat.modules.<name>.module`
+        ///
+        /// The name of the module.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filebeat.modules.%3Cname%3E.module)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        module: String = "module";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.filebeat.settings.output.elasticsearch`: `SettingsOutputElasticsearchValue::new()`, then a setter per option.
+    SettingsOutputElasticsearchValue {
+        /// `services.filebeat.settings.output.elasticsearch.hosts`
+        ///
+        /// The list of Elasticsearch nodes to connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filebeat.settings.output.elasticsearch.hosts)
+        ///
+        /// Nix type: `list of string`.
+        hosts: Vec<String> = "hosts";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.filebeat.settings.output`: `SettingsOutputValue::new()`, then a setter per option.
+    SettingsOutputValue {
+        /// The options under `services.filebeat.settings.output.elasticsearch`.
+        elasticsearch: SettingsOutputElasticsearchValue = "elasticsearch";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.filebeat.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.filebeat.settings.output`.
+        output: SettingsOutputValue = "output";
+    }
+}
 
 pub mod inputs {
     use super::*;
@@ -77,7 +135,7 @@ pub mod inputs {
         ///
         /// The input type.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filebeat.inputs.&lt;name&gt;.type)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filebeat.inputs.%3Cname%3E.type)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn r#type(&self) -> Opt<String> {
@@ -107,7 +165,7 @@ pub mod modules {
         ///
         /// The name of the module.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filebeat.modules.&lt;name&gt;.module)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filebeat.modules.%3Cname%3E.module)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn module(&self) -> Opt<String> {

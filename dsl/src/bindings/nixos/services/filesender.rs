@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.filesender.configureNginx`
@@ -51,7 +51,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "filesender", "package"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.filesender.poolSettings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`.
-pub const pool_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "filesender", "poolSettings"]);
+pub const pool_settings: Opt<BTreeMap<String, OneOf<PoolSettingsMembers>>> = Opt::new(&["services", "filesender", "poolSettings"]);
 
 /// `services.filesender.settings`
 ///
@@ -71,6 +71,12 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "filesender", "setting
 ///
 /// Nix type: `string`. Default: `"filesender"`.
 pub const user: Opt<String> = Opt::new(&["services", "filesender", "user"]);
+
+/// The members of `services.filesender.poolSettings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolSettingsMembers {}
+impl ::flakesmith::value::StrMember for PoolSettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolSettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolSettingsMembers {}
 
 pub mod database {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.firefly-iii.dataDir`
@@ -70,7 +70,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "firefly-iii", "package
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefly-iii.poolConfig)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`.
-pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "firefly-iii", "poolConfig"]);
+pub const pool_config: Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> = Opt::new(&["services", "firefly-iii", "poolConfig"]);
 
 /// `services.firefly-iii.settings`
 ///
@@ -80,7 +80,7 @@ pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefly-iii.settings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "firefly-iii", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "firefly-iii", "settings"]);
 
 /// `services.firefly-iii.user`
 ///
@@ -100,6 +100,18 @@ pub const user: Opt<String> = Opt::new(&["services", "firefly-iii", "user"]);
 ///
 /// Nix type: `string`. Default: `"localhost"`.
 pub const virtual_host: Opt<String> = Opt::new(&["services", "firefly-iii", "virtualHost"]);
+
+/// The members of `services.firefly-iii.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
+
+/// The members of `services.firefly-iii.settings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
 
 pub mod settings {
     use super::*;

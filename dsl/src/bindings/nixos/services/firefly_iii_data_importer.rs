@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.firefly-iii-data-importer.dataDir`
@@ -73,7 +73,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "firefly-iii-data-impor
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefly-iii-data-importer.poolConfig)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`.
-pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "firefly-iii-data-importer", "poolConfig"]);
+pub const pool_config: Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> = Opt::new(&["services", "firefly-iii-data-importer", "poolConfig"]);
 
 /// `services.firefly-iii-data-importer.settings`
 ///
@@ -83,7 +83,7 @@ pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefly-iii-data-importer.settings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "firefly-iii-data-importer", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "firefly-iii-data-importer", "settings"]);
 
 /// `services.firefly-iii-data-importer.user`
 ///
@@ -103,4 +103,16 @@ pub const user: Opt<String> = Opt::new(&["services", "firefly-iii-data-importer"
 ///
 /// Nix type: `string`. Default: `"localhost"`.
 pub const virtual_host: Opt<String> = Opt::new(&["services", "firefly-iii-data-importer", "virtualHost"]);
+
+/// The members of `services.firefly-iii-data-importer.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
+
+/// The members of `services.firefly-iii-data-importer.settings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.firefox-syncserver.enable`
@@ -53,7 +53,37 @@ pub const secrets: Opt<RuntimePath> = Opt::new(&["services", "firefox-syncserver
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefox-syncserver.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "firefox-syncserver", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "firefox-syncserver", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.firefox-syncserver.settings.tokenserver`: `SettingsTokenserverValue::new()`, then a setter per option.
+    SettingsTokenserverValue {
+        /// `services.firefox-syncserver.settings.tokenserver.enabled`
+        ///
+        /// Whether to enable the token service as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefox-syncserver.settings.tokenserver.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enabled: bool = "enabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.firefox-syncserver.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.firefox-syncserver.settings.port`
+        ///
+        /// Port to bind to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.firefox-syncserver.settings.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5000`.
+        port: u16 = "port";
+        /// The options under `services.firefox-syncserver.settings.tokenserver`.
+        tokenserver: SettingsTokenserverValue = "tokenserver";
+    }
+}
 
 pub mod database {
     use super::*;

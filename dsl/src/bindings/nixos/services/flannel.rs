@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.flannel.backend`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.flannel.backend)
 ///
 /// Nix type: `attribute set`.
-pub const backend: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "flannel", "backend"]);
+pub const backend: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "flannel", "backend"]);
 
 /// `services.flannel.enable`
 ///

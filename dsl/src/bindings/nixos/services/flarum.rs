@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.flarum.adminEmail`
@@ -51,7 +51,7 @@ pub const create_database_locally: Opt<bool> = Opt::new(&["services", "flarum", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.flarum.database)
 ///
 /// Nix type: `attribute set of (string or boolean or signed integer)`.
-pub const database: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "flarum", "database"]);
+pub const database: Opt<BTreeMap<String, OneOf<DatabaseMembers>>> = Opt::new(&["services", "flarum", "database"]);
 
 /// `services.flarum.domain`
 ///
@@ -124,4 +124,10 @@ pub const state_dir: Opt<RuntimePath> = Opt::new(&["services", "flarum", "stateD
 ///
 /// Nix type: `string`. Default: `"flarum"`.
 pub const user: Opt<String> = Opt::new(&["services", "flarum", "user"]);
+
+/// The members of `services.flarum.database.<name>`'s type: `string`, `bool`, `integer`. A value of any of them sets the option.
+pub enum DatabaseMembers {}
+impl ::flakesmith::value::StrMember for DatabaseMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for DatabaseMembers {}
+impl ::flakesmith::value::IntMember for DatabaseMembers { type Int = i64; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.forgejo.customDir`
@@ -69,7 +69,7 @@ pub const secrets: Opt<BTreeMap<String, BTreeMap<String, RuntimePath>>> = Opt::n
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "forgejo", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "forgejo", "settings"]);
 
 /// `services.forgejo.stateDir`
 ///
@@ -349,7 +349,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings.server.HTTP_ADDR)
         ///
         /// Nix type: `string or path`. Default: `if lib.hasSuffix "+unix" cfg.settings.server.PROTOCOL then "/run/forgejo/forgejo.sock" else "0.0.0.0"`.
-        pub const http_addr: Opt<Untyped> = Opt::new(&["services", "forgejo", "settings", "server", "HTTP_ADDR"]);
+        pub const http_addr: Opt<OneOf<HttpAddrMembers>> = Opt::new(&["services", "forgejo", "settings", "server", "HTTP_ADDR"]);
 
         /// `services.forgejo.settings.server.HTTP_PORT`
         ///
@@ -396,7 +396,12 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.forgejo.settings.server.STATIC_ROOT_PATH)
         ///
         /// Nix type: `string or path`. Default: `config.services.forgejo.package.data`.
-        pub const static_root_path: Opt<Untyped> = Opt::new(&["services", "forgejo", "settings", "server", "STATIC_ROOT_PATH"]);
+        pub const static_root_path: Opt<OneOf<StaticRootPathMembers>> = Opt::new(&["services", "forgejo", "settings", "server", "STATIC_ROOT_PATH"]);
+
+        /// The members of `services.forgejo.settings.server.HTTP_ADDR`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum HttpAddrMembers {}
+        impl ::flakesmith::value::StrMember for HttpAddrMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for HttpAddrMembers {}
 
         ::flakesmith::option_enum! {
             /// The values of `services.forgejo.settings.server.PROTOCOL`.
@@ -408,6 +413,11 @@ pub mod settings {
                 FcgiUnix => "fcgi+unix",
             }
         }
+
+        /// The members of `services.forgejo.settings.server.STATIC_ROOT_PATH`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum StaticRootPathMembers {}
+        impl ::flakesmith::value::StrMember for StaticRootPathMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for StaticRootPathMembers {}
 
     }
 

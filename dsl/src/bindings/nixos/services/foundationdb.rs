@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.foundationdb.backupProcesses`
@@ -95,7 +95,7 @@ pub const listen_port_start: Opt<i64> = Opt::new(&["services", "foundationdb", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.locality)
 ///
 /// Nix type: `submodule`.
-pub const locality: Opt<Untyped> = Opt::new(&["services", "foundationdb", "locality"]);
+pub const locality: Opt<LocalityValue> = Opt::new(&["services", "foundationdb", "locality"]);
 
 /// `services.foundationdb.logDir`
 ///
@@ -210,7 +210,7 @@ pub const storage_memory: Opt<String> = Opt::new(&["services", "foundationdb", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.tls)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const tls: Opt<NullOr<Untyped>> = Opt::new(&["services", "foundationdb", "tls"]);
+pub const tls: Opt<NullOr<TlsValue>> = Opt::new(&["services", "foundationdb", "tls"]);
 
 /// `services.foundationdb.traceFormat`
 ///
@@ -236,6 +236,86 @@ pub const user: Opt<String> = Opt::new(&["services", "foundationdb", "user"]);
         Storage => "storage",
         Transaction => "transaction",
         Stateless => "stateless",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.foundationdb.locality`: `LocalityValue::new()`, then a setter per option.
+    LocalityValue {
+        /// `services.foundationdb.locality.dataHall`
+        ///
+        /// Data hall identifier key. All processes physically located in a
+        /// data hall should share the id. If you are depending on data
+        /// hall based replication this must be set on all processes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.locality.dataHall)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        data_hall: NullOr<String> = "dataHall";
+        /// `services.foundationdb.locality.datacenterId`
+        ///
+        /// Data center identifier key. All processes physically located in a
+        /// data center should share the id. If you are depending on data
+        /// center based replication this must be set on all processes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.locality.datacenterId)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        datacenter_id: NullOr<String> = "datacenterId";
+        /// `services.foundationdb.locality.machineId`
+        ///
+        /// Machine identifier key. All processes on a machine should share a
+        /// unique id. By default, processes on a machine determine a unique id to share.
+        /// This does not generally need to be set.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.locality.machineId)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        machine_id: NullOr<String> = "machineId";
+        /// `services.foundationdb.locality.zoneId`
+        ///
+        /// Zone identifier key. Processes that share a zone id are
+        /// considered non-unique for the purposes of data replication.
+        /// If unset, defaults to machine id.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.locality.zoneId)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        zone_id: NullOr<String> = "zoneId";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.foundationdb.tls`: `TlsValue::new()`, then a setter per option.
+    TlsValue {
+        /// `services.foundationdb.tls.allowedPeers`
+        ///
+        /// “Peer verification string”. This may be used to adjust which TLS
+        /// client certificates a server will accept, as a form of user
+        /// authorization; for example, it may only accept TLS clients who
+        /// offer a certificate abiding by some locality or organization name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.tls.allowedPeers)
+        ///
+        /// Nix type: `string`. Default: `"Check.Valid=1,Check.Unexpired=1"`.
+        allowed_peers: String = "allowedPeers";
+        /// `services.foundationdb.tls.certificate`
+        ///
+        /// Path to the TLS certificate file. This certificate will
+        /// be offered to, and may be verified by, clients.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.tls.certificate)
+        ///
+        /// Nix type: `string`.
+        certificate: String = "certificate";
+        /// `services.foundationdb.tls.key`
+        ///
+        /// Private key file for the certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foundationdb.tls.key)
+        ///
+        /// Nix type: `string`.
+        key: String = "key";
     }
 }
 

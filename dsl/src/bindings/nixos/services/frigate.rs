@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.frigate.enable`
@@ -42,7 +42,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "frigate", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "frigate", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "frigate", "settings"]);
 
 /// `services.frigate.vaapiDriver`
 ///
@@ -52,6 +52,113 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "frigate", "settings"]
 ///
 /// Nix type: `null or one of "i965", "iHD", "nouveau", "vdpau", "nvidia", "radeonsi"`. Default: `null`.
 pub const vaapi_driver: Opt<NullOr<VaapiDriver>> = Opt::new(&["services", "frigate", "vaapiDriver"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*.roles.*`.
+    Roles {
+        Audio => "audio",
+        Detect => "detect",
+        Record => "record",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*`: `InputsValue::new()`, then a setter per option.
+    InputsValue {
+        /// `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*.path`
+        ///
+        /// Stream URL
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.cameras.%3Cname%3E.ffmpeg.inputs.*.path)
+        ///
+        /// Nix type: `string`.
+        path: String = "path";
+        /// `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*.roles`
+        ///
+        /// List of roles for this stream
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.cameras.%3Cname%3E.ffmpeg.inputs.*.roles)
+        ///
+        /// Nix type: `list of (one of "audio", "detect", "record")`.
+        roles: Vec<Roles> = "roles";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.frigate.settings.cameras.<name>.ffmpeg`: `CamerasFfmpegValue::new()`, then a setter per option.
+    CamerasFfmpegValue {
+        /// `services.frigate.settings.cameras.<name>.ffmpeg.inputs`
+        ///
+        /// List of inputs for this camera.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.cameras.%3Cname%3E.ffmpeg.inputs)
+        ///
+        /// Nix type: `list of (YAML value)`.
+        inputs: Vec<InputsValue> = "inputs";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.frigate.settings.cameras.<name>`: `CamerasValue::new()`, then a setter per option.
+    CamerasValue {
+        /// The options under `services.frigate.settings.cameras.<name>.ffmpeg`.
+        ffmpeg: CamerasFfmpegValue = "ffmpeg";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.frigate.settings.database`: `SettingsDatabaseValue::new()`, then a setter per option.
+    SettingsDatabaseValue {
+        /// `services.frigate.settings.database.path`
+        ///
+        /// Path to the SQLite database used
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.database.path)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/frigate/frigate.db"`.
+        path: RuntimePath = "path";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.frigate.settings.mqtt`: `SettingsMqttValue::new()`, then a setter per option.
+    SettingsMqttValue {
+        /// `services.frigate.settings.mqtt.enabled`
+        ///
+        /// Whether to enable MQTT support.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.mqtt.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enabled: bool = "enabled";
+        /// `services.frigate.settings.mqtt.host`
+        ///
+        /// MQTT server hostname
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.mqtt.host)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        host: NullOr<String> = "host";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.frigate.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.frigate.settings.cameras`
+        ///
+        /// Attribute set of cameras configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.cameras)
+        ///
+        /// Nix type: `attribute set of (YAML value)`.
+        cameras: BTreeMap<String, CamerasValue> = "cameras";
+        /// The options under `services.frigate.settings.database`.
+        database: SettingsDatabaseValue = "database";
+        /// The options under `services.frigate.settings.mqtt`.
+        mqtt: SettingsMqttValue = "mqtt";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `services.frigate.vaapiDriver`.
@@ -75,7 +182,60 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.cameras)
     ///
     /// Nix type: `attribute set of (YAML value)`.
-    pub const cameras: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "frigate", "settings", "cameras"]);
+    pub const cameras: Opt<BTreeMap<String, CamerasValue>> = Opt::new(&["services", "frigate", "settings", "cameras"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*.roles.*`.
+        Roles {
+            Audio => "audio",
+            Detect => "detect",
+            Record => "record",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*`: `InputsValue::new()`, then a setter per option.
+        InputsValue {
+            /// `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*.path`
+            ///
+            /// Stream URL
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.cameras.%3Cname%3E.ffmpeg.inputs.*.path)
+            ///
+            /// Nix type: `string`.
+            path: String = "path";
+            /// `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*.roles`
+            ///
+            /// List of roles for this stream
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.cameras.%3Cname%3E.ffmpeg.inputs.*.roles)
+            ///
+            /// Nix type: `list of (one of "audio", "detect", "record")`.
+            roles: Vec<Roles> = "roles";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.frigate.settings.cameras.<name>.ffmpeg`: `CamerasFfmpegValue::new()`, then a setter per option.
+        CamerasFfmpegValue {
+            /// `services.frigate.settings.cameras.<name>.ffmpeg.inputs`
+            ///
+            /// List of inputs for this camera.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.cameras.%3Cname%3E.ffmpeg.inputs)
+            ///
+            /// Nix type: `list of (YAML value)`.
+            inputs: Vec<InputsValue> = "inputs";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.frigate.settings.cameras.<name>`: `CamerasValue::new()`, then a setter per option.
+        CamerasValue {
+            /// The options under `services.frigate.settings.cameras.<name>.ffmpeg`.
+            ffmpeg: CamerasFfmpegValue = "ffmpeg";
+        }
+    }
 
     pub mod cameras {
         use super::*;
@@ -110,13 +270,44 @@ pub mod settings {
             ///
             /// List of inputs for this camera.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.cameras.&lt;name&gt;.ffmpeg.inputs)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.cameras.%3Cname%3E.ffmpeg.inputs)
             ///
             /// Nix type: `list of (YAML value)`.
-            pub fn inputs(&self) -> Opt<Vec<Untyped>> {
+            pub fn inputs(&self) -> Opt<Vec<InputsValue>> {
                 Opt::at(self.path.join(["inputs"]))
             }
 
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*.roles.*`.
+            Roles {
+                Audio => "audio",
+                Detect => "detect",
+                Record => "record",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*`: `InputsValue::new()`, then a setter per option.
+            InputsValue {
+                /// `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*.path`
+                ///
+                /// Stream URL
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.cameras.%3Cname%3E.ffmpeg.inputs.*.path)
+                ///
+                /// Nix type: `string`.
+                path: String = "path";
+                /// `services.frigate.settings.cameras.<name>.ffmpeg.inputs.*.roles`
+                ///
+                /// List of roles for this stream
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frigate.settings.cameras.%3Cname%3E.ffmpeg.inputs.*.roles)
+                ///
+                /// Nix type: `list of (one of "audio", "detect", "record")`.
+                roles: Vec<Roles> = "roles";
+            }
         }
 
     }

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.frp.enable`
@@ -43,7 +43,7 @@ pub const role: Opt<Role> = Opt::new(&["services", "frp", "role"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.frp.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "frp", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["services", "frp", "settings"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.frp.role`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.fwupd.daemonSettings`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fwupd.daemonSettings)
 ///
 /// Nix type: `section of an INI file (attrs of INI atom (null, bool, int, float or string) or a non-empty list of them)`. Default: `{ }`.
-pub const daemon_settings: Opt<Untyped> = Opt::new(&["services", "fwupd", "daemonSettings"]);
+pub const daemon_settings: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["services", "fwupd", "daemonSettings"]);
 
 /// `services.fwupd.enable`
 ///
@@ -61,7 +61,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "fwupd", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fwupd.uefiCapsuleSettings)
 ///
 /// Nix type: `section of an INI file (attrs of INI atom (null, bool, int, float or string) or a non-empty list of them)`. Default: `{ }`.
-pub const uefi_capsule_settings: Opt<Untyped> = Opt::new(&["services", "fwupd", "uefiCapsuleSettings"]);
+pub const uefi_capsule_settings: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["services", "fwupd", "uefiCapsuleSettings"]);
 
 pub mod daemon_settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.garage.enable`
@@ -60,7 +60,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "garage", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.garage.settings)
 ///
 /// Nix type: `TOML value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "garage", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "garage", "settings"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.garage.logLevel`.
@@ -70,6 +70,34 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "garage", "settings"])
         Info => "info",
         Debug => "debug",
         Trace => "trace",
+    }
+}
+
+/// The members of `services.garage.settings.data_dir`'s type: `path`, `list of (attribute set of (freeform))`. A value of any of them sets the option.
+pub enum DataDirMembers {}
+impl ::flakesmith::value::PathMember for DataDirMembers {}
+impl ::flakesmith::value::ListMember for DataDirMembers { type Item = BTreeMap<String, Data<Anything>>; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.garage.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.garage.settings.data_dir`
+        ///
+        /// The directory in which Garage will store the data blocks of objects. This folder can be placed on an HDD.
+        /// Since v0.9.0, Garage supports multiple data directories, refer to https://garagehq.deuxfleurs.fr/documentation/reference-manual/configuration/#data_dir for the exact format.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.garage.settings.data_dir)
+        ///
+        /// Nix type: `path or list of (attribute set)`. Default: `"/var/lib/garage/data"`.
+        data_dir: OneOf<DataDirMembers> = "data_dir";
+        /// `services.garage.settings.metadata_dir`
+        ///
+        /// The metadata directory, put this on a fast disk (e.g. SSD) if possible.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.garage.settings.metadata_dir)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/garage/meta"`.
+        metadata_dir: RuntimePath = "metadata_dir";
     }
 }
 
@@ -84,7 +112,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.garage.settings.data_dir)
     ///
     /// Nix type: `path or list of (attribute set)`. Default: `"/var/lib/garage/data"`.
-    pub const data_dir: Opt<Untyped> = Opt::new(&["services", "garage", "settings", "data_dir"]);
+    pub const data_dir: Opt<OneOf<DataDirMembers>> = Opt::new(&["services", "garage", "settings", "data_dir"]);
 
     /// `services.garage.settings.metadata_dir`
     ///
@@ -94,6 +122,11 @@ pub mod settings {
     ///
     /// Nix type: `path`. Default: `"/var/lib/garage/meta"`.
     pub const metadata_dir: Opt<RuntimePath> = Opt::new(&["services", "garage", "settings", "metadata_dir"]);
+
+    /// The members of `services.garage.settings.data_dir`'s type: `path`, `list of (attribute set of (freeform))`. A value of any of them sets the option.
+    pub enum DataDirMembers {}
+    impl ::flakesmith::value::PathMember for DataDirMembers {}
+    impl ::flakesmith::value::ListMember for DataDirMembers { type Item = BTreeMap<String, Data<Anything>>; }
 
 }
 

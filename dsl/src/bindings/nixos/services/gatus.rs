@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.gatus.configFile`
@@ -63,7 +63,29 @@ pub const package: Opt<Package> = Opt::new(&["services", "gatus", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gatus.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "gatus", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "gatus", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.gatus.settings.web`: `SettingsWebValue::new()`, then a setter per option.
+    SettingsWebValue {
+        /// `services.gatus.settings.web.port`
+        ///
+        /// The TCP port to serve the Gatus service at.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gatus.settings.web.port)
+        ///
+        /// Nix type: `signed integer`. Default: `8080`.
+        port: i64 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.gatus.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.gatus.settings.web`.
+        web: SettingsWebValue = "web";
+    }
+}
 
 pub mod settings {
     use super::*;

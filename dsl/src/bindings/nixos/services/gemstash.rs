@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.gemstash.enable`
@@ -34,7 +34,55 @@ pub const open_firewall: Opt<bool> = Opt::new(&["services", "gemstash", "openFir
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gemstash.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "gemstash", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "gemstash", "settings"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.gemstash.settings.db_adapter`.
+    DbAdapter {
+        Sqlite3 => "sqlite3",
+        Postgres => "postgres",
+        Mysql => "mysql",
+        Mysql2 => "mysql2",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.gemstash.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.gemstash.settings.base_path`
+        ///
+        /// Path to store the gem files and the sqlite database. If left unchanged, the directory will be created.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gemstash.settings.base_path)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/gemstash"`.
+        base_path: RuntimePath = "base_path";
+        /// `services.gemstash.settings.bind`
+        ///
+        /// Host and port combination for the server to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gemstash.settings.bind)
+        ///
+        /// Nix type: `string`. Default: `"tcp://0.0.0.0:9292"`.
+        bind: String = "bind";
+        /// `services.gemstash.settings.db_adapter`
+        ///
+        /// Which database type to use. For choices other than sqlite3, the dbUrl has to be specified as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gemstash.settings.db_adapter)
+        ///
+        /// Nix type: `null or one of "sqlite3", "postgres", "mysql", "mysql2"`. Default: `null`.
+        db_adapter: NullOr<DbAdapter> = "db_adapter";
+        /// `services.gemstash.settings.db_url`
+        ///
+        /// The database to connect to when using postgres, mysql, or mysql2.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gemstash.settings.db_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        db_url: NullOr<String> = "db_url";
+    }
+}
 
 pub mod settings {
     use super::*;

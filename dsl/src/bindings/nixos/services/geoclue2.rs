@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.geoclue2.appConfig`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoclue2.appConfig)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const app_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "geoclue2", "appConfig"]);
+pub const app_config: Opt<BTreeMap<String, AppConfigValue>> = Opt::new(&["services", "geoclue2", "appConfig"]);
 
 /// `services.geoclue2.enable`
 ///
@@ -129,6 +129,45 @@ pub const submission_url: Opt<String> = Opt::new(&["services", "geoclue2", "subm
 /// Nix type: `boolean`. Default: `false`.
 pub const submit_data: Opt<bool> = Opt::new(&["services", "geoclue2", "submitData"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.geoclue2.appConfig.<name>`: `AppConfigValue::new()`, then a setter per option.
+    AppConfigValue {
+        /// `services.geoclue2.appConfig.<name>.desktopID`
+        ///
+        /// Desktop ID of the application.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoclue2.appConfig.%3Cname%3E.desktopID)
+        ///
+        /// Nix type: `string`.
+        desktop_id: String = "desktopID";
+        /// `services.geoclue2.appConfig.<name>.isAllowed`
+        ///
+        /// Whether the application will be allowed access to location information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoclue2.appConfig.%3Cname%3E.isAllowed)
+        ///
+        /// Nix type: `boolean`.
+        is_allowed: bool = "isAllowed";
+        /// `services.geoclue2.appConfig.<name>.isSystem`
+        ///
+        /// Whether the application is a system component or not.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoclue2.appConfig.%3Cname%3E.isSystem)
+        ///
+        /// Nix type: `boolean`.
+        is_system: bool = "isSystem";
+        /// `services.geoclue2.appConfig.<name>.users`
+        ///
+        /// List of UIDs of all users for which this application is allowed location
+        /// info access, Defaults to an empty string to allow it for all users.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoclue2.appConfig.%3Cname%3E.users)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        users: Vec<String> = "users";
+    }
+}
+
 pub mod app_config {
     use super::*;
 
@@ -148,7 +187,7 @@ pub mod app_config {
         ///
         /// Desktop ID of the application.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoclue2.appConfig.&lt;name&gt;.desktopID)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoclue2.appConfig.%3Cname%3E.desktopID)
         ///
         /// Nix type: `string`.
         pub fn desktop_id(&self) -> Opt<String> {
@@ -159,7 +198,7 @@ pub mod app_config {
         ///
         /// Whether the application will be allowed access to location information.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoclue2.appConfig.&lt;name&gt;.isAllowed)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoclue2.appConfig.%3Cname%3E.isAllowed)
         ///
         /// Nix type: `boolean`.
         pub fn is_allowed(&self) -> Opt<bool> {
@@ -170,7 +209,7 @@ pub mod app_config {
         ///
         /// Whether the application is a system component or not.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoclue2.appConfig.&lt;name&gt;.isSystem)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoclue2.appConfig.%3Cname%3E.isSystem)
         ///
         /// Nix type: `boolean`.
         pub fn is_system(&self) -> Opt<bool> {
@@ -182,7 +221,7 @@ pub mod app_config {
         /// List of UIDs of all users for which this application is allowed location
         /// info access, Defaults to an empty string to allow it for all users.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoclue2.appConfig.&lt;name&gt;.users)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoclue2.appConfig.%3Cname%3E.users)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn users(&self) -> Opt<Vec<String>> {

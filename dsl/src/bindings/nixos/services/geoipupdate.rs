@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.geoipupdate.enable`
@@ -37,7 +37,20 @@ pub const interval: Opt<String> = Opt::new(&["services", "geoipupdate", "interva
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoipupdate.settings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean or list of (string or signed integer or boolean))`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "geoipupdate", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "geoipupdate", "settings"]);
+
+/// The members of `services.geoipupdate.settings.<name>.*`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+
+/// The members of `services.geoipupdate.settings.<name>`'s type: `string`, `integer`, `bool`, `list of ((string) or (integer) or (bool))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
 
 pub mod settings {
     use super::*;
@@ -70,7 +83,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoipupdate.settings.EditionIDs)
     ///
     /// Nix type: `list of (string or signed integer)`.
-    pub const edition_i_ds: Opt<Vec<Untyped>> = Opt::new(&["services", "geoipupdate", "settings", "EditionIDs"]);
+    pub const edition_i_ds: Opt<Vec<OneOf<EditionIDsMembers>>> = Opt::new(&["services", "geoipupdate", "settings", "EditionIDs"]);
 
     /// `services.geoipupdate.settings.LicenseKey`
     ///
@@ -79,7 +92,17 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geoipupdate.settings.LicenseKey)
     ///
     /// Nix type: `path or attribute set of path`.
-    pub const license_key: Opt<Untyped> = Opt::new(&["services", "geoipupdate", "settings", "LicenseKey"]);
+    pub const license_key: Opt<OneOf<LicenseKeyMembers>> = Opt::new(&["services", "geoipupdate", "settings", "LicenseKey"]);
+
+    /// The members of `services.geoipupdate.settings.EditionIDs.*`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum EditionIDsMembers {}
+    impl ::flakesmith::value::StrMember for EditionIDsMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for EditionIDsMembers { type Int = i64; }
+
+    /// The members of `services.geoipupdate.settings.LicenseKey`'s type: `path`, `attribute set of (path)`. A value of any of them sets the option.
+    pub enum LicenseKeyMembers {}
+    impl ::flakesmith::value::PathMember for LicenseKeyMembers {}
+    impl ::flakesmith::value::AttrsMember for LicenseKeyMembers { type Item = RuntimePath; }
 
 }
 

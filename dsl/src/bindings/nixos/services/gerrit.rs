@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.gerrit.builtinPlugins`
@@ -90,7 +90,7 @@ pub const plugins: Opt<Vec<Package>> = Opt::new(&["services", "gerrit", "plugins
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gerrit.replicationSettings)
 ///
 /// Nix type: `lazy attribute set of lazy attribute set of (string or boolean or signed integer or list of (string or boolean or signed integer) or lazy attribute set of (string or boolean or signed integer or list of (string or boolean or signed integer)))`. Default: `{ }`.
-pub const replication_settings: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "gerrit", "replicationSettings"]);
+pub const replication_settings: Opt<BTreeMap<String, BTreeMap<String, OneOf<ReplicationSettingsMembers>>>> = Opt::new(&["services", "gerrit", "replicationSettings"]);
 
 /// `services.gerrit.serverId`
 ///
@@ -109,10 +109,10 @@ pub const server_id: Opt<String> = Opt::new(&["services", "gerrit", "serverId"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gerrit.settings)
 ///
 /// Nix type: `lazy attribute set of lazy attribute set of (string or boolean or signed integer or list of (string or boolean or signed integer) or lazy attribute set of (string or boolean or signed integer or list of (string or boolean or signed integer)))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "gerrit", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, OneOf<SettingsMembers>>>> = Opt::new(&["services", "gerrit", "settings"]);
 
 ::flakesmith::option_enum! {
-    /// The values of `services.gerrit.builtinPlugins`.
+    /// The values of `services.gerrit.builtinPlugins.*`.
     BuiltinPlugins {
         CodemirrorEditor => "codemirror-editor",
         CommitMessageLengthValidator => "commit-message-length-validator",
@@ -127,4 +127,58 @@ pub const settings: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(
         Webhooks => "webhooks",
     }
 }
+
+/// The members of `services.gerrit.replicationSettings.<name>.<name>.*`'s type: `string`, `bool`, `integer`. A value of any of them sets the option.
+pub enum ReplicationSettingsMembers2 {}
+impl ::flakesmith::value::StrMember for ReplicationSettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::BoolMember for ReplicationSettingsMembers2 {}
+impl ::flakesmith::value::IntMember for ReplicationSettingsMembers2 { type Int = i64; }
+
+/// The members of `services.gerrit.replicationSettings.<name>.<name>.<name>.*`'s type: `string`, `bool`, `integer`. A value of any of them sets the option.
+pub enum ReplicationSettingsMembers4 {}
+impl ::flakesmith::value::StrMember for ReplicationSettingsMembers4 { type Str = String; }
+impl ::flakesmith::value::BoolMember for ReplicationSettingsMembers4 {}
+impl ::flakesmith::value::IntMember for ReplicationSettingsMembers4 { type Int = i64; }
+
+/// The members of `services.gerrit.replicationSettings.<name>.<name>.<name>`'s type: `string`, `bool`, `integer`, `list of ((string) or (bool) or (integer))`. A value of any of them sets the option.
+pub enum ReplicationSettingsMembers3 {}
+impl ::flakesmith::value::StrMember for ReplicationSettingsMembers3 { type Str = String; }
+impl ::flakesmith::value::BoolMember for ReplicationSettingsMembers3 {}
+impl ::flakesmith::value::IntMember for ReplicationSettingsMembers3 { type Int = i64; }
+impl ::flakesmith::value::ListMember for ReplicationSettingsMembers3 { type Item = OneOf<ReplicationSettingsMembers4>; }
+
+/// The members of `services.gerrit.replicationSettings.<name>.<name>`'s type: `string`, `bool`, `integer`, `list of ((string) or (bool) or (integer))`, `attribute set of ((string) or (bool) or (integer) or (list of ((string) or (bool) or (integer))))`. A value of any of them sets the option.
+pub enum ReplicationSettingsMembers {}
+impl ::flakesmith::value::StrMember for ReplicationSettingsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for ReplicationSettingsMembers {}
+impl ::flakesmith::value::IntMember for ReplicationSettingsMembers { type Int = i64; }
+impl ::flakesmith::value::ListMember for ReplicationSettingsMembers { type Item = OneOf<ReplicationSettingsMembers2>; }
+impl ::flakesmith::value::AttrsMember for ReplicationSettingsMembers { type Item = OneOf<ReplicationSettingsMembers3>; }
+
+/// The members of `services.gerrit.settings.<name>.<name>.*`'s type: `string`, `bool`, `integer`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+
+/// The members of `services.gerrit.settings.<name>.<name>.<name>.*`'s type: `string`, `bool`, `integer`. A value of any of them sets the option.
+pub enum SettingsMembers4 {}
+impl ::flakesmith::value::StrMember for SettingsMembers4 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers4 {}
+impl ::flakesmith::value::IntMember for SettingsMembers4 { type Int = i64; }
+
+/// The members of `services.gerrit.settings.<name>.<name>.<name>`'s type: `string`, `bool`, `integer`, `list of ((string) or (bool) or (integer))`. A value of any of them sets the option.
+pub enum SettingsMembers3 {}
+impl ::flakesmith::value::StrMember for SettingsMembers3 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers3 {}
+impl ::flakesmith::value::IntMember for SettingsMembers3 { type Int = i64; }
+impl ::flakesmith::value::ListMember for SettingsMembers3 { type Item = OneOf<SettingsMembers4>; }
+
+/// The members of `services.gerrit.settings.<name>.<name>`'s type: `string`, `bool`, `integer`, `list of ((string) or (bool) or (integer))`, `attribute set of ((string) or (bool) or (integer) or (list of ((string) or (bool) or (integer))))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
+impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = OneOf<SettingsMembers3>; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.geth.<name>`: the entry `entry_name`.
@@ -29,7 +29,7 @@ impl GethEntry {
     ///
     /// Whether to enable Go Ethereum Node.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -40,7 +40,7 @@ impl GethEntry {
     ///
     /// Additional arguments passed to Go Ethereum.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.extraArgs)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.extraArgs)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn extra_args(&self) -> Opt<Vec<String>> {
@@ -51,7 +51,7 @@ impl GethEntry {
     ///
     /// Blockchain garbage collection mode.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.gcmode)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.gcmode)
     ///
     /// Nix type: `one of "full", "archive"`. Default: `"full"`.
     pub fn gcmode(&self) -> Opt<Gcmode> {
@@ -67,7 +67,7 @@ impl GethEntry {
     ///
     /// Maximum peers to connect to.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.maxpeers)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.maxpeers)
     ///
     /// Nix type: `signed integer`. Default: `50`.
     pub fn maxpeers(&self) -> Opt<i64> {
@@ -83,7 +83,7 @@ impl GethEntry {
     ///
     /// The network to connect to. Mainnet (null) is the default ethereum network.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.network)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.network)
     ///
     /// Nix type: `null or one of "goerli", "holesky", "rinkeby", "yolov2", "ropsten"`. Default: `null`.
     pub fn network(&self) -> Opt<NullOr<Network>> {
@@ -94,7 +94,7 @@ impl GethEntry {
     ///
     /// The geth package to use.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.package)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.package)
     ///
     /// Nix type: `package`. Default: `pkgs.go-ethereum.geth`.
     pub fn package(&self) -> Opt<Package> {
@@ -105,7 +105,7 @@ impl GethEntry {
     ///
     /// Port number Go Ethereum will be listening on, both TCP and UDP.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.port)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `30303`.
     pub fn port(&self) -> Opt<u16> {
@@ -116,7 +116,7 @@ impl GethEntry {
     ///
     /// Blockchain sync mode.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.syncmode)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.syncmode)
     ///
     /// Nix type: `one of "snap", "fast", "full", "light"`. Default: `"snap"`.
     pub fn syncmode(&self) -> Opt<Syncmode> {
@@ -141,7 +141,7 @@ impl GethEntryAuthrpc {
     ///
     /// Listen address of Go Ethereum Auth RPC API.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.authrpc.address)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.authrpc.address)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     pub fn address(&self) -> Opt<String> {
@@ -152,7 +152,7 @@ impl GethEntryAuthrpc {
     ///
     /// Whether to enable Go Ethereum Auth RPC API.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.authrpc.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.authrpc.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -163,7 +163,7 @@ impl GethEntryAuthrpc {
     ///
     /// Path to a JWT secret for authenticated RPC endpoint.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.authrpc.jwtsecret)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.authrpc.jwtsecret)
     ///
     /// Nix type: `string`. Default: `""`.
     pub fn jwtsecret(&self) -> Opt<String> {
@@ -174,7 +174,7 @@ impl GethEntryAuthrpc {
     ///
     /// Port number of Go Ethereum Auth RPC API.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.authrpc.port)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.authrpc.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8551`.
     pub fn port(&self) -> Opt<u16> {
@@ -185,7 +185,7 @@ impl GethEntryAuthrpc {
     ///
     /// List of virtual hostnames from which to accept requests.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.authrpc.vhosts)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.authrpc.vhosts)
     ///
     /// Nix type: `null or (list of string)`.
     pub fn vhosts(&self) -> Opt<NullOr<Vec<String>>> {
@@ -205,7 +205,7 @@ impl GethEntryHttp {
     ///
     /// Listen address of Go Ethereum HTTP API.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.http.address)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.http.address)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     pub fn address(&self) -> Opt<String> {
@@ -216,7 +216,7 @@ impl GethEntryHttp {
     ///
     /// APIs to enable over WebSocket
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.http.apis)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.http.apis)
     ///
     /// Nix type: `null or (list of string)`. Default: `null`.
     pub fn apis(&self) -> Opt<NullOr<Vec<String>>> {
@@ -227,7 +227,7 @@ impl GethEntryHttp {
     ///
     /// Whether to enable Go Ethereum HTTP API.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.http.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.http.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -238,7 +238,7 @@ impl GethEntryHttp {
     ///
     /// Port number of Go Ethereum HTTP API.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.http.port)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.http.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8545`.
     pub fn port(&self) -> Opt<u16> {
@@ -258,7 +258,7 @@ impl GethEntryMetrics {
     ///
     /// Listen address of Go Ethereum metrics service.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.metrics.address)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.metrics.address)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     pub fn address(&self) -> Opt<String> {
@@ -269,7 +269,7 @@ impl GethEntryMetrics {
     ///
     /// Whether to enable Go Ethereum prometheus metrics.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.metrics.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.metrics.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -280,7 +280,7 @@ impl GethEntryMetrics {
     ///
     /// Port number of Go Ethereum metrics service.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.metrics.port)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.metrics.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6060`.
     pub fn port(&self) -> Opt<u16> {
@@ -300,7 +300,7 @@ impl GethEntryWebsocket {
     ///
     /// Listen address of Go Ethereum WebSocket API.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.websocket.address)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.websocket.address)
     ///
     /// Nix type: `string`. Default: `"127.0.0.1"`.
     pub fn address(&self) -> Opt<String> {
@@ -311,7 +311,7 @@ impl GethEntryWebsocket {
     ///
     /// APIs to enable over WebSocket
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.websocket.apis)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.websocket.apis)
     ///
     /// Nix type: `null or (list of string)`. Default: `null`.
     pub fn apis(&self) -> Opt<NullOr<Vec<String>>> {
@@ -322,7 +322,7 @@ impl GethEntryWebsocket {
     ///
     /// Whether to enable Go Ethereum WebSocket API.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.websocket.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.websocket.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -333,7 +333,7 @@ impl GethEntryWebsocket {
     ///
     /// Port number of Go Ethereum WebSocket API.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.&lt;name&gt;.websocket.port)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.websocket.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8546`.
     pub fn port(&self) -> Opt<u16> {

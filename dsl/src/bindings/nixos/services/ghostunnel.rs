@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.ghostunnel.enable`
@@ -33,7 +33,125 @@ pub const package: Opt<Package> = Opt::new(&["services", "ghostunnel", "package"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const servers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "ghostunnel", "servers"]);
+pub const servers: Opt<BTreeMap<String, ServersValue>> = Opt::new(&["services", "ghostunnel", "servers"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.ghostunnel.servers.<name>`: `ServersValue::new()`, then a setter per option.
+    ServersValue {
+        /// `services.ghostunnel.servers.<name>.allowAll`
+        ///
+        /// If true, allow all clients, do not check client cert subject.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.allowAll)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        allow_all: bool = "allowAll";
+        /// `services.ghostunnel.servers.<name>.allowCN`
+        ///
+        /// Allow client if common name appears in the list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.allowCN)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        allow_cn: Vec<String> = "allowCN";
+        /// `services.ghostunnel.servers.<name>.allowDNS`
+        ///
+        /// Allow client if DNS subject alternative name appears in the list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.allowDNS)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        allow_dns: Vec<String> = "allowDNS";
+        /// `services.ghostunnel.servers.<name>.allowOU`
+        ///
+        /// Allow client if organizational unit name appears in the list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.allowOU)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        allow_ou: Vec<String> = "allowOU";
+        /// `services.ghostunnel.servers.<name>.allowURI`
+        ///
+        /// Allow client if URI subject alternative name appears in the list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.allowURI)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        allow_uri: Vec<String> = "allowURI";
+        /// `services.ghostunnel.servers.<name>.cacert`
+        ///
+        /// Path to CA bundle file (PEM/X509). Uses system trust store if null
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.cacert)
+        ///
+        /// Nix type: `null or string`.
+        cacert: NullOr<String> = "cacert";
+        /// `services.ghostunnel.servers.<name>.cert`
+        ///
+        /// Path to certificate (PEM with certificate chain).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.cert)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert: NullOr<String> = "cert";
+        /// `services.ghostunnel.servers.<name>.disableAuthentication`
+        ///
+        /// Disable client authentication, no client certificate will be required.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.disableAuthentication)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        disable_authentication: bool = "disableAuthentication";
+        /// `services.ghostunnel.servers.<name>.extraArguments`
+        ///
+        /// Extra arguments to pass to ghostunnel server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.extraArguments)
+        ///
+        /// Nix type: `strings concatenated with " "`. Default: `""`.
+        extra_arguments: Concatenated = "extraArguments";
+        /// `services.ghostunnel.servers.<name>.key`
+        ///
+        /// Path to certificate private key (PEM with private key).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.key)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key: NullOr<String> = "key";
+        /// `services.ghostunnel.servers.<name>.keystore`
+        ///
+        /// Path to keystore (combined PEM with cert/key, or PKCS12 keystore).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.keystore)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        keystore: NullOr<String> = "keystore";
+        /// `services.ghostunnel.servers.<name>.listen`
+        ///
+        /// Address and port to listen on (can be HOST:PORT, unix:PATH).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.listen)
+        ///
+        /// Nix type: `string`.
+        listen: String = "listen";
+        /// `services.ghostunnel.servers.<name>.target`
+        ///
+        /// Address to forward connections to (can be HOST:PORT or unix:PATH).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.target)
+        ///
+        /// Nix type: `string`.
+        target: String = "target";
+        /// `services.ghostunnel.servers.<name>.unsafeTarget`
+        ///
+        /// If set, does not limit target to localhost, 127.0.0.1, \[::1\], or UNIX sockets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.unsafeTarget)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        unsafe_target: bool = "unsafeTarget";
+    }
+}
 
 pub mod servers {
     use super::*;
@@ -54,7 +172,7 @@ pub mod servers {
         ///
         /// If true, allow all clients, do not check client cert subject.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.allowAll)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.allowAll)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn allow_all(&self) -> Opt<bool> {
@@ -65,7 +183,7 @@ pub mod servers {
         ///
         /// Allow client if common name appears in the list.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.allowCN)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.allowCN)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn allow_cn(&self) -> Opt<Vec<String>> {
@@ -76,7 +194,7 @@ pub mod servers {
         ///
         /// Allow client if DNS subject alternative name appears in the list.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.allowDNS)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.allowDNS)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn allow_dns(&self) -> Opt<Vec<String>> {
@@ -87,7 +205,7 @@ pub mod servers {
         ///
         /// Allow client if organizational unit name appears in the list.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.allowOU)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.allowOU)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn allow_ou(&self) -> Opt<Vec<String>> {
@@ -98,7 +216,7 @@ pub mod servers {
         ///
         /// Allow client if URI subject alternative name appears in the list.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.allowURI)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.allowURI)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn allow_uri(&self) -> Opt<Vec<String>> {
@@ -109,7 +227,7 @@ pub mod servers {
         ///
         /// Path to CA bundle file (PEM/X509). Uses system trust store if null
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.cacert)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.cacert)
         ///
         /// Nix type: `null or string`.
         pub fn cacert(&self) -> Opt<NullOr<String>> {
@@ -120,7 +238,7 @@ pub mod servers {
         ///
         /// Path to certificate (PEM with certificate chain).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.cert)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.cert)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn cert(&self) -> Opt<NullOr<String>> {
@@ -131,7 +249,7 @@ pub mod servers {
         ///
         /// Disable client authentication, no client certificate will be required.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.disableAuthentication)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.disableAuthentication)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn disable_authentication(&self) -> Opt<bool> {
@@ -142,7 +260,7 @@ pub mod servers {
         ///
         /// Extra arguments to pass to ghostunnel server
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.extraArguments)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.extraArguments)
         ///
         /// Nix type: `strings concatenated with " "`. Default: `""`.
         pub fn extra_arguments(&self) -> Opt<Concatenated> {
@@ -153,7 +271,7 @@ pub mod servers {
         ///
         /// Path to certificate private key (PEM with private key).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.key)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.key)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn key(&self) -> Opt<NullOr<String>> {
@@ -164,7 +282,7 @@ pub mod servers {
         ///
         /// Path to keystore (combined PEM with cert/key, or PKCS12 keystore).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.keystore)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.keystore)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn keystore(&self) -> Opt<NullOr<String>> {
@@ -175,7 +293,7 @@ pub mod servers {
         ///
         /// Address and port to listen on (can be HOST:PORT, unix:PATH).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.listen)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.listen)
         ///
         /// Nix type: `string`.
         pub fn listen(&self) -> Opt<String> {
@@ -186,7 +304,7 @@ pub mod servers {
         ///
         /// Address to forward connections to (can be HOST:PORT or unix:PATH).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.target)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.target)
         ///
         /// Nix type: `string`.
         pub fn target(&self) -> Opt<String> {
@@ -197,7 +315,7 @@ pub mod servers {
         ///
         /// If set, does not limit target to localhost, 127.0.0.1, \[::1\], or UNIX sockets.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.&lt;name&gt;.unsafeTarget)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ghostunnel.servers.%3Cname%3E.unsafeTarget)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn unsafe_target(&self) -> Opt<bool> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.gitea.appName`
@@ -105,7 +105,7 @@ pub const repository_root: Opt<String> = Opt::new(&["services", "gitea", "reposi
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "gitea", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "gitea", "settings"]);
 
 /// `services.gitea.stateDir`
 ///
@@ -395,7 +395,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.server.HTTP_ADDR)
         ///
         /// Nix type: `string or path`. Default: `if lib.hasSuffix "+unix" cfg.settings.server.PROTOCOL then "/run/gitea/gitea.sock" else "0.0.0.0"`.
-        pub const http_addr: Opt<Untyped> = Opt::new(&["services", "gitea", "settings", "server", "HTTP_ADDR"]);
+        pub const http_addr: Opt<OneOf<HttpAddrMembers>> = Opt::new(&["services", "gitea", "settings", "server", "HTTP_ADDR"]);
 
         /// `services.gitea.settings.server.HTTP_PORT`
         ///
@@ -442,7 +442,12 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea.settings.server.STATIC_ROOT_PATH)
         ///
         /// Nix type: `string or path`. Default: `config.services.gitea.package.data`.
-        pub const static_root_path: Opt<Untyped> = Opt::new(&["services", "gitea", "settings", "server", "STATIC_ROOT_PATH"]);
+        pub const static_root_path: Opt<OneOf<StaticRootPathMembers>> = Opt::new(&["services", "gitea", "settings", "server", "STATIC_ROOT_PATH"]);
+
+        /// The members of `services.gitea.settings.server.HTTP_ADDR`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum HttpAddrMembers {}
+        impl ::flakesmith::value::StrMember for HttpAddrMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for HttpAddrMembers {}
 
         ::flakesmith::option_enum! {
             /// The values of `services.gitea.settings.server.PROTOCOL`.
@@ -454,6 +459,11 @@ pub mod settings {
                 FcgiUnix => "fcgi+unix",
             }
         }
+
+        /// The members of `services.gitea.settings.server.STATIC_ROOT_PATH`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum StaticRootPathMembers {}
+        impl ::flakesmith::value::StrMember for StaticRootPathMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for StaticRootPathMembers {}
 
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.gitea-actions-runner.instances`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "gitea-actions-runner", "instances"]);
+pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["services", "gitea-actions-runner", "instances"]);
 
 /// `services.gitea-actions-runner.package`
 ///
@@ -25,6 +25,83 @@ pub const instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "gi
 ///
 /// Nix type: `package`. Default: `pkgs.gitea-actions-runner`.
 pub const package: Opt<Package> = Opt::new(&["services", "gitea-actions-runner", "package"]);
+
+/// The members of `services.gitea-actions-runner.instances.<name>.tokenFile`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum TokenFileMembers {}
+impl ::flakesmith::value::StrMember for TokenFileMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for TokenFileMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.gitea-actions-runner.instances.<name>`: `InstancesValue::new()`, then a setter per option.
+    InstancesValue {
+        /// `services.gitea-actions-runner.instances.<name>.enable`
+        ///
+        /// Whether to enable Gitea Actions Runner instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.gitea-actions-runner.instances.<name>.hostPackages`
+        ///
+        /// List of packages, that are available to actions, when the runner is configured
+        /// with a host execution label.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.hostPackages)
+        ///
+        /// Nix type: `list of package`.
+        host_packages: Vec<Package> = "hostPackages";
+        /// `services.gitea-actions-runner.instances.<name>.labels`
+        ///
+        /// Labels used to map jobs to their runtime environment. Changing these
+        /// labels currently requires a new registration token.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.labels)
+        ///
+        /// Nix type: `list of string`.
+        labels: Vec<String> = "labels";
+        /// `services.gitea-actions-runner.instances.<name>.name`
+        ///
+        /// The name identifying the runner instance towards the Gitea/Forgejo instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.gitea-actions-runner.instances.<name>.settings`
+        ///
+        /// Configuration for act_runner daemon
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.settings)
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        settings: Data<Json> = "settings";
+        /// `services.gitea-actions-runner.instances.<name>.token`
+        ///
+        /// Plain token to register at the configured Gitea/Forgejo instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.token)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token: NullOr<String> = "token";
+        /// `services.gitea-actions-runner.instances.<name>.tokenFile`
+        ///
+        /// Path to an environment file, containing the TOKEN
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.tokenFile)
+        ///
+        /// Nix type: `null or string or path`. Default: `null`.
+        token_file: NullOr<OneOf<TokenFileMembers>> = "tokenFile";
+        /// `services.gitea-actions-runner.instances.<name>.url`
+        ///
+        /// Base URL of your Gitea/Forgejo instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.url)
+        ///
+        /// Nix type: `string`.
+        url: String = "url";
+    }
+}
 
 pub mod instances {
     use super::*;
@@ -45,7 +122,7 @@ pub mod instances {
         ///
         /// Whether to enable Gitea Actions Runner instance.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -57,7 +134,7 @@ pub mod instances {
         /// List of packages, that are available to actions, when the runner is configured
         /// with a host execution label.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.&lt;name&gt;.hostPackages)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.hostPackages)
         ///
         /// Nix type: `list of package`.
         pub fn host_packages(&self) -> Opt<Vec<Package>> {
@@ -69,7 +146,7 @@ pub mod instances {
         /// Labels used to map jobs to their runtime environment. Changing these
         /// labels currently requires a new registration token.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.&lt;name&gt;.labels)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.labels)
         ///
         /// Nix type: `list of string`.
         pub fn labels(&self) -> Opt<Vec<String>> {
@@ -80,7 +157,7 @@ pub mod instances {
         ///
         /// The name identifying the runner instance towards the Gitea/Forgejo instance.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.name)
         ///
         /// Nix type: `string`.
         pub fn name(&self) -> Opt<String> {
@@ -91,10 +168,10 @@ pub mod instances {
         ///
         /// Configuration for act_runner daemon
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.settings)
         ///
         /// Nix type: `YAML value`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<Untyped> {
+        pub fn settings(&self) -> Opt<Data<Json>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -102,7 +179,7 @@ pub mod instances {
         ///
         /// Plain token to register at the configured Gitea/Forgejo instance.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.&lt;name&gt;.token)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.token)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn token(&self) -> Opt<NullOr<String>> {
@@ -113,10 +190,10 @@ pub mod instances {
         ///
         /// Path to an environment file, containing the TOKEN
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.&lt;name&gt;.tokenFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.tokenFile)
         ///
         /// Nix type: `null or string or path`. Default: `null`.
-        pub fn token_file(&self) -> Opt<NullOr<Untyped>> {
+        pub fn token_file(&self) -> Opt<NullOr<OneOf<TokenFileMembers>>> {
             Opt::at(self.path.join(["tokenFile"]))
         }
 
@@ -124,7 +201,7 @@ pub mod instances {
         ///
         /// Base URL of your Gitea/Forgejo instance.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.&lt;name&gt;.url)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitea-actions-runner.instances.%3Cname%3E.url)
         ///
         /// Nix type: `string`.
         pub fn url(&self) -> Opt<String> {
@@ -132,6 +209,11 @@ pub mod instances {
         }
 
     }
+
+    /// The members of `services.gitea-actions-runner.instances.<name>.tokenFile`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum TokenFileMembers {}
+    impl ::flakesmith::value::StrMember for TokenFileMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for TokenFileMembers {}
 
 }
 

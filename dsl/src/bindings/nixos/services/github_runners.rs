@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.github-runners.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl GithubRunnersEntry {
     ///
     /// Whether to enable GitHub Actions runner.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -35,7 +35,7 @@ impl GithubRunnersEntry {
     ///
     /// If enabled, causes the following behavior:
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.ephemeral)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.ephemeral)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn ephemeral(&self) -> Opt<bool> {
@@ -46,10 +46,10 @@ impl GithubRunnersEntry {
     ///
     /// Extra environment variables to set for the runner, as an attrset.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.extraEnvironment)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.extraEnvironment)
     ///
     /// Nix type: `attribute set`. Default: `{ }`.
-    pub fn extra_environment(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn extra_environment(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
         Opt::at(self.path.join(["extraEnvironment"]))
     }
 
@@ -57,7 +57,7 @@ impl GithubRunnersEntry {
     ///
     /// Extra labels in addition to the default (unless disabled through the noDefaultLabels
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.extraLabels)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.extraLabels)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn extra_labels(&self) -> Opt<Vec<String>> {
@@ -68,7 +68,7 @@ impl GithubRunnersEntry {
     ///
     /// Extra packages to add to PATH
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.extraPackages)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.extraPackages)
     ///
     /// Nix type: `list of package`. Default: `[ ]`.
     pub fn extra_packages(&self) -> Opt<Vec<Package>> {
@@ -79,7 +79,7 @@ impl GithubRunnersEntry {
     ///
     /// Group under which to run the service.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.group)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.group)
     ///
     /// Nix type: `null or string`. Default: `groupname`.
     pub fn group(&self) -> Opt<NullOr<String>> {
@@ -90,7 +90,7 @@ impl GithubRunnersEntry {
     ///
     /// Name of the runner to configure. If null, defaults to the hostname.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.name)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.name)
     ///
     /// Nix type: `null or string`. Default: `"‹name›"`.
     pub fn name(&self) -> Opt<NullOr<String>> {
@@ -101,7 +101,7 @@ impl GithubRunnersEntry {
     ///
     /// Disables adding the default labels. Also see the extraLabels
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.noDefaultLabels)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.noDefaultLabels)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn no_default_labels(&self) -> Opt<bool> {
@@ -112,7 +112,7 @@ impl GithubRunnersEntry {
     ///
     /// List of Node.js runtimes the runner should support.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.nodeRuntimes)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.nodeRuntimes)
     ///
     /// Nix type: `non-empty (list of value "node20" (singular enum))`.
     pub fn node_runtimes(&self) -> Opt<Vec<NodeRuntimes>> {
@@ -123,7 +123,7 @@ impl GithubRunnersEntry {
     ///
     /// The github-runner package to use.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.package)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.package)
     ///
     /// Nix type: `package`. Default: `pkgs.github-runner`.
     pub fn package(&self) -> Opt<Package> {
@@ -134,7 +134,7 @@ impl GithubRunnersEntry {
     ///
     /// Replace any existing runner with the same name.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.replace)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.replace)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn replace(&self) -> Opt<bool> {
@@ -145,7 +145,7 @@ impl GithubRunnersEntry {
     ///
     /// Name of the runner group to add this runner to (defaults to the default runner group).
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.runnerGroup)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.runnerGroup)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn runner_group(&self) -> Opt<NullOr<String>> {
@@ -157,10 +157,10 @@ impl GithubRunnersEntry {
     /// Modify the systemd service. Can be used to, e.g., adjust the sandboxing options.
     /// See systemd.exec
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.serviceOverrides)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.serviceOverrides)
     ///
     /// Nix type: `attribute set`. Default: `{ }`.
-    pub fn service_overrides(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn service_overrides(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
         Opt::at(self.path.join(["serviceOverrides"]))
     }
 
@@ -168,7 +168,7 @@ impl GithubRunnersEntry {
     ///
     /// The full path to a file which contains either
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.tokenFile)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.tokenFile)
     ///
     /// Nix type: `path`.
     pub fn token_file(&self) -> Opt<RuntimePath> {
@@ -179,7 +179,7 @@ impl GithubRunnersEntry {
     ///
     /// Repository to add the runner to.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.url)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.url)
     ///
     /// Nix type: `string`.
     pub fn url(&self) -> Opt<String> {
@@ -190,7 +190,7 @@ impl GithubRunnersEntry {
     ///
     /// User under which to run the service.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.user)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.user)
     ///
     /// Nix type: `null or string`. Default: `username`.
     pub fn user(&self) -> Opt<NullOr<String>> {
@@ -201,7 +201,7 @@ impl GithubRunnersEntry {
     ///
     /// Working directory, available as $GITHUB_WORKSPACE
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.&lt;name&gt;.workDir)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.workDir)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn work_dir(&self) -> Opt<NullOr<String>> {
@@ -211,7 +211,7 @@ impl GithubRunnersEntry {
 }
 
 ::flakesmith::option_enum! {
-    /// The values of `services.github-runners.<name>.nodeRuntimes`.
+    /// The values of `services.github-runners.<name>.nodeRuntimes.*`.
     NodeRuntimes {
         Node20 => "node20",
     }

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.gitlab.databaseCreateLocally`
@@ -81,7 +81,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "gitlab", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.extraConfig)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const extra_config: Opt<Untyped> = Opt::new(&["services", "gitlab", "extraConfig"]);
+pub const extra_config: Opt<Data<Json>> = Opt::new(&["services", "gitlab", "extraConfig"]);
 
 /// `services.gitlab.extraDatabaseConfig`
 ///
@@ -90,7 +90,7 @@ pub const extra_config: Opt<Untyped> = Opt::new(&["services", "gitlab", "extraCo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.extraDatabaseConfig)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_database_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "gitlab", "extraDatabaseConfig"]);
+pub const extra_database_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "gitlab", "extraDatabaseConfig"]);
 
 /// `services.gitlab.extraEnv`
 ///
@@ -119,7 +119,7 @@ pub const extra_gitlab_rb: Opt<String> = Opt::new(&["services", "gitlab", "extra
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.extraShellConfig)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_shell_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "gitlab", "extraShellConfig"]);
+pub const extra_shell_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "gitlab", "extraShellConfig"]);
 
 /// `services.gitlab.group`
 ///
@@ -236,7 +236,7 @@ pub mod backup {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.backup.skip)
     ///
     /// Nix type: `one of "db", "uploads", "builds", "artifacts", "lfs", "registry", "pages", "repositories", "tar" or list of (one of "db", "uploads", "builds", "artifacts", "lfs", "registry", "pages", "repositories", "tar")`. Default: `[ ]`.
-    pub const skip: Opt<Untyped> = Opt::new(&["services", "gitlab", "backup", "skip"]);
+    pub const skip: Opt<OneOf<SkipMembers>> = Opt::new(&["services", "gitlab", "backup", "skip"]);
 
     /// `services.gitlab.backup.startAt`
     ///
@@ -247,7 +247,7 @@ pub mod backup {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.backup.startAt)
     ///
     /// Nix type: `string or list of string`. Default: `[ ]`.
-    pub const start_at: Opt<Untyped> = Opt::new(&["services", "gitlab", "backup", "startAt"]);
+    pub const start_at: Opt<OneOf<StartAtMembers>> = Opt::new(&["services", "gitlab", "backup", "startAt"]);
 
     /// `services.gitlab.backup.uploadOptions`
     ///
@@ -257,7 +257,48 @@ pub mod backup {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.backup.uploadOptions)
     ///
     /// Nix type: `attribute set`. Default: `{ }`.
-    pub const upload_options: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "gitlab", "backup", "uploadOptions"]);
+    pub const upload_options: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "gitlab", "backup", "uploadOptions"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.gitlab.backup.skip`.
+        Skip {
+            Db => "db",
+            Uploads => "uploads",
+            Builds => "builds",
+            Artifacts => "artifacts",
+            Lfs => "lfs",
+            Registry => "registry",
+            Pages => "pages",
+            Repositories => "repositories",
+            Tar => "tar",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.gitlab.backup.skip.*`.
+        Skip2 {
+            Db => "db",
+            Uploads => "uploads",
+            Builds => "builds",
+            Artifacts => "artifacts",
+            Lfs => "lfs",
+            Registry => "registry",
+            Pages => "pages",
+            Repositories => "repositories",
+            Tar => "tar",
+        }
+    }
+
+    /// The members of `services.gitlab.backup.skip`'s type: `one of ["db", "uploads", "builds", "artifacts", "lfs", "registry", "pages", "repositories", "tar"]`, `list of (one of ["db", "uploads", "builds", "artifacts", "lfs", "registry", "pages", "repositories", "tar"])`. A value of any of them sets the option.
+    pub enum SkipMembers {}
+    impl ::flakesmith::value::ListMember for SkipMembers { type Item = Skip2; }
+
+    ::flakesmith::union_member!(SkipMembers: Skip);
+
+    /// The members of `services.gitlab.backup.startAt`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum StartAtMembers {}
+    impl ::flakesmith::value::StrMember for StartAtMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for StartAtMembers { type Item = String; }
 
 }
 
@@ -363,7 +404,14 @@ pub mod pages {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.pages.settings)
     ///
     /// Nix type: `attribute set of (null or string or signed integer or boolean or (attribute set))`.
-    pub const settings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "gitlab", "pages", "settings"]);
+    pub const settings: Opt<BTreeMap<String, NullOr<OneOf<SettingsMembers>>>> = Opt::new(&["services", "gitlab", "pages", "settings"]);
+
+    /// The members of `services.gitlab.pages.settings.<name>`'s type: `string`, `integer`, `bool`, `attribute set of (freeform)`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Data<Anything>; }
 
     pub mod settings {
         use super::*;
@@ -805,7 +853,7 @@ pub mod workhorse {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab.workhorse.config)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const config: Opt<Untyped> = Opt::new(&["services", "gitlab", "workhorse", "config"]);
+    pub const config: Opt<Data<Toml>> = Opt::new(&["services", "gitlab", "workhorse", "config"]);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.gitlab-runner.configFile`
@@ -71,7 +71,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "gitlab-runner", "packa
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const services: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "gitlab-runner", "services"]);
+pub const services: Opt<BTreeMap<String, ServicesValue>> = Opt::new(&["services", "gitlab-runner", "services"]);
 
 /// `services.gitlab-runner.settings`
 ///
@@ -81,7 +81,256 @@ pub const services: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "git
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "gitlab-runner", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "gitlab-runner", "settings"]);
+
+/// The members of `services.gitlab-runner.services.<name>.postBuildScript`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum PostBuildScriptMembers {}
+impl ::flakesmith::value::StrMember for PostBuildScriptMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for PostBuildScriptMembers {}
+
+/// The members of `services.gitlab-runner.services.<name>.postGetSourcesScript`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum PostGetSourcesScriptMembers {}
+impl ::flakesmith::value::StrMember for PostGetSourcesScriptMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for PostGetSourcesScriptMembers {}
+
+/// The members of `services.gitlab-runner.services.<name>.preBuildScript`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum PreBuildScriptMembers {}
+impl ::flakesmith::value::StrMember for PreBuildScriptMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for PreBuildScriptMembers {}
+
+/// The members of `services.gitlab-runner.services.<name>.preGetSourcesScript`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum PreGetSourcesScriptMembers {}
+impl ::flakesmith::value::StrMember for PreGetSourcesScriptMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for PreGetSourcesScriptMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.gitlab-runner.services.<name>`: `ServicesValue::new()`, then a setter per option.
+    ServicesValue {
+        /// `services.gitlab-runner.services.<name>.authenticationTokenConfigFile`
+        ///
+        /// Absolute path to a file containing environment variables used for
+        /// gitlab-runner registrations with runner authentication tokens
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.authenticationTokenConfigFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        authentication_token_config_file: NullOr<RuntimePath> = "authenticationTokenConfigFile";
+        /// `services.gitlab-runner.services.<name>.buildsDir`
+        ///
+        /// Absolute path to a directory where builds will be stored
+        /// in context of selected executor (Locally, Docker, SSH).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.buildsDir)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        builds_dir: NullOr<RuntimePath> = "buildsDir";
+        /// `services.gitlab-runner.services.<name>.cloneUrl`
+        ///
+        /// Overwrite the URL for the GitLab instance. Used if the Runner can’t connect to GitLab on the URL GitLab exposes itself.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.cloneUrl)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        clone_url: NullOr<String> = "cloneUrl";
+        /// `services.gitlab-runner.services.<name>.debugTraceDisabled`
+        ///
+        /// When set to true Runner will disable the possibility of
+        /// using the CI_DEBUG_TRACE
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.debugTraceDisabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        debug_trace_disabled: bool = "debugTraceDisabled";
+        /// `services.gitlab-runner.services.<name>.description`
+        ///
+        /// Name/description of the runner.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.description)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        description: NullOr<String> = "description";
+        /// `services.gitlab-runner.services.<name>.dockerAllowedImages`
+        ///
+        /// Whitelist allowed images.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerAllowedImages)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        docker_allowed_images: Vec<String> = "dockerAllowedImages";
+        /// `services.gitlab-runner.services.<name>.dockerAllowedServices`
+        ///
+        /// Whitelist allowed services.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerAllowedServices)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        docker_allowed_services: Vec<String> = "dockerAllowedServices";
+        /// `services.gitlab-runner.services.<name>.dockerDisableCache`
+        ///
+        /// Disable all container caching.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerDisableCache)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        docker_disable_cache: bool = "dockerDisableCache";
+        /// `services.gitlab-runner.services.<name>.dockerExtraHosts`
+        ///
+        /// Add a custom host-to-IP mapping.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerExtraHosts)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        docker_extra_hosts: Vec<String> = "dockerExtraHosts";
+        /// `services.gitlab-runner.services.<name>.dockerImage`
+        ///
+        /// Docker image to be used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerImage)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        docker_image: NullOr<String> = "dockerImage";
+        /// `services.gitlab-runner.services.<name>.dockerPrivileged`
+        ///
+        /// Give extended privileges to container.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerPrivileged)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        docker_privileged: bool = "dockerPrivileged";
+        /// `services.gitlab-runner.services.<name>.dockerVolumes`
+        ///
+        /// Bind-mount a volume and create it
+        /// if it doesn’t exist prior to mounting.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerVolumes)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        docker_volumes: Vec<String> = "dockerVolumes";
+        /// `services.gitlab-runner.services.<name>.environmentVariables`
+        ///
+        /// Custom environment variables injected to build environment.
+        /// For secrets you can use registrationConfigFile
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.environmentVariables)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        environment_variables: BTreeMap<String, String> = "environmentVariables";
+        /// `services.gitlab-runner.services.<name>.executor`
+        ///
+        /// Select executor, eg. shell, docker, etc.
+        /// See runner documentation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.executor)
+        ///
+        /// Nix type: `string`. Default: `"docker"`.
+        executor: String = "executor";
+        /// `services.gitlab-runner.services.<name>.limit`
+        ///
+        /// Limit how many jobs can be handled concurrently by this service.
+        /// 0 (default) simply means don’t limit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.limit)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        limit: i64 = "limit";
+        /// `services.gitlab-runner.services.<name>.maximumTimeout`
+        ///
+        /// What is the maximum timeout (in seconds) that will be set for
+        /// job when using this Runner. 0 (default) simply means don’t limit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.maximumTimeout)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        maximum_timeout: i64 = "maximumTimeout";
+        /// `services.gitlab-runner.services.<name>.postBuildScript`
+        ///
+        /// Runner-specific command script executed after code is pulled
+        /// and just after build executes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.postBuildScript)
+        ///
+        /// Nix type: `null or string or path`. Default: `null`.
+        post_build_script: NullOr<OneOf<PostBuildScriptMembers>> = "postBuildScript";
+        /// `services.gitlab-runner.services.<name>.postGetSourcesScript`
+        ///
+        /// Runner-specific command script executed after code is pulled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.postGetSourcesScript)
+        ///
+        /// Nix type: `null or string or path`. Default: `null`.
+        post_get_sources_script: NullOr<OneOf<PostGetSourcesScriptMembers>> = "postGetSourcesScript";
+        /// `services.gitlab-runner.services.<name>.preBuildScript`
+        ///
+        /// Runner-specific command script executed after code is pulled,
+        /// just before build executes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.preBuildScript)
+        ///
+        /// Nix type: `null or string or path`. Default: `null`.
+        pre_build_script: NullOr<OneOf<PreBuildScriptMembers>> = "preBuildScript";
+        /// `services.gitlab-runner.services.<name>.preGetSourcesScript`
+        ///
+        /// Runner-specific command script executed before code is pulled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.preGetSourcesScript)
+        ///
+        /// Nix type: `null or string or path`. Default: `null`.
+        pre_get_sources_script: NullOr<OneOf<PreGetSourcesScriptMembers>> = "preGetSourcesScript";
+        /// `services.gitlab-runner.services.<name>.protected`
+        ///
+        /// When set to true Runner will only run on pipelines
+        /// triggered on protected branches.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.protected)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        protected: bool = "protected";
+        /// `services.gitlab-runner.services.<name>.registrationConfigFile`
+        ///
+        /// Absolute path to a file with environment variables
+        /// used for gitlab-runner registration with runner registration
+        /// tokens
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.registrationConfigFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        registration_config_file: NullOr<RuntimePath> = "registrationConfigFile";
+        /// `services.gitlab-runner.services.<name>.registrationFlags`
+        ///
+        /// Extra command-line flags passed to
+        /// gitlab-runner register
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.registrationFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        registration_flags: Vec<String> = "registrationFlags";
+        /// `services.gitlab-runner.services.<name>.requestConcurrency`
+        ///
+        /// Limit number of concurrent requests for new jobs from GitLab.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.requestConcurrency)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        request_concurrency: i64 = "requestConcurrency";
+        /// `services.gitlab-runner.services.<name>.runUntagged`
+        ///
+        /// Register to run untagged builds; defaults to
+        /// true
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.runUntagged)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        run_untagged: bool = "runUntagged";
+        /// `services.gitlab-runner.services.<name>.tagList`
+        ///
+        /// Tag list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.tagList)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        tag_list: Vec<String> = "tagList";
+    }
+}
 
 pub mod clear_docker_cache {
     use super::*;
@@ -122,7 +371,7 @@ pub mod clear_docker_cache {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.clear-docker-cache.package)
     ///
     /// Nix type: `unspecified value`. Default: `config.virtualisation.docker.package`.
-    pub const package: Opt<Untyped> = Opt::new(&["services", "gitlab-runner", "clear-docker-cache", "package"]);
+    pub const package: Opt<Data<Anything>> = Opt::new(&["services", "gitlab-runner", "clear-docker-cache", "package"]);
 
 }
 
@@ -146,7 +395,7 @@ pub mod services {
         /// Absolute path to a file containing environment variables used for
         /// gitlab-runner registrations with runner authentication tokens
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.authenticationTokenConfigFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.authenticationTokenConfigFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn authentication_token_config_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -158,7 +407,7 @@ pub mod services {
         /// Absolute path to a directory where builds will be stored
         /// in context of selected executor (Locally, Docker, SSH).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.buildsDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.buildsDir)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn builds_dir(&self) -> Opt<NullOr<RuntimePath>> {
@@ -169,7 +418,7 @@ pub mod services {
         ///
         /// Overwrite the URL for the GitLab instance. Used if the Runner can’t connect to GitLab on the URL GitLab exposes itself.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.cloneUrl)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.cloneUrl)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn clone_url(&self) -> Opt<NullOr<String>> {
@@ -181,7 +430,7 @@ pub mod services {
         /// When set to true Runner will disable the possibility of
         /// using the CI_DEBUG_TRACE
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.debugTraceDisabled)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.debugTraceDisabled)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn debug_trace_disabled(&self) -> Opt<bool> {
@@ -192,7 +441,7 @@ pub mod services {
         ///
         /// Name/description of the runner.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.description)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.description)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn description(&self) -> Opt<NullOr<String>> {
@@ -203,7 +452,7 @@ pub mod services {
         ///
         /// Whitelist allowed images.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.dockerAllowedImages)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerAllowedImages)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn docker_allowed_images(&self) -> Opt<Vec<String>> {
@@ -214,7 +463,7 @@ pub mod services {
         ///
         /// Whitelist allowed services.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.dockerAllowedServices)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerAllowedServices)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn docker_allowed_services(&self) -> Opt<Vec<String>> {
@@ -225,7 +474,7 @@ pub mod services {
         ///
         /// Disable all container caching.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.dockerDisableCache)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerDisableCache)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn docker_disable_cache(&self) -> Opt<bool> {
@@ -236,7 +485,7 @@ pub mod services {
         ///
         /// Add a custom host-to-IP mapping.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.dockerExtraHosts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerExtraHosts)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn docker_extra_hosts(&self) -> Opt<Vec<String>> {
@@ -247,7 +496,7 @@ pub mod services {
         ///
         /// Docker image to be used.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.dockerImage)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerImage)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn docker_image(&self) -> Opt<NullOr<String>> {
@@ -258,7 +507,7 @@ pub mod services {
         ///
         /// Give extended privileges to container.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.dockerPrivileged)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerPrivileged)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn docker_privileged(&self) -> Opt<bool> {
@@ -270,7 +519,7 @@ pub mod services {
         /// Bind-mount a volume and create it
         /// if it doesn’t exist prior to mounting.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.dockerVolumes)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.dockerVolumes)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn docker_volumes(&self) -> Opt<Vec<String>> {
@@ -282,7 +531,7 @@ pub mod services {
         /// Custom environment variables injected to build environment.
         /// For secrets you can use registrationConfigFile
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.environmentVariables)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.environmentVariables)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn environment_variables(&self) -> Opt<BTreeMap<String, String>> {
@@ -294,7 +543,7 @@ pub mod services {
         /// Select executor, eg. shell, docker, etc.
         /// See runner documentation
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.executor)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.executor)
         ///
         /// Nix type: `string`. Default: `"docker"`.
         pub fn executor(&self) -> Opt<String> {
@@ -306,7 +555,7 @@ pub mod services {
         /// Limit how many jobs can be handled concurrently by this service.
         /// 0 (default) simply means don’t limit.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.limit)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.limit)
         ///
         /// Nix type: `signed integer`. Default: `0`.
         pub fn limit(&self) -> Opt<i64> {
@@ -318,7 +567,7 @@ pub mod services {
         /// What is the maximum timeout (in seconds) that will be set for
         /// job when using this Runner. 0 (default) simply means don’t limit.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.maximumTimeout)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.maximumTimeout)
         ///
         /// Nix type: `signed integer`. Default: `0`.
         pub fn maximum_timeout(&self) -> Opt<i64> {
@@ -330,10 +579,10 @@ pub mod services {
         /// Runner-specific command script executed after code is pulled
         /// and just after build executes.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.postBuildScript)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.postBuildScript)
         ///
         /// Nix type: `null or string or path`. Default: `null`.
-        pub fn post_build_script(&self) -> Opt<NullOr<Untyped>> {
+        pub fn post_build_script(&self) -> Opt<NullOr<OneOf<PostBuildScriptMembers>>> {
             Opt::at(self.path.join(["postBuildScript"]))
         }
 
@@ -341,10 +590,10 @@ pub mod services {
         ///
         /// Runner-specific command script executed after code is pulled.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.postGetSourcesScript)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.postGetSourcesScript)
         ///
         /// Nix type: `null or string or path`. Default: `null`.
-        pub fn post_get_sources_script(&self) -> Opt<NullOr<Untyped>> {
+        pub fn post_get_sources_script(&self) -> Opt<NullOr<OneOf<PostGetSourcesScriptMembers>>> {
             Opt::at(self.path.join(["postGetSourcesScript"]))
         }
 
@@ -353,10 +602,10 @@ pub mod services {
         /// Runner-specific command script executed after code is pulled,
         /// just before build executes.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.preBuildScript)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.preBuildScript)
         ///
         /// Nix type: `null or string or path`. Default: `null`.
-        pub fn pre_build_script(&self) -> Opt<NullOr<Untyped>> {
+        pub fn pre_build_script(&self) -> Opt<NullOr<OneOf<PreBuildScriptMembers>>> {
             Opt::at(self.path.join(["preBuildScript"]))
         }
 
@@ -364,10 +613,10 @@ pub mod services {
         ///
         /// Runner-specific command script executed before code is pulled.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.preGetSourcesScript)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.preGetSourcesScript)
         ///
         /// Nix type: `null or string or path`. Default: `null`.
-        pub fn pre_get_sources_script(&self) -> Opt<NullOr<Untyped>> {
+        pub fn pre_get_sources_script(&self) -> Opt<NullOr<OneOf<PreGetSourcesScriptMembers>>> {
             Opt::at(self.path.join(["preGetSourcesScript"]))
         }
 
@@ -376,7 +625,7 @@ pub mod services {
         /// When set to true Runner will only run on pipelines
         /// triggered on protected branches.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.protected)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.protected)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn protected(&self) -> Opt<bool> {
@@ -389,7 +638,7 @@ pub mod services {
         /// used for gitlab-runner registration with runner registration
         /// tokens
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.registrationConfigFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.registrationConfigFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn registration_config_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -401,7 +650,7 @@ pub mod services {
         /// Extra command-line flags passed to
         /// gitlab-runner register
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.registrationFlags)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.registrationFlags)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn registration_flags(&self) -> Opt<Vec<String>> {
@@ -412,7 +661,7 @@ pub mod services {
         ///
         /// Limit number of concurrent requests for new jobs from GitLab.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.requestConcurrency)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.requestConcurrency)
         ///
         /// Nix type: `signed integer`. Default: `0`.
         pub fn request_concurrency(&self) -> Opt<i64> {
@@ -424,7 +673,7 @@ pub mod services {
         /// Register to run untagged builds; defaults to
         /// true
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.runUntagged)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.runUntagged)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn run_untagged(&self) -> Opt<bool> {
@@ -435,7 +684,7 @@ pub mod services {
         ///
         /// Tag list.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.&lt;name&gt;.tagList)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitlab-runner.services.%3Cname%3E.tagList)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn tag_list(&self) -> Opt<Vec<String>> {
@@ -443,6 +692,26 @@ pub mod services {
         }
 
     }
+
+    /// The members of `services.gitlab-runner.services.<name>.postBuildScript`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum PostBuildScriptMembers {}
+    impl ::flakesmith::value::StrMember for PostBuildScriptMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for PostBuildScriptMembers {}
+
+    /// The members of `services.gitlab-runner.services.<name>.postGetSourcesScript`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum PostGetSourcesScriptMembers {}
+    impl ::flakesmith::value::StrMember for PostGetSourcesScriptMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for PostGetSourcesScriptMembers {}
+
+    /// The members of `services.gitlab-runner.services.<name>.preBuildScript`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum PreBuildScriptMembers {}
+    impl ::flakesmith::value::StrMember for PreBuildScriptMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for PreBuildScriptMembers {}
+
+    /// The members of `services.gitlab-runner.services.<name>.preGetSourcesScript`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum PreGetSourcesScriptMembers {}
+    impl ::flakesmith::value::StrMember for PreGetSourcesScriptMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for PreGetSourcesScriptMembers {}
 
 }
 

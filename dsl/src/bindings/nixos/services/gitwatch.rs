@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.gitwatch.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl GitwatchEntry {
     ///
     /// Optional branch in remote repository
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.&lt;name&gt;.branch)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.%3Cname%3E.branch)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn branch(&self) -> Opt<NullOr<String>> {
@@ -35,7 +35,7 @@ impl GitwatchEntry {
     ///
     /// Whether to enable watching for repo.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -46,7 +46,7 @@ impl GitwatchEntry {
     ///
     /// The path to repo in local machine
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.&lt;name&gt;.path)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.%3Cname%3E.path)
     ///
     /// Nix type: `string`.
     pub fn path(&self) -> Opt<String> {
@@ -57,7 +57,7 @@ impl GitwatchEntry {
     ///
     /// Optional url of remote repository
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.&lt;name&gt;.remote)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.%3Cname%3E.remote)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn remote(&self) -> Opt<NullOr<String>> {
@@ -68,7 +68,7 @@ impl GitwatchEntry {
     ///
     /// The name of services’s user
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.&lt;name&gt;.user)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.%3Cname%3E.user)
     ///
     /// Nix type: `string`. Default: `"root"`.
     pub fn user(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.glance.enable`
@@ -44,7 +44,45 @@ pub const package: Opt<Package> = Opt::new(&["services", "glance", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glance.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "glance", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "glance", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.glance.settings.server`: `SettingsServerValue::new()`, then a setter per option.
+    SettingsServerValue {
+        /// `services.glance.settings.server.host`
+        ///
+        /// Glance bind address
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glance.settings.server.host)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        host: String = "host";
+        /// `services.glance.settings.server.port`
+        ///
+        /// Glance port to listen on
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glance.settings.server.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.glance.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.glance.settings.pages`
+        ///
+        /// List of pages to be present on the dashboard.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glance.settings.pages)
+        ///
+        /// Nix type: `YAML value`.
+        pages: Data<Json> = "pages";
+        /// The options under `services.glance.settings.server`.
+        server: SettingsServerValue = "server";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -56,7 +94,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glance.settings.pages)
     ///
     /// Nix type: `YAML value`.
-    pub const pages: Opt<Untyped> = Opt::new(&["services", "glance", "settings", "pages"]);
+    pub const pages: Opt<Data<Json>> = Opt::new(&["services", "glance", "settings", "pages"]);
 
     pub mod server {
         use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.glusterfs.enable`
@@ -71,7 +71,7 @@ pub const stop_kill_timeout: Opt<String> = Opt::new(&["services", "glusterfs", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glusterfs.tlsSettings)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const tls_settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "glusterfs", "tlsSettings"]);
+pub const tls_settings: Opt<NullOr<TlsSettingsValue>> = Opt::new(&["services", "glusterfs", "tlsSettings"]);
 
 /// `services.glusterfs.useRpcbind`
 ///
@@ -102,6 +102,36 @@ pub const use_rpcbind: Opt<bool> = Opt::new(&["services", "glusterfs", "useRpcbi
         Critical => "CRITICAL",
         Trace => "TRACE",
         None => "NONE",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.glusterfs.tlsSettings`: `TlsSettingsValue::new()`, then a setter per option.
+    TlsSettingsValue {
+        /// `services.glusterfs.tlsSettings.caCert`
+        ///
+        /// Path certificate authority used to sign the cluster certificates.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glusterfs.tlsSettings.caCert)
+        ///
+        /// Nix type: `path`.
+        ca_cert: RuntimePath = "caCert";
+        /// `services.glusterfs.tlsSettings.tlsKeyPath`
+        ///
+        /// Path to the private key used for TLS.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glusterfs.tlsSettings.tlsKeyPath)
+        ///
+        /// Nix type: `string`.
+        tls_key_path: String = "tlsKeyPath";
+        /// `services.glusterfs.tlsSettings.tlsPem`
+        ///
+        /// Path to the certificate used for TLS.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.glusterfs.tlsSettings.tlsPem)
+        ///
+        /// Nix type: `path`.
+        tls_pem: RuntimePath = "tlsPem";
     }
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.go2rtc.enable`
@@ -33,7 +33,58 @@ pub const package: Opt<Package> = Opt::new(&["services", "go2rtc", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.go2rtc.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "go2rtc", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "go2rtc", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.go2rtc.settings.api`: `SettingsApiValue::new()`, then a setter per option.
+    SettingsApiValue {
+        /// `services.go2rtc.settings.api.listen`
+        ///
+        /// API listen address, conforming to a Go address string.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.go2rtc.settings.api.listen)
+        ///
+        /// Nix type: `string`. Default: `":1984"`.
+        listen: String = "listen";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.go2rtc.settings.ffmpeg`: `SettingsFfmpegValue::new()`, then a setter per option.
+    SettingsFfmpegValue {
+        /// `services.go2rtc.settings.ffmpeg.bin`
+        ///
+        /// The ffmpeg package to use for transcoding.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.go2rtc.settings.ffmpeg.bin)
+        ///
+        /// Nix type: `path`. Default: `lib.getExe pkgs.ffmpeg-headless`.
+        bin: RuntimePath = "bin";
+    }
+}
+
+/// The members of `services.go2rtc.settings.streams.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum StreamsMembers {}
+impl ::flakesmith::value::StrMember for StreamsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for StreamsMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.go2rtc.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.go2rtc.settings.api`.
+        api: SettingsApiValue = "api";
+        /// The options under `services.go2rtc.settings.ffmpeg`.
+        ffmpeg: SettingsFfmpegValue = "ffmpeg";
+        /// `services.go2rtc.settings.streams`
+        ///
+        /// Stream source configuration. Multiple source types are supported.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.go2rtc.settings.streams)
+        ///
+        /// Nix type: `attribute set of (string or list of string)`. Default: `{ }`.
+        streams: BTreeMap<String, OneOf<StreamsMembers>> = "streams";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -45,7 +96,12 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.go2rtc.settings.streams)
     ///
     /// Nix type: `attribute set of (string or list of string)`. Default: `{ }`.
-    pub const streams: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "go2rtc", "settings", "streams"]);
+    pub const streams: Opt<BTreeMap<String, OneOf<StreamsMembers>>> = Opt::new(&["services", "go2rtc", "settings", "streams"]);
+
+    /// The members of `services.go2rtc.settings.streams.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum StreamsMembers {}
+    impl ::flakesmith::value::StrMember for StreamsMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for StreamsMembers { type Item = String; }
 
     pub mod api {
         use super::*;

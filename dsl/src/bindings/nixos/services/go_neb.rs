@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.go-neb.baseUrl`
@@ -33,7 +33,7 @@ pub const bind_address: Opt<String> = Opt::new(&["services", "go-neb", "bindAddr
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.go-neb.config)
 ///
 /// Nix type: `YAML value`.
-pub const config: Opt<Untyped> = Opt::new(&["services", "go-neb", "config"]);
+pub const config: Opt<Data<Json>> = Opt::new(&["services", "go-neb", "config"]);
 
 /// `services.go-neb.enable`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.gotify.enable`
@@ -25,7 +25,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "gotify", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gotify.environment)
 ///
 /// Nix type: `attribute set of (string or signed integer)`. Default: `{ }`.
-pub const environment: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "gotify", "environment"]);
+pub const environment: Opt<BTreeMap<String, OneOf<EnvironmentMembers>>> = Opt::new(&["services", "gotify", "environment"]);
 
 /// `services.gotify.environmentFiles`
 ///
@@ -54,4 +54,9 @@ pub const package: Opt<Package> = Opt::new(&["services", "gotify", "package"]);
 ///
 /// Nix type: `string`. Default: `"gotify-server"`.
 pub const state_directory_name: Opt<String> = Opt::new(&["services", "gotify", "stateDirectoryName"]);
+
+/// The members of `services.gotify.environment.<name>`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum EnvironmentMembers {}
+impl ::flakesmith::value::StrMember for EnvironmentMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for EnvironmentMembers { type Int = i64; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.grafana.dataDir`
@@ -51,7 +51,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "grafana", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string) or a non-empty list of them)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "grafana", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "grafana", "settings"]);
 
 pub mod provision {
     use super::*;
@@ -63,7 +63,7 @@ pub mod provision {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const dashboards: Opt<Untyped> = Opt::new(&["services", "grafana", "provision", "dashboards"]);
+    pub const dashboards: Opt<DashboardsValue> = Opt::new(&["services", "grafana", "provision", "dashboards"]);
 
     /// `services.grafana.provision.datasources`
     ///
@@ -72,7 +72,7 @@ pub mod provision {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const datasources: Opt<Untyped> = Opt::new(&["services", "grafana", "provision", "datasources"]);
+    pub const datasources: Opt<DatasourcesValue2> = Opt::new(&["services", "grafana", "provision", "datasources"]);
 
     /// `services.grafana.provision.enable`
     ///
@@ -82,6 +82,248 @@ pub mod provision {
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub const enable: Opt<bool> = Opt::new(&["services", "grafana", "provision", "enable"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.grafana.provision.dashboards.settings.providers.*.options`: `ProvidersOptionsValue::new()`, then a setter per option.
+        ProvidersOptionsValue {
+            /// `services.grafana.provision.dashboards.settings.providers.*.options.path`
+            ///
+            /// Path grafana will watch for dashboards. Required when using the ‘file’ type.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.providers.*.options.path)
+            ///
+            /// Nix type: `path`.
+            path: RuntimePath = "path";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.grafana.provision.dashboards.settings.providers.*`: `ProvidersValue::new()`, then a setter per option.
+        ProvidersValue {
+            /// `services.grafana.provision.dashboards.settings.providers.*.name`
+            ///
+            /// A unique provider name.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.providers.*.name)
+            ///
+            /// Nix type: `string`. Default: `"default"`.
+            name: String = "name";
+            /// The options under `services.grafana.provision.dashboards.settings.providers.*.options`.
+            options: ProvidersOptionsValue = "options";
+            /// `services.grafana.provision.dashboards.settings.providers.*.type`
+            ///
+            /// Dashboard provider type.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.providers.*.type)
+            ///
+            /// Nix type: `string`. Default: `"file"`.
+            r#type: String = "type";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.grafana.provision.dashboards.settings`: `SettingsValue::new()`, then a setter per option.
+        SettingsValue {
+            /// `services.grafana.provision.dashboards.settings.apiVersion`
+            ///
+            /// Config file version.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.apiVersion)
+            ///
+            /// Nix type: `signed integer`. Default: `1`.
+            api_version: i64 = "apiVersion";
+            /// `services.grafana.provision.dashboards.settings.providers`
+            ///
+            /// List of dashboards to insert/update.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.providers)
+            ///
+            /// Nix type: `list of (YAML value)`. Default: `[ ]`.
+            providers: Vec<ProvidersValue> = "providers";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.grafana.provision.dashboards`: `DashboardsValue::new()`, then a setter per option.
+        DashboardsValue {
+            /// `services.grafana.provision.dashboards.path`
+            ///
+            /// Path to YAML dashboard configuration. Can’t be used with
+            /// services.grafana.provision.dashboards.settings
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.path)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            path: NullOr<RuntimePath> = "path";
+            /// `services.grafana.provision.dashboards.settings`
+            ///
+            /// Grafana dashboard configuration in Nix. Can’t be used with
+            /// services.grafana.provision.dashboards.path
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings)
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null`.
+            settings: NullOr<SettingsValue> = "settings";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.grafana.provision.datasources.settings.datasources.*.access`.
+        Access {
+            Proxy => "proxy",
+            Direct => "direct",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.grafana.provision.datasources.settings.datasources.*`: `DatasourcesValue::new()`, then a setter per option.
+        DatasourcesValue {
+            /// `services.grafana.provision.datasources.settings.datasources.*.access`
+            ///
+            /// Access mode. proxy or direct (Server or Browser in the UI). Required.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.access)
+            ///
+            /// Nix type: `one of "proxy", "direct"`. Default: `"proxy"`.
+            access: Access = "access";
+            /// `services.grafana.provision.datasources.settings.datasources.*.editable`
+            ///
+            /// Allow users to edit datasources from the UI.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.editable)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            editable: bool = "editable";
+            /// `services.grafana.provision.datasources.settings.datasources.*.jsonData`
+            ///
+            /// Extra data for datasource plugins.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.jsonData)
+            ///
+            /// Nix type: `null or (attribute set)`. Default: `null`.
+            json_data: NullOr<BTreeMap<String, Data<Anything>>> = "jsonData";
+            /// `services.grafana.provision.datasources.settings.datasources.*.name`
+            ///
+            /// Name of the datasource. Required.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.name)
+            ///
+            /// Nix type: `string`.
+            name: String = "name";
+            /// `services.grafana.provision.datasources.settings.datasources.*.secureJsonData`
+            ///
+            /// Datasource specific secure configuration. Please note that the contents of this option
+            /// will end up in a world-readable Nix store. Use the file provider
+            /// pointing at a reasonably secured file in the local filesystem
+            /// to work around that. Look at the documentation for details:
+            /// https://grafana.com/docs/grafana/latest/setup-grafana/configure-grafana/#file-provider
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.secureJsonData)
+            ///
+            /// Nix type: `null or (attribute set)`. Default: `null`.
+            secure_json_data: NullOr<BTreeMap<String, Data<Anything>>> = "secureJsonData";
+            /// `services.grafana.provision.datasources.settings.datasources.*.type`
+            ///
+            /// Datasource type. Required.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.type)
+            ///
+            /// Nix type: `string`.
+            r#type: String = "type";
+            /// `services.grafana.provision.datasources.settings.datasources.*.uid`
+            ///
+            /// Custom UID which can be used to reference this datasource in other parts of the configuration, if not specified will be generated automatically.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.uid)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            uid: NullOr<String> = "uid";
+            /// `services.grafana.provision.datasources.settings.datasources.*.url`
+            ///
+            /// Url of the datasource.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.url)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            url: String = "url";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.grafana.provision.datasources.settings.deleteDatasources.*`: `DeleteDatasourcesValue::new()`, then a setter per option.
+        DeleteDatasourcesValue {
+            /// `services.grafana.provision.datasources.settings.deleteDatasources.*.name`
+            ///
+            /// Name of the datasource to delete.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.deleteDatasources.*.name)
+            ///
+            /// Nix type: `string`.
+            name: String = "name";
+            /// `services.grafana.provision.datasources.settings.deleteDatasources.*.orgId`
+            ///
+            /// Organization ID of the datasource to delete.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.deleteDatasources.*.orgId)
+            ///
+            /// Nix type: `signed integer`.
+            org_id: i64 = "orgId";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.grafana.provision.datasources.settings`: `SettingsValue2::new()`, then a setter per option.
+        SettingsValue2 {
+            /// `services.grafana.provision.datasources.settings.apiVersion`
+            ///
+            /// Config file version.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.apiVersion)
+            ///
+            /// Nix type: `signed integer`. Default: `1`.
+            api_version: i64 = "apiVersion";
+            /// `services.grafana.provision.datasources.settings.datasources`
+            ///
+            /// List of datasources to insert/update.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources)
+            ///
+            /// Nix type: `list of (YAML value)`. Default: `[ ]`.
+            datasources: Vec<DatasourcesValue> = "datasources";
+            /// `services.grafana.provision.datasources.settings.deleteDatasources`
+            ///
+            /// List of datasources that should be deleted from the database.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.deleteDatasources)
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            delete_datasources: Vec<DeleteDatasourcesValue> = "deleteDatasources";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.grafana.provision.datasources`: `DatasourcesValue2::new()`, then a setter per option.
+        DatasourcesValue2 {
+            /// `services.grafana.provision.datasources.path`
+            ///
+            /// Path to YAML datasource configuration. Can’t be used with
+            /// services.grafana.provision.datasources.settings
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.path)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            path: NullOr<RuntimePath> = "path";
+            /// `services.grafana.provision.datasources.settings`
+            ///
+            /// Grafana datasource configuration in Nix. Can’t be used with
+            /// services.grafana.provision.datasources.path
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings)
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null`.
+            settings: NullOr<SettingsValue2> = "settings";
+        }
+    }
 
     pub mod alerting {
         use super::*;
@@ -107,7 +349,73 @@ pub mod provision {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings)
             ///
             /// Nix type: `null or (submodule)`. Default: `null`.
-            pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings"]);
+            pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings"]);
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.alerting.contactPoints.settings.contactPoints.*`: `ContactPointsValue::new()`, then a setter per option.
+                ContactPointsValue {
+                    /// `services.grafana.provision.alerting.contactPoints.settings.contactPoints.*.name`
+                    ///
+                    /// Name of the contact point. Required.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.contactPoints.*.name)
+                    ///
+                    /// Nix type: `string`.
+                    name: String = "name";
+                }
+            }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints.*`: `DeleteContactPointsValue::new()`, then a setter per option.
+                DeleteContactPointsValue {
+                    /// `services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints.*.orgId`
+                    ///
+                    /// Organization ID, default = 1.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints.*.orgId)
+                    ///
+                    /// Nix type: `signed integer`. Default: `1`.
+                    org_id: i64 = "orgId";
+                    /// `services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints.*.uid`
+                    ///
+                    /// Unique identifier for the receiver. Required.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints.*.uid)
+                    ///
+                    /// Nix type: `string`.
+                    uid: String = "uid";
+                }
+            }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.alerting.contactPoints.settings`: `SettingsValue::new()`, then a setter per option.
+                SettingsValue {
+                    /// `services.grafana.provision.alerting.contactPoints.settings.apiVersion`
+                    ///
+                    /// Config file version.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.apiVersion)
+                    ///
+                    /// Nix type: `signed integer`. Default: `1`.
+                    api_version: i64 = "apiVersion";
+                    /// `services.grafana.provision.alerting.contactPoints.settings.contactPoints`
+                    ///
+                    /// List of contact points to import or update.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.contactPoints)
+                    ///
+                    /// Nix type: `list of (YAML value)`. Default: `[ ]`.
+                    contact_points: Vec<ContactPointsValue> = "contactPoints";
+                    /// `services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints`
+                    ///
+                    /// List of receivers that should be deleted.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints)
+                    ///
+                    /// Nix type: `list of (submodule)`. Default: `[ ]`.
+                    delete_contact_points: Vec<DeleteContactPointsValue> = "deleteContactPoints";
+                }
+            }
 
             pub mod settings {
                 use super::*;
@@ -128,7 +436,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.contactPoints)
                 ///
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-                pub const contact_points: Opt<Vec<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "contactPoints"]);
+                pub const contact_points: Opt<Vec<ContactPointsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "contactPoints"]);
 
                 /// `services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints`
                 ///
@@ -137,7 +445,43 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints)
                 ///
                 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-                pub const delete_contact_points: Opt<Vec<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "deleteContactPoints"]);
+                pub const delete_contact_points: Opt<Vec<DeleteContactPointsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "contactPoints", "settings", "deleteContactPoints"]);
+
+                ::flakesmith::submodule_value! {
+                    /// A value of `services.grafana.provision.alerting.contactPoints.settings.contactPoints.*`: `ContactPointsValue::new()`, then a setter per option.
+                    ContactPointsValue {
+                        /// `services.grafana.provision.alerting.contactPoints.settings.contactPoints.*.name`
+                        ///
+                        /// Name of the contact point. Required.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.contactPoints.*.name)
+                        ///
+                        /// Nix type: `string`.
+                        name: String = "name";
+                    }
+                }
+
+                ::flakesmith::submodule_value! {
+                    /// A value of `services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints.*`: `DeleteContactPointsValue::new()`, then a setter per option.
+                    DeleteContactPointsValue {
+                        /// `services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints.*.orgId`
+                        ///
+                        /// Organization ID, default = 1.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints.*.orgId)
+                        ///
+                        /// Nix type: `signed integer`. Default: `1`.
+                        org_id: i64 = "orgId";
+                        /// `services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints.*.uid`
+                        ///
+                        /// Unique identifier for the receiver. Required.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.contactPoints.settings.deleteContactPoints.*.uid)
+                        ///
+                        /// Nix type: `string`.
+                        uid: String = "uid";
+                    }
+                }
 
             }
 
@@ -164,7 +508,73 @@ pub mod provision {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings)
             ///
             /// Nix type: `null or (submodule)`. Default: `null`.
-            pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings"]);
+            pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings"]);
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes.*`: `DeleteMuteTimesValue::new()`, then a setter per option.
+                DeleteMuteTimesValue {
+                    /// `services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes.*.name`
+                    ///
+                    /// Name of the mute time interval, must be unique. Required.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes.*.name)
+                    ///
+                    /// Nix type: `string`.
+                    name: String = "name";
+                    /// `services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes.*.orgId`
+                    ///
+                    /// Organization ID, default = 1.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes.*.orgId)
+                    ///
+                    /// Nix type: `signed integer`. Default: `1`.
+                    org_id: i64 = "orgId";
+                }
+            }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.alerting.muteTimings.settings.muteTimes.*`: `MuteTimesValue::new()`, then a setter per option.
+                MuteTimesValue {
+                    /// `services.grafana.provision.alerting.muteTimings.settings.muteTimes.*.name`
+                    ///
+                    /// Name of the mute time interval, must be unique. Required.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.muteTimes.*.name)
+                    ///
+                    /// Nix type: `string`.
+                    name: String = "name";
+                }
+            }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.alerting.muteTimings.settings`: `SettingsValue::new()`, then a setter per option.
+                SettingsValue {
+                    /// `services.grafana.provision.alerting.muteTimings.settings.apiVersion`
+                    ///
+                    /// Config file version.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.apiVersion)
+                    ///
+                    /// Nix type: `signed integer`. Default: `1`.
+                    api_version: i64 = "apiVersion";
+                    /// `services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes`
+                    ///
+                    /// List of mute time intervals that should be deleted.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes)
+                    ///
+                    /// Nix type: `list of (submodule)`. Default: `[ ]`.
+                    delete_mute_times: Vec<DeleteMuteTimesValue> = "deleteMuteTimes";
+                    /// `services.grafana.provision.alerting.muteTimings.settings.muteTimes`
+                    ///
+                    /// List of mute time intervals to import or update.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.muteTimes)
+                    ///
+                    /// Nix type: `list of (YAML value)`. Default: `[ ]`.
+                    mute_times: Vec<MuteTimesValue> = "muteTimes";
+                }
+            }
 
             pub mod settings {
                 use super::*;
@@ -185,7 +595,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes)
                 ///
                 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-                pub const delete_mute_times: Opt<Vec<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "deleteMuteTimes"]);
+                pub const delete_mute_times: Opt<Vec<DeleteMuteTimesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "deleteMuteTimes"]);
 
                 /// `services.grafana.provision.alerting.muteTimings.settings.muteTimes`
                 ///
@@ -194,7 +604,43 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.muteTimes)
                 ///
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-                pub const mute_times: Opt<Vec<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "muteTimes"]);
+                pub const mute_times: Opt<Vec<MuteTimesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "muteTimings", "settings", "muteTimes"]);
+
+                ::flakesmith::submodule_value! {
+                    /// A value of `services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes.*`: `DeleteMuteTimesValue::new()`, then a setter per option.
+                    DeleteMuteTimesValue {
+                        /// `services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes.*.name`
+                        ///
+                        /// Name of the mute time interval, must be unique. Required.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes.*.name)
+                        ///
+                        /// Nix type: `string`.
+                        name: String = "name";
+                        /// `services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes.*.orgId`
+                        ///
+                        /// Organization ID, default = 1.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.deleteMuteTimes.*.orgId)
+                        ///
+                        /// Nix type: `signed integer`. Default: `1`.
+                        org_id: i64 = "orgId";
+                    }
+                }
+
+                ::flakesmith::submodule_value! {
+                    /// A value of `services.grafana.provision.alerting.muteTimings.settings.muteTimes.*`: `MuteTimesValue::new()`, then a setter per option.
+                    MuteTimesValue {
+                        /// `services.grafana.provision.alerting.muteTimings.settings.muteTimes.*.name`
+                        ///
+                        /// Name of the mute time interval, must be unique. Required.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.muteTimings.settings.muteTimes.*.name)
+                        ///
+                        /// Nix type: `string`.
+                        name: String = "name";
+                    }
+                }
 
             }
 
@@ -221,7 +667,37 @@ pub mod provision {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.policies.settings)
             ///
             /// Nix type: `null or (submodule)`. Default: `null`.
-            pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings"]);
+            pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings"]);
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.alerting.policies.settings`: `SettingsValue::new()`, then a setter per option.
+                SettingsValue {
+                    /// `services.grafana.provision.alerting.policies.settings.apiVersion`
+                    ///
+                    /// Config file version.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.policies.settings.apiVersion)
+                    ///
+                    /// Nix type: `signed integer`. Default: `1`.
+                    api_version: i64 = "apiVersion";
+                    /// `services.grafana.provision.alerting.policies.settings.policies`
+                    ///
+                    /// List of contact points to import or update.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.policies.settings.policies)
+                    ///
+                    /// Nix type: `list of (YAML value)`. Default: `[ ]`.
+                    policies: Vec<Data<Json>> = "policies";
+                    /// `services.grafana.provision.alerting.policies.settings.resetPolicies`
+                    ///
+                    /// List of orgIds that should be reset to the default policy.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.policies.settings.resetPolicies)
+                    ///
+                    /// Nix type: `list of signed integer`. Default: `[ ]`.
+                    reset_policies: Vec<i64> = "resetPolicies";
+                }
+            }
 
             pub mod settings {
                 use super::*;
@@ -242,7 +718,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.policies.settings.policies)
                 ///
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-                pub const policies: Opt<Vec<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "policies"]);
+                pub const policies: Opt<Vec<Data<Json>>> = Opt::new(&["services", "grafana", "provision", "alerting", "policies", "settings", "policies"]);
 
                 /// `services.grafana.provision.alerting.policies.settings.resetPolicies`
                 ///
@@ -278,7 +754,89 @@ pub mod provision {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings)
             ///
             /// Nix type: `null or (submodule)`. Default: `null`.
-            pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings"]);
+            pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings"]);
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.alerting.rules.settings.deleteRules.*`: `DeleteRulesValue::new()`, then a setter per option.
+                DeleteRulesValue {
+                    /// `services.grafana.provision.alerting.rules.settings.deleteRules.*.orgId`
+                    ///
+                    /// Organization ID, default = 1
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.deleteRules.*.orgId)
+                    ///
+                    /// Nix type: `signed integer`. Default: `1`.
+                    org_id: i64 = "orgId";
+                    /// `services.grafana.provision.alerting.rules.settings.deleteRules.*.uid`
+                    ///
+                    /// Unique identifier for the rule. Required.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.deleteRules.*.uid)
+                    ///
+                    /// Nix type: `string`.
+                    uid: String = "uid";
+                }
+            }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.alerting.rules.settings.groups.*`: `GroupsValue::new()`, then a setter per option.
+                GroupsValue {
+                    /// `services.grafana.provision.alerting.rules.settings.groups.*.folder`
+                    ///
+                    /// Name of the folder the rule group will be stored in. Required.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.groups.*.folder)
+                    ///
+                    /// Nix type: `string`.
+                    folder: String = "folder";
+                    /// `services.grafana.provision.alerting.rules.settings.groups.*.interval`
+                    ///
+                    /// Interval that the rule group should be evaluated at. Required.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.groups.*.interval)
+                    ///
+                    /// Nix type: `string`.
+                    interval: String = "interval";
+                    /// `services.grafana.provision.alerting.rules.settings.groups.*.name`
+                    ///
+                    /// Name of the rule group. Required.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.groups.*.name)
+                    ///
+                    /// Nix type: `string`.
+                    name: String = "name";
+                }
+            }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.alerting.rules.settings`: `SettingsValue::new()`, then a setter per option.
+                SettingsValue {
+                    /// `services.grafana.provision.alerting.rules.settings.apiVersion`
+                    ///
+                    /// Config file version.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.apiVersion)
+                    ///
+                    /// Nix type: `signed integer`. Default: `1`.
+                    api_version: i64 = "apiVersion";
+                    /// `services.grafana.provision.alerting.rules.settings.deleteRules`
+                    ///
+                    /// List of alert rule UIDs that should be deleted.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.deleteRules)
+                    ///
+                    /// Nix type: `list of (submodule)`. Default: `[ ]`.
+                    delete_rules: Vec<DeleteRulesValue> = "deleteRules";
+                    /// `services.grafana.provision.alerting.rules.settings.groups`
+                    ///
+                    /// List of rule groups to import or update.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.groups)
+                    ///
+                    /// Nix type: `list of (YAML value)`. Default: `[ ]`.
+                    groups: Vec<GroupsValue> = "groups";
+                }
+            }
 
             pub mod settings {
                 use super::*;
@@ -299,7 +857,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.deleteRules)
                 ///
                 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-                pub const delete_rules: Opt<Vec<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "deleteRules"]);
+                pub const delete_rules: Opt<Vec<DeleteRulesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "deleteRules"]);
 
                 /// `services.grafana.provision.alerting.rules.settings.groups`
                 ///
@@ -308,7 +866,59 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.groups)
                 ///
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-                pub const groups: Opt<Vec<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "groups"]);
+                pub const groups: Opt<Vec<GroupsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "rules", "settings", "groups"]);
+
+                ::flakesmith::submodule_value! {
+                    /// A value of `services.grafana.provision.alerting.rules.settings.deleteRules.*`: `DeleteRulesValue::new()`, then a setter per option.
+                    DeleteRulesValue {
+                        /// `services.grafana.provision.alerting.rules.settings.deleteRules.*.orgId`
+                        ///
+                        /// Organization ID, default = 1
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.deleteRules.*.orgId)
+                        ///
+                        /// Nix type: `signed integer`. Default: `1`.
+                        org_id: i64 = "orgId";
+                        /// `services.grafana.provision.alerting.rules.settings.deleteRules.*.uid`
+                        ///
+                        /// Unique identifier for the rule. Required.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.deleteRules.*.uid)
+                        ///
+                        /// Nix type: `string`.
+                        uid: String = "uid";
+                    }
+                }
+
+                ::flakesmith::submodule_value! {
+                    /// A value of `services.grafana.provision.alerting.rules.settings.groups.*`: `GroupsValue::new()`, then a setter per option.
+                    GroupsValue {
+                        /// `services.grafana.provision.alerting.rules.settings.groups.*.folder`
+                        ///
+                        /// Name of the folder the rule group will be stored in. Required.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.groups.*.folder)
+                        ///
+                        /// Nix type: `string`.
+                        folder: String = "folder";
+                        /// `services.grafana.provision.alerting.rules.settings.groups.*.interval`
+                        ///
+                        /// Interval that the rule group should be evaluated at. Required.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.groups.*.interval)
+                        ///
+                        /// Nix type: `string`.
+                        interval: String = "interval";
+                        /// `services.grafana.provision.alerting.rules.settings.groups.*.name`
+                        ///
+                        /// Name of the rule group. Required.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.rules.settings.groups.*.name)
+                        ///
+                        /// Nix type: `string`.
+                        name: String = "name";
+                    }
+                }
 
             }
 
@@ -335,7 +945,81 @@ pub mod provision {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings)
             ///
             /// Nix type: `null or (submodule)`. Default: `null`.
-            pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings"]);
+            pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings"]);
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.alerting.templates.settings.deleteTemplates.*`: `DeleteTemplatesValue::new()`, then a setter per option.
+                DeleteTemplatesValue {
+                    /// `services.grafana.provision.alerting.templates.settings.deleteTemplates.*.name`
+                    ///
+                    /// Name of the template, must be unique. Required.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.deleteTemplates.*.name)
+                    ///
+                    /// Nix type: `string`.
+                    name: String = "name";
+                    /// `services.grafana.provision.alerting.templates.settings.deleteTemplates.*.orgId`
+                    ///
+                    /// Organization ID, default = 1.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.deleteTemplates.*.orgId)
+                    ///
+                    /// Nix type: `signed integer`. Default: `1`.
+                    org_id: i64 = "orgId";
+                }
+            }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.alerting.templates.settings.templates.*`: `TemplatesValue::new()`, then a setter per option.
+                TemplatesValue {
+                    /// `services.grafana.provision.alerting.templates.settings.templates.*.name`
+                    ///
+                    /// Name of the template, must be unique. Required.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.templates.*.name)
+                    ///
+                    /// Nix type: `string`.
+                    name: String = "name";
+                    /// `services.grafana.provision.alerting.templates.settings.templates.*.template`
+                    ///
+                    /// Alerting with a custom text template
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.templates.*.template)
+                    ///
+                    /// Nix type: `string`.
+                    template: String = "template";
+                }
+            }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.alerting.templates.settings`: `SettingsValue::new()`, then a setter per option.
+                SettingsValue {
+                    /// `services.grafana.provision.alerting.templates.settings.apiVersion`
+                    ///
+                    /// Config file version.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.apiVersion)
+                    ///
+                    /// Nix type: `signed integer`. Default: `1`.
+                    api_version: i64 = "apiVersion";
+                    /// `services.grafana.provision.alerting.templates.settings.deleteTemplates`
+                    ///
+                    /// List of alert rule UIDs that should be deleted.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.deleteTemplates)
+                    ///
+                    /// Nix type: `list of (submodule)`. Default: `[ ]`.
+                    delete_templates: Vec<DeleteTemplatesValue> = "deleteTemplates";
+                    /// `services.grafana.provision.alerting.templates.settings.templates`
+                    ///
+                    /// List of templates to import or update.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.templates)
+                    ///
+                    /// Nix type: `list of (YAML value)`. Default: `[ ]`.
+                    templates: Vec<TemplatesValue> = "templates";
+                }
+            }
 
             pub mod settings {
                 use super::*;
@@ -356,7 +1040,7 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.deleteTemplates)
                 ///
                 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-                pub const delete_templates: Opt<Vec<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "deleteTemplates"]);
+                pub const delete_templates: Opt<Vec<DeleteTemplatesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "deleteTemplates"]);
 
                 /// `services.grafana.provision.alerting.templates.settings.templates`
                 ///
@@ -365,7 +1049,51 @@ pub mod provision {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.templates)
                 ///
                 /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-                pub const templates: Opt<Vec<Untyped>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "templates"]);
+                pub const templates: Opt<Vec<TemplatesValue>> = Opt::new(&["services", "grafana", "provision", "alerting", "templates", "settings", "templates"]);
+
+                ::flakesmith::submodule_value! {
+                    /// A value of `services.grafana.provision.alerting.templates.settings.deleteTemplates.*`: `DeleteTemplatesValue::new()`, then a setter per option.
+                    DeleteTemplatesValue {
+                        /// `services.grafana.provision.alerting.templates.settings.deleteTemplates.*.name`
+                        ///
+                        /// Name of the template, must be unique. Required.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.deleteTemplates.*.name)
+                        ///
+                        /// Nix type: `string`.
+                        name: String = "name";
+                        /// `services.grafana.provision.alerting.templates.settings.deleteTemplates.*.orgId`
+                        ///
+                        /// Organization ID, default = 1.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.deleteTemplates.*.orgId)
+                        ///
+                        /// Nix type: `signed integer`. Default: `1`.
+                        org_id: i64 = "orgId";
+                    }
+                }
+
+                ::flakesmith::submodule_value! {
+                    /// A value of `services.grafana.provision.alerting.templates.settings.templates.*`: `TemplatesValue::new()`, then a setter per option.
+                    TemplatesValue {
+                        /// `services.grafana.provision.alerting.templates.settings.templates.*.name`
+                        ///
+                        /// Name of the template, must be unique. Required.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.templates.*.name)
+                        ///
+                        /// Nix type: `string`.
+                        name: String = "name";
+                        /// `services.grafana.provision.alerting.templates.settings.templates.*.template`
+                        ///
+                        /// Alerting with a custom text template
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.alerting.templates.settings.templates.*.template)
+                        ///
+                        /// Nix type: `string`.
+                        template: String = "template";
+                    }
+                }
 
             }
 
@@ -394,7 +1122,67 @@ pub mod provision {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings)
         ///
         /// Nix type: `null or (submodule)`. Default: `null`.
-        pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings"]);
+        pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.grafana.provision.dashboards.settings.providers.*.options`: `ProvidersOptionsValue::new()`, then a setter per option.
+            ProvidersOptionsValue {
+                /// `services.grafana.provision.dashboards.settings.providers.*.options.path`
+                ///
+                /// Path grafana will watch for dashboards. Required when using the ‘file’ type.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.providers.*.options.path)
+                ///
+                /// Nix type: `path`.
+                path: RuntimePath = "path";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.grafana.provision.dashboards.settings.providers.*`: `ProvidersValue::new()`, then a setter per option.
+            ProvidersValue {
+                /// `services.grafana.provision.dashboards.settings.providers.*.name`
+                ///
+                /// A unique provider name.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.providers.*.name)
+                ///
+                /// Nix type: `string`. Default: `"default"`.
+                name: String = "name";
+                /// The options under `services.grafana.provision.dashboards.settings.providers.*.options`.
+                options: ProvidersOptionsValue = "options";
+                /// `services.grafana.provision.dashboards.settings.providers.*.type`
+                ///
+                /// Dashboard provider type.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.providers.*.type)
+                ///
+                /// Nix type: `string`. Default: `"file"`.
+                r#type: String = "type";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.grafana.provision.dashboards.settings`: `SettingsValue::new()`, then a setter per option.
+            SettingsValue {
+                /// `services.grafana.provision.dashboards.settings.apiVersion`
+                ///
+                /// Config file version.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.apiVersion)
+                ///
+                /// Nix type: `signed integer`. Default: `1`.
+                api_version: i64 = "apiVersion";
+                /// `services.grafana.provision.dashboards.settings.providers`
+                ///
+                /// List of dashboards to insert/update.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.providers)
+                ///
+                /// Nix type: `list of (YAML value)`. Default: `[ ]`.
+                providers: Vec<ProvidersValue> = "providers";
+            }
+        }
 
         pub mod settings {
             use super::*;
@@ -415,7 +1203,45 @@ pub mod provision {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.providers)
             ///
             /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-            pub const providers: Opt<Vec<Untyped>> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings", "providers"]);
+            pub const providers: Opt<Vec<ProvidersValue>> = Opt::new(&["services", "grafana", "provision", "dashboards", "settings", "providers"]);
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.dashboards.settings.providers.*.options`: `ProvidersOptionsValue::new()`, then a setter per option.
+                ProvidersOptionsValue {
+                    /// `services.grafana.provision.dashboards.settings.providers.*.options.path`
+                    ///
+                    /// Path grafana will watch for dashboards. Required when using the ‘file’ type.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.providers.*.options.path)
+                    ///
+                    /// Nix type: `path`.
+                    path: RuntimePath = "path";
+                }
+            }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.dashboards.settings.providers.*`: `ProvidersValue::new()`, then a setter per option.
+                ProvidersValue {
+                    /// `services.grafana.provision.dashboards.settings.providers.*.name`
+                    ///
+                    /// A unique provider name.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.providers.*.name)
+                    ///
+                    /// Nix type: `string`. Default: `"default"`.
+                    name: String = "name";
+                    /// The options under `services.grafana.provision.dashboards.settings.providers.*.options`.
+                    options: ProvidersOptionsValue = "options";
+                    /// `services.grafana.provision.dashboards.settings.providers.*.type`
+                    ///
+                    /// Dashboard provider type.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.dashboards.settings.providers.*.type)
+                    ///
+                    /// Nix type: `string`. Default: `"file"`.
+                    r#type: String = "type";
+                }
+            }
 
         }
 
@@ -442,7 +1268,141 @@ pub mod provision {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings)
         ///
         /// Nix type: `null or (submodule)`. Default: `null`.
-        pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings"]);
+        pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings"]);
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.grafana.provision.datasources.settings.datasources.*.access`.
+            Access {
+                Proxy => "proxy",
+                Direct => "direct",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.grafana.provision.datasources.settings.datasources.*`: `DatasourcesValue::new()`, then a setter per option.
+            DatasourcesValue {
+                /// `services.grafana.provision.datasources.settings.datasources.*.access`
+                ///
+                /// Access mode. proxy or direct (Server or Browser in the UI). Required.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.access)
+                ///
+                /// Nix type: `one of "proxy", "direct"`. Default: `"proxy"`.
+                access: Access = "access";
+                /// `services.grafana.provision.datasources.settings.datasources.*.editable`
+                ///
+                /// Allow users to edit datasources from the UI.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.editable)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                editable: bool = "editable";
+                /// `services.grafana.provision.datasources.settings.datasources.*.jsonData`
+                ///
+                /// Extra data for datasource plugins.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.jsonData)
+                ///
+                /// Nix type: `null or (attribute set)`. Default: `null`.
+                json_data: NullOr<BTreeMap<String, Data<Anything>>> = "jsonData";
+                /// `services.grafana.provision.datasources.settings.datasources.*.name`
+                ///
+                /// Name of the datasource. Required.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.name)
+                ///
+                /// Nix type: `string`.
+                name: String = "name";
+                /// `services.grafana.provision.datasources.settings.datasources.*.secureJsonData`
+                ///
+                /// Datasource specific secure configuration. Please note that the contents of this option
+                /// will end up in a world-readable Nix store. Use the file provider
+                /// pointing at a reasonably secured file in the local filesystem
+                /// to work around that. Look at the documentation for details:
+                /// https://grafana.com/docs/grafana/latest/setup-grafana/configure-grafana/#file-provider
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.secureJsonData)
+                ///
+                /// Nix type: `null or (attribute set)`. Default: `null`.
+                secure_json_data: NullOr<BTreeMap<String, Data<Anything>>> = "secureJsonData";
+                /// `services.grafana.provision.datasources.settings.datasources.*.type`
+                ///
+                /// Datasource type. Required.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.type)
+                ///
+                /// Nix type: `string`.
+                r#type: String = "type";
+                /// `services.grafana.provision.datasources.settings.datasources.*.uid`
+                ///
+                /// Custom UID which can be used to reference this datasource in other parts of the configuration, if not specified will be generated automatically.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.uid)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                uid: NullOr<String> = "uid";
+                /// `services.grafana.provision.datasources.settings.datasources.*.url`
+                ///
+                /// Url of the datasource.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.url)
+                ///
+                /// Nix type: `string`. Default: `""`.
+                url: String = "url";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.grafana.provision.datasources.settings.deleteDatasources.*`: `DeleteDatasourcesValue::new()`, then a setter per option.
+            DeleteDatasourcesValue {
+                /// `services.grafana.provision.datasources.settings.deleteDatasources.*.name`
+                ///
+                /// Name of the datasource to delete.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.deleteDatasources.*.name)
+                ///
+                /// Nix type: `string`.
+                name: String = "name";
+                /// `services.grafana.provision.datasources.settings.deleteDatasources.*.orgId`
+                ///
+                /// Organization ID of the datasource to delete.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.deleteDatasources.*.orgId)
+                ///
+                /// Nix type: `signed integer`.
+                org_id: i64 = "orgId";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.grafana.provision.datasources.settings`: `SettingsValue::new()`, then a setter per option.
+            SettingsValue {
+                /// `services.grafana.provision.datasources.settings.apiVersion`
+                ///
+                /// Config file version.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.apiVersion)
+                ///
+                /// Nix type: `signed integer`. Default: `1`.
+                api_version: i64 = "apiVersion";
+                /// `services.grafana.provision.datasources.settings.datasources`
+                ///
+                /// List of datasources to insert/update.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources)
+                ///
+                /// Nix type: `list of (YAML value)`. Default: `[ ]`.
+                datasources: Vec<DatasourcesValue> = "datasources";
+                /// `services.grafana.provision.datasources.settings.deleteDatasources`
+                ///
+                /// List of datasources that should be deleted from the database.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.deleteDatasources)
+                ///
+                /// Nix type: `list of (submodule)`. Default: `[ ]`.
+                delete_datasources: Vec<DeleteDatasourcesValue> = "deleteDatasources";
+            }
+        }
 
         pub mod settings {
             use super::*;
@@ -463,7 +1423,7 @@ pub mod provision {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources)
             ///
             /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-            pub const datasources: Opt<Vec<Untyped>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "datasources"]);
+            pub const datasources: Opt<Vec<DatasourcesValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "datasources"]);
 
             /// `services.grafana.provision.datasources.settings.deleteDatasources`
             ///
@@ -472,7 +1432,111 @@ pub mod provision {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.deleteDatasources)
             ///
             /// Nix type: `list of (submodule)`. Default: `[ ]`.
-            pub const delete_datasources: Opt<Vec<Untyped>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "deleteDatasources"]);
+            pub const delete_datasources: Opt<Vec<DeleteDatasourcesValue>> = Opt::new(&["services", "grafana", "provision", "datasources", "settings", "deleteDatasources"]);
+
+            ::flakesmith::option_enum! {
+                /// The values of `services.grafana.provision.datasources.settings.datasources.*.access`.
+                Access {
+                    Proxy => "proxy",
+                    Direct => "direct",
+                }
+            }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.datasources.settings.datasources.*`: `DatasourcesValue::new()`, then a setter per option.
+                DatasourcesValue {
+                    /// `services.grafana.provision.datasources.settings.datasources.*.access`
+                    ///
+                    /// Access mode. proxy or direct (Server or Browser in the UI). Required.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.access)
+                    ///
+                    /// Nix type: `one of "proxy", "direct"`. Default: `"proxy"`.
+                    access: Access = "access";
+                    /// `services.grafana.provision.datasources.settings.datasources.*.editable`
+                    ///
+                    /// Allow users to edit datasources from the UI.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.editable)
+                    ///
+                    /// Nix type: `boolean`. Default: `false`.
+                    editable: bool = "editable";
+                    /// `services.grafana.provision.datasources.settings.datasources.*.jsonData`
+                    ///
+                    /// Extra data for datasource plugins.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.jsonData)
+                    ///
+                    /// Nix type: `null or (attribute set)`. Default: `null`.
+                    json_data: NullOr<BTreeMap<String, Data<Anything>>> = "jsonData";
+                    /// `services.grafana.provision.datasources.settings.datasources.*.name`
+                    ///
+                    /// Name of the datasource. Required.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.name)
+                    ///
+                    /// Nix type: `string`.
+                    name: String = "name";
+                    /// `services.grafana.provision.datasources.settings.datasources.*.secureJsonData`
+                    ///
+                    /// Datasource specific secure configuration. Please note that the contents of this option
+                    /// will end up in a world-readable Nix store. Use the file provider
+                    /// pointing at a reasonably secured file in the local filesystem
+                    /// to work around that. Look at the documentation for details:
+                    /// https://grafana.com/docs/grafana/latest/setup-grafana/configure-grafana/#file-provider
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.secureJsonData)
+                    ///
+                    /// Nix type: `null or (attribute set)`. Default: `null`.
+                    secure_json_data: NullOr<BTreeMap<String, Data<Anything>>> = "secureJsonData";
+                    /// `services.grafana.provision.datasources.settings.datasources.*.type`
+                    ///
+                    /// Datasource type. Required.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.type)
+                    ///
+                    /// Nix type: `string`.
+                    r#type: String = "type";
+                    /// `services.grafana.provision.datasources.settings.datasources.*.uid`
+                    ///
+                    /// Custom UID which can be used to reference this datasource in other parts of the configuration, if not specified will be generated automatically.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.uid)
+                    ///
+                    /// Nix type: `null or string`. Default: `null`.
+                    uid: NullOr<String> = "uid";
+                    /// `services.grafana.provision.datasources.settings.datasources.*.url`
+                    ///
+                    /// Url of the datasource.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.datasources.*.url)
+                    ///
+                    /// Nix type: `string`. Default: `""`.
+                    url: String = "url";
+                }
+            }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.grafana.provision.datasources.settings.deleteDatasources.*`: `DeleteDatasourcesValue::new()`, then a setter per option.
+                DeleteDatasourcesValue {
+                    /// `services.grafana.provision.datasources.settings.deleteDatasources.*.name`
+                    ///
+                    /// Name of the datasource to delete.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.deleteDatasources.*.name)
+                    ///
+                    /// Nix type: `string`.
+                    name: String = "name";
+                    /// `services.grafana.provision.datasources.settings.deleteDatasources.*.orgId`
+                    ///
+                    /// Organization ID of the datasource to delete.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.provision.datasources.settings.deleteDatasources.*.orgId)
+                    ///
+                    /// Nix type: `signed integer`.
+                    org_id: i64 = "orgId";
+                }
+            }
 
         }
 
@@ -873,7 +1937,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.csrf_additional_headers)
         ///
         /// Nix type: `string or list of string`. Default: `[ ]`.
-        pub const csrf_additional_headers: Opt<Untyped> = Opt::new(&["services", "grafana", "settings", "security", "csrf_additional_headers"]);
+        pub const csrf_additional_headers: Opt<OneOf<CsrfAdditionalHeadersMembers>> = Opt::new(&["services", "grafana", "settings", "security", "csrf_additional_headers"]);
 
         /// `services.grafana.settings.security.csrf_trusted_origins`
         ///
@@ -883,7 +1947,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.csrf_trusted_origins)
         ///
         /// Nix type: `string or list of string`. Default: `[ ]`.
-        pub const csrf_trusted_origins: Opt<Untyped> = Opt::new(&["services", "grafana", "settings", "security", "csrf_trusted_origins"]);
+        pub const csrf_trusted_origins: Opt<OneOf<CsrfTrustedOriginsMembers>> = Opt::new(&["services", "grafana", "settings", "security", "csrf_trusted_origins"]);
 
         /// `services.grafana.settings.security.data_source_proxy_whitelist`
         ///
@@ -894,7 +1958,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana.settings.security.data_source_proxy_whitelist)
         ///
         /// Nix type: `string or list of string`. Default: `[ ]`.
-        pub const data_source_proxy_whitelist: Opt<Untyped> = Opt::new(&["services", "grafana", "settings", "security", "data_source_proxy_whitelist"]);
+        pub const data_source_proxy_whitelist: Opt<OneOf<DataSourceProxyWhitelistMembers>> = Opt::new(&["services", "grafana", "settings", "security", "data_source_proxy_whitelist"]);
 
         /// `services.grafana.settings.security.disable_brute_force_login_protection`
         ///
@@ -1000,6 +2064,21 @@ pub mod settings {
                 Disabled => "disabled",
             }
         }
+
+        /// The members of `services.grafana.settings.security.csrf_additional_headers`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+        pub enum CsrfAdditionalHeadersMembers {}
+        impl ::flakesmith::value::StrMember for CsrfAdditionalHeadersMembers { type Str = String; }
+        impl ::flakesmith::value::ListMember for CsrfAdditionalHeadersMembers { type Item = String; }
+
+        /// The members of `services.grafana.settings.security.csrf_trusted_origins`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+        pub enum CsrfTrustedOriginsMembers {}
+        impl ::flakesmith::value::StrMember for CsrfTrustedOriginsMembers { type Str = String; }
+        impl ::flakesmith::value::ListMember for CsrfTrustedOriginsMembers { type Item = String; }
+
+        /// The members of `services.grafana.settings.security.data_source_proxy_whitelist`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+        pub enum DataSourceProxyWhitelistMembers {}
+        impl ::flakesmith::value::StrMember for DataSourceProxyWhitelistMembers { type Str = String; }
+        impl ::flakesmith::value::ListMember for DataSourceProxyWhitelistMembers { type Item = String; }
 
     }
 

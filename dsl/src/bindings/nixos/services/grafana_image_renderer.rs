@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.grafana-image-renderer.chromium`
@@ -42,7 +42,7 @@ pub const provision_grafana: Opt<bool> = Opt::new(&["services", "grafana-image-r
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "grafana-image-renderer", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "grafana-image-renderer", "settings"]);
 
 /// `services.grafana-image-renderer.verbose`
 ///
@@ -52,6 +52,103 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "grafana-image-rendere
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const verbose: Opt<bool> = Opt::new(&["services", "grafana-image-renderer", "verbose"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.grafana-image-renderer.settings.rendering.mode`.
+    Mode {
+        Default => "default",
+        Reusable => "reusable",
+        Clustered => "clustered",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.grafana-image-renderer.settings.rendering`: `SettingsRenderingValue::new()`, then a setter per option.
+    SettingsRenderingValue {
+        /// `services.grafana-image-renderer.settings.rendering.args`
+        ///
+        /// List of CLI flags passed to chromium
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.rendering.args)
+        ///
+        /// Nix type: `list of string`.
+        args: Vec<String> = "args";
+        /// `services.grafana-image-renderer.settings.rendering.height`
+        ///
+        /// Height of the PNG used to display the alerting graph.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.rendering.height)
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `500`.
+        height: u64 = "height";
+        /// `services.grafana-image-renderer.settings.rendering.mode`
+        ///
+        /// Rendering mode of grafana-image-renderer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.rendering.mode)
+        ///
+        /// Nix type: `one of "default", "reusable", "clustered"`. Default: `"default"`.
+        mode: Mode = "mode";
+        /// `services.grafana-image-renderer.settings.rendering.width`
+        ///
+        /// Width of the PNG used to display the alerting graph.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.rendering.width)
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `1000`.
+        width: u64 = "width";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.grafana-image-renderer.settings.service.logging.level`.
+    Level {
+        Error => "error",
+        Warning => "warning",
+        Info => "info",
+        Debug => "debug",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.grafana-image-renderer.settings.service.logging`: `SettingsServiceLoggingValue::new()`, then a setter per option.
+    SettingsServiceLoggingValue {
+        /// `services.grafana-image-renderer.settings.service.logging.level`
+        ///
+        /// The log-level of the grafana-image-renderer.service
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.service.logging.level)
+        ///
+        /// Nix type: `one of "error", "warning", "info", "debug"`. Default: `"info"`.
+        level: Level = "level";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.grafana-image-renderer.settings.service`: `SettingsServiceValue::new()`, then a setter per option.
+    SettingsServiceValue {
+        /// The options under `services.grafana-image-renderer.settings.service.logging`.
+        logging: SettingsServiceLoggingValue = "logging";
+        /// `services.grafana-image-renderer.settings.service.port`
+        ///
+        /// The TCP port to use for the rendering server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.service.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8081`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.grafana-image-renderer.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.grafana-image-renderer.settings.rendering`.
+        rendering: SettingsRenderingValue = "rendering";
+        /// The options under `services.grafana-image-renderer.settings.service`.
+        service: SettingsServiceValue = "service";
+    }
+}
 
 pub mod settings {
     use super::*;

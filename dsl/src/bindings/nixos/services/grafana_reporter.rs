@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.grafana_reporter.addr`
@@ -42,7 +42,12 @@ pub const port: Opt<u16> = Opt::new(&["services", "grafana_reporter", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana_reporter.templateDir)
 ///
 /// Nix type: `string or path`. Default: `pkgs.grafana_reporter`.
-pub const template_dir: Opt<Untyped> = Opt::new(&["services", "grafana_reporter", "templateDir"]);
+pub const template_dir: Opt<OneOf<TemplateDirMembers>> = Opt::new(&["services", "grafana_reporter", "templateDir"]);
+
+/// The members of `services.grafana_reporter.templateDir`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum TemplateDirMembers {}
+impl ::flakesmith::value::StrMember for TemplateDirMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for TemplateDirMembers {}
 
 pub mod grafana {
     use super::*;

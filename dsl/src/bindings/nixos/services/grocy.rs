@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.grocy.dataDir`
@@ -69,7 +69,13 @@ pub mod phpfpm {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grocy.phpfpm.settings)
     ///
     /// Nix type: `attribute set of (signed integer or string or boolean)`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "grocy", "phpfpm", "settings"]);
+    pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "grocy", "phpfpm", "settings"]);
+
+    /// The members of `services.grocy.phpfpm.settings.<name>`'s type: `integer`, `string`, `bool`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
 
 }
 
@@ -127,7 +133,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grocy.settings.calendar.firstDayOfWeek)
         ///
         /// Nix type: `null or one of 0, 1, 2, 3, 4, 5, 6`. Default: `null`.
-        pub const first_day_of_week: Opt<NullOr<Untyped>> = Opt::new(&["services", "grocy", "settings", "calendar", "firstDayOfWeek"]);
+        pub const first_day_of_week: Opt<NullOr<Data<Anything>>> = Opt::new(&["services", "grocy", "settings", "calendar", "firstDayOfWeek"]);
 
         /// `services.grocy.settings.calendar.showWeekNumber`
         ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.guacamole-client.enable`
@@ -42,5 +42,9 @@ pub const package: Opt<Package> = Opt::new(&["services", "guacamole-client", "pa
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.guacamole-client.settings)
 ///
 /// Nix type: `attribute set of (string, package, bool, int or float)`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "guacamole-client", "settings"]);
+pub const settings: Opt<OneOf<SettingsMembers>> = Opt::new(&["services", "guacamole-client", "settings"]);
+
+/// The members of `services.guacamole-client.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', package, bool, int or float)'')`, `unknown ', package, bool, int or float)'`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Untyped; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hadoop.containerExecutorCfg`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.containerExecutorCfg)
 ///
 /// Nix type: `attribute set of anything`.
-pub const container_executor_cfg: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hadoop", "containerExecutorCfg"]);
+pub const container_executor_cfg: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hadoop", "containerExecutorCfg"]);
 
 /// `services.hadoop.coreSite`
 ///
@@ -26,7 +26,7 @@ pub const container_executor_cfg: Opt<BTreeMap<String, Untyped>> = Opt::new(&["s
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.coreSite)
 ///
 /// Nix type: `attribute set of anything`. Default: `{ }`.
-pub const core_site: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hadoop", "coreSite"]);
+pub const core_site: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hadoop", "coreSite"]);
 
 /// `services.hadoop.extraConfDirs`
 ///
@@ -45,7 +45,7 @@ pub const extra_conf_dirs: Opt<Vec<RuntimePath>> = Opt::new(&["services", "hadoo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.hbaseSite)
 ///
 /// Nix type: `attribute set of anything`. Default: `{ }`.
-pub const hbase_site: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hadoop", "hbaseSite"]);
+pub const hbase_site: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hadoop", "hbaseSite"]);
 
 /// `services.hadoop.hbaseSiteDefault`
 ///
@@ -54,7 +54,7 @@ pub const hbase_site: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "h
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.hbaseSiteDefault)
 ///
 /// Nix type: `attribute set of anything`.
-pub const hbase_site_default: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hadoop", "hbaseSiteDefault"]);
+pub const hbase_site_default: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hadoop", "hbaseSiteDefault"]);
 
 /// `services.hadoop.hdfsSite`
 ///
@@ -64,7 +64,7 @@ pub const hbase_site_default: Opt<BTreeMap<String, Untyped>> = Opt::new(&["servi
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.hdfsSite)
 ///
 /// Nix type: `attribute set of anything`. Default: `{ }`.
-pub const hdfs_site: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hadoop", "hdfsSite"]);
+pub const hdfs_site: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hadoop", "hdfsSite"]);
 
 /// `services.hadoop.hdfsSiteDefault`
 ///
@@ -73,7 +73,7 @@ pub const hdfs_site: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "ha
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.hdfsSiteDefault)
 ///
 /// Nix type: `attribute set of anything`.
-pub const hdfs_site_default: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hadoop", "hdfsSiteDefault"]);
+pub const hdfs_site_default: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hadoop", "hdfsSiteDefault"]);
 
 /// `services.hadoop.httpfsSite`
 ///
@@ -83,7 +83,7 @@ pub const hdfs_site_default: Opt<BTreeMap<String, Untyped>> = Opt::new(&["servic
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.httpfsSite)
 ///
 /// Nix type: `attribute set of anything`. Default: `{ }`.
-pub const httpfs_site: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hadoop", "httpfsSite"]);
+pub const httpfs_site: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hadoop", "httpfsSite"]);
 
 /// `services.hadoop.log4jProperties`
 ///
@@ -102,7 +102,7 @@ pub const log4j_properties: Opt<RuntimePath> = Opt::new(&["services", "hadoop", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.mapredSite)
 ///
 /// Nix type: `attribute set of anything`. Default: `{ }`.
-pub const mapred_site: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hadoop", "mapredSite"]);
+pub const mapred_site: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hadoop", "mapredSite"]);
 
 /// `services.hadoop.mapredSiteDefault`
 ///
@@ -111,7 +111,7 @@ pub const mapred_site: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.mapredSiteDefault)
 ///
 /// Nix type: `attribute set of anything`.
-pub const mapred_site_default: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hadoop", "mapredSiteDefault"]);
+pub const mapred_site_default: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hadoop", "mapredSiteDefault"]);
 
 /// `services.hadoop.package`
 ///
@@ -130,7 +130,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "hadoop", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.yarnSite)
 ///
 /// Nix type: `attribute set of anything`. Default: `{ }`.
-pub const yarn_site: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hadoop", "yarnSite"]);
+pub const yarn_site: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hadoop", "yarnSite"]);
 
 /// `services.hadoop.yarnSiteDefault`
 ///
@@ -139,7 +139,7 @@ pub const yarn_site: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "ha
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.yarnSiteDefault)
 ///
 /// Nix type: `attribute set of anything`.
-pub const yarn_site_default: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hadoop", "yarnSiteDefault"]);
+pub const yarn_site_default: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hadoop", "yarnSiteDefault"]);
 
 pub mod gateway_role {
     use super::*;
@@ -470,7 +470,7 @@ pub mod hdfs {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.hdfs.datanode.dataDirs)
         ///
         /// Nix type: `null or (list of (submodule))`. Default: `null`.
-        pub const data_dirs: Opt<NullOr<Vec<Untyped>>> = Opt::new(&["services", "hadoop", "hdfs", "datanode", "dataDirs"]);
+        pub const data_dirs: Opt<NullOr<Vec<DataDirsValue>>> = Opt::new(&["services", "hadoop", "hdfs", "datanode", "dataDirs"]);
 
         /// `services.hadoop.hdfs.datanode.enable`
         ///
@@ -519,6 +519,38 @@ pub mod hdfs {
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub const restart_if_changed: Opt<bool> = Opt::new(&["services", "hadoop", "hdfs", "datanode", "restartIfChanged"]);
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.hadoop.hdfs.datanode.dataDirs.*.type`.
+            Type {
+                Ssd => "SSD",
+                Disk => "DISK",
+                Archive => "ARCHIVE",
+                RamDisk => "RAM_DISK",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.hadoop.hdfs.datanode.dataDirs.*`: `DataDirsValue::new()`, then a setter per option.
+            DataDirsValue {
+                /// `services.hadoop.hdfs.datanode.dataDirs.*.path`
+                ///
+                /// Determines where on the local filesystem a data node should store its blocks.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.hdfs.datanode.dataDirs.*.path)
+                ///
+                /// Nix type: `path`.
+                path: RuntimePath = "path";
+                /// `services.hadoop.hdfs.datanode.dataDirs.*.type`
+                ///
+                /// Storage types (\[SSD\]/\[DISK\]/\[ARCHIVE\]/\[RAM_DISK\]) for HDFS storage policies.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.hdfs.datanode.dataDirs.*.type)
+                ///
+                /// Nix type: `one of "SSD", "DISK", "ARCHIVE", "RAM_DISK"`.
+                r#type: Type = "type";
+            }
+        }
 
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hans.clients`
@@ -18,7 +18,37 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hans.clients)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const clients: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hans", "clients"]);
+pub const clients: Opt<BTreeMap<String, ClientsValue>> = Opt::new(&["services", "hans", "clients"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hans.clients.<name>`: `ClientsValue::new()`, then a setter per option.
+    ClientsValue {
+        /// `services.hans.clients.<name>.extraConfig`
+        ///
+        /// Additional command line parameters
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hans.clients.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        extra_config: String = "extraConfig";
+        /// `services.hans.clients.<name>.passwordFile`
+        ///
+        /// File that contains password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hans.clients.%3Cname%3E.passwordFile)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        password_file: RuntimePath = "passwordFile";
+        /// `services.hans.clients.<name>.server`
+        ///
+        /// IP address of server running hans
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hans.clients.%3Cname%3E.server)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        server: String = "server";
+    }
+}
 
 pub mod clients {
     use super::*;
@@ -39,7 +69,7 @@ pub mod clients {
         ///
         /// Additional command line parameters
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hans.clients.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hans.clients.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn extra_config(&self) -> Opt<String> {
@@ -50,7 +80,7 @@ pub mod clients {
         ///
         /// File that contains password
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hans.clients.&lt;name&gt;.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hans.clients.%3Cname%3E.passwordFile)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn password_file(&self) -> Opt<RuntimePath> {
@@ -61,7 +91,7 @@ pub mod clients {
         ///
         /// IP address of server running hans
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hans.clients.&lt;name&gt;.server)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hans.clients.%3Cname%3E.server)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn server(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hatsu.enable`
@@ -35,7 +35,13 @@ pub const package: Opt<Package> = Opt::new(&["services", "hatsu", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hatsu.settings)
 ///
 /// Nix type: `attribute set of (null or boolean or signed integer or 16 bit unsigned integer; between 0 and 65535 (both inclusive) or string)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "hatsu", "settings"]);
+pub const settings: Opt<BTreeMap<String, NullOr<OneOf<SettingsMembers>>>> = Opt::new(&["services", "hatsu", "settings"]);
+
+/// The members of `services.hatsu.settings.<name>`'s type: `bool`, `integer`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
 pub mod settings {
     use super::*;

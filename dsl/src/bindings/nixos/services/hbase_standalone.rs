@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hbase-standalone.dataDir`
@@ -64,7 +64,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "hbase-standalone", "pa
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hbase-standalone.settings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hbase-standalone", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "hbase-standalone", "settings"]);
 
 /// `services.hbase-standalone.user`
 ///
@@ -74,4 +74,10 @@ pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hba
 ///
 /// Nix type: `string`. Default: `"hbase"`.
 pub const user: Opt<String> = Opt::new(&["services", "hbase-standalone", "user"]);
+
+/// The members of `services.hbase-standalone.settings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
 

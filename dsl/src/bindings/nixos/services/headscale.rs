@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.headscale.address`
@@ -60,7 +60,7 @@ pub const port: Opt<u16> = Opt::new(&["services", "headscale", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings)
 ///
 /// Nix type: `YAML value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "headscale", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "headscale", "settings"]);
 
 /// `services.headscale.user`
 ///
@@ -70,6 +70,480 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "headscale", "settings
 ///
 /// Nix type: `string`. Default: `"headscale"`.
 pub const user: Opt<String> = Opt::new(&["services", "headscale", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.headscale.settings.database.postgres`: `SettingsDatabasePostgresValue::new()`, then a setter per option.
+    SettingsDatabasePostgresValue {
+        /// `services.headscale.settings.database.postgres.host`
+        ///
+        /// Database host address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.postgres.host)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        host: NullOr<String> = "host";
+        /// `services.headscale.settings.database.postgres.name`
+        ///
+        /// Database name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.postgres.name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        name: NullOr<String> = "name";
+        /// `services.headscale.settings.database.postgres.password_file`
+        ///
+        /// A file containing the password corresponding to
+        /// database.user
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.postgres.password_file)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        password_file: NullOr<RuntimePath> = "password_file";
+        /// `services.headscale.settings.database.postgres.port`
+        ///
+        /// Database host port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.postgres.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.headscale.settings.database.postgres.user`
+        ///
+        /// Database user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.postgres.user)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        user: NullOr<String> = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.headscale.settings.database.sqlite`: `SettingsDatabaseSqliteValue::new()`, then a setter per option.
+    SettingsDatabaseSqliteValue {
+        /// `services.headscale.settings.database.sqlite.path`
+        ///
+        /// Path to the sqlite3 database file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.sqlite.path)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/headscale/db.sqlite"`.
+        path: NullOr<String> = "path";
+        /// `services.headscale.settings.database.sqlite.write_ahead_log`
+        ///
+        /// Enable WAL mode for SQLite. This is recommended for production environments.
+        /// https://www.sqlite.org/wal.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.sqlite.write_ahead_log)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        write_ahead_log: bool = "write_ahead_log";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.headscale.settings.database.type`.
+    Type {
+        Sqlite => "sqlite",
+        Sqlite3 => "sqlite3",
+        Postgres => "postgres",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.headscale.settings.database`: `SettingsDatabaseValue::new()`, then a setter per option.
+    SettingsDatabaseValue {
+        /// The options under `services.headscale.settings.database.postgres`.
+        postgres: SettingsDatabasePostgresValue = "postgres";
+        /// The options under `services.headscale.settings.database.sqlite`.
+        sqlite: SettingsDatabaseSqliteValue = "sqlite";
+        /// `services.headscale.settings.database.type`
+        ///
+        /// Database engine to use.
+        /// Please note that using Postgres is highly discouraged as it is only supported for legacy reasons.
+        /// All new development, testing and optimisations are done with SQLite in mind.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.database.type)
+        ///
+        /// Nix type: `one of "sqlite", "sqlite3", "postgres"`. Default: `"sqlite"`.
+        r#type: Type = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.headscale.settings.derp.server`: `SettingsDerpServerValue::new()`, then a setter per option.
+    SettingsDerpServerValue {
+        /// `services.headscale.settings.derp.server.private_key_path`
+        ///
+        /// Path to derp private key file, generated automatically if it does not exist.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.derp.server.private_key_path)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/headscale/derp_server_private.key"`.
+        private_key_path: RuntimePath = "private_key_path";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.headscale.settings.derp`: `SettingsDerpValue::new()`, then a setter per option.
+    SettingsDerpValue {
+        /// `services.headscale.settings.derp.auto_update_enable`
+        ///
+        /// Whether to automatically update DERP maps on a set frequency.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.derp.auto_update_enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        auto_update_enable: bool = "auto_update_enable";
+        /// `services.headscale.settings.derp.paths`
+        ///
+        /// List of file paths containing DERP maps.
+        /// See How Tailscale works
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.derp.paths)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        paths: Vec<RuntimePath> = "paths";
+        /// The options under `services.headscale.settings.derp.server`.
+        server: SettingsDerpServerValue = "server";
+        /// `services.headscale.settings.derp.update_frequency`
+        ///
+        /// Frequency to update DERP maps.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.derp.update_frequency)
+        ///
+        /// Nix type: `string`. Default: `"24h"`.
+        update_frequency: String = "update_frequency";
+        /// `services.headscale.settings.derp.urls`
+        ///
+        /// List of urls containing DERP maps.
+        /// See How Tailscale works
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.derp.urls)
+        ///
+        /// Nix type: `list of string`.
+        urls: Vec<String> = "urls";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.headscale.settings.dns.nameservers`: `SettingsDnsNameserversValue::new()`, then a setter per option.
+    SettingsDnsNameserversValue {
+        /// `services.headscale.settings.dns.nameservers.global`
+        ///
+        /// List of nameservers to pass to Tailscale clients.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.dns.nameservers.global)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        global: Vec<String> = "global";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.headscale.settings.dns`: `SettingsDnsValue::new()`, then a setter per option.
+    SettingsDnsValue {
+        /// `services.headscale.settings.dns.base_domain`
+        ///
+        /// Defines the base domain to create the hostnames for MagicDNS.
+        /// This domain must be different from the server_url
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.dns.base_domain)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        base_domain: String = "base_domain";
+        /// `services.headscale.settings.dns.magic_dns`
+        ///
+        /// Whether to use MagicDNS
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.dns.magic_dns)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        magic_dns: bool = "magic_dns";
+        /// The options under `services.headscale.settings.dns.nameservers`.
+        nameservers: SettingsDnsNameserversValue = "nameservers";
+        /// `services.headscale.settings.dns.search_domains`
+        ///
+        /// Search domains to inject to Tailscale clients.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.dns.search_domains)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        search_domains: Vec<String> = "search_domains";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.headscale.settings.log`: `SettingsLogValue::new()`, then a setter per option.
+    SettingsLogValue {
+        /// `services.headscale.settings.log.format`
+        ///
+        /// headscale log format.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.log.format)
+        ///
+        /// Nix type: `string`. Default: `"text"`.
+        format: String = "format";
+        /// `services.headscale.settings.log.level`
+        ///
+        /// headscale log level.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.log.level)
+        ///
+        /// Nix type: `string`. Default: `"info"`.
+        level: String = "level";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.headscale.settings.noise`: `SettingsNoiseValue::new()`, then a setter per option.
+    SettingsNoiseValue {
+        /// `services.headscale.settings.noise.private_key_path`
+        ///
+        /// Path to noise private key file, generated automatically if it does not exist.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.noise.private_key_path)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/headscale/noise_private.key"`.
+        private_key_path: RuntimePath = "private_key_path";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.headscale.settings.oidc`: `SettingsOidcValue::new()`, then a setter per option.
+    SettingsOidcValue {
+        /// `services.headscale.settings.oidc.allowed_domains`
+        ///
+        /// Allowed principal domains. if an authenticated user’s domain
+        /// is not in this list authentication request will be rejected.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.allowed_domains)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        allowed_domains: Vec<String> = "allowed_domains";
+        /// `services.headscale.settings.oidc.allowed_users`
+        ///
+        /// Users allowed to authenticate even if not in allowedDomains.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.allowed_users)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        allowed_users: Vec<String> = "allowed_users";
+        /// `services.headscale.settings.oidc.client_id`
+        ///
+        /// OpenID Connect client ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.client_id)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        client_id: String = "client_id";
+        /// `services.headscale.settings.oidc.client_secret_path`
+        ///
+        /// Path to OpenID Connect client secret file. Expands environment variables in format ${VAR}.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.client_secret_path)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret_path: NullOr<String> = "client_secret_path";
+        /// `services.headscale.settings.oidc.extra_params`
+        ///
+        /// Custom query parameters to send with the Authorize Endpoint request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.extra_params)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        extra_params: BTreeMap<String, String> = "extra_params";
+        /// `services.headscale.settings.oidc.issuer`
+        ///
+        /// URL to OpenID issuer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.issuer)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        issuer: String = "issuer";
+        /// `services.headscale.settings.oidc.scope`
+        ///
+        /// Scopes used in the OIDC flow.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.scope)
+        ///
+        /// Nix type: `list of string`.
+        scope: Vec<String> = "scope";
+        /// `services.headscale.settings.oidc.strip_email_domain`
+        ///
+        /// Whether the domain part of the email address should be removed when generating namespaces.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.oidc.strip_email_domain)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        strip_email_domain: bool = "strip_email_domain";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.headscale.settings.policy.mode`.
+    Mode {
+        File => "file",
+        Database => "database",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.headscale.settings.policy`: `SettingsPolicyValue::new()`, then a setter per option.
+    SettingsPolicyValue {
+        /// `services.headscale.settings.policy.mode`
+        ///
+        /// The mode can be “file” or “database” that defines
+        /// where the ACL policies are stored and read from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.policy.mode)
+        ///
+        /// Nix type: `one of "file", "database"`. Default: `"file"`.
+        mode: Mode = "mode";
+        /// `services.headscale.settings.policy.path`
+        ///
+        /// If the mode is set to “file”, the path to a
+        /// HuJSON file containing ACL policies.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.policy.path)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        path: NullOr<RuntimePath> = "path";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.headscale.settings.prefixes.allocation`.
+    Allocation {
+        Sequential => "sequential",
+        Random => "random",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.headscale.settings.prefixes`: `SettingsPrefixesValue::new()`, then a setter per option.
+    SettingsPrefixesValue {
+        /// `services.headscale.settings.prefixes.allocation`
+        ///
+        /// Strategy used for allocation of IPs to nodes, available options:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.prefixes.allocation)
+        ///
+        /// Nix type: `one of "sequential", "random"`. Default: `"sequential"`.
+        allocation: Allocation = "allocation";
+        /// `services.headscale.settings.prefixes.v4`
+        ///
+        /// Each prefix consists of either an IPv4 or IPv6 address,
+        /// and the associated prefix length, delimited by a slash.
+        /// It must be within IP ranges supported by the Tailscale
+        /// client - i.e., subnets of 100.64.0.0/10 and fd7a:115c:a1e0::/48.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.prefixes.v4)
+        ///
+        /// Nix type: `string`. Default: `"100.64.0.0/10"`.
+        v4: String = "v4";
+        /// `services.headscale.settings.prefixes.v6`
+        ///
+        /// Each prefix consists of either an IPv4 or IPv6 address,
+        /// and the associated prefix length, delimited by a slash.
+        /// It must be within IP ranges supported by the Tailscale
+        /// client - i.e., subnets of 100.64.0.0/10 and fd7a:115c:a1e0::/48.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.prefixes.v6)
+        ///
+        /// Nix type: `string`. Default: `"fd7a:115c:a1e0::/48"`.
+        v6: String = "v6";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.headscale.settings.tls_letsencrypt_challenge_type`.
+    TlsLetsencryptChallengeType {
+        TlsAlpn01 => "TLS-ALPN-01",
+        Http01 => "HTTP-01",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.headscale.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.headscale.settings.database`.
+        database: SettingsDatabaseValue = "database";
+        /// The options under `services.headscale.settings.derp`.
+        derp: SettingsDerpValue = "derp";
+        /// The options under `services.headscale.settings.dns`.
+        dns: SettingsDnsValue = "dns";
+        /// `services.headscale.settings.ephemeral_node_inactivity_timeout`
+        ///
+        /// Time before an inactive ephemeral node is deleted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.ephemeral_node_inactivity_timeout)
+        ///
+        /// Nix type: `string`. Default: `"30m"`.
+        ephemeral_node_inactivity_timeout: String = "ephemeral_node_inactivity_timeout";
+        /// The options under `services.headscale.settings.log`.
+        log: SettingsLogValue = "log";
+        /// The options under `services.headscale.settings.noise`.
+        noise: SettingsNoiseValue = "noise";
+        /// The options under `services.headscale.settings.oidc`.
+        oidc: SettingsOidcValue = "oidc";
+        /// The options under `services.headscale.settings.policy`.
+        policy: SettingsPolicyValue = "policy";
+        /// The options under `services.headscale.settings.prefixes`.
+        prefixes: SettingsPrefixesValue = "prefixes";
+        /// `services.headscale.settings.server_url`
+        ///
+        /// The url clients will connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.server_url)
+        ///
+        /// Nix type: `string`. Default: `"http://127.0.0.1:8080"`.
+        server_url: String = "server_url";
+        /// `services.headscale.settings.tls_cert_path`
+        ///
+        /// Path to already created certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.tls_cert_path)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        tls_cert_path: NullOr<RuntimePath> = "tls_cert_path";
+        /// `services.headscale.settings.tls_key_path`
+        ///
+        /// Path to key for already created certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.tls_key_path)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        tls_key_path: NullOr<RuntimePath> = "tls_key_path";
+        /// `services.headscale.settings.tls_letsencrypt_challenge_type`
+        ///
+        /// Type of ACME challenge to use, currently supported types:
+        /// HTTP-01
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.tls_letsencrypt_challenge_type)
+        ///
+        /// Nix type: `one of "TLS-ALPN-01", "HTTP-01"`. Default: `"HTTP-01"`.
+        tls_letsencrypt_challenge_type: TlsLetsencryptChallengeType = "tls_letsencrypt_challenge_type";
+        /// `services.headscale.settings.tls_letsencrypt_hostname`
+        ///
+        /// Domain name to request a TLS certificate for.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.tls_letsencrypt_hostname)
+        ///
+        /// Nix type: `null or string`. Default: `""`.
+        tls_letsencrypt_hostname: NullOr<String> = "tls_letsencrypt_hostname";
+        /// `services.headscale.settings.tls_letsencrypt_listen`
+        ///
+        /// When HTTP-01 challenge is chosen, letsencrypt must set up a
+        /// verification endpoint, and it will be listening on:
+        /// :http = port 80
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.headscale.settings.tls_letsencrypt_listen)
+        ///
+        /// Nix type: `null or string`. Default: `":http"`.
+        tls_letsencrypt_listen: NullOr<String> = "tls_letsencrypt_listen";
+    }
+}
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hedgedoc.enable`
@@ -43,7 +43,102 @@ pub const package: Opt<Package> = Opt::new(&["services", "hedgedoc", "package"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings)
 ///
 /// Nix type: `JSON value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "hedgedoc", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "hedgedoc", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hedgedoc.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.hedgedoc.settings.allowGravatar`
+        ///
+        /// Whether to enable Libravatar
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.allowGravatar)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        allow_gravatar: bool = "allowGravatar";
+        /// `services.hedgedoc.settings.allowOrigin`
+        ///
+        /// List of domains to whitelist.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.allowOrigin)
+        ///
+        /// Nix type: `list of string`.
+        allow_origin: Vec<String> = "allowOrigin";
+        /// `services.hedgedoc.settings.db`
+        ///
+        /// Specify the configuration for sequelize.
+        /// HedgeDoc supports mysql
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.db)
+        ///
+        /// Nix type: `attribute set`.
+        db: BTreeMap<String, Data<Anything>> = "db";
+        /// `services.hedgedoc.settings.domain`
+        ///
+        /// Domain to use for website.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.domain)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        domain: NullOr<String> = "domain";
+        /// `services.hedgedoc.settings.host`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.host)
+        ///
+        /// Nix type: `null or string`. Default: `"localhost"`.
+        host: NullOr<String> = "host";
+        /// `services.hedgedoc.settings.path`
+        ///
+        /// Path to UNIX domain socket to listen on
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.path)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        path: NullOr<RuntimePath> = "path";
+        /// `services.hedgedoc.settings.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
+        port: u16 = "port";
+        /// `services.hedgedoc.settings.protocolUseSSL`
+        ///
+        /// Use https://
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.protocolUseSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        protocol_use_ssl: bool = "protocolUseSSL";
+        /// `services.hedgedoc.settings.uploadsPath`
+        ///
+        /// Directory for storing uploaded images.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.uploadsPath)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/hedgedoc/uploads"`.
+        uploads_path: RuntimePath = "uploadsPath";
+        /// `services.hedgedoc.settings.urlPath`
+        ///
+        /// URL path for the website.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.urlPath)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        url_path: NullOr<String> = "urlPath";
+        /// `services.hedgedoc.settings.useSSL`
+        ///
+        /// Enable to use SSL server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.useSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        use_ssl: bool = "useSSL";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -74,7 +169,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hedgedoc.settings.db)
     ///
     /// Nix type: `attribute set`.
-    pub const db: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hedgedoc", "settings", "db"]);
+    pub const db: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hedgedoc", "settings", "db"]);
 
     /// `services.hedgedoc.settings.domain`
     ///

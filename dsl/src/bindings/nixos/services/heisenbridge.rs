@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.heisenbridge.address`
@@ -60,7 +60,7 @@ pub const homeserver: Opt<String> = Opt::new(&["services", "heisenbridge", "home
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.heisenbridge.namespaces)
 ///
 /// Nix type: `JSON value`.
-pub const namespaces: Opt<Untyped> = Opt::new(&["services", "heisenbridge", "namespaces"]);
+pub const namespaces: Opt<Data<Json>> = Opt::new(&["services", "heisenbridge", "namespaces"]);
 
 /// `services.heisenbridge.owner`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hercules-ci-agent.enable`
@@ -33,7 +33,97 @@ pub const package: Opt<Package> = Opt::new(&["services", "hercules-ci-agent", "p
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings)
 ///
 /// Nix type: `TOML value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "hercules-ci-agent", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "hercules-ci-agent", "settings"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.hercules-ci-agent.settings.concurrentTasks`.
+    ConcurrentTasks {
+        Auto => "auto",
+    }
+}
+
+/// The members of `services.hercules-ci-agent.settings.concurrentTasks`'s type: `unknown 'positive integer, meaning >0,'`, `one of ["auto"]`. A value of any of them sets the option.
+pub enum ConcurrentTasksMembers {}
+
+::flakesmith::union_member!(ConcurrentTasksMembers: ConcurrentTasks);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hercules-ci-agent.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.hercules-ci-agent.settings.apiBaseUrl`
+        ///
+        /// API base URL that the agent will connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.apiBaseUrl)
+        ///
+        /// Nix type: `string`. Default: `"https://hercules-ci.com"`.
+        api_base_url: String = "apiBaseUrl";
+        /// `services.hercules-ci-agent.settings.baseDirectory`
+        ///
+        /// State directory (secrets, work directory, etc) for agent
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.baseDirectory)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/hercules-ci-agent"`.
+        base_directory: RuntimePath = "baseDirectory";
+        /// `services.hercules-ci-agent.settings.binaryCachesPath`
+        ///
+        /// Path to a JSON file containing binary cache secret keys.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.binaryCachesPath)
+        ///
+        /// Nix type: `path`. Default: `staticSecretsDirectory + "/binary-caches.json"`.
+        binary_caches_path: RuntimePath = "binaryCachesPath";
+        /// `services.hercules-ci-agent.settings.clusterJoinTokenPath`
+        ///
+        /// Location of the cluster-join-token.key file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.clusterJoinTokenPath)
+        ///
+        /// Nix type: `path`. Default: `staticSecretsDirectory + "/cluster-join-token.key"`.
+        cluster_join_token_path: RuntimePath = "clusterJoinTokenPath";
+        /// `services.hercules-ci-agent.settings.concurrentTasks`
+        ///
+        /// Number of tasks to perform simultaneously.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.concurrentTasks)
+        ///
+        /// Nix type: `positive integer, meaning >0, or value "auto" (singular enum)`. Default: `"auto"`.
+        concurrent_tasks: OneOf<ConcurrentTasksMembers> = "concurrentTasks";
+        /// `services.hercules-ci-agent.settings.labels`
+        ///
+        /// A key-value map of user data.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.labels)
+        ///
+        /// Nix type: `TOML value`.
+        labels: Data<Toml> = "labels";
+        /// `services.hercules-ci-agent.settings.secretsJsonPath`
+        ///
+        /// Path to a JSON file containing secrets for effects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.secretsJsonPath)
+        ///
+        /// Nix type: `path`. Default: `staticSecretsDirectory + "/secrets.json"`.
+        secrets_json_path: RuntimePath = "secretsJsonPath";
+        /// `services.hercules-ci-agent.settings.staticSecretsDirectory`
+        ///
+        /// This is the default directory to look for statically configured secrets like cluster-join-token.key
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.staticSecretsDirectory)
+        ///
+        /// Nix type: `path`. Default: `baseDirectory + "/secrets"`.
+        static_secrets_directory: RuntimePath = "staticSecretsDirectory";
+        /// `services.hercules-ci-agent.settings.workDirectory`
+        ///
+        /// The directory in which temporary subdirectories are created for task state. This includes sources for Nix evaluation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.workDirectory)
+        ///
+        /// Nix type: `path`. Default: `baseDirectory + "/work"`.
+        work_directory: RuntimePath = "workDirectory";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -81,7 +171,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.concurrentTasks)
     ///
     /// Nix type: `positive integer, meaning >0, or value "auto" (singular enum)`. Default: `"auto"`.
-    pub const concurrent_tasks: Opt<Untyped> = Opt::new(&["services", "hercules-ci-agent", "settings", "concurrentTasks"]);
+    pub const concurrent_tasks: Opt<OneOf<ConcurrentTasksMembers>> = Opt::new(&["services", "hercules-ci-agent", "settings", "concurrentTasks"]);
 
     /// `services.hercules-ci-agent.settings.labels`
     ///
@@ -90,7 +180,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hercules-ci-agent.settings.labels)
     ///
     /// Nix type: `TOML value`.
-    pub const labels: Opt<Untyped> = Opt::new(&["services", "hercules-ci-agent", "settings", "labels"]);
+    pub const labels: Opt<Data<Toml>> = Opt::new(&["services", "hercules-ci-agent", "settings", "labels"]);
 
     /// `services.hercules-ci-agent.settings.secretsJsonPath`
     ///
@@ -118,6 +208,18 @@ pub mod settings {
     ///
     /// Nix type: `path`. Default: `baseDirectory + "/work"`.
     pub const work_directory: Opt<RuntimePath> = Opt::new(&["services", "hercules-ci-agent", "settings", "workDirectory"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.hercules-ci-agent.settings.concurrentTasks`.
+        ConcurrentTasks {
+            Auto => "auto",
+        }
+    }
+
+    /// The members of `services.hercules-ci-agent.settings.concurrentTasks`'s type: `unknown 'positive integer, meaning >0,'`, `one of ["auto"]`. A value of any of them sets the option.
+    pub enum ConcurrentTasksMembers {}
+
+    ::flakesmith::union_member!(ConcurrentTasksMembers: ConcurrentTasks);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hickory-dns.debug`
@@ -55,7 +55,106 @@ pub const quiet: Opt<bool> = Opt::new(&["services", "hickory-dns", "quiet"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings)
 ///
 /// Nix type: `TOML value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "hickory-dns", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "hickory-dns", "settings"]);
+
+/// The members of `services.hickory-dns.settings.zones.*.file`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum FileMembers {}
+impl ::flakesmith::value::PathMember for FileMembers {}
+impl ::flakesmith::value::StrMember for FileMembers { type Str = String; }
+
+::flakesmith::option_enum! {
+    /// The values of `services.hickory-dns.settings.zones.*.zone_type`.
+    ZoneType {
+        Primary => "Primary",
+        Secondary => "Secondary",
+        Hint => "Hint",
+        Forward => "Forward",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hickory-dns.settings.zones.*`: `ZonesValue::new()`, then a setter per option.
+    ZonesValue {
+        /// `services.hickory-dns.settings.zones.*.file`
+        ///
+        /// Path to the .zone file.
+        /// If not fully-qualified, this path will be interpreted relative to the directory
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.zones.*.file)
+        ///
+        /// Nix type: `path or string`. Default: `"${config.zone}.zone"`.
+        file: OneOf<FileMembers> = "file";
+        /// `services.hickory-dns.settings.zones.*.zone`
+        ///
+        /// Zone name, like “example.com”, “localhost”, or “0.0.127.in-addr.arpa”.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.zones.*.zone)
+        ///
+        /// Nix type: `string`.
+        zone: String = "zone";
+        /// `services.hickory-dns.settings.zones.*.zone_type`
+        ///
+        /// One of:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.zones.*.zone_type)
+        ///
+        /// Nix type: `one of "Primary", "Secondary", "Hint", "Forward"`. Default: `"Primary"`.
+        zone_type: ZoneType = "zone_type";
+    }
+}
+
+/// The members of `services.hickory-dns.settings.zones.*`'s type: `submodule`, `string`. A value of any of them sets the option.
+pub enum ZonesMembers {}
+impl ::flakesmith::value::StrMember for ZonesMembers { type Str = String; }
+
+::flakesmith::union_member!(ZonesMembers: ZonesValue);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hickory-dns.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.hickory-dns.settings.directory`
+        ///
+        /// The directory in which hickory-dns should look for .zone files,
+        /// whenever zones aren’t specified by absolute path.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.directory)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/hickory-dns"`.
+        directory: String = "directory";
+        /// `services.hickory-dns.settings.listen_addrs_ipv4`
+        ///
+        /// List of ipv4 addresses on which to listen for DNS queries.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.listen_addrs_ipv4)
+        ///
+        /// Nix type: `list of string`.
+        listen_addrs_ipv4: Vec<String> = "listen_addrs_ipv4";
+        /// `services.hickory-dns.settings.listen_addrs_ipv6`
+        ///
+        /// List of ipv6 addresses on which to listen for DNS queries.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.listen_addrs_ipv6)
+        ///
+        /// Nix type: `list of string`. Default: `lib.optional config.networking.enableIPv6 "::0"`.
+        listen_addrs_ipv6: Vec<String> = "listen_addrs_ipv6";
+        /// `services.hickory-dns.settings.listen_port`
+        ///
+        /// Port to listen on (applies to all listen addresses).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.listen_port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `53`.
+        listen_port: u16 = "listen_port";
+        /// `services.hickory-dns.settings.zones`
+        ///
+        /// List of zones to serve.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.zones)
+        ///
+        /// Nix type: `list of ((submodule) or string convertible to it)`. Default: `[ ]`.
+        zones: Vec<OneOf<ZonesMembers>> = "zones";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -104,7 +203,59 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.zones)
     ///
     /// Nix type: `list of ((submodule) or string convertible to it)`. Default: `[ ]`.
-    pub const zones: Opt<Vec<Untyped>> = Opt::new(&["services", "hickory-dns", "settings", "zones"]);
+    pub const zones: Opt<Vec<OneOf<ZonesMembers>>> = Opt::new(&["services", "hickory-dns", "settings", "zones"]);
+
+    /// The members of `services.hickory-dns.settings.zones.*.file`'s type: `path`, `string`. A value of any of them sets the option.
+    pub enum FileMembers {}
+    impl ::flakesmith::value::PathMember for FileMembers {}
+    impl ::flakesmith::value::StrMember for FileMembers { type Str = String; }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.hickory-dns.settings.zones.*.zone_type`.
+        ZoneType {
+            Primary => "Primary",
+            Secondary => "Secondary",
+            Hint => "Hint",
+            Forward => "Forward",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.hickory-dns.settings.zones.*`: `ZonesValue::new()`, then a setter per option.
+        ZonesValue {
+            /// `services.hickory-dns.settings.zones.*.file`
+            ///
+            /// Path to the .zone file.
+            /// If not fully-qualified, this path will be interpreted relative to the directory
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.zones.*.file)
+            ///
+            /// Nix type: `path or string`. Default: `"${config.zone}.zone"`.
+            file: OneOf<FileMembers> = "file";
+            /// `services.hickory-dns.settings.zones.*.zone`
+            ///
+            /// Zone name, like “example.com”, “localhost”, or “0.0.127.in-addr.arpa”.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.zones.*.zone)
+            ///
+            /// Nix type: `string`.
+            zone: String = "zone";
+            /// `services.hickory-dns.settings.zones.*.zone_type`
+            ///
+            /// One of:
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hickory-dns.settings.zones.*.zone_type)
+            ///
+            /// Nix type: `one of "Primary", "Secondary", "Hint", "Forward"`. Default: `"Primary"`.
+            zone_type: ZoneType = "zone_type";
+        }
+    }
+
+    /// The members of `services.hickory-dns.settings.zones.*`'s type: `submodule`, `string`. A value of any of them sets the option.
+    pub enum ZonesMembers {}
+    impl ::flakesmith::value::StrMember for ZonesMembers { type Str = String; }
+
+    ::flakesmith::union_member!(ZonesMembers: ZonesValue);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hitch.backend`
@@ -53,7 +53,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "hitch", "ext
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hitch.frontend)
 ///
 /// Nix type: `string or list of string`. Default: `"[127.0.0.1]:443"`.
-pub const frontend: Opt<Untyped> = Opt::new(&["services", "hitch", "frontend"]);
+pub const frontend: Opt<OneOf<FrontendMembers>> = Opt::new(&["services", "hitch", "frontend"]);
 
 /// `services.hitch.group`
 ///
@@ -81,6 +81,11 @@ pub const pem_files: Opt<Vec<RuntimePath>> = Opt::new(&["services", "hitch", "pe
 ///
 /// Nix type: `string`. Default: `"hitch"`.
 pub const user: Opt<String> = Opt::new(&["services", "hitch", "user"]);
+
+/// The members of `services.hitch.frontend`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum FrontendMembers {}
+impl ::flakesmith::value::StrMember for FrontendMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for FrontendMembers { type Item = String; }
 
 pub mod ocsp_stapling {
     use super::*;

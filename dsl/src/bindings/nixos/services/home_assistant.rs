@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.home-assistant.config`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config)
 ///
 /// Nix type: `null or (YAML value)`.
-pub const config: Opt<NullOr<Untyped>> = Opt::new(&["services", "home-assistant", "config"]);
+pub const config: Opt<NullOr<ConfigValue>> = Opt::new(&["services", "home-assistant", "config"]);
 
 /// `services.home-assistant.configDir`
 ///
@@ -60,7 +60,7 @@ pub const custom_lovelace_modules: Opt<Vec<Package>> = Opt::new(&["services", "h
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.defaultIntegrations)
 ///
 /// Nix type: `unspecified value`.
-pub const default_integrations: Opt<Untyped> = Opt::new(&["services", "home-assistant", "defaultIntegrations"]);
+pub const default_integrations: Opt<Data<Anything>> = Opt::new(&["services", "home-assistant", "defaultIntegrations"]);
 
 /// `services.home-assistant.enable`
 ///
@@ -105,7 +105,7 @@ pub const extra_packages: Opt<Untyped> = Opt::new(&["services", "home-assistant"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.lovelaceConfig)
 ///
 /// Nix type: `null or YAML value`. Default: `null`.
-pub const lovelace_config: Opt<NullOr<Untyped>> = Opt::new(&["services", "home-assistant", "lovelaceConfig"]);
+pub const lovelace_config: Opt<NullOr<Data<Json>>> = Opt::new(&["services", "home-assistant", "lovelaceConfig"]);
 
 /// `services.home-assistant.lovelaceConfigWritable`
 ///
@@ -134,8 +134,149 @@ pub const open_firewall: Opt<bool> = Opt::new(&["services", "home-assistant", "o
 /// Nix type: `package`.
 pub const package: Opt<Package> = Opt::new(&["services", "home-assistant", "package"]);
 
+/// The members of `services.home-assistant.config.homeassistant.latitude`'s type: `number`, `string`. A value of any of them sets the option.
+pub enum LatitudeMembers {}
+impl ::flakesmith::value::FloatMember for LatitudeMembers {}
+impl ::flakesmith::value::StrMember for LatitudeMembers { type Str = String; }
+
+/// The members of `services.home-assistant.config.homeassistant.longitude`'s type: `number`, `string`. A value of any of them sets the option.
+pub enum LongitudeMembers {}
+impl ::flakesmith::value::FloatMember for LongitudeMembers {}
+impl ::flakesmith::value::StrMember for LongitudeMembers { type Str = String; }
+
 ::flakesmith::option_enum! {
-    /// The values of `services.home-assistant.extraComponents`.
+    /// The values of `services.home-assistant.config.homeassistant.temperature_unit`.
+    TemperatureUnit {
+        C => "C",
+        F => "F",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.home-assistant.config.homeassistant.unit_system`.
+    UnitSystem {
+        Metric => "metric",
+        Imperial => "imperial",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.home-assistant.config.homeassistant`: `ConfigHomeassistantValue::new()`, then a setter per option.
+    ConfigHomeassistantValue {
+        /// `services.home-assistant.config.homeassistant.latitude`
+        ///
+        /// Latitude of your location required to calculate the time the sun rises and sets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.latitude)
+        ///
+        /// Nix type: `null or floating point number or string`. Default: `null`.
+        latitude: NullOr<OneOf<LatitudeMembers>> = "latitude";
+        /// `services.home-assistant.config.homeassistant.longitude`
+        ///
+        /// Longitude of your location required to calculate the time the sun rises and sets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.longitude)
+        ///
+        /// Nix type: `null or floating point number or string`. Default: `null`.
+        longitude: NullOr<OneOf<LongitudeMembers>> = "longitude";
+        /// `services.home-assistant.config.homeassistant.name`
+        ///
+        /// Name of the location where Home Assistant is running.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        name: NullOr<String> = "name";
+        /// `services.home-assistant.config.homeassistant.temperature_unit`
+        ///
+        /// Override temperature unit set by unit_system. C
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.temperature_unit)
+        ///
+        /// Nix type: `null or one of "C", "F"`. Default: `null`.
+        temperature_unit: NullOr<TemperatureUnit> = "temperature_unit";
+        /// `services.home-assistant.config.homeassistant.time_zone`
+        ///
+        /// Pick your time zone from the column TZ of Wikipedia’s list of tz database time zones
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.time_zone)
+        ///
+        /// Nix type: `null or string`.
+        time_zone: NullOr<String> = "time_zone";
+        /// `services.home-assistant.config.homeassistant.unit_system`
+        ///
+        /// The unit system to use. This also sets temperature_unit, Celsius for Metric and Fahrenheit for Imperial.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.unit_system)
+        ///
+        /// Nix type: `null or one of "metric", "imperial"`. Default: `null`.
+        unit_system: NullOr<UnitSystem> = "unit_system";
+    }
+}
+
+/// The members of `services.home-assistant.config.http.server_host`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum ServerHostMembers {}
+impl ::flakesmith::value::StrMember for ServerHostMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for ServerHostMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.home-assistant.config.http`: `ConfigHttpValue::new()`, then a setter per option.
+    ConfigHttpValue {
+        /// `services.home-assistant.config.http.server_host`
+        ///
+        /// Only listen to incoming requests on specific IP/host. The default listed assumes support for IPv4 and IPv6.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.http.server_host)
+        ///
+        /// Nix type: `string or list of string`.
+        server_host: OneOf<ServerHostMembers> = "server_host";
+        /// `services.home-assistant.config.http.server_port`
+        ///
+        /// The port on which to listen.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.http.server_port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8123`.
+        server_port: u16 = "server_port";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.home-assistant.config.lovelace.mode`.
+    Mode {
+        Yaml => "yaml",
+        Storage => "storage",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.home-assistant.config.lovelace`: `ConfigLovelaceValue::new()`, then a setter per option.
+    ConfigLovelaceValue {
+        /// `services.home-assistant.config.lovelace.mode`
+        ///
+        /// In what mode should the main Lovelace panel be, yaml
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.lovelace.mode)
+        ///
+        /// Nix type: `one of "yaml", "storage"`.
+        mode: Mode = "mode";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.home-assistant.config`: `ConfigValue::new()`, then a setter per option.
+    ConfigValue {
+        /// The options under `services.home-assistant.config.homeassistant`.
+        homeassistant: ConfigHomeassistantValue = "homeassistant";
+        /// The options under `services.home-assistant.config.http`.
+        http: ConfigHttpValue = "http";
+        /// The options under `services.home-assistant.config.lovelace`.
+        lovelace: ConfigLovelaceValue = "lovelace";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.home-assistant.extraComponents.*`.
     ExtraComponents {
         V3DayBlinds => "3_day_blinds",
         Abode => "abode",
@@ -1444,7 +1585,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.latitude)
         ///
         /// Nix type: `null or floating point number or string`. Default: `null`.
-        pub const latitude: Opt<NullOr<Untyped>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "latitude"]);
+        pub const latitude: Opt<NullOr<OneOf<LatitudeMembers>>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "latitude"]);
 
         /// `services.home-assistant.config.homeassistant.longitude`
         ///
@@ -1453,7 +1594,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.homeassistant.longitude)
         ///
         /// Nix type: `null or floating point number or string`. Default: `null`.
-        pub const longitude: Opt<NullOr<Untyped>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "longitude"]);
+        pub const longitude: Opt<NullOr<OneOf<LongitudeMembers>>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "longitude"]);
 
         /// `services.home-assistant.config.homeassistant.name`
         ///
@@ -1491,6 +1632,16 @@ pub mod config {
         /// Nix type: `null or one of "metric", "imperial"`. Default: `null`.
         pub const unit_system: Opt<NullOr<UnitSystem>> = Opt::new(&["services", "home-assistant", "config", "homeassistant", "unit_system"]);
 
+        /// The members of `services.home-assistant.config.homeassistant.latitude`'s type: `number`, `string`. A value of any of them sets the option.
+        pub enum LatitudeMembers {}
+        impl ::flakesmith::value::FloatMember for LatitudeMembers {}
+        impl ::flakesmith::value::StrMember for LatitudeMembers { type Str = String; }
+
+        /// The members of `services.home-assistant.config.homeassistant.longitude`'s type: `number`, `string`. A value of any of them sets the option.
+        pub enum LongitudeMembers {}
+        impl ::flakesmith::value::FloatMember for LongitudeMembers {}
+        impl ::flakesmith::value::StrMember for LongitudeMembers { type Str = String; }
+
         ::flakesmith::option_enum! {
             /// The values of `services.home-assistant.config.homeassistant.temperature_unit`.
             TemperatureUnit {
@@ -1519,7 +1670,7 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.home-assistant.config.http.server_host)
         ///
         /// Nix type: `string or list of string`.
-        pub const server_host: Opt<Untyped> = Opt::new(&["services", "home-assistant", "config", "http", "server_host"]);
+        pub const server_host: Opt<OneOf<ServerHostMembers>> = Opt::new(&["services", "home-assistant", "config", "http", "server_host"]);
 
         /// `services.home-assistant.config.http.server_port`
         ///
@@ -1529,6 +1680,11 @@ pub mod config {
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8123`.
         pub const server_port: Opt<u16> = Opt::new(&["services", "home-assistant", "config", "http", "server_port"]);
+
+        /// The members of `services.home-assistant.config.http.server_host`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+        pub enum ServerHostMembers {}
+        impl ::flakesmith::value::StrMember for ServerHostMembers { type Str = String; }
+        impl ::flakesmith::value::ListMember for ServerHostMembers { type Item = String; }
 
     }
 

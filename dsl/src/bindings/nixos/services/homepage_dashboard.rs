@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.homepage-dashboard.bookmarks`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.homepage-dashboard.bookmarks)
 ///
 /// Nix type: `YAML value`. Default: `[ ]`.
-pub const bookmarks: Opt<Untyped> = Opt::new(&["services", "homepage-dashboard", "bookmarks"]);
+pub const bookmarks: Opt<Data<Json>> = Opt::new(&["services", "homepage-dashboard", "bookmarks"]);
 
 /// `services.homepage-dashboard.customCSS`
 ///
@@ -42,7 +42,7 @@ pub const custom_js: Opt<Concatenated> = Opt::new(&["services", "homepage-dashbo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.homepage-dashboard.docker)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const docker: Opt<Untyped> = Opt::new(&["services", "homepage-dashboard", "docker"]);
+pub const docker: Opt<Data<Json>> = Opt::new(&["services", "homepage-dashboard", "docker"]);
 
 /// `services.homepage-dashboard.enable`
 ///
@@ -71,7 +71,7 @@ pub const environment_file: Opt<RuntimePath> = Opt::new(&["services", "homepage-
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.homepage-dashboard.kubernetes)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const kubernetes: Opt<Untyped> = Opt::new(&["services", "homepage-dashboard", "kubernetes"]);
+pub const kubernetes: Opt<Data<Json>> = Opt::new(&["services", "homepage-dashboard", "kubernetes"]);
 
 /// `services.homepage-dashboard.listenPort`
 ///
@@ -107,7 +107,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "homepage-dashboard", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.homepage-dashboard.services)
 ///
 /// Nix type: `YAML value`. Default: `[ ]`.
-pub const services: Opt<Untyped> = Opt::new(&["services", "homepage-dashboard", "services"]);
+pub const services: Opt<Data<Json>> = Opt::new(&["services", "homepage-dashboard", "services"]);
 
 /// `services.homepage-dashboard.settings`
 ///
@@ -116,7 +116,7 @@ pub const services: Opt<Untyped> = Opt::new(&["services", "homepage-dashboard", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.homepage-dashboard.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "homepage-dashboard", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "homepage-dashboard", "settings"]);
 
 /// `services.homepage-dashboard.widgets`
 ///
@@ -125,5 +125,5 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "homepage-dashboard", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.homepage-dashboard.widgets)
 ///
 /// Nix type: `YAML value`. Default: `[ ]`.
-pub const widgets: Opt<Untyped> = Opt::new(&["services", "homepage-dashboard", "widgets"]);
+pub const widgets: Opt<Data<Json>> = Opt::new(&["services", "homepage-dashboard", "widgets"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hoogle.enable`
@@ -34,7 +34,7 @@ pub const extra_options: Opt<Vec<String>> = Opt::new(&["services", "hoogle", "ex
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hoogle.haskellPackages)
 ///
 /// Nix type: `attribute set`. Default: `pkgs.haskellPackages`.
-pub const haskell_packages: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hoogle", "haskellPackages"]);
+pub const haskell_packages: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "hoogle", "haskellPackages"]);
 
 /// `services.hoogle.home`
 ///

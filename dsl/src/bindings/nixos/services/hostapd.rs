@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hostapd.enable`
@@ -38,7 +38,624 @@ pub const package: Opt<Package> = Opt::new(&["services", "hostapd", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const radios: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hostapd", "radios"]);
+pub const radios: Opt<BTreeMap<String, RadiosValue>> = Opt::new(&["services", "hostapd", "radios"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.hostapd.radios.<name>.band`.
+    Band {
+        V2g => "2g",
+        V5g => "5g",
+        V6g => "6g",
+        V60g => "60g",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.hostapd.radios.<name>.networks.<name>.authentication.mode`.
+    Mode {
+        None => "none",
+        Wpa2Sha1 => "wpa2-sha1",
+        Wpa2Sha256 => "wpa2-sha256",
+        Wpa3SaeTransition => "wpa3-sae-transition",
+        Wpa3Sae => "wpa3-sae",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords.*`: `SaePasswordsValue::new()`, then a setter per option.
+    SaePasswordsValue {
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords.*.id`
+        ///
+        /// If this attribute is given with non-zero length, it will set the password identifier
+        /// for this entry. It can then only be used with that identifier.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswords.*.id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        id: NullOr<String> = "id";
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords.*.mac`
+        ///
+        /// If this attribute is not included, or if is set to the wildcard address (ff:ff:ff:ff:ff:ff
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswords.*.mac)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        mac: NullOr<String> = "mac";
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords.*.password`
+        ///
+        /// The password for this entry. SAE technically imposes no restrictions on
+        /// password length or character set. But due to limitations of hostapd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswords.*.password)
+        ///
+        /// Nix type: `string`.
+        password: String = "password";
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords.*.pk`
+        ///
+        /// If this attribute is given, SAE-PK will be enabled for this connection.
+        /// This prevents evil-twin attacks, but a public key is required additionally to connect.
+        /// (Essentially adds pubkey authentication such that the client can verify identity of the AP)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswords.*.pk)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        pk: NullOr<String> = "pk";
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords.*.vlanid`
+        ///
+        /// If this attribute is given, all clients using this entry will get tagged with the given VLAN ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswords.*.vlanid)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        vlanid: NullOr<i64> = "vlanid";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hostapd.radios.<name>.networks.<name>.authentication`: `NetworksAuthenticationValue::new()`, then a setter per option.
+    NetworksAuthenticationValue {
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.enableRecommendedPairwiseCiphers`
+        ///
+        /// Additionally enable the recommended set of pairwise ciphers.
+        /// This enables newer secure ciphers, additionally to those defined in pairwiseCiphers
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.enableRecommendedPairwiseCiphers)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_recommended_pairwise_ciphers: bool = "enableRecommendedPairwiseCiphers";
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.mode`
+        ///
+        /// Selects the authentication mode for this AP.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.mode)
+        ///
+        /// Nix type: `one of "none", "wpa2-sha1", "wpa2-sha256", "wpa3-sae-transition", "wpa3-sae"`. Default: `"wpa3-sae"`.
+        mode: Mode = "mode";
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.pairwiseCiphers`
+        ///
+        /// Set of accepted cipher suites (encryption algorithms) for pairwise keys (unicast packets).
+        /// By default this allows just CCMP, which is the only commonly supported secure option.
+        /// Use enableRecommendedPairwiseCiphers
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.pairwiseCiphers)
+        ///
+        /// Nix type: `list of string`.
+        pairwise_ciphers: Vec<String> = "pairwiseCiphers";
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.saeAddToMacAllow`
+        ///
+        /// If set, all sae password entries that have a non-wildcard MAC associated to
+        /// them will additionally be used to populate the MAC allow list. This is
+        /// additional to any entries set via macAllow
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saeAddToMacAllow)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        sae_add_to_mac_allow: bool = "saeAddToMacAllow";
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords`
+        ///
+        /// Sets allowed passwords for WPA3-SAE.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswords)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        sae_passwords: Vec<SaePasswordsValue> = "saePasswords";
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswordsFile`
+        ///
+        /// Sets the password for WPA3-SAE. Follows the same rules as saePasswords
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswordsFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        sae_passwords_file: NullOr<RuntimePath> = "saePasswordsFile";
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.wpaPassword`
+        ///
+        /// Sets the password for WPA-PSK that will be converted to the pre-shared key.
+        /// The password length must be in the range \[8, 63\] characters. While some devices
+        /// may allow arbitrary characters (such as UTF-8) to be used, but the standard specifies
+        /// that each character in the passphrase must be an ASCII character in the range \[0x20, 0x7e\]
+        /// (IEEE Std. 802.11i-2004, Annex H.4.1). Use emojis at your own risk.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.wpaPassword)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        wpa_password: NullOr<String> = "wpaPassword";
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.wpaPasswordFile`
+        ///
+        /// Sets the password for WPA-PSK. Follows the same rules as wpaPassword
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.wpaPasswordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        wpa_password_file: NullOr<RuntimePath> = "wpaPasswordFile";
+        /// `services.hostapd.radios.<name>.networks.<name>.authentication.wpaPskFile`
+        ///
+        /// Sets the password(s) for WPA-PSK. Similar to wpaPasswordFile
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.wpaPskFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        wpa_psk_file: NullOr<RuntimePath> = "wpaPskFile";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.hostapd.radios.<name>.networks.<name>.ignoreBroadcastSsid`.
+    IgnoreBroadcastSsid {
+        Disabled => "disabled",
+        Empty => "empty",
+        Clear => "clear",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.hostapd.radios.<name>.networks.<name>.macAcl`.
+    MacAcl {
+        Deny => "deny",
+        Allow => "allow",
+        Radius => "radius",
+    }
+}
+
+/// The members of `services.hostapd.radios.<name>.networks.<name>.settings.<name>`'s type: `unknown 'atom (bool, int or string)'`, `list of (freeform)`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = Data<Atom>; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hostapd.radios.<name>.networks.<name>`: `NetworksValue::new()`, then a setter per option.
+    NetworksValue {
+        /// `services.hostapd.radios.<name>.networks.<name>.apIsolate`
+        ///
+        /// Isolate traffic between stations (clients) and prevent them from
+        /// communicating with each other.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.apIsolate)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ap_isolate: bool = "apIsolate";
+        /// The options under `services.hostapd.radios.<name>.networks.<name>.authentication`.
+        authentication: NetworksAuthenticationValue = "authentication";
+        /// `services.hostapd.radios.<name>.networks.<name>.bssid`
+        ///
+        /// Specifies the BSSID for this BSS. Usually determined automatically,
+        /// but for now you have to manually specify them when using multiple BSS.
+        /// Try assigning related addresses from the locally administered MAC address ranges,
+        /// by reusing the hardware address but replacing the second nibble with 2, 6, A or E.
+        /// (e.g. if real address is XX:XX:XX:XX:XX
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.bssid)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        bssid: NullOr<String> = "bssid";
+        /// `services.hostapd.radios.<name>.networks.<name>.dynamicConfigScripts`
+        ///
+        /// All of these scripts will be executed in lexicographical order before hostapd
+        /// is started, right after the bss segment was generated and may dynamically
+        /// append bss options to the generated configuration file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.dynamicConfigScripts)
+        ///
+        /// Nix type: `attribute set of path`. Default: `{ }`.
+        dynamic_config_scripts: BTreeMap<String, RuntimePath> = "dynamicConfigScripts";
+        /// `services.hostapd.radios.<name>.networks.<name>.group`
+        ///
+        /// Members of this group can access the control socket for this interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `"wheel"`.
+        group: String = "group";
+        /// `services.hostapd.radios.<name>.networks.<name>.ignoreBroadcastSsid`
+        ///
+        /// Send empty SSID in beacons and ignore probe request frames that do not
+        /// specify full SSID, i.e., require stations to know SSID. Note that this does
+        /// not increase security, since your clients will then broadcast the SSID instead,
+        /// which can increase congestion.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.ignoreBroadcastSsid)
+        ///
+        /// Nix type: `one of "disabled", "empty", "clear"`. Default: `"disabled"`.
+        ignore_broadcast_ssid: IgnoreBroadcastSsid = "ignoreBroadcastSsid";
+        /// `services.hostapd.radios.<name>.networks.<name>.logLevel`
+        ///
+        /// Levels (minimum value for logged events):
+        /// 0 = verbose debugging
+        /// 1 = debugging
+        /// 2 = informational messages
+        /// 3 = notification
+        /// 4 = warning
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.logLevel)
+        ///
+        /// Nix type: `signed integer`. Default: `2`.
+        log_level: i64 = "logLevel";
+        /// `services.hostapd.radios.<name>.networks.<name>.macAcl`
+        ///
+        /// Station MAC address -based authentication. The following modes are available:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macAcl)
+        ///
+        /// Nix type: `one of "deny", "allow", "radius"`. Default: `"deny"`.
+        mac_acl: MacAcl = "macAcl";
+        /// `services.hostapd.radios.<name>.networks.<name>.macAllow`
+        ///
+        /// Specifies the MAC addresses to allow if macAcl
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macAllow)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        mac_allow: Vec<String> = "macAllow";
+        /// `services.hostapd.radios.<name>.networks.<name>.macAllowFile`
+        ///
+        /// Specifies a file containing the MAC addresses to allow if macAcl
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macAllowFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        mac_allow_file: NullOr<RuntimePath> = "macAllowFile";
+        /// `services.hostapd.radios.<name>.networks.<name>.macDeny`
+        ///
+        /// Specifies the MAC addresses to deny if macAcl
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macDeny)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        mac_deny: Vec<String> = "macDeny";
+        /// `services.hostapd.radios.<name>.networks.<name>.macDenyFile`
+        ///
+        /// Specifies a file containing the MAC addresses to deny if macAcl
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macDenyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        mac_deny_file: NullOr<RuntimePath> = "macDenyFile";
+        /// `services.hostapd.radios.<name>.networks.<name>.settings`
+        ///
+        /// Extra configuration options to put at the end of this BSS’s defintion in the
+        /// hostapd.conf for the associated interface. To find out which options are global
+        /// and which are per-bss you have to read hostapd’s source code, which is non-trivial
+        /// and not documented otherwise.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of (atom (bool, int or string) or a list of them for duplicate keys)`. Default: `{ }`.
+        settings: BTreeMap<String, OneOf<SettingsMembers>> = "settings";
+        /// `services.hostapd.radios.<name>.networks.<name>.ssid`
+        ///
+        /// SSID to be used in IEEE 802.11 management frames.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.ssid)
+        ///
+        /// Nix type: `string`.
+        ssid: String = "ssid";
+        /// `services.hostapd.radios.<name>.networks.<name>.utf8Ssid`
+        ///
+        /// Whether the SSID is to be interpreted using UTF-8 encoding.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.utf8Ssid)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        utf8_ssid: bool = "utf8Ssid";
+    }
+}
+
+/// The members of `services.hostapd.radios.<name>.settings.<name>`'s type: `unknown 'atom (bool, int or string)'`, `list of (freeform)`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::ListMember for SettingsMembers2 { type Item = Data<Atom>; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hostapd.radios.<name>.wifi4`: `RadiosWifi4Value::new()`, then a setter per option.
+    RadiosWifi4Value {
+        /// `services.hostapd.radios.<name>.wifi4.capabilities`
+        ///
+        /// HT (High Throughput) capabilities given as a list of flags.
+        /// Please refer to the hostapd documentation for allowed values and
+        /// only set values supported by your physical adapter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi4.capabilities)
+        ///
+        /// Nix type: `list of string`.
+        capabilities: Vec<String> = "capabilities";
+        /// `services.hostapd.radios.<name>.wifi4.enable`
+        ///
+        /// Enables support for IEEE 802.11n (WiFi 4, HT).
+        /// This is enabled by default, since the vase majority of devices
+        /// are expected to support this.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi4.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.hostapd.radios.<name>.wifi4.require`
+        ///
+        /// Require stations (clients) to support WiFi 4 (HT) and disassociate them if they don’t.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi4.require)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        require: bool = "require";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.hostapd.radios.<name>.wifi5.operatingChannelWidth`.
+    OperatingChannelWidth {
+        V20or40 => "20or40",
+        V80 => "80",
+        V160 => "160",
+        V8080 => "80+80",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hostapd.radios.<name>.wifi5`: `RadiosWifi5Value::new()`, then a setter per option.
+    RadiosWifi5Value {
+        /// `services.hostapd.radios.<name>.wifi5.capabilities`
+        ///
+        /// VHT (Very High Throughput) capabilities given as a list of flags.
+        /// Please refer to the hostapd documentation for allowed values and
+        /// only set values supported by your physical adapter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi5.capabilities)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        capabilities: Vec<String> = "capabilities";
+        /// `services.hostapd.radios.<name>.wifi5.enable`
+        ///
+        /// Enables support for IEEE 802.11ac (WiFi 5, VHT)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi5.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.hostapd.radios.<name>.wifi5.operatingChannelWidth`
+        ///
+        /// Determines the operating channel width for VHT.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi5.operatingChannelWidth)
+        ///
+        /// Nix type: `one of "20or40", "80", "160", "80+80"`. Default: `"20or40"`.
+        operating_channel_width: OperatingChannelWidth = "operatingChannelWidth";
+        /// `services.hostapd.radios.<name>.wifi5.require`
+        ///
+        /// Require stations (clients) to support WiFi 5 (VHT) and disassociate them if they don’t.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi5.require)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        require: bool = "require";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.hostapd.radios.<name>.wifi6.operatingChannelWidth`.
+    OperatingChannelWidth2 {
+        V20or40 => "20or40",
+        V80 => "80",
+        V160 => "160",
+        V8080 => "80+80",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hostapd.radios.<name>.wifi6`: `RadiosWifi6Value::new()`, then a setter per option.
+    RadiosWifi6Value {
+        /// `services.hostapd.radios.<name>.wifi6.enable`
+        ///
+        /// Enables support for IEEE 802.11ax (WiFi 6, HE)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi6.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.hostapd.radios.<name>.wifi6.multiUserBeamformer`
+        ///
+        /// HE multi user beamformee support
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi6.multiUserBeamformer)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        multi_user_beamformer: bool = "multiUserBeamformer";
+        /// `services.hostapd.radios.<name>.wifi6.operatingChannelWidth`
+        ///
+        /// Determines the operating channel width for HE.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi6.operatingChannelWidth)
+        ///
+        /// Nix type: `one of "20or40", "80", "160", "80+80"`. Default: `"20or40"`.
+        operating_channel_width: OperatingChannelWidth2 = "operatingChannelWidth";
+        /// `services.hostapd.radios.<name>.wifi6.require`
+        ///
+        /// Require stations (clients) to support WiFi 6 (HE) and disassociate them if they don’t.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi6.require)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        require: bool = "require";
+        /// `services.hostapd.radios.<name>.wifi6.singleUserBeamformee`
+        ///
+        /// HE single user beamformee support
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi6.singleUserBeamformee)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        single_user_beamformee: bool = "singleUserBeamformee";
+        /// `services.hostapd.radios.<name>.wifi6.singleUserBeamformer`
+        ///
+        /// HE single user beamformer support
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi6.singleUserBeamformer)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        single_user_beamformer: bool = "singleUserBeamformer";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.hostapd.radios.<name>.wifi7.operatingChannelWidth`.
+    OperatingChannelWidth3 {
+        V20or40 => "20or40",
+        V80 => "80",
+        V160 => "160",
+        V8080 => "80+80",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hostapd.radios.<name>.wifi7`: `RadiosWifi7Value::new()`, then a setter per option.
+    RadiosWifi7Value {
+        /// `services.hostapd.radios.<name>.wifi7.enable`
+        ///
+        /// Enables support for IEEE 802.11be (WiFi 7, EHT). This is currently experimental
+        /// and requires you to manually enable CONFIG_IEEE80211BE when building hostapd.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi7.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.hostapd.radios.<name>.wifi7.multiUserBeamformer`
+        ///
+        /// EHT multi user beamformee support
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi7.multiUserBeamformer)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        multi_user_beamformer: bool = "multiUserBeamformer";
+        /// `services.hostapd.radios.<name>.wifi7.operatingChannelWidth`
+        ///
+        /// Determines the operating channel width for EHT.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi7.operatingChannelWidth)
+        ///
+        /// Nix type: `one of "20or40", "80", "160", "80+80"`. Default: `"20or40"`.
+        operating_channel_width: OperatingChannelWidth3 = "operatingChannelWidth";
+        /// `services.hostapd.radios.<name>.wifi7.singleUserBeamformee`
+        ///
+        /// EHT single user beamformee support
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi7.singleUserBeamformee)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        single_user_beamformee: bool = "singleUserBeamformee";
+        /// `services.hostapd.radios.<name>.wifi7.singleUserBeamformer`
+        ///
+        /// EHT single user beamformer support
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi7.singleUserBeamformer)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        single_user_beamformer: bool = "singleUserBeamformer";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hostapd.radios.<name>`: `RadiosValue::new()`, then a setter per option.
+    RadiosValue {
+        /// `services.hostapd.radios.<name>.band`
+        ///
+        /// Specifies the frequency band to use, possible values are 2g for 2.4 GHz,
+        /// 5g for 5 GHz, 6g for 6 GHz and 60g for 60 GHz.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.band)
+        ///
+        /// Nix type: `one of "2g", "5g", "6g", "60g"`. Default: `"2g"`.
+        band: Band = "band";
+        /// `services.hostapd.radios.<name>.channel`
+        ///
+        /// The channel to operate on. Use 0 to enable ACS (Automatic Channel Selection).
+        /// Beware that not every device supports ACS in which case hostapd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.channel)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        channel: i64 = "channel";
+        /// `services.hostapd.radios.<name>.countryCode`
+        ///
+        /// Country code (ISO/IEC 3166-1). Used to set regulatory domain.
+        /// Set as needed to indicate country in which device is operating.
+        /// This can limit available channels and transmit power.
+        /// These two octets are used as the first two octets of the Country String
+        /// (dot11CountryString).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.countryCode)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        country_code: NullOr<String> = "countryCode";
+        /// `services.hostapd.radios.<name>.driver`
+        ///
+        /// The driver hostapd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.driver)
+        ///
+        /// Nix type: `string`. Default: `"nl80211"`.
+        driver: String = "driver";
+        /// `services.hostapd.radios.<name>.dynamicConfigScripts`
+        ///
+        /// All of these scripts will be executed in lexicographical order before hostapd
+        /// is started, right after the global segment was generated and may dynamically
+        /// append global options the generated configuration file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.dynamicConfigScripts)
+        ///
+        /// Nix type: `attribute set of path`. Default: `{ }`.
+        dynamic_config_scripts: BTreeMap<String, RuntimePath> = "dynamicConfigScripts";
+        /// `services.hostapd.radios.<name>.networks`
+        ///
+        /// This defines a BSS, colloquially known as a WiFi network.
+        /// You have to specify at least one.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        networks: BTreeMap<String, NetworksValue> = "networks";
+        /// `services.hostapd.radios.<name>.noScan`
+        ///
+        /// Disables scan for overlapping BSSs in HT40+/- mode.
+        /// Caution: turning this on will likely violate regulatory requirements!
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.noScan)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        no_scan: bool = "noScan";
+        /// `services.hostapd.radios.<name>.settings`
+        ///
+        /// Extra configuration options to put at the end of global initialization, before defining BSSs.
+        /// To find out which options are global and which are per-bss you have to read hostapd’s source code,
+        /// which is non-trivial and not documented otherwise.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of (atom (bool, int or string) or a list of them for duplicate keys)`. Default: `{ }`.
+        settings: BTreeMap<String, OneOf<SettingsMembers2>> = "settings";
+        /// The options under `services.hostapd.radios.<name>.wifi4`.
+        wifi4: RadiosWifi4Value = "wifi4";
+        /// The options under `services.hostapd.radios.<name>.wifi5`.
+        wifi5: RadiosWifi5Value = "wifi5";
+        /// The options under `services.hostapd.radios.<name>.wifi6`.
+        wifi6: RadiosWifi6Value = "wifi6";
+        /// The options under `services.hostapd.radios.<name>.wifi7`.
+        wifi7: RadiosWifi7Value = "wifi7";
+    }
+}
 
 pub mod radios {
     use super::*;
@@ -60,7 +677,7 @@ pub mod radios {
         /// Specifies the frequency band to use, possible values are 2g for 2.4 GHz,
         /// 5g for 5 GHz, 6g for 6 GHz and 60g for 60 GHz.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.band)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.band)
         ///
         /// Nix type: `one of "2g", "5g", "6g", "60g"`. Default: `"2g"`.
         pub fn band(&self) -> Opt<Band> {
@@ -72,7 +689,7 @@ pub mod radios {
         /// The channel to operate on. Use 0 to enable ACS (Automatic Channel Selection).
         /// Beware that not every device supports ACS in which case hostapd
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.channel)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.channel)
         ///
         /// Nix type: `signed integer`. Default: `0`.
         pub fn channel(&self) -> Opt<i64> {
@@ -87,7 +704,7 @@ pub mod radios {
         /// These two octets are used as the first two octets of the Country String
         /// (dot11CountryString).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.countryCode)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.countryCode)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn country_code(&self) -> Opt<NullOr<String>> {
@@ -98,7 +715,7 @@ pub mod radios {
         ///
         /// The driver hostapd
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.driver)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.driver)
         ///
         /// Nix type: `string`. Default: `"nl80211"`.
         pub fn driver(&self) -> Opt<String> {
@@ -111,7 +728,7 @@ pub mod radios {
         /// is started, right after the global segment was generated and may dynamically
         /// append global options the generated configuration file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.dynamicConfigScripts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.dynamicConfigScripts)
         ///
         /// Nix type: `attribute set of path`. Default: `{ }`.
         pub fn dynamic_config_scripts(&self) -> Opt<BTreeMap<String, RuntimePath>> {
@@ -123,10 +740,10 @@ pub mod radios {
         /// This defines a BSS, colloquially known as a WiFi network.
         /// You have to specify at least one.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub fn networks(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn networks(&self) -> Opt<BTreeMap<String, NetworksValue>> {
             Opt::at(self.path.join(["networks"]))
         }
 
@@ -140,7 +757,7 @@ pub mod radios {
         /// Disables scan for overlapping BSSs in HT40+/- mode.
         /// Caution: turning this on will likely violate regulatory requirements!
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.noScan)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.noScan)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn no_scan(&self) -> Opt<bool> {
@@ -153,10 +770,10 @@ pub mod radios {
         /// To find out which options are global and which are per-bss you have to read hostapd’s source code,
         /// which is non-trivial and not documented otherwise.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of (atom (bool, int or string) or a list of them for duplicate keys)`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers2>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -208,7 +825,7 @@ pub mod radios {
         /// Isolate traffic between stations (clients) and prevent them from
         /// communicating with each other.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.apIsolate)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.apIsolate)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn ap_isolate(&self) -> Opt<bool> {
@@ -228,7 +845,7 @@ pub mod radios {
         /// by reusing the hardware address but replacing the second nibble with 2, 6, A or E.
         /// (e.g. if real address is XX:XX:XX:XX:XX
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.bssid)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.bssid)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn bssid(&self) -> Opt<NullOr<String>> {
@@ -241,7 +858,7 @@ pub mod radios {
         /// is started, right after the bss segment was generated and may dynamically
         /// append bss options to the generated configuration file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.dynamicConfigScripts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.dynamicConfigScripts)
         ///
         /// Nix type: `attribute set of path`. Default: `{ }`.
         pub fn dynamic_config_scripts(&self) -> Opt<BTreeMap<String, RuntimePath>> {
@@ -252,7 +869,7 @@ pub mod radios {
         ///
         /// Members of this group can access the control socket for this interface.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.group)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.group)
         ///
         /// Nix type: `string`. Default: `"wheel"`.
         pub fn group(&self) -> Opt<String> {
@@ -266,7 +883,7 @@ pub mod radios {
         /// not increase security, since your clients will then broadcast the SSID instead,
         /// which can increase congestion.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.ignoreBroadcastSsid)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.ignoreBroadcastSsid)
         ///
         /// Nix type: `one of "disabled", "empty", "clear"`. Default: `"disabled"`.
         pub fn ignore_broadcast_ssid(&self) -> Opt<IgnoreBroadcastSsid> {
@@ -282,7 +899,7 @@ pub mod radios {
         /// 3 = notification
         /// 4 = warning
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.logLevel)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.logLevel)
         ///
         /// Nix type: `signed integer`. Default: `2`.
         pub fn log_level(&self) -> Opt<i64> {
@@ -293,7 +910,7 @@ pub mod radios {
         ///
         /// Station MAC address -based authentication. The following modes are available:
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.macAcl)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macAcl)
         ///
         /// Nix type: `one of "deny", "allow", "radius"`. Default: `"deny"`.
         pub fn mac_acl(&self) -> Opt<MacAcl> {
@@ -304,7 +921,7 @@ pub mod radios {
         ///
         /// Specifies the MAC addresses to allow if macAcl
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.macAllow)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macAllow)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn mac_allow(&self) -> Opt<Vec<String>> {
@@ -315,7 +932,7 @@ pub mod radios {
         ///
         /// Specifies a file containing the MAC addresses to allow if macAcl
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.macAllowFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macAllowFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn mac_allow_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -326,7 +943,7 @@ pub mod radios {
         ///
         /// Specifies the MAC addresses to deny if macAcl
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.macDeny)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macDeny)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn mac_deny(&self) -> Opt<Vec<String>> {
@@ -337,7 +954,7 @@ pub mod radios {
         ///
         /// Specifies a file containing the MAC addresses to deny if macAcl
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.macDenyFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macDenyFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn mac_deny_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -351,10 +968,10 @@ pub mod radios {
         /// and which are per-bss you have to read hostapd’s source code, which is non-trivial
         /// and not documented otherwise.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of (atom (bool, int or string) or a list of them for duplicate keys)`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -362,7 +979,7 @@ pub mod radios {
         ///
         /// SSID to be used in IEEE 802.11 management frames.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.ssid)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.ssid)
         ///
         /// Nix type: `string`.
         pub fn ssid(&self) -> Opt<String> {
@@ -373,7 +990,7 @@ pub mod radios {
         ///
         /// Whether the SSID is to be interpreted using UTF-8 encoding.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.utf8Ssid)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.utf8Ssid)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn utf8_ssid(&self) -> Opt<bool> {
@@ -394,7 +1011,7 @@ pub mod radios {
         /// Additionally enable the recommended set of pairwise ciphers.
         /// This enables newer secure ciphers, additionally to those defined in pairwiseCiphers
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.authentication.enableRecommendedPairwiseCiphers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.enableRecommendedPairwiseCiphers)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable_recommended_pairwise_ciphers(&self) -> Opt<bool> {
@@ -405,7 +1022,7 @@ pub mod radios {
         ///
         /// Selects the authentication mode for this AP.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.authentication.mode)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.mode)
         ///
         /// Nix type: `one of "none", "wpa2-sha1", "wpa2-sha256", "wpa3-sae-transition", "wpa3-sae"`. Default: `"wpa3-sae"`.
         pub fn mode(&self) -> Opt<Mode> {
@@ -418,7 +1035,7 @@ pub mod radios {
         /// By default this allows just CCMP, which is the only commonly supported secure option.
         /// Use enableRecommendedPairwiseCiphers
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.authentication.pairwiseCiphers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.pairwiseCiphers)
         ///
         /// Nix type: `list of string`.
         pub fn pairwise_ciphers(&self) -> Opt<Vec<String>> {
@@ -431,7 +1048,7 @@ pub mod radios {
         /// them will additionally be used to populate the MAC allow list. This is
         /// additional to any entries set via macAllow
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.authentication.saeAddToMacAllow)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saeAddToMacAllow)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn sae_add_to_mac_allow(&self) -> Opt<bool> {
@@ -442,10 +1059,10 @@ pub mod radios {
         ///
         /// Sets allowed passwords for WPA3-SAE.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.authentication.saePasswords)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswords)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub fn sae_passwords(&self) -> Opt<Vec<Untyped>> {
+        pub fn sae_passwords(&self) -> Opt<Vec<SaePasswordsValue>> {
             Opt::at(self.path.join(["saePasswords"]))
         }
 
@@ -453,7 +1070,7 @@ pub mod radios {
         ///
         /// Sets the password for WPA3-SAE. Follows the same rules as saePasswords
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.authentication.saePasswordsFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswordsFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn sae_passwords_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -468,7 +1085,7 @@ pub mod radios {
         /// that each character in the passphrase must be an ASCII character in the range \[0x20, 0x7e\]
         /// (IEEE Std. 802.11i-2004, Annex H.4.1). Use emojis at your own risk.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.authentication.wpaPassword)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.wpaPassword)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn wpa_password(&self) -> Opt<NullOr<String>> {
@@ -479,7 +1096,7 @@ pub mod radios {
         ///
         /// Sets the password for WPA-PSK. Follows the same rules as wpaPassword
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.authentication.wpaPasswordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.wpaPasswordFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn wpa_password_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -490,7 +1107,7 @@ pub mod radios {
         ///
         /// Sets the password(s) for WPA-PSK. Similar to wpaPasswordFile
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.networks.&lt;name&gt;.authentication.wpaPskFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.wpaPskFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn wpa_psk_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -512,7 +1129,7 @@ pub mod radios {
         /// Please refer to the hostapd documentation for allowed values and
         /// only set values supported by your physical adapter.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi4.capabilities)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi4.capabilities)
         ///
         /// Nix type: `list of string`.
         pub fn capabilities(&self) -> Opt<Vec<String>> {
@@ -525,7 +1142,7 @@ pub mod radios {
         /// This is enabled by default, since the vase majority of devices
         /// are expected to support this.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi4.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi4.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -536,7 +1153,7 @@ pub mod radios {
         ///
         /// Require stations (clients) to support WiFi 4 (HT) and disassociate them if they don’t.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi4.require)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi4.require)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn require(&self) -> Opt<bool> {
@@ -558,7 +1175,7 @@ pub mod radios {
         /// Please refer to the hostapd documentation for allowed values and
         /// only set values supported by your physical adapter.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi5.capabilities)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi5.capabilities)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn capabilities(&self) -> Opt<Vec<String>> {
@@ -569,7 +1186,7 @@ pub mod radios {
         ///
         /// Enables support for IEEE 802.11ac (WiFi 5, VHT)
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi5.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi5.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -580,7 +1197,7 @@ pub mod radios {
         ///
         /// Determines the operating channel width for VHT.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi5.operatingChannelWidth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi5.operatingChannelWidth)
         ///
         /// Nix type: `one of "20or40", "80", "160", "80+80"`. Default: `"20or40"`.
         pub fn operating_channel_width(&self) -> Opt<OperatingChannelWidth> {
@@ -591,7 +1208,7 @@ pub mod radios {
         ///
         /// Require stations (clients) to support WiFi 5 (VHT) and disassociate them if they don’t.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi5.require)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi5.require)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn require(&self) -> Opt<bool> {
@@ -611,7 +1228,7 @@ pub mod radios {
         ///
         /// Enables support for IEEE 802.11ax (WiFi 6, HE)
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi6.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi6.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -622,7 +1239,7 @@ pub mod radios {
         ///
         /// HE multi user beamformee support
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi6.multiUserBeamformer)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi6.multiUserBeamformer)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn multi_user_beamformer(&self) -> Opt<bool> {
@@ -633,7 +1250,7 @@ pub mod radios {
         ///
         /// Determines the operating channel width for HE.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi6.operatingChannelWidth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi6.operatingChannelWidth)
         ///
         /// Nix type: `one of "20or40", "80", "160", "80+80"`. Default: `"20or40"`.
         pub fn operating_channel_width(&self) -> Opt<OperatingChannelWidth2> {
@@ -644,7 +1261,7 @@ pub mod radios {
         ///
         /// Require stations (clients) to support WiFi 6 (HE) and disassociate them if they don’t.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi6.require)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi6.require)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn require(&self) -> Opt<bool> {
@@ -655,7 +1272,7 @@ pub mod radios {
         ///
         /// HE single user beamformee support
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi6.singleUserBeamformee)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi6.singleUserBeamformee)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn single_user_beamformee(&self) -> Opt<bool> {
@@ -666,7 +1283,7 @@ pub mod radios {
         ///
         /// HE single user beamformer support
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi6.singleUserBeamformer)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi6.singleUserBeamformer)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn single_user_beamformer(&self) -> Opt<bool> {
@@ -687,7 +1304,7 @@ pub mod radios {
         /// Enables support for IEEE 802.11be (WiFi 7, EHT). This is currently experimental
         /// and requires you to manually enable CONFIG_IEEE80211BE when building hostapd.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi7.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi7.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -698,7 +1315,7 @@ pub mod radios {
         ///
         /// EHT multi user beamformee support
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi7.multiUserBeamformer)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi7.multiUserBeamformer)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn multi_user_beamformer(&self) -> Opt<bool> {
@@ -709,7 +1326,7 @@ pub mod radios {
         ///
         /// Determines the operating channel width for EHT.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi7.operatingChannelWidth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi7.operatingChannelWidth)
         ///
         /// Nix type: `one of "20or40", "80", "160", "80+80"`. Default: `"20or40"`.
         pub fn operating_channel_width(&self) -> Opt<OperatingChannelWidth3> {
@@ -720,7 +1337,7 @@ pub mod radios {
         ///
         /// EHT single user beamformee support
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi7.singleUserBeamformee)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi7.singleUserBeamformee)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn single_user_beamformee(&self) -> Opt<bool> {
@@ -731,7 +1348,7 @@ pub mod radios {
         ///
         /// EHT single user beamformer support
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.&lt;name&gt;.wifi7.singleUserBeamformer)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.wifi7.singleUserBeamformer)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn single_user_beamformer(&self) -> Opt<bool> {
@@ -747,6 +1364,154 @@ pub mod radios {
             V5g => "5g",
             V6g => "6g",
             V60g => "60g",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.hostapd.radios.<name>.networks.<name>.authentication.mode`.
+        Mode {
+            None => "none",
+            Wpa2Sha1 => "wpa2-sha1",
+            Wpa2Sha256 => "wpa2-sha256",
+            Wpa3SaeTransition => "wpa3-sae-transition",
+            Wpa3Sae => "wpa3-sae",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords.*`: `SaePasswordsValue::new()`, then a setter per option.
+        SaePasswordsValue {
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords.*.id`
+            ///
+            /// If this attribute is given with non-zero length, it will set the password identifier
+            /// for this entry. It can then only be used with that identifier.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswords.*.id)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            id: NullOr<String> = "id";
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords.*.mac`
+            ///
+            /// If this attribute is not included, or if is set to the wildcard address (ff:ff:ff:ff:ff:ff
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswords.*.mac)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            mac: NullOr<String> = "mac";
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords.*.password`
+            ///
+            /// The password for this entry. SAE technically imposes no restrictions on
+            /// password length or character set. But due to limitations of hostapd
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswords.*.password)
+            ///
+            /// Nix type: `string`.
+            password: String = "password";
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords.*.pk`
+            ///
+            /// If this attribute is given, SAE-PK will be enabled for this connection.
+            /// This prevents evil-twin attacks, but a public key is required additionally to connect.
+            /// (Essentially adds pubkey authentication such that the client can verify identity of the AP)
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswords.*.pk)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            pk: NullOr<String> = "pk";
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords.*.vlanid`
+            ///
+            /// If this attribute is given, all clients using this entry will get tagged with the given VLAN ID.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswords.*.vlanid)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            vlanid: NullOr<i64> = "vlanid";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.hostapd.radios.<name>.networks.<name>.authentication`: `NetworksAuthenticationValue::new()`, then a setter per option.
+        NetworksAuthenticationValue {
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.enableRecommendedPairwiseCiphers`
+            ///
+            /// Additionally enable the recommended set of pairwise ciphers.
+            /// This enables newer secure ciphers, additionally to those defined in pairwiseCiphers
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.enableRecommendedPairwiseCiphers)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable_recommended_pairwise_ciphers: bool = "enableRecommendedPairwiseCiphers";
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.mode`
+            ///
+            /// Selects the authentication mode for this AP.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.mode)
+            ///
+            /// Nix type: `one of "none", "wpa2-sha1", "wpa2-sha256", "wpa3-sae-transition", "wpa3-sae"`. Default: `"wpa3-sae"`.
+            mode: Mode = "mode";
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.pairwiseCiphers`
+            ///
+            /// Set of accepted cipher suites (encryption algorithms) for pairwise keys (unicast packets).
+            /// By default this allows just CCMP, which is the only commonly supported secure option.
+            /// Use enableRecommendedPairwiseCiphers
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.pairwiseCiphers)
+            ///
+            /// Nix type: `list of string`.
+            pairwise_ciphers: Vec<String> = "pairwiseCiphers";
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.saeAddToMacAllow`
+            ///
+            /// If set, all sae password entries that have a non-wildcard MAC associated to
+            /// them will additionally be used to populate the MAC allow list. This is
+            /// additional to any entries set via macAllow
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saeAddToMacAllow)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            sae_add_to_mac_allow: bool = "saeAddToMacAllow";
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswords`
+            ///
+            /// Sets allowed passwords for WPA3-SAE.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswords)
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            sae_passwords: Vec<SaePasswordsValue> = "saePasswords";
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.saePasswordsFile`
+            ///
+            /// Sets the password for WPA3-SAE. Follows the same rules as saePasswords
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.saePasswordsFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            sae_passwords_file: NullOr<RuntimePath> = "saePasswordsFile";
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.wpaPassword`
+            ///
+            /// Sets the password for WPA-PSK that will be converted to the pre-shared key.
+            /// The password length must be in the range \[8, 63\] characters. While some devices
+            /// may allow arbitrary characters (such as UTF-8) to be used, but the standard specifies
+            /// that each character in the passphrase must be an ASCII character in the range \[0x20, 0x7e\]
+            /// (IEEE Std. 802.11i-2004, Annex H.4.1). Use emojis at your own risk.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.wpaPassword)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            wpa_password: NullOr<String> = "wpaPassword";
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.wpaPasswordFile`
+            ///
+            /// Sets the password for WPA-PSK. Follows the same rules as wpaPassword
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.wpaPasswordFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            wpa_password_file: NullOr<RuntimePath> = "wpaPasswordFile";
+            /// `services.hostapd.radios.<name>.networks.<name>.authentication.wpaPskFile`
+            ///
+            /// Sets the password(s) for WPA-PSK. Similar to wpaPasswordFile
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.authentication.wpaPskFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            wpa_psk_file: NullOr<RuntimePath> = "wpaPskFile";
         }
     }
 
@@ -768,16 +1533,151 @@ pub mod radios {
         }
     }
 
-    ::flakesmith::option_enum! {
-        /// The values of `services.hostapd.radios.<name>.networks.<name>.authentication.mode`.
-        Mode {
-            None => "none",
-            Wpa2Sha1 => "wpa2-sha1",
-            Wpa2Sha256 => "wpa2-sha256",
-            Wpa3SaeTransition => "wpa3-sae-transition",
-            Wpa3Sae => "wpa3-sae",
+    /// The members of `services.hostapd.radios.<name>.networks.<name>.settings.<name>`'s type: `unknown 'atom (bool, int or string)'`, `list of (freeform)`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::ListMember for SettingsMembers { type Item = Data<Atom>; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.hostapd.radios.<name>.networks.<name>`: `NetworksValue::new()`, then a setter per option.
+        NetworksValue {
+            /// `services.hostapd.radios.<name>.networks.<name>.apIsolate`
+            ///
+            /// Isolate traffic between stations (clients) and prevent them from
+            /// communicating with each other.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.apIsolate)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ap_isolate: bool = "apIsolate";
+            /// The options under `services.hostapd.radios.<name>.networks.<name>.authentication`.
+            authentication: NetworksAuthenticationValue = "authentication";
+            /// `services.hostapd.radios.<name>.networks.<name>.bssid`
+            ///
+            /// Specifies the BSSID for this BSS. Usually determined automatically,
+            /// but for now you have to manually specify them when using multiple BSS.
+            /// Try assigning related addresses from the locally administered MAC address ranges,
+            /// by reusing the hardware address but replacing the second nibble with 2, 6, A or E.
+            /// (e.g. if real address is XX:XX:XX:XX:XX
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.bssid)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            bssid: NullOr<String> = "bssid";
+            /// `services.hostapd.radios.<name>.networks.<name>.dynamicConfigScripts`
+            ///
+            /// All of these scripts will be executed in lexicographical order before hostapd
+            /// is started, right after the bss segment was generated and may dynamically
+            /// append bss options to the generated configuration file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.dynamicConfigScripts)
+            ///
+            /// Nix type: `attribute set of path`. Default: `{ }`.
+            dynamic_config_scripts: BTreeMap<String, RuntimePath> = "dynamicConfigScripts";
+            /// `services.hostapd.radios.<name>.networks.<name>.group`
+            ///
+            /// Members of this group can access the control socket for this interface.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.group)
+            ///
+            /// Nix type: `string`. Default: `"wheel"`.
+            group: String = "group";
+            /// `services.hostapd.radios.<name>.networks.<name>.ignoreBroadcastSsid`
+            ///
+            /// Send empty SSID in beacons and ignore probe request frames that do not
+            /// specify full SSID, i.e., require stations to know SSID. Note that this does
+            /// not increase security, since your clients will then broadcast the SSID instead,
+            /// which can increase congestion.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.ignoreBroadcastSsid)
+            ///
+            /// Nix type: `one of "disabled", "empty", "clear"`. Default: `"disabled"`.
+            ignore_broadcast_ssid: IgnoreBroadcastSsid = "ignoreBroadcastSsid";
+            /// `services.hostapd.radios.<name>.networks.<name>.logLevel`
+            ///
+            /// Levels (minimum value for logged events):
+            /// 0 = verbose debugging
+            /// 1 = debugging
+            /// 2 = informational messages
+            /// 3 = notification
+            /// 4 = warning
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.logLevel)
+            ///
+            /// Nix type: `signed integer`. Default: `2`.
+            log_level: i64 = "logLevel";
+            /// `services.hostapd.radios.<name>.networks.<name>.macAcl`
+            ///
+            /// Station MAC address -based authentication. The following modes are available:
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macAcl)
+            ///
+            /// Nix type: `one of "deny", "allow", "radius"`. Default: `"deny"`.
+            mac_acl: MacAcl = "macAcl";
+            /// `services.hostapd.radios.<name>.networks.<name>.macAllow`
+            ///
+            /// Specifies the MAC addresses to allow if macAcl
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macAllow)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            mac_allow: Vec<String> = "macAllow";
+            /// `services.hostapd.radios.<name>.networks.<name>.macAllowFile`
+            ///
+            /// Specifies a file containing the MAC addresses to allow if macAcl
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macAllowFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            mac_allow_file: NullOr<RuntimePath> = "macAllowFile";
+            /// `services.hostapd.radios.<name>.networks.<name>.macDeny`
+            ///
+            /// Specifies the MAC addresses to deny if macAcl
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macDeny)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            mac_deny: Vec<String> = "macDeny";
+            /// `services.hostapd.radios.<name>.networks.<name>.macDenyFile`
+            ///
+            /// Specifies a file containing the MAC addresses to deny if macAcl
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.macDenyFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            mac_deny_file: NullOr<RuntimePath> = "macDenyFile";
+            /// `services.hostapd.radios.<name>.networks.<name>.settings`
+            ///
+            /// Extra configuration options to put at the end of this BSS’s defintion in the
+            /// hostapd.conf for the associated interface. To find out which options are global
+            /// and which are per-bss you have to read hostapd’s source code, which is non-trivial
+            /// and not documented otherwise.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.settings)
+            ///
+            /// Nix type: `attribute set of (atom (bool, int or string) or a list of them for duplicate keys)`. Default: `{ }`.
+            settings: BTreeMap<String, OneOf<SettingsMembers>> = "settings";
+            /// `services.hostapd.radios.<name>.networks.<name>.ssid`
+            ///
+            /// SSID to be used in IEEE 802.11 management frames.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.ssid)
+            ///
+            /// Nix type: `string`.
+            ssid: String = "ssid";
+            /// `services.hostapd.radios.<name>.networks.<name>.utf8Ssid`
+            ///
+            /// Whether the SSID is to be interpreted using UTF-8 encoding.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hostapd.radios.%3Cname%3E.networks.%3Cname%3E.utf8Ssid)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            utf8_ssid: bool = "utf8Ssid";
         }
     }
+
+    /// The members of `services.hostapd.radios.<name>.settings.<name>`'s type: `unknown 'atom (bool, int or string)'`, `list of (freeform)`. A value of any of them sets the option.
+    pub enum SettingsMembers2 {}
+    impl ::flakesmith::value::ListMember for SettingsMembers2 { type Item = Data<Atom>; }
 
     ::flakesmith::option_enum! {
         /// The values of `services.hostapd.radios.<name>.wifi5.operatingChannelWidth`.

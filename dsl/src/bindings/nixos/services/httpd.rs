@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.httpd.adminAddr`
@@ -84,7 +84,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "httpd", "ext
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.extraModules)
 ///
 /// Nix type: `list of unspecified value`. Default: `[ ]`.
-pub const extra_modules: Opt<Vec<Untyped>> = Opt::new(&["services", "httpd", "extraModules"]);
+pub const extra_modules: Opt<Vec<Data<Anything>>> = Opt::new(&["services", "httpd", "extraModules"]);
 
 /// `services.httpd.group`
 ///
@@ -215,7 +215,7 @@ pub const user: Opt<String> = Opt::new(&["services", "httpd", "user"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const virtual_hosts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "httpd", "virtualHosts"]);
+pub const virtual_hosts: Opt<BTreeMap<String, VirtualHostsValue>> = Opt::new(&["services", "httpd", "virtualHosts"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.httpd.mpm`.
@@ -223,6 +223,294 @@ pub const virtual_hosts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services",
         Event => "event",
         Prefork => "prefork",
         Worker => "worker",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.httpd.virtualHosts.<name>.listen.*`: `ListenValue::new()`, then a setter per option.
+    ListenValue {
+        /// `services.httpd.virtualHosts.<name>.listen.*.ip`
+        ///
+        /// IP to listen on. 0.0.0.0 for IPv4 only, * for all.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.listen.*.ip)
+        ///
+        /// Nix type: `string`. Default: `"*"`.
+        ip: String = "ip";
+        /// `services.httpd.virtualHosts.<name>.listen.*.port`
+        ///
+        /// Port to listen on
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.listen.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+        /// `services.httpd.virtualHosts.<name>.listen.*.ssl`
+        ///
+        /// Whether to enable SSL (https) support.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.listen.*.ssl)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ssl: bool = "ssl";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.httpd.virtualHosts.<name>.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+    LocationsValue {
+        /// `services.httpd.virtualHosts.<name>.locations.<name>.alias`
+        ///
+        /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.alias)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        alias: NullOr<RuntimePath> = "alias";
+        /// `services.httpd.virtualHosts.<name>.locations.<name>.extraConfig`
+        ///
+        /// These lines go to the end of the location verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.httpd.virtualHosts.<name>.locations.<name>.index`
+        ///
+        /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.index)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        index: NullOr<String> = "index";
+        /// `services.httpd.virtualHosts.<name>.locations.<name>.priority`
+        ///
+        /// Order of this location block in relation to the others in the vhost.
+        /// The semantics are the same as with lib.mkOrder
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.priority)
+        ///
+        /// Nix type: `signed integer`. Default: `1000`.
+        priority: i64 = "priority";
+        /// `services.httpd.virtualHosts.<name>.locations.<name>.proxyPass`
+        ///
+        /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.proxyPass)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_pass: NullOr<String> = "proxyPass";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.httpd.virtualHosts.<name>`: `VirtualHostsValue::new()`, then a setter per option.
+    VirtualHostsValue {
+        /// `services.httpd.virtualHosts.<name>.acmeRoot`
+        ///
+        /// Directory for the acme challenge which is PUBLIC, don’t put certs or keys in here.
+        /// Set to null to inherit from config.security.acme.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.acmeRoot)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+        acme_root: NullOr<String> = "acmeRoot";
+        /// `services.httpd.virtualHosts.<name>.addSSL`
+        ///
+        /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.addSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        add_ssl: bool = "addSSL";
+        /// `services.httpd.virtualHosts.<name>.adminAddr`
+        ///
+        /// E-mail address of the server administrator.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.adminAddr)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        admin_addr: NullOr<String> = "adminAddr";
+        /// `services.httpd.virtualHosts.<name>.documentRoot`
+        ///
+        /// The path of Apache’s document root directory.  If left undefined,
+        /// an empty directory in the Nix store will be used as root.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.documentRoot)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        document_root: NullOr<RuntimePath> = "documentRoot";
+        /// `services.httpd.virtualHosts.<name>.enableACME`
+        ///
+        /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+        /// Alternately, you can use an existing certificate through useACMEHost
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.enableACME)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_acme: bool = "enableACME";
+        /// `services.httpd.virtualHosts.<name>.enableUserDir`
+        ///
+        /// Whether to enable serving ~/public_html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.enableUserDir)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_user_dir: bool = "enableUserDir";
+        /// `services.httpd.virtualHosts.<name>.extraConfig`
+        ///
+        /// These lines go to httpd.conf verbatim. They will go after
+        /// directories and directory aliases defined by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.httpd.virtualHosts.<name>.forceSSL`
+        ///
+        /// Whether to add a separate nginx server block that permanently redirects (301)
+        /// all plain HTTP traffic to HTTPS. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.forceSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        force_ssl: bool = "forceSSL";
+        /// `services.httpd.virtualHosts.<name>.globalRedirect`
+        ///
+        /// If set, all requests for this host are redirected permanently to
+        /// the given URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.globalRedirect)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        global_redirect: NullOr<String> = "globalRedirect";
+        /// `services.httpd.virtualHosts.<name>.hostName`
+        ///
+        /// Canonical hostname for the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.hostName)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        host_name: String = "hostName";
+        /// `services.httpd.virtualHosts.<name>.http2`
+        ///
+        /// Whether to enable HTTP 2. HTTP/2 is supported in all multi-processing modules that come with httpd. However, if you use the prefork mpm, there will
+        /// be severe restrictions.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.http2)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http2: bool = "http2";
+        /// `services.httpd.virtualHosts.<name>.listen`
+        ///
+        /// Listen addresses and ports for this virtual host.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.listen)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        listen: Vec<ListenValue> = "listen";
+        /// `services.httpd.virtualHosts.<name>.listenAddresses`
+        ///
+        /// Listen addresses for this virtual host.
+        /// Compared to listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.listenAddresses)
+        ///
+        /// Nix type: `non-empty (list of string)`.
+        listen_addresses: Vec<String> = "listenAddresses";
+        /// `services.httpd.virtualHosts.<name>.locations`
+        ///
+        /// Declarative location config. See https://httpd.apache.org/docs/2.4/mod/core.html#location
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        locations: BTreeMap<String, LocationsValue> = "locations";
+        /// `services.httpd.virtualHosts.<name>.logFormat`
+        ///
+        /// Log format for Apache’s log files. Possible values are: combined, common, referer, agent.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.logFormat)
+        ///
+        /// Nix type: `string`. Default: `"common"`.
+        log_format: String = "logFormat";
+        /// `services.httpd.virtualHosts.<name>.onlySSL`
+        ///
+        /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+        /// defaults for listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.onlySSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        only_ssl: bool = "onlySSL";
+        /// `services.httpd.virtualHosts.<name>.robotsEntries`
+        ///
+        /// Specification of pages to be ignored by web crawlers. See http://www.robotstxt.org/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.robotsEntries)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        robots_entries: Concatenated = "robotsEntries";
+        /// `services.httpd.virtualHosts.<name>.servedDirs`
+        ///
+        /// This option provides a simple way to serve static directories.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.servedDirs)
+        ///
+        /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+        served_dirs: Vec<BTreeMap<String, Data<Anything>>> = "servedDirs";
+        /// `services.httpd.virtualHosts.<name>.servedFiles`
+        ///
+        /// This option provides a simple way to serve individual, static files.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.servedFiles)
+        ///
+        /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+        served_files: Vec<BTreeMap<String, Data<Anything>>> = "servedFiles";
+        /// `services.httpd.virtualHosts.<name>.serverAliases`
+        ///
+        /// Additional names of virtual hosts served by this virtual host configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.serverAliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        server_aliases: Vec<String> = "serverAliases";
+        /// `services.httpd.virtualHosts.<name>.sslServerCert`
+        ///
+        /// Path to server SSL certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.sslServerCert)
+        ///
+        /// Nix type: `path`.
+        ssl_server_cert: RuntimePath = "sslServerCert";
+        /// `services.httpd.virtualHosts.<name>.sslServerChain`
+        ///
+        /// Path to server SSL chain file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.sslServerChain)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ssl_server_chain: NullOr<RuntimePath> = "sslServerChain";
+        /// `services.httpd.virtualHosts.<name>.sslServerKey`
+        ///
+        /// Path to server SSL certificate key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.sslServerKey)
+        ///
+        /// Nix type: `path`.
+        ssl_server_key: RuntimePath = "sslServerKey";
+        /// `services.httpd.virtualHosts.<name>.useACMEHost`
+        ///
+        /// A host of an existing Let’s Encrypt certificate to use.
+        /// This is useful if you have many subdomains and want to avoid hitting the
+        /// rate limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.useACMEHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        use_acme_host: NullOr<String> = "useACMEHost";
     }
 }
 
@@ -246,7 +534,7 @@ pub mod virtual_hosts {
         /// Directory for the acme challenge which is PUBLIC, don’t put certs or keys in here.
         /// Set to null to inherit from config.security.acme.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.acmeRoot)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.acmeRoot)
         ///
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
         pub fn acme_root(&self) -> Opt<NullOr<String>> {
@@ -258,7 +546,7 @@ pub mod virtual_hosts {
         /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
         /// listen
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.addSSL)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.addSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn add_ssl(&self) -> Opt<bool> {
@@ -269,7 +557,7 @@ pub mod virtual_hosts {
         ///
         /// E-mail address of the server administrator.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.adminAddr)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.adminAddr)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn admin_addr(&self) -> Opt<NullOr<String>> {
@@ -281,7 +569,7 @@ pub mod virtual_hosts {
         /// The path of Apache’s document root directory.  If left undefined,
         /// an empty directory in the Nix store will be used as root.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.documentRoot)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.documentRoot)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn document_root(&self) -> Opt<NullOr<RuntimePath>> {
@@ -293,7 +581,7 @@ pub mod virtual_hosts {
         /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
         /// Alternately, you can use an existing certificate through useACMEHost
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.enableACME)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.enableACME)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable_acme(&self) -> Opt<bool> {
@@ -304,7 +592,7 @@ pub mod virtual_hosts {
         ///
         /// Whether to enable serving ~/public_html
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.enableUserDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.enableUserDir)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable_user_dir(&self) -> Opt<bool> {
@@ -316,7 +604,7 @@ pub mod virtual_hosts {
         /// These lines go to httpd.conf verbatim. They will go after
         /// directories and directory aliases defined by default.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -329,7 +617,7 @@ pub mod virtual_hosts {
         /// all plain HTTP traffic to HTTPS. This will set defaults for
         /// listen
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.forceSSL)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.forceSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn force_ssl(&self) -> Opt<bool> {
@@ -341,7 +629,7 @@ pub mod virtual_hosts {
         /// If set, all requests for this host are redirected permanently to
         /// the given URL.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.globalRedirect)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.globalRedirect)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn global_redirect(&self) -> Opt<NullOr<String>> {
@@ -352,7 +640,7 @@ pub mod virtual_hosts {
         ///
         /// Canonical hostname for the server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.hostName)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.hostName)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn host_name(&self) -> Opt<String> {
@@ -364,7 +652,7 @@ pub mod virtual_hosts {
         /// Whether to enable HTTP 2. HTTP/2 is supported in all multi-processing modules that come with httpd. However, if you use the prefork mpm, there will
         /// be severe restrictions.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.http2)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.http2)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn http2(&self) -> Opt<bool> {
@@ -375,10 +663,10 @@ pub mod virtual_hosts {
         ///
         /// Listen addresses and ports for this virtual host.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.listen)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.listen)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub fn listen(&self) -> Opt<Vec<Untyped>> {
+        pub fn listen(&self) -> Opt<Vec<ListenValue>> {
             Opt::at(self.path.join(["listen"]))
         }
 
@@ -387,7 +675,7 @@ pub mod virtual_hosts {
         /// Listen addresses for this virtual host.
         /// Compared to listen
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.listenAddresses)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.listenAddresses)
         ///
         /// Nix type: `non-empty (list of string)`.
         pub fn listen_addresses(&self) -> Opt<Vec<String>> {
@@ -398,10 +686,10 @@ pub mod virtual_hosts {
         ///
         /// Declarative location config. See https://httpd.apache.org/docs/2.4/mod/core.html#location
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.locations)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub fn locations(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn locations(&self) -> Opt<BTreeMap<String, LocationsValue>> {
             Opt::at(self.path.join(["locations"]))
         }
 
@@ -414,7 +702,7 @@ pub mod virtual_hosts {
         ///
         /// Log format for Apache’s log files. Possible values are: combined, common, referer, agent.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.logFormat)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.logFormat)
         ///
         /// Nix type: `string`. Default: `"common"`.
         pub fn log_format(&self) -> Opt<String> {
@@ -426,7 +714,7 @@ pub mod virtual_hosts {
         /// Whether to enable HTTPS and reject plain HTTP connections. This will set
         /// defaults for listen
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.onlySSL)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.onlySSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn only_ssl(&self) -> Opt<bool> {
@@ -437,7 +725,7 @@ pub mod virtual_hosts {
         ///
         /// Specification of pages to be ignored by web crawlers. See http://www.robotstxt.org/
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.robotsEntries)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.robotsEntries)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn robots_entries(&self) -> Opt<Concatenated> {
@@ -448,10 +736,10 @@ pub mod virtual_hosts {
         ///
         /// This option provides a simple way to serve static directories.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.servedDirs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.servedDirs)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub fn served_dirs(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn served_dirs(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
             Opt::at(self.path.join(["servedDirs"]))
         }
 
@@ -459,10 +747,10 @@ pub mod virtual_hosts {
         ///
         /// This option provides a simple way to serve individual, static files.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.servedFiles)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.servedFiles)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub fn served_files(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn served_files(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
             Opt::at(self.path.join(["servedFiles"]))
         }
 
@@ -470,7 +758,7 @@ pub mod virtual_hosts {
         ///
         /// Additional names of virtual hosts served by this virtual host configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.serverAliases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.serverAliases)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn server_aliases(&self) -> Opt<Vec<String>> {
@@ -481,7 +769,7 @@ pub mod virtual_hosts {
         ///
         /// Path to server SSL certificate.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.sslServerCert)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.sslServerCert)
         ///
         /// Nix type: `path`.
         pub fn ssl_server_cert(&self) -> Opt<RuntimePath> {
@@ -492,7 +780,7 @@ pub mod virtual_hosts {
         ///
         /// Path to server SSL chain file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.sslServerChain)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.sslServerChain)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn ssl_server_chain(&self) -> Opt<NullOr<RuntimePath>> {
@@ -503,7 +791,7 @@ pub mod virtual_hosts {
         ///
         /// Path to server SSL certificate key.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.sslServerKey)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.sslServerKey)
         ///
         /// Nix type: `path`.
         pub fn ssl_server_key(&self) -> Opt<RuntimePath> {
@@ -516,7 +804,7 @@ pub mod virtual_hosts {
         /// This is useful if you have many subdomains and want to avoid hitting the
         /// rate limit
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.useACMEHost)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.useACMEHost)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
@@ -550,7 +838,7 @@ pub mod virtual_hosts {
         ///
         /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.alias)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.alias)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -561,7 +849,7 @@ pub mod virtual_hosts {
         ///
         /// These lines go to the end of the location verbatim.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -572,7 +860,7 @@ pub mod virtual_hosts {
         ///
         /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.index)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.index)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn index(&self) -> Opt<NullOr<String>> {
@@ -584,7 +872,7 @@ pub mod virtual_hosts {
         /// Order of this location block in relation to the others in the vhost.
         /// The semantics are the same as with lib.mkOrder
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.priority)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.priority)
         ///
         /// Nix type: `signed integer`. Default: `1000`.
         pub fn priority(&self) -> Opt<i64> {
@@ -595,13 +883,90 @@ pub mod virtual_hosts {
         ///
         /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.proxyPass)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.proxyPass)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
             Opt::at(self.path.join(["proxyPass"]))
         }
 
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.httpd.virtualHosts.<name>.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.httpd.virtualHosts.<name>.listen.*.ip`
+            ///
+            /// IP to listen on. 0.0.0.0 for IPv4 only, * for all.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.listen.*.ip)
+            ///
+            /// Nix type: `string`. Default: `"*"`.
+            ip: String = "ip";
+            /// `services.httpd.virtualHosts.<name>.listen.*.port`
+            ///
+            /// Port to listen on
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.listen.*.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+            port: u16 = "port";
+            /// `services.httpd.virtualHosts.<name>.listen.*.ssl`
+            ///
+            /// Whether to enable SSL (https) support.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.listen.*.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.httpd.virtualHosts.<name>.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+        LocationsValue {
+            /// `services.httpd.virtualHosts.<name>.locations.<name>.alias`
+            ///
+            /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.alias)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            alias: NullOr<RuntimePath> = "alias";
+            /// `services.httpd.virtualHosts.<name>.locations.<name>.extraConfig`
+            ///
+            /// These lines go to the end of the location verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.httpd.virtualHosts.<name>.locations.<name>.index`
+            ///
+            /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.httpd.virtualHosts.<name>.locations.<name>.priority`
+            ///
+            /// Order of this location block in relation to the others in the vhost.
+            /// The semantics are the same as with lib.mkOrder
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.priority)
+            ///
+            /// Nix type: `signed integer`. Default: `1000`.
+            priority: i64 = "priority";
+            /// `services.httpd.virtualHosts.<name>.locations.<name>.proxyPass`
+            ///
+            /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.httpd.virtualHosts.%3Cname%3E.locations.%3Cname%3E.proxyPass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proxy_pass: NullOr<String> = "proxyPass";
+        }
     }
 
 }

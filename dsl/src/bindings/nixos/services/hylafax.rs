@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hylafax.areaCode`
@@ -35,7 +35,7 @@ pub const autostart: Opt<bool> = Opt::new(&["services", "hylafax", "autostart"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.commonModemConfig)
 ///
 /// Nix type: `attribute set of ((list of ((string or signed integer convertible to it) or boolean convertible to it)) or ((string or signed integer convertible to it) or boolean convertible to it) convertible to it)`.
-pub const common_modem_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hylafax", "commonModemConfig"]);
+pub const common_modem_config: Opt<BTreeMap<String, OneOf<CommonModemConfigMembers>>> = Opt::new(&["services", "hylafax", "commonModemConfig"]);
 
 /// `services.hylafax.countryCode`
 ///
@@ -63,7 +63,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "hylafax", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.faxqConfig)
 ///
 /// Nix type: `attribute set of ((list of ((string or signed integer convertible to it) or boolean convertible to it)) or ((string or signed integer convertible to it) or boolean convertible to it) convertible to it)`.
-pub const faxq_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hylafax", "faxqConfig"]);
+pub const faxq_config: Opt<BTreeMap<String, OneOf<FaxqConfigMembers>>> = Opt::new(&["services", "hylafax", "faxqConfig"]);
 
 /// `services.hylafax.hfaxdConfig`
 ///
@@ -73,7 +73,7 @@ pub const faxq_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.hfaxdConfig)
 ///
 /// Nix type: `attribute set of ((list of ((string or signed integer convertible to it) or boolean convertible to it)) or ((string or signed integer convertible to it) or boolean convertible to it) convertible to it)`.
-pub const hfaxd_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hylafax", "hfaxdConfig"]);
+pub const hfaxd_config: Opt<BTreeMap<String, OneOf<HfaxdConfigMembers>>> = Opt::new(&["services", "hylafax", "hfaxdConfig"]);
 
 /// `services.hylafax.internationalPrefix`
 ///
@@ -102,7 +102,7 @@ pub const long_distance_prefix: Opt<NullOr<String>> = Opt::new(&["services", "hy
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.modems)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const modems: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "hylafax", "modems"]);
+pub const modems: Opt<BTreeMap<String, ModemsValue>> = Opt::new(&["services", "hylafax", "modems"]);
 
 /// `services.hylafax.sendmailPath`
 ///
@@ -141,6 +141,98 @@ pub const spool_extra_init: Opt<Concatenated> = Opt::new(&["services", "hylafax"
 ///
 /// Nix type: `path`. Default: `"/etc/hosts.hfaxd"`.
 pub const user_access_file: Opt<RuntimePath> = Opt::new(&["services", "hylafax", "userAccessFile"]);
+
+/// The members of `services.hylafax.commonModemConfig.<name>.*`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum CommonModemConfigMembers2 {}
+impl ::flakesmith::value::StrMember for CommonModemConfigMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for CommonModemConfigMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for CommonModemConfigMembers2 {}
+
+/// The members of `services.hylafax.commonModemConfig.<name>`'s type: `list of ((string) or (integer) or (bool))`, `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum CommonModemConfigMembers {}
+impl ::flakesmith::value::ListMember for CommonModemConfigMembers { type Item = OneOf<CommonModemConfigMembers2>; }
+impl ::flakesmith::value::StrMember for CommonModemConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for CommonModemConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for CommonModemConfigMembers {}
+
+/// The members of `services.hylafax.faxqConfig.<name>.*`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum FaxqConfigMembers2 {}
+impl ::flakesmith::value::StrMember for FaxqConfigMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for FaxqConfigMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for FaxqConfigMembers2 {}
+
+/// The members of `services.hylafax.faxqConfig.<name>`'s type: `list of ((string) or (integer) or (bool))`, `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum FaxqConfigMembers {}
+impl ::flakesmith::value::ListMember for FaxqConfigMembers { type Item = OneOf<FaxqConfigMembers2>; }
+impl ::flakesmith::value::StrMember for FaxqConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for FaxqConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for FaxqConfigMembers {}
+
+/// The members of `services.hylafax.hfaxdConfig.<name>.*`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum HfaxdConfigMembers2 {}
+impl ::flakesmith::value::StrMember for HfaxdConfigMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for HfaxdConfigMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for HfaxdConfigMembers2 {}
+
+/// The members of `services.hylafax.hfaxdConfig.<name>`'s type: `list of ((string) or (integer) or (bool))`, `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum HfaxdConfigMembers {}
+impl ::flakesmith::value::ListMember for HfaxdConfigMembers { type Item = OneOf<HfaxdConfigMembers2>; }
+impl ::flakesmith::value::StrMember for HfaxdConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for HfaxdConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for HfaxdConfigMembers {}
+
+/// The members of `services.hylafax.modems.<name>.config.<name>.*`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum ConfigMembers2 {}
+impl ::flakesmith::value::StrMember for ConfigMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for ConfigMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ConfigMembers2 {}
+
+/// The members of `services.hylafax.modems.<name>.config.<name>`'s type: `list of ((string) or (integer) or (bool))`, `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::ListMember for ConfigMembers { type Item = OneOf<ConfigMembers2>; }
+impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ConfigMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.hylafax.modems.<name>`: `ModemsValue::new()`, then a setter per option.
+    ModemsValue {
+        /// `services.hylafax.modems.<name>.config`
+        ///
+        /// Attribute set of values for the given modem.
+        /// Values can be either strings or integers
+        /// (which will be added to the config file verbatimly)
+        /// or lists thereof
+        /// (which will be translated to multiple
+        /// lines with the same configuration key).
+        /// Boolean values are translated to “Yes” or “No”.
+        /// The default contains some reasonable
+        /// configuration to yield an operational system.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.modems.%3Cname%3E.config)
+        ///
+        /// Nix type: `attribute set of ((list of ((string or signed integer convertible to it) or boolean convertible to it)) or ((string or signed integer convertible to it) or boolean convertible to it) convertible to it)`.
+        config: BTreeMap<String, OneOf<ConfigMembers>> = "config";
+        /// `services.hylafax.modems.<name>.name`
+        ///
+        /// Name of modem device,
+        /// will be searched for in /dev
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.modems.%3Cname%3E.name)
+        ///
+        /// Nix type: `non-empty string`.
+        name: String = "name";
+        /// `services.hylafax.modems.<name>.type`
+        ///
+        /// Name of modem configuration file,
+        /// will be searched for in config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.modems.%3Cname%3E.type)
+        ///
+        /// Nix type: `non-empty string`.
+        r#type: String = "type";
+    }
+}
 
 pub mod faxcron {
     use super::*;
@@ -300,10 +392,10 @@ pub mod modems {
         /// The default contains some reasonable
         /// configuration to yield an operational system.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.modems.&lt;name&gt;.config)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.modems.%3Cname%3E.config)
         ///
         /// Nix type: `attribute set of ((list of ((string or signed integer convertible to it) or boolean convertible to it)) or ((string or signed integer convertible to it) or boolean convertible to it) convertible to it)`.
-        pub fn config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn config(&self) -> Opt<BTreeMap<String, OneOf<ConfigMembers>>> {
             Opt::at(self.path.join(["config"]))
         }
 
@@ -312,7 +404,7 @@ pub mod modems {
         /// Name of modem device,
         /// will be searched for in /dev
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.modems.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.modems.%3Cname%3E.name)
         ///
         /// Nix type: `non-empty string`.
         pub fn name(&self) -> Opt<String> {
@@ -324,7 +416,7 @@ pub mod modems {
         /// Name of modem configuration file,
         /// will be searched for in config
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.modems.&lt;name&gt;.type)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.modems.%3Cname%3E.type)
         ///
         /// Nix type: `non-empty string`.
         pub fn r#type(&self) -> Opt<String> {
@@ -332,6 +424,19 @@ pub mod modems {
         }
 
     }
+
+    /// The members of `services.hylafax.modems.<name>.config.<name>.*`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum ConfigMembers2 {}
+    impl ::flakesmith::value::StrMember for ConfigMembers2 { type Str = String; }
+    impl ::flakesmith::value::IntMember for ConfigMembers2 { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for ConfigMembers2 {}
+
+    /// The members of `services.hylafax.modems.<name>.config.<name>`'s type: `list of ((string) or (integer) or (bool))`, `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum ConfigMembers {}
+    impl ::flakesmith::value::ListMember for ConfigMembers { type Item = OneOf<ConfigMembers2>; }
+    impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for ConfigMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for ConfigMembers {}
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.i2pd.address`
@@ -116,7 +116,7 @@ pub const ifname6: Opt<NullOr<String>> = Opt::new(&["services", "i2pd", "ifname6
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const in_tunnels: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "i2pd", "inTunnels"]);
+pub const in_tunnels: Opt<BTreeMap<String, InTunnelsValue>> = Opt::new(&["services", "i2pd", "inTunnels"]);
 
 /// `services.i2pd.logCLFTime`
 ///
@@ -188,7 +188,7 @@ pub const ntcp_proxy: Opt<NullOr<String>> = Opt::new(&["services", "i2pd", "ntcp
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const out_tunnels: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "i2pd", "outTunnels"]);
+pub const out_tunnels: Opt<BTreeMap<String, OutTunnelsValue>> = Opt::new(&["services", "i2pd", "outTunnels"]);
 
 /// `services.i2pd.package`
 ///
@@ -226,6 +226,140 @@ pub const share: Opt<i64> = Opt::new(&["services", "i2pd", "share"]);
 /// Nix type: `boolean`. Default: `true`.
 pub const ssu: Opt<bool> = Opt::new(&["services", "i2pd", "ssu"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.i2pd.inTunnels.<name>.crypto`: `InTunnelsCryptoValue::new()`, then a setter per option.
+    InTunnelsCryptoValue {
+        /// `services.i2pd.inTunnels.<name>.crypto.tagsToSend`
+        ///
+        /// Number of ElGamal/AES tags to send.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.crypto.tagsToSend)
+        ///
+        /// Nix type: `signed integer`. Default: `40`.
+        tags_to_send: i64 = "tagsToSend";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.i2pd.inTunnels.<name>.inbound`: `InTunnelsInboundValue::new()`, then a setter per option.
+    InTunnelsInboundValue {
+        /// `services.i2pd.inTunnels.<name>.inbound.length`
+        ///
+        /// Guaranteed minimum hops for ‹name› tunnels.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.inbound.length)
+        ///
+        /// Nix type: `signed integer`. Default: `3`.
+        length: i64 = "length";
+        /// `services.i2pd.inTunnels.<name>.inbound.quantity`
+        ///
+        /// Number of simultaneous ‹name› tunnels.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.inbound.quantity)
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        quantity: i64 = "quantity";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.i2pd.inTunnels.<name>.outbound`: `InTunnelsOutboundValue::new()`, then a setter per option.
+    InTunnelsOutboundValue {
+        /// `services.i2pd.inTunnels.<name>.outbound.length`
+        ///
+        /// Guaranteed minimum hops for ‹name› tunnels.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.outbound.length)
+        ///
+        /// Nix type: `signed integer`. Default: `3`.
+        length: i64 = "length";
+        /// `services.i2pd.inTunnels.<name>.outbound.quantity`
+        ///
+        /// Number of simultaneous ‹name› tunnels.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.outbound.quantity)
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        quantity: i64 = "quantity";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.i2pd.inTunnels.<name>`: `InTunnelsValue::new()`, then a setter per option.
+    InTunnelsValue {
+        /// `services.i2pd.inTunnels.<name>.accessList`
+        ///
+        /// I2P nodes that are allowed to connect to this service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.accessList)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        access_list: Vec<String> = "accessList";
+        /// `services.i2pd.inTunnels.<name>.address`
+        ///
+        /// Bind address for ‹name› endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// The options under `services.i2pd.inTunnels.<name>.crypto`.
+        crypto: InTunnelsCryptoValue = "crypto";
+        /// `services.i2pd.inTunnels.<name>.destination`
+        ///
+        /// Remote endpoint, I2P hostname or b32.i2p address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.destination)
+        ///
+        /// Nix type: `string`.
+        destination: String = "destination";
+        /// `services.i2pd.inTunnels.<name>.enable`
+        ///
+        /// Whether to enable ‹name›.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.i2pd.inTunnels.<name>.inPort`
+        ///
+        /// Service port. Default to the tunnel’s listen port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.inPort)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        in_port: i64 = "inPort";
+        /// The options under `services.i2pd.inTunnels.<name>.inbound`.
+        inbound: InTunnelsInboundValue = "inbound";
+        /// `services.i2pd.inTunnels.<name>.keys`
+        ///
+        /// Keyset used for tunnel identity.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.keys)
+        ///
+        /// Nix type: `string`. Default: `"‹name›-keys.dat"`.
+        keys: String = "keys";
+        /// `services.i2pd.inTunnels.<name>.name`
+        ///
+        /// The endpoint name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        name: String = "name";
+        /// The options under `services.i2pd.inTunnels.<name>.outbound`.
+        outbound: InTunnelsOutboundValue = "outbound";
+        /// `services.i2pd.inTunnels.<name>.port`
+        ///
+        /// Bind port for ‹name› endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `0`.
+        port: u16 = "port";
+    }
+}
+
 ::flakesmith::option_enum! {
     /// The values of `services.i2pd.logLevel`.
     LogLevel {
@@ -233,6 +367,132 @@ pub const ssu: Opt<bool> = Opt::new(&["services", "i2pd", "ssu"]);
         Info => "info",
         Warn => "warn",
         Error => "error",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.i2pd.outTunnels.<name>.crypto`: `OutTunnelsCryptoValue::new()`, then a setter per option.
+    OutTunnelsCryptoValue {
+        /// `services.i2pd.outTunnels.<name>.crypto.tagsToSend`
+        ///
+        /// Number of ElGamal/AES tags to send.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.crypto.tagsToSend)
+        ///
+        /// Nix type: `signed integer`. Default: `40`.
+        tags_to_send: i64 = "tagsToSend";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.i2pd.outTunnels.<name>.inbound`: `OutTunnelsInboundValue::new()`, then a setter per option.
+    OutTunnelsInboundValue {
+        /// `services.i2pd.outTunnels.<name>.inbound.length`
+        ///
+        /// Guaranteed minimum hops for ‹name› tunnels.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.inbound.length)
+        ///
+        /// Nix type: `signed integer`. Default: `3`.
+        length: i64 = "length";
+        /// `services.i2pd.outTunnels.<name>.inbound.quantity`
+        ///
+        /// Number of simultaneous ‹name› tunnels.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.inbound.quantity)
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        quantity: i64 = "quantity";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.i2pd.outTunnels.<name>.outbound`: `OutTunnelsOutboundValue::new()`, then a setter per option.
+    OutTunnelsOutboundValue {
+        /// `services.i2pd.outTunnels.<name>.outbound.length`
+        ///
+        /// Guaranteed minimum hops for ‹name› tunnels.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.outbound.length)
+        ///
+        /// Nix type: `signed integer`. Default: `3`.
+        length: i64 = "length";
+        /// `services.i2pd.outTunnels.<name>.outbound.quantity`
+        ///
+        /// Number of simultaneous ‹name› tunnels.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.outbound.quantity)
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        quantity: i64 = "quantity";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.i2pd.outTunnels.<name>`: `OutTunnelsValue::new()`, then a setter per option.
+    OutTunnelsValue {
+        /// `services.i2pd.outTunnels.<name>.address`
+        ///
+        /// Bind address for ‹name› endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// The options under `services.i2pd.outTunnels.<name>.crypto`.
+        crypto: OutTunnelsCryptoValue = "crypto";
+        /// `services.i2pd.outTunnels.<name>.destination`
+        ///
+        /// Remote endpoint, I2P hostname or b32.i2p address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.destination)
+        ///
+        /// Nix type: `string`.
+        destination: String = "destination";
+        /// `services.i2pd.outTunnels.<name>.destinationPort`
+        ///
+        /// Connect to particular port at destination.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.destinationPort)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        destination_port: NullOr<i64> = "destinationPort";
+        /// `services.i2pd.outTunnels.<name>.enable`
+        ///
+        /// Whether to enable ‹name›.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// The options under `services.i2pd.outTunnels.<name>.inbound`.
+        inbound: OutTunnelsInboundValue = "inbound";
+        /// `services.i2pd.outTunnels.<name>.keys`
+        ///
+        /// Keyset used for tunnel identity.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.keys)
+        ///
+        /// Nix type: `string`. Default: `"‹name›-keys.dat"`.
+        keys: String = "keys";
+        /// `services.i2pd.outTunnels.<name>.name`
+        ///
+        /// The endpoint name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        name: String = "name";
+        /// The options under `services.i2pd.outTunnels.<name>.outbound`.
+        outbound: OutTunnelsOutboundValue = "outbound";
+        /// `services.i2pd.outTunnels.<name>.port`
+        ///
+        /// Bind port for ‹name› endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `0`.
+        port: u16 = "port";
     }
 }
 
@@ -329,7 +589,7 @@ pub mod in_tunnels {
         ///
         /// I2P nodes that are allowed to connect to this service.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.&lt;name&gt;.accessList)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.accessList)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn access_list(&self) -> Opt<Vec<String>> {
@@ -340,7 +600,7 @@ pub mod in_tunnels {
         ///
         /// Bind address for ‹name› endpoint.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.&lt;name&gt;.address)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.address)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1"`.
         pub fn address(&self) -> Opt<String> {
@@ -356,7 +616,7 @@ pub mod in_tunnels {
         ///
         /// Remote endpoint, I2P hostname or b32.i2p address.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.&lt;name&gt;.destination)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.destination)
         ///
         /// Nix type: `string`.
         pub fn destination(&self) -> Opt<String> {
@@ -367,7 +627,7 @@ pub mod in_tunnels {
         ///
         /// Whether to enable ‹name›.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -378,7 +638,7 @@ pub mod in_tunnels {
         ///
         /// Service port. Default to the tunnel’s listen port.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.&lt;name&gt;.inPort)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.inPort)
         ///
         /// Nix type: `signed integer`. Default: `0`.
         pub fn in_port(&self) -> Opt<i64> {
@@ -394,7 +654,7 @@ pub mod in_tunnels {
         ///
         /// Keyset used for tunnel identity.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.&lt;name&gt;.keys)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.keys)
         ///
         /// Nix type: `string`. Default: `"‹name›-keys.dat"`.
         pub fn keys(&self) -> Opt<String> {
@@ -405,7 +665,7 @@ pub mod in_tunnels {
         ///
         /// The endpoint name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.name)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn name(&self) -> Opt<String> {
@@ -421,7 +681,7 @@ pub mod in_tunnels {
         ///
         /// Bind port for ‹name› endpoint.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.&lt;name&gt;.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `0`.
         pub fn port(&self) -> Opt<u16> {
@@ -441,7 +701,7 @@ pub mod in_tunnels {
         ///
         /// Number of ElGamal/AES tags to send.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.&lt;name&gt;.crypto.tagsToSend)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.crypto.tagsToSend)
         ///
         /// Nix type: `signed integer`. Default: `40`.
         pub fn tags_to_send(&self) -> Opt<i64> {
@@ -461,7 +721,7 @@ pub mod in_tunnels {
         ///
         /// Guaranteed minimum hops for ‹name› tunnels.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.&lt;name&gt;.inbound.length)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.inbound.length)
         ///
         /// Nix type: `signed integer`. Default: `3`.
         pub fn length(&self) -> Opt<i64> {
@@ -472,7 +732,7 @@ pub mod in_tunnels {
         ///
         /// Number of simultaneous ‹name› tunnels.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.&lt;name&gt;.inbound.quantity)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.inbound.quantity)
         ///
         /// Nix type: `signed integer`. Default: `5`.
         pub fn quantity(&self) -> Opt<i64> {
@@ -492,7 +752,7 @@ pub mod in_tunnels {
         ///
         /// Guaranteed minimum hops for ‹name› tunnels.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.&lt;name&gt;.outbound.length)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.outbound.length)
         ///
         /// Nix type: `signed integer`. Default: `3`.
         pub fn length(&self) -> Opt<i64> {
@@ -503,7 +763,7 @@ pub mod in_tunnels {
         ///
         /// Number of simultaneous ‹name› tunnels.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.&lt;name&gt;.outbound.quantity)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.inTunnels.%3Cname%3E.outbound.quantity)
         ///
         /// Nix type: `signed integer`. Default: `5`.
         pub fn quantity(&self) -> Opt<i64> {
@@ -624,7 +884,7 @@ pub mod out_tunnels {
         ///
         /// Bind address for ‹name› endpoint.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.&lt;name&gt;.address)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.address)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1"`.
         pub fn address(&self) -> Opt<String> {
@@ -640,7 +900,7 @@ pub mod out_tunnels {
         ///
         /// Remote endpoint, I2P hostname or b32.i2p address.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.&lt;name&gt;.destination)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.destination)
         ///
         /// Nix type: `string`.
         pub fn destination(&self) -> Opt<String> {
@@ -651,7 +911,7 @@ pub mod out_tunnels {
         ///
         /// Connect to particular port at destination.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.&lt;name&gt;.destinationPort)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.destinationPort)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn destination_port(&self) -> Opt<NullOr<i64>> {
@@ -662,7 +922,7 @@ pub mod out_tunnels {
         ///
         /// Whether to enable ‹name›.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -678,7 +938,7 @@ pub mod out_tunnels {
         ///
         /// Keyset used for tunnel identity.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.&lt;name&gt;.keys)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.keys)
         ///
         /// Nix type: `string`. Default: `"‹name›-keys.dat"`.
         pub fn keys(&self) -> Opt<String> {
@@ -689,7 +949,7 @@ pub mod out_tunnels {
         ///
         /// The endpoint name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.name)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn name(&self) -> Opt<String> {
@@ -705,7 +965,7 @@ pub mod out_tunnels {
         ///
         /// Bind port for ‹name› endpoint.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.&lt;name&gt;.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `0`.
         pub fn port(&self) -> Opt<u16> {
@@ -725,7 +985,7 @@ pub mod out_tunnels {
         ///
         /// Number of ElGamal/AES tags to send.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.&lt;name&gt;.crypto.tagsToSend)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.crypto.tagsToSend)
         ///
         /// Nix type: `signed integer`. Default: `40`.
         pub fn tags_to_send(&self) -> Opt<i64> {
@@ -745,7 +1005,7 @@ pub mod out_tunnels {
         ///
         /// Guaranteed minimum hops for ‹name› tunnels.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.&lt;name&gt;.inbound.length)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.inbound.length)
         ///
         /// Nix type: `signed integer`. Default: `3`.
         pub fn length(&self) -> Opt<i64> {
@@ -756,7 +1016,7 @@ pub mod out_tunnels {
         ///
         /// Number of simultaneous ‹name› tunnels.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.&lt;name&gt;.inbound.quantity)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.inbound.quantity)
         ///
         /// Nix type: `signed integer`. Default: `5`.
         pub fn quantity(&self) -> Opt<i64> {
@@ -776,7 +1036,7 @@ pub mod out_tunnels {
         ///
         /// Guaranteed minimum hops for ‹name› tunnels.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.&lt;name&gt;.outbound.length)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.outbound.length)
         ///
         /// Nix type: `signed integer`. Default: `3`.
         pub fn length(&self) -> Opt<i64> {
@@ -787,7 +1047,7 @@ pub mod out_tunnels {
         ///
         /// Number of simultaneous ‹name› tunnels.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.&lt;name&gt;.outbound.quantity)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.i2pd.outTunnels.%3Cname%3E.outbound.quantity)
         ///
         /// Nix type: `signed integer`. Default: `5`.
         pub fn quantity(&self) -> Opt<i64> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.icingaweb2.authentications`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.authentications)
 ///
 /// Nix type: `null or (attribute set)`. Default: `null`.
-pub const authentications: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "icingaweb2", "authentications"]);
+pub const authentications: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "icingaweb2", "authentications"]);
 
 /// `services.icingaweb2.enable`
 ///
@@ -36,7 +36,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "icingaweb2", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.generalConfig)
 ///
 /// Nix type: `null or (attribute set)`. Default: `null`.
-pub const general_config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "icingaweb2", "generalConfig"]);
+pub const general_config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "icingaweb2", "generalConfig"]);
 
 /// `services.icingaweb2.groupBackends`
 ///
@@ -46,7 +46,7 @@ pub const general_config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["s
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.groupBackends)
 ///
 /// Nix type: `null or (attribute set)`. Default: `null`.
-pub const group_backends: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "icingaweb2", "groupBackends"]);
+pub const group_backends: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "icingaweb2", "groupBackends"]);
 
 /// `services.icingaweb2.libraryPaths`
 ///
@@ -86,7 +86,7 @@ pub const pool: Opt<String> = Opt::new(&["services", "icingaweb2", "pool"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.resources)
 ///
 /// Nix type: `null or (attribute set)`. Default: `null`.
-pub const resources: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "icingaweb2", "resources"]);
+pub const resources: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "icingaweb2", "resources"]);
 
 /// `services.icingaweb2.roles`
 ///
@@ -96,7 +96,7 @@ pub const resources: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["servic
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.roles)
 ///
 /// Nix type: `null or (attribute set)`. Default: `null`.
-pub const roles: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "icingaweb2", "roles"]);
+pub const roles: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "icingaweb2", "roles"]);
 
 /// `services.icingaweb2.timezone`
 ///
@@ -157,7 +157,7 @@ pub mod modules {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.backends)
         ///
         /// Nix type: `attribute set of (submodule)`.
-        pub const backends: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "icingaweb2", "modules", "monitoring", "backends"]);
+        pub const backends: Opt<BTreeMap<String, BackendsValue>> = Opt::new(&["services", "icingaweb2", "modules", "monitoring", "backends"]);
 
         /// `services.icingaweb2.modules.monitoring.enable`
         ///
@@ -193,7 +193,108 @@ pub mod modules {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const transports: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "icingaweb2", "modules", "monitoring", "transports"]);
+        pub const transports: Opt<BTreeMap<String, TransportsValue>> = Opt::new(&["services", "icingaweb2", "modules", "monitoring", "transports"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.icingaweb2.modules.monitoring.backends.<name>`: `BackendsValue::new()`, then a setter per option.
+            BackendsValue {
+                /// `services.icingaweb2.modules.monitoring.backends.<name>.disabled`
+                ///
+                /// Disable this backend
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.backends.%3Cname%3E.disabled)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                disabled: bool = "disabled";
+                /// `services.icingaweb2.modules.monitoring.backends.<name>.resource`
+                ///
+                /// Name of the IDO resource
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.backends.%3Cname%3E.resource)
+                ///
+                /// Nix type: `string`.
+                resource: String = "resource";
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.icingaweb2.modules.monitoring.transports.<name>.type`.
+            Type {
+                Api => "api",
+                Local => "local",
+                Remote => "remote",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.icingaweb2.modules.monitoring.transports.<name>`: `TransportsValue::new()`, then a setter per option.
+            TransportsValue {
+                /// `services.icingaweb2.modules.monitoring.transports.<name>.host`
+                ///
+                /// Host for the api or remote transport
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.host)
+                ///
+                /// Nix type: `string`.
+                host: String = "host";
+                /// `services.icingaweb2.modules.monitoring.transports.<name>.instance`
+                ///
+                /// Assign a icinga instance to this transport
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.instance)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                instance: NullOr<String> = "instance";
+                /// `services.icingaweb2.modules.monitoring.transports.<name>.password`
+                ///
+                /// Password for the api transport
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.password)
+                ///
+                /// Nix type: `string`.
+                password: String = "password";
+                /// `services.icingaweb2.modules.monitoring.transports.<name>.path`
+                ///
+                /// Path to the socket for local or remote transports
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.path)
+                ///
+                /// Nix type: `string`.
+                path: String = "path";
+                /// `services.icingaweb2.modules.monitoring.transports.<name>.port`
+                ///
+                /// Port to connect to for the api or remote transport
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.port)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                port: NullOr<String> = "port";
+                /// `services.icingaweb2.modules.monitoring.transports.<name>.resource`
+                ///
+                /// SSH identity resource for the remote transport
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.resource)
+                ///
+                /// Nix type: `string`.
+                resource: String = "resource";
+                /// `services.icingaweb2.modules.monitoring.transports.<name>.type`
+                ///
+                /// Type of  this transport
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.type)
+                ///
+                /// Nix type: `one of "api", "local", "remote"`. Default: `"api"`.
+                r#type: Type = "type";
+                /// `services.icingaweb2.modules.monitoring.transports.<name>.username`
+                ///
+                /// Username for the api or remote transport
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.username)
+                ///
+                /// Nix type: `string`.
+                username: String = "username";
+            }
+        }
 
         pub mod backends {
             use super::*;
@@ -214,7 +315,7 @@ pub mod modules {
                 ///
                 /// Disable this backend
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.backends.&lt;name&gt;.disabled)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.backends.%3Cname%3E.disabled)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
                 pub fn disabled(&self) -> Opt<bool> {
@@ -225,7 +326,7 @@ pub mod modules {
                 ///
                 /// Name of the IDO resource
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.backends.&lt;name&gt;.resource)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.backends.%3Cname%3E.resource)
                 ///
                 /// Nix type: `string`.
                 pub fn resource(&self) -> Opt<String> {
@@ -278,7 +379,7 @@ pub mod modules {
                 ///
                 /// Host for the api or remote transport
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.&lt;name&gt;.host)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.host)
                 ///
                 /// Nix type: `string`.
                 pub fn host(&self) -> Opt<String> {
@@ -289,7 +390,7 @@ pub mod modules {
                 ///
                 /// Assign a icinga instance to this transport
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.&lt;name&gt;.instance)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.instance)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn instance(&self) -> Opt<NullOr<String>> {
@@ -300,7 +401,7 @@ pub mod modules {
                 ///
                 /// Password for the api transport
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.&lt;name&gt;.password)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.password)
                 ///
                 /// Nix type: `string`.
                 pub fn password(&self) -> Opt<String> {
@@ -311,7 +412,7 @@ pub mod modules {
                 ///
                 /// Path to the socket for local or remote transports
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.&lt;name&gt;.path)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.path)
                 ///
                 /// Nix type: `string`.
                 pub fn path(&self) -> Opt<String> {
@@ -322,7 +423,7 @@ pub mod modules {
                 ///
                 /// Port to connect to for the api or remote transport
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.&lt;name&gt;.port)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.port)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn port(&self) -> Opt<NullOr<String>> {
@@ -333,7 +434,7 @@ pub mod modules {
                 ///
                 /// SSH identity resource for the remote transport
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.&lt;name&gt;.resource)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.resource)
                 ///
                 /// Nix type: `string`.
                 pub fn resource(&self) -> Opt<String> {
@@ -344,7 +445,7 @@ pub mod modules {
                 ///
                 /// Type of  this transport
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.&lt;name&gt;.type)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.type)
                 ///
                 /// Nix type: `one of "api", "local", "remote"`. Default: `"api"`.
                 pub fn r#type(&self) -> Opt<Type> {
@@ -355,7 +456,7 @@ pub mod modules {
                 ///
                 /// Username for the api or remote transport
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.&lt;name&gt;.username)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.icingaweb2.modules.monitoring.transports.%3Cname%3E.username)
                 ///
                 /// Nix type: `string`.
                 pub fn username(&self) -> Opt<String> {

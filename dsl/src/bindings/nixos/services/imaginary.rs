@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.imaginary.address`
@@ -43,7 +43,14 @@ pub const port: Opt<u16> = Opt::new(&["services", "imaginary", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.imaginary.settings)
 ///
 /// Nix type: `attribute set of (boolean or signed integer or non-empty (list of string) or string)`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "imaginary", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "imaginary", "settings"]);
+
+/// The members of `services.imaginary.settings.<name>`'s type: `bool`, `integer`, `list of (string)`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.immich.enable`
@@ -97,7 +97,7 @@ pub const secrets_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "immic
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.immich.settings)
 ///
 /// Nix type: `null or (JSON value)`. Default: `null`.
-pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "immich", "settings"]);
+pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "immich", "settings"]);
 
 /// `services.immich.user`
 ///
@@ -107,6 +107,45 @@ pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "immich", "set
 ///
 /// Nix type: `string`. Default: `"immich"`.
 pub const user: Opt<String> = Opt::new(&["services", "immich", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.immich.settings.newVersionCheck`: `SettingsNewVersionCheckValue::new()`, then a setter per option.
+    SettingsNewVersionCheckValue {
+        /// `services.immich.settings.newVersionCheck.enabled`
+        ///
+        /// Check for new versions.
+        /// This feature relies on periodic communication with github.com.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.immich.settings.newVersionCheck.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enabled: bool = "enabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.immich.settings.server`: `SettingsServerValue::new()`, then a setter per option.
+    SettingsServerValue {
+        /// `services.immich.settings.server.externalDomain`
+        ///
+        /// Domain for publicly shared links, including http(s)://
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.immich.settings.server.externalDomain)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        external_domain: String = "externalDomain";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.immich.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.immich.settings.newVersionCheck`.
+        new_version_check: SettingsNewVersionCheckValue = "newVersionCheck";
+        /// The options under `services.immich.settings.server`.
+        server: SettingsServerValue = "server";
+    }
+}
 
 pub mod database {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.inadyn.configFile`
@@ -62,7 +62,7 @@ pub const log_level: Opt<LogLevel> = Opt::new(&["services", "inadyn", "logLevel"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "inadyn", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "inadyn", "settings"]);
 
 /// `services.inadyn.user`
 ///
@@ -110,7 +110,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom)
     ///
     /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-    pub const custom: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "inadyn", "settings", "custom"]);
+    pub const custom: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "inadyn", "settings", "custom"]);
 
     /// `services.inadyn.settings.forced-update`
     ///
@@ -128,7 +128,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.provider)
     ///
     /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-    pub const provider: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "inadyn", "settings", "provider"]);
+    pub const provider: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "inadyn", "settings", "provider"]);
 
     pub mod custom {
         use super::*;
@@ -149,7 +149,7 @@ pub mod settings {
             ///
             /// DDNS server path.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.&lt;name&gt;.ddns-path)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.%3Cname%3E.ddns-path)
             ///
             /// Nix type: `string`.
             pub fn ddns_path(&self) -> Opt<String> {
@@ -160,7 +160,7 @@ pub mod settings {
             ///
             /// DDNS server name.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.&lt;name&gt;.ddns-server)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.%3Cname%3E.ddns-server)
             ///
             /// Nix type: `string`.
             pub fn ddns_server(&self) -> Opt<String> {
@@ -171,10 +171,10 @@ pub mod settings {
             ///
             /// Hostname alias(es).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.&lt;name&gt;.hostname)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.%3Cname%3E.hostname)
             ///
             /// Nix type: `string or list of string`. Default: `"*"`.
-            pub fn hostname(&self) -> Opt<Untyped> {
+            pub fn hostname(&self) -> Opt<OneOf<HostnameMembers>> {
                 Opt::at(self.path.join(["hostname"]))
             }
 
@@ -182,7 +182,7 @@ pub mod settings {
             ///
             /// File to include additional settings for this provider from.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.&lt;name&gt;.include)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.%3Cname%3E.include)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn include(&self) -> Opt<NullOr<RuntimePath>> {
@@ -193,7 +193,7 @@ pub mod settings {
             ///
             /// Password for this DDNS provider.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.&lt;name&gt;.password)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.%3Cname%3E.password)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn password(&self) -> Opt<NullOr<String>> {
@@ -204,7 +204,7 @@ pub mod settings {
             ///
             /// Whether to use HTTPS for this DDNS provider.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.&lt;name&gt;.ssl)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.%3Cname%3E.ssl)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn ssl(&self) -> Opt<bool> {
@@ -215,7 +215,7 @@ pub mod settings {
             ///
             /// Username for this DDNS provider.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.&lt;name&gt;.username)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.custom.%3Cname%3E.username)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn username(&self) -> Opt<NullOr<String>> {
@@ -223,6 +223,11 @@ pub mod settings {
             }
 
         }
+
+        /// The members of `services.inadyn.settings.custom.<name>.hostname`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+        pub enum HostnameMembers {}
+        impl ::flakesmith::value::StrMember for HostnameMembers { type Str = String; }
+        impl ::flakesmith::value::ListMember for HostnameMembers { type Item = String; }
 
     }
 
@@ -245,10 +250,10 @@ pub mod settings {
             ///
             /// Hostname alias(es).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.provider.&lt;name&gt;.hostname)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.provider.%3Cname%3E.hostname)
             ///
             /// Nix type: `string or list of string`. Default: `"*"`.
-            pub fn hostname(&self) -> Opt<Untyped> {
+            pub fn hostname(&self) -> Opt<OneOf<HostnameMembers>> {
                 Opt::at(self.path.join(["hostname"]))
             }
 
@@ -256,7 +261,7 @@ pub mod settings {
             ///
             /// File to include additional settings for this provider from.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.provider.&lt;name&gt;.include)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.provider.%3Cname%3E.include)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn include(&self) -> Opt<NullOr<RuntimePath>> {
@@ -267,7 +272,7 @@ pub mod settings {
             ///
             /// Password for this DDNS provider.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.provider.&lt;name&gt;.password)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.provider.%3Cname%3E.password)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn password(&self) -> Opt<NullOr<String>> {
@@ -278,7 +283,7 @@ pub mod settings {
             ///
             /// Whether to use HTTPS for this DDNS provider.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.provider.&lt;name&gt;.ssl)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.provider.%3Cname%3E.ssl)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn ssl(&self) -> Opt<bool> {
@@ -289,7 +294,7 @@ pub mod settings {
             ///
             /// Username for this DDNS provider.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.provider.&lt;name&gt;.username)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.provider.%3Cname%3E.username)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn username(&self) -> Opt<NullOr<String>> {
@@ -297,6 +302,11 @@ pub mod settings {
             }
 
         }
+
+        /// The members of `services.inadyn.settings.provider.<name>.hostname`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+        pub enum HostnameMembers {}
+        impl ::flakesmith::value::StrMember for HostnameMembers { type Str = String; }
+        impl ::flakesmith::value::ListMember for HostnameMembers { type Item = String; }
 
     }
 

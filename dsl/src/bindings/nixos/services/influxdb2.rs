@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.influxdb2.enable`
@@ -33,7 +33,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "influxdb2", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "influxdb2", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "influxdb2", "settings"]);
 
 pub mod provision {
     use super::*;
@@ -54,7 +54,7 @@ pub mod provision {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const organizations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "influxdb2", "provision", "organizations"]);
+    pub const organizations: Opt<BTreeMap<String, OrganizationsValue>> = Opt::new(&["services", "influxdb2", "provision", "organizations"]);
 
     /// `services.influxdb2.provision.users`
     ///
@@ -63,7 +63,244 @@ pub mod provision {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.users)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const users: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "influxdb2", "provision", "users"]);
+    pub const users: Opt<BTreeMap<String, UsersValue>> = Opt::new(&["services", "influxdb2", "provision", "users"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.influxdb2.provision.organizations.<name>.auths.<name>.readPermissions.*`.
+        ReadPermissions {
+            Authorizations => "authorizations",
+            Buckets => "buckets",
+            Dashboards => "dashboards",
+            Orgs => "orgs",
+            Tasks => "tasks",
+            Telegrafs => "telegrafs",
+            Users => "users",
+            Variables => "variables",
+            Secrets => "secrets",
+            Labels => "labels",
+            Views => "views",
+            Documents => "documents",
+            NotificationRules => "notificationRules",
+            NotificationEndpoints => "notificationEndpoints",
+            Checks => "checks",
+            Dbrp => "dbrp",
+            Annotations => "annotations",
+            Sources => "sources",
+            Scrapers => "scrapers",
+            Notebooks => "notebooks",
+            Remotes => "remotes",
+            Replications => "replications",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.influxdb2.provision.organizations.<name>.auths.<name>.writePermissions.*`.
+        WritePermissions {
+            Authorizations => "authorizations",
+            Buckets => "buckets",
+            Dashboards => "dashboards",
+            Orgs => "orgs",
+            Tasks => "tasks",
+            Telegrafs => "telegrafs",
+            Users => "users",
+            Variables => "variables",
+            Secrets => "secrets",
+            Labels => "labels",
+            Views => "views",
+            Documents => "documents",
+            NotificationRules => "notificationRules",
+            NotificationEndpoints => "notificationEndpoints",
+            Checks => "checks",
+            Dbrp => "dbrp",
+            Annotations => "annotations",
+            Sources => "sources",
+            Scrapers => "scrapers",
+            Notebooks => "notebooks",
+            Remotes => "remotes",
+            Replications => "replications",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.influxdb2.provision.organizations.<name>.auths.<name>`: `AuthsValue::new()`, then a setter per option.
+        AuthsValue {
+            /// `services.influxdb2.provision.organizations.<name>.auths.<name>.allAccess`
+            ///
+            /// Grants all permissions in the associated organization.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.allAccess)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            all_access: bool = "allAccess";
+            /// `services.influxdb2.provision.organizations.<name>.auths.<name>.description`
+            ///
+            /// Optional description for the API token.
+            /// Note that the actual token will always be created with a descriptionregardless
+            /// of whether this is given or not. The name is always added plus a unique suffix
+            /// to later identify the token to track whether it has already been created.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.description)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            description: NullOr<String> = "description";
+            /// `services.influxdb2.provision.organizations.<name>.auths.<name>.id`
+            ///
+            /// A unique identifier for this authentication token. Since influx doesn’t store names for tokens, this will be hashed and appended to the description to identify the token.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.id)
+            ///
+            /// Nix type: `unspecified value`. Default: `"<a hash derived from org and name>"`.
+            id: Data<Anything> = "id";
+            /// `services.influxdb2.provision.organizations.<name>.auths.<name>.operator`
+            ///
+            /// Grants all permissions in all organizations.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.operator)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            operator: bool = "operator";
+            /// `services.influxdb2.provision.organizations.<name>.auths.<name>.present`
+            ///
+            /// Whether to ensure that this user is present or absent.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.present)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            present: bool = "present";
+            /// `services.influxdb2.provision.organizations.<name>.auths.<name>.readBuckets`
+            ///
+            /// The organization’s buckets which should be allowed to be read
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.readBuckets)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            read_buckets: Vec<String> = "readBuckets";
+            /// `services.influxdb2.provision.organizations.<name>.auths.<name>.readPermissions`
+            ///
+            /// The read permissions to include for this token. Access is usually granted only
+            /// for resources in the associated organization.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.readPermissions)
+            ///
+            /// Nix type: `list of (one of "authorizations", "buckets", "dashboards", "orgs", "tasks", "telegrafs", "users", "variables", "secrets", "labels", "views", "documents", "notificationRules", "notificationEndpoints", "checks", "dbrp", "annotations", "sources", "scrapers", "notebooks", "remotes", "replications")`. Default: `[ ]`.
+            read_permissions: Vec<ReadPermissions> = "readPermissions";
+            /// `services.influxdb2.provision.organizations.<name>.auths.<name>.tokenFile`
+            ///
+            /// The token value. If not given, influx will automatically generate one.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.tokenFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            token_file: NullOr<RuntimePath> = "tokenFile";
+            /// `services.influxdb2.provision.organizations.<name>.auths.<name>.writeBuckets`
+            ///
+            /// The organization’s buckets which should be allowed to be written
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.writeBuckets)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            write_buckets: Vec<String> = "writeBuckets";
+            /// `services.influxdb2.provision.organizations.<name>.auths.<name>.writePermissions`
+            ///
+            /// The read permissions to include for this token. Access is usually granted only
+            /// for resources in the associated organization.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.writePermissions)
+            ///
+            /// Nix type: `list of (one of "authorizations", "buckets", "dashboards", "orgs", "tasks", "telegrafs", "users", "variables", "secrets", "labels", "views", "documents", "notificationRules", "notificationEndpoints", "checks", "dbrp", "annotations", "sources", "scrapers", "notebooks", "remotes", "replications")`. Default: `[ ]`.
+            write_permissions: Vec<WritePermissions> = "writePermissions";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.influxdb2.provision.organizations.<name>.buckets.<name>`: `BucketsValue::new()`, then a setter per option.
+        BucketsValue {
+            /// `services.influxdb2.provision.organizations.<name>.buckets.<name>.description`
+            ///
+            /// Optional description for the bucket.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.buckets.%3Cname%3E.description)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            description: NullOr<String> = "description";
+            /// `services.influxdb2.provision.organizations.<name>.buckets.<name>.present`
+            ///
+            /// Whether to ensure that this bucket is present or absent.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.buckets.%3Cname%3E.present)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            present: bool = "present";
+            /// `services.influxdb2.provision.organizations.<name>.buckets.<name>.retention`
+            ///
+            /// The duration in seconds for which the bucket will retain data (0 is infinite).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.buckets.%3Cname%3E.retention)
+            ///
+            /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
+            retention: u64 = "retention";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.influxdb2.provision.organizations.<name>`: `OrganizationsValue::new()`, then a setter per option.
+        OrganizationsValue {
+            /// `services.influxdb2.provision.organizations.<name>.auths`
+            ///
+            /// API tokens to provision for the user in this organization.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths)
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            auths: BTreeMap<String, AuthsValue> = "auths";
+            /// `services.influxdb2.provision.organizations.<name>.buckets`
+            ///
+            /// Buckets to provision in this organization.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.buckets)
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            buckets: BTreeMap<String, BucketsValue> = "buckets";
+            /// `services.influxdb2.provision.organizations.<name>.description`
+            ///
+            /// Optional description for the organization.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.description)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            description: NullOr<String> = "description";
+            /// `services.influxdb2.provision.organizations.<name>.present`
+            ///
+            /// Whether to ensure that this organization is present or absent.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.present)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            present: bool = "present";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.influxdb2.provision.users.<name>`: `UsersValue::new()`, then a setter per option.
+        UsersValue {
+            /// `services.influxdb2.provision.users.<name>.passwordFile`
+            ///
+            /// Password for the user. If unset, the user will not be able to log in until a password is set by an operator! Don’t use a file from the nix store!
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.users.%3Cname%3E.passwordFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            password_file: NullOr<RuntimePath> = "passwordFile";
+            /// `services.influxdb2.provision.users.<name>.present`
+            ///
+            /// Whether to ensure that this user is present or absent.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.users.%3Cname%3E.present)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            present: bool = "present";
+        }
+    }
 
     pub mod initial_setup {
         use super::*;
@@ -143,10 +380,10 @@ pub mod provision {
             ///
             /// API tokens to provision for the user in this organization.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.auths)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths)
             ///
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-            pub fn auths(&self) -> Opt<BTreeMap<String, Untyped>> {
+            pub fn auths(&self) -> Opt<BTreeMap<String, AuthsValue>> {
                 Opt::at(self.path.join(["auths"]))
             }
 
@@ -159,10 +396,10 @@ pub mod provision {
             ///
             /// Buckets to provision in this organization.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.buckets)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.buckets)
             ///
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-            pub fn buckets(&self) -> Opt<BTreeMap<String, Untyped>> {
+            pub fn buckets(&self) -> Opt<BTreeMap<String, BucketsValue>> {
                 Opt::at(self.path.join(["buckets"]))
             }
 
@@ -175,7 +412,7 @@ pub mod provision {
             ///
             /// Optional description for the organization.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.description)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.description)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn description(&self) -> Opt<NullOr<String>> {
@@ -186,7 +423,7 @@ pub mod provision {
             ///
             /// Whether to ensure that this organization is present or absent.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.present)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.present)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn present(&self) -> Opt<bool> {
@@ -220,7 +457,7 @@ pub mod provision {
             ///
             /// Grants all permissions in the associated organization.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.auths.&lt;name&gt;.allAccess)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.allAccess)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn all_access(&self) -> Opt<bool> {
@@ -234,7 +471,7 @@ pub mod provision {
             /// of whether this is given or not. The name is always added plus a unique suffix
             /// to later identify the token to track whether it has already been created.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.auths.&lt;name&gt;.description)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.description)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn description(&self) -> Opt<NullOr<String>> {
@@ -245,10 +482,10 @@ pub mod provision {
             ///
             /// A unique identifier for this authentication token. Since influx doesn’t store names for tokens, this will be hashed and appended to the description to identify the token.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.auths.&lt;name&gt;.id)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.id)
             ///
             /// Nix type: `unspecified value`. Default: `"<a hash derived from org and name>"`.
-            pub fn id(&self) -> Opt<Untyped> {
+            pub fn id(&self) -> Opt<Data<Anything>> {
                 Opt::at(self.path.join(["id"]))
             }
 
@@ -256,7 +493,7 @@ pub mod provision {
             ///
             /// Grants all permissions in all organizations.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.auths.&lt;name&gt;.operator)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.operator)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn operator(&self) -> Opt<bool> {
@@ -267,7 +504,7 @@ pub mod provision {
             ///
             /// Whether to ensure that this user is present or absent.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.auths.&lt;name&gt;.present)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.present)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn present(&self) -> Opt<bool> {
@@ -278,7 +515,7 @@ pub mod provision {
             ///
             /// The organization’s buckets which should be allowed to be read
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.auths.&lt;name&gt;.readBuckets)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.readBuckets)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
             pub fn read_buckets(&self) -> Opt<Vec<String>> {
@@ -290,7 +527,7 @@ pub mod provision {
             /// The read permissions to include for this token. Access is usually granted only
             /// for resources in the associated organization.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.auths.&lt;name&gt;.readPermissions)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.readPermissions)
             ///
             /// Nix type: `list of (one of "authorizations", "buckets", "dashboards", "orgs", "tasks", "telegrafs", "users", "variables", "secrets", "labels", "views", "documents", "notificationRules", "notificationEndpoints", "checks", "dbrp", "annotations", "sources", "scrapers", "notebooks", "remotes", "replications")`. Default: `[ ]`.
             pub fn read_permissions(&self) -> Opt<Vec<ReadPermissions>> {
@@ -301,7 +538,7 @@ pub mod provision {
             ///
             /// The token value. If not given, influx will automatically generate one.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.auths.&lt;name&gt;.tokenFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.tokenFile)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn token_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -312,7 +549,7 @@ pub mod provision {
             ///
             /// The organization’s buckets which should be allowed to be written
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.auths.&lt;name&gt;.writeBuckets)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.writeBuckets)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
             pub fn write_buckets(&self) -> Opt<Vec<String>> {
@@ -324,7 +561,7 @@ pub mod provision {
             /// The read permissions to include for this token. Access is usually granted only
             /// for resources in the associated organization.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.auths.&lt;name&gt;.writePermissions)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.writePermissions)
             ///
             /// Nix type: `list of (one of "authorizations", "buckets", "dashboards", "orgs", "tasks", "telegrafs", "users", "variables", "secrets", "labels", "views", "documents", "notificationRules", "notificationEndpoints", "checks", "dbrp", "annotations", "sources", "scrapers", "notebooks", "remotes", "replications")`. Default: `[ ]`.
             pub fn write_permissions(&self) -> Opt<Vec<WritePermissions>> {
@@ -358,7 +595,7 @@ pub mod provision {
             ///
             /// Optional description for the bucket.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.buckets.&lt;name&gt;.description)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.buckets.%3Cname%3E.description)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn description(&self) -> Opt<NullOr<String>> {
@@ -369,7 +606,7 @@ pub mod provision {
             ///
             /// Whether to ensure that this bucket is present or absent.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.buckets.&lt;name&gt;.present)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.buckets.%3Cname%3E.present)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn present(&self) -> Opt<bool> {
@@ -380,7 +617,7 @@ pub mod provision {
             ///
             /// The duration in seconds for which the bucket will retain data (0 is infinite).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.&lt;name&gt;.buckets.&lt;name&gt;.retention)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.buckets.%3Cname%3E.retention)
             ///
             /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
             pub fn retention(&self) -> Opt<u64> {
@@ -390,7 +627,7 @@ pub mod provision {
         }
 
         ::flakesmith::option_enum! {
-            /// The values of `services.influxdb2.provision.organizations.<name>.auths.<name>.readPermissions`.
+            /// The values of `services.influxdb2.provision.organizations.<name>.auths.<name>.readPermissions.*`.
             ReadPermissions {
                 Authorizations => "authorizations",
                 Buckets => "buckets",
@@ -418,7 +655,7 @@ pub mod provision {
         }
 
         ::flakesmith::option_enum! {
-            /// The values of `services.influxdb2.provision.organizations.<name>.auths.<name>.writePermissions`.
+            /// The values of `services.influxdb2.provision.organizations.<name>.auths.<name>.writePermissions.*`.
             WritePermissions {
                 Authorizations => "authorizations",
                 Buckets => "buckets",
@@ -445,6 +682,127 @@ pub mod provision {
             }
         }
 
+        ::flakesmith::submodule_value! {
+            /// A value of `services.influxdb2.provision.organizations.<name>.auths.<name>`: `AuthsValue::new()`, then a setter per option.
+            AuthsValue {
+                /// `services.influxdb2.provision.organizations.<name>.auths.<name>.allAccess`
+                ///
+                /// Grants all permissions in the associated organization.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.allAccess)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                all_access: bool = "allAccess";
+                /// `services.influxdb2.provision.organizations.<name>.auths.<name>.description`
+                ///
+                /// Optional description for the API token.
+                /// Note that the actual token will always be created with a descriptionregardless
+                /// of whether this is given or not. The name is always added plus a unique suffix
+                /// to later identify the token to track whether it has already been created.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.description)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                description: NullOr<String> = "description";
+                /// `services.influxdb2.provision.organizations.<name>.auths.<name>.id`
+                ///
+                /// A unique identifier for this authentication token. Since influx doesn’t store names for tokens, this will be hashed and appended to the description to identify the token.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.id)
+                ///
+                /// Nix type: `unspecified value`. Default: `"<a hash derived from org and name>"`.
+                id: Data<Anything> = "id";
+                /// `services.influxdb2.provision.organizations.<name>.auths.<name>.operator`
+                ///
+                /// Grants all permissions in all organizations.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.operator)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                operator: bool = "operator";
+                /// `services.influxdb2.provision.organizations.<name>.auths.<name>.present`
+                ///
+                /// Whether to ensure that this user is present or absent.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.present)
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                present: bool = "present";
+                /// `services.influxdb2.provision.organizations.<name>.auths.<name>.readBuckets`
+                ///
+                /// The organization’s buckets which should be allowed to be read
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.readBuckets)
+                ///
+                /// Nix type: `list of string`. Default: `[ ]`.
+                read_buckets: Vec<String> = "readBuckets";
+                /// `services.influxdb2.provision.organizations.<name>.auths.<name>.readPermissions`
+                ///
+                /// The read permissions to include for this token. Access is usually granted only
+                /// for resources in the associated organization.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.readPermissions)
+                ///
+                /// Nix type: `list of (one of "authorizations", "buckets", "dashboards", "orgs", "tasks", "telegrafs", "users", "variables", "secrets", "labels", "views", "documents", "notificationRules", "notificationEndpoints", "checks", "dbrp", "annotations", "sources", "scrapers", "notebooks", "remotes", "replications")`. Default: `[ ]`.
+                read_permissions: Vec<ReadPermissions> = "readPermissions";
+                /// `services.influxdb2.provision.organizations.<name>.auths.<name>.tokenFile`
+                ///
+                /// The token value. If not given, influx will automatically generate one.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.tokenFile)
+                ///
+                /// Nix type: `null or path`. Default: `null`.
+                token_file: NullOr<RuntimePath> = "tokenFile";
+                /// `services.influxdb2.provision.organizations.<name>.auths.<name>.writeBuckets`
+                ///
+                /// The organization’s buckets which should be allowed to be written
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.writeBuckets)
+                ///
+                /// Nix type: `list of string`. Default: `[ ]`.
+                write_buckets: Vec<String> = "writeBuckets";
+                /// `services.influxdb2.provision.organizations.<name>.auths.<name>.writePermissions`
+                ///
+                /// The read permissions to include for this token. Access is usually granted only
+                /// for resources in the associated organization.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.auths.%3Cname%3E.writePermissions)
+                ///
+                /// Nix type: `list of (one of "authorizations", "buckets", "dashboards", "orgs", "tasks", "telegrafs", "users", "variables", "secrets", "labels", "views", "documents", "notificationRules", "notificationEndpoints", "checks", "dbrp", "annotations", "sources", "scrapers", "notebooks", "remotes", "replications")`. Default: `[ ]`.
+                write_permissions: Vec<WritePermissions> = "writePermissions";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.influxdb2.provision.organizations.<name>.buckets.<name>`: `BucketsValue::new()`, then a setter per option.
+            BucketsValue {
+                /// `services.influxdb2.provision.organizations.<name>.buckets.<name>.description`
+                ///
+                /// Optional description for the bucket.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.buckets.%3Cname%3E.description)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                description: NullOr<String> = "description";
+                /// `services.influxdb2.provision.organizations.<name>.buckets.<name>.present`
+                ///
+                /// Whether to ensure that this bucket is present or absent.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.buckets.%3Cname%3E.present)
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                present: bool = "present";
+                /// `services.influxdb2.provision.organizations.<name>.buckets.<name>.retention`
+                ///
+                /// The duration in seconds for which the bucket will retain data (0 is infinite).
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.organizations.%3Cname%3E.buckets.%3Cname%3E.retention)
+                ///
+                /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
+                retention: u64 = "retention";
+            }
+        }
+
     }
 
     pub mod users {
@@ -466,7 +824,7 @@ pub mod provision {
             ///
             /// Password for the user. If unset, the user will not be able to log in until a password is set by an operator! Don’t use a file from the nix store!
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.users.&lt;name&gt;.passwordFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.users.%3Cname%3E.passwordFile)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -477,7 +835,7 @@ pub mod provision {
             ///
             /// Whether to ensure that this user is present or absent.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.users.&lt;name&gt;.present)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.influxdb2.provision.users.%3Cname%3E.present)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn present(&self) -> Opt<bool> {

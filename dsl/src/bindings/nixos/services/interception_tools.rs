@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.interception-tools.enable`
@@ -35,5 +35,10 @@ pub const plugins: Opt<Vec<Package>> = Opt::new(&["services", "interception-tool
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.interception-tools.udevmonConfig)
 ///
 /// Nix type: `string or path`.
-pub const udevmon_config: Opt<Untyped> = Opt::new(&["services", "interception-tools", "udevmonConfig"]);
+pub const udevmon_config: Opt<OneOf<UdevmonConfigMembers>> = Opt::new(&["services", "interception-tools", "udevmonConfig"]);
+
+/// The members of `services.interception-tools.udevmonConfig`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum UdevmonConfigMembers {}
+impl ::flakesmith::value::StrMember for UdevmonConfigMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for UdevmonConfigMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.invidious.address`
@@ -87,7 +87,7 @@ pub const service_scale: Opt<i64> = Opt::new(&["services", "invidious", "service
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invidious.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "invidious", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "invidious", "settings"]);
 
 pub mod database {
     use super::*;

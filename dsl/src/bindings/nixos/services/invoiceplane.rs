@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.invoiceplane.sites`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const sites: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "invoiceplane", "sites"]);
+pub const sites: Opt<BTreeMap<String, SitesValue>> = Opt::new(&["services", "invoiceplane", "sites"]);
 
 /// `services.invoiceplane.webserver`
 ///
@@ -25,6 +25,144 @@ pub const sites: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "invoic
 ///
 /// Nix type: `one of "caddy", "nginx"`. Default: `"caddy"`.
 pub const webserver: Opt<Webserver> = Opt::new(&["services", "invoiceplane", "webserver"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.invoiceplane.sites.<name>.cron`: `SitesCronValue::new()`, then a setter per option.
+    SitesCronValue {
+        /// `services.invoiceplane.sites.<name>.cron.enable`
+        ///
+        /// Enable cron service which periodically runs Invoiceplane tasks.
+        /// Requires key taken from the administration page. Refer to
+        /// https://wiki.invoiceplane.com/en/1.0/modules/recurring-invoices
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.cron.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.invoiceplane.sites.<name>.cron.key`
+        ///
+        /// Cron key taken from the administration page.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.cron.key)
+        ///
+        /// Nix type: `string`.
+        key: String = "key";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.invoiceplane.sites.<name>.database`: `SitesDatabaseValue::new()`, then a setter per option.
+    SitesDatabaseValue {
+        /// `services.invoiceplane.sites.<name>.database.createLocally`
+        ///
+        /// Create the database and database user locally.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.createLocally)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        create_locally: bool = "createLocally";
+        /// `services.invoiceplane.sites.<name>.database.host`
+        ///
+        /// Database host address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.host)
+        ///
+        /// Nix type: `string`. Default: `"localhost"`.
+        host: String = "host";
+        /// `services.invoiceplane.sites.<name>.database.name`
+        ///
+        /// Database name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.name)
+        ///
+        /// Nix type: `string`. Default: `"invoiceplane"`.
+        name: String = "name";
+        /// `services.invoiceplane.sites.<name>.database.passwordFile`
+        ///
+        /// A file containing the password corresponding to
+        /// database.user
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.passwordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        password_file: NullOr<RuntimePath> = "passwordFile";
+        /// `services.invoiceplane.sites.<name>.database.port`
+        ///
+        /// Database host port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3306`.
+        port: u16 = "port";
+        /// `services.invoiceplane.sites.<name>.database.user`
+        ///
+        /// Database user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.user)
+        ///
+        /// Nix type: `string`. Default: `"invoiceplane"`.
+        user: String = "user";
+    }
+}
+
+/// The members of `services.invoiceplane.sites.<name>.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.invoiceplane.sites.<name>`: `SitesValue::new()`, then a setter per option.
+    SitesValue {
+        /// The options under `services.invoiceplane.sites.<name>.cron`.
+        cron: SitesCronValue = "cron";
+        /// The options under `services.invoiceplane.sites.<name>.database`.
+        database: SitesDatabaseValue = "database";
+        /// `services.invoiceplane.sites.<name>.enable`
+        ///
+        /// Whether to enable InvoicePlane web application.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.invoiceplane.sites.<name>.invoiceTemplates`
+        ///
+        /// List of path(s) to respective template(s) which are copied from the ‘invoice_templates/pdf’ directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.invoiceTemplates)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        invoice_templates: Vec<RuntimePath> = "invoiceTemplates";
+        /// `services.invoiceplane.sites.<name>.poolConfig`
+        ///
+        /// Options for the InvoicePlane PHP pool. See the documentation on php-fpm.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.poolConfig)
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean)`.
+        pool_config: BTreeMap<String, OneOf<PoolConfigMembers>> = "poolConfig";
+        /// `services.invoiceplane.sites.<name>.settings`
+        ///
+        /// Structural InvoicePlane configuration. Refer to
+        /// https://github.com/InvoicePlane/InvoicePlane/blob/master/ipconfig.php.example
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of anything`. Default: `{ }`.
+        settings: BTreeMap<String, Data<Anything>> = "settings";
+        /// `services.invoiceplane.sites.<name>.stateDir`
+        ///
+        /// This directory is used for uploads of attachments and cache.
+        /// The directory passed here is automatically created and permissions
+        /// adjusted as required.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.stateDir)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/invoiceplane/‹name›"`.
+        state_dir: RuntimePath = "stateDir";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `services.invoiceplane.webserver`.
@@ -63,7 +201,7 @@ pub mod sites {
         ///
         /// Whether to enable InvoicePlane web application.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -74,7 +212,7 @@ pub mod sites {
         ///
         /// List of path(s) to respective template(s) which are copied from the ‘invoice_templates/pdf’ directory.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.&lt;name&gt;.invoiceTemplates)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.invoiceTemplates)
         ///
         /// Nix type: `list of path`. Default: `[ ]`.
         pub fn invoice_templates(&self) -> Opt<Vec<RuntimePath>> {
@@ -85,10 +223,10 @@ pub mod sites {
         ///
         /// Options for the InvoicePlane PHP pool. See the documentation on php-fpm.conf
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.&lt;name&gt;.poolConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.poolConfig)
         ///
         /// Nix type: `attribute set of (string or signed integer or boolean)`.
-        pub fn pool_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn pool_config(&self) -> Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> {
             Opt::at(self.path.join(["poolConfig"]))
         }
 
@@ -97,10 +235,10 @@ pub mod sites {
         /// Structural InvoicePlane configuration. Refer to
         /// https://github.com/InvoicePlane/InvoicePlane/blob/master/ipconfig.php.example
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of anything`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -110,7 +248,7 @@ pub mod sites {
         /// The directory passed here is automatically created and permissions
         /// adjusted as required.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.&lt;name&gt;.stateDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.stateDir)
         ///
         /// Nix type: `path`. Default: `"/var/lib/invoiceplane/‹name›"`.
         pub fn state_dir(&self) -> Opt<RuntimePath> {
@@ -132,7 +270,7 @@ pub mod sites {
         /// Requires key taken from the administration page. Refer to
         /// https://wiki.invoiceplane.com/en/1.0/modules/recurring-invoices
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.&lt;name&gt;.cron.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.cron.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -143,7 +281,7 @@ pub mod sites {
         ///
         /// Cron key taken from the administration page.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.&lt;name&gt;.cron.key)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.cron.key)
         ///
         /// Nix type: `string`.
         pub fn key(&self) -> Opt<String> {
@@ -163,7 +301,7 @@ pub mod sites {
         ///
         /// Create the database and database user locally.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.&lt;name&gt;.database.createLocally)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.createLocally)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn create_locally(&self) -> Opt<bool> {
@@ -174,7 +312,7 @@ pub mod sites {
         ///
         /// Database host address.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.&lt;name&gt;.database.host)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.host)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
         pub fn host(&self) -> Opt<String> {
@@ -185,7 +323,7 @@ pub mod sites {
         ///
         /// Database name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.&lt;name&gt;.database.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.name)
         ///
         /// Nix type: `string`. Default: `"invoiceplane"`.
         pub fn name(&self) -> Opt<String> {
@@ -197,7 +335,7 @@ pub mod sites {
         /// A file containing the password corresponding to
         /// database.user
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.&lt;name&gt;.database.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.passwordFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -208,7 +346,7 @@ pub mod sites {
         ///
         /// Database host port.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.&lt;name&gt;.database.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3306`.
         pub fn port(&self) -> Opt<u16> {
@@ -219,7 +357,7 @@ pub mod sites {
         ///
         /// Database user.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.&lt;name&gt;.database.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.user)
         ///
         /// Nix type: `string`. Default: `"invoiceplane"`.
         pub fn user(&self) -> Opt<String> {
@@ -227,6 +365,12 @@ pub mod sites {
         }
 
     }
+
+    /// The members of `services.invoiceplane.sites.<name>.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum PoolConfigMembers {}
+    impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
 
 }
 

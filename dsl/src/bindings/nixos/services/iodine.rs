@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.iodine.clients`
@@ -18,7 +18,45 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iodine.clients)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const clients: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "iodine", "clients"]);
+pub const clients: Opt<BTreeMap<String, ClientsValue>> = Opt::new(&["services", "iodine", "clients"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.iodine.clients.<name>`: `ClientsValue::new()`, then a setter per option.
+    ClientsValue {
+        /// `services.iodine.clients.<name>.extraConfig`
+        ///
+        /// Additional command line parameters
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iodine.clients.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        extra_config: String = "extraConfig";
+        /// `services.iodine.clients.<name>.passwordFile`
+        ///
+        /// Path to a file containing the password.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iodine.clients.%3Cname%3E.passwordFile)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        password_file: RuntimePath = "passwordFile";
+        /// `services.iodine.clients.<name>.relay`
+        ///
+        /// DNS server to use as an intermediate relay to the iodined server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iodine.clients.%3Cname%3E.relay)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        relay: String = "relay";
+        /// `services.iodine.clients.<name>.server`
+        ///
+        /// Hostname of server running iodined
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iodine.clients.%3Cname%3E.server)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        server: String = "server";
+    }
+}
 
 pub mod clients {
     use super::*;
@@ -39,7 +77,7 @@ pub mod clients {
         ///
         /// Additional command line parameters
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iodine.clients.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iodine.clients.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn extra_config(&self) -> Opt<String> {
@@ -50,7 +88,7 @@ pub mod clients {
         ///
         /// Path to a file containing the password.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iodine.clients.&lt;name&gt;.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iodine.clients.%3Cname%3E.passwordFile)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn password_file(&self) -> Opt<RuntimePath> {
@@ -61,7 +99,7 @@ pub mod clients {
         ///
         /// DNS server to use as an intermediate relay to the iodined server
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iodine.clients.&lt;name&gt;.relay)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iodine.clients.%3Cname%3E.relay)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn relay(&self) -> Opt<String> {
@@ -72,7 +110,7 @@ pub mod clients {
         ///
         /// Hostname of server running iodined
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iodine.clients.&lt;name&gt;.server)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.iodine.clients.%3Cname%3E.server)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn server(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.jenkins.enable`
@@ -213,7 +213,7 @@ pub mod job_builder {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jenkins.jobBuilder.nixJobs)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const nix_jobs: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "jenkins", "jobBuilder", "nixJobs"]);
+    pub const nix_jobs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "jenkins", "jobBuilder", "nixJobs"]);
 
     /// `services.jenkins.jobBuilder.yamlJobs`
     ///

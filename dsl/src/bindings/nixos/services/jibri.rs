@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.jibri.config`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.config)
 ///
 /// Nix type: `HOCON value`. Default: `{ }`.
-pub const config: Opt<Untyped> = Opt::new(&["services", "jibri", "config"]);
+pub const config: Opt<Data<Json>> = Opt::new(&["services", "jibri", "config"]);
 
 /// `services.jibri.enable`
 ///
@@ -53,7 +53,166 @@ pub const ignore_cert: Opt<bool> = Opt::new(&["services", "jibri", "ignoreCert"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const xmpp_environments: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "jibri", "xmppEnvironments"]);
+pub const xmpp_environments: Opt<BTreeMap<String, XmppEnvironmentsValue>> = Opt::new(&["services", "jibri", "xmppEnvironments"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.jibri.xmppEnvironments.<name>.call.login`: `XmppEnvironmentsCallLoginValue::new()`, then a setter per option.
+    XmppEnvironmentsCallLoginValue {
+        /// `services.jibri.xmppEnvironments.<name>.call.login.domain`
+        ///
+        /// The domain part of the JID for the recorder.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.call.login.domain)
+        ///
+        /// Nix type: `string`.
+        domain: String = "domain";
+        /// `services.jibri.xmppEnvironments.<name>.call.login.passwordFile`
+        ///
+        /// File containing the password for the user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.call.login.passwordFile)
+        ///
+        /// Nix type: `string`.
+        password_file: RuntimePath = "passwordFile";
+        /// `services.jibri.xmppEnvironments.<name>.call.login.username`
+        ///
+        /// User part of the JID for the recorder.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.call.login.username)
+        ///
+        /// Nix type: `string`. Default: `"recorder"`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.jibri.xmppEnvironments.<name>.call`: `XmppEnvironmentsCallValue::new()`, then a setter per option.
+    XmppEnvironmentsCallValue {
+        /// The options under `services.jibri.xmppEnvironments.<name>.call.login`.
+        login: XmppEnvironmentsCallLoginValue = "login";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.jibri.xmppEnvironments.<name>.control.login`: `XmppEnvironmentsControlLoginValue::new()`, then a setter per option.
+    XmppEnvironmentsControlLoginValue {
+        /// `services.jibri.xmppEnvironments.<name>.control.login.domain`
+        ///
+        /// The domain part of the JID for this Jibri instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.control.login.domain)
+        ///
+        /// Nix type: `string`.
+        domain: String = "domain";
+        /// `services.jibri.xmppEnvironments.<name>.control.login.passwordFile`
+        ///
+        /// File containing the password for the user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.control.login.passwordFile)
+        ///
+        /// Nix type: `string`.
+        password_file: RuntimePath = "passwordFile";
+        /// `services.jibri.xmppEnvironments.<name>.control.login.username`
+        ///
+        /// User part of the JID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.control.login.username)
+        ///
+        /// Nix type: `string`. Default: `"jvb"`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.jibri.xmppEnvironments.<name>.control.muc`: `XmppEnvironmentsControlMucValue::new()`, then a setter per option.
+    XmppEnvironmentsControlMucValue {
+        /// `services.jibri.xmppEnvironments.<name>.control.muc.domain`
+        ///
+        /// The domain part of the MUC to connect to for control.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.control.muc.domain)
+        ///
+        /// Nix type: `string`.
+        domain: String = "domain";
+        /// `services.jibri.xmppEnvironments.<name>.control.muc.nickname`
+        ///
+        /// The nickname for this Jibri instance in the MUC.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.control.muc.nickname)
+        ///
+        /// Nix type: `string`. Default: `"jibri"`.
+        nickname: String = "nickname";
+        /// `services.jibri.xmppEnvironments.<name>.control.muc.roomName`
+        ///
+        /// The room name of the MUC to connect to for control.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.control.muc.roomName)
+        ///
+        /// Nix type: `string`. Default: `"JibriBrewery"`.
+        room_name: String = "roomName";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.jibri.xmppEnvironments.<name>.control`: `XmppEnvironmentsControlValue::new()`, then a setter per option.
+    XmppEnvironmentsControlValue {
+        /// The options under `services.jibri.xmppEnvironments.<name>.control.login`.
+        login: XmppEnvironmentsControlLoginValue = "login";
+        /// The options under `services.jibri.xmppEnvironments.<name>.control.muc`.
+        muc: XmppEnvironmentsControlMucValue = "muc";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.jibri.xmppEnvironments.<name>`: `XmppEnvironmentsValue::new()`, then a setter per option.
+    XmppEnvironmentsValue {
+        /// The options under `services.jibri.xmppEnvironments.<name>.call`.
+        call: XmppEnvironmentsCallValue = "call";
+        /// The options under `services.jibri.xmppEnvironments.<name>.control`.
+        control: XmppEnvironmentsControlValue = "control";
+        /// `services.jibri.xmppEnvironments.<name>.disableCertificateVerification`
+        ///
+        /// Whether to skip validation of the server’s certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.disableCertificateVerification)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        disable_certificate_verification: bool = "disableCertificateVerification";
+        /// `services.jibri.xmppEnvironments.<name>.stripFromRoomDomain`
+        ///
+        /// The prefix to strip from the room’s JID domain to derive the call URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.stripFromRoomDomain)
+        ///
+        /// Nix type: `string`. Default: `"0"`.
+        strip_from_room_domain: String = "stripFromRoomDomain";
+        /// `services.jibri.xmppEnvironments.<name>.usageTimeout`
+        ///
+        /// The duration that the Jibri session can be.
+        /// A value of zero means indefinitely.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.usageTimeout)
+        ///
+        /// Nix type: `string`. Default: `"0"`.
+        usage_timeout: String = "usageTimeout";
+        /// `services.jibri.xmppEnvironments.<name>.xmppDomain`
+        ///
+        /// The base XMPP domain.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.xmppDomain)
+        ///
+        /// Nix type: `string`.
+        xmpp_domain: String = "xmppDomain";
+        /// `services.jibri.xmppEnvironments.<name>.xmppServerHosts`
+        ///
+        /// Hostnames of the XMPP servers to connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.xmppServerHosts)
+        ///
+        /// Nix type: `list of string`.
+        xmpp_server_hosts: Vec<String> = "xmppServerHosts";
+    }
+}
 
 pub mod xmpp_environments {
     use super::*;
@@ -84,7 +243,7 @@ pub mod xmpp_environments {
         ///
         /// Whether to skip validation of the server’s certificate.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.disableCertificateVerification)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.disableCertificateVerification)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn disable_certificate_verification(&self) -> Opt<bool> {
@@ -95,7 +254,7 @@ pub mod xmpp_environments {
         ///
         /// The prefix to strip from the room’s JID domain to derive the call URL.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.stripFromRoomDomain)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.stripFromRoomDomain)
         ///
         /// Nix type: `string`. Default: `"0"`.
         pub fn strip_from_room_domain(&self) -> Opt<String> {
@@ -107,7 +266,7 @@ pub mod xmpp_environments {
         /// The duration that the Jibri session can be.
         /// A value of zero means indefinitely.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.usageTimeout)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.usageTimeout)
         ///
         /// Nix type: `string`. Default: `"0"`.
         pub fn usage_timeout(&self) -> Opt<String> {
@@ -118,7 +277,7 @@ pub mod xmpp_environments {
         ///
         /// The base XMPP domain.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.xmppDomain)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.xmppDomain)
         ///
         /// Nix type: `string`.
         pub fn xmpp_domain(&self) -> Opt<String> {
@@ -129,7 +288,7 @@ pub mod xmpp_environments {
         ///
         /// Hostnames of the XMPP servers to connect to.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.xmppServerHosts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.xmppServerHosts)
         ///
         /// Nix type: `list of string`.
         pub fn xmpp_server_hosts(&self) -> Opt<Vec<String>> {
@@ -163,7 +322,7 @@ pub mod xmpp_environments {
         ///
         /// The domain part of the JID for the recorder.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.call.login.domain)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.call.login.domain)
         ///
         /// Nix type: `string`.
         pub fn domain(&self) -> Opt<String> {
@@ -174,7 +333,7 @@ pub mod xmpp_environments {
         ///
         /// File containing the password for the user.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.call.login.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.call.login.passwordFile)
         ///
         /// Nix type: `string`.
         pub fn password_file(&self) -> Opt<RuntimePath> {
@@ -185,7 +344,7 @@ pub mod xmpp_environments {
         ///
         /// User part of the JID for the recorder.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.call.login.username)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.call.login.username)
         ///
         /// Nix type: `string`. Default: `"recorder"`.
         pub fn username(&self) -> Opt<String> {
@@ -224,7 +383,7 @@ pub mod xmpp_environments {
         ///
         /// The domain part of the JID for this Jibri instance.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.control.login.domain)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.control.login.domain)
         ///
         /// Nix type: `string`.
         pub fn domain(&self) -> Opt<String> {
@@ -235,7 +394,7 @@ pub mod xmpp_environments {
         ///
         /// File containing the password for the user.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.control.login.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.control.login.passwordFile)
         ///
         /// Nix type: `string`.
         pub fn password_file(&self) -> Opt<RuntimePath> {
@@ -246,7 +405,7 @@ pub mod xmpp_environments {
         ///
         /// User part of the JID.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.control.login.username)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.control.login.username)
         ///
         /// Nix type: `string`. Default: `"jvb"`.
         pub fn username(&self) -> Opt<String> {
@@ -266,7 +425,7 @@ pub mod xmpp_environments {
         ///
         /// The domain part of the MUC to connect to for control.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.control.muc.domain)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.control.muc.domain)
         ///
         /// Nix type: `string`.
         pub fn domain(&self) -> Opt<String> {
@@ -277,7 +436,7 @@ pub mod xmpp_environments {
         ///
         /// The nickname for this Jibri instance in the MUC.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.control.muc.nickname)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.control.muc.nickname)
         ///
         /// Nix type: `string`. Default: `"jibri"`.
         pub fn nickname(&self) -> Opt<String> {
@@ -288,7 +447,7 @@ pub mod xmpp_environments {
         ///
         /// The room name of the MUC to connect to for control.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.&lt;name&gt;.control.muc.roomName)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jibri.xmppEnvironments.%3Cname%3E.control.muc.roomName)
         ///
         /// Nix type: `string`. Default: `"JibriBrewery"`.
         pub fn room_name(&self) -> Opt<String> {

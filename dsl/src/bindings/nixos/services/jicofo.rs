@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.jicofo.bridgeMuc`
@@ -33,7 +33,7 @@ pub const component_password_file: Opt<RuntimePath> = Opt::new(&["services", "ji
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jicofo.config)
 ///
 /// Nix type: `HOCON value`. Default: `{ }`.
-pub const config: Opt<Untyped> = Opt::new(&["services", "jicofo", "config"]);
+pub const config: Opt<Data<Json>> = Opt::new(&["services", "jicofo", "config"]);
 
 /// `services.jicofo.enable`
 ///

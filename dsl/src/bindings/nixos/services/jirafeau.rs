@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.jirafeau.adminPasswordSha256`
@@ -79,7 +79,7 @@ pub const max_upload_timeout: Opt<String> = Opt::new(&["services", "jirafeau", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const nginx_config: Opt<Untyped> = Opt::new(&["services", "jirafeau", "nginxConfig"]);
+pub const nginx_config: Opt<NginxConfigValue> = Opt::new(&["services", "jirafeau", "nginxConfig"]);
 
 /// `services.jirafeau.package`
 ///
@@ -97,7 +97,449 @@ pub const package: Opt<Package> = Opt::new(&["services", "jirafeau", "package"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.poolConfig)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`.
-pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "jirafeau", "poolConfig"]);
+pub const pool_config: Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> = Opt::new(&["services", "jirafeau", "poolConfig"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.jirafeau.nginxConfig.listen.*`: `ListenValue::new()`, then a setter per option.
+    ListenValue {
+        /// `services.jirafeau.nginxConfig.listen.*.addr`
+        ///
+        /// Listen address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listen.*.addr)
+        ///
+        /// Nix type: `string`.
+        addr: String = "addr";
+        /// `services.jirafeau.nginxConfig.listen.*.extraParameters`
+        ///
+        /// Extra parameters of this listen directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listen.*.extraParameters)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_parameters: Vec<String> = "extraParameters";
+        /// `services.jirafeau.nginxConfig.listen.*.port`
+        ///
+        /// Port number to listen on.
+        /// If unset and the listen address is not a socket then nginx defaults to 80.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listen.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.jirafeau.nginxConfig.listen.*.proxyProtocol`
+        ///
+        /// Enable PROXY protocol.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listen.*.proxyProtocol)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_protocol: bool = "proxyProtocol";
+        /// `services.jirafeau.nginxConfig.listen.*.ssl`
+        ///
+        /// Enable SSL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listen.*.ssl)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ssl: bool = "ssl";
+    }
+}
+
+/// The members of `services.jirafeau.nginxConfig.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum FastcgiParamsMembers {}
+impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+/// The members of `services.jirafeau.nginxConfig.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum ReturnMembers {}
+impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.jirafeau.nginxConfig.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+    LocationsValue {
+        /// `services.jirafeau.nginxConfig.locations.<name>.alias`
+        ///
+        /// Alias directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.alias)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        alias: NullOr<RuntimePath> = "alias";
+        /// `services.jirafeau.nginxConfig.locations.<name>.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.jirafeau.nginxConfig.locations.<name>.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.jirafeau.nginxConfig.locations.<name>.extraConfig`
+        ///
+        /// These lines go to the end of the location verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.jirafeau.nginxConfig.locations.<name>.fastcgiParams`
+        ///
+        /// FastCGI parameters to override.  Unlike in the Nginx
+        /// configuration file, overriding only some default parameters
+        /// won’t unset the default values for other parameters.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.fastcgiParams)
+        ///
+        /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+        fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+        /// `services.jirafeau.nginxConfig.locations.<name>.index`
+        ///
+        /// Adds index directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.index)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        index: NullOr<String> = "index";
+        /// `services.jirafeau.nginxConfig.locations.<name>.priority`
+        ///
+        /// Order of this location block in relation to the others in the vhost.
+        /// The semantics are the same as with lib.mkOrder
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.priority)
+        ///
+        /// Nix type: `signed integer`. Default: `1000`.
+        priority: i64 = "priority";
+        /// `services.jirafeau.nginxConfig.locations.<name>.proxyPass`
+        ///
+        /// Adds proxy_pass directive and sets recommended proxy headers if
+        /// recommendedProxySettings is enabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.proxyPass)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_pass: NullOr<String> = "proxyPass";
+        /// `services.jirafeau.nginxConfig.locations.<name>.proxyWebsockets`
+        ///
+        /// Whether to support proxying websocket connections with HTTP/1.1.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.proxyWebsockets)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_websockets: bool = "proxyWebsockets";
+        /// `services.jirafeau.nginxConfig.locations.<name>.recommendedProxySettings`
+        ///
+        /// Enable recommended proxy settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.recommendedProxySettings)
+        ///
+        /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+        recommended_proxy_settings: bool = "recommendedProxySettings";
+        /// `services.jirafeau.nginxConfig.locations.<name>.return`
+        ///
+        /// Adds a return directive, for e.g. redirections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.return)
+        ///
+        /// Nix type: `null or string or signed integer`. Default: `null`.
+        r#return: NullOr<OneOf<ReturnMembers>> = "return";
+        /// `services.jirafeau.nginxConfig.locations.<name>.root`
+        ///
+        /// Root directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.jirafeau.nginxConfig.locations.<name>.tryFiles`
+        ///
+        /// Adds try_files directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.tryFiles)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        try_files: NullOr<String> = "tryFiles";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.jirafeau.nginxConfig`: `NginxConfigValue::new()`, then a setter per option.
+    NginxConfigValue {
+        /// `services.jirafeau.nginxConfig.acmeFallbackHost`
+        ///
+        /// Host which to proxy requests to if ACME challenge is not found. Useful
+        /// if you want multiple hosts to be able to verify the same domain name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.acmeFallbackHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        acme_fallback_host: NullOr<String> = "acmeFallbackHost";
+        /// `services.jirafeau.nginxConfig.acmeRoot`
+        ///
+        /// Directory for the ACME challenge, which is public
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.acmeRoot)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+        acme_root: NullOr<String> = "acmeRoot";
+        /// `services.jirafeau.nginxConfig.addSSL`
+        ///
+        /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.addSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        add_ssl: bool = "addSSL";
+        /// `services.jirafeau.nginxConfig.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.jirafeau.nginxConfig.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.jirafeau.nginxConfig.default`
+        ///
+        /// Makes this vhost the default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.default)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        default_2: bool = "default";
+        /// `services.jirafeau.nginxConfig.enableACME`
+        ///
+        /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+        /// Alternately, you can use an existing certificate through useACMEHost
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.enableACME)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_acme: bool = "enableACME";
+        /// `services.jirafeau.nginxConfig.extraConfig`
+        ///
+        /// These lines go to the end of the vhost verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.jirafeau.nginxConfig.forceSSL`
+        ///
+        /// Whether to add a separate nginx server block that redirects (defaults
+        /// to 301, configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.forceSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        force_ssl: bool = "forceSSL";
+        /// `services.jirafeau.nginxConfig.globalRedirect`
+        ///
+        /// If set, all requests for this host are redirected (defaults to 301,
+        /// configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.globalRedirect)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        global_redirect: NullOr<String> = "globalRedirect";
+        /// `services.jirafeau.nginxConfig.http2`
+        ///
+        /// Whether to enable the HTTP/2 protocol.
+        /// Note that (as of writing) due to nginx’s implementation, to disable
+        /// HTTP/2 you have to disable it on all vhosts that use a given
+        /// IP address / port.
+        /// If there is one server block configured to enable http2, then it is
+        /// enabled for all server blocks on this IP.
+        /// See https://stackoverflow.com/a/39466948/263061.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.http2)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http2: bool = "http2";
+        /// `services.jirafeau.nginxConfig.http3`
+        ///
+        /// Whether to enable the HTTP/3 protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.http3)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http3: bool = "http3";
+        /// `services.jirafeau.nginxConfig.http3_hq`
+        ///
+        /// Whether to enable the HTTP/0.9 protocol negotiation used in QUIC interoperability tests.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.http3_hq)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        http3_hq: bool = "http3_hq";
+        /// `services.jirafeau.nginxConfig.kTLS`
+        ///
+        /// Whether to enable kTLS support.
+        /// Implementing TLS in the kernel (kTLS) improves performance by significantly
+        /// reducing the need for copying operations between user space and the kernel.
+        /// Required Nginx version 1.21.4 or later.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.kTLS)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        k_tls: bool = "kTLS";
+        /// `services.jirafeau.nginxConfig.listen`
+        ///
+        /// Listen addresses and ports for this virtual host.
+        /// IPv6 addresses must be enclosed in square brackets.
+        /// Note: this option overrides addSSL
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listen)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        listen: Vec<ListenValue> = "listen";
+        /// `services.jirafeau.nginxConfig.listenAddresses`
+        ///
+        /// Listen addresses for this virtual host.
+        /// Compared to listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listenAddresses)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        listen_addresses: Vec<String> = "listenAddresses";
+        /// `services.jirafeau.nginxConfig.locations`
+        ///
+        /// Declarative location config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        locations: BTreeMap<String, LocationsValue> = "locations";
+        /// `services.jirafeau.nginxConfig.onlySSL`
+        ///
+        /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+        /// defaults for listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.onlySSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        only_ssl: bool = "onlySSL";
+        /// `services.jirafeau.nginxConfig.quic`
+        ///
+        /// Whether to enable the QUIC transport protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.quic)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        quic: bool = "quic";
+        /// `services.jirafeau.nginxConfig.redirectCode`
+        ///
+        /// HTTP status used by globalRedirect
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.redirectCode)
+        ///
+        /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
+        redirect_code: i64 = "redirectCode";
+        /// `services.jirafeau.nginxConfig.rejectSSL`
+        ///
+        /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
+        /// default
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.rejectSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reject_ssl: bool = "rejectSSL";
+        /// `services.jirafeau.nginxConfig.reuseport`
+        ///
+        /// Create an individual listening socket .
+        /// It is required to specify only once on one of the hosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.reuseport)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reuseport: bool = "reuseport";
+        /// `services.jirafeau.nginxConfig.root`
+        ///
+        /// The path of the web root directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.jirafeau.nginxConfig.serverAliases`
+        ///
+        /// Additional names of virtual hosts served by this virtual host configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.serverAliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        server_aliases: Vec<String> = "serverAliases";
+        /// `services.jirafeau.nginxConfig.serverName`
+        ///
+        /// Name of this virtual host. Defaults to attribute name in virtualHosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.serverName)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "serverName";
+        /// `services.jirafeau.nginxConfig.sslCertificate`
+        ///
+        /// Path to server SSL certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.sslCertificate)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate: RuntimePath = "sslCertificate";
+        /// `services.jirafeau.nginxConfig.sslCertificateKey`
+        ///
+        /// Path to server SSL certificate key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.sslCertificateKey)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate_key: RuntimePath = "sslCertificateKey";
+        /// `services.jirafeau.nginxConfig.sslTrustedCertificate`
+        ///
+        /// Path to root SSL certificate for stapling and client certificates.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.sslTrustedCertificate)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ssl_trusted_certificate: NullOr<RuntimePath> = "sslTrustedCertificate";
+        /// `services.jirafeau.nginxConfig.useACMEHost`
+        ///
+        /// A host of an existing Let’s Encrypt certificate to use.
+        /// This is useful if you have many subdomains and want to avoid hitting the
+        /// rate limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.useACMEHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        use_acme_host: NullOr<String> = "useACMEHost";
+    }
+}
+
+/// The members of `services.jirafeau.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
 
 pub mod nginx_config {
     use super::*;
@@ -254,7 +696,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<Untyped>> = Opt::new(&["services", "jirafeau", "nginxConfig", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "jirafeau", "nginxConfig", "listen"]);
 
     /// `services.jirafeau.nginxConfig.listenAddresses`
     ///
@@ -273,7 +715,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "jirafeau", "nginxConfig", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "jirafeau", "nginxConfig", "locations"]);
 
     /// `services.jirafeau.nginxConfig.onlySSL`
     ///
@@ -389,6 +831,178 @@ pub mod nginx_config {
     /// Nix type: `null or string`. Default: `null`.
     pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "jirafeau", "nginxConfig", "useACMEHost"]);
 
+    ::flakesmith::submodule_value! {
+        /// A value of `services.jirafeau.nginxConfig.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.jirafeau.nginxConfig.listen.*.addr`
+            ///
+            /// Listen address.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listen.*.addr)
+            ///
+            /// Nix type: `string`.
+            addr: String = "addr";
+            /// `services.jirafeau.nginxConfig.listen.*.extraParameters`
+            ///
+            /// Extra parameters of this listen directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listen.*.extraParameters)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            extra_parameters: Vec<String> = "extraParameters";
+            /// `services.jirafeau.nginxConfig.listen.*.port`
+            ///
+            /// Port number to listen on.
+            /// If unset and the listen address is not a socket then nginx defaults to 80.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listen.*.port)
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+            port: NullOr<u16> = "port";
+            /// `services.jirafeau.nginxConfig.listen.*.proxyProtocol`
+            ///
+            /// Enable PROXY protocol.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listen.*.proxyProtocol)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_protocol: bool = "proxyProtocol";
+            /// `services.jirafeau.nginxConfig.listen.*.ssl`
+            ///
+            /// Enable SSL.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.listen.*.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
+        }
+    }
+
+    /// The members of `services.jirafeau.nginxConfig.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum FastcgiParamsMembers {}
+    impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+    /// The members of `services.jirafeau.nginxConfig.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum ReturnMembers {}
+    impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.jirafeau.nginxConfig.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+        LocationsValue {
+            /// `services.jirafeau.nginxConfig.locations.<name>.alias`
+            ///
+            /// Alias directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.alias)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            alias: NullOr<RuntimePath> = "alias";
+            /// `services.jirafeau.nginxConfig.locations.<name>.basicAuth`
+            ///
+            /// Basic Auth protection for a vhost.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.basicAuth)
+            ///
+            /// Nix type: `attribute set of string`. Default: `{ }`.
+            basic_auth: BTreeMap<String, String> = "basicAuth";
+            /// `services.jirafeau.nginxConfig.locations.<name>.basicAuthFile`
+            ///
+            /// Basic Auth password file for a vhost.
+            /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.basicAuthFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+            /// `services.jirafeau.nginxConfig.locations.<name>.extraConfig`
+            ///
+            /// These lines go to the end of the location verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.jirafeau.nginxConfig.locations.<name>.fastcgiParams`
+            ///
+            /// FastCGI parameters to override.  Unlike in the Nginx
+            /// configuration file, overriding only some default parameters
+            /// won’t unset the default values for other parameters.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.fastcgiParams)
+            ///
+            /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+            fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+            /// `services.jirafeau.nginxConfig.locations.<name>.index`
+            ///
+            /// Adds index directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.jirafeau.nginxConfig.locations.<name>.priority`
+            ///
+            /// Order of this location block in relation to the others in the vhost.
+            /// The semantics are the same as with lib.mkOrder
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.priority)
+            ///
+            /// Nix type: `signed integer`. Default: `1000`.
+            priority: i64 = "priority";
+            /// `services.jirafeau.nginxConfig.locations.<name>.proxyPass`
+            ///
+            /// Adds proxy_pass directive and sets recommended proxy headers if
+            /// recommendedProxySettings is enabled.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.proxyPass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proxy_pass: NullOr<String> = "proxyPass";
+            /// `services.jirafeau.nginxConfig.locations.<name>.proxyWebsockets`
+            ///
+            /// Whether to support proxying websocket connections with HTTP/1.1.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.proxyWebsockets)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_websockets: bool = "proxyWebsockets";
+            /// `services.jirafeau.nginxConfig.locations.<name>.recommendedProxySettings`
+            ///
+            /// Enable recommended proxy settings.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.recommendedProxySettings)
+            ///
+            /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+            recommended_proxy_settings: bool = "recommendedProxySettings";
+            /// `services.jirafeau.nginxConfig.locations.<name>.return`
+            ///
+            /// Adds a return directive, for e.g. redirections.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.return)
+            ///
+            /// Nix type: `null or string or signed integer`. Default: `null`.
+            r#return: NullOr<OneOf<ReturnMembers>> = "return";
+            /// `services.jirafeau.nginxConfig.locations.<name>.root`
+            ///
+            /// Root directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.root)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            root: NullOr<RuntimePath> = "root";
+            /// `services.jirafeau.nginxConfig.locations.<name>.tryFiles`
+            ///
+            /// Adds try_files directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.tryFiles)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            try_files: NullOr<String> = "tryFiles";
+        }
+    }
+
     pub mod locations {
         use super::*;
 
@@ -408,7 +1022,7 @@ pub mod nginx_config {
             ///
             /// Alias directory for requests.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.&lt;name&gt;.alias)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.alias)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -419,7 +1033,7 @@ pub mod nginx_config {
             ///
             /// Basic Auth protection for a vhost.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.&lt;name&gt;.basicAuth)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.basicAuth)
             ///
             /// Nix type: `attribute set of string`. Default: `{ }`.
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
@@ -431,7 +1045,7 @@ pub mod nginx_config {
             /// Basic Auth password file for a vhost.
             /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.&lt;name&gt;.basicAuthFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.basicAuthFile)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -442,7 +1056,7 @@ pub mod nginx_config {
             ///
             /// These lines go to the end of the location verbatim.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.&lt;name&gt;.extraConfig)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.extraConfig)
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -455,10 +1069,10 @@ pub mod nginx_config {
             /// configuration file, overriding only some default parameters
             /// won’t unset the default values for other parameters.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.&lt;name&gt;.fastcgiParams)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.fastcgiParams)
             ///
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
-            pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, Untyped>> {
+            pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
                 Opt::at(self.path.join(["fastcgiParams"]))
             }
 
@@ -466,7 +1080,7 @@ pub mod nginx_config {
             ///
             /// Adds index directive.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.&lt;name&gt;.index)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.index)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn index(&self) -> Opt<NullOr<String>> {
@@ -478,7 +1092,7 @@ pub mod nginx_config {
             /// Order of this location block in relation to the others in the vhost.
             /// The semantics are the same as with lib.mkOrder
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.&lt;name&gt;.priority)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.priority)
             ///
             /// Nix type: `signed integer`. Default: `1000`.
             pub fn priority(&self) -> Opt<i64> {
@@ -490,7 +1104,7 @@ pub mod nginx_config {
             /// Adds proxy_pass directive and sets recommended proxy headers if
             /// recommendedProxySettings is enabled.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.&lt;name&gt;.proxyPass)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.proxyPass)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
@@ -501,7 +1115,7 @@ pub mod nginx_config {
             ///
             /// Whether to support proxying websocket connections with HTTP/1.1.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.&lt;name&gt;.proxyWebsockets)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.proxyWebsockets)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn proxy_websockets(&self) -> Opt<bool> {
@@ -512,7 +1126,7 @@ pub mod nginx_config {
             ///
             /// Enable recommended proxy settings.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.&lt;name&gt;.recommendedProxySettings)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.recommendedProxySettings)
             ///
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
@@ -523,10 +1137,10 @@ pub mod nginx_config {
             ///
             /// Adds a return directive, for e.g. redirections.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.&lt;name&gt;.return)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.return)
             ///
             /// Nix type: `null or string or signed integer`. Default: `null`.
-            pub fn r#return(&self) -> Opt<NullOr<Untyped>> {
+            pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
                 Opt::at(self.path.join(["return"]))
             }
 
@@ -534,7 +1148,7 @@ pub mod nginx_config {
             ///
             /// Root directory for requests.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.&lt;name&gt;.root)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.root)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
@@ -545,7 +1159,7 @@ pub mod nginx_config {
             ///
             /// Adds try_files directive.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.&lt;name&gt;.tryFiles)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.locations.%3Cname%3E.tryFiles)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn try_files(&self) -> Opt<NullOr<String>> {
@@ -553,6 +1167,16 @@ pub mod nginx_config {
             }
 
         }
+
+        /// The members of `services.jirafeau.nginxConfig.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum FastcgiParamsMembers {}
+        impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+        /// The members of `services.jirafeau.nginxConfig.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+        pub enum ReturnMembers {}
+        impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+        impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
 
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.jitsi-meet.config`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-meet.config)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "jitsi-meet", "config"]);
+pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "jitsi-meet", "config"]);
 
 /// `services.jitsi-meet.enable`
 ///
@@ -51,7 +51,7 @@ pub const host_name: Opt<String> = Opt::new(&["services", "jitsi-meet", "hostNam
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-meet.interfaceConfig)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const interface_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "jitsi-meet", "interfaceConfig"]);
+pub const interface_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "jitsi-meet", "interfaceConfig"]);
 
 pub mod caddy {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.jitsi-videobridge.colibriRestApi`
@@ -25,7 +25,7 @@ pub const colibri_rest_api: Opt<bool> = Opt::new(&["services", "jitsi-videobridg
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.config)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "jitsi-videobridge", "config"]);
+pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "jitsi-videobridge", "config"]);
 
 /// `services.jitsi-videobridge.enable`
 ///
@@ -61,7 +61,70 @@ pub const open_firewall: Opt<bool> = Opt::new(&["services", "jitsi-videobridge",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const xmpp_configs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "jitsi-videobridge", "xmppConfigs"]);
+pub const xmpp_configs: Opt<BTreeMap<String, XmppConfigsValue>> = Opt::new(&["services", "jitsi-videobridge", "xmppConfigs"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.jitsi-videobridge.xmppConfigs.<name>`: `XmppConfigsValue::new()`, then a setter per option.
+    XmppConfigsValue {
+        /// `services.jitsi-videobridge.xmppConfigs.<name>.disableCertificateVerification`
+        ///
+        /// Whether to skip validation of the server’s certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.disableCertificateVerification)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        disable_certificate_verification: bool = "disableCertificateVerification";
+        /// `services.jitsi-videobridge.xmppConfigs.<name>.domain`
+        ///
+        /// Domain part of JID of the XMPP user, if it is different from hostName.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.domain)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        domain: NullOr<String> = "domain";
+        /// `services.jitsi-videobridge.xmppConfigs.<name>.hostName`
+        ///
+        /// Hostname of the XMPP server to connect to. Name of the attribute set is used by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.hostName)
+        ///
+        /// Nix type: `string`.
+        host_name: String = "hostName";
+        /// `services.jitsi-videobridge.xmppConfigs.<name>.mucJids`
+        ///
+        /// JID of the MUC to join. JiCoFo needs to be configured to join the same MUC.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.mucJids)
+        ///
+        /// Nix type: `string`.
+        muc_jids: String = "mucJids";
+        /// `services.jitsi-videobridge.xmppConfigs.<name>.mucNickname`
+        ///
+        /// Videobridges use the same XMPP account and need to be distinguished by the
+        /// nickname (aka resource part of the JID). By default, system hostname is used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.mucNickname)
+        ///
+        /// Nix type: `string`.
+        muc_nickname: String = "mucNickname";
+        /// `services.jitsi-videobridge.xmppConfigs.<name>.passwordFile`
+        ///
+        /// File containing the password for the user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.passwordFile)
+        ///
+        /// Nix type: `string`.
+        password_file: RuntimePath = "passwordFile";
+        /// `services.jitsi-videobridge.xmppConfigs.<name>.userName`
+        ///
+        /// User part of the JID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.userName)
+        ///
+        /// Nix type: `string`. Default: `"jvb"`.
+        user_name: String = "userName";
+    }
+}
 
 pub mod nat {
     use super::*;
@@ -116,7 +179,7 @@ pub mod xmpp_configs {
         ///
         /// Whether to skip validation of the server’s certificate.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.&lt;name&gt;.disableCertificateVerification)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.disableCertificateVerification)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn disable_certificate_verification(&self) -> Opt<bool> {
@@ -127,7 +190,7 @@ pub mod xmpp_configs {
         ///
         /// Domain part of JID of the XMPP user, if it is different from hostName.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.&lt;name&gt;.domain)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.domain)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn domain(&self) -> Opt<NullOr<String>> {
@@ -138,7 +201,7 @@ pub mod xmpp_configs {
         ///
         /// Hostname of the XMPP server to connect to. Name of the attribute set is used by default.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.&lt;name&gt;.hostName)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.hostName)
         ///
         /// Nix type: `string`.
         pub fn host_name(&self) -> Opt<String> {
@@ -149,7 +212,7 @@ pub mod xmpp_configs {
         ///
         /// JID of the MUC to join. JiCoFo needs to be configured to join the same MUC.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.&lt;name&gt;.mucJids)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.mucJids)
         ///
         /// Nix type: `string`.
         pub fn muc_jids(&self) -> Opt<String> {
@@ -161,7 +224,7 @@ pub mod xmpp_configs {
         /// Videobridges use the same XMPP account and need to be distinguished by the
         /// nickname (aka resource part of the JID). By default, system hostname is used.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.&lt;name&gt;.mucNickname)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.mucNickname)
         ///
         /// Nix type: `string`.
         pub fn muc_nickname(&self) -> Opt<String> {
@@ -172,7 +235,7 @@ pub mod xmpp_configs {
         ///
         /// File containing the password for the user.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.&lt;name&gt;.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.passwordFile)
         ///
         /// Nix type: `string`.
         pub fn password_file(&self) -> Opt<RuntimePath> {
@@ -183,7 +246,7 @@ pub mod xmpp_configs {
         ///
         /// User part of the JID.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.&lt;name&gt;.userName)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jitsi-videobridge.xmppConfigs.%3Cname%3E.userName)
         ///
         /// Nix type: `string`. Default: `"jvb"`.
         pub fn user_name(&self) -> Opt<String> {

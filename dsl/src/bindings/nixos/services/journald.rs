@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.journald.console`
@@ -206,7 +206,7 @@ pub mod remote {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journald.remote.settings)
     ///
     /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string) or a list of them for duplicate keys)`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "journald", "remote", "settings"]);
+    pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "journald", "remote", "settings"]);
 
     ::flakesmith::option_enum! {
         /// The values of `services.journald.remote.listen`.
@@ -303,7 +303,7 @@ pub mod upload {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journald.upload.settings)
     ///
     /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string) or a list of them for duplicate keys)`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "journald", "upload", "settings"]);
+    pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "journald", "upload", "settings"]);
 
     pub mod settings {
         use super::*;

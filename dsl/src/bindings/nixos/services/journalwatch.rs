@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.journalwatch.accuracy`
@@ -46,7 +46,7 @@ pub const extra_config: Opt<String> = Opt::new(&["services", "journalwatch", "ex
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journalwatch.filterBlocks)
 ///
 /// Nix type: `list of (submodule)`.
-pub const filter_blocks: Opt<Vec<Untyped>> = Opt::new(&["services", "journalwatch", "filterBlocks"]);
+pub const filter_blocks: Opt<Vec<FilterBlocksValue>> = Opt::new(&["services", "journalwatch", "filterBlocks"]);
 
 /// `services.journalwatch.interval`
 ///
@@ -105,4 +105,26 @@ pub const package: Opt<Package> = Opt::new(&["services", "journalwatch", "packag
 ///
 /// Nix type: `signed integer`. Default: `6`.
 pub const priority: Opt<i64> = Opt::new(&["services", "journalwatch", "priority"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.journalwatch.filterBlocks.*`: `FilterBlocksValue::new()`, then a setter per option.
+    FilterBlocksValue {
+        /// `services.journalwatch.filterBlocks.*.filters`
+        ///
+        /// The filters to apply on all messages which satisfy match
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journalwatch.filterBlocks.*.filters)
+        ///
+        /// Nix type: `string`.
+        filters: String = "filters";
+        /// `services.journalwatch.filterBlocks.*.match`
+        ///
+        /// Syntax: field = value
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.journalwatch.filterBlocks.*.match)
+        ///
+        /// Nix type: `string`.
+        r#match: String = "match";
+    }
+}
 

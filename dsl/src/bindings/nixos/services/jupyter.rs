@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.jupyter.command`
@@ -53,7 +53,7 @@ pub const ip: Opt<String> = Opt::new(&["services", "jupyter", "ip"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels)
 ///
 /// Nix type: `null or (attribute set of (JSON value))`. Default: `null`.
-pub const kernels: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "jupyter", "kernels"]);
+pub const kernels: Opt<NullOr<BTreeMap<String, KernelsValue>>> = Opt::new(&["services", "jupyter", "kernels"]);
 
 /// `services.jupyter.notebookConfig`
 ///
@@ -119,6 +119,68 @@ pub const port: Opt<u16> = Opt::new(&["services", "jupyter", "port"]);
 /// Nix type: `string`. Default: `"jupyter"`.
 pub const user: Opt<String> = Opt::new(&["services", "jupyter", "user"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.jupyter.kernels.<name>`: `KernelsValue::new()`, then a setter per option.
+    KernelsValue {
+        /// `services.jupyter.kernels.<name>.argv`
+        ///
+        /// Command and arguments to start the kernel.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.argv)
+        ///
+        /// Nix type: `list of string`.
+        argv: Vec<String> = "argv";
+        /// `services.jupyter.kernels.<name>.displayName`
+        ///
+        /// Name that will be shown to the user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.displayName)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        display_name: String = "displayName";
+        /// `services.jupyter.kernels.<name>.env`
+        ///
+        /// Environment variables to set for the kernel.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.env)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        env: BTreeMap<String, String> = "env";
+        /// `services.jupyter.kernels.<name>.extraPaths`
+        ///
+        /// Extra paths to link in kernel directory
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.extraPaths)
+        ///
+        /// Nix type: `attribute set of path`. Default: `{ }`.
+        extra_paths: BTreeMap<String, RuntimePath> = "extraPaths";
+        /// `services.jupyter.kernels.<name>.language`
+        ///
+        /// Language of the environment. Typically the name of the binary.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.language)
+        ///
+        /// Nix type: `string`.
+        language: String = "language";
+        /// `services.jupyter.kernels.<name>.logo32`
+        ///
+        /// Path to 32x32 logo png.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.logo32)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        logo32: NullOr<RuntimePath> = "logo32";
+        /// `services.jupyter.kernels.<name>.logo64`
+        ///
+        /// Path to 64x64 logo png.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.logo64)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        logo64: NullOr<RuntimePath> = "logo64";
+    }
+}
+
 pub mod kernels {
     use super::*;
 
@@ -138,7 +200,7 @@ pub mod kernels {
         ///
         /// Command and arguments to start the kernel.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.&lt;name&gt;.argv)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.argv)
         ///
         /// Nix type: `list of string`.
         pub fn argv(&self) -> Opt<Vec<String>> {
@@ -149,7 +211,7 @@ pub mod kernels {
         ///
         /// Name that will be shown to the user.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.&lt;name&gt;.displayName)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.displayName)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn display_name(&self) -> Opt<String> {
@@ -160,7 +222,7 @@ pub mod kernels {
         ///
         /// Environment variables to set for the kernel.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.&lt;name&gt;.env)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.env)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn env(&self) -> Opt<BTreeMap<String, String>> {
@@ -171,7 +233,7 @@ pub mod kernels {
         ///
         /// Extra paths to link in kernel directory
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.&lt;name&gt;.extraPaths)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.extraPaths)
         ///
         /// Nix type: `attribute set of path`. Default: `{ }`.
         pub fn extra_paths(&self) -> Opt<BTreeMap<String, RuntimePath>> {
@@ -182,7 +244,7 @@ pub mod kernels {
         ///
         /// Language of the environment. Typically the name of the binary.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.&lt;name&gt;.language)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.language)
         ///
         /// Nix type: `string`.
         pub fn language(&self) -> Opt<String> {
@@ -193,7 +255,7 @@ pub mod kernels {
         ///
         /// Path to 32x32 logo png.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.&lt;name&gt;.logo32)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.logo32)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn logo32(&self) -> Opt<NullOr<RuntimePath>> {
@@ -204,7 +266,7 @@ pub mod kernels {
         ///
         /// Path to 64x64 logo png.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.&lt;name&gt;.logo64)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jupyter.kernels.%3Cname%3E.logo64)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn logo64(&self) -> Opt<NullOr<RuntimePath>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.k3s.charts`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.charts)
 ///
 /// Nix type: `attribute set of (path or package)`. Default: `{ }`.
-pub const charts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "k3s", "charts"]);
+pub const charts: Opt<BTreeMap<String, OneOf<ChartsMembers>>> = Opt::new(&["services", "k3s", "charts"]);
 
 /// `services.k3s.clusterInit`
 ///
@@ -79,7 +79,7 @@ pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "k
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.extraFlags)
 ///
 /// Nix type: `string or list of string`. Default: `[ ]`.
-pub const extra_flags: Opt<Untyped> = Opt::new(&["services", "k3s", "extraFlags"]);
+pub const extra_flags: Opt<OneOf<ExtraFlagsMembers>> = Opt::new(&["services", "k3s", "extraFlags"]);
 
 /// `services.k3s.extraKubeProxyConfig`
 ///
@@ -90,7 +90,7 @@ pub const extra_flags: Opt<Untyped> = Opt::new(&["services", "k3s", "extraFlags"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.extraKubeProxyConfig)
 ///
 /// Nix type: `attribute set of anything`. Default: `{ }`.
-pub const extra_kube_proxy_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "k3s", "extraKubeProxyConfig"]);
+pub const extra_kube_proxy_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "k3s", "extraKubeProxyConfig"]);
 
 /// `services.k3s.extraKubeletConfig`
 ///
@@ -101,7 +101,7 @@ pub const extra_kube_proxy_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.extraKubeletConfig)
 ///
 /// Nix type: `attribute set of anything`. Default: `{ }`.
-pub const extra_kubelet_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "k3s", "extraKubeletConfig"]);
+pub const extra_kubelet_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "k3s", "extraKubeletConfig"]);
 
 /// `services.k3s.images`
 ///
@@ -120,7 +120,7 @@ pub const images: Opt<Vec<Package>> = Opt::new(&["services", "k3s", "images"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.manifests)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const manifests: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "k3s", "manifests"]);
+pub const manifests: Opt<BTreeMap<String, ManifestsValue>> = Opt::new(&["services", "k3s", "manifests"]);
 
 /// `services.k3s.package`
 ///
@@ -166,6 +166,61 @@ pub const token: Opt<String> = Opt::new(&["services", "k3s", "token"]);
 ///
 /// Nix type: `null or path`. Default: `null`.
 pub const token_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "k3s", "tokenFile"]);
+
+/// The members of `services.k3s.charts.<name>`'s type: `path`, `package`. A value of any of them sets the option.
+pub enum ChartsMembers {}
+impl ::flakesmith::value::PathMember for ChartsMembers {}
+impl ::flakesmith::value::PackageMember for ChartsMembers {}
+
+/// The members of `services.k3s.extraFlags`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum ExtraFlagsMembers {}
+impl ::flakesmith::value::StrMember for ExtraFlagsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for ExtraFlagsMembers { type Item = String; }
+
+/// The members of `services.k3s.manifests.<name>.content`'s type: `attribute set of (freeform)`, `list of (attribute set of (freeform))`. A value of any of them sets the option.
+pub enum ContentMembers {}
+impl ::flakesmith::value::AttrsMember for ContentMembers { type Item = Data<Anything>; }
+impl ::flakesmith::value::ListMember for ContentMembers { type Item = BTreeMap<String, Data<Anything>>; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.k3s.manifests.<name>`: `ManifestsValue::new()`, then a setter per option.
+    ManifestsValue {
+        /// `services.k3s.manifests.<name>.content`
+        ///
+        /// Content of the manifest file. A single attribute set will
+        /// generate a single document YAML file. A list of attribute sets
+        /// will generate multiple documents separated by ---
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.manifests.%3Cname%3E.content)
+        ///
+        /// Nix type: `null or (attribute set) or list of (attribute set)`. Default: `null`.
+        content: NullOr<OneOf<ContentMembers>> = "content";
+        /// `services.k3s.manifests.<name>.enable`
+        ///
+        /// Whether this manifest file should be generated.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.manifests.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.k3s.manifests.<name>.source`
+        ///
+        /// Path of the source .yaml
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.manifests.%3Cname%3E.source)
+        ///
+        /// Nix type: `path`.
+        source: RuntimePath = "source";
+        /// `services.k3s.manifests.<name>.target`
+        ///
+        /// Name of the symlink (relative to /var/lib/rancher/k3s/server/manifests
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.manifests.%3Cname%3E.target)
+        ///
+        /// Nix type: `non-empty string`.
+        target: String = "target";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `services.k3s.role`.
@@ -232,10 +287,10 @@ pub mod manifests {
         /// generate a single document YAML file. A list of attribute sets
         /// will generate multiple documents separated by ---
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.manifests.&lt;name&gt;.content)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.manifests.%3Cname%3E.content)
         ///
         /// Nix type: `null or (attribute set) or list of (attribute set)`. Default: `null`.
-        pub fn content(&self) -> Opt<NullOr<Untyped>> {
+        pub fn content(&self) -> Opt<NullOr<OneOf<ContentMembers>>> {
             Opt::at(self.path.join(["content"]))
         }
 
@@ -243,7 +298,7 @@ pub mod manifests {
         ///
         /// Whether this manifest file should be generated.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.manifests.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.manifests.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -254,7 +309,7 @@ pub mod manifests {
         ///
         /// Path of the source .yaml
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.manifests.&lt;name&gt;.source)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.manifests.%3Cname%3E.source)
         ///
         /// Nix type: `path`.
         pub fn source(&self) -> Opt<RuntimePath> {
@@ -265,7 +320,7 @@ pub mod manifests {
         ///
         /// Name of the symlink (relative to /var/lib/rancher/k3s/server/manifests
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.manifests.&lt;name&gt;.target)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.k3s.manifests.%3Cname%3E.target)
         ///
         /// Nix type: `non-empty string`.
         pub fn target(&self) -> Opt<String> {
@@ -273,6 +328,11 @@ pub mod manifests {
         }
 
     }
+
+    /// The members of `services.k3s.manifests.<name>.content`'s type: `attribute set of (freeform)`, `list of (attribute set of (freeform))`. A value of any of them sets the option.
+    pub enum ContentMembers {}
+    impl ::flakesmith::value::AttrsMember for ContentMembers { type Item = Data<Anything>; }
+    impl ::flakesmith::value::ListMember for ContentMembers { type Item = BTreeMap<String, Data<Anything>>; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.kanidm.clientSettings`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.clientSettings)
 ///
 /// Nix type: `TOML value`.
-pub const client_settings: Opt<Untyped> = Opt::new(&["services", "kanidm", "clientSettings"]);
+pub const client_settings: Opt<ClientSettingsValue> = Opt::new(&["services", "kanidm", "clientSettings"]);
 
 /// `services.kanidm.enableClient`
 ///
@@ -62,7 +62,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "kanidm", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const server_settings: Opt<Untyped> = Opt::new(&["services", "kanidm", "serverSettings"]);
+pub const server_settings: Opt<ServerSettingsValue> = Opt::new(&["services", "kanidm", "serverSettings"]);
 
 /// `services.kanidm.unixSettings`
 ///
@@ -72,7 +72,171 @@ pub const server_settings: Opt<Untyped> = Opt::new(&["services", "kanidm", "serv
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.unixSettings)
 ///
 /// Nix type: `TOML value`.
-pub const unix_settings: Opt<Untyped> = Opt::new(&["services", "kanidm", "unixSettings"]);
+pub const unix_settings: Opt<UnixSettingsValue> = Opt::new(&["services", "kanidm", "unixSettings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kanidm.clientSettings`: `ClientSettingsValue::new()`, then a setter per option.
+    ClientSettingsValue {
+        /// `services.kanidm.clientSettings.uri`
+        ///
+        /// Address of the Kanidm server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.clientSettings.uri)
+        ///
+        /// Nix type: `string`.
+        uri: String = "uri";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.kanidm.serverSettings.log_level`.
+    LogLevel {
+        Info => "info",
+        Debug => "debug",
+        Trace => "trace",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kanidm.serverSettings.online_backup`: `ServerSettingsOnlineBackupValue::new()`, then a setter per option.
+    ServerSettingsOnlineBackupValue {
+        /// `services.kanidm.serverSettings.online_backup.path`
+        ///
+        /// Path to the output directory for backups.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.online_backup.path)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/kanidm/backups"`.
+        path: RuntimePath = "path";
+        /// `services.kanidm.serverSettings.online_backup.schedule`
+        ///
+        /// The schedule for backups in cron format.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.online_backup.schedule)
+        ///
+        /// Nix type: `string`. Default: `"00 22 * * *"`.
+        schedule: String = "schedule";
+        /// `services.kanidm.serverSettings.online_backup.versions`
+        ///
+        /// Number of backups to keep.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.online_backup.versions)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
+        versions: u64 = "versions";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.kanidm.serverSettings.role`.
+    Role {
+        WriteReplica => "WriteReplica",
+        WriteReplicaNoUi => "WriteReplicaNoUI",
+        ReadOnlyReplica => "ReadOnlyReplica",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kanidm.serverSettings`: `ServerSettingsValue::new()`, then a setter per option.
+    ServerSettingsValue {
+        /// `services.kanidm.serverSettings.bindaddress`
+        ///
+        /// Address/port combination the webserver binds to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.bindaddress)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1:8443"`.
+        bindaddress: String = "bindaddress";
+        /// `services.kanidm.serverSettings.db_path`
+        ///
+        /// Path to Kanidm database.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.db_path)
+        ///
+        /// Nix type: `unspecified value`. Default: `"/var/lib/kanidm/kanidm.db"`.
+        db_path: Data<Anything> = "db_path";
+        /// `services.kanidm.serverSettings.domain`
+        ///
+        /// The domain
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.domain)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        domain: NullOr<String> = "domain";
+        /// `services.kanidm.serverSettings.ldapbindaddress`
+        ///
+        /// Address and port the LDAP server is bound to. Setting this to null
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.ldapbindaddress)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ldapbindaddress: NullOr<String> = "ldapbindaddress";
+        /// `services.kanidm.serverSettings.log_level`
+        ///
+        /// Log level of the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.log_level)
+        ///
+        /// Nix type: `one of "info", "debug", "trace"`. Default: `"info"`.
+        log_level: LogLevel = "log_level";
+        /// The options under `services.kanidm.serverSettings.online_backup`.
+        online_backup: ServerSettingsOnlineBackupValue = "online_backup";
+        /// `services.kanidm.serverSettings.origin`
+        ///
+        /// The origin of your Kanidm instance. Must have https as protocol.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.origin)
+        ///
+        /// Nix type: `string matching the pattern ^https://.*`.
+        origin: String = "origin";
+        /// `services.kanidm.serverSettings.role`
+        ///
+        /// The role of this server. This affects the replication relationship and thereby available features.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.role)
+        ///
+        /// Nix type: `one of "WriteReplica", "WriteReplicaNoUI", "ReadOnlyReplica"`. Default: `"WriteReplica"`.
+        role: Role = "role";
+        /// `services.kanidm.serverSettings.tls_chain`
+        ///
+        /// TLS chain in pem format.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.tls_chain)
+        ///
+        /// Nix type: `path`.
+        tls_chain: RuntimePath = "tls_chain";
+        /// `services.kanidm.serverSettings.tls_key`
+        ///
+        /// TLS key in pem format.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.tls_key)
+        ///
+        /// Nix type: `path`.
+        tls_key: RuntimePath = "tls_key";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kanidm.unixSettings`: `UnixSettingsValue::new()`, then a setter per option.
+    UnixSettingsValue {
+        /// `services.kanidm.unixSettings.hsm_pin_path`
+        ///
+        /// Path to a HSM pin.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.unixSettings.hsm_pin_path)
+        ///
+        /// Nix type: `path`. Default: `"/var/cache/kanidm-unixd/hsm-pin"`.
+        hsm_pin_path: RuntimePath = "hsm_pin_path";
+        /// `services.kanidm.unixSettings.pam_allowed_login_groups`
+        ///
+        /// Kanidm groups that are allowed to login using PAM.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.unixSettings.pam_allowed_login_groups)
+        ///
+        /// Nix type: `list of string`.
+        pam_allowed_login_groups: Vec<String> = "pam_allowed_login_groups";
+    }
+}
 
 pub mod client_settings {
     use super::*;
@@ -139,7 +303,7 @@ pub mod provision {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.groups)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const groups: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kanidm", "provision", "groups"]);
+    pub const groups: Opt<BTreeMap<String, GroupsValue>> = Opt::new(&["services", "kanidm", "provision", "groups"]);
 
     /// `services.kanidm.provision.idmAdminPasswordFile`
     ///
@@ -167,7 +331,75 @@ pub mod provision {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const persons: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kanidm", "provision", "persons"]);
+    pub const persons: Opt<BTreeMap<String, PersonsValue>> = Opt::new(&["services", "kanidm", "provision", "persons"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.kanidm.provision.groups.<name>`: `GroupsValue::new()`, then a setter per option.
+        GroupsValue {
+            /// `services.kanidm.provision.groups.<name>.members`
+            ///
+            /// List of kanidm entities (persons, groups, …) which are part of this group.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.groups.%3Cname%3E.members)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            members: Vec<String> = "members";
+            /// `services.kanidm.provision.groups.<name>.present`
+            ///
+            /// Whether to ensure that this group is present or absent.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.groups.%3Cname%3E.present)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            present: bool = "present";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.kanidm.provision.persons.<name>`: `PersonsValue::new()`, then a setter per option.
+        PersonsValue {
+            /// `services.kanidm.provision.persons.<name>.displayName`
+            ///
+            /// Display name
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.%3Cname%3E.displayName)
+            ///
+            /// Nix type: `string`.
+            display_name: String = "displayName";
+            /// `services.kanidm.provision.persons.<name>.groups`
+            ///
+            /// List of groups this person should belong to.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.%3Cname%3E.groups)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            groups: Vec<String> = "groups";
+            /// `services.kanidm.provision.persons.<name>.legalName`
+            ///
+            /// Full legal name
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.%3Cname%3E.legalName)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            legal_name: NullOr<String> = "legalName";
+            /// `services.kanidm.provision.persons.<name>.mailAddresses`
+            ///
+            /// Mail addresses. First given address is considered the primary address.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.%3Cname%3E.mailAddresses)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            mail_addresses: Vec<String> = "mailAddresses";
+            /// `services.kanidm.provision.persons.<name>.present`
+            ///
+            /// Whether to ensure that this person is present or absent.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.%3Cname%3E.present)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            present: bool = "present";
+        }
+    }
 
     pub mod groups {
         use super::*;
@@ -188,7 +420,7 @@ pub mod provision {
             ///
             /// List of kanidm entities (persons, groups, …) which are part of this group.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.groups.&lt;name&gt;.members)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.groups.%3Cname%3E.members)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
             pub fn members(&self) -> Opt<Vec<String>> {
@@ -199,7 +431,7 @@ pub mod provision {
             ///
             /// Whether to ensure that this group is present or absent.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.groups.&lt;name&gt;.present)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.groups.%3Cname%3E.present)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn present(&self) -> Opt<bool> {
@@ -229,7 +461,7 @@ pub mod provision {
             ///
             /// Display name
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.&lt;name&gt;.displayName)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.%3Cname%3E.displayName)
             ///
             /// Nix type: `string`.
             pub fn display_name(&self) -> Opt<String> {
@@ -240,7 +472,7 @@ pub mod provision {
             ///
             /// List of groups this person should belong to.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.&lt;name&gt;.groups)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.%3Cname%3E.groups)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
             pub fn groups(&self) -> Opt<Vec<String>> {
@@ -251,7 +483,7 @@ pub mod provision {
             ///
             /// Full legal name
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.&lt;name&gt;.legalName)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.%3Cname%3E.legalName)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn legal_name(&self) -> Opt<NullOr<String>> {
@@ -262,7 +494,7 @@ pub mod provision {
             ///
             /// Mail addresses. First given address is considered the primary address.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.&lt;name&gt;.mailAddresses)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.%3Cname%3E.mailAddresses)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
             pub fn mail_addresses(&self) -> Opt<Vec<String>> {
@@ -273,7 +505,7 @@ pub mod provision {
             ///
             /// Whether to ensure that this person is present or absent.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.&lt;name&gt;.present)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.persons.%3Cname%3E.present)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn present(&self) -> Opt<bool> {
@@ -294,7 +526,168 @@ pub mod provision {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const oauth2: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kanidm", "provision", "systems", "oauth2"]);
+        pub const oauth2: Opt<BTreeMap<String, Oauth2Value>> = Opt::new(&["services", "kanidm", "provision", "systems", "oauth2"]);
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.kanidm.provision.systems.oauth2.<name>.claimMaps.<name>.joinType`.
+            JoinType {
+                Array => "array",
+                Csv => "csv",
+                Ssv => "ssv",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.kanidm.provision.systems.oauth2.<name>.claimMaps.<name>`: `ClaimMapsValue::new()`, then a setter per option.
+            ClaimMapsValue {
+                /// `services.kanidm.provision.systems.oauth2.<name>.claimMaps.<name>.joinType`
+                ///
+                /// Determines how multiple values are joined to create the claim value.
+                /// See Claim Maps
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.claimMaps.%3Cname%3E.joinType)
+                ///
+                /// Nix type: `one of "array", "csv", "ssv"`. Default: `"array"`.
+                join_type: JoinType = "joinType";
+                /// `services.kanidm.provision.systems.oauth2.<name>.claimMaps.<name>.valuesByGroup`
+                ///
+                /// Maps kanidm groups to values for the claim.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.claimMaps.%3Cname%3E.valuesByGroup)
+                ///
+                /// Nix type: `attribute set of list of string`. Default: `{ }`.
+                values_by_group: BTreeMap<String, Vec<String>> = "valuesByGroup";
+            }
+        }
+
+        /// The members of `services.kanidm.provision.systems.oauth2.<name>.originUrl`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+        pub enum OriginUrlMembers {}
+        impl ::flakesmith::value::StrMember for OriginUrlMembers { type Str = String; }
+        impl ::flakesmith::value::ListMember for OriginUrlMembers { type Item = String; }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.kanidm.provision.systems.oauth2.<name>`: `Oauth2Value::new()`, then a setter per option.
+            Oauth2Value {
+                /// `services.kanidm.provision.systems.oauth2.<name>.allowInsecureClientDisablePkce`
+                ///
+                /// Disable PKCE on this oauth2 resource server to work around insecure clients
+                /// that may not support it. You should request the client to enable PKCE!
+                /// Only for non-public clients.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.allowInsecureClientDisablePkce)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                allow_insecure_client_disable_pkce: bool = "allowInsecureClientDisablePkce";
+                /// `services.kanidm.provision.systems.oauth2.<name>.basicSecretFile`
+                ///
+                /// The basic secret to use for this service. If null, the random secret generated
+                /// by kanidm will not be touched. Do NOT use a path from the nix store here!
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.basicSecretFile)
+                ///
+                /// Nix type: `null or path`. Default: `null`.
+                basic_secret_file: NullOr<RuntimePath> = "basicSecretFile";
+                /// `services.kanidm.provision.systems.oauth2.<name>.claimMaps`
+                ///
+                /// Adds additional claims (and values) based on which kanidm groups an authenticating party belongs to.
+                /// See Claim Maps
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.claimMaps)
+                ///
+                /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+                claim_maps: BTreeMap<String, ClaimMapsValue> = "claimMaps";
+                /// `services.kanidm.provision.systems.oauth2.<name>.displayName`
+                ///
+                /// Display name
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.displayName)
+                ///
+                /// Nix type: `string`.
+                display_name: String = "displayName";
+                /// `services.kanidm.provision.systems.oauth2.<name>.enableLegacyCrypto`
+                ///
+                /// Enable legacy crypto on this client. Allows JWT signing algorthms like RS256.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.enableLegacyCrypto)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                enable_legacy_crypto: bool = "enableLegacyCrypto";
+                /// `services.kanidm.provision.systems.oauth2.<name>.enableLocalhostRedirects`
+                ///
+                /// Allow localhost redirects. Only for public clients.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.enableLocalhostRedirects)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                enable_localhost_redirects: bool = "enableLocalhostRedirects";
+                /// `services.kanidm.provision.systems.oauth2.<name>.originLanding`
+                ///
+                /// When redirecting from the Kanidm Apps Listing page, some linked applications may need to land on a specific page to trigger oauth2/oidc interactions.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.originLanding)
+                ///
+                /// Nix type: `string`.
+                origin_landing: String = "originLanding";
+                /// `services.kanidm.provision.systems.oauth2.<name>.originUrl`
+                ///
+                /// The redirect URL of the service. These need to exactly match the OAuth2 redirect target
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.originUrl)
+                ///
+                /// Nix type: `string matching the pattern .*://.*$ or non-empty (list of string matching the pattern .*://.*$)`.
+                origin_url: OneOf<OriginUrlMembers> = "originUrl";
+                /// `services.kanidm.provision.systems.oauth2.<name>.preferShortUsername`
+                ///
+                /// Use ‘name’ instead of ‘spn’ in the preferred_username claim
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.preferShortUsername)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                prefer_short_username: bool = "preferShortUsername";
+                /// `services.kanidm.provision.systems.oauth2.<name>.present`
+                ///
+                /// Whether to ensure that this oauth2 resource server is present or absent.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.present)
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                present: bool = "present";
+                /// `services.kanidm.provision.systems.oauth2.<name>.public`
+                ///
+                /// Whether this is a public client (enforces PKCE, doesn’t use a basic secret)
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.public)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                public: bool = "public";
+                /// `services.kanidm.provision.systems.oauth2.<name>.removeOrphanedClaimMaps`
+                ///
+                /// Whether claim maps not specified here but present in kanidm should be removed from kanidm.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.removeOrphanedClaimMaps)
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                remove_orphaned_claim_maps: bool = "removeOrphanedClaimMaps";
+                /// `services.kanidm.provision.systems.oauth2.<name>.scopeMaps`
+                ///
+                /// Maps kanidm groups to returned oauth scopes.
+                /// See Scope Relations
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.scopeMaps)
+                ///
+                /// Nix type: `attribute set of list of string`. Default: `{ }`.
+                scope_maps: BTreeMap<String, Vec<String>> = "scopeMaps";
+                /// `services.kanidm.provision.systems.oauth2.<name>.supplementaryScopeMaps`
+                ///
+                /// Maps kanidm groups to additionally returned oauth scopes.
+                /// See Scope Relations
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.supplementaryScopeMaps)
+                ///
+                /// Nix type: `attribute set of list of string`. Default: `{ }`.
+                supplementary_scope_maps: BTreeMap<String, Vec<String>> = "supplementaryScopeMaps";
+            }
+        }
 
         pub mod oauth2 {
             use super::*;
@@ -317,7 +710,7 @@ pub mod provision {
                 /// that may not support it. You should request the client to enable PKCE!
                 /// Only for non-public clients.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.allowInsecureClientDisablePkce)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.allowInsecureClientDisablePkce)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
                 pub fn allow_insecure_client_disable_pkce(&self) -> Opt<bool> {
@@ -329,7 +722,7 @@ pub mod provision {
                 /// The basic secret to use for this service. If null, the random secret generated
                 /// by kanidm will not be touched. Do NOT use a path from the nix store here!
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.basicSecretFile)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.basicSecretFile)
                 ///
                 /// Nix type: `null or path`. Default: `null`.
                 pub fn basic_secret_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -341,10 +734,10 @@ pub mod provision {
                 /// Adds additional claims (and values) based on which kanidm groups an authenticating party belongs to.
                 /// See Claim Maps
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.claimMaps)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.claimMaps)
                 ///
                 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-                pub fn claim_maps(&self) -> Opt<BTreeMap<String, Untyped>> {
+                pub fn claim_maps(&self) -> Opt<BTreeMap<String, ClaimMapsValue>> {
                     Opt::at(self.path.join(["claimMaps"]))
                 }
 
@@ -357,7 +750,7 @@ pub mod provision {
                 ///
                 /// Display name
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.displayName)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.displayName)
                 ///
                 /// Nix type: `string`.
                 pub fn display_name(&self) -> Opt<String> {
@@ -368,7 +761,7 @@ pub mod provision {
                 ///
                 /// Enable legacy crypto on this client. Allows JWT signing algorthms like RS256.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.enableLegacyCrypto)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.enableLegacyCrypto)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
                 pub fn enable_legacy_crypto(&self) -> Opt<bool> {
@@ -379,7 +772,7 @@ pub mod provision {
                 ///
                 /// Allow localhost redirects. Only for public clients.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.enableLocalhostRedirects)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.enableLocalhostRedirects)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
                 pub fn enable_localhost_redirects(&self) -> Opt<bool> {
@@ -390,7 +783,7 @@ pub mod provision {
                 ///
                 /// When redirecting from the Kanidm Apps Listing page, some linked applications may need to land on a specific page to trigger oauth2/oidc interactions.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.originLanding)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.originLanding)
                 ///
                 /// Nix type: `string`.
                 pub fn origin_landing(&self) -> Opt<String> {
@@ -401,10 +794,10 @@ pub mod provision {
                 ///
                 /// The redirect URL of the service. These need to exactly match the OAuth2 redirect target
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.originUrl)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.originUrl)
                 ///
                 /// Nix type: `string matching the pattern .*://.*$ or non-empty (list of string matching the pattern .*://.*$)`.
-                pub fn origin_url(&self) -> Opt<Untyped> {
+                pub fn origin_url(&self) -> Opt<OneOf<OriginUrlMembers>> {
                     Opt::at(self.path.join(["originUrl"]))
                 }
 
@@ -412,7 +805,7 @@ pub mod provision {
                 ///
                 /// Use ‘name’ instead of ‘spn’ in the preferred_username claim
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.preferShortUsername)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.preferShortUsername)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
                 pub fn prefer_short_username(&self) -> Opt<bool> {
@@ -423,7 +816,7 @@ pub mod provision {
                 ///
                 /// Whether to ensure that this oauth2 resource server is present or absent.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.present)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.present)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
                 pub fn present(&self) -> Opt<bool> {
@@ -434,7 +827,7 @@ pub mod provision {
                 ///
                 /// Whether this is a public client (enforces PKCE, doesn’t use a basic secret)
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.public)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.public)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
                 pub fn public(&self) -> Opt<bool> {
@@ -445,7 +838,7 @@ pub mod provision {
                 ///
                 /// Whether claim maps not specified here but present in kanidm should be removed from kanidm.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.removeOrphanedClaimMaps)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.removeOrphanedClaimMaps)
                 ///
                 /// Nix type: `boolean`. Default: `true`.
                 pub fn remove_orphaned_claim_maps(&self) -> Opt<bool> {
@@ -457,7 +850,7 @@ pub mod provision {
                 /// Maps kanidm groups to returned oauth scopes.
                 /// See Scope Relations
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.scopeMaps)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.scopeMaps)
                 ///
                 /// Nix type: `attribute set of list of string`. Default: `{ }`.
                 pub fn scope_maps(&self) -> Opt<BTreeMap<String, Vec<String>>> {
@@ -469,7 +862,7 @@ pub mod provision {
                 /// Maps kanidm groups to additionally returned oauth scopes.
                 /// See Scope Relations
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.supplementaryScopeMaps)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.supplementaryScopeMaps)
                 ///
                 /// Nix type: `attribute set of list of string`. Default: `{ }`.
                 pub fn supplementary_scope_maps(&self) -> Opt<BTreeMap<String, Vec<String>>> {
@@ -504,7 +897,7 @@ pub mod provision {
                 /// Determines how multiple values are joined to create the claim value.
                 /// See Claim Maps
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.claimMaps.&lt;name&gt;.joinType)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.claimMaps.%3Cname%3E.joinType)
                 ///
                 /// Nix type: `one of "array", "csv", "ssv"`. Default: `"array"`.
                 pub fn join_type(&self) -> Opt<JoinType> {
@@ -515,7 +908,7 @@ pub mod provision {
                 ///
                 /// Maps kanidm groups to values for the claim.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.&lt;name&gt;.claimMaps.&lt;name&gt;.valuesByGroup)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.claimMaps.%3Cname%3E.valuesByGroup)
                 ///
                 /// Nix type: `attribute set of list of string`. Default: `{ }`.
                 pub fn values_by_group(&self) -> Opt<BTreeMap<String, Vec<String>>> {
@@ -532,6 +925,34 @@ pub mod provision {
                     Ssv => "ssv",
                 }
             }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.kanidm.provision.systems.oauth2.<name>.claimMaps.<name>`: `ClaimMapsValue::new()`, then a setter per option.
+                ClaimMapsValue {
+                    /// `services.kanidm.provision.systems.oauth2.<name>.claimMaps.<name>.joinType`
+                    ///
+                    /// Determines how multiple values are joined to create the claim value.
+                    /// See Claim Maps
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.claimMaps.%3Cname%3E.joinType)
+                    ///
+                    /// Nix type: `one of "array", "csv", "ssv"`. Default: `"array"`.
+                    join_type: JoinType = "joinType";
+                    /// `services.kanidm.provision.systems.oauth2.<name>.claimMaps.<name>.valuesByGroup`
+                    ///
+                    /// Maps kanidm groups to values for the claim.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.provision.systems.oauth2.%3Cname%3E.claimMaps.%3Cname%3E.valuesByGroup)
+                    ///
+                    /// Nix type: `attribute set of list of string`. Default: `{ }`.
+                    values_by_group: BTreeMap<String, Vec<String>> = "valuesByGroup";
+                }
+            }
+
+            /// The members of `services.kanidm.provision.systems.oauth2.<name>.originUrl`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+            pub enum OriginUrlMembers {}
+            impl ::flakesmith::value::StrMember for OriginUrlMembers { type Str = String; }
+            impl ::flakesmith::value::ListMember for OriginUrlMembers { type Item = String; }
 
         }
 
@@ -558,7 +979,7 @@ pub mod server_settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kanidm.serverSettings.db_path)
     ///
     /// Nix type: `unspecified value`. Default: `"/var/lib/kanidm/kanidm.db"`.
-    pub const db_path: Opt<Untyped> = Opt::new(&["services", "kanidm", "serverSettings", "db_path"]);
+    pub const db_path: Opt<Data<Anything>> = Opt::new(&["services", "kanidm", "serverSettings", "db_path"]);
 
     /// `services.kanidm.serverSettings.domain`
     ///

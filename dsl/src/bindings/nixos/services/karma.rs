@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.karma.configFile`
@@ -69,7 +69,37 @@ pub const package: Opt<Package> = Opt::new(&["services", "karma", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.karma.settings)
 ///
 /// Nix type: `YAML value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "karma", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "karma", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.karma.settings.listen`: `SettingsListenValue::new()`, then a setter per option.
+    SettingsListenValue {
+        /// `services.karma.settings.listen.address`
+        ///
+        /// Hostname or IP to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.karma.settings.listen.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// `services.karma.settings.listen.port`
+        ///
+        /// HTTP port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.karma.settings.listen.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.karma.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.karma.settings.listen`.
+        listen: SettingsListenValue = "listen";
+    }
+}
 
 pub mod settings {
     use super::*;

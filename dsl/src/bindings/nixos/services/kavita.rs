@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.kavita.dataDir`
@@ -42,7 +42,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "kavita", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kavita.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "kavita", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "kavita", "settings"]);
 
 /// `services.kavita.tokenKeyFile`
 ///
@@ -62,6 +62,28 @@ pub const token_key_file: Opt<RuntimePath> = Opt::new(&["services", "kavita", "t
 ///
 /// Nix type: `string`. Default: `"kavita"`.
 pub const user: Opt<String> = Opt::new(&["services", "kavita", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kavita.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.kavita.settings.IpAddresses`
+        ///
+        /// IP Addresses to bind to. The default is to bind to all IPv4 and IPv6 addresses.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kavita.settings.IpAddresses)
+        ///
+        /// Nix type: `strings concatenated with ","`. Default: `"0.0.0.0,::"`.
+        ip_addresses: Concatenated = "IpAddresses";
+        /// `services.kavita.settings.Port`
+        ///
+        /// Port to bind to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kavita.settings.Port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5000`.
+        port: u16 = "Port";
+    }
+}
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.kea.ctrl-agent`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.ctrl-agent)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const ctrl_agent: Opt<Untyped> = Opt::new(&["services", "kea", "ctrl-agent"]);
+pub const ctrl_agent: Opt<CtrlAgentValue> = Opt::new(&["services", "kea", "ctrl-agent"]);
 
 /// `services.kea.dhcp-ddns`
 ///
@@ -24,7 +24,7 @@ pub const ctrl_agent: Opt<Untyped> = Opt::new(&["services", "kea", "ctrl-agent"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp-ddns)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const dhcp_ddns: Opt<Untyped> = Opt::new(&["services", "kea", "dhcp-ddns"]);
+pub const dhcp_ddns: Opt<DhcpDdnsValue> = Opt::new(&["services", "kea", "dhcp-ddns"]);
 
 /// `services.kea.dhcp4`
 ///
@@ -33,7 +33,7 @@ pub const dhcp_ddns: Opt<Untyped> = Opt::new(&["services", "kea", "dhcp-ddns"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp4)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const dhcp4: Opt<Untyped> = Opt::new(&["services", "kea", "dhcp4"]);
+pub const dhcp4: Opt<Dhcp4Value> = Opt::new(&["services", "kea", "dhcp4"]);
 
 /// `services.kea.dhcp6`
 ///
@@ -42,7 +42,159 @@ pub const dhcp4: Opt<Untyped> = Opt::new(&["services", "kea", "dhcp4"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp6)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const dhcp6: Opt<Untyped> = Opt::new(&["services", "kea", "dhcp6"]);
+pub const dhcp6: Opt<Dhcp6Value> = Opt::new(&["services", "kea", "dhcp6"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kea.ctrl-agent`: `CtrlAgentValue::new()`, then a setter per option.
+    CtrlAgentValue {
+        /// `services.kea.ctrl-agent.configFile`
+        ///
+        /// Kea Control Agent configuration as a path, see https://kea.readthedocs.io/en/kea-2.6.1/arm/agent.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.ctrl-agent.configFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        config_file: NullOr<RuntimePath> = "configFile";
+        /// `services.kea.ctrl-agent.enable`
+        ///
+        /// Whether to enable Kea Control Agent.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.ctrl-agent.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.kea.ctrl-agent.extraArgs`
+        ///
+        /// List of additional arguments to pass to the daemon.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.ctrl-agent.extraArgs)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_args: Vec<String> = "extraArgs";
+        /// `services.kea.ctrl-agent.settings`
+        ///
+        /// Kea Control Agent configuration as an attribute set, see https://kea.readthedocs.io/en/kea-2.6.1/arm/agent.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.ctrl-agent.settings)
+        ///
+        /// Nix type: `JSON value`. Default: `null`.
+        settings: Data<Json> = "settings";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kea.dhcp-ddns`: `DhcpDdnsValue::new()`, then a setter per option.
+    DhcpDdnsValue {
+        /// `services.kea.dhcp-ddns.configFile`
+        ///
+        /// Kea DHCP-DDNS configuration as a path, see https://kea.readthedocs.io/en/kea-2.6.1/arm/ddns.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp-ddns.configFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        config_file: NullOr<RuntimePath> = "configFile";
+        /// `services.kea.dhcp-ddns.enable`
+        ///
+        /// Whether to enable Kea DDNS server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp-ddns.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.kea.dhcp-ddns.extraArgs`
+        ///
+        /// List of additional arguments to pass to the daemon.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp-ddns.extraArgs)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_args: Vec<String> = "extraArgs";
+        /// `services.kea.dhcp-ddns.settings`
+        ///
+        /// Kea DHCP-DDNS configuration as an attribute set, see https://kea.readthedocs.io/en/kea-2.6.1/arm/ddns.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp-ddns.settings)
+        ///
+        /// Nix type: `JSON value`. Default: `null`.
+        settings: Data<Json> = "settings";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kea.dhcp4`: `Dhcp4Value::new()`, then a setter per option.
+    Dhcp4Value {
+        /// `services.kea.dhcp4.configFile`
+        ///
+        /// Kea DHCP4 configuration as a path, see https://kea.readthedocs.io/en/kea-2.6.1/arm/dhcp4-srv.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp4.configFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        config_file: NullOr<RuntimePath> = "configFile";
+        /// `services.kea.dhcp4.enable`
+        ///
+        /// Whether to enable Kea DHCP4 server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp4.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.kea.dhcp4.extraArgs`
+        ///
+        /// List of additional arguments to pass to the daemon.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp4.extraArgs)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_args: Vec<String> = "extraArgs";
+        /// `services.kea.dhcp4.settings`
+        ///
+        /// Kea DHCP4 configuration as an attribute set, see https://kea.readthedocs.io/en/kea-2.6.1/arm/dhcp4-srv.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp4.settings)
+        ///
+        /// Nix type: `JSON value`. Default: `null`.
+        settings: Data<Json> = "settings";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kea.dhcp6`: `Dhcp6Value::new()`, then a setter per option.
+    Dhcp6Value {
+        /// `services.kea.dhcp6.configFile`
+        ///
+        /// Kea DHCP6 configuration as a path, see https://kea.readthedocs.io/en/kea-2.6.1/arm/dhcp6-srv.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp6.configFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        config_file: NullOr<RuntimePath> = "configFile";
+        /// `services.kea.dhcp6.enable`
+        ///
+        /// Whether to enable Kea DHCP6 server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp6.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.kea.dhcp6.extraArgs`
+        ///
+        /// List of additional arguments to pass to the daemon.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp6.extraArgs)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_args: Vec<String> = "extraArgs";
+        /// `services.kea.dhcp6.settings`
+        ///
+        /// Kea DHCP6 configuration as an attribute set, see https://kea.readthedocs.io/en/kea-2.6.1/arm/dhcp6-srv.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp6.settings)
+        ///
+        /// Nix type: `JSON value`. Default: `null`.
+        settings: Data<Json> = "settings";
+    }
+}
 
 pub mod ctrl_agent {
     use super::*;
@@ -81,7 +233,7 @@ pub mod ctrl_agent {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.ctrl-agent.settings)
     ///
     /// Nix type: `JSON value`. Default: `null`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "kea", "ctrl-agent", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "ctrl-agent", "settings"]);
 
 }
 
@@ -122,7 +274,7 @@ pub mod dhcp_ddns {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp-ddns.settings)
     ///
     /// Nix type: `JSON value`. Default: `null`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "kea", "dhcp-ddns", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp-ddns", "settings"]);
 
 }
 
@@ -163,7 +315,7 @@ pub mod dhcp4 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp4.settings)
     ///
     /// Nix type: `JSON value`. Default: `null`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "kea", "dhcp4", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp4", "settings"]);
 
 }
 
@@ -204,7 +356,7 @@ pub mod dhcp6 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kea.dhcp6.settings)
     ///
     /// Nix type: `JSON value`. Default: `null`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "kea", "dhcp6", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "kea", "dhcp6", "settings"]);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.keepalived.enable`
@@ -71,7 +71,7 @@ pub const secret_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "keepal
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const vrrp_instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "keepalived", "vrrpInstances"]);
+pub const vrrp_instances: Opt<BTreeMap<String, VrrpInstancesValue>> = Opt::new(&["services", "keepalived", "vrrpInstances"]);
 
 /// `services.keepalived.vrrpScripts`
 ///
@@ -80,7 +80,275 @@ pub const vrrp_instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const vrrp_scripts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "keepalived", "vrrpScripts"]);
+pub const vrrp_scripts: Opt<BTreeMap<String, VrrpScriptsValue>> = Opt::new(&["services", "keepalived", "vrrpScripts"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.keepalived.vrrpInstances.<name>.state`.
+    State {
+        Master => "MASTER",
+        Backup => "BACKUP",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.keepalived.vrrpInstances.<name>.virtualIps.*`: `VirtualIpsValue::new()`, then a setter per option.
+    VirtualIpsValue {
+        /// `services.keepalived.vrrpInstances.<name>.virtualIps.*.addr`
+        ///
+        /// IP address, optionally with a netmask: IPADDR\[/MASK\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualIps.*.addr)
+        ///
+        /// Nix type: `string`.
+        addr: String = "addr";
+        /// `services.keepalived.vrrpInstances.<name>.virtualIps.*.brd`
+        ///
+        /// The broadcast address on the interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualIps.*.brd)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        brd: NullOr<String> = "brd";
+        /// `services.keepalived.vrrpInstances.<name>.virtualIps.*.dev`
+        ///
+        /// The name of the device to add the address to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualIps.*.dev)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        dev: NullOr<String> = "dev";
+        /// `services.keepalived.vrrpInstances.<name>.virtualIps.*.label`
+        ///
+        /// Each address may be tagged with a label string. In order to preserve
+        /// compatibility with Linux-2.0 net aliases, this string must coincide with
+        /// the name of the device or must be prefixed with the device name followed
+        /// by colon.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualIps.*.label)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        label: NullOr<String> = "label";
+        /// `services.keepalived.vrrpInstances.<name>.virtualIps.*.scope`
+        ///
+        /// The scope of the area where this address is valid.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualIps.*.scope)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        scope: NullOr<String> = "scope";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.keepalived.vrrpInstances.<name>`: `VrrpInstancesValue::new()`, then a setter per option.
+    VrrpInstancesValue {
+        /// `services.keepalived.vrrpInstances.<name>.extraConfig`
+        ///
+        /// Extra lines to be added verbatim to the vrrp_instance section.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.keepalived.vrrpInstances.<name>.interface`
+        ///
+        /// Interface for inside_network, bound by vrrp.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.interface)
+        ///
+        /// Nix type: `string`.
+        interface: String = "interface";
+        /// `services.keepalived.vrrpInstances.<name>.noPreempt`
+        ///
+        /// VRRP will normally preempt a lower priority machine when a higher
+        /// priority machine comes online. “nopreempt” allows the lower priority
+        /// machine to maintain the master role, even when a higher priority machine
+        /// comes back online. NOTE: For this to work, the initial state of this
+        /// entry must be BACKUP.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.noPreempt)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        no_preempt: bool = "noPreempt";
+        /// `services.keepalived.vrrpInstances.<name>.priority`
+        ///
+        /// For electing MASTER, highest priority wins. To be MASTER, make 50 more
+        /// than other machines.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.priority)
+        ///
+        /// Nix type: `signed integer`. Default: `100`.
+        priority: i64 = "priority";
+        /// `services.keepalived.vrrpInstances.<name>.state`
+        ///
+        /// Initial state. As soon as the other machine(s) come up, an election will
+        /// be held and the machine with the highest “priority” will become MASTER.
+        /// So the entry here doesn’t matter a whole lot.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.state)
+        ///
+        /// Nix type: `one of "MASTER", "BACKUP"`. Default: `"BACKUP"`.
+        state: State = "state";
+        /// `services.keepalived.vrrpInstances.<name>.trackInterfaces`
+        ///
+        /// List of network interfaces to monitor for health tracking.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.trackInterfaces)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        track_interfaces: Vec<String> = "trackInterfaces";
+        /// `services.keepalived.vrrpInstances.<name>.trackScripts`
+        ///
+        /// List of script names to invoke for health tracking.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.trackScripts)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        track_scripts: Vec<String> = "trackScripts";
+        /// `services.keepalived.vrrpInstances.<name>.unicastPeers`
+        ///
+        /// Do not send VRRP adverts over VRRP multicast group. Instead it sends
+        /// adverts to the following list of ip addresses using unicast design
+        /// fashion. It can be cool to use VRRP FSM and features in a networking
+        /// environment where multicast is not supported! IP Addresses specified can
+        /// IPv4 as well as IPv6.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.unicastPeers)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        unicast_peers: Vec<String> = "unicastPeers";
+        /// `services.keepalived.vrrpInstances.<name>.unicastSrcIp`
+        ///
+        /// Default IP for binding vrrpd is the primary IP on interface. If you
+        /// want to hide location of vrrpd, use this IP as src_addr for unicast
+        /// vrrp packets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.unicastSrcIp)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        unicast_src_ip: NullOr<String> = "unicastSrcIp";
+        /// `services.keepalived.vrrpInstances.<name>.useVmac`
+        ///
+        /// Use VRRP Virtual MAC.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.useVmac)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        use_vmac: bool = "useVmac";
+        /// `services.keepalived.vrrpInstances.<name>.virtualIps`
+        ///
+        /// Declarative vhost config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualIps)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        virtual_ips: Vec<VirtualIpsValue> = "virtualIps";
+        /// `services.keepalived.vrrpInstances.<name>.virtualRouterId`
+        ///
+        /// Arbitrary unique number 1…255. Used to differentiate multiple instances
+        /// of vrrpd running on the same NIC (and hence same socket).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualRouterId)
+        ///
+        /// Nix type: `integer between 1 and 255 (both inclusive)`.
+        virtual_router_id: i64 = "virtualRouterId";
+        /// `services.keepalived.vrrpInstances.<name>.vmacInterface`
+        ///
+        /// Name of the vmac interface to use. keepalived will come up with a name
+        /// if you don’t specify one.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.vmacInterface)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        vmac_interface: NullOr<String> = "vmacInterface";
+        /// `services.keepalived.vrrpInstances.<name>.vmacXmitBase`
+        ///
+        /// Send/Recv VRRP messages from base interface instead of VMAC interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.vmacXmitBase)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        vmac_xmit_base: bool = "vmacXmitBase";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.keepalived.vrrpScripts.<name>`: `VrrpScriptsValue::new()`, then a setter per option.
+    VrrpScriptsValue {
+        /// `services.keepalived.vrrpScripts.<name>.extraConfig`
+        ///
+        /// Extra lines to be added verbatim to the vrrp_script section.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.keepalived.vrrpScripts.<name>.fall`
+        ///
+        /// Required number of failures for KO transition.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.fall)
+        ///
+        /// Nix type: `signed integer`. Default: `3`.
+        fall: i64 = "fall";
+        /// `services.keepalived.vrrpScripts.<name>.group`
+        ///
+        /// Name of group to run the script under. Defaults to user group.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.group)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        group: NullOr<String> = "group";
+        /// `services.keepalived.vrrpScripts.<name>.interval`
+        ///
+        /// Seconds between script invocations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.interval)
+        ///
+        /// Nix type: `signed integer`. Default: `1`.
+        interval: i64 = "interval";
+        /// `services.keepalived.vrrpScripts.<name>.rise`
+        ///
+        /// Required number of successes for OK transition.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.rise)
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        rise: i64 = "rise";
+        /// `services.keepalived.vrrpScripts.<name>.script`
+        ///
+        /// (Path of) Script command to execute followed by args, i.e. cmd \[args\]…
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.script)
+        ///
+        /// Nix type: `string`.
+        script: String = "script";
+        /// `services.keepalived.vrrpScripts.<name>.timeout`
+        ///
+        /// Seconds after which script is considered to have failed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.timeout)
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        timeout: i64 = "timeout";
+        /// `services.keepalived.vrrpScripts.<name>.user`
+        ///
+        /// Name of user to run the script under.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `"keepalived_script"`.
+        user: String = "user";
+        /// `services.keepalived.vrrpScripts.<name>.weight`
+        ///
+        /// Following a failure, adjust the priority by this weight.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.weight)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        weight: i64 = "weight";
+    }
+}
 
 pub mod snmp {
     use super::*;
@@ -181,7 +449,7 @@ pub mod vrrp_instances {
         ///
         /// Extra lines to be added verbatim to the vrrp_instance section.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -192,7 +460,7 @@ pub mod vrrp_instances {
         ///
         /// Interface for inside_network, bound by vrrp.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.interface)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.interface)
         ///
         /// Nix type: `string`.
         pub fn interface(&self) -> Opt<String> {
@@ -207,7 +475,7 @@ pub mod vrrp_instances {
         /// comes back online. NOTE: For this to work, the initial state of this
         /// entry must be BACKUP.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.noPreempt)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.noPreempt)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn no_preempt(&self) -> Opt<bool> {
@@ -219,7 +487,7 @@ pub mod vrrp_instances {
         /// For electing MASTER, highest priority wins. To be MASTER, make 50 more
         /// than other machines.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.priority)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.priority)
         ///
         /// Nix type: `signed integer`. Default: `100`.
         pub fn priority(&self) -> Opt<i64> {
@@ -232,7 +500,7 @@ pub mod vrrp_instances {
         /// be held and the machine with the highest “priority” will become MASTER.
         /// So the entry here doesn’t matter a whole lot.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.state)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.state)
         ///
         /// Nix type: `one of "MASTER", "BACKUP"`. Default: `"BACKUP"`.
         pub fn state(&self) -> Opt<State> {
@@ -243,7 +511,7 @@ pub mod vrrp_instances {
         ///
         /// List of network interfaces to monitor for health tracking.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.trackInterfaces)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.trackInterfaces)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn track_interfaces(&self) -> Opt<Vec<String>> {
@@ -254,7 +522,7 @@ pub mod vrrp_instances {
         ///
         /// List of script names to invoke for health tracking.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.trackScripts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.trackScripts)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn track_scripts(&self) -> Opt<Vec<String>> {
@@ -269,7 +537,7 @@ pub mod vrrp_instances {
         /// environment where multicast is not supported! IP Addresses specified can
         /// IPv4 as well as IPv6.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.unicastPeers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.unicastPeers)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn unicast_peers(&self) -> Opt<Vec<String>> {
@@ -282,7 +550,7 @@ pub mod vrrp_instances {
         /// want to hide location of vrrpd, use this IP as src_addr for unicast
         /// vrrp packets.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.unicastSrcIp)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.unicastSrcIp)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn unicast_src_ip(&self) -> Opt<NullOr<String>> {
@@ -293,7 +561,7 @@ pub mod vrrp_instances {
         ///
         /// Use VRRP Virtual MAC.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.useVmac)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.useVmac)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn use_vmac(&self) -> Opt<bool> {
@@ -304,10 +572,10 @@ pub mod vrrp_instances {
         ///
         /// Declarative vhost config
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.virtualIps)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualIps)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub fn virtual_ips(&self) -> Opt<Vec<Untyped>> {
+        pub fn virtual_ips(&self) -> Opt<Vec<VirtualIpsValue>> {
             Opt::at(self.path.join(["virtualIps"]))
         }
 
@@ -316,7 +584,7 @@ pub mod vrrp_instances {
         /// Arbitrary unique number 1…255. Used to differentiate multiple instances
         /// of vrrpd running on the same NIC (and hence same socket).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.virtualRouterId)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualRouterId)
         ///
         /// Nix type: `integer between 1 and 255 (both inclusive)`.
         pub fn virtual_router_id(&self) -> Opt<i64> {
@@ -328,7 +596,7 @@ pub mod vrrp_instances {
         /// Name of the vmac interface to use. keepalived will come up with a name
         /// if you don’t specify one.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.vmacInterface)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.vmacInterface)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn vmac_interface(&self) -> Opt<NullOr<String>> {
@@ -339,7 +607,7 @@ pub mod vrrp_instances {
         ///
         /// Send/Recv VRRP messages from base interface instead of VMAC interface.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.&lt;name&gt;.vmacXmitBase)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.vmacXmitBase)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn vmac_xmit_base(&self) -> Opt<bool> {
@@ -353,6 +621,55 @@ pub mod vrrp_instances {
         State {
             Master => "MASTER",
             Backup => "BACKUP",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.keepalived.vrrpInstances.<name>.virtualIps.*`: `VirtualIpsValue::new()`, then a setter per option.
+        VirtualIpsValue {
+            /// `services.keepalived.vrrpInstances.<name>.virtualIps.*.addr`
+            ///
+            /// IP address, optionally with a netmask: IPADDR\[/MASK\]
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualIps.*.addr)
+            ///
+            /// Nix type: `string`.
+            addr: String = "addr";
+            /// `services.keepalived.vrrpInstances.<name>.virtualIps.*.brd`
+            ///
+            /// The broadcast address on the interface.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualIps.*.brd)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            brd: NullOr<String> = "brd";
+            /// `services.keepalived.vrrpInstances.<name>.virtualIps.*.dev`
+            ///
+            /// The name of the device to add the address to.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualIps.*.dev)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            dev: NullOr<String> = "dev";
+            /// `services.keepalived.vrrpInstances.<name>.virtualIps.*.label`
+            ///
+            /// Each address may be tagged with a label string. In order to preserve
+            /// compatibility with Linux-2.0 net aliases, this string must coincide with
+            /// the name of the device or must be prefixed with the device name followed
+            /// by colon.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualIps.*.label)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            label: NullOr<String> = "label";
+            /// `services.keepalived.vrrpInstances.<name>.virtualIps.*.scope`
+            ///
+            /// The scope of the area where this address is valid.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualIps.*.scope)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            scope: NullOr<String> = "scope";
         }
     }
 
@@ -377,7 +694,7 @@ pub mod vrrp_scripts {
         ///
         /// Extra lines to be added verbatim to the vrrp_script section.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -388,7 +705,7 @@ pub mod vrrp_scripts {
         ///
         /// Required number of failures for KO transition.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.&lt;name&gt;.fall)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.fall)
         ///
         /// Nix type: `signed integer`. Default: `3`.
         pub fn fall(&self) -> Opt<i64> {
@@ -399,7 +716,7 @@ pub mod vrrp_scripts {
         ///
         /// Name of group to run the script under. Defaults to user group.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.&lt;name&gt;.group)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.group)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn group(&self) -> Opt<NullOr<String>> {
@@ -410,7 +727,7 @@ pub mod vrrp_scripts {
         ///
         /// Seconds between script invocations.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.&lt;name&gt;.interval)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.interval)
         ///
         /// Nix type: `signed integer`. Default: `1`.
         pub fn interval(&self) -> Opt<i64> {
@@ -421,7 +738,7 @@ pub mod vrrp_scripts {
         ///
         /// Required number of successes for OK transition.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.&lt;name&gt;.rise)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.rise)
         ///
         /// Nix type: `signed integer`. Default: `5`.
         pub fn rise(&self) -> Opt<i64> {
@@ -432,7 +749,7 @@ pub mod vrrp_scripts {
         ///
         /// (Path of) Script command to execute followed by args, i.e. cmd \[args\]…
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.&lt;name&gt;.script)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.script)
         ///
         /// Nix type: `string`.
         pub fn script(&self) -> Opt<String> {
@@ -443,7 +760,7 @@ pub mod vrrp_scripts {
         ///
         /// Seconds after which script is considered to have failed.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.&lt;name&gt;.timeout)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.timeout)
         ///
         /// Nix type: `signed integer`. Default: `5`.
         pub fn timeout(&self) -> Opt<i64> {
@@ -454,7 +771,7 @@ pub mod vrrp_scripts {
         ///
         /// Name of user to run the script under.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.user)
         ///
         /// Nix type: `string`. Default: `"keepalived_script"`.
         pub fn user(&self) -> Opt<String> {
@@ -465,7 +782,7 @@ pub mod vrrp_scripts {
         ///
         /// Following a failure, adjust the priority by this weight.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.&lt;name&gt;.weight)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpScripts.%3Cname%3E.weight)
         ///
         /// Nix type: `signed integer`. Default: `0`.
         pub fn weight(&self) -> Opt<i64> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.kerberos_server.enable`
@@ -24,7 +24,41 @@ pub const enable: Opt<bool> = Opt::new(&["services", "kerberos_server", "enable"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings)
 ///
 /// Nix type: `attribute set of attribute set of ((list of attribute set of ((list of (signed integer or string or boolean)) or signed integer or string or boolean)) or attribute set of ((list of (signed integer or string or boolean)) or signed integer or string or boolean) or (list of (signed integer or string or boolean)) or signed integer or string or boolean)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "kerberos_server", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, OneOf<SettingsMembers>>>> = Opt::new(&["services", "kerberos_server", "settings"]);
+
+/// The members of `services.kerberos_server.settings.<name>.<name>.*.<name>.*`'s type: `integer`, `string`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers3 {}
+impl ::flakesmith::value::IntMember for SettingsMembers3 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers3 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers3 {}
+
+/// The members of `services.kerberos_server.settings.<name>.<name>.*.<name>`'s type: `list of ((integer) or (string) or (bool))`, `integer`, `string`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::ListMember for SettingsMembers2 { type Item = OneOf<SettingsMembers3>; }
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+
+/// The members of `services.kerberos_server.settings.<name>.<name>.<name>.*`'s type: `integer`, `string`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers5 {}
+impl ::flakesmith::value::IntMember for SettingsMembers5 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers5 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers5 {}
+
+/// The members of `services.kerberos_server.settings.<name>.<name>.<name>`'s type: `list of ((integer) or (string) or (bool))`, `integer`, `string`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers4 {}
+impl ::flakesmith::value::ListMember for SettingsMembers4 { type Item = OneOf<SettingsMembers5>; }
+impl ::flakesmith::value::IntMember for SettingsMembers4 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers4 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers4 {}
+
+/// The members of `services.kerberos_server.settings.<name>.<name>`'s type: `list of (attribute set of ((list of ((integer) or (string) or (bool))) or (integer) or (string) or (bool)))`, `attribute set of ((list of ((integer) or (string) or (bool))) or (integer) or (string) or (bool))`, `list of ((integer) or (string) or (bool))`, `integer`, `string`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = BTreeMap<String, OneOf<SettingsMembers2>>; }
+impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = OneOf<SettingsMembers4>; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
 
 pub mod settings {
     use super::*;
@@ -36,7 +70,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings.include)
     ///
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
-    pub const include: Opt<Untyped> = Opt::new(&["services", "kerberos_server", "settings", "include"]);
+    pub const include: Opt<OneOf<IncludeMembers>> = Opt::new(&["services", "kerberos_server", "settings", "include"]);
 
     /// `services.kerberos_server.settings.includedir`
     ///
@@ -45,7 +79,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings.includedir)
     ///
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
-    pub const includedir: Opt<Untyped> = Opt::new(&["services", "kerberos_server", "settings", "includedir"]);
+    pub const includedir: Opt<OneOf<IncludedirMembers>> = Opt::new(&["services", "kerberos_server", "settings", "includedir"]);
 
     /// `services.kerberos_server.settings.module`
     ///
@@ -54,7 +88,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings.module)
     ///
     /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
-    pub const module: Opt<Untyped> = Opt::new(&["services", "kerberos_server", "settings", "module"]);
+    pub const module: Opt<OneOf<ModuleMembers>> = Opt::new(&["services", "kerberos_server", "settings", "module"]);
 
     /// `services.kerberos_server.settings.realms`
     ///
@@ -63,7 +97,56 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings.realms)
     ///
     /// Nix type: `attribute set of (attribute set of ((list of attribute set of ((list of (signed integer or string or boolean)) or signed integer or string or boolean)) or attribute set of ((list of (signed integer or string or boolean)) or signed integer or string or boolean) or (list of (signed integer or string or boolean)) or signed integer or string or boolean))`.
-    pub const realms: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "kerberos_server", "settings", "realms"]);
+    pub const realms: Opt<BTreeMap<String, BTreeMap<String, OneOf<RealmsMembers>>>> = Opt::new(&["services", "kerberos_server", "settings", "realms"]);
+
+    /// The members of `services.kerberos_server.settings.include`'s type: `list of (path)`, `path`. A value of any of them sets the option.
+    pub enum IncludeMembers {}
+    impl ::flakesmith::value::ListMember for IncludeMembers { type Item = RuntimePath; }
+    impl ::flakesmith::value::PathMember for IncludeMembers {}
+
+    /// The members of `services.kerberos_server.settings.includedir`'s type: `list of (path)`, `path`. A value of any of them sets the option.
+    pub enum IncludedirMembers {}
+    impl ::flakesmith::value::ListMember for IncludedirMembers { type Item = RuntimePath; }
+    impl ::flakesmith::value::PathMember for IncludedirMembers {}
+
+    /// The members of `services.kerberos_server.settings.module`'s type: `list of (path)`, `path`. A value of any of them sets the option.
+    pub enum ModuleMembers {}
+    impl ::flakesmith::value::ListMember for ModuleMembers { type Item = RuntimePath; }
+    impl ::flakesmith::value::PathMember for ModuleMembers {}
+
+    /// The members of `services.kerberos_server.settings.realms.<name>.<name>.*.<name>.*`'s type: `integer`, `string`, `bool`. A value of any of them sets the option.
+    pub enum RealmsMembers3 {}
+    impl ::flakesmith::value::IntMember for RealmsMembers3 { type Int = i64; }
+    impl ::flakesmith::value::StrMember for RealmsMembers3 { type Str = String; }
+    impl ::flakesmith::value::BoolMember for RealmsMembers3 {}
+
+    /// The members of `services.kerberos_server.settings.realms.<name>.<name>.*.<name>`'s type: `list of ((integer) or (string) or (bool))`, `integer`, `string`, `bool`. A value of any of them sets the option.
+    pub enum RealmsMembers2 {}
+    impl ::flakesmith::value::ListMember for RealmsMembers2 { type Item = OneOf<RealmsMembers3>; }
+    impl ::flakesmith::value::IntMember for RealmsMembers2 { type Int = i64; }
+    impl ::flakesmith::value::StrMember for RealmsMembers2 { type Str = String; }
+    impl ::flakesmith::value::BoolMember for RealmsMembers2 {}
+
+    /// The members of `services.kerberos_server.settings.realms.<name>.<name>.<name>.*`'s type: `integer`, `string`, `bool`. A value of any of them sets the option.
+    pub enum RealmsMembers5 {}
+    impl ::flakesmith::value::IntMember for RealmsMembers5 { type Int = i64; }
+    impl ::flakesmith::value::StrMember for RealmsMembers5 { type Str = String; }
+    impl ::flakesmith::value::BoolMember for RealmsMembers5 {}
+
+    /// The members of `services.kerberos_server.settings.realms.<name>.<name>.<name>`'s type: `list of ((integer) or (string) or (bool))`, `integer`, `string`, `bool`. A value of any of them sets the option.
+    pub enum RealmsMembers4 {}
+    impl ::flakesmith::value::ListMember for RealmsMembers4 { type Item = OneOf<RealmsMembers5>; }
+    impl ::flakesmith::value::IntMember for RealmsMembers4 { type Int = i64; }
+    impl ::flakesmith::value::StrMember for RealmsMembers4 { type Str = String; }
+    impl ::flakesmith::value::BoolMember for RealmsMembers4 {}
+
+    /// The members of `services.kerberos_server.settings.realms.<name>.<name>`'s type: `list of (attribute set of ((list of ((integer) or (string) or (bool))) or (integer) or (string) or (bool)))`, `attribute set of ((list of ((integer) or (string) or (bool))) or (integer) or (string) or (bool))`, `list of ((integer) or (string) or (bool))`, `integer`, `string`, `bool`. A value of any of them sets the option.
+    pub enum RealmsMembers {}
+    impl ::flakesmith::value::ListMember for RealmsMembers { type Item = BTreeMap<String, OneOf<RealmsMembers2>>; }
+    impl ::flakesmith::value::AttrsMember for RealmsMembers { type Item = OneOf<RealmsMembers4>; }
+    impl ::flakesmith::value::IntMember for RealmsMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for RealmsMembers { type Str = String; }
+    impl ::flakesmith::value::BoolMember for RealmsMembers {}
 
     pub mod realms {
         use super::*;
@@ -84,13 +167,68 @@ pub mod settings {
             ///
             /// The privileges granted to a user.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings.realms.&lt;name&gt;.acl)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings.realms.%3Cname%3E.acl)
             ///
             /// Nix type: `list of (submodule)`.
-            pub fn acl(&self) -> Opt<Vec<Untyped>> {
+            pub fn acl(&self) -> Opt<Vec<AclValue>> {
                 Opt::at(self.path.join(["acl"]))
             }
 
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.kerberos_server.settings.realms.<name>.acl.*.access.*`.
+            Access {
+                Add => "add",
+                Cpw => "cpw",
+                Delete => "delete",
+                Get => "get",
+                List => "list",
+                Modify => "modify",
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.kerberos_server.settings.realms.<name>.acl.*.access`.
+            Access2 {
+                All => "all",
+            }
+        }
+
+        /// The members of `services.kerberos_server.settings.realms.<name>.acl.*.access`'s type: `list of (one of ["add", "cpw", "delete", "get", "list", "modify"])`, `one of ["all"]`. A value of any of them sets the option.
+        pub enum AccessMembers {}
+        impl ::flakesmith::value::ListMember for AccessMembers { type Item = Access; }
+
+        ::flakesmith::union_member!(AccessMembers: Access2);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.kerberos_server.settings.realms.<name>.acl.*`: `AclValue::new()`, then a setter per option.
+            AclValue {
+                /// `services.kerberos_server.settings.realms.<name>.acl.*.access`
+                ///
+                /// The changes the principal is allowed to make.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings.realms.%3Cname%3E.acl.*.access)
+                ///
+                /// Nix type: `(list of (one of "add", "cpw", "delete", "get", "list", "modify")) or value "all" (singular enum)`. Default: `"all"`.
+                access: OneOf<AccessMembers> = "access";
+                /// `services.kerberos_server.settings.realms.<name>.acl.*.principal`
+                ///
+                /// Which principal the rule applies to
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings.realms.%3Cname%3E.acl.*.principal)
+                ///
+                /// Nix type: `string`.
+                principal: String = "principal";
+                /// `services.kerberos_server.settings.realms.<name>.acl.*.target`
+                ///
+                /// The principals that ‘access’ applies to.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kerberos_server.settings.realms.%3Cname%3E.acl.*.target)
+                ///
+                /// Nix type: `string`. Default: `"*"`.
+                target: String = "target";
+            }
         }
 
     }

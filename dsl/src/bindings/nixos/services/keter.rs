@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.keter.enable`
@@ -27,7 +27,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "keter", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keter.globalKeterConfig)
 ///
 /// Nix type: `YAML value`.
-pub const global_keter_config: Opt<Untyped> = Opt::new(&["services", "keter", "globalKeterConfig"]);
+pub const global_keter_config: Opt<GlobalKeterConfigValue> = Opt::new(&["services", "keter", "globalKeterConfig"]);
 
 /// `services.keter.package`
 ///
@@ -46,6 +46,67 @@ pub const package: Opt<Package> = Opt::new(&["services", "keter", "package"]);
 ///
 /// Nix type: `string`. Default: `"/var/lib/keter"`.
 pub const root: Opt<String> = Opt::new(&["services", "keter", "root"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.keter.globalKeterConfig.listeners.*`: `ListenersValue::new()`, then a setter per option.
+    ListenersValue {
+        /// `services.keter.globalKeterConfig.listeners.*.host`
+        ///
+        /// host
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keter.globalKeterConfig.listeners.*.host)
+        ///
+        /// Nix type: `string`.
+        host: String = "host";
+        /// `services.keter.globalKeterConfig.listeners.*.port`
+        ///
+        /// port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keter.globalKeterConfig.listeners.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.keter.globalKeterConfig`: `GlobalKeterConfigValue::new()`, then a setter per option.
+    GlobalKeterConfigValue {
+        /// `services.keter.globalKeterConfig.ip-from-header`
+        ///
+        /// You want that ip-from-header in the nginx setup case. It allows nginx setting the original ip address rather then it being localhost (due to reverse proxying)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keter.globalKeterConfig.ip-from-header)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ip_from_header: bool = "ip-from-header";
+        /// `services.keter.globalKeterConfig.listeners`
+        ///
+        /// You want that ip-from-header in
+        /// the nginx setup case.
+        /// It allows nginx setting the original ip address rather
+        /// then it being localhost (due to reverse proxying).
+        /// However if you configure keter to accept connections
+        /// directly you may want to set this to false.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keter.globalKeterConfig.listeners)
+        ///
+        /// Nix type: `list of (submodule)`.
+        listeners: Vec<ListenersValue> = "listeners";
+        /// `services.keter.globalKeterConfig.rotate-logs`
+        ///
+        /// emits keter logs and it’s applications to stderr.
+        /// which allows journald to capture them.
+        /// Set to true to let keter put the logs in files
+        /// (useful on non systemd systems, this is the old approach
+        /// where keter handled log management)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keter.globalKeterConfig.rotate-logs)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        rotate_logs: bool = "rotate-logs";
+    }
+}
 
 pub mod bundle {
     use super::*;
@@ -122,7 +183,7 @@ pub mod global_keter_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keter.globalKeterConfig.listeners)
     ///
     /// Nix type: `list of (submodule)`.
-    pub const listeners: Opt<Vec<Untyped>> = Opt::new(&["services", "keter", "globalKeterConfig", "listeners"]);
+    pub const listeners: Opt<Vec<ListenersValue>> = Opt::new(&["services", "keter", "globalKeterConfig", "listeners"]);
 
     /// `services.keter.globalKeterConfig.rotate-logs`
     ///
@@ -136,6 +197,28 @@ pub mod global_keter_config {
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub const rotate_logs: Opt<bool> = Opt::new(&["services", "keter", "globalKeterConfig", "rotate-logs"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.keter.globalKeterConfig.listeners.*`: `ListenersValue::new()`, then a setter per option.
+        ListenersValue {
+            /// `services.keter.globalKeterConfig.listeners.*.host`
+            ///
+            /// host
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keter.globalKeterConfig.listeners.*.host)
+            ///
+            /// Nix type: `string`.
+            host: String = "host";
+            /// `services.keter.globalKeterConfig.listeners.*.port`
+            ///
+            /// port
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keter.globalKeterConfig.listeners.*.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+            port: u16 = "port";
+        }
+    }
 
 }
 

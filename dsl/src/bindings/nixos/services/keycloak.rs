@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.keycloak.enable`
@@ -55,7 +55,7 @@ pub const plugins: Opt<Vec<RuntimePath>> = Opt::new(&["services", "keycloak", "p
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keycloak.settings)
 ///
 /// Nix type: `attribute set of (null or string or signed integer or boolean or attribute set of path)`.
-pub const settings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "keycloak", "settings"]);
+pub const settings: Opt<BTreeMap<String, NullOr<OneOf<SettingsMembers>>>> = Opt::new(&["services", "keycloak", "settings"]);
 
 /// `services.keycloak.sslCertificate`
 ///
@@ -86,6 +86,13 @@ pub const ssl_certificate_key: Opt<NullOr<RuntimePath>> = Opt::new(&["services",
 ///
 /// Nix type: `attribute set of package`. Default: `{ }`.
 pub const themes: Opt<BTreeMap<String, Package>> = Opt::new(&["services", "keycloak", "themes"]);
+
+/// The members of `services.keycloak.settings.<name>`'s type: `string`, `integer`, `bool`, `attribute set of (path)`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = RuntimePath; }
 
 pub mod database {
     use super::*;

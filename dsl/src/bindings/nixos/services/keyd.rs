@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.keyd.enable`
@@ -24,7 +24,38 @@ pub const enable: Opt<bool> = Opt::new(&["services", "keyd", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keyd.keyboards)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const keyboards: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "keyd", "keyboards"]);
+pub const keyboards: Opt<BTreeMap<String, KeyboardsValue>> = Opt::new(&["services", "keyd", "keyboards"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.keyd.keyboards.<name>`: `KeyboardsValue::new()`, then a setter per option.
+    KeyboardsValue {
+        /// `services.keyd.keyboards.<name>.extraConfig`
+        ///
+        /// Extra configuration that is appended to the end of the file.
+        /// Do not
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keyd.keyboards.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.keyd.keyboards.<name>.ids`
+        ///
+        /// Device identifiers, as shown by keyd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keyd.keyboards.%3Cname%3E.ids)
+        ///
+        /// Nix type: `list of string`.
+        ids: Vec<String> = "ids";
+        /// `services.keyd.keyboards.<name>.settings`
+        ///
+        /// Configuration, except ids
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keyd.keyboards.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
+        settings: BTreeMap<String, BTreeMap<String, Data<Atom>>> = "settings";
+    }
+}
 
 pub mod keyboards {
     use super::*;
@@ -46,7 +77,7 @@ pub mod keyboards {
         /// Extra configuration that is appended to the end of the file.
         /// Do not
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keyd.keyboards.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keyd.keyboards.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -57,7 +88,7 @@ pub mod keyboards {
         ///
         /// Device identifiers, as shown by keyd
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keyd.keyboards.&lt;name&gt;.ids)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keyd.keyboards.%3Cname%3E.ids)
         ///
         /// Nix type: `list of string`.
         pub fn ids(&self) -> Opt<Vec<String>> {
@@ -68,10 +99,10 @@ pub mod keyboards {
         ///
         /// Configuration, except ids
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keyd.keyboards.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keyd.keyboards.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> {
             Opt::at(self.path.join(["settings"]))
         }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.kimai.sites`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const sites: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kimai", "sites"]);
+pub const sites: Opt<BTreeMap<String, SitesValue>> = Opt::new(&["services", "kimai", "sites"]);
 
 /// `services.kimai.webserver`
 ///
@@ -25,6 +25,133 @@ pub const sites: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kimai"
 ///
 /// Nix type: `value "nginx" (singular enum)`. Default: `"nginx"`.
 pub const webserver: Opt<Webserver> = Opt::new(&["services", "kimai", "webserver"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kimai.sites.<name>.database`: `SitesDatabaseValue::new()`, then a setter per option.
+    SitesDatabaseValue {
+        /// `services.kimai.sites.<name>.database.charset`
+        ///
+        /// Database charset.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.charset)
+        ///
+        /// Nix type: `string`. Default: `"utf8mb4"`.
+        charset: String = "charset";
+        /// `services.kimai.sites.<name>.database.createLocally`
+        ///
+        /// Create the database and database user locally.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.createLocally)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        create_locally: bool = "createLocally";
+        /// `services.kimai.sites.<name>.database.host`
+        ///
+        /// Database host address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.host)
+        ///
+        /// Nix type: `string`. Default: `"localhost"`.
+        host: String = "host";
+        /// `services.kimai.sites.<name>.database.name`
+        ///
+        /// Database name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.name)
+        ///
+        /// Nix type: `string`. Default: `"kimai"`.
+        name: String = "name";
+        /// `services.kimai.sites.<name>.database.passwordFile`
+        ///
+        /// A file containing the password corresponding to
+        /// database.user
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.passwordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        password_file: NullOr<RuntimePath> = "passwordFile";
+        /// `services.kimai.sites.<name>.database.port`
+        ///
+        /// Database host port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3306`.
+        port: u16 = "port";
+        /// `services.kimai.sites.<name>.database.serverVersion`
+        ///
+        /// MySQL exact
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.serverVersion)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_version: NullOr<String> = "serverVersion";
+        /// `services.kimai.sites.<name>.database.socket`
+        ///
+        /// Path to the unix socket file to use for authentication.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.socket)
+        ///
+        /// Nix type: `null or path`. Default: `/run/mysqld/mysqld.sock`.
+        socket: NullOr<RuntimePath> = "socket";
+        /// `services.kimai.sites.<name>.database.user`
+        ///
+        /// Database user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.user)
+        ///
+        /// Nix type: `string`. Default: `"kimai"`.
+        user: String = "user";
+    }
+}
+
+/// The members of `services.kimai.sites.<name>.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kimai.sites.<name>`: `SitesValue::new()`, then a setter per option.
+    SitesValue {
+        /// The options under `services.kimai.sites.<name>.database`.
+        database: SitesDatabaseValue = "database";
+        /// `services.kimai.sites.<name>.environmentFile`
+        ///
+        /// Securely pass environment variabels to Kimai. This can be used to
+        /// set other environement variables such as MAILER_URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.environmentFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `services.kimai.sites.<name>.package`
+        ///
+        /// The kimai package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.kimai`.
+        package: Package = "package";
+        /// `services.kimai.sites.<name>.poolConfig`
+        ///
+        /// Options for the Kimai PHP pool. See the documentation on php-fpm.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.poolConfig)
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean)`.
+        pool_config: BTreeMap<String, OneOf<PoolConfigMembers>> = "poolConfig";
+        /// `services.kimai.sites.<name>.settings`
+        ///
+        /// Structural Kimai’s local.yaml configuration.
+        /// Refer to https://www.kimai.org/documentation/local-yaml.html#localyaml
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of anything`. Default: `{ }`.
+        settings: BTreeMap<String, Data<Anything>> = "settings";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `services.kimai.webserver`.
@@ -58,7 +185,7 @@ pub mod sites {
         /// Securely pass environment variabels to Kimai. This can be used to
         /// set other environement variables such as MAILER_URL.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.&lt;name&gt;.environmentFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.environmentFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -69,7 +196,7 @@ pub mod sites {
         ///
         /// The kimai package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.kimai`.
         pub fn package(&self) -> Opt<Package> {
@@ -80,10 +207,10 @@ pub mod sites {
         ///
         /// Options for the Kimai PHP pool. See the documentation on php-fpm.conf
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.&lt;name&gt;.poolConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.poolConfig)
         ///
         /// Nix type: `attribute set of (string or signed integer or boolean)`.
-        pub fn pool_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn pool_config(&self) -> Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> {
             Opt::at(self.path.join(["poolConfig"]))
         }
 
@@ -92,10 +219,10 @@ pub mod sites {
         /// Structural Kimai’s local.yaml configuration.
         /// Refer to https://www.kimai.org/documentation/local-yaml.html#localyaml
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of anything`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -112,7 +239,7 @@ pub mod sites {
         ///
         /// Database charset.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.&lt;name&gt;.database.charset)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.charset)
         ///
         /// Nix type: `string`. Default: `"utf8mb4"`.
         pub fn charset(&self) -> Opt<String> {
@@ -123,7 +250,7 @@ pub mod sites {
         ///
         /// Create the database and database user locally.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.&lt;name&gt;.database.createLocally)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.createLocally)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn create_locally(&self) -> Opt<bool> {
@@ -134,7 +261,7 @@ pub mod sites {
         ///
         /// Database host address.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.&lt;name&gt;.database.host)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.host)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
         pub fn host(&self) -> Opt<String> {
@@ -145,7 +272,7 @@ pub mod sites {
         ///
         /// Database name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.&lt;name&gt;.database.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.name)
         ///
         /// Nix type: `string`. Default: `"kimai"`.
         pub fn name(&self) -> Opt<String> {
@@ -157,7 +284,7 @@ pub mod sites {
         /// A file containing the password corresponding to
         /// database.user
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.&lt;name&gt;.database.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.passwordFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -168,7 +295,7 @@ pub mod sites {
         ///
         /// Database host port.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.&lt;name&gt;.database.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3306`.
         pub fn port(&self) -> Opt<u16> {
@@ -179,7 +306,7 @@ pub mod sites {
         ///
         /// MySQL exact
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.&lt;name&gt;.database.serverVersion)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.serverVersion)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn server_version(&self) -> Opt<NullOr<String>> {
@@ -190,7 +317,7 @@ pub mod sites {
         ///
         /// Path to the unix socket file to use for authentication.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.&lt;name&gt;.database.socket)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.socket)
         ///
         /// Nix type: `null or path`. Default: `/run/mysqld/mysqld.sock`.
         pub fn socket(&self) -> Opt<NullOr<RuntimePath>> {
@@ -201,7 +328,7 @@ pub mod sites {
         ///
         /// Database user.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.&lt;name&gt;.database.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kimai.sites.%3Cname%3E.database.user)
         ///
         /// Nix type: `string`. Default: `"kimai"`.
         pub fn user(&self) -> Opt<String> {
@@ -209,6 +336,12 @@ pub mod sites {
         }
 
     }
+
+    /// The members of `services.kimai.sites.<name>.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum PoolConfigMembers {}
+    impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.klipper.apiSocket`
@@ -42,7 +42,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "klipper", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.firmwares)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const firmwares: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "klipper", "firmwares"]);
+pub const firmwares: Opt<BTreeMap<String, FirmwaresValue>> = Opt::new(&["services", "klipper", "firmwares"]);
 
 /// `services.klipper.group`
 ///
@@ -116,7 +116,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "klipper", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.settings)
 ///
 /// Nix type: `null or (attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string) or a non-empty list of them))`. Default: `null`.
-pub const settings: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "klipper", "settings"]);
+pub const settings: Opt<NullOr<BTreeMap<String, BTreeMap<String, Data<Atom>>>>> = Opt::new(&["services", "klipper", "settings"]);
 
 /// `services.klipper.user`
 ///
@@ -126,6 +126,45 @@ pub const settings: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["service
 ///
 /// Nix type: `null or string`. Default: `null`.
 pub const user: Opt<NullOr<String>> = Opt::new(&["services", "klipper", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.klipper.firmwares.<name>`: `FirmwaresValue::new()`, then a setter per option.
+    FirmwaresValue {
+        /// `services.klipper.firmwares.<name>.configFile`
+        ///
+        /// Path to firmware config which is generated using klipper-genconf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.firmwares.%3Cname%3E.configFile)
+        ///
+        /// Nix type: `path`.
+        config_file: RuntimePath = "configFile";
+        /// `services.klipper.firmwares.<name>.enable`
+        ///
+        /// Whether to enable building of firmware for manual flashing
+        /// .
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.firmwares.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.klipper.firmwares.<name>.enableKlipperFlash`
+        ///
+        /// Whether to enable flashings scripts for firmware. This will add klipper-flash-$mcu
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.firmwares.%3Cname%3E.enableKlipperFlash)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_klipper_flash: bool = "enableKlipperFlash";
+        /// `services.klipper.firmwares.<name>.serial`
+        ///
+        /// Path to serial port this printer is connected to. Leave null
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.firmwares.%3Cname%3E.serial)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        serial: NullOr<RuntimePath> = "serial";
+    }
+}
 
 pub mod firmwares {
     use super::*;
@@ -146,7 +185,7 @@ pub mod firmwares {
         ///
         /// Path to firmware config which is generated using klipper-genconf
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.firmwares.&lt;name&gt;.configFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.firmwares.%3Cname%3E.configFile)
         ///
         /// Nix type: `path`.
         pub fn config_file(&self) -> Opt<RuntimePath> {
@@ -158,7 +197,7 @@ pub mod firmwares {
         /// Whether to enable building of firmware for manual flashing
         /// .
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.firmwares.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.firmwares.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -169,7 +208,7 @@ pub mod firmwares {
         ///
         /// Whether to enable flashings scripts for firmware. This will add klipper-flash-$mcu
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.firmwares.&lt;name&gt;.enableKlipperFlash)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.firmwares.%3Cname%3E.enableKlipperFlash)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable_klipper_flash(&self) -> Opt<bool> {
@@ -180,7 +219,7 @@ pub mod firmwares {
         ///
         /// Path to serial port this printer is connected to. Leave null
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.firmwares.&lt;name&gt;.serial)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.klipper.firmwares.%3Cname%3E.serial)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn serial(&self) -> Opt<NullOr<RuntimePath>> {

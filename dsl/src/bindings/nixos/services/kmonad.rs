@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.kmonad.enable`
@@ -33,7 +33,7 @@ pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "kmonad", "extra
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const keyboards: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kmonad", "keyboards"]);
+pub const keyboards: Opt<BTreeMap<String, KeyboardsValue>> = Opt::new(&["services", "kmonad", "keyboards"]);
 
 /// `services.kmonad.package`
 ///
@@ -43,6 +43,101 @@ pub const keyboards: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "km
 ///
 /// Nix type: `package`. Default: `pkgs.kmonad`.
 pub const package: Opt<Package> = Opt::new(&["services", "kmonad", "package"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kmonad.keyboards.<name>.defcfg.compose`: `KeyboardsDefcfgComposeValue::new()`, then a setter per option.
+    KeyboardsDefcfgComposeValue {
+        /// `services.kmonad.keyboards.<name>.defcfg.compose.delay`
+        ///
+        /// The delay (in milliseconds) between compose key sequences.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.defcfg.compose.delay)
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        delay: i64 = "delay";
+        /// `services.kmonad.keyboards.<name>.defcfg.compose.key`
+        ///
+        /// The (optional) compose key to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.defcfg.compose.key)
+        ///
+        /// Nix type: `null or string`. Default: `"ralt"`.
+        key: NullOr<String> = "key";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kmonad.keyboards.<name>.defcfg`: `KeyboardsDefcfgValue::new()`, then a setter per option.
+    KeyboardsDefcfgValue {
+        /// `services.kmonad.keyboards.<name>.defcfg.allowCommands`
+        ///
+        /// Whether to enable Allow keys to run shell commands…
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.defcfg.allowCommands)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        allow_commands: bool = "allowCommands";
+        /// The options under `services.kmonad.keyboards.<name>.defcfg.compose`.
+        compose: KeyboardsDefcfgComposeValue = "compose";
+        /// `services.kmonad.keyboards.<name>.defcfg.enable`
+        ///
+        /// Whether to enable Automatically generate the defcfg block.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.defcfg.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.kmonad.keyboards.<name>.defcfg.fallthrough`
+        ///
+        /// Whether to enable Re-emit unhandled key events…
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.defcfg.fallthrough)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        fallthrough: bool = "fallthrough";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kmonad.keyboards.<name>`: `KeyboardsValue::new()`, then a setter per option.
+    KeyboardsValue {
+        /// `services.kmonad.keyboards.<name>.config`
+        ///
+        /// Keyboard configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.config)
+        ///
+        /// Nix type: `strings concatenated with "\n"`.
+        config: Concatenated = "config";
+        /// The options under `services.kmonad.keyboards.<name>.defcfg`.
+        defcfg: KeyboardsDefcfgValue = "defcfg";
+        /// `services.kmonad.keyboards.<name>.device`
+        ///
+        /// Path to the keyboard’s device file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.device)
+        ///
+        /// Nix type: `path`.
+        device: RuntimePath = "device";
+        /// `services.kmonad.keyboards.<name>.extraGroups`
+        ///
+        /// Extra permission groups to attach to the KMonad instance for
+        /// this keyboard.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.extraGroups)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_groups: Vec<String> = "extraGroups";
+        /// `services.kmonad.keyboards.<name>.name`
+        ///
+        /// Keyboard name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+    }
+}
 
 pub mod keyboards {
     use super::*;
@@ -63,7 +158,7 @@ pub mod keyboards {
         ///
         /// Keyboard configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.&lt;name&gt;.config)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.config)
         ///
         /// Nix type: `strings concatenated with "\n"`.
         pub fn config(&self) -> Opt<Concatenated> {
@@ -79,7 +174,7 @@ pub mod keyboards {
         ///
         /// Path to the keyboard’s device file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.&lt;name&gt;.device)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.device)
         ///
         /// Nix type: `path`.
         pub fn device(&self) -> Opt<RuntimePath> {
@@ -91,7 +186,7 @@ pub mod keyboards {
         /// Extra permission groups to attach to the KMonad instance for
         /// this keyboard.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.&lt;name&gt;.extraGroups)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.extraGroups)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn extra_groups(&self) -> Opt<Vec<String>> {
@@ -102,7 +197,7 @@ pub mod keyboards {
         ///
         /// Keyboard name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.name)
         ///
         /// Nix type: `string`.
         pub fn name(&self) -> Opt<String> {
@@ -122,7 +217,7 @@ pub mod keyboards {
         ///
         /// Whether to enable Allow keys to run shell commands…
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.&lt;name&gt;.defcfg.allowCommands)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.defcfg.allowCommands)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn allow_commands(&self) -> Opt<bool> {
@@ -138,7 +233,7 @@ pub mod keyboards {
         ///
         /// Whether to enable Automatically generate the defcfg block.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.&lt;name&gt;.defcfg.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.defcfg.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -149,7 +244,7 @@ pub mod keyboards {
         ///
         /// Whether to enable Re-emit unhandled key events…
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.&lt;name&gt;.defcfg.fallthrough)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.defcfg.fallthrough)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn fallthrough(&self) -> Opt<bool> {
@@ -169,7 +264,7 @@ pub mod keyboards {
         ///
         /// The delay (in milliseconds) between compose key sequences.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.&lt;name&gt;.defcfg.compose.delay)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.defcfg.compose.delay)
         ///
         /// Nix type: `signed integer`. Default: `5`.
         pub fn delay(&self) -> Opt<i64> {
@@ -180,7 +275,7 @@ pub mod keyboards {
         ///
         /// The (optional) compose key to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.&lt;name&gt;.defcfg.compose.key)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmonad.keyboards.%3Cname%3E.defcfg.compose.key)
         ///
         /// Nix type: `null or string`. Default: `"ralt"`.
         pub fn key(&self) -> Opt<NullOr<String>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.kmscon.autologinUser`
@@ -56,7 +56,7 @@ pub const extra_options: Opt<Concatenated> = Opt::new(&["services", "kmscon", "e
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmscon.fonts)
 ///
 /// Nix type: `null or (non-empty (list of (submodule)))`. Default: `null`.
-pub const fonts: Opt<NullOr<Vec<Untyped>>> = Opt::new(&["services", "kmscon", "fonts"]);
+pub const fonts: Opt<NullOr<Vec<FontsValue>>> = Opt::new(&["services", "kmscon", "fonts"]);
 
 /// `services.kmscon.hwRender`
 ///
@@ -75,4 +75,26 @@ pub const hw_render: Opt<bool> = Opt::new(&["services", "kmscon", "hwRender"]);
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const use_xkb_config: Opt<bool> = Opt::new(&["services", "kmscon", "useXkbConfig"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kmscon.fonts.*`: `FontsValue::new()`, then a setter per option.
+    FontsValue {
+        /// `services.kmscon.fonts.*.name`
+        ///
+        /// Font name, as used by fontconfig.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmscon.fonts.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.kmscon.fonts.*.package`
+        ///
+        /// Package providing the font.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kmscon.fonts.*.package)
+        ///
+        /// Nix type: `package`.
+        package: Package = "package";
+    }
+}
 

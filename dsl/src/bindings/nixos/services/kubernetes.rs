@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.kubernetes.apiserverAddress`
@@ -70,7 +70,7 @@ pub const feature_gates: Opt<BTreeMap<String, bool>> = Opt::new(&["services", "k
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.lib)
 ///
 /// Nix type: `attribute set`.
-pub const lib: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kubernetes", "lib"]);
+pub const lib: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "kubernetes", "lib"]);
 
 /// `services.kubernetes.masterAddress`
 ///
@@ -118,7 +118,7 @@ pub const roles: Opt<Vec<Roles>> = Opt::new(&["services", "kubernetes", "roles"]
 pub const secrets_path: Opt<RuntimePath> = Opt::new(&["services", "kubernetes", "secretsPath"]);
 
 ::flakesmith::option_enum! {
-    /// The values of `services.kubernetes.roles`.
+    /// The values of `services.kubernetes.roles.*`.
     Roles {
         Master => "master",
         Node => "node",
@@ -135,7 +135,7 @@ pub mod addon_manager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.addonManager.addons)
     ///
     /// Nix type: `attribute set of ((attribute set) or list of (attribute set))`. Default: `{ }`.
-    pub const addons: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kubernetes", "addonManager", "addons"]);
+    pub const addons: Opt<BTreeMap<String, OneOf<AddonsMembers>>> = Opt::new(&["services", "kubernetes", "addonManager", "addons"]);
 
     /// `services.kubernetes.addonManager.bootstrapAddons`
     ///
@@ -145,7 +145,7 @@ pub mod addon_manager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.addonManager.bootstrapAddons)
     ///
     /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-    pub const bootstrap_addons: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "kubernetes", "addonManager", "bootstrapAddons"]);
+    pub const bootstrap_addons: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "kubernetes", "addonManager", "bootstrapAddons"]);
 
     /// `services.kubernetes.addonManager.enable`
     ///
@@ -155,6 +155,11 @@ pub mod addon_manager {
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub const enable: Opt<bool> = Opt::new(&["services", "kubernetes", "addonManager", "enable"]);
+
+    /// The members of `services.kubernetes.addonManager.addons.<name>`'s type: `attribute set of (freeform)`, `list of (attribute set of (freeform))`. A value of any of them sets the option.
+    pub enum AddonsMembers {}
+    impl ::flakesmith::value::AttrsMember for AddonsMembers { type Item = Data<Anything>; }
+    impl ::flakesmith::value::ListMember for AddonsMembers { type Item = BTreeMap<String, Data<Anything>>; }
 
 }
 
@@ -189,7 +194,7 @@ pub mod addons {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.addons.dns.coredns)
         ///
         /// Nix type: `attribute set`.
-        pub const coredns: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kubernetes", "addons", "dns", "coredns"]);
+        pub const coredns: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "kubernetes", "addons", "dns", "coredns"]);
 
         /// `services.kubernetes.addons.dns.corefile`
         ///
@@ -289,7 +294,7 @@ pub mod apiserver {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.apiserver.authorizationPolicy)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const authorization_policy: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "kubernetes", "apiserver", "authorizationPolicy"]);
+    pub const authorization_policy: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "kubernetes", "apiserver", "authorizationPolicy"]);
 
     /// `services.kubernetes.apiserver.basicAuthFile`
     ///
@@ -551,7 +556,7 @@ pub mod apiserver {
     pub const webhook_config: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "kubernetes", "apiserver", "webhookConfig"]);
 
     ::flakesmith::option_enum! {
-        /// The values of `services.kubernetes.apiserver.authorizationMode`.
+        /// The values of `services.kubernetes.apiserver.authorizationMode.*`.
         AuthorizationMode {
             AlwaysAllow => "AlwaysAllow",
             AlwaysDeny => "AlwaysDeny",
@@ -907,7 +912,7 @@ pub mod kubelet {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.kubelet.extraConfig)
     ///
     /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-    pub const extra_config: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "kubernetes", "kubelet", "extraConfig"]);
+    pub const extra_config: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "kubernetes", "kubelet", "extraConfig"]);
 
     /// `services.kubernetes.kubelet.extraOpts`
     ///
@@ -943,7 +948,7 @@ pub mod kubelet {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.kubelet.manifests)
     ///
     /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-    pub const manifests: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "kubernetes", "kubelet", "manifests"]);
+    pub const manifests: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "kubernetes", "kubelet", "manifests"]);
 
     /// `services.kubernetes.kubelet.nodeIp`
     ///
@@ -988,7 +993,7 @@ pub mod kubelet {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.kubelet.taints)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const taints: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kubernetes", "kubelet", "taints"]);
+    pub const taints: Opt<BTreeMap<String, TaintsValue>> = Opt::new(&["services", "kubernetes", "kubelet", "taints"]);
 
     /// `services.kubernetes.kubelet.tlsCertFile`
     ///
@@ -1027,6 +1032,45 @@ pub mod kubelet {
     /// Nix type: `null or signed integer`. Default: `null`.
     pub const verbosity: Opt<NullOr<i64>> = Opt::new(&["services", "kubernetes", "kubelet", "verbosity"]);
 
+    ::flakesmith::option_enum! {
+        /// The values of `services.kubernetes.kubelet.taints.<name>.effect`.
+        Effect {
+            NoSchedule => "NoSchedule",
+            PreferNoSchedule => "PreferNoSchedule",
+            NoExecute => "NoExecute",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.kubernetes.kubelet.taints.<name>`: `TaintsValue::new()`, then a setter per option.
+        TaintsValue {
+            /// `services.kubernetes.kubelet.taints.<name>.effect`
+            ///
+            /// Effect of taint.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.kubelet.taints.%3Cname%3E.effect)
+            ///
+            /// Nix type: `one of "NoSchedule", "PreferNoSchedule", "NoExecute"`.
+            effect: Effect = "effect";
+            /// `services.kubernetes.kubelet.taints.<name>.key`
+            ///
+            /// Key of taint.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.kubelet.taints.%3Cname%3E.key)
+            ///
+            /// Nix type: `string`.
+            key: String = "key";
+            /// `services.kubernetes.kubelet.taints.<name>.value`
+            ///
+            /// Value of taint.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.kubelet.taints.%3Cname%3E.value)
+            ///
+            /// Nix type: `string`.
+            value: String = "value";
+        }
+    }
+
     pub mod cni {
         use super::*;
 
@@ -1037,7 +1081,7 @@ pub mod kubelet {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.kubelet.cni.config)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub const config: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "kubernetes", "kubelet", "cni", "config"]);
+        pub const config: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "kubernetes", "kubelet", "cni", "config"]);
 
         /// `services.kubernetes.kubelet.cni.configDir`
         ///
@@ -1142,7 +1186,7 @@ pub mod kubelet {
             ///
             /// Effect of taint.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.kubelet.taints.&lt;name&gt;.effect)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.kubelet.taints.%3Cname%3E.effect)
             ///
             /// Nix type: `one of "NoSchedule", "PreferNoSchedule", "NoExecute"`.
             pub fn effect(&self) -> Opt<Effect> {
@@ -1153,7 +1197,7 @@ pub mod kubelet {
             ///
             /// Key of taint.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.kubelet.taints.&lt;name&gt;.key)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.kubelet.taints.%3Cname%3E.key)
             ///
             /// Nix type: `string`.
             pub fn key(&self) -> Opt<String> {
@@ -1164,7 +1208,7 @@ pub mod kubelet {
             ///
             /// Value of taint.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.kubelet.taints.&lt;name&gt;.value)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.kubelet.taints.%3Cname%3E.value)
             ///
             /// Nix type: `string`.
             pub fn value(&self) -> Opt<String> {
@@ -1207,7 +1251,7 @@ pub mod pki {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.pki.caSpec)
     ///
     /// Nix type: `attribute set`.
-    pub const ca_spec: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kubernetes", "pki", "caSpec"]);
+    pub const ca_spec: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "kubernetes", "pki", "caSpec"]);
 
     /// `services.kubernetes.pki.certs`
     ///
@@ -1216,7 +1260,7 @@ pub mod pki {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubernetes.pki.certs)
     ///
     /// Nix type: `attribute set`. Default: `{ }`.
-    pub const certs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "kubernetes", "pki", "certs"]);
+    pub const certs: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "kubernetes", "pki", "certs"]);
 
     /// `services.kubernetes.pki.cfsslAPIExtraSANs`
     ///

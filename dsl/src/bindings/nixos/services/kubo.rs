@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.kubo.autoMigrate`
@@ -127,7 +127,7 @@ pub const service_fdlimit: Opt<NullOr<i64>> = Opt::new(&["services", "kubo", "se
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubo.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "kubo", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "kubo", "settings"]);
 
 /// `services.kubo.startWhenNeeded`
 ///
@@ -156,6 +156,81 @@ pub const user: Opt<String> = Opt::new(&["services", "kubo", "user"]);
     }
 }
 
+/// The members of `services.kubo.settings.Addresses.API`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum ApiMembers {}
+impl ::flakesmith::value::StrMember for ApiMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for ApiMembers { type Item = String; }
+
+/// The members of `services.kubo.settings.Addresses.Gateway`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum GatewayMembers {}
+impl ::flakesmith::value::StrMember for GatewayMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for GatewayMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kubo.settings.Addresses`: `SettingsAddressesValue::new()`, then a setter per option.
+    SettingsAddressesValue {
+        /// `services.kubo.settings.Addresses.API`
+        ///
+        /// Multiaddr or array of multiaddrs describing the address to serve the local HTTP API on.
+        /// In addition to the multiaddrs listed here, the daemon will also listen on a Unix domain socket.
+        /// To allow the ipfs CLI tools to communicate with the daemon over that socket,
+        /// add your user to the correct group, e.g. users.users.alice.extraGroups = \[ config.services.kubo.group \];
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubo.settings.Addresses.API)
+        ///
+        /// Nix type: `string or list of string`. Default: `[ ]`.
+        api: OneOf<ApiMembers> = "API";
+        /// `services.kubo.settings.Addresses.Gateway`
+        ///
+        /// Where the IPFS Gateway can be reached
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubo.settings.Addresses.Gateway)
+        ///
+        /// Nix type: `string or list of string`. Default: `"/ip4/127.0.0.1/tcp/8080"`.
+        gateway: OneOf<GatewayMembers> = "Gateway";
+        /// `services.kubo.settings.Addresses.Swarm`
+        ///
+        /// Where Kubo listens for incoming p2p connections
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubo.settings.Addresses.Swarm)
+        ///
+        /// Nix type: `list of string`.
+        swarm: Vec<String> = "Swarm";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kubo.settings.Mounts`: `SettingsMountsValue::new()`, then a setter per option.
+    SettingsMountsValue {
+        /// `services.kubo.settings.Mounts.IPFS`
+        ///
+        /// Where to mount the IPFS namespace to
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubo.settings.Mounts.IPFS)
+        ///
+        /// Nix type: `string`. Default: `"/ipfs"`.
+        ipfs: String = "IPFS";
+        /// `services.kubo.settings.Mounts.IPNS`
+        ///
+        /// Where to mount the IPNS namespace to
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubo.settings.Mounts.IPNS)
+        ///
+        /// Nix type: `string`. Default: `"/ipns"`.
+        ipns: String = "IPNS";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.kubo.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.kubo.settings.Addresses`.
+        addresses: SettingsAddressesValue = "Addresses";
+        /// The options under `services.kubo.settings.Mounts`.
+        mounts: SettingsMountsValue = "Mounts";
+    }
+}
+
 pub mod settings {
     use super::*;
 
@@ -172,7 +247,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubo.settings.Addresses.API)
         ///
         /// Nix type: `string or list of string`. Default: `[ ]`.
-        pub const api: Opt<Untyped> = Opt::new(&["services", "kubo", "settings", "Addresses", "API"]);
+        pub const api: Opt<OneOf<ApiMembers>> = Opt::new(&["services", "kubo", "settings", "Addresses", "API"]);
 
         /// `services.kubo.settings.Addresses.Gateway`
         ///
@@ -181,7 +256,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.kubo.settings.Addresses.Gateway)
         ///
         /// Nix type: `string or list of string`. Default: `"/ip4/127.0.0.1/tcp/8080"`.
-        pub const gateway: Opt<Untyped> = Opt::new(&["services", "kubo", "settings", "Addresses", "Gateway"]);
+        pub const gateway: Opt<OneOf<GatewayMembers>> = Opt::new(&["services", "kubo", "settings", "Addresses", "Gateway"]);
 
         /// `services.kubo.settings.Addresses.Swarm`
         ///
@@ -191,6 +266,16 @@ pub mod settings {
         ///
         /// Nix type: `list of string`.
         pub const swarm: Opt<Vec<String>> = Opt::new(&["services", "kubo", "settings", "Addresses", "Swarm"]);
+
+        /// The members of `services.kubo.settings.Addresses.API`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+        pub enum ApiMembers {}
+        impl ::flakesmith::value::StrMember for ApiMembers { type Str = String; }
+        impl ::flakesmith::value::ListMember for ApiMembers { type Item = String; }
+
+        /// The members of `services.kubo.settings.Addresses.Gateway`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+        pub enum GatewayMembers {}
+        impl ::flakesmith::value::StrMember for GatewayMembers { type Str = String; }
+        impl ::flakesmith::value::ListMember for GatewayMembers { type Item = String; }
 
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.languagetool.allowOrigin`
@@ -83,7 +83,11 @@ pub const public: Opt<bool> = Opt::new(&["services", "languagetool", "public"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.languagetool.settings)
 ///
 /// Nix type: `attribute set of (string, package, bool, int or float)`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "languagetool", "settings"]);
+pub const settings: Opt<OneOf<SettingsMembers>> = Opt::new(&["services", "languagetool", "settings"]);
+
+/// The members of `services.languagetool.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', package, bool, int or float)'')`, `unknown ', package, bool, int or float)'`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Untyped; }
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.legit.enable`
@@ -43,7 +43,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "legit", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "legit", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "legit", "settings"]);
 
 /// `services.legit.user`
 ///
@@ -53,6 +53,132 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "legit", "settings"]);
 ///
 /// Nix type: `string`. Default: `"legit"`.
 pub const user: Opt<String> = Opt::new(&["services", "legit", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.legit.settings.dirs`: `SettingsDirsValue::new()`, then a setter per option.
+    SettingsDirsValue {
+        /// `services.legit.settings.dirs.static`
+        ///
+        /// Directories where static files are located.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.dirs.static)
+        ///
+        /// Nix type: `path`. Default: `"${pkgs.legit-web}/lib/legit/static"`.
+        r#static: RuntimePath = "static";
+        /// `services.legit.settings.dirs.templates`
+        ///
+        /// Directories where template files are located.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.dirs.templates)
+        ///
+        /// Nix type: `path`. Default: `"${pkgs.legit-web}/lib/legit/templates"`.
+        templates: RuntimePath = "templates";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.legit.settings.meta`: `SettingsMetaValue::new()`, then a setter per option.
+    SettingsMetaValue {
+        /// `services.legit.settings.meta.description`
+        ///
+        /// Website description.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.meta.description)
+        ///
+        /// Nix type: `string`. Default: `"git frontend"`.
+        description: String = "description";
+        /// `services.legit.settings.meta.title`
+        ///
+        /// Website title.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.meta.title)
+        ///
+        /// Nix type: `string`. Default: `"legit"`.
+        title: String = "title";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.legit.settings.repo`: `SettingsRepoValue::new()`, then a setter per option.
+    SettingsRepoValue {
+        /// `services.legit.settings.repo.ignore`
+        ///
+        /// Repositories to ignore.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.repo.ignore)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ignore: Vec<String> = "ignore";
+        /// `services.legit.settings.repo.mainBranch`
+        ///
+        /// Main branch to look for.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.repo.mainBranch)
+        ///
+        /// Nix type: `list of string`.
+        main_branch: Vec<String> = "mainBranch";
+        /// `services.legit.settings.repo.readme`
+        ///
+        /// Readme files to look for.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.repo.readme)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        readme: Vec<String> = "readme";
+        /// `services.legit.settings.repo.scanPath`
+        ///
+        /// Directory where legit will scan for repositories.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.repo.scanPath)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/legit"`.
+        scan_path: RuntimePath = "scanPath";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.legit.settings.server`: `SettingsServerValue::new()`, then a setter per option.
+    SettingsServerValue {
+        /// `services.legit.settings.server.host`
+        ///
+        /// Host address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.server.host)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        host: String = "host";
+        /// `services.legit.settings.server.name`
+        ///
+        /// Server name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.server.name)
+        ///
+        /// Nix type: `string`. Default: `"localhost"`.
+        name: String = "name";
+        /// `services.legit.settings.server.port`
+        ///
+        /// Legit port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.legit.settings.server.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5555`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.legit.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.legit.settings.dirs`.
+        dirs: SettingsDirsValue = "dirs";
+        /// The options under `services.legit.settings.meta`.
+        meta: SettingsMetaValue = "meta";
+        /// The options under `services.legit.settings.repo`.
+        repo: SettingsRepoValue = "repo";
+        /// The options under `services.legit.settings.server`.
+        server: SettingsServerValue = "server";
+    }
+}
 
 pub mod settings {
     use super::*;

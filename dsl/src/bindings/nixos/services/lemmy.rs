@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.lemmy.adminPasswordFile`
@@ -42,7 +42,7 @@ pub const pictrs_api_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lemmy.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "lemmy", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "lemmy", "settings"]);
 
 /// `services.lemmy.smtpPasswordFile`
 ///
@@ -52,6 +52,61 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "lemmy", "settings"]);
 ///
 /// Nix type: `null or path`. Default: `null`.
 pub const smtp_password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "lemmy", "smtpPasswordFile"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.lemmy.settings.captcha.difficulty`.
+    Difficulty {
+        Easy => "easy",
+        Medium => "medium",
+        Hard => "hard",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.lemmy.settings.captcha`: `SettingsCaptchaValue::new()`, then a setter per option.
+    SettingsCaptchaValue {
+        /// `services.lemmy.settings.captcha.difficulty`
+        ///
+        /// The difficultly of the captcha to solve.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lemmy.settings.captcha.difficulty)
+        ///
+        /// Nix type: `one of "easy", "medium", "hard"`. Default: `"medium"`.
+        difficulty: Difficulty = "difficulty";
+        /// `services.lemmy.settings.captcha.enabled`
+        ///
+        /// Enable Captcha.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lemmy.settings.captcha.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enabled: bool = "enabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.lemmy.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.lemmy.settings.captcha`.
+        captcha: SettingsCaptchaValue = "captcha";
+        /// `services.lemmy.settings.hostname`
+        ///
+        /// The domain name of your instance (eg ‘lemmy.ml’).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lemmy.settings.hostname)
+        ///
+        /// Nix type: `string`. Default: `null`.
+        hostname: String = "hostname";
+        /// `services.lemmy.settings.port`
+        ///
+        /// Port where lemmy should listen for incoming requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lemmy.settings.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8536`.
+        port: u16 = "port";
+    }
+}
 
 pub mod caddy {
     use super::*;

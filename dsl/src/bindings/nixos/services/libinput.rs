@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.libinput.enable`
@@ -28,7 +28,7 @@ pub mod mouse {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.libinput.mouse.accelPointsFallback)
     ///
     /// Nix type: `null or (list of (signed integer or floating point number))`. Default: `null`.
-    pub const accel_points_fallback: Opt<NullOr<Vec<Untyped>>> = Opt::new(&["services", "libinput", "mouse", "accelPointsFallback"]);
+    pub const accel_points_fallback: Opt<NullOr<Vec<OneOf<AccelPointsFallbackMembers>>>> = Opt::new(&["services", "libinput", "mouse", "accelPointsFallback"]);
 
     /// `services.libinput.mouse.accelPointsMotion`
     ///
@@ -38,7 +38,7 @@ pub mod mouse {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.libinput.mouse.accelPointsMotion)
     ///
     /// Nix type: `null or (list of (signed integer or floating point number))`. Default: `null`.
-    pub const accel_points_motion: Opt<NullOr<Vec<Untyped>>> = Opt::new(&["services", "libinput", "mouse", "accelPointsMotion"]);
+    pub const accel_points_motion: Opt<NullOr<Vec<OneOf<AccelPointsMotionMembers>>>> = Opt::new(&["services", "libinput", "mouse", "accelPointsMotion"]);
 
     /// `services.libinput.mouse.accelPointsScroll`
     ///
@@ -48,7 +48,7 @@ pub mod mouse {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.libinput.mouse.accelPointsScroll)
     ///
     /// Nix type: `null or (list of (signed integer or floating point number))`. Default: `null`.
-    pub const accel_points_scroll: Opt<NullOr<Vec<Untyped>>> = Opt::new(&["services", "libinput", "mouse", "accelPointsScroll"]);
+    pub const accel_points_scroll: Opt<NullOr<Vec<OneOf<AccelPointsScrollMembers>>>> = Opt::new(&["services", "libinput", "mouse", "accelPointsScroll"]);
 
     /// `services.libinput.mouse.accelProfile`
     ///
@@ -79,7 +79,7 @@ pub mod mouse {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.libinput.mouse.accelStepFallback)
     ///
     /// Nix type: `null or signed integer or floating point number`. Default: `null`.
-    pub const accel_step_fallback: Opt<NullOr<Untyped>> = Opt::new(&["services", "libinput", "mouse", "accelStepFallback"]);
+    pub const accel_step_fallback: Opt<NullOr<OneOf<AccelStepFallbackMembers>>> = Opt::new(&["services", "libinput", "mouse", "accelStepFallback"]);
 
     /// `services.libinput.mouse.accelStepMotion`
     ///
@@ -90,7 +90,7 @@ pub mod mouse {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.libinput.mouse.accelStepMotion)
     ///
     /// Nix type: `null or signed integer or floating point number`. Default: `null`.
-    pub const accel_step_motion: Opt<NullOr<Untyped>> = Opt::new(&["services", "libinput", "mouse", "accelStepMotion"]);
+    pub const accel_step_motion: Opt<NullOr<OneOf<AccelStepMotionMembers>>> = Opt::new(&["services", "libinput", "mouse", "accelStepMotion"]);
 
     /// `services.libinput.mouse.accelStepScroll`
     ///
@@ -101,7 +101,7 @@ pub mod mouse {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.libinput.mouse.accelStepScroll)
     ///
     /// Nix type: `null or signed integer or floating point number`. Default: `null`.
-    pub const accel_step_scroll: Opt<NullOr<Untyped>> = Opt::new(&["services", "libinput", "mouse", "accelStepScroll"]);
+    pub const accel_step_scroll: Opt<NullOr<OneOf<AccelStepScrollMembers>>> = Opt::new(&["services", "libinput", "mouse", "accelStepScroll"]);
 
     /// `services.libinput.mouse.additionalOptions`
     ///
@@ -270,6 +270,21 @@ pub mod mouse {
     /// Nix type: `null or string`. Default: `null`.
     pub const transformation_matrix: Opt<NullOr<String>> = Opt::new(&["services", "libinput", "mouse", "transformationMatrix"]);
 
+    /// The members of `services.libinput.mouse.accelPointsFallback.*`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum AccelPointsFallbackMembers {}
+    impl ::flakesmith::value::IntMember for AccelPointsFallbackMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for AccelPointsFallbackMembers {}
+
+    /// The members of `services.libinput.mouse.accelPointsMotion.*`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum AccelPointsMotionMembers {}
+    impl ::flakesmith::value::IntMember for AccelPointsMotionMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for AccelPointsMotionMembers {}
+
+    /// The members of `services.libinput.mouse.accelPointsScroll.*`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum AccelPointsScrollMembers {}
+    impl ::flakesmith::value::IntMember for AccelPointsScrollMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for AccelPointsScrollMembers {}
+
     ::flakesmith::option_enum! {
         /// The values of `services.libinput.mouse.accelProfile`.
         AccelProfile {
@@ -278,6 +293,21 @@ pub mod mouse {
             Custom => "custom",
         }
     }
+
+    /// The members of `services.libinput.mouse.accelStepFallback`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum AccelStepFallbackMembers {}
+    impl ::flakesmith::value::IntMember for AccelStepFallbackMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for AccelStepFallbackMembers {}
+
+    /// The members of `services.libinput.mouse.accelStepMotion`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum AccelStepMotionMembers {}
+    impl ::flakesmith::value::IntMember for AccelStepMotionMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for AccelStepMotionMembers {}
+
+    /// The members of `services.libinput.mouse.accelStepScroll`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum AccelStepScrollMembers {}
+    impl ::flakesmith::value::IntMember for AccelStepScrollMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for AccelStepScrollMembers {}
 
     ::flakesmith::option_enum! {
         /// The values of `services.libinput.mouse.clickMethod`.
@@ -328,7 +358,7 @@ pub mod touchpad {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.libinput.touchpad.accelPointsFallback)
     ///
     /// Nix type: `null or (list of (signed integer or floating point number))`. Default: `null`.
-    pub const accel_points_fallback: Opt<NullOr<Vec<Untyped>>> = Opt::new(&["services", "libinput", "touchpad", "accelPointsFallback"]);
+    pub const accel_points_fallback: Opt<NullOr<Vec<OneOf<AccelPointsFallbackMembers>>>> = Opt::new(&["services", "libinput", "touchpad", "accelPointsFallback"]);
 
     /// `services.libinput.touchpad.accelPointsMotion`
     ///
@@ -338,7 +368,7 @@ pub mod touchpad {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.libinput.touchpad.accelPointsMotion)
     ///
     /// Nix type: `null or (list of (signed integer or floating point number))`. Default: `null`.
-    pub const accel_points_motion: Opt<NullOr<Vec<Untyped>>> = Opt::new(&["services", "libinput", "touchpad", "accelPointsMotion"]);
+    pub const accel_points_motion: Opt<NullOr<Vec<OneOf<AccelPointsMotionMembers>>>> = Opt::new(&["services", "libinput", "touchpad", "accelPointsMotion"]);
 
     /// `services.libinput.touchpad.accelPointsScroll`
     ///
@@ -348,7 +378,7 @@ pub mod touchpad {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.libinput.touchpad.accelPointsScroll)
     ///
     /// Nix type: `null or (list of (signed integer or floating point number))`. Default: `null`.
-    pub const accel_points_scroll: Opt<NullOr<Vec<Untyped>>> = Opt::new(&["services", "libinput", "touchpad", "accelPointsScroll"]);
+    pub const accel_points_scroll: Opt<NullOr<Vec<OneOf<AccelPointsScrollMembers>>>> = Opt::new(&["services", "libinput", "touchpad", "accelPointsScroll"]);
 
     /// `services.libinput.touchpad.accelProfile`
     ///
@@ -379,7 +409,7 @@ pub mod touchpad {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.libinput.touchpad.accelStepFallback)
     ///
     /// Nix type: `null or signed integer or floating point number`. Default: `null`.
-    pub const accel_step_fallback: Opt<NullOr<Untyped>> = Opt::new(&["services", "libinput", "touchpad", "accelStepFallback"]);
+    pub const accel_step_fallback: Opt<NullOr<OneOf<AccelStepFallbackMembers>>> = Opt::new(&["services", "libinput", "touchpad", "accelStepFallback"]);
 
     /// `services.libinput.touchpad.accelStepMotion`
     ///
@@ -390,7 +420,7 @@ pub mod touchpad {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.libinput.touchpad.accelStepMotion)
     ///
     /// Nix type: `null or signed integer or floating point number`. Default: `null`.
-    pub const accel_step_motion: Opt<NullOr<Untyped>> = Opt::new(&["services", "libinput", "touchpad", "accelStepMotion"]);
+    pub const accel_step_motion: Opt<NullOr<OneOf<AccelStepMotionMembers>>> = Opt::new(&["services", "libinput", "touchpad", "accelStepMotion"]);
 
     /// `services.libinput.touchpad.accelStepScroll`
     ///
@@ -401,7 +431,7 @@ pub mod touchpad {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.libinput.touchpad.accelStepScroll)
     ///
     /// Nix type: `null or signed integer or floating point number`. Default: `null`.
-    pub const accel_step_scroll: Opt<NullOr<Untyped>> = Opt::new(&["services", "libinput", "touchpad", "accelStepScroll"]);
+    pub const accel_step_scroll: Opt<NullOr<OneOf<AccelStepScrollMembers>>> = Opt::new(&["services", "libinput", "touchpad", "accelStepScroll"]);
 
     /// `services.libinput.touchpad.additionalOptions`
     ///
@@ -570,6 +600,21 @@ pub mod touchpad {
     /// Nix type: `null or string`. Default: `null`.
     pub const transformation_matrix: Opt<NullOr<String>> = Opt::new(&["services", "libinput", "touchpad", "transformationMatrix"]);
 
+    /// The members of `services.libinput.touchpad.accelPointsFallback.*`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum AccelPointsFallbackMembers {}
+    impl ::flakesmith::value::IntMember for AccelPointsFallbackMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for AccelPointsFallbackMembers {}
+
+    /// The members of `services.libinput.touchpad.accelPointsMotion.*`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum AccelPointsMotionMembers {}
+    impl ::flakesmith::value::IntMember for AccelPointsMotionMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for AccelPointsMotionMembers {}
+
+    /// The members of `services.libinput.touchpad.accelPointsScroll.*`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum AccelPointsScrollMembers {}
+    impl ::flakesmith::value::IntMember for AccelPointsScrollMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for AccelPointsScrollMembers {}
+
     ::flakesmith::option_enum! {
         /// The values of `services.libinput.touchpad.accelProfile`.
         AccelProfile {
@@ -578,6 +623,21 @@ pub mod touchpad {
             Custom => "custom",
         }
     }
+
+    /// The members of `services.libinput.touchpad.accelStepFallback`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum AccelStepFallbackMembers {}
+    impl ::flakesmith::value::IntMember for AccelStepFallbackMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for AccelStepFallbackMembers {}
+
+    /// The members of `services.libinput.touchpad.accelStepMotion`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum AccelStepMotionMembers {}
+    impl ::flakesmith::value::IntMember for AccelStepMotionMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for AccelStepMotionMembers {}
+
+    /// The members of `services.libinput.touchpad.accelStepScroll`'s type: `integer`, `number`. A value of any of them sets the option.
+    pub enum AccelStepScrollMembers {}
+    impl ::flakesmith::value::IntMember for AccelStepScrollMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for AccelStepScrollMembers {}
 
     ::flakesmith::option_enum! {
         /// The values of `services.libinput.touchpad.clickMethod`.

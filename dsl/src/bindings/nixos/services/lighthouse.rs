@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.lighthouse.beacon`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const beacon: Opt<Untyped> = Opt::new(&["services", "lighthouse", "beacon"]);
+pub const beacon: Opt<BeaconValue> = Opt::new(&["services", "lighthouse", "beacon"]);
 
 /// `services.lighthouse.extraArgs`
 ///
@@ -51,7 +51,167 @@ pub const package: Opt<Package> = Opt::new(&["services", "lighthouse", "package"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const validator: Opt<Untyped> = Opt::new(&["services", "lighthouse", "validator"]);
+pub const validator: Opt<ValidatorValue> = Opt::new(&["services", "lighthouse", "validator"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.lighthouse.beacon.execution`: `BeaconExecutionValue::new()`, then a setter per option.
+    BeaconExecutionValue {
+        /// `services.lighthouse.beacon.execution.address`
+        ///
+        /// Listen address for the execution layer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.execution.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// `services.lighthouse.beacon.execution.jwtPath`
+        ///
+        /// Path for the jwt secret required to connect to the execution layer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.execution.jwtPath)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        jwt_path: String = "jwtPath";
+        /// `services.lighthouse.beacon.execution.port`
+        ///
+        /// Port number the Beacon node will be listening on for the execution layer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.execution.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8551`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.lighthouse.beacon.http`: `BeaconHttpValue::new()`, then a setter per option.
+    BeaconHttpValue {
+        /// `services.lighthouse.beacon.http.address`
+        ///
+        /// Listen address of Beacon node RPC service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.http.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// `services.lighthouse.beacon.http.enable`
+        ///
+        /// Whether to enable Beacon node http api.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.http.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.lighthouse.beacon.http.port`
+        ///
+        /// Port number of Beacon node RPC service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.http.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5052`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.lighthouse.beacon.metrics`: `BeaconMetricsValue::new()`, then a setter per option.
+    BeaconMetricsValue {
+        /// `services.lighthouse.beacon.metrics.address`
+        ///
+        /// Listen address of Beacon node metrics service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.metrics.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// `services.lighthouse.beacon.metrics.enable`
+        ///
+        /// Whether to enable Beacon node prometheus metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.metrics.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.lighthouse.beacon.metrics.port`
+        ///
+        /// Port number of Beacon node metrics service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.metrics.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5054`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.lighthouse.beacon`: `BeaconValue::new()`, then a setter per option.
+    BeaconValue {
+        /// `services.lighthouse.beacon.address`
+        ///
+        /// Listen address of Beacon node.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.address)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        address: String = "address";
+        /// `services.lighthouse.beacon.dataDir`
+        ///
+        /// Directory where data will be stored. Each chain will be stored under it’s own specific subdirectory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.dataDir)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/lighthouse-beacon"`.
+        data_dir: String = "dataDir";
+        /// `services.lighthouse.beacon.disableDepositContractSync`
+        ///
+        /// Explicitly disables syncing of deposit logs from the execution node.
+        /// This overrides any previous option that depends on it.
+        /// Useful if you intend to run a non-validating beacon node.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.disableDepositContractSync)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        disable_deposit_contract_sync: bool = "disableDepositContractSync";
+        /// `services.lighthouse.beacon.enable`
+        ///
+        /// Whether to enable Lightouse Beacon node.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// The options under `services.lighthouse.beacon.execution`.
+        execution: BeaconExecutionValue = "execution";
+        /// `services.lighthouse.beacon.extraArgs`
+        ///
+        /// Additional arguments passed to the lighthouse beacon command.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.extraArgs)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        extra_args: String = "extraArgs";
+        /// The options under `services.lighthouse.beacon.http`.
+        http: BeaconHttpValue = "http";
+        /// The options under `services.lighthouse.beacon.metrics`.
+        metrics: BeaconMetricsValue = "metrics";
+        /// `services.lighthouse.beacon.openFirewall`
+        ///
+        /// Open the port in the firewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.lighthouse.beacon.port`
+        ///
+        /// Port number the Beacon node will be listening on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.beacon.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9000`.
+        port: u16 = "port";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `services.lighthouse.network`.
@@ -61,6 +221,76 @@ pub const validator: Opt<Untyped> = Opt::new(&["services", "lighthouse", "valida
         Chiado => "chiado",
         Sepolia => "sepolia",
         Holesky => "holesky",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.lighthouse.validator.metrics`: `ValidatorMetricsValue::new()`, then a setter per option.
+    ValidatorMetricsValue {
+        /// `services.lighthouse.validator.metrics.address`
+        ///
+        /// Listen address of Validator node metrics service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.metrics.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// `services.lighthouse.validator.metrics.enable`
+        ///
+        /// Whether to enable Validator node prometheus metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.metrics.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.lighthouse.validator.metrics.port`
+        ///
+        /// Port number of Validator node metrics service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.metrics.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5056`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.lighthouse.validator`: `ValidatorValue::new()`, then a setter per option.
+    ValidatorValue {
+        /// `services.lighthouse.validator.beaconNodes`
+        ///
+        /// Beacon nodes to connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.beaconNodes)
+        ///
+        /// Nix type: `list of string`.
+        beacon_nodes: Vec<String> = "beaconNodes";
+        /// `services.lighthouse.validator.dataDir`
+        ///
+        /// Directory where data will be stored. Each chain will be stored under it’s own specific subdirectory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.dataDir)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/lighthouse-validator"`.
+        data_dir: String = "dataDir";
+        /// `services.lighthouse.validator.enable`
+        ///
+        /// Enable Lightouse Validator node.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.lighthouse.validator.extraArgs`
+        ///
+        /// Additional arguments passed to the lighthouse validator command.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lighthouse.validator.extraArgs)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        extra_args: String = "extraArgs";
+        /// The options under `services.lighthouse.validator.metrics`.
+        metrics: ValidatorMetricsValue = "metrics";
     }
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.liquidsoap.streams`
@@ -16,5 +16,10 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.liquidsoap.streams)
 ///
 /// Nix type: `attribute set of (path or string)`. Default: `{ }`.
-pub const streams: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "liquidsoap", "streams"]);
+pub const streams: Opt<BTreeMap<String, OneOf<StreamsMembers>>> = Opt::new(&["services", "liquidsoap", "streams"]);
+
+/// The members of `services.liquidsoap.streams.<name>`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum StreamsMembers {}
+impl ::flakesmith::value::PathMember for StreamsMembers {}
+impl ::flakesmith::value::StrMember for StreamsMembers { type Str = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.listmonk.enable`
@@ -42,7 +42,7 @@ pub const secret_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "listmo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.listmonk.settings)
 ///
 /// Nix type: `TOML value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "listmonk", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["services", "listmonk", "settings"]);
 
 pub mod database {
     use super::*;
@@ -73,7 +73,14 @@ pub mod database {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.listmonk.database.settings)
     ///
     /// Nix type: `null or ((list of string) or list of attribute set of anything or string or signed integer or boolean)`. Default: `null`.
-    pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "listmonk", "database", "settings"]);
+    pub const settings: Opt<NullOr<OneOf<SettingsMembers>>> = Opt::new(&["services", "listmonk", "database", "settings"]);
+
+    /// The members of `services.listmonk.database.settings`'s type: `list of (string)`, `list of (attribute set of (freeform))`, `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
 
     pub mod settings {
         use super::*;
@@ -94,7 +101,7 @@ pub mod database {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.listmonk.database.settings.smtp)
         ///
         /// Nix type: `list of (attribute set of anything)`.
-        pub const smtp: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "listmonk", "database", "settings", "smtp"]);
+        pub const smtp: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "listmonk", "database", "settings", "smtp"]);
 
         pub mod _app {
             use super::*;
@@ -120,7 +127,7 @@ pub mod database {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.listmonk.database.settings._bounce.mailboxes_)
             ///
             /// Nix type: `list of (list of attribute set of anything)`. Default: `[ ]`.
-            pub const mailboxes: Opt<Vec<Vec<BTreeMap<String, Untyped>>>> = Opt::new(&["services", "listmonk", "database", "settings", "_bounce", "mailboxes_"]);
+            pub const mailboxes: Opt<Vec<Vec<BTreeMap<String, Data<Anything>>>>> = Opt::new(&["services", "listmonk", "database", "settings", "_bounce", "mailboxes_"]);
 
         }
 

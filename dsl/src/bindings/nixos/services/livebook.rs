@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.livebook.enableUserService`
@@ -24,7 +24,7 @@ pub const enable_user_service: Opt<bool> = Opt::new(&["services", "livebook", "e
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.livebook.environment)
 ///
 /// Nix type: `attribute set of (null or boolean or signed integer or string)`. Default: `{ }`.
-pub const environment: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "livebook", "environment"]);
+pub const environment: Opt<BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>>> = Opt::new(&["services", "livebook", "environment"]);
 
 /// `services.livebook.environmentFile`
 ///
@@ -52,4 +52,10 @@ pub const extra_packages: Opt<Vec<Package>> = Opt::new(&["services", "livebook",
 ///
 /// Nix type: `package`. Default: `pkgs.livebook`.
 pub const package: Opt<Package> = Opt::new(&["services", "livebook", "package"]);
+
+/// The members of `services.livebook.environment.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum EnvironmentMembers {}
+impl ::flakesmith::value::BoolMember for EnvironmentMembers {}
+impl ::flakesmith::value::IntMember for EnvironmentMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for EnvironmentMembers { type Str = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.lldap.enable`
@@ -52,7 +52,85 @@ pub const package: Opt<Package> = Opt::new(&["services", "lldap", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "lldap", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "lldap", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.lldap.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.lldap.settings.database_url`
+        ///
+        /// Database URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.database_url)
+        ///
+        /// Nix type: `string`. Default: `"sqlite://./users.db?mode=rwc"`.
+        database_url: String = "database_url";
+        /// `services.lldap.settings.http_host`
+        ///
+        /// The host address that the HTTP server will be bound to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.http_host)
+        ///
+        /// Nix type: `string`. Default: `"::"`.
+        http_host: String = "http_host";
+        /// `services.lldap.settings.http_port`
+        ///
+        /// The port on which to have the HTTP server, for user login and administration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.http_port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `17170`.
+        http_port: u16 = "http_port";
+        /// `services.lldap.settings.http_url`
+        ///
+        /// The public URL of the server, for password reset links.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.http_url)
+        ///
+        /// Nix type: `string`. Default: `"http://localhost"`.
+        http_url: String = "http_url";
+        /// `services.lldap.settings.ldap_base_dn`
+        ///
+        /// Base DN for LDAP.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.ldap_base_dn)
+        ///
+        /// Nix type: `string`.
+        ldap_base_dn: String = "ldap_base_dn";
+        /// `services.lldap.settings.ldap_host`
+        ///
+        /// The host address that the LDAP server will be bound to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.ldap_host)
+        ///
+        /// Nix type: `string`. Default: `"::"`.
+        ldap_host: String = "ldap_host";
+        /// `services.lldap.settings.ldap_port`
+        ///
+        /// The port on which to have the LDAP server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.ldap_port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3890`.
+        ldap_port: u16 = "ldap_port";
+        /// `services.lldap.settings.ldap_user_dn`
+        ///
+        /// Admin username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.ldap_user_dn)
+        ///
+        /// Nix type: `string`. Default: `"admin"`.
+        ldap_user_dn: String = "ldap_user_dn";
+        /// `services.lldap.settings.ldap_user_email`
+        ///
+        /// Admin email.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.lldap.settings.ldap_user_email)
+        ///
+        /// Nix type: `string`. Default: `"admin@example.com"`.
+        ldap_user_email: String = "ldap_user_email";
+    }
+}
 
 pub mod settings {
     use super::*;

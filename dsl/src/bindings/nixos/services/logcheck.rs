@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.logcheck.config`
@@ -61,7 +61,7 @@ pub const files: Opt<Vec<RuntimePath>> = Opt::new(&["services", "logcheck", "fil
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignore)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const ignore: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "logcheck", "ignore"]);
+pub const ignore: Opt<BTreeMap<String, IgnoreValue>> = Opt::new(&["services", "logcheck", "ignore"]);
 
 /// `services.logcheck.ignoreCron`
 ///
@@ -70,7 +70,7 @@ pub const ignore: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "logch
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignoreCron)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const ignore_cron: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "logcheck", "ignoreCron"]);
+pub const ignore_cron: Opt<BTreeMap<String, IgnoreCronValue>> = Opt::new(&["services", "logcheck", "ignoreCron"]);
 
 /// `services.logcheck.level`
 ///
@@ -110,6 +110,68 @@ pub const time_of_day: Opt<String> = Opt::new(&["services", "logcheck", "timeOfD
 /// Nix type: `string`. Default: `"logcheck"`.
 pub const user: Opt<String> = Opt::new(&["services", "logcheck", "user"]);
 
+::flakesmith::option_enum! {
+    /// The values of `services.logcheck.ignore.<name>.level`.
+    Level {
+        Workstation => "workstation",
+        Server => "server",
+        Paranoid => "paranoid",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.logcheck.ignore.<name>`: `IgnoreValue::new()`, then a setter per option.
+    IgnoreValue {
+        /// `services.logcheck.ignore.<name>.level`
+        ///
+        /// Set the logcheck level.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignore.%3Cname%3E.level)
+        ///
+        /// Nix type: `one of "workstation", "server", "paranoid"`. Default: `"server"`.
+        level: Level = "level";
+        /// `services.logcheck.ignore.<name>.regex`
+        ///
+        /// Regex specifying which log lines to ignore.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignore.%3Cname%3E.regex)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        regex: String = "regex";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.logcheck.ignoreCron.<name>`: `IgnoreCronValue::new()`, then a setter per option.
+    IgnoreCronValue {
+        /// `services.logcheck.ignoreCron.<name>.cmdline`
+        ///
+        /// Command line for the cron job. Will be turned into a regex for the logcheck ignore rule.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignoreCron.%3Cname%3E.cmdline)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        cmdline: String = "cmdline";
+        /// `services.logcheck.ignoreCron.<name>.timeArgs`
+        ///
+        /// “min hr dom mon dow” crontab time args, to auto-create a cronjob too.
+        /// Leave at null to not do this and just add a logcheck ignore rule.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignoreCron.%3Cname%3E.timeArgs)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        time_args: NullOr<String> = "timeArgs";
+        /// `services.logcheck.ignoreCron.<name>.user`
+        ///
+        /// User that runs the cronjob.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignoreCron.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `"root"`.
+        user: String = "user";
+    }
+}
+
 pub mod ignore {
     use super::*;
 
@@ -129,7 +191,7 @@ pub mod ignore {
         ///
         /// Set the logcheck level.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignore.&lt;name&gt;.level)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignore.%3Cname%3E.level)
         ///
         /// Nix type: `one of "workstation", "server", "paranoid"`. Default: `"server"`.
         pub fn level(&self) -> Opt<Level> {
@@ -140,7 +202,7 @@ pub mod ignore {
         ///
         /// Regex specifying which log lines to ignore.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignore.&lt;name&gt;.regex)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignore.%3Cname%3E.regex)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn regex(&self) -> Opt<String> {
@@ -179,7 +241,7 @@ pub mod ignore_cron {
         ///
         /// Command line for the cron job. Will be turned into a regex for the logcheck ignore rule.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignoreCron.&lt;name&gt;.cmdline)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignoreCron.%3Cname%3E.cmdline)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn cmdline(&self) -> Opt<String> {
@@ -191,7 +253,7 @@ pub mod ignore_cron {
         /// “min hr dom mon dow” crontab time args, to auto-create a cronjob too.
         /// Leave at null to not do this and just add a logcheck ignore rule.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignoreCron.&lt;name&gt;.timeArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignoreCron.%3Cname%3E.timeArgs)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn time_args(&self) -> Opt<NullOr<String>> {
@@ -202,7 +264,7 @@ pub mod ignore_cron {
         ///
         /// User that runs the cronjob.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignoreCron.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logcheck.ignoreCron.%3Cname%3E.user)
         ///
         /// Nix type: `string`. Default: `"root"`.
         pub fn user(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.logrotate.allowNetworking`
@@ -62,7 +62,13 @@ pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "logrotate", "ex
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logrotate.settings)
 ///
 /// Nix type: `attribute set of (attribute set of (null or signed integer or boolean or string))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, BTreeMap<String, NullOr<Untyped>>>> = Opt::new(&["services", "logrotate", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, NullOr<OneOf<SettingsMembers>>>>> = Opt::new(&["services", "logrotate", "settings"]);
+
+/// The members of `services.logrotate.settings.<name>.<name>`'s type: `integer`, `bool`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
 pub mod settings {
     use super::*;
@@ -83,7 +89,7 @@ pub mod settings {
         ///
         /// Whether to enable setting individual kill switch.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logrotate.settings.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logrotate.settings.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -97,10 +103,10 @@ pub mod settings {
         /// so globs and spaces are supported.
         /// Note this setting is ignored if globals is true.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logrotate.settings.&lt;name&gt;.files)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logrotate.settings.%3Cname%3E.files)
         ///
         /// Nix type: `string or list of string`.
-        pub fn files(&self) -> Opt<Untyped> {
+        pub fn files(&self) -> Opt<OneOf<FilesMembers>> {
             Opt::at(self.path.join(["files"]))
         }
 
@@ -109,7 +115,7 @@ pub mod settings {
         /// How often to rotate the logs. Defaults to previously set global setting,
         /// which itself defaults to weekly.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logrotate.settings.&lt;name&gt;.frequency)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logrotate.settings.%3Cname%3E.frequency)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn frequency(&self) -> Opt<NullOr<String>> {
@@ -121,7 +127,7 @@ pub mod settings {
         /// Whether this setting is a global option or not: set to have these
         /// settings apply to all files settings with a higher priority.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logrotate.settings.&lt;name&gt;.global)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logrotate.settings.%3Cname%3E.global)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn global(&self) -> Opt<bool> {
@@ -133,7 +139,7 @@ pub mod settings {
         /// Order of this logrotate block in relation to the others. The semantics are
         /// the same as with lib.mkOrder
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logrotate.settings.&lt;name&gt;.priority)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.logrotate.settings.%3Cname%3E.priority)
         ///
         /// Nix type: `signed integer`. Default: `1000`.
         pub fn priority(&self) -> Opt<i64> {
@@ -141,6 +147,11 @@ pub mod settings {
         }
 
     }
+
+    /// The members of `services.logrotate.settings.<name>.files`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum FilesMembers {}
+    impl ::flakesmith::value::StrMember for FilesMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for FilesMembers { type Item = String; }
 
 }
 

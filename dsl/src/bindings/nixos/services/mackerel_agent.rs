@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mackerel-agent.apiKeyFile`
@@ -53,7 +53,65 @@ pub const run_as_root: Opt<bool> = Opt::new(&["services", "mackerel-agent", "run
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mackerel-agent.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "mackerel-agent", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "mackerel-agent", "settings"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.mackerel-agent.settings.host_status.on_start`.
+    OnStart {
+        Working => "working",
+        Standby => "standby",
+        Maintenance => "maintenance",
+        Poweroff => "poweroff",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.mackerel-agent.settings.host_status.on_stop`.
+    OnStop {
+        Working => "working",
+        Standby => "standby",
+        Maintenance => "maintenance",
+        Poweroff => "poweroff",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mackerel-agent.settings.host_status`: `SettingsHostStatusValue::new()`, then a setter per option.
+    SettingsHostStatusValue {
+        /// `services.mackerel-agent.settings.host_status.on_start`
+        ///
+        /// Host status after agent startup.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mackerel-agent.settings.host_status.on_start)
+        ///
+        /// Nix type: `one of "working", "standby", "maintenance", "poweroff"`. Default: `"working"`.
+        on_start: OnStart = "on_start";
+        /// `services.mackerel-agent.settings.host_status.on_stop`
+        ///
+        /// Host status after agent shutdown.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mackerel-agent.settings.host_status.on_stop)
+        ///
+        /// Nix type: `one of "working", "standby", "maintenance", "poweroff"`. Default: `"poweroff"`.
+        on_stop: OnStop = "on_stop";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mackerel-agent.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.mackerel-agent.settings.diagnostic`
+        ///
+        /// Whether to enable collecting memory usage for the agent itself.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mackerel-agent.settings.diagnostic)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        diagnostic: bool = "diagnostic";
+        /// The options under `services.mackerel-agent.settings.host_status`.
+        host_status: SettingsHostStatusValue = "host_status";
+    }
+}
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.maddy.config`
@@ -47,7 +47,7 @@ pub const ensure_accounts: Opt<Vec<String>> = Opt::new(&["services", "maddy", "e
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maddy.ensureCredentials)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const ensure_credentials: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "maddy", "ensureCredentials"]);
+pub const ensure_credentials: Opt<BTreeMap<String, EnsureCredentialsValue>> = Opt::new(&["services", "maddy", "ensureCredentials"]);
 
 /// `services.maddy.group`
 ///
@@ -113,6 +113,21 @@ pub const secrets: Opt<Vec<RuntimePath>> = Opt::new(&["services", "maddy", "secr
 /// Nix type: `string`. Default: `"maddy"`.
 pub const user: Opt<String> = Opt::new(&["services", "maddy", "user"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.maddy.ensureCredentials.<name>`: `EnsureCredentialsValue::new()`, then a setter per option.
+    EnsureCredentialsValue {
+        /// `services.maddy.ensureCredentials.<name>.passwordFile`
+        ///
+        /// Specifies the path to a file containing the
+        /// clear text password for the user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maddy.ensureCredentials.%3Cname%3E.passwordFile)
+        ///
+        /// Nix type: `path`. Default: `null`.
+        password_file: RuntimePath = "passwordFile";
+    }
+}
+
 pub mod ensure_credentials {
     use super::*;
 
@@ -133,7 +148,7 @@ pub mod ensure_credentials {
         /// Specifies the path to a file containing the
         /// clear text password for the user.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maddy.ensureCredentials.&lt;name&gt;.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maddy.ensureCredentials.%3Cname%3E.passwordFile)
         ///
         /// Nix type: `path`. Default: `null`.
         pub fn password_file(&self) -> Opt<RuntimePath> {
@@ -155,7 +170,7 @@ pub mod tls {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maddy.tls.certificates)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const certificates: Opt<Vec<Untyped>> = Opt::new(&["services", "maddy", "tls", "certificates"]);
+    pub const certificates: Opt<Vec<CertificatesValue>> = Opt::new(&["services", "maddy", "tls", "certificates"]);
 
     /// `services.maddy.tls.extraConfig`
     ///
@@ -175,6 +190,28 @@ pub mod tls {
     ///
     /// Nix type: `null or one of "off", "file", "acme"`. Default: `"off"`.
     pub const loader: Opt<NullOr<Loader>> = Opt::new(&["services", "maddy", "tls", "loader"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.maddy.tls.certificates.*`: `CertificatesValue::new()`, then a setter per option.
+        CertificatesValue {
+            /// `services.maddy.tls.certificates.*.certPath`
+            ///
+            /// Path to the certificate used for TLS.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maddy.tls.certificates.*.certPath)
+            ///
+            /// Nix type: `path`.
+            cert_path: RuntimePath = "certPath";
+            /// `services.maddy.tls.certificates.*.keyPath`
+            ///
+            /// Path to the private key used for TLS.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maddy.tls.certificates.*.keyPath)
+            ///
+            /// Nix type: `path`.
+            key_path: RuntimePath = "keyPath";
+        }
+    }
 
     ::flakesmith::option_enum! {
         /// The values of `services.maddy.tls.loader`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mailman.enable`
@@ -84,7 +84,7 @@ pub const web_hosts: Opt<Vec<String>> = Opt::new(&["services", "mailman", "webHo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mailman.webSettings)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const web_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mailman", "webSettings"]);
+pub const web_settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "mailman", "webSettings"]);
 
 /// `services.mailman.webUser`
 ///
@@ -302,7 +302,7 @@ pub mod serve {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mailman.serve.uwsgiSettings)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const uwsgi_settings: Opt<Untyped> = Opt::new(&["services", "mailman", "serve", "uwsgiSettings"]);
+    pub const uwsgi_settings: Opt<Data<Json>> = Opt::new(&["services", "mailman", "serve", "uwsgiSettings"]);
 
     /// `services.mailman.serve.virtualRoot`
     ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mailpit.instances`
@@ -16,7 +16,13 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mailpit.instances)
 ///
 /// Nix type: `attribute set of (attribute set of (string or signed integer or boolean))`. Default: `{ }`.
-pub const instances: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "mailpit", "instances"]);
+pub const instances: Opt<BTreeMap<String, BTreeMap<String, OneOf<InstancesMembers>>>> = Opt::new(&["services", "mailpit", "instances"]);
+
+/// The members of `services.mailpit.instances.<name>.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum InstancesMembers {}
+impl ::flakesmith::value::StrMember for InstancesMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for InstancesMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for InstancesMembers {}
 
 pub mod instances {
     use super::*;
@@ -38,7 +44,7 @@ pub mod instances {
         /// Specify the local database filename to store persistent data.
         /// If null
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mailpit.instances.&lt;name&gt;.database)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mailpit.instances.%3Cname%3E.database)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn database(&self) -> Opt<NullOr<String>> {
@@ -49,7 +55,7 @@ pub mod instances {
         ///
         /// HTTP bind interface and port for UI.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mailpit.instances.&lt;name&gt;.listen)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mailpit.instances.%3Cname%3E.listen)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1:8025"`.
         pub fn listen(&self) -> Opt<String> {
@@ -61,7 +67,7 @@ pub mod instances {
         /// Maximum number of emails to keep. If the number is exceeded, old emails
         /// will be deleted.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mailpit.instances.&lt;name&gt;.max)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mailpit.instances.%3Cname%3E.max)
         ///
         /// Nix type: `unsigned integer, meaning >=0`. Default: `500`.
         pub fn max(&self) -> Opt<u64> {
@@ -72,7 +78,7 @@ pub mod instances {
         ///
         /// SMTP bind interface and port.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mailpit.instances.&lt;name&gt;.smtp)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mailpit.instances.%3Cname%3E.smtp)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1:1025"`.
         pub fn smtp(&self) -> Opt<String> {

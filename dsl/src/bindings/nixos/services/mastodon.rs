@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mastodon.activeRecordEncryptionDeterministicKeyFile`
@@ -89,7 +89,7 @@ pub const enable_unix_socket: Opt<bool> = Opt::new(&["services", "mastodon", "en
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mastodon.extraConfig)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mastodon", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "mastodon", "extraConfig"]);
 
 /// `services.mastodon.extraEnvFiles`
 ///
@@ -163,7 +163,7 @@ pub const sidekiq_port: Opt<u16> = Opt::new(&["services", "mastodon", "sidekiqPo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mastodon.sidekiqProcesses)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const sidekiq_processes: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mastodon", "sidekiqProcesses"]);
+pub const sidekiq_processes: Opt<BTreeMap<String, SidekiqProcessesValue>> = Opt::new(&["services", "mastodon", "sidekiqProcesses"]);
 
 /// `services.mastodon.sidekiqThreads`
 ///
@@ -255,6 +255,40 @@ pub const web_processes: Opt<i64> = Opt::new(&["services", "mastodon", "webProce
 ///
 /// Nix type: `signed integer`. Default: `5`.
 pub const web_threads: Opt<i64> = Opt::new(&["services", "mastodon", "webThreads"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.mastodon.sidekiqProcesses.<name>.jobClasses.*`.
+    JobClasses {
+        Default => "default",
+        Push => "push",
+        Pull => "pull",
+        Mailers => "mailers",
+        Scheduler => "scheduler",
+        Ingress => "ingress",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mastodon.sidekiqProcesses.<name>`: `SidekiqProcessesValue::new()`, then a setter per option.
+    SidekiqProcessesValue {
+        /// `services.mastodon.sidekiqProcesses.<name>.jobClasses`
+        ///
+        /// If not empty, which job classes should be executed by this process. Only one process should handle the ‘scheduler’ class. If left empty, this process will handle the ‘scheduler’ class.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mastodon.sidekiqProcesses.%3Cname%3E.jobClasses)
+        ///
+        /// Nix type: `list of (one of "default", "push", "pull", "mailers", "scheduler", "ingress")`.
+        job_classes: Vec<JobClasses> = "jobClasses";
+        /// `services.mastodon.sidekiqProcesses.<name>.threads`
+        ///
+        /// Number of threads this process should use for executing jobs. If null, the configured sidekiqThreads
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mastodon.sidekiqProcesses.%3Cname%3E.threads)
+        ///
+        /// Nix type: `null or signed integer`.
+        threads: NullOr<i64> = "threads";
+    }
+}
 
 pub mod database {
     use super::*;
@@ -477,7 +511,7 @@ pub mod sidekiq_processes {
         ///
         /// If not empty, which job classes should be executed by this process. Only one process should handle the ‘scheduler’ class. If left empty, this process will handle the ‘scheduler’ class.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mastodon.sidekiqProcesses.&lt;name&gt;.jobClasses)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mastodon.sidekiqProcesses.%3Cname%3E.jobClasses)
         ///
         /// Nix type: `list of (one of "default", "push", "pull", "mailers", "scheduler", "ingress")`.
         pub fn job_classes(&self) -> Opt<Vec<JobClasses>> {
@@ -488,7 +522,7 @@ pub mod sidekiq_processes {
         ///
         /// Number of threads this process should use for executing jobs. If null, the configured sidekiqThreads
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mastodon.sidekiqProcesses.&lt;name&gt;.threads)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mastodon.sidekiqProcesses.%3Cname%3E.threads)
         ///
         /// Nix type: `null or signed integer`.
         pub fn threads(&self) -> Opt<NullOr<i64>> {
@@ -498,7 +532,7 @@ pub mod sidekiq_processes {
     }
 
     ::flakesmith::option_enum! {
-        /// The values of `services.mastodon.sidekiqProcesses.<name>.jobClasses`.
+        /// The values of `services.mastodon.sidekiqProcesses.<name>.jobClasses.*`.
         JobClasses {
             Default => "default",
             Push => "push",

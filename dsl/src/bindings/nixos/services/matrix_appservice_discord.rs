@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.matrix-appservice-discord.enable`
@@ -72,7 +72,7 @@ pub const service_dependencies: Opt<Vec<String>> = Opt::new(&["services", "matri
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-discord.settings)
 ///
 /// Nix type: `attribute set`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "matrix-appservice-discord", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "matrix-appservice-discord", "settings"]);
 
 /// `services.matrix-appservice-discord.url`
 ///

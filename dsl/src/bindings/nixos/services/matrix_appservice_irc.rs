@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.matrix-appservice-irc.enable`
@@ -71,7 +71,145 @@ pub const registration_url: Opt<String> = Opt::new(&["services", "matrix-appserv
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "matrix-appservice-irc", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "matrix-appservice-irc", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-appservice-irc.settings.database`: `DatabaseValue::new()`, then a setter per option.
+    DatabaseValue {
+        /// `services.matrix-appservice-irc.settings.database.connectionString`
+        ///
+        /// The database connection string
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.database.connectionString)
+        ///
+        /// Nix type: `string`. Default: `"nedb://var/lib/matrix-appservice-irc/data"`.
+        connection_string: String = "connectionString";
+        /// `services.matrix-appservice-irc.settings.database.engine`
+        ///
+        /// Which database engine to use
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.database.engine)
+        ///
+        /// Nix type: `string`. Default: `"nedb"`.
+        engine: String = "engine";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-appservice-irc.settings.homeserver`: `HomeserverValue::new()`, then a setter per option.
+    HomeserverValue {
+        /// `services.matrix-appservice-irc.settings.homeserver.domain`
+        ///
+        /// The ‘domain’ part for user IDs on this home server. Usually
+        /// (but not always) is the “domain name” part of the homeserver URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.homeserver.domain)
+        ///
+        /// Nix type: `string`.
+        domain: String = "domain";
+        /// `services.matrix-appservice-irc.settings.homeserver.url`
+        ///
+        /// The URL to the home server for client-server API calls
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.homeserver.url)
+        ///
+        /// Nix type: `string`.
+        url: String = "url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-appservice-irc.settings.ircService.mediaProxy`: `IrcServiceMediaProxyValue::new()`, then a setter per option.
+    IrcServiceMediaProxyValue {
+        /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.bindPort`
+        ///
+        /// Port that the media proxy binds to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.mediaProxy.bindPort)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `11111`.
+        bind_port: u16 = "bindPort";
+        /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.publicUrl`
+        ///
+        /// URL under which the media proxy is publicly acccessible.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.mediaProxy.publicUrl)
+        ///
+        /// Nix type: `string`.
+        public_url: String = "publicUrl";
+        /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.signingKeyPath`
+        ///
+        /// Path to the signing key file for authenticated media.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.mediaProxy.signingKeyPath)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/matrix-appservice-irc/media-signingkey.jwk"`.
+        signing_key_path: RuntimePath = "signingKeyPath";
+        /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.ttlSeconds`
+        ///
+        /// Lifetime in seconds, that generated URLs stay valid.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.mediaProxy.ttlSeconds)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `3600`.
+        ttl_seconds: u64 = "ttlSeconds";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-appservice-irc.settings.ircService`: `IrcServiceValue::new()`, then a setter per option.
+    IrcServiceValue {
+        /// The options under `services.matrix-appservice-irc.settings.ircService.mediaProxy`.
+        media_proxy: IrcServiceMediaProxyValue = "mediaProxy";
+        /// `services.matrix-appservice-irc.settings.ircService.passwordEncryptionKeyPath`
+        ///
+        /// Location of the key with which IRC passwords are encrypted
+        /// for storage. Will be generated on first run if not present.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.passwordEncryptionKeyPath)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/matrix-appservice-irc/passkey.pem"`.
+        password_encryption_key_path: String = "passwordEncryptionKeyPath";
+        /// `services.matrix-appservice-irc.settings.ircService.servers`
+        ///
+        /// IRC servers to connect to
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.servers)
+        ///
+        /// Nix type: `JSON value`.
+        servers: Data<Json> = "servers";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-appservice-irc.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.matrix-appservice-irc.settings.database`
+        ///
+        /// Configuration for the database
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.database)
+        ///
+        /// Nix type: `JSON value`. Default: `{ }`.
+        database: DatabaseValue = "database";
+        /// `services.matrix-appservice-irc.settings.homeserver`
+        ///
+        /// Homeserver configuration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.homeserver)
+        ///
+        /// Nix type: `JSON value`. Default: `{ }`.
+        homeserver: HomeserverValue = "homeserver";
+        /// `services.matrix-appservice-irc.settings.ircService`
+        ///
+        /// IRC bridge configuration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService)
+        ///
+        /// Nix type: `JSON value`. Default: `{ }`.
+        irc_service: IrcServiceValue = "ircService";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -83,7 +221,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.database)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const database: Opt<Untyped> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database"]);
+    pub const database: Opt<DatabaseValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "database"]);
 
     /// `services.matrix-appservice-irc.settings.homeserver`
     ///
@@ -92,7 +230,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.homeserver)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const homeserver: Opt<Untyped> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver"]);
+    pub const homeserver: Opt<HomeserverValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "homeserver"]);
 
     /// `services.matrix-appservice-irc.settings.ircService`
     ///
@@ -101,7 +239,115 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const irc_service: Opt<Untyped> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService"]);
+    pub const irc_service: Opt<IrcServiceValue> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.matrix-appservice-irc.settings.database`: `DatabaseValue::new()`, then a setter per option.
+        DatabaseValue {
+            /// `services.matrix-appservice-irc.settings.database.connectionString`
+            ///
+            /// The database connection string
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.database.connectionString)
+            ///
+            /// Nix type: `string`. Default: `"nedb://var/lib/matrix-appservice-irc/data"`.
+            connection_string: String = "connectionString";
+            /// `services.matrix-appservice-irc.settings.database.engine`
+            ///
+            /// Which database engine to use
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.database.engine)
+            ///
+            /// Nix type: `string`. Default: `"nedb"`.
+            engine: String = "engine";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.matrix-appservice-irc.settings.homeserver`: `HomeserverValue::new()`, then a setter per option.
+        HomeserverValue {
+            /// `services.matrix-appservice-irc.settings.homeserver.domain`
+            ///
+            /// The ‘domain’ part for user IDs on this home server. Usually
+            /// (but not always) is the “domain name” part of the homeserver URL.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.homeserver.domain)
+            ///
+            /// Nix type: `string`.
+            domain: String = "domain";
+            /// `services.matrix-appservice-irc.settings.homeserver.url`
+            ///
+            /// The URL to the home server for client-server API calls
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.homeserver.url)
+            ///
+            /// Nix type: `string`.
+            url: String = "url";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.matrix-appservice-irc.settings.ircService.mediaProxy`: `IrcServiceMediaProxyValue::new()`, then a setter per option.
+        IrcServiceMediaProxyValue {
+            /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.bindPort`
+            ///
+            /// Port that the media proxy binds to.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.mediaProxy.bindPort)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `11111`.
+            bind_port: u16 = "bindPort";
+            /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.publicUrl`
+            ///
+            /// URL under which the media proxy is publicly acccessible.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.mediaProxy.publicUrl)
+            ///
+            /// Nix type: `string`.
+            public_url: String = "publicUrl";
+            /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.signingKeyPath`
+            ///
+            /// Path to the signing key file for authenticated media.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.mediaProxy.signingKeyPath)
+            ///
+            /// Nix type: `path`. Default: `"/var/lib/matrix-appservice-irc/media-signingkey.jwk"`.
+            signing_key_path: RuntimePath = "signingKeyPath";
+            /// `services.matrix-appservice-irc.settings.ircService.mediaProxy.ttlSeconds`
+            ///
+            /// Lifetime in seconds, that generated URLs stay valid.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.mediaProxy.ttlSeconds)
+            ///
+            /// Nix type: `unsigned integer, meaning >=0`. Default: `3600`.
+            ttl_seconds: u64 = "ttlSeconds";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.matrix-appservice-irc.settings.ircService`: `IrcServiceValue::new()`, then a setter per option.
+        IrcServiceValue {
+            /// The options under `services.matrix-appservice-irc.settings.ircService.mediaProxy`.
+            media_proxy: IrcServiceMediaProxyValue = "mediaProxy";
+            /// `services.matrix-appservice-irc.settings.ircService.passwordEncryptionKeyPath`
+            ///
+            /// Location of the key with which IRC passwords are encrypted
+            /// for storage. Will be generated on first run if not present.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.passwordEncryptionKeyPath)
+            ///
+            /// Nix type: `string`. Default: `"/var/lib/matrix-appservice-irc/passkey.pem"`.
+            password_encryption_key_path: String = "passwordEncryptionKeyPath";
+            /// `services.matrix-appservice-irc.settings.ircService.servers`
+            ///
+            /// IRC servers to connect to
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.servers)
+            ///
+            /// Nix type: `JSON value`.
+            servers: Data<Json> = "servers";
+        }
+    }
 
     pub mod database {
         use super::*;
@@ -170,7 +416,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-appservice-irc.settings.ircService.servers)
         ///
         /// Nix type: `JSON value`.
-        pub const servers: Opt<Untyped> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "servers"]);
+        pub const servers: Opt<Data<Json>> = Opt::new(&["services", "matrix-appservice-irc", "settings", "ircService", "servers"]);
 
         pub mod media_proxy {
             use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.matrix-conduit.enable`
@@ -43,7 +43,121 @@ pub const package: Opt<Package> = Opt::new(&["services", "matrix-conduit", "pack
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "matrix-conduit", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "matrix-conduit", "settings"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.matrix-conduit.settings.global.database_backend`.
+    DatabaseBackend {
+        Sqlite => "sqlite",
+        Rocksdb => "rocksdb",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-conduit.settings.global`: `SettingsGlobalValue::new()`, then a setter per option.
+    SettingsGlobalValue {
+        /// `services.matrix-conduit.settings.global.address`
+        ///
+        /// Address to listen on for connections by the reverse proxy/tls terminator.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.address)
+        ///
+        /// Nix type: `string`. Default: `"::1"`.
+        address: String = "address";
+        /// `services.matrix-conduit.settings.global.allow_check_for_updates`
+        ///
+        /// Whether to allow Conduit to automatically contact
+        /// https://conduit.rs
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.allow_check_for_updates)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        allow_check_for_updates: bool = "allow_check_for_updates";
+        /// `services.matrix-conduit.settings.global.allow_encryption`
+        ///
+        /// Whether new encrypted rooms can be created. Note: existing rooms will continue to work.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.allow_encryption)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        allow_encryption: bool = "allow_encryption";
+        /// `services.matrix-conduit.settings.global.allow_federation`
+        ///
+        /// Whether this server federates with other servers.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.allow_federation)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        allow_federation: bool = "allow_federation";
+        /// `services.matrix-conduit.settings.global.allow_registration`
+        ///
+        /// Whether new users can register on this server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.allow_registration)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        allow_registration: bool = "allow_registration";
+        /// `services.matrix-conduit.settings.global.database_backend`
+        ///
+        /// The database backend for the service. Switching it on an existing
+        /// instance will require manual migration of data.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.database_backend)
+        ///
+        /// Nix type: `one of "sqlite", "rocksdb"`. Default: `"sqlite"`.
+        database_backend: DatabaseBackend = "database_backend";
+        /// `services.matrix-conduit.settings.global.database_path`
+        ///
+        /// Path to the conduit database, the directory where conduit will save its data.
+        /// Note that due to using the DynamicUser feature of systemd, this value should not be changed
+        /// and is set to be read only.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.database_path)
+        ///
+        /// Nix type: `unspecified value`. Default: `"/var/lib/matrix-conduit/"`.
+        database_path: Data<Anything> = "database_path";
+        /// `services.matrix-conduit.settings.global.max_request_size`
+        ///
+        /// Max request size in bytes. Don’t forget to also change it in the proxy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.max_request_size)
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `20000000`.
+        max_request_size: u64 = "max_request_size";
+        /// `services.matrix-conduit.settings.global.port`
+        ///
+        /// The port Conduit will be running on. You need to set up a reverse proxy in your web server (e.g. apache or nginx), so all requests to /_matrix on port 443 and 8448 will be forwarded to the Conduit instance running on this port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6167`.
+        port: u16 = "port";
+        /// `services.matrix-conduit.settings.global.server_name`
+        ///
+        /// The server_name is the name of this server. It is used as a suffix for user # and room ids.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.server_name)
+        ///
+        /// Nix type: `string`.
+        server_name: String = "server_name";
+        /// `services.matrix-conduit.settings.global.trusted_servers`
+        ///
+        /// Servers trusted with signing server keys.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.trusted_servers)
+        ///
+        /// Nix type: `list of string`.
+        trusted_servers: Vec<String> = "trusted_servers";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-conduit.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.matrix-conduit.settings.global`.
+        global: SettingsGlobalValue = "global";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -116,7 +230,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.database_path)
         ///
         /// Nix type: `unspecified value`. Default: `"/var/lib/matrix-conduit/"`.
-        pub const database_path: Opt<Untyped> = Opt::new(&["services", "matrix-conduit", "settings", "global", "database_path"]);
+        pub const database_path: Opt<Data<Anything>> = Opt::new(&["services", "matrix-conduit", "settings", "global", "database_path"]);
 
         /// `services.matrix-conduit.settings.global.max_request_size`
         ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.matrix-hookshot.enable`
@@ -53,7 +53,22 @@ pub const service_dependencies: Opt<Vec<String>> = Opt::new(&["services", "matri
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-hookshot.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "matrix-hookshot", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "matrix-hookshot", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-hookshot.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.matrix-hookshot.settings.passFile`
+        ///
+        /// A passkey used to encrypt tokens stored inside the bridge.
+        /// File will be generated if not found.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-hookshot.settings.passFile)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/matrix-hookshot/passkey.pem"`.
+        pass_file: RuntimePath = "passFile";
+    }
+}
 
 pub mod settings {
     use super::*;

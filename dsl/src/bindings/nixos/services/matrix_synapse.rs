@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.matrix-synapse.configFile`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.configFile)
 ///
 /// Nix type: `unspecified value`.
-pub const config_file: Opt<Untyped> = Opt::new(&["services", "matrix-synapse", "configFile"]);
+pub const config_file: Opt<Data<Anything>> = Opt::new(&["services", "matrix-synapse", "configFile"]);
 
 /// `services.matrix-synapse.configureRedisLocally`
 ///
@@ -81,7 +81,7 @@ pub const extras: Opt<Vec<Extras>> = Opt::new(&["services", "matrix-synapse", "e
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.log)
 ///
 /// Nix type: `attribute set of (YAML value)`.
-pub const log: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "matrix-synapse", "log"]);
+pub const log: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "matrix-synapse", "log"]);
 
 /// `services.matrix-synapse.package`
 ///
@@ -90,7 +90,7 @@ pub const log: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "matrix-s
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.package)
 ///
 /// Nix type: `unspecified value`.
-pub const package: Opt<Untyped> = Opt::new(&["services", "matrix-synapse", "package"]);
+pub const package: Opt<Data<Anything>> = Opt::new(&["services", "matrix-synapse", "package"]);
 
 /// `services.matrix-synapse.plugins`
 ///
@@ -109,7 +109,7 @@ pub const plugins: Opt<Vec<Package>> = Opt::new(&["services", "matrix-synapse", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.serviceUnit)
 ///
 /// Nix type: `unspecified value`.
-pub const service_unit: Opt<Untyped> = Opt::new(&["services", "matrix-synapse", "serviceUnit"]);
+pub const service_unit: Opt<Data<Anything>> = Opt::new(&["services", "matrix-synapse", "serviceUnit"]);
 
 /// `services.matrix-synapse.settings`
 ///
@@ -119,7 +119,7 @@ pub const service_unit: Opt<Untyped> = Opt::new(&["services", "matrix-synapse", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "matrix-synapse", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "matrix-synapse", "settings"]);
 
 /// `services.matrix-synapse.withJemalloc`
 ///
@@ -137,10 +137,10 @@ pub const with_jemalloc: Opt<bool> = Opt::new(&["services", "matrix-synapse", "w
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers)
 ///
 /// Nix type: `attribute set of (YAML value)`. Default: `{ }`.
-pub const workers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "matrix-synapse", "workers"]);
+pub const workers: Opt<BTreeMap<String, WorkersValue>> = Opt::new(&["services", "matrix-synapse", "workers"]);
 
 ::flakesmith::option_enum! {
-    /// The values of `services.matrix-synapse.extras`.
+    /// The values of `services.matrix-synapse.extras.*`.
     Extras {
         CacheMemory => "cache-memory",
         Jwt => "jwt",
@@ -152,6 +152,616 @@ pub const workers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "matr
         Systemd => "systemd",
         UrlPreview => "url-preview",
         UserSearch => "user-search",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-synapse.settings.database.args`: `SettingsDatabaseArgsValue::new()`, then a setter per option.
+    SettingsDatabaseArgsValue {
+        /// `services.matrix-synapse.settings.database.args.database`
+        ///
+        /// Name of the database when using the psycopg2 backend,
+        /// path to the database location when using sqlite3.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.database.args.database)
+        ///
+        /// Nix type: `string`.
+        database: String = "database";
+        /// `services.matrix-synapse.settings.database.args.user`
+        ///
+        /// Username to connect with psycopg2, set to null
+        /// when using sqlite3.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.database.args.user)
+        ///
+        /// Nix type: `null or string`.
+        user: NullOr<String> = "user";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.matrix-synapse.settings.database.name`.
+    Name {
+        Sqlite3 => "sqlite3",
+        Psycopg2 => "psycopg2",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-synapse.settings.database`: `SettingsDatabaseValue::new()`, then a setter per option.
+    SettingsDatabaseValue {
+        /// The options under `services.matrix-synapse.settings.database.args`.
+        args: SettingsDatabaseArgsValue = "args";
+        /// `services.matrix-synapse.settings.database.name`
+        ///
+        /// The database engine name. Can be sqlite3 or psycopg2.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.database.name)
+        ///
+        /// Nix type: `one of "sqlite3", "psycopg2"`.
+        name: Name = "name";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.matrix-synapse.settings.listeners.*.resources.*.names.*`.
+    Names {
+        Client => "client",
+        Consent => "consent",
+        Federation => "federation",
+        Health => "health",
+        Keys => "keys",
+        Media => "media",
+        Metrics => "metrics",
+        Openid => "openid",
+        Replication => "replication",
+        Static => "static",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-synapse.settings.listeners.*.resources.*`: `ResourcesValue::new()`, then a setter per option.
+    ResourcesValue {
+        /// `services.matrix-synapse.settings.listeners.*.resources.*.compress`
+        ///
+        /// Whether synapse should compress HTTP responses to clients that support it.
+        /// This should be disabled if running synapse behind a load balancer
+        /// that can do automatic compression.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.resources.*.compress)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        compress: bool = "compress";
+        /// `services.matrix-synapse.settings.listeners.*.resources.*.names`
+        ///
+        /// List of resources to host on this listener.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.resources.*.names)
+        ///
+        /// Nix type: `list of (one of "client", "consent", "federation", "health", "keys", "media", "metrics", "openid", "replication", "static")`.
+        names: Vec<Names> = "names";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.matrix-synapse.settings.listeners.*.type`.
+    Type {
+        Http => "http",
+        Manhole => "manhole",
+        Metrics => "metrics",
+        Replication => "replication",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-synapse.settings.listeners.*`: `ListenersValue::new()`, then a setter per option.
+    ListenersValue {
+        /// `services.matrix-synapse.settings.listeners.*.bind_addresses`
+        ///
+        /// IP addresses to bind the listener to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.bind_addresses)
+        ///
+        /// Nix type: `null or (list of string)`.
+        bind_addresses: NullOr<Vec<String>> = "bind_addresses";
+        /// `services.matrix-synapse.settings.listeners.*.mode`
+        ///
+        /// File permissions on the UNIX domain socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.mode)
+        ///
+        /// Nix type: `null or string matching the pattern ^[0,2-7]{3,4}$`.
+        mode: NullOr<String> = "mode";
+        /// `services.matrix-synapse.settings.listeners.*.path`
+        ///
+        /// Unix domain socket path to bind this listener to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.path)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        path: NullOr<RuntimePath> = "path";
+        /// `services.matrix-synapse.settings.listeners.*.port`
+        ///
+        /// The port to listen for HTTP(S) requests on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.matrix-synapse.settings.listeners.*.resources`
+        ///
+        /// List of HTTP resources to serve on this listener.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.resources)
+        ///
+        /// Nix type: `list of (submodule)`.
+        resources: Vec<ResourcesValue> = "resources";
+        /// `services.matrix-synapse.settings.listeners.*.tls`
+        ///
+        /// Whether to enable TLS on the listener socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.tls)
+        ///
+        /// Nix type: `null or boolean`.
+        tls: NullOr<bool> = "tls";
+        /// `services.matrix-synapse.settings.listeners.*.type`
+        ///
+        /// The type of the listener, usually http.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.type)
+        ///
+        /// Nix type: `one of "http", "manhole", "metrics", "replication"`. Default: `"http"`.
+        r#type: Type = "type";
+        /// `services.matrix-synapse.settings.listeners.*.x_forwarded`
+        ///
+        /// Use the X-Forwarded-For (XFF) header as the client IP and not the
+        /// actual client IP.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.x_forwarded)
+        ///
+        /// Nix type: `boolean`.
+        x_forwarded: bool = "x_forwarded";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-synapse.settings.presence`: `SettingsPresenceValue::new()`, then a setter per option.
+    SettingsPresenceValue {
+        /// `services.matrix-synapse.settings.presence.enabled`
+        ///
+        /// Whether to enable presence tracking.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.presence.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enabled: bool = "enabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-synapse.settings.redis`: `RedisValue::new()`, then a setter per option.
+    RedisValue {
+        /// `services.matrix-synapse.settings.redis.enabled`
+        ///
+        /// Whether to use redis support
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.redis.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enabled: bool = "enabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-synapse.settings.trusted_key_servers.*`: `TrustedKeyServersValue::new()`, then a setter per option.
+    TrustedKeyServersValue {
+        /// `services.matrix-synapse.settings.trusted_key_servers.*.server_name`
+        ///
+        /// Hostname of the trusted server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.trusted_key_servers.*.server_name)
+        ///
+        /// Nix type: `string`.
+        server_name: String = "server_name";
+    }
+}
+
+/// The members of `services.matrix-synapse.settings.url_preview_url_blacklist.*`'s type: `attribute set of (string)`, `string`. A value of any of them sets the option.
+pub enum UrlPreviewUrlBlacklistMembers {}
+impl ::flakesmith::value::AttrsMember for UrlPreviewUrlBlacklistMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for UrlPreviewUrlBlacklistMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-synapse.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.matrix-synapse.settings.app_service_config_files`
+        ///
+        /// A list of application service config file to use
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.app_service_config_files)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        app_service_config_files: Vec<RuntimePath> = "app_service_config_files";
+        /// The options under `services.matrix-synapse.settings.database`.
+        database: SettingsDatabaseValue = "database";
+        /// `services.matrix-synapse.settings.dynamic_thumbnails`
+        ///
+        /// Whether to generate new thumbnails on the fly to precisely match
+        /// the resolution requested by the client. If true then whenever
+        /// a new resolution is requested by the client the server will
+        /// generate a new thumbnail. If false the server will pick a thumbnail
+        /// from a precalculated list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.dynamic_thumbnails)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        dynamic_thumbnails: bool = "dynamic_thumbnails";
+        /// `services.matrix-synapse.settings.enable_metrics`
+        ///
+        /// Enable collection and rendering of performance metrics
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.enable_metrics)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_metrics: bool = "enable_metrics";
+        /// `services.matrix-synapse.settings.enable_registration`
+        ///
+        /// Enable registration for new users.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.enable_registration)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_registration: bool = "enable_registration";
+        /// `services.matrix-synapse.settings.listeners`
+        ///
+        /// List of ports that Synapse should listen on, their purpose and their configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners)
+        ///
+        /// Nix type: `list of (submodule)`.
+        listeners: Vec<ListenersValue> = "listeners";
+        /// `services.matrix-synapse.settings.log_config`
+        ///
+        /// The file that holds the logging configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.log_config)
+        ///
+        /// Nix type: `path`.
+        log_config: RuntimePath = "log_config";
+        /// `services.matrix-synapse.settings.macaroon_secret_key`
+        ///
+        /// Secret key for authentication tokens. If none is specified,
+        /// the registration_shared_secret is used, if one is given; otherwise,
+        /// a secret key is derived from the signing key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.macaroon_secret_key)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        macaroon_secret_key: NullOr<String> = "macaroon_secret_key";
+        /// `services.matrix-synapse.settings.max_image_pixels`
+        ///
+        /// Maximum number of pixels that will be thumbnailed
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.max_image_pixels)
+        ///
+        /// Nix type: `string`. Default: `"32M"`.
+        max_image_pixels: String = "max_image_pixels";
+        /// `services.matrix-synapse.settings.max_upload_size`
+        ///
+        /// The largest allowed upload size in bytes
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.max_upload_size)
+        ///
+        /// Nix type: `string`. Default: `"50M"`.
+        max_upload_size: String = "max_upload_size";
+        /// `services.matrix-synapse.settings.media_store_path`
+        ///
+        /// Directory where uploaded images and attachments are stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.media_store_path)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/matrix-synapse/media_store for when system.stateVersion is at least 22.05, /var/lib/matrix-synapse/media when lower than 22.05"`.
+        media_store_path: RuntimePath = "media_store_path";
+        /// `services.matrix-synapse.settings.pid_file`
+        ///
+        /// The file to store the PID in.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.pid_file)
+        ///
+        /// Nix type: `unspecified value`. Default: `"/run/matrix-synapse.pid"`.
+        pid_file: Data<Anything> = "pid_file";
+        /// The options under `services.matrix-synapse.settings.presence`.
+        presence: SettingsPresenceValue = "presence";
+        /// `services.matrix-synapse.settings.public_baseurl`
+        ///
+        /// The public-facing base URL for the client API (not including _matrix/…)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.public_baseurl)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        public_baseurl: NullOr<String> = "public_baseurl";
+        /// `services.matrix-synapse.settings.redis`
+        ///
+        /// Redis configuration for synapse.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.redis)
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        redis: RedisValue = "redis";
+        /// `services.matrix-synapse.settings.registration_shared_secret`
+        ///
+        /// If set, allows registration by anyone who also has the shared
+        /// secret, even if registration is otherwise disabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.registration_shared_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        registration_shared_secret: NullOr<String> = "registration_shared_secret";
+        /// `services.matrix-synapse.settings.report_stats`
+        ///
+        /// Whether or not to report anonymized homeserver usage statistics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.report_stats)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        report_stats: bool = "report_stats";
+        /// `services.matrix-synapse.settings.server_name`
+        ///
+        /// The domain name of the server, with optional explicit port.
+        /// This is used by remote servers to look up the server address.
+        /// This is also the last part of your UserID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.server_name)
+        ///
+        /// Nix type: `string`. Default: `config.networking.hostName`.
+        server_name: String = "server_name";
+        /// `services.matrix-synapse.settings.signing_key_path`
+        ///
+        /// Path to the signing key to sign messages with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.signing_key_path)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/matrix-synapse/homeserver.signing.key"`.
+        signing_key_path: RuntimePath = "signing_key_path";
+        /// `services.matrix-synapse.settings.tls_certificate_path`
+        ///
+        /// PEM encoded X509 certificate for TLS.
+        /// You can replace the self-signed certificate that synapse
+        /// autogenerates on launch with your own SSL certificate + key pair
+        /// if you like.  Any required intermediary certificates can be
+        /// appended after the primary certificate in hierarchical order.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.tls_certificate_path)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        tls_certificate_path: NullOr<String> = "tls_certificate_path";
+        /// `services.matrix-synapse.settings.tls_private_key_path`
+        ///
+        /// PEM encoded private key for TLS. Specify null if synapse is not
+        /// speaking TLS directly.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.tls_private_key_path)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        tls_private_key_path: NullOr<String> = "tls_private_key_path";
+        /// `services.matrix-synapse.settings.trusted_key_servers`
+        ///
+        /// The trusted servers to download signing keys from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.trusted_key_servers)
+        ///
+        /// Nix type: `list of (YAML value)`.
+        trusted_key_servers: Vec<TrustedKeyServersValue> = "trusted_key_servers";
+        /// `services.matrix-synapse.settings.turn_shared_secret`
+        ///
+        /// The shared secret used to compute passwords for the TURN server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.turn_shared_secret)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        turn_shared_secret: String = "turn_shared_secret";
+        /// `services.matrix-synapse.settings.turn_uris`
+        ///
+        /// The public URIs of the TURN server to give to clients
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.turn_uris)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        turn_uris: Vec<String> = "turn_uris";
+        /// `services.matrix-synapse.settings.url_preview_enabled`
+        ///
+        /// Is the preview URL API enabled?  If enabled, you must
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.url_preview_enabled)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        url_preview_enabled: bool = "url_preview_enabled";
+        /// `services.matrix-synapse.settings.url_preview_ip_range_blacklist`
+        ///
+        /// List of IP address CIDR ranges that the URL preview spider is denied
+        /// from accessing.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.url_preview_ip_range_blacklist)
+        ///
+        /// Nix type: `list of string`.
+        url_preview_ip_range_blacklist: Vec<String> = "url_preview_ip_range_blacklist";
+        /// `services.matrix-synapse.settings.url_preview_ip_range_whitelist`
+        ///
+        /// List of IP address CIDR ranges that the URL preview spider is allowed
+        /// to access even if they are specified in url_preview_ip_range_blacklist.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.url_preview_ip_range_whitelist)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        url_preview_ip_range_whitelist: Vec<String> = "url_preview_ip_range_whitelist";
+        /// `services.matrix-synapse.settings.url_preview_url_blacklist`
+        ///
+        /// Optional list of URL matches that the URL preview spider is
+        /// denied from accessing.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.url_preview_url_blacklist)
+        ///
+        /// Nix type: `list of ((attribute set of string) or string convertible to it)`. Default: `[ ]`.
+        url_preview_url_blacklist: Vec<OneOf<UrlPreviewUrlBlacklistMembers>> = "url_preview_url_blacklist";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.matrix-synapse.workers.<name>.worker_app`.
+    WorkerApp {
+        SynapseAppGenericWorker => "synapse.app.generic_worker",
+        SynapseAppMediaRepository => "synapse.app.media_repository",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.matrix-synapse.workers.<name>.worker_listeners.*.resources.*.names.*`.
+    Names2 {
+        Client => "client",
+        Consent => "consent",
+        Federation => "federation",
+        Health => "health",
+        Keys => "keys",
+        Media => "media",
+        Metrics => "metrics",
+        Openid => "openid",
+        Replication => "replication",
+        Static => "static",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-synapse.workers.<name>.worker_listeners.*.resources.*`: `ResourcesValue2::new()`, then a setter per option.
+    ResourcesValue2 {
+        /// `services.matrix-synapse.workers.<name>.worker_listeners.*.resources.*.compress`
+        ///
+        /// Whether synapse should compress HTTP responses to clients that support it.
+        /// This should be disabled if running synapse behind a load balancer
+        /// that can do automatic compression.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.resources.*.compress)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        compress: bool = "compress";
+        /// `services.matrix-synapse.workers.<name>.worker_listeners.*.resources.*.names`
+        ///
+        /// List of resources to host on this listener.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.resources.*.names)
+        ///
+        /// Nix type: `list of (one of "client", "consent", "federation", "health", "keys", "media", "metrics", "openid", "replication", "static")`.
+        names: Vec<Names2> = "names";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.matrix-synapse.workers.<name>.worker_listeners.*.type`.
+    Type2 {
+        Http => "http",
+        Manhole => "manhole",
+        Metrics => "metrics",
+        Replication => "replication",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-synapse.workers.<name>.worker_listeners.*`: `WorkerListenersValue::new()`, then a setter per option.
+    WorkerListenersValue {
+        /// `services.matrix-synapse.workers.<name>.worker_listeners.*.bind_addresses`
+        ///
+        /// IP addresses to bind the listener to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.bind_addresses)
+        ///
+        /// Nix type: `null or (list of string)`.
+        bind_addresses: NullOr<Vec<String>> = "bind_addresses";
+        /// `services.matrix-synapse.workers.<name>.worker_listeners.*.mode`
+        ///
+        /// File permissions on the UNIX domain socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.mode)
+        ///
+        /// Nix type: `null or string matching the pattern ^[0,2-7]{3,4}$`.
+        mode: NullOr<String> = "mode";
+        /// `services.matrix-synapse.workers.<name>.worker_listeners.*.path`
+        ///
+        /// Unix domain socket path to bind this listener to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.path)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        path: NullOr<RuntimePath> = "path";
+        /// `services.matrix-synapse.workers.<name>.worker_listeners.*.port`
+        ///
+        /// The port to listen for HTTP(S) requests on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.matrix-synapse.workers.<name>.worker_listeners.*.resources`
+        ///
+        /// List of HTTP resources to serve on this listener.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.resources)
+        ///
+        /// Nix type: `list of (submodule)`.
+        resources: Vec<ResourcesValue2> = "resources";
+        /// `services.matrix-synapse.workers.<name>.worker_listeners.*.tls`
+        ///
+        /// Whether to enable TLS on the listener socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.tls)
+        ///
+        /// Nix type: `null or boolean`.
+        tls: NullOr<bool> = "tls";
+        /// `services.matrix-synapse.workers.<name>.worker_listeners.*.type`
+        ///
+        /// The type of the listener, usually http.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.type)
+        ///
+        /// Nix type: `one of "http", "manhole", "metrics", "replication"`. Default: `"http"`.
+        r#type: Type2 = "type";
+        /// `services.matrix-synapse.workers.<name>.worker_listeners.*.x_forwarded`
+        ///
+        /// Use the X-Forwarded-For (XFF) header as the client IP and not the
+        /// actual client IP.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.x_forwarded)
+        ///
+        /// Nix type: `boolean`.
+        x_forwarded: bool = "x_forwarded";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.matrix-synapse.workers.<name>`: `WorkersValue::new()`, then a setter per option.
+    WorkersValue {
+        /// `services.matrix-synapse.workers.<name>.worker_app`
+        ///
+        /// Type of this worker
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_app)
+        ///
+        /// Nix type: `one of "synapse.app.generic_worker", "synapse.app.media_repository"`. Default: `"synapse.app.generic_worker"`.
+        worker_app: WorkerApp = "worker_app";
+        /// `services.matrix-synapse.workers.<name>.worker_listeners`
+        ///
+        /// List of ports that this worker should listen on, their purpose and their configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        worker_listeners: Vec<WorkerListenersValue> = "worker_listeners";
+        /// `services.matrix-synapse.workers.<name>.worker_log_config`
+        ///
+        /// The file for log configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_log_config)
+        ///
+        /// Nix type: `path`.
+        worker_log_config: RuntimePath = "worker_log_config";
     }
 }
 
@@ -205,7 +815,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners)
     ///
     /// Nix type: `list of (submodule)`.
-    pub const listeners: Opt<Vec<Untyped>> = Opt::new(&["services", "matrix-synapse", "settings", "listeners"]);
+    pub const listeners: Opt<Vec<ListenersValue>> = Opt::new(&["services", "matrix-synapse", "settings", "listeners"]);
 
     /// `services.matrix-synapse.settings.log_config`
     ///
@@ -261,7 +871,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.pid_file)
     ///
     /// Nix type: `unspecified value`. Default: `"/run/matrix-synapse.pid"`.
-    pub const pid_file: Opt<Untyped> = Opt::new(&["services", "matrix-synapse", "settings", "pid_file"]);
+    pub const pid_file: Opt<Data<Anything>> = Opt::new(&["services", "matrix-synapse", "settings", "pid_file"]);
 
     /// `services.matrix-synapse.settings.public_baseurl`
     ///
@@ -279,7 +889,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.redis)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const redis: Opt<Untyped> = Opt::new(&["services", "matrix-synapse", "settings", "redis"]);
+    pub const redis: Opt<RedisValue> = Opt::new(&["services", "matrix-synapse", "settings", "redis"]);
 
     /// `services.matrix-synapse.settings.registration_shared_secret`
     ///
@@ -350,7 +960,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.trusted_key_servers)
     ///
     /// Nix type: `list of (YAML value)`.
-    pub const trusted_key_servers: Opt<Vec<Untyped>> = Opt::new(&["services", "matrix-synapse", "settings", "trusted_key_servers"]);
+    pub const trusted_key_servers: Opt<Vec<TrustedKeyServersValue>> = Opt::new(&["services", "matrix-synapse", "settings", "trusted_key_servers"]);
 
     /// `services.matrix-synapse.settings.turn_shared_secret`
     ///
@@ -407,7 +1017,161 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.url_preview_url_blacklist)
     ///
     /// Nix type: `list of ((attribute set of string) or string convertible to it)`. Default: `[ ]`.
-    pub const url_preview_url_blacklist: Opt<Vec<Untyped>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_url_blacklist"]);
+    pub const url_preview_url_blacklist: Opt<Vec<OneOf<UrlPreviewUrlBlacklistMembers>>> = Opt::new(&["services", "matrix-synapse", "settings", "url_preview_url_blacklist"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.matrix-synapse.settings.listeners.*.resources.*.names.*`.
+        Names {
+            Client => "client",
+            Consent => "consent",
+            Federation => "federation",
+            Health => "health",
+            Keys => "keys",
+            Media => "media",
+            Metrics => "metrics",
+            Openid => "openid",
+            Replication => "replication",
+            Static => "static",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.matrix-synapse.settings.listeners.*.resources.*`: `ResourcesValue::new()`, then a setter per option.
+        ResourcesValue {
+            /// `services.matrix-synapse.settings.listeners.*.resources.*.compress`
+            ///
+            /// Whether synapse should compress HTTP responses to clients that support it.
+            /// This should be disabled if running synapse behind a load balancer
+            /// that can do automatic compression.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.resources.*.compress)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            compress: bool = "compress";
+            /// `services.matrix-synapse.settings.listeners.*.resources.*.names`
+            ///
+            /// List of resources to host on this listener.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.resources.*.names)
+            ///
+            /// Nix type: `list of (one of "client", "consent", "federation", "health", "keys", "media", "metrics", "openid", "replication", "static")`.
+            names: Vec<Names> = "names";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.matrix-synapse.settings.listeners.*.type`.
+        Type {
+            Http => "http",
+            Manhole => "manhole",
+            Metrics => "metrics",
+            Replication => "replication",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.matrix-synapse.settings.listeners.*`: `ListenersValue::new()`, then a setter per option.
+        ListenersValue {
+            /// `services.matrix-synapse.settings.listeners.*.bind_addresses`
+            ///
+            /// IP addresses to bind the listener to.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.bind_addresses)
+            ///
+            /// Nix type: `null or (list of string)`.
+            bind_addresses: NullOr<Vec<String>> = "bind_addresses";
+            /// `services.matrix-synapse.settings.listeners.*.mode`
+            ///
+            /// File permissions on the UNIX domain socket.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.mode)
+            ///
+            /// Nix type: `null or string matching the pattern ^[0,2-7]{3,4}$`.
+            mode: NullOr<String> = "mode";
+            /// `services.matrix-synapse.settings.listeners.*.path`
+            ///
+            /// Unix domain socket path to bind this listener to.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.path)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            path: NullOr<RuntimePath> = "path";
+            /// `services.matrix-synapse.settings.listeners.*.port`
+            ///
+            /// The port to listen for HTTP(S) requests on.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.port)
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+            port: NullOr<u16> = "port";
+            /// `services.matrix-synapse.settings.listeners.*.resources`
+            ///
+            /// List of HTTP resources to serve on this listener.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.resources)
+            ///
+            /// Nix type: `list of (submodule)`.
+            resources: Vec<ResourcesValue> = "resources";
+            /// `services.matrix-synapse.settings.listeners.*.tls`
+            ///
+            /// Whether to enable TLS on the listener socket.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.tls)
+            ///
+            /// Nix type: `null or boolean`.
+            tls: NullOr<bool> = "tls";
+            /// `services.matrix-synapse.settings.listeners.*.type`
+            ///
+            /// The type of the listener, usually http.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.type)
+            ///
+            /// Nix type: `one of "http", "manhole", "metrics", "replication"`. Default: `"http"`.
+            r#type: Type = "type";
+            /// `services.matrix-synapse.settings.listeners.*.x_forwarded`
+            ///
+            /// Use the X-Forwarded-For (XFF) header as the client IP and not the
+            /// actual client IP.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.listeners.*.x_forwarded)
+            ///
+            /// Nix type: `boolean`.
+            x_forwarded: bool = "x_forwarded";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.matrix-synapse.settings.redis`: `RedisValue::new()`, then a setter per option.
+        RedisValue {
+            /// `services.matrix-synapse.settings.redis.enabled`
+            ///
+            /// Whether to use redis support
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.redis.enabled)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enabled: bool = "enabled";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.matrix-synapse.settings.trusted_key_servers.*`: `TrustedKeyServersValue::new()`, then a setter per option.
+        TrustedKeyServersValue {
+            /// `services.matrix-synapse.settings.trusted_key_servers.*.server_name`
+            ///
+            /// Hostname of the trusted server.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.settings.trusted_key_servers.*.server_name)
+            ///
+            /// Nix type: `string`.
+            server_name: String = "server_name";
+        }
+    }
+
+    /// The members of `services.matrix-synapse.settings.url_preview_url_blacklist.*`'s type: `attribute set of (string)`, `string`. A value of any of them sets the option.
+    pub enum UrlPreviewUrlBlacklistMembers {}
+    impl ::flakesmith::value::AttrsMember for UrlPreviewUrlBlacklistMembers { type Item = String; }
+    impl ::flakesmith::value::StrMember for UrlPreviewUrlBlacklistMembers { type Str = String; }
 
     pub mod database {
         use super::*;
@@ -505,7 +1269,7 @@ pub mod workers {
         ///
         /// Type of this worker
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.&lt;name&gt;.worker_app)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_app)
         ///
         /// Nix type: `one of "synapse.app.generic_worker", "synapse.app.media_repository"`. Default: `"synapse.app.generic_worker"`.
         pub fn worker_app(&self) -> Opt<WorkerApp> {
@@ -516,10 +1280,10 @@ pub mod workers {
         ///
         /// List of ports that this worker should listen on, their purpose and their configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.&lt;name&gt;.worker_listeners)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub fn worker_listeners(&self) -> Opt<Vec<Untyped>> {
+        pub fn worker_listeners(&self) -> Opt<Vec<WorkerListenersValue>> {
             Opt::at(self.path.join(["worker_listeners"]))
         }
 
@@ -527,7 +1291,7 @@ pub mod workers {
         ///
         /// The file for log configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.&lt;name&gt;.worker_log_config)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_log_config)
         ///
         /// Nix type: `path`.
         pub fn worker_log_config(&self) -> Opt<RuntimePath> {
@@ -541,6 +1305,127 @@ pub mod workers {
         WorkerApp {
             SynapseAppGenericWorker => "synapse.app.generic_worker",
             SynapseAppMediaRepository => "synapse.app.media_repository",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.matrix-synapse.workers.<name>.worker_listeners.*.resources.*.names.*`.
+        Names {
+            Client => "client",
+            Consent => "consent",
+            Federation => "federation",
+            Health => "health",
+            Keys => "keys",
+            Media => "media",
+            Metrics => "metrics",
+            Openid => "openid",
+            Replication => "replication",
+            Static => "static",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.matrix-synapse.workers.<name>.worker_listeners.*.resources.*`: `ResourcesValue::new()`, then a setter per option.
+        ResourcesValue {
+            /// `services.matrix-synapse.workers.<name>.worker_listeners.*.resources.*.compress`
+            ///
+            /// Whether synapse should compress HTTP responses to clients that support it.
+            /// This should be disabled if running synapse behind a load balancer
+            /// that can do automatic compression.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.resources.*.compress)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            compress: bool = "compress";
+            /// `services.matrix-synapse.workers.<name>.worker_listeners.*.resources.*.names`
+            ///
+            /// List of resources to host on this listener.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.resources.*.names)
+            ///
+            /// Nix type: `list of (one of "client", "consent", "federation", "health", "keys", "media", "metrics", "openid", "replication", "static")`.
+            names: Vec<Names> = "names";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.matrix-synapse.workers.<name>.worker_listeners.*.type`.
+        Type {
+            Http => "http",
+            Manhole => "manhole",
+            Metrics => "metrics",
+            Replication => "replication",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.matrix-synapse.workers.<name>.worker_listeners.*`: `WorkerListenersValue::new()`, then a setter per option.
+        WorkerListenersValue {
+            /// `services.matrix-synapse.workers.<name>.worker_listeners.*.bind_addresses`
+            ///
+            /// IP addresses to bind the listener to.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.bind_addresses)
+            ///
+            /// Nix type: `null or (list of string)`.
+            bind_addresses: NullOr<Vec<String>> = "bind_addresses";
+            /// `services.matrix-synapse.workers.<name>.worker_listeners.*.mode`
+            ///
+            /// File permissions on the UNIX domain socket.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.mode)
+            ///
+            /// Nix type: `null or string matching the pattern ^[0,2-7]{3,4}$`.
+            mode: NullOr<String> = "mode";
+            /// `services.matrix-synapse.workers.<name>.worker_listeners.*.path`
+            ///
+            /// Unix domain socket path to bind this listener to.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.path)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            path: NullOr<RuntimePath> = "path";
+            /// `services.matrix-synapse.workers.<name>.worker_listeners.*.port`
+            ///
+            /// The port to listen for HTTP(S) requests on.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.port)
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+            port: NullOr<u16> = "port";
+            /// `services.matrix-synapse.workers.<name>.worker_listeners.*.resources`
+            ///
+            /// List of HTTP resources to serve on this listener.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.resources)
+            ///
+            /// Nix type: `list of (submodule)`.
+            resources: Vec<ResourcesValue> = "resources";
+            /// `services.matrix-synapse.workers.<name>.worker_listeners.*.tls`
+            ///
+            /// Whether to enable TLS on the listener socket.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.tls)
+            ///
+            /// Nix type: `null or boolean`.
+            tls: NullOr<bool> = "tls";
+            /// `services.matrix-synapse.workers.<name>.worker_listeners.*.type`
+            ///
+            /// The type of the listener, usually http.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.type)
+            ///
+            /// Nix type: `one of "http", "manhole", "metrics", "replication"`. Default: `"http"`.
+            r#type: Type = "type";
+            /// `services.matrix-synapse.workers.<name>.worker_listeners.*.x_forwarded`
+            ///
+            /// Use the X-Forwarded-For (XFF) header as the client IP and not the
+            /// actual client IP.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-synapse.workers.%3Cname%3E.worker_listeners.*.x_forwarded)
+            ///
+            /// Nix type: `boolean`.
+            x_forwarded: bool = "x_forwarded";
         }
     }
 

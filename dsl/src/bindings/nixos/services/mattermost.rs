@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mattermost.enable`
@@ -33,7 +33,7 @@ pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "m
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mattermost.extraConfig)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mattermost", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "mattermost", "extraConfig"]);
 
 /// `services.mattermost.group`
 ///
@@ -116,7 +116,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "mattermost", "package"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mattermost.plugins)
 ///
 /// Nix type: `list of (path or package)`. Default: `[ ]`.
-pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["services", "mattermost", "plugins"]);
+pub const plugins: Opt<Vec<OneOf<PluginsMembers>>> = Opt::new(&["services", "mattermost", "plugins"]);
 
 /// `services.mattermost.preferNixConfig`
 ///
@@ -164,6 +164,11 @@ pub const state_path: Opt<String> = Opt::new(&["services", "mattermost", "stateP
 ///
 /// Nix type: `string`. Default: `"mattermost"`.
 pub const user: Opt<String> = Opt::new(&["services", "mattermost", "user"]);
+
+/// The members of `services.mattermost.plugins.*`'s type: `path`, `package`. A value of any of them sets the option.
+pub enum PluginsMembers {}
+impl ::flakesmith::value::PathMember for PluginsMembers {}
+impl ::flakesmith::value::PackageMember for PluginsMembers {}
 
 pub mod matterircd {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.maubot.configMutable`
@@ -80,7 +80,232 @@ pub const python_packages: Opt<Vec<Package>> = Opt::new(&["services", "maubot", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "maubot", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "maubot", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.maubot.settings.homeservers.<name>`: `HomeserversValue::new()`, then a setter per option.
+    HomeserversValue {
+        /// `services.maubot.settings.homeservers.<name>.url`
+        ///
+        /// Client-server API URL
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.homeservers.%3Cname%3E.url)
+        ///
+        /// Nix type: `string`.
+        url: String = "url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.maubot.settings.plugin_databases`: `PluginDatabasesValue::new()`, then a setter per option.
+    PluginDatabasesValue {
+        /// `services.maubot.settings.plugin_databases.postgres`
+        ///
+        /// The connection URL for plugin database. See example config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases.postgres)
+        ///
+        /// Nix type: `null or string`. Default: `if isPostgresql config.services.maubot.settings.database then "default" else null`.
+        postgres: NullOr<String> = "postgres";
+        /// `services.maubot.settings.plugin_databases.postgres_max_conns_per_plugin`
+        ///
+        /// Maximum number of connections per plugin instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases.postgres_max_conns_per_plugin)
+        ///
+        /// Nix type: `null or signed integer`. Default: `3`.
+        postgres_max_conns_per_plugin: NullOr<i64> = "postgres_max_conns_per_plugin";
+        /// `services.maubot.settings.plugin_databases.postgres_opts`
+        ///
+        /// Overrides for the default database_opts when using a non-default postgres connection URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases.postgres_opts)
+        ///
+        /// Nix type: `attribute set`. Default: `{ }`.
+        postgres_opts: BTreeMap<String, Data<Anything>> = "postgres_opts";
+        /// `services.maubot.settings.plugin_databases.sqlite`
+        ///
+        /// The directory where SQLite plugin databases should be stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases.sqlite)
+        ///
+        /// Nix type: `string`. Default: `"${config.services.maubot.dataDir}/plugins"`.
+        sqlite: String = "sqlite";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.maubot.settings.plugin_directories`: `PluginDirectoriesValue::new()`, then a setter per option.
+    PluginDirectoriesValue {
+        /// `services.maubot.settings.plugin_directories.load`
+        ///
+        /// The directories from which plugins should be loaded. Duplicate plugin IDs will be moved to the trash.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_directories.load)
+        ///
+        /// Nix type: `list of string`. Default: `[ "${config.services.maubot.dataDir}/plugins" ]`.
+        load: Vec<String> = "load";
+        /// `services.maubot.settings.plugin_directories.trash`
+        ///
+        /// The directory where old plugin versions and conflicting plugins should be moved. Set to null to delete files immediately.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_directories.trash)
+        ///
+        /// Nix type: `null or string`. Default: `"${config.services.maubot.dataDir}/trash"`.
+        trash: NullOr<String> = "trash";
+        /// `services.maubot.settings.plugin_directories.upload`
+        ///
+        /// The directory where uploaded new plugins should be stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_directories.upload)
+        ///
+        /// Nix type: `string`. Default: `"${config.services.maubot.dataDir}/plugins"`.
+        upload: String = "upload";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.maubot.settings.server`: `ServerValue::new()`, then a setter per option.
+    ServerValue {
+        /// `services.maubot.settings.server.hostname`
+        ///
+        /// The IP to listen on
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.hostname)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        hostname: String = "hostname";
+        /// `services.maubot.settings.server.override_resource_path`
+        ///
+        /// Override path from where to load UI resources.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.override_resource_path)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        override_resource_path: NullOr<String> = "override_resource_path";
+        /// `services.maubot.settings.server.plugin_base_path`
+        ///
+        /// The base path for plugin endpoints. The instance ID will be appended directly.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.plugin_base_path)
+        ///
+        /// Nix type: `string`.
+        plugin_base_path: String = "plugin_base_path";
+        /// `services.maubot.settings.server.port`
+        ///
+        /// The port to listen on
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `29316`.
+        port: u16 = "port";
+        /// `services.maubot.settings.server.public_url`
+        ///
+        /// Public base URL where the server is visible.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.public_url)
+        ///
+        /// Nix type: `string`. Default: `"http://${config.services.maubot.settings.server.hostname}:${toString config.services.maubot.settings.server.port}"`.
+        public_url: String = "public_url";
+        /// `services.maubot.settings.server.ui_base_path`
+        ///
+        /// The base path for the UI.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.ui_base_path)
+        ///
+        /// Nix type: `string`. Default: `"/_matrix/maubot"`.
+        ui_base_path: String = "ui_base_path";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.maubot.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.maubot.settings.admins`
+        ///
+        /// List of administrator users. Plaintext passwords will be bcrypted on startup. Set empty password
+        /// to prevent normal login. Root is a special user that can’t have a password and will always exist.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.admins)
+        ///
+        /// Nix type: `attribute set of string`.
+        admins: BTreeMap<String, String> = "admins";
+        /// `services.maubot.settings.api_features`
+        ///
+        /// API feature switches.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.api_features)
+        ///
+        /// Nix type: `attribute set of boolean`.
+        api_features: BTreeMap<String, bool> = "api_features";
+        /// `services.maubot.settings.crypto_database`
+        ///
+        /// Separate database URL for the crypto database. By default, the regular database is also used for crypto.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.crypto_database)
+        ///
+        /// Nix type: `string`. Default: `"default"`.
+        crypto_database: String = "crypto_database";
+        /// `services.maubot.settings.database`
+        ///
+        /// The full URI to the database. SQLite and Postgres are fully supported.
+        /// Other DBMSes supported by SQLAlchemy may or may not work.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.database)
+        ///
+        /// Nix type: `string`. Default: `"sqlite:maubot.db"`.
+        database: String = "database";
+        /// `services.maubot.settings.database_opts`
+        ///
+        /// Additional arguments for asyncpg.create_pool() or sqlite3.connect()
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.database_opts)
+        ///
+        /// Nix type: `attribute set`. Default: `{ }`.
+        database_opts: BTreeMap<String, Data<Anything>> = "database_opts";
+        /// `services.maubot.settings.homeservers`
+        ///
+        /// Known homeservers. This is required for the mbc auth
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.homeservers)
+        ///
+        /// Nix type: `attribute set of (submodule)`.
+        homeservers: BTreeMap<String, HomeserversValue> = "homeservers";
+        /// `services.maubot.settings.logging`
+        ///
+        /// Python logging configuration. See section 16.7.2 of the Python
+        /// documentation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.logging)
+        ///
+        /// Nix type: `attribute set`.
+        logging: BTreeMap<String, Data<Anything>> = "logging";
+        /// `services.maubot.settings.plugin_databases`
+        ///
+        /// Plugin database settings
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        plugin_databases: PluginDatabasesValue = "plugin_databases";
+        /// `services.maubot.settings.plugin_directories`
+        ///
+        /// Plugin directory paths
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_directories)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        plugin_directories: PluginDirectoriesValue = "plugin_directories";
+        /// `services.maubot.settings.server`
+        ///
+        /// Listener config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        server: ServerValue = "server";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -130,7 +355,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.database_opts)
     ///
     /// Nix type: `attribute set`. Default: `{ }`.
-    pub const database_opts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "maubot", "settings", "database_opts"]);
+    pub const database_opts: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "database_opts"]);
 
     /// `services.maubot.settings.homeservers`
     ///
@@ -139,7 +364,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.homeservers)
     ///
     /// Nix type: `attribute set of (submodule)`.
-    pub const homeservers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "maubot", "settings", "homeservers"]);
+    pub const homeservers: Opt<BTreeMap<String, HomeserversValue>> = Opt::new(&["services", "maubot", "settings", "homeservers"]);
 
     /// `services.maubot.settings.logging`
     ///
@@ -149,7 +374,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.logging)
     ///
     /// Nix type: `attribute set`.
-    pub const logging: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "maubot", "settings", "logging"]);
+    pub const logging: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "logging"]);
 
     /// `services.maubot.settings.plugin_databases`
     ///
@@ -158,7 +383,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const plugin_databases: Opt<Untyped> = Opt::new(&["services", "maubot", "settings", "plugin_databases"]);
+    pub const plugin_databases: Opt<PluginDatabasesValue> = Opt::new(&["services", "maubot", "settings", "plugin_databases"]);
 
     /// `services.maubot.settings.plugin_directories`
     ///
@@ -167,7 +392,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_directories)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const plugin_directories: Opt<Untyped> = Opt::new(&["services", "maubot", "settings", "plugin_directories"]);
+    pub const plugin_directories: Opt<PluginDirectoriesValue> = Opt::new(&["services", "maubot", "settings", "plugin_directories"]);
 
     /// `services.maubot.settings.server`
     ///
@@ -176,7 +401,143 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const server: Opt<Untyped> = Opt::new(&["services", "maubot", "settings", "server"]);
+    pub const server: Opt<ServerValue> = Opt::new(&["services", "maubot", "settings", "server"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.maubot.settings.homeservers.<name>`: `HomeserversValue::new()`, then a setter per option.
+        HomeserversValue {
+            /// `services.maubot.settings.homeservers.<name>.url`
+            ///
+            /// Client-server API URL
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.homeservers.%3Cname%3E.url)
+            ///
+            /// Nix type: `string`.
+            url: String = "url";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.maubot.settings.plugin_databases`: `PluginDatabasesValue::new()`, then a setter per option.
+        PluginDatabasesValue {
+            /// `services.maubot.settings.plugin_databases.postgres`
+            ///
+            /// The connection URL for plugin database. See example config
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases.postgres)
+            ///
+            /// Nix type: `null or string`. Default: `if isPostgresql config.services.maubot.settings.database then "default" else null`.
+            postgres: NullOr<String> = "postgres";
+            /// `services.maubot.settings.plugin_databases.postgres_max_conns_per_plugin`
+            ///
+            /// Maximum number of connections per plugin instance.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases.postgres_max_conns_per_plugin)
+            ///
+            /// Nix type: `null or signed integer`. Default: `3`.
+            postgres_max_conns_per_plugin: NullOr<i64> = "postgres_max_conns_per_plugin";
+            /// `services.maubot.settings.plugin_databases.postgres_opts`
+            ///
+            /// Overrides for the default database_opts when using a non-default postgres connection URL.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases.postgres_opts)
+            ///
+            /// Nix type: `attribute set`. Default: `{ }`.
+            postgres_opts: BTreeMap<String, Data<Anything>> = "postgres_opts";
+            /// `services.maubot.settings.plugin_databases.sqlite`
+            ///
+            /// The directory where SQLite plugin databases should be stored.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases.sqlite)
+            ///
+            /// Nix type: `string`. Default: `"${config.services.maubot.dataDir}/plugins"`.
+            sqlite: String = "sqlite";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.maubot.settings.plugin_directories`: `PluginDirectoriesValue::new()`, then a setter per option.
+        PluginDirectoriesValue {
+            /// `services.maubot.settings.plugin_directories.load`
+            ///
+            /// The directories from which plugins should be loaded. Duplicate plugin IDs will be moved to the trash.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_directories.load)
+            ///
+            /// Nix type: `list of string`. Default: `[ "${config.services.maubot.dataDir}/plugins" ]`.
+            load: Vec<String> = "load";
+            /// `services.maubot.settings.plugin_directories.trash`
+            ///
+            /// The directory where old plugin versions and conflicting plugins should be moved. Set to null to delete files immediately.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_directories.trash)
+            ///
+            /// Nix type: `null or string`. Default: `"${config.services.maubot.dataDir}/trash"`.
+            trash: NullOr<String> = "trash";
+            /// `services.maubot.settings.plugin_directories.upload`
+            ///
+            /// The directory where uploaded new plugins should be stored.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_directories.upload)
+            ///
+            /// Nix type: `string`. Default: `"${config.services.maubot.dataDir}/plugins"`.
+            upload: String = "upload";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.maubot.settings.server`: `ServerValue::new()`, then a setter per option.
+        ServerValue {
+            /// `services.maubot.settings.server.hostname`
+            ///
+            /// The IP to listen on
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.hostname)
+            ///
+            /// Nix type: `string`. Default: `"127.0.0.1"`.
+            hostname: String = "hostname";
+            /// `services.maubot.settings.server.override_resource_path`
+            ///
+            /// Override path from where to load UI resources.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.override_resource_path)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            override_resource_path: NullOr<String> = "override_resource_path";
+            /// `services.maubot.settings.server.plugin_base_path`
+            ///
+            /// The base path for plugin endpoints. The instance ID will be appended directly.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.plugin_base_path)
+            ///
+            /// Nix type: `string`.
+            plugin_base_path: String = "plugin_base_path";
+            /// `services.maubot.settings.server.port`
+            ///
+            /// The port to listen on
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `29316`.
+            port: u16 = "port";
+            /// `services.maubot.settings.server.public_url`
+            ///
+            /// Public base URL where the server is visible.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.public_url)
+            ///
+            /// Nix type: `string`. Default: `"http://${config.services.maubot.settings.server.hostname}:${toString config.services.maubot.settings.server.port}"`.
+            public_url: String = "public_url";
+            /// `services.maubot.settings.server.ui_base_path`
+            ///
+            /// The base path for the UI.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.server.ui_base_path)
+            ///
+            /// Nix type: `string`. Default: `"/_matrix/maubot"`.
+            ui_base_path: String = "ui_base_path";
+        }
+    }
 
     pub mod homeservers {
         use super::*;
@@ -197,7 +558,7 @@ pub mod settings {
             ///
             /// Client-server API URL
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.homeservers.&lt;name&gt;.url)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.homeservers.%3Cname%3E.url)
             ///
             /// Nix type: `string`.
             pub fn url(&self) -> Opt<String> {
@@ -236,7 +597,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.maubot.settings.plugin_databases.postgres_opts)
         ///
         /// Nix type: `attribute set`. Default: `{ }`.
-        pub const postgres_opts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres_opts"]);
+        pub const postgres_opts: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "maubot", "settings", "plugin_databases", "postgres_opts"]);
 
         /// `services.maubot.settings.plugin_databases.sqlite`
         ///

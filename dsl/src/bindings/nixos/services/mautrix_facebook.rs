@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mautrix-facebook.configurePostgresql`
@@ -42,7 +42,7 @@ pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "m
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-facebook.registrationData)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const registration_data: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mautrix-facebook", "registrationData"]);
+pub const registration_data: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "mautrix-facebook", "registrationData"]);
 
 /// `services.mautrix-facebook.settings`
 ///
@@ -51,5 +51,5 @@ pub const registration_data: Opt<BTreeMap<String, Untyped>> = Opt::new(&["servic
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-facebook.settings)
 ///
 /// Nix type: `JSON value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "mautrix-facebook", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "mautrix-facebook", "settings"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mautrix-meta.instances`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mautrix-meta", "instances"]);
+pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["services", "mautrix-meta", "instances"]);
 
 /// `services.mautrix-meta.package`
 ///
@@ -25,6 +25,87 @@ pub const instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "ma
 ///
 /// Nix type: `package`. Default: `pkgs.mautrix-meta`.
 pub const package: Opt<Package> = Opt::new(&["services", "mautrix-meta", "package"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mautrix-meta.instances.<name>`: `InstancesValue::new()`, then a setter per option.
+    InstancesValue {
+        /// `services.mautrix-meta.instances.<name>.dataDir`
+        ///
+        /// Path to the directory with database, registration, and other data for the bridge service.
+        /// This path is relative to /var/lib
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.dataDir)
+        ///
+        /// Nix type: `string`. Default: `"mautrix-meta-‹name›"`.
+        data_dir: String = "dataDir";
+        /// `services.mautrix-meta.instances.<name>.enable`
+        ///
+        /// Whether to enable Mautrix-Meta, a Matrix  Facebook and Matrix  Instagram hybrid puppeting/relaybot bridge.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.mautrix-meta.instances.<name>.environmentFile`
+        ///
+        /// File containing environment variables to substitute when copying the configuration
+        /// out of Nix store to the services.mautrix-meta.dataDir
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.environmentFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `services.mautrix-meta.instances.<name>.registerToSynapse`
+        ///
+        /// Whether to add registration file to services.matrix-synapse.settings.app_service_config_files
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.registerToSynapse)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        register_to_synapse: bool = "registerToSynapse";
+        /// `services.mautrix-meta.instances.<name>.registrationFile`
+        ///
+        /// Path to the yaml registration file of the appservice.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.registrationFile)
+        ///
+        /// Nix type: `unspecified value`.
+        registration_file: Data<Anything> = "registrationFile";
+        /// `services.mautrix-meta.instances.<name>.registrationServiceUnit`
+        ///
+        /// The registration service that generates the registration file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.registrationServiceUnit)
+        ///
+        /// Nix type: `unspecified value`.
+        registration_service_unit: Data<Anything> = "registrationServiceUnit";
+        /// `services.mautrix-meta.instances.<name>.serviceDependencies`
+        ///
+        /// List of Systemd services to require and wait for when starting the application service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.serviceDependencies)
+        ///
+        /// Nix type: `list of string`.
+        service_dependencies: Vec<String> = "serviceDependencies";
+        /// `services.mautrix-meta.instances.<name>.serviceUnit`
+        ///
+        /// The systemd unit (a service or a target) for other services to depend on if they
+        /// need to be started after matrix-synapse.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.serviceUnit)
+        ///
+        /// Nix type: `unspecified value`.
+        service_unit: Data<Anything> = "serviceUnit";
+        /// `services.mautrix-meta.instances.<name>.settings`
+        ///
+        /// config.yaml
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.settings)
+        ///
+        /// Nix type: `YAML value`.
+        settings: Data<Json> = "settings";
+    }
+}
 
 pub mod instances {
     use super::*;
@@ -46,7 +127,7 @@ pub mod instances {
         /// Path to the directory with database, registration, and other data for the bridge service.
         /// This path is relative to /var/lib
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.&lt;name&gt;.dataDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.dataDir)
         ///
         /// Nix type: `string`. Default: `"mautrix-meta-‹name›"`.
         pub fn data_dir(&self) -> Opt<String> {
@@ -57,7 +138,7 @@ pub mod instances {
         ///
         /// Whether to enable Mautrix-Meta, a Matrix  Facebook and Matrix  Instagram hybrid puppeting/relaybot bridge.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -69,7 +150,7 @@ pub mod instances {
         /// File containing environment variables to substitute when copying the configuration
         /// out of Nix store to the services.mautrix-meta.dataDir
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.&lt;name&gt;.environmentFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.environmentFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -80,7 +161,7 @@ pub mod instances {
         ///
         /// Whether to add registration file to services.matrix-synapse.settings.app_service_config_files
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.&lt;name&gt;.registerToSynapse)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.registerToSynapse)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn register_to_synapse(&self) -> Opt<bool> {
@@ -91,10 +172,10 @@ pub mod instances {
         ///
         /// Path to the yaml registration file of the appservice.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.&lt;name&gt;.registrationFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.registrationFile)
         ///
         /// Nix type: `unspecified value`.
-        pub fn registration_file(&self) -> Opt<Untyped> {
+        pub fn registration_file(&self) -> Opt<Data<Anything>> {
             Opt::at(self.path.join(["registrationFile"]))
         }
 
@@ -102,10 +183,10 @@ pub mod instances {
         ///
         /// The registration service that generates the registration file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.&lt;name&gt;.registrationServiceUnit)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.registrationServiceUnit)
         ///
         /// Nix type: `unspecified value`.
-        pub fn registration_service_unit(&self) -> Opt<Untyped> {
+        pub fn registration_service_unit(&self) -> Opt<Data<Anything>> {
             Opt::at(self.path.join(["registrationServiceUnit"]))
         }
 
@@ -113,7 +194,7 @@ pub mod instances {
         ///
         /// List of Systemd services to require and wait for when starting the application service.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.&lt;name&gt;.serviceDependencies)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.serviceDependencies)
         ///
         /// Nix type: `list of string`.
         pub fn service_dependencies(&self) -> Opt<Vec<String>> {
@@ -125,10 +206,10 @@ pub mod instances {
         /// The systemd unit (a service or a target) for other services to depend on if they
         /// need to be started after matrix-synapse.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.&lt;name&gt;.serviceUnit)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.serviceUnit)
         ///
         /// Nix type: `unspecified value`.
-        pub fn service_unit(&self) -> Opt<Untyped> {
+        pub fn service_unit(&self) -> Opt<Data<Anything>> {
             Opt::at(self.path.join(["serviceUnit"]))
         }
 
@@ -136,10 +217,10 @@ pub mod instances {
         ///
         /// config.yaml
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-meta.instances.%3Cname%3E.settings)
         ///
         /// Nix type: `YAML value`.
-        pub fn settings(&self) -> Opt<Untyped> {
+        pub fn settings(&self) -> Opt<Data<Json>> {
             Opt::at(self.path.join(["settings"]))
         }
 

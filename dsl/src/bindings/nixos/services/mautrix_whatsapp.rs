@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mautrix-whatsapp.enable`
@@ -54,5 +54,5 @@ pub const service_dependencies: Opt<Vec<String>> = Opt::new(&["services", "mautr
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mautrix-whatsapp.settings)
 ///
 /// Nix type: `JSON value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "mautrix-whatsapp", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "mautrix-whatsapp", "settings"]);
 

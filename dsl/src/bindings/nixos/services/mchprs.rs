@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mchprs.dataDir`
@@ -82,7 +82,112 @@ pub const package: Opt<Package> = Opt::new(&["services", "mchprs", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "mchprs", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "mchprs", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mchprs.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.mchprs.settings.address`
+        ///
+        /// Address for the server.
+        /// Please use enclosing square brackets when using ipv6.
+        /// Only has effect when
+        /// services.mchprs.declarativeSettings
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.address)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        address: String = "address";
+        /// `services.mchprs.settings.auto_redpiler`
+        ///
+        /// Use redpiler automatically.
+        /// Only has effect when
+        /// services.mchprs.declarativeSettings
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.auto_redpiler)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        auto_redpiler: bool = "auto_redpiler";
+        /// `services.mchprs.settings.block_in_hitbox`
+        ///
+        /// Allow placing blocks inside of players
+        /// (hitbox logic is simplified).
+        /// Only has effect when
+        /// services.mchprs.declarativeSettings
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.block_in_hitbox)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        block_in_hitbox: bool = "block_in_hitbox";
+        /// `services.mchprs.settings.bungeecord`
+        ///
+        /// Enable compatibility with
+        /// BungeeCord
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.bungeecord)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        bungeecord: bool = "bungeecord";
+        /// `services.mchprs.settings.chat_format`
+        ///
+        /// How to format chat message interpolating username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.chat_format)
+        ///
+        /// Nix type: `string`. Default: `"<{username}> {message}"`.
+        chat_format: String = "chat_format";
+        /// `services.mchprs.settings.max_players`
+        ///
+        /// Maximum number of simultaneous players.
+        /// Only has effect when
+        /// services.mchprs.declarativeSettings
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.max_players)
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `99999`.
+        max_players: u64 = "max_players";
+        /// `services.mchprs.settings.motd`
+        ///
+        /// Message of the day.
+        /// Only has effect when
+        /// services.mchprs.declarativeSettings
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.motd)
+        ///
+        /// Nix type: `string`. Default: `"Minecraft High Performance Redstone Server"`.
+        motd: String = "motd";
+        /// `services.mchprs.settings.port`
+        ///
+        /// Port for the server.
+        /// Only has effect when
+        /// services.mchprs.declarativeSettings
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `25565`.
+        port: u16 = "port";
+        /// `services.mchprs.settings.schemati`
+        ///
+        /// Mimic the verification and directory layout used by the
+        /// Open Redstone Engineers
+        /// Schemati plugin
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.schemati)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        schemati: bool = "schemati";
+        /// `services.mchprs.settings.view_distance`
+        ///
+        /// Maximal distance (in chunks) between players and loaded chunks.
+        /// Only has effect when
+        /// services.mchprs.declarativeSettings
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.view_distance)
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `8`.
+        view_distance: u64 = "view_distance";
+    }
+}
 
 pub mod settings {
     use super::*;

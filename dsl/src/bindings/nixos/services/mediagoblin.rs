@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mediagoblin.createDatabaseLocally`
@@ -60,7 +60,64 @@ pub const plugin_packages: Opt<Vec<Package>> = Opt::new(&["services", "mediagobl
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediagoblin.settings)
 ///
 /// Nix type: `anything`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "mediagoblin", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "mediagoblin", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mediagoblin.settings.mediagoblin`: `SettingsMediagoblinValue::new()`, then a setter per option.
+    SettingsMediagoblinValue {
+        /// `services.mediagoblin.settings.mediagoblin.allow_registration`
+        ///
+        /// Whether to enable user self registration. This is generally not recommend due to spammers.
+        /// See upstream FAQ
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediagoblin.settings.mediagoblin.allow_registration)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        allow_registration: bool = "allow_registration";
+        /// `services.mediagoblin.settings.mediagoblin.email_debug_mode`
+        ///
+        /// Disable email debug mode to start sending outgoing mails.
+        /// This requires configuring SMTP settings,
+        /// see the upstream docs
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediagoblin.settings.mediagoblin.email_debug_mode)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        email_debug_mode: bool = "email_debug_mode";
+        /// `services.mediagoblin.settings.mediagoblin.email_sender_address`
+        ///
+        /// Email address which notices are sent from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediagoblin.settings.mediagoblin.email_sender_address)
+        ///
+        /// Nix type: `string`.
+        email_sender_address: String = "email_sender_address";
+        /// `services.mediagoblin.settings.mediagoblin.plugins`
+        ///
+        /// Plugins to enable. See upstream docs
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediagoblin.settings.mediagoblin.plugins)
+        ///
+        /// Nix type: `unspecified value`.
+        plugins: Data<Anything> = "plugins";
+        /// `services.mediagoblin.settings.mediagoblin.sql_engine`
+        ///
+        /// Database to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediagoblin.settings.mediagoblin.sql_engine)
+        ///
+        /// Nix type: `string`. Default: `"sqlite:///var/lib/mediagoblin/mediagoblin.db"`.
+        sql_engine: String = "sql_engine";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mediagoblin.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.mediagoblin.settings.mediagoblin`.
+        mediagoblin: SettingsMediagoblinValue = "mediagoblin";
+    }
+}
 
 pub mod paste {
     use super::*;
@@ -81,7 +138,7 @@ pub mod paste {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediagoblin.paste.settings)
     ///
     /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mediagoblin", "paste", "settings"]);
+    pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "mediagoblin", "paste", "settings"]);
 
 }
 
@@ -128,7 +185,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediagoblin.settings.mediagoblin.plugins)
         ///
         /// Nix type: `unspecified value`.
-        pub const plugins: Opt<Untyped> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "plugins"]);
+        pub const plugins: Opt<Data<Anything>> = Opt::new(&["services", "mediagoblin", "settings", "mediagoblin", "plugins"]);
 
         /// `services.mediagoblin.settings.mediagoblin.sql_engine`
         ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mediamtx.allowVideoAccess`
@@ -34,7 +34,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "mediamtx", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediamtx.env)
 ///
 /// Nix type: `attribute set of anything`. Default: `{ }`.
-pub const env: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mediamtx", "env"]);
+pub const env: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "mediamtx", "env"]);
 
 /// `services.mediamtx.package`
 ///
@@ -53,5 +53,5 @@ pub const package: Opt<Package> = Opt::new(&["services", "mediamtx", "package"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediamtx.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "mediamtx", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "mediamtx", "settings"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mediatomb.customCfg`
@@ -70,7 +70,7 @@ pub const interface: Opt<String> = Opt::new(&["services", "mediatomb", "interfac
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediatomb.mediaDirectories)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const media_directories: Opt<Vec<Untyped>> = Opt::new(&["services", "mediatomb", "mediaDirectories"]);
+pub const media_directories: Opt<Vec<MediaDirectoriesValue>> = Opt::new(&["services", "mediatomb", "mediaDirectories"]);
 
 /// `services.mediatomb.openFirewall`
 ///
@@ -164,4 +164,34 @@ pub const user: Opt<String> = Opt::new(&["services", "mediatomb", "user"]);
 ///
 /// Nix type: `string`. Default: `"fdfc8a4e-a3ad-4c1d-b43d-a2eedb03a687"`.
 pub const uuid: Opt<String> = Opt::new(&["services", "mediatomb", "uuid"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mediatomb.mediaDirectories.*`: `MediaDirectoriesValue::new()`, then a setter per option.
+    MediaDirectoriesValue {
+        /// `services.mediatomb.mediaDirectories.*.hidden-files`
+        ///
+        /// Whether to index the hidden files or not.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediatomb.mediaDirectories.*.hidden-files)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        hidden_files: bool = "hidden-files";
+        /// `services.mediatomb.mediaDirectories.*.path`
+        ///
+        /// Absolute directory path to the media directory to index.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediatomb.mediaDirectories.*.path)
+        ///
+        /// Nix type: `string`.
+        path: String = "path";
+        /// `services.mediatomb.mediaDirectories.*.recursive`
+        ///
+        /// Whether the indexation must take place recursively or not.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediatomb.mediaDirectories.*.recursive)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        recursive: bool = "recursive";
+    }
+}
 

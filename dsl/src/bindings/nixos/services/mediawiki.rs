@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mediawiki.enable`
@@ -44,7 +44,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "mediawiki", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.finalPackage)
 ///
 /// Nix type: `unspecified value`. Default: `pkg`.
-pub const final_package: Opt<Untyped> = Opt::new(&["services", "mediawiki", "finalPackage"]);
+pub const final_package: Opt<Data<Anything>> = Opt::new(&["services", "mediawiki", "finalPackage"]);
 
 /// `services.mediawiki.name`
 ///
@@ -89,7 +89,7 @@ pub const password_sender: Opt<String> = Opt::new(&["services", "mediawiki", "pa
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.poolConfig)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`.
-pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mediawiki", "poolConfig"]);
+pub const pool_config: Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> = Opt::new(&["services", "mediawiki", "poolConfig"]);
 
 /// `services.mediawiki.skins`
 ///
@@ -127,6 +127,12 @@ pub const url: Opt<String> = Opt::new(&["services", "mediawiki", "url"]);
 ///
 /// Nix type: `one of "apache", "none", "nginx"`. Default: `"apache"`.
 pub const webserver: Opt<Webserver> = Opt::new(&["services", "mediawiki", "webserver"]);
+
+/// The members of `services.mediawiki.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
 
 ::flakesmith::option_enum! {
     /// The values of `services.mediawiki.webserver`.
@@ -249,7 +255,295 @@ pub mod httpd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost)
     ///
     /// Nix type: `submodule`.
-    pub const virtual_host: Opt<Untyped> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost"]);
+    pub const virtual_host: Opt<VirtualHostValue> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.mediawiki.httpd.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.mediawiki.httpd.virtualHost.listen.*.ip`
+            ///
+            /// IP to listen on. 0.0.0.0 for IPv4 only, * for all.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.listen.*.ip)
+            ///
+            /// Nix type: `string`. Default: `"*"`.
+            ip: String = "ip";
+            /// `services.mediawiki.httpd.virtualHost.listen.*.port`
+            ///
+            /// Port to listen on
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.listen.*.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+            port: u16 = "port";
+            /// `services.mediawiki.httpd.virtualHost.listen.*.ssl`
+            ///
+            /// Whether to enable SSL (https) support.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.listen.*.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.mediawiki.httpd.virtualHost.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+        LocationsValue {
+            /// `services.mediawiki.httpd.virtualHost.locations.<name>.alias`
+            ///
+            /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.alias)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            alias: NullOr<RuntimePath> = "alias";
+            /// `services.mediawiki.httpd.virtualHost.locations.<name>.extraConfig`
+            ///
+            /// These lines go to the end of the location verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.mediawiki.httpd.virtualHost.locations.<name>.index`
+            ///
+            /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.mediawiki.httpd.virtualHost.locations.<name>.priority`
+            ///
+            /// Order of this location block in relation to the others in the vhost.
+            /// The semantics are the same as with lib.mkOrder
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.priority)
+            ///
+            /// Nix type: `signed integer`. Default: `1000`.
+            priority: i64 = "priority";
+            /// `services.mediawiki.httpd.virtualHost.locations.<name>.proxyPass`
+            ///
+            /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.proxyPass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proxy_pass: NullOr<String> = "proxyPass";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.mediawiki.httpd.virtualHost`: `VirtualHostValue::new()`, then a setter per option.
+        VirtualHostValue {
+            /// `services.mediawiki.httpd.virtualHost.acmeRoot`
+            ///
+            /// Directory for the acme challenge which is PUBLIC, don’t put certs or keys in here.
+            /// Set to null to inherit from config.security.acme.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.acmeRoot)
+            ///
+            /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+            acme_root: NullOr<String> = "acmeRoot";
+            /// `services.mediawiki.httpd.virtualHost.addSSL`
+            ///
+            /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+            /// listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.addSSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            add_ssl: bool = "addSSL";
+            /// `services.mediawiki.httpd.virtualHost.adminAddr`
+            ///
+            /// E-mail address of the server administrator.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.adminAddr)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            admin_addr: NullOr<String> = "adminAddr";
+            /// `services.mediawiki.httpd.virtualHost.documentRoot`
+            ///
+            /// The path of Apache’s document root directory.  If left undefined,
+            /// an empty directory in the Nix store will be used as root.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.documentRoot)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            document_root: NullOr<RuntimePath> = "documentRoot";
+            /// `services.mediawiki.httpd.virtualHost.enableACME`
+            ///
+            /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+            /// Alternately, you can use an existing certificate through useACMEHost
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.enableACME)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable_acme: bool = "enableACME";
+            /// `services.mediawiki.httpd.virtualHost.enableUserDir`
+            ///
+            /// Whether to enable serving ~/public_html
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.enableUserDir)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable_user_dir: bool = "enableUserDir";
+            /// `services.mediawiki.httpd.virtualHost.extraConfig`
+            ///
+            /// These lines go to httpd.conf verbatim. They will go after
+            /// directories and directory aliases defined by default.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.mediawiki.httpd.virtualHost.forceSSL`
+            ///
+            /// Whether to add a separate nginx server block that permanently redirects (301)
+            /// all plain HTTP traffic to HTTPS. This will set defaults for
+            /// listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.forceSSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            force_ssl: bool = "forceSSL";
+            /// `services.mediawiki.httpd.virtualHost.globalRedirect`
+            ///
+            /// If set, all requests for this host are redirected permanently to
+            /// the given URL.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.globalRedirect)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            global_redirect: NullOr<String> = "globalRedirect";
+            /// `services.mediawiki.httpd.virtualHost.hostName`
+            ///
+            /// Canonical hostname for the server.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.hostName)
+            ///
+            /// Nix type: `string`. Default: `"‹name›"`.
+            host_name: String = "hostName";
+            /// `services.mediawiki.httpd.virtualHost.http2`
+            ///
+            /// Whether to enable HTTP 2. HTTP/2 is supported in all multi-processing modules that come with httpd. However, if you use the prefork mpm, there will
+            /// be severe restrictions.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.http2)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            http2: bool = "http2";
+            /// `services.mediawiki.httpd.virtualHost.listen`
+            ///
+            /// Listen addresses and ports for this virtual host.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.listen)
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            listen: Vec<ListenValue> = "listen";
+            /// `services.mediawiki.httpd.virtualHost.listenAddresses`
+            ///
+            /// Listen addresses for this virtual host.
+            /// Compared to listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.listenAddresses)
+            ///
+            /// Nix type: `non-empty (list of string)`.
+            listen_addresses: Vec<String> = "listenAddresses";
+            /// `services.mediawiki.httpd.virtualHost.locations`
+            ///
+            /// Declarative location config. See https://httpd.apache.org/docs/2.4/mod/core.html#location
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations)
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            locations: BTreeMap<String, LocationsValue> = "locations";
+            /// `services.mediawiki.httpd.virtualHost.logFormat`
+            ///
+            /// Log format for Apache’s log files. Possible values are: combined, common, referer, agent.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.logFormat)
+            ///
+            /// Nix type: `string`. Default: `"common"`.
+            log_format: String = "logFormat";
+            /// `services.mediawiki.httpd.virtualHost.onlySSL`
+            ///
+            /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+            /// defaults for listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.onlySSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            only_ssl: bool = "onlySSL";
+            /// `services.mediawiki.httpd.virtualHost.robotsEntries`
+            ///
+            /// Specification of pages to be ignored by web crawlers. See http://www.robotstxt.org/
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.robotsEntries)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            robots_entries: Concatenated = "robotsEntries";
+            /// `services.mediawiki.httpd.virtualHost.servedDirs`
+            ///
+            /// This option provides a simple way to serve static directories.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.servedDirs)
+            ///
+            /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+            served_dirs: Vec<BTreeMap<String, Data<Anything>>> = "servedDirs";
+            /// `services.mediawiki.httpd.virtualHost.servedFiles`
+            ///
+            /// This option provides a simple way to serve individual, static files.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.servedFiles)
+            ///
+            /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+            served_files: Vec<BTreeMap<String, Data<Anything>>> = "servedFiles";
+            /// `services.mediawiki.httpd.virtualHost.serverAliases`
+            ///
+            /// Additional names of virtual hosts served by this virtual host configuration.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.serverAliases)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            server_aliases: Vec<String> = "serverAliases";
+            /// `services.mediawiki.httpd.virtualHost.sslServerCert`
+            ///
+            /// Path to server SSL certificate.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.sslServerCert)
+            ///
+            /// Nix type: `path`.
+            ssl_server_cert: RuntimePath = "sslServerCert";
+            /// `services.mediawiki.httpd.virtualHost.sslServerChain`
+            ///
+            /// Path to server SSL chain file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.sslServerChain)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            ssl_server_chain: NullOr<RuntimePath> = "sslServerChain";
+            /// `services.mediawiki.httpd.virtualHost.sslServerKey`
+            ///
+            /// Path to server SSL certificate key.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.sslServerKey)
+            ///
+            /// Nix type: `path`.
+            ssl_server_key: RuntimePath = "sslServerKey";
+            /// `services.mediawiki.httpd.virtualHost.useACMEHost`
+            ///
+            /// A host of an existing Let’s Encrypt certificate to use.
+            /// This is useful if you have many subdomains and want to avoid hitting the
+            /// rate limit
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.useACMEHost)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            use_acme_host: NullOr<String> = "useACMEHost";
+        }
+    }
 
     pub mod virtual_host {
         use super::*;
@@ -369,7 +663,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.listen)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub const listen: Opt<Vec<Untyped>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "listen"]);
+        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "listen"]);
 
         /// `services.mediawiki.httpd.virtualHost.listenAddresses`
         ///
@@ -388,7 +682,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const locations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "locations"]);
+        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "locations"]);
 
         /// `services.mediawiki.httpd.virtualHost.logFormat`
         ///
@@ -425,7 +719,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.servedDirs)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub const served_dirs: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "servedDirs"]);
+        pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "servedDirs"]);
 
         /// `services.mediawiki.httpd.virtualHost.servedFiles`
         ///
@@ -434,7 +728,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.servedFiles)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub const served_files: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "servedFiles"]);
+        pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "servedFiles"]);
 
         /// `services.mediawiki.httpd.virtualHost.serverAliases`
         ///
@@ -483,6 +777,83 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `null`.
         pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "mediawiki", "httpd", "virtualHost", "useACMEHost"]);
 
+        ::flakesmith::submodule_value! {
+            /// A value of `services.mediawiki.httpd.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
+            ListenValue {
+                /// `services.mediawiki.httpd.virtualHost.listen.*.ip`
+                ///
+                /// IP to listen on. 0.0.0.0 for IPv4 only, * for all.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.listen.*.ip)
+                ///
+                /// Nix type: `string`. Default: `"*"`.
+                ip: String = "ip";
+                /// `services.mediawiki.httpd.virtualHost.listen.*.port`
+                ///
+                /// Port to listen on
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.listen.*.port)
+                ///
+                /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+                port: u16 = "port";
+                /// `services.mediawiki.httpd.virtualHost.listen.*.ssl`
+                ///
+                /// Whether to enable SSL (https) support.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.listen.*.ssl)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                ssl: bool = "ssl";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.mediawiki.httpd.virtualHost.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+            LocationsValue {
+                /// `services.mediawiki.httpd.virtualHost.locations.<name>.alias`
+                ///
+                /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.alias)
+                ///
+                /// Nix type: `null or path`. Default: `null`.
+                alias: NullOr<RuntimePath> = "alias";
+                /// `services.mediawiki.httpd.virtualHost.locations.<name>.extraConfig`
+                ///
+                /// These lines go to the end of the location verbatim.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.extraConfig)
+                ///
+                /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+                extra_config: Concatenated = "extraConfig";
+                /// `services.mediawiki.httpd.virtualHost.locations.<name>.index`
+                ///
+                /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.index)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                index: NullOr<String> = "index";
+                /// `services.mediawiki.httpd.virtualHost.locations.<name>.priority`
+                ///
+                /// Order of this location block in relation to the others in the vhost.
+                /// The semantics are the same as with lib.mkOrder
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.priority)
+                ///
+                /// Nix type: `signed integer`. Default: `1000`.
+                priority: i64 = "priority";
+                /// `services.mediawiki.httpd.virtualHost.locations.<name>.proxyPass`
+                ///
+                /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.proxyPass)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                proxy_pass: NullOr<String> = "proxyPass";
+            }
+        }
+
         pub mod locations {
             use super::*;
 
@@ -502,7 +873,7 @@ pub mod httpd {
                 ///
                 /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.&lt;name&gt;.alias)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.alias)
                 ///
                 /// Nix type: `null or path`. Default: `null`.
                 pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -513,7 +884,7 @@ pub mod httpd {
                 ///
                 /// These lines go to the end of the location verbatim.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.&lt;name&gt;.extraConfig)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.extraConfig)
                 ///
                 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
                 pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -524,7 +895,7 @@ pub mod httpd {
                 ///
                 /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.&lt;name&gt;.index)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.index)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn index(&self) -> Opt<NullOr<String>> {
@@ -536,7 +907,7 @@ pub mod httpd {
                 /// Order of this location block in relation to the others in the vhost.
                 /// The semantics are the same as with lib.mkOrder
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.&lt;name&gt;.priority)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.priority)
                 ///
                 /// Nix type: `signed integer`. Default: `1000`.
                 pub fn priority(&self) -> Opt<i64> {
@@ -547,7 +918,7 @@ pub mod httpd {
                 ///
                 /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.&lt;name&gt;.proxyPass)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mediawiki.httpd.virtualHost.locations.%3Cname%3E.proxyPass)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn proxy_pass(&self) -> Opt<NullOr<String>> {

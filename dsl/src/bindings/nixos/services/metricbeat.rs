@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.metricbeat.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "metricbeat", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.metricbeat.modules)
 ///
 /// Nix type: `attribute set of (YAML value)`. Default: `{ }`.
-pub const modules: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "metricbeat", "modules"]);
+pub const modules: Opt<BTreeMap<String, ModulesValue>> = Opt::new(&["services", "metricbeat", "modules"]);
 
 /// `services.metricbeat.package`
 ///
@@ -42,7 +42,45 @@ pub const package: Opt<Package> = Opt::new(&["services", "metricbeat", "package"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.metricbeat.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "metricbeat", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "metricbeat", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.metricbeat.modules.<name>`: `ModulesValue::new()`, then a setter per option.
+    ModulesValue {
+        /// `services.metricbeat.modules.<name>.module`
+        ///
+        /// The name of the module.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.metricbeat.modules.%3Cname%3E.module)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        module: String = "module";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.metricbeat.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.metricbeat.settings.name`
+        ///
+        /// Name of the beat. Defaults to the hostname.
+        /// See https://www.elastic.co/guide/en/beats/metricbeat/current/configuration-general-options.html#_name
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.metricbeat.settings.name)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        name: String = "name";
+        /// `services.metricbeat.settings.tags`
+        ///
+        /// Tags to place on the shipped metrics.
+        /// See https://www.elastic.co/guide/en/beats/metricbeat/current/configuration-general-options.html#_tags_2
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.metricbeat.settings.tags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        tags: Vec<String> = "tags";
+    }
+}
 
 pub mod modules {
     use super::*;
@@ -63,7 +101,7 @@ pub mod modules {
         ///
         /// The name of the module.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.metricbeat.modules.&lt;name&gt;.module)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.metricbeat.modules.%3Cname%3E.module)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn module(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mimir.configFile`
@@ -24,7 +24,7 @@ pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "mimir"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mimir.configuration)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const configuration: Opt<Untyped> = Opt::new(&["services", "mimir", "configuration"]);
+pub const configuration: Opt<Data<Json>> = Opt::new(&["services", "mimir", "configuration"]);
 
 /// `services.mimir.enable`
 ///

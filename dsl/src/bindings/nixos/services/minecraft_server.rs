@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.minecraft-server.dataDir`
@@ -84,7 +84,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "minecraft-server", "pa
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.minecraft-server.serverProperties)
 ///
 /// Nix type: `attribute set of (boolean or signed integer or string)`. Default: `{ }`.
-pub const server_properties: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "minecraft-server", "serverProperties"]);
+pub const server_properties: Opt<BTreeMap<String, OneOf<ServerPropertiesMembers>>> = Opt::new(&["services", "minecraft-server", "serverProperties"]);
 
 /// `services.minecraft-server.whitelist`
 ///
@@ -95,4 +95,10 @@ pub const server_properties: Opt<BTreeMap<String, Untyped>> = Opt::new(&["servic
 ///
 /// Nix type: `attribute set of Minecraft UUID`. Default: `{ }`.
 pub const whitelist: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "minecraft-server", "whitelist"]);
+
+/// The members of `services.minecraft-server.serverProperties.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum ServerPropertiesMembers {}
+impl ::flakesmith::value::BoolMember for ServerPropertiesMembers {}
+impl ::flakesmith::value::IntMember for ServerPropertiesMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for ServerPropertiesMembers { type Str = String; }
 

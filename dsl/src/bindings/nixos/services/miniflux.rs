@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.miniflux.adminCredentialsFile`
@@ -27,7 +27,7 @@ pub const admin_credentials_file: Opt<NullOr<RuntimePath>> = Opt::new(&["service
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.miniflux.config)
 ///
 /// Nix type: `attribute set of (string or signed integer)`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "miniflux", "config"]);
+pub const config: Opt<BTreeMap<String, OneOf<ConfigMembers>>> = Opt::new(&["services", "miniflux", "config"]);
 
 /// `services.miniflux.createDatabaseLocally`
 ///
@@ -56,4 +56,9 @@ pub const enable: Opt<bool> = Opt::new(&["services", "miniflux", "enable"]);
 ///
 /// Nix type: `package`. Default: `pkgs.miniflux`.
 pub const package: Opt<Package> = Opt::new(&["services", "miniflux", "package"]);
+
+/// The members of `services.miniflux.config.<name>`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ConfigMembers { type Int = i64; }
 

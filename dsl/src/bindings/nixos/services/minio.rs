@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.minio.accessKey`
@@ -53,7 +53,7 @@ pub const console_address: Opt<String> = Opt::new(&["services", "minio", "consol
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.minio.dataDir)
 ///
 /// Nix type: `list of (path or string)`.
-pub const data_dir: Opt<Vec<Untyped>> = Opt::new(&["services", "minio", "dataDir"]);
+pub const data_dir: Opt<Vec<OneOf<DataDirMembers>>> = Opt::new(&["services", "minio", "dataDir"]);
 
 /// `services.minio.enable`
 ///
@@ -112,4 +112,9 @@ pub const root_credentials_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services
 ///
 /// Nix type: `string`. Default: `""`.
 pub const secret_key: Opt<String> = Opt::new(&["services", "minio", "secretKey"]);
+
+/// The members of `services.minio.dataDir.*`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum DataDirMembers {}
+impl ::flakesmith::value::PathMember for DataDirMembers {}
+impl ::flakesmith::value::StrMember for DataDirMembers { type Str = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mirakurun.allowSmartCardAccess`
@@ -26,7 +26,7 @@ pub const allow_smart_card_access: Opt<bool> = Opt::new(&["services", "mirakurun
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mirakurun.channelSettings)
 ///
 /// Nix type: `null or YAML value`. Default: `null`.
-pub const channel_settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "mirakurun", "channelSettings"]);
+pub const channel_settings: Opt<NullOr<Data<Json>>> = Opt::new(&["services", "mirakurun", "channelSettings"]);
 
 /// `services.mirakurun.enable`
 ///
@@ -62,7 +62,7 @@ pub const port: Opt<NullOr<u16>> = Opt::new(&["services", "mirakurun", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mirakurun.serverSettings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const server_settings: Opt<Untyped> = Opt::new(&["services", "mirakurun", "serverSettings"]);
+pub const server_settings: Opt<Data<Json>> = Opt::new(&["services", "mirakurun", "serverSettings"]);
 
 /// `services.mirakurun.tunerSettings`
 ///
@@ -72,7 +72,7 @@ pub const server_settings: Opt<Untyped> = Opt::new(&["services", "mirakurun", "s
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mirakurun.tunerSettings)
 ///
 /// Nix type: `null or YAML value`. Default: `null`.
-pub const tuner_settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "mirakurun", "tunerSettings"]);
+pub const tuner_settings: Opt<NullOr<Data<Json>>> = Opt::new(&["services", "mirakurun", "tunerSettings"]);
 
 /// `services.mirakurun.unixSocket`
 ///

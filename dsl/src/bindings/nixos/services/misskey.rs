@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.misskey.enable`
@@ -34,7 +34,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "misskey", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings)
 ///
 /// Nix type: `attribute set of (YAML value)`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "misskey", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "misskey", "settings"]);
 
 pub mod database {
     use super::*;
@@ -142,7 +142,525 @@ pub mod reverse_proxy {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver)
     ///
     /// Nix type: `attribute-tagged union`.
-    pub const webserver: Opt<Untyped> = Opt::new(&["services", "misskey", "reverseProxy", "webserver"]);
+    pub const webserver: Opt<WebserverValue> = Opt::new(&["services", "misskey", "reverseProxy", "webserver"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.misskey.reverseProxy.webserver.caddy`: `CaddyValue::new()`, then a setter per option.
+        CaddyValue {
+            /// `services.misskey.reverseProxy.webserver.caddy.extraConfig`
+            ///
+            /// Additional lines of configuration appended to this virtual host in the
+            /// automatically generated Caddyfile
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.misskey.reverseProxy.webserver.caddy.hostName`
+            ///
+            /// Canonical hostname for the server.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.hostName)
+            ///
+            /// Nix type: `string`. Default: `"‹name›"`.
+            host_name: String = "hostName";
+            /// `services.misskey.reverseProxy.webserver.caddy.listenAddresses`
+            ///
+            /// A list of host interfaces to bind to for this virtual host.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.listenAddresses)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            listen_addresses: Vec<String> = "listenAddresses";
+            /// `services.misskey.reverseProxy.webserver.caddy.logFormat`
+            ///
+            /// Configuration for HTTP request logging (also known as access logs). See
+            /// https://caddyserver.com/docs/caddyfile/directives/log#log
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.logFormat)
+            ///
+            /// Nix type: `strings concatenated with "\n"`.
+            log_format: Concatenated = "logFormat";
+            /// `services.misskey.reverseProxy.webserver.caddy.serverAliases`
+            ///
+            /// Additional names of virtual hosts served by this virtual host configuration.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.serverAliases)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            server_aliases: Vec<String> = "serverAliases";
+            /// `services.misskey.reverseProxy.webserver.caddy.useACMEHost`
+            ///
+            /// A host of an existing Let’s Encrypt certificate to use.
+            /// This is mostly useful if you use DNS challenges but Caddy does not
+            /// currently support your provider.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.useACMEHost)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            use_acme_host: NullOr<String> = "useACMEHost";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.misskey.reverseProxy.webserver.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.misskey.reverseProxy.webserver.nginx.listen.*.addr`
+            ///
+            /// Listen address.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.addr)
+            ///
+            /// Nix type: `string`.
+            addr: String = "addr";
+            /// `services.misskey.reverseProxy.webserver.nginx.listen.*.extraParameters`
+            ///
+            /// Extra parameters of this listen directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.extraParameters)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            extra_parameters: Vec<String> = "extraParameters";
+            /// `services.misskey.reverseProxy.webserver.nginx.listen.*.port`
+            ///
+            /// Port number to listen on.
+            /// If unset and the listen address is not a socket then nginx defaults to 80.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.port)
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+            port: NullOr<u16> = "port";
+            /// `services.misskey.reverseProxy.webserver.nginx.listen.*.proxyProtocol`
+            ///
+            /// Enable PROXY protocol.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.proxyProtocol)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_protocol: bool = "proxyProtocol";
+            /// `services.misskey.reverseProxy.webserver.nginx.listen.*.ssl`
+            ///
+            /// Enable SSL.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
+        }
+    }
+
+    /// The members of `services.misskey.reverseProxy.webserver.nginx.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum FastcgiParamsMembers {}
+    impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+    /// The members of `services.misskey.reverseProxy.webserver.nginx.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum ReturnMembers {}
+    impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.misskey.reverseProxy.webserver.nginx.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+        LocationsValue {
+            /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.alias`
+            ///
+            /// Alias directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.alias)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            alias: NullOr<RuntimePath> = "alias";
+            /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.basicAuth`
+            ///
+            /// Basic Auth protection for a vhost.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.basicAuth)
+            ///
+            /// Nix type: `attribute set of string`. Default: `{ }`.
+            basic_auth: BTreeMap<String, String> = "basicAuth";
+            /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.basicAuthFile`
+            ///
+            /// Basic Auth password file for a vhost.
+            /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.basicAuthFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+            /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.extraConfig`
+            ///
+            /// These lines go to the end of the location verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.fastcgiParams`
+            ///
+            /// FastCGI parameters to override.  Unlike in the Nginx
+            /// configuration file, overriding only some default parameters
+            /// won’t unset the default values for other parameters.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.fastcgiParams)
+            ///
+            /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+            fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+            /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.index`
+            ///
+            /// Adds index directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.priority`
+            ///
+            /// Order of this location block in relation to the others in the vhost.
+            /// The semantics are the same as with lib.mkOrder
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.priority)
+            ///
+            /// Nix type: `signed integer`. Default: `1000`.
+            priority: i64 = "priority";
+            /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.proxyPass`
+            ///
+            /// Adds proxy_pass directive and sets recommended proxy headers if
+            /// recommendedProxySettings is enabled.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.proxyPass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proxy_pass: NullOr<String> = "proxyPass";
+            /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.proxyWebsockets`
+            ///
+            /// Whether to support proxying websocket connections with HTTP/1.1.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.proxyWebsockets)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_websockets: bool = "proxyWebsockets";
+            /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.recommendedProxySettings`
+            ///
+            /// Enable recommended proxy settings.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.recommendedProxySettings)
+            ///
+            /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+            recommended_proxy_settings: bool = "recommendedProxySettings";
+            /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.return`
+            ///
+            /// Adds a return directive, for e.g. redirections.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.return)
+            ///
+            /// Nix type: `null or string or signed integer`. Default: `null`.
+            r#return: NullOr<OneOf<ReturnMembers>> = "return";
+            /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.root`
+            ///
+            /// Root directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.root)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            root: NullOr<RuntimePath> = "root";
+            /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.tryFiles`
+            ///
+            /// Adds try_files directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.tryFiles)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            try_files: NullOr<String> = "tryFiles";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.misskey.reverseProxy.webserver.nginx`: `NginxValue::new()`, then a setter per option.
+        NginxValue {
+            /// `services.misskey.reverseProxy.webserver.nginx.acmeFallbackHost`
+            ///
+            /// Host which to proxy requests to if ACME challenge is not found. Useful
+            /// if you want multiple hosts to be able to verify the same domain name.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.acmeFallbackHost)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            acme_fallback_host: NullOr<String> = "acmeFallbackHost";
+            /// `services.misskey.reverseProxy.webserver.nginx.acmeRoot`
+            ///
+            /// Directory for the ACME challenge, which is public
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.acmeRoot)
+            ///
+            /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+            acme_root: NullOr<String> = "acmeRoot";
+            /// `services.misskey.reverseProxy.webserver.nginx.addSSL`
+            ///
+            /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+            /// listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.addSSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            add_ssl: bool = "addSSL";
+            /// `services.misskey.reverseProxy.webserver.nginx.basicAuth`
+            ///
+            /// Basic Auth protection for a vhost.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.basicAuth)
+            ///
+            /// Nix type: `attribute set of string`. Default: `{ }`.
+            basic_auth: BTreeMap<String, String> = "basicAuth";
+            /// `services.misskey.reverseProxy.webserver.nginx.basicAuthFile`
+            ///
+            /// Basic Auth password file for a vhost.
+            /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.basicAuthFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+            /// `services.misskey.reverseProxy.webserver.nginx.default`
+            ///
+            /// Makes this vhost the default.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.default)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            default_2: bool = "default";
+            /// `services.misskey.reverseProxy.webserver.nginx.enableACME`
+            ///
+            /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+            /// Alternately, you can use an existing certificate through useACMEHost
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.enableACME)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable_acme: bool = "enableACME";
+            /// `services.misskey.reverseProxy.webserver.nginx.extraConfig`
+            ///
+            /// These lines go to the end of the vhost verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.misskey.reverseProxy.webserver.nginx.forceSSL`
+            ///
+            /// Whether to add a separate nginx server block that redirects (defaults
+            /// to 301, configurable with redirectCode
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.forceSSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            force_ssl: bool = "forceSSL";
+            /// `services.misskey.reverseProxy.webserver.nginx.globalRedirect`
+            ///
+            /// If set, all requests for this host are redirected (defaults to 301,
+            /// configurable with redirectCode
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.globalRedirect)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            global_redirect: NullOr<String> = "globalRedirect";
+            /// `services.misskey.reverseProxy.webserver.nginx.http2`
+            ///
+            /// Whether to enable the HTTP/2 protocol.
+            /// Note that (as of writing) due to nginx’s implementation, to disable
+            /// HTTP/2 you have to disable it on all vhosts that use a given
+            /// IP address / port.
+            /// If there is one server block configured to enable http2, then it is
+            /// enabled for all server blocks on this IP.
+            /// See https://stackoverflow.com/a/39466948/263061.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.http2)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            http2: bool = "http2";
+            /// `services.misskey.reverseProxy.webserver.nginx.http3`
+            ///
+            /// Whether to enable the HTTP/3 protocol.
+            /// This requires using pkgs.nginxQuic
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.http3)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            http3: bool = "http3";
+            /// `services.misskey.reverseProxy.webserver.nginx.http3_hq`
+            ///
+            /// Whether to enable the HTTP/0.9 protocol negotiation used in QUIC interoperability tests.
+            /// This requires using pkgs.nginxQuic
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.http3_hq)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            http3_hq: bool = "http3_hq";
+            /// `services.misskey.reverseProxy.webserver.nginx.kTLS`
+            ///
+            /// Whether to enable kTLS support.
+            /// Implementing TLS in the kernel (kTLS) improves performance by significantly
+            /// reducing the need for copying operations between user space and the kernel.
+            /// Required Nginx version 1.21.4 or later.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.kTLS)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            k_tls: bool = "kTLS";
+            /// `services.misskey.reverseProxy.webserver.nginx.listen`
+            ///
+            /// Listen addresses and ports for this virtual host.
+            /// IPv6 addresses must be enclosed in square brackets.
+            /// Note: this option overrides addSSL
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen)
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            listen: Vec<ListenValue> = "listen";
+            /// `services.misskey.reverseProxy.webserver.nginx.listenAddresses`
+            ///
+            /// Listen addresses for this virtual host.
+            /// Compared to listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listenAddresses)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            listen_addresses: Vec<String> = "listenAddresses";
+            /// `services.misskey.reverseProxy.webserver.nginx.locations`
+            ///
+            /// Declarative location config
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations)
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            locations: BTreeMap<String, LocationsValue> = "locations";
+            /// `services.misskey.reverseProxy.webserver.nginx.onlySSL`
+            ///
+            /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+            /// defaults for listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.onlySSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            only_ssl: bool = "onlySSL";
+            /// `services.misskey.reverseProxy.webserver.nginx.quic`
+            ///
+            /// Whether to enable the QUIC transport protocol.
+            /// This requires using pkgs.nginxQuic
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.quic)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            quic: bool = "quic";
+            /// `services.misskey.reverseProxy.webserver.nginx.redirectCode`
+            ///
+            /// HTTP status used by globalRedirect
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.redirectCode)
+            ///
+            /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
+            redirect_code: i64 = "redirectCode";
+            /// `services.misskey.reverseProxy.webserver.nginx.rejectSSL`
+            ///
+            /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
+            /// default
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.rejectSSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            reject_ssl: bool = "rejectSSL";
+            /// `services.misskey.reverseProxy.webserver.nginx.reuseport`
+            ///
+            /// Create an individual listening socket .
+            /// It is required to specify only once on one of the hosts.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.reuseport)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            reuseport: bool = "reuseport";
+            /// `services.misskey.reverseProxy.webserver.nginx.root`
+            ///
+            /// The path of the web root directory.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.root)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            root: NullOr<RuntimePath> = "root";
+            /// `services.misskey.reverseProxy.webserver.nginx.serverAliases`
+            ///
+            /// Additional names of virtual hosts served by this virtual host configuration.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.serverAliases)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            server_aliases: Vec<String> = "serverAliases";
+            /// `services.misskey.reverseProxy.webserver.nginx.serverName`
+            ///
+            /// Name of this virtual host. Defaults to attribute name in virtualHosts.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.serverName)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            server_name: NullOr<String> = "serverName";
+            /// `services.misskey.reverseProxy.webserver.nginx.sslCertificate`
+            ///
+            /// Path to server SSL certificate.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.sslCertificate)
+            ///
+            /// Nix type: `path`.
+            ssl_certificate: RuntimePath = "sslCertificate";
+            /// `services.misskey.reverseProxy.webserver.nginx.sslCertificateKey`
+            ///
+            /// Path to server SSL certificate key.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.sslCertificateKey)
+            ///
+            /// Nix type: `path`.
+            ssl_certificate_key: RuntimePath = "sslCertificateKey";
+            /// `services.misskey.reverseProxy.webserver.nginx.sslTrustedCertificate`
+            ///
+            /// Path to root SSL certificate for stapling and client certificates.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.sslTrustedCertificate)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            ssl_trusted_certificate: NullOr<RuntimePath> = "sslTrustedCertificate";
+            /// `services.misskey.reverseProxy.webserver.nginx.useACMEHost`
+            ///
+            /// A host of an existing Let’s Encrypt certificate to use.
+            /// This is useful if you have many subdomains and want to avoid hitting the
+            /// rate limit
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.useACMEHost)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            use_acme_host: NullOr<String> = "useACMEHost";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.misskey.reverseProxy.webserver`: `WebserverValue::new()`, exactly one option set (an attribute-tagged union).
+        tagged WebserverValue {
+            /// `services.misskey.reverseProxy.webserver.caddy`
+            ///
+            /// Extra configuration for the caddy virtual host of Misskey.
+            /// Set to { }
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy)
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            caddy: CaddyValue = "caddy";
+            /// `services.misskey.reverseProxy.webserver.nginx`
+            ///
+            /// Extra configuration for the nginx virtual host of Misskey.
+            /// Set to { }
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx)
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            nginx: NginxValue = "nginx";
+        }
+    }
 
     pub mod webserver {
         use super::*;
@@ -155,7 +673,7 @@ pub mod reverse_proxy {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy)
         ///
         /// Nix type: `submodule`. Default: `{ }`.
-        pub const caddy: Opt<Untyped> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy"]);
+        pub const caddy: Opt<CaddyValue> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "caddy"]);
 
         /// `services.misskey.reverseProxy.webserver.nginx`
         ///
@@ -165,7 +683,501 @@ pub mod reverse_proxy {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx)
         ///
         /// Nix type: `submodule`. Default: `{ }`.
-        pub const nginx: Opt<Untyped> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx"]);
+        pub const nginx: Opt<NginxValue> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.misskey.reverseProxy.webserver.caddy`: `CaddyValue::new()`, then a setter per option.
+            CaddyValue {
+                /// `services.misskey.reverseProxy.webserver.caddy.extraConfig`
+                ///
+                /// Additional lines of configuration appended to this virtual host in the
+                /// automatically generated Caddyfile
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.extraConfig)
+                ///
+                /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+                extra_config: Concatenated = "extraConfig";
+                /// `services.misskey.reverseProxy.webserver.caddy.hostName`
+                ///
+                /// Canonical hostname for the server.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.hostName)
+                ///
+                /// Nix type: `string`. Default: `"‹name›"`.
+                host_name: String = "hostName";
+                /// `services.misskey.reverseProxy.webserver.caddy.listenAddresses`
+                ///
+                /// A list of host interfaces to bind to for this virtual host.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.listenAddresses)
+                ///
+                /// Nix type: `list of string`. Default: `[ ]`.
+                listen_addresses: Vec<String> = "listenAddresses";
+                /// `services.misskey.reverseProxy.webserver.caddy.logFormat`
+                ///
+                /// Configuration for HTTP request logging (also known as access logs). See
+                /// https://caddyserver.com/docs/caddyfile/directives/log#log
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.logFormat)
+                ///
+                /// Nix type: `strings concatenated with "\n"`.
+                log_format: Concatenated = "logFormat";
+                /// `services.misskey.reverseProxy.webserver.caddy.serverAliases`
+                ///
+                /// Additional names of virtual hosts served by this virtual host configuration.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.serverAliases)
+                ///
+                /// Nix type: `list of string`. Default: `[ ]`.
+                server_aliases: Vec<String> = "serverAliases";
+                /// `services.misskey.reverseProxy.webserver.caddy.useACMEHost`
+                ///
+                /// A host of an existing Let’s Encrypt certificate to use.
+                /// This is mostly useful if you use DNS challenges but Caddy does not
+                /// currently support your provider.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.caddy.useACMEHost)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                use_acme_host: NullOr<String> = "useACMEHost";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.misskey.reverseProxy.webserver.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
+            ListenValue {
+                /// `services.misskey.reverseProxy.webserver.nginx.listen.*.addr`
+                ///
+                /// Listen address.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.addr)
+                ///
+                /// Nix type: `string`.
+                addr: String = "addr";
+                /// `services.misskey.reverseProxy.webserver.nginx.listen.*.extraParameters`
+                ///
+                /// Extra parameters of this listen directive.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.extraParameters)
+                ///
+                /// Nix type: `list of string`. Default: `[ ]`.
+                extra_parameters: Vec<String> = "extraParameters";
+                /// `services.misskey.reverseProxy.webserver.nginx.listen.*.port`
+                ///
+                /// Port number to listen on.
+                /// If unset and the listen address is not a socket then nginx defaults to 80.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.port)
+                ///
+                /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+                port: NullOr<u16> = "port";
+                /// `services.misskey.reverseProxy.webserver.nginx.listen.*.proxyProtocol`
+                ///
+                /// Enable PROXY protocol.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.proxyProtocol)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                proxy_protocol: bool = "proxyProtocol";
+                /// `services.misskey.reverseProxy.webserver.nginx.listen.*.ssl`
+                ///
+                /// Enable SSL.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.ssl)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                ssl: bool = "ssl";
+            }
+        }
+
+        /// The members of `services.misskey.reverseProxy.webserver.nginx.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum FastcgiParamsMembers {}
+        impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+        /// The members of `services.misskey.reverseProxy.webserver.nginx.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+        pub enum ReturnMembers {}
+        impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+        impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.misskey.reverseProxy.webserver.nginx.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+            LocationsValue {
+                /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.alias`
+                ///
+                /// Alias directory for requests.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.alias)
+                ///
+                /// Nix type: `null or path`. Default: `null`.
+                alias: NullOr<RuntimePath> = "alias";
+                /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.basicAuth`
+                ///
+                /// Basic Auth protection for a vhost.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.basicAuth)
+                ///
+                /// Nix type: `attribute set of string`. Default: `{ }`.
+                basic_auth: BTreeMap<String, String> = "basicAuth";
+                /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.basicAuthFile`
+                ///
+                /// Basic Auth password file for a vhost.
+                /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.basicAuthFile)
+                ///
+                /// Nix type: `null or path`. Default: `null`.
+                basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+                /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.extraConfig`
+                ///
+                /// These lines go to the end of the location verbatim.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.extraConfig)
+                ///
+                /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+                extra_config: Concatenated = "extraConfig";
+                /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.fastcgiParams`
+                ///
+                /// FastCGI parameters to override.  Unlike in the Nginx
+                /// configuration file, overriding only some default parameters
+                /// won’t unset the default values for other parameters.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.fastcgiParams)
+                ///
+                /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+                fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+                /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.index`
+                ///
+                /// Adds index directive.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.index)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                index: NullOr<String> = "index";
+                /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.priority`
+                ///
+                /// Order of this location block in relation to the others in the vhost.
+                /// The semantics are the same as with lib.mkOrder
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.priority)
+                ///
+                /// Nix type: `signed integer`. Default: `1000`.
+                priority: i64 = "priority";
+                /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.proxyPass`
+                ///
+                /// Adds proxy_pass directive and sets recommended proxy headers if
+                /// recommendedProxySettings is enabled.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.proxyPass)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                proxy_pass: NullOr<String> = "proxyPass";
+                /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.proxyWebsockets`
+                ///
+                /// Whether to support proxying websocket connections with HTTP/1.1.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.proxyWebsockets)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                proxy_websockets: bool = "proxyWebsockets";
+                /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.recommendedProxySettings`
+                ///
+                /// Enable recommended proxy settings.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.recommendedProxySettings)
+                ///
+                /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+                recommended_proxy_settings: bool = "recommendedProxySettings";
+                /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.return`
+                ///
+                /// Adds a return directive, for e.g. redirections.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.return)
+                ///
+                /// Nix type: `null or string or signed integer`. Default: `null`.
+                r#return: NullOr<OneOf<ReturnMembers>> = "return";
+                /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.root`
+                ///
+                /// Root directory for requests.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.root)
+                ///
+                /// Nix type: `null or path`. Default: `null`.
+                root: NullOr<RuntimePath> = "root";
+                /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.tryFiles`
+                ///
+                /// Adds try_files directive.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.tryFiles)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                try_files: NullOr<String> = "tryFiles";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.misskey.reverseProxy.webserver.nginx`: `NginxValue::new()`, then a setter per option.
+            NginxValue {
+                /// `services.misskey.reverseProxy.webserver.nginx.acmeFallbackHost`
+                ///
+                /// Host which to proxy requests to if ACME challenge is not found. Useful
+                /// if you want multiple hosts to be able to verify the same domain name.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.acmeFallbackHost)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                acme_fallback_host: NullOr<String> = "acmeFallbackHost";
+                /// `services.misskey.reverseProxy.webserver.nginx.acmeRoot`
+                ///
+                /// Directory for the ACME challenge, which is public
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.acmeRoot)
+                ///
+                /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+                acme_root: NullOr<String> = "acmeRoot";
+                /// `services.misskey.reverseProxy.webserver.nginx.addSSL`
+                ///
+                /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+                /// listen
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.addSSL)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                add_ssl: bool = "addSSL";
+                /// `services.misskey.reverseProxy.webserver.nginx.basicAuth`
+                ///
+                /// Basic Auth protection for a vhost.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.basicAuth)
+                ///
+                /// Nix type: `attribute set of string`. Default: `{ }`.
+                basic_auth: BTreeMap<String, String> = "basicAuth";
+                /// `services.misskey.reverseProxy.webserver.nginx.basicAuthFile`
+                ///
+                /// Basic Auth password file for a vhost.
+                /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.basicAuthFile)
+                ///
+                /// Nix type: `null or path`. Default: `null`.
+                basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+                /// `services.misskey.reverseProxy.webserver.nginx.default`
+                ///
+                /// Makes this vhost the default.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.default)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                default_2: bool = "default";
+                /// `services.misskey.reverseProxy.webserver.nginx.enableACME`
+                ///
+                /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+                /// Alternately, you can use an existing certificate through useACMEHost
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.enableACME)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                enable_acme: bool = "enableACME";
+                /// `services.misskey.reverseProxy.webserver.nginx.extraConfig`
+                ///
+                /// These lines go to the end of the vhost verbatim.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.extraConfig)
+                ///
+                /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+                extra_config: Concatenated = "extraConfig";
+                /// `services.misskey.reverseProxy.webserver.nginx.forceSSL`
+                ///
+                /// Whether to add a separate nginx server block that redirects (defaults
+                /// to 301, configurable with redirectCode
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.forceSSL)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                force_ssl: bool = "forceSSL";
+                /// `services.misskey.reverseProxy.webserver.nginx.globalRedirect`
+                ///
+                /// If set, all requests for this host are redirected (defaults to 301,
+                /// configurable with redirectCode
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.globalRedirect)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                global_redirect: NullOr<String> = "globalRedirect";
+                /// `services.misskey.reverseProxy.webserver.nginx.http2`
+                ///
+                /// Whether to enable the HTTP/2 protocol.
+                /// Note that (as of writing) due to nginx’s implementation, to disable
+                /// HTTP/2 you have to disable it on all vhosts that use a given
+                /// IP address / port.
+                /// If there is one server block configured to enable http2, then it is
+                /// enabled for all server blocks on this IP.
+                /// See https://stackoverflow.com/a/39466948/263061.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.http2)
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                http2: bool = "http2";
+                /// `services.misskey.reverseProxy.webserver.nginx.http3`
+                ///
+                /// Whether to enable the HTTP/3 protocol.
+                /// This requires using pkgs.nginxQuic
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.http3)
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                http3: bool = "http3";
+                /// `services.misskey.reverseProxy.webserver.nginx.http3_hq`
+                ///
+                /// Whether to enable the HTTP/0.9 protocol negotiation used in QUIC interoperability tests.
+                /// This requires using pkgs.nginxQuic
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.http3_hq)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                http3_hq: bool = "http3_hq";
+                /// `services.misskey.reverseProxy.webserver.nginx.kTLS`
+                ///
+                /// Whether to enable kTLS support.
+                /// Implementing TLS in the kernel (kTLS) improves performance by significantly
+                /// reducing the need for copying operations between user space and the kernel.
+                /// Required Nginx version 1.21.4 or later.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.kTLS)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                k_tls: bool = "kTLS";
+                /// `services.misskey.reverseProxy.webserver.nginx.listen`
+                ///
+                /// Listen addresses and ports for this virtual host.
+                /// IPv6 addresses must be enclosed in square brackets.
+                /// Note: this option overrides addSSL
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen)
+                ///
+                /// Nix type: `list of (submodule)`. Default: `[ ]`.
+                listen: Vec<ListenValue> = "listen";
+                /// `services.misskey.reverseProxy.webserver.nginx.listenAddresses`
+                ///
+                /// Listen addresses for this virtual host.
+                /// Compared to listen
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listenAddresses)
+                ///
+                /// Nix type: `list of string`. Default: `[ ]`.
+                listen_addresses: Vec<String> = "listenAddresses";
+                /// `services.misskey.reverseProxy.webserver.nginx.locations`
+                ///
+                /// Declarative location config
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations)
+                ///
+                /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+                locations: BTreeMap<String, LocationsValue> = "locations";
+                /// `services.misskey.reverseProxy.webserver.nginx.onlySSL`
+                ///
+                /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+                /// defaults for listen
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.onlySSL)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                only_ssl: bool = "onlySSL";
+                /// `services.misskey.reverseProxy.webserver.nginx.quic`
+                ///
+                /// Whether to enable the QUIC transport protocol.
+                /// This requires using pkgs.nginxQuic
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.quic)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                quic: bool = "quic";
+                /// `services.misskey.reverseProxy.webserver.nginx.redirectCode`
+                ///
+                /// HTTP status used by globalRedirect
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.redirectCode)
+                ///
+                /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
+                redirect_code: i64 = "redirectCode";
+                /// `services.misskey.reverseProxy.webserver.nginx.rejectSSL`
+                ///
+                /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
+                /// default
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.rejectSSL)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                reject_ssl: bool = "rejectSSL";
+                /// `services.misskey.reverseProxy.webserver.nginx.reuseport`
+                ///
+                /// Create an individual listening socket .
+                /// It is required to specify only once on one of the hosts.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.reuseport)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                reuseport: bool = "reuseport";
+                /// `services.misskey.reverseProxy.webserver.nginx.root`
+                ///
+                /// The path of the web root directory.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.root)
+                ///
+                /// Nix type: `null or path`. Default: `null`.
+                root: NullOr<RuntimePath> = "root";
+                /// `services.misskey.reverseProxy.webserver.nginx.serverAliases`
+                ///
+                /// Additional names of virtual hosts served by this virtual host configuration.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.serverAliases)
+                ///
+                /// Nix type: `list of string`. Default: `[ ]`.
+                server_aliases: Vec<String> = "serverAliases";
+                /// `services.misskey.reverseProxy.webserver.nginx.serverName`
+                ///
+                /// Name of this virtual host. Defaults to attribute name in virtualHosts.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.serverName)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                server_name: NullOr<String> = "serverName";
+                /// `services.misskey.reverseProxy.webserver.nginx.sslCertificate`
+                ///
+                /// Path to server SSL certificate.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.sslCertificate)
+                ///
+                /// Nix type: `path`.
+                ssl_certificate: RuntimePath = "sslCertificate";
+                /// `services.misskey.reverseProxy.webserver.nginx.sslCertificateKey`
+                ///
+                /// Path to server SSL certificate key.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.sslCertificateKey)
+                ///
+                /// Nix type: `path`.
+                ssl_certificate_key: RuntimePath = "sslCertificateKey";
+                /// `services.misskey.reverseProxy.webserver.nginx.sslTrustedCertificate`
+                ///
+                /// Path to root SSL certificate for stapling and client certificates.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.sslTrustedCertificate)
+                ///
+                /// Nix type: `null or path`. Default: `null`.
+                ssl_trusted_certificate: NullOr<RuntimePath> = "sslTrustedCertificate";
+                /// `services.misskey.reverseProxy.webserver.nginx.useACMEHost`
+                ///
+                /// A host of an existing Let’s Encrypt certificate to use.
+                /// This is useful if you have many subdomains and want to avoid hitting the
+                /// rate limit
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.useACMEHost)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                use_acme_host: NullOr<String> = "useACMEHost";
+            }
+        }
 
         pub mod caddy {
             use super::*;
@@ -385,7 +1397,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen)
             ///
             /// Nix type: `list of (submodule)`. Default: `[ ]`.
-            pub const listen: Opt<Vec<Untyped>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "listen"]);
+            pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "listen"]);
 
             /// `services.misskey.reverseProxy.webserver.nginx.listenAddresses`
             ///
@@ -404,7 +1416,7 @@ pub mod reverse_proxy {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations)
             ///
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-            pub const locations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "locations"]);
+            pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "locations"]);
 
             /// `services.misskey.reverseProxy.webserver.nginx.onlySSL`
             ///
@@ -520,6 +1532,178 @@ pub mod reverse_proxy {
             /// Nix type: `null or string`. Default: `null`.
             pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "misskey", "reverseProxy", "webserver", "nginx", "useACMEHost"]);
 
+            ::flakesmith::submodule_value! {
+                /// A value of `services.misskey.reverseProxy.webserver.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
+                ListenValue {
+                    /// `services.misskey.reverseProxy.webserver.nginx.listen.*.addr`
+                    ///
+                    /// Listen address.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.addr)
+                    ///
+                    /// Nix type: `string`.
+                    addr: String = "addr";
+                    /// `services.misskey.reverseProxy.webserver.nginx.listen.*.extraParameters`
+                    ///
+                    /// Extra parameters of this listen directive.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.extraParameters)
+                    ///
+                    /// Nix type: `list of string`. Default: `[ ]`.
+                    extra_parameters: Vec<String> = "extraParameters";
+                    /// `services.misskey.reverseProxy.webserver.nginx.listen.*.port`
+                    ///
+                    /// Port number to listen on.
+                    /// If unset and the listen address is not a socket then nginx defaults to 80.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.port)
+                    ///
+                    /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+                    port: NullOr<u16> = "port";
+                    /// `services.misskey.reverseProxy.webserver.nginx.listen.*.proxyProtocol`
+                    ///
+                    /// Enable PROXY protocol.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.proxyProtocol)
+                    ///
+                    /// Nix type: `boolean`. Default: `false`.
+                    proxy_protocol: bool = "proxyProtocol";
+                    /// `services.misskey.reverseProxy.webserver.nginx.listen.*.ssl`
+                    ///
+                    /// Enable SSL.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.listen.*.ssl)
+                    ///
+                    /// Nix type: `boolean`. Default: `false`.
+                    ssl: bool = "ssl";
+                }
+            }
+
+            /// The members of `services.misskey.reverseProxy.webserver.nginx.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+            pub enum FastcgiParamsMembers {}
+            impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+            impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+            /// The members of `services.misskey.reverseProxy.webserver.nginx.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+            pub enum ReturnMembers {}
+            impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+            impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.misskey.reverseProxy.webserver.nginx.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+                LocationsValue {
+                    /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.alias`
+                    ///
+                    /// Alias directory for requests.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.alias)
+                    ///
+                    /// Nix type: `null or path`. Default: `null`.
+                    alias: NullOr<RuntimePath> = "alias";
+                    /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.basicAuth`
+                    ///
+                    /// Basic Auth protection for a vhost.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.basicAuth)
+                    ///
+                    /// Nix type: `attribute set of string`. Default: `{ }`.
+                    basic_auth: BTreeMap<String, String> = "basicAuth";
+                    /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.basicAuthFile`
+                    ///
+                    /// Basic Auth password file for a vhost.
+                    /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.basicAuthFile)
+                    ///
+                    /// Nix type: `null or path`. Default: `null`.
+                    basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+                    /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.extraConfig`
+                    ///
+                    /// These lines go to the end of the location verbatim.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.extraConfig)
+                    ///
+                    /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+                    extra_config: Concatenated = "extraConfig";
+                    /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.fastcgiParams`
+                    ///
+                    /// FastCGI parameters to override.  Unlike in the Nginx
+                    /// configuration file, overriding only some default parameters
+                    /// won’t unset the default values for other parameters.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.fastcgiParams)
+                    ///
+                    /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+                    fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+                    /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.index`
+                    ///
+                    /// Adds index directive.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.index)
+                    ///
+                    /// Nix type: `null or string`. Default: `null`.
+                    index: NullOr<String> = "index";
+                    /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.priority`
+                    ///
+                    /// Order of this location block in relation to the others in the vhost.
+                    /// The semantics are the same as with lib.mkOrder
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.priority)
+                    ///
+                    /// Nix type: `signed integer`. Default: `1000`.
+                    priority: i64 = "priority";
+                    /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.proxyPass`
+                    ///
+                    /// Adds proxy_pass directive and sets recommended proxy headers if
+                    /// recommendedProxySettings is enabled.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.proxyPass)
+                    ///
+                    /// Nix type: `null or string`. Default: `null`.
+                    proxy_pass: NullOr<String> = "proxyPass";
+                    /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.proxyWebsockets`
+                    ///
+                    /// Whether to support proxying websocket connections with HTTP/1.1.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.proxyWebsockets)
+                    ///
+                    /// Nix type: `boolean`. Default: `false`.
+                    proxy_websockets: bool = "proxyWebsockets";
+                    /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.recommendedProxySettings`
+                    ///
+                    /// Enable recommended proxy settings.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.recommendedProxySettings)
+                    ///
+                    /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+                    recommended_proxy_settings: bool = "recommendedProxySettings";
+                    /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.return`
+                    ///
+                    /// Adds a return directive, for e.g. redirections.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.return)
+                    ///
+                    /// Nix type: `null or string or signed integer`. Default: `null`.
+                    r#return: NullOr<OneOf<ReturnMembers>> = "return";
+                    /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.root`
+                    ///
+                    /// Root directory for requests.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.root)
+                    ///
+                    /// Nix type: `null or path`. Default: `null`.
+                    root: NullOr<RuntimePath> = "root";
+                    /// `services.misskey.reverseProxy.webserver.nginx.locations.<name>.tryFiles`
+                    ///
+                    /// Adds try_files directive.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.tryFiles)
+                    ///
+                    /// Nix type: `null or string`. Default: `null`.
+                    try_files: NullOr<String> = "tryFiles";
+                }
+            }
+
             pub mod locations {
                 use super::*;
 
@@ -539,7 +1723,7 @@ pub mod reverse_proxy {
                     ///
                     /// Alias directory for requests.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.&lt;name&gt;.alias)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.alias)
                     ///
                     /// Nix type: `null or path`. Default: `null`.
                     pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -550,7 +1734,7 @@ pub mod reverse_proxy {
                     ///
                     /// Basic Auth protection for a vhost.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.&lt;name&gt;.basicAuth)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.basicAuth)
                     ///
                     /// Nix type: `attribute set of string`. Default: `{ }`.
                     pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
@@ -562,7 +1746,7 @@ pub mod reverse_proxy {
                     /// Basic Auth password file for a vhost.
                     /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.&lt;name&gt;.basicAuthFile)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.basicAuthFile)
                     ///
                     /// Nix type: `null or path`. Default: `null`.
                     pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -573,7 +1757,7 @@ pub mod reverse_proxy {
                     ///
                     /// These lines go to the end of the location verbatim.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.&lt;name&gt;.extraConfig)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.extraConfig)
                     ///
                     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
                     pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -586,10 +1770,10 @@ pub mod reverse_proxy {
                     /// configuration file, overriding only some default parameters
                     /// won’t unset the default values for other parameters.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.&lt;name&gt;.fastcgiParams)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.fastcgiParams)
                     ///
                     /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
-                    pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, Untyped>> {
+                    pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
                         Opt::at(self.path.join(["fastcgiParams"]))
                     }
 
@@ -597,7 +1781,7 @@ pub mod reverse_proxy {
                     ///
                     /// Adds index directive.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.&lt;name&gt;.index)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.index)
                     ///
                     /// Nix type: `null or string`. Default: `null`.
                     pub fn index(&self) -> Opt<NullOr<String>> {
@@ -609,7 +1793,7 @@ pub mod reverse_proxy {
                     /// Order of this location block in relation to the others in the vhost.
                     /// The semantics are the same as with lib.mkOrder
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.&lt;name&gt;.priority)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.priority)
                     ///
                     /// Nix type: `signed integer`. Default: `1000`.
                     pub fn priority(&self) -> Opt<i64> {
@@ -621,7 +1805,7 @@ pub mod reverse_proxy {
                     /// Adds proxy_pass directive and sets recommended proxy headers if
                     /// recommendedProxySettings is enabled.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.&lt;name&gt;.proxyPass)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.proxyPass)
                     ///
                     /// Nix type: `null or string`. Default: `null`.
                     pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
@@ -632,7 +1816,7 @@ pub mod reverse_proxy {
                     ///
                     /// Whether to support proxying websocket connections with HTTP/1.1.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.&lt;name&gt;.proxyWebsockets)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.proxyWebsockets)
                     ///
                     /// Nix type: `boolean`. Default: `false`.
                     pub fn proxy_websockets(&self) -> Opt<bool> {
@@ -643,7 +1827,7 @@ pub mod reverse_proxy {
                     ///
                     /// Enable recommended proxy settings.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.&lt;name&gt;.recommendedProxySettings)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.recommendedProxySettings)
                     ///
                     /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
                     pub fn recommended_proxy_settings(&self) -> Opt<bool> {
@@ -654,10 +1838,10 @@ pub mod reverse_proxy {
                     ///
                     /// Adds a return directive, for e.g. redirections.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.&lt;name&gt;.return)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.return)
                     ///
                     /// Nix type: `null or string or signed integer`. Default: `null`.
-                    pub fn r#return(&self) -> Opt<NullOr<Untyped>> {
+                    pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
                         Opt::at(self.path.join(["return"]))
                     }
 
@@ -665,7 +1849,7 @@ pub mod reverse_proxy {
                     ///
                     /// Root directory for requests.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.&lt;name&gt;.root)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.root)
                     ///
                     /// Nix type: `null or path`. Default: `null`.
                     pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
@@ -676,7 +1860,7 @@ pub mod reverse_proxy {
                     ///
                     /// Adds try_files directive.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.&lt;name&gt;.tryFiles)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.reverseProxy.webserver.nginx.locations.%3Cname%3E.tryFiles)
                     ///
                     /// Nix type: `null or string`. Default: `null`.
                     pub fn try_files(&self) -> Opt<NullOr<String>> {
@@ -684,6 +1868,16 @@ pub mod reverse_proxy {
                     }
 
                 }
+
+                /// The members of `services.misskey.reverseProxy.webserver.nginx.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+                pub enum FastcgiParamsMembers {}
+                impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+                impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+                /// The members of `services.misskey.reverseProxy.webserver.nginx.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+                pub enum ReturnMembers {}
+                impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+                impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
 
             }
 
@@ -712,7 +1906,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const db: Opt<Untyped> = Opt::new(&["services", "misskey", "settings", "db"]);
+    pub const db: Opt<DbValue> = Opt::new(&["services", "misskey", "settings", "db"]);
 
     /// `services.misskey.settings.id`
     ///
@@ -730,7 +1924,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub const meilisearch: Opt<NullOr<Untyped>> = Opt::new(&["services", "misskey", "settings", "meilisearch"]);
+    pub const meilisearch: Opt<NullOr<MeilisearchValue>> = Opt::new(&["services", "misskey", "settings", "meilisearch"]);
 
     /// `services.misskey.settings.port`
     ///
@@ -748,7 +1942,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redis)
     ///
     /// Nix type: `attribute set of (YAML value)`. Default: `{ }`.
-    pub const redis: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "misskey", "settings", "redis"]);
+    pub const redis: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "misskey", "settings", "redis"]);
 
     /// `services.misskey.settings.redisForJobQueue`
     ///
@@ -757,7 +1951,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redisForJobQueue)
     ///
     /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
-    pub const redis_for_job_queue: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue"]);
+    pub const redis_for_job_queue: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForJobQueue"]);
 
     /// `services.misskey.settings.redisForPubsub`
     ///
@@ -766,7 +1960,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redisForPubsub)
     ///
     /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
-    pub const redis_for_pubsub: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "misskey", "settings", "redisForPubsub"]);
+    pub const redis_for_pubsub: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForPubsub"]);
 
     /// `services.misskey.settings.redisForTimelines`
     ///
@@ -775,7 +1969,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.redisForTimelines)
     ///
     /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
-    pub const redis_for_timelines: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "misskey", "settings", "redisForTimelines"]);
+    pub const redis_for_timelines: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "redisForTimelines"]);
 
     /// `services.misskey.settings.socket`
     ///
@@ -795,6 +1989,68 @@ pub mod settings {
     /// Nix type: `string`.
     pub const url: Opt<String> = Opt::new(&["services", "misskey", "settings", "url"]);
 
+    ::flakesmith::submodule_value! {
+        /// A value of `services.misskey.settings.db`: `DbValue::new()`, then a setter per option.
+        DbValue {
+            /// `services.misskey.settings.db.db`
+            ///
+            /// The database name.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.db)
+            ///
+            /// Nix type: `string`. Default: `"misskey"`.
+            db: String = "db";
+            /// `services.misskey.settings.db.disableCache`
+            ///
+            /// Whether to disable caching queries.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.disableCache)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            disable_cache: bool = "disableCache";
+            /// `services.misskey.settings.db.extra`
+            ///
+            /// Extra connection options.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.extra)
+            ///
+            /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
+            extra: NullOr<BTreeMap<String, Data<Json>>> = "extra";
+            /// `services.misskey.settings.db.host`
+            ///
+            /// The PostgreSQL host.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.host)
+            ///
+            /// Nix type: `string`. Default: `"/var/run/postgresql"`.
+            host: String = "host";
+            /// `services.misskey.settings.db.pass`
+            ///
+            /// The password used for database authentication.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.pass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            pass: NullOr<String> = "pass";
+            /// `services.misskey.settings.db.port`
+            ///
+            /// The PostgreSQL port.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5432`.
+            port: u16 = "port";
+            /// `services.misskey.settings.db.user`
+            ///
+            /// The user used for database authentication.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.user)
+            ///
+            /// Nix type: `string`. Default: `"misskey"`.
+            user: String = "user";
+        }
+    }
+
     ::flakesmith::option_enum! {
         /// The values of `services.misskey.settings.id`.
         Id {
@@ -803,6 +2059,68 @@ pub mod settings {
             Meid => "meid",
             Ulid => "ulid",
             Objectid => "objectid",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.misskey.settings.meilisearch.scope`.
+        Scope {
+            Local => "local",
+            Global => "global",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.misskey.settings.meilisearch`: `MeilisearchValue::new()`, then a setter per option.
+        MeilisearchValue {
+            /// `services.misskey.settings.meilisearch.apiKey`
+            ///
+            /// The Meilisearch API key.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch.apiKey)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            api_key: NullOr<String> = "apiKey";
+            /// `services.misskey.settings.meilisearch.host`
+            ///
+            /// The Meilisearch host.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch.host)
+            ///
+            /// Nix type: `string`. Default: `"localhost"`.
+            host: String = "host";
+            /// `services.misskey.settings.meilisearch.index`
+            ///
+            /// Meilisearch index to use.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.misskey.settings.meilisearch.port`
+            ///
+            /// The Meilisearch port.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7700`.
+            port: u16 = "port";
+            /// `services.misskey.settings.meilisearch.scope`
+            ///
+            /// The search scope.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch.scope)
+            ///
+            /// Nix type: `one of "local", "global"`. Default: `"local"`.
+            scope: Scope = "scope";
+            /// `services.misskey.settings.meilisearch.ssl`
+            ///
+            /// Whether to connect via SSL.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.meilisearch.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
         }
     }
 
@@ -834,7 +2152,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.misskey.settings.db.extra)
         ///
         /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
-        pub const extra: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "misskey", "settings", "db", "extra"]);
+        pub const extra: Opt<NullOr<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "misskey", "settings", "db", "extra"]);
 
         /// `services.misskey.settings.db.host`
         ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mjolnir.accessTokenFile`
@@ -63,7 +63,7 @@ pub const management_room: Opt<String> = Opt::new(&["services", "mjolnir", "mana
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const pantalaimon: Opt<Untyped> = Opt::new(&["services", "mjolnir", "pantalaimon"]);
+pub const pantalaimon: Opt<PantalaimonValue> = Opt::new(&["services", "mjolnir", "pantalaimon"]);
 
 /// `services.mjolnir.protectedRooms`
 ///
@@ -81,7 +81,124 @@ pub const protected_rooms: Opt<Vec<String>> = Opt::new(&["services", "mjolnir", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "mjolnir", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "mjolnir", "settings"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.mjolnir.pantalaimon.options.logLevel`.
+    LogLevel {
+        Info => "info",
+        Warning => "warning",
+        Error => "error",
+        Debug => "debug",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mjolnir.pantalaimon.options`: `OptionsValue::new()`, then a setter per option.
+    OptionsValue {
+        /// `services.mjolnir.pantalaimon.options.dataPath`
+        ///
+        /// The directory where pantalaimon
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.dataPath)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/pantalaimon-‹name›"`.
+        data_path: RuntimePath = "dataPath";
+        /// `services.mjolnir.pantalaimon.options.extraSettings`
+        ///
+        /// Extra configuration options. See
+        /// pantalaimon(5)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.extraSettings)
+        ///
+        /// Nix type: `attribute set`. Default: `{ }`.
+        extra_settings: BTreeMap<String, Data<Anything>> = "extraSettings";
+        /// `services.mjolnir.pantalaimon.options.homeserver`
+        ///
+        /// The URI of the homeserver that the pantalaimon
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.homeserver)
+        ///
+        /// Nix type: `string`.
+        homeserver: String = "homeserver";
+        /// `services.mjolnir.pantalaimon.options.listenAddress`
+        ///
+        /// The address where the daemon will listen to client connections
+        /// for this homeserver.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"localhost"`.
+        listen_address: String = "listenAddress";
+        /// `services.mjolnir.pantalaimon.options.listenPort`
+        ///
+        /// The port where the daemon will listen to client connections for
+        /// this homeserver. Note that the listen address/port combination
+        /// needs to be lib.unique between different homeservers.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.listenPort)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8009`.
+        listen_port: u16 = "listenPort";
+        /// `services.mjolnir.pantalaimon.options.logLevel`
+        ///
+        /// Set the log level of the daemon.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.logLevel)
+        ///
+        /// Nix type: `one of "info", "warning", "error", "debug"`. Default: `"warning"`.
+        log_level: LogLevel = "logLevel";
+        /// `services.mjolnir.pantalaimon.options.ssl`
+        ///
+        /// Whether or not SSL verification should be enabled for outgoing
+        /// connections to the homeserver.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.ssl)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ssl: bool = "ssl";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mjolnir.pantalaimon`: `PantalaimonValue::new()`, then a setter per option.
+    PantalaimonValue {
+        /// `services.mjolnir.pantalaimon.enable`
+        ///
+        /// Whether to enable ignoring the accessToken. If true, accessToken is ignored and the username/password below will be
+        /// used instead. The access token of the bot will be stored in the dataPath
+        /// .
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.mjolnir.pantalaimon.options`
+        ///
+        /// passthrough additional options to the pantalaimon
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        options: OptionsValue = "options";
+        /// `services.mjolnir.pantalaimon.passwordFile`
+        ///
+        /// File containing the matrix password for the mjolnir
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.passwordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        password_file: NullOr<RuntimePath> = "passwordFile";
+        /// `services.mjolnir.pantalaimon.username`
+        ///
+        /// The username to login with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
 
 pub mod pantalaimon {
     use super::*;
@@ -104,7 +221,7 @@ pub mod pantalaimon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const options: Opt<Untyped> = Opt::new(&["services", "mjolnir", "pantalaimon", "options"]);
+    pub const options: Opt<OptionsValue> = Opt::new(&["services", "mjolnir", "pantalaimon", "options"]);
 
     /// `services.mjolnir.pantalaimon.passwordFile`
     ///
@@ -123,6 +240,83 @@ pub mod pantalaimon {
     ///
     /// Nix type: `string`.
     pub const username: Opt<String> = Opt::new(&["services", "mjolnir", "pantalaimon", "username"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.mjolnir.pantalaimon.options.logLevel`.
+        LogLevel {
+            Info => "info",
+            Warning => "warning",
+            Error => "error",
+            Debug => "debug",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.mjolnir.pantalaimon.options`: `OptionsValue::new()`, then a setter per option.
+        OptionsValue {
+            /// `services.mjolnir.pantalaimon.options.dataPath`
+            ///
+            /// The directory where pantalaimon
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.dataPath)
+            ///
+            /// Nix type: `path`. Default: `"/var/lib/pantalaimon-‹name›"`.
+            data_path: RuntimePath = "dataPath";
+            /// `services.mjolnir.pantalaimon.options.extraSettings`
+            ///
+            /// Extra configuration options. See
+            /// pantalaimon(5)
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.extraSettings)
+            ///
+            /// Nix type: `attribute set`. Default: `{ }`.
+            extra_settings: BTreeMap<String, Data<Anything>> = "extraSettings";
+            /// `services.mjolnir.pantalaimon.options.homeserver`
+            ///
+            /// The URI of the homeserver that the pantalaimon
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.homeserver)
+            ///
+            /// Nix type: `string`.
+            homeserver: String = "homeserver";
+            /// `services.mjolnir.pantalaimon.options.listenAddress`
+            ///
+            /// The address where the daemon will listen to client connections
+            /// for this homeserver.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.listenAddress)
+            ///
+            /// Nix type: `string`. Default: `"localhost"`.
+            listen_address: String = "listenAddress";
+            /// `services.mjolnir.pantalaimon.options.listenPort`
+            ///
+            /// The port where the daemon will listen to client connections for
+            /// this homeserver. Note that the listen address/port combination
+            /// needs to be lib.unique between different homeservers.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.listenPort)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8009`.
+            listen_port: u16 = "listenPort";
+            /// `services.mjolnir.pantalaimon.options.logLevel`
+            ///
+            /// Set the log level of the daemon.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.logLevel)
+            ///
+            /// Nix type: `one of "info", "warning", "error", "debug"`. Default: `"warning"`.
+            log_level: LogLevel = "logLevel";
+            /// `services.mjolnir.pantalaimon.options.ssl`
+            ///
+            /// Whether or not SSL verification should be enabled for outgoing
+            /// connections to the homeserver.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            ssl: bool = "ssl";
+        }
+    }
 
     pub mod options {
         use super::*;
@@ -144,7 +338,7 @@ pub mod pantalaimon {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mjolnir.pantalaimon.options.extraSettings)
         ///
         /// Nix type: `attribute set`. Default: `{ }`.
-        pub const extra_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "extraSettings"]);
+        pub const extra_settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "mjolnir", "pantalaimon", "options", "extraSettings"]);
 
         /// `services.mjolnir.pantalaimon.options.homeserver`
         ///

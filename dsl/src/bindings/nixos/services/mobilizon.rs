@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mobilizon.enable`
@@ -73,7 +73,7 @@ pub mod settings {
                     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.database)
                     ///
                     /// Nix type: `null or string or (raw elixir)`. Default: `"mobilizon_prod"`.
-                    pub const database: Opt<NullOr<Untyped>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Storage", "Repo_", "database"]);
+                    pub const database: Opt<NullOr<OneOf<DatabaseMembers>>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Storage", "Repo_", "database"]);
 
                     /// `services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.socket_dir`
                     ///
@@ -82,7 +82,7 @@ pub mod settings {
                     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.socket_dir)
                     ///
                     /// Nix type: `null or string or (raw elixir)`. Default: `"/run/postgresql"`.
-                    pub const socket_dir: Opt<NullOr<Untyped>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Storage", "Repo_", "socket_dir"]);
+                    pub const socket_dir: Opt<NullOr<OneOf<SocketDirMembers>>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Storage", "Repo_", "socket_dir"]);
 
                     /// `services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.username`
                     ///
@@ -91,7 +91,19 @@ pub mod settings {
                     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.username)
                     ///
                     /// Nix type: `null or string or (raw elixir)`. Default: `"mobilizon"`.
-                    pub const username: Opt<NullOr<Untyped>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Storage", "Repo_", "username"]);
+                    pub const username: Opt<NullOr<OneOf<UsernameMembers>>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Storage", "Repo_", "username"]);
+
+                    /// The members of `services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.database`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
+                    pub enum DatabaseMembers {}
+                    impl ::flakesmith::value::StrMember for DatabaseMembers { type Str = String; }
+
+                    /// The members of `services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.socket_dir`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
+                    pub enum SocketDirMembers {}
+                    impl ::flakesmith::value::StrMember for SocketDirMembers { type Str = String; }
+
+                    /// The members of `services.mobilizon.settings.__mobilizon_._Mobilizon.Storage.Repo_.username`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
+                    pub enum UsernameMembers {}
+                    impl ::flakesmith::value::StrMember for UsernameMembers { type Str = String; }
 
                 }
 
@@ -110,7 +122,11 @@ pub mod settings {
                     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.has_reverse_proxy)
                     ///
                     /// Nix type: `boolean or (raw elixir)`. Default: `true`.
-                    pub const has_reverse_proxy: Opt<Untyped> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "has_reverse_proxy"]);
+                    pub const has_reverse_proxy: Opt<OneOf<HasReverseProxyMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "has_reverse_proxy"]);
+
+                    /// The members of `services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.has_reverse_proxy`'s type: `bool`, `unknown 'raw elixir'`. A value of any of them sets the option.
+                    pub enum HasReverseProxyMembers {}
+                    impl ::flakesmith::value::BoolMember for HasReverseProxyMembers {}
 
                     pub mod http {
                         use super::*;
@@ -131,7 +147,11 @@ pub mod settings {
                         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.http.port)
                         ///
                         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or (raw elixir)`. Default: `4000`.
-                        pub const port: Opt<Untyped> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "http", "port"]);
+                        pub const port: Opt<OneOf<PortMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "http", "port"]);
+
+                        /// The members of `services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.http.port`'s type: `integer`, `unknown 'raw elixir'`. A value of any of them sets the option.
+                        pub enum PortMembers {}
+                        impl ::flakesmith::value::IntMember for PortMembers { type Int = u16; }
 
                     }
 
@@ -145,7 +165,11 @@ pub mod settings {
                         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.url.host)
                         ///
                         /// Nix type: `string or (raw elixir)`.
-                        pub const host: Opt<Untyped> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "url", "host"]);
+                        pub const host: Opt<OneOf<HostMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "_Mobilizon", "Web", "Endpoint_", "url", "host"]);
+
+                        /// The members of `services.mobilizon.settings.__mobilizon_._Mobilizon.Web.Endpoint_.url.host`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
+                        pub enum HostMembers {}
+                        impl ::flakesmith::value::StrMember for HostMembers { type Str = String; }
 
                     }
 
@@ -165,7 +189,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_.__instance_.email_from)
             ///
             /// Nix type: `string or (raw elixir)`.
-            pub const email_from: Opt<Untyped> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "email_from"]);
+            pub const email_from: Opt<OneOf<EmailFromMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "email_from"]);
 
             /// `services.mobilizon.settings.__mobilizon_.__instance_.email_reply_to`
             ///
@@ -174,7 +198,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_.__instance_.email_reply_to)
             ///
             /// Nix type: `string or (raw elixir)`.
-            pub const email_reply_to: Opt<Untyped> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "email_reply_to"]);
+            pub const email_reply_to: Opt<OneOf<EmailReplyToMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "email_reply_to"]);
 
             /// `services.mobilizon.settings.__mobilizon_.__instance_.hostname`
             ///
@@ -183,7 +207,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_.__instance_.hostname)
             ///
             /// Nix type: `string or (raw elixir)`.
-            pub const hostname: Opt<Untyped> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "hostname"]);
+            pub const hostname: Opt<OneOf<HostnameMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "hostname"]);
 
             /// `services.mobilizon.settings.__mobilizon_.__instance_.name`
             ///
@@ -192,7 +216,23 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mobilizon.settings.__mobilizon_.__instance_.name)
             ///
             /// Nix type: `string or (raw elixir)`.
-            pub const name: Opt<Untyped> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "name"]);
+            pub const name: Opt<OneOf<NameMembers>> = Opt::new(&["services", "mobilizon", "settings", "__mobilizon_", "__instance_", "name"]);
+
+            /// The members of `services.mobilizon.settings.__mobilizon_.__instance_.email_from`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
+            pub enum EmailFromMembers {}
+            impl ::flakesmith::value::StrMember for EmailFromMembers { type Str = String; }
+
+            /// The members of `services.mobilizon.settings.__mobilizon_.__instance_.email_reply_to`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
+            pub enum EmailReplyToMembers {}
+            impl ::flakesmith::value::StrMember for EmailReplyToMembers { type Str = String; }
+
+            /// The members of `services.mobilizon.settings.__mobilizon_.__instance_.hostname`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
+            pub enum HostnameMembers {}
+            impl ::flakesmith::value::StrMember for HostnameMembers { type Str = String; }
+
+            /// The members of `services.mobilizon.settings.__mobilizon_.__instance_.name`'s type: `string`, `unknown 'raw elixir'`. A value of any of them sets the option.
+            pub enum NameMembers {}
+            impl ::flakesmith::value::StrMember for NameMembers { type Str = String; }
 
         }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.bitcoind`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const bitcoind: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bitcoind"]);
+pub const bitcoind: Opt<BTreeMap<String, BitcoindValue>> = Opt::new(&["services", "bitcoind"]);
 
 /// `services.blockbook-frontend`
 ///
@@ -24,7 +24,7 @@ pub const bitcoind: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bit
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const blockbook_frontend: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "blockbook-frontend"]);
+pub const blockbook_frontend: Opt<BTreeMap<String, BlockbookFrontendValue>> = Opt::new(&["services", "blockbook-frontend"]);
 
 /// `services.buildkite-agents`
 ///
@@ -35,7 +35,7 @@ pub const blockbook_frontend: Opt<BTreeMap<String, Untyped>> = Opt::new(&["servi
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const buildkite_agents: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "buildkite-agents"]);
+pub const buildkite_agents: Opt<BTreeMap<String, BuildkiteAgentsValue>> = Opt::new(&["services", "buildkite-agents"]);
 
 /// `services.cgit`
 ///
@@ -44,7 +44,7 @@ pub const buildkite_agents: Opt<BTreeMap<String, Untyped>> = Opt::new(&["service
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const cgit: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "cgit"]);
+pub const cgit: Opt<BTreeMap<String, CgitValue>> = Opt::new(&["services", "cgit"]);
 
 /// `services.compton`
 ///
@@ -63,7 +63,7 @@ pub const compton: Opt<Untyped> = Opt::new(&["services", "compton"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const fedimintd: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "fedimintd"]);
+pub const fedimintd: Opt<BTreeMap<String, FedimintdValue>> = Opt::new(&["services", "fedimintd"]);
 
 /// `services.geth`
 ///
@@ -72,7 +72,7 @@ pub const fedimintd: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "fe
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const geth: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "geth"]);
+pub const geth: Opt<BTreeMap<String, GethValue>> = Opt::new(&["services", "geth"]);
 
 /// `services.github-runners`
 ///
@@ -81,7 +81,7 @@ pub const geth: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "geth"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const github_runners: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "github-runners"]);
+pub const github_runners: Opt<BTreeMap<String, GithubRunnersValue>> = Opt::new(&["services", "github-runners"]);
 
 /// `services.gitwatch`
 ///
@@ -91,7 +91,7 @@ pub const github_runners: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const gitwatch: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "gitwatch"]);
+pub const gitwatch: Opt<BTreeMap<String, GitwatchValue>> = Opt::new(&["services", "gitwatch"]);
 
 /// `services.invoiceplane`
 ///
@@ -100,7 +100,7 @@ pub const gitwatch: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "git
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const invoiceplane: Opt<Untyped> = Opt::new(&["services", "invoiceplane"]);
+pub const invoiceplane: Opt<InvoiceplaneValue> = Opt::new(&["services", "invoiceplane"]);
 
 /// `services.nix-store-gcs-proxy`
 ///
@@ -110,7 +110,7 @@ pub const invoiceplane: Opt<Untyped> = Opt::new(&["services", "invoiceplane"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nix-store-gcs-proxy)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const nix_store_gcs_proxy: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nix-store-gcs-proxy"]);
+pub const nix_store_gcs_proxy: Opt<BTreeMap<String, NixStoreGcsProxyValue>> = Opt::new(&["services", "nix-store-gcs-proxy"]);
 
 /// `services.quicktun`
 ///
@@ -119,7 +119,7 @@ pub const nix_store_gcs_proxy: Opt<BTreeMap<String, Untyped>> = Opt::new(&["serv
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const quicktun: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "quicktun"]);
+pub const quicktun: Opt<BTreeMap<String, QuicktunValue>> = Opt::new(&["services", "quicktun"]);
 
 /// `services.simplesamlphp`
 ///
@@ -128,7 +128,7 @@ pub const quicktun: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "qui
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const simplesamlphp: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "simplesamlphp"]);
+pub const simplesamlphp: Opt<BTreeMap<String, SimplesamlphpValue>> = Opt::new(&["services", "simplesamlphp"]);
 
 /// `services.uhub`
 ///
@@ -137,7 +137,2184 @@ pub const simplesamlphp: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const uhub: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "uhub"]);
+pub const uhub: Opt<BTreeMap<String, UhubValue>> = Opt::new(&["services", "uhub"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.bitcoind.<name>.prune`.
+    Prune {
+        Disable => "disable",
+        Manual => "manual",
+    }
+}
+
+/// The members of `services.bitcoind.<name>.prune`'s type: `integer`, `one of ["disable", "manual"]`. A value of any of them sets the option.
+pub enum PruneMembers {}
+impl ::flakesmith::value::IntMember for PruneMembers { type Int = u64; }
+
+::flakesmith::union_member!(PruneMembers: Prune);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bitcoind.<name>.rpc.users.<name>`: `UsersValue::new()`, then a setter per option.
+    UsersValue {
+        /// `services.bitcoind.<name>.rpc.users.<name>.name`
+        ///
+        /// Username for JSON-RPC connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.rpc.users.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.bitcoind.<name>.rpc.users.<name>.passwordHMAC`
+        ///
+        /// Password HMAC-SHA-256 for JSON-RPC connections. Must be a string of the
+        /// format $.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.rpc.users.%3Cname%3E.passwordHMAC)
+        ///
+        /// Nix type: `string matching the pattern [0-9a-f]+\$[0-9a-f]{64}`.
+        password_hmac: String = "passwordHMAC";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bitcoind.<name>.rpc`: `BitcoindRpcValue::new()`, then a setter per option.
+    BitcoindRpcValue {
+        /// `services.bitcoind.<name>.rpc.port`
+        ///
+        /// Override the default port on which to listen for JSON-RPC connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.rpc.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.bitcoind.<name>.rpc.users`
+        ///
+        /// RPC user information for JSON-RPC connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.rpc.users)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        users: BTreeMap<String, UsersValue> = "users";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.bitcoind.<name>`: `BitcoindValue::new()`, then a setter per option.
+    BitcoindValue {
+        /// `services.bitcoind.<name>.configFile`
+        ///
+        /// The configuration file path to supply bitcoind.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.configFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        config_file: NullOr<RuntimePath> = "configFile";
+        /// `services.bitcoind.<name>.dataDir`
+        ///
+        /// The data directory for bitcoind.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.dataDir)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/bitcoind-‹name›"`.
+        data_dir: RuntimePath = "dataDir";
+        /// `services.bitcoind.<name>.dbCache`
+        ///
+        /// Override the default database cache size in MiB.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.dbCache)
+        ///
+        /// Nix type: `null or integer between 4 and 16384 (both inclusive)`. Default: `null`.
+        db_cache: NullOr<i64> = "dbCache";
+        /// `services.bitcoind.<name>.enable`
+        ///
+        /// Whether to enable Bitcoin daemon.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.bitcoind.<name>.extraCmdlineOptions`
+        ///
+        /// Extra command line options to pass to bitcoind.
+        /// Run bitcoind --help to list all available options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.extraCmdlineOptions)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_cmdline_options: Vec<String> = "extraCmdlineOptions";
+        /// `services.bitcoind.<name>.extraConfig`
+        ///
+        /// Additional configurations to be appended to bitcoin.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.bitcoind.<name>.group`
+        ///
+        /// The group as which to run bitcoind.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `"bitcoind-‹name›"`.
+        group: String = "group";
+        /// `services.bitcoind.<name>.package`
+        ///
+        /// The bitcoind package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.bitcoind`.
+        package: Package = "package";
+        /// `services.bitcoind.<name>.pidFile`
+        ///
+        /// Location of bitcoind pid file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.pidFile)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/bitcoind-‹name›/bitcoind.pid"`.
+        pid_file: RuntimePath = "pidFile";
+        /// `services.bitcoind.<name>.port`
+        ///
+        /// Override the default port on which to listen for connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.bitcoind.<name>.prune`
+        ///
+        /// Reduce storage requirements by enabling pruning (deleting) of old
+        /// blocks. This allows the pruneblockchain RPC to be called to delete
+        /// specific blocks, and enables automatic pruning of old blocks if a
+        /// target size in MiB is provided. This mode is incompatible with -txindex
+        /// and -rescan. Warning: Reverting this setting requires re-downloading
+        /// the entire blockchain. (“disable” = disable pruning blocks, “manual”
+        /// = allow manual pruning via RPC, &gt;=550 = automatically prune block files
+        /// to stay under the specified target size in MiB).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.prune)
+        ///
+        /// Nix type: `null or ((unsigned integer, meaning >=0) or (one of "disable", "manual") convertible to it)`. Default: `null`.
+        prune: NullOr<OneOf<PruneMembers>> = "prune";
+        /// The options under `services.bitcoind.<name>.rpc`.
+        rpc: BitcoindRpcValue = "rpc";
+        /// `services.bitcoind.<name>.testnet`
+        ///
+        /// Whether to use the testnet instead of mainnet.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.testnet)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        testnet: bool = "testnet";
+        /// `services.bitcoind.<name>.user`
+        ///
+        /// The user as which to run bitcoind.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `"bitcoind-‹name›"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.blockbook-frontend.<name>.rpc`: `BlockbookFrontendRpcValue::new()`, then a setter per option.
+    BlockbookFrontendRpcValue {
+        /// `services.blockbook-frontend.<name>.rpc.password`
+        ///
+        /// RPC password for JSON-RPC connections.
+        /// Warning: this is stored in cleartext in the Nix store!!!
+        /// Use configFile
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.rpc.password)
+        ///
+        /// Nix type: `string`. Default: `"rpc"`.
+        password: String = "password";
+        /// `services.blockbook-frontend.<name>.rpc.passwordFile`
+        ///
+        /// File containing password of the RPC user.
+        /// Note: This options is ignored when configFile
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.rpc.passwordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        password_file: NullOr<RuntimePath> = "passwordFile";
+        /// `services.blockbook-frontend.<name>.rpc.port`
+        ///
+        /// Port for JSON-RPC connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.rpc.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8030`.
+        port: u16 = "port";
+        /// `services.blockbook-frontend.<name>.rpc.url`
+        ///
+        /// URL for JSON-RPC connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.rpc.url)
+        ///
+        /// Nix type: `string`. Default: `"http://127.0.0.1"`.
+        url: String = "url";
+        /// `services.blockbook-frontend.<name>.rpc.user`
+        ///
+        /// Username for JSON-RPC connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.rpc.user)
+        ///
+        /// Nix type: `string`. Default: `"rpc"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.blockbook-frontend.<name>`: `BlockbookFrontendValue::new()`, then a setter per option.
+    BlockbookFrontendValue {
+        /// `services.blockbook-frontend.<name>.certFile`
+        ///
+        /// To enable SSL, specify path to the name of certificate files without extension.
+        /// Expecting certFile.crt
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.certFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        cert_file: NullOr<RuntimePath> = "certFile";
+        /// `services.blockbook-frontend.<name>.coinName`
+        ///
+        /// See https://github.com/trezor/blockbook/blob/master/bchain/coins/blockchain.go#L61
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.coinName)
+        ///
+        /// Nix type: `string`. Default: `"Bitcoin"`.
+        coin_name: String = "coinName";
+        /// `services.blockbook-frontend.<name>.configFile`
+        ///
+        /// Location of the blockbook configuration file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.configFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        config_file: NullOr<RuntimePath> = "configFile";
+        /// `services.blockbook-frontend.<name>.cssDir`
+        ///
+        /// Location of the dir with main.css
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.cssDir)
+        ///
+        /// Nix type: `path`. Default: `"${package}/share/css/"`.
+        css_dir: RuntimePath = "cssDir";
+        /// `services.blockbook-frontend.<name>.dataDir`
+        ///
+        /// Location of blockbook-frontend-‹name› data directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.dataDir)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/blockbook-frontend-‹name›"`.
+        data_dir: RuntimePath = "dataDir";
+        /// `services.blockbook-frontend.<name>.debug`
+        ///
+        /// Debug mode, return more verbose errors, reload templates on each request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.debug)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        debug: bool = "debug";
+        /// `services.blockbook-frontend.<name>.enable`
+        ///
+        /// Whether to enable blockbook-frontend application.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.blockbook-frontend.<name>.extraCmdLineOptions`
+        ///
+        /// Extra command line options to pass to Blockbook.
+        /// Run blockbook --help to list all available options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.extraCmdLineOptions)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_cmd_line_options: Vec<String> = "extraCmdLineOptions";
+        /// `services.blockbook-frontend.<name>.extraConfig`
+        ///
+        /// Additional configurations to be appended to coin.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `attribute set`. Default: `{ }`.
+        extra_config: BTreeMap<String, Data<Anything>> = "extraConfig";
+        /// `services.blockbook-frontend.<name>.group`
+        ///
+        /// The group as which to run blockbook-frontend-‹name›.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `"blockbook-frontend-‹name›"`.
+        group: String = "group";
+        /// `services.blockbook-frontend.<name>.internal`
+        ///
+        /// Internal http server binding \[address\]:port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.internal)
+        ///
+        /// Nix type: `null or string`. Default: `":9030"`.
+        internal: NullOr<String> = "internal";
+        /// `services.blockbook-frontend.<name>.messageQueueBinding`
+        ///
+        /// Message Queue Binding address:port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.messageQueueBinding)
+        ///
+        /// Nix type: `string`. Default: `"tcp://127.0.0.1:38330"`.
+        message_queue_binding: String = "messageQueueBinding";
+        /// `services.blockbook-frontend.<name>.package`
+        ///
+        /// The blockbook package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.blockbook`.
+        package: Package = "package";
+        /// `services.blockbook-frontend.<name>.public`
+        ///
+        /// Public http server binding \[address\]:port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.public)
+        ///
+        /// Nix type: `null or string`. Default: `":9130"`.
+        public: NullOr<String> = "public";
+        /// The options under `services.blockbook-frontend.<name>.rpc`.
+        rpc: BlockbookFrontendRpcValue = "rpc";
+        /// `services.blockbook-frontend.<name>.sync`
+        ///
+        /// Synchronizes until tip, if together with zeromq, keeps index synchronized.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.sync)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        sync: bool = "sync";
+        /// `services.blockbook-frontend.<name>.templateDir`
+        ///
+        /// Location of the HTML templates. By default, ones shipped with the package are used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.templateDir)
+        ///
+        /// Nix type: `path`. Default: `"${package}/share/templates/"`.
+        template_dir: RuntimePath = "templateDir";
+        /// `services.blockbook-frontend.<name>.user`
+        ///
+        /// The user as which to run blockbook-frontend-‹name›.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.blockbook-frontend.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `"blockbook-frontend-‹name›"`.
+        user: String = "user";
+    }
+}
+
+/// The members of `services.buildkite-agents.<name>.tags.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum TagsMembers {}
+impl ::flakesmith::value::StrMember for TagsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for TagsMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.buildkite-agents.<name>`: `BuildkiteAgentsValue::new()`, then a setter per option.
+    BuildkiteAgentsValue {
+        /// `services.buildkite-agents.<name>.dataDir`
+        ///
+        /// The workdir for the agent
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.dataDir)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/buildkite-agent-‹name›"`.
+        data_dir: String = "dataDir";
+        /// `services.buildkite-agents.<name>.enable`
+        ///
+        /// Whether to enable this buildkite agent
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.buildkite-agents.<name>.extraConfig`
+        ///
+        /// Extra lines to be added verbatim to the configuration file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.buildkite-agents.<name>.extraGroups`
+        ///
+        /// Groups the user for this buildkite agent should belong to
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.extraGroups)
+        ///
+        /// Nix type: `list of string`.
+        extra_groups: Vec<String> = "extraGroups";
+        /// `services.buildkite-agents.<name>.hooks`
+        ///
+        /// “Agent” hooks to install.
+        /// See https://buildkite.com/docs/agent/v3/hooks
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.hooks)
+        ///
+        /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+        hooks: BTreeMap<String, Concatenated> = "hooks";
+        /// `services.buildkite-agents.<name>.hooksPath`
+        ///
+        /// Path to the directory storing the hooks.
+        /// Consider using services.buildkite-agents..hooks.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.hooksPath)
+        ///
+        /// Nix type: `path`.
+        hooks_path: RuntimePath = "hooksPath";
+        /// `services.buildkite-agents.<name>.name`
+        ///
+        /// The name of the agent as seen in the buildkite dashboard.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`. Default: `"%hostname-‹name›-%n"`.
+        name: String = "name";
+        /// `services.buildkite-agents.<name>.package`
+        ///
+        /// Which buildkite-agent derivation to use
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.buildkite-agent`.
+        package: Package = "package";
+        /// `services.buildkite-agents.<name>.privateSshKeyPath`
+        ///
+        /// OpenSSH private key
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.privateSshKeyPath)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        private_ssh_key_path: NullOr<RuntimePath> = "privateSshKeyPath";
+        /// `services.buildkite-agents.<name>.runtimePackages`
+        ///
+        /// Add programs to the buildkite-agent environment
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.runtimePackages)
+        ///
+        /// Nix type: `list of package`. Default: `[ pkgs.bash pkgs.gnutar pkgs.gzip pkgs.git pkgs.nix ]`.
+        runtime_packages: Vec<Package> = "runtimePackages";
+        /// `services.buildkite-agents.<name>.shell`
+        ///
+        /// Command that buildkite-agent 3 will execute when it spawns a shell.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.shell)
+        ///
+        /// Nix type: `string`. Default: `"${pkgs.bash}/bin/bash -e -c"`.
+        shell: String = "shell";
+        /// `services.buildkite-agents.<name>.tags`
+        ///
+        /// Tags for the agent.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.tags)
+        ///
+        /// Nix type: `attribute set of (string or list of string)`. Default: `{ }`.
+        tags: BTreeMap<String, OneOf<TagsMembers>> = "tags";
+        /// `services.buildkite-agents.<name>.tokenPath`
+        ///
+        /// The token from your Buildkite “Agents” page.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.buildkite-agents.%3Cname%3E.tokenPath)
+        ///
+        /// Nix type: `path`.
+        token_path: RuntimePath = "tokenPath";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.cgit.<name>.nginx`: `CgitNginxValue::new()`, then a setter per option.
+    CgitNginxValue {
+        /// `services.cgit.<name>.nginx.location`
+        ///
+        /// Location to serve cgit under.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.nginx.location)
+        ///
+        /// Nix type: `string`. Default: `"/"`.
+        location: String = "location";
+        /// `services.cgit.<name>.nginx.virtualHost`
+        ///
+        /// VirtualHost to serve cgit on, defaults to the attribute name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.nginx.virtualHost)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        virtual_host: String = "virtualHost";
+    }
+}
+
+/// The members of `services.cgit.<name>.repos.<name>.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum ReposMembers {}
+impl ::flakesmith::value::BoolMember for ReposMembers {}
+impl ::flakesmith::value::IntMember for ReposMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for ReposMembers { type Str = String; }
+
+/// The members of `services.cgit.<name>.settings.<name>.*`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+
+/// The members of `services.cgit.<name>.settings.<name>`'s type: `bool`, `integer`, `string`, `list of ((bool) or (integer) or (string))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.cgit.<name>`: `CgitValue::new()`, then a setter per option.
+    CgitValue {
+        /// `services.cgit.<name>.enable`
+        ///
+        /// Whether to enable cgit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.cgit.<name>.extraConfig`
+        ///
+        /// These lines go to the end of cgitrc verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.cgit.<name>.group`
+        ///
+        /// Group to run the cgit service as.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `"cgit"`.
+        group: String = "group";
+        /// The options under `services.cgit.<name>.nginx`.
+        nginx: CgitNginxValue = "nginx";
+        /// `services.cgit.<name>.package`
+        ///
+        /// The cgit package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.cgit`.
+        package: Package = "package";
+        /// `services.cgit.<name>.repos`
+        ///
+        /// cgit repository settings, see cgitrc(5)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.repos)
+        ///
+        /// Nix type: `attribute set of attribute set of (boolean or signed integer or string)`. Default: `{ }`.
+        repos: BTreeMap<String, BTreeMap<String, OneOf<ReposMembers>>> = "repos";
+        /// `services.cgit.<name>.scanPath`
+        ///
+        /// A path which will be scanned for repositories.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.scanPath)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        scan_path: NullOr<RuntimePath> = "scanPath";
+        /// `services.cgit.<name>.settings`
+        ///
+        /// cgit configuration, see cgitrc(5)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of (boolean or signed integer or string or list of (boolean or signed integer or string))`. Default: `{ }`.
+        settings: BTreeMap<String, OneOf<SettingsMembers>> = "settings";
+        /// `services.cgit.<name>.user`
+        ///
+        /// User to run the cgit service as.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.cgit.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `"cgit"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fedimintd.<name>.api`: `FedimintdApiValue::new()`, then a setter per option.
+    FedimintdApiValue {
+        /// `services.fedimintd.<name>.api.bind`
+        ///
+        /// Address to bind on for API connections relied by the reverse proxy/tls terminator.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.api.bind)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        bind: String = "bind";
+        /// `services.fedimintd.<name>.api.openFirewall`
+        ///
+        /// Opens port in firewall for fedimintd’s api port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.api.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.fedimintd.<name>.api.port`
+        ///
+        /// Port to bind on for API connections relied by the reverse proxy/tls terminator.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.api.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8174`.
+        port: u16 = "port";
+        /// `services.fedimintd.<name>.api.url`
+        ///
+        /// Public URL of the API address of the reverse proxy/tls terminator. Usually starting with wss://
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.api.url)
+        ///
+        /// Nix type: `string`.
+        url: String = "url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fedimintd.<name>.bitcoin.rpc`: `FedimintdBitcoinRpcValue::new()`, then a setter per option.
+    FedimintdBitcoinRpcValue {
+        /// `services.fedimintd.<name>.bitcoin.rpc.kind`
+        ///
+        /// Kind of a bitcoin node.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.bitcoin.rpc.kind)
+        ///
+        /// Nix type: `string`. Default: `"bitcoind"`.
+        kind: String = "kind";
+        /// `services.fedimintd.<name>.bitcoin.rpc.secretFile`
+        ///
+        /// If set the URL specified in bitcoin.rpc.url
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.bitcoin.rpc.secretFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        secret_file: NullOr<RuntimePath> = "secretFile";
+        /// `services.fedimintd.<name>.bitcoin.rpc.url`
+        ///
+        /// Bitcoin node (bitcoind/electrum/esplora) address to connect to
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.bitcoin.rpc.url)
+        ///
+        /// Nix type: `string`. Default: `"http://127.0.0.1:38332"`.
+        url: String = "url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fedimintd.<name>.bitcoin`: `FedimintdBitcoinValue::new()`, then a setter per option.
+    FedimintdBitcoinValue {
+        /// `services.fedimintd.<name>.bitcoin.network`
+        ///
+        /// Bitcoin network to participate in.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.bitcoin.network)
+        ///
+        /// Nix type: `string`. Default: `"signet"`.
+        network: String = "network";
+        /// The options under `services.fedimintd.<name>.bitcoin.rpc`.
+        rpc: FedimintdBitcoinRpcValue = "rpc";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fedimintd.<name>.consensus`: `FedimintdConsensusValue::new()`, then a setter per option.
+    FedimintdConsensusValue {
+        /// `services.fedimintd.<name>.consensus.finalityDelay`
+        ///
+        /// Consensus peg-in finality delay.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.consensus.finalityDelay)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `10`.
+        finality_delay: u64 = "finalityDelay";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fedimintd.<name>.nginx.config.listen.*`: `ListenValue::new()`, then a setter per option.
+    ListenValue {
+        /// `services.fedimintd.<name>.nginx.config.listen.*.addr`
+        ///
+        /// Listen address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listen.*.addr)
+        ///
+        /// Nix type: `string`.
+        addr: String = "addr";
+        /// `services.fedimintd.<name>.nginx.config.listen.*.extraParameters`
+        ///
+        /// Extra parameters of this listen directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listen.*.extraParameters)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_parameters: Vec<String> = "extraParameters";
+        /// `services.fedimintd.<name>.nginx.config.listen.*.port`
+        ///
+        /// Port number to listen on.
+        /// If unset and the listen address is not a socket then nginx defaults to 80.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listen.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.fedimintd.<name>.nginx.config.listen.*.proxyProtocol`
+        ///
+        /// Enable PROXY protocol.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listen.*.proxyProtocol)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_protocol: bool = "proxyProtocol";
+        /// `services.fedimintd.<name>.nginx.config.listen.*.ssl`
+        ///
+        /// Enable SSL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listen.*.ssl)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ssl: bool = "ssl";
+    }
+}
+
+/// The members of `services.fedimintd.<name>.nginx.config.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum FastcgiParamsMembers {}
+impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+/// The members of `services.fedimintd.<name>.nginx.config.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum ReturnMembers {}
+impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fedimintd.<name>.nginx.config.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+    LocationsValue {
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.alias`
+        ///
+        /// Alias directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.alias)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        alias: NullOr<RuntimePath> = "alias";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.extraConfig`
+        ///
+        /// These lines go to the end of the location verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.fastcgiParams`
+        ///
+        /// FastCGI parameters to override.  Unlike in the Nginx
+        /// configuration file, overriding only some default parameters
+        /// won’t unset the default values for other parameters.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.fastcgiParams)
+        ///
+        /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+        fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.index`
+        ///
+        /// Adds index directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.index)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        index: NullOr<String> = "index";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.priority`
+        ///
+        /// Order of this location block in relation to the others in the vhost.
+        /// The semantics are the same as with lib.mkOrder
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.priority)
+        ///
+        /// Nix type: `signed integer`. Default: `1000`.
+        priority: i64 = "priority";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.proxyPass`
+        ///
+        /// Adds proxy_pass directive and sets recommended proxy headers if
+        /// recommendedProxySettings is enabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.proxyPass)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_pass: NullOr<String> = "proxyPass";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.proxyWebsockets`
+        ///
+        /// Whether to support proxying websocket connections with HTTP/1.1.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.proxyWebsockets)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_websockets: bool = "proxyWebsockets";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.recommendedProxySettings`
+        ///
+        /// Enable recommended proxy settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.recommendedProxySettings)
+        ///
+        /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+        recommended_proxy_settings: bool = "recommendedProxySettings";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.return`
+        ///
+        /// Adds a return directive, for e.g. redirections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.return)
+        ///
+        /// Nix type: `null or string or signed integer`. Default: `null`.
+        r#return: NullOr<OneOf<ReturnMembers>> = "return";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.root`
+        ///
+        /// Root directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.fedimintd.<name>.nginx.config.locations.<name>.tryFiles`
+        ///
+        /// Adds try_files directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations.%3Cname%3E.tryFiles)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        try_files: NullOr<String> = "tryFiles";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fedimintd.<name>.nginx.config`: `ConfigValue::new()`, then a setter per option.
+    ConfigValue {
+        /// `services.fedimintd.<name>.nginx.config.acmeFallbackHost`
+        ///
+        /// Host which to proxy requests to if ACME challenge is not found. Useful
+        /// if you want multiple hosts to be able to verify the same domain name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.acmeFallbackHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        acme_fallback_host: NullOr<String> = "acmeFallbackHost";
+        /// `services.fedimintd.<name>.nginx.config.acmeRoot`
+        ///
+        /// Directory for the ACME challenge, which is public
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.acmeRoot)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+        acme_root: NullOr<String> = "acmeRoot";
+        /// `services.fedimintd.<name>.nginx.config.addSSL`
+        ///
+        /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.addSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        add_ssl: bool = "addSSL";
+        /// `services.fedimintd.<name>.nginx.config.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.fedimintd.<name>.nginx.config.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.fedimintd.<name>.nginx.config.default`
+        ///
+        /// Makes this vhost the default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.default)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        default_2: bool = "default";
+        /// `services.fedimintd.<name>.nginx.config.enableACME`
+        ///
+        /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+        /// Alternately, you can use an existing certificate through useACMEHost
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.enableACME)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_acme: bool = "enableACME";
+        /// `services.fedimintd.<name>.nginx.config.extraConfig`
+        ///
+        /// These lines go to the end of the vhost verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.fedimintd.<name>.nginx.config.forceSSL`
+        ///
+        /// Whether to add a separate nginx server block that redirects (defaults
+        /// to 301, configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.forceSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        force_ssl: bool = "forceSSL";
+        /// `services.fedimintd.<name>.nginx.config.globalRedirect`
+        ///
+        /// If set, all requests for this host are redirected (defaults to 301,
+        /// configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.globalRedirect)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        global_redirect: NullOr<String> = "globalRedirect";
+        /// `services.fedimintd.<name>.nginx.config.http2`
+        ///
+        /// Whether to enable the HTTP/2 protocol.
+        /// Note that (as of writing) due to nginx’s implementation, to disable
+        /// HTTP/2 you have to disable it on all vhosts that use a given
+        /// IP address / port.
+        /// If there is one server block configured to enable http2, then it is
+        /// enabled for all server blocks on this IP.
+        /// See https://stackoverflow.com/a/39466948/263061.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.http2)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http2: bool = "http2";
+        /// `services.fedimintd.<name>.nginx.config.http3`
+        ///
+        /// Whether to enable the HTTP/3 protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.http3)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http3: bool = "http3";
+        /// `services.fedimintd.<name>.nginx.config.http3_hq`
+        ///
+        /// Whether to enable the HTTP/0.9 protocol negotiation used in QUIC interoperability tests.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.http3_hq)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        http3_hq: bool = "http3_hq";
+        /// `services.fedimintd.<name>.nginx.config.kTLS`
+        ///
+        /// Whether to enable kTLS support.
+        /// Implementing TLS in the kernel (kTLS) improves performance by significantly
+        /// reducing the need for copying operations between user space and the kernel.
+        /// Required Nginx version 1.21.4 or later.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.kTLS)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        k_tls: bool = "kTLS";
+        /// `services.fedimintd.<name>.nginx.config.listen`
+        ///
+        /// Listen addresses and ports for this virtual host.
+        /// IPv6 addresses must be enclosed in square brackets.
+        /// Note: this option overrides addSSL
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listen)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        listen: Vec<ListenValue> = "listen";
+        /// `services.fedimintd.<name>.nginx.config.listenAddresses`
+        ///
+        /// Listen addresses for this virtual host.
+        /// Compared to listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.listenAddresses)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        listen_addresses: Vec<String> = "listenAddresses";
+        /// `services.fedimintd.<name>.nginx.config.locations`
+        ///
+        /// Declarative location config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.locations)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        locations: BTreeMap<String, LocationsValue> = "locations";
+        /// `services.fedimintd.<name>.nginx.config.onlySSL`
+        ///
+        /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+        /// defaults for listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.onlySSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        only_ssl: bool = "onlySSL";
+        /// `services.fedimintd.<name>.nginx.config.quic`
+        ///
+        /// Whether to enable the QUIC transport protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.quic)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        quic: bool = "quic";
+        /// `services.fedimintd.<name>.nginx.config.redirectCode`
+        ///
+        /// HTTP status used by globalRedirect
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.redirectCode)
+        ///
+        /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
+        redirect_code: i64 = "redirectCode";
+        /// `services.fedimintd.<name>.nginx.config.rejectSSL`
+        ///
+        /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
+        /// default
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.rejectSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reject_ssl: bool = "rejectSSL";
+        /// `services.fedimintd.<name>.nginx.config.reuseport`
+        ///
+        /// Create an individual listening socket .
+        /// It is required to specify only once on one of the hosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.reuseport)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reuseport: bool = "reuseport";
+        /// `services.fedimintd.<name>.nginx.config.root`
+        ///
+        /// The path of the web root directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.fedimintd.<name>.nginx.config.serverAliases`
+        ///
+        /// Additional names of virtual hosts served by this virtual host configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.serverAliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        server_aliases: Vec<String> = "serverAliases";
+        /// `services.fedimintd.<name>.nginx.config.serverName`
+        ///
+        /// Name of this virtual host. Defaults to attribute name in virtualHosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.serverName)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "serverName";
+        /// `services.fedimintd.<name>.nginx.config.sslCertificate`
+        ///
+        /// Path to server SSL certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.sslCertificate)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate: RuntimePath = "sslCertificate";
+        /// `services.fedimintd.<name>.nginx.config.sslCertificateKey`
+        ///
+        /// Path to server SSL certificate key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.sslCertificateKey)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate_key: RuntimePath = "sslCertificateKey";
+        /// `services.fedimintd.<name>.nginx.config.sslTrustedCertificate`
+        ///
+        /// Path to root SSL certificate for stapling and client certificates.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.sslTrustedCertificate)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ssl_trusted_certificate: NullOr<RuntimePath> = "sslTrustedCertificate";
+        /// `services.fedimintd.<name>.nginx.config.useACMEHost`
+        ///
+        /// A host of an existing Let’s Encrypt certificate to use.
+        /// This is useful if you have many subdomains and want to avoid hitting the
+        /// rate limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.useACMEHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        use_acme_host: NullOr<String> = "useACMEHost";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fedimintd.<name>.nginx`: `FedimintdNginxValue::new()`, then a setter per option.
+    FedimintdNginxValue {
+        /// `services.fedimintd.<name>.nginx.config`
+        ///
+        /// Overrides to the nginx vhost section for api
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        config: ConfigValue = "config";
+        /// `services.fedimintd.<name>.nginx.enable`
+        ///
+        /// Whether to configure nginx for fedimintd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.fedimintd.<name>.nginx.fqdn`
+        ///
+        /// Public domain of the API address of the reverse proxy/tls terminator.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.fqdn)
+        ///
+        /// Nix type: `string`.
+        fqdn: String = "fqdn";
+        /// `services.fedimintd.<name>.nginx.path`
+        ///
+        /// Path to host the API on and forward to the daemon’s api port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.path)
+        ///
+        /// Nix type: `string`. Default: `"/ws/"`.
+        path: String = "path";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fedimintd.<name>.p2p`: `FedimintdP2pValue::new()`, then a setter per option.
+    FedimintdP2pValue {
+        /// `services.fedimintd.<name>.p2p.bind`
+        ///
+        /// Address to bind on for p2p connections from peers
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.p2p.bind)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        bind: String = "bind";
+        /// `services.fedimintd.<name>.p2p.openFirewall`
+        ///
+        /// Opens port in firewall for fedimintd’s p2p port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.p2p.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        open_firewall: bool = "openFirewall";
+        /// `services.fedimintd.<name>.p2p.port`
+        ///
+        /// Port to bind on for p2p connections from peers
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.p2p.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8173`.
+        port: u16 = "port";
+        /// `services.fedimintd.<name>.p2p.url`
+        ///
+        /// Public address for p2p connections from peers
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.p2p.url)
+        ///
+        /// Nix type: `string`.
+        url: String = "url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.fedimintd.<name>`: `FedimintdValue::new()`, then a setter per option.
+    FedimintdValue {
+        /// The options under `services.fedimintd.<name>.api`.
+        api: FedimintdApiValue = "api";
+        /// The options under `services.fedimintd.<name>.bitcoin`.
+        bitcoin: FedimintdBitcoinValue = "bitcoin";
+        /// The options under `services.fedimintd.<name>.consensus`.
+        consensus: FedimintdConsensusValue = "consensus";
+        /// `services.fedimintd.<name>.dataDir`
+        ///
+        /// Path to the data dir fedimintd will use to store its data.
+        /// Note that due to using the DynamicUser feature of systemd, this value should not be changed
+        /// and is set to be read only.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.dataDir)
+        ///
+        /// Nix type: `unspecified value`. Default: `"/var/lib/fedimintd-‹name›/"`.
+        data_dir: Data<Anything> = "dataDir";
+        /// `services.fedimintd.<name>.enable`
+        ///
+        /// Whether to enable fedimintd.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.fedimintd.<name>.environment`
+        ///
+        /// Extra Environment variables to pass to the fedimintd.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.environment)
+        ///
+        /// Nix type: `attribute set of string`.
+        environment: BTreeMap<String, String> = "environment";
+        /// The options under `services.fedimintd.<name>.nginx`.
+        nginx: FedimintdNginxValue = "nginx";
+        /// The options under `services.fedimintd.<name>.p2p`.
+        p2p: FedimintdP2pValue = "p2p";
+        /// `services.fedimintd.<name>.package`
+        ///
+        /// The fedimint package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.fedimint`.
+        package: Package = "package";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.geth.<name>.authrpc`: `GethAuthrpcValue::new()`, then a setter per option.
+    GethAuthrpcValue {
+        /// `services.geth.<name>.authrpc.address`
+        ///
+        /// Listen address of Go Ethereum Auth RPC API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.authrpc.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// `services.geth.<name>.authrpc.enable`
+        ///
+        /// Whether to enable Go Ethereum Auth RPC API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.authrpc.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.geth.<name>.authrpc.jwtsecret`
+        ///
+        /// Path to a JWT secret for authenticated RPC endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.authrpc.jwtsecret)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        jwtsecret: String = "jwtsecret";
+        /// `services.geth.<name>.authrpc.port`
+        ///
+        /// Port number of Go Ethereum Auth RPC API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.authrpc.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8551`.
+        port: u16 = "port";
+        /// `services.geth.<name>.authrpc.vhosts`
+        ///
+        /// List of virtual hostnames from which to accept requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.authrpc.vhosts)
+        ///
+        /// Nix type: `null or (list of string)`.
+        vhosts: NullOr<Vec<String>> = "vhosts";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.geth.<name>.gcmode`.
+    Gcmode {
+        Full => "full",
+        Archive => "archive",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.geth.<name>.http`: `GethHttpValue::new()`, then a setter per option.
+    GethHttpValue {
+        /// `services.geth.<name>.http.address`
+        ///
+        /// Listen address of Go Ethereum HTTP API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.http.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// `services.geth.<name>.http.apis`
+        ///
+        /// APIs to enable over WebSocket
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.http.apis)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        apis: NullOr<Vec<String>> = "apis";
+        /// `services.geth.<name>.http.enable`
+        ///
+        /// Whether to enable Go Ethereum HTTP API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.http.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.geth.<name>.http.port`
+        ///
+        /// Port number of Go Ethereum HTTP API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.http.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8545`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.geth.<name>.metrics`: `GethMetricsValue::new()`, then a setter per option.
+    GethMetricsValue {
+        /// `services.geth.<name>.metrics.address`
+        ///
+        /// Listen address of Go Ethereum metrics service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.metrics.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// `services.geth.<name>.metrics.enable`
+        ///
+        /// Whether to enable Go Ethereum prometheus metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.metrics.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.geth.<name>.metrics.port`
+        ///
+        /// Port number of Go Ethereum metrics service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.metrics.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6060`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.geth.<name>.network`.
+    Network {
+        Goerli => "goerli",
+        Holesky => "holesky",
+        Rinkeby => "rinkeby",
+        Yolov2 => "yolov2",
+        Ropsten => "ropsten",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.geth.<name>.syncmode`.
+    Syncmode {
+        Snap => "snap",
+        Fast => "fast",
+        Full => "full",
+        Light => "light",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.geth.<name>.websocket`: `GethWebsocketValue::new()`, then a setter per option.
+    GethWebsocketValue {
+        /// `services.geth.<name>.websocket.address`
+        ///
+        /// Listen address of Go Ethereum WebSocket API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.websocket.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// `services.geth.<name>.websocket.apis`
+        ///
+        /// APIs to enable over WebSocket
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.websocket.apis)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        apis: NullOr<Vec<String>> = "apis";
+        /// `services.geth.<name>.websocket.enable`
+        ///
+        /// Whether to enable Go Ethereum WebSocket API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.websocket.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.geth.<name>.websocket.port`
+        ///
+        /// Port number of Go Ethereum WebSocket API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.websocket.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8546`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.geth.<name>`: `GethValue::new()`, then a setter per option.
+    GethValue {
+        /// The options under `services.geth.<name>.authrpc`.
+        authrpc: GethAuthrpcValue = "authrpc";
+        /// `services.geth.<name>.enable`
+        ///
+        /// Whether to enable Go Ethereum Node.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.geth.<name>.extraArgs`
+        ///
+        /// Additional arguments passed to Go Ethereum.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.extraArgs)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_args: Vec<String> = "extraArgs";
+        /// `services.geth.<name>.gcmode`
+        ///
+        /// Blockchain garbage collection mode.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.gcmode)
+        ///
+        /// Nix type: `one of "full", "archive"`. Default: `"full"`.
+        gcmode: Gcmode = "gcmode";
+        /// The options under `services.geth.<name>.http`.
+        http: GethHttpValue = "http";
+        /// `services.geth.<name>.maxpeers`
+        ///
+        /// Maximum peers to connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.maxpeers)
+        ///
+        /// Nix type: `signed integer`. Default: `50`.
+        maxpeers: i64 = "maxpeers";
+        /// The options under `services.geth.<name>.metrics`.
+        metrics: GethMetricsValue = "metrics";
+        /// `services.geth.<name>.network`
+        ///
+        /// The network to connect to. Mainnet (null) is the default ethereum network.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.network)
+        ///
+        /// Nix type: `null or one of "goerli", "holesky", "rinkeby", "yolov2", "ropsten"`. Default: `null`.
+        network: NullOr<Network> = "network";
+        /// `services.geth.<name>.package`
+        ///
+        /// The geth package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.go-ethereum.geth`.
+        package: Package = "package";
+        /// `services.geth.<name>.port`
+        ///
+        /// Port number Go Ethereum will be listening on, both TCP and UDP.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `30303`.
+        port: u16 = "port";
+        /// `services.geth.<name>.syncmode`
+        ///
+        /// Blockchain sync mode.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.geth.%3Cname%3E.syncmode)
+        ///
+        /// Nix type: `one of "snap", "fast", "full", "light"`. Default: `"snap"`.
+        syncmode: Syncmode = "syncmode";
+        /// The options under `services.geth.<name>.websocket`.
+        websocket: GethWebsocketValue = "websocket";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.github-runners.<name>.nodeRuntimes.*`.
+    NodeRuntimes {
+        Node20 => "node20",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.github-runners.<name>`: `GithubRunnersValue::new()`, then a setter per option.
+    GithubRunnersValue {
+        /// `services.github-runners.<name>.enable`
+        ///
+        /// Whether to enable GitHub Actions runner.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.github-runners.<name>.ephemeral`
+        ///
+        /// If enabled, causes the following behavior:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.ephemeral)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ephemeral: bool = "ephemeral";
+        /// `services.github-runners.<name>.extraEnvironment`
+        ///
+        /// Extra environment variables to set for the runner, as an attrset.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.extraEnvironment)
+        ///
+        /// Nix type: `attribute set`. Default: `{ }`.
+        extra_environment: BTreeMap<String, Data<Anything>> = "extraEnvironment";
+        /// `services.github-runners.<name>.extraLabels`
+        ///
+        /// Extra labels in addition to the default (unless disabled through the noDefaultLabels
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.extraLabels)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_labels: Vec<String> = "extraLabels";
+        /// `services.github-runners.<name>.extraPackages`
+        ///
+        /// Extra packages to add to PATH
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.extraPackages)
+        ///
+        /// Nix type: `list of package`. Default: `[ ]`.
+        extra_packages: Vec<Package> = "extraPackages";
+        /// `services.github-runners.<name>.group`
+        ///
+        /// Group under which to run the service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.group)
+        ///
+        /// Nix type: `null or string`. Default: `groupname`.
+        group: NullOr<String> = "group";
+        /// `services.github-runners.<name>.name`
+        ///
+        /// Name of the runner to configure. If null, defaults to the hostname.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.name)
+        ///
+        /// Nix type: `null or string`. Default: `"‹name›"`.
+        name: NullOr<String> = "name";
+        /// `services.github-runners.<name>.noDefaultLabels`
+        ///
+        /// Disables adding the default labels. Also see the extraLabels
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.noDefaultLabels)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        no_default_labels: bool = "noDefaultLabels";
+        /// `services.github-runners.<name>.nodeRuntimes`
+        ///
+        /// List of Node.js runtimes the runner should support.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.nodeRuntimes)
+        ///
+        /// Nix type: `non-empty (list of value "node20" (singular enum))`.
+        node_runtimes: Vec<NodeRuntimes> = "nodeRuntimes";
+        /// `services.github-runners.<name>.package`
+        ///
+        /// The github-runner package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.github-runner`.
+        package: Package = "package";
+        /// `services.github-runners.<name>.replace`
+        ///
+        /// Replace any existing runner with the same name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.replace)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        replace: bool = "replace";
+        /// `services.github-runners.<name>.runnerGroup`
+        ///
+        /// Name of the runner group to add this runner to (defaults to the default runner group).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.runnerGroup)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        runner_group: NullOr<String> = "runnerGroup";
+        /// `services.github-runners.<name>.serviceOverrides`
+        ///
+        /// Modify the systemd service. Can be used to, e.g., adjust the sandboxing options.
+        /// See systemd.exec
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.serviceOverrides)
+        ///
+        /// Nix type: `attribute set`. Default: `{ }`.
+        service_overrides: BTreeMap<String, Data<Anything>> = "serviceOverrides";
+        /// `services.github-runners.<name>.tokenFile`
+        ///
+        /// The full path to a file which contains either
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.tokenFile)
+        ///
+        /// Nix type: `path`.
+        token_file: RuntimePath = "tokenFile";
+        /// `services.github-runners.<name>.url`
+        ///
+        /// Repository to add the runner to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.url)
+        ///
+        /// Nix type: `string`.
+        url: String = "url";
+        /// `services.github-runners.<name>.user`
+        ///
+        /// User under which to run the service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.user)
+        ///
+        /// Nix type: `null or string`. Default: `username`.
+        user: NullOr<String> = "user";
+        /// `services.github-runners.<name>.workDir`
+        ///
+        /// Working directory, available as $GITHUB_WORKSPACE
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.github-runners.%3Cname%3E.workDir)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        work_dir: NullOr<String> = "workDir";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.gitwatch.<name>`: `GitwatchValue::new()`, then a setter per option.
+    GitwatchValue {
+        /// `services.gitwatch.<name>.branch`
+        ///
+        /// Optional branch in remote repository
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.%3Cname%3E.branch)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        branch: NullOr<String> = "branch";
+        /// `services.gitwatch.<name>.enable`
+        ///
+        /// Whether to enable watching for repo.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.gitwatch.<name>.path`
+        ///
+        /// The path to repo in local machine
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.%3Cname%3E.path)
+        ///
+        /// Nix type: `string`.
+        path: String = "path";
+        /// `services.gitwatch.<name>.remote`
+        ///
+        /// Optional url of remote repository
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.%3Cname%3E.remote)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        remote: NullOr<String> = "remote";
+        /// `services.gitwatch.<name>.user`
+        ///
+        /// The name of services’s user
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.gitwatch.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `"root"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.invoiceplane.sites.<name>.cron`: `SitesCronValue::new()`, then a setter per option.
+    SitesCronValue {
+        /// `services.invoiceplane.sites.<name>.cron.enable`
+        ///
+        /// Enable cron service which periodically runs Invoiceplane tasks.
+        /// Requires key taken from the administration page. Refer to
+        /// https://wiki.invoiceplane.com/en/1.0/modules/recurring-invoices
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.cron.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.invoiceplane.sites.<name>.cron.key`
+        ///
+        /// Cron key taken from the administration page.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.cron.key)
+        ///
+        /// Nix type: `string`.
+        key: String = "key";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.invoiceplane.sites.<name>.database`: `SitesDatabaseValue::new()`, then a setter per option.
+    SitesDatabaseValue {
+        /// `services.invoiceplane.sites.<name>.database.createLocally`
+        ///
+        /// Create the database and database user locally.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.createLocally)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        create_locally: bool = "createLocally";
+        /// `services.invoiceplane.sites.<name>.database.host`
+        ///
+        /// Database host address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.host)
+        ///
+        /// Nix type: `string`. Default: `"localhost"`.
+        host: String = "host";
+        /// `services.invoiceplane.sites.<name>.database.name`
+        ///
+        /// Database name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.name)
+        ///
+        /// Nix type: `string`. Default: `"invoiceplane"`.
+        name: String = "name";
+        /// `services.invoiceplane.sites.<name>.database.passwordFile`
+        ///
+        /// A file containing the password corresponding to
+        /// database.user
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.passwordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        password_file: NullOr<RuntimePath> = "passwordFile";
+        /// `services.invoiceplane.sites.<name>.database.port`
+        ///
+        /// Database host port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3306`.
+        port: u16 = "port";
+        /// `services.invoiceplane.sites.<name>.database.user`
+        ///
+        /// Database user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.database.user)
+        ///
+        /// Nix type: `string`. Default: `"invoiceplane"`.
+        user: String = "user";
+    }
+}
+
+/// The members of `services.invoiceplane.sites.<name>.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.invoiceplane.sites.<name>`: `SitesValue::new()`, then a setter per option.
+    SitesValue {
+        /// The options under `services.invoiceplane.sites.<name>.cron`.
+        cron: SitesCronValue = "cron";
+        /// The options under `services.invoiceplane.sites.<name>.database`.
+        database: SitesDatabaseValue = "database";
+        /// `services.invoiceplane.sites.<name>.enable`
+        ///
+        /// Whether to enable InvoicePlane web application.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.invoiceplane.sites.<name>.invoiceTemplates`
+        ///
+        /// List of path(s) to respective template(s) which are copied from the ‘invoice_templates/pdf’ directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.invoiceTemplates)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        invoice_templates: Vec<RuntimePath> = "invoiceTemplates";
+        /// `services.invoiceplane.sites.<name>.poolConfig`
+        ///
+        /// Options for the InvoicePlane PHP pool. See the documentation on php-fpm.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.poolConfig)
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean)`.
+        pool_config: BTreeMap<String, OneOf<PoolConfigMembers>> = "poolConfig";
+        /// `services.invoiceplane.sites.<name>.settings`
+        ///
+        /// Structural InvoicePlane configuration. Refer to
+        /// https://github.com/InvoicePlane/InvoicePlane/blob/master/ipconfig.php.example
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of anything`. Default: `{ }`.
+        settings: BTreeMap<String, Data<Anything>> = "settings";
+        /// `services.invoiceplane.sites.<name>.stateDir`
+        ///
+        /// This directory is used for uploads of attachments and cache.
+        /// The directory passed here is automatically created and permissions
+        /// adjusted as required.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites.%3Cname%3E.stateDir)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/invoiceplane/‹name›"`.
+        state_dir: RuntimePath = "stateDir";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.invoiceplane.webserver`.
+    Webserver {
+        Caddy => "caddy",
+        Nginx => "nginx",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.invoiceplane`: `InvoiceplaneValue::new()`, then a setter per option.
+    InvoiceplaneValue {
+        /// `services.invoiceplane.sites`
+        ///
+        /// Specification of one or more InvoicePlane sites to serve
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.sites)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        sites: BTreeMap<String, SitesValue> = "sites";
+        /// `services.invoiceplane.webserver`
+        ///
+        /// Which webserver to use for virtual host management.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.invoiceplane.webserver)
+        ///
+        /// Nix type: `one of "caddy", "nginx"`. Default: `"caddy"`.
+        webserver: Webserver = "webserver";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nix-store-gcs-proxy.<name>`: `NixStoreGcsProxyValue::new()`, then a setter per option.
+    NixStoreGcsProxyValue {
+        /// `services.nix-store-gcs-proxy.<name>.address`
+        ///
+        /// The address of the proxy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nix-store-gcs-proxy.%3Cname%3E.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `services.nix-store-gcs-proxy.<name>.bucketName`
+        ///
+        /// Name of Google storage bucket
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nix-store-gcs-proxy.%3Cname%3E.bucketName)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        bucket_name: String = "bucketName";
+        /// `services.nix-store-gcs-proxy.<name>.enable`
+        ///
+        /// Whether to enable proxy for this bucket
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nix-store-gcs-proxy.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.quicktun.<name>.protocol`.
+    Protocol {
+        Raw => "raw",
+        Nacl0 => "nacl0",
+        Nacltai => "nacltai",
+        Salty => "salty",
+    }
+}
+
+/// The members of `services.quicktun.<name>.remoteFloat`'s type: `integer`, `bool`. A value of any of them sets the option.
+pub enum RemoteFloatMembers {}
+impl ::flakesmith::value::IntMember for RemoteFloatMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for RemoteFloatMembers {}
+
+/// The members of `services.quicktun.<name>.tunMode`'s type: `integer`, `bool`. A value of any of them sets the option.
+pub enum TunModeMembers {}
+impl ::flakesmith::value::IntMember for TunModeMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for TunModeMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.quicktun.<name>`: `QuicktunValue::new()`, then a setter per option.
+    QuicktunValue {
+        /// `services.quicktun.<name>.localAddress`
+        ///
+        /// IP address or hostname of the local end.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.localAddress)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        local_address: NullOr<String> = "localAddress";
+        /// `services.quicktun.<name>.localPort`
+        ///
+        /// Local UDP port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.localPort)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `2998`.
+        local_port: u16 = "localPort";
+        /// `services.quicktun.<name>.privateKey`
+        ///
+        /// Local secret key in hexadecimal form.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.privateKey)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        private_key: NullOr<String> = "privateKey";
+        /// `services.quicktun.<name>.privateKeyFile`
+        ///
+        /// Path to file containing local secret key in binary or hexadecimal form.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.privateKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `"null"`.
+        private_key_file: NullOr<RuntimePath> = "privateKeyFile";
+        /// `services.quicktun.<name>.protocol`
+        ///
+        /// Which protocol to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.protocol)
+        ///
+        /// Nix type: `one of "raw", "nacl0", "nacltai", "salty"`. Default: `"nacltai"`.
+        protocol: Protocol = "protocol";
+        /// `services.quicktun.<name>.publicKey`
+        ///
+        /// Remote public key in hexadecimal form.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.publicKey)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        public_key: NullOr<String> = "publicKey";
+        /// `services.quicktun.<name>.remoteAddress`
+        ///
+        /// IP address or hostname of the remote end (use 0.0.0.0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.remoteAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        remote_address: String = "remoteAddress";
+        /// `services.quicktun.<name>.remoteFloat`
+        ///
+        /// Whether to allow the remote address and port to change when properly encrypted packets are received.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.remoteFloat)
+        ///
+        /// Nix type: `integer between 0 and 1 (both inclusive) or boolean convertible to it`. Default: `false`.
+        remote_float: OneOf<RemoteFloatMembers> = "remoteFloat";
+        /// `services.quicktun.<name>.remotePort`
+        ///
+        /// remote UDP port
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.remotePort)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `config.services.quicktun.<name>.localPort`.
+        remote_port: u16 = "remotePort";
+        /// `services.quicktun.<name>.timeWindow`
+        ///
+        /// Allowed time window for first received packet in seconds (positive number allows packets from history)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.timeWindow)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `5`.
+        time_window: u64 = "timeWindow";
+        /// `services.quicktun.<name>.tunMode`
+        ///
+        /// Whether to operate in tun (IP) or tap (Ethernet) mode.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.tunMode)
+        ///
+        /// Nix type: `integer between 0 and 1 (both inclusive) or boolean convertible to it`. Default: `false`.
+        tun_mode: OneOf<TunModeMembers> = "tunMode";
+        /// `services.quicktun.<name>.upScript`
+        ///
+        /// Run specified command or script after the tunnel device has been opened.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.upScript)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        up_script: NullOr<Concatenated> = "upScript";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.simplesamlphp.<name>`: `SimplesamlphpValue::new()`, then a setter per option.
+    SimplesamlphpValue {
+        /// `services.simplesamlphp.<name>.authSources`
+        ///
+        /// Auth sources options used by SimpleSAMLphp.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.authSources)
+        ///
+        /// Nix type: `PHP value`. Default: `{ }`.
+        auth_sources: Untyped = "authSources";
+        /// `services.simplesamlphp.<name>.configDir`
+        ///
+        /// Path to the SimpleSAMLphp config directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.configDir)
+        ///
+        /// Nix type: `unspecified value`.
+        config_dir: Data<Anything> = "configDir";
+        /// `services.simplesamlphp.<name>.configureNginx`
+        ///
+        /// Configure nginx as a reverse proxy for SimpleSAMLphp.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.configureNginx)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        configure_nginx: bool = "configureNginx";
+        /// `services.simplesamlphp.<name>.libDir`
+        ///
+        /// Path to the SimpleSAMLphp library directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.libDir)
+        ///
+        /// Nix type: `unspecified value`.
+        lib_dir: Data<Anything> = "libDir";
+        /// `services.simplesamlphp.<name>.localDomain`
+        ///
+        /// The domain serving your SimpleSAMLphp instance. This option modifies only /saml route.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.localDomain)
+        ///
+        /// Nix type: `string`.
+        local_domain: String = "localDomain";
+        /// `services.simplesamlphp.<name>.package`
+        ///
+        /// The simplesamlphp package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.simplesamlphp`.
+        package: Package = "package";
+        /// `services.simplesamlphp.<name>.phpfpmPool`
+        ///
+        /// The PHP-FPM pool that serves SimpleSAMLphp instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.phpfpmPool)
+        ///
+        /// Nix type: `string`.
+        phpfpm_pool: String = "phpfpmPool";
+        /// `services.simplesamlphp.<name>.settings`
+        ///
+        /// Configuration options used by SimpleSAMLphp.
+        /// See
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.settings)
+        ///
+        /// Nix type: `PHP value`. Default: `{ }`.
+        settings: Untyped = "settings";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.uhub.<name>.plugins.*`: `PluginsValue::new()`, then a setter per option.
+    PluginsValue {
+        /// `services.uhub.<name>.plugins.*.plugin`
+        ///
+        /// Path to plugin file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.%3Cname%3E.plugins.*.plugin)
+        ///
+        /// Nix type: `path`.
+        plugin: RuntimePath = "plugin";
+        /// `services.uhub.<name>.plugins.*.settings`
+        ///
+        /// Settings specific to this plugin.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.%3Cname%3E.plugins.*.settings)
+        ///
+        /// Nix type: `attribute set of string`.
+        settings: BTreeMap<String, String> = "settings";
+    }
+}
+
+/// The members of `services.uhub.<name>.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers3 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers3 {}
+impl ::flakesmith::value::IntMember for SettingsMembers3 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers3 { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.uhub.<name>`: `UhubValue::new()`, then a setter per option.
+    UhubValue {
+        /// `services.uhub.<name>.enable`
+        ///
+        /// Whether to enable hub instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.uhub.<name>.enableTLS`
+        ///
+        /// Whether to enable TLS support.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.%3Cname%3E.enableTLS)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_tls: bool = "enableTLS";
+        /// `services.uhub.<name>.plugins`
+        ///
+        /// Uhub plugin configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.%3Cname%3E.plugins)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        plugins: Vec<PluginsValue> = "plugins";
+        /// `services.uhub.<name>.settings`
+        ///
+        /// Configuration of uhub.
+        /// See https://www.uhub.org/doc/config.php for a list of options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of (boolean or signed integer or string)`. Default: `{ }`.
+        settings: BTreeMap<String, OneOf<SettingsMembers3>> = "settings";
+    }
+}
 
 #[rustfmt::skip]
 pub mod systemd_journal2_gelf;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mollysocket.enable`
@@ -43,7 +43,45 @@ pub const log_level: Opt<String> = Opt::new(&["services", "mollysocket", "logLev
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mollysocket.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "mollysocket", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "mollysocket", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mollysocket.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.mollysocket.settings.allowed_endpoints`
+        ///
+        /// List of UnifiedPush servers
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mollysocket.settings.allowed_endpoints)
+        ///
+        /// Nix type: `list of string`.
+        allowed_endpoints: Vec<String> = "allowed_endpoints";
+        /// `services.mollysocket.settings.allowed_uuids`
+        ///
+        /// UUIDs of Signal accounts that may use this server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mollysocket.settings.allowed_uuids)
+        ///
+        /// Nix type: `list of string`.
+        allowed_uuids: Vec<String> = "allowed_uuids";
+        /// `services.mollysocket.settings.host`
+        ///
+        /// Listening address of the web server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mollysocket.settings.host)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        host: String = "host";
+        /// `services.mollysocket.settings.port`
+        ///
+        /// Listening port of the web server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mollysocket.settings.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8020`.
+        port: u16 = "port";
+    }
+}
 
 pub mod settings {
     use super::*;

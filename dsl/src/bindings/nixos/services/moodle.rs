@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.moodle.enable`
@@ -54,7 +54,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "moodle", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.poolConfig)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`.
-pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "moodle", "poolConfig"]);
+pub const pool_config: Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> = Opt::new(&["services", "moodle", "poolConfig"]);
 
 /// `services.moodle.virtualHost`
 ///
@@ -63,7 +63,301 @@ pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost)
 ///
 /// Nix type: `submodule`.
-pub const virtual_host: Opt<Untyped> = Opt::new(&["services", "moodle", "virtualHost"]);
+pub const virtual_host: Opt<VirtualHostValue> = Opt::new(&["services", "moodle", "virtualHost"]);
+
+/// The members of `services.moodle.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.moodle.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
+    ListenValue {
+        /// `services.moodle.virtualHost.listen.*.ip`
+        ///
+        /// IP to listen on. 0.0.0.0 for IPv4 only, * for all.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.listen.*.ip)
+        ///
+        /// Nix type: `string`. Default: `"*"`.
+        ip: String = "ip";
+        /// `services.moodle.virtualHost.listen.*.port`
+        ///
+        /// Port to listen on
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.listen.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+        /// `services.moodle.virtualHost.listen.*.ssl`
+        ///
+        /// Whether to enable SSL (https) support.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.listen.*.ssl)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ssl: bool = "ssl";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.moodle.virtualHost.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+    LocationsValue {
+        /// `services.moodle.virtualHost.locations.<name>.alias`
+        ///
+        /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.alias)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        alias: NullOr<RuntimePath> = "alias";
+        /// `services.moodle.virtualHost.locations.<name>.extraConfig`
+        ///
+        /// These lines go to the end of the location verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.moodle.virtualHost.locations.<name>.index`
+        ///
+        /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.index)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        index: NullOr<String> = "index";
+        /// `services.moodle.virtualHost.locations.<name>.priority`
+        ///
+        /// Order of this location block in relation to the others in the vhost.
+        /// The semantics are the same as with lib.mkOrder
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.priority)
+        ///
+        /// Nix type: `signed integer`. Default: `1000`.
+        priority: i64 = "priority";
+        /// `services.moodle.virtualHost.locations.<name>.proxyPass`
+        ///
+        /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.proxyPass)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_pass: NullOr<String> = "proxyPass";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.moodle.virtualHost`: `VirtualHostValue::new()`, then a setter per option.
+    VirtualHostValue {
+        /// `services.moodle.virtualHost.acmeRoot`
+        ///
+        /// Directory for the acme challenge which is PUBLIC, don’t put certs or keys in here.
+        /// Set to null to inherit from config.security.acme.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.acmeRoot)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+        acme_root: NullOr<String> = "acmeRoot";
+        /// `services.moodle.virtualHost.addSSL`
+        ///
+        /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.addSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        add_ssl: bool = "addSSL";
+        /// `services.moodle.virtualHost.adminAddr`
+        ///
+        /// E-mail address of the server administrator.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.adminAddr)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        admin_addr: NullOr<String> = "adminAddr";
+        /// `services.moodle.virtualHost.documentRoot`
+        ///
+        /// The path of Apache’s document root directory.  If left undefined,
+        /// an empty directory in the Nix store will be used as root.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.documentRoot)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        document_root: NullOr<RuntimePath> = "documentRoot";
+        /// `services.moodle.virtualHost.enableACME`
+        ///
+        /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+        /// Alternately, you can use an existing certificate through useACMEHost
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.enableACME)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_acme: bool = "enableACME";
+        /// `services.moodle.virtualHost.enableUserDir`
+        ///
+        /// Whether to enable serving ~/public_html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.enableUserDir)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_user_dir: bool = "enableUserDir";
+        /// `services.moodle.virtualHost.extraConfig`
+        ///
+        /// These lines go to httpd.conf verbatim. They will go after
+        /// directories and directory aliases defined by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.moodle.virtualHost.forceSSL`
+        ///
+        /// Whether to add a separate nginx server block that permanently redirects (301)
+        /// all plain HTTP traffic to HTTPS. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.forceSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        force_ssl: bool = "forceSSL";
+        /// `services.moodle.virtualHost.globalRedirect`
+        ///
+        /// If set, all requests for this host are redirected permanently to
+        /// the given URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.globalRedirect)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        global_redirect: NullOr<String> = "globalRedirect";
+        /// `services.moodle.virtualHost.hostName`
+        ///
+        /// Canonical hostname for the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.hostName)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        host_name: String = "hostName";
+        /// `services.moodle.virtualHost.http2`
+        ///
+        /// Whether to enable HTTP 2. HTTP/2 is supported in all multi-processing modules that come with httpd. However, if you use the prefork mpm, there will
+        /// be severe restrictions.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.http2)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http2: bool = "http2";
+        /// `services.moodle.virtualHost.listen`
+        ///
+        /// Listen addresses and ports for this virtual host.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.listen)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        listen: Vec<ListenValue> = "listen";
+        /// `services.moodle.virtualHost.listenAddresses`
+        ///
+        /// Listen addresses for this virtual host.
+        /// Compared to listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.listenAddresses)
+        ///
+        /// Nix type: `non-empty (list of string)`.
+        listen_addresses: Vec<String> = "listenAddresses";
+        /// `services.moodle.virtualHost.locations`
+        ///
+        /// Declarative location config. See https://httpd.apache.org/docs/2.4/mod/core.html#location
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        locations: BTreeMap<String, LocationsValue> = "locations";
+        /// `services.moodle.virtualHost.logFormat`
+        ///
+        /// Log format for Apache’s log files. Possible values are: combined, common, referer, agent.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.logFormat)
+        ///
+        /// Nix type: `string`. Default: `"common"`.
+        log_format: String = "logFormat";
+        /// `services.moodle.virtualHost.onlySSL`
+        ///
+        /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+        /// defaults for listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.onlySSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        only_ssl: bool = "onlySSL";
+        /// `services.moodle.virtualHost.robotsEntries`
+        ///
+        /// Specification of pages to be ignored by web crawlers. See http://www.robotstxt.org/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.robotsEntries)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        robots_entries: Concatenated = "robotsEntries";
+        /// `services.moodle.virtualHost.servedDirs`
+        ///
+        /// This option provides a simple way to serve static directories.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.servedDirs)
+        ///
+        /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+        served_dirs: Vec<BTreeMap<String, Data<Anything>>> = "servedDirs";
+        /// `services.moodle.virtualHost.servedFiles`
+        ///
+        /// This option provides a simple way to serve individual, static files.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.servedFiles)
+        ///
+        /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+        served_files: Vec<BTreeMap<String, Data<Anything>>> = "servedFiles";
+        /// `services.moodle.virtualHost.serverAliases`
+        ///
+        /// Additional names of virtual hosts served by this virtual host configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.serverAliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        server_aliases: Vec<String> = "serverAliases";
+        /// `services.moodle.virtualHost.sslServerCert`
+        ///
+        /// Path to server SSL certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.sslServerCert)
+        ///
+        /// Nix type: `path`.
+        ssl_server_cert: RuntimePath = "sslServerCert";
+        /// `services.moodle.virtualHost.sslServerChain`
+        ///
+        /// Path to server SSL chain file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.sslServerChain)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ssl_server_chain: NullOr<RuntimePath> = "sslServerChain";
+        /// `services.moodle.virtualHost.sslServerKey`
+        ///
+        /// Path to server SSL certificate key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.sslServerKey)
+        ///
+        /// Nix type: `path`.
+        ssl_server_key: RuntimePath = "sslServerKey";
+        /// `services.moodle.virtualHost.useACMEHost`
+        ///
+        /// A host of an existing Let’s Encrypt certificate to use.
+        /// This is useful if you have many subdomains and want to avoid hitting the
+        /// rate limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.useACMEHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        use_acme_host: NullOr<String> = "useACMEHost";
+    }
+}
 
 pub mod database {
     use super::*;
@@ -269,7 +563,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<Untyped>> = Opt::new(&["services", "moodle", "virtualHost", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "moodle", "virtualHost", "listen"]);
 
     /// `services.moodle.virtualHost.listenAddresses`
     ///
@@ -288,7 +582,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "moodle", "virtualHost", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "moodle", "virtualHost", "locations"]);
 
     /// `services.moodle.virtualHost.logFormat`
     ///
@@ -325,7 +619,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.servedDirs)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const served_dirs: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "moodle", "virtualHost", "servedDirs"]);
+    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "moodle", "virtualHost", "servedDirs"]);
 
     /// `services.moodle.virtualHost.servedFiles`
     ///
@@ -334,7 +628,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.servedFiles)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const served_files: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "moodle", "virtualHost", "servedFiles"]);
+    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "moodle", "virtualHost", "servedFiles"]);
 
     /// `services.moodle.virtualHost.serverAliases`
     ///
@@ -383,6 +677,83 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `null`.
     pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "moodle", "virtualHost", "useACMEHost"]);
 
+    ::flakesmith::submodule_value! {
+        /// A value of `services.moodle.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.moodle.virtualHost.listen.*.ip`
+            ///
+            /// IP to listen on. 0.0.0.0 for IPv4 only, * for all.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.listen.*.ip)
+            ///
+            /// Nix type: `string`. Default: `"*"`.
+            ip: String = "ip";
+            /// `services.moodle.virtualHost.listen.*.port`
+            ///
+            /// Port to listen on
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.listen.*.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+            port: u16 = "port";
+            /// `services.moodle.virtualHost.listen.*.ssl`
+            ///
+            /// Whether to enable SSL (https) support.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.listen.*.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.moodle.virtualHost.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+        LocationsValue {
+            /// `services.moodle.virtualHost.locations.<name>.alias`
+            ///
+            /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.alias)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            alias: NullOr<RuntimePath> = "alias";
+            /// `services.moodle.virtualHost.locations.<name>.extraConfig`
+            ///
+            /// These lines go to the end of the location verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.moodle.virtualHost.locations.<name>.index`
+            ///
+            /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.moodle.virtualHost.locations.<name>.priority`
+            ///
+            /// Order of this location block in relation to the others in the vhost.
+            /// The semantics are the same as with lib.mkOrder
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.priority)
+            ///
+            /// Nix type: `signed integer`. Default: `1000`.
+            priority: i64 = "priority";
+            /// `services.moodle.virtualHost.locations.<name>.proxyPass`
+            ///
+            /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.proxyPass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proxy_pass: NullOr<String> = "proxyPass";
+        }
+    }
+
     pub mod locations {
         use super::*;
 
@@ -402,7 +773,7 @@ pub mod virtual_host {
             ///
             /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.&lt;name&gt;.alias)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.alias)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -413,7 +784,7 @@ pub mod virtual_host {
             ///
             /// These lines go to the end of the location verbatim.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.&lt;name&gt;.extraConfig)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.extraConfig)
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -424,7 +795,7 @@ pub mod virtual_host {
             ///
             /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.&lt;name&gt;.index)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.index)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn index(&self) -> Opt<NullOr<String>> {
@@ -436,7 +807,7 @@ pub mod virtual_host {
             /// Order of this location block in relation to the others in the vhost.
             /// The semantics are the same as with lib.mkOrder
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.&lt;name&gt;.priority)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.priority)
             ///
             /// Nix type: `signed integer`. Default: `1000`.
             pub fn priority(&self) -> Opt<i64> {
@@ -447,7 +818,7 @@ pub mod virtual_host {
             ///
             /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.&lt;name&gt;.proxyPass)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.moodle.virtualHost.locations.%3Cname%3E.proxyPass)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {

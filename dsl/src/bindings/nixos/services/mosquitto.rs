@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mosquitto.bridges`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const bridges: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mosquitto", "bridges"]);
+pub const bridges: Opt<BTreeMap<String, BridgesValue>> = Opt::new(&["services", "mosquitto", "bridges"]);
 
 /// `services.mosquitto.dataDir`
 ///
@@ -53,7 +53,7 @@ pub const include_dirs: Opt<Vec<RuntimePath>> = Opt::new(&["services", "mosquitt
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const listeners: Opt<Vec<Untyped>> = Opt::new(&["services", "mosquitto", "listeners"]);
+pub const listeners: Opt<Vec<ListenersValue>> = Opt::new(&["services", "mosquitto", "listeners"]);
 
 /// `services.mosquitto.logDest`
 ///
@@ -62,7 +62,7 @@ pub const listeners: Opt<Vec<Untyped>> = Opt::new(&["services", "mosquitto", "li
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.logDest)
 ///
 /// Nix type: `list of (path or one of "stdout", "stderr", "syslog", "topic", "dlt")`.
-pub const log_dest: Opt<Vec<Untyped>> = Opt::new(&["services", "mosquitto", "logDest"]);
+pub const log_dest: Opt<Vec<OneOf<LogDestMembers>>> = Opt::new(&["services", "mosquitto", "logDest"]);
 
 /// `services.mosquitto.logType`
 ///
@@ -98,10 +98,240 @@ pub const persistence: Opt<bool> = Opt::new(&["services", "mosquitto", "persiste
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.settings)
 ///
 /// Nix type: `attribute set of (string, path, bool, or integer)`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "mosquitto", "settings"]);
+pub const settings: Opt<OneOf<SettingsMembers3>> = Opt::new(&["services", "mosquitto", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mosquitto.bridges.<name>.addresses.*`: `AddressesValue::new()`, then a setter per option.
+    AddressesValue {
+        /// `services.mosquitto.bridges.<name>.addresses.*.address`
+        ///
+        /// Address of the remote MQTT broker.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.%3Cname%3E.addresses.*.address)
+        ///
+        /// Nix type: `single-line string`.
+        address: String = "address";
+        /// `services.mosquitto.bridges.<name>.addresses.*.port`
+        ///
+        /// Port of the remote MQTT broker.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.%3Cname%3E.addresses.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1883`.
+        port: u16 = "port";
+    }
+}
+
+/// The members of `services.mosquitto.bridges.<name>.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', path, bool, or integer)'')`, `unknown ', path, bool, or integer)'`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Untyped; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mosquitto.bridges.<name>`: `BridgesValue::new()`, then a setter per option.
+    BridgesValue {
+        /// `services.mosquitto.bridges.<name>.addresses`
+        ///
+        /// Remote endpoints for the bridge.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.%3Cname%3E.addresses)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        addresses: Vec<AddressesValue> = "addresses";
+        /// `services.mosquitto.bridges.<name>.settings`
+        ///
+        /// Additional settings for this bridge.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of (string, path, bool, or integer)`. Default: `{ }`.
+        settings: OneOf<SettingsMembers> = "settings";
+        /// `services.mosquitto.bridges.<name>.topics`
+        ///
+        /// Topic patterns to be shared between the two brokers.
+        /// Refer to the 
+        /// mosquitto.conf documentation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.%3Cname%3E.topics)
+        ///
+        /// Nix type: `list of single-line string`. Default: `[ ]`.
+        topics: Vec<String> = "topics";
+    }
+}
+
+/// The members of `services.mosquitto.listeners.*.authPlugins.*.options`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', path, bool, or integer)'')`, `unknown ', path, bool, or integer)'`. A value of any of them sets the option.
+pub enum OptionsMembers {}
+impl ::flakesmith::value::AttrsMember for OptionsMembers { type Item = Untyped; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mosquitto.listeners.*.authPlugins.*`: `AuthPluginsValue::new()`, then a setter per option.
+    AuthPluginsValue {
+        /// `services.mosquitto.listeners.*.authPlugins.*.denySpecialChars`
+        ///
+        /// Automatically disallow all clients using #
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.authPlugins.*.denySpecialChars)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        deny_special_chars: bool = "denySpecialChars";
+        /// `services.mosquitto.listeners.*.authPlugins.*.options`
+        ///
+        /// Options for the auth plugin. Each key turns into a auth_opt_*
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.authPlugins.*.options)
+        ///
+        /// Nix type: `attribute set of (string, path, bool, or integer)`. Default: `{ }`.
+        options: OneOf<OptionsMembers> = "options";
+        /// `services.mosquitto.listeners.*.authPlugins.*.plugin`
+        ///
+        /// Plugin path to load, should be a .so
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.authPlugins.*.plugin)
+        ///
+        /// Nix type: `path`.
+        plugin: RuntimePath = "plugin";
+    }
+}
+
+/// The members of `services.mosquitto.listeners.*.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', path, bool, or integer)'')`, `unknown ', path, bool, or integer)'`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::AttrsMember for SettingsMembers2 { type Item = Untyped; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mosquitto.listeners.*.users.<name>`: `UsersValue::new()`, then a setter per option.
+    UsersValue {
+        /// `services.mosquitto.listeners.*.users.<name>.acl`
+        ///
+        /// Control client access to topics on the broker.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.users.%3Cname%3E.acl)
+        ///
+        /// Nix type: `list of single-line string`. Default: `[ ]`.
+        acl: Vec<String> = "acl";
+        /// `services.mosquitto.listeners.*.users.<name>.hashedPassword`
+        ///
+        /// Specifies the hashed password for the MQTT User.
+        /// To generate hashed password install the mosquitto
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.users.%3Cname%3E.hashedPassword)
+        ///
+        /// Nix type: `null or single-line string`. Default: `null`.
+        hashed_password: NullOr<String> = "hashedPassword";
+        /// `services.mosquitto.listeners.*.users.<name>.hashedPasswordFile`
+        ///
+        /// Specifies the path to a file containing the
+        /// hashed password for the MQTT user.
+        /// To generate hashed password install the mosquitto
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.users.%3Cname%3E.hashedPasswordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        hashed_password_file: NullOr<RuntimePath> = "hashedPasswordFile";
+        /// `services.mosquitto.listeners.*.users.<name>.password`
+        ///
+        /// Specifies the (clear text) password for the MQTT User.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.users.%3Cname%3E.password)
+        ///
+        /// Nix type: `null or single-line string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.mosquitto.listeners.*.users.<name>.passwordFile`
+        ///
+        /// Specifies the path to a file containing the
+        /// clear text password for the MQTT user.
+        /// The file is securely passed to mosquitto by
+        /// leveraging systemd credentials. No special
+        /// permissions need to be set on this file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.users.%3Cname%3E.passwordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        password_file: NullOr<RuntimePath> = "passwordFile";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mosquitto.listeners.*`: `ListenersValue::new()`, then a setter per option.
+    ListenersValue {
+        /// `services.mosquitto.listeners.*.acl`
+        ///
+        /// Additional ACL items to prepend to the generated ACL file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.acl)
+        ///
+        /// Nix type: `list of single-line string`. Default: `[ ]`.
+        acl: Vec<String> = "acl";
+        /// `services.mosquitto.listeners.*.address`
+        ///
+        /// Address to listen on. Listen on 0.0.0.0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.address)
+        ///
+        /// Nix type: `null or single-line string`. Default: `null`.
+        address: NullOr<String> = "address";
+        /// `services.mosquitto.listeners.*.authPlugins`
+        ///
+        /// Authentication plugin to attach to this listener.
+        /// Refer to the mosquitto.conf documentation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.authPlugins)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        auth_plugins: Vec<AuthPluginsValue> = "authPlugins";
+        /// `services.mosquitto.listeners.*.omitPasswordAuth`
+        ///
+        /// Omits password checking, allowing anyone to log in with any user name unless
+        /// other mandatory authentication methods (eg TLS client certificates) are configured.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.omitPasswordAuth)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        omit_password_auth: bool = "omitPasswordAuth";
+        /// `services.mosquitto.listeners.*.port`
+        ///
+        /// Port to listen on. Must be set to 0 to listen on a unix domain socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1883`.
+        port: u16 = "port";
+        /// `services.mosquitto.listeners.*.settings`
+        ///
+        /// Additional settings for this listener.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.settings)
+        ///
+        /// Nix type: `attribute set of (string, path, bool, or integer)`. Default: `{ }`.
+        settings: OneOf<SettingsMembers2> = "settings";
+        /// `services.mosquitto.listeners.*.users`
+        ///
+        /// A set of users and their passwords and ACLs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.users)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        users: BTreeMap<String, UsersValue> = "users";
+    }
+}
 
 ::flakesmith::option_enum! {
-    /// The values of `services.mosquitto.logType`.
+    /// The values of `services.mosquitto.logDest.*`.
+    LogDest {
+        Stdout => "stdout",
+        Stderr => "stderr",
+        Syslog => "syslog",
+        Topic => "topic",
+        Dlt => "dlt",
+    }
+}
+
+/// The members of `services.mosquitto.logDest.*`'s type: `path`, `one of ["stdout", "stderr", "syslog", "topic", "dlt"]`. A value of any of them sets the option.
+pub enum LogDestMembers {}
+impl ::flakesmith::value::PathMember for LogDestMembers {}
+
+::flakesmith::union_member!(LogDestMembers: LogDest);
+
+::flakesmith::option_enum! {
+    /// The values of `services.mosquitto.logType.*`.
     LogType {
         Debug => "debug",
         Error => "error",
@@ -115,6 +345,10 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "mosquitto", "settings
         All => "all",
     }
 }
+
+/// The members of `services.mosquitto.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', path, bool, or integer)'')`, `unknown ', path, bool, or integer)'`. A value of any of them sets the option.
+pub enum SettingsMembers3 {}
+impl ::flakesmith::value::AttrsMember for SettingsMembers3 { type Item = Untyped; }
 
 pub mod bridges {
     use super::*;
@@ -135,10 +369,10 @@ pub mod bridges {
         ///
         /// Remote endpoints for the bridge.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.&lt;name&gt;.addresses)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.%3Cname%3E.addresses)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub fn addresses(&self) -> Opt<Vec<Untyped>> {
+        pub fn addresses(&self) -> Opt<Vec<AddressesValue>> {
             Opt::at(self.path.join(["addresses"]))
         }
 
@@ -146,10 +380,10 @@ pub mod bridges {
         ///
         /// Additional settings for this bridge.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of (string, path, bool, or integer)`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<Untyped> {
+        pub fn settings(&self) -> Opt<OneOf<SettingsMembers>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -159,7 +393,7 @@ pub mod bridges {
         /// Refer to the 
         /// mosquitto.conf documentation
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.&lt;name&gt;.topics)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.%3Cname%3E.topics)
         ///
         /// Nix type: `list of single-line string`. Default: `[ ]`.
         pub fn topics(&self) -> Opt<Vec<String>> {
@@ -167,6 +401,32 @@ pub mod bridges {
         }
 
     }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.mosquitto.bridges.<name>.addresses.*`: `AddressesValue::new()`, then a setter per option.
+        AddressesValue {
+            /// `services.mosquitto.bridges.<name>.addresses.*.address`
+            ///
+            /// Address of the remote MQTT broker.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.%3Cname%3E.addresses.*.address)
+            ///
+            /// Nix type: `single-line string`.
+            address: String = "address";
+            /// `services.mosquitto.bridges.<name>.addresses.*.port`
+            ///
+            /// Port of the remote MQTT broker.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.%3Cname%3E.addresses.*.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1883`.
+            port: u16 = "port";
+        }
+    }
+
+    /// The members of `services.mosquitto.bridges.<name>.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', path, bool, or integer)'')`, `unknown ', path, bool, or integer)'`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Untyped; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.movim.dataDir`
@@ -69,7 +69,7 @@ pub const log_dir: Opt<String> = Opt::new(&["services", "movim", "logDir"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.minifyStaticFiles)
 ///
 /// Nix type: `boolean or (submodule)`. Default: `true`.
-pub const minify_static_files: Opt<Untyped> = Opt::new(&["services", "movim", "minifyStaticFiles"]);
+pub const minify_static_files: Opt<OneOf<MinifyStaticFilesMembers>> = Opt::new(&["services", "movim", "minifyStaticFiles"]);
 
 /// `services.movim.nginx`
 ///
@@ -79,7 +79,7 @@ pub const minify_static_files: Opt<Untyped> = Opt::new(&["services", "movim", "m
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const nginx: Opt<NullOr<Untyped>> = Opt::new(&["services", "movim", "nginx"]);
+pub const nginx: Opt<NullOr<NginxValue>> = Opt::new(&["services", "movim", "nginx"]);
 
 /// `services.movim.package`
 ///
@@ -97,7 +97,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "movim", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.phpCfg)
 ///
 /// Nix type: `attribute set of (signed integer or string or boolean)`.
-pub const php_cfg: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "movim", "phpCfg"]);
+pub const php_cfg: Opt<BTreeMap<String, OneOf<PhpCfgMembers>>> = Opt::new(&["services", "movim", "phpCfg"]);
 
 /// `services.movim.phpPackage`
 ///
@@ -115,7 +115,7 @@ pub const php_package: Opt<Package> = Opt::new(&["services", "movim", "phpPackag
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const pod_config: Opt<Untyped> = Opt::new(&["services", "movim", "podConfig"]);
+pub const pod_config: Opt<PodConfigValue> = Opt::new(&["services", "movim", "podConfig"]);
 
 /// `services.movim.poolConfig`
 ///
@@ -124,7 +124,7 @@ pub const pod_config: Opt<Untyped> = Opt::new(&["services", "movim", "podConfig"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.poolConfig)
 ///
 /// Nix type: `attribute set of (signed integer or string or boolean)`. Default: `{ }`.
-pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "movim", "poolConfig"]);
+pub const pool_config: Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> = Opt::new(&["services", "movim", "poolConfig"]);
 
 /// `services.movim.port`
 ///
@@ -142,7 +142,7 @@ pub const port: Opt<u16> = Opt::new(&["services", "movim", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles)
 ///
 /// Nix type: `submodule`.
-pub const precompress_static_files: Opt<Untyped> = Opt::new(&["services", "movim", "precompressStaticFiles"]);
+pub const precompress_static_files: Opt<PrecompressStaticFilesValue> = Opt::new(&["services", "movim", "precompressStaticFiles"]);
 
 /// `services.movim.runtimeDir`
 ///
@@ -169,7 +169,7 @@ pub const secret_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "movim"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.settings)
 ///
 /// Nix type: `attribute set of (null or signed integer or string or boolean)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "movim", "settings"]);
+pub const settings: Opt<BTreeMap<String, NullOr<OneOf<SettingsMembers>>>> = Opt::new(&["services", "movim", "settings"]);
 
 /// `services.movim.user`
 ///
@@ -188,6 +188,628 @@ pub const user: Opt<String> = Opt::new(&["services", "movim", "user"]);
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const verbose: Opt<bool> = Opt::new(&["services", "movim", "verbose"]);
+
+/// The members of `services.movim.minifyStaticFiles`'s type: `bool`, `submodule`. A value of any of them sets the option.
+pub enum MinifyStaticFilesMembers {}
+impl ::flakesmith::value::BoolMember for MinifyStaticFilesMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.movim.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
+    ListenValue {
+        /// `services.movim.nginx.listen.*.addr`
+        ///
+        /// Listen address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listen.*.addr)
+        ///
+        /// Nix type: `string`.
+        addr: String = "addr";
+        /// `services.movim.nginx.listen.*.extraParameters`
+        ///
+        /// Extra parameters of this listen directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listen.*.extraParameters)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_parameters: Vec<String> = "extraParameters";
+        /// `services.movim.nginx.listen.*.port`
+        ///
+        /// Port number to listen on.
+        /// If unset and the listen address is not a socket then nginx defaults to 80.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listen.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.movim.nginx.listen.*.proxyProtocol`
+        ///
+        /// Enable PROXY protocol.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listen.*.proxyProtocol)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_protocol: bool = "proxyProtocol";
+        /// `services.movim.nginx.listen.*.ssl`
+        ///
+        /// Enable SSL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listen.*.ssl)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ssl: bool = "ssl";
+    }
+}
+
+/// The members of `services.movim.nginx.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum FastcgiParamsMembers {}
+impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+/// The members of `services.movim.nginx.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum ReturnMembers {}
+impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.movim.nginx.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+    LocationsValue {
+        /// `services.movim.nginx.locations.<name>.alias`
+        ///
+        /// Alias directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.alias)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        alias: NullOr<RuntimePath> = "alias";
+        /// `services.movim.nginx.locations.<name>.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.movim.nginx.locations.<name>.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.movim.nginx.locations.<name>.extraConfig`
+        ///
+        /// These lines go to the end of the location verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.movim.nginx.locations.<name>.fastcgiParams`
+        ///
+        /// FastCGI parameters to override.  Unlike in the Nginx
+        /// configuration file, overriding only some default parameters
+        /// won’t unset the default values for other parameters.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.fastcgiParams)
+        ///
+        /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+        fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+        /// `services.movim.nginx.locations.<name>.index`
+        ///
+        /// Adds index directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.index)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        index: NullOr<String> = "index";
+        /// `services.movim.nginx.locations.<name>.priority`
+        ///
+        /// Order of this location block in relation to the others in the vhost.
+        /// The semantics are the same as with lib.mkOrder
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.priority)
+        ///
+        /// Nix type: `signed integer`. Default: `1000`.
+        priority: i64 = "priority";
+        /// `services.movim.nginx.locations.<name>.proxyPass`
+        ///
+        /// Adds proxy_pass directive and sets recommended proxy headers if
+        /// recommendedProxySettings is enabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.proxyPass)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_pass: NullOr<String> = "proxyPass";
+        /// `services.movim.nginx.locations.<name>.proxyWebsockets`
+        ///
+        /// Whether to support proxying websocket connections with HTTP/1.1.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.proxyWebsockets)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_websockets: bool = "proxyWebsockets";
+        /// `services.movim.nginx.locations.<name>.recommendedProxySettings`
+        ///
+        /// Enable recommended proxy settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.recommendedProxySettings)
+        ///
+        /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+        recommended_proxy_settings: bool = "recommendedProxySettings";
+        /// `services.movim.nginx.locations.<name>.return`
+        ///
+        /// Adds a return directive, for e.g. redirections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.return)
+        ///
+        /// Nix type: `null or string or signed integer`. Default: `null`.
+        r#return: NullOr<OneOf<ReturnMembers>> = "return";
+        /// `services.movim.nginx.locations.<name>.root`
+        ///
+        /// Root directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.movim.nginx.locations.<name>.tryFiles`
+        ///
+        /// Adds try_files directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.tryFiles)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        try_files: NullOr<String> = "tryFiles";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.movim.nginx`: `NginxValue::new()`, then a setter per option.
+    NginxValue {
+        /// `services.movim.nginx.acmeFallbackHost`
+        ///
+        /// Host which to proxy requests to if ACME challenge is not found. Useful
+        /// if you want multiple hosts to be able to verify the same domain name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.acmeFallbackHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        acme_fallback_host: NullOr<String> = "acmeFallbackHost";
+        /// `services.movim.nginx.acmeRoot`
+        ///
+        /// Directory for the ACME challenge, which is public
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.acmeRoot)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+        acme_root: NullOr<String> = "acmeRoot";
+        /// `services.movim.nginx.addSSL`
+        ///
+        /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.addSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        add_ssl: bool = "addSSL";
+        /// `services.movim.nginx.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.movim.nginx.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.movim.nginx.default`
+        ///
+        /// Makes this vhost the default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.default)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        default_2: bool = "default";
+        /// `services.movim.nginx.enableACME`
+        ///
+        /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+        /// Alternately, you can use an existing certificate through useACMEHost
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.enableACME)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_acme: bool = "enableACME";
+        /// `services.movim.nginx.extraConfig`
+        ///
+        /// These lines go to the end of the vhost verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.movim.nginx.forceSSL`
+        ///
+        /// Whether to add a separate nginx server block that redirects (defaults
+        /// to 301, configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.forceSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        force_ssl: bool = "forceSSL";
+        /// `services.movim.nginx.globalRedirect`
+        ///
+        /// If set, all requests for this host are redirected (defaults to 301,
+        /// configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.globalRedirect)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        global_redirect: NullOr<String> = "globalRedirect";
+        /// `services.movim.nginx.http2`
+        ///
+        /// Whether to enable the HTTP/2 protocol.
+        /// Note that (as of writing) due to nginx’s implementation, to disable
+        /// HTTP/2 you have to disable it on all vhosts that use a given
+        /// IP address / port.
+        /// If there is one server block configured to enable http2, then it is
+        /// enabled for all server blocks on this IP.
+        /// See https://stackoverflow.com/a/39466948/263061.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.http2)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http2: bool = "http2";
+        /// `services.movim.nginx.http3`
+        ///
+        /// Whether to enable the HTTP/3 protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.http3)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http3: bool = "http3";
+        /// `services.movim.nginx.http3_hq`
+        ///
+        /// Whether to enable the HTTP/0.9 protocol negotiation used in QUIC interoperability tests.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.http3_hq)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        http3_hq: bool = "http3_hq";
+        /// `services.movim.nginx.kTLS`
+        ///
+        /// Whether to enable kTLS support.
+        /// Implementing TLS in the kernel (kTLS) improves performance by significantly
+        /// reducing the need for copying operations between user space and the kernel.
+        /// Required Nginx version 1.21.4 or later.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.kTLS)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        k_tls: bool = "kTLS";
+        /// `services.movim.nginx.listen`
+        ///
+        /// Listen addresses and ports for this virtual host.
+        /// IPv6 addresses must be enclosed in square brackets.
+        /// Note: this option overrides addSSL
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listen)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        listen: Vec<ListenValue> = "listen";
+        /// `services.movim.nginx.listenAddresses`
+        ///
+        /// Listen addresses for this virtual host.
+        /// Compared to listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listenAddresses)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        listen_addresses: Vec<String> = "listenAddresses";
+        /// `services.movim.nginx.locations`
+        ///
+        /// Declarative location config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        locations: BTreeMap<String, LocationsValue> = "locations";
+        /// `services.movim.nginx.onlySSL`
+        ///
+        /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+        /// defaults for listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.onlySSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        only_ssl: bool = "onlySSL";
+        /// `services.movim.nginx.quic`
+        ///
+        /// Whether to enable the QUIC transport protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.quic)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        quic: bool = "quic";
+        /// `services.movim.nginx.redirectCode`
+        ///
+        /// HTTP status used by globalRedirect
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.redirectCode)
+        ///
+        /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
+        redirect_code: i64 = "redirectCode";
+        /// `services.movim.nginx.rejectSSL`
+        ///
+        /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
+        /// default
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.rejectSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reject_ssl: bool = "rejectSSL";
+        /// `services.movim.nginx.reuseport`
+        ///
+        /// Create an individual listening socket .
+        /// It is required to specify only once on one of the hosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.reuseport)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reuseport: bool = "reuseport";
+        /// `services.movim.nginx.root`
+        ///
+        /// The path of the web root directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.movim.nginx.serverAliases`
+        ///
+        /// Additional names of virtual hosts served by this virtual host configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.serverAliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        server_aliases: Vec<String> = "serverAliases";
+        /// `services.movim.nginx.serverName`
+        ///
+        /// Name of this virtual host. Defaults to attribute name in virtualHosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.serverName)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "serverName";
+        /// `services.movim.nginx.sslCertificate`
+        ///
+        /// Path to server SSL certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.sslCertificate)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate: RuntimePath = "sslCertificate";
+        /// `services.movim.nginx.sslCertificateKey`
+        ///
+        /// Path to server SSL certificate key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.sslCertificateKey)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate_key: RuntimePath = "sslCertificateKey";
+        /// `services.movim.nginx.sslTrustedCertificate`
+        ///
+        /// Path to root SSL certificate for stapling and client certificates.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.sslTrustedCertificate)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ssl_trusted_certificate: NullOr<RuntimePath> = "sslTrustedCertificate";
+        /// `services.movim.nginx.useACMEHost`
+        ///
+        /// A host of an existing Let’s Encrypt certificate to use.
+        /// This is useful if you have many subdomains and want to avoid hitting the
+        /// rate limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.useACMEHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        use_acme_host: NullOr<String> = "useACMEHost";
+    }
+}
+
+/// The members of `services.movim.phpCfg.<name>`'s type: `integer`, `string`, `bool`. A value of any of them sets the option.
+pub enum PhpCfgMembers {}
+impl ::flakesmith::value::IntMember for PhpCfgMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for PhpCfgMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for PhpCfgMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.movim.podConfig`: `PodConfigValue::new()`, then a setter per option.
+    PodConfigValue {
+        /// `services.movim.podConfig.chatonly`
+        ///
+        /// Disable all the social feature (Communities, Blog…) and keep only the chat ones
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.chatonly)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        chatonly: NullOr<bool> = "chatonly";
+        /// `services.movim.podConfig.description`
+        ///
+        /// General description of the instance
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.description)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        description: NullOr<String> = "description";
+        /// `services.movim.podConfig.disableregistration`
+        ///
+        /// Remove the XMPP registration flow and buttons from the interface
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.disableregistration)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        disableregistration: NullOr<bool> = "disableregistration";
+        /// `services.movim.podConfig.info`
+        ///
+        /// Content of the info box on the login page
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.info)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        info: NullOr<String> = "info";
+        /// `services.movim.podConfig.locale`
+        ///
+        /// The server main locale
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.locale)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        locale: NullOr<String> = "locale";
+        /// `services.movim.podConfig.loglevel`
+        ///
+        /// The server loglevel
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.loglevel)
+        ///
+        /// Nix type: `null or integer between 0 and 3 (both inclusive)`. Default: `null`.
+        loglevel: NullOr<i64> = "loglevel";
+        /// `services.movim.podConfig.restrictsuggestions`
+        ///
+        /// Only suggest chatrooms, Communities and other contents that are available on the user XMPP server and related services
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.restrictsuggestions)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        restrictsuggestions: NullOr<bool> = "restrictsuggestions";
+        /// `services.movim.podConfig.timezone`
+        ///
+        /// The server timezone
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.timezone)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        timezone: NullOr<String> = "timezone";
+        /// `services.movim.podConfig.xmppdescription`
+        ///
+        /// The default XMPP server description
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.xmppdescription)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        xmppdescription: NullOr<String> = "xmppdescription";
+        /// `services.movim.podConfig.xmppdomain`
+        ///
+        /// The default XMPP server domain
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.xmppdomain)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        xmppdomain: NullOr<String> = "xmppdomain";
+        /// `services.movim.podConfig.xmppwhitelist`
+        ///
+        /// The allowlisted XMPP servers
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.xmppwhitelist)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        xmppwhitelist: NullOr<String> = "xmppwhitelist";
+    }
+}
+
+/// The members of `services.movim.poolConfig.<name>`'s type: `integer`, `string`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.movim.precompressStaticFiles.brotli`: `PrecompressStaticFilesBrotliValue::new()`, then a setter per option.
+    PrecompressStaticFilesBrotliValue {
+        /// `services.movim.precompressStaticFiles.brotli.compressionLevel`
+        ///
+        /// Brotli compression level
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.brotli.compressionLevel)
+        ///
+        /// Nix type: `integer between 0 and 11 (both inclusive)`. Default: `11`.
+        compression_level: i64 = "compressionLevel";
+        /// `services.movim.precompressStaticFiles.brotli.enable`
+        ///
+        /// Whether to enable Brotli precompression.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.brotli.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.movim.precompressStaticFiles.brotli.package`
+        ///
+        /// The brotli package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.brotli.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.brotli`.
+        package: Package = "package";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.movim.precompressStaticFiles.gzip`: `PrecompressStaticFilesGzipValue::new()`, then a setter per option.
+    PrecompressStaticFilesGzipValue {
+        /// `services.movim.precompressStaticFiles.gzip.compressionLevel`
+        ///
+        /// Gzip compression level
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.gzip.compressionLevel)
+        ///
+        /// Nix type: `integer between 1 and 9 (both inclusive)`. Default: `9`.
+        compression_level: i64 = "compressionLevel";
+        /// `services.movim.precompressStaticFiles.gzip.enable`
+        ///
+        /// Whether to enable Gzip precompression.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.gzip.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.movim.precompressStaticFiles.gzip.package`
+        ///
+        /// The gzip package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.gzip.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.gzip`.
+        package: Package = "package";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.movim.precompressStaticFiles`: `PrecompressStaticFilesValue::new()`, then a setter per option.
+    PrecompressStaticFilesValue {
+        /// The options under `services.movim.precompressStaticFiles.brotli`.
+        brotli: PrecompressStaticFilesBrotliValue = "brotli";
+        /// The options under `services.movim.precompressStaticFiles.gzip`.
+        gzip: PrecompressStaticFilesGzipValue = "gzip";
+    }
+}
+
+/// The members of `services.movim.settings.<name>`'s type: `integer`, `string`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
 
 pub mod database {
     use super::*;
@@ -393,7 +1015,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<Untyped>> = Opt::new(&["services", "movim", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "movim", "nginx", "listen"]);
 
     /// `services.movim.nginx.listenAddresses`
     ///
@@ -412,7 +1034,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "movim", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "movim", "nginx", "locations"]);
 
     /// `services.movim.nginx.onlySSL`
     ///
@@ -528,6 +1150,178 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "movim", "nginx", "useACMEHost"]);
 
+    ::flakesmith::submodule_value! {
+        /// A value of `services.movim.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.movim.nginx.listen.*.addr`
+            ///
+            /// Listen address.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listen.*.addr)
+            ///
+            /// Nix type: `string`.
+            addr: String = "addr";
+            /// `services.movim.nginx.listen.*.extraParameters`
+            ///
+            /// Extra parameters of this listen directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listen.*.extraParameters)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            extra_parameters: Vec<String> = "extraParameters";
+            /// `services.movim.nginx.listen.*.port`
+            ///
+            /// Port number to listen on.
+            /// If unset and the listen address is not a socket then nginx defaults to 80.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listen.*.port)
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+            port: NullOr<u16> = "port";
+            /// `services.movim.nginx.listen.*.proxyProtocol`
+            ///
+            /// Enable PROXY protocol.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listen.*.proxyProtocol)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_protocol: bool = "proxyProtocol";
+            /// `services.movim.nginx.listen.*.ssl`
+            ///
+            /// Enable SSL.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.listen.*.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
+        }
+    }
+
+    /// The members of `services.movim.nginx.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum FastcgiParamsMembers {}
+    impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+    /// The members of `services.movim.nginx.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum ReturnMembers {}
+    impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.movim.nginx.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+        LocationsValue {
+            /// `services.movim.nginx.locations.<name>.alias`
+            ///
+            /// Alias directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.alias)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            alias: NullOr<RuntimePath> = "alias";
+            /// `services.movim.nginx.locations.<name>.basicAuth`
+            ///
+            /// Basic Auth protection for a vhost.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.basicAuth)
+            ///
+            /// Nix type: `attribute set of string`. Default: `{ }`.
+            basic_auth: BTreeMap<String, String> = "basicAuth";
+            /// `services.movim.nginx.locations.<name>.basicAuthFile`
+            ///
+            /// Basic Auth password file for a vhost.
+            /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.basicAuthFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+            /// `services.movim.nginx.locations.<name>.extraConfig`
+            ///
+            /// These lines go to the end of the location verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.movim.nginx.locations.<name>.fastcgiParams`
+            ///
+            /// FastCGI parameters to override.  Unlike in the Nginx
+            /// configuration file, overriding only some default parameters
+            /// won’t unset the default values for other parameters.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.fastcgiParams)
+            ///
+            /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+            fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+            /// `services.movim.nginx.locations.<name>.index`
+            ///
+            /// Adds index directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.movim.nginx.locations.<name>.priority`
+            ///
+            /// Order of this location block in relation to the others in the vhost.
+            /// The semantics are the same as with lib.mkOrder
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.priority)
+            ///
+            /// Nix type: `signed integer`. Default: `1000`.
+            priority: i64 = "priority";
+            /// `services.movim.nginx.locations.<name>.proxyPass`
+            ///
+            /// Adds proxy_pass directive and sets recommended proxy headers if
+            /// recommendedProxySettings is enabled.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.proxyPass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proxy_pass: NullOr<String> = "proxyPass";
+            /// `services.movim.nginx.locations.<name>.proxyWebsockets`
+            ///
+            /// Whether to support proxying websocket connections with HTTP/1.1.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.proxyWebsockets)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_websockets: bool = "proxyWebsockets";
+            /// `services.movim.nginx.locations.<name>.recommendedProxySettings`
+            ///
+            /// Enable recommended proxy settings.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.recommendedProxySettings)
+            ///
+            /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+            recommended_proxy_settings: bool = "recommendedProxySettings";
+            /// `services.movim.nginx.locations.<name>.return`
+            ///
+            /// Adds a return directive, for e.g. redirections.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.return)
+            ///
+            /// Nix type: `null or string or signed integer`. Default: `null`.
+            r#return: NullOr<OneOf<ReturnMembers>> = "return";
+            /// `services.movim.nginx.locations.<name>.root`
+            ///
+            /// Root directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.root)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            root: NullOr<RuntimePath> = "root";
+            /// `services.movim.nginx.locations.<name>.tryFiles`
+            ///
+            /// Adds try_files directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.tryFiles)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            try_files: NullOr<String> = "tryFiles";
+        }
+    }
+
     pub mod locations {
         use super::*;
 
@@ -547,7 +1341,7 @@ pub mod nginx {
             ///
             /// Alias directory for requests.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.&lt;name&gt;.alias)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.alias)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -558,7 +1352,7 @@ pub mod nginx {
             ///
             /// Basic Auth protection for a vhost.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.&lt;name&gt;.basicAuth)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.basicAuth)
             ///
             /// Nix type: `attribute set of string`. Default: `{ }`.
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
@@ -570,7 +1364,7 @@ pub mod nginx {
             /// Basic Auth password file for a vhost.
             /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.&lt;name&gt;.basicAuthFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.basicAuthFile)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -581,7 +1375,7 @@ pub mod nginx {
             ///
             /// These lines go to the end of the location verbatim.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.&lt;name&gt;.extraConfig)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.extraConfig)
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -594,10 +1388,10 @@ pub mod nginx {
             /// configuration file, overriding only some default parameters
             /// won’t unset the default values for other parameters.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.&lt;name&gt;.fastcgiParams)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.fastcgiParams)
             ///
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
-            pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, Untyped>> {
+            pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
                 Opt::at(self.path.join(["fastcgiParams"]))
             }
 
@@ -605,7 +1399,7 @@ pub mod nginx {
             ///
             /// Adds index directive.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.&lt;name&gt;.index)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.index)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn index(&self) -> Opt<NullOr<String>> {
@@ -617,7 +1411,7 @@ pub mod nginx {
             /// Order of this location block in relation to the others in the vhost.
             /// The semantics are the same as with lib.mkOrder
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.&lt;name&gt;.priority)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.priority)
             ///
             /// Nix type: `signed integer`. Default: `1000`.
             pub fn priority(&self) -> Opt<i64> {
@@ -629,7 +1423,7 @@ pub mod nginx {
             /// Adds proxy_pass directive and sets recommended proxy headers if
             /// recommendedProxySettings is enabled.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.&lt;name&gt;.proxyPass)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.proxyPass)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
@@ -640,7 +1434,7 @@ pub mod nginx {
             ///
             /// Whether to support proxying websocket connections with HTTP/1.1.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.&lt;name&gt;.proxyWebsockets)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.proxyWebsockets)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn proxy_websockets(&self) -> Opt<bool> {
@@ -651,7 +1445,7 @@ pub mod nginx {
             ///
             /// Enable recommended proxy settings.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.&lt;name&gt;.recommendedProxySettings)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.recommendedProxySettings)
             ///
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
@@ -662,10 +1456,10 @@ pub mod nginx {
             ///
             /// Adds a return directive, for e.g. redirections.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.&lt;name&gt;.return)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.return)
             ///
             /// Nix type: `null or string or signed integer`. Default: `null`.
-            pub fn r#return(&self) -> Opt<NullOr<Untyped>> {
+            pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
                 Opt::at(self.path.join(["return"]))
             }
 
@@ -673,7 +1467,7 @@ pub mod nginx {
             ///
             /// Root directory for requests.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.&lt;name&gt;.root)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.root)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
@@ -684,7 +1478,7 @@ pub mod nginx {
             ///
             /// Adds try_files directive.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.&lt;name&gt;.tryFiles)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.locations.%3Cname%3E.tryFiles)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn try_files(&self) -> Opt<NullOr<String>> {
@@ -692,6 +1486,16 @@ pub mod nginx {
             }
 
         }
+
+        /// The members of `services.movim.nginx.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum FastcgiParamsMembers {}
+        impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+        /// The members of `services.movim.nginx.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+        pub enum ReturnMembers {}
+        impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+        impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
 
     }
 

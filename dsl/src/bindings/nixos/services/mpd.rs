@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mpd.credentials`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpd.credentials)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const credentials: Opt<Vec<Untyped>> = Opt::new(&["services", "mpd", "credentials"]);
+pub const credentials: Opt<Vec<CredentialsValue>> = Opt::new(&["services", "mpd", "credentials"]);
 
 /// `services.mpd.dataDir`
 ///
@@ -87,7 +87,7 @@ pub const group: Opt<String> = Opt::new(&["services", "mpd", "group"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpd.musicDirectory)
 ///
 /// Nix type: `path or string matching the pattern (http|https|nfs|smb)://.+`. Default: `"${dataDir}/music"`.
-pub const music_directory: Opt<Untyped> = Opt::new(&["services", "mpd", "musicDirectory"]);
+pub const music_directory: Opt<OneOf<MusicDirectoryMembers>> = Opt::new(&["services", "mpd", "musicDirectory"]);
 
 /// `services.mpd.playlistDirectory`
 ///
@@ -118,6 +118,44 @@ pub const start_when_needed: Opt<bool> = Opt::new(&["services", "mpd", "startWhe
 ///
 /// Nix type: `string`. Default: `"mpd"`.
 pub const user: Opt<String> = Opt::new(&["services", "mpd", "user"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.mpd.credentials.*.permissions.*`.
+    Permissions {
+        Read => "read",
+        Add => "add",
+        Control => "control",
+        Admin => "admin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mpd.credentials.*`: `CredentialsValue::new()`, then a setter per option.
+    CredentialsValue {
+        /// `services.mpd.credentials.*.passwordFile`
+        ///
+        /// Path to file containing the password.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpd.credentials.*.passwordFile)
+        ///
+        /// Nix type: `path`.
+        password_file: RuntimePath = "passwordFile";
+        /// `services.mpd.credentials.*.permissions`
+        ///
+        /// List of permissions that are granted with this password.
+        /// Permissions can be “read”, “add”, “control”, “admin”.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpd.credentials.*.permissions)
+        ///
+        /// Nix type: `list of (one of "read", "add", "control", "admin")`.
+        permissions: Vec<Permissions> = "permissions";
+    }
+}
+
+/// The members of `services.mpd.musicDirectory`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum MusicDirectoryMembers {}
+impl ::flakesmith::value::PathMember for MusicDirectoryMembers {}
+impl ::flakesmith::value::StrMember for MusicDirectoryMembers { type Str = String; }
 
 pub mod network {
     use super::*;

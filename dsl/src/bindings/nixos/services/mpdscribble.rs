@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mpdscribble.enable`
@@ -25,7 +25,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "mpdscribble", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpdscribble.endpoints)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const endpoints: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mpdscribble", "endpoints"]);
+pub const endpoints: Opt<BTreeMap<String, EndpointsValue>> = Opt::new(&["services", "mpdscribble", "endpoints"]);
 
 /// `services.mpdscribble.host`
 ///
@@ -82,6 +82,36 @@ pub const proxy: Opt<NullOr<String>> = Opt::new(&["services", "mpdscribble", "pr
 /// Nix type: `signed integer`. Default: `1`.
 pub const verbose: Opt<i64> = Opt::new(&["services", "mpdscribble", "verbose"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.mpdscribble.endpoints.<name>`: `EndpointsValue::new()`, then a setter per option.
+    EndpointsValue {
+        /// `services.mpdscribble.endpoints.<name>.passwordFile`
+        ///
+        /// File containing the password, either as MD5SUM or cleartext.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpdscribble.endpoints.%3Cname%3E.passwordFile)
+        ///
+        /// Nix type: `null or string`.
+        password_file: NullOr<RuntimePath> = "passwordFile";
+        /// `services.mpdscribble.endpoints.<name>.url`
+        ///
+        /// The url endpoint where the scrobble API is listening.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpdscribble.endpoints.%3Cname%3E.url)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        url: String = "url";
+        /// `services.mpdscribble.endpoints.<name>.username`
+        ///
+        /// Username for the scrobble service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpdscribble.endpoints.%3Cname%3E.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
 pub mod endpoints {
     use super::*;
 
@@ -101,7 +131,7 @@ pub mod endpoints {
         ///
         /// File containing the password, either as MD5SUM or cleartext.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpdscribble.endpoints.&lt;name&gt;.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpdscribble.endpoints.%3Cname%3E.passwordFile)
         ///
         /// Nix type: `null or string`.
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -112,7 +142,7 @@ pub mod endpoints {
         ///
         /// The url endpoint where the scrobble API is listening.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpdscribble.endpoints.&lt;name&gt;.url)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpdscribble.endpoints.%3Cname%3E.url)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn url(&self) -> Opt<String> {
@@ -123,7 +153,7 @@ pub mod endpoints {
         ///
         /// Username for the scrobble service.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpdscribble.endpoints.&lt;name&gt;.username)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mpdscribble.endpoints.%3Cname%3E.username)
         ///
         /// Nix type: `string`.
         pub fn username(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mqtt2influxdb.enable`
@@ -44,7 +44,67 @@ pub const package: Opt<Package> = Opt::new(&["services", "mqtt2influxdb", "packa
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mqtt2influxdb.points)
 ///
 /// Nix type: `list of (submodule)`.
-pub const points: Opt<Vec<Untyped>> = Opt::new(&["services", "mqtt2influxdb", "points"]);
+pub const points: Opt<Vec<PointsValue>> = Opt::new(&["services", "mqtt2influxdb", "points"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mqtt2influxdb.points.*.fields`: `FieldsValue::new()`, then a setter per option.
+    FieldsValue {
+        /// `services.mqtt2influxdb.points.*.fields.type`
+        ///
+        /// Type to be picked up
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mqtt2influxdb.points.*.fields.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+        /// `services.mqtt2influxdb.points.*.fields.value`
+        ///
+        /// Value to be picked up
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mqtt2influxdb.points.*.fields.value)
+        ///
+        /// Nix type: `string`. Default: `"$.payload"`.
+        value: String = "value";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mqtt2influxdb.points.*`: `PointsValue::new()`, then a setter per option.
+    PointsValue {
+        /// `services.mqtt2influxdb.points.*.fields`
+        ///
+        /// Field selector.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mqtt2influxdb.points.*.fields)
+        ///
+        /// Nix type: `submodule`.
+        fields_2: FieldsValue = "fields";
+        /// `services.mqtt2influxdb.points.*.measurement`
+        ///
+        /// Name of the measurement
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mqtt2influxdb.points.*.measurement)
+        ///
+        /// Nix type: `string`.
+        measurement: String = "measurement";
+        /// `services.mqtt2influxdb.points.*.tags`
+        ///
+        /// Tags applied
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mqtt2influxdb.points.*.tags)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        tags: BTreeMap<String, String> = "tags";
+        /// `services.mqtt2influxdb.points.*.topic`
+        ///
+        /// MQTT topic to subscribe to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mqtt2influxdb.points.*.topic)
+        ///
+        /// Nix type: `string`.
+        topic: String = "topic";
+    }
+}
 
 pub mod influxdb {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mtr-exporter.address`
@@ -42,7 +42,7 @@ pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "mtr-exporter",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mtr-exporter.jobs)
 ///
 /// Nix type: `non-empty (list of (submodule))`.
-pub const jobs: Opt<Vec<Untyped>> = Opt::new(&["services", "mtr-exporter", "jobs"]);
+pub const jobs: Opt<Vec<JobsValue>> = Opt::new(&["services", "mtr-exporter", "jobs"]);
 
 /// `services.mtr-exporter.mtrPackage`
 ///
@@ -70,4 +70,42 @@ pub const package: Opt<Package> = Opt::new(&["services", "mtr-exporter", "packag
 ///
 /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
 pub const port: Opt<u16> = Opt::new(&["services", "mtr-exporter", "port"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mtr-exporter.jobs.*`: `JobsValue::new()`, then a setter per option.
+    JobsValue {
+        /// `services.mtr-exporter.jobs.*.address`
+        ///
+        /// Target address for MTR client.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mtr-exporter.jobs.*.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `services.mtr-exporter.jobs.*.flags`
+        ///
+        /// Additional flags to pass to MTR.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mtr-exporter.jobs.*.flags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        flags: Vec<String> = "flags";
+        /// `services.mtr-exporter.jobs.*.name`
+        ///
+        /// Name of ICMP pinging job.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mtr-exporter.jobs.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.mtr-exporter.jobs.*.schedule`
+        ///
+        /// Schedule of MTR checks. Also accepts Cron format.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mtr-exporter.jobs.*.schedule)
+        ///
+        /// Nix type: `string`. Default: `"@every 60s"`.
+        schedule: String = "schedule";
+    }
+}
 

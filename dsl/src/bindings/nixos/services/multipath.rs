@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.multipath.blacklist`
@@ -48,7 +48,7 @@ pub const defaults: Opt<NullOr<String>> = Opt::new(&["services", "multipath", "d
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const devices: Opt<Vec<Untyped>> = Opt::new(&["services", "multipath", "devices"]);
+pub const devices: Opt<Vec<DevicesValue>> = Opt::new(&["services", "multipath", "devices"]);
 
 /// `services.multipath.enable`
 ///
@@ -104,5 +104,551 @@ pub const package: Opt<Package> = Opt::new(&["services", "multipath", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.pathGroups)
 ///
 /// Nix type: `list of (submodule)`.
-pub const path_groups: Opt<Vec<Untyped>> = Opt::new(&["services", "multipath", "pathGroups"]);
+pub const path_groups: Opt<Vec<PathGroupsValue>> = Opt::new(&["services", "multipath", "pathGroups"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.multipath.devices.*.deferred_remove`.
+    DeferredRemove {
+        Yes => "yes",
+        No => "no",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.multipath.devices.*.detect_checker`.
+    DetectChecker {
+        Yes => "yes",
+        No => "no",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.multipath.devices.*.detect_prio`.
+    DetectPrio {
+        Yes => "yes",
+        No => "no",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.multipath.devices.*.flush_on_last_del`.
+    FlushOnLastDel {
+        Yes => "yes",
+        No => "no",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.multipath.devices.*.hardware_handler`.
+    HardwareHandler {
+        Emc => "emc",
+        Rdac => "rdac",
+        HpSw => "hp_sw",
+        Alua => "alua",
+        Ana => "ana",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.multipath.devices.*.path_checker`.
+    PathChecker {
+        Readsector0 => "readsector0",
+        Tur => "tur",
+        EmcClariion => "emc_clariion",
+        HpSw => "hp_sw",
+        Rdac => "rdac",
+        Directio => "directio",
+        CcissTur => "cciss_tur",
+        None => "none",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.multipath.devices.*.path_grouping_policy`.
+    PathGroupingPolicy {
+        Failover => "failover",
+        Multibus => "multibus",
+        GroupBySerial => "group_by_serial",
+        GroupByPrio => "group_by_prio",
+        GroupByNodeName => "group_by_node_name",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.multipath.devices.*.path_selector`.
+    PathSelector {
+        Empty => "",
+    }
+}
+
+/// The members of `services.multipath.devices.*.path_selector`'s type: `one of [""]`, `unknown 'round-robin 0"", ""queue-length 0"", ""service-time 0"", ""historical-service-time 0""'`. A value of any of them sets the option.
+pub enum PathSelectorMembers {}
+
+::flakesmith::union_member!(PathSelectorMembers: PathSelector);
+
+::flakesmith::option_enum! {
+    /// The values of `services.multipath.devices.*.prio`.
+    Prio {
+        None => "none",
+        Const => "const",
+        Sysfs => "sysfs",
+        Emc => "emc",
+        Alua => "alua",
+        Ontap => "ontap",
+        Rdac => "rdac",
+        HpSw => "hp_sw",
+        Hds => "hds",
+        Random => "random",
+        Weightedpath => "weightedpath",
+        PathLatency => "path_latency",
+        Ana => "ana",
+        Datacore => "datacore",
+        Iet => "iet",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.multipath.devices.*.rr_weight`.
+    RrWeight {
+        Priorities => "priorities",
+        Uniform => "uniform",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.multipath.devices.*.skip_kpartx`.
+    SkipKpartx {
+        Yes => "yes",
+        No => "no",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.multipath.devices.*.user_friendly_names`.
+    UserFriendlyNames {
+        Yes => "yes",
+        No => "no",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.multipath.devices.*`: `DevicesValue::new()`, then a setter per option.
+    DevicesValue {
+        /// `services.multipath.devices.*.alias_prefix`
+        ///
+        /// The user_friendly_names prefix to use for this device type, instead of the default mpath
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.alias_prefix)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        alias_prefix: NullOr<String> = "alias_prefix";
+        /// `services.multipath.devices.*.all_tg_pt`
+        ///
+        /// Set the ‘all targets ports’ flag when registering keys with mpathpersist
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.all_tg_pt)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        all_tg_pt: NullOr<String> = "all_tg_pt";
+        /// `services.multipath.devices.*.deferred_remove`
+        ///
+        /// If set to “yes”, multipathd will do a deferred remove instead of a
+        /// regular remove when the last path device has been deleted. This means
+        /// that if the multipath device is still in use, it will be freed when
+        /// the last user closes it. If path is added to the multipath device
+        /// before the last user closes it, the deferred remove will be canceled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.deferred_remove)
+        ///
+        /// Nix type: `null or one of "yes", "no"`. Default: `null`.
+        deferred_remove: NullOr<DeferredRemove> = "deferred_remove";
+        /// `services.multipath.devices.*.delay_wait_checks`
+        ///
+        /// This option is deprecated, and mapped to san_path_err_recovery_time
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.delay_wait_checks)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        delay_wait_checks: NullOr<String> = "delay_wait_checks";
+        /// `services.multipath.devices.*.delay_watch_checks`
+        ///
+        /// This option is deprecated, and mapped to san_path_err_forget_rate
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.delay_watch_checks)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        delay_watch_checks: NullOr<String> = "delay_watch_checks";
+        /// `services.multipath.devices.*.detect_checker`
+        ///
+        /// If set to “yes”, multipath will try to detect if the device supports
+        /// SCSI-3 ALUA. If so, the device will automatically use the tur checker.
+        /// If set to “no”, the checker will be selected as usual.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.detect_checker)
+        ///
+        /// Nix type: `null or one of "yes", "no"`. Default: `null`.
+        detect_checker: NullOr<DetectChecker> = "detect_checker";
+        /// `services.multipath.devices.*.detect_prio`
+        ///
+        /// If set to “yes”, multipath will try to detect if the device supports
+        /// SCSI-3 ALUA. If so, the device will automatically use the sysfs
+        /// prioritizer if the required sysf attributes access_state and
+        /// preferred_path are supported, or the alua prioritizer if not. If set
+        /// to “no”, the prioritizer will be selected as usual.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.detect_prio)
+        ///
+        /// Nix type: `null or one of "yes", "no"`. Default: `null`.
+        detect_prio: NullOr<DetectPrio> = "detect_prio";
+        /// `services.multipath.devices.*.dev_loss_tmo`
+        ///
+        /// Specify the number of seconds the SCSI layer will wait after a problem has
+        /// been detected on a FC remote port before removing it from the system. This
+        /// can be set to “infinity” which sets it to the max value of 2147483647
+        /// seconds, or 68 years. It will be automatically adjusted to the overall
+        /// retry interval no_path_retry * polling_interval
+        /// if a number of retries is given with no_path_retry and the
+        /// overall retry interval is longer than the specified dev_loss_tmo value.
+        /// The Linux kernel will cap this value to 600 if fast_io_fail_tmo
+        /// is not set.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.dev_loss_tmo)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        dev_loss_tmo: NullOr<String> = "dev_loss_tmo";
+        /// `services.multipath.devices.*.failback`
+        ///
+        /// Tell multipathd how to manage path group failback. Quote integers as strings
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.failback)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        failback: NullOr<String> = "failback";
+        /// `services.multipath.devices.*.fast_io_fail_tmo`
+        ///
+        /// Specify the number of seconds the SCSI layer will wait after a problem has been
+        /// detected on a FC remote port before failing I/O to devices on that remote port.
+        /// This should be smaller than dev_loss_tmo. Setting this to “off” will disable
+        /// the timeout. Quote integers as strings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.fast_io_fail_tmo)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        fast_io_fail_tmo: NullOr<String> = "fast_io_fail_tmo";
+        /// `services.multipath.devices.*.features`
+        ///
+        /// Specify any device-mapper features to be used
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.features)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        features: NullOr<String> = "features";
+        /// `services.multipath.devices.*.flush_on_last_del`
+        ///
+        /// If set to “yes” multipathd will disable queueing when the last path to a
+        /// device has been deleted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.flush_on_last_del)
+        ///
+        /// Nix type: `null or one of "yes", "no"`. Default: `null`.
+        flush_on_last_del: NullOr<FlushOnLastDel> = "flush_on_last_del";
+        /// `services.multipath.devices.*.getuid_callout`
+        ///
+        /// (Superseded by uid_attribute) The default program and args to callout
+        /// to obtain a unique path identifier. Should be specified with an absolute path.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.getuid_callout)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        getuid_callout: NullOr<String> = "getuid_callout";
+        /// `services.multipath.devices.*.ghost_delay`
+        ///
+        /// Sets the number of seconds that multipath will wait after creating a device with only ghost paths before marking it ready for use in systemd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.ghost_delay)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ghost_delay: NullOr<i64> = "ghost_delay";
+        /// `services.multipath.devices.*.hardware_handler`
+        ///
+        /// The hardware handler to use for this device type
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.hardware_handler)
+        ///
+        /// Nix type: `null or one of "emc", "rdac", "hp_sw", "alua", "ana"`. Default: `null`.
+        hardware_handler: NullOr<HardwareHandler> = "hardware_handler";
+        /// `services.multipath.devices.*.marginal_path_double_failed_time`
+        ///
+        /// One of the four parameters of supporting path check based on accounting IO error such as intermittent error
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.marginal_path_double_failed_time)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        marginal_path_double_failed_time: NullOr<String> = "marginal_path_double_failed_time";
+        /// `services.multipath.devices.*.marginal_path_err_rate_threshold`
+        ///
+        /// The error rate threshold as a permillage (1/1000)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.marginal_path_err_rate_threshold)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        marginal_path_err_rate_threshold: NullOr<i64> = "marginal_path_err_rate_threshold";
+        /// `services.multipath.devices.*.marginal_path_err_recheck_gap_time`
+        ///
+        /// One of the four parameters of supporting path check based on accounting IO error such as intermittent error
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.marginal_path_err_recheck_gap_time)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        marginal_path_err_recheck_gap_time: NullOr<String> = "marginal_path_err_recheck_gap_time";
+        /// `services.multipath.devices.*.marginal_path_err_sample_time`
+        ///
+        /// One of the four parameters of supporting path check based on accounting IO error such as intermittent error
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.marginal_path_err_sample_time)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        marginal_path_err_sample_time: NullOr<i64> = "marginal_path_err_sample_time";
+        /// `services.multipath.devices.*.max_sectors_kb`
+        ///
+        /// Sets the max_sectors_kb device parameter on all path devices and the multipath device to the specified value
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.max_sectors_kb)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        max_sectors_kb: NullOr<i64> = "max_sectors_kb";
+        /// `services.multipath.devices.*.no_path_retry`
+        ///
+        /// Specify what to do when all paths are down. Quote integers as strings
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.no_path_retry)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        no_path_retry: NullOr<String> = "no_path_retry";
+        /// `services.multipath.devices.*.path_checker`
+        ///
+        /// The default method used to determine the paths state
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.path_checker)
+        ///
+        /// Nix type: `one of "readsector0", "tur", "emc_clariion", "hp_sw", "rdac", "directio", "cciss_tur", "none"`. Default: `"tur"`.
+        path_checker: PathChecker = "path_checker";
+        /// `services.multipath.devices.*.path_grouping_policy`
+        ///
+        /// The default path grouping policy to apply to unspecified multipaths
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.path_grouping_policy)
+        ///
+        /// Nix type: `null or one of "failover", "multibus", "group_by_serial", "group_by_prio", "group_by_node_name"`. Default: `null`.
+        path_grouping_policy: NullOr<PathGroupingPolicy> = "path_grouping_policy";
+        /// `services.multipath.devices.*.path_selector`
+        ///
+        /// The default path selector algorithm to use; they are offered by the kernel multipath target
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.path_selector)
+        ///
+        /// Nix type: `null or one of ""round-robin 0"", ""queue-length 0"", ""service-time 0"", ""historical-service-time 0""`. Default: `null`.
+        path_selector: NullOr<OneOf<PathSelectorMembers>> = "path_selector";
+        /// `services.multipath.devices.*.prio`
+        ///
+        /// The name of the path priority routine
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.prio)
+        ///
+        /// Nix type: `null or one of "none", "const", "sysfs", "emc", "alua", "ontap", "rdac", "hp_sw", "hds", "random", "weightedpath", "path_latency", "ana", "datacore", "iet"`. Default: `null`.
+        prio: NullOr<Prio> = "prio";
+        /// `services.multipath.devices.*.prio_args`
+        ///
+        /// Arguments to pass to to the prio function
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.prio_args)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        prio_args: NullOr<String> = "prio_args";
+        /// `services.multipath.devices.*.product`
+        ///
+        /// Regular expression to match the product name
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.product)
+        ///
+        /// Nix type: `string`.
+        product: String = "product";
+        /// `services.multipath.devices.*.product_blacklist`
+        ///
+        /// Products with the given vendor matching this string are blacklisted
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.product_blacklist)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        product_blacklist: NullOr<String> = "product_blacklist";
+        /// `services.multipath.devices.*.revision`
+        ///
+        /// Regular expression to match the product revision
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.revision)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        revision: NullOr<String> = "revision";
+        /// `services.multipath.devices.*.rr_min_io`
+        ///
+        /// Number of I/O requests to route to a path before switching to the next in the
+        /// same path group. This is only for Block I/O (BIO) based multipath and
+        /// only apply to round-robin path_selector.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.rr_min_io)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        rr_min_io: NullOr<i64> = "rr_min_io";
+        /// `services.multipath.devices.*.rr_min_io_rq`
+        ///
+        /// Number of I/O requests to route to a path before switching to the next in the
+        /// same path group. This is only for Request based multipath and
+        /// only apply to round-robin path_selector.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.rr_min_io_rq)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        rr_min_io_rq: NullOr<i64> = "rr_min_io_rq";
+        /// `services.multipath.devices.*.rr_weight`
+        ///
+        /// If set to priorities the multipath configurator will assign path weights
+        /// as “path prio * rr_min_io”.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.rr_weight)
+        ///
+        /// Nix type: `null or one of "priorities", "uniform"`. Default: `null`.
+        rr_weight: NullOr<RrWeight> = "rr_weight";
+        /// `services.multipath.devices.*.san_path_err_forget_rate`
+        ///
+        /// If set to a value greater than 0, multipathd will check whether the path
+        /// failures has exceeded the san_path_err_threshold within this many checks
+        /// i.e san_path_err_forget_rate. If so we will not reinstante the path till
+        /// san_path_err_recovery_time.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.san_path_err_forget_rate)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        san_path_err_forget_rate: NullOr<String> = "san_path_err_forget_rate";
+        /// `services.multipath.devices.*.san_path_err_recovery_time`
+        ///
+        /// If set to a value greater than 0, multipathd will make sure that when
+        /// path failures has exceeded the san_path_err_threshold within
+        /// san_path_err_forget_rate then the path will be placed in failed state
+        /// for san_path_err_recovery_time duration. Once san_path_err_recovery_time
+        /// has timeout we will reinstante the failed path. san_path_err_recovery_time
+        /// value should be in secs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.san_path_err_recovery_time)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        san_path_err_recovery_time: NullOr<String> = "san_path_err_recovery_time";
+        /// `services.multipath.devices.*.san_path_err_threshold`
+        ///
+        /// If set to a value greater than 0, multipathd will watch paths and check
+        /// how many times a path has been failed due to errors.If the number of
+        /// failures on a particular path is greater then the san_path_err_threshold,
+        /// then the path will not reinstate till san_path_err_recovery_time. These
+        /// path failures should occur within a san_path_err_forget_rate checks, if
+        /// not we will consider the path is good enough to reinstantate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.san_path_err_threshold)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        san_path_err_threshold: NullOr<String> = "san_path_err_threshold";
+        /// `services.multipath.devices.*.skip_kpartx`
+        ///
+        /// If set to yes, kpartx will not automatically create partitions on the device
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.skip_kpartx)
+        ///
+        /// Nix type: `null or one of "yes", "no"`. Default: `null`.
+        skip_kpartx: NullOr<SkipKpartx> = "skip_kpartx";
+        /// `services.multipath.devices.*.uid_attribute`
+        ///
+        /// The udev attribute providing a unique path identifier (WWID)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.uid_attribute)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        uid_attribute: NullOr<String> = "uid_attribute";
+        /// `services.multipath.devices.*.user_friendly_names`
+        ///
+        /// If set to “yes”, using the bindings file /etc/multipath/bindings
+        /// to assign a persistent and unique alias to the multipath, in the
+        /// form of mpath. If set to “no” use the WWID as the alias. In either
+        /// case this be will be overridden by any specific aliases in the
+        /// multipaths section.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.user_friendly_names)
+        ///
+        /// Nix type: `null or one of "yes", "no"`. Default: `null`.
+        user_friendly_names: NullOr<UserFriendlyNames> = "user_friendly_names";
+        /// `services.multipath.devices.*.vendor`
+        ///
+        /// Regular expression to match the vendor name
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.vendor)
+        ///
+        /// Nix type: `string`.
+        vendor: String = "vendor";
+        /// `services.multipath.devices.*.vpd_vendor`
+        ///
+        /// The vendor specific vpd page information, using the vpd page abbreviation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.devices.*.vpd_vendor)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        vpd_vendor: NullOr<String> = "vpd_vendor";
+    }
+}
+
+/// The members of `services.multipath.pathGroups.*.wwid`'s type: `string`, `unknown '(with check: hexadecimal string)'`. A value of any of them sets the option.
+pub enum WwidMembers {}
+impl ::flakesmith::value::StrMember for WwidMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.multipath.pathGroups.*`: `PathGroupsValue::new()`, then a setter per option.
+    PathGroupsValue {
+        /// `services.multipath.pathGroups.*.alias`
+        ///
+        /// The name of the multipath device
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.pathGroups.*.alias)
+        ///
+        /// Nix type: `signed integer`.
+        alias: i64 = "alias";
+        /// `services.multipath.pathGroups.*.array`
+        ///
+        /// The DNS name of the storage array
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.pathGroups.*.array)
+        ///
+        /// Nix type: `string`. Default: `null`.
+        array: String = "array";
+        /// `services.multipath.pathGroups.*.fsType`
+        ///
+        /// Type of the filesystem
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.pathGroups.*.fsType)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        fs_type: NullOr<String> = "fsType";
+        /// `services.multipath.pathGroups.*.options`
+        ///
+        /// Options used to mount the file system
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.pathGroups.*.options)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        options: NullOr<String> = "options";
+        /// `services.multipath.pathGroups.*.wwid`
+        ///
+        /// The identifier for the multipath device
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.pathGroups.*.wwid)
+        ///
+        /// Nix type: `string (with check: hexadecimal string)`.
+        wwid: OneOf<WwidMembers> = "wwid";
+    }
+}
 

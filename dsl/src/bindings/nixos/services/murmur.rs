@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.murmur.allowHtml`
@@ -83,7 +83,7 @@ pub const client_cert_required: Opt<bool> = Opt::new(&["services", "murmur", "cl
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.murmur.dbus)
 ///
 /// Nix type: `one of <null>, "session", "system"`. Default: `null`.
-pub const dbus: Opt<Untyped> = Opt::new(&["services", "murmur", "dbus"]);
+pub const dbus: Opt<Data<Anything>> = Opt::new(&["services", "murmur", "dbus"]);
 
 /// `services.murmur.enable`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.music-assistant.enable`
@@ -45,7 +45,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "music-assistant", "pac
 pub const providers: Opt<Vec<Providers>> = Opt::new(&["services", "music-assistant", "providers"]);
 
 ::flakesmith::option_enum! {
-    /// The values of `services.music-assistant.providers`.
+    /// The values of `services.music-assistant.providers.*`.
     Providers {
         Airplay => "airplay",
         AppleMusic => "apple_music",

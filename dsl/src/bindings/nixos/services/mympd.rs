@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mympd.enable`
@@ -52,7 +52,13 @@ pub const package: Opt<Package> = Opt::new(&["services", "mympd", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mympd.settings)
 ///
 /// Nix type: `attribute set of (null or string or boolean or signed integer)`.
-pub const settings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "mympd", "settings"]);
+pub const settings: Opt<BTreeMap<String, NullOr<OneOf<SettingsMembers>>>> = Opt::new(&["services", "mympd", "settings"]);
+
+/// The members of `services.mympd.settings.<name>`'s type: `string`, `bool`, `integer`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mysql.configFile`
@@ -60,7 +60,7 @@ pub const ensure_databases: Opt<Vec<String>> = Opt::new(&["services", "mysql", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mysql.ensureUsers)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const ensure_users: Opt<Vec<Untyped>> = Opt::new(&["services", "mysql", "ensureUsers"]);
+pub const ensure_users: Opt<Vec<EnsureUsersValue>> = Opt::new(&["services", "mysql", "ensureUsers"]);
 
 /// `services.mysql.group`
 ///
@@ -79,7 +79,7 @@ pub const group: Opt<String> = Opt::new(&["services", "mysql", "group"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mysql.initialDatabases)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const initial_databases: Opt<Vec<Untyped>> = Opt::new(&["services", "mysql", "initialDatabases"]);
+pub const initial_databases: Opt<Vec<InitialDatabasesValue>> = Opt::new(&["services", "mysql", "initialDatabases"]);
 
 /// `services.mysql.initialScript`
 ///
@@ -107,7 +107,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "mysql", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mysql.settings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string) or a list of them for duplicate keys)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mysql", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "mysql", "settings"]);
 
 /// `services.mysql.user`
 ///
@@ -117,6 +117,55 @@ pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "mys
 ///
 /// Nix type: `string`. Default: `"mysql"`.
 pub const user: Opt<String> = Opt::new(&["services", "mysql", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mysql.ensureUsers.*`: `EnsureUsersValue::new()`, then a setter per option.
+    EnsureUsersValue {
+        /// `services.mysql.ensureUsers.*.ensurePermissions`
+        ///
+        /// Permissions to ensure for the user, specified as attribute set.
+        /// The attribute names specify the database and tables to grant the permissions for,
+        /// separated by a dot. You may use wildcards here.
+        /// The attribute values specfiy the permissions to grant.
+        /// You may specify one or multiple comma-separated SQL privileges here.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mysql.ensureUsers.*.ensurePermissions)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        ensure_permissions: BTreeMap<String, String> = "ensurePermissions";
+        /// `services.mysql.ensureUsers.*.name`
+        ///
+        /// Name of the user to ensure.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mysql.ensureUsers.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.mysql.initialDatabases.*`: `InitialDatabasesValue::new()`, then a setter per option.
+    InitialDatabasesValue {
+        /// `services.mysql.initialDatabases.*.name`
+        ///
+        /// The name of the database to create.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mysql.initialDatabases.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.mysql.initialDatabases.*.schema`
+        ///
+        /// The initial schema of the database; if null (the default),
+        /// an empty database is created.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mysql.initialDatabases.*.schema)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        schema: NullOr<RuntimePath> = "schema";
+    }
+}
 
 pub mod replication {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.n8n.enable`
@@ -33,7 +33,7 @@ pub const open_firewall: Opt<bool> = Opt::new(&["services", "n8n", "openFirewall
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.n8n.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "n8n", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "n8n", "settings"]);
 
 /// `services.n8n.webhookUrl`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nagios.cgiConfigFile`
@@ -91,7 +91,295 @@ pub const validate_config: Opt<bool> = Opt::new(&["services", "nagios", "validat
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost)
 ///
 /// Nix type: `submodule`.
-pub const virtual_host: Opt<Untyped> = Opt::new(&["services", "nagios", "virtualHost"]);
+pub const virtual_host: Opt<VirtualHostValue> = Opt::new(&["services", "nagios", "virtualHost"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nagios.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
+    ListenValue {
+        /// `services.nagios.virtualHost.listen.*.ip`
+        ///
+        /// IP to listen on. 0.0.0.0 for IPv4 only, * for all.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.listen.*.ip)
+        ///
+        /// Nix type: `string`. Default: `"*"`.
+        ip: String = "ip";
+        /// `services.nagios.virtualHost.listen.*.port`
+        ///
+        /// Port to listen on
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.listen.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+        /// `services.nagios.virtualHost.listen.*.ssl`
+        ///
+        /// Whether to enable SSL (https) support.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.listen.*.ssl)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ssl: bool = "ssl";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nagios.virtualHost.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+    LocationsValue {
+        /// `services.nagios.virtualHost.locations.<name>.alias`
+        ///
+        /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.alias)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        alias: NullOr<RuntimePath> = "alias";
+        /// `services.nagios.virtualHost.locations.<name>.extraConfig`
+        ///
+        /// These lines go to the end of the location verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.nagios.virtualHost.locations.<name>.index`
+        ///
+        /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.index)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        index: NullOr<String> = "index";
+        /// `services.nagios.virtualHost.locations.<name>.priority`
+        ///
+        /// Order of this location block in relation to the others in the vhost.
+        /// The semantics are the same as with lib.mkOrder
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.priority)
+        ///
+        /// Nix type: `signed integer`. Default: `1000`.
+        priority: i64 = "priority";
+        /// `services.nagios.virtualHost.locations.<name>.proxyPass`
+        ///
+        /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.proxyPass)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_pass: NullOr<String> = "proxyPass";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nagios.virtualHost`: `VirtualHostValue::new()`, then a setter per option.
+    VirtualHostValue {
+        /// `services.nagios.virtualHost.acmeRoot`
+        ///
+        /// Directory for the acme challenge which is PUBLIC, don’t put certs or keys in here.
+        /// Set to null to inherit from config.security.acme.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.acmeRoot)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+        acme_root: NullOr<String> = "acmeRoot";
+        /// `services.nagios.virtualHost.addSSL`
+        ///
+        /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.addSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        add_ssl: bool = "addSSL";
+        /// `services.nagios.virtualHost.adminAddr`
+        ///
+        /// E-mail address of the server administrator.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.adminAddr)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        admin_addr: NullOr<String> = "adminAddr";
+        /// `services.nagios.virtualHost.documentRoot`
+        ///
+        /// The path of Apache’s document root directory.  If left undefined,
+        /// an empty directory in the Nix store will be used as root.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.documentRoot)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        document_root: NullOr<RuntimePath> = "documentRoot";
+        /// `services.nagios.virtualHost.enableACME`
+        ///
+        /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+        /// Alternately, you can use an existing certificate through useACMEHost
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.enableACME)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_acme: bool = "enableACME";
+        /// `services.nagios.virtualHost.enableUserDir`
+        ///
+        /// Whether to enable serving ~/public_html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.enableUserDir)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_user_dir: bool = "enableUserDir";
+        /// `services.nagios.virtualHost.extraConfig`
+        ///
+        /// These lines go to httpd.conf verbatim. They will go after
+        /// directories and directory aliases defined by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.nagios.virtualHost.forceSSL`
+        ///
+        /// Whether to add a separate nginx server block that permanently redirects (301)
+        /// all plain HTTP traffic to HTTPS. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.forceSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        force_ssl: bool = "forceSSL";
+        /// `services.nagios.virtualHost.globalRedirect`
+        ///
+        /// If set, all requests for this host are redirected permanently to
+        /// the given URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.globalRedirect)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        global_redirect: NullOr<String> = "globalRedirect";
+        /// `services.nagios.virtualHost.hostName`
+        ///
+        /// Canonical hostname for the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.hostName)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        host_name: String = "hostName";
+        /// `services.nagios.virtualHost.http2`
+        ///
+        /// Whether to enable HTTP 2. HTTP/2 is supported in all multi-processing modules that come with httpd. However, if you use the prefork mpm, there will
+        /// be severe restrictions.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.http2)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http2: bool = "http2";
+        /// `services.nagios.virtualHost.listen`
+        ///
+        /// Listen addresses and ports for this virtual host.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.listen)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        listen: Vec<ListenValue> = "listen";
+        /// `services.nagios.virtualHost.listenAddresses`
+        ///
+        /// Listen addresses for this virtual host.
+        /// Compared to listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.listenAddresses)
+        ///
+        /// Nix type: `non-empty (list of string)`.
+        listen_addresses: Vec<String> = "listenAddresses";
+        /// `services.nagios.virtualHost.locations`
+        ///
+        /// Declarative location config. See https://httpd.apache.org/docs/2.4/mod/core.html#location
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        locations: BTreeMap<String, LocationsValue> = "locations";
+        /// `services.nagios.virtualHost.logFormat`
+        ///
+        /// Log format for Apache’s log files. Possible values are: combined, common, referer, agent.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.logFormat)
+        ///
+        /// Nix type: `string`. Default: `"common"`.
+        log_format: String = "logFormat";
+        /// `services.nagios.virtualHost.onlySSL`
+        ///
+        /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+        /// defaults for listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.onlySSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        only_ssl: bool = "onlySSL";
+        /// `services.nagios.virtualHost.robotsEntries`
+        ///
+        /// Specification of pages to be ignored by web crawlers. See http://www.robotstxt.org/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.robotsEntries)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        robots_entries: Concatenated = "robotsEntries";
+        /// `services.nagios.virtualHost.servedDirs`
+        ///
+        /// This option provides a simple way to serve static directories.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.servedDirs)
+        ///
+        /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+        served_dirs: Vec<BTreeMap<String, Data<Anything>>> = "servedDirs";
+        /// `services.nagios.virtualHost.servedFiles`
+        ///
+        /// This option provides a simple way to serve individual, static files.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.servedFiles)
+        ///
+        /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+        served_files: Vec<BTreeMap<String, Data<Anything>>> = "servedFiles";
+        /// `services.nagios.virtualHost.serverAliases`
+        ///
+        /// Additional names of virtual hosts served by this virtual host configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.serverAliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        server_aliases: Vec<String> = "serverAliases";
+        /// `services.nagios.virtualHost.sslServerCert`
+        ///
+        /// Path to server SSL certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.sslServerCert)
+        ///
+        /// Nix type: `path`.
+        ssl_server_cert: RuntimePath = "sslServerCert";
+        /// `services.nagios.virtualHost.sslServerChain`
+        ///
+        /// Path to server SSL chain file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.sslServerChain)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ssl_server_chain: NullOr<RuntimePath> = "sslServerChain";
+        /// `services.nagios.virtualHost.sslServerKey`
+        ///
+        /// Path to server SSL certificate key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.sslServerKey)
+        ///
+        /// Nix type: `path`.
+        ssl_server_key: RuntimePath = "sslServerKey";
+        /// `services.nagios.virtualHost.useACMEHost`
+        ///
+        /// A host of an existing Let’s Encrypt certificate to use.
+        /// This is useful if you have many subdomains and want to avoid hitting the
+        /// rate limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.useACMEHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        use_acme_host: NullOr<String> = "useACMEHost";
+    }
+}
 
 pub mod virtual_host {
     use super::*;
@@ -211,7 +499,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<Untyped>> = Opt::new(&["services", "nagios", "virtualHost", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "nagios", "virtualHost", "listen"]);
 
     /// `services.nagios.virtualHost.listenAddresses`
     ///
@@ -230,7 +518,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nagios", "virtualHost", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "nagios", "virtualHost", "locations"]);
 
     /// `services.nagios.virtualHost.logFormat`
     ///
@@ -267,7 +555,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.servedDirs)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const served_dirs: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "nagios", "virtualHost", "servedDirs"]);
+    pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "nagios", "virtualHost", "servedDirs"]);
 
     /// `services.nagios.virtualHost.servedFiles`
     ///
@@ -276,7 +564,7 @@ pub mod virtual_host {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.servedFiles)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const served_files: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "nagios", "virtualHost", "servedFiles"]);
+    pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "nagios", "virtualHost", "servedFiles"]);
 
     /// `services.nagios.virtualHost.serverAliases`
     ///
@@ -325,6 +613,83 @@ pub mod virtual_host {
     /// Nix type: `null or string`. Default: `null`.
     pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "nagios", "virtualHost", "useACMEHost"]);
 
+    ::flakesmith::submodule_value! {
+        /// A value of `services.nagios.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.nagios.virtualHost.listen.*.ip`
+            ///
+            /// IP to listen on. 0.0.0.0 for IPv4 only, * for all.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.listen.*.ip)
+            ///
+            /// Nix type: `string`. Default: `"*"`.
+            ip: String = "ip";
+            /// `services.nagios.virtualHost.listen.*.port`
+            ///
+            /// Port to listen on
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.listen.*.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+            port: u16 = "port";
+            /// `services.nagios.virtualHost.listen.*.ssl`
+            ///
+            /// Whether to enable SSL (https) support.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.listen.*.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.nagios.virtualHost.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+        LocationsValue {
+            /// `services.nagios.virtualHost.locations.<name>.alias`
+            ///
+            /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.alias)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            alias: NullOr<RuntimePath> = "alias";
+            /// `services.nagios.virtualHost.locations.<name>.extraConfig`
+            ///
+            /// These lines go to the end of the location verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.nagios.virtualHost.locations.<name>.index`
+            ///
+            /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.nagios.virtualHost.locations.<name>.priority`
+            ///
+            /// Order of this location block in relation to the others in the vhost.
+            /// The semantics are the same as with lib.mkOrder
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.priority)
+            ///
+            /// Nix type: `signed integer`. Default: `1000`.
+            priority: i64 = "priority";
+            /// `services.nagios.virtualHost.locations.<name>.proxyPass`
+            ///
+            /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.proxyPass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proxy_pass: NullOr<String> = "proxyPass";
+        }
+    }
+
     pub mod locations {
         use super::*;
 
@@ -344,7 +709,7 @@ pub mod virtual_host {
             ///
             /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.&lt;name&gt;.alias)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.alias)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -355,7 +720,7 @@ pub mod virtual_host {
             ///
             /// These lines go to the end of the location verbatim.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.&lt;name&gt;.extraConfig)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.extraConfig)
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -366,7 +731,7 @@ pub mod virtual_host {
             ///
             /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.&lt;name&gt;.index)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.index)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn index(&self) -> Opt<NullOr<String>> {
@@ -378,7 +743,7 @@ pub mod virtual_host {
             /// Order of this location block in relation to the others in the vhost.
             /// The semantics are the same as with lib.mkOrder
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.&lt;name&gt;.priority)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.priority)
             ///
             /// Nix type: `signed integer`. Default: `1000`.
             pub fn priority(&self) -> Opt<i64> {
@@ -389,7 +754,7 @@ pub mod virtual_host {
             ///
             /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.&lt;name&gt;.proxyPass)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nagios.virtualHost.locations.%3Cname%3E.proxyPass)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nats.dataDir`
@@ -72,7 +72,7 @@ pub const server_name: Opt<String> = Opt::new(&["services", "nats", "serverName"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nats.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "nats", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "nats", "settings"]);
 
 /// `services.nats.user`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.navidrome.enable`
@@ -51,7 +51,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "navidrome", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.navidrome.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "navidrome", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "navidrome", "settings"]);
 
 /// `services.navidrome.user`
 ///
@@ -61,6 +61,28 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "navidrome", "settings
 ///
 /// Nix type: `string`. Default: `"navidrome"`.
 pub const user: Opt<String> = Opt::new(&["services", "navidrome", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.navidrome.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.navidrome.settings.Address`
+        ///
+        /// Address to run Navidrome on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.navidrome.settings.Address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "Address";
+        /// `services.navidrome.settings.Port`
+        ///
+        /// Port to run Navidrome on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.navidrome.settings.Port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `4533`.
+        port: u16 = "Port";
+    }
+}
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 pub mod server {
@@ -27,7 +27,7 @@ pub mod server {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nbd.server.exports)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const exports: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nbd", "server", "exports"]);
+    pub const exports: Opt<BTreeMap<String, ExportsValue>> = Opt::new(&["services", "nbd", "server", "exports"]);
 
     /// `services.nbd.server.extraOptions`
     ///
@@ -37,7 +37,7 @@ pub mod server {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nbd.server.extraOptions)
     ///
     /// Nix type: `attribute set of (boolean or signed integer or floating point number or string)`.
-    pub const extra_options: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nbd", "server", "extraOptions"]);
+    pub const extra_options: Opt<BTreeMap<String, OneOf<ExtraOptionsMembers2>>> = Opt::new(&["services", "nbd", "server", "extraOptions"]);
 
     /// `services.nbd.server.listenAddress`
     ///
@@ -56,6 +56,51 @@ pub mod server {
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `10809`.
     pub const listen_port: Opt<u16> = Opt::new(&["services", "nbd", "server", "listenPort"]);
+
+    /// The members of `services.nbd.server.exports.<name>.extraOptions.<name>`'s type: `bool`, `integer`, `number`, `string`. A value of any of them sets the option.
+    pub enum ExtraOptionsMembers {}
+    impl ::flakesmith::value::BoolMember for ExtraOptionsMembers {}
+    impl ::flakesmith::value::IntMember for ExtraOptionsMembers { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for ExtraOptionsMembers {}
+    impl ::flakesmith::value::StrMember for ExtraOptionsMembers { type Str = String; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.nbd.server.exports.<name>`: `ExportsValue::new()`, then a setter per option.
+        ExportsValue {
+            /// `services.nbd.server.exports.<name>.allowAddresses`
+            ///
+            /// IPs and subnets that are authorized to connect for this device. If not specified, the server will allow all connections.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nbd.server.exports.%3Cname%3E.allowAddresses)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            allow_addresses: NullOr<Vec<String>> = "allowAddresses";
+            /// `services.nbd.server.exports.<name>.extraOptions`
+            ///
+            /// Extra options for this export. See
+            /// nbd-server
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nbd.server.exports.%3Cname%3E.extraOptions)
+            ///
+            /// Nix type: `attribute set of (boolean or signed integer or floating point number or string)`.
+            extra_options: BTreeMap<String, OneOf<ExtraOptionsMembers>> = "extraOptions";
+            /// `services.nbd.server.exports.<name>.path`
+            ///
+            /// File or block device to export.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nbd.server.exports.%3Cname%3E.path)
+            ///
+            /// Nix type: `string`.
+            path: String = "path";
+        }
+    }
+
+    /// The members of `services.nbd.server.extraOptions.<name>`'s type: `bool`, `integer`, `number`, `string`. A value of any of them sets the option.
+    pub enum ExtraOptionsMembers2 {}
+    impl ::flakesmith::value::BoolMember for ExtraOptionsMembers2 {}
+    impl ::flakesmith::value::IntMember for ExtraOptionsMembers2 { type Int = i64; }
+    impl ::flakesmith::value::FloatMember for ExtraOptionsMembers2 {}
+    impl ::flakesmith::value::StrMember for ExtraOptionsMembers2 { type Str = String; }
 
     pub mod exports {
         use super::*;
@@ -76,7 +121,7 @@ pub mod server {
             ///
             /// IPs and subnets that are authorized to connect for this device. If not specified, the server will allow all connections.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nbd.server.exports.&lt;name&gt;.allowAddresses)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nbd.server.exports.%3Cname%3E.allowAddresses)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn allow_addresses(&self) -> Opt<NullOr<Vec<String>>> {
@@ -88,10 +133,10 @@ pub mod server {
             /// Extra options for this export. See
             /// nbd-server
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nbd.server.exports.&lt;name&gt;.extraOptions)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nbd.server.exports.%3Cname%3E.extraOptions)
             ///
             /// Nix type: `attribute set of (boolean or signed integer or floating point number or string)`.
-            pub fn extra_options(&self) -> Opt<BTreeMap<String, Untyped>> {
+            pub fn extra_options(&self) -> Opt<BTreeMap<String, OneOf<ExtraOptionsMembers>>> {
                 Opt::at(self.path.join(["extraOptions"]))
             }
 
@@ -99,7 +144,7 @@ pub mod server {
             ///
             /// File or block device to export.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nbd.server.exports.&lt;name&gt;.path)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nbd.server.exports.%3Cname%3E.path)
             ///
             /// Nix type: `string`.
             pub fn path(&self) -> Opt<String> {
@@ -107,6 +152,13 @@ pub mod server {
             }
 
         }
+
+        /// The members of `services.nbd.server.exports.<name>.extraOptions.<name>`'s type: `bool`, `integer`, `number`, `string`. A value of any of them sets the option.
+        pub enum ExtraOptionsMembers {}
+        impl ::flakesmith::value::BoolMember for ExtraOptionsMembers {}
+        impl ::flakesmith::value::IntMember for ExtraOptionsMembers { type Int = i64; }
+        impl ::flakesmith::value::FloatMember for ExtraOptionsMembers {}
+        impl ::flakesmith::value::StrMember for ExtraOptionsMembers { type Str = String; }
 
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.ndppd.configFile`
@@ -54,7 +54,7 @@ pub const network: Opt<NullOr<String>> = Opt::new(&["services", "ndppd", "networ
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const proxies: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "ndppd", "proxies"]);
+pub const proxies: Opt<BTreeMap<String, ProxiesValue>> = Opt::new(&["services", "ndppd", "proxies"]);
 
 /// `services.ndppd.routeTTL`
 ///
@@ -65,6 +65,106 @@ pub const proxies: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "ndpp
 ///
 /// Nix type: `signed integer`. Default: `30000`.
 pub const route_ttl: Opt<i64> = Opt::new(&["services", "ndppd", "routeTTL"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.ndppd.proxies.<name>.rules.<name>.method`.
+    Method {
+        Static => "static",
+        Iface => "iface",
+        Auto => "auto",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.ndppd.proxies.<name>.rules.<name>`: `RulesValue::new()`, then a setter per option.
+    RulesValue {
+        /// `services.ndppd.proxies.<name>.rules.<name>.interface`
+        ///
+        /// Interface to use when method is iface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.rules.%3Cname%3E.interface)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        interface: NullOr<String> = "interface";
+        /// `services.ndppd.proxies.<name>.rules.<name>.method`
+        ///
+        /// static: Immediately answer any Neighbor Solicitation Messages
+        /// (if they match the IP rule).
+        /// iface: Forward the Neighbor Solicitation Message through the specified
+        /// interface and only respond if a matching Neighbor Advertisement
+        /// Message is received.
+        /// auto: Same as iface, but instead of manually specifying the outgoing
+        /// interface, check for a matching route in /proc/net/ipv6_route.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.rules.%3Cname%3E.method)
+        ///
+        /// Nix type: `one of "static", "iface", "auto"`. Default: `"auto"`.
+        method: Method = "method";
+        /// `services.ndppd.proxies.<name>.rules.<name>.network`
+        ///
+        /// This is the target address is to match against. If no netmask
+        /// is provided, /128 is assumed. The addresses of several rules
+        /// may or may not overlap.
+        /// Defaults to the name of the attrset.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.rules.%3Cname%3E.network)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        network: NullOr<String> = "network";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.ndppd.proxies.<name>`: `ProxiesValue::new()`, then a setter per option.
+    ProxiesValue {
+        /// `services.ndppd.proxies.<name>.interface`
+        ///
+        /// Listen for any Neighbor Solicitation messages on this interface,
+        /// and respond to them according to a set of rules.
+        /// Defaults to the name of the attrset.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.interface)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        interface: NullOr<String> = "interface";
+        /// `services.ndppd.proxies.<name>.router`
+        ///
+        /// Turns on or off the router flag for Neighbor Advertisement Messages.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.router)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        router: bool = "router";
+        /// `services.ndppd.proxies.<name>.rules`
+        ///
+        /// This is a rule that the target address is to match against. If no netmask
+        /// is provided, /128 is assumed. You may have several rule sections, and the
+        /// addresses may or may not overlap.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.rules)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        rules: BTreeMap<String, RulesValue> = "rules";
+        /// `services.ndppd.proxies.<name>.timeout`
+        ///
+        /// Controls how long to wait for a Neighbor Advertisement Message before
+        /// invalidating the entry, in milliseconds.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.timeout)
+        ///
+        /// Nix type: `signed integer`. Default: `500`.
+        timeout: i64 = "timeout";
+        /// `services.ndppd.proxies.<name>.ttl`
+        ///
+        /// Controls how long a valid or invalid entry remains in the cache, in
+        /// milliseconds.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.ttl)
+        ///
+        /// Nix type: `signed integer`. Default: `30000`.
+        ttl: i64 = "ttl";
+    }
+}
 
 pub mod proxies {
     use super::*;
@@ -87,7 +187,7 @@ pub mod proxies {
         /// and respond to them according to a set of rules.
         /// Defaults to the name of the attrset.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.&lt;name&gt;.interface)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.interface)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn interface(&self) -> Opt<NullOr<String>> {
@@ -98,7 +198,7 @@ pub mod proxies {
         ///
         /// Turns on or off the router flag for Neighbor Advertisement Messages.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.&lt;name&gt;.router)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.router)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn router(&self) -> Opt<bool> {
@@ -111,10 +211,10 @@ pub mod proxies {
         /// is provided, /128 is assumed. You may have several rule sections, and the
         /// addresses may or may not overlap.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.&lt;name&gt;.rules)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.rules)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub fn rules(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn rules(&self) -> Opt<BTreeMap<String, RulesValue>> {
             Opt::at(self.path.join(["rules"]))
         }
 
@@ -128,7 +228,7 @@ pub mod proxies {
         /// Controls how long to wait for a Neighbor Advertisement Message before
         /// invalidating the entry, in milliseconds.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.&lt;name&gt;.timeout)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.timeout)
         ///
         /// Nix type: `signed integer`. Default: `500`.
         pub fn timeout(&self) -> Opt<i64> {
@@ -140,7 +240,7 @@ pub mod proxies {
         /// Controls how long a valid or invalid entry remains in the cache, in
         /// milliseconds.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.&lt;name&gt;.ttl)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.ttl)
         ///
         /// Nix type: `signed integer`. Default: `30000`.
         pub fn ttl(&self) -> Opt<i64> {
@@ -174,7 +274,7 @@ pub mod proxies {
         ///
         /// Interface to use when method is iface.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.&lt;name&gt;.rules.&lt;name&gt;.interface)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.rules.%3Cname%3E.interface)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn interface(&self) -> Opt<NullOr<String>> {
@@ -191,7 +291,7 @@ pub mod proxies {
         /// auto: Same as iface, but instead of manually specifying the outgoing
         /// interface, check for a matching route in /proc/net/ipv6_route.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.&lt;name&gt;.rules.&lt;name&gt;.method)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.rules.%3Cname%3E.method)
         ///
         /// Nix type: `one of "static", "iface", "auto"`. Default: `"auto"`.
         pub fn method(&self) -> Opt<Method> {
@@ -205,7 +305,7 @@ pub mod proxies {
         /// may or may not overlap.
         /// Defaults to the name of the attrset.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.&lt;name&gt;.rules.&lt;name&gt;.network)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.rules.%3Cname%3E.network)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn network(&self) -> Opt<NullOr<String>> {
@@ -220,6 +320,45 @@ pub mod proxies {
             Static => "static",
             Iface => "iface",
             Auto => "auto",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.ndppd.proxies.<name>.rules.<name>`: `RulesValue::new()`, then a setter per option.
+        RulesValue {
+            /// `services.ndppd.proxies.<name>.rules.<name>.interface`
+            ///
+            /// Interface to use when method is iface.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.rules.%3Cname%3E.interface)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            interface: NullOr<String> = "interface";
+            /// `services.ndppd.proxies.<name>.rules.<name>.method`
+            ///
+            /// static: Immediately answer any Neighbor Solicitation Messages
+            /// (if they match the IP rule).
+            /// iface: Forward the Neighbor Solicitation Message through the specified
+            /// interface and only respond if a matching Neighbor Advertisement
+            /// Message is received.
+            /// auto: Same as iface, but instead of manually specifying the outgoing
+            /// interface, check for a matching route in /proc/net/ipv6_route.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.rules.%3Cname%3E.method)
+            ///
+            /// Nix type: `one of "static", "iface", "auto"`. Default: `"auto"`.
+            method: Method = "method";
+            /// `services.ndppd.proxies.<name>.rules.<name>.network`
+            ///
+            /// This is the target address is to match against. If no netmask
+            /// is provided, /128 is assumed. The addresses of several rules
+            /// may or may not overlap.
+            /// Defaults to the name of the attrset.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ndppd.proxies.%3Cname%3E.rules.%3Cname%3E.network)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            network: NullOr<String> = "network";
         }
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nebula.networks`
@@ -15,7 +15,181 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const networks: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nebula", "networks"]);
+pub const networks: Opt<BTreeMap<String, NetworksValue>> = Opt::new(&["services", "nebula", "networks"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nebula.networks.<name>.firewall`: `NetworksFirewallValue::new()`, then a setter per option.
+    NetworksFirewallValue {
+        /// `services.nebula.networks.<name>.firewall.inbound`
+        ///
+        /// Firewall rules for inbound traffic.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.firewall.inbound)
+        ///
+        /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+        inbound: Vec<BTreeMap<String, Data<Anything>>> = "inbound";
+        /// `services.nebula.networks.<name>.firewall.outbound`
+        ///
+        /// Firewall rules for outbound traffic.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.firewall.outbound)
+        ///
+        /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+        outbound: Vec<BTreeMap<String, Data<Anything>>> = "outbound";
+    }
+}
+
+/// The members of `services.nebula.networks.<name>.key`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum KeyMembers {}
+impl ::flakesmith::value::StrMember for KeyMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for KeyMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nebula.networks.<name>.listen`: `NetworksListenValue::new()`, then a setter per option.
+    NetworksListenValue {
+        /// `services.nebula.networks.<name>.listen.host`
+        ///
+        /// IP address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.listen.host)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        host: String = "host";
+        /// `services.nebula.networks.<name>.listen.port`
+        ///
+        /// Port number to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.listen.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: NullOr<u16> = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nebula.networks.<name>.tun`: `NetworksTunValue::new()`, then a setter per option.
+    NetworksTunValue {
+        /// `services.nebula.networks.<name>.tun.device`
+        ///
+        /// Name of the tun device. Defaults to nebula.${networkName}.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.tun.device)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        device: NullOr<String> = "device";
+        /// `services.nebula.networks.<name>.tun.disable`
+        ///
+        /// When tun is disabled, a lighthouse can be started without a local tun interface (and therefore without root).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.tun.disable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        disable: bool = "disable";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nebula.networks.<name>`: `NetworksValue::new()`, then a setter per option.
+    NetworksValue {
+        /// `services.nebula.networks.<name>.ca`
+        ///
+        /// Path to the certificate authority certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.ca)
+        ///
+        /// Nix type: `path`.
+        ca: RuntimePath = "ca";
+        /// `services.nebula.networks.<name>.cert`
+        ///
+        /// Path to the host certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.cert)
+        ///
+        /// Nix type: `path`.
+        cert: RuntimePath = "cert";
+        /// `services.nebula.networks.<name>.enable`
+        ///
+        /// Enable or disable this network.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// The options under `services.nebula.networks.<name>.firewall`.
+        firewall: NetworksFirewallValue = "firewall";
+        /// `services.nebula.networks.<name>.isLighthouse`
+        ///
+        /// Whether this node is a lighthouse.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.isLighthouse)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        is_lighthouse: bool = "isLighthouse";
+        /// `services.nebula.networks.<name>.isRelay`
+        ///
+        /// Whether this node is a relay.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.isRelay)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        is_relay: bool = "isRelay";
+        /// `services.nebula.networks.<name>.key`
+        ///
+        /// Path or reference to the host key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.key)
+        ///
+        /// Nix type: `non-empty string or path`.
+        key: OneOf<KeyMembers> = "key";
+        /// `services.nebula.networks.<name>.lighthouses`
+        ///
+        /// List of IPs of lighthouse hosts this node should report to and query from. This should be empty on lighthouse
+        /// nodes. The IPs should be the lighthouse’s Nebula IPs, not their external IPs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.lighthouses)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        lighthouses: Vec<String> = "lighthouses";
+        /// The options under `services.nebula.networks.<name>.listen`.
+        listen: NetworksListenValue = "listen";
+        /// `services.nebula.networks.<name>.package`
+        ///
+        /// The nebula package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.nebula`.
+        package: Package = "package";
+        /// `services.nebula.networks.<name>.relays`
+        ///
+        /// List of IPs of relays that this node should allow traffic from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.relays)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        relays: Vec<String> = "relays";
+        /// `services.nebula.networks.<name>.settings`
+        ///
+        /// Nebula configuration. Refer to
+        /// https://github.com/slackhq/nebula/blob/master/examples/config.yml
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.settings)
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        settings: Data<Json> = "settings";
+        /// `services.nebula.networks.<name>.staticHostMap`
+        ///
+        /// The static host map defines a set of hosts with fixed IP addresses on the internet (or any network).
+        /// A host can have multiple fixed IP addresses defined here, and nebula will try each when establishing a tunnel.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.staticHostMap)
+        ///
+        /// Nix type: `attribute set of list of string`. Default: `{ }`.
+        static_host_map: BTreeMap<String, Vec<String>> = "staticHostMap";
+        /// The options under `services.nebula.networks.<name>.tun`.
+        tun: NetworksTunValue = "tun";
+    }
+}
 
 pub mod networks {
     use super::*;
@@ -36,7 +210,7 @@ pub mod networks {
         ///
         /// Path to the certificate authority certificate.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.ca)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.ca)
         ///
         /// Nix type: `path`.
         pub fn ca(&self) -> Opt<RuntimePath> {
@@ -47,7 +221,7 @@ pub mod networks {
         ///
         /// Path to the host certificate.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.cert)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.cert)
         ///
         /// Nix type: `path`.
         pub fn cert(&self) -> Opt<RuntimePath> {
@@ -58,7 +232,7 @@ pub mod networks {
         ///
         /// Enable or disable this network.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -74,7 +248,7 @@ pub mod networks {
         ///
         /// Whether this node is a lighthouse.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.isLighthouse)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.isLighthouse)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn is_lighthouse(&self) -> Opt<bool> {
@@ -85,7 +259,7 @@ pub mod networks {
         ///
         /// Whether this node is a relay.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.isRelay)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.isRelay)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn is_relay(&self) -> Opt<bool> {
@@ -96,10 +270,10 @@ pub mod networks {
         ///
         /// Path or reference to the host key.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.key)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.key)
         ///
         /// Nix type: `non-empty string or path`.
-        pub fn key(&self) -> Opt<Untyped> {
+        pub fn key(&self) -> Opt<OneOf<KeyMembers>> {
             Opt::at(self.path.join(["key"]))
         }
 
@@ -108,7 +282,7 @@ pub mod networks {
         /// List of IPs of lighthouse hosts this node should report to and query from. This should be empty on lighthouse
         /// nodes. The IPs should be the lighthouse’s Nebula IPs, not their external IPs.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.lighthouses)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.lighthouses)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn lighthouses(&self) -> Opt<Vec<String>> {
@@ -124,7 +298,7 @@ pub mod networks {
         ///
         /// The nebula package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.nebula`.
         pub fn package(&self) -> Opt<Package> {
@@ -135,7 +309,7 @@ pub mod networks {
         ///
         /// List of IPs of relays that this node should allow traffic from.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.relays)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.relays)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn relays(&self) -> Opt<Vec<String>> {
@@ -147,10 +321,10 @@ pub mod networks {
         /// Nebula configuration. Refer to
         /// https://github.com/slackhq/nebula/blob/master/examples/config.yml
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.settings)
         ///
         /// Nix type: `YAML value`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<Untyped> {
+        pub fn settings(&self) -> Opt<Data<Json>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -159,7 +333,7 @@ pub mod networks {
         /// The static host map defines a set of hosts with fixed IP addresses on the internet (or any network).
         /// A host can have multiple fixed IP addresses defined here, and nebula will try each when establishing a tunnel.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.staticHostMap)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.staticHostMap)
         ///
         /// Nix type: `attribute set of list of string`. Default: `{ }`.
         pub fn static_host_map(&self) -> Opt<BTreeMap<String, Vec<String>>> {
@@ -184,10 +358,10 @@ pub mod networks {
         ///
         /// Firewall rules for inbound traffic.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.firewall.inbound)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.firewall.inbound)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub fn inbound(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn inbound(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
             Opt::at(self.path.join(["inbound"]))
         }
 
@@ -195,10 +369,10 @@ pub mod networks {
         ///
         /// Firewall rules for outbound traffic.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.firewall.outbound)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.firewall.outbound)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub fn outbound(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn outbound(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
             Opt::at(self.path.join(["outbound"]))
         }
 
@@ -215,7 +389,7 @@ pub mod networks {
         ///
         /// IP address to listen on.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.listen.host)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.listen.host)
         ///
         /// Nix type: `string`. Default: `"0.0.0.0"`.
         pub fn host(&self) -> Opt<String> {
@@ -226,7 +400,7 @@ pub mod networks {
         ///
         /// Port number to listen on.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.listen.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.listen.port)
         ///
         /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
         pub fn port(&self) -> Opt<NullOr<u16>> {
@@ -246,7 +420,7 @@ pub mod networks {
         ///
         /// Name of the tun device. Defaults to nebula.${networkName}.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.tun.device)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.tun.device)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn device(&self) -> Opt<NullOr<String>> {
@@ -257,7 +431,7 @@ pub mod networks {
         ///
         /// When tun is disabled, a lighthouse can be started without a local tun interface (and therefore without root).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.&lt;name&gt;.tun.disable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nebula.networks.%3Cname%3E.tun.disable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn disable(&self) -> Opt<bool> {
@@ -265,6 +439,11 @@ pub mod networks {
         }
 
     }
+
+    /// The members of `services.nebula.networks.<name>.key`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum KeyMembers {}
+    impl ::flakesmith::value::StrMember for KeyMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for KeyMembers {}
 
 }
 

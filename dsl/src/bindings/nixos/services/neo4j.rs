@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.neo4j.constrainLoadCsv`
@@ -272,7 +272,122 @@ pub mod ssl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const policies: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "neo4j", "ssl", "policies"]);
+    pub const policies: Opt<BTreeMap<String, PoliciesValue>> = Opt::new(&["services", "neo4j", "ssl", "policies"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.neo4j.ssl.policies.<name>.clientAuth`.
+        ClientAuth {
+            None => "NONE",
+            Optional => "OPTIONAL",
+            Require => "REQUIRE",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.neo4j.ssl.policies.<name>`: `PoliciesValue::new()`, then a setter per option.
+        PoliciesValue {
+            /// `services.neo4j.ssl.policies.<name>.allowKeyGeneration`
+            ///
+            /// Allows the generation of a private key and associated self-signed
+            /// certificate. Only performed when both objects cannot be found for
+            /// this policy. It is recommended to turn this off again after keys
+            /// have been generated.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.allowKeyGeneration)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            allow_key_generation: bool = "allowKeyGeneration";
+            /// `services.neo4j.ssl.policies.<name>.baseDirectory`
+            ///
+            /// The mandatory base directory for cryptographic objects of this
+            /// policy. This path is only automatically generated when this
+            /// option as well as directories.certificates
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.baseDirectory)
+            ///
+            /// Nix type: `path`. Default: `"${config.services.neo4j.directories.certificates}/${name}"`.
+            base_directory: RuntimePath = "baseDirectory";
+            /// `services.neo4j.ssl.policies.<name>.ciphers`
+            ///
+            /// Restrict the allowed ciphers of this policy to those defined
+            /// here. The default ciphers are those of the JVM platform.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.ciphers)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            ciphers: NullOr<Vec<String>> = "ciphers";
+            /// `services.neo4j.ssl.policies.<name>.clientAuth`
+            ///
+            /// The client authentication stance for this policy.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.clientAuth)
+            ///
+            /// Nix type: `one of "NONE", "OPTIONAL", "REQUIRE"`. Default: `"REQUIRE"`.
+            client_auth: ClientAuth = "clientAuth";
+            /// `services.neo4j.ssl.policies.<name>.privateKey`
+            ///
+            /// The name of private PKCS #8 key file for this policy to be found
+            /// in the baseDirectory
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.privateKey)
+            ///
+            /// Nix type: `string`. Default: `"private.key"`.
+            private_key: String = "privateKey";
+            /// `services.neo4j.ssl.policies.<name>.publicCertificate`
+            ///
+            /// The name of public X.509 certificate (chain) file in PEM format
+            /// for this policy to be found in the baseDirectory
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.publicCertificate)
+            ///
+            /// Nix type: `string`. Default: `"public.crt"`.
+            public_certificate: String = "publicCertificate";
+            /// `services.neo4j.ssl.policies.<name>.revokedDir`
+            ///
+            /// Path to directory of CRLs (Certificate Revocation Lists) in
+            /// PEM format. Must be an absolute path. The existence of this
+            /// directory is mandatory and will need to be created manually when:
+            /// setting this option to something other than its default; setting
+            /// either this policy’s baseDirectory
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.revokedDir)
+            ///
+            /// Nix type: `path`. Default: `"${config.services.neo4j.ssl.policies.<name>.baseDirectory}/revoked"`.
+            revoked_dir: RuntimePath = "revokedDir";
+            /// `services.neo4j.ssl.policies.<name>.tlsVersions`
+            ///
+            /// Restrict the TLS protocol versions of this policy to those
+            /// defined here.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.tlsVersions)
+            ///
+            /// Nix type: `list of string`.
+            tls_versions: Vec<String> = "tlsVersions";
+            /// `services.neo4j.ssl.policies.<name>.trustAll`
+            ///
+            /// Makes this policy trust all remote parties. Enabling this is not
+            /// recommended and the policy’s trusted directory will be ignored.
+            /// Use of this mode is discouraged. It would offer encryption but
+            /// no security.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.trustAll)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            trust_all: bool = "trustAll";
+            /// `services.neo4j.ssl.policies.<name>.trustedDir`
+            ///
+            /// Path to directory of X.509 certificates in PEM format for
+            /// trusted parties. Must be an absolute path. The existence of this
+            /// directory is mandatory and will need to be created manually when:
+            /// setting this option to something other than its default; setting
+            /// either this policy’s baseDirectory
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.trustedDir)
+            ///
+            /// Nix type: `path`. Default: `"${config.services.neo4j.ssl.policies.<name>.baseDirectory}/trusted"`.
+            trusted_dir: RuntimePath = "trustedDir";
+        }
+    }
 
     pub mod policies {
         use super::*;
@@ -296,7 +411,7 @@ pub mod ssl {
             /// this policy. It is recommended to turn this off again after keys
             /// have been generated.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.&lt;name&gt;.allowKeyGeneration)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.allowKeyGeneration)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn allow_key_generation(&self) -> Opt<bool> {
@@ -309,7 +424,7 @@ pub mod ssl {
             /// policy. This path is only automatically generated when this
             /// option as well as directories.certificates
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.&lt;name&gt;.baseDirectory)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.baseDirectory)
             ///
             /// Nix type: `path`. Default: `"${config.services.neo4j.directories.certificates}/${name}"`.
             pub fn base_directory(&self) -> Opt<RuntimePath> {
@@ -321,7 +436,7 @@ pub mod ssl {
             /// Restrict the allowed ciphers of this policy to those defined
             /// here. The default ciphers are those of the JVM platform.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.&lt;name&gt;.ciphers)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.ciphers)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn ciphers(&self) -> Opt<NullOr<Vec<String>>> {
@@ -332,7 +447,7 @@ pub mod ssl {
             ///
             /// The client authentication stance for this policy.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.&lt;name&gt;.clientAuth)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.clientAuth)
             ///
             /// Nix type: `one of "NONE", "OPTIONAL", "REQUIRE"`. Default: `"REQUIRE"`.
             pub fn client_auth(&self) -> Opt<ClientAuth> {
@@ -344,7 +459,7 @@ pub mod ssl {
             /// The name of private PKCS #8 key file for this policy to be found
             /// in the baseDirectory
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.&lt;name&gt;.privateKey)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.privateKey)
             ///
             /// Nix type: `string`. Default: `"private.key"`.
             pub fn private_key(&self) -> Opt<String> {
@@ -356,7 +471,7 @@ pub mod ssl {
             /// The name of public X.509 certificate (chain) file in PEM format
             /// for this policy to be found in the baseDirectory
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.&lt;name&gt;.publicCertificate)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.publicCertificate)
             ///
             /// Nix type: `string`. Default: `"public.crt"`.
             pub fn public_certificate(&self) -> Opt<String> {
@@ -371,7 +486,7 @@ pub mod ssl {
             /// setting this option to something other than its default; setting
             /// either this policy’s baseDirectory
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.&lt;name&gt;.revokedDir)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.revokedDir)
             ///
             /// Nix type: `path`. Default: `"${config.services.neo4j.ssl.policies.<name>.baseDirectory}/revoked"`.
             pub fn revoked_dir(&self) -> Opt<RuntimePath> {
@@ -383,7 +498,7 @@ pub mod ssl {
             /// Restrict the TLS protocol versions of this policy to those
             /// defined here.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.&lt;name&gt;.tlsVersions)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.tlsVersions)
             ///
             /// Nix type: `list of string`.
             pub fn tls_versions(&self) -> Opt<Vec<String>> {
@@ -397,7 +512,7 @@ pub mod ssl {
             /// Use of this mode is discouraged. It would offer encryption but
             /// no security.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.&lt;name&gt;.trustAll)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.trustAll)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn trust_all(&self) -> Opt<bool> {
@@ -412,7 +527,7 @@ pub mod ssl {
             /// setting this option to something other than its default; setting
             /// either this policy’s baseDirectory
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.&lt;name&gt;.trustedDir)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.ssl.policies.%3Cname%3E.trustedDir)
             ///
             /// Nix type: `path`. Default: `"${config.services.neo4j.ssl.policies.<name>.baseDirectory}/trusted"`.
             pub fn trusted_dir(&self) -> Opt<RuntimePath> {

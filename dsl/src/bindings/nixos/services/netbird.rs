@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.netbird.enable`
@@ -33,7 +33,37 @@ pub const package: Opt<Package> = Opt::new(&["services", "netbird", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbird.tunnels)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const tunnels: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "netbird", "tunnels"]);
+pub const tunnels: Opt<BTreeMap<String, TunnelsValue>> = Opt::new(&["services", "netbird", "tunnels"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.netbird.tunnels.<name>`: `TunnelsValue::new()`, then a setter per option.
+    TunnelsValue {
+        /// `services.netbird.tunnels.<name>.environment`
+        ///
+        /// Environment for the netbird service, used to pass configuration options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbird.tunnels.%3Cname%3E.environment)
+        ///
+        /// Nix type: `attribute set of string`.
+        environment: BTreeMap<String, String> = "environment";
+        /// `services.netbird.tunnels.<name>.port`
+        ///
+        /// Port for the ‹name› netbird interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbird.tunnels.%3Cname%3E.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `51820`.
+        port: u16 = "port";
+        /// `services.netbird.tunnels.<name>.stateDir`
+        ///
+        /// Directory storing the netbird configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbird.tunnels.%3Cname%3E.stateDir)
+        ///
+        /// Nix type: `string`. Default: `"netbird-‹name›"`.
+        state_dir: String = "stateDir";
+    }
+}
 
 pub mod server {
     use super::*;
@@ -171,7 +201,7 @@ pub mod server {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbird.server.dashboard.finalDrv)
         ///
         /// Nix type: `unspecified value`.
-        pub const final_drv: Opt<Untyped> = Opt::new(&["services", "netbird", "server", "dashboard", "finalDrv"]);
+        pub const final_drv: Opt<Data<Anything>> = Opt::new(&["services", "netbird", "server", "dashboard", "finalDrv"]);
 
         /// `services.netbird.server.dashboard.managementServer`
         ///
@@ -201,7 +231,12 @@ pub mod server {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbird.server.dashboard.settings)
         ///
         /// Nix type: `attribute set of (string or boolean)`.
-        pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "netbird", "server", "dashboard", "settings"]);
+        pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "netbird", "server", "dashboard", "settings"]);
+
+        /// The members of `services.netbird.server.dashboard.settings.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+        pub enum SettingsMembers {}
+        impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+        impl ::flakesmith::value::BoolMember for SettingsMembers {}
 
     }
 
@@ -325,7 +360,7 @@ pub mod server {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbird.server.management.settings)
         ///
         /// Nix type: `JSON value`.
-        pub const settings: Opt<Untyped> = Opt::new(&["services", "netbird", "server", "management", "settings"]);
+        pub const settings: Opt<Data<Json>> = Opt::new(&["services", "netbird", "server", "management", "settings"]);
 
         /// `services.netbird.server.management.singleAccountModeDomain`
         ///
@@ -476,7 +511,7 @@ pub mod tunnels {
         ///
         /// Environment for the netbird service, used to pass configuration options.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbird.tunnels.&lt;name&gt;.environment)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbird.tunnels.%3Cname%3E.environment)
         ///
         /// Nix type: `attribute set of string`.
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
@@ -487,7 +522,7 @@ pub mod tunnels {
         ///
         /// Port for the ‹name› netbird interface.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbird.tunnels.&lt;name&gt;.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbird.tunnels.%3Cname%3E.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `51820`.
         pub fn port(&self) -> Opt<u16> {
@@ -498,7 +533,7 @@ pub mod tunnels {
         ///
         /// Directory storing the netbird configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbird.tunnels.&lt;name&gt;.stateDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netbird.tunnels.%3Cname%3E.stateDir)
         ///
         /// Nix type: `string`. Default: `"netbird-‹name›"`.
         pub fn state_dir(&self) -> Opt<String> {

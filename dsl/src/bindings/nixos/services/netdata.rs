@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.netdata.claimTokenFile`
@@ -25,7 +25,7 @@ pub const claim_token_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "n
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.netdata.config)
 ///
 /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-pub const config: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "netdata", "config"]);
+pub const config: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "netdata", "config"]);
 
 /// `services.netdata.configDir`
 ///

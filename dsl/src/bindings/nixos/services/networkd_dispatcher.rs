@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.networkd-dispatcher.enable`
@@ -35,7 +35,44 @@ pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "networkd-dispat
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.networkd-dispatcher.rules)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const rules: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "networkd-dispatcher", "rules"]);
+pub const rules: Opt<BTreeMap<String, RulesValue>> = Opt::new(&["services", "networkd-dispatcher", "rules"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.networkd-dispatcher.rules.<name>.onState.*`.
+    OnState {
+        Routable => "routable",
+        Dormant => "dormant",
+        NoCarrier => "no-carrier",
+        Off => "off",
+        Carrier => "carrier",
+        Degraded => "degraded",
+        Configuring => "configuring",
+        Configured => "configured",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.networkd-dispatcher.rules.<name>`: `RulesValue::new()`, then a setter per option.
+    RulesValue {
+        /// `services.networkd-dispatcher.rules.<name>.onState`
+        ///
+        /// List of names of the systemd-networkd operational states which
+        /// should trigger the script. See https://www.freedesktop.org/software/systemd/man/networkctl.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.networkd-dispatcher.rules.%3Cname%3E.onState)
+        ///
+        /// Nix type: `list of (one of "routable", "dormant", "no-carrier", "off", "carrier", "degraded", "configuring", "configured")`. Default: `null`.
+        on_state: Vec<OnState> = "onState";
+        /// `services.networkd-dispatcher.rules.<name>.script`
+        ///
+        /// Shell commands executed on specified operational states.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.networkd-dispatcher.rules.%3Cname%3E.script)
+        ///
+        /// Nix type: `strings concatenated with "\n"`.
+        script: Concatenated = "script";
+    }
+}
 
 pub mod rules {
     use super::*;
@@ -57,7 +94,7 @@ pub mod rules {
         /// List of names of the systemd-networkd operational states which
         /// should trigger the script. See https://www.freedesktop.org/software/systemd/man/networkctl.html
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.networkd-dispatcher.rules.&lt;name&gt;.onState)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.networkd-dispatcher.rules.%3Cname%3E.onState)
         ///
         /// Nix type: `list of (one of "routable", "dormant", "no-carrier", "off", "carrier", "degraded", "configuring", "configured")`. Default: `null`.
         pub fn on_state(&self) -> Opt<Vec<OnState>> {
@@ -68,7 +105,7 @@ pub mod rules {
         ///
         /// Shell commands executed on specified operational states.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.networkd-dispatcher.rules.&lt;name&gt;.script)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.networkd-dispatcher.rules.%3Cname%3E.script)
         ///
         /// Nix type: `strings concatenated with "\n"`.
         pub fn script(&self) -> Opt<Concatenated> {
@@ -78,7 +115,7 @@ pub mod rules {
     }
 
     ::flakesmith::option_enum! {
-        /// The values of `services.networkd-dispatcher.rules.<name>.onState`.
+        /// The values of `services.networkd-dispatcher.rules.<name>.onState.*`.
         OnState {
             Routable => "routable",
             Dormant => "dormant",

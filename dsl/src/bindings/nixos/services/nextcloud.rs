@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nextcloud.appstoreEnable`
@@ -161,7 +161,7 @@ pub const php_extra_extensions: Opt<Untyped> = Opt::new(&["services", "nextcloud
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.phpOptions)
 ///
 /// Nix type: `attribute set of (string or signed integer)`.
-pub const php_options: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nextcloud", "phpOptions"]);
+pub const php_options: Opt<BTreeMap<String, OneOf<PhpOptionsMembers>>> = Opt::new(&["services", "nextcloud", "phpOptions"]);
 
 /// `services.nextcloud.phpPackage`
 ///
@@ -188,7 +188,7 @@ pub const pool_config: Opt<NullOr<Concatenated>> = Opt::new(&["services", "nextc
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.poolSettings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`.
-pub const pool_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nextcloud", "poolSettings"]);
+pub const pool_settings: Opt<BTreeMap<String, OneOf<PoolSettingsMembers>>> = Opt::new(&["services", "nextcloud", "poolSettings"]);
 
 /// `services.nextcloud.secretFile`
 ///
@@ -207,7 +207,7 @@ pub const secret_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "nextcl
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "nextcloud", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "nextcloud", "settings"]);
 
 /// `services.nextcloud.webfinger`
 ///
@@ -218,6 +218,123 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "nextcloud", "settings
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const webfinger: Opt<bool> = Opt::new(&["services", "nextcloud", "webfinger"]);
+
+/// The members of `services.nextcloud.phpOptions.<name>`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum PhpOptionsMembers {}
+impl ::flakesmith::value::StrMember for PhpOptionsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PhpOptionsMembers { type Int = i64; }
+
+/// The members of `services.nextcloud.poolSettings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolSettingsMembers {}
+impl ::flakesmith::value::StrMember for PoolSettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolSettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolSettingsMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nextcloud.settings._profile`: `SettingsProfileValue::new()`, then a setter per option.
+    SettingsProfileValue {
+        /// `services.nextcloud.settings._profile.enabled_`
+        ///
+        /// Makes user-profiles globally available under nextcloud.tld/u/user.name
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings._profile.enabled_)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enabled: bool = "enabled_";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.nextcloud.settings.log_type`.
+    LogType {
+        Errorlog => "errorlog",
+        File => "file",
+        Syslog => "syslog",
+        Systemd => "systemd",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.nextcloud.settings.overwriteprotocol`.
+    Overwriteprotocol {
+        Empty => "",
+        Http => "http",
+        Https => "https",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nextcloud.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.nextcloud.settings._profile`.
+        _profile: SettingsProfileValue = "_profile";
+        /// `services.nextcloud.settings.default_phone_region`
+        ///
+        /// An ISO 3166-1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.default_phone_region)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        default_phone_region: String = "default_phone_region";
+        /// `services.nextcloud.settings.log_type`
+        ///
+        /// Logging backend to use.
+        /// systemd requires the php-systemd package to be added to services.nextcloud.phpExtraExtensions.
+        /// See the nextcloud documentation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.log_type)
+        ///
+        /// Nix type: `one of "errorlog", "file", "syslog", "systemd"`. Default: `"syslog"`.
+        log_type: LogType = "log_type";
+        /// `services.nextcloud.settings.loglevel`
+        ///
+        /// Log level value between 0 (DEBUG) and 4 (FATAL).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.loglevel)
+        ///
+        /// Nix type: `integer between 0 and 4 (both inclusive)`. Default: `2`.
+        loglevel: i64 = "loglevel";
+        /// `services.nextcloud.settings.overwriteprotocol`
+        ///
+        /// Force Nextcloud to always use HTTP or HTTPS i.e. for link generation.
+        /// Nextcloud uses the currently used protocol by default, but when
+        /// behind a reverse-proxy, it may use http
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.overwriteprotocol)
+        ///
+        /// Nix type: `one of "", "http", "https"`. Default: `""`.
+        overwriteprotocol: Overwriteprotocol = "overwriteprotocol";
+        /// `services.nextcloud.settings.skeletondirectory`
+        ///
+        /// The directory where the skeleton files are located. These files will be
+        /// copied to the data directory of new users. Leave empty to not copy any
+        /// skeleton files.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.skeletondirectory)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        skeletondirectory: String = "skeletondirectory";
+        /// `services.nextcloud.settings.trusted_domains`
+        ///
+        /// Trusted domains, from which the nextcloud installation will be
+        /// accessible. You don’t need to add
+        /// services.nextcloud.hostname
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.trusted_domains)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        trusted_domains: Vec<String> = "trusted_domains";
+        /// `services.nextcloud.settings.trusted_proxies`
+        ///
+        /// Trusted proxies, to provide if the nextcloud installation is being
+        /// proxied to secure against e.g. spoofing.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.trusted_proxies)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        trusted_proxies: Vec<String> = "trusted_proxies";
+    }
+}
 
 pub mod auto_update_apps {
     use super::*;
@@ -238,7 +355,12 @@ pub mod auto_update_apps {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.autoUpdateApps.startAt)
     ///
     /// Nix type: `string or list of string`. Default: `"05:00:00"`.
-    pub const start_at: Opt<Untyped> = Opt::new(&["services", "nextcloud", "autoUpdateApps", "startAt"]);
+    pub const start_at: Opt<OneOf<StartAtMembers>> = Opt::new(&["services", "nextcloud", "autoUpdateApps", "startAt"]);
+
+    /// The members of `services.nextcloud.autoUpdateApps.startAt`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum StartAtMembers {}
+    impl ::flakesmith::value::StrMember for StartAtMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for StartAtMembers { type Item = String; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nezha-agent.debug`
@@ -97,7 +97,7 @@ pub const password_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "nezh
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nezha-agent.reportDelay)
 ///
 /// Nix type: `one of 1, 2, 3, 4`. Default: `1`.
-pub const report_delay: Opt<Untyped> = Opt::new(&["services", "nezha-agent", "reportDelay"]);
+pub const report_delay: Opt<Data<Anything>> = Opt::new(&["services", "nezha-agent", "reportDelay"]);
 
 /// `services.nezha-agent.server`
 ///

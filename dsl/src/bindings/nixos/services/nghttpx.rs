@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nghttpx.backend-address-family`
@@ -27,7 +27,7 @@ pub const backend_address_family: Opt<BackendAddressFamily> = Opt::new(&["servic
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.backends)
 ///
 /// Nix type: `list of (submodule)`.
-pub const backends: Opt<Vec<Untyped>> = Opt::new(&["services", "nghttpx", "backends"]);
+pub const backends: Opt<Vec<BackendsValue>> = Opt::new(&["services", "nghttpx", "backends"]);
 
 /// `services.nghttpx.backlog`
 ///
@@ -64,7 +64,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "nghttpx", "e
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.frontends)
 ///
 /// Nix type: `list of (submodule)`.
-pub const frontends: Opt<Vec<Untyped>> = Opt::new(&["services", "nghttpx", "frontends"]);
+pub const frontends: Opt<Vec<FrontendsValue>> = Opt::new(&["services", "nghttpx", "frontends"]);
 
 /// `services.nghttpx.rlimit-nofile`
 ///
@@ -112,7 +112,7 @@ pub const single_thread: Opt<bool> = Opt::new(&["services", "nghttpx", "single-t
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.tls)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const tls: Opt<NullOr<Untyped>> = Opt::new(&["services", "nghttpx", "tls"]);
+pub const tls: Opt<NullOr<TlsValue>> = Opt::new(&["services", "nghttpx", "tls"]);
 
 /// `services.nghttpx.workers`
 ///
@@ -129,6 +129,253 @@ pub const workers: Opt<i64> = Opt::new(&["services", "nghttpx", "workers"]);
         Auto => "auto",
         IPv4 => "IPv4",
         IPv6 => "IPv6",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.nghttpx.backends.*.params.affinity`.
+    Affinity {
+        Ip => "ip",
+        None => "none",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.nghttpx.backends.*.params.proto`.
+    Proto {
+        H2 => "h2",
+        Http11 => "http/1.1",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nghttpx.backends.*.params`: `ParamsValue::new()`, then a setter per option.
+    ParamsValue {
+        /// `services.nghttpx.backends.*.params.affinity`
+        ///
+        /// If “ip” is given, client IP based session affinity is
+        /// enabled. If “none” is given, session affinity is disabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.backends.*.params.affinity)
+        ///
+        /// Nix type: `one of "ip", "none"`. Default: `"none"`.
+        affinity: Affinity = "affinity";
+        /// `services.nghttpx.backends.*.params.dns`
+        ///
+        /// Name resolution of a backends host name is done at start up,
+        /// or configuration reload. If “dns” is true, name resolution
+        /// takes place dynamically.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.backends.*.params.dns)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        dns: bool = "dns";
+        /// `services.nghttpx.backends.*.params.fall`
+        ///
+        /// If nghttpx cannot connect to the backend N times in a row, the
+        /// backend is assumed to be offline and is excluded from load
+        /// balancing. If N is 0 the backend is never excluded from load
+        /// balancing.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.backends.*.params.fall)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        fall: i64 = "fall";
+        /// `services.nghttpx.backends.*.params.proto`
+        ///
+        /// This option configures the protocol the backend server expects
+        /// to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.backends.*.params.proto)
+        ///
+        /// Nix type: `one of "h2", "http/1.1"`. Default: `"http/1.1"`.
+        proto: Proto = "proto";
+        /// `services.nghttpx.backends.*.params.redirect-if-not-tls`
+        ///
+        /// If true, a backend match requires the frontend connection be
+        /// TLS encrypted. If it is not, nghttpx responds to the request
+        /// with a 308 status code and https URI the client should use
+        /// instead in the Location header.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.backends.*.params.redirect-if-not-tls)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        redirect_if_not_tls: bool = "redirect-if-not-tls";
+        /// `services.nghttpx.backends.*.params.rise`
+        ///
+        /// If the backend is excluded from load balancing, nghttpx will
+        /// periodically attempt to make a connection to the backend. If
+        /// the connection is successful N times in a row the backend is
+        /// re-included in load balancing. If N is 0 a backend is never
+        /// reconsidered for load balancing once it falls.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.backends.*.params.rise)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        rise: i64 = "rise";
+        /// `services.nghttpx.backends.*.params.sni`
+        ///
+        /// Override the TLS SNI field value. This value (in nghttpx)
+        /// defaults to the host value of the backend configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.backends.*.params.sni)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        sni: NullOr<String> = "sni";
+        /// `services.nghttpx.backends.*.params.tls`
+        ///
+        /// This option determines whether nghttpx will negotiate its
+        /// connection with a backend server using TLS or not. The burden
+        /// is on the backend server to provide the TLS certificate!
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.backends.*.params.tls)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        tls: bool = "tls";
+    }
+}
+
+/// The members of `services.nghttpx.backends.*.server`'s type: `submodule`, `path`. A value of any of them sets the option.
+pub enum ServerMembers {}
+impl ::flakesmith::value::PathMember for ServerMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nghttpx.backends.*`: `BackendsValue::new()`, then a setter per option.
+    BackendsValue {
+        /// `services.nghttpx.backends.*.params`
+        ///
+        /// Parameters to configure a backend.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.backends.*.params)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        params: NullOr<ParamsValue> = "params";
+        /// `services.nghttpx.backends.*.patterns`
+        ///
+        /// List of nghttpx backend patterns.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.backends.*.patterns)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        patterns: Vec<String> = "patterns";
+        /// `services.nghttpx.backends.*.server`
+        ///
+        /// Backend server location specified as either a host:port pair
+        /// or a unix domain docket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.backends.*.server)
+        ///
+        /// Nix type: `(submodule) or path`.
+        server: OneOf<ServerMembers> = "server";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.nghttpx.frontends.*.params.tls`.
+    Tls {
+        Tls => "tls",
+        NoTls => "no-tls",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nghttpx.frontends.*.params`: `ParamsValue2::new()`, then a setter per option.
+    ParamsValue2 {
+        /// `services.nghttpx.frontends.*.params.api`
+        ///
+        /// Enable API access for this frontend. This enables you to
+        /// dynamically modify nghttpx at run-time therefore this feature
+        /// is disabled by default and should be turned on with care.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.frontends.*.params.api)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        api: bool = "api";
+        /// `services.nghttpx.frontends.*.params.healthmon`
+        ///
+        /// Make this frontend a health monitor endpoint. Any request
+        /// received on this frontend is responded to with a 200 OK.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.frontends.*.params.healthmon)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        healthmon: bool = "healthmon";
+        /// `services.nghttpx.frontends.*.params.proxyproto`
+        ///
+        /// Accept PROXY protocol version 1 on frontend connection.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.frontends.*.params.proxyproto)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxyproto: bool = "proxyproto";
+        /// `services.nghttpx.frontends.*.params.sni-fwd`
+        ///
+        /// When performing a match to select a backend server, SNI host
+        /// name received from the client is used instead of the request
+        /// host. See --backend option about the pattern match.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.frontends.*.params.sni-fwd)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        sni_fwd: bool = "sni-fwd";
+        /// `services.nghttpx.frontends.*.params.tls`
+        ///
+        /// Enable or disable TLS. If true (enabled) the key and
+        /// certificate must be configured for nghttpx.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.frontends.*.params.tls)
+        ///
+        /// Nix type: `one of "tls", "no-tls"`. Default: `"tls"`.
+        tls: Tls = "tls";
+    }
+}
+
+/// The members of `services.nghttpx.frontends.*.server`'s type: `submodule`, `path`. A value of any of them sets the option.
+pub enum ServerMembers2 {}
+impl ::flakesmith::value::PathMember for ServerMembers2 {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nghttpx.frontends.*`: `FrontendsValue::new()`, then a setter per option.
+    FrontendsValue {
+        /// `services.nghttpx.frontends.*.params`
+        ///
+        /// Parameters to configure a backend.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.frontends.*.params)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        params: NullOr<ParamsValue2> = "params";
+        /// `services.nghttpx.frontends.*.server`
+        ///
+        /// Frontend server interface binding specification as either a
+        /// host:port pair or a unix domain docket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.frontends.*.server)
+        ///
+        /// Nix type: `(submodule) or path`.
+        server: OneOf<ServerMembers2> = "server";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nghttpx.tls`: `TlsValue::new()`, then a setter per option.
+    TlsValue {
+        /// `services.nghttpx.tls.crt`
+        ///
+        /// Path to the TLS certificate file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.tls.crt)
+        ///
+        /// Nix type: `string`. Default: `"/etc/ssl/certs/server.crt"`.
+        crt: String = "crt";
+        /// `services.nghttpx.tls.key`
+        ///
+        /// Path to the TLS key file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nghttpx.tls.key)
+        ///
+        /// Nix type: `string`. Default: `"/etc/ssl/keys/server.key"`.
+        key: String = "key";
     }
 }
 

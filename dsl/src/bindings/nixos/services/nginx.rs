@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nginx.additionalModules`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.additionalModules)
 ///
 /// Nix type: `list of attribute set of anything`. Default: `[ ]`.
-pub const additional_modules: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "nginx", "additionalModules"]);
+pub const additional_modules: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "nginx", "additionalModules"]);
 
 /// `services.nginx.appendConfig`
 ///
@@ -86,7 +86,7 @@ pub const default_http_listen_port: Opt<u16> = Opt::new(&["services", "nginx", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.defaultListen)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const default_listen: Opt<Vec<Untyped>> = Opt::new(&["services", "nginx", "defaultListen"]);
+pub const default_listen: Opt<Vec<DefaultListenValue>> = Opt::new(&["services", "nginx", "defaultListen"]);
 
 /// `services.nginx.defaultListenAddresses`
 ///
@@ -207,7 +207,7 @@ pub const log_error: Opt<String> = Opt::new(&["services", "nginx", "logError"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.mapHashBucketSize)
 ///
 /// Nix type: `null or one of 32, 64, 128`. Default: `null`.
-pub const map_hash_bucket_size: Opt<NullOr<Untyped>> = Opt::new(&["services", "nginx", "mapHashBucketSize"]);
+pub const map_hash_bucket_size: Opt<NullOr<Data<Anything>>> = Opt::new(&["services", "nginx", "mapHashBucketSize"]);
 
 /// `services.nginx.mapHashMaxSize`
 ///
@@ -246,7 +246,7 @@ pub const pre_start: Opt<Concatenated> = Opt::new(&["services", "nginx", "preSta
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const proxy_cache_path: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nginx", "proxyCachePath"]);
+pub const proxy_cache_path: Opt<BTreeMap<String, ProxyCachePathValue>> = Opt::new(&["services", "nginx", "proxyCachePath"]);
 
 /// `services.nginx.proxyResolveWhileRunning`
 ///
@@ -331,7 +331,7 @@ pub const recommended_zstd_settings: Opt<bool> = Opt::new(&["services", "nginx",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.resolver)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const resolver: Opt<Untyped> = Opt::new(&["services", "nginx", "resolver"]);
+pub const resolver: Opt<ResolverValue> = Opt::new(&["services", "nginx", "resolver"]);
 
 /// `services.nginx.serverNamesHashBucketSize`
 ///
@@ -422,7 +422,7 @@ pub const types_hash_max_size: Opt<u64> = Opt::new(&["services", "nginx", "types
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.upstreams)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const upstreams: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nginx", "upstreams"]);
+pub const upstreams: Opt<BTreeMap<String, UpstreamsValue>> = Opt::new(&["services", "nginx", "upstreams"]);
 
 /// `services.nginx.user`
 ///
@@ -449,7 +449,631 @@ pub const validate_config_file: Opt<bool> = Opt::new(&["services", "nginx", "val
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const virtual_hosts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nginx", "virtualHosts"]);
+pub const virtual_hosts: Opt<BTreeMap<String, VirtualHostsValue>> = Opt::new(&["services", "nginx", "virtualHosts"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nginx.defaultListen.*`: `DefaultListenValue::new()`, then a setter per option.
+    DefaultListenValue {
+        /// `services.nginx.defaultListen.*.addr`
+        ///
+        /// IP address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.defaultListen.*.addr)
+        ///
+        /// Nix type: `string`.
+        addr: String = "addr";
+        /// `services.nginx.defaultListen.*.extraParameters`
+        ///
+        /// Extra parameters of this listen directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.defaultListen.*.extraParameters)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_parameters: Vec<String> = "extraParameters";
+        /// `services.nginx.defaultListen.*.port`
+        ///
+        /// Port number.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.defaultListen.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.nginx.defaultListen.*.proxyProtocol`
+        ///
+        /// Enable PROXY protocol.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.defaultListen.*.proxyProtocol)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_protocol: bool = "proxyProtocol";
+        /// `services.nginx.defaultListen.*.ssl`
+        ///
+        /// Enable SSL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.defaultListen.*.ssl)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ssl: NullOr<bool> = "ssl";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nginx.proxyCachePath.<name>`: `ProxyCachePathValue::new()`, then a setter per option.
+    ProxyCachePathValue {
+        /// `services.nginx.proxyCachePath.<name>.enable`
+        ///
+        /// Whether to enable this proxy cache path entry.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.nginx.proxyCachePath.<name>.inactive`
+        ///
+        /// Cached data that has not been accessed for the time specified by
+        /// the inactive parameter is removed from the cache, regardless of
+        /// its freshness.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.inactive)
+        ///
+        /// Nix type: `string`. Default: `"10m"`.
+        inactive: String = "inactive";
+        /// `services.nginx.proxyCachePath.<name>.keysZoneName`
+        ///
+        /// Set name to shared memory zone.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.keysZoneName)
+        ///
+        /// Nix type: `string`. Default: `"cache"`.
+        keys_zone_name: String = "keysZoneName";
+        /// `services.nginx.proxyCachePath.<name>.keysZoneSize`
+        ///
+        /// Set size to shared memory zone.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.keysZoneSize)
+        ///
+        /// Nix type: `string`. Default: `"10m"`.
+        keys_zone_size: String = "keysZoneSize";
+        /// `services.nginx.proxyCachePath.<name>.levels`
+        ///
+        /// The levels parameter defines structure of subdirectories in cache: from
+        /// 1 to 3, each level accepts values 1 or 2. Сan be used any combination of
+        /// 1 and 2 in these formats: x, x:x and x:x:x.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.levels)
+        ///
+        /// Nix type: `string`. Default: `"1:2"`.
+        levels: String = "levels";
+        /// `services.nginx.proxyCachePath.<name>.maxSize`
+        ///
+        /// Set maximum cache size
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.maxSize)
+        ///
+        /// Nix type: `string`. Default: `"1g"`.
+        max_size: String = "maxSize";
+        /// `services.nginx.proxyCachePath.<name>.useTempPath`
+        ///
+        /// Nginx first writes files that are destined for the cache to a temporary
+        /// storage area, and the use_temp_path=off directive instructs Nginx to
+        /// write them to the same directories where they will be cached. Recommended
+        /// that you set this parameter to off to avoid unnecessary copying of data
+        /// between file systems.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.useTempPath)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        use_temp_path: bool = "useTempPath";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nginx.resolver`: `ResolverValue::new()`, then a setter per option.
+    ResolverValue {
+        /// `services.nginx.resolver.addresses`
+        ///
+        /// List of resolvers to use
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.resolver.addresses)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        addresses: Vec<String> = "addresses";
+        /// `services.nginx.resolver.ipv4`
+        ///
+        /// By default, nginx will look up both IPv4 and IPv6 addresses while resolving.
+        /// If looking up of IPv4 addresses is not desired, the ipv4=off parameter can be
+        /// specified.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.resolver.ipv4)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ipv4: bool = "ipv4";
+        /// `services.nginx.resolver.ipv6`
+        ///
+        /// By default, nginx will look up both IPv4 and IPv6 addresses while resolving.
+        /// If looking up of IPv6 addresses is not desired, the ipv6=off parameter can be
+        /// specified.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.resolver.ipv6)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ipv6: bool = "ipv6";
+        /// `services.nginx.resolver.valid`
+        ///
+        /// By default, nginx caches answers using the TTL value of a response.
+        /// An optional valid parameter allows overriding it
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.resolver.valid)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        valid: String = "valid";
+    }
+}
+
+/// The members of `services.nginx.upstreams.<name>.servers.<name>.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum ServersMembers {}
+impl ::flakesmith::value::BoolMember for ServersMembers {}
+impl ::flakesmith::value::IntMember for ServersMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for ServersMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nginx.upstreams.<name>`: `UpstreamsValue::new()`, then a setter per option.
+    UpstreamsValue {
+        /// `services.nginx.upstreams.<name>.extraConfig`
+        ///
+        /// These lines go to the end of the upstream verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.upstreams.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.nginx.upstreams.<name>.servers`
+        ///
+        /// Defines the address and other parameters of the upstream servers.
+        /// See the documentation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.upstreams.%3Cname%3E.servers)
+        ///
+        /// Nix type: `attribute set of (attribute set of (boolean or signed integer or string))`. Default: `{ }`.
+        servers: BTreeMap<String, BTreeMap<String, OneOf<ServersMembers>>> = "servers";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nginx.virtualHosts.<name>.listen.*`: `ListenValue::new()`, then a setter per option.
+    ListenValue {
+        /// `services.nginx.virtualHosts.<name>.listen.*.addr`
+        ///
+        /// Listen address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listen.*.addr)
+        ///
+        /// Nix type: `string`.
+        addr: String = "addr";
+        /// `services.nginx.virtualHosts.<name>.listen.*.extraParameters`
+        ///
+        /// Extra parameters of this listen directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listen.*.extraParameters)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_parameters: Vec<String> = "extraParameters";
+        /// `services.nginx.virtualHosts.<name>.listen.*.port`
+        ///
+        /// Port number to listen on.
+        /// If unset and the listen address is not a socket then nginx defaults to 80.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listen.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.nginx.virtualHosts.<name>.listen.*.proxyProtocol`
+        ///
+        /// Enable PROXY protocol.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listen.*.proxyProtocol)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_protocol: bool = "proxyProtocol";
+        /// `services.nginx.virtualHosts.<name>.listen.*.ssl`
+        ///
+        /// Enable SSL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listen.*.ssl)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ssl: bool = "ssl";
+    }
+}
+
+/// The members of `services.nginx.virtualHosts.<name>.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum FastcgiParamsMembers {}
+impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+/// The members of `services.nginx.virtualHosts.<name>.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum ReturnMembers {}
+impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nginx.virtualHosts.<name>.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+    LocationsValue {
+        /// `services.nginx.virtualHosts.<name>.locations.<name>.alias`
+        ///
+        /// Alias directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.alias)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        alias: NullOr<RuntimePath> = "alias";
+        /// `services.nginx.virtualHosts.<name>.locations.<name>.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.nginx.virtualHosts.<name>.locations.<name>.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.nginx.virtualHosts.<name>.locations.<name>.extraConfig`
+        ///
+        /// These lines go to the end of the location verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.nginx.virtualHosts.<name>.locations.<name>.fastcgiParams`
+        ///
+        /// FastCGI parameters to override.  Unlike in the Nginx
+        /// configuration file, overriding only some default parameters
+        /// won’t unset the default values for other parameters.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.fastcgiParams)
+        ///
+        /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+        fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+        /// `services.nginx.virtualHosts.<name>.locations.<name>.index`
+        ///
+        /// Adds index directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.index)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        index: NullOr<String> = "index";
+        /// `services.nginx.virtualHosts.<name>.locations.<name>.priority`
+        ///
+        /// Order of this location block in relation to the others in the vhost.
+        /// The semantics are the same as with lib.mkOrder
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.priority)
+        ///
+        /// Nix type: `signed integer`. Default: `1000`.
+        priority: i64 = "priority";
+        /// `services.nginx.virtualHosts.<name>.locations.<name>.proxyPass`
+        ///
+        /// Adds proxy_pass directive and sets recommended proxy headers if
+        /// recommendedProxySettings is enabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.proxyPass)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_pass: NullOr<String> = "proxyPass";
+        /// `services.nginx.virtualHosts.<name>.locations.<name>.proxyWebsockets`
+        ///
+        /// Whether to support proxying websocket connections with HTTP/1.1.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.proxyWebsockets)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_websockets: bool = "proxyWebsockets";
+        /// `services.nginx.virtualHosts.<name>.locations.<name>.recommendedProxySettings`
+        ///
+        /// Enable recommended proxy settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.recommendedProxySettings)
+        ///
+        /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+        recommended_proxy_settings: bool = "recommendedProxySettings";
+        /// `services.nginx.virtualHosts.<name>.locations.<name>.return`
+        ///
+        /// Adds a return directive, for e.g. redirections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.return)
+        ///
+        /// Nix type: `null or string or signed integer`. Default: `null`.
+        r#return: NullOr<OneOf<ReturnMembers>> = "return";
+        /// `services.nginx.virtualHosts.<name>.locations.<name>.root`
+        ///
+        /// Root directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.nginx.virtualHosts.<name>.locations.<name>.tryFiles`
+        ///
+        /// Adds try_files directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.tryFiles)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        try_files: NullOr<String> = "tryFiles";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nginx.virtualHosts.<name>`: `VirtualHostsValue::new()`, then a setter per option.
+    VirtualHostsValue {
+        /// `services.nginx.virtualHosts.<name>.acmeFallbackHost`
+        ///
+        /// Host which to proxy requests to if ACME challenge is not found. Useful
+        /// if you want multiple hosts to be able to verify the same domain name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.acmeFallbackHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        acme_fallback_host: NullOr<String> = "acmeFallbackHost";
+        /// `services.nginx.virtualHosts.<name>.acmeRoot`
+        ///
+        /// Directory for the ACME challenge, which is public
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.acmeRoot)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+        acme_root: NullOr<String> = "acmeRoot";
+        /// `services.nginx.virtualHosts.<name>.addSSL`
+        ///
+        /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.addSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        add_ssl: bool = "addSSL";
+        /// `services.nginx.virtualHosts.<name>.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.nginx.virtualHosts.<name>.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.nginx.virtualHosts.<name>.default`
+        ///
+        /// Makes this vhost the default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.default)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        default_2: bool = "default";
+        /// `services.nginx.virtualHosts.<name>.enableACME`
+        ///
+        /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+        /// Alternately, you can use an existing certificate through useACMEHost
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.enableACME)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_acme: bool = "enableACME";
+        /// `services.nginx.virtualHosts.<name>.extraConfig`
+        ///
+        /// These lines go to the end of the vhost verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.nginx.virtualHosts.<name>.forceSSL`
+        ///
+        /// Whether to add a separate nginx server block that redirects (defaults
+        /// to 301, configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.forceSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        force_ssl: bool = "forceSSL";
+        /// `services.nginx.virtualHosts.<name>.globalRedirect`
+        ///
+        /// If set, all requests for this host are redirected (defaults to 301,
+        /// configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.globalRedirect)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        global_redirect: NullOr<String> = "globalRedirect";
+        /// `services.nginx.virtualHosts.<name>.http2`
+        ///
+        /// Whether to enable the HTTP/2 protocol.
+        /// Note that (as of writing) due to nginx’s implementation, to disable
+        /// HTTP/2 you have to disable it on all vhosts that use a given
+        /// IP address / port.
+        /// If there is one server block configured to enable http2, then it is
+        /// enabled for all server blocks on this IP.
+        /// See https://stackoverflow.com/a/39466948/263061.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.http2)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http2: bool = "http2";
+        /// `services.nginx.virtualHosts.<name>.http3`
+        ///
+        /// Whether to enable the HTTP/3 protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.http3)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http3: bool = "http3";
+        /// `services.nginx.virtualHosts.<name>.http3_hq`
+        ///
+        /// Whether to enable the HTTP/0.9 protocol negotiation used in QUIC interoperability tests.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.http3_hq)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        http3_hq: bool = "http3_hq";
+        /// `services.nginx.virtualHosts.<name>.kTLS`
+        ///
+        /// Whether to enable kTLS support.
+        /// Implementing TLS in the kernel (kTLS) improves performance by significantly
+        /// reducing the need for copying operations between user space and the kernel.
+        /// Required Nginx version 1.21.4 or later.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.kTLS)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        k_tls: bool = "kTLS";
+        /// `services.nginx.virtualHosts.<name>.listen`
+        ///
+        /// Listen addresses and ports for this virtual host.
+        /// IPv6 addresses must be enclosed in square brackets.
+        /// Note: this option overrides addSSL
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listen)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        listen: Vec<ListenValue> = "listen";
+        /// `services.nginx.virtualHosts.<name>.listenAddresses`
+        ///
+        /// Listen addresses for this virtual host.
+        /// Compared to listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listenAddresses)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        listen_addresses: Vec<String> = "listenAddresses";
+        /// `services.nginx.virtualHosts.<name>.locations`
+        ///
+        /// Declarative location config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        locations: BTreeMap<String, LocationsValue> = "locations";
+        /// `services.nginx.virtualHosts.<name>.onlySSL`
+        ///
+        /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+        /// defaults for listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.onlySSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        only_ssl: bool = "onlySSL";
+        /// `services.nginx.virtualHosts.<name>.quic`
+        ///
+        /// Whether to enable the QUIC transport protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.quic)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        quic: bool = "quic";
+        /// `services.nginx.virtualHosts.<name>.redirectCode`
+        ///
+        /// HTTP status used by globalRedirect
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.redirectCode)
+        ///
+        /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
+        redirect_code: i64 = "redirectCode";
+        /// `services.nginx.virtualHosts.<name>.rejectSSL`
+        ///
+        /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
+        /// default
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.rejectSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reject_ssl: bool = "rejectSSL";
+        /// `services.nginx.virtualHosts.<name>.reuseport`
+        ///
+        /// Create an individual listening socket .
+        /// It is required to specify only once on one of the hosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.reuseport)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reuseport: bool = "reuseport";
+        /// `services.nginx.virtualHosts.<name>.root`
+        ///
+        /// The path of the web root directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.nginx.virtualHosts.<name>.serverAliases`
+        ///
+        /// Additional names of virtual hosts served by this virtual host configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.serverAliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        server_aliases: Vec<String> = "serverAliases";
+        /// `services.nginx.virtualHosts.<name>.serverName`
+        ///
+        /// Name of this virtual host. Defaults to attribute name in virtualHosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.serverName)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "serverName";
+        /// `services.nginx.virtualHosts.<name>.sslCertificate`
+        ///
+        /// Path to server SSL certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.sslCertificate)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate: RuntimePath = "sslCertificate";
+        /// `services.nginx.virtualHosts.<name>.sslCertificateKey`
+        ///
+        /// Path to server SSL certificate key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.sslCertificateKey)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate_key: RuntimePath = "sslCertificateKey";
+        /// `services.nginx.virtualHosts.<name>.sslTrustedCertificate`
+        ///
+        /// Path to root SSL certificate for stapling and client certificates.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.sslTrustedCertificate)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ssl_trusted_certificate: NullOr<RuntimePath> = "sslTrustedCertificate";
+        /// `services.nginx.virtualHosts.<name>.useACMEHost`
+        ///
+        /// A host of an existing Let’s Encrypt certificate to use.
+        /// This is useful if you have many subdomains and want to avoid hitting the
+        /// rate limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.useACMEHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        use_acme_host: NullOr<String> = "useACMEHost";
+    }
+}
 
 pub mod gitweb {
     use super::*;
@@ -520,7 +1144,7 @@ pub mod proxy_cache_path {
         ///
         /// Whether to enable this proxy cache path entry.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -533,7 +1157,7 @@ pub mod proxy_cache_path {
         /// the inactive parameter is removed from the cache, regardless of
         /// its freshness.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.&lt;name&gt;.inactive)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.inactive)
         ///
         /// Nix type: `string`. Default: `"10m"`.
         pub fn inactive(&self) -> Opt<String> {
@@ -544,7 +1168,7 @@ pub mod proxy_cache_path {
         ///
         /// Set name to shared memory zone.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.&lt;name&gt;.keysZoneName)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.keysZoneName)
         ///
         /// Nix type: `string`. Default: `"cache"`.
         pub fn keys_zone_name(&self) -> Opt<String> {
@@ -555,7 +1179,7 @@ pub mod proxy_cache_path {
         ///
         /// Set size to shared memory zone.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.&lt;name&gt;.keysZoneSize)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.keysZoneSize)
         ///
         /// Nix type: `string`. Default: `"10m"`.
         pub fn keys_zone_size(&self) -> Opt<String> {
@@ -568,7 +1192,7 @@ pub mod proxy_cache_path {
         /// 1 to 3, each level accepts values 1 or 2. Сan be used any combination of
         /// 1 and 2 in these formats: x, x:x and x:x:x.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.&lt;name&gt;.levels)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.levels)
         ///
         /// Nix type: `string`. Default: `"1:2"`.
         pub fn levels(&self) -> Opt<String> {
@@ -579,7 +1203,7 @@ pub mod proxy_cache_path {
         ///
         /// Set maximum cache size
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.&lt;name&gt;.maxSize)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.maxSize)
         ///
         /// Nix type: `string`. Default: `"1g"`.
         pub fn max_size(&self) -> Opt<String> {
@@ -594,7 +1218,7 @@ pub mod proxy_cache_path {
         /// that you set this parameter to off to avoid unnecessary copying of data
         /// between file systems.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.&lt;name&gt;.useTempPath)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.proxyCachePath.%3Cname%3E.useTempPath)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn use_temp_path(&self) -> Opt<bool> {
@@ -662,7 +1286,7 @@ pub mod sso {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.sso.configuration)
     ///
     /// Nix type: `attribute set of unspecified value`. Default: `{ }`.
-    pub const configuration: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nginx", "sso", "configuration"]);
+    pub const configuration: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "nginx", "sso", "configuration"]);
 
     /// `services.nginx.sso.enable`
     ///
@@ -776,7 +1400,7 @@ pub mod upstreams {
         ///
         /// These lines go to the end of the upstream verbatim.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.upstreams.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.upstreams.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -788,10 +1412,10 @@ pub mod upstreams {
         /// Defines the address and other parameters of the upstream servers.
         /// See the documentation
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.upstreams.&lt;name&gt;.servers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.upstreams.%3Cname%3E.servers)
         ///
         /// Nix type: `attribute set of (attribute set of (boolean or signed integer or string))`. Default: `{ }`.
-        pub fn servers(&self) -> Opt<BTreeMap<String, BTreeMap<String, Untyped>>> {
+        pub fn servers(&self) -> Opt<BTreeMap<String, BTreeMap<String, OneOf<ServersMembers>>>> {
             Opt::at(self.path.join(["servers"]))
         }
 
@@ -828,7 +1452,7 @@ pub mod upstreams {
         /// Marks the server as a backup server. It will be passed
         /// requests when the primary servers are unavailable.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.upstreams.&lt;name&gt;.servers.&lt;name&gt;.backup)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.upstreams.%3Cname%3E.servers.%3Cname%3E.backup)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn backup(&self) -> Opt<bool> {
@@ -836,6 +1460,12 @@ pub mod upstreams {
         }
 
     }
+
+    /// The members of `services.nginx.upstreams.<name>.servers.<name>.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+    pub enum ServersMembers {}
+    impl ::flakesmith::value::BoolMember for ServersMembers {}
+    impl ::flakesmith::value::IntMember for ServersMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for ServersMembers { type Str = String; }
 
 }
 
@@ -859,7 +1489,7 @@ pub mod virtual_hosts {
         /// Host which to proxy requests to if ACME challenge is not found. Useful
         /// if you want multiple hosts to be able to verify the same domain name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.acmeFallbackHost)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.acmeFallbackHost)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn acme_fallback_host(&self) -> Opt<NullOr<String>> {
@@ -870,7 +1500,7 @@ pub mod virtual_hosts {
         ///
         /// Directory for the ACME challenge, which is public
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.acmeRoot)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.acmeRoot)
         ///
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
         pub fn acme_root(&self) -> Opt<NullOr<String>> {
@@ -882,7 +1512,7 @@ pub mod virtual_hosts {
         /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
         /// listen
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.addSSL)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.addSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn add_ssl(&self) -> Opt<bool> {
@@ -893,7 +1523,7 @@ pub mod virtual_hosts {
         ///
         /// Basic Auth protection for a vhost.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.basicAuth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.basicAuth)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
@@ -905,7 +1535,7 @@ pub mod virtual_hosts {
         /// Basic Auth password file for a vhost.
         /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.basicAuthFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.basicAuthFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -916,7 +1546,7 @@ pub mod virtual_hosts {
         ///
         /// Makes this vhost the default.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.default)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.default)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn default(&self) -> Opt<bool> {
@@ -928,7 +1558,7 @@ pub mod virtual_hosts {
         /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
         /// Alternately, you can use an existing certificate through useACMEHost
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.enableACME)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.enableACME)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable_acme(&self) -> Opt<bool> {
@@ -939,7 +1569,7 @@ pub mod virtual_hosts {
         ///
         /// These lines go to the end of the vhost verbatim.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -951,7 +1581,7 @@ pub mod virtual_hosts {
         /// Whether to add a separate nginx server block that redirects (defaults
         /// to 301, configurable with redirectCode
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.forceSSL)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.forceSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn force_ssl(&self) -> Opt<bool> {
@@ -963,7 +1593,7 @@ pub mod virtual_hosts {
         /// If set, all requests for this host are redirected (defaults to 301,
         /// configurable with redirectCode
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.globalRedirect)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.globalRedirect)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn global_redirect(&self) -> Opt<NullOr<String>> {
@@ -980,7 +1610,7 @@ pub mod virtual_hosts {
         /// enabled for all server blocks on this IP.
         /// See https://stackoverflow.com/a/39466948/263061.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.http2)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.http2)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn http2(&self) -> Opt<bool> {
@@ -992,7 +1622,7 @@ pub mod virtual_hosts {
         /// Whether to enable the HTTP/3 protocol.
         /// This requires using pkgs.nginxQuic
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.http3)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.http3)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn http3(&self) -> Opt<bool> {
@@ -1004,7 +1634,7 @@ pub mod virtual_hosts {
         /// Whether to enable the HTTP/0.9 protocol negotiation used in QUIC interoperability tests.
         /// This requires using pkgs.nginxQuic
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.http3_hq)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.http3_hq)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn http3_hq(&self) -> Opt<bool> {
@@ -1018,7 +1648,7 @@ pub mod virtual_hosts {
         /// reducing the need for copying operations between user space and the kernel.
         /// Required Nginx version 1.21.4 or later.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.kTLS)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.kTLS)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn k_tls(&self) -> Opt<bool> {
@@ -1031,10 +1661,10 @@ pub mod virtual_hosts {
         /// IPv6 addresses must be enclosed in square brackets.
         /// Note: this option overrides addSSL
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.listen)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listen)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub fn listen(&self) -> Opt<Vec<Untyped>> {
+        pub fn listen(&self) -> Opt<Vec<ListenValue>> {
             Opt::at(self.path.join(["listen"]))
         }
 
@@ -1043,7 +1673,7 @@ pub mod virtual_hosts {
         /// Listen addresses for this virtual host.
         /// Compared to listen
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.listenAddresses)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listenAddresses)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn listen_addresses(&self) -> Opt<Vec<String>> {
@@ -1054,10 +1684,10 @@ pub mod virtual_hosts {
         ///
         /// Declarative location config
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub fn locations(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn locations(&self) -> Opt<BTreeMap<String, LocationsValue>> {
             Opt::at(self.path.join(["locations"]))
         }
 
@@ -1071,7 +1701,7 @@ pub mod virtual_hosts {
         /// Whether to enable HTTPS and reject plain HTTP connections. This will set
         /// defaults for listen
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.onlySSL)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.onlySSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn only_ssl(&self) -> Opt<bool> {
@@ -1083,7 +1713,7 @@ pub mod virtual_hosts {
         /// Whether to enable the QUIC transport protocol.
         /// This requires using pkgs.nginxQuic
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.quic)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.quic)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn quic(&self) -> Opt<bool> {
@@ -1094,7 +1724,7 @@ pub mod virtual_hosts {
         ///
         /// HTTP status used by globalRedirect
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.redirectCode)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.redirectCode)
         ///
         /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
         pub fn redirect_code(&self) -> Opt<i64> {
@@ -1106,7 +1736,7 @@ pub mod virtual_hosts {
         /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
         /// default
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.rejectSSL)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.rejectSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn reject_ssl(&self) -> Opt<bool> {
@@ -1118,7 +1748,7 @@ pub mod virtual_hosts {
         /// Create an individual listening socket .
         /// It is required to specify only once on one of the hosts.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.reuseport)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.reuseport)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn reuseport(&self) -> Opt<bool> {
@@ -1129,7 +1759,7 @@ pub mod virtual_hosts {
         ///
         /// The path of the web root directory.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.root)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.root)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
@@ -1140,7 +1770,7 @@ pub mod virtual_hosts {
         ///
         /// Additional names of virtual hosts served by this virtual host configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.serverAliases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.serverAliases)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn server_aliases(&self) -> Opt<Vec<String>> {
@@ -1151,7 +1781,7 @@ pub mod virtual_hosts {
         ///
         /// Name of this virtual host. Defaults to attribute name in virtualHosts.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.serverName)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.serverName)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn server_name(&self) -> Opt<NullOr<String>> {
@@ -1162,7 +1792,7 @@ pub mod virtual_hosts {
         ///
         /// Path to server SSL certificate.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.sslCertificate)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.sslCertificate)
         ///
         /// Nix type: `path`.
         pub fn ssl_certificate(&self) -> Opt<RuntimePath> {
@@ -1173,7 +1803,7 @@ pub mod virtual_hosts {
         ///
         /// Path to server SSL certificate key.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.sslCertificateKey)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.sslCertificateKey)
         ///
         /// Nix type: `path`.
         pub fn ssl_certificate_key(&self) -> Opt<RuntimePath> {
@@ -1184,7 +1814,7 @@ pub mod virtual_hosts {
         ///
         /// Path to root SSL certificate for stapling and client certificates.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.sslTrustedCertificate)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.sslTrustedCertificate)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn ssl_trusted_certificate(&self) -> Opt<NullOr<RuntimePath>> {
@@ -1197,7 +1827,7 @@ pub mod virtual_hosts {
         /// This is useful if you have many subdomains and want to avoid hitting the
         /// rate limit
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.useACMEHost)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.useACMEHost)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
@@ -1231,7 +1861,7 @@ pub mod virtual_hosts {
         ///
         /// Alias directory for requests.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.alias)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.alias)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -1242,7 +1872,7 @@ pub mod virtual_hosts {
         ///
         /// Basic Auth protection for a vhost.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.basicAuth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.basicAuth)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
@@ -1254,7 +1884,7 @@ pub mod virtual_hosts {
         /// Basic Auth password file for a vhost.
         /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.basicAuthFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.basicAuthFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -1265,7 +1895,7 @@ pub mod virtual_hosts {
         ///
         /// These lines go to the end of the location verbatim.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -1278,10 +1908,10 @@ pub mod virtual_hosts {
         /// configuration file, overriding only some default parameters
         /// won’t unset the default values for other parameters.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.fastcgiParams)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.fastcgiParams)
         ///
         /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
-        pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
             Opt::at(self.path.join(["fastcgiParams"]))
         }
 
@@ -1289,7 +1919,7 @@ pub mod virtual_hosts {
         ///
         /// Adds index directive.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.index)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.index)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn index(&self) -> Opt<NullOr<String>> {
@@ -1301,7 +1931,7 @@ pub mod virtual_hosts {
         /// Order of this location block in relation to the others in the vhost.
         /// The semantics are the same as with lib.mkOrder
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.priority)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.priority)
         ///
         /// Nix type: `signed integer`. Default: `1000`.
         pub fn priority(&self) -> Opt<i64> {
@@ -1313,7 +1943,7 @@ pub mod virtual_hosts {
         /// Adds proxy_pass directive and sets recommended proxy headers if
         /// recommendedProxySettings is enabled.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.proxyPass)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.proxyPass)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
@@ -1324,7 +1954,7 @@ pub mod virtual_hosts {
         ///
         /// Whether to support proxying websocket connections with HTTP/1.1.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.proxyWebsockets)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.proxyWebsockets)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn proxy_websockets(&self) -> Opt<bool> {
@@ -1335,7 +1965,7 @@ pub mod virtual_hosts {
         ///
         /// Enable recommended proxy settings.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.recommendedProxySettings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.recommendedProxySettings)
         ///
         /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
         pub fn recommended_proxy_settings(&self) -> Opt<bool> {
@@ -1346,10 +1976,10 @@ pub mod virtual_hosts {
         ///
         /// Adds a return directive, for e.g. redirections.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.return)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.return)
         ///
         /// Nix type: `null or string or signed integer`. Default: `null`.
-        pub fn r#return(&self) -> Opt<NullOr<Untyped>> {
+        pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
             Opt::at(self.path.join(["return"]))
         }
 
@@ -1357,7 +1987,7 @@ pub mod virtual_hosts {
         ///
         /// Root directory for requests.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.root)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.root)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
@@ -1368,13 +1998,185 @@ pub mod virtual_hosts {
         ///
         /// Adds try_files directive.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.&lt;name&gt;.locations.&lt;name&gt;.tryFiles)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.tryFiles)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn try_files(&self) -> Opt<NullOr<String>> {
             Opt::at(self.path.join(["tryFiles"]))
         }
 
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.nginx.virtualHosts.<name>.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.nginx.virtualHosts.<name>.listen.*.addr`
+            ///
+            /// Listen address.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listen.*.addr)
+            ///
+            /// Nix type: `string`.
+            addr: String = "addr";
+            /// `services.nginx.virtualHosts.<name>.listen.*.extraParameters`
+            ///
+            /// Extra parameters of this listen directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listen.*.extraParameters)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            extra_parameters: Vec<String> = "extraParameters";
+            /// `services.nginx.virtualHosts.<name>.listen.*.port`
+            ///
+            /// Port number to listen on.
+            /// If unset and the listen address is not a socket then nginx defaults to 80.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listen.*.port)
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+            port: NullOr<u16> = "port";
+            /// `services.nginx.virtualHosts.<name>.listen.*.proxyProtocol`
+            ///
+            /// Enable PROXY protocol.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listen.*.proxyProtocol)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_protocol: bool = "proxyProtocol";
+            /// `services.nginx.virtualHosts.<name>.listen.*.ssl`
+            ///
+            /// Enable SSL.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.listen.*.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
+        }
+    }
+
+    /// The members of `services.nginx.virtualHosts.<name>.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum FastcgiParamsMembers {}
+    impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+    /// The members of `services.nginx.virtualHosts.<name>.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum ReturnMembers {}
+    impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.nginx.virtualHosts.<name>.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+        LocationsValue {
+            /// `services.nginx.virtualHosts.<name>.locations.<name>.alias`
+            ///
+            /// Alias directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.alias)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            alias: NullOr<RuntimePath> = "alias";
+            /// `services.nginx.virtualHosts.<name>.locations.<name>.basicAuth`
+            ///
+            /// Basic Auth protection for a vhost.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.basicAuth)
+            ///
+            /// Nix type: `attribute set of string`. Default: `{ }`.
+            basic_auth: BTreeMap<String, String> = "basicAuth";
+            /// `services.nginx.virtualHosts.<name>.locations.<name>.basicAuthFile`
+            ///
+            /// Basic Auth password file for a vhost.
+            /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.basicAuthFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+            /// `services.nginx.virtualHosts.<name>.locations.<name>.extraConfig`
+            ///
+            /// These lines go to the end of the location verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.nginx.virtualHosts.<name>.locations.<name>.fastcgiParams`
+            ///
+            /// FastCGI parameters to override.  Unlike in the Nginx
+            /// configuration file, overriding only some default parameters
+            /// won’t unset the default values for other parameters.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.fastcgiParams)
+            ///
+            /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+            fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+            /// `services.nginx.virtualHosts.<name>.locations.<name>.index`
+            ///
+            /// Adds index directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.nginx.virtualHosts.<name>.locations.<name>.priority`
+            ///
+            /// Order of this location block in relation to the others in the vhost.
+            /// The semantics are the same as with lib.mkOrder
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.priority)
+            ///
+            /// Nix type: `signed integer`. Default: `1000`.
+            priority: i64 = "priority";
+            /// `services.nginx.virtualHosts.<name>.locations.<name>.proxyPass`
+            ///
+            /// Adds proxy_pass directive and sets recommended proxy headers if
+            /// recommendedProxySettings is enabled.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.proxyPass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proxy_pass: NullOr<String> = "proxyPass";
+            /// `services.nginx.virtualHosts.<name>.locations.<name>.proxyWebsockets`
+            ///
+            /// Whether to support proxying websocket connections with HTTP/1.1.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.proxyWebsockets)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_websockets: bool = "proxyWebsockets";
+            /// `services.nginx.virtualHosts.<name>.locations.<name>.recommendedProxySettings`
+            ///
+            /// Enable recommended proxy settings.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.recommendedProxySettings)
+            ///
+            /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+            recommended_proxy_settings: bool = "recommendedProxySettings";
+            /// `services.nginx.virtualHosts.<name>.locations.<name>.return`
+            ///
+            /// Adds a return directive, for e.g. redirections.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.return)
+            ///
+            /// Nix type: `null or string or signed integer`. Default: `null`.
+            r#return: NullOr<OneOf<ReturnMembers>> = "return";
+            /// `services.nginx.virtualHosts.<name>.locations.<name>.root`
+            ///
+            /// Root directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.root)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            root: NullOr<RuntimePath> = "root";
+            /// `services.nginx.virtualHosts.<name>.locations.<name>.tryFiles`
+            ///
+            /// Adds try_files directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.locations.%3Cname%3E.tryFiles)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            try_files: NullOr<String> = "tryFiles";
+        }
     }
 
 }

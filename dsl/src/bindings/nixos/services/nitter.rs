@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nitter.enable`
@@ -60,7 +60,7 @@ pub const redis_create_locally: Opt<bool> = Opt::new(&["services", "nitter", "re
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nitter.settings)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nitter", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "nitter", "settings"]);
 
 pub mod cache {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nix-store-gcs-proxy.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl NixStoreGcsProxyEntry {
     ///
     /// The address of the proxy.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nix-store-gcs-proxy.&lt;name&gt;.address)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nix-store-gcs-proxy.%3Cname%3E.address)
     ///
     /// Nix type: `string`.
     pub fn address(&self) -> Opt<String> {
@@ -35,7 +35,7 @@ impl NixStoreGcsProxyEntry {
     ///
     /// Name of Google storage bucket
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nix-store-gcs-proxy.&lt;name&gt;.bucketName)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nix-store-gcs-proxy.%3Cname%3E.bucketName)
     ///
     /// Nix type: `string`. Default: `"‹name›"`.
     pub fn bucket_name(&self) -> Opt<String> {
@@ -46,7 +46,7 @@ impl NixStoreGcsProxyEntry {
     ///
     /// Whether to enable proxy for this bucket
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nix-store-gcs-proxy.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nix-store-gcs-proxy.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn enable(&self) -> Opt<bool> {

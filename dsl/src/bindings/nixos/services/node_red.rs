@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.node-red.configFile`
@@ -25,7 +25,7 @@ pub const config_file: Opt<RuntimePath> = Opt::new(&["services", "node-red", "co
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.node-red.define)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const define: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "node-red", "define"]);
+pub const define: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "node-red", "define"]);
 
 /// `services.node-red.enable`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nomad.credentials`
@@ -69,7 +69,7 @@ pub const extra_settings_paths: Opt<Vec<RuntimePath>> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nomad.extraSettingsPlugins)
 ///
 /// Nix type: `list of (package or path)`. Default: `[ ]`.
-pub const extra_settings_plugins: Opt<Vec<Untyped>> = Opt::new(&["services", "nomad", "extraSettingsPlugins"]);
+pub const extra_settings_plugins: Opt<Vec<OneOf<ExtraSettingsPluginsMembers>>> = Opt::new(&["services", "nomad", "extraSettingsPlugins"]);
 
 /// `services.nomad.package`
 ///
@@ -87,5 +87,10 @@ pub const package: Opt<Package> = Opt::new(&["services", "nomad", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nomad.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "nomad", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "nomad", "settings"]);
+
+/// The members of `services.nomad.extraSettingsPlugins.*`'s type: `package`, `path`. A value of any of them sets the option.
+pub enum ExtraSettingsPluginsMembers {}
+impl ::flakesmith::value::PackageMember for ExtraSettingsPluginsMembers {}
+impl ::flakesmith::value::PathMember for ExtraSettingsPluginsMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nsd.bind8Stats`
@@ -133,7 +133,7 @@ pub const ipv6_edns_size: Opt<i64> = Opt::new(&["services", "nsd", "ipv6EDNSSize
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.keys)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const keys: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nsd", "keys"]);
+pub const keys: Opt<BTreeMap<String, KeysValue>> = Opt::new(&["services", "nsd", "keys"]);
 
 /// `services.nsd.logTimeAscii`
 ///
@@ -302,7 +302,337 @@ pub const zonefiles_write: Opt<i64> = Opt::new(&["services", "nsd", "zonefilesWr
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const zones: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "nsd", "zones"]);
+pub const zones: Opt<BTreeMap<String, ZonesValue>> = Opt::new(&["services", "nsd", "zones"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nsd.keys.<name>`: `KeysValue::new()`, then a setter per option.
+    KeysValue {
+        /// `services.nsd.keys.<name>.algorithm`
+        ///
+        /// Authentication algorithm for this key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.keys.%3Cname%3E.algorithm)
+        ///
+        /// Nix type: `string`. Default: `"hmac-sha256"`.
+        algorithm: String = "algorithm";
+        /// `services.nsd.keys.<name>.keyFile`
+        ///
+        /// Path to the file which contains the actual base64 encoded
+        /// key. The key will be copied into “/var/lib/nsd/private” before
+        /// NSD starts. The copied file is only accessibly by the NSD
+        /// user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.keys.%3Cname%3E.keyFile)
+        ///
+        /// Nix type: `path`.
+        key_file: RuntimePath = "keyFile";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nsd.zones.<name>.dnssecPolicy.ksk`: `KskValue::new()`, then a setter per option.
+    KskValue {
+        /// `services.nsd.zones.<name>.dnssecPolicy.ksk.keySize`
+        ///
+        /// Key size in bits
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk.keySize)
+        ///
+        /// Nix type: `signed integer`.
+        key_size: i64 = "keySize";
+        /// `services.nsd.zones.<name>.dnssecPolicy.ksk.postPublish`
+        ///
+        /// How long after deactivation to keep a key in the zone
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk.postPublish)
+        ///
+        /// Nix type: `string`.
+        post_publish: String = "postPublish";
+        /// `services.nsd.zones.<name>.dnssecPolicy.ksk.prePublish`
+        ///
+        /// How long in advance to publish new keys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk.prePublish)
+        ///
+        /// Nix type: `string`.
+        pre_publish: String = "prePublish";
+        /// `services.nsd.zones.<name>.dnssecPolicy.ksk.rollPeriod`
+        ///
+        /// How frequently to change keys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk.rollPeriod)
+        ///
+        /// Nix type: `string`.
+        roll_period: String = "rollPeriod";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nsd.zones.<name>.dnssecPolicy.zsk`: `ZskValue::new()`, then a setter per option.
+    ZskValue {
+        /// `services.nsd.zones.<name>.dnssecPolicy.zsk.keySize`
+        ///
+        /// Key size in bits
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk.keySize)
+        ///
+        /// Nix type: `signed integer`.
+        key_size: i64 = "keySize";
+        /// `services.nsd.zones.<name>.dnssecPolicy.zsk.postPublish`
+        ///
+        /// How long after deactivation to keep a key in the zone
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk.postPublish)
+        ///
+        /// Nix type: `string`.
+        post_publish: String = "postPublish";
+        /// `services.nsd.zones.<name>.dnssecPolicy.zsk.prePublish`
+        ///
+        /// How long in advance to publish new keys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk.prePublish)
+        ///
+        /// Nix type: `string`.
+        pre_publish: String = "prePublish";
+        /// `services.nsd.zones.<name>.dnssecPolicy.zsk.rollPeriod`
+        ///
+        /// How frequently to change keys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk.rollPeriod)
+        ///
+        /// Nix type: `string`.
+        roll_period: String = "rollPeriod";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nsd.zones.<name>.dnssecPolicy`: `ZonesDnssecPolicyValue::new()`, then a setter per option.
+    ZonesDnssecPolicyValue {
+        /// `services.nsd.zones.<name>.dnssecPolicy.algorithm`
+        ///
+        /// Which algorithm to use for DNSSEC
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.algorithm)
+        ///
+        /// Nix type: `string`. Default: `"RSASHA256"`.
+        algorithm: String = "algorithm";
+        /// `services.nsd.zones.<name>.dnssecPolicy.coverage`
+        ///
+        /// The length of time to ensure that keys will be correct; no action will be taken to create new keys to be activated after this time.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.coverage)
+        ///
+        /// Nix type: `string`. Default: `"1y"`.
+        coverage: String = "coverage";
+        /// `services.nsd.zones.<name>.dnssecPolicy.keyttl`
+        ///
+        /// TTL for dnssec records
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.keyttl)
+        ///
+        /// Nix type: `string`. Default: `"1h"`.
+        keyttl: String = "keyttl";
+        /// `services.nsd.zones.<name>.dnssecPolicy.ksk`
+        ///
+        /// Key policy for key signing keys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk)
+        ///
+        /// Nix type: `submodule`.
+        ksk: KskValue = "ksk";
+        /// `services.nsd.zones.<name>.dnssecPolicy.zsk`
+        ///
+        /// Key policy for zone signing keys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk)
+        ///
+        /// Nix type: `submodule`.
+        zsk: ZskValue = "zsk";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.nsd.zones.<name>.rrlWhitelist.*`.
+    RrlWhitelist {
+        Nxdomain => "nxdomain",
+        Error => "error",
+        Referral => "referral",
+        Any => "any",
+        Rrsig => "rrsig",
+        Wildcard => "wildcard",
+        Nodata => "nodata",
+        Dnskey => "dnskey",
+        Positive => "positive",
+        All => "all",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.nsd.zones.<name>`: `ZonesValue::new()`, then a setter per option.
+    ZonesValue {
+        /// `services.nsd.zones.<name>.allowAXFRFallback`
+        ///
+        /// If NSD as secondary server should be allowed to AXFR if the primary
+        /// server does not allow IXFR.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.allowAXFRFallback)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        allow_axfr_fallback: bool = "allowAXFRFallback";
+        /// `services.nsd.zones.<name>.allowNotify`
+        ///
+        /// Listed primary servers are allowed to notify this secondary server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.allowNotify)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        allow_notify: Vec<String> = "allowNotify";
+        /// `services.nsd.zones.<name>.children`
+        ///
+        /// Children zones inherit all options of their parents. Attributes
+        /// defined in a child will overwrite the ones of its parent. Only
+        /// leaf zones will be actually served. This way it’s possible to
+        /// define maybe zones which share most attributes without
+        /// duplicating everything. This mechanism replaces nsd’s patterns
+        /// in a save and functional way.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.children)
+        ///
+        /// Nix type: `attribute set of anything`. Default: `{ }`.
+        children: BTreeMap<String, Data<Anything>> = "children";
+        /// `services.nsd.zones.<name>.data`
+        ///
+        /// The actual zone data. This is the content of your zone file.
+        /// Use imports or pkgs.lib.readFile if you don’t want this data in your config file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.data)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        data: Concatenated = "data";
+        /// `services.nsd.zones.<name>.dnssec`
+        ///
+        /// Whether to enable DNSSEC.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssec)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        dnssec: bool = "dnssec";
+        /// The options under `services.nsd.zones.<name>.dnssecPolicy`.
+        dnssec_policy: ZonesDnssecPolicyValue = "dnssecPolicy";
+        /// `services.nsd.zones.<name>.maxRefreshSecs`
+        ///
+        /// Limit refresh time for secondary zones. This is the timer which
+        /// checks to see if the zone has to be refetched when it expires.
+        /// Normally the value from the SOA record is used, but this  option
+        /// restricts that value.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.maxRefreshSecs)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        max_refresh_secs: NullOr<i64> = "maxRefreshSecs";
+        /// `services.nsd.zones.<name>.maxRetrySecs`
+        ///
+        /// Limit retry time for secondary zones. This is the timeout after
+        /// a failed fetch attempt for the zone. Normally the value from
+        /// the SOA record is used, but this option restricts that value.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.maxRetrySecs)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        max_retry_secs: NullOr<i64> = "maxRetrySecs";
+        /// `services.nsd.zones.<name>.minRefreshSecs`
+        ///
+        /// Limit refresh time for secondary zones.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.minRefreshSecs)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        min_refresh_secs: NullOr<i64> = "minRefreshSecs";
+        /// `services.nsd.zones.<name>.minRetrySecs`
+        ///
+        /// Limit retry time for secondary zones.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.minRetrySecs)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        min_retry_secs: NullOr<i64> = "minRetrySecs";
+        /// `services.nsd.zones.<name>.multiMasterCheck`
+        ///
+        /// If enabled, checks all masters for the last zone version.
+        /// It uses the higher version from all configured masters.
+        /// Useful if you have multiple masters that have different version numbers served.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.multiMasterCheck)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        multi_master_check: bool = "multiMasterCheck";
+        /// `services.nsd.zones.<name>.notify`
+        ///
+        /// This primary server will notify all given secondary servers about
+        /// zone changes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.notify)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        notify: Vec<String> = "notify";
+        /// `services.nsd.zones.<name>.notifyRetry`
+        ///
+        /// Specifies the number of retries for failed notifies. Set this along with notify.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.notifyRetry)
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        notify_retry: i64 = "notifyRetry";
+        /// `services.nsd.zones.<name>.outgoingInterface`
+        ///
+        /// This address will be used for zone-transfer requests if configured
+        /// as a secondary server or notifications in case of a primary server.
+        /// Supply either a plain IPv4 or IPv6 address with an optional port
+        /// number (ip@port).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.outgoingInterface)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        outgoing_interface: NullOr<String> = "outgoingInterface";
+        /// `services.nsd.zones.<name>.provideXFR`
+        ///
+        /// Allow these IPs and TSIG to transfer zones, addr TSIG|NOKEY|BLOCKED
+        /// address range 192.0.2.0/24, 1.2.3.4&255.255.0.0, 3.0.2.20-3.0.2.40
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.provideXFR)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        provide_xfr: Vec<String> = "provideXFR";
+        /// `services.nsd.zones.<name>.requestXFR`
+        ///
+        /// Format: \[AXFR|UDP\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.requestXFR)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        request_xfr: Vec<String> = "requestXFR";
+        /// `services.nsd.zones.<name>.rrlWhitelist`
+        ///
+        /// Whitelists the given rrl-types.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.rrlWhitelist)
+        ///
+        /// Nix type: `list of (one of "nxdomain", "error", "referral", "any", "rrsig", "wildcard", "nodata", "dnskey", "positive", "all")`. Default: `[ ]`.
+        rrl_whitelist: Vec<RrlWhitelist> = "rrlWhitelist";
+        /// `services.nsd.zones.<name>.zoneStats`
+        ///
+        /// When set to something distinct to null NSD is able to collect
+        /// statistics per zone. All statistics of this zone(s) will be added
+        /// to the group specified by this given name. Use “%s” to use the zones
+        /// name as the group. The groups are output from nsd-control stats
+        /// and stats_noreset.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.zoneStats)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        zone_stats: NullOr<String> = "zoneStats";
+    }
+}
 
 pub mod keys {
     use super::*;
@@ -323,7 +653,7 @@ pub mod keys {
         ///
         /// Authentication algorithm for this key.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.keys.&lt;name&gt;.algorithm)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.keys.%3Cname%3E.algorithm)
         ///
         /// Nix type: `string`. Default: `"hmac-sha256"`.
         pub fn algorithm(&self) -> Opt<String> {
@@ -337,7 +667,7 @@ pub mod keys {
         /// NSD starts. The copied file is only accessibly by the NSD
         /// user.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.keys.&lt;name&gt;.keyFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.keys.%3Cname%3E.keyFile)
         ///
         /// Nix type: `path`.
         pub fn key_file(&self) -> Opt<RuntimePath> {
@@ -514,7 +844,7 @@ pub mod zones {
         /// If NSD as secondary server should be allowed to AXFR if the primary
         /// server does not allow IXFR.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.allowAXFRFallback)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.allowAXFRFallback)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn allow_axfr_fallback(&self) -> Opt<bool> {
@@ -525,7 +855,7 @@ pub mod zones {
         ///
         /// Listed primary servers are allowed to notify this secondary server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.allowNotify)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.allowNotify)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn allow_notify(&self) -> Opt<Vec<String>> {
@@ -541,10 +871,10 @@ pub mod zones {
         /// duplicating everything. This mechanism replaces nsd’s patterns
         /// in a save and functional way.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.children)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.children)
         ///
         /// Nix type: `attribute set of anything`. Default: `{ }`.
-        pub fn children(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn children(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
             Opt::at(self.path.join(["children"]))
         }
 
@@ -553,7 +883,7 @@ pub mod zones {
         /// The actual zone data. This is the content of your zone file.
         /// Use imports or pkgs.lib.readFile if you don’t want this data in your config file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.data)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.data)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn data(&self) -> Opt<Concatenated> {
@@ -564,7 +894,7 @@ pub mod zones {
         ///
         /// Whether to enable DNSSEC.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssec)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssec)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn dnssec(&self) -> Opt<bool> {
@@ -583,7 +913,7 @@ pub mod zones {
         /// Normally the value from the SOA record is used, but this  option
         /// restricts that value.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.maxRefreshSecs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.maxRefreshSecs)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn max_refresh_secs(&self) -> Opt<NullOr<i64>> {
@@ -596,7 +926,7 @@ pub mod zones {
         /// a failed fetch attempt for the zone. Normally the value from
         /// the SOA record is used, but this option restricts that value.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.maxRetrySecs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.maxRetrySecs)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn max_retry_secs(&self) -> Opt<NullOr<i64>> {
@@ -607,7 +937,7 @@ pub mod zones {
         ///
         /// Limit refresh time for secondary zones.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.minRefreshSecs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.minRefreshSecs)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn min_refresh_secs(&self) -> Opt<NullOr<i64>> {
@@ -618,7 +948,7 @@ pub mod zones {
         ///
         /// Limit retry time for secondary zones.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.minRetrySecs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.minRetrySecs)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn min_retry_secs(&self) -> Opt<NullOr<i64>> {
@@ -631,7 +961,7 @@ pub mod zones {
         /// It uses the higher version from all configured masters.
         /// Useful if you have multiple masters that have different version numbers served.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.multiMasterCheck)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.multiMasterCheck)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn multi_master_check(&self) -> Opt<bool> {
@@ -643,7 +973,7 @@ pub mod zones {
         /// This primary server will notify all given secondary servers about
         /// zone changes.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.notify)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.notify)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn notify(&self) -> Opt<Vec<String>> {
@@ -654,7 +984,7 @@ pub mod zones {
         ///
         /// Specifies the number of retries for failed notifies. Set this along with notify.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.notifyRetry)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.notifyRetry)
         ///
         /// Nix type: `signed integer`. Default: `5`.
         pub fn notify_retry(&self) -> Opt<i64> {
@@ -668,7 +998,7 @@ pub mod zones {
         /// Supply either a plain IPv4 or IPv6 address with an optional port
         /// number (ip@port).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.outgoingInterface)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.outgoingInterface)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn outgoing_interface(&self) -> Opt<NullOr<String>> {
@@ -680,7 +1010,7 @@ pub mod zones {
         /// Allow these IPs and TSIG to transfer zones, addr TSIG|NOKEY|BLOCKED
         /// address range 192.0.2.0/24, 1.2.3.4&255.255.0.0, 3.0.2.20-3.0.2.40
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.provideXFR)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.provideXFR)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn provide_xfr(&self) -> Opt<Vec<String>> {
@@ -691,7 +1021,7 @@ pub mod zones {
         ///
         /// Format: \[AXFR|UDP\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.requestXFR)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.requestXFR)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn request_xfr(&self) -> Opt<Vec<String>> {
@@ -702,7 +1032,7 @@ pub mod zones {
         ///
         /// Whitelists the given rrl-types.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.rrlWhitelist)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.rrlWhitelist)
         ///
         /// Nix type: `list of (one of "nxdomain", "error", "referral", "any", "rrsig", "wildcard", "nodata", "dnskey", "positive", "all")`. Default: `[ ]`.
         pub fn rrl_whitelist(&self) -> Opt<Vec<RrlWhitelist>> {
@@ -717,7 +1047,7 @@ pub mod zones {
         /// name as the group. The groups are output from nsd-control stats
         /// and stats_noreset.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.zoneStats)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.zoneStats)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn zone_stats(&self) -> Opt<NullOr<String>> {
@@ -737,7 +1067,7 @@ pub mod zones {
         ///
         /// Which algorithm to use for DNSSEC
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssecPolicy.algorithm)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.algorithm)
         ///
         /// Nix type: `string`. Default: `"RSASHA256"`.
         pub fn algorithm(&self) -> Opt<String> {
@@ -748,7 +1078,7 @@ pub mod zones {
         ///
         /// The length of time to ensure that keys will be correct; no action will be taken to create new keys to be activated after this time.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssecPolicy.coverage)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.coverage)
         ///
         /// Nix type: `string`. Default: `"1y"`.
         pub fn coverage(&self) -> Opt<String> {
@@ -759,7 +1089,7 @@ pub mod zones {
         ///
         /// TTL for dnssec records
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssecPolicy.keyttl)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.keyttl)
         ///
         /// Nix type: `string`. Default: `"1h"`.
         pub fn keyttl(&self) -> Opt<String> {
@@ -770,10 +1100,10 @@ pub mod zones {
         ///
         /// Key policy for key signing keys
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssecPolicy.ksk)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk)
         ///
         /// Nix type: `submodule`.
-        pub fn ksk(&self) -> Opt<Untyped> {
+        pub fn ksk(&self) -> Opt<KskValue> {
             Opt::at(self.path.join(["ksk"]))
         }
 
@@ -786,10 +1116,10 @@ pub mod zones {
         ///
         /// Key policy for zone signing keys
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssecPolicy.zsk)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk)
         ///
         /// Nix type: `submodule`.
-        pub fn zsk(&self) -> Opt<Untyped> {
+        pub fn zsk(&self) -> Opt<ZskValue> {
             Opt::at(self.path.join(["zsk"]))
         }
 
@@ -811,7 +1141,7 @@ pub mod zones {
         ///
         /// Key size in bits
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssecPolicy.ksk.keySize)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk.keySize)
         ///
         /// Nix type: `signed integer`.
         pub fn key_size(&self) -> Opt<i64> {
@@ -822,7 +1152,7 @@ pub mod zones {
         ///
         /// How long after deactivation to keep a key in the zone
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssecPolicy.ksk.postPublish)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk.postPublish)
         ///
         /// Nix type: `string`.
         pub fn post_publish(&self) -> Opt<String> {
@@ -833,7 +1163,7 @@ pub mod zones {
         ///
         /// How long in advance to publish new keys
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssecPolicy.ksk.prePublish)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk.prePublish)
         ///
         /// Nix type: `string`.
         pub fn pre_publish(&self) -> Opt<String> {
@@ -844,7 +1174,7 @@ pub mod zones {
         ///
         /// How frequently to change keys
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssecPolicy.ksk.rollPeriod)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk.rollPeriod)
         ///
         /// Nix type: `string`.
         pub fn roll_period(&self) -> Opt<String> {
@@ -864,7 +1194,7 @@ pub mod zones {
         ///
         /// Key size in bits
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssecPolicy.zsk.keySize)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk.keySize)
         ///
         /// Nix type: `signed integer`.
         pub fn key_size(&self) -> Opt<i64> {
@@ -875,7 +1205,7 @@ pub mod zones {
         ///
         /// How long after deactivation to keep a key in the zone
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssecPolicy.zsk.postPublish)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk.postPublish)
         ///
         /// Nix type: `string`.
         pub fn post_publish(&self) -> Opt<String> {
@@ -886,7 +1216,7 @@ pub mod zones {
         ///
         /// How long in advance to publish new keys
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssecPolicy.zsk.prePublish)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk.prePublish)
         ///
         /// Nix type: `string`.
         pub fn pre_publish(&self) -> Opt<String> {
@@ -897,7 +1227,7 @@ pub mod zones {
         ///
         /// How frequently to change keys
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.&lt;name&gt;.dnssecPolicy.zsk.rollPeriod)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk.rollPeriod)
         ///
         /// Nix type: `string`.
         pub fn roll_period(&self) -> Opt<String> {
@@ -907,7 +1237,7 @@ pub mod zones {
     }
 
     ::flakesmith::option_enum! {
-        /// The values of `services.nsd.zones.<name>.rrlWhitelist`.
+        /// The values of `services.nsd.zones.<name>.rrlWhitelist.*`.
         RrlWhitelist {
             Nxdomain => "nxdomain",
             Error => "error",
@@ -919,6 +1249,82 @@ pub mod zones {
             Dnskey => "dnskey",
             Positive => "positive",
             All => "all",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.nsd.zones.<name>.dnssecPolicy.ksk`: `KskValue::new()`, then a setter per option.
+        KskValue {
+            /// `services.nsd.zones.<name>.dnssecPolicy.ksk.keySize`
+            ///
+            /// Key size in bits
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk.keySize)
+            ///
+            /// Nix type: `signed integer`.
+            key_size: i64 = "keySize";
+            /// `services.nsd.zones.<name>.dnssecPolicy.ksk.postPublish`
+            ///
+            /// How long after deactivation to keep a key in the zone
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk.postPublish)
+            ///
+            /// Nix type: `string`.
+            post_publish: String = "postPublish";
+            /// `services.nsd.zones.<name>.dnssecPolicy.ksk.prePublish`
+            ///
+            /// How long in advance to publish new keys
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk.prePublish)
+            ///
+            /// Nix type: `string`.
+            pre_publish: String = "prePublish";
+            /// `services.nsd.zones.<name>.dnssecPolicy.ksk.rollPeriod`
+            ///
+            /// How frequently to change keys
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.ksk.rollPeriod)
+            ///
+            /// Nix type: `string`.
+            roll_period: String = "rollPeriod";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.nsd.zones.<name>.dnssecPolicy.zsk`: `ZskValue::new()`, then a setter per option.
+        ZskValue {
+            /// `services.nsd.zones.<name>.dnssecPolicy.zsk.keySize`
+            ///
+            /// Key size in bits
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk.keySize)
+            ///
+            /// Nix type: `signed integer`.
+            key_size: i64 = "keySize";
+            /// `services.nsd.zones.<name>.dnssecPolicy.zsk.postPublish`
+            ///
+            /// How long after deactivation to keep a key in the zone
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk.postPublish)
+            ///
+            /// Nix type: `string`.
+            post_publish: String = "postPublish";
+            /// `services.nsd.zones.<name>.dnssecPolicy.zsk.prePublish`
+            ///
+            /// How long in advance to publish new keys
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk.prePublish)
+            ///
+            /// Nix type: `string`.
+            pre_publish: String = "prePublish";
+            /// `services.nsd.zones.<name>.dnssecPolicy.zsk.rollPeriod`
+            ///
+            /// How frequently to change keys
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nsd.zones.%3Cname%3E.dnssecPolicy.zsk.rollPeriod)
+            ///
+            /// Nix type: `string`.
+            roll_period: String = "rollPeriod";
         }
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.ntfy-sh.enable`
@@ -42,7 +42,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "ntfy-sh", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ntfy-sh.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "ntfy-sh", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "ntfy-sh", "settings"]);
 
 /// `services.ntfy-sh.user`
 ///
@@ -52,6 +52,20 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "ntfy-sh", "settings"]
 ///
 /// Nix type: `string`. Default: `"ntfy-sh"`.
 pub const user: Opt<String> = Opt::new(&["services", "ntfy-sh", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.ntfy-sh.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.ntfy-sh.settings.base-url`
+        ///
+        /// Public facing base URL of the service
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ntfy-sh.settings.base-url)
+        ///
+        /// Nix type: `string`.
+        base_url: String = "base-url";
+    }
+}
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nullmailer.enable`
@@ -142,7 +142,7 @@ pub mod config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nullmailer.config.maxpause)
     ///
     /// Nix type: `null or string or signed integer`. Default: `null`.
-    pub const maxpause: Opt<NullOr<Untyped>> = Opt::new(&["services", "nullmailer", "config", "maxpause"]);
+    pub const maxpause: Opt<NullOr<OneOf<MaxpauseMembers>>> = Opt::new(&["services", "nullmailer", "config", "maxpause"]);
 
     /// `services.nullmailer.config.me`
     ///
@@ -166,7 +166,7 @@ pub mod config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nullmailer.config.pausetime)
     ///
     /// Nix type: `null or string or signed integer`. Default: `null`.
-    pub const pausetime: Opt<NullOr<Untyped>> = Opt::new(&["services", "nullmailer", "config", "pausetime"]);
+    pub const pausetime: Opt<NullOr<OneOf<PausetimeMembers>>> = Opt::new(&["services", "nullmailer", "config", "pausetime"]);
 
     /// `services.nullmailer.config.remotes`
     ///
@@ -189,7 +189,22 @@ pub mod config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nullmailer.config.sendtimeout)
     ///
     /// Nix type: `null or string or signed integer`. Default: `null`.
-    pub const sendtimeout: Opt<NullOr<Untyped>> = Opt::new(&["services", "nullmailer", "config", "sendtimeout"]);
+    pub const sendtimeout: Opt<NullOr<OneOf<SendtimeoutMembers>>> = Opt::new(&["services", "nullmailer", "config", "sendtimeout"]);
+
+    /// The members of `services.nullmailer.config.maxpause`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum MaxpauseMembers {}
+    impl ::flakesmith::value::StrMember for MaxpauseMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for MaxpauseMembers { type Int = i64; }
+
+    /// The members of `services.nullmailer.config.pausetime`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum PausetimeMembers {}
+    impl ::flakesmith::value::StrMember for PausetimeMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for PausetimeMembers { type Int = i64; }
+
+    /// The members of `services.nullmailer.config.sendtimeout`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum SendtimeoutMembers {}
+    impl ::flakesmith::value::StrMember for SendtimeoutMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for SendtimeoutMembers { type Int = i64; }
 
 }
 

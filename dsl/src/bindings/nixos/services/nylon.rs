@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nylon.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl NylonEntry {
     ///
     /// Tell nylon which interface to listen for client requests on, default is “lo”.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.&lt;name&gt;.acceptInterface)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.%3Cname%3E.acceptInterface)
     ///
     /// Nix type: `string`. Default: `"lo"`.
     pub fn accept_interface(&self) -> Opt<String> {
@@ -36,7 +36,7 @@ impl NylonEntry {
     /// Allowed client IP ranges are evaluated first, defaults to ARIN IPv4 private ranges:
     /// \[ “192.168.0.0/16” “127.0.0.0/8” “172.16.0.0/12” “10.0.0.0/8” \]
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.&lt;name&gt;.allowedIPRanges)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.%3Cname%3E.allowedIPRanges)
     ///
     /// Nix type: `list of string`.
     pub fn allowed_ip_ranges(&self) -> Opt<Vec<String>> {
@@ -47,7 +47,7 @@ impl NylonEntry {
     ///
     /// Tell nylon which interface to use as an uplink, default is “enp3s0f0”.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.&lt;name&gt;.bindInterface)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.%3Cname%3E.bindInterface)
     ///
     /// Nix type: `string`. Default: `"enp3s0f0"`.
     pub fn bind_interface(&self) -> Opt<String> {
@@ -60,7 +60,7 @@ impl NylonEntry {
     /// \[ “0.0.0.0/0” \]
     /// To block all other access than the allowed.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.&lt;name&gt;.deniedIPRanges)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.%3Cname%3E.deniedIPRanges)
     ///
     /// Nix type: `list of string`.
     pub fn denied_ip_ranges(&self) -> Opt<Vec<String>> {
@@ -71,7 +71,7 @@ impl NylonEntry {
     ///
     /// Enables nylon as a running service upon activation.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -82,7 +82,7 @@ impl NylonEntry {
     ///
     /// Enable logging, default is no logging.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.&lt;name&gt;.logging)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.%3Cname%3E.logging)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn logging(&self) -> Opt<bool> {
@@ -93,7 +93,7 @@ impl NylonEntry {
     ///
     /// The name of this nylon instance.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.&lt;name&gt;.name)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.%3Cname%3E.name)
     ///
     /// Nix type: `string`. Default: `""`.
     pub fn name(&self) -> Opt<String> {
@@ -104,7 +104,7 @@ impl NylonEntry {
     ///
     /// The number of allowed simultaneous connections to the daemon, default 10.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.&lt;name&gt;.nrConnections)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.%3Cname%3E.nrConnections)
     ///
     /// Nix type: `signed integer`. Default: `10`.
     pub fn nr_connections(&self) -> Opt<i64> {
@@ -115,7 +115,7 @@ impl NylonEntry {
     ///
     /// What port to listen for client requests, default is 1080.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.&lt;name&gt;.port)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.%3Cname%3E.port)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1080`.
     pub fn port(&self) -> Opt<u16> {
@@ -126,7 +126,7 @@ impl NylonEntry {
     ///
     /// Enable verbose output, default is to not be verbose.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.&lt;name&gt;.verbosity)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nylon.%3Cname%3E.verbosity)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn verbosity(&self) -> Opt<bool> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.oauth2-proxy.approvalPrompt`
@@ -69,7 +69,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "oauth2-proxy", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oauth2-proxy.extraConfig)
 ///
 /// Nix type: `attribute set of anything`. Default: `{ }`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "oauth2-proxy", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "oauth2-proxy", "extraConfig"]);
 
 /// `services.oauth2-proxy.httpAddress`
 ///
@@ -256,7 +256,7 @@ pub const skip_auth_regexes: Opt<Vec<String>> = Opt::new(&["services", "oauth2-p
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oauth2-proxy.upstream)
 ///
 /// Nix type: `(list of string) or string convertible to it`. Default: `[ ]`.
-pub const upstream: Opt<Untyped> = Opt::new(&["services", "oauth2-proxy", "upstream"]);
+pub const upstream: Opt<OneOf<UpstreamMembers>> = Opt::new(&["services", "oauth2-proxy", "upstream"]);
 
 /// `services.oauth2-proxy.validateURL`
 ///
@@ -294,6 +294,11 @@ pub const validate_url: Opt<NullOr<String>> = Opt::new(&["services", "oauth2-pro
         Oidc => "oidc",
     }
 }
+
+/// The members of `services.oauth2-proxy.upstream`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum UpstreamMembers {}
+impl ::flakesmith::value::ListMember for UpstreamMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for UpstreamMembers { type Str = String; }
 
 pub mod azure {
     use super::*;
@@ -520,7 +525,42 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oauth2-proxy.nginx.virtualHosts)
     ///
     /// Nix type: `(attribute set of (submodule)) or (list of string) convertible to it`. Default: `{ }`.
-    pub const virtual_hosts: Opt<Untyped> = Opt::new(&["services", "oauth2-proxy", "nginx", "virtualHosts"]);
+    pub const virtual_hosts: Opt<OneOf<VirtualHostsMembers>> = Opt::new(&["services", "oauth2-proxy", "nginx", "virtualHosts"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.oauth2-proxy.nginx.virtualHosts.<name>`: `VirtualHostsValue::new()`, then a setter per option.
+        VirtualHostsValue {
+            /// `services.oauth2-proxy.nginx.virtualHosts.<name>.allowed_email_domains`
+            ///
+            /// List of email domains to allow access to this vhost, or null to allow all.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oauth2-proxy.nginx.virtualHosts.%3Cname%3E.allowed_email_domains)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            allowed_email_domains: NullOr<Vec<String>> = "allowed_email_domains";
+            /// `services.oauth2-proxy.nginx.virtualHosts.<name>.allowed_emails`
+            ///
+            /// List of emails to allow access to this vhost, or null to allow all.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oauth2-proxy.nginx.virtualHosts.%3Cname%3E.allowed_emails)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            allowed_emails: NullOr<Vec<String>> = "allowed_emails";
+            /// `services.oauth2-proxy.nginx.virtualHosts.<name>.allowed_groups`
+            ///
+            /// List of groups to allow access to this vhost, or null to allow all.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oauth2-proxy.nginx.virtualHosts.%3Cname%3E.allowed_groups)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            allowed_groups: NullOr<Vec<String>> = "allowed_groups";
+        }
+    }
+
+    /// The members of `services.oauth2-proxy.nginx.virtualHosts`'s type: `attribute set of (submodule)`, `list of (string)`. A value of any of them sets the option.
+    pub enum VirtualHostsMembers {}
+    impl ::flakesmith::value::AttrsMember for VirtualHostsMembers { type Item = VirtualHostsValue; }
+    impl ::flakesmith::value::ListMember for VirtualHostsMembers { type Item = String; }
 
     pub mod virtual_hosts {
         use super::*;
@@ -541,7 +581,7 @@ pub mod nginx {
             ///
             /// List of email domains to allow access to this vhost, or null to allow all.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oauth2-proxy.nginx.virtualHosts.&lt;name&gt;.allowed_email_domains)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oauth2-proxy.nginx.virtualHosts.%3Cname%3E.allowed_email_domains)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn allowed_email_domains(&self) -> Opt<NullOr<Vec<String>>> {
@@ -552,7 +592,7 @@ pub mod nginx {
             ///
             /// List of emails to allow access to this vhost, or null to allow all.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oauth2-proxy.nginx.virtualHosts.&lt;name&gt;.allowed_emails)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oauth2-proxy.nginx.virtualHosts.%3Cname%3E.allowed_emails)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn allowed_emails(&self) -> Opt<NullOr<Vec<String>>> {
@@ -563,7 +603,7 @@ pub mod nginx {
             ///
             /// List of groups to allow access to this vhost, or null to allow all.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oauth2-proxy.nginx.virtualHosts.&lt;name&gt;.allowed_groups)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oauth2-proxy.nginx.virtualHosts.%3Cname%3E.allowed_groups)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn allowed_groups(&self) -> Opt<NullOr<Vec<String>>> {

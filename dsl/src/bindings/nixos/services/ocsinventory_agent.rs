@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.ocsinventory-agent.enable`
@@ -42,7 +42,55 @@ pub const package: Opt<Package> = Opt::new(&["services", "ocsinventory-agent", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ocsinventory-agent.settings)
 ///
 /// Nix type: `atom (null, bool, int, float or string)`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "ocsinventory-agent", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "ocsinventory-agent", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.ocsinventory-agent.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.ocsinventory-agent.settings.ca`
+        ///
+        /// Path to CA certificates file in PEM format, for server
+        /// SSL certificate validation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ocsinventory-agent.settings.ca)
+        ///
+        /// Nix type: `path`. Default: `"/etc/ssl/certs/ca-certificates.crt"`.
+        ca: RuntimePath = "ca";
+        /// `services.ocsinventory-agent.settings.debug`
+        ///
+        /// Whether to enable debug mode.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ocsinventory-agent.settings.debug)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        debug: bool = "debug";
+        /// `services.ocsinventory-agent.settings.local`
+        ///
+        /// If specified, the OCS Inventory Agent will run in offline mode
+        /// and the resulting inventory file will be stored in the specified path.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ocsinventory-agent.settings.local)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        local: NullOr<RuntimePath> = "local";
+        /// `services.ocsinventory-agent.settings.server`
+        ///
+        /// The URI of the OCS Inventory server where to send the inventory file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ocsinventory-agent.settings.server)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server: NullOr<String> = "server";
+        /// `services.ocsinventory-agent.settings.tag`
+        ///
+        /// Tag for the generated inventory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ocsinventory-agent.settings.tag)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        tag: NullOr<String> = "tag";
+    }
+}
 
 pub mod settings {
     use super::*;

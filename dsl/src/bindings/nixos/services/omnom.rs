@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.omnom.dataDir`
@@ -78,7 +78,7 @@ pub const port: Opt<u16> = Opt::new(&["services", "omnom", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "omnom", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "omnom", "settings"]);
 
 /// `services.omnom.user`
 ///
@@ -88,6 +88,187 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "omnom", "settings"]);
 ///
 /// Nix type: `non-empty string`. Default: `"omnom"`.
 pub const user: Opt<String> = Opt::new(&["services", "omnom", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.omnom.settings.app`: `SettingsAppValue::new()`, then a setter per option.
+    SettingsAppValue {
+        /// `services.omnom.settings.app.debug`
+        ///
+        /// Whether to enable debug mode.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.app.debug)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        debug: bool = "debug";
+        /// `services.omnom.settings.app.disable_signup`
+        ///
+        /// Whether to enable restricting user creation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.app.disable_signup)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        disable_signup: bool = "disable_signup";
+        /// `services.omnom.settings.app.results_per_page`
+        ///
+        /// Number of results per page.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.app.results_per_page)
+        ///
+        /// Nix type: `signed integer`. Default: `20`.
+        results_per_page: i64 = "results_per_page";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.omnom.settings.db.type`.
+    Type {
+        Sqlite => "sqlite",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.omnom.settings.db`: `SettingsDbValue::new()`, then a setter per option.
+    SettingsDbValue {
+        /// `services.omnom.settings.db.connection`
+        ///
+        /// Database connection URI.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.db.connection)
+        ///
+        /// Nix type: `string`.
+        connection: String = "connection";
+        /// `services.omnom.settings.db.type`
+        ///
+        /// Database type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.db.type)
+        ///
+        /// Nix type: `value "sqlite" (singular enum)`. Default: `"sqlite"`.
+        r#type: Type = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.omnom.settings.server`: `SettingsServerValue::new()`, then a setter per option.
+    SettingsServerValue {
+        /// `services.omnom.settings.server.address`
+        ///
+        /// Server address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.server.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `services.omnom.settings.server.secure_cookie`
+        ///
+        /// Whether to limit cookies to a secure channel.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.server.secure_cookie)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        secure_cookie: bool = "secure_cookie";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.omnom.settings.smtp`: `SettingsSmtpValue::new()`, then a setter per option.
+    SettingsSmtpValue {
+        /// `services.omnom.settings.smtp.connection_timeout`
+        ///
+        /// Connection timeout duration in seconds.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.smtp.connection_timeout)
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        connection_timeout: i64 = "connection_timeout";
+        /// `services.omnom.settings.smtp.host`
+        ///
+        /// SMTP server hostname.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.smtp.host)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        host: String = "host";
+        /// `services.omnom.settings.smtp.port`
+        ///
+        /// SMTP server port address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.smtp.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `25`.
+        port: u16 = "port";
+        /// `services.omnom.settings.smtp.send_timeout`
+        ///
+        /// Send timeout duration in seconds.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.smtp.send_timeout)
+        ///
+        /// Nix type: `signed integer`. Default: `10`.
+        send_timeout: i64 = "send_timeout";
+        /// `services.omnom.settings.smtp.sender`
+        ///
+        /// Omnom sender e-mail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.smtp.sender)
+        ///
+        /// Nix type: `string`. Default: `"Omnom <omnom@127.0.0.1>"`.
+        sender: String = "sender";
+        /// `services.omnom.settings.smtp.tls`
+        ///
+        /// Whether to enable Whether TLS encryption should be used…
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.smtp.tls)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        tls: bool = "tls";
+        /// `services.omnom.settings.smtp.tls_allow_insecure`
+        ///
+        /// Whether to enable Whether to allow insecure TLS…
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.smtp.tls_allow_insecure)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        tls_allow_insecure: bool = "tls_allow_insecure";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.omnom.settings.storage`: `SettingsStorageValue::new()`, then a setter per option.
+    SettingsStorageValue {
+        /// `services.omnom.settings.storage.root`
+        ///
+        /// Where the snapshots are saved.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.storage.root)
+        ///
+        /// Nix type: `path`.
+        root: RuntimePath = "root";
+        /// `services.omnom.settings.storage.type`
+        ///
+        /// Storage type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.omnom.settings.storage.type)
+        ///
+        /// Nix type: `string`. Default: `"fs"`.
+        r#type: String = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.omnom.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.omnom.settings.app`.
+        app: SettingsAppValue = "app";
+        /// The options under `services.omnom.settings.db`.
+        db: SettingsDbValue = "db";
+        /// The options under `services.omnom.settings.server`.
+        server: SettingsServerValue = "server";
+        /// The options under `services.omnom.settings.smtp`.
+        smtp: SettingsSmtpValue = "smtp";
+        /// The options under `services.omnom.settings.storage`.
+        storage: SettingsStorageValue = "storage";
+    }
+}
 
 pub mod settings {
     use super::*;

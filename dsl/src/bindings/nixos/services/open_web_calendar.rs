@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.open-web-calendar.calendarSettings`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.open-web-calendar.calendarSettings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const calendar_settings: Opt<Untyped> = Opt::new(&["services", "open-web-calendar", "calendarSettings"]);
+pub const calendar_settings: Opt<Data<Json>> = Opt::new(&["services", "open-web-calendar", "calendarSettings"]);
 
 /// `services.open-web-calendar.domain`
 ///
@@ -51,7 +51,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "open-web-calendar", "p
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.open-web-calendar.settings)
 ///
 /// Nix type: `attribute set of (atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "open-web-calendar", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["services", "open-web-calendar", "settings"]);
 
 pub mod settings {
     use super::*;
@@ -64,7 +64,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.open-web-calendar.settings.ALLOWED_HOSTS)
     ///
     /// Nix type: `unspecified value`. Default: `""`.
-    pub const allowed_hosts: Opt<Untyped> = Opt::new(&["services", "open-web-calendar", "settings", "ALLOWED_HOSTS"]);
+    pub const allowed_hosts: Opt<Data<Anything>> = Opt::new(&["services", "open-web-calendar", "settings", "ALLOWED_HOSTS"]);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.openafsClient.afsdb`
@@ -35,7 +35,7 @@ pub const cell_name: Opt<String> = Opt::new(&["services", "openafsClient", "cell
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openafsClient.cellServDB)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const cell_serv_db: Opt<Vec<Untyped>> = Opt::new(&["services", "openafsClient", "cellServDB"]);
+pub const cell_serv_db: Opt<Vec<CellServDbValue>> = Opt::new(&["services", "openafsClient", "cellServDB"]);
 
 /// `services.openafsClient.crypt`
 ///
@@ -112,6 +112,28 @@ pub const sparse: Opt<bool> = Opt::new(&["services", "openafsClient", "sparse"])
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const start_disconnected: Opt<bool> = Opt::new(&["services", "openafsClient", "startDisconnected"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.openafsClient.cellServDB.*`: `CellServDbValue::new()`, then a setter per option.
+    CellServDbValue {
+        /// `services.openafsClient.cellServDB.*.dnsname`
+        ///
+        /// DNS full-qualified domain name of a database server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openafsClient.cellServDB.*.dnsname)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        dnsname: String = "dnsname";
+        /// `services.openafsClient.cellServDB.*.ip`
+        ///
+        /// IP Address of a database server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openafsClient.cellServDB.*.ip)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        ip: String = "ip";
+    }
+}
 
 pub mod cache {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.openafsServer.advertisedAddresses`
@@ -33,7 +33,7 @@ pub const cell_name: Opt<String> = Opt::new(&["services", "openafsServer", "cell
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openafsServer.cellServDB)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const cell_serv_db: Opt<Vec<Untyped>> = Opt::new(&["services", "openafsServer", "cellServDB"]);
+pub const cell_serv_db: Opt<Vec<CellServDbValue>> = Opt::new(&["services", "openafsServer", "cellServDB"]);
 
 /// `services.openafsServer.dottedPrincipals`
 ///
@@ -80,6 +80,28 @@ pub const package: Opt<Package> = Opt::new(&["services", "openafsServer", "packa
 /// Nix type: `signed integer`. Default: `1310720`.
 pub const udp_packet_size: Opt<i64> = Opt::new(&["services", "openafsServer", "udpPacketSize"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.openafsServer.cellServDB.*`: `CellServDbValue::new()`, then a setter per option.
+    CellServDbValue {
+        /// `services.openafsServer.cellServDB.*.dnsname`
+        ///
+        /// DNS full-qualified domain name of a database server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openafsServer.cellServDB.*.dnsname)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        dnsname: String = "dnsname";
+        /// `services.openafsServer.cellServDB.*.ip`
+        ///
+        /// IP Address of a database server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openafsServer.cellServDB.*.ip)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        ip: String = "ip";
+    }
+}
+
 pub mod roles {
     use super::*;
 
@@ -104,7 +126,7 @@ pub mod roles {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openafsServer.roles.backup.cellServDB)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub const cell_serv_db: Opt<Vec<Untyped>> = Opt::new(&["services", "openafsServer", "roles", "backup", "cellServDB"]);
+        pub const cell_serv_db: Opt<Vec<CellServDbValue>> = Opt::new(&["services", "openafsServer", "roles", "backup", "cellServDB"]);
 
         /// `services.openafsServer.roles.backup.enable`
         ///
@@ -144,7 +166,29 @@ pub mod roles {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openafsServer.roles.backup.fabsExtraConfig)
         ///
         /// Nix type: `attribute set`. Default: `{ }`.
-        pub const fabs_extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "openafsServer", "roles", "backup", "fabsExtraConfig"]);
+        pub const fabs_extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "openafsServer", "roles", "backup", "fabsExtraConfig"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.openafsServer.roles.backup.cellServDB.*`: `CellServDbValue::new()`, then a setter per option.
+            CellServDbValue {
+                /// `services.openafsServer.roles.backup.cellServDB.*.dnsname`
+                ///
+                /// DNS full-qualified domain name of a database server
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openafsServer.roles.backup.cellServDB.*.dnsname)
+                ///
+                /// Nix type: `string`. Default: `""`.
+                dnsname: String = "dnsname";
+                /// `services.openafsServer.roles.backup.cellServDB.*.ip`
+                ///
+                /// IP Address of a database server
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openafsServer.roles.backup.cellServDB.*.ip)
+                ///
+                /// Nix type: `string`. Default: `""`.
+                ip: String = "ip";
+            }
+        }
 
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.opengfw.dir`
@@ -81,7 +81,7 @@ pub const pcap_replay: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "opengf
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.rules)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const rules: Opt<Vec<Untyped>> = Opt::new(&["services", "opengfw", "rules"]);
+pub const rules: Opt<Vec<RulesValue>> = Opt::new(&["services", "opengfw", "rules"]);
 
 /// `services.opengfw.rulesFile`
 ///
@@ -99,7 +99,7 @@ pub const rules_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "opengfw
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "opengfw", "settings"]);
+pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["services", "opengfw", "settings"]);
 
 /// `services.opengfw.settingsFile`
 ///
@@ -137,6 +137,267 @@ pub const user: Opt<String> = Opt::new(&["services", "opengfw", "user"]);
     }
 }
 
+::flakesmith::option_enum! {
+    /// The values of `services.opengfw.rules.*.action`.
+    Action {
+        Allow => "allow",
+        Block => "block",
+        Drop => "drop",
+        Modify => "modify",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opengfw.rules.*.modifier`: `ModifierValue::new()`, then a setter per option.
+    ModifierValue {
+        /// `services.opengfw.rules.*.modifier.args`
+        ///
+        /// Arguments passed to the modifier.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.rules.*.modifier.args)
+        ///
+        /// Nix type: `attribute set`.
+        args: BTreeMap<String, Data<Anything>> = "args";
+        /// `services.opengfw.rules.*.modifier.name`
+        ///
+        /// Name of the modifier.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.rules.*.modifier.name)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`.
+        name: String = "name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opengfw.rules.*`: `RulesValue::new()`, then a setter per option.
+    RulesValue {
+        /// `services.opengfw.rules.*.action`
+        ///
+        /// Action of the rule. Supported actions
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.rules.*.action)
+        ///
+        /// Nix type: `one of "allow", "block", "drop", "modify"`. Default: `"allow"`.
+        action: Action = "action";
+        /// `services.opengfw.rules.*.expr`
+        ///
+        /// Expr Language
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.rules.*.expr)
+        ///
+        /// Nix type: `string`.
+        expr: String = "expr";
+        /// `services.opengfw.rules.*.log`
+        ///
+        /// Whether to enable logging for the rule.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.rules.*.log)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        log: bool = "log";
+        /// `services.opengfw.rules.*.modifier`
+        ///
+        /// Modification of specified packets when using the modify
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.rules.*.modifier)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        modifier: NullOr<ModifierValue> = "modifier";
+        /// `services.opengfw.rules.*.name`
+        ///
+        /// Name of the rule.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.rules.*.name)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`.
+        name: String = "name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opengfw.settings.io`: `IoValue::new()`, then a setter per option.
+    IoValue {
+        /// `services.opengfw.settings.io.local`
+        ///
+        /// Set to false if you want to run OpenGFW on FORWARD chain. (e.g. on a router)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.local)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        local: bool = "local";
+        /// `services.opengfw.settings.io.queueSize`
+        ///
+        /// IO queue size.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.queueSize)
+        ///
+        /// Nix type: `signed integer`. Default: `1024`.
+        queue_size: i64 = "queueSize";
+        /// `services.opengfw.settings.io.rcvBuf`
+        ///
+        /// Netlink receive buffer size.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.rcvBuf)
+        ///
+        /// Nix type: `signed integer`. Default: `4194304`.
+        rcv_buf: i64 = "rcvBuf";
+        /// `services.opengfw.settings.io.rst`
+        ///
+        /// Set to true if you want to send RST for blocked TCP connections, needs local = false
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.rst)
+        ///
+        /// Nix type: `boolean`.
+        ///
+        /// Default:
+        ///
+        /// ```nix
+        /// "`!config.services.opengfw.settings.io.local`"
+        /// ```
+        rst: bool = "rst";
+        /// `services.opengfw.settings.io.sndBuf`
+        ///
+        /// Netlink send buffer size.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.sndBuf)
+        ///
+        /// Nix type: `signed integer`. Default: `4194304`.
+        snd_buf: i64 = "sndBuf";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opengfw.settings.replay`: `ReplayValue::new()`, then a setter per option.
+    ReplayValue {
+        /// `services.opengfw.settings.replay.realtime`
+        ///
+        /// Whether the packets in the PCAP file should be replayed in “real time” (instead of as fast as possible).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.replay.realtime)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        realtime: bool = "realtime";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opengfw.settings.ruleset`: `RulesetValue::new()`, then a setter per option.
+    RulesetValue {
+        /// `services.opengfw.settings.ruleset.geoip`
+        ///
+        /// Path to geoip.dat
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.ruleset.geoip)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        geoip: NullOr<RuntimePath> = "geoip";
+        /// `services.opengfw.settings.ruleset.geosite`
+        ///
+        /// Path to geosite.dat
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.ruleset.geosite)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        geosite: NullOr<RuntimePath> = "geosite";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opengfw.settings.workers`: `WorkersValue::new()`, then a setter per option.
+    WorkersValue {
+        /// `services.opengfw.settings.workers.count`
+        ///
+        /// Number of workers.
+        /// Recommended to be no more than the number of CPU cores
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.count)
+        ///
+        /// Nix type: `signed integer`. Default: `4`.
+        count: i64 = "count";
+        /// `services.opengfw.settings.workers.queueSize`
+        ///
+        /// Worker queue size.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.queueSize)
+        ///
+        /// Nix type: `signed integer`. Default: `16`.
+        queue_size: i64 = "queueSize";
+        /// `services.opengfw.settings.workers.tcpMaxBufferedPagesPerConn`
+        ///
+        /// TCP max total bufferd pages per connection.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.tcpMaxBufferedPagesPerConn)
+        ///
+        /// Nix type: `signed integer`. Default: `64`.
+        tcp_max_buffered_pages_per_conn: i64 = "tcpMaxBufferedPagesPerConn";
+        /// `services.opengfw.settings.workers.tcpMaxBufferedPagesTotal`
+        ///
+        /// TCP max total buffered pages.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.tcpMaxBufferedPagesTotal)
+        ///
+        /// Nix type: `signed integer`. Default: `4096`.
+        tcp_max_buffered_pages_total: i64 = "tcpMaxBufferedPagesTotal";
+        /// `services.opengfw.settings.workers.tcpTimeout`
+        ///
+        /// How long a connection is considered dead when no data is being transferred.
+        /// Dead connections are purged from TCP reassembly pools once per minute.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.tcpTimeout)
+        ///
+        /// Nix type: `string`. Default: `"10m"`.
+        tcp_timeout: String = "tcpTimeout";
+        /// `services.opengfw.settings.workers.udpMaxStreams`
+        ///
+        /// UDP max streams.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.udpMaxStreams)
+        ///
+        /// Nix type: `signed integer`. Default: `4096`.
+        udp_max_streams: i64 = "udpMaxStreams";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opengfw.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.opengfw.settings.io`
+        ///
+        /// IO settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        io: IoValue = "io";
+        /// `services.opengfw.settings.replay`
+        ///
+        /// PCAP replay settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.replay)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        replay: ReplayValue = "replay";
+        /// `services.opengfw.settings.ruleset`
+        ///
+        /// The path to load specific local geoip/geosite db files.
+        /// If not set, they will be automatically downloaded from (Loyalsoldier/v2ray-rules-dat)\[https://github.com/Loyalsoldier/v2ray-rules-dat\].
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.ruleset)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        ruleset: RulesetValue = "ruleset";
+        /// `services.opengfw.settings.workers`
+        ///
+        /// Worker settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        workers: WorkersValue = "workers";
+    }
+}
+
 pub mod settings {
     use super::*;
 
@@ -147,7 +408,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const io: Opt<Untyped> = Opt::new(&["services", "opengfw", "settings", "io"]);
+    pub const io: Opt<IoValue> = Opt::new(&["services", "opengfw", "settings", "io"]);
 
     /// `services.opengfw.settings.replay`
     ///
@@ -156,7 +417,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.replay)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const replay: Opt<Untyped> = Opt::new(&["services", "opengfw", "settings", "replay"]);
+    pub const replay: Opt<ReplayValue> = Opt::new(&["services", "opengfw", "settings", "replay"]);
 
     /// `services.opengfw.settings.ruleset`
     ///
@@ -166,7 +427,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.ruleset)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const ruleset: Opt<Untyped> = Opt::new(&["services", "opengfw", "settings", "ruleset"]);
+    pub const ruleset: Opt<RulesetValue> = Opt::new(&["services", "opengfw", "settings", "ruleset"]);
 
     /// `services.opengfw.settings.workers`
     ///
@@ -175,7 +436,151 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const workers: Opt<Untyped> = Opt::new(&["services", "opengfw", "settings", "workers"]);
+    pub const workers: Opt<WorkersValue> = Opt::new(&["services", "opengfw", "settings", "workers"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.opengfw.settings.io`: `IoValue::new()`, then a setter per option.
+        IoValue {
+            /// `services.opengfw.settings.io.local`
+            ///
+            /// Set to false if you want to run OpenGFW on FORWARD chain. (e.g. on a router)
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.local)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            local: bool = "local";
+            /// `services.opengfw.settings.io.queueSize`
+            ///
+            /// IO queue size.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.queueSize)
+            ///
+            /// Nix type: `signed integer`. Default: `1024`.
+            queue_size: i64 = "queueSize";
+            /// `services.opengfw.settings.io.rcvBuf`
+            ///
+            /// Netlink receive buffer size.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.rcvBuf)
+            ///
+            /// Nix type: `signed integer`. Default: `4194304`.
+            rcv_buf: i64 = "rcvBuf";
+            /// `services.opengfw.settings.io.rst`
+            ///
+            /// Set to true if you want to send RST for blocked TCP connections, needs local = false
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.rst)
+            ///
+            /// Nix type: `boolean`.
+            ///
+            /// Default:
+            ///
+            /// ```nix
+            /// "`!config.services.opengfw.settings.io.local`"
+            /// ```
+            rst: bool = "rst";
+            /// `services.opengfw.settings.io.sndBuf`
+            ///
+            /// Netlink send buffer size.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.io.sndBuf)
+            ///
+            /// Nix type: `signed integer`. Default: `4194304`.
+            snd_buf: i64 = "sndBuf";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.opengfw.settings.replay`: `ReplayValue::new()`, then a setter per option.
+        ReplayValue {
+            /// `services.opengfw.settings.replay.realtime`
+            ///
+            /// Whether the packets in the PCAP file should be replayed in “real time” (instead of as fast as possible).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.replay.realtime)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            realtime: bool = "realtime";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.opengfw.settings.ruleset`: `RulesetValue::new()`, then a setter per option.
+        RulesetValue {
+            /// `services.opengfw.settings.ruleset.geoip`
+            ///
+            /// Path to geoip.dat
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.ruleset.geoip)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            geoip: NullOr<RuntimePath> = "geoip";
+            /// `services.opengfw.settings.ruleset.geosite`
+            ///
+            /// Path to geosite.dat
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.ruleset.geosite)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            geosite: NullOr<RuntimePath> = "geosite";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.opengfw.settings.workers`: `WorkersValue::new()`, then a setter per option.
+        WorkersValue {
+            /// `services.opengfw.settings.workers.count`
+            ///
+            /// Number of workers.
+            /// Recommended to be no more than the number of CPU cores
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.count)
+            ///
+            /// Nix type: `signed integer`. Default: `4`.
+            count: i64 = "count";
+            /// `services.opengfw.settings.workers.queueSize`
+            ///
+            /// Worker queue size.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.queueSize)
+            ///
+            /// Nix type: `signed integer`. Default: `16`.
+            queue_size: i64 = "queueSize";
+            /// `services.opengfw.settings.workers.tcpMaxBufferedPagesPerConn`
+            ///
+            /// TCP max total bufferd pages per connection.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.tcpMaxBufferedPagesPerConn)
+            ///
+            /// Nix type: `signed integer`. Default: `64`.
+            tcp_max_buffered_pages_per_conn: i64 = "tcpMaxBufferedPagesPerConn";
+            /// `services.opengfw.settings.workers.tcpMaxBufferedPagesTotal`
+            ///
+            /// TCP max total buffered pages.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.tcpMaxBufferedPagesTotal)
+            ///
+            /// Nix type: `signed integer`. Default: `4096`.
+            tcp_max_buffered_pages_total: i64 = "tcpMaxBufferedPagesTotal";
+            /// `services.opengfw.settings.workers.tcpTimeout`
+            ///
+            /// How long a connection is considered dead when no data is being transferred.
+            /// Dead connections are purged from TCP reassembly pools once per minute.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.tcpTimeout)
+            ///
+            /// Nix type: `string`. Default: `"10m"`.
+            tcp_timeout: String = "tcpTimeout";
+            /// `services.opengfw.settings.workers.udpMaxStreams`
+            ///
+            /// UDP max streams.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opengfw.settings.workers.udpMaxStreams)
+            ///
+            /// Nix type: `signed integer`. Default: `4096`.
+            udp_max_streams: i64 = "udpMaxStreams";
+        }
+    }
 
     pub mod io {
         use super::*;

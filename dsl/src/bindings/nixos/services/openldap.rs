@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.openldap.configDir`
@@ -73,7 +73,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "openldap", "package"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openldap.settings)
 ///
 /// Nix type: `submodule`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "openldap", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "openldap", "settings"]);
 
 /// `services.openldap.urlList`
 ///
@@ -93,6 +93,40 @@ pub const url_list: Opt<Vec<String>> = Opt::new(&["services", "openldap", "urlLi
 /// Nix type: `string`. Default: `"openldap"`.
 pub const user: Opt<String> = Opt::new(&["services", "openldap", "user"]);
 
+/// The members of `services.openldap.settings.attrs.<name>`'s type: `unknown 'LDAP value - either a string,'`, `unknown 'an attrset containing 'path''`, `unknown ''base64' for included values'`, `unknown 'base-64 encoded values respectively. '`, `list of ((unknown 'LDAP value - either a string,') or (unknown 'an attrset containing 'path'') or (unknown ''base64' for included values') or (unknown 'base-64 encoded values respectively. '))`. A value of any of them sets the option.
+pub enum AttrsMembers {}
+impl ::flakesmith::value::ListMember for AttrsMembers { type Item = Untyped; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.openldap.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.openldap.settings.attrs`
+        ///
+        /// Attributes of the parent entry.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openldap.settings.attrs)
+        ///
+        /// Nix type: `attribute set of ((LDAP value - either a string, or an attrset containing 'path' or 'base64' for included values or base-64 encoded values respectively. ) or list of (LDAP value - either a string, or an attrset containing 'path' or 'base64' for included values or base-64 encoded values respectively. ))`. Default: `{ }`.
+        attrs: BTreeMap<String, OneOf<AttrsMembers>> = "attrs";
+        /// `services.openldap.settings.children`
+        ///
+        /// Child entries of the current entry, with recursively the same structure.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openldap.settings.children)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        children: BTreeMap<String, Untyped> = "children";
+        /// `services.openldap.settings.includes`
+        ///
+        /// LDIF files to include after the parent’s attributes but before its children.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openldap.settings.includes)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        includes: Vec<RuntimePath> = "includes";
+    }
+}
+
 pub mod settings {
     use super::*;
 
@@ -103,7 +137,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openldap.settings.attrs)
     ///
     /// Nix type: `attribute set of ((LDAP value - either a string, or an attrset containing 'path' or 'base64' for included values or base-64 encoded values respectively. ) or list of (LDAP value - either a string, or an attrset containing 'path' or 'base64' for included values or base-64 encoded values respectively. ))`. Default: `{ }`.
-    pub const attrs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "openldap", "settings", "attrs"]);
+    pub const attrs: Opt<BTreeMap<String, OneOf<AttrsMembers>>> = Opt::new(&["services", "openldap", "settings", "attrs"]);
 
     /// `services.openldap.settings.children`
     ///
@@ -122,6 +156,10 @@ pub mod settings {
     ///
     /// Nix type: `list of path`. Default: `[ ]`.
     pub const includes: Opt<Vec<RuntimePath>> = Opt::new(&["services", "openldap", "settings", "includes"]);
+
+    /// The members of `services.openldap.settings.attrs.<name>`'s type: `unknown 'LDAP value - either a string,'`, `unknown 'an attrset containing 'path''`, `unknown ''base64' for included values'`, `unknown 'base-64 encoded values respectively. '`, `list of ((unknown 'LDAP value - either a string,') or (unknown 'an attrset containing 'path'') or (unknown ''base64' for included values') or (unknown 'base-64 encoded values respectively. '))`. A value of any of them sets the option.
+    pub enum AttrsMembers {}
+    impl ::flakesmith::value::ListMember for AttrsMembers { type Item = Untyped; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.opensearch.dataDir`
@@ -93,7 +93,7 @@ pub const restart_if_changed: Opt<bool> = Opt::new(&["services", "opensearch", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensearch.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "opensearch", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "opensearch", "settings"]);
 
 /// `services.opensearch.user`
 ///
@@ -104,6 +104,117 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "opensearch", "setting
 ///
 /// Nix type: `string`. Default: `"opensearch"`.
 pub const user: Opt<String> = Opt::new(&["services", "opensearch", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opensearch.settings._cluster`: `SettingsClusterValue::new()`, then a setter per option.
+    SettingsClusterValue {
+        /// `services.opensearch.settings._cluster.name_`
+        ///
+        /// The name of the cluster.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensearch.settings._cluster.name_)
+        ///
+        /// Nix type: `string`. Default: `"opensearch"`.
+        name: String = "name_";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opensearch.settings._discovery`: `SettingsDiscoveryValue::new()`, then a setter per option.
+    SettingsDiscoveryValue {
+        /// `services.opensearch.settings._discovery.type_`
+        ///
+        /// The type of discovery to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensearch.settings._discovery.type_)
+        ///
+        /// Nix type: `string`. Default: `"single-node"`.
+        r#type: String = "type_";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opensearch.settings._http`: `SettingsHttpValue::new()`, then a setter per option.
+    SettingsHttpValue {
+        /// `services.opensearch.settings._http.port_`
+        ///
+        /// The port to listen on for HTTP traffic.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensearch.settings._http.port_)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9200`.
+        port: u16 = "port_";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opensearch.settings._network`: `SettingsNetworkValue::new()`, then a setter per option.
+    SettingsNetworkValue {
+        /// `services.opensearch.settings._network.host_`
+        ///
+        /// Which port this service should listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensearch.settings._network.host_)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        host: String = "host_";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opensearch.settings._plugins.security`: `SettingsPluginsSecurityValue::new()`, then a setter per option.
+    SettingsPluginsSecurityValue {
+        /// `services.opensearch.settings._plugins.security.disabled_`
+        ///
+        /// Whether to enable the security plugin,
+        /// plugins.security.ssl.transport.keystore_filepath
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensearch.settings._plugins.security.disabled_)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        disabled: bool = "disabled_";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opensearch.settings._plugins`: `SettingsPluginsValue::new()`, then a setter per option.
+    SettingsPluginsValue {
+        /// The options under `services.opensearch.settings._plugins.security`.
+        security: SettingsPluginsSecurityValue = "security";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opensearch.settings._transport`: `SettingsTransportValue::new()`, then a setter per option.
+    SettingsTransportValue {
+        /// `services.opensearch.settings._transport.port_`
+        ///
+        /// The port to listen on for transport traffic.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensearch.settings._transport.port_)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9300`.
+        port: u16 = "port_";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opensearch.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.opensearch.settings._cluster`.
+        _cluster: SettingsClusterValue = "_cluster";
+        /// The options under `services.opensearch.settings._discovery`.
+        _discovery: SettingsDiscoveryValue = "_discovery";
+        /// The options under `services.opensearch.settings._http`.
+        _http: SettingsHttpValue = "_http";
+        /// The options under `services.opensearch.settings._network`.
+        _network: SettingsNetworkValue = "_network";
+        /// The options under `services.opensearch.settings._plugins`.
+        _plugins: SettingsPluginsValue = "_plugins";
+        /// The options under `services.opensearch.settings._transport`.
+        _transport: SettingsTransportValue = "_transport";
+    }
+}
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.opensnitch.enable`
@@ -25,7 +25,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "opensnitch", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.rules)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const rules: Opt<Untyped> = Opt::new(&["services", "opensnitch", "rules"]);
+pub const rules: Opt<Data<Json>> = Opt::new(&["services", "opensnitch", "rules"]);
 
 /// `services.opensnitch.settings`
 ///
@@ -34,7 +34,165 @@ pub const rules: Opt<Untyped> = Opt::new(&["services", "opensnitch", "rules"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings)
 ///
 /// Nix type: `JSON value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "opensnitch", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "opensnitch", "settings"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.opensnitch.settings.DefaultAction`.
+    DefaultAction {
+        Allow => "allow",
+        Deny => "deny",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opensnitch.settings.Ebpf`: `SettingsEbpfValue::new()`, then a setter per option.
+    SettingsEbpfValue {
+        /// `services.opensnitch.settings.Ebpf.ModulesPath`
+        ///
+        /// Configure eBPF modules path. Used when
+        /// settings.ProcMonitorMethod
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Ebpf.ModulesPath)
+        ///
+        /// Nix type: `path`.
+        modules_path: RuntimePath = "ModulesPath";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.opensnitch.settings.Firewall`.
+    Firewall {
+        Iptables => "iptables",
+        Nftables => "nftables",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.opensnitch.settings.ProcMonitorMethod`.
+    ProcMonitorMethod {
+        Ebpf => "ebpf",
+        Proc => "proc",
+        Ftrace => "ftrace",
+        Audit => "audit",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opensnitch.settings.Rules`: `SettingsRulesValue::new()`, then a setter per option.
+    SettingsRulesValue {
+        /// `services.opensnitch.settings.Rules.Path`
+        ///
+        /// Path to the directory where firewall rules can be found and will
+        /// get stored by the NixOS module.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Rules.Path)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/opensnitch/rules"`.
+        path: RuntimePath = "Path";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opensnitch.settings.Server`: `SettingsServerValue::new()`, then a setter per option.
+    SettingsServerValue {
+        /// `services.opensnitch.settings.Server.Address`
+        ///
+        /// Unix socket path (unix:///tmp/osui.sock, the “unix:///” part is
+        /// mandatory) or TCP socket (192.168.1.100:50051).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Server.Address)
+        ///
+        /// Nix type: `string`.
+        address: String = "Address";
+        /// `services.opensnitch.settings.Server.LogFile`
+        ///
+        /// File to write logs to (use /dev/stdout to write logs to standard
+        /// output).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Server.LogFile)
+        ///
+        /// Nix type: `path`.
+        log_file: RuntimePath = "LogFile";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opensnitch.settings.Stats`: `SettingsStatsValue::new()`, then a setter per option.
+    SettingsStatsValue {
+        /// `services.opensnitch.settings.Stats.MaxEvents`
+        ///
+        /// Max events to send to the GUI.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Stats.MaxEvents)
+        ///
+        /// Nix type: `signed integer`.
+        max_events: i64 = "MaxEvents";
+        /// `services.opensnitch.settings.Stats.MaxStats`
+        ///
+        /// Max stats per item to keep in backlog.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Stats.MaxStats)
+        ///
+        /// Nix type: `signed integer`.
+        max_stats: i64 = "MaxStats";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.opensnitch.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.opensnitch.settings.DefaultAction`
+        ///
+        /// Default action whether to block or allow application internet
+        /// access.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.DefaultAction)
+        ///
+        /// Nix type: `one of "allow", "deny"`.
+        default_action: DefaultAction = "DefaultAction";
+        /// The options under `services.opensnitch.settings.Ebpf`.
+        ebpf: SettingsEbpfValue = "Ebpf";
+        /// `services.opensnitch.settings.Firewall`
+        ///
+        /// Which firewall backend to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.Firewall)
+        ///
+        /// Nix type: `one of "iptables", "nftables"`.
+        firewall: Firewall = "Firewall";
+        /// `services.opensnitch.settings.InterceptUnknown`
+        ///
+        /// Whether to intercept spare connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.InterceptUnknown)
+        ///
+        /// Nix type: `boolean`.
+        intercept_unknown: bool = "InterceptUnknown";
+        /// `services.opensnitch.settings.LogLevel`
+        ///
+        /// Default log level from 0 to 4 (debug, info, important, warning,
+        /// error).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.LogLevel)
+        ///
+        /// Nix type: `one of 0, 1, 2, 3, 4`.
+        log_level: Data<Anything> = "LogLevel";
+        /// `services.opensnitch.settings.ProcMonitorMethod`
+        ///
+        /// Which process monitoring method to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.ProcMonitorMethod)
+        ///
+        /// Nix type: `one of "ebpf", "proc", "ftrace", "audit"`.
+        proc_monitor_method: ProcMonitorMethod = "ProcMonitorMethod";
+        /// The options under `services.opensnitch.settings.Rules`.
+        rules: SettingsRulesValue = "Rules";
+        /// The options under `services.opensnitch.settings.Server`.
+        server: SettingsServerValue = "Server";
+        /// The options under `services.opensnitch.settings.Stats`.
+        stats: SettingsStatsValue = "Stats";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -75,7 +233,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.opensnitch.settings.LogLevel)
     ///
     /// Nix type: `one of 0, 1, 2, 3, 4`.
-    pub const log_level: Opt<Untyped> = Opt::new(&["services", "opensnitch", "settings", "LogLevel"]);
+    pub const log_level: Opt<Data<Anything>> = Opt::new(&["services", "opensnitch", "settings", "LogLevel"]);
 
     /// `services.opensnitch.settings.ProcMonitorMethod`
     ///

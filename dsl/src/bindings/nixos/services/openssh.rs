@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.openssh.allowSFTP`
@@ -95,7 +95,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "openssh", "e
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.hostKeys)
 ///
 /// Nix type: `list of (attribute set)`.
-pub const host_keys: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "openssh", "hostKeys"]);
+pub const host_keys: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "openssh", "hostKeys"]);
 
 /// `services.openssh.knownHosts`
 ///
@@ -105,7 +105,7 @@ pub const host_keys: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services"
 ///
 /// Nix type: `attribute set of (submodule)`.
 #[deprecated(note = "renamed: use `programs.ssh.knownHosts`")]
-pub const known_hosts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "openssh", "knownHosts"]);
+pub const known_hosts: Opt<BTreeMap<String, KnownHostsValue>> = Opt::new(&["services", "openssh", "knownHosts"]);
 
 /// `services.openssh.listenAddresses`
 ///
@@ -116,7 +116,7 @@ pub const known_hosts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.listenAddresses)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const listen_addresses: Opt<Vec<Untyped>> = Opt::new(&["services", "openssh", "listenAddresses"]);
+pub const listen_addresses: Opt<Vec<ListenAddressesValue>> = Opt::new(&["services", "openssh", "listenAddresses"]);
 
 /// `services.openssh.moduliFile`
 ///
@@ -161,7 +161,7 @@ pub const ports: Opt<Vec<u16>> = Opt::new(&["services", "openssh", "ports"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.settings)
 ///
 /// Nix type: `attribute set of (atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "openssh", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["services", "openssh", "settings"]);
 
 /// `services.openssh.sftpFlags`
 ///
@@ -191,6 +191,83 @@ pub const sftp_server_executable: Opt<String> = Opt::new(&["services", "openssh"
 /// Nix type: `boolean`. Default: `false`.
 pub const start_when_needed: Opt<bool> = Opt::new(&["services", "openssh", "startWhenNeeded"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.openssh.knownHosts.<name>`: `KnownHostsValue::new()`, then a setter per option.
+    KnownHostsValue {
+        /// `services.openssh.knownHosts.<name>.certAuthority`
+        ///
+        /// This public key is an SSH certificate authority, rather than an
+        /// individual host’s key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.%3Cname%3E.certAuthority)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        cert_authority: bool = "certAuthority";
+        /// `services.openssh.knownHosts.<name>.extraHostNames`
+        ///
+        /// A list of additional host names and/or IP numbers used for
+        /// accessing the host’s ssh service. This list is ignored if
+        /// hostNames
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.%3Cname%3E.extraHostNames)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_host_names: Vec<String> = "extraHostNames";
+        /// `services.openssh.knownHosts.<name>.hostNames`
+        ///
+        /// A list of host names and/or IP numbers used for accessing
+        /// the host’s ssh service. This list includes the name of the
+        /// containing knownHosts
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.%3Cname%3E.hostNames)
+        ///
+        /// Nix type: `list of string`. Default: `[ ‹name› ] ++ config.services.openssh.knownHosts.<name>.extraHostNames`.
+        host_names: Vec<String> = "hostNames";
+        /// `services.openssh.knownHosts.<name>.publicKey`
+        ///
+        /// The public key data for the host. You can fetch a public key
+        /// from a running SSH server with the ssh-keyscan
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.%3Cname%3E.publicKey)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        public_key: NullOr<String> = "publicKey";
+        /// `services.openssh.knownHosts.<name>.publicKeyFile`
+        ///
+        /// The path to the public key file for the host. The public
+        /// key file is read at build time and saved in the Nix store.
+        /// You can fetch a public key file from a running SSH server
+        /// with the ssh-keyscan
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.%3Cname%3E.publicKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        public_key_file: NullOr<RuntimePath> = "publicKeyFile";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.openssh.listenAddresses.*`: `ListenAddressesValue::new()`, then a setter per option.
+    ListenAddressesValue {
+        /// `services.openssh.listenAddresses.*.addr`
+        ///
+        /// Host, IPv4 or IPv6 address to listen to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.listenAddresses.*.addr)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        addr: NullOr<String> = "addr";
+        /// `services.openssh.listenAddresses.*.port`
+        ///
+        /// Port to listen to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.listenAddresses.*.port)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        port: NullOr<i64> = "port";
+    }
+}
+
 pub mod known_hosts {
     use super::*;
 
@@ -211,7 +288,7 @@ pub mod known_hosts {
         /// This public key is an SSH certificate authority, rather than an
         /// individual host’s key.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.&lt;name&gt;.certAuthority)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.%3Cname%3E.certAuthority)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn cert_authority(&self) -> Opt<bool> {
@@ -224,7 +301,7 @@ pub mod known_hosts {
         /// accessing the host’s ssh service. This list is ignored if
         /// hostNames
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.&lt;name&gt;.extraHostNames)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.%3Cname%3E.extraHostNames)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn extra_host_names(&self) -> Opt<Vec<String>> {
@@ -237,7 +314,7 @@ pub mod known_hosts {
         /// the host’s ssh service. This list includes the name of the
         /// containing knownHosts
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.&lt;name&gt;.hostNames)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.%3Cname%3E.hostNames)
         ///
         /// Nix type: `list of string`. Default: `[ ‹name› ] ++ config.services.openssh.knownHosts.<name>.extraHostNames`.
         pub fn host_names(&self) -> Opt<Vec<String>> {
@@ -249,7 +326,7 @@ pub mod known_hosts {
         /// The public key data for the host. You can fetch a public key
         /// from a running SSH server with the ssh-keyscan
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.&lt;name&gt;.publicKey)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.%3Cname%3E.publicKey)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn public_key(&self) -> Opt<NullOr<String>> {
@@ -263,7 +340,7 @@ pub mod known_hosts {
         /// You can fetch a public key file from a running SSH server
         /// with the ssh-keyscan
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.&lt;name&gt;.publicKeyFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openssh.knownHosts.%3Cname%3E.publicKeyFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn public_key_file(&self) -> Opt<NullOr<RuntimePath>> {

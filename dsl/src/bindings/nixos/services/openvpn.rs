@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.openvpn.restartAfterSleep`
@@ -27,7 +27,87 @@ pub const restart_after_sleep: Opt<bool> = Opt::new(&["services", "openvpn", "re
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const servers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "openvpn", "servers"]);
+pub const servers: Opt<BTreeMap<String, ServersValue>> = Opt::new(&["services", "openvpn", "servers"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.openvpn.servers.<name>.authUserPass`: `AuthUserPassValue::new()`, then a setter per option.
+    AuthUserPassValue {
+        /// `services.openvpn.servers.<name>.authUserPass.password`
+        ///
+        /// The password to store inside the credentials file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.authUserPass.password)
+        ///
+        /// Nix type: `string`.
+        password: String = "password";
+        /// `services.openvpn.servers.<name>.authUserPass.username`
+        ///
+        /// The username to store inside the credentials file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.authUserPass.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.openvpn.servers.<name>`: `ServersValue::new()`, then a setter per option.
+    ServersValue {
+        /// `services.openvpn.servers.<name>.authUserPass`
+        ///
+        /// This option can be used to store the username / password credentials
+        /// with the “auth-user-pass” authentication method.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.authUserPass)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        auth_user_pass: NullOr<AuthUserPassValue> = "authUserPass";
+        /// `services.openvpn.servers.<name>.autoStart`
+        ///
+        /// Whether this OpenVPN instance should be started automatically.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.autoStart)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        auto_start: bool = "autoStart";
+        /// `services.openvpn.servers.<name>.config`
+        ///
+        /// Configuration of this OpenVPN instance.  See
+        /// openvpn
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.config)
+        ///
+        /// Nix type: `strings concatenated with "\n"`.
+        config: Concatenated = "config";
+        /// `services.openvpn.servers.<name>.down`
+        ///
+        /// Shell commands executed when the instance is shutting down.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.down)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        down: Concatenated = "down";
+        /// `services.openvpn.servers.<name>.up`
+        ///
+        /// Shell commands executed when the instance is starting.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.up)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        up: Concatenated = "up";
+        /// `services.openvpn.servers.<name>.updateResolvConf`
+        ///
+        /// Use the script from the update-resolv-conf package to automatically
+        /// update resolv.conf with the DNS information provided by openvpn. The
+        /// script will be run after the “up” commands and before the “down” commands.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.updateResolvConf)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        update_resolv_conf: bool = "updateResolvConf";
+    }
+}
 
 pub mod servers {
     use super::*;
@@ -49,10 +129,10 @@ pub mod servers {
         /// This option can be used to store the username / password credentials
         /// with the “auth-user-pass” authentication method.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.&lt;name&gt;.authUserPass)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.authUserPass)
         ///
         /// Nix type: `null or (submodule)`. Default: `null`.
-        pub fn auth_user_pass(&self) -> Opt<NullOr<Untyped>> {
+        pub fn auth_user_pass(&self) -> Opt<NullOr<AuthUserPassValue>> {
             Opt::at(self.path.join(["authUserPass"]))
         }
 
@@ -65,7 +145,7 @@ pub mod servers {
         ///
         /// Whether this OpenVPN instance should be started automatically.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.&lt;name&gt;.autoStart)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.autoStart)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn auto_start(&self) -> Opt<bool> {
@@ -77,7 +157,7 @@ pub mod servers {
         /// Configuration of this OpenVPN instance.  See
         /// openvpn
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.&lt;name&gt;.config)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.config)
         ///
         /// Nix type: `strings concatenated with "\n"`.
         pub fn config(&self) -> Opt<Concatenated> {
@@ -88,7 +168,7 @@ pub mod servers {
         ///
         /// Shell commands executed when the instance is shutting down.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.&lt;name&gt;.down)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.down)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn down(&self) -> Opt<Concatenated> {
@@ -99,7 +179,7 @@ pub mod servers {
         ///
         /// Shell commands executed when the instance is starting.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.&lt;name&gt;.up)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.up)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn up(&self) -> Opt<Concatenated> {
@@ -112,7 +192,7 @@ pub mod servers {
         /// update resolv.conf with the DNS information provided by openvpn. The
         /// script will be run after the “up” commands and before the “down” commands.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.&lt;name&gt;.updateResolvConf)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.updateResolvConf)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn update_resolv_conf(&self) -> Opt<bool> {
@@ -132,7 +212,7 @@ pub mod servers {
         ///
         /// The password to store inside the credentials file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.&lt;name&gt;.authUserPass.password)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.authUserPass.password)
         ///
         /// Nix type: `string`.
         pub fn password(&self) -> Opt<String> {
@@ -143,13 +223,35 @@ pub mod servers {
         ///
         /// The username to store inside the credentials file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.&lt;name&gt;.authUserPass.username)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.authUserPass.username)
         ///
         /// Nix type: `string`.
         pub fn username(&self) -> Opt<String> {
             Opt::at(self.path.join(["username"]))
         }
 
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.openvpn.servers.<name>.authUserPass`: `AuthUserPassValue::new()`, then a setter per option.
+        AuthUserPassValue {
+            /// `services.openvpn.servers.<name>.authUserPass.password`
+            ///
+            /// The password to store inside the credentials file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.authUserPass.password)
+            ///
+            /// Nix type: `string`.
+            password: String = "password";
+            /// `services.openvpn.servers.<name>.authUserPass.username`
+            ///
+            /// The username to store inside the credentials file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openvpn.servers.%3Cname%3E.authUserPass.username)
+            ///
+            /// Nix type: `string`.
+            username: String = "username";
+        }
     }
 
 }

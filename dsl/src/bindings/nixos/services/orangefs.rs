@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 pub mod client {
@@ -37,7 +37,37 @@ pub mod client {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.client.fileSystems)
     ///
     /// Nix type: `list of (submodule)`.
-    pub const file_systems: Opt<Vec<Untyped>> = Opt::new(&["services", "orangefs", "client", "fileSystems"]);
+    pub const file_systems: Opt<Vec<FileSystemsValue>> = Opt::new(&["services", "orangefs", "client", "fileSystems"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.orangefs.client.fileSystems.*`: `FileSystemsValue::new()`, then a setter per option.
+        FileSystemsValue {
+            /// `services.orangefs.client.fileSystems.*.mountPoint`
+            ///
+            /// Mount point.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.client.fileSystems.*.mountPoint)
+            ///
+            /// Nix type: `string`. Default: `"/orangefs"`.
+            mount_point: String = "mountPoint";
+            /// `services.orangefs.client.fileSystems.*.options`
+            ///
+            /// Mount options
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.client.fileSystems.*.options)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            options: Vec<String> = "options";
+            /// `services.orangefs.client.fileSystems.*.target`
+            ///
+            /// Target URL
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.client.fileSystems.*.target)
+            ///
+            /// Nix type: `string`.
+            target: String = "target";
+        }
+    }
 
 }
 
@@ -96,7 +126,7 @@ pub mod server {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems)
     ///
     /// Nix type: `attribute set of (submodule)`.
-    pub const file_systems: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "orangefs", "server", "fileSystems"]);
+    pub const file_systems: Opt<BTreeMap<String, FileSystemsValue>> = Opt::new(&["services", "orangefs", "server", "fileSystems"]);
 
     /// `services.orangefs.server.logType`
     ///
@@ -125,6 +155,60 @@ pub mod server {
     /// Nix type: `attribute set of string`. Default: `{ }`.
     pub const servers: Opt<BTreeMap<String, String>> = Opt::new(&["services", "orangefs", "server", "servers"]);
 
+    ::flakesmith::submodule_value! {
+        /// A value of `services.orangefs.server.fileSystems.<name>`: `FileSystemsValue::new()`, then a setter per option.
+        FileSystemsValue {
+            /// `services.orangefs.server.fileSystems.<name>.extraConfig`
+            ///
+            /// Extra config for
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.orangefs.server.fileSystems.<name>.extraStorageHints`
+            ///
+            /// Extra config for
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.%3Cname%3E.extraStorageHints)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_storage_hints: Concatenated = "extraStorageHints";
+            /// `services.orangefs.server.fileSystems.<name>.id`
+            ///
+            /// File system ID (must be unique within configuration).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.%3Cname%3E.id)
+            ///
+            /// Nix type: `signed integer`. Default: `1`.
+            id: i64 = "id";
+            /// `services.orangefs.server.fileSystems.<name>.rootHandle`
+            ///
+            /// File system root ID.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.%3Cname%3E.rootHandle)
+            ///
+            /// Nix type: `signed integer`. Default: `3`.
+            root_handle: i64 = "rootHandle";
+            /// `services.orangefs.server.fileSystems.<name>.troveSyncData`
+            ///
+            /// Sync data.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.%3Cname%3E.troveSyncData)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            trove_sync_data: bool = "troveSyncData";
+            /// `services.orangefs.server.fileSystems.<name>.troveSyncMeta`
+            ///
+            /// Sync meta data.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.%3Cname%3E.troveSyncMeta)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            trove_sync_meta: bool = "troveSyncMeta";
+        }
+    }
+
     ::flakesmith::option_enum! {
         /// The values of `services.orangefs.server.logType`.
         LogType {
@@ -152,7 +236,7 @@ pub mod server {
             ///
             /// Extra config for
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.&lt;name&gt;.extraConfig)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.%3Cname%3E.extraConfig)
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -163,7 +247,7 @@ pub mod server {
             ///
             /// Extra config for
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.&lt;name&gt;.extraStorageHints)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.%3Cname%3E.extraStorageHints)
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             pub fn extra_storage_hints(&self) -> Opt<Concatenated> {
@@ -174,7 +258,7 @@ pub mod server {
             ///
             /// File system ID (must be unique within configuration).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.&lt;name&gt;.id)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.%3Cname%3E.id)
             ///
             /// Nix type: `signed integer`. Default: `1`.
             pub fn id(&self) -> Opt<i64> {
@@ -185,7 +269,7 @@ pub mod server {
             ///
             /// File system root ID.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.&lt;name&gt;.rootHandle)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.%3Cname%3E.rootHandle)
             ///
             /// Nix type: `signed integer`. Default: `3`.
             pub fn root_handle(&self) -> Opt<i64> {
@@ -196,7 +280,7 @@ pub mod server {
             ///
             /// Sync data.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.&lt;name&gt;.troveSyncData)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.%3Cname%3E.troveSyncData)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn trove_sync_data(&self) -> Opt<bool> {
@@ -207,7 +291,7 @@ pub mod server {
             ///
             /// Sync meta data.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.&lt;name&gt;.troveSyncMeta)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.orangefs.server.fileSystems.%3Cname%3E.troveSyncMeta)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn trove_sync_meta(&self) -> Opt<bool> {

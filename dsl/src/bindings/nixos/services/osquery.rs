@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.osquery.enable`
@@ -35,7 +35,7 @@ pub const flags: Opt<BTreeMap<String, String>> = Opt::new(&["services", "osquery
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.osquery.settings)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "osquery", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "osquery", "settings"]);
 
 pub mod flags {
     use super::*;
@@ -47,7 +47,7 @@ pub mod flags {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.osquery.flags.database_path)
     ///
     /// Nix type: `unspecified value`. Default: `"/var/lib/osquery/osquery.db"`.
-    pub const database_path: Opt<Untyped> = Opt::new(&["services", "osquery", "flags", "database_path"]);
+    pub const database_path: Opt<Data<Anything>> = Opt::new(&["services", "osquery", "flags", "database_path"]);
 
     /// `services.osquery.flags.logger_path`
     ///
@@ -56,7 +56,7 @@ pub mod flags {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.osquery.flags.logger_path)
     ///
     /// Nix type: `unspecified value`. Default: `"/var/log/osquery"`.
-    pub const logger_path: Opt<Untyped> = Opt::new(&["services", "osquery", "flags", "logger_path"]);
+    pub const logger_path: Opt<Data<Anything>> = Opt::new(&["services", "osquery", "flags", "logger_path"]);
 
     /// `services.osquery.flags.pidfile`
     ///
@@ -65,7 +65,7 @@ pub mod flags {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.osquery.flags.pidfile)
     ///
     /// Nix type: `unspecified value`. Default: `"/run/osquery/osqueryd.pid"`.
-    pub const pidfile: Opt<Untyped> = Opt::new(&["services", "osquery", "flags", "pidfile"]);
+    pub const pidfile: Opt<Data<Anything>> = Opt::new(&["services", "osquery", "flags", "pidfile"]);
 
 }
 

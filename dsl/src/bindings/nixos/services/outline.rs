@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.outline.azureAuthentication`
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.azureAuthentication)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const azure_authentication: Opt<NullOr<Untyped>> = Opt::new(&["services", "outline", "azureAuthentication"]);
+pub const azure_authentication: Opt<NullOr<AzureAuthenticationValue>> = Opt::new(&["services", "outline", "azureAuthentication"]);
 
 /// `services.outline.cdnUrl`
 ///
@@ -119,7 +119,7 @@ pub const google_analytics_id: Opt<NullOr<String>> = Opt::new(&["services", "out
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.googleAuthentication)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const google_authentication: Opt<NullOr<Untyped>> = Opt::new(&["services", "outline", "googleAuthentication"]);
+pub const google_authentication: Opt<NullOr<GoogleAuthenticationValue>> = Opt::new(&["services", "outline", "googleAuthentication"]);
 
 /// `services.outline.group`
 ///
@@ -161,7 +161,7 @@ pub const maximum_import_size: Opt<i64> = Opt::new(&["services", "outline", "max
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const oidc_authentication: Opt<NullOr<Untyped>> = Opt::new(&["services", "outline", "oidcAuthentication"]);
+pub const oidc_authentication: Opt<NullOr<OidcAuthenticationValue>> = Opt::new(&["services", "outline", "oidcAuthentication"]);
 
 /// `services.outline.package`
 ///
@@ -240,7 +240,7 @@ pub const sentry_tunnel: Opt<NullOr<String>> = Opt::new(&["services", "outline",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.slackAuthentication)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const slack_authentication: Opt<NullOr<Untyped>> = Opt::new(&["services", "outline", "slackAuthentication"]);
+pub const slack_authentication: Opt<NullOr<SlackAuthenticationValue>> = Opt::new(&["services", "outline", "slackAuthentication"]);
 
 /// `services.outline.slackIntegration`
 ///
@@ -251,7 +251,7 @@ pub const slack_authentication: Opt<NullOr<Untyped>> = Opt::new(&["services", "o
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.slackIntegration)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const slack_integration: Opt<NullOr<Untyped>> = Opt::new(&["services", "outline", "slackIntegration"]);
+pub const slack_integration: Opt<NullOr<SlackIntegrationValue>> = Opt::new(&["services", "outline", "slackIntegration"]);
 
 /// `services.outline.smtp`
 ///
@@ -262,7 +262,7 @@ pub const slack_integration: Opt<NullOr<Untyped>> = Opt::new(&["services", "outl
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const smtp: Opt<NullOr<Untyped>> = Opt::new(&["services", "outline", "smtp"]);
+pub const smtp: Opt<NullOr<SmtpValue>> = Opt::new(&["services", "outline", "smtp"]);
 
 /// `services.outline.sslCertFile`
 ///
@@ -298,7 +298,7 @@ pub const ssl_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "outli
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage)
 ///
 /// Nix type: `submodule`.
-pub const storage: Opt<Untyped> = Opt::new(&["services", "outline", "storage"]);
+pub const storage: Opt<StorageValue> = Opt::new(&["services", "outline", "storage"]);
 
 /// `services.outline.user`
 ///
@@ -320,6 +320,36 @@ pub const user: Opt<String> = Opt::new(&["services", "outline", "user"]);
 ///
 /// Nix type: `string`. Default: `"/var/lib/outline/utils_secret"`.
 pub const utils_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline", "utilsSecretFile"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.outline.azureAuthentication`: `AzureAuthenticationValue::new()`, then a setter per option.
+    AzureAuthenticationValue {
+        /// `services.outline.azureAuthentication.clientId`
+        ///
+        /// Authentication client identifier.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.azureAuthentication.clientId)
+        ///
+        /// Nix type: `string`.
+        client_id: String = "clientId";
+        /// `services.outline.azureAuthentication.clientSecretFile`
+        ///
+        /// File path containing the authentication secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.azureAuthentication.clientSecretFile)
+        ///
+        /// Nix type: `string`.
+        client_secret_file: RuntimePath = "clientSecretFile";
+        /// `services.outline.azureAuthentication.resourceAppId`
+        ///
+        /// Authentication application resource ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.azureAuthentication.resourceAppId)
+        ///
+        /// Nix type: `string`.
+        resource_app_id: String = "resourceAppId";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `services.outline.debugOutput`.
@@ -350,6 +380,316 @@ pub const utils_secret_file: Opt<RuntimePath> = Opt::new(&["services", "outline"
         ViVn => "vi_VN",
         ZhCn => "zh_CN",
         ZhTw => "zh_TW",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.outline.googleAuthentication`: `GoogleAuthenticationValue::new()`, then a setter per option.
+    GoogleAuthenticationValue {
+        /// `services.outline.googleAuthentication.clientId`
+        ///
+        /// Authentication client identifier.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.googleAuthentication.clientId)
+        ///
+        /// Nix type: `string`.
+        client_id: String = "clientId";
+        /// `services.outline.googleAuthentication.clientSecretFile`
+        ///
+        /// File path containing the authentication secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.googleAuthentication.clientSecretFile)
+        ///
+        /// Nix type: `string`.
+        client_secret_file: RuntimePath = "clientSecretFile";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.outline.oidcAuthentication`: `OidcAuthenticationValue::new()`, then a setter per option.
+    OidcAuthenticationValue {
+        /// `services.outline.oidcAuthentication.authUrl`
+        ///
+        /// OIDC authentication URL endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.authUrl)
+        ///
+        /// Nix type: `string`.
+        auth_url: String = "authUrl";
+        /// `services.outline.oidcAuthentication.clientId`
+        ///
+        /// Authentication client identifier.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.clientId)
+        ///
+        /// Nix type: `string`.
+        client_id: String = "clientId";
+        /// `services.outline.oidcAuthentication.clientSecretFile`
+        ///
+        /// File path containing the authentication secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.clientSecretFile)
+        ///
+        /// Nix type: `string`.
+        client_secret_file: RuntimePath = "clientSecretFile";
+        /// `services.outline.oidcAuthentication.displayName`
+        ///
+        /// Display name for OIDC authentication.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.displayName)
+        ///
+        /// Nix type: `string`. Default: `"OpenID"`.
+        display_name: String = "displayName";
+        /// `services.outline.oidcAuthentication.scopes`
+        ///
+        /// OpenID authentication scopes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.scopes)
+        ///
+        /// Nix type: `list of string`.
+        scopes: Vec<String> = "scopes";
+        /// `services.outline.oidcAuthentication.tokenUrl`
+        ///
+        /// OIDC token URL endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.tokenUrl)
+        ///
+        /// Nix type: `string`.
+        token_url: String = "tokenUrl";
+        /// `services.outline.oidcAuthentication.userinfoUrl`
+        ///
+        /// OIDC userinfo URL endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.userinfoUrl)
+        ///
+        /// Nix type: `string`.
+        userinfo_url: String = "userinfoUrl";
+        /// `services.outline.oidcAuthentication.usernameClaim`
+        ///
+        /// Specify which claims to derive user information from. Supports any
+        /// valid JSON path with the JWT payload
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.oidcAuthentication.usernameClaim)
+        ///
+        /// Nix type: `string`. Default: `"preferred_username"`.
+        username_claim: String = "usernameClaim";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.outline.slackAuthentication`: `SlackAuthenticationValue::new()`, then a setter per option.
+    SlackAuthenticationValue {
+        /// `services.outline.slackAuthentication.clientId`
+        ///
+        /// Authentication key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.slackAuthentication.clientId)
+        ///
+        /// Nix type: `string`.
+        client_id: String = "clientId";
+        /// `services.outline.slackAuthentication.secretFile`
+        ///
+        /// File path containing the authentication secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.slackAuthentication.secretFile)
+        ///
+        /// Nix type: `string`.
+        secret_file: RuntimePath = "secretFile";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.outline.slackIntegration`: `SlackIntegrationValue::new()`, then a setter per option.
+    SlackIntegrationValue {
+        /// `services.outline.slackIntegration.appId`
+        ///
+        /// Application ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.slackIntegration.appId)
+        ///
+        /// Nix type: `string`.
+        app_id: String = "appId";
+        /// `services.outline.slackIntegration.messageActions`
+        ///
+        /// Whether to enable message actions.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.slackIntegration.messageActions)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        message_actions: bool = "messageActions";
+        /// `services.outline.slackIntegration.verificationTokenFile`
+        ///
+        /// File path containing the verification token.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.slackIntegration.verificationTokenFile)
+        ///
+        /// Nix type: `string`.
+        verification_token_file: RuntimePath = "verificationTokenFile";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.outline.smtp`: `SmtpValue::new()`, then a setter per option.
+    SmtpValue {
+        /// `services.outline.smtp.fromEmail`
+        ///
+        /// Sender email in outgoing mail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.fromEmail)
+        ///
+        /// Nix type: `string`.
+        from_email: String = "fromEmail";
+        /// `services.outline.smtp.host`
+        ///
+        /// Host name or IP address of the SMTP server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.host)
+        ///
+        /// Nix type: `string`.
+        host: String = "host";
+        /// `services.outline.smtp.passwordFile`
+        ///
+        /// File path containing the password to authenticate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.passwordFile)
+        ///
+        /// Nix type: `string`.
+        password_file: RuntimePath = "passwordFile";
+        /// `services.outline.smtp.port`
+        ///
+        /// TCP port of the SMTP server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+        /// `services.outline.smtp.replyEmail`
+        ///
+        /// Reply address in outgoing mail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.replyEmail)
+        ///
+        /// Nix type: `string`.
+        reply_email: String = "replyEmail";
+        /// `services.outline.smtp.secure`
+        ///
+        /// Use a secure SMTP connection.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.secure)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        secure: bool = "secure";
+        /// `services.outline.smtp.tlsCiphers`
+        ///
+        /// Override SMTP cipher configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.tlsCiphers)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        tls_ciphers: String = "tlsCiphers";
+        /// `services.outline.smtp.username`
+        ///
+        /// Username to authenticate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.smtp.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.outline.storage.storageType`.
+    StorageType {
+        Local => "local",
+        S3 => "s3",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.outline.storage`: `StorageValue::new()`, then a setter per option.
+    StorageValue {
+        /// `services.outline.storage.accessKey`
+        ///
+        /// S3 access key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.accessKey)
+        ///
+        /// Nix type: `string`.
+        access_key: String = "accessKey";
+        /// `services.outline.storage.acl`
+        ///
+        /// ACL setting.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.acl)
+        ///
+        /// Nix type: `string`. Default: `"private"`.
+        acl: String = "acl";
+        /// `services.outline.storage.forcePathStyle`
+        ///
+        /// Force S3 path style.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.forcePathStyle)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        force_path_style: bool = "forcePathStyle";
+        /// `services.outline.storage.localRootDir`
+        ///
+        /// If storageType
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.localRootDir)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/outline/data"`.
+        local_root_dir: String = "localRootDir";
+        /// `services.outline.storage.region`
+        ///
+        /// AWS S3 region name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.region)
+        ///
+        /// Nix type: `string`. Default: `"xx-xxxx-x"`.
+        region: String = "region";
+        /// `services.outline.storage.secretKeyFile`
+        ///
+        /// File path that contains the S3 secret key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.secretKeyFile)
+        ///
+        /// Nix type: `path`.
+        secret_key_file: RuntimePath = "secretKeyFile";
+        /// `services.outline.storage.storageType`
+        ///
+        /// File storage type, it can be local or s3.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.storageType)
+        ///
+        /// Nix type: `one of "local", "s3"`. Default: `"s3"`.
+        storage_type: StorageType = "storageType";
+        /// `services.outline.storage.uploadBucketName`
+        ///
+        /// Name of the bucket where uploads should be stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.uploadBucketName)
+        ///
+        /// Nix type: `string`.
+        upload_bucket_name: String = "uploadBucketName";
+        /// `services.outline.storage.uploadBucketUrl`
+        ///
+        /// URL endpoint of an S3-compatible API where uploads should be
+        /// stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.uploadBucketUrl)
+        ///
+        /// Nix type: `string`.
+        upload_bucket_url: String = "uploadBucketUrl";
+        /// `services.outline.storage.uploadMaxSize`
+        ///
+        /// Maxmium file size for uploads.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.outline.storage.uploadMaxSize)
+        ///
+        /// Nix type: `signed integer`. Default: `26214400`.
+        upload_max_size: i64 = "uploadMaxSize";
     }
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.pantalaimon-headless.instances`
@@ -15,7 +15,84 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pantalaimon-headless", "instances"]);
+pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["services", "pantalaimon-headless", "instances"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.pantalaimon-headless.instances.<name>.logLevel`.
+    LogLevel {
+        Info => "info",
+        Warning => "warning",
+        Error => "error",
+        Debug => "debug",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.pantalaimon-headless.instances.<name>`: `InstancesValue::new()`, then a setter per option.
+    InstancesValue {
+        /// `services.pantalaimon-headless.instances.<name>.dataPath`
+        ///
+        /// The directory where pantalaimon
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.dataPath)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/pantalaimon-‹name›"`.
+        data_path: RuntimePath = "dataPath";
+        /// `services.pantalaimon-headless.instances.<name>.extraSettings`
+        ///
+        /// Extra configuration options. See
+        /// pantalaimon(5)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.extraSettings)
+        ///
+        /// Nix type: `attribute set`. Default: `{ }`.
+        extra_settings: BTreeMap<String, Data<Anything>> = "extraSettings";
+        /// `services.pantalaimon-headless.instances.<name>.homeserver`
+        ///
+        /// The URI of the homeserver that the pantalaimon
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.homeserver)
+        ///
+        /// Nix type: `string`.
+        homeserver: String = "homeserver";
+        /// `services.pantalaimon-headless.instances.<name>.listenAddress`
+        ///
+        /// The address where the daemon will listen to client connections
+        /// for this homeserver.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"localhost"`.
+        listen_address: String = "listenAddress";
+        /// `services.pantalaimon-headless.instances.<name>.listenPort`
+        ///
+        /// The port where the daemon will listen to client connections for
+        /// this homeserver. Note that the listen address/port combination
+        /// needs to be lib.unique between different homeservers.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.listenPort)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8009`.
+        listen_port: u16 = "listenPort";
+        /// `services.pantalaimon-headless.instances.<name>.logLevel`
+        ///
+        /// Set the log level of the daemon.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.logLevel)
+        ///
+        /// Nix type: `one of "info", "warning", "error", "debug"`. Default: `"warning"`.
+        log_level: LogLevel = "logLevel";
+        /// `services.pantalaimon-headless.instances.<name>.ssl`
+        ///
+        /// Whether or not SSL verification should be enabled for outgoing
+        /// connections to the homeserver.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.ssl)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ssl: bool = "ssl";
+    }
+}
 
 pub mod instances {
     use super::*;
@@ -36,7 +113,7 @@ pub mod instances {
         ///
         /// The directory where pantalaimon
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.&lt;name&gt;.dataPath)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.dataPath)
         ///
         /// Nix type: `path`. Default: `"/var/lib/pantalaimon-‹name›"`.
         pub fn data_path(&self) -> Opt<RuntimePath> {
@@ -48,10 +125,10 @@ pub mod instances {
         /// Extra configuration options. See
         /// pantalaimon(5)
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.&lt;name&gt;.extraSettings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.extraSettings)
         ///
         /// Nix type: `attribute set`. Default: `{ }`.
-        pub fn extra_settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn extra_settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
             Opt::at(self.path.join(["extraSettings"]))
         }
 
@@ -59,7 +136,7 @@ pub mod instances {
         ///
         /// The URI of the homeserver that the pantalaimon
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.&lt;name&gt;.homeserver)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.homeserver)
         ///
         /// Nix type: `string`.
         pub fn homeserver(&self) -> Opt<String> {
@@ -71,7 +148,7 @@ pub mod instances {
         /// The address where the daemon will listen to client connections
         /// for this homeserver.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.&lt;name&gt;.listenAddress)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.listenAddress)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
         pub fn listen_address(&self) -> Opt<String> {
@@ -84,7 +161,7 @@ pub mod instances {
         /// this homeserver. Note that the listen address/port combination
         /// needs to be lib.unique between different homeservers.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.&lt;name&gt;.listenPort)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.listenPort)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8009`.
         pub fn listen_port(&self) -> Opt<u16> {
@@ -95,7 +172,7 @@ pub mod instances {
         ///
         /// Set the log level of the daemon.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.&lt;name&gt;.logLevel)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.logLevel)
         ///
         /// Nix type: `one of "info", "warning", "error", "debug"`. Default: `"warning"`.
         pub fn log_level(&self) -> Opt<LogLevel> {
@@ -107,7 +184,7 @@ pub mod instances {
         /// Whether or not SSL verification should be enabled for outgoing
         /// connections to the homeserver.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.&lt;name&gt;.ssl)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pantalaimon-headless.instances.%3Cname%3E.ssl)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn ssl(&self) -> Opt<bool> {

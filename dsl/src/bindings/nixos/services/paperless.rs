@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.paperless.address`
@@ -114,7 +114,7 @@ pub const port: Opt<u16> = Opt::new(&["services", "paperless", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.paperless.settings)
 ///
 /// Nix type: `attribute set of (boolean or floating point number or signed integer or string or path or package or list of (boolean or floating point number or signed integer or string or path or package) or attribute set of (boolean or floating point number or signed integer or string or path or package))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "paperless", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "paperless", "settings"]);
 
 /// `services.paperless.user`
 ///
@@ -124,6 +124,35 @@ pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pap
 ///
 /// Nix type: `string`. Default: `"paperless"`.
 pub const user: Opt<String> = Opt::new(&["services", "paperless", "user"]);
+
+/// The members of `services.paperless.settings.<name>.*`'s type: `bool`, `number`, `integer`, `string`, `path`, `package`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::FloatMember for SettingsMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::PathMember for SettingsMembers2 {}
+impl ::flakesmith::value::PackageMember for SettingsMembers2 {}
+
+/// The members of `services.paperless.settings.<name>.<name>`'s type: `bool`, `number`, `integer`, `string`, `path`, `package`. A value of any of them sets the option.
+pub enum SettingsMembers3 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers3 {}
+impl ::flakesmith::value::FloatMember for SettingsMembers3 {}
+impl ::flakesmith::value::IntMember for SettingsMembers3 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers3 { type Str = String; }
+impl ::flakesmith::value::PathMember for SettingsMembers3 {}
+impl ::flakesmith::value::PackageMember for SettingsMembers3 {}
+
+/// The members of `services.paperless.settings.<name>`'s type: `bool`, `number`, `integer`, `string`, `path`, `package`, `list of ((bool) or (number) or (integer) or (string) or (path) or (package))`, `attribute set of ((bool) or (number) or (integer) or (string) or (path) or (package))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::FloatMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for SettingsMembers {}
+impl ::flakesmith::value::PackageMember for SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
+impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = OneOf<SettingsMembers3>; }
 
 pub mod database {
     use super::*;

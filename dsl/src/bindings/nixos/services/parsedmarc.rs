@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.parsedmarc.enable`
@@ -26,7 +26,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "parsedmarc", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "parsedmarc", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "parsedmarc", "settings"]);
 
 pub mod provision {
     use super::*;
@@ -148,7 +148,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.elasticsearch.password)
         ///
         /// Nix type: `null or path or attribute set of path`. Default: `null`.
-        pub const password: Opt<NullOr<Untyped>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "password"]);
+        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "password"]);
 
         /// `services.parsedmarc.settings.elasticsearch.ssl`
         ///
@@ -168,6 +168,11 @@ pub mod settings {
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "elasticsearch", "user"]);
+
+        /// The members of `services.parsedmarc.settings.elasticsearch.password`'s type: `path`, `attribute set of (path)`. A value of any of them sets the option.
+        pub enum PasswordMembers {}
+        impl ::flakesmith::value::PathMember for PasswordMembers {}
+        impl ::flakesmith::value::AttrsMember for PasswordMembers { type Item = RuntimePath; }
 
     }
 
@@ -213,7 +218,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.imap.password)
         ///
         /// Nix type: `null or path or attribute set of path`. Default: `null`.
-        pub const password: Opt<NullOr<Untyped>> = Opt::new(&["services", "parsedmarc", "settings", "imap", "password"]);
+        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "imap", "password"]);
 
         /// `services.parsedmarc.settings.imap.port`
         ///
@@ -241,6 +246,11 @@ pub mod settings {
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "imap", "user"]);
+
+        /// The members of `services.parsedmarc.settings.imap.password`'s type: `path`, `attribute set of (path)`. A value of any of them sets the option.
+        pub enum PasswordMembers {}
+        impl ::flakesmith::value::PathMember for PasswordMembers {}
+        impl ::flakesmith::value::AttrsMember for PasswordMembers { type Item = RuntimePath; }
 
     }
 
@@ -295,7 +305,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsedmarc.settings.smtp.password)
         ///
         /// Nix type: `null or path or attribute set of path`. Default: `null`.
-        pub const password: Opt<NullOr<Untyped>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "password"]);
+        pub const password: Opt<NullOr<OneOf<PasswordMembers>>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "password"]);
 
         /// `services.parsedmarc.settings.smtp.port`
         ///
@@ -332,6 +342,11 @@ pub mod settings {
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub const user: Opt<NullOr<String>> = Opt::new(&["services", "parsedmarc", "settings", "smtp", "user"]);
+
+        /// The members of `services.parsedmarc.settings.smtp.password`'s type: `path`, `attribute set of (path)`. A value of any of them sets the option.
+        pub enum PasswordMembers {}
+        impl ::flakesmith::value::PathMember for PasswordMembers {}
+        impl ::flakesmith::value::AttrsMember for PasswordMembers { type Item = RuntimePath; }
 
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.parsoid.enable`
@@ -25,7 +25,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "parsoid", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsoid.extraConfig)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "parsoid", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "parsoid", "extraConfig"]);
 
 /// `services.parsoid.interface`
 ///
@@ -52,7 +52,7 @@ pub const port: Opt<u16> = Opt::new(&["services", "parsoid", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.parsoid.wikis)
 ///
 /// Nix type: `list of (string or (attribute set))`.
-pub const wikis: Opt<Vec<Untyped>> = Opt::new(&["services", "parsoid", "wikis"]);
+pub const wikis: Opt<Vec<OneOf<WikisMembers>>> = Opt::new(&["services", "parsoid", "wikis"]);
 
 /// `services.parsoid.workers`
 ///
@@ -62,4 +62,9 @@ pub const wikis: Opt<Vec<Untyped>> = Opt::new(&["services", "parsoid", "wikis"])
 ///
 /// Nix type: `signed integer`. Default: `2`.
 pub const workers: Opt<i64> = Opt::new(&["services", "parsoid", "workers"]);
+
+/// The members of `services.parsoid.wikis.*`'s type: `string`, `attribute set of (freeform)`. A value of any of them sets the option.
+pub enum WikisMembers {}
+impl ::flakesmith::value::StrMember for WikisMembers { type Str = String; }
+impl ::flakesmith::value::AttrsMember for WikisMembers { type Item = Data<Anything>; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.patroni.dataDir`
@@ -33,7 +33,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "patroni", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.patroni.environmentFiles)
 ///
 /// Nix type: `attribute set of (null or string or path or package)`. Default: `{ }`.
-pub const environment_files: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "patroni", "environmentFiles"]);
+pub const environment_files: Opt<BTreeMap<String, NullOr<OneOf<EnvironmentFilesMembers>>>> = Opt::new(&["services", "patroni", "environmentFiles"]);
 
 /// `services.patroni.group`
 ///
@@ -137,7 +137,7 @@ pub const scope: Opt<String> = Opt::new(&["services", "patroni", "scope"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.patroni.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "patroni", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "patroni", "settings"]);
 
 /// `services.patroni.softwareWatchdog`
 ///
@@ -158,4 +158,10 @@ pub const software_watchdog: Opt<bool> = Opt::new(&["services", "patroni", "soft
 ///
 /// Nix type: `string`. Default: `"patroni"`.
 pub const user: Opt<String> = Opt::new(&["services", "patroni", "user"]);
+
+/// The members of `services.patroni.environmentFiles.<name>`'s type: `string`, `path`, `package`. A value of any of them sets the option.
+pub enum EnvironmentFilesMembers {}
+impl ::flakesmith::value::StrMember for EnvironmentFilesMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for EnvironmentFilesMembers {}
+impl ::flakesmith::value::PackageMember for EnvironmentFilesMembers {}
 

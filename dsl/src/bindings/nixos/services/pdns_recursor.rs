@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.pdns-recursor.dnssecValidation`
@@ -43,7 +43,7 @@ pub const export_hosts: Opt<bool> = Opt::new(&["services", "pdns-recursor", "exp
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pdns-recursor.forwardZones)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const forward_zones: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pdns-recursor", "forwardZones"]);
+pub const forward_zones: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "pdns-recursor", "forwardZones"]);
 
 /// `services.pdns-recursor.forwardZonesRecurse`
 ///
@@ -52,7 +52,7 @@ pub const forward_zones: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pdns-recursor.forwardZonesRecurse)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const forward_zones_recurse: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pdns-recursor", "forwardZonesRecurse"]);
+pub const forward_zones_recurse: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "pdns-recursor", "forwardZonesRecurse"]);
 
 /// `services.pdns-recursor.luaConfig`
 ///
@@ -93,7 +93,7 @@ pub const serve_rfc1918: Opt<bool> = Opt::new(&["services", "pdns-recursor", "se
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pdns-recursor.settings)
 ///
 /// Nix type: `attribute set of (null or signed integer or string or boolean or path or list of (signed integer or string or boolean or path))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "pdns-recursor", "settings"]);
+pub const settings: Opt<BTreeMap<String, NullOr<OneOf<SettingsMembers>>>> = Opt::new(&["services", "pdns-recursor", "settings"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.pdns-recursor.dnssecValidation`.
@@ -105,6 +105,21 @@ pub const settings: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["service
         Validate => "validate",
     }
 }
+
+/// The members of `services.pdns-recursor.settings.<name>.*`'s type: `integer`, `string`, `bool`, `path`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::PathMember for SettingsMembers2 {}
+
+/// The members of `services.pdns-recursor.settings.<name>`'s type: `integer`, `string`, `bool`, `path`, `list of ((integer) or (string) or (bool) or (path))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::PathMember for SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
 
 pub mod api {
     use super::*;
@@ -148,7 +163,7 @@ pub mod dns {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pdns-recursor.dns.address)
     ///
     /// Nix type: `string or list of string`.
-    pub const address: Opt<Untyped> = Opt::new(&["services", "pdns-recursor", "dns", "address"]);
+    pub const address: Opt<OneOf<AddressMembers>> = Opt::new(&["services", "pdns-recursor", "dns", "address"]);
 
     /// `services.pdns-recursor.dns.allowFrom`
     ///
@@ -167,6 +182,11 @@ pub mod dns {
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `53`.
     pub const port: Opt<u16> = Opt::new(&["services", "pdns-recursor", "dns", "port"]);
+
+    /// The members of `services.pdns-recursor.dns.address`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum AddressMembers {}
+    impl ::flakesmith::value::StrMember for AddressMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for AddressMembers { type Item = String; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.peroxide.enable`
@@ -43,7 +43,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "peroxide", "package"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.peroxide.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "peroxide", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "peroxide", "settings"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.peroxide.logLevel`.
@@ -55,6 +55,36 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "peroxide", "settings"
         Info => "Info",
         Debug => "Debug",
         Trace => "Trace",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.peroxide.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.peroxide.settings.ServerAddress`
+        ///
+        /// The address on which to listen for connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.peroxide.settings.ServerAddress)
+        ///
+        /// Nix type: `string`. Default: `"[::0]"`.
+        server_address: String = "ServerAddress";
+        /// `services.peroxide.settings.UserPortImap`
+        ///
+        /// The port on which to listen for IMAP connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.peroxide.settings.UserPortImap)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1143`.
+        user_port_imap: u16 = "UserPortImap";
+        /// `services.peroxide.settings.UserPortSmtp`
+        ///
+        /// The port on which to listen for SMTP connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.peroxide.settings.UserPortSmtp)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1025`.
+        user_port_smtp: u16 = "UserPortSmtp";
     }
 }
 

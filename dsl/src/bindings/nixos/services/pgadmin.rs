@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.pgadmin.enable`
@@ -80,7 +80,55 @@ pub const port: Opt<u16> = Opt::new(&["services", "pgadmin", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgadmin.settings)
 ///
 /// Nix type: `attribute set of ((attribute set of ((list of (signed integer or boolean or string)) or attribute set of (signed integer or boolean or string) or signed integer or boolean or string)) or list of ((list of (signed integer or boolean or string)) or attribute set of (signed integer or boolean or string) or signed integer or boolean or string) or (list of (signed integer or boolean or string)) or attribute set of (signed integer or boolean or string) or signed integer or boolean or string)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pgadmin", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "pgadmin", "settings"]);
+
+/// The members of `services.pgadmin.settings.<name>.<name>.*`'s type: `integer`, `bool`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers3 {}
+impl ::flakesmith::value::IntMember for SettingsMembers3 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers3 {}
+impl ::flakesmith::value::StrMember for SettingsMembers3 { type Str = String; }
+
+/// The members of `services.pgadmin.settings.<name>.<name>.<name>`'s type: `integer`, `bool`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers4 {}
+impl ::flakesmith::value::IntMember for SettingsMembers4 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers4 {}
+impl ::flakesmith::value::StrMember for SettingsMembers4 { type Str = String; }
+
+/// The members of `services.pgadmin.settings.<name>.<name>`'s type: `list of ((integer) or (bool) or (string))`, `attribute set of ((integer) or (bool) or (string))`, `integer`, `bool`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::ListMember for SettingsMembers2 { type Item = OneOf<SettingsMembers3>; }
+impl ::flakesmith::value::AttrsMember for SettingsMembers2 { type Item = OneOf<SettingsMembers4>; }
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+
+/// The members of `services.pgadmin.settings.<name>.*.*`'s type: `integer`, `bool`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers6 {}
+impl ::flakesmith::value::IntMember for SettingsMembers6 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers6 {}
+impl ::flakesmith::value::StrMember for SettingsMembers6 { type Str = String; }
+
+/// The members of `services.pgadmin.settings.<name>.*.<name>`'s type: `integer`, `bool`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers7 {}
+impl ::flakesmith::value::IntMember for SettingsMembers7 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers7 {}
+impl ::flakesmith::value::StrMember for SettingsMembers7 { type Str = String; }
+
+/// The members of `services.pgadmin.settings.<name>.*`'s type: `list of ((integer) or (bool) or (string))`, `attribute set of ((integer) or (bool) or (string))`, `integer`, `bool`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers5 {}
+impl ::flakesmith::value::ListMember for SettingsMembers5 { type Item = OneOf<SettingsMembers6>; }
+impl ::flakesmith::value::AttrsMember for SettingsMembers5 { type Item = OneOf<SettingsMembers7>; }
+impl ::flakesmith::value::IntMember for SettingsMembers5 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers5 {}
+impl ::flakesmith::value::StrMember for SettingsMembers5 { type Str = String; }
+
+/// The members of `services.pgadmin.settings.<name>`'s type: `attribute set of ((list of ((integer) or (bool) or (string))) or (attribute set of ((integer) or (bool) or (string))) or (integer) or (bool) or (string))`, `list of ((list of ((integer) or (bool) or (string))) or (attribute set of ((integer) or (bool) or (string))) or (integer) or (bool) or (string))`, `list of ((integer) or (bool) or (string))`, `attribute set of ((integer) or (bool) or (string))`, `integer`, `bool`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers5>; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
 pub mod email_server {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.pgmanage.allowCustomConnections`
@@ -133,7 +133,7 @@ pub const super_only: Opt<bool> = Opt::new(&["services", "pgmanage", "superOnly"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgmanage.tls)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const tls: Opt<NullOr<Untyped>> = Opt::new(&["services", "pgmanage", "tls"]);
+pub const tls: Opt<NullOr<TlsValue>> = Opt::new(&["services", "pgmanage", "tls"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.pgmanage.logLevel`.
@@ -142,6 +142,28 @@ pub const tls: Opt<NullOr<Untyped>> = Opt::new(&["services", "pgmanage", "tls"])
         Warn => "warn",
         Notice => "notice",
         Info => "info",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.pgmanage.tls`: `TlsValue::new()`, then a setter per option.
+    TlsValue {
+        /// `services.pgmanage.tls.cert`
+        ///
+        /// TLS certificate
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgmanage.tls.cert)
+        ///
+        /// Nix type: `string`.
+        cert: String = "cert";
+        /// `services.pgmanage.tls.key`
+        ///
+        /// TLS key
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pgmanage.tls.key)
+        ///
+        /// Nix type: `string`.
+        key: String = "key";
     }
 }
 

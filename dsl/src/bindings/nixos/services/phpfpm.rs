@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.phpfpm.extraConfig`
@@ -45,7 +45,7 @@ pub const php_package: Opt<Package> = Opt::new(&["services", "phpfpm", "phpPacka
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const pools: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "phpfpm", "pools"]);
+pub const pools: Opt<BTreeMap<String, PoolsValue>> = Opt::new(&["services", "phpfpm", "pools"]);
 
 /// `services.phpfpm.settings`
 ///
@@ -55,7 +55,99 @@ pub const pools: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "phpfpm
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.settings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "phpfpm", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers2>>> = Opt::new(&["services", "phpfpm", "settings"]);
+
+/// The members of `services.phpfpm.pools.<name>.settings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.phpfpm.pools.<name>`: `PoolsValue::new()`, then a setter per option.
+    PoolsValue {
+        /// `services.phpfpm.pools.<name>.extraConfig`
+        ///
+        /// Extra lines that go into the pool configuration.
+        /// See the documentation on php-fpm.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        extra_config: NullOr<Concatenated> = "extraConfig";
+        /// `services.phpfpm.pools.<name>.group`
+        ///
+        /// Group account under which this pool runs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`.
+        group: String = "group";
+        /// `services.phpfpm.pools.<name>.listen`
+        ///
+        /// The address on which to accept FastCGI requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.listen)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        listen: String = "listen";
+        /// `services.phpfpm.pools.<name>.phpEnv`
+        ///
+        /// Environment variables used for this PHP-FPM pool.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.phpEnv)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        php_env: BTreeMap<String, String> = "phpEnv";
+        /// `services.phpfpm.pools.<name>.phpOptions`
+        ///
+        /// “Options appended to the PHP configuration file php.ini
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.phpOptions)
+        ///
+        /// Nix type: `strings concatenated with "\n"`.
+        php_options: Concatenated = "phpOptions";
+        /// `services.phpfpm.pools.<name>.phpPackage`
+        ///
+        /// The PHP package to use for running this PHP-FPM pool.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.phpPackage)
+        ///
+        /// Nix type: `package`. Default: `config.services.phpfpm.phpPackage`.
+        php_package: Package = "phpPackage";
+        /// `services.phpfpm.pools.<name>.settings`
+        ///
+        /// PHP-FPM pool directives. Refer to the “List of pool directives” section of
+        /// https://www.php.net/manual/en/install.fpm.configuration.php
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
+        settings: BTreeMap<String, OneOf<SettingsMembers>> = "settings";
+        /// `services.phpfpm.pools.<name>.socket`
+        ///
+        /// Path to the unix socket file on which to accept FastCGI requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.socket)
+        ///
+        /// Nix type: `unspecified value`.
+        socket: Data<Anything> = "socket";
+        /// `services.phpfpm.pools.<name>.user`
+        ///
+        /// User account under which this pool runs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`.
+        user: String = "user";
+    }
+}
+
+/// The members of `services.phpfpm.settings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
 
 pub mod pools {
     use super::*;
@@ -77,7 +169,7 @@ pub mod pools {
         /// Extra lines that go into the pool configuration.
         /// See the documentation on php-fpm.conf
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
         pub fn extra_config(&self) -> Opt<NullOr<Concatenated>> {
@@ -88,7 +180,7 @@ pub mod pools {
         ///
         /// Group account under which this pool runs.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.&lt;name&gt;.group)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.group)
         ///
         /// Nix type: `string`.
         pub fn group(&self) -> Opt<String> {
@@ -99,7 +191,7 @@ pub mod pools {
         ///
         /// The address on which to accept FastCGI requests.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.&lt;name&gt;.listen)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.listen)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn listen(&self) -> Opt<String> {
@@ -110,7 +202,7 @@ pub mod pools {
         ///
         /// Environment variables used for this PHP-FPM pool.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.&lt;name&gt;.phpEnv)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.phpEnv)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn php_env(&self) -> Opt<BTreeMap<String, String>> {
@@ -121,7 +213,7 @@ pub mod pools {
         ///
         /// “Options appended to the PHP configuration file php.ini
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.&lt;name&gt;.phpOptions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.phpOptions)
         ///
         /// Nix type: `strings concatenated with "\n"`.
         pub fn php_options(&self) -> Opt<Concatenated> {
@@ -132,7 +224,7 @@ pub mod pools {
         ///
         /// The PHP package to use for running this PHP-FPM pool.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.&lt;name&gt;.phpPackage)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.phpPackage)
         ///
         /// Nix type: `package`. Default: `config.services.phpfpm.phpPackage`.
         pub fn php_package(&self) -> Opt<Package> {
@@ -144,10 +236,10 @@ pub mod pools {
         /// PHP-FPM pool directives. Refer to the “List of pool directives” section of
         /// https://www.php.net/manual/en/install.fpm.configuration.php
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -155,10 +247,10 @@ pub mod pools {
         ///
         /// Path to the unix socket file on which to accept FastCGI requests.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.&lt;name&gt;.socket)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.socket)
         ///
         /// Nix type: `unspecified value`.
-        pub fn socket(&self) -> Opt<Untyped> {
+        pub fn socket(&self) -> Opt<Data<Anything>> {
             Opt::at(self.path.join(["socket"]))
         }
 
@@ -166,7 +258,7 @@ pub mod pools {
         ///
         /// User account under which this pool runs.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.phpfpm.pools.%3Cname%3E.user)
         ///
         /// Nix type: `string`.
         pub fn user(&self) -> Opt<String> {
@@ -174,6 +266,12 @@ pub mod pools {
         }
 
     }
+
+    /// The members of `services.phpfpm.pools.<name>.settings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.picom.activeOpacity`
@@ -165,7 +165,7 @@ pub const shadow_opacity: Opt<f64> = Opt::new(&["services", "picom", "shadowOpac
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.picom.vSync)
 ///
 /// Nix type: `boolean or one of "none", "drm", "opengl", "opengl-oml", "opengl-swc", "opengl-mswc"`. Default: `false`.
-pub const v_sync: Opt<Untyped> = Opt::new(&["services", "picom", "vSync"]);
+pub const v_sync: Opt<OneOf<VSyncMembers>> = Opt::new(&["services", "picom", "vSync"]);
 
 /// `services.picom.wintypes`
 ///
@@ -174,7 +174,7 @@ pub const v_sync: Opt<Untyped> = Opt::new(&["services", "picom", "vSync"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.picom.wintypes)
 ///
 /// Nix type: `attribute set`.
-pub const wintypes: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "picom", "wintypes"]);
+pub const wintypes: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "picom", "wintypes"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.picom.backend`.
@@ -185,4 +185,22 @@ pub const wintypes: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pic
         XrGlxHybrid => "xr_glx_hybrid",
     }
 }
+
+::flakesmith::option_enum! {
+    /// The values of `services.picom.vSync`.
+    VSync {
+        None => "none",
+        Drm => "drm",
+        Opengl => "opengl",
+        OpenglOml => "opengl-oml",
+        OpenglSwc => "opengl-swc",
+        OpenglMswc => "opengl-mswc",
+    }
+}
+
+/// The members of `services.picom.vSync`'s type: `bool`, `one of ["none", "drm", "opengl", "opengl-oml", "opengl-swc", "opengl-mswc"]`. A value of any of them sets the option.
+pub enum VSyncMembers {}
+impl ::flakesmith::value::BoolMember for VSyncMembers {}
+
+::flakesmith::union_member!(VSyncMembers: VSync);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.pinnwand.enable`
@@ -33,7 +33,45 @@ pub const port: Opt<u16> = Opt::new(&["services", "pinnwand", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pinnwand.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "pinnwand", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "pinnwand", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.pinnwand.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.pinnwand.settings.database_uri`
+        ///
+        /// Database URI compatible with \[SQLAlchemyhttps://docs.sqlalchemy.org/en/14/core/engines.html#database-urls\].
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pinnwand.settings.database_uri)
+        ///
+        /// Nix type: `string`. Default: `"sqlite:////var/lib/pinnwand/pinnwand.db"`.
+        database_uri: String = "database_uri";
+        /// `services.pinnwand.settings.footer`
+        ///
+        /// The footer in raw HTML.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pinnwand.settings.footer)
+        ///
+        /// Nix type: `string`.
+        footer: String = "footer";
+        /// `services.pinnwand.settings.paste_help`
+        ///
+        /// Raw HTML help text shown in the header area.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pinnwand.settings.paste_help)
+        ///
+        /// Nix type: `string`.
+        paste_help: String = "paste_help";
+        /// `services.pinnwand.settings.paste_size`
+        ///
+        /// Maximum size of a paste in bytes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pinnwand.settings.paste_size)
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `262144`.
+        paste_size: u64 = "paste_size";
+    }
+}
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.pipewire.configPackages`
@@ -122,7 +122,7 @@ pub mod extra_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pipewire.extraConfig.client)
     ///
     /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-    pub const client: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pipewire", "extraConfig", "client"]);
+    pub const client: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "pipewire", "extraConfig", "client"]);
 
     /// `services.pipewire.extraConfig.client-rt`
     ///
@@ -131,7 +131,7 @@ pub mod extra_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pipewire.extraConfig.client-rt)
     ///
     /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-    pub const client_rt: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pipewire", "extraConfig", "client-rt"]);
+    pub const client_rt: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "pipewire", "extraConfig", "client-rt"]);
 
     /// `services.pipewire.extraConfig.jack`
     ///
@@ -140,7 +140,7 @@ pub mod extra_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pipewire.extraConfig.jack)
     ///
     /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-    pub const jack: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pipewire", "extraConfig", "jack"]);
+    pub const jack: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "pipewire", "extraConfig", "jack"]);
 
     /// `services.pipewire.extraConfig.pipewire`
     ///
@@ -149,7 +149,7 @@ pub mod extra_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pipewire.extraConfig.pipewire)
     ///
     /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-    pub const pipewire: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pipewire", "extraConfig", "pipewire"]);
+    pub const pipewire: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "pipewire", "extraConfig", "pipewire"]);
 
     /// `services.pipewire.extraConfig.pipewire-pulse`
     ///
@@ -158,7 +158,7 @@ pub mod extra_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pipewire.extraConfig.pipewire-pulse)
     ///
     /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-    pub const pipewire_pulse: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pipewire", "extraConfig", "pipewire-pulse"]);
+    pub const pipewire_pulse: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "pipewire", "extraConfig", "pipewire-pulse"]);
 
 }
 
@@ -221,7 +221,7 @@ pub mod wireplumber {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pipewire.wireplumber.extraConfig)
     ///
     /// Nix type: `attribute set of attribute set of (JSON value)`. Default: `{ }`.
-    pub const extra_config: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "pipewire", "wireplumber", "extraConfig"]);
+    pub const extra_config: Opt<BTreeMap<String, BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "pipewire", "wireplumber", "extraConfig"]);
 
     /// `services.pipewire.wireplumber.extraLv2Packages`
     ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.plausible.enable`
@@ -135,7 +135,7 @@ pub mod mail {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.plausible.mail.smtp.passwordFile)
         ///
         /// Nix type: `null or string or path`. Default: `null`.
-        pub const password_file: Opt<NullOr<Untyped>> = Opt::new(&["services", "plausible", "mail", "smtp", "passwordFile"]);
+        pub const password_file: Opt<NullOr<OneOf<PasswordFileMembers>>> = Opt::new(&["services", "plausible", "mail", "smtp", "passwordFile"]);
 
         /// `services.plausible.mail.smtp.retries`
         ///
@@ -154,6 +154,11 @@ pub mod mail {
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub const user: Opt<NullOr<String>> = Opt::new(&["services", "plausible", "mail", "smtp", "user"]);
+
+        /// The members of `services.plausible.mail.smtp.passwordFile`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum PasswordFileMembers {}
+        impl ::flakesmith::value::StrMember for PasswordFileMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for PasswordFileMembers {}
 
     }
 
@@ -178,7 +183,7 @@ pub mod server {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.plausible.server.disableRegistration)
     ///
     /// Nix type: `one of true, false, "invite_only"`. Default: `true`.
-    pub const disable_registration: Opt<Untyped> = Opt::new(&["services", "plausible", "server", "disableRegistration"]);
+    pub const disable_registration: Opt<Data<Anything>> = Opt::new(&["services", "plausible", "server", "disableRegistration"]);
 
     /// `services.plausible.server.listenAddress`
     ///
@@ -205,7 +210,12 @@ pub mod server {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.plausible.server.secretKeybaseFile)
     ///
     /// Nix type: `path or string`.
-    pub const secret_keybase_file: Opt<Untyped> = Opt::new(&["services", "plausible", "server", "secretKeybaseFile"]);
+    pub const secret_keybase_file: Opt<OneOf<SecretKeybaseFileMembers>> = Opt::new(&["services", "plausible", "server", "secretKeybaseFile"]);
+
+    /// The members of `services.plausible.server.secretKeybaseFile`'s type: `path`, `string`. A value of any of them sets the option.
+    pub enum SecretKeybaseFileMembers {}
+    impl ::flakesmith::value::PathMember for SecretKeybaseFileMembers {}
+    impl ::flakesmith::value::StrMember for SecretKeybaseFileMembers { type Str = String; }
 
 }
 

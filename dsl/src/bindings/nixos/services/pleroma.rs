@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.pleroma.configs`
@@ -60,7 +60,7 @@ pub const secret_config_file: Opt<RuntimePath> = Opt::new(&["services", "pleroma
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pleroma.stateDir)
 ///
 /// Nix type: `unspecified value`. Default: `"/var/lib/pleroma"`.
-pub const state_dir: Opt<Untyped> = Opt::new(&["services", "pleroma", "stateDir"]);
+pub const state_dir: Opt<Data<Anything>> = Opt::new(&["services", "pleroma", "stateDir"]);
 
 /// `services.pleroma.user`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.portunus.domain`
@@ -71,7 +71,7 @@ pub const seed_path: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "portunus
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.portunus.seedSettings)
 ///
 /// Nix type: `null or (attribute set of list of attribute set of anything)`. Default: `null`.
-pub const seed_settings: Opt<NullOr<BTreeMap<String, Vec<BTreeMap<String, Untyped>>>>> = Opt::new(&["services", "portunus", "seedSettings"]);
+pub const seed_settings: Opt<NullOr<BTreeMap<String, Vec<BTreeMap<String, Data<Anything>>>>>> = Opt::new(&["services", "portunus", "seedSettings"]);
 
 /// `services.portunus.stateDir`
 ///
@@ -110,7 +110,7 @@ pub mod dex {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.portunus.dex.oidcClients)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const oidc_clients: Opt<Vec<Untyped>> = Opt::new(&["services", "portunus", "dex", "oidcClients"]);
+    pub const oidc_clients: Opt<Vec<OidcClientsValue>> = Opt::new(&["services", "portunus", "dex", "oidcClients"]);
 
     /// `services.portunus.dex.port`
     ///
@@ -120,6 +120,28 @@ pub mod dex {
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5556`.
     pub const port: Opt<u16> = Opt::new(&["services", "portunus", "dex", "port"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.portunus.dex.oidcClients.*`: `OidcClientsValue::new()`, then a setter per option.
+        OidcClientsValue {
+            /// `services.portunus.dex.oidcClients.*.callbackURL`
+            ///
+            /// URL where the OIDC client should redirect
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.portunus.dex.oidcClients.*.callbackURL)
+            ///
+            /// Nix type: `string`.
+            callback_url: String = "callbackURL";
+            /// `services.portunus.dex.oidcClients.*.id`
+            ///
+            /// ID of the OIDC client
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.portunus.dex.oidcClients.*.id)
+            ///
+            /// Nix type: `string`.
+            id: String = "id";
+        }
+    }
 
 }
 

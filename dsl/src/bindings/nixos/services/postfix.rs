@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.postfix.aliasFiles`
@@ -42,7 +42,7 @@ pub const canonical: Opt<Concatenated> = Opt::new(&["services", "postfix", "cano
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.config)
 ///
 /// Nix type: `attribute set of (boolean or signed integer or string or list of string)`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "postfix", "config"]);
+pub const config: Opt<BTreeMap<String, OneOf<ConfigMembers>>> = Opt::new(&["services", "postfix", "config"]);
 
 /// `services.postfix.destination`
 ///
@@ -178,7 +178,7 @@ pub const group: Opt<String> = Opt::new(&["services", "postfix", "group"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.headerChecks)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const header_checks: Opt<Vec<Untyped>> = Opt::new(&["services", "postfix", "headerChecks"]);
+pub const header_checks: Opt<Vec<HeaderChecksValue>> = Opt::new(&["services", "postfix", "headerChecks"]);
 
 /// `services.postfix.hostname`
 ///
@@ -227,7 +227,7 @@ pub const map_files: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["services",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const master_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "postfix", "masterConfig"]);
+pub const master_config: Opt<BTreeMap<String, MasterConfigValue>> = Opt::new(&["services", "postfix", "masterConfig"]);
 
 /// `services.postfix.networks`
 ///
@@ -434,6 +434,137 @@ pub const virtual_map_type: Opt<VirtualMapType> = Opt::new(&["services", "postfi
     }
 }
 
+/// The members of `services.postfix.config.<name>`'s type: `bool`, `integer`, `string`, `list of (string)`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::BoolMember for ConfigMembers {}
+impl ::flakesmith::value::IntMember for ConfigMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for ConfigMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.postfix.headerChecks.*`: `HeaderChecksValue::new()`, then a setter per option.
+    HeaderChecksValue {
+        /// `services.postfix.headerChecks.*.action`
+        ///
+        /// The action to be executed when the pattern is matched
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.headerChecks.*.action)
+        ///
+        /// Nix type: `string`. Default: `"DUNNO"`.
+        action: String = "action";
+        /// `services.postfix.headerChecks.*.pattern`
+        ///
+        /// A regexp pattern matching the header
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.headerChecks.*.pattern)
+        ///
+        /// Nix type: `string`. Default: `"/^.*/"`.
+        pattern: String = "pattern";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.postfix.masterConfig.<name>.type`.
+    Type {
+        Inet => "inet",
+        Unix => "unix",
+        UnixDgram => "unix-dgram",
+        Fifo => "fifo",
+        Pass => "pass",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.postfix.masterConfig.<name>`: `MasterConfigValue::new()`, then a setter per option.
+    MasterConfigValue {
+        /// `services.postfix.masterConfig.<name>.args`
+        ///
+        /// Arguments to pass to the command
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.args)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        args: Vec<String> = "args";
+        /// `services.postfix.masterConfig.<name>.chroot`
+        ///
+        /// Whether the service is chrooted to have only access to the
+        /// services.postfix.queueDir
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.chroot)
+        ///
+        /// Nix type: `boolean`.
+        chroot: bool = "chroot";
+        /// `services.postfix.masterConfig.<name>.command`
+        ///
+        /// A program name specifying a Postfix service/daemon process.
+        /// By default it’s the attribute name
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.command)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        command: String = "command";
+        /// `services.postfix.masterConfig.<name>.maxproc`
+        ///
+        /// The maximum number of processes to spawn for this service. If the
+        /// value is 0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.maxproc)
+        ///
+        /// Nix type: `signed integer`.
+        maxproc: i64 = "maxproc";
+        /// `services.postfix.masterConfig.<name>.name`
+        ///
+        /// The name of the service to run. Defaults to the attribute set key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        name: String = "name";
+        /// `services.postfix.masterConfig.<name>.private`
+        ///
+        /// Whether the service’s sockets and storage directory is restricted to
+        /// be only available via the mail system. If null
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.private)
+        ///
+        /// Nix type: `boolean`.
+        private: bool = "private";
+        /// `services.postfix.masterConfig.<name>.privileged`
+        ///
+        /// Type:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.privileged)
+        ///
+        /// Nix type: `boolean`.
+        privileged: bool = "privileged";
+        /// `services.postfix.masterConfig.<name>.type`
+        ///
+        /// The type of the service
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.type)
+        ///
+        /// Nix type: `one of "inet", "unix", "unix-dgram", "fifo", "pass"`. Default: `"unix"`.
+        r#type: Type = "type";
+        /// `services.postfix.masterConfig.<name>.wakeup`
+        ///
+        /// Automatically wake up the service after the specified number of
+        /// seconds. If 0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.wakeup)
+        ///
+        /// Nix type: `signed integer`.
+        wakeup: i64 = "wakeup";
+        /// `services.postfix.masterConfig.<name>.wakeupUnusedComponent`
+        ///
+        /// If set to false
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.wakeupUnusedComponent)
+        ///
+        /// Nix type: `boolean`.
+        wakeup_unused_component: bool = "wakeupUnusedComponent";
+    }
+}
+
 ::flakesmith::option_enum! {
     /// The values of `services.postfix.virtualMapType`.
     VirtualMapType {
@@ -462,7 +593,7 @@ pub mod master_config {
         ///
         /// Arguments to pass to the command
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.&lt;name&gt;.args)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.args)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn args(&self) -> Opt<Vec<String>> {
@@ -474,7 +605,7 @@ pub mod master_config {
         /// Whether the service is chrooted to have only access to the
         /// services.postfix.queueDir
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.&lt;name&gt;.chroot)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.chroot)
         ///
         /// Nix type: `boolean`.
         pub fn chroot(&self) -> Opt<bool> {
@@ -486,7 +617,7 @@ pub mod master_config {
         /// A program name specifying a Postfix service/daemon process.
         /// By default it’s the attribute name
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.&lt;name&gt;.command)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.command)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn command(&self) -> Opt<String> {
@@ -498,7 +629,7 @@ pub mod master_config {
         /// The maximum number of processes to spawn for this service. If the
         /// value is 0
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.&lt;name&gt;.maxproc)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.maxproc)
         ///
         /// Nix type: `signed integer`.
         pub fn maxproc(&self) -> Opt<i64> {
@@ -509,7 +640,7 @@ pub mod master_config {
         ///
         /// The name of the service to run. Defaults to the attribute set key.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.name)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn name(&self) -> Opt<String> {
@@ -521,7 +652,7 @@ pub mod master_config {
         /// Whether the service’s sockets and storage directory is restricted to
         /// be only available via the mail system. If null
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.&lt;name&gt;.private)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.private)
         ///
         /// Nix type: `boolean`.
         pub fn private(&self) -> Opt<bool> {
@@ -532,7 +663,7 @@ pub mod master_config {
         ///
         /// Type:
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.&lt;name&gt;.privileged)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.privileged)
         ///
         /// Nix type: `boolean`.
         pub fn privileged(&self) -> Opt<bool> {
@@ -543,7 +674,7 @@ pub mod master_config {
         ///
         /// The type of the service
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.&lt;name&gt;.type)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.type)
         ///
         /// Nix type: `one of "inet", "unix", "unix-dgram", "fifo", "pass"`. Default: `"unix"`.
         pub fn r#type(&self) -> Opt<Type> {
@@ -555,7 +686,7 @@ pub mod master_config {
         /// Automatically wake up the service after the specified number of
         /// seconds. If 0
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.&lt;name&gt;.wakeup)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.wakeup)
         ///
         /// Nix type: `signed integer`.
         pub fn wakeup(&self) -> Opt<i64> {
@@ -566,7 +697,7 @@ pub mod master_config {
         ///
         /// If set to false
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.&lt;name&gt;.wakeupUnusedComponent)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postfix.masterConfig.%3Cname%3E.wakeupUnusedComponent)
         ///
         /// Nix type: `boolean`.
         pub fn wakeup_unused_component(&self) -> Opt<bool> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.postgresql.authentication`
@@ -91,7 +91,7 @@ pub const ensure_databases: Opt<Vec<String>> = Opt::new(&["services", "postgresq
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.ensureUsers)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const ensure_users: Opt<Vec<Untyped>> = Opt::new(&["services", "postgresql", "ensureUsers"]);
+pub const ensure_users: Opt<Vec<EnsureUsersValue>> = Opt::new(&["services", "postgresql", "ensureUsers"]);
 
 /// `services.postgresql.extensions`
 ///
@@ -100,7 +100,7 @@ pub const ensure_users: Opt<Vec<Untyped>> = Opt::new(&["services", "postgresql",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.extensions)
 ///
 /// Nix type: `(function that evaluates to a(n) list of path) or (list of path) convertible to it`. Default: `<function>`.
-pub const extensions: Opt<Untyped> = Opt::new(&["services", "postgresql", "extensions"]);
+pub const extensions: Opt<OneOf<ExtensionsMembers>> = Opt::new(&["services", "postgresql", "extensions"]);
 
 /// `services.postgresql.identMap`
 ///
@@ -155,7 +155,113 @@ pub const recovery_config: Opt<NullOr<Concatenated>> = Opt::new(&["services", "p
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.settings)
 ///
 /// Nix type: `attribute set of (boolean or floating point number or signed integer or string)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "postgresql", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "postgresql", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.postgresql.ensureUsers.*.ensureClauses`: `EnsureClausesValue::new()`, then a setter per option.
+    EnsureClausesValue {
+        /// `services.postgresql.ensureUsers.*.ensureClauses.bypassrls`
+        ///
+        /// Grants the user, created by the ensureUser attr, replication permissions. From the postgres docs:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.ensureUsers.*.ensureClauses.bypassrls)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        bypassrls: NullOr<bool> = "bypassrls";
+        /// `services.postgresql.ensureUsers.*.ensureClauses.createdb`
+        ///
+        /// Grants the user, created by the ensureUser attr, createdb permissions. From the postgres docs:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.ensureUsers.*.ensureClauses.createdb)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        createdb: NullOr<bool> = "createdb";
+        /// `services.postgresql.ensureUsers.*.ensureClauses.createrole`
+        ///
+        /// Grants the user, created by the ensureUser attr, createrole permissions. From the postgres docs:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.ensureUsers.*.ensureClauses.createrole)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        createrole: NullOr<bool> = "createrole";
+        /// `services.postgresql.ensureUsers.*.ensureClauses.inherit`
+        ///
+        /// Grants the user created inherit permissions. From the postgres docs:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.ensureUsers.*.ensureClauses.inherit)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        inherit: NullOr<bool> = "inherit";
+        /// `services.postgresql.ensureUsers.*.ensureClauses.login`
+        ///
+        /// Grants the user, created by the ensureUser attr, login permissions. From the postgres docs:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.ensureUsers.*.ensureClauses.login)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        login: NullOr<bool> = "login";
+        /// `services.postgresql.ensureUsers.*.ensureClauses.replication`
+        ///
+        /// Grants the user, created by the ensureUser attr, replication permissions. From the postgres docs:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.ensureUsers.*.ensureClauses.replication)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        replication: NullOr<bool> = "replication";
+        /// `services.postgresql.ensureUsers.*.ensureClauses.superuser`
+        ///
+        /// Grants the user, created by the ensureUser attr, superuser permissions. From the postgres docs:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.ensureUsers.*.ensureClauses.superuser)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        superuser: NullOr<bool> = "superuser";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.postgresql.ensureUsers.*`: `EnsureUsersValue::new()`, then a setter per option.
+    EnsureUsersValue {
+        /// `services.postgresql.ensureUsers.*.ensureClauses`
+        ///
+        /// An attrset of clauses to grant to the user. Under the hood this uses the
+        /// ALTER USER syntax
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.ensureUsers.*.ensureClauses)
+        ///
+        /// Nix type: `submodule`.
+        ensure_clauses: EnsureClausesValue = "ensureClauses";
+        /// `services.postgresql.ensureUsers.*.ensureDBOwnership`
+        ///
+        /// Grants the user ownership to a database with the same name.
+        /// This database must be defined manually in
+        /// services.postgresql.ensureDatabases
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.ensureUsers.*.ensureDBOwnership)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ensure_db_ownership: bool = "ensureDBOwnership";
+        /// `services.postgresql.ensureUsers.*.name`
+        ///
+        /// Name of the user to ensure.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.ensureUsers.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+    }
+}
+
+/// The members of `services.postgresql.extensions`'s type: `function to (list of (path))`, `list of (path)`. A value of any of them sets the option.
+pub enum ExtensionsMembers {}
+impl ::flakesmith::value::ListMember for ExtensionsMembers { type Item = RuntimePath; }
+
+/// The members of `services.postgresql.settings.<name>`'s type: `bool`, `number`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::FloatMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
 pub mod settings {
     use super::*;
@@ -186,7 +292,12 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresql.settings.shared_preload_libraries)
     ///
     /// Nix type: `null or (string or (list of string) convertible to it)`. Default: `null`.
-    pub const shared_preload_libraries: Opt<NullOr<Untyped>> = Opt::new(&["services", "postgresql", "settings", "shared_preload_libraries"]);
+    pub const shared_preload_libraries: Opt<NullOr<OneOf<SharedPreloadLibrariesMembers>>> = Opt::new(&["services", "postgresql", "settings", "shared_preload_libraries"]);
+
+    /// The members of `services.postgresql.settings.shared_preload_libraries`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum SharedPreloadLibrariesMembers {}
+    impl ::flakesmith::value::StrMember for SharedPreloadLibrariesMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for SharedPreloadLibrariesMembers { type Item = String; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.postgresqlBackup.backupAll`
@@ -82,7 +82,7 @@ pub const pgdump_options: Opt<Concatenated> = Opt::new(&["services", "postgresql
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlBackup.startAt)
 ///
 /// Nix type: `(list of string) or string`. Default: `"*-*-* 01:15:00"`.
-pub const start_at: Opt<Untyped> = Opt::new(&["services", "postgresqlBackup", "startAt"]);
+pub const start_at: Opt<OneOf<StartAtMembers>> = Opt::new(&["services", "postgresqlBackup", "startAt"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.postgresqlBackup.compression`.
@@ -92,4 +92,9 @@ pub const start_at: Opt<Untyped> = Opt::new(&["services", "postgresqlBackup", "s
         Zstd => "zstd",
     }
 }
+
+/// The members of `services.postgresqlBackup.startAt`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum StartAtMembers {}
+impl ::flakesmith::value::ListMember for StartAtMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for StartAtMembers { type Str = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.postgresqlWalReceiver.receivers`
@@ -16,7 +16,92 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const receivers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "postgresqlWalReceiver", "receivers"]);
+pub const receivers: Opt<BTreeMap<String, ReceiversValue>> = Opt::new(&["services", "postgresqlWalReceiver", "receivers"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.postgresqlWalReceiver.receivers.<name>`: `ReceiversValue::new()`, then a setter per option.
+    ReceiversValue {
+        /// `services.postgresqlWalReceiver.receivers.<name>.compress`
+        ///
+        /// Enables gzip compression of write-ahead logs, and specifies the compression level
+        /// (0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.compress)
+        ///
+        /// Nix type: `integer between 0 and 9 (both inclusive)`. Default: `0`.
+        compress: i64 = "compress";
+        /// `services.postgresqlWalReceiver.receivers.<name>.connection`
+        ///
+        /// Specifies parameters used to connect to the server, as a connection string.
+        /// See Section 34.1.1 of the PostgreSQL manual
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.connection)
+        ///
+        /// Nix type: `string`.
+        connection: String = "connection";
+        /// `services.postgresqlWalReceiver.receivers.<name>.directory`
+        ///
+        /// Directory to write the output to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.directory)
+        ///
+        /// Nix type: `path`.
+        directory: RuntimePath = "directory";
+        /// `services.postgresqlWalReceiver.receivers.<name>.environment`
+        ///
+        /// Environment variables passed to the service.
+        /// Usable parameters are listed in Section 34.14 of the PostgreSQL manual
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.environment)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        environment: BTreeMap<String, String> = "environment";
+        /// `services.postgresqlWalReceiver.receivers.<name>.extraArgs`
+        ///
+        /// A list of extra arguments to pass to the pg_receivewal
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.extraArgs)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_args: Vec<String> = "extraArgs";
+        /// `services.postgresqlWalReceiver.receivers.<name>.postgresqlPackage`
+        ///
+        /// The postgresql package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.postgresqlPackage)
+        ///
+        /// Nix type: `package`. Default: `pkgs.postgresql`.
+        postgresql_package: Package = "postgresqlPackage";
+        /// `services.postgresqlWalReceiver.receivers.<name>.slot`
+        ///
+        /// Require pg_receivewal
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.slot)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        slot: String = "slot";
+        /// `services.postgresqlWalReceiver.receivers.<name>.statusInterval`
+        ///
+        /// Specifies the number of seconds between status packets sent back to the server.
+        /// This allows for easier monitoring of the progress from server.
+        /// A value of zero disables the periodic status updates completely,
+        /// although an update will still be sent when requested by the server, to avoid timeout disconnect.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.statusInterval)
+        ///
+        /// Nix type: `signed integer`. Default: `10`.
+        status_interval: i64 = "statusInterval";
+        /// `services.postgresqlWalReceiver.receivers.<name>.synchronous`
+        ///
+        /// Flush the WAL data to disk immediately after it has been received.
+        /// Also send a status packet back to the server immediately after flushing, regardless of statusInterval
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.synchronous)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        synchronous: bool = "synchronous";
+    }
+}
 
 pub mod receivers {
     use super::*;
@@ -38,7 +123,7 @@ pub mod receivers {
         /// Enables gzip compression of write-ahead logs, and specifies the compression level
         /// (0
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.&lt;name&gt;.compress)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.compress)
         ///
         /// Nix type: `integer between 0 and 9 (both inclusive)`. Default: `0`.
         pub fn compress(&self) -> Opt<i64> {
@@ -50,7 +135,7 @@ pub mod receivers {
         /// Specifies parameters used to connect to the server, as a connection string.
         /// See Section 34.1.1 of the PostgreSQL manual
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.&lt;name&gt;.connection)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.connection)
         ///
         /// Nix type: `string`.
         pub fn connection(&self) -> Opt<String> {
@@ -61,7 +146,7 @@ pub mod receivers {
         ///
         /// Directory to write the output to.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.&lt;name&gt;.directory)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.directory)
         ///
         /// Nix type: `path`.
         pub fn directory(&self) -> Opt<RuntimePath> {
@@ -73,7 +158,7 @@ pub mod receivers {
         /// Environment variables passed to the service.
         /// Usable parameters are listed in Section 34.14 of the PostgreSQL manual
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.&lt;name&gt;.environment)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.environment)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
@@ -84,7 +169,7 @@ pub mod receivers {
         ///
         /// A list of extra arguments to pass to the pg_receivewal
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.&lt;name&gt;.extraArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.extraArgs)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn extra_args(&self) -> Opt<Vec<String>> {
@@ -95,7 +180,7 @@ pub mod receivers {
         ///
         /// The postgresql package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.&lt;name&gt;.postgresqlPackage)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.postgresqlPackage)
         ///
         /// Nix type: `package`. Default: `pkgs.postgresql`.
         pub fn postgresql_package(&self) -> Opt<Package> {
@@ -106,7 +191,7 @@ pub mod receivers {
         ///
         /// Require pg_receivewal
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.&lt;name&gt;.slot)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.slot)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn slot(&self) -> Opt<String> {
@@ -120,7 +205,7 @@ pub mod receivers {
         /// A value of zero disables the periodic status updates completely,
         /// although an update will still be sent when requested by the server, to avoid timeout disconnect.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.&lt;name&gt;.statusInterval)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.statusInterval)
         ///
         /// Nix type: `signed integer`. Default: `10`.
         pub fn status_interval(&self) -> Opt<i64> {
@@ -132,7 +217,7 @@ pub mod receivers {
         /// Flush the WAL data to disk immediately after it has been received.
         /// Also send a status packet back to the server immediately after flushing, regardless of statusInterval
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.&lt;name&gt;.synchronous)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.synchronous)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn synchronous(&self) -> Opt<bool> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.postgrey.IPv4CIDR`
@@ -114,7 +114,7 @@ pub const privacy: Opt<bool> = Opt::new(&["services", "postgrey", "privacy"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgrey.retryWindow)
 ///
 /// Nix type: `string or signed integer`. Default: `2`.
-pub const retry_window: Opt<Untyped> = Opt::new(&["services", "postgrey", "retryWindow"]);
+pub const retry_window: Opt<OneOf<RetryWindowMembers>> = Opt::new(&["services", "postgrey", "retryWindow"]);
 
 /// `services.postgrey.socket`
 ///
@@ -142,4 +142,9 @@ pub const whitelist_clients: Opt<Vec<RuntimePath>> = Opt::new(&["services", "pos
 ///
 /// Nix type: `list of path`. Default: `[ ]`.
 pub const whitelist_recipients: Opt<Vec<RuntimePath>> = Opt::new(&["services", "postgrey", "whitelistRecipients"]);
+
+/// The members of `services.postgrey.retryWindow`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum RetryWindowMembers {}
+impl ::flakesmith::value::StrMember for RetryWindowMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for RetryWindowMembers { type Int = i64; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.pppd.enable`
@@ -33,7 +33,45 @@ pub const package: Opt<Package> = Opt::new(&["services", "pppd", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pppd.peers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const peers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pppd", "peers"]);
+pub const peers: Opt<BTreeMap<String, PeersValue>> = Opt::new(&["services", "pppd", "peers"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.pppd.peers.<name>`: `PeersValue::new()`, then a setter per option.
+    PeersValue {
+        /// `services.pppd.peers.<name>.autostart`
+        ///
+        /// Whether the PPP session is automatically started at boot time.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pppd.peers.%3Cname%3E.autostart)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        autostart: bool = "autostart";
+        /// `services.pppd.peers.<name>.config`
+        ///
+        /// pppd configuration for this peer, see the pppd(8) man page.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pppd.peers.%3Cname%3E.config)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        config: Concatenated = "config";
+        /// `services.pppd.peers.<name>.enable`
+        ///
+        /// Whether to enable this PPP peer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pppd.peers.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.pppd.peers.<name>.name`
+        ///
+        /// Name of the PPP peer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pppd.peers.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        name: String = "name";
+    }
+}
 
 pub mod peers {
     use super::*;
@@ -54,7 +92,7 @@ pub mod peers {
         ///
         /// Whether the PPP session is automatically started at boot time.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pppd.peers.&lt;name&gt;.autostart)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pppd.peers.%3Cname%3E.autostart)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn autostart(&self) -> Opt<bool> {
@@ -65,7 +103,7 @@ pub mod peers {
         ///
         /// pppd configuration for this peer, see the pppd(8) man page.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pppd.peers.&lt;name&gt;.config)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pppd.peers.%3Cname%3E.config)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn config(&self) -> Opt<Concatenated> {
@@ -76,7 +114,7 @@ pub mod peers {
         ///
         /// Whether to enable this PPP peer.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pppd.peers.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pppd.peers.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -87,7 +125,7 @@ pub mod peers {
         ///
         /// Name of the PPP peer.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pppd.peers.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pppd.peers.%3Cname%3E.name)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn name(&self) -> Opt<String> {

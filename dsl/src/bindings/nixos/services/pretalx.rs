@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.pretalx.enable`
@@ -52,7 +52,7 @@ pub const plugins: Opt<Vec<Package>> = Opt::new(&["services", "pretalx", "plugin
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "pretalx", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "pretalx", "settings"]);
 
 /// `services.pretalx.user`
 ///
@@ -174,7 +174,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.database.backend)
         ///
         /// Nix type: `unspecified value`. Default: `"postgresql"`.
-        pub const backend: Opt<Untyped> = Opt::new(&["services", "pretalx", "settings", "database", "backend"]);
+        pub const backend: Opt<Data<Anything>> = Opt::new(&["services", "pretalx", "settings", "database", "backend"]);
 
         /// `services.pretalx.settings.database.host`
         ///
@@ -247,7 +247,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pretalx.settings.filesystem.static)
         ///
         /// Nix type: `unspecified value`. Default: `${config.services.pretalx.package}.static}/`.
-        pub const r#static: Opt<Untyped> = Opt::new(&["services", "pretalx", "settings", "filesystem", "static"]);
+        pub const r#static: Opt<Data<Anything>> = Opt::new(&["services", "pretalx", "settings", "filesystem", "static"]);
 
     }
 

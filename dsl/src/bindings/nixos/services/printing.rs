@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.printing.allowFrom`
@@ -225,7 +225,54 @@ pub mod cups_pdf {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances)
     ///
     /// Nix type: `attribute set of (submodule)`.
-    pub const instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "printing", "cups-pdf", "instances"]);
+    pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["services", "printing", "cups-pdf", "instances"]);
+
+    /// The members of `services.printing.cups-pdf.instances.<name>.settings`'s type: `integer`, `string`, `path`, `package`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for SettingsMembers {}
+    impl ::flakesmith::value::PackageMember for SettingsMembers {}
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.printing.cups-pdf.instances.<name>`: `InstancesValue::new()`, then a setter per option.
+        InstancesValue {
+            /// `services.printing.cups-pdf.instances.<name>.confFileText`
+            ///
+            /// This will contain the contents of cups-pdf.conf
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.%3Cname%3E.confFileText)
+            ///
+            /// Nix type: `strings concatenated with "\n"`.
+            conf_file_text: Concatenated = "confFileText";
+            /// `services.printing.cups-pdf.instances.<name>.enable`
+            ///
+            /// Whether to enable this cups-pdf instance.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.%3Cname%3E.enable)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            enable: bool = "enable";
+            /// `services.printing.cups-pdf.instances.<name>.installPrinter`
+            ///
+            /// Whether to enable a CUPS printer queue for this instance.
+            /// The queue will be named after the instance and will use the CUPS-PDF_opt.ppd
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.%3Cname%3E.installPrinter)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            install_printer: bool = "installPrinter";
+            /// `services.printing.cups-pdf.instances.<name>.settings`
+            ///
+            /// Settings for a cups-pdf instance, see the descriptions in the template config file in the cups-pdf package.
+            /// The key value pairs declared here will be translated into proper key value pairs for cups-pdf.conf
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.%3Cname%3E.settings)
+            ///
+            /// Nix type: `null or signed integer or string or path or package`. Default: `{ }`.
+            settings: NullOr<OneOf<SettingsMembers>> = "settings";
+        }
+    }
 
     pub mod instances {
         use super::*;
@@ -246,7 +293,7 @@ pub mod cups_pdf {
             ///
             /// This will contain the contents of cups-pdf.conf
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.&lt;name&gt;.confFileText)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.%3Cname%3E.confFileText)
             ///
             /// Nix type: `strings concatenated with "\n"`.
             pub fn conf_file_text(&self) -> Opt<Concatenated> {
@@ -257,7 +304,7 @@ pub mod cups_pdf {
             ///
             /// Whether to enable this cups-pdf instance.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.&lt;name&gt;.enable)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.%3Cname%3E.enable)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn enable(&self) -> Opt<bool> {
@@ -269,7 +316,7 @@ pub mod cups_pdf {
             /// Whether to enable a CUPS printer queue for this instance.
             /// The queue will be named after the instance and will use the CUPS-PDF_opt.ppd
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.&lt;name&gt;.installPrinter)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.%3Cname%3E.installPrinter)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn install_printer(&self) -> Opt<bool> {
@@ -281,10 +328,10 @@ pub mod cups_pdf {
             /// Settings for a cups-pdf instance, see the descriptions in the template config file in the cups-pdf package.
             /// The key value pairs declared here will be translated into proper key value pairs for cups-pdf.conf
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.&lt;name&gt;.settings)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.%3Cname%3E.settings)
             ///
             /// Nix type: `null or signed integer or string or path or package`. Default: `{ }`.
-            pub fn settings(&self) -> Opt<NullOr<Untyped>> {
+            pub fn settings(&self) -> Opt<NullOr<OneOf<SettingsMembers>>> {
                 Opt::at(self.path.join(["settings"]))
             }
 
@@ -306,7 +353,7 @@ pub mod cups_pdf {
             ///
             /// path for anonymously created PDF files
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.&lt;name&gt;.settings.AnonDirName)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.%3Cname%3E.settings.AnonDirName)
             ///
             /// Nix type: `null or (optionally newline-terminated) single-line string`. Default: `"/var/spool/cups-pdf-{instance-name}/anonymous"`.
             pub fn anon_dir_name(&self) -> Opt<NullOr<String>> {
@@ -318,7 +365,7 @@ pub mod cups_pdf {
             /// User for anonymous PDF creation.
             /// An empty string disables this feature.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.&lt;name&gt;.settings.Anonuser)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.%3Cname%3E.settings.Anonuser)
             ///
             /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"root"`.
             pub fn anonuser(&self) -> Opt<String> {
@@ -329,7 +376,7 @@ pub mod cups_pdf {
             ///
             /// location of GhostScript binary
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.&lt;name&gt;.settings.GhostScript)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.%3Cname%3E.settings.GhostScript)
             ///
             /// Nix type: `null or path`. Default: `lib.getExe pkgs.ghostscript`.
             pub fn ghost_script(&self) -> Opt<NullOr<RuntimePath>> {
@@ -341,7 +388,7 @@ pub mod cups_pdf {
             /// output directory;
             /// ${HOME}
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.&lt;name&gt;.settings.Out)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.%3Cname%3E.settings.Out)
             ///
             /// Nix type: `null or (optionally newline-terminated) single-line string`. Default: `"/var/spool/cups-pdf-{instance-name}/users/\${USER}"`.
             pub fn out(&self) -> Opt<NullOr<String>> {
@@ -352,7 +399,7 @@ pub mod cups_pdf {
             ///
             /// spool directory
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.&lt;name&gt;.settings.Spool)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.printing.cups-pdf.instances.%3Cname%3E.settings.Spool)
             ///
             /// Nix type: `null or (optionally newline-terminated) single-line string`. Default: `"/var/spool/cups-pdf-{instance-name}/spool"`.
             pub fn spool(&self) -> Opt<NullOr<String>> {
@@ -360,6 +407,13 @@ pub mod cups_pdf {
             }
 
         }
+
+        /// The members of `services.printing.cups-pdf.instances.<name>.settings`'s type: `integer`, `string`, `path`, `package`. A value of any of them sets the option.
+        pub enum SettingsMembers {}
+        impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+        impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for SettingsMembers {}
+        impl ::flakesmith::value::PackageMember for SettingsMembers {}
 
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.privatebin.dataDir`
@@ -71,7 +71,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "privatebin", "package"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.privatebin.poolConfig)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`.
-pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "privatebin", "poolConfig"]);
+pub const pool_config: Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> = Opt::new(&["services", "privatebin", "poolConfig"]);
 
 /// `services.privatebin.settings`
 ///
@@ -81,7 +81,7 @@ pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.privatebin.settings)
 ///
 /// Nix type: `attribute set of anything`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "privatebin", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "privatebin", "settings"]);
 
 /// `services.privatebin.user`
 ///
@@ -101,4 +101,10 @@ pub const user: Opt<String> = Opt::new(&["services", "privatebin", "user"]);
 ///
 /// Nix type: `string`. Default: `"localhost"`.
 pub const virtual_host: Opt<String> = Opt::new(&["services", "privatebin", "virtualHost"]);
+
+/// The members of `services.privatebin.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
 

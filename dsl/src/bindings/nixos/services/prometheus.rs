@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.prometheus.alertmanagerNotificationQueueCapacity`
@@ -25,7 +25,7 @@ pub const alertmanager_notification_queue_capacity: Opt<i64> = Opt::new(&["servi
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.alertmanagers)
 ///
 /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-pub const alertmanagers: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "prometheus", "alertmanagers"]);
+pub const alertmanagers: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "alertmanagers"]);
 
 /// `services.prometheus.checkConfig`
 ///
@@ -34,7 +34,7 @@ pub const alertmanagers: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["servi
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.checkConfig)
 ///
 /// Nix type: `boolean or value "syntax-only" (singular enum)`. Default: `true`.
-pub const check_config: Opt<Untyped> = Opt::new(&["services", "prometheus", "checkConfig"]);
+pub const check_config: Opt<OneOf<CheckConfigMembers>> = Opt::new(&["services", "prometheus", "checkConfig"]);
 
 /// `services.prometheus.configText`
 ///
@@ -81,7 +81,7 @@ pub const enable_reload: Opt<bool> = Opt::new(&["services", "prometheus", "enabl
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const exporters: Opt<Untyped> = Opt::new(&["services", "prometheus", "exporters"]);
+pub const exporters: Opt<ExportersValue> = Opt::new(&["services", "prometheus", "exporters"]);
 
 /// `services.prometheus.extraFlags`
 ///
@@ -100,7 +100,7 @@ pub const extra_flags: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.globalConfig)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const global_config: Opt<Untyped> = Opt::new(&["services", "prometheus", "globalConfig"]);
+pub const global_config: Opt<GlobalConfigValue> = Opt::new(&["services", "prometheus", "globalConfig"]);
 
 /// `services.prometheus.listenAddress`
 ///
@@ -137,7 +137,7 @@ pub const port: Opt<u16> = Opt::new(&["services", "prometheus", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const remote_read: Opt<Vec<Untyped>> = Opt::new(&["services", "prometheus", "remoteRead"]);
+pub const remote_read: Opt<Vec<RemoteReadValue>> = Opt::new(&["services", "prometheus", "remoteRead"]);
 
 /// `services.prometheus.remoteWrite`
 ///
@@ -147,7 +147,7 @@ pub const remote_read: Opt<Vec<Untyped>> = Opt::new(&["services", "prometheus", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const remote_write: Opt<Vec<Untyped>> = Opt::new(&["services", "prometheus", "remoteWrite"]);
+pub const remote_write: Opt<Vec<RemoteWriteValue>> = Opt::new(&["services", "prometheus", "remoteWrite"]);
 
 /// `services.prometheus.retentionTime`
 ///
@@ -183,7 +183,7 @@ pub const rules: Opt<Vec<String>> = Opt::new(&["services", "prometheus", "rules"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const scrape_configs: Opt<Vec<Untyped>> = Opt::new(&["services", "prometheus", "scrapeConfigs"]);
+pub const scrape_configs: Opt<Vec<ScrapeConfigsValue>> = Opt::new(&["services", "prometheus", "scrapeConfigs"]);
 
 /// `services.prometheus.stateDir`
 ///
@@ -213,6 +213,15470 @@ pub const web_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "pr
 ///
 /// Nix type: `null or string`. Default: `null`.
 pub const web_external_url: Opt<NullOr<String>> = Opt::new(&["services", "prometheus", "webExternalUrl"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.checkConfig`.
+    CheckConfig {
+        SyntaxOnly => "syntax-only",
+    }
+}
+
+/// The members of `services.prometheus.checkConfig`'s type: `bool`, `one of ["syntax-only"]`. A value of any of them sets the option.
+pub enum CheckConfigMembers {}
+impl ::flakesmith::value::BoolMember for CheckConfigMembers {}
+
+::flakesmith::union_member!(CheckConfigMembers: CheckConfig);
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.apcupsd.apcupsdNetwork`.
+    ApcupsdNetwork {
+        Tcp => "tcp",
+        Tcp4 => "tcp4",
+        Tcp6 => "tcp6",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.apcupsd`: `ExportersApcupsdValue::new()`, then a setter per option.
+    ExportersApcupsdValue {
+        /// `services.prometheus.exporters.apcupsd.apcupsdAddress`
+        ///
+        /// Address of the apcupsd Network Information Server (NIS).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.apcupsdAddress)
+        ///
+        /// Nix type: `string`. Default: `":3551"`.
+        apcupsd_address: String = "apcupsdAddress";
+        /// `services.prometheus.exporters.apcupsd.apcupsdNetwork`
+        ///
+        /// Network of the apcupsd Network Information Server (NIS): one of “tcp”, “tcp4”, or “tcp6”.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.apcupsdNetwork)
+        ///
+        /// Nix type: `one of "tcp", "tcp4", "tcp6"`. Default: `"tcp"`.
+        apcupsd_network: ApcupsdNetwork = "apcupsdNetwork";
+        /// `services.prometheus.exporters.apcupsd.enable`
+        ///
+        /// Whether to enable the prometheus apcupsd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.apcupsd.extraFlags`
+        ///
+        /// Extra commandline options to pass to the apcupsd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.apcupsd.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.apcupsd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.apcupsd.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.apcupsd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.apcupsd.group`
+        ///
+        /// Group under which the apcupsd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.group)
+        ///
+        /// Nix type: `string`. Default: `"apcupsd-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.apcupsd.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.apcupsd.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.apcupsd.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9162`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.apcupsd.user`
+        ///
+        /// User name under which the apcupsd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.apcupsd.user)
+        ///
+        /// Nix type: `string`. Default: `"apcupsd-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.artifactory`: `ExportersArtifactoryValue::new()`, then a setter per option.
+    ExportersArtifactoryValue {
+        /// `services.prometheus.exporters.artifactory.artiAccessToken`
+        ///
+        /// Access token for authentication against JFrog Artifactory API.
+        /// One of the password or access token needs to be set.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.artiAccessToken)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        arti_access_token: String = "artiAccessToken";
+        /// `services.prometheus.exporters.artifactory.artiPassword`
+        ///
+        /// Password for authentication against JFrog Artifactory API.
+        /// One of the password or access token needs to be set.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.artiPassword)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        arti_password: String = "artiPassword";
+        /// `services.prometheus.exporters.artifactory.artiUsername`
+        ///
+        /// Username for authentication against JFrog Artifactory API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.artiUsername)
+        ///
+        /// Nix type: `string`.
+        arti_username: String = "artiUsername";
+        /// `services.prometheus.exporters.artifactory.enable`
+        ///
+        /// Whether to enable the prometheus artifactory exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.artifactory.extraFlags`
+        ///
+        /// Extra commandline options to pass to the artifactory exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.artifactory.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.artifactory.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.artifactory.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.artifactory.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.artifactory.group`
+        ///
+        /// Group under which the artifactory exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.group)
+        ///
+        /// Nix type: `string`. Default: `"artifactory-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.artifactory.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.artifactory.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.artifactory.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9531`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.artifactory.scrapeUri`
+        ///
+        /// URI on which to scrape JFrog Artifactory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.scrapeUri)
+        ///
+        /// Nix type: `string`. Default: `"http://localhost:8081/artifactory"`.
+        scrape_uri: String = "scrapeUri";
+        /// `services.prometheus.exporters.artifactory.user`
+        ///
+        /// User name under which the artifactory exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.artifactory.user)
+        ///
+        /// Nix type: `string`. Default: `"artifactory-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.bind.bindGroups.*`.
+    BindGroups {
+        Server => "server",
+        View => "view",
+        Tasks => "tasks",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.bind.bindVersion`.
+    BindVersion {
+        XmlV2 => "xml.v2",
+        XmlV3 => "xml.v3",
+        Auto => "auto",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.bind`: `ExportersBindValue::new()`, then a setter per option.
+    ExportersBindValue {
+        /// `services.prometheus.exporters.bind.bindGroups`
+        ///
+        /// List of statistics to collect. Available: \[server, view, tasks\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.bindGroups)
+        ///
+        /// Nix type: `list of (one of "server", "view", "tasks")`.
+        bind_groups: Vec<BindGroups> = "bindGroups";
+        /// `services.prometheus.exporters.bind.bindTimeout`
+        ///
+        /// Timeout for trying to get stats from Bind.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.bindTimeout)
+        ///
+        /// Nix type: `string`. Default: `"10s"`.
+        bind_timeout: String = "bindTimeout";
+        /// `services.prometheus.exporters.bind.bindURI`
+        ///
+        /// HTTP XML API address of an Bind server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.bindURI)
+        ///
+        /// Nix type: `string`. Default: `"http://localhost:8053/"`.
+        bind_uri: String = "bindURI";
+        /// `services.prometheus.exporters.bind.bindVersion`
+        ///
+        /// BIND statistics version. Can be detected automatically.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.bindVersion)
+        ///
+        /// Nix type: `one of "xml.v2", "xml.v3", "auto"`. Default: `"auto"`.
+        bind_version: BindVersion = "bindVersion";
+        /// `services.prometheus.exporters.bind.enable`
+        ///
+        /// Whether to enable the prometheus bind exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.bind.extraFlags`
+        ///
+        /// Extra commandline options to pass to the bind exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.bind.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.bind.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.bind.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.bind.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.bind.group`
+        ///
+        /// Group under which the bind exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.group)
+        ///
+        /// Nix type: `string`. Default: `"bind-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.bind.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.bind.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.bind.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9119`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.bind.user`
+        ///
+        /// User name under which the bind exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bind.user)
+        ///
+        /// Nix type: `string`. Default: `"bind-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.bird`: `ExportersBirdValue::new()`, then a setter per option.
+    ExportersBirdValue {
+        /// `services.prometheus.exporters.bird.birdSocket`
+        ///
+        /// Path to BIRD2 (or BIRD1 v4) socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.birdSocket)
+        ///
+        /// Nix type: `path`. Default: `"/run/bird/bird.ctl"`.
+        bird_socket: RuntimePath = "birdSocket";
+        /// `services.prometheus.exporters.bird.birdVersion`
+        ///
+        /// Specifies whether BIRD1 or BIRD2 is in use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.birdVersion)
+        ///
+        /// Nix type: `one of 1, 2`. Default: `2`.
+        bird_version: Data<Anything> = "birdVersion";
+        /// `services.prometheus.exporters.bird.enable`
+        ///
+        /// Whether to enable the prometheus bird exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.bird.extraFlags`
+        ///
+        /// Extra commandline options to pass to the bird exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.bird.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.bird.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.bird.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.bird.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.bird.group`
+        ///
+        /// Group under which the bird exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.group)
+        ///
+        /// Nix type: `string`. Default: `"bird-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.bird.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.bird.newMetricFormat`
+        ///
+        /// Enable the new more-generic metric format.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.newMetricFormat)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        new_metric_format: bool = "newMetricFormat";
+        /// `services.prometheus.exporters.bird.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.bird.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9324`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.bird.user`
+        ///
+        /// User name under which the bird exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.user)
+        ///
+        /// Nix type: `string`. Default: `"bird-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.bitcoin.rpcScheme`.
+    RpcScheme {
+        Http => "http",
+        Https => "https",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.bitcoin`: `ExportersBitcoinValue::new()`, then a setter per option.
+    ExportersBitcoinValue {
+        /// `services.prometheus.exporters.bitcoin.enable`
+        ///
+        /// Whether to enable the prometheus bitcoin exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.bitcoin.extraEnv`
+        ///
+        /// Extra environment variables for the exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.extraEnv)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        extra_env: BTreeMap<String, String> = "extraEnv";
+        /// `services.prometheus.exporters.bitcoin.extraFlags`
+        ///
+        /// Extra commandline options to pass to the bitcoin exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.bitcoin.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.bitcoin.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.bitcoin.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.bitcoin.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.bitcoin.group`
+        ///
+        /// Group under which the bitcoin exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.group)
+        ///
+        /// Nix type: `string`. Default: `"bitcoin-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.bitcoin.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.bitcoin.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.bitcoin.package`
+        ///
+        /// The prometheus-bitcoin-exporter package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.prometheus-bitcoin-exporter`.
+        package: Package = "package";
+        /// `services.prometheus.exporters.bitcoin.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9332`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.bitcoin.refreshSeconds`
+        ///
+        /// How often to ask bitcoind for metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.refreshSeconds)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `300`.
+        refresh_seconds: u64 = "refreshSeconds";
+        /// `services.prometheus.exporters.bitcoin.rpcHost`
+        ///
+        /// RPC host.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.rpcHost)
+        ///
+        /// Nix type: `string`. Default: `"localhost"`.
+        rpc_host: String = "rpcHost";
+        /// `services.prometheus.exporters.bitcoin.rpcPasswordFile`
+        ///
+        /// File containing RPC password.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.rpcPasswordFile)
+        ///
+        /// Nix type: `path`.
+        rpc_password_file: RuntimePath = "rpcPasswordFile";
+        /// `services.prometheus.exporters.bitcoin.rpcPort`
+        ///
+        /// RPC port number.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.rpcPort)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8332`.
+        rpc_port: u16 = "rpcPort";
+        /// `services.prometheus.exporters.bitcoin.rpcScheme`
+        ///
+        /// Whether to connect to bitcoind over http or https.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.rpcScheme)
+        ///
+        /// Nix type: `one of "http", "https"`. Default: `"http"`.
+        rpc_scheme: RpcScheme = "rpcScheme";
+        /// `services.prometheus.exporters.bitcoin.rpcUser`
+        ///
+        /// RPC user name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.rpcUser)
+        ///
+        /// Nix type: `string`. Default: `"bitcoinrpc"`.
+        rpc_user: String = "rpcUser";
+        /// `services.prometheus.exporters.bitcoin.user`
+        ///
+        /// User name under which the bitcoin exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bitcoin.user)
+        ///
+        /// Nix type: `string`. Default: `"bitcoin-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.blackbox`: `ExportersBlackboxValue::new()`, then a setter per option.
+    ExportersBlackboxValue {
+        /// `services.prometheus.exporters.blackbox.configFile`
+        ///
+        /// Path to configuration file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.configFile)
+        ///
+        /// Nix type: `path`.
+        config_file: RuntimePath = "configFile";
+        /// `services.prometheus.exporters.blackbox.enable`
+        ///
+        /// Whether to enable the prometheus blackbox exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.blackbox.enableConfigCheck`
+        ///
+        /// Whether to run a correctness check for the configuration file. This depends
+        /// on the configuration file residing in the nix-store. Paths passed as string will
+        /// be copied to the store.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.enableConfigCheck)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable_config_check: bool = "enableConfigCheck";
+        /// `services.prometheus.exporters.blackbox.extraFlags`
+        ///
+        /// Extra commandline options to pass to the blackbox exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.blackbox.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.blackbox.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.blackbox.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.blackbox.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.blackbox.group`
+        ///
+        /// Group under which the blackbox exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.group)
+        ///
+        /// Nix type: `string`. Default: `"blackbox-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.blackbox.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.blackbox.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.blackbox.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9115`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.blackbox.user`
+        ///
+        /// User name under which the blackbox exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.blackbox.user)
+        ///
+        /// Nix type: `string`. Default: `"blackbox-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.borgmatic`: `ExportersBorgmaticValue::new()`, then a setter per option.
+    ExportersBorgmaticValue {
+        /// `services.prometheus.exporters.borgmatic.configFile`
+        ///
+        /// The path to the borgmatic config file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.configFile)
+        ///
+        /// Nix type: `path`. Default: `"/etc/borgmatic/config.yaml"`.
+        config_file: RuntimePath = "configFile";
+        /// `services.prometheus.exporters.borgmatic.enable`
+        ///
+        /// Whether to enable the prometheus borgmatic exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.borgmatic.extraFlags`
+        ///
+        /// Extra commandline options to pass to the borgmatic exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.borgmatic.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.borgmatic.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.borgmatic.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.borgmatic.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.borgmatic.group`
+        ///
+        /// Group under which the borgmatic exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.group)
+        ///
+        /// Nix type: `string`. Default: `"borgmatic-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.borgmatic.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.borgmatic.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.borgmatic.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9996`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.borgmatic.user`
+        ///
+        /// User name under which the borgmatic exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.borgmatic.user)
+        ///
+        /// Nix type: `string`. Default: `"borgmatic-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.buildkite-agent`: `ExportersBuildkiteAgentValue::new()`, then a setter per option.
+    ExportersBuildkiteAgentValue {
+        /// `services.prometheus.exporters.buildkite-agent.enable`
+        ///
+        /// Whether to enable the prometheus buildkite-agent exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.buildkite-agent.endpoint`
+        ///
+        /// The Buildkite Agent API endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.endpoint)
+        ///
+        /// Nix type: `string`. Default: `"https://agent.buildkite.com/v3"`.
+        endpoint: String = "endpoint";
+        /// `services.prometheus.exporters.buildkite-agent.extraFlags`
+        ///
+        /// Extra commandline options to pass to the buildkite-agent exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.buildkite-agent.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.buildkite-agent.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.buildkite-agent.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.buildkite-agent.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.buildkite-agent.group`
+        ///
+        /// Group under which the buildkite-agent exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.group)
+        ///
+        /// Nix type: `string`. Default: `"buildkite-agent-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.buildkite-agent.interval`
+        ///
+        /// How often to update metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.interval)
+        ///
+        /// Nix type: `string`. Default: `"30s"`.
+        interval: String = "interval";
+        /// `services.prometheus.exporters.buildkite-agent.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.buildkite-agent.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.buildkite-agent.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9876`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.buildkite-agent.queues`
+        ///
+        /// Which specific queues to process.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.queues)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        queues: NullOr<Vec<String>> = "queues";
+        /// `services.prometheus.exporters.buildkite-agent.tokenPath`
+        ///
+        /// The token from your Buildkite “Agents” page.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.tokenPath)
+        ///
+        /// Nix type: `null or path`.
+        token_path: NullOr<RuntimePath> = "tokenPath";
+        /// `services.prometheus.exporters.buildkite-agent.user`
+        ///
+        /// User name under which the buildkite-agent exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.buildkite-agent.user)
+        ///
+        /// Nix type: `string`. Default: `"buildkite-agent-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.collectd.collectdBinary.securityLevel`.
+    SecurityLevel {
+        None => "None",
+        Sign => "Sign",
+        Encrypt => "Encrypt",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.collectd.collectdBinary`: `ExportersCollectdCollectdBinaryValue::new()`, then a setter per option.
+    ExportersCollectdCollectdBinaryValue {
+        /// `services.prometheus.exporters.collectd.collectdBinary.authFile`
+        ///
+        /// File mapping user names to pre-shared keys (passwords).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.collectdBinary.authFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        auth_file: NullOr<RuntimePath> = "authFile";
+        /// `services.prometheus.exporters.collectd.collectdBinary.enable`
+        ///
+        /// Whether to enable collectd binary protocol receiver.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.collectdBinary.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.collectd.collectdBinary.listenAddress`
+        ///
+        /// Address to listen on for binary network packets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.collectdBinary.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.collectd.collectdBinary.port`
+        ///
+        /// Network address on which to accept collectd binary network packets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.collectdBinary.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `25826`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.collectd.collectdBinary.securityLevel`
+        ///
+        /// Minimum required security level for accepted packets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.collectdBinary.securityLevel)
+        ///
+        /// Nix type: `one of "None", "Sign", "Encrypt"`. Default: `"None"`.
+        security_level: SecurityLevel = "securityLevel";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.collectd.logFormat`.
+    LogFormat {
+        Logfmt => "logfmt",
+        Json => "json",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.collectd.logLevel`.
+    LogLevel {
+        Debug => "debug",
+        Info => "info",
+        Warn => "warn",
+        Error => "error",
+        Fatal => "fatal",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.collectd`: `ExportersCollectdValue::new()`, then a setter per option.
+    ExportersCollectdValue {
+        /// The options under `services.prometheus.exporters.collectd.collectdBinary`.
+        collectd_binary: ExportersCollectdCollectdBinaryValue = "collectdBinary";
+        /// `services.prometheus.exporters.collectd.enable`
+        ///
+        /// Whether to enable the prometheus collectd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.collectd.extraFlags`
+        ///
+        /// Extra commandline options to pass to the collectd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.collectd.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.collectd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.collectd.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.collectd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.collectd.group`
+        ///
+        /// Group under which the collectd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.group)
+        ///
+        /// Nix type: `string`. Default: `"collectd-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.collectd.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.collectd.logFormat`
+        ///
+        /// Set the log format.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.logFormat)
+        ///
+        /// Nix type: `one of "logfmt", "json"`. Default: `"logfmt"`.
+        log_format: LogFormat = "logFormat";
+        /// `services.prometheus.exporters.collectd.logLevel`
+        ///
+        /// Only log messages with the given severity or above.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.logLevel)
+        ///
+        /// Nix type: `one of "debug", "info", "warn", "error", "fatal"`. Default: `"info"`.
+        log_level: LogLevel = "logLevel";
+        /// `services.prometheus.exporters.collectd.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.collectd.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9103`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.collectd.user`
+        ///
+        /// User name under which the collectd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.collectd.user)
+        ///
+        /// Nix type: `string`. Default: `"collectd-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.deluge`: `ExportersDelugeValue::new()`, then a setter per option.
+    ExportersDelugeValue {
+        /// `services.prometheus.exporters.deluge.delugeHost`
+        ///
+        /// Hostname where deluge server is running.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.delugeHost)
+        ///
+        /// Nix type: `string`. Default: `"localhost"`.
+        deluge_host: String = "delugeHost";
+        /// `services.prometheus.exporters.deluge.delugePassword`
+        ///
+        /// Password to connect to deluge server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.delugePassword)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        deluge_password: NullOr<String> = "delugePassword";
+        /// `services.prometheus.exporters.deluge.delugePasswordFile`
+        ///
+        /// File containing the password to connect to deluge server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.delugePasswordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        deluge_password_file: NullOr<RuntimePath> = "delugePasswordFile";
+        /// `services.prometheus.exporters.deluge.delugePort`
+        ///
+        /// Port where deluge server is listening.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.delugePort)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `58846`.
+        deluge_port: u16 = "delugePort";
+        /// `services.prometheus.exporters.deluge.delugeUser`
+        ///
+        /// User to connect to deluge server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.delugeUser)
+        ///
+        /// Nix type: `string`. Default: `"localclient"`.
+        deluge_user: String = "delugeUser";
+        /// `services.prometheus.exporters.deluge.enable`
+        ///
+        /// Whether to enable the prometheus deluge exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.deluge.exportPerTorrentMetrics`
+        ///
+        /// Enable per-torrent metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.exportPerTorrentMetrics)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        export_per_torrent_metrics: bool = "exportPerTorrentMetrics";
+        /// `services.prometheus.exporters.deluge.extraFlags`
+        ///
+        /// Extra commandline options to pass to the deluge exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.deluge.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.deluge.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.deluge.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.deluge.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.deluge.group`
+        ///
+        /// Group under which the deluge exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.group)
+        ///
+        /// Nix type: `string`. Default: `"deluge-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.deluge.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.deluge.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.deluge.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9354`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.deluge.user`
+        ///
+        /// User name under which the deluge exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.deluge.user)
+        ///
+        /// Nix type: `string`. Default: `"deluge-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.dmarc.folders`: `ExportersDmarcFoldersValue::new()`, then a setter per option.
+    ExportersDmarcFoldersValue {
+        /// `services.prometheus.exporters.dmarc.folders.done`
+        ///
+        /// IMAP mailbox that successfully processed reports are moved to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.folders.done)
+        ///
+        /// Nix type: `string`. Default: `"Archive"`.
+        done: String = "done";
+        /// `services.prometheus.exporters.dmarc.folders.error`
+        ///
+        /// IMAP mailbox that emails are moved to that could not be processed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.folders.error)
+        ///
+        /// Nix type: `string`. Default: `"Invalid"`.
+        error: String = "error";
+        /// `services.prometheus.exporters.dmarc.folders.inbox`
+        ///
+        /// IMAP mailbox that is checked for incoming DMARC aggregate reports
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.folders.inbox)
+        ///
+        /// Nix type: `string`. Default: `"INBOX"`.
+        inbox: String = "inbox";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.dmarc.imap`: `ExportersDmarcImapValue::new()`, then a setter per option.
+    ExportersDmarcImapValue {
+        /// `services.prometheus.exporters.dmarc.imap.host`
+        ///
+        /// Hostname of IMAP server to connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.imap.host)
+        ///
+        /// Nix type: `string`. Default: `"localhost"`.
+        host: String = "host";
+        /// `services.prometheus.exporters.dmarc.imap.passwordFile`
+        ///
+        /// File containing the login password for the IMAP connection.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.imap.passwordFile)
+        ///
+        /// Nix type: `string`.
+        password_file: RuntimePath = "passwordFile";
+        /// `services.prometheus.exporters.dmarc.imap.port`
+        ///
+        /// Port of the IMAP server to connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.imap.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `993`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.dmarc.imap.username`
+        ///
+        /// Login username for the IMAP connection.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.imap.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.dmarc`: `ExportersDmarcValue::new()`, then a setter per option.
+    ExportersDmarcValue {
+        /// `services.prometheus.exporters.dmarc.debug`
+        ///
+        /// Whether to declare enable --debug
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.debug)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        debug: bool = "debug";
+        /// `services.prometheus.exporters.dmarc.deduplicationMaxSeconds`
+        ///
+        /// How long individual report IDs will be remembered to avoid
+        /// counting double delivered reports twice.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.deduplicationMaxSeconds)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `"7 days (in seconds)"`.
+        deduplication_max_seconds: u64 = "deduplicationMaxSeconds";
+        /// `services.prometheus.exporters.dmarc.enable`
+        ///
+        /// Whether to enable the prometheus dmarc exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.dmarc.extraFlags`
+        ///
+        /// Extra commandline options to pass to the dmarc exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.dmarc.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.dmarc.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.dmarc.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.dmarc.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// The options under `services.prometheus.exporters.dmarc.folders`.
+        folders: ExportersDmarcFoldersValue = "folders";
+        /// `services.prometheus.exporters.dmarc.group`
+        ///
+        /// Group under which the dmarc exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.group)
+        ///
+        /// Nix type: `string`. Default: `"dmarc-exporter"`.
+        group: String = "group";
+        /// The options under `services.prometheus.exporters.dmarc.imap`.
+        imap: ExportersDmarcImapValue = "imap";
+        /// `services.prometheus.exporters.dmarc.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.dmarc.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.dmarc.pollIntervalSeconds`
+        ///
+        /// How often to poll the IMAP server in seconds.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.pollIntervalSeconds)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `60`.
+        poll_interval_seconds: u64 = "pollIntervalSeconds";
+        /// `services.prometheus.exporters.dmarc.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9797`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.dmarc.user`
+        ///
+        /// User name under which the dmarc exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dmarc.user)
+        ///
+        /// Nix type: `string`. Default: `"dmarc-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.dnsmasq`: `ExportersDnsmasqValue::new()`, then a setter per option.
+    ExportersDnsmasqValue {
+        /// `services.prometheus.exporters.dnsmasq.dnsmasqListenAddress`
+        ///
+        /// Address on which dnsmasq listens.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.dnsmasqListenAddress)
+        ///
+        /// Nix type: `string`. Default: `"localhost:53"`.
+        dnsmasq_listen_address: String = "dnsmasqListenAddress";
+        /// `services.prometheus.exporters.dnsmasq.enable`
+        ///
+        /// Whether to enable the prometheus dnsmasq exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.dnsmasq.extraFlags`
+        ///
+        /// Extra commandline options to pass to the dnsmasq exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.dnsmasq.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.dnsmasq.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.dnsmasq.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.dnsmasq.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.dnsmasq.group`
+        ///
+        /// Group under which the dnsmasq exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.group)
+        ///
+        /// Nix type: `string`. Default: `"dnsmasq-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.dnsmasq.leasesPath`
+        ///
+        /// Path to the dnsmasq.leases
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.leasesPath)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/dnsmasq/dnsmasq.leases"`.
+        leases_path: RuntimePath = "leasesPath";
+        /// `services.prometheus.exporters.dnsmasq.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.dnsmasq.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.dnsmasq.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9153`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.dnsmasq.user`
+        ///
+        /// User name under which the dnsmasq exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnsmasq.user)
+        ///
+        /// Nix type: `string`. Default: `"dnsmasq-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.dnssec`: `ExportersDnssecValue::new()`, then a setter per option.
+    ExportersDnssecValue {
+        /// `services.prometheus.exporters.dnssec.configuration`
+        ///
+        /// dnssec exporter configuration as nix attribute set.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.configuration)
+        ///
+        /// Nix type: `null or (attribute set)`. Default: `null`.
+        configuration: NullOr<BTreeMap<String, Data<Anything>>> = "configuration";
+        /// `services.prometheus.exporters.dnssec.enable`
+        ///
+        /// Whether to enable the prometheus dnssec exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.dnssec.extraFlags`
+        ///
+        /// Extra commandline options when launching Prometheus.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.dnssec.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.dnssec.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.dnssec.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.dnssec.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.dnssec.group`
+        ///
+        /// Group under which the dnssec exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.group)
+        ///
+        /// Nix type: `string`. Default: `"dnssec-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.dnssec.listenAddress`
+        ///
+        /// Listen address as host IP and port definition.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.listenAddress)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        listen_address: NullOr<String> = "listenAddress";
+        /// `services.prometheus.exporters.dnssec.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.dnssec.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9204`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.dnssec.resolvers`
+        ///
+        /// DNSSEC capable resolver to be used for the check.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.resolvers)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        resolvers: Vec<String> = "resolvers";
+        /// `services.prometheus.exporters.dnssec.timeout`
+        ///
+        /// DNS request timeout duration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.timeout)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        timeout: NullOr<String> = "timeout";
+        /// `services.prometheus.exporters.dnssec.user`
+        ///
+        /// User name under which the dnssec exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.user)
+        ///
+        /// Nix type: `string`. Default: `"dnssec-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.domain`: `ExportersDomainValue::new()`, then a setter per option.
+    ExportersDomainValue {
+        /// `services.prometheus.exporters.domain.enable`
+        ///
+        /// Whether to enable the prometheus domain exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.domain.extraFlags`
+        ///
+        /// Extra commandline options to pass to the domain exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.domain.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.domain.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.domain.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.domain.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.domain.group`
+        ///
+        /// Group under which the domain exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.group)
+        ///
+        /// Nix type: `string`. Default: `"domain-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.domain.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.domain.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.domain.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9222`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.domain.user`
+        ///
+        /// User name under which the domain exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.domain.user)
+        ///
+        /// Nix type: `string`. Default: `"domain-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.dovecot`: `ExportersDovecotValue::new()`, then a setter per option.
+    ExportersDovecotValue {
+        /// `services.prometheus.exporters.dovecot.enable`
+        ///
+        /// Whether to enable the prometheus dovecot exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.dovecot.extraFlags`
+        ///
+        /// Extra commandline options to pass to the dovecot exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.dovecot.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.dovecot.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.dovecot.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.dovecot.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.dovecot.group`
+        ///
+        /// Group under which the dovecot exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.group)
+        ///
+        /// Nix type: `string`. Default: `"dovecot-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.dovecot.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.dovecot.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.dovecot.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9166`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.dovecot.scopes`
+        ///
+        /// Stats scopes to query.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.scopes)
+        ///
+        /// Nix type: `list of string`.
+        scopes: Vec<String> = "scopes";
+        /// `services.prometheus.exporters.dovecot.socketPath`
+        ///
+        /// Path under which the stats socket is placed.
+        /// The user/group under which the exporter runs,
+        /// should be able to access the socket in order
+        /// to scrape the metrics successfully.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.socketPath)
+        ///
+        /// Nix type: `path`. Default: `"/var/run/dovecot/stats"`.
+        socket_path: RuntimePath = "socketPath";
+        /// `services.prometheus.exporters.dovecot.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.dovecot.user`
+        ///
+        /// User name under which the dovecot exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dovecot.user)
+        ///
+        /// Nix type: `string`. Default: `"dovecot-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.exportarr-bazarr`: `ExportersExportarrBazarrValue::new()`, then a setter per option.
+    ExportersExportarrBazarrValue {
+        /// `services.prometheus.exporters.exportarr-bazarr.apiKeyFile`
+        ///
+        /// File containing the api-key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.apiKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        api_key_file: NullOr<RuntimePath> = "apiKeyFile";
+        /// `services.prometheus.exporters.exportarr-bazarr.enable`
+        ///
+        /// Whether to enable the prometheus exportarr-bazarr exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.exportarr-bazarr.environment`
+        ///
+        /// See the configuration guide
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.environment)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        environment: BTreeMap<String, String> = "environment";
+        /// `services.prometheus.exporters.exportarr-bazarr.extraFlags`
+        ///
+        /// Extra commandline options to pass to the exportarr-bazarr exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.exportarr-bazarr.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.exportarr-bazarr.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.exportarr-bazarr.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.exportarr-bazarr.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.exportarr-bazarr.group`
+        ///
+        /// Group under which the exportarr-bazarr exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.group)
+        ///
+        /// Nix type: `string`. Default: `"exportarr-bazarr-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.exportarr-bazarr.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.exportarr-bazarr.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.exportarr-bazarr.package`
+        ///
+        /// The exportarr package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.exportarr`.
+        package: Package = "package";
+        /// `services.prometheus.exporters.exportarr-bazarr.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.exportarr-bazarr.url`
+        ///
+        /// The full URL to Sonarr, Radarr, or Lidarr.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.url)
+        ///
+        /// Nix type: `string`. Default: `"http://127.0.0.1"`.
+        url: String = "url";
+        /// `services.prometheus.exporters.exportarr-bazarr.user`
+        ///
+        /// User name under which the exportarr-bazarr exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-bazarr.user)
+        ///
+        /// Nix type: `string`. Default: `"exportarr-bazarr-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.exportarr-lidarr`: `ExportersExportarrLidarrValue::new()`, then a setter per option.
+    ExportersExportarrLidarrValue {
+        /// `services.prometheus.exporters.exportarr-lidarr.apiKeyFile`
+        ///
+        /// File containing the api-key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.apiKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        api_key_file: NullOr<RuntimePath> = "apiKeyFile";
+        /// `services.prometheus.exporters.exportarr-lidarr.enable`
+        ///
+        /// Whether to enable the prometheus exportarr-lidarr exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.exportarr-lidarr.environment`
+        ///
+        /// See the configuration guide
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.environment)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        environment: BTreeMap<String, String> = "environment";
+        /// `services.prometheus.exporters.exportarr-lidarr.extraFlags`
+        ///
+        /// Extra commandline options to pass to the exportarr-lidarr exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.exportarr-lidarr.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.exportarr-lidarr.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.exportarr-lidarr.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.exportarr-lidarr.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.exportarr-lidarr.group`
+        ///
+        /// Group under which the exportarr-lidarr exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.group)
+        ///
+        /// Nix type: `string`. Default: `"exportarr-lidarr-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.exportarr-lidarr.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.exportarr-lidarr.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.exportarr-lidarr.package`
+        ///
+        /// The exportarr package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.exportarr`.
+        package: Package = "package";
+        /// `services.prometheus.exporters.exportarr-lidarr.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.exportarr-lidarr.url`
+        ///
+        /// The full URL to Sonarr, Radarr, or Lidarr.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.url)
+        ///
+        /// Nix type: `string`. Default: `"http://127.0.0.1"`.
+        url: String = "url";
+        /// `services.prometheus.exporters.exportarr-lidarr.user`
+        ///
+        /// User name under which the exportarr-lidarr exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-lidarr.user)
+        ///
+        /// Nix type: `string`. Default: `"exportarr-lidarr-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.exportarr-prowlarr`: `ExportersExportarrProwlarrValue::new()`, then a setter per option.
+    ExportersExportarrProwlarrValue {
+        /// `services.prometheus.exporters.exportarr-prowlarr.apiKeyFile`
+        ///
+        /// File containing the api-key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.apiKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        api_key_file: NullOr<RuntimePath> = "apiKeyFile";
+        /// `services.prometheus.exporters.exportarr-prowlarr.enable`
+        ///
+        /// Whether to enable the prometheus exportarr-prowlarr exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.exportarr-prowlarr.environment`
+        ///
+        /// See the configuration guide
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.environment)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        environment: BTreeMap<String, String> = "environment";
+        /// `services.prometheus.exporters.exportarr-prowlarr.extraFlags`
+        ///
+        /// Extra commandline options to pass to the exportarr-prowlarr exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.exportarr-prowlarr.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.exportarr-prowlarr.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.exportarr-prowlarr.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.exportarr-prowlarr.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.exportarr-prowlarr.group`
+        ///
+        /// Group under which the exportarr-prowlarr exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.group)
+        ///
+        /// Nix type: `string`. Default: `"exportarr-prowlarr-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.exportarr-prowlarr.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.exportarr-prowlarr.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.exportarr-prowlarr.package`
+        ///
+        /// The exportarr package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.exportarr`.
+        package: Package = "package";
+        /// `services.prometheus.exporters.exportarr-prowlarr.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.exportarr-prowlarr.url`
+        ///
+        /// The full URL to Sonarr, Radarr, or Lidarr.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.url)
+        ///
+        /// Nix type: `string`. Default: `"http://127.0.0.1"`.
+        url: String = "url";
+        /// `services.prometheus.exporters.exportarr-prowlarr.user`
+        ///
+        /// User name under which the exportarr-prowlarr exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-prowlarr.user)
+        ///
+        /// Nix type: `string`. Default: `"exportarr-prowlarr-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.exportarr-radarr`: `ExportersExportarrRadarrValue::new()`, then a setter per option.
+    ExportersExportarrRadarrValue {
+        /// `services.prometheus.exporters.exportarr-radarr.apiKeyFile`
+        ///
+        /// File containing the api-key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.apiKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        api_key_file: NullOr<RuntimePath> = "apiKeyFile";
+        /// `services.prometheus.exporters.exportarr-radarr.enable`
+        ///
+        /// Whether to enable the prometheus exportarr-radarr exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.exportarr-radarr.environment`
+        ///
+        /// See the configuration guide
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.environment)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        environment: BTreeMap<String, String> = "environment";
+        /// `services.prometheus.exporters.exportarr-radarr.extraFlags`
+        ///
+        /// Extra commandline options to pass to the exportarr-radarr exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.exportarr-radarr.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.exportarr-radarr.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.exportarr-radarr.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.exportarr-radarr.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.exportarr-radarr.group`
+        ///
+        /// Group under which the exportarr-radarr exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.group)
+        ///
+        /// Nix type: `string`. Default: `"exportarr-radarr-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.exportarr-radarr.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.exportarr-radarr.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.exportarr-radarr.package`
+        ///
+        /// The exportarr package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.exportarr`.
+        package: Package = "package";
+        /// `services.prometheus.exporters.exportarr-radarr.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.exportarr-radarr.url`
+        ///
+        /// The full URL to Sonarr, Radarr, or Lidarr.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.url)
+        ///
+        /// Nix type: `string`. Default: `"http://127.0.0.1"`.
+        url: String = "url";
+        /// `services.prometheus.exporters.exportarr-radarr.user`
+        ///
+        /// User name under which the exportarr-radarr exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-radarr.user)
+        ///
+        /// Nix type: `string`. Default: `"exportarr-radarr-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.exportarr-readarr`: `ExportersExportarrReadarrValue::new()`, then a setter per option.
+    ExportersExportarrReadarrValue {
+        /// `services.prometheus.exporters.exportarr-readarr.apiKeyFile`
+        ///
+        /// File containing the api-key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.apiKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        api_key_file: NullOr<RuntimePath> = "apiKeyFile";
+        /// `services.prometheus.exporters.exportarr-readarr.enable`
+        ///
+        /// Whether to enable the prometheus exportarr-readarr exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.exportarr-readarr.environment`
+        ///
+        /// See the configuration guide
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.environment)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        environment: BTreeMap<String, String> = "environment";
+        /// `services.prometheus.exporters.exportarr-readarr.extraFlags`
+        ///
+        /// Extra commandline options to pass to the exportarr-readarr exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.exportarr-readarr.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.exportarr-readarr.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.exportarr-readarr.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.exportarr-readarr.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.exportarr-readarr.group`
+        ///
+        /// Group under which the exportarr-readarr exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.group)
+        ///
+        /// Nix type: `string`. Default: `"exportarr-readarr-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.exportarr-readarr.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.exportarr-readarr.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.exportarr-readarr.package`
+        ///
+        /// The exportarr package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.exportarr`.
+        package: Package = "package";
+        /// `services.prometheus.exporters.exportarr-readarr.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.exportarr-readarr.url`
+        ///
+        /// The full URL to Sonarr, Radarr, or Lidarr.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.url)
+        ///
+        /// Nix type: `string`. Default: `"http://127.0.0.1"`.
+        url: String = "url";
+        /// `services.prometheus.exporters.exportarr-readarr.user`
+        ///
+        /// User name under which the exportarr-readarr exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-readarr.user)
+        ///
+        /// Nix type: `string`. Default: `"exportarr-readarr-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.exportarr-sonarr`: `ExportersExportarrSonarrValue::new()`, then a setter per option.
+    ExportersExportarrSonarrValue {
+        /// `services.prometheus.exporters.exportarr-sonarr.apiKeyFile`
+        ///
+        /// File containing the api-key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.apiKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        api_key_file: NullOr<RuntimePath> = "apiKeyFile";
+        /// `services.prometheus.exporters.exportarr-sonarr.enable`
+        ///
+        /// Whether to enable the prometheus exportarr-sonarr exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.exportarr-sonarr.environment`
+        ///
+        /// See the configuration guide
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.environment)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        environment: BTreeMap<String, String> = "environment";
+        /// `services.prometheus.exporters.exportarr-sonarr.extraFlags`
+        ///
+        /// Extra commandline options to pass to the exportarr-sonarr exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.exportarr-sonarr.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.exportarr-sonarr.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.exportarr-sonarr.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.exportarr-sonarr.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.exportarr-sonarr.group`
+        ///
+        /// Group under which the exportarr-sonarr exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.group)
+        ///
+        /// Nix type: `string`. Default: `"exportarr-sonarr-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.exportarr-sonarr.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.exportarr-sonarr.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.exportarr-sonarr.package`
+        ///
+        /// The exportarr package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.exportarr`.
+        package: Package = "package";
+        /// `services.prometheus.exporters.exportarr-sonarr.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9708`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.exportarr-sonarr.url`
+        ///
+        /// The full URL to Sonarr, Radarr, or Lidarr.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.url)
+        ///
+        /// Nix type: `string`. Default: `"http://127.0.0.1"`.
+        url: String = "url";
+        /// `services.prometheus.exporters.exportarr-sonarr.user`
+        ///
+        /// User name under which the exportarr-sonarr exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.exportarr-sonarr.user)
+        ///
+        /// Nix type: `string`. Default: `"exportarr-sonarr-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.fastly`: `ExportersFastlyValue::new()`, then a setter per option.
+    ExportersFastlyValue {
+        /// `services.prometheus.exporters.fastly.configFile`
+        ///
+        /// Path to a fastly-exporter configuration file.
+        /// Example one can be generated with fastly-exporter --config-file-example
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.configFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        config_file: NullOr<RuntimePath> = "configFile";
+        /// `services.prometheus.exporters.fastly.enable`
+        ///
+        /// Whether to enable the prometheus fastly exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.fastly.extraFlags`
+        ///
+        /// Extra commandline options to pass to the fastly exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.fastly.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.fastly.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.fastly.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.fastly.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.fastly.group`
+        ///
+        /// Group under which the fastly exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.group)
+        ///
+        /// Nix type: `string`. Default: `"fastly-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.fastly.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.fastly.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.fastly.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9118`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.fastly.tokenPath`
+        ///
+        /// A run-time path to the token file, which is supposed to be provisioned
+        /// outside of Nix store.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.tokenPath)
+        ///
+        /// Nix type: `path`.
+        token_path: RuntimePath = "tokenPath";
+        /// `services.prometheus.exporters.fastly.user`
+        ///
+        /// User name under which the fastly exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fastly.user)
+        ///
+        /// Nix type: `string`. Default: `"fastly-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.flow`: `ExportersFlowValue::new()`, then a setter per option.
+    ExportersFlowValue {
+        /// `services.prometheus.exporters.flow.asn`
+        ///
+        /// The ASN being monitored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.asn)
+        ///
+        /// Nix type: `positive integer, meaning >0`.
+        asn: u64 = "asn";
+        /// `services.prometheus.exporters.flow.brokers`
+        ///
+        /// List of Kafka brokers to connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.brokers)
+        ///
+        /// Nix type: `list of string`.
+        brokers: Vec<String> = "brokers";
+        /// `services.prometheus.exporters.flow.enable`
+        ///
+        /// Whether to enable the prometheus flow exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.flow.extraFlags`
+        ///
+        /// Extra commandline options to pass to the flow exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.flow.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.flow.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.flow.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.flow.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.flow.group`
+        ///
+        /// Group under which the flow exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.group)
+        ///
+        /// Nix type: `string`. Default: `"flow-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.flow.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.flow.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.flow.partitions`
+        ///
+        /// The number of the partitions to consume, none means all.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.partitions)
+        ///
+        /// Nix type: `list of signed integer`. Default: `[ ]`.
+        partitions: Vec<i64> = "partitions";
+        /// `services.prometheus.exporters.flow.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9590`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.flow.topic`
+        ///
+        /// The Kafka topic to consume from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.topic)
+        ///
+        /// Nix type: `string`.
+        topic: String = "topic";
+        /// `services.prometheus.exporters.flow.user`
+        ///
+        /// User name under which the flow exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.user)
+        ///
+        /// Nix type: `string`. Default: `"flow-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.fritz.settings.devices.*`: `DevicesValue::new()`, then a setter per option.
+    DevicesValue {
+        /// `services.prometheus.exporters.fritz.settings.devices.*.host_info`
+        ///
+        /// Enable extended host info for this device. Warning
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.host_info)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        host_info: bool = "host_info";
+        /// `services.prometheus.exporters.fritz.settings.devices.*.hostname`
+        ///
+        /// Hostname under which the target device is reachable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.hostname)
+        ///
+        /// Nix type: `string`. Default: `"fritz.box"`.
+        hostname: String = "hostname";
+        /// `services.prometheus.exporters.fritz.settings.devices.*.name`
+        ///
+        /// Name to use for the device.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.name)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        name: String = "name";
+        /// `services.prometheus.exporters.fritz.settings.devices.*.password_file`
+        ///
+        /// Path to a file which contains the password to authenticate with the target device.
+        /// Needs to be readable by the user the exporter runs under.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.password_file)
+        ///
+        /// Nix type: `path`.
+        password_file: RuntimePath = "password_file";
+        /// `services.prometheus.exporters.fritz.settings.devices.*.username`
+        ///
+        /// Username to authenticate with the target device.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.fritz.settings.log_level`.
+    LogLevel2 {
+        Debug => "DEBUG",
+        Info => "INFO",
+        Warning => "WARNING",
+        Error => "ERROR",
+        Critical => "CRITICAL",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.fritz.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.prometheus.exporters.fritz.settings.devices`
+        ///
+        /// Fritz!-devices to monitor using the exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices)
+        ///
+        /// Nix type: `list of (YAML value)`. Default: `[ ]`.
+        devices: Vec<DevicesValue> = "devices";
+        /// `services.prometheus.exporters.fritz.settings.log_level`
+        ///
+        /// Log level to use for the exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.log_level)
+        ///
+        /// Nix type: `one of "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"`. Default: `"INFO"`.
+        log_level: LogLevel2 = "log_level";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.fritz`: `ExportersFritzValue::new()`, then a setter per option.
+    ExportersFritzValue {
+        /// `services.prometheus.exporters.fritz.enable`
+        ///
+        /// Whether to enable the prometheus fritz exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.fritz.extraFlags`
+        ///
+        /// Extra commandline options to pass to the fritz exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.fritz.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.fritz.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.fritz.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.fritz.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.fritz.group`
+        ///
+        /// Group under which the fritz exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.group)
+        ///
+        /// Nix type: `string`. Default: `"fritz-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.fritz.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.fritz.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.fritz.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9787`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.fritz.settings`
+        ///
+        /// Configuration settings for fritz-exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings)
+        ///
+        /// Nix type: `YAML value`.
+        settings: SettingsValue = "settings";
+        /// `services.prometheus.exporters.fritz.user`
+        ///
+        /// User name under which the fritz exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.user)
+        ///
+        /// Nix type: `string`. Default: `"fritz-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.fritzbox`: `ExportersFritzboxValue::new()`, then a setter per option.
+    ExportersFritzboxValue {
+        /// `services.prometheus.exporters.fritzbox.enable`
+        ///
+        /// Whether to enable the prometheus fritzbox exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.fritzbox.extraFlags`
+        ///
+        /// Extra commandline options to pass to the fritzbox exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.fritzbox.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.fritzbox.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.fritzbox.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.fritzbox.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.fritzbox.gatewayAddress`
+        ///
+        /// The hostname or IP of the FRITZ!Box.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.gatewayAddress)
+        ///
+        /// Nix type: `string`. Default: `"fritz.box"`.
+        gateway_address: String = "gatewayAddress";
+        /// `services.prometheus.exporters.fritzbox.gatewayPort`
+        ///
+        /// The port of the FRITZ!Box UPnP service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.gatewayPort)
+        ///
+        /// Nix type: `signed integer`. Default: `49000`.
+        gateway_port: i64 = "gatewayPort";
+        /// `services.prometheus.exporters.fritzbox.group`
+        ///
+        /// Group under which the fritzbox exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.group)
+        ///
+        /// Nix type: `string`. Default: `"fritzbox-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.fritzbox.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.fritzbox.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.fritzbox.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9133`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.fritzbox.user`
+        ///
+        /// User name under which the fritzbox exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritzbox.user)
+        ///
+        /// Nix type: `string`. Default: `"fritzbox-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.graphite`: `ExportersGraphiteValue::new()`, then a setter per option.
+    ExportersGraphiteValue {
+        /// `services.prometheus.exporters.graphite.enable`
+        ///
+        /// Whether to enable the prometheus graphite exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.graphite.extraFlags`
+        ///
+        /// Extra commandline options to pass to the graphite exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.graphite.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.graphite.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.graphite.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.graphite.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.graphite.graphitePort`
+        ///
+        /// Port to use for the graphite server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.graphitePort)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9109`.
+        graphite_port: u16 = "graphitePort";
+        /// `services.prometheus.exporters.graphite.group`
+        ///
+        /// Group under which the graphite exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.group)
+        ///
+        /// Nix type: `string`. Default: `"graphite-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.graphite.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.graphite.mappingSettings`
+        ///
+        /// Mapping configuration for the exporter, see
+        /// https://github.com/prometheus/graphite_exporter#yaml-config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.mappingSettings)
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        mapping_settings: Data<Json> = "mappingSettings";
+        /// `services.prometheus.exporters.graphite.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.graphite.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9108`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.graphite.user`
+        ///
+        /// User name under which the graphite exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.user)
+        ///
+        /// Nix type: `string`. Default: `"graphite-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.idrac`: `ExportersIdracValue::new()`, then a setter per option.
+    ExportersIdracValue {
+        /// `services.prometheus.exporters.idrac.configuration`
+        ///
+        /// Configuration for iDRAC exporter, as a nix attribute set.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.configuration)
+        ///
+        /// Nix type: `null or (attribute set)`. Default: `null`.
+        configuration: NullOr<BTreeMap<String, Data<Anything>>> = "configuration";
+        /// `services.prometheus.exporters.idrac.configurationPath`
+        ///
+        /// Path to the service’s config file. This path can either be a computed path in /nix/store or a path in the local filesystem.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.configurationPath)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        configuration_path: NullOr<RuntimePath> = "configurationPath";
+        /// `services.prometheus.exporters.idrac.enable`
+        ///
+        /// Whether to enable the prometheus idrac exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.idrac.extraFlags`
+        ///
+        /// Extra commandline options to pass to the idrac exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.idrac.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.idrac.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.idrac.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.idrac.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.idrac.group`
+        ///
+        /// Group under which the idrac exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.group)
+        ///
+        /// Nix type: `string`. Default: `"idrac-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.idrac.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.idrac.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.idrac.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9348`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.idrac.user`
+        ///
+        /// User name under which the idrac exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.user)
+        ///
+        /// Nix type: `string`. Default: `"idrac-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.imap-mailstat.accounts.<name>`: `AccountsValue::new()`, then a setter per option.
+    AccountsValue {
+        /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.mailaddress`
+        ///
+        /// Your email address (at the moment used as login name)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.mailaddress)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        mailaddress: NullOr<String> = "mailaddress";
+        /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.password`
+        ///
+        /// Type:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.serveraddress`
+        ///
+        /// mailserver name or address
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.serveraddress)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        serveraddress: NullOr<String> = "serveraddress";
+        /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.serverport`
+        ///
+        /// imap port number (at the moment only tls connection is supported)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.serverport)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        serverport: NullOr<i64> = "serverport";
+        /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.starttls`
+        ///
+        /// set to true for using STARTTLS to start a TLS connection
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.starttls)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        starttls: NullOr<bool> = "starttls";
+        /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.username`
+        ///
+        /// If empty string mailaddress value is used
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.username)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        username: NullOr<String> = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.imap-mailstat`: `ExportersImapMailstatValue::new()`, then a setter per option.
+    ExportersImapMailstatValue {
+        /// `services.prometheus.exporters.imap-mailstat.accounts`
+        ///
+        /// Accounts to monitor
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        accounts: BTreeMap<String, AccountsValue> = "accounts";
+        /// `services.prometheus.exporters.imap-mailstat.configurationFile`
+        ///
+        /// File containing the configuration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.configurationFile)
+        ///
+        /// Nix type: `path`.
+        configuration_file: RuntimePath = "configurationFile";
+        /// `services.prometheus.exporters.imap-mailstat.enable`
+        ///
+        /// Whether to enable the prometheus imap-mailstat exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.imap-mailstat.extraFlags`
+        ///
+        /// Extra commandline options to pass to the imap-mailstat exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.imap-mailstat.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.imap-mailstat.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.imap-mailstat.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.imap-mailstat.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.imap-mailstat.group`
+        ///
+        /// Group under which the imap-mailstat exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.group)
+        ///
+        /// Nix type: `string`. Default: `"imap-mailstat-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.imap-mailstat.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.imap-mailstat.oldestUnseenDate`
+        ///
+        /// Enable metric with timestamp of oldest unseen mail
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.oldestUnseenDate)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        oldest_unseen_date: bool = "oldestUnseenDate";
+        /// `services.prometheus.exporters.imap-mailstat.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.imap-mailstat.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8081`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.imap-mailstat.user`
+        ///
+        /// User name under which the imap-mailstat exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.user)
+        ///
+        /// Nix type: `string`. Default: `"imap-mailstat-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.influxdb`: `ExportersInfluxdbValue::new()`, then a setter per option.
+    ExportersInfluxdbValue {
+        /// `services.prometheus.exporters.influxdb.enable`
+        ///
+        /// Whether to enable the prometheus influxdb exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.influxdb.extraFlags`
+        ///
+        /// Extra commandline options to pass to the influxdb exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.influxdb.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.influxdb.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.influxdb.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.influxdb.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.influxdb.group`
+        ///
+        /// Group under which the influxdb exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.group)
+        ///
+        /// Nix type: `string`. Default: `"influxdb-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.influxdb.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.influxdb.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.influxdb.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9122`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.influxdb.sampleExpiry`
+        ///
+        /// How long a sample is valid for
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.sampleExpiry)
+        ///
+        /// Nix type: `string`. Default: `"5m"`.
+        sample_expiry: String = "sampleExpiry";
+        /// `services.prometheus.exporters.influxdb.udpBindAddress`
+        ///
+        /// Address on which to listen for udp packets
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.udpBindAddress)
+        ///
+        /// Nix type: `string`. Default: `":9122"`.
+        udp_bind_address: String = "udpBindAddress";
+        /// `services.prometheus.exporters.influxdb.user`
+        ///
+        /// User name under which the influxdb exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.influxdb.user)
+        ///
+        /// Nix type: `string`. Default: `"influxdb-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.ipmi`: `ExportersIpmiValue::new()`, then a setter per option.
+    ExportersIpmiValue {
+        /// `services.prometheus.exporters.ipmi.configFile`
+        ///
+        /// Path to configuration file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.configFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        config_file: NullOr<RuntimePath> = "configFile";
+        /// `services.prometheus.exporters.ipmi.enable`
+        ///
+        /// Whether to enable the prometheus ipmi exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.ipmi.extraFlags`
+        ///
+        /// Extra commandline options to pass to the ipmi exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.ipmi.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.ipmi.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.ipmi.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.ipmi.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.ipmi.group`
+        ///
+        /// Group under which the ipmi exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.group)
+        ///
+        /// Nix type: `string`. Default: `"ipmi-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.ipmi.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.ipmi.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.ipmi.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9290`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.ipmi.user`
+        ///
+        /// User name under which the ipmi exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.user)
+        ///
+        /// Nix type: `string`. Default: `"ipmi-exporter"`.
+        user: String = "user";
+        /// `services.prometheus.exporters.ipmi.webConfigFile`
+        ///
+        /// Path to configuration file that can enable TLS or authentication.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ipmi.webConfigFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        web_config_file: NullOr<RuntimePath> = "webConfigFile";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.jitsi`: `ExportersJitsiValue::new()`, then a setter per option.
+    ExportersJitsiValue {
+        /// `services.prometheus.exporters.jitsi.enable`
+        ///
+        /// Whether to enable the prometheus jitsi exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.jitsi.extraFlags`
+        ///
+        /// Extra commandline options to pass to the jitsi exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.jitsi.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.jitsi.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.jitsi.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.jitsi.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.jitsi.group`
+        ///
+        /// Group under which the jitsi exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.group)
+        ///
+        /// Nix type: `string`. Default: `"jitsi-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.jitsi.interval`
+        ///
+        /// How often to scrape new data
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.interval)
+        ///
+        /// Nix type: `string`. Default: `"30s"`.
+        interval: String = "interval";
+        /// `services.prometheus.exporters.jitsi.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.jitsi.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.jitsi.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9700`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.jitsi.url`
+        ///
+        /// Jitsi Videobridge metrics URL to monitor.
+        /// This is usually /colibri/stats on port 8080 of the jitsi videobridge host.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.url)
+        ///
+        /// Nix type: `string`. Default: `"http://localhost:8080/colibri/stats"`.
+        url: String = "url";
+        /// `services.prometheus.exporters.jitsi.user`
+        ///
+        /// User name under which the jitsi exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.jitsi.user)
+        ///
+        /// Nix type: `string`. Default: `"jitsi-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.json`: `ExportersJsonValue::new()`, then a setter per option.
+    ExportersJsonValue {
+        /// `services.prometheus.exporters.json.configFile`
+        ///
+        /// Path to configuration file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.configFile)
+        ///
+        /// Nix type: `path`.
+        config_file: RuntimePath = "configFile";
+        /// `services.prometheus.exporters.json.enable`
+        ///
+        /// Whether to enable the prometheus json exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.json.extraFlags`
+        ///
+        /// Extra commandline options to pass to the json exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.json.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.json.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.json.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.json.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.json.group`
+        ///
+        /// Group under which the json exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.group)
+        ///
+        /// Nix type: `string`. Default: `"json-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.json.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.json.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.json.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7979`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.json.user`
+        ///
+        /// User name under which the json exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.json.user)
+        ///
+        /// Nix type: `string`. Default: `"json-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.junos-czerwonk`: `ExportersJunosCzerwonkValue::new()`, then a setter per option.
+    ExportersJunosCzerwonkValue {
+        /// `services.prometheus.exporters.junos-czerwonk.configuration`
+        ///
+        /// JunOS exporter configuration as nix attribute set. Mutually exclusive with the configurationFile
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.configuration)
+        ///
+        /// Nix type: `null or (attribute set)`. Default: `null`.
+        configuration: NullOr<BTreeMap<String, Data<Anything>>> = "configuration";
+        /// `services.prometheus.exporters.junos-czerwonk.configurationFile`
+        ///
+        /// Specify the JunOS exporter configuration file to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.configurationFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        configuration_file: NullOr<RuntimePath> = "configurationFile";
+        /// `services.prometheus.exporters.junos-czerwonk.enable`
+        ///
+        /// Whether to enable the prometheus junos-czerwonk exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.junos-czerwonk.environmentFile`
+        ///
+        /// File containing env-vars to be substituted into the exporter’s config.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.environmentFile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `services.prometheus.exporters.junos-czerwonk.extraFlags`
+        ///
+        /// Extra commandline options to pass to the junos-czerwonk exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.junos-czerwonk.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.junos-czerwonk.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.junos-czerwonk.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.junos-czerwonk.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.junos-czerwonk.group`
+        ///
+        /// Group under which the junos-czerwonk exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.group)
+        ///
+        /// Nix type: `string`. Default: `"junos-czerwonk-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.junos-czerwonk.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.junos-czerwonk.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.junos-czerwonk.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9326`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.junos-czerwonk.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.junos-czerwonk.user`
+        ///
+        /// User name under which the junos-czerwonk exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.user)
+        ///
+        /// Nix type: `string`. Default: `"junos-czerwonk-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.kea`: `ExportersKeaValue::new()`, then a setter per option.
+    ExportersKeaValue {
+        /// `services.prometheus.exporters.kea.enable`
+        ///
+        /// Whether to enable the prometheus kea exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.kea.extraFlags`
+        ///
+        /// Extra commandline options to pass to the kea exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.kea.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.kea.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.kea.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.kea.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.kea.group`
+        ///
+        /// Group under which the kea exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.group)
+        ///
+        /// Nix type: `string`. Default: `"kea-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.kea.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.kea.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.kea.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9547`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.kea.targets`
+        ///
+        /// Paths or URLs to the Kea control socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.targets)
+        ///
+        /// Nix type: `list of string`.
+        targets: Vec<String> = "targets";
+        /// `services.prometheus.exporters.kea.user`
+        ///
+        /// User name under which the kea exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.kea.user)
+        ///
+        /// Nix type: `string`. Default: `"kea-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.keylight`: `ExportersKeylightValue::new()`, then a setter per option.
+    ExportersKeylightValue {
+        /// `services.prometheus.exporters.keylight.enable`
+        ///
+        /// Whether to enable the prometheus keylight exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.keylight.extraFlags`
+        ///
+        /// Extra commandline options to pass to the keylight exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.keylight.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.keylight.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.keylight.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.keylight.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.keylight.group`
+        ///
+        /// Group under which the keylight exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.group)
+        ///
+        /// Nix type: `string`. Default: `"keylight-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.keylight.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.keylight.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.keylight.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9288`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.keylight.user`
+        ///
+        /// User name under which the keylight exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.keylight.user)
+        ///
+        /// Nix type: `string`. Default: `"keylight-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.klipper`: `ExportersKlipperValue::new()`, then a setter per option.
+    ExportersKlipperValue {
+        /// `services.prometheus.exporters.klipper.enable`
+        ///
+        /// Whether to enable the prometheus klipper exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.klipper.extraFlags`
+        ///
+        /// Extra commandline options to pass to the klipper exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.klipper.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.klipper.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.klipper.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.klipper.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.klipper.group`
+        ///
+        /// Group under which the klipper exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.group)
+        ///
+        /// Nix type: `string`. Default: `"klipper-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.klipper.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.klipper.moonrakerApiKey`
+        ///
+        /// API Key to authenticate with the Moonraker APIs.
+        /// Only needed if the host running the exporter is not a trusted client to Moonraker.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.moonrakerApiKey)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        moonraker_api_key: String = "moonrakerApiKey";
+        /// `services.prometheus.exporters.klipper.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.klipper.package`
+        ///
+        /// The prometheus-klipper-exporter package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.prometheus-klipper-exporter`.
+        package: Package = "package";
+        /// `services.prometheus.exporters.klipper.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9101`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.klipper.user`
+        ///
+        /// User name under which the klipper exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.klipper.user)
+        ///
+        /// Nix type: `string`. Default: `"klipper-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.knot`: `ExportersKnotValue::new()`, then a setter per option.
+    ExportersKnotValue {
+        /// `services.prometheus.exporters.knot.enable`
+        ///
+        /// Whether to enable the prometheus knot exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.knot.extraFlags`
+        ///
+        /// Extra commandline options to pass to the knot exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.knot.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.knot.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.knot.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.knot.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.knot.group`
+        ///
+        /// Group under which the knot exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.group)
+        ///
+        /// Nix type: `string`. Default: `"knot-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.knot.knotLibraryPath`
+        ///
+        /// Path to the library of knot-dns
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.knotLibraryPath)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        knot_library_path: NullOr<String> = "knotLibraryPath";
+        /// `services.prometheus.exporters.knot.knotSocketPath`
+        ///
+        /// Socket path of knotd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.knotSocketPath)
+        ///
+        /// Nix type: `string`. Default: `"/run/knot/knot.sock"`.
+        knot_socket_path: String = "knotSocketPath";
+        /// `services.prometheus.exporters.knot.knotSocketTimeout`
+        ///
+        /// Timeout in seconds.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.knotSocketTimeout)
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `2000`.
+        knot_socket_timeout: u64 = "knotSocketTimeout";
+        /// `services.prometheus.exporters.knot.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.knot.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.knot.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9433`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.knot.user`
+        ///
+        /// User name under which the knot exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.user)
+        ///
+        /// Nix type: `string`. Default: `"knot-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.libvirt`: `ExportersLibvirtValue::new()`, then a setter per option.
+    ExportersLibvirtValue {
+        /// `services.prometheus.exporters.libvirt.enable`
+        ///
+        /// Whether to enable the prometheus libvirt exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.libvirt.extraFlags`
+        ///
+        /// Extra commandline options to pass to the libvirt exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.libvirt.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.libvirt.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.libvirt.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.libvirt.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.libvirt.group`
+        ///
+        /// Group under which the libvirt exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.group)
+        ///
+        /// Nix type: `string`. Default: `"libvirt-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.libvirt.libvirtUri`
+        ///
+        /// Libvirt URI from which to extract metrics
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.libvirtUri)
+        ///
+        /// Nix type: `string`. Default: `"qemu:///system"`.
+        libvirt_uri: String = "libvirtUri";
+        /// `services.prometheus.exporters.libvirt.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.libvirt.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.libvirt.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9177`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.libvirt.user`
+        ///
+        /// User name under which the libvirt exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.libvirt.user)
+        ///
+        /// Nix type: `string`. Default: `"libvirt-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.lnd`: `ExportersLndValue::new()`, then a setter per option.
+    ExportersLndValue {
+        /// `services.prometheus.exporters.lnd.enable`
+        ///
+        /// Whether to enable the prometheus lnd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.lnd.extraFlags`
+        ///
+        /// Extra commandline options to pass to the lnd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.lnd.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.lnd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.lnd.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.lnd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.lnd.group`
+        ///
+        /// Group under which the lnd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.group)
+        ///
+        /// Nix type: `string`. Default: `"lnd-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.lnd.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.lnd.lndHost`
+        ///
+        /// lnd instance gRPC address:port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.lndHost)
+        ///
+        /// Nix type: `string`. Default: `"localhost:10009"`.
+        lnd_host: String = "lndHost";
+        /// `services.prometheus.exporters.lnd.lndMacaroonDir`
+        ///
+        /// Path to lnd macaroons.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.lndMacaroonDir)
+        ///
+        /// Nix type: `path`.
+        lnd_macaroon_dir: RuntimePath = "lndMacaroonDir";
+        /// `services.prometheus.exporters.lnd.lndTlsPath`
+        ///
+        /// Path to lnd TLS certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.lndTlsPath)
+        ///
+        /// Nix type: `path`.
+        lnd_tls_path: RuntimePath = "lndTlsPath";
+        /// `services.prometheus.exporters.lnd.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.lnd.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9092`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.lnd.user`
+        ///
+        /// User name under which the lnd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.lnd.user)
+        ///
+        /// Nix type: `string`. Default: `"lnd-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.mail.configuration.servers.*`: `ServersValue::new()`, then a setter per option.
+    ServersValue {
+        /// `services.prometheus.exporters.mail.configuration.servers.*.detectionDir`
+        ///
+        /// Directory in which new mails for the exporter user are placed.
+        /// Note that this needs to exist when the exporter starts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.detectionDir)
+        ///
+        /// Nix type: `path`.
+        detection_dir: RuntimePath = "detectionDir";
+        /// `services.prometheus.exporters.mail.configuration.servers.*.from`
+        ///
+        /// Content of ‘From’ Header for probing mails.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.from)
+        ///
+        /// Nix type: `string`.
+        from: String = "from";
+        /// `services.prometheus.exporters.mail.configuration.servers.*.login`
+        ///
+        /// Username to use for SMTP authentication.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.login)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        login: NullOr<String> = "login";
+        /// `services.prometheus.exporters.mail.configuration.servers.*.name`
+        ///
+        /// Value for label ‘configname’ which will be added to all metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.prometheus.exporters.mail.configuration.servers.*.passphrase`
+        ///
+        /// Password to use for SMTP authentication.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.passphrase)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        passphrase: NullOr<String> = "passphrase";
+        /// `services.prometheus.exporters.mail.configuration.servers.*.port`
+        ///
+        /// Port to use for SMTP.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.mail.configuration.servers.*.server`
+        ///
+        /// Hostname of the server that should be probed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.server)
+        ///
+        /// Nix type: `string`.
+        server: String = "server";
+        /// `services.prometheus.exporters.mail.configuration.servers.*.to`
+        ///
+        /// Content of ‘To’ Header for probing mails.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.to)
+        ///
+        /// Nix type: `string`.
+        to: String = "to";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.mail.configuration`: `ConfigurationValue::new()`, then a setter per option.
+    ConfigurationValue {
+        /// `services.prometheus.exporters.mail.configuration.disableFileDeletion`
+        ///
+        /// Disables the exporter’s function to delete probing mails.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.disableFileDeletion)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        disable_file_deletion: bool = "disableFileDeletion";
+        /// `services.prometheus.exporters.mail.configuration.mailCheckTimeout`
+        ///
+        /// Timeout until mails are considered “didn’t make it”.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.mailCheckTimeout)
+        ///
+        /// Nix type: `string`.
+        mail_check_timeout: String = "mailCheckTimeout";
+        /// `services.prometheus.exporters.mail.configuration.monitoringInterval`
+        ///
+        /// Time interval between two probe attempts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.monitoringInterval)
+        ///
+        /// Nix type: `string`.
+        monitoring_interval: String = "monitoringInterval";
+        /// `services.prometheus.exporters.mail.configuration.servers`
+        ///
+        /// List of servers that should be probed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        servers: Vec<ServersValue> = "servers";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.mail`: `ExportersMailValue::new()`, then a setter per option.
+    ExportersMailValue {
+        /// `services.prometheus.exporters.mail.configFile`
+        ///
+        /// Specify the mailexporter configuration file to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        config_file: NullOr<RuntimePath> = "configFile";
+        /// `services.prometheus.exporters.mail.configuration`
+        ///
+        /// Specify the mailexporter configuration file to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        configuration: NullOr<ConfigurationValue> = "configuration";
+        /// `services.prometheus.exporters.mail.enable`
+        ///
+        /// Whether to enable the prometheus mail exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.mail.environmentFile`
+        ///
+        /// File containing env-vars to be substituted into the exporter’s config.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.environmentFile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `services.prometheus.exporters.mail.extraFlags`
+        ///
+        /// Extra commandline options to pass to the mail exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.mail.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.mail.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.mail.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.mail.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.mail.group`
+        ///
+        /// Group under which the mail exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.group)
+        ///
+        /// Nix type: `string`. Default: `"mail-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.mail.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.mail.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.mail.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9225`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.mail.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.mail.user`
+        ///
+        /// User name under which the mail exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.user)
+        ///
+        /// Nix type: `string`. Default: `"mail-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.mikrotik`: `ExportersMikrotikValue::new()`, then a setter per option.
+    ExportersMikrotikValue {
+        /// `services.prometheus.exporters.mikrotik.configFile`
+        ///
+        /// Path to a mikrotik exporter configuration file. Mutually exclusive with
+        /// configuration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.configFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        config_file: NullOr<RuntimePath> = "configFile";
+        /// `services.prometheus.exporters.mikrotik.configuration`
+        ///
+        /// Mikrotik exporter configuration as nix attribute set. Mutually exclusive with
+        /// configFile
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.configuration)
+        ///
+        /// Nix type: `null or (attribute set)`. Default: `null`.
+        configuration: NullOr<BTreeMap<String, Data<Anything>>> = "configuration";
+        /// `services.prometheus.exporters.mikrotik.enable`
+        ///
+        /// Whether to enable the prometheus mikrotik exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.mikrotik.extraFlags`
+        ///
+        /// Extra commandline options to pass to the mikrotik exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.mikrotik.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.mikrotik.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.mikrotik.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.mikrotik.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.mikrotik.group`
+        ///
+        /// Group under which the mikrotik exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.group)
+        ///
+        /// Nix type: `string`. Default: `"mikrotik-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.mikrotik.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.mikrotik.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.mikrotik.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9436`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.mikrotik.user`
+        ///
+        /// User name under which the mikrotik exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.user)
+        ///
+        /// Nix type: `string`. Default: `"mikrotik-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.modemmanager`: `ExportersModemmanagerValue::new()`, then a setter per option.
+    ExportersModemmanagerValue {
+        /// `services.prometheus.exporters.modemmanager.enable`
+        ///
+        /// Whether to enable the prometheus modemmanager exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.modemmanager.extraFlags`
+        ///
+        /// Extra commandline options to pass to the modemmanager exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.modemmanager.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.modemmanager.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.modemmanager.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.modemmanager.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.modemmanager.group`
+        ///
+        /// Group under which the modemmanager exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.group)
+        ///
+        /// Nix type: `string`. Default: `"modemmanager-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.modemmanager.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.modemmanager.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.modemmanager.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9539`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.modemmanager.refreshRate`
+        ///
+        /// How frequently ModemManager will refresh the extended signal quality
+        /// information for each modem. The duration should be specified in seconds
+        /// (“5s”), minutes (“1m”), or hours (“1h”).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.refreshRate)
+        ///
+        /// Nix type: `string`. Default: `"5s"`.
+        refresh_rate: String = "refreshRate";
+        /// `services.prometheus.exporters.modemmanager.user`
+        ///
+        /// User name under which the modemmanager exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.modemmanager.user)
+        ///
+        /// Nix type: `string`. Default: `"modemmanager-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.mongodb`: `ExportersMongodbValue::new()`, then a setter per option.
+    ExportersMongodbValue {
+        /// `services.prometheus.exporters.mongodb.collStats`
+        ///
+        /// List of comma separared databases.collections to get $collStats
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.collStats)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        coll_stats: Vec<String> = "collStats";
+        /// `services.prometheus.exporters.mongodb.collectAll`
+        ///
+        /// Enable all collectors. Same as specifying all --collector.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.collectAll)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        collect_all: bool = "collectAll";
+        /// `services.prometheus.exporters.mongodb.collector`
+        ///
+        /// Enabled collectors
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.collector)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        collector: Vec<String> = "collector";
+        /// `services.prometheus.exporters.mongodb.enable`
+        ///
+        /// Whether to enable the prometheus mongodb exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.mongodb.extraFlags`
+        ///
+        /// Extra commandline options to pass to the mongodb exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.mongodb.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.mongodb.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.mongodb.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.mongodb.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.mongodb.group`
+        ///
+        /// Group under which the mongodb exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.group)
+        ///
+        /// Nix type: `string`. Default: `"mongodb-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.mongodb.indexStats`
+        ///
+        /// List of comma separared databases.collections to get $indexStats
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.indexStats)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        index_stats: Vec<String> = "indexStats";
+        /// `services.prometheus.exporters.mongodb.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.mongodb.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.mongodb.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9216`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.mongodb.telemetryPath`
+        ///
+        /// Metrics expose path
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.mongodb.uri`
+        ///
+        /// MongoDB URI to connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.uri)
+        ///
+        /// Nix type: `string`. Default: `"mongodb://localhost:27017/test"`.
+        uri: String = "uri";
+        /// `services.prometheus.exporters.mongodb.user`
+        ///
+        /// User name under which the mongodb exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mongodb.user)
+        ///
+        /// Nix type: `string`. Default: `"mongodb-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.mqtt.logLevel`.
+    LogLevel3 {
+        Critical => "CRITICAL",
+        Error => "ERROR",
+        Warning => "WARNING",
+        Info => "INFO",
+        Debug => "DEBUG",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.mqtt`: `ExportersMqttValue::new()`, then a setter per option.
+    ExportersMqttValue {
+        /// `services.prometheus.exporters.mqtt.enable`
+        ///
+        /// Whether to enable the prometheus mqtt exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.mqtt.environmentFile`
+        ///
+        /// File to load as environment file. Useful for e.g. setting MQTT_PASSWORD
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.environmentFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `services.prometheus.exporters.mqtt.esphomeTopicPrefixes`
+        ///
+        /// MQTT topic used for ESPHome messages.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.esphomeTopicPrefixes)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        esphome_topic_prefixes: Vec<String> = "esphomeTopicPrefixes";
+        /// `services.prometheus.exporters.mqtt.extraFlags`
+        ///
+        /// Extra commandline options to pass to the mqtt exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.mqtt.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.mqtt.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.mqtt.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.mqtt.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.mqtt.group`
+        ///
+        /// Group under which the mqtt exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.group)
+        ///
+        /// Nix type: `string`. Default: `"mqtt-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.mqtt.hubitatTopicPrefixes`
+        ///
+        /// MQTT topic used for Hubitat messages.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.hubitatTopicPrefixes)
+        ///
+        /// Nix type: `list of string`.
+        hubitat_topic_prefixes: Vec<String> = "hubitatTopicPrefixes";
+        /// `services.prometheus.exporters.mqtt.keepFullTopic`
+        ///
+        /// Whether to enable Keep entire topic instead of the first two elements only. Usecase: Shelly 3EM.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.keepFullTopic)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        keep_full_topic: bool = "keepFullTopic";
+        /// `services.prometheus.exporters.mqtt.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.mqtt.logLevel`
+        ///
+        /// Logging level
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.logLevel)
+        ///
+        /// Nix type: `one of "CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"`. Default: `"INFO"`.
+        log_level: LogLevel3 = "logLevel";
+        /// `services.prometheus.exporters.mqtt.logMqttMessage`
+        ///
+        /// Whether to enable Log MQTT original message, only if LOG_LEVEL
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.logMqttMessage)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        log_mqtt_message: bool = "logMqttMessage";
+        /// `services.prometheus.exporters.mqtt.mqttAddress`
+        ///
+        /// IP or hostname of MQTT broker.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttAddress)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        mqtt_address: String = "mqttAddress";
+        /// `services.prometheus.exporters.mqtt.mqttClientId`
+        ///
+        /// Set client ID manually for MQTT connection
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttClientId)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        mqtt_client_id: NullOr<String> = "mqttClientId";
+        /// `services.prometheus.exporters.mqtt.mqttExposeClientId`
+        ///
+        /// Whether to enable Expose the client ID as a label in Prometheus metrics…
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttExposeClientId)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        mqtt_expose_client_id: bool = "mqttExposeClientId";
+        /// `services.prometheus.exporters.mqtt.mqttIgnoredTopics`
+        ///
+        /// Lists of topics to ignore. Accepts wildcards.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttIgnoredTopics)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        mqtt_ignored_topics: Vec<String> = "mqttIgnoredTopics";
+        /// `services.prometheus.exporters.mqtt.mqttKeepAlive`
+        ///
+        /// Keep alive interval to maintain connection with MQTT broker.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttKeepAlive)
+        ///
+        /// Nix type: `signed integer`. Default: `60`.
+        mqtt_keep_alive: i64 = "mqttKeepAlive";
+        /// `services.prometheus.exporters.mqtt.mqttPort`
+        ///
+        /// TCP port of MQTT broker.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttPort)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1883`.
+        mqtt_port: u16 = "mqttPort";
+        /// `services.prometheus.exporters.mqtt.mqttTopic`
+        ///
+        /// Topic path to subscribe to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttTopic)
+        ///
+        /// Nix type: `string`. Default: `"#"`.
+        mqtt_topic: String = "mqttTopic";
+        /// `services.prometheus.exporters.mqtt.mqttUsername`
+        ///
+        /// Username which should be used to authenticate against the MQTT broker.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttUsername)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        mqtt_username: NullOr<String> = "mqttUsername";
+        /// `services.prometheus.exporters.mqtt.mqttV5Protocol`
+        ///
+        /// Whether to enable Force to use MQTT protocol v5 instead of 3.1.1…
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.mqttV5Protocol)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        mqtt_v5_protocol: bool = "mqttV5Protocol";
+        /// `services.prometheus.exporters.mqtt.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.mqtt.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9000`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.mqtt.prometheusPrefix`
+        ///
+        /// Prefix added to the metric name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.prometheusPrefix)
+        ///
+        /// Nix type: `string`. Default: `"mqtt_"`.
+        prometheus_prefix: String = "prometheusPrefix";
+        /// `services.prometheus.exporters.mqtt.topicLabel`
+        ///
+        /// Define the Prometheus label for the topic.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.topicLabel)
+        ///
+        /// Nix type: `string`. Default: `"topic"`.
+        topic_label: String = "topicLabel";
+        /// `services.prometheus.exporters.mqtt.user`
+        ///
+        /// User name under which the mqtt exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.user)
+        ///
+        /// Nix type: `string`. Default: `"mqtt-exporter"`.
+        user: String = "user";
+        /// `services.prometheus.exporters.mqtt.zigbee2MqttAvailability`
+        ///
+        /// Whether to enable Normalize sensor name for device availability metric added by Zigbee2MQTT…
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.zigbee2MqttAvailability)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        zigbee2_mqtt_availability: bool = "zigbee2MqttAvailability";
+        /// `services.prometheus.exporters.mqtt.zwaveTopicPrefix`
+        ///
+        /// MQTT topic used for Zwavejs2Mqtt messages.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mqtt.zwaveTopicPrefix)
+        ///
+        /// Nix type: `string`. Default: `"zwave/"`.
+        zwave_topic_prefix: String = "zwaveTopicPrefix";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.mysqld`: `ExportersMysqldValue::new()`, then a setter per option.
+    ExportersMysqldValue {
+        /// `services.prometheus.exporters.mysqld.configFile`
+        ///
+        /// Path to the services config file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.configFile)
+        ///
+        /// Nix type: `path`.
+        config_file: RuntimePath = "configFile";
+        /// `services.prometheus.exporters.mysqld.enable`
+        ///
+        /// Whether to enable the prometheus mysqld exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.mysqld.extraFlags`
+        ///
+        /// Extra commandline options to pass to the mysqld exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.mysqld.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.mysqld.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.mysqld.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.mysqld.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.mysqld.group`
+        ///
+        /// Group under which the mysqld exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.group)
+        ///
+        /// Nix type: `string`. Default: `"mysqld-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.mysqld.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.mysqld.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.mysqld.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9104`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.mysqld.runAsLocalSuperUser`
+        ///
+        /// Whether to run the exporter as services.mysql.user
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.runAsLocalSuperUser)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        run_as_local_super_user: bool = "runAsLocalSuperUser";
+        /// `services.prometheus.exporters.mysqld.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.mysqld.user`
+        ///
+        /// User name under which the mysqld exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mysqld.user)
+        ///
+        /// Nix type: `string`. Default: `"mysqld-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.nats`: `ExportersNatsValue::new()`, then a setter per option.
+    ExportersNatsValue {
+        /// `services.prometheus.exporters.nats.enable`
+        ///
+        /// Whether to enable the prometheus nats exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.nats.extraFlags`
+        ///
+        /// Extra commandline options to pass to the nats exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.nats.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.nats.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.nats.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.nats.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.nats.group`
+        ///
+        /// Group under which the nats exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.group)
+        ///
+        /// Nix type: `string`. Default: `"nats-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.nats.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.nats.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.nats.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7777`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.nats.url`
+        ///
+        /// NATS monitor endpoint to query.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.url)
+        ///
+        /// Nix type: `string`. Default: `"http://127.0.0.1:8222"`.
+        url: String = "url";
+        /// `services.prometheus.exporters.nats.user`
+        ///
+        /// User name under which the nats exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nats.user)
+        ///
+        /// Nix type: `string`. Default: `"nats-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.nextcloud`: `ExportersNextcloudValue::new()`, then a setter per option.
+    ExportersNextcloudValue {
+        /// `services.prometheus.exporters.nextcloud.enable`
+        ///
+        /// Whether to enable the prometheus nextcloud exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.nextcloud.extraFlags`
+        ///
+        /// Extra commandline options to pass to the nextcloud exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.nextcloud.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.nextcloud.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.nextcloud.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.nextcloud.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.nextcloud.group`
+        ///
+        /// Group under which the nextcloud exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.group)
+        ///
+        /// Nix type: `string`. Default: `"nextcloud-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.nextcloud.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.nextcloud.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.nextcloud.passwordFile`
+        ///
+        /// File containing the password for connecting to Nextcloud.
+        /// Make sure that this file is readable by the exporter user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.passwordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        password_file: NullOr<RuntimePath> = "passwordFile";
+        /// `services.prometheus.exporters.nextcloud.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9205`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.nextcloud.timeout`
+        ///
+        /// Timeout for getting server info document.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.timeout)
+        ///
+        /// Nix type: `string`. Default: `"5s"`.
+        timeout: String = "timeout";
+        /// `services.prometheus.exporters.nextcloud.tokenFile`
+        ///
+        /// File containing the token for connecting to Nextcloud.
+        /// Make sure that this file is readable by the exporter user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.tokenFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        token_file: NullOr<RuntimePath> = "tokenFile";
+        /// `services.prometheus.exporters.nextcloud.url`
+        ///
+        /// URL to the Nextcloud serverinfo page.
+        /// Adding the path to the serverinfo API is optional, it defaults
+        /// to /ocs/v2.php/apps/serverinfo/api/v1/info
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.url)
+        ///
+        /// Nix type: `string`.
+        url: String = "url";
+        /// `services.prometheus.exporters.nextcloud.user`
+        ///
+        /// User name under which the nextcloud exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.user)
+        ///
+        /// Nix type: `string`. Default: `"nextcloud-exporter"`.
+        user: String = "user";
+        /// `services.prometheus.exporters.nextcloud.username`
+        ///
+        /// Username for connecting to Nextcloud.
+        /// Note that this account needs to have admin privileges in Nextcloud.
+        /// Unused when using token authentication.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nextcloud.username)
+        ///
+        /// Nix type: `string`. Default: `"nextcloud-exporter"`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.nginx`: `ExportersNginxValue::new()`, then a setter per option.
+    ExportersNginxValue {
+        /// `services.prometheus.exporters.nginx.constLabels`
+        ///
+        /// A list of constant labels that will be used in every metric.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.constLabels)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        const_labels: Vec<String> = "constLabels";
+        /// `services.prometheus.exporters.nginx.enable`
+        ///
+        /// Whether to enable the prometheus nginx exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.nginx.extraFlags`
+        ///
+        /// Extra commandline options to pass to the nginx exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.nginx.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.nginx.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.nginx.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.nginx.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.nginx.group`
+        ///
+        /// Group under which the nginx exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.group)
+        ///
+        /// Nix type: `string`. Default: `"nginx-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.nginx.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.nginx.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.nginx.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9113`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.nginx.scrapeUri`
+        ///
+        /// Address to access the nginx status page.
+        /// Can be enabled with services.nginx.statusPage = true.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.scrapeUri)
+        ///
+        /// Nix type: `string`. Default: `"http://localhost/nginx_status"`.
+        scrape_uri: String = "scrapeUri";
+        /// `services.prometheus.exporters.nginx.sslVerify`
+        ///
+        /// Whether to perform certificate verification for https.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.sslVerify)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ssl_verify: bool = "sslVerify";
+        /// `services.prometheus.exporters.nginx.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.nginx.user`
+        ///
+        /// User name under which the nginx exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginx.user)
+        ///
+        /// Nix type: `string`. Default: `"nginx-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.nginxlog.settings`: `SettingsValue2::new()`, then a setter per option.
+    SettingsValue2 {
+        /// `services.prometheus.exporters.nginxlog.settings.consul`
+        ///
+        /// Consul integration options. For more information see the example config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.settings.consul)
+        ///
+        /// Nix type: `null or (attribute set of anything)`. Default: `null`.
+        consul: NullOr<BTreeMap<String, Data<Anything>>> = "consul";
+        /// `services.prometheus.exporters.nginxlog.settings.namespaces`
+        ///
+        /// Namespaces to collect the metrics for. For more information see the example config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.settings.namespaces)
+        ///
+        /// Nix type: `list of attribute set of anything`. Default: `[ ]`.
+        namespaces: Vec<BTreeMap<String, Data<Anything>>> = "namespaces";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.nginxlog`: `ExportersNginxlogValue::new()`, then a setter per option.
+    ExportersNginxlogValue {
+        /// `services.prometheus.exporters.nginxlog.enable`
+        ///
+        /// Whether to enable the prometheus nginxlog exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.nginxlog.extraFlags`
+        ///
+        /// Extra commandline options to pass to the nginxlog exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.nginxlog.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.nginxlog.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.nginxlog.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.nginxlog.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.nginxlog.group`
+        ///
+        /// Group under which the nginxlog exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.group)
+        ///
+        /// Nix type: `string`. Default: `"nginxlog-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.nginxlog.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.nginxlog.metricsEndpoint`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.metricsEndpoint)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        metrics_endpoint: String = "metricsEndpoint";
+        /// `services.prometheus.exporters.nginxlog.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.nginxlog.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9117`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.nginxlog.settings`
+        ///
+        /// All settings of nginxlog expressed as an Nix attrset.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.settings)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        settings: SettingsValue2 = "settings";
+        /// `services.prometheus.exporters.nginxlog.user`
+        ///
+        /// User name under which the nginxlog exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.user)
+        ///
+        /// Nix type: `string`. Default: `"nginxlog-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.node`: `ExportersNodeValue::new()`, then a setter per option.
+    ExportersNodeValue {
+        /// `services.prometheus.exporters.node.disabledCollectors`
+        ///
+        /// Collectors to disable which are enabled by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.disabledCollectors)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        disabled_collectors: Vec<String> = "disabledCollectors";
+        /// `services.prometheus.exporters.node.enable`
+        ///
+        /// Whether to enable the prometheus node exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.node.enabledCollectors`
+        ///
+        /// Collectors to enable. The collectors listed here are enabled in addition to the default ones.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.enabledCollectors)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        enabled_collectors: Vec<String> = "enabledCollectors";
+        /// `services.prometheus.exporters.node.extraFlags`
+        ///
+        /// Extra commandline options to pass to the node exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.node.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.node.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.node.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.node.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.node.group`
+        ///
+        /// Group under which the node exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.group)
+        ///
+        /// Nix type: `string`. Default: `"node-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.node.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.node.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.node.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9100`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.node.user`
+        ///
+        /// User name under which the node exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.node.user)
+        ///
+        /// Nix type: `string`. Default: `"node-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.nut`: `ExportersNutValue::new()`, then a setter per option.
+    ExportersNutValue {
+        /// `services.prometheus.exporters.nut.enable`
+        ///
+        /// Whether to enable the prometheus nut exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.nut.extraFlags`
+        ///
+        /// Extra commandline options to pass to the nut exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.nut.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.nut.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.nut.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.nut.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.nut.group`
+        ///
+        /// Group under which the nut exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.group)
+        ///
+        /// Nix type: `string`. Default: `"nut-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.nut.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.nut.nutServer`
+        ///
+        /// Hostname or address of the NUT server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.nutServer)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        nut_server: String = "nutServer";
+        /// `services.prometheus.exporters.nut.nutUser`
+        ///
+        /// The user to log in into NUT server. If set, passwordPath should
+        /// also be set.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.nutUser)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        nut_user: String = "nutUser";
+        /// `services.prometheus.exporters.nut.nutVariables`
+        ///
+        /// List of NUT variable names to monitor.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.nutVariables)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        nut_variables: Vec<String> = "nutVariables";
+        /// `services.prometheus.exporters.nut.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.nut.passwordPath`
+        ///
+        /// A run-time path to the nutUser password file, which should be
+        /// provisioned outside of Nix store.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.passwordPath)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        password_path: NullOr<RuntimePath> = "passwordPath";
+        /// `services.prometheus.exporters.nut.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9199`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.nut.user`
+        ///
+        /// User name under which the nut exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nut.user)
+        ///
+        /// Nix type: `string`. Default: `"nut-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.pgbouncer.logFormat`.
+    LogFormat2 {
+        Logfmt => "logfmt",
+        Json => "json",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.pgbouncer.logLevel`.
+    LogLevel4 {
+        Debug => "debug",
+        Info => "info",
+        Warn => "warn",
+        Error => "error",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.pgbouncer`: `ExportersPgbouncerValue::new()`, then a setter per option.
+    ExportersPgbouncerValue {
+        /// `services.prometheus.exporters.pgbouncer.connectionEnvFile`
+        ///
+        /// File that must contain the environment variable
+        /// PGBOUNCER_EXPORTER_CONNECTION_STRING
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.connectionEnvFile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        connection_env_file: NullOr<RuntimePath> = "connectionEnvFile";
+        /// `services.prometheus.exporters.pgbouncer.connectionString`
+        ///
+        /// Connection string for accessing pgBouncer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.connectionString)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        connection_string: NullOr<String> = "connectionString";
+        /// `services.prometheus.exporters.pgbouncer.enable`
+        ///
+        /// Whether to enable the prometheus pgbouncer exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.pgbouncer.extraFlags`
+        ///
+        /// Extra commandline options when launching Prometheus.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.pgbouncer.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.pgbouncer.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.pgbouncer.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.pgbouncer.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.pgbouncer.group`
+        ///
+        /// Group under which the pgbouncer exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.group)
+        ///
+        /// Nix type: `string`. Default: `"pgbouncer-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.pgbouncer.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.pgbouncer.logFormat`
+        ///
+        /// Output format of log messages. One of: \[logfmt, json\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.logFormat)
+        ///
+        /// Nix type: `one of "logfmt", "json"`. Default: `"logfmt"`.
+        log_format: LogFormat2 = "logFormat";
+        /// `services.prometheus.exporters.pgbouncer.logLevel`
+        ///
+        /// Only log messages with the given severity or above.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.logLevel)
+        ///
+        /// Nix type: `one of "debug", "info", "warn", "error"`. Default: `"info"`.
+        log_level: LogLevel4 = "logLevel";
+        /// `services.prometheus.exporters.pgbouncer.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.pgbouncer.package`
+        ///
+        /// The prometheus-pgbouncer-exporter package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.prometheus-pgbouncer-exporter`.
+        package: Package = "package";
+        /// `services.prometheus.exporters.pgbouncer.pidFile`
+        ///
+        /// Path to PgBouncer pid file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.pidFile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        pid_file: NullOr<RuntimePath> = "pidFile";
+        /// `services.prometheus.exporters.pgbouncer.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9127`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.pgbouncer.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.pgbouncer.user`
+        ///
+        /// User name under which the pgbouncer exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.user)
+        ///
+        /// Nix type: `string`. Default: `"pgbouncer-exporter"`.
+        user: String = "user";
+        /// `services.prometheus.exporters.pgbouncer.webConfigFile`
+        ///
+        /// Path to configuration file that can enable TLS or authentication.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.webConfigFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        web_config_file: NullOr<RuntimePath> = "webConfigFile";
+        /// `services.prometheus.exporters.pgbouncer.webSystemdSocket`
+        ///
+        /// Use systemd socket activation listeners instead of port listeners (Linux only).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pgbouncer.webSystemdSocket)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        web_systemd_socket: bool = "webSystemdSocket";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.php-fpm`: `ExportersPhpFpmValue::new()`, then a setter per option.
+    ExportersPhpFpmValue {
+        /// `services.prometheus.exporters.php-fpm.enable`
+        ///
+        /// Whether to enable the prometheus php-fpm exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.php-fpm.environmentFile`
+        ///
+        /// Environment file as defined in systemd.exec
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.environmentFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `services.prometheus.exporters.php-fpm.extraFlags`
+        ///
+        /// Extra commandline options to pass to the php-fpm exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.php-fpm.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.php-fpm.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.php-fpm.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.php-fpm.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.php-fpm.group`
+        ///
+        /// Group under which the php-fpm exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.group)
+        ///
+        /// Nix type: `string`. Default: `"php-fpm-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.php-fpm.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.php-fpm.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.php-fpm.package`
+        ///
+        /// The prometheus-php-fpm-exporter package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.prometheus-php-fpm-exporter`.
+        package: Package = "package";
+        /// `services.prometheus.exporters.php-fpm.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9253`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.php-fpm.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.php-fpm.user`
+        ///
+        /// User name under which the php-fpm exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.php-fpm.user)
+        ///
+        /// Nix type: `string`. Default: `"php-fpm-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.pihole.protocol`.
+    Protocol {
+        Http => "http",
+        Https => "https",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.pihole`: `ExportersPiholeValue::new()`, then a setter per option.
+    ExportersPiholeValue {
+        /// `services.prometheus.exporters.pihole.apiToken`
+        ///
+        /// Pi-Hole API token which can be used instead of a password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.apiToken)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        api_token: String = "apiToken";
+        /// `services.prometheus.exporters.pihole.enable`
+        ///
+        /// Whether to enable the prometheus pihole exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.pihole.extraFlags`
+        ///
+        /// Extra commandline options to pass to the pihole exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.pihole.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.pihole.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.pihole.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.pihole.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.pihole.group`
+        ///
+        /// Group under which the pihole exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.group)
+        ///
+        /// Nix type: `string`. Default: `"pihole-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.pihole.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.pihole.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.pihole.password`
+        ///
+        /// The password to login into Pi-Hole. An api token can be used instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.password)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        password: String = "password";
+        /// `services.prometheus.exporters.pihole.piholeHostname`
+        ///
+        /// Hostname or address where to find the Pi-Hole webinterface
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.piholeHostname)
+        ///
+        /// Nix type: `string`. Default: `"pihole"`.
+        pihole_hostname: String = "piholeHostname";
+        /// `services.prometheus.exporters.pihole.piholePort`
+        ///
+        /// The port Pi-Hole webinterface is reachable on
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.piholePort)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `80`.
+        pihole_port: u16 = "piholePort";
+        /// `services.prometheus.exporters.pihole.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9617`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.pihole.protocol`
+        ///
+        /// The protocol which is used to connect to Pi-Hole
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.protocol)
+        ///
+        /// Nix type: `one of "http", "https"`. Default: `"http"`.
+        protocol: Protocol = "protocol";
+        /// `services.prometheus.exporters.pihole.timeout`
+        ///
+        /// Controls the timeout to connect to a Pi-Hole instance
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.timeout)
+        ///
+        /// Nix type: `string`. Default: `"5s"`.
+        timeout: String = "timeout";
+        /// `services.prometheus.exporters.pihole.user`
+        ///
+        /// User name under which the pihole exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pihole.user)
+        ///
+        /// Nix type: `string`. Default: `"pihole-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.ping`: `ExportersPingValue::new()`, then a setter per option.
+    ExportersPingValue {
+        /// `services.prometheus.exporters.ping.enable`
+        ///
+        /// Whether to enable the prometheus ping exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.ping.extraFlags`
+        ///
+        /// Extra commandline options to pass to the ping exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.ping.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.ping.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.ping.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.ping.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.ping.group`
+        ///
+        /// Group under which the ping exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.group)
+        ///
+        /// Nix type: `string`. Default: `"ping-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.ping.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.ping.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.ping.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9427`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.ping.settings`
+        ///
+        /// Configuration for ping_exporter, see
+        /// https://github.com/czerwonk/ping_exporter
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.settings)
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        settings: Data<Json> = "settings";
+        /// `services.prometheus.exporters.ping.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.ping.user`
+        ///
+        /// User name under which the ping exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.user)
+        ///
+        /// Nix type: `string`. Default: `"ping-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.postfix.systemd`: `ExportersPostfixSystemdValue::new()`, then a setter per option.
+    ExportersPostfixSystemdValue {
+        /// `services.prometheus.exporters.postfix.systemd.enable`
+        ///
+        /// Whether to enable reading metrics from the systemd journal instead of from a logfile
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.systemd.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.postfix.systemd.journalPath`
+        ///
+        /// Path to the systemd journal.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.systemd.journalPath)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        journal_path: NullOr<RuntimePath> = "journalPath";
+        /// `services.prometheus.exporters.postfix.systemd.slice`
+        ///
+        /// Name of the postfix systemd slice.
+        /// This overrides the systemd.unit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.systemd.slice)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        slice: NullOr<String> = "slice";
+        /// `services.prometheus.exporters.postfix.systemd.unit`
+        ///
+        /// Name of the postfix systemd unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.systemd.unit)
+        ///
+        /// Nix type: `string`. Default: `"postfix.service"`.
+        unit: String = "unit";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.postfix`: `ExportersPostfixValue::new()`, then a setter per option.
+    ExportersPostfixValue {
+        /// `services.prometheus.exporters.postfix.enable`
+        ///
+        /// Whether to enable the prometheus postfix exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.postfix.extraFlags`
+        ///
+        /// Extra commandline options to pass to the postfix exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.postfix.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.postfix.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.postfix.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.postfix.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.postfix.group`
+        ///
+        /// Group under which the postfix exporter shall be run.
+        /// It should match the group that is allowed to access the
+        /// showq
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.group)
+        ///
+        /// Nix type: `string`.
+        group: String = "group";
+        /// `services.prometheus.exporters.postfix.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.postfix.logfilePath`
+        ///
+        /// Path where Postfix writes log entries.
+        /// This file will be truncated by this exporter!
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.logfilePath)
+        ///
+        /// Nix type: `path`. Default: `"/var/log/postfix_exporter_input.log"`.
+        logfile_path: RuntimePath = "logfilePath";
+        /// `services.prometheus.exporters.postfix.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.postfix.package`
+        ///
+        /// The prometheus-postfix-exporter package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.prometheus-postfix-exporter`.
+        package: Package = "package";
+        /// `services.prometheus.exporters.postfix.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9154`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.postfix.showqPath`
+        ///
+        /// Path where Postfix places its showq socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.showqPath)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/postfix/queue/public/showq"`.
+        showq_path: RuntimePath = "showqPath";
+        /// The options under `services.prometheus.exporters.postfix.systemd`.
+        systemd: ExportersPostfixSystemdValue = "systemd";
+        /// `services.prometheus.exporters.postfix.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.postfix.user`
+        ///
+        /// User name under which the postfix exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postfix.user)
+        ///
+        /// Nix type: `string`. Default: `"postfix-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.postgres`: `ExportersPostgresValue::new()`, then a setter per option.
+    ExportersPostgresValue {
+        /// `services.prometheus.exporters.postgres.dataSourceName`
+        ///
+        /// Accepts PostgreSQL URI form and key=value form arguments.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.dataSourceName)
+        ///
+        /// Nix type: `string`. Default: `"user=postgres database=postgres host=/run/postgresql sslmode=disable"`.
+        data_source_name: String = "dataSourceName";
+        /// `services.prometheus.exporters.postgres.enable`
+        ///
+        /// Whether to enable the prometheus postgres exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.postgres.environmentFile`
+        ///
+        /// Environment file as defined in systemd.exec
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.environmentFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `services.prometheus.exporters.postgres.extraFlags`
+        ///
+        /// Extra commandline options to pass to the postgres exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.postgres.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.postgres.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.postgres.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.postgres.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.postgres.group`
+        ///
+        /// Group under which the postgres exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.group)
+        ///
+        /// Nix type: `string`. Default: `"postgres-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.postgres.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.postgres.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.postgres.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9187`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.postgres.runAsLocalSuperUser`
+        ///
+        /// Whether to run the exporter as the local ‘postgres’ super user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.runAsLocalSuperUser)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        run_as_local_super_user: bool = "runAsLocalSuperUser";
+        /// `services.prometheus.exporters.postgres.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.postgres.user`
+        ///
+        /// User name under which the postgres exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.postgres.user)
+        ///
+        /// Nix type: `string`. Default: `"postgres-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.process.settings`: `ExportersProcessSettingsValue::new()`, then a setter per option.
+    ExportersProcessSettingsValue {
+        /// `services.prometheus.exporters.process.settings.process_names`
+        ///
+        /// All settings expressed as an Nix attrset.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.settings.process_names)
+        ///
+        /// Nix type: `list of anything`. Default: `[ ]`.
+        process_names: Vec<Data<Anything>> = "process_names";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.process`: `ExportersProcessValue::new()`, then a setter per option.
+    ExportersProcessValue {
+        /// `services.prometheus.exporters.process.enable`
+        ///
+        /// Whether to enable the prometheus process exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.process.extraFlags`
+        ///
+        /// Extra commandline options to pass to the process exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.process.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.process.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.process.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.process.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.process.group`
+        ///
+        /// Group under which the process exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.group)
+        ///
+        /// Nix type: `string`. Default: `"process-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.process.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.process.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.process.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9256`.
+        port: u16 = "port";
+        /// The options under `services.prometheus.exporters.process.settings`.
+        settings: ExportersProcessSettingsValue = "settings";
+        /// `services.prometheus.exporters.process.user`
+        ///
+        /// User name under which the process exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.user)
+        ///
+        /// Nix type: `string`. Default: `"process-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.pve.collectors`: `ExportersPveCollectorsValue::new()`, then a setter per option.
+    ExportersPveCollectorsValue {
+        /// `services.prometheus.exporters.pve.collectors.cluster`
+        ///
+        /// Collect PVE cluster info
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.cluster)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        cluster: bool = "cluster";
+        /// `services.prometheus.exporters.pve.collectors.config`
+        ///
+        /// Collect PVE onboot status
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.config)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        config: bool = "config";
+        /// `services.prometheus.exporters.pve.collectors.node`
+        ///
+        /// Collect PVE node info
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.node)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        node: bool = "node";
+        /// `services.prometheus.exporters.pve.collectors.replication`
+        ///
+        /// Collect PVE replication info
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.replication)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        replication: bool = "replication";
+        /// `services.prometheus.exporters.pve.collectors.resources`
+        ///
+        /// Collect PVE resources info
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.resources)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        resources: bool = "resources";
+        /// `services.prometheus.exporters.pve.collectors.status`
+        ///
+        /// Collect Node/VM/CT status
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.status)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        status: bool = "status";
+        /// `services.prometheus.exporters.pve.collectors.version`
+        ///
+        /// Collect PVE version info
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.collectors.version)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        version: bool = "version";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.pve.server`: `ExportersPveServerValue::new()`, then a setter per option.
+    ExportersPveServerValue {
+        /// `services.prometheus.exporters.pve.server.certFile`
+        ///
+        /// Path to a SSL certificate file for the server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.server.certFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        cert_file: NullOr<RuntimePath> = "certFile";
+        /// `services.prometheus.exporters.pve.server.keyFile`
+        ///
+        /// Path to a SSL private key file for the server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.server.keyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        key_file: NullOr<RuntimePath> = "keyFile";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.pve`: `ExportersPveValue::new()`, then a setter per option.
+    ExportersPveValue {
+        /// The options under `services.prometheus.exporters.pve.collectors`.
+        collectors: ExportersPveCollectorsValue = "collectors";
+        /// `services.prometheus.exporters.pve.configFile`
+        ///
+        /// Path to the service’s config file. This path can either be a computed path in /nix/store or a path in the local filesystem.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.configFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        config_file: NullOr<RuntimePath> = "configFile";
+        /// `services.prometheus.exporters.pve.enable`
+        ///
+        /// Whether to enable the prometheus pve exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.pve.environmentFile`
+        ///
+        /// Path to the service’s environment file. This path can either be a computed path in /nix/store or a path in the local filesystem.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.environmentFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `services.prometheus.exporters.pve.extraFlags`
+        ///
+        /// Extra commandline options to pass to the pve exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.pve.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.pve.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.pve.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.pve.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.pve.group`
+        ///
+        /// Group under which the pve exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.group)
+        ///
+        /// Nix type: `string`. Default: `"pve-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.pve.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.pve.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.pve.package`
+        ///
+        /// The prometheus-pve-exporter package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.prometheus-pve-exporter`.
+        package: Package = "package";
+        /// `services.prometheus.exporters.pve.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9221`.
+        port: u16 = "port";
+        /// The options under `services.prometheus.exporters.pve.server`.
+        server: ExportersPveServerValue = "server";
+        /// `services.prometheus.exporters.pve.user`
+        ///
+        /// User name under which the pve exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.pve.user)
+        ///
+        /// Nix type: `string`. Default: `"pve-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.py-air-control`: `ExportersPyAirControlValue::new()`, then a setter per option.
+    ExportersPyAirControlValue {
+        /// `services.prometheus.exporters.py-air-control.deviceHostname`
+        ///
+        /// The hostname of the air purification device from which to scrape the metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.deviceHostname)
+        ///
+        /// Nix type: `string`.
+        device_hostname: String = "deviceHostname";
+        /// `services.prometheus.exporters.py-air-control.enable`
+        ///
+        /// Whether to enable the prometheus py-air-control exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.py-air-control.extraFlags`
+        ///
+        /// Extra commandline options to pass to the py-air-control exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.py-air-control.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.py-air-control.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.py-air-control.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.py-air-control.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.py-air-control.group`
+        ///
+        /// Group under which the py-air-control exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.group)
+        ///
+        /// Nix type: `string`. Default: `"py-air-control-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.py-air-control.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.py-air-control.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.py-air-control.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9896`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.py-air-control.protocol`
+        ///
+        /// The protocol to use when communicating with the air purification device.
+        /// Available: \[http, coap, plain_coap\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.protocol)
+        ///
+        /// Nix type: `string`. Default: `"http"`.
+        protocol: String = "protocol";
+        /// `services.prometheus.exporters.py-air-control.stateDir`
+        ///
+        /// Directory below /var/lib
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.stateDir)
+        ///
+        /// Nix type: `string`. Default: `"prometheus-py-air-control-exporter"`.
+        state_dir: String = "stateDir";
+        /// `services.prometheus.exporters.py-air-control.user`
+        ///
+        /// User name under which the py-air-control exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.py-air-control.user)
+        ///
+        /// Nix type: `string`. Default: `"py-air-control-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.redis`: `ExportersRedisValue::new()`, then a setter per option.
+    ExportersRedisValue {
+        /// `services.prometheus.exporters.redis.enable`
+        ///
+        /// Whether to enable the prometheus redis exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.redis.extraFlags`
+        ///
+        /// Extra commandline options to pass to the redis exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.redis.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.redis.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.redis.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.redis.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.redis.group`
+        ///
+        /// Group under which the redis exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.group)
+        ///
+        /// Nix type: `string`. Default: `"redis-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.redis.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.redis.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.redis.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9121`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.redis.user`
+        ///
+        /// User name under which the redis exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.redis.user)
+        ///
+        /// Nix type: `string`. Default: `"redis-exporter"`.
+        user: String = "user";
+    }
+}
+
+/// The members of `services.prometheus.exporters.restic.rcloneConfig.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+pub enum RcloneConfigMembers {}
+impl ::flakesmith::value::StrMember for RcloneConfigMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for RcloneConfigMembers {}
+
+/// The members of `services.prometheus.exporters.restic.rcloneOptions.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+pub enum RcloneOptionsMembers {}
+impl ::flakesmith::value::StrMember for RcloneOptionsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for RcloneOptionsMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.restic`: `ExportersResticValue::new()`, then a setter per option.
+    ExportersResticValue {
+        /// `services.prometheus.exporters.restic.enable`
+        ///
+        /// Whether to enable the prometheus restic exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.restic.environmentFile`
+        ///
+        /// File containing the credentials to access the repository, in the
+        /// format of an EnvironmentFile as described by systemd.exec(5)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.environmentFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `services.prometheus.exporters.restic.extraFlags`
+        ///
+        /// Extra commandline options to pass to the restic exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.restic.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.restic.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.restic.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.restic.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.restic.group`
+        ///
+        /// Group under which the restic exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.group)
+        ///
+        /// Nix type: `string`. Default: `"restic-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.restic.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.restic.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.restic.passwordFile`
+        ///
+        /// File containing the password to the repository.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.passwordFile)
+        ///
+        /// Nix type: `path`.
+        password_file: RuntimePath = "passwordFile";
+        /// `services.prometheus.exporters.restic.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9753`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.restic.rcloneConfig`
+        ///
+        /// Configuration for the rclone remote being used for backup.
+        /// See the remote’s specific options under rclone’s docs at
+        /// https://rclone.org/docs/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.rcloneConfig)
+        ///
+        /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
+        rclone_config: BTreeMap<String, OneOf<RcloneConfigMembers>> = "rcloneConfig";
+        /// `services.prometheus.exporters.restic.rcloneConfigFile`
+        ///
+        /// Path to the file containing rclone configuration. This file
+        /// must contain configuration for the remote specified in this backup
+        /// set and also must be readable by root.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.rcloneConfigFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        rclone_config_file: NullOr<RuntimePath> = "rcloneConfigFile";
+        /// `services.prometheus.exporters.restic.rcloneOptions`
+        ///
+        /// Options to pass to rclone to control its behavior.
+        /// See https://rclone.org/docs/#options
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.rcloneOptions)
+        ///
+        /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
+        rclone_options: BTreeMap<String, OneOf<RcloneOptionsMembers>> = "rcloneOptions";
+        /// `services.prometheus.exporters.restic.refreshInterval`
+        ///
+        /// Refresh interval for the metrics in seconds.
+        /// Computing the metrics is an expensive task, keep this value as high as possible.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.refreshInterval)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `60`.
+        refresh_interval: u64 = "refreshInterval";
+        /// `services.prometheus.exporters.restic.repository`
+        ///
+        /// URI pointing to the repository to monitor.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.repository)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        repository: NullOr<String> = "repository";
+        /// `services.prometheus.exporters.restic.repositoryFile`
+        ///
+        /// Path to the file containing the URI for the repository to monitor.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.repositoryFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        repository_file: NullOr<RuntimePath> = "repositoryFile";
+        /// `services.prometheus.exporters.restic.user`
+        ///
+        /// User name under which the restic exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.user)
+        ///
+        /// Nix type: `string`. Default: `"restic-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.rspamd`: `ExportersRspamdValue::new()`, then a setter per option.
+    ExportersRspamdValue {
+        /// `services.prometheus.exporters.rspamd.enable`
+        ///
+        /// Whether to enable the prometheus rspamd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.rspamd.extraFlags`
+        ///
+        /// Extra commandline options to pass to the rspamd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.rspamd.extraLabels`
+        ///
+        /// Set of labels added to each metric.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.extraLabels)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ host = config.networking.hostName; }`.
+        extra_labels: BTreeMap<String, String> = "extraLabels";
+        /// `services.prometheus.exporters.rspamd.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.rspamd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.rspamd.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.rspamd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.rspamd.group`
+        ///
+        /// Group under which the rspamd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.group)
+        ///
+        /// Nix type: `string`. Default: `"rspamd-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.rspamd.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.rspamd.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.rspamd.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7980`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.rspamd.user`
+        ///
+        /// User name under which the rspamd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rspamd.user)
+        ///
+        /// Nix type: `string`. Default: `"rspamd-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.rtl_433.channels.*`: `ChannelsValue::new()`, then a setter per option.
+    ChannelsValue {
+        /// `services.prometheus.exporters.rtl_433.channels.*.channel`
+        ///
+        /// Channel to match.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.channels.*.channel)
+        ///
+        /// Nix type: `signed integer`.
+        channel: i64 = "channel";
+        /// `services.prometheus.exporters.rtl_433.channels.*.location`
+        ///
+        /// Location to match.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.channels.*.location)
+        ///
+        /// Nix type: `string`.
+        location: String = "location";
+        /// `services.prometheus.exporters.rtl_433.channels.*.name`
+        ///
+        /// Name to match.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.channels.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.rtl_433.ids.*`: `IdsValue::new()`, then a setter per option.
+    IdsValue {
+        /// `services.prometheus.exporters.rtl_433.ids.*.id`
+        ///
+        /// ID to match.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.ids.*.id)
+        ///
+        /// Nix type: `signed integer`.
+        id: i64 = "id";
+        /// `services.prometheus.exporters.rtl_433.ids.*.location`
+        ///
+        /// Location to match.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.ids.*.location)
+        ///
+        /// Nix type: `string`.
+        location: String = "location";
+        /// `services.prometheus.exporters.rtl_433.ids.*.name`
+        ///
+        /// Name to match.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.ids.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.rtl_433`: `ExportersRtl433Value::new()`, then a setter per option.
+    ExportersRtl433Value {
+        /// `services.prometheus.exporters.rtl_433.channels`
+        ///
+        /// List of channel matchers to export.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.channels)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        channels: Vec<ChannelsValue> = "channels";
+        /// `services.prometheus.exporters.rtl_433.enable`
+        ///
+        /// Whether to enable the prometheus rtl_433 exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.rtl_433.extraFlags`
+        ///
+        /// Extra commandline options to pass to the rtl_433 exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.rtl_433.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.rtl_433.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.rtl_433.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.rtl_433.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.rtl_433.group`
+        ///
+        /// Group under which the rtl_433 exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.group)
+        ///
+        /// Nix type: `string`. Default: `"rtl_433-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.rtl_433.ids`
+        ///
+        /// List of ID matchers to export.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.ids)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        ids: Vec<IdsValue> = "ids";
+        /// `services.prometheus.exporters.rtl_433.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.rtl_433.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.rtl_433.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9550`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.rtl_433.rtl433Flags`
+        ///
+        /// Flags passed verbatim to rtl_433 binary.
+        /// Having -C si
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.rtl433Flags)
+        ///
+        /// Nix type: `string`. Default: `"-C si"`.
+        rtl433_flags: String = "rtl433Flags";
+        /// `services.prometheus.exporters.rtl_433.user`
+        ///
+        /// User name under which the rtl_433 exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.user)
+        ///
+        /// Nix type: `string`. Default: `"rtl_433-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.sabnzbd.servers.*`: `ServersValue2::new()`, then a setter per option.
+    ServersValue2 {
+        /// `services.prometheus.exporters.sabnzbd.servers.*.apiKeyFile`
+        ///
+        /// The path to a file containing the API key.
+        /// The file is securely passed to the service by leveraging systemd credentials.
+        /// No special permissions need to be set on this file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.servers.*.apiKeyFile)
+        ///
+        /// Nix type: `string`.
+        api_key_file: RuntimePath = "apiKeyFile";
+        /// `services.prometheus.exporters.sabnzbd.servers.*.baseUrl`
+        ///
+        /// Base URL of the sabnzbd server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.servers.*.baseUrl)
+        ///
+        /// Nix type: `string`.
+        base_url: String = "baseUrl";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.sabnzbd`: `ExportersSabnzbdValue::new()`, then a setter per option.
+    ExportersSabnzbdValue {
+        /// `services.prometheus.exporters.sabnzbd.enable`
+        ///
+        /// Whether to enable the prometheus sabnzbd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.sabnzbd.extraFlags`
+        ///
+        /// Extra commandline options to pass to the sabnzbd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.sabnzbd.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.sabnzbd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.sabnzbd.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.sabnzbd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.sabnzbd.group`
+        ///
+        /// Group under which the sabnzbd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.group)
+        ///
+        /// Nix type: `string`. Default: `"sabnzbd-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.sabnzbd.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.sabnzbd.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.sabnzbd.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9387`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.sabnzbd.servers`
+        ///
+        /// List of sabnzbd servers to connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.servers)
+        ///
+        /// Nix type: `list of (submodule)`.
+        servers: Vec<ServersValue2> = "servers";
+        /// `services.prometheus.exporters.sabnzbd.user`
+        ///
+        /// User name under which the sabnzbd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.user)
+        ///
+        /// Nix type: `string`. Default: `"sabnzbd-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.scaphandre`: `ExportersScaphandreValue::new()`, then a setter per option.
+    ExportersScaphandreValue {
+        /// `services.prometheus.exporters.scaphandre.enable`
+        ///
+        /// Whether to enable the prometheus scaphandre exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.scaphandre.extraFlags`
+        ///
+        /// Extra commandline options to pass to the scaphandre exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.scaphandre.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.scaphandre.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.scaphandre.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.scaphandre.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.scaphandre.group`
+        ///
+        /// Group under which the scaphandre exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.group)
+        ///
+        /// Nix type: `string`. Default: `"scaphandre-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.scaphandre.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.scaphandre.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.scaphandre.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.scaphandre.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.scaphandre.user`
+        ///
+        /// User name under which the scaphandre exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.scaphandre.user)
+        ///
+        /// Nix type: `string`. Default: `"scaphandre-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.script.settings.scripts.*`: `ScriptsValue::new()`, then a setter per option.
+    ScriptsValue {
+        /// `services.prometheus.exporters.script.settings.scripts.*.name`
+        ///
+        /// Name of the script.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.settings.scripts.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.prometheus.exporters.script.settings.scripts.*.script`
+        ///
+        /// Shell script to execute when metrics are requested.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.settings.scripts.*.script)
+        ///
+        /// Nix type: `string`.
+        script: String = "script";
+        /// `services.prometheus.exporters.script.settings.scripts.*.timeout`
+        ///
+        /// Optional timeout for the script in seconds.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.settings.scripts.*.timeout)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        timeout: NullOr<i64> = "timeout";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.script.settings`: `ExportersScriptSettingsValue::new()`, then a setter per option.
+    ExportersScriptSettingsValue {
+        /// `services.prometheus.exporters.script.settings.scripts`
+        ///
+        /// All settings expressed as an Nix attrset.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.settings.scripts)
+        ///
+        /// Nix type: `list of (submodule)`.
+        scripts: Vec<ScriptsValue> = "scripts";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.script`: `ExportersScriptValue::new()`, then a setter per option.
+    ExportersScriptValue {
+        /// `services.prometheus.exporters.script.enable`
+        ///
+        /// Whether to enable the prometheus script exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.script.extraFlags`
+        ///
+        /// Extra commandline options to pass to the script exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.script.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.script.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.script.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.script.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.script.group`
+        ///
+        /// Group under which the script exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.group)
+        ///
+        /// Nix type: `string`. Default: `"script-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.script.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.script.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.script.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9172`.
+        port: u16 = "port";
+        /// The options under `services.prometheus.exporters.script.settings`.
+        settings: ExportersScriptSettingsValue = "settings";
+        /// `services.prometheus.exporters.script.user`
+        ///
+        /// User name under which the script exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.user)
+        ///
+        /// Nix type: `string`. Default: `"script-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.shelly`: `ExportersShellyValue::new()`, then a setter per option.
+    ExportersShellyValue {
+        /// `services.prometheus.exporters.shelly.enable`
+        ///
+        /// Whether to enable the prometheus shelly exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.shelly.extraFlags`
+        ///
+        /// Extra commandline options to pass to the shelly exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.shelly.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.shelly.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.shelly.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.shelly.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.shelly.group`
+        ///
+        /// Group under which the shelly exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.group)
+        ///
+        /// Nix type: `string`. Default: `"shelly-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.shelly.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.shelly.metrics-file`
+        ///
+        /// Path to the JSON file with the metric definitions
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.metrics-file)
+        ///
+        /// Nix type: `path`.
+        metrics_file: RuntimePath = "metrics-file";
+        /// `services.prometheus.exporters.shelly.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.shelly.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9784`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.shelly.user`
+        ///
+        /// User name under which the shelly exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.shelly.user)
+        ///
+        /// Nix type: `string`. Default: `"shelly-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.smartctl`: `ExportersSmartctlValue::new()`, then a setter per option.
+    ExportersSmartctlValue {
+        /// `services.prometheus.exporters.smartctl.devices`
+        ///
+        /// Paths to the disks that will be monitored. Will autodiscover
+        /// all disks if none given.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.devices)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        devices: Vec<String> = "devices";
+        /// `services.prometheus.exporters.smartctl.enable`
+        ///
+        /// Whether to enable the prometheus smartctl exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.smartctl.extraFlags`
+        ///
+        /// Extra commandline options to pass to the smartctl exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.smartctl.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.smartctl.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.smartctl.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.smartctl.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.smartctl.group`
+        ///
+        /// Group under which the smartctl exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.group)
+        ///
+        /// Nix type: `string`. Default: `"smartctl-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.smartctl.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.smartctl.maxInterval`
+        ///
+        /// Interval that limits how often a disk can be queried.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.maxInterval)
+        ///
+        /// Nix type: `string`. Default: `"60s"`.
+        max_interval: String = "maxInterval";
+        /// `services.prometheus.exporters.smartctl.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.smartctl.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9633`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.smartctl.user`
+        ///
+        /// User name under which the smartctl exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smartctl.user)
+        ///
+        /// Nix type: `string`. Default: `"smartctl-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.smokeping`: `ExportersSmokepingValue::new()`, then a setter per option.
+    ExportersSmokepingValue {
+        /// `services.prometheus.exporters.smokeping.buckets`
+        ///
+        /// List of buckets to use for the response duration histogram.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.buckets)
+        ///
+        /// Nix type: `strings concatenated with ","`. Default: `"5e-05,0.0001,0.0002,0.0004,0.0008,0.0016,0.0032,0.0064,0.0128,0.0256,0.0512,0.1024,0.2048,0.4096,0.8192,1.6384,3.2768,6.5536,13.1072,26.2144"`.
+        buckets: Concatenated = "buckets";
+        /// `services.prometheus.exporters.smokeping.enable`
+        ///
+        /// Whether to enable the prometheus smokeping exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.smokeping.extraFlags`
+        ///
+        /// Extra commandline options to pass to the smokeping exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.smokeping.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.smokeping.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.smokeping.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.smokeping.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.smokeping.group`
+        ///
+        /// Group under which the smokeping exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.group)
+        ///
+        /// Nix type: `string`. Default: `"smokeping-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.smokeping.hosts`
+        ///
+        /// List of endpoints to probe.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.hosts)
+        ///
+        /// Nix type: `list of string`.
+        hosts: Vec<String> = "hosts";
+        /// `services.prometheus.exporters.smokeping.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.smokeping.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.smokeping.pingInterval`
+        ///
+        /// Interval between pings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.pingInterval)
+        ///
+        /// Nix type: `Go duration (https://golang.org/pkg/time/#ParseDuration)`. Default: `"1s"`.
+        ping_interval: Untyped = "pingInterval";
+        /// `services.prometheus.exporters.smokeping.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9374`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.smokeping.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.smokeping.user`
+        ///
+        /// User name under which the smokeping exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.smokeping.user)
+        ///
+        /// Nix type: `string`. Default: `"smokeping-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.snmp.logFormat`.
+    LogFormat3 {
+        Logfmt => "logfmt",
+        Json => "json",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.snmp.logLevel`.
+    LogLevel5 {
+        Debug => "debug",
+        Info => "info",
+        Warn => "warn",
+        Error => "error",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.snmp`: `ExportersSnmpValue::new()`, then a setter per option.
+    ExportersSnmpValue {
+        /// `services.prometheus.exporters.snmp.configuration`
+        ///
+        /// Snmp exporter configuration as nix attribute set. Mutually exclusive with ‘configurationPath’ option.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.configuration)
+        ///
+        /// Nix type: `null or (attribute set)`. Default: `null`.
+        configuration: NullOr<BTreeMap<String, Data<Anything>>> = "configuration";
+        /// `services.prometheus.exporters.snmp.configurationPath`
+        ///
+        /// Path to a snmp exporter configuration file. Mutually exclusive with ‘configuration’ option.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.configurationPath)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        configuration_path: NullOr<RuntimePath> = "configurationPath";
+        /// `services.prometheus.exporters.snmp.enable`
+        ///
+        /// Whether to enable the prometheus snmp exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.snmp.enableConfigCheck`
+        ///
+        /// Whether to run a correctness check for the configuration file. This depends
+        /// on the configuration file residing in the nix-store. Paths passed as string will
+        /// be copied to the store.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.enableConfigCheck)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable_config_check: bool = "enableConfigCheck";
+        /// `services.prometheus.exporters.snmp.environmentFile`
+        ///
+        /// EnvironmentFile as defined in systemd.exec
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.environmentFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `services.prometheus.exporters.snmp.extraFlags`
+        ///
+        /// Extra commandline options to pass to the snmp exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.snmp.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.snmp.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.snmp.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.snmp.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.snmp.group`
+        ///
+        /// Group under which the snmp exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.group)
+        ///
+        /// Nix type: `string`. Default: `"snmp-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.snmp.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.snmp.logFormat`
+        ///
+        /// Output format of log messages.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.logFormat)
+        ///
+        /// Nix type: `one of "logfmt", "json"`. Default: `"logfmt"`.
+        log_format: LogFormat3 = "logFormat";
+        /// `services.prometheus.exporters.snmp.logLevel`
+        ///
+        /// Only log messages with the given severity or above.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.logLevel)
+        ///
+        /// Nix type: `one of "debug", "info", "warn", "error"`. Default: `"info"`.
+        log_level: LogLevel5 = "logLevel";
+        /// `services.prometheus.exporters.snmp.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.snmp.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9116`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.snmp.user`
+        ///
+        /// User name under which the snmp exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.user)
+        ///
+        /// Nix type: `string`. Default: `"snmp-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>`: `QueriesValue::new()`, then a setter per option.
+    QueriesValue {
+        /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.help`
+        ///
+        /// A human-readable description of this metric.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.help)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        help: NullOr<String> = "help";
+        /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.labels`
+        ///
+        /// A set of columns that will be used as Prometheus labels.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.labels)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        labels: Vec<String> = "labels";
+        /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.query`
+        ///
+        /// The SQL query to run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.query)
+        ///
+        /// Nix type: `string`.
+        query: String = "query";
+        /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.values`
+        ///
+        /// A set of columns that will be used as values of this metric.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.values)
+        ///
+        /// Nix type: `list of string`.
+        values: Vec<String> = "values";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.sql.configuration.jobs.<name>`: `JobsValue::new()`, then a setter per option.
+    JobsValue {
+        /// `services.prometheus.exporters.sql.configuration.jobs.<name>.connections`
+        ///
+        /// A list of connection strings of the SQL servers to scrape metrics from
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.connections)
+        ///
+        /// Nix type: `list of string`.
+        connections: Vec<String> = "connections";
+        /// `services.prometheus.exporters.sql.configuration.jobs.<name>.interval`
+        ///
+        /// How often to run this job, specified in
+        /// Go duration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.interval)
+        ///
+        /// Nix type: `string`.
+        interval: String = "interval";
+        /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries`
+        ///
+        /// SQL queries to run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries)
+        ///
+        /// Nix type: `attribute set of (submodule)`.
+        queries: BTreeMap<String, QueriesValue> = "queries";
+        /// `services.prometheus.exporters.sql.configuration.jobs.<name>.startupSql`
+        ///
+        /// A list of SQL statements to execute once after making a connection.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.startupSql)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        startup_sql: Vec<String> = "startupSql";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.sql.configuration`: `ConfigurationValue2::new()`, then a setter per option.
+    ConfigurationValue2 {
+        /// `services.prometheus.exporters.sql.configuration.jobs`
+        ///
+        /// An attrset of metrics scraping jobs to run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        jobs: BTreeMap<String, JobsValue> = "jobs";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.sql`: `ExportersSqlValue::new()`, then a setter per option.
+    ExportersSqlValue {
+        /// `services.prometheus.exporters.sql.configFile`
+        ///
+        /// Path to configuration file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        config_file: NullOr<RuntimePath> = "configFile";
+        /// `services.prometheus.exporters.sql.configuration`
+        ///
+        /// Exporter configuration as nix attribute set. Mutually exclusive with ‘configFile’ option.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        configuration: NullOr<ConfigurationValue2> = "configuration";
+        /// `services.prometheus.exporters.sql.enable`
+        ///
+        /// Whether to enable the prometheus sql exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.sql.extraFlags`
+        ///
+        /// Extra commandline options to pass to the sql exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.sql.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.sql.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.sql.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.sql.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.sql.group`
+        ///
+        /// Group under which the sql exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.group)
+        ///
+        /// Nix type: `string`. Default: `"sql-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.sql.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.sql.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.sql.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9237`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.sql.user`
+        ///
+        /// User name under which the sql exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.user)
+        ///
+        /// Nix type: `string`. Default: `"sql-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.statsd`: `ExportersStatsdValue::new()`, then a setter per option.
+    ExportersStatsdValue {
+        /// `services.prometheus.exporters.statsd.enable`
+        ///
+        /// Whether to enable the prometheus statsd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.statsd.extraFlags`
+        ///
+        /// Extra commandline options to pass to the statsd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.statsd.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.statsd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.statsd.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.statsd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.statsd.group`
+        ///
+        /// Group under which the statsd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.group)
+        ///
+        /// Nix type: `string`. Default: `"statsd-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.statsd.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.statsd.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.statsd.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9102`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.statsd.user`
+        ///
+        /// User name under which the statsd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.statsd.user)
+        ///
+        /// Nix type: `string`. Default: `"statsd-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.surfboard`: `ExportersSurfboardValue::new()`, then a setter per option.
+    ExportersSurfboardValue {
+        /// `services.prometheus.exporters.surfboard.enable`
+        ///
+        /// Whether to enable the prometheus surfboard exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.surfboard.extraFlags`
+        ///
+        /// Extra commandline options to pass to the surfboard exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.surfboard.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.surfboard.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.surfboard.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.surfboard.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.surfboard.group`
+        ///
+        /// Group under which the surfboard exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.group)
+        ///
+        /// Nix type: `string`. Default: `"surfboard-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.surfboard.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.surfboard.modemAddress`
+        ///
+        /// The hostname or IP of the cable modem.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.modemAddress)
+        ///
+        /// Nix type: `string`. Default: `"192.168.100.1"`.
+        modem_address: String = "modemAddress";
+        /// `services.prometheus.exporters.surfboard.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.surfboard.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9239`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.surfboard.user`
+        ///
+        /// User name under which the surfboard exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.surfboard.user)
+        ///
+        /// Nix type: `string`. Default: `"surfboard-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.systemd`: `ExportersSystemdValue::new()`, then a setter per option.
+    ExportersSystemdValue {
+        /// `services.prometheus.exporters.systemd.enable`
+        ///
+        /// Whether to enable the prometheus systemd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.systemd.extraFlags`
+        ///
+        /// Extra commandline options to pass to the systemd exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.systemd.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.systemd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.systemd.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.systemd.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.systemd.group`
+        ///
+        /// Group under which the systemd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.group)
+        ///
+        /// Nix type: `string`. Default: `"systemd-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.systemd.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.systemd.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.systemd.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9558`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.systemd.user`
+        ///
+        /// User name under which the systemd exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.systemd.user)
+        ///
+        /// Nix type: `string`. Default: `"systemd-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.unbound.unbound`: `ExportersUnboundUnboundValue::new()`, then a setter per option.
+    ExportersUnboundUnboundValue {
+        /// `services.prometheus.exporters.unbound.unbound.ca`
+        ///
+        /// Path to the Unbound server certificate authority
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.unbound.ca)
+        ///
+        /// Nix type: `null or path`. Default: `"/var/lib/unbound/unbound_server.pem"`.
+        ca: NullOr<RuntimePath> = "ca";
+        /// `services.prometheus.exporters.unbound.unbound.certificate`
+        ///
+        /// Path to the Unbound control socket certificate
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.unbound.certificate)
+        ///
+        /// Nix type: `null or path`. Default: `"/var/lib/unbound/unbound_control.pem"`.
+        certificate: NullOr<RuntimePath> = "certificate";
+        /// `services.prometheus.exporters.unbound.unbound.host`
+        ///
+        /// Path to the unbound control socket. Supports unix domain sockets, as well as the TCP interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.unbound.host)
+        ///
+        /// Nix type: `string`. Default: `"tcp://127.0.0.1:8953"`.
+        host: String = "host";
+        /// `services.prometheus.exporters.unbound.unbound.key`
+        ///
+        /// Path to the Unbound control socket key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.unbound.key)
+        ///
+        /// Nix type: `null or path`. Default: `"/var/lib/unbound/unbound_control.key"`.
+        key: NullOr<RuntimePath> = "key";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.unbound`: `ExportersUnboundValue::new()`, then a setter per option.
+    ExportersUnboundValue {
+        /// `services.prometheus.exporters.unbound.enable`
+        ///
+        /// Whether to enable the prometheus unbound exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.unbound.extraFlags`
+        ///
+        /// Extra commandline options to pass to the unbound exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.unbound.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.unbound.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.unbound.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.unbound.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.unbound.group`
+        ///
+        /// Group under which the unbound exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.group)
+        ///
+        /// Nix type: `string`. Default: `"unbound-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.unbound.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.unbound.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.unbound.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9167`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.unbound.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// The options under `services.prometheus.exporters.unbound.unbound`.
+        unbound: ExportersUnboundUnboundValue = "unbound";
+        /// `services.prometheus.exporters.unbound.user`
+        ///
+        /// User name under which the unbound exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unbound.user)
+        ///
+        /// Nix type: `string`. Default: `"unbound-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.exporters.unpoller.controllers.*.sites`.
+    Sites {
+        Default => "default",
+        All => "all",
+    }
+}
+
+/// The members of `services.prometheus.exporters.unpoller.controllers.*.sites`'s type: `one of ["default", "all"]`, `list of (string)`. A value of any of them sets the option.
+pub enum SitesMembers {}
+impl ::flakesmith::value::ListMember for SitesMembers { type Item = String; }
+
+::flakesmith::union_member!(SitesMembers: Sites);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.unpoller.controllers.*`: `ControllersValue::new()`, then a setter per option.
+    ControllersValue {
+        /// `services.prometheus.exporters.unpoller.controllers.*.hash_pii`
+        ///
+        /// Hash, with md5, client names and MAC addresses. This attempts
+        /// to protect personally identifiable information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.hash_pii)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        hash_pii: bool = "hash_pii";
+        /// `services.prometheus.exporters.unpoller.controllers.*.pass`
+        ///
+        /// Path of a file containing the password for the unifi service user.
+        /// This file needs to be readable by the unifi-poller user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.pass)
+        ///
+        /// Nix type: `path`. Default: `unpoller-unifi-default.password`.
+        pass: RuntimePath = "pass";
+        /// `services.prometheus.exporters.unpoller.controllers.*.save_alarms`
+        ///
+        /// Collect and save data from UniFi alarms to influxdb and Loki.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.save_alarms)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        save_alarms: bool = "save_alarms";
+        /// `services.prometheus.exporters.unpoller.controllers.*.save_anomalies`
+        ///
+        /// Collect and save data from UniFi anomalies to influxdb and Loki.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.save_anomalies)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        save_anomalies: bool = "save_anomalies";
+        /// `services.prometheus.exporters.unpoller.controllers.*.save_dpi`
+        ///
+        /// Collect and save data from deep packet inspection.
+        /// Adds around 150 data points and impacts performance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.save_dpi)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        save_dpi: bool = "save_dpi";
+        /// `services.prometheus.exporters.unpoller.controllers.*.save_events`
+        ///
+        /// Collect and save data from UniFi events to influxdb and Loki.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.save_events)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        save_events: bool = "save_events";
+        /// `services.prometheus.exporters.unpoller.controllers.*.save_ids`
+        ///
+        /// Collect and save data from the intrusion detection system to influxdb and Loki.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.save_ids)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        save_ids: bool = "save_ids";
+        /// `services.prometheus.exporters.unpoller.controllers.*.save_sites`
+        ///
+        /// Collect and save site data.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.save_sites)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        save_sites: bool = "save_sites";
+        /// `services.prometheus.exporters.unpoller.controllers.*.sites`
+        ///
+        /// List of site names for which statistics should be exported.
+        /// Or the string “default” for the default site or the string “all” for all sites.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.sites)
+        ///
+        /// Nix type: `one of "default", "all" or list of string`. Default: `"all"`.
+        sites: OneOf<SitesMembers> = "sites";
+        /// `services.prometheus.exporters.unpoller.controllers.*.url`
+        ///
+        /// URL of the Unifi controller.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.url)
+        ///
+        /// Nix type: `string`. Default: `"https://unifi:8443"`.
+        url: String = "url";
+        /// `services.prometheus.exporters.unpoller.controllers.*.user`
+        ///
+        /// Unifi service user name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.user)
+        ///
+        /// Nix type: `string`. Default: `"unifi"`.
+        user: String = "user";
+        /// `services.prometheus.exporters.unpoller.controllers.*.verify_ssl`
+        ///
+        /// Verify the Unifi controller’s certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.verify_ssl)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        verify_ssl: bool = "verify_ssl";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.unpoller.log`: `ExportersUnpollerLogValue::new()`, then a setter per option.
+    ExportersUnpollerLogValue {
+        /// `services.prometheus.exporters.unpoller.log.debug`
+        ///
+        /// Whether to enable debug logging including line numbers, high resolution timestamps, per-device logs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.log.debug)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        debug: bool = "debug";
+        /// `services.prometheus.exporters.unpoller.log.prometheusErrors`
+        ///
+        /// Whether to enable emitting errors to prometheus.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.log.prometheusErrors)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        prometheus_errors: bool = "prometheusErrors";
+        /// `services.prometheus.exporters.unpoller.log.quiet`
+        ///
+        /// Whether to enable startup and error logs only.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.log.quiet)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        quiet: bool = "quiet";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.unpoller.loki`: `ExportersUnpollerLokiValue::new()`, then a setter per option.
+    ExportersUnpollerLokiValue {
+        /// `services.prometheus.exporters.unpoller.loki.interval`
+        ///
+        /// How often the events are polled and pushed to Loki.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.interval)
+        ///
+        /// Nix type: `string`. Default: `"2m"`.
+        interval: String = "interval";
+        /// `services.prometheus.exporters.unpoller.loki.pass`
+        ///
+        /// Path of a file containing the password for Loki.
+        /// This file needs to be readable by the unifi-poller user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.pass)
+        ///
+        /// Nix type: `path`. Default: `"unpoller-influxdb-default.password"`.
+        pass: RuntimePath = "pass";
+        /// `services.prometheus.exporters.unpoller.loki.tenant_id`
+        ///
+        /// Tenant ID to use in Loki.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.tenant_id)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        tenant_id: String = "tenant_id";
+        /// `services.prometheus.exporters.unpoller.loki.timeout`
+        ///
+        /// Should be increased in case of timeout errors.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.timeout)
+        ///
+        /// Nix type: `string`. Default: `"10s"`.
+        timeout: String = "timeout";
+        /// `services.prometheus.exporters.unpoller.loki.url`
+        ///
+        /// URL of the Loki host.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.url)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        url: String = "url";
+        /// `services.prometheus.exporters.unpoller.loki.user`
+        ///
+        /// Username for Loki.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.user)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        user: String = "user";
+        /// `services.prometheus.exporters.unpoller.loki.verify_ssl`
+        ///
+        /// Verify Loki’s certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.loki.verify_ssl)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        verify_ssl: bool = "verify_ssl";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.unpoller`: `ExportersUnpollerValue::new()`, then a setter per option.
+    ExportersUnpollerValue {
+        /// `services.prometheus.exporters.unpoller.controllers`
+        ///
+        /// List of Unifi controllers to poll. Use defaults if empty.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        controllers: Vec<ControllersValue> = "controllers";
+        /// `services.prometheus.exporters.unpoller.enable`
+        ///
+        /// Whether to enable the prometheus unpoller exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.unpoller.extraFlags`
+        ///
+        /// Extra commandline options to pass to the unpoller exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.unpoller.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.unpoller.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.unpoller.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.unpoller.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.unpoller.group`
+        ///
+        /// Group under which the unpoller exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.group)
+        ///
+        /// Nix type: `string`. Default: `"unpoller-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.unpoller.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// The options under `services.prometheus.exporters.unpoller.log`.
+        log: ExportersUnpollerLogValue = "log";
+        /// The options under `services.prometheus.exporters.unpoller.loki`.
+        loki: ExportersUnpollerLokiValue = "loki";
+        /// `services.prometheus.exporters.unpoller.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.unpoller.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9130`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.unpoller.user`
+        ///
+        /// User name under which the unpoller exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.user)
+        ///
+        /// Nix type: `string`. Default: `"unpoller-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.v2ray`: `ExportersV2rayValue::new()`, then a setter per option.
+    ExportersV2rayValue {
+        /// `services.prometheus.exporters.v2ray.enable`
+        ///
+        /// Whether to enable the prometheus v2ray exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.v2ray.extraFlags`
+        ///
+        /// Extra commandline options to pass to the v2ray exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.v2ray.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.v2ray.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.v2ray.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.v2ray.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.v2ray.group`
+        ///
+        /// Group under which the v2ray exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.group)
+        ///
+        /// Nix type: `string`. Default: `"v2ray-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.v2ray.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.v2ray.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.v2ray.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9299`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.v2ray.user`
+        ///
+        /// User name under which the v2ray exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.user)
+        ///
+        /// Nix type: `string`. Default: `"v2ray-exporter"`.
+        user: String = "user";
+        /// `services.prometheus.exporters.v2ray.v2rayEndpoint`
+        ///
+        /// v2ray grpc api endpoint
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.v2ray.v2rayEndpoint)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1:54321"`.
+        v2ray_endpoint: String = "v2rayEndpoint";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.varnish`: `ExportersVarnishValue::new()`, then a setter per option.
+    ExportersVarnishValue {
+        /// `services.prometheus.exporters.varnish.enable`
+        ///
+        /// Whether to enable the prometheus varnish exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.varnish.extraFlags`
+        ///
+        /// Extra commandline options to pass to the varnish exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.varnish.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.varnish.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.varnish.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.varnish.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.varnish.group`
+        ///
+        /// Group under which the varnish exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.group)
+        ///
+        /// Nix type: `string`. Default: `"varnish-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.varnish.healthPath`
+        ///
+        /// Path under which to expose healthcheck. Disabled unless configured.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.healthPath)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        health_path: NullOr<String> = "healthPath";
+        /// `services.prometheus.exporters.varnish.instance`
+        ///
+        /// varnishstat -n value.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.instance)
+        ///
+        /// Nix type: `null or string`. Default: `config.services.varnish.stateDir`.
+        instance: NullOr<String> = "instance";
+        /// `services.prometheus.exporters.varnish.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.varnish.noExit`
+        ///
+        /// Do not exit server on Varnish scrape errors.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.noExit)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        no_exit: bool = "noExit";
+        /// `services.prometheus.exporters.varnish.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.varnish.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9131`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.varnish.raw`
+        ///
+        /// Enable raw stdout logging without timestamps.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.raw)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        raw: bool = "raw";
+        /// `services.prometheus.exporters.varnish.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.varnish.user`
+        ///
+        /// User name under which the varnish exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.user)
+        ///
+        /// Nix type: `string`. Default: `"varnish-exporter"`.
+        user: String = "user";
+        /// `services.prometheus.exporters.varnish.varnishStatPath`
+        ///
+        /// Path to varnishstat.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.varnishStatPath)
+        ///
+        /// Nix type: `string`. Default: `"varnishstat"`.
+        varnish_stat_path: String = "varnishStatPath";
+        /// `services.prometheus.exporters.varnish.verbose`
+        ///
+        /// Enable verbose logging.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.verbose)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        verbose: bool = "verbose";
+        /// `services.prometheus.exporters.varnish.withGoMetrics`
+        ///
+        /// Export go runtime and http handler metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.varnish.withGoMetrics)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        with_go_metrics: bool = "withGoMetrics";
+    }
+}
+
+/// The members of `services.prometheus.exporters.wireguard.wireguardConfig`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum WireguardConfigMembers {}
+impl ::flakesmith::value::PathMember for WireguardConfigMembers {}
+impl ::flakesmith::value::StrMember for WireguardConfigMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.wireguard`: `ExportersWireguardValue::new()`, then a setter per option.
+    ExportersWireguardValue {
+        /// `services.prometheus.exporters.wireguard.enable`
+        ///
+        /// Whether to enable the prometheus wireguard exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.wireguard.extraFlags`
+        ///
+        /// Extra commandline options to pass to the wireguard exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.wireguard.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.wireguard.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.wireguard.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.wireguard.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.wireguard.group`
+        ///
+        /// Group under which the wireguard exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.group)
+        ///
+        /// Nix type: `string`. Default: `"wireguard-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.wireguard.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.wireguard.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.wireguard.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9586`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.wireguard.singleSubnetPerField`
+        ///
+        /// By default, all allowed IPs and subnets are comma-separated in the
+        /// allowed_ips
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.singleSubnetPerField)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        single_subnet_per_field: bool = "singleSubnetPerField";
+        /// `services.prometheus.exporters.wireguard.user`
+        ///
+        /// User name under which the wireguard exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.user)
+        ///
+        /// Nix type: `string`. Default: `"wireguard-exporter"`.
+        user: String = "user";
+        /// `services.prometheus.exporters.wireguard.verbose`
+        ///
+        /// Whether to enable verbose logging mode for prometheus-wireguard-exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.verbose)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        verbose: bool = "verbose";
+        /// `services.prometheus.exporters.wireguard.wireguardConfig`
+        ///
+        /// Path to the Wireguard Config to
+        /// add the peer’s name to the stats of a peer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.wireguardConfig)
+        ///
+        /// Nix type: `null or path or string`. Default: `null`.
+        wireguard_config: NullOr<OneOf<WireguardConfigMembers>> = "wireguardConfig";
+        /// `services.prometheus.exporters.wireguard.withRemoteIp`
+        ///
+        /// Whether or not the remote IP of a WireGuard peer should be exposed via prometheus.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.withRemoteIp)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        with_remote_ip: bool = "withRemoteIp";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters.zfs`: `ExportersZfsValue::new()`, then a setter per option.
+    ExportersZfsValue {
+        /// `services.prometheus.exporters.zfs.enable`
+        ///
+        /// Whether to enable the prometheus zfs exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.prometheus.exporters.zfs.extraFlags`
+        ///
+        /// Extra commandline options to pass to the zfs exporter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.extraFlags)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_flags: Vec<String> = "extraFlags";
+        /// `services.prometheus.exporters.zfs.firewallFilter`
+        ///
+        /// Specify a filter for iptables to use when
+        /// services.prometheus.exporters.zfs.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.firewallFilter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        firewall_filter: NullOr<String> = "firewallFilter";
+        /// `services.prometheus.exporters.zfs.firewallRules`
+        ///
+        /// Specify rules for nftables to add to the input chain
+        /// when services.prometheus.exporters.zfs.openFirewall
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.firewallRules)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        firewall_rules: NullOr<Concatenated> = "firewallRules";
+        /// `services.prometheus.exporters.zfs.group`
+        ///
+        /// Group under which the zfs exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.group)
+        ///
+        /// Nix type: `string`. Default: `"zfs-exporter"`.
+        group: String = "group";
+        /// `services.prometheus.exporters.zfs.listenAddress`
+        ///
+        /// Address to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.listenAddress)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        listen_address: String = "listenAddress";
+        /// `services.prometheus.exporters.zfs.openFirewall`
+        ///
+        /// Open port in firewall for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.prometheus.exporters.zfs.pools`
+        ///
+        /// Name of the pool(s) to collect, repeat for multiple pools (default: all pools).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.pools)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `[ ]`.
+        pools: NullOr<Vec<String>> = "pools";
+        /// `services.prometheus.exporters.zfs.port`
+        ///
+        /// Port to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9134`.
+        port: u16 = "port";
+        /// `services.prometheus.exporters.zfs.telemetryPath`
+        ///
+        /// Path under which to expose metrics.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.telemetryPath)
+        ///
+        /// Nix type: `string`. Default: `"/metrics"`.
+        telemetry_path: String = "telemetryPath";
+        /// `services.prometheus.exporters.zfs.user`
+        ///
+        /// User name under which the zfs exporter shall be run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.zfs.user)
+        ///
+        /// Nix type: `string`. Default: `"zfs-exporter"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.exporters`: `ExportersValue::new()`, then a setter per option.
+    ExportersValue {
+        /// The options under `services.prometheus.exporters.apcupsd`.
+        apcupsd: ExportersApcupsdValue = "apcupsd";
+        /// The options under `services.prometheus.exporters.artifactory`.
+        artifactory: ExportersArtifactoryValue = "artifactory";
+        /// The options under `services.prometheus.exporters.bind`.
+        bind: ExportersBindValue = "bind";
+        /// The options under `services.prometheus.exporters.bird`.
+        bird: ExportersBirdValue = "bird";
+        /// The options under `services.prometheus.exporters.bitcoin`.
+        bitcoin: ExportersBitcoinValue = "bitcoin";
+        /// The options under `services.prometheus.exporters.blackbox`.
+        blackbox: ExportersBlackboxValue = "blackbox";
+        /// The options under `services.prometheus.exporters.borgmatic`.
+        borgmatic: ExportersBorgmaticValue = "borgmatic";
+        /// The options under `services.prometheus.exporters.buildkite-agent`.
+        buildkite_agent: ExportersBuildkiteAgentValue = "buildkite-agent";
+        /// The options under `services.prometheus.exporters.collectd`.
+        collectd: ExportersCollectdValue = "collectd";
+        /// The options under `services.prometheus.exporters.deluge`.
+        deluge: ExportersDelugeValue = "deluge";
+        /// The options under `services.prometheus.exporters.dmarc`.
+        dmarc: ExportersDmarcValue = "dmarc";
+        /// The options under `services.prometheus.exporters.dnsmasq`.
+        dnsmasq: ExportersDnsmasqValue = "dnsmasq";
+        /// The options under `services.prometheus.exporters.dnssec`.
+        dnssec: ExportersDnssecValue = "dnssec";
+        /// The options under `services.prometheus.exporters.domain`.
+        domain: ExportersDomainValue = "domain";
+        /// The options under `services.prometheus.exporters.dovecot`.
+        dovecot: ExportersDovecotValue = "dovecot";
+        /// The options under `services.prometheus.exporters.exportarr-bazarr`.
+        exportarr_bazarr: ExportersExportarrBazarrValue = "exportarr-bazarr";
+        /// The options under `services.prometheus.exporters.exportarr-lidarr`.
+        exportarr_lidarr: ExportersExportarrLidarrValue = "exportarr-lidarr";
+        /// The options under `services.prometheus.exporters.exportarr-prowlarr`.
+        exportarr_prowlarr: ExportersExportarrProwlarrValue = "exportarr-prowlarr";
+        /// The options under `services.prometheus.exporters.exportarr-radarr`.
+        exportarr_radarr: ExportersExportarrRadarrValue = "exportarr-radarr";
+        /// The options under `services.prometheus.exporters.exportarr-readarr`.
+        exportarr_readarr: ExportersExportarrReadarrValue = "exportarr-readarr";
+        /// The options under `services.prometheus.exporters.exportarr-sonarr`.
+        exportarr_sonarr: ExportersExportarrSonarrValue = "exportarr-sonarr";
+        /// The options under `services.prometheus.exporters.fastly`.
+        fastly: ExportersFastlyValue = "fastly";
+        /// The options under `services.prometheus.exporters.flow`.
+        flow: ExportersFlowValue = "flow";
+        /// The options under `services.prometheus.exporters.fritz`.
+        fritz: ExportersFritzValue = "fritz";
+        /// The options under `services.prometheus.exporters.fritzbox`.
+        fritzbox: ExportersFritzboxValue = "fritzbox";
+        /// The options under `services.prometheus.exporters.graphite`.
+        graphite: ExportersGraphiteValue = "graphite";
+        /// The options under `services.prometheus.exporters.idrac`.
+        idrac: ExportersIdracValue = "idrac";
+        /// The options under `services.prometheus.exporters.imap-mailstat`.
+        imap_mailstat: ExportersImapMailstatValue = "imap-mailstat";
+        /// The options under `services.prometheus.exporters.influxdb`.
+        influxdb: ExportersInfluxdbValue = "influxdb";
+        /// The options under `services.prometheus.exporters.ipmi`.
+        ipmi: ExportersIpmiValue = "ipmi";
+        /// The options under `services.prometheus.exporters.jitsi`.
+        jitsi: ExportersJitsiValue = "jitsi";
+        /// The options under `services.prometheus.exporters.json`.
+        json: ExportersJsonValue = "json";
+        /// The options under `services.prometheus.exporters.junos-czerwonk`.
+        junos_czerwonk: ExportersJunosCzerwonkValue = "junos-czerwonk";
+        /// The options under `services.prometheus.exporters.kea`.
+        kea: ExportersKeaValue = "kea";
+        /// The options under `services.prometheus.exporters.keylight`.
+        keylight: ExportersKeylightValue = "keylight";
+        /// The options under `services.prometheus.exporters.klipper`.
+        klipper: ExportersKlipperValue = "klipper";
+        /// The options under `services.prometheus.exporters.knot`.
+        knot: ExportersKnotValue = "knot";
+        /// The options under `services.prometheus.exporters.libvirt`.
+        libvirt: ExportersLibvirtValue = "libvirt";
+        /// The options under `services.prometheus.exporters.lnd`.
+        lnd: ExportersLndValue = "lnd";
+        /// The options under `services.prometheus.exporters.mail`.
+        mail: ExportersMailValue = "mail";
+        /// The options under `services.prometheus.exporters.mikrotik`.
+        mikrotik: ExportersMikrotikValue = "mikrotik";
+        /// The options under `services.prometheus.exporters.modemmanager`.
+        modemmanager: ExportersModemmanagerValue = "modemmanager";
+        /// The options under `services.prometheus.exporters.mongodb`.
+        mongodb: ExportersMongodbValue = "mongodb";
+        /// The options under `services.prometheus.exporters.mqtt`.
+        mqtt: ExportersMqttValue = "mqtt";
+        /// The options under `services.prometheus.exporters.mysqld`.
+        mysqld: ExportersMysqldValue = "mysqld";
+        /// The options under `services.prometheus.exporters.nats`.
+        nats: ExportersNatsValue = "nats";
+        /// The options under `services.prometheus.exporters.nextcloud`.
+        nextcloud: ExportersNextcloudValue = "nextcloud";
+        /// The options under `services.prometheus.exporters.nginx`.
+        nginx: ExportersNginxValue = "nginx";
+        /// The options under `services.prometheus.exporters.nginxlog`.
+        nginxlog: ExportersNginxlogValue = "nginxlog";
+        /// The options under `services.prometheus.exporters.node`.
+        node: ExportersNodeValue = "node";
+        /// The options under `services.prometheus.exporters.nut`.
+        nut: ExportersNutValue = "nut";
+        /// The options under `services.prometheus.exporters.pgbouncer`.
+        pgbouncer: ExportersPgbouncerValue = "pgbouncer";
+        /// The options under `services.prometheus.exporters.php-fpm`.
+        php_fpm: ExportersPhpFpmValue = "php-fpm";
+        /// The options under `services.prometheus.exporters.pihole`.
+        pihole: ExportersPiholeValue = "pihole";
+        /// The options under `services.prometheus.exporters.ping`.
+        ping: ExportersPingValue = "ping";
+        /// The options under `services.prometheus.exporters.postfix`.
+        postfix: ExportersPostfixValue = "postfix";
+        /// The options under `services.prometheus.exporters.postgres`.
+        postgres: ExportersPostgresValue = "postgres";
+        /// The options under `services.prometheus.exporters.process`.
+        process: ExportersProcessValue = "process";
+        /// The options under `services.prometheus.exporters.pve`.
+        pve: ExportersPveValue = "pve";
+        /// The options under `services.prometheus.exporters.py-air-control`.
+        py_air_control: ExportersPyAirControlValue = "py-air-control";
+        /// The options under `services.prometheus.exporters.redis`.
+        redis: ExportersRedisValue = "redis";
+        /// The options under `services.prometheus.exporters.restic`.
+        restic: ExportersResticValue = "restic";
+        /// The options under `services.prometheus.exporters.rspamd`.
+        rspamd: ExportersRspamdValue = "rspamd";
+        /// The options under `services.prometheus.exporters.rtl_433`.
+        rtl_433: ExportersRtl433Value = "rtl_433";
+        /// The options under `services.prometheus.exporters.sabnzbd`.
+        sabnzbd: ExportersSabnzbdValue = "sabnzbd";
+        /// The options under `services.prometheus.exporters.scaphandre`.
+        scaphandre: ExportersScaphandreValue = "scaphandre";
+        /// The options under `services.prometheus.exporters.script`.
+        script: ExportersScriptValue = "script";
+        /// The options under `services.prometheus.exporters.shelly`.
+        shelly: ExportersShellyValue = "shelly";
+        /// The options under `services.prometheus.exporters.smartctl`.
+        smartctl: ExportersSmartctlValue = "smartctl";
+        /// The options under `services.prometheus.exporters.smokeping`.
+        smokeping: ExportersSmokepingValue = "smokeping";
+        /// The options under `services.prometheus.exporters.snmp`.
+        snmp: ExportersSnmpValue = "snmp";
+        /// The options under `services.prometheus.exporters.sql`.
+        sql: ExportersSqlValue = "sql";
+        /// The options under `services.prometheus.exporters.statsd`.
+        statsd: ExportersStatsdValue = "statsd";
+        /// The options under `services.prometheus.exporters.surfboard`.
+        surfboard: ExportersSurfboardValue = "surfboard";
+        /// The options under `services.prometheus.exporters.systemd`.
+        systemd: ExportersSystemdValue = "systemd";
+        /// The options under `services.prometheus.exporters.unbound`.
+        unbound: ExportersUnboundValue = "unbound";
+        /// The options under `services.prometheus.exporters.unpoller`.
+        unpoller: ExportersUnpollerValue = "unpoller";
+        /// The options under `services.prometheus.exporters.v2ray`.
+        v2ray: ExportersV2rayValue = "v2ray";
+        /// The options under `services.prometheus.exporters.varnish`.
+        varnish: ExportersVarnishValue = "varnish";
+        /// The options under `services.prometheus.exporters.wireguard`.
+        wireguard: ExportersWireguardValue = "wireguard";
+        /// The options under `services.prometheus.exporters.zfs`.
+        zfs: ExportersZfsValue = "zfs";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.globalConfig`: `GlobalConfigValue::new()`, then a setter per option.
+    GlobalConfigValue {
+        /// `services.prometheus.globalConfig.evaluation_interval`
+        ///
+        /// How frequently to evaluate rules by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.globalConfig.evaluation_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        evaluation_interval: NullOr<String> = "evaluation_interval";
+        /// `services.prometheus.globalConfig.external_labels`
+        ///
+        /// The labels to add to any time series or alerts when
+        /// communicating with external systems (federation, remote
+        /// storage, Alertmanager).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.globalConfig.external_labels)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        external_labels: NullOr<BTreeMap<String, String>> = "external_labels";
+        /// `services.prometheus.globalConfig.query_log_file`
+        ///
+        /// Path to the file prometheus should write its query log to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.globalConfig.query_log_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        query_log_file: NullOr<String> = "query_log_file";
+        /// `services.prometheus.globalConfig.scrape_interval`
+        ///
+        /// How frequently to scrape targets by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.globalConfig.scrape_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        scrape_interval: NullOr<String> = "scrape_interval";
+        /// `services.prometheus.globalConfig.scrape_timeout`
+        ///
+        /// How long until a scrape request times out.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.globalConfig.scrape_timeout)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        scrape_timeout: NullOr<String> = "scrape_timeout";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.remoteRead.*.basic_auth`: `BasicAuthValue::new()`, then a setter per option.
+    BasicAuthValue {
+        /// `services.prometheus.remoteRead.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.remoteRead.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.remoteRead.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.remoteRead.*.tls_config`: `TlsConfigValue::new()`, then a setter per option.
+    TlsConfigValue {
+        /// `services.prometheus.remoteRead.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.remoteRead.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.remoteRead.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.remoteRead.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.remoteRead.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.remoteRead.*`: `RemoteReadValue::new()`, then a setter per option.
+    RemoteReadValue {
+        /// `services.prometheus.remoteRead.*.basic_auth`
+        ///
+        /// Sets the Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue> = "basic_auth";
+        /// `services.prometheus.remoteRead.*.bearer_token`
+        ///
+        /// Sets the Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.bearer_token)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        bearer_token: NullOr<String> = "bearer_token";
+        /// `services.prometheus.remoteRead.*.bearer_token_file`
+        ///
+        /// Sets the Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.bearer_token_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        bearer_token_file: NullOr<String> = "bearer_token_file";
+        /// `services.prometheus.remoteRead.*.headers`
+        ///
+        /// Custom HTTP headers to be sent along with each remote read request.
+        /// Be aware that headers that are set by Prometheus itself can’t be overwritten.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.headers)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        headers: NullOr<BTreeMap<String, String>> = "headers";
+        /// `services.prometheus.remoteRead.*.name`
+        ///
+        /// Name of the remote read config, which if specified must be unique among remote read configs.
+        /// The name will be used in metrics and logging in place of a generated value to help users distinguish between
+        /// remote read configs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        name: NullOr<String> = "name";
+        /// `services.prometheus.remoteRead.*.proxy_url`
+        ///
+        /// Optional Proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.remoteRead.*.read_recent`
+        ///
+        /// Whether reads should be made for queries for time ranges that
+        /// the local storage should have complete data for.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.read_recent)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        read_recent: NullOr<bool> = "read_recent";
+        /// `services.prometheus.remoteRead.*.remote_timeout`
+        ///
+        /// Timeout for requests to the remote read endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.remote_timeout)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        remote_timeout: NullOr<String> = "remote_timeout";
+        /// `services.prometheus.remoteRead.*.required_matchers`
+        ///
+        /// An optional list of equality matchers which have to be
+        /// present in a selector to query the remote read endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.required_matchers)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        required_matchers: NullOr<BTreeMap<String, String>> = "required_matchers";
+        /// `services.prometheus.remoteRead.*.tls_config`
+        ///
+        /// Configures the remote read request’s TLS settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue> = "tls_config";
+        /// `services.prometheus.remoteRead.*.url`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteRead.*.url)
+        ///
+        /// Nix type: `string`.
+        url: String = "url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.remoteWrite.*.basic_auth`: `BasicAuthValue2::new()`, then a setter per option.
+    BasicAuthValue2 {
+        /// `services.prometheus.remoteWrite.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.remoteWrite.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.remoteWrite.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.remoteWrite.*.metadata_config`: `MetadataConfigValue::new()`, then a setter per option.
+    MetadataConfigValue {
+        /// `services.prometheus.remoteWrite.*.metadata_config.send`
+        ///
+        /// Whether metric metadata is sent to remote storage or not.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.metadata_config.send)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        send: NullOr<bool> = "send";
+        /// `services.prometheus.remoteWrite.*.metadata_config.send_interval`
+        ///
+        /// How frequently metric metadata is sent to remote storage.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.metadata_config.send_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        send_interval: NullOr<String> = "send_interval";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.remoteWrite.*.queue_config`: `QueueConfigValue::new()`, then a setter per option.
+    QueueConfigValue {
+        /// `services.prometheus.remoteWrite.*.queue_config.batch_send_deadline`
+        ///
+        /// Maximum time a sample will wait in buffer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.queue_config.batch_send_deadline)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        batch_send_deadline: NullOr<String> = "batch_send_deadline";
+        /// `services.prometheus.remoteWrite.*.queue_config.capacity`
+        ///
+        /// Number of samples to buffer per shard before we block reading of more
+        /// samples from the WAL. It is recommended to have enough capacity in each
+        /// shard to buffer several requests to keep throughput up while processing
+        /// occasional slow remote requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.queue_config.capacity)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        capacity: NullOr<i64> = "capacity";
+        /// `services.prometheus.remoteWrite.*.queue_config.max_backoff`
+        ///
+        /// Maximum retry delay.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.queue_config.max_backoff)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        max_backoff: NullOr<String> = "max_backoff";
+        /// `services.prometheus.remoteWrite.*.queue_config.max_samples_per_send`
+        ///
+        /// Maximum number of samples per send.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.queue_config.max_samples_per_send)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        max_samples_per_send: NullOr<i64> = "max_samples_per_send";
+        /// `services.prometheus.remoteWrite.*.queue_config.max_shards`
+        ///
+        /// Maximum number of shards, i.e. amount of concurrency.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.queue_config.max_shards)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        max_shards: NullOr<i64> = "max_shards";
+        /// `services.prometheus.remoteWrite.*.queue_config.min_backoff`
+        ///
+        /// Initial retry delay. Gets doubled for every retry.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.queue_config.min_backoff)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        min_backoff: NullOr<String> = "min_backoff";
+        /// `services.prometheus.remoteWrite.*.queue_config.min_shards`
+        ///
+        /// Minimum number of shards, i.e. amount of concurrency.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.queue_config.min_shards)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        min_shards: NullOr<i64> = "min_shards";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.remoteWrite.*.sigv4`: `Sigv4Value::new()`, then a setter per option.
+    Sigv4Value {
+        /// `services.prometheus.remoteWrite.*.sigv4.access_key`
+        ///
+        /// The Access Key ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.sigv4.access_key)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        access_key: NullOr<String> = "access_key";
+        /// `services.prometheus.remoteWrite.*.sigv4.profile`
+        ///
+        /// The named AWS profile used to authenticate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.sigv4.profile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        profile: NullOr<String> = "profile";
+        /// `services.prometheus.remoteWrite.*.sigv4.region`
+        ///
+        /// The AWS region.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.sigv4.region)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        region: NullOr<String> = "region";
+        /// `services.prometheus.remoteWrite.*.sigv4.role_arn`
+        ///
+        /// The AWS role ARN.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.sigv4.role_arn)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        role_arn: NullOr<String> = "role_arn";
+        /// `services.prometheus.remoteWrite.*.sigv4.secret_key`
+        ///
+        /// The Secret Access Key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.sigv4.secret_key)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        secret_key: NullOr<String> = "secret_key";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.remoteWrite.*.tls_config`: `TlsConfigValue2::new()`, then a setter per option.
+    TlsConfigValue2 {
+        /// `services.prometheus.remoteWrite.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.remoteWrite.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.remoteWrite.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.remoteWrite.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.remoteWrite.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.remoteWrite.*.write_relabel_configs.*.action`.
+    Action {
+        Replace => "replace",
+        Lowercase => "lowercase",
+        Uppercase => "uppercase",
+        Keep => "keep",
+        Drop => "drop",
+        Hashmod => "hashmod",
+        Labelmap => "labelmap",
+        Labeldrop => "labeldrop",
+        Labelkeep => "labelkeep",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.remoteWrite.*.write_relabel_configs.*`: `WriteRelabelConfigsValue::new()`, then a setter per option.
+    WriteRelabelConfigsValue {
+        /// `services.prometheus.remoteWrite.*.write_relabel_configs.*.action`
+        ///
+        /// Action to perform based on regex matching.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.write_relabel_configs.*.action)
+        ///
+        /// Nix type: `null or one of "replace", "lowercase", "uppercase", "keep", "drop", "hashmod", "labelmap", "labeldrop", "labelkeep"`. Default: `null`.
+        action: NullOr<Action> = "action";
+        /// `services.prometheus.remoteWrite.*.write_relabel_configs.*.modulus`
+        ///
+        /// Modulus to take of the hash of the source label values.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.write_relabel_configs.*.modulus)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        modulus: NullOr<i64> = "modulus";
+        /// `services.prometheus.remoteWrite.*.write_relabel_configs.*.regex`
+        ///
+        /// Regular expression against which the extracted value is matched.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.write_relabel_configs.*.regex)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        regex: NullOr<String> = "regex";
+        /// `services.prometheus.remoteWrite.*.write_relabel_configs.*.replacement`
+        ///
+        /// Replacement value against which a regex replace is performed if the
+        /// regular expression matches.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.write_relabel_configs.*.replacement)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        replacement: NullOr<String> = "replacement";
+        /// `services.prometheus.remoteWrite.*.write_relabel_configs.*.separator`
+        ///
+        /// Separator placed between concatenated source label values.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.write_relabel_configs.*.separator)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        separator: NullOr<String> = "separator";
+        /// `services.prometheus.remoteWrite.*.write_relabel_configs.*.source_labels`
+        ///
+        /// The source labels select values from existing labels. Their content
+        /// is concatenated using the configured separator and matched against
+        /// the configured regular expression.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.write_relabel_configs.*.source_labels)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        source_labels: NullOr<Vec<String>> = "source_labels";
+        /// `services.prometheus.remoteWrite.*.write_relabel_configs.*.target_label`
+        ///
+        /// Label to which the resulting value is written in a replace action.
+        /// It is mandatory for replace actions.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.write_relabel_configs.*.target_label)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        target_label: NullOr<String> = "target_label";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.remoteWrite.*`: `RemoteWriteValue::new()`, then a setter per option.
+    RemoteWriteValue {
+        /// `services.prometheus.remoteWrite.*.basic_auth`
+        ///
+        /// Sets the Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue2> = "basic_auth";
+        /// `services.prometheus.remoteWrite.*.bearer_token`
+        ///
+        /// Sets the Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.bearer_token)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        bearer_token: NullOr<String> = "bearer_token";
+        /// `services.prometheus.remoteWrite.*.bearer_token_file`
+        ///
+        /// Sets the Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.bearer_token_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        bearer_token_file: NullOr<String> = "bearer_token_file";
+        /// `services.prometheus.remoteWrite.*.headers`
+        ///
+        /// Custom HTTP headers to be sent along with each remote write request.
+        /// Be aware that headers that are set by Prometheus itself can’t be overwritten.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.headers)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        headers: NullOr<BTreeMap<String, String>> = "headers";
+        /// `services.prometheus.remoteWrite.*.metadata_config`
+        ///
+        /// Configures the sending of series metadata to remote storage.
+        /// Metadata configuration is subject to change at any point
+        /// or be removed in future releases.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.metadata_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        metadata_config: NullOr<MetadataConfigValue> = "metadata_config";
+        /// `services.prometheus.remoteWrite.*.name`
+        ///
+        /// Name of the remote write config, which if specified must be unique among remote write configs.
+        /// The name will be used in metrics and logging in place of a generated value to help users distinguish between
+        /// remote write configs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        name: NullOr<String> = "name";
+        /// `services.prometheus.remoteWrite.*.proxy_url`
+        ///
+        /// Optional Proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.remoteWrite.*.queue_config`
+        ///
+        /// Configures the queue used to write to remote storage.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.queue_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        queue_config: NullOr<QueueConfigValue> = "queue_config";
+        /// `services.prometheus.remoteWrite.*.remote_timeout`
+        ///
+        /// Timeout for requests to the remote write endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.remote_timeout)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        remote_timeout: NullOr<String> = "remote_timeout";
+        /// `services.prometheus.remoteWrite.*.sigv4`
+        ///
+        /// Configures AWS Signature Version 4 settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.sigv4)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        sigv4: NullOr<Sigv4Value> = "sigv4";
+        /// `services.prometheus.remoteWrite.*.tls_config`
+        ///
+        /// Configures the remote write request’s TLS settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue2> = "tls_config";
+        /// `services.prometheus.remoteWrite.*.url`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.url)
+        ///
+        /// Nix type: `string`.
+        url: String = "url";
+        /// `services.prometheus.remoteWrite.*.write_relabel_configs`
+        ///
+        /// List of remote write relabel configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.remoteWrite.*.write_relabel_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        write_relabel_configs: NullOr<Vec<WriteRelabelConfigsValue>> = "write_relabel_configs";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.authentication_method`.
+    AuthenticationMethod {
+        OAuth => "OAuth",
+        ManagedIdentity => "ManagedIdentity",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tls_config`: `TlsConfigValue3::new()`, then a setter per option.
+    TlsConfigValue3 {
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.azure_sd_configs.*`: `AzureSdConfigsValue::new()`, then a setter per option.
+    AzureSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.authentication_method`
+        ///
+        /// The authentication method, either OAuth or ManagedIdentity.
+        /// See https://docs.microsoft.com/en-us/azure/active-directory/managed-identities-azure-resources/overview
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.authentication_method)
+        ///
+        /// Nix type: `null or one of "OAuth", "ManagedIdentity"`. Default: `null`.
+        authentication_method: NullOr<AuthenticationMethod> = "authentication_method";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.client_id`
+        ///
+        /// Optional client ID. Only required with authentication_method OAuth.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.client_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_id: NullOr<String> = "client_id";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.client_secret`
+        ///
+        /// Optional client secret. Only required with authentication_method OAuth.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.client_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.environment`
+        ///
+        /// The Azure environment.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.environment)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        environment: NullOr<String> = "environment";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.port`
+        ///
+        /// The port to scrape metrics from. If using the public IP
+        /// address, this must instead be specified in the relabeling
+        /// rule.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.refresh_interval`
+        ///
+        /// Refresh interval to re-read the instance list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.subscription_id`
+        ///
+        /// The subscription ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.subscription_id)
+        ///
+        /// Nix type: `string`.
+        subscription_id: String = "subscription_id";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tenant_id`
+        ///
+        /// Optional tenant ID. Only required with authentication_method OAuth.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tenant_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        tenant_id: NullOr<String> = "tenant_id";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue3> = "tls_config";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.basic_auth`: `BasicAuthValue3::new()`, then a setter per option.
+    BasicAuthValue3 {
+        /// `services.prometheus.scrapeConfigs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.authorization`: `AuthorizationValue::new()`, then a setter per option.
+    AuthorizationValue {
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.authorization.credentials`
+        ///
+        /// Sets the credentials. It is mutually exclusive with credentials_file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.authorization.credentials)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials: NullOr<String> = "credentials";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.authorization.credentials_file`
+        ///
+        /// Sets the credentials to the credentials read from the configured file.
+        /// It is mutually exclusive with credentials
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.authorization.credentials_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials_file: NullOr<String> = "credentials_file";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.authorization.type`
+        ///
+        /// Sets the authentication type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.authorization.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.basic_auth`: `BasicAuthValue4::new()`, then a setter per option.
+    BasicAuthValue4 {
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2`: `Oauth2Value::new()`, then a setter per option.
+    Oauth2Value {
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2.client_id`
+        ///
+        /// OAuth client ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2.client_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_id: NullOr<String> = "client_id";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2.client_secret`
+        ///
+        /// OAuth client secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2.client_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2.client_secret_file`
+        ///
+        /// Read the client secret from a file. It is mutually exclusive with client_secret
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2.client_secret_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret_file: NullOr<String> = "client_secret_file";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2.endpoint_params`
+        ///
+        /// Optional parameters to append to the token URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2.endpoint_params)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        endpoint_params: NullOr<BTreeMap<String, String>> = "endpoint_params";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2.scopes`
+        ///
+        /// Scopes for the token request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2.scopes)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        scopes: NullOr<Vec<String>> = "scopes";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2.token_url`
+        ///
+        /// The URL to fetch the token from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2.token_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token_url: NullOr<String> = "token_url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tls_config`: `TlsConfigValue4::new()`, then a setter per option.
+    TlsConfigValue4 {
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.consul_sd_configs.*`: `ConsulSdConfigsValue::new()`, then a setter per option.
+    ConsulSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.allow_stale`
+        ///
+        /// Allow stale Consul results
+        /// (see https://www.consul.io/api/index.html#consistency-modes
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.allow_stale)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        allow_stale: NullOr<bool> = "allow_stale";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.authorization`
+        ///
+        /// Optional Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.authorization)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        authorization: NullOr<AuthorizationValue> = "authorization";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.basic_auth`
+        ///
+        /// Optional HTTP basic authentication information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue4> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.datacenter`
+        ///
+        /// Consul datacenter
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.datacenter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        datacenter: NullOr<String> = "datacenter";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.node_meta`
+        ///
+        /// Node metadata used to filter nodes for a given service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.node_meta)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        node_meta: NullOr<BTreeMap<String, String>> = "node_meta";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2`
+        ///
+        /// Optional OAuth 2.0 configuration.
+        /// Cannot be used at the same time as basic_auth or authorization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.oauth2)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        oauth2: NullOr<Oauth2Value> = "oauth2";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.password`
+        ///
+        /// Consul password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.refresh_interval`
+        ///
+        /// The time after which the provided names are refreshed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.scheme`
+        ///
+        /// Consul scheme
+        /// Defaults to http
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.scheme)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        scheme: NullOr<String> = "scheme";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.server`
+        ///
+        /// Consul server to query.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.server)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server: NullOr<String> = "server";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.services`
+        ///
+        /// A list of services for which targets are retrieved.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.services)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        services: NullOr<Vec<String>> = "services";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tag_separator`
+        ///
+        /// The string by which Consul tags are joined into the tag label.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tag_separator)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        tag_separator: NullOr<String> = "tag_separator";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tags`
+        ///
+        /// An optional list of tags used to filter nodes for a given
+        /// service. Services must contain all tags in the list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tags)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        tags: NullOr<Vec<String>> = "tags";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tls_config`
+        ///
+        /// Configures the Consul request’s TLS settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue4> = "tls_config";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.token`
+        ///
+        /// Consul token
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.token)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token: NullOr<String> = "token";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs.*.username`
+        ///
+        /// Consul username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs.*.username)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        username: NullOr<String> = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.authorization`: `AuthorizationValue2::new()`, then a setter per option.
+    AuthorizationValue2 {
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.authorization.credentials`
+        ///
+        /// Sets the credentials. It is mutually exclusive with credentials_file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.authorization.credentials)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials: NullOr<String> = "credentials";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.authorization.credentials_file`
+        ///
+        /// Sets the credentials to the credentials read from the configured file.
+        /// It is mutually exclusive with credentials
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.authorization.credentials_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials_file: NullOr<String> = "credentials_file";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.authorization.type`
+        ///
+        /// Sets the authentication type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.authorization.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.basic_auth`: `BasicAuthValue5::new()`, then a setter per option.
+    BasicAuthValue5 {
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2`: `Oauth2Value2::new()`, then a setter per option.
+    Oauth2Value2 {
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2.client_id`
+        ///
+        /// OAuth client ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2.client_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_id: NullOr<String> = "client_id";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2.client_secret`
+        ///
+        /// OAuth client secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2.client_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2.client_secret_file`
+        ///
+        /// Read the client secret from a file. It is mutually exclusive with client_secret
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2.client_secret_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret_file: NullOr<String> = "client_secret_file";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2.endpoint_params`
+        ///
+        /// Optional parameters to append to the token URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2.endpoint_params)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        endpoint_params: NullOr<BTreeMap<String, String>> = "endpoint_params";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2.scopes`
+        ///
+        /// Scopes for the token request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2.scopes)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        scopes: NullOr<Vec<String>> = "scopes";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2.token_url`
+        ///
+        /// The URL to fetch the token from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2.token_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token_url: NullOr<String> = "token_url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.tls_config`: `TlsConfigValue5::new()`, then a setter per option.
+    TlsConfigValue5 {
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*`: `DigitaloceanSdConfigsValue::new()`, then a setter per option.
+    DigitaloceanSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.authorization`
+        ///
+        /// Optional Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.authorization)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        authorization: NullOr<AuthorizationValue2> = "authorization";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.basic_auth`
+        ///
+        /// Optional HTTP basic authentication information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue5> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2`
+        ///
+        /// Optional OAuth 2.0 configuration.
+        /// Cannot be used at the same time as basic_auth or authorization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.oauth2)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        oauth2: NullOr<Oauth2Value2> = "oauth2";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.port`
+        ///
+        /// The port to scrape metrics from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.refresh_interval`
+        ///
+        /// The time after which the droplets are refreshed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue5> = "tls_config";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.scrapeConfigs.*.dns_sd_configs.*.type`.
+    Type {
+        Srv => "SRV",
+        A => "A",
+        Aaaa => "AAAA",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.dns_sd_configs.*`: `DnsSdConfigsValue::new()`, then a setter per option.
+    DnsSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.dns_sd_configs.*.names`
+        ///
+        /// A list of DNS SRV record names to be queried.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dns_sd_configs.*.names)
+        ///
+        /// Nix type: `list of string`.
+        names: Vec<String> = "names";
+        /// `services.prometheus.scrapeConfigs.*.dns_sd_configs.*.port`
+        ///
+        /// The port number used if the query type is not SRV.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dns_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.dns_sd_configs.*.refresh_interval`
+        ///
+        /// The time after which the provided names are refreshed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dns_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.dns_sd_configs.*.type`
+        ///
+        /// The type of DNS query to perform. One of SRV, A, or AAAA.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dns_sd_configs.*.type)
+        ///
+        /// Nix type: `null or one of "SRV", "A", "AAAA"`. Default: `null`.
+        r#type: NullOr<Type> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.authorization`: `AuthorizationValue3::new()`, then a setter per option.
+    AuthorizationValue3 {
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.authorization.credentials`
+        ///
+        /// Sets the credentials. It is mutually exclusive with credentials_file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.authorization.credentials)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials: NullOr<String> = "credentials";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.authorization.credentials_file`
+        ///
+        /// Sets the credentials to the credentials read from the configured file.
+        /// It is mutually exclusive with credentials
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.authorization.credentials_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials_file: NullOr<String> = "credentials_file";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.authorization.type`
+        ///
+        /// Sets the authentication type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.authorization.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.basic_auth`: `BasicAuthValue6::new()`, then a setter per option.
+    BasicAuthValue6 {
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.filters.*`: `FiltersValue::new()`, then a setter per option.
+    FiltersValue {
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.filters.*.name`
+        ///
+        /// Name of the filter. The available filters are listed in the upstream documentation:
+        /// Services: https://docs.docker.com/engine/api/v1.40/#operation/ServiceList
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.filters.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.filters.*.values`
+        ///
+        /// Value for the filter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.filters.*.values)
+        ///
+        /// Nix type: `string`.
+        values: String = "values";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2`: `Oauth2Value3::new()`, then a setter per option.
+    Oauth2Value3 {
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2.client_id`
+        ///
+        /// OAuth client ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2.client_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_id: NullOr<String> = "client_id";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2.client_secret`
+        ///
+        /// OAuth client secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2.client_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2.client_secret_file`
+        ///
+        /// Read the client secret from a file. It is mutually exclusive with client_secret
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2.client_secret_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret_file: NullOr<String> = "client_secret_file";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2.endpoint_params`
+        ///
+        /// Optional parameters to append to the token URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2.endpoint_params)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        endpoint_params: NullOr<BTreeMap<String, String>> = "endpoint_params";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2.scopes`
+        ///
+        /// Scopes for the token request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2.scopes)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        scopes: NullOr<Vec<String>> = "scopes";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2.token_url`
+        ///
+        /// The URL to fetch the token from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2.token_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token_url: NullOr<String> = "token_url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.tls_config`: `TlsConfigValue6::new()`, then a setter per option.
+    TlsConfigValue6 {
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.docker_sd_configs.*`: `DockerSdConfigsValue::new()`, then a setter per option.
+    DockerSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.authorization`
+        ///
+        /// Optional Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.authorization)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        authorization: NullOr<AuthorizationValue3> = "authorization";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.basic_auth`
+        ///
+        /// Optional HTTP basic authentication information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue6> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.filters`
+        ///
+        /// Optional filters to limit the discovery process to a subset of available resources.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.filters)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        filters: NullOr<Vec<FiltersValue>> = "filters";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.host`
+        ///
+        /// Address of the Docker daemon.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.host)
+        ///
+        /// Nix type: `string`.
+        host: String = "host";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.host_networking_host`
+        ///
+        /// The host to use if the container is in host networking mode.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.host_networking_host)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        host_networking_host: NullOr<String> = "host_networking_host";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2`
+        ///
+        /// Optional OAuth 2.0 configuration.
+        /// Cannot be used at the same time as basic_auth or authorization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.oauth2)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        oauth2: NullOr<Oauth2Value3> = "oauth2";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.port`
+        ///
+        /// The port to scrape metrics from, when role
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.refresh_interval`
+        ///
+        /// The time after which the containers are refreshed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue6> = "tls_config";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.authorization`: `AuthorizationValue4::new()`, then a setter per option.
+    AuthorizationValue4 {
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.authorization.credentials`
+        ///
+        /// Sets the credentials. It is mutually exclusive with credentials_file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.authorization.credentials)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials: NullOr<String> = "credentials";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.authorization.credentials_file`
+        ///
+        /// Sets the credentials to the credentials read from the configured file.
+        /// It is mutually exclusive with credentials
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.authorization.credentials_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials_file: NullOr<String> = "credentials_file";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.authorization.type`
+        ///
+        /// Sets the authentication type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.authorization.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.basic_auth`: `BasicAuthValue7::new()`, then a setter per option.
+    BasicAuthValue7 {
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.filters.*`: `FiltersValue2::new()`, then a setter per option.
+    FiltersValue2 {
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.filters.*.name`
+        ///
+        /// Name of the filter. The available filters are listed in the upstream documentation:
+        /// Services: https://docs.docker.com/engine/api/v1.40/#operation/ServiceList
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.filters.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.filters.*.values`
+        ///
+        /// Value for the filter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.filters.*.values)
+        ///
+        /// Nix type: `string`.
+        values: String = "values";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2`: `Oauth2Value4::new()`, then a setter per option.
+    Oauth2Value4 {
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2.client_id`
+        ///
+        /// OAuth client ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2.client_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_id: NullOr<String> = "client_id";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2.client_secret`
+        ///
+        /// OAuth client secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2.client_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2.client_secret_file`
+        ///
+        /// Read the client secret from a file. It is mutually exclusive with client_secret
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2.client_secret_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret_file: NullOr<String> = "client_secret_file";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2.endpoint_params`
+        ///
+        /// Optional parameters to append to the token URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2.endpoint_params)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        endpoint_params: NullOr<BTreeMap<String, String>> = "endpoint_params";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2.scopes`
+        ///
+        /// Scopes for the token request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2.scopes)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        scopes: NullOr<Vec<String>> = "scopes";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2.token_url`
+        ///
+        /// The URL to fetch the token from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2.token_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token_url: NullOr<String> = "token_url";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.role`.
+    Role {
+        Services => "services",
+        Tasks => "tasks",
+        Nodes => "nodes",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.tls_config`: `TlsConfigValue7::new()`, then a setter per option.
+    TlsConfigValue7 {
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*`: `DockerswarmSdConfigsValue::new()`, then a setter per option.
+    DockerswarmSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.authorization`
+        ///
+        /// Optional Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.authorization)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        authorization: NullOr<AuthorizationValue4> = "authorization";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.basic_auth`
+        ///
+        /// Optional HTTP basic authentication information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue7> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.filters`
+        ///
+        /// Optional filters to limit the discovery process to a subset of available resources.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.filters)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        filters: NullOr<Vec<FiltersValue2>> = "filters";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.host`
+        ///
+        /// Address of the Docker daemon.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.host)
+        ///
+        /// Nix type: `string`.
+        host: String = "host";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2`
+        ///
+        /// Optional OAuth 2.0 configuration.
+        /// Cannot be used at the same time as basic_auth or authorization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.oauth2)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        oauth2: NullOr<Oauth2Value4> = "oauth2";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.port`
+        ///
+        /// The port to scrape metrics from, when role
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.refresh_interval`
+        ///
+        /// The time after which the containers are refreshed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.role`
+        ///
+        /// Role of the targets to retrieve. Must be services
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.role)
+        ///
+        /// Nix type: `one of "services", "tasks", "nodes"`.
+        role: Role = "role";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue7> = "tls_config";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.filters.*`: `FiltersValue3::new()`, then a setter per option.
+    FiltersValue3 {
+        /// `services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.filters.*.name`
+        ///
+        /// See this list
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.filters.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.filters.*.values`
+        ///
+        /// Value of the filter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.filters.*.values)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        values: Vec<String> = "values";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.ec2_sd_configs.*`: `Ec2SdConfigsValue::new()`, then a setter per option.
+    Ec2SdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.access_key`
+        ///
+        /// The AWS API key id. If blank, the environment variable
+        /// AWS_ACCESS_KEY_ID
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.access_key)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        access_key: NullOr<String> = "access_key";
+        /// `services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.endpoint`
+        ///
+        /// Custom endpoint to be used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.endpoint)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        endpoint: NullOr<String> = "endpoint";
+        /// `services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.filters`
+        ///
+        /// Filters can be used optionally to filter the instance list by other criteria.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.filters)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        filters: NullOr<Vec<FiltersValue3>> = "filters";
+        /// `services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.port`
+        ///
+        /// The port to scrape metrics from. If using the public IP
+        /// address, this must instead be specified in the relabeling
+        /// rule.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.profile`
+        ///
+        /// Named AWS profile used to connect to the API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.profile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        profile: NullOr<String> = "profile";
+        /// `services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.refresh_interval`
+        ///
+        /// Refresh interval to re-read the instance list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.region`
+        ///
+        /// The AWS Region. If blank, the region from the instance metadata is used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.region)
+        ///
+        /// Nix type: `string`.
+        region: String = "region";
+        /// `services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.role_arn`
+        ///
+        /// AWS Role ARN, an alternative to using AWS API keys.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.role_arn)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        role_arn: NullOr<String> = "role_arn";
+        /// `services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.secret_key`
+        ///
+        /// The AWS API key secret. If blank, the environment variable
+        /// AWS_SECRET_ACCESS_KEY
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.ec2_sd_configs.*.secret_key)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        secret_key: NullOr<String> = "secret_key";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.authorization`: `AuthorizationValue5::new()`, then a setter per option.
+    AuthorizationValue5 {
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.authorization.credentials`
+        ///
+        /// Sets the credentials. It is mutually exclusive with credentials_file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.authorization.credentials)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials: NullOr<String> = "credentials";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.authorization.credentials_file`
+        ///
+        /// Sets the credentials to the credentials read from the configured file.
+        /// It is mutually exclusive with credentials
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.authorization.credentials_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials_file: NullOr<String> = "credentials_file";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.authorization.type`
+        ///
+        /// Sets the authentication type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.authorization.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.basic_auth`: `BasicAuthValue8::new()`, then a setter per option.
+    BasicAuthValue8 {
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2`: `Oauth2Value5::new()`, then a setter per option.
+    Oauth2Value5 {
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2.client_id`
+        ///
+        /// OAuth client ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2.client_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_id: NullOr<String> = "client_id";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2.client_secret`
+        ///
+        /// OAuth client secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2.client_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2.client_secret_file`
+        ///
+        /// Read the client secret from a file. It is mutually exclusive with client_secret
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2.client_secret_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret_file: NullOr<String> = "client_secret_file";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2.endpoint_params`
+        ///
+        /// Optional parameters to append to the token URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2.endpoint_params)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        endpoint_params: NullOr<BTreeMap<String, String>> = "endpoint_params";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2.scopes`
+        ///
+        /// Scopes for the token request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2.scopes)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        scopes: NullOr<Vec<String>> = "scopes";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2.token_url`
+        ///
+        /// The URL to fetch the token from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2.token_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token_url: NullOr<String> = "token_url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.tls_config`: `TlsConfigValue8::new()`, then a setter per option.
+    TlsConfigValue8 {
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*`: `EurekaSdConfigsValue::new()`, then a setter per option.
+    EurekaSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.authorization`
+        ///
+        /// Optional Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.authorization)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        authorization: NullOr<AuthorizationValue5> = "authorization";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.basic_auth`
+        ///
+        /// Optional HTTP basic authentication information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue8> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2`
+        ///
+        /// Optional OAuth 2.0 configuration.
+        /// Cannot be used at the same time as basic_auth or authorization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.oauth2)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        oauth2: NullOr<Oauth2Value5> = "oauth2";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.server`
+        ///
+        /// The URL to connect to the Eureka server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.server)
+        ///
+        /// Nix type: `string`.
+        server: String = "server";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue8> = "tls_config";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.file_sd_configs.*`: `FileSdConfigsValue::new()`, then a setter per option.
+    FileSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.file_sd_configs.*.files`
+        ///
+        /// Patterns for files from which target groups are extracted. Refer
+        /// to the Prometheus documentation for permitted filename patterns
+        /// and formats.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.file_sd_configs.*.files)
+        ///
+        /// Nix type: `list of string`.
+        files: Vec<String> = "files";
+        /// `services.prometheus.scrapeConfigs.*.file_sd_configs.*.refresh_interval`
+        ///
+        /// Refresh interval to re-read the files.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.file_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.gce_sd_configs.*`: `GceSdConfigsValue::new()`, then a setter per option.
+    GceSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.gce_sd_configs.*.filter`
+        ///
+        /// Filter can be used optionally to filter the instance list by other
+        /// criteria Syntax of this filter string is described here in the filter
+        /// query parameter section: https://cloud.google.com/compute/docs/reference/latest/instances/list
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.gce_sd_configs.*.filter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        filter: NullOr<String> = "filter";
+        /// `services.prometheus.scrapeConfigs.*.gce_sd_configs.*.port`
+        ///
+        /// The port to scrape metrics from. If using the public IP address, this
+        /// must instead be specified in the relabeling rule.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.gce_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.gce_sd_configs.*.project`
+        ///
+        /// The GCP Project.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.gce_sd_configs.*.project)
+        ///
+        /// Nix type: `string`.
+        project: String = "project";
+        /// `services.prometheus.scrapeConfigs.*.gce_sd_configs.*.refresh_interval`
+        ///
+        /// Refresh interval to re-read the cloud instance list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.gce_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.gce_sd_configs.*.tag_separator`
+        ///
+        /// The tag separator used to separate concatenated GCE instance network tags.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.gce_sd_configs.*.tag_separator)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        tag_separator: NullOr<String> = "tag_separator";
+        /// `services.prometheus.scrapeConfigs.*.gce_sd_configs.*.zone`
+        ///
+        /// The zone of the scrape targets. If you need multiple zones use multiple
+        /// gce_sd_configs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.gce_sd_configs.*.zone)
+        ///
+        /// Nix type: `string`.
+        zone: String = "zone";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.authorization`: `AuthorizationValue6::new()`, then a setter per option.
+    AuthorizationValue6 {
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.authorization.credentials`
+        ///
+        /// Sets the credentials. It is mutually exclusive with credentials_file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.authorization.credentials)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials: NullOr<String> = "credentials";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.authorization.credentials_file`
+        ///
+        /// Sets the credentials to the credentials read from the configured file.
+        /// It is mutually exclusive with credentials
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.authorization.credentials_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials_file: NullOr<String> = "credentials_file";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.authorization.type`
+        ///
+        /// Sets the authentication type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.authorization.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.basic_auth`: `BasicAuthValue9::new()`, then a setter per option.
+    BasicAuthValue9 {
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2`: `Oauth2Value6::new()`, then a setter per option.
+    Oauth2Value6 {
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2.client_id`
+        ///
+        /// OAuth client ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2.client_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_id: NullOr<String> = "client_id";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2.client_secret`
+        ///
+        /// OAuth client secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2.client_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2.client_secret_file`
+        ///
+        /// Read the client secret from a file. It is mutually exclusive with client_secret
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2.client_secret_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret_file: NullOr<String> = "client_secret_file";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2.endpoint_params`
+        ///
+        /// Optional parameters to append to the token URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2.endpoint_params)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        endpoint_params: NullOr<BTreeMap<String, String>> = "endpoint_params";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2.scopes`
+        ///
+        /// Scopes for the token request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2.scopes)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        scopes: NullOr<Vec<String>> = "scopes";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2.token_url`
+        ///
+        /// The URL to fetch the token from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2.token_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token_url: NullOr<String> = "token_url";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.role`.
+    Role2 {
+        Robot => "robot",
+        Hcloud => "hcloud",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.tls_config`: `TlsConfigValue9::new()`, then a setter per option.
+    TlsConfigValue9 {
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*`: `HetznerSdConfigsValue::new()`, then a setter per option.
+    HetznerSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.authorization`
+        ///
+        /// Optional Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.authorization)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        authorization: NullOr<AuthorizationValue6> = "authorization";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.basic_auth`
+        ///
+        /// Optional HTTP basic authentication information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue9> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2`
+        ///
+        /// Optional OAuth 2.0 configuration.
+        /// Cannot be used at the same time as basic_auth or authorization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.oauth2)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        oauth2: NullOr<Oauth2Value6> = "oauth2";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.port`
+        ///
+        /// The port to scrape metrics from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.refresh_interval`
+        ///
+        /// The time after which the servers are refreshed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.role`
+        ///
+        /// The Hetzner role of entities that should be discovered.
+        /// One of robot
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.role)
+        ///
+        /// Nix type: `one of "robot", "hcloud"`.
+        role: Role2 = "role";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue9> = "tls_config";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.http_sd_configs.*.basic_auth`: `BasicAuthValue10::new()`, then a setter per option.
+    BasicAuthValue10 {
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.http_sd_configs.*.tls_config`: `TlsConfigValue10::new()`, then a setter per option.
+    TlsConfigValue10 {
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.http_sd_configs.*`: `HttpSdConfigsValue::new()`, then a setter per option.
+    HttpSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.basic_auth`
+        ///
+        /// Authentication information used to authenticate to the API server.
+        /// password and password_file are mutually exclusive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue10> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.refresh_interval`
+        ///
+        /// Refresh interval to re-query the endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.tls_config`
+        ///
+        /// Configures the scrape request’s TLS settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue10> = "tls_config";
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs.*.url`
+        ///
+        /// URL from which the targets are fetched.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs.*.url)
+        ///
+        /// Nix type: `string`.
+        url: String = "url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.authorization`: `AuthorizationValue7::new()`, then a setter per option.
+    AuthorizationValue7 {
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.authorization.credentials`
+        ///
+        /// Sets the credentials. It is mutually exclusive with credentials_file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.authorization.credentials)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials: NullOr<String> = "credentials";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.authorization.credentials_file`
+        ///
+        /// Sets the credentials to the credentials read from the configured file.
+        /// It is mutually exclusive with credentials
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.authorization.credentials_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials_file: NullOr<String> = "credentials_file";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.authorization.type`
+        ///
+        /// Sets the authentication type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.authorization.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.basic_auth`: `BasicAuthValue11::new()`, then a setter per option.
+    BasicAuthValue11 {
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.namespaces`: `NamespacesValue::new()`, then a setter per option.
+    NamespacesValue {
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.namespaces.names`
+        ///
+        /// Namespace name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.namespaces.names)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        names: NullOr<Vec<String>> = "names";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2`: `Oauth2Value7::new()`, then a setter per option.
+    Oauth2Value7 {
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2.client_id`
+        ///
+        /// OAuth client ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2.client_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_id: NullOr<String> = "client_id";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2.client_secret`
+        ///
+        /// OAuth client secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2.client_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2.client_secret_file`
+        ///
+        /// Read the client secret from a file. It is mutually exclusive with client_secret
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2.client_secret_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret_file: NullOr<String> = "client_secret_file";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2.endpoint_params`
+        ///
+        /// Optional parameters to append to the token URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2.endpoint_params)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        endpoint_params: NullOr<BTreeMap<String, String>> = "endpoint_params";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2.scopes`
+        ///
+        /// Scopes for the token request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2.scopes)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        scopes: NullOr<Vec<String>> = "scopes";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2.token_url`
+        ///
+        /// The URL to fetch the token from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2.token_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token_url: NullOr<String> = "token_url";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.role`.
+    Role3 {
+        Endpoints => "endpoints",
+        Service => "service",
+        Pod => "pod",
+        Node => "node",
+        Ingress => "ingress",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.selectors.*`: `SelectorsValue::new()`, then a setter per option.
+    SelectorsValue {
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.selectors.*.field`
+        ///
+        /// Selector field
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.selectors.*.field)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        field: NullOr<String> = "field";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.selectors.*.label`
+        ///
+        /// Selector label
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.selectors.*.label)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        label: NullOr<String> = "label";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.selectors.*.role`
+        ///
+        /// Selector role
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.selectors.*.role)
+        ///
+        /// Nix type: `string`.
+        role: String = "role";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.tls_config`: `TlsConfigValue11::new()`, then a setter per option.
+    TlsConfigValue11 {
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*`: `KubernetesSdConfigsValue::new()`, then a setter per option.
+    KubernetesSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.api_server`
+        ///
+        /// The API server addresses. If left empty, Prometheus is assumed to run inside
+        /// of the cluster and will discover API servers automatically and use the pod’s
+        /// CA certificate and bearer token file at /var/run/secrets/kubernetes.io/serviceaccount/.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.api_server)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        api_server: NullOr<String> = "api_server";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.authorization`
+        ///
+        /// Optional Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.authorization)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        authorization: NullOr<AuthorizationValue7> = "authorization";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.basic_auth`
+        ///
+        /// Optional HTTP basic authentication information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue11> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.kubeconfig_file`
+        ///
+        /// Optional path to a kubeconfig file.
+        /// Note that api_server and kube_config are mutually exclusive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.kubeconfig_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        kubeconfig_file: NullOr<String> = "kubeconfig_file";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.namespaces`
+        ///
+        /// Optional namespace discovery. If omitted, all namespaces are used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.namespaces)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        namespaces: NullOr<NamespacesValue> = "namespaces";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2`
+        ///
+        /// Optional OAuth 2.0 configuration.
+        /// Cannot be used at the same time as basic_auth or authorization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.oauth2)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        oauth2: NullOr<Oauth2Value7> = "oauth2";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.role`
+        ///
+        /// The Kubernetes role of entities that should be discovered.
+        /// One of endpoints, service, pod, node, or ingress.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.role)
+        ///
+        /// Nix type: `one of "endpoints", "service", "pod", "node", "ingress"`.
+        role: Role3 = "role";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.selectors`
+        ///
+        /// Optional label and field selectors to limit the discovery process to a subset of available resources.
+        /// See https://kubernetes.io/docs/concepts/overview/working-with-objects/field-selectors/
+        /// and https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/ to learn more about the possible
+        /// filters that can be used. Endpoints role supports pod, service and endpoints selectors, other roles
+        /// only support selectors matching the role itself (e.g. node role can only contain node selectors).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.selectors)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        selectors: NullOr<Vec<SelectorsValue>> = "selectors";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue11> = "tls_config";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.authorization`: `AuthorizationValue8::new()`, then a setter per option.
+    AuthorizationValue8 {
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.authorization.credentials`
+        ///
+        /// Sets the credentials. It is mutually exclusive with credentials_file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.authorization.credentials)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials: NullOr<String> = "credentials";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.authorization.credentials_file`
+        ///
+        /// Sets the credentials to the credentials read from the configured file.
+        /// It is mutually exclusive with credentials
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.authorization.credentials_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials_file: NullOr<String> = "credentials_file";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.authorization.type`
+        ///
+        /// Sets the authentication type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.authorization.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.basic_auth`: `BasicAuthValue12::new()`, then a setter per option.
+    BasicAuthValue12 {
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2`: `Oauth2Value8::new()`, then a setter per option.
+    Oauth2Value8 {
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2.client_id`
+        ///
+        /// OAuth client ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2.client_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_id: NullOr<String> = "client_id";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2.client_secret`
+        ///
+        /// OAuth client secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2.client_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2.client_secret_file`
+        ///
+        /// Read the client secret from a file. It is mutually exclusive with client_secret
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2.client_secret_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret_file: NullOr<String> = "client_secret_file";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2.endpoint_params`
+        ///
+        /// Optional parameters to append to the token URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2.endpoint_params)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        endpoint_params: NullOr<BTreeMap<String, String>> = "endpoint_params";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2.scopes`
+        ///
+        /// Scopes for the token request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2.scopes)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        scopes: NullOr<Vec<String>> = "scopes";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2.token_url`
+        ///
+        /// The URL to fetch the token from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2.token_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token_url: NullOr<String> = "token_url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.tls_config`: `TlsConfigValue12::new()`, then a setter per option.
+    TlsConfigValue12 {
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*`: `KumaSdConfigsValue::new()`, then a setter per option.
+    KumaSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.authorization`
+        ///
+        /// Optional Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.authorization)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        authorization: NullOr<AuthorizationValue8> = "authorization";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.basic_auth`
+        ///
+        /// Optional HTTP basic authentication information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue12> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.fetch_timeout`
+        ///
+        /// The time after which the monitoring assignments are refreshed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.fetch_timeout)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        fetch_timeout: NullOr<String> = "fetch_timeout";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2`
+        ///
+        /// Optional OAuth 2.0 configuration.
+        /// Cannot be used at the same time as basic_auth or authorization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.oauth2)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        oauth2: NullOr<Oauth2Value8> = "oauth2";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.refresh_interval`
+        ///
+        /// The time to wait between polling update requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.server`
+        ///
+        /// Address of the Kuma Control Plane’s MADS xDS server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.server)
+        ///
+        /// Nix type: `string`.
+        server: String = "server";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue12> = "tls_config";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*`: `LightsailSdConfigsValue::new()`, then a setter per option.
+    LightsailSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.access_key`
+        ///
+        /// The AWS API keys. If blank, the environment variable AWS_ACCESS_KEY_ID
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.access_key)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        access_key: NullOr<String> = "access_key";
+        /// `services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.endpoint`
+        ///
+        /// Custom endpoint to be used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.endpoint)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        endpoint: NullOr<String> = "endpoint";
+        /// `services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.port`
+        ///
+        /// The port to scrape metrics from. If using the public IP address, this must
+        /// instead be specified in the relabeling rule.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.profile`
+        ///
+        /// Named AWS profile used to connect to the API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.profile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        profile: NullOr<String> = "profile";
+        /// `services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.refresh_interval`
+        ///
+        /// Refresh interval to re-read the instance list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.region`
+        ///
+        /// The AWS region. If blank, the region from the instance metadata is used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.region)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        region: NullOr<String> = "region";
+        /// `services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.role_arn`
+        ///
+        /// AWS Role ARN, an alternative to using AWS API keys.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.role_arn)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        role_arn: NullOr<String> = "role_arn";
+        /// `services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.secret_key`
+        ///
+        /// The AWS API keys. If blank, the environment variable AWS_SECRET_ACCESS_KEY
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.lightsail_sd_configs.*.secret_key)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        secret_key: NullOr<String> = "secret_key";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.authorization`: `AuthorizationValue9::new()`, then a setter per option.
+    AuthorizationValue9 {
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.authorization.credentials`
+        ///
+        /// Sets the credentials. It is mutually exclusive with credentials_file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.authorization.credentials)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials: NullOr<String> = "credentials";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.authorization.credentials_file`
+        ///
+        /// Sets the credentials to the credentials read from the configured file.
+        /// It is mutually exclusive with credentials
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.authorization.credentials_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials_file: NullOr<String> = "credentials_file";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.authorization.type`
+        ///
+        /// Sets the authentication type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.authorization.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.basic_auth`: `BasicAuthValue13::new()`, then a setter per option.
+    BasicAuthValue13 {
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2`: `Oauth2Value9::new()`, then a setter per option.
+    Oauth2Value9 {
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2.client_id`
+        ///
+        /// OAuth client ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2.client_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_id: NullOr<String> = "client_id";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2.client_secret`
+        ///
+        /// OAuth client secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2.client_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2.client_secret_file`
+        ///
+        /// Read the client secret from a file. It is mutually exclusive with client_secret
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2.client_secret_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret_file: NullOr<String> = "client_secret_file";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2.endpoint_params`
+        ///
+        /// Optional parameters to append to the token URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2.endpoint_params)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        endpoint_params: NullOr<BTreeMap<String, String>> = "endpoint_params";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2.scopes`
+        ///
+        /// Scopes for the token request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2.scopes)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        scopes: NullOr<Vec<String>> = "scopes";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2.token_url`
+        ///
+        /// The URL to fetch the token from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2.token_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token_url: NullOr<String> = "token_url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tls_config`: `TlsConfigValue13::new()`, then a setter per option.
+    TlsConfigValue13 {
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.linode_sd_configs.*`: `LinodeSdConfigsValue::new()`, then a setter per option.
+    LinodeSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.authorization`
+        ///
+        /// Optional Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.authorization)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        authorization: NullOr<AuthorizationValue9> = "authorization";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.basic_auth`
+        ///
+        /// Optional HTTP basic authentication information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue13> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2`
+        ///
+        /// Optional OAuth 2.0 configuration.
+        /// Cannot be used at the same time as basic_auth or authorization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.oauth2)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        oauth2: NullOr<Oauth2Value9> = "oauth2";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.port`
+        ///
+        /// The port to scrape metrics from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.refresh_interval`
+        ///
+        /// The time after which the linode instances are refreshed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tag_separator`
+        ///
+        /// The string by which Linode Instance tags are joined into the tag label.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tag_separator)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        tag_separator: NullOr<String> = "tag_separator";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue13> = "tls_config";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.authorization`: `AuthorizationValue10::new()`, then a setter per option.
+    AuthorizationValue10 {
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.authorization.credentials`
+        ///
+        /// Sets the credentials. It is mutually exclusive with credentials_file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.authorization.credentials)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials: NullOr<String> = "credentials";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.authorization.credentials_file`
+        ///
+        /// Sets the credentials to the credentials read from the configured file.
+        /// It is mutually exclusive with credentials
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.authorization.credentials_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials_file: NullOr<String> = "credentials_file";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.authorization.type`
+        ///
+        /// Sets the authentication type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.authorization.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.basic_auth`: `BasicAuthValue14::new()`, then a setter per option.
+    BasicAuthValue14 {
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2`: `Oauth2Value10::new()`, then a setter per option.
+    Oauth2Value10 {
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2.client_id`
+        ///
+        /// OAuth client ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2.client_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_id: NullOr<String> = "client_id";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2.client_secret`
+        ///
+        /// OAuth client secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2.client_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2.client_secret_file`
+        ///
+        /// Read the client secret from a file. It is mutually exclusive with client_secret
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2.client_secret_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret_file: NullOr<String> = "client_secret_file";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2.endpoint_params`
+        ///
+        /// Optional parameters to append to the token URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2.endpoint_params)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        endpoint_params: NullOr<BTreeMap<String, String>> = "endpoint_params";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2.scopes`
+        ///
+        /// Scopes for the token request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2.scopes)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        scopes: NullOr<Vec<String>> = "scopes";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2.token_url`
+        ///
+        /// The URL to fetch the token from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2.token_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token_url: NullOr<String> = "token_url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.tls_config`: `TlsConfigValue14::new()`, then a setter per option.
+    TlsConfigValue14 {
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*`: `MarathonSdConfigsValue::new()`, then a setter per option.
+    MarathonSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.auth_token`
+        ///
+        /// Optional authentication information for token-based authentication:
+        /// https://docs.mesosphere.com/1.11/security/ent/iam-api/#passing-an-authentication-token
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.auth_token)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        auth_token: NullOr<String> = "auth_token";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.auth_token_file`
+        ///
+        /// Optional authentication information for token-based authentication:
+        /// https://docs.mesosphere.com/1.11/security/ent/iam-api/#passing-an-authentication-token
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.auth_token_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        auth_token_file: NullOr<String> = "auth_token_file";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.authorization`
+        ///
+        /// Optional Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.authorization)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        authorization: NullOr<AuthorizationValue10> = "authorization";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.basic_auth`
+        ///
+        /// Optional HTTP basic authentication information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue14> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2`
+        ///
+        /// Optional OAuth 2.0 configuration.
+        /// Cannot be used at the same time as basic_auth or authorization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.oauth2)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        oauth2: NullOr<Oauth2Value10> = "oauth2";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.refresh_interval`
+        ///
+        /// Polling interval.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.servers`
+        ///
+        /// List of URLs to be used to contact Marathon servers. You need to provide at least one server URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.servers)
+        ///
+        /// Nix type: `list of string`.
+        servers: Vec<String> = "servers";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue14> = "tls_config";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.action`.
+    Action2 {
+        Replace => "replace",
+        Lowercase => "lowercase",
+        Uppercase => "uppercase",
+        Keep => "keep",
+        Drop => "drop",
+        Hashmod => "hashmod",
+        Labelmap => "labelmap",
+        Labeldrop => "labeldrop",
+        Labelkeep => "labelkeep",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.metric_relabel_configs.*`: `MetricRelabelConfigsValue::new()`, then a setter per option.
+    MetricRelabelConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.action`
+        ///
+        /// Action to perform based on regex matching.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.action)
+        ///
+        /// Nix type: `null or one of "replace", "lowercase", "uppercase", "keep", "drop", "hashmod", "labelmap", "labeldrop", "labelkeep"`. Default: `null`.
+        action: NullOr<Action2> = "action";
+        /// `services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.modulus`
+        ///
+        /// Modulus to take of the hash of the source label values.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.modulus)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        modulus: NullOr<i64> = "modulus";
+        /// `services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.regex`
+        ///
+        /// Regular expression against which the extracted value is matched.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.regex)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        regex: NullOr<String> = "regex";
+        /// `services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.replacement`
+        ///
+        /// Replacement value against which a regex replace is performed if the
+        /// regular expression matches.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.replacement)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        replacement: NullOr<String> = "replacement";
+        /// `services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.separator`
+        ///
+        /// Separator placed between concatenated source label values.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.separator)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        separator: NullOr<String> = "separator";
+        /// `services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.source_labels`
+        ///
+        /// The source labels select values from existing labels. Their content
+        /// is concatenated using the configured separator and matched against
+        /// the configured regular expression.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.source_labels)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        source_labels: NullOr<Vec<String>> = "source_labels";
+        /// `services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.target_label`
+        ///
+        /// Label to which the resulting value is written in a replace action.
+        /// It is mandatory for replace actions.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.metric_relabel_configs.*.target_label)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        target_label: NullOr<String> = "target_label";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.nerve_sd_configs.*`: `NerveSdConfigsValue::new()`, then a setter per option.
+    NerveSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.nerve_sd_configs.*.paths`
+        ///
+        /// Paths can point to a single service, or the root of a tree of services.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.nerve_sd_configs.*.paths)
+        ///
+        /// Nix type: `list of string`.
+        paths: Vec<String> = "paths";
+        /// `services.prometheus.scrapeConfigs.*.nerve_sd_configs.*.servers`
+        ///
+        /// The Zookeeper servers.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.nerve_sd_configs.*.servers)
+        ///
+        /// Nix type: `list of string`.
+        servers: Vec<String> = "servers";
+        /// `services.prometheus.scrapeConfigs.*.nerve_sd_configs.*.timeout`
+        ///
+        /// Timeout value.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.nerve_sd_configs.*.timeout)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        timeout: NullOr<String> = "timeout";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.availability`.
+    Availability {
+        Public => "public",
+        Admin => "admin",
+        Internal => "internal",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.tls_config`: `TlsConfigValue15::new()`, then a setter per option.
+    TlsConfigValue15 {
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*`: `OpenstackSdConfigsValue::new()`, then a setter per option.
+    OpenstackSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.all_tenants`
+        ///
+        /// Whether the service discovery should list all instances for all projects.
+        /// It is only relevant for the ‘instance’ role and usually requires admin permissions.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.all_tenants)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        all_tenants: NullOr<bool> = "all_tenants";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.application_credential_id`
+        ///
+        /// The application_credential_id or application_credential_name fields are
+        /// required if using an application credential to authenticate. Some providers
+        /// allow you to create an application credential to authenticate rather than a
+        /// password.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.application_credential_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        application_credential_id: NullOr<String> = "application_credential_id";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.application_credential_name`
+        ///
+        /// The application_credential_id or application_credential_name fields are
+        /// required if using an application credential to authenticate. Some providers
+        /// allow you to create an application credential to authenticate rather than a
+        /// password.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.application_credential_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        application_credential_name: NullOr<String> = "application_credential_name";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.application_credential_secret`
+        ///
+        /// The application_credential_secret field is required if using an application
+        /// credential to authenticate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.application_credential_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        application_credential_secret: NullOr<String> = "application_credential_secret";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.availability`
+        ///
+        /// The availability of the endpoint to connect to. Must be one of public, admin or internal.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.availability)
+        ///
+        /// Nix type: `null or one of "public", "admin", "internal"`. Default: `null`.
+        availability: NullOr<Availability> = "availability";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.domain_id`
+        ///
+        /// At most one of domain_id and domain_name must be provided if using username
+        /// with Identity V3. Otherwise, either are optional.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.domain_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        domain_id: NullOr<String> = "domain_id";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.domain_name`
+        ///
+        /// At most one of domain_id and domain_name must be provided if using username
+        /// with Identity V3. Otherwise, either are optional.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.domain_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        domain_name: NullOr<String> = "domain_name";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.identity_endpoint`
+        ///
+        /// identity_endpoint specifies the HTTP endpoint that is required to work with
+        /// the Identity API of the appropriate version. While it’s ultimately needed by
+        /// all of the identity services, it will often be populated by a provider-level
+        /// function.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.identity_endpoint)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        identity_endpoint: NullOr<String> = "identity_endpoint";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.password`
+        ///
+        /// password for the Identity V2 and V3 APIs. Consult with your provider’s
+        /// control panel to discover your account’s preferred method of authentication.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.port`
+        ///
+        /// The port to scrape metrics from. If using the public IP address, this must
+        /// instead be specified in the relabeling rule.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.project_id`
+        ///
+        /// The project_id and project_name fields are optional for the Identity V2 API.
+        /// Some providers allow you to specify a project_name instead of the project_id.
+        /// Some require both. Your provider’s authentication policies will determine
+        /// how these fields influence authentication.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.project_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        project_id: NullOr<String> = "project_id";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.project_name`
+        ///
+        /// The project_id and project_name fields are optional for the Identity V2 API.
+        /// Some providers allow you to specify a project_name instead of the project_id.
+        /// Some require both. Your provider’s authentication policies will determine
+        /// how these fields influence authentication.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.project_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        project_name: NullOr<String> = "project_name";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.refresh_interval`
+        ///
+        /// Refresh interval to re-read the instance list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.region`
+        ///
+        /// The OpenStack Region.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.region)
+        ///
+        /// Nix type: `string`.
+        region: String = "region";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.role`
+        ///
+        /// The OpenStack role of entities that should be discovered.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.role)
+        ///
+        /// Nix type: `string`.
+        role: String = "role";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue15> = "tls_config";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.userid`
+        ///
+        /// username is required if using Identity V2 API. Consult with your provider’s
+        /// control panel to discover your account’s username. In Identity V3, either
+        /// userid or a combination of username and domain_id or domain_name are needed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.userid)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        userid: NullOr<String> = "userid";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.username`
+        ///
+        /// username is required if using Identity V2 API. Consult with your provider’s
+        /// control panel to discover your account’s username. In Identity V3, either
+        /// userid or a combination of username and domain_id or domain_name are needed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs.*.username)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        username: NullOr<String> = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.authorization`: `AuthorizationValue11::new()`, then a setter per option.
+    AuthorizationValue11 {
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.authorization.credentials`
+        ///
+        /// Sets the credentials. It is mutually exclusive with credentials_file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.authorization.credentials)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials: NullOr<String> = "credentials";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.authorization.credentials_file`
+        ///
+        /// Sets the credentials to the credentials read from the configured file.
+        /// It is mutually exclusive with credentials
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.authorization.credentials_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials_file: NullOr<String> = "credentials_file";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.authorization.type`
+        ///
+        /// Sets the authentication type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.authorization.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.basic_auth`: `BasicAuthValue15::new()`, then a setter per option.
+    BasicAuthValue15 {
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2`: `Oauth2Value11::new()`, then a setter per option.
+    Oauth2Value11 {
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2.client_id`
+        ///
+        /// OAuth client ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2.client_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_id: NullOr<String> = "client_id";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2.client_secret`
+        ///
+        /// OAuth client secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2.client_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2.client_secret_file`
+        ///
+        /// Read the client secret from a file. It is mutually exclusive with client_secret
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2.client_secret_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret_file: NullOr<String> = "client_secret_file";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2.endpoint_params`
+        ///
+        /// Optional parameters to append to the token URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2.endpoint_params)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        endpoint_params: NullOr<BTreeMap<String, String>> = "endpoint_params";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2.scopes`
+        ///
+        /// Scopes for the token request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2.scopes)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        scopes: NullOr<Vec<String>> = "scopes";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2.token_url`
+        ///
+        /// The URL to fetch the token from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2.token_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token_url: NullOr<String> = "token_url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.tls_config`: `TlsConfigValue16::new()`, then a setter per option.
+    TlsConfigValue16 {
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*`: `PuppetdbSdConfigsValue::new()`, then a setter per option.
+    PuppetdbSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.authorization`
+        ///
+        /// Optional Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.authorization)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        authorization: NullOr<AuthorizationValue11> = "authorization";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.basic_auth`
+        ///
+        /// Optional HTTP basic authentication information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue15> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.include_parameters`
+        ///
+        /// Whether to include the parameters as meta labels.
+        /// Due to the differences between parameter types and Prometheus labels,
+        /// some parameters might not be rendered. The format of the parameters might
+        /// also change in future releases.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.include_parameters)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        include_parameters: NullOr<bool> = "include_parameters";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2`
+        ///
+        /// Optional OAuth 2.0 configuration.
+        /// Cannot be used at the same time as basic_auth or authorization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.oauth2)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        oauth2: NullOr<Oauth2Value11> = "oauth2";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.port`
+        ///
+        /// The port to scrape metrics from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.query`
+        ///
+        /// Puppet Query Language (PQL) query. Only resources are supported.
+        /// https://puppet.com/docs/puppetdb/latest/api/query/v4/pql.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.query)
+        ///
+        /// Nix type: `string`.
+        query: String = "query";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.refresh_interval`
+        ///
+        /// Refresh interval to re-read the resources list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue16> = "tls_config";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.url`
+        ///
+        /// The URL of the PuppetDB root query endpoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs.*.url)
+        ///
+        /// Nix type: `string`.
+        url: String = "url";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.scrapeConfigs.*.relabel_configs.*.action`.
+    Action3 {
+        Replace => "replace",
+        Lowercase => "lowercase",
+        Uppercase => "uppercase",
+        Keep => "keep",
+        Drop => "drop",
+        Hashmod => "hashmod",
+        Labelmap => "labelmap",
+        Labeldrop => "labeldrop",
+        Labelkeep => "labelkeep",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.relabel_configs.*`: `RelabelConfigsValue::new()`, then a setter per option.
+    RelabelConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.relabel_configs.*.action`
+        ///
+        /// Action to perform based on regex matching.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.relabel_configs.*.action)
+        ///
+        /// Nix type: `null or one of "replace", "lowercase", "uppercase", "keep", "drop", "hashmod", "labelmap", "labeldrop", "labelkeep"`. Default: `null`.
+        action: NullOr<Action3> = "action";
+        /// `services.prometheus.scrapeConfigs.*.relabel_configs.*.modulus`
+        ///
+        /// Modulus to take of the hash of the source label values.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.relabel_configs.*.modulus)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        modulus: NullOr<i64> = "modulus";
+        /// `services.prometheus.scrapeConfigs.*.relabel_configs.*.regex`
+        ///
+        /// Regular expression against which the extracted value is matched.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.relabel_configs.*.regex)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        regex: NullOr<String> = "regex";
+        /// `services.prometheus.scrapeConfigs.*.relabel_configs.*.replacement`
+        ///
+        /// Replacement value against which a regex replace is performed if the
+        /// regular expression matches.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.relabel_configs.*.replacement)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        replacement: NullOr<String> = "replacement";
+        /// `services.prometheus.scrapeConfigs.*.relabel_configs.*.separator`
+        ///
+        /// Separator placed between concatenated source label values.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.relabel_configs.*.separator)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        separator: NullOr<String> = "separator";
+        /// `services.prometheus.scrapeConfigs.*.relabel_configs.*.source_labels`
+        ///
+        /// The source labels select values from existing labels. Their content
+        /// is concatenated using the configured separator and matched against
+        /// the configured regular expression.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.relabel_configs.*.source_labels)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        source_labels: NullOr<Vec<String>> = "source_labels";
+        /// `services.prometheus.scrapeConfigs.*.relabel_configs.*.target_label`
+        ///
+        /// Label to which the resulting value is written in a replace action.
+        /// It is mandatory for replace actions.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.relabel_configs.*.target_label)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        target_label: NullOr<String> = "target_label";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.role`.
+    Role4 {
+        Instance => "instance",
+        Baremetal => "baremetal",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tls_config`: `TlsConfigValue17::new()`, then a setter per option.
+    TlsConfigValue17 {
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*`: `ScalewaySdConfigsValue::new()`, then a setter per option.
+    ScalewaySdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.access_key`
+        ///
+        /// Access key to use. https://console.scaleway.com/project/credentials
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.access_key)
+        ///
+        /// Nix type: `string`.
+        access_key: String = "access_key";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.api_url`
+        ///
+        /// API URL to use when doing the server listing requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.api_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        api_url: NullOr<String> = "api_url";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.name_filter`
+        ///
+        /// Specify a name filter (works as a LIKE) to apply on the server listing request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.name_filter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        name_filter: NullOr<String> = "name_filter";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.port`
+        ///
+        /// The port to scrape metrics from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.project_id`
+        ///
+        /// Project ID of the targets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.project_id)
+        ///
+        /// Nix type: `string`.
+        project_id: String = "project_id";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.refresh_interval`
+        ///
+        /// Refresh interval to re-read the managed targets list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.role`
+        ///
+        /// Role of the targets to retrieve. Must be instance
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.role)
+        ///
+        /// Nix type: `one of "instance", "baremetal"`.
+        role: Role4 = "role";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.secret_key`
+        ///
+        /// Secret key to use when listing targets. https://console.scaleway.com/project/credentials
+        /// It is mutually exclusive with secret_key_file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.secret_key)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        secret_key: NullOr<String> = "secret_key";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.secret_key_file`
+        ///
+        /// Sets the secret key with the credentials read from the configured file.
+        /// It is mutually exclusive with secret_key
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.secret_key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        secret_key_file: NullOr<String> = "secret_key_file";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tags_filter`
+        ///
+        /// Specify a tag filter (a server needs to have all defined tags to be listed) to apply on the server listing request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tags_filter)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        tags_filter: NullOr<Vec<String>> = "tags_filter";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue17> = "tls_config";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.zone`
+        ///
+        /// Zone is the availability zone of your targets (e.g. fr-par-1).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs.*.zone)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        zone: NullOr<String> = "zone";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.scrapeConfigs.*.scheme`.
+    Scheme {
+        Http => "http",
+        Https => "https",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.serverset_sd_configs.*`: `ServersetSdConfigsValue::new()`, then a setter per option.
+    ServersetSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.serverset_sd_configs.*.paths`
+        ///
+        /// Paths can point to a single service, or the root of a tree of services.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.serverset_sd_configs.*.paths)
+        ///
+        /// Nix type: `list of string`.
+        paths: Vec<String> = "paths";
+        /// `services.prometheus.scrapeConfigs.*.serverset_sd_configs.*.servers`
+        ///
+        /// The Zookeeper servers.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.serverset_sd_configs.*.servers)
+        ///
+        /// Nix type: `list of string`.
+        servers: Vec<String> = "servers";
+        /// `services.prometheus.scrapeConfigs.*.serverset_sd_configs.*.timeout`
+        ///
+        /// Timeout value.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.serverset_sd_configs.*.timeout)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        timeout: NullOr<String> = "timeout";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.static_configs.*`: `StaticConfigsValue::new()`, then a setter per option.
+    StaticConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.static_configs.*.labels`
+        ///
+        /// Labels assigned to all metrics scraped from the targets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.static_configs.*.labels)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        labels: BTreeMap<String, String> = "labels";
+        /// `services.prometheus.scrapeConfigs.*.static_configs.*.targets`
+        ///
+        /// The targets specified by the target group.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.static_configs.*.targets)
+        ///
+        /// Nix type: `list of string`.
+        targets: Vec<String> = "targets";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.tls_config`: `TlsConfigValue18::new()`, then a setter per option.
+    TlsConfigValue18 {
+        /// `services.prometheus.scrapeConfigs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.role`.
+    Role5 {
+        Container => "container",
+        Cn => "cn",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.tls_config`: `TlsConfigValue19::new()`, then a setter per option.
+    TlsConfigValue19 {
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.triton_sd_configs.*`: `TritonSdConfigsValue::new()`, then a setter per option.
+    TritonSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.account`
+        ///
+        /// The account to use for discovering new targets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.account)
+        ///
+        /// Nix type: `string`.
+        account: String = "account";
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.dns_suffix`
+        ///
+        /// The DNS suffix which should be applied to target.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.dns_suffix)
+        ///
+        /// Nix type: `string`.
+        dns_suffix: String = "dns_suffix";
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.endpoint`
+        ///
+        /// The Triton discovery endpoint (e.g. cmon.us-east-3b.triton.zone
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.endpoint)
+        ///
+        /// Nix type: `string`.
+        endpoint: String = "endpoint";
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.groups`
+        ///
+        /// A list of groups for which targets are retrieved, only supported when targeting the container
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.groups)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        groups: NullOr<Vec<String>> = "groups";
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.port`
+        ///
+        /// The port to use for discovery and metric scraping.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.refresh_interval`
+        ///
+        /// The interval which should be used for refreshing targets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.role`
+        ///
+        /// The type of targets to discover, can be set to:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.role)
+        ///
+        /// Nix type: `null or one of "container", "cn"`. Default: `null`.
+        role: NullOr<Role5> = "role";
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue19> = "tls_config";
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs.*.version`
+        ///
+        /// The Triton discovery API version.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs.*.version)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        version: NullOr<i64> = "version";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.authorization`: `AuthorizationValue12::new()`, then a setter per option.
+    AuthorizationValue12 {
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.authorization.credentials`
+        ///
+        /// Sets the credentials. It is mutually exclusive with credentials_file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.authorization.credentials)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials: NullOr<String> = "credentials";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.authorization.credentials_file`
+        ///
+        /// Sets the credentials to the credentials read from the configured file.
+        /// It is mutually exclusive with credentials
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.authorization.credentials_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        credentials_file: NullOr<String> = "credentials_file";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.authorization.type`
+        ///
+        /// Sets the authentication type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.authorization.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.basic_auth`: `BasicAuthValue16::new()`, then a setter per option.
+    BasicAuthValue16 {
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.basic_auth.password`
+        ///
+        /// HTTP password
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.basic_auth.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.basic_auth.password_file`
+        ///
+        /// HTTP password file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.basic_auth.password_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<String> = "password_file";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.basic_auth.username`
+        ///
+        /// HTTP username
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.basic_auth.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2`: `Oauth2Value12::new()`, then a setter per option.
+    Oauth2Value12 {
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2.client_id`
+        ///
+        /// OAuth client ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2.client_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_id: NullOr<String> = "client_id";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2.client_secret`
+        ///
+        /// OAuth client secret.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2.client_secret)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret: NullOr<String> = "client_secret";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2.client_secret_file`
+        ///
+        /// Read the client secret from a file. It is mutually exclusive with client_secret
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2.client_secret_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        client_secret_file: NullOr<String> = "client_secret_file";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2.endpoint_params`
+        ///
+        /// Optional parameters to append to the token URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2.endpoint_params)
+        ///
+        /// Nix type: `null or (attribute set of string)`. Default: `null`.
+        endpoint_params: NullOr<BTreeMap<String, String>> = "endpoint_params";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2.scopes`
+        ///
+        /// Scopes for the token request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2.scopes)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        scopes: NullOr<Vec<String>> = "scopes";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2.token_url`
+        ///
+        /// The URL to fetch the token from.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2.token_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token_url: NullOr<String> = "token_url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.tls_config`: `TlsConfigValue20::new()`, then a setter per option.
+    TlsConfigValue20 {
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.tls_config.ca_file`
+        ///
+        /// CA certificate to validate API server certificate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.tls_config.ca_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        ca_file: NullOr<String> = "ca_file";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.tls_config.cert_file`
+        ///
+        /// Certificate file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.tls_config.cert_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert_file: NullOr<String> = "cert_file";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.tls_config.insecure_skip_verify`
+        ///
+        /// Disable validation of the server certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.tls_config.insecure_skip_verify)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        insecure_skip_verify: NullOr<bool> = "insecure_skip_verify";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.tls_config.key_file`
+        ///
+        /// Key file for client cert authentication to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.tls_config.key_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<String> = "key_file";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.tls_config.server_name`
+        ///
+        /// ServerName extension to indicate the name of the server.
+        /// http://tools.ietf.org/html/rfc4366#section-3.1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.tls_config.server_name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "server_name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*`: `UyuniSdConfigsValue::new()`, then a setter per option.
+    UyuniSdConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.authorization`
+        ///
+        /// Optional Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.authorization)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        authorization: NullOr<AuthorizationValue12> = "authorization";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.basic_auth`
+        ///
+        /// Optional HTTP basic authentication information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue16> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.entitlement`
+        ///
+        /// The entitlement string to filter eligible systems.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.entitlement)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        entitlement: NullOr<String> = "entitlement";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.follow_redirects`
+        ///
+        /// Configure whether HTTP requests follow HTTP 3xx redirects.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.follow_redirects)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        follow_redirects: NullOr<bool> = "follow_redirects";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2`
+        ///
+        /// Optional OAuth 2.0 configuration.
+        /// Cannot be used at the same time as basic_auth or authorization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.oauth2)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        oauth2: NullOr<Oauth2Value12> = "oauth2";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.password`
+        ///
+        /// Credentials are used to authenticate the requests to Uyuni API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.password)
+        ///
+        /// Nix type: `string`.
+        password: String = "password";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.refresh_interval`
+        ///
+        /// Refresh interval to re-read the managed targets list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.refresh_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        refresh_interval: NullOr<String> = "refresh_interval";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.separator`
+        ///
+        /// The string by which Uyuni group names are joined into the groups label
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.separator)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        separator: NullOr<String> = "separator";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.server`
+        ///
+        /// The URL to connect to the Uyuni server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.server)
+        ///
+        /// Nix type: `string`.
+        server: String = "server";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.tls_config`
+        ///
+        /// TLS configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue20> = "tls_config";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.username`
+        ///
+        /// Credentials are used to authenticate the requests to Uyuni API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs.*.username)
+        ///
+        /// Nix type: `string`.
+        username: String = "username";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prometheus.scrapeConfigs.*`: `ScrapeConfigsValue::new()`, then a setter per option.
+    ScrapeConfigsValue {
+        /// `services.prometheus.scrapeConfigs.*.authorization`
+        ///
+        /// Sets the Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.authorization)
+        ///
+        /// Nix type: `null or (attribute set)`. Default: `null`.
+        authorization: NullOr<BTreeMap<String, Data<Anything>>> = "authorization";
+        /// `services.prometheus.scrapeConfigs.*.azure_sd_configs`
+        ///
+        /// List of Azure service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.azure_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        azure_sd_configs: NullOr<Vec<AzureSdConfigsValue>> = "azure_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.basic_auth`
+        ///
+        /// Sets the Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.basic_auth)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        basic_auth: NullOr<BasicAuthValue3> = "basic_auth";
+        /// `services.prometheus.scrapeConfigs.*.bearer_token`
+        ///
+        /// Sets the Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.bearer_token)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        bearer_token: NullOr<String> = "bearer_token";
+        /// `services.prometheus.scrapeConfigs.*.bearer_token_file`
+        ///
+        /// Sets the Authorization
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.bearer_token_file)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        bearer_token_file: NullOr<String> = "bearer_token_file";
+        /// `services.prometheus.scrapeConfigs.*.body_size_limit`
+        ///
+        /// An uncompressed response body larger than this many bytes will cause the
+        /// scrape to fail. 0 means no limit. Example: 100MB.
+        /// This is an experimental feature, this behaviour could
+        /// change or be removed in the future.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.body_size_limit)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        body_size_limit: NullOr<String> = "body_size_limit";
+        /// `services.prometheus.scrapeConfigs.*.consul_sd_configs`
+        ///
+        /// List of Consul service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.consul_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        consul_sd_configs: NullOr<Vec<ConsulSdConfigsValue>> = "consul_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.digitalocean_sd_configs`
+        ///
+        /// List of DigitalOcean service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.digitalocean_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        digitalocean_sd_configs: NullOr<Vec<DigitaloceanSdConfigsValue>> = "digitalocean_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.dns_sd_configs`
+        ///
+        /// List of DNS service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dns_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        dns_sd_configs: NullOr<Vec<DnsSdConfigsValue>> = "dns_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.docker_sd_configs`
+        ///
+        /// List of Docker service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.docker_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        docker_sd_configs: NullOr<Vec<DockerSdConfigsValue>> = "docker_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs`
+        ///
+        /// List of Docker Swarm service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.dockerswarm_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        dockerswarm_sd_configs: NullOr<Vec<DockerswarmSdConfigsValue>> = "dockerswarm_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.ec2_sd_configs`
+        ///
+        /// List of EC2 service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.ec2_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        ec2_sd_configs: NullOr<Vec<Ec2SdConfigsValue>> = "ec2_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.eureka_sd_configs`
+        ///
+        /// List of Eureka service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.eureka_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        eureka_sd_configs: NullOr<Vec<EurekaSdConfigsValue>> = "eureka_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.fallback_scrape_protocol`
+        ///
+        /// Fallback protocol to use if a scrape returns blank, unparseable, or otherwise
+        /// invalid Content-Type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.fallback_scrape_protocol)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        fallback_scrape_protocol: NullOr<String> = "fallback_scrape_protocol";
+        /// `services.prometheus.scrapeConfigs.*.file_sd_configs`
+        ///
+        /// List of file service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.file_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        file_sd_configs: NullOr<Vec<FileSdConfigsValue>> = "file_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.gce_sd_configs`
+        ///
+        /// List of Google Compute Engine service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.gce_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        gce_sd_configs: NullOr<Vec<GceSdConfigsValue>> = "gce_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.hetzner_sd_configs`
+        ///
+        /// List of Hetzner service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.hetzner_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        hetzner_sd_configs: NullOr<Vec<HetznerSdConfigsValue>> = "hetzner_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.honor_labels`
+        ///
+        /// Controls how Prometheus handles conflicts between labels
+        /// that are already present in scraped data and labels that
+        /// Prometheus would attach server-side (“job” and “instance”
+        /// labels, manually configured target labels, and labels
+        /// generated by service discovery implementations).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.honor_labels)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        honor_labels: NullOr<bool> = "honor_labels";
+        /// `services.prometheus.scrapeConfigs.*.honor_timestamps`
+        ///
+        /// honor_timestamps controls whether Prometheus respects the timestamps present
+        /// in scraped data.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.honor_timestamps)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        honor_timestamps: NullOr<bool> = "honor_timestamps";
+        /// `services.prometheus.scrapeConfigs.*.http_sd_configs`
+        ///
+        /// List of HTTP service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.http_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        http_sd_configs: NullOr<Vec<HttpSdConfigsValue>> = "http_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.job_name`
+        ///
+        /// The job name assigned to scraped metrics by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.job_name)
+        ///
+        /// Nix type: `string`.
+        job_name: String = "job_name";
+        /// `services.prometheus.scrapeConfigs.*.kubernetes_sd_configs`
+        ///
+        /// List of Kubernetes service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kubernetes_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        kubernetes_sd_configs: NullOr<Vec<KubernetesSdConfigsValue>> = "kubernetes_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.kuma_sd_configs`
+        ///
+        /// List of Kuma service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.kuma_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        kuma_sd_configs: NullOr<Vec<KumaSdConfigsValue>> = "kuma_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.label_limit`
+        ///
+        /// Per-scrape limit on number of labels that will be accepted for a sample. If
+        /// more than this number of labels are present post metric-relabeling, the
+        /// entire scrape will be treated as failed. 0 means no limit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.label_limit)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        label_limit: NullOr<i64> = "label_limit";
+        /// `services.prometheus.scrapeConfigs.*.label_name_length_limit`
+        ///
+        /// Per-scrape limit on length of labels name that will be accepted for a sample.
+        /// If a label name is longer than this number post metric-relabeling, the entire
+        /// scrape will be treated as failed. 0 means no limit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.label_name_length_limit)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        label_name_length_limit: NullOr<i64> = "label_name_length_limit";
+        /// `services.prometheus.scrapeConfigs.*.label_value_length_limit`
+        ///
+        /// Per-scrape limit on length of labels value that will be accepted for a sample.
+        /// If a label value is longer than this number post metric-relabeling, the
+        /// entire scrape will be treated as failed. 0 means no limit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.label_value_length_limit)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        label_value_length_limit: NullOr<i64> = "label_value_length_limit";
+        /// `services.prometheus.scrapeConfigs.*.lightsail_sd_configs`
+        ///
+        /// List of Lightsail service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.lightsail_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        lightsail_sd_configs: NullOr<Vec<LightsailSdConfigsValue>> = "lightsail_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.linode_sd_configs`
+        ///
+        /// List of Linode service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.linode_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        linode_sd_configs: NullOr<Vec<LinodeSdConfigsValue>> = "linode_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.marathon_sd_configs`
+        ///
+        /// List of Marathon service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.marathon_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        marathon_sd_configs: NullOr<Vec<MarathonSdConfigsValue>> = "marathon_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.metric_relabel_configs`
+        ///
+        /// List of metric relabel configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.metric_relabel_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        metric_relabel_configs: NullOr<Vec<MetricRelabelConfigsValue>> = "metric_relabel_configs";
+        /// `services.prometheus.scrapeConfigs.*.metrics_path`
+        ///
+        /// The HTTP resource path on which to fetch metrics from targets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.metrics_path)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        metrics_path: NullOr<String> = "metrics_path";
+        /// `services.prometheus.scrapeConfigs.*.nerve_sd_configs`
+        ///
+        /// List of AirBnB’s Nerve service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.nerve_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        nerve_sd_configs: NullOr<Vec<NerveSdConfigsValue>> = "nerve_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.openstack_sd_configs`
+        ///
+        /// List of OpenStack service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.openstack_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        openstack_sd_configs: NullOr<Vec<OpenstackSdConfigsValue>> = "openstack_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.params`
+        ///
+        /// Optional HTTP URL parameters.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.params)
+        ///
+        /// Nix type: `null or (attribute set of list of string)`. Default: `null`.
+        params: NullOr<BTreeMap<String, Vec<String>>> = "params";
+        /// `services.prometheus.scrapeConfigs.*.proxy_url`
+        ///
+        /// Optional proxy URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.proxy_url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_url: NullOr<String> = "proxy_url";
+        /// `services.prometheus.scrapeConfigs.*.puppetdb_sd_configs`
+        ///
+        /// List of PuppetDB service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.puppetdb_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        puppetdb_sd_configs: NullOr<Vec<PuppetdbSdConfigsValue>> = "puppetdb_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.relabel_configs`
+        ///
+        /// List of relabel configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.relabel_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        relabel_configs: NullOr<Vec<RelabelConfigsValue>> = "relabel_configs";
+        /// `services.prometheus.scrapeConfigs.*.sample_limit`
+        ///
+        /// Per-scrape limit on number of scraped samples that will be accepted.
+        /// If more than this number of samples are present after metric relabelling
+        /// the entire scrape will be treated as failed. 0 means no limit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.sample_limit)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        sample_limit: NullOr<i64> = "sample_limit";
+        /// `services.prometheus.scrapeConfigs.*.scaleway_sd_configs`
+        ///
+        /// List of Scaleway service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scaleway_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        scaleway_sd_configs: NullOr<Vec<ScalewaySdConfigsValue>> = "scaleway_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.scheme`
+        ///
+        /// The URL scheme with which to fetch metrics from targets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scheme)
+        ///
+        /// Nix type: `null or one of "http", "https"`. Default: `null`.
+        scheme: NullOr<Scheme> = "scheme";
+        /// `services.prometheus.scrapeConfigs.*.scrape_interval`
+        ///
+        /// How frequently to scrape targets from this job. Defaults to the
+        /// globally configured default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scrape_interval)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        scrape_interval: NullOr<String> = "scrape_interval";
+        /// `services.prometheus.scrapeConfigs.*.scrape_protocols`
+        ///
+        /// The protocols to negotiate during a scrape with the client.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scrape_protocols)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        scrape_protocols: NullOr<Vec<String>> = "scrape_protocols";
+        /// `services.prometheus.scrapeConfigs.*.scrape_timeout`
+        ///
+        /// Per-target timeout when scraping this job. Defaults to the
+        /// globally configured default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.scrape_timeout)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        scrape_timeout: NullOr<String> = "scrape_timeout";
+        /// `services.prometheus.scrapeConfigs.*.serverset_sd_configs`
+        ///
+        /// List of Zookeeper Serverset service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.serverset_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        serverset_sd_configs: NullOr<Vec<ServersetSdConfigsValue>> = "serverset_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.static_configs`
+        ///
+        /// List of labeled target groups for this job.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.static_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        static_configs: NullOr<Vec<StaticConfigsValue>> = "static_configs";
+        /// `services.prometheus.scrapeConfigs.*.target_limit`
+        ///
+        /// Per-scrape config limit on number of unique targets that will be
+        /// accepted. If more than this number of targets are present after target
+        /// relabeling, Prometheus will mark the targets as failed without scraping them.
+        /// 0 means no limit. This is an experimental feature, this behaviour could
+        /// change in the future.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.target_limit)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        target_limit: NullOr<i64> = "target_limit";
+        /// `services.prometheus.scrapeConfigs.*.tls_config`
+        ///
+        /// Configures the scrape request’s TLS settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.tls_config)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        tls_config: NullOr<TlsConfigValue18> = "tls_config";
+        /// `services.prometheus.scrapeConfigs.*.triton_sd_configs`
+        ///
+        /// List of Triton Serverset service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.triton_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        triton_sd_configs: NullOr<Vec<TritonSdConfigsValue>> = "triton_sd_configs";
+        /// `services.prometheus.scrapeConfigs.*.uyuni_sd_configs`
+        ///
+        /// List of Uyuni Serverset service discovery configurations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.scrapeConfigs.*.uyuni_sd_configs)
+        ///
+        /// Nix type: `null or (list of (submodule))`. Default: `null`.
+        uyuni_sd_configs: NullOr<Vec<UyuniSdConfigsValue>> = "uyuni_sd_configs";
+    }
+}
 
 pub mod alertmanager {
     use super::*;
@@ -254,7 +15718,7 @@ pub mod alertmanager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.alertmanager.configuration)
     ///
     /// Nix type: `null or (attribute set)`. Default: `null`.
-    pub const configuration: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "prometheus", "alertmanager", "configuration"]);
+    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "alertmanager", "configuration"]);
 
     /// `services.prometheus.alertmanager.enable`
     ///
@@ -405,7 +15869,7 @@ pub mod alertmanager_irc_relay {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.alertmanagerIrcRelay.settings)
     ///
     /// Nix type: `YAML value`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "prometheus", "alertmanagerIrcRelay", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "prometheus", "alertmanagerIrcRelay", "settings"]);
 
 }
 
@@ -808,7 +16272,7 @@ pub mod exporters {
         pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "bind", "user"]);
 
         ::flakesmith::option_enum! {
-            /// The values of `services.prometheus.exporters.bind.bindGroups`.
+            /// The values of `services.prometheus.exporters.bind.bindGroups.*`.
             BindGroups {
                 Server => "server",
                 View => "view",
@@ -846,7 +16310,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.bird.birdVersion)
         ///
         /// Nix type: `one of 1, 2`. Default: `2`.
-        pub const bird_version: Opt<Untyped> = Opt::new(&["services", "prometheus", "exporters", "bird", "birdVersion"]);
+        pub const bird_version: Opt<Data<Anything>> = Opt::new(&["services", "prometheus", "exporters", "bird", "birdVersion"]);
 
         /// `services.prometheus.exporters.bird.enable`
         ///
@@ -2070,7 +17534,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.dnssec.configuration)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const configuration: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "configuration"]);
+        pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "dnssec", "configuration"]);
 
         /// `services.prometheus.exporters.dnssec.enable`
         ///
@@ -3441,7 +18905,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings)
         ///
         /// Nix type: `YAML value`.
-        pub const settings: Opt<Untyped> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings"]);
+        pub const settings: Opt<SettingsValue> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings"]);
 
         /// `services.prometheus.exporters.fritz.user`
         ///
@@ -3451,6 +18915,86 @@ pub mod exporters {
         ///
         /// Nix type: `string`. Default: `"fritz-exporter"`.
         pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "fritz", "user"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.prometheus.exporters.fritz.settings.devices.*`: `DevicesValue::new()`, then a setter per option.
+            DevicesValue {
+                /// `services.prometheus.exporters.fritz.settings.devices.*.host_info`
+                ///
+                /// Enable extended host info for this device. Warning
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.host_info)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                host_info: bool = "host_info";
+                /// `services.prometheus.exporters.fritz.settings.devices.*.hostname`
+                ///
+                /// Hostname under which the target device is reachable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.hostname)
+                ///
+                /// Nix type: `string`. Default: `"fritz.box"`.
+                hostname: String = "hostname";
+                /// `services.prometheus.exporters.fritz.settings.devices.*.name`
+                ///
+                /// Name to use for the device.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.name)
+                ///
+                /// Nix type: `string`. Default: `""`.
+                name: String = "name";
+                /// `services.prometheus.exporters.fritz.settings.devices.*.password_file`
+                ///
+                /// Path to a file which contains the password to authenticate with the target device.
+                /// Needs to be readable by the user the exporter runs under.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.password_file)
+                ///
+                /// Nix type: `path`.
+                password_file: RuntimePath = "password_file";
+                /// `services.prometheus.exporters.fritz.settings.devices.*.username`
+                ///
+                /// Username to authenticate with the target device.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.username)
+                ///
+                /// Nix type: `string`.
+                username: String = "username";
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.prometheus.exporters.fritz.settings.log_level`.
+            LogLevel {
+                Debug => "DEBUG",
+                Info => "INFO",
+                Warning => "WARNING",
+                Error => "ERROR",
+                Critical => "CRITICAL",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.prometheus.exporters.fritz.settings`: `SettingsValue::new()`, then a setter per option.
+            SettingsValue {
+                /// `services.prometheus.exporters.fritz.settings.devices`
+                ///
+                /// Fritz!-devices to monitor using the exporter.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices)
+                ///
+                /// Nix type: `list of (YAML value)`. Default: `[ ]`.
+                devices: Vec<DevicesValue> = "devices";
+                /// `services.prometheus.exporters.fritz.settings.log_level`
+                ///
+                /// Log level to use for the exporter.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.log_level)
+                ///
+                /// Nix type: `one of "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"`. Default: `"INFO"`.
+                log_level: LogLevel = "log_level";
+            }
+        }
 
         pub mod settings {
             use super::*;
@@ -3462,7 +19006,7 @@ pub mod exporters {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices)
             ///
             /// Nix type: `list of (YAML value)`. Default: `[ ]`.
-            pub const devices: Opt<Vec<Untyped>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings", "devices"]);
+            pub const devices: Opt<Vec<DevicesValue>> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings", "devices"]);
 
             /// `services.prometheus.exporters.fritz.settings.log_level`
             ///
@@ -3472,6 +19016,53 @@ pub mod exporters {
             ///
             /// Nix type: `one of "DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"`. Default: `"INFO"`.
             pub const log_level: Opt<LogLevel> = Opt::new(&["services", "prometheus", "exporters", "fritz", "settings", "log_level"]);
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.prometheus.exporters.fritz.settings.devices.*`: `DevicesValue::new()`, then a setter per option.
+                DevicesValue {
+                    /// `services.prometheus.exporters.fritz.settings.devices.*.host_info`
+                    ///
+                    /// Enable extended host info for this device. Warning
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.host_info)
+                    ///
+                    /// Nix type: `boolean`. Default: `false`.
+                    host_info: bool = "host_info";
+                    /// `services.prometheus.exporters.fritz.settings.devices.*.hostname`
+                    ///
+                    /// Hostname under which the target device is reachable.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.hostname)
+                    ///
+                    /// Nix type: `string`. Default: `"fritz.box"`.
+                    hostname: String = "hostname";
+                    /// `services.prometheus.exporters.fritz.settings.devices.*.name`
+                    ///
+                    /// Name to use for the device.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.name)
+                    ///
+                    /// Nix type: `string`. Default: `""`.
+                    name: String = "name";
+                    /// `services.prometheus.exporters.fritz.settings.devices.*.password_file`
+                    ///
+                    /// Path to a file which contains the password to authenticate with the target device.
+                    /// Needs to be readable by the user the exporter runs under.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.password_file)
+                    ///
+                    /// Nix type: `path`.
+                    password_file: RuntimePath = "password_file";
+                    /// `services.prometheus.exporters.fritz.settings.devices.*.username`
+                    ///
+                    /// Username to authenticate with the target device.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.fritz.settings.devices.*.username)
+                    ///
+                    /// Nix type: `string`.
+                    username: String = "username";
+                }
+            }
 
             ::flakesmith::option_enum! {
                 /// The values of `services.prometheus.exporters.fritz.settings.log_level`.
@@ -3670,7 +19261,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.graphite.mappingSettings)
         ///
         /// Nix type: `YAML value`. Default: `{ }`.
-        pub const mapping_settings: Opt<Untyped> = Opt::new(&["services", "prometheus", "exporters", "graphite", "mappingSettings"]);
+        pub const mapping_settings: Opt<Data<Json>> = Opt::new(&["services", "prometheus", "exporters", "graphite", "mappingSettings"]);
 
         /// `services.prometheus.exporters.graphite.openFirewall`
         ///
@@ -3711,7 +19302,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.idrac.configuration)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const configuration: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "configuration"]);
+        pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "idrac", "configuration"]);
 
         /// `services.prometheus.exporters.idrac.configurationPath`
         ///
@@ -3817,7 +19408,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const accounts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "accounts"]);
+        pub const accounts: Opt<BTreeMap<String, AccountsValue>> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "accounts"]);
 
         /// `services.prometheus.exporters.imap-mailstat.configurationFile`
         ///
@@ -3920,6 +19511,60 @@ pub mod exporters {
         /// Nix type: `string`. Default: `"imap-mailstat-exporter"`.
         pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "imap-mailstat", "user"]);
 
+        ::flakesmith::submodule_value! {
+            /// A value of `services.prometheus.exporters.imap-mailstat.accounts.<name>`: `AccountsValue::new()`, then a setter per option.
+            AccountsValue {
+                /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.mailaddress`
+                ///
+                /// Your email address (at the moment used as login name)
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.mailaddress)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                mailaddress: NullOr<String> = "mailaddress";
+                /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.password`
+                ///
+                /// Type:
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.password)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                password: NullOr<String> = "password";
+                /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.serveraddress`
+                ///
+                /// mailserver name or address
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.serveraddress)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                serveraddress: NullOr<String> = "serveraddress";
+                /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.serverport`
+                ///
+                /// imap port number (at the moment only tls connection is supported)
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.serverport)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                serverport: NullOr<i64> = "serverport";
+                /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.starttls`
+                ///
+                /// set to true for using STARTTLS to start a TLS connection
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.starttls)
+                ///
+                /// Nix type: `null or boolean`. Default: `null`.
+                starttls: NullOr<bool> = "starttls";
+                /// `services.prometheus.exporters.imap-mailstat.accounts.<name>.username`
+                ///
+                /// If empty string mailaddress value is used
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.username)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                username: NullOr<String> = "username";
+            }
+        }
+
         pub mod accounts {
             use super::*;
 
@@ -3939,7 +19584,7 @@ pub mod exporters {
                 ///
                 /// Your email address (at the moment used as login name)
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.&lt;name&gt;.mailaddress)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.mailaddress)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn mailaddress(&self) -> Opt<NullOr<String>> {
@@ -3950,7 +19595,7 @@ pub mod exporters {
                 ///
                 /// Type:
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.&lt;name&gt;.password)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.password)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn password(&self) -> Opt<NullOr<String>> {
@@ -3961,7 +19606,7 @@ pub mod exporters {
                 ///
                 /// mailserver name or address
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.&lt;name&gt;.serveraddress)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.serveraddress)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn serveraddress(&self) -> Opt<NullOr<String>> {
@@ -3972,7 +19617,7 @@ pub mod exporters {
                 ///
                 /// imap port number (at the moment only tls connection is supported)
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.&lt;name&gt;.serverport)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.serverport)
                 ///
                 /// Nix type: `null or signed integer`. Default: `null`.
                 pub fn serverport(&self) -> Opt<NullOr<i64>> {
@@ -3983,7 +19628,7 @@ pub mod exporters {
                 ///
                 /// set to true for using STARTTLS to start a TLS connection
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.&lt;name&gt;.starttls)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.starttls)
                 ///
                 /// Nix type: `null or boolean`. Default: `null`.
                 pub fn starttls(&self) -> Opt<NullOr<bool>> {
@@ -3994,7 +19639,7 @@ pub mod exporters {
                 ///
                 /// If empty string mailaddress value is used
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.&lt;name&gt;.username)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.imap-mailstat.accounts.%3Cname%3E.username)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn username(&self) -> Opt<NullOr<String>> {
@@ -4433,7 +20078,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.junos-czerwonk.configuration)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const configuration: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "configuration"]);
+        pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "junos-czerwonk", "configuration"]);
 
         /// `services.prometheus.exporters.junos-czerwonk.configurationFile`
         ///
@@ -5185,7 +20830,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration)
         ///
         /// Nix type: `null or (submodule)`. Default: `null`.
-        pub const configuration: Opt<NullOr<Untyped>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration"]);
+        pub const configuration: Opt<NullOr<ConfigurationValue>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration"]);
 
         /// `services.prometheus.exporters.mail.enable`
         ///
@@ -5288,6 +20933,115 @@ pub mod exporters {
         /// Nix type: `string`. Default: `"mail-exporter"`.
         pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "mail", "user"]);
 
+        ::flakesmith::submodule_value! {
+            /// A value of `services.prometheus.exporters.mail.configuration.servers.*`: `ServersValue::new()`, then a setter per option.
+            ServersValue {
+                /// `services.prometheus.exporters.mail.configuration.servers.*.detectionDir`
+                ///
+                /// Directory in which new mails for the exporter user are placed.
+                /// Note that this needs to exist when the exporter starts.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.detectionDir)
+                ///
+                /// Nix type: `path`.
+                detection_dir: RuntimePath = "detectionDir";
+                /// `services.prometheus.exporters.mail.configuration.servers.*.from`
+                ///
+                /// Content of ‘From’ Header for probing mails.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.from)
+                ///
+                /// Nix type: `string`.
+                from: String = "from";
+                /// `services.prometheus.exporters.mail.configuration.servers.*.login`
+                ///
+                /// Username to use for SMTP authentication.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.login)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                login: NullOr<String> = "login";
+                /// `services.prometheus.exporters.mail.configuration.servers.*.name`
+                ///
+                /// Value for label ‘configname’ which will be added to all metrics.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.name)
+                ///
+                /// Nix type: `string`.
+                name: String = "name";
+                /// `services.prometheus.exporters.mail.configuration.servers.*.passphrase`
+                ///
+                /// Password to use for SMTP authentication.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.passphrase)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                passphrase: NullOr<String> = "passphrase";
+                /// `services.prometheus.exporters.mail.configuration.servers.*.port`
+                ///
+                /// Port to use for SMTP.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.port)
+                ///
+                /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+                port: u16 = "port";
+                /// `services.prometheus.exporters.mail.configuration.servers.*.server`
+                ///
+                /// Hostname of the server that should be probed.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.server)
+                ///
+                /// Nix type: `string`.
+                server: String = "server";
+                /// `services.prometheus.exporters.mail.configuration.servers.*.to`
+                ///
+                /// Content of ‘To’ Header for probing mails.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.to)
+                ///
+                /// Nix type: `string`.
+                to: String = "to";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.prometheus.exporters.mail.configuration`: `ConfigurationValue::new()`, then a setter per option.
+            ConfigurationValue {
+                /// `services.prometheus.exporters.mail.configuration.disableFileDeletion`
+                ///
+                /// Disables the exporter’s function to delete probing mails.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.disableFileDeletion)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                disable_file_deletion: bool = "disableFileDeletion";
+                /// `services.prometheus.exporters.mail.configuration.mailCheckTimeout`
+                ///
+                /// Timeout until mails are considered “didn’t make it”.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.mailCheckTimeout)
+                ///
+                /// Nix type: `string`.
+                mail_check_timeout: String = "mailCheckTimeout";
+                /// `services.prometheus.exporters.mail.configuration.monitoringInterval`
+                ///
+                /// Time interval between two probe attempts.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.monitoringInterval)
+                ///
+                /// Nix type: `string`.
+                monitoring_interval: String = "monitoringInterval";
+                /// `services.prometheus.exporters.mail.configuration.servers`
+                ///
+                /// List of servers that should be probed.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers)
+                ///
+                /// Nix type: `list of (submodule)`. Default: `[ ]`.
+                servers: Vec<ServersValue> = "servers";
+            }
+        }
+
         pub mod configuration {
             use super::*;
 
@@ -5325,7 +21079,78 @@ pub mod exporters {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers)
             ///
             /// Nix type: `list of (submodule)`. Default: `[ ]`.
-            pub const servers: Opt<Vec<Untyped>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "servers"]);
+            pub const servers: Opt<Vec<ServersValue>> = Opt::new(&["services", "prometheus", "exporters", "mail", "configuration", "servers"]);
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.prometheus.exporters.mail.configuration.servers.*`: `ServersValue::new()`, then a setter per option.
+                ServersValue {
+                    /// `services.prometheus.exporters.mail.configuration.servers.*.detectionDir`
+                    ///
+                    /// Directory in which new mails for the exporter user are placed.
+                    /// Note that this needs to exist when the exporter starts.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.detectionDir)
+                    ///
+                    /// Nix type: `path`.
+                    detection_dir: RuntimePath = "detectionDir";
+                    /// `services.prometheus.exporters.mail.configuration.servers.*.from`
+                    ///
+                    /// Content of ‘From’ Header for probing mails.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.from)
+                    ///
+                    /// Nix type: `string`.
+                    from: String = "from";
+                    /// `services.prometheus.exporters.mail.configuration.servers.*.login`
+                    ///
+                    /// Username to use for SMTP authentication.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.login)
+                    ///
+                    /// Nix type: `null or string`. Default: `null`.
+                    login: NullOr<String> = "login";
+                    /// `services.prometheus.exporters.mail.configuration.servers.*.name`
+                    ///
+                    /// Value for label ‘configname’ which will be added to all metrics.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.name)
+                    ///
+                    /// Nix type: `string`.
+                    name: String = "name";
+                    /// `services.prometheus.exporters.mail.configuration.servers.*.passphrase`
+                    ///
+                    /// Password to use for SMTP authentication.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.passphrase)
+                    ///
+                    /// Nix type: `null or string`. Default: `null`.
+                    passphrase: NullOr<String> = "passphrase";
+                    /// `services.prometheus.exporters.mail.configuration.servers.*.port`
+                    ///
+                    /// Port to use for SMTP.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.port)
+                    ///
+                    /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+                    port: u16 = "port";
+                    /// `services.prometheus.exporters.mail.configuration.servers.*.server`
+                    ///
+                    /// Hostname of the server that should be probed.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.server)
+                    ///
+                    /// Nix type: `string`.
+                    server: String = "server";
+                    /// `services.prometheus.exporters.mail.configuration.servers.*.to`
+                    ///
+                    /// Content of ‘To’ Header for probing mails.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mail.configuration.servers.*.to)
+                    ///
+                    /// Nix type: `string`.
+                    to: String = "to";
+                }
+            }
 
         }
 
@@ -5352,7 +21177,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.mikrotik.configuration)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const configuration: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "configuration"]);
+        pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "mikrotik", "configuration"]);
 
         /// `services.prometheus.exporters.mikrotik.enable`
         ///
@@ -6519,7 +22344,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.settings)
         ///
         /// Nix type: `submodule`. Default: `{ }`.
-        pub const settings: Opt<Untyped> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings"]);
+        pub const settings: Opt<SettingsValue> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings"]);
 
         /// `services.prometheus.exporters.nginxlog.user`
         ///
@@ -6529,6 +22354,28 @@ pub mod exporters {
         ///
         /// Nix type: `string`. Default: `"nginxlog-exporter"`.
         pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "user"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.prometheus.exporters.nginxlog.settings`: `SettingsValue::new()`, then a setter per option.
+            SettingsValue {
+                /// `services.prometheus.exporters.nginxlog.settings.consul`
+                ///
+                /// Consul integration options. For more information see the example config
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.settings.consul)
+                ///
+                /// Nix type: `null or (attribute set of anything)`. Default: `null`.
+                consul: NullOr<BTreeMap<String, Data<Anything>>> = "consul";
+                /// `services.prometheus.exporters.nginxlog.settings.namespaces`
+                ///
+                /// Namespaces to collect the metrics for. For more information see the example config
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.settings.namespaces)
+                ///
+                /// Nix type: `list of attribute set of anything`. Default: `[ ]`.
+                namespaces: Vec<BTreeMap<String, Data<Anything>>> = "namespaces";
+            }
+        }
 
         pub mod settings {
             use super::*;
@@ -6540,7 +22387,7 @@ pub mod exporters {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.settings.consul)
             ///
             /// Nix type: `null or (attribute set of anything)`. Default: `null`.
-            pub const consul: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings", "consul"]);
+            pub const consul: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings", "consul"]);
 
             /// `services.prometheus.exporters.nginxlog.settings.namespaces`
             ///
@@ -6549,7 +22396,7 @@ pub mod exporters {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.nginxlog.settings.namespaces)
             ///
             /// Nix type: `list of attribute set of anything`. Default: `[ ]`.
-            pub const namespaces: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings", "namespaces"]);
+            pub const namespaces: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "nginxlog", "settings", "namespaces"]);
 
         }
 
@@ -7325,7 +23172,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.ping.settings)
         ///
         /// Nix type: `YAML value`. Default: `{ }`.
-        pub const settings: Opt<Untyped> = Opt::new(&["services", "prometheus", "exporters", "ping", "settings"]);
+        pub const settings: Opt<Data<Json>> = Opt::new(&["services", "prometheus", "exporters", "ping", "settings"]);
 
         /// `services.prometheus.exporters.ping.telemetryPath`
         ///
@@ -7736,7 +23583,7 @@ pub mod exporters {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.process.settings.process_names)
             ///
             /// Nix type: `list of anything`. Default: `[ ]`.
-            pub const process_names: Opt<Vec<Untyped>> = Opt::new(&["services", "prometheus", "exporters", "process", "settings", "process_names"]);
+            pub const process_names: Opt<Vec<Data<Anything>>> = Opt::new(&["services", "prometheus", "exporters", "process", "settings", "process_names"]);
 
         }
 
@@ -8257,7 +24104,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.rcloneConfig)
         ///
         /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
-        pub const rclone_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneConfig"]);
+        pub const rclone_config: Opt<BTreeMap<String, OneOf<RcloneConfigMembers>>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneConfig"]);
 
         /// `services.prometheus.exporters.restic.rcloneConfigFile`
         ///
@@ -8278,7 +24125,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.restic.rcloneOptions)
         ///
         /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
-        pub const rclone_options: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneOptions"]);
+        pub const rclone_options: Opt<BTreeMap<String, OneOf<RcloneOptionsMembers>>> = Opt::new(&["services", "prometheus", "exporters", "restic", "rcloneOptions"]);
 
         /// `services.prometheus.exporters.restic.refreshInterval`
         ///
@@ -8316,6 +24163,16 @@ pub mod exporters {
         ///
         /// Nix type: `string`. Default: `"restic-exporter"`.
         pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "restic", "user"]);
+
+        /// The members of `services.prometheus.exporters.restic.rcloneConfig.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+        pub enum RcloneConfigMembers {}
+        impl ::flakesmith::value::StrMember for RcloneConfigMembers { type Str = String; }
+        impl ::flakesmith::value::BoolMember for RcloneConfigMembers {}
+
+        /// The members of `services.prometheus.exporters.restic.rcloneOptions.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+        pub enum RcloneOptionsMembers {}
+        impl ::flakesmith::value::StrMember for RcloneOptionsMembers { type Str = String; }
+        impl ::flakesmith::value::BoolMember for RcloneOptionsMembers {}
 
     }
 
@@ -8426,7 +24283,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.channels)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub const channels: Opt<Vec<Untyped>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "channels"]);
+        pub const channels: Opt<Vec<ChannelsValue>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "channels"]);
 
         /// `services.prometheus.exporters.rtl_433.enable`
         ///
@@ -8482,7 +24339,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.ids)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub const ids: Opt<Vec<Untyped>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "ids"]);
+        pub const ids: Opt<Vec<IdsValue>> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "ids"]);
 
         /// `services.prometheus.exporters.rtl_433.listenAddress`
         ///
@@ -8529,6 +24386,66 @@ pub mod exporters {
         ///
         /// Nix type: `string`. Default: `"rtl_433-exporter"`.
         pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "rtl_433", "user"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.prometheus.exporters.rtl_433.channels.*`: `ChannelsValue::new()`, then a setter per option.
+            ChannelsValue {
+                /// `services.prometheus.exporters.rtl_433.channels.*.channel`
+                ///
+                /// Channel to match.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.channels.*.channel)
+                ///
+                /// Nix type: `signed integer`.
+                channel: i64 = "channel";
+                /// `services.prometheus.exporters.rtl_433.channels.*.location`
+                ///
+                /// Location to match.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.channels.*.location)
+                ///
+                /// Nix type: `string`.
+                location: String = "location";
+                /// `services.prometheus.exporters.rtl_433.channels.*.name`
+                ///
+                /// Name to match.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.channels.*.name)
+                ///
+                /// Nix type: `string`.
+                name: String = "name";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.prometheus.exporters.rtl_433.ids.*`: `IdsValue::new()`, then a setter per option.
+            IdsValue {
+                /// `services.prometheus.exporters.rtl_433.ids.*.id`
+                ///
+                /// ID to match.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.ids.*.id)
+                ///
+                /// Nix type: `signed integer`.
+                id: i64 = "id";
+                /// `services.prometheus.exporters.rtl_433.ids.*.location`
+                ///
+                /// Location to match.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.ids.*.location)
+                ///
+                /// Nix type: `string`.
+                location: String = "location";
+                /// `services.prometheus.exporters.rtl_433.ids.*.name`
+                ///
+                /// Name to match.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.rtl_433.ids.*.name)
+                ///
+                /// Nix type: `string`.
+                name: String = "name";
+            }
+        }
 
     }
 
@@ -8616,7 +24533,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.servers)
         ///
         /// Nix type: `list of (submodule)`.
-        pub const servers: Opt<Vec<Untyped>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "servers"]);
+        pub const servers: Opt<Vec<ServersValue>> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "servers"]);
 
         /// `services.prometheus.exporters.sabnzbd.user`
         ///
@@ -8626,6 +24543,30 @@ pub mod exporters {
         ///
         /// Nix type: `string`. Default: `"sabnzbd-exporter"`.
         pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sabnzbd", "user"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.prometheus.exporters.sabnzbd.servers.*`: `ServersValue::new()`, then a setter per option.
+            ServersValue {
+                /// `services.prometheus.exporters.sabnzbd.servers.*.apiKeyFile`
+                ///
+                /// The path to a file containing the API key.
+                /// The file is securely passed to the service by leveraging systemd credentials.
+                /// No special permissions need to be set on this file.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.servers.*.apiKeyFile)
+                ///
+                /// Nix type: `string`.
+                api_key_file: RuntimePath = "apiKeyFile";
+                /// `services.prometheus.exporters.sabnzbd.servers.*.baseUrl`
+                ///
+                /// Base URL of the sabnzbd server.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sabnzbd.servers.*.baseUrl)
+                ///
+                /// Nix type: `string`.
+                base_url: String = "baseUrl";
+            }
+        }
 
     }
 
@@ -8822,7 +24763,37 @@ pub mod exporters {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.settings.scripts)
             ///
             /// Nix type: `list of (submodule)`.
-            pub const scripts: Opt<Vec<Untyped>> = Opt::new(&["services", "prometheus", "exporters", "script", "settings", "scripts"]);
+            pub const scripts: Opt<Vec<ScriptsValue>> = Opt::new(&["services", "prometheus", "exporters", "script", "settings", "scripts"]);
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.prometheus.exporters.script.settings.scripts.*`: `ScriptsValue::new()`, then a setter per option.
+                ScriptsValue {
+                    /// `services.prometheus.exporters.script.settings.scripts.*.name`
+                    ///
+                    /// Name of the script.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.settings.scripts.*.name)
+                    ///
+                    /// Nix type: `string`.
+                    name: String = "name";
+                    /// `services.prometheus.exporters.script.settings.scripts.*.script`
+                    ///
+                    /// Shell script to execute when metrics are requested.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.settings.scripts.*.script)
+                    ///
+                    /// Nix type: `string`.
+                    script: String = "script";
+                    /// `services.prometheus.exporters.script.settings.scripts.*.timeout`
+                    ///
+                    /// Optional timeout for the script in seconds.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.script.settings.scripts.*.timeout)
+                    ///
+                    /// Nix type: `null or signed integer`. Default: `null`.
+                    timeout: NullOr<i64> = "timeout";
+                }
+            }
 
         }
 
@@ -9166,7 +25137,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.snmp.configuration)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const configuration: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "configuration"]);
+        pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "exporters", "snmp", "configuration"]);
 
         /// `services.prometheus.exporters.snmp.configurationPath`
         ///
@@ -9337,7 +25308,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration)
         ///
         /// Nix type: `null or (submodule)`. Default: `null`.
-        pub const configuration: Opt<NullOr<Untyped>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configuration"]);
+        pub const configuration: Opt<NullOr<ConfigurationValue>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configuration"]);
 
         /// `services.prometheus.exporters.sql.enable`
         ///
@@ -9422,6 +25393,97 @@ pub mod exporters {
         /// Nix type: `string`. Default: `"sql-exporter"`.
         pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "sql", "user"]);
 
+        ::flakesmith::submodule_value! {
+            /// A value of `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>`: `QueriesValue::new()`, then a setter per option.
+            QueriesValue {
+                /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.help`
+                ///
+                /// A human-readable description of this metric.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.help)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                help: NullOr<String> = "help";
+                /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.labels`
+                ///
+                /// A set of columns that will be used as Prometheus labels.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.labels)
+                ///
+                /// Nix type: `list of string`. Default: `[ ]`.
+                labels: Vec<String> = "labels";
+                /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.query`
+                ///
+                /// The SQL query to run.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.query)
+                ///
+                /// Nix type: `string`.
+                query: String = "query";
+                /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.values`
+                ///
+                /// A set of columns that will be used as values of this metric.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.values)
+                ///
+                /// Nix type: `list of string`.
+                values: Vec<String> = "values";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.prometheus.exporters.sql.configuration.jobs.<name>`: `JobsValue::new()`, then a setter per option.
+            JobsValue {
+                /// `services.prometheus.exporters.sql.configuration.jobs.<name>.connections`
+                ///
+                /// A list of connection strings of the SQL servers to scrape metrics from
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.connections)
+                ///
+                /// Nix type: `list of string`.
+                connections: Vec<String> = "connections";
+                /// `services.prometheus.exporters.sql.configuration.jobs.<name>.interval`
+                ///
+                /// How often to run this job, specified in
+                /// Go duration
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.interval)
+                ///
+                /// Nix type: `string`.
+                interval: String = "interval";
+                /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries`
+                ///
+                /// SQL queries to run.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries)
+                ///
+                /// Nix type: `attribute set of (submodule)`.
+                queries: BTreeMap<String, QueriesValue> = "queries";
+                /// `services.prometheus.exporters.sql.configuration.jobs.<name>.startupSql`
+                ///
+                /// A list of SQL statements to execute once after making a connection.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.startupSql)
+                ///
+                /// Nix type: `list of string`. Default: `[ ]`.
+                startup_sql: Vec<String> = "startupSql";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.prometheus.exporters.sql.configuration`: `ConfigurationValue::new()`, then a setter per option.
+            ConfigurationValue {
+                /// `services.prometheus.exporters.sql.configuration.jobs`
+                ///
+                /// An attrset of metrics scraping jobs to run.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs)
+                ///
+                /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+                jobs: BTreeMap<String, JobsValue> = "jobs";
+            }
+        }
+
         pub mod configuration {
             use super::*;
 
@@ -9432,7 +25494,84 @@ pub mod exporters {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs)
             ///
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-            pub const jobs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configuration", "jobs"]);
+            pub const jobs: Opt<BTreeMap<String, JobsValue>> = Opt::new(&["services", "prometheus", "exporters", "sql", "configuration", "jobs"]);
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>`: `QueriesValue::new()`, then a setter per option.
+                QueriesValue {
+                    /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.help`
+                    ///
+                    /// A human-readable description of this metric.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.help)
+                    ///
+                    /// Nix type: `null or string`. Default: `null`.
+                    help: NullOr<String> = "help";
+                    /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.labels`
+                    ///
+                    /// A set of columns that will be used as Prometheus labels.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.labels)
+                    ///
+                    /// Nix type: `list of string`. Default: `[ ]`.
+                    labels: Vec<String> = "labels";
+                    /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.query`
+                    ///
+                    /// The SQL query to run.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.query)
+                    ///
+                    /// Nix type: `string`.
+                    query: String = "query";
+                    /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.values`
+                    ///
+                    /// A set of columns that will be used as values of this metric.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.values)
+                    ///
+                    /// Nix type: `list of string`.
+                    values: Vec<String> = "values";
+                }
+            }
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.prometheus.exporters.sql.configuration.jobs.<name>`: `JobsValue::new()`, then a setter per option.
+                JobsValue {
+                    /// `services.prometheus.exporters.sql.configuration.jobs.<name>.connections`
+                    ///
+                    /// A list of connection strings of the SQL servers to scrape metrics from
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.connections)
+                    ///
+                    /// Nix type: `list of string`.
+                    connections: Vec<String> = "connections";
+                    /// `services.prometheus.exporters.sql.configuration.jobs.<name>.interval`
+                    ///
+                    /// How often to run this job, specified in
+                    /// Go duration
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.interval)
+                    ///
+                    /// Nix type: `string`.
+                    interval: String = "interval";
+                    /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries`
+                    ///
+                    /// SQL queries to run.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries)
+                    ///
+                    /// Nix type: `attribute set of (submodule)`.
+                    queries: BTreeMap<String, QueriesValue> = "queries";
+                    /// `services.prometheus.exporters.sql.configuration.jobs.<name>.startupSql`
+                    ///
+                    /// A list of SQL statements to execute once after making a connection.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.startupSql)
+                    ///
+                    /// Nix type: `list of string`. Default: `[ ]`.
+                    startup_sql: Vec<String> = "startupSql";
+                }
+            }
 
             pub mod jobs {
                 use super::*;
@@ -9453,7 +25592,7 @@ pub mod exporters {
                     ///
                     /// A list of connection strings of the SQL servers to scrape metrics from
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.&lt;name&gt;.connections)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.connections)
                     ///
                     /// Nix type: `list of string`.
                     pub fn connections(&self) -> Opt<Vec<String>> {
@@ -9465,7 +25604,7 @@ pub mod exporters {
                     /// How often to run this job, specified in
                     /// Go duration
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.&lt;name&gt;.interval)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.interval)
                     ///
                     /// Nix type: `string`.
                     pub fn interval(&self) -> Opt<String> {
@@ -9476,10 +25615,10 @@ pub mod exporters {
                     ///
                     /// SQL queries to run.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.&lt;name&gt;.queries)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries)
                     ///
                     /// Nix type: `attribute set of (submodule)`.
-                    pub fn queries(&self) -> Opt<BTreeMap<String, Untyped>> {
+                    pub fn queries(&self) -> Opt<BTreeMap<String, QueriesValue>> {
                         Opt::at(self.path.join(["queries"]))
                     }
 
@@ -9492,7 +25631,7 @@ pub mod exporters {
                     ///
                     /// A list of SQL statements to execute once after making a connection.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.&lt;name&gt;.startupSql)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.startupSql)
                     ///
                     /// Nix type: `list of string`. Default: `[ ]`.
                     pub fn startup_sql(&self) -> Opt<Vec<String>> {
@@ -9526,7 +25665,7 @@ pub mod exporters {
                     ///
                     /// A human-readable description of this metric.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.&lt;name&gt;.queries.&lt;name&gt;.help)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.help)
                     ///
                     /// Nix type: `null or string`. Default: `null`.
                     pub fn help(&self) -> Opt<NullOr<String>> {
@@ -9537,7 +25676,7 @@ pub mod exporters {
                     ///
                     /// A set of columns that will be used as Prometheus labels.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.&lt;name&gt;.queries.&lt;name&gt;.labels)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.labels)
                     ///
                     /// Nix type: `list of string`. Default: `[ ]`.
                     pub fn labels(&self) -> Opt<Vec<String>> {
@@ -9548,7 +25687,7 @@ pub mod exporters {
                     ///
                     /// The SQL query to run.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.&lt;name&gt;.queries.&lt;name&gt;.query)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.query)
                     ///
                     /// Nix type: `string`.
                     pub fn query(&self) -> Opt<String> {
@@ -9559,13 +25698,51 @@ pub mod exporters {
                     ///
                     /// A set of columns that will be used as values of this metric.
                     ///
-                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.&lt;name&gt;.queries.&lt;name&gt;.values)
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.values)
                     ///
                     /// Nix type: `list of string`.
                     pub fn values(&self) -> Opt<Vec<String>> {
                         Opt::at(self.path.join(["values"]))
                     }
 
+                }
+
+                ::flakesmith::submodule_value! {
+                    /// A value of `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>`: `QueriesValue::new()`, then a setter per option.
+                    QueriesValue {
+                        /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.help`
+                        ///
+                        /// A human-readable description of this metric.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.help)
+                        ///
+                        /// Nix type: `null or string`. Default: `null`.
+                        help: NullOr<String> = "help";
+                        /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.labels`
+                        ///
+                        /// A set of columns that will be used as Prometheus labels.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.labels)
+                        ///
+                        /// Nix type: `list of string`. Default: `[ ]`.
+                        labels: Vec<String> = "labels";
+                        /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.query`
+                        ///
+                        /// The SQL query to run.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.query)
+                        ///
+                        /// Nix type: `string`.
+                        query: String = "query";
+                        /// `services.prometheus.exporters.sql.configuration.jobs.<name>.queries.<name>.values`
+                        ///
+                        /// A set of columns that will be used as values of this metric.
+                        ///
+                        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.sql.configuration.jobs.%3Cname%3E.queries.%3Cname%3E.values)
+                        ///
+                        /// Nix type: `list of string`.
+                        values: Vec<String> = "values";
+                    }
                 }
 
             }
@@ -9995,7 +26172,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub const controllers: Opt<Vec<Untyped>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "controllers"]);
+        pub const controllers: Opt<Vec<ControllersValue>> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "controllers"]);
 
         /// `services.prometheus.exporters.unpoller.enable`
         ///
@@ -10079,6 +26256,126 @@ pub mod exporters {
         ///
         /// Nix type: `string`. Default: `"unpoller-exporter"`.
         pub const user: Opt<String> = Opt::new(&["services", "prometheus", "exporters", "unpoller", "user"]);
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.prometheus.exporters.unpoller.controllers.*.sites`.
+            Sites {
+                Default => "default",
+                All => "all",
+            }
+        }
+
+        /// The members of `services.prometheus.exporters.unpoller.controllers.*.sites`'s type: `one of ["default", "all"]`, `list of (string)`. A value of any of them sets the option.
+        pub enum SitesMembers {}
+        impl ::flakesmith::value::ListMember for SitesMembers { type Item = String; }
+
+        ::flakesmith::union_member!(SitesMembers: Sites);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.prometheus.exporters.unpoller.controllers.*`: `ControllersValue::new()`, then a setter per option.
+            ControllersValue {
+                /// `services.prometheus.exporters.unpoller.controllers.*.hash_pii`
+                ///
+                /// Hash, with md5, client names and MAC addresses. This attempts
+                /// to protect personally identifiable information.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.hash_pii)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                hash_pii: bool = "hash_pii";
+                /// `services.prometheus.exporters.unpoller.controllers.*.pass`
+                ///
+                /// Path of a file containing the password for the unifi service user.
+                /// This file needs to be readable by the unifi-poller user.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.pass)
+                ///
+                /// Nix type: `path`. Default: `unpoller-unifi-default.password`.
+                pass: RuntimePath = "pass";
+                /// `services.prometheus.exporters.unpoller.controllers.*.save_alarms`
+                ///
+                /// Collect and save data from UniFi alarms to influxdb and Loki.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.save_alarms)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                save_alarms: bool = "save_alarms";
+                /// `services.prometheus.exporters.unpoller.controllers.*.save_anomalies`
+                ///
+                /// Collect and save data from UniFi anomalies to influxdb and Loki.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.save_anomalies)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                save_anomalies: bool = "save_anomalies";
+                /// `services.prometheus.exporters.unpoller.controllers.*.save_dpi`
+                ///
+                /// Collect and save data from deep packet inspection.
+                /// Adds around 150 data points and impacts performance.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.save_dpi)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                save_dpi: bool = "save_dpi";
+                /// `services.prometheus.exporters.unpoller.controllers.*.save_events`
+                ///
+                /// Collect and save data from UniFi events to influxdb and Loki.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.save_events)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                save_events: bool = "save_events";
+                /// `services.prometheus.exporters.unpoller.controllers.*.save_ids`
+                ///
+                /// Collect and save data from the intrusion detection system to influxdb and Loki.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.save_ids)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                save_ids: bool = "save_ids";
+                /// `services.prometheus.exporters.unpoller.controllers.*.save_sites`
+                ///
+                /// Collect and save site data.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.save_sites)
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                save_sites: bool = "save_sites";
+                /// `services.prometheus.exporters.unpoller.controllers.*.sites`
+                ///
+                /// List of site names for which statistics should be exported.
+                /// Or the string “default” for the default site or the string “all” for all sites.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.sites)
+                ///
+                /// Nix type: `one of "default", "all" or list of string`. Default: `"all"`.
+                sites: OneOf<SitesMembers> = "sites";
+                /// `services.prometheus.exporters.unpoller.controllers.*.url`
+                ///
+                /// URL of the Unifi controller.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.url)
+                ///
+                /// Nix type: `string`. Default: `"https://unifi:8443"`.
+                url: String = "url";
+                /// `services.prometheus.exporters.unpoller.controllers.*.user`
+                ///
+                /// Unifi service user name.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.user)
+                ///
+                /// Nix type: `string`. Default: `"unifi"`.
+                user: String = "user";
+                /// `services.prometheus.exporters.unpoller.controllers.*.verify_ssl`
+                ///
+                /// Verify the Unifi controller’s certificate.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.unpoller.controllers.*.verify_ssl)
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                verify_ssl: bool = "verify_ssl";
+            }
+        }
 
         pub mod log {
             use super::*;
@@ -10553,7 +26850,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.wireguard.wireguardConfig)
         ///
         /// Nix type: `null or path or string`. Default: `null`.
-        pub const wireguard_config: Opt<NullOr<Untyped>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "wireguardConfig"]);
+        pub const wireguard_config: Opt<NullOr<OneOf<WireguardConfigMembers>>> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "wireguardConfig"]);
 
         /// `services.prometheus.exporters.wireguard.withRemoteIp`
         ///
@@ -10563,6 +26860,11 @@ pub mod exporters {
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub const with_remote_ip: Opt<bool> = Opt::new(&["services", "prometheus", "exporters", "wireguard", "withRemoteIp"]);
+
+        /// The members of `services.prometheus.exporters.wireguard.wireguardConfig`'s type: `path`, `string`. A value of any of them sets the option.
+        pub enum WireguardConfigMembers {}
+        impl ::flakesmith::value::PathMember for WireguardConfigMembers {}
+        impl ::flakesmith::value::StrMember for WireguardConfigMembers { type Str = String; }
 
     }
 
@@ -10884,7 +27186,7 @@ pub mod sachet {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.sachet.configuration)
     ///
     /// Nix type: `null or (attribute set)`. Default: `null`.
-    pub const configuration: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "prometheus", "sachet", "configuration"]);
+    pub const configuration: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "prometheus", "sachet", "configuration"]);
 
     /// `services.prometheus.sachet.enable`
     ///
@@ -10926,7 +27228,7 @@ pub mod xmpp_alerts {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.xmpp-alerts.settings)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "prometheus", "xmpp-alerts", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["services", "prometheus", "xmpp-alerts", "settings"]);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.promtail.configFile`
@@ -26,7 +26,7 @@ pub const config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "promta
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.promtail.configuration)
 ///
 /// Nix type: `JSON value`.
-pub const configuration: Opt<Untyped> = Opt::new(&["services", "promtail", "configuration"]);
+pub const configuration: Opt<Data<Json>> = Opt::new(&["services", "promtail", "configuration"]);
 
 /// `services.promtail.enable`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.prosody.admins`
@@ -64,7 +64,7 @@ pub const data_dir: Opt<RuntimePath> = Opt::new(&["services", "prosody", "dataDi
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.disco_items)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const disco_items: Opt<Vec<Untyped>> = Opt::new(&["services", "prosody", "disco_items"]);
+pub const disco_items: Opt<Vec<DiscoItemsValue>> = Opt::new(&["services", "prosody", "disco_items"]);
 
 /// `services.prosody.enable`
 ///
@@ -118,7 +118,7 @@ pub const group: Opt<String> = Opt::new(&["services", "prosody", "group"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.httpFileShare)
 ///
 /// Nix type: `null or (int, bool, string or list of them)`. Default: `null`.
-pub const http_file_share: Opt<NullOr<Untyped>> = Opt::new(&["services", "prosody", "httpFileShare"]);
+pub const http_file_share: Opt<NullOr<OneOf<HttpFileShareMembers>>> = Opt::new(&["services", "prosody", "httpFileShare"]);
 
 /// `services.prosody.httpInterfaces`
 ///
@@ -172,7 +172,7 @@ pub const log: Opt<Concatenated> = Opt::new(&["services", "prosody", "log"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const muc: Opt<Vec<Untyped>> = Opt::new(&["services", "prosody", "muc"]);
+pub const muc: Opt<Vec<MucValue>> = Opt::new(&["services", "prosody", "muc"]);
 
 /// `services.prosody.package`
 ///
@@ -235,7 +235,7 @@ pub const s2s_secure_domains: Opt<Vec<String>> = Opt::new(&["services", "prosody
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.ssl)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const ssl: Opt<NullOr<Untyped>> = Opt::new(&["services", "prosody", "ssl"]);
+pub const ssl: Opt<NullOr<SslValue>> = Opt::new(&["services", "prosody", "ssl"]);
 
 /// `services.prosody.uploadHttp`
 ///
@@ -244,7 +244,7 @@ pub const ssl: Opt<NullOr<Untyped>> = Opt::new(&["services", "prosody", "ssl"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.uploadHttp)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const upload_http: Opt<NullOr<Untyped>> = Opt::new(&["services", "prosody", "uploadHttp"]);
+pub const upload_http: Opt<NullOr<UploadHttpValue>> = Opt::new(&["services", "prosody", "uploadHttp"]);
 
 /// `services.prosody.user`
 ///
@@ -262,7 +262,7 @@ pub const user: Opt<String> = Opt::new(&["services", "prosody", "user"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const virtual_hosts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "prosody", "virtualHosts"]);
+pub const virtual_hosts: Opt<BTreeMap<String, VirtualHostsValue>> = Opt::new(&["services", "prosody", "virtualHosts"]);
 
 /// `services.prosody.xmppComplianceSuite`
 ///
@@ -283,6 +283,331 @@ pub const xmpp_compliance_suite: Opt<bool> = Opt::new(&["services", "prosody", "
         InternalHashed => "internal_hashed",
         Cyrus => "cyrus",
         Anonymous => "anonymous",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prosody.disco_items.*`: `DiscoItemsValue::new()`, then a setter per option.
+    DiscoItemsValue {
+        /// `services.prosody.disco_items.*.description`
+        ///
+        /// A short description of the endpoint you want to advertise
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.disco_items.*.description)
+        ///
+        /// Nix type: `string`.
+        description: String = "description";
+        /// `services.prosody.disco_items.*.url`
+        ///
+        /// URL of the endpoint you want to make discoverable
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.disco_items.*.url)
+        ///
+        /// Nix type: `string`.
+        url: String = "url";
+    }
+}
+
+/// The members of `services.prosody.httpFileShare`'s type: `unknown 'int, bool, string'`, `list of (unknown 'them')`. A value of any of them sets the option.
+pub enum HttpFileShareMembers {}
+impl ::flakesmith::value::ListMember for HttpFileShareMembers { type Item = Untyped; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prosody.muc.*`: `MucValue::new()`, then a setter per option.
+    MucValue {
+        /// `services.prosody.muc.*.domain`
+        ///
+        /// Domain name of the MUC
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.domain)
+        ///
+        /// Nix type: `string`.
+        domain: String = "domain";
+        /// `services.prosody.muc.*.extraConfig`
+        ///
+        /// Additional MUC specific configuration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.prosody.muc.*.maxHistoryMessages`
+        ///
+        /// Specifies a limit on what each room can be configured to keep
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.maxHistoryMessages)
+        ///
+        /// Nix type: `signed integer`. Default: `20`.
+        max_history_messages: i64 = "maxHistoryMessages";
+        /// `services.prosody.muc.*.name`
+        ///
+        /// The name to return in service discovery responses for the MUC service itself
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.name)
+        ///
+        /// Nix type: `string`. Default: `"Prosody Chatrooms"`.
+        name: String = "name";
+        /// `services.prosody.muc.*.restrictRoomCreation`
+        ///
+        /// Restrict room creation to server admins
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.restrictRoomCreation)
+        ///
+        /// Nix type: `one of true, false, "admin", "local"`. Default: `false`.
+        restrict_room_creation: Data<Anything> = "restrictRoomCreation";
+        /// `services.prosody.muc.*.roomDefaultChangeSubject`
+        ///
+        /// If set, the rooms will display the public JIDs by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.roomDefaultChangeSubject)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        room_default_change_subject: bool = "roomDefaultChangeSubject";
+        /// `services.prosody.muc.*.roomDefaultHistoryLength`
+        ///
+        /// Number of history message sent to participants by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.roomDefaultHistoryLength)
+        ///
+        /// Nix type: `signed integer`. Default: `20`.
+        room_default_history_length: i64 = "roomDefaultHistoryLength";
+        /// `services.prosody.muc.*.roomDefaultLanguage`
+        ///
+        /// Default room language.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.roomDefaultLanguage)
+        ///
+        /// Nix type: `string`. Default: `"en"`.
+        room_default_language: String = "roomDefaultLanguage";
+        /// `services.prosody.muc.*.roomDefaultMembersOnly`
+        ///
+        /// If set, the MUC rooms will only be accessible to the members by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.roomDefaultMembersOnly)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        room_default_members_only: bool = "roomDefaultMembersOnly";
+        /// `services.prosody.muc.*.roomDefaultModerated`
+        ///
+        /// If set, the MUC rooms will be moderated by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.roomDefaultModerated)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        room_default_moderated: bool = "roomDefaultModerated";
+        /// `services.prosody.muc.*.roomDefaultPublic`
+        ///
+        /// If set, the MUC rooms will be public by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.roomDefaultPublic)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        room_default_public: bool = "roomDefaultPublic";
+        /// `services.prosody.muc.*.roomDefaultPublicJids`
+        ///
+        /// If set, the MUC rooms will display the public JIDs by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.roomDefaultPublicJids)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        room_default_public_jids: bool = "roomDefaultPublicJids";
+        /// `services.prosody.muc.*.roomLockTimeout`
+        ///
+        /// Timeout after which the room is destroyed or unlocked if not
+        /// configured, in seconds
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.roomLockTimeout)
+        ///
+        /// Nix type: `signed integer`. Default: `300`.
+        room_lock_timeout: i64 = "roomLockTimeout";
+        /// `services.prosody.muc.*.roomLocking`
+        ///
+        /// Enables room locking, which means that a room must be
+        /// configured before it can be used. Locked rooms are invisible
+        /// and cannot be entered by anyone but the creator
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.roomLocking)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        room_locking: bool = "roomLocking";
+        /// `services.prosody.muc.*.tombstoneExpiry`
+        ///
+        /// This settings controls how long a tombstone is considered
+        /// valid. It defaults to 31 days. After this time, the room in
+        /// question can be created again.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.tombstoneExpiry)
+        ///
+        /// Nix type: `signed integer`. Default: `2678400`.
+        tombstone_expiry: i64 = "tombstoneExpiry";
+        /// `services.prosody.muc.*.tombstones`
+        ///
+        /// When a room is destroyed, it leaves behind a tombstone which
+        /// prevents the room being entered or recreated. It also allows
+        /// anyone who was not in the room at the time it was destroyed
+        /// to learn about it, and to update their bookmarks. Tombstones
+        /// prevents the case where someone could recreate a previously
+        /// semi-anonymous room in order to learn the real JIDs of those
+        /// who often join there.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.tombstones)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        tombstones: bool = "tombstones";
+        /// `services.prosody.muc.*.vcard_muc`
+        ///
+        /// Adds the ability to set vCard for Multi User Chat rooms
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.muc.*.vcard_muc)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        vcard_muc: bool = "vcard_muc";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prosody.ssl`: `SslValue::new()`, then a setter per option.
+    SslValue {
+        /// `services.prosody.ssl.cert`
+        ///
+        /// Path to the certificate file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.ssl.cert)
+        ///
+        /// Nix type: `path`.
+        cert: RuntimePath = "cert";
+        /// `services.prosody.ssl.extraOptions`
+        ///
+        /// Extra SSL configuration options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.ssl.extraOptions)
+        ///
+        /// Nix type: `attribute set`. Default: `{ }`.
+        extra_options: BTreeMap<String, Data<Anything>> = "extraOptions";
+        /// `services.prosody.ssl.key`
+        ///
+        /// Path to the key file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.ssl.key)
+        ///
+        /// Nix type: `path`.
+        key: RuntimePath = "key";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prosody.uploadHttp`: `UploadHttpValue::new()`, then a setter per option.
+    UploadHttpValue {
+        /// `services.prosody.uploadHttp.domain`
+        ///
+        /// Domain name for the http-upload service
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.uploadHttp.domain)
+        ///
+        /// Nix type: `null or string`.
+        domain: NullOr<String> = "domain";
+        /// `services.prosody.uploadHttp.httpUploadPath`
+        ///
+        /// Directory where the uploaded files will be stored when the http_upload module is used.
+        /// By default, uploaded files are put in a sub-directory of the default Prosody storage path (usually /var/lib/prosody).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.uploadHttp.httpUploadPath)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/prosody"`.
+        http_upload_path: String = "httpUploadPath";
+        /// `services.prosody.uploadHttp.uploadExpireAfter`
+        ///
+        /// Max age of a file before it gets deleted, in seconds.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.uploadHttp.uploadExpireAfter)
+        ///
+        /// Nix type: `string`. Default: `"60 * 60 * 24 * 7"`.
+        upload_expire_after: String = "uploadExpireAfter";
+        /// `services.prosody.uploadHttp.uploadFileSizeLimit`
+        ///
+        /// Maximum file size, in bytes. Defaults to 50MB.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.uploadHttp.uploadFileSizeLimit)
+        ///
+        /// Nix type: `string`. Default: `"50 * 1024 * 1024"`.
+        upload_file_size_limit: String = "uploadFileSizeLimit";
+        /// `services.prosody.uploadHttp.userQuota`
+        ///
+        /// Maximum size of all uploaded files per user, in bytes. There
+        /// will be no quota if this option is set to null.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.uploadHttp.userQuota)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        user_quota: NullOr<i64> = "userQuota";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prosody.virtualHosts.<name>.ssl`: `SslValue2::new()`, then a setter per option.
+    SslValue2 {
+        /// `services.prosody.virtualHosts.<name>.ssl.cert`
+        ///
+        /// Path to the certificate file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.ssl.cert)
+        ///
+        /// Nix type: `path`.
+        cert: RuntimePath = "cert";
+        /// `services.prosody.virtualHosts.<name>.ssl.extraOptions`
+        ///
+        /// Extra SSL configuration options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.ssl.extraOptions)
+        ///
+        /// Nix type: `attribute set`. Default: `{ }`.
+        extra_options: BTreeMap<String, Data<Anything>> = "extraOptions";
+        /// `services.prosody.virtualHosts.<name>.ssl.key`
+        ///
+        /// Path to the key file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.ssl.key)
+        ///
+        /// Nix type: `path`.
+        key: RuntimePath = "key";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.prosody.virtualHosts.<name>`: `VirtualHostsValue::new()`, then a setter per option.
+    VirtualHostsValue {
+        /// `services.prosody.virtualHosts.<name>.domain`
+        ///
+        /// Domain name
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.domain)
+        ///
+        /// Nix type: `string`.
+        domain: String = "domain";
+        /// `services.prosody.virtualHosts.<name>.enabled`
+        ///
+        /// Whether to enable the virtual host
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enabled: bool = "enabled";
+        /// `services.prosody.virtualHosts.<name>.extraConfig`
+        ///
+        /// Additional virtual host specific configuration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.prosody.virtualHosts.<name>.ssl`
+        ///
+        /// Paths to SSL files
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.ssl)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        ssl: NullOr<SslValue2> = "ssl";
     }
 }
 
@@ -639,7 +964,7 @@ pub mod ssl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.ssl.extraOptions)
     ///
     /// Nix type: `attribute set`. Default: `{ }`.
-    pub const extra_options: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "prosody", "ssl", "extraOptions"]);
+    pub const extra_options: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "prosody", "ssl", "extraOptions"]);
 
     /// `services.prosody.ssl.key`
     ///
@@ -723,7 +1048,7 @@ pub mod virtual_hosts {
         ///
         /// Domain name
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.&lt;name&gt;.domain)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.domain)
         ///
         /// Nix type: `string`.
         pub fn domain(&self) -> Opt<String> {
@@ -734,7 +1059,7 @@ pub mod virtual_hosts {
         ///
         /// Whether to enable the virtual host
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.&lt;name&gt;.enabled)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.enabled)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enabled(&self) -> Opt<bool> {
@@ -745,7 +1070,7 @@ pub mod virtual_hosts {
         ///
         /// Additional virtual host specific configuration
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -756,10 +1081,10 @@ pub mod virtual_hosts {
         ///
         /// Paths to SSL files
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.&lt;name&gt;.ssl)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.ssl)
         ///
         /// Nix type: `null or (submodule)`. Default: `null`.
-        pub fn ssl(&self) -> Opt<NullOr<Untyped>> {
+        pub fn ssl(&self) -> Opt<NullOr<SslValue>> {
             Opt::at(self.path.join(["ssl"]))
         }
 
@@ -781,7 +1106,7 @@ pub mod virtual_hosts {
         ///
         /// Path to the certificate file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.&lt;name&gt;.ssl.cert)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.ssl.cert)
         ///
         /// Nix type: `path`.
         pub fn cert(&self) -> Opt<RuntimePath> {
@@ -792,10 +1117,10 @@ pub mod virtual_hosts {
         ///
         /// Extra SSL configuration options.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.&lt;name&gt;.ssl.extraOptions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.ssl.extraOptions)
         ///
         /// Nix type: `attribute set`. Default: `{ }`.
-        pub fn extra_options(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn extra_options(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
             Opt::at(self.path.join(["extraOptions"]))
         }
 
@@ -803,13 +1128,43 @@ pub mod virtual_hosts {
         ///
         /// Path to the key file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.&lt;name&gt;.ssl.key)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.ssl.key)
         ///
         /// Nix type: `path`.
         pub fn key(&self) -> Opt<RuntimePath> {
             Opt::at(self.path.join(["key"]))
         }
 
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.prosody.virtualHosts.<name>.ssl`: `SslValue::new()`, then a setter per option.
+        SslValue {
+            /// `services.prosody.virtualHosts.<name>.ssl.cert`
+            ///
+            /// Path to the certificate file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.ssl.cert)
+            ///
+            /// Nix type: `path`.
+            cert: RuntimePath = "cert";
+            /// `services.prosody.virtualHosts.<name>.ssl.extraOptions`
+            ///
+            /// Extra SSL configuration options.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.ssl.extraOptions)
+            ///
+            /// Nix type: `attribute set`. Default: `{ }`.
+            extra_options: BTreeMap<String, Data<Anything>> = "extraOptions";
+            /// `services.prosody.virtualHosts.<name>.ssl.key`
+            ///
+            /// Path to the key file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prosody.virtualHosts.%3Cname%3E.ssl.key)
+            ///
+            /// Nix type: `path`.
+            key: RuntimePath = "key";
+        }
     }
 
 }

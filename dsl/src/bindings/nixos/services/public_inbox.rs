@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.public-inbox.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "public-inbox", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes)
 ///
 /// Nix type: `attribute set of (attribute set of (INI atom (null, bool, int, float or string) or a list of them for duplicate keys))`. Default: `{ }`.
-pub const inboxes: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "public-inbox", "inboxes"]);
+pub const inboxes: Opt<BTreeMap<String, BTreeMap<String, Data<AtomOrList>>>> = Opt::new(&["services", "public-inbox", "inboxes"]);
 
 /// `services.public-inbox.openFirewall`
 ///
@@ -61,7 +61,7 @@ pub const path: Opt<Vec<Package>> = Opt::new(&["services", "public-inbox", "path
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings)
 ///
 /// Nix type: `attribute set of attribute set of (INI atom (null, bool, int, float or string) or a list of them for duplicate keys or attribute set of (INI atom (null, bool, int, float or string) or a list of them for duplicate keys))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "public-inbox", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "public-inbox", "settings"]);
 
 /// `services.public-inbox.spamAssassinRules`
 ///
@@ -113,7 +113,12 @@ pub mod http {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.http.port)
     ///
     /// Nix type: `null or string or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `80`.
-    pub const port: Opt<NullOr<Untyped>> = Opt::new(&["services", "public-inbox", "http", "port"]);
+    pub const port: Opt<NullOr<OneOf<PortMembers>>> = Opt::new(&["services", "public-inbox", "http", "port"]);
+
+    /// The members of `services.public-inbox.http.port`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum PortMembers {}
+    impl ::flakesmith::value::StrMember for PortMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for PortMembers { type Int = u16; }
 
 }
 
@@ -165,7 +170,12 @@ pub mod imap {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.imap.port)
     ///
     /// Nix type: `null or string or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `993`.
-    pub const port: Opt<NullOr<Untyped>> = Opt::new(&["services", "public-inbox", "imap", "port"]);
+    pub const port: Opt<NullOr<OneOf<PortMembers>>> = Opt::new(&["services", "public-inbox", "imap", "port"]);
+
+    /// The members of `services.public-inbox.imap.port`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum PortMembers {}
+    impl ::flakesmith::value::StrMember for PortMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for PortMembers { type Int = u16; }
 
 }
 
@@ -188,7 +198,7 @@ pub mod inboxes {
         ///
         /// The email addresses of the public-inbox.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.&lt;name&gt;.address)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.%3Cname%3E.address)
         ///
         /// Nix type: `list of string`.
         pub fn address(&self) -> Opt<Vec<String>> {
@@ -199,7 +209,7 @@ pub mod inboxes {
         ///
         /// Nicknames of a ‘coderepo’ section associated with the inbox.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.&lt;name&gt;.coderepo)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.%3Cname%3E.coderepo)
         ///
         /// Nix type: `list of coderepo names`. Default: `[ ]`.
         pub fn coderepo(&self) -> Opt<Vec<Untyped>> {
@@ -210,7 +220,7 @@ pub mod inboxes {
         ///
         /// User-visible description for the repository.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.&lt;name&gt;.description)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.%3Cname%3E.description)
         ///
         /// Nix type: `string`.
         pub fn description(&self) -> Opt<String> {
@@ -221,7 +231,7 @@ pub mod inboxes {
         ///
         /// The absolute path to the directory which hosts the public-inbox.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.&lt;name&gt;.inboxdir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.%3Cname%3E.inboxdir)
         ///
         /// Nix type: `string`. Default: `"/var/lib/public-inbox/inboxes/‹name›"`.
         pub fn inboxdir(&self) -> Opt<String> {
@@ -232,7 +242,7 @@ pub mod inboxes {
         ///
         /// NNTP group name for the inbox.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.&lt;name&gt;.newsgroup)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.%3Cname%3E.newsgroup)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn newsgroup(&self) -> Opt<NullOr<String>> {
@@ -243,7 +253,7 @@ pub mod inboxes {
         ///
         /// URL where this inbox can be accessed over HTTP.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.&lt;name&gt;.url)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.%3Cname%3E.url)
         ///
         /// Nix type: `non-empty string`.
         pub fn url(&self) -> Opt<String> {
@@ -254,7 +264,7 @@ pub mod inboxes {
         ///
         /// Paths for public-inbox-watch
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.&lt;name&gt;.watch)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.%3Cname%3E.watch)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn watch(&self) -> Opt<Vec<String>> {
@@ -265,7 +275,7 @@ pub mod inboxes {
         ///
         /// If specified, public-inbox-watch
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.&lt;name&gt;.watchheader)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.inboxes.%3Cname%3E.watchheader)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn watchheader(&self) -> Opt<NullOr<String>> {
@@ -347,7 +357,12 @@ pub mod nntp {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.nntp.port)
     ///
     /// Nix type: `null or string or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `563`.
-    pub const port: Opt<NullOr<Untyped>> = Opt::new(&["services", "public-inbox", "nntp", "port"]);
+    pub const port: Opt<NullOr<OneOf<PortMembers>>> = Opt::new(&["services", "public-inbox", "nntp", "port"]);
+
+    /// The members of `services.public-inbox.nntp.port`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum PortMembers {}
+    impl ::flakesmith::value::StrMember for PortMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for PortMembers { type Int = u16; }
 
 }
 
@@ -375,7 +390,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.coderepo)
     ///
     /// Nix type: `attribute set of (attribute set of (INI atom (null, bool, int, float or string) or a list of them for duplicate keys))`. Default: `{ }`.
-    pub const coderepo: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "public-inbox", "settings", "coderepo"]);
+    pub const coderepo: Opt<BTreeMap<String, BTreeMap<String, Data<AtomOrList>>>> = Opt::new(&["services", "public-inbox", "settings", "coderepo"]);
 
     /// `services.public-inbox.settings.publicinbox`
     ///
@@ -384,7 +399,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.publicinbox)
     ///
     /// Nix type: `attribute set of (INI atom (null, bool, int, float or string) or a list of them for duplicate keys or attribute set of (INI atom (null, bool, int, float or string) or a list of them for duplicate keys))`. Default: `{ }`.
-    pub const publicinbox: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox"]);
+    pub const publicinbox: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["services", "public-inbox", "settings", "publicinbox"]);
 
     pub mod coderepo {
         use super::*;
@@ -405,7 +420,7 @@ pub mod settings {
             ///
             /// URL of a cgit instance
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.coderepo.&lt;name&gt;.cgitUrl)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.coderepo.%3Cname%3E.cgitUrl)
             ///
             /// Nix type: `string`.
             pub fn cgit_url(&self) -> Opt<String> {
@@ -416,7 +431,7 @@ pub mod settings {
             ///
             /// Path to a git repository
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.coderepo.&lt;name&gt;.dir)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.public-inbox.settings.coderepo.%3Cname%3E.dir)
             ///
             /// Nix type: `string`.
             pub fn dir(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.quake3-server.baseq3`
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quake3-server.baseq3)
 ///
 /// Nix type: `package or path`.
-pub const baseq3: Opt<Untyped> = Opt::new(&["services", "quake3-server", "baseq3"]);
+pub const baseq3: Opt<OneOf<Baseq3Members>> = Opt::new(&["services", "quake3-server", "baseq3"]);
 
 /// `services.quake3-server.enable`
 ///
@@ -64,4 +64,9 @@ pub const package: Opt<Package> = Opt::new(&["services", "quake3-server", "packa
 ///
 /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `27960`.
 pub const port: Opt<u16> = Opt::new(&["services", "quake3-server", "port"]);
+
+/// The members of `services.quake3-server.baseq3`'s type: `package`, `path`. A value of any of them sets the option.
+pub enum Baseq3Members {}
+impl ::flakesmith::value::PackageMember for Baseq3Members {}
+impl ::flakesmith::value::PathMember for Baseq3Members {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.quicktun.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl QuicktunEntry {
     ///
     /// IP address or hostname of the local end.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.&lt;name&gt;.localAddress)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.localAddress)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn local_address(&self) -> Opt<NullOr<String>> {
@@ -35,7 +35,7 @@ impl QuicktunEntry {
     ///
     /// Local UDP port.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.&lt;name&gt;.localPort)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.localPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `2998`.
     pub fn local_port(&self) -> Opt<u16> {
@@ -46,7 +46,7 @@ impl QuicktunEntry {
     ///
     /// Local secret key in hexadecimal form.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.&lt;name&gt;.privateKey)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.privateKey)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn private_key(&self) -> Opt<NullOr<String>> {
@@ -57,7 +57,7 @@ impl QuicktunEntry {
     ///
     /// Path to file containing local secret key in binary or hexadecimal form.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.&lt;name&gt;.privateKeyFile)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.privateKeyFile)
     ///
     /// Nix type: `null or path`. Default: `"null"`.
     pub fn private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -68,7 +68,7 @@ impl QuicktunEntry {
     ///
     /// Which protocol to use.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.&lt;name&gt;.protocol)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.protocol)
     ///
     /// Nix type: `one of "raw", "nacl0", "nacltai", "salty"`. Default: `"nacltai"`.
     pub fn protocol(&self) -> Opt<Protocol> {
@@ -79,7 +79,7 @@ impl QuicktunEntry {
     ///
     /// Remote public key in hexadecimal form.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.&lt;name&gt;.publicKey)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.publicKey)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn public_key(&self) -> Opt<NullOr<String>> {
@@ -90,7 +90,7 @@ impl QuicktunEntry {
     ///
     /// IP address or hostname of the remote end (use 0.0.0.0
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.&lt;name&gt;.remoteAddress)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.remoteAddress)
     ///
     /// Nix type: `string`. Default: `"0.0.0.0"`.
     pub fn remote_address(&self) -> Opt<String> {
@@ -101,10 +101,10 @@ impl QuicktunEntry {
     ///
     /// Whether to allow the remote address and port to change when properly encrypted packets are received.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.&lt;name&gt;.remoteFloat)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.remoteFloat)
     ///
     /// Nix type: `integer between 0 and 1 (both inclusive) or boolean convertible to it`. Default: `false`.
-    pub fn remote_float(&self) -> Opt<Untyped> {
+    pub fn remote_float(&self) -> Opt<OneOf<RemoteFloatMembers>> {
         Opt::at(self.path.join(["remoteFloat"]))
     }
 
@@ -112,7 +112,7 @@ impl QuicktunEntry {
     ///
     /// remote UDP port
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.&lt;name&gt;.remotePort)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.remotePort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `config.services.quicktun.<name>.localPort`.
     pub fn remote_port(&self) -> Opt<u16> {
@@ -123,7 +123,7 @@ impl QuicktunEntry {
     ///
     /// Allowed time window for first received packet in seconds (positive number allows packets from history)
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.&lt;name&gt;.timeWindow)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.timeWindow)
     ///
     /// Nix type: `unsigned integer, meaning >=0`. Default: `5`.
     pub fn time_window(&self) -> Opt<u64> {
@@ -134,10 +134,10 @@ impl QuicktunEntry {
     ///
     /// Whether to operate in tun (IP) or tap (Ethernet) mode.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.&lt;name&gt;.tunMode)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.tunMode)
     ///
     /// Nix type: `integer between 0 and 1 (both inclusive) or boolean convertible to it`. Default: `false`.
-    pub fn tun_mode(&self) -> Opt<Untyped> {
+    pub fn tun_mode(&self) -> Opt<OneOf<TunModeMembers>> {
         Opt::at(self.path.join(["tunMode"]))
     }
 
@@ -145,7 +145,7 @@ impl QuicktunEntry {
     ///
     /// Run specified command or script after the tunnel device has been opened.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.&lt;name&gt;.upScript)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quicktun.%3Cname%3E.upScript)
     ///
     /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
     pub fn up_script(&self) -> Opt<NullOr<Concatenated>> {
@@ -163,4 +163,14 @@ impl QuicktunEntry {
         Salty => "salty",
     }
 }
+
+/// The members of `services.quicktun.<name>.remoteFloat`'s type: `integer`, `bool`. A value of any of them sets the option.
+pub enum RemoteFloatMembers {}
+impl ::flakesmith::value::IntMember for RemoteFloatMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for RemoteFloatMembers {}
+
+/// The members of `services.quicktun.<name>.tunMode`'s type: `integer`, `bool`. A value of any of them sets the option.
+pub enum TunModeMembers {}
+impl ::flakesmith::value::IntMember for TunModeMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for TunModeMembers {}
 

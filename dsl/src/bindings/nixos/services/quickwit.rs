@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.quickwit.dataDir`
@@ -75,7 +75,7 @@ pub const restart_if_changed: Opt<bool> = Opt::new(&["services", "quickwit", "re
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quickwit.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "quickwit", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "quickwit", "settings"]);
 
 /// `services.quickwit.user`
 ///
@@ -86,6 +86,58 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "quickwit", "settings"
 ///
 /// Nix type: `string`. Default: `"quickwit"`.
 pub const user: Opt<String> = Opt::new(&["services", "quickwit", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.quickwit.settings.rest`: `RestValue::new()`, then a setter per option.
+    RestValue {
+        /// `services.quickwit.settings.rest.listen_port`
+        ///
+        /// The port to listen on for HTTP REST traffic.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quickwit.settings.rest.listen_port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7280`.
+        listen_port: u16 = "listen_port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.quickwit.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.quickwit.settings.grpc_listen_port`
+        ///
+        /// The port to listen on for gRPC traffic.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quickwit.settings.grpc_listen_port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7281`.
+        grpc_listen_port: u16 = "grpc_listen_port";
+        /// `services.quickwit.settings.listen_address`
+        ///
+        /// Listen address of Quickwit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quickwit.settings.listen_address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        listen_address: String = "listen_address";
+        /// `services.quickwit.settings.rest`
+        ///
+        /// Rest server configuration for Quickwit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quickwit.settings.rest)
+        ///
+        /// Nix type: `YAML value`. Default: `{ }`.
+        rest: RestValue = "rest";
+        /// `services.quickwit.settings.version`
+        ///
+        /// Configuration file version.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quickwit.settings.version)
+        ///
+        /// Nix type: `floating point number`. Default: `0.7`.
+        version: f64 = "version";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -115,7 +167,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quickwit.settings.rest)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const rest: Opt<Untyped> = Opt::new(&["services", "quickwit", "settings", "rest"]);
+    pub const rest: Opt<RestValue> = Opt::new(&["services", "quickwit", "settings", "rest"]);
 
     /// `services.quickwit.settings.version`
     ///
@@ -125,6 +177,20 @@ pub mod settings {
     ///
     /// Nix type: `floating point number`. Default: `0.7`.
     pub const version: Opt<f64> = Opt::new(&["services", "quickwit", "settings", "version"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.quickwit.settings.rest`: `RestValue::new()`, then a setter per option.
+        RestValue {
+            /// `services.quickwit.settings.rest.listen_port`
+            ///
+            /// The port to listen on for HTTP REST traffic.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quickwit.settings.rest.listen_port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `7280`.
+            listen_port: u16 = "listen_port";
+        }
+    }
 
     pub mod rest {
         use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.quorum.blockperiod`
@@ -33,7 +33,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "quorum", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.quorum.genesis)
 ///
 /// Nix type: `null or (attribute set)`. Default: `null`.
-pub const genesis: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "quorum", "genesis"]);
+pub const genesis: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "quorum", "genesis"]);
 
 /// `services.quorum.group`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.redis.package`
@@ -24,7 +24,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "redis", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const servers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "redis", "servers"]);
+pub const servers: Opt<BTreeMap<String, ServersValue>> = Opt::new(&["services", "redis", "servers"]);
 
 /// `services.redis.vmOverCommit`
 ///
@@ -34,6 +34,240 @@ pub const servers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "redi
 ///
 /// Nix type: `boolean`. Default: `true`.
 pub const vm_over_commit: Opt<bool> = Opt::new(&["services", "redis", "vmOverCommit"]);
+
+/// The members of `services.redis.servers.<name>.settings.<name>`'s type: `bool`, `integer`, `string`, `list of (string)`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.redis.servers.<name>.slaveOf`: `SlaveOfValue::new()`, then a setter per option.
+    SlaveOfValue {
+        /// `services.redis.servers.<name>.slaveOf.ip`
+        ///
+        /// IP of the Redis master
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.slaveOf.ip)
+        ///
+        /// Nix type: `string`.
+        ip: String = "ip";
+        /// `services.redis.servers.<name>.slaveOf.port`
+        ///
+        /// port of the Redis master
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.slaveOf.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6379`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.redis.servers.<name>`: `ServersValue::new()`, then a setter per option.
+    ServersValue {
+        /// `services.redis.servers.<name>.appendFsync`
+        ///
+        /// How often to fsync the append-only log, options: no, always, everysec.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.appendFsync)
+        ///
+        /// Nix type: `string`. Default: `"everysec"`.
+        append_fsync: String = "appendFsync";
+        /// `services.redis.servers.<name>.appendOnly`
+        ///
+        /// By default data is only periodically persisted to disk, enable this option to use an append-only file for improved persistence.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.appendOnly)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        append_only: bool = "appendOnly";
+        /// `services.redis.servers.<name>.bind`
+        ///
+        /// The IP interface to bind to.
+        /// null
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.bind)
+        ///
+        /// Nix type: `null or string`. Default: `"127.0.0.1"`.
+        bind: NullOr<String> = "bind";
+        /// `services.redis.servers.<name>.databases`
+        ///
+        /// Set the number of databases.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.databases)
+        ///
+        /// Nix type: `signed integer`. Default: `16`.
+        databases: i64 = "databases";
+        /// `services.redis.servers.<name>.enable`
+        ///
+        /// Whether to enable Redis server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.redis.servers.<name>.extraParams`
+        ///
+        /// Extra parameters to append to redis-server invocation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.extraParams)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_params: Vec<String> = "extraParams";
+        /// `services.redis.servers.<name>.group`
+        ///
+        /// Group account under which this instance of redis-server runs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `config.user`.
+        group: String = "group";
+        /// `services.redis.servers.<name>.logLevel`
+        ///
+        /// Specify the server verbosity level, options: debug, verbose, notice, warning.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.logLevel)
+        ///
+        /// Nix type: `string`. Default: `"notice"`.
+        log_level: String = "logLevel";
+        /// `services.redis.servers.<name>.logfile`
+        ///
+        /// Specify the log file name. Also ‘stdout’ can be used to force Redis to log on the standard output.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.logfile)
+        ///
+        /// Nix type: `string`. Default: `"/dev/null"`.
+        logfile: String = "logfile";
+        /// `services.redis.servers.<name>.masterAuth`
+        ///
+        /// If the master is password protected (using the requirePass configuration)
+        /// it is possible to tell the slave to authenticate before starting the replication synchronization
+        /// process, otherwise the master will refuse the slave request.
+        /// (STORED PLAIN TEXT, WORLD-READABLE IN NIX STORE)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.masterAuth)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        master_auth: NullOr<String> = "masterAuth";
+        /// `services.redis.servers.<name>.maxclients`
+        ///
+        /// Set the max number of connected clients at the same time.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.maxclients)
+        ///
+        /// Nix type: `signed integer`. Default: `10000`.
+        maxclients: i64 = "maxclients";
+        /// `services.redis.servers.<name>.openFirewall`
+        ///
+        /// Whether to open ports in the firewall for the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.openFirewall)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        open_firewall: bool = "openFirewall";
+        /// `services.redis.servers.<name>.port`
+        ///
+        /// The TCP port to accept connections.
+        /// If port 0 is specified Redis will not listen on a TCP socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `if name == "" then 6379 else 0`.
+        port: u16 = "port";
+        /// `services.redis.servers.<name>.requirePass`
+        ///
+        /// Password for database (STORED PLAIN TEXT, WORLD-READABLE IN NIX STORE).
+        /// Use requirePassFile to store it outside of the nix store in a dedicated file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.requirePass)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        require_pass: NullOr<String> = "requirePass";
+        /// `services.redis.servers.<name>.requirePassFile`
+        ///
+        /// File with password for the database.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.requirePassFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        require_pass_file: NullOr<RuntimePath> = "requirePassFile";
+        /// `services.redis.servers.<name>.save`
+        ///
+        /// The schedule in which data is persisted to disk, represented as a list of lists where the first element represent the amount of seconds and the second the number of changes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.save)
+        ///
+        /// Nix type: `list of list of signed integer`.
+        save: Vec<Vec<i64>> = "save";
+        /// `services.redis.servers.<name>.settings`
+        ///
+        /// Redis configuration. Refer to
+        /// https://redis.io/topics/config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of (boolean or signed integer or string or list of string)`. Default: `{ }`.
+        settings: BTreeMap<String, OneOf<SettingsMembers>> = "settings";
+        /// `services.redis.servers.<name>.slaveOf`
+        ///
+        /// IP and port to which this redis instance acts as a slave.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.slaveOf)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        slave_of: NullOr<SlaveOfValue> = "slaveOf";
+        /// `services.redis.servers.<name>.slowLogLogSlowerThan`
+        ///
+        /// Log queries whose execution take longer than X in milliseconds.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.slowLogLogSlowerThan)
+        ///
+        /// Nix type: `signed integer`. Default: `10000`.
+        slow_log_log_slower_than: i64 = "slowLogLogSlowerThan";
+        /// `services.redis.servers.<name>.slowLogMaxLen`
+        ///
+        /// Maximum number of items to keep in slow log.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.slowLogMaxLen)
+        ///
+        /// Nix type: `signed integer`. Default: `128`.
+        slow_log_max_len: i64 = "slowLogMaxLen";
+        /// `services.redis.servers.<name>.syslog`
+        ///
+        /// Enable logging to the system logger.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.syslog)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        syslog: bool = "syslog";
+        /// `services.redis.servers.<name>.unixSocket`
+        ///
+        /// The path to the socket to bind to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.unixSocket)
+        ///
+        /// Nix type: `null or path`.
+        unix_socket: NullOr<RuntimePath> = "unixSocket";
+        /// `services.redis.servers.<name>.unixSocketPerm`
+        ///
+        /// Change permissions for the socket
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.unixSocketPerm)
+        ///
+        /// Nix type: `signed integer`. Default: `660`.
+        unix_socket_perm: i64 = "unixSocketPerm";
+        /// `services.redis.servers.<name>.user`
+        ///
+        /// User account under which this instance of redis-server runs.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`.
+        user: String = "user";
+    }
+}
 
 pub mod servers {
     use super::*;
@@ -54,7 +288,7 @@ pub mod servers {
         ///
         /// How often to fsync the append-only log, options: no, always, everysec.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.appendFsync)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.appendFsync)
         ///
         /// Nix type: `string`. Default: `"everysec"`.
         pub fn append_fsync(&self) -> Opt<String> {
@@ -65,7 +299,7 @@ pub mod servers {
         ///
         /// By default data is only periodically persisted to disk, enable this option to use an append-only file for improved persistence.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.appendOnly)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.appendOnly)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn append_only(&self) -> Opt<bool> {
@@ -77,7 +311,7 @@ pub mod servers {
         /// The IP interface to bind to.
         /// null
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.bind)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.bind)
         ///
         /// Nix type: `null or string`. Default: `"127.0.0.1"`.
         pub fn bind(&self) -> Opt<NullOr<String>> {
@@ -88,7 +322,7 @@ pub mod servers {
         ///
         /// Set the number of databases.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.databases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.databases)
         ///
         /// Nix type: `signed integer`. Default: `16`.
         pub fn databases(&self) -> Opt<i64> {
@@ -99,7 +333,7 @@ pub mod servers {
         ///
         /// Whether to enable Redis server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -110,7 +344,7 @@ pub mod servers {
         ///
         /// Extra parameters to append to redis-server invocation
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.extraParams)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.extraParams)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn extra_params(&self) -> Opt<Vec<String>> {
@@ -121,7 +355,7 @@ pub mod servers {
         ///
         /// Group account under which this instance of redis-server runs.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.group)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.group)
         ///
         /// Nix type: `string`. Default: `config.user`.
         pub fn group(&self) -> Opt<String> {
@@ -132,7 +366,7 @@ pub mod servers {
         ///
         /// Specify the server verbosity level, options: debug, verbose, notice, warning.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.logLevel)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.logLevel)
         ///
         /// Nix type: `string`. Default: `"notice"`.
         pub fn log_level(&self) -> Opt<String> {
@@ -143,7 +377,7 @@ pub mod servers {
         ///
         /// Specify the log file name. Also ‘stdout’ can be used to force Redis to log on the standard output.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.logfile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.logfile)
         ///
         /// Nix type: `string`. Default: `"/dev/null"`.
         pub fn logfile(&self) -> Opt<String> {
@@ -157,7 +391,7 @@ pub mod servers {
         /// process, otherwise the master will refuse the slave request.
         /// (STORED PLAIN TEXT, WORLD-READABLE IN NIX STORE)
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.masterAuth)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.masterAuth)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn master_auth(&self) -> Opt<NullOr<String>> {
@@ -168,7 +402,7 @@ pub mod servers {
         ///
         /// Set the max number of connected clients at the same time.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.maxclients)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.maxclients)
         ///
         /// Nix type: `signed integer`. Default: `10000`.
         pub fn maxclients(&self) -> Opt<i64> {
@@ -179,7 +413,7 @@ pub mod servers {
         ///
         /// Whether to open ports in the firewall for the server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.openFirewall)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.openFirewall)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn open_firewall(&self) -> Opt<bool> {
@@ -191,7 +425,7 @@ pub mod servers {
         /// The TCP port to accept connections.
         /// If port 0 is specified Redis will not listen on a TCP socket.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `if name == "" then 6379 else 0`.
         pub fn port(&self) -> Opt<u16> {
@@ -203,7 +437,7 @@ pub mod servers {
         /// Password for database (STORED PLAIN TEXT, WORLD-READABLE IN NIX STORE).
         /// Use requirePassFile to store it outside of the nix store in a dedicated file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.requirePass)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.requirePass)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn require_pass(&self) -> Opt<NullOr<String>> {
@@ -214,7 +448,7 @@ pub mod servers {
         ///
         /// File with password for the database.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.requirePassFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.requirePassFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn require_pass_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -225,7 +459,7 @@ pub mod servers {
         ///
         /// The schedule in which data is persisted to disk, represented as a list of lists where the first element represent the amount of seconds and the second the number of changes.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.save)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.save)
         ///
         /// Nix type: `list of list of signed integer`.
         pub fn save(&self) -> Opt<Vec<Vec<i64>>> {
@@ -237,10 +471,10 @@ pub mod servers {
         /// Redis configuration. Refer to
         /// https://redis.io/topics/config
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of (boolean or signed integer or string or list of string)`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -248,10 +482,10 @@ pub mod servers {
         ///
         /// IP and port to which this redis instance acts as a slave.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.slaveOf)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.slaveOf)
         ///
         /// Nix type: `null or (submodule)`. Default: `null`.
-        pub fn slave_of(&self) -> Opt<NullOr<Untyped>> {
+        pub fn slave_of(&self) -> Opt<NullOr<SlaveOfValue>> {
             Opt::at(self.path.join(["slaveOf"]))
         }
 
@@ -264,7 +498,7 @@ pub mod servers {
         ///
         /// Log queries whose execution take longer than X in milliseconds.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.slowLogLogSlowerThan)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.slowLogLogSlowerThan)
         ///
         /// Nix type: `signed integer`. Default: `10000`.
         pub fn slow_log_log_slower_than(&self) -> Opt<i64> {
@@ -275,7 +509,7 @@ pub mod servers {
         ///
         /// Maximum number of items to keep in slow log.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.slowLogMaxLen)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.slowLogMaxLen)
         ///
         /// Nix type: `signed integer`. Default: `128`.
         pub fn slow_log_max_len(&self) -> Opt<i64> {
@@ -286,7 +520,7 @@ pub mod servers {
         ///
         /// Enable logging to the system logger.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.syslog)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.syslog)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn syslog(&self) -> Opt<bool> {
@@ -297,7 +531,7 @@ pub mod servers {
         ///
         /// The path to the socket to bind to.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.unixSocket)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.unixSocket)
         ///
         /// Nix type: `null or path`.
         pub fn unix_socket(&self) -> Opt<NullOr<RuntimePath>> {
@@ -308,7 +542,7 @@ pub mod servers {
         ///
         /// Change permissions for the socket
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.unixSocketPerm)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.unixSocketPerm)
         ///
         /// Nix type: `signed integer`. Default: `660`.
         pub fn unix_socket_perm(&self) -> Opt<i64> {
@@ -319,7 +553,7 @@ pub mod servers {
         ///
         /// User account under which this instance of redis-server runs.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.user)
         ///
         /// Nix type: `string`.
         pub fn user(&self) -> Opt<String> {
@@ -339,7 +573,7 @@ pub mod servers {
         ///
         /// IP of the Redis master
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.slaveOf.ip)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.slaveOf.ip)
         ///
         /// Nix type: `string`.
         pub fn ip(&self) -> Opt<String> {
@@ -350,13 +584,42 @@ pub mod servers {
         ///
         /// port of the Redis master
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.&lt;name&gt;.slaveOf.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.slaveOf.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6379`.
         pub fn port(&self) -> Opt<u16> {
             Opt::at(self.path.join(["port"]))
         }
 
+    }
+
+    /// The members of `services.redis.servers.<name>.settings.<name>`'s type: `bool`, `integer`, `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.redis.servers.<name>.slaveOf`: `SlaveOfValue::new()`, then a setter per option.
+        SlaveOfValue {
+            /// `services.redis.servers.<name>.slaveOf.ip`
+            ///
+            /// IP of the Redis master
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.slaveOf.ip)
+            ///
+            /// Nix type: `string`.
+            ip: String = "ip";
+            /// `services.redis.servers.<name>.slaveOf.port`
+            ///
+            /// port of the Redis master
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redis.servers.%3Cname%3E.slaveOf.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6379`.
+            port: u16 = "port";
+        }
     }
 
 }

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.redsocks.chroot`
@@ -61,5 +61,122 @@ pub const log_info: Opt<bool> = Opt::new(&["services", "redsocks", "log_info"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redsocks.redsocks)
 ///
 /// Nix type: `list of (submodule)`.
-pub const redsocks: Opt<Vec<Untyped>> = Opt::new(&["services", "redsocks", "redsocks"]);
+pub const redsocks: Opt<Vec<RedsocksValue>> = Opt::new(&["services", "redsocks", "redsocks"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.redsocks.redsocks.*.disclose_src`.
+    DiscloseSrc {
+        False => "false",
+        XForwardedFor => "X-Forwarded-For",
+        ForwardedIp => "Forwarded_ip",
+        ForwardedIpport => "Forwarded_ipport",
+    }
+}
+
+/// The members of `services.redsocks.redsocks.*.redirectCondition`'s type: `bool`, `string`. A value of any of them sets the option.
+pub enum RedirectConditionMembers {}
+impl ::flakesmith::value::BoolMember for RedirectConditionMembers {}
+impl ::flakesmith::value::StrMember for RedirectConditionMembers { type Str = String; }
+
+::flakesmith::option_enum! {
+    /// The values of `services.redsocks.redsocks.*.type`.
+    Type {
+        Socks4 => "socks4",
+        Socks5 => "socks5",
+        HttpConnect => "http-connect",
+        HttpRelay => "http-relay",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.redsocks.redsocks.*`: `RedsocksValue::new()`, then a setter per option.
+    RedsocksValue {
+        /// `services.redsocks.redsocks.*.disclose_src`
+        ///
+        /// Way to disclose client IP to the proxy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redsocks.redsocks.*.disclose_src)
+        ///
+        /// Nix type: `one of "false", "X-Forwarded-For", "Forwarded_ip", "Forwarded_ipport"`. Default: `"false"`.
+        disclose_src: DiscloseSrc = "disclose_src";
+        /// `services.redsocks.redsocks.*.doNotRedirect`
+        ///
+        /// Iptables filters that if matched will get the packet off of
+        /// redsocks.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redsocks.redsocks.*.doNotRedirect)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        do_not_redirect: Vec<String> = "doNotRedirect";
+        /// `services.redsocks.redsocks.*.ip`
+        ///
+        /// IP on which redsocks should listen. Defaults to 127.0.0.1 for
+        /// security reasons.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redsocks.redsocks.*.ip)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        ip: String = "ip";
+        /// `services.redsocks.redsocks.*.login`
+        ///
+        /// Login to send to proxy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redsocks.redsocks.*.login)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        login: NullOr<String> = "login";
+        /// `services.redsocks.redsocks.*.password`
+        ///
+        /// Password to send to proxy. WARNING, this will end up
+        /// world-readable in the store! Awaiting
+        /// https://github.com/NixOS/nix/issues/8 to be able to fix.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redsocks.redsocks.*.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `services.redsocks.redsocks.*.port`
+        ///
+        /// Port on which redsocks should listen.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redsocks.redsocks.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `12345`.
+        port: u16 = "port";
+        /// `services.redsocks.redsocks.*.proxy`
+        ///
+        /// Proxy through which redsocks should forward incoming traffic.
+        /// Example: “example.org:8080”
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redsocks.redsocks.*.proxy)
+        ///
+        /// Nix type: `string`.
+        proxy: String = "proxy";
+        /// `services.redsocks.redsocks.*.redirectCondition`
+        ///
+        /// Conditions to make outbound packets go through this redsocks
+        /// instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redsocks.redsocks.*.redirectCondition)
+        ///
+        /// Nix type: `boolean or string`. Default: `false`.
+        redirect_condition: OneOf<RedirectConditionMembers> = "redirectCondition";
+        /// `services.redsocks.redsocks.*.redirectInternetOnly`
+        ///
+        /// Exclude all non-globally-routable IPs from redsocks
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redsocks.redsocks.*.redirectInternetOnly)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        redirect_internet_only: bool = "redirectInternetOnly";
+        /// `services.redsocks.redsocks.*.type`
+        ///
+        /// Type of proxy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.redsocks.redsocks.*.type)
+        ///
+        /// Nix type: `one of "socks4", "socks5", "http-connect", "http-relay"`.
+        r#type: Type = "type";
+    }
+}
 

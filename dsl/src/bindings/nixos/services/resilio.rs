@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.resilio.apiKey`
@@ -146,7 +146,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "resilio", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.resilio.sharedFolders)
 ///
 /// Nix type: `list of attribute set of anything`. Default: `[ ]`.
-pub const shared_folders: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "resilio", "sharedFolders"]);
+pub const shared_folders: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "resilio", "sharedFolders"]);
 
 /// `services.resilio.storagePath`
 ///

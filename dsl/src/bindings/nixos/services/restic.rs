@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.restic.backups`
@@ -15,7 +15,223 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const backups: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "restic", "backups"]);
+pub const backups: Opt<BTreeMap<String, BackupsValue>> = Opt::new(&["services", "restic", "backups"]);
+
+/// The members of `services.restic.backups.<name>.rcloneConfig.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+pub enum RcloneConfigMembers {}
+impl ::flakesmith::value::StrMember for RcloneConfigMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for RcloneConfigMembers {}
+
+/// The members of `services.restic.backups.<name>.rcloneOptions.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+pub enum RcloneOptionsMembers {}
+impl ::flakesmith::value::StrMember for RcloneOptionsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for RcloneOptionsMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.restic.backups.<name>`: `BackupsValue::new()`, then a setter per option.
+    BackupsValue {
+        /// `services.restic.backups.<name>.backupCleanupCommand`
+        ///
+        /// A script that must run after finishing the backup process.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.backupCleanupCommand)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        backup_cleanup_command: NullOr<String> = "backupCleanupCommand";
+        /// `services.restic.backups.<name>.backupPrepareCommand`
+        ///
+        /// A script that must run before starting the backup process.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.backupPrepareCommand)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        backup_prepare_command: NullOr<String> = "backupPrepareCommand";
+        /// `services.restic.backups.<name>.checkOpts`
+        ///
+        /// A list of options for ‘restic check’.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.checkOpts)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        check_opts: Vec<String> = "checkOpts";
+        /// `services.restic.backups.<name>.createWrapper`
+        ///
+        /// Whether to generate and add a script to the system path, that has the same environment variables set
+        /// as the systemd service. This can be used to e.g. mount snapshots or perform other opterations, without
+        /// having to manually specify most options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.createWrapper)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        create_wrapper: bool = "createWrapper";
+        /// `services.restic.backups.<name>.dynamicFilesFrom`
+        ///
+        /// A script that produces a list of files to back up.  The
+        /// results of this command are given to the ‘–files-from’
+        /// option. The result is merged with paths specified via paths
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.dynamicFilesFrom)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        dynamic_files_from: NullOr<String> = "dynamicFilesFrom";
+        /// `services.restic.backups.<name>.environmentFile`
+        ///
+        /// file containing the credentials to access the repository, in the
+        /// format of an EnvironmentFile as described by systemd.exec(5)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.environmentFile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `services.restic.backups.<name>.exclude`
+        ///
+        /// Patterns to exclude when backing up. See
+        /// https://restic.readthedocs.io/en/latest/040_backup.html#excluding-files for
+        /// details on syntax.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.exclude)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        exclude: Vec<String> = "exclude";
+        /// `services.restic.backups.<name>.extraBackupArgs`
+        ///
+        /// Extra arguments passed to restic backup.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.extraBackupArgs)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_backup_args: Vec<String> = "extraBackupArgs";
+        /// `services.restic.backups.<name>.extraOptions`
+        ///
+        /// Extra extended options to be passed to the restic --option flag.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.extraOptions)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_options: Vec<String> = "extraOptions";
+        /// `services.restic.backups.<name>.inhibitsSleep`
+        ///
+        /// Prevents the system from sleeping while backing up.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.inhibitsSleep)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        inhibits_sleep: bool = "inhibitsSleep";
+        /// `services.restic.backups.<name>.initialize`
+        ///
+        /// Create the repository if it doesn’t exist.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.initialize)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        initialize: bool = "initialize";
+        /// `services.restic.backups.<name>.package`
+        ///
+        /// The restic package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.restic`.
+        package: Package = "package";
+        /// `services.restic.backups.<name>.passwordFile`
+        ///
+        /// Read the repository password from a file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.passwordFile)
+        ///
+        /// Nix type: `string`.
+        password_file: RuntimePath = "passwordFile";
+        /// `services.restic.backups.<name>.paths`
+        ///
+        /// Which paths to backup, in addition to ones specified via
+        /// dynamicFilesFrom
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.paths)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `[ ]`.
+        paths: NullOr<Vec<String>> = "paths";
+        /// `services.restic.backups.<name>.pruneOpts`
+        ///
+        /// A list of options (–keep-* et al.) for ‘restic forget
+        /// –prune’, to automatically prune old snapshots.  The
+        /// ‘forget’ command is run after
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.pruneOpts)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        prune_opts: Vec<String> = "pruneOpts";
+        /// `services.restic.backups.<name>.rcloneConfig`
+        ///
+        /// Configuration for the rclone remote being used for backup.
+        /// See the remote’s specific options under rclone’s docs at
+        /// https://rclone.org/docs/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.rcloneConfig)
+        ///
+        /// Nix type: `null or (attribute set of (string or boolean))`. Default: `null`.
+        rclone_config: NullOr<BTreeMap<String, OneOf<RcloneConfigMembers>>> = "rcloneConfig";
+        /// `services.restic.backups.<name>.rcloneConfigFile`
+        ///
+        /// Path to the file containing rclone configuration. This file
+        /// must contain configuration for the remote specified in this backup
+        /// set and also must be readable by root. Options set in
+        /// rcloneConfig
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.rcloneConfigFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        rclone_config_file: NullOr<RuntimePath> = "rcloneConfigFile";
+        /// `services.restic.backups.<name>.rcloneOptions`
+        ///
+        /// Options to pass to rclone to control its behavior.
+        /// See https://rclone.org/docs/#options
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.rcloneOptions)
+        ///
+        /// Nix type: `null or (attribute set of (string or boolean))`. Default: `null`.
+        rclone_options: NullOr<BTreeMap<String, OneOf<RcloneOptionsMembers>>> = "rcloneOptions";
+        /// `services.restic.backups.<name>.repository`
+        ///
+        /// repository to backup to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.repository)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        repository: NullOr<String> = "repository";
+        /// `services.restic.backups.<name>.repositoryFile`
+        ///
+        /// Path to the file containing the repository location to backup to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.repositoryFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        repository_file: NullOr<RuntimePath> = "repositoryFile";
+        /// `services.restic.backups.<name>.runCheck`
+        ///
+        /// Whether to run the check
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.runCheck)
+        ///
+        /// Nix type: `boolean`. Default: `builtins.length config.services.backups.‹name›.checkOpts > 0`.
+        run_check: bool = "runCheck";
+        /// `services.restic.backups.<name>.timerConfig`
+        ///
+        /// When to run the backup. See systemd.timer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.timerConfig)
+        ///
+        /// Nix type: `null or (attribute set of (systemd option))`.
+        timer_config: NullOr<BTreeMap<String, Data<Systemd>>> = "timerConfig";
+        /// `services.restic.backups.<name>.user`
+        ///
+        /// As which user the backup should run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `"root"`.
+        user: String = "user";
+    }
+}
 
 pub mod backups {
     use super::*;
@@ -36,7 +252,7 @@ pub mod backups {
         ///
         /// A script that must run after finishing the backup process.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.backupCleanupCommand)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.backupCleanupCommand)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn backup_cleanup_command(&self) -> Opt<NullOr<String>> {
@@ -47,7 +263,7 @@ pub mod backups {
         ///
         /// A script that must run before starting the backup process.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.backupPrepareCommand)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.backupPrepareCommand)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn backup_prepare_command(&self) -> Opt<NullOr<String>> {
@@ -58,7 +274,7 @@ pub mod backups {
         ///
         /// A list of options for ‘restic check’.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.checkOpts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.checkOpts)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn check_opts(&self) -> Opt<Vec<String>> {
@@ -71,7 +287,7 @@ pub mod backups {
         /// as the systemd service. This can be used to e.g. mount snapshots or perform other opterations, without
         /// having to manually specify most options.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.createWrapper)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.createWrapper)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn create_wrapper(&self) -> Opt<bool> {
@@ -84,7 +300,7 @@ pub mod backups {
         /// results of this command are given to the ‘–files-from’
         /// option. The result is merged with paths specified via paths
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.dynamicFilesFrom)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.dynamicFilesFrom)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn dynamic_files_from(&self) -> Opt<NullOr<String>> {
@@ -96,7 +312,7 @@ pub mod backups {
         /// file containing the credentials to access the repository, in the
         /// format of an EnvironmentFile as described by systemd.exec(5)
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.environmentFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.environmentFile)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -109,7 +325,7 @@ pub mod backups {
         /// https://restic.readthedocs.io/en/latest/040_backup.html#excluding-files for
         /// details on syntax.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.exclude)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.exclude)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn exclude(&self) -> Opt<Vec<String>> {
@@ -120,7 +336,7 @@ pub mod backups {
         ///
         /// Extra arguments passed to restic backup.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.extraBackupArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.extraBackupArgs)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn extra_backup_args(&self) -> Opt<Vec<String>> {
@@ -131,7 +347,7 @@ pub mod backups {
         ///
         /// Extra extended options to be passed to the restic --option flag.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.extraOptions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.extraOptions)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn extra_options(&self) -> Opt<Vec<String>> {
@@ -142,7 +358,7 @@ pub mod backups {
         ///
         /// Prevents the system from sleeping while backing up.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.inhibitsSleep)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.inhibitsSleep)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn inhibits_sleep(&self) -> Opt<bool> {
@@ -153,7 +369,7 @@ pub mod backups {
         ///
         /// Create the repository if it doesn’t exist.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.initialize)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.initialize)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn initialize(&self) -> Opt<bool> {
@@ -164,7 +380,7 @@ pub mod backups {
         ///
         /// The restic package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.restic`.
         pub fn package(&self) -> Opt<Package> {
@@ -175,7 +391,7 @@ pub mod backups {
         ///
         /// Read the repository password from a file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.passwordFile)
         ///
         /// Nix type: `string`.
         pub fn password_file(&self) -> Opt<RuntimePath> {
@@ -187,7 +403,7 @@ pub mod backups {
         /// Which paths to backup, in addition to ones specified via
         /// dynamicFilesFrom
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.paths)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.paths)
         ///
         /// Nix type: `null or (list of string)`. Default: `[ ]`.
         pub fn paths(&self) -> Opt<NullOr<Vec<String>>> {
@@ -200,7 +416,7 @@ pub mod backups {
         /// –prune’, to automatically prune old snapshots.  The
         /// ‘forget’ command is run after
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.pruneOpts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.pruneOpts)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn prune_opts(&self) -> Opt<Vec<String>> {
@@ -213,10 +429,10 @@ pub mod backups {
         /// See the remote’s specific options under rclone’s docs at
         /// https://rclone.org/docs/
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.rcloneConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.rcloneConfig)
         ///
         /// Nix type: `null or (attribute set of (string or boolean))`. Default: `null`.
-        pub fn rclone_config(&self) -> Opt<NullOr<BTreeMap<String, Untyped>>> {
+        pub fn rclone_config(&self) -> Opt<NullOr<BTreeMap<String, OneOf<RcloneConfigMembers>>>> {
             Opt::at(self.path.join(["rcloneConfig"]))
         }
 
@@ -227,7 +443,7 @@ pub mod backups {
         /// set and also must be readable by root. Options set in
         /// rcloneConfig
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.rcloneConfigFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.rcloneConfigFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn rclone_config_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -239,10 +455,10 @@ pub mod backups {
         /// Options to pass to rclone to control its behavior.
         /// See https://rclone.org/docs/#options
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.rcloneOptions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.rcloneOptions)
         ///
         /// Nix type: `null or (attribute set of (string or boolean))`. Default: `null`.
-        pub fn rclone_options(&self) -> Opt<NullOr<BTreeMap<String, Untyped>>> {
+        pub fn rclone_options(&self) -> Opt<NullOr<BTreeMap<String, OneOf<RcloneOptionsMembers>>>> {
             Opt::at(self.path.join(["rcloneOptions"]))
         }
 
@@ -250,7 +466,7 @@ pub mod backups {
         ///
         /// repository to backup to.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.repository)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.repository)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn repository(&self) -> Opt<NullOr<String>> {
@@ -261,7 +477,7 @@ pub mod backups {
         ///
         /// Path to the file containing the repository location to backup to.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.repositoryFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.repositoryFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn repository_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -272,7 +488,7 @@ pub mod backups {
         ///
         /// Whether to run the check
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.runCheck)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.runCheck)
         ///
         /// Nix type: `boolean`. Default: `builtins.length config.services.backups.‹name›.checkOpts > 0`.
         pub fn run_check(&self) -> Opt<bool> {
@@ -283,10 +499,10 @@ pub mod backups {
         ///
         /// When to run the backup. See systemd.timer
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.timerConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.timerConfig)
         ///
         /// Nix type: `null or (attribute set of (systemd option))`.
-        pub fn timer_config(&self) -> Opt<NullOr<BTreeMap<String, Untyped>>> {
+        pub fn timer_config(&self) -> Opt<NullOr<BTreeMap<String, Data<Systemd>>>> {
             Opt::at(self.path.join(["timerConfig"]))
         }
 
@@ -294,7 +510,7 @@ pub mod backups {
         ///
         /// As which user the backup should run.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.restic.backups.%3Cname%3E.user)
         ///
         /// Nix type: `string`. Default: `"root"`.
         pub fn user(&self) -> Opt<String> {
@@ -302,6 +518,16 @@ pub mod backups {
         }
 
     }
+
+    /// The members of `services.restic.backups.<name>.rcloneConfig.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+    pub enum RcloneConfigMembers {}
+    impl ::flakesmith::value::StrMember for RcloneConfigMembers { type Str = String; }
+    impl ::flakesmith::value::BoolMember for RcloneConfigMembers {}
+
+    /// The members of `services.restic.backups.<name>.rcloneOptions.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+    pub enum RcloneOptionsMembers {}
+    impl ::flakesmith::value::StrMember for RcloneOptionsMembers { type Str = String; }
+    impl ::flakesmith::value::BoolMember for RcloneOptionsMembers {}
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.rippled.databasePath`
@@ -43,7 +43,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "rippled", "e
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.fetchDepth)
 ///
 /// Nix type: `signed integer or value "full" (singular enum)`. Default: `"full"`.
-pub const fetch_depth: Opt<Untyped> = Opt::new(&["services", "rippled", "fetchDepth"]);
+pub const fetch_depth: Opt<OneOf<FetchDepthMembers>> = Opt::new(&["services", "rippled", "fetchDepth"]);
 
 /// `services.rippled.importDb`
 ///
@@ -52,7 +52,7 @@ pub const fetch_depth: Opt<Untyped> = Opt::new(&["services", "rippled", "fetchDe
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.importDb)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const import_db: Opt<NullOr<Untyped>> = Opt::new(&["services", "rippled", "importDb"]);
+pub const import_db: Opt<NullOr<ImportDbValue>> = Opt::new(&["services", "rippled", "importDb"]);
 
 /// `services.rippled.ips`
 ///
@@ -87,7 +87,7 @@ pub const ips_fixed: Opt<Vec<String>> = Opt::new(&["services", "rippled", "ipsFi
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ledgerHistory)
 ///
 /// Nix type: `signed integer or value "full" (singular enum)`. Default: `1296000`.
-pub const ledger_history: Opt<Untyped> = Opt::new(&["services", "rippled", "ledgerHistory"]);
+pub const ledger_history: Opt<OneOf<LedgerHistoryMembers>> = Opt::new(&["services", "rippled", "ledgerHistory"]);
 
 /// `services.rippled.logLevel`
 ///
@@ -105,7 +105,7 @@ pub const log_level: Opt<LogLevel> = Opt::new(&["services", "rippled", "logLevel
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.nodeDb)
 ///
 /// Nix type: `null or (submodule)`.
-pub const node_db: Opt<NullOr<Untyped>> = Opt::new(&["services", "rippled", "nodeDb"]);
+pub const node_db: Opt<NullOr<NodeDbValue>> = Opt::new(&["services", "rippled", "nodeDb"]);
 
 /// `services.rippled.nodeSize`
 ///
@@ -133,7 +133,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "rippled", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const ports: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "rippled", "ports"]);
+pub const ports: Opt<BTreeMap<String, PortsValue>> = Opt::new(&["services", "rippled", "ports"]);
 
 /// `services.rippled.sntpServers`
 ///
@@ -151,7 +151,7 @@ pub const sntp_servers: Opt<Vec<String>> = Opt::new(&["services", "rippled", "sn
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.tempDb)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const temp_db: Opt<NullOr<Untyped>> = Opt::new(&["services", "rippled", "tempDb"]);
+pub const temp_db: Opt<NullOr<TempDbValue>> = Opt::new(&["services", "rippled", "tempDb"]);
 
 /// `services.rippled.validationQuorum`
 ///
@@ -174,11 +174,163 @@ pub const validation_quorum: Opt<i64> = Opt::new(&["services", "rippled", "valid
 pub const validators: Opt<Vec<String>> = Opt::new(&["services", "rippled", "validators"]);
 
 ::flakesmith::option_enum! {
+    /// The values of `services.rippled.fetchDepth`.
+    FetchDepth {
+        Full => "full",
+    }
+}
+
+/// The members of `services.rippled.fetchDepth`'s type: `integer`, `one of ["full"]`. A value of any of them sets the option.
+pub enum FetchDepthMembers {}
+impl ::flakesmith::value::IntMember for FetchDepthMembers { type Int = i64; }
+
+::flakesmith::union_member!(FetchDepthMembers: FetchDepth);
+
+::flakesmith::option_enum! {
+    /// The values of `services.rippled.importDb.type`.
+    Type {
+        Rocksdb => "rocksdb",
+        Nudb => "nudb",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.rippled.importDb`: `ImportDbValue::new()`, then a setter per option.
+    ImportDbValue {
+        /// `services.rippled.importDb.advisoryDelete`
+        ///
+        /// If set, then require administrative RPC call “can_delete”
+        /// to enable online deletion of ledger records.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.importDb.advisoryDelete)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        advisory_delete: NullOr<bool> = "advisoryDelete";
+        /// `services.rippled.importDb.compression`
+        ///
+        /// Whether to enable snappy compression.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.importDb.compression)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        compression: NullOr<bool> = "compression";
+        /// `services.rippled.importDb.extraOpts`
+        ///
+        /// Extra database options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.importDb.extraOpts)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_opts: Concatenated = "extraOpts";
+        /// `services.rippled.importDb.onlineDelete`
+        ///
+        /// Enable automatic purging of older ledger information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.importDb.onlineDelete)
+        ///
+        /// Nix type: `null or signed integer`. Default: `config.services.rippled.ledgerHistory`.
+        online_delete: NullOr<i64> = "onlineDelete";
+        /// `services.rippled.importDb.path`
+        ///
+        /// Location to store the database.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.importDb.path)
+        ///
+        /// Nix type: `path`. Default: `config.services.rippled.databasePath`.
+        path: RuntimePath = "path";
+        /// `services.rippled.importDb.type`
+        ///
+        /// Rippled database type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.importDb.type)
+        ///
+        /// Nix type: `one of "rocksdb", "nudb"`. Default: `"rocksdb"`.
+        r#type: Type = "type";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.rippled.ledgerHistory`.
+    LedgerHistory {
+        Full => "full",
+    }
+}
+
+/// The members of `services.rippled.ledgerHistory`'s type: `integer`, `one of ["full"]`. A value of any of them sets the option.
+pub enum LedgerHistoryMembers {}
+impl ::flakesmith::value::IntMember for LedgerHistoryMembers { type Int = i64; }
+
+::flakesmith::union_member!(LedgerHistoryMembers: LedgerHistory);
+
+::flakesmith::option_enum! {
     /// The values of `services.rippled.logLevel`.
     LogLevel {
         Debug => "debug",
         Error => "error",
         Info => "info",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.rippled.nodeDb.type`.
+    Type2 {
+        Rocksdb => "rocksdb",
+        Nudb => "nudb",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.rippled.nodeDb`: `NodeDbValue::new()`, then a setter per option.
+    NodeDbValue {
+        /// `services.rippled.nodeDb.advisoryDelete`
+        ///
+        /// If set, then require administrative RPC call “can_delete”
+        /// to enable online deletion of ledger records.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.nodeDb.advisoryDelete)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        advisory_delete: NullOr<bool> = "advisoryDelete";
+        /// `services.rippled.nodeDb.compression`
+        ///
+        /// Whether to enable snappy compression.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.nodeDb.compression)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        compression: NullOr<bool> = "compression";
+        /// `services.rippled.nodeDb.extraOpts`
+        ///
+        /// Extra database options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.nodeDb.extraOpts)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_opts: Concatenated = "extraOpts";
+        /// `services.rippled.nodeDb.onlineDelete`
+        ///
+        /// Enable automatic purging of older ledger information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.nodeDb.onlineDelete)
+        ///
+        /// Nix type: `null or signed integer`. Default: `config.services.rippled.ledgerHistory`.
+        online_delete: NullOr<i64> = "onlineDelete";
+        /// `services.rippled.nodeDb.path`
+        ///
+        /// Location to store the database.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.nodeDb.path)
+        ///
+        /// Nix type: `path`. Default: `config.services.rippled.databasePath`.
+        path: RuntimePath = "path";
+        /// `services.rippled.nodeDb.type`
+        ///
+        /// Rippled database type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.nodeDb.type)
+        ///
+        /// Nix type: `one of "rocksdb", "nudb"`. Default: `"rocksdb"`.
+        r#type: Type2 = "type";
     }
 }
 
@@ -190,6 +342,168 @@ pub const validators: Opt<Vec<String>> = Opt::new(&["services", "rippled", "vali
         Medium => "medium",
         Large => "large",
         Huge => "huge",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.rippled.ports.<name>.protocol.*`.
+    Protocol {
+        Http => "http",
+        Https => "https",
+        Ws => "ws",
+        Wss => "wss",
+        Peer => "peer",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.rippled.ports.<name>.ssl`: `PortsSslValue::new()`, then a setter per option.
+    PortsSslValue {
+        /// `services.rippled.ports.<name>.ssl.cert`
+        ///
+        /// Specifies the path to the SSL certificate file in PEM format.
+        /// This is not needed if the chain includes it.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.ssl.cert)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        cert: NullOr<RuntimePath> = "cert";
+        /// `services.rippled.ports.<name>.ssl.chain`
+        ///
+        /// If you need a certificate chain, specify the path to the
+        /// certificate chain here. The chain may include the end certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.ssl.chain)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        chain: NullOr<RuntimePath> = "chain";
+        /// `services.rippled.ports.<name>.ssl.key`
+        ///
+        /// Specifies the filename holding the SSL key in PEM format.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.ssl.key)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        key: NullOr<RuntimePath> = "key";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.rippled.ports.<name>`: `PortsValue::new()`, then a setter per option.
+    PortsValue {
+        /// `services.rippled.ports.<name>.admin`
+        ///
+        /// A comma-separated list of admin IP addresses.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.admin)
+        ///
+        /// Nix type: `list of string`.
+        admin: Vec<String> = "admin";
+        /// `services.rippled.ports.<name>.ip`
+        ///
+        /// Ip where rippled listens.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.ip)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        ip: String = "ip";
+        /// `services.rippled.ports.<name>.password`
+        ///
+        /// When set, these credentials will be required on HTTP/S requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.password)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        password: String = "password";
+        /// `services.rippled.ports.<name>.port`
+        ///
+        /// Port where rippled listens.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+        /// `services.rippled.ports.<name>.protocol`
+        ///
+        /// Protocols expose by rippled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.protocol)
+        ///
+        /// Nix type: `list of (one of "http", "https", "ws", "wss", "peer")`.
+        protocol: Vec<Protocol> = "protocol";
+        /// The options under `services.rippled.ports.<name>.ssl`.
+        ssl: PortsSslValue = "ssl";
+        /// `services.rippled.ports.<name>.user`
+        ///
+        /// When set, these credentials will be required on HTTP/S requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.rippled.tempDb.type`.
+    Type3 {
+        Rocksdb => "rocksdb",
+        Nudb => "nudb",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.rippled.tempDb`: `TempDbValue::new()`, then a setter per option.
+    TempDbValue {
+        /// `services.rippled.tempDb.advisoryDelete`
+        ///
+        /// If set, then require administrative RPC call “can_delete”
+        /// to enable online deletion of ledger records.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.tempDb.advisoryDelete)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        advisory_delete: NullOr<bool> = "advisoryDelete";
+        /// `services.rippled.tempDb.compression`
+        ///
+        /// Whether to enable snappy compression.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.tempDb.compression)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        compression: NullOr<bool> = "compression";
+        /// `services.rippled.tempDb.extraOpts`
+        ///
+        /// Extra database options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.tempDb.extraOpts)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_opts: Concatenated = "extraOpts";
+        /// `services.rippled.tempDb.onlineDelete`
+        ///
+        /// Enable automatic purging of older ledger information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.tempDb.onlineDelete)
+        ///
+        /// Nix type: `null or signed integer`. Default: `config.services.rippled.ledgerHistory`.
+        online_delete: NullOr<i64> = "onlineDelete";
+        /// `services.rippled.tempDb.path`
+        ///
+        /// Location to store the database.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.tempDb.path)
+        ///
+        /// Nix type: `path`. Default: `config.services.rippled.databasePath`.
+        path: RuntimePath = "path";
+        /// `services.rippled.tempDb.type`
+        ///
+        /// Rippled database type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.tempDb.type)
+        ///
+        /// Nix type: `one of "rocksdb", "nudb"`. Default: `"rocksdb"`.
+        r#type: Type3 = "type";
     }
 }
 
@@ -348,7 +662,7 @@ pub mod ports {
         ///
         /// A comma-separated list of admin IP addresses.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.&lt;name&gt;.admin)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.admin)
         ///
         /// Nix type: `list of string`.
         pub fn admin(&self) -> Opt<Vec<String>> {
@@ -359,7 +673,7 @@ pub mod ports {
         ///
         /// Ip where rippled listens.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.&lt;name&gt;.ip)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.ip)
         ///
         /// Nix type: `string`. Default: `"127.0.0.1"`.
         pub fn ip(&self) -> Opt<String> {
@@ -370,7 +684,7 @@ pub mod ports {
         ///
         /// When set, these credentials will be required on HTTP/S requests.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.&lt;name&gt;.password)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.password)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn password(&self) -> Opt<String> {
@@ -381,7 +695,7 @@ pub mod ports {
         ///
         /// Port where rippled listens.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.&lt;name&gt;.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
         pub fn port(&self) -> Opt<u16> {
@@ -392,7 +706,7 @@ pub mod ports {
         ///
         /// Protocols expose by rippled.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.&lt;name&gt;.protocol)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.protocol)
         ///
         /// Nix type: `list of (one of "http", "https", "ws", "wss", "peer")`.
         pub fn protocol(&self) -> Opt<Vec<Protocol>> {
@@ -408,7 +722,7 @@ pub mod ports {
         ///
         /// When set, these credentials will be required on HTTP/S requests.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.user)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn user(&self) -> Opt<String> {
@@ -429,7 +743,7 @@ pub mod ports {
         /// Specifies the path to the SSL certificate file in PEM format.
         /// This is not needed if the chain includes it.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.&lt;name&gt;.ssl.cert)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.ssl.cert)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn cert(&self) -> Opt<NullOr<RuntimePath>> {
@@ -441,7 +755,7 @@ pub mod ports {
         /// If you need a certificate chain, specify the path to the
         /// certificate chain here. The chain may include the end certificate.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.&lt;name&gt;.ssl.chain)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.ssl.chain)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn chain(&self) -> Opt<NullOr<RuntimePath>> {
@@ -452,7 +766,7 @@ pub mod ports {
         ///
         /// Specifies the filename holding the SSL key in PEM format.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.&lt;name&gt;.ssl.key)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rippled.ports.%3Cname%3E.ssl.key)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn key(&self) -> Opt<NullOr<RuntimePath>> {
@@ -462,7 +776,7 @@ pub mod ports {
     }
 
     ::flakesmith::option_enum! {
-        /// The values of `services.rippled.ports.<name>.protocol`.
+        /// The values of `services.rippled.ports.<name>.protocol.*`.
         Protocol {
             Http => "http",
             Https => "https",

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.rkvm.enable`
@@ -45,7 +45,38 @@ pub mod client {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.client.settings)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "rkvm", "client", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["services", "rkvm", "client", "settings"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.rkvm.client.settings`: `SettingsValue::new()`, then a setter per option.
+        SettingsValue {
+            /// `services.rkvm.client.settings.certificate`
+            ///
+            /// TLS ceritficate path.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.client.settings.certificate)
+            ///
+            /// Nix type: `path`. Default: `"/etc/rkvm/certificate.pem"`.
+            certificate: RuntimePath = "certificate";
+            /// `services.rkvm.client.settings.password`
+            ///
+            /// Shared secret token to authenticate the client.
+            /// Make sure this matches your server’s config.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.client.settings.password)
+            ///
+            /// Nix type: `string`.
+            password: String = "password";
+            /// `services.rkvm.client.settings.server`
+            ///
+            /// An RKVM server’s internet socket address, either IPv4 or IPv6.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.client.settings.server)
+            ///
+            /// Nix type: `string`.
+            server: String = "server";
+        }
+    }
 
     pub mod settings {
         use super::*;
@@ -101,7 +132,54 @@ pub mod server {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.server.settings)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "rkvm", "server", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["services", "rkvm", "server", "settings"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.rkvm.server.settings`: `SettingsValue::new()`, then a setter per option.
+        SettingsValue {
+            /// `services.rkvm.server.settings.certificate`
+            ///
+            /// TLS certificate path.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.server.settings.certificate)
+            ///
+            /// Nix type: `path`. Default: `"/etc/rkvm/certificate.pem"`.
+            certificate: RuntimePath = "certificate";
+            /// `services.rkvm.server.settings.key`
+            ///
+            /// TLS key path.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.server.settings.key)
+            ///
+            /// Nix type: `path`. Default: `"/etc/rkvm/key.pem"`.
+            key: RuntimePath = "key";
+            /// `services.rkvm.server.settings.listen`
+            ///
+            /// An internet socket address to listen on, either IPv4 or IPv6.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.server.settings.listen)
+            ///
+            /// Nix type: `string`. Default: `"0.0.0.0:5258"`.
+            listen: String = "listen";
+            /// `services.rkvm.server.settings.password`
+            ///
+            /// Shared secret token to authenticate the client.
+            /// Make sure this matches your client’s config.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.server.settings.password)
+            ///
+            /// Nix type: `string`.
+            password: String = "password";
+            /// `services.rkvm.server.settings.switch-keys`
+            ///
+            /// A key list specifying a host switch combination.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rkvm.server.settings.switch-keys)
+            ///
+            /// Nix type: `list of string`.
+            switch_keys: Vec<String> = "switch-keys";
+        }
+    }
 
     pub mod settings {
         use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.rosenpass.defaultDevice`
@@ -42,7 +42,99 @@ pub const package: Opt<Package> = Opt::new(&["services", "rosenpass", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "rosenpass", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "rosenpass", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.rosenpass.settings.peers.*`: `PeersValue::new()`, then a setter per option.
+    PeersValue {
+        /// `services.rosenpass.settings.peers.*.device`
+        ///
+        /// Name of the local WireGuard interface to use for this peer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.peers.*.device)
+        ///
+        /// Nix type: `string`. Default: `config.services.rosenpass.defaultDevice`.
+        device: String = "device";
+        /// `services.rosenpass.settings.peers.*.endpoint`
+        ///
+        /// Endpoint of the remote Rosenpass peer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.peers.*.endpoint)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        endpoint: NullOr<String> = "endpoint";
+        /// `services.rosenpass.settings.peers.*.peer`
+        ///
+        /// WireGuard public key corresponding to the remote Rosenpass peer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.peers.*.peer)
+        ///
+        /// Nix type: `string`.
+        peer: String = "peer";
+        /// `services.rosenpass.settings.peers.*.public_key`
+        ///
+        /// Path to a file containing the public key of the remote Rosenpass peer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.peers.*.public_key)
+        ///
+        /// Nix type: `path`.
+        public_key: RuntimePath = "public_key";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.rosenpass.settings.verbosity`.
+    Verbosity {
+        Verbose => "Verbose",
+        Quiet => "Quiet",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.rosenpass.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.rosenpass.settings.listen`
+        ///
+        /// List of local endpoints to listen for connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.listen)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        listen: Vec<String> = "listen";
+        /// `services.rosenpass.settings.peers`
+        ///
+        /// List of peers to exchange keys with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.peers)
+        ///
+        /// Nix type: `list of (TOML value)`. Default: `[ ]`.
+        peers: Vec<PeersValue> = "peers";
+        /// `services.rosenpass.settings.public_key`
+        ///
+        /// Path to a file containing the public key of the local Rosenpass peer. Generate this by running rosenpass gen-keys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.public_key)
+        ///
+        /// Nix type: `path`.
+        public_key: RuntimePath = "public_key";
+        /// `services.rosenpass.settings.secret_key`
+        ///
+        /// Path to a file containing the secret key of the local Rosenpass peer. Generate this by running rosenpass gen-keys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.secret_key)
+        ///
+        /// Nix type: `path`.
+        secret_key: RuntimePath = "secret_key";
+        /// `services.rosenpass.settings.verbosity`
+        ///
+        /// Verbosity of output produced by the service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.verbosity)
+        ///
+        /// Nix type: `one of "Verbose", "Quiet"`. Default: `"Quiet"`.
+        verbosity: Verbosity = "verbosity";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -63,7 +155,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.peers)
     ///
     /// Nix type: `list of (TOML value)`. Default: `[ ]`.
-    pub const peers: Opt<Vec<Untyped>> = Opt::new(&["services", "rosenpass", "settings", "peers"]);
+    pub const peers: Opt<Vec<PeersValue>> = Opt::new(&["services", "rosenpass", "settings", "peers"]);
 
     /// `services.rosenpass.settings.public_key`
     ///
@@ -91,6 +183,44 @@ pub mod settings {
     ///
     /// Nix type: `one of "Verbose", "Quiet"`. Default: `"Quiet"`.
     pub const verbosity: Opt<Verbosity> = Opt::new(&["services", "rosenpass", "settings", "verbosity"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.rosenpass.settings.peers.*`: `PeersValue::new()`, then a setter per option.
+        PeersValue {
+            /// `services.rosenpass.settings.peers.*.device`
+            ///
+            /// Name of the local WireGuard interface to use for this peer.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.peers.*.device)
+            ///
+            /// Nix type: `string`. Default: `config.services.rosenpass.defaultDevice`.
+            device: String = "device";
+            /// `services.rosenpass.settings.peers.*.endpoint`
+            ///
+            /// Endpoint of the remote Rosenpass peer.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.peers.*.endpoint)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            endpoint: NullOr<String> = "endpoint";
+            /// `services.rosenpass.settings.peers.*.peer`
+            ///
+            /// WireGuard public key corresponding to the remote Rosenpass peer.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.peers.*.peer)
+            ///
+            /// Nix type: `string`.
+            peer: String = "peer";
+            /// `services.rosenpass.settings.peers.*.public_key`
+            ///
+            /// Path to a file containing the public key of the remote Rosenpass peer.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rosenpass.settings.peers.*.public_key)
+            ///
+            /// Nix type: `path`.
+            public_key: RuntimePath = "public_key";
+        }
+    }
 
     ::flakesmith::option_enum! {
         /// The values of `services.rosenpass.settings.verbosity`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.rshim.backend`
@@ -26,7 +26,7 @@ pub const backend: Opt<NullOr<Backend>> = Opt::new(&["services", "rshim", "backe
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rshim.config)
 ///
 /// Nix type: `attribute set of (signed integer or string)`. Default: `{ }`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "rshim", "config"]);
+pub const config: Opt<BTreeMap<String, OneOf<ConfigMembers>>> = Opt::new(&["services", "rshim", "config"]);
 
 /// `services.rshim.device`
 ///
@@ -82,4 +82,9 @@ pub const package: Opt<Package> = Opt::new(&["services", "rshim", "package"]);
         PcieLf => "pcie_lf",
     }
 }
+
+/// The members of `services.rshim.config.<name>`'s type: `integer`, `string`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::IntMember for ConfigMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
 

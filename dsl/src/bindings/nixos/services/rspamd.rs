@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.rspamd.debug`
@@ -61,7 +61,7 @@ pub const local_lua_rules: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "rs
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.locals)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const locals: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "rspamd", "locals"]);
+pub const locals: Opt<BTreeMap<String, LocalsValue>> = Opt::new(&["services", "rspamd", "locals"]);
 
 /// `services.rspamd.overrides`
 ///
@@ -70,7 +70,7 @@ pub const locals: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "rspam
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.overrides)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const overrides: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "rspamd", "overrides"]);
+pub const overrides: Opt<BTreeMap<String, OverridesValue>> = Opt::new(&["services", "rspamd", "overrides"]);
 
 /// `services.rspamd.user`
 ///
@@ -88,7 +88,147 @@ pub const user: Opt<String> = Opt::new(&["services", "rspamd", "user"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const workers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "rspamd", "workers"]);
+pub const workers: Opt<BTreeMap<String, WorkersValue>> = Opt::new(&["services", "rspamd", "workers"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.rspamd.locals.<name>`: `LocalsValue::new()`, then a setter per option.
+    LocalsValue {
+        /// `services.rspamd.locals.<name>.enable`
+        ///
+        /// Whether this file locals should be generated.  This
+        /// option allows specific locals files to be disabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.locals.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.rspamd.locals.<name>.source`
+        ///
+        /// Path of the source file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.locals.%3Cname%3E.source)
+        ///
+        /// Nix type: `path`.
+        source: RuntimePath = "source";
+        /// `services.rspamd.locals.<name>.text`
+        ///
+        /// Text of the file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.locals.%3Cname%3E.text)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        text: NullOr<Concatenated> = "text";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.rspamd.overrides.<name>`: `OverridesValue::new()`, then a setter per option.
+    OverridesValue {
+        /// `services.rspamd.overrides.<name>.enable`
+        ///
+        /// Whether this file overrides should be generated.  This
+        /// option allows specific overrides files to be disabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.overrides.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.rspamd.overrides.<name>.source`
+        ///
+        /// Path of the source file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.overrides.%3Cname%3E.source)
+        ///
+        /// Nix type: `path`.
+        source: RuntimePath = "source";
+        /// `services.rspamd.overrides.<name>.text`
+        ///
+        /// Text of the file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.overrides.%3Cname%3E.text)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        text: NullOr<Concatenated> = "text";
+    }
+}
+
+/// The members of `services.rspamd.workers.<name>.bindSockets.*`'s type: `string`, `submodule`. A value of any of them sets the option.
+pub enum BindSocketsMembers {}
+impl ::flakesmith::value::StrMember for BindSocketsMembers { type Str = String; }
+
+::flakesmith::option_enum! {
+    /// The values of `services.rspamd.workers.<name>.type`.
+    Type {
+        Normal => "normal",
+        Controller => "controller",
+        Fuzzy => "fuzzy",
+        RspamdProxy => "rspamd_proxy",
+        Lua => "lua",
+        Proxy => "proxy",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.rspamd.workers.<name>`: `WorkersValue::new()`, then a setter per option.
+    WorkersValue {
+        /// `services.rspamd.workers.<name>.bindSockets`
+        ///
+        /// List of sockets to listen, in format acceptable by rspamd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.bindSockets)
+        ///
+        /// Nix type: `list of (string or (submodule))`. Default: `[ ]`.
+        bind_sockets: Vec<OneOf<BindSocketsMembers>> = "bindSockets";
+        /// `services.rspamd.workers.<name>.count`
+        ///
+        /// Number of worker instances to run
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.count)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        count: NullOr<i64> = "count";
+        /// `services.rspamd.workers.<name>.enable`
+        ///
+        /// Whether to run the rspamd worker.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.enable)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        enable: NullOr<bool> = "enable";
+        /// `services.rspamd.workers.<name>.extraConfig`
+        ///
+        /// Additional entries to put verbatim into worker section of rspamd config file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.rspamd.workers.<name>.includes`
+        ///
+        /// List of files to include in configuration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.includes)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        includes: Vec<String> = "includes";
+        /// `services.rspamd.workers.<name>.name`
+        ///
+        /// Name of the worker
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.name)
+        ///
+        /// Nix type: `null or string`. Default: `"‹name›"`.
+        name: NullOr<String> = "name";
+        /// `services.rspamd.workers.<name>.type`
+        ///
+        /// The type of this worker. The type proxy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.type)
+        ///
+        /// Nix type: `null or one of "normal", "controller", "fuzzy", "rspamd_proxy", "lua", "proxy"`.
+        r#type: NullOr<Type> = "type";
+    }
+}
 
 pub mod locals {
     use super::*;
@@ -110,7 +250,7 @@ pub mod locals {
         /// Whether this file locals should be generated.  This
         /// option allows specific locals files to be disabled.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.locals.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.locals.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -121,7 +261,7 @@ pub mod locals {
         ///
         /// Path of the source file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.locals.&lt;name&gt;.source)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.locals.%3Cname%3E.source)
         ///
         /// Nix type: `path`.
         pub fn source(&self) -> Opt<RuntimePath> {
@@ -132,7 +272,7 @@ pub mod locals {
         ///
         /// Text of the file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.locals.&lt;name&gt;.text)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.locals.%3Cname%3E.text)
         ///
         /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
@@ -163,7 +303,7 @@ pub mod overrides {
         /// Whether this file overrides should be generated.  This
         /// option allows specific overrides files to be disabled.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.overrides.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.overrides.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -174,7 +314,7 @@ pub mod overrides {
         ///
         /// Path of the source file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.overrides.&lt;name&gt;.source)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.overrides.%3Cname%3E.source)
         ///
         /// Nix type: `path`.
         pub fn source(&self) -> Opt<RuntimePath> {
@@ -185,7 +325,7 @@ pub mod overrides {
         ///
         /// Text of the file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.overrides.&lt;name&gt;.text)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.overrides.%3Cname%3E.text)
         ///
         /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
@@ -206,7 +346,7 @@ pub mod postfix {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.postfix.config)
     ///
     /// Nix type: `attribute set of (boolean or string or list of string)`.
-    pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "rspamd", "postfix", "config"]);
+    pub const config: Opt<BTreeMap<String, OneOf<ConfigMembers>>> = Opt::new(&["services", "rspamd", "postfix", "config"]);
 
     /// `services.rspamd.postfix.enable`
     ///
@@ -216,6 +356,12 @@ pub mod postfix {
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub const enable: Opt<bool> = Opt::new(&["services", "rspamd", "postfix", "enable"]);
+
+    /// The members of `services.rspamd.postfix.config.<name>`'s type: `bool`, `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum ConfigMembers {}
+    impl ::flakesmith::value::BoolMember for ConfigMembers {}
+    impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for ConfigMembers { type Item = String; }
 
 }
 
@@ -238,10 +384,10 @@ pub mod workers {
         ///
         /// List of sockets to listen, in format acceptable by rspamd
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.&lt;name&gt;.bindSockets)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.bindSockets)
         ///
         /// Nix type: `list of (string or (submodule))`. Default: `[ ]`.
-        pub fn bind_sockets(&self) -> Opt<Vec<Untyped>> {
+        pub fn bind_sockets(&self) -> Opt<Vec<OneOf<BindSocketsMembers>>> {
             Opt::at(self.path.join(["bindSockets"]))
         }
 
@@ -249,7 +395,7 @@ pub mod workers {
         ///
         /// Number of worker instances to run
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.&lt;name&gt;.count)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.count)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn count(&self) -> Opt<NullOr<i64>> {
@@ -260,7 +406,7 @@ pub mod workers {
         ///
         /// Whether to run the rspamd worker.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.enable)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
         pub fn enable(&self) -> Opt<NullOr<bool>> {
@@ -271,7 +417,7 @@ pub mod workers {
         ///
         /// Additional entries to put verbatim into worker section of rspamd config file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -282,7 +428,7 @@ pub mod workers {
         ///
         /// List of files to include in configuration
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.&lt;name&gt;.includes)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.includes)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn includes(&self) -> Opt<Vec<String>> {
@@ -293,7 +439,7 @@ pub mod workers {
         ///
         /// Name of the worker
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.name)
         ///
         /// Nix type: `null or string`. Default: `"‹name›"`.
         pub fn name(&self) -> Opt<NullOr<String>> {
@@ -304,7 +450,7 @@ pub mod workers {
         ///
         /// The type of this worker. The type proxy
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.&lt;name&gt;.type)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rspamd.workers.%3Cname%3E.type)
         ///
         /// Nix type: `null or one of "normal", "controller", "fuzzy", "rspamd_proxy", "lua", "proxy"`.
         pub fn r#type(&self) -> Opt<NullOr<Type>> {
@@ -312,6 +458,10 @@ pub mod workers {
         }
 
     }
+
+    /// The members of `services.rspamd.workers.<name>.bindSockets.*`'s type: `string`, `submodule`. A value of any of them sets the option.
+    pub enum BindSocketsMembers {}
+    impl ::flakesmith::value::StrMember for BindSocketsMembers { type Str = String; }
 
     ::flakesmith::option_enum! {
         /// The values of `services.rspamd.workers.<name>.type`.

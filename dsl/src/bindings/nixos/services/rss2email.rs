@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.rss2email.config`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rss2email.config)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "rss2email", "config"]);
+pub const config: Opt<BTreeMap<String, OneOf<ConfigMembers>>> = Opt::new(&["services", "rss2email", "config"]);
 
 /// `services.rss2email.enable`
 ///
@@ -33,7 +33,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "rss2email", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rss2email.feeds)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const feeds: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "rss2email", "feeds"]);
+pub const feeds: Opt<BTreeMap<String, FeedsValue>> = Opt::new(&["services", "rss2email", "feeds"]);
 
 /// `services.rss2email.interval`
 ///
@@ -52,6 +52,34 @@ pub const interval: Opt<String> = Opt::new(&["services", "rss2email", "interval"
 ///
 /// Nix type: `string`.
 pub const to: Opt<String> = Opt::new(&["services", "rss2email", "to"]);
+
+/// The members of `services.rss2email.config.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ConfigMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.rss2email.feeds.<name>`: `FeedsValue::new()`, then a setter per option.
+    FeedsValue {
+        /// `services.rss2email.feeds.<name>.to`
+        ///
+        /// Email address to which to send feed items.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rss2email.feeds.%3Cname%3E.to)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        to: NullOr<String> = "to";
+        /// `services.rss2email.feeds.<name>.url`
+        ///
+        /// The URL at which to fetch the feed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rss2email.feeds.%3Cname%3E.url)
+        ///
+        /// Nix type: `string`.
+        url: String = "url";
+    }
+}
 
 pub mod feeds {
     use super::*;
@@ -72,7 +100,7 @@ pub mod feeds {
         ///
         /// Email address to which to send feed items.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rss2email.feeds.&lt;name&gt;.to)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rss2email.feeds.%3Cname%3E.to)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn to(&self) -> Opt<NullOr<String>> {
@@ -83,7 +111,7 @@ pub mod feeds {
         ///
         /// The URL at which to fetch the feed.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rss2email.feeds.&lt;name&gt;.url)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rss2email.feeds.%3Cname%3E.url)
         ///
         /// Nix type: `string`.
         pub fn url(&self) -> Opt<String> {

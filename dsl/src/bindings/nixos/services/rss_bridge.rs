@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.rss-bridge.config`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rss-bridge.config)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "rss-bridge", "config"]);
+pub const config: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "rss-bridge", "config"]);
 
 /// `services.rss-bridge.dataDir`
 ///
@@ -102,7 +102,12 @@ pub mod config {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rss-bridge.config.system.enabled_bridges)
         ///
         /// Nix type: `null or string or list of string`. Default: `null`.
-        pub const enabled_bridges: Opt<NullOr<Untyped>> = Opt::new(&["services", "rss-bridge", "config", "system", "enabled_bridges"]);
+        pub const enabled_bridges: Opt<NullOr<OneOf<EnabledBridgesMembers>>> = Opt::new(&["services", "rss-bridge", "config", "system", "enabled_bridges"]);
+
+        /// The members of `services.rss-bridge.config.system.enabled_bridges`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+        pub enum EnabledBridgesMembers {}
+        impl ::flakesmith::value::StrMember for EnabledBridgesMembers { type Str = String; }
+        impl ::flakesmith::value::ListMember for EnabledBridgesMembers { type Item = String; }
 
     }
 

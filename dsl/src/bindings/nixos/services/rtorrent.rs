@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.rtorrent.configText`
@@ -96,7 +96,7 @@ pub const port: Opt<u16> = Opt::new(&["services", "rtorrent", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rtorrent.rpcSocket)
 ///
 /// Nix type: `unspecified value`. Default: `"/run/rtorrent/rpc.sock"`.
-pub const rpc_socket: Opt<Untyped> = Opt::new(&["services", "rtorrent", "rpcSocket"]);
+pub const rpc_socket: Opt<Data<Anything>> = Opt::new(&["services", "rtorrent", "rpcSocket"]);
 
 /// `services.rtorrent.user`
 ///

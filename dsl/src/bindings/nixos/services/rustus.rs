@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.rustus.cors`
@@ -51,7 +51,7 @@ pub const host: Opt<String> = Opt::new(&["services", "rustus", "host"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.info_storage)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const info_storage: Opt<Untyped> = Opt::new(&["services", "rustus", "info_storage"]);
+pub const info_storage: Opt<InfoStorageValue> = Opt::new(&["services", "rustus", "info_storage"]);
 
 /// `services.rustus.log_level`
 ///
@@ -96,7 +96,7 @@ pub const remove_parts: Opt<bool> = Opt::new(&["services", "rustus", "remove_par
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const storage: Opt<Untyped> = Opt::new(&["services", "rustus", "storage"]);
+pub const storage: Opt<StorageValue> = Opt::new(&["services", "rustus", "storage"]);
 
 /// `services.rustus.tus_extensions`
 ///
@@ -117,6 +117,35 @@ pub const tus_extensions: Opt<Vec<TusExtensions>> = Opt::new(&["services", "rust
 pub const url: Opt<String> = Opt::new(&["services", "rustus", "url"]);
 
 ::flakesmith::option_enum! {
+    /// The values of `services.rustus.info_storage.type`.
+    Type {
+        FileInfoStorage => "file-info-storage",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.rustus.info_storage`: `InfoStorageValue::new()`, then a setter per option.
+    InfoStorageValue {
+        /// `services.rustus.info_storage.dir`
+        ///
+        /// directory to store info about uploads
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.info_storage.dir)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/rustus"`.
+        dir: String = "dir";
+        /// `services.rustus.info_storage.type`
+        ///
+        /// Type of info storage to use
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.info_storage.type)
+        ///
+        /// Nix type: `value "file-info-storage" (singular enum)`. Default: `"file-info-storage"`.
+        r#type: Type = "type";
+    }
+}
+
+::flakesmith::option_enum! {
     /// The values of `services.rustus.log_level`.
     LogLevel {
         Debug => "DEBUG",
@@ -126,7 +155,93 @@ pub const url: Opt<String> = Opt::new(&["services", "rustus", "url"]);
 }
 
 ::flakesmith::option_enum! {
-    /// The values of `services.rustus.tus_extensions`.
+    /// The values of `services.rustus.storage.type`.
+    Type2 {
+        FileStorage => "file-storage",
+        HybridS3 => "hybrid-s3",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.rustus.storage`: `StorageValue::new()`, then a setter per option.
+    StorageValue {
+        /// `services.rustus.storage.data_dir`
+        ///
+        /// path to the local directory where all files are stored
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.data_dir)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/rustus"`.
+        data_dir: String = "data_dir";
+        /// `services.rustus.storage.dir_structure`
+        ///
+        /// pattern of a directory structure locally and on s3
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.dir_structure)
+        ///
+        /// Nix type: `string`. Default: `"{year}/{month}/{day}"`.
+        dir_structure: String = "dir_structure";
+        /// `services.rustus.storage.force_sync`
+        ///
+        /// calls fsync system call after every write to disk in local storage
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.force_sync)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        force_sync: bool = "force_sync";
+        /// `services.rustus.storage.s3_access_key_file`
+        ///
+        /// File path that contains the S3 access key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.s3_access_key_file)
+        ///
+        /// Nix type: `string`.
+        s3_access_key_file: String = "s3_access_key_file";
+        /// `services.rustus.storage.s3_bucket`
+        ///
+        /// S3 bucket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.s3_bucket)
+        ///
+        /// Nix type: `string`.
+        s3_bucket: String = "s3_bucket";
+        /// `services.rustus.storage.s3_region`
+        ///
+        /// S3 region name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.s3_region)
+        ///
+        /// Nix type: `string`. Default: `"us-east-1"`.
+        s3_region: String = "s3_region";
+        /// `services.rustus.storage.s3_secret_key_file`
+        ///
+        /// File path that contains the S3 secret key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.s3_secret_key_file)
+        ///
+        /// Nix type: `path`.
+        s3_secret_key_file: RuntimePath = "s3_secret_key_file";
+        /// `services.rustus.storage.s3_url`
+        ///
+        /// S3 url.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.s3_url)
+        ///
+        /// Nix type: `string`.
+        s3_url: String = "s3_url";
+        /// `services.rustus.storage.type`
+        ///
+        /// Type of storage to use
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rustus.storage.type)
+        ///
+        /// Nix type: `one of "file-storage", "hybrid-s3"`.
+        r#type: Type2 = "type";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.rustus.tus_extensions.*`.
     TusExtensions {
         Getting => "getting",
         Creation => "creation",

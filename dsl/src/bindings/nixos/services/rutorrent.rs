@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.rutorrent.dataDir`
@@ -52,7 +52,7 @@ pub const host_name: Opt<String> = Opt::new(&["services", "rutorrent", "hostName
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rutorrent.plugins)
 ///
 /// Nix type: `list of (string or package)`.
-pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["services", "rutorrent", "plugins"]);
+pub const plugins: Opt<Vec<OneOf<PluginsMembers>>> = Opt::new(&["services", "rutorrent", "plugins"]);
 
 /// `services.rutorrent.poolSettings`
 ///
@@ -61,7 +61,7 @@ pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["services", "rutorrent", "plug
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.rutorrent.poolSettings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`.
-pub const pool_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "rutorrent", "poolSettings"]);
+pub const pool_settings: Opt<BTreeMap<String, OneOf<PoolSettingsMembers>>> = Opt::new(&["services", "rutorrent", "poolSettings"]);
 
 /// `services.rutorrent.rpcSocket`
 ///
@@ -80,6 +80,17 @@ pub const rpc_socket: Opt<String> = Opt::new(&["services", "rutorrent", "rpcSock
 ///
 /// Nix type: `string`. Default: `"rutorrent"`.
 pub const user: Opt<String> = Opt::new(&["services", "rutorrent", "user"]);
+
+/// The members of `services.rutorrent.plugins.*`'s type: `string`, `package`. A value of any of them sets the option.
+pub enum PluginsMembers {}
+impl ::flakesmith::value::StrMember for PluginsMembers { type Str = String; }
+impl ::flakesmith::value::PackageMember for PluginsMembers {}
+
+/// The members of `services.rutorrent.poolSettings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolSettingsMembers {}
+impl ::flakesmith::value::StrMember for PoolSettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolSettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolSettingsMembers {}
 
 pub mod nginx {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 pub mod master {
@@ -18,7 +18,7 @@ pub mod master {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.salt.master.configuration)
     ///
     /// Nix type: `attribute set`. Default: `{ }`.
-    pub const configuration: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "salt", "master", "configuration"]);
+    pub const configuration: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "salt", "master", "configuration"]);
 
     /// `services.salt.master.enable`
     ///
@@ -42,7 +42,7 @@ pub mod minion {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.salt.minion.configuration)
     ///
     /// Nix type: `attribute set`. Default: `{ }`.
-    pub const configuration: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "salt", "minion", "configuration"]);
+    pub const configuration: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "salt", "minion", "configuration"]);
 
     /// `services.salt.minion.enable`
     ///

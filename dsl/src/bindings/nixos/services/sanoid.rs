@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.sanoid.datasets`
@@ -92,7 +92,7 @@ pub mod datasets {
         ///
         /// Whether to automatically prune old snapshots.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.&lt;name&gt;.autoprune)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.%3Cname%3E.autoprune)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
         pub fn autoprune(&self) -> Opt<NullOr<bool>> {
@@ -103,7 +103,7 @@ pub mod datasets {
         ///
         /// Whether to automatically take snapshots.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.&lt;name&gt;.autosnap)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.%3Cname%3E.autosnap)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
         pub fn autosnap(&self) -> Opt<NullOr<bool>> {
@@ -114,7 +114,7 @@ pub mod datasets {
         ///
         /// Number of daily snapshots.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.&lt;name&gt;.daily)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.%3Cname%3E.daily)
         ///
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         pub fn daily(&self) -> Opt<NullOr<u64>> {
@@ -125,7 +125,7 @@ pub mod datasets {
         ///
         /// Number of hourly snapshots.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.&lt;name&gt;.hourly)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.%3Cname%3E.hourly)
         ///
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         pub fn hourly(&self) -> Opt<NullOr<u64>> {
@@ -136,7 +136,7 @@ pub mod datasets {
         ///
         /// Number of monthly snapshots.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.&lt;name&gt;.monthly)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.%3Cname%3E.monthly)
         ///
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         pub fn monthly(&self) -> Opt<NullOr<u64>> {
@@ -147,7 +147,7 @@ pub mod datasets {
         ///
         /// Whether to only snapshot child datasets if recursing.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.&lt;name&gt;.processChildrenOnly)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.%3Cname%3E.processChildrenOnly)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn process_children_only(&self) -> Opt<bool> {
@@ -158,7 +158,7 @@ pub mod datasets {
         ///
         /// Whether to only snapshot child datasets if recursing.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.&lt;name&gt;.process_children_only)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.%3Cname%3E.process_children_only)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn process_children_only_2(&self) -> Opt<bool> {
@@ -170,10 +170,10 @@ pub mod datasets {
         /// Whether to recursively snapshot dataset children.
         /// You can also set this to "zfs"
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.&lt;name&gt;.recursive)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.%3Cname%3E.recursive)
         ///
         /// Nix type: `boolean or value "zfs" (singular enum)`. Default: `false`.
-        pub fn recursive(&self) -> Opt<Untyped> {
+        pub fn recursive(&self) -> Opt<OneOf<RecursiveMembers>> {
             Opt::at(self.path.join(["recursive"]))
         }
 
@@ -181,7 +181,7 @@ pub mod datasets {
         ///
         /// Names of the templates to use for this dataset.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.&lt;name&gt;.useTemplate)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.%3Cname%3E.useTemplate)
         ///
         /// Nix type: `list of configured template name`. Default: `[ ]`.
         pub fn use_template(&self) -> Opt<Vec<Untyped>> {
@@ -192,7 +192,7 @@ pub mod datasets {
         ///
         /// Names of the templates to use for this dataset.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.&lt;name&gt;.use_template)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.%3Cname%3E.use_template)
         ///
         /// Nix type: `list of configured template name`. Default: `[ ]`.
         pub fn use_template_2(&self) -> Opt<Vec<Untyped>> {
@@ -203,7 +203,7 @@ pub mod datasets {
         ///
         /// Number of yearly snapshots.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.&lt;name&gt;.yearly)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.datasets.%3Cname%3E.yearly)
         ///
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         pub fn yearly(&self) -> Opt<NullOr<u64>> {
@@ -211,6 +211,19 @@ pub mod datasets {
         }
 
     }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.sanoid.datasets.<name>.recursive`.
+        Recursive {
+            Zfs => "zfs",
+        }
+    }
+
+    /// The members of `services.sanoid.datasets.<name>.recursive`'s type: `bool`, `one of ["zfs"]`. A value of any of them sets the option.
+    pub enum RecursiveMembers {}
+    impl ::flakesmith::value::BoolMember for RecursiveMembers {}
+
+    ::flakesmith::union_member!(RecursiveMembers: Recursive);
 
 }
 
@@ -233,7 +246,7 @@ pub mod templates {
         ///
         /// Whether to automatically prune old snapshots.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.templates.&lt;name&gt;.autoprune)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.templates.%3Cname%3E.autoprune)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
         pub fn autoprune(&self) -> Opt<NullOr<bool>> {
@@ -244,7 +257,7 @@ pub mod templates {
         ///
         /// Whether to automatically take snapshots.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.templates.&lt;name&gt;.autosnap)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.templates.%3Cname%3E.autosnap)
         ///
         /// Nix type: `null or boolean`. Default: `null`.
         pub fn autosnap(&self) -> Opt<NullOr<bool>> {
@@ -255,7 +268,7 @@ pub mod templates {
         ///
         /// Number of daily snapshots.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.templates.&lt;name&gt;.daily)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.templates.%3Cname%3E.daily)
         ///
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         pub fn daily(&self) -> Opt<NullOr<u64>> {
@@ -266,7 +279,7 @@ pub mod templates {
         ///
         /// Number of hourly snapshots.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.templates.&lt;name&gt;.hourly)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.templates.%3Cname%3E.hourly)
         ///
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         pub fn hourly(&self) -> Opt<NullOr<u64>> {
@@ -277,7 +290,7 @@ pub mod templates {
         ///
         /// Number of monthly snapshots.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.templates.&lt;name&gt;.monthly)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.templates.%3Cname%3E.monthly)
         ///
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         pub fn monthly(&self) -> Opt<NullOr<u64>> {
@@ -288,7 +301,7 @@ pub mod templates {
         ///
         /// Number of yearly snapshots.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.templates.&lt;name&gt;.yearly)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sanoid.templates.%3Cname%3E.yearly)
         ///
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         pub fn yearly(&self) -> Opt<NullOr<u64>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.schleuder.enable`
@@ -42,7 +42,7 @@ pub const extra_settings_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.schleuder.listDefaults)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const list_defaults: Opt<Untyped> = Opt::new(&["services", "schleuder", "listDefaults"]);
+pub const list_defaults: Opt<Data<Json>> = Opt::new(&["services", "schleuder", "listDefaults"]);
 
 /// `services.schleuder.lists`
 ///
@@ -60,7 +60,21 @@ pub const lists: Opt<Vec<String>> = Opt::new(&["services", "schleuder", "lists"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.schleuder.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "schleuder", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "schleuder", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.schleuder.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.schleuder.settings.keyserver`
+        ///
+        /// Key server from which to fetch and update keys.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.schleuder.settings.keyserver)
+        ///
+        /// Nix type: `string`. Default: `"keys.openpgp.org"`.
+        keyserver: String = "keyserver";
+    }
+}
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.scion.bypassBootstrapWarning`
@@ -65,7 +65,7 @@ pub mod scion_control {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scion.scion-control.settings)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "scion", "scion-control", "settings"]);
+    pub const settings: Opt<Data<Toml>> = Opt::new(&["services", "scion", "scion-control", "settings"]);
 
 }
 
@@ -89,7 +89,7 @@ pub mod scion_daemon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scion.scion-daemon.settings)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "scion", "scion-daemon", "settings"]);
+    pub const settings: Opt<Data<Toml>> = Opt::new(&["services", "scion", "scion-daemon", "settings"]);
 
 }
 
@@ -113,7 +113,7 @@ pub mod scion_dispatcher {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scion.scion-dispatcher.settings)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "scion", "scion-dispatcher", "settings"]);
+    pub const settings: Opt<Data<Toml>> = Opt::new(&["services", "scion", "scion-dispatcher", "settings"]);
 
 }
 
@@ -127,7 +127,7 @@ pub mod scion_ip_gateway {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scion.scion-ip-gateway.config)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const config: Opt<Untyped> = Opt::new(&["services", "scion", "scion-ip-gateway", "config"]);
+    pub const config: Opt<Data<Toml>> = Opt::new(&["services", "scion", "scion-ip-gateway", "config"]);
 
     /// `services.scion.scion-ip-gateway.enable`
     ///
@@ -145,7 +145,7 @@ pub mod scion_ip_gateway {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scion.scion-ip-gateway.trafficConfig)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const traffic_config: Opt<Untyped> = Opt::new(&["services", "scion", "scion-ip-gateway", "trafficConfig"]);
+    pub const traffic_config: Opt<Data<Json>> = Opt::new(&["services", "scion", "scion-ip-gateway", "trafficConfig"]);
 
 }
 
@@ -169,7 +169,7 @@ pub mod scion_router {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scion.scion-router.settings)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "scion", "scion-router", "settings"]);
+    pub const settings: Opt<Data<Toml>> = Opt::new(&["services", "scion", "scion-router", "settings"]);
 
 }
 

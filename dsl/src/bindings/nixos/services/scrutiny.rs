@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.scrutiny.enable`
@@ -42,7 +42,150 @@ pub const package: Opt<Package> = Opt::new(&["services", "scrutiny", "package"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "scrutiny", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "scrutiny", "settings"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.scrutiny.settings.log.level`.
+    Level {
+        Info => "INFO",
+        Debug => "DEBUG",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.scrutiny.settings.log`: `SettingsLogValue::new()`, then a setter per option.
+    SettingsLogValue {
+        /// `services.scrutiny.settings.log.level`
+        ///
+        /// Log level for Scrutiny.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.log.level)
+        ///
+        /// Nix type: `one of "INFO", "DEBUG"`. Default: `"INFO"`.
+        level: Level = "level";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.scrutiny.settings.web.influxdb.tls`: `SettingsWebInfluxdbTlsValue::new()`, then a setter per option.
+    SettingsWebInfluxdbTlsValue {
+        /// `services.scrutiny.settings.web.influxdb.tls.insecure_skip_verify`
+        ///
+        /// Whether to enable skipping TLS verification when connecting to InfluxDB.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.tls.insecure_skip_verify)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        insecure_skip_verify: bool = "insecure_skip_verify";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.scrutiny.settings.web.influxdb`: `SettingsWebInfluxdbValue::new()`, then a setter per option.
+    SettingsWebInfluxdbValue {
+        /// `services.scrutiny.settings.web.influxdb.bucket`
+        ///
+        /// InfluxDB bucket in which to store data.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.bucket)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        bucket: NullOr<String> = "bucket";
+        /// `services.scrutiny.settings.web.influxdb.host`
+        ///
+        /// IP or hostname of the InfluxDB instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.host)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        host: String = "host";
+        /// `services.scrutiny.settings.web.influxdb.org`
+        ///
+        /// InfluxDB organisation under which to store data.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.org)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        org: NullOr<String> = "org";
+        /// `services.scrutiny.settings.web.influxdb.port`
+        ///
+        /// The port of the InfluxDB instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8086`.
+        port: u16 = "port";
+        /// `services.scrutiny.settings.web.influxdb.scheme`
+        ///
+        /// URL scheme to use when connecting to InfluxDB.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.scheme)
+        ///
+        /// Nix type: `string`. Default: `"http"`.
+        scheme: String = "scheme";
+        /// The options under `services.scrutiny.settings.web.influxdb.tls`.
+        tls: SettingsWebInfluxdbTlsValue = "tls";
+        /// `services.scrutiny.settings.web.influxdb.token`
+        ///
+        /// Authentication token for connecting to InfluxDB.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.influxdb.token)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        token: NullOr<String> = "token";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.scrutiny.settings.web.listen`: `SettingsWebListenValue::new()`, then a setter per option.
+    SettingsWebListenValue {
+        /// `services.scrutiny.settings.web.listen.basepath`
+        ///
+        /// If Scrutiny will be behind a path prefixed reverse proxy, you can override this
+        /// value to serve Scrutiny on a subpath.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.listen.basepath)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        basepath: String = "basepath";
+        /// `services.scrutiny.settings.web.listen.host`
+        ///
+        /// Interface address for web application to bind to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.listen.host)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        host: String = "host";
+        /// `services.scrutiny.settings.web.listen.port`
+        ///
+        /// Port for web application to listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.settings.web.listen.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.scrutiny.settings.web`: `SettingsWebValue::new()`, then a setter per option.
+    SettingsWebValue {
+        /// The options under `services.scrutiny.settings.web.influxdb`.
+        influxdb: SettingsWebInfluxdbValue = "influxdb";
+        /// The options under `services.scrutiny.settings.web.listen`.
+        listen: SettingsWebListenValue = "listen";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.scrutiny.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.scrutiny.settings.log`.
+        log: SettingsLogValue = "log";
+        /// The options under `services.scrutiny.settings.web`.
+        web: SettingsWebValue = "web";
+    }
+}
 
 pub mod collector {
     use super::*;
@@ -81,7 +224,69 @@ pub mod collector {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.collector.settings)
     ///
     /// Nix type: `YAML value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["services", "scrutiny", "collector", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["services", "scrutiny", "collector", "settings"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.scrutiny.collector.settings.api`: `SettingsApiValue::new()`, then a setter per option.
+        SettingsApiValue {
+            /// `services.scrutiny.collector.settings.api.endpoint`
+            ///
+            /// Scrutiny app API endpoint for sending metrics to.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.collector.settings.api.endpoint)
+            ///
+            /// Nix type: `string`. Default: `"http://${config.services.scrutiny.settings.web.listen.host}:${config.services.scrutiny.settings.web.listen.port}"`.
+            endpoint: String = "endpoint";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.scrutiny.collector.settings.host`: `SettingsHostValue::new()`, then a setter per option.
+        SettingsHostValue {
+            /// `services.scrutiny.collector.settings.host.id`
+            ///
+            /// Host ID for identifying/labelling groups of disks
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.collector.settings.host.id)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            id: NullOr<String> = "id";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.scrutiny.collector.settings.log.level`.
+        Level {
+            Info => "INFO",
+            Debug => "DEBUG",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.scrutiny.collector.settings.log`: `SettingsLogValue::new()`, then a setter per option.
+        SettingsLogValue {
+            /// `services.scrutiny.collector.settings.log.level`
+            ///
+            /// Log level for Scrutiny collector.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.scrutiny.collector.settings.log.level)
+            ///
+            /// Nix type: `one of "INFO", "DEBUG"`. Default: `"INFO"`.
+            level: Level = "level";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.scrutiny.collector.settings`: `SettingsValue::new()`, then a setter per option.
+        SettingsValue {
+            /// The options under `services.scrutiny.collector.settings.api`.
+            api: SettingsApiValue = "api";
+            /// The options under `services.scrutiny.collector.settings.host`.
+            host: SettingsHostValue = "host";
+            /// The options under `services.scrutiny.collector.settings.log`.
+            log: SettingsLogValue = "log";
+        }
+    }
 
     pub mod settings {
         use super::*;

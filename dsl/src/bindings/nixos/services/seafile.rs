@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.seafile.adminEmail`
@@ -25,7 +25,7 @@ pub const admin_email: Opt<String> = Opt::new(&["services", "seafile", "adminEma
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.seafile.ccnetSettings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const ccnet_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "seafile", "ccnetSettings"]);
+pub const ccnet_settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "seafile", "ccnetSettings"]);
 
 /// `services.seafile.dataDir`
 ///
@@ -72,7 +72,7 @@ pub const initial_admin_password: Opt<String> = Opt::new(&["services", "seafile"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.seafile.seafileSettings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const seafile_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "seafile", "seafileSettings"]);
+pub const seafile_settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "seafile", "seafileSettings"]);
 
 /// `services.seafile.seahubAddress`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.searx.enable`
@@ -33,7 +33,7 @@ pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "s
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.searx.limiterSettings)
 ///
 /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-pub const limiter_settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "searx", "limiterSettings"]);
+pub const limiter_settings: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "searx", "limiterSettings"]);
 
 /// `services.searx.package`
 ///
@@ -75,7 +75,7 @@ pub const run_in_uwsgi: Opt<bool> = Opt::new(&["services", "searx", "runInUwsgi"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.searx.settings)
 ///
 /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "searx", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "searx", "settings"]);
 
 /// `services.searx.settingsFile`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.self-deploy.branch`
@@ -33,7 +33,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "self-deploy", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.self-deploy.nixArgs)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const nix_args: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "self-deploy", "nixArgs"]);
+pub const nix_args: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "self-deploy", "nixArgs"]);
 
 /// `services.self-deploy.nixAttribute`
 ///
@@ -61,7 +61,7 @@ pub const nix_file: Opt<RuntimePath> = Opt::new(&["services", "self-deploy", "ni
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.self-deploy.repository)
 ///
 /// Nix type: `path or string`.
-pub const repository: Opt<Untyped> = Opt::new(&["services", "self-deploy", "repository"]);
+pub const repository: Opt<OneOf<RepositoryMembers>> = Opt::new(&["services", "self-deploy", "repository"]);
 
 /// `services.self-deploy.sshKeyFile`
 ///
@@ -80,7 +80,7 @@ pub const ssh_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "self-
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.self-deploy.startAt)
 ///
 /// Nix type: `string or list of string`. Default: `"hourly"`.
-pub const start_at: Opt<Untyped> = Opt::new(&["services", "self-deploy", "startAt"]);
+pub const start_at: Opt<OneOf<StartAtMembers>> = Opt::new(&["services", "self-deploy", "startAt"]);
 
 /// `services.self-deploy.switchCommand`
 ///
@@ -90,6 +90,16 @@ pub const start_at: Opt<Untyped> = Opt::new(&["services", "self-deploy", "startA
 ///
 /// Nix type: `one of "boot", "switch", "dry-activate", "test"`. Default: `"switch"`.
 pub const switch_command: Opt<SwitchCommand> = Opt::new(&["services", "self-deploy", "switchCommand"]);
+
+/// The members of `services.self-deploy.repository`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum RepositoryMembers {}
+impl ::flakesmith::value::PathMember for RepositoryMembers {}
+impl ::flakesmith::value::StrMember for RepositoryMembers { type Str = String; }
+
+/// The members of `services.self-deploy.startAt`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum StartAtMembers {}
+impl ::flakesmith::value::StrMember for StartAtMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for StartAtMembers { type Item = String; }
 
 ::flakesmith::option_enum! {
     /// The values of `services.self-deploy.switchCommand`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.send.baseUrl`
@@ -26,7 +26,7 @@ pub const base_url: Opt<NullOr<String>> = Opt::new(&["services", "send", "baseUr
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.send.dataDir)
 ///
 /// Nix type: `unspecified value`. Default: `"/var/lib/send"`.
-pub const data_dir: Opt<Untyped> = Opt::new(&["services", "send", "dataDir"]);
+pub const data_dir: Opt<Data<Anything>> = Opt::new(&["services", "send", "dataDir"]);
 
 /// `services.send.enable`
 ///
@@ -45,7 +45,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "send", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.send.environment)
 ///
 /// Nix type: `attribute set of (null or boolean or signed integer or string or list of signed integer)`.
-pub const environment: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "send", "environment"]);
+pub const environment: Opt<BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>>> = Opt::new(&["services", "send", "environment"]);
 
 /// `services.send.host`
 ///
@@ -82,6 +82,13 @@ pub const package: Opt<Package> = Opt::new(&["services", "send", "package"]);
 ///
 /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1443`.
 pub const port: Opt<u16> = Opt::new(&["services", "send", "port"]);
+
+/// The members of `services.send.environment.<name>`'s type: `bool`, `integer`, `string`, `list of (integer)`. A value of any of them sets the option.
+pub enum EnvironmentMembers {}
+impl ::flakesmith::value::BoolMember for EnvironmentMembers {}
+impl ::flakesmith::value::IntMember for EnvironmentMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for EnvironmentMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for EnvironmentMembers { type Item = i64; }
 
 pub mod redis {
     use super::*;

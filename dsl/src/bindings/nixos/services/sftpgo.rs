@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.sftpgo.dataDir`
@@ -80,7 +80,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "sftpgo", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "sftpgo", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "sftpgo", "settings"]);
 
 /// `services.sftpgo.user`
 ///
@@ -90,6 +90,246 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "sftpgo", "settings"])
 ///
 /// Nix type: `string`. Default: `"sftpgo"`.
 pub const user: Opt<String> = Opt::new(&["services", "sftpgo", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sftpgo.settings.ftpd.bindings.*`: `BindingsValue::new()`, then a setter per option.
+    BindingsValue {
+        /// `services.sftpgo.settings.ftpd.bindings.*.address`
+        ///
+        /// Network listen address. Leave blank to listen on all available network interfaces.
+        /// On *NIX you can specify an absolute path to listen on a Unix-domain socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.ftpd.bindings.*.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// `services.sftpgo.settings.ftpd.bindings.*.port`
+        ///
+        /// The port for serving FTP requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.ftpd.bindings.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `0`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sftpgo.settings.ftpd`: `SettingsFtpdValue::new()`, then a setter per option.
+    SettingsFtpdValue {
+        /// `services.sftpgo.settings.ftpd.bindings`
+        ///
+        /// Configure listen addresses and ports for ftpd.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.ftpd.bindings)
+        ///
+        /// Nix type: `list of (JSON value)`. Default: `[ ]`.
+        bindings: Vec<BindingsValue> = "bindings";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sftpgo.settings.httpd.bindings.*`: `BindingsValue2::new()`, then a setter per option.
+    BindingsValue2 {
+        /// `services.sftpgo.settings.httpd.bindings.*.address`
+        ///
+        /// Network listen address. Leave blank to listen on all available network interfaces.
+        /// On *NIX you can specify an absolute path to listen on a Unix-domain socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.httpd.bindings.*.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// `services.sftpgo.settings.httpd.bindings.*.enable_web_admin`
+        ///
+        /// Enable the built-in web admin for this interface binding.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.httpd.bindings.*.enable_web_admin)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable_web_admin: bool = "enable_web_admin";
+        /// `services.sftpgo.settings.httpd.bindings.*.enable_web_client`
+        ///
+        /// Enable the built-in web client for this interface binding.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.httpd.bindings.*.enable_web_client)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable_web_client: bool = "enable_web_client";
+        /// `services.sftpgo.settings.httpd.bindings.*.port`
+        ///
+        /// The port for serving HTTP(S) requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.httpd.bindings.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sftpgo.settings.httpd`: `SettingsHttpdValue::new()`, then a setter per option.
+    SettingsHttpdValue {
+        /// `services.sftpgo.settings.httpd.bindings`
+        ///
+        /// Configure listen addresses and ports for httpd.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.httpd.bindings)
+        ///
+        /// Nix type: `list of (JSON value)`. Default: `[ ]`.
+        bindings: Vec<BindingsValue2> = "bindings";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sftpgo.settings.sftpd.bindings.*`: `BindingsValue3::new()`, then a setter per option.
+    BindingsValue3 {
+        /// `services.sftpgo.settings.sftpd.bindings.*.address`
+        ///
+        /// Network listen address. Leave blank to listen on all available network interfaces.
+        /// On *NIX you can specify an absolute path to listen on a Unix-domain socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.sftpd.bindings.*.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// `services.sftpgo.settings.sftpd.bindings.*.port`
+        ///
+        /// The port for serving SFTP requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.sftpd.bindings.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `0`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sftpgo.settings.sftpd`: `SettingsSftpdValue::new()`, then a setter per option.
+    SettingsSftpdValue {
+        /// `services.sftpgo.settings.sftpd.bindings`
+        ///
+        /// Configure listen addresses and ports for sftpd.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.sftpd.bindings)
+        ///
+        /// Nix type: `list of (JSON value)`. Default: `[ ]`.
+        bindings: Vec<BindingsValue3> = "bindings";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sftpgo.settings.smtp`: `SmtpValue::new()`, then a setter per option.
+    SmtpValue {
+        /// `services.sftpgo.settings.smtp.auth_type`
+        ///
+        /// none
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.auth_type)
+        ///
+        /// Nix type: `one of 0, 1, 2`. Default: `0`.
+        auth_type: Data<Anything> = "auth_type";
+        /// `services.sftpgo.settings.smtp.encryption`
+        ///
+        /// Encryption scheme:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.encryption)
+        ///
+        /// Nix type: `one of 0, 1, 2`. Default: `1`.
+        encryption: Data<Anything> = "encryption";
+        /// `services.sftpgo.settings.smtp.from`
+        ///
+        /// From address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.from)
+        ///
+        /// Nix type: `string`. Default: `"SFTPGo <sftpgo@example.com>"`.
+        from: String = "from";
+        /// `services.sftpgo.settings.smtp.host`
+        ///
+        /// Location of SMTP email server. Leave empty to disable email sending capabilities.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.host)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        host: String = "host";
+        /// `services.sftpgo.settings.smtp.port`
+        ///
+        /// Port of the SMTP Server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `465`.
+        port: u16 = "port";
+        /// `services.sftpgo.settings.smtp.user`
+        ///
+        /// SMTP username.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.user)
+        ///
+        /// Nix type: `string`. Default: `"sftpgo"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sftpgo.settings.webdavd.bindings.*`: `BindingsValue4::new()`, then a setter per option.
+    BindingsValue4 {
+        /// `services.sftpgo.settings.webdavd.bindings.*.address`
+        ///
+        /// Network listen address. Leave blank to listen on all available network interfaces.
+        /// On *NIX you can specify an absolute path to listen on a Unix-domain socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.webdavd.bindings.*.address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        address: String = "address";
+        /// `services.sftpgo.settings.webdavd.bindings.*.port`
+        ///
+        /// The port for serving WebDAV requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.webdavd.bindings.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `0`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sftpgo.settings.webdavd`: `SettingsWebdavdValue::new()`, then a setter per option.
+    SettingsWebdavdValue {
+        /// `services.sftpgo.settings.webdavd.bindings`
+        ///
+        /// Configure listen addresses and ports for webdavd.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.webdavd.bindings)
+        ///
+        /// Nix type: `list of (JSON value)`. Default: `[ ]`.
+        bindings: Vec<BindingsValue4> = "bindings";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sftpgo.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.sftpgo.settings.ftpd`.
+        ftpd: SettingsFtpdValue = "ftpd";
+        /// The options under `services.sftpgo.settings.httpd`.
+        httpd: SettingsHttpdValue = "httpd";
+        /// The options under `services.sftpgo.settings.sftpd`.
+        sftpd: SettingsSftpdValue = "sftpd";
+        /// `services.sftpgo.settings.smtp`
+        ///
+        /// SMTP configuration section.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp)
+        ///
+        /// Nix type: `JSON value`. Default: `{ }`.
+        smtp: SmtpValue = "smtp";
+        /// The options under `services.sftpgo.settings.webdavd`.
+        webdavd: SettingsWebdavdValue = "webdavd";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -101,7 +341,61 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const smtp: Opt<Untyped> = Opt::new(&["services", "sftpgo", "settings", "smtp"]);
+    pub const smtp: Opt<SmtpValue> = Opt::new(&["services", "sftpgo", "settings", "smtp"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.sftpgo.settings.smtp`: `SmtpValue::new()`, then a setter per option.
+        SmtpValue {
+            /// `services.sftpgo.settings.smtp.auth_type`
+            ///
+            /// none
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.auth_type)
+            ///
+            /// Nix type: `one of 0, 1, 2`. Default: `0`.
+            auth_type: Data<Anything> = "auth_type";
+            /// `services.sftpgo.settings.smtp.encryption`
+            ///
+            /// Encryption scheme:
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.encryption)
+            ///
+            /// Nix type: `one of 0, 1, 2`. Default: `1`.
+            encryption: Data<Anything> = "encryption";
+            /// `services.sftpgo.settings.smtp.from`
+            ///
+            /// From address.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.from)
+            ///
+            /// Nix type: `string`. Default: `"SFTPGo <sftpgo@example.com>"`.
+            from: String = "from";
+            /// `services.sftpgo.settings.smtp.host`
+            ///
+            /// Location of SMTP email server. Leave empty to disable email sending capabilities.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.host)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            host: String = "host";
+            /// `services.sftpgo.settings.smtp.port`
+            ///
+            /// Port of the SMTP Server.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `465`.
+            port: u16 = "port";
+            /// `services.sftpgo.settings.smtp.user`
+            ///
+            /// SMTP username.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.user)
+            ///
+            /// Nix type: `string`. Default: `"sftpgo"`.
+            user: String = "user";
+        }
+    }
 
     pub mod ftpd {
         use super::*;
@@ -113,7 +407,30 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.ftpd.bindings)
         ///
         /// Nix type: `list of (JSON value)`. Default: `[ ]`.
-        pub const bindings: Opt<Vec<Untyped>> = Opt::new(&["services", "sftpgo", "settings", "ftpd", "bindings"]);
+        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "ftpd", "bindings"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.sftpgo.settings.ftpd.bindings.*`: `BindingsValue::new()`, then a setter per option.
+            BindingsValue {
+                /// `services.sftpgo.settings.ftpd.bindings.*.address`
+                ///
+                /// Network listen address. Leave blank to listen on all available network interfaces.
+                /// On *NIX you can specify an absolute path to listen on a Unix-domain socket.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.ftpd.bindings.*.address)
+                ///
+                /// Nix type: `string`. Default: `"127.0.0.1"`.
+                address: String = "address";
+                /// `services.sftpgo.settings.ftpd.bindings.*.port`
+                ///
+                /// The port for serving FTP requests.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.ftpd.bindings.*.port)
+                ///
+                /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `0`.
+                port: u16 = "port";
+            }
+        }
 
     }
 
@@ -127,7 +444,46 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.httpd.bindings)
         ///
         /// Nix type: `list of (JSON value)`. Default: `[ ]`.
-        pub const bindings: Opt<Vec<Untyped>> = Opt::new(&["services", "sftpgo", "settings", "httpd", "bindings"]);
+        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "httpd", "bindings"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.sftpgo.settings.httpd.bindings.*`: `BindingsValue::new()`, then a setter per option.
+            BindingsValue {
+                /// `services.sftpgo.settings.httpd.bindings.*.address`
+                ///
+                /// Network listen address. Leave blank to listen on all available network interfaces.
+                /// On *NIX you can specify an absolute path to listen on a Unix-domain socket.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.httpd.bindings.*.address)
+                ///
+                /// Nix type: `string`. Default: `"127.0.0.1"`.
+                address: String = "address";
+                /// `services.sftpgo.settings.httpd.bindings.*.enable_web_admin`
+                ///
+                /// Enable the built-in web admin for this interface binding.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.httpd.bindings.*.enable_web_admin)
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                enable_web_admin: bool = "enable_web_admin";
+                /// `services.sftpgo.settings.httpd.bindings.*.enable_web_client`
+                ///
+                /// Enable the built-in web client for this interface binding.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.httpd.bindings.*.enable_web_client)
+                ///
+                /// Nix type: `boolean`. Default: `true`.
+                enable_web_client: bool = "enable_web_client";
+                /// `services.sftpgo.settings.httpd.bindings.*.port`
+                ///
+                /// The port for serving HTTP(S) requests.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.httpd.bindings.*.port)
+                ///
+                /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
+                port: u16 = "port";
+            }
+        }
 
     }
 
@@ -141,7 +497,30 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.sftpd.bindings)
         ///
         /// Nix type: `list of (JSON value)`. Default: `[ ]`.
-        pub const bindings: Opt<Vec<Untyped>> = Opt::new(&["services", "sftpgo", "settings", "sftpd", "bindings"]);
+        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "sftpd", "bindings"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.sftpgo.settings.sftpd.bindings.*`: `BindingsValue::new()`, then a setter per option.
+            BindingsValue {
+                /// `services.sftpgo.settings.sftpd.bindings.*.address`
+                ///
+                /// Network listen address. Leave blank to listen on all available network interfaces.
+                /// On *NIX you can specify an absolute path to listen on a Unix-domain socket.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.sftpd.bindings.*.address)
+                ///
+                /// Nix type: `string`. Default: `"127.0.0.1"`.
+                address: String = "address";
+                /// `services.sftpgo.settings.sftpd.bindings.*.port`
+                ///
+                /// The port for serving SFTP requests.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.sftpd.bindings.*.port)
+                ///
+                /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `0`.
+                port: u16 = "port";
+            }
+        }
 
     }
 
@@ -155,7 +534,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.auth_type)
         ///
         /// Nix type: `one of 0, 1, 2`. Default: `0`.
-        pub const auth_type: Opt<Untyped> = Opt::new(&["services", "sftpgo", "settings", "smtp", "auth_type"]);
+        pub const auth_type: Opt<Data<Anything>> = Opt::new(&["services", "sftpgo", "settings", "smtp", "auth_type"]);
 
         /// `services.sftpgo.settings.smtp.encryption`
         ///
@@ -164,7 +543,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.smtp.encryption)
         ///
         /// Nix type: `one of 0, 1, 2`. Default: `1`.
-        pub const encryption: Opt<Untyped> = Opt::new(&["services", "sftpgo", "settings", "smtp", "encryption"]);
+        pub const encryption: Opt<Data<Anything>> = Opt::new(&["services", "sftpgo", "settings", "smtp", "encryption"]);
 
         /// `services.sftpgo.settings.smtp.from`
         ///
@@ -214,7 +593,30 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.webdavd.bindings)
         ///
         /// Nix type: `list of (JSON value)`. Default: `[ ]`.
-        pub const bindings: Opt<Vec<Untyped>> = Opt::new(&["services", "sftpgo", "settings", "webdavd", "bindings"]);
+        pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "sftpgo", "settings", "webdavd", "bindings"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.sftpgo.settings.webdavd.bindings.*`: `BindingsValue::new()`, then a setter per option.
+            BindingsValue {
+                /// `services.sftpgo.settings.webdavd.bindings.*.address`
+                ///
+                /// Network listen address. Leave blank to listen on all available network interfaces.
+                /// On *NIX you can specify an absolute path to listen on a Unix-domain socket.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.webdavd.bindings.*.address)
+                ///
+                /// Nix type: `string`. Default: `"127.0.0.1"`.
+                address: String = "address";
+                /// `services.sftpgo.settings.webdavd.bindings.*.port`
+                ///
+                /// The port for serving WebDAV requests.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sftpgo.settings.webdavd.bindings.*.port)
+                ///
+                /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `0`.
+                port: u16 = "port";
+            }
+        }
 
     }
 

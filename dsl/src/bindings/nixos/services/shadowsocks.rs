@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.shadowsocks.enable`
@@ -38,7 +38,7 @@ pub const encryption_method: Opt<String> = Opt::new(&["services", "shadowsocks",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.shadowsocks.extraConfig)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "shadowsocks", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "shadowsocks", "extraConfig"]);
 
 /// `services.shadowsocks.fastOpen`
 ///
@@ -56,7 +56,7 @@ pub const fast_open: Opt<bool> = Opt::new(&["services", "shadowsocks", "fastOpen
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.shadowsocks.localAddress)
 ///
 /// Nix type: `(list of string) or string convertible to it`.
-pub const local_address: Opt<Untyped> = Opt::new(&["services", "shadowsocks", "localAddress"]);
+pub const local_address: Opt<OneOf<LocalAddressMembers>> = Opt::new(&["services", "shadowsocks", "localAddress"]);
 
 /// `services.shadowsocks.mode`
 ///
@@ -111,6 +111,11 @@ pub const plugin_opts: Opt<String> = Opt::new(&["services", "shadowsocks", "plug
 ///
 /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8388`.
 pub const port: Opt<u16> = Opt::new(&["services", "shadowsocks", "port"]);
+
+/// The members of `services.shadowsocks.localAddress`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum LocalAddressMembers {}
+impl ::flakesmith::value::ListMember for LocalAddressMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for LocalAddressMembers { type Str = String; }
 
 ::flakesmith::option_enum! {
     /// The values of `services.shadowsocks.mode`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.simplesamlphp.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl SimplesamlphpEntry {
     ///
     /// Auth sources options used by SimpleSAMLphp.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.&lt;name&gt;.authSources)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.authSources)
     ///
     /// Nix type: `PHP value`. Default: `{ }`.
     pub fn auth_sources(&self) -> Opt<Untyped> {
@@ -35,10 +35,10 @@ impl SimplesamlphpEntry {
     ///
     /// Path to the SimpleSAMLphp config directory.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.&lt;name&gt;.configDir)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.configDir)
     ///
     /// Nix type: `unspecified value`.
-    pub fn config_dir(&self) -> Opt<Untyped> {
+    pub fn config_dir(&self) -> Opt<Data<Anything>> {
         Opt::at(self.path.join(["configDir"]))
     }
 
@@ -46,7 +46,7 @@ impl SimplesamlphpEntry {
     ///
     /// Configure nginx as a reverse proxy for SimpleSAMLphp.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.&lt;name&gt;.configureNginx)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.configureNginx)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn configure_nginx(&self) -> Opt<bool> {
@@ -57,10 +57,10 @@ impl SimplesamlphpEntry {
     ///
     /// Path to the SimpleSAMLphp library directory.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.&lt;name&gt;.libDir)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.libDir)
     ///
     /// Nix type: `unspecified value`.
-    pub fn lib_dir(&self) -> Opt<Untyped> {
+    pub fn lib_dir(&self) -> Opt<Data<Anything>> {
         Opt::at(self.path.join(["libDir"]))
     }
 
@@ -68,7 +68,7 @@ impl SimplesamlphpEntry {
     ///
     /// The domain serving your SimpleSAMLphp instance. This option modifies only /saml route.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.&lt;name&gt;.localDomain)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.localDomain)
     ///
     /// Nix type: `string`.
     pub fn local_domain(&self) -> Opt<String> {
@@ -79,7 +79,7 @@ impl SimplesamlphpEntry {
     ///
     /// The simplesamlphp package to use.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.&lt;name&gt;.package)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.package)
     ///
     /// Nix type: `package`. Default: `pkgs.simplesamlphp`.
     pub fn package(&self) -> Opt<Package> {
@@ -90,7 +90,7 @@ impl SimplesamlphpEntry {
     ///
     /// The PHP-FPM pool that serves SimpleSAMLphp instance.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.&lt;name&gt;.phpfpmPool)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.phpfpmPool)
     ///
     /// Nix type: `string`.
     pub fn phpfpm_pool(&self) -> Opt<String> {
@@ -102,7 +102,7 @@ impl SimplesamlphpEntry {
     /// Configuration options used by SimpleSAMLphp.
     /// See
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.&lt;name&gt;.settings)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.settings)
     ///
     /// Nix type: `PHP value`. Default: `{ }`.
     pub fn settings(&self) -> Opt<Untyped> {
@@ -127,7 +127,7 @@ impl SimplesamlphpEntrySettings {
     ///
     /// URL where SimpleSAMLphp can be reached.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.&lt;name&gt;.settings.baseurlpath)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.simplesamlphp.%3Cname%3E.settings.baseurlpath)
     ///
     /// Nix type: `string`.
     pub fn baseurlpath(&self) -> Opt<String> {

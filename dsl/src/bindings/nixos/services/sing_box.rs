@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.sing-box.enable`
@@ -33,7 +33,53 @@ pub const package: Opt<Package> = Opt::new(&["services", "sing-box", "package"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sing-box.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "sing-box", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "sing-box", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sing-box.settings.route.geoip`: `SettingsRouteGeoipValue::new()`, then a setter per option.
+    SettingsRouteGeoipValue {
+        /// `services.sing-box.settings.route.geoip.path`
+        ///
+        /// The path to the sing-geoip database.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sing-box.settings.route.geoip.path)
+        ///
+        /// Nix type: `path`. Default: `${pkgs.sing-geoip}/share/sing-box/geoip.db`.
+        path: RuntimePath = "path";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sing-box.settings.route.geosite`: `SettingsRouteGeositeValue::new()`, then a setter per option.
+    SettingsRouteGeositeValue {
+        /// `services.sing-box.settings.route.geosite.path`
+        ///
+        /// The path to the sing-geosite database.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sing-box.settings.route.geosite.path)
+        ///
+        /// Nix type: `path`. Default: `${pkgs.sing-geosite}/share/sing-box/geosite.db`.
+        path: RuntimePath = "path";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sing-box.settings.route`: `SettingsRouteValue::new()`, then a setter per option.
+    SettingsRouteValue {
+        /// The options under `services.sing-box.settings.route.geoip`.
+        geoip: SettingsRouteGeoipValue = "geoip";
+        /// The options under `services.sing-box.settings.route.geosite`.
+        geosite: SettingsRouteGeositeValue = "geosite";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sing-box.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.sing-box.settings.route`.
+        route: SettingsRouteValue = "route";
+    }
+}
 
 pub mod settings {
     use super::*;

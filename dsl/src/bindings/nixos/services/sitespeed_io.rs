@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.sitespeed-io.dataDir`
@@ -53,7 +53,7 @@ pub const period: Opt<String> = Opt::new(&["services", "sitespeed-io", "period"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sitespeed-io.runs)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const runs: Opt<Vec<Untyped>> = Opt::new(&["services", "sitespeed-io", "runs"]);
+pub const runs: Opt<Vec<RunsValue>> = Opt::new(&["services", "sitespeed-io", "runs"]);
 
 /// `services.sitespeed-io.user`
 ///
@@ -63,4 +63,35 @@ pub const runs: Opt<Vec<Untyped>> = Opt::new(&["services", "sitespeed-io", "runs
 ///
 /// Nix type: `string`. Default: `"sitespeed-io"`.
 pub const user: Opt<String> = Opt::new(&["services", "sitespeed-io", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sitespeed-io.runs.*`: `RunsValue::new()`, then a setter per option.
+    RunsValue {
+        /// `services.sitespeed-io.runs.*.extraArgs`
+        ///
+        /// Extra command line arguments to pass to the program.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sitespeed-io.runs.*.extraArgs)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_args: Vec<String> = "extraArgs";
+        /// `services.sitespeed-io.runs.*.settings`
+        ///
+        /// Configuration for sitespeed-io, see
+        /// https://www.sitespeed.io/documentation/sitespeed.io/configuration/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sitespeed-io.runs.*.settings)
+        ///
+        /// Nix type: `JSON value`. Default: `{ }`.
+        settings: Data<Json> = "settings";
+        /// `services.sitespeed-io.runs.*.urls`
+        ///
+        /// URLs the service should monitor.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sitespeed-io.runs.*.urls)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        urls: Vec<String> = "urls";
+    }
+}
 

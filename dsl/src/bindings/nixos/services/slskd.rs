@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.slskd.domain`
@@ -53,7 +53,7 @@ pub const group: Opt<String> = Opt::new(&["services", "slskd", "group"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const nginx: Opt<Untyped> = Opt::new(&["services", "slskd", "nginx"]);
+pub const nginx: Opt<NginxValue> = Opt::new(&["services", "slskd", "nginx"]);
 
 /// `services.slskd.openFirewall`
 ///
@@ -81,7 +81,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "slskd", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "slskd", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "slskd", "settings"]);
 
 /// `services.slskd.user`
 ///
@@ -91,6 +91,777 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "slskd", "settings"]);
 ///
 /// Nix type: `string`. Default: `"slskd"`.
 pub const user: Opt<String> = Opt::new(&["services", "slskd", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
+    ListenValue {
+        /// `services.slskd.nginx.listen.*.addr`
+        ///
+        /// Listen address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listen.*.addr)
+        ///
+        /// Nix type: `string`.
+        addr: String = "addr";
+        /// `services.slskd.nginx.listen.*.extraParameters`
+        ///
+        /// Extra parameters of this listen directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listen.*.extraParameters)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_parameters: Vec<String> = "extraParameters";
+        /// `services.slskd.nginx.listen.*.port`
+        ///
+        /// Port number to listen on.
+        /// If unset and the listen address is not a socket then nginx defaults to 80.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listen.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.slskd.nginx.listen.*.proxyProtocol`
+        ///
+        /// Enable PROXY protocol.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listen.*.proxyProtocol)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_protocol: bool = "proxyProtocol";
+        /// `services.slskd.nginx.listen.*.ssl`
+        ///
+        /// Enable SSL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listen.*.ssl)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ssl: bool = "ssl";
+    }
+}
+
+/// The members of `services.slskd.nginx.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum FastcgiParamsMembers {}
+impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+/// The members of `services.slskd.nginx.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum ReturnMembers {}
+impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.nginx.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+    LocationsValue {
+        /// `services.slskd.nginx.locations.<name>.alias`
+        ///
+        /// Alias directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.alias)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        alias: NullOr<RuntimePath> = "alias";
+        /// `services.slskd.nginx.locations.<name>.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.slskd.nginx.locations.<name>.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.slskd.nginx.locations.<name>.extraConfig`
+        ///
+        /// These lines go to the end of the location verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.slskd.nginx.locations.<name>.fastcgiParams`
+        ///
+        /// FastCGI parameters to override.  Unlike in the Nginx
+        /// configuration file, overriding only some default parameters
+        /// won’t unset the default values for other parameters.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.fastcgiParams)
+        ///
+        /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+        fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+        /// `services.slskd.nginx.locations.<name>.index`
+        ///
+        /// Adds index directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.index)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        index: NullOr<String> = "index";
+        /// `services.slskd.nginx.locations.<name>.priority`
+        ///
+        /// Order of this location block in relation to the others in the vhost.
+        /// The semantics are the same as with lib.mkOrder
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.priority)
+        ///
+        /// Nix type: `signed integer`. Default: `1000`.
+        priority: i64 = "priority";
+        /// `services.slskd.nginx.locations.<name>.proxyPass`
+        ///
+        /// Adds proxy_pass directive and sets recommended proxy headers if
+        /// recommendedProxySettings is enabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.proxyPass)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_pass: NullOr<String> = "proxyPass";
+        /// `services.slskd.nginx.locations.<name>.proxyWebsockets`
+        ///
+        /// Whether to support proxying websocket connections with HTTP/1.1.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.proxyWebsockets)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        proxy_websockets: bool = "proxyWebsockets";
+        /// `services.slskd.nginx.locations.<name>.recommendedProxySettings`
+        ///
+        /// Enable recommended proxy settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.recommendedProxySettings)
+        ///
+        /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+        recommended_proxy_settings: bool = "recommendedProxySettings";
+        /// `services.slskd.nginx.locations.<name>.return`
+        ///
+        /// Adds a return directive, for e.g. redirections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.return)
+        ///
+        /// Nix type: `null or string or signed integer`. Default: `null`.
+        r#return: NullOr<OneOf<ReturnMembers>> = "return";
+        /// `services.slskd.nginx.locations.<name>.root`
+        ///
+        /// Root directory for requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.slskd.nginx.locations.<name>.tryFiles`
+        ///
+        /// Adds try_files directive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.tryFiles)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        try_files: NullOr<String> = "tryFiles";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.nginx`: `NginxValue::new()`, then a setter per option.
+    NginxValue {
+        /// `services.slskd.nginx.acmeFallbackHost`
+        ///
+        /// Host which to proxy requests to if ACME challenge is not found. Useful
+        /// if you want multiple hosts to be able to verify the same domain name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.acmeFallbackHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        acme_fallback_host: NullOr<String> = "acmeFallbackHost";
+        /// `services.slskd.nginx.acmeRoot`
+        ///
+        /// Directory for the ACME challenge, which is public
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.acmeRoot)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+        acme_root: NullOr<String> = "acmeRoot";
+        /// `services.slskd.nginx.addSSL`
+        ///
+        /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.addSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        add_ssl: bool = "addSSL";
+        /// `services.slskd.nginx.basicAuth`
+        ///
+        /// Basic Auth protection for a vhost.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.basicAuth)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        basic_auth: BTreeMap<String, String> = "basicAuth";
+        /// `services.slskd.nginx.basicAuthFile`
+        ///
+        /// Basic Auth password file for a vhost.
+        /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.basicAuthFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+        /// `services.slskd.nginx.default`
+        ///
+        /// Makes this vhost the default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.default)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        default_2: bool = "default";
+        /// `services.slskd.nginx.enableACME`
+        ///
+        /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+        /// Alternately, you can use an existing certificate through useACMEHost
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.enableACME)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_acme: bool = "enableACME";
+        /// `services.slskd.nginx.extraConfig`
+        ///
+        /// These lines go to the end of the vhost verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.slskd.nginx.forceSSL`
+        ///
+        /// Whether to add a separate nginx server block that redirects (defaults
+        /// to 301, configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.forceSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        force_ssl: bool = "forceSSL";
+        /// `services.slskd.nginx.globalRedirect`
+        ///
+        /// If set, all requests for this host are redirected (defaults to 301,
+        /// configurable with redirectCode
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.globalRedirect)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        global_redirect: NullOr<String> = "globalRedirect";
+        /// `services.slskd.nginx.http2`
+        ///
+        /// Whether to enable the HTTP/2 protocol.
+        /// Note that (as of writing) due to nginx’s implementation, to disable
+        /// HTTP/2 you have to disable it on all vhosts that use a given
+        /// IP address / port.
+        /// If there is one server block configured to enable http2, then it is
+        /// enabled for all server blocks on this IP.
+        /// See https://stackoverflow.com/a/39466948/263061.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.http2)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http2: bool = "http2";
+        /// `services.slskd.nginx.http3`
+        ///
+        /// Whether to enable the HTTP/3 protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.http3)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http3: bool = "http3";
+        /// `services.slskd.nginx.http3_hq`
+        ///
+        /// Whether to enable the HTTP/0.9 protocol negotiation used in QUIC interoperability tests.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.http3_hq)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        http3_hq: bool = "http3_hq";
+        /// `services.slskd.nginx.kTLS`
+        ///
+        /// Whether to enable kTLS support.
+        /// Implementing TLS in the kernel (kTLS) improves performance by significantly
+        /// reducing the need for copying operations between user space and the kernel.
+        /// Required Nginx version 1.21.4 or later.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.kTLS)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        k_tls: bool = "kTLS";
+        /// `services.slskd.nginx.listen`
+        ///
+        /// Listen addresses and ports for this virtual host.
+        /// IPv6 addresses must be enclosed in square brackets.
+        /// Note: this option overrides addSSL
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listen)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        listen: Vec<ListenValue> = "listen";
+        /// `services.slskd.nginx.listenAddresses`
+        ///
+        /// Listen addresses for this virtual host.
+        /// Compared to listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listenAddresses)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        listen_addresses: Vec<String> = "listenAddresses";
+        /// `services.slskd.nginx.locations`
+        ///
+        /// Declarative location config
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        locations: BTreeMap<String, LocationsValue> = "locations";
+        /// `services.slskd.nginx.onlySSL`
+        ///
+        /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+        /// defaults for listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.onlySSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        only_ssl: bool = "onlySSL";
+        /// `services.slskd.nginx.quic`
+        ///
+        /// Whether to enable the QUIC transport protocol.
+        /// This requires using pkgs.nginxQuic
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.quic)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        quic: bool = "quic";
+        /// `services.slskd.nginx.redirectCode`
+        ///
+        /// HTTP status used by globalRedirect
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.redirectCode)
+        ///
+        /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
+        redirect_code: i64 = "redirectCode";
+        /// `services.slskd.nginx.rejectSSL`
+        ///
+        /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
+        /// default
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.rejectSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reject_ssl: bool = "rejectSSL";
+        /// `services.slskd.nginx.reuseport`
+        ///
+        /// Create an individual listening socket .
+        /// It is required to specify only once on one of the hosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.reuseport)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reuseport: bool = "reuseport";
+        /// `services.slskd.nginx.root`
+        ///
+        /// The path of the web root directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.root)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        root: NullOr<RuntimePath> = "root";
+        /// `services.slskd.nginx.serverAliases`
+        ///
+        /// Additional names of virtual hosts served by this virtual host configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.serverAliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        server_aliases: Vec<String> = "serverAliases";
+        /// `services.slskd.nginx.serverName`
+        ///
+        /// Name of this virtual host. Defaults to attribute name in virtualHosts.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.serverName)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        server_name: NullOr<String> = "serverName";
+        /// `services.slskd.nginx.sslCertificate`
+        ///
+        /// Path to server SSL certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.sslCertificate)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate: RuntimePath = "sslCertificate";
+        /// `services.slskd.nginx.sslCertificateKey`
+        ///
+        /// Path to server SSL certificate key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.sslCertificateKey)
+        ///
+        /// Nix type: `path`.
+        ssl_certificate_key: RuntimePath = "sslCertificateKey";
+        /// `services.slskd.nginx.sslTrustedCertificate`
+        ///
+        /// Path to root SSL certificate for stapling and client certificates.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.sslTrustedCertificate)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ssl_trusted_certificate: NullOr<RuntimePath> = "sslTrustedCertificate";
+        /// `services.slskd.nginx.useACMEHost`
+        ///
+        /// A host of an existing Let’s Encrypt certificate to use.
+        /// This is useful if you have many subdomains and want to avoid hitting the
+        /// rate limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.useACMEHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        use_acme_host: NullOr<String> = "useACMEHost";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.directories`: `SettingsDirectoriesValue::new()`, then a setter per option.
+    SettingsDirectoriesValue {
+        /// `services.slskd.settings.directories.downloads`
+        ///
+        /// Directory where downloaded files are stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.directories.downloads)
+        ///
+        /// Nix type: `null or path`. Default: `"/var/lib/slskd/downloads"`.
+        downloads: NullOr<RuntimePath> = "downloads";
+        /// `services.slskd.settings.directories.incomplete`
+        ///
+        /// Directory where incomplete downloading files are stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.directories.incomplete)
+        ///
+        /// Nix type: `null or path`. Default: `"/var/lib/slskd/incomplete"`.
+        incomplete: NullOr<RuntimePath> = "incomplete";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.filters.search`: `SettingsFiltersSearchValue::new()`, then a setter per option.
+    SettingsFiltersSearchValue {
+        /// `services.slskd.settings.filters.search.request`
+        ///
+        /// Incoming search requests which match this filter are ignored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.filters.search.request)
+        ///
+        /// Nix type: `list of string`.
+        request: Vec<String> = "request";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.filters`: `SettingsFiltersValue::new()`, then a setter per option.
+    SettingsFiltersValue {
+        /// The options under `services.slskd.settings.filters.search`.
+        search: SettingsFiltersSearchValue = "search";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.flags`: `SettingsFlagsValue::new()`, then a setter per option.
+    SettingsFlagsValue {
+        /// `services.slskd.settings.flags.force_share_scan`
+        ///
+        /// Force a rescan of shares on every startup.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.flags.force_share_scan)
+        ///
+        /// Nix type: `boolean`.
+        force_share_scan: bool = "force_share_scan";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.global.download`: `SettingsGlobalDownloadValue::new()`, then a setter per option.
+    SettingsGlobalDownloadValue {
+        /// `services.slskd.settings.global.download.slots`
+        ///
+        /// Limit of the number of concurrent download slots.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.global.download.slots)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`.
+        slots: u64 = "slots";
+        /// `services.slskd.settings.global.download.speed_limit`
+        ///
+        /// Total upload download limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.global.download.speed_limit)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`.
+        speed_limit: u64 = "speed_limit";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.global.upload`: `SettingsGlobalUploadValue::new()`, then a setter per option.
+    SettingsGlobalUploadValue {
+        /// `services.slskd.settings.global.upload.slots`
+        ///
+        /// Limit of the number of concurrent upload slots.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.global.upload.slots)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`.
+        slots: u64 = "slots";
+        /// `services.slskd.settings.global.upload.speed_limit`
+        ///
+        /// Total upload speed limit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.global.upload.speed_limit)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`.
+        speed_limit: u64 = "speed_limit";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.global`: `SettingsGlobalValue::new()`, then a setter per option.
+    SettingsGlobalValue {
+        /// The options under `services.slskd.settings.global.download`.
+        download: SettingsGlobalDownloadValue = "download";
+        /// The options under `services.slskd.settings.global.upload`.
+        upload: SettingsGlobalUploadValue = "upload";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.retention.files`: `SettingsRetentionFilesValue::new()`, then a setter per option.
+    SettingsRetentionFilesValue {
+        /// `services.slskd.settings.retention.files.complete`
+        ///
+        /// Lifespan of completely downloaded files in minutes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.files.complete)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
+        complete: u64 = "complete";
+        /// `services.slskd.settings.retention.files.incomplete`
+        ///
+        /// Lifespan of incomplete downloading files in minutes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.files.incomplete)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
+        incomplete: u64 = "incomplete";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.retention.transfers.download`: `SettingsRetentionTransfersDownloadValue::new()`, then a setter per option.
+    SettingsRetentionTransfersDownloadValue {
+        /// `services.slskd.settings.retention.transfers.download.cancelled`
+        ///
+        /// Lifespan of cancelled download tasks.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.transfers.download.cancelled)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
+        cancelled: u64 = "cancelled";
+        /// `services.slskd.settings.retention.transfers.download.errored`
+        ///
+        /// Lifespan of errored download tasks.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.transfers.download.errored)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
+        errored: u64 = "errored";
+        /// `services.slskd.settings.retention.transfers.download.succeeded`
+        ///
+        /// Lifespan of succeeded download tasks.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.transfers.download.succeeded)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
+        succeeded: u64 = "succeeded";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.retention.transfers.upload`: `SettingsRetentionTransfersUploadValue::new()`, then a setter per option.
+    SettingsRetentionTransfersUploadValue {
+        /// `services.slskd.settings.retention.transfers.upload.cancelled`
+        ///
+        /// Lifespan of cancelled upload tasks.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.transfers.upload.cancelled)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
+        cancelled: u64 = "cancelled";
+        /// `services.slskd.settings.retention.transfers.upload.errored`
+        ///
+        /// Lifespan of errored upload tasks.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.transfers.upload.errored)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
+        errored: u64 = "errored";
+        /// `services.slskd.settings.retention.transfers.upload.succeeded`
+        ///
+        /// Lifespan of succeeded upload tasks.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.retention.transfers.upload.succeeded)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `"(indefinite)"`.
+        succeeded: u64 = "succeeded";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.retention.transfers`: `SettingsRetentionTransfersValue::new()`, then a setter per option.
+    SettingsRetentionTransfersValue {
+        /// The options under `services.slskd.settings.retention.transfers.download`.
+        download: SettingsRetentionTransfersDownloadValue = "download";
+        /// The options under `services.slskd.settings.retention.transfers.upload`.
+        upload: SettingsRetentionTransfersUploadValue = "upload";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.retention`: `SettingsRetentionValue::new()`, then a setter per option.
+    SettingsRetentionValue {
+        /// The options under `services.slskd.settings.retention.files`.
+        files: SettingsRetentionFilesValue = "files";
+        /// The options under `services.slskd.settings.retention.transfers`.
+        transfers: SettingsRetentionTransfersValue = "transfers";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.shares`: `SettingsSharesValue::new()`, then a setter per option.
+    SettingsSharesValue {
+        /// `services.slskd.settings.shares.directories`
+        ///
+        /// Paths to shared directories. See
+        /// documentation
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.shares.directories)
+        ///
+        /// Nix type: `list of string`.
+        directories: Vec<String> = "directories";
+        /// `services.slskd.settings.shares.filters`
+        ///
+        /// Regular expressions of files to exclude from sharing.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.shares.filters)
+        ///
+        /// Nix type: `list of string`.
+        filters: Vec<String> = "filters";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.soulseek`: `SettingsSoulseekValue::new()`, then a setter per option.
+    SettingsSoulseekValue {
+        /// `services.slskd.settings.soulseek.description`
+        ///
+        /// The user description for the Soulseek network.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.soulseek.description)
+        ///
+        /// Nix type: `string`. Default: `"A slskd user. https://github.com/slskd/slskd"`.
+        description: String = "description";
+        /// `services.slskd.settings.soulseek.listen_port`
+        ///
+        /// The port on which to listen for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.soulseek.listen_port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `50300`.
+        listen_port: u16 = "listen_port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.web.https`: `SettingsWebHttpsValue::new()`, then a setter per option.
+    SettingsWebHttpsValue {
+        /// `services.slskd.settings.web.https.disabled`
+        ///
+        /// Disable the built-in HTTPS server
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.web.https.disabled)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        disabled: bool = "disabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings.web`: `SettingsWebValue::new()`, then a setter per option.
+    SettingsWebValue {
+        /// The options under `services.slskd.settings.web.https`.
+        https: SettingsWebHttpsValue = "https";
+        /// `services.slskd.settings.web.port`
+        ///
+        /// The HTTP listen port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.web.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `5030`.
+        port: u16 = "port";
+        /// `services.slskd.settings.web.url_base`
+        ///
+        /// The base path in the url for web requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.web.url_base)
+        ///
+        /// Nix type: `path`. Default: `"/"`.
+        url_base: RuntimePath = "url_base";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.slskd.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.slskd.settings.directories`.
+        directories: SettingsDirectoriesValue = "directories";
+        /// The options under `services.slskd.settings.filters`.
+        filters: SettingsFiltersValue = "filters";
+        /// The options under `services.slskd.settings.flags`.
+        flags: SettingsFlagsValue = "flags";
+        /// The options under `services.slskd.settings.global`.
+        global: SettingsGlobalValue = "global";
+        /// `services.slskd.settings.remote_file_management`
+        ///
+        /// Whether to enable modification of share contents through the web ui.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.remote_file_management)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        remote_file_management: bool = "remote_file_management";
+        /// The options under `services.slskd.settings.retention`.
+        retention: SettingsRetentionValue = "retention";
+        /// `services.slskd.settings.rooms`
+        ///
+        /// Chat rooms to join on startup.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.settings.rooms)
+        ///
+        /// Nix type: `list of string`.
+        rooms: Vec<String> = "rooms";
+        /// The options under `services.slskd.settings.shares`.
+        shares: SettingsSharesValue = "shares";
+        /// The options under `services.slskd.settings.soulseek`.
+        soulseek: SettingsSoulseekValue = "soulseek";
+        /// The options under `services.slskd.settings.web`.
+        web: SettingsWebValue = "web";
+    }
+}
 
 pub mod nginx {
     use super::*;
@@ -247,7 +1018,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listen)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const listen: Opt<Vec<Untyped>> = Opt::new(&["services", "slskd", "nginx", "listen"]);
+    pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "slskd", "nginx", "listen"]);
 
     /// `services.slskd.nginx.listenAddresses`
     ///
@@ -266,7 +1037,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const locations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "slskd", "nginx", "locations"]);
+    pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "slskd", "nginx", "locations"]);
 
     /// `services.slskd.nginx.onlySSL`
     ///
@@ -382,6 +1153,178 @@ pub mod nginx {
     /// Nix type: `null or string`. Default: `null`.
     pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "slskd", "nginx", "useACMEHost"]);
 
+    ::flakesmith::submodule_value! {
+        /// A value of `services.slskd.nginx.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.slskd.nginx.listen.*.addr`
+            ///
+            /// Listen address.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listen.*.addr)
+            ///
+            /// Nix type: `string`.
+            addr: String = "addr";
+            /// `services.slskd.nginx.listen.*.extraParameters`
+            ///
+            /// Extra parameters of this listen directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listen.*.extraParameters)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            extra_parameters: Vec<String> = "extraParameters";
+            /// `services.slskd.nginx.listen.*.port`
+            ///
+            /// Port number to listen on.
+            /// If unset and the listen address is not a socket then nginx defaults to 80.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listen.*.port)
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+            port: NullOr<u16> = "port";
+            /// `services.slskd.nginx.listen.*.proxyProtocol`
+            ///
+            /// Enable PROXY protocol.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listen.*.proxyProtocol)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_protocol: bool = "proxyProtocol";
+            /// `services.slskd.nginx.listen.*.ssl`
+            ///
+            /// Enable SSL.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.listen.*.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
+        }
+    }
+
+    /// The members of `services.slskd.nginx.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum FastcgiParamsMembers {}
+    impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+    /// The members of `services.slskd.nginx.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum ReturnMembers {}
+    impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.slskd.nginx.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+        LocationsValue {
+            /// `services.slskd.nginx.locations.<name>.alias`
+            ///
+            /// Alias directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.alias)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            alias: NullOr<RuntimePath> = "alias";
+            /// `services.slskd.nginx.locations.<name>.basicAuth`
+            ///
+            /// Basic Auth protection for a vhost.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.basicAuth)
+            ///
+            /// Nix type: `attribute set of string`. Default: `{ }`.
+            basic_auth: BTreeMap<String, String> = "basicAuth";
+            /// `services.slskd.nginx.locations.<name>.basicAuthFile`
+            ///
+            /// Basic Auth password file for a vhost.
+            /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.basicAuthFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+            /// `services.slskd.nginx.locations.<name>.extraConfig`
+            ///
+            /// These lines go to the end of the location verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.slskd.nginx.locations.<name>.fastcgiParams`
+            ///
+            /// FastCGI parameters to override.  Unlike in the Nginx
+            /// configuration file, overriding only some default parameters
+            /// won’t unset the default values for other parameters.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.fastcgiParams)
+            ///
+            /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+            fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+            /// `services.slskd.nginx.locations.<name>.index`
+            ///
+            /// Adds index directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.slskd.nginx.locations.<name>.priority`
+            ///
+            /// Order of this location block in relation to the others in the vhost.
+            /// The semantics are the same as with lib.mkOrder
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.priority)
+            ///
+            /// Nix type: `signed integer`. Default: `1000`.
+            priority: i64 = "priority";
+            /// `services.slskd.nginx.locations.<name>.proxyPass`
+            ///
+            /// Adds proxy_pass directive and sets recommended proxy headers if
+            /// recommendedProxySettings is enabled.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.proxyPass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proxy_pass: NullOr<String> = "proxyPass";
+            /// `services.slskd.nginx.locations.<name>.proxyWebsockets`
+            ///
+            /// Whether to support proxying websocket connections with HTTP/1.1.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.proxyWebsockets)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_websockets: bool = "proxyWebsockets";
+            /// `services.slskd.nginx.locations.<name>.recommendedProxySettings`
+            ///
+            /// Enable recommended proxy settings.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.recommendedProxySettings)
+            ///
+            /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+            recommended_proxy_settings: bool = "recommendedProxySettings";
+            /// `services.slskd.nginx.locations.<name>.return`
+            ///
+            /// Adds a return directive, for e.g. redirections.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.return)
+            ///
+            /// Nix type: `null or string or signed integer`. Default: `null`.
+            r#return: NullOr<OneOf<ReturnMembers>> = "return";
+            /// `services.slskd.nginx.locations.<name>.root`
+            ///
+            /// Root directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.root)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            root: NullOr<RuntimePath> = "root";
+            /// `services.slskd.nginx.locations.<name>.tryFiles`
+            ///
+            /// Adds try_files directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.tryFiles)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            try_files: NullOr<String> = "tryFiles";
+        }
+    }
+
     pub mod locations {
         use super::*;
 
@@ -401,7 +1344,7 @@ pub mod nginx {
             ///
             /// Alias directory for requests.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.&lt;name&gt;.alias)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.alias)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -412,7 +1355,7 @@ pub mod nginx {
             ///
             /// Basic Auth protection for a vhost.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.&lt;name&gt;.basicAuth)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.basicAuth)
             ///
             /// Nix type: `attribute set of string`. Default: `{ }`.
             pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
@@ -424,7 +1367,7 @@ pub mod nginx {
             /// Basic Auth password file for a vhost.
             /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.&lt;name&gt;.basicAuthFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.basicAuthFile)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -435,7 +1378,7 @@ pub mod nginx {
             ///
             /// These lines go to the end of the location verbatim.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.&lt;name&gt;.extraConfig)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.extraConfig)
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -448,10 +1391,10 @@ pub mod nginx {
             /// configuration file, overriding only some default parameters
             /// won’t unset the default values for other parameters.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.&lt;name&gt;.fastcgiParams)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.fastcgiParams)
             ///
             /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
-            pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, Untyped>> {
+            pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
                 Opt::at(self.path.join(["fastcgiParams"]))
             }
 
@@ -459,7 +1402,7 @@ pub mod nginx {
             ///
             /// Adds index directive.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.&lt;name&gt;.index)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.index)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn index(&self) -> Opt<NullOr<String>> {
@@ -471,7 +1414,7 @@ pub mod nginx {
             /// Order of this location block in relation to the others in the vhost.
             /// The semantics are the same as with lib.mkOrder
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.&lt;name&gt;.priority)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.priority)
             ///
             /// Nix type: `signed integer`. Default: `1000`.
             pub fn priority(&self) -> Opt<i64> {
@@ -483,7 +1426,7 @@ pub mod nginx {
             /// Adds proxy_pass directive and sets recommended proxy headers if
             /// recommendedProxySettings is enabled.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.&lt;name&gt;.proxyPass)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.proxyPass)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
@@ -494,7 +1437,7 @@ pub mod nginx {
             ///
             /// Whether to support proxying websocket connections with HTTP/1.1.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.&lt;name&gt;.proxyWebsockets)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.proxyWebsockets)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn proxy_websockets(&self) -> Opt<bool> {
@@ -505,7 +1448,7 @@ pub mod nginx {
             ///
             /// Enable recommended proxy settings.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.&lt;name&gt;.recommendedProxySettings)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.recommendedProxySettings)
             ///
             /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
             pub fn recommended_proxy_settings(&self) -> Opt<bool> {
@@ -516,10 +1459,10 @@ pub mod nginx {
             ///
             /// Adds a return directive, for e.g. redirections.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.&lt;name&gt;.return)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.return)
             ///
             /// Nix type: `null or string or signed integer`. Default: `null`.
-            pub fn r#return(&self) -> Opt<NullOr<Untyped>> {
+            pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
                 Opt::at(self.path.join(["return"]))
             }
 
@@ -527,7 +1470,7 @@ pub mod nginx {
             ///
             /// Root directory for requests.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.&lt;name&gt;.root)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.root)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
@@ -538,7 +1481,7 @@ pub mod nginx {
             ///
             /// Adds try_files directive.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.&lt;name&gt;.tryFiles)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.slskd.nginx.locations.%3Cname%3E.tryFiles)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn try_files(&self) -> Opt<NullOr<String>> {
@@ -546,6 +1489,16 @@ pub mod nginx {
             }
 
         }
+
+        /// The members of `services.slskd.nginx.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum FastcgiParamsMembers {}
+        impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+        /// The members of `services.slskd.nginx.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+        pub enum ReturnMembers {}
+        impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+        impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
 
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.smartd.autodetect`
@@ -25,7 +25,7 @@ pub const autodetect: Opt<bool> = Opt::new(&["services", "smartd", "autodetect"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.smartd.devices)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const devices: Opt<Vec<Untyped>> = Opt::new(&["services", "smartd", "devices"]);
+pub const devices: Opt<Vec<DevicesValue>> = Opt::new(&["services", "smartd", "devices"]);
 
 /// `services.smartd.enable`
 ///
@@ -44,6 +44,28 @@ pub const enable: Opt<bool> = Opt::new(&["services", "smartd", "enable"]);
 ///
 /// Nix type: `list of string`. Default: `[ ]`.
 pub const extra_options: Opt<Vec<String>> = Opt::new(&["services", "smartd", "extraOptions"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.smartd.devices.*`: `DevicesValue::new()`, then a setter per option.
+    DevicesValue {
+        /// `services.smartd.devices.*.device`
+        ///
+        /// Location of the device.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.smartd.devices.*.device)
+        ///
+        /// Nix type: `string`.
+        device: String = "device";
+        /// `services.smartd.devices.*.options`
+        ///
+        /// Options that determine how smartd monitors the device.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.smartd.devices.*.options)
+        ///
+        /// Nix type: `strings concatenated with " "`. Default: `""`.
+        options: Concatenated = "options";
+    }
+}
 
 pub mod defaults {
     use super::*;

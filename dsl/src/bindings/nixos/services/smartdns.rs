@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.smartdns.bindPort`
@@ -33,5 +33,18 @@ pub const enable: Opt<bool> = Opt::new(&["services", "smartdns", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.smartdns.settings)
 ///
 /// Nix type: `attribute set of ((list of (string or signed integer or boolean)) or (string or signed integer or boolean) convertible to it)`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "smartdns", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "smartdns", "settings"]);
+
+/// The members of `services.smartdns.settings.<name>.*`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+
+/// The members of `services.smartdns.settings.<name>`'s type: `list of ((string) or (integer) or (bool))`, `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
 

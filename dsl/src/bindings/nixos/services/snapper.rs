@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.snapper.cleanupInterval`
@@ -25,7 +25,7 @@ pub const cleanup_interval: Opt<String> = Opt::new(&["services", "snapper", "cle
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs)
 ///
 /// Nix type: `attribute set of (attribute set of ((list of (string without line breaks or quotes)) or boolean or string without line breaks or quotes or signed integer or floating point number))`. Default: `{ }`.
-pub const configs: Opt<Untyped> = Opt::new(&["services", "snapper", "configs"]);
+pub const configs: Opt<OneOf<ConfigsMembers>> = Opt::new(&["services", "snapper", "configs"]);
 
 /// `services.snapper.filters`
 ///
@@ -63,6 +63,10 @@ pub const snapshot_interval: Opt<String> = Opt::new(&["services", "snapper", "sn
 /// Nix type: `boolean`. Default: `false`.
 pub const snapshot_root_on_boot: Opt<bool> = Opt::new(&["services", "snapper", "snapshotRootOnBoot"]);
 
+/// The members of `services.snapper.configs`'s type: `attribute set of (unknown 'unbalanced parenthesis before ' without line breaks or quotes)) or boolean or string without line breaks or quotes or signed integer or floating point number))'')`, `unknown 'without line breaks or quotes)) or boolean or string without line breaks or quotes or signed integer or floating point number))'`. A value of any of them sets the option.
+pub enum ConfigsMembers {}
+impl ::flakesmith::value::AttrsMember for ConfigsMembers { type Item = Untyped; }
+
 pub mod configs {
     use super::*;
 
@@ -82,10 +86,10 @@ pub mod configs {
         ///
         /// List of groups allowed to operate with the config.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.&lt;name&gt;.ALLOW_GROUPS)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.%3Cname%3E.ALLOW_GROUPS)
         ///
         /// Nix type: `list of (string without line breaks or quotes)`. Default: `[ ]`.
-        pub fn allow_groups(&self) -> Opt<Untyped> {
+        pub fn allow_groups(&self) -> Opt<OneOf<AllowGroupsMembers>> {
             Opt::at(self.path.join(["ALLOW_GROUPS"]))
         }
 
@@ -94,10 +98,10 @@ pub mod configs {
         /// List of users allowed to operate with the config. “root” is always
         /// implicitly included.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.&lt;name&gt;.ALLOW_USERS)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.%3Cname%3E.ALLOW_USERS)
         ///
         /// Nix type: `list of (string without line breaks or quotes)`. Default: `[ ]`.
-        pub fn allow_users(&self) -> Opt<Untyped> {
+        pub fn allow_users(&self) -> Opt<OneOf<AllowUsersMembers>> {
             Opt::at(self.path.join(["ALLOW_USERS"]))
         }
 
@@ -105,7 +109,7 @@ pub mod configs {
         ///
         /// Filesystem type. Only btrfs is stable and tested.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.&lt;name&gt;.FSTYPE)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.%3Cname%3E.FSTYPE)
         ///
         /// Nix type: `value "btrfs" (singular enum)`. Default: `"btrfs"`.
         pub fn fstype(&self) -> Opt<Fstype> {
@@ -119,7 +123,7 @@ pub mod configs {
         /// .snapshots.
         /// See also man:snapper(8) section PERMISSIONS.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.&lt;name&gt;.SUBVOLUME)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.%3Cname%3E.SUBVOLUME)
         ///
         /// Nix type: `path`.
         pub fn subvolume(&self) -> Opt<RuntimePath> {
@@ -130,7 +134,7 @@ pub mod configs {
         ///
         /// Defines whether the timeline cleanup algorithm should be run for the config.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.&lt;name&gt;.TIMELINE_CLEANUP)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.%3Cname%3E.TIMELINE_CLEANUP)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn timeline_cleanup(&self) -> Opt<bool> {
@@ -141,7 +145,7 @@ pub mod configs {
         ///
         /// Defines whether hourly snapshots should be created.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.&lt;name&gt;.TIMELINE_CREATE)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.%3Cname%3E.TIMELINE_CREATE)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn timeline_create(&self) -> Opt<bool> {
@@ -152,10 +156,10 @@ pub mod configs {
         ///
         /// Limits for timeline cleanup.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.&lt;name&gt;.TIMELINE_LIMIT_DAILY)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.%3Cname%3E.TIMELINE_LIMIT_DAILY)
         ///
         /// Nix type: `unsigned integer, meaning >=0, or string containing either a number or a range`. Default: `10`.
-        pub fn timeline_limit_daily(&self) -> Opt<Untyped> {
+        pub fn timeline_limit_daily(&self) -> Opt<OneOf<TimelineLimitDailyMembers>> {
             Opt::at(self.path.join(["TIMELINE_LIMIT_DAILY"]))
         }
 
@@ -163,10 +167,10 @@ pub mod configs {
         ///
         /// Limits for timeline cleanup.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.&lt;name&gt;.TIMELINE_LIMIT_HOURLY)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.%3Cname%3E.TIMELINE_LIMIT_HOURLY)
         ///
         /// Nix type: `unsigned integer, meaning >=0, or string containing either a number or a range`. Default: `10`.
-        pub fn timeline_limit_hourly(&self) -> Opt<Untyped> {
+        pub fn timeline_limit_hourly(&self) -> Opt<OneOf<TimelineLimitHourlyMembers>> {
             Opt::at(self.path.join(["TIMELINE_LIMIT_HOURLY"]))
         }
 
@@ -174,10 +178,10 @@ pub mod configs {
         ///
         /// Limits for timeline cleanup.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.&lt;name&gt;.TIMELINE_LIMIT_MONTHLY)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.%3Cname%3E.TIMELINE_LIMIT_MONTHLY)
         ///
         /// Nix type: `unsigned integer, meaning >=0, or string containing either a number or a range`. Default: `10`.
-        pub fn timeline_limit_monthly(&self) -> Opt<Untyped> {
+        pub fn timeline_limit_monthly(&self) -> Opt<OneOf<TimelineLimitMonthlyMembers>> {
             Opt::at(self.path.join(["TIMELINE_LIMIT_MONTHLY"]))
         }
 
@@ -185,10 +189,10 @@ pub mod configs {
         ///
         /// Limits for timeline cleanup.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.&lt;name&gt;.TIMELINE_LIMIT_QUARTERLY)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.%3Cname%3E.TIMELINE_LIMIT_QUARTERLY)
         ///
         /// Nix type: `unsigned integer, meaning >=0, or string containing either a number or a range`. Default: `0`.
-        pub fn timeline_limit_quarterly(&self) -> Opt<Untyped> {
+        pub fn timeline_limit_quarterly(&self) -> Opt<OneOf<TimelineLimitQuarterlyMembers>> {
             Opt::at(self.path.join(["TIMELINE_LIMIT_QUARTERLY"]))
         }
 
@@ -196,10 +200,10 @@ pub mod configs {
         ///
         /// Limits for timeline cleanup.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.&lt;name&gt;.TIMELINE_LIMIT_WEEKLY)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.%3Cname%3E.TIMELINE_LIMIT_WEEKLY)
         ///
         /// Nix type: `unsigned integer, meaning >=0, or string containing either a number or a range`. Default: `0`.
-        pub fn timeline_limit_weekly(&self) -> Opt<Untyped> {
+        pub fn timeline_limit_weekly(&self) -> Opt<OneOf<TimelineLimitWeeklyMembers>> {
             Opt::at(self.path.join(["TIMELINE_LIMIT_WEEKLY"]))
         }
 
@@ -207,14 +211,22 @@ pub mod configs {
         ///
         /// Limits for timeline cleanup.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.&lt;name&gt;.TIMELINE_LIMIT_YEARLY)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs.%3Cname%3E.TIMELINE_LIMIT_YEARLY)
         ///
         /// Nix type: `unsigned integer, meaning >=0, or string containing either a number or a range`. Default: `10`.
-        pub fn timeline_limit_yearly(&self) -> Opt<Untyped> {
+        pub fn timeline_limit_yearly(&self) -> Opt<OneOf<TimelineLimitYearlyMembers>> {
             Opt::at(self.path.join(["TIMELINE_LIMIT_YEARLY"]))
         }
 
     }
+
+    /// The members of `services.snapper.configs.<name>.ALLOW_GROUPS`'s type: `list of (unknown 'unbalanced parenthesis before ' without line breaks or quotes)'')`, `unknown 'without line breaks or quotes)'`. A value of any of them sets the option.
+    pub enum AllowGroupsMembers {}
+    impl ::flakesmith::value::ListMember for AllowGroupsMembers { type Item = Untyped; }
+
+    /// The members of `services.snapper.configs.<name>.ALLOW_USERS`'s type: `list of (unknown 'unbalanced parenthesis before ' without line breaks or quotes)'')`, `unknown 'without line breaks or quotes)'`. A value of any of them sets the option.
+    pub enum AllowUsersMembers {}
+    impl ::flakesmith::value::ListMember for AllowUsersMembers { type Item = Untyped; }
 
     ::flakesmith::option_enum! {
         /// The values of `services.snapper.configs.<name>.FSTYPE`.
@@ -222,6 +234,30 @@ pub mod configs {
             Btrfs => "btrfs",
         }
     }
+
+    /// The members of `services.snapper.configs.<name>.TIMELINE_LIMIT_DAILY`'s type: `unknown 'unsigned integer, meaning >=0,'`, `string`, `unknown 'containing either a number or a range'`. A value of any of them sets the option.
+    pub enum TimelineLimitDailyMembers {}
+    impl ::flakesmith::value::StrMember for TimelineLimitDailyMembers { type Str = String; }
+
+    /// The members of `services.snapper.configs.<name>.TIMELINE_LIMIT_HOURLY`'s type: `unknown 'unsigned integer, meaning >=0,'`, `string`, `unknown 'containing either a number or a range'`. A value of any of them sets the option.
+    pub enum TimelineLimitHourlyMembers {}
+    impl ::flakesmith::value::StrMember for TimelineLimitHourlyMembers { type Str = String; }
+
+    /// The members of `services.snapper.configs.<name>.TIMELINE_LIMIT_MONTHLY`'s type: `unknown 'unsigned integer, meaning >=0,'`, `string`, `unknown 'containing either a number or a range'`. A value of any of them sets the option.
+    pub enum TimelineLimitMonthlyMembers {}
+    impl ::flakesmith::value::StrMember for TimelineLimitMonthlyMembers { type Str = String; }
+
+    /// The members of `services.snapper.configs.<name>.TIMELINE_LIMIT_QUARTERLY`'s type: `unknown 'unsigned integer, meaning >=0,'`, `string`, `unknown 'containing either a number or a range'`. A value of any of them sets the option.
+    pub enum TimelineLimitQuarterlyMembers {}
+    impl ::flakesmith::value::StrMember for TimelineLimitQuarterlyMembers { type Str = String; }
+
+    /// The members of `services.snapper.configs.<name>.TIMELINE_LIMIT_WEEKLY`'s type: `unknown 'unsigned integer, meaning >=0,'`, `string`, `unknown 'containing either a number or a range'`. A value of any of them sets the option.
+    pub enum TimelineLimitWeeklyMembers {}
+    impl ::flakesmith::value::StrMember for TimelineLimitWeeklyMembers { type Str = String; }
+
+    /// The members of `services.snapper.configs.<name>.TIMELINE_LIMIT_YEARLY`'s type: `unknown 'unsigned integer, meaning >=0,'`, `string`, `unknown 'containing either a number or a range'`. A value of any of them sets the option.
+    pub enum TimelineLimitYearlyMembers {}
+    impl ::flakesmith::value::StrMember for TimelineLimitYearlyMembers { type Str = String; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.snapserver.buffer`
@@ -105,7 +105,73 @@ pub const stream_buffer: Opt<NullOr<i64>> = Opt::new(&["services", "snapserver",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const streams: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "snapserver", "streams"]);
+pub const streams: Opt<BTreeMap<String, StreamsValue>> = Opt::new(&["services", "snapserver", "streams"]);
+
+/// The members of `services.snapserver.streams.<name>.location`'s type: `path`, `string`. A value of any of them sets the option.
+pub enum LocationMembers {}
+impl ::flakesmith::value::PathMember for LocationMembers {}
+impl ::flakesmith::value::StrMember for LocationMembers { type Str = String; }
+
+::flakesmith::option_enum! {
+    /// The values of `services.snapserver.streams.<name>.type`.
+    Type {
+        Pipe => "pipe",
+        Librespot => "librespot",
+        Airplay => "airplay",
+        File => "file",
+        Process => "process",
+        Tcp => "tcp",
+        Alsa => "alsa",
+        Spotify => "spotify",
+        Meta => "meta",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.snapserver.streams.<name>`: `StreamsValue::new()`, then a setter per option.
+    StreamsValue {
+        /// `services.snapserver.streams.<name>.codec`
+        ///
+        /// Default audio compression method.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.%3Cname%3E.codec)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        codec: NullOr<String> = "codec";
+        /// `services.snapserver.streams.<name>.location`
+        ///
+        /// For type pipe
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.%3Cname%3E.location)
+        ///
+        /// Nix type: `path or string`.
+        location: OneOf<LocationMembers> = "location";
+        /// `services.snapserver.streams.<name>.query`
+        ///
+        /// Key-value pairs that convey additional parameters about a stream.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.%3Cname%3E.query)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        query: BTreeMap<String, String> = "query";
+        /// `services.snapserver.streams.<name>.sampleFormat`
+        ///
+        /// Default sample format.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.%3Cname%3E.sampleFormat)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        sample_format: NullOr<String> = "sampleFormat";
+        /// `services.snapserver.streams.<name>.type`
+        ///
+        /// The type of input stream.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.%3Cname%3E.type)
+        ///
+        /// Nix type: `one of "pipe", "librespot", "airplay", "file", "process", "tcp", "alsa", "spotify", "meta"`. Default: `"pipe"`.
+        r#type: Type = "type";
+    }
+}
 
 pub mod http {
     use super::*;
@@ -167,7 +233,7 @@ pub mod streams {
         ///
         /// Default audio compression method.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.&lt;name&gt;.codec)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.%3Cname%3E.codec)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn codec(&self) -> Opt<NullOr<String>> {
@@ -178,10 +244,10 @@ pub mod streams {
         ///
         /// For type pipe
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.&lt;name&gt;.location)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.%3Cname%3E.location)
         ///
         /// Nix type: `path or string`.
-        pub fn location(&self) -> Opt<Untyped> {
+        pub fn location(&self) -> Opt<OneOf<LocationMembers>> {
             Opt::at(self.path.join(["location"]))
         }
 
@@ -189,7 +255,7 @@ pub mod streams {
         ///
         /// Key-value pairs that convey additional parameters about a stream.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.&lt;name&gt;.query)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.%3Cname%3E.query)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn query(&self) -> Opt<BTreeMap<String, String>> {
@@ -200,7 +266,7 @@ pub mod streams {
         ///
         /// Default sample format.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.&lt;name&gt;.sampleFormat)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.%3Cname%3E.sampleFormat)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn sample_format(&self) -> Opt<NullOr<String>> {
@@ -211,7 +277,7 @@ pub mod streams {
         ///
         /// The type of input stream.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.&lt;name&gt;.type)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapserver.streams.%3Cname%3E.type)
         ///
         /// Nix type: `one of "pipe", "librespot", "airplay", "file", "process", "tcp", "alsa", "spotify", "meta"`. Default: `"pipe"`.
         pub fn r#type(&self) -> Opt<Type> {
@@ -219,6 +285,11 @@ pub mod streams {
         }
 
     }
+
+    /// The members of `services.snapserver.streams.<name>.location`'s type: `path`, `string`. A value of any of them sets the option.
+    pub enum LocationMembers {}
+    impl ::flakesmith::value::PathMember for LocationMembers {}
+    impl ::flakesmith::value::StrMember for LocationMembers { type Str = String; }
 
     ::flakesmith::option_enum! {
         /// The values of `services.snapserver.streams.<name>.type`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.soft-serve.enable`
@@ -33,5 +33,5 @@ pub const package: Opt<Package> = Opt::new(&["services", "soft-serve", "package"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.soft-serve.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "soft-serve", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "soft-serve", "settings"]);
 

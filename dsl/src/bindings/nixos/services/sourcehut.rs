@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.sourcehut.enable`
@@ -35,7 +35,7 @@ pub const listen_address: Opt<String> = Opt::new(&["services", "sourcehut", "lis
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string) or a non-empty list of them)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "sourcehut", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "sourcehut", "settings"]);
 
 pub mod builds {
     use super::*;
@@ -867,7 +867,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.nginx.virtualHost)
     ///
     /// Nix type: `attribute set`. Default: `{ }`.
-    pub const virtual_host: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "sourcehut", "nginx", "virtualHost"]);
+    pub const virtual_host: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "sourcehut", "nginx", "virtualHost"]);
 
 }
 
@@ -2594,7 +2594,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sourcehut.settings.mail.pgp-pubkey)
         ///
         /// Nix type: `path or string`.
-        pub const pgp_pubkey: Opt<Untyped> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-pubkey"]);
+        pub const pgp_pubkey: Opt<OneOf<PgpPubkeyMembers>> = Opt::new(&["services", "sourcehut", "settings", "mail", "pgp-pubkey"]);
 
         /// `services.sourcehut.settings.mail.smtp-from`
         ///
@@ -2640,6 +2640,11 @@ pub mod settings {
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub const smtp_user: Opt<NullOr<String>> = Opt::new(&["services", "sourcehut", "settings", "mail", "smtp-user"]);
+
+        /// The members of `services.sourcehut.settings.mail.pgp-pubkey`'s type: `path`, `string`. A value of any of them sets the option.
+        pub enum PgpPubkeyMembers {}
+        impl ::flakesmith::value::PathMember for PgpPubkeyMembers {}
+        impl ::flakesmith::value::StrMember for PgpPubkeyMembers { type Str = String; }
 
     }
 

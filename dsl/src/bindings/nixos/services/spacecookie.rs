@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.spacecookie.address`
@@ -64,7 +64,86 @@ pub const port: Opt<u16> = Opt::new(&["services", "spacecookie", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spacecookie.settings)
 ///
 /// Nix type: `JSON value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "spacecookie", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "spacecookie", "settings"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.spacecookie.settings.log.level`.
+    Level {
+        Info => "info",
+        Warn => "warn",
+        Error => "error",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.spacecookie.settings.log`: `SettingsLogValue::new()`, then a setter per option.
+    SettingsLogValue {
+        /// `services.spacecookie.settings.log.enable`
+        ///
+        /// Whether to enable logging for spacecookie.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spacecookie.settings.log.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.spacecookie.settings.log.hide-ips`
+        ///
+        /// If enabled, spacecookie will hide personal
+        /// information of users like IP addresses from
+        /// log output.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spacecookie.settings.log.hide-ips)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        hide_ips: bool = "hide-ips";
+        /// `services.spacecookie.settings.log.hide-time`
+        ///
+        /// If enabled, spacecookie will not print timestamps
+        /// at the beginning of every log line.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spacecookie.settings.log.hide-time)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        hide_time: bool = "hide-time";
+        /// `services.spacecookie.settings.log.level`
+        ///
+        /// Log level for the spacecookie service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spacecookie.settings.log.level)
+        ///
+        /// Nix type: `one of "info", "warn", "error"`. Default: `"info"`.
+        level: Level = "level";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.spacecookie.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.spacecookie.settings.hostname`
+        ///
+        /// The hostname the service is reachable via. Clients
+        /// will use this hostname for further requests after
+        /// loading the initial gopher menu.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spacecookie.settings.hostname)
+        ///
+        /// Nix type: `string`. Default: `"localhost"`.
+        hostname: String = "hostname";
+        /// The options under `services.spacecookie.settings.log`.
+        log: SettingsLogValue = "log";
+        /// `services.spacecookie.settings.root`
+        ///
+        /// The directory spacecookie should serve via gopher.
+        /// Files in there need to be world-readable since
+        /// the spacecookie service file sets
+        /// DynamicUser=true
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spacecookie.settings.root)
+        ///
+        /// Nix type: `path`. Default: `"/srv/gopher"`.
+        root: RuntimePath = "root";
+    }
+}
 
 pub mod settings {
     use super::*;

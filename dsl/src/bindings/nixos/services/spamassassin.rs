@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.spamassassin.config`
@@ -42,5 +42,10 @@ pub const enable: Opt<bool> = Opt::new(&["services", "spamassassin", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spamassassin.initPreConf)
 ///
 /// Nix type: `string or path`.
-pub const init_pre_conf: Opt<Untyped> = Opt::new(&["services", "spamassassin", "initPreConf"]);
+pub const init_pre_conf: Opt<OneOf<InitPreConfMembers>> = Opt::new(&["services", "spamassassin", "initPreConf"]);
+
+/// The members of `services.spamassassin.initPreConf`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum InitPreConfMembers {}
+impl ::flakesmith::value::StrMember for InitPreConfMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for InitPreConfMembers {}
 

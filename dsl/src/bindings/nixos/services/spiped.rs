@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.spiped.config`
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "spiped", "config"]);
+pub const config: Opt<BTreeMap<String, ConfigValue>> = Opt::new(&["services", "spiped", "config"]);
 
 /// `services.spiped.enable`
 ///
@@ -27,6 +27,117 @@ pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "spipe
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const enable: Opt<bool> = Opt::new(&["services", "spiped", "enable"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.spiped.config.<name>`: `ConfigValue::new()`, then a setter per option.
+    ConfigValue {
+        /// `services.spiped.config.<name>.decrypt`
+        ///
+        /// Take encrypted connections from the
+        /// source
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.decrypt)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        decrypt: bool = "decrypt";
+        /// `services.spiped.config.<name>.disableKeepalives`
+        ///
+        /// Disable transport layer keep-alives.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.disableKeepalives)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        disable_keepalives: bool = "disableKeepalives";
+        /// `services.spiped.config.<name>.disableReresolution`
+        ///
+        /// Disable target address re-resolution.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.disableReresolution)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        disable_reresolution: bool = "disableReresolution";
+        /// `services.spiped.config.<name>.encrypt`
+        ///
+        /// Take unencrypted connections from the
+        /// source
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.encrypt)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        encrypt: bool = "encrypt";
+        /// `services.spiped.config.<name>.keyfile`
+        ///
+        /// Name of a file containing the spiped key.
+        /// As the daemon runs as the spiped
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.keyfile)
+        ///
+        /// Nix type: `path`.
+        keyfile: RuntimePath = "keyfile";
+        /// `services.spiped.config.<name>.maxConns`
+        ///
+        /// Limit on the number of simultaneous connections allowed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.maxConns)
+        ///
+        /// Nix type: `signed integer`. Default: `100`.
+        max_conns: i64 = "maxConns";
+        /// `services.spiped.config.<name>.resolveRefresh`
+        ///
+        /// Resolution refresh time for the target socket, in seconds.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.resolveRefresh)
+        ///
+        /// Nix type: `signed integer`. Default: `60`.
+        resolve_refresh: i64 = "resolveRefresh";
+        /// `services.spiped.config.<name>.source`
+        ///
+        /// Address on which spiped should listen for incoming
+        /// connections.  Must be in one of the following formats:
+        /// /absolute/path/to/unix/socket
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.source)
+        ///
+        /// Nix type: `string`.
+        source: String = "source";
+        /// `services.spiped.config.<name>.target`
+        ///
+        /// Address to which spiped should connect.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.target)
+        ///
+        /// Nix type: `string`.
+        target: String = "target";
+        /// `services.spiped.config.<name>.timeout`
+        ///
+        /// Timeout, in seconds, after which an attempt to connect to
+        /// the target or a protocol handshake will be aborted (and the
+        /// connection dropped) if not completed
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.timeout)
+        ///
+        /// Nix type: `signed integer`. Default: `5`.
+        timeout: i64 = "timeout";
+        /// `services.spiped.config.<name>.waitForDNS`
+        ///
+        /// Wait for DNS. Normally when spiped
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.waitForDNS)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        wait_for_dns: bool = "waitForDNS";
+        /// `services.spiped.config.<name>.weakHandshake`
+        ///
+        /// Use fast/weak handshaking: This reduces the CPU time spent
+        /// in the initial connection setup, at the expense of losing
+        /// perfect forward secrecy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.weakHandshake)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        weak_handshake: bool = "weakHandshake";
+    }
+}
 
 pub mod config {
     use super::*;
@@ -48,7 +159,7 @@ pub mod config {
         /// Take encrypted connections from the
         /// source
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.&lt;name&gt;.decrypt)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.decrypt)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn decrypt(&self) -> Opt<bool> {
@@ -59,7 +170,7 @@ pub mod config {
         ///
         /// Disable transport layer keep-alives.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.&lt;name&gt;.disableKeepalives)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.disableKeepalives)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn disable_keepalives(&self) -> Opt<bool> {
@@ -70,7 +181,7 @@ pub mod config {
         ///
         /// Disable target address re-resolution.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.&lt;name&gt;.disableReresolution)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.disableReresolution)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn disable_reresolution(&self) -> Opt<bool> {
@@ -82,7 +193,7 @@ pub mod config {
         /// Take unencrypted connections from the
         /// source
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.&lt;name&gt;.encrypt)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.encrypt)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn encrypt(&self) -> Opt<bool> {
@@ -94,7 +205,7 @@ pub mod config {
         /// Name of a file containing the spiped key.
         /// As the daemon runs as the spiped
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.&lt;name&gt;.keyfile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.keyfile)
         ///
         /// Nix type: `path`.
         pub fn keyfile(&self) -> Opt<RuntimePath> {
@@ -105,7 +216,7 @@ pub mod config {
         ///
         /// Limit on the number of simultaneous connections allowed.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.&lt;name&gt;.maxConns)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.maxConns)
         ///
         /// Nix type: `signed integer`. Default: `100`.
         pub fn max_conns(&self) -> Opt<i64> {
@@ -116,7 +227,7 @@ pub mod config {
         ///
         /// Resolution refresh time for the target socket, in seconds.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.&lt;name&gt;.resolveRefresh)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.resolveRefresh)
         ///
         /// Nix type: `signed integer`. Default: `60`.
         pub fn resolve_refresh(&self) -> Opt<i64> {
@@ -129,7 +240,7 @@ pub mod config {
         /// connections.  Must be in one of the following formats:
         /// /absolute/path/to/unix/socket
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.&lt;name&gt;.source)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.source)
         ///
         /// Nix type: `string`.
         pub fn source(&self) -> Opt<String> {
@@ -140,7 +251,7 @@ pub mod config {
         ///
         /// Address to which spiped should connect.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.&lt;name&gt;.target)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.target)
         ///
         /// Nix type: `string`.
         pub fn target(&self) -> Opt<String> {
@@ -153,7 +264,7 @@ pub mod config {
         /// the target or a protocol handshake will be aborted (and the
         /// connection dropped) if not completed
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.&lt;name&gt;.timeout)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.timeout)
         ///
         /// Nix type: `signed integer`. Default: `5`.
         pub fn timeout(&self) -> Opt<i64> {
@@ -164,7 +275,7 @@ pub mod config {
         ///
         /// Wait for DNS. Normally when spiped
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.&lt;name&gt;.waitForDNS)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.waitForDNS)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn wait_for_dns(&self) -> Opt<bool> {
@@ -177,7 +288,7 @@ pub mod config {
         /// in the initial connection setup, at the expense of losing
         /// perfect forward secrecy.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.&lt;name&gt;.weakHandshake)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.spiped.config.%3Cname%3E.weakHandshake)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn weak_handshake(&self) -> Opt<bool> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.sslh.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "sslh", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sslh.listenAddresses)
 ///
 /// Nix type: `(list of string) or string convertible to it`.
-pub const listen_addresses: Opt<Untyped> = Opt::new(&["services", "sslh", "listenAddresses"]);
+pub const listen_addresses: Opt<OneOf<ListenAddressesMembers>> = Opt::new(&["services", "sslh", "listenAddresses"]);
 
 /// `services.sslh.method`
 ///
@@ -52,6 +52,11 @@ pub const port: Opt<u16> = Opt::new(&["services", "sslh", "port"]);
 ///
 /// Nix type: `attribute set of (libconfig value)`.
 pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "sslh", "settings"]);
+
+/// The members of `services.sslh.listenAddresses`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum ListenAddressesMembers {}
+impl ::flakesmith::value::ListMember for ListenAddressesMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for ListenAddressesMembers { type Str = String; }
 
 ::flakesmith::option_enum! {
     /// The values of `services.sslh.method`.

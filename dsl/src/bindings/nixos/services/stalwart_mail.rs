@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.stalwart-mail.enable`
@@ -44,5 +44,5 @@ pub const package: Opt<Package> = Opt::new(&["services", "stalwart-mail", "packa
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.stalwart-mail.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "stalwart-mail", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["services", "stalwart-mail", "settings"]);
 

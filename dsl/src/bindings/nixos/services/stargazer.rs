@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.stargazer.allowCgiUser`
@@ -148,7 +148,7 @@ pub const response_timeout: Opt<i64> = Opt::new(&["services", "stargazer", "resp
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.stargazer.routes)
 ///
 /// Nix type: `list of (attribute set of (INI atom (null, bool, int, float or string)))`. Default: `[ ]`.
-pub const routes: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "stargazer", "routes"]);
+pub const routes: Opt<Vec<BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "stargazer", "routes"]);
 
 /// `services.stargazer.store`
 ///

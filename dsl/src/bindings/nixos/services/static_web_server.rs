@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.static-web-server.configuration`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.static-web-server.configuration)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const configuration: Opt<Untyped> = Opt::new(&["services", "static-web-server", "configuration"]);
+pub const configuration: Opt<Data<Toml>> = Opt::new(&["services", "static-web-server", "configuration"]);
 
 /// `services.static-web-server.enable`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.step-ca.address`
@@ -72,5 +72,5 @@ pub const port: Opt<u16> = Opt::new(&["services", "step-ca", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.step-ca.settings)
 ///
 /// Nix type: `attribute set of anything`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "step-ca", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "step-ca", "settings"]);
 

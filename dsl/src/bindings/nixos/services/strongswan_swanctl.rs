@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.strongswan-swanctl.enable`
@@ -60,7 +60,7 @@ pub mod swanctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const authorities: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "authorities"]);
+    pub const authorities: Opt<BTreeMap<String, AuthoritiesValue>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "authorities"]);
 
     /// `services.strongswan-swanctl.swanctl.connections`
     ///
@@ -70,7 +70,7 @@ pub mod swanctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const connections: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "connections"]);
+    pub const connections: Opt<BTreeMap<String, ConnectionsValue>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "connections"]);
 
     /// `services.strongswan-swanctl.swanctl.pools`
     ///
@@ -81,7 +81,1394 @@ pub mod swanctl {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const pools: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "pools"]);
+    pub const pools: Opt<BTreeMap<String, PoolsValue>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "pools"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.strongswan-swanctl.swanctl.authorities.<name>`: `AuthoritiesValue::new()`, then a setter per option.
+        AuthoritiesValue {
+            /// `services.strongswan-swanctl.swanctl.authorities.<name>.cacert`
+            ///
+            /// The certificates may use a relative path from the swanctl
+            /// x509ca
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.cacert)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            cacert: NullOr<String> = "cacert";
+            /// `services.strongswan-swanctl.swanctl.authorities.<name>.cert_uri_base`
+            ///
+            /// Defines the base URI for the Hash and URL feature supported by
+            /// IKEv2. Instead of exchanging complete certificates, IKEv2 allows one to
+            /// send an URI that resolves to the DER encoded certificate. The certificate
+            /// URIs are built by appending the SHA1 hash of the DER encoded certificates
+            /// to this base URI.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.cert_uri_base)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            cert_uri_base: NullOr<String> = "cert_uri_base";
+            /// `services.strongswan-swanctl.swanctl.authorities.<name>.crl_uris`
+            ///
+            /// List of CRL distribution points (ldap, http, or file URI).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.crl_uris)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            crl_uris: NullOr<Vec<String>> = "crl_uris";
+            /// `services.strongswan-swanctl.swanctl.authorities.<name>.file`
+            ///
+            /// Absolute path to the certificate to load. Passed as-is to the daemon, so
+            /// it must be readable by it.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.file)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            file: NullOr<String> = "file";
+            /// `services.strongswan-swanctl.swanctl.authorities.<name>.handle`
+            ///
+            /// Hex-encoded CKA_ID or handle of the certificate on a token or TPM,
+            /// respectively.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.handle)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            handle: NullOr<String> = "handle";
+            /// `services.strongswan-swanctl.swanctl.authorities.<name>.module`
+            ///
+            /// Optional PKCS#11 module name.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.module)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            module: NullOr<String> = "module";
+            /// `services.strongswan-swanctl.swanctl.authorities.<name>.ocsp_uris`
+            ///
+            /// List of OCSP URIs.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.ocsp_uris)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            ocsp_uris: NullOr<Vec<String>> = "ocsp_uris";
+            /// `services.strongswan-swanctl.swanctl.authorities.<name>.slot`
+            ///
+            /// Optional slot number of the token that stores the certificate.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.slot)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            slot: NullOr<i64> = "slot";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.childless`.
+        Childless {
+            Allow => "allow",
+            Prefer => "prefer",
+            Force => "force",
+            Never => "never",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.close_action`.
+        CloseAction {
+            None => "none",
+            Trap => "trap",
+            Start => "start",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.copy_dscp`.
+        CopyDscp {
+            Out => "out",
+            In => "in",
+            Yes => "yes",
+            No => "no",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.dpd_action`.
+        DpdAction {
+            Clear => "clear",
+            Trap => "trap",
+            Restart => "restart",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.hw_offload`.
+        HwOffload {
+            Yes => "yes",
+            No => "no",
+            Auto => "auto",
+            Crypto => "crypto",
+            Packet => "packet",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mode`.
+        Mode {
+            Tunnel => "tunnel",
+            Transport => "transport",
+            TransportProxy => "transport_proxy",
+            Beet => "beet",
+            Pass => "pass",
+            Drop => "drop",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.start_action`.
+        StartAction {
+            None => "none",
+            Trap => "trap",
+            Start => "start",
+            TrapStart => "trap|start",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.tfc_padding`.
+        TfcPadding {
+            Mtu => "mtu",
+        }
+    }
+
+    /// The members of `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.tfc_padding`'s type: `integer`, `one of ["mtu"]`. A value of any of them sets the option.
+    pub enum TfcPaddingMembers {}
+    impl ::flakesmith::value::IntMember for TfcPaddingMembers { type Int = i64; }
+
+    ::flakesmith::union_member!(TfcPaddingMembers: TfcPadding);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>`: `ChildrenValue::new()`, then a setter per option.
+        ChildrenValue {
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.ah_proposals`
+            ///
+            /// AH proposals to offer for the CHILD_SA. A proposal is a set of
+            /// algorithms. For AH, this includes an integrity algorithm and an optional
+            /// Diffie-Hellman group. If a DH group is specified, CHILD_SA/Quick Mode
+            /// rekeying and initial negotiation uses a separate Diffie-Hellman exchange
+            /// using the specified group (refer to esp_proposals for details).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.ah_proposals)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            ah_proposals: NullOr<Vec<String>> = "ah_proposals";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.close_action`
+            ///
+            /// Action to perform after a CHILD_SA gets closed by the peer.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.close_action)
+            ///
+            /// Nix type: `null or one of "none", "trap", "start"`. Default: `null`.
+            close_action: NullOr<CloseAction> = "close_action";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.copy_df`
+            ///
+            /// Whether to copy the DF bit to the outer IPv4 header in tunnel mode. This
+            /// effectively disables Path MTU discovery (PMTUD). Controlling this
+            /// behavior is not supported by all kernel interfaces.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.copy_df)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            copy_df: NullOr<bool> = "copy_df";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.copy_dscp`
+            ///
+            /// Whether to copy the DSCP (Differentiated Services Field Codepoint)
+            /// header field to/from the outer IP header in tunnel mode. The value
+            /// out
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.copy_dscp)
+            ///
+            /// Nix type: `null or one of "out", "in", "yes", "no"`. Default: `null`.
+            copy_dscp: NullOr<CopyDscp> = "copy_dscp";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.copy_ecn`
+            ///
+            /// Whether to copy the ECN (Explicit Congestion Notification) header field
+            /// to/from the outer IP header in tunnel mode. Controlling this behavior is
+            /// not supported by all kernel interfaces.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.copy_ecn)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            copy_ecn: NullOr<bool> = "copy_ecn";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.dpd_action`
+            ///
+            /// Action to perform for this CHILD_SA on DPD timeout. The default clear
+            /// closes the CHILD_SA and does not take further action. trap installs a
+            /// trap policy, which will catch matching traffic and tries to re-negotiate
+            /// the tunnel on-demand. restart immediately tries to re-negotiate the
+            /// CHILD_SA under a fresh IKE_SA.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.dpd_action)
+            ///
+            /// Nix type: `null or one of "clear", "trap", "restart"`. Default: `null`.
+            dpd_action: NullOr<DpdAction> = "dpd_action";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.esp_proposals`
+            ///
+            /// ESP proposals to offer for the CHILD_SA. A proposal is a set of
+            /// algorithms. For ESP non-AEAD proposals, this includes an integrity
+            /// algorithm, an encryption algorithm, an optional Diffie-Hellman group and
+            /// an optional Extended Sequence Number Mode indicator. For AEAD proposals,
+            /// a combined mode algorithm is used instead of the separate
+            /// encryption/integrity algorithms.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.esp_proposals)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            esp_proposals: NullOr<Vec<String>> = "esp_proposals";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.hostaccess`
+            ///
+            /// Hostaccess variable to pass to updown
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.hostaccess)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            hostaccess: NullOr<bool> = "hostaccess";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.hw_offload`
+            ///
+            /// Enable hardware offload for this CHILD_SA, if supported by the IPsec
+            /// implementation. The values crypto
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.hw_offload)
+            ///
+            /// Nix type: `null or one of "yes", "no", "auto", "crypto", "packet"`. Default: `null`.
+            hw_offload: NullOr<HwOffload> = "hw_offload";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.if_id_in`
+            ///
+            /// XFRM interface ID set on inbound policies/SA. This allows installing
+            /// duplicate policies/SAs and associates them with an interface with the
+            /// same ID. The special value %unique
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.if_id_in)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            if_id_in: NullOr<String> = "if_id_in";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.if_id_out`
+            ///
+            /// XFRM interface ID set on outbound policies/SA. This allows installing
+            /// duplicate policies/SAs and associates them with an interface with the
+            /// same ID. The special value %unique
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.if_id_out)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            if_id_out: NullOr<String> = "if_id_out";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.inactivity`
+            ///
+            /// Timeout before closing CHILD_SA after inactivity. If no traffic has been
+            /// processed in either direction for the configured timeout, the CHILD_SA
+            /// gets closed due to inactivity. The default value of 0 disables inactivity
+            /// checks.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.inactivity)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            inactivity: NullOr<String> = "inactivity";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.interface`
+            ///
+            /// Optional interface name to restrict outbound IPsec policies.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.interface)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            interface: NullOr<String> = "interface";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.ipcomp`
+            ///
+            /// Enable IPComp compression before encryption. If enabled, IKE tries to
+            /// negotiate IPComp compression to compress ESP payload data prior to
+            /// encryption.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.ipcomp)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            ipcomp: NullOr<bool> = "ipcomp";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.life_bytes`
+            ///
+            /// Maximum bytes processed before CHILD_SA gets closed. Usually this hard
+            /// volume limit is never reached, because the CHILD_SA gets rekeyed
+            /// before. If that fails for whatever reason, this limit closes the
+            /// CHILD_SA.  The default is 10% more than rekey_bytes
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.life_bytes)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            life_bytes: NullOr<i64> = "life_bytes";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.life_packets`
+            ///
+            /// Maximum number of packets processed before CHILD_SA gets closed. Usually
+            /// this hard packets limit is never reached, because the CHILD_SA gets
+            /// rekeyed before. If that fails for whatever reason, this limit closes the
+            /// CHILD_SA.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.life_packets)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            life_packets: NullOr<i64> = "life_packets";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.life_time`
+            ///
+            /// Maximum lifetime before CHILD_SA gets closed. Usually this hard lifetime
+            /// is never reached, because the CHILD_SA gets rekeyed before. If that fails
+            /// for whatever reason, this limit closes the CHILD_SA.  The default is 10%
+            /// more than the rekey_time
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.life_time)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            life_time: NullOr<String> = "life_time";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.local_ts`
+            ///
+            /// List of local traffic selectors to include in CHILD_SA. Each selector is
+            /// a CIDR subnet definition, followed by an optional proto/port
+            /// selector. The special value dynamic
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.local_ts)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            local_ts: NullOr<Vec<String>> = "local_ts";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mark_in`
+            ///
+            /// Netfilter mark and mask for input traffic. On Linux, Netfilter may
+            /// require marks on each packet to match an SA/policy having that option
+            /// set. This allows installing duplicate policies and enables Netfilter
+            /// rules to select specific SAs/policies for incoming traffic. Note that
+            /// inbound marks are only set on policies, by default, unless
+            /// mark_in_sa
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.mark_in)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            mark_in: NullOr<String> = "mark_in";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mark_in_sa`
+            ///
+            /// Whether to set mark_in
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.mark_in_sa)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            mark_in_sa: NullOr<bool> = "mark_in_sa";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mark_out`
+            ///
+            /// Netfilter mark and mask for output traffic. On Linux, Netfilter may
+            /// require marks on each packet to match a policy/SA having that option
+            /// set. This allows installing duplicate policies and enables Netfilter
+            /// rules to select specific policies/SAs for outgoing traffic. The special
+            /// value %unique
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.mark_out)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            mark_out: NullOr<String> = "mark_out";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mode`
+            ///
+            /// IPsec Mode to establish CHILD_SA with.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.mode)
+            ///
+            /// Nix type: `null or one of "tunnel", "transport", "transport_proxy", "beet", "pass", "drop"`. Default: `null`.
+            mode: NullOr<Mode> = "mode";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.policies`
+            ///
+            /// Whether to install IPsec policies or not. Disabling this can be useful in
+            /// some scenarios e.g. MIPv6, where policies are not managed by the IKE
+            /// daemon. Since 5.3.3.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.policies)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            policies: NullOr<bool> = "policies";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.policies_fwd_out`
+            ///
+            /// Whether to install outbound FWD IPsec policies or not. Enabling this is
+            /// required in case there is a drop policy that would match and block
+            /// forwarded traffic for this CHILD_SA. Since 5.5.1.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.policies_fwd_out)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            policies_fwd_out: NullOr<bool> = "policies_fwd_out";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.priority`
+            ///
+            /// Optional fixed priority for IPsec policies. This could be useful to
+            /// install high-priority drop policies. The default of 0 uses dynamically
+            /// calculated priorities based on the size of the traffic selectors.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.priority)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            priority: NullOr<i64> = "priority";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rand_bytes`
+            ///
+            /// Byte range from which to choose a random value to subtract from
+            /// rekey_bytes
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rand_bytes)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            rand_bytes: NullOr<i64> = "rand_bytes";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rand_packets`
+            ///
+            /// Packet range from which to choose a random value to subtract from
+            /// rekey_packets
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rand_packets)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            rand_packets: NullOr<i64> = "rand_packets";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rand_time`
+            ///
+            /// Time range from which to choose a random value to subtract from
+            /// rekey_time
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rand_time)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            rand_time: NullOr<String> = "rand_time";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rekey_bytes`
+            ///
+            /// Number of bytes processed before initiating CHILD_SA rekeying. CHILD_SA
+            /// rekeying refreshes key material, optionally using a Diffie-Hellman
+            /// exchange if a group is specified in the proposal.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rekey_bytes)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            rekey_bytes: NullOr<i64> = "rekey_bytes";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rekey_packets`
+            ///
+            /// Number of packets processed before initiating CHILD_SA rekeying. CHILD_SA
+            /// rekeying refreshes key material, optionally using a Diffie-Hellman
+            /// exchange if a group is specified in the proposal.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rekey_packets)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            rekey_packets: NullOr<i64> = "rekey_packets";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rekey_time`
+            ///
+            /// Time to schedule CHILD_SA rekeying. CHILD_SA rekeying refreshes key
+            /// material, optionally using a Diffie-Hellman exchange if a group is
+            /// specified in the proposal.  To avoid rekey collisions initiated by both
+            /// ends simultaneously, a value in the range of rand_time
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rekey_time)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            rekey_time: NullOr<String> = "rekey_time";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.remote_ts`
+            ///
+            /// List of remote selectors to include in CHILD_SA. See
+            /// local_ts
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.remote_ts)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            remote_ts: NullOr<Vec<String>> = "remote_ts";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.replay_window`
+            ///
+            /// IPsec replay window to configure for this CHILD_SA. Larger values than
+            /// the default of 32
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.replay_window)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            replay_window: NullOr<i64> = "replay_window";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.reqid`
+            ///
+            /// Fixed reqid to use for this CHILD_SA. This might be helpful in some
+            /// scenarios, but works only if each CHILD_SA configuration is instantiated
+            /// not more than once. The default of 0 uses dynamic reqids, allocated
+            /// incrementally.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.reqid)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            reqid: NullOr<i64> = "reqid";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.set_mark_in`
+            ///
+            /// Netfilter mark applied to packets after the inbound IPsec SA processed
+            /// them. This way it’s not necessary to mark packets via Netfilter before
+            /// decryption or right afterwards to match policies or process them
+            /// differently (e.g. via policy routing).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.set_mark_in)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            set_mark_in: NullOr<String> = "set_mark_in";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.set_mark_out`
+            ///
+            /// Netfilter mark applied to packets after the outbound IPsec SA processed
+            /// them. This allows processing ESP packets differently than the original
+            /// traffic (e.g. via policy routing).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.set_mark_out)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            set_mark_out: NullOr<String> = "set_mark_out";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.sha256_96`
+            ///
+            /// HMAC-SHA-256 is used with 128-bit truncation with IPsec. For
+            /// compatibility with implementations that incorrectly use 96-bit truncation
+            /// this option may be enabled to configure the shorter truncation length in
+            /// the kernel. This is not negotiated, so this only works with peers that
+            /// use the incorrect truncation length (or have this option enabled).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.sha256_96)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            sha256_96: NullOr<bool> = "sha256_96";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.start_action`
+            ///
+            /// Action to perform after loading the configuration.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.start_action)
+            ///
+            /// Nix type: `null or one of "none", "trap", "start", "trap|start"`. Default: `null`.
+            start_action: NullOr<StartAction> = "start_action";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.tfc_padding`
+            ///
+            /// Pads ESP packets with additional data to have a consistent ESP packet
+            /// size for improved Traffic Flow Confidentiality. The padding defines the
+            /// minimum size of all ESP packets sent.  The default value of
+            /// 0
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.tfc_padding)
+            ///
+            /// Nix type: `null or signed integer or value "mtu" (singular enum)`. Default: `null`.
+            tfc_padding: NullOr<OneOf<TfcPaddingMembers>> = "tfc_padding";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.updown`
+            ///
+            /// Updown script to invoke on CHILD_SA up and down events.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.updown)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            updown: NullOr<String> = "updown";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.fragmentation`.
+        Fragmentation {
+            Yes => "yes",
+            Accept => "accept",
+            Force => "force",
+            No => "no",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>`: `CertValue::new()`, then a setter per option.
+        CertValue {
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.file`
+            ///
+            /// Absolute path to the certificate to load. Passed as-is to the daemon, so
+            /// it must be readable by it.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert.%3Cname%3E.file)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            file: NullOr<String> = "file";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.handle`
+            ///
+            /// Hex-encoded CKA_ID or handle of the certificate on a token or TPM,
+            /// respectively.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert.%3Cname%3E.handle)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            handle: NullOr<String> = "handle";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.module`
+            ///
+            /// Optional PKCS#11 module name.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert.%3Cname%3E.module)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            module: NullOr<String> = "module";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.slot`
+            ///
+            /// Optional slot number of the token that stores the certificate.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert.%3Cname%3E.slot)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            slot: NullOr<i64> = "slot";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>`: `LocalValue::new()`, then a setter per option.
+        LocalValue {
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.aaa_id`
+            ///
+            /// Server side EAP-Identity to expect in the EAP method. Some EAP methods,
+            /// such as EAP-TLS, use an identity for the server to perform mutual
+            /// authentication. This identity may differ from the IKE identity,
+            /// especially when EAP authentication is delegated from the IKE responder
+            /// to an AAA backend.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.aaa_id)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            aaa_id: NullOr<String> = "aaa_id";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.auth`
+            ///
+            /// Authentication to perform locally.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.auth)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            auth: NullOr<String> = "auth";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert`
+            ///
+            /// Section for a certificate candidate to use for
+            /// authentication. Certificates in certs are transmitted as binary blobs,
+            /// these sections offer more flexibility.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert)
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            cert: BTreeMap<String, CertValue> = "cert";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.certs`
+            ///
+            /// List of certificate candidates to use for
+            /// authentication. The certificates may use a relative path from the
+            /// swanctl x509
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.certs)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            certs: NullOr<Vec<String>> = "certs";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.eap_id`
+            ///
+            /// Client EAP-Identity to use in EAP-Identity exchange and the EAP method.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.eap_id)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            eap_id: NullOr<String> = "eap_id";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.id`
+            ///
+            /// IKE identity to use for authentication round. When using certificate
+            /// authentication, the IKE identity must be contained in the certificate,
+            /// either as subject or as subjectAltName.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.id)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            id: NullOr<String> = "id";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.pubkeys`
+            ///
+            /// List of raw public key candidates to use for
+            /// authentication. The public keys may use a relative path from the swanctl
+            /// pubkey
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.pubkeys)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            pubkeys: NullOr<Vec<String>> = "pubkeys";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.round`
+            ///
+            /// Optional numeric identifier by which authentication rounds are
+            /// sorted. If not specified rounds are ordered by their position in the
+            /// config file/vici message.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.round)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            round: NullOr<i64> = "round";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.xauth_id`
+            ///
+            /// Client XAuth username used in the XAuth exchange.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.xauth_id)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            xauth_id: NullOr<String> = "xauth_id";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>`: `CacertValue::new()`, then a setter per option.
+        CacertValue {
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.file`
+            ///
+            /// Absolute path to the certificate to load. Passed as-is to the daemon, so
+            /// it must be readable by it.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert.%3Cname%3E.file)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            file: NullOr<String> = "file";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.handle`
+            ///
+            /// Hex-encoded CKA_ID or handle of the certificate on a token or TPM,
+            /// respectively.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert.%3Cname%3E.handle)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            handle: NullOr<String> = "handle";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.module`
+            ///
+            /// Optional PKCS#11 module name.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert.%3Cname%3E.module)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            module: NullOr<String> = "module";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.slot`
+            ///
+            /// Optional slot number of the token that stores the certificate.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert.%3Cname%3E.slot)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            slot: NullOr<i64> = "slot";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>`: `CertValue2::new()`, then a setter per option.
+        CertValue2 {
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.file`
+            ///
+            /// Absolute path to the certificate to load. Passed as-is to the daemon, so
+            /// it must be readable by it.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert.%3Cname%3E.file)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            file: NullOr<String> = "file";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.handle`
+            ///
+            /// Hex-encoded CKA_ID or handle of the certificate on a token or TPM,
+            /// respectively.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert.%3Cname%3E.handle)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            handle: NullOr<String> = "handle";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.module`
+            ///
+            /// Optional PKCS#11 module name.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert.%3Cname%3E.module)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            module: NullOr<String> = "module";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.slot`
+            ///
+            /// Optional slot number of the token that stores the certificate.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert.%3Cname%3E.slot)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            slot: NullOr<i64> = "slot";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.revocation`.
+        Revocation {
+            Strict => "strict",
+            Ifuri => "ifuri",
+            Relaxed => "relaxed",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>`: `RemoteValue::new()`, then a setter per option.
+        RemoteValue {
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.auth`
+            ///
+            /// Authentication to expect from remote. See the local
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.auth)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            auth: NullOr<String> = "auth";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.ca_id`
+            ///
+            /// Identity in CA certificate to accept for authentication. The specified
+            /// identity must be contained in one (intermediate) CA of the remote peer
+            /// trustchain, either as subject or as subjectAltName. This has the same
+            /// effect as specifying cacerts
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.ca_id)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ca_id: NullOr<String> = "ca_id";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert`
+            ///
+            /// Section for a CA certificate to accept for authentication. Certificates
+            /// in cacerts are transmitted as binary blobs, these sections offer more
+            /// flexibility.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert)
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            cacert: BTreeMap<String, CacertValue> = "cacert";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacerts`
+            ///
+            /// List of CA certificates to accept for
+            /// authentication. The certificates may use a relative path from the
+            /// swanctl x509ca
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacerts)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            cacerts: NullOr<Vec<String>> = "cacerts";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert`
+            ///
+            /// Section for a certificate candidate to use for
+            /// authentication. Certificates in certs are transmitted as binary blobs,
+            /// these sections offer more flexibility.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert)
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            cert: BTreeMap<String, CertValue2> = "cert";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert_policy`
+            ///
+            /// List of certificate policy OIDs the peer’s certificate
+            /// must have. OIDs are specified using the numerical dotted representation.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert_policy)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            cert_policy: NullOr<Vec<String>> = "cert_policy";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.certs`
+            ///
+            /// List of certificates to accept for authentication. The certificates may
+            /// use a relative path from the swanctl x509
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.certs)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            certs: NullOr<Vec<String>> = "certs";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.eap_id`
+            ///
+            /// Identity to use as peer identity during EAP authentication. If set to
+            /// %any
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.eap_id)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            eap_id: NullOr<String> = "eap_id";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.groups`
+            ///
+            /// Authorization group memberships to require. The peer
+            /// must prove membership to at least one of the specified groups. Group
+            /// membership can be certified by different means, for example by
+            /// appropriate Attribute Certificates or by an AAA backend involved in the
+            /// authentication.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.groups)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            groups: NullOr<Vec<String>> = "groups";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.id`
+            ///
+            /// IKE identity to expect for authentication round. When using certificate
+            /// authentication, the IKE identity must be contained in the certificate,
+            /// either as subject or as subjectAltName.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.id)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            id: NullOr<String> = "id";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.pubkeys`
+            ///
+            /// List of raw public keys to accept for
+            /// authentication. The public keys may use a relative path from the swanctl
+            /// pubkey
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.pubkeys)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            pubkeys: NullOr<Vec<String>> = "pubkeys";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.revocation`
+            ///
+            /// Certificate revocation policy for CRL or OCSP revocation.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.revocation)
+            ///
+            /// Nix type: `null or one of "strict", "ifuri", "relaxed"`. Default: `null`.
+            revocation: NullOr<Revocation> = "revocation";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.round`
+            ///
+            /// Optional numeric identifier by which authentication rounds are
+            /// sorted. If not specified rounds are ordered by their position in the
+            /// config file/vici message.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.round)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            round: NullOr<i64> = "round";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.send_cert`.
+        SendCert {
+            Always => "always",
+            Never => "never",
+            Ifasked => "ifasked",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.unique`.
+        Unique {
+            No => "no",
+            Never => "never",
+            Keep => "keep",
+            Replace => "replace",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.strongswan-swanctl.swanctl.connections.<name>`: `ConnectionsValue::new()`, then a setter per option.
+        ConnectionsValue {
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.aggressive`
+            ///
+            /// Enables Aggressive Mode instead of Main Mode with Identity
+            /// Protection. Aggressive Mode is considered less secure, because the ID and
+            /// HASH payloads are exchanged unprotected. This allows a passive attacker to
+            /// snoop peer identities, and even worse, start dictionary attacks on the
+            /// Preshared Key.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.aggressive)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            aggressive: NullOr<bool> = "aggressive";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.childless`
+            ///
+            /// Use childless IKE_SA initiation (allow
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.childless)
+            ///
+            /// Nix type: `null or one of "allow", "prefer", "force", "never"`. Default: `null`.
+            childless: NullOr<Childless> = "childless";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.children`
+            ///
+            /// CHILD_SA configuration sub-section. Each connection definition may have
+            /// one or more sections in its children
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children)
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            children: BTreeMap<String, ChildrenValue> = "children";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.dpd_delay`
+            ///
+            /// Interval to check the liveness of a peer actively using IKEv2
+            /// INFORMATIONAL exchanges or IKEv1 R_U_THERE messages. Active DPD checking
+            /// is only enforced if no IKE or ESP/AH packet has been received for the
+            /// configured DPD delay.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.dpd_delay)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            dpd_delay: NullOr<String> = "dpd_delay";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.dpd_timeout`
+            ///
+            /// Charon by default uses the normal retransmission mechanism and timeouts to
+            /// check the liveness of a peer, as all messages are used for liveness
+            /// checking. For compatibility reasons, with IKEv1 a custom interval may be
+            /// specified; this option has no effect on connections using IKEv2.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.dpd_timeout)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            dpd_timeout: NullOr<String> = "dpd_timeout";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.dscp`
+            ///
+            /// Differentiated Services Field Codepoint to set on outgoing IKE packets for
+            /// this connection. The value is a six digit binary encoded string specifying
+            /// the Codepoint to set, as defined in RFC 2474.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.dscp)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            dscp: NullOr<String> = "dscp";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.encap`
+            ///
+            /// To enforce UDP encapsulation of ESP packets, the IKE daemon can fake the
+            /// NAT detection payloads. This makes the peer believe that NAT takes place
+            /// on the path, forcing it to encapsulate ESP packets in UDP.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.encap)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            encap: NullOr<bool> = "encap";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.fragmentation`
+            ///
+            /// Use IKE fragmentation (proprietary IKEv1 extension or RFC 7383 IKEv2
+            /// fragmentation). Acceptable values are yes
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.fragmentation)
+            ///
+            /// Nix type: `null or one of "yes", "accept", "force", "no"`. Default: `null`.
+            fragmentation: NullOr<Fragmentation> = "fragmentation";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.if_id_in`
+            ///
+            /// XFRM interface ID set on inbound policies/SA, can be overridden by child
+            /// config, see there for details.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.if_id_in)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            if_id_in: NullOr<String> = "if_id_in";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.if_id_out`
+            ///
+            /// XFRM interface ID set on outbound policies/SA, can be overridden by child
+            /// config, see there for details.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.if_id_out)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            if_id_out: NullOr<String> = "if_id_out";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.keyingtries`
+            ///
+            /// Number of retransmission sequences to perform during initial
+            /// connect. Instead of giving up initiation after the first retransmission
+            /// sequence with the default value of 1
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.keyingtries)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            keyingtries: NullOr<i64> = "keyingtries";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local`
+            ///
+            /// Section for a local authentication round. A local authentication round
+            /// defines the rules how authentication is performed for the local
+            /// peer. Multiple rounds may be defined to use IKEv2 RFC 4739 Multiple
+            /// Authentication or IKEv1 XAuth.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local)
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            local: BTreeMap<String, LocalValue> = "local";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local_addrs`
+            ///
+            /// Local address(es) to use for IKE communication. Takes
+            /// single IPv4/IPv6 addresses, DNS names, CIDR subnets or IP address ranges.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local_addrs)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            local_addrs: NullOr<Vec<String>> = "local_addrs";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.local_port`
+            ///
+            /// Local UDP port for IKE communication. By default the port of the socket
+            /// backend is used, which is usually 500
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local_port)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            local_port: NullOr<i64> = "local_port";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.mediated_by`
+            ///
+            /// The name of the connection to mediate this connection through. If given,
+            /// the connection will be mediated through the named mediation
+            /// connection. The mediation connection must have mediation enabled.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.mediated_by)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            mediated_by: NullOr<String> = "mediated_by";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.mediation`
+            ///
+            /// Whether this connection is a mediation connection, that is, whether this
+            /// connection is used to mediate other connections using the IKEv2 Mediation
+            /// Extension. Mediation connections create no CHILD_SA.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.mediation)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            mediation: NullOr<bool> = "mediation";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.mediation_peer`
+            ///
+            /// Identity under which the peer is registered at the mediation server, that
+            /// is, the IKE identity the other end of this connection uses as its local
+            /// identity on its connection to the mediation server. This is the identity
+            /// we request the mediation server to mediate us with. Only relevant on
+            /// connections that set mediated_by. If it is not given, the remote IKE
+            /// identity of the first authentication round of this connection will be
+            /// used.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.mediation_peer)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            mediation_peer: NullOr<String> = "mediation_peer";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.mobike`
+            ///
+            /// Enables MOBIKE on IKEv2 connections. MOBIKE is enabled by default on IKEv2
+            /// connections, and allows mobility of clients and multi-homing on servers by
+            /// migrating active IPsec tunnels.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.mobike)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            mobike: NullOr<bool> = "mobike";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.over_time`
+            ///
+            /// Hard IKE_SA lifetime if rekey/reauth does not complete, as time. To avoid
+            /// having an IKE/ISAKMP kept alive if IKE reauthentication or rekeying fails
+            /// perpetually, a maximum hard lifetime may be specified. If the IKE_SA fails
+            /// to rekey or reauthenticate within the specified time, the IKE_SA gets
+            /// closed.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.over_time)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            over_time: NullOr<String> = "over_time";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.pools`
+            ///
+            /// List of named IP pools to allocate virtual IP addresses
+            /// and other configuration attributes from. Each name references a pool by
+            /// name from either the pools section or an external pool.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.pools)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            pools: NullOr<Vec<String>> = "pools";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.ppk_id`
+            ///
+            /// String identifying the Postquantum Preshared Key (PPK) to be used.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.ppk_id)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            ppk_id: NullOr<String> = "ppk_id";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.ppk_required`
+            ///
+            /// Whether a Postquantum Preshared Key (PPK) is required for this connection.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.ppk_required)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            ppk_required: NullOr<bool> = "ppk_required";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.proposals`
+            ///
+            /// A proposal is a set of algorithms. For non-AEAD algorithms, this includes
+            /// for IKE an encryption algorithm, an integrity algorithm, a pseudo random
+            /// function and a Diffie-Hellman group. For AEAD algorithms, instead of
+            /// encryption and integrity algorithms, a combined algorithm is used.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.proposals)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            proposals: NullOr<Vec<String>> = "proposals";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.pull`
+            ///
+            /// If the default of yes is used, Mode Config works in pull mode, where the
+            /// initiator actively requests a virtual IP. With no, push mode is used,
+            /// where the responder pushes down a virtual IP to the initiating peer.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.pull)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            pull: NullOr<bool> = "pull";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.rand_time`
+            ///
+            /// Time range from which to choose a random value to subtract from
+            /// rekey/reauth times. To avoid having both peers initiating the rekey/reauth
+            /// procedure simultaneously, a random time gets subtracted from the
+            /// rekey/reauth times.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.rand_time)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            rand_time: NullOr<String> = "rand_time";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.reauth_time`
+            ///
+            /// Time to schedule IKE reauthentication. IKE reauthentication recreates the
+            /// IKE/ISAKMP SA from scratch and re-evaluates the credentials. In asymmetric
+            /// configurations (with EAP or configuration payloads) it might not be
+            /// possible to actively reauthenticate as responder. The IKEv2
+            /// reauthentication lifetime negotiation can instruct the client to perform
+            /// reauthentication.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.reauth_time)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            reauth_time: NullOr<String> = "reauth_time";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.rekey_time`
+            ///
+            /// IKE rekeying refreshes key material using a Diffie-Hellman exchange, but
+            /// does not re-check associated credentials. It is supported in IKEv2 only,
+            /// IKEv1 performs a reauthentication procedure instead.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.rekey_time)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            rekey_time: NullOr<String> = "rekey_time";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote`
+            ///
+            /// Section for a remote authentication round. A remote authentication round
+            /// defines the constraints how the peers must authenticate to use this
+            /// connection. Multiple rounds may be defined to use IKEv2 RFC 4739 Multiple
+            /// Authentication or IKEv1 XAuth.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote)
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            remote: BTreeMap<String, RemoteValue> = "remote";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote_addrs`
+            ///
+            /// Remote address(es) to use for IKE communication. Takes
+            /// single IPv4/IPv6 addresses, DNS names, CIDR subnets or IP address ranges.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote_addrs)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            remote_addrs: NullOr<Vec<String>> = "remote_addrs";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.remote_port`
+            ///
+            /// Remote UDP port for IKE communication. If the default of port
+            /// 500
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote_port)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            remote_port: NullOr<i64> = "remote_port";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.send_cert`
+            ///
+            /// Send certificate payloads when using certificate authentication.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.send_cert)
+            ///
+            /// Nix type: `null or one of "always", "never", "ifasked"`. Default: `null`.
+            send_cert: NullOr<SendCert> = "send_cert";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.send_certreq`
+            ///
+            /// Send certificate request payloads to offer trusted root CA certificates to
+            /// the peer. Certificate requests help the peer to choose an appropriate
+            /// certificate/private key for authentication and are enabled by default.
+            /// Disabling certificate requests can be useful if too many trusted root CA
+            /// certificates are installed, as each certificate request increases the size
+            /// of the initial IKE packets.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.send_certreq)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            send_certreq: NullOr<bool> = "send_certreq";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.unique`
+            ///
+            /// Connection uniqueness policy to enforce. To avoid multiple connections
+            /// from the same user, a uniqueness policy can be enforced.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.unique)
+            ///
+            /// Nix type: `null or one of "no", "never", "keep", "replace"`. Default: `null`.
+            unique: NullOr<Unique> = "unique";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.version`
+            ///
+            /// IKE major version to use for connection.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.version)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            version: NullOr<i64> = "version";
+            /// `services.strongswan-swanctl.swanctl.connections.<name>.vips`
+            ///
+            /// List of virtual IPs to request in IKEv2 configuration payloads or IKEv1
+            /// Mode Config. The wildcard addresses 0.0.0.0
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.vips)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            vips: NullOr<Vec<String>> = "vips";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.strongswan-swanctl.swanctl.pools.<name>`: `PoolsValue::new()`, then a setter per option.
+        PoolsValue {
+            /// `services.strongswan-swanctl.swanctl.pools.<name>.addrs`
+            ///
+            /// Subnet or range defining addresses allocated in pool. Accepts a single
+            /// CIDR subnet defining the pool to allocate addresses from or an address
+            /// range (-). Pools must be unique and non-overlapping.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.addrs)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            addrs: NullOr<String> = "addrs";
+            /// `services.strongswan-swanctl.swanctl.pools.<name>.dhcp`
+            ///
+            /// Address or CIDR subnets
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.dhcp)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            dhcp: NullOr<Vec<String>> = "dhcp";
+            /// `services.strongswan-swanctl.swanctl.pools.<name>.dns`
+            ///
+            /// Address or CIDR subnets
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.dns)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            dns: NullOr<Vec<String>> = "dns";
+            /// `services.strongswan-swanctl.swanctl.pools.<name>.nbns`
+            ///
+            /// Address or CIDR subnets
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.nbns)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            nbns: NullOr<Vec<String>> = "nbns";
+            /// `services.strongswan-swanctl.swanctl.pools.<name>.netmask`
+            ///
+            /// Address or CIDR subnets
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.netmask)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            netmask: NullOr<Vec<String>> = "netmask";
+            /// `services.strongswan-swanctl.swanctl.pools.<name>.server`
+            ///
+            /// Address or CIDR subnets
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.server)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            server: NullOr<Vec<String>> = "server";
+            /// `services.strongswan-swanctl.swanctl.pools.<name>.split_exclude`
+            ///
+            /// Address or CIDR subnets
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.split_exclude)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            split_exclude: NullOr<Vec<String>> = "split_exclude";
+            /// `services.strongswan-swanctl.swanctl.pools.<name>.split_include`
+            ///
+            /// Address or CIDR subnets
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.split_include)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            split_include: NullOr<Vec<String>> = "split_include";
+            /// `services.strongswan-swanctl.swanctl.pools.<name>.subnet`
+            ///
+            /// Address or CIDR subnets
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.subnet)
+            ///
+            /// Nix type: `null or (list of string)`. Default: `null`.
+            subnet: NullOr<Vec<String>> = "subnet";
+        }
+    }
 
     pub mod authorities {
         use super::*;
@@ -103,7 +1490,7 @@ pub mod swanctl {
             /// The certificates may use a relative path from the swanctl
             /// x509ca
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.&lt;name&gt;.cacert)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.cacert)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn cacert(&self) -> Opt<NullOr<String>> {
@@ -118,7 +1505,7 @@ pub mod swanctl {
             /// URIs are built by appending the SHA1 hash of the DER encoded certificates
             /// to this base URI.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.&lt;name&gt;.cert_uri_base)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.cert_uri_base)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn cert_uri_base(&self) -> Opt<NullOr<String>> {
@@ -129,7 +1516,7 @@ pub mod swanctl {
             ///
             /// List of CRL distribution points (ldap, http, or file URI).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.&lt;name&gt;.crl_uris)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.crl_uris)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn crl_uris(&self) -> Opt<NullOr<Vec<String>>> {
@@ -141,7 +1528,7 @@ pub mod swanctl {
             /// Absolute path to the certificate to load. Passed as-is to the daemon, so
             /// it must be readable by it.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.&lt;name&gt;.file)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.file)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn file(&self) -> Opt<NullOr<String>> {
@@ -153,7 +1540,7 @@ pub mod swanctl {
             /// Hex-encoded CKA_ID or handle of the certificate on a token or TPM,
             /// respectively.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.&lt;name&gt;.handle)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.handle)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn handle(&self) -> Opt<NullOr<String>> {
@@ -164,7 +1551,7 @@ pub mod swanctl {
             ///
             /// Optional PKCS#11 module name.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.&lt;name&gt;.module)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.module)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn module(&self) -> Opt<NullOr<String>> {
@@ -175,7 +1562,7 @@ pub mod swanctl {
             ///
             /// List of OCSP URIs.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.&lt;name&gt;.ocsp_uris)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.ocsp_uris)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn ocsp_uris(&self) -> Opt<NullOr<Vec<String>>> {
@@ -186,7 +1573,7 @@ pub mod swanctl {
             ///
             /// Optional slot number of the token that stores the certificate.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.&lt;name&gt;.slot)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.authorities.%3Cname%3E.slot)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn slot(&self) -> Opt<NullOr<i64>> {
@@ -220,7 +1607,7 @@ pub mod swanctl {
             /// snoop peer identities, and even worse, start dictionary attacks on the
             /// Preshared Key.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.aggressive)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.aggressive)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn aggressive(&self) -> Opt<NullOr<bool>> {
@@ -231,7 +1618,7 @@ pub mod swanctl {
             ///
             /// Use childless IKE_SA initiation (allow
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.childless)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.childless)
             ///
             /// Nix type: `null or one of "allow", "prefer", "force", "never"`. Default: `null`.
             pub fn childless(&self) -> Opt<NullOr<Childless>> {
@@ -243,10 +1630,10 @@ pub mod swanctl {
             /// CHILD_SA configuration sub-section. Each connection definition may have
             /// one or more sections in its children
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children)
             ///
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-            pub fn children(&self) -> Opt<BTreeMap<String, Untyped>> {
+            pub fn children(&self) -> Opt<BTreeMap<String, ChildrenValue>> {
                 Opt::at(self.path.join(["children"]))
             }
 
@@ -262,7 +1649,7 @@ pub mod swanctl {
             /// is only enforced if no IKE or ESP/AH packet has been received for the
             /// configured DPD delay.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.dpd_delay)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.dpd_delay)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn dpd_delay(&self) -> Opt<NullOr<String>> {
@@ -276,7 +1663,7 @@ pub mod swanctl {
             /// checking. For compatibility reasons, with IKEv1 a custom interval may be
             /// specified; this option has no effect on connections using IKEv2.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.dpd_timeout)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.dpd_timeout)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn dpd_timeout(&self) -> Opt<NullOr<String>> {
@@ -289,7 +1676,7 @@ pub mod swanctl {
             /// this connection. The value is a six digit binary encoded string specifying
             /// the Codepoint to set, as defined in RFC 2474.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.dscp)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.dscp)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn dscp(&self) -> Opt<NullOr<String>> {
@@ -302,7 +1689,7 @@ pub mod swanctl {
             /// NAT detection payloads. This makes the peer believe that NAT takes place
             /// on the path, forcing it to encapsulate ESP packets in UDP.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.encap)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.encap)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn encap(&self) -> Opt<NullOr<bool>> {
@@ -314,7 +1701,7 @@ pub mod swanctl {
             /// Use IKE fragmentation (proprietary IKEv1 extension or RFC 7383 IKEv2
             /// fragmentation). Acceptable values are yes
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.fragmentation)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.fragmentation)
             ///
             /// Nix type: `null or one of "yes", "accept", "force", "no"`. Default: `null`.
             pub fn fragmentation(&self) -> Opt<NullOr<Fragmentation>> {
@@ -326,7 +1713,7 @@ pub mod swanctl {
             /// XFRM interface ID set on inbound policies/SA, can be overridden by child
             /// config, see there for details.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.if_id_in)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.if_id_in)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn if_id_in(&self) -> Opt<NullOr<String>> {
@@ -338,7 +1725,7 @@ pub mod swanctl {
             /// XFRM interface ID set on outbound policies/SA, can be overridden by child
             /// config, see there for details.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.if_id_out)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.if_id_out)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn if_id_out(&self) -> Opt<NullOr<String>> {
@@ -351,7 +1738,7 @@ pub mod swanctl {
             /// connect. Instead of giving up initiation after the first retransmission
             /// sequence with the default value of 1
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.keyingtries)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.keyingtries)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn keyingtries(&self) -> Opt<NullOr<i64>> {
@@ -365,10 +1752,10 @@ pub mod swanctl {
             /// peer. Multiple rounds may be defined to use IKEv2 RFC 4739 Multiple
             /// Authentication or IKEv1 XAuth.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local)
             ///
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-            pub fn local(&self) -> Opt<BTreeMap<String, Untyped>> {
+            pub fn local(&self) -> Opt<BTreeMap<String, LocalValue>> {
                 Opt::at(self.path.join(["local"]))
             }
 
@@ -382,7 +1769,7 @@ pub mod swanctl {
             /// Local address(es) to use for IKE communication. Takes
             /// single IPv4/IPv6 addresses, DNS names, CIDR subnets or IP address ranges.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local_addrs)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local_addrs)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn local_addrs(&self) -> Opt<NullOr<Vec<String>>> {
@@ -394,7 +1781,7 @@ pub mod swanctl {
             /// Local UDP port for IKE communication. By default the port of the socket
             /// backend is used, which is usually 500
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local_port)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local_port)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn local_port(&self) -> Opt<NullOr<i64>> {
@@ -407,7 +1794,7 @@ pub mod swanctl {
             /// the connection will be mediated through the named mediation
             /// connection. The mediation connection must have mediation enabled.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.mediated_by)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.mediated_by)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn mediated_by(&self) -> Opt<NullOr<String>> {
@@ -420,7 +1807,7 @@ pub mod swanctl {
             /// connection is used to mediate other connections using the IKEv2 Mediation
             /// Extension. Mediation connections create no CHILD_SA.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.mediation)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.mediation)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn mediation(&self) -> Opt<NullOr<bool>> {
@@ -437,7 +1824,7 @@ pub mod swanctl {
             /// identity of the first authentication round of this connection will be
             /// used.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.mediation_peer)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.mediation_peer)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn mediation_peer(&self) -> Opt<NullOr<String>> {
@@ -450,7 +1837,7 @@ pub mod swanctl {
             /// connections, and allows mobility of clients and multi-homing on servers by
             /// migrating active IPsec tunnels.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.mobike)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.mobike)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn mobike(&self) -> Opt<NullOr<bool>> {
@@ -465,7 +1852,7 @@ pub mod swanctl {
             /// to rekey or reauthenticate within the specified time, the IKE_SA gets
             /// closed.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.over_time)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.over_time)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn over_time(&self) -> Opt<NullOr<String>> {
@@ -478,7 +1865,7 @@ pub mod swanctl {
             /// and other configuration attributes from. Each name references a pool by
             /// name from either the pools section or an external pool.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.pools)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.pools)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn pools(&self) -> Opt<NullOr<Vec<String>>> {
@@ -489,7 +1876,7 @@ pub mod swanctl {
             ///
             /// String identifying the Postquantum Preshared Key (PPK) to be used.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.ppk_id)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.ppk_id)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn ppk_id(&self) -> Opt<NullOr<String>> {
@@ -500,7 +1887,7 @@ pub mod swanctl {
             ///
             /// Whether a Postquantum Preshared Key (PPK) is required for this connection.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.ppk_required)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.ppk_required)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn ppk_required(&self) -> Opt<NullOr<bool>> {
@@ -514,7 +1901,7 @@ pub mod swanctl {
             /// function and a Diffie-Hellman group. For AEAD algorithms, instead of
             /// encryption and integrity algorithms, a combined algorithm is used.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.proposals)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.proposals)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn proposals(&self) -> Opt<NullOr<Vec<String>>> {
@@ -527,7 +1914,7 @@ pub mod swanctl {
             /// initiator actively requests a virtual IP. With no, push mode is used,
             /// where the responder pushes down a virtual IP to the initiating peer.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.pull)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.pull)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn pull(&self) -> Opt<NullOr<bool>> {
@@ -541,7 +1928,7 @@ pub mod swanctl {
             /// procedure simultaneously, a random time gets subtracted from the
             /// rekey/reauth times.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.rand_time)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.rand_time)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn rand_time(&self) -> Opt<NullOr<String>> {
@@ -557,7 +1944,7 @@ pub mod swanctl {
             /// reauthentication lifetime negotiation can instruct the client to perform
             /// reauthentication.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.reauth_time)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.reauth_time)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn reauth_time(&self) -> Opt<NullOr<String>> {
@@ -570,7 +1957,7 @@ pub mod swanctl {
             /// does not re-check associated credentials. It is supported in IKEv2 only,
             /// IKEv1 performs a reauthentication procedure instead.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.rekey_time)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.rekey_time)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn rekey_time(&self) -> Opt<NullOr<String>> {
@@ -584,10 +1971,10 @@ pub mod swanctl {
             /// connection. Multiple rounds may be defined to use IKEv2 RFC 4739 Multiple
             /// Authentication or IKEv1 XAuth.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote)
             ///
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-            pub fn remote(&self) -> Opt<BTreeMap<String, Untyped>> {
+            pub fn remote(&self) -> Opt<BTreeMap<String, RemoteValue>> {
                 Opt::at(self.path.join(["remote"]))
             }
 
@@ -601,7 +1988,7 @@ pub mod swanctl {
             /// Remote address(es) to use for IKE communication. Takes
             /// single IPv4/IPv6 addresses, DNS names, CIDR subnets or IP address ranges.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote_addrs)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote_addrs)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn remote_addrs(&self) -> Opt<NullOr<Vec<String>>> {
@@ -613,7 +2000,7 @@ pub mod swanctl {
             /// Remote UDP port for IKE communication. If the default of port
             /// 500
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote_port)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote_port)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn remote_port(&self) -> Opt<NullOr<i64>> {
@@ -624,7 +2011,7 @@ pub mod swanctl {
             ///
             /// Send certificate payloads when using certificate authentication.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.send_cert)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.send_cert)
             ///
             /// Nix type: `null or one of "always", "never", "ifasked"`. Default: `null`.
             pub fn send_cert(&self) -> Opt<NullOr<SendCert>> {
@@ -640,7 +2027,7 @@ pub mod swanctl {
             /// certificates are installed, as each certificate request increases the size
             /// of the initial IKE packets.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.send_certreq)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.send_certreq)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn send_certreq(&self) -> Opt<NullOr<bool>> {
@@ -652,7 +2039,7 @@ pub mod swanctl {
             /// Connection uniqueness policy to enforce. To avoid multiple connections
             /// from the same user, a uniqueness policy can be enforced.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.unique)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.unique)
             ///
             /// Nix type: `null or one of "no", "never", "keep", "replace"`. Default: `null`.
             pub fn unique(&self) -> Opt<NullOr<Unique>> {
@@ -663,7 +2050,7 @@ pub mod swanctl {
             ///
             /// IKE major version to use for connection.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.version)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.version)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn version(&self) -> Opt<NullOr<i64>> {
@@ -675,7 +2062,7 @@ pub mod swanctl {
             /// List of virtual IPs to request in IKEv2 configuration payloads or IKEv1
             /// Mode Config. The wildcard addresses 0.0.0.0
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.vips)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.vips)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn vips(&self) -> Opt<NullOr<Vec<String>>> {
@@ -713,7 +2100,7 @@ pub mod swanctl {
             /// rekeying and initial negotiation uses a separate Diffie-Hellman exchange
             /// using the specified group (refer to esp_proposals for details).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.ah_proposals)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.ah_proposals)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn ah_proposals(&self) -> Opt<NullOr<Vec<String>>> {
@@ -724,7 +2111,7 @@ pub mod swanctl {
             ///
             /// Action to perform after a CHILD_SA gets closed by the peer.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.close_action)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.close_action)
             ///
             /// Nix type: `null or one of "none", "trap", "start"`. Default: `null`.
             pub fn close_action(&self) -> Opt<NullOr<CloseAction>> {
@@ -737,7 +2124,7 @@ pub mod swanctl {
             /// effectively disables Path MTU discovery (PMTUD). Controlling this
             /// behavior is not supported by all kernel interfaces.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.copy_df)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.copy_df)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn copy_df(&self) -> Opt<NullOr<bool>> {
@@ -750,7 +2137,7 @@ pub mod swanctl {
             /// header field to/from the outer IP header in tunnel mode. The value
             /// out
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.copy_dscp)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.copy_dscp)
             ///
             /// Nix type: `null or one of "out", "in", "yes", "no"`. Default: `null`.
             pub fn copy_dscp(&self) -> Opt<NullOr<CopyDscp>> {
@@ -763,7 +2150,7 @@ pub mod swanctl {
             /// to/from the outer IP header in tunnel mode. Controlling this behavior is
             /// not supported by all kernel interfaces.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.copy_ecn)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.copy_ecn)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn copy_ecn(&self) -> Opt<NullOr<bool>> {
@@ -778,7 +2165,7 @@ pub mod swanctl {
             /// the tunnel on-demand. restart immediately tries to re-negotiate the
             /// CHILD_SA under a fresh IKE_SA.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.dpd_action)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.dpd_action)
             ///
             /// Nix type: `null or one of "clear", "trap", "restart"`. Default: `null`.
             pub fn dpd_action(&self) -> Opt<NullOr<DpdAction>> {
@@ -794,7 +2181,7 @@ pub mod swanctl {
             /// a combined mode algorithm is used instead of the separate
             /// encryption/integrity algorithms.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.esp_proposals)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.esp_proposals)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn esp_proposals(&self) -> Opt<NullOr<Vec<String>>> {
@@ -805,7 +2192,7 @@ pub mod swanctl {
             ///
             /// Hostaccess variable to pass to updown
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.hostaccess)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.hostaccess)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn hostaccess(&self) -> Opt<NullOr<bool>> {
@@ -817,7 +2204,7 @@ pub mod swanctl {
             /// Enable hardware offload for this CHILD_SA, if supported by the IPsec
             /// implementation. The values crypto
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.hw_offload)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.hw_offload)
             ///
             /// Nix type: `null or one of "yes", "no", "auto", "crypto", "packet"`. Default: `null`.
             pub fn hw_offload(&self) -> Opt<NullOr<HwOffload>> {
@@ -830,7 +2217,7 @@ pub mod swanctl {
             /// duplicate policies/SAs and associates them with an interface with the
             /// same ID. The special value %unique
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.if_id_in)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.if_id_in)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn if_id_in(&self) -> Opt<NullOr<String>> {
@@ -843,7 +2230,7 @@ pub mod swanctl {
             /// duplicate policies/SAs and associates them with an interface with the
             /// same ID. The special value %unique
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.if_id_out)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.if_id_out)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn if_id_out(&self) -> Opt<NullOr<String>> {
@@ -857,7 +2244,7 @@ pub mod swanctl {
             /// gets closed due to inactivity. The default value of 0 disables inactivity
             /// checks.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.inactivity)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.inactivity)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn inactivity(&self) -> Opt<NullOr<String>> {
@@ -868,7 +2255,7 @@ pub mod swanctl {
             ///
             /// Optional interface name to restrict outbound IPsec policies.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.interface)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.interface)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn interface(&self) -> Opt<NullOr<String>> {
@@ -881,7 +2268,7 @@ pub mod swanctl {
             /// negotiate IPComp compression to compress ESP payload data prior to
             /// encryption.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.ipcomp)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.ipcomp)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn ipcomp(&self) -> Opt<NullOr<bool>> {
@@ -895,7 +2282,7 @@ pub mod swanctl {
             /// before. If that fails for whatever reason, this limit closes the
             /// CHILD_SA.  The default is 10% more than rekey_bytes
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.life_bytes)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.life_bytes)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn life_bytes(&self) -> Opt<NullOr<i64>> {
@@ -909,7 +2296,7 @@ pub mod swanctl {
             /// rekeyed before. If that fails for whatever reason, this limit closes the
             /// CHILD_SA.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.life_packets)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.life_packets)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn life_packets(&self) -> Opt<NullOr<i64>> {
@@ -923,7 +2310,7 @@ pub mod swanctl {
             /// for whatever reason, this limit closes the CHILD_SA.  The default is 10%
             /// more than the rekey_time
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.life_time)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.life_time)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn life_time(&self) -> Opt<NullOr<String>> {
@@ -936,7 +2323,7 @@ pub mod swanctl {
             /// a CIDR subnet definition, followed by an optional proto/port
             /// selector. The special value dynamic
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.local_ts)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.local_ts)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn local_ts(&self) -> Opt<NullOr<Vec<String>>> {
@@ -952,7 +2339,7 @@ pub mod swanctl {
             /// inbound marks are only set on policies, by default, unless
             /// mark_in_sa
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.mark_in)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.mark_in)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn mark_in(&self) -> Opt<NullOr<String>> {
@@ -963,7 +2350,7 @@ pub mod swanctl {
             ///
             /// Whether to set mark_in
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.mark_in_sa)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.mark_in_sa)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn mark_in_sa(&self) -> Opt<NullOr<bool>> {
@@ -978,7 +2365,7 @@ pub mod swanctl {
             /// rules to select specific policies/SAs for outgoing traffic. The special
             /// value %unique
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.mark_out)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.mark_out)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn mark_out(&self) -> Opt<NullOr<String>> {
@@ -989,7 +2376,7 @@ pub mod swanctl {
             ///
             /// IPsec Mode to establish CHILD_SA with.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.mode)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.mode)
             ///
             /// Nix type: `null or one of "tunnel", "transport", "transport_proxy", "beet", "pass", "drop"`. Default: `null`.
             pub fn mode(&self) -> Opt<NullOr<Mode>> {
@@ -1002,7 +2389,7 @@ pub mod swanctl {
             /// some scenarios e.g. MIPv6, where policies are not managed by the IKE
             /// daemon. Since 5.3.3.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.policies)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.policies)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn policies(&self) -> Opt<NullOr<bool>> {
@@ -1015,7 +2402,7 @@ pub mod swanctl {
             /// required in case there is a drop policy that would match and block
             /// forwarded traffic for this CHILD_SA. Since 5.5.1.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.policies_fwd_out)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.policies_fwd_out)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn policies_fwd_out(&self) -> Opt<NullOr<bool>> {
@@ -1028,7 +2415,7 @@ pub mod swanctl {
             /// install high-priority drop policies. The default of 0 uses dynamically
             /// calculated priorities based on the size of the traffic selectors.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.priority)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.priority)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn priority(&self) -> Opt<NullOr<i64>> {
@@ -1040,7 +2427,7 @@ pub mod swanctl {
             /// Byte range from which to choose a random value to subtract from
             /// rekey_bytes
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.rand_bytes)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rand_bytes)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn rand_bytes(&self) -> Opt<NullOr<i64>> {
@@ -1052,7 +2439,7 @@ pub mod swanctl {
             /// Packet range from which to choose a random value to subtract from
             /// rekey_packets
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.rand_packets)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rand_packets)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn rand_packets(&self) -> Opt<NullOr<i64>> {
@@ -1064,7 +2451,7 @@ pub mod swanctl {
             /// Time range from which to choose a random value to subtract from
             /// rekey_time
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.rand_time)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rand_time)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn rand_time(&self) -> Opt<NullOr<String>> {
@@ -1077,7 +2464,7 @@ pub mod swanctl {
             /// rekeying refreshes key material, optionally using a Diffie-Hellman
             /// exchange if a group is specified in the proposal.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.rekey_bytes)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rekey_bytes)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn rekey_bytes(&self) -> Opt<NullOr<i64>> {
@@ -1090,7 +2477,7 @@ pub mod swanctl {
             /// rekeying refreshes key material, optionally using a Diffie-Hellman
             /// exchange if a group is specified in the proposal.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.rekey_packets)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rekey_packets)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn rekey_packets(&self) -> Opt<NullOr<i64>> {
@@ -1104,7 +2491,7 @@ pub mod swanctl {
             /// specified in the proposal.  To avoid rekey collisions initiated by both
             /// ends simultaneously, a value in the range of rand_time
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.rekey_time)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rekey_time)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn rekey_time(&self) -> Opt<NullOr<String>> {
@@ -1116,7 +2503,7 @@ pub mod swanctl {
             /// List of remote selectors to include in CHILD_SA. See
             /// local_ts
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.remote_ts)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.remote_ts)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn remote_ts(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1128,7 +2515,7 @@ pub mod swanctl {
             /// IPsec replay window to configure for this CHILD_SA. Larger values than
             /// the default of 32
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.replay_window)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.replay_window)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn replay_window(&self) -> Opt<NullOr<i64>> {
@@ -1142,7 +2529,7 @@ pub mod swanctl {
             /// not more than once. The default of 0 uses dynamic reqids, allocated
             /// incrementally.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.reqid)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.reqid)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn reqid(&self) -> Opt<NullOr<i64>> {
@@ -1156,7 +2543,7 @@ pub mod swanctl {
             /// decryption or right afterwards to match policies or process them
             /// differently (e.g. via policy routing).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.set_mark_in)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.set_mark_in)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn set_mark_in(&self) -> Opt<NullOr<String>> {
@@ -1169,7 +2556,7 @@ pub mod swanctl {
             /// them. This allows processing ESP packets differently than the original
             /// traffic (e.g. via policy routing).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.set_mark_out)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.set_mark_out)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn set_mark_out(&self) -> Opt<NullOr<String>> {
@@ -1184,7 +2571,7 @@ pub mod swanctl {
             /// the kernel. This is not negotiated, so this only works with peers that
             /// use the incorrect truncation length (or have this option enabled).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.sha256_96)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.sha256_96)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn sha256_96(&self) -> Opt<NullOr<bool>> {
@@ -1195,7 +2582,7 @@ pub mod swanctl {
             ///
             /// Action to perform after loading the configuration.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.start_action)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.start_action)
             ///
             /// Nix type: `null or one of "none", "trap", "start", "trap|start"`. Default: `null`.
             pub fn start_action(&self) -> Opt<NullOr<StartAction>> {
@@ -1209,10 +2596,10 @@ pub mod swanctl {
             /// minimum size of all ESP packets sent.  The default value of
             /// 0
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.tfc_padding)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.tfc_padding)
             ///
             /// Nix type: `null or signed integer or value "mtu" (singular enum)`. Default: `null`.
-            pub fn tfc_padding(&self) -> Opt<NullOr<Untyped>> {
+            pub fn tfc_padding(&self) -> Opt<NullOr<OneOf<TfcPaddingMembers>>> {
                 Opt::at(self.path.join(["tfc_padding"]))
             }
 
@@ -1220,7 +2607,7 @@ pub mod swanctl {
             ///
             /// Updown script to invoke on CHILD_SA up and down events.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.children.&lt;name&gt;.updown)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.updown)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn updown(&self) -> Opt<NullOr<String>> {
@@ -1258,7 +2645,7 @@ pub mod swanctl {
             /// especially when EAP authentication is delegated from the IKE responder
             /// to an AAA backend.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local.&lt;name&gt;.aaa_id)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.aaa_id)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn aaa_id(&self) -> Opt<NullOr<String>> {
@@ -1269,7 +2656,7 @@ pub mod swanctl {
             ///
             /// Authentication to perform locally.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local.&lt;name&gt;.auth)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.auth)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn auth(&self) -> Opt<NullOr<String>> {
@@ -1282,10 +2669,10 @@ pub mod swanctl {
             /// authentication. Certificates in certs are transmitted as binary blobs,
             /// these sections offer more flexibility.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local.&lt;name&gt;.cert)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert)
             ///
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-            pub fn cert(&self) -> Opt<BTreeMap<String, Untyped>> {
+            pub fn cert(&self) -> Opt<BTreeMap<String, CertValue>> {
                 Opt::at(self.path.join(["cert"]))
             }
 
@@ -1300,7 +2687,7 @@ pub mod swanctl {
             /// authentication. The certificates may use a relative path from the
             /// swanctl x509
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local.&lt;name&gt;.certs)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.certs)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn certs(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1311,7 +2698,7 @@ pub mod swanctl {
             ///
             /// Client EAP-Identity to use in EAP-Identity exchange and the EAP method.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local.&lt;name&gt;.eap_id)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.eap_id)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn eap_id(&self) -> Opt<NullOr<String>> {
@@ -1324,7 +2711,7 @@ pub mod swanctl {
             /// authentication, the IKE identity must be contained in the certificate,
             /// either as subject or as subjectAltName.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local.&lt;name&gt;.id)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.id)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn id(&self) -> Opt<NullOr<String>> {
@@ -1337,7 +2724,7 @@ pub mod swanctl {
             /// authentication. The public keys may use a relative path from the swanctl
             /// pubkey
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local.&lt;name&gt;.pubkeys)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.pubkeys)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn pubkeys(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1350,7 +2737,7 @@ pub mod swanctl {
             /// sorted. If not specified rounds are ordered by their position in the
             /// config file/vici message.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local.&lt;name&gt;.round)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.round)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn round(&self) -> Opt<NullOr<i64>> {
@@ -1361,7 +2748,7 @@ pub mod swanctl {
             ///
             /// Client XAuth username used in the XAuth exchange.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local.&lt;name&gt;.xauth_id)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.xauth_id)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn xauth_id(&self) -> Opt<NullOr<String>> {
@@ -1396,7 +2783,7 @@ pub mod swanctl {
             /// Absolute path to the certificate to load. Passed as-is to the daemon, so
             /// it must be readable by it.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local.&lt;name&gt;.cert.&lt;name&gt;.file)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert.%3Cname%3E.file)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn file(&self) -> Opt<NullOr<String>> {
@@ -1408,7 +2795,7 @@ pub mod swanctl {
             /// Hex-encoded CKA_ID or handle of the certificate on a token or TPM,
             /// respectively.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local.&lt;name&gt;.cert.&lt;name&gt;.handle)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert.%3Cname%3E.handle)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn handle(&self) -> Opt<NullOr<String>> {
@@ -1419,7 +2806,7 @@ pub mod swanctl {
             ///
             /// Optional PKCS#11 module name.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local.&lt;name&gt;.cert.&lt;name&gt;.module)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert.%3Cname%3E.module)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn module(&self) -> Opt<NullOr<String>> {
@@ -1430,7 +2817,7 @@ pub mod swanctl {
             ///
             /// Optional slot number of the token that stores the certificate.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.local.&lt;name&gt;.cert.&lt;name&gt;.slot)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert.%3Cname%3E.slot)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn slot(&self) -> Opt<NullOr<i64>> {
@@ -1464,7 +2851,7 @@ pub mod swanctl {
             ///
             /// Authentication to expect from remote. See the local
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.auth)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.auth)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn auth(&self) -> Opt<NullOr<String>> {
@@ -1478,7 +2865,7 @@ pub mod swanctl {
             /// trustchain, either as subject or as subjectAltName. This has the same
             /// effect as specifying cacerts
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.ca_id)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.ca_id)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn ca_id(&self) -> Opt<NullOr<String>> {
@@ -1491,10 +2878,10 @@ pub mod swanctl {
             /// in cacerts are transmitted as binary blobs, these sections offer more
             /// flexibility.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.cacert)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert)
             ///
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-            pub fn cacert(&self) -> Opt<BTreeMap<String, Untyped>> {
+            pub fn cacert(&self) -> Opt<BTreeMap<String, CacertValue>> {
                 Opt::at(self.path.join(["cacert"]))
             }
 
@@ -1509,7 +2896,7 @@ pub mod swanctl {
             /// authentication. The certificates may use a relative path from the
             /// swanctl x509ca
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.cacerts)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacerts)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn cacerts(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1522,10 +2909,10 @@ pub mod swanctl {
             /// authentication. Certificates in certs are transmitted as binary blobs,
             /// these sections offer more flexibility.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.cert)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert)
             ///
             /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-            pub fn cert(&self) -> Opt<BTreeMap<String, Untyped>> {
+            pub fn cert(&self) -> Opt<BTreeMap<String, CertValue2>> {
                 Opt::at(self.path.join(["cert"]))
             }
 
@@ -1539,7 +2926,7 @@ pub mod swanctl {
             /// List of certificate policy OIDs the peer’s certificate
             /// must have. OIDs are specified using the numerical dotted representation.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.cert_policy)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert_policy)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn cert_policy(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1551,7 +2938,7 @@ pub mod swanctl {
             /// List of certificates to accept for authentication. The certificates may
             /// use a relative path from the swanctl x509
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.certs)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.certs)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn certs(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1563,7 +2950,7 @@ pub mod swanctl {
             /// Identity to use as peer identity during EAP authentication. If set to
             /// %any
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.eap_id)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.eap_id)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn eap_id(&self) -> Opt<NullOr<String>> {
@@ -1578,7 +2965,7 @@ pub mod swanctl {
             /// appropriate Attribute Certificates or by an AAA backend involved in the
             /// authentication.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.groups)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.groups)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn groups(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1591,7 +2978,7 @@ pub mod swanctl {
             /// authentication, the IKE identity must be contained in the certificate,
             /// either as subject or as subjectAltName.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.id)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.id)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn id(&self) -> Opt<NullOr<String>> {
@@ -1604,7 +2991,7 @@ pub mod swanctl {
             /// authentication. The public keys may use a relative path from the swanctl
             /// pubkey
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.pubkeys)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.pubkeys)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn pubkeys(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1615,7 +3002,7 @@ pub mod swanctl {
             ///
             /// Certificate revocation policy for CRL or OCSP revocation.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.revocation)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.revocation)
             ///
             /// Nix type: `null or one of "strict", "ifuri", "relaxed"`. Default: `null`.
             pub fn revocation(&self) -> Opt<NullOr<Revocation>> {
@@ -1628,7 +3015,7 @@ pub mod swanctl {
             /// sorted. If not specified rounds are ordered by their position in the
             /// config file/vici message.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.round)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.round)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn round(&self) -> Opt<NullOr<i64>> {
@@ -1663,7 +3050,7 @@ pub mod swanctl {
             /// Absolute path to the certificate to load. Passed as-is to the daemon, so
             /// it must be readable by it.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.cacert.&lt;name&gt;.file)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert.%3Cname%3E.file)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn file(&self) -> Opt<NullOr<String>> {
@@ -1675,7 +3062,7 @@ pub mod swanctl {
             /// Hex-encoded CKA_ID or handle of the certificate on a token or TPM,
             /// respectively.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.cacert.&lt;name&gt;.handle)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert.%3Cname%3E.handle)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn handle(&self) -> Opt<NullOr<String>> {
@@ -1686,7 +3073,7 @@ pub mod swanctl {
             ///
             /// Optional PKCS#11 module name.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.cacert.&lt;name&gt;.module)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert.%3Cname%3E.module)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn module(&self) -> Opt<NullOr<String>> {
@@ -1697,7 +3084,7 @@ pub mod swanctl {
             ///
             /// Optional slot number of the token that stores the certificate.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.cacert.&lt;name&gt;.slot)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert.%3Cname%3E.slot)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn slot(&self) -> Opt<NullOr<i64>> {
@@ -1732,7 +3119,7 @@ pub mod swanctl {
             /// Absolute path to the certificate to load. Passed as-is to the daemon, so
             /// it must be readable by it.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.cert.&lt;name&gt;.file)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert.%3Cname%3E.file)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn file(&self) -> Opt<NullOr<String>> {
@@ -1744,7 +3131,7 @@ pub mod swanctl {
             /// Hex-encoded CKA_ID or handle of the certificate on a token or TPM,
             /// respectively.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.cert.&lt;name&gt;.handle)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert.%3Cname%3E.handle)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn handle(&self) -> Opt<NullOr<String>> {
@@ -1755,7 +3142,7 @@ pub mod swanctl {
             ///
             /// Optional PKCS#11 module name.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.cert.&lt;name&gt;.module)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert.%3Cname%3E.module)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn module(&self) -> Opt<NullOr<String>> {
@@ -1766,7 +3153,7 @@ pub mod swanctl {
             ///
             /// Optional slot number of the token that stores the certificate.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.&lt;name&gt;.remote.&lt;name&gt;.cert.&lt;name&gt;.slot)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert.%3Cname%3E.slot)
             ///
             /// Nix type: `null or signed integer`. Default: `null`.
             pub fn slot(&self) -> Opt<NullOr<i64>> {
@@ -1782,35 +3169,6 @@ pub mod swanctl {
                 Prefer => "prefer",
                 Force => "force",
                 Never => "never",
-            }
-        }
-
-        ::flakesmith::option_enum! {
-            /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.fragmentation`.
-            Fragmentation {
-                Yes => "yes",
-                Accept => "accept",
-                Force => "force",
-                No => "no",
-            }
-        }
-
-        ::flakesmith::option_enum! {
-            /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.send_cert`.
-            SendCert {
-                Always => "always",
-                Never => "never",
-                Ifasked => "ifasked",
-            }
-        }
-
-        ::flakesmith::option_enum! {
-            /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.unique`.
-            Unique {
-                No => "no",
-                Never => "never",
-                Keep => "keep",
-                Replace => "replace",
             }
         }
 
@@ -1876,11 +3234,805 @@ pub mod swanctl {
         }
 
         ::flakesmith::option_enum! {
+            /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.tfc_padding`.
+            TfcPadding {
+                Mtu => "mtu",
+            }
+        }
+
+        /// The members of `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.tfc_padding`'s type: `integer`, `one of ["mtu"]`. A value of any of them sets the option.
+        pub enum TfcPaddingMembers {}
+        impl ::flakesmith::value::IntMember for TfcPaddingMembers { type Int = i64; }
+
+        ::flakesmith::union_member!(TfcPaddingMembers: TfcPadding);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>`: `ChildrenValue::new()`, then a setter per option.
+            ChildrenValue {
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.ah_proposals`
+                ///
+                /// AH proposals to offer for the CHILD_SA. A proposal is a set of
+                /// algorithms. For AH, this includes an integrity algorithm and an optional
+                /// Diffie-Hellman group. If a DH group is specified, CHILD_SA/Quick Mode
+                /// rekeying and initial negotiation uses a separate Diffie-Hellman exchange
+                /// using the specified group (refer to esp_proposals for details).
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.ah_proposals)
+                ///
+                /// Nix type: `null or (list of string)`. Default: `null`.
+                ah_proposals: NullOr<Vec<String>> = "ah_proposals";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.close_action`
+                ///
+                /// Action to perform after a CHILD_SA gets closed by the peer.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.close_action)
+                ///
+                /// Nix type: `null or one of "none", "trap", "start"`. Default: `null`.
+                close_action: NullOr<CloseAction> = "close_action";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.copy_df`
+                ///
+                /// Whether to copy the DF bit to the outer IPv4 header in tunnel mode. This
+                /// effectively disables Path MTU discovery (PMTUD). Controlling this
+                /// behavior is not supported by all kernel interfaces.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.copy_df)
+                ///
+                /// Nix type: `null or boolean`. Default: `null`.
+                copy_df: NullOr<bool> = "copy_df";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.copy_dscp`
+                ///
+                /// Whether to copy the DSCP (Differentiated Services Field Codepoint)
+                /// header field to/from the outer IP header in tunnel mode. The value
+                /// out
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.copy_dscp)
+                ///
+                /// Nix type: `null or one of "out", "in", "yes", "no"`. Default: `null`.
+                copy_dscp: NullOr<CopyDscp> = "copy_dscp";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.copy_ecn`
+                ///
+                /// Whether to copy the ECN (Explicit Congestion Notification) header field
+                /// to/from the outer IP header in tunnel mode. Controlling this behavior is
+                /// not supported by all kernel interfaces.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.copy_ecn)
+                ///
+                /// Nix type: `null or boolean`. Default: `null`.
+                copy_ecn: NullOr<bool> = "copy_ecn";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.dpd_action`
+                ///
+                /// Action to perform for this CHILD_SA on DPD timeout. The default clear
+                /// closes the CHILD_SA and does not take further action. trap installs a
+                /// trap policy, which will catch matching traffic and tries to re-negotiate
+                /// the tunnel on-demand. restart immediately tries to re-negotiate the
+                /// CHILD_SA under a fresh IKE_SA.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.dpd_action)
+                ///
+                /// Nix type: `null or one of "clear", "trap", "restart"`. Default: `null`.
+                dpd_action: NullOr<DpdAction> = "dpd_action";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.esp_proposals`
+                ///
+                /// ESP proposals to offer for the CHILD_SA. A proposal is a set of
+                /// algorithms. For ESP non-AEAD proposals, this includes an integrity
+                /// algorithm, an encryption algorithm, an optional Diffie-Hellman group and
+                /// an optional Extended Sequence Number Mode indicator. For AEAD proposals,
+                /// a combined mode algorithm is used instead of the separate
+                /// encryption/integrity algorithms.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.esp_proposals)
+                ///
+                /// Nix type: `null or (list of string)`. Default: `null`.
+                esp_proposals: NullOr<Vec<String>> = "esp_proposals";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.hostaccess`
+                ///
+                /// Hostaccess variable to pass to updown
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.hostaccess)
+                ///
+                /// Nix type: `null or boolean`. Default: `null`.
+                hostaccess: NullOr<bool> = "hostaccess";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.hw_offload`
+                ///
+                /// Enable hardware offload for this CHILD_SA, if supported by the IPsec
+                /// implementation. The values crypto
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.hw_offload)
+                ///
+                /// Nix type: `null or one of "yes", "no", "auto", "crypto", "packet"`. Default: `null`.
+                hw_offload: NullOr<HwOffload> = "hw_offload";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.if_id_in`
+                ///
+                /// XFRM interface ID set on inbound policies/SA. This allows installing
+                /// duplicate policies/SAs and associates them with an interface with the
+                /// same ID. The special value %unique
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.if_id_in)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                if_id_in: NullOr<String> = "if_id_in";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.if_id_out`
+                ///
+                /// XFRM interface ID set on outbound policies/SA. This allows installing
+                /// duplicate policies/SAs and associates them with an interface with the
+                /// same ID. The special value %unique
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.if_id_out)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                if_id_out: NullOr<String> = "if_id_out";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.inactivity`
+                ///
+                /// Timeout before closing CHILD_SA after inactivity. If no traffic has been
+                /// processed in either direction for the configured timeout, the CHILD_SA
+                /// gets closed due to inactivity. The default value of 0 disables inactivity
+                /// checks.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.inactivity)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                inactivity: NullOr<String> = "inactivity";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.interface`
+                ///
+                /// Optional interface name to restrict outbound IPsec policies.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.interface)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                interface: NullOr<String> = "interface";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.ipcomp`
+                ///
+                /// Enable IPComp compression before encryption. If enabled, IKE tries to
+                /// negotiate IPComp compression to compress ESP payload data prior to
+                /// encryption.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.ipcomp)
+                ///
+                /// Nix type: `null or boolean`. Default: `null`.
+                ipcomp: NullOr<bool> = "ipcomp";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.life_bytes`
+                ///
+                /// Maximum bytes processed before CHILD_SA gets closed. Usually this hard
+                /// volume limit is never reached, because the CHILD_SA gets rekeyed
+                /// before. If that fails for whatever reason, this limit closes the
+                /// CHILD_SA.  The default is 10% more than rekey_bytes
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.life_bytes)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                life_bytes: NullOr<i64> = "life_bytes";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.life_packets`
+                ///
+                /// Maximum number of packets processed before CHILD_SA gets closed. Usually
+                /// this hard packets limit is never reached, because the CHILD_SA gets
+                /// rekeyed before. If that fails for whatever reason, this limit closes the
+                /// CHILD_SA.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.life_packets)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                life_packets: NullOr<i64> = "life_packets";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.life_time`
+                ///
+                /// Maximum lifetime before CHILD_SA gets closed. Usually this hard lifetime
+                /// is never reached, because the CHILD_SA gets rekeyed before. If that fails
+                /// for whatever reason, this limit closes the CHILD_SA.  The default is 10%
+                /// more than the rekey_time
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.life_time)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                life_time: NullOr<String> = "life_time";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.local_ts`
+                ///
+                /// List of local traffic selectors to include in CHILD_SA. Each selector is
+                /// a CIDR subnet definition, followed by an optional proto/port
+                /// selector. The special value dynamic
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.local_ts)
+                ///
+                /// Nix type: `null or (list of string)`. Default: `null`.
+                local_ts: NullOr<Vec<String>> = "local_ts";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mark_in`
+                ///
+                /// Netfilter mark and mask for input traffic. On Linux, Netfilter may
+                /// require marks on each packet to match an SA/policy having that option
+                /// set. This allows installing duplicate policies and enables Netfilter
+                /// rules to select specific SAs/policies for incoming traffic. Note that
+                /// inbound marks are only set on policies, by default, unless
+                /// mark_in_sa
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.mark_in)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                mark_in: NullOr<String> = "mark_in";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mark_in_sa`
+                ///
+                /// Whether to set mark_in
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.mark_in_sa)
+                ///
+                /// Nix type: `null or boolean`. Default: `null`.
+                mark_in_sa: NullOr<bool> = "mark_in_sa";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mark_out`
+                ///
+                /// Netfilter mark and mask for output traffic. On Linux, Netfilter may
+                /// require marks on each packet to match a policy/SA having that option
+                /// set. This allows installing duplicate policies and enables Netfilter
+                /// rules to select specific policies/SAs for outgoing traffic. The special
+                /// value %unique
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.mark_out)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                mark_out: NullOr<String> = "mark_out";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.mode`
+                ///
+                /// IPsec Mode to establish CHILD_SA with.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.mode)
+                ///
+                /// Nix type: `null or one of "tunnel", "transport", "transport_proxy", "beet", "pass", "drop"`. Default: `null`.
+                mode: NullOr<Mode> = "mode";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.policies`
+                ///
+                /// Whether to install IPsec policies or not. Disabling this can be useful in
+                /// some scenarios e.g. MIPv6, where policies are not managed by the IKE
+                /// daemon. Since 5.3.3.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.policies)
+                ///
+                /// Nix type: `null or boolean`. Default: `null`.
+                policies: NullOr<bool> = "policies";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.policies_fwd_out`
+                ///
+                /// Whether to install outbound FWD IPsec policies or not. Enabling this is
+                /// required in case there is a drop policy that would match and block
+                /// forwarded traffic for this CHILD_SA. Since 5.5.1.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.policies_fwd_out)
+                ///
+                /// Nix type: `null or boolean`. Default: `null`.
+                policies_fwd_out: NullOr<bool> = "policies_fwd_out";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.priority`
+                ///
+                /// Optional fixed priority for IPsec policies. This could be useful to
+                /// install high-priority drop policies. The default of 0 uses dynamically
+                /// calculated priorities based on the size of the traffic selectors.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.priority)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                priority: NullOr<i64> = "priority";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rand_bytes`
+                ///
+                /// Byte range from which to choose a random value to subtract from
+                /// rekey_bytes
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rand_bytes)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                rand_bytes: NullOr<i64> = "rand_bytes";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rand_packets`
+                ///
+                /// Packet range from which to choose a random value to subtract from
+                /// rekey_packets
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rand_packets)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                rand_packets: NullOr<i64> = "rand_packets";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rand_time`
+                ///
+                /// Time range from which to choose a random value to subtract from
+                /// rekey_time
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rand_time)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                rand_time: NullOr<String> = "rand_time";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rekey_bytes`
+                ///
+                /// Number of bytes processed before initiating CHILD_SA rekeying. CHILD_SA
+                /// rekeying refreshes key material, optionally using a Diffie-Hellman
+                /// exchange if a group is specified in the proposal.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rekey_bytes)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                rekey_bytes: NullOr<i64> = "rekey_bytes";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rekey_packets`
+                ///
+                /// Number of packets processed before initiating CHILD_SA rekeying. CHILD_SA
+                /// rekeying refreshes key material, optionally using a Diffie-Hellman
+                /// exchange if a group is specified in the proposal.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rekey_packets)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                rekey_packets: NullOr<i64> = "rekey_packets";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.rekey_time`
+                ///
+                /// Time to schedule CHILD_SA rekeying. CHILD_SA rekeying refreshes key
+                /// material, optionally using a Diffie-Hellman exchange if a group is
+                /// specified in the proposal.  To avoid rekey collisions initiated by both
+                /// ends simultaneously, a value in the range of rand_time
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.rekey_time)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                rekey_time: NullOr<String> = "rekey_time";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.remote_ts`
+                ///
+                /// List of remote selectors to include in CHILD_SA. See
+                /// local_ts
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.remote_ts)
+                ///
+                /// Nix type: `null or (list of string)`. Default: `null`.
+                remote_ts: NullOr<Vec<String>> = "remote_ts";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.replay_window`
+                ///
+                /// IPsec replay window to configure for this CHILD_SA. Larger values than
+                /// the default of 32
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.replay_window)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                replay_window: NullOr<i64> = "replay_window";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.reqid`
+                ///
+                /// Fixed reqid to use for this CHILD_SA. This might be helpful in some
+                /// scenarios, but works only if each CHILD_SA configuration is instantiated
+                /// not more than once. The default of 0 uses dynamic reqids, allocated
+                /// incrementally.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.reqid)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                reqid: NullOr<i64> = "reqid";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.set_mark_in`
+                ///
+                /// Netfilter mark applied to packets after the inbound IPsec SA processed
+                /// them. This way it’s not necessary to mark packets via Netfilter before
+                /// decryption or right afterwards to match policies or process them
+                /// differently (e.g. via policy routing).
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.set_mark_in)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                set_mark_in: NullOr<String> = "set_mark_in";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.set_mark_out`
+                ///
+                /// Netfilter mark applied to packets after the outbound IPsec SA processed
+                /// them. This allows processing ESP packets differently than the original
+                /// traffic (e.g. via policy routing).
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.set_mark_out)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                set_mark_out: NullOr<String> = "set_mark_out";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.sha256_96`
+                ///
+                /// HMAC-SHA-256 is used with 128-bit truncation with IPsec. For
+                /// compatibility with implementations that incorrectly use 96-bit truncation
+                /// this option may be enabled to configure the shorter truncation length in
+                /// the kernel. This is not negotiated, so this only works with peers that
+                /// use the incorrect truncation length (or have this option enabled).
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.sha256_96)
+                ///
+                /// Nix type: `null or boolean`. Default: `null`.
+                sha256_96: NullOr<bool> = "sha256_96";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.start_action`
+                ///
+                /// Action to perform after loading the configuration.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.start_action)
+                ///
+                /// Nix type: `null or one of "none", "trap", "start", "trap|start"`. Default: `null`.
+                start_action: NullOr<StartAction> = "start_action";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.tfc_padding`
+                ///
+                /// Pads ESP packets with additional data to have a consistent ESP packet
+                /// size for improved Traffic Flow Confidentiality. The padding defines the
+                /// minimum size of all ESP packets sent.  The default value of
+                /// 0
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.tfc_padding)
+                ///
+                /// Nix type: `null or signed integer or value "mtu" (singular enum)`. Default: `null`.
+                tfc_padding: NullOr<OneOf<TfcPaddingMembers>> = "tfc_padding";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.children.<name>.updown`
+                ///
+                /// Updown script to invoke on CHILD_SA up and down events.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.children.%3Cname%3E.updown)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                updown: NullOr<String> = "updown";
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.fragmentation`.
+            Fragmentation {
+                Yes => "yes",
+                Accept => "accept",
+                Force => "force",
+                No => "no",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>`: `CertValue::new()`, then a setter per option.
+            CertValue {
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.file`
+                ///
+                /// Absolute path to the certificate to load. Passed as-is to the daemon, so
+                /// it must be readable by it.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert.%3Cname%3E.file)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                file: NullOr<String> = "file";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.handle`
+                ///
+                /// Hex-encoded CKA_ID or handle of the certificate on a token or TPM,
+                /// respectively.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert.%3Cname%3E.handle)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                handle: NullOr<String> = "handle";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.module`
+                ///
+                /// Optional PKCS#11 module name.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert.%3Cname%3E.module)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                module: NullOr<String> = "module";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert.<name>.slot`
+                ///
+                /// Optional slot number of the token that stores the certificate.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert.%3Cname%3E.slot)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                slot: NullOr<i64> = "slot";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>`: `LocalValue::new()`, then a setter per option.
+            LocalValue {
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.aaa_id`
+                ///
+                /// Server side EAP-Identity to expect in the EAP method. Some EAP methods,
+                /// such as EAP-TLS, use an identity for the server to perform mutual
+                /// authentication. This identity may differ from the IKE identity,
+                /// especially when EAP authentication is delegated from the IKE responder
+                /// to an AAA backend.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.aaa_id)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                aaa_id: NullOr<String> = "aaa_id";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.auth`
+                ///
+                /// Authentication to perform locally.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.auth)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                auth: NullOr<String> = "auth";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.cert`
+                ///
+                /// Section for a certificate candidate to use for
+                /// authentication. Certificates in certs are transmitted as binary blobs,
+                /// these sections offer more flexibility.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.cert)
+                ///
+                /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+                cert: BTreeMap<String, CertValue> = "cert";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.certs`
+                ///
+                /// List of certificate candidates to use for
+                /// authentication. The certificates may use a relative path from the
+                /// swanctl x509
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.certs)
+                ///
+                /// Nix type: `null or (list of string)`. Default: `null`.
+                certs: NullOr<Vec<String>> = "certs";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.eap_id`
+                ///
+                /// Client EAP-Identity to use in EAP-Identity exchange and the EAP method.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.eap_id)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                eap_id: NullOr<String> = "eap_id";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.id`
+                ///
+                /// IKE identity to use for authentication round. When using certificate
+                /// authentication, the IKE identity must be contained in the certificate,
+                /// either as subject or as subjectAltName.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.id)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                id: NullOr<String> = "id";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.pubkeys`
+                ///
+                /// List of raw public key candidates to use for
+                /// authentication. The public keys may use a relative path from the swanctl
+                /// pubkey
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.pubkeys)
+                ///
+                /// Nix type: `null or (list of string)`. Default: `null`.
+                pubkeys: NullOr<Vec<String>> = "pubkeys";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.round`
+                ///
+                /// Optional numeric identifier by which authentication rounds are
+                /// sorted. If not specified rounds are ordered by their position in the
+                /// config file/vici message.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.round)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                round: NullOr<i64> = "round";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.local.<name>.xauth_id`
+                ///
+                /// Client XAuth username used in the XAuth exchange.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.local.%3Cname%3E.xauth_id)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                xauth_id: NullOr<String> = "xauth_id";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>`: `CacertValue::new()`, then a setter per option.
+            CacertValue {
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.file`
+                ///
+                /// Absolute path to the certificate to load. Passed as-is to the daemon, so
+                /// it must be readable by it.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert.%3Cname%3E.file)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                file: NullOr<String> = "file";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.handle`
+                ///
+                /// Hex-encoded CKA_ID or handle of the certificate on a token or TPM,
+                /// respectively.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert.%3Cname%3E.handle)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                handle: NullOr<String> = "handle";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.module`
+                ///
+                /// Optional PKCS#11 module name.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert.%3Cname%3E.module)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                module: NullOr<String> = "module";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert.<name>.slot`
+                ///
+                /// Optional slot number of the token that stores the certificate.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert.%3Cname%3E.slot)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                slot: NullOr<i64> = "slot";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>`: `CertValue2::new()`, then a setter per option.
+            CertValue2 {
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.file`
+                ///
+                /// Absolute path to the certificate to load. Passed as-is to the daemon, so
+                /// it must be readable by it.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert.%3Cname%3E.file)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                file: NullOr<String> = "file";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.handle`
+                ///
+                /// Hex-encoded CKA_ID or handle of the certificate on a token or TPM,
+                /// respectively.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert.%3Cname%3E.handle)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                handle: NullOr<String> = "handle";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.module`
+                ///
+                /// Optional PKCS#11 module name.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert.%3Cname%3E.module)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                module: NullOr<String> = "module";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert.<name>.slot`
+                ///
+                /// Optional slot number of the token that stores the certificate.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert.%3Cname%3E.slot)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                slot: NullOr<i64> = "slot";
+            }
+        }
+
+        ::flakesmith::option_enum! {
             /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.revocation`.
             Revocation {
                 Strict => "strict",
                 Ifuri => "ifuri",
                 Relaxed => "relaxed",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>`: `RemoteValue::new()`, then a setter per option.
+            RemoteValue {
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.auth`
+                ///
+                /// Authentication to expect from remote. See the local
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.auth)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                auth: NullOr<String> = "auth";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.ca_id`
+                ///
+                /// Identity in CA certificate to accept for authentication. The specified
+                /// identity must be contained in one (intermediate) CA of the remote peer
+                /// trustchain, either as subject or as subjectAltName. This has the same
+                /// effect as specifying cacerts
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.ca_id)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                ca_id: NullOr<String> = "ca_id";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacert`
+                ///
+                /// Section for a CA certificate to accept for authentication. Certificates
+                /// in cacerts are transmitted as binary blobs, these sections offer more
+                /// flexibility.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacert)
+                ///
+                /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+                cacert: BTreeMap<String, CacertValue> = "cacert";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cacerts`
+                ///
+                /// List of CA certificates to accept for
+                /// authentication. The certificates may use a relative path from the
+                /// swanctl x509ca
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cacerts)
+                ///
+                /// Nix type: `null or (list of string)`. Default: `null`.
+                cacerts: NullOr<Vec<String>> = "cacerts";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert`
+                ///
+                /// Section for a certificate candidate to use for
+                /// authentication. Certificates in certs are transmitted as binary blobs,
+                /// these sections offer more flexibility.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert)
+                ///
+                /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+                cert: BTreeMap<String, CertValue2> = "cert";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.cert_policy`
+                ///
+                /// List of certificate policy OIDs the peer’s certificate
+                /// must have. OIDs are specified using the numerical dotted representation.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.cert_policy)
+                ///
+                /// Nix type: `null or (list of string)`. Default: `null`.
+                cert_policy: NullOr<Vec<String>> = "cert_policy";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.certs`
+                ///
+                /// List of certificates to accept for authentication. The certificates may
+                /// use a relative path from the swanctl x509
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.certs)
+                ///
+                /// Nix type: `null or (list of string)`. Default: `null`.
+                certs: NullOr<Vec<String>> = "certs";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.eap_id`
+                ///
+                /// Identity to use as peer identity during EAP authentication. If set to
+                /// %any
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.eap_id)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                eap_id: NullOr<String> = "eap_id";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.groups`
+                ///
+                /// Authorization group memberships to require. The peer
+                /// must prove membership to at least one of the specified groups. Group
+                /// membership can be certified by different means, for example by
+                /// appropriate Attribute Certificates or by an AAA backend involved in the
+                /// authentication.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.groups)
+                ///
+                /// Nix type: `null or (list of string)`. Default: `null`.
+                groups: NullOr<Vec<String>> = "groups";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.id`
+                ///
+                /// IKE identity to expect for authentication round. When using certificate
+                /// authentication, the IKE identity must be contained in the certificate,
+                /// either as subject or as subjectAltName.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.id)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                id: NullOr<String> = "id";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.pubkeys`
+                ///
+                /// List of raw public keys to accept for
+                /// authentication. The public keys may use a relative path from the swanctl
+                /// pubkey
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.pubkeys)
+                ///
+                /// Nix type: `null or (list of string)`. Default: `null`.
+                pubkeys: NullOr<Vec<String>> = "pubkeys";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.revocation`
+                ///
+                /// Certificate revocation policy for CRL or OCSP revocation.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.revocation)
+                ///
+                /// Nix type: `null or one of "strict", "ifuri", "relaxed"`. Default: `null`.
+                revocation: NullOr<Revocation> = "revocation";
+                /// `services.strongswan-swanctl.swanctl.connections.<name>.remote.<name>.round`
+                ///
+                /// Optional numeric identifier by which authentication rounds are
+                /// sorted. If not specified rounds are ordered by their position in the
+                /// config file/vici message.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.connections.%3Cname%3E.remote.%3Cname%3E.round)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                round: NullOr<i64> = "round";
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.send_cert`.
+            SendCert {
+                Always => "always",
+                Never => "never",
+                Ifasked => "ifasked",
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.strongswan-swanctl.swanctl.connections.<name>.unique`.
+            Unique {
+                No => "no",
+                Never => "never",
+                Keep => "keep",
+                Replace => "replace",
             }
         }
 
@@ -1907,7 +4059,7 @@ pub mod swanctl {
             /// CIDR subnet defining the pool to allocate addresses from or an address
             /// range (-). Pools must be unique and non-overlapping.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.&lt;name&gt;.addrs)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.addrs)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn addrs(&self) -> Opt<NullOr<String>> {
@@ -1918,7 +4070,7 @@ pub mod swanctl {
             ///
             /// Address or CIDR subnets
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.&lt;name&gt;.dhcp)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.dhcp)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn dhcp(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1929,7 +4081,7 @@ pub mod swanctl {
             ///
             /// Address or CIDR subnets
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.&lt;name&gt;.dns)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.dns)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn dns(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1940,7 +4092,7 @@ pub mod swanctl {
             ///
             /// Address or CIDR subnets
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.&lt;name&gt;.nbns)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.nbns)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn nbns(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1951,7 +4103,7 @@ pub mod swanctl {
             ///
             /// Address or CIDR subnets
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.&lt;name&gt;.netmask)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.netmask)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn netmask(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1962,7 +4114,7 @@ pub mod swanctl {
             ///
             /// Address or CIDR subnets
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.&lt;name&gt;.server)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.server)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn server(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1973,7 +4125,7 @@ pub mod swanctl {
             ///
             /// Address or CIDR subnets
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.&lt;name&gt;.split_exclude)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.split_exclude)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn split_exclude(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1984,7 +4136,7 @@ pub mod swanctl {
             ///
             /// Address or CIDR subnets
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.&lt;name&gt;.split_include)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.split_include)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn split_include(&self) -> Opt<NullOr<Vec<String>>> {
@@ -1995,7 +4147,7 @@ pub mod swanctl {
             ///
             /// Address or CIDR subnets
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.&lt;name&gt;.subnet)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.pools.%3Cname%3E.subnet)
             ///
             /// Nix type: `null or (list of string)`. Default: `null`.
             pub fn subnet(&self) -> Opt<NullOr<Vec<String>>> {
@@ -2017,7 +4169,7 @@ pub mod swanctl {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.eap)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const eap: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "eap"]);
+        pub const eap: Opt<BTreeMap<String, EapValue>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "eap"]);
 
         /// `services.strongswan-swanctl.swanctl.secrets.ecdsa`
         ///
@@ -2027,7 +4179,7 @@ pub mod swanctl {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ecdsa)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const ecdsa: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "ecdsa"]);
+        pub const ecdsa: Opt<BTreeMap<String, EcdsaValue>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "ecdsa"]);
 
         /// `services.strongswan-swanctl.swanctl.secrets.ike`
         ///
@@ -2037,7 +4189,7 @@ pub mod swanctl {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ike)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const ike: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "ike"]);
+        pub const ike: Opt<BTreeMap<String, IkeValue>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "ike"]);
 
         /// `services.strongswan-swanctl.swanctl.secrets.ntlm`
         ///
@@ -2047,7 +4199,7 @@ pub mod swanctl {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ntlm)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const ntlm: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "ntlm"]);
+        pub const ntlm: Opt<BTreeMap<String, NtlmValue>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "ntlm"]);
 
         /// `services.strongswan-swanctl.swanctl.secrets.pkcs12`
         ///
@@ -2057,7 +4209,7 @@ pub mod swanctl {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs12)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const pkcs12: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "pkcs12"]);
+        pub const pkcs12: Opt<BTreeMap<String, Pkcs12Value>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "pkcs12"]);
 
         /// `services.strongswan-swanctl.swanctl.secrets.pkcs8`
         ///
@@ -2067,7 +4219,7 @@ pub mod swanctl {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs8)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const pkcs8: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "pkcs8"]);
+        pub const pkcs8: Opt<BTreeMap<String, Pkcs8Value>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "pkcs8"]);
 
         /// `services.strongswan-swanctl.swanctl.secrets.ppk`
         ///
@@ -2077,7 +4229,7 @@ pub mod swanctl {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ppk)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const ppk: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "ppk"]);
+        pub const ppk: Opt<BTreeMap<String, PpkValue>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "ppk"]);
 
         /// `services.strongswan-swanctl.swanctl.secrets.private`
         ///
@@ -2087,7 +4239,7 @@ pub mod swanctl {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.private)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const private: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "private"]);
+        pub const private: Opt<BTreeMap<String, PrivateValue>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "private"]);
 
         /// `services.strongswan-swanctl.swanctl.secrets.rsa`
         ///
@@ -2096,7 +4248,7 @@ pub mod swanctl {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.rsa)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const rsa: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "rsa"]);
+        pub const rsa: Opt<BTreeMap<String, RsaValue>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "rsa"]);
 
         /// `services.strongswan-swanctl.swanctl.secrets.token`
         ///
@@ -2105,7 +4257,7 @@ pub mod swanctl {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.token)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const token: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "token"]);
+        pub const token: Opt<BTreeMap<String, TokenValue>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "token"]);
 
         /// `services.strongswan-swanctl.swanctl.secrets.xauth`
         ///
@@ -2115,7 +4267,284 @@ pub mod swanctl {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.xauth)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const xauth: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "xauth"]);
+        pub const xauth: Opt<BTreeMap<String, XauthValue>> = Opt::new(&["services", "strongswan-swanctl", "swanctl", "secrets", "xauth"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.secrets.eap.<name>`: `EapValue::new()`, then a setter per option.
+            EapValue {
+                /// `services.strongswan-swanctl.swanctl.secrets.eap.<name>.id`
+                ///
+                /// Identity the EAP/XAuth secret belongs to. Multiple unique identities may
+                /// be specified, each having an id
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.eap.%3Cname%3E.id)
+                ///
+                /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
+                id: BTreeMap<String, NullOr<String>> = "id";
+                /// `services.strongswan-swanctl.swanctl.secrets.eap.<name>.secret`
+                ///
+                /// Value of the EAP/XAuth secret. It may either be an ASCII string, a hex
+                /// encoded string if it has a 0x prefix or a Base64 encoded string if it
+                /// has a 0s prefix in its value.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.eap.%3Cname%3E.secret)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                secret: NullOr<String> = "secret";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.secrets.ecdsa.<name>`: `EcdsaValue::new()`, then a setter per option.
+            EcdsaValue {
+                /// `services.strongswan-swanctl.swanctl.secrets.ecdsa.<name>.file`
+                ///
+                /// File name in the ecdsa
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ecdsa.%3Cname%3E.file)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                file: NullOr<String> = "file";
+                /// `services.strongswan-swanctl.swanctl.secrets.ecdsa.<name>.secret`
+                ///
+                /// Value of decryption passphrase for ECDSA key.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ecdsa.%3Cname%3E.secret)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                secret: NullOr<String> = "secret";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.secrets.ike.<name>`: `IkeValue::new()`, then a setter per option.
+            IkeValue {
+                /// `services.strongswan-swanctl.swanctl.secrets.ike.<name>.id`
+                ///
+                /// IKE identity the IKE preshared secret belongs to. Multiple unique
+                /// identities may be specified, each having an id
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ike.%3Cname%3E.id)
+                ///
+                /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
+                id: BTreeMap<String, NullOr<String>> = "id";
+                /// `services.strongswan-swanctl.swanctl.secrets.ike.<name>.secret`
+                ///
+                /// Value of the IKE preshared secret. It may either be an ASCII string, a
+                /// hex encoded string if it has a 0x prefix or a Base64 encoded string if
+                /// it has a 0s prefix in its value.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ike.%3Cname%3E.secret)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                secret: NullOr<String> = "secret";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.secrets.ntlm.<name>`: `NtlmValue::new()`, then a setter per option.
+            NtlmValue {
+                /// `services.strongswan-swanctl.swanctl.secrets.ntlm.<name>.id`
+                ///
+                /// Identity the NTLM secret belongs to. Multiple unique identities may be
+                /// specified, each having an id prefix, if a secret is shared between
+                /// multiple users.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ntlm.%3Cname%3E.id)
+                ///
+                /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
+                id: BTreeMap<String, NullOr<String>> = "id";
+                /// `services.strongswan-swanctl.swanctl.secrets.ntlm.<name>.secret`
+                ///
+                /// Value of the NTLM secret, which is the NT Hash of the actual secret,
+                /// that is, MD4(UTF-16LE(secret)). The resulting 16-byte value may either
+                /// be given as a hex encoded string with a 0x prefix or as a Base64 encoded
+                /// string with a 0s prefix.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ntlm.%3Cname%3E.secret)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                secret: NullOr<String> = "secret";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.secrets.pkcs12.<name>`: `Pkcs12Value::new()`, then a setter per option.
+            Pkcs12Value {
+                /// `services.strongswan-swanctl.swanctl.secrets.pkcs12.<name>.file`
+                ///
+                /// File name in the pkcs12
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs12.%3Cname%3E.file)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                file: NullOr<String> = "file";
+                /// `services.strongswan-swanctl.swanctl.secrets.pkcs12.<name>.secret`
+                ///
+                /// Value of decryption passphrase for PKCS#12 container.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs12.%3Cname%3E.secret)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                secret: NullOr<String> = "secret";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.secrets.pkcs8.<name>`: `Pkcs8Value::new()`, then a setter per option.
+            Pkcs8Value {
+                /// `services.strongswan-swanctl.swanctl.secrets.pkcs8.<name>.file`
+                ///
+                /// File name in the pkcs8
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs8.%3Cname%3E.file)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                file: NullOr<String> = "file";
+                /// `services.strongswan-swanctl.swanctl.secrets.pkcs8.<name>.secret`
+                ///
+                /// Value of decryption passphrase for PKCS#8 key.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs8.%3Cname%3E.secret)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                secret: NullOr<String> = "secret";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.secrets.ppk.<name>`: `PpkValue::new()`, then a setter per option.
+            PpkValue {
+                /// `services.strongswan-swanctl.swanctl.secrets.ppk.<name>.id`
+                ///
+                /// PPK identity the PPK belongs to. Multiple unique identities may be
+                /// specified, each having an id
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ppk.%3Cname%3E.id)
+                ///
+                /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
+                id: BTreeMap<String, NullOr<String>> = "id";
+                /// `services.strongswan-swanctl.swanctl.secrets.ppk.<name>.secret`
+                ///
+                /// Value of the PPK. It may either be an ASCII string, a hex encoded string
+                /// if it has a 0x
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ppk.%3Cname%3E.secret)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                secret: NullOr<String> = "secret";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.secrets.private.<name>`: `PrivateValue::new()`, then a setter per option.
+            PrivateValue {
+                /// `services.strongswan-swanctl.swanctl.secrets.private.<name>.file`
+                ///
+                /// File name in the private folder for which this passphrase should be used.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.private.%3Cname%3E.file)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                file: NullOr<String> = "file";
+                /// `services.strongswan-swanctl.swanctl.secrets.private.<name>.secret`
+                ///
+                /// Value of decryption passphrase for private key.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.private.%3Cname%3E.secret)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                secret: NullOr<String> = "secret";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.secrets.rsa.<name>`: `RsaValue::new()`, then a setter per option.
+            RsaValue {
+                /// `services.strongswan-swanctl.swanctl.secrets.rsa.<name>.file`
+                ///
+                /// File name in the rsa
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.rsa.%3Cname%3E.file)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                file: NullOr<String> = "file";
+                /// `services.strongswan-swanctl.swanctl.secrets.rsa.<name>.secret`
+                ///
+                /// Value of decryption passphrase for RSA key.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.rsa.%3Cname%3E.secret)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                secret: NullOr<String> = "secret";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.secrets.token.<name>`: `TokenValue::new()`, then a setter per option.
+            TokenValue {
+                /// `services.strongswan-swanctl.swanctl.secrets.token.<name>.handle`
+                ///
+                /// Hex-encoded CKA_ID or handle of the private key on the token or TPM,
+                /// respectively.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.token.%3Cname%3E.handle)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                handle: NullOr<String> = "handle";
+                /// `services.strongswan-swanctl.swanctl.secrets.token.<name>.module`
+                ///
+                /// Optional PKCS#11 module name to access the token.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.token.%3Cname%3E.module)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                module: NullOr<String> = "module";
+                /// `services.strongswan-swanctl.swanctl.secrets.token.<name>.pin`
+                ///
+                /// Optional PIN required to access the key on the token. If none is
+                /// provided the user is prompted during an interactive
+                /// --load-creds
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.token.%3Cname%3E.pin)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                pin: NullOr<String> = "pin";
+                /// `services.strongswan-swanctl.swanctl.secrets.token.<name>.slot`
+                ///
+                /// Optional slot number to access the token.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.token.%3Cname%3E.slot)
+                ///
+                /// Nix type: `null or signed integer`. Default: `null`.
+                slot: NullOr<i64> = "slot";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.strongswan-swanctl.swanctl.secrets.xauth.<name>`: `XauthValue::new()`, then a setter per option.
+            XauthValue {
+                /// `services.strongswan-swanctl.swanctl.secrets.xauth.<name>.id`
+                ///
+                /// Identity the EAP/XAuth secret belongs to. Multiple unique identities may
+                /// be specified, each having an id
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.xauth.%3Cname%3E.id)
+                ///
+                /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
+                id: BTreeMap<String, NullOr<String>> = "id";
+                /// `services.strongswan-swanctl.swanctl.secrets.xauth.<name>.secret`
+                ///
+                /// Value of the EAP/XAuth secret. It may either be an ASCII string, a hex
+                /// encoded string if it has a 0x prefix or a Base64 encoded string if it
+                /// has a 0s prefix in its value.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.xauth.%3Cname%3E.secret)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                secret: NullOr<String> = "secret";
+            }
+        }
 
         pub mod eap {
             use super::*;
@@ -2137,7 +4566,7 @@ pub mod swanctl {
                 /// Identity the EAP/XAuth secret belongs to. Multiple unique identities may
                 /// be specified, each having an id
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.eap.&lt;name&gt;.id)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.eap.%3Cname%3E.id)
                 ///
                 /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
@@ -2150,7 +4579,7 @@ pub mod swanctl {
                 /// encoded string if it has a 0x prefix or a Base64 encoded string if it
                 /// has a 0s prefix in its value.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.eap.&lt;name&gt;.secret)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.eap.%3Cname%3E.secret)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn secret(&self) -> Opt<NullOr<String>> {
@@ -2180,7 +4609,7 @@ pub mod swanctl {
                 ///
                 /// File name in the ecdsa
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ecdsa.&lt;name&gt;.file)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ecdsa.%3Cname%3E.file)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn file(&self) -> Opt<NullOr<String>> {
@@ -2191,7 +4620,7 @@ pub mod swanctl {
                 ///
                 /// Value of decryption passphrase for ECDSA key.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ecdsa.&lt;name&gt;.secret)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ecdsa.%3Cname%3E.secret)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn secret(&self) -> Opt<NullOr<String>> {
@@ -2222,7 +4651,7 @@ pub mod swanctl {
                 /// IKE identity the IKE preshared secret belongs to. Multiple unique
                 /// identities may be specified, each having an id
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ike.&lt;name&gt;.id)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ike.%3Cname%3E.id)
                 ///
                 /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
@@ -2235,7 +4664,7 @@ pub mod swanctl {
                 /// hex encoded string if it has a 0x prefix or a Base64 encoded string if
                 /// it has a 0s prefix in its value.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ike.&lt;name&gt;.secret)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ike.%3Cname%3E.secret)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn secret(&self) -> Opt<NullOr<String>> {
@@ -2267,7 +4696,7 @@ pub mod swanctl {
                 /// specified, each having an id prefix, if a secret is shared between
                 /// multiple users.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ntlm.&lt;name&gt;.id)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ntlm.%3Cname%3E.id)
                 ///
                 /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
@@ -2281,7 +4710,7 @@ pub mod swanctl {
                 /// be given as a hex encoded string with a 0x prefix or as a Base64 encoded
                 /// string with a 0s prefix.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ntlm.&lt;name&gt;.secret)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ntlm.%3Cname%3E.secret)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn secret(&self) -> Opt<NullOr<String>> {
@@ -2311,7 +4740,7 @@ pub mod swanctl {
                 ///
                 /// File name in the pkcs12
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs12.&lt;name&gt;.file)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs12.%3Cname%3E.file)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn file(&self) -> Opt<NullOr<String>> {
@@ -2322,7 +4751,7 @@ pub mod swanctl {
                 ///
                 /// Value of decryption passphrase for PKCS#12 container.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs12.&lt;name&gt;.secret)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs12.%3Cname%3E.secret)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn secret(&self) -> Opt<NullOr<String>> {
@@ -2352,7 +4781,7 @@ pub mod swanctl {
                 ///
                 /// File name in the pkcs8
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs8.&lt;name&gt;.file)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs8.%3Cname%3E.file)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn file(&self) -> Opt<NullOr<String>> {
@@ -2363,7 +4792,7 @@ pub mod swanctl {
                 ///
                 /// Value of decryption passphrase for PKCS#8 key.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs8.&lt;name&gt;.secret)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.pkcs8.%3Cname%3E.secret)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn secret(&self) -> Opt<NullOr<String>> {
@@ -2394,7 +4823,7 @@ pub mod swanctl {
                 /// PPK identity the PPK belongs to. Multiple unique identities may be
                 /// specified, each having an id
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ppk.&lt;name&gt;.id)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ppk.%3Cname%3E.id)
                 ///
                 /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
@@ -2406,7 +4835,7 @@ pub mod swanctl {
                 /// Value of the PPK. It may either be an ASCII string, a hex encoded string
                 /// if it has a 0x
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ppk.&lt;name&gt;.secret)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.ppk.%3Cname%3E.secret)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn secret(&self) -> Opt<NullOr<String>> {
@@ -2436,7 +4865,7 @@ pub mod swanctl {
                 ///
                 /// File name in the private folder for which this passphrase should be used.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.private.&lt;name&gt;.file)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.private.%3Cname%3E.file)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn file(&self) -> Opt<NullOr<String>> {
@@ -2447,7 +4876,7 @@ pub mod swanctl {
                 ///
                 /// Value of decryption passphrase for private key.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.private.&lt;name&gt;.secret)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.private.%3Cname%3E.secret)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn secret(&self) -> Opt<NullOr<String>> {
@@ -2477,7 +4906,7 @@ pub mod swanctl {
                 ///
                 /// File name in the rsa
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.rsa.&lt;name&gt;.file)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.rsa.%3Cname%3E.file)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn file(&self) -> Opt<NullOr<String>> {
@@ -2488,7 +4917,7 @@ pub mod swanctl {
                 ///
                 /// Value of decryption passphrase for RSA key.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.rsa.&lt;name&gt;.secret)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.rsa.%3Cname%3E.secret)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn secret(&self) -> Opt<NullOr<String>> {
@@ -2519,7 +4948,7 @@ pub mod swanctl {
                 /// Hex-encoded CKA_ID or handle of the private key on the token or TPM,
                 /// respectively.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.token.&lt;name&gt;.handle)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.token.%3Cname%3E.handle)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn handle(&self) -> Opt<NullOr<String>> {
@@ -2530,7 +4959,7 @@ pub mod swanctl {
                 ///
                 /// Optional PKCS#11 module name to access the token.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.token.&lt;name&gt;.module)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.token.%3Cname%3E.module)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn module(&self) -> Opt<NullOr<String>> {
@@ -2543,7 +4972,7 @@ pub mod swanctl {
                 /// provided the user is prompted during an interactive
                 /// --load-creds
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.token.&lt;name&gt;.pin)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.token.%3Cname%3E.pin)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn pin(&self) -> Opt<NullOr<String>> {
@@ -2554,7 +4983,7 @@ pub mod swanctl {
                 ///
                 /// Optional slot number to access the token.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.token.&lt;name&gt;.slot)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.token.%3Cname%3E.slot)
                 ///
                 /// Nix type: `null or signed integer`. Default: `null`.
                 pub fn slot(&self) -> Opt<NullOr<i64>> {
@@ -2585,7 +5014,7 @@ pub mod swanctl {
                 /// Identity the EAP/XAuth secret belongs to. Multiple unique identities may
                 /// be specified, each having an id
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.xauth.&lt;name&gt;.id)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.xauth.%3Cname%3E.id)
                 ///
                 /// Nix type: `attribute set of (null or string)`. Default: `{ }`.
                 pub fn id(&self) -> Opt<BTreeMap<String, NullOr<String>>> {
@@ -2598,7 +5027,7 @@ pub mod swanctl {
                 /// encoded string if it has a 0x prefix or a Base64 encoded string if it
                 /// has a 0s prefix in its value.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.xauth.&lt;name&gt;.secret)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.strongswan-swanctl.swanctl.secrets.xauth.%3Cname%3E.secret)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn secret(&self) -> Opt<NullOr<String>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.stubby.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "stubby", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.stubby.logLevel)
 ///
 /// Nix type: `null or one of "alert", "crit", "debug", "emerg", "error", "info", "notice", "warning", 1, 2, 7, 0, 3, 6, 5, 4`. Default: `null`.
-pub const log_level: Opt<NullOr<Untyped>> = Opt::new(&["services", "stubby", "logLevel"]);
+pub const log_level: Opt<NullOr<Data<Anything>>> = Opt::new(&["services", "stubby", "logLevel"]);
 
 /// `services.stubby.settings`
 ///
@@ -35,5 +35,5 @@ pub const log_level: Opt<NullOr<Untyped>> = Opt::new(&["services", "stubby", "lo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.stubby.settings)
 ///
 /// Nix type: `attribute set of (YAML value)`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "stubby", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "stubby", "settings"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.stunnel.clients`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.stunnel.clients)
 ///
 /// Nix type: `attribute set of attribute set of (null or boolean or signed integer or string)`. Default: `{ }`.
-pub const clients: Opt<BTreeMap<String, BTreeMap<String, NullOr<Untyped>>>> = Opt::new(&["services", "stunnel", "clients"]);
+pub const clients: Opt<BTreeMap<String, BTreeMap<String, NullOr<OneOf<ClientsMembers>>>>> = Opt::new(&["services", "stunnel", "clients"]);
 
 /// `services.stunnel.enable`
 ///
@@ -69,7 +69,7 @@ pub const log_level: Opt<LogLevel> = Opt::new(&["services", "stunnel", "logLevel
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.stunnel.servers)
 ///
 /// Nix type: `attribute set of attribute set of (null or boolean or signed integer or string)`. Default: `{ }`.
-pub const servers: Opt<BTreeMap<String, BTreeMap<String, NullOr<Untyped>>>> = Opt::new(&["services", "stunnel", "servers"]);
+pub const servers: Opt<BTreeMap<String, BTreeMap<String, NullOr<OneOf<ServersMembers>>>>> = Opt::new(&["services", "stunnel", "servers"]);
 
 /// `services.stunnel.user`
 ///
@@ -79,6 +79,12 @@ pub const servers: Opt<BTreeMap<String, BTreeMap<String, NullOr<Untyped>>>> = Op
 ///
 /// Nix type: `null or string`. Default: `"nobody"`.
 pub const user: Opt<NullOr<String>> = Opt::new(&["services", "stunnel", "user"]);
+
+/// The members of `services.stunnel.clients.<name>.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum ClientsMembers {}
+impl ::flakesmith::value::BoolMember for ClientsMembers {}
+impl ::flakesmith::value::IntMember for ClientsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for ClientsMembers { type Str = String; }
 
 ::flakesmith::option_enum! {
     /// The values of `services.stunnel.logLevel`.
@@ -93,4 +99,10 @@ pub const user: Opt<NullOr<String>> = Opt::new(&["services", "stunnel", "user"])
         Debug => "debug",
     }
 }
+
+/// The members of `services.stunnel.servers.<name>.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum ServersMembers {}
+impl ::flakesmith::value::BoolMember for ServersMembers {}
+impl ::flakesmith::value::IntMember for ServersMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for ServersMembers { type Str = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.sunshine.applications`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sunshine.applications)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const applications: Opt<Untyped> = Opt::new(&["services", "sunshine", "applications"]);
+pub const applications: Opt<ApplicationsValue> = Opt::new(&["services", "sunshine", "applications"]);
 
 /// `services.sunshine.autoStart`
 ///
@@ -69,7 +69,29 @@ pub const package: Opt<Package> = Opt::new(&["services", "sunshine", "package"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sunshine.settings)
 ///
 /// Nix type: `attribute set of (atom (null, bool, int, float or string))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "sunshine", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Atom>>> = Opt::new(&["services", "sunshine", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sunshine.applications`: `ApplicationsValue::new()`, then a setter per option.
+    ApplicationsValue {
+        /// `services.sunshine.applications.apps`
+        ///
+        /// Applications to be exposed to Moonlight.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sunshine.applications.apps)
+        ///
+        /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+        apps: Vec<BTreeMap<String, Data<Anything>>> = "apps";
+        /// `services.sunshine.applications.env`
+        ///
+        /// Environment variables to be set for the applications.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sunshine.applications.env)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        env: BTreeMap<String, String> = "env";
+    }
+}
 
 pub mod applications {
     use super::*;
@@ -81,7 +103,7 @@ pub mod applications {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sunshine.applications.apps)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const apps: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "sunshine", "applications", "apps"]);
+    pub const apps: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "sunshine", "applications", "apps"]);
 
     /// `services.sunshine.applications.env`
     ///

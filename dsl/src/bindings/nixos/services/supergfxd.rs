@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.supergfxd.enable`
@@ -25,5 +25,5 @@ pub const enable: Opt<bool> = Opt::new(&["services", "supergfxd", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.supergfxd.settings)
 ///
 /// Nix type: `null or JSON value`. Default: `null`.
-pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["services", "supergfxd", "settings"]);
+pub const settings: Opt<NullOr<Data<Json>>> = Opt::new(&["services", "supergfxd", "settings"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.suricata.disabledRules`
@@ -52,7 +52,836 @@ pub const package: Opt<Package> = Opt::new(&["services", "suricata", "package"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings)
 ///
 /// Nix type: `YAML value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "suricata", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "suricata", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.af-packet.*`: `AfPacketValue::new()`, then a setter per option.
+    AfPacketValue {
+        /// `services.suricata.settings.af-packet.*.interface`
+        ///
+        /// af-packet capture interface, see upstream docs reagrding tuning
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.af-packet.*.interface)
+        ///
+        /// Nix type: `string`. Default: `null`.
+        interface: String = "interface";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.af-xdp.*`: `AfXdpValue::new()`, then a setter per option.
+    AfXdpValue {
+        /// `services.suricata.settings.af-xdp.*.interface`
+        ///
+        /// af-xdp capture interface, see upstream docs
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.af-xdp.*.interface)
+        ///
+        /// Nix type: `string`. Default: `null`.
+        interface: String = "interface";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.suricata.settings.app-layer.error-policy`.
+    ErrorPolicy {
+        DropFlow => "drop-flow",
+        PassFlow => "pass-flow",
+        Bypass => "bypass",
+        DropPacket => "drop-packet",
+        PassPacket => "pass-packet",
+        Reject => "reject",
+        Ignore => "ignore",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.suricata.settings.app-layer.protocols.<name>.enabled`.
+    Enabled {
+        Yes => "yes",
+        No => "no",
+        DetectionOnly => "detection-only",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.app-layer.protocols.<name>`: `ProtocolsValue::new()`, then a setter per option.
+    ProtocolsValue {
+        /// `services.suricata.settings.app-layer.protocols.<name>.enabled`
+        ///
+        /// The option “enabled” takes 3 values - “yes”, “no”, “detection-only”.
+        /// “yes” enables both detection and the parser, “no” disables both, and
+        /// “detection-only” enables protocol detection only (parser disabled).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer.protocols.%3Cname%3E.enabled)
+        ///
+        /// Nix type: `one of "yes", "no", "detection-only"`. Default: `"no"`.
+        enabled: Enabled = "enabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.app-layer`: `AppLayerValue::new()`, then a setter per option.
+    AppLayerValue {
+        /// `services.suricata.settings.app-layer.error-policy`
+        ///
+        /// The error-policy setting applies to all app-layer parsers. Values can be
+        /// “drop-flow”, “pass-flow”, “bypass”, “drop-packet”, “pass-packet”, “reject” or
+        /// “ignore” (the default).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer.error-policy)
+        ///
+        /// Nix type: `one of "drop-flow", "pass-flow", "bypass", "drop-packet", "pass-packet", "reject", "ignore"`. Default: `"ignore"`.
+        error_policy: ErrorPolicy = "error-policy";
+        /// `services.suricata.settings.app-layer.protocols`
+        ///
+        /// app-layer protocols, see upstream docs
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer.protocols)
+        ///
+        /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
+        protocols: NullOr<BTreeMap<String, ProtocolsValue>> = "protocols";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.dpdk.eal-params`: `DpdkEalParamsValue::new()`, then a setter per option.
+    DpdkEalParamsValue {
+        /// `services.suricata.settings.dpdk.eal-params.proc-type`
+        ///
+        /// dpdk eal-params.proc-type, see data plane development kit docs
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.dpdk.eal-params.proc-type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proc_type: NullOr<String> = "proc-type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.dpdk.interfaces.*`: `InterfacesValue::new()`, then a setter per option.
+    InterfacesValue {
+        /// `services.suricata.settings.dpdk.interfaces.*.interface`
+        ///
+        /// See upstream docs: docs/capture-hardware/dpdk
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.dpdk.interfaces.*.interface)
+        ///
+        /// Nix type: `string`. Default: `null`.
+        interface: String = "interface";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.dpdk`: `DpdkValue::new()`, then a setter per option.
+    DpdkValue {
+        /// The options under `services.suricata.settings.dpdk.eal-params`.
+        eal_params: DpdkEalParamsValue = "eal-params";
+        /// `services.suricata.settings.dpdk.interfaces`
+        ///
+        /// See upstream docs: docs/capture-hardware/dpdk
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.dpdk.interfaces)
+        ///
+        /// Nix type: `null or (list of (YAML value))`. Default: `null`.
+        interfaces: NullOr<Vec<InterfacesValue>> = "interfaces";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.suricata.settings.exception-policy`.
+    ExceptionPolicy {
+        Auto => "auto",
+        DropPacket => "drop-packet",
+        DropFlow => "drop-flow",
+        Reject => "reject",
+        Bypass => "bypass",
+        PassPacket => "pass-packet",
+        PassFlow => "pass-flow",
+        Ignore => "ignore",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.suricata.settings.host-mode`.
+    HostMode {
+        Router => "router",
+        SnifferOnly => "sniffer-only",
+        Auto => "auto",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.suricata.settings.logging.default-log-level`.
+    DefaultLogLevel {
+        Error => "error",
+        Warning => "warning",
+        Notice => "notice",
+        Info => "info",
+        Perf => "perf",
+        Config => "config",
+        Debug => "debug",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.logging.outputs.console`: `SettingsLoggingOutputsConsoleValue::new()`, then a setter per option.
+    SettingsLoggingOutputsConsoleValue {
+        /// `services.suricata.settings.logging.outputs.console.enable`
+        ///
+        /// Whether to enable logging to console.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.console.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.suricata.settings.logging.outputs.file.level`.
+    Level {
+        Error => "error",
+        Warning => "warning",
+        Notice => "notice",
+        Info => "info",
+        Perf => "perf",
+        Config => "config",
+        Debug => "debug",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.logging.outputs.file`: `SettingsLoggingOutputsFileValue::new()`, then a setter per option.
+    SettingsLoggingOutputsFileValue {
+        /// `services.suricata.settings.logging.outputs.file.enable`
+        ///
+        /// Whether to enable logging to file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.file.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.suricata.settings.logging.outputs.file.filename`
+        ///
+        /// Filename of the logfile.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.file.filename)
+        ///
+        /// Nix type: `string`. Default: `"suricata.log"`.
+        filename: String = "filename";
+        /// `services.suricata.settings.logging.outputs.file.format`
+        ///
+        /// Logformat for logs written to the logfile.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.file.format)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        format: NullOr<String> = "format";
+        /// `services.suricata.settings.logging.outputs.file.level`
+        ///
+        /// Loglevel for logs written to the logfile.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.file.level)
+        ///
+        /// Nix type: `one of "error", "warning", "notice", "info", "perf", "config", "debug"`. Default: `"info"`.
+        level: Level = "level";
+        /// `services.suricata.settings.logging.outputs.file.type`
+        ///
+        /// Type of logfile.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.file.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.logging.outputs.syslog`: `SettingsLoggingOutputsSyslogValue::new()`, then a setter per option.
+    SettingsLoggingOutputsSyslogValue {
+        /// `services.suricata.settings.logging.outputs.syslog.enable`
+        ///
+        /// Whether to enable logging to syslog.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.syslog.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.suricata.settings.logging.outputs.syslog.facility`
+        ///
+        /// Facility to log to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.syslog.facility)
+        ///
+        /// Nix type: `string`. Default: `"local5"`.
+        facility: String = "facility";
+        /// `services.suricata.settings.logging.outputs.syslog.format`
+        ///
+        /// Logformat for logs send to syslog.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.syslog.format)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        format: NullOr<String> = "format";
+        /// `services.suricata.settings.logging.outputs.syslog.type`
+        ///
+        /// Type of logs send to syslog.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.outputs.syslog.type)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#type: NullOr<String> = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.logging.outputs`: `SettingsLoggingOutputsValue::new()`, then a setter per option.
+    SettingsLoggingOutputsValue {
+        /// The options under `services.suricata.settings.logging.outputs.console`.
+        console: SettingsLoggingOutputsConsoleValue = "console";
+        /// The options under `services.suricata.settings.logging.outputs.file`.
+        file: SettingsLoggingOutputsFileValue = "file";
+        /// The options under `services.suricata.settings.logging.outputs.syslog`.
+        syslog: SettingsLoggingOutputsSyslogValue = "syslog";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.logging`: `SettingsLoggingValue::new()`, then a setter per option.
+    SettingsLoggingValue {
+        /// `services.suricata.settings.logging.default-log-format`
+        ///
+        /// The default output format. Optional parameter, should default to
+        /// something reasonable if not provided. Can be overridden in an
+        /// output section.  You can leave this out to get the default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.default-log-format)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        default_log_format: NullOr<String> = "default-log-format";
+        /// `services.suricata.settings.logging.default-log-level`
+        ///
+        /// The default log level: can be overridden in an output section.
+        /// Note that debug level logging will only be emitted if Suricata was
+        /// compiled with the --enable-debug configure option.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.default-log-level)
+        ///
+        /// Nix type: `one of "error", "warning", "notice", "info", "perf", "config", "debug"`. Default: `"notice"`.
+        default_log_level: DefaultLogLevel = "default-log-level";
+        /// `services.suricata.settings.logging.default-output-filter`
+        ///
+        /// A regex to filter output.  Can be overridden in an output section.
+        /// Defaults to empty (no filter).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.default-output-filter)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        default_output_filter: NullOr<String> = "default-output-filter";
+        /// The options under `services.suricata.settings.logging.outputs`.
+        outputs: SettingsLoggingOutputsValue = "outputs";
+        /// `services.suricata.settings.logging.stacktrace-on-signal`
+        ///
+        /// Requires libunwind to be available when Suricata is configured and built.
+        /// If a signal unexpectedly terminates Suricata, displays a brief diagnostic
+        /// message with the offending stacktrace if enabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.logging.stacktrace-on-signal)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        stacktrace_on_signal: NullOr<String> = "stacktrace-on-signal";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.outputs.*.<name>`: `OutputsValue::new()`, then a setter per option.
+    OutputsValue {
+        /// `services.suricata.settings.outputs.*.<name>.enabled`
+        ///
+        /// Whether to enable .
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.outputs.*.%3Cname%3E.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enabled: bool = "enabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.pcap.*`: `PcapValue::new()`, then a setter per option.
+    PcapValue {
+        /// `services.suricata.settings.pcap.*.interface`
+        ///
+        /// pcap capture interface, see upstream docs
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.pcap.*.interface)
+        ///
+        /// Nix type: `string`. Default: `null`.
+        interface: String = "interface";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.suricata.settings.pcap-file.checksum-checks`.
+    ChecksumChecks {
+        Yes => "yes",
+        No => "no",
+        Auto => "auto",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.pcap-file`: `SettingsPcapFileValue::new()`, then a setter per option.
+    SettingsPcapFileValue {
+        /// `services.suricata.settings.pcap-file.checksum-checks`
+        ///
+        /// Possible values are:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.pcap-file.checksum-checks)
+        ///
+        /// Nix type: `one of "yes", "no", "auto"`. Default: `"auto"`.
+        checksum_checks: ChecksumChecks = "checksum-checks";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.run-as`: `SettingsRunAsValue::new()`, then a setter per option.
+    SettingsRunAsValue {
+        /// `services.suricata.settings.run-as.group`
+        ///
+        /// Run Suricata with a specific group-id.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.run-as.group)
+        ///
+        /// Nix type: `string`. Default: `"suricata"`.
+        group: String = "group";
+        /// `services.suricata.settings.run-as.user`
+        ///
+        /// Run Suricata with a specific user-id.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.run-as.user)
+        ///
+        /// Nix type: `string`. Default: `"suricata"`.
+        user: String = "user";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.stats`: `StatsValue::new()`, then a setter per option.
+    StatsValue {
+        /// `services.suricata.settings.stats.decoder-events`
+        ///
+        /// Add decode events to stats
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.decoder-events)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        decoder_events: bool = "decoder-events";
+        /// `services.suricata.settings.stats.decoder-events-prefix`
+        ///
+        /// Decoder event prefix in stats. Has been ‘decoder’ before, but that leads
+        /// to missing events in the eve.stats records.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.decoder-events-prefix)
+        ///
+        /// Nix type: `string`. Default: `"decoder.event"`.
+        decoder_events_prefix: String = "decoder-events-prefix";
+        /// `services.suricata.settings.stats.enable`
+        ///
+        /// Whether to enable suricata global stats.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.suricata.settings.stats.interval`
+        ///
+        /// The interval field (in seconds) controls the interval at
+        /// which stats are updated in the log.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.interval)
+        ///
+        /// Nix type: `string`. Default: `"8"`.
+        interval: String = "interval";
+        /// `services.suricata.settings.stats.stream-events`
+        ///
+        /// Add stream events as stats.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.stream-events)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        stream_events: bool = "stream-events";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.suricata.settings.unix-command.enabled`.
+    Enabled2 {
+        Auto => "auto",
+    }
+}
+
+/// The members of `services.suricata.settings.unix-command.enabled`'s type: `bool`, `one of ["auto"]`. A value of any of them sets the option.
+pub enum EnabledMembers {}
+impl ::flakesmith::value::BoolMember for EnabledMembers {}
+
+::flakesmith::union_member!(EnabledMembers: Enabled2);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.unix-command`: `UnixCommandValue::new()`, then a setter per option.
+    UnixCommandValue {
+        /// `services.suricata.settings.unix-command.enabled`
+        ///
+        /// Enable unix-command socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.unix-command.enabled)
+        ///
+        /// Nix type: `boolean or value "auto" (singular enum)`. Default: `"auto"`.
+        enabled: OneOf<EnabledMembers> = "enabled";
+        /// `services.suricata.settings.unix-command.filename`
+        ///
+        /// Filename for unix-command socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.unix-command.filename)
+        ///
+        /// Nix type: `path`. Default: `"/run/suricata/suricata-command.socket"`.
+        filename: RuntimePath = "filename";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.vars.address-groups`: `AddressGroupsValue::new()`, then a setter per option.
+    AddressGroupsValue {
+        /// `services.suricata.settings.vars.address-groups.AIM_SERVERS`
+        ///
+        /// AIM_SERVERS variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.AIM_SERVERS)
+        ///
+        /// Nix type: `unspecified value`. Default: `"$EXTERNAL_NET"`.
+        aim_servers: Data<Anything> = "AIM_SERVERS";
+        /// `services.suricata.settings.vars.address-groups.DC_SERVERS`
+        ///
+        /// DC_SERVERS variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DC_SERVERS)
+        ///
+        /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+        dc_servers: Data<Anything> = "DC_SERVERS";
+        /// `services.suricata.settings.vars.address-groups.DNP3_CLIENT`
+        ///
+        /// DNP3_CLIENT variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNP3_CLIENT)
+        ///
+        /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+        dnp3_client: Data<Anything> = "DNP3_CLIENT";
+        /// `services.suricata.settings.vars.address-groups.DNP3_SERVER`
+        ///
+        /// DNP3_SERVER variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNP3_SERVER)
+        ///
+        /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+        dnp3_server: Data<Anything> = "DNP3_SERVER";
+        /// `services.suricata.settings.vars.address-groups.DNS_SERVERS`
+        ///
+        /// DNS_SERVERS variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNS_SERVERS)
+        ///
+        /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+        dns_servers: Data<Anything> = "DNS_SERVERS";
+        /// `services.suricata.settings.vars.address-groups.ENIP_CLIENT`
+        ///
+        /// ENIP_CLIENT variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.ENIP_CLIENT)
+        ///
+        /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+        enip_client: Data<Anything> = "ENIP_CLIENT";
+        /// `services.suricata.settings.vars.address-groups.ENIP_SERVER`
+        ///
+        /// ENIP_SERVER variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.ENIP_SERVER)
+        ///
+        /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+        enip_server: Data<Anything> = "ENIP_SERVER";
+        /// `services.suricata.settings.vars.address-groups.EXTERNAL_NET`
+        ///
+        /// EXTERNAL_NET variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.EXTERNAL_NET)
+        ///
+        /// Nix type: `unspecified value`. Default: `"!$HOME_NET"`.
+        external_net: Data<Anything> = "EXTERNAL_NET";
+        /// `services.suricata.settings.vars.address-groups.HOME_NET`
+        ///
+        /// HOME_NET variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.HOME_NET)
+        ///
+        /// Nix type: `unspecified value`. Default: `"[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]"`.
+        home_net: Data<Anything> = "HOME_NET";
+        /// `services.suricata.settings.vars.address-groups.HTTP_SERVERS`
+        ///
+        /// HTTP_SERVERS variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.HTTP_SERVERS)
+        ///
+        /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+        http_servers: Data<Anything> = "HTTP_SERVERS";
+        /// `services.suricata.settings.vars.address-groups.MODBUS_CLIENT`
+        ///
+        /// MODBUS_CLIENT variable
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.MODBUS_CLIENT)
+        ///
+        /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+        modbus_client: Data<Anything> = "MODBUS_CLIENT";
+        /// `services.suricata.settings.vars.address-groups.MODBUS_SERVER`
+        ///
+        /// MODBUS_SERVER variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.MODBUS_SERVER)
+        ///
+        /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+        modbus_server: Data<Anything> = "MODBUS_SERVER";
+        /// `services.suricata.settings.vars.address-groups.SMTP_SERVERS`
+        ///
+        /// SMTP_SERVERS variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.SMTP_SERVERS)
+        ///
+        /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+        smtp_servers: Data<Anything> = "SMTP_SERVERS";
+        /// `services.suricata.settings.vars.address-groups.SQL_SERVERS`
+        ///
+        /// SQL_SERVERS variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.SQL_SERVERS)
+        ///
+        /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+        sql_servers: Data<Anything> = "SQL_SERVERS";
+        /// `services.suricata.settings.vars.address-groups.TELNET_SERVERS`
+        ///
+        /// TELNET_SERVERS variable.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.TELNET_SERVERS)
+        ///
+        /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+        telnet_servers: Data<Anything> = "TELNET_SERVERS";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings.vars`: `VarsValue::new()`, then a setter per option.
+    VarsValue {
+        /// `services.suricata.settings.vars.address-groups`
+        ///
+        /// The address group variables for suricata, if not defined the
+        /// default value of suricata (see example) will be used.
+        /// Your settings will extend the predefined values in example.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        address_groups: AddressGroupsValue = "address-groups";
+        /// `services.suricata.settings.vars.port-groups`
+        ///
+        /// The port group variables for suricata.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.port-groups)
+        ///
+        /// Nix type: `null or (attribute set of string)`.
+        port_groups: NullOr<BTreeMap<String, String>> = "port-groups";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suricata.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.suricata.settings.af-packet`
+        ///
+        /// Linux high speed capture support.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.af-packet)
+        ///
+        /// Nix type: `null or (list of (YAML value))`. Default: `null`.
+        af_packet: NullOr<Vec<AfPacketValue>> = "af-packet";
+        /// `services.suricata.settings.af-xdp`
+        ///
+        /// Linux high speed af-xdp capture support, see
+        /// docs/capture-hardware/af-xdp
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.af-xdp)
+        ///
+        /// Nix type: `null or (list of (YAML value))`. Default: `null`.
+        af_xdp: NullOr<Vec<AfXdpValue>> = "af-xdp";
+        /// `services.suricata.settings.app-layer`
+        ///
+        /// app-layer configuration, see upstream docs
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        app_layer: NullOr<AppLayerValue> = "app-layer";
+        /// `services.suricata.settings.classification-file`
+        ///
+        /// Suricata classification configuration file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.classification-file)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/suricata/rules/classification.config"`.
+        classification_file: String = "classification-file";
+        /// `services.suricata.settings.default-log-dir`
+        ///
+        /// The default logging directory. Any log or output file will be placed here if it’s
+        /// not specified with a full path name. This can be overridden with the -l command
+        /// line parameter.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.default-log-dir)
+        ///
+        /// Nix type: `string`. Default: `"/var/log/suricata"`.
+        default_log_dir: String = "default-log-dir";
+        /// `services.suricata.settings.default-rule-path`
+        ///
+        /// Path in which suricata-update managed rules are stored by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.default-rule-path)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/suricata/rules"`.
+        default_rule_path: RuntimePath = "default-rule-path";
+        /// `services.suricata.settings.dpdk`
+        ///
+        /// Data Plane Development Kit is a framework for fast packet processing in data plane applications running on a wide variety of CPU architectures. DPDK’s Environment Abstraction Layer (EAL) provides a generic interface to low-level resources. It is a unique way how DPDK libraries access NICs. EAL creates an API for an application to access NIC resources from the userspace level. In DPDK, packets are not retrieved via interrupt handling. Instead, the application polls the NIC for newly received packets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.dpdk)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        dpdk: NullOr<DpdkValue> = "dpdk";
+        /// `services.suricata.settings.exception-policy`
+        ///
+        /// Define a common behavior for all exception policies.
+        /// In IPS mode, the default is drop-flow. For cases when that’s not possible, the
+        /// engine will fall to drop-packet. To fallback to old behavior (setting each of
+        /// them individually, or ignoring all), set this to ignore.
+        /// All values available for exception policies can be used, and there is one
+        /// extra option: auto - which means drop-flow or drop-packet (as explained above)
+        /// in IPS mode, and ignore in IDS mode. Exception policy values are: drop-packet,
+        /// drop-flow, reject, bypass, pass-packet, pass-flow, ignore (disable).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.exception-policy)
+        ///
+        /// Nix type: `one of "auto", "drop-packet", "drop-flow", "reject", "bypass", "pass-packet", "pass-flow", "ignore"`. Default: `"auto"`.
+        exception_policy: ExceptionPolicy = "exception-policy";
+        /// `services.suricata.settings.host-mode`
+        ///
+        /// If the Suricata box is a router for the sniffed networks, set it to ‘router’. If
+        /// it is a pure sniffing setup, set it to ‘sniffer-only’. If set to auto, the variable
+        /// is internally switched to ‘router’ in IPS mode and ‘sniffer-only’ in IDS mode.
+        /// This feature is currently only used by the reject* keywords.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.host-mode)
+        ///
+        /// Nix type: `one of "router", "sniffer-only", "auto"`. Default: `"auto"`.
+        host_mode: HostMode = "host-mode";
+        /// `services.suricata.settings.includes`
+        ///
+        /// Files to include in the suricata configuration. See
+        /// docs/configuration/suricata-yaml
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.includes)
+        ///
+        /// Nix type: `null or (list of path)`. Default: `null`.
+        includes: NullOr<Vec<RuntimePath>> = "includes";
+        /// The options under `services.suricata.settings.logging`.
+        logging: SettingsLoggingValue = "logging";
+        /// `services.suricata.settings.outputs`
+        ///
+        /// Configure the type of alert (and other) logging you would like.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.outputs)
+        ///
+        /// Nix type: `null or (list of attribute set of (YAML value))`. Default: `null`.
+        outputs: NullOr<Vec<BTreeMap<String, OutputsValue>>> = "outputs";
+        /// `services.suricata.settings.pcap`
+        ///
+        /// Cross platform libpcap capture support.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.pcap)
+        ///
+        /// Nix type: `null or (list of (YAML value))`. Default: `null`.
+        pcap: NullOr<Vec<PcapValue>> = "pcap";
+        /// The options under `services.suricata.settings.pcap-file`.
+        pcap_file: SettingsPcapFileValue = "pcap-file";
+        /// `services.suricata.settings.plugins`
+        ///
+        /// Plugins – Experimental – specify the filename for each plugin shared object.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.plugins)
+        ///
+        /// Nix type: `null or (list of path)`. Default: `null`.
+        plugins: NullOr<Vec<RuntimePath>> = "plugins";
+        /// `services.suricata.settings.reference-config-file`
+        ///
+        /// Suricata reference configuration file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.reference-config-file)
+        ///
+        /// Nix type: `string`. Default: `"\${config.services.suricata.package}/etc/suricata/reference.config"`.
+        reference_config_file: String = "reference-config-file";
+        /// `services.suricata.settings.rule-files`
+        ///
+        /// Files to load suricata-update managed rules, relative to ‘default-rule-path’.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.rule-files)
+        ///
+        /// Nix type: `list of string`.
+        rule_files: Vec<String> = "rule-files";
+        /// The options under `services.suricata.settings.run-as`.
+        run_as: SettingsRunAsValue = "run-as";
+        /// `services.suricata.settings.stats`
+        ///
+        /// Engine statistics such as packet counters, memory use counters and others can be logged in several ways. A separate text log ‘stats.log’ and an EVE record type ‘stats’ are enabled by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `null`.
+        stats: NullOr<StatsValue> = "stats";
+        /// `services.suricata.settings.threshold-file`
+        ///
+        /// Suricata threshold configuration file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.threshold-file)
+        ///
+        /// Nix type: `string`. Default: `"\${config.services.suricata.package}/etc/suricata/threshold.config"`.
+        threshold_file: String = "threshold-file";
+        /// `services.suricata.settings.unix-command`
+        ///
+        /// Unix command socket that can be used to pass commands to Suricata.
+        /// An external tool can then connect to get information from Suricata
+        /// or trigger some modifications of the engine. Set enabled to yes
+        /// to activate the feature. In auto mode, the feature will only be
+        /// activated in live capture mode. You can use the filename variable to set
+        /// the file name of the socket.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.unix-command)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `{ }`.
+        unix_command: NullOr<UnixCommandValue> = "unix-command";
+        /// `services.suricata.settings.vars`
+        ///
+        /// Variables to be used within the suricata rules.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars)
+        ///
+        /// Nix type: `null or (submodule)`. Default: `{ }`.
+        vars: NullOr<VarsValue> = "vars";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -64,7 +893,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.af-packet)
     ///
     /// Nix type: `null or (list of (YAML value))`. Default: `null`.
-    pub const af_packet: Opt<NullOr<Vec<Untyped>>> = Opt::new(&["services", "suricata", "settings", "af-packet"]);
+    pub const af_packet: Opt<NullOr<Vec<AfPacketValue>>> = Opt::new(&["services", "suricata", "settings", "af-packet"]);
 
     /// `services.suricata.settings.af-xdp`
     ///
@@ -74,7 +903,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.af-xdp)
     ///
     /// Nix type: `null or (list of (YAML value))`. Default: `null`.
-    pub const af_xdp: Opt<NullOr<Vec<Untyped>>> = Opt::new(&["services", "suricata", "settings", "af-xdp"]);
+    pub const af_xdp: Opt<NullOr<Vec<AfXdpValue>>> = Opt::new(&["services", "suricata", "settings", "af-xdp"]);
 
     /// `services.suricata.settings.app-layer`
     ///
@@ -83,7 +912,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub const app_layer: Opt<NullOr<Untyped>> = Opt::new(&["services", "suricata", "settings", "app-layer"]);
+    pub const app_layer: Opt<NullOr<AppLayerValue>> = Opt::new(&["services", "suricata", "settings", "app-layer"]);
 
     /// `services.suricata.settings.classification-file`
     ///
@@ -121,7 +950,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.dpdk)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub const dpdk: Opt<NullOr<Untyped>> = Opt::new(&["services", "suricata", "settings", "dpdk"]);
+    pub const dpdk: Opt<NullOr<DpdkValue>> = Opt::new(&["services", "suricata", "settings", "dpdk"]);
 
     /// `services.suricata.settings.exception-policy`
     ///
@@ -168,7 +997,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.outputs)
     ///
     /// Nix type: `null or (list of attribute set of (YAML value))`. Default: `null`.
-    pub const outputs: Opt<NullOr<Vec<BTreeMap<String, Untyped>>>> = Opt::new(&["services", "suricata", "settings", "outputs"]);
+    pub const outputs: Opt<NullOr<Vec<BTreeMap<String, OutputsValue>>>> = Opt::new(&["services", "suricata", "settings", "outputs"]);
 
     /// `services.suricata.settings.pcap`
     ///
@@ -177,7 +1006,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.pcap)
     ///
     /// Nix type: `null or (list of (YAML value))`. Default: `null`.
-    pub const pcap: Opt<NullOr<Vec<Untyped>>> = Opt::new(&["services", "suricata", "settings", "pcap"]);
+    pub const pcap: Opt<NullOr<Vec<PcapValue>>> = Opt::new(&["services", "suricata", "settings", "pcap"]);
 
     /// `services.suricata.settings.plugins`
     ///
@@ -213,7 +1042,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub const stats: Opt<NullOr<Untyped>> = Opt::new(&["services", "suricata", "settings", "stats"]);
+    pub const stats: Opt<NullOr<StatsValue>> = Opt::new(&["services", "suricata", "settings", "stats"]);
 
     /// `services.suricata.settings.threshold-file`
     ///
@@ -236,7 +1065,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.unix-command)
     ///
     /// Nix type: `null or (submodule)`. Default: `{ }`.
-    pub const unix_command: Opt<NullOr<Untyped>> = Opt::new(&["services", "suricata", "settings", "unix-command"]);
+    pub const unix_command: Opt<NullOr<UnixCommandValue>> = Opt::new(&["services", "suricata", "settings", "unix-command"]);
 
     /// `services.suricata.settings.vars`
     ///
@@ -245,7 +1074,141 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars)
     ///
     /// Nix type: `null or (submodule)`. Default: `{ }`.
-    pub const vars: Opt<NullOr<Untyped>> = Opt::new(&["services", "suricata", "settings", "vars"]);
+    pub const vars: Opt<NullOr<VarsValue>> = Opt::new(&["services", "suricata", "settings", "vars"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.suricata.settings.af-packet.*`: `AfPacketValue::new()`, then a setter per option.
+        AfPacketValue {
+            /// `services.suricata.settings.af-packet.*.interface`
+            ///
+            /// af-packet capture interface, see upstream docs reagrding tuning
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.af-packet.*.interface)
+            ///
+            /// Nix type: `string`. Default: `null`.
+            interface: String = "interface";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.suricata.settings.af-xdp.*`: `AfXdpValue::new()`, then a setter per option.
+        AfXdpValue {
+            /// `services.suricata.settings.af-xdp.*.interface`
+            ///
+            /// af-xdp capture interface, see upstream docs
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.af-xdp.*.interface)
+            ///
+            /// Nix type: `string`. Default: `null`.
+            interface: String = "interface";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.suricata.settings.app-layer.error-policy`.
+        ErrorPolicy {
+            DropFlow => "drop-flow",
+            PassFlow => "pass-flow",
+            Bypass => "bypass",
+            DropPacket => "drop-packet",
+            PassPacket => "pass-packet",
+            Reject => "reject",
+            Ignore => "ignore",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.suricata.settings.app-layer.protocols.<name>.enabled`.
+        Enabled {
+            Yes => "yes",
+            No => "no",
+            DetectionOnly => "detection-only",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.suricata.settings.app-layer.protocols.<name>`: `ProtocolsValue::new()`, then a setter per option.
+        ProtocolsValue {
+            /// `services.suricata.settings.app-layer.protocols.<name>.enabled`
+            ///
+            /// The option “enabled” takes 3 values - “yes”, “no”, “detection-only”.
+            /// “yes” enables both detection and the parser, “no” disables both, and
+            /// “detection-only” enables protocol detection only (parser disabled).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer.protocols.%3Cname%3E.enabled)
+            ///
+            /// Nix type: `one of "yes", "no", "detection-only"`. Default: `"no"`.
+            enabled: Enabled = "enabled";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.suricata.settings.app-layer`: `AppLayerValue::new()`, then a setter per option.
+        AppLayerValue {
+            /// `services.suricata.settings.app-layer.error-policy`
+            ///
+            /// The error-policy setting applies to all app-layer parsers. Values can be
+            /// “drop-flow”, “pass-flow”, “bypass”, “drop-packet”, “pass-packet”, “reject” or
+            /// “ignore” (the default).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer.error-policy)
+            ///
+            /// Nix type: `one of "drop-flow", "pass-flow", "bypass", "drop-packet", "pass-packet", "reject", "ignore"`. Default: `"ignore"`.
+            error_policy: ErrorPolicy = "error-policy";
+            /// `services.suricata.settings.app-layer.protocols`
+            ///
+            /// app-layer protocols, see upstream docs
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer.protocols)
+            ///
+            /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
+            protocols: NullOr<BTreeMap<String, ProtocolsValue>> = "protocols";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.suricata.settings.dpdk.eal-params`: `DpdkEalParamsValue::new()`, then a setter per option.
+        DpdkEalParamsValue {
+            /// `services.suricata.settings.dpdk.eal-params.proc-type`
+            ///
+            /// dpdk eal-params.proc-type, see data plane development kit docs
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.dpdk.eal-params.proc-type)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proc_type: NullOr<String> = "proc-type";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.suricata.settings.dpdk.interfaces.*`: `InterfacesValue::new()`, then a setter per option.
+        InterfacesValue {
+            /// `services.suricata.settings.dpdk.interfaces.*.interface`
+            ///
+            /// See upstream docs: docs/capture-hardware/dpdk
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.dpdk.interfaces.*.interface)
+            ///
+            /// Nix type: `string`. Default: `null`.
+            interface: String = "interface";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.suricata.settings.dpdk`: `DpdkValue::new()`, then a setter per option.
+        DpdkValue {
+            /// The options under `services.suricata.settings.dpdk.eal-params`.
+            eal_params: DpdkEalParamsValue = "eal-params";
+            /// `services.suricata.settings.dpdk.interfaces`
+            ///
+            /// See upstream docs: docs/capture-hardware/dpdk
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.dpdk.interfaces)
+            ///
+            /// Nix type: `null or (list of (YAML value))`. Default: `null`.
+            interfaces: NullOr<Vec<InterfacesValue>> = "interfaces";
+        }
+    }
 
     ::flakesmith::option_enum! {
         /// The values of `services.suricata.settings.exception-policy`.
@@ -270,6 +1233,267 @@ pub mod settings {
         }
     }
 
+    ::flakesmith::submodule_value! {
+        /// A value of `services.suricata.settings.outputs.*.<name>`: `OutputsValue::new()`, then a setter per option.
+        OutputsValue {
+            /// `services.suricata.settings.outputs.*.<name>.enabled`
+            ///
+            /// Whether to enable .
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.outputs.*.%3Cname%3E.enabled)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enabled: bool = "enabled";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.suricata.settings.pcap.*`: `PcapValue::new()`, then a setter per option.
+        PcapValue {
+            /// `services.suricata.settings.pcap.*.interface`
+            ///
+            /// pcap capture interface, see upstream docs
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.pcap.*.interface)
+            ///
+            /// Nix type: `string`. Default: `null`.
+            interface: String = "interface";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.suricata.settings.stats`: `StatsValue::new()`, then a setter per option.
+        StatsValue {
+            /// `services.suricata.settings.stats.decoder-events`
+            ///
+            /// Add decode events to stats
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.decoder-events)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            decoder_events: bool = "decoder-events";
+            /// `services.suricata.settings.stats.decoder-events-prefix`
+            ///
+            /// Decoder event prefix in stats. Has been ‘decoder’ before, but that leads
+            /// to missing events in the eve.stats records.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.decoder-events-prefix)
+            ///
+            /// Nix type: `string`. Default: `"decoder.event"`.
+            decoder_events_prefix: String = "decoder-events-prefix";
+            /// `services.suricata.settings.stats.enable`
+            ///
+            /// Whether to enable suricata global stats.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.enable)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable: bool = "enable";
+            /// `services.suricata.settings.stats.interval`
+            ///
+            /// The interval field (in seconds) controls the interval at
+            /// which stats are updated in the log.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.interval)
+            ///
+            /// Nix type: `string`. Default: `"8"`.
+            interval: String = "interval";
+            /// `services.suricata.settings.stats.stream-events`
+            ///
+            /// Add stream events as stats.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.stats.stream-events)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            stream_events: bool = "stream-events";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.suricata.settings.unix-command.enabled`.
+        Enabled2 {
+            Auto => "auto",
+        }
+    }
+
+    /// The members of `services.suricata.settings.unix-command.enabled`'s type: `bool`, `one of ["auto"]`. A value of any of them sets the option.
+    pub enum EnabledMembers {}
+    impl ::flakesmith::value::BoolMember for EnabledMembers {}
+
+    ::flakesmith::union_member!(EnabledMembers: Enabled2);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.suricata.settings.unix-command`: `UnixCommandValue::new()`, then a setter per option.
+        UnixCommandValue {
+            /// `services.suricata.settings.unix-command.enabled`
+            ///
+            /// Enable unix-command socket.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.unix-command.enabled)
+            ///
+            /// Nix type: `boolean or value "auto" (singular enum)`. Default: `"auto"`.
+            enabled: OneOf<EnabledMembers> = "enabled";
+            /// `services.suricata.settings.unix-command.filename`
+            ///
+            /// Filename for unix-command socket.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.unix-command.filename)
+            ///
+            /// Nix type: `path`. Default: `"/run/suricata/suricata-command.socket"`.
+            filename: RuntimePath = "filename";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.suricata.settings.vars.address-groups`: `AddressGroupsValue::new()`, then a setter per option.
+        AddressGroupsValue {
+            /// `services.suricata.settings.vars.address-groups.AIM_SERVERS`
+            ///
+            /// AIM_SERVERS variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.AIM_SERVERS)
+            ///
+            /// Nix type: `unspecified value`. Default: `"$EXTERNAL_NET"`.
+            aim_servers: Data<Anything> = "AIM_SERVERS";
+            /// `services.suricata.settings.vars.address-groups.DC_SERVERS`
+            ///
+            /// DC_SERVERS variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DC_SERVERS)
+            ///
+            /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+            dc_servers: Data<Anything> = "DC_SERVERS";
+            /// `services.suricata.settings.vars.address-groups.DNP3_CLIENT`
+            ///
+            /// DNP3_CLIENT variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNP3_CLIENT)
+            ///
+            /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+            dnp3_client: Data<Anything> = "DNP3_CLIENT";
+            /// `services.suricata.settings.vars.address-groups.DNP3_SERVER`
+            ///
+            /// DNP3_SERVER variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNP3_SERVER)
+            ///
+            /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+            dnp3_server: Data<Anything> = "DNP3_SERVER";
+            /// `services.suricata.settings.vars.address-groups.DNS_SERVERS`
+            ///
+            /// DNS_SERVERS variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNS_SERVERS)
+            ///
+            /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+            dns_servers: Data<Anything> = "DNS_SERVERS";
+            /// `services.suricata.settings.vars.address-groups.ENIP_CLIENT`
+            ///
+            /// ENIP_CLIENT variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.ENIP_CLIENT)
+            ///
+            /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+            enip_client: Data<Anything> = "ENIP_CLIENT";
+            /// `services.suricata.settings.vars.address-groups.ENIP_SERVER`
+            ///
+            /// ENIP_SERVER variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.ENIP_SERVER)
+            ///
+            /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+            enip_server: Data<Anything> = "ENIP_SERVER";
+            /// `services.suricata.settings.vars.address-groups.EXTERNAL_NET`
+            ///
+            /// EXTERNAL_NET variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.EXTERNAL_NET)
+            ///
+            /// Nix type: `unspecified value`. Default: `"!$HOME_NET"`.
+            external_net: Data<Anything> = "EXTERNAL_NET";
+            /// `services.suricata.settings.vars.address-groups.HOME_NET`
+            ///
+            /// HOME_NET variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.HOME_NET)
+            ///
+            /// Nix type: `unspecified value`. Default: `"[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]"`.
+            home_net: Data<Anything> = "HOME_NET";
+            /// `services.suricata.settings.vars.address-groups.HTTP_SERVERS`
+            ///
+            /// HTTP_SERVERS variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.HTTP_SERVERS)
+            ///
+            /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+            http_servers: Data<Anything> = "HTTP_SERVERS";
+            /// `services.suricata.settings.vars.address-groups.MODBUS_CLIENT`
+            ///
+            /// MODBUS_CLIENT variable
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.MODBUS_CLIENT)
+            ///
+            /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+            modbus_client: Data<Anything> = "MODBUS_CLIENT";
+            /// `services.suricata.settings.vars.address-groups.MODBUS_SERVER`
+            ///
+            /// MODBUS_SERVER variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.MODBUS_SERVER)
+            ///
+            /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+            modbus_server: Data<Anything> = "MODBUS_SERVER";
+            /// `services.suricata.settings.vars.address-groups.SMTP_SERVERS`
+            ///
+            /// SMTP_SERVERS variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.SMTP_SERVERS)
+            ///
+            /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+            smtp_servers: Data<Anything> = "SMTP_SERVERS";
+            /// `services.suricata.settings.vars.address-groups.SQL_SERVERS`
+            ///
+            /// SQL_SERVERS variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.SQL_SERVERS)
+            ///
+            /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+            sql_servers: Data<Anything> = "SQL_SERVERS";
+            /// `services.suricata.settings.vars.address-groups.TELNET_SERVERS`
+            ///
+            /// TELNET_SERVERS variable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.TELNET_SERVERS)
+            ///
+            /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+            telnet_servers: Data<Anything> = "TELNET_SERVERS";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.suricata.settings.vars`: `VarsValue::new()`, then a setter per option.
+        VarsValue {
+            /// `services.suricata.settings.vars.address-groups`
+            ///
+            /// The address group variables for suricata, if not defined the
+            /// default value of suricata (see example) will be used.
+            /// Your settings will extend the predefined values in example.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups)
+            ///
+            /// Nix type: `submodule`. Default: `{ }`.
+            address_groups: AddressGroupsValue = "address-groups";
+            /// `services.suricata.settings.vars.port-groups`
+            ///
+            /// The port group variables for suricata.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.port-groups)
+            ///
+            /// Nix type: `null or (attribute set of string)`.
+            port_groups: NullOr<BTreeMap<String, String>> = "port-groups";
+        }
+    }
+
     pub mod app_layer {
         use super::*;
 
@@ -291,7 +1515,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer.protocols)
         ///
         /// Nix type: `null or (attribute set of (YAML value))`. Default: `null`.
-        pub const protocols: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "suricata", "settings", "app-layer", "protocols"]);
+        pub const protocols: Opt<NullOr<BTreeMap<String, ProtocolsValue>>> = Opt::new(&["services", "suricata", "settings", "app-layer", "protocols"]);
 
         ::flakesmith::option_enum! {
             /// The values of `services.suricata.settings.app-layer.error-policy`.
@@ -303,6 +1527,31 @@ pub mod settings {
                 PassPacket => "pass-packet",
                 Reject => "reject",
                 Ignore => "ignore",
+            }
+        }
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.suricata.settings.app-layer.protocols.<name>.enabled`.
+            Enabled {
+                Yes => "yes",
+                No => "no",
+                DetectionOnly => "detection-only",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.suricata.settings.app-layer.protocols.<name>`: `ProtocolsValue::new()`, then a setter per option.
+            ProtocolsValue {
+                /// `services.suricata.settings.app-layer.protocols.<name>.enabled`
+                ///
+                /// The option “enabled” takes 3 values - “yes”, “no”, “detection-only”.
+                /// “yes” enables both detection and the parser, “no” disables both, and
+                /// “detection-only” enables protocol detection only (parser disabled).
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer.protocols.%3Cname%3E.enabled)
+                ///
+                /// Nix type: `one of "yes", "no", "detection-only"`. Default: `"no"`.
+                enabled: Enabled = "enabled";
             }
         }
 
@@ -327,7 +1576,7 @@ pub mod settings {
                 /// “yes” enables both detection and the parser, “no” disables both, and
                 /// “detection-only” enables protocol detection only (parser disabled).
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer.protocols.&lt;name&gt;.enabled)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.app-layer.protocols.%3Cname%3E.enabled)
                 ///
                 /// Nix type: `one of "yes", "no", "detection-only"`. Default: `"no"`.
                 pub fn enabled(&self) -> Opt<Enabled> {
@@ -359,7 +1608,21 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.dpdk.interfaces)
         ///
         /// Nix type: `null or (list of (YAML value))`. Default: `null`.
-        pub const interfaces: Opt<NullOr<Vec<Untyped>>> = Opt::new(&["services", "suricata", "settings", "dpdk", "interfaces"]);
+        pub const interfaces: Opt<NullOr<Vec<InterfacesValue>>> = Opt::new(&["services", "suricata", "settings", "dpdk", "interfaces"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.suricata.settings.dpdk.interfaces.*`: `InterfacesValue::new()`, then a setter per option.
+            InterfacesValue {
+                /// `services.suricata.settings.dpdk.interfaces.*.interface`
+                ///
+                /// See upstream docs: docs/capture-hardware/dpdk
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.dpdk.interfaces.*.interface)
+                ///
+                /// Nix type: `string`. Default: `null`.
+                interface: String = "interface";
+            }
+        }
 
         pub mod eal_params {
             use super::*;
@@ -669,7 +1932,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.unix-command.enabled)
         ///
         /// Nix type: `boolean or value "auto" (singular enum)`. Default: `"auto"`.
-        pub const enabled: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "unix-command", "enabled"]);
+        pub const enabled: Opt<OneOf<EnabledMembers>> = Opt::new(&["services", "suricata", "settings", "unix-command", "enabled"]);
 
         /// `services.suricata.settings.unix-command.filename`
         ///
@@ -679,6 +1942,19 @@ pub mod settings {
         ///
         /// Nix type: `path`. Default: `"/run/suricata/suricata-command.socket"`.
         pub const filename: Opt<RuntimePath> = Opt::new(&["services", "suricata", "settings", "unix-command", "filename"]);
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.suricata.settings.unix-command.enabled`.
+            Enabled {
+                Auto => "auto",
+            }
+        }
+
+        /// The members of `services.suricata.settings.unix-command.enabled`'s type: `bool`, `one of ["auto"]`. A value of any of them sets the option.
+        pub enum EnabledMembers {}
+        impl ::flakesmith::value::BoolMember for EnabledMembers {}
+
+        ::flakesmith::union_member!(EnabledMembers: Enabled);
 
     }
 
@@ -694,7 +1970,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups)
         ///
         /// Nix type: `submodule`. Default: `{ }`.
-        pub const address_groups: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups"]);
+        pub const address_groups: Opt<AddressGroupsValue> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups"]);
 
         /// `services.suricata.settings.vars.port-groups`
         ///
@@ -704,6 +1980,132 @@ pub mod settings {
         ///
         /// Nix type: `null or (attribute set of string)`.
         pub const port_groups: Opt<NullOr<BTreeMap<String, String>>> = Opt::new(&["services", "suricata", "settings", "vars", "port-groups"]);
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.suricata.settings.vars.address-groups`: `AddressGroupsValue::new()`, then a setter per option.
+            AddressGroupsValue {
+                /// `services.suricata.settings.vars.address-groups.AIM_SERVERS`
+                ///
+                /// AIM_SERVERS variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.AIM_SERVERS)
+                ///
+                /// Nix type: `unspecified value`. Default: `"$EXTERNAL_NET"`.
+                aim_servers: Data<Anything> = "AIM_SERVERS";
+                /// `services.suricata.settings.vars.address-groups.DC_SERVERS`
+                ///
+                /// DC_SERVERS variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DC_SERVERS)
+                ///
+                /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+                dc_servers: Data<Anything> = "DC_SERVERS";
+                /// `services.suricata.settings.vars.address-groups.DNP3_CLIENT`
+                ///
+                /// DNP3_CLIENT variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNP3_CLIENT)
+                ///
+                /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+                dnp3_client: Data<Anything> = "DNP3_CLIENT";
+                /// `services.suricata.settings.vars.address-groups.DNP3_SERVER`
+                ///
+                /// DNP3_SERVER variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNP3_SERVER)
+                ///
+                /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+                dnp3_server: Data<Anything> = "DNP3_SERVER";
+                /// `services.suricata.settings.vars.address-groups.DNS_SERVERS`
+                ///
+                /// DNS_SERVERS variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNS_SERVERS)
+                ///
+                /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+                dns_servers: Data<Anything> = "DNS_SERVERS";
+                /// `services.suricata.settings.vars.address-groups.ENIP_CLIENT`
+                ///
+                /// ENIP_CLIENT variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.ENIP_CLIENT)
+                ///
+                /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+                enip_client: Data<Anything> = "ENIP_CLIENT";
+                /// `services.suricata.settings.vars.address-groups.ENIP_SERVER`
+                ///
+                /// ENIP_SERVER variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.ENIP_SERVER)
+                ///
+                /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+                enip_server: Data<Anything> = "ENIP_SERVER";
+                /// `services.suricata.settings.vars.address-groups.EXTERNAL_NET`
+                ///
+                /// EXTERNAL_NET variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.EXTERNAL_NET)
+                ///
+                /// Nix type: `unspecified value`. Default: `"!$HOME_NET"`.
+                external_net: Data<Anything> = "EXTERNAL_NET";
+                /// `services.suricata.settings.vars.address-groups.HOME_NET`
+                ///
+                /// HOME_NET variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.HOME_NET)
+                ///
+                /// Nix type: `unspecified value`. Default: `"[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]"`.
+                home_net: Data<Anything> = "HOME_NET";
+                /// `services.suricata.settings.vars.address-groups.HTTP_SERVERS`
+                ///
+                /// HTTP_SERVERS variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.HTTP_SERVERS)
+                ///
+                /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+                http_servers: Data<Anything> = "HTTP_SERVERS";
+                /// `services.suricata.settings.vars.address-groups.MODBUS_CLIENT`
+                ///
+                /// MODBUS_CLIENT variable
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.MODBUS_CLIENT)
+                ///
+                /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+                modbus_client: Data<Anything> = "MODBUS_CLIENT";
+                /// `services.suricata.settings.vars.address-groups.MODBUS_SERVER`
+                ///
+                /// MODBUS_SERVER variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.MODBUS_SERVER)
+                ///
+                /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+                modbus_server: Data<Anything> = "MODBUS_SERVER";
+                /// `services.suricata.settings.vars.address-groups.SMTP_SERVERS`
+                ///
+                /// SMTP_SERVERS variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.SMTP_SERVERS)
+                ///
+                /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+                smtp_servers: Data<Anything> = "SMTP_SERVERS";
+                /// `services.suricata.settings.vars.address-groups.SQL_SERVERS`
+                ///
+                /// SQL_SERVERS variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.SQL_SERVERS)
+                ///
+                /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+                sql_servers: Data<Anything> = "SQL_SERVERS";
+                /// `services.suricata.settings.vars.address-groups.TELNET_SERVERS`
+                ///
+                /// TELNET_SERVERS variable.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.TELNET_SERVERS)
+                ///
+                /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
+                telnet_servers: Data<Anything> = "TELNET_SERVERS";
+            }
+        }
 
         pub mod address_groups {
             use super::*;
@@ -715,7 +2117,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.AIM_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$EXTERNAL_NET"`.
-            pub const aim_servers: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "AIM_SERVERS"]);
+            pub const aim_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "AIM_SERVERS"]);
 
             /// `services.suricata.settings.vars.address-groups.DC_SERVERS`
             ///
@@ -724,7 +2126,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DC_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const dc_servers: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DC_SERVERS"]);
+            pub const dc_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DC_SERVERS"]);
 
             /// `services.suricata.settings.vars.address-groups.DNP3_CLIENT`
             ///
@@ -733,7 +2135,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNP3_CLIENT)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const dnp3_client: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNP3_CLIENT"]);
+            pub const dnp3_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNP3_CLIENT"]);
 
             /// `services.suricata.settings.vars.address-groups.DNP3_SERVER`
             ///
@@ -742,7 +2144,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNP3_SERVER)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const dnp3_server: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNP3_SERVER"]);
+            pub const dnp3_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNP3_SERVER"]);
 
             /// `services.suricata.settings.vars.address-groups.DNS_SERVERS`
             ///
@@ -751,7 +2153,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.DNS_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const dns_servers: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNS_SERVERS"]);
+            pub const dns_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "DNS_SERVERS"]);
 
             /// `services.suricata.settings.vars.address-groups.ENIP_CLIENT`
             ///
@@ -760,7 +2162,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.ENIP_CLIENT)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const enip_client: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "ENIP_CLIENT"]);
+            pub const enip_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "ENIP_CLIENT"]);
 
             /// `services.suricata.settings.vars.address-groups.ENIP_SERVER`
             ///
@@ -769,7 +2171,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.ENIP_SERVER)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const enip_server: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "ENIP_SERVER"]);
+            pub const enip_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "ENIP_SERVER"]);
 
             /// `services.suricata.settings.vars.address-groups.EXTERNAL_NET`
             ///
@@ -778,7 +2180,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.EXTERNAL_NET)
             ///
             /// Nix type: `unspecified value`. Default: `"!$HOME_NET"`.
-            pub const external_net: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "EXTERNAL_NET"]);
+            pub const external_net: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "EXTERNAL_NET"]);
 
             /// `services.suricata.settings.vars.address-groups.HOME_NET`
             ///
@@ -787,7 +2189,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.HOME_NET)
             ///
             /// Nix type: `unspecified value`. Default: `"[192.168.0.0/16,10.0.0.0/8,172.16.0.0/12]"`.
-            pub const home_net: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "HOME_NET"]);
+            pub const home_net: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "HOME_NET"]);
 
             /// `services.suricata.settings.vars.address-groups.HTTP_SERVERS`
             ///
@@ -796,7 +2198,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.HTTP_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const http_servers: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "HTTP_SERVERS"]);
+            pub const http_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "HTTP_SERVERS"]);
 
             /// `services.suricata.settings.vars.address-groups.MODBUS_CLIENT`
             ///
@@ -805,7 +2207,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.MODBUS_CLIENT)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const modbus_client: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "MODBUS_CLIENT"]);
+            pub const modbus_client: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "MODBUS_CLIENT"]);
 
             /// `services.suricata.settings.vars.address-groups.MODBUS_SERVER`
             ///
@@ -814,7 +2216,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.MODBUS_SERVER)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const modbus_server: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "MODBUS_SERVER"]);
+            pub const modbus_server: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "MODBUS_SERVER"]);
 
             /// `services.suricata.settings.vars.address-groups.SMTP_SERVERS`
             ///
@@ -823,7 +2225,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.SMTP_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const smtp_servers: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "SMTP_SERVERS"]);
+            pub const smtp_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "SMTP_SERVERS"]);
 
             /// `services.suricata.settings.vars.address-groups.SQL_SERVERS`
             ///
@@ -832,7 +2234,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.SQL_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const sql_servers: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "SQL_SERVERS"]);
+            pub const sql_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "SQL_SERVERS"]);
 
             /// `services.suricata.settings.vars.address-groups.TELNET_SERVERS`
             ///
@@ -841,7 +2243,7 @@ pub mod settings {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suricata.settings.vars.address-groups.TELNET_SERVERS)
             ///
             /// Nix type: `unspecified value`. Default: `"$HOME_NET"`.
-            pub const telnet_servers: Opt<Untyped> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "TELNET_SERVERS"]);
+            pub const telnet_servers: Opt<Data<Anything>> = Opt::new(&["services", "suricata", "settings", "vars", "address-groups", "TELNET_SERVERS"]);
 
         }
 

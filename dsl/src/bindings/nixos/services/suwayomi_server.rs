@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.suwayomi-server.dataDir`
@@ -60,7 +60,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "suwayomi-server", "pac
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings)
 ///
 /// Nix type: `HOCON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "suwayomi-server", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "suwayomi-server", "settings"]);
 
 /// `services.suwayomi-server.user`
 ///
@@ -70,6 +70,94 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "suwayomi-server", "se
 ///
 /// Nix type: `string`. Default: `"suwayomi"`.
 pub const user: Opt<String> = Opt::new(&["services", "suwayomi-server", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suwayomi-server.settings.server`: `SettingsServerValue::new()`, then a setter per option.
+    SettingsServerValue {
+        /// `services.suwayomi-server.settings.server.basicAuthEnabled`
+        ///
+        /// Whether to enable basic access authentication for Suwayomi-Server.
+        /// Enabling this option is useful when hosting on a public network/the Internet
+        /// .
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.basicAuthEnabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        basic_auth_enabled: bool = "basicAuthEnabled";
+        /// `services.suwayomi-server.settings.server.basicAuthPasswordFile`
+        ///
+        /// The password file containing the value that you have to provide when authenticating.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.basicAuthPasswordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        basic_auth_password_file: NullOr<RuntimePath> = "basicAuthPasswordFile";
+        /// `services.suwayomi-server.settings.server.basicAuthUsername`
+        ///
+        /// The username value that you have to provide when authenticating.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.basicAuthUsername)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        basic_auth_username: NullOr<String> = "basicAuthUsername";
+        /// `services.suwayomi-server.settings.server.downloadAsCbz`
+        ///
+        /// Download chapters as .cbz
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.downloadAsCbz)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        download_as_cbz: bool = "downloadAsCbz";
+        /// `services.suwayomi-server.settings.server.extensionRepos`
+        ///
+        /// URL of repositories from which the extensions can be installed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.extensionRepos)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extension_repos: Vec<String> = "extensionRepos";
+        /// `services.suwayomi-server.settings.server.ip`
+        ///
+        /// The ip that Suwayomi will bind to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.ip)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        ip: String = "ip";
+        /// `services.suwayomi-server.settings.server.localSourcePath`
+        ///
+        /// Path to the local source folder.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.localSourcePath)
+        ///
+        /// Nix type: `path`. Default: `suwayomi-server.dataDir`.
+        local_source_path: RuntimePath = "localSourcePath";
+        /// `services.suwayomi-server.settings.server.port`
+        ///
+        /// The port that Suwayomi will listen to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
+        port: u16 = "port";
+        /// `services.suwayomi-server.settings.server.systemTrayEnabled`
+        ///
+        /// Whether to enable a system tray icon, if possible.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.suwayomi-server.settings.server.systemTrayEnabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        system_tray_enabled: bool = "systemTrayEnabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.suwayomi-server.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.suwayomi-server.settings.server`.
+        server: SettingsServerValue = "server";
+    }
+}
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.swapspace.enable`
@@ -43,7 +43,87 @@ pub const package: Opt<Package> = Opt::new(&["services", "swapspace", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "swapspace", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "swapspace", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.swapspace.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.swapspace.settings.buffer_elasticity`
+        ///
+        /// Percentage of buffer space considered to be “free”
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.buffer_elasticity)
+        ///
+        /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `30`.
+        buffer_elasticity: i64 = "buffer_elasticity";
+        /// `services.swapspace.settings.cache_elasticity`
+        ///
+        /// Percentage of cache space considered to be “free”
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.cache_elasticity)
+        ///
+        /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `80`.
+        cache_elasticity: i64 = "cache_elasticity";
+        /// `services.swapspace.settings.cooldown`
+        ///
+        /// Duration (roughly in seconds) of the moratorium on swap allocation that is instated if disk space runs out, or the cooldown time after a new swapfile is successfully allocated before swapspace will consider deallocating swap space again.
+        /// The default cooldown period is about 10 minutes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.cooldown)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `600`.
+        cooldown: u64 = "cooldown";
+        /// `services.swapspace.settings.freetarget`
+        ///
+        /// Percentage of free space swapspace should aim for when adding swapspace.
+        /// This should fall somewhere between lower_freelimit and upper_freelimit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.freetarget)
+        ///
+        /// Nix type: `integer between 2 and 99 (both inclusive)`. Default: `30`.
+        freetarget: i64 = "freetarget";
+        /// `services.swapspace.settings.lower_freelimit`
+        ///
+        /// Lower free-space threshold: if the percentage of free space drops below this number, additional swapspace is allocated
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.lower_freelimit)
+        ///
+        /// Nix type: `integer between 0 and 99 (both inclusive)`. Default: `20`.
+        lower_freelimit: i64 = "lower_freelimit";
+        /// `services.swapspace.settings.max_swapsize`
+        ///
+        /// Greatest allowed size for individual swapfiles
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.max_swapsize)
+        ///
+        /// Nix type: `string`. Default: `"2t"`.
+        max_swapsize: String = "max_swapsize";
+        /// `services.swapspace.settings.min_swapsize`
+        ///
+        /// Smallest allowed size for individual swapfiles
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.min_swapsize)
+        ///
+        /// Nix type: `string`. Default: `"4m"`.
+        min_swapsize: String = "min_swapsize";
+        /// `services.swapspace.settings.swappath`
+        ///
+        /// Location where swapspace may create and delete swapfiles
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.swappath)
+        ///
+        /// Nix type: `string`. Default: `"/var/lib/swapspace"`.
+        swappath: String = "swappath";
+        /// `services.swapspace.settings.upper_freelimit`
+        ///
+        /// Upper free-space threshold: if the percentage of free space exceeds this number, swapspace will attempt to free up swapspace
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.upper_freelimit)
+        ///
+        /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `60`.
+        upper_freelimit: i64 = "upper_freelimit";
+    }
+}
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.sympa.domains`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.domains)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const domains: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "sympa", "domains"]);
+pub const domains: Opt<BTreeMap<String, DomainsValue>> = Opt::new(&["services", "sympa", "domains"]);
 
 /// `services.sympa.enable`
 ///
@@ -63,7 +63,7 @@ pub const main_domain: Opt<NullOr<String>> = Opt::new(&["services", "sympa", "ma
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.settings)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "sympa", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers2>>> = Opt::new(&["services", "sympa", "settings"]);
 
 /// `services.sympa.settingsFile`
 ///
@@ -72,7 +72,79 @@ pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "sym
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.settingsFile)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const settings_file: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "sympa", "settingsFile"]);
+pub const settings_file: Opt<BTreeMap<String, SettingsFileValue>> = Opt::new(&["services", "sympa", "settingsFile"]);
+
+/// The members of `services.sympa.domains.<name>.settings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sympa.domains.<name>`: `DomainsValue::new()`, then a setter per option.
+    DomainsValue {
+        /// `services.sympa.domains.<name>.settings`
+        ///
+        /// The robot.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.domains.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
+        settings: BTreeMap<String, OneOf<SettingsMembers>> = "settings";
+        /// `services.sympa.domains.<name>.webHost`
+        ///
+        /// Domain part of the web interface URL (no web interface for this domain if null
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.domains.%3Cname%3E.webHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        web_host: NullOr<String> = "webHost";
+        /// `services.sympa.domains.<name>.webLocation`
+        ///
+        /// URL path part of the web interface.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.domains.%3Cname%3E.webLocation)
+        ///
+        /// Nix type: `string`. Default: `"/"`.
+        web_location: String = "webLocation";
+    }
+}
+
+/// The members of `services.sympa.settings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.sympa.settingsFile.<name>`: `SettingsFileValue::new()`, then a setter per option.
+    SettingsFileValue {
+        /// `services.sympa.settingsFile.<name>.enable`
+        ///
+        /// Whether this file should be generated. This option allows specific files to be disabled.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.settingsFile.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.sympa.settingsFile.<name>.source`
+        ///
+        /// Path of the source file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.settingsFile.%3Cname%3E.source)
+        ///
+        /// Nix type: `path`.
+        source: RuntimePath = "source";
+        /// `services.sympa.settingsFile.<name>.text`
+        ///
+        /// Text of the file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.settingsFile.%3Cname%3E.text)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        text: NullOr<Concatenated> = "text";
+    }
+}
 
 pub mod database {
     use super::*;
@@ -171,10 +243,10 @@ pub mod domains {
         ///
         /// The robot.conf
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.domains.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.domains.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -182,7 +254,7 @@ pub mod domains {
         ///
         /// Domain part of the web interface URL (no web interface for this domain if null
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.domains.&lt;name&gt;.webHost)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.domains.%3Cname%3E.webHost)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn web_host(&self) -> Opt<NullOr<String>> {
@@ -193,7 +265,7 @@ pub mod domains {
         ///
         /// URL path part of the web interface.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.domains.&lt;name&gt;.webLocation)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.domains.%3Cname%3E.webLocation)
         ///
         /// Nix type: `string`. Default: `"/"`.
         pub fn web_location(&self) -> Opt<String> {
@@ -201,6 +273,12 @@ pub mod domains {
         }
 
     }
+
+    /// The members of `services.sympa.domains.<name>.settings.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
 
 }
 
@@ -245,7 +323,7 @@ pub mod settings_file {
         ///
         /// Whether this file should be generated. This option allows specific files to be disabled.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.settingsFile.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.settingsFile.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -256,7 +334,7 @@ pub mod settings_file {
         ///
         /// Path of the source file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.settingsFile.&lt;name&gt;.source)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.settingsFile.%3Cname%3E.source)
         ///
         /// Nix type: `path`.
         pub fn source(&self) -> Opt<RuntimePath> {
@@ -267,7 +345,7 @@ pub mod settings_file {
         ///
         /// Text of the file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.settingsFile.&lt;name&gt;.text)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.settingsFile.%3Cname%3E.text)
         ///
         /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.syncoid.commands`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const commands: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "syncoid", "commands"]);
+pub const commands: Opt<BTreeMap<String, CommandsValue>> = Opt::new(&["services", "syncoid", "commands"]);
 
 /// `services.syncoid.commonArgs`
 ///
@@ -89,7 +89,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "syncoid", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.service)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const service: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "syncoid", "service"]);
+pub const service: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "syncoid", "service"]);
 
 /// `services.syncoid.sshKey`
 ///
@@ -99,7 +99,7 @@ pub const service: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "sync
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.sshKey)
 ///
 /// Nix type: `null or (string or path convertible to it)`. Default: `null`.
-pub const ssh_key: Opt<NullOr<Untyped>> = Opt::new(&["services", "syncoid", "sshKey"]);
+pub const ssh_key: Opt<NullOr<OneOf<SshKeyMembers2>>> = Opt::new(&["services", "syncoid", "sshKey"]);
 
 /// `services.syncoid.user`
 ///
@@ -114,6 +114,116 @@ pub const ssh_key: Opt<NullOr<Untyped>> = Opt::new(&["services", "syncoid", "ssh
 ///
 /// Nix type: `string`. Default: `"syncoid"`.
 pub const user: Opt<String> = Opt::new(&["services", "syncoid", "user"]);
+
+/// The members of `services.syncoid.commands.<name>.sshKey`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum SshKeyMembers {}
+impl ::flakesmith::value::StrMember for SshKeyMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for SshKeyMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.syncoid.commands.<name>`: `CommandsValue::new()`, then a setter per option.
+    CommandsValue {
+        /// `services.syncoid.commands.<name>.extraArgs`
+        ///
+        /// Extra syncoid arguments for this command.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.extraArgs)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_args: Vec<String> = "extraArgs";
+        /// `services.syncoid.commands.<name>.localSourceAllow`
+        ///
+        /// Permissions granted for the services.syncoid.user
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.localSourceAllow)
+        ///
+        /// Nix type: `list of string`.
+        local_source_allow: Vec<String> = "localSourceAllow";
+        /// `services.syncoid.commands.<name>.localTargetAllow`
+        ///
+        /// Permissions granted for the services.syncoid.user
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.localTargetAllow)
+        ///
+        /// Nix type: `list of string`.
+        local_target_allow: Vec<String> = "localTargetAllow";
+        /// `services.syncoid.commands.<name>.recursive`
+        ///
+        /// Whether to enable the transfer of child datasets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.recursive)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        recursive: bool = "recursive";
+        /// `services.syncoid.commands.<name>.recvOptions`
+        ///
+        /// Advanced options to pass to zfs recv. Options are specified
+        /// without their leading dashes and separated by spaces.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.recvOptions)
+        ///
+        /// Nix type: `strings concatenated with " "`. Default: `""`.
+        recv_options: Concatenated = "recvOptions";
+        /// `services.syncoid.commands.<name>.sendOptions`
+        ///
+        /// Advanced options to pass to zfs send. Options are specified
+        /// without their leading dashes and separated by spaces.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.sendOptions)
+        ///
+        /// Nix type: `strings concatenated with " "`. Default: `""`.
+        send_options: Concatenated = "sendOptions";
+        /// `services.syncoid.commands.<name>.service`
+        ///
+        /// Systemd configuration specific to this syncoid service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.service)
+        ///
+        /// Nix type: `attribute set`. Default: `{ }`.
+        service: BTreeMap<String, Data<Anything>> = "service";
+        /// `services.syncoid.commands.<name>.source`
+        ///
+        /// Source ZFS dataset. Can be either local or remote. Defaults to
+        /// the attribute name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.source)
+        ///
+        /// Nix type: `string`.
+        source: String = "source";
+        /// `services.syncoid.commands.<name>.sshKey`
+        ///
+        /// SSH private key file to use to login to the remote system.
+        /// Defaults to services.syncoid.sshKey
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.sshKey)
+        ///
+        /// Nix type: `null or (string or path convertible to it)`.
+        ssh_key: NullOr<OneOf<SshKeyMembers>> = "sshKey";
+        /// `services.syncoid.commands.<name>.target`
+        ///
+        /// Target ZFS dataset. Can be either local
+        /// («pool/dataset») or remote
+        /// («user@server:pool/dataset»).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.target)
+        ///
+        /// Nix type: `string`.
+        target: String = "target";
+        /// `services.syncoid.commands.<name>.useCommonArgs`
+        ///
+        /// Whether to add the configured common arguments to this command.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.useCommonArgs)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        use_common_args: bool = "useCommonArgs";
+    }
+}
+
+/// The members of `services.syncoid.sshKey`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum SshKeyMembers2 {}
+impl ::flakesmith::value::StrMember for SshKeyMembers2 { type Str = String; }
+impl ::flakesmith::value::PathMember for SshKeyMembers2 {}
 
 pub mod commands {
     use super::*;
@@ -134,7 +244,7 @@ pub mod commands {
         ///
         /// Extra syncoid arguments for this command.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.&lt;name&gt;.extraArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.extraArgs)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn extra_args(&self) -> Opt<Vec<String>> {
@@ -145,7 +255,7 @@ pub mod commands {
         ///
         /// Permissions granted for the services.syncoid.user
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.&lt;name&gt;.localSourceAllow)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.localSourceAllow)
         ///
         /// Nix type: `list of string`.
         pub fn local_source_allow(&self) -> Opt<Vec<String>> {
@@ -156,7 +266,7 @@ pub mod commands {
         ///
         /// Permissions granted for the services.syncoid.user
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.&lt;name&gt;.localTargetAllow)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.localTargetAllow)
         ///
         /// Nix type: `list of string`.
         pub fn local_target_allow(&self) -> Opt<Vec<String>> {
@@ -167,7 +277,7 @@ pub mod commands {
         ///
         /// Whether to enable the transfer of child datasets.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.&lt;name&gt;.recursive)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.recursive)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn recursive(&self) -> Opt<bool> {
@@ -179,7 +289,7 @@ pub mod commands {
         /// Advanced options to pass to zfs recv. Options are specified
         /// without their leading dashes and separated by spaces.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.&lt;name&gt;.recvOptions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.recvOptions)
         ///
         /// Nix type: `strings concatenated with " "`. Default: `""`.
         pub fn recv_options(&self) -> Opt<Concatenated> {
@@ -191,7 +301,7 @@ pub mod commands {
         /// Advanced options to pass to zfs send. Options are specified
         /// without their leading dashes and separated by spaces.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.&lt;name&gt;.sendOptions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.sendOptions)
         ///
         /// Nix type: `strings concatenated with " "`. Default: `""`.
         pub fn send_options(&self) -> Opt<Concatenated> {
@@ -202,10 +312,10 @@ pub mod commands {
         ///
         /// Systemd configuration specific to this syncoid service.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.&lt;name&gt;.service)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.service)
         ///
         /// Nix type: `attribute set`. Default: `{ }`.
-        pub fn service(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn service(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
             Opt::at(self.path.join(["service"]))
         }
 
@@ -214,7 +324,7 @@ pub mod commands {
         /// Source ZFS dataset. Can be either local or remote. Defaults to
         /// the attribute name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.&lt;name&gt;.source)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.source)
         ///
         /// Nix type: `string`.
         pub fn source(&self) -> Opt<String> {
@@ -226,10 +336,10 @@ pub mod commands {
         /// SSH private key file to use to login to the remote system.
         /// Defaults to services.syncoid.sshKey
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.&lt;name&gt;.sshKey)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.sshKey)
         ///
         /// Nix type: `null or (string or path convertible to it)`.
-        pub fn ssh_key(&self) -> Opt<NullOr<Untyped>> {
+        pub fn ssh_key(&self) -> Opt<NullOr<OneOf<SshKeyMembers>>> {
             Opt::at(self.path.join(["sshKey"]))
         }
 
@@ -239,7 +349,7 @@ pub mod commands {
         /// («pool/dataset») or remote
         /// («user@server:pool/dataset»).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.&lt;name&gt;.target)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.target)
         ///
         /// Nix type: `string`.
         pub fn target(&self) -> Opt<String> {
@@ -250,7 +360,7 @@ pub mod commands {
         ///
         /// Whether to add the configured common arguments to this command.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.&lt;name&gt;.useCommonArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncoid.commands.%3Cname%3E.useCommonArgs)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn use_common_args(&self) -> Opt<bool> {
@@ -258,6 +368,11 @@ pub mod commands {
         }
 
     }
+
+    /// The members of `services.syncoid.commands.<name>.sshKey`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum SshKeyMembers {}
+    impl ::flakesmith::value::StrMember for SshKeyMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for SshKeyMembers {}
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.syncthing.all_proxy`
@@ -149,7 +149,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "syncthing", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "syncthing", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "syncthing", "settings"]);
 
 /// `services.syncthing.systemService`
 ///
@@ -169,6 +169,241 @@ pub const system_service: Opt<bool> = Opt::new(&["services", "syncthing", "syste
 ///
 /// Nix type: `string`. Default: `"syncthing"`.
 pub const user: Opt<String> = Opt::new(&["services", "syncthing", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.syncthing.settings.devices.<name>`: `DevicesValue::new()`, then a setter per option.
+    DevicesValue {
+        /// `services.syncthing.settings.devices.<name>.autoAcceptFolders`
+        ///
+        /// Automatically create or share folders that this device advertises at the default path.
+        /// See https://docs.syncthing.net/users/config.html?highlight=autoaccept#config-file-format
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices.%3Cname%3E.autoAcceptFolders)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        auto_accept_folders: bool = "autoAcceptFolders";
+        /// `services.syncthing.settings.devices.<name>.id`
+        ///
+        /// The device ID. See https://docs.syncthing.net/dev/device-ids.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices.%3Cname%3E.id)
+        ///
+        /// Nix type: `string`.
+        id: String = "id";
+        /// `services.syncthing.settings.devices.<name>.name`
+        ///
+        /// The name of the device.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        name: String = "name";
+    }
+}
+
+/// The members of `services.syncthing.settings.folders.<name>.path`'s type: `string`, `unknown 'starting with / or ~/'`. A value of any of them sets the option.
+pub enum PathMembers {}
+impl ::flakesmith::value::StrMember for PathMembers { type Str = String; }
+
+::flakesmith::option_enum! {
+    /// The values of `services.syncthing.settings.folders.<name>.type`.
+    Type {
+        Sendreceive => "sendreceive",
+        Sendonly => "sendonly",
+        Receiveonly => "receiveonly",
+        Receiveencrypted => "receiveencrypted",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.syncthing.settings.folders.<name>.versioning.type`.
+    Type2 {
+        External => "external",
+        Simple => "simple",
+        Staggered => "staggered",
+        Trashcan => "trashcan",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.syncthing.settings.folders.<name>.versioning`: `VersioningValue::new()`, then a setter per option.
+    VersioningValue {
+        /// `services.syncthing.settings.folders.<name>.versioning.type`
+        ///
+        /// The type of versioning.
+        /// See https://docs.syncthing.net/users/versioning.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.versioning.type)
+        ///
+        /// Nix type: `one of "external", "simple", "staggered", "trashcan"`.
+        r#type: Type2 = "type";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.syncthing.settings.folders.<name>`: `FoldersValue::new()`, then a setter per option.
+    FoldersValue {
+        /// `services.syncthing.settings.folders.<name>.copyOwnershipFromParent`
+        ///
+        /// On Unix systems, tries to copy file/folder ownership from the parent directory (the directory it’s located in).
+        /// Requires running Syncthing as a privileged user, or granting it additional capabilities (e.g. CAP_CHOWN on Linux).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.copyOwnershipFromParent)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        copy_ownership_from_parent: bool = "copyOwnershipFromParent";
+        /// `services.syncthing.settings.folders.<name>.devices`
+        ///
+        /// The devices this folder should be shared with. Each device must
+        /// be defined in the devices
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.devices)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        devices: Vec<String> = "devices";
+        /// `services.syncthing.settings.folders.<name>.enable`
+        ///
+        /// Whether to share this folder.
+        /// This option is useful when you want to define all folders
+        /// in one place, but not every machine should share all folders.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.syncthing.settings.folders.<name>.id`
+        ///
+        /// The ID of the folder. Must be the same on all devices.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.id)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        id: String = "id";
+        /// `services.syncthing.settings.folders.<name>.label`
+        ///
+        /// The label of the folder.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.label)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        label: String = "label";
+        /// `services.syncthing.settings.folders.<name>.path`
+        ///
+        /// The path to the folder which should be shared.
+        /// Only absolute paths (starting with /
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.path)
+        ///
+        /// Nix type: `string starting with / or ~/`. Default: `"‹name›"`.
+        path: OneOf<PathMembers> = "path";
+        /// `services.syncthing.settings.folders.<name>.type`
+        ///
+        /// Controls how the folder is handled by Syncthing.
+        /// See https://docs.syncthing.net/users/config.html#config-option-folder.type
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.type)
+        ///
+        /// Nix type: `one of "sendreceive", "sendonly", "receiveonly", "receiveencrypted"`. Default: `"sendreceive"`.
+        r#type: Type = "type";
+        /// `services.syncthing.settings.folders.<name>.versioning`
+        ///
+        /// How to keep changed/deleted files with Syncthing.
+        /// There are 4 different types of versioning with different parameters.
+        /// See https://docs.syncthing.net/users/versioning.html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.versioning)
+        ///
+        /// Nix type: `null or (JSON value)`. Default: `null`.
+        versioning: NullOr<VersioningValue> = "versioning";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.syncthing.settings.options`: `OptionsValue::new()`, then a setter per option.
+    OptionsValue {
+        /// `services.syncthing.settings.options.limitBandwidthInLan`
+        ///
+        /// Whether to apply bandwidth limits to devices in the same broadcast domain as the local device.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.limitBandwidthInLan)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        limit_bandwidth_in_lan: NullOr<bool> = "limitBandwidthInLan";
+        /// `services.syncthing.settings.options.localAnnounceEnabled`
+        ///
+        /// Whether to send announcements to the local LAN, also use such announcements to find other devices.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.localAnnounceEnabled)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        local_announce_enabled: NullOr<bool> = "localAnnounceEnabled";
+        /// `services.syncthing.settings.options.localAnnouncePort`
+        ///
+        /// The port on which to listen and send IPv4 broadcast announcements to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.localAnnouncePort)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        local_announce_port: NullOr<i64> = "localAnnouncePort";
+        /// `services.syncthing.settings.options.maxFolderConcurrency`
+        ///
+        /// This option controls how many folders may concurrently be in I/O-intensive operations such as syncing or scanning.
+        /// The mechanism is described in detail in a separate chapter
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.maxFolderConcurrency)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        max_folder_concurrency: NullOr<i64> = "maxFolderConcurrency";
+        /// `services.syncthing.settings.options.relaysEnabled`
+        ///
+        /// When true, relays will be connected to and potentially used for device to device connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.relaysEnabled)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        relays_enabled: NullOr<bool> = "relaysEnabled";
+        /// `services.syncthing.settings.options.urAccepted`
+        ///
+        /// Whether the user has accepted to submit anonymous usage data.
+        /// The default, 0, mean the user has not made a choice, and Syncthing will ask at some point in the future.
+        /// “-1” means no, a number above zero means that that version of usage reporting has been accepted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.urAccepted)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        ur_accepted: NullOr<i64> = "urAccepted";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.syncthing.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.syncthing.settings.devices`
+        ///
+        /// Peers/devices which Syncthing should communicate with.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices)
+        ///
+        /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
+        devices: BTreeMap<String, DevicesValue> = "devices";
+        /// `services.syncthing.settings.folders`
+        ///
+        /// Folders which should be shared by Syncthing.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders)
+        ///
+        /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
+        folders: BTreeMap<String, FoldersValue> = "folders";
+        /// `services.syncthing.settings.options`
+        ///
+        /// The options element contains all other global configuration options
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options)
+        ///
+        /// Nix type: `JSON value`. Default: `{ }`.
+        options: OptionsValue = "options";
+    }
+}
 
 pub mod relay {
     use super::*;
@@ -277,7 +512,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices)
     ///
     /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-    pub const devices: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "syncthing", "settings", "devices"]);
+    pub const devices: Opt<BTreeMap<String, DevicesValue>> = Opt::new(&["services", "syncthing", "settings", "devices"]);
 
     /// `services.syncthing.settings.folders`
     ///
@@ -286,7 +521,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders)
     ///
     /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-    pub const folders: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "syncthing", "settings", "folders"]);
+    pub const folders: Opt<BTreeMap<String, FoldersValue>> = Opt::new(&["services", "syncthing", "settings", "folders"]);
 
     /// `services.syncthing.settings.options`
     ///
@@ -295,7 +530,212 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const options: Opt<Untyped> = Opt::new(&["services", "syncthing", "settings", "options"]);
+    pub const options: Opt<OptionsValue> = Opt::new(&["services", "syncthing", "settings", "options"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.syncthing.settings.devices.<name>`: `DevicesValue::new()`, then a setter per option.
+        DevicesValue {
+            /// `services.syncthing.settings.devices.<name>.autoAcceptFolders`
+            ///
+            /// Automatically create or share folders that this device advertises at the default path.
+            /// See https://docs.syncthing.net/users/config.html?highlight=autoaccept#config-file-format
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices.%3Cname%3E.autoAcceptFolders)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            auto_accept_folders: bool = "autoAcceptFolders";
+            /// `services.syncthing.settings.devices.<name>.id`
+            ///
+            /// The device ID. See https://docs.syncthing.net/dev/device-ids.html
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices.%3Cname%3E.id)
+            ///
+            /// Nix type: `string`.
+            id: String = "id";
+            /// `services.syncthing.settings.devices.<name>.name`
+            ///
+            /// The name of the device.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices.%3Cname%3E.name)
+            ///
+            /// Nix type: `string`. Default: `"‹name›"`.
+            name: String = "name";
+        }
+    }
+
+    /// The members of `services.syncthing.settings.folders.<name>.path`'s type: `string`, `unknown 'starting with / or ~/'`. A value of any of them sets the option.
+    pub enum PathMembers {}
+    impl ::flakesmith::value::StrMember for PathMembers { type Str = String; }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.syncthing.settings.folders.<name>.type`.
+        Type {
+            Sendreceive => "sendreceive",
+            Sendonly => "sendonly",
+            Receiveonly => "receiveonly",
+            Receiveencrypted => "receiveencrypted",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.syncthing.settings.folders.<name>.versioning.type`.
+        Type2 {
+            External => "external",
+            Simple => "simple",
+            Staggered => "staggered",
+            Trashcan => "trashcan",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.syncthing.settings.folders.<name>.versioning`: `VersioningValue::new()`, then a setter per option.
+        VersioningValue {
+            /// `services.syncthing.settings.folders.<name>.versioning.type`
+            ///
+            /// The type of versioning.
+            /// See https://docs.syncthing.net/users/versioning.html
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.versioning.type)
+            ///
+            /// Nix type: `one of "external", "simple", "staggered", "trashcan"`.
+            r#type: Type2 = "type";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.syncthing.settings.folders.<name>`: `FoldersValue::new()`, then a setter per option.
+        FoldersValue {
+            /// `services.syncthing.settings.folders.<name>.copyOwnershipFromParent`
+            ///
+            /// On Unix systems, tries to copy file/folder ownership from the parent directory (the directory it’s located in).
+            /// Requires running Syncthing as a privileged user, or granting it additional capabilities (e.g. CAP_CHOWN on Linux).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.copyOwnershipFromParent)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            copy_ownership_from_parent: bool = "copyOwnershipFromParent";
+            /// `services.syncthing.settings.folders.<name>.devices`
+            ///
+            /// The devices this folder should be shared with. Each device must
+            /// be defined in the devices
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.devices)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            devices: Vec<String> = "devices";
+            /// `services.syncthing.settings.folders.<name>.enable`
+            ///
+            /// Whether to share this folder.
+            /// This option is useful when you want to define all folders
+            /// in one place, but not every machine should share all folders.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.enable)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            enable: bool = "enable";
+            /// `services.syncthing.settings.folders.<name>.id`
+            ///
+            /// The ID of the folder. Must be the same on all devices.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.id)
+            ///
+            /// Nix type: `string`. Default: `"‹name›"`.
+            id: String = "id";
+            /// `services.syncthing.settings.folders.<name>.label`
+            ///
+            /// The label of the folder.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.label)
+            ///
+            /// Nix type: `string`. Default: `"‹name›"`.
+            label: String = "label";
+            /// `services.syncthing.settings.folders.<name>.path`
+            ///
+            /// The path to the folder which should be shared.
+            /// Only absolute paths (starting with /
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.path)
+            ///
+            /// Nix type: `string starting with / or ~/`. Default: `"‹name›"`.
+            path: OneOf<PathMembers> = "path";
+            /// `services.syncthing.settings.folders.<name>.type`
+            ///
+            /// Controls how the folder is handled by Syncthing.
+            /// See https://docs.syncthing.net/users/config.html#config-option-folder.type
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.type)
+            ///
+            /// Nix type: `one of "sendreceive", "sendonly", "receiveonly", "receiveencrypted"`. Default: `"sendreceive"`.
+            r#type: Type = "type";
+            /// `services.syncthing.settings.folders.<name>.versioning`
+            ///
+            /// How to keep changed/deleted files with Syncthing.
+            /// There are 4 different types of versioning with different parameters.
+            /// See https://docs.syncthing.net/users/versioning.html
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.versioning)
+            ///
+            /// Nix type: `null or (JSON value)`. Default: `null`.
+            versioning: NullOr<VersioningValue> = "versioning";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.syncthing.settings.options`: `OptionsValue::new()`, then a setter per option.
+        OptionsValue {
+            /// `services.syncthing.settings.options.limitBandwidthInLan`
+            ///
+            /// Whether to apply bandwidth limits to devices in the same broadcast domain as the local device.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.limitBandwidthInLan)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            limit_bandwidth_in_lan: NullOr<bool> = "limitBandwidthInLan";
+            /// `services.syncthing.settings.options.localAnnounceEnabled`
+            ///
+            /// Whether to send announcements to the local LAN, also use such announcements to find other devices.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.localAnnounceEnabled)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            local_announce_enabled: NullOr<bool> = "localAnnounceEnabled";
+            /// `services.syncthing.settings.options.localAnnouncePort`
+            ///
+            /// The port on which to listen and send IPv4 broadcast announcements to.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.localAnnouncePort)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            local_announce_port: NullOr<i64> = "localAnnouncePort";
+            /// `services.syncthing.settings.options.maxFolderConcurrency`
+            ///
+            /// This option controls how many folders may concurrently be in I/O-intensive operations such as syncing or scanning.
+            /// The mechanism is described in detail in a separate chapter
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.maxFolderConcurrency)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            max_folder_concurrency: NullOr<i64> = "maxFolderConcurrency";
+            /// `services.syncthing.settings.options.relaysEnabled`
+            ///
+            /// When true, relays will be connected to and potentially used for device to device connections.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.relaysEnabled)
+            ///
+            /// Nix type: `null or boolean`. Default: `null`.
+            relays_enabled: NullOr<bool> = "relaysEnabled";
+            /// `services.syncthing.settings.options.urAccepted`
+            ///
+            /// Whether the user has accepted to submit anonymous usage data.
+            /// The default, 0, mean the user has not made a choice, and Syncthing will ask at some point in the future.
+            /// “-1” means no, a number above zero means that that version of usage reporting has been accepted.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.options.urAccepted)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            ur_accepted: NullOr<i64> = "urAccepted";
+        }
+    }
 
     pub mod devices {
         use super::*;
@@ -317,7 +757,7 @@ pub mod settings {
             /// Automatically create or share folders that this device advertises at the default path.
             /// See https://docs.syncthing.net/users/config.html?highlight=autoaccept#config-file-format
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices.&lt;name&gt;.autoAcceptFolders)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices.%3Cname%3E.autoAcceptFolders)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn auto_accept_folders(&self) -> Opt<bool> {
@@ -328,7 +768,7 @@ pub mod settings {
             ///
             /// The device ID. See https://docs.syncthing.net/dev/device-ids.html
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices.&lt;name&gt;.id)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices.%3Cname%3E.id)
             ///
             /// Nix type: `string`.
             pub fn id(&self) -> Opt<String> {
@@ -339,7 +779,7 @@ pub mod settings {
             ///
             /// The name of the device.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices.&lt;name&gt;.name)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.devices.%3Cname%3E.name)
             ///
             /// Nix type: `string`. Default: `"‹name›"`.
             pub fn name(&self) -> Opt<String> {
@@ -370,7 +810,7 @@ pub mod settings {
             /// On Unix systems, tries to copy file/folder ownership from the parent directory (the directory it’s located in).
             /// Requires running Syncthing as a privileged user, or granting it additional capabilities (e.g. CAP_CHOWN on Linux).
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.&lt;name&gt;.copyOwnershipFromParent)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.copyOwnershipFromParent)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn copy_ownership_from_parent(&self) -> Opt<bool> {
@@ -382,7 +822,7 @@ pub mod settings {
             /// The devices this folder should be shared with. Each device must
             /// be defined in the devices
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.&lt;name&gt;.devices)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.devices)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
             pub fn devices(&self) -> Opt<Vec<String>> {
@@ -395,7 +835,7 @@ pub mod settings {
             /// This option is useful when you want to define all folders
             /// in one place, but not every machine should share all folders.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.&lt;name&gt;.enable)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.enable)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn enable(&self) -> Opt<bool> {
@@ -406,7 +846,7 @@ pub mod settings {
             ///
             /// The ID of the folder. Must be the same on all devices.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.&lt;name&gt;.id)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.id)
             ///
             /// Nix type: `string`. Default: `"‹name›"`.
             pub fn id(&self) -> Opt<String> {
@@ -417,7 +857,7 @@ pub mod settings {
             ///
             /// The label of the folder.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.&lt;name&gt;.label)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.label)
             ///
             /// Nix type: `string`. Default: `"‹name›"`.
             pub fn label(&self) -> Opt<String> {
@@ -429,10 +869,10 @@ pub mod settings {
             /// The path to the folder which should be shared.
             /// Only absolute paths (starting with /
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.&lt;name&gt;.path)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.path)
             ///
             /// Nix type: `string starting with / or ~/`. Default: `"‹name›"`.
-            pub fn path(&self) -> Opt<Untyped> {
+            pub fn path(&self) -> Opt<OneOf<PathMembers>> {
                 Opt::at(self.path.join(["path"]))
             }
 
@@ -441,7 +881,7 @@ pub mod settings {
             /// Controls how the folder is handled by Syncthing.
             /// See https://docs.syncthing.net/users/config.html#config-option-folder.type
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.&lt;name&gt;.type)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.type)
             ///
             /// Nix type: `one of "sendreceive", "sendonly", "receiveonly", "receiveencrypted"`. Default: `"sendreceive"`.
             pub fn r#type(&self) -> Opt<Type> {
@@ -454,10 +894,10 @@ pub mod settings {
             /// There are 4 different types of versioning with different parameters.
             /// See https://docs.syncthing.net/users/versioning.html
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.&lt;name&gt;.versioning)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.versioning)
             ///
             /// Nix type: `null or (JSON value)`. Default: `null`.
-            pub fn versioning(&self) -> Opt<NullOr<Untyped>> {
+            pub fn versioning(&self) -> Opt<NullOr<VersioningValue>> {
                 Opt::at(self.path.join(["versioning"]))
             }
 
@@ -480,7 +920,7 @@ pub mod settings {
             /// The type of versioning.
             /// See https://docs.syncthing.net/users/versioning.html
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.&lt;name&gt;.versioning.type)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.versioning.type)
             ///
             /// Nix type: `one of "external", "simple", "staggered", "trashcan"`.
             pub fn r#type(&self) -> Opt<Type2> {
@@ -488,6 +928,10 @@ pub mod settings {
             }
 
         }
+
+        /// The members of `services.syncthing.settings.folders.<name>.path`'s type: `string`, `unknown 'starting with / or ~/'`. A value of any of them sets the option.
+        pub enum PathMembers {}
+        impl ::flakesmith::value::StrMember for PathMembers { type Str = String; }
 
         ::flakesmith::option_enum! {
             /// The values of `services.syncthing.settings.folders.<name>.type`.
@@ -506,6 +950,21 @@ pub mod settings {
                 Simple => "simple",
                 Staggered => "staggered",
                 Trashcan => "trashcan",
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.syncthing.settings.folders.<name>.versioning`: `VersioningValue::new()`, then a setter per option.
+            VersioningValue {
+                /// `services.syncthing.settings.folders.<name>.versioning.type`
+                ///
+                /// The type of versioning.
+                /// See https://docs.syncthing.net/users/versioning.html
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.settings.folders.%3Cname%3E.versioning.type)
+                ///
+                /// Nix type: `one of "external", "simple", "staggered", "trashcan"`.
+                r#type: Type2 = "type";
             }
         }
 

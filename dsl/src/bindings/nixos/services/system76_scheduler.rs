@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.system76-scheduler.assignments`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const assignments: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "system76-scheduler", "assignments"]);
+pub const assignments: Opt<BTreeMap<String, AssignmentsValue>> = Opt::new(&["services", "system76-scheduler", "assignments"]);
 
 /// `services.system76-scheduler.enable`
 ///
@@ -53,6 +53,80 @@ pub const package: Opt<Package> = Opt::new(&["services", "system76-scheduler", "
 /// Nix type: `boolean`. Default: `true`.
 pub const use_stock_config: Opt<bool> = Opt::new(&["services", "system76-scheduler", "useStockConfig"]);
 
+::flakesmith::option_enum! {
+    /// The values of `services.system76-scheduler.assignments.<name>.class`.
+    Class {
+        Idle => "idle",
+        Batch => "batch",
+        Other => "other",
+        Rr => "rr",
+        Fifo => "fifo",
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.system76-scheduler.assignments.<name>.ioClass`.
+    IoClass {
+        Idle => "idle",
+        BestEffort => "best-effort",
+        Realtime => "realtime",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.system76-scheduler.assignments.<name>`: `AssignmentsValue::new()`, then a setter per option.
+    AssignmentsValue {
+        /// `services.system76-scheduler.assignments.<name>.class`
+        ///
+        /// CPU scheduler class.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.class)
+        ///
+        /// Nix type: `null or one of "idle", "batch", "other", "rr", "fifo"`. Default: `null`.
+        class: NullOr<Class> = "class";
+        /// `services.system76-scheduler.assignments.<name>.ioClass`
+        ///
+        /// IO scheduler class.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.ioClass)
+        ///
+        /// Nix type: `null or one of "idle", "best-effort", "realtime"`. Default: `null`.
+        io_class: NullOr<IoClass> = "ioClass";
+        /// `services.system76-scheduler.assignments.<name>.ioPrio`
+        ///
+        /// IO scheduler priority.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.ioPrio)
+        ///
+        /// Nix type: `null or integer between 0 and 7 (both inclusive)`. Default: `null`.
+        io_prio: NullOr<i64> = "ioPrio";
+        /// `services.system76-scheduler.assignments.<name>.matchers`
+        ///
+        /// Process matchers.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.matchers)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `[ ]`.
+        matchers: NullOr<Vec<String>> = "matchers";
+        /// `services.system76-scheduler.assignments.<name>.nice`
+        ///
+        /// Niceness.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.nice)
+        ///
+        /// Nix type: `null or integer between -20 and 19 (both inclusive)`. Default: `null`.
+        nice: NullOr<i64> = "nice";
+        /// `services.system76-scheduler.assignments.<name>.prio`
+        ///
+        /// CPU scheduler priority.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.prio)
+        ///
+        /// Nix type: `null or integer between 1 and 99 (both inclusive)`. Default: `null`.
+        prio: NullOr<i64> = "prio";
+    }
+}
+
 pub mod assignments {
     use super::*;
 
@@ -72,7 +146,7 @@ pub mod assignments {
         ///
         /// CPU scheduler class.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.&lt;name&gt;.class)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.class)
         ///
         /// Nix type: `null or one of "idle", "batch", "other", "rr", "fifo"`. Default: `null`.
         pub fn class(&self) -> Opt<NullOr<Class>> {
@@ -83,7 +157,7 @@ pub mod assignments {
         ///
         /// IO scheduler class.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.&lt;name&gt;.ioClass)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.ioClass)
         ///
         /// Nix type: `null or one of "idle", "best-effort", "realtime"`. Default: `null`.
         pub fn io_class(&self) -> Opt<NullOr<IoClass>> {
@@ -94,7 +168,7 @@ pub mod assignments {
         ///
         /// IO scheduler priority.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.&lt;name&gt;.ioPrio)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.ioPrio)
         ///
         /// Nix type: `null or integer between 0 and 7 (both inclusive)`. Default: `null`.
         pub fn io_prio(&self) -> Opt<NullOr<i64>> {
@@ -105,7 +179,7 @@ pub mod assignments {
         ///
         /// Process matchers.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.&lt;name&gt;.matchers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.matchers)
         ///
         /// Nix type: `null or (list of string)`. Default: `[ ]`.
         pub fn matchers(&self) -> Opt<NullOr<Vec<String>>> {
@@ -116,7 +190,7 @@ pub mod assignments {
         ///
         /// Niceness.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.&lt;name&gt;.nice)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.nice)
         ///
         /// Nix type: `null or integer between -20 and 19 (both inclusive)`. Default: `null`.
         pub fn nice(&self) -> Opt<NullOr<i64>> {
@@ -127,7 +201,7 @@ pub mod assignments {
         ///
         /// CPU scheduler priority.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.&lt;name&gt;.prio)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.prio)
         ///
         /// Nix type: `null or integer between 1 and 99 (both inclusive)`. Default: `null`.
         pub fn prio(&self) -> Opt<NullOr<i64>> {

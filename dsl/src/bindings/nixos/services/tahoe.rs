@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.tahoe.introducers`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.introducers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const introducers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "tahoe", "introducers"]);
+pub const introducers: Opt<BTreeMap<String, IntroducersValue>> = Opt::new(&["services", "tahoe", "introducers"]);
 
 /// `services.tahoe.nodes`
 ///
@@ -24,7 +24,276 @@ pub const introducers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const nodes: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "tahoe", "nodes"]);
+pub const nodes: Opt<BTreeMap<String, NodesValue>> = Opt::new(&["services", "tahoe", "nodes"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tahoe.introducers.<name>.tub`: `IntroducersTubValue::new()`, then a setter per option.
+    IntroducersTubValue {
+        /// `services.tahoe.introducers.<name>.tub.location`
+        ///
+        /// The external location that the introducer should listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.introducers.%3Cname%3E.tub.location)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        location: NullOr<String> = "location";
+        /// `services.tahoe.introducers.<name>.tub.port`
+        ///
+        /// The port on which the introducer will listen.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.introducers.%3Cname%3E.tub.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3458`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tahoe.introducers.<name>`: `IntroducersValue::new()`, then a setter per option.
+    IntroducersValue {
+        /// `services.tahoe.introducers.<name>.nickname`
+        ///
+        /// The nickname of this Tahoe introducer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.introducers.%3Cname%3E.nickname)
+        ///
+        /// Nix type: `string`.
+        nickname: String = "nickname";
+        /// `services.tahoe.introducers.<name>.package`
+        ///
+        /// The tahoelafs package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.introducers.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.tahoelafs`.
+        package: Package = "package";
+        /// The options under `services.tahoe.introducers.<name>.tub`.
+        tub: IntroducersTubValue = "tub";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tahoe.nodes.<name>.client.shares`: `NodesClientSharesValue::new()`, then a setter per option.
+    NodesClientSharesValue {
+        /// `services.tahoe.nodes.<name>.client.shares.happy`
+        ///
+        /// The number of distinct storage nodes required to store
+        /// a file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.client.shares.happy)
+        ///
+        /// Nix type: `signed integer`. Default: `7`.
+        happy: i64 = "happy";
+        /// `services.tahoe.nodes.<name>.client.shares.needed`
+        ///
+        /// The number of shares required to reconstitute a file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.client.shares.needed)
+        ///
+        /// Nix type: `signed integer`. Default: `3`.
+        needed: i64 = "needed";
+        /// `services.tahoe.nodes.<name>.client.shares.total`
+        ///
+        /// The number of shares required to store a file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.client.shares.total)
+        ///
+        /// Nix type: `signed integer`. Default: `10`.
+        total: i64 = "total";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tahoe.nodes.<name>.client`: `NodesClientValue::new()`, then a setter per option.
+    NodesClientValue {
+        /// `services.tahoe.nodes.<name>.client.helper`
+        ///
+        /// The furl for a Tahoe helper node.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.client.helper)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        helper: NullOr<String> = "helper";
+        /// `services.tahoe.nodes.<name>.client.introducer`
+        ///
+        /// The furl for a Tahoe introducer node.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.client.introducer)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        introducer: NullOr<String> = "introducer";
+        /// The options under `services.tahoe.nodes.<name>.client.shares`.
+        shares: NodesClientSharesValue = "shares";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tahoe.nodes.<name>.helper`: `NodesHelperValue::new()`, then a setter per option.
+    NodesHelperValue {
+        /// `services.tahoe.nodes.<name>.helper.enable`
+        ///
+        /// Whether to enable helper service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.helper.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tahoe.nodes.<name>.sftpd.accounts`: `NodesSftpdAccountsValue::new()`, then a setter per option.
+    NodesSftpdAccountsValue {
+        /// `services.tahoe.nodes.<name>.sftpd.accounts.file`
+        ///
+        /// Path to the accounts file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.sftpd.accounts.file)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        file: NullOr<RuntimePath> = "file";
+        /// `services.tahoe.nodes.<name>.sftpd.accounts.url`
+        ///
+        /// URL of the accounts server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.sftpd.accounts.url)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        url: NullOr<String> = "url";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tahoe.nodes.<name>.sftpd`: `NodesSftpdValue::new()`, then a setter per option.
+    NodesSftpdValue {
+        /// The options under `services.tahoe.nodes.<name>.sftpd.accounts`.
+        accounts: NodesSftpdAccountsValue = "accounts";
+        /// `services.tahoe.nodes.<name>.sftpd.enable`
+        ///
+        /// Whether to enable SFTP service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.sftpd.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.tahoe.nodes.<name>.sftpd.hostPrivateKeyFile`
+        ///
+        /// Path to the SSH host private key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.sftpd.hostPrivateKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        host_private_key_file: NullOr<RuntimePath> = "hostPrivateKeyFile";
+        /// `services.tahoe.nodes.<name>.sftpd.hostPublicKeyFile`
+        ///
+        /// Path to the SSH host public key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.sftpd.hostPublicKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        host_public_key_file: NullOr<RuntimePath> = "hostPublicKeyFile";
+        /// `services.tahoe.nodes.<name>.sftpd.port`
+        ///
+        /// The port on which the SFTP server will listen.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.sftpd.port)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        port: NullOr<i64> = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tahoe.nodes.<name>.storage`: `NodesStorageValue::new()`, then a setter per option.
+    NodesStorageValue {
+        /// `services.tahoe.nodes.<name>.storage.enable`
+        ///
+        /// Whether to enable storage service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.storage.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.tahoe.nodes.<name>.storage.reservedSpace`
+        ///
+        /// The amount of filesystem space to not use for storage.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.storage.reservedSpace)
+        ///
+        /// Nix type: `string`. Default: `"1G"`.
+        reserved_space: String = "reservedSpace";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tahoe.nodes.<name>.tub`: `NodesTubValue::new()`, then a setter per option.
+    NodesTubValue {
+        /// `services.tahoe.nodes.<name>.tub.location`
+        ///
+        /// The external location that the node should listen on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.tub.location)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        location: NullOr<String> = "location";
+        /// `services.tahoe.nodes.<name>.tub.port`
+        ///
+        /// The port on which the tub will listen.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.tub.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3457`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tahoe.nodes.<name>.web`: `NodesWebValue::new()`, then a setter per option.
+    NodesWebValue {
+        /// `services.tahoe.nodes.<name>.web.port`
+        ///
+        /// The port on which the Web server will listen.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.web.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3456`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tahoe.nodes.<name>`: `NodesValue::new()`, then a setter per option.
+    NodesValue {
+        /// The options under `services.tahoe.nodes.<name>.client`.
+        client: NodesClientValue = "client";
+        /// The options under `services.tahoe.nodes.<name>.helper`.
+        helper: NodesHelperValue = "helper";
+        /// `services.tahoe.nodes.<name>.nickname`
+        ///
+        /// The nickname of this Tahoe node.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.nickname)
+        ///
+        /// Nix type: `string`.
+        nickname: String = "nickname";
+        /// `services.tahoe.nodes.<name>.package`
+        ///
+        /// The tahoelafs package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.tahoelafs`.
+        package: Package = "package";
+        /// The options under `services.tahoe.nodes.<name>.sftpd`.
+        sftpd: NodesSftpdValue = "sftpd";
+        /// The options under `services.tahoe.nodes.<name>.storage`.
+        storage: NodesStorageValue = "storage";
+        /// The options under `services.tahoe.nodes.<name>.tub`.
+        tub: NodesTubValue = "tub";
+        /// The options under `services.tahoe.nodes.<name>.web`.
+        web: NodesWebValue = "web";
+    }
+}
 
 pub mod introducers {
     use super::*;
@@ -45,7 +314,7 @@ pub mod introducers {
         ///
         /// The nickname of this Tahoe introducer.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.introducers.&lt;name&gt;.nickname)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.introducers.%3Cname%3E.nickname)
         ///
         /// Nix type: `string`.
         pub fn nickname(&self) -> Opt<String> {
@@ -56,7 +325,7 @@ pub mod introducers {
         ///
         /// The tahoelafs package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.introducers.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.introducers.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.tahoelafs`.
         pub fn package(&self) -> Opt<Package> {
@@ -81,7 +350,7 @@ pub mod introducers {
         ///
         /// The external location that the introducer should listen on.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.introducers.&lt;name&gt;.tub.location)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.introducers.%3Cname%3E.tub.location)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn location(&self) -> Opt<NullOr<String>> {
@@ -92,7 +361,7 @@ pub mod introducers {
         ///
         /// The port on which the introducer will listen.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.introducers.&lt;name&gt;.tub.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.introducers.%3Cname%3E.tub.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3458`.
         pub fn port(&self) -> Opt<u16> {
@@ -132,7 +401,7 @@ pub mod nodes {
         ///
         /// The nickname of this Tahoe node.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.nickname)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.nickname)
         ///
         /// Nix type: `string`.
         pub fn nickname(&self) -> Opt<String> {
@@ -143,7 +412,7 @@ pub mod nodes {
         ///
         /// The tahoelafs package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.tahoelafs`.
         pub fn package(&self) -> Opt<Package> {
@@ -183,7 +452,7 @@ pub mod nodes {
         ///
         /// The furl for a Tahoe helper node.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.client.helper)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.client.helper)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn helper(&self) -> Opt<NullOr<String>> {
@@ -194,7 +463,7 @@ pub mod nodes {
         ///
         /// The furl for a Tahoe introducer node.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.client.introducer)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.client.introducer)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn introducer(&self) -> Opt<NullOr<String>> {
@@ -220,7 +489,7 @@ pub mod nodes {
         /// The number of distinct storage nodes required to store
         /// a file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.client.shares.happy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.client.shares.happy)
         ///
         /// Nix type: `signed integer`. Default: `7`.
         pub fn happy(&self) -> Opt<i64> {
@@ -231,7 +500,7 @@ pub mod nodes {
         ///
         /// The number of shares required to reconstitute a file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.client.shares.needed)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.client.shares.needed)
         ///
         /// Nix type: `signed integer`. Default: `3`.
         pub fn needed(&self) -> Opt<i64> {
@@ -242,7 +511,7 @@ pub mod nodes {
         ///
         /// The number of shares required to store a file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.client.shares.total)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.client.shares.total)
         ///
         /// Nix type: `signed integer`. Default: `10`.
         pub fn total(&self) -> Opt<i64> {
@@ -262,7 +531,7 @@ pub mod nodes {
         ///
         /// Whether to enable helper service.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.helper.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.helper.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -287,7 +556,7 @@ pub mod nodes {
         ///
         /// Whether to enable SFTP service.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.sftpd.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.sftpd.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -298,7 +567,7 @@ pub mod nodes {
         ///
         /// Path to the SSH host private key.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.sftpd.hostPrivateKeyFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.sftpd.hostPrivateKeyFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn host_private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -309,7 +578,7 @@ pub mod nodes {
         ///
         /// Path to the SSH host public key.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.sftpd.hostPublicKeyFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.sftpd.hostPublicKeyFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn host_public_key_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -320,7 +589,7 @@ pub mod nodes {
         ///
         /// The port on which the SFTP server will listen.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.sftpd.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.sftpd.port)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn port(&self) -> Opt<NullOr<i64>> {
@@ -340,7 +609,7 @@ pub mod nodes {
         ///
         /// Path to the accounts file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.sftpd.accounts.file)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.sftpd.accounts.file)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -351,7 +620,7 @@ pub mod nodes {
         ///
         /// URL of the accounts server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.sftpd.accounts.url)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.sftpd.accounts.url)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn url(&self) -> Opt<NullOr<String>> {
@@ -371,7 +640,7 @@ pub mod nodes {
         ///
         /// Whether to enable storage service.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.storage.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.storage.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -382,7 +651,7 @@ pub mod nodes {
         ///
         /// The amount of filesystem space to not use for storage.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.storage.reservedSpace)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.storage.reservedSpace)
         ///
         /// Nix type: `string`. Default: `"1G"`.
         pub fn reserved_space(&self) -> Opt<String> {
@@ -402,7 +671,7 @@ pub mod nodes {
         ///
         /// The external location that the node should listen on.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.tub.location)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.tub.location)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn location(&self) -> Opt<NullOr<String>> {
@@ -413,7 +682,7 @@ pub mod nodes {
         ///
         /// The port on which the tub will listen.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.tub.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.tub.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3457`.
         pub fn port(&self) -> Opt<u16> {
@@ -433,7 +702,7 @@ pub mod nodes {
         ///
         /// The port on which the Web server will listen.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.&lt;name&gt;.web.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tahoe.nodes.%3Cname%3E.web.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3456`.
         pub fn port(&self) -> Opt<u16> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.tailscale.authKeyFile`
@@ -26,7 +26,7 @@ pub const auth_key_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "tail
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tailscale.authKeyParameters)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const auth_key_parameters: Opt<Untyped> = Opt::new(&["services", "tailscale", "authKeyParameters"]);
+pub const auth_key_parameters: Opt<AuthKeyParametersValue> = Opt::new(&["services", "tailscale", "authKeyParameters"]);
 
 /// `services.tailscale.disableTaildrop`
 ///
@@ -126,6 +126,36 @@ pub const port: Opt<u16> = Opt::new(&["services", "tailscale", "port"]);
 ///
 /// Nix type: `one of "none", "client", "server", "both"`. Default: `"none"`.
 pub const use_routing_features: Opt<UseRoutingFeatures> = Opt::new(&["services", "tailscale", "useRoutingFeatures"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tailscale.authKeyParameters`: `AuthKeyParametersValue::new()`, then a setter per option.
+    AuthKeyParametersValue {
+        /// `services.tailscale.authKeyParameters.baseURL`
+        ///
+        /// Base URL for the Tailscale API.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tailscale.authKeyParameters.baseURL)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        base_url: NullOr<String> = "baseURL";
+        /// `services.tailscale.authKeyParameters.ephemeral`
+        ///
+        /// Whether to register as an ephemeral node.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tailscale.authKeyParameters.ephemeral)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        ephemeral: NullOr<bool> = "ephemeral";
+        /// `services.tailscale.authKeyParameters.preauthorized`
+        ///
+        /// Whether to skip manual device approval.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tailscale.authKeyParameters.preauthorized)
+        ///
+        /// Nix type: `null or boolean`. Default: `null`.
+        preauthorized: NullOr<bool> = "preauthorized";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `services.tailscale.useRoutingFeatures`.

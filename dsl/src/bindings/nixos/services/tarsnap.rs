@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.tarsnap.archives`
@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const archives: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "tarsnap", "archives"]);
+pub const archives: Opt<BTreeMap<String, ArchivesValue>> = Opt::new(&["services", "tarsnap", "archives"]);
 
 /// `services.tarsnap.enable`
 ///
@@ -50,6 +50,170 @@ pub const keyfile: Opt<String> = Opt::new(&["services", "tarsnap", "keyfile"]);
 /// Nix type: `package`. Default: `pkgs.tarsnap`.
 pub const package: Opt<Package> = Opt::new(&["services", "tarsnap", "package"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.tarsnap.archives.<name>`: `ArchivesValue::new()`, then a setter per option.
+    ArchivesValue {
+        /// `services.tarsnap.archives.<name>.aggressiveNetworking`
+        ///
+        /// Upload data over multiple TCP connections, potentially
+        /// increasing tarsnap’s bandwidth utilisation at the cost
+        /// of slowing down all other network traffic. Not
+        /// recommended unless TCP congestion is the dominant
+        /// limiting factor.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.aggressiveNetworking)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        aggressive_networking: bool = "aggressiveNetworking";
+        /// `services.tarsnap.archives.<name>.cachedir`
+        ///
+        /// The cache allows tarsnap to identify previously stored data
+        /// blocks, reducing archival time and bandwidth usage.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.cachedir)
+        ///
+        /// Nix type: `null or path`.
+        cachedir: NullOr<RuntimePath> = "cachedir";
+        /// `services.tarsnap.archives.<name>.checkpointBytes`
+        ///
+        /// Create a checkpoint every checkpointBytes
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.checkpointBytes)
+        ///
+        /// Nix type: `null or string`. Default: `"1GB"`.
+        checkpoint_bytes: NullOr<String> = "checkpointBytes";
+        /// `services.tarsnap.archives.<name>.directories`
+        ///
+        /// List of filesystem paths to archive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.directories)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        directories: Vec<RuntimePath> = "directories";
+        /// `services.tarsnap.archives.<name>.excludes`
+        ///
+        /// Exclude files and directories matching these patterns.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.excludes)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        excludes: Vec<String> = "excludes";
+        /// `services.tarsnap.archives.<name>.explicitSymlinks`
+        ///
+        /// Whether to follow symlinks specified as archives.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.explicitSymlinks)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        explicit_symlinks: bool = "explicitSymlinks";
+        /// `services.tarsnap.archives.<name>.followSymlinks`
+        ///
+        /// Whether to follow all symlinks in archive trees.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.followSymlinks)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        follow_symlinks: bool = "followSymlinks";
+        /// `services.tarsnap.archives.<name>.includes`
+        ///
+        /// Include only files and directories matching these
+        /// patterns (the empty list includes everything).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.includes)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        includes: Vec<String> = "includes";
+        /// `services.tarsnap.archives.<name>.keyfile`
+        ///
+        /// Set a specific keyfile for this archive. This defaults to
+        /// "/root/tarsnap.key"
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.keyfile)
+        ///
+        /// Nix type: `string`. Default: `config.services.tarsnap.keyfile`.
+        keyfile: String = "keyfile";
+        /// `services.tarsnap.archives.<name>.lowmem`
+        ///
+        /// Reduce memory consumption by not caching small files.
+        /// Possibly beneficial if the average file size is smaller
+        /// than 1 MB and the number of files is lower than the
+        /// total amount of RAM in KB.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.lowmem)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        lowmem: bool = "lowmem";
+        /// `services.tarsnap.archives.<name>.maxbw`
+        ///
+        /// Abort archival if upstream bandwidth usage in bytes
+        /// exceeds this threshold.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.maxbw)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        maxbw: NullOr<i64> = "maxbw";
+        /// `services.tarsnap.archives.<name>.maxbwRateDown`
+        ///
+        /// Download bandwidth rate limit in bytes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.maxbwRateDown)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        maxbw_rate_down: NullOr<i64> = "maxbwRateDown";
+        /// `services.tarsnap.archives.<name>.maxbwRateUp`
+        ///
+        /// Upload bandwidth rate limit in bytes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.maxbwRateUp)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        maxbw_rate_up: NullOr<i64> = "maxbwRateUp";
+        /// `services.tarsnap.archives.<name>.nodump`
+        ///
+        /// Exclude files with the nodump
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.nodump)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        nodump: bool = "nodump";
+        /// `services.tarsnap.archives.<name>.period`
+        ///
+        /// Create archive at this interval.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.period)
+        ///
+        /// Nix type: `string`. Default: `"01:15"`.
+        period: String = "period";
+        /// `services.tarsnap.archives.<name>.printStats`
+        ///
+        /// Print global archive statistics upon completion.
+        /// The output is available via
+        /// systemctl status tarsnap-archive-name
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.printStats)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        print_stats: bool = "printStats";
+        /// `services.tarsnap.archives.<name>.verbose`
+        ///
+        /// Whether to produce verbose logging output.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.verbose)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        verbose: bool = "verbose";
+        /// `services.tarsnap.archives.<name>.verylowmem`
+        ///
+        /// Reduce memory consumption by a factor of 2 beyond what
+        /// lowmem
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.verylowmem)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        verylowmem: bool = "verylowmem";
+    }
+}
+
 pub mod archives {
     use super::*;
 
@@ -73,7 +237,7 @@ pub mod archives {
         /// recommended unless TCP congestion is the dominant
         /// limiting factor.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.aggressiveNetworking)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.aggressiveNetworking)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn aggressive_networking(&self) -> Opt<bool> {
@@ -85,7 +249,7 @@ pub mod archives {
         /// The cache allows tarsnap to identify previously stored data
         /// blocks, reducing archival time and bandwidth usage.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.cachedir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.cachedir)
         ///
         /// Nix type: `null or path`.
         pub fn cachedir(&self) -> Opt<NullOr<RuntimePath>> {
@@ -96,7 +260,7 @@ pub mod archives {
         ///
         /// Create a checkpoint every checkpointBytes
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.checkpointBytes)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.checkpointBytes)
         ///
         /// Nix type: `null or string`. Default: `"1GB"`.
         pub fn checkpoint_bytes(&self) -> Opt<NullOr<String>> {
@@ -107,7 +271,7 @@ pub mod archives {
         ///
         /// List of filesystem paths to archive.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.directories)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.directories)
         ///
         /// Nix type: `list of path`. Default: `[ ]`.
         pub fn directories(&self) -> Opt<Vec<RuntimePath>> {
@@ -118,7 +282,7 @@ pub mod archives {
         ///
         /// Exclude files and directories matching these patterns.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.excludes)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.excludes)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn excludes(&self) -> Opt<Vec<String>> {
@@ -129,7 +293,7 @@ pub mod archives {
         ///
         /// Whether to follow symlinks specified as archives.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.explicitSymlinks)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.explicitSymlinks)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn explicit_symlinks(&self) -> Opt<bool> {
@@ -140,7 +304,7 @@ pub mod archives {
         ///
         /// Whether to follow all symlinks in archive trees.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.followSymlinks)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.followSymlinks)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn follow_symlinks(&self) -> Opt<bool> {
@@ -152,7 +316,7 @@ pub mod archives {
         /// Include only files and directories matching these
         /// patterns (the empty list includes everything).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.includes)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.includes)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn includes(&self) -> Opt<Vec<String>> {
@@ -164,7 +328,7 @@ pub mod archives {
         /// Set a specific keyfile for this archive. This defaults to
         /// "/root/tarsnap.key"
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.keyfile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.keyfile)
         ///
         /// Nix type: `string`. Default: `config.services.tarsnap.keyfile`.
         pub fn keyfile(&self) -> Opt<String> {
@@ -178,7 +342,7 @@ pub mod archives {
         /// than 1 MB and the number of files is lower than the
         /// total amount of RAM in KB.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.lowmem)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.lowmem)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn lowmem(&self) -> Opt<bool> {
@@ -190,7 +354,7 @@ pub mod archives {
         /// Abort archival if upstream bandwidth usage in bytes
         /// exceeds this threshold.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.maxbw)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.maxbw)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn maxbw(&self) -> Opt<NullOr<i64>> {
@@ -201,7 +365,7 @@ pub mod archives {
         ///
         /// Download bandwidth rate limit in bytes.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.maxbwRateDown)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.maxbwRateDown)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn maxbw_rate_down(&self) -> Opt<NullOr<i64>> {
@@ -212,7 +376,7 @@ pub mod archives {
         ///
         /// Upload bandwidth rate limit in bytes.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.maxbwRateUp)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.maxbwRateUp)
         ///
         /// Nix type: `null or signed integer`. Default: `null`.
         pub fn maxbw_rate_up(&self) -> Opt<NullOr<i64>> {
@@ -223,7 +387,7 @@ pub mod archives {
         ///
         /// Exclude files with the nodump
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.nodump)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.nodump)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn nodump(&self) -> Opt<bool> {
@@ -234,7 +398,7 @@ pub mod archives {
         ///
         /// Create archive at this interval.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.period)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.period)
         ///
         /// Nix type: `string`. Default: `"01:15"`.
         pub fn period(&self) -> Opt<String> {
@@ -247,7 +411,7 @@ pub mod archives {
         /// The output is available via
         /// systemctl status tarsnap-archive-name
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.printStats)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.printStats)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn print_stats(&self) -> Opt<bool> {
@@ -258,7 +422,7 @@ pub mod archives {
         ///
         /// Whether to produce verbose logging output.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.verbose)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.verbose)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn verbose(&self) -> Opt<bool> {
@@ -270,7 +434,7 @@ pub mod archives {
         /// Reduce memory consumption by a factor of 2 beyond what
         /// lowmem
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.&lt;name&gt;.verylowmem)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tarsnap.archives.%3Cname%3E.verylowmem)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn verylowmem(&self) -> Opt<bool> {

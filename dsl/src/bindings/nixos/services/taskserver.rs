@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.taskserver.allowedClientIDs`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.taskserver.allowedClientIDs)
 ///
 /// Nix type: `string or list of string`. Default: `[ ]`.
-pub const allowed_client_i_ds: Opt<Untyped> = Opt::new(&["services", "taskserver", "allowedClientIDs"]);
+pub const allowed_client_i_ds: Opt<OneOf<AllowedClientIDsMembers>> = Opt::new(&["services", "taskserver", "allowedClientIDs"]);
 
 /// `services.taskserver.ciphers`
 ///
@@ -35,7 +35,7 @@ pub const ciphers: Opt<NullOr<Concatenated>> = Opt::new(&["services", "taskserve
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.taskserver.config)
 ///
 /// Nix type: `attribute set`.
-pub const config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "taskserver", "config"]);
+pub const config: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "taskserver", "config"]);
 
 /// `services.taskserver.confirmation`
 ///
@@ -72,7 +72,7 @@ pub const debug: Opt<bool> = Opt::new(&["services", "taskserver", "debug"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.taskserver.disallowedClientIDs)
 ///
 /// Nix type: `string or list of string`. Default: `[ ]`.
-pub const disallowed_client_i_ds: Opt<Untyped> = Opt::new(&["services", "taskserver", "disallowedClientIDs"]);
+pub const disallowed_client_i_ds: Opt<OneOf<DisallowedClientIDsMembers>> = Opt::new(&["services", "taskserver", "disallowedClientIDs"]);
 
 /// `services.taskserver.enable`
 ///
@@ -156,7 +156,7 @@ pub const open_firewall: Opt<bool> = Opt::new(&["services", "taskserver", "openF
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.taskserver.organisations)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const organisations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "taskserver", "organisations"]);
+pub const organisations: Opt<BTreeMap<String, OrganisationsValue>> = Opt::new(&["services", "taskserver", "organisations"]);
 
 /// `services.taskserver.queueSize`
 ///
@@ -194,6 +194,38 @@ pub const trust: Opt<Trust> = Opt::new(&["services", "taskserver", "trust"]);
 /// Nix type: `string`. Default: `"taskd"`.
 pub const user: Opt<String> = Opt::new(&["services", "taskserver", "user"]);
 
+/// The members of `services.taskserver.allowedClientIDs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum AllowedClientIDsMembers {}
+impl ::flakesmith::value::StrMember for AllowedClientIDsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for AllowedClientIDsMembers { type Item = String; }
+
+/// The members of `services.taskserver.disallowedClientIDs`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum DisallowedClientIDsMembers {}
+impl ::flakesmith::value::StrMember for DisallowedClientIDsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for DisallowedClientIDsMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.taskserver.organisations.<name>`: `OrganisationsValue::new()`, then a setter per option.
+    OrganisationsValue {
+        /// `services.taskserver.organisations.<name>.groups`
+        ///
+        /// A list of group names that belong to the organization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.taskserver.organisations.%3Cname%3E.groups)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        groups: Vec<String> = "groups";
+        /// `services.taskserver.organisations.<name>.users`
+        ///
+        /// A list of user names that belong to the organization.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.taskserver.organisations.%3Cname%3E.users)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        users: Vec<String> = "users";
+    }
+}
+
 ::flakesmith::option_enum! {
     /// The values of `services.taskserver.trust`.
     Trust {
@@ -221,7 +253,7 @@ pub mod organisations {
         ///
         /// A list of group names that belong to the organization.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.taskserver.organisations.&lt;name&gt;.groups)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.taskserver.organisations.%3Cname%3E.groups)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn groups(&self) -> Opt<Vec<String>> {
@@ -232,7 +264,7 @@ pub mod organisations {
         ///
         /// A list of user names that belong to the organization.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.taskserver.organisations.&lt;name&gt;.users)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.taskserver.organisations.%3Cname%3E.users)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn users(&self) -> Opt<Vec<String>> {

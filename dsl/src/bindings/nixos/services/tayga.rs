@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.tayga.dataDir`
@@ -33,7 +33,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "tayga", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4)
 ///
 /// Nix type: `submodule`.
-pub const ipv4: Opt<Untyped> = Opt::new(&["services", "tayga", "ipv4"]);
+pub const ipv4: Opt<Ipv4Value> = Opt::new(&["services", "tayga", "ipv4"]);
 
 /// `services.tayga.ipv6`
 ///
@@ -42,7 +42,7 @@ pub const ipv4: Opt<Untyped> = Opt::new(&["services", "tayga", "ipv4"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6)
 ///
 /// Nix type: `submodule`.
-pub const ipv6: Opt<Untyped> = Opt::new(&["services", "tayga", "ipv6"]);
+pub const ipv6: Opt<Ipv6Value> = Opt::new(&["services", "tayga", "ipv6"]);
 
 /// `services.tayga.mappings`
 ///
@@ -71,6 +71,128 @@ pub const package: Opt<Package> = Opt::new(&["services", "tayga", "package"]);
 /// Nix type: `string`. Default: `"nat64"`.
 pub const tun_device: Opt<String> = Opt::new(&["services", "tayga", "tunDevice"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.tayga.ipv4.pool`: `PoolValue::new()`, then a setter per option.
+    PoolValue {
+        /// `services.tayga.ipv4.pool.address`
+        ///
+        /// IPv4 address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4.pool.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `services.tayga.ipv4.pool.prefixLength`
+        ///
+        /// Subnet mask of the interface, specified as the number of
+        /// bits in the prefix (“24”).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4.pool.prefixLength)
+        ///
+        /// Nix type: `signed integer`.
+        prefix_length: i64 = "prefixLength";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tayga.ipv4.router`: `Ipv4RouterValue::new()`, then a setter per option.
+    Ipv4RouterValue {
+        /// `services.tayga.ipv4.router.address`
+        ///
+        /// The IPv4 address of the router.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4.router.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tayga.ipv4`: `Ipv4Value::new()`, then a setter per option.
+    Ipv4Value {
+        /// `services.tayga.ipv4.address`
+        ///
+        /// The source IPv4 address of the TAYGA server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4.address)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        address: NullOr<String> = "address";
+        /// `services.tayga.ipv4.pool`
+        ///
+        /// The pool of IPv4 addresses which are used for translation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4.pool)
+        ///
+        /// Nix type: `null or (submodule)`.
+        pool: NullOr<PoolValue> = "pool";
+        /// The options under `services.tayga.ipv4.router`.
+        router: Ipv4RouterValue = "router";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tayga.ipv6.pool`: `PoolValue2::new()`, then a setter per option.
+    PoolValue2 {
+        /// `services.tayga.ipv6.pool.address`
+        ///
+        /// IPv6 address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6.pool.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `services.tayga.ipv6.pool.prefixLength`
+        ///
+        /// Subnet mask of the interface, specified as the number of
+        /// bits in the prefix (“64”).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6.pool.prefixLength)
+        ///
+        /// Nix type: `signed integer`.
+        prefix_length: i64 = "prefixLength";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tayga.ipv6.router`: `Ipv6RouterValue::new()`, then a setter per option.
+    Ipv6RouterValue {
+        /// `services.tayga.ipv6.router.address`
+        ///
+        /// The IPv6 address of the router.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6.router.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tayga.ipv6`: `Ipv6Value::new()`, then a setter per option.
+    Ipv6Value {
+        /// `services.tayga.ipv6.address`
+        ///
+        /// The source IPv6 address of the TAYGA server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6.address)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        address: NullOr<String> = "address";
+        /// `services.tayga.ipv6.pool`
+        ///
+        /// The pool of IPv6 addresses which are used for translation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6.pool)
+        ///
+        /// Nix type: `null or (submodule)`.
+        pool: NullOr<PoolValue2> = "pool";
+        /// The options under `services.tayga.ipv6.router`.
+        router: Ipv6RouterValue = "router";
+    }
+}
+
 pub mod ipv4 {
     use super::*;
 
@@ -90,7 +212,30 @@ pub mod ipv4 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4.pool)
     ///
     /// Nix type: `null or (submodule)`.
-    pub const pool: Opt<NullOr<Untyped>> = Opt::new(&["services", "tayga", "ipv4", "pool"]);
+    pub const pool: Opt<NullOr<PoolValue>> = Opt::new(&["services", "tayga", "ipv4", "pool"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.tayga.ipv4.pool`: `PoolValue::new()`, then a setter per option.
+        PoolValue {
+            /// `services.tayga.ipv4.pool.address`
+            ///
+            /// IPv4 address.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4.pool.address)
+            ///
+            /// Nix type: `string`.
+            address: String = "address";
+            /// `services.tayga.ipv4.pool.prefixLength`
+            ///
+            /// Subnet mask of the interface, specified as the number of
+            /// bits in the prefix (“24”).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv4.pool.prefixLength)
+            ///
+            /// Nix type: `signed integer`.
+            prefix_length: i64 = "prefixLength";
+        }
+    }
 
     pub mod pool {
         use super::*;
@@ -151,7 +296,30 @@ pub mod ipv6 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6.pool)
     ///
     /// Nix type: `null or (submodule)`.
-    pub const pool: Opt<NullOr<Untyped>> = Opt::new(&["services", "tayga", "ipv6", "pool"]);
+    pub const pool: Opt<NullOr<PoolValue>> = Opt::new(&["services", "tayga", "ipv6", "pool"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.tayga.ipv6.pool`: `PoolValue::new()`, then a setter per option.
+        PoolValue {
+            /// `services.tayga.ipv6.pool.address`
+            ///
+            /// IPv6 address.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6.pool.address)
+            ///
+            /// Nix type: `string`.
+            address: String = "address";
+            /// `services.tayga.ipv6.pool.prefixLength`
+            ///
+            /// Subnet mask of the interface, specified as the number of
+            /// bits in the prefix (“64”).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tayga.ipv6.pool.prefixLength)
+            ///
+            /// Nix type: `signed integer`.
+            prefix_length: i64 = "prefixLength";
+        }
+    }
 
     pub mod pool {
         use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.telegraf.enable`
@@ -35,7 +35,7 @@ pub const environment_files: Opt<Vec<RuntimePath>> = Opt::new(&["services", "tel
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.telegraf.extraConfig)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const extra_config: Opt<Untyped> = Opt::new(&["services", "telegraf", "extraConfig"]);
+pub const extra_config: Opt<Data<Toml>> = Opt::new(&["services", "telegraf", "extraConfig"]);
 
 /// `services.telegraf.package`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.thanos.package`
@@ -148,7 +148,7 @@ pub mod compact {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.compact.objstore.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "compact", "objstore", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "compact", "objstore", "config"]);
 
         /// `services.thanos.compact.objstore.config-file`
         ///
@@ -203,7 +203,7 @@ pub mod compact {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.compact.tracing.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "compact", "tracing", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "compact", "tracing", "config"]);
 
         /// `services.thanos.compact.tracing.config-file`
         ///
@@ -292,7 +292,7 @@ pub mod downsample {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.downsample.objstore.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "downsample", "objstore", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "downsample", "objstore", "config"]);
 
         /// `services.thanos.downsample.objstore.config-file`
         ///
@@ -315,7 +315,7 @@ pub mod downsample {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.downsample.tracing.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "downsample", "tracing", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "downsample", "tracing", "config"]);
 
         /// `services.thanos.downsample.tracing.config-file`
         ///
@@ -629,7 +629,7 @@ pub mod query {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.query.tracing.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "query", "tracing", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "query", "tracing", "config"]);
 
         /// `services.thanos.query.tracing.config-file`
         ///
@@ -803,7 +803,7 @@ pub mod query_frontend {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.query-frontend.tracing.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "query-frontend", "tracing", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "query-frontend", "tracing", "config"]);
 
         /// `services.thanos.query-frontend.tracing.config-file`
         ///
@@ -946,7 +946,7 @@ pub mod receive {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.receive.objstore.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "receive", "objstore", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "receive", "objstore", "config"]);
 
         /// `services.thanos.receive.objstore.config-file`
         ///
@@ -997,7 +997,7 @@ pub mod receive {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.receive.tracing.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "receive", "tracing", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "receive", "tracing", "config"]);
 
         /// `services.thanos.receive.tracing.config-file`
         ///
@@ -1218,7 +1218,7 @@ pub mod rule {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.rule.objstore.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "rule", "objstore", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "rule", "objstore", "config"]);
 
         /// `services.thanos.rule.objstore.config-file`
         ///
@@ -1283,7 +1283,7 @@ pub mod rule {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.rule.tracing.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "rule", "tracing", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "rule", "tracing", "config"]);
 
         /// `services.thanos.rule.tracing.config-file`
         ///
@@ -1465,7 +1465,7 @@ pub mod sidecar {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.sidecar.objstore.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "sidecar", "objstore", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "sidecar", "objstore", "config"]);
 
         /// `services.thanos.sidecar.objstore.config-file`
         ///
@@ -1534,7 +1534,7 @@ pub mod sidecar {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.sidecar.tracing.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "sidecar", "tracing", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "sidecar", "tracing", "config"]);
 
         /// `services.thanos.sidecar.tracing.config-file`
         ///
@@ -1736,7 +1736,7 @@ pub mod store {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.store.objstore.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "store", "objstore", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "store", "objstore", "config"]);
 
         /// `services.thanos.store.objstore.config-file`
         ///
@@ -1793,7 +1793,7 @@ pub mod store {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thanos.store.tracing.config)
         ///
         /// Nix type: `null or (attribute set)`. Default: `null`.
-        pub const config: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thanos", "store", "tracing", "config"]);
+        pub const config: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "thanos", "store", "tracing", "config"]);
 
         /// `services.thanos.store.tracing.config-file`
         ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.thinkfan.enable`
@@ -34,7 +34,7 @@ pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "thinkfan", "ext
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thinkfan.fans)
 ///
 /// Nix type: `list of (attribute set of (YAML value))`.
-pub const fans: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thinkfan", "fans"]);
+pub const fans: Opt<Vec<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "thinkfan", "fans"]);
 
 /// `services.thinkfan.levels`
 ///
@@ -52,7 +52,7 @@ pub const levels: Opt<Vec<Untyped>> = Opt::new(&["services", "thinkfan", "levels
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thinkfan.sensors)
 ///
 /// Nix type: `list of (attribute set of (YAML value))`.
-pub const sensors: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "thinkfan", "sensors"]);
+pub const sensors: Opt<Vec<BTreeMap<String, Data<Json>>>> = Opt::new(&["services", "thinkfan", "sensors"]);
 
 /// `services.thinkfan.settings`
 ///
@@ -63,7 +63,7 @@ pub const sensors: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.thinkfan.settings)
 ///
 /// Nix type: `attribute set of (YAML value)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "thinkfan", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<Json>>> = Opt::new(&["services", "thinkfan", "settings"]);
 
 /// `services.thinkfan.smartSupport`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.tiddlywiki.enable`
@@ -24,5 +24,5 @@ pub const enable: Opt<bool> = Opt::new(&["services", "tiddlywiki", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tiddlywiki.listenOptions)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const listen_options: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "tiddlywiki", "listenOptions"]);
+pub const listen_options: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "tiddlywiki", "listenOptions"]);
 

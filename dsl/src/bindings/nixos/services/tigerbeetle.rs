@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.tigerbeetle.addresses`
@@ -40,7 +40,7 @@ pub const cache_grid_size: Opt<String> = Opt::new_matching(&["services", "tigerb
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tigerbeetle.clusterId)
 ///
 /// Nix type: `unsigned integer, meaning >=0, or string matching the pattern [0-9]+`. Default: `0`.
-pub const cluster_id: Opt<Untyped> = Opt::new(&["services", "tigerbeetle", "clusterId"]);
+pub const cluster_id: Opt<OneOf<ClusterIdMembers>> = Opt::new(&["services", "tigerbeetle", "clusterId"]);
 
 /// `services.tigerbeetle.enable`
 ///
@@ -77,4 +77,8 @@ pub const replica_count: Opt<u64> = Opt::new(&["services", "tigerbeetle", "repli
 ///
 /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
 pub const replica_index: Opt<u64> = Opt::new(&["services", "tigerbeetle", "replicaIndex"]);
+
+/// The members of `services.tigerbeetle.clusterId`'s type: `unknown 'unsigned integer, meaning >=0,'`, `string`. A value of any of them sets the option.
+pub enum ClusterIdMembers {}
+impl ::flakesmith::value::StrMember for ClusterIdMembers { type Str = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.tinc.networks`
@@ -16,7 +16,251 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const networks: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "tinc", "networks"]);
+pub const networks: Opt<BTreeMap<String, NetworksValue>> = Opt::new(&["services", "tinc", "networks"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tinc.networks.<name>.hostSettings.<name>.addresses.*`: `AddressesValue::new()`, then a setter per option.
+    AddressesValue {
+        /// `services.tinc.networks.<name>.hostSettings.<name>.addresses.*.address`
+        ///
+        /// The external IP address or hostname where the host can be reached.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.addresses.*.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `services.tinc.networks.<name>.hostSettings.<name>.addresses.*.port`
+        ///
+        /// The port where the host can be reached.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.addresses.*.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+    }
+}
+
+/// The members of `services.tinc.networks.<name>.hostSettings.<name>.settings.<name>.*`'s type: `bool`, `string`, `integer`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+
+/// The members of `services.tinc.networks.<name>.hostSettings.<name>.settings.<name>`'s type: `bool`, `string`, `integer`, `list of ((bool) or (string) or (integer))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tinc.networks.<name>.hostSettings.<name>.subnets.*`: `SubnetsValue::new()`, then a setter per option.
+    SubnetsValue {
+        /// `services.tinc.networks.<name>.hostSettings.<name>.subnets.*.address`
+        ///
+        /// The subnet of this host.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.subnets.*.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `services.tinc.networks.<name>.hostSettings.<name>.subnets.*.prefixLength`
+        ///
+        /// The prefix length of the subnet.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.subnets.*.prefixLength)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        prefix_length: NullOr<i64> = "prefixLength";
+        /// `services.tinc.networks.<name>.hostSettings.<name>.subnets.*.weight`
+        ///
+        /// Indicates the priority over identical Subnets owned by different nodes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.subnets.*.weight)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`. Default: `10`.
+        weight: u64 = "weight";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tinc.networks.<name>.hostSettings.<name>`: `HostSettingsValue::new()`, then a setter per option.
+    HostSettingsValue {
+        /// `services.tinc.networks.<name>.hostSettings.<name>.addresses`
+        ///
+        /// The external address where the host can be reached. This will set this
+        /// host’s settings.Address
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.addresses)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        addresses: Vec<AddressesValue> = "addresses";
+        /// `services.tinc.networks.<name>.hostSettings.<name>.rsaPublicKey`
+        ///
+        /// Legacy RSA public key of the host in PEM format, including start and
+        /// end markers.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.rsaPublicKey)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        rsa_public_key: String = "rsaPublicKey";
+        /// `services.tinc.networks.<name>.hostSettings.<name>.settings`
+        ///
+        /// Configuration for this host.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of (boolean or string or signed integer or list of (boolean or string or signed integer))`. Default: `{ }`.
+        settings: BTreeMap<String, OneOf<SettingsMembers>> = "settings";
+        /// `services.tinc.networks.<name>.hostSettings.<name>.subnets`
+        ///
+        /// The subnets which this tinc daemon will serve. This will set this
+        /// host’s settings.Subnet
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.subnets)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        subnets: Vec<SubnetsValue> = "subnets";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.tinc.networks.<name>.interfaceType`.
+    InterfaceType {
+        Tun => "tun",
+        Tap => "tap",
+    }
+}
+
+/// The members of `services.tinc.networks.<name>.settings.<name>.*`'s type: `bool`, `string`, `integer`. A value of any of them sets the option.
+pub enum SettingsMembers4 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers4 {}
+impl ::flakesmith::value::StrMember for SettingsMembers4 { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers4 { type Int = i64; }
+
+/// The members of `services.tinc.networks.<name>.settings.<name>`'s type: `bool`, `string`, `integer`, `list of ((bool) or (string) or (integer))`. A value of any of them sets the option.
+pub enum SettingsMembers3 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers3 {}
+impl ::flakesmith::value::StrMember for SettingsMembers3 { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers3 { type Int = i64; }
+impl ::flakesmith::value::ListMember for SettingsMembers3 { type Item = OneOf<SettingsMembers4>; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tinc.networks.<name>`: `NetworksValue::new()`, then a setter per option.
+    NetworksValue {
+        /// `services.tinc.networks.<name>.bindToAddress`
+        ///
+        /// The ip address to bind to (both listen on and send packets from).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.bindToAddress)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        bind_to_address: NullOr<String> = "bindToAddress";
+        /// `services.tinc.networks.<name>.chroot`
+        ///
+        /// Change process root directory to the directory where the config file is located (/etc/tinc/netname/), for added security.
+        /// The chroot is performed after all the initialization is done, after writing pid files and opening network sockets.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.chroot)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        chroot: bool = "chroot";
+        /// `services.tinc.networks.<name>.debugLevel`
+        ///
+        /// The amount of debugging information to add to the log. 0 means little
+        /// logging while 5 is the most logging. man tincd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.debugLevel)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        debug_level: i64 = "debugLevel";
+        /// `services.tinc.networks.<name>.ed25519PrivateKeyFile`
+        ///
+        /// Path of the private ed25519 keyfile.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.ed25519PrivateKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ed25519_private_key_file: NullOr<RuntimePath> = "ed25519PrivateKeyFile";
+        /// `services.tinc.networks.<name>.extraConfig`
+        ///
+        /// Extra lines to add to the tinc service configuration file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.tinc.networks.<name>.hostSettings`
+        ///
+        /// The name of the host in the network as well as the configuration for that host.
+        /// This name should only contain alphanumerics and underscores.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        host_settings: BTreeMap<String, HostSettingsValue> = "hostSettings";
+        /// `services.tinc.networks.<name>.hosts`
+        ///
+        /// The name of the host in the network as well as the configuration for that host.
+        /// This name should only contain alphanumerics and underscores.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hosts)
+        ///
+        /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
+        hosts: BTreeMap<String, Concatenated> = "hosts";
+        /// `services.tinc.networks.<name>.interfaceType`
+        ///
+        /// The type of virtual interface used for the network connection.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.interfaceType)
+        ///
+        /// Nix type: `one of "tun", "tap"`. Default: `"tun"`.
+        interface_type: InterfaceType = "interfaceType";
+        /// `services.tinc.networks.<name>.listenAddress`
+        ///
+        /// The ip address to listen on for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.listenAddress)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        listen_address: NullOr<String> = "listenAddress";
+        /// `services.tinc.networks.<name>.name`
+        ///
+        /// The name of the node which is used as an identifier when communicating
+        /// with the remote nodes in the mesh. If null then the hostname of the system
+        /// is used to derive a name (note that tinc may replace non-alphanumeric characters in
+        /// hostnames by underscores).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        name: NullOr<String> = "name";
+        /// `services.tinc.networks.<name>.package`
+        ///
+        /// The tinc_pre package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.tinc_pre`.
+        package: Package = "package";
+        /// `services.tinc.networks.<name>.rsaPrivateKeyFile`
+        ///
+        /// Path of the private RSA keyfile.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.rsaPrivateKeyFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        rsa_private_key_file: NullOr<RuntimePath> = "rsaPrivateKeyFile";
+        /// `services.tinc.networks.<name>.settings`
+        ///
+        /// Configuration of the Tinc daemon for this network.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of (boolean or string or signed integer or list of (boolean or string or signed integer))`. Default: `{ }`.
+        settings: BTreeMap<String, OneOf<SettingsMembers3>> = "settings";
+    }
+}
 
 pub mod networks {
     use super::*;
@@ -37,7 +281,7 @@ pub mod networks {
         ///
         /// The ip address to bind to (both listen on and send packets from).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.bindToAddress)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.bindToAddress)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn bind_to_address(&self) -> Opt<NullOr<String>> {
@@ -49,7 +293,7 @@ pub mod networks {
         /// Change process root directory to the directory where the config file is located (/etc/tinc/netname/), for added security.
         /// The chroot is performed after all the initialization is done, after writing pid files and opening network sockets.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.chroot)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.chroot)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn chroot(&self) -> Opt<bool> {
@@ -61,7 +305,7 @@ pub mod networks {
         /// The amount of debugging information to add to the log. 0 means little
         /// logging while 5 is the most logging. man tincd
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.debugLevel)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.debugLevel)
         ///
         /// Nix type: `signed integer`. Default: `0`.
         pub fn debug_level(&self) -> Opt<i64> {
@@ -72,7 +316,7 @@ pub mod networks {
         ///
         /// Path of the private ed25519 keyfile.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.ed25519PrivateKeyFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.ed25519PrivateKeyFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn ed25519_private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -83,7 +327,7 @@ pub mod networks {
         ///
         /// Extra lines to add to the tinc service configuration file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -95,10 +339,10 @@ pub mod networks {
         /// The name of the host in the network as well as the configuration for that host.
         /// This name should only contain alphanumerics and underscores.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.hostSettings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub fn host_settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn host_settings(&self) -> Opt<BTreeMap<String, HostSettingsValue>> {
             Opt::at(self.path.join(["hostSettings"]))
         }
 
@@ -112,7 +356,7 @@ pub mod networks {
         /// The name of the host in the network as well as the configuration for that host.
         /// This name should only contain alphanumerics and underscores.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.hosts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hosts)
         ///
         /// Nix type: `attribute set of strings concatenated with "\n"`. Default: `{ }`.
         pub fn hosts(&self) -> Opt<BTreeMap<String, Concatenated>> {
@@ -123,7 +367,7 @@ pub mod networks {
         ///
         /// The type of virtual interface used for the network connection.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.interfaceType)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.interfaceType)
         ///
         /// Nix type: `one of "tun", "tap"`. Default: `"tun"`.
         pub fn interface_type(&self) -> Opt<InterfaceType> {
@@ -134,7 +378,7 @@ pub mod networks {
         ///
         /// The ip address to listen on for incoming connections.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.listenAddress)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.listenAddress)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn listen_address(&self) -> Opt<NullOr<String>> {
@@ -148,7 +392,7 @@ pub mod networks {
         /// is used to derive a name (note that tinc may replace non-alphanumeric characters in
         /// hostnames by underscores).
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.name)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn name(&self) -> Opt<NullOr<String>> {
@@ -159,7 +403,7 @@ pub mod networks {
         ///
         /// The tinc_pre package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.tinc_pre`.
         pub fn package(&self) -> Opt<Package> {
@@ -170,7 +414,7 @@ pub mod networks {
         ///
         /// Path of the private RSA keyfile.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.rsaPrivateKeyFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.rsaPrivateKeyFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn rsa_private_key_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -181,10 +425,10 @@ pub mod networks {
         ///
         /// Configuration of the Tinc daemon for this network.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of (boolean or string or signed integer or list of (boolean or string or signed integer))`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers3>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -216,10 +460,10 @@ pub mod networks {
         /// The external address where the host can be reached. This will set this
         /// host’s settings.Address
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.hostSettings.&lt;name&gt;.addresses)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.addresses)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub fn addresses(&self) -> Opt<Vec<Untyped>> {
+        pub fn addresses(&self) -> Opt<Vec<AddressesValue>> {
             Opt::at(self.path.join(["addresses"]))
         }
 
@@ -228,7 +472,7 @@ pub mod networks {
         /// Legacy RSA public key of the host in PEM format, including start and
         /// end markers.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.hostSettings.&lt;name&gt;.rsaPublicKey)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.rsaPublicKey)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn rsa_public_key(&self) -> Opt<String> {
@@ -239,10 +483,10 @@ pub mod networks {
         ///
         /// Configuration for this host.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.hostSettings.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of (boolean or string or signed integer or list of (boolean or string or signed integer))`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -251,13 +495,119 @@ pub mod networks {
         /// The subnets which this tinc daemon will serve. This will set this
         /// host’s settings.Subnet
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.&lt;name&gt;.hostSettings.&lt;name&gt;.subnets)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.subnets)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub fn subnets(&self) -> Opt<Vec<Untyped>> {
+        pub fn subnets(&self) -> Opt<Vec<SubnetsValue>> {
             Opt::at(self.path.join(["subnets"]))
         }
 
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.tinc.networks.<name>.hostSettings.<name>.addresses.*`: `AddressesValue::new()`, then a setter per option.
+        AddressesValue {
+            /// `services.tinc.networks.<name>.hostSettings.<name>.addresses.*.address`
+            ///
+            /// The external IP address or hostname where the host can be reached.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.addresses.*.address)
+            ///
+            /// Nix type: `string`.
+            address: String = "address";
+            /// `services.tinc.networks.<name>.hostSettings.<name>.addresses.*.port`
+            ///
+            /// The port where the host can be reached.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.addresses.*.port)
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+            port: NullOr<u16> = "port";
+        }
+    }
+
+    /// The members of `services.tinc.networks.<name>.hostSettings.<name>.settings.<name>.*`'s type: `bool`, `string`, `integer`. A value of any of them sets the option.
+    pub enum SettingsMembers2 {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+    impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+
+    /// The members of `services.tinc.networks.<name>.hostSettings.<name>.settings.<name>`'s type: `bool`, `string`, `integer`, `list of ((bool) or (string) or (integer))`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.tinc.networks.<name>.hostSettings.<name>.subnets.*`: `SubnetsValue::new()`, then a setter per option.
+        SubnetsValue {
+            /// `services.tinc.networks.<name>.hostSettings.<name>.subnets.*.address`
+            ///
+            /// The subnet of this host.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.subnets.*.address)
+            ///
+            /// Nix type: `string`.
+            address: String = "address";
+            /// `services.tinc.networks.<name>.hostSettings.<name>.subnets.*.prefixLength`
+            ///
+            /// The prefix length of the subnet.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.subnets.*.prefixLength)
+            ///
+            /// Nix type: `null or signed integer`. Default: `null`.
+            prefix_length: NullOr<i64> = "prefixLength";
+            /// `services.tinc.networks.<name>.hostSettings.<name>.subnets.*.weight`
+            ///
+            /// Indicates the priority over identical Subnets owned by different nodes.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.subnets.*.weight)
+            ///
+            /// Nix type: `unsigned integer, meaning >=0`. Default: `10`.
+            weight: u64 = "weight";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.tinc.networks.<name>.hostSettings.<name>`: `HostSettingsValue::new()`, then a setter per option.
+        HostSettingsValue {
+            /// `services.tinc.networks.<name>.hostSettings.<name>.addresses`
+            ///
+            /// The external address where the host can be reached. This will set this
+            /// host’s settings.Address
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.addresses)
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            addresses: Vec<AddressesValue> = "addresses";
+            /// `services.tinc.networks.<name>.hostSettings.<name>.rsaPublicKey`
+            ///
+            /// Legacy RSA public key of the host in PEM format, including start and
+            /// end markers.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.rsaPublicKey)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            rsa_public_key: String = "rsaPublicKey";
+            /// `services.tinc.networks.<name>.hostSettings.<name>.settings`
+            ///
+            /// Configuration for this host.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.settings)
+            ///
+            /// Nix type: `attribute set of (boolean or string or signed integer or list of (boolean or string or signed integer))`. Default: `{ }`.
+            settings: BTreeMap<String, OneOf<SettingsMembers>> = "settings";
+            /// `services.tinc.networks.<name>.hostSettings.<name>.subnets`
+            ///
+            /// The subnets which this tinc daemon will serve. This will set this
+            /// host’s settings.Subnet
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinc.networks.%3Cname%3E.hostSettings.%3Cname%3E.subnets)
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            subnets: Vec<SubnetsValue> = "subnets";
+        }
     }
 
     ::flakesmith::option_enum! {
@@ -267,6 +617,19 @@ pub mod networks {
             Tap => "tap",
         }
     }
+
+    /// The members of `services.tinc.networks.<name>.settings.<name>.*`'s type: `bool`, `string`, `integer`. A value of any of them sets the option.
+    pub enum SettingsMembers4 {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers4 {}
+    impl ::flakesmith::value::StrMember for SettingsMembers4 { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers4 { type Int = i64; }
+
+    /// The members of `services.tinc.networks.<name>.settings.<name>`'s type: `bool`, `string`, `integer`, `list of ((bool) or (string) or (integer))`. A value of any of them sets the option.
+    pub enum SettingsMembers3 {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers3 {}
+    impl ::flakesmith::value::StrMember for SettingsMembers3 { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers3 { type Int = i64; }
+    impl ::flakesmith::value::ListMember for SettingsMembers3 { type Item = OneOf<SettingsMembers4>; }
 
 }
 

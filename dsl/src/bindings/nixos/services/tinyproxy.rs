@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.tinyproxy.enable`
@@ -33,7 +33,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "tinyproxy", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tinyproxy.settings)
 ///
 /// Nix type: `attribute set of (atom (null, bool, int, float or string) or a list of them for duplicate keys)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "tinyproxy", "settings"]);
+pub const settings: Opt<BTreeMap<String, Data<AtomOrList>>> = Opt::new(&["services", "tinyproxy", "settings"]);
 
 pub mod settings {
     use super::*;

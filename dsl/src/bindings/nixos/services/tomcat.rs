@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.tomcat.baseDir`
@@ -26,7 +26,7 @@ pub const base_dir: Opt<RuntimePath> = Opt::new(&["services", "tomcat", "baseDir
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tomcat.catalinaOpts)
 ///
 /// Nix type: `(list of string) or string`. Default: `""`.
-pub const catalina_opts: Opt<Untyped> = Opt::new(&["services", "tomcat", "catalinaOpts"]);
+pub const catalina_opts: Opt<OneOf<CatalinaOptsMembers>> = Opt::new(&["services", "tomcat", "catalinaOpts"]);
 
 /// `services.tomcat.commonLibs`
 ///
@@ -89,7 +89,7 @@ pub const group: Opt<String> = Opt::new(&["services", "tomcat", "group"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tomcat.javaOpts)
 ///
 /// Nix type: `(list of string) or string`. Default: `""`.
-pub const java_opts: Opt<Untyped> = Opt::new(&["services", "tomcat", "javaOpts"]);
+pub const java_opts: Opt<OneOf<JavaOptsMembers>> = Opt::new(&["services", "tomcat", "javaOpts"]);
 
 /// `services.tomcat.jdk`
 ///
@@ -180,7 +180,7 @@ pub const user: Opt<String> = Opt::new(&["services", "tomcat", "user"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tomcat.virtualHosts)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const virtual_hosts: Opt<Vec<Untyped>> = Opt::new(&["services", "tomcat", "virtualHosts"]);
+pub const virtual_hosts: Opt<Vec<VirtualHostsValue>> = Opt::new(&["services", "tomcat", "virtualHosts"]);
 
 /// `services.tomcat.webapps`
 ///
@@ -190,6 +190,47 @@ pub const virtual_hosts: Opt<Vec<Untyped>> = Opt::new(&["services", "tomcat", "v
 ///
 /// Nix type: `list of path`. Default: `[ config.services.tomcat.package.webapps ]`.
 pub const webapps: Opt<Vec<RuntimePath>> = Opt::new(&["services", "tomcat", "webapps"]);
+
+/// The members of `services.tomcat.catalinaOpts`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum CatalinaOptsMembers {}
+impl ::flakesmith::value::ListMember for CatalinaOptsMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for CatalinaOptsMembers { type Str = String; }
+
+/// The members of `services.tomcat.javaOpts`'s type: `list of (string)`, `string`. A value of any of them sets the option.
+pub enum JavaOptsMembers {}
+impl ::flakesmith::value::ListMember for JavaOptsMembers { type Item = String; }
+impl ::flakesmith::value::StrMember for JavaOptsMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tomcat.virtualHosts.*`: `VirtualHostsValue::new()`, then a setter per option.
+    VirtualHostsValue {
+        /// `services.tomcat.virtualHosts.*.aliases`
+        ///
+        /// aliases of the virtualhost
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tomcat.virtualHosts.*.aliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `services.tomcat.virtualHosts.*.name`
+        ///
+        /// name of the virtualhost
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tomcat.virtualHosts.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.tomcat.virtualHosts.*.webapps`
+        ///
+        /// List containing web application WAR files and/or directories containing
+        /// web applications and configuration files for the virtual host.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tomcat.virtualHosts.*.webapps)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        webapps: Vec<RuntimePath> = "webapps";
+    }
+}
 
 pub mod axis2 {
     use super::*;

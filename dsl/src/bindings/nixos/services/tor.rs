@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.tor.enable`
@@ -77,7 +77,7 @@ pub mod client {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.client.onionServices)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const onion_services: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "tor", "client", "onionServices"]);
+    pub const onion_services: Opt<BTreeMap<String, OnionServicesValue>> = Opt::new(&["services", "tor", "client", "onionServices"]);
 
     /// `services.tor.client.socksListenAddress`
     ///
@@ -87,7 +87,26 @@ pub mod client {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.client.socksListenAddress)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or (submodule)`.
-    pub const socks_listen_address: Opt<Untyped> = Opt::new(&["services", "tor", "client", "socksListenAddress"]);
+    pub const socks_listen_address: Opt<OneOf<SocksListenAddressMembers>> = Opt::new(&["services", "tor", "client", "socksListenAddress"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.tor.client.onionServices.<name>`: `OnionServicesValue::new()`, then a setter per option.
+        OnionServicesValue {
+            /// `services.tor.client.onionServices.<name>.clientAuthorizations`
+            ///
+            /// Clients’ authorizations for a v3 onion service,
+            /// as a list of files containing each one private key, in the format:
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.client.onionServices.%3Cname%3E.clientAuthorizations)
+            ///
+            /// Nix type: `list of path`. Default: `[ ]`.
+            client_authorizations: Vec<RuntimePath> = "clientAuthorizations";
+        }
+    }
+
+    /// The members of `services.tor.client.socksListenAddress`'s type: `integer`, `submodule`. A value of any of them sets the option.
+    pub enum SocksListenAddressMembers {}
+    impl ::flakesmith::value::IntMember for SocksListenAddressMembers { type Int = u16; }
 
     pub mod dns {
         use super::*;
@@ -123,7 +142,7 @@ pub mod client {
             /// Clients’ authorizations for a v3 onion service,
             /// as a list of files containing each one private key, in the format:
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.client.onionServices.&lt;name&gt;.clientAuthorizations)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.client.onionServices.%3Cname%3E.clientAuthorizations)
             ///
             /// Nix type: `list of path`. Default: `[ ]`.
             pub fn client_authorizations(&self) -> Opt<Vec<RuntimePath>> {
@@ -184,7 +203,7 @@ pub mod relay {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const onion_services: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "tor", "relay", "onionServices"]);
+    pub const onion_services: Opt<BTreeMap<String, OnionServicesValue>> = Opt::new(&["services", "tor", "relay", "onionServices"]);
 
     /// `services.tor.relay.role`
     ///
@@ -194,6 +213,107 @@ pub mod relay {
     ///
     /// Nix type: `one of "exit", "relay", "bridge", "private-bridge"`.
     pub const role: Opt<Role> = Opt::new(&["services", "tor", "relay", "role"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.relay.onionServices.<name>.authorizeClient.authType`.
+        AuthType {
+            Basic => "basic",
+            Stealth => "stealth",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.tor.relay.onionServices.<name>.authorizeClient`: `AuthorizeClientValue::new()`, then a setter per option.
+        AuthorizeClientValue {
+            /// `services.tor.relay.onionServices.<name>.authorizeClient.authType`
+            ///
+            /// Either "basic"
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.authorizeClient.authType)
+            ///
+            /// Nix type: `one of "basic", "stealth"`.
+            auth_type: AuthType = "authType";
+            /// `services.tor.relay.onionServices.<name>.authorizeClient.clientNames`
+            ///
+            /// Only clients that are listed here are authorized to access the hidden service.
+            /// Generated authorization data can be found in /var/lib/tor/onion/$name/hostname
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.authorizeClient.clientNames)
+            ///
+            /// Nix type: `non-empty (list of string matching the pattern [A-Za-z0-9±_]+)`.
+            client_names: Vec<String> = "clientNames";
+        }
+    }
+
+    /// The members of `services.tor.relay.onionServices.<name>.map.*`'s type: `integer`, `submodule`. A value of any of them sets the option.
+    pub enum MapMembers {}
+    impl ::flakesmith::value::IntMember for MapMembers { type Int = u16; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.tor.relay.onionServices.<name>`: `OnionServicesValue::new()`, then a setter per option.
+        OnionServicesValue {
+            /// `services.tor.relay.onionServices.<name>.authorizeClient`
+            ///
+            /// See torrc manual
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.authorizeClient)
+            ///
+            /// Nix type: `null or (submodule)`. Default: `null`.
+            authorize_client: NullOr<AuthorizeClientValue> = "authorizeClient";
+            /// `services.tor.relay.onionServices.<name>.authorizedClients`
+            ///
+            /// Authorized clients for a v3 onion service,
+            /// as a list of public key, in the format:
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.authorizedClients)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            authorized_clients: Vec<String> = "authorizedClients";
+            /// `services.tor.relay.onionServices.<name>.map`
+            ///
+            /// See torrc manual
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.map)
+            ///
+            /// Nix type: `list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or (submodule))`.
+            map: Vec<OneOf<MapMembers>> = "map";
+            /// `services.tor.relay.onionServices.<name>.path`
+            ///
+            /// Path where to store the data files of the hidden service.
+            /// If the secretKey
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.path)
+            ///
+            /// Nix type: `path`.
+            path: RuntimePath = "path";
+            /// `services.tor.relay.onionServices.<name>.secretKey`
+            ///
+            /// Secret key of the onion service.
+            /// If null, Tor reuses any preexisting secret key (in path
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.secretKey)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            secret_key: NullOr<RuntimePath> = "secretKey";
+            /// `services.tor.relay.onionServices.<name>.settings`
+            ///
+            /// Settings of the onion service.
+            /// See torrc manual
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.settings)
+            ///
+            /// Nix type: `settings option`. Default: `{ }`.
+            settings: Untyped = "settings";
+            /// `services.tor.relay.onionServices.<name>.version`
+            ///
+            /// See torrc manual
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.version)
+            ///
+            /// Nix type: `null or one of 2, 3`. Default: `null`.
+            version: NullOr<Data<Anything>> = "version";
+        }
+    }
 
     ::flakesmith::option_enum! {
         /// The values of `services.tor.relay.role`.
@@ -224,10 +344,10 @@ pub mod relay {
             ///
             /// See torrc manual
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.authorizeClient)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.authorizeClient)
             ///
             /// Nix type: `null or (submodule)`. Default: `null`.
-            pub fn authorize_client(&self) -> Opt<NullOr<Untyped>> {
+            pub fn authorize_client(&self) -> Opt<NullOr<AuthorizeClientValue>> {
                 Opt::at(self.path.join(["authorizeClient"]))
             }
 
@@ -241,7 +361,7 @@ pub mod relay {
             /// Authorized clients for a v3 onion service,
             /// as a list of public key, in the format:
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.authorizedClients)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.authorizedClients)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
             pub fn authorized_clients(&self) -> Opt<Vec<String>> {
@@ -252,10 +372,10 @@ pub mod relay {
             ///
             /// See torrc manual
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.map)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.map)
             ///
             /// Nix type: `list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or (submodule))`.
-            pub fn map(&self) -> Opt<Vec<Untyped>> {
+            pub fn map(&self) -> Opt<Vec<OneOf<MapMembers>>> {
                 Opt::at(self.path.join(["map"]))
             }
 
@@ -264,7 +384,7 @@ pub mod relay {
             /// Path where to store the data files of the hidden service.
             /// If the secretKey
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.path)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.path)
             ///
             /// Nix type: `path`.
             pub fn path(&self) -> Opt<RuntimePath> {
@@ -276,7 +396,7 @@ pub mod relay {
             /// Secret key of the onion service.
             /// If null, Tor reuses any preexisting secret key (in path
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.secretKey)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.secretKey)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn secret_key(&self) -> Opt<NullOr<RuntimePath>> {
@@ -288,7 +408,7 @@ pub mod relay {
             /// Settings of the onion service.
             /// See torrc manual
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.settings)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.settings)
             ///
             /// Nix type: `settings option`. Default: `{ }`.
             pub fn settings(&self) -> Opt<Untyped> {
@@ -304,10 +424,10 @@ pub mod relay {
             ///
             /// See torrc manual
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.version)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.version)
             ///
             /// Nix type: `null or one of 2, 3`. Default: `null`.
-            pub fn version(&self) -> Opt<NullOr<Untyped>> {
+            pub fn version(&self) -> Opt<NullOr<Data<Anything>>> {
                 Opt::at(self.path.join(["version"]))
             }
 
@@ -324,7 +444,7 @@ pub mod relay {
             ///
             /// Either "basic"
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.authorizeClient.authType)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.authorizeClient.authType)
             ///
             /// Nix type: `one of "basic", "stealth"`.
             pub fn auth_type(&self) -> Opt<AuthType> {
@@ -336,7 +456,7 @@ pub mod relay {
             /// Only clients that are listed here are authorized to access the hidden service.
             /// Generated authorization data can be found in /var/lib/tor/onion/$name/hostname
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.authorizeClient.clientNames)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.authorizeClient.clientNames)
             ///
             /// Nix type: `non-empty (list of string matching the pattern [A-Za-z0-9±_]+)`.
             pub fn client_names(&self) -> Opt<Vec<String>> {
@@ -356,7 +476,7 @@ pub mod relay {
             ///
             /// See torrc manual
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.settings.HiddenServiceAllowUnknownPorts)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.settings.HiddenServiceAllowUnknownPorts)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn hidden_service_allow_unknown_ports(&self) -> Opt<NullOr<bool>> {
@@ -367,7 +487,7 @@ pub mod relay {
             ///
             /// See torrc manual
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.settings.HiddenServiceDirGroupReadable)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.settings.HiddenServiceDirGroupReadable)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn hidden_service_dir_group_readable(&self) -> Opt<NullOr<bool>> {
@@ -378,7 +498,7 @@ pub mod relay {
             ///
             /// See torrc manual
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.settings.HiddenServiceExportCircuitID)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.settings.HiddenServiceExportCircuitID)
             ///
             /// Nix type: `null or value "haproxy" (singular enum)`. Default: `null`.
             pub fn hidden_service_export_circuit_id(&self) -> Opt<NullOr<HiddenServiceExportCircuitId>> {
@@ -389,7 +509,7 @@ pub mod relay {
             ///
             /// See torrc manual
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.settings.HiddenServiceMaxStreams)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.settings.HiddenServiceMaxStreams)
             ///
             /// Nix type: `null or integer between 0 and 65535 (both inclusive)`. Default: `null`.
             pub fn hidden_service_max_streams(&self) -> Opt<NullOr<i64>> {
@@ -400,7 +520,7 @@ pub mod relay {
             ///
             /// See torrc manual
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.settings.HiddenServiceMaxStreamsCloseCircuit)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.settings.HiddenServiceMaxStreamsCloseCircuit)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn hidden_service_max_streams_close_circuit(&self) -> Opt<NullOr<bool>> {
@@ -411,7 +531,7 @@ pub mod relay {
             ///
             /// See torrc manual
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.settings.HiddenServiceNumIntroductionPoints)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.settings.HiddenServiceNumIntroductionPoints)
             ///
             /// Nix type: `null or integer between 0 and 20 (both inclusive)`. Default: `null`.
             pub fn hidden_service_num_introduction_points(&self) -> Opt<NullOr<i64>> {
@@ -422,7 +542,7 @@ pub mod relay {
             ///
             /// See torrc manual
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.settings.HiddenServiceSingleHopMode)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.settings.HiddenServiceSingleHopMode)
             ///
             /// Nix type: `null or boolean`. Default: `null`.
             pub fn hidden_service_single_hop_mode(&self) -> Opt<NullOr<bool>> {
@@ -433,7 +553,7 @@ pub mod relay {
             ///
             /// See torrc manual
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.&lt;name&gt;.settings.RendPostPeriod)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.settings.RendPostPeriod)
             ///
             /// Nix type: `null or string`. Default: `null`.
             pub fn rend_post_period(&self) -> Opt<NullOr<String>> {
@@ -449,6 +569,33 @@ pub mod relay {
                 Stealth => "stealth",
             }
         }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.tor.relay.onionServices.<name>.authorizeClient`: `AuthorizeClientValue::new()`, then a setter per option.
+            AuthorizeClientValue {
+                /// `services.tor.relay.onionServices.<name>.authorizeClient.authType`
+                ///
+                /// Either "basic"
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.authorizeClient.authType)
+                ///
+                /// Nix type: `one of "basic", "stealth"`.
+                auth_type: AuthType = "authType";
+                /// `services.tor.relay.onionServices.<name>.authorizeClient.clientNames`
+                ///
+                /// Only clients that are listed here are authorized to access the hidden service.
+                /// Generated authorization data can be found in /var/lib/tor/onion/$name/hostname
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.authorizeClient.clientNames)
+                ///
+                /// Nix type: `non-empty (list of string matching the pattern [A-Za-z0-9±_]+)`.
+                client_names: Vec<String> = "clientNames";
+            }
+        }
+
+        /// The members of `services.tor.relay.onionServices.<name>.map.*`'s type: `integer`, `submodule`. A value of any of them sets the option.
+        pub enum MapMembers {}
+        impl ::flakesmith::value::IntMember for MapMembers { type Int = u16; }
 
         ::flakesmith::option_enum! {
             /// The values of `services.tor.relay.onionServices.<name>.settings.HiddenServiceExportCircuitID`.
@@ -471,7 +618,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.AccountingMax)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const accounting_max: Opt<NullOr<Untyped>> = Opt::new(&["services", "tor", "settings", "AccountingMax"]);
+    pub const accounting_max: Opt<NullOr<OneOf<AccountingMaxMembers>>> = Opt::new(&["services", "tor", "settings", "AccountingMax"]);
 
     /// `services.tor.settings.AccountingStart`
     ///
@@ -579,7 +726,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.BandwidthBurst)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const bandwidth_burst: Opt<NullOr<Untyped>> = Opt::new(&["services", "tor", "settings", "BandwidthBurst"]);
+    pub const bandwidth_burst: Opt<NullOr<OneOf<BandwidthBurstMembers>>> = Opt::new(&["services", "tor", "settings", "BandwidthBurst"]);
 
     /// `services.tor.settings.BandwidthRate`
     ///
@@ -588,7 +735,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.BandwidthRate)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const bandwidth_rate: Opt<NullOr<Untyped>> = Opt::new(&["services", "tor", "settings", "BandwidthRate"]);
+    pub const bandwidth_rate: Opt<NullOr<OneOf<BandwidthRateMembers>>> = Opt::new(&["services", "tor", "settings", "BandwidthRate"]);
 
     /// `services.tor.settings.BridgeAuthoritativeDir`
     ///
@@ -750,7 +897,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ControlPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const control_port: Opt<Untyped> = Opt::new(&["services", "tor", "settings", "ControlPort"]);
+    pub const control_port: Opt<OneOf<ControlPortMembers>> = Opt::new(&["services", "tor", "settings", "ControlPort"]);
 
     /// `services.tor.settings.ControlPortFileGroupReadable`
     ///
@@ -822,7 +969,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DNSPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const dns_port: Opt<Untyped> = Opt::new(&["services", "tor", "settings", "DNSPort"]);
+    pub const dns_port: Opt<OneOf<DnsPortMembers>> = Opt::new(&["services", "tor", "settings", "DNSPort"]);
 
     /// `services.tor.settings.DataDirectory`
     ///
@@ -876,7 +1023,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.DirPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const dir_port: Opt<Untyped> = Opt::new(&["services", "tor", "settings", "DirPort"]);
+    pub const dir_port: Opt<OneOf<DirPortMembers>> = Opt::new(&["services", "tor", "settings", "DirPort"]);
 
     /// `services.tor.settings.DirPortFrontPage`
     ///
@@ -1065,7 +1212,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ExtORPort)
     ///
     /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule)`. Default: `null`.
-    pub const ext_or_port: Opt<NullOr<Untyped>> = Opt::new(&["services", "tor", "settings", "ExtORPort"]);
+    pub const ext_or_port: Opt<NullOr<OneOf<ExtOrPortMembers>>> = Opt::new(&["services", "tor", "settings", "ExtORPort"]);
 
     /// `services.tor.settings.ExtORPortCookieAuthFile`
     ///
@@ -1209,7 +1356,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.HTTPTunnelPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const http_tunnel_port: Opt<Untyped> = Opt::new(&["services", "tor", "settings", "HTTPTunnelPort"]);
+    pub const http_tunnel_port: Opt<OneOf<HttpTunnelPortMembers>> = Opt::new(&["services", "tor", "settings", "HTTPTunnelPort"]);
 
     /// `services.tor.settings.HidServAuth`
     ///
@@ -1218,7 +1365,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.HidServAuth)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const hid_serv_auth: Opt<Vec<Untyped>> = Opt::new(&["services", "tor", "settings", "HidServAuth"]);
+    pub const hid_serv_auth: Opt<Vec<HidServAuthValue>> = Opt::new(&["services", "tor", "settings", "HidServAuth"]);
 
     /// `services.tor.settings.HiddenServiceNonAnonymousMode`
     ///
@@ -1299,7 +1446,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.MaxAdvertisedBandwidth)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const max_advertised_bandwidth: Opt<NullOr<Untyped>> = Opt::new(&["services", "tor", "settings", "MaxAdvertisedBandwidth"]);
+    pub const max_advertised_bandwidth: Opt<NullOr<OneOf<MaxAdvertisedBandwidthMembers>>> = Opt::new(&["services", "tor", "settings", "MaxAdvertisedBandwidth"]);
 
     /// `services.tor.settings.MaxCircuitDirtiness`
     ///
@@ -1326,7 +1473,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.NATDPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const natd_port: Opt<Untyped> = Opt::new(&["services", "tor", "settings", "NATDPort"]);
+    pub const natd_port: Opt<OneOf<NatdPortMembers>> = Opt::new(&["services", "tor", "settings", "NATDPort"]);
 
     /// `services.tor.settings.NewCircuitPeriod`
     ///
@@ -1353,7 +1500,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ORPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const or_port: Opt<Untyped> = Opt::new(&["services", "tor", "settings", "ORPort"]);
+    pub const or_port: Opt<OneOf<OrPortMembers>> = Opt::new(&["services", "tor", "settings", "ORPort"]);
 
     /// `services.tor.settings.OfflineMasterKey`
     ///
@@ -1389,7 +1536,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.PerConnBWBurst)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const per_conn_bw_burst: Opt<NullOr<Untyped>> = Opt::new(&["services", "tor", "settings", "PerConnBWBurst"]);
+    pub const per_conn_bw_burst: Opt<NullOr<OneOf<PerConnBwBurstMembers>>> = Opt::new(&["services", "tor", "settings", "PerConnBWBurst"]);
 
     /// `services.tor.settings.PerConnBWRate`
     ///
@@ -1398,7 +1545,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.PerConnBWRate)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const per_conn_bw_rate: Opt<NullOr<Untyped>> = Opt::new(&["services", "tor", "settings", "PerConnBWRate"]);
+    pub const per_conn_bw_rate: Opt<NullOr<OneOf<PerConnBwRateMembers>>> = Opt::new(&["services", "tor", "settings", "PerConnBWRate"]);
 
     /// `services.tor.settings.PidFile`
     ///
@@ -1434,7 +1581,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.PublishServerDescriptor)
     ///
     /// Nix type: `null or one of false, true, 0, 1, "0", "1", "v3", "bridge"`. Default: `null`.
-    pub const publish_server_descriptor: Opt<NullOr<Untyped>> = Opt::new(&["services", "tor", "settings", "PublishServerDescriptor"]);
+    pub const publish_server_descriptor: Opt<NullOr<Data<Anything>>> = Opt::new(&["services", "tor", "settings", "PublishServerDescriptor"]);
 
     /// `services.tor.settings.ReachableAddresses`
     ///
@@ -1497,7 +1644,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.RelayBandwidthBurst)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const relay_bandwidth_burst: Opt<NullOr<Untyped>> = Opt::new(&["services", "tor", "settings", "RelayBandwidthBurst"]);
+    pub const relay_bandwidth_burst: Opt<NullOr<OneOf<RelayBandwidthBurstMembers>>> = Opt::new(&["services", "tor", "settings", "RelayBandwidthBurst"]);
 
     /// `services.tor.settings.RelayBandwidthRate`
     ///
@@ -1506,7 +1653,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.RelayBandwidthRate)
     ///
     /// Nix type: `null or signed integer or string`. Default: `null`.
-    pub const relay_bandwidth_rate: Opt<NullOr<Untyped>> = Opt::new(&["services", "tor", "settings", "RelayBandwidthRate"]);
+    pub const relay_bandwidth_rate: Opt<NullOr<OneOf<RelayBandwidthRateMembers>>> = Opt::new(&["services", "tor", "settings", "RelayBandwidthRate"]);
 
     /// `services.tor.settings.SOCKSPort`
     ///
@@ -1515,7 +1662,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.SOCKSPort)
     ///
     /// Nix type: `list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or (submodule))`.
-    pub const socks_port: Opt<Vec<Untyped>> = Opt::new(&["services", "tor", "settings", "SOCKSPort"]);
+    pub const socks_port: Opt<Vec<OneOf<SocksPortMembers>>> = Opt::new(&["services", "tor", "settings", "SOCKSPort"]);
 
     /// `services.tor.settings.Sandbox`
     ///
@@ -1587,7 +1734,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ServerTransportPlugin)
     ///
     /// Nix type: `null or (submodule)`. Default: `null`.
-    pub const server_transport_plugin: Opt<NullOr<Untyped>> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin"]);
+    pub const server_transport_plugin: Opt<NullOr<ServerTransportPluginValue>> = Opt::new(&["services", "tor", "settings", "ServerTransportPlugin"]);
 
     /// `services.tor.settings.ShutdownWaitLength`
     ///
@@ -1623,7 +1770,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.TransPort)
     ///
     /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule) or list of (16 bit unsigned integer; between 0 and 65535 (both inclusive) or value "auto" (singular enum) or (submodule))`. Default: `[ ]`.
-    pub const trans_port: Opt<Untyped> = Opt::new(&["services", "tor", "settings", "TransPort"]);
+    pub const trans_port: Opt<OneOf<TransPortMembers>> = Opt::new(&["services", "tor", "settings", "TransPort"]);
 
     /// `services.tor.settings.TransProxyType`
     ///
@@ -1714,6 +1861,296 @@ pub mod settings {
     ///
     /// Nix type: `list of 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `[ ]`.
     pub const warn_plaintext_ports: Opt<Vec<u16>> = Opt::new(&["services", "tor", "settings", "WarnPlaintextPorts"]);
+
+    /// The members of `services.tor.settings.AccountingMax`'s type: `integer`, `string`. A value of any of them sets the option.
+    pub enum AccountingMaxMembers {}
+    impl ::flakesmith::value::IntMember for AccountingMaxMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for AccountingMaxMembers { type Str = String; }
+
+    /// The members of `services.tor.settings.BandwidthBurst`'s type: `integer`, `string`. A value of any of them sets the option.
+    pub enum BandwidthBurstMembers {}
+    impl ::flakesmith::value::IntMember for BandwidthBurstMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for BandwidthBurstMembers { type Str = String; }
+
+    /// The members of `services.tor.settings.BandwidthRate`'s type: `integer`, `string`. A value of any of them sets the option.
+    pub enum BandwidthRateMembers {}
+    impl ::flakesmith::value::IntMember for BandwidthRateMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for BandwidthRateMembers { type Str = String; }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.ControlPort`.
+        ControlPort {
+            Auto => "auto",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.ControlPort.*`.
+        ControlPort2 {
+            Auto => "auto",
+        }
+    }
+
+    /// The members of `services.tor.settings.ControlPort.*`'s type: `integer`, `one of ["auto"]`, `submodule`. A value of any of them sets the option.
+    pub enum ControlPortMembers2 {}
+    impl ::flakesmith::value::IntMember for ControlPortMembers2 { type Int = u16; }
+
+    ::flakesmith::union_member!(ControlPortMembers2: ControlPort2);
+
+    /// The members of `services.tor.settings.ControlPort`'s type: `integer`, `one of ["auto"]`, `list of ((integer) or (one of ["auto"]) or (submodule))`. A value of any of them sets the option.
+    pub enum ControlPortMembers {}
+    impl ::flakesmith::value::IntMember for ControlPortMembers { type Int = u16; }
+    impl ::flakesmith::value::ListMember for ControlPortMembers { type Item = OneOf<ControlPortMembers2>; }
+
+    ::flakesmith::union_member!(ControlPortMembers: ControlPort);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.DNSPort`.
+        DnsPort {
+            Auto => "auto",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.DNSPort.*`.
+        DnsPort2 {
+            Auto => "auto",
+        }
+    }
+
+    /// The members of `services.tor.settings.DNSPort.*`'s type: `integer`, `one of ["auto"]`, `submodule`. A value of any of them sets the option.
+    pub enum DnsPortMembers2 {}
+    impl ::flakesmith::value::IntMember for DnsPortMembers2 { type Int = u16; }
+
+    ::flakesmith::union_member!(DnsPortMembers2: DnsPort2);
+
+    /// The members of `services.tor.settings.DNSPort`'s type: `integer`, `one of ["auto"]`, `submodule`, `list of ((integer) or (one of ["auto"]) or (submodule))`. A value of any of them sets the option.
+    pub enum DnsPortMembers {}
+    impl ::flakesmith::value::IntMember for DnsPortMembers { type Int = u16; }
+    impl ::flakesmith::value::ListMember for DnsPortMembers { type Item = OneOf<DnsPortMembers2>; }
+
+    ::flakesmith::union_member!(DnsPortMembers: DnsPort);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.DirPort`.
+        DirPort {
+            Auto => "auto",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.DirPort.*`.
+        DirPort2 {
+            Auto => "auto",
+        }
+    }
+
+    /// The members of `services.tor.settings.DirPort.*`'s type: `integer`, `one of ["auto"]`, `submodule`. A value of any of them sets the option.
+    pub enum DirPortMembers2 {}
+    impl ::flakesmith::value::IntMember for DirPortMembers2 { type Int = u16; }
+
+    ::flakesmith::union_member!(DirPortMembers2: DirPort2);
+
+    /// The members of `services.tor.settings.DirPort`'s type: `integer`, `one of ["auto"]`, `list of ((integer) or (one of ["auto"]) or (submodule))`. A value of any of them sets the option.
+    pub enum DirPortMembers {}
+    impl ::flakesmith::value::IntMember for DirPortMembers { type Int = u16; }
+    impl ::flakesmith::value::ListMember for DirPortMembers { type Item = OneOf<DirPortMembers2>; }
+
+    ::flakesmith::union_member!(DirPortMembers: DirPort);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.ExtORPort`.
+        ExtOrPort {
+            Auto => "auto",
+        }
+    }
+
+    /// The members of `services.tor.settings.ExtORPort`'s type: `integer`, `one of ["auto"]`, `submodule`. A value of any of them sets the option.
+    pub enum ExtOrPortMembers {}
+    impl ::flakesmith::value::IntMember for ExtOrPortMembers { type Int = u16; }
+
+    ::flakesmith::union_member!(ExtOrPortMembers: ExtOrPort);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.HTTPTunnelPort`.
+        HttpTunnelPort {
+            Auto => "auto",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.HTTPTunnelPort.*`.
+        HttpTunnelPort2 {
+            Auto => "auto",
+        }
+    }
+
+    /// The members of `services.tor.settings.HTTPTunnelPort.*`'s type: `integer`, `one of ["auto"]`, `submodule`. A value of any of them sets the option.
+    pub enum HttpTunnelPortMembers2 {}
+    impl ::flakesmith::value::IntMember for HttpTunnelPortMembers2 { type Int = u16; }
+
+    ::flakesmith::union_member!(HttpTunnelPortMembers2: HttpTunnelPort2);
+
+    /// The members of `services.tor.settings.HTTPTunnelPort`'s type: `integer`, `one of ["auto"]`, `submodule`, `list of ((integer) or (one of ["auto"]) or (submodule))`. A value of any of them sets the option.
+    pub enum HttpTunnelPortMembers {}
+    impl ::flakesmith::value::IntMember for HttpTunnelPortMembers { type Int = u16; }
+    impl ::flakesmith::value::ListMember for HttpTunnelPortMembers { type Item = OneOf<HttpTunnelPortMembers2>; }
+
+    ::flakesmith::union_member!(HttpTunnelPortMembers: HttpTunnelPort);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.tor.settings.HidServAuth.*`: `HidServAuthValue::new()`, then a setter per option.
+        HidServAuthValue {
+            /// `services.tor.settings.HidServAuth.*.auth`
+            ///
+            /// Authentication cookie.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.HidServAuth.*.auth)
+            ///
+            /// Nix type: `string matching the pattern [A-Za-z0-9+/]{22}`.
+            auth: String = "auth";
+            /// `services.tor.settings.HidServAuth.*.onion`
+            ///
+            /// Onion address.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.HidServAuth.*.onion)
+            ///
+            /// Nix type: `string matching the pattern [a-z2-7]{16}\.onion`.
+            onion: String = "onion";
+        }
+    }
+
+    /// The members of `services.tor.settings.MaxAdvertisedBandwidth`'s type: `integer`, `string`. A value of any of them sets the option.
+    pub enum MaxAdvertisedBandwidthMembers {}
+    impl ::flakesmith::value::IntMember for MaxAdvertisedBandwidthMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for MaxAdvertisedBandwidthMembers { type Str = String; }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.NATDPort`.
+        NatdPort {
+            Auto => "auto",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.NATDPort.*`.
+        NatdPort2 {
+            Auto => "auto",
+        }
+    }
+
+    /// The members of `services.tor.settings.NATDPort.*`'s type: `integer`, `one of ["auto"]`, `submodule`. A value of any of them sets the option.
+    pub enum NatdPortMembers2 {}
+    impl ::flakesmith::value::IntMember for NatdPortMembers2 { type Int = u16; }
+
+    ::flakesmith::union_member!(NatdPortMembers2: NatdPort2);
+
+    /// The members of `services.tor.settings.NATDPort`'s type: `integer`, `one of ["auto"]`, `submodule`, `list of ((integer) or (one of ["auto"]) or (submodule))`. A value of any of them sets the option.
+    pub enum NatdPortMembers {}
+    impl ::flakesmith::value::IntMember for NatdPortMembers { type Int = u16; }
+    impl ::flakesmith::value::ListMember for NatdPortMembers { type Item = OneOf<NatdPortMembers2>; }
+
+    ::flakesmith::union_member!(NatdPortMembers: NatdPort);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.ORPort`.
+        OrPort {
+            Auto => "auto",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.ORPort.*`.
+        OrPort2 {
+            Auto => "auto",
+        }
+    }
+
+    /// The members of `services.tor.settings.ORPort.*`'s type: `integer`, `one of ["auto"]`, `submodule`. A value of any of them sets the option.
+    pub enum OrPortMembers2 {}
+    impl ::flakesmith::value::IntMember for OrPortMembers2 { type Int = u16; }
+
+    ::flakesmith::union_member!(OrPortMembers2: OrPort2);
+
+    /// The members of `services.tor.settings.ORPort`'s type: `integer`, `one of ["auto"]`, `list of ((integer) or (one of ["auto"]) or (submodule))`. A value of any of them sets the option.
+    pub enum OrPortMembers {}
+    impl ::flakesmith::value::IntMember for OrPortMembers { type Int = u16; }
+    impl ::flakesmith::value::ListMember for OrPortMembers { type Item = OneOf<OrPortMembers2>; }
+
+    ::flakesmith::union_member!(OrPortMembers: OrPort);
+
+    /// The members of `services.tor.settings.PerConnBWBurst`'s type: `integer`, `string`. A value of any of them sets the option.
+    pub enum PerConnBwBurstMembers {}
+    impl ::flakesmith::value::IntMember for PerConnBwBurstMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for PerConnBwBurstMembers { type Str = String; }
+
+    /// The members of `services.tor.settings.PerConnBWRate`'s type: `integer`, `string`. A value of any of them sets the option.
+    pub enum PerConnBwRateMembers {}
+    impl ::flakesmith::value::IntMember for PerConnBwRateMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for PerConnBwRateMembers { type Str = String; }
+
+    /// The members of `services.tor.settings.RelayBandwidthBurst`'s type: `integer`, `string`. A value of any of them sets the option.
+    pub enum RelayBandwidthBurstMembers {}
+    impl ::flakesmith::value::IntMember for RelayBandwidthBurstMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for RelayBandwidthBurstMembers { type Str = String; }
+
+    /// The members of `services.tor.settings.RelayBandwidthRate`'s type: `integer`, `string`. A value of any of them sets the option.
+    pub enum RelayBandwidthRateMembers {}
+    impl ::flakesmith::value::IntMember for RelayBandwidthRateMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for RelayBandwidthRateMembers { type Str = String; }
+
+    /// The members of `services.tor.settings.SOCKSPort.*`'s type: `integer`, `submodule`. A value of any of them sets the option.
+    pub enum SocksPortMembers {}
+    impl ::flakesmith::value::IntMember for SocksPortMembers { type Int = u16; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.tor.settings.ServerTransportPlugin`: `ServerTransportPluginValue::new()`, then a setter per option.
+        ServerTransportPluginValue {
+            /// `services.tor.settings.ServerTransportPlugin.exec`
+            ///
+            /// Command of pluggable transport.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ServerTransportPlugin.exec)
+            ///
+            /// Nix type: `string`.
+            exec: String = "exec";
+            /// `services.tor.settings.ServerTransportPlugin.transports`
+            ///
+            /// List of pluggable transports.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.settings.ServerTransportPlugin.transports)
+            ///
+            /// Nix type: `list of string`.
+            transports: Vec<String> = "transports";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.TransPort`.
+        TransPort {
+            Auto => "auto",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.tor.settings.TransPort.*`.
+        TransPort2 {
+            Auto => "auto",
+        }
+    }
+
+    /// The members of `services.tor.settings.TransPort.*`'s type: `integer`, `one of ["auto"]`, `submodule`. A value of any of them sets the option.
+    pub enum TransPortMembers2 {}
+    impl ::flakesmith::value::IntMember for TransPortMembers2 { type Int = u16; }
+
+    ::flakesmith::union_member!(TransPortMembers2: TransPort2);
+
+    /// The members of `services.tor.settings.TransPort`'s type: `integer`, `one of ["auto"]`, `submodule`, `list of ((integer) or (one of ["auto"]) or (submodule))`. A value of any of them sets the option.
+    pub enum TransPortMembers {}
+    impl ::flakesmith::value::IntMember for TransPortMembers { type Int = u16; }
+    impl ::flakesmith::value::ListMember for TransPortMembers { type Item = OneOf<TransPortMembers2>; }
+
+    ::flakesmith::union_member!(TransPortMembers: TransPort);
 
     ::flakesmith::option_enum! {
         /// The values of `services.tor.settings.TransProxyType`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.traccar.enable`
@@ -33,5 +33,5 @@ pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "t
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.traccar.settings)
 ///
 /// Nix type: `unspecified value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "traccar", "settings"]);
+pub const settings: Opt<Data<Anything>> = Opt::new(&["services", "traccar", "settings"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.traefik.dataDir`
@@ -34,7 +34,7 @@ pub const dynamic_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.traefik.dynamicConfigOptions)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const dynamic_config_options: Opt<Untyped> = Opt::new(&["services", "traefik", "dynamicConfigOptions"]);
+pub const dynamic_config_options: Opt<Data<Json>> = Opt::new(&["services", "traefik", "dynamicConfigOptions"]);
 
 /// `services.traefik.enable`
 ///
@@ -91,5 +91,5 @@ pub const static_config_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.traefik.staticConfigOptions)
 ///
 /// Nix type: `JSON value`.
-pub const static_config_options: Opt<Untyped> = Opt::new(&["services", "traefik", "staticConfigOptions"]);
+pub const static_config_options: Opt<Data<Json>> = Opt::new(&["services", "traefik", "staticConfigOptions"]);
 

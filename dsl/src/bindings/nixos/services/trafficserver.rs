@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.trafficserver.cache`
@@ -43,7 +43,7 @@ pub const hosting: Opt<Concatenated> = Opt::new(&["services", "trafficserver", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.trafficserver.ipAllow)
 ///
 /// Nix type: `null or YAML value`.
-pub const ip_allow: Opt<NullOr<Untyped>> = Opt::new(&["services", "trafficserver", "ipAllow"]);
+pub const ip_allow: Opt<NullOr<Data<Json>>> = Opt::new(&["services", "trafficserver", "ipAllow"]);
 
 /// `services.trafficserver.logging`
 ///
@@ -52,7 +52,7 @@ pub const ip_allow: Opt<NullOr<Untyped>> = Opt::new(&["services", "trafficserver
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.trafficserver.logging)
 ///
 /// Nix type: `null or YAML value`.
-pub const logging: Opt<NullOr<Untyped>> = Opt::new(&["services", "trafficserver", "logging"]);
+pub const logging: Opt<NullOr<Data<Json>>> = Opt::new(&["services", "trafficserver", "logging"]);
 
 /// `services.trafficserver.parent`
 ///
@@ -71,7 +71,7 @@ pub const parent: Opt<Concatenated> = Opt::new(&["services", "trafficserver", "p
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.trafficserver.plugins)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const plugins: Opt<Vec<Untyped>> = Opt::new(&["services", "trafficserver", "plugins"]);
+pub const plugins: Opt<Vec<PluginsValue>> = Opt::new(&["services", "trafficserver", "plugins"]);
 
 /// `services.trafficserver.records`
 ///
@@ -99,7 +99,7 @@ pub const remap: Opt<Concatenated> = Opt::new(&["services", "trafficserver", "re
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.trafficserver.sni)
 ///
 /// Nix type: `null or YAML value`. Default: `null`.
-pub const sni: Opt<NullOr<Untyped>> = Opt::new(&["services", "trafficserver", "sni"]);
+pub const sni: Opt<NullOr<Data<Json>>> = Opt::new(&["services", "trafficserver", "sni"]);
 
 /// `services.trafficserver.splitDns`
 ///
@@ -137,7 +137,7 @@ pub const storage: Opt<Concatenated> = Opt::new(&["services", "trafficserver", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.trafficserver.strategies)
 ///
 /// Nix type: `null or YAML value`. Default: `null`.
-pub const strategies: Opt<NullOr<Untyped>> = Opt::new(&["services", "trafficserver", "strategies"]);
+pub const strategies: Opt<NullOr<Data<Json>>> = Opt::new(&["services", "trafficserver", "strategies"]);
 
 /// `services.trafficserver.volume`
 ///
@@ -147,5 +147,28 @@ pub const strategies: Opt<NullOr<Untyped>> = Opt::new(&["services", "trafficserv
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.trafficserver.volume)
 ///
 /// Nix type: `null or YAML value`. Default: `""`.
-pub const volume: Opt<NullOr<Untyped>> = Opt::new(&["services", "trafficserver", "volume"]);
+pub const volume: Opt<NullOr<Data<Json>>> = Opt::new(&["services", "trafficserver", "volume"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.trafficserver.plugins.*`: `PluginsValue::new()`, then a setter per option.
+    PluginsValue {
+        /// `services.trafficserver.plugins.*.arg`
+        ///
+        /// arguments to pass to the plugin
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.trafficserver.plugins.*.arg)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        arg: String = "arg";
+        /// `services.trafficserver.plugins.*.path`
+        ///
+        /// Path to plugin. The path can either be absolute, or relative to
+        /// the plugin directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.trafficserver.plugins.*.path)
+        ///
+        /// Nix type: `string`.
+        path: String = "path";
+    }
+}
 

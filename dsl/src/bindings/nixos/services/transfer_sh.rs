@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.transfer-sh.enable`
@@ -54,7 +54,7 @@ pub const secret_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "transf
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transfer-sh.settings)
 ///
 /// Nix type: `attribute set of (boolean or signed integer or string)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "transfer-sh", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "transfer-sh", "settings"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.transfer-sh.provider`.
@@ -65,4 +65,10 @@ pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "tra
         Gdrive => "gdrive",
     }
 }
+
+/// The members of `services.transfer-sh.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.transmission.credentialsFile`
@@ -119,7 +119,7 @@ pub const performance_net_parameters: Opt<bool> = Opt::new(&["services", "transm
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "transmission", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "transmission", "settings"]);
 
 /// `services.transmission.user`
 ///
@@ -138,6 +138,164 @@ pub const user: Opt<String> = Opt::new(&["services", "transmission", "user"]);
 ///
 /// Nix type: `null or path`. Default: `null`.
 pub const web_home: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "transmission", "webHome"]);
+
+/// The members of `services.transmission.settings.umask`'s type: `integer`, `string`. A value of any of them sets the option.
+pub enum UmaskMembers {}
+impl ::flakesmith::value::IntMember for UmaskMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for UmaskMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.transmission.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.transmission.settings.download-dir`
+        ///
+        /// Directory where to download torrents.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.download-dir)
+        ///
+        /// Nix type: `path`. Default: `"${config.services.transmission.home}/Downloads"`.
+        download_dir: RuntimePath = "download-dir";
+        /// `services.transmission.settings.incomplete-dir`
+        ///
+        /// When enabled with
+        /// services.transmission.home
+        /// services.transmission.settings.incomplete-dir-enabled
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.incomplete-dir)
+        ///
+        /// Nix type: `path`. Default: `"${config.services.transmission.home}/.incomplete"`.
+        incomplete_dir: RuntimePath = "incomplete-dir";
+        /// `services.transmission.settings.incomplete-dir-enabled`
+        ///
+        /// Type:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.incomplete-dir-enabled)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        incomplete_dir_enabled: bool = "incomplete-dir-enabled";
+        /// `services.transmission.settings.message-level`
+        ///
+        /// Set verbosity of transmission messages.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.message-level)
+        ///
+        /// Nix type: `integer between 0 and 6 (both inclusive)`. Default: `2`.
+        message_level: i64 = "message-level";
+        /// `services.transmission.settings.peer-port`
+        ///
+        /// The peer port to listen for incoming connections.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.peer-port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `51413`.
+        peer_port: u16 = "peer-port";
+        /// `services.transmission.settings.peer-port-random-high`
+        ///
+        /// The maximum peer port to listen to for incoming connections
+        /// when services.transmission.settings.peer-port-random-on-start
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.peer-port-random-high)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `65535`.
+        peer_port_random_high: u16 = "peer-port-random-high";
+        /// `services.transmission.settings.peer-port-random-low`
+        ///
+        /// The minimal peer port to listen to for incoming connections
+        /// when services.transmission.settings.peer-port-random-on-start
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.peer-port-random-low)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `65535`.
+        peer_port_random_low: u16 = "peer-port-random-low";
+        /// `services.transmission.settings.peer-port-random-on-start`
+        ///
+        /// Randomize the peer port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.peer-port-random-on-start)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        peer_port_random_on_start: bool = "peer-port-random-on-start";
+        /// `services.transmission.settings.rpc-bind-address`
+        ///
+        /// Where to listen for RPC connections.
+        /// Use 0.0.0.0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.rpc-bind-address)
+        ///
+        /// Nix type: `string`. Default: `"127.0.0.1"`.
+        rpc_bind_address: String = "rpc-bind-address";
+        /// `services.transmission.settings.rpc-port`
+        ///
+        /// The RPC port to listen to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.rpc-port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `9091`.
+        rpc_port: u16 = "rpc-port";
+        /// `services.transmission.settings.script-torrent-done-enabled`
+        ///
+        /// Whether to run
+        /// services.transmission.settings.script-torrent-done-filename
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.script-torrent-done-enabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        script_torrent_done_enabled: bool = "script-torrent-done-enabled";
+        /// `services.transmission.settings.script-torrent-done-filename`
+        ///
+        /// Executable to be run at torrent completion.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.script-torrent-done-filename)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        script_torrent_done_filename: NullOr<RuntimePath> = "script-torrent-done-filename";
+        /// `services.transmission.settings.trash-original-torrent-files`
+        ///
+        /// Whether to delete torrents added from the
+        /// services.transmission.settings.watch-dir
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.trash-original-torrent-files)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        trash_original_torrent_files: bool = "trash-original-torrent-files";
+        /// `services.transmission.settings.umask`
+        ///
+        /// Sets transmission’s file mode creation mask.
+        /// See the umask(2) manpage for more information.
+        /// Users who want their saved torrents to be world-writable
+        /// may want to set this value to 0/"000"
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.umask)
+        ///
+        /// Nix type: `signed integer or string`. Default: `if cfg.package == pkgs.transmission_3 then 18 else "022"`.
+        umask: OneOf<UmaskMembers> = "umask";
+        /// `services.transmission.settings.utp-enabled`
+        ///
+        /// Whether to enable Micro Transport Protocol (µTP)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.utp-enabled)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        utp_enabled: bool = "utp-enabled";
+        /// `services.transmission.settings.watch-dir`
+        ///
+        /// Watch a directory for torrent files and add them to transmission.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.watch-dir)
+        ///
+        /// Nix type: `path`. Default: `"${config.services.transmission.home}/watchdir"`.
+        watch_dir: RuntimePath = "watch-dir";
+        /// `services.transmission.settings.watch-dir-enabled`
+        ///
+        /// Whether to enable the
+        /// services.transmission.settings.watch-dir
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.watch-dir-enabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        watch_dir_enabled: bool = "watch-dir-enabled";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -276,7 +434,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.umask)
     ///
     /// Nix type: `signed integer or string`. Default: `if cfg.package == pkgs.transmission_3 then 18 else "022"`.
-    pub const umask: Opt<Untyped> = Opt::new(&["services", "transmission", "settings", "umask"]);
+    pub const umask: Opt<OneOf<UmaskMembers>> = Opt::new(&["services", "transmission", "settings", "umask"]);
 
     /// `services.transmission.settings.utp-enabled`
     ///
@@ -305,6 +463,11 @@ pub mod settings {
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub const watch_dir_enabled: Opt<bool> = Opt::new(&["services", "transmission", "settings", "watch-dir-enabled"]);
+
+    /// The members of `services.transmission.settings.umask`'s type: `integer`, `string`. A value of any of them sets the option.
+    pub enum UmaskMembers {}
+    impl ::flakesmith::value::IntMember for UmaskMembers { type Int = i64; }
+    impl ::flakesmith::value::StrMember for UmaskMembers { type Str = String; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.tremor-rs.enable`
@@ -33,7 +33,7 @@ pub const host: Opt<String> = Opt::new(&["services", "tremor-rs", "host"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tremor-rs.loggerSettings)
 ///
 /// Nix type: `YAML value`.
-pub const logger_settings: Opt<Untyped> = Opt::new(&["services", "tremor-rs", "loggerSettings"]);
+pub const logger_settings: Opt<Data<Json>> = Opt::new(&["services", "tremor-rs", "loggerSettings"]);
 
 /// `services.tremor-rs.port`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.triggerhappy.bindings`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.triggerhappy.bindings)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const bindings: Opt<Vec<Untyped>> = Opt::new(&["services", "triggerhappy", "bindings"]);
+pub const bindings: Opt<Vec<BindingsValue>> = Opt::new(&["services", "triggerhappy", "bindings"]);
 
 /// `services.triggerhappy.enable`
 ///
@@ -43,4 +43,43 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["services", "triggerhappy
 ///
 /// Nix type: `string`. Default: `"nobody"`.
 pub const user: Opt<String> = Opt::new(&["services", "triggerhappy", "user"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.triggerhappy.bindings.*.event`.
+    Event {
+        Press => "press",
+        Hold => "hold",
+        Release => "release",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.triggerhappy.bindings.*`: `BindingsValue::new()`, then a setter per option.
+    BindingsValue {
+        /// `services.triggerhappy.bindings.*.cmd`
+        ///
+        /// What to run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.triggerhappy.bindings.*.cmd)
+        ///
+        /// Nix type: `string`.
+        cmd: String = "cmd";
+        /// `services.triggerhappy.bindings.*.event`
+        ///
+        /// Event to match.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.triggerhappy.bindings.*.event)
+        ///
+        /// Nix type: `one of "press", "hold", "release"`. Default: `"press"`.
+        event: Event = "event";
+        /// `services.triggerhappy.bindings.*.keys`
+        ///
+        /// List of keys to match.  Key names as defined in linux/input-event-codes.h
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.triggerhappy.bindings.*.keys)
+        ///
+        /// Nix type: `list of string`.
+        keys: Vec<String> = "keys";
+    }
+}
 

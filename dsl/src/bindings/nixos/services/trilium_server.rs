@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.trilium-server.dataDir`
@@ -51,7 +51,7 @@ pub const instance_name: Opt<String> = Opt::new(&["services", "trilium-server", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.trilium-server.nginx)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const nginx: Opt<Untyped> = Opt::new(&["services", "trilium-server", "nginx"]);
+pub const nginx: Opt<NginxValue> = Opt::new(&["services", "trilium-server", "nginx"]);
 
 /// `services.trilium-server.noAuthentication`
 ///
@@ -79,6 +79,28 @@ pub const no_backup: Opt<bool> = Opt::new(&["services", "trilium-server", "noBac
 ///
 /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
 pub const port: Opt<u16> = Opt::new(&["services", "trilium-server", "port"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.trilium-server.nginx`: `NginxValue::new()`, then a setter per option.
+    NginxValue {
+        /// `services.trilium-server.nginx.enable`
+        ///
+        /// Configure the nginx reverse proxy settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.trilium-server.nginx.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.trilium-server.nginx.hostName`
+        ///
+        /// The hostname use to setup the virtualhost configuration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.trilium-server.nginx.hostName)
+        ///
+        /// Nix type: `string`.
+        host_name: String = "hostName";
+    }
+}
 
 pub mod nginx {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.tts.servers`
@@ -15,7 +15,53 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const servers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "tts", "servers"]);
+pub const servers: Opt<BTreeMap<String, ServersValue>> = Opt::new(&["services", "tts", "servers"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.tts.servers.<name>`: `ServersValue::new()`, then a setter per option.
+    ServersValue {
+        /// `services.tts.servers.<name>.enable`
+        ///
+        /// Whether to enable Coqui TTS server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.tts.servers.<name>.extraArgs`
+        ///
+        /// Extra arguments to pass to the server commandline.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.%3Cname%3E.extraArgs)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_args: Vec<String> = "extraArgs";
+        /// `services.tts.servers.<name>.model`
+        ///
+        /// Name of the model to download and use for speech synthesis.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.%3Cname%3E.model)
+        ///
+        /// Nix type: `null or string`. Default: `"tts_models/en/ljspeech/tacotron2-DDC"`.
+        model: NullOr<String> = "model";
+        /// `services.tts.servers.<name>.port`
+        ///
+        /// Port to bind the TTS server to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.%3Cname%3E.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+        /// `services.tts.servers.<name>.useCuda`
+        ///
+        /// Whether to offload computation onto a CUDA compatible GPU.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.%3Cname%3E.useCuda)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        use_cuda: bool = "useCuda";
+    }
+}
 
 pub mod servers {
     use super::*;
@@ -36,7 +82,7 @@ pub mod servers {
         ///
         /// Whether to enable Coqui TTS server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -47,7 +93,7 @@ pub mod servers {
         ///
         /// Extra arguments to pass to the server commandline.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.&lt;name&gt;.extraArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.%3Cname%3E.extraArgs)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn extra_args(&self) -> Opt<Vec<String>> {
@@ -58,7 +104,7 @@ pub mod servers {
         ///
         /// Name of the model to download and use for speech synthesis.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.&lt;name&gt;.model)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.%3Cname%3E.model)
         ///
         /// Nix type: `null or string`. Default: `"tts_models/en/ljspeech/tacotron2-DDC"`.
         pub fn model(&self) -> Opt<NullOr<String>> {
@@ -69,7 +115,7 @@ pub mod servers {
         ///
         /// Port to bind the TTS server to.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.&lt;name&gt;.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.%3Cname%3E.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
         pub fn port(&self) -> Opt<u16> {
@@ -80,7 +126,7 @@ pub mod servers {
         ///
         /// Whether to offload computation onto a CUDA compatible GPU.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.&lt;name&gt;.useCuda)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tts.servers.%3Cname%3E.useCuda)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn use_cuda(&self) -> Opt<bool> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.uhub.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl UhubEntry {
     ///
     /// Whether to enable hub instance.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn enable(&self) -> Opt<bool> {
@@ -35,7 +35,7 @@ impl UhubEntry {
     ///
     /// Whether to enable TLS support.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.&lt;name&gt;.enableTLS)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.%3Cname%3E.enableTLS)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable_tls(&self) -> Opt<bool> {
@@ -46,10 +46,10 @@ impl UhubEntry {
     ///
     /// Uhub plugin configuration.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.&lt;name&gt;.plugins)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.%3Cname%3E.plugins)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub fn plugins(&self) -> Opt<Vec<Untyped>> {
+    pub fn plugins(&self) -> Opt<Vec<PluginsValue>> {
         Opt::at(self.path.join(["plugins"]))
     }
 
@@ -58,12 +58,40 @@ impl UhubEntry {
     /// Configuration of uhub.
     /// See https://www.uhub.org/doc/config.php for a list of options.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.&lt;name&gt;.settings)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.%3Cname%3E.settings)
     ///
     /// Nix type: `attribute set of (boolean or signed integer or string)`. Default: `{ }`.
-    pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
         Opt::at(self.path.join(["settings"]))
     }
 
 }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.uhub.<name>.plugins.*`: `PluginsValue::new()`, then a setter per option.
+    PluginsValue {
+        /// `services.uhub.<name>.plugins.*.plugin`
+        ///
+        /// Path to plugin file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.%3Cname%3E.plugins.*.plugin)
+        ///
+        /// Nix type: `path`.
+        plugin: RuntimePath = "plugin";
+        /// `services.uhub.<name>.plugins.*.settings`
+        ///
+        /// Settings specific to this plugin.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.uhub.%3Cname%3E.plugins.*.settings)
+        ///
+        /// Nix type: `attribute set of string`.
+        settings: BTreeMap<String, String> = "settings";
+    }
+}
+
+/// The members of `services.uhub.<name>.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 

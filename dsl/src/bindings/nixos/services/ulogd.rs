@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.ulogd.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "ulogd", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ulogd.logLevel)
 ///
 /// Nix type: `one of 1, 3, 5, 7, 8`. Default: `5`.
-pub const log_level: Opt<Untyped> = Opt::new(&["services", "ulogd", "logLevel"]);
+pub const log_level: Opt<Data<Anything>> = Opt::new(&["services", "ulogd", "logLevel"]);
 
 /// `services.ulogd.settings`
 ///
@@ -33,5 +33,5 @@ pub const log_level: Opt<Untyped> = Opt::new(&["services", "ulogd", "logLevel"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ulogd.settings)
 ///
 /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string) or a list of them for duplicate keys)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "ulogd", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "ulogd", "settings"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.undervolt.analogioOffset`
@@ -140,7 +140,12 @@ pub mod p1 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.undervolt.p1.window)
     ///
     /// Nix type: `null or floating point number or signed integer`. Default: `null`.
-    pub const window: Opt<NullOr<Untyped>> = Opt::new(&["services", "undervolt", "p1", "window"]);
+    pub const window: Opt<NullOr<OneOf<WindowMembers>>> = Opt::new(&["services", "undervolt", "p1", "window"]);
+
+    /// The members of `services.undervolt.p1.window`'s type: `number`, `integer`. A value of any of them sets the option.
+    pub enum WindowMembers {}
+    impl ::flakesmith::value::FloatMember for WindowMembers {}
+    impl ::flakesmith::value::IntMember for WindowMembers { type Int = i64; }
 
 }
 
@@ -165,7 +170,12 @@ pub mod p2 {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.undervolt.p2.window)
     ///
     /// Nix type: `null or floating point number or signed integer`. Default: `null`.
-    pub const window: Opt<NullOr<Untyped>> = Opt::new(&["services", "undervolt", "p2", "window"]);
+    pub const window: Opt<NullOr<OneOf<WindowMembers>>> = Opt::new(&["services", "undervolt", "p2", "window"]);
+
+    /// The members of `services.undervolt.p2.window`'s type: `number`, `integer`. A value of any of them sets the option.
+    pub enum WindowMembers {}
+    impl ::flakesmith::value::FloatMember for WindowMembers {}
+    impl ::flakesmith::value::IntMember for WindowMembers { type Int = i64; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.unpoller.enable`
@@ -231,7 +231,7 @@ pub mod unifi {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.controllers)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const controllers: Opt<Vec<Untyped>> = Opt::new(&["services", "unpoller", "unifi", "controllers"]);
+    pub const controllers: Opt<Vec<ControllersValue>> = Opt::new(&["services", "unpoller", "unifi", "controllers"]);
 
     /// `services.unpoller.unifi.dynamic`
     ///
@@ -242,6 +242,126 @@ pub mod unifi {
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub const dynamic: Opt<bool> = Opt::new(&["services", "unpoller", "unifi", "dynamic"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.unpoller.unifi.controllers.*.sites`.
+        Sites {
+            Default => "default",
+            All => "all",
+        }
+    }
+
+    /// The members of `services.unpoller.unifi.controllers.*.sites`'s type: `one of ["default", "all"]`, `list of (string)`. A value of any of them sets the option.
+    pub enum SitesMembers {}
+    impl ::flakesmith::value::ListMember for SitesMembers { type Item = String; }
+
+    ::flakesmith::union_member!(SitesMembers: Sites);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.unpoller.unifi.controllers.*`: `ControllersValue::new()`, then a setter per option.
+        ControllersValue {
+            /// `services.unpoller.unifi.controllers.*.hash_pii`
+            ///
+            /// Hash, with md5, client names and MAC addresses. This attempts
+            /// to protect personally identifiable information.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.controllers.*.hash_pii)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            hash_pii: bool = "hash_pii";
+            /// `services.unpoller.unifi.controllers.*.pass`
+            ///
+            /// Path of a file containing the password for the unifi service user.
+            /// This file needs to be readable by the unifi-poller user.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.controllers.*.pass)
+            ///
+            /// Nix type: `path`. Default: `unpoller-unifi-default.password`.
+            pass: RuntimePath = "pass";
+            /// `services.unpoller.unifi.controllers.*.save_alarms`
+            ///
+            /// Collect and save data from UniFi alarms to influxdb and Loki.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.controllers.*.save_alarms)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            save_alarms: bool = "save_alarms";
+            /// `services.unpoller.unifi.controllers.*.save_anomalies`
+            ///
+            /// Collect and save data from UniFi anomalies to influxdb and Loki.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.controllers.*.save_anomalies)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            save_anomalies: bool = "save_anomalies";
+            /// `services.unpoller.unifi.controllers.*.save_dpi`
+            ///
+            /// Collect and save data from deep packet inspection.
+            /// Adds around 150 data points and impacts performance.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.controllers.*.save_dpi)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            save_dpi: bool = "save_dpi";
+            /// `services.unpoller.unifi.controllers.*.save_events`
+            ///
+            /// Collect and save data from UniFi events to influxdb and Loki.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.controllers.*.save_events)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            save_events: bool = "save_events";
+            /// `services.unpoller.unifi.controllers.*.save_ids`
+            ///
+            /// Collect and save data from the intrusion detection system to influxdb and Loki.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.controllers.*.save_ids)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            save_ids: bool = "save_ids";
+            /// `services.unpoller.unifi.controllers.*.save_sites`
+            ///
+            /// Collect and save site data.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.controllers.*.save_sites)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            save_sites: bool = "save_sites";
+            /// `services.unpoller.unifi.controllers.*.sites`
+            ///
+            /// List of site names for which statistics should be exported.
+            /// Or the string “default” for the default site or the string “all” for all sites.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.controllers.*.sites)
+            ///
+            /// Nix type: `one of "default", "all" or list of string`. Default: `"all"`.
+            sites: OneOf<SitesMembers> = "sites";
+            /// `services.unpoller.unifi.controllers.*.url`
+            ///
+            /// URL of the Unifi controller.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.controllers.*.url)
+            ///
+            /// Nix type: `string`. Default: `"https://unifi:8443"`.
+            url: String = "url";
+            /// `services.unpoller.unifi.controllers.*.user`
+            ///
+            /// Unifi service user name.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.controllers.*.user)
+            ///
+            /// Nix type: `string`. Default: `"unifi"`.
+            user: String = "user";
+            /// `services.unpoller.unifi.controllers.*.verify_ssl`
+            ///
+            /// Verify the Unifi controller’s certificate.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.controllers.*.verify_ssl)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            verify_ssl: bool = "verify_ssl";
+        }
+    }
 
     pub mod defaults {
         use super::*;
@@ -329,7 +449,7 @@ pub mod unifi {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.unpoller.unifi.defaults.sites)
         ///
         /// Nix type: `one of "default", "all" or list of string`. Default: `"all"`.
-        pub const sites: Opt<Untyped> = Opt::new(&["services", "unpoller", "unifi", "defaults", "sites"]);
+        pub const sites: Opt<OneOf<SitesMembers>> = Opt::new(&["services", "unpoller", "unifi", "defaults", "sites"]);
 
         /// `services.unpoller.unifi.defaults.url`
         ///
@@ -357,6 +477,20 @@ pub mod unifi {
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub const verify_ssl: Opt<bool> = Opt::new(&["services", "unpoller", "unifi", "defaults", "verify_ssl"]);
+
+        ::flakesmith::option_enum! {
+            /// The values of `services.unpoller.unifi.defaults.sites`.
+            Sites {
+                Default => "default",
+                All => "all",
+            }
+        }
+
+        /// The members of `services.unpoller.unifi.defaults.sites`'s type: `one of ["default", "all"]`, `list of (string)`. A value of any of them sets the option.
+        pub enum SitesMembers {}
+        impl ::flakesmith::value::ListMember for SitesMembers { type Item = String; }
+
+        ::flakesmith::union_member!(SitesMembers: Sites);
 
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.v4l2-relayd.instances`
@@ -15,7 +15,109 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const instances: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "v4l2-relayd", "instances"]);
+pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["services", "v4l2-relayd", "instances"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.v4l2-relayd.instances.<name>.input`: `InstancesInputValue::new()`, then a setter per option.
+    InstancesInputValue {
+        /// `services.v4l2-relayd.instances.<name>.input.format`
+        ///
+        /// The video-format to read from input-stream.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.format)
+        ///
+        /// Nix type: `string`. Default: `"YUY2"`.
+        format: String = "format";
+        /// `services.v4l2-relayd.instances.<name>.input.framerate`
+        ///
+        /// The framerate to read from input-stream.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.framerate)
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `30`.
+        framerate: u64 = "framerate";
+        /// `services.v4l2-relayd.instances.<name>.input.height`
+        ///
+        /// The height to read from input-stream.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.height)
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `720`.
+        height: u64 = "height";
+        /// `services.v4l2-relayd.instances.<name>.input.pipeline`
+        ///
+        /// The gstreamer-pipeline to use for the input-stream.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.pipeline)
+        ///
+        /// Nix type: `string`.
+        pipeline: String = "pipeline";
+        /// `services.v4l2-relayd.instances.<name>.input.width`
+        ///
+        /// The width to read from input-stream.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.width)
+        ///
+        /// Nix type: `positive integer, meaning >0`. Default: `1280`.
+        width: u64 = "width";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.v4l2-relayd.instances.<name>.output`: `InstancesOutputValue::new()`, then a setter per option.
+    InstancesOutputValue {
+        /// `services.v4l2-relayd.instances.<name>.output.format`
+        ///
+        /// The video-format to write to output-stream.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.output.format)
+        ///
+        /// Nix type: `string`. Default: `"YUY2"`.
+        format: String = "format";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.v4l2-relayd.instances.<name>`: `InstancesValue::new()`, then a setter per option.
+    InstancesValue {
+        /// `services.v4l2-relayd.instances.<name>.cardLabel`
+        ///
+        /// The name the camera will show up as.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.cardLabel)
+        ///
+        /// Nix type: `string`.
+        card_label: String = "cardLabel";
+        /// `services.v4l2-relayd.instances.<name>.enable`
+        ///
+        /// Whether to enable this v4l2-relayd instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.v4l2-relayd.instances.<name>.extraPackages`
+        ///
+        /// Extra packages to add to GST_PLUGIN_PATH
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.extraPackages)
+        ///
+        /// Nix type: `list of package`. Default: `[ ]`.
+        extra_packages: Vec<Package> = "extraPackages";
+        /// The options under `services.v4l2-relayd.instances.<name>.input`.
+        input: InstancesInputValue = "input";
+        /// `services.v4l2-relayd.instances.<name>.name`
+        ///
+        /// The name of the instance.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        name: String = "name";
+        /// The options under `services.v4l2-relayd.instances.<name>.output`.
+        output: InstancesOutputValue = "output";
+    }
+}
 
 pub mod instances {
     use super::*;
@@ -36,7 +138,7 @@ pub mod instances {
         ///
         /// The name the camera will show up as.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.&lt;name&gt;.cardLabel)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.cardLabel)
         ///
         /// Nix type: `string`.
         pub fn card_label(&self) -> Opt<String> {
@@ -47,7 +149,7 @@ pub mod instances {
         ///
         /// Whether to enable this v4l2-relayd instance.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -58,7 +160,7 @@ pub mod instances {
         ///
         /// Extra packages to add to GST_PLUGIN_PATH
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.&lt;name&gt;.extraPackages)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.extraPackages)
         ///
         /// Nix type: `list of package`. Default: `[ ]`.
         pub fn extra_packages(&self) -> Opt<Vec<Package>> {
@@ -74,7 +176,7 @@ pub mod instances {
         ///
         /// The name of the instance.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.name)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn name(&self) -> Opt<String> {
@@ -99,7 +201,7 @@ pub mod instances {
         ///
         /// The video-format to read from input-stream.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.&lt;name&gt;.input.format)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.format)
         ///
         /// Nix type: `string`. Default: `"YUY2"`.
         pub fn format(&self) -> Opt<String> {
@@ -110,7 +212,7 @@ pub mod instances {
         ///
         /// The framerate to read from input-stream.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.&lt;name&gt;.input.framerate)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.framerate)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `30`.
         pub fn framerate(&self) -> Opt<u64> {
@@ -121,7 +223,7 @@ pub mod instances {
         ///
         /// The height to read from input-stream.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.&lt;name&gt;.input.height)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.height)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `720`.
         pub fn height(&self) -> Opt<u64> {
@@ -132,7 +234,7 @@ pub mod instances {
         ///
         /// The gstreamer-pipeline to use for the input-stream.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.&lt;name&gt;.input.pipeline)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.pipeline)
         ///
         /// Nix type: `string`.
         pub fn pipeline(&self) -> Opt<String> {
@@ -143,7 +245,7 @@ pub mod instances {
         ///
         /// The width to read from input-stream.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.&lt;name&gt;.input.width)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.width)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `1280`.
         pub fn width(&self) -> Opt<u64> {
@@ -163,7 +265,7 @@ pub mod instances {
         ///
         /// The video-format to write to output-stream.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.&lt;name&gt;.output.format)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.output.format)
         ///
         /// Nix type: `string`. Default: `"YUY2"`.
         pub fn format(&self) -> Opt<String> {

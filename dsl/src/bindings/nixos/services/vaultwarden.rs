@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.vaultwarden.backupDir`
@@ -25,7 +25,7 @@ pub const backup_dir: Opt<NullOr<String>> = Opt::new(&["services", "vaultwarden"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vaultwarden.config)
 ///
 /// Nix type: `attribute set of (null or boolean or signed integer or string)`.
-pub const config: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["services", "vaultwarden", "config"]);
+pub const config: Opt<BTreeMap<String, NullOr<OneOf<ConfigMembers>>>> = Opt::new(&["services", "vaultwarden", "config"]);
 
 /// `services.vaultwarden.dbBackend`
 ///
@@ -71,6 +71,12 @@ pub const package: Opt<Package> = Opt::new(&["services", "vaultwarden", "package
 ///
 /// Nix type: `package`. Default: `pkgs.vaultwarden.webvault`.
 pub const web_vault_package: Opt<Package> = Opt::new(&["services", "vaultwarden", "webVaultPackage"]);
+
+/// The members of `services.vaultwarden.config.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::BoolMember for ConfigMembers {}
+impl ::flakesmith::value::IntMember for ConfigMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
 
 ::flakesmith::option_enum! {
     /// The values of `services.vaultwarden.dbBackend`.

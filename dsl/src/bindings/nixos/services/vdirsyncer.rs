@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.vdirsyncer.enable`
@@ -24,7 +24,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "vdirsyncer", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const jobs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "vdirsyncer", "jobs"]);
+pub const jobs: Opt<BTreeMap<String, JobsValue>> = Opt::new(&["services", "vdirsyncer", "jobs"]);
 
 /// `services.vdirsyncer.package`
 ///
@@ -34,6 +34,109 @@ pub const jobs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "vdirsyn
 ///
 /// Nix type: `package`. Default: `pkgs.vdirsyncer`.
 pub const package: Opt<Package> = Opt::new(&["services", "vdirsyncer", "package"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.vdirsyncer.jobs.<name>.config`: `JobsConfigValue::new()`, then a setter per option.
+    JobsConfigValue {
+        /// `services.vdirsyncer.jobs.<name>.config.general`
+        ///
+        /// general configuration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.config.general)
+        ///
+        /// Nix type: `attribute set`. Default: `{ }`.
+        general: BTreeMap<String, Data<Anything>> = "general";
+        /// `services.vdirsyncer.jobs.<name>.config.pairs`
+        ///
+        /// vdirsyncer pair configurations
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.config.pairs)
+        ///
+        /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
+        pairs: BTreeMap<String, BTreeMap<String, Data<Anything>>> = "pairs";
+        /// `services.vdirsyncer.jobs.<name>.config.statusPath`
+        ///
+        /// vdirsyncer’s status path
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.config.statusPath)
+        ///
+        /// Nix type: `null or string`. Default: `/var/lib/vdirsyncer/${attrName}`.
+        status_path: NullOr<String> = "statusPath";
+        /// `services.vdirsyncer.jobs.<name>.config.storages`
+        ///
+        /// vdirsyncer storage configurations
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.config.storages)
+        ///
+        /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
+        storages: BTreeMap<String, BTreeMap<String, Data<Anything>>> = "storages";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.vdirsyncer.jobs.<name>`: `JobsValue::new()`, then a setter per option.
+    JobsValue {
+        /// `services.vdirsyncer.jobs.<name>.additionalGroups`
+        ///
+        /// additional groups to add the dynamic user to
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.additionalGroups)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        additional_groups: Vec<String> = "additionalGroups";
+        /// The options under `services.vdirsyncer.jobs.<name>.config`.
+        config: JobsConfigValue = "config";
+        /// `services.vdirsyncer.jobs.<name>.configFile`
+        ///
+        /// existing configuration file
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.configFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        config_file: NullOr<RuntimePath> = "configFile";
+        /// `services.vdirsyncer.jobs.<name>.enable`
+        ///
+        /// Whether to enable this vdirsyncer job.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.vdirsyncer.jobs.<name>.forceDiscover`
+        ///
+        /// Run yes | vdirsyncer discover
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.forceDiscover)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        force_discover: bool = "forceDiscover";
+        /// `services.vdirsyncer.jobs.<name>.group`
+        ///
+        /// group to run vdirsyncer as
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.group)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        group: NullOr<String> = "group";
+        /// `services.vdirsyncer.jobs.<name>.timerConfig`
+        ///
+        /// systemd timer configuration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.timerConfig)
+        ///
+        /// Nix type: `attribute set`.
+        timer_config: BTreeMap<String, Data<Anything>> = "timerConfig";
+        /// `services.vdirsyncer.jobs.<name>.user`
+        ///
+        /// User account to run vdirsyncer as, otherwise as a systemd
+        /// dynamic user
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.user)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        user: NullOr<String> = "user";
+    }
+}
 
 pub mod jobs {
     use super::*;
@@ -54,7 +157,7 @@ pub mod jobs {
         ///
         /// additional groups to add the dynamic user to
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.&lt;name&gt;.additionalGroups)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.additionalGroups)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn additional_groups(&self) -> Opt<Vec<String>> {
@@ -70,7 +173,7 @@ pub mod jobs {
         ///
         /// existing configuration file
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.&lt;name&gt;.configFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.configFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn config_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -81,7 +184,7 @@ pub mod jobs {
         ///
         /// Whether to enable this vdirsyncer job.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -92,7 +195,7 @@ pub mod jobs {
         ///
         /// Run yes | vdirsyncer discover
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.&lt;name&gt;.forceDiscover)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.forceDiscover)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn force_discover(&self) -> Opt<bool> {
@@ -103,7 +206,7 @@ pub mod jobs {
         ///
         /// group to run vdirsyncer as
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.&lt;name&gt;.group)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.group)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn group(&self) -> Opt<NullOr<String>> {
@@ -114,10 +217,10 @@ pub mod jobs {
         ///
         /// systemd timer configuration
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.&lt;name&gt;.timerConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.timerConfig)
         ///
         /// Nix type: `attribute set`.
-        pub fn timer_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn timer_config(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
             Opt::at(self.path.join(["timerConfig"]))
         }
 
@@ -126,7 +229,7 @@ pub mod jobs {
         /// User account to run vdirsyncer as, otherwise as a systemd
         /// dynamic user
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.user)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn user(&self) -> Opt<NullOr<String>> {
@@ -146,10 +249,10 @@ pub mod jobs {
         ///
         /// general configuration
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.&lt;name&gt;.config.general)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.config.general)
         ///
         /// Nix type: `attribute set`. Default: `{ }`.
-        pub fn general(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn general(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
             Opt::at(self.path.join(["general"]))
         }
 
@@ -157,10 +260,10 @@ pub mod jobs {
         ///
         /// vdirsyncer pair configurations
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.&lt;name&gt;.config.pairs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.config.pairs)
         ///
         /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-        pub fn pairs(&self) -> Opt<BTreeMap<String, BTreeMap<String, Untyped>>> {
+        pub fn pairs(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> {
             Opt::at(self.path.join(["pairs"]))
         }
 
@@ -168,7 +271,7 @@ pub mod jobs {
         ///
         /// vdirsyncer’s status path
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.&lt;name&gt;.config.statusPath)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.config.statusPath)
         ///
         /// Nix type: `null or string`. Default: `/var/lib/vdirsyncer/${attrName}`.
         pub fn status_path(&self) -> Opt<NullOr<String>> {
@@ -179,10 +282,10 @@ pub mod jobs {
         ///
         /// vdirsyncer storage configurations
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.&lt;name&gt;.config.storages)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vdirsyncer.jobs.%3Cname%3E.config.storages)
         ///
         /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-        pub fn storages(&self) -> Opt<BTreeMap<String, BTreeMap<String, Untyped>>> {
+        pub fn storages(&self) -> Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> {
             Opt::at(self.path.join(["storages"]))
         }
 

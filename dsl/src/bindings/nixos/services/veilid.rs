@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.veilid.enable`
@@ -34,7 +34,274 @@ pub const open_firewall: Opt<bool> = Opt::new(&["services", "veilid", "openFirew
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings)
 ///
 /// Nix type: `YAML value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "veilid", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "veilid", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings.client_api`: `SettingsClientApiValue::new()`, then a setter per option.
+    SettingsClientApiValue {
+        /// `services.veilid.settings.client_api.ipc_directory`
+        ///
+        /// IPC directory where file sockets are stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.client_api.ipc_directory)
+        ///
+        /// Nix type: `string`. Default: `"/var/db/veilid-server/ipc"`.
+        ipc_directory: String = "ipc_directory";
+        /// `services.veilid.settings.client_api.ipc_enabled`
+        ///
+        /// veilid-server will respond to Python and other JSON client requests.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.client_api.ipc_enabled)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        ipc_enabled: bool = "ipc_enabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings.core.block_store`: `SettingsCoreBlockStoreValue::new()`, then a setter per option.
+    SettingsCoreBlockStoreValue {
+        /// `services.veilid.settings.core.block_store.directory`
+        ///
+        /// The filesystem directory to store blocks for the block store.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.block_store.directory)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/db/veilid-server/block_store"`.
+        directory: NullOr<String> = "directory";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings.core.capabilities`: `SettingsCoreCapabilitiesValue::new()`, then a setter per option.
+    SettingsCoreCapabilitiesValue {
+        /// `services.veilid.settings.core.capabilities.disable`
+        ///
+        /// A list of capabilities to disable (for example, DHTV to say you cannot store DHT information).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.capabilities.disable)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        disable: Vec<String> = "disable";
+    }
+}
+
+/// The members of `services.veilid.settings.core.network.dht.min_peer_count`'s type: `integer`, `number`. A value of any of them sets the option.
+pub enum MinPeerCountMembers {}
+impl ::flakesmith::value::IntMember for MinPeerCountMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for MinPeerCountMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings.core.network.dht`: `SettingsCoreNetworkDhtValue::new()`, then a setter per option.
+    SettingsCoreNetworkDhtValue {
+        /// `services.veilid.settings.core.network.dht.min_peer_count`
+        ///
+        /// Minimum number of nodes to keep in the peer table.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.network.dht.min_peer_count)
+        ///
+        /// Nix type: `signed integer or floating point number`. Default: `20`.
+        min_peer_count: OneOf<MinPeerCountMembers> = "min_peer_count";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings.core.network.routing_table`: `SettingsCoreNetworkRoutingTableValue::new()`, then a setter per option.
+    SettingsCoreNetworkRoutingTableValue {
+        /// `services.veilid.settings.core.network.routing_table.bootstrap`
+        ///
+        /// Host name of existing well-known Veilid bootstrap servers for the network to connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.network.routing_table.bootstrap)
+        ///
+        /// Nix type: `list of string`.
+        bootstrap: Vec<String> = "bootstrap";
+        /// `services.veilid.settings.core.network.routing_table.node_id`
+        ///
+        /// Base64-encoded public key for the node, used as the node’s ID.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.network.routing_table.node_id)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        node_id: NullOr<String> = "node_id";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings.core.network`: `SettingsCoreNetworkValue::new()`, then a setter per option.
+    SettingsCoreNetworkValue {
+        /// `services.veilid.settings.core.network.detect_address_changes`
+        ///
+        /// Should veilid-core detect and notify on network address changes?
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.network.detect_address_changes)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        detect_address_changes: bool = "detect_address_changes";
+        /// The options under `services.veilid.settings.core.network.dht`.
+        dht: SettingsCoreNetworkDhtValue = "dht";
+        /// The options under `services.veilid.settings.core.network.routing_table`.
+        routing_table: SettingsCoreNetworkRoutingTableValue = "routing_table";
+        /// `services.veilid.settings.core.network.upnp`
+        ///
+        /// Should the app try to improve its incoming network connectivity using UPnP?
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.network.upnp)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        upnp: bool = "upnp";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings.core.protected_store`: `SettingsCoreProtectedStoreValue::new()`, then a setter per option.
+    SettingsCoreProtectedStoreValue {
+        /// `services.veilid.settings.core.protected_store.allow_insecure_fallback`
+        ///
+        /// If we can’t use system-provided secure storage, should we proceed anyway?
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.protected_store.allow_insecure_fallback)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        allow_insecure_fallback: bool = "allow_insecure_fallback";
+        /// `services.veilid.settings.core.protected_store.always_use_insecure_storage`
+        ///
+        /// Should we bypass any attempt to use system-provided secure storage?
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.protected_store.always_use_insecure_storage)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        always_use_insecure_storage: bool = "always_use_insecure_storage";
+        /// `services.veilid.settings.core.protected_store.directory`
+        ///
+        /// The filesystem directory to store your protected store in.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.protected_store.directory)
+        ///
+        /// Nix type: `string`. Default: `"/var/db/veilid-server/protected_store"`.
+        directory: String = "directory";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings.core.table_store`: `SettingsCoreTableStoreValue::new()`, then a setter per option.
+    SettingsCoreTableStoreValue {
+        /// `services.veilid.settings.core.table_store.directory`
+        ///
+        /// The filesystem directory to store your table store within.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.table_store.directory)
+        ///
+        /// Nix type: `string`. Default: `"/var/db/veilid-server/table_store"`.
+        directory: String = "directory";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings.core`: `SettingsCoreValue::new()`, then a setter per option.
+    SettingsCoreValue {
+        /// The options under `services.veilid.settings.core.block_store`.
+        block_store: SettingsCoreBlockStoreValue = "block_store";
+        /// The options under `services.veilid.settings.core.capabilities`.
+        capabilities: SettingsCoreCapabilitiesValue = "capabilities";
+        /// The options under `services.veilid.settings.core.network`.
+        network: SettingsCoreNetworkValue = "network";
+        /// The options under `services.veilid.settings.core.protected_store`.
+        protected_store: SettingsCoreProtectedStoreValue = "protected_store";
+        /// The options under `services.veilid.settings.core.table_store`.
+        table_store: SettingsCoreTableStoreValue = "table_store";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings.logging.api`: `SettingsLoggingApiValue::new()`, then a setter per option.
+    SettingsLoggingApiValue {
+        /// `services.veilid.settings.logging.api.enabled`
+        ///
+        /// Events of type ‘api’ will be logged.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.logging.api.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enabled: bool = "enabled";
+        /// `services.veilid.settings.logging.api.level`
+        ///
+        /// The minimum priority of api events to be logged.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.logging.api.level)
+        ///
+        /// Nix type: `string`. Default: `"info"`.
+        level: String = "level";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings.logging.system`: `SettingsLoggingSystemValue::new()`, then a setter per option.
+    SettingsLoggingSystemValue {
+        /// `services.veilid.settings.logging.system.enabled`
+        ///
+        /// Events of type ‘system’ will be logged.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.logging.system.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enabled: bool = "enabled";
+        /// `services.veilid.settings.logging.system.level`
+        ///
+        /// The minimum priority of system events to be logged.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.logging.system.level)
+        ///
+        /// Nix type: `string`. Default: `"info"`.
+        level: String = "level";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings.logging.terminal`: `SettingsLoggingTerminalValue::new()`, then a setter per option.
+    SettingsLoggingTerminalValue {
+        /// `services.veilid.settings.logging.terminal.enabled`
+        ///
+        /// Events of type ‘terminal’ will be logged.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.logging.terminal.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enabled: bool = "enabled";
+        /// `services.veilid.settings.logging.terminal.level`
+        ///
+        /// The minimum priority of terminal events to be logged.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.logging.terminal.level)
+        ///
+        /// Nix type: `string`. Default: `"info"`.
+        level: String = "level";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings.logging`: `SettingsLoggingValue::new()`, then a setter per option.
+    SettingsLoggingValue {
+        /// The options under `services.veilid.settings.logging.api`.
+        api: SettingsLoggingApiValue = "api";
+        /// The options under `services.veilid.settings.logging.system`.
+        system: SettingsLoggingSystemValue = "system";
+        /// The options under `services.veilid.settings.logging.terminal`.
+        terminal: SettingsLoggingTerminalValue = "terminal";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.veilid.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.veilid.settings.client_api`.
+        client_api: SettingsClientApiValue = "client_api";
+        /// The options under `services.veilid.settings.core`.
+        core: SettingsCoreValue = "core";
+        /// The options under `services.veilid.settings.logging`.
+        logging: SettingsLoggingValue = "logging";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -124,7 +391,12 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.veilid.settings.core.network.dht.min_peer_count)
                 ///
                 /// Nix type: `signed integer or floating point number`. Default: `20`.
-                pub const min_peer_count: Opt<Untyped> = Opt::new(&["services", "veilid", "settings", "core", "network", "dht", "min_peer_count"]);
+                pub const min_peer_count: Opt<OneOf<MinPeerCountMembers>> = Opt::new(&["services", "veilid", "settings", "core", "network", "dht", "min_peer_count"]);
+
+                /// The members of `services.veilid.settings.core.network.dht.min_peer_count`'s type: `integer`, `number`. A value of any of them sets the option.
+                pub enum MinPeerCountMembers {}
+                impl ::flakesmith::value::IntMember for MinPeerCountMembers { type Int = i64; }
+                impl ::flakesmith::value::FloatMember for MinPeerCountMembers {}
 
             }
 

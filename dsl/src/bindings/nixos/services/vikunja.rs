@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.vikunja.enable`
@@ -71,7 +71,7 @@ pub const port: Opt<u16> = Opt::new(&["services", "vikunja", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vikunja.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "vikunja", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "vikunja", "settings"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.vikunja.frontendScheme`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.vmagent.enable`
@@ -51,7 +51,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "vmagent", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vmagent.prometheusConfig)
 ///
 /// Nix type: `YAML value`.
-pub const prometheus_config: Opt<Untyped> = Opt::new(&["services", "vmagent", "prometheusConfig"]);
+pub const prometheus_config: Opt<Data<Json>> = Opt::new(&["services", "vmagent", "prometheusConfig"]);
 
 pub mod remote_write {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.vmalert.enable`
@@ -33,7 +33,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "vmalert", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vmalert.rules)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const rules: Opt<Untyped> = Opt::new(&["services", "vmalert", "rules"]);
+pub const rules: Opt<Data<Json>> = Opt::new(&["services", "vmalert", "rules"]);
 
 /// `services.vmalert.settings`
 ///
@@ -42,7 +42,22 @@ pub const rules: Opt<Untyped> = Opt::new(&["services", "vmalert", "rules"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.vmalert.settings)
 ///
 /// Nix type: `attribute set of (boolean or signed integer or path or string or list of (boolean or signed integer or path or string))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "vmalert", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "vmalert", "settings"]);
+
+/// The members of `services.vmalert.settings.<name>.*`'s type: `bool`, `integer`, `path`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::PathMember for SettingsMembers2 {}
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+
+/// The members of `services.vmalert.settings.<name>`'s type: `bool`, `integer`, `path`, `string`, `list of ((bool) or (integer) or (path) or (string))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::PathMember for SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
 
 pub mod settings {
     use super::*;

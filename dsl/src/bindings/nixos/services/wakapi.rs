@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.wakapi.enable`
@@ -51,7 +51,7 @@ pub const password_salt_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wakapi.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "wakapi", "settings"]);
+pub const settings: Opt<Data<Json>> = Opt::new(&["services", "wakapi", "settings"]);
 
 /// `services.wakapi.smtpPassword`
 ///

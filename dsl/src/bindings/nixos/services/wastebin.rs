@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.wastebin.enable`
@@ -44,7 +44,7 @@ pub const secret_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "wasteb
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wastebin.settings)
 ///
 /// Nix type: `attribute set of (boolean or signed integer or string)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "wastebin", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "wastebin", "settings"]);
 
 /// `services.wastebin.stateDir`
 ///
@@ -54,6 +54,12 @@ pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "was
 ///
 /// Nix type: `path`. Default: `"/var/lib/wastebin"`.
 pub const state_dir: Opt<RuntimePath> = Opt::new(&["services", "wastebin", "stateDir"]);
+
+/// The members of `services.wastebin.settings.<name>`'s type: `bool`, `integer`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.watchdogd.enable`
@@ -33,7 +33,22 @@ pub const package: Opt<Package> = Opt::new(&["services", "watchdogd", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.watchdogd.settings)
 ///
 /// Nix type: `attribute set of (boolean or signed integer or floating point number or string or attribute set of (boolean or signed integer or floating point number or string))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "watchdogd", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "watchdogd", "settings"]);
+
+/// The members of `services.watchdogd.settings.<name>.<name>`'s type: `bool`, `integer`, `number`, `string`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SettingsMembers2 {}
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+
+/// The members of `services.watchdogd.settings.<name>`'s type: `bool`, `integer`, `number`, `string`, `attribute set of ((bool) or (integer) or (number) or (string))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
 
 pub mod settings {
     use super::*;

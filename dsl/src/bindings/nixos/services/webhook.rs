@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.webhook.enable`
@@ -62,7 +62,7 @@ pub const group: Opt<String> = Opt::new(&["services", "webhook", "group"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.webhook.hooks)
 ///
 /// Nix type: `attribute set of (JSON value)`. Default: `{ }`.
-pub const hooks: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "webhook", "hooks"]);
+pub const hooks: Opt<BTreeMap<String, HooksValue>> = Opt::new(&["services", "webhook", "hooks"]);
 
 /// `services.webhook.hooksTemplated`
 ///
@@ -137,6 +137,28 @@ pub const user: Opt<String> = Opt::new(&["services", "webhook", "user"]);
 /// Nix type: `boolean`. Default: `true`.
 pub const verbose: Opt<bool> = Opt::new(&["services", "webhook", "verbose"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `services.webhook.hooks.<name>`: `HooksValue::new()`, then a setter per option.
+    HooksValue {
+        /// `services.webhook.hooks.<name>.execute-command`
+        ///
+        /// The command that should be executed when the hook is triggered.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.webhook.hooks.%3Cname%3E.execute-command)
+        ///
+        /// Nix type: `string`.
+        execute_command: String = "execute-command";
+        /// `services.webhook.hooks.<name>.id`
+        ///
+        /// The ID of your hook. This value is used to create the HTTP endpoint (protocol://yourserver:port/prefix/${id}
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.webhook.hooks.%3Cname%3E.id)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        id: String = "id";
+    }
+}
+
 pub mod hooks {
     use super::*;
 
@@ -156,7 +178,7 @@ pub mod hooks {
         ///
         /// The command that should be executed when the hook is triggered.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.webhook.hooks.&lt;name&gt;.execute-command)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.webhook.hooks.%3Cname%3E.execute-command)
         ///
         /// Nix type: `string`.
         pub fn execute_command(&self) -> Opt<String> {
@@ -167,7 +189,7 @@ pub mod hooks {
         ///
         /// The ID of your hook. This value is used to create the HTTP endpoint (protocol://yourserver:port/prefix/${id}
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.webhook.hooks.&lt;name&gt;.id)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.webhook.hooks.%3Cname%3E.id)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn id(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.wg-access-server.enable`
@@ -42,7 +42,38 @@ pub const secrets_file: Opt<RuntimePath> = Opt::new(&["services", "wg-access-ser
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wg-access-server.settings)
 ///
 /// Nix type: `YAML value`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "wg-access-server", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "wg-access-server", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wg-access-server.settings.dns`: `SettingsDnsValue::new()`, then a setter per option.
+    SettingsDnsValue {
+        /// `services.wg-access-server.settings.dns.enabled`
+        ///
+        /// Enable/disable the embedded DNS proxy server.
+        /// This is enabled by default and allows VPN clients to avoid DNS leaks by sending all DNS requests to wg-access-server itself.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wg-access-server.settings.dns.enabled)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enabled: bool = "enabled";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wg-access-server.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.wg-access-server.settings.dns`.
+        dns: SettingsDnsValue = "dns";
+        /// `services.wg-access-server.settings.storage`
+        ///
+        /// A storage backend connection string. See storage docs
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wg-access-server.settings.storage)
+        ///
+        /// Nix type: `string`. Default: `"sqlite3://db.sqlite"`.
+        storage: String = "storage";
+    }
+}
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.wgautomesh.enable`
@@ -70,7 +70,7 @@ pub const open_firewall: Opt<bool> = Opt::new(&["services", "wgautomesh", "openF
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "wgautomesh", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "wgautomesh", "settings"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.wgautomesh.logLevel`.
@@ -80,6 +80,88 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "wgautomesh", "setting
         Info => "info",
         Warn => "warn",
         Error => "error",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wgautomesh.settings.peers.*`: `PeersValue::new()`, then a setter per option.
+    PeersValue {
+        /// `services.wgautomesh.settings.peers.*.address`
+        ///
+        /// Wireguard address of this peer (a single IP address, multiple
+        /// addresses or address ranges are not supported).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.peers.*.address)
+        ///
+        /// Nix type: `string`.
+        address: String = "address";
+        /// `services.wgautomesh.settings.peers.*.endpoint`
+        ///
+        /// Bootstrap endpoint for connecting to this Wireguard peer if no
+        /// other address is known or none are working.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.peers.*.endpoint)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        endpoint: NullOr<String> = "endpoint";
+        /// `services.wgautomesh.settings.peers.*.pubkey`
+        ///
+        /// Wireguard public key of this peer.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.peers.*.pubkey)
+        ///
+        /// Nix type: `string`.
+        pubkey: String = "pubkey";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wgautomesh.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.wgautomesh.settings.gossip_port`
+        ///
+        /// wgautomesh gossip port, this MUST be the same number on all nodes in
+        /// the wgautomesh network.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.gossip_port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `1666`.
+        gossip_port: u16 = "gossip_port";
+        /// `services.wgautomesh.settings.interface`
+        ///
+        /// Wireguard interface to manage (it is NOT created by wgautomesh, you
+        /// should use another NixOS option to create it such as
+        /// networking.wireguard.interfaces.wg0 = {...};
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.interface)
+        ///
+        /// Nix type: `string`.
+        interface: String = "interface";
+        /// `services.wgautomesh.settings.lan_discovery`
+        ///
+        /// Enable discovery of peers on the same LAN using UDP broadcast.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.lan_discovery)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        lan_discovery: bool = "lan_discovery";
+        /// `services.wgautomesh.settings.peers`
+        ///
+        /// wgautomesh peer list.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.peers)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        peers: Vec<PeersValue> = "peers";
+        /// `services.wgautomesh.settings.upnp_forward_external_port`
+        ///
+        /// Public port number to try to redirect to this machine’s Wireguard
+        /// daemon using UPnP IGD.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.upnp_forward_external_port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        upnp_forward_external_port: NullOr<u16> = "upnp_forward_external_port";
     }
 }
 
@@ -123,7 +205,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.peers)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub const peers: Opt<Vec<Untyped>> = Opt::new(&["services", "wgautomesh", "settings", "peers"]);
+    pub const peers: Opt<Vec<PeersValue>> = Opt::new(&["services", "wgautomesh", "settings", "peers"]);
 
     /// `services.wgautomesh.settings.upnp_forward_external_port`
     ///
@@ -134,6 +216,38 @@ pub mod settings {
     ///
     /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
     pub const upnp_forward_external_port: Opt<NullOr<u16>> = Opt::new(&["services", "wgautomesh", "settings", "upnp_forward_external_port"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.wgautomesh.settings.peers.*`: `PeersValue::new()`, then a setter per option.
+        PeersValue {
+            /// `services.wgautomesh.settings.peers.*.address`
+            ///
+            /// Wireguard address of this peer (a single IP address, multiple
+            /// addresses or address ranges are not supported).
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.peers.*.address)
+            ///
+            /// Nix type: `string`.
+            address: String = "address";
+            /// `services.wgautomesh.settings.peers.*.endpoint`
+            ///
+            /// Bootstrap endpoint for connecting to this Wireguard peer if no
+            /// other address is known or none are working.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.peers.*.endpoint)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            endpoint: NullOr<String> = "endpoint";
+            /// `services.wgautomesh.settings.peers.*.pubkey`
+            ///
+            /// Wireguard public key of this peer.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wgautomesh.settings.peers.*.pubkey)
+            ///
+            /// Nix type: `string`.
+            pubkey: String = "pubkey";
+        }
+    }
 
 }
 

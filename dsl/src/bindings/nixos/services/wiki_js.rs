@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.wiki-js.enable`
@@ -33,7 +33,7 @@ pub const environment_file: Opt<NullOr<RuntimePath>> = Opt::new(&["services", "w
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "wiki-js", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "wiki-js", "settings"]);
 
 /// `services.wiki-js.stateDirectoryName`
 ///
@@ -43,6 +43,99 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "wiki-js", "settings"]
 ///
 /// Nix type: `string`. Default: `"wiki-js"`.
 pub const state_directory_name: Opt<String> = Opt::new(&["services", "wiki-js", "stateDirectoryName"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.wiki-js.settings.db.type`.
+    Type {
+        Postgres => "postgres",
+        Mysql => "mysql",
+        Mariadb => "mariadb",
+        Mssql => "mssql",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wiki-js.settings.db`: `SettingsDbValue::new()`, then a setter per option.
+    SettingsDbValue {
+        /// `services.wiki-js.settings.db.db`
+        ///
+        /// Name of the database to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.db.db)
+        ///
+        /// Nix type: `string`. Default: `"wiki"`.
+        db: String = "db";
+        /// `services.wiki-js.settings.db.host`
+        ///
+        /// Hostname or socket-path to connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.db.host)
+        ///
+        /// Nix type: `string`.
+        host: String = "host";
+        /// `services.wiki-js.settings.db.type`
+        ///
+        /// Database driver to use for persistence. Please note that sqlite
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.db.type)
+        ///
+        /// Nix type: `one of "postgres", "mysql", "mariadb", "mssql"`. Default: `"postgres"`.
+        r#type: Type = "type";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `services.wiki-js.settings.logLevel`.
+    LogLevel {
+        Error => "error",
+        Warn => "warn",
+        Info => "info",
+        Verbose => "verbose",
+        Debug => "debug",
+        Silly => "silly",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wiki-js.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.wiki-js.settings.bindIP`
+        ///
+        /// IPs the service should listen to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.bindIP)
+        ///
+        /// Nix type: `string`. Default: `"0.0.0.0"`.
+        bind_ip: String = "bindIP";
+        /// The options under `services.wiki-js.settings.db`.
+        db: SettingsDbValue = "db";
+        /// `services.wiki-js.settings.logLevel`
+        ///
+        /// Define how much detail is supposed to be logged at runtime.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.logLevel)
+        ///
+        /// Nix type: `one of "error", "warn", "info", "verbose", "debug", "silly"`. Default: `"info"`.
+        log_level: LogLevel = "logLevel";
+        /// `services.wiki-js.settings.offline`
+        ///
+        /// Disable latest file updates and enable
+        /// sideloading
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.offline)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        offline: bool = "offline";
+        /// `services.wiki-js.settings.port`
+        ///
+        /// TCP port the process should listen to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wiki-js.settings.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3000`.
+        port: u16 = "port";
+    }
+}
 
 pub mod settings {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.wivrn.autoStart`
@@ -70,7 +70,7 @@ pub const extra_server_flags: Opt<Vec<String>> = Opt::new(&["services", "wivrn",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wivrn.monadoEnvironment)
 ///
 /// Nix type: `attribute set`.
-pub const monado_environment: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "wivrn", "monadoEnvironment"]);
+pub const monado_environment: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "wivrn", "monadoEnvironment"]);
 
 /// `services.wivrn.openFirewall`
 ///
@@ -109,7 +109,7 @@ pub mod config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wivrn.config.json)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const json: Opt<Untyped> = Opt::new(&["services", "wivrn", "config", "json"]);
+    pub const json: Opt<Data<Json>> = Opt::new(&["services", "wivrn", "config", "json"]);
 
 }
 

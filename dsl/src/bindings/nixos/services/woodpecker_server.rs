@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.woodpecker-server.enable`
@@ -35,7 +35,7 @@ pub const environment: Opt<BTreeMap<String, String>> = Opt::new(&["services", "w
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.woodpecker-server.environmentFile)
 ///
 /// Nix type: `(list of path) or path convertible to it`. Default: `[ ]`.
-pub const environment_file: Opt<Untyped> = Opt::new(&["services", "woodpecker-server", "environmentFile"]);
+pub const environment_file: Opt<OneOf<EnvironmentFileMembers>> = Opt::new(&["services", "woodpecker-server", "environmentFile"]);
 
 /// `services.woodpecker-server.package`
 ///
@@ -45,4 +45,9 @@ pub const environment_file: Opt<Untyped> = Opt::new(&["services", "woodpecker-se
 ///
 /// Nix type: `package`. Default: `pkgs.woodpecker-server`.
 pub const package: Opt<Package> = Opt::new(&["services", "woodpecker-server", "package"]);
+
+/// The members of `services.woodpecker-server.environmentFile`'s type: `list of (path)`, `path`. A value of any of them sets the option.
+pub enum EnvironmentFileMembers {}
+impl ::flakesmith::value::ListMember for EnvironmentFileMembers { type Item = RuntimePath; }
+impl ::flakesmith::value::PathMember for EnvironmentFileMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.wordpress.sites`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const sites: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "wordpress", "sites"]);
+pub const sites: Opt<BTreeMap<String, SitesValue>> = Opt::new(&["services", "wordpress", "sites"]);
 
 /// `services.wordpress.webserver`
 ///
@@ -25,6 +25,485 @@ pub const sites: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "wordpr
 ///
 /// Nix type: `one of "httpd", "nginx", "caddy"`. Default: `"httpd"`.
 pub const webserver: Opt<Webserver> = Opt::new(&["services", "wordpress", "webserver"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wordpress.sites.<name>.database`: `SitesDatabaseValue::new()`, then a setter per option.
+    SitesDatabaseValue {
+        /// `services.wordpress.sites.<name>.database.createLocally`
+        ///
+        /// Create the database and database user locally.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.createLocally)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        create_locally: bool = "createLocally";
+        /// `services.wordpress.sites.<name>.database.host`
+        ///
+        /// Database host address.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.host)
+        ///
+        /// Nix type: `string`. Default: `"localhost"`.
+        host: String = "host";
+        /// `services.wordpress.sites.<name>.database.name`
+        ///
+        /// Database name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.name)
+        ///
+        /// Nix type: `string`. Default: `"wordpress"`.
+        name: String = "name";
+        /// `services.wordpress.sites.<name>.database.passwordFile`
+        ///
+        /// A file containing the password corresponding to
+        /// database.user
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.passwordFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        password_file: NullOr<RuntimePath> = "passwordFile";
+        /// `services.wordpress.sites.<name>.database.port`
+        ///
+        /// Database host port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3306`.
+        port: u16 = "port";
+        /// `services.wordpress.sites.<name>.database.socket`
+        ///
+        /// Path to the unix socket file to use for authentication.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.socket)
+        ///
+        /// Nix type: `null or path`. Default: `/run/mysqld/mysqld.sock`.
+        socket: NullOr<RuntimePath> = "socket";
+        /// `services.wordpress.sites.<name>.database.tablePrefix`
+        ///
+        /// The $table_prefix is the value placed in the front of your database tables.
+        /// Change the value if you want to use something other than wp_ for your database
+        /// prefix. Typically this is changed if you are installing multiple WordPress blogs
+        /// in the same database.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.tablePrefix)
+        ///
+        /// Nix type: `string`. Default: `"wp_"`.
+        table_prefix: String = "tablePrefix";
+        /// `services.wordpress.sites.<name>.database.user`
+        ///
+        /// Database user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.user)
+        ///
+        /// Nix type: `string`. Default: `"wordpress"`.
+        user: String = "user";
+    }
+}
+
+/// The members of `services.wordpress.sites.<name>.plugins`'s type: `attribute set of (path)`, `list of (path)`. A value of any of them sets the option.
+pub enum PluginsMembers {}
+impl ::flakesmith::value::AttrsMember for PluginsMembers { type Item = RuntimePath; }
+impl ::flakesmith::value::ListMember for PluginsMembers { type Item = RuntimePath; }
+
+/// The members of `services.wordpress.sites.<name>.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
+
+/// The members of `services.wordpress.sites.<name>.themes`'s type: `attribute set of (path)`, `list of (path)`. A value of any of them sets the option.
+pub enum ThemesMembers {}
+impl ::flakesmith::value::AttrsMember for ThemesMembers { type Item = RuntimePath; }
+impl ::flakesmith::value::ListMember for ThemesMembers { type Item = RuntimePath; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wordpress.sites.<name>.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
+    ListenValue {
+        /// `services.wordpress.sites.<name>.virtualHost.listen.*.ip`
+        ///
+        /// IP to listen on. 0.0.0.0 for IPv4 only, * for all.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.listen.*.ip)
+        ///
+        /// Nix type: `string`. Default: `"*"`.
+        ip: String = "ip";
+        /// `services.wordpress.sites.<name>.virtualHost.listen.*.port`
+        ///
+        /// Port to listen on
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.listen.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+        /// `services.wordpress.sites.<name>.virtualHost.listen.*.ssl`
+        ///
+        /// Whether to enable SSL (https) support.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.listen.*.ssl)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ssl: bool = "ssl";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wordpress.sites.<name>.virtualHost.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+    LocationsValue {
+        /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.alias`
+        ///
+        /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.alias)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        alias: NullOr<RuntimePath> = "alias";
+        /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.extraConfig`
+        ///
+        /// These lines go to the end of the location verbatim.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.index`
+        ///
+        /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.index)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        index: NullOr<String> = "index";
+        /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.priority`
+        ///
+        /// Order of this location block in relation to the others in the vhost.
+        /// The semantics are the same as with lib.mkOrder
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.priority)
+        ///
+        /// Nix type: `signed integer`. Default: `1000`.
+        priority: i64 = "priority";
+        /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.proxyPass`
+        ///
+        /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.proxyPass)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        proxy_pass: NullOr<String> = "proxyPass";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wordpress.sites.<name>.virtualHost`: `VirtualHostValue::new()`, then a setter per option.
+    VirtualHostValue {
+        /// `services.wordpress.sites.<name>.virtualHost.acmeRoot`
+        ///
+        /// Directory for the acme challenge which is PUBLIC, don’t put certs or keys in here.
+        /// Set to null to inherit from config.security.acme.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.acmeRoot)
+        ///
+        /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+        acme_root: NullOr<String> = "acmeRoot";
+        /// `services.wordpress.sites.<name>.virtualHost.addSSL`
+        ///
+        /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.addSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        add_ssl: bool = "addSSL";
+        /// `services.wordpress.sites.<name>.virtualHost.adminAddr`
+        ///
+        /// E-mail address of the server administrator.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.adminAddr)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        admin_addr: NullOr<String> = "adminAddr";
+        /// `services.wordpress.sites.<name>.virtualHost.documentRoot`
+        ///
+        /// The path of Apache’s document root directory.  If left undefined,
+        /// an empty directory in the Nix store will be used as root.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.documentRoot)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        document_root: NullOr<RuntimePath> = "documentRoot";
+        /// `services.wordpress.sites.<name>.virtualHost.enableACME`
+        ///
+        /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+        /// Alternately, you can use an existing certificate through useACMEHost
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.enableACME)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_acme: bool = "enableACME";
+        /// `services.wordpress.sites.<name>.virtualHost.enableUserDir`
+        ///
+        /// Whether to enable serving ~/public_html
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.enableUserDir)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_user_dir: bool = "enableUserDir";
+        /// `services.wordpress.sites.<name>.virtualHost.extraConfig`
+        ///
+        /// These lines go to httpd.conf verbatim. They will go after
+        /// directories and directory aliases defined by default.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.wordpress.sites.<name>.virtualHost.forceSSL`
+        ///
+        /// Whether to add a separate nginx server block that permanently redirects (301)
+        /// all plain HTTP traffic to HTTPS. This will set defaults for
+        /// listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.forceSSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        force_ssl: bool = "forceSSL";
+        /// `services.wordpress.sites.<name>.virtualHost.globalRedirect`
+        ///
+        /// If set, all requests for this host are redirected permanently to
+        /// the given URL.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.globalRedirect)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        global_redirect: NullOr<String> = "globalRedirect";
+        /// `services.wordpress.sites.<name>.virtualHost.hostName`
+        ///
+        /// Canonical hostname for the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.hostName)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        host_name: String = "hostName";
+        /// `services.wordpress.sites.<name>.virtualHost.http2`
+        ///
+        /// Whether to enable HTTP 2. HTTP/2 is supported in all multi-processing modules that come with httpd. However, if you use the prefork mpm, there will
+        /// be severe restrictions.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.http2)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        http2: bool = "http2";
+        /// `services.wordpress.sites.<name>.virtualHost.listen`
+        ///
+        /// Listen addresses and ports for this virtual host.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.listen)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        listen: Vec<ListenValue> = "listen";
+        /// `services.wordpress.sites.<name>.virtualHost.listenAddresses`
+        ///
+        /// Listen addresses for this virtual host.
+        /// Compared to listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.listenAddresses)
+        ///
+        /// Nix type: `non-empty (list of string)`.
+        listen_addresses: Vec<String> = "listenAddresses";
+        /// `services.wordpress.sites.<name>.virtualHost.locations`
+        ///
+        /// Declarative location config. See https://httpd.apache.org/docs/2.4/mod/core.html#location
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        locations: BTreeMap<String, LocationsValue> = "locations";
+        /// `services.wordpress.sites.<name>.virtualHost.logFormat`
+        ///
+        /// Log format for Apache’s log files. Possible values are: combined, common, referer, agent.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.logFormat)
+        ///
+        /// Nix type: `string`. Default: `"common"`.
+        log_format: String = "logFormat";
+        /// `services.wordpress.sites.<name>.virtualHost.onlySSL`
+        ///
+        /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+        /// defaults for listen
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.onlySSL)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        only_ssl: bool = "onlySSL";
+        /// `services.wordpress.sites.<name>.virtualHost.robotsEntries`
+        ///
+        /// Specification of pages to be ignored by web crawlers. See http://www.robotstxt.org/
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.robotsEntries)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        robots_entries: Concatenated = "robotsEntries";
+        /// `services.wordpress.sites.<name>.virtualHost.servedDirs`
+        ///
+        /// This option provides a simple way to serve static directories.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.servedDirs)
+        ///
+        /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+        served_dirs: Vec<BTreeMap<String, Data<Anything>>> = "servedDirs";
+        /// `services.wordpress.sites.<name>.virtualHost.servedFiles`
+        ///
+        /// This option provides a simple way to serve individual, static files.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.servedFiles)
+        ///
+        /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+        served_files: Vec<BTreeMap<String, Data<Anything>>> = "servedFiles";
+        /// `services.wordpress.sites.<name>.virtualHost.serverAliases`
+        ///
+        /// Additional names of virtual hosts served by this virtual host configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.serverAliases)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        server_aliases: Vec<String> = "serverAliases";
+        /// `services.wordpress.sites.<name>.virtualHost.sslServerCert`
+        ///
+        /// Path to server SSL certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.sslServerCert)
+        ///
+        /// Nix type: `path`.
+        ssl_server_cert: RuntimePath = "sslServerCert";
+        /// `services.wordpress.sites.<name>.virtualHost.sslServerChain`
+        ///
+        /// Path to server SSL chain file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.sslServerChain)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        ssl_server_chain: NullOr<RuntimePath> = "sslServerChain";
+        /// `services.wordpress.sites.<name>.virtualHost.sslServerKey`
+        ///
+        /// Path to server SSL certificate key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.sslServerKey)
+        ///
+        /// Nix type: `path`.
+        ssl_server_key: RuntimePath = "sslServerKey";
+        /// `services.wordpress.sites.<name>.virtualHost.useACMEHost`
+        ///
+        /// A host of an existing Let’s Encrypt certificate to use.
+        /// This is useful if you have many subdomains and want to avoid hitting the
+        /// rate limit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.useACMEHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        use_acme_host: NullOr<String> = "useACMEHost";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wordpress.sites.<name>`: `SitesValue::new()`, then a setter per option.
+    SitesValue {
+        /// The options under `services.wordpress.sites.<name>.database`.
+        database: SitesDatabaseValue = "database";
+        /// `services.wordpress.sites.<name>.extraConfig`
+        ///
+        /// Any additional text to be appended to the wp-config.php
+        /// configuration file. This is a PHP script. For configuration
+        /// settings, see https://codex.wordpress.org/Editing_wp-config.php
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.wordpress.sites.<name>.fontsDir`
+        ///
+        /// This directory is used to download fonts from a remote location, e.g.
+        /// to host google fonts locally.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.fontsDir)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/wordpress/‹name›/fonts"`.
+        fonts_dir: RuntimePath = "fontsDir";
+        /// `services.wordpress.sites.<name>.languages`
+        ///
+        /// List of path(s) to respective language(s) which are copied from the ‘languages’ directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.languages)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        languages: Vec<RuntimePath> = "languages";
+        /// `services.wordpress.sites.<name>.mergedConfig`
+        ///
+        /// Read only representation of the final configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.mergedConfig)
+        ///
+        /// Nix type: `unspecified value`.
+        merged_config: Data<Anything> = "mergedConfig";
+        /// `services.wordpress.sites.<name>.package`
+        ///
+        /// The wordpress package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.wordpress`.
+        package: Package = "package";
+        /// `services.wordpress.sites.<name>.plugins`
+        ///
+        /// Path(s) to respective plugin(s) which are copied from the ‘plugins’ directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.plugins)
+        ///
+        /// Nix type: `(attribute set of path) or (list of path) convertible to it`. Default: `{ }`.
+        plugins: OneOf<PluginsMembers> = "plugins";
+        /// `services.wordpress.sites.<name>.poolConfig`
+        ///
+        /// Options for the WordPress PHP pool. See the documentation on php-fpm.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.poolConfig)
+        ///
+        /// Nix type: `attribute set of (string or signed integer or boolean)`.
+        pool_config: BTreeMap<String, OneOf<PoolConfigMembers>> = "poolConfig";
+        /// `services.wordpress.sites.<name>.settings`
+        ///
+        /// Structural Wordpress configuration.
+        /// Refer to https://developer.wordpress.org/apis/wp-config-php
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.settings)
+        ///
+        /// Nix type: `attribute set of anything`. Default: `{ }`.
+        settings: BTreeMap<String, Data<Anything>> = "settings";
+        /// `services.wordpress.sites.<name>.themes`
+        ///
+        /// Path(s) to respective theme(s) which are copied from the ‘theme’ directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.themes)
+        ///
+        /// Nix type: `(attribute set of path) or (list of path) convertible to it`. Default: `{ inherit (pkgs.wordpressPackages.themes) twentytwentyfive; }`.
+        themes: OneOf<ThemesMembers> = "themes";
+        /// `services.wordpress.sites.<name>.uploadsDir`
+        ///
+        /// This directory is used for uploads of pictures. The directory passed here is automatically
+        /// created and permissions adjusted as required.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.uploadsDir)
+        ///
+        /// Nix type: `path`. Default: `"/var/lib/wordpress/‹name›/uploads"`.
+        uploads_dir: RuntimePath = "uploadsDir";
+        /// `services.wordpress.sites.<name>.virtualHost`
+        ///
+        /// Apache configuration can be done by adapting services.httpd.virtualHosts
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost)
+        ///
+        /// Nix type: `submodule`.
+        virtual_host: VirtualHostValue = "virtualHost";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `services.wordpress.webserver`.
@@ -61,7 +540,7 @@ pub mod sites {
         /// configuration file. This is a PHP script. For configuration
         /// settings, see https://codex.wordpress.org/Editing_wp-config.php
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -73,7 +552,7 @@ pub mod sites {
         /// This directory is used to download fonts from a remote location, e.g.
         /// to host google fonts locally.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.fontsDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.fontsDir)
         ///
         /// Nix type: `path`. Default: `"/var/lib/wordpress/‹name›/fonts"`.
         pub fn fonts_dir(&self) -> Opt<RuntimePath> {
@@ -84,7 +563,7 @@ pub mod sites {
         ///
         /// List of path(s) to respective language(s) which are copied from the ‘languages’ directory.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.languages)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.languages)
         ///
         /// Nix type: `list of path`. Default: `[ ]`.
         pub fn languages(&self) -> Opt<Vec<RuntimePath>> {
@@ -95,10 +574,10 @@ pub mod sites {
         ///
         /// Read only representation of the final configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.mergedConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.mergedConfig)
         ///
         /// Nix type: `unspecified value`.
-        pub fn merged_config(&self) -> Opt<Untyped> {
+        pub fn merged_config(&self) -> Opt<Data<Anything>> {
             Opt::at(self.path.join(["mergedConfig"]))
         }
 
@@ -106,7 +585,7 @@ pub mod sites {
         ///
         /// The wordpress package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.wordpress`.
         pub fn package(&self) -> Opt<Package> {
@@ -117,10 +596,10 @@ pub mod sites {
         ///
         /// Path(s) to respective plugin(s) which are copied from the ‘plugins’ directory.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.plugins)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.plugins)
         ///
         /// Nix type: `(attribute set of path) or (list of path) convertible to it`. Default: `{ }`.
-        pub fn plugins(&self) -> Opt<Untyped> {
+        pub fn plugins(&self) -> Opt<OneOf<PluginsMembers>> {
             Opt::at(self.path.join(["plugins"]))
         }
 
@@ -128,10 +607,10 @@ pub mod sites {
         ///
         /// Options for the WordPress PHP pool. See the documentation on php-fpm.conf
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.poolConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.poolConfig)
         ///
         /// Nix type: `attribute set of (string or signed integer or boolean)`.
-        pub fn pool_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn pool_config(&self) -> Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> {
             Opt::at(self.path.join(["poolConfig"]))
         }
 
@@ -140,10 +619,10 @@ pub mod sites {
         /// Structural Wordpress configuration.
         /// Refer to https://developer.wordpress.org/apis/wp-config-php
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of anything`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, Data<Anything>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -151,10 +630,10 @@ pub mod sites {
         ///
         /// Path(s) to respective theme(s) which are copied from the ‘theme’ directory.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.themes)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.themes)
         ///
         /// Nix type: `(attribute set of path) or (list of path) convertible to it`. Default: `{ inherit (pkgs.wordpressPackages.themes) twentytwentyfive; }`.
-        pub fn themes(&self) -> Opt<Untyped> {
+        pub fn themes(&self) -> Opt<OneOf<ThemesMembers>> {
             Opt::at(self.path.join(["themes"]))
         }
 
@@ -163,7 +642,7 @@ pub mod sites {
         /// This directory is used for uploads of pictures. The directory passed here is automatically
         /// created and permissions adjusted as required.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.uploadsDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.uploadsDir)
         ///
         /// Nix type: `path`. Default: `"/var/lib/wordpress/‹name›/uploads"`.
         pub fn uploads_dir(&self) -> Opt<RuntimePath> {
@@ -174,10 +653,10 @@ pub mod sites {
         ///
         /// Apache configuration can be done by adapting services.httpd.virtualHosts
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost)
         ///
         /// Nix type: `submodule`.
-        pub fn virtual_host(&self) -> Opt<Untyped> {
+        pub fn virtual_host(&self) -> Opt<VirtualHostValue> {
             Opt::at(self.path.join(["virtualHost"]))
         }
 
@@ -199,7 +678,7 @@ pub mod sites {
         ///
         /// Create the database and database user locally.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.database.createLocally)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.createLocally)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn create_locally(&self) -> Opt<bool> {
@@ -210,7 +689,7 @@ pub mod sites {
         ///
         /// Database host address.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.database.host)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.host)
         ///
         /// Nix type: `string`. Default: `"localhost"`.
         pub fn host(&self) -> Opt<String> {
@@ -221,7 +700,7 @@ pub mod sites {
         ///
         /// Database name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.database.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.name)
         ///
         /// Nix type: `string`. Default: `"wordpress"`.
         pub fn name(&self) -> Opt<String> {
@@ -233,7 +712,7 @@ pub mod sites {
         /// A file containing the password corresponding to
         /// database.user
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.database.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.passwordFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -244,7 +723,7 @@ pub mod sites {
         ///
         /// Database host port.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.database.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `3306`.
         pub fn port(&self) -> Opt<u16> {
@@ -255,7 +734,7 @@ pub mod sites {
         ///
         /// Path to the unix socket file to use for authentication.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.database.socket)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.socket)
         ///
         /// Nix type: `null or path`. Default: `/run/mysqld/mysqld.sock`.
         pub fn socket(&self) -> Opt<NullOr<RuntimePath>> {
@@ -269,7 +748,7 @@ pub mod sites {
         /// prefix. Typically this is changed if you are installing multiple WordPress blogs
         /// in the same database.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.database.tablePrefix)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.tablePrefix)
         ///
         /// Nix type: `string`. Default: `"wp_"`.
         pub fn table_prefix(&self) -> Opt<String> {
@@ -280,7 +759,7 @@ pub mod sites {
         ///
         /// Database user.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.database.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.database.user)
         ///
         /// Nix type: `string`. Default: `"wordpress"`.
         pub fn user(&self) -> Opt<String> {
@@ -301,7 +780,7 @@ pub mod sites {
         /// Directory for the acme challenge which is PUBLIC, don’t put certs or keys in here.
         /// Set to null to inherit from config.security.acme.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.acmeRoot)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.acmeRoot)
         ///
         /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
         pub fn acme_root(&self) -> Opt<NullOr<String>> {
@@ -313,7 +792,7 @@ pub mod sites {
         /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
         /// listen
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.addSSL)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.addSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn add_ssl(&self) -> Opt<bool> {
@@ -324,7 +803,7 @@ pub mod sites {
         ///
         /// E-mail address of the server administrator.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.adminAddr)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.adminAddr)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn admin_addr(&self) -> Opt<NullOr<String>> {
@@ -336,7 +815,7 @@ pub mod sites {
         /// The path of Apache’s document root directory.  If left undefined,
         /// an empty directory in the Nix store will be used as root.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.documentRoot)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.documentRoot)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn document_root(&self) -> Opt<NullOr<RuntimePath>> {
@@ -348,7 +827,7 @@ pub mod sites {
         /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
         /// Alternately, you can use an existing certificate through useACMEHost
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.enableACME)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.enableACME)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable_acme(&self) -> Opt<bool> {
@@ -359,7 +838,7 @@ pub mod sites {
         ///
         /// Whether to enable serving ~/public_html
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.enableUserDir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.enableUserDir)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable_user_dir(&self) -> Opt<bool> {
@@ -371,7 +850,7 @@ pub mod sites {
         /// These lines go to httpd.conf verbatim. They will go after
         /// directories and directory aliases defined by default.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -384,7 +863,7 @@ pub mod sites {
         /// all plain HTTP traffic to HTTPS. This will set defaults for
         /// listen
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.forceSSL)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.forceSSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn force_ssl(&self) -> Opt<bool> {
@@ -396,7 +875,7 @@ pub mod sites {
         /// If set, all requests for this host are redirected permanently to
         /// the given URL.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.globalRedirect)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.globalRedirect)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn global_redirect(&self) -> Opt<NullOr<String>> {
@@ -407,7 +886,7 @@ pub mod sites {
         ///
         /// Canonical hostname for the server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.hostName)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.hostName)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn host_name(&self) -> Opt<String> {
@@ -419,7 +898,7 @@ pub mod sites {
         /// Whether to enable HTTP 2. HTTP/2 is supported in all multi-processing modules that come with httpd. However, if you use the prefork mpm, there will
         /// be severe restrictions.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.http2)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.http2)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn http2(&self) -> Opt<bool> {
@@ -430,10 +909,10 @@ pub mod sites {
         ///
         /// Listen addresses and ports for this virtual host.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.listen)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.listen)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub fn listen(&self) -> Opt<Vec<Untyped>> {
+        pub fn listen(&self) -> Opt<Vec<ListenValue>> {
             Opt::at(self.path.join(["listen"]))
         }
 
@@ -442,7 +921,7 @@ pub mod sites {
         /// Listen addresses for this virtual host.
         /// Compared to listen
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.listenAddresses)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.listenAddresses)
         ///
         /// Nix type: `non-empty (list of string)`.
         pub fn listen_addresses(&self) -> Opt<Vec<String>> {
@@ -453,10 +932,10 @@ pub mod sites {
         ///
         /// Declarative location config. See https://httpd.apache.org/docs/2.4/mod/core.html#location
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.locations)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub fn locations(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn locations(&self) -> Opt<BTreeMap<String, LocationsValue>> {
             Opt::at(self.path.join(["locations"]))
         }
 
@@ -469,7 +948,7 @@ pub mod sites {
         ///
         /// Log format for Apache’s log files. Possible values are: combined, common, referer, agent.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.logFormat)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.logFormat)
         ///
         /// Nix type: `string`. Default: `"common"`.
         pub fn log_format(&self) -> Opt<String> {
@@ -481,7 +960,7 @@ pub mod sites {
         /// Whether to enable HTTPS and reject plain HTTP connections. This will set
         /// defaults for listen
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.onlySSL)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.onlySSL)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn only_ssl(&self) -> Opt<bool> {
@@ -492,7 +971,7 @@ pub mod sites {
         ///
         /// Specification of pages to be ignored by web crawlers. See http://www.robotstxt.org/
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.robotsEntries)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.robotsEntries)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn robots_entries(&self) -> Opt<Concatenated> {
@@ -503,10 +982,10 @@ pub mod sites {
         ///
         /// This option provides a simple way to serve static directories.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.servedDirs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.servedDirs)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub fn served_dirs(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn served_dirs(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
             Opt::at(self.path.join(["servedDirs"]))
         }
 
@@ -514,10 +993,10 @@ pub mod sites {
         ///
         /// This option provides a simple way to serve individual, static files.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.servedFiles)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.servedFiles)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub fn served_files(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn served_files(&self) -> Opt<Vec<BTreeMap<String, Data<Anything>>>> {
             Opt::at(self.path.join(["servedFiles"]))
         }
 
@@ -525,7 +1004,7 @@ pub mod sites {
         ///
         /// Additional names of virtual hosts served by this virtual host configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.serverAliases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.serverAliases)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn server_aliases(&self) -> Opt<Vec<String>> {
@@ -536,7 +1015,7 @@ pub mod sites {
         ///
         /// Path to server SSL certificate.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.sslServerCert)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.sslServerCert)
         ///
         /// Nix type: `path`.
         pub fn ssl_server_cert(&self) -> Opt<RuntimePath> {
@@ -547,7 +1026,7 @@ pub mod sites {
         ///
         /// Path to server SSL chain file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.sslServerChain)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.sslServerChain)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn ssl_server_chain(&self) -> Opt<NullOr<RuntimePath>> {
@@ -558,7 +1037,7 @@ pub mod sites {
         ///
         /// Path to server SSL certificate key.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.sslServerKey)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.sslServerKey)
         ///
         /// Nix type: `path`.
         pub fn ssl_server_key(&self) -> Opt<RuntimePath> {
@@ -571,7 +1050,7 @@ pub mod sites {
         /// This is useful if you have many subdomains and want to avoid hitting the
         /// rate limit
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.useACMEHost)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.useACMEHost)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
@@ -605,7 +1084,7 @@ pub mod sites {
         ///
         /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.locations.&lt;name&gt;.alias)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.alias)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -616,7 +1095,7 @@ pub mod sites {
         ///
         /// These lines go to the end of the location verbatim.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.locations.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -627,7 +1106,7 @@ pub mod sites {
         ///
         /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.locations.&lt;name&gt;.index)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.index)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn index(&self) -> Opt<NullOr<String>> {
@@ -639,7 +1118,7 @@ pub mod sites {
         /// Order of this location block in relation to the others in the vhost.
         /// The semantics are the same as with lib.mkOrder
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.locations.&lt;name&gt;.priority)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.priority)
         ///
         /// Nix type: `signed integer`. Default: `1000`.
         pub fn priority(&self) -> Opt<i64> {
@@ -650,13 +1129,317 @@ pub mod sites {
         ///
         /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.&lt;name&gt;.virtualHost.locations.&lt;name&gt;.proxyPass)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.proxyPass)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
             Opt::at(self.path.join(["proxyPass"]))
         }
 
+    }
+
+    /// The members of `services.wordpress.sites.<name>.plugins`'s type: `attribute set of (path)`, `list of (path)`. A value of any of them sets the option.
+    pub enum PluginsMembers {}
+    impl ::flakesmith::value::AttrsMember for PluginsMembers { type Item = RuntimePath; }
+    impl ::flakesmith::value::ListMember for PluginsMembers { type Item = RuntimePath; }
+
+    /// The members of `services.wordpress.sites.<name>.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+    pub enum PoolConfigMembers {}
+    impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
+
+    /// The members of `services.wordpress.sites.<name>.themes`'s type: `attribute set of (path)`, `list of (path)`. A value of any of them sets the option.
+    pub enum ThemesMembers {}
+    impl ::flakesmith::value::AttrsMember for ThemesMembers { type Item = RuntimePath; }
+    impl ::flakesmith::value::ListMember for ThemesMembers { type Item = RuntimePath; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.wordpress.sites.<name>.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.wordpress.sites.<name>.virtualHost.listen.*.ip`
+            ///
+            /// IP to listen on. 0.0.0.0 for IPv4 only, * for all.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.listen.*.ip)
+            ///
+            /// Nix type: `string`. Default: `"*"`.
+            ip: String = "ip";
+            /// `services.wordpress.sites.<name>.virtualHost.listen.*.port`
+            ///
+            /// Port to listen on
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.listen.*.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+            port: u16 = "port";
+            /// `services.wordpress.sites.<name>.virtualHost.listen.*.ssl`
+            ///
+            /// Whether to enable SSL (https) support.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.listen.*.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.wordpress.sites.<name>.virtualHost.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+        LocationsValue {
+            /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.alias`
+            ///
+            /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.alias)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            alias: NullOr<RuntimePath> = "alias";
+            /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.extraConfig`
+            ///
+            /// These lines go to the end of the location verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.index`
+            ///
+            /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.priority`
+            ///
+            /// Order of this location block in relation to the others in the vhost.
+            /// The semantics are the same as with lib.mkOrder
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.priority)
+            ///
+            /// Nix type: `signed integer`. Default: `1000`.
+            priority: i64 = "priority";
+            /// `services.wordpress.sites.<name>.virtualHost.locations.<name>.proxyPass`
+            ///
+            /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations.%3Cname%3E.proxyPass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proxy_pass: NullOr<String> = "proxyPass";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.wordpress.sites.<name>.virtualHost`: `VirtualHostValue::new()`, then a setter per option.
+        VirtualHostValue {
+            /// `services.wordpress.sites.<name>.virtualHost.acmeRoot`
+            ///
+            /// Directory for the acme challenge which is PUBLIC, don’t put certs or keys in here.
+            /// Set to null to inherit from config.security.acme.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.acmeRoot)
+            ///
+            /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+            acme_root: NullOr<String> = "acmeRoot";
+            /// `services.wordpress.sites.<name>.virtualHost.addSSL`
+            ///
+            /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+            /// listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.addSSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            add_ssl: bool = "addSSL";
+            /// `services.wordpress.sites.<name>.virtualHost.adminAddr`
+            ///
+            /// E-mail address of the server administrator.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.adminAddr)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            admin_addr: NullOr<String> = "adminAddr";
+            /// `services.wordpress.sites.<name>.virtualHost.documentRoot`
+            ///
+            /// The path of Apache’s document root directory.  If left undefined,
+            /// an empty directory in the Nix store will be used as root.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.documentRoot)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            document_root: NullOr<RuntimePath> = "documentRoot";
+            /// `services.wordpress.sites.<name>.virtualHost.enableACME`
+            ///
+            /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+            /// Alternately, you can use an existing certificate through useACMEHost
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.enableACME)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable_acme: bool = "enableACME";
+            /// `services.wordpress.sites.<name>.virtualHost.enableUserDir`
+            ///
+            /// Whether to enable serving ~/public_html
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.enableUserDir)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable_user_dir: bool = "enableUserDir";
+            /// `services.wordpress.sites.<name>.virtualHost.extraConfig`
+            ///
+            /// These lines go to httpd.conf verbatim. They will go after
+            /// directories and directory aliases defined by default.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.wordpress.sites.<name>.virtualHost.forceSSL`
+            ///
+            /// Whether to add a separate nginx server block that permanently redirects (301)
+            /// all plain HTTP traffic to HTTPS. This will set defaults for
+            /// listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.forceSSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            force_ssl: bool = "forceSSL";
+            /// `services.wordpress.sites.<name>.virtualHost.globalRedirect`
+            ///
+            /// If set, all requests for this host are redirected permanently to
+            /// the given URL.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.globalRedirect)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            global_redirect: NullOr<String> = "globalRedirect";
+            /// `services.wordpress.sites.<name>.virtualHost.hostName`
+            ///
+            /// Canonical hostname for the server.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.hostName)
+            ///
+            /// Nix type: `string`. Default: `"‹name›"`.
+            host_name: String = "hostName";
+            /// `services.wordpress.sites.<name>.virtualHost.http2`
+            ///
+            /// Whether to enable HTTP 2. HTTP/2 is supported in all multi-processing modules that come with httpd. However, if you use the prefork mpm, there will
+            /// be severe restrictions.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.http2)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            http2: bool = "http2";
+            /// `services.wordpress.sites.<name>.virtualHost.listen`
+            ///
+            /// Listen addresses and ports for this virtual host.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.listen)
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            listen: Vec<ListenValue> = "listen";
+            /// `services.wordpress.sites.<name>.virtualHost.listenAddresses`
+            ///
+            /// Listen addresses for this virtual host.
+            /// Compared to listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.listenAddresses)
+            ///
+            /// Nix type: `non-empty (list of string)`.
+            listen_addresses: Vec<String> = "listenAddresses";
+            /// `services.wordpress.sites.<name>.virtualHost.locations`
+            ///
+            /// Declarative location config. See https://httpd.apache.org/docs/2.4/mod/core.html#location
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.locations)
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            locations: BTreeMap<String, LocationsValue> = "locations";
+            /// `services.wordpress.sites.<name>.virtualHost.logFormat`
+            ///
+            /// Log format for Apache’s log files. Possible values are: combined, common, referer, agent.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.logFormat)
+            ///
+            /// Nix type: `string`. Default: `"common"`.
+            log_format: String = "logFormat";
+            /// `services.wordpress.sites.<name>.virtualHost.onlySSL`
+            ///
+            /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+            /// defaults for listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.onlySSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            only_ssl: bool = "onlySSL";
+            /// `services.wordpress.sites.<name>.virtualHost.robotsEntries`
+            ///
+            /// Specification of pages to be ignored by web crawlers. See http://www.robotstxt.org/
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.robotsEntries)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            robots_entries: Concatenated = "robotsEntries";
+            /// `services.wordpress.sites.<name>.virtualHost.servedDirs`
+            ///
+            /// This option provides a simple way to serve static directories.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.servedDirs)
+            ///
+            /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+            served_dirs: Vec<BTreeMap<String, Data<Anything>>> = "servedDirs";
+            /// `services.wordpress.sites.<name>.virtualHost.servedFiles`
+            ///
+            /// This option provides a simple way to serve individual, static files.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.servedFiles)
+            ///
+            /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+            served_files: Vec<BTreeMap<String, Data<Anything>>> = "servedFiles";
+            /// `services.wordpress.sites.<name>.virtualHost.serverAliases`
+            ///
+            /// Additional names of virtual hosts served by this virtual host configuration.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.serverAliases)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            server_aliases: Vec<String> = "serverAliases";
+            /// `services.wordpress.sites.<name>.virtualHost.sslServerCert`
+            ///
+            /// Path to server SSL certificate.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.sslServerCert)
+            ///
+            /// Nix type: `path`.
+            ssl_server_cert: RuntimePath = "sslServerCert";
+            /// `services.wordpress.sites.<name>.virtualHost.sslServerChain`
+            ///
+            /// Path to server SSL chain file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.sslServerChain)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            ssl_server_chain: NullOr<RuntimePath> = "sslServerChain";
+            /// `services.wordpress.sites.<name>.virtualHost.sslServerKey`
+            ///
+            /// Path to server SSL certificate key.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.sslServerKey)
+            ///
+            /// Nix type: `path`.
+            ssl_server_key: RuntimePath = "sslServerKey";
+            /// `services.wordpress.sites.<name>.virtualHost.useACMEHost`
+            ///
+            /// A host of an existing Let’s Encrypt certificate to use.
+            /// This is useful if you have many subdomains and want to avoid hitting the
+            /// rate limit
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wordpress.sites.%3Cname%3E.virtualHost.useACMEHost)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            use_acme_host: NullOr<String> = "useACMEHost";
+        }
     }
 
 }

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.wstunnel.clients`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const clients: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "wstunnel", "clients"]);
+pub const clients: Opt<BTreeMap<String, ClientsValue>> = Opt::new(&["services", "wstunnel", "clients"]);
 
 /// `services.wstunnel.enable`
 ///
@@ -33,7 +33,335 @@ pub const enable: Opt<bool> = Opt::new(&["services", "wstunnel", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const servers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "wstunnel", "servers"]);
+pub const servers: Opt<BTreeMap<String, ServersValue>> = Opt::new(&["services", "wstunnel", "servers"]);
+
+/// The members of `services.wstunnel.clients.<name>.extraArgs.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+pub enum ExtraArgsMembers {}
+impl ::flakesmith::value::StrMember for ExtraArgsMembers { type Str = String; }
+impl ::flakesmith::value::BoolMember for ExtraArgsMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wstunnel.clients.<name>`: `ClientsValue::new()`, then a setter per option.
+    ClientsValue {
+        /// `services.wstunnel.clients.<name>.addNetBind`
+        ///
+        /// Whether to enable Whether add CAP_NET_BIND_SERVICE to the tunnel service, this should be enabled if you want to bind port &lt; 1024.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.addNetBind)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        add_net_bind: bool = "addNetBind";
+        /// `services.wstunnel.clients.<name>.autoStart`
+        ///
+        /// Whether to enable starting this wstunnel instance automatically.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.autoStart)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        auto_start: bool = "autoStart";
+        /// `services.wstunnel.clients.<name>.connectTo`
+        ///
+        /// Server address and port to connect to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.connectTo)
+        ///
+        /// Nix type: `string`.
+        connect_to: String = "connectTo";
+        /// `services.wstunnel.clients.<name>.customHeaders`
+        ///
+        /// Custom HTTP headers to send during the upgrade request.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.customHeaders)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        custom_headers: BTreeMap<String, String> = "customHeaders";
+        /// `services.wstunnel.clients.<name>.enable`
+        ///
+        /// Whether to enable this wstunnel
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.wstunnel.clients.<name>.environmentFile`
+        ///
+        /// Environment file to be passed to the systemd service.
+        /// Useful for passing secrets to the service to prevent them from being
+        /// world-readable in the Nix store.
+        /// Note however that the secrets are passed to wstunnel
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.environmentFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `services.wstunnel.clients.<name>.extraArgs`
+        ///
+        /// Extra command line arguments to pass to wstunnel
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.extraArgs)
+        ///
+        /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
+        extra_args: BTreeMap<String, OneOf<ExtraArgsMembers>> = "extraArgs";
+        /// `services.wstunnel.clients.<name>.httpProxy`
+        ///
+        /// Proxy to use to connect to the wstunnel server (USER:PASS@HOST:PORT
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.httpProxy)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        http_proxy: NullOr<String> = "httpProxy";
+        /// `services.wstunnel.clients.<name>.localToRemote`
+        ///
+        /// Listen on local and forwards traffic from remote.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.localToRemote)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        local_to_remote: Vec<String> = "localToRemote";
+        /// `services.wstunnel.clients.<name>.loggingLevel`
+        ///
+        /// Passed to --log-lvl
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.loggingLevel)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        logging_level: NullOr<String> = "loggingLevel";
+        /// `services.wstunnel.clients.<name>.package`
+        ///
+        /// The wstunnel package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.wstunnel`.
+        package: Package = "package";
+        /// `services.wstunnel.clients.<name>.remoteToLocal`
+        ///
+        /// Listen on remote and forwards traffic from local. Only tcp is supported
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.remoteToLocal)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        remote_to_local: Vec<String> = "remoteToLocal";
+        /// `services.wstunnel.clients.<name>.soMark`
+        ///
+        /// Mark network packets with the SO_MARK sockoption with the specified value.
+        /// Setting this option will also enable the required CAP_NET_ADMIN
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.soMark)
+        ///
+        /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
+        so_mark: NullOr<u64> = "soMark";
+        /// `services.wstunnel.clients.<name>.tlsSNI`
+        ///
+        /// Use this as the SNI while connecting via TLS. Useful for circumventing hostname-based firewalls.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.tlsSNI)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        tls_sni: NullOr<String> = "tlsSNI";
+        /// `services.wstunnel.clients.<name>.tlsVerifyCertificate`
+        ///
+        /// Whether to verify the TLS certificate of the server. It might be useful to set this to false
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.tlsVerifyCertificate)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        tls_verify_certificate: bool = "tlsVerifyCertificate";
+        /// `services.wstunnel.clients.<name>.upgradeCredentials`
+        ///
+        /// Use these credentials to authenticate during the HTTP upgrade request
+        /// (Basic authorization type, USER:\[PASS\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.upgradeCredentials)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        upgrade_credentials: NullOr<String> = "upgradeCredentials";
+        /// `services.wstunnel.clients.<name>.upgradePathPrefix`
+        ///
+        /// Use a specific HTTP path prefix that will show up in the upgrade
+        /// request to the wstunnel
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.upgradePathPrefix)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        upgrade_path_prefix: NullOr<String> = "upgradePathPrefix";
+        /// `services.wstunnel.clients.<name>.websocketPingInterval`
+        ///
+        /// Frequency at which the client will send websocket ping to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.websocketPingInterval)
+        ///
+        /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
+        websocket_ping_interval: NullOr<u64> = "websocketPingInterval";
+    }
+}
+
+/// The members of `services.wstunnel.servers.<name>.extraArgs.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+pub enum ExtraArgsMembers2 {}
+impl ::flakesmith::value::StrMember for ExtraArgsMembers2 { type Str = String; }
+impl ::flakesmith::value::BoolMember for ExtraArgsMembers2 {}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wstunnel.servers.<name>.listen`: `ListenValue::new()`, then a setter per option.
+    ListenValue {
+        /// `services.wstunnel.servers.<name>.listen.host`
+        ///
+        /// The hostname.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.listen.host)
+        ///
+        /// Nix type: `string`.
+        host: String = "host";
+        /// `services.wstunnel.servers.<name>.listen.port`
+        ///
+        /// The port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.listen.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wstunnel.servers.<name>.restrictTo.*`: `RestrictToValue::new()`, then a setter per option.
+    RestrictToValue {
+        /// `services.wstunnel.servers.<name>.restrictTo.*.host`
+        ///
+        /// The hostname.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.restrictTo.*.host)
+        ///
+        /// Nix type: `string`.
+        host: String = "host";
+        /// `services.wstunnel.servers.<name>.restrictTo.*.port`
+        ///
+        /// The port.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.restrictTo.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.wstunnel.servers.<name>`: `ServersValue::new()`, then a setter per option.
+    ServersValue {
+        /// `services.wstunnel.servers.<name>.autoStart`
+        ///
+        /// Whether to enable starting this wstunnel instance automatically.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.autoStart)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        auto_start: bool = "autoStart";
+        /// `services.wstunnel.servers.<name>.enable`
+        ///
+        /// Whether to enable this wstunnel
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `services.wstunnel.servers.<name>.enableHTTPS`
+        ///
+        /// Use HTTPS for the tunnel server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.enableHTTPS)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable_https: bool = "enableHTTPS";
+        /// `services.wstunnel.servers.<name>.environmentFile`
+        ///
+        /// Environment file to be passed to the systemd service.
+        /// Useful for passing secrets to the service to prevent them from being
+        /// world-readable in the Nix store.
+        /// Note however that the secrets are passed to wstunnel
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.environmentFile)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        environment_file: NullOr<RuntimePath> = "environmentFile";
+        /// `services.wstunnel.servers.<name>.extraArgs`
+        ///
+        /// Extra command line arguments to pass to wstunnel
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.extraArgs)
+        ///
+        /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
+        extra_args: BTreeMap<String, OneOf<ExtraArgsMembers2>> = "extraArgs";
+        /// `services.wstunnel.servers.<name>.listen`
+        ///
+        /// Address and port to listen on.
+        /// Setting the port to a value below 1024 will also give the process
+        /// the required CAP_NET_BIND_SERVICE
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.listen)
+        ///
+        /// Nix type: `submodule`.
+        listen: ListenValue = "listen";
+        /// `services.wstunnel.servers.<name>.loggingLevel`
+        ///
+        /// Passed to --log-lvl
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.loggingLevel)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        logging_level: NullOr<String> = "loggingLevel";
+        /// `services.wstunnel.servers.<name>.package`
+        ///
+        /// The wstunnel package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.wstunnel`.
+        package: Package = "package";
+        /// `services.wstunnel.servers.<name>.restrictTo`
+        ///
+        /// Accepted traffic will be forwarded only to this service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.restrictTo)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        restrict_to: Vec<RestrictToValue> = "restrictTo";
+        /// `services.wstunnel.servers.<name>.tlsCertificate`
+        ///
+        /// TLS certificate to use instead of the hardcoded one in case of HTTPS connections.
+        /// Use together with tlsKey
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.tlsCertificate)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        tls_certificate: NullOr<RuntimePath> = "tlsCertificate";
+        /// `services.wstunnel.servers.<name>.tlsKey`
+        ///
+        /// TLS key to use instead of the hardcoded on in case of HTTPS connections.
+        /// Use together with tlsCertificate
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.tlsKey)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        tls_key: NullOr<RuntimePath> = "tlsKey";
+        /// `services.wstunnel.servers.<name>.useACMEHost`
+        ///
+        /// Use a certificate generated by the NixOS ACME module for the given host.
+        /// Note that this will not generate a new certificate - you will need to do so with security.acme.certs
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.useACMEHost)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        use_acme_host: NullOr<String> = "useACMEHost";
+        /// `services.wstunnel.servers.<name>.websocketPingInterval`
+        ///
+        /// Frequency at which the client will send websocket ping to the server.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.websocketPingInterval)
+        ///
+        /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
+        websocket_ping_interval: NullOr<u64> = "websocketPingInterval";
+    }
+}
 
 pub mod clients {
     use super::*;
@@ -54,7 +382,7 @@ pub mod clients {
         ///
         /// Whether to enable Whether add CAP_NET_BIND_SERVICE to the tunnel service, this should be enabled if you want to bind port &lt; 1024.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.addNetBind)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.addNetBind)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn add_net_bind(&self) -> Opt<bool> {
@@ -65,7 +393,7 @@ pub mod clients {
         ///
         /// Whether to enable starting this wstunnel instance automatically.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.autoStart)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.autoStart)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn auto_start(&self) -> Opt<bool> {
@@ -76,7 +404,7 @@ pub mod clients {
         ///
         /// Server address and port to connect to.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.connectTo)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.connectTo)
         ///
         /// Nix type: `string`.
         pub fn connect_to(&self) -> Opt<String> {
@@ -87,7 +415,7 @@ pub mod clients {
         ///
         /// Custom HTTP headers to send during the upgrade request.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.customHeaders)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.customHeaders)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn custom_headers(&self) -> Opt<BTreeMap<String, String>> {
@@ -98,7 +426,7 @@ pub mod clients {
         ///
         /// Whether to enable this wstunnel
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -112,7 +440,7 @@ pub mod clients {
         /// world-readable in the Nix store.
         /// Note however that the secrets are passed to wstunnel
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.environmentFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.environmentFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -123,10 +451,10 @@ pub mod clients {
         ///
         /// Extra command line arguments to pass to wstunnel
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.extraArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.extraArgs)
         ///
         /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
-        pub fn extra_args(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn extra_args(&self) -> Opt<BTreeMap<String, OneOf<ExtraArgsMembers>>> {
             Opt::at(self.path.join(["extraArgs"]))
         }
 
@@ -134,7 +462,7 @@ pub mod clients {
         ///
         /// Proxy to use to connect to the wstunnel server (USER:PASS@HOST:PORT
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.httpProxy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.httpProxy)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn http_proxy(&self) -> Opt<NullOr<String>> {
@@ -145,7 +473,7 @@ pub mod clients {
         ///
         /// Listen on local and forwards traffic from remote.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.localToRemote)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.localToRemote)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn local_to_remote(&self) -> Opt<Vec<String>> {
@@ -156,7 +484,7 @@ pub mod clients {
         ///
         /// Passed to --log-lvl
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.loggingLevel)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.loggingLevel)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn logging_level(&self) -> Opt<NullOr<String>> {
@@ -167,7 +495,7 @@ pub mod clients {
         ///
         /// The wstunnel package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.wstunnel`.
         pub fn package(&self) -> Opt<Package> {
@@ -178,7 +506,7 @@ pub mod clients {
         ///
         /// Listen on remote and forwards traffic from local. Only tcp is supported
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.remoteToLocal)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.remoteToLocal)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn remote_to_local(&self) -> Opt<Vec<String>> {
@@ -190,7 +518,7 @@ pub mod clients {
         /// Mark network packets with the SO_MARK sockoption with the specified value.
         /// Setting this option will also enable the required CAP_NET_ADMIN
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.soMark)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.soMark)
         ///
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         pub fn so_mark(&self) -> Opt<NullOr<u64>> {
@@ -201,7 +529,7 @@ pub mod clients {
         ///
         /// Use this as the SNI while connecting via TLS. Useful for circumventing hostname-based firewalls.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.tlsSNI)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.tlsSNI)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn tls_sni(&self) -> Opt<NullOr<String>> {
@@ -212,7 +540,7 @@ pub mod clients {
         ///
         /// Whether to verify the TLS certificate of the server. It might be useful to set this to false
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.tlsVerifyCertificate)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.tlsVerifyCertificate)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn tls_verify_certificate(&self) -> Opt<bool> {
@@ -224,7 +552,7 @@ pub mod clients {
         /// Use these credentials to authenticate during the HTTP upgrade request
         /// (Basic authorization type, USER:\[PASS\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.upgradeCredentials)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.upgradeCredentials)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn upgrade_credentials(&self) -> Opt<NullOr<String>> {
@@ -236,7 +564,7 @@ pub mod clients {
         /// Use a specific HTTP path prefix that will show up in the upgrade
         /// request to the wstunnel
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.upgradePathPrefix)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.upgradePathPrefix)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn upgrade_path_prefix(&self) -> Opt<NullOr<String>> {
@@ -247,7 +575,7 @@ pub mod clients {
         ///
         /// Frequency at which the client will send websocket ping to the server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.&lt;name&gt;.websocketPingInterval)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.clients.%3Cname%3E.websocketPingInterval)
         ///
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         pub fn websocket_ping_interval(&self) -> Opt<NullOr<u64>> {
@@ -255,6 +583,11 @@ pub mod clients {
         }
 
     }
+
+    /// The members of `services.wstunnel.clients.<name>.extraArgs.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+    pub enum ExtraArgsMembers {}
+    impl ::flakesmith::value::StrMember for ExtraArgsMembers { type Str = String; }
+    impl ::flakesmith::value::BoolMember for ExtraArgsMembers {}
 
 }
 
@@ -277,7 +610,7 @@ pub mod servers {
         ///
         /// Whether to enable starting this wstunnel instance automatically.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.autoStart)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.autoStart)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn auto_start(&self) -> Opt<bool> {
@@ -288,7 +621,7 @@ pub mod servers {
         ///
         /// Whether to enable this wstunnel
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -299,7 +632,7 @@ pub mod servers {
         ///
         /// Use HTTPS for the tunnel server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.enableHTTPS)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.enableHTTPS)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable_https(&self) -> Opt<bool> {
@@ -313,7 +646,7 @@ pub mod servers {
         /// world-readable in the Nix store.
         /// Note however that the secrets are passed to wstunnel
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.environmentFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.environmentFile)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn environment_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -324,10 +657,10 @@ pub mod servers {
         ///
         /// Extra command line arguments to pass to wstunnel
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.extraArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.extraArgs)
         ///
         /// Nix type: `attribute set of (string or boolean)`. Default: `{ }`.
-        pub fn extra_args(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn extra_args(&self) -> Opt<BTreeMap<String, OneOf<ExtraArgsMembers>>> {
             Opt::at(self.path.join(["extraArgs"]))
         }
 
@@ -337,10 +670,10 @@ pub mod servers {
         /// Setting the port to a value below 1024 will also give the process
         /// the required CAP_NET_BIND_SERVICE
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.listen)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.listen)
         ///
         /// Nix type: `submodule`.
-        pub fn listen(&self) -> Opt<Untyped> {
+        pub fn listen(&self) -> Opt<ListenValue> {
             Opt::at(self.path.join(["listen"]))
         }
 
@@ -353,7 +686,7 @@ pub mod servers {
         ///
         /// Passed to --log-lvl
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.loggingLevel)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.loggingLevel)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn logging_level(&self) -> Opt<NullOr<String>> {
@@ -364,7 +697,7 @@ pub mod servers {
         ///
         /// The wstunnel package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.wstunnel`.
         pub fn package(&self) -> Opt<Package> {
@@ -375,10 +708,10 @@ pub mod servers {
         ///
         /// Accepted traffic will be forwarded only to this service.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.restrictTo)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.restrictTo)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub fn restrict_to(&self) -> Opt<Vec<Untyped>> {
+        pub fn restrict_to(&self) -> Opt<Vec<RestrictToValue>> {
             Opt::at(self.path.join(["restrictTo"]))
         }
 
@@ -387,7 +720,7 @@ pub mod servers {
         /// TLS certificate to use instead of the hardcoded one in case of HTTPS connections.
         /// Use together with tlsKey
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.tlsCertificate)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.tlsCertificate)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn tls_certificate(&self) -> Opt<NullOr<RuntimePath>> {
@@ -399,7 +732,7 @@ pub mod servers {
         /// TLS key to use instead of the hardcoded on in case of HTTPS connections.
         /// Use together with tlsCertificate
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.tlsKey)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.tlsKey)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn tls_key(&self) -> Opt<NullOr<RuntimePath>> {
@@ -411,7 +744,7 @@ pub mod servers {
         /// Use a certificate generated by the NixOS ACME module for the given host.
         /// Note that this will not generate a new certificate - you will need to do so with security.acme.certs
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.useACMEHost)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.useACMEHost)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn use_acme_host(&self) -> Opt<NullOr<String>> {
@@ -422,7 +755,7 @@ pub mod servers {
         ///
         /// Frequency at which the client will send websocket ping to the server.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.websocketPingInterval)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.websocketPingInterval)
         ///
         /// Nix type: `null or (unsigned integer, meaning >=0)`. Default: `null`.
         pub fn websocket_ping_interval(&self) -> Opt<NullOr<u64>> {
@@ -442,7 +775,7 @@ pub mod servers {
         ///
         /// The hostname.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.listen.host)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.listen.host)
         ///
         /// Nix type: `string`.
         pub fn host(&self) -> Opt<String> {
@@ -453,13 +786,62 @@ pub mod servers {
         ///
         /// The port.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.&lt;name&gt;.listen.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.listen.port)
         ///
         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
         pub fn port(&self) -> Opt<u16> {
             Opt::at(self.path.join(["port"]))
         }
 
+    }
+
+    /// The members of `services.wstunnel.servers.<name>.extraArgs.<name>`'s type: `string`, `bool`. A value of any of them sets the option.
+    pub enum ExtraArgsMembers {}
+    impl ::flakesmith::value::StrMember for ExtraArgsMembers { type Str = String; }
+    impl ::flakesmith::value::BoolMember for ExtraArgsMembers {}
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.wstunnel.servers.<name>.listen`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.wstunnel.servers.<name>.listen.host`
+            ///
+            /// The hostname.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.listen.host)
+            ///
+            /// Nix type: `string`.
+            host: String = "host";
+            /// `services.wstunnel.servers.<name>.listen.port`
+            ///
+            /// The port.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.listen.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+            port: u16 = "port";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.wstunnel.servers.<name>.restrictTo.*`: `RestrictToValue::new()`, then a setter per option.
+        RestrictToValue {
+            /// `services.wstunnel.servers.<name>.restrictTo.*.host`
+            ///
+            /// The hostname.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.restrictTo.*.host)
+            ///
+            /// Nix type: `string`.
+            host: String = "host";
+            /// `services.wstunnel.servers.<name>.restrictTo.*.port`
+            ///
+            /// The port.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wstunnel.servers.%3Cname%3E.restrictTo.*.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+            port: u16 = "port";
+        }
     }
 
 }

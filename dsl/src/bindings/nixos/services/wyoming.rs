@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 pub mod faster_whisper {
@@ -27,7 +27,184 @@ pub mod faster_whisper {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const servers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "wyoming", "faster-whisper", "servers"]);
+    pub const servers: Opt<BTreeMap<String, ServersValue>> = Opt::new(&["services", "wyoming", "faster-whisper", "servers"]);
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.wyoming.faster-whisper.servers.<name>.device`.
+        Device {
+            Cpu => "cpu",
+            Cuda => "cuda",
+            Auto => "auto",
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `services.wyoming.faster-whisper.servers.<name>.language`.
+        Language {
+            Auto => "auto",
+            Af => "af",
+            Am => "am",
+            Ar => "ar",
+            As => "as",
+            Az => "az",
+            Ba => "ba",
+            Be => "be",
+            Bg => "bg",
+            Bn => "bn",
+            Bo => "bo",
+            Br => "br",
+            Bs => "bs",
+            Ca => "ca",
+            Cs => "cs",
+            Cy => "cy",
+            Da => "da",
+            De => "de",
+            El => "el",
+            En => "en",
+            Es => "es",
+            Et => "et",
+            Eu => "eu",
+            Fa => "fa",
+            Fi => "fi",
+            Fo => "fo",
+            Fr => "fr",
+            Gl => "gl",
+            Gu => "gu",
+            Ha => "ha",
+            Haw => "haw",
+            He => "he",
+            Hi => "hi",
+            Hr => "hr",
+            Ht => "ht",
+            Hu => "hu",
+            Hy => "hy",
+            Id => "id",
+            Is => "is",
+            It => "it",
+            Ja => "ja",
+            Jw => "jw",
+            Ka => "ka",
+            Kk => "kk",
+            Km => "km",
+            Kn => "kn",
+            Ko => "ko",
+            La => "la",
+            Lb => "lb",
+            Ln => "ln",
+            Lo => "lo",
+            Lt => "lt",
+            Lv => "lv",
+            Mg => "mg",
+            Mi => "mi",
+            Mk => "mk",
+            Ml => "ml",
+            Mn => "mn",
+            Mr => "mr",
+            Ms => "ms",
+            Mt => "mt",
+            My => "my",
+            Ne => "ne",
+            Nl => "nl",
+            Nn => "nn",
+            No => "no",
+            Oc => "oc",
+            Pa => "pa",
+            Pl => "pl",
+            Ps => "ps",
+            Pt => "pt",
+            Ro => "ro",
+            Ru => "ru",
+            Sa => "sa",
+            Sd => "sd",
+            Si => "si",
+            Sk => "sk",
+            Sl => "sl",
+            Sn => "sn",
+            So => "so",
+            Sq => "sq",
+            Sr => "sr",
+            Su => "su",
+            Sv => "sv",
+            Sw => "sw",
+            Ta => "ta",
+            Te => "te",
+            Tg => "tg",
+            Th => "th",
+            Tk => "tk",
+            Tl => "tl",
+            Tr => "tr",
+            Tt => "tt",
+            Uk => "uk",
+            Ur => "ur",
+            Uz => "uz",
+            Vi => "vi",
+            Yi => "yi",
+            Yo => "yo",
+            Zh => "zh",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.wyoming.faster-whisper.servers.<name>`: `ServersValue::new()`, then a setter per option.
+        ServersValue {
+            /// `services.wyoming.faster-whisper.servers.<name>.beamSize`
+            ///
+            /// The number of beams to use in beam search.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.beamSize)
+            ///
+            /// Nix type: `unsigned integer, meaning >=0`. Default: `1`.
+            beam_size: u64 = "beamSize";
+            /// `services.wyoming.faster-whisper.servers.<name>.device`
+            ///
+            /// Determines the platform faster-whisper is run on. CPU works everywhere, CUDA requires a compatible NVIDIA GPU.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.device)
+            ///
+            /// Nix type: `one of "cpu", "cuda", "auto"`. Default: `"cpu"`.
+            device: Device = "device";
+            /// `services.wyoming.faster-whisper.servers.<name>.enable`
+            ///
+            /// Whether to enable Wyoming faster-whisper server.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.enable)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable: bool = "enable";
+            /// `services.wyoming.faster-whisper.servers.<name>.extraArgs`
+            ///
+            /// Extra arguments to pass to the server commandline.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.extraArgs)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            extra_args: Vec<String> = "extraArgs";
+            /// `services.wyoming.faster-whisper.servers.<name>.language`
+            ///
+            /// The language used to to parse words and sentences.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.language)
+            ///
+            /// Nix type: `one of "auto", "af", "am", "ar", "as", "az", "ba", "be", "bg", "bn", "bo", "br", "bs", "ca", "cs", "cy", "da", "de", "el", "en", "es", "et", "eu", "fa", "fi", "fo", "fr", "gl", "gu", "ha", "haw", "he", "hi", "hr", "ht", "hu", "hy", "id", "is", "it", "ja", "jw", "ka", "kk", "km", "kn", "ko", "la", "lb", "ln", "lo", "lt", "lv", "mg", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "ne", "nl", "nn", "no", "oc", "pa", "pl", "ps", "pt", "ro", "ru", "sa", "sd", "si", "sk", "sl", "sn", "so", "sq", "sr", "su", "sv", "sw", "ta", "te", "tg", "th", "tk", "tl", "tr", "tt", "uk", "ur", "uz", "vi", "yi", "yo", "zh"`.
+            language: Language = "language";
+            /// `services.wyoming.faster-whisper.servers.<name>.model`
+            ///
+            /// Name of the voice model to use.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.model)
+            ///
+            /// Nix type: `string`. Default: `"tiny-int8"`.
+            model: String = "model";
+            /// `services.wyoming.faster-whisper.servers.<name>.uri`
+            ///
+            /// URI to bind the wyoming server to.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.uri)
+            ///
+            /// Nix type: `string matching the pattern ^(tcp|unix)://.*$`.
+            uri: String = "uri";
+        }
+    }
 
     pub mod servers {
         use super::*;
@@ -48,7 +225,7 @@ pub mod faster_whisper {
             ///
             /// The number of beams to use in beam search.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.&lt;name&gt;.beamSize)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.beamSize)
             ///
             /// Nix type: `unsigned integer, meaning >=0`. Default: `1`.
             pub fn beam_size(&self) -> Opt<u64> {
@@ -59,7 +236,7 @@ pub mod faster_whisper {
             ///
             /// Determines the platform faster-whisper is run on. CPU works everywhere, CUDA requires a compatible NVIDIA GPU.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.&lt;name&gt;.device)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.device)
             ///
             /// Nix type: `one of "cpu", "cuda", "auto"`. Default: `"cpu"`.
             pub fn device(&self) -> Opt<Device> {
@@ -70,7 +247,7 @@ pub mod faster_whisper {
             ///
             /// Whether to enable Wyoming faster-whisper server.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.&lt;name&gt;.enable)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.enable)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn enable(&self) -> Opt<bool> {
@@ -81,7 +258,7 @@ pub mod faster_whisper {
             ///
             /// Extra arguments to pass to the server commandline.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.&lt;name&gt;.extraArgs)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.extraArgs)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
             pub fn extra_args(&self) -> Opt<Vec<String>> {
@@ -92,7 +269,7 @@ pub mod faster_whisper {
             ///
             /// The language used to to parse words and sentences.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.&lt;name&gt;.language)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.language)
             ///
             /// Nix type: `one of "auto", "af", "am", "ar", "as", "az", "ba", "be", "bg", "bn", "bo", "br", "bs", "ca", "cs", "cy", "da", "de", "el", "en", "es", "et", "eu", "fa", "fi", "fo", "fr", "gl", "gu", "ha", "haw", "he", "hi", "hr", "ht", "hu", "hy", "id", "is", "it", "ja", "jw", "ka", "kk", "km", "kn", "ko", "la", "lb", "ln", "lo", "lt", "lv", "mg", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "ne", "nl", "nn", "no", "oc", "pa", "pl", "ps", "pt", "ro", "ru", "sa", "sd", "si", "sk", "sl", "sn", "so", "sq", "sr", "su", "sv", "sw", "ta", "te", "tg", "th", "tk", "tl", "tr", "tt", "uk", "ur", "uz", "vi", "yi", "yo", "zh"`.
             pub fn language(&self) -> Opt<Language> {
@@ -103,7 +280,7 @@ pub mod faster_whisper {
             ///
             /// Name of the voice model to use.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.&lt;name&gt;.model)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.model)
             ///
             /// Nix type: `string`. Default: `"tiny-int8"`.
             pub fn model(&self) -> Opt<String> {
@@ -114,7 +291,7 @@ pub mod faster_whisper {
             ///
             /// URI to bind the wyoming server to.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.&lt;name&gt;.uri)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.faster-whisper.servers.%3Cname%3E.uri)
             ///
             /// Nix type: `string matching the pattern ^(tcp|unix)://.*$`.
             pub fn uri(&self) -> Opt<String> {
@@ -338,7 +515,86 @@ pub mod piper {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const servers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "wyoming", "piper", "servers"]);
+    pub const servers: Opt<BTreeMap<String, ServersValue>> = Opt::new(&["services", "wyoming", "piper", "servers"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.wyoming.piper.servers.<name>`: `ServersValue::new()`, then a setter per option.
+        ServersValue {
+            /// `services.wyoming.piper.servers.<name>.enable`
+            ///
+            /// Whether to enable Wyoming Piper server.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.enable)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable: bool = "enable";
+            /// `services.wyoming.piper.servers.<name>.extraArgs`
+            ///
+            /// Extra arguments to pass to the server commandline.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.extraArgs)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            extra_args: Vec<String> = "extraArgs";
+            /// `services.wyoming.piper.servers.<name>.lengthScale`
+            ///
+            /// Phoneme length value.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.lengthScale)
+            ///
+            /// Nix type: `floating point number`. Default: `1.0`.
+            length_scale: f64 = "lengthScale";
+            /// `services.wyoming.piper.servers.<name>.noiseScale`
+            ///
+            /// Generator noise value.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.noiseScale)
+            ///
+            /// Nix type: `floating point number`. Default: `0.667`.
+            noise_scale: f64 = "noiseScale";
+            /// `services.wyoming.piper.servers.<name>.noiseWidth`
+            ///
+            /// Phoneme width noise value.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.noiseWidth)
+            ///
+            /// Nix type: `floating point number`. Default: `0.333`.
+            noise_width: f64 = "noiseWidth";
+            /// `services.wyoming.piper.servers.<name>.piper`
+            ///
+            /// The piper-tts package to use.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.piper)
+            ///
+            /// Nix type: `package`. Default: `pkgs.piper-tts`.
+            piper: Package = "piper";
+            /// `services.wyoming.piper.servers.<name>.speaker`
+            ///
+            /// ID of a specific speaker in a multi-speaker model.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.speaker)
+            ///
+            /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
+            speaker: u64 = "speaker";
+            /// `services.wyoming.piper.servers.<name>.uri`
+            ///
+            /// URI to bind the wyoming server to.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.uri)
+            ///
+            /// Nix type: `string matching the pattern ^(tcp|unix)://.*$`.
+            uri: String = "uri";
+            /// `services.wyoming.piper.servers.<name>.voice`
+            ///
+            /// Name of the voice model to use. See the following website for samples:
+            /// https://rhasspy.github.io/piper-samples/
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.voice)
+            ///
+            /// Nix type: `string`.
+            voice: String = "voice";
+        }
+    }
 
     pub mod servers {
         use super::*;
@@ -359,7 +615,7 @@ pub mod piper {
             ///
             /// Whether to enable Wyoming Piper server.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.&lt;name&gt;.enable)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.enable)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn enable(&self) -> Opt<bool> {
@@ -370,7 +626,7 @@ pub mod piper {
             ///
             /// Extra arguments to pass to the server commandline.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.&lt;name&gt;.extraArgs)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.extraArgs)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
             pub fn extra_args(&self) -> Opt<Vec<String>> {
@@ -381,7 +637,7 @@ pub mod piper {
             ///
             /// Phoneme length value.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.&lt;name&gt;.lengthScale)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.lengthScale)
             ///
             /// Nix type: `floating point number`. Default: `1.0`.
             pub fn length_scale(&self) -> Opt<f64> {
@@ -392,7 +648,7 @@ pub mod piper {
             ///
             /// Generator noise value.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.&lt;name&gt;.noiseScale)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.noiseScale)
             ///
             /// Nix type: `floating point number`. Default: `0.667`.
             pub fn noise_scale(&self) -> Opt<f64> {
@@ -403,7 +659,7 @@ pub mod piper {
             ///
             /// Phoneme width noise value.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.&lt;name&gt;.noiseWidth)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.noiseWidth)
             ///
             /// Nix type: `floating point number`. Default: `0.333`.
             pub fn noise_width(&self) -> Opt<f64> {
@@ -414,7 +670,7 @@ pub mod piper {
             ///
             /// The piper-tts package to use.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.&lt;name&gt;.piper)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.piper)
             ///
             /// Nix type: `package`. Default: `pkgs.piper-tts`.
             pub fn piper(&self) -> Opt<Package> {
@@ -425,7 +681,7 @@ pub mod piper {
             ///
             /// ID of a specific speaker in a multi-speaker model.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.&lt;name&gt;.speaker)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.speaker)
             ///
             /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
             pub fn speaker(&self) -> Opt<u64> {
@@ -436,7 +692,7 @@ pub mod piper {
             ///
             /// URI to bind the wyoming server to.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.&lt;name&gt;.uri)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.uri)
             ///
             /// Nix type: `string matching the pattern ^(tcp|unix)://.*$`.
             pub fn uri(&self) -> Opt<String> {
@@ -448,7 +704,7 @@ pub mod piper {
             /// Name of the voice model to use. See the following website for samples:
             /// https://rhasspy.github.io/piper-samples/
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.&lt;name&gt;.voice)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.piper.servers.%3Cname%3E.voice)
             ///
             /// Nix type: `string`.
             pub fn voice(&self) -> Opt<String> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.x2goserver.enable`
@@ -35,7 +35,7 @@ pub const nxagent_default_options: Opt<Vec<String>> = Opt::new(&["services", "x2
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.x2goserver.settings)
 ///
 /// Nix type: `attribute set of (attribute set)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "x2goserver", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "x2goserver", "settings"]);
 
 pub mod superenicer {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.xandikos.address`
@@ -43,7 +43,7 @@ pub const extra_options: Opt<Vec<String>> = Opt::new(&["services", "xandikos", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xandikos.nginx)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const nginx: Opt<Untyped> = Opt::new(&["services", "xandikos", "nginx"]);
+pub const nginx: Opt<NginxValue> = Opt::new(&["services", "xandikos", "nginx"]);
 
 /// `services.xandikos.package`
 ///
@@ -72,6 +72,28 @@ pub const port: Opt<u16> = Opt::new(&["services", "xandikos", "port"]);
 ///
 /// Nix type: `string`. Default: `"/"`.
 pub const route_prefix: Opt<String> = Opt::new(&["services", "xandikos", "routePrefix"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.xandikos.nginx`: `NginxValue::new()`, then a setter per option.
+    NginxValue {
+        /// `services.xandikos.nginx.enable`
+        ///
+        /// Configure the nginx reverse proxy settings.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xandikos.nginx.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.xandikos.nginx.hostName`
+        ///
+        /// The hostname use to setup the virtualhost configuration
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xandikos.nginx.hostName)
+        ///
+        /// Nix type: `string`.
+        host_name: String = "hostName";
+    }
+}
 
 pub mod nginx {
     use super::*;

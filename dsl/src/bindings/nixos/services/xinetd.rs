@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.xinetd.enable`
@@ -33,5 +33,84 @@ pub const extra_defaults: Opt<Concatenated> = Opt::new(&["services", "xinetd", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xinetd.services)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const services: Opt<Vec<Untyped>> = Opt::new(&["services", "xinetd", "services"]);
+pub const services: Opt<Vec<ServicesValue>> = Opt::new(&["services", "xinetd", "services"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.xinetd.services.*`: `ServicesValue::new()`, then a setter per option.
+    ServicesValue {
+        /// `services.xinetd.services.*.extraConfig`
+        ///
+        /// Extra configuration-lines added to the section of the service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xinetd.services.*.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `services.xinetd.services.*.flags`
+        ///
+        /// Type:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xinetd.services.*.flags)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        flags: String = "flags";
+        /// `services.xinetd.services.*.name`
+        ///
+        /// Name of the service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xinetd.services.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `services.xinetd.services.*.port`
+        ///
+        /// Port number of the service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xinetd.services.*.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `0`.
+        port: u16 = "port";
+        /// `services.xinetd.services.*.protocol`
+        ///
+        /// Protocol of the service.  Usually tcp
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xinetd.services.*.protocol)
+        ///
+        /// Nix type: `string`. Default: `"tcp"`.
+        protocol: String = "protocol";
+        /// `services.xinetd.services.*.server`
+        ///
+        /// Path of the program that implements the service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xinetd.services.*.server)
+        ///
+        /// Nix type: `string`.
+        server: String = "server";
+        /// `services.xinetd.services.*.serverArgs`
+        ///
+        /// Command-line arguments for the server program.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xinetd.services.*.serverArgs)
+        ///
+        /// Nix type: `strings concatenated with " "`. Default: `""`.
+        server_args: Concatenated = "serverArgs";
+        /// `services.xinetd.services.*.unlisted`
+        ///
+        /// Whether this server is listed in
+        /// /etc/services
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xinetd.services.*.unlisted)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        unlisted: bool = "unlisted";
+        /// `services.xinetd.services.*.user`
+        ///
+        /// User account for the service
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xinetd.services.*.user)
+        ///
+        /// Nix type: `string`. Default: `"nobody"`.
+        user: String = "user";
+    }
+}
 

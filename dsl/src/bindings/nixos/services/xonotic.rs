@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.xonotic.appendConfig`
@@ -24,7 +24,7 @@ pub const append_config: Opt<NullOr<Concatenated>> = Opt::new(&["services", "xon
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xonotic.dataDir)
 ///
 /// Nix type: `unspecified value`. Default: `"/var/lib/xonotic"`.
-pub const data_dir: Opt<Untyped> = Opt::new(&["services", "xonotic", "dataDir"]);
+pub const data_dir: Opt<Data<Anything>> = Opt::new(&["services", "xonotic", "dataDir"]);
 
 /// `services.xonotic.enable`
 ///
@@ -69,7 +69,20 @@ pub const prepend_config: Opt<NullOr<Concatenated>> = Opt::new(&["services", "xo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xonotic.settings)
 ///
 /// Nix type: `attribute set of ((optionally newline-terminated) single-line string or signed integer or floating point number or non-empty (list of ((optionally newline-terminated) single-line string or signed integer or floating point number)))`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "xonotic", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "xonotic", "settings"]);
+
+/// The members of `services.xonotic.settings.<name>.*`'s type: `string`, `integer`, `number`. A value of any of them sets the option.
+pub enum SettingsMembers2 {}
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SettingsMembers2 {}
+
+/// The members of `services.xonotic.settings.<name>`'s type: `string`, `integer`, `number`, `list of ((string) or (integer) or (number))`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = OneOf<SettingsMembers2>; }
 
 pub mod settings {
     use super::*;

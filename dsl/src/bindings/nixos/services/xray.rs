@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.xray.enable`
@@ -33,7 +33,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "xray", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xray.settings)
 ///
 /// Nix type: `null or (attribute set of unspecified value)`. Default: `null`.
-pub const settings: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "xray", "settings"]);
+pub const settings: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "xray", "settings"]);
 
 /// `services.xray.settingsFile`
 ///

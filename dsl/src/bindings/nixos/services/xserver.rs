@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.xserver.autoRepeatDelay`
@@ -232,7 +232,7 @@ pub const monitor_section: Opt<Concatenated> = Opt::new(&["services", "xserver",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.resolutions)
 ///
 /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-pub const resolutions: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "xserver", "resolutions"]);
+pub const resolutions: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "xserver", "resolutions"]);
 
 /// `services.xserver.screenSection`
 ///
@@ -339,7 +339,7 @@ pub const video_drivers: Opt<Vec<String>> = Opt::new(&["services", "xserver", "v
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.virtualScreen)
 ///
 /// Nix type: `null or (attribute set)`. Default: `null`.
-pub const virtual_screen: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["services", "xserver", "virtualScreen"]);
+pub const virtual_screen: Opt<NullOr<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "xserver", "virtualScreen"]);
 
 /// `services.xserver.xrandrHeads`
 ///
@@ -350,7 +350,44 @@ pub const virtual_screen: Opt<NullOr<BTreeMap<String, Untyped>>> = Opt::new(&["s
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xrandrHeads)
 ///
 /// Nix type: `list of ((submodule) or string convertible to it)`. Default: `[ ]`.
-pub const xrandr_heads: Opt<Vec<Untyped>> = Opt::new(&["services", "xserver", "xrandrHeads"]);
+pub const xrandr_heads: Opt<Vec<OneOf<XrandrHeadsMembers>>> = Opt::new(&["services", "xserver", "xrandrHeads"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.xserver.xrandrHeads.*`: `XrandrHeadsValue::new()`, then a setter per option.
+    XrandrHeadsValue {
+        /// `services.xserver.xrandrHeads.*.monitorConfig`
+        ///
+        /// Extra lines to append to the Monitor
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xrandrHeads.*.monitorConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        monitor_config: Concatenated = "monitorConfig";
+        /// `services.xserver.xrandrHeads.*.output`
+        ///
+        /// The output name of the monitor, as shown by
+        /// xrandr
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xrandrHeads.*.output)
+        ///
+        /// Nix type: `string`.
+        output: String = "output";
+        /// `services.xserver.xrandrHeads.*.primary`
+        ///
+        /// Whether this head is treated as the primary monitor,
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xrandrHeads.*.primary)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        primary: bool = "primary";
+    }
+}
+
+/// The members of `services.xserver.xrandrHeads.*`'s type: `submodule`, `string`. A value of any of them sets the option.
+pub enum XrandrHeadsMembers {}
+impl ::flakesmith::value::StrMember for XrandrHeadsMembers { type Str = String; }
+
+::flakesmith::union_member!(XrandrHeadsMembers: XrandrHeadsValue);
 
 pub mod cmt {
     use super::*;
@@ -665,7 +702,7 @@ pub mod desktop_manager {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.desktopManager.gnome.flashback.customSessions)
             ///
             /// Nix type: `list of (submodule)`. Default: `[ ]`.
-            pub const custom_sessions: Opt<Vec<Untyped>> = Opt::new(&["services", "xserver", "desktopManager", "gnome", "flashback", "customSessions"]);
+            pub const custom_sessions: Opt<Vec<CustomSessionsValue>> = Opt::new(&["services", "xserver", "desktopManager", "gnome", "flashback", "customSessions"]);
 
             /// `services.xserver.desktopManager.gnome.flashback.enableMetacity`
             ///
@@ -684,6 +721,44 @@ pub mod desktop_manager {
             ///
             /// Nix type: `list of package`. Default: `[ pkgs.gnome-applets ]`.
             pub const panel_module_packages: Opt<Vec<Package>> = Opt::new(&["services", "xserver", "desktopManager", "gnome", "flashback", "panelModulePackages"]);
+
+            ::flakesmith::submodule_value! {
+                /// A value of `services.xserver.desktopManager.gnome.flashback.customSessions.*`: `CustomSessionsValue::new()`, then a setter per option.
+                CustomSessionsValue {
+                    /// `services.xserver.desktopManager.gnome.flashback.customSessions.*.enableGnomePanel`
+                    ///
+                    /// Whether to enable the GNOME panel in this session.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.desktopManager.gnome.flashback.customSessions.*.enableGnomePanel)
+                    ///
+                    /// Nix type: `boolean`. Default: `true`.
+                    enable_gnome_panel: bool = "enableGnomePanel";
+                    /// `services.xserver.desktopManager.gnome.flashback.customSessions.*.wmCommand`
+                    ///
+                    /// The executable of the window manager to use.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.desktopManager.gnome.flashback.customSessions.*.wmCommand)
+                    ///
+                    /// Nix type: `string`.
+                    wm_command: String = "wmCommand";
+                    /// `services.xserver.desktopManager.gnome.flashback.customSessions.*.wmLabel`
+                    ///
+                    /// The name of the window manager to show in the session chooser.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.desktopManager.gnome.flashback.customSessions.*.wmLabel)
+                    ///
+                    /// Nix type: `string`.
+                    wm_label: String = "wmLabel";
+                    /// `services.xserver.desktopManager.gnome.flashback.customSessions.*.wmName`
+                    ///
+                    /// A unique identifier for the window manager.
+                    ///
+                    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.desktopManager.gnome.flashback.customSessions.*.wmName)
+                    ///
+                    /// Nix type: `string matching the pattern [a-zA-Z0-9_-]+`.
+                    wm_name: String = "wmName";
+                }
+            }
 
         }
 
@@ -896,7 +971,7 @@ pub mod desktop_manager {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.desktopManager.phosh.phocConfig)
         ///
         /// Nix type: `strings concatenated with "\n" or path or (submodule)`. Default: `{ }`.
-        pub const phoc_config: Opt<Untyped> = Opt::new(&["services", "xserver", "desktopManager", "phosh", "phocConfig"]);
+        pub const phoc_config: Opt<OneOf<PhocConfigMembers>> = Opt::new(&["services", "xserver", "desktopManager", "phosh", "phocConfig"]);
 
         /// `services.xserver.desktopManager.phosh.user`
         ///
@@ -906,6 +981,11 @@ pub mod desktop_manager {
         ///
         /// Nix type: `string`.
         pub const user: Opt<String> = Opt::new(&["services", "xserver", "desktopManager", "phosh", "user"]);
+
+        /// The members of `services.xserver.desktopManager.phosh.phocConfig`'s type: `string`, `path`, `submodule`. A value of any of them sets the option.
+        pub enum PhocConfigMembers {}
+        impl ::flakesmith::value::StrMember for PhocConfigMembers { type Str = Concatenated; }
+        impl ::flakesmith::value::PathMember for PhocConfigMembers {}
 
     }
 
@@ -1226,7 +1306,7 @@ pub mod display_manager {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.displayManager.session)
     ///
     /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-    pub const session: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "xserver", "displayManager", "session"]);
+    pub const session: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "xserver", "displayManager", "session"]);
 
     /// `services.xserver.displayManager.sessionCommands`
     ///
@@ -1313,7 +1393,7 @@ pub mod display_manager {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.displayManager.gdm.settings)
         ///
         /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-        pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "xserver", "displayManager", "gdm", "settings"]);
+        pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["services", "xserver", "displayManager", "gdm", "settings"]);
 
         /// `services.xserver.displayManager.gdm.wayland`
         ///
@@ -1350,7 +1430,7 @@ pub mod display_manager {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.displayManager.lightdm.background)
         ///
         /// Nix type: `path or string matching the pattern ^#[0-9]{6}$`. Default: `pkgs.nixos-artwork.wallpapers.simple-dark-gray-bottom.gnomeFilePath`.
-        pub const background: Opt<Untyped> = Opt::new(&["services", "xserver", "displayManager", "lightdm", "background"]);
+        pub const background: Opt<OneOf<BackgroundMembers>> = Opt::new(&["services", "xserver", "displayManager", "lightdm", "background"]);
 
         /// `services.xserver.displayManager.lightdm.enable`
         ///
@@ -1378,6 +1458,11 @@ pub mod display_manager {
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub const extra_seat_defaults: Opt<Concatenated> = Opt::new(&["services", "xserver", "displayManager", "lightdm", "extraSeatDefaults"]);
+
+        /// The members of `services.xserver.displayManager.lightdm.background`'s type: `path`, `string`. A value of any of them sets the option.
+        pub enum BackgroundMembers {}
+        impl ::flakesmith::value::PathMember for BackgroundMembers {}
+        impl ::flakesmith::value::StrMember for BackgroundMembers { type Str = String; }
 
         pub mod auto_login {
             use super::*;
@@ -3183,7 +3268,7 @@ pub mod window_manager {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.windowManager.xmonad.config)
         ///
         /// Nix type: `null or path or string`. Default: `null`.
-        pub const config: Opt<NullOr<Untyped>> = Opt::new(&["services", "xserver", "windowManager", "xmonad", "config"]);
+        pub const config: Opt<NullOr<OneOf<ConfigMembers>>> = Opt::new(&["services", "xserver", "windowManager", "xmonad", "config"]);
 
         /// `services.xserver.windowManager.xmonad.enable`
         ///
@@ -3243,7 +3328,7 @@ pub mod window_manager {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.windowManager.xmonad.haskellPackages)
         ///
         /// Nix type: `attribute set`. Default: `pkgs.haskellPackages`.
-        pub const haskell_packages: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "xserver", "windowManager", "xmonad", "haskellPackages"]);
+        pub const haskell_packages: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["services", "xserver", "windowManager", "xmonad", "haskellPackages"]);
 
         /// `services.xserver.windowManager.xmonad.xmonadCliArgs`
         ///
@@ -3253,6 +3338,11 @@ pub mod window_manager {
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub const xmonad_cli_args: Opt<Vec<String>> = Opt::new(&["services", "xserver", "windowManager", "xmonad", "xmonadCliArgs"]);
+
+        /// The members of `services.xserver.windowManager.xmonad.config`'s type: `path`, `string`. A value of any of them sets the option.
+        pub enum ConfigMembers {}
+        impl ::flakesmith::value::PathMember for ConfigMembers {}
+        impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
 
     }
 
@@ -3390,7 +3480,7 @@ pub mod xkb {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const extra_layouts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "xserver", "xkb", "extraLayouts"]);
+    pub const extra_layouts: Opt<BTreeMap<String, ExtraLayoutsValue>> = Opt::new(&["services", "xserver", "xkb", "extraLayouts"]);
 
     /// `services.xserver.xkb.layout`
     ///
@@ -3428,6 +3518,84 @@ pub mod xkb {
     /// Nix type: `string`. Default: `""`.
     pub const variant: Opt<String> = Opt::new(&["services", "xserver", "xkb", "variant"]);
 
+    ::flakesmith::submodule_value! {
+        /// A value of `services.xserver.xkb.extraLayouts.<name>`: `ExtraLayoutsValue::new()`, then a setter per option.
+        ExtraLayoutsValue {
+            /// `services.xserver.xkb.extraLayouts.<name>.compatFile`
+            ///
+            /// The path to the xkb compat file.
+            /// This file sets the compatibility state, used to preserve
+            /// compatibility with xkb-unaware programs.
+            /// It must contain a xkb_compat "name" { ... }
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.compatFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            compat_file: NullOr<RuntimePath> = "compatFile";
+            /// `services.xserver.xkb.extraLayouts.<name>.description`
+            ///
+            /// A short description of the layout.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.description)
+            ///
+            /// Nix type: `string`.
+            description: String = "description";
+            /// `services.xserver.xkb.extraLayouts.<name>.geometryFile`
+            ///
+            /// The path to the xkb geometry file.
+            /// This (completely optional) file describes the physical layout of
+            /// keyboard, which maybe be used by programs to depict it.
+            /// It must contain a xkb_geometry "name" { ... }
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.geometryFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            geometry_file: NullOr<RuntimePath> = "geometryFile";
+            /// `services.xserver.xkb.extraLayouts.<name>.keycodesFile`
+            ///
+            /// The path to the xkb keycodes file.
+            /// This file specifies the range and the interpretation of the raw
+            /// keycodes sent by the keyboard.
+            /// It must contain a xkb_keycodes "name" { ... }
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.keycodesFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            keycodes_file: NullOr<RuntimePath> = "keycodesFile";
+            /// `services.xserver.xkb.extraLayouts.<name>.languages`
+            ///
+            /// A list of languages provided by the layout.
+            /// (Use ISO 639-2 codes, for example: “eng” for english)
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.languages)
+            ///
+            /// Nix type: `list of string`.
+            languages: Vec<String> = "languages";
+            /// `services.xserver.xkb.extraLayouts.<name>.symbolsFile`
+            ///
+            /// The path to the xkb symbols file.
+            /// This is the most important file: it defines which symbol or action
+            /// maps to each key and must contain a
+            /// xkb_symbols "name" { ... }
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.symbolsFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            symbols_file: NullOr<RuntimePath> = "symbolsFile";
+            /// `services.xserver.xkb.extraLayouts.<name>.typesFile`
+            ///
+            /// The path to the xkb types file.
+            /// This file specifies the key types that can be associated with
+            /// the various keyboard keys.
+            /// It must contain a xkb_types "name" { ... }
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.typesFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            types_file: NullOr<RuntimePath> = "typesFile";
+        }
+    }
+
     pub mod extra_layouts {
         use super::*;
 
@@ -3450,7 +3618,7 @@ pub mod xkb {
             /// compatibility with xkb-unaware programs.
             /// It must contain a xkb_compat "name" { ... }
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.&lt;name&gt;.compatFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.compatFile)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn compat_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -3461,7 +3629,7 @@ pub mod xkb {
             ///
             /// A short description of the layout.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.&lt;name&gt;.description)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.description)
             ///
             /// Nix type: `string`.
             pub fn description(&self) -> Opt<String> {
@@ -3475,7 +3643,7 @@ pub mod xkb {
             /// keyboard, which maybe be used by programs to depict it.
             /// It must contain a xkb_geometry "name" { ... }
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.&lt;name&gt;.geometryFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.geometryFile)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn geometry_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -3489,7 +3657,7 @@ pub mod xkb {
             /// keycodes sent by the keyboard.
             /// It must contain a xkb_keycodes "name" { ... }
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.&lt;name&gt;.keycodesFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.keycodesFile)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn keycodes_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -3501,7 +3669,7 @@ pub mod xkb {
             /// A list of languages provided by the layout.
             /// (Use ISO 639-2 codes, for example: “eng” for english)
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.&lt;name&gt;.languages)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.languages)
             ///
             /// Nix type: `list of string`.
             pub fn languages(&self) -> Opt<Vec<String>> {
@@ -3515,7 +3683,7 @@ pub mod xkb {
             /// maps to each key and must contain a
             /// xkb_symbols "name" { ... }
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.&lt;name&gt;.symbolsFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.symbolsFile)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn symbols_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -3529,7 +3697,7 @@ pub mod xkb {
             /// the various keyboard keys.
             /// It must contain a xkb_types "name" { ... }
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.&lt;name&gt;.typesFile)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.xserver.xkb.extraLayouts.%3Cname%3E.typesFile)
             ///
             /// Nix type: `null or path`. Default: `null`.
             pub fn types_file(&self) -> Opt<NullOr<RuntimePath>> {

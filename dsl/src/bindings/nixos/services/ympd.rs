@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.ympd.enable`
@@ -24,7 +24,12 @@ pub const enable: Opt<bool> = Opt::new(&["services", "ympd", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.ympd.webPort)
 ///
 /// Nix type: `string or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `"8080"`.
-pub const web_port: Opt<Untyped> = Opt::new(&["services", "ympd", "webPort"]);
+pub const web_port: Opt<OneOf<WebPortMembers>> = Opt::new(&["services", "ympd", "webPort"]);
+
+/// The members of `services.ympd.webPort`'s type: `string`, `integer`. A value of any of them sets the option.
+pub enum WebPortMembers {}
+impl ::flakesmith::value::StrMember for WebPortMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for WebPortMembers { type Int = u16; }
 
 pub mod mpd {
     use super::*;

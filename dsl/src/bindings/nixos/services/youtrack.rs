@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.youtrack.address`
@@ -44,7 +44,7 @@ pub const enable: Opt<bool> = Opt::new(&["services", "youtrack", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.youtrack.environmentalParameters)
 ///
 /// Nix type: `attribute set of (signed integer or string or 16 bit unsigned integer; between 0 and 65535 (both inclusive))`. Default: `{ }`.
-pub const environmental_parameters: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "youtrack", "environmentalParameters"]);
+pub const environmental_parameters: Opt<BTreeMap<String, OneOf<EnvironmentalParametersMembers>>> = Opt::new(&["services", "youtrack", "environmentalParameters"]);
 
 /// `services.youtrack.generalParameters`
 ///
@@ -85,6 +85,11 @@ pub const state_path: Opt<RuntimePath> = Opt::new(&["services", "youtrack", "sta
 ///
 /// Nix type: `null or string`. Default: `null`.
 pub const virtual_host: Opt<NullOr<String>> = Opt::new(&["services", "youtrack", "virtualHost"]);
+
+/// The members of `services.youtrack.environmentalParameters.<name>`'s type: `integer`, `string`, `integer`. A value of any of them sets the option.
+pub enum EnvironmentalParametersMembers {}
+impl ::flakesmith::value::IntMember for EnvironmentalParametersMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for EnvironmentalParametersMembers { type Str = String; }
 
 pub mod environmental_parameters {
     use super::*;

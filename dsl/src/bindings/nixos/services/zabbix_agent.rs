@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.zabbixAgent.enable`
@@ -70,7 +70,13 @@ pub const server: Opt<String> = Opt::new(&["services", "zabbixAgent", "server"])
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixAgent.settings)
 ///
 /// Nix type: `attribute set of (signed integer or string or list of string)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "zabbixAgent", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "zabbixAgent", "settings"]);
+
+/// The members of `services.zabbixAgent.settings.<name>`'s type: `integer`, `string`, `list of (string)`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
 
 pub mod listen {
     use super::*;

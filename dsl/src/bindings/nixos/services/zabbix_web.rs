@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.zabbixWeb.enable`
@@ -60,7 +60,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "zabbixWeb", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.poolConfig)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`.
-pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "zabbixWeb", "poolConfig"]);
+pub const pool_config: Opt<BTreeMap<String, OneOf<PoolConfigMembers>>> = Opt::new(&["services", "zabbixWeb", "poolConfig"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.zabbixWeb.frontend`.
@@ -69,6 +69,12 @@ pub const pool_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "
         Httpd => "httpd",
     }
 }
+
+/// The members of `services.zabbixWeb.poolConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PoolConfigMembers {}
+impl ::flakesmith::value::StrMember for PoolConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PoolConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
 
 pub mod database {
     use super::*;
@@ -158,7 +164,295 @@ pub mod httpd {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const virtual_host: Opt<Untyped> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost"]);
+    pub const virtual_host: Opt<VirtualHostValue> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.zabbixWeb.httpd.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.zabbixWeb.httpd.virtualHost.listen.*.ip`
+            ///
+            /// IP to listen on. 0.0.0.0 for IPv4 only, * for all.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.listen.*.ip)
+            ///
+            /// Nix type: `string`. Default: `"*"`.
+            ip: String = "ip";
+            /// `services.zabbixWeb.httpd.virtualHost.listen.*.port`
+            ///
+            /// Port to listen on
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.listen.*.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+            port: u16 = "port";
+            /// `services.zabbixWeb.httpd.virtualHost.listen.*.ssl`
+            ///
+            /// Whether to enable SSL (https) support.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.listen.*.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.zabbixWeb.httpd.virtualHost.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+        LocationsValue {
+            /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.alias`
+            ///
+            /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.alias)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            alias: NullOr<RuntimePath> = "alias";
+            /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.extraConfig`
+            ///
+            /// These lines go to the end of the location verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.index`
+            ///
+            /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.priority`
+            ///
+            /// Order of this location block in relation to the others in the vhost.
+            /// The semantics are the same as with lib.mkOrder
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.priority)
+            ///
+            /// Nix type: `signed integer`. Default: `1000`.
+            priority: i64 = "priority";
+            /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.proxyPass`
+            ///
+            /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.proxyPass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proxy_pass: NullOr<String> = "proxyPass";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.zabbixWeb.httpd.virtualHost`: `VirtualHostValue::new()`, then a setter per option.
+        VirtualHostValue {
+            /// `services.zabbixWeb.httpd.virtualHost.acmeRoot`
+            ///
+            /// Directory for the acme challenge which is PUBLIC, don’t put certs or keys in here.
+            /// Set to null to inherit from config.security.acme.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.acmeRoot)
+            ///
+            /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+            acme_root: NullOr<String> = "acmeRoot";
+            /// `services.zabbixWeb.httpd.virtualHost.addSSL`
+            ///
+            /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+            /// listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.addSSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            add_ssl: bool = "addSSL";
+            /// `services.zabbixWeb.httpd.virtualHost.adminAddr`
+            ///
+            /// E-mail address of the server administrator.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.adminAddr)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            admin_addr: NullOr<String> = "adminAddr";
+            /// `services.zabbixWeb.httpd.virtualHost.documentRoot`
+            ///
+            /// The path of Apache’s document root directory.  If left undefined,
+            /// an empty directory in the Nix store will be used as root.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.documentRoot)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            document_root: NullOr<RuntimePath> = "documentRoot";
+            /// `services.zabbixWeb.httpd.virtualHost.enableACME`
+            ///
+            /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+            /// Alternately, you can use an existing certificate through useACMEHost
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.enableACME)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable_acme: bool = "enableACME";
+            /// `services.zabbixWeb.httpd.virtualHost.enableUserDir`
+            ///
+            /// Whether to enable serving ~/public_html
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.enableUserDir)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable_user_dir: bool = "enableUserDir";
+            /// `services.zabbixWeb.httpd.virtualHost.extraConfig`
+            ///
+            /// These lines go to httpd.conf verbatim. They will go after
+            /// directories and directory aliases defined by default.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.zabbixWeb.httpd.virtualHost.forceSSL`
+            ///
+            /// Whether to add a separate nginx server block that permanently redirects (301)
+            /// all plain HTTP traffic to HTTPS. This will set defaults for
+            /// listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.forceSSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            force_ssl: bool = "forceSSL";
+            /// `services.zabbixWeb.httpd.virtualHost.globalRedirect`
+            ///
+            /// If set, all requests for this host are redirected permanently to
+            /// the given URL.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.globalRedirect)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            global_redirect: NullOr<String> = "globalRedirect";
+            /// `services.zabbixWeb.httpd.virtualHost.hostName`
+            ///
+            /// Canonical hostname for the server.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.hostName)
+            ///
+            /// Nix type: `string`. Default: `"‹name›"`.
+            host_name: String = "hostName";
+            /// `services.zabbixWeb.httpd.virtualHost.http2`
+            ///
+            /// Whether to enable HTTP 2. HTTP/2 is supported in all multi-processing modules that come with httpd. However, if you use the prefork mpm, there will
+            /// be severe restrictions.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.http2)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            http2: bool = "http2";
+            /// `services.zabbixWeb.httpd.virtualHost.listen`
+            ///
+            /// Listen addresses and ports for this virtual host.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.listen)
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            listen: Vec<ListenValue> = "listen";
+            /// `services.zabbixWeb.httpd.virtualHost.listenAddresses`
+            ///
+            /// Listen addresses for this virtual host.
+            /// Compared to listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.listenAddresses)
+            ///
+            /// Nix type: `non-empty (list of string)`.
+            listen_addresses: Vec<String> = "listenAddresses";
+            /// `services.zabbixWeb.httpd.virtualHost.locations`
+            ///
+            /// Declarative location config. See https://httpd.apache.org/docs/2.4/mod/core.html#location
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations)
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            locations: BTreeMap<String, LocationsValue> = "locations";
+            /// `services.zabbixWeb.httpd.virtualHost.logFormat`
+            ///
+            /// Log format for Apache’s log files. Possible values are: combined, common, referer, agent.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.logFormat)
+            ///
+            /// Nix type: `string`. Default: `"common"`.
+            log_format: String = "logFormat";
+            /// `services.zabbixWeb.httpd.virtualHost.onlySSL`
+            ///
+            /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+            /// defaults for listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.onlySSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            only_ssl: bool = "onlySSL";
+            /// `services.zabbixWeb.httpd.virtualHost.robotsEntries`
+            ///
+            /// Specification of pages to be ignored by web crawlers. See http://www.robotstxt.org/
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.robotsEntries)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            robots_entries: Concatenated = "robotsEntries";
+            /// `services.zabbixWeb.httpd.virtualHost.servedDirs`
+            ///
+            /// This option provides a simple way to serve static directories.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.servedDirs)
+            ///
+            /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+            served_dirs: Vec<BTreeMap<String, Data<Anything>>> = "servedDirs";
+            /// `services.zabbixWeb.httpd.virtualHost.servedFiles`
+            ///
+            /// This option provides a simple way to serve individual, static files.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.servedFiles)
+            ///
+            /// Nix type: `list of (attribute set)`. Default: `[ ]`.
+            served_files: Vec<BTreeMap<String, Data<Anything>>> = "servedFiles";
+            /// `services.zabbixWeb.httpd.virtualHost.serverAliases`
+            ///
+            /// Additional names of virtual hosts served by this virtual host configuration.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.serverAliases)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            server_aliases: Vec<String> = "serverAliases";
+            /// `services.zabbixWeb.httpd.virtualHost.sslServerCert`
+            ///
+            /// Path to server SSL certificate.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.sslServerCert)
+            ///
+            /// Nix type: `path`.
+            ssl_server_cert: RuntimePath = "sslServerCert";
+            /// `services.zabbixWeb.httpd.virtualHost.sslServerChain`
+            ///
+            /// Path to server SSL chain file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.sslServerChain)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            ssl_server_chain: NullOr<RuntimePath> = "sslServerChain";
+            /// `services.zabbixWeb.httpd.virtualHost.sslServerKey`
+            ///
+            /// Path to server SSL certificate key.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.sslServerKey)
+            ///
+            /// Nix type: `path`.
+            ssl_server_key: RuntimePath = "sslServerKey";
+            /// `services.zabbixWeb.httpd.virtualHost.useACMEHost`
+            ///
+            /// A host of an existing Let’s Encrypt certificate to use.
+            /// This is useful if you have many subdomains and want to avoid hitting the
+            /// rate limit
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.useACMEHost)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            use_acme_host: NullOr<String> = "useACMEHost";
+        }
+    }
 
     pub mod virtual_host {
         use super::*;
@@ -278,7 +572,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.listen)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub const listen: Opt<Vec<Untyped>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "listen"]);
+        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "listen"]);
 
         /// `services.zabbixWeb.httpd.virtualHost.listenAddresses`
         ///
@@ -297,7 +591,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const locations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "locations"]);
+        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "locations"]);
 
         /// `services.zabbixWeb.httpd.virtualHost.logFormat`
         ///
@@ -334,7 +628,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.servedDirs)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub const served_dirs: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "servedDirs"]);
+        pub const served_dirs: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "servedDirs"]);
 
         /// `services.zabbixWeb.httpd.virtualHost.servedFiles`
         ///
@@ -343,7 +637,7 @@ pub mod httpd {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.servedFiles)
         ///
         /// Nix type: `list of (attribute set)`. Default: `[ ]`.
-        pub const served_files: Opt<Vec<BTreeMap<String, Untyped>>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "servedFiles"]);
+        pub const served_files: Opt<Vec<BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "servedFiles"]);
 
         /// `services.zabbixWeb.httpd.virtualHost.serverAliases`
         ///
@@ -392,6 +686,83 @@ pub mod httpd {
         /// Nix type: `null or string`. Default: `null`.
         pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "httpd", "virtualHost", "useACMEHost"]);
 
+        ::flakesmith::submodule_value! {
+            /// A value of `services.zabbixWeb.httpd.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
+            ListenValue {
+                /// `services.zabbixWeb.httpd.virtualHost.listen.*.ip`
+                ///
+                /// IP to listen on. 0.0.0.0 for IPv4 only, * for all.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.listen.*.ip)
+                ///
+                /// Nix type: `string`. Default: `"*"`.
+                ip: String = "ip";
+                /// `services.zabbixWeb.httpd.virtualHost.listen.*.port`
+                ///
+                /// Port to listen on
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.listen.*.port)
+                ///
+                /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+                port: u16 = "port";
+                /// `services.zabbixWeb.httpd.virtualHost.listen.*.ssl`
+                ///
+                /// Whether to enable SSL (https) support.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.listen.*.ssl)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                ssl: bool = "ssl";
+            }
+        }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.zabbixWeb.httpd.virtualHost.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+            LocationsValue {
+                /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.alias`
+                ///
+                /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.alias)
+                ///
+                /// Nix type: `null or path`. Default: `null`.
+                alias: NullOr<RuntimePath> = "alias";
+                /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.extraConfig`
+                ///
+                /// These lines go to the end of the location verbatim.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.extraConfig)
+                ///
+                /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+                extra_config: Concatenated = "extraConfig";
+                /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.index`
+                ///
+                /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.index)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                index: NullOr<String> = "index";
+                /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.priority`
+                ///
+                /// Order of this location block in relation to the others in the vhost.
+                /// The semantics are the same as with lib.mkOrder
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.priority)
+                ///
+                /// Nix type: `signed integer`. Default: `1000`.
+                priority: i64 = "priority";
+                /// `services.zabbixWeb.httpd.virtualHost.locations.<name>.proxyPass`
+                ///
+                /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.proxyPass)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                proxy_pass: NullOr<String> = "proxyPass";
+            }
+        }
+
         pub mod locations {
             use super::*;
 
@@ -411,7 +782,7 @@ pub mod httpd {
                 ///
                 /// Alias directory for requests. See https://httpd.apache.org/docs/2.4/mod/mod_alias.html#alias
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.&lt;name&gt;.alias)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.alias)
                 ///
                 /// Nix type: `null or path`. Default: `null`.
                 pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -422,7 +793,7 @@ pub mod httpd {
                 ///
                 /// These lines go to the end of the location verbatim.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.&lt;name&gt;.extraConfig)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.extraConfig)
                 ///
                 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
                 pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -433,7 +804,7 @@ pub mod httpd {
                 ///
                 /// Adds DirectoryIndex directive. See https://httpd.apache.org/docs/2.4/mod/mod_dir.html#directoryindex
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.&lt;name&gt;.index)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.index)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn index(&self) -> Opt<NullOr<String>> {
@@ -445,7 +816,7 @@ pub mod httpd {
                 /// Order of this location block in relation to the others in the vhost.
                 /// The semantics are the same as with lib.mkOrder
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.&lt;name&gt;.priority)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.priority)
                 ///
                 /// Nix type: `signed integer`. Default: `1000`.
                 pub fn priority(&self) -> Opt<i64> {
@@ -456,7 +827,7 @@ pub mod httpd {
                 ///
                 /// Sets up a simple reverse proxy as described by https://httpd.apache.org/docs/2.4/howto/reverse_proxy.html#simple
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.&lt;name&gt;.proxyPass)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.httpd.virtualHost.locations.%3Cname%3E.proxyPass)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
@@ -481,7 +852,443 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const virtual_host: Opt<Untyped> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost"]);
+    pub const virtual_host: Opt<VirtualHostValue> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.zabbixWeb.nginx.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
+        ListenValue {
+            /// `services.zabbixWeb.nginx.virtualHost.listen.*.addr`
+            ///
+            /// Listen address.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listen.*.addr)
+            ///
+            /// Nix type: `string`.
+            addr: String = "addr";
+            /// `services.zabbixWeb.nginx.virtualHost.listen.*.extraParameters`
+            ///
+            /// Extra parameters of this listen directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listen.*.extraParameters)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            extra_parameters: Vec<String> = "extraParameters";
+            /// `services.zabbixWeb.nginx.virtualHost.listen.*.port`
+            ///
+            /// Port number to listen on.
+            /// If unset and the listen address is not a socket then nginx defaults to 80.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listen.*.port)
+            ///
+            /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+            port: NullOr<u16> = "port";
+            /// `services.zabbixWeb.nginx.virtualHost.listen.*.proxyProtocol`
+            ///
+            /// Enable PROXY protocol.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listen.*.proxyProtocol)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_protocol: bool = "proxyProtocol";
+            /// `services.zabbixWeb.nginx.virtualHost.listen.*.ssl`
+            ///
+            /// Enable SSL.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listen.*.ssl)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            ssl: bool = "ssl";
+        }
+    }
+
+    /// The members of `services.zabbixWeb.nginx.virtualHost.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+    pub enum FastcgiParamsMembers {}
+    impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+    /// The members of `services.zabbixWeb.nginx.virtualHost.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+    pub enum ReturnMembers {}
+    impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.zabbixWeb.nginx.virtualHost.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+        LocationsValue {
+            /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.alias`
+            ///
+            /// Alias directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.alias)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            alias: NullOr<RuntimePath> = "alias";
+            /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.basicAuth`
+            ///
+            /// Basic Auth protection for a vhost.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.basicAuth)
+            ///
+            /// Nix type: `attribute set of string`. Default: `{ }`.
+            basic_auth: BTreeMap<String, String> = "basicAuth";
+            /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.basicAuthFile`
+            ///
+            /// Basic Auth password file for a vhost.
+            /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.basicAuthFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+            /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.extraConfig`
+            ///
+            /// These lines go to the end of the location verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.fastcgiParams`
+            ///
+            /// FastCGI parameters to override.  Unlike in the Nginx
+            /// configuration file, overriding only some default parameters
+            /// won’t unset the default values for other parameters.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.fastcgiParams)
+            ///
+            /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+            fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+            /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.index`
+            ///
+            /// Adds index directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.index)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            index: NullOr<String> = "index";
+            /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.priority`
+            ///
+            /// Order of this location block in relation to the others in the vhost.
+            /// The semantics are the same as with lib.mkOrder
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.priority)
+            ///
+            /// Nix type: `signed integer`. Default: `1000`.
+            priority: i64 = "priority";
+            /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.proxyPass`
+            ///
+            /// Adds proxy_pass directive and sets recommended proxy headers if
+            /// recommendedProxySettings is enabled.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.proxyPass)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            proxy_pass: NullOr<String> = "proxyPass";
+            /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.proxyWebsockets`
+            ///
+            /// Whether to support proxying websocket connections with HTTP/1.1.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.proxyWebsockets)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            proxy_websockets: bool = "proxyWebsockets";
+            /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.recommendedProxySettings`
+            ///
+            /// Enable recommended proxy settings.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.recommendedProxySettings)
+            ///
+            /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+            recommended_proxy_settings: bool = "recommendedProxySettings";
+            /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.return`
+            ///
+            /// Adds a return directive, for e.g. redirections.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.return)
+            ///
+            /// Nix type: `null or string or signed integer`. Default: `null`.
+            r#return: NullOr<OneOf<ReturnMembers>> = "return";
+            /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.root`
+            ///
+            /// Root directory for requests.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.root)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            root: NullOr<RuntimePath> = "root";
+            /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.tryFiles`
+            ///
+            /// Adds try_files directive.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.tryFiles)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            try_files: NullOr<String> = "tryFiles";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.zabbixWeb.nginx.virtualHost`: `VirtualHostValue::new()`, then a setter per option.
+        VirtualHostValue {
+            /// `services.zabbixWeb.nginx.virtualHost.acmeFallbackHost`
+            ///
+            /// Host which to proxy requests to if ACME challenge is not found. Useful
+            /// if you want multiple hosts to be able to verify the same domain name.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.acmeFallbackHost)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            acme_fallback_host: NullOr<String> = "acmeFallbackHost";
+            /// `services.zabbixWeb.nginx.virtualHost.acmeRoot`
+            ///
+            /// Directory for the ACME challenge, which is public
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.acmeRoot)
+            ///
+            /// Nix type: `null or string`. Default: `"/var/lib/acme/acme-challenge"`.
+            acme_root: NullOr<String> = "acmeRoot";
+            /// `services.zabbixWeb.nginx.virtualHost.addSSL`
+            ///
+            /// Whether to enable HTTPS in addition to plain HTTP. This will set defaults for
+            /// listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.addSSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            add_ssl: bool = "addSSL";
+            /// `services.zabbixWeb.nginx.virtualHost.basicAuth`
+            ///
+            /// Basic Auth protection for a vhost.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.basicAuth)
+            ///
+            /// Nix type: `attribute set of string`. Default: `{ }`.
+            basic_auth: BTreeMap<String, String> = "basicAuth";
+            /// `services.zabbixWeb.nginx.virtualHost.basicAuthFile`
+            ///
+            /// Basic Auth password file for a vhost.
+            /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.basicAuthFile)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+            /// `services.zabbixWeb.nginx.virtualHost.default`
+            ///
+            /// Makes this vhost the default.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.default)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            default_2: bool = "default";
+            /// `services.zabbixWeb.nginx.virtualHost.enableACME`
+            ///
+            /// Whether to ask Let’s Encrypt to sign a certificate for this vhost.
+            /// Alternately, you can use an existing certificate through useACMEHost
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.enableACME)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable_acme: bool = "enableACME";
+            /// `services.zabbixWeb.nginx.virtualHost.extraConfig`
+            ///
+            /// These lines go to the end of the vhost verbatim.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.extraConfig)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_config: Concatenated = "extraConfig";
+            /// `services.zabbixWeb.nginx.virtualHost.forceSSL`
+            ///
+            /// Whether to add a separate nginx server block that redirects (defaults
+            /// to 301, configurable with redirectCode
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.forceSSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            force_ssl: bool = "forceSSL";
+            /// `services.zabbixWeb.nginx.virtualHost.globalRedirect`
+            ///
+            /// If set, all requests for this host are redirected (defaults to 301,
+            /// configurable with redirectCode
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.globalRedirect)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            global_redirect: NullOr<String> = "globalRedirect";
+            /// `services.zabbixWeb.nginx.virtualHost.http2`
+            ///
+            /// Whether to enable the HTTP/2 protocol.
+            /// Note that (as of writing) due to nginx’s implementation, to disable
+            /// HTTP/2 you have to disable it on all vhosts that use a given
+            /// IP address / port.
+            /// If there is one server block configured to enable http2, then it is
+            /// enabled for all server blocks on this IP.
+            /// See https://stackoverflow.com/a/39466948/263061.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.http2)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            http2: bool = "http2";
+            /// `services.zabbixWeb.nginx.virtualHost.http3`
+            ///
+            /// Whether to enable the HTTP/3 protocol.
+            /// This requires using pkgs.nginxQuic
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.http3)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            http3: bool = "http3";
+            /// `services.zabbixWeb.nginx.virtualHost.http3_hq`
+            ///
+            /// Whether to enable the HTTP/0.9 protocol negotiation used in QUIC interoperability tests.
+            /// This requires using pkgs.nginxQuic
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.http3_hq)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            http3_hq: bool = "http3_hq";
+            /// `services.zabbixWeb.nginx.virtualHost.kTLS`
+            ///
+            /// Whether to enable kTLS support.
+            /// Implementing TLS in the kernel (kTLS) improves performance by significantly
+            /// reducing the need for copying operations between user space and the kernel.
+            /// Required Nginx version 1.21.4 or later.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.kTLS)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            k_tls: bool = "kTLS";
+            /// `services.zabbixWeb.nginx.virtualHost.listen`
+            ///
+            /// Listen addresses and ports for this virtual host.
+            /// IPv6 addresses must be enclosed in square brackets.
+            /// Note: this option overrides addSSL
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listen)
+            ///
+            /// Nix type: `list of (submodule)`. Default: `[ ]`.
+            listen: Vec<ListenValue> = "listen";
+            /// `services.zabbixWeb.nginx.virtualHost.listenAddresses`
+            ///
+            /// Listen addresses for this virtual host.
+            /// Compared to listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listenAddresses)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            listen_addresses: Vec<String> = "listenAddresses";
+            /// `services.zabbixWeb.nginx.virtualHost.locations`
+            ///
+            /// Declarative location config
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations)
+            ///
+            /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+            locations: BTreeMap<String, LocationsValue> = "locations";
+            /// `services.zabbixWeb.nginx.virtualHost.onlySSL`
+            ///
+            /// Whether to enable HTTPS and reject plain HTTP connections. This will set
+            /// defaults for listen
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.onlySSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            only_ssl: bool = "onlySSL";
+            /// `services.zabbixWeb.nginx.virtualHost.quic`
+            ///
+            /// Whether to enable the QUIC transport protocol.
+            /// This requires using pkgs.nginxQuic
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.quic)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            quic: bool = "quic";
+            /// `services.zabbixWeb.nginx.virtualHost.redirectCode`
+            ///
+            /// HTTP status used by globalRedirect
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.redirectCode)
+            ///
+            /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
+            redirect_code: i64 = "redirectCode";
+            /// `services.zabbixWeb.nginx.virtualHost.rejectSSL`
+            ///
+            /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
+            /// default
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.rejectSSL)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            reject_ssl: bool = "rejectSSL";
+            /// `services.zabbixWeb.nginx.virtualHost.reuseport`
+            ///
+            /// Create an individual listening socket .
+            /// It is required to specify only once on one of the hosts.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.reuseport)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            reuseport: bool = "reuseport";
+            /// `services.zabbixWeb.nginx.virtualHost.root`
+            ///
+            /// The path of the web root directory.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.root)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            root: NullOr<RuntimePath> = "root";
+            /// `services.zabbixWeb.nginx.virtualHost.serverAliases`
+            ///
+            /// Additional names of virtual hosts served by this virtual host configuration.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.serverAliases)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            server_aliases: Vec<String> = "serverAliases";
+            /// `services.zabbixWeb.nginx.virtualHost.serverName`
+            ///
+            /// Name of this virtual host. Defaults to attribute name in virtualHosts.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.serverName)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            server_name: NullOr<String> = "serverName";
+            /// `services.zabbixWeb.nginx.virtualHost.sslCertificate`
+            ///
+            /// Path to server SSL certificate.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.sslCertificate)
+            ///
+            /// Nix type: `path`.
+            ssl_certificate: RuntimePath = "sslCertificate";
+            /// `services.zabbixWeb.nginx.virtualHost.sslCertificateKey`
+            ///
+            /// Path to server SSL certificate key.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.sslCertificateKey)
+            ///
+            /// Nix type: `path`.
+            ssl_certificate_key: RuntimePath = "sslCertificateKey";
+            /// `services.zabbixWeb.nginx.virtualHost.sslTrustedCertificate`
+            ///
+            /// Path to root SSL certificate for stapling and client certificates.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.sslTrustedCertificate)
+            ///
+            /// Nix type: `null or path`. Default: `null`.
+            ssl_trusted_certificate: NullOr<RuntimePath> = "sslTrustedCertificate";
+            /// `services.zabbixWeb.nginx.virtualHost.useACMEHost`
+            ///
+            /// A host of an existing Let’s Encrypt certificate to use.
+            /// This is useful if you have many subdomains and want to avoid hitting the
+            /// rate limit
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.useACMEHost)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            use_acme_host: NullOr<String> = "useACMEHost";
+        }
+    }
 
     pub mod virtual_host {
         use super::*;
@@ -638,7 +1445,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listen)
         ///
         /// Nix type: `list of (submodule)`. Default: `[ ]`.
-        pub const listen: Opt<Vec<Untyped>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "listen"]);
+        pub const listen: Opt<Vec<ListenValue>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "listen"]);
 
         /// `services.zabbixWeb.nginx.virtualHost.listenAddresses`
         ///
@@ -657,7 +1464,7 @@ pub mod nginx {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub const locations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "locations"]);
+        pub const locations: Opt<BTreeMap<String, LocationsValue>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "locations"]);
 
         /// `services.zabbixWeb.nginx.virtualHost.onlySSL`
         ///
@@ -773,6 +1580,178 @@ pub mod nginx {
         /// Nix type: `null or string`. Default: `null`.
         pub const use_acme_host: Opt<NullOr<String>> = Opt::new(&["services", "zabbixWeb", "nginx", "virtualHost", "useACMEHost"]);
 
+        ::flakesmith::submodule_value! {
+            /// A value of `services.zabbixWeb.nginx.virtualHost.listen.*`: `ListenValue::new()`, then a setter per option.
+            ListenValue {
+                /// `services.zabbixWeb.nginx.virtualHost.listen.*.addr`
+                ///
+                /// Listen address.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listen.*.addr)
+                ///
+                /// Nix type: `string`.
+                addr: String = "addr";
+                /// `services.zabbixWeb.nginx.virtualHost.listen.*.extraParameters`
+                ///
+                /// Extra parameters of this listen directive.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listen.*.extraParameters)
+                ///
+                /// Nix type: `list of string`. Default: `[ ]`.
+                extra_parameters: Vec<String> = "extraParameters";
+                /// `services.zabbixWeb.nginx.virtualHost.listen.*.port`
+                ///
+                /// Port number to listen on.
+                /// If unset and the listen address is not a socket then nginx defaults to 80.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listen.*.port)
+                ///
+                /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+                port: NullOr<u16> = "port";
+                /// `services.zabbixWeb.nginx.virtualHost.listen.*.proxyProtocol`
+                ///
+                /// Enable PROXY protocol.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listen.*.proxyProtocol)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                proxy_protocol: bool = "proxyProtocol";
+                /// `services.zabbixWeb.nginx.virtualHost.listen.*.ssl`
+                ///
+                /// Enable SSL.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.listen.*.ssl)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                ssl: bool = "ssl";
+            }
+        }
+
+        /// The members of `services.zabbixWeb.nginx.virtualHost.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+        pub enum FastcgiParamsMembers {}
+        impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+        impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+        /// The members of `services.zabbixWeb.nginx.virtualHost.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+        pub enum ReturnMembers {}
+        impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+        impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
+
+        ::flakesmith::submodule_value! {
+            /// A value of `services.zabbixWeb.nginx.virtualHost.locations.<name>`: `LocationsValue::new()`, then a setter per option.
+            LocationsValue {
+                /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.alias`
+                ///
+                /// Alias directory for requests.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.alias)
+                ///
+                /// Nix type: `null or path`. Default: `null`.
+                alias: NullOr<RuntimePath> = "alias";
+                /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.basicAuth`
+                ///
+                /// Basic Auth protection for a vhost.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.basicAuth)
+                ///
+                /// Nix type: `attribute set of string`. Default: `{ }`.
+                basic_auth: BTreeMap<String, String> = "basicAuth";
+                /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.basicAuthFile`
+                ///
+                /// Basic Auth password file for a vhost.
+                /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.basicAuthFile)
+                ///
+                /// Nix type: `null or path`. Default: `null`.
+                basic_auth_file: NullOr<RuntimePath> = "basicAuthFile";
+                /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.extraConfig`
+                ///
+                /// These lines go to the end of the location verbatim.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.extraConfig)
+                ///
+                /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+                extra_config: Concatenated = "extraConfig";
+                /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.fastcgiParams`
+                ///
+                /// FastCGI parameters to override.  Unlike in the Nginx
+                /// configuration file, overriding only some default parameters
+                /// won’t unset the default values for other parameters.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.fastcgiParams)
+                ///
+                /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
+                fastcgi_params: BTreeMap<String, OneOf<FastcgiParamsMembers>> = "fastcgiParams";
+                /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.index`
+                ///
+                /// Adds index directive.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.index)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                index: NullOr<String> = "index";
+                /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.priority`
+                ///
+                /// Order of this location block in relation to the others in the vhost.
+                /// The semantics are the same as with lib.mkOrder
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.priority)
+                ///
+                /// Nix type: `signed integer`. Default: `1000`.
+                priority: i64 = "priority";
+                /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.proxyPass`
+                ///
+                /// Adds proxy_pass directive and sets recommended proxy headers if
+                /// recommendedProxySettings is enabled.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.proxyPass)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                proxy_pass: NullOr<String> = "proxyPass";
+                /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.proxyWebsockets`
+                ///
+                /// Whether to support proxying websocket connections with HTTP/1.1.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.proxyWebsockets)
+                ///
+                /// Nix type: `boolean`. Default: `false`.
+                proxy_websockets: bool = "proxyWebsockets";
+                /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.recommendedProxySettings`
+                ///
+                /// Enable recommended proxy settings.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.recommendedProxySettings)
+                ///
+                /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
+                recommended_proxy_settings: bool = "recommendedProxySettings";
+                /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.return`
+                ///
+                /// Adds a return directive, for e.g. redirections.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.return)
+                ///
+                /// Nix type: `null or string or signed integer`. Default: `null`.
+                r#return: NullOr<OneOf<ReturnMembers>> = "return";
+                /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.root`
+                ///
+                /// Root directory for requests.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.root)
+                ///
+                /// Nix type: `null or path`. Default: `null`.
+                root: NullOr<RuntimePath> = "root";
+                /// `services.zabbixWeb.nginx.virtualHost.locations.<name>.tryFiles`
+                ///
+                /// Adds try_files directive.
+                ///
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.tryFiles)
+                ///
+                /// Nix type: `null or string`. Default: `null`.
+                try_files: NullOr<String> = "tryFiles";
+            }
+        }
+
         pub mod locations {
             use super::*;
 
@@ -792,7 +1771,7 @@ pub mod nginx {
                 ///
                 /// Alias directory for requests.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.&lt;name&gt;.alias)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.alias)
                 ///
                 /// Nix type: `null or path`. Default: `null`.
                 pub fn alias(&self) -> Opt<NullOr<RuntimePath>> {
@@ -803,7 +1782,7 @@ pub mod nginx {
                 ///
                 /// Basic Auth protection for a vhost.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.&lt;name&gt;.basicAuth)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.basicAuth)
                 ///
                 /// Nix type: `attribute set of string`. Default: `{ }`.
                 pub fn basic_auth(&self) -> Opt<BTreeMap<String, String>> {
@@ -815,7 +1794,7 @@ pub mod nginx {
                 /// Basic Auth password file for a vhost.
                 /// Can be created by running nix-shell --packages apacheHttpd --run 'htpasswd -B -c FILENAME USERNAME'
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.&lt;name&gt;.basicAuthFile)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.basicAuthFile)
                 ///
                 /// Nix type: `null or path`. Default: `null`.
                 pub fn basic_auth_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -826,7 +1805,7 @@ pub mod nginx {
                 ///
                 /// These lines go to the end of the location verbatim.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.&lt;name&gt;.extraConfig)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.extraConfig)
                 ///
                 /// Nix type: `strings concatenated with "\n"`. Default: `""`.
                 pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -839,10 +1818,10 @@ pub mod nginx {
                 /// configuration file, overriding only some default parameters
                 /// won’t unset the default values for other parameters.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.&lt;name&gt;.fastcgiParams)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.fastcgiParams)
                 ///
                 /// Nix type: `attribute set of (string or path)`. Default: `{ }`.
-                pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, Untyped>> {
+                pub fn fastcgi_params(&self) -> Opt<BTreeMap<String, OneOf<FastcgiParamsMembers>>> {
                     Opt::at(self.path.join(["fastcgiParams"]))
                 }
 
@@ -850,7 +1829,7 @@ pub mod nginx {
                 ///
                 /// Adds index directive.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.&lt;name&gt;.index)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.index)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn index(&self) -> Opt<NullOr<String>> {
@@ -862,7 +1841,7 @@ pub mod nginx {
                 /// Order of this location block in relation to the others in the vhost.
                 /// The semantics are the same as with lib.mkOrder
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.&lt;name&gt;.priority)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.priority)
                 ///
                 /// Nix type: `signed integer`. Default: `1000`.
                 pub fn priority(&self) -> Opt<i64> {
@@ -874,7 +1853,7 @@ pub mod nginx {
                 /// Adds proxy_pass directive and sets recommended proxy headers if
                 /// recommendedProxySettings is enabled.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.&lt;name&gt;.proxyPass)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.proxyPass)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn proxy_pass(&self) -> Opt<NullOr<String>> {
@@ -885,7 +1864,7 @@ pub mod nginx {
                 ///
                 /// Whether to support proxying websocket connections with HTTP/1.1.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.&lt;name&gt;.proxyWebsockets)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.proxyWebsockets)
                 ///
                 /// Nix type: `boolean`. Default: `false`.
                 pub fn proxy_websockets(&self) -> Opt<bool> {
@@ -896,7 +1875,7 @@ pub mod nginx {
                 ///
                 /// Enable recommended proxy settings.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.&lt;name&gt;.recommendedProxySettings)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.recommendedProxySettings)
                 ///
                 /// Nix type: `boolean`. Default: `config.services.nginx.recommendedProxySettings`.
                 pub fn recommended_proxy_settings(&self) -> Opt<bool> {
@@ -907,10 +1886,10 @@ pub mod nginx {
                 ///
                 /// Adds a return directive, for e.g. redirections.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.&lt;name&gt;.return)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.return)
                 ///
                 /// Nix type: `null or string or signed integer`. Default: `null`.
-                pub fn r#return(&self) -> Opt<NullOr<Untyped>> {
+                pub fn r#return(&self) -> Opt<NullOr<OneOf<ReturnMembers>>> {
                     Opt::at(self.path.join(["return"]))
                 }
 
@@ -918,7 +1897,7 @@ pub mod nginx {
                 ///
                 /// Root directory for requests.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.&lt;name&gt;.root)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.root)
                 ///
                 /// Nix type: `null or path`. Default: `null`.
                 pub fn root(&self) -> Opt<NullOr<RuntimePath>> {
@@ -929,7 +1908,7 @@ pub mod nginx {
                 ///
                 /// Adds try_files directive.
                 ///
-                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.&lt;name&gt;.tryFiles)
+                /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zabbixWeb.nginx.virtualHost.locations.%3Cname%3E.tryFiles)
                 ///
                 /// Nix type: `null or string`. Default: `null`.
                 pub fn try_files(&self) -> Opt<NullOr<String>> {
@@ -937,6 +1916,16 @@ pub mod nginx {
                 }
 
             }
+
+            /// The members of `services.zabbixWeb.nginx.virtualHost.locations.<name>.fastcgiParams.<name>`'s type: `string`, `path`. A value of any of them sets the option.
+            pub enum FastcgiParamsMembers {}
+            impl ::flakesmith::value::StrMember for FastcgiParamsMembers { type Str = String; }
+            impl ::flakesmith::value::PathMember for FastcgiParamsMembers {}
+
+            /// The members of `services.zabbixWeb.nginx.virtualHost.locations.<name>.return`'s type: `string`, `integer`. A value of any of them sets the option.
+            pub enum ReturnMembers {}
+            impl ::flakesmith::value::StrMember for ReturnMembers { type Str = String; }
+            impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
 
         }
 

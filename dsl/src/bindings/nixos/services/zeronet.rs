@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.zeronet.enable`
@@ -51,7 +51,7 @@ pub const port: Opt<u16> = Opt::new(&["services", "zeronet", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronet.settings)
 ///
 /// Nix type: `attribute set of attribute set of (string or signed integer or boolean or list of string)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["services", "zeronet", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, OneOf<SettingsMembers>>>> = Opt::new(&["services", "zeronet", "settings"]);
 
 /// `services.zeronet.tor`
 ///
@@ -70,4 +70,11 @@ pub const tor: Opt<bool> = Opt::new(&["services", "zeronet", "tor"]);
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const tor_always: Opt<bool> = Opt::new(&["services", "zeronet", "torAlways"]);
+
+/// The members of `services.zeronet.settings.<name>.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+pub enum SettingsMembers {}
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.zeronsd.servedNetworks`
@@ -15,7 +15,79 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const served_networks: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "zeronsd", "servedNetworks"]);
+pub const served_networks: Opt<BTreeMap<String, ServedNetworksValue>> = Opt::new(&["services", "zeronsd", "servedNetworks"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.zeronsd.servedNetworks.<name>.settings.log_level`.
+    LogLevel {
+        Off => "off",
+        Error => "error",
+        Warn => "warn",
+        Info => "info",
+        Debug => "debug",
+        Trace => "trace",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.zeronsd.servedNetworks.<name>.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.zeronsd.servedNetworks.<name>.settings.domain`
+        ///
+        /// Domain under which ZeroTier records will be available.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings.domain)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"home.arpa"`.
+        domain: String = "domain";
+        /// `services.zeronsd.servedNetworks.<name>.settings.log_level`
+        ///
+        /// Log Level.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings.log_level)
+        ///
+        /// Nix type: `one of "off", "error", "warn", "info", "debug", "trace"`. Default: `"warn"`.
+        log_level: LogLevel = "log_level";
+        /// `services.zeronsd.servedNetworks.<name>.settings.token`
+        ///
+        /// Path to a file containing the API Token for ZeroTier Central.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings.token)
+        ///
+        /// Nix type: `path`.
+        token: RuntimePath = "token";
+        /// `services.zeronsd.servedNetworks.<name>.settings.wildcard`
+        ///
+        /// Whether to serve a wildcard record for ZeroTier Nodes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings.wildcard)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        wildcard: bool = "wildcard";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.zeronsd.servedNetworks.<name>`: `ServedNetworksValue::new()`, then a setter per option.
+    ServedNetworksValue {
+        /// `services.zeronsd.servedNetworks.<name>.package`
+        ///
+        /// The zeronsd package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.zeronsd`.
+        package: Package = "package";
+        /// `services.zeronsd.servedNetworks.<name>.settings`
+        ///
+        /// Settings for zeronsd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings)
+        ///
+        /// Nix type: `JSON value`. Default: `{ }`.
+        settings: SettingsValue = "settings";
+    }
+}
 
 pub mod served_networks {
     use super::*;
@@ -36,7 +108,7 @@ pub mod served_networks {
         ///
         /// The zeronsd package to use.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.&lt;name&gt;.package)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.package)
         ///
         /// Nix type: `package`. Default: `pkgs.zeronsd`.
         pub fn package(&self) -> Opt<Package> {
@@ -47,10 +119,10 @@ pub mod served_networks {
         ///
         /// Settings for zeronsd
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.&lt;name&gt;.settings)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings)
         ///
         /// Nix type: `JSON value`. Default: `{ }`.
-        pub fn settings(&self) -> Opt<Untyped> {
+        pub fn settings(&self) -> Opt<SettingsValue> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -72,7 +144,7 @@ pub mod served_networks {
         ///
         /// Domain under which ZeroTier records will be available.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.&lt;name&gt;.settings.domain)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings.domain)
         ///
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"home.arpa"`.
         pub fn domain(&self) -> Opt<String> {
@@ -83,7 +155,7 @@ pub mod served_networks {
         ///
         /// Log Level.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.&lt;name&gt;.settings.log_level)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings.log_level)
         ///
         /// Nix type: `one of "off", "error", "warn", "info", "debug", "trace"`. Default: `"warn"`.
         pub fn log_level(&self) -> Opt<LogLevel> {
@@ -94,7 +166,7 @@ pub mod served_networks {
         ///
         /// Path to a file containing the API Token for ZeroTier Central.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.&lt;name&gt;.settings.token)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings.token)
         ///
         /// Nix type: `path`.
         pub fn token(&self) -> Opt<RuntimePath> {
@@ -105,7 +177,7 @@ pub mod served_networks {
         ///
         /// Whether to serve a wildcard record for ZeroTier Nodes.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.&lt;name&gt;.settings.wildcard)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings.wildcard)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn wildcard(&self) -> Opt<bool> {
@@ -123,6 +195,44 @@ pub mod served_networks {
             Info => "info",
             Debug => "debug",
             Trace => "trace",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.zeronsd.servedNetworks.<name>.settings`: `SettingsValue::new()`, then a setter per option.
+        SettingsValue {
+            /// `services.zeronsd.servedNetworks.<name>.settings.domain`
+            ///
+            /// Domain under which ZeroTier records will be available.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings.domain)
+            ///
+            /// Nix type: `(optionally newline-terminated) single-line string`. Default: `"home.arpa"`.
+            domain: String = "domain";
+            /// `services.zeronsd.servedNetworks.<name>.settings.log_level`
+            ///
+            /// Log Level.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings.log_level)
+            ///
+            /// Nix type: `one of "off", "error", "warn", "info", "debug", "trace"`. Default: `"warn"`.
+            log_level: LogLevel = "log_level";
+            /// `services.zeronsd.servedNetworks.<name>.settings.token`
+            ///
+            /// Path to a file containing the API Token for ZeroTier Central.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings.token)
+            ///
+            /// Nix type: `path`.
+            token: RuntimePath = "token";
+            /// `services.zeronsd.servedNetworks.<name>.settings.wildcard`
+            ///
+            /// Whether to serve a wildcard record for ZeroTier Nodes.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zeronsd.servedNetworks.%3Cname%3E.settings.wildcard)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            wildcard: bool = "wildcard";
         }
     }
 

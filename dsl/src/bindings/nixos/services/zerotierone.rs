@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.zerotierone.enable`
@@ -36,7 +36,7 @@ pub const join_networks: Opt<Vec<String>> = Opt::new(&["services", "zerotierone"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zerotierone.localConf)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const local_conf: Opt<Untyped> = Opt::new(&["services", "zerotierone", "localConf"]);
+pub const local_conf: Opt<Data<Json>> = Opt::new(&["services", "zerotierone", "localConf"]);
 
 /// `services.zerotierone.package`
 ///

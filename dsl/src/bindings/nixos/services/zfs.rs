@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.zfs.expandOnBoot`
@@ -15,7 +15,21 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zfs.expandOnBoot)
 ///
 /// Nix type: `one of "disabled", "all" or list of string`. Default: `"disabled"`.
-pub const expand_on_boot: Opt<Untyped> = Opt::new(&["services", "zfs", "expandOnBoot"]);
+pub const expand_on_boot: Opt<OneOf<ExpandOnBootMembers>> = Opt::new(&["services", "zfs", "expandOnBoot"]);
+
+::flakesmith::option_enum! {
+    /// The values of `services.zfs.expandOnBoot`.
+    ExpandOnBoot {
+        Disabled => "disabled",
+        All => "all",
+    }
+}
+
+/// The members of `services.zfs.expandOnBoot`'s type: `one of ["disabled", "all"]`, `list of (string)`. A value of any of them sets the option.
+pub enum ExpandOnBootMembers {}
+impl ::flakesmith::value::ListMember for ExpandOnBootMembers { type Item = String; }
+
+::flakesmith::union_member!(ExpandOnBootMembers: ExpandOnBoot);
 
 pub mod auto_replication {
     use super::*;
@@ -264,7 +278,14 @@ pub mod zed {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zfs.zed.settings)
     ///
     /// Nix type: `attribute set of (string or signed integer or boolean or list of string)`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "zfs", "zed", "settings"]);
+    pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "zfs", "zed", "settings"]);
+
+    /// The members of `services.zfs.zed.settings.<name>`'s type: `string`, `integer`, `bool`, `list of (string)`. A value of any of them sets the option.
+    pub enum SettingsMembers {}
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::ListMember for SettingsMembers { type Item = String; }
 
 }
 

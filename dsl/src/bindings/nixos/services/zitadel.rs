@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.zitadel.enable`
@@ -83,7 +83,7 @@ pub const package: Opt<Package> = Opt::new(&["services", "zitadel", "package"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zitadel.settings)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "zitadel", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "zitadel", "settings"]);
 
 /// `services.zitadel.steps`
 ///
@@ -94,7 +94,7 @@ pub const settings: Opt<Untyped> = Opt::new(&["services", "zitadel", "settings"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zitadel.steps)
 ///
 /// Nix type: `YAML value`. Default: `{ }`.
-pub const steps: Opt<Untyped> = Opt::new(&["services", "zitadel", "steps"]);
+pub const steps: Opt<Data<Json>> = Opt::new(&["services", "zitadel", "steps"]);
 
 /// `services.zitadel.tlsMode`
 ///
@@ -113,6 +113,60 @@ pub const tls_mode: Opt<TlsMode> = Opt::new(&["services", "zitadel", "tlsMode"])
 ///
 /// Nix type: `string`. Default: `"zitadel"`.
 pub const user: Opt<String> = Opt::new(&["services", "zitadel", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.zitadel.settings.TLS`: `SettingsTlsValue::new()`, then a setter per option.
+    SettingsTlsValue {
+        /// `services.zitadel.settings.TLS.Cert`
+        ///
+        /// The TLS certificate, as a base64-encoded string.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zitadel.settings.TLS.Cert)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        cert: NullOr<String> = "Cert";
+        /// `services.zitadel.settings.TLS.CertPath`
+        ///
+        /// Path to the TLS certificate.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zitadel.settings.TLS.CertPath)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        cert_path: NullOr<RuntimePath> = "CertPath";
+        /// `services.zitadel.settings.TLS.Key`
+        ///
+        /// The TLS certificate private key, as a base64-encoded string.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zitadel.settings.TLS.Key)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key: NullOr<String> = "Key";
+        /// `services.zitadel.settings.TLS.KeyPath`
+        ///
+        /// Path to the TLS certificate private key.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zitadel.settings.TLS.KeyPath)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        key_path: NullOr<RuntimePath> = "KeyPath";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.zitadel.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `services.zitadel.settings.Port`
+        ///
+        /// The port that ZITADEL listens on.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zitadel.settings.Port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `8080`.
+        port: u16 = "Port";
+        /// The options under `services.zitadel.settings.TLS`.
+        tls: SettingsTlsValue = "TLS";
+    }
+}
 
 ::flakesmith::option_enum! {
     /// The values of `services.zitadel.tlsMode`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.znapzend.autoCreation`
@@ -81,7 +81,7 @@ pub const pure: Opt<bool> = Opt::new(&["services", "znapzend", "pure"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const zetup: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "znapzend", "zetup"]);
+pub const zetup: Opt<BTreeMap<String, ZetupValue>> = Opt::new(&["services", "znapzend", "zetup"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.znapzend.logLevel`.
@@ -91,6 +91,186 @@ pub const zetup: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "znapze
         Warning => "warning",
         Err => "err",
         Alert => "alert",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.znapzend.zetup.<name>.destinations.<name>`: `DestinationsValue::new()`, then a setter per option.
+    DestinationsValue {
+        /// `services.znapzend.zetup.<name>.destinations.<name>.dataset`
+        ///
+        /// Dataset name to send snapshots to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.dataset)
+        ///
+        /// Nix type: `string`.
+        dataset: String = "dataset";
+        /// `services.znapzend.zetup.<name>.destinations.<name>.host`
+        ///
+        /// Host to use for the destination dataset. Can be prefixed with
+        /// user@
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.host)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        host: NullOr<String> = "host";
+        /// `services.znapzend.zetup.<name>.destinations.<name>.label`
+        ///
+        /// Label for this destination. Defaults to the attribute name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.label)
+        ///
+        /// Nix type: `string`.
+        label: String = "label";
+        /// `services.znapzend.zetup.<name>.destinations.<name>.plan`
+        ///
+        /// The znapzend backup plan to use for the source.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.plan)
+        ///
+        /// Nix type: `string`.
+        plan: String = "plan";
+        /// `services.znapzend.zetup.<name>.destinations.<name>.postsend`
+        ///
+        /// Command to run after sending the snapshot to the destination.
+        /// Intended to run a remote script via ssh
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.postsend)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        postsend: NullOr<String> = "postsend";
+        /// `services.znapzend.zetup.<name>.destinations.<name>.presend`
+        ///
+        /// Command to run before sending the snapshot to the destination.
+        /// Intended to run a remote script via ssh
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.presend)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        presend: NullOr<String> = "presend";
+    }
+}
+
+/// The members of `services.znapzend.zetup.<name>.mbuffer.size`'s type: `string`, `unknown 'of the form number{b|k|M|G}'`. A value of any of them sets the option.
+pub enum SizeMembers {}
+impl ::flakesmith::value::StrMember for SizeMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.znapzend.zetup.<name>.mbuffer`: `ZetupMbufferValue::new()`, then a setter per option.
+    ZetupMbufferValue {
+        /// `services.znapzend.zetup.<name>.mbuffer.enable`
+        ///
+        /// Whether to use mbuffer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.mbuffer.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `services.znapzend.zetup.<name>.mbuffer.port`
+        ///
+        /// Port to use for mbuffer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.mbuffer.port)
+        ///
+        /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
+        port: NullOr<u16> = "port";
+        /// `services.znapzend.zetup.<name>.mbuffer.size`
+        ///
+        /// The size for mbuffer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.mbuffer.size)
+        ///
+        /// Nix type: `string of the form number{b|k|M|G}`. Default: `"1G"`.
+        size: OneOf<SizeMembers> = "size";
+    }
+}
+
+/// The members of `services.znapzend.zetup.<name>.timestampFormat`'s type: `string`, `unknown 'containing all of the characters %Y, %m, %d, %H, %M, %S'`. A value of any of them sets the option.
+pub enum TimestampFormatMembers {}
+impl ::flakesmith::value::StrMember for TimestampFormatMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `services.znapzend.zetup.<name>`: `ZetupValue::new()`, then a setter per option.
+    ZetupValue {
+        /// `services.znapzend.zetup.<name>.dataset`
+        ///
+        /// The dataset to use for this source.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.dataset)
+        ///
+        /// Nix type: `string`.
+        dataset: String = "dataset";
+        /// `services.znapzend.zetup.<name>.destinations`
+        ///
+        /// Additional destinations.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations)
+        ///
+        /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
+        destinations: BTreeMap<String, DestinationsValue> = "destinations";
+        /// `services.znapzend.zetup.<name>.enable`
+        ///
+        /// Whether to enable this source.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// The options under `services.znapzend.zetup.<name>.mbuffer`.
+        mbuffer: ZetupMbufferValue = "mbuffer";
+        /// `services.znapzend.zetup.<name>.plan`
+        ///
+        /// The znapzend backup plan to use for the source.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.plan)
+        ///
+        /// Nix type: `string`.
+        plan: String = "plan";
+        /// `services.znapzend.zetup.<name>.postsnap`
+        ///
+        /// Command to run after snapshots are taken on the source dataset,
+        /// e.g. for database unlocking. See also presnap
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.postsnap)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        postsnap: NullOr<String> = "postsnap";
+        /// `services.znapzend.zetup.<name>.presnap`
+        ///
+        /// Command to run before snapshots are taken on the source dataset,
+        /// e.g. for database locking/flushing. See also
+        /// postsnap
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.presnap)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        presnap: NullOr<String> = "presnap";
+        /// `services.znapzend.zetup.<name>.recursive`
+        ///
+        /// Whether to do recursive snapshots.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.recursive)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        recursive: bool = "recursive";
+        /// `services.znapzend.zetup.<name>.sendDelay`
+        ///
+        /// Specify delay (in seconds) before sending snaps to the destination.
+        /// May be useful if you want to control sending time.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.sendDelay)
+        ///
+        /// Nix type: `signed integer`. Default: `0`.
+        send_delay: i64 = "sendDelay";
+        /// `services.znapzend.zetup.<name>.timestampFormat`
+        ///
+        /// The timestamp format to use for constructing snapshot names.
+        /// The syntax is strftime
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.timestampFormat)
+        ///
+        /// Nix type: `string containing all of the characters %Y, %m, %d, %H, %M, %S`. Default: `"%Y-%m-%d-%H%M%S"`.
+        timestamp_format: OneOf<TimestampFormatMembers> = "timestampFormat";
     }
 }
 
@@ -193,7 +373,7 @@ pub mod zetup {
         ///
         /// The dataset to use for this source.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.dataset)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.dataset)
         ///
         /// Nix type: `string`.
         pub fn dataset(&self) -> Opt<String> {
@@ -204,10 +384,10 @@ pub mod zetup {
         ///
         /// Additional destinations.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.destinations)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations)
         ///
         /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-        pub fn destinations(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn destinations(&self) -> Opt<BTreeMap<String, DestinationsValue>> {
             Opt::at(self.path.join(["destinations"]))
         }
 
@@ -220,7 +400,7 @@ pub mod zetup {
         ///
         /// Whether to enable this source.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -236,7 +416,7 @@ pub mod zetup {
         ///
         /// The znapzend backup plan to use for the source.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.plan)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.plan)
         ///
         /// Nix type: `string`.
         pub fn plan(&self) -> Opt<String> {
@@ -248,7 +428,7 @@ pub mod zetup {
         /// Command to run after snapshots are taken on the source dataset,
         /// e.g. for database unlocking. See also presnap
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.postsnap)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.postsnap)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn postsnap(&self) -> Opt<NullOr<String>> {
@@ -261,7 +441,7 @@ pub mod zetup {
         /// e.g. for database locking/flushing. See also
         /// postsnap
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.presnap)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.presnap)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn presnap(&self) -> Opt<NullOr<String>> {
@@ -272,7 +452,7 @@ pub mod zetup {
         ///
         /// Whether to do recursive snapshots.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.recursive)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.recursive)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn recursive(&self) -> Opt<bool> {
@@ -284,7 +464,7 @@ pub mod zetup {
         /// Specify delay (in seconds) before sending snaps to the destination.
         /// May be useful if you want to control sending time.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.sendDelay)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.sendDelay)
         ///
         /// Nix type: `signed integer`. Default: `0`.
         pub fn send_delay(&self) -> Opt<i64> {
@@ -296,10 +476,10 @@ pub mod zetup {
         /// The timestamp format to use for constructing snapshot names.
         /// The syntax is strftime
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.timestampFormat)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.timestampFormat)
         ///
         /// Nix type: `string containing all of the characters %Y, %m, %d, %H, %M, %S`. Default: `"%Y-%m-%d-%H%M%S"`.
-        pub fn timestamp_format(&self) -> Opt<Untyped> {
+        pub fn timestamp_format(&self) -> Opt<OneOf<TimestampFormatMembers>> {
             Opt::at(self.path.join(["timestampFormat"]))
         }
 
@@ -330,7 +510,7 @@ pub mod zetup {
         ///
         /// Dataset name to send snapshots to.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.destinations.&lt;name&gt;.dataset)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.dataset)
         ///
         /// Nix type: `string`.
         pub fn dataset(&self) -> Opt<String> {
@@ -342,7 +522,7 @@ pub mod zetup {
         /// Host to use for the destination dataset. Can be prefixed with
         /// user@
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.destinations.&lt;name&gt;.host)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.host)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn host(&self) -> Opt<NullOr<String>> {
@@ -353,7 +533,7 @@ pub mod zetup {
         ///
         /// Label for this destination. Defaults to the attribute name.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.destinations.&lt;name&gt;.label)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.label)
         ///
         /// Nix type: `string`.
         pub fn label(&self) -> Opt<String> {
@@ -364,7 +544,7 @@ pub mod zetup {
         ///
         /// The znapzend backup plan to use for the source.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.destinations.&lt;name&gt;.plan)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.plan)
         ///
         /// Nix type: `string`.
         pub fn plan(&self) -> Opt<String> {
@@ -376,7 +556,7 @@ pub mod zetup {
         /// Command to run after sending the snapshot to the destination.
         /// Intended to run a remote script via ssh
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.destinations.&lt;name&gt;.postsend)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.postsend)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn postsend(&self) -> Opt<NullOr<String>> {
@@ -388,7 +568,7 @@ pub mod zetup {
         /// Command to run before sending the snapshot to the destination.
         /// Intended to run a remote script via ssh
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.destinations.&lt;name&gt;.presend)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.presend)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn presend(&self) -> Opt<NullOr<String>> {
@@ -408,7 +588,7 @@ pub mod zetup {
         ///
         /// Whether to use mbuffer
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.mbuffer.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.mbuffer.enable)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn enable(&self) -> Opt<bool> {
@@ -419,7 +599,7 @@ pub mod zetup {
         ///
         /// Port to use for mbuffer
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.mbuffer.port)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.mbuffer.port)
         ///
         /// Nix type: `null or 16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `null`.
         pub fn port(&self) -> Opt<NullOr<u16>> {
@@ -430,14 +610,79 @@ pub mod zetup {
         ///
         /// The size for mbuffer
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.&lt;name&gt;.mbuffer.size)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.mbuffer.size)
         ///
         /// Nix type: `string of the form number{b|k|M|G}`. Default: `"1G"`.
-        pub fn size(&self) -> Opt<Untyped> {
+        pub fn size(&self) -> Opt<OneOf<SizeMembers>> {
             Opt::at(self.path.join(["size"]))
         }
 
     }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `services.znapzend.zetup.<name>.destinations.<name>`: `DestinationsValue::new()`, then a setter per option.
+        DestinationsValue {
+            /// `services.znapzend.zetup.<name>.destinations.<name>.dataset`
+            ///
+            /// Dataset name to send snapshots to.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.dataset)
+            ///
+            /// Nix type: `string`.
+            dataset: String = "dataset";
+            /// `services.znapzend.zetup.<name>.destinations.<name>.host`
+            ///
+            /// Host to use for the destination dataset. Can be prefixed with
+            /// user@
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.host)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            host: NullOr<String> = "host";
+            /// `services.znapzend.zetup.<name>.destinations.<name>.label`
+            ///
+            /// Label for this destination. Defaults to the attribute name.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.label)
+            ///
+            /// Nix type: `string`.
+            label: String = "label";
+            /// `services.znapzend.zetup.<name>.destinations.<name>.plan`
+            ///
+            /// The znapzend backup plan to use for the source.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.plan)
+            ///
+            /// Nix type: `string`.
+            plan: String = "plan";
+            /// `services.znapzend.zetup.<name>.destinations.<name>.postsend`
+            ///
+            /// Command to run after sending the snapshot to the destination.
+            /// Intended to run a remote script via ssh
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.postsend)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            postsend: NullOr<String> = "postsend";
+            /// `services.znapzend.zetup.<name>.destinations.<name>.presend`
+            ///
+            /// Command to run before sending the snapshot to the destination.
+            /// Intended to run a remote script via ssh
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znapzend.zetup.%3Cname%3E.destinations.%3Cname%3E.presend)
+            ///
+            /// Nix type: `null or string`. Default: `null`.
+            presend: NullOr<String> = "presend";
+        }
+    }
+
+    /// The members of `services.znapzend.zetup.<name>.timestampFormat`'s type: `string`, `unknown 'containing all of the characters %Y, %m, %d, %H, %M, %S'`. A value of any of them sets the option.
+    pub enum TimestampFormatMembers {}
+    impl ::flakesmith::value::StrMember for TimestampFormatMembers { type Str = String; }
+
+    /// The members of `services.znapzend.zetup.<name>.mbuffer.size`'s type: `string`, `unknown 'of the form number{b|k|M|G}'`. A value of any of them sets the option.
+    pub enum SizeMembers {}
+    impl ::flakesmith::value::StrMember for SizeMembers { type Str = String; }
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.znc.config`
@@ -143,7 +143,7 @@ pub mod conf_options {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const networks: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "znc", "confOptions", "networks"]);
+    pub const networks: Opt<BTreeMap<String, NetworksValue>> = Opt::new(&["services", "znc", "confOptions", "networks"]);
 
     /// `services.znc.confOptions.nick`
     ///
@@ -210,6 +210,77 @@ pub mod conf_options {
     /// Nix type: `string`. Default: `"znc"`.
     pub const user_name: Opt<String> = Opt::new(&["services", "znc", "confOptions", "userName"]);
 
+    ::flakesmith::submodule_value! {
+        /// A value of `services.znc.confOptions.networks.<name>`: `NetworksValue::new()`, then a setter per option.
+        NetworksValue {
+            /// `services.znc.confOptions.networks.<name>.channels`
+            ///
+            /// IRC channels to join.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.channels)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            channels: Vec<String> = "channels";
+            /// `services.znc.confOptions.networks.<name>.extraConf`
+            ///
+            /// Extra config for the network. Consider using
+            /// services.znc.config
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.extraConf)
+            ///
+            /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+            extra_conf: Concatenated = "extraConf";
+            /// `services.znc.confOptions.networks.<name>.hasBitlbeeControlChannel`
+            ///
+            /// Whether to add the special Bitlbee operations channel.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.hasBitlbeeControlChannel)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            has_bitlbee_control_channel: bool = "hasBitlbeeControlChannel";
+            /// `services.znc.confOptions.networks.<name>.modules`
+            ///
+            /// ZNC network modules to load.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.modules)
+            ///
+            /// Nix type: `list of string`.
+            modules: Vec<String> = "modules";
+            /// `services.znc.confOptions.networks.<name>.password`
+            ///
+            /// IRC server password, such as for a Slack gateway.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.password)
+            ///
+            /// Nix type: `string`. Default: `""`.
+            password: String = "password";
+            /// `services.znc.confOptions.networks.<name>.port`
+            ///
+            /// IRC server port.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.port)
+            ///
+            /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6697`.
+            port: u16 = "port";
+            /// `services.znc.confOptions.networks.<name>.server`
+            ///
+            /// IRC server address.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.server)
+            ///
+            /// Nix type: `string`.
+            server: String = "server";
+            /// `services.znc.confOptions.networks.<name>.useSSL`
+            ///
+            /// Whether to use SSL to connect to the IRC server.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.useSSL)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            use_ssl: bool = "useSSL";
+        }
+    }
+
     pub mod networks {
         use super::*;
 
@@ -229,7 +300,7 @@ pub mod conf_options {
             ///
             /// IRC channels to join.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.&lt;name&gt;.channels)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.channels)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
             pub fn channels(&self) -> Opt<Vec<String>> {
@@ -241,7 +312,7 @@ pub mod conf_options {
             /// Extra config for the network. Consider using
             /// services.znc.config
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.&lt;name&gt;.extraConf)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.extraConf)
             ///
             /// Nix type: `strings concatenated with "\n"`. Default: `""`.
             pub fn extra_conf(&self) -> Opt<Concatenated> {
@@ -252,7 +323,7 @@ pub mod conf_options {
             ///
             /// Whether to add the special Bitlbee operations channel.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.&lt;name&gt;.hasBitlbeeControlChannel)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.hasBitlbeeControlChannel)
             ///
             /// Nix type: `boolean`. Default: `false`.
             pub fn has_bitlbee_control_channel(&self) -> Opt<bool> {
@@ -263,7 +334,7 @@ pub mod conf_options {
             ///
             /// ZNC network modules to load.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.&lt;name&gt;.modules)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.modules)
             ///
             /// Nix type: `list of string`.
             pub fn modules(&self) -> Opt<Vec<String>> {
@@ -274,7 +345,7 @@ pub mod conf_options {
             ///
             /// IRC server password, such as for a Slack gateway.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.&lt;name&gt;.password)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.password)
             ///
             /// Nix type: `string`. Default: `""`.
             pub fn password(&self) -> Opt<String> {
@@ -285,7 +356,7 @@ pub mod conf_options {
             ///
             /// IRC server port.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.&lt;name&gt;.port)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.port)
             ///
             /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`. Default: `6697`.
             pub fn port(&self) -> Opt<u16> {
@@ -296,7 +367,7 @@ pub mod conf_options {
             ///
             /// IRC server address.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.&lt;name&gt;.server)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.server)
             ///
             /// Nix type: `string`.
             pub fn server(&self) -> Opt<String> {
@@ -307,7 +378,7 @@ pub mod conf_options {
             ///
             /// Whether to use SSL to connect to the IRC server.
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.&lt;name&gt;.useSSL)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.znc.confOptions.networks.%3Cname%3E.useSSL)
             ///
             /// Nix type: `boolean`. Default: `true`.
             pub fn use_ssl(&self) -> Opt<bool> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.zwave-js.enable`
@@ -70,7 +70,29 @@ pub const serial_port: Opt<RuntimePath> = Opt::new(&["services", "zwave-js", "se
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zwave-js.settings)
 ///
 /// Nix type: `JSON value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["services", "zwave-js", "settings"]);
+pub const settings: Opt<SettingsValue> = Opt::new(&["services", "zwave-js", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `services.zwave-js.settings.storage`: `SettingsStorageValue::new()`, then a setter per option.
+    SettingsStorageValue {
+        /// `services.zwave-js.settings.storage.cacheDir`
+        ///
+        /// Cache directory
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zwave-js.settings.storage.cacheDir)
+        ///
+        /// Nix type: `unspecified value`. Default: `"/var/cache/zwave-js"`.
+        cache_dir: Data<Anything> = "cacheDir";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `services.zwave-js.settings`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// The options under `services.zwave-js.settings.storage`.
+        storage: SettingsStorageValue = "storage";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -85,7 +107,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.zwave-js.settings.storage.cacheDir)
         ///
         /// Nix type: `unspecified value`. Default: `"/var/cache/zwave-js"`.
-        pub const cache_dir: Opt<Untyped> = Opt::new(&["services", "zwave-js", "settings", "storage", "cacheDir"]);
+        pub const cache_dir: Opt<Data<Anything>> = Opt::new(&["services", "zwave-js", "settings", "storage", "cacheDir"]);
 
     }
 

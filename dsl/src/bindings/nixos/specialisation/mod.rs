@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `specialisation.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl SpecialisationEntry {
     ///
     /// Arbitrary NixOS configuration.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=specialisation.&lt;name&gt;.configuration)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=specialisation.%3Cname%3E.configuration)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
     pub fn configuration(&self) -> Opt<Untyped> {
@@ -35,7 +35,7 @@ impl SpecialisationEntry {
     ///
     /// Include the entire system’s configuration. Set to false to make a completely differently configured system.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=specialisation.&lt;name&gt;.inheritParentConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=specialisation.%3Cname%3E.inheritParentConfig)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn inherit_parent_config(&self) -> Opt<bool> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `system.autoUpgrade.allowReboot`
@@ -129,13 +129,35 @@ pub const randomized_delay_sec: Opt<String> = Opt::new(&["system", "autoUpgrade"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.autoUpgrade.rebootWindow)
 ///
 /// Nix type: `null or (submodule)`. Default: `null`.
-pub const reboot_window: Opt<NullOr<Untyped>> = Opt::new(&["system", "autoUpgrade", "rebootWindow"]);
+pub const reboot_window: Opt<NullOr<RebootWindowValue>> = Opt::new(&["system", "autoUpgrade", "rebootWindow"]);
 
 ::flakesmith::option_enum! {
     /// The values of `system.autoUpgrade.operation`.
     Operation {
         Switch => "switch",
         Boot => "boot",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `system.autoUpgrade.rebootWindow`: `RebootWindowValue::new()`, then a setter per option.
+    RebootWindowValue {
+        /// `system.autoUpgrade.rebootWindow.lower`
+        ///
+        /// Lower limit of the reboot window
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.autoUpgrade.rebootWindow.lower)
+        ///
+        /// Nix type: `string matching the pattern [[:digit:]]{2}:[[:digit:]]{2}`.
+        lower: String = "lower";
+        /// `system.autoUpgrade.rebootWindow.upper`
+        ///
+        /// Upper limit of the reboot window
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.autoUpgrade.rebootWindow.upper)
+        ///
+        /// Nix type: `string matching the pattern [[:digit:]]{2}:[[:digit:]]{2}`.
+        upper: String = "upper";
     }
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `system.build.images`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.build.images)
 ///
 /// Nix type: `unspecified value`. Read-only: NixOS sets it.
-pub const images: ReadOnly<Untyped> = ReadOnly::new(&["system", "build", "images"]);
+pub const images: ReadOnly<Data<Anything>> = ReadOnly::new(&["system", "build", "images"]);
 
 /// `system.build.separateActivationScript`
 ///
@@ -33,5 +33,5 @@ pub const separate_activation_script: ReadOnly<Package> = ReadOnly::new(&["syste
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.build.toplevel)
 ///
 /// Nix type: `unspecified value`. Read-only: NixOS sets it.
-pub const toplevel: ReadOnly<Untyped> = ReadOnly::new(&["system", "build", "toplevel"]);
+pub const toplevel: ReadOnly<Data<Anything>> = ReadOnly::new(&["system", "build", "toplevel"]);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `system.activatable`
@@ -28,7 +28,7 @@ pub const activatable: Opt<bool> = Opt::new(&["system", "activatable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.activationScripts)
 ///
 /// Nix type: `attribute set of (string or (submodule))`. Default: `{ }`.
-pub const activation_scripts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["system", "activationScripts"]);
+pub const activation_scripts: Opt<BTreeMap<String, OneOf<ActivationScriptsMembers>>> = Opt::new(&["system", "activationScripts"]);
 
 /// `system.build`
 ///
@@ -37,7 +37,7 @@ pub const activation_scripts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["syste
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.build)
 ///
 /// Nix type: `lazy attribute set of unspecified value`. Default: `{ }`.
-pub const build: Opt<BTreeMap<String, Untyped>> = Opt::new(&["system", "build"]);
+pub const build: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["system", "build"]);
 
 /// `system.checks`
 ///
@@ -142,7 +142,15 @@ pub const state_version: Opt<String> = Opt::new(&["system", "stateVersion"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.userActivationScripts)
 ///
 /// Nix type: `attribute set of (string or (submodule))`. Default: `{ }`.
-pub const user_activation_scripts: Opt<BTreeMap<String, Untyped>> = Opt::new(&["system", "userActivationScripts"]);
+pub const user_activation_scripts: Opt<BTreeMap<String, OneOf<UserActivationScriptsMembers>>> = Opt::new(&["system", "userActivationScripts"]);
+
+/// The members of `system.activationScripts.<name>`'s type: `string`, `submodule`. A value of any of them sets the option.
+pub enum ActivationScriptsMembers {}
+impl ::flakesmith::value::StrMember for ActivationScriptsMembers { type Str = String; }
+
+/// The members of `system.userActivationScripts.<name>`'s type: `string`, `submodule`. A value of any of them sets the option.
+pub enum UserActivationScriptsMembers {}
+impl ::flakesmith::value::StrMember for UserActivationScriptsMembers { type Str = String; }
 
 #[rustfmt::skip]
 pub mod auto_upgrade;

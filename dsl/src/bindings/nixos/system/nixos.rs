@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `system.nixos.codeName`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.nixos.codeName)
 ///
 /// Nix type: `unspecified value`. Read-only: NixOS sets it. Default: `"Warbler"`.
-pub const code_name: ReadOnly<Untyped> = ReadOnly::new(&["system", "nixos", "codeName"]);
+pub const code_name: ReadOnly<Data<Anything>> = ReadOnly::new(&["system", "nixos", "codeName"]);
 
 /// `system.nixos.label`
 ///
@@ -34,7 +34,7 @@ pub const label: Opt<String> = Opt::new_matching(&["system", "nixos", "label"], 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.nixos.release)
 ///
 /// Nix type: `unspecified value`. Read-only: NixOS sets it. Default: `"25.05"`.
-pub const release: ReadOnly<Untyped> = ReadOnly::new(&["system", "nixos", "release"]);
+pub const release: ReadOnly<Data<Anything>> = ReadOnly::new(&["system", "nixos", "release"]);
 
 /// `system.nixos.tags`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `system.replaceDependencies.cutoffPackages`
@@ -27,5 +27,27 @@ pub const cutoff_packages: Opt<Vec<Package>> = Opt::new(&["system", "replaceDepe
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.replaceDependencies.replacements)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const replacements: Opt<Vec<Untyped>> = Opt::new(&["system", "replaceDependencies", "replacements"]);
+pub const replacements: Opt<Vec<ReplacementsValue>> = Opt::new(&["system", "replaceDependencies", "replacements"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `system.replaceDependencies.replacements.*`: `ReplacementsValue::new()`, then a setter per option.
+    ReplacementsValue {
+        /// `system.replaceDependencies.replacements.*.newDependency`
+        ///
+        /// The replacement package.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.replaceDependencies.replacements.*.newDependency)
+        ///
+        /// Nix type: `package`.
+        new_dependency: Package = "newDependency";
+        /// `system.replaceDependencies.replacements.*.oldDependency`
+        ///
+        /// The original package to override.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.replaceDependencies.replacements.*.oldDependency)
+        ///
+        /// Nix type: `package`.
+        old_dependency: Package = "oldDependency";
+    }
+}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.additionalUpstreamSystemUnits`
@@ -24,7 +24,7 @@ pub const additional_upstream_system_units: Opt<Vec<String>> = Opt::new(&["syste
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const automounts: Opt<Vec<Untyped>> = Opt::new(&["systemd", "automounts"]);
+pub const automounts: Opt<Vec<AutomountsValue>> = Opt::new(&["systemd", "automounts"]);
 
 /// `systemd.ctrlAltDelUnit`
 ///
@@ -98,7 +98,7 @@ pub const generators: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["systemd",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.globalEnvironment)
 ///
 /// Nix type: `attribute set of (null or string or path or package)`. Default: `{ }`.
-pub const global_environment: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["systemd", "globalEnvironment"]);
+pub const global_environment: Opt<BTreeMap<String, NullOr<OneOf<GlobalEnvironmentMembers>>>> = Opt::new(&["systemd", "globalEnvironment"]);
 
 /// `systemd.managerEnvironment`
 ///
@@ -108,7 +108,7 @@ pub const global_environment: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.managerEnvironment)
 ///
 /// Nix type: `attribute set of (null or string or path or package)`. Default: `{ }`.
-pub const manager_environment: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new(&["systemd", "managerEnvironment"]);
+pub const manager_environment: Opt<BTreeMap<String, NullOr<OneOf<ManagerEnvironmentMembers>>>> = Opt::new(&["systemd", "managerEnvironment"]);
 
 /// `systemd.mounts`
 ///
@@ -117,7 +117,7 @@ pub const manager_environment: Opt<BTreeMap<String, NullOr<Untyped>>> = Opt::new
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const mounts: Opt<Vec<Untyped>> = Opt::new(&["systemd", "mounts"]);
+pub const mounts: Opt<Vec<MountsValue>> = Opt::new(&["systemd", "mounts"]);
 
 /// `systemd.nspawn`
 ///
@@ -126,7 +126,7 @@ pub const mounts: Opt<Vec<Untyped>> = Opt::new(&["systemd", "mounts"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.nspawn)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const nspawn: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "nspawn"]);
+pub const nspawn: Opt<BTreeMap<String, NspawnValue>> = Opt::new(&["systemd", "nspawn"]);
 
 /// `systemd.package`
 ///
@@ -153,7 +153,7 @@ pub const packages: Opt<Vec<Package>> = Opt::new(&["systemd", "packages"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const paths: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "paths"]);
+pub const paths: Opt<BTreeMap<String, PathsValue>> = Opt::new(&["systemd", "paths"]);
 
 /// `systemd.services`
 ///
@@ -162,7 +162,7 @@ pub const paths: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "paths"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const services: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "services"]);
+pub const services: Opt<BTreeMap<String, ServicesValue>> = Opt::new(&["systemd", "services"]);
 
 /// `systemd.shutdown`
 ///
@@ -181,7 +181,7 @@ pub const shutdown: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["systemd", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const slices: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "slices"]);
+pub const slices: Opt<BTreeMap<String, SlicesValue>> = Opt::new(&["systemd", "slices"]);
 
 /// `systemd.sockets`
 ///
@@ -190,7 +190,7 @@ pub const slices: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "slices
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const sockets: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "sockets"]);
+pub const sockets: Opt<BTreeMap<String, SocketsValue>> = Opt::new(&["systemd", "sockets"]);
 
 /// `systemd.suppressedSystemUnits`
 ///
@@ -209,7 +209,7 @@ pub const suppressed_system_units: Opt<Vec<String>> = Opt::new(&["systemd", "sup
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const targets: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "targets"]);
+pub const targets: Opt<BTreeMap<String, TargetsValue>> = Opt::new(&["systemd", "targets"]);
 
 /// `systemd.timers`
 ///
@@ -218,7 +218,7 @@ pub const targets: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "targe
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const timers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "timers"]);
+pub const timers: Opt<BTreeMap<String, TimersValue>> = Opt::new(&["systemd", "timers"]);
 
 /// `systemd.units`
 ///
@@ -227,7 +227,2402 @@ pub const timers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "timers
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const units: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "units"]);
+pub const units: Opt<BTreeMap<String, UnitsValue>> = Opt::new(&["systemd", "units"]);
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.automounts.*.overrideStrategy`.
+    OverrideStrategy {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.automounts.*`: `AutomountsValue::new()`, then a setter per option.
+    AutomountsValue {
+        /// `systemd.automounts.*.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.automounts.*.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.automounts.*.automountConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Automount\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.automountConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        automount_config: BTreeMap<String, Data<Systemd>> = "automountConfig";
+        /// `systemd.automounts.*.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.automounts.*.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// `systemd.automounts.*.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.automounts.*.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.automounts.*.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.automounts.*.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.automounts.*.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.automounts.*.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.automounts.*.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.automounts.*.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy = "overrideStrategy";
+        /// `systemd.automounts.*.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.automounts.*.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.automounts.*.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.automounts.*.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.automounts.*.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.automounts.*.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.automounts.*.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.automounts.*.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.automounts.*.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.automounts.*.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.automounts.*.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.automounts.*.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.automounts.*.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+        /// `systemd.automounts.*.where`
+        ///
+        /// Absolute path of a directory of the mount point.
+        /// Will be created if it doesn’t exist. (Mandatory)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.automounts.*.where)
+        ///
+        /// Nix type: `string`.
+        r#where: String = "where";
+    }
+}
+
+/// The members of `systemd.globalEnvironment.<name>`'s type: `string`, `path`, `package`. A value of any of them sets the option.
+pub enum GlobalEnvironmentMembers {}
+impl ::flakesmith::value::StrMember for GlobalEnvironmentMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for GlobalEnvironmentMembers {}
+impl ::flakesmith::value::PackageMember for GlobalEnvironmentMembers {}
+
+/// The members of `systemd.managerEnvironment.<name>`'s type: `string`, `path`, `package`. A value of any of them sets the option.
+pub enum ManagerEnvironmentMembers {}
+impl ::flakesmith::value::StrMember for ManagerEnvironmentMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for ManagerEnvironmentMembers {}
+impl ::flakesmith::value::PackageMember for ManagerEnvironmentMembers {}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.mounts.*.overrideStrategy`.
+    OverrideStrategy2 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.mounts.*`: `MountsValue::new()`, then a setter per option.
+    MountsValue {
+        /// `systemd.mounts.*.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.mounts.*.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.mounts.*.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.mounts.*.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// `systemd.mounts.*.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.mounts.*.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.mounts.*.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.mounts.*.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.mounts.*.mountConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Mount\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.mountConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        mount_config: BTreeMap<String, Data<Systemd>> = "mountConfig";
+        /// `systemd.mounts.*.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.mounts.*.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.mounts.*.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.mounts.*.options`
+        ///
+        /// Options used to mount the file system.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.options)
+        ///
+        /// Nix type: `strings concatenated with ","`. Default: `""`.
+        options: Concatenated = "options";
+        /// `systemd.mounts.*.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy2 = "overrideStrategy";
+        /// `systemd.mounts.*.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.mounts.*.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.mounts.*.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.mounts.*.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.mounts.*.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.mounts.*.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.mounts.*.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.mounts.*.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.mounts.*.type`
+        ///
+        /// File system type.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.type)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        r#type: String = "type";
+        /// `systemd.mounts.*.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.mounts.*.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.mounts.*.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.mounts.*.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.mounts.*.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+        /// `systemd.mounts.*.what`
+        ///
+        /// Absolute path of device node, file or other resource. (Mandatory)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.what)
+        ///
+        /// Nix type: `string`.
+        what: String = "what";
+        /// `systemd.mounts.*.where`
+        ///
+        /// Absolute path of a directory of the mount point.
+        /// Will be created if it doesn’t exist. (Mandatory)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.mounts.*.where)
+        ///
+        /// Nix type: `string`.
+        r#where: String = "where";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.nspawn.<name>`: `NspawnValue::new()`, then a setter per option.
+    NspawnValue {
+        /// `systemd.nspawn.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.nspawn.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.nspawn.<name>.execConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Exec\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.nspawn.%3Cname%3E.execConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        exec_config: BTreeMap<String, Data<Systemd>> = "execConfig";
+        /// `systemd.nspawn.<name>.filesConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Files\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.nspawn.%3Cname%3E.filesConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        files_config: BTreeMap<String, Data<Systemd>> = "filesConfig";
+        /// `systemd.nspawn.<name>.networkConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Network\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.nspawn.%3Cname%3E.networkConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        network_config: BTreeMap<String, Data<Systemd>> = "networkConfig";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.paths.<name>.overrideStrategy`.
+    OverrideStrategy3 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.paths.<name>`: `PathsValue::new()`, then a setter per option.
+    PathsValue {
+        /// `systemd.paths.<name>.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.paths.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.paths.<name>.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.paths.<name>.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// `systemd.paths.<name>.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.paths.<name>.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.paths.<name>.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.paths.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.paths.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.paths.<name>.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.paths.<name>.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.paths.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy3 = "overrideStrategy";
+        /// `systemd.paths.<name>.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.paths.<name>.pathConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Path\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.pathConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        path_config: BTreeMap<String, Data<Systemd>> = "pathConfig";
+        /// `systemd.paths.<name>.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.paths.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.paths.<name>.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.paths.<name>.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.paths.<name>.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.paths.<name>.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.paths.<name>.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.paths.<name>.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.paths.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.paths.<name>.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.paths.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.paths.<name>.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.paths.%3Cname%3E.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.services.<name>.confinement.mode`.
+    Mode {
+        FullApivfs => "full-apivfs",
+        ChrootOnly => "chroot-only",
+    }
+}
+
+/// The members of `systemd.services.<name>.confinement.packages.*`'s type: `string`, `package`. A value of any of them sets the option.
+pub enum PackagesMembers {}
+impl ::flakesmith::value::StrMember for PackagesMembers { type Str = String; }
+impl ::flakesmith::value::PackageMember for PackagesMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.services.<name>.confinement`: `ServicesConfinementValue::new()`, then a setter per option.
+    ServicesConfinementValue {
+        /// `systemd.services.<name>.confinement.binSh`
+        ///
+        /// The program to make available as /bin/sh
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.confinement.binSh)
+        ///
+        /// Nix type: `null or path`. Default: `config.environment.binsh`.
+        bin_sh: NullOr<RuntimePath> = "binSh";
+        /// `systemd.services.<name>.confinement.enable`
+        ///
+        /// If set, all the required runtime store paths for this service are
+        /// bind-mounted into a tmpfs
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.confinement.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `systemd.services.<name>.confinement.fullUnit`
+        ///
+        /// Whether to include the full closure of the systemd unit file into the
+        /// chroot, instead of just the dependencies for the executables.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.confinement.fullUnit)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        full_unit: bool = "fullUnit";
+        /// `systemd.services.<name>.confinement.mode`
+        ///
+        /// The value full-apivfs
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.confinement.mode)
+        ///
+        /// Nix type: `one of "full-apivfs", "chroot-only"`. Default: `"full-apivfs"`.
+        mode: Mode = "mode";
+        /// `systemd.services.<name>.confinement.packages`
+        ///
+        /// Additional packages or strings with context to add to the closure of
+        /// the chroot. By default, this includes all the packages from the
+        /// serviceConfig.ExecReload
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.confinement.packages)
+        ///
+        /// Nix type: `list of (string or package)`. Default: `[ ]`.
+        packages: Vec<OneOf<PackagesMembers>> = "packages";
+    }
+}
+
+/// The members of `systemd.services.<name>.environment.<name>`'s type: `string`, `path`, `package`. A value of any of them sets the option.
+pub enum EnvironmentMembers {}
+impl ::flakesmith::value::StrMember for EnvironmentMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for EnvironmentMembers {}
+impl ::flakesmith::value::PackageMember for EnvironmentMembers {}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.services.<name>.overrideStrategy`.
+    OverrideStrategy4 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+/// The members of `systemd.services.<name>.path.*`'s type: `package`, `string`. A value of any of them sets the option.
+pub enum PathMembers {}
+impl ::flakesmith::value::PackageMember for PathMembers {}
+impl ::flakesmith::value::StrMember for PathMembers { type Str = String; }
+
+/// The members of `systemd.services.<name>.startAt`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum StartAtMembers {}
+impl ::flakesmith::value::StrMember for StartAtMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for StartAtMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.services.<name>`: `ServicesValue::new()`, then a setter per option.
+    ServicesValue {
+        /// `systemd.services.<name>.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.services.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.services.<name>.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.services.<name>.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// The options under `systemd.services.<name>.confinement`.
+        confinement: ServicesConfinementValue = "confinement";
+        /// `systemd.services.<name>.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.services.<name>.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.services.<name>.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.services.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.services.<name>.enableStrictShellChecks`
+        ///
+        /// Enable running shellcheck on the generated scripts for this unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.enableStrictShellChecks)
+        ///
+        /// Nix type: `boolean`. Default: `config.systemd.enableStrictShellChecks`.
+        enable_strict_shell_checks: bool = "enableStrictShellChecks";
+        /// `systemd.services.<name>.environment`
+        ///
+        /// Environment variables passed to the service’s processes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.environment)
+        ///
+        /// Nix type: `attribute set of (null or string or path or package)`. Default: `{ }`.
+        environment: BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>> = "environment";
+        /// `systemd.services.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.services.<name>.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.services.<name>.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.services.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy4 = "overrideStrategy";
+        /// `systemd.services.<name>.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.services.<name>.path`
+        ///
+        /// Packages added to the service’s PATH
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.path)
+        ///
+        /// Nix type: `list of (package or string)`. Default: `[ ]`.
+        path: Vec<OneOf<PathMembers>> = "path";
+        /// `systemd.services.<name>.postStart`
+        ///
+        /// Shell commands executed after the service’s main process
+        /// is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.postStart)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        post_start: Concatenated = "postStart";
+        /// `systemd.services.<name>.postStop`
+        ///
+        /// Shell commands executed after the service’s main process
+        /// has exited.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.postStop)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        post_stop: Concatenated = "postStop";
+        /// `systemd.services.<name>.preStart`
+        ///
+        /// Shell commands executed before the service’s main process
+        /// is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.preStart)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        pre_start: Concatenated = "preStart";
+        /// `systemd.services.<name>.preStop`
+        ///
+        /// Shell commands executed to stop the service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.preStop)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        pre_stop: Concatenated = "preStop";
+        /// `systemd.services.<name>.reload`
+        ///
+        /// Shell commands executed when the service’s main process
+        /// is reloaded.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.reload)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        reload: Concatenated = "reload";
+        /// `systemd.services.<name>.reloadIfChanged`
+        ///
+        /// Whether the service should be reloaded during a NixOS
+        /// configuration switch if its definition has changed.  If
+        /// enabled, the value of restartIfChanged
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.reloadIfChanged)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reload_if_changed: bool = "reloadIfChanged";
+        /// `systemd.services.<name>.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.services.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.services.<name>.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.services.<name>.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.services.<name>.restartIfChanged`
+        ///
+        /// Whether the service should be restarted during a NixOS
+        /// configuration switch if its definition has changed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.restartIfChanged)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        restart_if_changed: bool = "restartIfChanged";
+        /// `systemd.services.<name>.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.services.<name>.script`
+        ///
+        /// Shell commands executed as the service’s main process.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.script)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        script: Concatenated = "script";
+        /// `systemd.services.<name>.scriptArgs`
+        ///
+        /// Arguments passed to the main process script.
+        /// Can contain specifiers (%
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.scriptArgs)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        script_args: String = "scriptArgs";
+        /// `systemd.services.<name>.serviceConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Service\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.serviceConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        service_config: BTreeMap<String, Data<Systemd>> = "serviceConfig";
+        /// `systemd.services.<name>.startAt`
+        ///
+        /// Automatically start this unit at the given date/time, which
+        /// must be in the format described in
+        /// systemd.time
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.startAt)
+        ///
+        /// Nix type: `string or list of string`. Default: `[ ]`.
+        start_at: OneOf<StartAtMembers> = "startAt";
+        /// `systemd.services.<name>.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.services.<name>.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.services.<name>.stopIfChanged`
+        ///
+        /// If set, a changed unit is restarted by calling
+        /// systemctl stop
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.stopIfChanged)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        stop_if_changed: bool = "stopIfChanged";
+        /// `systemd.services.<name>.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.services.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.services.<name>.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.services.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.services.<name>.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.slices.<name>.overrideStrategy`.
+    OverrideStrategy5 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.slices.<name>`: `SlicesValue::new()`, then a setter per option.
+    SlicesValue {
+        /// `systemd.slices.<name>.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.slices.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.slices.<name>.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.slices.<name>.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// `systemd.slices.<name>.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.slices.<name>.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.slices.<name>.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.slices.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.slices.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.slices.<name>.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.slices.<name>.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.slices.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy5 = "overrideStrategy";
+        /// `systemd.slices.<name>.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.slices.<name>.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.slices.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.slices.<name>.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.slices.<name>.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.slices.<name>.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.slices.<name>.sliceConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Slice\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.sliceConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        slice_config: BTreeMap<String, Data<Systemd>> = "sliceConfig";
+        /// `systemd.slices.<name>.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.slices.<name>.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.slices.<name>.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.slices.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.slices.<name>.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.slices.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.slices.<name>.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.slices.%3Cname%3E.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.sockets.<name>.overrideStrategy`.
+    OverrideStrategy6 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.sockets.<name>`: `SocketsValue::new()`, then a setter per option.
+    SocketsValue {
+        /// `systemd.sockets.<name>.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.sockets.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.sockets.<name>.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.sockets.<name>.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// `systemd.sockets.<name>.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.sockets.<name>.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.sockets.<name>.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.sockets.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.sockets.<name>.listenDatagrams`
+        ///
+        /// For each item in this list, a ListenDatagram
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.listenDatagrams)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        listen_datagrams: Vec<String> = "listenDatagrams";
+        /// `systemd.sockets.<name>.listenStreams`
+        ///
+        /// For each item in this list, a ListenStream
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.listenStreams)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        listen_streams: Vec<String> = "listenStreams";
+        /// `systemd.sockets.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.sockets.<name>.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.sockets.<name>.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.sockets.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy6 = "overrideStrategy";
+        /// `systemd.sockets.<name>.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.sockets.<name>.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.sockets.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.sockets.<name>.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.sockets.<name>.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.sockets.<name>.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.sockets.<name>.socketConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Socket\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.socketConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        socket_config: BTreeMap<String, Data<Systemd>> = "socketConfig";
+        /// `systemd.sockets.<name>.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.sockets.<name>.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.sockets.<name>.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.sockets.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.sockets.<name>.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.sockets.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.sockets.<name>.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.targets.<name>.overrideStrategy`.
+    OverrideStrategy7 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.targets.<name>`: `TargetsValue::new()`, then a setter per option.
+    TargetsValue {
+        /// `systemd.targets.<name>.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.targets.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.targets.<name>.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.targets.<name>.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// `systemd.targets.<name>.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.targets.<name>.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.targets.<name>.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.targets.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.targets.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.targets.<name>.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.targets.<name>.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.targets.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy7 = "overrideStrategy";
+        /// `systemd.targets.<name>.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.targets.<name>.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.targets.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.targets.<name>.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.targets.<name>.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.targets.<name>.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.targets.<name>.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.targets.<name>.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.targets.<name>.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.targets.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.targets.<name>.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.targets.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.targets.<name>.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.timers.<name>.overrideStrategy`.
+    OverrideStrategy8 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.timers.<name>`: `TimersValue::new()`, then a setter per option.
+    TimersValue {
+        /// `systemd.timers.<name>.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.timers.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.timers.<name>.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.timers.<name>.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// `systemd.timers.<name>.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.timers.<name>.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.timers.<name>.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.timers.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.timers.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.timers.<name>.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.timers.<name>.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.timers.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy8 = "overrideStrategy";
+        /// `systemd.timers.<name>.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.timers.<name>.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.timers.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.timers.<name>.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.timers.<name>.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.timers.<name>.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.timers.<name>.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.timers.<name>.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.timers.<name>.timerConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Timer\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.timerConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        timer_config: BTreeMap<String, Data<Systemd>> = "timerConfig";
+        /// `systemd.timers.<name>.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.timers.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.timers.<name>.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.timers.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.timers.<name>.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.timers.%3Cname%3E.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.units.<name>.overrideStrategy`.
+    OverrideStrategy9 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.units.<name>`: `UnitsValue::new()`, then a setter per option.
+    UnitsValue {
+        /// `systemd.units.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.units.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.units.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.units.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy9 = "overrideStrategy";
+        /// `systemd.units.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.units.<name>.text`
+        ///
+        /// Text of this systemd unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.text)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        text: NullOr<String> = "text";
+        /// `systemd.units.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.units.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+    }
+}
 
 #[rustfmt::skip]
 pub mod coredump;

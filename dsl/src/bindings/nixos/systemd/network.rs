@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.network.config`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const config: Opt<Untyped> = Opt::new(&["systemd", "network", "config"]);
+pub const config: Opt<ConfigValue> = Opt::new(&["systemd", "network", "config"]);
 
 /// `systemd.network.enable`
 ///
@@ -33,7 +33,7 @@ pub const enable: Opt<bool> = Opt::new(&["systemd", "network", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.links)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const links: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "network", "links"]);
+pub const links: Opt<BTreeMap<String, LinksValue>> = Opt::new(&["systemd", "network", "links"]);
 
 /// `systemd.network.netdevs`
 ///
@@ -42,7 +42,7 @@ pub const links: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "network
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const netdevs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "network", "netdevs"]);
+pub const netdevs: Opt<BTreeMap<String, NetdevsValue>> = Opt::new(&["systemd", "network", "netdevs"]);
 
 /// `systemd.network.networks`
 ///
@@ -51,7 +51,910 @@ pub const netdevs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "netwo
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const networks: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "network", "networks"]);
+pub const networks: Opt<BTreeMap<String, NetworksValue>> = Opt::new(&["systemd", "network", "networks"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.network.config`: `ConfigValue::new()`, then a setter per option.
+    ConfigValue {
+        /// `systemd.network.config.addRouteTablesToIPRoute2`
+        ///
+        /// If true and routeTables are set, then the specified route tables
+        /// will also be installed into /etc/iproute2/rt_tables.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config.addRouteTablesToIPRoute2)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        add_route_tables_to_ip_route2: bool = "addRouteTablesToIPRoute2";
+        /// `systemd.network.config.dhcpV4Config`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[DHCPv4\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config.dhcpV4Config)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        dhcp_v4_config: BTreeMap<String, Data<Systemd>> = "dhcpV4Config";
+        /// `systemd.network.config.dhcpV6Config`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[DHCPv6\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config.dhcpV6Config)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        dhcp_v6_config: BTreeMap<String, Data<Systemd>> = "dhcpV6Config";
+        /// `systemd.network.config.networkConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Network\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config.networkConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        network_config: BTreeMap<String, Data<Systemd>> = "networkConfig";
+        /// `systemd.network.config.routeTables`
+        ///
+        /// Defines route table names as an attrset of name to number.
+        /// See networkd.conf
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config.routeTables)
+        ///
+        /// Nix type: `attribute set of signed integer`. Default: `{ }`.
+        route_tables: BTreeMap<String, i64> = "routeTables";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.network.links.<name>`: `LinksValue::new()`, then a setter per option.
+    LinksValue {
+        /// `systemd.network.links.<name>.enable`
+        ///
+        /// Whether to enable this .link unit. It’s handled by udev no matter if systemd-networkd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.links.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.network.links.<name>.extraConfig`
+        ///
+        /// Extra configuration append to unit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.links.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `systemd.network.links.<name>.linkConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Link\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.links.%3Cname%3E.linkConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        link_config: BTreeMap<String, Data<Systemd>> = "linkConfig";
+        /// `systemd.network.links.<name>.matchConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Match\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.links.%3Cname%3E.matchConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        match_config: BTreeMap<String, Data<Systemd>> = "matchConfig";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.network.netdevs.<name>`: `NetdevsValue::new()`, then a setter per option.
+    NetdevsValue {
+        /// `systemd.network.netdevs.<name>.batmanAdvancedConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[BatmanAdvanced\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.batmanAdvancedConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        batman_advanced_config: BTreeMap<String, Data<Systemd>> = "batmanAdvancedConfig";
+        /// `systemd.network.netdevs.<name>.bondConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Bond\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.bondConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        bond_config: BTreeMap<String, Data<Systemd>> = "bondConfig";
+        /// `systemd.network.netdevs.<name>.bridgeConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Bridge\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.bridgeConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        bridge_config: BTreeMap<String, Data<Systemd>> = "bridgeConfig";
+        /// `systemd.network.netdevs.<name>.enable`
+        ///
+        /// Whether to manage network configuration using systemd-network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.network.netdevs.<name>.extraConfig`
+        ///
+        /// Extra configuration append to unit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `systemd.network.netdevs.<name>.fooOverUDPConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[FooOverUDP\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.fooOverUDPConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        foo_over_udp_config: BTreeMap<String, Data<Systemd>> = "fooOverUDPConfig";
+        /// `systemd.network.netdevs.<name>.ipvlanConfig`
+        ///
+        /// Each attribute in this set specifies an option in the \[IPVLAN\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.ipvlanConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        ipvlan_config: BTreeMap<String, Data<Systemd>> = "ipvlanConfig";
+        /// `systemd.network.netdevs.<name>.ipvtapConfig`
+        ///
+        /// Each attribute in this set specifies an option in the \[IPVTAP\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.ipvtapConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        ipvtap_config: BTreeMap<String, Data<Systemd>> = "ipvtapConfig";
+        /// `systemd.network.netdevs.<name>.l2tpConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[L2TP\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.l2tpConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        l2tp_config: BTreeMap<String, Data<Systemd>> = "l2tpConfig";
+        /// `systemd.network.netdevs.<name>.l2tpSessions`
+        ///
+        /// Each item in this array specifies an option in the
+        /// \[L2TPSession\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.l2tpSessions)
+        ///
+        /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
+        l2tp_sessions: Vec<BTreeMap<String, Data<Systemd>>> = "l2tpSessions";
+        /// `systemd.network.netdevs.<name>.macvlanConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[MACVLAN\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.macvlanConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        macvlan_config: BTreeMap<String, Data<Systemd>> = "macvlanConfig";
+        /// `systemd.network.netdevs.<name>.matchConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Match\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.matchConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        match_config: BTreeMap<String, Data<Systemd>> = "matchConfig";
+        /// `systemd.network.netdevs.<name>.netdevConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Netdev\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.netdevConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`.
+        netdev_config: BTreeMap<String, Data<Systemd>> = "netdevConfig";
+        /// `systemd.network.netdevs.<name>.peerConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Peer\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.peerConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        peer_config: BTreeMap<String, Data<Systemd>> = "peerConfig";
+        /// `systemd.network.netdevs.<name>.tapConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Tap\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.tapConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        tap_config: BTreeMap<String, Data<Systemd>> = "tapConfig";
+        /// `systemd.network.netdevs.<name>.tunConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Tun\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.tunConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        tun_config: BTreeMap<String, Data<Systemd>> = "tunConfig";
+        /// `systemd.network.netdevs.<name>.tunnelConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Tunnel\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.tunnelConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        tunnel_config: BTreeMap<String, Data<Systemd>> = "tunnelConfig";
+        /// `systemd.network.netdevs.<name>.vlanConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[VLAN\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.vlanConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        vlan_config: BTreeMap<String, Data<Systemd>> = "vlanConfig";
+        /// `systemd.network.netdevs.<name>.vrfConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[VRF\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.vrfConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        vrf_config: BTreeMap<String, Data<Systemd>> = "vrfConfig";
+        /// `systemd.network.netdevs.<name>.vxlanConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[VXLAN\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.vxlanConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        vxlan_config: BTreeMap<String, Data<Systemd>> = "vxlanConfig";
+        /// `systemd.network.netdevs.<name>.wireguardConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[WireGuard\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.wireguardConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        wireguard_config: BTreeMap<String, Data<Systemd>> = "wireguardConfig";
+        /// `systemd.network.netdevs.<name>.wireguardPeers`
+        ///
+        /// Each item in this array specifies an option in the
+        /// \[WireGuardPeer\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.wireguardPeers)
+        ///
+        /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
+        wireguard_peers: Vec<BTreeMap<String, Data<Systemd>>> = "wireguardPeers";
+        /// `systemd.network.netdevs.<name>.wlanConfig`
+        ///
+        /// Each attribute in this set specifies an option in the \[WLAN\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.wlanConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        wlan_config: BTreeMap<String, Data<Systemd>> = "wlanConfig";
+        /// `systemd.network.netdevs.<name>.xfrmConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Xfrm\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.xfrmConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        xfrm_config: BTreeMap<String, Data<Systemd>> = "xfrmConfig";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.network.networks.<name>`: `NetworksValue::new()`, then a setter per option.
+    NetworksValue {
+        /// `systemd.network.networks.<name>.DHCP`
+        ///
+        /// Whether to enable DHCP on the interfaces matched.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.DHCP)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        dhcp: NullOr<String> = "DHCP";
+        /// `systemd.network.networks.<name>.address`
+        ///
+        /// A list of addresses to be added to the network section of the
+        /// unit.  See systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.address)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        address: Vec<String> = "address";
+        /// `systemd.network.networks.<name>.addresses`
+        ///
+        /// A list of address sections to be added to the unit.  See
+        /// systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.addresses)
+        ///
+        /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
+        addresses: Vec<BTreeMap<String, Data<Systemd>>> = "addresses";
+        /// `systemd.network.networks.<name>.bfifoConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[BFIFO\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bfifoConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        bfifo_config: BTreeMap<String, Data<Systemd>> = "bfifoConfig";
+        /// `systemd.network.networks.<name>.bond`
+        ///
+        /// A list of bond interfaces to be added to the network section of the
+        /// unit.  See systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bond)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        bond: Vec<String> = "bond";
+        /// `systemd.network.networks.<name>.bridge`
+        ///
+        /// A list of bridge interfaces to be added to the network section of the
+        /// unit.  See systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bridge)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        bridge: Vec<String> = "bridge";
+        /// `systemd.network.networks.<name>.bridgeConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Bridge\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bridgeConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        bridge_config: BTreeMap<String, Data<Systemd>> = "bridgeConfig";
+        /// `systemd.network.networks.<name>.bridgeFDBs`
+        ///
+        /// A list of BridgeFDB sections to be added to the unit.  See
+        /// systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bridgeFDBs)
+        ///
+        /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
+        bridge_fd_bs: Vec<BTreeMap<String, Data<Systemd>>> = "bridgeFDBs";
+        /// `systemd.network.networks.<name>.bridgeMDBs`
+        ///
+        /// A list of BridgeMDB sections to be added to the unit.  See
+        /// systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bridgeMDBs)
+        ///
+        /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
+        bridge_md_bs: Vec<BTreeMap<String, Data<Systemd>>> = "bridgeMDBs";
+        /// `systemd.network.networks.<name>.bridgeVLANs`
+        ///
+        /// A list of BridgeVLAN sections to be added to the unit.  See
+        /// systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bridgeVLANs)
+        ///
+        /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
+        bridge_vla_ns: Vec<BTreeMap<String, Data<Systemd>>> = "bridgeVLANs";
+        /// `systemd.network.networks.<name>.cakeConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[CAKE\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.cakeConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        cake_config: BTreeMap<String, Data<Systemd>> = "cakeConfig";
+        /// `systemd.network.networks.<name>.canConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[CAN\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.canConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        can_config: BTreeMap<String, Data<Systemd>> = "canConfig";
+        /// `systemd.network.networks.<name>.controlledDelayConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[ControlledDelay\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.controlledDelayConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        controlled_delay_config: BTreeMap<String, Data<Systemd>> = "controlledDelayConfig";
+        /// `systemd.network.networks.<name>.deficitRoundRobinSchedulerClassConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[DeficitRoundRobinSchedulerClass\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.deficitRoundRobinSchedulerClassConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        deficit_round_robin_scheduler_class_config: BTreeMap<String, Data<Systemd>> = "deficitRoundRobinSchedulerClassConfig";
+        /// `systemd.network.networks.<name>.deficitRoundRobinSchedulerConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[DeficitRoundRobinScheduler\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.deficitRoundRobinSchedulerConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        deficit_round_robin_scheduler_config: BTreeMap<String, Data<Systemd>> = "deficitRoundRobinSchedulerConfig";
+        /// `systemd.network.networks.<name>.dhcpPrefixDelegationConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[DHCPPrefixDelegation\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.dhcpPrefixDelegationConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        dhcp_prefix_delegation_config: BTreeMap<String, Data<Systemd>> = "dhcpPrefixDelegationConfig";
+        /// `systemd.network.networks.<name>.dhcpServerConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[DHCPServer\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.dhcpServerConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        dhcp_server_config: BTreeMap<String, Data<Systemd>> = "dhcpServerConfig";
+        /// `systemd.network.networks.<name>.dhcpServerStaticLeases`
+        ///
+        /// A list of DHCPServerStaticLease sections to be added to the unit.  See
+        /// systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.dhcpServerStaticLeases)
+        ///
+        /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
+        dhcp_server_static_leases: Vec<BTreeMap<String, Data<Systemd>>> = "dhcpServerStaticLeases";
+        /// `systemd.network.networks.<name>.dhcpV4Config`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[DHCPv4\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.dhcpV4Config)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        dhcp_v4_config: BTreeMap<String, Data<Systemd>> = "dhcpV4Config";
+        /// `systemd.network.networks.<name>.dhcpV6Config`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[DHCPv6\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.dhcpV6Config)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        dhcp_v6_config: BTreeMap<String, Data<Systemd>> = "dhcpV6Config";
+        /// `systemd.network.networks.<name>.dns`
+        ///
+        /// A list of dns servers to be added to the network section of the
+        /// unit.  See systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.dns)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        dns: Vec<String> = "dns";
+        /// `systemd.network.networks.<name>.domains`
+        ///
+        /// A list of domains to pass to the network config.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.domains)
+        ///
+        /// Nix type: `null or (list of string)`. Default: `null`.
+        domains: NullOr<Vec<String>> = "domains";
+        /// `systemd.network.networks.<name>.enable`
+        ///
+        /// Whether to manage network configuration using systemd-network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.network.networks.<name>.enhancedTransmissionSelectionConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[EnhancedTransmissionSelection\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.enhancedTransmissionSelectionConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        enhanced_transmission_selection_config: BTreeMap<String, Data<Systemd>> = "enhancedTransmissionSelectionConfig";
+        /// `systemd.network.networks.<name>.extraConfig`
+        ///
+        /// Extra configuration append to unit
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.extraConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        extra_config: Concatenated = "extraConfig";
+        /// `systemd.network.networks.<name>.fairQueueingConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[FairQueueing\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.fairQueueingConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        fair_queueing_config: BTreeMap<String, Data<Systemd>> = "fairQueueingConfig";
+        /// `systemd.network.networks.<name>.fairQueueingControlledDelayConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[FairQueueingControlledDelay\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.fairQueueingControlledDelayConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        fair_queueing_controlled_delay_config: BTreeMap<String, Data<Systemd>> = "fairQueueingControlledDelayConfig";
+        /// `systemd.network.networks.<name>.flowQueuePIEConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[FlowQueuePIE\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.flowQueuePIEConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        flow_queue_pie_config: BTreeMap<String, Data<Systemd>> = "flowQueuePIEConfig";
+        /// `systemd.network.networks.<name>.gateway`
+        ///
+        /// A list of gateways to be added to the network section of the
+        /// unit.  See systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.gateway)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        gateway: Vec<String> = "gateway";
+        /// `systemd.network.networks.<name>.genericRandomEarlyDetectionConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[GenericRandomEarlyDetection\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.genericRandomEarlyDetectionConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        generic_random_early_detection_config: BTreeMap<String, Data<Systemd>> = "genericRandomEarlyDetectionConfig";
+        /// `systemd.network.networks.<name>.heavyHitterFilterConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[HeavyHitterFilter\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.heavyHitterFilterConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        heavy_hitter_filter_config: BTreeMap<String, Data<Systemd>> = "heavyHitterFilterConfig";
+        /// `systemd.network.networks.<name>.hierarchyTokenBucketClassConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[HierarchyTokenBucketClass\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.hierarchyTokenBucketClassConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        hierarchy_token_bucket_class_config: BTreeMap<String, Data<Systemd>> = "hierarchyTokenBucketClassConfig";
+        /// `systemd.network.networks.<name>.hierarchyTokenBucketConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[HierarchyTokenBucket\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.hierarchyTokenBucketConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        hierarchy_token_bucket_config: BTreeMap<String, Data<Systemd>> = "hierarchyTokenBucketConfig";
+        /// `systemd.network.networks.<name>.ipoIBConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[IPoIB\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ipoIBConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        ipo_ib_config: BTreeMap<String, Data<Systemd>> = "ipoIBConfig";
+        /// `systemd.network.networks.<name>.ipv6AcceptRAConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[IPv6AcceptRA\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ipv6AcceptRAConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        ipv6_accept_ra_config: BTreeMap<String, Data<Systemd>> = "ipv6AcceptRAConfig";
+        /// `systemd.network.networks.<name>.ipv6PREF64Prefixes`
+        ///
+        /// A list of IPv6PREF64Prefix sections to be added to the unit. See
+        /// systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ipv6PREF64Prefixes)
+        ///
+        /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
+        ipv6_pref64_prefixes: Vec<BTreeMap<String, Data<Systemd>>> = "ipv6PREF64Prefixes";
+        /// `systemd.network.networks.<name>.ipv6Prefixes`
+        ///
+        /// A list of ipv6Prefix sections to be added to the unit.  See
+        /// systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ipv6Prefixes)
+        ///
+        /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
+        ipv6_prefixes: Vec<BTreeMap<String, Data<Systemd>>> = "ipv6Prefixes";
+        /// `systemd.network.networks.<name>.ipv6RoutePrefixes`
+        ///
+        /// A list of ipv6RoutePrefix sections to be added to the unit.  See
+        /// systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ipv6RoutePrefixes)
+        ///
+        /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
+        ipv6_route_prefixes: Vec<BTreeMap<String, Data<Systemd>>> = "ipv6RoutePrefixes";
+        /// `systemd.network.networks.<name>.ipv6SendRAConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[IPv6SendRA\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ipv6SendRAConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        ipv6_send_ra_config: BTreeMap<String, Data<Systemd>> = "ipv6SendRAConfig";
+        /// `systemd.network.networks.<name>.linkConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Link\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.linkConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        link_config: BTreeMap<String, Data<Systemd>> = "linkConfig";
+        /// `systemd.network.networks.<name>.lldpConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[LLDP\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.lldpConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        lldp_config: BTreeMap<String, Data<Systemd>> = "lldpConfig";
+        /// `systemd.network.networks.<name>.macvlan`
+        ///
+        /// A list of macvlan interfaces to be added to the network section of the
+        /// unit.  See systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.macvlan)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        macvlan: Vec<String> = "macvlan";
+        /// `systemd.network.networks.<name>.macvtap`
+        ///
+        /// A list of macvtap interfaces to be added to the network section of the
+        /// unit.  See systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.macvtap)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        macvtap: Vec<String> = "macvtap";
+        /// `systemd.network.networks.<name>.matchConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Match\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.matchConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        match_config: BTreeMap<String, Data<Systemd>> = "matchConfig";
+        /// `systemd.network.networks.<name>.name`
+        ///
+        /// The name of the network interface to match against.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        name: NullOr<String> = "name";
+        /// `systemd.network.networks.<name>.networkConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Network\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.networkConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        network_config: BTreeMap<String, Data<Systemd>> = "networkConfig";
+        /// `systemd.network.networks.<name>.networkEmulatorConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[NetworkEmulator\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.networkEmulatorConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        network_emulator_config: BTreeMap<String, Data<Systemd>> = "networkEmulatorConfig";
+        /// `systemd.network.networks.<name>.ntp`
+        ///
+        /// A list of ntp servers to be added to the network section of the
+        /// unit.  See systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ntp)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ntp: Vec<String> = "ntp";
+        /// `systemd.network.networks.<name>.pfifoConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[PFIFO\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.pfifoConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        pfifo_config: BTreeMap<String, Data<Systemd>> = "pfifoConfig";
+        /// `systemd.network.networks.<name>.pfifoFastConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[PFIFOFast\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.pfifoFastConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        pfifo_fast_config: BTreeMap<String, Data<Systemd>> = "pfifoFastConfig";
+        /// `systemd.network.networks.<name>.pfifoHeadDropConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[PFIFOHeadDrop\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.pfifoHeadDropConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        pfifo_head_drop_config: BTreeMap<String, Data<Systemd>> = "pfifoHeadDropConfig";
+        /// `systemd.network.networks.<name>.pieConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[PIE\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.pieConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        pie_config: BTreeMap<String, Data<Systemd>> = "pieConfig";
+        /// `systemd.network.networks.<name>.qdiscConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[QDisc\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.qdiscConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        qdisc_config: BTreeMap<String, Data<Systemd>> = "qdiscConfig";
+        /// `systemd.network.networks.<name>.quickFairQueueingConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[QuickFairQueueing\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.quickFairQueueingConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        quick_fair_queueing_config: BTreeMap<String, Data<Systemd>> = "quickFairQueueingConfig";
+        /// `systemd.network.networks.<name>.quickFairQueueingConfigClass`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[QuickFairQueueingClass\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.quickFairQueueingConfigClass)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        quick_fair_queueing_config_class: BTreeMap<String, Data<Systemd>> = "quickFairQueueingConfigClass";
+        /// `systemd.network.networks.<name>.routes`
+        ///
+        /// A list of route sections to be added to the unit.  See
+        /// systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.routes)
+        ///
+        /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
+        routes: Vec<BTreeMap<String, Data<Systemd>>> = "routes";
+        /// `systemd.network.networks.<name>.routingPolicyRules`
+        ///
+        /// A list of routing policy rules sections to be added to the unit.  See
+        /// systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.routingPolicyRules)
+        ///
+        /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
+        routing_policy_rules: Vec<BTreeMap<String, Data<Systemd>>> = "routingPolicyRules";
+        /// `systemd.network.networks.<name>.stochasticFairBlueConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[StochasticFairBlue\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.stochasticFairBlueConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        stochastic_fair_blue_config: BTreeMap<String, Data<Systemd>> = "stochasticFairBlueConfig";
+        /// `systemd.network.networks.<name>.stochasticFairnessQueueingConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[StochasticFairnessQueueing\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.stochasticFairnessQueueingConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        stochastic_fairness_queueing_config: BTreeMap<String, Data<Systemd>> = "stochasticFairnessQueueingConfig";
+        /// `systemd.network.networks.<name>.tokenBucketFilterConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[TokenBucketFilter\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.tokenBucketFilterConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        token_bucket_filter_config: BTreeMap<String, Data<Systemd>> = "tokenBucketFilterConfig";
+        /// `systemd.network.networks.<name>.trivialLinkEqualizerConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[TrivialLinkEqualizer\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.trivialLinkEqualizerConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        trivial_link_equalizer_config: BTreeMap<String, Data<Systemd>> = "trivialLinkEqualizerConfig";
+        /// `systemd.network.networks.<name>.tunnel`
+        ///
+        /// A list of tunnel interfaces to be added to the network section of the
+        /// unit.  See systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.tunnel)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        tunnel: Vec<String> = "tunnel";
+        /// `systemd.network.networks.<name>.vlan`
+        ///
+        /// A list of vlan interfaces to be added to the network section of the
+        /// unit.  See systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.vlan)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        vlan: Vec<String> = "vlan";
+        /// `systemd.network.networks.<name>.vrf`
+        ///
+        /// A list of vrf interfaces to be added to the network section of the
+        /// unit.  See systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.vrf)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        vrf: Vec<String> = "vrf";
+        /// `systemd.network.networks.<name>.vxlan`
+        ///
+        /// A list of vxlan interfaces to be added to the network section of the
+        /// unit.  See systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.vxlan)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        vxlan: Vec<String> = "vxlan";
+        /// `systemd.network.networks.<name>.xfrm`
+        ///
+        /// A list of xfrm interfaces to be added to the network section of the
+        /// unit.  See systemd.network
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.xfrm)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        xfrm: Vec<String> = "xfrm";
+    }
+}
 
 pub mod config {
     use super::*;
@@ -74,7 +977,7 @@ pub mod config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config.dhcpV4Config)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub const dhcp_v4_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "network", "config", "dhcpV4Config"]);
+    pub const dhcp_v4_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "dhcpV4Config"]);
 
     /// `systemd.network.config.dhcpV6Config`
     ///
@@ -84,7 +987,7 @@ pub mod config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config.dhcpV6Config)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub const dhcp_v6_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "network", "config", "dhcpV6Config"]);
+    pub const dhcp_v6_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "dhcpV6Config"]);
 
     /// `systemd.network.config.networkConfig`
     ///
@@ -94,7 +997,7 @@ pub mod config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.config.networkConfig)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub const network_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "network", "config", "networkConfig"]);
+    pub const network_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "network", "config", "networkConfig"]);
 
     /// `systemd.network.config.routeTables`
     ///
@@ -127,7 +1030,7 @@ pub mod links {
         ///
         /// Whether to enable this .link unit. It’s handled by udev no matter if systemd-networkd
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.links.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.links.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -138,7 +1041,7 @@ pub mod links {
         ///
         /// Extra configuration append to unit
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.links.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.links.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -150,10 +1053,10 @@ pub mod links {
         /// Each attribute in this set specifies an option in the
         /// \[Link\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.links.&lt;name&gt;.linkConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.links.%3Cname%3E.linkConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn link_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn link_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["linkConfig"]))
         }
 
@@ -162,10 +1065,10 @@ pub mod links {
         /// Each attribute in this set specifies an option in the
         /// \[Match\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.links.&lt;name&gt;.matchConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.links.%3Cname%3E.matchConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn match_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn match_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["matchConfig"]))
         }
 
@@ -193,10 +1096,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[BatmanAdvanced\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.batmanAdvancedConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.batmanAdvancedConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn batman_advanced_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn batman_advanced_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["batmanAdvancedConfig"]))
         }
 
@@ -205,10 +1108,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[Bond\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.bondConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.bondConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn bond_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn bond_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["bondConfig"]))
         }
 
@@ -217,10 +1120,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[Bridge\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.bridgeConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.bridgeConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn bridge_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn bridge_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["bridgeConfig"]))
         }
 
@@ -228,7 +1131,7 @@ pub mod netdevs {
         ///
         /// Whether to manage network configuration using systemd-network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -239,7 +1142,7 @@ pub mod netdevs {
         ///
         /// Extra configuration append to unit
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -251,10 +1154,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[FooOverUDP\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.fooOverUDPConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.fooOverUDPConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn foo_over_udp_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn foo_over_udp_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["fooOverUDPConfig"]))
         }
 
@@ -262,10 +1165,10 @@ pub mod netdevs {
         ///
         /// Each attribute in this set specifies an option in the \[IPVLAN\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.ipvlanConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.ipvlanConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn ipvlan_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn ipvlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["ipvlanConfig"]))
         }
 
@@ -273,10 +1176,10 @@ pub mod netdevs {
         ///
         /// Each attribute in this set specifies an option in the \[IPVTAP\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.ipvtapConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.ipvtapConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn ipvtap_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn ipvtap_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["ipvtapConfig"]))
         }
 
@@ -285,10 +1188,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[L2TP\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.l2tpConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.l2tpConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn l2tp_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn l2tp_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["l2tpConfig"]))
         }
 
@@ -297,10 +1200,10 @@ pub mod netdevs {
         /// Each item in this array specifies an option in the
         /// \[L2TPSession\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.l2tpSessions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.l2tpSessions)
         ///
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
-        pub fn l2tp_sessions(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn l2tp_sessions(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
             Opt::at(self.path.join(["l2tpSessions"]))
         }
 
@@ -309,10 +1212,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[MACVLAN\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.macvlanConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.macvlanConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn macvlan_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn macvlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["macvlanConfig"]))
         }
 
@@ -321,10 +1224,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[Match\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.matchConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.matchConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn match_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn match_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["matchConfig"]))
         }
 
@@ -333,10 +1236,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[Netdev\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.netdevConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.netdevConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`.
-        pub fn netdev_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn netdev_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["netdevConfig"]))
         }
 
@@ -345,10 +1248,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[Peer\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.peerConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.peerConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn peer_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn peer_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["peerConfig"]))
         }
 
@@ -357,10 +1260,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[Tap\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.tapConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.tapConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn tap_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn tap_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["tapConfig"]))
         }
 
@@ -369,10 +1272,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[Tun\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.tunConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.tunConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn tun_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn tun_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["tunConfig"]))
         }
 
@@ -381,10 +1284,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[Tunnel\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.tunnelConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.tunnelConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn tunnel_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn tunnel_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["tunnelConfig"]))
         }
 
@@ -393,10 +1296,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[VLAN\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.vlanConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.vlanConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn vlan_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn vlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["vlanConfig"]))
         }
 
@@ -405,10 +1308,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[VRF\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.vrfConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.vrfConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn vrf_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn vrf_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["vrfConfig"]))
         }
 
@@ -417,10 +1320,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[VXLAN\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.vxlanConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.vxlanConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn vxlan_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn vxlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["vxlanConfig"]))
         }
 
@@ -429,10 +1332,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[WireGuard\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.wireguardConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.wireguardConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn wireguard_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn wireguard_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["wireguardConfig"]))
         }
 
@@ -441,10 +1344,10 @@ pub mod netdevs {
         /// Each item in this array specifies an option in the
         /// \[WireGuardPeer\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.wireguardPeers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.wireguardPeers)
         ///
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
-        pub fn wireguard_peers(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn wireguard_peers(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
             Opt::at(self.path.join(["wireguardPeers"]))
         }
 
@@ -452,10 +1355,10 @@ pub mod netdevs {
         ///
         /// Each attribute in this set specifies an option in the \[WLAN\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.wlanConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.wlanConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn wlan_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn wlan_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["wlanConfig"]))
         }
 
@@ -464,10 +1367,10 @@ pub mod netdevs {
         /// Each attribute in this set specifies an option in the
         /// \[Xfrm\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.&lt;name&gt;.xfrmConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.netdevs.%3Cname%3E.xfrmConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn xfrm_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn xfrm_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["xfrmConfig"]))
         }
 
@@ -494,7 +1397,7 @@ pub mod networks {
         ///
         /// Whether to enable DHCP on the interfaces matched.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.DHCP)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.DHCP)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn dhcp(&self) -> Opt<NullOr<String>> {
@@ -506,7 +1409,7 @@ pub mod networks {
         /// A list of addresses to be added to the network section of the
         /// unit.  See systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.address)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.address)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn address(&self) -> Opt<Vec<String>> {
@@ -518,10 +1421,10 @@ pub mod networks {
         /// A list of address sections to be added to the unit.  See
         /// systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.addresses)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.addresses)
         ///
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
-        pub fn addresses(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn addresses(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
             Opt::at(self.path.join(["addresses"]))
         }
 
@@ -530,10 +1433,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[BFIFO\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.bfifoConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bfifoConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn bfifo_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn bfifo_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["bfifoConfig"]))
         }
 
@@ -542,7 +1445,7 @@ pub mod networks {
         /// A list of bond interfaces to be added to the network section of the
         /// unit.  See systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.bond)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bond)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn bond(&self) -> Opt<Vec<String>> {
@@ -554,7 +1457,7 @@ pub mod networks {
         /// A list of bridge interfaces to be added to the network section of the
         /// unit.  See systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.bridge)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bridge)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn bridge(&self) -> Opt<Vec<String>> {
@@ -566,10 +1469,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[Bridge\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.bridgeConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bridgeConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn bridge_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn bridge_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["bridgeConfig"]))
         }
 
@@ -578,10 +1481,10 @@ pub mod networks {
         /// A list of BridgeFDB sections to be added to the unit.  See
         /// systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.bridgeFDBs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bridgeFDBs)
         ///
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
-        pub fn bridge_fd_bs(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn bridge_fd_bs(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
             Opt::at(self.path.join(["bridgeFDBs"]))
         }
 
@@ -590,10 +1493,10 @@ pub mod networks {
         /// A list of BridgeMDB sections to be added to the unit.  See
         /// systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.bridgeMDBs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bridgeMDBs)
         ///
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
-        pub fn bridge_md_bs(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn bridge_md_bs(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
             Opt::at(self.path.join(["bridgeMDBs"]))
         }
 
@@ -602,10 +1505,10 @@ pub mod networks {
         /// A list of BridgeVLAN sections to be added to the unit.  See
         /// systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.bridgeVLANs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.bridgeVLANs)
         ///
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
-        pub fn bridge_vla_ns(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn bridge_vla_ns(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
             Opt::at(self.path.join(["bridgeVLANs"]))
         }
 
@@ -614,10 +1517,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[CAKE\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.cakeConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.cakeConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn cake_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn cake_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["cakeConfig"]))
         }
 
@@ -626,10 +1529,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[CAN\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.canConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.canConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn can_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn can_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["canConfig"]))
         }
 
@@ -638,10 +1541,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[ControlledDelay\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.controlledDelayConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.controlledDelayConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn controlled_delay_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn controlled_delay_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["controlledDelayConfig"]))
         }
 
@@ -650,10 +1553,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[DeficitRoundRobinSchedulerClass\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.deficitRoundRobinSchedulerClassConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.deficitRoundRobinSchedulerClassConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn deficit_round_robin_scheduler_class_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn deficit_round_robin_scheduler_class_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["deficitRoundRobinSchedulerClassConfig"]))
         }
 
@@ -662,10 +1565,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[DeficitRoundRobinScheduler\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.deficitRoundRobinSchedulerConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.deficitRoundRobinSchedulerConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn deficit_round_robin_scheduler_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn deficit_round_robin_scheduler_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["deficitRoundRobinSchedulerConfig"]))
         }
 
@@ -674,10 +1577,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[DHCPPrefixDelegation\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.dhcpPrefixDelegationConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.dhcpPrefixDelegationConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn dhcp_prefix_delegation_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn dhcp_prefix_delegation_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["dhcpPrefixDelegationConfig"]))
         }
 
@@ -686,10 +1589,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[DHCPServer\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.dhcpServerConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.dhcpServerConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn dhcp_server_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn dhcp_server_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["dhcpServerConfig"]))
         }
 
@@ -698,10 +1601,10 @@ pub mod networks {
         /// A list of DHCPServerStaticLease sections to be added to the unit.  See
         /// systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.dhcpServerStaticLeases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.dhcpServerStaticLeases)
         ///
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
-        pub fn dhcp_server_static_leases(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn dhcp_server_static_leases(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
             Opt::at(self.path.join(["dhcpServerStaticLeases"]))
         }
 
@@ -710,10 +1613,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[DHCPv4\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.dhcpV4Config)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.dhcpV4Config)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn dhcp_v4_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn dhcp_v4_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["dhcpV4Config"]))
         }
 
@@ -722,10 +1625,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[DHCPv6\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.dhcpV6Config)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.dhcpV6Config)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn dhcp_v6_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn dhcp_v6_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["dhcpV6Config"]))
         }
 
@@ -734,7 +1637,7 @@ pub mod networks {
         /// A list of dns servers to be added to the network section of the
         /// unit.  See systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.dns)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.dns)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn dns(&self) -> Opt<Vec<String>> {
@@ -745,7 +1648,7 @@ pub mod networks {
         ///
         /// A list of domains to pass to the network config.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.domains)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.domains)
         ///
         /// Nix type: `null or (list of string)`. Default: `null`.
         pub fn domains(&self) -> Opt<NullOr<Vec<String>>> {
@@ -756,7 +1659,7 @@ pub mod networks {
         ///
         /// Whether to manage network configuration using systemd-network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -768,10 +1671,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[EnhancedTransmissionSelection\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.enhancedTransmissionSelectionConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.enhancedTransmissionSelectionConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn enhanced_transmission_selection_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn enhanced_transmission_selection_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["enhancedTransmissionSelectionConfig"]))
         }
 
@@ -779,7 +1682,7 @@ pub mod networks {
         ///
         /// Extra configuration append to unit
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.extraConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.extraConfig)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn extra_config(&self) -> Opt<Concatenated> {
@@ -791,10 +1694,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[FairQueueing\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.fairQueueingConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.fairQueueingConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn fair_queueing_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn fair_queueing_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["fairQueueingConfig"]))
         }
 
@@ -803,10 +1706,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[FairQueueingControlledDelay\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.fairQueueingControlledDelayConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.fairQueueingControlledDelayConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn fair_queueing_controlled_delay_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn fair_queueing_controlled_delay_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["fairQueueingControlledDelayConfig"]))
         }
 
@@ -815,10 +1718,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[FlowQueuePIE\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.flowQueuePIEConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.flowQueuePIEConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn flow_queue_pie_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn flow_queue_pie_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["flowQueuePIEConfig"]))
         }
 
@@ -827,7 +1730,7 @@ pub mod networks {
         /// A list of gateways to be added to the network section of the
         /// unit.  See systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.gateway)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.gateway)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn gateway(&self) -> Opt<Vec<String>> {
@@ -839,10 +1742,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[GenericRandomEarlyDetection\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.genericRandomEarlyDetectionConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.genericRandomEarlyDetectionConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn generic_random_early_detection_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn generic_random_early_detection_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["genericRandomEarlyDetectionConfig"]))
         }
 
@@ -851,10 +1754,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[HeavyHitterFilter\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.heavyHitterFilterConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.heavyHitterFilterConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn heavy_hitter_filter_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn heavy_hitter_filter_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["heavyHitterFilterConfig"]))
         }
 
@@ -863,10 +1766,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[HierarchyTokenBucketClass\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.hierarchyTokenBucketClassConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.hierarchyTokenBucketClassConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn hierarchy_token_bucket_class_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn hierarchy_token_bucket_class_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["hierarchyTokenBucketClassConfig"]))
         }
 
@@ -875,10 +1778,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[HierarchyTokenBucket\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.hierarchyTokenBucketConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.hierarchyTokenBucketConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn hierarchy_token_bucket_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn hierarchy_token_bucket_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["hierarchyTokenBucketConfig"]))
         }
 
@@ -887,10 +1790,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[IPoIB\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.ipoIBConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ipoIBConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn ipo_ib_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn ipo_ib_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["ipoIBConfig"]))
         }
 
@@ -899,10 +1802,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[IPv6AcceptRA\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.ipv6AcceptRAConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ipv6AcceptRAConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn ipv6_accept_ra_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn ipv6_accept_ra_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["ipv6AcceptRAConfig"]))
         }
 
@@ -911,10 +1814,10 @@ pub mod networks {
         /// A list of IPv6PREF64Prefix sections to be added to the unit. See
         /// systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.ipv6PREF64Prefixes)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ipv6PREF64Prefixes)
         ///
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
-        pub fn ipv6_pref64_prefixes(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn ipv6_pref64_prefixes(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
             Opt::at(self.path.join(["ipv6PREF64Prefixes"]))
         }
 
@@ -923,10 +1826,10 @@ pub mod networks {
         /// A list of ipv6Prefix sections to be added to the unit.  See
         /// systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.ipv6Prefixes)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ipv6Prefixes)
         ///
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
-        pub fn ipv6_prefixes(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn ipv6_prefixes(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
             Opt::at(self.path.join(["ipv6Prefixes"]))
         }
 
@@ -935,10 +1838,10 @@ pub mod networks {
         /// A list of ipv6RoutePrefix sections to be added to the unit.  See
         /// systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.ipv6RoutePrefixes)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ipv6RoutePrefixes)
         ///
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
-        pub fn ipv6_route_prefixes(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn ipv6_route_prefixes(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
             Opt::at(self.path.join(["ipv6RoutePrefixes"]))
         }
 
@@ -947,10 +1850,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[IPv6SendRA\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.ipv6SendRAConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ipv6SendRAConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn ipv6_send_ra_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn ipv6_send_ra_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["ipv6SendRAConfig"]))
         }
 
@@ -959,10 +1862,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[Link\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.linkConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.linkConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn link_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn link_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["linkConfig"]))
         }
 
@@ -971,10 +1874,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[LLDP\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.lldpConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.lldpConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn lldp_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn lldp_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["lldpConfig"]))
         }
 
@@ -983,7 +1886,7 @@ pub mod networks {
         /// A list of macvlan interfaces to be added to the network section of the
         /// unit.  See systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.macvlan)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.macvlan)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn macvlan(&self) -> Opt<Vec<String>> {
@@ -995,7 +1898,7 @@ pub mod networks {
         /// A list of macvtap interfaces to be added to the network section of the
         /// unit.  See systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.macvtap)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.macvtap)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn macvtap(&self) -> Opt<Vec<String>> {
@@ -1007,10 +1910,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[Match\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.matchConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.matchConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn match_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn match_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["matchConfig"]))
         }
 
@@ -1018,7 +1921,7 @@ pub mod networks {
         ///
         /// The name of the network interface to match against.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.name)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn name(&self) -> Opt<NullOr<String>> {
@@ -1030,10 +1933,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[Network\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.networkConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.networkConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn network_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn network_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["networkConfig"]))
         }
 
@@ -1042,10 +1945,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[NetworkEmulator\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.networkEmulatorConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.networkEmulatorConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn network_emulator_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn network_emulator_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["networkEmulatorConfig"]))
         }
 
@@ -1054,7 +1957,7 @@ pub mod networks {
         /// A list of ntp servers to be added to the network section of the
         /// unit.  See systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.ntp)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.ntp)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn ntp(&self) -> Opt<Vec<String>> {
@@ -1066,10 +1969,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[PFIFO\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.pfifoConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.pfifoConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn pfifo_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn pfifo_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["pfifoConfig"]))
         }
 
@@ -1078,10 +1981,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[PFIFOFast\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.pfifoFastConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.pfifoFastConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn pfifo_fast_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn pfifo_fast_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["pfifoFastConfig"]))
         }
 
@@ -1090,10 +1993,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[PFIFOHeadDrop\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.pfifoHeadDropConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.pfifoHeadDropConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn pfifo_head_drop_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn pfifo_head_drop_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["pfifoHeadDropConfig"]))
         }
 
@@ -1102,10 +2005,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[PIE\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.pieConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.pieConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn pie_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn pie_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["pieConfig"]))
         }
 
@@ -1114,10 +2017,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[QDisc\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.qdiscConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.qdiscConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn qdisc_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn qdisc_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["qdiscConfig"]))
         }
 
@@ -1126,10 +2029,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[QuickFairQueueing\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.quickFairQueueingConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.quickFairQueueingConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn quick_fair_queueing_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn quick_fair_queueing_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["quickFairQueueingConfig"]))
         }
 
@@ -1138,10 +2041,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[QuickFairQueueingClass\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.quickFairQueueingConfigClass)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.quickFairQueueingConfigClass)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn quick_fair_queueing_config_class(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn quick_fair_queueing_config_class(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["quickFairQueueingConfigClass"]))
         }
 
@@ -1150,10 +2053,10 @@ pub mod networks {
         /// A list of route sections to be added to the unit.  See
         /// systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.routes)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.routes)
         ///
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
-        pub fn routes(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn routes(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
             Opt::at(self.path.join(["routes"]))
         }
 
@@ -1162,10 +2065,10 @@ pub mod networks {
         /// A list of routing policy rules sections to be added to the unit.  See
         /// systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.routingPolicyRules)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.routingPolicyRules)
         ///
         /// Nix type: `list of attribute set of (systemd option)`. Default: `[ ]`.
-        pub fn routing_policy_rules(&self) -> Opt<Vec<BTreeMap<String, Untyped>>> {
+        pub fn routing_policy_rules(&self) -> Opt<Vec<BTreeMap<String, Data<Systemd>>>> {
             Opt::at(self.path.join(["routingPolicyRules"]))
         }
 
@@ -1174,10 +2077,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[StochasticFairBlue\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.stochasticFairBlueConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.stochasticFairBlueConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn stochastic_fair_blue_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn stochastic_fair_blue_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["stochasticFairBlueConfig"]))
         }
 
@@ -1186,10 +2089,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[StochasticFairnessQueueing\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.stochasticFairnessQueueingConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.stochasticFairnessQueueingConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn stochastic_fairness_queueing_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn stochastic_fairness_queueing_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["stochasticFairnessQueueingConfig"]))
         }
 
@@ -1198,10 +2101,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[TokenBucketFilter\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.tokenBucketFilterConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.tokenBucketFilterConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn token_bucket_filter_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn token_bucket_filter_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["tokenBucketFilterConfig"]))
         }
 
@@ -1210,10 +2113,10 @@ pub mod networks {
         /// Each attribute in this set specifies an option in the
         /// \[TrivialLinkEqualizer\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.trivialLinkEqualizerConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.trivialLinkEqualizerConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn trivial_link_equalizer_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn trivial_link_equalizer_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["trivialLinkEqualizerConfig"]))
         }
 
@@ -1222,7 +2125,7 @@ pub mod networks {
         /// A list of tunnel interfaces to be added to the network section of the
         /// unit.  See systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.tunnel)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.tunnel)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn tunnel(&self) -> Opt<Vec<String>> {
@@ -1234,7 +2137,7 @@ pub mod networks {
         /// A list of vlan interfaces to be added to the network section of the
         /// unit.  See systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.vlan)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.vlan)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn vlan(&self) -> Opt<Vec<String>> {
@@ -1246,7 +2149,7 @@ pub mod networks {
         /// A list of vrf interfaces to be added to the network section of the
         /// unit.  See systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.vrf)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.vrf)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn vrf(&self) -> Opt<Vec<String>> {
@@ -1258,7 +2161,7 @@ pub mod networks {
         /// A list of vxlan interfaces to be added to the network section of the
         /// unit.  See systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.vxlan)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.vxlan)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn vxlan(&self) -> Opt<Vec<String>> {
@@ -1270,7 +2173,7 @@ pub mod networks {
         /// A list of xfrm interfaces to be added to the network section of the
         /// unit.  See systemd.network
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.&lt;name&gt;.xfrm)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.network.networks.%3Cname%3E.xfrm)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn xfrm(&self) -> Opt<Vec<String>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.nspawn.<name>`: the entry `entry_name`.
@@ -27,7 +27,7 @@ impl NspawnEntry {
     /// template instances
     /// (e.g. serial-getty@ttyS0
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.nspawn.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.nspawn.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn enable(&self) -> Opt<bool> {
@@ -39,10 +39,10 @@ impl NspawnEntry {
     /// Each attribute in this set specifies an option in the
     /// \[Exec\]
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.nspawn.&lt;name&gt;.execConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.nspawn.%3Cname%3E.execConfig)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub fn exec_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn exec_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
         Opt::at(self.path.join(["execConfig"]))
     }
 
@@ -51,10 +51,10 @@ impl NspawnEntry {
     /// Each attribute in this set specifies an option in the
     /// \[Files\]
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.nspawn.&lt;name&gt;.filesConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.nspawn.%3Cname%3E.filesConfig)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub fn files_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn files_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
         Opt::at(self.path.join(["filesConfig"]))
     }
 
@@ -63,10 +63,10 @@ impl NspawnEntry {
     /// Each attribute in this set specifies an option in the
     /// \[Network\]
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.nspawn.&lt;name&gt;.networkConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.nspawn.%3Cname%3E.networkConfig)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub fn network_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn network_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
         Opt::at(self.path.join(["networkConfig"]))
     }
 

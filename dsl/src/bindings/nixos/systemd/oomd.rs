@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.oomd.enable`
@@ -51,5 +51,11 @@ pub const enable_user_slices: Opt<bool> = Opt::new(&["systemd", "oomd", "enableU
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.oomd.extraConfig)
 ///
 /// Nix type: `attribute set of (string or signed integer or boolean)`. Default: `{ }`.
-pub const extra_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "oomd", "extraConfig"]);
+pub const extra_config: Opt<BTreeMap<String, OneOf<ExtraConfigMembers>>> = Opt::new(&["systemd", "oomd", "extraConfig"]);
+
+/// The members of `systemd.oomd.extraConfig.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum ExtraConfigMembers {}
+impl ::flakesmith::value::StrMember for ExtraConfigMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ExtraConfigMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for ExtraConfigMembers {}
 

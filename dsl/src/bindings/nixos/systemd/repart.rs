@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.repart.enable`
@@ -28,5 +28,11 @@ pub const enable: Opt<bool> = Opt::new(&["systemd", "repart", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.repart.partitions)
 ///
 /// Nix type: `attribute set of attribute set of (string or signed integer or boolean)`. Default: `{ }`.
-pub const partitions: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["systemd", "repart", "partitions"]);
+pub const partitions: Opt<BTreeMap<String, BTreeMap<String, OneOf<PartitionsMembers>>>> = Opt::new(&["systemd", "repart", "partitions"]);
+
+/// The members of `systemd.repart.partitions.<name>.<name>`'s type: `string`, `integer`, `bool`. A value of any of them sets the option.
+pub enum PartitionsMembers {}
+impl ::flakesmith::value::StrMember for PartitionsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for PartitionsMembers { type Int = i64; }
+impl ::flakesmith::value::BoolMember for PartitionsMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.services.<name>`: the entry `entry_name`.
@@ -25,7 +25,7 @@ impl ServicesEntry {
     /// If the specified units are started at the same time as
     /// this unit, delay this unit until they have started.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.after)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.after)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn after(&self) -> Opt<Vec<String>> {
@@ -36,7 +36,7 @@ impl ServicesEntry {
     ///
     /// Aliases of that unit.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.aliases)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.aliases)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn aliases(&self) -> Opt<Vec<String>> {
@@ -48,7 +48,7 @@ impl ServicesEntry {
     /// If the specified units are started at the same time as
     /// this unit, delay them until this unit has started.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.before)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.before)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn before(&self) -> Opt<Vec<String>> {
@@ -60,7 +60,7 @@ impl ServicesEntry {
     /// Like ‘requires’, but in addition, if the specified units
     /// unexpectedly disappear, this unit will be stopped as well.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.bindsTo)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.bindsTo)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn binds_to(&self) -> Opt<Vec<String>> {
@@ -77,7 +77,7 @@ impl ServicesEntry {
     /// If the specified units are started, then this unit is stopped
     /// and vice versa.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.conflicts)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.conflicts)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn conflicts(&self) -> Opt<Vec<String>> {
@@ -88,7 +88,7 @@ impl ServicesEntry {
     ///
     /// Description of this unit used in systemd messages and progress indicators.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.description)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.description)
     ///
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
     pub fn description(&self) -> Opt<String> {
@@ -99,7 +99,7 @@ impl ServicesEntry {
     ///
     /// A list of URIs referencing documentation for this unit or its configuration.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.documentation)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.documentation)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn documentation(&self) -> Opt<Vec<String>> {
@@ -113,7 +113,7 @@ impl ServicesEntry {
     /// template instances
     /// (e.g. serial-getty@ttyS0
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn enable(&self) -> Opt<bool> {
@@ -124,7 +124,7 @@ impl ServicesEntry {
     ///
     /// Enable running shellcheck on the generated scripts for this unit.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.enableStrictShellChecks)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.enableStrictShellChecks)
     ///
     /// Nix type: `boolean`. Default: `config.systemd.enableStrictShellChecks`.
     pub fn enable_strict_shell_checks(&self) -> Opt<bool> {
@@ -135,10 +135,10 @@ impl ServicesEntry {
     ///
     /// Environment variables passed to the service’s processes.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.environment)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.environment)
     ///
     /// Nix type: `attribute set of (null or string or path or package)`. Default: `{ }`.
-    pub fn environment(&self) -> Opt<BTreeMap<String, NullOr<Untyped>>> {
+    pub fn environment(&self) -> Opt<BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>>> {
         Opt::at(self.path.join(["environment"]))
     }
 
@@ -147,7 +147,7 @@ impl ServicesEntry {
     /// The name of this systemd unit, including its extension.
     /// This can be used to refer to this unit from other systemd units.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.name)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.name)
     ///
     /// Nix type: `string`.
     pub fn name(&self) -> Opt<String> {
@@ -159,7 +159,7 @@ impl ServicesEntry {
     /// A list of one or more units that are activated when
     /// this unit enters the “failed” state.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.onFailure)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.onFailure)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn on_failure(&self) -> Opt<Vec<String>> {
@@ -171,7 +171,7 @@ impl ServicesEntry {
     /// A list of one or more units that are activated when
     /// this unit enters the “inactive” state.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.onSuccess)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.onSuccess)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn on_success(&self) -> Opt<Vec<String>> {
@@ -182,7 +182,7 @@ impl ServicesEntry {
     ///
     /// Defines how unit configuration is provided for systemd:
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.overrideStrategy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.overrideStrategy)
     ///
     /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
     pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
@@ -194,7 +194,7 @@ impl ServicesEntry {
     /// If the specified units are stopped or restarted, then this
     /// unit is stopped or restarted as well.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.partOf)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.partOf)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn part_of(&self) -> Opt<Vec<String>> {
@@ -205,10 +205,10 @@ impl ServicesEntry {
     ///
     /// Packages added to the service’s PATH
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.path)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.path)
     ///
     /// Nix type: `list of (package or string)`. Default: `[ ]`.
-    pub fn path(&self) -> Opt<Vec<Untyped>> {
+    pub fn path(&self) -> Opt<Vec<OneOf<PathMembers>>> {
         Opt::at(self.path.join(["path"]))
     }
 
@@ -217,7 +217,7 @@ impl ServicesEntry {
     /// Shell commands executed after the service’s main process
     /// is started.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.postStart)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.postStart)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn post_start(&self) -> Opt<Concatenated> {
@@ -229,7 +229,7 @@ impl ServicesEntry {
     /// Shell commands executed after the service’s main process
     /// has exited.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.postStop)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.postStop)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn post_stop(&self) -> Opt<Concatenated> {
@@ -241,7 +241,7 @@ impl ServicesEntry {
     /// Shell commands executed before the service’s main process
     /// is started.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.preStart)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.preStart)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn pre_start(&self) -> Opt<Concatenated> {
@@ -252,7 +252,7 @@ impl ServicesEntry {
     ///
     /// Shell commands executed to stop the service.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.preStop)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.preStop)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn pre_stop(&self) -> Opt<Concatenated> {
@@ -264,7 +264,7 @@ impl ServicesEntry {
     /// Shell commands executed when the service’s main process
     /// is reloaded.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.reload)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.reload)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn reload(&self) -> Opt<Concatenated> {
@@ -277,7 +277,7 @@ impl ServicesEntry {
     /// configuration switch if its definition has changed.  If
     /// enabled, the value of restartIfChanged
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.reloadIfChanged)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.reloadIfChanged)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn reload_if_changed(&self) -> Opt<bool> {
@@ -291,10 +291,10 @@ impl ServicesEntry {
     /// be reloaded.  If anything but a reload trigger changes in the
     /// unit file, the unit will be restarted instead.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.reloadTriggers)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.reloadTriggers)
     ///
     /// Nix type: `list of (systemd option)`. Default: `[ ]`.
-    pub fn reload_triggers(&self) -> Opt<Vec<Untyped>> {
+    pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
         Opt::at(self.path.join(["reloadTriggers"]))
     }
 
@@ -303,7 +303,7 @@ impl ServicesEntry {
     /// Units that require (i.e. depend on and need to go down with) this unit.
     /// As discussed in the wantedBy
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.requiredBy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.requiredBy)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn required_by(&self) -> Opt<Vec<String>> {
@@ -315,7 +315,7 @@ impl ServicesEntry {
     /// Start the specified units when this unit is started, and stop
     /// this unit when the specified units are stopped or fail.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.requires)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.requires)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn requires(&self) -> Opt<Vec<String>> {
@@ -327,7 +327,7 @@ impl ServicesEntry {
     /// Similar to requires. However if the units listed are not started,
     /// they will not be started and the transaction will fail.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.requisite)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.requisite)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn requisite(&self) -> Opt<Vec<String>> {
@@ -339,7 +339,7 @@ impl ServicesEntry {
     /// Whether the service should be restarted during a NixOS
     /// configuration switch if its definition has changed.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.restartIfChanged)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.restartIfChanged)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn restart_if_changed(&self) -> Opt<bool> {
@@ -352,10 +352,10 @@ impl ServicesEntry {
     /// in the list changes between reconfigurations, the service will
     /// be restarted.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.restartTriggers)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.restartTriggers)
     ///
     /// Nix type: `list of unspecified value`. Default: `[ ]`.
-    pub fn restart_triggers(&self) -> Opt<Vec<Untyped>> {
+    pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
         Opt::at(self.path.join(["restartTriggers"]))
     }
 
@@ -363,7 +363,7 @@ impl ServicesEntry {
     ///
     /// Shell commands executed as the service’s main process.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.script)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.script)
     ///
     /// Nix type: `strings concatenated with "\n"`. Default: `""`.
     pub fn script(&self) -> Opt<Concatenated> {
@@ -375,7 +375,7 @@ impl ServicesEntry {
     /// Arguments passed to the main process script.
     /// Can contain specifiers (%
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.scriptArgs)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.scriptArgs)
     ///
     /// Nix type: `string`. Default: `""`.
     pub fn script_args(&self) -> Opt<String> {
@@ -387,10 +387,10 @@ impl ServicesEntry {
     /// Each attribute in this set specifies an option in the
     /// \[Service\]
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.serviceConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.serviceConfig)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub fn service_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn service_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
         Opt::at(self.path.join(["serviceConfig"]))
     }
 
@@ -400,10 +400,10 @@ impl ServicesEntry {
     /// must be in the format described in
     /// systemd.time
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.startAt)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.startAt)
     ///
     /// Nix type: `string or list of string`. Default: `[ ]`.
-    pub fn start_at(&self) -> Opt<Untyped> {
+    pub fn start_at(&self) -> Opt<OneOf<StartAtMembers>> {
         Opt::at(self.path.join(["startAt"]))
     }
 
@@ -413,7 +413,7 @@ impl ServicesEntry {
     /// more than startLimitBurst times within an interval time
     /// interval are not permitted to start any more.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.startLimitBurst)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.startLimitBurst)
     ///
     /// Nix type: `signed integer`.
     pub fn start_limit_burst(&self) -> Opt<i64> {
@@ -426,7 +426,7 @@ impl ServicesEntry {
     /// more than startLimitBurst times within an interval time
     /// interval are not permitted to start any more.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.startLimitIntervalSec)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.startLimitIntervalSec)
     ///
     /// Nix type: `signed integer`.
     pub fn start_limit_interval_sec(&self) -> Opt<i64> {
@@ -438,7 +438,7 @@ impl ServicesEntry {
     /// If set, a changed unit is restarted by calling
     /// systemctl stop
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.stopIfChanged)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.stopIfChanged)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn stop_if_changed(&self) -> Opt<bool> {
@@ -450,10 +450,10 @@ impl ServicesEntry {
     /// Each attribute in this set specifies an option in the
     /// \[Unit\]
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.unitConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.unitConfig)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub fn unit_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
         Opt::at(self.path.join(["unitConfig"]))
     }
 
@@ -462,7 +462,7 @@ impl ServicesEntry {
     /// Keep this unit running as long as the listed units are running. This is a continuously
     /// enforced version of wantedBy.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.upheldBy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.upheldBy)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn upheld_by(&self) -> Opt<Vec<String>> {
@@ -473,7 +473,7 @@ impl ServicesEntry {
     ///
     /// Keeps the specified running while this unit is running. A continuous version of wants
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.upholds)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.upholds)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn upholds(&self) -> Opt<Vec<String>> {
@@ -486,7 +486,7 @@ impl ServicesEntry {
     /// starting a unit by default at boot time is to set this option to
     /// \["multi-user.target"\]
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.wantedBy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.wantedBy)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn wanted_by(&self) -> Opt<Vec<String>> {
@@ -497,7 +497,7 @@ impl ServicesEntry {
     ///
     /// Start the specified units when this unit is started.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.wants)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.wants)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn wants(&self) -> Opt<Vec<String>> {
@@ -517,7 +517,7 @@ impl ServicesEntryConfinement {
     ///
     /// The program to make available as /bin/sh
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.confinement.binSh)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.confinement.binSh)
     ///
     /// Nix type: `null or path`. Default: `config.environment.binsh`.
     pub fn bin_sh(&self) -> Opt<NullOr<RuntimePath>> {
@@ -529,7 +529,7 @@ impl ServicesEntryConfinement {
     /// If set, all the required runtime store paths for this service are
     /// bind-mounted into a tmpfs
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.confinement.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.confinement.enable)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn enable(&self) -> Opt<bool> {
@@ -541,7 +541,7 @@ impl ServicesEntryConfinement {
     /// Whether to include the full closure of the systemd unit file into the
     /// chroot, instead of just the dependencies for the executables.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.confinement.fullUnit)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.confinement.fullUnit)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn full_unit(&self) -> Opt<bool> {
@@ -552,7 +552,7 @@ impl ServicesEntryConfinement {
     ///
     /// The value full-apivfs
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.confinement.mode)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.confinement.mode)
     ///
     /// Nix type: `one of "full-apivfs", "chroot-only"`. Default: `"full-apivfs"`.
     pub fn mode(&self) -> Opt<Mode> {
@@ -565,14 +565,20 @@ impl ServicesEntryConfinement {
     /// the chroot. By default, this includes all the packages from the
     /// serviceConfig.ExecReload
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.&lt;name&gt;.confinement.packages)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.services.%3Cname%3E.confinement.packages)
     ///
     /// Nix type: `list of (string or package)`. Default: `[ ]`.
-    pub fn packages(&self) -> Opt<Vec<Untyped>> {
+    pub fn packages(&self) -> Opt<Vec<OneOf<PackagesMembers>>> {
         Opt::at(self.path.join(["packages"]))
     }
 
 }
+
+/// The members of `systemd.services.<name>.environment.<name>`'s type: `string`, `path`, `package`. A value of any of them sets the option.
+pub enum EnvironmentMembers {}
+impl ::flakesmith::value::StrMember for EnvironmentMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for EnvironmentMembers {}
+impl ::flakesmith::value::PackageMember for EnvironmentMembers {}
 
 ::flakesmith::option_enum! {
     /// The values of `systemd.services.<name>.overrideStrategy`.
@@ -582,6 +588,16 @@ impl ServicesEntryConfinement {
     }
 }
 
+/// The members of `systemd.services.<name>.path.*`'s type: `package`, `string`. A value of any of them sets the option.
+pub enum PathMembers {}
+impl ::flakesmith::value::PackageMember for PathMembers {}
+impl ::flakesmith::value::StrMember for PathMembers { type Str = String; }
+
+/// The members of `systemd.services.<name>.startAt`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum StartAtMembers {}
+impl ::flakesmith::value::StrMember for StartAtMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for StartAtMembers { type Item = String; }
+
 ::flakesmith::option_enum! {
     /// The values of `systemd.services.<name>.confinement.mode`.
     Mode {
@@ -589,4 +605,9 @@ impl ServicesEntryConfinement {
         ChrootOnly => "chroot-only",
     }
 }
+
+/// The members of `systemd.services.<name>.confinement.packages.*`'s type: `string`, `package`. A value of any of them sets the option.
+pub enum PackagesMembers {}
+impl ::flakesmith::value::StrMember for PackagesMembers { type Str = String; }
+impl ::flakesmith::value::PackageMember for PackagesMembers {}
 

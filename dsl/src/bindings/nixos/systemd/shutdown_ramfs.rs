@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.shutdownRamfs.contents`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents)
 ///
 /// Nix type: `attribute set of (submodule)`.
-pub const contents: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "shutdownRamfs", "contents"]);
+pub const contents: Opt<BTreeMap<String, ContentsValue>> = Opt::new(&["systemd", "shutdownRamfs", "contents"]);
 
 /// `systemd.shutdownRamfs.enable`
 ///
@@ -33,7 +33,156 @@ pub const enable: Opt<bool> = Opt::new(&["systemd", "shutdownRamfs", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.storePaths)
 ///
 /// Nix type: `list of ((submodule) or ((optionally newline-terminated) single-line string or package) convertible to it)`. Default: `[ ]`.
-pub const store_paths: Opt<Vec<Untyped>> = Opt::new(&["systemd", "shutdownRamfs", "storePaths"]);
+pub const store_paths: Opt<Vec<OneOf<StorePathsMembers>>> = Opt::new(&["systemd", "shutdownRamfs", "storePaths"]);
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.shutdownRamfs.contents.<name>.dlopen.usePriority`.
+    UsePriority {
+        Required => "required",
+        Recommended => "recommended",
+        Suggested => "suggested",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.shutdownRamfs.contents.<name>.dlopen`: `ContentsDlopenValue::new()`, then a setter per option.
+    ContentsDlopenValue {
+        /// `systemd.shutdownRamfs.contents.<name>.dlopen.features`
+        ///
+        /// Features to enable via dlopen ELF notes. These will be in
+        /// addition to anything included via ‘usePriority’,
+        /// regardless of their priority.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.%3Cname%3E.dlopen.features)
+        ///
+        /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
+        features: Vec<String> = "features";
+        /// `systemd.shutdownRamfs.contents.<name>.dlopen.usePriority`
+        ///
+        /// Priority of dlopen ELF notes to include. “required” is
+        /// minimal, “recommended” includes “required”, and
+        /// “suggested” includes “recommended”.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.%3Cname%3E.dlopen.usePriority)
+        ///
+        /// Nix type: `one of "required", "recommended", "suggested"`. Default: `"recommended"`.
+        use_priority: UsePriority = "usePriority";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.shutdownRamfs.contents.<name>`: `ContentsValue::new()`, then a setter per option.
+    ContentsValue {
+        /// The options under `systemd.shutdownRamfs.contents.<name>.dlopen`.
+        dlopen: ContentsDlopenValue = "dlopen";
+        /// `systemd.shutdownRamfs.contents.<name>.enable`
+        ///
+        /// Whether to enable copying of this file and symlinking it.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.shutdownRamfs.contents.<name>.source`
+        ///
+        /// Path of the source file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.%3Cname%3E.source)
+        ///
+        /// Nix type: `path`.
+        source: RuntimePath = "source";
+        /// `systemd.shutdownRamfs.contents.<name>.target`
+        ///
+        /// Path of the symlink.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.%3Cname%3E.target)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        target: NullOr<RuntimePath> = "target";
+        /// `systemd.shutdownRamfs.contents.<name>.text`
+        ///
+        /// Text of the file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.%3Cname%3E.text)
+        ///
+        /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
+        text: NullOr<Concatenated> = "text";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.shutdownRamfs.storePaths.*.dlopen.usePriority`.
+    UsePriority2 {
+        Required => "required",
+        Recommended => "recommended",
+        Suggested => "suggested",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.shutdownRamfs.storePaths.*.dlopen`: `StorePathsDlopenValue::new()`, then a setter per option.
+    StorePathsDlopenValue {
+        /// `systemd.shutdownRamfs.storePaths.*.dlopen.features`
+        ///
+        /// Features to enable via dlopen ELF notes. These will be in
+        /// addition to anything included via ‘usePriority’,
+        /// regardless of their priority.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.storePaths.*.dlopen.features)
+        ///
+        /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
+        features: Vec<String> = "features";
+        /// `systemd.shutdownRamfs.storePaths.*.dlopen.usePriority`
+        ///
+        /// Priority of dlopen ELF notes to include. “required” is
+        /// minimal, “recommended” includes “required”, and
+        /// “suggested” includes “recommended”.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.storePaths.*.dlopen.usePriority)
+        ///
+        /// Nix type: `one of "required", "recommended", "suggested"`. Default: `"recommended"`.
+        use_priority: UsePriority2 = "usePriority";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.shutdownRamfs.storePaths.*`: `StorePathsValue::new()`, then a setter per option.
+    StorePathsValue {
+        /// The options under `systemd.shutdownRamfs.storePaths.*.dlopen`.
+        dlopen: StorePathsDlopenValue = "dlopen";
+        /// `systemd.shutdownRamfs.storePaths.*.enable`
+        ///
+        /// Whether to enable copying of this file and symlinking it.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.storePaths.*.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.shutdownRamfs.storePaths.*.source`
+        ///
+        /// Path of the source file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.storePaths.*.source)
+        ///
+        /// Nix type: `path`.
+        source: RuntimePath = "source";
+        /// `systemd.shutdownRamfs.storePaths.*.target`
+        ///
+        /// Path of the symlink.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.storePaths.*.target)
+        ///
+        /// Nix type: `null or path`. Default: `null`.
+        target: NullOr<RuntimePath> = "target";
+    }
+}
+
+/// The members of `systemd.shutdownRamfs.storePaths.*`'s type: `submodule`, `string`, `package`. A value of any of them sets the option.
+pub enum StorePathsMembers {}
+impl ::flakesmith::value::StrMember for StorePathsMembers { type Str = String; }
+impl ::flakesmith::value::PackageMember for StorePathsMembers {}
+
+::flakesmith::union_member!(StorePathsMembers: StorePathsValue);
 
 pub mod contents {
     use super::*;
@@ -59,7 +208,7 @@ pub mod contents {
         ///
         /// Whether to enable copying of this file and symlinking it.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -70,7 +219,7 @@ pub mod contents {
         ///
         /// Path of the source file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.&lt;name&gt;.source)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.%3Cname%3E.source)
         ///
         /// Nix type: `path`.
         pub fn source(&self) -> Opt<RuntimePath> {
@@ -81,7 +230,7 @@ pub mod contents {
         ///
         /// Path of the symlink.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.&lt;name&gt;.target)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.%3Cname%3E.target)
         ///
         /// Nix type: `null or path`. Default: `null`.
         pub fn target(&self) -> Opt<NullOr<RuntimePath>> {
@@ -92,7 +241,7 @@ pub mod contents {
         ///
         /// Text of the file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.&lt;name&gt;.text)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.%3Cname%3E.text)
         ///
         /// Nix type: `null or strings concatenated with "\n"`. Default: `null`.
         pub fn text(&self) -> Opt<NullOr<Concatenated>> {
@@ -114,7 +263,7 @@ pub mod contents {
         /// addition to anything included via ‘usePriority’,
         /// regardless of their priority.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.&lt;name&gt;.dlopen.features)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.%3Cname%3E.dlopen.features)
         ///
         /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
         pub fn features(&self) -> Opt<Vec<String>> {
@@ -127,7 +276,7 @@ pub mod contents {
         /// minimal, “recommended” includes “required”, and
         /// “suggested” includes “recommended”.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.&lt;name&gt;.dlopen.usePriority)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.shutdownRamfs.contents.%3Cname%3E.dlopen.usePriority)
         ///
         /// Nix type: `one of "required", "recommended", "suggested"`. Default: `"recommended"`.
         pub fn use_priority(&self) -> Opt<UsePriority> {

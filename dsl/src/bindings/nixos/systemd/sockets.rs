@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.sockets.<name>`: the entry `entry_name`.
@@ -25,7 +25,7 @@ impl SocketsEntry {
     /// If the specified units are started at the same time as
     /// this unit, delay this unit until they have started.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.after)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.after)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn after(&self) -> Opt<Vec<String>> {
@@ -36,7 +36,7 @@ impl SocketsEntry {
     ///
     /// Aliases of that unit.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.aliases)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.aliases)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn aliases(&self) -> Opt<Vec<String>> {
@@ -48,7 +48,7 @@ impl SocketsEntry {
     /// If the specified units are started at the same time as
     /// this unit, delay them until this unit has started.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.before)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.before)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn before(&self) -> Opt<Vec<String>> {
@@ -60,7 +60,7 @@ impl SocketsEntry {
     /// Like ‘requires’, but in addition, if the specified units
     /// unexpectedly disappear, this unit will be stopped as well.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.bindsTo)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.bindsTo)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn binds_to(&self) -> Opt<Vec<String>> {
@@ -72,7 +72,7 @@ impl SocketsEntry {
     /// If the specified units are started, then this unit is stopped
     /// and vice versa.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.conflicts)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.conflicts)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn conflicts(&self) -> Opt<Vec<String>> {
@@ -83,7 +83,7 @@ impl SocketsEntry {
     ///
     /// Description of this unit used in systemd messages and progress indicators.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.description)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.description)
     ///
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
     pub fn description(&self) -> Opt<String> {
@@ -94,7 +94,7 @@ impl SocketsEntry {
     ///
     /// A list of URIs referencing documentation for this unit or its configuration.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.documentation)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.documentation)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn documentation(&self) -> Opt<Vec<String>> {
@@ -108,7 +108,7 @@ impl SocketsEntry {
     /// template instances
     /// (e.g. serial-getty@ttyS0
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn enable(&self) -> Opt<bool> {
@@ -119,7 +119,7 @@ impl SocketsEntry {
     ///
     /// For each item in this list, a ListenDatagram
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.listenDatagrams)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.listenDatagrams)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn listen_datagrams(&self) -> Opt<Vec<String>> {
@@ -130,7 +130,7 @@ impl SocketsEntry {
     ///
     /// For each item in this list, a ListenStream
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.listenStreams)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.listenStreams)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn listen_streams(&self) -> Opt<Vec<String>> {
@@ -142,7 +142,7 @@ impl SocketsEntry {
     /// The name of this systemd unit, including its extension.
     /// This can be used to refer to this unit from other systemd units.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.name)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.name)
     ///
     /// Nix type: `string`.
     pub fn name(&self) -> Opt<String> {
@@ -154,7 +154,7 @@ impl SocketsEntry {
     /// A list of one or more units that are activated when
     /// this unit enters the “failed” state.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.onFailure)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.onFailure)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn on_failure(&self) -> Opt<Vec<String>> {
@@ -166,7 +166,7 @@ impl SocketsEntry {
     /// A list of one or more units that are activated when
     /// this unit enters the “inactive” state.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.onSuccess)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.onSuccess)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn on_success(&self) -> Opt<Vec<String>> {
@@ -177,7 +177,7 @@ impl SocketsEntry {
     ///
     /// Defines how unit configuration is provided for systemd:
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.overrideStrategy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.overrideStrategy)
     ///
     /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
     pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
@@ -189,7 +189,7 @@ impl SocketsEntry {
     /// If the specified units are stopped or restarted, then this
     /// unit is stopped or restarted as well.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.partOf)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.partOf)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn part_of(&self) -> Opt<Vec<String>> {
@@ -203,10 +203,10 @@ impl SocketsEntry {
     /// be reloaded.  If anything but a reload trigger changes in the
     /// unit file, the unit will be restarted instead.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.reloadTriggers)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.reloadTriggers)
     ///
     /// Nix type: `list of (systemd option)`. Default: `[ ]`.
-    pub fn reload_triggers(&self) -> Opt<Vec<Untyped>> {
+    pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
         Opt::at(self.path.join(["reloadTriggers"]))
     }
 
@@ -215,7 +215,7 @@ impl SocketsEntry {
     /// Units that require (i.e. depend on and need to go down with) this unit.
     /// As discussed in the wantedBy
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.requiredBy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.requiredBy)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn required_by(&self) -> Opt<Vec<String>> {
@@ -227,7 +227,7 @@ impl SocketsEntry {
     /// Start the specified units when this unit is started, and stop
     /// this unit when the specified units are stopped or fail.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.requires)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.requires)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn requires(&self) -> Opt<Vec<String>> {
@@ -239,7 +239,7 @@ impl SocketsEntry {
     /// Similar to requires. However if the units listed are not started,
     /// they will not be started and the transaction will fail.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.requisite)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.requisite)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn requisite(&self) -> Opt<Vec<String>> {
@@ -252,10 +252,10 @@ impl SocketsEntry {
     /// in the list changes between reconfigurations, the service will
     /// be restarted.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.restartTriggers)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.restartTriggers)
     ///
     /// Nix type: `list of unspecified value`. Default: `[ ]`.
-    pub fn restart_triggers(&self) -> Opt<Vec<Untyped>> {
+    pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
         Opt::at(self.path.join(["restartTriggers"]))
     }
 
@@ -264,10 +264,10 @@ impl SocketsEntry {
     /// Each attribute in this set specifies an option in the
     /// \[Socket\]
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.socketConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.socketConfig)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub fn socket_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn socket_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
         Opt::at(self.path.join(["socketConfig"]))
     }
 
@@ -277,7 +277,7 @@ impl SocketsEntry {
     /// more than startLimitBurst times within an interval time
     /// interval are not permitted to start any more.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.startLimitBurst)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.startLimitBurst)
     ///
     /// Nix type: `signed integer`.
     pub fn start_limit_burst(&self) -> Opt<i64> {
@@ -290,7 +290,7 @@ impl SocketsEntry {
     /// more than startLimitBurst times within an interval time
     /// interval are not permitted to start any more.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.startLimitIntervalSec)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.startLimitIntervalSec)
     ///
     /// Nix type: `signed integer`.
     pub fn start_limit_interval_sec(&self) -> Opt<i64> {
@@ -302,10 +302,10 @@ impl SocketsEntry {
     /// Each attribute in this set specifies an option in the
     /// \[Unit\]
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.unitConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.unitConfig)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub fn unit_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
         Opt::at(self.path.join(["unitConfig"]))
     }
 
@@ -314,7 +314,7 @@ impl SocketsEntry {
     /// Keep this unit running as long as the listed units are running. This is a continuously
     /// enforced version of wantedBy.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.upheldBy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.upheldBy)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn upheld_by(&self) -> Opt<Vec<String>> {
@@ -325,7 +325,7 @@ impl SocketsEntry {
     ///
     /// Keeps the specified running while this unit is running. A continuous version of wants
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.upholds)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.upholds)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn upholds(&self) -> Opt<Vec<String>> {
@@ -338,7 +338,7 @@ impl SocketsEntry {
     /// starting a unit by default at boot time is to set this option to
     /// \["multi-user.target"\]
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.wantedBy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.wantedBy)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn wanted_by(&self) -> Opt<Vec<String>> {
@@ -349,7 +349,7 @@ impl SocketsEntry {
     ///
     /// Start the specified units when this unit is started.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.&lt;name&gt;.wants)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sockets.%3Cname%3E.wants)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn wants(&self) -> Opt<Vec<String>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.sysupdate.enable`
@@ -25,7 +25,7 @@ pub const enable: Opt<bool> = Opt::new(&["systemd", "sysupdate", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sysupdate.timerConfig)
 ///
 /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-pub const timer_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "sysupdate", "timerConfig"]);
+pub const timer_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "sysupdate", "timerConfig"]);
 
 /// `systemd.sysupdate.transfers`
 ///
@@ -37,7 +37,7 @@ pub const timer_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sysupdate.transfers)
 ///
 /// Nix type: `attribute set of attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string) or a non-empty list of them)`. Default: `{ }`.
-pub const transfers: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["systemd", "sysupdate", "transfers"]);
+pub const transfers: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Data<Atom>>>>> = Opt::new(&["systemd", "sysupdate", "transfers"]);
 
 pub mod reboot {
     use super::*;
@@ -58,7 +58,7 @@ pub mod reboot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.sysupdate.reboot.timerConfig)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub const timer_config: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "sysupdate", "reboot", "timerConfig"]);
+    pub const timer_config: Opt<BTreeMap<String, Data<Systemd>>> = Opt::new(&["systemd", "sysupdate", "reboot", "timerConfig"]);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.targets.<name>`: the entry `entry_name`.
@@ -25,7 +25,7 @@ impl TargetsEntry {
     /// If the specified units are started at the same time as
     /// this unit, delay this unit until they have started.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.after)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.after)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn after(&self) -> Opt<Vec<String>> {
@@ -36,7 +36,7 @@ impl TargetsEntry {
     ///
     /// Aliases of that unit.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.aliases)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.aliases)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn aliases(&self) -> Opt<Vec<String>> {
@@ -48,7 +48,7 @@ impl TargetsEntry {
     /// If the specified units are started at the same time as
     /// this unit, delay them until this unit has started.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.before)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.before)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn before(&self) -> Opt<Vec<String>> {
@@ -60,7 +60,7 @@ impl TargetsEntry {
     /// Like ‘requires’, but in addition, if the specified units
     /// unexpectedly disappear, this unit will be stopped as well.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.bindsTo)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.bindsTo)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn binds_to(&self) -> Opt<Vec<String>> {
@@ -72,7 +72,7 @@ impl TargetsEntry {
     /// If the specified units are started, then this unit is stopped
     /// and vice versa.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.conflicts)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.conflicts)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn conflicts(&self) -> Opt<Vec<String>> {
@@ -83,7 +83,7 @@ impl TargetsEntry {
     ///
     /// Description of this unit used in systemd messages and progress indicators.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.description)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.description)
     ///
     /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
     pub fn description(&self) -> Opt<String> {
@@ -94,7 +94,7 @@ impl TargetsEntry {
     ///
     /// A list of URIs referencing documentation for this unit or its configuration.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.documentation)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.documentation)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn documentation(&self) -> Opt<Vec<String>> {
@@ -108,7 +108,7 @@ impl TargetsEntry {
     /// template instances
     /// (e.g. serial-getty@ttyS0
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn enable(&self) -> Opt<bool> {
@@ -120,7 +120,7 @@ impl TargetsEntry {
     /// The name of this systemd unit, including its extension.
     /// This can be used to refer to this unit from other systemd units.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.name)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.name)
     ///
     /// Nix type: `string`.
     pub fn name(&self) -> Opt<String> {
@@ -132,7 +132,7 @@ impl TargetsEntry {
     /// A list of one or more units that are activated when
     /// this unit enters the “failed” state.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.onFailure)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.onFailure)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn on_failure(&self) -> Opt<Vec<String>> {
@@ -144,7 +144,7 @@ impl TargetsEntry {
     /// A list of one or more units that are activated when
     /// this unit enters the “inactive” state.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.onSuccess)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.onSuccess)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn on_success(&self) -> Opt<Vec<String>> {
@@ -155,7 +155,7 @@ impl TargetsEntry {
     ///
     /// Defines how unit configuration is provided for systemd:
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.overrideStrategy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.overrideStrategy)
     ///
     /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
     pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
@@ -167,7 +167,7 @@ impl TargetsEntry {
     /// If the specified units are stopped or restarted, then this
     /// unit is stopped or restarted as well.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.partOf)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.partOf)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn part_of(&self) -> Opt<Vec<String>> {
@@ -181,10 +181,10 @@ impl TargetsEntry {
     /// be reloaded.  If anything but a reload trigger changes in the
     /// unit file, the unit will be restarted instead.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.reloadTriggers)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.reloadTriggers)
     ///
     /// Nix type: `list of (systemd option)`. Default: `[ ]`.
-    pub fn reload_triggers(&self) -> Opt<Vec<Untyped>> {
+    pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
         Opt::at(self.path.join(["reloadTriggers"]))
     }
 
@@ -193,7 +193,7 @@ impl TargetsEntry {
     /// Units that require (i.e. depend on and need to go down with) this unit.
     /// As discussed in the wantedBy
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.requiredBy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.requiredBy)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn required_by(&self) -> Opt<Vec<String>> {
@@ -205,7 +205,7 @@ impl TargetsEntry {
     /// Start the specified units when this unit is started, and stop
     /// this unit when the specified units are stopped or fail.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.requires)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.requires)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn requires(&self) -> Opt<Vec<String>> {
@@ -217,7 +217,7 @@ impl TargetsEntry {
     /// Similar to requires. However if the units listed are not started,
     /// they will not be started and the transaction will fail.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.requisite)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.requisite)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn requisite(&self) -> Opt<Vec<String>> {
@@ -230,10 +230,10 @@ impl TargetsEntry {
     /// in the list changes between reconfigurations, the service will
     /// be restarted.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.restartTriggers)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.restartTriggers)
     ///
     /// Nix type: `list of unspecified value`. Default: `[ ]`.
-    pub fn restart_triggers(&self) -> Opt<Vec<Untyped>> {
+    pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
         Opt::at(self.path.join(["restartTriggers"]))
     }
 
@@ -243,7 +243,7 @@ impl TargetsEntry {
     /// more than startLimitBurst times within an interval time
     /// interval are not permitted to start any more.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.startLimitBurst)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.startLimitBurst)
     ///
     /// Nix type: `signed integer`.
     pub fn start_limit_burst(&self) -> Opt<i64> {
@@ -256,7 +256,7 @@ impl TargetsEntry {
     /// more than startLimitBurst times within an interval time
     /// interval are not permitted to start any more.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.startLimitIntervalSec)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.startLimitIntervalSec)
     ///
     /// Nix type: `signed integer`.
     pub fn start_limit_interval_sec(&self) -> Opt<i64> {
@@ -268,10 +268,10 @@ impl TargetsEntry {
     /// Each attribute in this set specifies an option in the
     /// \[Unit\]
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.unitConfig)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.unitConfig)
     ///
     /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-    pub fn unit_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+    pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
         Opt::at(self.path.join(["unitConfig"]))
     }
 
@@ -280,7 +280,7 @@ impl TargetsEntry {
     /// Keep this unit running as long as the listed units are running. This is a continuously
     /// enforced version of wantedBy.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.upheldBy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.upheldBy)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn upheld_by(&self) -> Opt<Vec<String>> {
@@ -291,7 +291,7 @@ impl TargetsEntry {
     ///
     /// Keeps the specified running while this unit is running. A continuous version of wants
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.upholds)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.upholds)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn upholds(&self) -> Opt<Vec<String>> {
@@ -304,7 +304,7 @@ impl TargetsEntry {
     /// starting a unit by default at boot time is to set this option to
     /// \["multi-user.target"\]
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.wantedBy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.wantedBy)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn wanted_by(&self) -> Opt<Vec<String>> {
@@ -315,7 +315,7 @@ impl TargetsEntry {
     ///
     /// Start the specified units when this unit is started.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.&lt;name&gt;.wants)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.targets.%3Cname%3E.wants)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn wants(&self) -> Opt<Vec<String>> {

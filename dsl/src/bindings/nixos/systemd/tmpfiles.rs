@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.tmpfiles.packages`
@@ -36,7 +36,61 @@ pub const rules: Opt<Vec<String>> = Opt::new(&["systemd", "tmpfiles", "rules"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings)
 ///
 /// Nix type: `attribute set of attribute set of attribute set of (submodule)`. Default: `{ }`.
-pub const settings: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, Untyped>>>> = Opt::new(&["systemd", "tmpfiles", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, BTreeMap<String, SettingsValue>>>> = Opt::new(&["systemd", "tmpfiles", "settings"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.tmpfiles.settings.<name>.<name>.<name>`: `SettingsValue::new()`, then a setter per option.
+    SettingsValue {
+        /// `systemd.tmpfiles.settings.<name>.<name>.<name>.age`
+        ///
+        /// Delete a file when it reaches a certain age.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.age)
+        ///
+        /// Nix type: `string`. Default: `"-"`.
+        age: String = "age";
+        /// `systemd.tmpfiles.settings.<name>.<name>.<name>.argument`
+        ///
+        /// An argument whose meaning depends on the type of operation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.argument)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        argument: String = "argument";
+        /// `systemd.tmpfiles.settings.<name>.<name>.<name>.group`
+        ///
+        /// The group of the file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `"-"`.
+        group: String = "group";
+        /// `systemd.tmpfiles.settings.<name>.<name>.<name>.mode`
+        ///
+        /// The file access mode to use when creating this file or directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.mode)
+        ///
+        /// Nix type: `string`. Default: `"-"`.
+        mode: String = "mode";
+        /// `systemd.tmpfiles.settings.<name>.<name>.<name>.type`
+        ///
+        /// The type of operation to perform on the file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.type)
+        ///
+        /// Nix type: `string`. Default: `"‹name›"`.
+        r#type: String = "type";
+        /// `systemd.tmpfiles.settings.<name>.<name>.<name>.user`
+        ///
+        /// The user of the file.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.user)
+        ///
+        /// Nix type: `string`. Default: `"-"`.
+        user: String = "user";
+    }
+}
 
 pub mod settings {
     use super::*;
@@ -85,7 +139,7 @@ pub mod settings {
         ///
         /// Delete a file when it reaches a certain age.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.&lt;name&gt;.&lt;name&gt;.&lt;name&gt;.age)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.age)
         ///
         /// Nix type: `string`. Default: `"-"`.
         pub fn age(&self) -> Opt<String> {
@@ -96,7 +150,7 @@ pub mod settings {
         ///
         /// An argument whose meaning depends on the type of operation.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.&lt;name&gt;.&lt;name&gt;.&lt;name&gt;.argument)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.argument)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn argument(&self) -> Opt<String> {
@@ -107,7 +161,7 @@ pub mod settings {
         ///
         /// The group of the file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.&lt;name&gt;.&lt;name&gt;.&lt;name&gt;.group)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.group)
         ///
         /// Nix type: `string`. Default: `"-"`.
         pub fn group(&self) -> Opt<String> {
@@ -118,7 +172,7 @@ pub mod settings {
         ///
         /// The file access mode to use when creating this file or directory.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.&lt;name&gt;.&lt;name&gt;.&lt;name&gt;.mode)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.mode)
         ///
         /// Nix type: `string`. Default: `"-"`.
         pub fn mode(&self) -> Opt<String> {
@@ -129,7 +183,7 @@ pub mod settings {
         ///
         /// The type of operation to perform on the file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.&lt;name&gt;.&lt;name&gt;.&lt;name&gt;.type)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.type)
         ///
         /// Nix type: `string`. Default: `"‹name›"`.
         pub fn r#type(&self) -> Opt<String> {
@@ -140,7 +194,7 @@ pub mod settings {
         ///
         /// The user of the file.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.&lt;name&gt;.&lt;name&gt;.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.tmpfiles.settings.%3Cname%3E.%3Cname%3E.%3Cname%3E.user)
         ///
         /// Nix type: `string`. Default: `"-"`.
         pub fn user(&self) -> Opt<String> {

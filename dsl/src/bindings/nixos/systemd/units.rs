@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.units.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl UnitsEntry {
     ///
     /// Aliases of that unit.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.&lt;name&gt;.aliases)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.aliases)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn aliases(&self) -> Opt<Vec<String>> {
@@ -38,7 +38,7 @@ impl UnitsEntry {
     /// template instances
     /// (e.g. serial-getty@ttyS0
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.&lt;name&gt;.enable)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.enable)
     ///
     /// Nix type: `boolean`. Default: `true`.
     pub fn enable(&self) -> Opt<bool> {
@@ -50,7 +50,7 @@ impl UnitsEntry {
     /// The name of this systemd unit, including its extension.
     /// This can be used to refer to this unit from other systemd units.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.&lt;name&gt;.name)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.name)
     ///
     /// Nix type: `string`.
     pub fn name(&self) -> Opt<String> {
@@ -61,7 +61,7 @@ impl UnitsEntry {
     ///
     /// Defines how unit configuration is provided for systemd:
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.&lt;name&gt;.overrideStrategy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.overrideStrategy)
     ///
     /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
     pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
@@ -73,7 +73,7 @@ impl UnitsEntry {
     /// Units that require (i.e. depend on and need to go down with) this unit.
     /// As discussed in the wantedBy
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.&lt;name&gt;.requiredBy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.requiredBy)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn required_by(&self) -> Opt<Vec<String>> {
@@ -84,7 +84,7 @@ impl UnitsEntry {
     ///
     /// Text of this systemd unit.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.&lt;name&gt;.text)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.text)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn text(&self) -> Opt<NullOr<String>> {
@@ -96,7 +96,7 @@ impl UnitsEntry {
     /// Keep this unit running as long as the listed units are running. This is a continuously
     /// enforced version of wantedBy.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.&lt;name&gt;.upheldBy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.upheldBy)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn upheld_by(&self) -> Opt<Vec<String>> {
@@ -109,7 +109,7 @@ impl UnitsEntry {
     /// starting a unit by default at boot time is to set this option to
     /// \["multi-user.target"\]
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.&lt;name&gt;.wantedBy)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.units.%3Cname%3E.wantedBy)
     ///
     /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
     pub fn wanted_by(&self) -> Opt<Vec<String>> {

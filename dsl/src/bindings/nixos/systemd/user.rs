@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `systemd.user.extraConfig`
@@ -33,7 +33,7 @@ pub const generators: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["systemd",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const paths: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user", "paths"]);
+pub const paths: Opt<BTreeMap<String, PathsValue>> = Opt::new(&["systemd", "user", "paths"]);
 
 /// `systemd.user.services`
 ///
@@ -42,7 +42,7 @@ pub const paths: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const services: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user", "services"]);
+pub const services: Opt<BTreeMap<String, ServicesValue>> = Opt::new(&["systemd", "user", "services"]);
 
 /// `systemd.user.slices`
 ///
@@ -51,7 +51,7 @@ pub const services: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const slices: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user", "slices"]);
+pub const slices: Opt<BTreeMap<String, SlicesValue>> = Opt::new(&["systemd", "user", "slices"]);
 
 /// `systemd.user.sockets`
 ///
@@ -60,7 +60,7 @@ pub const slices: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const sockets: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user", "sockets"]);
+pub const sockets: Opt<BTreeMap<String, SocketsValue>> = Opt::new(&["systemd", "user", "sockets"]);
 
 /// `systemd.user.targets`
 ///
@@ -69,7 +69,7 @@ pub const sockets: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const targets: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user", "targets"]);
+pub const targets: Opt<BTreeMap<String, TargetsValue>> = Opt::new(&["systemd", "user", "targets"]);
 
 /// `systemd.user.timers`
 ///
@@ -78,7 +78,7 @@ pub const targets: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const timers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user", "timers"]);
+pub const timers: Opt<BTreeMap<String, TimersValue>> = Opt::new(&["systemd", "user", "timers"]);
 
 /// `systemd.user.units`
 ///
@@ -87,7 +87,1739 @@ pub const timers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const units: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user", "units"]);
+pub const units: Opt<BTreeMap<String, UnitsValue>> = Opt::new(&["systemd", "user", "units"]);
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.user.paths.<name>.overrideStrategy`.
+    OverrideStrategy {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.user.paths.<name>`: `PathsValue::new()`, then a setter per option.
+    PathsValue {
+        /// `systemd.user.paths.<name>.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.user.paths.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.user.paths.<name>.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.user.paths.<name>.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// `systemd.user.paths.<name>.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.user.paths.<name>.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.user.paths.<name>.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.user.paths.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.user.paths.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.user.paths.<name>.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.user.paths.<name>.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.user.paths.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy = "overrideStrategy";
+        /// `systemd.user.paths.<name>.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.user.paths.<name>.pathConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Path\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.pathConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        path_config: BTreeMap<String, Data<Systemd>> = "pathConfig";
+        /// `systemd.user.paths.<name>.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.user.paths.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.user.paths.<name>.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.user.paths.<name>.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.user.paths.<name>.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.user.paths.<name>.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.user.paths.<name>.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.user.paths.<name>.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.user.paths.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.user.paths.<name>.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.user.paths.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.user.paths.<name>.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+    }
+}
+
+/// The members of `systemd.user.services.<name>.environment.<name>`'s type: `string`, `path`, `package`. A value of any of them sets the option.
+pub enum EnvironmentMembers {}
+impl ::flakesmith::value::StrMember for EnvironmentMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for EnvironmentMembers {}
+impl ::flakesmith::value::PackageMember for EnvironmentMembers {}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.user.services.<name>.overrideStrategy`.
+    OverrideStrategy2 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+/// The members of `systemd.user.services.<name>.path.*`'s type: `package`, `string`. A value of any of them sets the option.
+pub enum PathMembers {}
+impl ::flakesmith::value::PackageMember for PathMembers {}
+impl ::flakesmith::value::StrMember for PathMembers { type Str = String; }
+
+/// The members of `systemd.user.services.<name>.startAt`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum StartAtMembers {}
+impl ::flakesmith::value::StrMember for StartAtMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for StartAtMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.user.services.<name>`: `ServicesValue::new()`, then a setter per option.
+    ServicesValue {
+        /// `systemd.user.services.<name>.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.user.services.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.user.services.<name>.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.user.services.<name>.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// `systemd.user.services.<name>.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.user.services.<name>.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.user.services.<name>.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.user.services.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.user.services.<name>.enableStrictShellChecks`
+        ///
+        /// Enable running shellcheck on the generated scripts for this unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.enableStrictShellChecks)
+        ///
+        /// Nix type: `boolean`. Default: `config.systemd.enableStrictShellChecks`.
+        enable_strict_shell_checks: bool = "enableStrictShellChecks";
+        /// `systemd.user.services.<name>.environment`
+        ///
+        /// Environment variables passed to the service’s processes.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.environment)
+        ///
+        /// Nix type: `attribute set of (null or string or path or package)`. Default: `{ }`.
+        environment: BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>> = "environment";
+        /// `systemd.user.services.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.user.services.<name>.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.user.services.<name>.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.user.services.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy2 = "overrideStrategy";
+        /// `systemd.user.services.<name>.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.user.services.<name>.path`
+        ///
+        /// Packages added to the service’s PATH
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.path)
+        ///
+        /// Nix type: `list of (package or string)`. Default: `[ ]`.
+        path: Vec<OneOf<PathMembers>> = "path";
+        /// `systemd.user.services.<name>.postStart`
+        ///
+        /// Shell commands executed after the service’s main process
+        /// is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.postStart)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        post_start: Concatenated = "postStart";
+        /// `systemd.user.services.<name>.postStop`
+        ///
+        /// Shell commands executed after the service’s main process
+        /// has exited.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.postStop)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        post_stop: Concatenated = "postStop";
+        /// `systemd.user.services.<name>.preStart`
+        ///
+        /// Shell commands executed before the service’s main process
+        /// is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.preStart)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        pre_start: Concatenated = "preStart";
+        /// `systemd.user.services.<name>.preStop`
+        ///
+        /// Shell commands executed to stop the service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.preStop)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        pre_stop: Concatenated = "preStop";
+        /// `systemd.user.services.<name>.reload`
+        ///
+        /// Shell commands executed when the service’s main process
+        /// is reloaded.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.reload)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        reload: Concatenated = "reload";
+        /// `systemd.user.services.<name>.reloadIfChanged`
+        ///
+        /// Whether the service should be reloaded during a NixOS
+        /// configuration switch if its definition has changed.  If
+        /// enabled, the value of restartIfChanged
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.reloadIfChanged)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        reload_if_changed: bool = "reloadIfChanged";
+        /// `systemd.user.services.<name>.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.user.services.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.user.services.<name>.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.user.services.<name>.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.user.services.<name>.restartIfChanged`
+        ///
+        /// Whether the service should be restarted during a NixOS
+        /// configuration switch if its definition has changed.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.restartIfChanged)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        restart_if_changed: bool = "restartIfChanged";
+        /// `systemd.user.services.<name>.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.user.services.<name>.script`
+        ///
+        /// Shell commands executed as the service’s main process.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.script)
+        ///
+        /// Nix type: `strings concatenated with "\n"`. Default: `""`.
+        script: Concatenated = "script";
+        /// `systemd.user.services.<name>.scriptArgs`
+        ///
+        /// Arguments passed to the main process script.
+        /// Can contain specifiers (%
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.scriptArgs)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        script_args: String = "scriptArgs";
+        /// `systemd.user.services.<name>.serviceConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Service\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.serviceConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        service_config: BTreeMap<String, Data<Systemd>> = "serviceConfig";
+        /// `systemd.user.services.<name>.startAt`
+        ///
+        /// Automatically start this unit at the given date/time, which
+        /// must be in the format described in
+        /// systemd.time
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.startAt)
+        ///
+        /// Nix type: `string or list of string`. Default: `[ ]`.
+        start_at: OneOf<StartAtMembers> = "startAt";
+        /// `systemd.user.services.<name>.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.user.services.<name>.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.user.services.<name>.stopIfChanged`
+        ///
+        /// If set, a changed unit is restarted by calling
+        /// systemctl stop
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.stopIfChanged)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        stop_if_changed: bool = "stopIfChanged";
+        /// `systemd.user.services.<name>.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.user.services.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.user.services.<name>.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.user.services.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.user.services.<name>.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.user.slices.<name>.overrideStrategy`.
+    OverrideStrategy3 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.user.slices.<name>`: `SlicesValue::new()`, then a setter per option.
+    SlicesValue {
+        /// `systemd.user.slices.<name>.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.user.slices.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.user.slices.<name>.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.user.slices.<name>.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// `systemd.user.slices.<name>.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.user.slices.<name>.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.user.slices.<name>.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.user.slices.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.user.slices.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.user.slices.<name>.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.user.slices.<name>.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.user.slices.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy3 = "overrideStrategy";
+        /// `systemd.user.slices.<name>.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.user.slices.<name>.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.user.slices.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.user.slices.<name>.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.user.slices.<name>.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.user.slices.<name>.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.user.slices.<name>.sliceConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Slice\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.sliceConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        slice_config: BTreeMap<String, Data<Systemd>> = "sliceConfig";
+        /// `systemd.user.slices.<name>.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.user.slices.<name>.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.user.slices.<name>.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.user.slices.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.user.slices.<name>.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.user.slices.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.user.slices.<name>.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.user.sockets.<name>.overrideStrategy`.
+    OverrideStrategy4 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.user.sockets.<name>`: `SocketsValue::new()`, then a setter per option.
+    SocketsValue {
+        /// `systemd.user.sockets.<name>.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.user.sockets.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.user.sockets.<name>.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.user.sockets.<name>.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// `systemd.user.sockets.<name>.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.user.sockets.<name>.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.user.sockets.<name>.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.user.sockets.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.user.sockets.<name>.listenDatagrams`
+        ///
+        /// For each item in this list, a ListenDatagram
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.listenDatagrams)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        listen_datagrams: Vec<String> = "listenDatagrams";
+        /// `systemd.user.sockets.<name>.listenStreams`
+        ///
+        /// For each item in this list, a ListenStream
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.listenStreams)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        listen_streams: Vec<String> = "listenStreams";
+        /// `systemd.user.sockets.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.user.sockets.<name>.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.user.sockets.<name>.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.user.sockets.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy4 = "overrideStrategy";
+        /// `systemd.user.sockets.<name>.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.user.sockets.<name>.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.user.sockets.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.user.sockets.<name>.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.user.sockets.<name>.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.user.sockets.<name>.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.user.sockets.<name>.socketConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Socket\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.socketConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        socket_config: BTreeMap<String, Data<Systemd>> = "socketConfig";
+        /// `systemd.user.sockets.<name>.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.user.sockets.<name>.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.user.sockets.<name>.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.user.sockets.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.user.sockets.<name>.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.user.sockets.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.user.sockets.<name>.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.user.targets.<name>.overrideStrategy`.
+    OverrideStrategy5 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.user.targets.<name>`: `TargetsValue::new()`, then a setter per option.
+    TargetsValue {
+        /// `systemd.user.targets.<name>.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.user.targets.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.user.targets.<name>.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.user.targets.<name>.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// `systemd.user.targets.<name>.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.user.targets.<name>.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.user.targets.<name>.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.user.targets.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.user.targets.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.user.targets.<name>.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.user.targets.<name>.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.user.targets.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy5 = "overrideStrategy";
+        /// `systemd.user.targets.<name>.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.user.targets.<name>.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.user.targets.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.user.targets.<name>.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.user.targets.<name>.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.user.targets.<name>.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.user.targets.<name>.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.user.targets.<name>.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.user.targets.<name>.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.user.targets.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.user.targets.<name>.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.user.targets.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.user.targets.<name>.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.user.timers.<name>.overrideStrategy`.
+    OverrideStrategy6 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.user.timers.<name>`: `TimersValue::new()`, then a setter per option.
+    TimersValue {
+        /// `systemd.user.timers.<name>.after`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay this unit until they have started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.after)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        after: Vec<String> = "after";
+        /// `systemd.user.timers.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.user.timers.<name>.before`
+        ///
+        /// If the specified units are started at the same time as
+        /// this unit, delay them until this unit has started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.before)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        before: Vec<String> = "before";
+        /// `systemd.user.timers.<name>.bindsTo`
+        ///
+        /// Like ‘requires’, but in addition, if the specified units
+        /// unexpectedly disappear, this unit will be stopped as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.bindsTo)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        binds_to: Vec<String> = "bindsTo";
+        /// `systemd.user.timers.<name>.conflicts`
+        ///
+        /// If the specified units are started, then this unit is stopped
+        /// and vice versa.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.conflicts)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        conflicts: Vec<String> = "conflicts";
+        /// `systemd.user.timers.<name>.description`
+        ///
+        /// Description of this unit used in systemd messages and progress indicators.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.description)
+        ///
+        /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
+        description: String = "description";
+        /// `systemd.user.timers.<name>.documentation`
+        ///
+        /// A list of URIs referencing documentation for this unit or its configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.documentation)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        documentation: Vec<String> = "documentation";
+        /// `systemd.user.timers.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.user.timers.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.user.timers.<name>.onFailure`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “failed” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.onFailure)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_failure: Vec<String> = "onFailure";
+        /// `systemd.user.timers.<name>.onSuccess`
+        ///
+        /// A list of one or more units that are activated when
+        /// this unit enters the “inactive” state.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.onSuccess)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        on_success: Vec<String> = "onSuccess";
+        /// `systemd.user.timers.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy6 = "overrideStrategy";
+        /// `systemd.user.timers.<name>.partOf`
+        ///
+        /// If the specified units are stopped or restarted, then this
+        /// unit is stopped or restarted as well.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.partOf)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        part_of: Vec<String> = "partOf";
+        /// `systemd.user.timers.<name>.reloadTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be reloaded.  If anything but a reload trigger changes in the
+        /// unit file, the unit will be restarted instead.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.reloadTriggers)
+        ///
+        /// Nix type: `list of (systemd option)`. Default: `[ ]`.
+        reload_triggers: Vec<Data<Systemd>> = "reloadTriggers";
+        /// `systemd.user.timers.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.user.timers.<name>.requires`
+        ///
+        /// Start the specified units when this unit is started, and stop
+        /// this unit when the specified units are stopped or fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.requires)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requires: Vec<String> = "requires";
+        /// `systemd.user.timers.<name>.requisite`
+        ///
+        /// Similar to requires. However if the units listed are not started,
+        /// they will not be started and the transaction will fail.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.requisite)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        requisite: Vec<String> = "requisite";
+        /// `systemd.user.timers.<name>.restartTriggers`
+        ///
+        /// An arbitrary list of items such as derivations.  If any item
+        /// in the list changes between reconfigurations, the service will
+        /// be restarted.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.restartTriggers)
+        ///
+        /// Nix type: `list of unspecified value`. Default: `[ ]`.
+        restart_triggers: Vec<Data<Anything>> = "restartTriggers";
+        /// `systemd.user.timers.<name>.startLimitBurst`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.startLimitBurst)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_burst: i64 = "startLimitBurst";
+        /// `systemd.user.timers.<name>.startLimitIntervalSec`
+        ///
+        /// Configure unit start rate limiting. Units which are started
+        /// more than startLimitBurst times within an interval time
+        /// interval are not permitted to start any more.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.startLimitIntervalSec)
+        ///
+        /// Nix type: `signed integer`.
+        start_limit_interval_sec: i64 = "startLimitIntervalSec";
+        /// `systemd.user.timers.<name>.timerConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Timer\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.timerConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        timer_config: BTreeMap<String, Data<Systemd>> = "timerConfig";
+        /// `systemd.user.timers.<name>.unitConfig`
+        ///
+        /// Each attribute in this set specifies an option in the
+        /// \[Unit\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.unitConfig)
+        ///
+        /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
+        unit_config: BTreeMap<String, Data<Systemd>> = "unitConfig";
+        /// `systemd.user.timers.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.user.timers.<name>.upholds`
+        ///
+        /// Keeps the specified running while this unit is running. A continuous version of wants
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.upholds)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upholds: Vec<String> = "upholds";
+        /// `systemd.user.timers.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+        /// `systemd.user.timers.<name>.wants`
+        ///
+        /// Start the specified units when this unit is started.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.wants)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wants: Vec<String> = "wants";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `systemd.user.units.<name>.overrideStrategy`.
+    OverrideStrategy7 {
+        AsDropinIfExists => "asDropinIfExists",
+        AsDropin => "asDropin",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `systemd.user.units.<name>`: `UnitsValue::new()`, then a setter per option.
+    UnitsValue {
+        /// `systemd.user.units.<name>.aliases`
+        ///
+        /// Aliases of that unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.aliases)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        aliases: Vec<String> = "aliases";
+        /// `systemd.user.units.<name>.enable`
+        ///
+        /// If set to false, this unit will be a symlink to
+        /// /dev/null. This is primarily useful to prevent specific
+        /// template instances
+        /// (e.g. serial-getty@ttyS0
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `systemd.user.units.<name>.name`
+        ///
+        /// The name of this systemd unit, including its extension.
+        /// This can be used to refer to this unit from other systemd units.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.name)
+        ///
+        /// Nix type: `string`.
+        name: String = "name";
+        /// `systemd.user.units.<name>.overrideStrategy`
+        ///
+        /// Defines how unit configuration is provided for systemd:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.overrideStrategy)
+        ///
+        /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
+        override_strategy: OverrideStrategy7 = "overrideStrategy";
+        /// `systemd.user.units.<name>.requiredBy`
+        ///
+        /// Units that require (i.e. depend on and need to go down with) this unit.
+        /// As discussed in the wantedBy
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.requiredBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        required_by: Vec<String> = "requiredBy";
+        /// `systemd.user.units.<name>.text`
+        ///
+        /// Text of this systemd unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.text)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        text: NullOr<String> = "text";
+        /// `systemd.user.units.<name>.upheldBy`
+        ///
+        /// Keep this unit running as long as the listed units are running. This is a continuously
+        /// enforced version of wantedBy.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.upheldBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        upheld_by: Vec<String> = "upheldBy";
+        /// `systemd.user.units.<name>.wantedBy`
+        ///
+        /// Units that want (i.e. depend on) this unit. The default method for
+        /// starting a unit by default at boot time is to set this option to
+        /// \["multi-user.target"\]
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.wantedBy)
+        ///
+        /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
+        wanted_by: Vec<String> = "wantedBy";
+    }
+}
 
 pub mod paths {
     use super::*;
@@ -109,7 +1841,7 @@ pub mod paths {
         /// If the specified units are started at the same time as
         /// this unit, delay this unit until they have started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.after)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.after)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn after(&self) -> Opt<Vec<String>> {
@@ -120,7 +1852,7 @@ pub mod paths {
         ///
         /// Aliases of that unit.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.aliases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.aliases)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn aliases(&self) -> Opt<Vec<String>> {
@@ -132,7 +1864,7 @@ pub mod paths {
         /// If the specified units are started at the same time as
         /// this unit, delay them until this unit has started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.before)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.before)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn before(&self) -> Opt<Vec<String>> {
@@ -144,7 +1876,7 @@ pub mod paths {
         /// Like ‘requires’, but in addition, if the specified units
         /// unexpectedly disappear, this unit will be stopped as well.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.bindsTo)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.bindsTo)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn binds_to(&self) -> Opt<Vec<String>> {
@@ -156,7 +1888,7 @@ pub mod paths {
         /// If the specified units are started, then this unit is stopped
         /// and vice versa.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.conflicts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.conflicts)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn conflicts(&self) -> Opt<Vec<String>> {
@@ -167,7 +1899,7 @@ pub mod paths {
         ///
         /// Description of this unit used in systemd messages and progress indicators.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.description)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.description)
         ///
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
         pub fn description(&self) -> Opt<String> {
@@ -178,7 +1910,7 @@ pub mod paths {
         ///
         /// A list of URIs referencing documentation for this unit or its configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.documentation)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.documentation)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn documentation(&self) -> Opt<Vec<String>> {
@@ -192,7 +1924,7 @@ pub mod paths {
         /// template instances
         /// (e.g. serial-getty@ttyS0
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -204,7 +1936,7 @@ pub mod paths {
         /// The name of this systemd unit, including its extension.
         /// This can be used to refer to this unit from other systemd units.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.name)
         ///
         /// Nix type: `string`.
         pub fn name(&self) -> Opt<String> {
@@ -216,7 +1948,7 @@ pub mod paths {
         /// A list of one or more units that are activated when
         /// this unit enters the “failed” state.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.onFailure)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.onFailure)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn on_failure(&self) -> Opt<Vec<String>> {
@@ -228,7 +1960,7 @@ pub mod paths {
         /// A list of one or more units that are activated when
         /// this unit enters the “inactive” state.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.onSuccess)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.onSuccess)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn on_success(&self) -> Opt<Vec<String>> {
@@ -239,7 +1971,7 @@ pub mod paths {
         ///
         /// Defines how unit configuration is provided for systemd:
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.overrideStrategy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.overrideStrategy)
         ///
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
@@ -251,7 +1983,7 @@ pub mod paths {
         /// If the specified units are stopped or restarted, then this
         /// unit is stopped or restarted as well.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.partOf)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.partOf)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn part_of(&self) -> Opt<Vec<String>> {
@@ -263,10 +1995,10 @@ pub mod paths {
         /// Each attribute in this set specifies an option in the
         /// \[Path\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.pathConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.pathConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn path_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn path_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["pathConfig"]))
         }
 
@@ -277,10 +2009,10 @@ pub mod paths {
         /// be reloaded.  If anything but a reload trigger changes in the
         /// unit file, the unit will be restarted instead.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.reloadTriggers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.reloadTriggers)
         ///
         /// Nix type: `list of (systemd option)`. Default: `[ ]`.
-        pub fn reload_triggers(&self) -> Opt<Vec<Untyped>> {
+        pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
             Opt::at(self.path.join(["reloadTriggers"]))
         }
 
@@ -289,7 +2021,7 @@ pub mod paths {
         /// Units that require (i.e. depend on and need to go down with) this unit.
         /// As discussed in the wantedBy
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.requiredBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.requiredBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn required_by(&self) -> Opt<Vec<String>> {
@@ -301,7 +2033,7 @@ pub mod paths {
         /// Start the specified units when this unit is started, and stop
         /// this unit when the specified units are stopped or fail.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.requires)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.requires)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn requires(&self) -> Opt<Vec<String>> {
@@ -313,7 +2045,7 @@ pub mod paths {
         /// Similar to requires. However if the units listed are not started,
         /// they will not be started and the transaction will fail.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.requisite)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.requisite)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn requisite(&self) -> Opt<Vec<String>> {
@@ -326,10 +2058,10 @@ pub mod paths {
         /// in the list changes between reconfigurations, the service will
         /// be restarted.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.restartTriggers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.restartTriggers)
         ///
         /// Nix type: `list of unspecified value`. Default: `[ ]`.
-        pub fn restart_triggers(&self) -> Opt<Vec<Untyped>> {
+        pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
             Opt::at(self.path.join(["restartTriggers"]))
         }
 
@@ -339,7 +2071,7 @@ pub mod paths {
         /// more than startLimitBurst times within an interval time
         /// interval are not permitted to start any more.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.startLimitBurst)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.startLimitBurst)
         ///
         /// Nix type: `signed integer`.
         pub fn start_limit_burst(&self) -> Opt<i64> {
@@ -352,7 +2084,7 @@ pub mod paths {
         /// more than startLimitBurst times within an interval time
         /// interval are not permitted to start any more.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.startLimitIntervalSec)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.startLimitIntervalSec)
         ///
         /// Nix type: `signed integer`.
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
@@ -364,10 +2096,10 @@ pub mod paths {
         /// Each attribute in this set specifies an option in the
         /// \[Unit\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.unitConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.unitConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn unit_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["unitConfig"]))
         }
 
@@ -376,7 +2108,7 @@ pub mod paths {
         /// Keep this unit running as long as the listed units are running. This is a continuously
         /// enforced version of wantedBy.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.upheldBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.upheldBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
@@ -387,7 +2119,7 @@ pub mod paths {
         ///
         /// Keeps the specified running while this unit is running. A continuous version of wants
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.upholds)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.upholds)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn upholds(&self) -> Opt<Vec<String>> {
@@ -400,7 +2132,7 @@ pub mod paths {
         /// starting a unit by default at boot time is to set this option to
         /// \["multi-user.target"\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.wantedBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.wantedBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
@@ -411,7 +2143,7 @@ pub mod paths {
         ///
         /// Start the specified units when this unit is started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.&lt;name&gt;.wants)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.paths.%3Cname%3E.wants)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn wants(&self) -> Opt<Vec<String>> {
@@ -450,7 +2182,7 @@ pub mod services {
         /// If the specified units are started at the same time as
         /// this unit, delay this unit until they have started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.after)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.after)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn after(&self) -> Opt<Vec<String>> {
@@ -461,7 +2193,7 @@ pub mod services {
         ///
         /// Aliases of that unit.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.aliases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.aliases)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn aliases(&self) -> Opt<Vec<String>> {
@@ -473,7 +2205,7 @@ pub mod services {
         /// If the specified units are started at the same time as
         /// this unit, delay them until this unit has started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.before)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.before)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn before(&self) -> Opt<Vec<String>> {
@@ -485,7 +2217,7 @@ pub mod services {
         /// Like ‘requires’, but in addition, if the specified units
         /// unexpectedly disappear, this unit will be stopped as well.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.bindsTo)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.bindsTo)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn binds_to(&self) -> Opt<Vec<String>> {
@@ -497,7 +2229,7 @@ pub mod services {
         /// If the specified units are started, then this unit is stopped
         /// and vice versa.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.conflicts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.conflicts)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn conflicts(&self) -> Opt<Vec<String>> {
@@ -508,7 +2240,7 @@ pub mod services {
         ///
         /// Description of this unit used in systemd messages and progress indicators.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.description)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.description)
         ///
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
         pub fn description(&self) -> Opt<String> {
@@ -519,7 +2251,7 @@ pub mod services {
         ///
         /// A list of URIs referencing documentation for this unit or its configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.documentation)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.documentation)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn documentation(&self) -> Opt<Vec<String>> {
@@ -533,7 +2265,7 @@ pub mod services {
         /// template instances
         /// (e.g. serial-getty@ttyS0
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -544,7 +2276,7 @@ pub mod services {
         ///
         /// Enable running shellcheck on the generated scripts for this unit.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.enableStrictShellChecks)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.enableStrictShellChecks)
         ///
         /// Nix type: `boolean`. Default: `config.systemd.enableStrictShellChecks`.
         pub fn enable_strict_shell_checks(&self) -> Opt<bool> {
@@ -555,10 +2287,10 @@ pub mod services {
         ///
         /// Environment variables passed to the service’s processes.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.environment)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.environment)
         ///
         /// Nix type: `attribute set of (null or string or path or package)`. Default: `{ }`.
-        pub fn environment(&self) -> Opt<BTreeMap<String, NullOr<Untyped>>> {
+        pub fn environment(&self) -> Opt<BTreeMap<String, NullOr<OneOf<EnvironmentMembers>>>> {
             Opt::at(self.path.join(["environment"]))
         }
 
@@ -567,7 +2299,7 @@ pub mod services {
         /// The name of this systemd unit, including its extension.
         /// This can be used to refer to this unit from other systemd units.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.name)
         ///
         /// Nix type: `string`.
         pub fn name(&self) -> Opt<String> {
@@ -579,7 +2311,7 @@ pub mod services {
         /// A list of one or more units that are activated when
         /// this unit enters the “failed” state.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.onFailure)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.onFailure)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn on_failure(&self) -> Opt<Vec<String>> {
@@ -591,7 +2323,7 @@ pub mod services {
         /// A list of one or more units that are activated when
         /// this unit enters the “inactive” state.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.onSuccess)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.onSuccess)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn on_success(&self) -> Opt<Vec<String>> {
@@ -602,7 +2334,7 @@ pub mod services {
         ///
         /// Defines how unit configuration is provided for systemd:
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.overrideStrategy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.overrideStrategy)
         ///
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
@@ -614,7 +2346,7 @@ pub mod services {
         /// If the specified units are stopped or restarted, then this
         /// unit is stopped or restarted as well.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.partOf)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.partOf)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn part_of(&self) -> Opt<Vec<String>> {
@@ -625,10 +2357,10 @@ pub mod services {
         ///
         /// Packages added to the service’s PATH
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.path)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.path)
         ///
         /// Nix type: `list of (package or string)`. Default: `[ ]`.
-        pub fn path(&self) -> Opt<Vec<Untyped>> {
+        pub fn path(&self) -> Opt<Vec<OneOf<PathMembers>>> {
             Opt::at(self.path.join(["path"]))
         }
 
@@ -637,7 +2369,7 @@ pub mod services {
         /// Shell commands executed after the service’s main process
         /// is started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.postStart)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.postStart)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn post_start(&self) -> Opt<Concatenated> {
@@ -649,7 +2381,7 @@ pub mod services {
         /// Shell commands executed after the service’s main process
         /// has exited.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.postStop)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.postStop)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn post_stop(&self) -> Opt<Concatenated> {
@@ -661,7 +2393,7 @@ pub mod services {
         /// Shell commands executed before the service’s main process
         /// is started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.preStart)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.preStart)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn pre_start(&self) -> Opt<Concatenated> {
@@ -672,7 +2404,7 @@ pub mod services {
         ///
         /// Shell commands executed to stop the service.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.preStop)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.preStop)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn pre_stop(&self) -> Opt<Concatenated> {
@@ -684,7 +2416,7 @@ pub mod services {
         /// Shell commands executed when the service’s main process
         /// is reloaded.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.reload)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.reload)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn reload(&self) -> Opt<Concatenated> {
@@ -697,7 +2429,7 @@ pub mod services {
         /// configuration switch if its definition has changed.  If
         /// enabled, the value of restartIfChanged
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.reloadIfChanged)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.reloadIfChanged)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn reload_if_changed(&self) -> Opt<bool> {
@@ -711,10 +2443,10 @@ pub mod services {
         /// be reloaded.  If anything but a reload trigger changes in the
         /// unit file, the unit will be restarted instead.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.reloadTriggers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.reloadTriggers)
         ///
         /// Nix type: `list of (systemd option)`. Default: `[ ]`.
-        pub fn reload_triggers(&self) -> Opt<Vec<Untyped>> {
+        pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
             Opt::at(self.path.join(["reloadTriggers"]))
         }
 
@@ -723,7 +2455,7 @@ pub mod services {
         /// Units that require (i.e. depend on and need to go down with) this unit.
         /// As discussed in the wantedBy
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.requiredBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.requiredBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn required_by(&self) -> Opt<Vec<String>> {
@@ -735,7 +2467,7 @@ pub mod services {
         /// Start the specified units when this unit is started, and stop
         /// this unit when the specified units are stopped or fail.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.requires)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.requires)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn requires(&self) -> Opt<Vec<String>> {
@@ -747,7 +2479,7 @@ pub mod services {
         /// Similar to requires. However if the units listed are not started,
         /// they will not be started and the transaction will fail.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.requisite)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.requisite)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn requisite(&self) -> Opt<Vec<String>> {
@@ -759,7 +2491,7 @@ pub mod services {
         /// Whether the service should be restarted during a NixOS
         /// configuration switch if its definition has changed.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.restartIfChanged)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.restartIfChanged)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn restart_if_changed(&self) -> Opt<bool> {
@@ -772,10 +2504,10 @@ pub mod services {
         /// in the list changes between reconfigurations, the service will
         /// be restarted.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.restartTriggers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.restartTriggers)
         ///
         /// Nix type: `list of unspecified value`. Default: `[ ]`.
-        pub fn restart_triggers(&self) -> Opt<Vec<Untyped>> {
+        pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
             Opt::at(self.path.join(["restartTriggers"]))
         }
 
@@ -783,7 +2515,7 @@ pub mod services {
         ///
         /// Shell commands executed as the service’s main process.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.script)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.script)
         ///
         /// Nix type: `strings concatenated with "\n"`. Default: `""`.
         pub fn script(&self) -> Opt<Concatenated> {
@@ -795,7 +2527,7 @@ pub mod services {
         /// Arguments passed to the main process script.
         /// Can contain specifiers (%
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.scriptArgs)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.scriptArgs)
         ///
         /// Nix type: `string`. Default: `""`.
         pub fn script_args(&self) -> Opt<String> {
@@ -807,10 +2539,10 @@ pub mod services {
         /// Each attribute in this set specifies an option in the
         /// \[Service\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.serviceConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.serviceConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn service_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn service_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["serviceConfig"]))
         }
 
@@ -820,10 +2552,10 @@ pub mod services {
         /// must be in the format described in
         /// systemd.time
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.startAt)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.startAt)
         ///
         /// Nix type: `string or list of string`. Default: `[ ]`.
-        pub fn start_at(&self) -> Opt<Untyped> {
+        pub fn start_at(&self) -> Opt<OneOf<StartAtMembers>> {
             Opt::at(self.path.join(["startAt"]))
         }
 
@@ -833,7 +2565,7 @@ pub mod services {
         /// more than startLimitBurst times within an interval time
         /// interval are not permitted to start any more.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.startLimitBurst)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.startLimitBurst)
         ///
         /// Nix type: `signed integer`.
         pub fn start_limit_burst(&self) -> Opt<i64> {
@@ -846,7 +2578,7 @@ pub mod services {
         /// more than startLimitBurst times within an interval time
         /// interval are not permitted to start any more.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.startLimitIntervalSec)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.startLimitIntervalSec)
         ///
         /// Nix type: `signed integer`.
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
@@ -858,7 +2590,7 @@ pub mod services {
         /// If set, a changed unit is restarted by calling
         /// systemctl stop
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.stopIfChanged)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.stopIfChanged)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn stop_if_changed(&self) -> Opt<bool> {
@@ -870,10 +2602,10 @@ pub mod services {
         /// Each attribute in this set specifies an option in the
         /// \[Unit\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.unitConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.unitConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn unit_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["unitConfig"]))
         }
 
@@ -882,7 +2614,7 @@ pub mod services {
         /// Keep this unit running as long as the listed units are running. This is a continuously
         /// enforced version of wantedBy.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.upheldBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.upheldBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
@@ -893,7 +2625,7 @@ pub mod services {
         ///
         /// Keeps the specified running while this unit is running. A continuous version of wants
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.upholds)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.upholds)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn upholds(&self) -> Opt<Vec<String>> {
@@ -906,7 +2638,7 @@ pub mod services {
         /// starting a unit by default at boot time is to set this option to
         /// \["multi-user.target"\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.wantedBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.wantedBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
@@ -917,7 +2649,7 @@ pub mod services {
         ///
         /// Start the specified units when this unit is started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.&lt;name&gt;.wants)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.services.%3Cname%3E.wants)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn wants(&self) -> Opt<Vec<String>> {
@@ -926,6 +2658,12 @@ pub mod services {
 
     }
 
+    /// The members of `systemd.user.services.<name>.environment.<name>`'s type: `string`, `path`, `package`. A value of any of them sets the option.
+    pub enum EnvironmentMembers {}
+    impl ::flakesmith::value::StrMember for EnvironmentMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for EnvironmentMembers {}
+    impl ::flakesmith::value::PackageMember for EnvironmentMembers {}
+
     ::flakesmith::option_enum! {
         /// The values of `systemd.user.services.<name>.overrideStrategy`.
         OverrideStrategy {
@@ -933,6 +2671,16 @@ pub mod services {
             AsDropin => "asDropin",
         }
     }
+
+    /// The members of `systemd.user.services.<name>.path.*`'s type: `package`, `string`. A value of any of them sets the option.
+    pub enum PathMembers {}
+    impl ::flakesmith::value::PackageMember for PathMembers {}
+    impl ::flakesmith::value::StrMember for PathMembers { type Str = String; }
+
+    /// The members of `systemd.user.services.<name>.startAt`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+    pub enum StartAtMembers {}
+    impl ::flakesmith::value::StrMember for StartAtMembers { type Str = String; }
+    impl ::flakesmith::value::ListMember for StartAtMembers { type Item = String; }
 
 }
 
@@ -956,7 +2704,7 @@ pub mod slices {
         /// If the specified units are started at the same time as
         /// this unit, delay this unit until they have started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.after)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.after)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn after(&self) -> Opt<Vec<String>> {
@@ -967,7 +2715,7 @@ pub mod slices {
         ///
         /// Aliases of that unit.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.aliases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.aliases)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn aliases(&self) -> Opt<Vec<String>> {
@@ -979,7 +2727,7 @@ pub mod slices {
         /// If the specified units are started at the same time as
         /// this unit, delay them until this unit has started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.before)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.before)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn before(&self) -> Opt<Vec<String>> {
@@ -991,7 +2739,7 @@ pub mod slices {
         /// Like ‘requires’, but in addition, if the specified units
         /// unexpectedly disappear, this unit will be stopped as well.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.bindsTo)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.bindsTo)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn binds_to(&self) -> Opt<Vec<String>> {
@@ -1003,7 +2751,7 @@ pub mod slices {
         /// If the specified units are started, then this unit is stopped
         /// and vice versa.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.conflicts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.conflicts)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn conflicts(&self) -> Opt<Vec<String>> {
@@ -1014,7 +2762,7 @@ pub mod slices {
         ///
         /// Description of this unit used in systemd messages and progress indicators.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.description)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.description)
         ///
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
         pub fn description(&self) -> Opt<String> {
@@ -1025,7 +2773,7 @@ pub mod slices {
         ///
         /// A list of URIs referencing documentation for this unit or its configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.documentation)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.documentation)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn documentation(&self) -> Opt<Vec<String>> {
@@ -1039,7 +2787,7 @@ pub mod slices {
         /// template instances
         /// (e.g. serial-getty@ttyS0
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -1051,7 +2799,7 @@ pub mod slices {
         /// The name of this systemd unit, including its extension.
         /// This can be used to refer to this unit from other systemd units.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.name)
         ///
         /// Nix type: `string`.
         pub fn name(&self) -> Opt<String> {
@@ -1063,7 +2811,7 @@ pub mod slices {
         /// A list of one or more units that are activated when
         /// this unit enters the “failed” state.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.onFailure)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.onFailure)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn on_failure(&self) -> Opt<Vec<String>> {
@@ -1075,7 +2823,7 @@ pub mod slices {
         /// A list of one or more units that are activated when
         /// this unit enters the “inactive” state.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.onSuccess)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.onSuccess)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn on_success(&self) -> Opt<Vec<String>> {
@@ -1086,7 +2834,7 @@ pub mod slices {
         ///
         /// Defines how unit configuration is provided for systemd:
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.overrideStrategy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.overrideStrategy)
         ///
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
@@ -1098,7 +2846,7 @@ pub mod slices {
         /// If the specified units are stopped or restarted, then this
         /// unit is stopped or restarted as well.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.partOf)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.partOf)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn part_of(&self) -> Opt<Vec<String>> {
@@ -1112,10 +2860,10 @@ pub mod slices {
         /// be reloaded.  If anything but a reload trigger changes in the
         /// unit file, the unit will be restarted instead.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.reloadTriggers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.reloadTriggers)
         ///
         /// Nix type: `list of (systemd option)`. Default: `[ ]`.
-        pub fn reload_triggers(&self) -> Opt<Vec<Untyped>> {
+        pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
             Opt::at(self.path.join(["reloadTriggers"]))
         }
 
@@ -1124,7 +2872,7 @@ pub mod slices {
         /// Units that require (i.e. depend on and need to go down with) this unit.
         /// As discussed in the wantedBy
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.requiredBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.requiredBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn required_by(&self) -> Opt<Vec<String>> {
@@ -1136,7 +2884,7 @@ pub mod slices {
         /// Start the specified units when this unit is started, and stop
         /// this unit when the specified units are stopped or fail.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.requires)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.requires)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn requires(&self) -> Opt<Vec<String>> {
@@ -1148,7 +2896,7 @@ pub mod slices {
         /// Similar to requires. However if the units listed are not started,
         /// they will not be started and the transaction will fail.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.requisite)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.requisite)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn requisite(&self) -> Opt<Vec<String>> {
@@ -1161,10 +2909,10 @@ pub mod slices {
         /// in the list changes between reconfigurations, the service will
         /// be restarted.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.restartTriggers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.restartTriggers)
         ///
         /// Nix type: `list of unspecified value`. Default: `[ ]`.
-        pub fn restart_triggers(&self) -> Opt<Vec<Untyped>> {
+        pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
             Opt::at(self.path.join(["restartTriggers"]))
         }
 
@@ -1173,10 +2921,10 @@ pub mod slices {
         /// Each attribute in this set specifies an option in the
         /// \[Slice\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.sliceConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.sliceConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn slice_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn slice_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["sliceConfig"]))
         }
 
@@ -1186,7 +2934,7 @@ pub mod slices {
         /// more than startLimitBurst times within an interval time
         /// interval are not permitted to start any more.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.startLimitBurst)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.startLimitBurst)
         ///
         /// Nix type: `signed integer`.
         pub fn start_limit_burst(&self) -> Opt<i64> {
@@ -1199,7 +2947,7 @@ pub mod slices {
         /// more than startLimitBurst times within an interval time
         /// interval are not permitted to start any more.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.startLimitIntervalSec)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.startLimitIntervalSec)
         ///
         /// Nix type: `signed integer`.
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
@@ -1211,10 +2959,10 @@ pub mod slices {
         /// Each attribute in this set specifies an option in the
         /// \[Unit\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.unitConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.unitConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn unit_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["unitConfig"]))
         }
 
@@ -1223,7 +2971,7 @@ pub mod slices {
         /// Keep this unit running as long as the listed units are running. This is a continuously
         /// enforced version of wantedBy.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.upheldBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.upheldBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
@@ -1234,7 +2982,7 @@ pub mod slices {
         ///
         /// Keeps the specified running while this unit is running. A continuous version of wants
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.upholds)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.upholds)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn upholds(&self) -> Opt<Vec<String>> {
@@ -1247,7 +2995,7 @@ pub mod slices {
         /// starting a unit by default at boot time is to set this option to
         /// \["multi-user.target"\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.wantedBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.wantedBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
@@ -1258,7 +3006,7 @@ pub mod slices {
         ///
         /// Start the specified units when this unit is started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.&lt;name&gt;.wants)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.slices.%3Cname%3E.wants)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn wants(&self) -> Opt<Vec<String>> {
@@ -1297,7 +3045,7 @@ pub mod sockets {
         /// If the specified units are started at the same time as
         /// this unit, delay this unit until they have started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.after)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.after)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn after(&self) -> Opt<Vec<String>> {
@@ -1308,7 +3056,7 @@ pub mod sockets {
         ///
         /// Aliases of that unit.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.aliases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.aliases)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn aliases(&self) -> Opt<Vec<String>> {
@@ -1320,7 +3068,7 @@ pub mod sockets {
         /// If the specified units are started at the same time as
         /// this unit, delay them until this unit has started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.before)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.before)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn before(&self) -> Opt<Vec<String>> {
@@ -1332,7 +3080,7 @@ pub mod sockets {
         /// Like ‘requires’, but in addition, if the specified units
         /// unexpectedly disappear, this unit will be stopped as well.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.bindsTo)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.bindsTo)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn binds_to(&self) -> Opt<Vec<String>> {
@@ -1344,7 +3092,7 @@ pub mod sockets {
         /// If the specified units are started, then this unit is stopped
         /// and vice versa.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.conflicts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.conflicts)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn conflicts(&self) -> Opt<Vec<String>> {
@@ -1355,7 +3103,7 @@ pub mod sockets {
         ///
         /// Description of this unit used in systemd messages and progress indicators.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.description)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.description)
         ///
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
         pub fn description(&self) -> Opt<String> {
@@ -1366,7 +3114,7 @@ pub mod sockets {
         ///
         /// A list of URIs referencing documentation for this unit or its configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.documentation)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.documentation)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn documentation(&self) -> Opt<Vec<String>> {
@@ -1380,7 +3128,7 @@ pub mod sockets {
         /// template instances
         /// (e.g. serial-getty@ttyS0
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -1391,7 +3139,7 @@ pub mod sockets {
         ///
         /// For each item in this list, a ListenDatagram
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.listenDatagrams)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.listenDatagrams)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn listen_datagrams(&self) -> Opt<Vec<String>> {
@@ -1402,7 +3150,7 @@ pub mod sockets {
         ///
         /// For each item in this list, a ListenStream
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.listenStreams)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.listenStreams)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn listen_streams(&self) -> Opt<Vec<String>> {
@@ -1414,7 +3162,7 @@ pub mod sockets {
         /// The name of this systemd unit, including its extension.
         /// This can be used to refer to this unit from other systemd units.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.name)
         ///
         /// Nix type: `string`.
         pub fn name(&self) -> Opt<String> {
@@ -1426,7 +3174,7 @@ pub mod sockets {
         /// A list of one or more units that are activated when
         /// this unit enters the “failed” state.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.onFailure)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.onFailure)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn on_failure(&self) -> Opt<Vec<String>> {
@@ -1438,7 +3186,7 @@ pub mod sockets {
         /// A list of one or more units that are activated when
         /// this unit enters the “inactive” state.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.onSuccess)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.onSuccess)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn on_success(&self) -> Opt<Vec<String>> {
@@ -1449,7 +3197,7 @@ pub mod sockets {
         ///
         /// Defines how unit configuration is provided for systemd:
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.overrideStrategy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.overrideStrategy)
         ///
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
@@ -1461,7 +3209,7 @@ pub mod sockets {
         /// If the specified units are stopped or restarted, then this
         /// unit is stopped or restarted as well.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.partOf)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.partOf)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn part_of(&self) -> Opt<Vec<String>> {
@@ -1475,10 +3223,10 @@ pub mod sockets {
         /// be reloaded.  If anything but a reload trigger changes in the
         /// unit file, the unit will be restarted instead.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.reloadTriggers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.reloadTriggers)
         ///
         /// Nix type: `list of (systemd option)`. Default: `[ ]`.
-        pub fn reload_triggers(&self) -> Opt<Vec<Untyped>> {
+        pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
             Opt::at(self.path.join(["reloadTriggers"]))
         }
 
@@ -1487,7 +3235,7 @@ pub mod sockets {
         /// Units that require (i.e. depend on and need to go down with) this unit.
         /// As discussed in the wantedBy
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.requiredBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.requiredBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn required_by(&self) -> Opt<Vec<String>> {
@@ -1499,7 +3247,7 @@ pub mod sockets {
         /// Start the specified units when this unit is started, and stop
         /// this unit when the specified units are stopped or fail.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.requires)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.requires)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn requires(&self) -> Opt<Vec<String>> {
@@ -1511,7 +3259,7 @@ pub mod sockets {
         /// Similar to requires. However if the units listed are not started,
         /// they will not be started and the transaction will fail.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.requisite)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.requisite)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn requisite(&self) -> Opt<Vec<String>> {
@@ -1524,10 +3272,10 @@ pub mod sockets {
         /// in the list changes between reconfigurations, the service will
         /// be restarted.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.restartTriggers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.restartTriggers)
         ///
         /// Nix type: `list of unspecified value`. Default: `[ ]`.
-        pub fn restart_triggers(&self) -> Opt<Vec<Untyped>> {
+        pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
             Opt::at(self.path.join(["restartTriggers"]))
         }
 
@@ -1536,10 +3284,10 @@ pub mod sockets {
         /// Each attribute in this set specifies an option in the
         /// \[Socket\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.socketConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.socketConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn socket_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn socket_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["socketConfig"]))
         }
 
@@ -1549,7 +3297,7 @@ pub mod sockets {
         /// more than startLimitBurst times within an interval time
         /// interval are not permitted to start any more.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.startLimitBurst)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.startLimitBurst)
         ///
         /// Nix type: `signed integer`.
         pub fn start_limit_burst(&self) -> Opt<i64> {
@@ -1562,7 +3310,7 @@ pub mod sockets {
         /// more than startLimitBurst times within an interval time
         /// interval are not permitted to start any more.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.startLimitIntervalSec)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.startLimitIntervalSec)
         ///
         /// Nix type: `signed integer`.
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
@@ -1574,10 +3322,10 @@ pub mod sockets {
         /// Each attribute in this set specifies an option in the
         /// \[Unit\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.unitConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.unitConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn unit_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["unitConfig"]))
         }
 
@@ -1586,7 +3334,7 @@ pub mod sockets {
         /// Keep this unit running as long as the listed units are running. This is a continuously
         /// enforced version of wantedBy.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.upheldBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.upheldBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
@@ -1597,7 +3345,7 @@ pub mod sockets {
         ///
         /// Keeps the specified running while this unit is running. A continuous version of wants
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.upholds)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.upholds)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn upholds(&self) -> Opt<Vec<String>> {
@@ -1610,7 +3358,7 @@ pub mod sockets {
         /// starting a unit by default at boot time is to set this option to
         /// \["multi-user.target"\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.wantedBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.wantedBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
@@ -1621,7 +3369,7 @@ pub mod sockets {
         ///
         /// Start the specified units when this unit is started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.&lt;name&gt;.wants)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.sockets.%3Cname%3E.wants)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn wants(&self) -> Opt<Vec<String>> {
@@ -1660,7 +3408,7 @@ pub mod targets {
         /// If the specified units are started at the same time as
         /// this unit, delay this unit until they have started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.after)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.after)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn after(&self) -> Opt<Vec<String>> {
@@ -1671,7 +3419,7 @@ pub mod targets {
         ///
         /// Aliases of that unit.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.aliases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.aliases)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn aliases(&self) -> Opt<Vec<String>> {
@@ -1683,7 +3431,7 @@ pub mod targets {
         /// If the specified units are started at the same time as
         /// this unit, delay them until this unit has started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.before)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.before)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn before(&self) -> Opt<Vec<String>> {
@@ -1695,7 +3443,7 @@ pub mod targets {
         /// Like ‘requires’, but in addition, if the specified units
         /// unexpectedly disappear, this unit will be stopped as well.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.bindsTo)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.bindsTo)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn binds_to(&self) -> Opt<Vec<String>> {
@@ -1707,7 +3455,7 @@ pub mod targets {
         /// If the specified units are started, then this unit is stopped
         /// and vice versa.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.conflicts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.conflicts)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn conflicts(&self) -> Opt<Vec<String>> {
@@ -1718,7 +3466,7 @@ pub mod targets {
         ///
         /// Description of this unit used in systemd messages and progress indicators.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.description)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.description)
         ///
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
         pub fn description(&self) -> Opt<String> {
@@ -1729,7 +3477,7 @@ pub mod targets {
         ///
         /// A list of URIs referencing documentation for this unit or its configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.documentation)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.documentation)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn documentation(&self) -> Opt<Vec<String>> {
@@ -1743,7 +3491,7 @@ pub mod targets {
         /// template instances
         /// (e.g. serial-getty@ttyS0
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -1755,7 +3503,7 @@ pub mod targets {
         /// The name of this systemd unit, including its extension.
         /// This can be used to refer to this unit from other systemd units.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.name)
         ///
         /// Nix type: `string`.
         pub fn name(&self) -> Opt<String> {
@@ -1767,7 +3515,7 @@ pub mod targets {
         /// A list of one or more units that are activated when
         /// this unit enters the “failed” state.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.onFailure)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.onFailure)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn on_failure(&self) -> Opt<Vec<String>> {
@@ -1779,7 +3527,7 @@ pub mod targets {
         /// A list of one or more units that are activated when
         /// this unit enters the “inactive” state.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.onSuccess)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.onSuccess)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn on_success(&self) -> Opt<Vec<String>> {
@@ -1790,7 +3538,7 @@ pub mod targets {
         ///
         /// Defines how unit configuration is provided for systemd:
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.overrideStrategy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.overrideStrategy)
         ///
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
@@ -1802,7 +3550,7 @@ pub mod targets {
         /// If the specified units are stopped or restarted, then this
         /// unit is stopped or restarted as well.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.partOf)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.partOf)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn part_of(&self) -> Opt<Vec<String>> {
@@ -1816,10 +3564,10 @@ pub mod targets {
         /// be reloaded.  If anything but a reload trigger changes in the
         /// unit file, the unit will be restarted instead.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.reloadTriggers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.reloadTriggers)
         ///
         /// Nix type: `list of (systemd option)`. Default: `[ ]`.
-        pub fn reload_triggers(&self) -> Opt<Vec<Untyped>> {
+        pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
             Opt::at(self.path.join(["reloadTriggers"]))
         }
 
@@ -1828,7 +3576,7 @@ pub mod targets {
         /// Units that require (i.e. depend on and need to go down with) this unit.
         /// As discussed in the wantedBy
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.requiredBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.requiredBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn required_by(&self) -> Opt<Vec<String>> {
@@ -1840,7 +3588,7 @@ pub mod targets {
         /// Start the specified units when this unit is started, and stop
         /// this unit when the specified units are stopped or fail.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.requires)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.requires)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn requires(&self) -> Opt<Vec<String>> {
@@ -1852,7 +3600,7 @@ pub mod targets {
         /// Similar to requires. However if the units listed are not started,
         /// they will not be started and the transaction will fail.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.requisite)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.requisite)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn requisite(&self) -> Opt<Vec<String>> {
@@ -1865,10 +3613,10 @@ pub mod targets {
         /// in the list changes between reconfigurations, the service will
         /// be restarted.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.restartTriggers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.restartTriggers)
         ///
         /// Nix type: `list of unspecified value`. Default: `[ ]`.
-        pub fn restart_triggers(&self) -> Opt<Vec<Untyped>> {
+        pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
             Opt::at(self.path.join(["restartTriggers"]))
         }
 
@@ -1878,7 +3626,7 @@ pub mod targets {
         /// more than startLimitBurst times within an interval time
         /// interval are not permitted to start any more.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.startLimitBurst)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.startLimitBurst)
         ///
         /// Nix type: `signed integer`.
         pub fn start_limit_burst(&self) -> Opt<i64> {
@@ -1891,7 +3639,7 @@ pub mod targets {
         /// more than startLimitBurst times within an interval time
         /// interval are not permitted to start any more.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.startLimitIntervalSec)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.startLimitIntervalSec)
         ///
         /// Nix type: `signed integer`.
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
@@ -1903,10 +3651,10 @@ pub mod targets {
         /// Each attribute in this set specifies an option in the
         /// \[Unit\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.unitConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.unitConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn unit_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["unitConfig"]))
         }
 
@@ -1915,7 +3663,7 @@ pub mod targets {
         /// Keep this unit running as long as the listed units are running. This is a continuously
         /// enforced version of wantedBy.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.upheldBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.upheldBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
@@ -1926,7 +3674,7 @@ pub mod targets {
         ///
         /// Keeps the specified running while this unit is running. A continuous version of wants
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.upholds)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.upholds)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn upholds(&self) -> Opt<Vec<String>> {
@@ -1939,7 +3687,7 @@ pub mod targets {
         /// starting a unit by default at boot time is to set this option to
         /// \["multi-user.target"\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.wantedBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.wantedBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
@@ -1950,7 +3698,7 @@ pub mod targets {
         ///
         /// Start the specified units when this unit is started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.&lt;name&gt;.wants)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.targets.%3Cname%3E.wants)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn wants(&self) -> Opt<Vec<String>> {
@@ -1989,7 +3737,7 @@ pub mod timers {
         /// If the specified units are started at the same time as
         /// this unit, delay this unit until they have started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.after)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.after)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn after(&self) -> Opt<Vec<String>> {
@@ -2000,7 +3748,7 @@ pub mod timers {
         ///
         /// Aliases of that unit.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.aliases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.aliases)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn aliases(&self) -> Opt<Vec<String>> {
@@ -2012,7 +3760,7 @@ pub mod timers {
         /// If the specified units are started at the same time as
         /// this unit, delay them until this unit has started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.before)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.before)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn before(&self) -> Opt<Vec<String>> {
@@ -2024,7 +3772,7 @@ pub mod timers {
         /// Like ‘requires’, but in addition, if the specified units
         /// unexpectedly disappear, this unit will be stopped as well.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.bindsTo)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.bindsTo)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn binds_to(&self) -> Opt<Vec<String>> {
@@ -2036,7 +3784,7 @@ pub mod timers {
         /// If the specified units are started, then this unit is stopped
         /// and vice versa.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.conflicts)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.conflicts)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn conflicts(&self) -> Opt<Vec<String>> {
@@ -2047,7 +3795,7 @@ pub mod timers {
         ///
         /// Description of this unit used in systemd messages and progress indicators.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.description)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.description)
         ///
         /// Nix type: `(optionally newline-terminated) single-line string`. Default: `""`.
         pub fn description(&self) -> Opt<String> {
@@ -2058,7 +3806,7 @@ pub mod timers {
         ///
         /// A list of URIs referencing documentation for this unit or its configuration.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.documentation)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.documentation)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn documentation(&self) -> Opt<Vec<String>> {
@@ -2072,7 +3820,7 @@ pub mod timers {
         /// template instances
         /// (e.g. serial-getty@ttyS0
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -2084,7 +3832,7 @@ pub mod timers {
         /// The name of this systemd unit, including its extension.
         /// This can be used to refer to this unit from other systemd units.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.name)
         ///
         /// Nix type: `string`.
         pub fn name(&self) -> Opt<String> {
@@ -2096,7 +3844,7 @@ pub mod timers {
         /// A list of one or more units that are activated when
         /// this unit enters the “failed” state.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.onFailure)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.onFailure)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn on_failure(&self) -> Opt<Vec<String>> {
@@ -2108,7 +3856,7 @@ pub mod timers {
         /// A list of one or more units that are activated when
         /// this unit enters the “inactive” state.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.onSuccess)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.onSuccess)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn on_success(&self) -> Opt<Vec<String>> {
@@ -2119,7 +3867,7 @@ pub mod timers {
         ///
         /// Defines how unit configuration is provided for systemd:
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.overrideStrategy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.overrideStrategy)
         ///
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
@@ -2131,7 +3879,7 @@ pub mod timers {
         /// If the specified units are stopped or restarted, then this
         /// unit is stopped or restarted as well.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.partOf)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.partOf)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn part_of(&self) -> Opt<Vec<String>> {
@@ -2145,10 +3893,10 @@ pub mod timers {
         /// be reloaded.  If anything but a reload trigger changes in the
         /// unit file, the unit will be restarted instead.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.reloadTriggers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.reloadTriggers)
         ///
         /// Nix type: `list of (systemd option)`. Default: `[ ]`.
-        pub fn reload_triggers(&self) -> Opt<Vec<Untyped>> {
+        pub fn reload_triggers(&self) -> Opt<Vec<Data<Systemd>>> {
             Opt::at(self.path.join(["reloadTriggers"]))
         }
 
@@ -2157,7 +3905,7 @@ pub mod timers {
         /// Units that require (i.e. depend on and need to go down with) this unit.
         /// As discussed in the wantedBy
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.requiredBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.requiredBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn required_by(&self) -> Opt<Vec<String>> {
@@ -2169,7 +3917,7 @@ pub mod timers {
         /// Start the specified units when this unit is started, and stop
         /// this unit when the specified units are stopped or fail.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.requires)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.requires)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn requires(&self) -> Opt<Vec<String>> {
@@ -2181,7 +3929,7 @@ pub mod timers {
         /// Similar to requires. However if the units listed are not started,
         /// they will not be started and the transaction will fail.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.requisite)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.requisite)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn requisite(&self) -> Opt<Vec<String>> {
@@ -2194,10 +3942,10 @@ pub mod timers {
         /// in the list changes between reconfigurations, the service will
         /// be restarted.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.restartTriggers)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.restartTriggers)
         ///
         /// Nix type: `list of unspecified value`. Default: `[ ]`.
-        pub fn restart_triggers(&self) -> Opt<Vec<Untyped>> {
+        pub fn restart_triggers(&self) -> Opt<Vec<Data<Anything>>> {
             Opt::at(self.path.join(["restartTriggers"]))
         }
 
@@ -2207,7 +3955,7 @@ pub mod timers {
         /// more than startLimitBurst times within an interval time
         /// interval are not permitted to start any more.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.startLimitBurst)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.startLimitBurst)
         ///
         /// Nix type: `signed integer`.
         pub fn start_limit_burst(&self) -> Opt<i64> {
@@ -2220,7 +3968,7 @@ pub mod timers {
         /// more than startLimitBurst times within an interval time
         /// interval are not permitted to start any more.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.startLimitIntervalSec)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.startLimitIntervalSec)
         ///
         /// Nix type: `signed integer`.
         pub fn start_limit_interval_sec(&self) -> Opt<i64> {
@@ -2232,10 +3980,10 @@ pub mod timers {
         /// Each attribute in this set specifies an option in the
         /// \[Timer\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.timerConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.timerConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn timer_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn timer_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["timerConfig"]))
         }
 
@@ -2244,10 +3992,10 @@ pub mod timers {
         /// Each attribute in this set specifies an option in the
         /// \[Unit\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.unitConfig)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.unitConfig)
         ///
         /// Nix type: `attribute set of (systemd option)`. Default: `{ }`.
-        pub fn unit_config(&self) -> Opt<BTreeMap<String, Untyped>> {
+        pub fn unit_config(&self) -> Opt<BTreeMap<String, Data<Systemd>>> {
             Opt::at(self.path.join(["unitConfig"]))
         }
 
@@ -2256,7 +4004,7 @@ pub mod timers {
         /// Keep this unit running as long as the listed units are running. This is a continuously
         /// enforced version of wantedBy.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.upheldBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.upheldBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
@@ -2267,7 +4015,7 @@ pub mod timers {
         ///
         /// Keeps the specified running while this unit is running. A continuous version of wants
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.upholds)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.upholds)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn upholds(&self) -> Opt<Vec<String>> {
@@ -2280,7 +4028,7 @@ pub mod timers {
         /// starting a unit by default at boot time is to set this option to
         /// \["multi-user.target"\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.wantedBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.wantedBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn wanted_by(&self) -> Opt<Vec<String>> {
@@ -2291,7 +4039,7 @@ pub mod timers {
         ///
         /// Start the specified units when this unit is started.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.&lt;name&gt;.wants)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.timers.%3Cname%3E.wants)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn wants(&self) -> Opt<Vec<String>> {
@@ -2332,7 +4080,23 @@ pub mod tmpfiles {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.tmpfiles.users)
     ///
     /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-    pub const users: Opt<BTreeMap<String, Untyped>> = Opt::new(&["systemd", "user", "tmpfiles", "users"]);
+    pub const users: Opt<BTreeMap<String, UsersValue>> = Opt::new(&["systemd", "user", "tmpfiles", "users"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `systemd.user.tmpfiles.users.<name>`: `UsersValue::new()`, then a setter per option.
+        UsersValue {
+            /// `systemd.user.tmpfiles.users.<name>.rules`
+            ///
+            /// Per-user rules for creation, deletion and cleaning of volatile and
+            /// temporary files automatically. See
+            /// tmpfiles.d
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.tmpfiles.users.%3Cname%3E.rules)
+            ///
+            /// Nix type: `list of string`. Default: `[ ]`.
+            rules: Vec<String> = "rules";
+        }
+    }
 
     pub mod users {
         use super::*;
@@ -2355,7 +4119,7 @@ pub mod tmpfiles {
             /// temporary files automatically. See
             /// tmpfiles.d
             ///
-            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.tmpfiles.users.&lt;name&gt;.rules)
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.tmpfiles.users.%3Cname%3E.rules)
             ///
             /// Nix type: `list of string`. Default: `[ ]`.
             pub fn rules(&self) -> Opt<Vec<String>> {
@@ -2387,7 +4151,7 @@ pub mod units {
         ///
         /// Aliases of that unit.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.&lt;name&gt;.aliases)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.aliases)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn aliases(&self) -> Opt<Vec<String>> {
@@ -2401,7 +4165,7 @@ pub mod units {
         /// template instances
         /// (e.g. serial-getty@ttyS0
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.&lt;name&gt;.enable)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.enable)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn enable(&self) -> Opt<bool> {
@@ -2413,7 +4177,7 @@ pub mod units {
         /// The name of this systemd unit, including its extension.
         /// This can be used to refer to this unit from other systemd units.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.&lt;name&gt;.name)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.name)
         ///
         /// Nix type: `string`.
         pub fn name(&self) -> Opt<String> {
@@ -2424,7 +4188,7 @@ pub mod units {
         ///
         /// Defines how unit configuration is provided for systemd:
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.&lt;name&gt;.overrideStrategy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.overrideStrategy)
         ///
         /// Nix type: `one of "asDropinIfExists", "asDropin"`. Default: `"asDropinIfExists"`.
         pub fn override_strategy(&self) -> Opt<OverrideStrategy> {
@@ -2436,7 +4200,7 @@ pub mod units {
         /// Units that require (i.e. depend on and need to go down with) this unit.
         /// As discussed in the wantedBy
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.&lt;name&gt;.requiredBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.requiredBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn required_by(&self) -> Opt<Vec<String>> {
@@ -2447,7 +4211,7 @@ pub mod units {
         ///
         /// Text of this systemd unit.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.&lt;name&gt;.text)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.text)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn text(&self) -> Opt<NullOr<String>> {
@@ -2459,7 +4223,7 @@ pub mod units {
         /// Keep this unit running as long as the listed units are running. This is a continuously
         /// enforced version of wantedBy.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.&lt;name&gt;.upheldBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.upheldBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn upheld_by(&self) -> Opt<Vec<String>> {
@@ -2472,7 +4236,7 @@ pub mod units {
         /// starting a unit by default at boot time is to set this option to
         /// \["multi-user.target"\]
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.&lt;name&gt;.wantedBy)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=systemd.user.units.%3Cname%3E.wantedBy)
         ///
         /// Nix type: `list of string matching the pattern [a-zA-Z0-9@%:_.\-]+[.](service|socket|device|mount|automount|swap|target|path|timer|scope|slice)`. Default: `[ ]`.
         pub fn wanted_by(&self) -> Opt<Vec<String>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `users.extraGroups.<name>`: the entry `entry_name`.
@@ -25,7 +25,7 @@ impl ExtraGroupsEntry {
     /// The group GID. If the GID is null, a free GID is picked on
     /// activation.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraGroups.&lt;name&gt;.gid)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraGroups.%3Cname%3E.gid)
     ///
     /// Nix type: `null or signed integer`. Default: `null`.
     pub fn gid(&self) -> Opt<NullOr<i64>> {
@@ -37,7 +37,7 @@ impl ExtraGroupsEntry {
     /// The user names of the group members, added to the
     /// /etc/group
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraGroups.&lt;name&gt;.members)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraGroups.%3Cname%3E.members)
     ///
     /// Nix type: `list of (string, not containing newlines or colons)`. Default: `[ ]`.
     pub fn members(&self) -> Opt<Vec<String>> {
@@ -49,7 +49,7 @@ impl ExtraGroupsEntry {
     /// The name of the group. If undefined, the name of the attribute set
     /// will be used.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraGroups.&lt;name&gt;.name)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraGroups.%3Cname%3E.name)
     ///
     /// Nix type: `string, not containing newlines or colons`.
     pub fn name(&self) -> Opt<String> {

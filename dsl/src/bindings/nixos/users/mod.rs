@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `users.allowNoPasswordLogin`
@@ -25,7 +25,7 @@ pub const allow_no_password_login: Opt<bool> = Opt::new(&["users", "allowNoPassw
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.defaultUserShell)
 ///
 /// Nix type: `path or package`.
-pub const default_user_shell: Opt<Untyped> = Opt::new(&["users", "defaultUserShell"]);
+pub const default_user_shell: Opt<OneOf<DefaultUserShellMembers>> = Opt::new(&["users", "defaultUserShell"]);
 
 /// `users.enforceIdUniqueness`
 ///
@@ -44,7 +44,7 @@ pub const enforce_id_uniqueness: Opt<bool> = Opt::new(&["users", "enforceIdUniqu
 ///
 /// Nix type: `attribute set of (submodule)`.
 #[deprecated(note = "renamed: use `users.groups`")]
-pub const extra_groups: Opt<BTreeMap<String, Untyped>> = Opt::new(&["users", "extraGroups"]);
+pub const extra_groups: Opt<BTreeMap<String, ExtraGroupsValue>> = Opt::new(&["users", "extraGroups"]);
 
 /// `users.extraUsers`
 ///
@@ -54,7 +54,7 @@ pub const extra_groups: Opt<BTreeMap<String, Untyped>> = Opt::new(&["users", "ex
 ///
 /// Nix type: `attribute set of (submodule)`.
 #[deprecated(note = "renamed: use `users.users`")]
-pub const extra_users: Opt<BTreeMap<String, Untyped>> = Opt::new(&["users", "extraUsers"]);
+pub const extra_users: Opt<BTreeMap<String, ExtraUsersValue>> = Opt::new(&["users", "extraUsers"]);
 
 /// `users.groups`
 ///
@@ -63,7 +63,7 @@ pub const extra_users: Opt<BTreeMap<String, Untyped>> = Opt::new(&["users", "ext
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.groups)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const groups: Opt<BTreeMap<String, Untyped>> = Opt::new(&["users", "groups"]);
+pub const groups: Opt<BTreeMap<String, GroupsValue>> = Opt::new(&["users", "groups"]);
 
 /// `users.motd`
 ///
@@ -100,7 +100,778 @@ pub const mutable_users: Opt<bool> = Opt::new(&["users", "mutableUsers"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const users: Opt<BTreeMap<String, Untyped>> = Opt::new(&["users", "users"]);
+pub const users: Opt<BTreeMap<String, UsersValue>> = Opt::new(&["users", "users"]);
+
+/// The members of `users.defaultUserShell`'s type: `path`, `package`. A value of any of them sets the option.
+pub enum DefaultUserShellMembers {}
+impl ::flakesmith::value::PathMember for DefaultUserShellMembers {}
+impl ::flakesmith::value::PackageMember for DefaultUserShellMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.extraGroups.<name>`: `ExtraGroupsValue::new()`, then a setter per option.
+    ExtraGroupsValue {
+        /// `users.extraGroups.<name>.gid`
+        ///
+        /// The group GID. If the GID is null, a free GID is picked on
+        /// activation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraGroups.%3Cname%3E.gid)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        gid: NullOr<i64> = "gid";
+        /// `users.extraGroups.<name>.members`
+        ///
+        /// The user names of the group members, added to the
+        /// /etc/group
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraGroups.%3Cname%3E.members)
+        ///
+        /// Nix type: `list of (string, not containing newlines or colons)`. Default: `[ ]`.
+        members: Vec<String> = "members";
+        /// `users.extraGroups.<name>.name`
+        ///
+        /// The name of the group. If undefined, the name of the attribute set
+        /// will be used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraGroups.%3Cname%3E.name)
+        ///
+        /// Nix type: `string, not containing newlines or colons`.
+        name: String = "name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.extraUsers.<name>.openssh.authorizedKeys`: `ExtraUsersOpensshAuthorizedKeysValue::new()`, then a setter per option.
+    ExtraUsersOpensshAuthorizedKeysValue {
+        /// `users.extraUsers.<name>.openssh.authorizedKeys.keyFiles`
+        ///
+        /// A list of files each containing one OpenSSH public key that should be
+        /// added to the user’s authorized keys. The contents of the files are
+        /// read at build time and added to a file that the SSH daemon reads in
+        /// addition to the the user’s authorized_keys file. You can combine the
+        /// keyFiles
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.openssh.authorizedKeys.keyFiles)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        key_files: Vec<RuntimePath> = "keyFiles";
+        /// `users.extraUsers.<name>.openssh.authorizedKeys.keys`
+        ///
+        /// A list of verbatim OpenSSH public keys that should be added to the
+        /// user’s authorized keys. The keys are added to a file that the SSH
+        /// daemon reads in addition to the the user’s authorized_keys file.
+        /// You can combine the keys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.openssh.authorizedKeys.keys)
+        ///
+        /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
+        keys: Vec<String> = "keys";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.extraUsers.<name>.openssh`: `ExtraUsersOpensshValue::new()`, then a setter per option.
+    ExtraUsersOpensshValue {
+        /// The options under `users.extraUsers.<name>.openssh.authorizedKeys`.
+        authorized_keys: ExtraUsersOpensshAuthorizedKeysValue = "authorizedKeys";
+        /// `users.extraUsers.<name>.openssh.authorizedPrincipals`
+        ///
+        /// A list of verbatim principal names that should be added to the user’s
+        /// authorized principals.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.openssh.authorizedPrincipals)
+        ///
+        /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
+        authorized_principals: Vec<String> = "authorizedPrincipals";
+    }
+}
+
+/// The members of `users.extraUsers.<name>.shell`'s type: `package`, `path`. A value of any of them sets the option.
+pub enum ShellMembers {}
+impl ::flakesmith::value::PackageMember for ShellMembers {}
+impl ::flakesmith::value::PathMember for ShellMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.extraUsers.<name>.subGidRanges.*`: `SubGidRangesValue::new()`, then a setter per option.
+    SubGidRangesValue {
+        /// `users.extraUsers.<name>.subGidRanges.*.count`
+        ///
+        /// Count of subordinate group ids
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.subGidRanges.*.count)
+        ///
+        /// Nix type: `signed integer`. Default: `1`.
+        count: i64 = "count";
+        /// `users.extraUsers.<name>.subGidRanges.*.startGid`
+        ///
+        /// Start of the range of subordinate group ids that user is
+        /// allowed to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.subGidRanges.*.startGid)
+        ///
+        /// Nix type: `signed integer`.
+        start_gid: i64 = "startGid";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.extraUsers.<name>.subUidRanges.*`: `SubUidRangesValue::new()`, then a setter per option.
+    SubUidRangesValue {
+        /// `users.extraUsers.<name>.subUidRanges.*.count`
+        ///
+        /// Count of subordinate user ids
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.subUidRanges.*.count)
+        ///
+        /// Nix type: `signed integer`. Default: `1`.
+        count: i64 = "count";
+        /// `users.extraUsers.<name>.subUidRanges.*.startUid`
+        ///
+        /// Start of the range of subordinate user ids that user is
+        /// allowed to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.subUidRanges.*.startUid)
+        ///
+        /// Nix type: `signed integer`.
+        start_uid: i64 = "startUid";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.extraUsers.<name>`: `ExtraUsersValue::new()`, then a setter per option.
+    ExtraUsersValue {
+        /// `users.extraUsers.<name>.autoSubUidGidRange`
+        ///
+        /// Automatically allocate subordinate user and group ids for this user.
+        /// Allocated range is currently always of size 65536.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.autoSubUidGidRange)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        auto_sub_uid_gid_range: bool = "autoSubUidGidRange";
+        /// `users.extraUsers.<name>.createHome`
+        ///
+        /// Whether to create the home directory and ensure ownership as well as
+        /// permissions to match the user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.createHome)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        create_home: bool = "createHome";
+        /// `users.extraUsers.<name>.cryptHomeLuks`
+        ///
+        /// Path to encrypted luks device that contains
+        /// the user’s home directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.cryptHomeLuks)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        crypt_home_luks: NullOr<String> = "cryptHomeLuks";
+        /// `users.extraUsers.<name>.description`
+        ///
+        /// A short description of the user account, typically the
+        /// user’s full name.  This is actually the “GECOS” or “comment”
+        /// field in /etc/passwd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.description)
+        ///
+        /// Nix type: `string, not containing newlines or colons`. Default: `""`.
+        description: String = "description";
+        /// `users.extraUsers.<name>.expires`
+        ///
+        /// Set the date on which the user’s account will no longer be
+        /// accessible. The date is expressed in the format YYYY-MM-DD, or null
+        /// to disable the expiry.
+        /// A user whose account is locked must contact the system
+        /// administrator before being able to use the system again.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.expires)
+        ///
+        /// Nix type: `null or string matching the pattern [[:digit:]]{4}-[[:digit:]]{2}-[[:digit:]]{2}`. Default: `null`.
+        expires: NullOr<String> = "expires";
+        /// `users.extraUsers.<name>.extraGroups`
+        ///
+        /// The user’s auxiliary groups.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.extraGroups)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_groups: Vec<String> = "extraGroups";
+        /// `users.extraUsers.<name>.group`
+        ///
+        /// The user’s primary group.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        group: String = "group";
+        /// `users.extraUsers.<name>.hashedPassword`
+        ///
+        /// Specifies the hashed password for the user.
+        /// The options hashedPassword
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.hashedPassword)
+        ///
+        /// Nix type: `null or (string, not containing newlines or colons)`. Default: `null`.
+        hashed_password: NullOr<String> = "hashedPassword";
+        /// `users.extraUsers.<name>.hashedPasswordFile`
+        ///
+        /// The full path to a file that contains the hash of the user’s
+        /// password. The password file is read on each system activation. The
+        /// file should contain exactly one line, which should be the password in
+        /// an encrypted form that is suitable for the chpasswd -e
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.hashedPasswordFile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        hashed_password_file: NullOr<RuntimePath> = "hashedPasswordFile";
+        /// `users.extraUsers.<name>.home`
+        ///
+        /// The user’s home directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.home)
+        ///
+        /// Nix type: `path, not containing newlines or colons`. Default: `"/var/empty"`.
+        home: RuntimePath = "home";
+        /// `users.extraUsers.<name>.homeMode`
+        ///
+        /// The user’s home directory mode in numeric format. See chmod(1). The mode is only applied if users.users..createHome
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.homeMode)
+        ///
+        /// Nix type: `string matching the pattern [0-7]{1,5}`. Default: `"700"`.
+        home_mode: String = "homeMode";
+        /// `users.extraUsers.<name>.ignoreShellProgramCheck`
+        ///
+        /// By default, nixos will check that programs.SHELL.enable is set to
+        /// true if the user has a custom shell specified. If that behavior isn’t
+        /// required and there are custom overrides in place to make sure that the
+        /// shell is functional, set this to true.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.ignoreShellProgramCheck)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ignore_shell_program_check: bool = "ignoreShellProgramCheck";
+        /// `users.extraUsers.<name>.initialHashedPassword`
+        ///
+        /// Specifies the initial hashed password for the user, i.e. the
+        /// hashed password assigned if the user does not already
+        /// exist. If users.mutableUsers
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.initialHashedPassword)
+        ///
+        /// Nix type: `null or (string, not containing newlines or colons)`. Default: `null`.
+        initial_hashed_password: NullOr<String> = "initialHashedPassword";
+        /// `users.extraUsers.<name>.initialPassword`
+        ///
+        /// Specifies the initial password for the user, i.e. the
+        /// password assigned if the user does not already exist. If
+        /// users.mutableUsers
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.initialPassword)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        initial_password: NullOr<String> = "initialPassword";
+        /// `users.extraUsers.<name>.isNormalUser`
+        ///
+        /// Indicates whether this is an account for a “real” user.
+        /// This automatically sets group
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.isNormalUser)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        is_normal_user: bool = "isNormalUser";
+        /// `users.extraUsers.<name>.isSystemUser`
+        ///
+        /// Indicates if the user is a system user or not. This option
+        /// only has an effect if uid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.isSystemUser)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        is_system_user: bool = "isSystemUser";
+        /// `users.extraUsers.<name>.linger`
+        ///
+        /// Whether to enable lingering for this user. If true, systemd user
+        /// units will start at boot, rather than starting at login and stopping
+        /// at logout. This is the declarative equivalent of running
+        /// loginctl enable-linger
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.linger)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        linger: bool = "linger";
+        /// `users.extraUsers.<name>.name`
+        ///
+        /// The name of the user account. If undefined, the name of the
+        /// attribute set will be used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.name)
+        ///
+        /// Nix type: `string, not containing newlines or colons`.
+        name: String = "name";
+        /// The options under `users.extraUsers.<name>.openssh`.
+        openssh: ExtraUsersOpensshValue = "openssh";
+        /// `users.extraUsers.<name>.packages`
+        ///
+        /// The set of packages that should be made available to the user.
+        /// This is in contrast to environment.systemPackages
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.packages)
+        ///
+        /// Nix type: `list of package`. Default: `[ ]`.
+        packages: Vec<Package> = "packages";
+        /// `users.extraUsers.<name>.pamMount`
+        ///
+        /// Attributes for user’s entry in
+        /// pam_mount.conf.xml
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.pamMount)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        pam_mount: BTreeMap<String, String> = "pamMount";
+        /// `users.extraUsers.<name>.password`
+        ///
+        /// Specifies the (clear text) password for the user.
+        /// Warning: do not set confidential information here
+        /// because it is world-readable in the Nix store. This option
+        /// should only be used for public accounts.
+        /// The options hashedPassword
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `users.extraUsers.<name>.shell`
+        ///
+        /// The path to the user’s shell. Can use shell derivations,
+        /// like pkgs.bashInteractive
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.shell)
+        ///
+        /// Nix type: `null or package or (path, not containing newlines or colons)`. Default: `pkgs.shadow`.
+        shell: NullOr<OneOf<ShellMembers>> = "shell";
+        /// `users.extraUsers.<name>.subGidRanges`
+        ///
+        /// Subordinate group ids that user is allowed to use.
+        /// They are set into /etc/subgid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.subGidRanges)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        sub_gid_ranges: Vec<SubGidRangesValue> = "subGidRanges";
+        /// `users.extraUsers.<name>.subUidRanges`
+        ///
+        /// Subordinate user ids that user is allowed to use.
+        /// They are set into /etc/subuid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.subUidRanges)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        sub_uid_ranges: Vec<SubUidRangesValue> = "subUidRanges";
+        /// `users.extraUsers.<name>.uid`
+        ///
+        /// The account UID. If the UID is null, a free UID is picked on
+        /// activation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.uid)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        uid: NullOr<i64> = "uid";
+        /// `users.extraUsers.<name>.useDefaultShell`
+        ///
+        /// If true, the user’s shell will be set to
+        /// users.defaultUserShell
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.extraUsers.%3Cname%3E.useDefaultShell)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        use_default_shell: bool = "useDefaultShell";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.groups.<name>`: `GroupsValue::new()`, then a setter per option.
+    GroupsValue {
+        /// `users.groups.<name>.gid`
+        ///
+        /// The group GID. If the GID is null, a free GID is picked on
+        /// activation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.groups.%3Cname%3E.gid)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        gid: NullOr<i64> = "gid";
+        /// `users.groups.<name>.members`
+        ///
+        /// The user names of the group members, added to the
+        /// /etc/group
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.groups.%3Cname%3E.members)
+        ///
+        /// Nix type: `list of (string, not containing newlines or colons)`. Default: `[ ]`.
+        members: Vec<String> = "members";
+        /// `users.groups.<name>.name`
+        ///
+        /// The name of the group. If undefined, the name of the attribute set
+        /// will be used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.groups.%3Cname%3E.name)
+        ///
+        /// Nix type: `string, not containing newlines or colons`.
+        name: String = "name";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.users.<name>.openssh.authorizedKeys`: `UsersOpensshAuthorizedKeysValue::new()`, then a setter per option.
+    UsersOpensshAuthorizedKeysValue {
+        /// `users.users.<name>.openssh.authorizedKeys.keyFiles`
+        ///
+        /// A list of files each containing one OpenSSH public key that should be
+        /// added to the user’s authorized keys. The contents of the files are
+        /// read at build time and added to a file that the SSH daemon reads in
+        /// addition to the the user’s authorized_keys file. You can combine the
+        /// keyFiles
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.openssh.authorizedKeys.keyFiles)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        key_files: Vec<RuntimePath> = "keyFiles";
+        /// `users.users.<name>.openssh.authorizedKeys.keys`
+        ///
+        /// A list of verbatim OpenSSH public keys that should be added to the
+        /// user’s authorized keys. The keys are added to a file that the SSH
+        /// daemon reads in addition to the the user’s authorized_keys file.
+        /// You can combine the keys
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.openssh.authorizedKeys.keys)
+        ///
+        /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
+        keys: Vec<String> = "keys";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.users.<name>.openssh`: `UsersOpensshValue::new()`, then a setter per option.
+    UsersOpensshValue {
+        /// The options under `users.users.<name>.openssh.authorizedKeys`.
+        authorized_keys: UsersOpensshAuthorizedKeysValue = "authorizedKeys";
+        /// `users.users.<name>.openssh.authorizedPrincipals`
+        ///
+        /// A list of verbatim principal names that should be added to the user’s
+        /// authorized principals.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.openssh.authorizedPrincipals)
+        ///
+        /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
+        authorized_principals: Vec<String> = "authorizedPrincipals";
+    }
+}
+
+/// The members of `users.users.<name>.shell`'s type: `package`, `path`. A value of any of them sets the option.
+pub enum ShellMembers2 {}
+impl ::flakesmith::value::PackageMember for ShellMembers2 {}
+impl ::flakesmith::value::PathMember for ShellMembers2 {}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.users.<name>.subGidRanges.*`: `SubGidRangesValue2::new()`, then a setter per option.
+    SubGidRangesValue2 {
+        /// `users.users.<name>.subGidRanges.*.count`
+        ///
+        /// Count of subordinate group ids
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.subGidRanges.*.count)
+        ///
+        /// Nix type: `signed integer`. Default: `1`.
+        count: i64 = "count";
+        /// `users.users.<name>.subGidRanges.*.startGid`
+        ///
+        /// Start of the range of subordinate group ids that user is
+        /// allowed to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.subGidRanges.*.startGid)
+        ///
+        /// Nix type: `signed integer`.
+        start_gid: i64 = "startGid";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.users.<name>.subUidRanges.*`: `SubUidRangesValue2::new()`, then a setter per option.
+    SubUidRangesValue2 {
+        /// `users.users.<name>.subUidRanges.*.count`
+        ///
+        /// Count of subordinate user ids
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.subUidRanges.*.count)
+        ///
+        /// Nix type: `signed integer`. Default: `1`.
+        count: i64 = "count";
+        /// `users.users.<name>.subUidRanges.*.startUid`
+        ///
+        /// Start of the range of subordinate user ids that user is
+        /// allowed to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.subUidRanges.*.startUid)
+        ///
+        /// Nix type: `signed integer`.
+        start_uid: i64 = "startUid";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.users.<name>`: `UsersValue::new()`, then a setter per option.
+    UsersValue {
+        /// `users.users.<name>.autoSubUidGidRange`
+        ///
+        /// Automatically allocate subordinate user and group ids for this user.
+        /// Allocated range is currently always of size 65536.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.autoSubUidGidRange)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        auto_sub_uid_gid_range: bool = "autoSubUidGidRange";
+        /// `users.users.<name>.createHome`
+        ///
+        /// Whether to create the home directory and ensure ownership as well as
+        /// permissions to match the user.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.createHome)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        create_home: bool = "createHome";
+        /// `users.users.<name>.cryptHomeLuks`
+        ///
+        /// Path to encrypted luks device that contains
+        /// the user’s home directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.cryptHomeLuks)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        crypt_home_luks: NullOr<String> = "cryptHomeLuks";
+        /// `users.users.<name>.description`
+        ///
+        /// A short description of the user account, typically the
+        /// user’s full name.  This is actually the “GECOS” or “comment”
+        /// field in /etc/passwd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.description)
+        ///
+        /// Nix type: `string, not containing newlines or colons`. Default: `""`.
+        description: String = "description";
+        /// `users.users.<name>.expires`
+        ///
+        /// Set the date on which the user’s account will no longer be
+        /// accessible. The date is expressed in the format YYYY-MM-DD, or null
+        /// to disable the expiry.
+        /// A user whose account is locked must contact the system
+        /// administrator before being able to use the system again.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.expires)
+        ///
+        /// Nix type: `null or string matching the pattern [[:digit:]]{4}-[[:digit:]]{2}-[[:digit:]]{2}`. Default: `null`.
+        expires: NullOr<String> = "expires";
+        /// `users.users.<name>.extraGroups`
+        ///
+        /// The user’s auxiliary groups.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.extraGroups)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_groups: Vec<String> = "extraGroups";
+        /// `users.users.<name>.group`
+        ///
+        /// The user’s primary group.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.group)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        group: String = "group";
+        /// `users.users.<name>.hashedPassword`
+        ///
+        /// Specifies the hashed password for the user.
+        /// The options hashedPassword
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.hashedPassword)
+        ///
+        /// Nix type: `null or (string, not containing newlines or colons)`. Default: `null`.
+        hashed_password: NullOr<String> = "hashedPassword";
+        /// `users.users.<name>.hashedPasswordFile`
+        ///
+        /// The full path to a file that contains the hash of the user’s
+        /// password. The password file is read on each system activation. The
+        /// file should contain exactly one line, which should be the password in
+        /// an encrypted form that is suitable for the chpasswd -e
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.hashedPasswordFile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        hashed_password_file: NullOr<RuntimePath> = "hashedPasswordFile";
+        /// `users.users.<name>.home`
+        ///
+        /// The user’s home directory.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.home)
+        ///
+        /// Nix type: `path, not containing newlines or colons`. Default: `"/var/empty"`.
+        home: RuntimePath = "home";
+        /// `users.users.<name>.homeMode`
+        ///
+        /// The user’s home directory mode in numeric format. See chmod(1). The mode is only applied if users.users..createHome
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.homeMode)
+        ///
+        /// Nix type: `string matching the pattern [0-7]{1,5}`. Default: `"700"`.
+        home_mode: String = "homeMode";
+        /// `users.users.<name>.ignoreShellProgramCheck`
+        ///
+        /// By default, nixos will check that programs.SHELL.enable is set to
+        /// true if the user has a custom shell specified. If that behavior isn’t
+        /// required and there are custom overrides in place to make sure that the
+        /// shell is functional, set this to true.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.ignoreShellProgramCheck)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        ignore_shell_program_check: bool = "ignoreShellProgramCheck";
+        /// `users.users.<name>.initialHashedPassword`
+        ///
+        /// Specifies the initial hashed password for the user, i.e. the
+        /// hashed password assigned if the user does not already
+        /// exist. If users.mutableUsers
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.initialHashedPassword)
+        ///
+        /// Nix type: `null or (string, not containing newlines or colons)`. Default: `null`.
+        initial_hashed_password: NullOr<String> = "initialHashedPassword";
+        /// `users.users.<name>.initialPassword`
+        ///
+        /// Specifies the initial password for the user, i.e. the
+        /// password assigned if the user does not already exist. If
+        /// users.mutableUsers
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.initialPassword)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        initial_password: NullOr<String> = "initialPassword";
+        /// `users.users.<name>.isNormalUser`
+        ///
+        /// Indicates whether this is an account for a “real” user.
+        /// This automatically sets group
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.isNormalUser)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        is_normal_user: bool = "isNormalUser";
+        /// `users.users.<name>.isSystemUser`
+        ///
+        /// Indicates if the user is a system user or not. This option
+        /// only has an effect if uid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.isSystemUser)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        is_system_user: bool = "isSystemUser";
+        /// `users.users.<name>.linger`
+        ///
+        /// Whether to enable lingering for this user. If true, systemd user
+        /// units will start at boot, rather than starting at login and stopping
+        /// at logout. This is the declarative equivalent of running
+        /// loginctl enable-linger
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.linger)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        linger: bool = "linger";
+        /// `users.users.<name>.name`
+        ///
+        /// The name of the user account. If undefined, the name of the
+        /// attribute set will be used.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.name)
+        ///
+        /// Nix type: `string, not containing newlines or colons`.
+        name: String = "name";
+        /// The options under `users.users.<name>.openssh`.
+        openssh: UsersOpensshValue = "openssh";
+        /// `users.users.<name>.packages`
+        ///
+        /// The set of packages that should be made available to the user.
+        /// This is in contrast to environment.systemPackages
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.packages)
+        ///
+        /// Nix type: `list of package`. Default: `[ ]`.
+        packages: Vec<Package> = "packages";
+        /// `users.users.<name>.pamMount`
+        ///
+        /// Attributes for user’s entry in
+        /// pam_mount.conf.xml
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.pamMount)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        pam_mount: BTreeMap<String, String> = "pamMount";
+        /// `users.users.<name>.password`
+        ///
+        /// Specifies the (clear text) password for the user.
+        /// Warning: do not set confidential information here
+        /// because it is world-readable in the Nix store. This option
+        /// should only be used for public accounts.
+        /// The options hashedPassword
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.password)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password: NullOr<String> = "password";
+        /// `users.users.<name>.shell`
+        ///
+        /// The path to the user’s shell. Can use shell derivations,
+        /// like pkgs.bashInteractive
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.shell)
+        ///
+        /// Nix type: `null or package or (path, not containing newlines or colons)`. Default: `pkgs.shadow`.
+        shell: NullOr<OneOf<ShellMembers2>> = "shell";
+        /// `users.users.<name>.subGidRanges`
+        ///
+        /// Subordinate group ids that user is allowed to use.
+        /// They are set into /etc/subgid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.subGidRanges)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        sub_gid_ranges: Vec<SubGidRangesValue2> = "subGidRanges";
+        /// `users.users.<name>.subUidRanges`
+        ///
+        /// Subordinate user ids that user is allowed to use.
+        /// They are set into /etc/subuid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.subUidRanges)
+        ///
+        /// Nix type: `list of (submodule)`. Default: `[ ]`.
+        sub_uid_ranges: Vec<SubUidRangesValue2> = "subUidRanges";
+        /// `users.users.<name>.uid`
+        ///
+        /// The account UID. If the UID is null, a free UID is picked on
+        /// activation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.uid)
+        ///
+        /// Nix type: `null or signed integer`. Default: `null`.
+        uid: NullOr<i64> = "uid";
+        /// `users.users.<name>.useDefaultShell`
+        ///
+        /// If true, the user’s shell will be set to
+        /// users.defaultUserShell
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.useDefaultShell)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        use_default_shell: bool = "useDefaultShell";
+    }
+}
 
 #[rustfmt::skip]
 pub mod extra_groups;

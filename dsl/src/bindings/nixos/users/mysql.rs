@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `users.mysql.database`
@@ -42,7 +42,7 @@ pub const host: Opt<String> = Opt::new(&["users", "mysql", "host"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss)
 ///
 /// Nix type: `submodule`.
-pub const nss: Opt<Untyped> = Opt::new(&["users", "mysql", "nss"]);
+pub const nss: Opt<NssValue> = Opt::new(&["users", "mysql", "nss"]);
 
 /// `users.mysql.pam`
 ///
@@ -51,7 +51,7 @@ pub const nss: Opt<Untyped> = Opt::new(&["users", "mysql", "nss"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam)
 ///
 /// Nix type: `submodule`.
-pub const pam: Opt<Untyped> = Opt::new(&["users", "mysql", "pam"]);
+pub const pam: Opt<PamValue> = Opt::new(&["users", "mysql", "pam"]);
 
 /// `users.mysql.passwordFile`
 ///
@@ -70,6 +70,297 @@ pub const password_file: Opt<RuntimePath> = Opt::new(&["users", "mysql", "passwo
 ///
 /// Nix type: `string`.
 pub const user: Opt<String> = Opt::new(&["users", "mysql", "user"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `users.mysql.nss`: `NssValue::new()`, then a setter per option.
+    NssValue {
+        /// `users.mysql.nss.getgrent`
+        ///
+        /// SQL query for the getgrent
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getgrent)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        getgrent: NullOr<String> = "getgrent";
+        /// `users.mysql.nss.getgrgid`
+        ///
+        /// SQL query for the getgrgid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getgrgid)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        getgrgid: NullOr<String> = "getgrgid";
+        /// `users.mysql.nss.getgrnam`
+        ///
+        /// SQL query for the getgrnam
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getgrnam)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        getgrnam: NullOr<String> = "getgrnam";
+        /// `users.mysql.nss.getpwent`
+        ///
+        /// SQL query for the getpwent
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getpwent)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        getpwent: NullOr<String> = "getpwent";
+        /// `users.mysql.nss.getpwnam`
+        ///
+        /// SQL query for the getpwnam
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getpwnam)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        getpwnam: NullOr<String> = "getpwnam";
+        /// `users.mysql.nss.getpwuid`
+        ///
+        /// SQL query for the getpwuid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getpwuid)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        getpwuid: NullOr<String> = "getpwuid";
+        /// `users.mysql.nss.getspent`
+        ///
+        /// SQL query for the getspent
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getspent)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        getspent: NullOr<String> = "getspent";
+        /// `users.mysql.nss.getspnam`
+        ///
+        /// SQL query for the getspnam
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.getspnam)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        getspnam: NullOr<String> = "getspnam";
+        /// `users.mysql.nss.gidsbymem`
+        ///
+        /// SQL query for the gidsbymem
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.gidsbymem)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        gidsbymem: NullOr<String> = "gidsbymem";
+        /// `users.mysql.nss.memsbygid`
+        ///
+        /// SQL query for the memsbygid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.nss.memsbygid)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        memsbygid: NullOr<String> = "memsbygid";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `users.mysql.pam.cryptDefault`.
+    CryptDefault {
+        Md5 => "md5",
+        Sha256 => "sha256",
+        Sha512 => "sha512",
+        Blowfish => "blowfish",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.mysql.pam.logging`: `PamLoggingValue::new()`, then a setter per option.
+    PamLoggingValue {
+        /// `users.mysql.pam.logging.enable`
+        ///
+        /// Enables logging of authentication attempts in the MySQL database.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `users.mysql.pam.logging.hostColumn`
+        ///
+        /// The name of the column in the log table to which the name of the user
+        /// being authenticated is stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.hostColumn)
+        ///
+        /// Nix type: `string`.
+        host_column: String = "hostColumn";
+        /// `users.mysql.pam.logging.msgColumn`
+        ///
+        /// The name of the column in the log table to which the description
+        /// of the performed operation is stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.msgColumn)
+        ///
+        /// Nix type: `string`.
+        msg_column: String = "msgColumn";
+        /// `users.mysql.pam.logging.pidColumn`
+        ///
+        /// The name of the column in the log table to which the pid of the
+        /// process utilising the pam_mysql
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.pidColumn)
+        ///
+        /// Nix type: `string`.
+        pid_column: String = "pidColumn";
+        /// `users.mysql.pam.logging.rHostColumn`
+        ///
+        /// The name of the column in the log table to which the name of the remote
+        /// host that initiates the session is stored. The value is supposed to be
+        /// set by the PAM-aware application with pam_set_item(PAM_RHOST)
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.rHostColumn)
+        ///
+        /// Nix type: `string`.
+        r_host_column: String = "rHostColumn";
+        /// `users.mysql.pam.logging.table`
+        ///
+        /// The name of the table to which logs are written.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.table)
+        ///
+        /// Nix type: `string`.
+        table: String = "table";
+        /// `users.mysql.pam.logging.timeColumn`
+        ///
+        /// The name of the column in the log table to which the timestamp of the
+        /// log entry is stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.timeColumn)
+        ///
+        /// Nix type: `string`.
+        time_column: String = "timeColumn";
+        /// `users.mysql.pam.logging.userColumn`
+        ///
+        /// The name of the column in the log table to which the name of the
+        /// user being authenticated is stored.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.logging.userColumn)
+        ///
+        /// Nix type: `string`.
+        user_column: String = "userColumn";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `users.mysql.pam.passwordCrypt`.
+    PasswordCrypt {
+        V0 => "0",
+        Plain => "plain",
+        V1 => "1",
+        Y => "Y",
+        V2 => "2",
+        Mysql => "mysql",
+        V3 => "3",
+        Md5 => "md5",
+        V4 => "4",
+        Sha1 => "sha1",
+        V5 => "5",
+        Drupal7 => "drupal7",
+        V6 => "6",
+        Joomla15 => "joomla15",
+        V7 => "7",
+        Ssha => "ssha",
+        V8 => "8",
+        Sha512 => "sha512",
+        V9 => "9",
+        Sha256 => "sha256",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.mysql.pam`: `PamValue::new()`, then a setter per option.
+    PamValue {
+        /// `users.mysql.pam.cryptDefault`
+        ///
+        /// The default encryption method to use for passwordCrypt = 1
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.cryptDefault)
+        ///
+        /// Nix type: `null or one of "md5", "sha256", "sha512", "blowfish"`. Default: `null`.
+        crypt_default: NullOr<CryptDefault> = "cryptDefault";
+        /// `users.mysql.pam.disconnectEveryOperation`
+        ///
+        /// By default, pam_mysql
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.disconnectEveryOperation)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        disconnect_every_operation: bool = "disconnectEveryOperation";
+        /// The options under `users.mysql.pam.logging`.
+        logging: PamLoggingValue = "logging";
+        /// `users.mysql.pam.passwordColumn`
+        ///
+        /// The name of the column that contains a (encrypted) password string.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.passwordColumn)
+        ///
+        /// Nix type: `string`.
+        password_column: String = "passwordColumn";
+        /// `users.mysql.pam.passwordCrypt`
+        ///
+        /// The method to encrypt the user’s password:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.passwordCrypt)
+        ///
+        /// Nix type: `one of "0", "plain", "1", "Y", "2", "mysql", "3", "md5", "4", "sha1", "5", "drupal7", "6", "joomla15", "7", "ssha", "8", "sha512", "9", "sha256"`.
+        password_crypt: PasswordCrypt = "passwordCrypt";
+        /// `users.mysql.pam.statusColumn`
+        ///
+        /// The name of the column or an SQL expression that indicates the status of
+        /// the user. The status is expressed by the combination of two bitfields
+        /// shown below:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.statusColumn)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        status_column: NullOr<String> = "statusColumn";
+        /// `users.mysql.pam.table`
+        ///
+        /// The name of table that maps unique login names to the passwords.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.table)
+        ///
+        /// Nix type: `string`.
+        table: String = "table";
+        /// `users.mysql.pam.updateTable`
+        ///
+        /// The name of the table used for password alteration. If not defined, the value
+        /// of the table
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.updateTable)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        update_table: NullOr<String> = "updateTable";
+        /// `users.mysql.pam.userColumn`
+        ///
+        /// The name of the column that contains a unix login name.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.userColumn)
+        ///
+        /// Nix type: `string`.
+        user_column: String = "userColumn";
+        /// `users.mysql.pam.verbose`
+        ///
+        /// If enabled, produces logs with detailed messages that describes what
+        /// pam_mysql
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.verbose)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        verbose: bool = "verbose";
+        /// `users.mysql.pam.where`
+        ///
+        /// Additional criteria for the query.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.mysql.pam.where)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        r#where: NullOr<String> = "where";
+    }
+}
 
 pub mod nss {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `users.users.<name>`: the entry `entry_name`.
@@ -25,7 +25,7 @@ impl UsersEntry {
     /// Automatically allocate subordinate user and group ids for this user.
     /// Allocated range is currently always of size 65536.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.autoSubUidGidRange)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.autoSubUidGidRange)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn auto_sub_uid_gid_range(&self) -> Opt<bool> {
@@ -37,7 +37,7 @@ impl UsersEntry {
     /// Whether to create the home directory and ensure ownership as well as
     /// permissions to match the user.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.createHome)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.createHome)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn create_home(&self) -> Opt<bool> {
@@ -49,7 +49,7 @@ impl UsersEntry {
     /// Path to encrypted luks device that contains
     /// the user’s home directory.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.cryptHomeLuks)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.cryptHomeLuks)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn crypt_home_luks(&self) -> Opt<NullOr<String>> {
@@ -62,7 +62,7 @@ impl UsersEntry {
     /// user’s full name.  This is actually the “GECOS” or “comment”
     /// field in /etc/passwd
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.description)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.description)
     ///
     /// Nix type: `string, not containing newlines or colons`. Default: `""`.
     pub fn description(&self) -> Opt<String> {
@@ -77,7 +77,7 @@ impl UsersEntry {
     /// A user whose account is locked must contact the system
     /// administrator before being able to use the system again.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.expires)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.expires)
     ///
     /// Nix type: `null or string matching the pattern [[:digit:]]{4}-[[:digit:]]{2}-[[:digit:]]{2}`. Default: `null`.
     pub fn expires(&self) -> Opt<NullOr<String>> {
@@ -88,7 +88,7 @@ impl UsersEntry {
     ///
     /// The user’s auxiliary groups.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.extraGroups)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.extraGroups)
     ///
     /// Nix type: `list of string`. Default: `[ ]`.
     pub fn extra_groups(&self) -> Opt<Vec<String>> {
@@ -99,7 +99,7 @@ impl UsersEntry {
     ///
     /// The user’s primary group.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.group)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.group)
     ///
     /// Nix type: `string`. Default: `""`.
     pub fn group(&self) -> Opt<String> {
@@ -111,7 +111,7 @@ impl UsersEntry {
     /// Specifies the hashed password for the user.
     /// The options hashedPassword
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.hashedPassword)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.hashedPassword)
     ///
     /// Nix type: `null or (string, not containing newlines or colons)`. Default: `null`.
     pub fn hashed_password(&self) -> Opt<NullOr<String>> {
@@ -125,7 +125,7 @@ impl UsersEntry {
     /// file should contain exactly one line, which should be the password in
     /// an encrypted form that is suitable for the chpasswd -e
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.hashedPasswordFile)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.hashedPasswordFile)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn hashed_password_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -136,7 +136,7 @@ impl UsersEntry {
     ///
     /// The user’s home directory.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.home)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.home)
     ///
     /// Nix type: `path, not containing newlines or colons`. Default: `"/var/empty"`.
     pub fn home(&self) -> Opt<RuntimePath> {
@@ -147,7 +147,7 @@ impl UsersEntry {
     ///
     /// The user’s home directory mode in numeric format. See chmod(1). The mode is only applied if users.users..createHome
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.homeMode)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.homeMode)
     ///
     /// Nix type: `string matching the pattern [0-7]{1,5}`. Default: `"700"`.
     pub fn home_mode(&self) -> Opt<String> {
@@ -161,7 +161,7 @@ impl UsersEntry {
     /// required and there are custom overrides in place to make sure that the
     /// shell is functional, set this to true.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.ignoreShellProgramCheck)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.ignoreShellProgramCheck)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn ignore_shell_program_check(&self) -> Opt<bool> {
@@ -174,7 +174,7 @@ impl UsersEntry {
     /// hashed password assigned if the user does not already
     /// exist. If users.mutableUsers
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.initialHashedPassword)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.initialHashedPassword)
     ///
     /// Nix type: `null or (string, not containing newlines or colons)`. Default: `null`.
     pub fn initial_hashed_password(&self) -> Opt<NullOr<String>> {
@@ -187,7 +187,7 @@ impl UsersEntry {
     /// password assigned if the user does not already exist. If
     /// users.mutableUsers
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.initialPassword)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.initialPassword)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn initial_password(&self) -> Opt<NullOr<String>> {
@@ -199,7 +199,7 @@ impl UsersEntry {
     /// Indicates whether this is an account for a “real” user.
     /// This automatically sets group
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.isNormalUser)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.isNormalUser)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn is_normal_user(&self) -> Opt<bool> {
@@ -211,7 +211,7 @@ impl UsersEntry {
     /// Indicates if the user is a system user or not. This option
     /// only has an effect if uid
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.isSystemUser)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.isSystemUser)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn is_system_user(&self) -> Opt<bool> {
@@ -225,7 +225,7 @@ impl UsersEntry {
     /// at logout. This is the declarative equivalent of running
     /// loginctl enable-linger
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.linger)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.linger)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn linger(&self) -> Opt<bool> {
@@ -237,7 +237,7 @@ impl UsersEntry {
     /// The name of the user account. If undefined, the name of the
     /// attribute set will be used.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.name)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.name)
     ///
     /// Nix type: `string, not containing newlines or colons`.
     pub fn name(&self) -> Opt<String> {
@@ -254,7 +254,7 @@ impl UsersEntry {
     /// The set of packages that should be made available to the user.
     /// This is in contrast to environment.systemPackages
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.packages)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.packages)
     ///
     /// Nix type: `list of package`. Default: `[ ]`.
     pub fn packages(&self) -> Opt<Vec<Package>> {
@@ -266,7 +266,7 @@ impl UsersEntry {
     /// Attributes for user’s entry in
     /// pam_mount.conf.xml
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.pamMount)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.pamMount)
     ///
     /// Nix type: `attribute set of string`. Default: `{ }`.
     pub fn pam_mount(&self) -> Opt<BTreeMap<String, String>> {
@@ -281,7 +281,7 @@ impl UsersEntry {
     /// should only be used for public accounts.
     /// The options hashedPassword
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.password)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.password)
     ///
     /// Nix type: `null or string`. Default: `null`.
     pub fn password(&self) -> Opt<NullOr<String>> {
@@ -293,10 +293,10 @@ impl UsersEntry {
     /// The path to the user’s shell. Can use shell derivations,
     /// like pkgs.bashInteractive
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.shell)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.shell)
     ///
     /// Nix type: `null or package or (path, not containing newlines or colons)`. Default: `pkgs.shadow`.
-    pub fn shell(&self) -> Opt<NullOr<Untyped>> {
+    pub fn shell(&self) -> Opt<NullOr<OneOf<ShellMembers>>> {
         Opt::at(self.path.join(["shell"]))
     }
 
@@ -305,10 +305,10 @@ impl UsersEntry {
     /// Subordinate group ids that user is allowed to use.
     /// They are set into /etc/subgid
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.subGidRanges)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.subGidRanges)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub fn sub_gid_ranges(&self) -> Opt<Vec<Untyped>> {
+    pub fn sub_gid_ranges(&self) -> Opt<Vec<SubGidRangesValue>> {
         Opt::at(self.path.join(["subGidRanges"]))
     }
 
@@ -317,10 +317,10 @@ impl UsersEntry {
     /// Subordinate user ids that user is allowed to use.
     /// They are set into /etc/subuid
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.subUidRanges)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.subUidRanges)
     ///
     /// Nix type: `list of (submodule)`. Default: `[ ]`.
-    pub fn sub_uid_ranges(&self) -> Opt<Vec<Untyped>> {
+    pub fn sub_uid_ranges(&self) -> Opt<Vec<SubUidRangesValue>> {
         Opt::at(self.path.join(["subUidRanges"]))
     }
 
@@ -329,7 +329,7 @@ impl UsersEntry {
     /// The account UID. If the UID is null, a free UID is picked on
     /// activation.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.uid)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.uid)
     ///
     /// Nix type: `null or signed integer`. Default: `null`.
     pub fn uid(&self) -> Opt<NullOr<i64>> {
@@ -341,7 +341,7 @@ impl UsersEntry {
     /// If true, the user’s shell will be set to
     /// users.defaultUserShell
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.useDefaultShell)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.useDefaultShell)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn use_default_shell(&self) -> Opt<bool> {
@@ -367,7 +367,7 @@ impl UsersEntryOpenssh {
     /// A list of verbatim principal names that should be added to the user’s
     /// authorized principals.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.openssh.authorizedPrincipals)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.openssh.authorizedPrincipals)
     ///
     /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
     pub fn authorized_principals(&self) -> Opt<Vec<String>> {
@@ -391,7 +391,7 @@ impl UsersEntryOpensshAuthorizedKeys {
     /// addition to the the user’s authorized_keys file. You can combine the
     /// keyFiles
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.openssh.authorizedKeys.keyFiles)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.openssh.authorizedKeys.keyFiles)
     ///
     /// Nix type: `list of path`. Default: `[ ]`.
     pub fn key_files(&self) -> Opt<Vec<RuntimePath>> {
@@ -405,12 +405,63 @@ impl UsersEntryOpensshAuthorizedKeys {
     /// daemon reads in addition to the the user’s authorized_keys file.
     /// You can combine the keys
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.&lt;name&gt;.openssh.authorizedKeys.keys)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.openssh.authorizedKeys.keys)
     ///
     /// Nix type: `list of (optionally newline-terminated) single-line string`. Default: `[ ]`.
     pub fn keys(&self) -> Opt<Vec<String>> {
         Opt::at(self.path.join(["keys"]))
     }
 
+}
+
+/// The members of `users.users.<name>.shell`'s type: `package`, `path`. A value of any of them sets the option.
+pub enum ShellMembers {}
+impl ::flakesmith::value::PackageMember for ShellMembers {}
+impl ::flakesmith::value::PathMember for ShellMembers {}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.users.<name>.subGidRanges.*`: `SubGidRangesValue::new()`, then a setter per option.
+    SubGidRangesValue {
+        /// `users.users.<name>.subGidRanges.*.count`
+        ///
+        /// Count of subordinate group ids
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.subGidRanges.*.count)
+        ///
+        /// Nix type: `signed integer`. Default: `1`.
+        count: i64 = "count";
+        /// `users.users.<name>.subGidRanges.*.startGid`
+        ///
+        /// Start of the range of subordinate group ids that user is
+        /// allowed to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.subGidRanges.*.startGid)
+        ///
+        /// Nix type: `signed integer`.
+        start_gid: i64 = "startGid";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `users.users.<name>.subUidRanges.*`: `SubUidRangesValue::new()`, then a setter per option.
+    SubUidRangesValue {
+        /// `users.users.<name>.subUidRanges.*.count`
+        ///
+        /// Count of subordinate user ids
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.subUidRanges.*.count)
+        ///
+        /// Nix type: `signed integer`. Default: `1`.
+        count: i64 = "count";
+        /// `users.users.<name>.subUidRanges.*.startUid`
+        ///
+        /// Start of the range of subordinate user ids that user is
+        /// allowed to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=users.users.%3Cname%3E.subUidRanges.*.startUid)
+        ///
+        /// Nix type: `signed integer`.
+        start_uid: i64 = "startUid";
+    }
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.containerd.args`
@@ -43,5 +43,5 @@ pub const enable: Opt<bool> = Opt::new(&["virtualisation", "containerd", "enable
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.containerd.settings)
 ///
 /// Nix type: `TOML value`. Default: `{ }`.
-pub const settings: Opt<Untyped> = Opt::new(&["virtualisation", "containerd", "settings"]);
+pub const settings: Opt<Data<Toml>> = Opt::new(&["virtualisation", "containerd", "settings"]);
 

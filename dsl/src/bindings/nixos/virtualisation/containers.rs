@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.containers.enable`
@@ -26,7 +26,7 @@ pub const enable: Opt<bool> = Opt::new(&["virtualisation", "containers", "enable
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.containers.policy)
 ///
 /// Nix type: `attribute set`. Default: `{ }`.
-pub const policy: Opt<BTreeMap<String, Untyped>> = Opt::new(&["virtualisation", "containers", "policy"]);
+pub const policy: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["virtualisation", "containers", "policy"]);
 
 pub mod containers_conf {
     use super::*;
@@ -47,7 +47,7 @@ pub mod containers_conf {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.containers.containersConf.settings)
     ///
     /// Nix type: `TOML value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["virtualisation", "containers", "containersConf", "settings"]);
+    pub const settings: Opt<Data<Toml>> = Opt::new(&["virtualisation", "containers", "containersConf", "settings"]);
 
 }
 
@@ -107,7 +107,7 @@ pub mod storage {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.containers.storage.settings)
     ///
     /// Nix type: `TOML value`.
-    pub const settings: Opt<Untyped> = Opt::new(&["virtualisation", "containers", "storage", "settings"]);
+    pub const settings: Opt<Data<Toml>> = Opt::new(&["virtualisation", "containers", "storage", "settings"]);
 
 }
 

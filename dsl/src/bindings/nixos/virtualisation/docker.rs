@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.docker.enable`
@@ -181,7 +181,22 @@ pub mod daemon {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.docker.daemon.settings)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["virtualisation", "docker", "daemon", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["virtualisation", "docker", "daemon", "settings"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `virtualisation.docker.daemon.settings`: `SettingsValue::new()`, then a setter per option.
+        SettingsValue {
+            /// `virtualisation.docker.daemon.settings.live-restore`
+            ///
+            /// Allow dockerd to be restarted without affecting running container.
+            /// This option is incompatible with docker swarm.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.docker.daemon.settings.live-restore)
+            ///
+            /// Nix type: `boolean`. Default: `lib.versionOlder config.system.stateVersion "24.11"`.
+            live_restore: bool = "live-restore";
+        }
+    }
 
     pub mod settings {
         use super::*;
@@ -243,7 +258,7 @@ pub mod rootless {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.docker.rootless.daemon.settings)
         ///
         /// Nix type: `JSON value`. Default: `{ }`.
-        pub const settings: Opt<Untyped> = Opt::new(&["virtualisation", "docker", "rootless", "daemon", "settings"]);
+        pub const settings: Opt<Data<Json>> = Opt::new(&["virtualisation", "docker", "rootless", "daemon", "settings"]);
 
     }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.incus.clientPackage`
@@ -52,7 +52,7 @@ pub const package: Opt<Package> = Opt::new(&["virtualisation", "incus", "package
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.incus.preseed)
 ///
 /// Nix type: `null or (YAML value)`. Default: `null`.
-pub const preseed: Opt<NullOr<Untyped>> = Opt::new(&["virtualisation", "incus", "preseed"]);
+pub const preseed: Opt<NullOr<Data<Json>>> = Opt::new(&["virtualisation", "incus", "preseed"]);
 
 /// `virtualisation.incus.socketActivation`
 ///

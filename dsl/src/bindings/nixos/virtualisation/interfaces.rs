@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.interfaces.<name>`: the entry `entry_name`.
@@ -25,7 +25,7 @@ impl InterfacesEntry {
     /// Automatically assign an IP address to the network interface using the same scheme as
     /// virtualisation.vlans.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.interfaces.&lt;name&gt;.assignIP)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.interfaces.%3Cname%3E.assignIP)
     ///
     /// Nix type: `boolean`. Default: `false`.
     pub fn assign_ip(&self) -> Opt<bool> {
@@ -36,7 +36,7 @@ impl InterfacesEntry {
     ///
     /// VLAN to which the network interface is connected.
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.interfaces.&lt;name&gt;.vlan)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.interfaces.%3Cname%3E.vlan)
     ///
     /// Nix type: `unsigned integer, meaning >=0`.
     pub fn vlan(&self) -> Opt<u64> {

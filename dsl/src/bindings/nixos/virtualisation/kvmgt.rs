@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.kvmgt.device`
@@ -35,7 +35,21 @@ pub const enable: Opt<bool> = Opt::new(&["virtualisation", "kvmgt", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.kvmgt.vgpus)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const vgpus: Opt<BTreeMap<String, Untyped>> = Opt::new(&["virtualisation", "kvmgt", "vgpus"]);
+pub const vgpus: Opt<BTreeMap<String, VgpusValue>> = Opt::new(&["virtualisation", "kvmgt", "vgpus"]);
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.kvmgt.vgpus.<name>`: `VgpusValue::new()`, then a setter per option.
+    VgpusValue {
+        /// `virtualisation.kvmgt.vgpus.<name>.uuid`
+        ///
+        /// UUID(s) of VGPU device. You can generate one with libossp_uuid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.kvmgt.vgpus.%3Cname%3E.uuid)
+        ///
+        /// Nix type: `list of string`.
+        uuid: Vec<String> = "uuid";
+    }
+}
 
 pub mod vgpus {
     use super::*;
@@ -56,7 +70,7 @@ pub mod vgpus {
         ///
         /// UUID(s) of VGPU device. You can generate one with libossp_uuid
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.kvmgt.vgpus.&lt;name&gt;.uuid)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.kvmgt.vgpus.%3Cname%3E.uuid)
         ///
         /// Nix type: `list of string`.
         pub fn uuid(&self) -> Opt<Vec<String>> {

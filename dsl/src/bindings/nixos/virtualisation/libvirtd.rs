@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.libvirtd.allowedBridges`
@@ -55,7 +55,7 @@ pub const extra_options: Opt<Vec<String>> = Opt::new(&["virtualisation", "libvir
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.hooks)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const hooks: Opt<Untyped> = Opt::new(&["virtualisation", "libvirtd", "hooks"]);
+pub const hooks: Opt<HooksValue> = Opt::new(&["virtualisation", "libvirtd", "hooks"]);
 
 /// `virtualisation.libvirtd.nss`
 ///
@@ -64,7 +64,7 @@ pub const hooks: Opt<Untyped> = Opt::new(&["virtualisation", "libvirtd", "hooks"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.nss)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const nss: Opt<Untyped> = Opt::new(&["virtualisation", "libvirtd", "nss"]);
+pub const nss: Opt<NssValue> = Opt::new(&["virtualisation", "libvirtd", "nss"]);
 
 /// `virtualisation.libvirtd.onBoot`
 ///
@@ -119,7 +119,7 @@ pub const parallel_shutdown: Opt<u64> = Opt::new(&["virtualisation", "libvirtd",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu)
 ///
 /// Nix type: `submodule`. Default: `{ }`.
-pub const qemu: Opt<Untyped> = Opt::new(&["virtualisation", "libvirtd", "qemu"]);
+pub const qemu: Opt<QemuValue> = Opt::new(&["virtualisation", "libvirtd", "qemu"]);
 
 /// `virtualisation.libvirtd.shutdownTimeout`
 ///
@@ -153,6 +153,89 @@ pub const ssh_proxy: Opt<bool> = Opt::new(&["virtualisation", "libvirtd", "sshPr
 /// Nix type: `unsigned integer, meaning >=0`. Default: `0`.
 pub const start_delay: Opt<u64> = Opt::new(&["virtualisation", "libvirtd", "startDelay"]);
 
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.libvirtd.hooks`: `HooksValue::new()`, then a setter per option.
+    HooksValue {
+        /// `virtualisation.libvirtd.hooks.daemon`
+        ///
+        /// Hooks that will be placed under /var/lib/libvirt/hooks/daemon.d/
+        /// and called for daemon start/shutdown/SIGHUP events.
+        /// Please see https://libvirt.org/hooks.html for documentation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.hooks.daemon)
+        ///
+        /// Nix type: `attribute set of path`. Default: `{ }`.
+        daemon: BTreeMap<String, RuntimePath> = "daemon";
+        /// `virtualisation.libvirtd.hooks.libxl`
+        ///
+        /// Hooks that will be placed under /var/lib/libvirt/hooks/libxl.d/
+        /// and called for libxl-handled xen domains begin/end events.
+        /// Please see https://libvirt.org/hooks.html for documentation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.hooks.libxl)
+        ///
+        /// Nix type: `attribute set of path`. Default: `{ }`.
+        libxl: BTreeMap<String, RuntimePath> = "libxl";
+        /// `virtualisation.libvirtd.hooks.lxc`
+        ///
+        /// Hooks that will be placed under /var/lib/libvirt/hooks/lxc.d/
+        /// and called for lxc domains begin/end events.
+        /// Please see https://libvirt.org/hooks.html for documentation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.hooks.lxc)
+        ///
+        /// Nix type: `attribute set of path`. Default: `{ }`.
+        lxc: BTreeMap<String, RuntimePath> = "lxc";
+        /// `virtualisation.libvirtd.hooks.network`
+        ///
+        /// Hooks that will be placed under /var/lib/libvirt/hooks/lxc.d/
+        /// and called for networks begin/end events.
+        /// Please see https://libvirt.org/hooks.html for documentation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.hooks.network)
+        ///
+        /// Nix type: `attribute set of path`. Default: `{ }`.
+        network: BTreeMap<String, RuntimePath> = "network";
+        /// `virtualisation.libvirtd.hooks.qemu`
+        ///
+        /// Hooks that will be placed under /var/lib/libvirt/hooks/qemu.d/
+        /// and called for qemu domains begin/end/migrate events.
+        /// Please see https://libvirt.org/hooks.html for documentation.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.hooks.qemu)
+        ///
+        /// Nix type: `attribute set of path`. Default: `{ }`.
+        qemu: BTreeMap<String, RuntimePath> = "qemu";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.libvirtd.nss`: `NssValue::new()`, then a setter per option.
+    NssValue {
+        /// `virtualisation.libvirtd.nss.enable`
+        ///
+        /// This option enables the older libvirt NSS module. This method uses
+        /// DHCP server records, therefore is dependent on the hostname provided
+        /// by the guest.
+        /// Please see https://libvirt.org/nss.html for more information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.nss.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `virtualisation.libvirtd.nss.enableGuest`
+        ///
+        /// This option enables the newer libvirt_guest NSS module. This module
+        /// uses the libvirt guest name instead of the hostname of the guest.
+        /// Please see https://libvirt.org/nss.html for more information.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.nss.enableGuest)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable_guest: bool = "enableGuest";
+    }
+}
+
 ::flakesmith::option_enum! {
     /// The values of `virtualisation.libvirtd.onBoot`.
     OnBoot {
@@ -166,6 +249,111 @@ pub const start_delay: Opt<u64> = Opt::new(&["virtualisation", "libvirtd", "star
     OnShutdown {
         Shutdown => "shutdown",
         Suspend => "suspend",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.libvirtd.qemu.ovmf`: `OvmfValue::new()`, then a setter per option.
+    OvmfValue {
+        /// `virtualisation.libvirtd.qemu.ovmf.enable`
+        ///
+        /// Allows libvirtd to take advantage of OVMF when creating new
+        /// QEMU VMs with UEFI boot.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.ovmf.enable)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        enable: bool = "enable";
+        /// `virtualisation.libvirtd.qemu.ovmf.packages`
+        ///
+        /// List of OVMF packages to use. Each listed package must contain files names FV/OVMF_CODE.fd and FV/OVMF_VARS.fd or FV/AAVMF_CODE.fd and FV/AAVMF_VARS.fd
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.ovmf.packages)
+        ///
+        /// Nix type: `list of package`. Default: `[ pkgs.OVMF.fd ]`.
+        packages: Vec<Package> = "packages";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.libvirtd.qemu.swtpm`: `SwtpmValue::new()`, then a setter per option.
+    SwtpmValue {
+        /// `virtualisation.libvirtd.qemu.swtpm.enable`
+        ///
+        /// Allows libvirtd to use swtpm to create an emulated TPM.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.swtpm.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `virtualisation.libvirtd.qemu.swtpm.package`
+        ///
+        /// The swtpm package to use.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.swtpm.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.swtpm`.
+        package: Package = "package";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.libvirtd.qemu`: `QemuValue::new()`, then a setter per option.
+    QemuValue {
+        /// `virtualisation.libvirtd.qemu.ovmf`
+        ///
+        /// QEMU’s OVMF options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.ovmf)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        ovmf: OvmfValue = "ovmf";
+        /// `virtualisation.libvirtd.qemu.package`
+        ///
+        /// The qemu package to use. pkgs.qemu
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.package)
+        ///
+        /// Nix type: `package`. Default: `pkgs.qemu`.
+        package: Package = "package";
+        /// `virtualisation.libvirtd.qemu.runAsRoot`
+        ///
+        /// If true,  libvirtd runs qemu as root.
+        /// If false, libvirtd runs qemu as unprivileged user qemu-libvirtd.
+        /// Changing this option to false may cause file permission issues
+        /// for existing guests. To fix these, manually change ownership
+        /// of affected files in /var/lib/libvirt/qemu to qemu-libvirtd.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.runAsRoot)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        run_as_root: bool = "runAsRoot";
+        /// `virtualisation.libvirtd.qemu.swtpm`
+        ///
+        /// QEMU’s swtpm options.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.swtpm)
+        ///
+        /// Nix type: `submodule`. Default: `{ }`.
+        swtpm: SwtpmValue = "swtpm";
+        /// `virtualisation.libvirtd.qemu.verbatimConfig`
+        ///
+        /// Contents written to the qemu configuration file, qemu.conf.
+        /// Make sure to include a proper namespace configuration when
+        /// supplying custom configuration.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.verbatimConfig)
+        ///
+        /// Nix type: `strings concatenated with "\n"`.
+        verbatim_config: Concatenated = "verbatimConfig";
+        /// `virtualisation.libvirtd.qemu.vhostUserPackages`
+        ///
+        /// Packages containing out-of-tree vhost-user drivers.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.vhostUserPackages)
+        ///
+        /// Nix type: `list of package`. Default: `[ ]`.
+        vhost_user_packages: Vec<Package> = "vhostUserPackages";
     }
 }
 
@@ -267,7 +455,7 @@ pub mod qemu {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.ovmf)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const ovmf: Opt<Untyped> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf"]);
+    pub const ovmf: Opt<OvmfValue> = Opt::new(&["virtualisation", "libvirtd", "qemu", "ovmf"]);
 
     /// `virtualisation.libvirtd.qemu.package`
     ///
@@ -298,7 +486,7 @@ pub mod qemu {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.swtpm)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const swtpm: Opt<Untyped> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm"]);
+    pub const swtpm: Opt<SwtpmValue> = Opt::new(&["virtualisation", "libvirtd", "qemu", "swtpm"]);
 
     /// `virtualisation.libvirtd.qemu.verbatimConfig`
     ///
@@ -319,6 +507,51 @@ pub mod qemu {
     ///
     /// Nix type: `list of package`. Default: `[ ]`.
     pub const vhost_user_packages: Opt<Vec<Package>> = Opt::new(&["virtualisation", "libvirtd", "qemu", "vhostUserPackages"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `virtualisation.libvirtd.qemu.ovmf`: `OvmfValue::new()`, then a setter per option.
+        OvmfValue {
+            /// `virtualisation.libvirtd.qemu.ovmf.enable`
+            ///
+            /// Allows libvirtd to take advantage of OVMF when creating new
+            /// QEMU VMs with UEFI boot.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.ovmf.enable)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            enable: bool = "enable";
+            /// `virtualisation.libvirtd.qemu.ovmf.packages`
+            ///
+            /// List of OVMF packages to use. Each listed package must contain files names FV/OVMF_CODE.fd and FV/OVMF_VARS.fd or FV/AAVMF_CODE.fd and FV/AAVMF_VARS.fd
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.ovmf.packages)
+            ///
+            /// Nix type: `list of package`. Default: `[ pkgs.OVMF.fd ]`.
+            packages: Vec<Package> = "packages";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `virtualisation.libvirtd.qemu.swtpm`: `SwtpmValue::new()`, then a setter per option.
+        SwtpmValue {
+            /// `virtualisation.libvirtd.qemu.swtpm.enable`
+            ///
+            /// Allows libvirtd to use swtpm to create an emulated TPM.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.swtpm.enable)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            enable: bool = "enable";
+            /// `virtualisation.libvirtd.qemu.swtpm.package`
+            ///
+            /// The swtpm package to use.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.libvirtd.qemu.swtpm.package)
+            ///
+            /// Nix type: `package`. Default: `pkgs.swtpm`.
+            package: Package = "package";
+        }
+    }
 
     pub mod ovmf {
         use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.lxd.enable`
@@ -46,7 +46,7 @@ pub const package: Opt<Package> = Opt::new(&["virtualisation", "lxd", "package"]
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.lxd.preseed)
 ///
 /// Nix type: `null or (YAML value)`. Default: `null`.
-pub const preseed: Opt<NullOr<Untyped>> = Opt::new(&["virtualisation", "lxd", "preseed"]);
+pub const preseed: Opt<NullOr<Data<Json>>> = Opt::new(&["virtualisation", "lxd", "preseed"]);
 
 /// `virtualisation.lxd.recommendedSysctlSettings`
 ///

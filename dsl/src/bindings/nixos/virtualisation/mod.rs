@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.additionalPaths`
@@ -74,7 +74,7 @@ pub const disk_image: Opt<NullOr<String>> = Opt::new(&["virtualisation", "diskIm
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.diskSize)
 ///
 /// Nix type: `value "auto" (singular enum) or (positive integer, meaning >0)`. Default: `if virtualisation.diskSizeAutoSupported then "auto" else 1024`.
-pub const disk_size: Opt<Untyped> = Opt::new(&["virtualisation", "diskSize"]);
+pub const disk_size: Opt<OneOf<DiskSizeMembers>> = Opt::new(&["virtualisation", "diskSize"]);
 
 /// `virtualisation.emptyDiskImages`
 ///
@@ -95,7 +95,7 @@ pub const empty_disk_images: Opt<Vec<u64>> = Opt::new(&["virtualisation", "empty
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const file_systems: Opt<BTreeMap<String, Untyped>> = Opt::new(&["virtualisation", "fileSystems"]);
+pub const file_systems: Opt<BTreeMap<String, FileSystemsValue>> = Opt::new(&["virtualisation", "fileSystems"]);
 
 /// `virtualisation.forwardPorts`
 ///
@@ -105,7 +105,7 @@ pub const file_systems: Opt<BTreeMap<String, Untyped>> = Opt::new(&["virtualisat
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.forwardPorts)
 ///
 /// Nix type: `list of (submodule)`. Default: `[ ]`.
-pub const forward_ports: Opt<Vec<Untyped>> = Opt::new(&["virtualisation", "forwardPorts"]);
+pub const forward_ports: Opt<Vec<ForwardPortsValue>> = Opt::new(&["virtualisation", "forwardPorts"]);
 
 /// `virtualisation.graphics`
 ///
@@ -134,7 +134,7 @@ pub const install_boot_loader: Opt<bool> = Opt::new(&["virtualisation", "install
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.interfaces)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const interfaces: Opt<BTreeMap<String, Untyped>> = Opt::new(&["virtualisation", "interfaces"]);
+pub const interfaces: Opt<BTreeMap<String, InterfacesValue>> = Opt::new(&["virtualisation", "interfaces"]);
 
 /// `virtualisation.memorySize`
 ///
@@ -172,7 +172,7 @@ pub const msize: Opt<u64> = Opt::new(&["virtualisation", "msize"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.resolution)
 ///
 /// Nix type: `attribute set`.
-pub const resolution: Opt<BTreeMap<String, Untyped>> = Opt::new(&["virtualisation", "resolution"]);
+pub const resolution: Opt<BTreeMap<String, Data<Anything>>> = Opt::new(&["virtualisation", "resolution"]);
 
 /// `virtualisation.restrictNetwork`
 ///
@@ -204,7 +204,7 @@ pub const root_device: Opt<NullOr<RuntimePath>> = Opt::new(&["virtualisation", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.sharedDirectories)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const shared_directories: Opt<BTreeMap<String, Untyped>> = Opt::new(&["virtualisation", "sharedDirectories"]);
+pub const shared_directories: Opt<BTreeMap<String, SharedDirectoriesValue>> = Opt::new(&["virtualisation", "sharedDirectories"]);
 
 /// `virtualisation.useBootLoader`
 ///
@@ -318,6 +318,376 @@ pub const writable_store: Opt<bool> = Opt::new(&["virtualisation", "writableStor
 ///
 /// Nix type: `boolean`. Default: `true`.
 pub const writable_store_use_tmpfs: Opt<bool> = Opt::new(&["virtualisation", "writableStoreUseTmpfs"]);
+
+::flakesmith::option_enum! {
+    /// The values of `virtualisation.diskSize`.
+    DiskSize {
+        Auto => "auto",
+    }
+}
+
+/// The members of `virtualisation.diskSize`'s type: `one of ["auto"]`, `integer`. A value of any of them sets the option.
+pub enum DiskSizeMembers {}
+impl ::flakesmith::value::IntMember for DiskSizeMembers { type Int = u64; }
+
+::flakesmith::union_member!(DiskSizeMembers: DiskSize);
+
+/// The members of `virtualisation.fileSystems.<name>.depends`'s type: `list of (string)`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
+pub enum DependsMembers {}
+impl ::flakesmith::value::ListMember for DependsMembers { type Item = String; }
+
+/// The members of `virtualisation.fileSystems.<name>.device`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
+pub enum DeviceMembers {}
+impl ::flakesmith::value::StrMember for DeviceMembers { type Str = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.fileSystems.<name>.encrypted`: `FileSystemsEncryptedValue::new()`, then a setter per option.
+    FileSystemsEncryptedValue {
+        /// `virtualisation.fileSystems.<name>.encrypted.blkDev`
+        ///
+        /// Location of the backing encrypted device.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.encrypted.blkDev)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        blk_dev: NullOr<String> = "blkDev";
+        /// `virtualisation.fileSystems.<name>.encrypted.enable`
+        ///
+        /// The block device is backed by an encrypted one, adds this device as a initrd luks entry.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.encrypted.enable)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        enable: bool = "enable";
+        /// `virtualisation.fileSystems.<name>.encrypted.keyFile`
+        ///
+        /// Path to a keyfile used to unlock the backing encrypted
+        /// device. When systemd stage 1 is not enabled, at the time
+        /// this keyfile is accessed, the neededForBoot
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.encrypted.keyFile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        key_file: NullOr<RuntimePath> = "keyFile";
+        /// `virtualisation.fileSystems.<name>.encrypted.label`
+        ///
+        /// Label of the unlocked encrypted device. Set fileSystems..device
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.encrypted.label)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        label: NullOr<String> = "label";
+    }
+}
+
+/// The members of `virtualisation.fileSystems.<name>.fsType`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
+pub enum FsTypeMembers {}
+impl ::flakesmith::value::StrMember for FsTypeMembers { type Str = String; }
+
+/// The members of `virtualisation.fileSystems.<name>.label`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
+pub enum LabelMembers {}
+impl ::flakesmith::value::StrMember for LabelMembers { type Str = String; }
+
+/// The members of `virtualisation.fileSystems.<name>.mountPoint`'s type: `string`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
+pub enum MountPointMembers {}
+impl ::flakesmith::value::StrMember for MountPointMembers { type Str = String; }
+
+/// The members of `virtualisation.fileSystems.<name>.options`'s type: `list of (string)`, `unknown '(with check: non-empty))'`. A value of any of them sets the option.
+pub enum OptionsMembers {}
+impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.fileSystems.<name>.overlay`: `FileSystemsOverlayValue::new()`, then a setter per option.
+    FileSystemsOverlayValue {
+        /// `virtualisation.fileSystems.<name>.overlay.lowerdir`
+        ///
+        /// The list of path(s) to the lowerdir(s).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.overlay.lowerdir)
+        ///
+        /// Nix type: `null or (non-empty (list of (string or path in the Nix store)))`. Default: `null`.
+        lowerdir: NullOr<Untyped> = "lowerdir";
+        /// `virtualisation.fileSystems.<name>.overlay.upperdir`
+        ///
+        /// The path to the upperdir.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.overlay.upperdir)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        upperdir: NullOr<String> = "upperdir";
+        /// `virtualisation.fileSystems.<name>.overlay.workdir`
+        ///
+        /// The path to the workdir.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.overlay.workdir)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        workdir: NullOr<String> = "workdir";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.fileSystems.<name>.stratis`: `FileSystemsStratisValue::new()`, then a setter per option.
+    FileSystemsStratisValue {
+        /// `virtualisation.fileSystems.<name>.stratis.poolUuid`
+        ///
+        /// UUID of the stratis pool that the fs is located in
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.stratis.poolUuid)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        pool_uuid: NullOr<String> = "poolUuid";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.fileSystems.<name>`: `FileSystemsValue::new()`, then a setter per option.
+    FileSystemsValue {
+        /// `virtualisation.fileSystems.<name>.autoFormat`
+        ///
+        /// If the device does not currently contain a filesystem (as
+        /// determined by blkid
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.autoFormat)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        auto_format: bool = "autoFormat";
+        /// `virtualisation.fileSystems.<name>.autoResize`
+        ///
+        /// If set, the filesystem is grown to its maximum size before
+        /// being mounted. (This is typically the size of the containing
+        /// partition.) This is currently only supported for ext2/3/4
+        /// filesystems that are mounted during early boot.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.autoResize)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        auto_resize: bool = "autoResize";
+        /// `virtualisation.fileSystems.<name>.depends`
+        ///
+        /// List of paths that should be mounted before this one. This filesystem’s
+        /// device
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.depends)
+        ///
+        /// Nix type: `list of string (with check: non-empty without trailing slash)`. Default: `[ ]`.
+        depends: OneOf<DependsMembers> = "depends";
+        /// `virtualisation.fileSystems.<name>.device`
+        ///
+        /// Location of the device.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.device)
+        ///
+        /// Nix type: `null or string (with check: non-empty)`. Default: `null`.
+        device: NullOr<OneOf<DeviceMembers>> = "device";
+        /// The options under `virtualisation.fileSystems.<name>.encrypted`.
+        encrypted: FileSystemsEncryptedValue = "encrypted";
+        /// `virtualisation.fileSystems.<name>.fsType`
+        ///
+        /// Type of the file system.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.fsType)
+        ///
+        /// Nix type: `string (with check: non-empty)`. Default: `"auto"`.
+        fs_type: OneOf<FsTypeMembers> = "fsType";
+        /// `virtualisation.fileSystems.<name>.label`
+        ///
+        /// Label of the device (if any).
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.label)
+        ///
+        /// Nix type: `null or string (with check: non-empty)`. Default: `null`.
+        label: NullOr<OneOf<LabelMembers>> = "label";
+        /// `virtualisation.fileSystems.<name>.mountPoint`
+        ///
+        /// Location of the mounted file system.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.mountPoint)
+        ///
+        /// Nix type: `string (with check: non-empty without trailing slash)`.
+        mount_point: OneOf<MountPointMembers> = "mountPoint";
+        /// `virtualisation.fileSystems.<name>.neededForBoot`
+        ///
+        /// If set, this file system will be mounted in the initial ramdisk.
+        /// Note that the file system will always be mounted in the initial
+        /// ramdisk if its mount point is one of the following:
+        /// /
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.neededForBoot)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        needed_for_boot: bool = "neededForBoot";
+        /// `virtualisation.fileSystems.<name>.noCheck`
+        ///
+        /// Disable running fsck on this filesystem.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.noCheck)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        no_check: bool = "noCheck";
+        /// `virtualisation.fileSystems.<name>.options`
+        ///
+        /// Options used to mount the file system.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.options)
+        ///
+        /// Nix type: `non-empty (list of string (with check: non-empty))`.
+        options: OneOf<OptionsMembers> = "options";
+        /// The options under `virtualisation.fileSystems.<name>.overlay`.
+        overlay: FileSystemsOverlayValue = "overlay";
+        /// The options under `virtualisation.fileSystems.<name>.stratis`.
+        stratis: FileSystemsStratisValue = "stratis";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `virtualisation.forwardPorts.*.from`.
+    From {
+        Host => "host",
+        Guest => "guest",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.forwardPorts.*.guest`: `ForwardPortsGuestValue::new()`, then a setter per option.
+    ForwardPortsGuestValue {
+        /// `virtualisation.forwardPorts.*.guest.address`
+        ///
+        /// The IPv4 address on the guest VLAN.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.forwardPorts.*.guest.address)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        address: String = "address";
+        /// `virtualisation.forwardPorts.*.guest.port`
+        ///
+        /// The guest port to be mapped.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.forwardPorts.*.guest.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.forwardPorts.*.host`: `ForwardPortsHostValue::new()`, then a setter per option.
+    ForwardPortsHostValue {
+        /// `virtualisation.forwardPorts.*.host.address`
+        ///
+        /// The IPv4 address of the host.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.forwardPorts.*.host.address)
+        ///
+        /// Nix type: `string`. Default: `""`.
+        address: String = "address";
+        /// `virtualisation.forwardPorts.*.host.port`
+        ///
+        /// The host port to be mapped.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.forwardPorts.*.host.port)
+        ///
+        /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
+        port: u16 = "port";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `virtualisation.forwardPorts.*.proto`.
+    Proto {
+        Tcp => "tcp",
+        Udp => "udp",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.forwardPorts.*`: `ForwardPortsValue::new()`, then a setter per option.
+    ForwardPortsValue {
+        /// `virtualisation.forwardPorts.*.from`
+        ///
+        /// Controls the direction in which the ports are mapped:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.forwardPorts.*.from)
+        ///
+        /// Nix type: `one of "host", "guest"`. Default: `"host"`.
+        from: From = "from";
+        /// The options under `virtualisation.forwardPorts.*.guest`.
+        guest: ForwardPortsGuestValue = "guest";
+        /// The options under `virtualisation.forwardPorts.*.host`.
+        host: ForwardPortsHostValue = "host";
+        /// `virtualisation.forwardPorts.*.proto`
+        ///
+        /// The protocol to forward.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.forwardPorts.*.proto)
+        ///
+        /// Nix type: `one of "tcp", "udp"`. Default: `"tcp"`.
+        proto: Proto = "proto";
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.interfaces.<name>`: `InterfacesValue::new()`, then a setter per option.
+    InterfacesValue {
+        /// `virtualisation.interfaces.<name>.assignIP`
+        ///
+        /// Automatically assign an IP address to the network interface using the same scheme as
+        /// virtualisation.vlans.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.interfaces.%3Cname%3E.assignIP)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        assign_ip: bool = "assignIP";
+        /// `virtualisation.interfaces.<name>.vlan`
+        ///
+        /// VLAN to which the network interface is connected.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.interfaces.%3Cname%3E.vlan)
+        ///
+        /// Nix type: `unsigned integer, meaning >=0`.
+        vlan: u64 = "vlan";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `virtualisation.sharedDirectories.<name>.securityModel`.
+    SecurityModel {
+        Passthrough => "passthrough",
+        MappedXattr => "mapped-xattr",
+        MappedFile => "mapped-file",
+        None => "none",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.sharedDirectories.<name>`: `SharedDirectoriesValue::new()`, then a setter per option.
+    SharedDirectoriesValue {
+        /// `virtualisation.sharedDirectories.<name>.securityModel`
+        ///
+        /// The security model to use for this share:
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.sharedDirectories.%3Cname%3E.securityModel)
+        ///
+        /// Nix type: `one of "passthrough", "mapped-xattr", "mapped-file", "none"`. Default: `"mapped-xattr"`.
+        security_model: SecurityModel = "securityModel";
+        /// `virtualisation.sharedDirectories.<name>.source`
+        ///
+        /// The path of the directory to share, can be a shell variable
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.sharedDirectories.%3Cname%3E.source)
+        ///
+        /// Nix type: `string`.
+        source: String = "source";
+        /// `virtualisation.sharedDirectories.<name>.target`
+        ///
+        /// The mount point of the directory inside the virtual machine
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.sharedDirectories.%3Cname%3E.target)
+        ///
+        /// Nix type: `path`.
+        target: RuntimePath = "target";
+    }
+}
 
 #[rustfmt::skip]
 pub mod anbox;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.oci-containers.backend`
@@ -24,13 +24,257 @@ pub const backend: Opt<Backend> = Opt::new(&["virtualisation", "oci-containers",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers)
 ///
 /// Nix type: `attribute set of (submodule)`. Default: `{ }`.
-pub const containers: Opt<BTreeMap<String, Untyped>> = Opt::new(&["virtualisation", "oci-containers", "containers"]);
+pub const containers: Opt<BTreeMap<String, ContainersValue>> = Opt::new(&["virtualisation", "oci-containers", "containers"]);
 
 ::flakesmith::option_enum! {
     /// The values of `virtualisation.oci-containers.backend`.
     Backend {
         Podman => "podman",
         Docker => "docker",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.oci-containers.containers.<name>.login`: `ContainersLoginValue::new()`, then a setter per option.
+    ContainersLoginValue {
+        /// `virtualisation.oci-containers.containers.<name>.login.passwordFile`
+        ///
+        /// Path to file containing password.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.login.passwordFile)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        password_file: NullOr<RuntimePath> = "passwordFile";
+        /// `virtualisation.oci-containers.containers.<name>.login.registry`
+        ///
+        /// Registry where to login to.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.login.registry)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        registry: NullOr<String> = "registry";
+        /// `virtualisation.oci-containers.containers.<name>.login.username`
+        ///
+        /// Username for login.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.login.username)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        username: NullOr<String> = "username";
+    }
+}
+
+::flakesmith::option_enum! {
+    /// The values of `virtualisation.oci-containers.containers.<name>.pull`.
+    Pull {
+        Always => "always",
+        Missing => "missing",
+        Never => "never",
+        Newer => "newer",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.oci-containers.containers.<name>`: `ContainersValue::new()`, then a setter per option.
+    ContainersValue {
+        /// `virtualisation.oci-containers.containers.<name>.autoStart`
+        ///
+        /// When enabled, the container is automatically started on boot.
+        /// If this option is set to false, the container has to be started on-demand via its service.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.autoStart)
+        ///
+        /// Nix type: `boolean`. Default: `true`.
+        auto_start: bool = "autoStart";
+        /// `virtualisation.oci-containers.containers.<name>.capAdd`
+        ///
+        /// Capabilities to add to container
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.capAdd)
+        ///
+        /// Nix type: `lazy attribute set of (null or boolean)`. Default: `{ }`.
+        cap_add: BTreeMap<String, NullOr<bool>> = "capAdd";
+        /// `virtualisation.oci-containers.containers.<name>.capDrop`
+        ///
+        /// Capabilities to drop from container
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.capDrop)
+        ///
+        /// Nix type: `lazy attribute set of (null or boolean)`. Default: `{ }`.
+        cap_drop: BTreeMap<String, NullOr<bool>> = "capDrop";
+        /// `virtualisation.oci-containers.containers.<name>.cmd`
+        ///
+        /// Commandline arguments to pass to the image’s entrypoint.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.cmd)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        cmd: Vec<String> = "cmd";
+        /// `virtualisation.oci-containers.containers.<name>.dependsOn`
+        ///
+        /// Define which other containers this one depends on. They will be added to both After and Requires for the unit.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.dependsOn)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        depends_on: Vec<String> = "dependsOn";
+        /// `virtualisation.oci-containers.containers.<name>.devices`
+        ///
+        /// List of devices to attach to this container.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.devices)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        devices: Vec<String> = "devices";
+        /// `virtualisation.oci-containers.containers.<name>.entrypoint`
+        ///
+        /// Override the default entrypoint of the image.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.entrypoint)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        entrypoint: NullOr<String> = "entrypoint";
+        /// `virtualisation.oci-containers.containers.<name>.environment`
+        ///
+        /// Environment variables to set for this container.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.environment)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        environment: BTreeMap<String, String> = "environment";
+        /// `virtualisation.oci-containers.containers.<name>.environmentFiles`
+        ///
+        /// Environment files for this container.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.environmentFiles)
+        ///
+        /// Nix type: `list of path`. Default: `[ ]`.
+        environment_files: Vec<RuntimePath> = "environmentFiles";
+        /// `virtualisation.oci-containers.containers.<name>.extraOptions`
+        ///
+        /// Extra options for podman run
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.extraOptions)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        extra_options: Vec<String> = "extraOptions";
+        /// `virtualisation.oci-containers.containers.<name>.hostname`
+        ///
+        /// The hostname of the container.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.hostname)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        hostname: NullOr<String> = "hostname";
+        /// `virtualisation.oci-containers.containers.<name>.image`
+        ///
+        /// OCI image to run.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.image)
+        ///
+        /// Nix type: `string`.
+        image: String = "image";
+        /// `virtualisation.oci-containers.containers.<name>.imageFile`
+        ///
+        /// Path to an image file to load before running the image. This can
+        /// be used to bypass pulling the image from the registry.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.imageFile)
+        ///
+        /// Nix type: `null or package`. Default: `null`.
+        image_file: NullOr<Package> = "imageFile";
+        /// `virtualisation.oci-containers.containers.<name>.imageStream`
+        ///
+        /// Path to a script that streams the desired image on standard output.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.imageStream)
+        ///
+        /// Nix type: `null or package`. Default: `null`.
+        image_stream: NullOr<Package> = "imageStream";
+        /// `virtualisation.oci-containers.containers.<name>.labels`
+        ///
+        /// Labels to attach to the container at runtime.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.labels)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        labels: BTreeMap<String, String> = "labels";
+        /// `virtualisation.oci-containers.containers.<name>.log-driver`
+        ///
+        /// Logging driver for the container.  The default of
+        /// "journald"
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.log-driver)
+        ///
+        /// Nix type: `string`. Default: `"journald"`.
+        log_driver: String = "log-driver";
+        /// The options under `virtualisation.oci-containers.containers.<name>.login`.
+        login: ContainersLoginValue = "login";
+        /// `virtualisation.oci-containers.containers.<name>.networks`
+        ///
+        /// Networks to attach the container to
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.networks)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        networks: Vec<String> = "networks";
+        /// `virtualisation.oci-containers.containers.<name>.ports`
+        ///
+        /// Network ports to publish from the container to the outer host.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.ports)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        ports: Vec<String> = "ports";
+        /// `virtualisation.oci-containers.containers.<name>.preRunExtraOptions`
+        ///
+        /// Extra options for podman
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.preRunExtraOptions)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        pre_run_extra_options: Vec<String> = "preRunExtraOptions";
+        /// `virtualisation.oci-containers.containers.<name>.privileged`
+        ///
+        /// Give extended privileges to the container
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.privileged)
+        ///
+        /// Nix type: `boolean`. Default: `false`.
+        privileged: bool = "privileged";
+        /// `virtualisation.oci-containers.containers.<name>.pull`
+        ///
+        /// Image pull policy for the container. Must be one of: always, missing, never, newer
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.pull)
+        ///
+        /// Nix type: `one of "always", "missing", "never", "newer"`. Default: `"missing"`.
+        pull: Pull = "pull";
+        /// `virtualisation.oci-containers.containers.<name>.user`
+        ///
+        /// Override the username or UID (and optionally groupname or GID) used
+        /// in the container.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.user)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        user: NullOr<String> = "user";
+        /// `virtualisation.oci-containers.containers.<name>.volumes`
+        ///
+        /// List of volumes to attach to this container.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.volumes)
+        ///
+        /// Nix type: `list of string`. Default: `[ ]`.
+        volumes: Vec<String> = "volumes";
+        /// `virtualisation.oci-containers.containers.<name>.workdir`
+        ///
+        /// Override the default working directory for the container.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.workdir)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        workdir: NullOr<String> = "workdir";
     }
 }
 
@@ -54,7 +298,7 @@ pub mod containers {
         /// When enabled, the container is automatically started on boot.
         /// If this option is set to false, the container has to be started on-demand via its service.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.autoStart)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.autoStart)
         ///
         /// Nix type: `boolean`. Default: `true`.
         pub fn auto_start(&self) -> Opt<bool> {
@@ -65,7 +309,7 @@ pub mod containers {
         ///
         /// Capabilities to add to container
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.capAdd)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.capAdd)
         ///
         /// Nix type: `lazy attribute set of (null or boolean)`. Default: `{ }`.
         pub fn cap_add(&self) -> Opt<BTreeMap<String, NullOr<bool>>> {
@@ -76,7 +320,7 @@ pub mod containers {
         ///
         /// Capabilities to drop from container
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.capDrop)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.capDrop)
         ///
         /// Nix type: `lazy attribute set of (null or boolean)`. Default: `{ }`.
         pub fn cap_drop(&self) -> Opt<BTreeMap<String, NullOr<bool>>> {
@@ -87,7 +331,7 @@ pub mod containers {
         ///
         /// Commandline arguments to pass to the image’s entrypoint.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.cmd)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.cmd)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn cmd(&self) -> Opt<Vec<String>> {
@@ -98,7 +342,7 @@ pub mod containers {
         ///
         /// Define which other containers this one depends on. They will be added to both After and Requires for the unit.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.dependsOn)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.dependsOn)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn depends_on(&self) -> Opt<Vec<String>> {
@@ -109,7 +353,7 @@ pub mod containers {
         ///
         /// List of devices to attach to this container.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.devices)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.devices)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn devices(&self) -> Opt<Vec<String>> {
@@ -120,7 +364,7 @@ pub mod containers {
         ///
         /// Override the default entrypoint of the image.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.entrypoint)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.entrypoint)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn entrypoint(&self) -> Opt<NullOr<String>> {
@@ -131,7 +375,7 @@ pub mod containers {
         ///
         /// Environment variables to set for this container.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.environment)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.environment)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn environment(&self) -> Opt<BTreeMap<String, String>> {
@@ -142,7 +386,7 @@ pub mod containers {
         ///
         /// Environment files for this container.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.environmentFiles)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.environmentFiles)
         ///
         /// Nix type: `list of path`. Default: `[ ]`.
         pub fn environment_files(&self) -> Opt<Vec<RuntimePath>> {
@@ -153,7 +397,7 @@ pub mod containers {
         ///
         /// Extra options for podman run
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.extraOptions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.extraOptions)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn extra_options(&self) -> Opt<Vec<String>> {
@@ -164,7 +408,7 @@ pub mod containers {
         ///
         /// The hostname of the container.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.hostname)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.hostname)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn hostname(&self) -> Opt<NullOr<String>> {
@@ -175,7 +419,7 @@ pub mod containers {
         ///
         /// OCI image to run.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.image)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.image)
         ///
         /// Nix type: `string`.
         pub fn image(&self) -> Opt<String> {
@@ -187,7 +431,7 @@ pub mod containers {
         /// Path to an image file to load before running the image. This can
         /// be used to bypass pulling the image from the registry.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.imageFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.imageFile)
         ///
         /// Nix type: `null or package`. Default: `null`.
         pub fn image_file(&self) -> Opt<NullOr<Package>> {
@@ -198,7 +442,7 @@ pub mod containers {
         ///
         /// Path to a script that streams the desired image on standard output.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.imageStream)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.imageStream)
         ///
         /// Nix type: `null or package`. Default: `null`.
         pub fn image_stream(&self) -> Opt<NullOr<Package>> {
@@ -209,7 +453,7 @@ pub mod containers {
         ///
         /// Labels to attach to the container at runtime.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.labels)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.labels)
         ///
         /// Nix type: `attribute set of string`. Default: `{ }`.
         pub fn labels(&self) -> Opt<BTreeMap<String, String>> {
@@ -221,7 +465,7 @@ pub mod containers {
         /// Logging driver for the container.  The default of
         /// "journald"
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.log-driver)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.log-driver)
         ///
         /// Nix type: `string`. Default: `"journald"`.
         pub fn log_driver(&self) -> Opt<String> {
@@ -237,7 +481,7 @@ pub mod containers {
         ///
         /// Networks to attach the container to
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.networks)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.networks)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn networks(&self) -> Opt<Vec<String>> {
@@ -248,7 +492,7 @@ pub mod containers {
         ///
         /// Network ports to publish from the container to the outer host.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.ports)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.ports)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn ports(&self) -> Opt<Vec<String>> {
@@ -259,7 +503,7 @@ pub mod containers {
         ///
         /// Extra options for podman
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.preRunExtraOptions)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.preRunExtraOptions)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn pre_run_extra_options(&self) -> Opt<Vec<String>> {
@@ -270,7 +514,7 @@ pub mod containers {
         ///
         /// Give extended privileges to the container
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.privileged)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.privileged)
         ///
         /// Nix type: `boolean`. Default: `false`.
         pub fn privileged(&self) -> Opt<bool> {
@@ -281,7 +525,7 @@ pub mod containers {
         ///
         /// Image pull policy for the container. Must be one of: always, missing, never, newer
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.pull)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.pull)
         ///
         /// Nix type: `one of "always", "missing", "never", "newer"`. Default: `"missing"`.
         pub fn pull(&self) -> Opt<Pull> {
@@ -293,7 +537,7 @@ pub mod containers {
         /// Override the username or UID (and optionally groupname or GID) used
         /// in the container.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.user)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.user)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn user(&self) -> Opt<NullOr<String>> {
@@ -304,7 +548,7 @@ pub mod containers {
         ///
         /// List of volumes to attach to this container.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.volumes)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.volumes)
         ///
         /// Nix type: `list of string`. Default: `[ ]`.
         pub fn volumes(&self) -> Opt<Vec<String>> {
@@ -315,7 +559,7 @@ pub mod containers {
         ///
         /// Override the default working directory for the container.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.workdir)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.workdir)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn workdir(&self) -> Opt<NullOr<String>> {
@@ -335,7 +579,7 @@ pub mod containers {
         ///
         /// Path to file containing password.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.login.passwordFile)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.login.passwordFile)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn password_file(&self) -> Opt<NullOr<RuntimePath>> {
@@ -346,7 +590,7 @@ pub mod containers {
         ///
         /// Registry where to login to.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.login.registry)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.login.registry)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn registry(&self) -> Opt<NullOr<String>> {
@@ -357,7 +601,7 @@ pub mod containers {
         ///
         /// Username for login.
         ///
-        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.&lt;name&gt;.login.username)
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.oci-containers.containers.%3Cname%3E.login.username)
         ///
         /// Nix type: `null or string`. Default: `null`.
         pub fn username(&self) -> Opt<NullOr<String>> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.podman.dockerCompat`
@@ -89,7 +89,7 @@ pub mod default_network {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.podman.defaultNetwork.settings)
     ///
     /// Nix type: `JSON value`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["virtualisation", "podman", "defaultNetwork", "settings"]);
+    pub const settings: Opt<Data<Json>> = Opt::new(&["virtualisation", "podman", "defaultNetwork", "settings"]);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.qemu.consoles`
@@ -34,7 +34,7 @@ pub const disk_interface: Opt<DiskInterface> = Opt::new(&["virtualisation", "qem
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.qemu.drives)
 ///
 /// Nix type: `list of (submodule)`.
-pub const drives: Opt<Vec<Untyped>> = Opt::new(&["virtualisation", "qemu", "drives"]);
+pub const drives: Opt<Vec<DrivesValue>> = Opt::new(&["virtualisation", "qemu", "drives"]);
 
 /// `virtualisation.qemu.networkingOptions`
 ///
@@ -81,6 +81,44 @@ pub const virtio_keyboard: Opt<bool> = Opt::new(&["virtualisation", "qemu", "vir
         Virtio => "virtio",
         Scsi => "scsi",
         Ide => "ide",
+    }
+}
+
+::flakesmith::submodule_value! {
+    /// A value of `virtualisation.qemu.drives.*`: `DrivesValue::new()`, then a setter per option.
+    DrivesValue {
+        /// `virtualisation.qemu.drives.*.deviceExtraOpts`
+        ///
+        /// Extra options passed to device flag.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.qemu.drives.*.deviceExtraOpts)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        device_extra_opts: BTreeMap<String, String> = "deviceExtraOpts";
+        /// `virtualisation.qemu.drives.*.driveExtraOpts`
+        ///
+        /// Extra options passed to drive flag.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.qemu.drives.*.driveExtraOpts)
+        ///
+        /// Nix type: `attribute set of string`. Default: `{ }`.
+        drive_extra_opts: BTreeMap<String, String> = "driveExtraOpts";
+        /// `virtualisation.qemu.drives.*.file`
+        ///
+        /// The file image used for this drive.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.qemu.drives.*.file)
+        ///
+        /// Nix type: `string`.
+        file: String = "file";
+        /// `virtualisation.qemu.drives.*.name`
+        ///
+        /// A name for the drive. Must be unique in the drives list. Not passed to qemu.
+        ///
+        /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.qemu.drives.*.name)
+        ///
+        /// Nix type: `null or string`. Default: `null`.
+        name: NullOr<String> = "name";
     }
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.sharedDirectories.<name>`: the entry `entry_name`.
@@ -24,7 +24,7 @@ impl SharedDirectoriesEntry {
     ///
     /// The security model to use for this share:
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.sharedDirectories.&lt;name&gt;.securityModel)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.sharedDirectories.%3Cname%3E.securityModel)
     ///
     /// Nix type: `one of "passthrough", "mapped-xattr", "mapped-file", "none"`. Default: `"mapped-xattr"`.
     pub fn security_model(&self) -> Opt<SecurityModel> {
@@ -35,7 +35,7 @@ impl SharedDirectoriesEntry {
     ///
     /// The path of the directory to share, can be a shell variable
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.sharedDirectories.&lt;name&gt;.source)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.sharedDirectories.%3Cname%3E.source)
     ///
     /// Nix type: `string`.
     pub fn source(&self) -> Opt<String> {
@@ -46,7 +46,7 @@ impl SharedDirectoriesEntry {
     ///
     /// The mount point of the directory inside the virtual machine
     ///
-    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.sharedDirectories.&lt;name&gt;.target)
+    /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.sharedDirectories.%3Cname%3E.target)
     ///
     /// Nix type: `path`.
     pub fn target(&self) -> Opt<RuntimePath> {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.xen.bootParams`
@@ -187,7 +187,242 @@ pub mod store {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings)
     ///
     /// Nix type: `submodule`. Default: `{ }`.
-    pub const settings: Opt<Untyped> = Opt::new(&["virtualisation", "xen", "store", "settings"]);
+    pub const settings: Opt<SettingsValue> = Opt::new(&["virtualisation", "xen", "store", "settings"]);
+
+    ::flakesmith::submodule_value! {
+        /// A value of `virtualisation.xen.store.settings.conflict`: `SettingsConflictValue::new()`, then a setter per option.
+        SettingsConflictValue {
+            /// `virtualisation.xen.store.settings.conflict.burstLimit`
+            ///
+            /// Limits applied to domains whose writes cause other domains’ transaction
+            /// commits to fail. Must include decimal point.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.conflict.burstLimit)
+            ///
+            /// Nix type: `nonnegative floating point number, meaning >=0`. Default: `5.0`.
+            burst_limit: Untyped = "burstLimit";
+            /// `virtualisation.xen.store.settings.conflict.maxHistorySeconds`
+            ///
+            /// Limits applied to domains whose writes cause other domains’ transaction
+            /// commits to fail. Must include decimal point.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.conflict.maxHistorySeconds)
+            ///
+            /// Nix type: `nonnegative floating point number, meaning >=0`. Default: `0.05`.
+            max_history_seconds: Untyped = "maxHistorySeconds";
+            /// `virtualisation.xen.store.settings.conflict.rateLimitIsAggregate`
+            ///
+            /// If the conflict.rateLimitIsAggregate option is true
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.conflict.rateLimitIsAggregate)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            rate_limit_is_aggregate: bool = "rateLimitIsAggregate";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `virtualisation.xen.store.settings.perms`: `SettingsPermsValue::new()`, then a setter per option.
+        SettingsPermsValue {
+            /// `virtualisation.xen.store.settings.perms.enable`
+            ///
+            /// Whether to enable the node permission system.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.perms.enable)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            enable: bool = "enable";
+            /// `virtualisation.xen.store.settings.perms.enableWatch`
+            ///
+            /// Whether to enable the watch permission system.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.perms.enableWatch)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            enable_watch: bool = "enableWatch";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `virtualisation.xen.store.settings.quota`: `SettingsQuotaValue::new()`, then a setter per option.
+        SettingsQuotaValue {
+            /// `virtualisation.xen.store.settings.quota.enable`
+            ///
+            /// Whether to enable the quota system.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.enable)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            enable: bool = "enable";
+            /// `virtualisation.xen.store.settings.quota.maxEntity`
+            ///
+            /// Entity limit for transactions.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxEntity)
+            ///
+            /// Nix type: `positive integer, meaning >0`. Default: `1000`.
+            max_entity: u64 = "maxEntity";
+            /// `virtualisation.xen.store.settings.quota.maxOutstanding`
+            ///
+            /// Maximum outstanding requests, i.e. in-flight requests / domain.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxOutstanding)
+            ///
+            /// Nix type: `positive integer, meaning >0`. Default: `1024`.
+            max_outstanding: u64 = "maxOutstanding";
+            /// `virtualisation.xen.store.settings.quota.maxPath`
+            ///
+            /// Path limit for the quota system.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxPath)
+            ///
+            /// Nix type: `positive integer, meaning >0`. Default: `1024`.
+            max_path: u64 = "maxPath";
+            /// `virtualisation.xen.store.settings.quota.maxRequests`
+            ///
+            /// Maximum number of requests per transaction.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxRequests)
+            ///
+            /// Nix type: `positive integer, meaning >0`. Default: `1024`.
+            max_requests: u64 = "maxRequests";
+            /// `virtualisation.xen.store.settings.quota.maxSize`
+            ///
+            /// Size limit for transactions.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxSize)
+            ///
+            /// Nix type: `positive integer, meaning >0`. Default: `2048`.
+            max_size: u64 = "maxSize";
+            /// `virtualisation.xen.store.settings.quota.maxWatch`
+            ///
+            /// Maximum number of watches by the Xenstore Watchdog.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxWatch)
+            ///
+            /// Nix type: `positive integer, meaning >0`. Default: `100`.
+            max_watch: u64 = "maxWatch";
+            /// `virtualisation.xen.store.settings.quota.maxWatchEvents`
+            ///
+            /// Maximum number of outstanding watch events per watch.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxWatchEvents)
+            ///
+            /// Nix type: `positive integer, meaning >0`. Default: `1024`.
+            max_watch_events: u64 = "maxWatchEvents";
+            /// `virtualisation.xen.store.settings.quota.transaction`
+            ///
+            /// Maximum number of transactions.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.transaction)
+            ///
+            /// Nix type: `positive integer, meaning >0`. Default: `10`.
+            transaction: u64 = "transaction";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `virtualisation.xen.store.settings.xenstored.accessLog`: `SettingsXenstoredAccessLogValue::new()`, then a setter per option.
+        SettingsXenstoredAccessLogValue {
+            /// `virtualisation.xen.store.settings.xenstored.accessLog.file`
+            ///
+            /// Path to the Xen Store access log file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.xenstored.accessLog.file)
+            ///
+            /// Nix type: `path`. Default: `"/var/log/xen/xenstored-access.log"`.
+            file: RuntimePath = "file";
+        }
+    }
+
+    ::flakesmith::option_enum! {
+        /// The values of `virtualisation.xen.store.settings.xenstored.log.level`.
+        Level {
+            Debug => "debug",
+            Info => "info",
+            Warn => "warn",
+            Error => "error",
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `virtualisation.xen.store.settings.xenstored.log`: `SettingsXenstoredLogValue::new()`, then a setter per option.
+        SettingsXenstoredLogValue {
+            /// `virtualisation.xen.store.settings.xenstored.log.file`
+            ///
+            /// Path to the Xen Store log file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.xenstored.log.file)
+            ///
+            /// Nix type: `path`. Default: `"/var/log/xen/xenstored.log"`.
+            file: RuntimePath = "file";
+            /// `virtualisation.xen.store.settings.xenstored.log.level`
+            ///
+            /// Logging level for the Xen Store.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.xenstored.log.level)
+            ///
+            /// Nix type: `null or one of "debug", "info", "warn", "error"`. Default: `if (config.virtualisation.xen.trace == true) then "debug" else null`.
+            level: NullOr<Level> = "level";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `virtualisation.xen.store.settings.xenstored`: `SettingsXenstoredValue::new()`, then a setter per option.
+        SettingsXenstoredValue {
+            /// The options under `virtualisation.xen.store.settings.xenstored.accessLog`.
+            access_log: SettingsXenstoredAccessLogValue = "accessLog";
+            /// The options under `virtualisation.xen.store.settings.xenstored.log`.
+            log: SettingsXenstoredLogValue = "log";
+        }
+    }
+
+    ::flakesmith::submodule_value! {
+        /// A value of `virtualisation.xen.store.settings`: `SettingsValue::new()`, then a setter per option.
+        SettingsValue {
+            /// The options under `virtualisation.xen.store.settings.conflict`.
+            conflict: SettingsConflictValue = "conflict";
+            /// `virtualisation.xen.store.settings.enableMerge`
+            ///
+            /// Whether to enable transaction merge support.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.enableMerge)
+            ///
+            /// Nix type: `boolean`. Default: `true`.
+            enable_merge: bool = "enableMerge";
+            /// The options under `virtualisation.xen.store.settings.perms`.
+            perms: SettingsPermsValue = "perms";
+            /// `virtualisation.xen.store.settings.persistent`
+            ///
+            /// Whether to activate the filed base backend.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.persistent)
+            ///
+            /// Nix type: `boolean`. Default: `false`.
+            persistent: bool = "persistent";
+            /// `virtualisation.xen.store.settings.pidFile`
+            ///
+            /// Path to the Xen Store Daemon PID file.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.pidFile)
+            ///
+            /// Nix type: `path`. Default: `"/run/xen/xenstored.pid"`.
+            pid_file: RuntimePath = "pidFile";
+            /// The options under `virtualisation.xen.store.settings.quota`.
+            quota: SettingsQuotaValue = "quota";
+            /// `virtualisation.xen.store.settings.ringScanInterval`
+            ///
+            /// Perodic scanning for all the rings as a safenet for lazy clients.
+            /// Define the interval in seconds; set to a negative integer to disable.
+            ///
+            /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.ringScanInterval)
+            ///
+            /// Nix type: `nonzero signed integer, meaning !=0`. Default: `20`.
+            ring_scan_interval: Untyped = "ringScanInterval";
+            /// The options under `virtualisation.xen.store.settings.xenstored`.
+            xenstored: SettingsXenstoredValue = "xenstored";
+        }
+    }
 
     pub mod settings {
         use super::*;

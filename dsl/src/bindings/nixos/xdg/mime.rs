@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `xdg.mime.addedAssociations`
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=xdg.mime.addedAssociations)
 ///
 /// Nix type: `attribute set of (string or ((list of string) or string) convertible to it)`. Default: `{ }`.
-pub const added_associations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg", "mime", "addedAssociations"]);
+pub const added_associations: Opt<BTreeMap<String, OneOf<AddedAssociationsMembers>>> = Opt::new(&["xdg", "mime", "addedAssociations"]);
 
 /// `xdg.mime.defaultApplications`
 ///
@@ -28,7 +28,7 @@ pub const added_associations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg",
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=xdg.mime.defaultApplications)
 ///
 /// Nix type: `attribute set of (string or ((list of string) or string) convertible to it)`. Default: `{ }`.
-pub const default_applications: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg", "mime", "defaultApplications"]);
+pub const default_applications: Opt<BTreeMap<String, OneOf<DefaultApplicationsMembers>>> = Opt::new(&["xdg", "mime", "defaultApplications"]);
 
 /// `xdg.mime.enable`
 ///
@@ -49,5 +49,20 @@ pub const enable: Opt<bool> = Opt::new(&["xdg", "mime", "enable"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=xdg.mime.removedAssociations)
 ///
 /// Nix type: `attribute set of (string or ((list of string) or string) convertible to it)`. Default: `{ }`.
-pub const removed_associations: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg", "mime", "removedAssociations"]);
+pub const removed_associations: Opt<BTreeMap<String, OneOf<RemovedAssociationsMembers>>> = Opt::new(&["xdg", "mime", "removedAssociations"]);
+
+/// The members of `xdg.mime.addedAssociations.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum AddedAssociationsMembers {}
+impl ::flakesmith::value::StrMember for AddedAssociationsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for AddedAssociationsMembers { type Item = String; }
+
+/// The members of `xdg.mime.defaultApplications.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum DefaultApplicationsMembers {}
+impl ::flakesmith::value::StrMember for DefaultApplicationsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for DefaultApplicationsMembers { type Item = String; }
+
+/// The members of `xdg.mime.removedAssociations.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum RemovedAssociationsMembers {}
+impl ::flakesmith::value::StrMember for RemovedAssociationsMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for RemovedAssociationsMembers { type Item = String; }
 

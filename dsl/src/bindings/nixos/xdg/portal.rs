@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `xdg.portal.config`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=xdg.portal.config)
 ///
 /// Nix type: `attribute set of attribute set of (string or ((list of string) or string) convertible to it)`. Default: `{ }`.
-pub const config: Opt<BTreeMap<String, BTreeMap<String, Untyped>>> = Opt::new(&["xdg", "portal", "config"]);
+pub const config: Opt<BTreeMap<String, BTreeMap<String, OneOf<ConfigMembers>>>> = Opt::new(&["xdg", "portal", "config"]);
 
 /// `xdg.portal.configPackages`
 ///
@@ -57,6 +57,11 @@ pub const extra_portals: Opt<Vec<Package>> = Opt::new(&["xdg", "portal", "extraP
 ///
 /// Nix type: `boolean`. Default: `false`.
 pub const xdg_open_use_portal: Opt<bool> = Opt::new(&["xdg", "portal", "xdgOpenUsePortal"]);
+
+/// The members of `xdg.portal.config.<name>.<name>`'s type: `string`, `list of (string)`. A value of any of them sets the option.
+pub enum ConfigMembers {}
+impl ::flakesmith::value::StrMember for ConfigMembers { type Str = String; }
+impl ::flakesmith::value::ListMember for ConfigMembers { type Item = String; }
 
 pub mod lxqt {
     use super::*;
@@ -101,7 +106,7 @@ pub mod wlr {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=xdg.portal.wlr.settings)
     ///
     /// Nix type: `attribute set of section of an INI file (attrs of INI atom (null, bool, int, float or string))`. Default: `{ }`.
-    pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["xdg", "portal", "wlr", "settings"]);
+    pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::new(&["xdg", "portal", "wlr", "settings"]);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `zramSwap.algorithm`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=zramSwap.algorithm)
 ///
 /// Nix type: `one of "842", "lzo", "lzo-rle", "lz4", "lz4hc", "zstd" or string`. Default: `"zstd"`.
-pub const algorithm: Opt<Untyped> = Opt::new(&["zramSwap", "algorithm"]);
+pub const algorithm: Opt<OneOf<AlgorithmMembers>> = Opt::new(&["zramSwap", "algorithm"]);
 
 /// `zramSwap.enable`
 ///
@@ -80,4 +80,22 @@ pub const swap_devices: Opt<i64> = Opt::new(&["zramSwap", "swapDevices"]);
 ///
 /// Nix type: `null or path`. Default: `null`.
 pub const writeback_device: Opt<NullOr<RuntimePath>> = Opt::new(&["zramSwap", "writebackDevice"]);
+
+::flakesmith::option_enum! {
+    /// The values of `zramSwap.algorithm`.
+    Algorithm {
+        V842 => "842",
+        Lzo => "lzo",
+        LzoRle => "lzo-rle",
+        Lz4 => "lz4",
+        Lz4hc => "lz4hc",
+        Zstd => "zstd",
+    }
+}
+
+/// The members of `zramSwap.algorithm`'s type: `one of ["842", "lzo", "lzo-rle", "lz4", "lz4hc", "zstd"]`, `string`. A value of any of them sets the option.
+pub enum AlgorithmMembers {}
+impl ::flakesmith::value::StrMember for AlgorithmMembers { type Str = String; }
+
+::flakesmith::union_member!(AlgorithmMembers: Algorithm);
 

@@ -9,6 +9,17 @@ use std::path::PathBuf;
 
 use crate::nix::{Attrs, Expr, ValueError};
 
+mod data;
+mod one_of;
+mod submodule;
+
+pub use data::{Anything, Atom, AtomOrList, Data, Format, Json, Systemd, Toml};
+pub use one_of::{
+    AttrsMember, BoolMember, FloatMember, IntMember, ListMember, OneOf, PackageMember, PathMember,
+    Record, StrMember,
+};
+pub use submodule::Fields;
+
 /// A Rust value with a Nix counterpart.
 pub trait ToNix {
     fn to_nix(&self) -> Result<Expr, ValueError>;

@@ -1,0 +1,414 @@
+//! The Rust type of each option's value, and the types the bindings define for it.
+//!
+//! Scalars map to Rust scalars; `one of` to an enum; unions to [`OneOf`] over a marker
+//! type that names the members; freeform settings to [`Data`] in their format; a
+//! submodule (`list of (submodule)`, `attribute set of (submodule)`, `null or
+//! (submodule)`) to a struct with a typed setter for each of its options, built from the
+//! options the data declares below the collection (`*`, `<name>`).
+//!
+//! Types are written into the module that holds the option (one [`TypeDefs`] per
+//! module), once per option node: an option that is both a method of an entry struct and
+//! a field of a submodule value gets the same Rust type in both.
+//!
+//! [`OneOf`]: crate::value::OneOf
+//! [`Data`]: crate::value::Data
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt::Write as _;
+
+use super::generate::{pascal_case, value_name, write_doc, Names, Node};
+use super::json::OptionDoc;
+use super::types::{parse_type, IntKind, OptionType};
+
+/// Type names every generated file imports; a generated type may not take them.
+pub(super) const IMPORTED_TYPES: &[&str] = &[
+    "Opt",
+    "OptionPath",
+    "ReadOnly",
+    "NullOr",
+    "Package",
+    "RuntimePath",
+    "Concatenated",
+    "Untyped",
+    "BTreeMap",
+    "Data",
+    "OneOf",
+    "Json",
+    "Toml",
+    "Atom",
+    "AtomOrList",
+    "Systemd",
+    "Anything",
+    "String",
+    "Vec",
+];
+
+/// The Rust type of a value, and whether it rejects every wrong value (no `Untyped`
+/// anywhere in it, no pattern left unchecked).
+#[derive(Clone, Debug)]
+pub(super) struct Typed {
+    pub rust: String,
+    pub checked: bool,
+}
+
+impl Typed {
+    fn plain(rust: impl Into<String>) -> Self {
+        Self {
+            rust: rust.into(),
+            checked: true,
+        }
+    }
+
+    fn untyped() -> Self {
+        Self {
+            rust: "Untyped".into(),
+            checked: false,
+        }
+    }
+
+    fn wrap(self, outer: &str) -> Self {
+        Self {
+            rust: format!("{outer}<{}>", self.rust),
+            checked: self.checked,
+        }
+    }
+}
+
+/// The types one generated module defines, and the options it made checked.
+pub(super) struct TypeDefs {
+    pub text: String,
+    /// Options set one by one through a checked Rust type in this module.
+    pub checked: BTreeSet<String>,
+    names: Names,
+    /// By option node and type: a node's types are defined once.
+    cache: HashMap<(usize, String), Typed>,
+    pad: String,
+}
+
+impl TypeDefs {
+    pub fn new(pad: &str) -> Self {
+        let mut names = Names::default();
+        for name in IMPORTED_TYPES {
+            names.unique((*name).to_owned());
+        }
+        Self {
+            text: String::new(),
+            checked: BTreeSet::new(),
+            names,
+            cache: HashMap::new(),
+            pad: pad.to_owned(),
+        }
+    }
+
+    /// The Rust type of `option`, whose node in the option tree is `node`.
+    pub fn option_type(&mut self, option: &OptionDoc, node: &Node) -> Typed {
+        let parsed = parse_type(&option.type_description);
+        let segment = option.loc.last().map(String::as_str).unwrap_or("option");
+        let mut typed = self.value_type(&parsed, Some(node), &pascal_case(segment), &option.name());
+        // A string option named `...File` (`hashedPasswordFile`, `environmentFile`) holds
+        // the path of a file on the machine: it takes `RuntimePath` and `Secret` values,
+        // which string options that hold a secret itself do not.
+        if segment.ends_with("File") && matches!(typed.rust.as_str(), "String" | "NullOr<String>") {
+            typed.rust = typed.rust.replace("String", "RuntimePath");
+        }
+        typed
+    }
+
+    /// `node` holds the options of any submodule in `t` (its `*` and `<name>` children
+    /// for lists and attribute sets of submodules); `hint` names generated types; `path`
+    /// is the Nix path the docs name.
+    fn value_type(&mut self, t: &OptionType, node: Option<&Node>, hint: &str, path: &str) -> Typed {
+        let key = node.map(|n| (n as *const Node as usize, t.to_string()));
+        if let Some(hit) = key.as_ref().and_then(|key| self.cache.get(key)) {
+            return hit.clone();
+        }
+        let child = |segment: &str| node.and_then(|n| n.children.get(segment));
+        let typed = match t {
+            OptionType::Bool => Typed::plain("bool"),
+            OptionType::Str | OptionType::Matching(_) => Typed::plain("String"),
+            OptionType::Concatenated => Typed::plain("Concatenated"),
+            OptionType::Int(kind) => Typed::plain(int_type(*kind)),
+            OptionType::Float | OptionType::Number => Typed::plain("f64"),
+            OptionType::Path => Typed::plain("RuntimePath"),
+            OptionType::Package => Typed::plain("Package"),
+            // Freeform settings that declare some of their options (a submodule with a
+            // `freeformType`): the declared options, typed.
+            OptionType::Data(format) => node
+                .filter(|n| n.children.keys().any(|k| k != "*" && k != "<name>"))
+                .and_then(|n| self.submodule(n, hint, path, false))
+                .unwrap_or_else(|| Typed::plain(format!("Data<{}>", format.rust_name()))),
+            OptionType::Enum(values) => {
+                let name = self.names.unique(hint.to_owned());
+                write_enum(&name, values, path, &mut self.text, &self.pad);
+                Typed::plain(name)
+            }
+            OptionType::NullOr(inner) => self.value_type(inner, node, hint, path).wrap("NullOr"),
+            OptionType::ListOf(inner) => self
+                .value_type(inner, child("*"), hint, &format!("{path}.*"))
+                .wrap("Vec"),
+            OptionType::AttrsOf(inner) => {
+                let typed =
+                    self.value_type(inner, child("<name>"), hint, &format!("{path}.<name>"));
+                Typed {
+                    rust: format!("BTreeMap<String, {}>", typed.rust),
+                    checked: typed.checked,
+                }
+            }
+            OptionType::Submodule => match node {
+                Some(node) => self
+                    .submodule(node, hint, path, false)
+                    .unwrap_or_else(Typed::untyped),
+                None => Typed::untyped(),
+            },
+            OptionType::Tagged => match node {
+                Some(node) => self
+                    .submodule(node, hint, path, true)
+                    .unwrap_or_else(Typed::untyped),
+                None => Typed::untyped(),
+            },
+            OptionType::Union(members) => self.union(members, node, hint, path),
+            OptionType::Null | OptionType::Function(_) | OptionType::Unknown(_) => Typed::untyped(),
+        };
+        if let Some(key) = key {
+            self.cache.insert(key, typed.clone());
+        }
+        typed
+    }
+
+    /// A union: freeform data when a member is (it holds the others), else `OneOf` over
+    /// a marker naming each member. A member the bindings cannot type leaves the whole
+    /// option untyped; a function member is left to `Raw`, which sets any option.
+    fn union(
+        &mut self,
+        members: &[OptionType],
+        node: Option<&Node>,
+        hint: &str,
+        path: &str,
+    ) -> Typed {
+        if let Some(OptionType::Data(format)) =
+            members.iter().find(|m| matches!(m, OptionType::Data(_)))
+        {
+            return Typed::plain(format!("Data<{}>", format.rust_name()));
+        }
+        let marker = self.names.unique(format!("{hint}Members"));
+        let mut concrete = Vec::new();
+        let mut checked = true;
+        let mut impls = Impls {
+            marker: &marker,
+            pad: self.pad.clone(),
+            text: String::new(),
+            taken: BTreeSet::new(),
+        };
+        let mut described = Vec::new();
+        for m in members {
+            described.push(format!(
+                "`{}`",
+                m.to_string().replace('`', "'").replace('\n', " ")
+            ));
+            match m {
+                OptionType::Bool => impls.member("BoolMember", None),
+                OptionType::Str | OptionType::Concatenated | OptionType::Matching(_) => {
+                    checked &= !matches!(m, OptionType::Matching(_));
+                    let rust = if *m == OptionType::Concatenated {
+                        "Concatenated"
+                    } else {
+                        "String"
+                    };
+                    impls.member("StrMember", Some(format!("type Str = {rust};")))
+                }
+                OptionType::Int(kind) => impls.member(
+                    "IntMember",
+                    Some(format!("type Int = {};", int_type(*kind))),
+                ),
+                OptionType::Float | OptionType::Number => impls.member("FloatMember", None),
+                OptionType::Path => impls.member("PathMember", None),
+                OptionType::Package => impls.member("PackageMember", None),
+                OptionType::ListOf(_) | OptionType::AttrsOf(_) => {
+                    let (trait_name, inner) = match m {
+                        OptionType::ListOf(inner) => ("ListMember", inner),
+                        OptionType::AttrsOf(inner) => ("AttrsMember", inner),
+                        _ => unreachable!("matched above"),
+                    };
+                    if impls.taken.contains(trait_name) {
+                        continue;
+                    }
+                    let (segment, suffix) = if trait_name == "ListMember" {
+                        ("*", ".*")
+                    } else {
+                        ("<name>", ".<name>")
+                    };
+                    let child = node.and_then(|n| n.children.get(segment));
+                    let item = self.value_type(inner, child, hint, &format!("{path}{suffix}"));
+                    checked &= item.checked;
+                    impls.member(trait_name, Some(format!("type Item = {};", item.rust)));
+                }
+                OptionType::Enum(_) | OptionType::Submodule | OptionType::Tagged => {
+                    let typed = self.value_type(m, node, hint, path);
+                    if typed.rust != "Untyped" {
+                        checked &= typed.checked;
+                        concrete.push(typed.rust);
+                    }
+                }
+                // Members the bindings cannot state (functions, freeform submodules the
+                // data declares no options of, phrases not understood) are left out: every
+                // value of the members kept is a value of the union, so none that gets
+                // through is wrong, and `Raw` still sets the others.
+                OptionType::Function(_)
+                | OptionType::Data(_)
+                | OptionType::Null
+                | OptionType::NullOr(_)
+                | OptionType::Union(_)
+                | OptionType::Unknown(_) => {}
+            }
+        }
+        if impls.taken.is_empty() && concrete.is_empty() {
+            return Typed::untyped();
+        }
+        let pad = &self.pad;
+        let _ = writeln!(
+            self.text,
+            "{pad}/// The members of `{path}`'s type: {}. A value of any of them sets the option.\n{pad}pub enum {marker} {{}}\n{}",
+            described.join(", "),
+            impls.text
+        );
+        if !concrete.is_empty() {
+            let _ = writeln!(
+                self.text,
+                "{pad}::flakesmith::union_member!({marker}: {});\n",
+                concrete.join(", ")
+            );
+        }
+        Typed {
+            rust: format!("OneOf<{marker}>"),
+            checked,
+        }
+    }
+
+    /// A struct for the values of the submodule whose options are `node`'s children, or
+    /// `None` when the data declares none (a freeform submodule: its options are not
+    /// known, so no struct can state them).
+    ///
+    /// `tagged`: an attribute-tagged union, whose value sets exactly one of the options.
+    fn submodule(&mut self, node: &Node, hint: &str, path: &str, tagged: bool) -> Option<Typed> {
+        let pad = format!("{}        ", self.pad);
+        let mut fields = String::new();
+        let mut names = Names::default();
+        for reserved in ["new", "default", "clone", "fmt", "to_nix", "fields"] {
+            names.unique(reserved.to_owned());
+        }
+        for (segment, child) in &node.children {
+            if segment == "*" || segment == "<name>" {
+                continue;
+            }
+            let field = match child.option {
+                Some(option) if option.read_only => continue,
+                Some(option) => {
+                    let typed = self.option_type(option, child);
+                    // The pattern of a `string matching` option is checked on handles, not
+                    // inside submodule values: such a field does not count as checked.
+                    if typed.checked && !has_pattern(option) {
+                        self.checked.insert(option.name());
+                    }
+                    write_doc(option, &mut fields, &pad);
+                    typed.rust
+                }
+                None if !child.children.is_empty() => {
+                    let nested_path = format!("{path}.{segment}");
+                    let Some(nested) = self.submodule(
+                        child,
+                        &format!("{hint}{}", pascal_case(segment)),
+                        &nested_path,
+                        false,
+                    ) else {
+                        continue;
+                    };
+                    let _ = writeln!(fields, "{pad}/// The options under `{nested_path}`.");
+                    nested.rust
+                }
+                None => continue,
+            };
+            let name = names.unique(value_name(segment));
+            let _ = writeln!(fields, "{pad}{name}: {field} = {segment:?};");
+        }
+        if fields.is_empty() {
+            return None;
+        }
+        let name = self.names.unique(format!("{hint}Value"));
+        let outer = &self.pad;
+        let (doc, keyword) = if tagged {
+            (
+                "exactly one option set (an attribute-tagged union)",
+                "tagged ",
+            )
+        } else {
+            ("then a setter per option", "")
+        };
+        let _ = writeln!(
+            self.text,
+            "{outer}::flakesmith::submodule_value! {{\n{outer}    /// A value of `{path}`: `{name}::new()`, {doc}.\n{outer}    {keyword}{name} {{\n{fields}{outer}    }}\n{outer}}}\n"
+        );
+        // The struct's setters take each option's own type: the value is checked as far
+        // as its options are, and each option counts (or not) on its own.
+        Some(Typed::plain(name))
+    }
+}
+
+/// The member trait impls of one union's marker; the first member of each kind wins (a
+/// value for it is a value of the union, so no wrong value gets through).
+struct Impls<'m> {
+    marker: &'m str,
+    pad: String,
+    text: String,
+    taken: BTreeSet<&'static str>,
+}
+
+impl Impls<'_> {
+    fn member(&mut self, trait_name: &'static str, assoc: Option<String>) {
+        if self.taken.insert(trait_name) {
+            let body = assoc.map_or(String::new(), |a| format!(" {a} "));
+            let (pad, marker) = (&self.pad, self.marker);
+            let _ = writeln!(
+                self.text,
+                "{pad}impl ::flakesmith::value::{trait_name} for {marker} {{{body}}}"
+            );
+        }
+    }
+}
+
+fn int_type(kind: IntKind) -> &'static str {
+    match kind {
+        IntKind::Signed => "i64",
+        IntKind::Unsigned => "u64",
+        IntKind::U16 => "u16",
+        IntKind::U8 => "u8",
+        IntKind::U32 => "u32",
+    }
+}
+
+/// Whether the option's strings must match a pattern.
+pub(super) fn has_pattern(option: &OptionDoc) -> bool {
+    pattern_of(option).is_some()
+}
+
+/// The pattern every string of an option's values must match: `string matching the
+/// pattern P`, also inside `null or` and `list of`.
+pub(super) fn pattern_of(option: &OptionDoc) -> Option<String> {
+    fn find(t: &OptionType) -> Option<&String> {
+        match t {
+            OptionType::Matching(pattern) => Some(pattern),
+            OptionType::NullOr(inner) | OptionType::ListOf(inner) => find(inner),
+            _ => None,
+        }
+    }
+    find(&parse_type(&option.type_description)).cloned()
+}
+
+fn write_enum(name: &str, values: &[String], option: &str, out: &mut String, pad: &str) {
+    let mut variants = Names::default();
+    let _ = writeln!(out, "{pad}::flakesmith::option_enum! {{\n{pad}    /// The values of `{option}`.\n{pad}    {name} {{");
+    for value in values {
+        let variant = variants.unique(super::generate::variant_name(value));
+        let _ = writeln!(out, "{pad}        {variant} => {value:?},");
+    }
+    let _ = writeln!(out, "{pad}    }}\n{pad}}}\n");
+}
