@@ -11,6 +11,7 @@ use std::path::Path;
 
 use flakesmith::compile;
 use flakesmith::nixos::networking::interfaces;
+use flakesmith::nixos::services::nginx::virtual_hosts;
 use flakesmith::nixos::services::plikd;
 use flakesmith::nixos::systemd::services;
 use flakesmith::nixos::{environment, file_systems, FileSystemsValue};
@@ -159,6 +160,8 @@ fn values_the_type_cannot_hold_are_build_errors_with_the_rust_line() {
             services::service("demo").service_config(),
             [("Environment", Data::of(vec![vec!["A=1"]]))],
         )
+        // `integer between 300 and 399`.
+        .set(virtual_hosts::virtual_host("a").redirect_code(), 200)
         // One option set twice in one value.
         .set(
             file_systems,
@@ -173,12 +176,13 @@ fn values_the_type_cannot_hold_are_build_errors_with_the_rust_line() {
         "a TOML value cannot hold null",
         "a systemd option cannot hold a list inside a list",
         "`fsType` is set twice in one value",
+        "200 is out of bounds: the option takes integers from 300 to 399",
     ] {
         assert!(text.contains(expected), "{expected} missing in:\n{text}");
     }
     assert_eq!(
         text.matches(THIS_FILE).count(),
-        3,
+        4,
         "each error names its Rust line:\n{text}"
     );
 }
@@ -189,6 +193,7 @@ fn the_same_options_with_fitting_values_build() {
     let host = Host::new("h", System::X86_64Linux, "24.05")
         .hardware(Hardware::nix_text("{}"))
         .set(plikd::settings, Data::<Toml>::attrs([("Proxy", "")]))
+        .set(virtual_hosts::virtual_host("a").redirect_code(), 301)
         .set(
             services::service("demo").service_config(),
             [("Environment", Data::of(vec!["A=1"]))],

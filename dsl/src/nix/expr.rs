@@ -30,6 +30,8 @@ pub enum ValueError {
     /// The value of an attribute-tagged union must set exactly one option; these were
     /// set.
     NotOneTag(String),
+    /// An integer outside the bounds of its option's type.
+    OutOfBounds { value: String, min: i64, max: i64 },
     /// One option of a submodule value set twice in the same value.
     SetTwice(String),
     /// The value of one option inside a submodule value is wrong.
@@ -52,6 +54,8 @@ impl fmt::Display for ValueError {
             Self::NotInFormat { format, what } => write!(f, "a {format} cannot hold {what}"),
             Self::NotOneTag(set) if set.is_empty() => f.write_str("a tagged value sets exactly one of its options; none is set"),
             Self::NotOneTag(set) => write!(f, "a tagged value sets exactly one of its options; these are set: {set}"),
+            Self::OutOfBounds { value, min, max } if *max == i64::MAX => write!(f, "{value} is out of bounds: the option takes integers of at least {min}"),
+            Self::OutOfBounds { value, min, max } => write!(f, "{value} is out of bounds: the option takes integers from {min} to {max}"),
             Self::SetTwice(option) => write!(f, "`{option}` is set twice in one value; set it once"),
             Self::InOption { option, error } => write!(f, "`{option}`: {error}"),
         }

@@ -142,7 +142,7 @@ const FILE_ATTRIBUTES: &str = concat!(
     // Upstream descriptions are prose written for the NixOS manual, not for rustdoc.
     "#![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\n\n",
     "use ::flakesmith::option::{Opt, OptionPath, ReadOnly};\n",
-    "use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};\n",
+    "use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};\n",
     "use std::collections::BTreeMap;\n\n",
 );
 

@@ -89,10 +89,10 @@ fn unchecked_reason(option: &OptionDoc, parsed: &OptionType) -> String {
     }
     match untyped_part(parsed) {
         Some(part) => format!("untyped: {part}"),
-        None if option.loc.iter().any(|s| s == "*") => {
-            "below a list the bindings do not type as a list of submodules".into()
+        None if super::rust_types::pattern_of(option).is_some() => {
+            "a pattern inside a submodule value".into()
         }
-        None => "a pattern inside a submodule value".into(),
+        None => "below a list the bindings do not type as a list of submodules".into(),
     }
 }
 
@@ -102,6 +102,7 @@ fn untyped_part(t: &OptionType) -> Option<String> {
         OptionType::Unknown(phrase) => Some(format!("unknown `{phrase}`")),
         OptionType::Function(_) => Some("function".into()),
         OptionType::Submodule => Some("submodule with no options in the data".into()),
+        OptionType::NumberBetween => Some("number within bounds (left to Nix)".into()),
         OptionType::NullOr(inner) | OptionType::ListOf(inner) | OptionType::AttrsOf(inner) => {
             untyped_part(inner)
         }

@@ -41,6 +41,8 @@ pub(super) const IMPORTED_TYPES: &[&str] = &[
     "Anything",
     "String",
     "Vec",
+    "Between",
+    "Positive",
 ];
 
 /// The Rust type of a value, and whether it rejects every wrong value (no `Untyped`
@@ -129,6 +131,12 @@ impl TypeDefs {
             OptionType::Concatenated => Typed::plain("Concatenated"),
             OptionType::Int(kind) => Typed::plain(int_type(*kind)),
             OptionType::Float | OptionType::Number => Typed::plain("f64"),
+            // Bounds on floats are left to Nix: the option takes any `f64`, so it does not
+            // count as checked.
+            OptionType::NumberBetween => Typed {
+                rust: "f64".into(),
+                checked: false,
+            },
             OptionType::Path => Typed::plain("RuntimePath"),
             OptionType::Package => Typed::plain("Package"),
             // Freeform settings that declare some of their options (a submodule with a
@@ -221,6 +229,10 @@ impl TypeDefs {
                     Some(format!("type Int = {};", int_type(*kind))),
                 ),
                 OptionType::Float | OptionType::Number => impls.member("FloatMember", None),
+                OptionType::NumberBetween => {
+                    checked = false;
+                    impls.member("FloatMember", None)
+                }
                 OptionType::Path => impls.member("PathMember", None),
                 OptionType::Package => impls.member("PackageMember", None),
                 OptionType::ListOf(_) | OptionType::AttrsOf(_) => {
@@ -375,13 +387,15 @@ impl Impls<'_> {
     }
 }
 
-fn int_type(kind: IntKind) -> &'static str {
+fn int_type(kind: IntKind) -> String {
     match kind {
-        IntKind::Signed => "i64",
-        IntKind::Unsigned => "u64",
-        IntKind::U16 => "u16",
-        IntKind::U8 => "u8",
-        IntKind::U32 => "u32",
+        IntKind::Signed => "i64".into(),
+        IntKind::Unsigned => "u64".into(),
+        IntKind::U16 => "u16".into(),
+        IntKind::U8 => "u8".into(),
+        IntKind::U32 => "u32".into(),
+        IntKind::Between(min, max) => format!("Between<{min}, {max}>"),
+        IntKind::Positive => "Positive".into(),
     }
 }
 
@@ -392,7 +406,7 @@ pub(super) fn has_pattern(option: &OptionDoc) -> bool {
 
 /// The pattern every string of an option's values must match: `string matching the
 /// pattern P`, also inside `null or` and `list of`.
-pub(super) fn pattern_of(option: &OptionDoc) -> Option<String> {
+pub(crate) fn pattern_of(option: &OptionDoc) -> Option<String> {
     fn find(t: &OptionType) -> Option<&String> {
         match t {
             OptionType::Matching(pattern) => Some(pattern),

@@ -23,8 +23,11 @@ pub enum OptionType {
     /// An integer, with the Rust type that holds its range.
     Int(IntKind),
     Float,
-    /// An integer or a float (`integer or floating point number between ...`).
+    /// An integer or a float (`integer or floating point number`).
     Number,
+    /// A number within bounds (`integer or floating point number between A and B`,
+    /// `float between A and B`).
+    NumberBetween,
     Path,
     Package,
     /// `one of "a", "b"` with string values.
@@ -92,6 +95,10 @@ pub enum IntKind {
     U8,
     /// `32 bit unsigned integer`.
     U32,
+    /// `integer between A and B (both inclusive)`.
+    Between(i64, i64),
+    /// `positive integer, meaning >0`.
+    Positive,
 }
 
 impl OptionType {
@@ -125,7 +132,7 @@ impl OptionType {
             Self::Bool => "bool",
             Self::Str | Self::Concatenated | Self::Matching(_) => "string",
             Self::Int(_) => "integer",
-            Self::Float | Self::Number => "number",
+            Self::Float | Self::Number | Self::NumberBetween => "number",
             Self::Path => "path",
             Self::Package => "package",
             Self::Enum(_) => "enum",
@@ -393,7 +400,7 @@ impl<'a> Parser<'a> {
             ),
             (
                 "positive integer, meaning >0",
-                OptionType::Int(IntKind::Unsigned),
+                OptionType::Int(IntKind::Positive),
             ),
             (
                 "16 bit unsigned integer; between 0 and 65535 (both inclusive)",
@@ -420,11 +427,15 @@ impl<'a> Parser<'a> {
         ];
         if self.eat("integer or floating point number between ") || self.eat("float between ") {
             self.skip_range();
-            return OptionType::Number;
+            return OptionType::NumberBetween;
         }
         if self.eat("integer between ") {
+            let bounds = self.int_bounds();
             self.skip_range();
-            return OptionType::Int(IntKind::Signed);
+            return match bounds {
+                Some((min, max)) => OptionType::Int(IntKind::Between(min, max)),
+                None => OptionType::Int(IntKind::Signed),
+            };
         }
         if self.eat("integer or floating point number") {
             return OptionType::Number;
@@ -505,6 +516,13 @@ impl<'a> Parser<'a> {
                 _ => {}
             }
         }
+    }
+
+    /// The integers of `A and B (both inclusive)`, without consuming them.
+    fn int_bounds(&self) -> Option<(i64, i64)> {
+        let range = self.rest.split(" (both inclusive)").next()?;
+        let (min, max) = range.split_once(" and ")?;
+        Some((min.trim().parse().ok()?, max.trim().parse().ok()?))
     }
 
     /// `A and B (both inclusive)` or `0.0 and 1.0 (inclusive)`.
@@ -595,7 +613,7 @@ mod tests {
         );
         assert_eq!(
             parse_type("positive integer, meaning >0"),
-            Int(IntKind::Unsigned)
+            Int(IntKind::Positive)
         );
         assert_eq!(
             parse_type("16 bit unsigned integer; between 0 and 65535 (both inclusive)"),
@@ -603,7 +621,11 @@ mod tests {
         );
         assert_eq!(
             parse_type("integer between 0 and 100 (both inclusive)"),
-            Int(IntKind::Signed)
+            Int(IntKind::Between(0, 100))
+        );
+        assert_eq!(
+            parse_type("integer between -20 and 19 (both inclusive)"),
+            Int(IntKind::Between(-20, 19))
         );
         assert_eq!(parse_type("floating point number"), Float);
         assert_eq!(parse_type("path"), Path);
@@ -618,7 +640,7 @@ mod tests {
         );
         assert_eq!(
             parse_type("integer or floating point number between 0 and 1 (both inclusive)"),
-            Number
+            NumberBetween
         );
     }
 

@@ -9,10 +9,12 @@ use std::path::PathBuf;
 
 use crate::nix::{Attrs, Expr, ValueError};
 
+mod bounded;
 mod data;
 mod one_of;
 mod submodule;
 
+pub use bounded::{Between, Positive};
 pub use data::{Anything, Atom, AtomOrList, Data, Format, Json, Systemd, Toml};
 pub use one_of::{
     AttrsMember, BoolMember, FloatMember, IntMember, ListMember, OneOf, PackageMember, PathMember,

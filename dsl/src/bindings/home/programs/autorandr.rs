@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.autorandr.enable`
@@ -150,12 +150,12 @@ pub const profiles: Opt<BTreeMap<String, ProfilesValue>> = Opt::new(&["programs"
 /// The members of `programs.autorandr.profiles.<name>.config.<name>.scale.x`'s type: `number`, `integer`. A value of any of them sets the option.
 pub enum XMembers {}
 impl ::flakesmith::value::FloatMember for XMembers {}
-impl ::flakesmith::value::IntMember for XMembers { type Int = u64; }
+impl ::flakesmith::value::IntMember for XMembers { type Int = Positive; }
 
 /// The members of `programs.autorandr.profiles.<name>.config.<name>.scale.y`'s type: `number`, `integer`. A value of any of them sets the option.
 pub enum YMembers {}
 impl ::flakesmith::value::FloatMember for YMembers {}
-impl ::flakesmith::value::IntMember for YMembers { type Int = u64; }
+impl ::flakesmith::value::IntMember for YMembers { type Int = Positive; }
 
 ::flakesmith::submodule_value! {
     /// A value of `programs.autorandr.profiles.<name>.config.<name>.scale`: `ScaleValue::new()`, then a setter per option.
@@ -205,7 +205,7 @@ impl ::flakesmith::value::IntMember for YMembers { type Int = u64; }
         /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`. Example: `96`.
         ///
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-        dpi: NullOr<u64> = "dpi";
+        dpi: NullOr<Positive> = "dpi";
         /// `programs.autorandr.profiles.<name>.config.<name>.enable`
         ///
         /// Whether to enable the output.
@@ -514,7 +514,7 @@ pub mod profiles {
         /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`. Example: `96`.
         ///
         /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-        pub fn dpi(&self) -> Opt<NullOr<u64>> {
+        pub fn dpi(&self) -> Opt<NullOr<Positive>> {
             Opt::at(self.path.join(["dpi"]))
         }
 
@@ -780,12 +780,12 @@ pub mod profiles {
     /// The members of `programs.autorandr.profiles.<name>.config.<name>.scale.x`'s type: `number`, `integer`. A value of any of them sets the option.
     pub enum XMembers {}
     impl ::flakesmith::value::FloatMember for XMembers {}
-    impl ::flakesmith::value::IntMember for XMembers { type Int = u64; }
+    impl ::flakesmith::value::IntMember for XMembers { type Int = Positive; }
 
     /// The members of `programs.autorandr.profiles.<name>.config.<name>.scale.y`'s type: `number`, `integer`. A value of any of them sets the option.
     pub enum YMembers {}
     impl ::flakesmith::value::FloatMember for YMembers {}
-    impl ::flakesmith::value::IntMember for YMembers { type Int = u64; }
+    impl ::flakesmith::value::IntMember for YMembers { type Int = Positive; }
 
     ::flakesmith::submodule_value! {
         /// A value of `programs.autorandr.profiles.<name>.config.<name>.scale`: `ScaleValue::new()`, then a setter per option.
@@ -835,7 +835,7 @@ pub mod profiles {
             /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`. Example: `96`.
             ///
             /// Declared in `<home-manager/modules/programs/autorandr.nix>`.
-            dpi: NullOr<u64> = "dpi";
+            dpi: NullOr<Positive> = "dpi";
             /// `programs.autorandr.profiles.<name>.config.<name>.enable`
             ///
             /// Whether to enable the output.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.gnome-terminal.enable`
@@ -347,7 +347,7 @@ pub const theme_variant: Opt<ThemeVariant> = Opt::new(&["programs", "gnome-termi
         /// Nix type: `null or integer between 0 and 100 (both inclusive)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
-        transparency_percent: NullOr<i64> = "transparencyPercent";
+        transparency_percent: NullOr<Between<0, 100>> = "transparencyPercent";
         /// `programs.gnome-terminal.profile.<name>.visibleName`
         ///
         /// The profile name.
@@ -594,7 +594,7 @@ pub mod profile {
         /// Nix type: `null or integer between 0 and 100 (both inclusive)`. Default: `null`.
         ///
         /// Declared in `<home-manager/modules/programs/gnome-terminal.nix>`.
-        pub fn transparency_percent(&self) -> Opt<NullOr<i64>> {
+        pub fn transparency_percent(&self) -> Opt<NullOr<Between<0, 100>>> {
             Opt::at(self.path.join(["transparencyPercent"]))
         }
 

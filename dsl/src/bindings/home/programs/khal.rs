@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.khal.enable`
@@ -110,7 +110,7 @@ pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Atom>>>> = Opt::n
         /// Nix type: `integer between 0 and 6 (both inclusive)`. Default: `0`.
         ///
         /// Declared in `<home-manager/modules/programs/khal.nix>`.
-        firstweekday: i64 = "firstweekday";
+        firstweekday: Between<0, 6> = "firstweekday";
         /// `programs.khal.locale.local_timezone`
         ///
         /// khal will show all times in this timezone.
@@ -224,7 +224,7 @@ pub mod locale {
     /// Nix type: `integer between 0 and 6 (both inclusive)`. Default: `0`.
     ///
     /// Declared in `<home-manager/modules/programs/khal.nix>`.
-    pub const firstweekday: Opt<i64> = Opt::new(&["programs", "khal", "locale", "firstweekday"]);
+    pub const firstweekday: Opt<Between<0, 6>> = Opt::new(&["programs", "khal", "locale", "firstweekday"]);
 
     /// `programs.khal.locale.local_timezone`
     ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.powerline-go.enable`

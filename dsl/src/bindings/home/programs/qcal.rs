@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.qcal.defaultNumDays`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// Nix type: `positive integer, meaning >0`. Default: `30`.
 ///
 /// Declared in `<home-manager/modules/programs/qcal.nix>`.
-pub const default_num_days: Opt<u64> = Opt::new(&["programs", "qcal", "defaultNumDays"]);
+pub const default_num_days: Opt<Positive> = Opt::new(&["programs", "qcal", "defaultNumDays"]);
 
 /// `programs.qcal.enable`
 ///

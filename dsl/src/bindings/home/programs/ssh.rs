@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.ssh.addKeysToAgent`
@@ -167,7 +167,7 @@ pub const package: Opt<NullOr<Package>> = Opt::new(&["programs", "ssh", "package
 /// Nix type: `positive integer, meaning >0`. Default: `3`.
 ///
 /// Declared in `<home-manager/modules/programs/ssh.nix>`.
-pub const server_alive_count_max: Opt<u64> = Opt::new(&["programs", "ssh", "serverAliveCountMax"]);
+pub const server_alive_count_max: Opt<Positive> = Opt::new(&["programs", "ssh", "serverAliveCountMax"]);
 
 /// `programs.ssh.serverAliveInterval`
 ///
@@ -584,7 +584,7 @@ impl ::flakesmith::value::FloatMember for SetEnvMembers {}
         /// Nix type: `positive integer, meaning >0`. Default: `3`.
         ///
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
-        server_alive_count_max: u64 = "serverAliveCountMax";
+        server_alive_count_max: Positive = "serverAliveCountMax";
         /// `programs.ssh.matchBlocks.<name>.serverAliveInterval`
         ///
         /// Set timeout in seconds after which response will be requested.
@@ -912,7 +912,7 @@ pub mod match_blocks {
         /// Nix type: `positive integer, meaning >0`. Default: `3`.
         ///
         /// Declared in `<home-manager/modules/programs/ssh.nix>`.
-        pub fn server_alive_count_max(&self) -> Opt<u64> {
+        pub fn server_alive_count_max(&self) -> Opt<Positive> {
             Opt::at(self.path.join(["serverAliveCountMax"]))
         }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.tealdeer.enable`
@@ -62,7 +62,7 @@ pub const settings: Opt<NullOr<SettingsValue>> = Opt::new(&["programs", "tealdee
         /// Nix type: `positive integer, meaning >0`. Default: `720`. Example: `24`.
         ///
         /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
-        auto_update_interval_hours: u64 = "auto_update_interval_hours";
+        auto_update_interval_hours: Positive = "auto_update_interval_hours";
     }
 }
 
@@ -113,7 +113,7 @@ pub mod settings {
             /// Nix type: `positive integer, meaning >0`. Default: `720`. Example: `24`.
             ///
             /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
-            auto_update_interval_hours: u64 = "auto_update_interval_hours";
+            auto_update_interval_hours: Positive = "auto_update_interval_hours";
         }
     }
 
@@ -137,7 +137,7 @@ pub mod settings {
         /// Nix type: `positive integer, meaning >0`. Default: `720`. Example: `24`.
         ///
         /// Declared in `<home-manager/modules/programs/tealdeer.nix>`.
-        pub const auto_update_interval_hours: Opt<u64> = Opt::new(&["programs", "tealdeer", "settings", "updates", "auto_update_interval_hours"]);
+        pub const auto_update_interval_hours: Opt<Positive> = Opt::new(&["programs", "tealdeer", "settings", "updates", "auto_update_interval_hours"]);
 
     }
 

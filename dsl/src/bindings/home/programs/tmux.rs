@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.tmux.aggressiveResize`
@@ -91,7 +91,7 @@ pub const extra_config: Opt<Concatenated> = Opt::new(&["programs", "tmux", "extr
 /// Nix type: `positive integer, meaning >0`. Default: `2000`. Example: `5000`.
 ///
 /// Declared in `<home-manager/modules/programs/tmux.nix>`.
-pub const history_limit: Opt<u64> = Opt::new(&["programs", "tmux", "historyLimit"]);
+pub const history_limit: Opt<Positive> = Opt::new(&["programs", "tmux", "historyLimit"]);
 
 /// `programs.tmux.keyMode`
 ///
@@ -176,7 +176,7 @@ pub const prefix: Opt<NullOr<String>> = Opt::new(&["programs", "tmux", "prefix"]
 /// Nix type: `positive integer, meaning >0`. Default: `5`. Example: `10`.
 ///
 /// Declared in `<home-manager/modules/programs/tmux.nix>`.
-pub const resize_amount: Opt<u64> = Opt::new(&["programs", "tmux", "resizeAmount"]);
+pub const resize_amount: Opt<Positive> = Opt::new(&["programs", "tmux", "resizeAmount"]);
 
 /// `programs.tmux.reverseSplit`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.urxvt.enable`
@@ -94,7 +94,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "urxvt", "package"]);
 /// Nix type: `integer between 0 and 200 (both inclusive)`. Default: `100`.
 ///
 /// Declared in `<home-manager/modules/programs/urxvt.nix>`.
-pub const shading: Opt<i64> = Opt::new(&["programs", "urxvt", "shading"]);
+pub const shading: Opt<Between<0, 200>> = Opt::new(&["programs", "urxvt", "shading"]);
 
 /// `programs.urxvt.transparent`
 ///

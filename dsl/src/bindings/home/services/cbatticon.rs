@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.cbatticon.batteryId`
@@ -52,7 +52,7 @@ pub const command_left_click: Opt<NullOr<Concatenated>> = Opt::new(&["services",
 /// Nix type: `null or integer between 0 and 100 (both inclusive)`. Default: `null`. Example: `5`.
 ///
 /// Declared in `<home-manager/modules/services/cbatticon.nix>`.
-pub const critical_level_percent: Opt<NullOr<i64>> = Opt::new(&["services", "cbatticon", "criticalLevelPercent"]);
+pub const critical_level_percent: Opt<NullOr<Between<0, 100>>> = Opt::new(&["services", "cbatticon", "criticalLevelPercent"]);
 
 /// `services.cbatticon.enable`
 ///
@@ -89,7 +89,7 @@ pub const icon_type: Opt<NullOr<IconType>> = Opt::new(&["services", "cbatticon",
 /// Nix type: `null or integer between 0 and 100 (both inclusive)`. Default: `null`. Example: `20`.
 ///
 /// Declared in `<home-manager/modules/services/cbatticon.nix>`.
-pub const low_level_percent: Opt<NullOr<i64>> = Opt::new(&["services", "cbatticon", "lowLevelPercent"]);
+pub const low_level_percent: Opt<NullOr<Between<0, 100>>> = Opt::new(&["services", "cbatticon", "lowLevelPercent"]);
 
 /// `services.cbatticon.updateIntervalSeconds`
 ///
@@ -98,7 +98,7 @@ pub const low_level_percent: Opt<NullOr<i64>> = Opt::new(&["services", "cbattico
 /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`. Example: `5`.
 ///
 /// Declared in `<home-manager/modules/services/cbatticon.nix>`.
-pub const update_interval_seconds: Opt<NullOr<u64>> = Opt::new(&["services", "cbatticon", "updateIntervalSeconds"]);
+pub const update_interval_seconds: Opt<NullOr<Positive>> = Opt::new(&["services", "cbatticon", "updateIntervalSeconds"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.cbatticon.iconType`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.gromit-mpx.enable`
@@ -120,7 +120,7 @@ pub const undo_key: Opt<NullOr<OneOf<UndoKeyMembers>>> = Opt::new(&["services", 
 /// The members of `services.gromit-mpx.hotKey`'s type: `string`, `integer`. A value of any of them sets the option.
 pub enum HotKeyMembers {}
 impl ::flakesmith::value::StrMember for HotKeyMembers { type Str = String; }
-impl ::flakesmith::value::IntMember for HotKeyMembers { type Int = u64; }
+impl ::flakesmith::value::IntMember for HotKeyMembers { type Int = Positive; }
 
 ::flakesmith::option_enum! {
     /// The values of `services.gromit-mpx.tools.*.modifiers.*`.
@@ -157,7 +157,7 @@ impl ::flakesmith::value::IntMember for HotKeyMembers { type Int = u64; }
         /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`. Example: `2`.
         ///
         /// Declared in `<home-manager/modules/services/gromit-mpx.nix>`.
-        arrow_size: NullOr<u64> = "arrowSize";
+        arrow_size: NullOr<Positive> = "arrowSize";
         /// `services.gromit-mpx.tools.*.color`
         ///
         /// The stroke (or recolor) color of the tool.
@@ -198,7 +198,7 @@ impl ::flakesmith::value::IntMember for HotKeyMembers { type Int = u64; }
         /// Nix type: `positive integer, meaning >0`. Default: `5`. Example: `3`.
         ///
         /// Declared in `<home-manager/modules/services/gromit-mpx.nix>`.
-        size: u64 = "size";
+        size: Positive = "size";
         /// `services.gromit-mpx.tools.*.type`
         ///
         /// Which type of tool this is.
@@ -213,5 +213,5 @@ impl ::flakesmith::value::IntMember for HotKeyMembers { type Int = u64; }
 /// The members of `services.gromit-mpx.undoKey`'s type: `string`, `integer`. A value of any of them sets the option.
 pub enum UndoKeyMembers {}
 impl ::flakesmith::value::StrMember for UndoKeyMembers { type Str = String; }
-impl ::flakesmith::value::IntMember for UndoKeyMembers { type Int = u64; }
+impl ::flakesmith::value::IntMember for UndoKeyMembers { type Int = Positive; }
 

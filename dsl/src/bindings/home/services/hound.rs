@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hound.databasePath`
@@ -42,7 +42,7 @@ pub const listen_address: Opt<String> = Opt::new(&["services", "hound", "listenA
 /// Nix type: `positive integer, meaning >0`. Default: `2`.
 ///
 /// Declared in `<home-manager/modules/services/hound.nix>`.
-pub const max_concurrent_indexers: Opt<u64> = Opt::new(&["services", "hound", "maxConcurrentIndexers"]);
+pub const max_concurrent_indexers: Opt<Positive> = Opt::new(&["services", "hound", "maxConcurrentIndexers"]);
 
 /// `services.hound.repositories`
 ///

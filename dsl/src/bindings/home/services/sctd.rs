@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.sctd.baseTemperature`
@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 /// Nix type: `integer between 2500 and 9000 (both inclusive)`. Default: `4500`.
 ///
 /// Declared in `<home-manager/modules/services/sctd.nix>`.
-pub const base_temperature: Opt<i64> = Opt::new(&["services", "sctd", "baseTemperature"]);
+pub const base_temperature: Opt<Between<2500, 9000>> = Opt::new(&["services", "sctd", "baseTemperature"]);
 
 /// `services.sctd.enable`
 ///

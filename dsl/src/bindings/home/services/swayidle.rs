@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.swayidle.enable`
@@ -138,7 +138,7 @@ pub const timeouts: Opt<Vec<TimeoutsValue>> = Opt::new(&["services", "swayidle",
         /// Nix type: `positive integer, meaning >0`. Example: `60`.
         ///
         /// Declared in `<home-manager/modules/services/swayidle.nix>`.
-        timeout: u64 = "timeout";
+        timeout: Positive = "timeout";
     }
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.twmn.duration`
@@ -235,7 +235,7 @@ pub mod window {
     /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `100`. Example: `80`.
     ///
     /// Declared in `<home-manager/modules/services/twmn.nix>`.
-    pub const opacity: Opt<i64> = Opt::new(&["services", "twmn", "window", "opacity"]);
+    pub const opacity: Opt<Between<0, 100>> = Opt::new(&["services", "twmn", "window", "opacity"]);
 
     /// `services.twmn.window.position`
     ///
@@ -320,7 +320,7 @@ pub mod window {
                 /// Nix type: `integer between 0 and 40 (both inclusive)`. Default: `38`. Example: `19`.
                 ///
                 /// Declared in `<home-manager/modules/services/twmn.nix>`.
-                curve: i64 = "curve";
+                curve: Between<0, 40> = "curve";
                 /// `services.twmn.window.animation.easeIn.duration`
                 ///
                 /// The animation duration in milliseconds.
@@ -344,7 +344,7 @@ pub mod window {
                 /// Nix type: `integer between 0 and 40 (both inclusive)`. Default: `38`. Example: `19`.
                 ///
                 /// Declared in `<home-manager/modules/services/twmn.nix>`.
-                curve: i64 = "curve";
+                curve: Between<0, 40> = "curve";
                 /// `services.twmn.window.animation.easeOut.duration`
                 ///
                 /// The animation duration in milliseconds.
@@ -391,7 +391,7 @@ pub mod window {
             /// Nix type: `integer between 0 and 40 (both inclusive)`. Default: `38`. Example: `19`.
             ///
             /// Declared in `<home-manager/modules/services/twmn.nix>`.
-            pub const curve: Opt<i64> = Opt::new(&["services", "twmn", "window", "animation", "easeIn", "curve"]);
+            pub const curve: Opt<Between<0, 40>> = Opt::new(&["services", "twmn", "window", "animation", "easeIn", "curve"]);
 
             /// `services.twmn.window.animation.easeIn.duration`
             ///
@@ -416,7 +416,7 @@ pub mod window {
             /// Nix type: `integer between 0 and 40 (both inclusive)`. Default: `38`. Example: `19`.
             ///
             /// Declared in `<home-manager/modules/services/twmn.nix>`.
-            pub const curve: Opt<i64> = Opt::new(&["services", "twmn", "window", "animation", "easeOut", "curve"]);
+            pub const curve: Opt<Between<0, 40>> = Opt::new(&["services", "twmn", "window", "animation", "easeOut", "curve"]);
 
             /// `services.twmn.window.animation.easeOut.duration`
             ///

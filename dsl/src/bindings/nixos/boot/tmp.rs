@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `boot.tmp.cleanOnBoot`
@@ -39,5 +39,5 @@ pub const use_tmpfs: Opt<bool> = Opt::new(&["boot", "tmp", "useTmpfs"]);
 /// The members of `boot.tmp.tmpfsSize`'s type: `string`, `integer`. A value of any of them sets the option.
 pub enum TmpfsSizeMembers {}
 impl ::flakesmith::value::StrMember for TmpfsSizeMembers { type Str = String; }
-impl ::flakesmith::value::IntMember for TmpfsSizeMembers { type Int = u64; }
+impl ::flakesmith::value::IntMember for TmpfsSizeMembers { type Int = Positive; }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.fooOverUDP.<name>`: the entry `entry_name`.
@@ -54,7 +54,7 @@ impl FooOverUdpEntry {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.fooOverUDP.%3Cname%3E.protocol)
     ///
     /// Nix type: `null or integer between 1 and 255 (both inclusive)`. Default: `null`.
-    pub fn protocol(&self) -> Opt<NullOr<i64>> {
+    pub fn protocol(&self) -> Opt<NullOr<Between<1, 255>>> {
         Opt::at(self.path.join(["protocol"]))
     }
 

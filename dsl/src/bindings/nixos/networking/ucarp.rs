@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `networking.ucarp.addr`
@@ -172,5 +172,5 @@ pub const upscript: Opt<RuntimePath> = Opt::new(&["networking", "ucarp", "upscri
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=networking.ucarp.vhId)
 ///
 /// Nix type: `integer between 1 and 255 (both inclusive)`.
-pub const vh_id: Opt<i64> = Opt::new(&["networking", "ucarp", "vhId"]);
+pub const vh_id: Opt<Between<1, 255>> = Opt::new(&["networking", "ucarp", "vhId"]);
 

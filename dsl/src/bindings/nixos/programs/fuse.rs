@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.fuse.mountMax`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.fuse.mountMax)
 ///
 /// Nix type: `integer between 0 and 32767 (both inclusive)`. Default: `1000`.
-pub const mount_max: Opt<i64> = Opt::new(&["programs", "fuse", "mountMax"]);
+pub const mount_max: Opt<Between<0, 32767>> = Opt::new(&["programs", "fuse", "mountMax"]);
 
 /// `programs.fuse.userAllowOther`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.openvpn3.enable`
@@ -70,7 +70,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "openvpn3", "package"])
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service.settings.log_level)
         ///
         /// Nix type: `integer between 0 and 7 (both inclusive)`. Default: `3`.
-        log_level: i64 = "log_level";
+        log_level: Between<0, 7> = "log_level";
         /// `programs.openvpn3.log-service.settings.timestamp`
         ///
         /// Add timestamp log file
@@ -162,7 +162,7 @@ pub mod log_service {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service.settings.log_level)
             ///
             /// Nix type: `integer between 0 and 7 (both inclusive)`. Default: `3`.
-            log_level: i64 = "log_level";
+            log_level: Between<0, 7> = "log_level";
             /// `programs.openvpn3.log-service.settings.timestamp`
             ///
             /// Add timestamp log file
@@ -202,7 +202,7 @@ pub mod log_service {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.openvpn3.log-service.settings.log_level)
         ///
         /// Nix type: `integer between 0 and 7 (both inclusive)`. Default: `3`.
-        pub const log_level: Opt<i64> = Opt::new(&["programs", "openvpn3", "log-service", "settings", "log_level"]);
+        pub const log_level: Opt<Between<0, 7>> = Opt::new(&["programs", "openvpn3", "log-service", "settings", "log_level"]);
 
         /// `programs.openvpn3.log-service.settings.timestamp`
         ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `programs.regreet.cageArgs`
@@ -112,7 +112,7 @@ pub mod font {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=programs.regreet.font.size)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `16`.
-    pub const size: Opt<u64> = Opt::new(&["programs", "regreet", "font", "size"]);
+    pub const size: Opt<Positive> = Opt::new(&["programs", "regreet", "font", "size"]);
 
 }
 

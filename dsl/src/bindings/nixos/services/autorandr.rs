@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.autorandr.defaultTarget`
@@ -115,12 +115,12 @@ pub const profiles: Opt<BTreeMap<String, ProfilesValue>> = Opt::new(&["services"
 /// The members of `services.autorandr.profiles.<name>.config.<name>.scale.x`'s type: `number`, `integer`. A value of any of them sets the option.
 pub enum XMembers {}
 impl ::flakesmith::value::FloatMember for XMembers {}
-impl ::flakesmith::value::IntMember for XMembers { type Int = u64; }
+impl ::flakesmith::value::IntMember for XMembers { type Int = Positive; }
 
 /// The members of `services.autorandr.profiles.<name>.config.<name>.scale.y`'s type: `number`, `integer`. A value of any of them sets the option.
 pub enum YMembers {}
 impl ::flakesmith::value::FloatMember for YMembers {}
-impl ::flakesmith::value::IntMember for YMembers { type Int = u64; }
+impl ::flakesmith::value::IntMember for YMembers { type Int = Positive; }
 
 ::flakesmith::submodule_value! {
     /// A value of `services.autorandr.profiles.<name>.config.<name>.scale`: `ScaleValue::new()`, then a setter per option.
@@ -170,7 +170,7 @@ impl ::flakesmith::value::IntMember for YMembers { type Int = u64; }
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.dpi)
         ///
         /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
-        dpi: NullOr<u64> = "dpi";
+        dpi: NullOr<Positive> = "dpi";
         /// `services.autorandr.profiles.<name>.config.<name>.enable`
         ///
         /// Whether to enable the output.
@@ -440,7 +440,7 @@ pub mod profiles {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.dpi)
         ///
         /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
-        pub fn dpi(&self) -> Opt<NullOr<u64>> {
+        pub fn dpi(&self) -> Opt<NullOr<Positive>> {
             Opt::at(self.path.join(["dpi"]))
         }
 
@@ -656,12 +656,12 @@ pub mod profiles {
     /// The members of `services.autorandr.profiles.<name>.config.<name>.scale.x`'s type: `number`, `integer`. A value of any of them sets the option.
     pub enum XMembers {}
     impl ::flakesmith::value::FloatMember for XMembers {}
-    impl ::flakesmith::value::IntMember for XMembers { type Int = u64; }
+    impl ::flakesmith::value::IntMember for XMembers { type Int = Positive; }
 
     /// The members of `services.autorandr.profiles.<name>.config.<name>.scale.y`'s type: `number`, `integer`. A value of any of them sets the option.
     pub enum YMembers {}
     impl ::flakesmith::value::FloatMember for YMembers {}
-    impl ::flakesmith::value::IntMember for YMembers { type Int = u64; }
+    impl ::flakesmith::value::IntMember for YMembers { type Int = Positive; }
 
     ::flakesmith::submodule_value! {
         /// A value of `services.autorandr.profiles.<name>.config.<name>.scale`: `ScaleValue::new()`, then a setter per option.
@@ -711,7 +711,7 @@ pub mod profiles {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.autorandr.profiles.%3Cname%3E.config.%3Cname%3E.dpi)
             ///
             /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
-            dpi: NullOr<u64> = "dpi";
+            dpi: NullOr<Positive> = "dpi";
             /// `services.autorandr.profiles.<name>.config.<name>.enable`
             ///
             /// Whether to enable the output.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.bitcoind.<name>`: the entry `entry_name`.
@@ -49,7 +49,7 @@ impl BitcoindEntry {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.dbCache)
     ///
     /// Nix type: `null or integer between 4 and 16384 (both inclusive)`. Default: `null`.
-    pub fn db_cache(&self) -> Opt<NullOr<i64>> {
+    pub fn db_cache(&self) -> Opt<NullOr<Between<4, 16384>>> {
         Opt::at(self.path.join(["dbCache"]))
     }
 

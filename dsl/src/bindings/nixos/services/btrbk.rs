@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.btrbk.extraPackages`
@@ -42,7 +42,7 @@ pub const io_scheduling_class: Opt<IoSchedulingClass> = Opt::new(&["services", "
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.btrbk.niceness)
 ///
 /// Nix type: `integer between -20 and 19 (both inclusive)`. Default: `10`.
-pub const niceness: Opt<i64> = Opt::new(&["services", "btrbk", "niceness"]);
+pub const niceness: Opt<Between<-20, 19>> = Opt::new(&["services", "btrbk", "niceness"]);
 
 /// `services.btrbk.sshAccess`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.c2fmzq-server.bindIP`
@@ -88,7 +88,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.c2fmzq-server.settings.verbose)
     ///
     /// Nix type: `integer between 1 and 3 (both inclusive)`. Default: `2`.
-    pub const verbose: Opt<i64> = Opt::new(&["services", "c2fmzq-server", "settings", "verbose"]);
+    pub const verbose: Opt<Between<1, 3>> = Opt::new(&["services", "c2fmzq-server", "settings", "verbose"]);
 
 }
 

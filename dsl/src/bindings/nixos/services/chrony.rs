@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.chrony.autotrimThreshold`
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.chrony.autotrimThreshold)
 ///
 /// Nix type: `positive integer, meaning >0`. Default: `30`.
-pub const autotrim_threshold: Opt<u64> = Opt::new(&["services", "chrony", "autotrimThreshold"]);
+pub const autotrim_threshold: Opt<Positive> = Opt::new(&["services", "chrony", "autotrimThreshold"]);
 
 /// `services.chrony.directory`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.dnsdist.enable`
@@ -55,7 +55,7 @@ pub mod dnscrypt {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dnsdist.dnscrypt.certLifetime)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `15`.
-    pub const cert_lifetime: Opt<u64> = Opt::new(&["services", "dnsdist", "dnscrypt", "certLifetime"]);
+    pub const cert_lifetime: Opt<Positive> = Opt::new(&["services", "dnsdist", "dnscrypt", "certLifetime"]);
 
     /// `services.dnsdist.dnscrypt.enable`
     ///

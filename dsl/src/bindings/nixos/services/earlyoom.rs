@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.earlyoom.enable`
@@ -52,7 +52,7 @@ pub const extra_args: Opt<Vec<String>> = Opt::new(&["services", "earlyoom", "ext
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.earlyoom.freeMemKillThreshold)
 ///
 /// Nix type: `null or integer between 1 and 100 (both inclusive)`. Default: `null`.
-pub const free_mem_kill_threshold: Opt<NullOr<i64>> = Opt::new(&["services", "earlyoom", "freeMemKillThreshold"]);
+pub const free_mem_kill_threshold: Opt<NullOr<Between<1, 100>>> = Opt::new(&["services", "earlyoom", "freeMemKillThreshold"]);
 
 /// `services.earlyoom.freeMemThreshold`
 ///
@@ -61,7 +61,7 @@ pub const free_mem_kill_threshold: Opt<NullOr<i64>> = Opt::new(&["services", "ea
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.earlyoom.freeMemThreshold)
 ///
 /// Nix type: `integer between 1 and 100 (both inclusive)`. Default: `10`.
-pub const free_mem_threshold: Opt<i64> = Opt::new(&["services", "earlyoom", "freeMemThreshold"]);
+pub const free_mem_threshold: Opt<Between<1, 100>> = Opt::new(&["services", "earlyoom", "freeMemThreshold"]);
 
 /// `services.earlyoom.freeSwapKillThreshold`
 ///
@@ -71,7 +71,7 @@ pub const free_mem_threshold: Opt<i64> = Opt::new(&["services", "earlyoom", "fre
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.earlyoom.freeSwapKillThreshold)
 ///
 /// Nix type: `null or integer between 1 and 100 (both inclusive)`. Default: `null`.
-pub const free_swap_kill_threshold: Opt<NullOr<i64>> = Opt::new(&["services", "earlyoom", "freeSwapKillThreshold"]);
+pub const free_swap_kill_threshold: Opt<NullOr<Between<1, 100>>> = Opt::new(&["services", "earlyoom", "freeSwapKillThreshold"]);
 
 /// `services.earlyoom.freeSwapThreshold`
 ///
@@ -80,7 +80,7 @@ pub const free_swap_kill_threshold: Opt<NullOr<i64>> = Opt::new(&["services", "e
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.earlyoom.freeSwapThreshold)
 ///
 /// Nix type: `integer between 1 and 100 (both inclusive)`. Default: `10`.
-pub const free_swap_threshold: Opt<i64> = Opt::new(&["services", "earlyoom", "freeSwapThreshold"]);
+pub const free_swap_threshold: Opt<Between<1, 100>> = Opt::new(&["services", "earlyoom", "freeSwapThreshold"]);
 
 /// `services.earlyoom.killHook`
 ///

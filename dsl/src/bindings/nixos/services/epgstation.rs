@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.epgstation.enable`
@@ -82,7 +82,7 @@ pub const use_preconfigured_streaming: Opt<bool> = Opt::new(&["services", "epgst
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.concurrentEncodeNum)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `1`.
-        concurrent_encode_num: u64 = "concurrentEncodeNum";
+        concurrent_encode_num: Positive = "concurrentEncodeNum";
         /// `services.epgstation.settings.encode`
         ///
         /// Encoding presets for recorded videos.
@@ -99,7 +99,7 @@ pub const use_preconfigured_streaming: Opt<bool> = Opt::new(&["services", "epgst
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.encodeProcessNum)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `4`.
-        encode_process_num: u64 = "encodeProcessNum";
+        encode_process_num: Positive = "encodeProcessNum";
         /// `services.epgstation.settings.mirakurunPath`
         ///
         /// URL to connect to Mirakurun.
@@ -173,7 +173,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.concurrentEncodeNum)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `1`.
-    pub const concurrent_encode_num: Opt<u64> = Opt::new(&["services", "epgstation", "settings", "concurrentEncodeNum"]);
+    pub const concurrent_encode_num: Opt<Positive> = Opt::new(&["services", "epgstation", "settings", "concurrentEncodeNum"]);
 
     /// `services.epgstation.settings.encode`
     ///
@@ -192,7 +192,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.epgstation.settings.encodeProcessNum)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `4`.
-    pub const encode_process_num: Opt<u64> = Opt::new(&["services", "epgstation", "settings", "encodeProcessNum"]);
+    pub const encode_process_num: Opt<Positive> = Opt::new(&["services", "epgstation", "settings", "encodeProcessNum"]);
 
     /// `services.epgstation.settings.mirakurunPath`
     ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.fcgiwrap.instances`
@@ -35,7 +35,7 @@ pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["service
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.process.prefork)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `1`.
-        prefork: u64 = "prefork";
+        prefork: Positive = "prefork";
         /// `services.fcgiwrap.instances.<name>.process.user`
         ///
         /// User as which this instance of fcgiwrap will be run.
@@ -167,7 +167,7 @@ pub mod instances {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fcgiwrap.instances.%3Cname%3E.process.prefork)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `1`.
-        pub fn prefork(&self) -> Opt<u64> {
+        pub fn prefork(&self) -> Opt<Positive> {
             Opt::at(self.path.join(["prefork"]))
         }
 

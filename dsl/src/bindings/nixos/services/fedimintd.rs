@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.fedimintd.<name>`: the entry `entry_name`.
@@ -541,7 +541,7 @@ impl FedimintdEntryNginxConfig {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub fn redirect_code(&self) -> Opt<i64> {
+    pub fn redirect_code(&self) -> Opt<Between<300, 399>> {
         Opt::at(self.path.join(["redirectCode"]))
     }
 
@@ -1230,7 +1230,7 @@ impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.redirectCode)
         ///
         /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-        redirect_code: i64 = "redirectCode";
+        redirect_code: Between<300, 399> = "redirectCode";
         /// `services.fedimintd.<name>.nginx.config.rejectSSL`
         ///
         /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in

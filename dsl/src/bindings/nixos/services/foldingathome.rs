@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.foldingathome.daemonNiceLevel`
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.foldingathome.daemonNiceLevel)
 ///
 /// Nix type: `integer between -20 and 19 (both inclusive)`. Default: `0`.
-pub const daemon_nice_level: Opt<i64> = Opt::new(&["services", "foldingathome", "daemonNiceLevel"]);
+pub const daemon_nice_level: Opt<Between<-20, 19>> = Opt::new(&["services", "foldingathome", "daemonNiceLevel"]);
 
 /// `services.foldingathome.enable`
 ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.freeciv.enable`
@@ -90,7 +90,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.freeciv.settings.debug)
     ///
     /// Nix type: `integer between 0 and 3 (both inclusive)`. Default: `0`.
-    pub const debug: Opt<i64> = Opt::new(&["services", "freeciv", "settings", "debug"]);
+    pub const debug: Opt<Between<0, 3>> = Opt::new(&["services", "freeciv", "settings", "debug"]);
 
     /// `services.freeciv.settings.exit-on-end`
     ///

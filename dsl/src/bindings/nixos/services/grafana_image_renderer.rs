@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.grafana-image-renderer.chromium`
@@ -80,7 +80,7 @@ pub const verbose: Opt<bool> = Opt::new(&["services", "grafana-image-renderer", 
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.rendering.height)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `500`.
-        height: u64 = "height";
+        height: Positive = "height";
         /// `services.grafana-image-renderer.settings.rendering.mode`
         ///
         /// Rendering mode of grafana-image-renderer
@@ -96,7 +96,7 @@ pub const verbose: Opt<bool> = Opt::new(&["services", "grafana-image-renderer", 
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.rendering.width)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `1000`.
-        width: u64 = "width";
+        width: Positive = "width";
     }
 }
 
@@ -172,7 +172,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.rendering.height)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `500`.
-        pub const height: Opt<u64> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "height"]);
+        pub const height: Opt<Positive> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "height"]);
 
         /// `services.grafana-image-renderer.settings.rendering.mode`
         ///
@@ -190,7 +190,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.grafana-image-renderer.settings.rendering.width)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `1000`.
-        pub const width: Opt<u64> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "width"]);
+        pub const width: Opt<Positive> = Opt::new(&["services", "grafana-image-renderer", "settings", "rendering", "width"]);
 
         ::flakesmith::option_enum! {
             /// The values of `services.grafana-image-renderer.settings.rendering.mode`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hadoop.containerExecutorCfg`
@@ -873,7 +873,7 @@ pub mod yarn {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.yarn.nodemanager.resource.cpuVCores)
             ///
             /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
-            pub const cpu_v_cores: Opt<NullOr<u64>> = Opt::new(&["services", "hadoop", "yarn", "nodemanager", "resource", "cpuVCores"]);
+            pub const cpu_v_cores: Opt<NullOr<Positive>> = Opt::new(&["services", "hadoop", "yarn", "nodemanager", "resource", "cpuVCores"]);
 
             /// `services.hadoop.yarn.nodemanager.resource.maximumAllocationMB`
             ///
@@ -882,7 +882,7 @@ pub mod yarn {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.yarn.nodemanager.resource.maximumAllocationMB)
             ///
             /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
-            pub const maximum_allocation_mb: Opt<NullOr<u64>> = Opt::new(&["services", "hadoop", "yarn", "nodemanager", "resource", "maximumAllocationMB"]);
+            pub const maximum_allocation_mb: Opt<NullOr<Positive>> = Opt::new(&["services", "hadoop", "yarn", "nodemanager", "resource", "maximumAllocationMB"]);
 
             /// `services.hadoop.yarn.nodemanager.resource.maximumAllocationVCores`
             ///
@@ -891,7 +891,7 @@ pub mod yarn {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.yarn.nodemanager.resource.maximumAllocationVCores)
             ///
             /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
-            pub const maximum_allocation_v_cores: Opt<NullOr<u64>> = Opt::new(&["services", "hadoop", "yarn", "nodemanager", "resource", "maximumAllocationVCores"]);
+            pub const maximum_allocation_v_cores: Opt<NullOr<Positive>> = Opt::new(&["services", "hadoop", "yarn", "nodemanager", "resource", "maximumAllocationVCores"]);
 
             /// `services.hadoop.yarn.nodemanager.resource.memoryMB`
             ///
@@ -900,7 +900,7 @@ pub mod yarn {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hadoop.yarn.nodemanager.resource.memoryMB)
             ///
             /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
-            pub const memory_mb: Opt<NullOr<u64>> = Opt::new(&["services", "hadoop", "yarn", "nodemanager", "resource", "memoryMB"]);
+            pub const memory_mb: Opt<NullOr<Positive>> = Opt::new(&["services", "hadoop", "yarn", "nodemanager", "resource", "memoryMB"]);
 
         }
 

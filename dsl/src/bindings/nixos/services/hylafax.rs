@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.hylafax.areaCode`
@@ -245,7 +245,7 @@ pub mod faxcron {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.faxcron.infoDays)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `30`.
-    pub const info_days: Opt<u64> = Opt::new(&["services", "hylafax", "faxcron", "infoDays"]);
+    pub const info_days: Opt<Positive> = Opt::new(&["services", "hylafax", "faxcron", "infoDays"]);
 
     /// `services.hylafax.faxcron.logDays`
     ///
@@ -255,7 +255,7 @@ pub mod faxcron {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.faxcron.logDays)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `30`.
-    pub const log_days: Opt<u64> = Opt::new(&["services", "hylafax", "faxcron", "logDays"]);
+    pub const log_days: Opt<Positive> = Opt::new(&["services", "hylafax", "faxcron", "logDays"]);
 
     /// `services.hylafax.faxcron.rcvDays`
     ///
@@ -265,7 +265,7 @@ pub mod faxcron {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.faxcron.rcvDays)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `7`.
-    pub const rcv_days: Opt<u64> = Opt::new(&["services", "hylafax", "faxcron", "rcvDays"]);
+    pub const rcv_days: Opt<Positive> = Opt::new(&["services", "hylafax", "faxcron", "rcvDays"]);
 
     pub mod enable {
         use super::*;
@@ -316,7 +316,7 @@ pub mod faxqclean {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.faxqclean.docqMinutes)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `60`.
-    pub const docq_minutes: Opt<u64> = Opt::new(&["services", "hylafax", "faxqclean", "docqMinutes"]);
+    pub const docq_minutes: Opt<Positive> = Opt::new(&["services", "hylafax", "faxqclean", "docqMinutes"]);
 
     /// `services.hylafax.faxqclean.doneqMinutes`
     ///
@@ -327,7 +327,7 @@ pub mod faxqclean {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.hylafax.faxqclean.doneqMinutes)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `15`.
-    pub const doneq_minutes: Opt<u64> = Opt::new(&["services", "hylafax", "faxqclean", "doneqMinutes"]);
+    pub const doneq_minutes: Opt<Positive> = Opt::new(&["services", "hylafax", "faxqclean", "doneqMinutes"]);
 
     ::flakesmith::option_enum! {
         /// The values of `services.hylafax.faxqclean.archiving`.

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.inadyn.configFile`
@@ -119,7 +119,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.inadyn.settings.forced-update)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `2592000`.
-    pub const forced_update: Opt<u64> = Opt::new(&["services", "inadyn", "settings", "forced-update"]);
+    pub const forced_update: Opt<Positive> = Opt::new(&["services", "inadyn", "settings", "forced-update"]);
 
     /// `services.inadyn.settings.provider`
     ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.jirafeau.adminPasswordSha256`
@@ -455,7 +455,7 @@ impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.redirectCode)
         ///
         /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-        redirect_code: i64 = "redirectCode";
+        redirect_code: Between<300, 399> = "redirectCode";
         /// `services.jirafeau.nginxConfig.rejectSSL`
         ///
         /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
@@ -744,7 +744,7 @@ pub mod nginx_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.jirafeau.nginxConfig.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<i64> = Opt::new(&["services", "jirafeau", "nginxConfig", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "jirafeau", "nginxConfig", "redirectCode"]);
 
     /// `services.jirafeau.nginxConfig.rejectSSL`
     ///

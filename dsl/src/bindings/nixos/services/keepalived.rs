@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.keepalived.enable`
@@ -251,7 +251,7 @@ pub const vrrp_scripts: Opt<BTreeMap<String, VrrpScriptsValue>> = Opt::new(&["se
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualRouterId)
         ///
         /// Nix type: `integer between 1 and 255 (both inclusive)`.
-        virtual_router_id: i64 = "virtualRouterId";
+        virtual_router_id: Between<1, 255> = "virtualRouterId";
         /// `services.keepalived.vrrpInstances.<name>.vmacInterface`
         ///
         /// Name of the vmac interface to use. keepalived will come up with a name
@@ -587,7 +587,7 @@ pub mod vrrp_instances {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.keepalived.vrrpInstances.%3Cname%3E.virtualRouterId)
         ///
         /// Nix type: `integer between 1 and 255 (both inclusive)`.
-        pub fn virtual_router_id(&self) -> Opt<i64> {
+        pub fn virtual_router_id(&self) -> Opt<Between<1, 255>> {
             Opt::at(self.path.join(["virtualRouterId"]))
         }
 

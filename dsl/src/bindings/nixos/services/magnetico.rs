@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.magnetico.enable`
@@ -45,7 +45,7 @@ pub mod crawler {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.magnetico.crawler.maxLeeches)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `200`.
-    pub const max_leeches: Opt<u64> = Opt::new(&["services", "magnetico", "crawler", "maxLeeches"]);
+    pub const max_leeches: Opt<Positive> = Opt::new(&["services", "magnetico", "crawler", "maxLeeches"]);
 
     /// `services.magnetico.crawler.maxNeighbors`
     ///
@@ -57,7 +57,7 @@ pub mod crawler {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.magnetico.crawler.maxNeighbors)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `1000`.
-    pub const max_neighbors: Opt<u64> = Opt::new(&["services", "magnetico", "crawler", "maxNeighbors"]);
+    pub const max_neighbors: Opt<Positive> = Opt::new(&["services", "magnetico", "crawler", "maxNeighbors"]);
 
     /// `services.magnetico.crawler.port`
     ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mastodon.activeRecordEncryptionDeterministicKeyFile`
@@ -182,7 +182,7 @@ pub const sidekiq_threads: Opt<i64> = Opt::new(&["services", "mastodon", "sideki
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mastodon.streamingProcesses)
 ///
 /// Nix type: `positive integer, meaning >0`.
-pub const streaming_processes: Opt<u64> = Opt::new(&["services", "mastodon", "streamingProcesses"]);
+pub const streaming_processes: Opt<Positive> = Opt::new(&["services", "mastodon", "streamingProcesses"]);
 
 /// `services.mastodon.trustedProxy`
 ///

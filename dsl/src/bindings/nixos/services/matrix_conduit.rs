@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.matrix-conduit.enable`
@@ -123,7 +123,7 @@ pub const settings: Opt<SettingsValue> = Opt::new(&["services", "matrix-conduit"
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.max_request_size)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `20000000`.
-        max_request_size: u64 = "max_request_size";
+        max_request_size: Positive = "max_request_size";
         /// `services.matrix-conduit.settings.global.port`
         ///
         /// The port Conduit will be running on. You need to set up a reverse proxy in your web server (e.g. apache or nginx), so all requests to /_matrix on port 443 and 8448 will be forwarded to the Conduit instance running on this port
@@ -239,7 +239,7 @@ pub mod settings {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.matrix-conduit.settings.global.max_request_size)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `20000000`.
-        pub const max_request_size: Opt<u64> = Opt::new(&["services", "matrix-conduit", "settings", "global", "max_request_size"]);
+        pub const max_request_size: Opt<Positive> = Opt::new(&["services", "matrix-conduit", "settings", "global", "max_request_size"]);
 
         /// `services.matrix-conduit.settings.global.port`
         ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.mchprs.dataDir`
@@ -145,7 +145,7 @@ pub const settings: Opt<SettingsValue> = Opt::new(&["services", "mchprs", "setti
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.max_players)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `99999`.
-        max_players: u64 = "max_players";
+        max_players: Positive = "max_players";
         /// `services.mchprs.settings.motd`
         ///
         /// Message of the day.
@@ -185,7 +185,7 @@ pub const settings: Opt<SettingsValue> = Opt::new(&["services", "mchprs", "setti
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.view_distance)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `8`.
-        view_distance: u64 = "view_distance";
+        view_distance: Positive = "view_distance";
     }
 }
 
@@ -255,7 +255,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.max_players)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `99999`.
-    pub const max_players: Opt<u64> = Opt::new(&["services", "mchprs", "settings", "max_players"]);
+    pub const max_players: Opt<Positive> = Opt::new(&["services", "mchprs", "settings", "max_players"]);
 
     /// `services.mchprs.settings.motd`
     ///
@@ -299,7 +299,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mchprs.settings.view_distance)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `8`.
-    pub const view_distance: Opt<u64> = Opt::new(&["services", "mchprs", "settings", "view_distance"]);
+    pub const view_distance: Opt<Positive> = Opt::new(&["services", "mchprs", "settings", "view_distance"]);
 
 }
 

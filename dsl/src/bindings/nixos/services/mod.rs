@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.bitcoind`
@@ -224,7 +224,7 @@ impl ::flakesmith::value::IntMember for PruneMembers { type Int = u64; }
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bitcoind.%3Cname%3E.dbCache)
         ///
         /// Nix type: `null or integer between 4 and 16384 (both inclusive)`. Default: `null`.
-        db_cache: NullOr<i64> = "dbCache";
+        db_cache: NullOr<Between<4, 16384>> = "dbCache";
         /// `services.bitcoind.<name>.enable`
         ///
         /// Whether to enable Bitcoin daemon.
@@ -1197,7 +1197,7 @@ impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.fedimintd.%3Cname%3E.nginx.config.redirectCode)
         ///
         /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-        redirect_code: i64 = "redirectCode";
+        redirect_code: Between<300, 399> = "redirectCode";
         /// `services.fedimintd.<name>.nginx.config.rejectSSL`
         ///
         /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
@@ -2068,12 +2068,12 @@ impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
 
 /// The members of `services.quicktun.<name>.remoteFloat`'s type: `integer`, `bool`. A value of any of them sets the option.
 pub enum RemoteFloatMembers {}
-impl ::flakesmith::value::IntMember for RemoteFloatMembers { type Int = i64; }
+impl ::flakesmith::value::IntMember for RemoteFloatMembers { type Int = Between<0, 1>; }
 impl ::flakesmith::value::BoolMember for RemoteFloatMembers {}
 
 /// The members of `services.quicktun.<name>.tunMode`'s type: `integer`, `bool`. A value of any of them sets the option.
 pub enum TunModeMembers {}
-impl ::flakesmith::value::IntMember for TunModeMembers { type Int = i64; }
+impl ::flakesmith::value::IntMember for TunModeMembers { type Int = Between<0, 1>; }
 impl ::flakesmith::value::BoolMember for TunModeMembers {}
 
 ::flakesmith::submodule_value! {

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.movim.dataDir`
@@ -549,7 +549,7 @@ impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.redirectCode)
         ///
         /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-        redirect_code: i64 = "redirectCode";
+        redirect_code: Between<300, 399> = "redirectCode";
         /// `services.movim.nginx.rejectSSL`
         ///
         /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
@@ -685,7 +685,7 @@ impl ::flakesmith::value::BoolMember for PhpCfgMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.loglevel)
         ///
         /// Nix type: `null or integer between 0 and 3 (both inclusive)`. Default: `null`.
-        loglevel: NullOr<i64> = "loglevel";
+        loglevel: NullOr<Between<0, 3>> = "loglevel";
         /// `services.movim.podConfig.restrictsuggestions`
         ///
         /// Only suggest chatrooms, Communities and other contents that are available on the user XMPP server and related services
@@ -745,7 +745,7 @@ impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.brotli.compressionLevel)
         ///
         /// Nix type: `integer between 0 and 11 (both inclusive)`. Default: `11`.
-        compression_level: i64 = "compressionLevel";
+        compression_level: Between<0, 11> = "compressionLevel";
         /// `services.movim.precompressStaticFiles.brotli.enable`
         ///
         /// Whether to enable Brotli precompression.
@@ -775,7 +775,7 @@ impl ::flakesmith::value::BoolMember for PoolConfigMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.gzip.compressionLevel)
         ///
         /// Nix type: `integer between 1 and 9 (both inclusive)`. Default: `9`.
-        compression_level: i64 = "compressionLevel";
+        compression_level: Between<1, 9> = "compressionLevel";
         /// `services.movim.precompressStaticFiles.gzip.enable`
         ///
         /// Whether to enable Gzip precompression.
@@ -1063,7 +1063,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.nginx.redirectCode)
     ///
     /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-    pub const redirect_code: Opt<i64> = Opt::new(&["services", "movim", "nginx", "redirectCode"]);
+    pub const redirect_code: Opt<Between<300, 399>> = Opt::new(&["services", "movim", "nginx", "redirectCode"]);
 
     /// `services.movim.nginx.rejectSSL`
     ///
@@ -1556,7 +1556,7 @@ pub mod pod_config {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.podConfig.loglevel)
     ///
     /// Nix type: `null or integer between 0 and 3 (both inclusive)`. Default: `null`.
-    pub const loglevel: Opt<NullOr<i64>> = Opt::new(&["services", "movim", "podConfig", "loglevel"]);
+    pub const loglevel: Opt<NullOr<Between<0, 3>>> = Opt::new(&["services", "movim", "podConfig", "loglevel"]);
 
     /// `services.movim.podConfig.restrictsuggestions`
     ///
@@ -1618,7 +1618,7 @@ pub mod precompress_static_files {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.brotli.compressionLevel)
         ///
         /// Nix type: `integer between 0 and 11 (both inclusive)`. Default: `11`.
-        pub const compression_level: Opt<i64> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "compressionLevel"]);
+        pub const compression_level: Opt<Between<0, 11>> = Opt::new(&["services", "movim", "precompressStaticFiles", "brotli", "compressionLevel"]);
 
         /// `services.movim.precompressStaticFiles.brotli.enable`
         ///
@@ -1650,7 +1650,7 @@ pub mod precompress_static_files {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.movim.precompressStaticFiles.gzip.compressionLevel)
         ///
         /// Nix type: `integer between 1 and 9 (both inclusive)`. Default: `9`.
-        pub const compression_level: Opt<i64> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "compressionLevel"]);
+        pub const compression_level: Opt<Between<1, 9>> = Opt::new(&["services", "movim", "precompressStaticFiles", "gzip", "compressionLevel"]);
 
         /// `services.movim.precompressStaticFiles.gzip.enable`
         ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.neo4j.constrainLoadCsv`
@@ -73,7 +73,7 @@ pub const read_only: Opt<bool> = Opt::new(&["services", "neo4j", "readOnly"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.neo4j.workerCount)
 ///
 /// Nix type: `integer between 0 and 44738 (both inclusive)`. Default: `0`.
-pub const worker_count: Opt<i64> = Opt::new(&["services", "neo4j", "workerCount"]);
+pub const worker_count: Opt<Between<0, 44738>> = Opt::new(&["services", "neo4j", "workerCount"]);
 
 pub mod bolt {
     use super::*;

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nextcloud.appstoreEnable`
@@ -293,7 +293,7 @@ impl ::flakesmith::value::BoolMember for PoolSettingsMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.loglevel)
         ///
         /// Nix type: `integer between 0 and 4 (both inclusive)`. Default: `2`.
-        loglevel: i64 = "loglevel";
+        loglevel: Between<0, 4> = "loglevel";
         /// `services.nextcloud.settings.overwriteprotocol`
         ///
         /// Force Nextcloud to always use HTTP or HTTPS i.e. for link generation.
@@ -639,7 +639,7 @@ pub mod nginx {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.nginx.hstsMaxAge)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `15552000`.
-    pub const hsts_max_age: Opt<u64> = Opt::new(&["services", "nextcloud", "nginx", "hstsMaxAge"]);
+    pub const hsts_max_age: Opt<Positive> = Opt::new(&["services", "nextcloud", "nginx", "hstsMaxAge"]);
 
     /// `services.nextcloud.nginx.recommendedHttpHeaders`
     ///
@@ -807,7 +807,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nextcloud.settings.loglevel)
     ///
     /// Nix type: `integer between 0 and 4 (both inclusive)`. Default: `2`.
-    pub const loglevel: Opt<i64> = Opt::new(&["services", "nextcloud", "settings", "loglevel"]);
+    pub const loglevel: Opt<Between<0, 4>> = Opt::new(&["services", "nextcloud", "settings", "loglevel"]);
 
     /// `services.nextcloud.settings.overwriteprotocol`
     ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.nginx.additionalModules`
@@ -216,7 +216,7 @@ pub const map_hash_bucket_size: Opt<NullOr<Data<Anything>>> = Opt::new(&["servic
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.mapHashMaxSize)
 ///
 /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
-pub const map_hash_max_size: Opt<NullOr<u64>> = Opt::new(&["services", "nginx", "mapHashMaxSize"]);
+pub const map_hash_max_size: Opt<NullOr<Positive>> = Opt::new(&["services", "nginx", "mapHashMaxSize"]);
 
 /// `services.nginx.package`
 ///
@@ -341,7 +341,7 @@ pub const resolver: Opt<ResolverValue> = Opt::new(&["services", "nginx", "resolv
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.serverNamesHashBucketSize)
 ///
 /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
-pub const server_names_hash_bucket_size: Opt<NullOr<u64>> = Opt::new(&["services", "nginx", "serverNamesHashBucketSize"]);
+pub const server_names_hash_bucket_size: Opt<NullOr<Positive>> = Opt::new(&["services", "nginx", "serverNamesHashBucketSize"]);
 
 /// `services.nginx.serverNamesHashMaxSize`
 ///
@@ -350,7 +350,7 @@ pub const server_names_hash_bucket_size: Opt<NullOr<u64>> = Opt::new(&["services
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.serverNamesHashMaxSize)
 ///
 /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
-pub const server_names_hash_max_size: Opt<NullOr<u64>> = Opt::new(&["services", "nginx", "serverNamesHashMaxSize"]);
+pub const server_names_hash_max_size: Opt<NullOr<Positive>> = Opt::new(&["services", "nginx", "serverNamesHashMaxSize"]);
 
 /// `services.nginx.serverTokens`
 ///
@@ -413,7 +413,7 @@ pub const stream_config: Opt<Concatenated> = Opt::new(&["services", "nginx", "st
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.typesHashMaxSize)
 ///
 /// Nix type: `positive integer, meaning >0`. Default: `if config.services.nginx.defaultMimeTypes == "${pkgs.mailcap}/etc/nginx/mime.types" then 2688 else 1024`.
-pub const types_hash_max_size: Opt<u64> = Opt::new(&["services", "nginx", "typesHashMaxSize"]);
+pub const types_hash_max_size: Opt<Positive> = Opt::new(&["services", "nginx", "typesHashMaxSize"]);
 
 /// `services.nginx.upstreams`
 ///
@@ -995,7 +995,7 @@ impl ::flakesmith::value::IntMember for ReturnMembers { type Int = i64; }
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.redirectCode)
         ///
         /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-        redirect_code: i64 = "redirectCode";
+        redirect_code: Between<300, 399> = "redirectCode";
         /// `services.nginx.virtualHosts.<name>.rejectSSL`
         ///
         /// Whether to listen for and reject all HTTPS connections to this vhost. Useful in
@@ -1727,7 +1727,7 @@ pub mod virtual_hosts {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.nginx.virtualHosts.%3Cname%3E.redirectCode)
         ///
         /// Nix type: `integer between 300 and 399 (both inclusive)`. Default: `301`.
-        pub fn redirect_code(&self) -> Opt<i64> {
+        pub fn redirect_code(&self) -> Opt<Between<300, 399>> {
             Opt::at(self.path.join(["redirectCode"]))
         }
 

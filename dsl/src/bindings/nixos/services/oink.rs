@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.oink.domains`
@@ -54,7 +54,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oink.settings.interval)
     ///
     /// Nix type: `integer between 60 and 172800 (both inclusive)`. Default: `900`.
-    pub const interval: Opt<i64> = Opt::new(&["services", "oink", "settings", "interval"]);
+    pub const interval: Opt<Between<60, 172800>> = Opt::new(&["services", "oink", "settings", "interval"]);
 
     /// `services.oink.settings.secretApiKey`
     ///
@@ -72,7 +72,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.oink.settings.ttl)
     ///
     /// Nix type: `integer between 600 and 172800 (both inclusive)`. Default: `600`.
-    pub const ttl: Opt<i64> = Opt::new(&["services", "oink", "settings", "ttl"]);
+    pub const ttl: Opt<Between<600, 172800>> = Opt::new(&["services", "oink", "settings", "ttl"]);
 
 }
 

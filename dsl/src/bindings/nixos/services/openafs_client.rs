@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.openafsClient.afsdb`
@@ -155,7 +155,7 @@ pub mod cache {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.openafsClient.cache.chunksize)
     ///
     /// Nix type: `integer between 0 and 30 (both inclusive)`. Default: `0`.
-    pub const chunksize: Opt<i64> = Opt::new(&["services", "openafsClient", "cache", "chunksize"]);
+    pub const chunksize: Opt<Between<0, 30>> = Opt::new(&["services", "openafsClient", "cache", "chunksize"]);
 
     /// `services.openafsClient.cache.directory`
     ///

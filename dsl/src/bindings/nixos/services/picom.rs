@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.picom.activeOpacity`
@@ -51,7 +51,7 @@ pub const fade: Opt<bool> = Opt::new(&["services", "picom", "fade"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.picom.fadeDelta)
 ///
 /// Nix type: `positive integer, meaning >0`. Default: `10`.
-pub const fade_delta: Opt<u64> = Opt::new(&["services", "picom", "fadeDelta"]);
+pub const fade_delta: Opt<Positive> = Opt::new(&["services", "picom", "fadeDelta"]);
 
 /// `services.picom.fadeExclude`
 ///

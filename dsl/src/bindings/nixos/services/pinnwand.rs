@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.pinnwand.enable`
@@ -69,7 +69,7 @@ pub const settings: Opt<SettingsValue> = Opt::new(&["services", "pinnwand", "set
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pinnwand.settings.paste_size)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `262144`.
-        paste_size: u64 = "paste_size";
+        paste_size: Positive = "paste_size";
     }
 }
 
@@ -110,7 +110,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.pinnwand.settings.paste_size)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `262144`.
-    pub const paste_size: Opt<u64> = Opt::new(&["services", "pinnwand", "settings", "paste_size"]);
+    pub const paste_size: Opt<Positive> = Opt::new(&["services", "pinnwand", "settings", "paste_size"]);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.postgresqlBackup.backupAll`
@@ -36,7 +36,7 @@ pub const compression: Opt<Compression> = Opt::new(&["services", "postgresqlBack
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlBackup.compressionLevel)
 ///
 /// Nix type: `integer between 1 and 19 (both inclusive)`. Default: `6`.
-pub const compression_level: Opt<i64> = Opt::new(&["services", "postgresqlBackup", "compressionLevel"]);
+pub const compression_level: Opt<Between<1, 19>> = Opt::new(&["services", "postgresqlBackup", "compressionLevel"]);
 
 /// `services.postgresqlBackup.databases`
 ///

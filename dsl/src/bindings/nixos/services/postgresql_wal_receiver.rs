@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.postgresqlWalReceiver.receivers`
@@ -29,7 +29,7 @@ pub const receivers: Opt<BTreeMap<String, ReceiversValue>> = Opt::new(&["service
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.compress)
         ///
         /// Nix type: `integer between 0 and 9 (both inclusive)`. Default: `0`.
-        compress: i64 = "compress";
+        compress: Between<0, 9> = "compress";
         /// `services.postgresqlWalReceiver.receivers.<name>.connection`
         ///
         /// Specifies parameters used to connect to the server, as a connection string.
@@ -126,7 +126,7 @@ pub mod receivers {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.postgresqlWalReceiver.receivers.%3Cname%3E.compress)
         ///
         /// Nix type: `integer between 0 and 9 (both inclusive)`. Default: `0`.
-        pub fn compress(&self) -> Opt<i64> {
+        pub fn compress(&self) -> Opt<Between<0, 9>> {
             Opt::at(self.path.join(["compress"]))
         }
 

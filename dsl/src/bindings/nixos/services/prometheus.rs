@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.prometheus.alertmanagerNotificationQueueCapacity`
@@ -2774,7 +2774,7 @@ impl ::flakesmith::value::BoolMember for CheckConfigMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.asn)
         ///
         /// Nix type: `positive integer, meaning >0`.
-        asn: u64 = "asn";
+        asn: Positive = "asn";
         /// `services.prometheus.exporters.flow.brokers`
         ///
         /// List of Kafka brokers to connect to.
@@ -4313,7 +4313,7 @@ impl ::flakesmith::value::BoolMember for CheckConfigMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.knotSocketTimeout)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `2000`.
-        knot_socket_timeout: u64 = "knotSocketTimeout";
+        knot_socket_timeout: Positive = "knotSocketTimeout";
         /// `services.prometheus.exporters.knot.listenAddress`
         ///
         /// Address to listen on.
@@ -18707,7 +18707,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.flow.asn)
         ///
         /// Nix type: `positive integer, meaning >0`.
-        pub const asn: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "flow", "asn"]);
+        pub const asn: Opt<Positive> = Opt::new(&["services", "prometheus", "exporters", "flow", "asn"]);
 
         /// `services.prometheus.exporters.flow.brokers`
         ///
@@ -20559,7 +20559,7 @@ pub mod exporters {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.prometheus.exporters.knot.knotSocketTimeout)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `2000`.
-        pub const knot_socket_timeout: Opt<u64> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotSocketTimeout"]);
+        pub const knot_socket_timeout: Opt<Positive> = Opt::new(&["services", "prometheus", "exporters", "knot", "knotSocketTimeout"]);
 
         /// `services.prometheus.exporters.knot.listenAddress`
         ///

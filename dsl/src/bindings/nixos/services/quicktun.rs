@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.quicktun.<name>`: the entry `entry_name`.
@@ -166,11 +166,11 @@ impl QuicktunEntry {
 
 /// The members of `services.quicktun.<name>.remoteFloat`'s type: `integer`, `bool`. A value of any of them sets the option.
 pub enum RemoteFloatMembers {}
-impl ::flakesmith::value::IntMember for RemoteFloatMembers { type Int = i64; }
+impl ::flakesmith::value::IntMember for RemoteFloatMembers { type Int = Between<0, 1>; }
 impl ::flakesmith::value::BoolMember for RemoteFloatMembers {}
 
 /// The members of `services.quicktun.<name>.tunMode`'s type: `integer`, `bool`. A value of any of them sets the option.
 pub enum TunModeMembers {}
-impl ::flakesmith::value::IntMember for TunModeMembers { type Int = i64; }
+impl ::flakesmith::value::IntMember for TunModeMembers { type Int = Between<0, 1>; }
 impl ::flakesmith::value::BoolMember for TunModeMembers {}
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.sslh.enable`
@@ -117,7 +117,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sslh.settings.verbose-connections)
     ///
     /// Nix type: `integer between 0 and 4 (both inclusive)`. Default: `0`.
-    pub const verbose_connections: Opt<i64> = Opt::new(&["services", "sslh", "settings", "verbose-connections"]);
+    pub const verbose_connections: Opt<Between<0, 4>> = Opt::new(&["services", "sslh", "settings", "verbose-connections"]);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.swapspace.enable`
@@ -55,7 +55,7 @@ pub const settings: Opt<SettingsValue> = Opt::new(&["services", "swapspace", "se
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.buffer_elasticity)
         ///
         /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `30`.
-        buffer_elasticity: i64 = "buffer_elasticity";
+        buffer_elasticity: Between<0, 100> = "buffer_elasticity";
         /// `services.swapspace.settings.cache_elasticity`
         ///
         /// Percentage of cache space considered to be “free”
@@ -63,7 +63,7 @@ pub const settings: Opt<SettingsValue> = Opt::new(&["services", "swapspace", "se
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.cache_elasticity)
         ///
         /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `80`.
-        cache_elasticity: i64 = "cache_elasticity";
+        cache_elasticity: Between<0, 100> = "cache_elasticity";
         /// `services.swapspace.settings.cooldown`
         ///
         /// Duration (roughly in seconds) of the moratorium on swap allocation that is instated if disk space runs out, or the cooldown time after a new swapfile is successfully allocated before swapspace will consider deallocating swap space again.
@@ -81,7 +81,7 @@ pub const settings: Opt<SettingsValue> = Opt::new(&["services", "swapspace", "se
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.freetarget)
         ///
         /// Nix type: `integer between 2 and 99 (both inclusive)`. Default: `30`.
-        freetarget: i64 = "freetarget";
+        freetarget: Between<2, 99> = "freetarget";
         /// `services.swapspace.settings.lower_freelimit`
         ///
         /// Lower free-space threshold: if the percentage of free space drops below this number, additional swapspace is allocated
@@ -89,7 +89,7 @@ pub const settings: Opt<SettingsValue> = Opt::new(&["services", "swapspace", "se
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.lower_freelimit)
         ///
         /// Nix type: `integer between 0 and 99 (both inclusive)`. Default: `20`.
-        lower_freelimit: i64 = "lower_freelimit";
+        lower_freelimit: Between<0, 99> = "lower_freelimit";
         /// `services.swapspace.settings.max_swapsize`
         ///
         /// Greatest allowed size for individual swapfiles
@@ -121,7 +121,7 @@ pub const settings: Opt<SettingsValue> = Opt::new(&["services", "swapspace", "se
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.upper_freelimit)
         ///
         /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `60`.
-        upper_freelimit: i64 = "upper_freelimit";
+        upper_freelimit: Between<0, 100> = "upper_freelimit";
     }
 }
 
@@ -135,7 +135,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.buffer_elasticity)
     ///
     /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `30`.
-    pub const buffer_elasticity: Opt<i64> = Opt::new(&["services", "swapspace", "settings", "buffer_elasticity"]);
+    pub const buffer_elasticity: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "buffer_elasticity"]);
 
     /// `services.swapspace.settings.cache_elasticity`
     ///
@@ -144,7 +144,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.cache_elasticity)
     ///
     /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `80`.
-    pub const cache_elasticity: Opt<i64> = Opt::new(&["services", "swapspace", "settings", "cache_elasticity"]);
+    pub const cache_elasticity: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "cache_elasticity"]);
 
     /// `services.swapspace.settings.cooldown`
     ///
@@ -164,7 +164,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.freetarget)
     ///
     /// Nix type: `integer between 2 and 99 (both inclusive)`. Default: `30`.
-    pub const freetarget: Opt<i64> = Opt::new(&["services", "swapspace", "settings", "freetarget"]);
+    pub const freetarget: Opt<Between<2, 99>> = Opt::new(&["services", "swapspace", "settings", "freetarget"]);
 
     /// `services.swapspace.settings.lower_freelimit`
     ///
@@ -173,7 +173,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.lower_freelimit)
     ///
     /// Nix type: `integer between 0 and 99 (both inclusive)`. Default: `20`.
-    pub const lower_freelimit: Opt<i64> = Opt::new(&["services", "swapspace", "settings", "lower_freelimit"]);
+    pub const lower_freelimit: Opt<Between<0, 99>> = Opt::new(&["services", "swapspace", "settings", "lower_freelimit"]);
 
     /// `services.swapspace.settings.max_swapsize`
     ///
@@ -209,7 +209,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.swapspace.settings.upper_freelimit)
     ///
     /// Nix type: `integer between 0 and 100 (both inclusive)`. Default: `60`.
-    pub const upper_freelimit: Opt<i64> = Opt::new(&["services", "swapspace", "settings", "upper_freelimit"]);
+    pub const upper_freelimit: Opt<Between<0, 100>> = Opt::new(&["services", "swapspace", "settings", "upper_freelimit"]);
 
 }
 

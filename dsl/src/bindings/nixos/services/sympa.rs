@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.sympa.domains`
@@ -375,7 +375,7 @@ pub mod web {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.sympa.web.fcgiProcs)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `2`.
-    pub const fcgi_procs: Opt<u64> = Opt::new(&["services", "sympa", "web", "fcgiProcs"]);
+    pub const fcgi_procs: Opt<Positive> = Opt::new(&["services", "sympa", "web", "fcgiProcs"]);
 
     /// `services.sympa.web.https`
     ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.syncthing.all_proxy`
@@ -433,7 +433,7 @@ pub mod relay {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.relay.globalRateBps)
     ///
     /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
-    pub const global_rate_bps: Opt<NullOr<u64>> = Opt::new(&["services", "syncthing", "relay", "globalRateBps"]);
+    pub const global_rate_bps: Opt<NullOr<Positive>> = Opt::new(&["services", "syncthing", "relay", "globalRateBps"]);
 
     /// `services.syncthing.relay.listenAddress`
     ///
@@ -451,7 +451,7 @@ pub mod relay {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.syncthing.relay.perSessionRateBps)
     ///
     /// Nix type: `null or (positive integer, meaning >0)`. Default: `null`.
-    pub const per_session_rate_bps: Opt<NullOr<u64>> = Opt::new(&["services", "syncthing", "relay", "perSessionRateBps"]);
+    pub const per_session_rate_bps: Opt<NullOr<Positive>> = Opt::new(&["services", "syncthing", "relay", "perSessionRateBps"]);
 
     /// `services.syncthing.relay.pools`
     ///

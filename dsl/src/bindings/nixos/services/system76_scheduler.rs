@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.system76-scheduler.assignments`
@@ -99,7 +99,7 @@ pub const use_stock_config: Opt<bool> = Opt::new(&["services", "system76-schedul
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.ioPrio)
         ///
         /// Nix type: `null or integer between 0 and 7 (both inclusive)`. Default: `null`.
-        io_prio: NullOr<i64> = "ioPrio";
+        io_prio: NullOr<Between<0, 7>> = "ioPrio";
         /// `services.system76-scheduler.assignments.<name>.matchers`
         ///
         /// Process matchers.
@@ -115,7 +115,7 @@ pub const use_stock_config: Opt<bool> = Opt::new(&["services", "system76-schedul
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.nice)
         ///
         /// Nix type: `null or integer between -20 and 19 (both inclusive)`. Default: `null`.
-        nice: NullOr<i64> = "nice";
+        nice: NullOr<Between<-20, 19>> = "nice";
         /// `services.system76-scheduler.assignments.<name>.prio`
         ///
         /// CPU scheduler priority.
@@ -123,7 +123,7 @@ pub const use_stock_config: Opt<bool> = Opt::new(&["services", "system76-schedul
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.prio)
         ///
         /// Nix type: `null or integer between 1 and 99 (both inclusive)`. Default: `null`.
-        prio: NullOr<i64> = "prio";
+        prio: NullOr<Between<1, 99>> = "prio";
     }
 }
 
@@ -171,7 +171,7 @@ pub mod assignments {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.ioPrio)
         ///
         /// Nix type: `null or integer between 0 and 7 (both inclusive)`. Default: `null`.
-        pub fn io_prio(&self) -> Opt<NullOr<i64>> {
+        pub fn io_prio(&self) -> Opt<NullOr<Between<0, 7>>> {
             Opt::at(self.path.join(["ioPrio"]))
         }
 
@@ -193,7 +193,7 @@ pub mod assignments {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.nice)
         ///
         /// Nix type: `null or integer between -20 and 19 (both inclusive)`. Default: `null`.
-        pub fn nice(&self) -> Opt<NullOr<i64>> {
+        pub fn nice(&self) -> Opt<NullOr<Between<-20, 19>>> {
             Opt::at(self.path.join(["nice"]))
         }
 
@@ -204,7 +204,7 @@ pub mod assignments {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.assignments.%3Cname%3E.prio)
         ///
         /// Nix type: `null or integer between 1 and 99 (both inclusive)`. Default: `null`.
-        pub fn prio(&self) -> Opt<NullOr<i64>> {
+        pub fn prio(&self) -> Opt<NullOr<Between<1, 99>>> {
             Opt::at(self.path.join(["prio"]))
         }
 
@@ -437,7 +437,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.settings.processScheduler.foregroundBoost.background.ioPrio)
                 ///
                 /// Nix type: `null or integer between 0 and 7 (both inclusive)`. Default: `null`.
-                pub const io_prio: Opt<NullOr<i64>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "foregroundBoost", "background", "ioPrio"]);
+                pub const io_prio: Opt<NullOr<Between<0, 7>>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "foregroundBoost", "background", "ioPrio"]);
 
                 /// `services.system76-scheduler.settings.processScheduler.foregroundBoost.background.matchers`
                 ///
@@ -455,7 +455,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.settings.processScheduler.foregroundBoost.background.nice)
                 ///
                 /// Nix type: `null or integer between -20 and 19 (both inclusive)`. Default: `6`.
-                pub const nice: Opt<NullOr<i64>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "foregroundBoost", "background", "nice"]);
+                pub const nice: Opt<NullOr<Between<-20, 19>>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "foregroundBoost", "background", "nice"]);
 
                 /// `services.system76-scheduler.settings.processScheduler.foregroundBoost.background.prio`
                 ///
@@ -464,7 +464,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.settings.processScheduler.foregroundBoost.background.prio)
                 ///
                 /// Nix type: `null or integer between 1 and 99 (both inclusive)`. Default: `null`.
-                pub const prio: Opt<NullOr<i64>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "foregroundBoost", "background", "prio"]);
+                pub const prio: Opt<NullOr<Between<1, 99>>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "foregroundBoost", "background", "prio"]);
 
                 ::flakesmith::option_enum! {
                     /// The values of `services.system76-scheduler.settings.processScheduler.foregroundBoost.background.class`.
@@ -516,7 +516,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.settings.processScheduler.foregroundBoost.foreground.ioPrio)
                 ///
                 /// Nix type: `null or integer between 0 and 7 (both inclusive)`. Default: `0`.
-                pub const io_prio: Opt<NullOr<i64>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "foregroundBoost", "foreground", "ioPrio"]);
+                pub const io_prio: Opt<NullOr<Between<0, 7>>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "foregroundBoost", "foreground", "ioPrio"]);
 
                 /// `services.system76-scheduler.settings.processScheduler.foregroundBoost.foreground.matchers`
                 ///
@@ -534,7 +534,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.settings.processScheduler.foregroundBoost.foreground.nice)
                 ///
                 /// Nix type: `null or integer between -20 and 19 (both inclusive)`. Default: `0`.
-                pub const nice: Opt<NullOr<i64>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "foregroundBoost", "foreground", "nice"]);
+                pub const nice: Opt<NullOr<Between<-20, 19>>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "foregroundBoost", "foreground", "nice"]);
 
                 /// `services.system76-scheduler.settings.processScheduler.foregroundBoost.foreground.prio`
                 ///
@@ -543,7 +543,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.settings.processScheduler.foregroundBoost.foreground.prio)
                 ///
                 /// Nix type: `null or integer between 1 and 99 (both inclusive)`. Default: `null`.
-                pub const prio: Opt<NullOr<i64>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "foregroundBoost", "foreground", "prio"]);
+                pub const prio: Opt<NullOr<Between<1, 99>>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "foregroundBoost", "foreground", "prio"]);
 
                 ::flakesmith::option_enum! {
                     /// The values of `services.system76-scheduler.settings.processScheduler.foregroundBoost.foreground.class`.
@@ -609,7 +609,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.settings.processScheduler.pipewireBoost.profile.ioPrio)
                 ///
                 /// Nix type: `null or integer between 0 and 7 (both inclusive)`. Default: `0`.
-                pub const io_prio: Opt<NullOr<i64>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "pipewireBoost", "profile", "ioPrio"]);
+                pub const io_prio: Opt<NullOr<Between<0, 7>>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "pipewireBoost", "profile", "ioPrio"]);
 
                 /// `services.system76-scheduler.settings.processScheduler.pipewireBoost.profile.matchers`
                 ///
@@ -627,7 +627,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.settings.processScheduler.pipewireBoost.profile.nice)
                 ///
                 /// Nix type: `null or integer between -20 and 19 (both inclusive)`. Default: `-6`.
-                pub const nice: Opt<NullOr<i64>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "pipewireBoost", "profile", "nice"]);
+                pub const nice: Opt<NullOr<Between<-20, 19>>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "pipewireBoost", "profile", "nice"]);
 
                 /// `services.system76-scheduler.settings.processScheduler.pipewireBoost.profile.prio`
                 ///
@@ -636,7 +636,7 @@ pub mod settings {
                 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.system76-scheduler.settings.processScheduler.pipewireBoost.profile.prio)
                 ///
                 /// Nix type: `null or integer between 1 and 99 (both inclusive)`. Default: `null`.
-                pub const prio: Opt<NullOr<i64>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "pipewireBoost", "profile", "prio"]);
+                pub const prio: Opt<NullOr<Between<1, 99>>> = Opt::new(&["services", "system76-scheduler", "settings", "processScheduler", "pipewireBoost", "profile", "prio"]);
 
                 ::flakesmith::option_enum! {
                     /// The values of `services.system76-scheduler.settings.processScheduler.pipewireBoost.profile.class`.

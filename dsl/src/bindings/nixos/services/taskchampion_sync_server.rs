@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.taskchampion-sync-server.dataDir`
@@ -81,7 +81,7 @@ pub mod snapshot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.taskchampion-sync-server.snapshot.days)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `14`.
-    pub const days: Opt<u64> = Opt::new(&["services", "taskchampion-sync-server", "snapshot", "days"]);
+    pub const days: Opt<Positive> = Opt::new(&["services", "taskchampion-sync-server", "snapshot", "days"]);
 
     /// `services.taskchampion-sync-server.snapshot.versions`
     ///
@@ -90,7 +90,7 @@ pub mod snapshot {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.taskchampion-sync-server.snapshot.versions)
     ///
     /// Nix type: `positive integer, meaning >0`. Default: `100`.
-    pub const versions: Opt<u64> = Opt::new(&["services", "taskchampion-sync-server", "snapshot", "versions"]);
+    pub const versions: Opt<Positive> = Opt::new(&["services", "taskchampion-sync-server", "snapshot", "versions"]);
 
 }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.tor.enable`
@@ -512,7 +512,7 @@ pub mod relay {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.settings.HiddenServiceMaxStreams)
             ///
             /// Nix type: `null or integer between 0 and 65535 (both inclusive)`. Default: `null`.
-            pub fn hidden_service_max_streams(&self) -> Opt<NullOr<i64>> {
+            pub fn hidden_service_max_streams(&self) -> Opt<NullOr<Between<0, 65535>>> {
                 Opt::at(self.path.join(["HiddenServiceMaxStreams"]))
             }
 
@@ -534,7 +534,7 @@ pub mod relay {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.tor.relay.onionServices.%3Cname%3E.settings.HiddenServiceNumIntroductionPoints)
             ///
             /// Nix type: `null or integer between 0 and 20 (both inclusive)`. Default: `null`.
-            pub fn hidden_service_num_introduction_points(&self) -> Opt<NullOr<i64>> {
+            pub fn hidden_service_num_introduction_points(&self) -> Opt<NullOr<Between<0, 20>>> {
                 Opt::at(self.path.join(["HiddenServiceNumIntroductionPoints"]))
             }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.transmission.credentialsFile`
@@ -180,7 +180,7 @@ impl ::flakesmith::value::StrMember for UmaskMembers { type Str = String; }
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.message-level)
         ///
         /// Nix type: `integer between 0 and 6 (both inclusive)`. Default: `2`.
-        message_level: i64 = "message-level";
+        message_level: Between<0, 6> = "message-level";
         /// `services.transmission.settings.peer-port`
         ///
         /// The peer port to listen for incoming connections.
@@ -336,7 +336,7 @@ pub mod settings {
     /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.transmission.settings.message-level)
     ///
     /// Nix type: `integer between 0 and 6 (both inclusive)`. Default: `2`.
-    pub const message_level: Opt<i64> = Opt::new(&["services", "transmission", "settings", "message-level"]);
+    pub const message_level: Opt<Between<0, 6>> = Opt::new(&["services", "transmission", "settings", "message-level"]);
 
     /// `services.transmission.settings.peer-port`
     ///

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `services.v4l2-relayd.instances`
@@ -35,7 +35,7 @@ pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["service
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.framerate)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `30`.
-        framerate: u64 = "framerate";
+        framerate: Positive = "framerate";
         /// `services.v4l2-relayd.instances.<name>.input.height`
         ///
         /// The height to read from input-stream.
@@ -43,7 +43,7 @@ pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["service
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.height)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `720`.
-        height: u64 = "height";
+        height: Positive = "height";
         /// `services.v4l2-relayd.instances.<name>.input.pipeline`
         ///
         /// The gstreamer-pipeline to use for the input-stream.
@@ -59,7 +59,7 @@ pub const instances: Opt<BTreeMap<String, InstancesValue>> = Opt::new(&["service
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.width)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `1280`.
-        width: u64 = "width";
+        width: Positive = "width";
     }
 }
 
@@ -215,7 +215,7 @@ pub mod instances {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.framerate)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `30`.
-        pub fn framerate(&self) -> Opt<u64> {
+        pub fn framerate(&self) -> Opt<Positive> {
             Opt::at(self.path.join(["framerate"]))
         }
 
@@ -226,7 +226,7 @@ pub mod instances {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.height)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `720`.
-        pub fn height(&self) -> Opt<u64> {
+        pub fn height(&self) -> Opt<Positive> {
             Opt::at(self.path.join(["height"]))
         }
 
@@ -248,7 +248,7 @@ pub mod instances {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.v4l2-relayd.instances.%3Cname%3E.input.width)
         ///
         /// Nix type: `positive integer, meaning >0`. Default: `1280`.
-        pub fn width(&self) -> Opt<u64> {
+        pub fn width(&self) -> Opt<Positive> {
             Opt::at(self.path.join(["width"]))
         }
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 pub mod faster_whisper {
@@ -802,7 +802,7 @@ pub mod satellite {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.satellite.microphone.autoGain)
         ///
         /// Nix type: `integer between 0 and 31 (both inclusive)`. Default: `5`.
-        pub const auto_gain: Opt<i64> = Opt::new(&["services", "wyoming", "satellite", "microphone", "autoGain"]);
+        pub const auto_gain: Opt<Between<0, 31>> = Opt::new(&["services", "wyoming", "satellite", "microphone", "autoGain"]);
 
         /// `services.wyoming.satellite.microphone.command`
         ///
@@ -821,7 +821,7 @@ pub mod satellite {
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.wyoming.satellite.microphone.noiseSuppression)
         ///
         /// Nix type: `integer between 0 and 4 (both inclusive)`. Default: `2`.
-        pub const noise_suppression: Opt<i64> = Opt::new(&["services", "wyoming", "satellite", "microphone", "noiseSuppression"]);
+        pub const noise_suppression: Opt<Between<0, 4>> = Opt::new(&["services", "wyoming", "satellite", "microphone", "noiseSuppression"]);
 
     }
 

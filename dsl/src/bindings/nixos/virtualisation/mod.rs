@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.additionalPaths`
@@ -54,7 +54,7 @@ pub const boot_partition: Opt<NullOr<RuntimePath>> = Opt::new(&["virtualisation"
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.cores)
 ///
 /// Nix type: `positive integer, meaning >0`. Default: `1`.
-pub const cores: Opt<u64> = Opt::new(&["virtualisation", "cores"]);
+pub const cores: Opt<Positive> = Opt::new(&["virtualisation", "cores"]);
 
 /// `virtualisation.diskImage`
 ///
@@ -85,7 +85,7 @@ pub const disk_size: Opt<OneOf<DiskSizeMembers>> = Opt::new(&["virtualisation", 
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.emptyDiskImages)
 ///
 /// Nix type: `list of (positive integer, meaning >0)`. Default: `[ ]`.
-pub const empty_disk_images: Opt<Vec<u64>> = Opt::new(&["virtualisation", "emptyDiskImages"]);
+pub const empty_disk_images: Opt<Vec<Positive>> = Opt::new(&["virtualisation", "emptyDiskImages"]);
 
 /// `virtualisation.fileSystems`
 ///
@@ -143,7 +143,7 @@ pub const interfaces: Opt<BTreeMap<String, InterfacesValue>> = Opt::new(&["virtu
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.memorySize)
 ///
 /// Nix type: `positive integer, meaning >0`. Default: `1024`.
-pub const memory_size: Opt<u64> = Opt::new(&["virtualisation", "memorySize"]);
+pub const memory_size: Opt<Positive> = Opt::new(&["virtualisation", "memorySize"]);
 
 /// `virtualisation.mountHostNixStore`
 ///
@@ -163,7 +163,7 @@ pub const mount_host_nix_store: Opt<bool> = Opt::new(&["virtualisation", "mountH
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.msize)
 ///
 /// Nix type: `positive integer, meaning >0`. Default: `16384`.
-pub const msize: Opt<u64> = Opt::new(&["virtualisation", "msize"]);
+pub const msize: Opt<Positive> = Opt::new(&["virtualisation", "msize"]);
 
 /// `virtualisation.resolution`
 ///
@@ -328,7 +328,7 @@ pub const writable_store_use_tmpfs: Opt<bool> = Opt::new(&["virtualisation", "wr
 
 /// The members of `virtualisation.diskSize`'s type: `one of ["auto"]`, `integer`. A value of any of them sets the option.
 pub enum DiskSizeMembers {}
-impl ::flakesmith::value::IntMember for DiskSizeMembers { type Int = u64; }
+impl ::flakesmith::value::IntMember for DiskSizeMembers { type Int = Positive; }
 
 ::flakesmith::union_member!(DiskSizeMembers: DiskSize);
 

@@ -5,7 +5,7 @@
 #![allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
 
 use ::flakesmith::option::{Opt, OptionPath, ReadOnly};
-use ::flakesmith::value::{Anything, Atom, AtomOrList, Concatenated, Data, Json, NullOr, OneOf, Package, RuntimePath, Systemd, Toml, Untyped};
+use ::flakesmith::value::{Anything, Atom, AtomOrList, Between, Concatenated, Data, Json, NullOr, OneOf, Package, Positive, RuntimePath, Systemd, Toml, Untyped};
 use std::collections::BTreeMap;
 
 /// `virtualisation.xen.bootParams`
@@ -261,7 +261,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxEntity)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1000`.
-            max_entity: u64 = "maxEntity";
+            max_entity: Positive = "maxEntity";
             /// `virtualisation.xen.store.settings.quota.maxOutstanding`
             ///
             /// Maximum outstanding requests, i.e. in-flight requests / domain.
@@ -269,7 +269,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxOutstanding)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1024`.
-            max_outstanding: u64 = "maxOutstanding";
+            max_outstanding: Positive = "maxOutstanding";
             /// `virtualisation.xen.store.settings.quota.maxPath`
             ///
             /// Path limit for the quota system.
@@ -277,7 +277,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxPath)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1024`.
-            max_path: u64 = "maxPath";
+            max_path: Positive = "maxPath";
             /// `virtualisation.xen.store.settings.quota.maxRequests`
             ///
             /// Maximum number of requests per transaction.
@@ -285,7 +285,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxRequests)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1024`.
-            max_requests: u64 = "maxRequests";
+            max_requests: Positive = "maxRequests";
             /// `virtualisation.xen.store.settings.quota.maxSize`
             ///
             /// Size limit for transactions.
@@ -293,7 +293,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxSize)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `2048`.
-            max_size: u64 = "maxSize";
+            max_size: Positive = "maxSize";
             /// `virtualisation.xen.store.settings.quota.maxWatch`
             ///
             /// Maximum number of watches by the Xenstore Watchdog.
@@ -301,7 +301,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxWatch)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `100`.
-            max_watch: u64 = "maxWatch";
+            max_watch: Positive = "maxWatch";
             /// `virtualisation.xen.store.settings.quota.maxWatchEvents`
             ///
             /// Maximum number of outstanding watch events per watch.
@@ -309,7 +309,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxWatchEvents)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1024`.
-            max_watch_events: u64 = "maxWatchEvents";
+            max_watch_events: Positive = "maxWatchEvents";
             /// `virtualisation.xen.store.settings.quota.transaction`
             ///
             /// Maximum number of transactions.
@@ -317,7 +317,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.transaction)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `10`.
-            transaction: u64 = "transaction";
+            transaction: Positive = "transaction";
         }
     }
 
@@ -540,7 +540,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxEntity)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1000`.
-            pub const max_entity: Opt<u64> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxEntity"]);
+            pub const max_entity: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxEntity"]);
 
             /// `virtualisation.xen.store.settings.quota.maxOutstanding`
             ///
@@ -549,7 +549,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxOutstanding)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1024`.
-            pub const max_outstanding: Opt<u64> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxOutstanding"]);
+            pub const max_outstanding: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxOutstanding"]);
 
             /// `virtualisation.xen.store.settings.quota.maxPath`
             ///
@@ -558,7 +558,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxPath)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1024`.
-            pub const max_path: Opt<u64> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxPath"]);
+            pub const max_path: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxPath"]);
 
             /// `virtualisation.xen.store.settings.quota.maxRequests`
             ///
@@ -567,7 +567,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxRequests)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1024`.
-            pub const max_requests: Opt<u64> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxRequests"]);
+            pub const max_requests: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxRequests"]);
 
             /// `virtualisation.xen.store.settings.quota.maxSize`
             ///
@@ -576,7 +576,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxSize)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `2048`.
-            pub const max_size: Opt<u64> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxSize"]);
+            pub const max_size: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxSize"]);
 
             /// `virtualisation.xen.store.settings.quota.maxWatch`
             ///
@@ -585,7 +585,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxWatch)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `100`.
-            pub const max_watch: Opt<u64> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxWatch"]);
+            pub const max_watch: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxWatch"]);
 
             /// `virtualisation.xen.store.settings.quota.maxWatchEvents`
             ///
@@ -594,7 +594,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.maxWatchEvents)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `1024`.
-            pub const max_watch_events: Opt<u64> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxWatchEvents"]);
+            pub const max_watch_events: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "maxWatchEvents"]);
 
             /// `virtualisation.xen.store.settings.quota.transaction`
             ///
@@ -603,7 +603,7 @@ pub mod store {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.xen.store.settings.quota.transaction)
             ///
             /// Nix type: `positive integer, meaning >0`. Default: `10`.
-            pub const transaction: Opt<u64> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "transaction"]);
+            pub const transaction: Opt<Positive> = Opt::new(&["virtualisation", "xen", "store", "settings", "quota", "transaction"]);
 
         }
 
