@@ -5,12 +5,16 @@
 //! Options under a `<name>` placeholder (`users.users.<name>`) are reached through a
 //! function taking the name (`users::users::user("alice")`).
 //!
-//! - [`nixos`]: a curated set of NixOS 24.05 options (`dsl/data/nixos-options.json`)
-//!   covering the example, the templates and what a typical workstation and server set.
-//! - [`home`]: the Home Manager 24.05 options the example uses.
+//! - [`nixos`]: every NixOS option of the nixos-unstable options manual of 2024-12-19 (the
+//!   24.11 cycle; `dsl/data/nixos-options-unstable-2024-12.json`).
+//! - [`home`]: every Home Manager option of master of 2024-07-31
+//!   (`dsl/data/home-manager-options-master-2024-07.json`).
 //!
-//! For any other option, generate bindings from your own pinned nixpkgs and Home Manager
-//! (README, "Option bindings").
+//! Beyond scalars, the generated value types are submodule values (a struct with a setter
+//! per option), unions ([`OneOf`](crate::value::OneOf)), settings in a format
+//! ([`Data`](crate::value::Data)) and bounded integers
+//! ([`Between`](crate::value::Between)). To regenerate for your own pins, see the README,
+//! "Option bindings".
 
 // Modules follow option paths, and some paths repeat a segment (`users.users`,
 // Home Manager's `home.*` under `home`).
