@@ -98,8 +98,20 @@ pub fn write_embedding(out_dir: &Path, tree: &Tree) -> std::io::Result<()> {
     }
     let _ = writeln!(
         source,
-        "    ],\n    hosts: &{:?},\n    users: &{:?},\n}};",
+        "    ],\n    hosts: &{:?},\n    users: &{:?},\n    fleet: &[",
         tree.hosts, tree.users
+    );
+    for host in &tree.fleet {
+        let _ = writeln!(
+            source,
+            "        ::flakesmith::tree::EmbeddedHost {{ name: {:?}, target: {:?}, tags: &{:?} }},",
+            host.name, host.target, host.tags
+        );
+    }
+    let _ = writeln!(
+        source,
+        "    ],\n    engines: &{:?},\n    graph: {:?},\n}};",
+        tree.engines, tree.graph
     );
     std::fs::write(out_dir.join(TREE_RS), source)
 }

@@ -53,8 +53,9 @@ pub mod writer;
 pub use bindings::{home, nixos};
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
-    Category, Configure, Flake, Hardware, Host, Input, Lint, Location, Merge, MergeRule, Module,
-    NixSource, Priority, SopsSecret, SourceLocations, System, User,
+    Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, Host, Input, Lint,
+    Location, Merge, MergeRule, Module, NixSource, Priority, SopsSecret, SourceLocations, System,
+    UploadAt, User,
 };
 pub use model::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
 
@@ -147,8 +148,8 @@ pub use flakesmith_macros::NixModule;
 /// Everything a configuration needs in scope.
 pub mod prelude {
     pub use crate::model::{
-        Category, Configure, Flake, Hardware, Host, Input, Lint, Module, SopsSecret,
-        SourceLocations, System, User,
+        Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, Host, Input, Lint,
+        Module, NixSource, SopsSecret, SourceLocations, System, UploadAt, User,
     };
     pub use crate::model::{CfgRef, ModuleConfig, NixModule};
     pub use crate::option::Opt;

@@ -58,6 +58,8 @@ pub struct PlannedHost<'a> {
     pub users: Vec<usize>,
     /// `hardware-configuration.nix`, read and parsed.
     pub hardware: String,
+    /// `disko.nix`, read and parsed, when the host has one.
+    pub disko: Option<String>,
     /// Definitions flakesmith makes on the host's behalf (`system.stateVersion` from
     /// `Host::new`, `networking.hostName` from the host's name), written after the
     /// host's own and checked with them.

@@ -22,6 +22,28 @@ pub struct Tree {
     pub files: Vec<GeneratedFile>,
     pub hosts: Vec<String>,
     pub users: Vec<String>,
+    /// Each host's deployment target and tags, for `hosts [--tag TAG]`.
+    pub fleet: Vec<HostSummary>,
+    /// The deployment engines the flake writes outputs for (`colmena`, `deploy-rs`).
+    pub engines: Vec<String>,
+    /// The fleet as a Mermaid diagram, for `graph`.
+    pub graph: String,
+}
+
+/// What the command line says of a host.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HostSummary {
+    pub name: String,
+    pub target: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// A [`HostSummary`] in the binary's static data.
+#[derive(Clone, Copy, Debug)]
+pub struct EmbeddedHost {
+    pub name: &'static str,
+    pub target: Option<&'static str>,
+    pub tags: &'static [&'static str],
 }
 
 impl Tree {
@@ -39,6 +61,9 @@ pub struct EmbeddedTree {
     pub files: &'static [(&'static str, &'static str)],
     pub hosts: &'static [&'static str],
     pub users: &'static [&'static str],
+    pub fleet: &'static [EmbeddedHost],
+    pub engines: &'static [&'static str],
+    pub graph: &'static str,
 }
 
 impl EmbeddedTree {
@@ -51,6 +76,17 @@ impl EmbeddedTree {
                 .collect(),
             hosts: self.hosts.iter().map(|h| (*h).to_owned()).collect(),
             users: self.users.iter().map(|u| (*u).to_owned()).collect(),
+            fleet: self
+                .fleet
+                .iter()
+                .map(|h| HostSummary {
+                    name: h.name.to_owned(),
+                    target: h.target.map(str::to_owned),
+                    tags: h.tags.iter().map(|t| (*t).to_owned()).collect(),
+                })
+                .collect(),
+            engines: self.engines.iter().map(|e| (*e).to_owned()).collect(),
+            graph: self.graph.to_owned(),
         }
     }
 }

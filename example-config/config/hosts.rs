@@ -32,6 +32,9 @@ pub fn nixos_desk() -> Host {
             [Package::new("firefox"), Package::new("kdePackages.kate")],
         )
         .user(home::alice())
+        .tag("workstations")
+        // The desk deploys itself too (`colmena apply-local`).
+        .deploy(Deployment::to("desk.lan").allow_local_deployment())
 }
 
 /// A headless server: no desktop, web ports open, root logins with keys for deploys.
@@ -56,4 +59,6 @@ pub fn nixos_server() -> Host {
         // Deploy tooling logs in as root with a key: override the module's "no".
         .force(sshd::permit_root_login, PermitRootLogin::ProhibitPassword)
         .user(home::alice())
+        .tag("servers")
+        .deploy(Deployment::to("server.example.org").build_on_target())
 }

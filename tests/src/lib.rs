@@ -184,8 +184,7 @@ pub fn versioned_tree(version: &str, files: usize) -> flakesmith::Tree {
                 )
             })
             .collect(),
-        hosts: Vec::new(),
-        users: Vec::new(),
+        ..Default::default()
     }
 }
 

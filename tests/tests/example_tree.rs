@@ -63,6 +63,10 @@ fn flake_inputs_evaluate_with_home_manager_following_nixpkgs() {
                 "home-manager": {
                     "url": "github:nix-community/home-manager/release-24.11",
                     "inputs": { "nixpkgs": { "follows": "nixpkgs" } }
+                },
+                "colmena": {
+                    "url": "github:zhaofengli/colmena",
+                    "inputs": { "nixpkgs": { "follows": "nixpkgs" } }
                 }
             }
         })

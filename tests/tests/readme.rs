@@ -40,7 +40,8 @@ fn blocks_that_show_example_files_are_those_files() {
 
 #[test]
 fn every_rust_block_is_tested() {
-    // A block is either compiled (`rust`), compared above (`rust,ignore`), or not Rust.
+    // A block is either compiled (`rust`), compared above (`rust,ignore`, and `mermaid`
+    // below), or not Rust.
     for (index, block) in readme()
         .split("\n```")
         .enumerate()
@@ -48,8 +49,23 @@ fn every_rust_block_is_tested() {
     {
         let tag = block.lines().next().unwrap_or_default();
         assert!(
-            ["rust", "rust,ignore", "text", "sh", "nix"].contains(&tag),
+            ["rust", "rust,ignore", "text", "sh", "nix", "mermaid"].contains(&tag),
             "code block {index} is tagged `{tag}`: tag it `rust` (a doctest), or `text`/`sh`/`nix`"
         );
     }
+}
+
+/// The README shows the example's fleet graph as `graph` prints it.
+#[test]
+fn the_readme_graph_is_the_examples() {
+    let readme = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../README.md"),
+    )
+    .unwrap();
+    let block = readme
+        .split("```mermaid\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("a mermaid block in the README");
+    assert_eq!(block, flakesmith_tests::compile_example().tree.graph);
 }

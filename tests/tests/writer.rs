@@ -13,7 +13,7 @@ fn tree(files: &[(&str, &str)]) -> Tree {
             .map(|(p, c)| GeneratedFile::new(*p, (*c).to_owned()))
             .collect(),
         hosts: vec!["h".into()],
-        users: vec![],
+        ..Tree::default()
     }
 }
 

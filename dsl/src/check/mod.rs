@@ -8,7 +8,9 @@
 //! defined it. Checks that need an entity's whole configuration read its effective view
 //! (`effective.rs`).
 
+mod accounts;
 mod conflicts;
+mod deploy;
 mod effective;
 mod inputs;
 mod lints;
@@ -69,6 +71,7 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
     inputs::inputs(flake, &mut out);
     inputs::external_modules(&plan, &mut out);
     names::host_names(flake, &mut out);
+    deploy::fleet(flake, &mut out);
     for planned in plan.modules.iter().filter(|m| m.module.external.is_none()) {
         names::module(planned.module, parse, &mut out);
     }
@@ -115,6 +118,7 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
                 .is_some_and(|e| e.attribute == ["nixosModules", "sops"])
         });
         sops::uses(host, imports_sops, &effective, &mut out);
+        deploy::host(host, &effective, base_dir, &mut out);
         lints::root_login_with_password(host, &effective, &mut out);
         lints::firewall_disabled(host, &effective, &mut out);
     }
@@ -236,6 +240,18 @@ fn resolve<'a>(
                 out,
             )
         });
+        let disko = host.disko.as_ref().and_then(|source| {
+            let entity = format!("the disko configuration of host `{}`", host.name);
+            sources::load(
+                source,
+                &entity,
+                "disko configuration set here",
+                base_dir,
+                parse,
+                inputs,
+                out,
+            )
+        });
         let module_definitions: Vec<&Definition> = imports
             .iter()
             .flat_map(|&i| plan.modules[i].module.definitions.iter())
@@ -254,6 +270,7 @@ fn resolve<'a>(
             imports,
             users,
             hardware: hardware.unwrap_or_default(),
+            disko,
             generated,
         });
     }

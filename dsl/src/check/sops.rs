@@ -12,9 +12,6 @@ use crate::nix::{Attrs, Expr};
 use crate::option::OptionPath;
 use crate::plan::SecretFile;
 
-/// Groups every NixOS system has.
-const SYSTEM_GROUPS: &[&str] = &["root", "wheel", "users", "keys", "nogroup"];
-
 /// The secrets a value uses by path: `config.sops.secrets.<name>.path`.
 fn secrets_used(value: &Expr) -> Vec<&str> {
     let mut found = Vec::new();
@@ -228,22 +225,14 @@ pub(crate) fn uses(
             .help("add the input and import its module: `.import(Module::from_input(\"sops-nix\", \"nixosModules.sops\"))`"),
         );
     }
-    let defines = |prefix: [&str; 3]| {
-        effective
-            .leaves
-            .iter()
-            .any(|l| l.path.len() > 3 && l.path[..3] == prefix)
-    };
     for secret in &host.sops_secrets {
         if let Some(owner) = &secret.owner {
-            if owner != "root" && !defines(["users", "users", owner.as_str()]) {
+            if !super::accounts::has_user(effective, owner) {
                 out.push(missing(secret.location, "owner", owner, "user", &host.name));
             }
         }
         if let Some(group) = &secret.group {
-            if !SYSTEM_GROUPS.contains(&group.as_str())
-                && !defines(["users", "groups", group.as_str()])
-            {
+            if !super::accounts::has_group(effective, group) {
                 out.push(missing(
                     secret.location,
                     "group",

@@ -1,4 +1,4 @@
-use super::{Host, Input, Location, Module};
+use super::{Engine, Host, Input, Location, Module};
 
 /// How generated files carry the Rust location of each definition into the messages of
 /// the NixOS module system (conflicts, wrong types, `options.<x>.files`).
@@ -36,6 +36,8 @@ pub struct Flake {
     /// How Nix's messages learn the Rust locations; `None` decides by the release
     /// ([`Flake::effective_source_locations`]).
     pub source_locations: Option<SourceLocations>,
+    /// The deployment engines whose outputs are written, with where each was named.
+    pub engines: Vec<(Engine, Location)>,
     pub location: Location,
 }
 
@@ -55,6 +57,7 @@ impl Flake {
             template_state_version: release.to_owned(),
             regenerate_command: None,
             source_locations: None,
+            engines: Vec::new(),
             location: Location::caller(),
         }
     }
@@ -101,6 +104,16 @@ impl Flake {
 
     /// Adds another flake to `inputs`; hosts import its modules with
     /// [`Module::from_input`].
+    /// Writes the outputs of a deployment engine for every host with a
+    /// [`Deployment`](super::Deployment): colmena's `colmenaHive`, deploy-rs's `deploy`
+    /// and `checks`. The engine's input is added unless the flake declares one of that
+    /// name.
+    #[track_caller]
+    pub fn deploy_with(mut self, engine: Engine) -> Self {
+        self.engines.push((engine, Location::caller()));
+        self
+    }
+
     pub fn input(mut self, input: Input) -> Self {
         self.inputs.push(input);
         self

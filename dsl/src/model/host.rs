@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use super::declared::{apply_settings, ModuleConfig};
-use super::{Configure, Definition, Location, Module, SopsSecret, User};
+use super::{Configure, Definition, Deployment, Location, Module, SopsSecret, User};
 
 /// The platform a host runs, as a Nix system double.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -90,6 +90,10 @@ pub struct Host {
     pub name: String,
     pub system: System,
     pub hardware: Option<Hardware>,
+    /// A hand-kept disko configuration (`disko.devices`), for first installs with
+    /// nixos-anywhere: copied to `hosts/<host>/disko.nix` and imported with disko's
+    /// module.
+    pub disko: Option<NixSource>,
     /// Shared modules, in import order.
     pub modules: Vec<Module>,
     /// The host's own definitions: its overrides of module defaults.
@@ -100,6 +104,11 @@ pub struct Host {
     pub users: Vec<User>,
     /// Secrets sops-nix decrypts on this host.
     pub sops_secrets: Vec<SopsSecret>,
+    /// Where and how the host is deployed, for the engines the flake names.
+    pub deployment: Option<Deployment>,
+    /// Tags that select groups of hosts (`colmena apply --on @web`), with where each was
+    /// given.
+    pub tags: Vec<(String, Location)>,
     /// `system.stateVersion`.
     pub state_version: String,
     pub location: Location,
@@ -114,11 +123,14 @@ impl Host {
             name: name.into(),
             system,
             hardware: None,
+            disko: None,
             modules: Vec::new(),
             definitions: Vec::new(),
             allowed: Vec::new(),
             users: Vec::new(),
             sops_secrets: Vec::new(),
+            deployment: None,
+            tags: Vec::new(),
             state_version: state_version.into(),
             location: Location::caller(),
         }
@@ -130,6 +142,14 @@ impl Host {
     }
 
     /// Imports a shared module.
+    /// The host's disks, as a hand-kept disko configuration (a module setting
+    /// `disko.devices`), parsed at build like hardware files. The flake gains the `disko`
+    /// input (unless it declares one) and the host imports its module.
+    pub fn disko(mut self, source: NixSource) -> Self {
+        self.disko = Some(source);
+        self
+    }
+
     pub fn import(mut self, module: Module) -> Self {
         self.modules.push(module);
         self
@@ -157,6 +177,20 @@ impl Host {
     }
 
     /// Adds a Home Manager user.
+    /// Where and how the host is deployed (see [`Flake::deploy_with`](super::Flake::deploy_with)).
+    pub fn deploy(mut self, deployment: Deployment) -> Self {
+        self.deployment = Some(deployment);
+        self
+    }
+
+    /// A tag that selects this host among others (`colmena apply --on @web`,
+    /// `example-config hosts --tag web`).
+    #[track_caller]
+    pub fn tag(mut self, tag: impl Into<String>) -> Self {
+        self.tags.push((tag.into(), Location::caller()));
+        self
+    }
+
     pub fn user(mut self, user: User) -> Self {
         self.users.push(user);
         self

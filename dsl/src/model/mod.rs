@@ -5,6 +5,7 @@
 
 mod declared;
 mod definition;
+mod deploy;
 mod flake;
 mod host;
 mod input;
@@ -19,6 +20,7 @@ pub use declared::{
     enum_type, submodule_type, CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl,
 };
 pub use definition::{Configure, Definition, Order, Priority};
+pub use deploy::{DeployKey, Deployment, Engine, KeySource, UploadAt};
 pub use flake::{Flake, SourceLocations};
 pub use host::{Hardware, Host, NixSource, System};
 pub use input::Input;

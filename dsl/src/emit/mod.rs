@@ -4,13 +4,16 @@
 //! checker checked: it never works out which modules, users or imports a host has on its
 //! own. Names are valid and values representable by then.
 
+mod deploy;
+mod graph;
+
 use crate::model::ModuleOptions;
 use crate::model::{
-    Category, Definition, Flake, Location, Module, Order, Priority, SourceLocations,
+    Category, Definition, Engine, Flake, Location, Module, Order, Priority, SourceLocations,
 };
 use crate::nix::{print_file, Attrs, Expr, Formals, Ident, NixPath};
 use crate::plan::{Plan, PlannedHost, PlannedModule, PlannedUser};
-use crate::tree::{GeneratedFile, Tree};
+use crate::tree::{GeneratedFile, HostSummary, Tree};
 
 /// The whole tree, files sorted by path.
 pub fn emit(plan: &Plan) -> Tree {
@@ -33,6 +36,19 @@ pub fn emit(plan: &Plan) -> Tree {
             format!("{dir}/hardware-configuration.nix"),
             hardware_file(flake, planned),
         ));
+        if let Some(text) = &planned.disko {
+            let host = planned.host;
+            files.push(GeneratedFile::new(
+                format!("{dir}/disko.nix"),
+                hand_kept_file(
+                    flake,
+                    &format!("the disko configuration of host `{}`", host.name),
+                    host.disko.as_ref(),
+                    host.location,
+                    text,
+                ),
+            ));
+        }
     }
     for secret in &plan.secret_files {
         files.push(GeneratedFile::new(
@@ -69,6 +85,20 @@ pub fn emit(plan: &Plan) -> Tree {
         files,
         hosts: plan.hosts.iter().map(|h| h.host.name.clone()).collect(),
         users: plan.users.iter().map(|u| u.user.name.clone()).collect(),
+        fleet: plan
+            .hosts
+            .iter()
+            .map(|h| HostSummary {
+                name: h.host.name.clone(),
+                target: h.host.deployment.as_ref().map(|d| d.target.clone()),
+                tags: h.host.tags.iter().map(|(tag, _)| tag.clone()).collect(),
+            })
+            .collect(),
+        engines: deploy::engines(plan)
+            .into_iter()
+            .map(|e| e.input().0.to_owned())
+            .collect(),
+        graph: graph::mermaid(plan),
     }
 }
 
@@ -376,22 +406,79 @@ fn flake_file(plan: &Plan) -> String {
         }
         inputs.insert(input.name.clone(), attrs.into());
     }
+    // disko's module, for hosts whose disks it describes.
+    let uses_disko = plan.hosts.iter().any(|h| h.disko.is_some());
+    if uses_disko && !flake.inputs.iter().any(|input| input.name == "disko") {
+        let follows = Attrs::new().with(
+            "nixpkgs",
+            Attrs::new().with("follows", string("nixpkgs")).into(),
+        );
+        let attrs = Attrs::new()
+            .with("url", string("github:nix-community/disko"))
+            .with("inputs", follows.into());
+        inputs.insert("disko", attrs.into());
+    }
+    let engines = deploy::engines(plan);
+    for engine in &engines {
+        let (name, url) = engine.input();
+        if !flake.inputs.iter().any(|input| input.name == name) {
+            let follows = Attrs::new().with(
+                "nixpkgs",
+                Attrs::new().with("follows", string("nixpkgs")).into(),
+            );
+            let attrs = Attrs::new()
+                .with("url", string(url))
+                .with("inputs", follows.into());
+            inputs.insert(name, attrs.into());
+        }
+    }
+    // With a deployment engine, each host's module list is bound once and shared by
+    // `nixosConfigurations` and the engine, so both build the same system.
+    let shared = !engines.is_empty();
     let configurations: Attrs = plan
         .hosts
         .iter()
-        .map(|host| (host.host.name.clone(), nixos_system(plan, host)))
+        .map(|planned| {
+            let modules = if shared {
+                deploy::host_modules(planned.host)
+            } else {
+                Expr::List(host_modules(plan, planned))
+            };
+            (planned.host.name.clone(), nixos_system(planned, modules))
+        })
         .collect();
+    let mut outputs = Attrs::new().with("nixosConfigurations", configurations.into());
+    if engines.contains(&Engine::Colmena) {
+        outputs.insert("colmenaHive", deploy::colmena_hive(plan));
+    }
+    if engines.contains(&Engine::DeployRs) {
+        outputs.insert("deploy", deploy::deploy_nodes(plan));
+        outputs.insert("checks", deploy::deploy_checks());
+    }
+    let mut outputs: Expr = outputs.into();
+    if shared {
+        let lists: Attrs = plan
+            .hosts
+            .iter()
+            .map(|planned| {
+                (
+                    planned.host.name.clone(),
+                    Expr::List(host_modules(plan, planned)),
+                )
+            })
+            .collect();
+        outputs = Expr::Let(
+            vec![(ident(deploy::HOST_MODULES), lists.into())],
+            Box::new(outputs),
+        );
+    }
     let outputs = Expr::Lambda(
         Formals {
             names: vec![ident("self"), ident("nixpkgs"), ident("home-manager")],
             ellipsis: true,
             bind: Some(ident("inputs")),
         },
-        Box::new(
-            Attrs::new()
-                .with("nixosConfigurations", configurations.into())
-                .into(),
-        ),
+        Box::new(outputs),
     );
     let body = Attrs::new()
         .with("description", string(&flake.description))
@@ -400,10 +487,19 @@ fn flake_file(plan: &Plan) -> String {
     let mut lines = header(flake, "the flake", flake.location);
     lines.push(String::new());
     lines.push("Deploy a host with `nixos-rebuild switch --flake .#<host>`.".to_owned());
+    if engines.contains(&Engine::Colmena) {
+        lines.push(
+            "Deploy the fleet with `colmena apply` (`--on @<tag>` selects by tag).".to_owned(),
+        );
+    }
+    if engines.contains(&Engine::DeployRs) {
+        lines.push("Deploy a host with deploy-rs: `deploy .#<host>`.".to_owned());
+    }
     print_file(&lines, &body.into())
 }
 
-fn nixos_system(plan: &Plan, planned: &PlannedHost) -> Expr {
+/// The modules of a host's system: its directory, Home Manager and its users.
+fn host_modules(plan: &Plan, planned: &PlannedHost) -> Vec<Expr> {
     let host = planned.host;
     let users: Attrs = plan
         .users_of(planned)
@@ -427,19 +523,23 @@ fn nixos_system(plan: &Plan, planned: &PlannedHost) -> Expr {
             .with("users", users.into())
             .into(),
     );
-    let modules = vec![
+    vec![
         Expr::Path(path(format!("./{}", host.dir_path()))),
         Expr::known("home-manager.nixosModules.home-manager"),
         home_manager.into(),
-    ];
+    ]
+}
+
+/// `nixpkgs.lib.nixosSystem { system; specialArgs; modules; }`.
+fn nixos_system(planned: &PlannedHost, modules: Expr) -> Expr {
     // Every module, generated or hand-kept, gets the flake's inputs as an argument.
     let arguments = Attrs::new()
-        .with("system", string(host.system.double()))
+        .with("system", string(planned.host.system.double()))
         .with(
             "specialArgs",
             Attrs::new().with("inputs", Expr::known("inputs")).into(),
         )
-        .with("modules", Expr::List(modules));
+        .with("modules", modules);
     Expr::apply(Expr::known("nixpkgs.lib.nixosSystem"), [arguments.into()])
 }
 
@@ -514,8 +614,12 @@ fn module_with_options(
     located_module(style, located, location, body, vec![(ident("cfg"), cfg)])
 }
 
-fn imports(host_modules: &[&Module]) -> Expr {
+fn imports(host_modules: &[&Module], disko: bool) -> Expr {
     let mut items = vec![Expr::Path(path("./hardware-configuration.nix".to_owned()))];
+    if disko {
+        items.push(Expr::known("inputs.disko.nixosModules.disko"));
+        items.push(Expr::Path(path("./disko.nix".to_owned())));
+    }
     items.extend(host_modules.iter().map(|m| {
         match &m.external {
             // `inputs.<input>.<attribute>`: the checker made sure the input is declared.
@@ -539,9 +643,10 @@ fn host_file(plan: &Plan, planned: &PlannedHost) -> String {
     let mut tree = DefinitionTree::default();
     tree.add(&host.definitions, located);
     tree.add(&planned.generated, located);
-    let body = tree.into_attrs(Attrs::new().with("imports", imports(&modules)));
+    let disko = planned.disko.is_some();
+    let body = tree.into_attrs(Attrs::new().with("imports", imports(&modules, disko)));
     let body = located_module(style, located, host.location, body, Vec::new());
-    let extra: &[&'static str] = if modules.iter().any(|m| m.external.is_some()) {
+    let extra: &[&'static str] = if disko || modules.iter().any(|m| m.external.is_some()) {
         &["inputs"]
     } else {
         &[]
@@ -635,7 +740,7 @@ fn template_header(
 
 fn host_template(flake: &Flake, modules: &[&Module]) -> String {
     let body = Attrs::new()
-        .with("imports", imports(modules))
+        .with("imports", imports(modules, false))
         .with(
             "networking",
             Attrs::new().with("hostName", string("new-host")).into(),
