@@ -332,6 +332,22 @@ fn a_deployment_needs_an_engine_and_targets_are_not_shared() {
         text.contains("host `a` has a deployment, but the flake names no engine"),
         "{text}"
     );
+    let names = Flake::new("fleet", "24.11")
+        .deploy_with(Engine::Colmena)
+        .deploy_with(Engine::DeployRs)
+        .host(host("meta", System::X86_64Linux).deploy(Deployment::to("10.0.0.2")))
+        .host(host("1st", System::X86_64Linux).deploy(Deployment::to("10.0.0.3")));
+    let text = rejected(&names);
+    for expected in [
+        "a host named `meta` cannot be a colmena node",
+        "host `1st` cannot be a deploy-rs node: deploy-rs node names start with a letter",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected} missing in:
+{text}"
+        );
+    }
     let shared = Flake::new("fleet", "24.11")
         .deploy_with(Engine::DeployRs)
         .host(host("a", System::X86_64Linux).deploy(Deployment::to("10.0.0.1")))

@@ -1,5 +1,6 @@
 //! A synthetic fleet for benchmarks: `hosts` hosts, each importing 10 of a library of 40
-//! shared modules, carrying 2 of 50 Home Manager users and 50 overrides of its own.
+//! shared modules, carrying 2 of 50 Home Manager users and 50 overrides of its own, and
+//! deployed through colmena and deploy-rs (a target, two tags, one key).
 
 use flakesmith::nixos::{networking, users};
 use flakesmith::prelude::*;
@@ -71,7 +72,9 @@ pub fn fleet_on(hosts: usize, release: &str) -> Flake {
     let library: Vec<Module> = (0..MODULES).map(module).collect();
     let accounts = accounts();
     let people: Vec<User> = (0..USERS).map(user).collect();
-    let mut flake = Flake::new("A synthetic fleet", release);
+    let mut flake = Flake::new("A synthetic fleet", release)
+        .deploy_with(Engine::Colmena)
+        .deploy_with(Engine::DeployRs);
     for h in 0..hosts {
         let name = format!("host-{h:05}");
         let mut host = Host::new(name.clone(), System::X86_64Linux, release)
@@ -94,7 +97,14 @@ pub fn fleet_on(hosts: usize, release: &str) -> Flake {
         }
         host = host
             .user(people[h % USERS].clone())
-            .user(people[(h + 1) % USERS].clone());
+            .user(people[(h + 1) % USERS].clone())
+            .tag(["web", "db", "edge", "build"][h % 4])
+            .tag(format!("rack{}", h % 20))
+            .deploy(
+                Deployment::to(format!("{name}.fleet.example.org"))
+                    .ssh_user("deploy")
+                    .key(DeployKey::command("token", ["pass", "show", name.as_str()])),
+            );
         flake = flake.host(host);
     }
     flake

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use super::effective::Effective;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Flake, Host, KeySource};
+use crate::model::{Engine, Flake, Host, KeySource};
 
 /// Whether `tag` is a plain name: a letter, then letters, digits, `-` and `_`.
 pub(crate) fn valid_tag(tag: &str) -> bool {
@@ -56,6 +56,28 @@ pub(crate) fn fleet(flake: &Flake, out: &mut Vec<Diagnostic>) {
                 ))
                 .at(deployment.location, "deployment given here")
                 .help("name the engine on the flake: `.deploy_with(Engine::Colmena)` or `.deploy_with(Engine::DeployRs)`"),
+            );
+        }
+    }
+    for host in &deployed {
+        let deployment = host.deployment.as_ref().expect("filtered above");
+        if named.contains_key(&Engine::Colmena) && host.name == "meta" {
+            out.push(
+                Diagnostic::error("a host named `meta` cannot be a colmena node: the hive's `meta` holds its settings")
+                    .at(deployment.location, "deployment given here")
+                    .help("rename the host"),
+            );
+        }
+        if named.contains_key(&Engine::DeployRs)
+            && !host.name.starts_with(|c: char| c.is_ascii_alphabetic())
+        {
+            out.push(
+                Diagnostic::error(format!(
+                    "host `{}` cannot be a deploy-rs node: deploy-rs node names start with a letter",
+                    host.name
+                ))
+                .at(deployment.location, "deployment given here")
+                .help("rename the host"),
             );
         }
     }

@@ -68,8 +68,7 @@ pub(super) fn colmena_hive(plan: &Plan) -> Expr {
         "specialArgs",
         Attrs::new().with("inputs", Expr::known("inputs")).into(),
     );
-    let mut hive = Attrs::new().with("meta", meta.into());
-    for (host, deployment) in hosts {
+    let nodes = hosts.into_iter().map(|(host, deployment)| {
         let node = Attrs::new()
             .with("imports", host_modules(host))
             .with("deployment", colmena_deployment(host, deployment).into())
@@ -86,8 +85,11 @@ pub(super) fn colmena_hive(plan: &Plan) -> Expr {
                     )
                     .into(),
             );
-        hive.insert(host.name.clone(), node.into());
-    }
+        (host.name.clone(), node.into())
+    });
+    let hive: Attrs = std::iter::once(("meta".to_owned(), meta.into()))
+        .chain(nodes)
+        .collect();
     Expr::apply(Expr::known("inputs.colmena.lib.makeHive"), [hive.into()])
 }
 

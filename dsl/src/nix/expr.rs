@@ -235,12 +235,23 @@ impl Attrs {
 }
 
 impl<K: Into<String>> FromIterator<(K, Expr)> for Attrs {
+    /// As [`Attrs::insert`] for each pair (a repeated key keeps its first place and takes
+    /// the last value), in linear time: a fleet's `nixosConfigurations` has a key per
+    /// host.
     fn from_iter<I: IntoIterator<Item = (K, Expr)>>(iter: I) -> Self {
-        let mut attrs = Attrs::new();
+        let mut entries: Vec<(String, Expr)> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
         for (k, v) in iter {
-            attrs.insert(k, v);
+            let key = k.into();
+            match index.get(&key) {
+                Some(&i) => entries[i].1 = v,
+                None => {
+                    index.insert(key.clone(), entries.len());
+                    entries.push((key, v));
+                }
+            }
         }
-        attrs
+        Attrs { entries }
     }
 }
 
