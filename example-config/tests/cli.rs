@@ -263,3 +263,43 @@ fn a_diff_piped_into_a_reader_that_stops_early_is_not_a_panic() {
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(output.status.code(), Some(0), "{err}");
 }
+
+#[test]
+fn hosts_lists_what_a_tag_selects_and_how_to_deploy_it() {
+    let all = run(&["hosts"]);
+    assert!(all.status.success(), "{}", stderr(&all));
+    assert_eq!(
+        stdout(&all),
+        "nixos-desk    desk.lan            @workstations\n\
+         nixos-server  server.example.org  @servers\n\
+         deploy them with:\n  (cd flake && colmena apply --on nixos-desk,nixos-server)\n"
+    );
+    let servers = run(&["hosts", "--tag", "servers"]);
+    assert_eq!(
+        stdout(&servers),
+        "nixos-server  server.example.org  @servers\n\
+         deploy them with:\n  (cd flake && colmena apply --on @servers)\n"
+    );
+    let unknown = run(&["hosts", "--tag", "db"]);
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(
+        stderr(&unknown).contains("no host is tagged `db`; the tags are: servers, workstations"),
+        "{}",
+        stderr(&unknown)
+    );
+}
+
+#[test]
+fn graph_prints_the_fleet_as_mermaid() {
+    let output = run(&["graph"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(text.starts_with("flowchart LR\n"), "{text}");
+    for edge in [
+        "host_nixos_server --> module_services_docker",
+        "host_nixos_desk --> module_desktop_kde",
+        "host_nixos_desk --> user_alice",
+    ] {
+        assert!(text.contains(edge), "{edge} missing:\n{text}");
+    }
+}
