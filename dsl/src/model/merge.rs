@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::value::{Concatenated, NullOr, Package, RuntimePath, Untyped};
+use crate::value::{Between, Concatenated, Data, NullOr, OneOf, Package, RuntimePath, Untyped};
 
 /// The merge rule of an option type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +62,22 @@ merge_rule!(Merge::Equal => bool, String, i8, i16, i32, i64, u8, u16, u32, u64, 
 merge_rule!(Merge::Unique => Package);
 merge_rule!(Merge::Concatenated => Concatenated);
 merge_rule!(Merge::Unknown => Untyped);
+
+impl<const MIN: i64, const MAX: i64> MergeRule for Between<MIN, MAX> {
+    const MERGE: Merge = Merge::Equal;
+}
+
+impl<F> MergeRule for Data<F> {
+    // Attribute sets of settings merge key by key; two different scalars at one key are
+    // a conflict, as `lib.types.anything` and the formats' own types judge them.
+    const MERGE: Merge = Merge::Unknown;
+}
+
+impl<M> MergeRule for OneOf<M> {
+    // The members' rules differ; two definitions are judged equal-or-conflicting, the
+    // rule of every scalar member.
+    const MERGE: Merge = Merge::Unknown;
+}
 
 impl<T> MergeRule for Vec<T> {
     const MERGE: Merge = Merge::List;

@@ -16,8 +16,10 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
-use super::generate::{pascal_case, value_name, write_doc, Names, Node};
+use super::docs::write_doc;
 use super::json::OptionDoc;
+use super::naming::{pascal_case, value_name, variant_name, Names};
+use super::option_tree::Node;
 use super::types::{parse_type, IntKind, OptionType};
 
 /// Type names every generated file imports; a generated type may not take them.
@@ -421,7 +423,7 @@ fn write_enum(name: &str, values: &[String], option: &str, out: &mut String, pad
     let mut variants = Names::default();
     let _ = writeln!(out, "{pad}::flakesmith::option_enum! {{\n{pad}    /// The values of `{option}`.\n{pad}    {name} {{");
     for value in values {
-        let variant = variants.unique(super::generate::variant_name(value));
+        let variant = variants.unique(variant_name(value));
         let _ = writeln!(out, "{pad}        {variant} => {value:?},");
     }
     let _ = writeln!(out, "{pad}    }}\n{pad}}}\n");

@@ -6,7 +6,6 @@
 //! at the Rust line, as NixOS would reject it at evaluation.
 
 use super::{IntoValue, NullOr, ToNix};
-use crate::model::{Merge, MergeRule};
 use crate::nix::{Expr, ValueError};
 
 /// An integer from `MIN` to `MAX`, both inclusive.
@@ -15,10 +14,6 @@ pub struct Between<const MIN: i64, const MAX: i64>;
 
 /// A positive integer (`> 0`).
 pub type Positive = Between<1, { i64::MAX }>;
-
-impl<const MIN: i64, const MAX: i64> MergeRule for Between<MIN, MAX> {
-    const MERGE: Merge = Merge::Equal;
-}
 
 fn within<const MIN: i64, const MAX: i64>(value: Expr, text: String) -> Result<Expr, ValueError> {
     match value {

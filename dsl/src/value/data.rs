@@ -14,7 +14,6 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use super::{IntoValue, NullOr, Package, RuntimePath, ToNix};
-use crate::model::{Merge, MergeRule};
 use crate::nix::{Attrs, Expr, ValueError};
 
 /// What a settings format can hold.
@@ -122,12 +121,6 @@ impl<F> ToNix for Data<F> {
     fn to_nix(&self) -> Result<Expr, ValueError> {
         self.value.clone()
     }
-}
-
-impl<F> MergeRule for Data<F> {
-    // Attribute sets of settings merge key by key; two different scalars at one key are
-    // a conflict, as `lib.types.anything` and the formats' own types judge them.
-    const MERGE: Merge = Merge::Unknown;
 }
 
 /// Whether a value's shape fits `F`: no list where the format has none, no list inside

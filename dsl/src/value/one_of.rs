@@ -12,17 +12,10 @@ use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use super::{IntoValue, NullOr, Package, RuntimePath, Secret};
-use crate::model::{Merge, MergeRule};
 use crate::nix::{Expr, ValueError};
 
 /// A value of one of the members `M` names.
 pub struct OneOf<M>(PhantomData<fn() -> M>);
-
-impl<M> MergeRule for OneOf<M> {
-    // The members' rules differ; two definitions are judged equal-or-conflicting, the
-    // rule of every scalar member.
-    const MERGE: Merge = Merge::Unknown;
-}
 
 /// The union has a boolean member.
 pub trait BoolMember {}
