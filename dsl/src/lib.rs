@@ -53,9 +53,9 @@ pub mod writer;
 pub use bindings::{home, nixos};
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
-    Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, Host, Input, Lint,
-    Location, Merge, MergeRule, Module, NixSource, Priority, SopsSecret, SourceLocations, System,
-    UploadAt, User,
+    AgeSecret, Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, Host, Input,
+    Lint, Location, Merge, MergeRule, Module, NixSource, Priority, SopsSecret, SourceLocations,
+    System, UploadAt, User,
 };
 pub use model::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
 
@@ -148,8 +148,8 @@ pub use flakesmith_macros::NixModule;
 /// Everything a configuration needs in scope.
 pub mod prelude {
     pub use crate::model::{
-        Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, Host, Input, Lint,
-        Module, NixSource, SopsSecret, SourceLocations, System, UploadAt, User,
+        AgeSecret, Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, Host,
+        Input, Lint, Module, NixSource, SopsSecret, SourceLocations, System, UploadAt, User,
     };
     pub use crate::model::{CfgRef, ModuleConfig, NixModule};
     pub use crate::option::Opt;

@@ -296,9 +296,11 @@ fn plaintext_secrets() {
             )),
         ]),
         flake(vec![
+            // A path to the secret, not the secret (a declared manager secret, such as
+            // `Secret::sops`, is the same kind of value: `sops.rs`, `agenix.rs`).
             host("desk").set(
                 alice_user.hashed_password_file(),
-                Secret::agenix("alice-password"),
+                RuntimePath::new("/run/keys/alice-password"),
             ),
             host("srv")
                 .set(alice_user.initial_password(), "changeme")

@@ -9,6 +9,7 @@
 //! (`effective.rs`).
 
 mod accounts;
+mod agenix;
 mod conflicts;
 mod deploy;
 mod effective;
@@ -118,6 +119,13 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
                 .is_some_and(|e| e.attribute == ["nixosModules", "sops"])
         });
         sops::uses(host, imports_sops, &effective, &mut out);
+        let imports_agenix = plan.imports_of(planned).any(|m| {
+            m.module.external.as_ref().is_some_and(|e| {
+                e.attribute == ["nixosModules", "age"]
+                    || (e.input == "agenix" && e.attribute == ["nixosModules", "default"])
+            })
+        });
+        agenix::uses(host, imports_agenix, &effective, &mut out);
         deploy::host(host, &effective, base_dir, &mut out);
         lints::root_login_with_password(host, &effective, &mut out);
         lints::firewall_disabled(host, &effective, &mut out);
@@ -260,6 +268,13 @@ fn resolve<'a>(
         generated.extend(sops::declarations(
             host,
             &module_definitions,
+            base_dir,
+            &mut plan.secret_files,
+            inputs,
+            out,
+        ));
+        generated.extend(agenix::declarations(
+            host,
             base_dir,
             &mut plan.secret_files,
             inputs,

@@ -12,15 +12,16 @@ use crate::nix::{Attrs, Expr};
 use crate::option::OptionPath;
 use crate::plan::SecretFile;
 
-/// The secrets a value uses by path: `config.sops.secrets.<name>.path`.
-fn secrets_used(value: &Expr) -> Vec<&str> {
+/// The secrets of `manager` (`sops`, `age`) a value uses by path:
+/// `config.<manager>.secrets.<name>.path`.
+pub(crate) fn secrets_used<'e>(value: &'e Expr, manager: &str) -> Vec<&'e str> {
     let mut found = Vec::new();
     let mut stack = vec![value];
     while let Some(expr) = stack.pop() {
         if let Expr::Select(var, path) = expr {
             if let [sops, secrets, name, leaf] = path.as_slice() {
                 if var.as_str() == "config"
-                    && sops == "sops"
+                    && sops == manager
                     && secrets == "secrets"
                     && leaf == "path"
                 {
@@ -44,7 +45,7 @@ fn password_file_secrets<'d>(
         let is_password_file = matches!(path.as_slice(), [users, users2, _, field]
             if users == "users" && users2 == "users" && (field == "hashedPasswordFile" || field == "passwordFile"));
         if let (true, Ok(value)) = (is_password_file, &definition.value) {
-            out.extend(secrets_used(value).into_iter().map(str::to_owned));
+            out.extend(secrets_used(value, "sops").into_iter().map(str::to_owned));
         }
     }
     out
@@ -70,13 +71,12 @@ pub(crate) fn declarations(
         let mut attrs = Attrs::new();
         if let Some(file) = &secret.file {
             if let Some(tree_path) = copy_file(secret, file, base_dir, files, inputs, out) {
-                attrs.insert(
-                    "sopsFile",
-                    Expr::path(format!("../../{tree_path}")).unwrap_or(Expr::Null),
-                );
+                // `place` made sure the name is a path literal.
+                if let Ok(path) = Expr::path(format!("../../{tree_path}")) {
+                    attrs.insert("sopsFile", path);
+                }
             }
         }
-        let text = |value: &str| Expr::string(value).unwrap_or(Expr::Null);
         for (field, value) in [
             ("key", &secret.key),
             ("owner", &secret.owner),
@@ -84,7 +84,19 @@ pub(crate) fn declarations(
             ("mode", &secret.mode),
         ] {
             if let Some(value) = value {
-                attrs.insert(field, text(value));
+                // A value Nix cannot hold is an error, never a silent `null`.
+                match Expr::string(value.as_str()) {
+                    Ok(text) => {
+                        attrs.insert(field, text);
+                    }
+                    Err(error) => out.push(
+                        Diagnostic::error(format!(
+                            "the {field} of sops secret `{}`: {error}",
+                            secret.name
+                        ))
+                        .at(secret.location, "secret declared here"),
+                    ),
+                }
             }
         }
         let for_passwords = password_files.contains(&secret.name);
@@ -160,14 +172,40 @@ fn copy_file(
             .help("sops keeps key names readable: add the key with `sops`, or name the right one with `.key(..)`"),
         );
     }
+    place(
+        &secret.name,
+        "sops",
+        file,
+        full,
+        text,
+        secret.location,
+        files,
+        out,
+    )
+}
+
+/// Places an encrypted file under the tree's `secrets/` once, and returns its path
+/// there; two different files of one name, or a name Nix cannot write as a path literal,
+/// are errors at the secret's Rust location.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn place(
+    secret: &str,
+    kind: &str,
+    file: &Path,
+    full: PathBuf,
+    text: String,
+    location: Location,
+    files: &mut Vec<SecretFile>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<String> {
     let name = file.file_name()?.to_string_lossy().into_owned();
     let tree_path = format!("secrets/{name}");
     if crate::nix::NixPath::new(format!("../../{tree_path}")).is_err() {
         out.push(
             Diagnostic::error(format!(
-                "the sops file name `{name}` cannot be a Nix path literal"
+                "the {kind} file name `{name}` of secret `{secret}` cannot be a Nix path literal"
             ))
-            .at(secret.location, "secret declared here")
+            .at(location, "secret declared here")
             .help("name it with letters, digits, `.`, `_`, `-` and `+`"),
         );
         return None;
@@ -175,9 +213,9 @@ fn copy_file(
     match files.iter().find(|f| f.tree_path == tree_path) {
         Some(existing) if existing.source != full => out.push(
             Diagnostic::error(format!(
-                "two different sops files would both be `{tree_path}` in the tree"
+                "two different {kind} files would both be `{tree_path}` in the tree"
             ))
-            .at(secret.location, "secret declared here")
+            .at(location, "secret declared here")
             .help("give the files different names"),
         ),
         Some(_) => {}
@@ -201,7 +239,7 @@ pub(crate) fn uses(
     let declared: BTreeSet<&str> = host.sops_secrets.iter().map(|s| s.name.as_str()).collect();
     for leaf in &effective.leaves {
         let Some(value) = &leaf.value else { continue };
-        for name in secrets_used(value) {
+        for name in secrets_used(value, "sops") {
             if !declared.contains(name) {
                 out.push(
                     Diagnostic::error(format!(

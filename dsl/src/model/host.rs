@@ -1,7 +1,7 @@
 use std::path::PathBuf;
 
 use super::declared::{apply_settings, ModuleConfig};
-use super::{Configure, Definition, Deployment, Location, Module, SopsSecret, User};
+use super::{AgeSecret, Configure, Definition, Deployment, Location, Module, SopsSecret, User};
 
 /// The platform a host runs, as a Nix system double.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -104,6 +104,8 @@ pub struct Host {
     pub users: Vec<User>,
     /// Secrets sops-nix decrypts on this host.
     pub sops_secrets: Vec<SopsSecret>,
+    /// Secrets agenix decrypts on this host.
+    pub age_secrets: Vec<AgeSecret>,
     /// Where and how the host is deployed, for the engines the flake names.
     pub deployment: Option<Deployment>,
     /// Tags that select groups of hosts (`colmena apply --on @web`), with where each was
@@ -129,6 +131,7 @@ impl Host {
             allowed: Vec::new(),
             users: Vec::new(),
             sops_secrets: Vec::new(),
+            age_secrets: Vec::new(),
             deployment: None,
             tags: Vec::new(),
             state_version: state_version.into(),
@@ -188,6 +191,13 @@ impl Host {
     #[track_caller]
     pub fn tag(mut self, tag: impl Into<String>) -> Self {
         self.tags.push((tag.into(), Location::caller()));
+        self
+    }
+
+    /// Declares an agenix secret on the host (`age.secrets.<name>`): its file is copied
+    /// into the tree, and the host must import agenix's module.
+    pub fn age_secret(mut self, secret: AgeSecret) -> Self {
+        self.age_secrets.push(secret);
         self
     }
 

@@ -28,5 +28,5 @@ pub use lint::Lint;
 pub use location::Location;
 pub use merge::{Merge, MergeRule};
 pub use module::{Category, External, Module};
-pub use secrets::SopsSecret;
+pub use secrets::{AgeSecret, SopsSecret};
 pub use user::User;

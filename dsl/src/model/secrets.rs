@@ -73,3 +73,49 @@ impl SopsSecret {
         self.key.as_deref().unwrap_or(&self.name)
     }
 }
+
+/// A secret agenix decrypts on the machine: `age.secrets.<name>` on the host, from an
+/// age-encrypted file. It is used through [`Secret::agenix`](crate::Secret::agenix) (its
+/// path), never as text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AgeSecret {
+    pub name: String,
+    /// The encrypted file (relative to the configuration crate), copied into the tree's
+    /// `secrets/`. It must be ASCII-armored (`age --armor`, agenix's `-a`): the tree
+    /// holds text.
+    pub file: PathBuf,
+    pub owner: Option<String>,
+    pub group: Option<String>,
+    pub mode: Option<String>,
+    pub location: Location,
+}
+
+impl AgeSecret {
+    #[track_caller]
+    pub fn new(name: impl Into<String>, file: impl Into<PathBuf>) -> Self {
+        Self {
+            name: name.into(),
+            file: file.into(),
+            owner: None,
+            group: None,
+            mode: None,
+            location: Location::caller(),
+        }
+    }
+
+    pub fn owner(mut self, user: impl Into<String>) -> Self {
+        self.owner = Some(user.into());
+        self
+    }
+
+    pub fn group(mut self, group: impl Into<String>) -> Self {
+        self.group = Some(group.into());
+        self
+    }
+
+    /// The file mode, such as `"0400"`.
+    pub fn mode(mut self, mode: impl Into<String>) -> Self {
+        self.mode = Some(mode.into());
+        self
+    }
+}
