@@ -25,7 +25,14 @@ fn tree_unvalidated(flake: flakesmith::Flake) -> flakesmith::Tree {
 
 #[test]
 fn generated_files_are_fixed_points_of_alejandra() {
-    assert_fixed_points(&example_tree_unvalidated());
+    let tree = example_tree_unvalidated();
+    // The example names alejandra as the flake's formatter, so `nix fmt` changes nothing
+    // flakesmith laid out.
+    assert!(tree
+        .get("flake.nix")
+        .unwrap()
+        .contains("formatter.x86_64-linux = nixpkgs.legacyPackages.x86_64-linux.alejandra;"));
+    assert_fixed_points(&tree);
 }
 
 #[test]

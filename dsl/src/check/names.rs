@@ -113,6 +113,12 @@ fn shadowed_nixos_option(namespace: &[String]) -> Option<&'static str> {
 /// The release a flake names in `Flake::new` picks its nixpkgs and Home Manager
 /// branches, so it must be one.
 pub(crate) fn flake(flake: &Flake, out: &mut Vec<Diagnostic>) {
+    if let Some(Err(error)) = flake.formatter.as_ref().map(crate::value::ToNix::to_nix) {
+        out.push(
+            Diagnostic::error(format!("the flake's formatter: {error}"))
+                .at(flake.location, "flake defined here"),
+        );
+    }
     if !is_release(&flake.release) {
         out.push(
             Diagnostic::error(format!(

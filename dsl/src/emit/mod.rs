@@ -455,6 +455,20 @@ fn flake_file(plan: &Plan) -> String {
         outputs.insert("deploy", deploy::deploy_nodes(plan));
         outputs.insert("checks", deploy::deploy_checks());
     }
+    if let Some(formatter) = &flake.formatter {
+        let mut systems: Vec<&str> = plan.hosts.iter().map(|h| h.host.system.double()).collect();
+        systems.sort_unstable();
+        systems.dedup();
+        let per_system: Attrs = systems
+            .into_iter()
+            .map(|system| {
+                let mut path = vec!["legacyPackages".to_owned(), system.to_owned()];
+                path.extend(formatter.attr_path().split('.').map(str::to_owned));
+                (system.to_owned(), Expr::Select(ident("nixpkgs"), path))
+            })
+            .collect();
+        outputs.insert("formatter", per_system.into());
+    }
     let mut outputs: Expr = outputs.into();
     if shared {
         let lists: Attrs = plan

@@ -38,6 +38,8 @@ pub struct Flake {
     pub source_locations: Option<SourceLocations>,
     /// The deployment engines whose outputs are written, with where each was named.
     pub engines: Vec<(Engine, Location)>,
+    /// The package `nix fmt` runs (`formatter.<system>`), if any.
+    pub formatter: Option<crate::value::Package>,
     pub location: Location,
 }
 
@@ -58,6 +60,7 @@ impl Flake {
             regenerate_command: None,
             source_locations: None,
             engines: Vec::new(),
+            formatter: None,
             location: Location::caller(),
         }
     }
@@ -111,6 +114,15 @@ impl Flake {
     #[track_caller]
     pub fn deploy_with(mut self, engine: Engine) -> Self {
         self.engines.push((engine, Location::caller()));
+        self
+    }
+
+    /// The formatter `nix fmt` runs on the tree: `formatter.<system>` for every system
+    /// of the fleet, from nixpkgs. `Package::new("alejandra")` leaves every generated
+    /// file as it is (they are alejandra's fixed points); hand-kept files copied into the
+    /// tree are formatted too, so keep their sources formatted the same way.
+    pub fn formatter(mut self, package: crate::value::Package) -> Self {
+        self.formatter = Some(package);
         self
     }
 
