@@ -136,12 +136,12 @@ fn secret_mistakes_name_the_rust_line() {
         (
             "an owner with no account",
             flake(desk(ok().owner("carol"))),
-            "the user of agenix secret `alice-password`, `carol`, is no user on host `desk`",
+            "the owner of an agenix secret, `carol`, is no user on host `desk`",
         ),
         (
             "a group that does not exist",
             flake(desk(ok().group("secret-readers"))),
-            "the group of agenix secret `alice-password`, `secret-readers`, is no group on host `desk`",
+            "the group of an agenix secret, `secret-readers`, is no group on host `desk`",
         ),
         (
             "an age file that does not exist",

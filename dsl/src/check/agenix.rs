@@ -1,11 +1,11 @@
 //! agenix secrets: declared on the host with their age files present and armored, their
 //! owners existing there, agenix's module imported, and used only where declared.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::effective::Effective;
-use super::sops::{place, secrets_used};
+use super::managed::{self, Declared, Manager};
+use super::sops::place;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Definition, Host, Merge, Order, Priority};
 use crate::nix::{Attrs, Expr};
@@ -107,6 +107,16 @@ pub(crate) fn declarations(
     definitions
 }
 
+/// agenix, as the shared secret checks name it.
+const AGENIX: Manager = Manager {
+    label: "agenix",
+    article: "an",
+    root: "age",
+    declare: ".age_secret(AgeSecret::new(\"{name}\", \"secrets/{name}.age\"))",
+    import: ".import(Module::from_input(\"agenix\", \"nixosModules.default\"))",
+    module: "agenix",
+};
+
 /// Secrets used but not declared; owners and groups that do not exist; declared secrets
 /// without agenix's module.
 pub(crate) fn uses(
@@ -115,55 +125,15 @@ pub(crate) fn uses(
     effective: &Effective,
     out: &mut Vec<Diagnostic>,
 ) {
-    let declared: BTreeSet<&str> = host.age_secrets.iter().map(|s| s.name.as_str()).collect();
-    for leaf in &effective.leaves {
-        let Some(value) = &leaf.value else { continue };
-        for name in secrets_used(value, "age") {
-            if !declared.contains(name) {
-                out.push(
-                    Diagnostic::error(format!(
-                        "`{}` on host `{}` uses agenix secret `{name}`, which the host does not declare",
-                        super::conflicts::dotted(&leaf.path),
-                        host.name
-                    ))
-                    .at(leaf.location, "used here")
-                    .help(format!("declare it: `.age_secret(AgeSecret::new(\"{name}\", \"secrets/{name}.age\"))` on the host")),
-                );
-            }
-        }
-    }
-    if let (Some(first), false) = (host.age_secrets.first(), imports_agenix) {
-        out.push(
-            Diagnostic::error(format!(
-                "host `{}` declares agenix secrets but does not import agenix's module",
-                host.name
-            ))
-            .at(first.location, "secret declared here")
-            .help("add the input and import its module: `.import(Module::from_input(\"agenix\", \"nixosModules.default\"))`"),
-        );
-    }
-    for secret in &host.age_secrets {
-        let mut missing = |kind: &str, name: &str| {
-            out.push(
-                Diagnostic::error(format!(
-                    "the {kind} of agenix secret `{}`, `{name}`, is no {kind} on host `{}`",
-                    secret.name, host.name
-                ))
-                .at(secret.location, "secret declared here")
-                .help(format!(
-                    "define `users.{kind}s.{name}` on the host or in a module it imports"
-                )),
-            )
-        };
-        if let Some(owner) = &secret.owner {
-            if !super::accounts::has_user(effective, owner) {
-                missing("user", owner);
-            }
-        }
-        if let Some(group) = &secret.group {
-            if !super::accounts::has_group(effective, group) {
-                missing("group", group);
-            }
-        }
-    }
+    let declared: Vec<Declared> = host
+        .age_secrets
+        .iter()
+        .map(|s| Declared {
+            name: &s.name,
+            owner: s.owner.as_deref(),
+            group: s.group.as_deref(),
+            location: s.location,
+        })
+        .collect();
+    managed::check(&AGENIX, host, &declared, imports_agenix, effective, out);
 }

@@ -15,6 +15,7 @@ mod deploy;
 mod effective;
 mod inputs;
 mod lints;
+mod managed;
 mod names;
 mod pattern;
 mod references;

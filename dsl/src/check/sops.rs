@@ -6,33 +6,12 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::effective::Effective;
+use super::managed::{self, secrets_used, Declared, Manager};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Definition, Host, Location, Merge, Order, Priority, SopsSecret};
 use crate::nix::{Attrs, Expr};
 use crate::option::OptionPath;
 use crate::plan::SecretFile;
-
-/// The secrets of `manager` (`sops`, `age`) a value uses by path:
-/// `config.<manager>.secrets.<name>.path`.
-pub(crate) fn secrets_used<'e>(value: &'e Expr, manager: &str) -> Vec<&'e str> {
-    let mut found = Vec::new();
-    let mut stack = vec![value];
-    while let Some(expr) = stack.pop() {
-        if let Expr::Select(var, path) = expr {
-            if let [sops, secrets, name, leaf] = path.as_slice() {
-                if var.as_str() == "config"
-                    && sops == manager
-                    && secrets == "secrets"
-                    && leaf == "path"
-                {
-                    found.push(name.as_str());
-                }
-            }
-        }
-        stack.extend(expr.children());
-    }
-    found
-}
 
 /// Secrets some user's `hashedPasswordFile` names, in the host's and its modules'
 /// definitions: they must be decrypted before users are created.
@@ -228,6 +207,16 @@ pub(crate) fn place(
     Some(tree_path)
 }
 
+/// sops-nix, as the shared secret checks name it.
+const SOPS: Manager = Manager {
+    label: "sops",
+    article: "a",
+    root: "sops",
+    declare: ".sops_secret(SopsSecret::new(\"{name}\").file(\"secrets/<file>.yaml\"))",
+    import: ".import(Module::from_input(\"sops-nix\", \"nixosModules.sops\"))",
+    module: "sops-nix",
+};
+
 /// Secrets used but not declared; owners and groups that do not exist; declared secrets
 /// without sops-nix's module.
 pub(crate) fn uses(
@@ -236,59 +225,15 @@ pub(crate) fn uses(
     effective: &Effective,
     out: &mut Vec<Diagnostic>,
 ) {
-    let declared: BTreeSet<&str> = host.sops_secrets.iter().map(|s| s.name.as_str()).collect();
-    for leaf in &effective.leaves {
-        let Some(value) = &leaf.value else { continue };
-        for name in secrets_used(value, "sops") {
-            if !declared.contains(name) {
-                out.push(
-                    Diagnostic::error(format!(
-                        "`{}` on host `{}` uses sops secret `{name}`, which the host does not declare",
-                        super::conflicts::dotted(&leaf.path),
-                        host.name
-                    ))
-                    .at(leaf.location, "used here")
-                    .help(format!("declare it: `.sops_secret(SopsSecret::new(\"{name}\").file(\"secrets/<file>.yaml\"))` on the host")),
-                );
-            }
-        }
-    }
-    if !host.sops_secrets.is_empty() && !imports_sops {
-        out.push(
-            Diagnostic::error(format!(
-                "host `{}` declares sops secrets but does not import sops-nix's module",
-                host.name
-            ))
-            .at(host.sops_secrets[0].location, "secret declared here")
-            .help("add the input and import its module: `.import(Module::from_input(\"sops-nix\", \"nixosModules.sops\"))`"),
-        );
-    }
-    for secret in &host.sops_secrets {
-        if let Some(owner) = &secret.owner {
-            if !super::accounts::has_user(effective, owner) {
-                out.push(missing(secret.location, "owner", owner, "user", &host.name));
-            }
-        }
-        if let Some(group) = &secret.group {
-            if !super::accounts::has_group(effective, group) {
-                out.push(missing(
-                    secret.location,
-                    "group",
-                    group,
-                    "group",
-                    &host.name,
-                ));
-            }
-        }
-    }
-}
-
-fn missing(location: Location, what: &str, name: &str, kind: &str, host: &str) -> Diagnostic {
-    Diagnostic::error(format!(
-        "the {what} of a sops secret, `{name}`, is no {kind} on host `{host}`"
-    ))
-    .at(location, "secret declared here")
-    .help(format!(
-        "define `users.{kind}s.{name}` on the host or in a module it imports"
-    ))
+    let declared: Vec<Declared> = host
+        .sops_secrets
+        .iter()
+        .map(|s| Declared {
+            name: &s.name,
+            owner: s.owner.as_deref(),
+            group: s.group.as_deref(),
+            location: s.location,
+        })
+        .collect();
+    managed::check(&SOPS, host, &declared, imports_sops, effective, out);
 }
