@@ -3,6 +3,8 @@
 //! owners and deployment keys' owners must be among them.
 
 use super::effective::Effective;
+use crate::diagnostic::Diagnostic;
+use crate::model::Location;
 
 /// Groups every NixOS system has.
 const SYSTEM_GROUPS: &[&str] = &["root", "wheel", "users", "keys", "nogroup"];
@@ -22,4 +24,24 @@ pub(crate) fn has_user(effective: &Effective, name: &str) -> bool {
 /// Whether the host has the group `name`.
 pub(crate) fn has_group(effective: &Effective, name: &str) -> bool {
     SYSTEM_GROUPS.contains(&name) || defines(effective, ["users", "groups", name])
+}
+
+/// `the <role> of <entity>, `<name>`, is no <kind> on host `<host>``: an owner (user or
+/// group) that the host does not have, at the Rust location that named it.
+pub(crate) fn missing(
+    role: &str,
+    entity: &str,
+    kind: &str,
+    name: &str,
+    host: &str,
+    location: Location,
+    label: &str,
+) -> Diagnostic {
+    Diagnostic::error(format!(
+        "the {role} of {entity}, `{name}`, is no {kind} on host `{host}`"
+    ))
+    .at(location, label.to_owned())
+    .help(format!(
+        "define `users.{kind}s.{name}` on the host or in a module it imports"
+    ))
 }

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use super::effective::Effective;
 use super::managed::{self, Declared, Manager};
-use super::sops::place;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Definition, Host, Merge, Order, Priority};
 use crate::nix::{Attrs, Expr};
@@ -57,7 +56,7 @@ pub(crate) fn declarations(
             }
         };
         let Some(text) = text else { continue };
-        let Some(tree_path) = place(
+        let Some(tree_path) = managed::place(
             &secret.name,
             "age",
             &secret.file,
@@ -70,29 +69,21 @@ pub(crate) fn declarations(
             continue;
         };
         let Ok(file) = Expr::path(format!("../../{tree_path}")) else {
-            continue; // `place` checked the path literal
+            continue; // `managed::place` checked the path literal
         };
         let mut attrs = Attrs::new().with("file", file);
-        for (field, value) in [
-            ("owner", &secret.owner),
-            ("group", &secret.group),
-            ("mode", &secret.mode),
-        ] {
-            if let Some(value) = value {
-                match Expr::string(value.as_str()) {
-                    Ok(text) => {
-                        attrs.insert(field, text);
-                    }
-                    Err(error) => out.push(
-                        Diagnostic::error(format!(
-                            "the {field} of age secret `{}`: {error}",
-                            secret.name
-                        ))
-                        .at(secret.location, "secret declared here"),
-                    ),
-                }
-            }
-        }
+        managed::string_fields(
+            &mut attrs,
+            "age",
+            &secret.name,
+            [
+                ("owner", &secret.owner),
+                ("group", &secret.group),
+                ("mode", &secret.mode),
+            ],
+            secret.location,
+            out,
+        );
         definitions.push(Definition {
             path: OptionPath::Owned(vec!["age".into(), "secrets".into(), secret.name.clone()]),
             value: Ok(Expr::Attrs(attrs)),

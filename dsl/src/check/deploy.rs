@@ -7,11 +7,10 @@
 //! (a flake's files are copied into the world-readable Nix store).
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use super::effective::Effective;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Engine, Flake, Host, KeySource};
+use crate::model::{Deployment, Engine, Flake, Host, KeySource};
 
 /// Whether `tag` is a plain name: a letter, then letters, digits, `-` and `_`.
 pub(crate) fn valid_tag(tag: &str) -> bool {
@@ -23,10 +22,10 @@ pub(crate) fn valid_tag(tag: &str) -> bool {
 /// Across the fleet: engines without deployed hosts, deployed hosts without an engine,
 /// two hosts with one target.
 pub(crate) fn fleet(flake: &Flake, out: &mut Vec<Diagnostic>) {
-    let deployed: Vec<&Host> = flake
+    let deployed: Vec<(&Host, &Deployment)> = flake
         .hosts
         .iter()
-        .filter(|h| h.deployment.is_some())
+        .filter_map(|h| h.deployment.as_ref().map(|d| (h, d)))
         .collect();
     let mut named = BTreeMap::new();
     for (engine, location) in &flake.engines {
@@ -47,8 +46,7 @@ pub(crate) fn fleet(flake: &Flake, out: &mut Vec<Diagnostic>) {
         );
     }
     if flake.engines.is_empty() {
-        if let Some(host) = deployed.first() {
-            let deployment = host.deployment.as_ref().expect("filtered above");
+        if let Some((host, deployment)) = deployed.first() {
             out.push(
                 Diagnostic::error(format!(
                     "host `{}` has a deployment, but the flake names no engine to deploy it with",
@@ -59,8 +57,7 @@ pub(crate) fn fleet(flake: &Flake, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    for host in &deployed {
-        let deployment = host.deployment.as_ref().expect("filtered above");
+    for (host, deployment) in &deployed {
         if named.contains_key(&Engine::Colmena) && host.name == "meta" {
             out.push(
                 Diagnostic::error("a host named `meta` cannot be a colmena node: the hive's `meta` holds its settings")
@@ -81,11 +78,12 @@ pub(crate) fn fleet(flake: &Flake, out: &mut Vec<Diagnostic>) {
             );
         }
     }
-    let mut targets: BTreeMap<(&str, Option<u16>), &Host> = BTreeMap::new();
-    for host in &deployed {
-        let deployment = host.deployment.as_ref().expect("filtered above");
-        if let Some(first) = targets.insert((&deployment.target, deployment.port), host) {
-            let first_location = first.deployment.as_ref().expect("deployed").location;
+    let mut targets: BTreeMap<(&str, Option<u16>), (&Host, &Deployment)> = BTreeMap::new();
+    for &(host, deployment) in &deployed {
+        if let Some((first, first_deployment)) =
+            targets.insert((&deployment.target, deployment.port), (host, deployment))
+        {
+            let first_location = first_deployment.location;
             out.push(
                 Diagnostic::warning(format!(
                     "hosts `{}` and `{}` are both deployed to `{}`: each deployment replaces the other's system",
@@ -99,7 +97,7 @@ pub(crate) fn fleet(flake: &Flake, out: &mut Vec<Diagnostic>) {
 }
 
 /// One host: its tags, its deployment's target and keys.
-pub(crate) fn host(host: &Host, effective: &Effective, base_dir: &Path, out: &mut Vec<Diagnostic>) {
+pub(crate) fn host(host: &Host, effective: &Effective, out: &mut Vec<Diagnostic>) {
     for (tag, location) in &host.tags {
         if !valid_tag(tag) {
             out.push(
@@ -178,23 +176,27 @@ pub(crate) fn host(host: &Host, effective: &Effective, base_dir: &Path, out: &mu
         }
         if let Some(user) = &key.user {
             if !super::accounts::has_user(effective, user) {
-                out.push(missing_account(
+                out.push(super::accounts::missing(
+                    "user",
                     &entity,
                     "user",
                     user,
                     &host.name,
                     key.location,
+                    "key given here",
                 ));
             }
         }
         if let Some(group) = &key.group {
             if !super::accounts::has_group(effective, group) {
-                out.push(missing_account(
+                out.push(super::accounts::missing(
+                    "group",
                     &entity,
                     "group",
                     group,
                     &host.name,
                     key.location,
+                    "key given here",
                 ));
             }
         }
@@ -221,7 +223,7 @@ pub(crate) fn host(host: &Host, effective: &Effective, base_dir: &Path, out: &mu
                 .at(key.location, "key given here")
                 .help("a flake's files are copied into the world-readable Nix store, so a key is read from outside it: give the absolute path of the file on the machine you deploy from, or a command that prints the key (`DeployKey::command`)"),
             ),
-            KeySource::File(path) if !base_dir.join(path).is_file() => out.push(
+            KeySource::File(path) if !path.is_file() => out.push(
                 Diagnostic::warning(format!(
                     "{entity} is read from `{}`, which does not exist on this machine",
                     path.display()
@@ -236,22 +238,6 @@ pub(crate) fn host(host: &Host, effective: &Effective, base_dir: &Path, out: &mu
             _ => {}
         }
     }
-}
-
-fn missing_account(
-    entity: &str,
-    kind: &str,
-    name: &str,
-    host: &str,
-    location: crate::model::Location,
-) -> Diagnostic {
-    Diagnostic::error(format!(
-        "the {kind} of {entity}, `{name}`, is no {kind} on host `{host}`"
-    ))
-    .at(location, "key given here")
-    .help(format!(
-        "define `users.{kind}s.{name}` on the host or in a module it imports"
-    ))
 }
 
 #[cfg(test)]

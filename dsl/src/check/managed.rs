@@ -1,14 +1,17 @@
 //! What sops-nix and agenix secrets share: a secret used by its path
 //! (`config.<root>.secrets.<name>.path`) must be declared on the host, the manager's
-//! module must be imported where secrets are declared, and a secret's owner and group
-//! must exist there.
+//! module must be imported where secrets are declared, a secret's owner and group must
+//! exist there; its encrypted file is placed under the tree's `secrets/` once, and its
+//! string settings are written only when Nix can hold them.
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 use super::effective::Effective;
 use crate::diagnostic::Diagnostic;
 use crate::model::{Host, Location};
-use crate::nix::Expr;
+use crate::nix::{Attrs, Expr};
+use crate::plan::SecretFile;
 
 /// One secrets manager, as its checks name it.
 pub(crate) struct Manager {
@@ -100,17 +103,17 @@ pub(crate) fn check(
         );
     }
     for secret in declared {
-        let mut missing = |what: &str, name: &str, kind: &str| {
-            out.push(
-                Diagnostic::error(format!(
-                    "the {what} of {} {} secret, `{name}`, is no {kind} on host `{}`",
-                    manager.article, manager.label, host.name
-                ))
-                .at(secret.location, "secret declared here")
-                .help(format!(
-                    "define `users.{kind}s.{name}` on the host or in a module it imports"
-                )),
-            );
+        let entity = format!("{} {} secret", manager.article, manager.label);
+        let mut missing = |role: &str, name: &str, kind: &str| {
+            out.push(super::accounts::missing(
+                role,
+                &entity,
+                kind,
+                name,
+                &host.name,
+                secret.location,
+                "secret declared here",
+            ));
         };
         if let Some(owner) = secret.owner {
             if !super::accounts::has_user(effective, owner) {
@@ -121,6 +124,75 @@ pub(crate) fn check(
             if !super::accounts::has_group(effective, group) {
                 missing("group", group, "group");
             }
+        }
+    }
+}
+
+/// Places an encrypted file under the tree's `secrets/` once, and returns its path
+/// there; two different files of one name, or a name Nix cannot write as a path literal,
+/// are errors at the secret's Rust location.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn place(
+    secret: &str,
+    kind: &str,
+    file: &Path,
+    full: PathBuf,
+    text: String,
+    location: Location,
+    files: &mut Vec<SecretFile>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let name = file.file_name()?.to_string_lossy().into_owned();
+    let tree_path = format!("secrets/{name}");
+    if crate::nix::NixPath::new(format!("../../{tree_path}")).is_err() {
+        out.push(
+            Diagnostic::error(format!(
+                "the {kind} file name `{name}` of secret `{secret}` cannot be a Nix path literal"
+            ))
+            .at(location, "secret declared here")
+            .help("name it with letters, digits, `.`, `_`, `-` and `+`"),
+        );
+        return None;
+    }
+    match files.iter().find(|f| f.tree_path == tree_path) {
+        Some(existing) if existing.source != full => out.push(
+            Diagnostic::error(format!(
+                "two different {kind} files would both be `{tree_path}` in the tree"
+            ))
+            .at(location, "secret declared here")
+            .help("give the files different names"),
+        ),
+        Some(_) => {}
+        None => files.push(SecretFile {
+            tree_path: tree_path.clone(),
+            text,
+            source: full,
+        }),
+    }
+    Some(tree_path)
+}
+
+/// Writes a secret's optional string settings (`owner`, `group`, `mode`, ...) into its
+/// attribute set; a value Nix cannot hold is an error at the secret's Rust location, never
+/// a silent `null`.
+pub(crate) fn string_fields<const N: usize>(
+    attrs: &mut Attrs,
+    label: &str,
+    secret: &str,
+    fields: [(&str, &Option<String>); N],
+    location: Location,
+    out: &mut Vec<Diagnostic>,
+) {
+    for (field, value) in fields {
+        let Some(value) = value else { continue };
+        match Expr::string(value.as_str()) {
+            Ok(text) => {
+                attrs.insert(field, text);
+            }
+            Err(error) => out.push(
+                Diagnostic::error(format!("the {field} of {label} secret `{secret}`: {error}"))
+                    .at(location, "secret declared here"),
+            ),
         }
     }
 }

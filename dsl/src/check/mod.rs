@@ -127,7 +127,7 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
             })
         });
         agenix::uses(host, imports_agenix, &effective, &mut out);
-        deploy::host(host, &effective, base_dir, &mut out);
+        deploy::host(host, &effective, &mut out);
         lints::root_login_with_password(host, &effective, &mut out);
         lints::firewall_disabled(host, &effective, &mut out);
     }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use super::effective::Effective;
 use super::managed::{self, secrets_used, Declared, Manager};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Definition, Host, Location, Merge, Order, Priority, SopsSecret};
+use crate::model::{Definition, Host, Merge, Order, Priority, SopsSecret};
 use crate::nix::{Attrs, Expr};
 use crate::option::OptionPath;
 use crate::plan::SecretFile;
@@ -56,28 +56,19 @@ pub(crate) fn declarations(
                 }
             }
         }
-        for (field, value) in [
-            ("key", &secret.key),
-            ("owner", &secret.owner),
-            ("group", &secret.group),
-            ("mode", &secret.mode),
-        ] {
-            if let Some(value) = value {
-                // A value Nix cannot hold is an error, never a silent `null`.
-                match Expr::string(value.as_str()) {
-                    Ok(text) => {
-                        attrs.insert(field, text);
-                    }
-                    Err(error) => out.push(
-                        Diagnostic::error(format!(
-                            "the {field} of sops secret `{}`: {error}",
-                            secret.name
-                        ))
-                        .at(secret.location, "secret declared here"),
-                    ),
-                }
-            }
-        }
+        managed::string_fields(
+            &mut attrs,
+            "sops",
+            &secret.name,
+            [
+                ("key", &secret.key),
+                ("owner", &secret.owner),
+                ("group", &secret.group),
+                ("mode", &secret.mode),
+            ],
+            secret.location,
+            out,
+        );
         let for_passwords = password_files.contains(&secret.name);
         match (secret.needed_for_users, for_passwords) {
             (Some(false), true) => out.push(
@@ -151,7 +142,7 @@ fn copy_file(
             .help("sops keeps key names readable: add the key with `sops`, or name the right one with `.key(..)`"),
         );
     }
-    place(
+    managed::place(
         &secret.name,
         "sops",
         file,
@@ -161,50 +152,6 @@ fn copy_file(
         files,
         out,
     )
-}
-
-/// Places an encrypted file under the tree's `secrets/` once, and returns its path
-/// there; two different files of one name, or a name Nix cannot write as a path literal,
-/// are errors at the secret's Rust location.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn place(
-    secret: &str,
-    kind: &str,
-    file: &Path,
-    full: PathBuf,
-    text: String,
-    location: Location,
-    files: &mut Vec<SecretFile>,
-    out: &mut Vec<Diagnostic>,
-) -> Option<String> {
-    let name = file.file_name()?.to_string_lossy().into_owned();
-    let tree_path = format!("secrets/{name}");
-    if crate::nix::NixPath::new(format!("../../{tree_path}")).is_err() {
-        out.push(
-            Diagnostic::error(format!(
-                "the {kind} file name `{name}` of secret `{secret}` cannot be a Nix path literal"
-            ))
-            .at(location, "secret declared here")
-            .help("name it with letters, digits, `.`, `_`, `-` and `+`"),
-        );
-        return None;
-    }
-    match files.iter().find(|f| f.tree_path == tree_path) {
-        Some(existing) if existing.source != full => out.push(
-            Diagnostic::error(format!(
-                "two different {kind} files would both be `{tree_path}` in the tree"
-            ))
-            .at(location, "secret declared here")
-            .help("give the files different names"),
-        ),
-        Some(_) => {}
-        None => files.push(SecretFile {
-            tree_path: tree_path.clone(),
-            text,
-            source: full,
-        }),
-    }
-    Some(tree_path)
 }
 
 /// sops-nix, as the shared secret checks name it.

@@ -375,21 +375,7 @@ fn flake_file(plan: &Plan) -> String {
             "nixpkgs",
             Attrs::new().with("url", string(&flake.nixpkgs)).into(),
         )
-        .with(
-            "home-manager",
-            Attrs::new()
-                .with("url", string(&flake.home_manager))
-                .with(
-                    "inputs",
-                    Attrs::new()
-                        .with(
-                            "nixpkgs",
-                            Attrs::new().with("follows", string("nixpkgs")).into(),
-                        )
-                        .into(),
-                )
-                .into(),
-        );
+        .with("home-manager", following_nixpkgs(&flake.home_manager));
     let mut inputs = inputs;
     for input in &flake.inputs {
         let mut attrs = Attrs::new().with("url", string(&input.url));
@@ -409,27 +395,13 @@ fn flake_file(plan: &Plan) -> String {
     // disko's module, for hosts whose disks it describes.
     let uses_disko = plan.hosts.iter().any(|h| h.disko.is_some());
     if uses_disko && !flake.inputs.iter().any(|input| input.name == "disko") {
-        let follows = Attrs::new().with(
-            "nixpkgs",
-            Attrs::new().with("follows", string("nixpkgs")).into(),
-        );
-        let attrs = Attrs::new()
-            .with("url", string("github:nix-community/disko"))
-            .with("inputs", follows.into());
-        inputs.insert("disko", attrs.into());
+        inputs.insert("disko", following_nixpkgs("github:nix-community/disko"));
     }
     let engines = deploy::engines(plan);
     for engine in &engines {
         let (name, url) = engine.input();
         if !flake.inputs.iter().any(|input| input.name == name) {
-            let follows = Attrs::new().with(
-                "nixpkgs",
-                Attrs::new().with("follows", string("nixpkgs")).into(),
-            );
-            let attrs = Attrs::new()
-                .with("url", string(url))
-                .with("inputs", follows.into());
-            inputs.insert(name, attrs.into());
+            inputs.insert(name, following_nixpkgs(url));
         }
     }
     // With a deployment engine, each host's module list is bound once and shared by
@@ -542,6 +514,18 @@ fn host_modules(plan: &Plan, planned: &PlannedHost) -> Vec<Expr> {
         Expr::known("home-manager.nixosModules.home-manager"),
         home_manager.into(),
     ]
+}
+
+/// An input flakesmith adds itself: `{ url = ...; inputs.nixpkgs.follows = "nixpkgs"; }`.
+fn following_nixpkgs(url: &str) -> Expr {
+    let follows = Attrs::new().with(
+        "nixpkgs",
+        Attrs::new().with("follows", string("nixpkgs")).into(),
+    );
+    Attrs::new()
+        .with("url", string(url))
+        .with("inputs", follows.into())
+        .into()
 }
 
 /// `nixpkgs.lib.nixosSystem { system; specialArgs; modules; }`.
