@@ -50,7 +50,7 @@ pub mod validate;
 pub mod value;
 pub mod writer;
 
-pub use bindings::{home, nixos};
+pub use bindings::{agenix, disko, home, nixos, sops_nix};
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
     AgeSecret, Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, Host, Input,

@@ -303,3 +303,76 @@ pub fn set_str_elsewhere(host: flakesmith::Host, value: &str) -> flakesmith::Hos
 #[cfg(doctest)]
 #[doc = include_str!("../../README.md")]
 pub struct ReadmeDoctests;
+
+/// `tests/fixtures/inputs/`: stand-in flakes for the inputs real fleets use (sops-nix,
+/// agenix, disko, nixos-hardware, Home Manager), whose modules declare options as those
+/// flakes do.
+pub fn stand_in_inputs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/inputs")
+}
+
+/// Writes `tree` and evaluates its `flake.nix` outputs with the real module system:
+/// `nixpkgs.lib.nixosSystem` is `lib.evalModules` over the host's modules (plus a
+/// free-form base for NixOS's own options but `fileSystems`, and a `pkgs` that applies
+/// `nixpkgs.overlays` and has `hello` and `callPackage`), and every other input is its
+/// stand-in under [`stand_in_inputs`]. `expr` is a Nix expression over `outputs` (and
+/// `lib`). Returns what `nix-instantiate --eval --strict --json` prints, or Nix's error.
+pub fn evaluate_flake(lib: &str, tree: &flakesmith::Tree, expr: &str) -> Result<String, String> {
+    let dir = tempfile_dir();
+    flakesmith::writer::write(&dir, tree, false).unwrap();
+    let program = format!(
+        r#"let
+          lib = {lib};
+          fixtures = {fixtures};
+          standIn = name: (import (fixtures + "/${{name}}/flake.nix")).outputs {{ }};
+          derivation = name: {{ type = "derivation"; inherit name; outPath = "/nix/store/${{name}}"; }};
+          basePkgs = final: {{
+            hello = derivation "hello";
+            lib = lib;
+            stdenv.mkDerivation = a: derivation (a.pname or a.name);
+            writeShellScriptBin = name: _: derivation name;
+            callPackage = f: args:
+              let fn = if builtins.isFunction f then f else import f;
+              in fn (builtins.intersectAttrs (builtins.functionArgs fn) final // args);
+          }};
+          mkPkgs = overlays: lib.fix (final: lib.foldl (prev: o: prev // o final prev) (basePkgs final) overlays);
+          nixpkgs = {{
+            outPath = "/nix/store/nixpkgs";
+            legacyPackages = lib.genAttrs [ "x86_64-linux" "aarch64-linux" ] (_: mkPkgs [ ]);
+            lib = lib // {{
+              nixosSystem = args: lib.evalModules {{
+                modules = args.modules ++ [ ({{ config, ... }}: {{
+                  freeformType = with lib.types; attrsOf anything;
+                  # Declared, as NixOS does: disko defines it from `config`, which a
+                  # free-form attribute could not be without recursion.
+                  options.fileSystems = lib.mkOption {{
+                    type = with lib.types; attrsOf (attrsOf anything);
+                    default = {{ }};
+                  }};
+                  config._module.args.pkgs = mkPkgs (config.nixpkgs.overlays or [ ]);
+                }}) ];
+                specialArgs = args.specialArgs or {{ }};
+              }};
+            }};
+          }};
+          inputs = {{ self = outputs; inherit nixpkgs; }}
+            // lib.genAttrs [ "sops-nix" "agenix" "disko" "nixos-hardware" "home-manager" ] standIn;
+          outputs = (import {flake}).outputs inputs;
+        in {expr}"#,
+        fixtures = stand_in_inputs().display(),
+        flake = dir.join("flake.nix").display(),
+    );
+    let output = nix_instantiate(&["--eval", "--strict", "--json", "-E", &program]);
+    if output.status.success() {
+        let _ = std::fs::remove_dir_all(&dir);
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        // Kept for a look: the tree and the evaluation that failed on it.
+        std::fs::write(dir.join("evaluation.nix"), &program).unwrap();
+        Err(format!(
+            "{}(the evaluation is kept in {})",
+            String::from_utf8_lossy(&output.stderr),
+            dir.join("evaluation.nix").display()
+        ))
+    }
+}

@@ -9,6 +9,10 @@
 //!   24.11 cycle; `dsl/data/nixos-options-unstable-2024-12.json`).
 //! - [`home`]: every Home Manager option of master of 2024-07-31
 //!   (`dsl/data/home-manager-options-master-2024-07.json`).
+//! - [`sops_nix`], [`agenix`], [`disko`]: the options those flakes' NixOS modules declare,
+//!   from `dsl/data/<flake>-options.json`, which `scripts/input-bindings.sh` evaluates
+//!   from the declarations restated in `dsl/data/inputs/<flake>.nix` (their upstream
+//!   commits are named there).
 //!
 //! Beyond scalars, the generated value types are submodule values (a struct with a setter
 //! per option), unions ([`OneOf`](crate::value::OneOf)), settings in a format
@@ -21,9 +25,15 @@
 #![allow(clippy::module_inception)]
 
 #[rustfmt::skip]
+pub mod agenix;
+#[rustfmt::skip]
+pub mod disko;
+#[rustfmt::skip]
 pub mod home;
 #[rustfmt::skip]
 pub mod nixos;
+#[rustfmt::skip]
+pub mod sops_nix;
 
 /// An option's `one of "a", "b"` values as a Rust enum: each variant writes its string,
 /// and the enum is a value type (`ToNix`, `IntoValue`) and an option type (`NixType`).

@@ -417,6 +417,8 @@ impl<'a> Parser<'a> {
             ("floating point number", OptionType::Float),
             ("path, not containing newlines or colons", OptionType::Path),
             ("path", OptionType::Path),
+            // nixpkgs lib from 24.11 on describes `types.path` so.
+            ("absolute path", OptionType::Path),
             ("package", OptionType::Package),
             ("submodule", OptionType::Submodule),
             ("attribute-tagged union", OptionType::Tagged),
@@ -629,6 +631,7 @@ mod tests {
         );
         assert_eq!(parse_type("floating point number"), Float);
         assert_eq!(parse_type("path"), Path);
+        assert_eq!(parse_type("absolute path"), Path);
         assert_eq!(parse_type("package"), Package);
         assert_eq!(
             parse_type("strings concatenated with \"\\n\""),

@@ -693,7 +693,7 @@ pub mod config {
                         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.http.ip)
                         ///
                         /// Nix type: `absolute path or IPv4 or IPv6 address`. Default: `"/run/akkoma/socket"`.
-                        pub const ip: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "http", "ip"]);
+                        pub const ip: Opt<OneOf<IpMembers>> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "http", "ip"]);
 
                         /// `services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.http.port`
                         ///
@@ -703,6 +703,10 @@ pub mod config {
                         ///
                         /// Nix type: `16 bit unsigned integer; between 0 and 65535 (both inclusive)`.
                         pub const port: Opt<u16> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "_Pleroma", "Web", "Endpoint_", "http", "port"]);
+
+                        /// The members of `services.akkoma.config.__pleroma_._Pleroma.Web.Endpoint_.http.ip`'s type: `path`, `unknown 'IPv4'`, `unknown 'IPv6 address'`. A value of any of them sets the option.
+                        pub enum IpMembers {}
+                        impl ::flakesmith::value::PathMember for IpMembers {}
 
                     }
 
@@ -804,7 +808,7 @@ pub mod config {
             /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.akkoma.config.__pleroma_.__instance_.upload_dir)
             ///
             /// Nix type: `absolute path`. Default: `"/var/lib/akkoma/uploads"`.
-            pub const upload_dir: Opt<Untyped> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__instance_", "upload_dir"]);
+            pub const upload_dir: Opt<RuntimePath> = Opt::new(&["services", "akkoma", "config", "__pleroma_", "__instance_", "upload_dir"]);
 
         }
 

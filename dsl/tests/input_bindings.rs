@@ -1,0 +1,107 @@
+//! The bindings shipped for other flakes' NixOS modules (sops-nix, agenix, disko) are
+//! what `scripts/input-bindings.sh` makes: their options.json is the evaluation of the
+//! declarations restated in `dsl/data/inputs/` (with the real module system, when
+//! `FLAKESMITH_NIXPKGS_LIB` names it), and their bindings are generated from that JSON.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const INPUTS: [&str; 3] = ["sops-nix", "agenix", "disko"];
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+fn flakesmith(args: &[&str]) -> std::process::Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_flakesmith"))
+        .args(args)
+        .current_dir(workspace())
+        .env(
+            "NIX_STATE_DIR",
+            std::env::temp_dir().join("flakesmith-nix-state"),
+        )
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "flakesmith {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.strip_prefix(dir).unwrap().to_owned(), text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn shipped_input_bindings_are_generated_from_their_json() {
+    for input in INPUTS {
+        let json = format!("dsl/data/{input}-options.json");
+        let scratch = tempfile::tempdir().unwrap();
+        let out = scratch.path().join("out");
+        let source = format!(
+            "From {json}: the options of {input}'s NixOS module as dsl/data/inputs/{input}.nix restates them."
+        );
+        flakesmith(&[
+            "options",
+            "generate",
+            &json,
+            "--out",
+            out.to_str().unwrap(),
+            "--source",
+            &source,
+        ]);
+        let shipped = workspace()
+            .join("dsl/src/bindings")
+            .join(input.replace('-', "_"));
+        assert!(
+            files_under(&out) == files_under(&shipped),
+            "{input}: the shipped bindings are not what {json} generates; run scripts/input-bindings.sh"
+        );
+    }
+}
+
+#[test]
+fn input_options_json_is_the_evaluated_declarations() {
+    let Some(lib) = std::env::var("FLAKESMITH_NIXPKGS_LIB").ok() else {
+        eprintln!(
+            "input options json: NOT checked against the real module system: no nixpkgs lib \
+             (set FLAKESMITH_NIXPKGS_LIB)"
+        );
+        return;
+    };
+    let root = format!("{}/", workspace().display());
+    for input in INPUTS {
+        let module = format!("dsl/data/inputs/{input}.nix");
+        let evaluated = flakesmith(&["options", "json", "--lib", &lib, "--module", &module]);
+        let evaluated = String::from_utf8(evaluated.stdout)
+            .unwrap()
+            .replace(&root, "");
+        let shipped =
+            std::fs::read_to_string(workspace().join(format!("dsl/data/{input}-options.json")))
+                .unwrap();
+        assert_eq!(
+            evaluated.trim_end(),
+            shipped.trim_end(),
+            "{input}: dsl/data/{input}-options.json is not what {module} declares; run scripts/input-bindings.sh"
+        );
+    }
+}
