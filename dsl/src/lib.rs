@@ -53,9 +53,9 @@ pub mod writer;
 pub use bindings::{agenix, disko, home, nixos, sops_nix};
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
-    AgeSecret, Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, Host, Input,
-    Lint, Location, Merge, MergeRule, Module, NixSource, Priority, SopsSecret, SourceLocations,
-    System, UploadAt, User,
+    AgeSecret, Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, HomeAdditions,
+    Host, Input, Lint, Location, Merge, MergeRule, Module, NixSource, Priority, SopsSecret,
+    SourceLocations, System, UploadAt, User,
 };
 pub use model::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
 

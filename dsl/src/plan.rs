@@ -5,7 +5,7 @@
 //! flakesmith adds itself) and checks exactly that. The emitter writes exactly that,
 //! without re-deriving any of it, so what was checked is what lands on disk.
 
-use crate::model::{Definition, Flake, Host, Module, User};
+use crate::model::{Definition, Flake, HomeAdditions, Host, Module, User};
 
 /// A flake the checker accepted, resolved for the emitter.
 #[derive(Debug)]
@@ -17,6 +17,9 @@ pub struct Plan<'a> {
     /// Every Home Manager user file of the tree, once, in first-use order.
     pub users: Vec<PlannedUser<'a>>,
     pub hosts: Vec<PlannedHost<'a>>,
+    /// The Home Manager modules every user gets (`home-manager.sharedModules`): indices
+    /// into [`Plan::modules`].
+    pub shared_home: Vec<usize>,
     /// Encrypted sops files the hosts' secrets name, copied into `secrets/` as they are.
     pub secret_files: Vec<SecretFile>,
 }
@@ -41,6 +44,9 @@ pub struct PlannedModule<'a> {
 #[derive(Debug)]
 pub struct PlannedUser<'a> {
     pub user: &'a User,
+    /// The Home Manager modules it imports, each once, in import order: indices into
+    /// [`Plan::modules`].
+    pub imports: Vec<usize>,
     /// Definitions flakesmith makes on the user's behalf (`home.username` and
     /// `home.homeDirectory` unless the user sets them, `home.stateVersion`), written
     /// before the user's own and checked with them.
@@ -56,6 +62,8 @@ pub struct PlannedHost<'a> {
     pub imports: Vec<usize>,
     /// Its Home Manager users: indices into [`Plan::users`].
     pub users: Vec<usize>,
+    /// What the host adds to some of its users.
+    pub homes: Vec<PlannedHome<'a>>,
     /// `hardware-configuration.nix`, read and parsed.
     pub hardware: String,
     /// `disko.nix`, read and parsed, when the host has one.
@@ -64,6 +72,19 @@ pub struct PlannedHost<'a> {
     /// `Host::new`, `networking.hostName` from the host's name), written after the
     /// host's own and checked with them.
     pub generated: Vec<Definition>,
+}
+
+/// What one host adds to one of its Home Manager users: a file of its own,
+/// `hosts/<host>/home-<user>.nix`.
+#[derive(Debug)]
+pub struct PlannedHome<'a> {
+    /// Index into [`Plan::users`].
+    pub user: usize,
+    pub additions: &'a HomeAdditions,
+    /// The Home Manager modules it imports: indices into [`Plan::modules`].
+    pub imports: Vec<usize>,
+    /// Its path in the tree.
+    pub file_path: String,
 }
 
 impl<'a> Plan<'a> {
@@ -93,7 +114,22 @@ impl<'a> Plan<'a> {
             .iter()
             .filter(|u| u.user.file_path() == path)
             .flat_map(|u| u.user.definitions.iter());
-        modules.chain(hosts).chain(users).collect()
+        let homes = self
+            .hosts
+            .iter()
+            .flat_map(|h| &h.homes)
+            .filter(|home| home.file_path == path)
+            .flat_map(|home| home.additions.definitions.iter());
+        modules.chain(hosts).chain(users).chain(homes).collect()
+    }
+
+    /// What `host` adds to the user `user` (an index into [`Plan::users`]), if anything.
+    pub fn home_on<'p>(
+        &'p self,
+        host: &'p PlannedHost<'a>,
+        user: usize,
+    ) -> Option<&'p PlannedHome<'a>> {
+        host.homes.iter().find(|home| home.user == user)
     }
 
     /// The Home Manager users of a host.

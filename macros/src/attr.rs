@@ -150,10 +150,10 @@ pub fn module(cx: &Ctxt, input: &syn::DeriveInput) -> Option<ModuleAttrs> {
             let lit = string_value(meta, "category")?;
             // Given, even if wrong: one error for it, not a second saying it is missing.
             category = Some((lit.value(), lit.span()));
-            if !["system", "services", "desktop"].contains(&lit.value().as_str()) {
+            if !["system", "services", "desktop", "home"].contains(&lit.value().as_str()) {
                 return Err(syn::Error::new(
                     lit.span(),
-                    "unknown category; expected \"system\", \"services\" or \"desktop\"",
+                    "unknown category; expected \"system\", \"services\", \"desktop\" or \"home\" (a Home Manager module)",
                 ));
             }
         } else if meta.path.is_ident("name") {

@@ -47,7 +47,7 @@ pub fn derive_nix_value(input: TokenStream) -> TokenStream {
 ///
 /// | attribute | where | effect |
 /// |---|---|---|
-/// | `#[nix(category = "...")]` | struct, required | `"system"`, `"services"` or `"desktop"`: the file goes to `modules/<category>/` |
+/// | `#[nix(category = "...")]` | struct, required | `"system"`, `"services"` or `"desktop"`: the file goes to `modules/<category>/`; `"home"`: a Home Manager module, in `home/modules/` |
 /// | `#[nix(namespace = "...")]` | struct, required | where the options live, such as `"fleet.docker"` |
 /// | `#[nix(name = "...")]` | struct | the file name (default: the struct name in kebab-case) |
 /// | `#[nix(rename_all = "...")]` | struct | naming convention for options (default `"camelCase"`) |

@@ -110,6 +110,7 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
     let category = match module.category.0.as_str() {
         "system" => quote!(::flakesmith::Category::System),
         "services" => quote!(::flakesmith::Category::Services),
+        "home" => quote!(::flakesmith::Category::Home),
         _ => quote!(::flakesmith::Category::Desktop),
     };
     let location = quote_spanned! {name.span()=>

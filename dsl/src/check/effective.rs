@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{Definition, Lint, Location, Merge, Module, Order, Priority};
 use crate::nix::Expr;
-use crate::plan::{Plan, PlannedHost, PlannedUser};
+use crate::plan::{Plan, PlannedHome, PlannedHost, PlannedUser};
 
 /// Where a definition was made.
 #[derive(Clone, Copy)]
@@ -113,26 +113,62 @@ impl<'a> Effective<'a> {
         Self::from_raw(format!("host `{}`", host.name), &host.allowed, &raw)
     }
 
-    /// A Home Manager user's definitions and the ones flakesmith adds (written first).
-    pub(crate) fn of_user(planned: &'a PlannedUser<'a>) -> Self {
+    /// A Home Manager user's definitions, with the ones flakesmith adds (written first),
+    /// the Home Manager modules every user gets and the ones the user imports, and, on a
+    /// host that adds to the user, that host's additions and their modules.
+    pub(crate) fn of_user(
+        plan: &'a Plan<'a>,
+        planned: &'a PlannedUser<'a>,
+        on_host: Option<(&str, &'a PlannedHome<'a>)>,
+    ) -> Self {
         let user = planned.user;
-        let raw: Vec<Raw<'a>> = planned
-            .generated
-            .iter()
-            .enumerate()
-            .map(|(j, d)| (d, Origin::Generated("User::new"), (0, j)))
-            .chain(
-                user.definitions
-                    .iter()
-                    .enumerate()
-                    .map(|(j, d)| (d, Origin::Own(&user.allowed), (1, j))),
-            )
-            .collect();
-        Self::from_raw(
-            format!("Home Manager user `{}`", user.name),
-            &user.allowed,
-            &raw,
-        )
+        let mut raw: Vec<Raw<'a>> = Vec::new();
+        let mut group = 0;
+        let modules = |indices: &[usize], raw: &mut Vec<Raw<'a>>, group: &mut usize| {
+            for &i in indices {
+                let module = plan.modules[i].module;
+                raw.extend(
+                    module
+                        .definitions
+                        .iter()
+                        .enumerate()
+                        .map(|(j, d)| (d, Origin::Module(module), (*group, j))),
+                );
+                *group += 1;
+            }
+        };
+        modules(&plan.shared_home, &mut raw, &mut group);
+        modules(&planned.imports, &mut raw, &mut group);
+        raw.extend(
+            planned
+                .generated
+                .iter()
+                .enumerate()
+                .map(|(j, d)| (d, Origin::Generated("User::new"), (group, j))),
+        );
+        raw.extend(
+            user.definitions
+                .iter()
+                .enumerate()
+                .map(|(j, d)| (d, Origin::Own(&user.allowed), (group + 1, j))),
+        );
+        group += 2;
+        let entity = match on_host {
+            None => format!("Home Manager user `{}`", user.name),
+            Some((host, home)) => {
+                modules(&home.imports, &mut raw, &mut group);
+                let additions = home.additions;
+                raw.extend(
+                    additions
+                        .definitions
+                        .iter()
+                        .enumerate()
+                        .map(|(j, d)| (d, Origin::Own(&additions.allowed), (group, j))),
+                );
+                format!("Home Manager user `{}` on host `{host}`", user.name)
+            }
+        };
+        Self::from_raw(entity, &user.allowed, &raw)
     }
 
     fn from_raw(entity: String, allowed: &'a [Lint], raw: &[Raw<'a>]) -> Self {

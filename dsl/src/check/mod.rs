@@ -13,6 +13,7 @@ mod agenix;
 mod conflicts;
 mod deploy;
 mod effective;
+mod home;
 mod inputs;
 mod lints;
 mod managed;
@@ -29,7 +30,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::Diagnostic;
 use crate::model::{Definition, Flake, Host, Order, Priority, User};
 use crate::option::OptionPath;
-use crate::plan::{Plan, PlannedHost, PlannedModule, PlannedUser};
+use crate::plan::{Plan, PlannedHome, PlannedHost, PlannedModule, PlannedUser};
 
 pub use names::{is_release, valid_host_name, valid_module_name, valid_user_name, MAX_NESTING};
 
@@ -77,6 +78,7 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
     for planned in plan.modules.iter().filter(|m| m.module.external.is_none()) {
         names::module(planned.module, parse, &mut out);
     }
+    home::categories(&plan, parse, &mut out);
     for planned in &plan.users {
         names::user(planned.user, parse, &mut out);
     }
@@ -95,10 +97,21 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
         // Values too deep to walk safely were reported; the whole-entity checks, which
         // walk every value, would only add noise (or exhaust the stack).
         for planned in &plan.users {
-            let effective = effective::Effective::of_user(planned);
+            let effective = effective::Effective::of_user(&plan, planned, None);
             conflicts::conflicts(&effective, &mut out);
             conflicts::no_effect(&effective, &mut out);
             secrets::plaintext_secrets(&effective, &mut out);
+        }
+        // A user a host adds to is checked again there, with the additions.
+        for planned in &plan.hosts {
+            for home in &planned.homes {
+                let user = &plan.users[home.user];
+                let on_host = Some((planned.host.name.as_str(), home));
+                let effective = effective::Effective::of_user(&plan, user, on_host);
+                conflicts::conflicts(&effective, &mut out);
+                conflicts::no_effect(&effective, &mut out);
+                secrets::plaintext_secrets(&effective, &mut out);
+            }
         }
     }
     for planned in &plan.hosts {
@@ -157,6 +170,7 @@ fn resolve<'a>(
         modules: Vec::new(),
         users: Vec::new(),
         hosts: Vec::new(),
+        shared_home: Vec::new(),
         secret_files: Vec::new(),
     };
     let mut module_index: BTreeMap<String, usize> = BTreeMap::new();
@@ -225,8 +239,16 @@ fn resolve<'a>(
                     index
                 }
                 None => {
+                    let mut imports = Vec::new();
+                    for module in &user.imports {
+                        let index = intern_module(module, &mut plan, inputs, out);
+                        if !imports.contains(&index) {
+                            imports.push(index);
+                        }
+                    }
                     plan.users.push(PlannedUser {
                         user,
+                        imports,
                         generated: generated_for_user(user),
                     });
                     user_index.insert(&user.name, plan.users.len() - 1);
@@ -236,6 +258,35 @@ fn resolve<'a>(
             if !users.contains(&index) {
                 users.push(index);
             }
+        }
+        let mut homes: Vec<PlannedHome<'a>> = Vec::new();
+        for (name, additions) in &host.homes {
+            let user = user_index[name.as_str()];
+            if let Some(first) = homes.iter().find(|h| h.user == user) {
+                out.push(
+                    Diagnostic::error(format!(
+                        "host `{}` adds to Home Manager user `{name}` twice",
+                        host.name
+                    ))
+                    .at(first.additions.location, "the first additions")
+                    .at(additions.location, "the second")
+                    .help("what a host adds to a user is one file, hosts/<host>/home-<user>.nix: put everything in one `HomeAdditions`"),
+                );
+                continue;
+            }
+            let mut imports = Vec::new();
+            for module in &additions.imports {
+                let index = intern_module(module, &mut plan, inputs, out);
+                if !imports.contains(&index) {
+                    imports.push(index);
+                }
+            }
+            homes.push(PlannedHome {
+                user,
+                additions,
+                imports,
+                file_path: format!("{}/home-{name}.nix", host.dir_path()),
+            });
         }
         let hardware = host.hardware.as_ref().and_then(|source| {
             let entity = format!("the hardware configuration of host `{}`", host.name);
@@ -285,10 +336,17 @@ fn resolve<'a>(
             host,
             imports,
             users,
+            homes,
             hardware: hardware.unwrap_or_default(),
             disko,
             generated,
         });
+    }
+    for module in &flake.home_modules {
+        let index = intern_module(module, &mut plan, inputs, out);
+        if !plan.shared_home.contains(&index) {
+            plan.shared_home.push(index);
+        }
     }
     for module in &flake.modules {
         intern_module(module, &mut plan, inputs, out);

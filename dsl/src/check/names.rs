@@ -375,7 +375,7 @@ fn matches_pattern(
 }
 
 /// Every definition needs a path, and a value Nix can represent.
-fn definitions(
+pub(super) fn definitions(
     entity: &str,
     definitions: &[Definition],
     parse: super::Parser,

@@ -136,15 +136,23 @@ pub(crate) fn desktop_without_session(
 pub(crate) fn unused_modules(flake: &Flake, out: &mut Vec<Diagnostic>) {
     for module in &flake.modules {
         let path = module.file_path();
-        let used = flake
-            .hosts
-            .iter()
-            .any(|h| h.modules.iter().any(|m| m.file_path() == path));
+        let used = flake.hosts.iter().any(|h| {
+            h.modules
+                .iter()
+                .chain(h.users.iter().flat_map(|u| &u.imports))
+                .chain(h.homes.iter().flat_map(|(_, home)| &home.imports))
+                .any(|m| m.file_path() == path)
+        }) || flake.home_modules.iter().any(|m| m.file_path() == path);
         if !used && !module.allowed.contains(&Lint::UnusedModule) {
             out.push(
                 Diagnostic::warning(format!(
-                    "module `{}` is registered but no host imports it",
-                    module.name
+                    "module `{}` is registered but no {} imports it",
+                    module.name,
+                    if module.category.is_home() {
+                        "user"
+                    } else {
+                        "host"
+                    }
                 ))
                 .code(Lint::UnusedModule.name())
                 .at(module.location, "module defined here")

@@ -12,7 +12,7 @@ use crate::model::{
     Category, Definition, Engine, Flake, Location, Module, Order, Priority, SourceLocations,
 };
 use crate::nix::{print_file, Attrs, Expr, Formals, Ident, NixPath};
-use crate::plan::{Plan, PlannedHost, PlannedModule, PlannedUser};
+use crate::plan::{Plan, PlannedHome, PlannedHost, PlannedModule, PlannedUser};
 use crate::tree::{GeneratedFile, HostSummary, Tree};
 
 /// The whole tree, files sorted by path.
@@ -59,8 +59,16 @@ pub fn emit(plan: &Plan) -> Tree {
     for planned in &plan.users {
         files.push(GeneratedFile::new(
             planned.user.file_path(),
-            user_file(flake, planned),
+            user_file(plan, planned),
         ));
+    }
+    for planned in &plan.hosts {
+        for home in &planned.homes {
+            files.push(GeneratedFile::new(
+                home.file_path.clone(),
+                home_additions_file(plan, planned, home),
+            ));
+        }
     }
     let system_modules: Vec<&Module> = plan
         .modules
@@ -487,28 +495,44 @@ fn flake_file(plan: &Plan) -> String {
 /// The modules of a host's system: its directory, Home Manager and its users.
 fn host_modules(plan: &Plan, planned: &PlannedHost) -> Vec<Expr> {
     let host = planned.host;
-    let users: Attrs = plan
-        .users_of(planned)
-        .map(|planned| planned.user)
-        .map(|user| {
-            (
-                user.name.clone(),
-                Expr::import(path(format!("./{}", user.file_path()))),
-            )
+    let users: Attrs = planned
+        .users
+        .iter()
+        .map(|&index| {
+            let user = plan.users[index].user;
+            let file = Expr::Path(path(format!("./{}", user.file_path())));
+            // A host's additions are a module of their own beside the user's file.
+            let value = match plan.home_on(planned, index) {
+                None => Expr::import(path(format!("./{}", user.file_path()))),
+                Some(home) => Attrs::new()
+                    .with(
+                        "imports",
+                        Expr::List(vec![
+                            file,
+                            Expr::Path(path(format!("./{}", home.file_path))),
+                        ]),
+                    )
+                    .into(),
+            };
+            (user.name.clone(), value)
         })
         .collect();
-    let home_manager = Attrs::new().with(
-        "home-manager",
-        Attrs::new()
-            .with("useGlobalPkgs", true.into())
-            .with("useUserPackages", true.into())
-            .with(
-                "extraSpecialArgs",
-                Attrs::new().with("inputs", Expr::known("inputs")).into(),
-            )
-            .with("users", users.into())
-            .into(),
-    );
+    let mut settings = Attrs::new()
+        .with("useGlobalPkgs", true.into())
+        .with("useUserPackages", true.into())
+        .with(
+            "extraSpecialArgs",
+            Attrs::new().with("inputs", Expr::known("inputs")).into(),
+        );
+    if !plan.shared_home.is_empty() {
+        let shared = plan.shared_home.iter().map(|&i| plan.modules[i].module);
+        settings.insert(
+            "sharedModules".to_owned(),
+            Expr::List(module_imports(shared, "")),
+        );
+    }
+    let home_manager =
+        Attrs::new().with("home-manager", settings.with("users", users.into()).into());
     vec![
         Expr::Path(path(format!("./{}", host.dir_path()))),
         Expr::known("home-manager.nixosModules.home-manager"),
@@ -612,25 +636,46 @@ fn module_with_options(
     located_module(style, located, location, body, vec![(ident("cfg"), cfg)])
 }
 
-fn imports(host_modules: &[&Module], disko: bool) -> Expr {
+/// A host file's imports; `dir` is the host's directory in the tree.
+fn imports(dir: &str, host_modules: &[&Module], disko: bool) -> Expr {
     let mut items = vec![Expr::Path(path("./hardware-configuration.nix".to_owned()))];
     if disko {
         items.push(Expr::known("inputs.disko.nixosModules.disko"));
         items.push(Expr::Path(path("./disko.nix".to_owned())));
     }
-    items.extend(host_modules.iter().map(|m| {
-        match &m.external {
-            // `inputs.<input>.<attribute>`: the checker made sure the input is declared.
+    items.extend(module_imports(host_modules.iter().copied(), dir));
+    Expr::List(items)
+}
+
+/// Import entries for `modules`, from a file in the tree's directory `from_dir` (`""`
+/// for the root): a relative path to each module file, or
+/// `inputs.<input>.<attribute>` for another flake's (the checker made sure the input is
+/// declared).
+fn module_imports<'m>(modules: impl Iterator<Item = &'m Module>, from_dir: &str) -> Vec<Expr> {
+    modules
+        .map(|m| match &m.external {
             Some(external) => Expr::Select(
                 ident("inputs"),
                 std::iter::once(external.input.clone())
                     .chain(external.attribute.iter().cloned())
                     .collect(),
             ),
-            None => Expr::Path(path(format!("../../{}", m.file_path()))),
-        }
-    }));
-    Expr::List(items)
+            None => Expr::Path(path(relative(from_dir, &m.file_path()))),
+        })
+        .collect()
+}
+
+/// `file` (a path from the tree's root) as a relative Nix path from the directory
+/// `from_dir`: `./modules/x.nix` from `home` for `home/modules/x.nix`.
+fn relative(from_dir: &str, file: &str) -> String {
+    if from_dir.is_empty() {
+        return format!("./{file}");
+    }
+    if let Some(rest) = file.strip_prefix(&format!("{from_dir}/")) {
+        return format!("./{rest}");
+    }
+    let depth = from_dir.split('/').count();
+    format!("{}{file}", "../".repeat(depth))
 }
 
 fn host_file(plan: &Plan, planned: &PlannedHost) -> String {
@@ -642,7 +687,8 @@ fn host_file(plan: &Plan, planned: &PlannedHost) -> String {
     tree.add(&host.definitions, located);
     tree.add(&planned.generated, located);
     let disko = planned.disko.is_some();
-    let body = tree.into_attrs(Attrs::new().with("imports", imports(&modules, disko)));
+    let body =
+        tree.into_attrs(Attrs::new().with("imports", imports(&host.dir_path(), &modules, disko)));
     let body = located_module(style, located, host.location, body, Vec::new());
     let extra: &[&'static str] = if disko || modules.iter().any(|m| m.external.is_some()) {
         &["inputs"]
@@ -694,7 +740,8 @@ fn hand_kept_file(
     out
 }
 
-fn user_file(flake: &Flake, planned: &PlannedUser) -> String {
+fn user_file(plan: &Plan, planned: &PlannedUser) -> String {
+    let flake = plan.flake;
     let user = planned.user;
     let style = flake.effective_source_locations();
     let located = Located::of(
@@ -704,15 +751,79 @@ fn user_file(flake: &Flake, planned: &PlannedUser) -> String {
     let mut tree = DefinitionTree::default();
     tree.add(&planned.generated, located);
     tree.add(&user.definitions, located);
+    let imports: Vec<&Module> = planned
+        .imports
+        .iter()
+        .map(|&i| plan.modules[i].module)
+        .collect();
+    let what = format!("Home Manager user `{}`", user.name);
+    home_module_file(flake, &what, user.location, "home", &imports, tree, located)
+}
+
+/// What a host adds to one of its users: `hosts/<host>/home-<user>.nix`.
+fn home_additions_file(plan: &Plan, host: &PlannedHost, home: &PlannedHome) -> String {
+    let flake = plan.flake;
+    let additions = home.additions;
+    let style = flake.effective_source_locations();
+    let located = Located::of(style, additions.definitions.iter());
+    let mut tree = DefinitionTree::default();
+    tree.add(&additions.definitions, located);
+    let imports: Vec<&Module> = home
+        .imports
+        .iter()
+        .map(|&i| plan.modules[i].module)
+        .collect();
+    let what = format!(
+        "what host `{}` adds to Home Manager user `{}`",
+        host.host.name, plan.users[home.user].user.name
+    );
+    let dir = host.host.dir_path();
+    home_module_file(
+        flake,
+        &what,
+        additions.location,
+        &dir,
+        &imports,
+        tree,
+        located,
+    )
+}
+
+/// A Home Manager module file in the tree's directory `dir`: its imports, then its
+/// definitions.
+fn home_module_file(
+    flake: &Flake,
+    what: &str,
+    location: Location,
+    dir: &str,
+    imports: &[&Module],
+    tree: DefinitionTree,
+    located: Located,
+) -> String {
+    let style = flake.effective_source_locations();
+    let mut leading = Attrs::new();
+    if !imports.is_empty() {
+        leading.insert(
+            "imports".to_owned(),
+            Expr::List(module_imports(imports.iter().copied(), dir)),
+        );
+    }
     let body = located_module(
         style,
         located,
-        user.location,
-        tree.into_attrs(Attrs::new()),
+        location,
+        tree.into_attrs(leading),
         Vec::new(),
     );
-    let what = format!("Home Manager user `{}`", user.name);
-    print_file(&header(flake, &what, user.location), &module_function(body))
+    let extra: &[&'static str] = if imports.iter().any(|m| m.external.is_some()) {
+        &["inputs"]
+    } else {
+        &[]
+    };
+    print_file(
+        &header(flake, what, location),
+        &module_function_with(extra, body),
+    )
 }
 
 fn template_header(
@@ -738,7 +849,7 @@ fn template_header(
 
 fn host_template(flake: &Flake, modules: &[&Module]) -> String {
     let body = Attrs::new()
-        .with("imports", imports(modules, false))
+        .with("imports", imports("hosts/template", modules, false))
         .with(
             "networking",
             Attrs::new().with("hostName", string("new-host")).into(),

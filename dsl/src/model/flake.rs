@@ -27,6 +27,8 @@ pub struct Flake {
     /// modules directly; registering them as well lets the checker warn about modules
     /// no host uses.
     pub modules: Vec<Module>,
+    /// Home Manager modules every user on every host gets (`home-manager.sharedModules`).
+    pub home_modules: Vec<Module>,
     /// The NixOS release named in [`Flake::new`], `YY.MM`.
     pub release: String,
     /// `system.stateVersion` and `home.stateVersion` of the templates.
@@ -56,6 +58,7 @@ impl Flake {
             hosts: Vec::new(),
             inputs: Vec::new(),
             modules: Vec::new(),
+            home_modules: Vec::new(),
             template_state_version: release.to_owned(),
             regenerate_command: None,
             source_locations: None,
@@ -105,8 +108,16 @@ impl Flake {
         self
     }
 
-    /// Adds another flake to `inputs`; hosts import its modules with
-    /// [`Module::from_input`].
+    /// A Home Manager module every user on every host gets, through
+    /// `home-manager.sharedModules`: one of [`Category::Home`](super::Category::Home)
+    /// (written to `home/modules/<name>.nix`) or another flake's
+    /// (`Module::from_input("nix-index-database", "hmModules.nix-index")`). Its
+    /// definitions are checked with each user's for conflicts.
+    pub fn home_module(mut self, module: Module) -> Self {
+        self.home_modules.push(module);
+        self
+    }
+
     /// Writes the outputs of a deployment engine for every host with a
     /// [`Deployment`](super::Deployment): colmena's `colmenaHive`, deploy-rs's `deploy`
     /// and `checks`. The engine's input is added unless the flake declares one of that
@@ -126,6 +137,8 @@ impl Flake {
         self
     }
 
+    /// Adds another flake to `inputs`; hosts import its modules with
+    /// [`Module::from_input`].
     pub fn input(mut self, input: Input) -> Self {
         self.inputs.push(input);
         self

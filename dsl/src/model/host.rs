@@ -1,7 +1,9 @@
 use std::path::PathBuf;
 
 use super::declared::{apply_settings, ModuleConfig};
-use super::{AgeSecret, Configure, Definition, Deployment, Location, Module, SopsSecret, User};
+use super::{
+    AgeSecret, Configure, Definition, Deployment, HomeAdditions, Location, Module, SopsSecret, User,
+};
 
 /// The platform a host runs, as a Nix system double.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -102,6 +104,9 @@ pub struct Host {
     pub allowed: Vec<super::Lint>,
     /// Home Manager users on this host.
     pub users: Vec<User>,
+    /// What this host adds to its Home Manager users, by user name
+    /// ([`Host::user_with`]).
+    pub homes: Vec<(String, HomeAdditions)>,
     /// Secrets sops-nix decrypts on this host.
     pub sops_secrets: Vec<SopsSecret>,
     /// Secrets agenix decrypts on this host.
@@ -130,6 +135,7 @@ impl Host {
             definitions: Vec::new(),
             allowed: Vec::new(),
             users: Vec::new(),
+            homes: Vec::new(),
             sops_secrets: Vec::new(),
             age_secrets: Vec::new(),
             deployment: None,
@@ -201,7 +207,18 @@ impl Host {
         self
     }
 
+    /// A Home Manager user on this host, with the configuration it has everywhere.
     pub fn user(mut self, user: User) -> Self {
+        self.users.push(user);
+        self
+    }
+
+    /// A Home Manager user on this host, plus what only this host gives the user (a
+    /// laptop's user differs from the desktop's): written to
+    /// `hosts/<host>/home-<user>.nix`, imported beside `home/<user>.nix`, and checked
+    /// with the user's own definitions for conflicts.
+    pub fn user_with(mut self, user: User, additions: HomeAdditions) -> Self {
+        self.homes.push((user.name.clone(), additions));
         self.users.push(user);
         self
     }

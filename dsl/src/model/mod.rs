@@ -29,4 +29,4 @@ pub use location::Location;
 pub use merge::{Merge, MergeRule};
 pub use module::{Category, External, Module};
 pub use secrets::{AgeSecret, SopsSecret};
-pub use user::User;
+pub use user::{HomeAdditions, User};

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use super::declared::ModuleOptions;
 use super::{Configure, Definition, Location, NixSource};
 
-/// Where a shared module lives in the tree: `modules/<category>/<name>.nix`.
+/// Where a shared module lives in the tree: `modules/<category>/<name>.nix` for NixOS
+/// modules, `home/modules/<name>.nix` for Home Manager modules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Category {
     /// Core system configuration: boot, network, users.
@@ -14,17 +15,32 @@ pub enum Category {
     Services,
     /// Desktop environments: KDE.
     Desktop,
+    /// A Home Manager module: users import it ([`User::import`](super::User::import)),
+    /// or every user gets it ([`Flake::home_module`](super::Flake::home_module)); hosts
+    /// cannot.
+    Home,
 }
 
 impl Category {
-    pub const ALL: [Category; 3] = [Category::System, Category::Services, Category::Desktop];
+    pub const ALL: [Category; 4] = [
+        Category::System,
+        Category::Services,
+        Category::Desktop,
+        Category::Home,
+    ];
 
     pub fn dir_name(self) -> &'static str {
         match self {
             Self::System => "system",
             Self::Services => "services",
             Self::Desktop => "desktop",
+            Self::Home => "home",
         }
+    }
+
+    /// Whether modules of this category are Home Manager modules (else NixOS modules).
+    pub fn is_home(self) -> bool {
+        self == Self::Home
     }
 }
 
@@ -107,17 +123,20 @@ impl Module {
     /// A module another flake provides, such as sops-nix's
     /// `Module::from_input("sops-nix", "nixosModules.sops")`: hosts that import it get
     /// `inputs.sops-nix.nixosModules.sops` in their `imports`. The input must be declared
-    /// with [`Flake::input`](super::Flake::input).
+    /// with [`Flake::input`](super::Flake::input). An attribute under
+    /// `homeManagerModules`, `homeModules` or `hmModules` is a Home Manager module, which users import
+    /// instead ([`Category::Home`]).
     #[track_caller]
     pub fn from_input(input: impl Into<String>, attribute: &str) -> Self {
         let input = input.into();
         let location = Location::caller();
-        let mut module = Self::at(
-            Category::System,
-            format!("{input}.{attribute}"),
-            None,
-            location,
-        );
+        let first = attribute.split('.').next().unwrap_or_default();
+        let category = if matches!(first, "homeManagerModules" | "homeModules" | "hmModules") {
+            Category::Home
+        } else {
+            Category::System
+        };
+        let mut module = Self::at(category, format!("{input}.{attribute}"), None, location);
         module.external = Some(External {
             input,
             attribute: attribute.split('.').map(str::to_owned).collect(),
@@ -163,6 +182,7 @@ impl Module {
     pub fn file_path(&self) -> String {
         match &self.external {
             Some(external) => format!("inputs.{}.{}", external.input, external.attribute.join(".")),
+            None if self.category.is_home() => format!("home/modules/{}.nix", self.name),
             None => format!("modules/{}/{}.nix", self.category, self.name),
         }
     }

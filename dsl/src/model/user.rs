@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use super::{Configure, Definition, Location};
+use super::{Configure, Definition, Location, Module};
 
 /// A Home Manager user: `home/<name>.nix`, wired into each host that lists the user.
 ///
@@ -16,6 +16,8 @@ pub struct User {
     /// `home.stateVersion`.
     pub state_version: String,
     pub definitions: Arc<Vec<Definition>>,
+    /// Home Manager modules the user imports, in import order.
+    pub imports: Vec<Module>,
     /// Checks silenced here with `.allow(...)`.
     pub allowed: Vec<super::Lint>,
     pub location: Location,
@@ -30,9 +32,18 @@ impl User {
             name: name.into(),
             state_version: state_version.into(),
             definitions: Arc::new(Vec::new()),
+            imports: Vec::new(),
             allowed: Vec::new(),
             location: Location::caller(),
         }
+    }
+
+    /// Imports a Home Manager module: one of [`Category::Home`](super::Category::Home)
+    /// (written to `home/modules/<name>.nix`, shared by every user that imports it) or
+    /// another flake's (`Module::from_input("sops-nix", "homeManagerModules.sops")`).
+    pub fn import(mut self, module: Module) -> Self {
+        self.imports.push(module);
+        self
     }
 
     /// Whether `other` writes the same file as this one (definition locations aside).
@@ -40,6 +51,12 @@ impl User {
         self.name == other.name
             && self.state_version == other.state_version
             && self.allowed == other.allowed
+            && self.imports.len() == other.imports.len()
+            && self
+                .imports
+                .iter()
+                .zip(&other.imports)
+                .all(|(a, b)| a.same_content(b))
             && super::definition::same_definitions(&self.definitions, &other.definitions)
     }
 
@@ -56,6 +73,53 @@ impl User {
 impl Configure for User {
     fn definitions_mut(&mut self) -> &mut Vec<Definition> {
         Arc::make_mut(&mut self.definitions)
+    }
+
+    fn allowed_mut(&mut self) -> &mut Vec<super::Lint> {
+        &mut self.allowed
+    }
+}
+
+/// What one host adds to a Home Manager user ([`Host::user_with`](super::Host::user_with)):
+/// definitions and Home Manager modules that apply to the user on that host only.
+#[derive(Clone, Debug)]
+pub struct HomeAdditions {
+    pub definitions: Vec<Definition>,
+    /// Home Manager modules imported for the user on this host only.
+    pub imports: Vec<Module>,
+    /// Checks silenced here with `.allow(...)`.
+    pub allowed: Vec<super::Lint>,
+    pub location: Location,
+}
+
+impl HomeAdditions {
+    #[track_caller]
+    pub fn new() -> Self {
+        Self {
+            definitions: Vec::new(),
+            imports: Vec::new(),
+            allowed: Vec::new(),
+            location: Location::caller(),
+        }
+    }
+
+    /// Imports a Home Manager module for the user on this host only.
+    pub fn import(mut self, module: Module) -> Self {
+        self.imports.push(module);
+        self
+    }
+}
+
+impl Default for HomeAdditions {
+    #[track_caller]
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Configure for HomeAdditions {
+    fn definitions_mut(&mut self) -> &mut Vec<Definition> {
+        &mut self.definitions
     }
 
     fn allowed_mut(&mut self) -> &mut Vec<super::Lint> {
