@@ -54,8 +54,8 @@ pub use bindings::{agenix, disko, home, nixos, sops_nix};
 pub use diagnostic::{Diagnostic, Severity};
 pub use model::{
     AgeSecret, Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, HomeAdditions,
-    Host, Input, Lint, Location, Merge, MergeRule, Module, NixSource, Priority, SopsSecret,
-    SourceLocations, System, UploadAt, User,
+    Host, Input, Lint, LocalPackage, Location, Merge, MergeRule, Module, NixSource, Overlay,
+    Priority, SopsSecret, SourceLocations, System, Unfree, UploadAt, User,
 };
 pub use model::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
 

@@ -5,7 +5,7 @@
 //! flakesmith adds itself) and checks exactly that. The emitter writes exactly that,
 //! without re-deriving any of it, so what was checked is what lands on disk.
 
-use crate::model::{Definition, Flake, HomeAdditions, Host, Module, User};
+use crate::model::{Definition, Flake, HomeAdditions, Host, LocalPackage, Module, Overlay, User};
 
 /// A flake the checker accepted, resolved for the emitter.
 #[derive(Debug)]
@@ -20,6 +20,10 @@ pub struct Plan<'a> {
     /// The Home Manager modules every user gets (`home-manager.sharedModules`): indices
     /// into [`Plan::modules`].
     pub shared_home: Vec<usize>,
+    /// The flake's own packages, with their files read and parsed.
+    pub packages: Vec<PlannedPackage<'a>>,
+    /// The flake's overlays besides `default`, with hand-kept files read and parsed.
+    pub overlays: Vec<PlannedOverlay<'a>>,
     /// Encrypted sops files the hosts' secrets name, copied into `secrets/` as they are.
     pub secret_files: Vec<SecretFile>,
 }
@@ -30,6 +34,20 @@ pub struct SecretFile {
     pub tree_path: String,
     pub text: String,
     pub source: std::path::PathBuf,
+}
+
+/// A package of the flake's own: `pkgs/<name>.nix`.
+#[derive(Debug)]
+pub struct PlannedPackage<'a> {
+    pub package: &'a LocalPackage,
+    pub text: String,
+}
+
+/// An overlay, with the text of its hand-kept file, if it is one.
+#[derive(Debug)]
+pub struct PlannedOverlay<'a> {
+    pub overlay: &'a Overlay,
+    pub text: Option<String>,
 }
 
 /// One module file.

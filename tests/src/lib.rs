@@ -314,7 +314,7 @@ pub fn stand_in_inputs() -> PathBuf {
 /// Writes `tree` and evaluates its `flake.nix` outputs with the real module system:
 /// `nixpkgs.lib.nixosSystem` is `lib.evalModules` over the host's modules (plus a
 /// free-form base for NixOS's own options but `fileSystems`, and a `pkgs` that applies
-/// `nixpkgs.overlays` and has `hello` and `callPackage`), and every other input is its
+/// `nixpkgs.overlays` and has `hello`, `callPackage` and `.override`), and every other input is its
 /// stand-in under [`stand_in_inputs`]. `expr` is a Nix expression over `outputs` (and
 /// `lib`). Returns what `nix-instantiate --eval --strict --json` prints, or Nix's error.
 pub fn evaluate_flake(lib: &str, tree: &flakesmith::Tree, expr: &str) -> Result<String, String> {
@@ -325,7 +325,10 @@ pub fn evaluate_flake(lib: &str, tree: &flakesmith::Tree, expr: &str) -> Result<
           lib = {lib};
           fixtures = {fixtures};
           standIn = name: (import (fixtures + "/${{name}}/flake.nix")).outputs {{ }};
-          derivation = name: {{ type = "derivation"; inherit name; outPath = "/nix/store/${{name}}"; }};
+          derivation = name: {{
+            type = "derivation"; inherit name; outPath = "/nix/store/${{name}}";
+            override = args: derivation name // {{ overridden = args; }};
+          }};
           basePkgs = final: {{
             hello = derivation "hello";
             lib = lib;

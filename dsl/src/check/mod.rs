@@ -18,6 +18,7 @@ mod inputs;
 mod lints;
 mod managed;
 mod names;
+mod packages;
 mod pattern;
 mod references;
 mod secrets;
@@ -98,6 +99,7 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
         // walk every value, would only add noise (or exhaust the stack).
         for planned in &plan.users {
             let effective = effective::Effective::of_user(&plan, planned, None);
+            packages::local_references(flake, &effective, &mut out);
             conflicts::conflicts(&effective, &mut out);
             conflicts::no_effect(&effective, &mut out);
             secrets::plaintext_secrets(&effective, &mut out);
@@ -108,6 +110,7 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
                 let user = &plan.users[home.user];
                 let on_host = Some((planned.host.name.as_str(), home));
                 let effective = effective::Effective::of_user(&plan, user, on_host);
+                packages::local_references(flake, &effective, &mut out);
                 conflicts::conflicts(&effective, &mut out);
                 conflicts::no_effect(&effective, &mut out);
                 secrets::plaintext_secrets(&effective, &mut out);
@@ -121,6 +124,7 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
             continue;
         }
         let effective = effective::Effective::of_host(&plan, planned);
+        packages::local_references(flake, &effective, &mut out);
         conflicts::conflicts(&effective, &mut out);
         conflicts::no_effect(&effective, &mut out);
         references::home_manager_users(&plan, planned, &effective, &mut out);
@@ -171,8 +175,11 @@ fn resolve<'a>(
         users: Vec::new(),
         hosts: Vec::new(),
         shared_home: Vec::new(),
+        packages: Vec::new(),
+        overlays: Vec::new(),
         secret_files: Vec::new(),
     };
+    (plan.packages, plan.overlays) = packages::resolve(flake, base_dir, parse, inputs, out);
     let mut module_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut user_index: BTreeMap<&str, usize> = BTreeMap::new();
     let mut intern_module = |module: &'a crate::model::Module,
@@ -317,6 +324,7 @@ fn resolve<'a>(
             .flat_map(|&i| plan.modules[i].module.definitions.iter())
             .collect();
         let mut generated = generated_for_host(host);
+        generated.extend(packages::host_definitions(flake));
         generated.extend(sops::declarations(
             host,
             &module_definitions,

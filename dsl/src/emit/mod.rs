@@ -6,6 +6,7 @@
 
 mod deploy;
 mod graph;
+mod packages;
 
 use crate::model::ModuleOptions;
 use crate::model::{
@@ -50,6 +51,7 @@ pub fn emit(plan: &Plan) -> Tree {
             ));
         }
     }
+    files.extend(packages::files(plan));
     for secret in &plan.secret_files {
         files.push(GeneratedFile::new(
             secret.tree_path.clone(),
@@ -435,16 +437,17 @@ fn flake_file(plan: &Plan) -> String {
         outputs.insert("deploy", deploy::deploy_nodes(plan));
         outputs.insert("checks", deploy::deploy_checks());
     }
+    let mut systems: Vec<&str> = plan.hosts.iter().map(|h| h.host.system.double()).collect();
+    systems.sort_unstable();
+    systems.dedup();
+    packages::outputs(plan, &systems, &mut outputs);
     if let Some(formatter) = &flake.formatter {
-        let mut systems: Vec<&str> = plan.hosts.iter().map(|h| h.host.system.double()).collect();
-        systems.sort_unstable();
-        systems.dedup();
         let per_system: Attrs = systems
-            .into_iter()
+            .iter()
             .map(|system| {
-                let mut path = vec!["legacyPackages".to_owned(), system.to_owned()];
+                let mut path = vec!["legacyPackages".to_owned(), (*system).to_owned()];
                 path.extend(formatter.attr_path().split('.').map(str::to_owned));
-                (system.to_owned(), Expr::Select(ident("nixpkgs"), path))
+                ((*system).to_owned(), Expr::Select(ident("nixpkgs"), path))
             })
             .collect();
         outputs.insert("formatter", per_system.into());
@@ -690,11 +693,14 @@ fn host_file(plan: &Plan, planned: &PlannedHost) -> String {
     let body =
         tree.into_attrs(Attrs::new().with("imports", imports(&host.dir_path(), &modules, disko)));
     let body = located_module(style, located, host.location, body, Vec::new());
-    let extra: &[&'static str] = if disko || modules.iter().any(|m| m.external.is_some()) {
-        &["inputs"]
-    } else {
-        &[]
-    };
+    // The flake's overlays come to every host through `inputs.self`.
+    let overlays = !plan.flake.overlay_names().is_empty();
+    let extra: &[&'static str] =
+        if disko || overlays || modules.iter().any(|m| m.external.is_some()) {
+            &["inputs"]
+        } else {
+            &[]
+        };
     print_file(
         &header(plan.flake, &format!("host `{}`", host.name), host.location),
         &module_function_with(extra, body),

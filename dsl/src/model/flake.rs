@@ -1,4 +1,4 @@
-use super::{Engine, Host, Input, Location, Module};
+use super::{Engine, Host, Input, LocalPackage, Location, Module, Overlay, Unfree};
 
 /// How generated files carry the Rust location of each definition into the messages of
 /// the NixOS module system (conflicts, wrong types, `options.<x>.files`).
@@ -42,6 +42,12 @@ pub struct Flake {
     pub engines: Vec<(Engine, Location)>,
     /// The package `nix fmt` runs (`formatter.<system>`), if any.
     pub formatter: Option<crate::value::Package>,
+    /// The flake's own packages (`pkgs/<name>.nix`).
+    pub packages: Vec<LocalPackage>,
+    /// Overlays besides the one adding [`Flake::packages`].
+    pub overlays: Vec<Overlay>,
+    /// Which unfree packages nixpkgs may build, with where that was said.
+    pub unfree: Option<(Unfree, Location)>,
     pub location: Location,
 }
 
@@ -64,6 +70,9 @@ impl Flake {
             source_locations: None,
             engines: Vec::new(),
             formatter: None,
+            packages: Vec::new(),
+            overlays: Vec::new(),
+            unfree: None,
             location: Location::caller(),
         }
     }
@@ -135,6 +144,38 @@ impl Flake {
     pub fn formatter(mut self, package: crate::value::Package) -> Self {
         self.formatter = Some(package);
         self
+    }
+
+    /// A package of the flake's own: `pkgs/<name>.nix`, `packages.<system>.<name>` for
+    /// every system of the fleet, and `pkgs.<name>` on every host through the flake's
+    /// `overlays.default`. Options name it with [`LocalPackage::package`].
+    pub fn package(mut self, package: LocalPackage) -> Self {
+        self.packages.push(package);
+        self
+    }
+
+    /// An overlay, written as `overlays.<name>` and applied on every host (after
+    /// `overlays.default`, in the order given).
+    pub fn overlay(mut self, overlay: Overlay) -> Self {
+        self.overlays.push(overlay);
+        self
+    }
+
+    /// Which unfree packages nixpkgs may build on every host:
+    /// `Unfree::only(["steam"])` (`allowUnfreePredicate`) or `Unfree::All`.
+    #[track_caller]
+    pub fn allow_unfree(mut self, unfree: Unfree) -> Self {
+        self.unfree = Some((unfree, Location::caller()));
+        self
+    }
+
+    /// The overlays the flake writes, in the order every host applies them: `default`
+    /// (its own packages) first when it has packages, then [`Flake::overlays`].
+    pub fn overlay_names(&self) -> Vec<&str> {
+        let own = (!self.packages.is_empty()).then_some(super::DEFAULT_OVERLAY);
+        own.into_iter()
+            .chain(self.overlays.iter().map(|o| o.name.as_str()))
+            .collect()
     }
 
     /// Adds another flake to `inputs`; hosts import its modules with

@@ -13,6 +13,7 @@ mod lint;
 mod location;
 mod merge;
 mod module;
+mod packages;
 mod secrets;
 mod user;
 
@@ -28,5 +29,6 @@ pub use lint::Lint;
 pub use location::Location;
 pub use merge::{Merge, MergeRule};
 pub use module::{Category, External, Module};
+pub use packages::{LocalPackage, Overlay, OverlayEntry, Unfree, DEFAULT_OVERLAY};
 pub use secrets::{AgeSecret, SopsSecret};
 pub use user::{HomeAdditions, User};

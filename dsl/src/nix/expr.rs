@@ -268,6 +268,12 @@ pub enum Expr {
     Attrs(Attrs),
     /// A variable with an optional attribute path: `pkgs.firefox`, `lib.mkDefault`.
     Select(Ident, Vec<String>),
+    /// A package of the flake's own `pkgs/`, which its overlay adds to nixpkgs: printed
+    /// as `pkgs.<name>`, and kept apart from other `pkgs.*` so the checker can tell that
+    /// the flake has it.
+    LocalPackage(String),
+    /// A function of one argument: `final: prev: { ... }` is two of them.
+    Function(Ident, Box<Expr>),
     /// Function application: `lib.mkOverride 900 value`.
     Apply(Box<Expr>, Vec<Expr>),
     Lambda(Formals, Box<Expr>),

@@ -99,6 +99,15 @@ impl Printer {
                     self.out.push_str(&quote_attr_name(key));
                 }
             }
+            Expr::LocalPackage(name) => {
+                self.out.push_str("pkgs.");
+                self.out.push_str(&quote_attr_name(name));
+            }
+            Expr::Function(argument, body) => {
+                self.out.push_str(argument.as_str());
+                self.out.push_str(": ");
+                self.expr(body, indent, Position::Free);
+            }
             Expr::Apply(function, args) => {
                 self.expr(function, indent, Position::Atom);
                 for arg in args {
@@ -255,7 +264,7 @@ fn needs_parens(expr: &Expr) -> bool {
     match expr {
         Expr::Int(i) => *i < 0,
         Expr::Float(f) => f.get().is_sign_negative(),
-        Expr::Apply(..) | Expr::Lambda(..) | Expr::Let(..) => true,
+        Expr::Apply(..) | Expr::Lambda(..) | Expr::Function(..) | Expr::Let(..) => true,
         // A snippet that is one operand stands alone; anything else (`10 - 1`, `-1`,
         // `f x`) gets parentheses, as its own parse decides.
         Expr::Raw(text) => !super::raw::analyse(text).atomic,

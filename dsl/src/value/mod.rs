@@ -392,17 +392,40 @@ impl<T> IntoValue<T> for Raw {
 ///
 /// Written as the attribute path under `pkgs` (`Package::new("firefox")`,
 /// `Package::new("kdePackages.kate")`); the checker rejects paths that are not valid
-/// Nix attribute names.
+/// Nix attribute names. A package of the flake's own `pkgs/` is
+/// [`Package::local`] (or [`LocalPackage::package`](crate::LocalPackage::package)):
+/// the checker makes sure the flake has it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Package(String);
+pub struct Package {
+    attr_path: String,
+    local: bool,
+}
 
 impl Package {
     pub fn new(attr_path: impl Into<String>) -> Self {
-        Self(attr_path.into())
+        Self {
+            attr_path: attr_path.into(),
+            local: false,
+        }
+    }
+
+    /// A package of the flake's own, `pkgs/<name>.nix` ([`Flake::package`](crate::Flake::package)),
+    /// which the flake's overlay adds to `pkgs`. Naming one the flake does not have is a
+    /// build error.
+    pub fn local(name: impl Into<String>) -> Self {
+        Self {
+            attr_path: name.into(),
+            local: true,
+        }
     }
 
     pub fn attr_path(&self) -> &str {
-        &self.0
+        &self.attr_path
+    }
+
+    /// Whether this is a package of the flake's own ([`Package::local`]).
+    pub fn is_local(&self) -> bool {
+        self.local
     }
 }
 
@@ -410,10 +433,17 @@ impl ToNix for Package {
     fn to_nix(&self) -> Result<Expr, ValueError> {
         // Every segment a plain attribute name: `pkgs."fire fox"` would be valid Nix for
         // a package that cannot exist.
-        if !self.0.split('.').all(crate::nix::is_plain_identifier) {
-            return Err(ValueError::InvalidPackage(self.0.clone()));
+        if !self
+            .attr_path
+            .split('.')
+            .all(crate::nix::is_plain_identifier)
+        {
+            return Err(ValueError::InvalidPackage(self.attr_path.clone()));
         }
-        Expr::select(&format!("pkgs.{}", self.0))
+        if self.local {
+            return Ok(Expr::LocalPackage(self.attr_path.clone()));
+        }
+        Expr::select(&format!("pkgs.{}", self.attr_path))
     }
 }
 
