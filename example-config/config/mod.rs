@@ -1,10 +1,14 @@
-//! The fleet: two hosts sharing six modules, and one Home Manager user.
+//! The fleet: three hosts sharing six modules, one Home Manager user who differs on the
+//! laptop, a package of its own, and the flakes the laptop needs (sops-nix,
+//! nixos-hardware, disko).
 
 pub mod home;
 pub mod hosts;
 pub mod modules;
+pub mod packages;
 
 use flakesmith::prelude::*;
+use flakesmith::Input;
 
 /// The whole configuration, on NixOS 24.11 (the release the shipped bindings follow).
 pub fn flake() -> Flake {
@@ -13,6 +17,11 @@ pub fn flake() -> Flake {
         .deploy_with(Engine::Colmena)
         // `nix fmt` in the tree: alejandra leaves every generated file as it is.
         .formatter(Package::new("alejandra"))
+        .input(Input::github("sops-nix", "Mic92/sops-nix").follows("nixpkgs", "nixpkgs"))
+        .input(Input::github("nixos-hardware", "NixOS/nixos-hardware"))
+        .input(Input::github("disko", "nix-community/disko").follows("nixpkgs", "nixpkgs"))
+        .package(packages::fleet_motd())
         .host(hosts::nixos_desk())
         .host(hosts::nixos_server())
+        .host(hosts::nixos_laptop())
 }

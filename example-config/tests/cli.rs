@@ -52,7 +52,9 @@ fn writes_the_tree_and_says_what_it_wrote() {
     let output = write_to(&out);
     let text = stdout(&output);
     assert!(
-        text.contains("2 hosts: nixos-desk, nixos-server; 1 Home Manager user: alice"),
+        text.contains(
+            "3 hosts: nixos-desk, nixos-server, nixos-laptop; 1 Home Manager user: alice"
+        ),
         "{text}"
     );
     assert!(
@@ -272,7 +274,8 @@ fn hosts_lists_what_a_tag_selects_and_how_to_deploy_it() {
         stdout(&all),
         "nixos-desk    desk.lan            @workstations\n\
          nixos-server  server.example.org  @servers\n\
-         deploy them with:\n  (cd flake && colmena apply --on nixos-desk,nixos-server)\n"
+         nixos-laptop  laptop.lan          @workstations\n\
+         deploy them with:\n  (cd flake && colmena apply --on nixos-desk,nixos-server,nixos-laptop)\n"
     );
     let servers = run(&["hosts", "--tag", "servers"]);
     assert_eq!(

@@ -313,9 +313,10 @@ pub fn stand_in_inputs() -> PathBuf {
 
 /// Writes `tree` and evaluates its `flake.nix` outputs with the real module system:
 /// `nixpkgs.lib.nixosSystem` is `lib.evalModules` over the host's modules (plus a
-/// free-form base for NixOS's own options but `fileSystems`, and a `pkgs` that applies
-/// `nixpkgs.overlays` and has `hello`, `callPackage` and `.override`), and every other input is its
-/// stand-in under [`stand_in_inputs`]. `expr` is a Nix expression over `outputs` (and
+/// base declaring NixOS's namespaces loosely, and a `pkgs` that applies
+/// `nixpkgs.overlays` and has a few packages, `callPackage` and `.override`), and every other input is its
+/// stand-in under [`stand_in_inputs`] (`modulesPath` is `tests/fixtures/modules-path`,
+/// for hardware files). `expr` is a Nix expression over `outputs` (and
 /// `lib`). Returns what `nix-instantiate --eval --strict --json` prints, or Nix's error.
 pub fn evaluate_flake(lib: &str, tree: &flakesmith::Tree, expr: &str) -> Result<String, String> {
     let dir = tempfile_dir();
@@ -329,8 +330,8 @@ pub fn evaluate_flake(lib: &str, tree: &flakesmith::Tree, expr: &str) -> Result<
             type = "derivation"; inherit name; outPath = "/nix/store/${{name}}";
             override = args: derivation name // {{ overridden = args; }};
           }};
-          basePkgs = final: {{
-            hello = derivation "hello";
+          # The packages the tests' hosts and users name, as stand-in derivations.
+          basePkgs = final: lib.genAttrs [ "hello" "ripgrep" "fd" "jq" "powertop" "firefox" ] derivation // {{
             lib = lib;
             stdenv.mkDerivation = a: derivation (a.pname or a.name);
             writeShellScriptBin = name: _: derivation name;
@@ -346,15 +347,22 @@ pub fn evaluate_flake(lib: &str, tree: &flakesmith::Tree, expr: &str) -> Result<
               nixosSystem = args: lib.evalModules {{
                 modules = args.modules ++ [ ({{ config, ... }}: {{
                   freeformType = with lib.types; attrsOf anything;
-                  # Declared, as NixOS does: disko defines it from `config`, which a
-                  # free-form attribute could not be without recursion.
-                  options.fileSystems = lib.mkOption {{
-                    type = with lib.types; attrsOf (attrsOf anything);
-                    default = {{ }};
+                  # NixOS's namespaces are declared, as NixOS declares them: modules
+                  # define them from `config` (`lib.mkIf cfg.enable {{ services = ...; }}`),
+                  # which free-form attributes could not be without infinite recursion.
+                  options = lib.genAttrs [
+                    "boot" "console" "documentation" "environment" "fonts" "hardware" "i18n"
+                    "networking" "nix" "nixpkgs" "powerManagement" "programs" "security"
+                    "services" "system" "systemd" "time" "users" "virtualisation" "xdg"
+                  ] (_: lib.mkOption {{ type = with lib.types; attrsOf anything; default = {{ }}; }}) // {{
+                    fileSystems = lib.mkOption {{
+                      type = with lib.types; attrsOf (attrsOf anything);
+                      default = {{ }};
+                    }};
                   }};
                   config._module.args.pkgs = mkPkgs (config.nixpkgs.overlays or [ ]);
                 }}) ];
-                specialArgs = args.specialArgs or {{ }};
+                specialArgs = {{ modulesPath = {modules_path}; }} // args.specialArgs or {{ }};
               }};
             }};
           }};
@@ -363,6 +371,9 @@ pub fn evaluate_flake(lib: &str, tree: &flakesmith::Tree, expr: &str) -> Result<
           outputs = (import {flake}).outputs inputs;
         in {expr}"#,
         fixtures = stand_in_inputs().display(),
+        modules_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/modules-path")
+            .display(),
         flake = dir.join("flake.nix").display(),
     );
     let output = nix_instantiate(&["--eval", "--strict", "--json", "-E", &program]);

@@ -31,6 +31,12 @@ let
   };
   disk = types.submodule ({ name, ... }: {
     options = {
+      type = mkOption {
+        type = types.enum [ "disk" ];
+        default = "disk";
+        internal = true;
+        description = "The device's kind.";
+      };
       name = mkOption {
         type = types.str;
         default = lib.replaceStrings [ "/" ] [ "_" ] name;
@@ -56,6 +62,12 @@ let
   });
   nodev = types.submodule ({ name, ... }: {
     options = {
+      type = mkOption {
+        type = types.enum [ "nodev" ];
+        default = "nodev";
+        internal = true;
+        description = "The device's kind.";
+      };
       fsType = mkOption {
         type = types.str;
         example = "tmpfs";

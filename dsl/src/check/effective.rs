@@ -116,6 +116,11 @@ impl<'a> Effective<'a> {
     /// A Home Manager user's definitions, with the ones flakesmith adds (written first),
     /// the Home Manager modules every user gets and the ones the user imports, and, on a
     /// host that adds to the user, that host's additions and their modules.
+    ///
+    /// Ranks follow the module system's order (imports last-import first, then the
+    /// importing file's own): the host's additions, which the user's entry imports
+    /// after `home/<user>.nix`, come first; then the user's file; then the shared
+    /// modules, which come before the user's entry in Home Manager's module list.
     pub(crate) fn of_user(
         plan: &'a Plan<'a>,
         planned: &'a PlannedUser<'a>,
@@ -125,7 +130,7 @@ impl<'a> Effective<'a> {
         let mut raw: Vec<Raw<'a>> = Vec::new();
         let mut group = 0;
         let modules = |indices: &[usize], raw: &mut Vec<Raw<'a>>, group: &mut usize| {
-            for &i in indices {
+            for &i in indices.iter().rev() {
                 let module = plan.modules[i].module;
                 raw.extend(
                     module
@@ -137,7 +142,20 @@ impl<'a> Effective<'a> {
                 *group += 1;
             }
         };
-        modules(&plan.shared_home, &mut raw, &mut group);
+        let mut entity = format!("Home Manager user `{}`", user.name);
+        if let Some((host, home)) = on_host {
+            modules(&home.imports, &mut raw, &mut group);
+            let additions = home.additions;
+            raw.extend(
+                additions
+                    .definitions
+                    .iter()
+                    .enumerate()
+                    .map(|(j, d)| (d, Origin::Own(&additions.allowed), (group, j))),
+            );
+            group += 1;
+            entity.push_str(&format!(" on host `{host}`"));
+        }
         modules(&planned.imports, &mut raw, &mut group);
         raw.extend(
             planned
@@ -153,21 +171,7 @@ impl<'a> Effective<'a> {
                 .map(|(j, d)| (d, Origin::Own(&user.allowed), (group + 1, j))),
         );
         group += 2;
-        let entity = match on_host {
-            None => format!("Home Manager user `{}`", user.name),
-            Some((host, home)) => {
-                modules(&home.imports, &mut raw, &mut group);
-                let additions = home.additions;
-                raw.extend(
-                    additions
-                        .definitions
-                        .iter()
-                        .enumerate()
-                        .map(|(j, d)| (d, Origin::Own(&additions.allowed), (group, j))),
-                );
-                format!("Home Manager user `{}` on host `{host}`", user.name)
-            }
-        };
+        modules(&plan.shared_home, &mut raw, &mut group);
         Self::from_raw(entity, &user.allowed, &raw)
     }
 

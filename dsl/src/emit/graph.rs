@@ -1,6 +1,6 @@
 //! The fleet as a Mermaid flowchart: hosts (grouped by their first tag, with their
 //! deployment target), the modules they import (grouped by category), and their Home
-//! Manager users. GitHub renders a ```` ```mermaid ```` block as the picture.
+//! Manager users with the Home Manager modules each imports. GitHub renders a ```` ```mermaid ```` block as the picture.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -118,6 +118,18 @@ pub(super) fn mermaid(plan: &Plan) -> String {
         }
         for user in plan.users_of(planned) {
             let _ = writeln!(out, "  {host} --> {}", id("user", &user.user.name));
+        }
+    }
+    // The Home Manager modules each user imports.
+    for planned in &plan.users {
+        let user = id("user", &planned.user.name);
+        for &i in &planned.imports {
+            let (category, name) = module_label(&plan.modules[i]);
+            let _ = writeln!(
+                out,
+                "  {user} --> {}",
+                id(&format!("module_{category}"), &name)
+            );
         }
     }
     out
