@@ -56,6 +56,8 @@ pub struct PlannedModule<'a> {
     pub module: &'a Module,
     /// The text of a hand-kept module ([`Module::nix_file`]), read and parsed.
     pub source_text: Option<String>,
+    /// The modules it imports itself, in import order: indices into [`Plan::modules`].
+    pub imports: Vec<usize>,
 }
 
 /// One Home Manager user file.
@@ -106,12 +108,38 @@ pub struct PlannedHome<'a> {
 }
 
 impl<'a> Plan<'a> {
-    /// The modules a host imports, in import order.
+    /// The modules a host imports itself, in import order.
     pub fn imports_of<'p>(
         &'p self,
         host: &'p PlannedHost<'a>,
     ) -> impl Iterator<Item = &'p PlannedModule<'a>> + 'p {
         host.imports.iter().map(|&i| &self.modules[i])
+    }
+
+    /// The modules `direct` names and every module they import, transitively, each once:
+    /// what is in effect where `direct` is imported. Each module comes before the
+    /// modules it imports.
+    pub fn with_imports(&self, direct: &[usize]) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut stack: Vec<usize> = direct.iter().rev().copied().collect();
+        while let Some(index) = stack.pop() {
+            if out.contains(&index) {
+                continue;
+            }
+            out.push(index);
+            stack.extend(self.modules[index].imports.iter().rev());
+        }
+        out
+    }
+
+    /// The modules in effect on a host: its imports and theirs.
+    pub fn modules_of<'p>(
+        &'p self,
+        host: &'p PlannedHost<'a>,
+    ) -> impl Iterator<Item = &'p PlannedModule<'a>> + 'p {
+        self.with_imports(&host.imports)
+            .into_iter()
+            .map(|i| &self.modules[i])
     }
 
     /// The definitions written into the file at `path` of the tree (a module's, a

@@ -117,3 +117,65 @@ fn a_value_sops_nix_rejects_fails_in_nix_as_it_would_for_real() {
     .unwrap();
     assert_eq!(value, "\"json\"");
 }
+
+/// A shared module that brings sops-nix with it: the host imports only the module.
+fn secrets_module() -> Module {
+    Module::new(Category::System, "secrets")
+        .import(Module::from_input("sops-nix", "nixosModules.sops"))
+        .set(sops::age::key_file, "/var/lib/sops-nix/key.txt")
+}
+
+#[test]
+fn a_module_imports_another_flakes_module_for_its_hosts() {
+    let host = Host::new("desk", System::X86_64Linux, "24.11")
+        .hardware(Hardware::nix_text("{ }"))
+        .import(secrets_module());
+    let tree = compile(&fleet(host), std::path::Path::new("."))
+        .unwrap()
+        .tree;
+    let module = tree.get("modules/system/secrets.nix").unwrap();
+    assert!(
+        module.contains("  inputs,\n") && module.contains("inputs.sops-nix.nixosModules.sops"),
+        "{module}"
+    );
+    let host = tree.get("hosts/desk/default.nix").unwrap();
+    assert!(!host.contains("sops-nix"), "{host}");
+    let Some(lib) = nixpkgs_lib_or_say("a module importing another flake's") else {
+        return;
+    };
+    let value = evaluate_flake(
+        &lib,
+        &tree,
+        "outputs.nixosConfigurations.desk.config.sops.age.keyFile",
+    )
+    .unwrap();
+    assert_eq!(value, "\"/var/lib/sops-nix/key.txt\"");
+}
+
+#[test]
+fn module_import_mistakes_name_the_rust_line() {
+    let render = |flake: &Flake| match compile(flake, std::path::Path::new(".")) {
+        Ok(_) => panic!("accepted"),
+        Err(rejected) => flakesmith::diagnostic::render_all(&rejected.diagnostics),
+    };
+    let host = |module: Module| {
+        Host::new("desk", System::X86_64Linux, "24.11")
+            .hardware(Hardware::nix_text("{ }"))
+            .import(module)
+    };
+    let home_in_nixos =
+        Module::new(Category::System, "base").import(Module::new(Category::Home, "shell"));
+    let text = render(&fleet(host(home_in_nixos)));
+    assert!(
+        text.contains("module `modules/system/base.nix` is a NixOS module but imports `home/modules/shell.nix`, which is a Home Manager module"),
+        "{text}"
+    );
+    assert!(text.contains("tests/tests/input_modules.rs:"), "{text}");
+    let hand_kept = Module::nix_text(Category::System, "legacy", "{ }")
+        .import(Module::from_input("sops-nix", "nixosModules.sops"));
+    let text = render(&fleet(host(hand_kept)));
+    assert!(
+        text.contains("module `modules/system/legacy.nix` is not written by flakesmith"),
+        "{text}"
+    );
+}

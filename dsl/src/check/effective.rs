@@ -83,7 +83,7 @@ impl<'a> Effective<'a> {
     /// system orders definitions of imported modules last-import first, then the
     /// importing file's own (proven against the real lib in `tests/tests/merging.rs`).
     pub(crate) fn of_host(plan: &'a Plan<'a>, planned: &'a PlannedHost<'a>) -> Self {
-        let modules: Vec<&'a Module> = plan.imports_of(planned).map(|m| m.module).collect();
+        let modules: Vec<&'a Module> = plan.modules_of(planned).map(|m| m.module).collect();
         let n = modules.len();
         let host = planned.host;
         let own = Origin::Own(&host.allowed);
@@ -144,7 +144,7 @@ impl<'a> Effective<'a> {
         };
         let mut entity = format!("Home Manager user `{}`", user.name);
         if let Some((host, home)) = on_host {
-            modules(&home.imports, &mut raw, &mut group);
+            modules(&plan.with_imports(&home.imports), &mut raw, &mut group);
             let additions = home.additions;
             raw.extend(
                 additions
@@ -156,7 +156,7 @@ impl<'a> Effective<'a> {
             group += 1;
             entity.push_str(&format!(" on host `{host}`"));
         }
-        modules(&planned.imports, &mut raw, &mut group);
+        modules(&plan.with_imports(&planned.imports), &mut raw, &mut group);
         raw.extend(
             planned
                 .generated
@@ -171,7 +171,7 @@ impl<'a> Effective<'a> {
                 .map(|(j, d)| (d, Origin::Own(&user.allowed), (group + 1, j))),
         );
         group += 2;
-        modules(&plan.shared_home, &mut raw, &mut group);
+        modules(&plan.with_imports(&plan.shared_home), &mut raw, &mut group);
         Self::from_raw(entity, &user.allowed, &raw)
     }
 

@@ -130,14 +130,14 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
         references::home_manager_users(&plan, planned, &effective, &mut out);
         references::desktop_without_session(&plan, planned, &effective, &mut out);
         secrets::plaintext_secrets(&effective, &mut out);
-        let imports_sops = plan.imports_of(planned).any(|m| {
+        let imports_sops = plan.modules_of(planned).any(|m| {
             m.module
                 .external
                 .as_ref()
                 .is_some_and(|e| e.attribute == ["nixosModules", "sops"])
         });
         sops::uses(host, imports_sops, &effective, &mut out);
-        let imports_agenix = plan.imports_of(planned).any(|m| {
+        let imports_agenix = plan.modules_of(planned).any(|m| {
             m.module.external.as_ref().is_some_and(|e| {
                 e.attribute == ["nixosModules", "age"]
                     || (e.input == "agenix" && e.attribute == ["nixosModules", "default"])
@@ -182,11 +182,12 @@ fn resolve<'a>(
     (plan.packages, plan.overlays) = packages::resolve(flake, base_dir, parse, inputs, out);
     let mut module_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut user_index: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut intern_module = |module: &'a crate::model::Module,
-                             plan: &mut Plan<'a>,
-                             inputs: &mut Vec<PathBuf>,
-                             out: &mut Vec<Diagnostic>|
-     -> usize {
+    // One module file: its index, and whether it is new (its imports still to visit).
+    let mut intern_one = |module: &'a crate::model::Module,
+                          plan: &mut Plan<'a>,
+                          inputs: &mut Vec<PathBuf>,
+                          out: &mut Vec<Diagnostic>|
+     -> (usize, bool) {
         let path = module.file_path();
         if let Some(&index) = module_index.get(&path) {
             let first = plan.modules[index].module;
@@ -201,7 +202,7 @@ fn resolve<'a>(
                     .help("a module is one file, so one name has one content: give each variant its own name (for example with the argument in it), or build the module once and import that value everywhere"),
                 );
             }
-            return index;
+            return (index, false);
         }
         let source_text = module.source.as_ref().and_then(|source| {
             let entity = format!("hand-kept module `{}`", module.name);
@@ -218,9 +219,35 @@ fn resolve<'a>(
         plan.modules.push(PlannedModule {
             module,
             source_text,
+            imports: Vec::new(),
         });
         module_index.insert(path, plan.modules.len() - 1);
-        plan.modules.len() - 1
+        (plan.modules.len() - 1, true)
+    };
+    // A module and, the first time it is seen, the modules it imports, transitively.
+    let mut intern_module = |root: &'a crate::model::Module,
+                             plan: &mut Plan<'a>,
+                             inputs: &mut Vec<PathBuf>,
+                             out: &mut Vec<Diagnostic>|
+     -> usize {
+        let (root_index, new) = intern_one(root, plan, inputs, out);
+        let mut stack = if new {
+            vec![(root, root_index)]
+        } else {
+            Vec::new()
+        };
+        while let Some((module, index)) = stack.pop() {
+            for child in &module.imports {
+                let (child_index, new) = intern_one(child, plan, inputs, out);
+                if !plan.modules[index].imports.contains(&child_index) {
+                    plan.modules[index].imports.push(child_index);
+                }
+                if new {
+                    stack.push((child, child_index));
+                }
+            }
+        }
+        root_index
     };
     for host in &flake.hosts {
         let mut imports = Vec::new();
@@ -319,9 +346,10 @@ fn resolve<'a>(
                 out,
             )
         });
-        let module_definitions: Vec<&Definition> = imports
-            .iter()
-            .flat_map(|&i| plan.modules[i].module.definitions.iter())
+        let module_definitions: Vec<&Definition> = plan
+            .with_imports(&imports)
+            .into_iter()
+            .flat_map(|i| plan.modules[i].module.definitions.iter())
             .collect();
         let mut generated = generated_for_host(host);
         generated.extend(packages::host_definitions(flake));

@@ -3,7 +3,7 @@
 
 use super::effective::Effective;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Category, Flake, Lint, User};
+use crate::model::{Category, Flake, Lint, Module, User};
 use crate::nix::Expr;
 use crate::plan::{Plan, PlannedHost};
 
@@ -112,7 +112,7 @@ pub(crate) fn desktop_without_session(
         return;
     }
     for module in plan
-        .imports_of(planned)
+        .modules_of(planned)
         .map(|m| m.module)
         .filter(|m| m.category == Category::Desktop)
     {
@@ -134,15 +134,28 @@ pub(crate) fn desktop_without_session(
 
 /// Modules registered with the flake that no host imports.
 pub(crate) fn unused_modules(flake: &Flake, out: &mut Vec<Diagnostic>) {
-    for module in &flake.modules {
-        let path = module.file_path();
-        let used = flake.hosts.iter().any(|h| {
+    // Every module file imported anywhere: by hosts, users, hosts' additions, the
+    // flake's shared Home Manager modules, and by those modules themselves.
+    let mut used_paths = std::collections::BTreeSet::new();
+    let mut stack: Vec<&Module> = flake
+        .hosts
+        .iter()
+        .flat_map(|h| {
             h.modules
                 .iter()
                 .chain(h.users.iter().flat_map(|u| &u.imports))
                 .chain(h.homes.iter().flat_map(|(_, home)| &home.imports))
-                .any(|m| m.file_path() == path)
-        }) || flake.home_modules.iter().any(|m| m.file_path() == path);
+        })
+        .chain(&flake.home_modules)
+        .collect();
+    while let Some(module) = stack.pop() {
+        if used_paths.insert(module.file_path()) {
+            stack.extend(&module.imports);
+        }
+    }
+    for module in &flake.modules {
+        let path = module.file_path();
+        let used = used_paths.contains(&path);
         if !used && !module.allowed.contains(&Lint::UnusedModule) {
             out.push(
                 Diagnostic::warning(format!(

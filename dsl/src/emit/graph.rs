@@ -120,6 +120,19 @@ pub(super) fn mermaid(plan: &Plan) -> String {
             let _ = writeln!(out, "  {host} --> {}", id("user", &user.user.name));
         }
     }
+    // The modules modules import.
+    for planned in &plan.modules {
+        let (category, name) = module_label(planned);
+        let from = id(&format!("module_{category}"), &name);
+        for &i in &planned.imports {
+            let (category, name) = module_label(&plan.modules[i]);
+            let _ = writeln!(
+                out,
+                "  {from} --> {}",
+                id(&format!("module_{category}"), &name)
+            );
+        }
+    }
     // The Home Manager modules each user imports.
     for planned in &plan.users {
         let user = id("user", &planned.user.name);

@@ -24,7 +24,7 @@ pub fn emit(plan: &Plan) -> Tree {
     for planned in plan.modules.iter().filter(|m| m.module.external.is_none()) {
         files.push(GeneratedFile::new(
             planned.module.file_path(),
-            module_file(flake, planned),
+            module_file(plan, planned),
         ));
     }
     for planned in &plan.hosts {
@@ -568,7 +568,8 @@ fn nixos_system(planned: &PlannedHost, modules: Expr) -> Expr {
     Expr::apply(Expr::known("nixpkgs.lib.nixosSystem"), [arguments.into()])
 }
 
-fn module_file(flake: &Flake, planned: &PlannedModule) -> String {
+fn module_file(plan: &Plan, planned: &PlannedModule) -> String {
+    let flake = plan.flake;
     let module = planned.module;
     if let Some(text) = &planned.source_text {
         return hand_kept_file(
@@ -588,22 +589,47 @@ fn module_file(flake: &Flake, planned: &PlannedModule) -> String {
         lines.push(String::new());
         lines.extend(module.description.lines().map(str::to_owned));
     }
+    let imported: Vec<&Module> = planned
+        .imports
+        .iter()
+        .map(|&i| plan.modules[i].module)
+        .collect();
+    let dir = module
+        .file_path()
+        .rsplit_once('/')
+        .map(|(dir, _)| dir.to_owned())
+        .unwrap_or_default();
+    let mut leading = Attrs::new();
+    if !imported.is_empty() {
+        leading.insert(
+            "imports",
+            Expr::List(module_imports(imported.iter().copied(), &dir)),
+        );
+    }
     let body = match &module.options {
         None => located_module(
             style,
             located,
             module.location,
-            tree.into_attrs(Attrs::new()),
+            tree.into_attrs(leading),
             Vec::new(),
         ),
-        Some(options) => module_with_options(options, tree, style, located, module.location),
+        Some(options) => {
+            module_with_options(options, leading, tree, style, located, module.location)
+        }
     };
-    print_file(&lines, &module_function(body))
+    let extra: &[&'static str] = if imported.iter().any(|m| m.external.is_some()) {
+        &["inputs"]
+    } else {
+        &[]
+    };
+    print_file(&lines, &module_function_with(extra, body))
 }
 
 /// `let cfg = config.<ns>; in { options.<ns> = { ... }; config = lib.mkIf cfg.enable { ... }; }`.
 fn module_with_options(
     options: &ModuleOptions,
+    leading: Attrs,
     tree: DefinitionTree,
     style: SourceLocations,
     located: Located,
@@ -632,7 +658,7 @@ fn module_with_options(
             Expr::Attrs(tree.into_attrs(Attrs::new())),
         ],
     );
-    let body = Attrs::new()
+    let body = leading
         .with("options", nested.into())
         .with("config", config);
     let cfg = Expr::Select(ident("config"), options.namespace.clone());

@@ -71,6 +71,8 @@ pub struct Module {
     pub source: Option<NixSource>,
     /// A module another flake provides ([`Module::from_input`]): imported, not written.
     pub external: Option<External>,
+    /// Modules this one imports, in import order ([`Module::import`]).
+    pub imports: Vec<Module>,
     pub location: Location,
 }
 
@@ -96,6 +98,7 @@ impl Module {
             options: options.map(Arc::new),
             source: None,
             external: None,
+            imports: Vec::new(),
             location,
         }
     }
@@ -168,7 +171,23 @@ impl Module {
             && self.source.as_ref().map(NixSource::content)
                 == other.source.as_ref().map(NixSource::content)
             && self.external == other.external
+            && self.imports.len() == other.imports.len()
+            && self
+                .imports
+                .iter()
+                .zip(&other.imports)
+                .all(|(a, b)| a.same_content(b))
             && super::definition::same_definitions(&self.definitions, &other.definitions)
+    }
+
+    /// Imports another module wherever this one is imported: a module of your own (of
+    /// the same side, NixOS or Home Manager) or another flake's, as in a shared
+    /// `secrets` module that brings `Module::from_input("sops-nix", "nixosModules.sops")`
+    /// with it. Written to this module's `imports`; the checker sees the imported
+    /// module's definitions wherever this one is in effect.
+    pub fn import(mut self, module: Module) -> Self {
+        self.imports.push(module);
+        self
     }
 
     /// A sentence or two saying what the module is for; written into the file's header.
