@@ -10,6 +10,16 @@ pub fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../example-config")
 }
 
+/// The rendered diagnostics of a configuration that must be rejected (panics, naming the
+/// caller, when it is accepted).
+#[track_caller]
+pub fn rejected_text(flake: &Flake) -> String {
+    match compile(flake, Path::new(".")) {
+        Ok(_) => panic!("accepted"),
+        Err(rejected) => flakesmith::diagnostic::render_all(&rejected.diagnostics),
+    }
+}
+
 /// Compiles the example configuration exactly as its `build.rs` does.
 pub fn compile_example() -> Compiled {
     let flake: Flake = example_config::config::flake();
@@ -317,8 +327,12 @@ pub fn stand_in_inputs() -> PathBuf {
 /// `nixpkgs.overlays` and has a few packages, `callPackage` and `.override`), and every other input is its
 /// stand-in under [`stand_in_inputs`] (`modulesPath` is `tests/fixtures/modules-path`,
 /// for hardware files). `expr` is a Nix expression over `outputs` (and
-/// `lib`). Returns what `nix-instantiate --eval --strict --json` prints, or Nix's error.
-pub fn evaluate_flake(lib: &str, tree: &flakesmith::Tree, expr: &str) -> Result<String, String> {
+/// `lib`). Returns the value, or Nix's error.
+pub fn evaluate_flake(
+    lib: &str,
+    tree: &flakesmith::Tree,
+    expr: &str,
+) -> Result<serde_json::Value, String> {
     let dir = tempfile_dir();
     flakesmith::writer::write(&dir, tree, false).unwrap();
     let program = format!(
@@ -379,7 +393,7 @@ pub fn evaluate_flake(lib: &str, tree: &flakesmith::Tree, expr: &str) -> Result<
     let output = nix_instantiate(&["--eval", "--strict", "--json", "-E", &program]);
     if output.status.success() {
         let _ = std::fs::remove_dir_all(&dir);
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        Ok(serde_json::from_slice(&output.stdout).expect("nix-instantiate --json prints JSON"))
     } else {
         // Kept for a look: the tree and the evaluation that failed on it.
         std::fs::write(dir.join("evaluation.nix"), &program).unwrap();

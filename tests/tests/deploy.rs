@@ -13,7 +13,7 @@ use std::path::Path;
 use flakesmith::nixos::users;
 use flakesmith::prelude::*;
 use flakesmith::{compile, Tree};
-use flakesmith_tests::{nix_instantiate, nixpkgs_lib_or_say};
+use flakesmith_tests::{nix_instantiate, nixpkgs_lib_or_say, rejected_text as rejected};
 
 const THIS_FILE: &str = "tests/tests/deploy.rs:";
 
@@ -63,14 +63,6 @@ fn accepted(flake: &Flake) -> Tree {
             "rejected:\n{}",
             flakesmith::diagnostic::render_all(&rejected.diagnostics)
         ),
-    }
-}
-
-#[track_caller]
-fn rejected(flake: &Flake) -> String {
-    match compile(flake, Path::new(".")) {
-        Ok(_) => panic!("accepted"),
-        Err(rejected) => flakesmith::diagnostic::render_all(&rejected.diagnostics),
     }
 }
 

@@ -140,7 +140,6 @@ fn the_laptop_evaluates_through_the_flake_outputs() {
         }"#,
     )
     .unwrap();
-    let value: serde_json::Value = serde_json::from_str(&value).unwrap();
     assert_eq!(
         value,
         serde_json::json!({

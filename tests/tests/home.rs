@@ -11,7 +11,7 @@ use flakesmith::home::{home, programs::git};
 use flakesmith::nixos::users;
 use flakesmith::prelude::*;
 use flakesmith::{compile, HomeAdditions, Input};
-use flakesmith_tests::{evaluate_flake, nixpkgs_lib_or_say};
+use flakesmith_tests::{evaluate_flake, nixpkgs_lib_or_say, rejected_text as rejected};
 
 fn accounts() -> Module {
     Module::new(Category::System, "accounts")
@@ -108,7 +108,6 @@ fn per_host_additions_and_home_modules_are_written_and_evaluate() {
         })"#,
     )
     .unwrap();
-    let value: serde_json::Value = serde_json::from_str(&value).unwrap();
     assert_eq!(
         value,
         serde_json::json!({
@@ -116,13 +115,6 @@ fn per_host_additions_and_home_modules_are_written_and_evaluate() {
             "laptop": { "email": "alice@work.example", "editor": "hx", "packages": ["hello"] },
         })
     );
-}
-
-fn rejected(flake: &Flake) -> String {
-    match compile(flake, Path::new(".")) {
-        Ok(_) => panic!("accepted"),
-        Err(rejected) => flakesmith::diagnostic::render_all(&rejected.diagnostics),
-    }
 }
 
 #[test]

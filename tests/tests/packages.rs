@@ -8,7 +8,7 @@ use std::path::Path;
 use flakesmith::nixos::environment;
 use flakesmith::prelude::*;
 use flakesmith::{compile, LocalPackage, Overlay, Unfree};
-use flakesmith_tests::{evaluate_flake, nixpkgs_lib_or_say};
+use flakesmith_tests::{evaluate_flake, nixpkgs_lib_or_say, rejected_text as rejected};
 
 const MOTD: &str =
     "{ writeShellScriptBin }:\nwriteShellScriptBin \"fleet-motd\" ''\n  echo welcome\n''\n";
@@ -59,7 +59,6 @@ fn own_packages_and_overlays_are_written_and_evaluate() {
         }"#,
     )
     .unwrap();
-    let value: serde_json::Value = serde_json::from_str(&value).unwrap();
     assert_eq!(
         value,
         serde_json::json!({
@@ -70,13 +69,6 @@ fn own_packages_and_overlays_are_written_and_evaluate() {
             "output": "fleet-motd",
         })
     );
-}
-
-fn rejected(flake: &Flake) -> String {
-    match compile(flake, Path::new(".")) {
-        Ok(_) => panic!("accepted"),
-        Err(rejected) => flakesmith::diagnostic::render_all(&rejected.diagnostics),
-    }
 }
 
 #[test]

@@ -120,29 +120,24 @@ pub(super) fn mermaid(plan: &Plan) -> String {
             let _ = writeln!(out, "  {host} --> {}", id("user", &user.user.name));
         }
     }
-    // The modules modules import.
-    for planned in &plan.modules {
-        let (category, name) = module_label(planned);
-        let from = id(&format!("module_{category}"), &name);
-        for &i in &planned.imports {
-            let (category, name) = module_label(&plan.modules[i]);
-            let _ = writeln!(
-                out,
-                "  {from} --> {}",
-                id(&format!("module_{category}"), &name)
-            );
-        }
-    }
-    // The Home Manager modules each user imports.
-    for planned in &plan.users {
-        let user = id("user", &planned.user.name);
-        for &i in &planned.imports {
-            let (category, name) = module_label(&plan.modules[i]);
-            let _ = writeln!(
-                out,
-                "  {user} --> {}",
-                id(&format!("module_{category}"), &name)
-            );
+    // The modules modules import, and the Home Manager modules each user imports.
+    let module_id = |index: usize| {
+        let (category, name) = module_label(&plan.modules[index]);
+        id(&format!("module_{category}"), &name)
+    };
+    let importers = plan
+        .modules
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (module_id(i), &m.imports))
+        .chain(
+            plan.users
+                .iter()
+                .map(|u| (id("user", &u.user.name), &u.imports)),
+        );
+    for (from, imports) in importers {
+        for &i in imports {
+            let _ = writeln!(out, "  {from} --> {}", module_id(i));
         }
     }
     out

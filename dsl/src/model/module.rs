@@ -171,12 +171,7 @@ impl Module {
             && self.source.as_ref().map(NixSource::content)
                 == other.source.as_ref().map(NixSource::content)
             && self.external == other.external
-            && self.imports.len() == other.imports.len()
-            && self
-                .imports
-                .iter()
-                .zip(&other.imports)
-                .all(|(a, b)| a.same_content(b))
+            && same_modules(&self.imports, &other.imports)
             && super::definition::same_definitions(&self.definitions, &other.definitions)
     }
 
@@ -205,6 +200,11 @@ impl Module {
             None => format!("modules/{}/{}.nix", self.category, self.name),
         }
     }
+}
+
+/// Two lists of modules that write the same files, in the same order.
+pub(crate) fn same_modules(a: &[Module], b: &[Module]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(a, b)| a.same_content(b))
 }
 
 /// Where a module of another flake is: `inputs.<input>.<attribute path>`.

@@ -51,12 +51,7 @@ impl User {
         self.name == other.name
             && self.state_version == other.state_version
             && self.allowed == other.allowed
-            && self.imports.len() == other.imports.len()
-            && self
-                .imports
-                .iter()
-                .zip(&other.imports)
-                .all(|(a, b)| a.same_content(b))
+            && super::module::same_modules(&self.imports, &other.imports)
             && super::definition::same_definitions(&self.definitions, &other.definitions)
     }
 
