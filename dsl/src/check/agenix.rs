@@ -76,11 +76,7 @@ pub(crate) fn declarations(
             &mut attrs,
             "age",
             &secret.name,
-            [
-                ("owner", &secret.owner),
-                ("group", &secret.group),
-                ("mode", &secret.mode),
-            ],
+            secret.access.fields(),
             secret.location,
             out,
         );
@@ -119,12 +115,7 @@ pub(crate) fn uses(
     let declared: Vec<Declared> = host
         .age_secrets
         .iter()
-        .map(|s| Declared {
-            name: &s.name,
-            owner: s.owner.as_deref(),
-            group: s.group.as_deref(),
-            location: s.location,
-        })
+        .map(|s| Declared::new(&s.name, &s.access, s.location))
         .collect();
     managed::check(&AGENIX, host, &declared, imports_agenix, effective, out);
 }

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::effective::Effective;
 use crate::diagnostic::Diagnostic;
-use crate::model::{Host, Location};
+use crate::model::{FileAccess, Host, Location};
 use crate::nix::{Attrs, Expr};
 use crate::plan::SecretFile;
 
@@ -35,6 +35,17 @@ pub(crate) struct Declared<'s> {
     pub owner: Option<&'s str>,
     pub group: Option<&'s str>,
     pub location: Location,
+}
+
+impl<'s> Declared<'s> {
+    pub(crate) fn new(name: &'s str, access: &'s FileAccess, location: Location) -> Self {
+        Self {
+            name,
+            owner: access.owner.as_deref(),
+            group: access.group.as_deref(),
+            location,
+        }
+    }
 }
 
 /// The secrets of `root` a value uses by path: `config.<root>.secrets.<name>.path`.
@@ -175,11 +186,11 @@ pub(crate) fn place(
 /// Writes a secret's optional string settings (`owner`, `group`, `mode`, ...) into its
 /// attribute set; a value Nix cannot hold is an error at the secret's Rust location, never
 /// a silent `null`.
-pub(crate) fn string_fields<const N: usize>(
+pub(crate) fn string_fields<'f>(
     attrs: &mut Attrs,
     label: &str,
     secret: &str,
-    fields: [(&str, &Option<String>); N],
+    fields: impl IntoIterator<Item = (&'f str, &'f Option<String>)>,
     location: Location,
     out: &mut Vec<Diagnostic>,
 ) {

@@ -60,12 +60,7 @@ pub(crate) fn declarations(
             &mut attrs,
             "sops",
             &secret.name,
-            [
-                ("key", &secret.key),
-                ("owner", &secret.owner),
-                ("group", &secret.group),
-                ("mode", &secret.mode),
-            ],
+            std::iter::once(("key", &secret.key)).chain(secret.access.fields()),
             secret.location,
             out,
         );
@@ -175,12 +170,7 @@ pub(crate) fn uses(
     let declared: Vec<Declared> = host
         .sops_secrets
         .iter()
-        .map(|s| Declared {
-            name: &s.name,
-            owner: s.owner.as_deref(),
-            group: s.group.as_deref(),
-            location: s.location,
-        })
+        .map(|s| Declared::new(&s.name, &s.access, s.location))
         .collect();
     managed::check(&SOPS, host, &declared, imports_sops, effective, out);
 }

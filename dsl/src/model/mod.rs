@@ -30,5 +30,5 @@ pub use location::Location;
 pub use merge::{Merge, MergeRule};
 pub use module::{Category, External, Module};
 pub use packages::{LocalPackage, Overlay, OverlayEntry, Unfree, DEFAULT_OVERLAY};
-pub use secrets::{AgeSecret, SopsSecret};
+pub use secrets::{AgeSecret, FileAccess, SopsSecret};
 pub use user::{HomeAdditions, User};

@@ -2,6 +2,55 @@ use std::path::PathBuf;
 
 use super::Location;
 
+/// Who may read a decrypted secret file, as both secrets managers take it: `owner`,
+/// `group` and `mode`; unset fields keep the manager's defaults.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileAccess {
+    pub owner: Option<String>,
+    pub group: Option<String>,
+    /// The file mode, such as `"0400"`.
+    pub mode: Option<String>,
+}
+
+impl FileAccess {
+    /// The fields as the managers name them, with their values.
+    pub fn fields(&self) -> [(&'static str, &Option<String>); 3] {
+        [
+            ("owner", &self.owner),
+            ("group", &self.group),
+            ("mode", &self.mode),
+        ]
+    }
+}
+
+/// `owner`, `group` and `mode` setters for a secret with a [`FileAccess`].
+macro_rules! file_access_setters {
+    ($secret:ty) => {
+        impl $secret {
+            /// The user that owns the decrypted file.
+            pub fn owner(mut self, user: impl Into<String>) -> Self {
+                self.access.owner = Some(user.into());
+                self
+            }
+
+            /// The group that owns the decrypted file.
+            pub fn group(mut self, group: impl Into<String>) -> Self {
+                self.access.group = Some(group.into());
+                self
+            }
+
+            /// The file mode, such as `"0400"`.
+            pub fn mode(mut self, mode: impl Into<String>) -> Self {
+                self.access.mode = Some(mode.into());
+                self
+            }
+        }
+    };
+}
+
+file_access_setters!(SopsSecret);
+file_access_setters!(AgeSecret);
+
 /// A secret sops-nix decrypts on the machine: `sops.secrets.<name>` on the host. It is
 /// used through [`Secret::sops`](crate::Secret::sops) (its path), never as text.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,9 +61,7 @@ pub struct SopsSecret {
     pub file: Option<PathBuf>,
     /// The key inside the file (sops-nix's default: the secret's name; `a/b` is nested).
     pub key: Option<String>,
-    pub owner: Option<String>,
-    pub group: Option<String>,
-    pub mode: Option<String>,
+    pub access: FileAccess,
     /// Decrypted before users are created: needed by a user's password file. `None`
     /// lets flakesmith set it when the secret is a password file.
     pub needed_for_users: Option<bool>,
@@ -28,9 +75,7 @@ impl SopsSecret {
             name: name.into(),
             file: None,
             key: None,
-            owner: None,
-            group: None,
-            mode: None,
+            access: FileAccess::default(),
             needed_for_users: None,
             location: Location::caller(),
         }
@@ -44,22 +89,6 @@ impl SopsSecret {
 
     pub fn key(mut self, key: impl Into<String>) -> Self {
         self.key = Some(key.into());
-        self
-    }
-
-    pub fn owner(mut self, user: impl Into<String>) -> Self {
-        self.owner = Some(user.into());
-        self
-    }
-
-    pub fn group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
-    }
-
-    /// The file mode, such as `"0400"`.
-    pub fn mode(mut self, mode: impl Into<String>) -> Self {
-        self.mode = Some(mode.into());
         self
     }
 
@@ -84,9 +113,7 @@ pub struct AgeSecret {
     /// `secrets/`. It must be ASCII-armored (`age --armor`, agenix's `-a`): the tree
     /// holds text.
     pub file: PathBuf,
-    pub owner: Option<String>,
-    pub group: Option<String>,
-    pub mode: Option<String>,
+    pub access: FileAccess,
     pub location: Location,
 }
 
@@ -96,26 +123,8 @@ impl AgeSecret {
         Self {
             name: name.into(),
             file: file.into(),
-            owner: None,
-            group: None,
-            mode: None,
+            access: FileAccess::default(),
             location: Location::caller(),
         }
-    }
-
-    pub fn owner(mut self, user: impl Into<String>) -> Self {
-        self.owner = Some(user.into());
-        self
-    }
-
-    pub fn group(mut self, group: impl Into<String>) -> Self {
-        self.group = Some(group.into());
-        self
-    }
-
-    /// The file mode, such as `"0400"`.
-    pub fn mode(mut self, mode: impl Into<String>) -> Self {
-        self.mode = Some(mode.into());
-        self
     }
 }
