@@ -33,7 +33,7 @@ pub(crate) fn categories(plan: &Plan, parse: super::Parser, out: &mut Vec<Diagno
                 "what host `{}` adds to Home Manager user `{user}`",
                 host.name
             );
-            super::names::definitions(&entity, &home.additions.definitions, parse, out);
+            super::definitions::definitions(&entity, &home.additions.definitions, parse, out);
             for i in plan.with_imports(&home.imports) {
                 nixos_module_in_home(
                     plan.modules[i].module,

@@ -11,12 +11,14 @@
 mod accounts;
 mod agenix;
 mod conflicts;
+mod definitions;
 mod deploy;
 mod effective;
 mod home;
 mod inputs;
 mod lints;
 mod managed;
+mod name_rules;
 mod names;
 mod packages;
 mod pattern;
@@ -33,7 +35,8 @@ use crate::model::{Definition, Flake, Host, Order, Priority, User};
 use crate::option::OptionPath;
 use crate::plan::{Plan, PlannedHome, PlannedHost, PlannedModule, PlannedUser};
 
-pub use names::{is_release, valid_host_name, valid_module_name, valid_user_name, MAX_NESTING};
+pub use definitions::MAX_NESTING;
+pub use name_rules::{is_release, valid_host_name, valid_module_name, valid_user_name};
 
 /// What the checker found: the plan, every diagnostic, and the files it read.
 #[derive(Debug)]
@@ -93,7 +96,7 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
                 .chain([&h.definitions[..]])
                 .chain(h.users.iter().map(|u| &u.definitions[..]))
         })
-        .any(names::too_deep);
+        .any(definitions::too_deep);
     if !pathological {
         // Values too deep to walk safely were reported; the whole-entity checks, which
         // walk every value, would only add noise (or exhaust the stack).

@@ -228,3 +228,37 @@ pub trait Configure: Sized {
         )
     }
 }
+
+/// Where an entity keeps its definitions: a plain list, or one its clones share (a module
+/// or user imported by many hosts).
+pub(crate) trait DefinitionStore {
+    fn list_mut(&mut self) -> &mut Vec<Definition>;
+}
+
+impl DefinitionStore for Vec<Definition> {
+    fn list_mut(&mut self) -> &mut Vec<Definition> {
+        self
+    }
+}
+
+impl DefinitionStore for std::sync::Arc<Vec<Definition>> {
+    fn list_mut(&mut self) -> &mut Vec<Definition> {
+        std::sync::Arc::make_mut(self)
+    }
+}
+
+/// `Configure` for entities with `definitions` and `allowed` fields.
+macro_rules! configure_by_fields {
+    ($($entity:ty),* $(,)?) => {$(
+        impl $crate::model::Configure for $entity {
+            fn definitions_mut(&mut self) -> &mut Vec<$crate::model::Definition> {
+                $crate::model::definition::DefinitionStore::list_mut(&mut self.definitions)
+            }
+
+            fn allowed_mut(&mut self) -> &mut Vec<$crate::model::Lint> {
+                &mut self.allowed
+            }
+        }
+    )*};
+}
+pub(crate) use configure_by_fields;

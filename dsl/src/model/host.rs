@@ -227,13 +227,3 @@ impl Host {
         format!("hosts/{}", self.name)
     }
 }
-
-impl Configure for Host {
-    fn definitions_mut(&mut self) -> &mut Vec<Definition> {
-        &mut self.definitions
-    }
-
-    fn allowed_mut(&mut self) -> &mut Vec<super::Lint> {
-        &mut self.allowed
-    }
-}

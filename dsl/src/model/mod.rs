@@ -32,3 +32,5 @@ pub use module::{Category, External, Module};
 pub use packages::{LocalPackage, Overlay, OverlayEntry, Unfree, DEFAULT_OVERLAY};
 pub use secrets::{AgeSecret, FileAccess, SopsSecret};
 pub use user::{HomeAdditions, User};
+
+definition::configure_by_fields!(Host, Module, User, HomeAdditions);

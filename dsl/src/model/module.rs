@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::declared::ModuleOptions;
-use super::{Configure, Definition, Location, NixSource};
+use super::{Definition, Location, NixSource};
 
 /// Where a shared module lives in the tree: `modules/<category>/<name>.nix` for NixOS
 /// modules, `home/modules/<name>.nix` for Home Manager modules.
@@ -212,14 +212,4 @@ pub(crate) fn same_modules(a: &[Module], b: &[Module]) -> bool {
 pub struct External {
     pub input: String,
     pub attribute: Vec<String>,
-}
-
-impl Configure for Module {
-    fn definitions_mut(&mut self) -> &mut Vec<Definition> {
-        Arc::make_mut(&mut self.definitions)
-    }
-
-    fn allowed_mut(&mut self) -> &mut Vec<super::Lint> {
-        &mut self.allowed
-    }
 }

@@ -1,6 +1,6 @@
 use std::sync::Arc;
 
-use super::{Configure, Definition, Location, Module};
+use super::{Definition, Location, Module};
 
 /// A Home Manager user: `home/<name>.nix`, wired into each host that lists the user.
 ///
@@ -65,16 +65,6 @@ impl User {
     }
 }
 
-impl Configure for User {
-    fn definitions_mut(&mut self) -> &mut Vec<Definition> {
-        Arc::make_mut(&mut self.definitions)
-    }
-
-    fn allowed_mut(&mut self) -> &mut Vec<super::Lint> {
-        &mut self.allowed
-    }
-}
-
 /// What one host adds to a Home Manager user ([`Host::user_with`](super::Host::user_with)):
 /// definitions and Home Manager modules that apply to the user on that host only.
 #[derive(Clone, Debug)]
@@ -109,15 +99,5 @@ impl Default for HomeAdditions {
     #[track_caller]
     fn default() -> Self {
         Self::new()
-    }
-}
-
-impl Configure for HomeAdditions {
-    fn definitions_mut(&mut self) -> &mut Vec<Definition> {
-        &mut self.definitions
-    }
-
-    fn allowed_mut(&mut self) -> &mut Vec<super::Lint> {
-        &mut self.allowed
     }
 }
