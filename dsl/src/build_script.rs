@@ -85,15 +85,17 @@ pub fn write_embedding(out_dir: &Path, tree: &Tree) -> std::io::Result<()> {
         std::fs::remove_dir_all(&root)?;
     }
     let mut source = String::from("/// The checked flake tree, embedded by flakesmith's build script.\nstatic FLAKESMITH_TREE: ::flakesmith::EmbeddedTree = ::flakesmith::EmbeddedTree {\n    files: &[\n");
+    let files = tree
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.contents.as_str()));
+    crate::writer::write_plain(&root, files).map_err(std::io::Error::other)?;
     for file in &tree.files {
-        let path = root.join(&file.path);
-        std::fs::create_dir_all(path.parent().expect("files live in directories"))?;
-        std::fs::write(&path, &file.contents)?;
         let _ = writeln!(
             source,
             "        ({:?}, include_str!({:?})),",
             file.path,
-            path.display().to_string()
+            root.join(&file.path).display().to_string()
         );
     }
     let _ = writeln!(

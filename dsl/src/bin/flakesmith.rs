@@ -157,13 +157,10 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
                 std::fs::remove_dir_all(&out)
                     .map_err(|e| format!("cannot clear {}: {e}", out.display()))?;
             }
-            for (path, text) in &generated.files {
-                let target = out.join(path);
-                std::fs::create_dir_all(target.parent().expect("files have parents"))
-                    .map_err(|e| e.to_string())?;
-                std::fs::write(&target, text)
-                    .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-            }
+            flakesmith::writer::write_plain(
+                &out,
+                generated.files.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+            )?;
             let bytes: usize = generated.files.values().map(String::len).sum();
             println!(
                 "generated {} options ({} checked) in {} files, {} bytes, into {}",
@@ -259,14 +256,7 @@ fn write_new(
             existing.display()
         ));
     }
-    for (path, text) in files {
-        let target = dir.join(path);
-        std::fs::create_dir_all(target.parent().expect("files live in directories"))
-            .map_err(|e| format!("cannot create {}: {e}", target.display()))?;
-        std::fs::write(&target, text)
-            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
-    }
-    Ok(())
+    flakesmith::writer::write_plain(dir, files.iter().map(|(p, t)| (p.as_str(), t.as_str())))
 }
 
 /// The Nix program that turns an evaluated module set's `options` into options.json.

@@ -14,14 +14,9 @@ use crate::nix::{print_expr, Expr};
 pub(crate) fn conflicts(effective: &Effective, out: &mut Vec<Diagnostic>) {
     let entity = effective.entity.as_str();
     for (path, leaves) in effective.paths() {
-        let Some(strongest) = leaves.iter().map(|l| l.priority).min() else {
+        let Some((strongest, top)) = super::effective::strongest(&leaves) else {
             continue;
         };
-        let top: Vec<&Leaf> = leaves
-            .iter()
-            .copied()
-            .filter(|l| l.priority == strongest)
-            .collect();
         let Some((first, other, why)) = unmergeable(&top) else {
             continue;
         };

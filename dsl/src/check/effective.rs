@@ -260,8 +260,7 @@ impl<'a> Effective<'a> {
 /// lists at that priority concatenate in `mkBefore`/normal/`mkAfter` order, and within
 /// one of those in the module system's order of definitions.
 pub(crate) fn winning_value(leaves: &[&Leaf]) -> Option<Expr> {
-    let strongest = leaves.iter().map(|l| l.priority).min()?;
-    let mut top: Vec<&&Leaf> = leaves.iter().filter(|l| l.priority == strongest).collect();
+    let (_, mut top) = strongest(leaves)?;
     if top.len() > 1 && top.iter().any(|l| l.merge == Merge::Concatenated) {
         // Joined with a separator the type names and the checker does not keep.
         return None;
@@ -277,6 +276,18 @@ pub(crate) fn winning_value(leaves: &[&Leaf]) -> Option<Expr> {
         return Some(Expr::List(items));
     }
     top.first().and_then(|l| l.value.clone())
+}
+
+/// The strongest priority among `leaves` and the leaves defined at it: the definitions
+/// the module system keeps (`None` without leaves).
+pub(crate) fn strongest<'l, 'a>(leaves: &[&'l Leaf<'a>]) -> Option<(Priority, Vec<&'l Leaf<'a>>)> {
+    let strongest = leaves.iter().map(|l| l.priority).min()?;
+    let top = leaves
+        .iter()
+        .copied()
+        .filter(|l| l.priority == strongest)
+        .collect();
+    Some((strongest, top))
 }
 
 fn order_rank(order: Order) -> u8 {
