@@ -30,6 +30,8 @@
 // Generated bindings name items as `::flakesmith::...`, inside this crate too.
 extern crate self as flakesmith;
 
+#[cfg(feature = "generator")]
+pub mod bindgen;
 pub mod bindings;
 pub mod build_script;
 pub mod check;
@@ -39,8 +41,6 @@ pub mod emit;
 pub mod model;
 pub mod nix;
 pub mod option;
-#[cfg(feature = "generator")]
-pub mod options;
 pub mod pipeline;
 pub mod plan;
 #[cfg(feature = "generator")]
@@ -59,9 +59,10 @@ pub use model::{
 };
 pub use model::{CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType, OptionDecl};
 
-/// Modules that declare options of their own, as `#[derive(NixModule)]` produces them
-/// (the types live in [`model`]; this path is the one the derive's code names).
-pub mod module_options {
+/// What derived modules and values declare: the options of a `#[derive(NixModule)]`
+/// module and the Nix types of `#[derive(NixValue)]` values (the types live in
+/// [`model`]; this path is the one the derives' code names).
+pub mod declared {
     pub use crate::model::{
         enum_type, submodule_type, CfgRef, ModuleConfig, ModuleOptions, NixModule, NixType,
         OptionDecl,

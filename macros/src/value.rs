@@ -118,7 +118,7 @@ fn struct_body(cx: &Ctxt, fields: &Fields, case: Case) -> Option<Parts> {
         #(#inserts)*
         ::core::result::Result::Ok(::flakesmith::nix::Expr::Attrs(attrs))
     };
-    let nix_type = quote!(::flakesmith::module_options::submodule_type(
+    let nix_type = quote!(::flakesmith::declared::submodule_type(
         vec![#(#declarations),*]
     ));
     Some((body, nix_type, quote!(::flakesmith::Merge::Submodule)))
@@ -155,6 +155,6 @@ fn enum_body(cx: &Ctxt, data: &syn::DataEnum, case: Case) -> Option<Parts> {
     let body = quote! {
         ::flakesmith::nix::Expr::string(match self { #(#arms,)* })
     };
-    let nix_type = quote!(::flakesmith::module_options::enum_type(&[#(#texts),*]));
+    let nix_type = quote!(::flakesmith::declared::enum_type(&[#(#texts),*]));
     Some((body, nix_type, quote!(::flakesmith::Merge::Equal)))
 }

@@ -4,20 +4,20 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use flakesmith::options::report::report;
-use flakesmith::options::{generate, parse_type, read_options, GenerateConfig};
+use flakesmith::bindgen::report::report;
+use flakesmith::bindgen::{generate, parse_type, read_options, GenerateConfig};
 
 fn home_manager_file() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl/data/home-manager-options-24.05.json")
 }
 
-fn home_manager_options() -> Vec<flakesmith::options::OptionDoc> {
+fn home_manager_options() -> Vec<flakesmith::bindgen::OptionDoc> {
     let text = std::fs::read_to_string(home_manager_file())
         .expect("the Home Manager 24.05 options file in dsl/data");
     read_options(&text).unwrap()
 }
 
-fn fixture() -> Vec<flakesmith::options::OptionDoc> {
+fn fixture() -> Vec<flakesmith::bindgen::OptionDoc> {
     let text = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/options-small.json"),
     )

@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use flakesmith::options::{generate, read_options, report::report, GenerateConfig};
+use flakesmith::bindgen::{generate, read_options, report::report, GenerateConfig};
 use flakesmith::scaffold::{new_crate, new_host, new_user, Dependency, NewConfig};
 
 const USAGE: &str = "\
@@ -62,7 +62,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn read(file: &PathBuf) -> Result<Vec<flakesmith::options::OptionDoc>, String> {
+fn read(file: &PathBuf) -> Result<Vec<flakesmith::bindgen::OptionDoc>, String> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     read_options(&text).map_err(|e| format!("{}: {e}", file.display()))
@@ -260,7 +260,7 @@ fn write_new(
 }
 
 /// The Nix program that turns an evaluated module set's `options` into options.json.
-const OPTIONS_JSON_NIX: &str = include_str!("../options/options-json.nix");
+const OPTIONS_JSON_NIX: &str = include_str!("../bindgen/options-json.nix");
 
 /// options.json of NixOS from a nixpkgs checkout (`--nixpkgs`), or of `--module` files
 /// evaluated with a lib (`--lib`), by the real Nix.

@@ -1,5 +1,6 @@
-//! Option bindings from options.json: the reader, the type-string parser, the code
-//! generator and the coverage report.
+//! The bindings generator (behind the `generator` feature): reads options.json, parses
+//! its type strings, writes the Rust bindings and reports their coverage. Configurations
+//! compile the bindings it wrote, never this module.
 
 mod docs;
 pub mod generate;
