@@ -14,6 +14,9 @@
 //! `fsync`ed: the guarantee is against the process dying, not the machine losing power
 //! (a tree is cheap to regenerate, and syncing 2,000 files costs more than generating
 //! them).
+//!
+//! `exchange` does the swap; `diff` compares a directory with the tree without writing
+//! (`--check`, `--diff`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -23,6 +26,12 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use crate::tree::{is_contained, Tree};
+
+mod diff;
+mod exchange;
+
+pub use diff::{diff, Difference, DifferenceKind};
+use exchange::swap_into_place;
 
 /// The manifest's file name inside the output directory.
 pub const MANIFEST: &str = ".flakesmith-manifest";
@@ -420,170 +429,4 @@ fn link_or_copy(source: &Path, target: &Path) -> Result<(), WriteError> {
 fn write_file(path: &Path, contents: &[u8]) -> Result<(), WriteError> {
     let mut file = fs::File::create(path).map_err(io_error(path))?;
     file.write_all(contents).map_err(io_error(path))
-}
-
-/// Puts `staging` where `out` is, in one atomic step where the platform allows.
-fn swap_into_place(staging: &Path, out: &Path, out_exists: bool) -> Result<(), WriteError> {
-    if !out_exists {
-        return fs::rename(staging, out).map_err(io_error(out));
-    }
-    if exchange(staging, out).is_err() {
-        // No atomic exchange here (not Linux, or a filesystem without it): two renames,
-        // with the old tree parked under a stale-sibling name the next run cleans up.
-        let parked = staging.with_extension("old");
-        fs::rename(out, &parked).map_err(io_error(out))?;
-        fs::rename(staging, out).map_err(io_error(out))?;
-        return fs::remove_dir_all(&parked).map_err(io_error(&parked));
-    }
-    // `staging` now holds the old tree.
-    fs::remove_dir_all(staging).map_err(io_error(staging))
-}
-
-#[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> io::Result<()> {
-    use std::ffi::CString;
-    use std::os::unix::ffi::OsStrExt;
-    let a = CString::new(a.as_os_str().as_bytes())?;
-    let b = CString::new(b.as_os_str().as_bytes())?;
-    // SAFETY: both are valid NUL-terminated paths that outlive the call.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            a.as_ptr(),
-            libc::AT_FDCWD,
-            b.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
-    if rc == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn exchange(_: &Path, _: &Path) -> io::Result<()> {
-    Err(io::Error::new(
-        io::ErrorKind::Unsupported,
-        "no atomic directory exchange",
-    ))
-}
-
-/// How a file on disk differs from the wanted tree.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DifferenceKind {
-    /// A generated file is absent.
-    Missing,
-    /// A generated file's contents differ (a hand edit, or a stale tree).
-    Changed,
-    /// A file flakesmith generated and no longer generates.
-    Extra,
-}
-
-/// One difference, with a unified diff from what is on disk to what is wanted.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Difference {
-    pub kind: DifferenceKind,
-    pub path: String,
-    pub diff: String,
-}
-
-/// Compares `out` with the wanted tree without writing anything.
-pub fn diff(out: &Path, tree: &Tree) -> Result<Vec<Difference>, WriteError> {
-    let out = &through_symlink(out)?;
-    let mut differences = Vec::new();
-    let mut push = |kind, path: &str, diff| {
-        differences.push(Difference {
-            kind,
-            path: path.to_owned(),
-            diff,
-        })
-    };
-    for file in &tree.files {
-        match read_optional(&out.join(&file.path))? {
-            None => push(
-                DifferenceKind::Missing,
-                &file.path,
-                unified("", &file.contents, "/dev/null", &file.path),
-            ),
-            Some(bytes) if bytes == file.contents.as_bytes() => {}
-            Some(bytes) => {
-                let diff = unified(
-                    &String::from_utf8_lossy(&bytes),
-                    &file.contents,
-                    &file.path,
-                    &file.path,
-                );
-                push(DifferenceKind::Changed, &file.path, diff);
-            }
-        }
-    }
-    let wanted: BTreeSet<&str> = tree.files.iter().map(|f| f.path.as_str()).collect();
-    let mut extra: BTreeSet<String> = read_manifest(out)?.into_keys().collect();
-    find_generated_files(out, Path::new(""), &mut extra)?;
-    for path in extra.iter().filter(|p| !wanted.contains(p.as_str())) {
-        if let Some(bytes) = read_optional(&out.join(path))? {
-            push(
-                DifferenceKind::Extra,
-                path,
-                unified(&String::from_utf8_lossy(&bytes), "", path, "/dev/null"),
-            );
-        }
-    }
-    Ok(differences)
-}
-
-/// Finds `.nix` files carrying flakesmith's header, so a stale generated file is found
-/// even when the manifest is gone.
-fn find_generated_files(
-    out: &Path,
-    relative: &Path,
-    found: &mut BTreeSet<String>,
-) -> Result<(), WriteError> {
-    let dir = out.join(relative);
-    let entries = match fs::read_dir(&dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(io_error(&dir)(e)),
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') {
-            continue;
-        }
-        let rel = relative.join(&name);
-        let Ok(file_type) = entry.file_type() else {
-            continue;
-        };
-        if file_type.is_dir() {
-            find_generated_files(out, &rel, found)?;
-        } else if file_type.is_file() && name.ends_with(".nix") {
-            let starts_generated = fs::read(entry.path())
-                .map(|bytes| bytes.starts_with(GENERATED_MARKER.as_bytes()))
-                .unwrap_or(false);
-            if starts_generated {
-                found.insert(rel.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    Ok(())
-}
-
-fn unified(old: &str, new: &str, old_name: &str, new_name: &str) -> String {
-    let old_header = if old_name == "/dev/null" {
-        old_name.to_owned()
-    } else {
-        format!("a/{old_name}")
-    };
-    let new_header = if new_name == "/dev/null" {
-        new_name.to_owned()
-    } else {
-        format!("b/{new_name}")
-    };
-    similar::TextDiff::from_lines(old, new)
-        .unified_diff()
-        .context_radius(3)
-        .header(&old_header, &new_header)
-        .to_string()
 }
