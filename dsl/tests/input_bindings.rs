@@ -3,52 +3,23 @@
 //! declarations restated in `dsl/data/inputs/` (with the real module system, when
 //! `FLAKESMITH_NIXPKGS_LIB` names it), and their bindings are generated from that JSON.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use common::{files_under, flakesmith, workspace};
 
 const INPUTS: [&str; 3] = ["sops-nix", "agenix", "disko"];
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .canonicalize()
-        .unwrap()
-}
-
-fn flakesmith(args: &[&str]) -> std::process::Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_flakesmith"))
-        .args(args)
-        .current_dir(workspace())
-        .env(
-            "NIX_STATE_DIR",
-            std::env::temp_dir().join("flakesmith-nix-state"),
-        )
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "flakesmith {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-fn files_under(dir: &Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let text = std::fs::read_to_string(&path).unwrap();
-                out.push((path.strip_prefix(dir).unwrap().to_owned(), text));
-            }
-        }
-    }
-    out.sort();
-    out
+/// The files below `dir` with their text, sorted by path.
+fn texts_under(dir: &Path) -> Vec<(PathBuf, String)> {
+    files_under(dir)
+        .into_iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(dir.join(&path)).unwrap();
+            (path, text)
+        })
+        .collect()
 }
 
 #[test]
@@ -73,7 +44,7 @@ fn shipped_input_bindings_are_generated_from_their_json() {
             .join("dsl/src/bindings")
             .join(input.replace('-', "_"));
         assert!(
-            files_under(&out) == files_under(&shipped),
+            texts_under(&out) == texts_under(&shipped),
             "{input}: the shipped bindings are not what {json} generates; run scripts/input-bindings.sh"
         );
     }

@@ -2,21 +2,12 @@
 //! tree Nix parses, takes a new host with one line, and shows a mistake as flakesmith's
 //! diagnostics first.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn flakesmith(args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_flakesmith"))
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "flakesmith {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
+use common::flakesmith;
 
 /// `cargo <args>` in the new crate, with a target directory of its own that later runs
 /// reuse (the workspace's is locked by the test run itself).
@@ -122,22 +113,16 @@ fn a_new_configuration_builds_writes_a_tree_and_grows() {
 fn new_refuses_to_overwrite() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("keep.txt"), "mine").unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_flakesmith"))
-        .args(["new", dir.path().to_str().unwrap()])
-        .output()
-        .unwrap();
+    let output = common::run(&["new", dir.path().to_str().unwrap()]);
     assert!(!output.status.success());
     assert!(text(&output.stderr).contains("is not empty"));
-    let output = Command::new(env!("CARGO_BIN_EXE_flakesmith"))
-        .args([
-            "new",
-            "host",
-            "Bad.Name",
-            "--config",
-            dir.path().to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
+    let output = common::run(&[
+        "new",
+        "host",
+        "Bad.Name",
+        "--config",
+        dir.path().to_str().unwrap(),
+    ]);
     assert!(!output.status.success());
     assert!(
         text(&output.stderr).contains("host name `Bad.Name`"),

@@ -2,7 +2,9 @@
 //! options a module set declares, made without a flake tree, evaluated with the real
 //! module system (`FLAKESMITH_NIXPKGS_LIB`, set by `.ci/run`).
 
-use std::process::Command;
+mod common;
+
+use common::flakesmith;
 
 const MODULE: &str = r#"{ lib, ... }: {
   options.fleet.web = {
@@ -23,7 +25,7 @@ const MODULE: &str = r#"{ lib, ... }: {
 
 #[test]
 fn bindings_come_straight_from_modules() {
-    let Some(lib) = std::env::var_os("FLAKESMITH_NIXPKGS_LIB") else {
+    let Some(lib) = std::env::var("FLAKESMITH_NIXPKGS_LIB").ok() else {
         eprintln!("options json: NOT checked: no nixpkgs lib (set FLAKESMITH_NIXPKGS_LIB)");
         return;
     };
@@ -31,24 +33,16 @@ fn bindings_come_straight_from_modules() {
     let module = dir.path().join("web.nix");
     std::fs::write(&module, MODULE).unwrap();
     let out = dir.path().join("bindings");
-    let output = Command::new(env!("CARGO_BIN_EXE_flakesmith"))
-        .args(["options", "generate", "--lib"])
-        .arg(&lib)
-        .arg("--module")
-        .arg(&module)
-        .arg("--out")
-        .arg(&out)
-        .env(
-            "NIX_STATE_DIR",
-            std::env::temp_dir().join("flakesmith-nix-state"),
-        )
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    flakesmith(&[
+        "options",
+        "generate",
+        "--lib",
+        &lib,
+        "--module",
+        module.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let web = std::fs::read_to_string(out.join("fleet/web.rs")).unwrap();
     for item in [
         "pub const enable: Opt<bool>",

@@ -2,12 +2,9 @@
 //! bindings must reproduce them byte for byte (so the README cannot drift from what the
 //! bindings were made with).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
-fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use common::{files_under, run, workspace};
 
 /// The README's shell commands that start with `prefix`, continuation lines joined.
 fn commands(prefix: &str) -> Vec<String> {
@@ -55,23 +52,6 @@ fn words(command: &str) -> Vec<String> {
     words
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push(path.strip_prefix(dir).unwrap().to_owned());
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[test]
 fn the_readme_regenerate_commands_reproduce_the_shipped_bindings() {
     let prefix =
@@ -84,11 +64,8 @@ fn the_readme_regenerate_commands_reproduce_the_shipped_bindings() {
         let shipped = workspace().join(&args[out_flag + 1]);
         let scratch = tempfile::tempdir().unwrap();
         args[out_flag + 1] = scratch.path().join("out").display().to_string();
-        let output = Command::new(env!("CARGO_BIN_EXE_flakesmith"))
-            .args(&args)
-            .current_dir(workspace())
-            .output()
-            .unwrap();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let output = run(&args);
         assert!(
             output.status.success(),
             "{command}: {}",

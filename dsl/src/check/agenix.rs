@@ -6,9 +6,8 @@ use std::path::{Path, PathBuf};
 use super::effective::Effective;
 use super::managed::{self, Declared, Manager};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Definition, Host, Merge, Order, Priority};
+use crate::model::{Definition, Host};
 use crate::nix::{Attrs, Expr};
-use crate::option::OptionPath;
 use crate::plan::SecretFile;
 
 /// How an ASCII-armored age file starts.
@@ -80,16 +79,12 @@ pub(crate) fn declarations(
             secret.location,
             out,
         );
-        definitions.push(Definition {
-            path: OptionPath::Owned(vec!["age".into(), "secrets".into(), secret.name.clone()]),
-            value: Ok(Expr::Attrs(attrs)),
-            priority: Priority::PLAIN,
-            order: Order::Normal,
-            condition: None,
-            merge: Merge::Submodule,
-            pattern: None,
-            location: secret.location,
-        });
+        definitions.push(managed::declaration(
+            "age",
+            &secret.name,
+            attrs,
+            secret.location,
+        ));
     }
     definitions
 }

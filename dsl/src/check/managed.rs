@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use super::effective::Effective;
 use crate::diagnostic::Diagnostic;
-use crate::model::{FileAccess, Host, Location};
+use crate::model::{Definition, FileAccess, Host, Location, Merge, Order, Priority};
 use crate::nix::{Attrs, Expr};
+use crate::option::OptionPath;
 use crate::plan::SecretFile;
 
 /// One secrets manager, as its checks name it.
@@ -186,6 +187,20 @@ pub(crate) fn place(
 /// Writes a secret's optional string settings (`owner`, `group`, `mode`, ...) into its
 /// attribute set; a value Nix cannot hold is an error at the secret's Rust location, never
 /// a silent `null`.
+/// The definition that declares a secret: `<root>.secrets.<name> = { ... };`.
+pub(crate) fn declaration(root: &str, name: &str, attrs: Attrs, location: Location) -> Definition {
+    Definition {
+        path: OptionPath::Owned(vec![root.into(), "secrets".into(), name.to_owned()]),
+        value: Ok(Expr::Attrs(attrs)),
+        priority: Priority::PLAIN,
+        order: Order::Normal,
+        condition: None,
+        merge: Merge::Submodule,
+        pattern: None,
+        location,
+    }
+}
+
 pub(crate) fn string_fields<'f>(
     attrs: &mut Attrs,
     label: &str,

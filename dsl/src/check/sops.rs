@@ -8,9 +8,8 @@ use std::path::{Path, PathBuf};
 use super::effective::Effective;
 use super::managed::{self, secrets_used, Declared, Manager};
 use crate::diagnostic::Diagnostic;
-use crate::model::{Definition, Host, Merge, Order, Priority, SopsSecret};
+use crate::model::{Definition, Host, SopsSecret};
 use crate::nix::{Attrs, Expr};
-use crate::option::OptionPath;
 use crate::plan::SecretFile;
 
 /// Secrets some user's `hashedPasswordFile` names, in the host's and its modules'
@@ -79,16 +78,12 @@ pub(crate) fn declarations(
             }
             _ => {}
         }
-        definitions.push(Definition {
-            path: OptionPath::Owned(vec!["sops".into(), "secrets".into(), secret.name.clone()]),
-            value: Ok(Expr::Attrs(attrs)),
-            priority: Priority::PLAIN,
-            order: Order::Normal,
-            condition: None,
-            merge: Merge::Submodule,
-            pattern: None,
-            location: secret.location,
-        });
+        definitions.push(managed::declaration(
+            "sops",
+            &secret.name,
+            attrs,
+            secret.location,
+        ));
     }
     definitions
 }
