@@ -47,6 +47,9 @@ pub(super) const IMPORTED_TYPES: &[&str] = &[
     "Positive",
 ];
 
+/// The type of values flakesmith cannot check, which Nix checks instead.
+const UNTYPED: &str = "Untyped";
+
 /// The Rust type of a value, and whether it rejects every wrong value (no `Untyped`
 /// anywhere in it, no pattern left unchecked).
 #[derive(Clone, Debug)]
@@ -65,9 +68,14 @@ impl Typed {
 
     fn untyped() -> Self {
         Self {
-            rust: "Untyped".into(),
+            rust: UNTYPED.into(),
             checked: false,
         }
+    }
+
+    /// Whether this is [`Typed::untyped`] itself (not a type that contains it).
+    fn is_untyped(&self) -> bool {
+        self.rust == UNTYPED
     }
 
     fn wrap(self, outer: &str) -> Self {
@@ -258,7 +266,7 @@ impl TypeDefs {
                 }
                 OptionType::Enum(_) | OptionType::Submodule | OptionType::Tagged => {
                     let typed = self.value_type(m, node, hint, path);
-                    if typed.rust != "Untyped" {
+                    if !typed.is_untyped() {
                         checked &= typed.checked;
                         concrete.push(typed.rust);
                     }

@@ -22,7 +22,7 @@ mod name_rules;
 mod names;
 mod packages;
 mod pattern;
-mod references;
+mod requirements;
 mod secrets;
 mod sops;
 mod sources;
@@ -130,8 +130,8 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
         packages::local_references(flake, &effective, &mut out);
         conflicts::conflicts(&effective, &mut out);
         conflicts::no_effect(&effective, &mut out);
-        references::home_manager_users(&plan, planned, &effective, &mut out);
-        references::desktop_without_session(&plan, planned, &effective, &mut out);
+        requirements::home_manager_users(&plan, planned, &effective, &mut out);
+        requirements::desktop_without_session(&plan, planned, &effective, &mut out);
         secrets::plaintext_secrets(&effective, &mut out);
         let imports_sops = plan.modules_of(planned).any(|m| {
             m.module
@@ -151,7 +151,7 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
         lints::root_login_with_password(host, &effective, &mut out);
         lints::firewall_disabled(host, &effective, &mut out);
     }
-    references::unused_modules(flake, &mut out);
+    requirements::unused_modules(flake, &mut out);
     // A shared module's problem shows once, not once per host that imports it.
     let mut seen = std::collections::HashSet::new();
     out.retain(|d| seen.insert(d.to_string()));

@@ -1,5 +1,5 @@
-//! Entities that refer to each other: Home Manager users and system accounts, desktop
-//! modules and graphical sessions, registered modules and the hosts that use them.
+//! What entities require of each other: Home Manager users need system accounts, desktop
+//! modules a graphical session, registered modules a host or user that imports them.
 
 use super::effective::Effective;
 use crate::diagnostic::Diagnostic;
