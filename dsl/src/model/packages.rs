@@ -99,10 +99,10 @@ impl Overlay {
     /// `.replace("firefox", Package::new("firefox-esr"))`.
     #[track_caller]
     pub fn replace(mut self, name: impl Into<String>, package: Package) -> Self {
-        let value = package.to_nix().and_then(|expr| match expr {
-            Expr::LocalPackage(attr) => Expr::select(&format!("final.{attr}")),
-            _ => Expr::select(&format!("final.{}", package.attr_path())),
-        });
+        // `to_nix` checks the attribute path; the overlay names it in `final`.
+        let value = package
+            .to_nix()
+            .and_then(|_| Expr::select(&format!("final.{}", package.attr_path())));
         let local = package.is_local().then(|| package.attr_path().to_owned());
         self.entries.push(OverlayEntry {
             name: name.into(),
