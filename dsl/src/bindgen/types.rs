@@ -283,20 +283,50 @@ impl<'a> Parser<'a> {
         union_of(members)
     }
 
+    /// One term: the first reading that applies, in the order the phrases need (longer
+    /// phrases before the ones they start with).
     fn term(&mut self) -> OptionType {
+        if let Some(t) = self.grouped() {
+            return t;
+        }
+        if let Some(t) = self.wrapped() {
+            return t;
+        }
+        if let Some(t) = self.special() {
+            return t;
+        }
+        if let Some(t) = self.freeform_or_string() {
+            return t;
+        }
+        if let Some(t) = self.number() {
+            return t;
+        }
+        if let Some(t) = self.scalar() {
+            return t;
+        }
+        self.named()
+    }
+
+    /// A parenthesised union, or the one parenthesised phrase that is a string.
+    fn grouped(&mut self) -> Option<OptionType> {
         if self.eat("(optionally newline-terminated) single-line string") {
-            return OptionType::Str;
+            return Some(OptionType::Str);
         }
-        if self.eat("(") {
-            let inner = self.union();
-            if !self.eat(")") {
-                return OptionType::Unknown(format!(
-                    "unbalanced parenthesis before `{}`",
-                    self.rest
-                ));
-            }
-            return inner;
+        if !self.eat("(") {
+            return None;
         }
+        let inner = self.union();
+        if !self.eat(")") {
+            return Some(OptionType::Unknown(format!(
+                "unbalanced parenthesis before `{}`",
+                self.rest
+            )));
+        }
+        Some(inner)
+    }
+
+    /// `null or T`, `list of T`, `attribute set of T` and the other types around a type.
+    fn wrapped(&mut self) -> Option<OptionType> {
         for (prefix, build) in [
             (
                 "null or ",
@@ -313,50 +343,53 @@ impl<'a> Parser<'a> {
                 if prefix == "non-empty (list of " {
                     self.eat(")");
                 }
-                let inner = match (prefix, inner) {
+                if prefix == "null or " {
                     // `null or A or B` reads as `null or (A or B)` in nixpkgs' phrasing.
-                    ("null or ", inner) => {
-                        let mut members = vec![inner];
-                        while self.eat(" or ") {
-                            members.push(self.term());
-                        }
-                        return union_of(vec![OptionType::Null, union_of(members)]);
+                    let mut members = vec![inner];
+                    while self.eat(" or ") {
+                        members.push(self.term());
                     }
-                    (_, inner) => inner,
-                };
-                return build(Box::new(inner));
+                    return Some(union_of(vec![OptionType::Null, union_of(members)]));
+                }
+                return Some(build(Box::new(inner)));
             }
         }
+        None
+    }
+
+    /// Phrases with a structure of their own: enums, concatenated strings, patterns,
+    /// Home Manager's DAGs and systemd units, INI sections.
+    fn special(&mut self) -> Option<OptionType> {
         if self.eat("one of ") {
-            return self.enumeration();
+            return Some(self.enumeration());
         }
         if self.eat("value \"") {
             let value = self.quoted_rest();
             self.eat(" (singular enum)");
-            return value.map_or_else(
+            return Some(value.map_or_else(
                 || OptionType::Unknown("value".into()),
                 |v| OptionType::Enum(vec![v]),
-            );
+            ));
         }
         if self.eat("strings concatenated with \"") {
             self.quoted_rest();
-            return OptionType::Concatenated;
+            return Some(OptionType::Concatenated);
         }
         if self.eat("string matching the pattern ") {
             // The pattern runs to the end of this term; it may contain anything.
             let end = self.phrase_end();
             let pattern = self.rest[..end].to_owned();
             self.rest = &self.rest[end..];
-            return OptionType::Matching(pattern);
+            return Some(OptionType::Matching(pattern));
         }
         if self.eat("string of length ") {
             self.skip_phrase();
-            return OptionType::Str;
+            return Some(OptionType::Str);
         }
         // Home Manager's DAGs: attribute sets whose entries may also say what they come
         // after and before; plain entries are the values themselves.
         if self.eat("DAG of ") {
-            return OptionType::AttrsOf(Box::new(self.term()));
+            return Some(OptionType::AttrsOf(Box::new(self.term())));
         }
         if self.rest.starts_with("systemd ") {
             // Home Manager's `systemd <kind> unit configuration`: units by name, sections
@@ -367,30 +400,64 @@ impl<'a> Parser<'a> {
                 let setting = OptionType::Data(DataFormat::Systemd);
                 let section = OptionType::AttrsOf(Box::new(setting));
                 let unit = OptionType::AttrsOf(Box::new(section));
-                return OptionType::AttrsOf(Box::new(unit));
+                return Some(OptionType::AttrsOf(Box::new(unit)));
             }
         }
         if self.eat("section of an INI file") {
             self.skip_parenthesised();
-            return OptionType::AttrsOf(Box::new(OptionType::Data(DataFormat::Atom)));
+            return Some(OptionType::AttrsOf(Box::new(OptionType::Data(
+                DataFormat::Atom,
+            ))));
         }
         if self.eat("a list of them for duplicate keys") {
-            return OptionType::ListOf(Box::new(OptionType::Data(DataFormat::Atom)));
+            return Some(OptionType::ListOf(Box::new(OptionType::Data(
+                DataFormat::Atom,
+            ))));
         }
+        None
+    }
+
+    /// Freeform data (`JSON value`, `anything`, INI atoms) and the string phrases.
+    fn freeform_or_string(&mut self) -> Option<OptionType> {
         for (phrase, format) in FREEFORM {
             if self.eat(phrase) {
                 self.skip_parenthesised();
-                return OptionType::Data(*format);
+                return Some(OptionType::Data(*format));
             }
         }
         for phrase in STRINGS.iter().rev() {
             if self.eat(phrase) {
                 if self.eat(" or path") {
-                    return union_of(vec![OptionType::Str, OptionType::Path]);
+                    return Some(union_of(vec![OptionType::Str, OptionType::Path]));
                 }
-                return OptionType::Str;
+                return Some(OptionType::Str);
             }
         }
+        None
+    }
+
+    /// Numbers with bounds, and numbers that may be integers or floats.
+    fn number(&mut self) -> Option<OptionType> {
+        if self.eat("integer or floating point number between ") || self.eat("float between ") {
+            self.skip_range();
+            return Some(OptionType::NumberBetween);
+        }
+        if self.eat("integer between ") {
+            let bounds = self.int_bounds();
+            self.skip_range();
+            return Some(match bounds {
+                Some((min, max)) => OptionType::Int(IntKind::Between(min, max)),
+                None => OptionType::Int(IntKind::Signed),
+            });
+        }
+        if self.eat("integer or floating point number") {
+            return Some(OptionType::Number);
+        }
+        None
+    }
+
+    /// A scalar named by a whole phrase (`boolean`, `port`-like integers, `path`, ...).
+    fn scalar(&mut self) -> Option<OptionType> {
         let scalars: &[(&str, OptionType)] = &[
             ("boolean", OptionType::Bool),
             ("signed integer", OptionType::Int(IntKind::Signed)),
@@ -427,31 +494,21 @@ impl<'a> Parser<'a> {
                 OptionType::AttrsOf(Box::new(OptionType::Data(DataFormat::Anything))),
             ),
         ];
-        if self.eat("integer or floating point number between ") || self.eat("float between ") {
-            self.skip_range();
-            return OptionType::NumberBetween;
-        }
-        if self.eat("integer between ") {
-            let bounds = self.int_bounds();
-            self.skip_range();
-            return match bounds {
-                Some((min, max)) => OptionType::Int(IntKind::Between(min, max)),
-                None => OptionType::Int(IntKind::Signed),
-            };
-        }
-        if self.eat("integer or floating point number") {
-            return OptionType::Number;
-        }
         for (phrase, kind) in scalars {
             if self.rest.starts_with(phrase) && self.at_term_end(phrase.len()) {
                 self.rest = &self.rest[phrase.len()..];
-                return kind.clone();
+                return Some(kind.clone());
             }
         }
         if self.eat("null") {
-            return OptionType::Null;
+            return Some(OptionType::Null);
         }
-        // `bookmark submodule`, `(directory submodule)`: a named submodule.
+        None
+    }
+
+    /// `bookmark submodule`, `(directory submodule)`: a named submodule; anything else
+    /// is a phrase the parser does not know.
+    fn named(&mut self) -> OptionType {
         let phrase_end = self.phrase_end();
         let phrase = &self.rest[..phrase_end];
         if phrase.ends_with(" submodule") {
