@@ -1,4 +1,8 @@
-//! Renaming Rust identifiers to the spellings Nix options use.
+//! Renaming Rust identifiers to the spellings Nix options use. The word rules are
+//! heck's, which the bindings generator also uses to name Nix options in Rust, so a name
+//! goes back and forth the same way.
+
+use heck::{ToKebabCase, ToLowerCamelCase, ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
 
 /// A naming convention for `rename_all`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,69 +45,16 @@ impl Case {
         if self == Self::Verbatim {
             return ident.to_owned();
         }
-        let words = words(ident);
         match self {
-            Self::Camel => words
-                .iter()
-                .enumerate()
-                .map(|(i, w)| {
-                    if i == 0 {
-                        w.to_lowercase()
-                    } else {
-                        capitalise(w)
-                    }
-                })
-                .collect(),
-            Self::Pascal => words.iter().map(|w| capitalise(w)).collect(),
-            Self::Kebab => lower_join(&words, "-"),
-            Self::Snake => lower_join(&words, "_"),
-            Self::ScreamingSnake => lower_join(&words, "_").to_uppercase(),
-            Self::Lower => lower_join(&words, ""),
+            Self::Camel => ident.to_lower_camel_case(),
+            Self::Pascal => ident.to_upper_camel_case(),
+            Self::Kebab => ident.to_kebab_case(),
+            Self::Snake => ident.to_snake_case(),
+            Self::ScreamingSnake => ident.to_shouty_snake_case(),
+            Self::Lower => ident.to_snake_case().replace('_', ""),
             Self::Verbatim => unreachable!("handled above"),
         }
     }
-}
-
-fn lower_join(words: &[String], separator: &str) -> String {
-    words
-        .iter()
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(separator)
-}
-
-fn capitalise(word: &str) -> String {
-    let mut chars = word.chars();
-    match chars.next() {
-        Some(first) => first
-            .to_uppercase()
-            .chain(chars.flat_map(char::to_lowercase))
-            .collect(),
-        None => String::new(),
-    }
-}
-
-/// Splits `storage_driver` or `StorageDriver` into words. Digits stay with the word
-/// before them, so `Overlay2` is one word.
-fn words(ident: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    for c in ident.chars() {
-        if c == '_' {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-        } else if c.is_uppercase() && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-            current.push(c);
-        } else {
-            current.push(c);
-        }
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
 }
 
 #[cfg(test)]
@@ -124,5 +75,7 @@ mod tests {
         assert_eq!(Case::ScreamingSnake.apply("max_jobs"), "MAX_JOBS");
         assert_eq!(Case::Lower.apply("FooBar"), "foobar");
         assert_eq!(Case::Camel.apply("r#type"), "type");
+        // An acronym is one word, as the bindings generator reads `allowedTCPPorts`.
+        assert_eq!(Case::Kebab.apply("HTTPServer"), "http-server");
     }
 }

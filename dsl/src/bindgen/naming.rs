@@ -1,6 +1,8 @@
 //! Rust names for option path segments: snake_case items, PascalCase types and
 //! variants, keywords escaped, and names kept unique within one scope.
 
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
 /// Identifiers already used in one scope, so sanitised names stay unique.
 #[derive(Default)]
 pub(super) struct Names {
@@ -46,39 +48,10 @@ const KEYWORDS: &[&str] = &[
     "virtual", "where", "while", "yield",
 ];
 
-/// Words of an option segment: `allowedTCPPorts` → allowed, tcp, ports; `systemd-boot` →
-/// systemd, boot.
-fn words(segment: &str) -> Vec<String> {
-    let chars: Vec<char> = segment.chars().collect();
-    let mut words = Vec::new();
-    let mut current = String::new();
-    for (i, &c) in chars.iter().enumerate() {
-        if !c.is_ascii_alphanumeric() {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        let prev = i.checked_sub(1).map(|p| chars[p]);
-        let next = chars.get(i + 1);
-        let boundary = c.is_ascii_uppercase()
-            && !current.is_empty()
-            && (prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit())
-                || next.is_some_and(|n| n.is_ascii_lowercase())
-                    && prev.is_some_and(|p| p.is_ascii_uppercase()));
-        if boundary {
-            words.push(std::mem::take(&mut current));
-        }
-        current.push(c.to_ascii_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    words
-}
-
+/// `allowedTCPPorts` → `allowed_tcp_ports`, `systemd-boot` → `systemd_boot`: heck's word
+/// rules, the same the derive macros use to go the other way.
 fn snake_case(segment: &str) -> String {
-    let joined = words(segment).join("_");
+    let joined = segment.to_snake_case();
     let joined = if joined.is_empty() {
         "option".to_owned()
     } else {
@@ -119,16 +92,7 @@ pub(super) fn entry_function_name(collection: &str) -> String {
 }
 
 pub fn pascal_case(segment: &str) -> String {
-    let name: String = words(segment)
-        .iter()
-        .map(|w| {
-            let mut chars = w.chars();
-            chars
-                .next()
-                .map(|f| f.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect();
+    let name = segment.to_upper_camel_case();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
         format!("V{name}")
     } else {

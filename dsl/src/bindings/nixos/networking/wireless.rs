@@ -123,7 +123,7 @@ pub const secrets_file: Opt<NullOr<RuntimePath>> = Opt::new(&["networking", "wir
     AuthProtocols {
         WpaPsk => "WPA-PSK",
         WpaEap => "WPA-EAP",
-        Ieee8021X => "IEEE8021X",
+        Ieee8021x => "IEEE8021X",
         None => "NONE",
         WpaNone => "WPA-NONE",
         FtPsk => "FT-PSK",
@@ -365,7 +365,7 @@ pub mod networks {
         AuthProtocols {
             WpaPsk => "WPA-PSK",
             WpaEap => "WPA-EAP",
-            Ieee8021X => "IEEE8021X",
+            Ieee8021x => "IEEE8021X",
             None => "NONE",
             WpaNone => "WPA-NONE",
             FtPsk => "FT-PSK",
