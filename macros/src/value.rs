@@ -18,13 +18,17 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
             "`NixValue` cannot be derived for generic types; use a concrete type",
         );
     }
-    let parts = match &input.data {
+    let name = &input.ident;
+    let impls = match &input.data {
         Data::Struct(data) => struct_body(
             &cx,
             &data.fields,
             container.rename_all.unwrap_or(Case::Camel),
-        ),
-        Data::Enum(data) => enum_body(&cx, data, container.rename_all.unwrap_or(Case::Kebab)),
+        )
+        .map(|parts| struct_impls(name, parts)),
+        Data::Enum(data) => {
+            enum_impls(&cx, name, data, container.rename_all.unwrap_or(Case::Kebab))
+        }
         Data::Union(data) => {
             cx.syn_error(syn::Error::new(
                 data.union_token.span,
@@ -34,16 +38,14 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         }
     };
     cx.check()?;
-    let Some((body, nix_type, merge)) = parts else {
-        unreachable!("a derive input without parts has recorded an error")
-    };
-    let name = &input.ident;
-    // A struct is an attribute set of its own schema: it may set any option whose type has
-    // an attribute set member (`Record`).
-    let record = matches!(input.data, Data::Struct(_))
-        .then(|| quote!(impl ::flakesmith::value::Record for #name {}));
-    Ok(quote! {
-        #record
+    Ok(impls.expect("a derive input without impls has recorded an error"))
+}
+
+/// A struct is an attribute set of its own schema: it may set any option whose type has
+/// an attribute set member (`Record`).
+fn struct_impls(name: &syn::Ident, (body, nix_type, merge): Parts) -> TokenStream {
+    quote! {
+        impl ::flakesmith::value::Record for #name {}
 
         impl ::flakesmith::ToNix for #name {
             fn to_nix(&self) -> ::core::result::Result<::flakesmith::nix::Expr, ::flakesmith::nix::ValueError> {
@@ -63,10 +65,10 @@ pub fn expand(input: &DeriveInput) -> syn::Result<TokenStream> {
         impl ::flakesmith::MergeRule for #name {
             const MERGE: ::flakesmith::Merge = #merge;
         }
-    })
+    }
 }
 
-/// Code for the value, its option type and its merge rule.
+/// A struct's code for the value, its option type and its merge rule.
 type Parts = (TokenStream, TokenStream, TokenStream);
 
 /// Records an error when two fields or variants take one Nix name: one value would be
@@ -124,8 +126,14 @@ fn struct_body(cx: &Ctxt, fields: &Fields, case: Case) -> Option<Parts> {
     Some((body, nix_type, quote!(::flakesmith::Merge::Submodule)))
 }
 
-/// An enum of unit variants becomes a string, as `types.enum` values are.
-fn enum_body(cx: &Ctxt, data: &syn::DataEnum, case: Case) -> Option<Parts> {
+/// An enum of unit variants becomes a string, as `types.enum` values are: the same impls
+/// the bindings' enums get (`flakesmith::value::string_enum!`).
+fn enum_impls(
+    cx: &Ctxt,
+    name: &syn::Ident,
+    data: &syn::DataEnum,
+    case: Case,
+) -> Option<TokenStream> {
     if data.variants.is_empty() {
         cx.syn_error(syn::Error::new(
             data.enum_token.span,
@@ -133,7 +141,7 @@ fn enum_body(cx: &Ctxt, data: &syn::DataEnum, case: Case) -> Option<Parts> {
         ));
         return None;
     }
-    let mut arms = Vec::new();
+    let mut idents = Vec::new();
     let mut texts = Vec::new();
     let mut taken = Vec::new();
     for variant in &data.variants {
@@ -149,12 +157,10 @@ fn enum_body(cx: &Ctxt, data: &syn::DataEnum, case: Case) -> Option<Parts> {
             .rename
             .unwrap_or_else(|| case.apply(&ident.to_string()));
         unique_name(cx, &mut taken, text.clone(), ident, "variant");
-        arms.push(quote! { Self::#ident => #text });
+        idents.push(ident);
         texts.push(text);
     }
-    let body = quote! {
-        ::flakesmith::nix::Expr::string(match self { #(#arms,)* })
-    };
-    let nix_type = quote!(::flakesmith::declared::enum_type(&[#(#texts),*]));
-    Some((body, nix_type, quote!(::flakesmith::Merge::Equal)))
+    Some(quote! {
+        ::flakesmith::value::string_enum!(#name { #(#idents => #texts),* });
+    })
 }

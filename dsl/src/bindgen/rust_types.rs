@@ -20,7 +20,7 @@ use super::docs::write_doc;
 use super::json::OptionDoc;
 use super::naming::{pascal_case, value_name, variant_name, Names};
 use super::option_tree::Node;
-use super::types::{parse_type, IntKind, OptionType};
+use super::types::{parse_type, DataFormat, IntKind, OptionType};
 
 /// Type names every generated file imports; a generated type may not take them.
 pub(super) const IMPORTED_TYPES: &[&str] = &[
@@ -47,42 +47,99 @@ pub(super) const IMPORTED_TYPES: &[&str] = &[
     "Positive",
 ];
 
-/// The type of values flakesmith cannot check, which Nix checks instead.
-const UNTYPED: &str = "Untyped";
+/// A Rust type the bindings write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum RustType {
+    /// A scalar, an imported value type, or a type the bindings define (`bool`,
+    /// `RuntimePath`, `AuthProtocols`).
+    Named(String),
+    /// A generic type over its arguments (`Vec<T>`, `NullOr<T>`, `BTreeMap<String, T>`).
+    Generic(&'static str, Vec<RustType>),
+    /// Values flakesmith cannot check (`Untyped`), which Nix checks instead.
+    Untyped,
+}
+
+impl RustType {
+    fn named(name: impl Into<String>) -> Self {
+        Self::Named(name.into())
+    }
+
+    /// This type with every `String` in it a `RuntimePath`, for `String` and
+    /// `NullOr<String>` only; `None` for any other type.
+    fn string_as_runtime_path(&self) -> Option<Self> {
+        let string = Self::named("String");
+        let path = Self::named("RuntimePath");
+        match self {
+            t if *t == string => Some(path),
+            Self::Generic("NullOr", args) if args[..] == [string.clone()] => {
+                Some(Self::Generic("NullOr", vec![path]))
+            }
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for RustType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Named(name) => f.write_str(name),
+            Self::Untyped => f.write_str("Untyped"),
+            Self::Generic(outer, args) => {
+                write!(f, "{outer}<")?;
+                for (i, arg) in args.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{arg}")?;
+                }
+                f.write_str(">")
+            }
+        }
+    }
+}
 
 /// The Rust type of a value, and whether it rejects every wrong value (no `Untyped`
 /// anywhere in it, no pattern left unchecked).
 #[derive(Clone, Debug)]
 pub(super) struct Typed {
-    pub rust: String,
+    pub rust: RustType,
     pub checked: bool,
 }
 
 impl Typed {
     fn plain(rust: impl Into<String>) -> Self {
         Self {
-            rust: rust.into(),
+            rust: RustType::named(rust),
             checked: true,
         }
     }
 
     fn untyped() -> Self {
         Self {
-            rust: UNTYPED.into(),
+            rust: RustType::Untyped,
             checked: false,
         }
     }
 
     /// Whether this is [`Typed::untyped`] itself (not a type that contains it).
     fn is_untyped(&self) -> bool {
-        self.rust == UNTYPED
+        self.rust == RustType::Untyped
     }
 
-    fn wrap(self, outer: &str) -> Self {
+    /// `Outer<T>` around this type.
+    fn wrap(self, outer: &'static str) -> Self {
         Self {
-            rust: format!("{outer}<{}>", self.rust),
+            rust: RustType::Generic(outer, vec![self.rust]),
             checked: self.checked,
         }
+    }
+}
+
+/// The Rust type of a freeform settings value in `format`.
+fn data(format: DataFormat) -> Typed {
+    Typed {
+        rust: RustType::Generic("Data", vec![RustType::named(format.rust_name())]),
+        checked: true,
     }
 }
 
@@ -120,8 +177,10 @@ impl TypeDefs {
         // A string option named `...File` (`hashedPasswordFile`, `environmentFile`) holds
         // the path of a file on the machine: it takes `RuntimePath` and `Secret` values,
         // which string options that hold a secret itself do not.
-        if segment.ends_with("File") && matches!(typed.rust.as_str(), "String" | "NullOr<String>") {
-            typed.rust = typed.rust.replace("String", "RuntimePath");
+        if segment.ends_with("File") {
+            if let Some(path) = typed.rust.string_as_runtime_path() {
+                typed.rust = path;
+            }
         }
         typed
     }
@@ -144,7 +203,7 @@ impl TypeDefs {
             // Bounds on floats are left to Nix: the option takes any `f64`, so it does not
             // count as checked.
             OptionType::NumberBetween => Typed {
-                rust: "f64".into(),
+                rust: RustType::named("f64"),
                 checked: false,
             },
             OptionType::Path => Typed::plain("RuntimePath"),
@@ -154,7 +213,7 @@ impl TypeDefs {
             OptionType::Data(format) => node
                 .filter(|n| n.children.keys().any(|k| k != "*" && k != "<name>"))
                 .and_then(|n| self.submodule(n, hint, path, false))
-                .unwrap_or_else(|| Typed::plain(format!("Data<{}>", format.rust_name()))),
+                .unwrap_or_else(|| data(*format)),
             OptionType::Enum(values) => {
                 let name = self.names.unique(hint.to_owned());
                 write_enum(&name, values, path, &mut self.text, &self.pad);
@@ -168,7 +227,10 @@ impl TypeDefs {
                 let typed =
                     self.value_type(inner, child("<name>"), hint, &format!("{path}.<name>"));
                 Typed {
-                    rust: format!("BTreeMap<String, {}>", typed.rust),
+                    rust: RustType::Generic(
+                        "BTreeMap",
+                        vec![RustType::named("String"), typed.rust],
+                    ),
                     checked: typed.checked,
                 }
             }
@@ -206,7 +268,7 @@ impl TypeDefs {
         if let Some(OptionType::Data(format)) =
             members.iter().find(|m| matches!(m, OptionType::Data(_)))
         {
-            return Typed::plain(format!("Data<{}>", format.rust_name()));
+            return data(*format);
         }
         let marker = self.names.unique(format!("{hint}Members"));
         let mut concrete = Vec::new();
@@ -268,7 +330,7 @@ impl TypeDefs {
                     let typed = self.value_type(m, node, hint, path);
                     if !typed.is_untyped() {
                         checked &= typed.checked;
-                        concrete.push(typed.rust);
+                        concrete.push(typed.rust.to_string());
                     }
                 }
                 // Members the bindings cannot state (functions, freeform submodules the
@@ -301,7 +363,7 @@ impl TypeDefs {
             );
         }
         Typed {
-            rust: format!("OneOf<{marker}>"),
+            rust: RustType::Generic("OneOf", vec![RustType::Named(marker)]),
             checked,
         }
     }

@@ -56,23 +56,6 @@ macro_rules! option_enum {
             }
         }
 
-        impl $crate::value::ToNix for $name {
-            fn to_nix(&self) -> Result<$crate::nix::Expr, $crate::nix::ValueError> {
-                $crate::nix::Expr::string(self.as_str())
-            }
-        }
-
-        impl $crate::model::NixType for $name {
-            type Value = $name;
-            fn nix_type() -> $crate::nix::Expr {
-                $crate::model::enum_type(&[$($text),*])
-            }
-        }
-
-        impl $crate::model::MergeRule for $name {
-            const MERGE: $crate::model::Merge = $crate::model::Merge::Equal;
-        }
-
-        $crate::value::value_of_itself!($name);
+        $crate::value::string_enum!($name { $($variant => $text),* });
     };
 }

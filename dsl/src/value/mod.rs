@@ -189,6 +189,38 @@ macro_rules! __value_of_itself {
 }
 pub use __value_of_itself as value_of_itself;
 
+/// A fieldless enum whose variants are Nix strings: the value (`ToNix`, `IntoValue`), its
+/// option type (`types.enum` of the strings) and its merge rule. Both the bindings'
+/// `option_enum!` and `#[derive(NixValue)]` on an enum expand to it, so an enum value is
+/// written one way.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __string_enum {
+    ($name:ident { $($variant:ident => $text:expr),* $(,)? }) => {
+        impl $crate::value::ToNix for $name {
+            fn to_nix(&self) -> ::core::result::Result<$crate::nix::Expr, $crate::nix::ValueError> {
+                $crate::nix::Expr::string(match self {
+                    $(Self::$variant => $text,)*
+                })
+            }
+        }
+
+        impl $crate::model::NixType for $name {
+            type Value = $name;
+            fn nix_type() -> $crate::nix::Expr {
+                $crate::model::enum_type(&[$($text),*])
+            }
+        }
+
+        impl $crate::model::MergeRule for $name {
+            const MERGE: $crate::model::Merge = $crate::model::Merge::Equal;
+        }
+
+        $crate::value::value_of_itself!($name);
+    };
+}
+pub use __string_enum as string_enum;
+
 value_of_itself!(
     bool,
     String,
