@@ -51,7 +51,7 @@ pub mod value;
 pub mod writer;
 
 pub use bindings::{agenix, disko, home, nixos, sops_nix};
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Diagnostic, Kind as DiagnosticKind, Severity};
 pub use model::{
     AgeSecret, Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, HomeAdditions,
     Host, Input, Lint, LocalPackage, Location, Merge, MergeRule, Module, NixSource, Overlay,

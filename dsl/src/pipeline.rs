@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::check::check;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::emit::emit;
 use crate::model::Flake;
 use crate::tree::Tree;
@@ -77,10 +77,13 @@ fn invalid_output(
         .into_iter()
         .filter(|d| matches!(&d.value, Ok(v) if contains_raw(v)))
         .collect();
-    let mut diagnostic = Diagnostic::error(format!(
-        "the Nix written to {path} does not parse: {}",
-        error.message
-    ))
+    let mut diagnostic = Diagnostic::new(
+        Kind::EmittedNixInvalid,
+        format!(
+            "the Nix written to {path} does not parse: {}",
+            error.message
+        ),
+    )
     .at_nix(path, contents, error.line, error.column, "here");
     if raw.is_empty() {
         return diagnostic.help(

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use flakesmith::diagnostic::render_all;
+use flakesmith::diagnostic::Kind;
 use flakesmith::home::home;
 use flakesmith::nixos::services::openssh::{self, settings::PermitRootLogin};
 use flakesmith::nixos::{networking, services, users};
@@ -348,5 +349,5 @@ fn warnings_do_not_stop_the_build() {
         .set(openssh::enable, true)]);
     let compiled = compile(&flake, Path::new(".")).expect("warnings alone do not reject");
     assert_eq!(compiled.warnings.len(), 1);
-    assert_eq!(compiled.warnings[0].code, Some("firewall-disabled"));
+    assert_eq!(compiled.warnings[0].kind, Kind::FirewallDisabled);
 }

@@ -162,7 +162,7 @@ fn module_import_mistakes_name_the_rust_line() {
         Module::new(Category::System, "base").import(Module::new(Category::Home, "shell"));
     let text = rejected(&fleet(host(home_in_nixos)));
     assert!(
-        text.contains("module `modules/system/base.nix` is a NixOS module but imports `home/modules/shell.nix`, which is a Home Manager module"),
+        text.contains("error[import-across-kinds]: module `modules/system/base.nix`"),
         "{text}"
     );
     assert!(text.contains("tests/tests/input_modules.rs:"), "{text}");
@@ -170,7 +170,7 @@ fn module_import_mistakes_name_the_rust_line() {
         .import(Module::from_input("sops-nix", "nixosModules.sops"));
     let text = rejected(&fleet(host(hand_kept)));
     assert!(
-        text.contains("module `modules/system/legacy.nix` is not written by flakesmith"),
+        text.contains("error[imports-on-foreign-module]: module `modules/system/legacy.nix`"),
         "{text}"
     );
 }

@@ -3,7 +3,7 @@
 //! owners and deployment keys' owners must be among them.
 
 use super::effective::Effective;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::Location;
 
 /// Groups every NixOS system has.
@@ -37,9 +37,10 @@ pub(crate) fn missing(
     location: Location,
     label: &str,
 ) -> Diagnostic {
-    Diagnostic::error(format!(
-        "the {role} of {entity}, `{name}`, is no {kind} on host `{host}`"
-    ))
+    Diagnostic::new(
+        Kind::UnknownAccount,
+        format!("the {role} of {entity}, `{name}`, is no {kind} on host `{host}`"),
+    )
     .at(location, label.to_owned())
     .help(format!(
         "define `users.{kind}s.{name}` on the host or in a module it imports"

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::effective::Effective;
 use super::managed::{self, Declared, Manager};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Definition, Host};
 use crate::nix::{Attrs, Expr};
 use crate::plan::SecretFile;
@@ -30,7 +30,7 @@ pub(crate) fn declarations(
                 Ok(text) if text.trim_start().starts_with(ARMOR) => Some(text),
                 _ => {
                     out.push(
-                        Diagnostic::error(format!(
+                        Diagnostic::new(Kind::AgeFileNotArmored, format!(
                             "the age file of secret `{}`, `{}`, is not ASCII-armored",
                             secret.name,
                             secret.file.display()
@@ -43,11 +43,14 @@ pub(crate) fn declarations(
             },
             Err(error) => {
                 out.push(
-                    Diagnostic::error(format!(
-                        "cannot read the age file of secret `{}`, `{}`: {error}",
-                        secret.name,
-                        secret.file.display()
-                    ))
+                    Diagnostic::new(
+                        Kind::UnreadableSecretFile,
+                        format!(
+                            "cannot read the age file of secret `{}`, `{}`: {error}",
+                            secret.name,
+                            secret.file.display()
+                        ),
+                    )
                     .at(secret.location, "secret declared here")
                     .help("paths are relative to the configuration crate's directory"),
                 );

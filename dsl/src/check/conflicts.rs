@@ -1,7 +1,7 @@
 //! Definitions that do not merge, and definitions that lose.
 
 use super::effective::{Effective, Leaf};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Lint, Merge};
 use crate::nix::{print_expr, Expr};
 
@@ -40,7 +40,7 @@ pub(crate) fn conflicts(effective: &Effective, out: &mut Vec<Diagnostic>) {
             ),
         };
         out.push(
-            Diagnostic::error(message)
+            Diagnostic::new(Kind::ConflictingDefinitions, message)
                 .at(
                     first.location,
                     format!(
@@ -134,12 +134,14 @@ pub(crate) fn no_effect(effective: &Effective, out: &mut Vec<Diagnostic>) {
         for leaf in &leaves {
             if leaf.origin.is_own() && leaf.priority > winner.priority {
                 out.push(
-                    Diagnostic::warning(format!(
-                        "this definition of `{}` on {entity} has no effect: {} overrides it",
-                        dotted(path),
-                        winner.origin.describe(entity)
-                    ))
-                    .code(Lint::NoEffect.name())
+                    Diagnostic::new(
+                        Kind::NoEffect,
+                        format!(
+                            "this definition of `{}` on {entity} has no effect: {} overrides it",
+                            dotted(path),
+                            winner.origin.describe(entity)
+                        ),
+                    )
                     .at(leaf.location, format!("{} here", leaf.priority))
                     .at(winner.location, format!("{} wins", winner.priority))
                     .help(format!(

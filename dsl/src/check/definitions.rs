@@ -1,7 +1,7 @@
 //! Each definition on its own: a value Nix can represent, not nested past what the
 //! printer walks, raw snippets that parse, strings that match their option's pattern.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::Definition;
 use crate::nix::Expr;
 
@@ -69,7 +69,7 @@ fn matches_pattern(
     };
     for text in strings.into_iter().filter(|t| !regex.is_match(t)) {
         out.push(
-            Diagnostic::error(format!(
+            Diagnostic::new(Kind::PatternMismatch, format!(
                 "`{}` on {entity} is `{}`, which NixOS rejects: it does not match the pattern of the option's type",
                 definition.path,
                 text.escape_debug()
@@ -93,10 +93,13 @@ pub(super) fn definitions(
                 for snippet in raw_snippets(value) {
                     if let Err(error) = parse(snippet) {
                         out.push(
-                            Diagnostic::error(format!(
-                                "the raw Nix for `{}` in {entity} does not parse: {}",
-                                definition.path, error.message
-                            ))
+                            Diagnostic::new(
+                                Kind::InvalidRawNix,
+                                format!(
+                                    "the raw Nix for `{}` in {entity} does not parse: {}",
+                                    definition.path, error.message
+                                ),
+                            )
                             .at_nix("<raw Nix>", snippet, error.line, error.column, "here")
                             .at(definition.location, "defined here"),
                         );
@@ -107,7 +110,7 @@ pub(super) fn definitions(
         if let Ok(value) = &definition.value {
             if nesting(value) > MAX_NESTING {
                 out.push(
-                    Diagnostic::error(format!(
+                    Diagnostic::new(Kind::NestingTooDeep, format!(
                         "the value of `{}` in {entity} nests more than {MAX_NESTING} levels deep",
                         definition.path
                     ))
@@ -120,9 +123,10 @@ pub(super) fn definitions(
             || definition.path.segments().is_empty()
         {
             out.push(
-                Diagnostic::error(format!(
-                    "{entity} defines an option with an empty path or path segment"
-                ))
+                Diagnostic::new(
+                    Kind::EmptyOptionPath,
+                    format!("{entity} defines an option with an empty path or path segment"),
+                )
                 .at(definition.location, "defined here"),
             );
         }
@@ -131,7 +135,7 @@ pub(super) fn definitions(
         }
         if definition.path.segments().first().map(String::as_str) == Some("imports") {
             out.push(
-                Diagnostic::error(format!(
+                Diagnostic::new(Kind::ImportsAsOption, format!(
                     "{entity} defines `imports` as if it were an option"
                 ))
                 .at(definition.location, "defined here")
@@ -140,10 +144,13 @@ pub(super) fn definitions(
         }
         if let Err(error) = &definition.value {
             out.push(
-                Diagnostic::error(format!(
-                    "the value of `{}` in {entity} cannot be written as Nix: {error}",
-                    definition.path
-                ))
+                Diagnostic::new(
+                    Kind::UnwritableValue,
+                    format!(
+                        "the value of `{}` in {entity} cannot be written as Nix: {error}",
+                        definition.path
+                    ),
+                )
                 .at(definition.location, "defined here"),
             );
         }

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use super::effective::Effective;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Deployment, Engine, Flake, Host, KeySource};
 
 /// Whether `tag` is a plain name: a letter, then letters, digits, `-` and `_`.
@@ -31,14 +31,17 @@ pub(crate) fn fleet(flake: &Flake, out: &mut Vec<Diagnostic>) {
     for (engine, location) in &flake.engines {
         if named.insert(*engine, *location).is_some() {
             out.push(
-                Diagnostic::warning(format!("the flake names the engine {engine:?} twice"))
-                    .at(*location, "named again here"),
+                Diagnostic::new(
+                    Kind::DuplicateDeployEngine,
+                    format!("the flake names the engine {engine:?} twice"),
+                )
+                .at(*location, "named again here"),
             );
         }
     }
     if let (Some((engine, location)), true) = (flake.engines.first(), deployed.is_empty()) {
         out.push(
-            Diagnostic::warning(format!(
+            Diagnostic::new(Kind::UnusedDeployEngine, format!(
                 "the flake deploys with {engine:?}, but no host has a deployment: nothing is written for it"
             ))
             .at(*location, "engine named here")
@@ -48,7 +51,7 @@ pub(crate) fn fleet(flake: &Flake, out: &mut Vec<Diagnostic>) {
     if flake.engines.is_empty() {
         if let Some((host, deployment)) = deployed.first() {
             out.push(
-                Diagnostic::error(format!(
+                Diagnostic::new(Kind::MissingDeployEngine, format!(
                     "host `{}` has a deployment, but the flake names no engine to deploy it with",
                     host.name
                 ))
@@ -60,7 +63,7 @@ pub(crate) fn fleet(flake: &Flake, out: &mut Vec<Diagnostic>) {
     for (host, deployment) in &deployed {
         if named.contains_key(&Engine::Colmena) && host.name == "meta" {
             out.push(
-                Diagnostic::error("a host named `meta` cannot be a colmena node: the hive's `meta` holds its settings")
+                Diagnostic::new(Kind::InvalidNodeName, "a host named `meta` cannot be a colmena node: the hive's `meta` holds its settings")
                     .at(deployment.location, "deployment given here")
                     .help("rename the host"),
             );
@@ -69,7 +72,7 @@ pub(crate) fn fleet(flake: &Flake, out: &mut Vec<Diagnostic>) {
             && !host.name.starts_with(|c: char| c.is_ascii_alphabetic())
         {
             out.push(
-                Diagnostic::error(format!(
+                Diagnostic::new(Kind::InvalidNodeName, format!(
                     "host `{}` cannot be a deploy-rs node: deploy-rs node names start with a letter",
                     host.name
                 ))
@@ -85,7 +88,7 @@ pub(crate) fn fleet(flake: &Flake, out: &mut Vec<Diagnostic>) {
         {
             let first_location = first_deployment.location;
             out.push(
-                Diagnostic::warning(format!(
+                Diagnostic::new(Kind::SharedDeployTarget, format!(
                     "hosts `{}` and `{}` are both deployed to `{}`: each deployment replaces the other's system",
                     first.name, host.name, deployment.target
                 ))
@@ -101,7 +104,7 @@ pub(crate) fn host(host: &Host, effective: &Effective, out: &mut Vec<Diagnostic>
     for (tag, location) in &host.tags {
         if !valid_tag(tag) {
             out.push(
-                Diagnostic::error(format!("tag `{tag}` of host `{}` is not a plain name", host.name))
+                Diagnostic::new(Kind::InvalidDeployTag, format!("tag `{tag}` of host `{}` is not a plain name", host.name))
                     .at(*location, "tag given here")
                     .help("a tag starts with a letter and holds letters, digits, `-` and `_`; it is what `colmena apply --on @<tag>` selects"),
             );
@@ -110,7 +113,7 @@ pub(crate) fn host(host: &Host, effective: &Effective, out: &mut Vec<Diagnostic>
     let Some(deployment) = &host.deployment else {
         if let Some((tag, location)) = host.tags.first() {
             out.push(
-                Diagnostic::error(format!(
+                Diagnostic::new(Kind::TagWithoutTarget, format!(
                     "host `{}` is tagged `{tag}` but has no deployment target",
                     host.name
                 ))
@@ -137,20 +140,26 @@ pub(crate) fn host(host: &Host, effective: &Effective, out: &mut Vec<Diagnostic>
     }
     if texts.iter().any(|t| t.contains('\0')) {
         out.push(
-            Diagnostic::error(format!(
+            Diagnostic::new(
+                Kind::InvalidDeployTarget,
+                format!(
                 "the deployment of host `{}` holds a NUL character, which Nix strings cannot hold",
                 host.name
-            ))
+            ),
+            )
             .at(deployment.location, "deployment given here"),
         );
         return;
     }
     if deployment.target.is_empty() || deployment.target.chars().any(char::is_whitespace) {
         out.push(
-            Diagnostic::error(format!(
-                "the deployment target of host `{}`, `{}`, is not a host name or address",
-                host.name, deployment.target
-            ))
+            Diagnostic::new(
+                Kind::InvalidDeployTarget,
+                format!(
+                    "the deployment target of host `{}`, `{}`, is not a host name or address",
+                    host.name, deployment.target
+                ),
+            )
             .at(deployment.location, "target given here"),
         );
     }
@@ -159,17 +168,17 @@ pub(crate) fn host(host: &Host, effective: &Effective, out: &mut Vec<Diagnostic>
         let entity = format!("key `{}` of host `{}`", key.name, host.name);
         if key.name.is_empty() || key.name.contains('/') || key.name.starts_with('.') {
             out.push(
-                Diagnostic::error(format!("{entity} is not a file name"))
+                Diagnostic::new(Kind::InvalidKeyName, format!("{entity} is not a file name"))
                     .at(key.location, "key given here")
                     .help("the key's name is the name of the file it becomes in its directory: no `/`, not starting with `.`"),
             );
         }
         if let Some(first) = names.insert(key.name.as_str(), key.location) {
             out.push(
-                Diagnostic::error(format!(
-                    "host `{}` has two keys named `{}`",
-                    host.name, key.name
-                ))
+                Diagnostic::new(
+                    Kind::DuplicateKey,
+                    format!("host `{}` has two keys named `{}`", host.name, key.name),
+                )
                 .at(first, "the first one")
                 .at(key.location, "the second one"),
             );
@@ -206,9 +215,12 @@ pub(crate) fn host(host: &Host, effective: &Effective, out: &mut Vec<Diagnostic>
                 && permissions.chars().all(|c| ('0'..='7').contains(&c));
             if !octal {
                 out.push(
-                    Diagnostic::error(format!(
+                    Diagnostic::new(
+                        Kind::InvalidKeyPermissions,
+                        format!(
                         "{entity} has permissions `{permissions}`, which are not four octal digits"
-                    ))
+                    ),
+                    )
                     .at(key.location, "key given here")
                     .help("write them as colmena does, such as \"0600\" or \"0640\""),
                 );
@@ -216,7 +228,7 @@ pub(crate) fn host(host: &Host, effective: &Effective, out: &mut Vec<Diagnostic>
         }
         match &key.source {
             KeySource::File(path) if !path.is_absolute() => out.push(
-                Diagnostic::error(format!(
+                Diagnostic::new(Kind::RelativeKeyPath, format!(
                     "{entity} is read from `{}`, a relative path",
                     path.display()
                 ))
@@ -224,7 +236,7 @@ pub(crate) fn host(host: &Host, effective: &Effective, out: &mut Vec<Diagnostic>
                 .help("a flake's files are copied into the world-readable Nix store, so a key is read from outside it: give the absolute path of the file on the machine you deploy from, or a command that prints the key (`DeployKey::command`)"),
             ),
             KeySource::File(path) if !path.is_file() => out.push(
-                Diagnostic::warning(format!(
+                Diagnostic::new(Kind::MissingKeyFile, format!(
                     "{entity} is read from `{}`, which does not exist on this machine",
                     path.display()
                 ))
@@ -232,7 +244,7 @@ pub(crate) fn host(host: &Host, effective: &Effective, out: &mut Vec<Diagnostic>
                 .help("colmena reads it when it deploys; make sure it exists on the machine you deploy from"),
             ),
             KeySource::Command(command) if command.is_empty() => out.push(
-                Diagnostic::error(format!("{entity} has an empty command"))
+                Diagnostic::new(Kind::EmptyKeyCommand, format!("{entity} has an empty command"))
                     .at(key.location, "key given here"),
             ),
             _ => {}

@@ -6,7 +6,7 @@
 //! (hand-kept, another flake's) cannot be given imports. Also checks the definitions
 //! hosts add to their users.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Category, Location, Module};
 use crate::plan::Plan;
 
@@ -16,7 +16,7 @@ pub(crate) fn categories(plan: &Plan, parse: super::Parser, out: &mut Vec<Diagno
         for module in plan.modules_of(planned).map(|m| m.module) {
             if module.category.is_home() {
                 out.push(
-                    Diagnostic::error(format!(
+                    Diagnostic::new(Kind::HomeModuleOnHost, format!(
                         "host `{}` imports Home Manager module `{}`",
                         host.name,
                         module.file_path()
@@ -63,7 +63,7 @@ pub(crate) fn categories(plan: &Plan, parse: super::Parser, out: &mut Vec<Diagno
             module.source.is_some() || module.external.is_some(),
         ) {
             out.push(
-                Diagnostic::error(format!(
+                Diagnostic::new(Kind::ImportsOnForeignModule, format!(
                     "module `{}` is not written by flakesmith, so the modules it is given to import would be imported nowhere",
                     module.file_path()
                 ))
@@ -83,7 +83,7 @@ pub(crate) fn categories(plan: &Plan, parse: super::Parser, out: &mut Vec<Diagno
                     }
                 };
                 out.push(
-                    Diagnostic::error(format!(
+                    Diagnostic::new(Kind::ImportAcrossKinds, format!(
                         "module `{}` is {} but imports `{}`, which is {}",
                         module.file_path(),
                         side(module),
@@ -104,7 +104,7 @@ fn nixos_module_in_home(module: &Module, entity: &str, at: Location, out: &mut V
         return;
     }
     out.push(
-        Diagnostic::error(format!(
+        Diagnostic::new(Kind::NixosModuleInHome, format!(
             "{entity} imports `{}`, which is a NixOS module, not a Home Manager module",
             module.file_path()
         ))

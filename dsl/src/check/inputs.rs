@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::Flake;
 use crate::plan::Plan;
 
@@ -19,28 +19,34 @@ pub(crate) fn inputs(flake: &Flake, out: &mut Vec<Diagnostic>) {
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !valid {
             out.push(
-                Diagnostic::error(format!("input name `{}` is not valid", name.escape_debug()))
+                Diagnostic::new(Kind::InvalidInputName, format!("input name `{}` is not valid", name.escape_debug()))
                     .at(input.location, "input defined here")
                     .help("an input's name is a plain attribute name: a letter, then letters, digits, `-` and `_`"),
             );
         } else if RESERVED.contains(&name) {
             out.push(
-                Diagnostic::error(format!("input `{name}` is one flakesmith writes itself"))
+                Diagnostic::new(Kind::ReservedInputName, format!("input `{name}` is one flakesmith writes itself"))
                     .at(input.location, "input defined here")
                     .help("pin nixpkgs and Home Manager with `Flake::inputs(nixpkgs, home_manager)`; `self` and `inputs` are taken"),
             );
         }
         if let Some(first) = seen.insert(name, input.location) {
             out.push(
-                Diagnostic::error(format!("two inputs are named `{name}`"))
-                    .at(first, "the first one")
-                    .at(input.location, "the second one"),
+                Diagnostic::new(
+                    Kind::DuplicateInput,
+                    format!("two inputs are named `{name}`"),
+                )
+                .at(first, "the first one")
+                .at(input.location, "the second one"),
             );
         }
         if input.url.trim().is_empty() {
             out.push(
-                Diagnostic::error(format!("input `{name}` has an empty flake reference"))
-                    .at(input.location, "input defined here"),
+                Diagnostic::new(
+                    Kind::EmptyFlakeReference,
+                    format!("input `{name}` has an empty flake reference"),
+                )
+                .at(input.location, "input defined here"),
             );
         }
     }
@@ -51,10 +57,13 @@ pub(crate) fn inputs(flake: &Flake, out: &mut Vec<Diagnostic>) {
                 || flake.inputs.iter().any(|i| &i.name == ours);
             if !known {
                 out.push(
-                    Diagnostic::error(format!(
-                        "input `{}` follows `{ours}`, which is not an input of this flake",
-                        input.name
-                    ))
+                    Diagnostic::new(
+                        Kind::UnknownFollows,
+                        format!(
+                            "input `{}` follows `{ours}`, which is not an input of this flake",
+                            input.name
+                        ),
+                    )
                     .at(input.location, "input defined here")
                     .help(format!(
                         "declare `{ours}` with `Flake::input`, or follow `nixpkgs`"
@@ -63,10 +72,13 @@ pub(crate) fn inputs(flake: &Flake, out: &mut Vec<Diagnostic>) {
             }
             if input.follows.iter().filter(|(o, _)| o == own).count() > 1 {
                 out.push(
-                    Diagnostic::error(format!(
-                        "input `{}` says twice what its input `{own}` follows",
-                        input.name
-                    ))
+                    Diagnostic::new(
+                        Kind::DuplicateFollows,
+                        format!(
+                            "input `{}` says twice what its input `{own}` follows",
+                            input.name
+                        ),
+                    )
                     .at(input.location, "input defined here"),
                 );
             }
@@ -84,11 +96,14 @@ pub(crate) fn external_modules(plan: &Plan, out: &mut Vec<Diagnostic>) {
         };
         if !plan.flake.inputs.iter().any(|i| i.name == external.input) {
             out.push(
-                Diagnostic::error(format!(
-                    "module `{}` comes from input `{}`, which the flake does not declare",
-                    module.file_path(),
-                    external.input
-                ))
+                Diagnostic::new(
+                    Kind::UndeclaredInput,
+                    format!(
+                        "module `{}` comes from input `{}`, which the flake does not declare",
+                        module.file_path(),
+                        external.input
+                    ),
+                )
                 .at(module.location, "module imported here")
                 .help(format!(
                     "add the input: `.input(Input::github(\"{}\", \"owner/repo\"))` on the `Flake`",
@@ -98,10 +113,13 @@ pub(crate) fn external_modules(plan: &Plan, out: &mut Vec<Diagnostic>) {
         }
         if let Some(definition) = module.definitions.first() {
             out.push(
-                Diagnostic::error(format!(
+                Diagnostic::new(
+                    Kind::DefinitionOnForeignModule,
+                    format!(
                     "module `{}` is another flake's: definitions made on it are written nowhere",
                     module.file_path()
-                ))
+                ),
+                )
                 .at(definition.location, "definition made here")
                 .help("set the options it declares on the host, or in a module of your own"),
             );

@@ -1,7 +1,7 @@
 //! Security lints: cheap, certain, and silenced per host with `.allow(...)`.
 
 use super::effective::Effective;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Host, Lint};
 use crate::nix::Expr;
 
@@ -41,11 +41,13 @@ pub(crate) fn root_login_with_password(
     let root_yes = effective.winning(&root) == Expr::string("yes").ok();
     let passwords_off = effective.winning(&password) == Some(Expr::Bool(false));
     if root_yes && !passwords_off {
-        let mut diagnostic = Diagnostic::warning(format!(
-            "host `{}` lets root log in over SSH with a password",
-            host.name
-        ))
-        .code(Lint::RootLoginWithPassword.name());
+        let mut diagnostic = Diagnostic::new(
+            Kind::RootLoginWithPassword,
+            format!(
+                "host `{}` lets root log in over SSH with a password",
+                host.name
+            ),
+        );
         for leaf in effective
             .leaves_at(&root)
             .into_iter()
@@ -76,12 +78,14 @@ pub(crate) fn firewall_disabled(host: &Host, effective: &Effective, out: &mut Ve
     if running.is_empty() {
         return;
     }
-    let mut diagnostic = Diagnostic::warning(format!(
-        "host `{}` disables its firewall while running network services: {}",
-        host.name,
-        running.join(", ")
-    ))
-    .code(Lint::FirewallDisabled.name());
+    let mut diagnostic = Diagnostic::new(
+        Kind::FirewallDisabled,
+        format!(
+            "host `{}` disables its firewall while running network services: {}",
+            host.name,
+            running.join(", ")
+        ),
+    );
     for leaf in effective
         .leaves_at(&firewall)
         .into_iter()

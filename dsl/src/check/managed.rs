@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::effective::Effective;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Definition, FileAccess, Host, Location, Merge, Order, Priority};
 use crate::nix::{Attrs, Expr};
 use crate::option::OptionPath;
@@ -86,7 +86,7 @@ pub(crate) fn check(
         for name in secrets_used(value, manager.root) {
             if !names.contains(name) {
                 out.push(
-                    Diagnostic::error(format!(
+                    Diagnostic::new(Kind::UndeclaredSecret, format!(
                         "`{}` on host `{}` uses {} secret `{name}`, which the host does not declare",
                         super::conflicts::dotted(&leaf.path),
                         host.name,
@@ -103,10 +103,13 @@ pub(crate) fn check(
     }
     if let (Some(first), false) = (declared.first(), imports_module) {
         out.push(
-            Diagnostic::error(format!(
-                "host `{}` declares {} secrets but does not import {}'s module",
-                host.name, manager.label, manager.module
-            ))
+            Diagnostic::new(
+                Kind::SecretManagerNotImported,
+                format!(
+                    "host `{}` declares {} secrets but does not import {}'s module",
+                    host.name, manager.label, manager.module
+                ),
+            )
             .at(first.location, "secret declared here")
             .help(format!(
                 "add the input and import its module: `{}`",
@@ -158,9 +161,12 @@ pub(crate) fn place(
     let tree_path = format!("secrets/{name}");
     if crate::nix::NixPath::new(format!("../../{tree_path}")).is_err() {
         out.push(
-            Diagnostic::error(format!(
+            Diagnostic::new(
+                Kind::InvalidSecretFileName,
+                format!(
                 "the {kind} file name `{name}` of secret `{secret}` cannot be a Nix path literal"
-            ))
+            ),
+            )
             .at(location, "secret declared here")
             .help("name it with letters, digits, `.`, `_`, `-` and `+`"),
         );
@@ -168,9 +174,10 @@ pub(crate) fn place(
     }
     match files.iter().find(|f| f.tree_path == tree_path) {
         Some(existing) if existing.source != full => out.push(
-            Diagnostic::error(format!(
-                "two different {kind} files would both be `{tree_path}` in the tree"
-            ))
+            Diagnostic::new(
+                Kind::SecretFileCollision,
+                format!("two different {kind} files would both be `{tree_path}` in the tree"),
+            )
             .at(location, "secret declared here")
             .help("give the files different names"),
         ),
@@ -216,8 +223,11 @@ pub(crate) fn string_fields<'f>(
                 attrs.insert(field, text);
             }
             Err(error) => out.push(
-                Diagnostic::error(format!("the {field} of {label} secret `{secret}`: {error}"))
-                    .at(location, "secret declared here"),
+                Diagnostic::new(
+                    Kind::InvalidSecretField,
+                    format!("the {field} of {label} secret `{secret}`: {error}"),
+                )
+                .at(location, "secret declared here"),
             ),
         }
     }

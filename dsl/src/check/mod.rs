@@ -30,7 +30,7 @@ mod sources;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Definition, Flake, Host, Order, Priority, User};
 use crate::option::OptionPath;
 use crate::plan::{Plan, PlannedHome, PlannedHost, PlannedModule, PlannedUser};
@@ -196,7 +196,7 @@ fn resolve<'a>(
             let first = plan.modules[index].module;
             if !std::ptr::eq(first, module) && !first.same_content(module) {
                 out.push(
-                    Diagnostic::error(format!(
+                    Diagnostic::new(Kind::DuplicateModule, format!(
                         "two different modules are both named `{}` in category `{}`",
                         module.name, module.category
                     ))
@@ -267,7 +267,7 @@ fn resolve<'a>(
                     let first = plan.users[index].user;
                     if !std::ptr::eq(first, user) && !first.same_content(user) {
                         out.push(
-                            Diagnostic::error(format!("two different Home Manager users are both named `{}`", user.name))
+                            Diagnostic::new(Kind::DuplicateHomeUser, format!("two different Home Manager users are both named `{}`", user.name))
                                 .at(first.location, "the first one")
                                 .at(user.location, "a different one with the same name")
                                 .help("a user is written to one file, home/<name>.nix: define the user once and add that value to each host"),
@@ -301,7 +301,7 @@ fn resolve<'a>(
             let user = user_index[name.as_str()];
             if let Some(first) = homes.iter().find(|h| h.user == user) {
                 out.push(
-                    Diagnostic::error(format!(
+                    Diagnostic::new(Kind::DuplicateHomeAdditions, format!(
                         "host `{}` adds to Home Manager user `{name}` twice",
                         host.name
                     ))

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::definitions::definitions;
 use super::name_rules::{is_release, valid_host_name, valid_module_name, valid_user_name};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Flake, Host, Location, Module, System, User};
 
 /// Every NixOS option path, one a line (from the nixos-unstable manual of 2024-12).
@@ -32,13 +32,16 @@ fn shadowed_nixos_option(namespace: &[String]) -> Option<&'static str> {
 pub(crate) fn flake(flake: &Flake, out: &mut Vec<Diagnostic>) {
     if let Some(Err(error)) = flake.formatter.as_ref().map(crate::value::ToNix::to_nix) {
         out.push(
-            Diagnostic::error(format!("the flake's formatter: {error}"))
-                .at(flake.location, "flake defined here"),
+            Diagnostic::new(
+                Kind::InvalidFormatter,
+                format!("the flake's formatter: {error}"),
+            )
+            .at(flake.location, "flake defined here"),
         );
     }
     if !is_release(&flake.release) {
         out.push(
-            Diagnostic::error(format!(
+            Diagnostic::new(Kind::InvalidRelease, format!(
                 "the flake's release `{}` is not a NixOS release",
                 flake.release.escape_debug()
             ))
@@ -59,7 +62,7 @@ pub(crate) fn host_names(flake: &Flake, out: &mut Vec<Diagnostic>) {
             if first == host.location && first_name == host.name {
                 // One host value given twice: one place to point at, and a different fix.
                 out.push(
-                    Diagnostic::error(format!(
+                    Diagnostic::new(Kind::DuplicateHost, format!(
                         "host `{}` is added to the flake twice",
                         host.name
                     ))
@@ -74,7 +77,7 @@ pub(crate) fn host_names(flake: &Flake, out: &mut Vec<Diagnostic>) {
                 format!("hosts `{first_name}` and `{}` differ only in case; their directories collide on case-insensitive file systems", host.name)
             };
             out.push(
-                Diagnostic::error(message)
+                Diagnostic::new(Kind::DuplicateHost, message)
                     .at(first, "the first one")
                     .at(host.location, "the second one")
                     .help(
@@ -84,7 +87,7 @@ pub(crate) fn host_names(flake: &Flake, out: &mut Vec<Diagnostic>) {
         }
         if let Err(why) = valid_host_name(&host.name) {
             out.push(
-                Diagnostic::error(format!("host name `{}` is not valid: {why}", host.name.escape_debug()))
+                Diagnostic::new(Kind::InvalidHostName, format!("host name `{}` is not valid: {why}", host.name.escape_debug()))
                     .at(host.location, "host defined here")
                     .help("NixOS accepts letters, digits, `-` and `_`, at most 63 characters, starting and ending with a letter or digit"),
             );
@@ -96,10 +99,13 @@ pub(crate) fn module(module: &Module, parse: super::Parser, out: &mut Vec<Diagno
     let entity = format!("module `{}`", module.name);
     if let Err(why) = valid_module_name(&module.name) {
         out.push(
-            Diagnostic::error(format!(
-                "module name `{}` is not valid: {why}",
-                module.name.escape_debug()
-            ))
+            Diagnostic::new(
+                Kind::InvalidModuleName,
+                format!(
+                    "module name `{}` is not valid: {why}",
+                    module.name.escape_debug()
+                ),
+            )
             .at(module.location, "module defined here"),
         );
     }
@@ -109,16 +115,17 @@ pub(crate) fn module(module: &Module, parse: super::Parser, out: &mut Vec<Diagno
     };
     if options.namespace.is_empty() || options.namespace.iter().any(String::is_empty) {
         out.push(
-            Diagnostic::error(format!(
-                "{entity} declares its options under an empty namespace"
-            ))
+            Diagnostic::new(
+                Kind::EmptyOptionNamespace,
+                format!("{entity} declares its options under an empty namespace"),
+            )
             .at(module.location, "module defined here")
             .help("name a namespace such as `#[nix(namespace = \"fleet.docker\")]`"),
         );
     }
     if let Some(real) = shadowed_nixos_option(&options.namespace) {
         out.push(
-            Diagnostic::error(format!(
+            Diagnostic::new(Kind::ReservedOptionNamespace, format!(
                 "{entity} declares its options under `{}`, where NixOS declares `{real}` itself",
                 options.namespace.join(".")
             ))
@@ -133,10 +140,13 @@ pub(crate) fn module(module: &Module, parse: super::Parser, out: &mut Vec<Diagno
         ] {
             if let Some(Err(error)) = value {
                 out.push(
-                    Diagnostic::error(format!(
+                    Diagnostic::new(
+                        Kind::UnwritableDeclaration,
+                        format!(
                         "the {what} of option `{}` of {entity} cannot be written as Nix: {error}",
                         declaration.name
-                    ))
+                    ),
+                    )
                     .at(module.location, "module defined here"),
                 );
             }
@@ -148,17 +158,20 @@ pub(crate) fn user(user: &User, parse: super::Parser, out: &mut Vec<Diagnostic>)
     let entity = format!("user `{}`", user.name);
     if user.name.ends_with('$') && valid_user_name(&user.name).is_ok() {
         out.push(
-            Diagnostic::error(format!("Home Manager user `{}` ends with `$`, which marks a machine account", user.name))
+            Diagnostic::new(Kind::MachineAccountHomeUser, format!("Home Manager user `{}` ends with `$`, which marks a machine account", user.name))
                 .at(user.location, "user defined here")
                 .help("Home Manager configures people's accounts; a name with `$` also cannot name home/<name>.nix in Nix"),
         );
     }
     if let Err(why) = valid_user_name(&user.name) {
         out.push(
-            Diagnostic::error(format!(
-                "user name `{}` is not valid: {why}",
-                user.name.escape_debug()
-            ))
+            Diagnostic::new(
+                Kind::InvalidUserName,
+                format!(
+                    "user name `{}` is not valid: {why}",
+                    user.name.escape_debug()
+                ),
+            )
             .at(user.location, "user defined here"),
         );
     }
@@ -171,10 +184,13 @@ pub(crate) fn host(host: &Host, parse: super::Parser, out: &mut Vec<Diagnostic>)
     if let System::Other(double) = &host.system {
         if !System::KNOWN_DOUBLES.contains(&double.as_str()) {
             out.push(
-                Diagnostic::error(format!(
-                    "{entity} has an unknown system double `{}`",
-                    double.escape_debug()
-                ))
+                Diagnostic::new(
+                    Kind::UnknownSystem,
+                    format!(
+                        "{entity} has an unknown system double `{}`",
+                        double.escape_debug()
+                    ),
+                )
                 .at(host.location, "host defined here")
                 .help(format!(
                     "NixOS runs on {}",
@@ -186,7 +202,7 @@ pub(crate) fn host(host: &Host, parse: super::Parser, out: &mut Vec<Diagnostic>)
     state_version(&host.state_version, &entity, host.location, out);
     if host.hardware.is_none() {
         out.push(
-            Diagnostic::error(format!("{entity} has no hardware configuration"))
+            Diagnostic::new(Kind::MissingHardware, format!("{entity} has no hardware configuration"))
                 .at(host.location, "host defined here")
                 .help("add `.hardware(Hardware::nix_file(\"hardware/<host>.nix\"))` with the output of `nixos-generate-config --show-hardware-config`"),
         );
@@ -198,7 +214,7 @@ pub(crate) fn host(host: &Host, parse: super::Parser, out: &mut Vec<Diagnostic>)
 fn state_version(version: &str, entity: &str, location: Location, out: &mut Vec<Diagnostic>) {
     if !is_release(version) {
         out.push(
-            Diagnostic::error(format!(
+            Diagnostic::new(Kind::InvalidStateVersion, format!(
                 "{entity} has stateVersion `{}`, which is not a release of the form YY.MM",
                 version.escape_debug()
             ))

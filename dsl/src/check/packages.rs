@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::effective::Effective;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Definition, Flake, Location, Merge, Order, Priority, Unfree};
 use crate::nix::{is_plain_identifier, Expr, Ident};
 use crate::option::OptionPath;
@@ -29,7 +29,7 @@ pub(crate) fn resolve<'a>(
         let entity = format!("package `{}`", package.name);
         if !is_plain_identifier(&package.name) {
             out.push(
-                Diagnostic::error(format!(
+                Diagnostic::new(Kind::InvalidPackageName, format!(
                     "package name `{}` is not valid: it must be one Nix attribute name (letters, digits, `-`, `_`, `'`, not starting with a digit)",
                     package.name.escape_debug()
                 ))
@@ -39,10 +39,13 @@ pub(crate) fn resolve<'a>(
         }
         if let Some(first) = seen.insert(&package.name, package.location) {
             out.push(
-                Diagnostic::error(format!("two packages are named `{}`", package.name))
-                    .at(first, "the first one")
-                    .at(package.location, "the second")
-                    .help("a package is one file, pkgs/<name>.nix: give each its own name"),
+                Diagnostic::new(
+                    Kind::DuplicatePackage,
+                    format!("two packages are named `{}`", package.name),
+                )
+                .at(first, "the first one")
+                .at(package.location, "the second")
+                .help("a package is one file, pkgs/<name>.nix: give each its own name"),
             );
             continue;
         }
@@ -64,7 +67,7 @@ pub(crate) fn resolve<'a>(
     for overlay in &flake.overlays {
         if !is_plain_identifier(&overlay.name) || overlay.name == DEFAULT_OVERLAY {
             out.push(
-                Diagnostic::error(format!(
+                Diagnostic::new(Kind::InvalidOverlayName, format!(
                     "overlay name `{}` is not valid: it must be one Nix attribute name, and not `{DEFAULT_OVERLAY}` (the overlay of the flake's own packages)",
                     overlay.name.escape_debug()
                 ))
@@ -74,9 +77,12 @@ pub(crate) fn resolve<'a>(
         }
         if let Some(first) = seen.insert(&overlay.name, overlay.location) {
             out.push(
-                Diagnostic::error(format!("two overlays are named `{}`", overlay.name))
-                    .at(first, "the first one")
-                    .at(overlay.location, "the second"),
+                Diagnostic::new(
+                    Kind::DuplicateOverlay,
+                    format!("two overlays are named `{}`", overlay.name),
+                )
+                .at(first, "the first one")
+                .at(overlay.location, "the second"),
             );
             continue;
         }
@@ -84,30 +90,39 @@ pub(crate) fn resolve<'a>(
         for entry in &overlay.entries {
             if !is_plain_identifier(&entry.name) {
                 out.push(
-                    Diagnostic::error(format!(
-                        "overlay `{}` defines `{}`, which is not a package name",
-                        overlay.name,
-                        entry.name.escape_debug()
-                    ))
+                    Diagnostic::new(
+                        Kind::InvalidOverlayEntry,
+                        format!(
+                            "overlay `{}` defines `{}`, which is not a package name",
+                            overlay.name,
+                            entry.name.escape_debug()
+                        ),
+                    )
                     .at(entry.location, "defined here"),
                 );
             }
             if let Some(first) = names.insert(&entry.name, entry.location) {
                 out.push(
-                    Diagnostic::error(format!(
-                        "overlay `{}` defines package `{}` twice",
-                        overlay.name, entry.name
-                    ))
+                    Diagnostic::new(
+                        Kind::DuplicateOverlayEntry,
+                        format!(
+                            "overlay `{}` defines package `{}` twice",
+                            overlay.name, entry.name
+                        ),
+                    )
                     .at(first, "the first definition")
                     .at(entry.location, "the second"),
                 );
             }
             if let Err(error) = &entry.value {
                 out.push(
-                    Diagnostic::error(format!(
-                        "overlay `{}`: package `{}` has no Nix form: {error}",
-                        overlay.name, entry.name
-                    ))
+                    Diagnostic::new(
+                        Kind::UnwritablePackage,
+                        format!(
+                            "overlay `{}`: package `{}` has no Nix form: {error}",
+                            overlay.name, entry.name
+                        ),
+                    )
                     .at(entry.location, "defined here"),
                 );
             }
@@ -120,7 +135,7 @@ pub(crate) fn resolve<'a>(
             Some(source) => {
                 if let Some(entry) = overlay.entries.first() {
                     out.push(
-                        Diagnostic::error(format!(
+                        Diagnostic::new(Kind::PackagesInHandKeptOverlay, format!(
                             "overlay `{}` is a hand-kept file, so packages stated in Rust would be written nowhere",
                             overlay.name
                         ))
@@ -247,7 +262,7 @@ fn local_reference(flake: &Flake, name: &str, at: Location, out: &mut Vec<Diagno
         return;
     }
     out.push(
-        Diagnostic::error(format!(
+        Diagnostic::new(Kind::UnknownPackage, format!(
             "package `{name}` is not one of the flake's own packages"
         ))
         .at(at, "named here")

@@ -2,7 +2,7 @@
 //! modules a graphical session, registered modules a host or user that imports them.
 
 use super::effective::Effective;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Category, Flake, Lint, Module, User};
 use crate::nix::Expr;
 use crate::plan::{Plan, PlannedHost};
@@ -20,7 +20,7 @@ pub(crate) fn home_manager_users(
         let name = user.name.as_str();
         if !effective.is_true(&["users", "users", name, "isNormalUser"]) {
             out.push(
-                Diagnostic::error(format!(
+                Diagnostic::new(Kind::HomeUserWithoutSystemUser, format!(
                     "Home Manager user `{name}` is on host `{}`, which has no normal system user `{name}`",
                     host.name
                 ))
@@ -51,7 +51,7 @@ pub(crate) fn home_manager_users(
             if let Some((value, location)) = user_string(user, field) {
                 if value != expected {
                     out.push(
-                        Diagnostic::error(format!(
+                        Diagnostic::new(Kind::HomeUserMismatch, format!(
                             "home.{field} of Home Manager user `{name}` is `{value}`, but {what} is `{expected}`"
                         ))
                         .at(location, format!("home.{field} set here"))
@@ -60,7 +60,7 @@ pub(crate) fn home_manager_users(
                 }
             } else if field == "homeDirectory" && system_home != user.home_directory() {
                 out.push(
-                    Diagnostic::error(format!(
+                    Diagnostic::new(Kind::HomeUserMismatch, format!(
                         "Home Manager user `{name}` would get home.homeDirectory `{}`, but {what} is `{system_home}`",
                         user.home_directory()
                     ))
@@ -117,11 +117,10 @@ pub(crate) fn desktop_without_session(
         .filter(|m| m.category == Category::Desktop)
     {
         out.push(
-            Diagnostic::warning(format!(
+            Diagnostic::new(Kind::DesktopWithoutGraphicalSession, format!(
                 "desktop module `{}` is imported by host `{}`, which has no graphical session",
                 module.name, host.name
             ))
-            .code(Lint::DesktopWithoutGraphicalSession.name())
             .at(module.location, "module defined here")
             .at(host.location, "host defined here")
             .help(format!(
@@ -158,16 +157,18 @@ pub(crate) fn unused_modules(flake: &Flake, out: &mut Vec<Diagnostic>) {
         let used = used_paths.contains(&path);
         if !used && !module.allowed.contains(&Lint::UnusedModule) {
             out.push(
-                Diagnostic::warning(format!(
-                    "module `{}` is registered but no {} imports it",
-                    module.name,
-                    if module.category.is_home() {
-                        "user"
-                    } else {
-                        "host"
-                    }
-                ))
-                .code(Lint::UnusedModule.name())
+                Diagnostic::new(
+                    Kind::UnusedModule,
+                    format!(
+                        "module `{}` is registered but no {} imports it",
+                        module.name,
+                        if module.category.is_home() {
+                            "user"
+                        } else {
+                            "host"
+                        }
+                    ),
+                )
                 .at(module.location, "module defined here")
                 .help(format!(
                     "import it on a host or remove it; {}",

@@ -1,7 +1,7 @@
 //! Secrets that would land in the world-readable Nix store.
 
 use super::effective::Effective;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Lint, Location};
 use crate::nix::Expr;
 
@@ -31,11 +31,10 @@ fn is_secret_name(name: &str) -> bool {
 }
 
 fn report(path: &[String], entity: &str, location: Location) -> Diagnostic {
-    Diagnostic::error(format!(
+    Diagnostic::new(Kind::PlaintextSecret, format!(
         "`{}` on {entity} is a plaintext secret: it would be readable by every user of the machine in the Nix store",
         super::conflicts::dotted(path)
     ))
-    .code(Lint::PlaintextSecret.name())
     .at(location, "defined here")
     .help(format!(
         "reference the secret by path instead, e.g. `hashedPasswordFile` with `Secret::agenix(..)`, `Secret::sops(..)` or `RuntimePath::new(..)`; {}",

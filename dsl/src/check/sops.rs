@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::effective::Effective;
 use super::managed::{self, secrets_used, Declared, Manager};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::{Definition, Host, SopsSecret};
 use crate::nix::{Attrs, Expr};
 use crate::plan::SecretFile;
@@ -66,7 +66,7 @@ pub(crate) fn declarations(
         let for_passwords = password_files.contains(&secret.name);
         match (secret.needed_for_users, for_passwords) {
             (Some(false), true) => out.push(
-                Diagnostic::error(format!(
+                Diagnostic::new(Kind::SopsSecretNotNeededForUsers, format!(
                     "sops secret `{}` on host `{}` is a user's password file but says it is not needed for users",
                     secret.name, host.name
                 ))
@@ -103,11 +103,14 @@ fn copy_file(
         Ok(text) => text,
         Err(error) => {
             out.push(
-                Diagnostic::error(format!(
-                    "cannot read the sops file of secret `{}`, `{}`: {error}",
-                    secret.name,
-                    file.display()
-                ))
+                Diagnostic::new(
+                    Kind::UnreadableSecretFile,
+                    format!(
+                        "cannot read the sops file of secret `{}`, `{}`: {error}",
+                        secret.name,
+                        file.display()
+                    ),
+                )
                 .at(secret.location, "secret declared here")
                 .help("paths are relative to the configuration crate's directory"),
             );
@@ -123,7 +126,7 @@ fn copy_file(
     });
     if !has_key {
         out.push(
-            Diagnostic::error(format!(
+            Diagnostic::new(Kind::MissingSopsKey, format!(
                 "the sops file `{}` has no key `{first}` for secret `{}`",
                 file.display(),
                 secret.name

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::NixSource;
 use crate::validate::validator_name;
 
@@ -27,10 +27,10 @@ pub(crate) fn load(
                 Ok(bytes) => bytes,
                 Err(error) => {
                     out.push(
-                        Diagnostic::error(format!(
-                            "cannot read {entity}, `{}`: {error}",
-                            path.display()
-                        ))
+                        Diagnostic::new(
+                            Kind::UnreadableSource,
+                            format!("cannot read {entity}, `{}`: {error}", path.display()),
+                        )
                         .at(*location, note)
                         .help("paths are relative to the configuration crate's directory"),
                     );
@@ -41,11 +41,14 @@ pub(crate) fn load(
                 Ok(text) => (text, path.display().to_string()),
                 Err(error) => {
                     out.push(
-                        Diagnostic::error(format!(
-                            "{entity}, `{}`, is not UTF-8 text (invalid byte at offset {})",
-                            path.display(),
-                            error.utf8_error().valid_up_to()
-                        ))
+                        Diagnostic::new(
+                            Kind::UnreadableSource,
+                            format!(
+                                "{entity}, `{}`, is not UTF-8 text (invalid byte at offset {})",
+                                path.display(),
+                                error.utf8_error().valid_up_to()
+                            ),
+                        )
                         .at(*location, note),
                     );
                     return None;
@@ -56,11 +59,14 @@ pub(crate) fn load(
     };
     if let Err(error) = parse(&text) {
         out.push(
-            Diagnostic::error(format!(
-                "{entity} is not valid Nix ({} says: {})",
-                validator_name(),
-                error.message
-            ))
+            Diagnostic::new(
+                Kind::InvalidNixSource,
+                format!(
+                    "{entity} is not valid Nix ({} says: {})",
+                    validator_name(),
+                    error.message
+                ),
+            )
             .at_nix(shown_name, &text, error.line, error.column, "here")
             .at(source.location(), note),
         );

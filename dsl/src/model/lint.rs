@@ -1,7 +1,6 @@
-use std::fmt;
-
 /// A check a configuration may deliberately silence, on one host, module or user, with
-/// `.allow(Lint::...)`.
+/// `.allow(Lint::...)`. Each is a diagnostic kind (`Kind::from(lint)`), whose code the
+/// diagnostic shows (`warning[firewall-disabled]`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Lint {
     /// A plaintext password or secret in an option that lands in the world-readable Nix
@@ -21,26 +20,8 @@ pub enum Lint {
 }
 
 impl Lint {
-    /// The name diagnostics show, as in `warning[firewall-disabled]`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::PlaintextSecret => "plaintext-secret",
-            Self::NoEffect => "no-effect",
-            Self::UnusedModule => "unused-module",
-            Self::DesktopWithoutGraphicalSession => "desktop-without-graphical-session",
-            Self::RootLoginWithPassword => "root-login-with-password",
-            Self::FirewallDisabled => "firewall-disabled",
-        }
-    }
-
     /// How to silence it, for help lines.
     pub fn allow_hint(self, on: &str) -> String {
         format!("if this is deliberate, add `.allow(Lint::{self:?})` to {on}")
-    }
-}
-
-impl fmt::Display for Lint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }

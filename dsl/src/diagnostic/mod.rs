@@ -1,6 +1,11 @@
-//! Diagnostics, rendered the way rustc renders its own.
+//! Diagnostics, rendered the way rustc renders its own. Each has a [`Kind`] with a stable
+//! code (`error[duplicate-host]`); the message says what is wrong in this configuration.
+
+mod kind;
 
 use std::fmt;
+
+pub use kind::Kind;
 
 use crate::model::Location;
 
@@ -27,39 +32,28 @@ pub enum Label {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub kind: Kind,
     pub severity: Severity,
-    /// The check's name for checks that can be silenced (`warning[no-effect]`).
-    pub code: Option<&'static str>,
     pub message: String,
     pub labels: Vec<Label>,
     pub help: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn error(message: impl Into<String>) -> Self {
+    /// A diagnostic of `kind`, at the kind's severity.
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
         Self {
-            severity: Severity::Error,
-            code: None,
+            kind,
+            severity: kind.severity(),
             message: message.into(),
             labels: Vec::new(),
             help: None,
         }
     }
 
-    pub fn warning(message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Warning,
-            code: None,
-            message: message.into(),
-            labels: Vec::new(),
-            help: None,
-        }
-    }
-
-    /// Names the check, shown as `warning[name]`.
-    pub fn code(mut self, code: &'static str) -> Self {
-        self.code = Some(code);
-        self
+    /// The kind's stable code.
+    pub fn code(&self) -> &'static str {
+        self.kind.code()
     }
 
     /// Points at Rust source, with a note saying what is there.
@@ -111,10 +105,7 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        match self.code {
-            Some(code) => writeln!(f, "{severity}[{code}]: {}", self.message)?,
-            None => writeln!(f, "{severity}: {}", self.message)?,
-        }
+        writeln!(f, "{severity}[{}]: {}", self.code(), self.message)?;
         for label in &self.labels {
             match label {
                 Label::Rust { location, note } => {
@@ -183,13 +174,13 @@ mod tests {
             line: 12,
             column: 5,
         };
-        let diagnostic = Diagnostic::error("bad thing")
+        let diagnostic = Diagnostic::new(Kind::InvalidNixSource, "bad thing")
             .at(location, "defined here")
             .at_nix("hw.nix", "{\n  a = ;\n}\n", 2, 7, "unexpected `;`")
             .help("fix it");
         assert_eq!(
             diagnostic.to_string(),
-            "error: bad thing\n  --> config/hosts.rs:12:5\n   = note: defined here\n  --> hw.nix:2:7\n   |\n 2 |   a = ;\n   |       ^ unexpected `;`\n   = help: fix it\n"
+            "error[invalid-nix-source]: bad thing\n  --> config/hosts.rs:12:5\n   = note: defined here\n  --> hw.nix:2:7\n   |\n 2 |   a = ;\n   |       ^ unexpected `;`\n   = help: fix it\n"
         );
     }
 }
