@@ -14,10 +14,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::docs::write_doc;
+use super::index::{item_path, Binding, Index};
 use super::json::OptionDoc;
 use super::naming::{entry_function_name, module_name, pascal_case, value_name, Names};
 use super::option_tree::Node;
-use super::rust_types::{pattern_of, TypeDefs};
+use super::rust_types::{pattern_of, TypeDefs, Typed};
+use super::types::parse_type;
 
 /// What to generate.
 #[derive(Clone, Debug, Default)]
@@ -57,6 +59,8 @@ pub struct Generated {
     /// type rejects a wrong value (at compile time, or at build time with the Rust
     /// location): what the report counts as checked.
     pub checked: BTreeSet<String>,
+    /// Where each option's binding is, for `flakesmith import`.
+    pub index: Index,
 }
 
 pub fn generate(options: &[OptionDoc], config: &GenerateConfig) -> Generated {
@@ -102,13 +106,24 @@ pub fn generate(options: &[OptionDoc], config: &GenerateConfig) -> Generated {
     let mut root_text = header(config);
     root_text.push_str(FILE_ATTRIBUTES);
     // Options at the top level (`uninstall`, `lib`) are items of the root module.
-    write_items(&root, &[], &mut root_text, 0, &mut out.checked);
+    let at = Place {
+        module: "",
+        depth: 0,
+    };
+    write_items(
+        &root,
+        &[],
+        &mut root_text,
+        at,
+        &mut out.checked,
+        &mut out.index,
+    );
     for (segment, child) in &root.children {
         write_module_file(
             segment,
             child,
             std::slice::from_ref(segment),
-            "",
+            ("", ""),
             &mut root_text,
             config,
             &mut out,
@@ -141,7 +156,7 @@ fn write_module_file(
     segment: &str,
     node: &Node,
     path: &[String],
-    dir: &str,
+    (dir, parent_module): (&str, &str),
     parent: &mut String,
     config: &GenerateConfig,
     out: &mut Generated,
@@ -154,7 +169,12 @@ fn write_module_file(
     let mut text = header(config);
     text.push_str(FILE_ATTRIBUTES);
     let has_file_children = path.len() < FILE_DEPTH;
-    write_items(node, path, &mut text, 0, &mut out.checked);
+    let rust_module = item_path(parent_module, &module);
+    let at = Place {
+        module: &rust_module,
+        depth: 0,
+    };
+    write_items(node, path, &mut text, at, &mut out.checked, &mut out.index);
     let mut names = Names::default();
     for (child_segment, child, child_path) in submodules(node, path) {
         if has_file_children {
@@ -162,14 +182,21 @@ fn write_module_file(
                 child_segment,
                 child,
                 &child_path,
-                &own_dir,
+                (&own_dir, &rust_module),
                 &mut text,
                 config,
                 out,
             );
         } else {
             let name = names.unique(module_name(child_segment));
-            write_inline_module(&name, child, &child_path, &mut text, 0, &mut out.checked);
+            write_inline_module(
+                &name,
+                child,
+                &child_path,
+                &mut text,
+                at,
+                (&mut out.checked, &mut out.index),
+            );
         }
     }
     let file = if has_file_children {
@@ -203,17 +230,30 @@ fn submodules<'n, 'a>(
         })
 }
 
+/// Where items are written: the Rust module (below the bindings' root) and the depth of
+/// inline modules within its file.
+#[derive(Clone, Copy)]
+struct Place<'m> {
+    module: &'m str,
+    depth: usize,
+}
+
 fn write_inline_module(
     name: &str,
     node: &Node,
     path: &[String],
     out: &mut String,
-    depth: usize,
-    checked: &mut BTreeSet<String>,
+    parent: Place,
+    (checked, index): (&mut BTreeSet<String>, &mut Index),
 ) {
-    let pad = "    ".repeat(depth);
+    let pad = "    ".repeat(parent.depth);
     let _ = writeln!(out, "{pad}pub mod {name} {{\n{pad}    use super::*;\n");
-    write_items(node, path, out, depth + 1, checked);
+    let rust_module = item_path(parent.module, name);
+    let at = Place {
+        module: &rust_module,
+        depth: parent.depth + 1,
+    };
+    write_items(node, path, out, at, checked, index);
     let mut names = Names::default();
     for (child_segment, child, child_path) in submodules(node, path) {
         write_inline_module(
@@ -221,8 +261,8 @@ fn write_inline_module(
             child,
             &child_path,
             out,
-            depth + 1,
-            checked,
+            at,
+            (&mut *checked, &mut *index),
         );
     }
     let _ = writeln!(out, "{pad}}}\n");
@@ -234,10 +274,15 @@ fn write_items(
     node: &Node,
     path: &[String],
     out: &mut String,
-    depth: usize,
+    at: Place,
     checked: &mut BTreeSet<String>,
+    index: &mut Index,
 ) {
-    let pad = "    ".repeat(depth);
+    let pad = "    ".repeat(at.depth);
+    let mut entries = Entries {
+        module: at.module,
+        bindings: Vec::new(),
+    };
     let mut names = Names::default();
     let mut defs = TypeDefs::new(&pad);
     for (segment, child) in &node.children {
@@ -247,6 +292,7 @@ fn write_items(
         if typed.checked && !option.read_only {
             defs.checked.insert(option.name());
         }
+        entries.record(option, item_path(at.module, &name), &typed);
         let ty = typed.rust;
         write_doc(option, out, &pad);
         let literal = path_literal(&option.loc);
@@ -274,10 +320,53 @@ fn write_items(
             "{pad}/// `{}.<name>`: the entry `entry_name`.\n{pad}pub fn {function}(entry_name: &str) -> {struct_name} {{\n{pad}    {struct_name} {{ path: OptionPath::Static(&[{prefix}]).join([entry_name]) }}\n{pad}}}\n",
             path.join(".")
         );
-        write_entry_struct(&struct_name, entry, out, &pad, &mut defs);
+        let handle = format!("{}({{}})", item_path(at.module, &function));
+        write_entry_struct(
+            &struct_name,
+            entry,
+            out,
+            &pad,
+            &mut defs,
+            (&handle, &mut entries),
+        );
     }
     out.push_str(&defs.text);
     checked.append(&mut defs.checked);
+    entries.into_index(&defs, index);
+}
+
+/// The bindings one module's items add to the index; its enums are known once the
+/// module's types are all written.
+struct Entries<'m> {
+    module: &'m str,
+    bindings: Vec<(String, Binding, Option<String>)>,
+}
+
+impl Entries<'_> {
+    fn record(&mut self, option: &OptionDoc, handle: String, typed: &Typed) {
+        let binding = Binding {
+            handle,
+            option_type: parse_type(&option.type_description),
+            enum_type: None,
+            read_only: option.read_only,
+        };
+        let named = typed.rust.innermost_named().map(str::to_owned);
+        self.bindings.push((option.name(), binding, named));
+    }
+
+    fn into_index(self, defs: &TypeDefs, index: &mut Index) {
+        for (name, variants) in &defs.enums {
+            index
+                .enums
+                .insert(item_path(self.module, name), variants.clone());
+        }
+        for (name, mut binding, named) in self.bindings {
+            binding.enum_type = named
+                .filter(|named| defs.enums.contains_key(named))
+                .map(|named| item_path(self.module, &named));
+            index.options.insert(name, binding);
+        }
+    }
 }
 
 /// The struct for one entry of a `<name>` collection, with a method per child option and
@@ -288,6 +377,7 @@ fn write_entry_struct(
     out: &mut String,
     pad: &str,
     defs: &mut TypeDefs,
+    (handle, entries): (&str, &mut Entries),
 ) {
     let _ = writeln!(out, "{pad}/// The options of one entry.\n{pad}#[derive(Clone, Debug)]\n{pad}pub struct {struct_name} {{\n{pad}    path: OptionPath,\n{pad}}}\n");
     let _ = writeln!(out, "{pad}impl {struct_name} {{");
@@ -301,7 +391,7 @@ fn write_entry_struct(
             let function = names.unique(entry_function_name(segment));
             let child_struct = format!("{struct_name}Entry");
             let _ = writeln!(out, "{pad}    /// An entry of this collection.\n{pad}    pub fn {function}(&self, entry_name: &str) -> {child_struct} {{\n{pad}        {child_struct} {{ path: self.path.join([entry_name]) }}\n{pad}    }}\n");
-            nested.push((child_struct, child));
+            nested.push((child_struct, child, format!("{handle}.{function}({{}})")));
             continue;
         }
         if let Some(option) = child.option {
@@ -310,6 +400,7 @@ fn write_entry_struct(
             if typed.checked && !option.read_only {
                 defs.checked.insert(option.name());
             }
+            entries.record(option, format!("{handle}.{name}()"), &typed);
             let ty = typed.rust;
             write_doc(option, out, &format!("{pad}    "));
             let handle = if option.read_only { "ReadOnly" } else { "Opt" };
@@ -334,12 +425,19 @@ fn write_entry_struct(
             };
             let child_struct = format!("{struct_name}{}", pascal_case(segment));
             let _ = writeln!(out, "{pad}    /// The options under `{segment}`.\n{pad}    pub fn {accessor}(&self) -> {child_struct} {{\n{pad}        {child_struct} {{ path: self.path.join([{segment:?}]) }}\n{pad}    }}\n");
-            nested.push((child_struct, child));
+            nested.push((child_struct, child, format!("{handle}.{accessor}()")));
         }
     }
     let _ = writeln!(out, "{pad}}}\n");
-    for (child_struct, child) in nested {
-        write_entry_struct(&child_struct, child, out, pad, defs);
+    for (child_struct, child, child_handle) in nested {
+        write_entry_struct(
+            &child_struct,
+            child,
+            out,
+            pad,
+            defs,
+            (&child_handle, &mut *entries),
+        );
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod docs;
 pub mod generate;
+pub mod index;
 pub mod json;
 mod naming;
 mod option_tree;
@@ -12,5 +13,6 @@ mod rust_types;
 pub mod types;
 
 pub use generate::{generate, GenerateConfig, Generated};
+pub use index::{Binding, Index};
 pub use json::{read_options, OptionDoc};
 pub use types::{parse_type, OptionType};

@@ -13,7 +13,7 @@
 //! [`OneOf`]: crate::value::OneOf
 //! [`Data`]: crate::value::Data
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use super::docs::write_doc;
@@ -60,6 +60,15 @@ pub(super) enum RustType {
 }
 
 impl RustType {
+    /// The named type at the heart of this one: `T` of `T`, `Vec<T>` or `NullOr<T>`.
+    pub(super) fn innermost_named(&self) -> Option<&str> {
+        match self {
+            Self::Named(name) => Some(name),
+            Self::Generic("Vec" | "NullOr", args) => args.first()?.innermost_named(),
+            _ => None,
+        }
+    }
+
     fn named(name: impl Into<String>) -> Self {
         Self::Named(name.into())
     }
@@ -146,6 +155,8 @@ fn data(format: DataFormat) -> Typed {
 /// The types one generated module defines, and the options it made checked.
 pub(super) struct TypeDefs {
     pub text: String,
+    /// The enums this module defines, by name: each value with its variant.
+    pub enums: BTreeMap<String, Vec<(String, String)>>,
     /// Options set one by one through a checked Rust type in this module.
     pub checked: BTreeSet<String>,
     names: Names,
@@ -162,6 +173,7 @@ impl TypeDefs {
         }
         Self {
             text: String::new(),
+            enums: BTreeMap::new(),
             checked: BTreeSet::new(),
             names,
             cache: HashMap::new(),
@@ -216,7 +228,8 @@ impl TypeDefs {
                 .unwrap_or_else(|| data(*format)),
             OptionType::Enum(values) => {
                 let name = self.names.unique(hint.to_owned());
-                write_enum(&name, values, path, &mut self.text, &self.pad);
+                let variants = write_enum(&name, values, path, &mut self.text, &self.pad);
+                self.enums.insert(name.clone(), variants);
                 Typed::plain(name)
             }
             OptionType::NullOr(inner) => self.value_type(inner, node, hint, path).wrap("NullOr"),
@@ -489,12 +502,22 @@ pub(crate) fn pattern_of(option: &OptionDoc) -> Option<String> {
     find(&parse_type(&option.type_description)).cloned()
 }
 
-fn write_enum(name: &str, values: &[String], option: &str, out: &mut String, pad: &str) {
+/// Writes the enum and returns its variants: each value with the variant that writes it.
+fn write_enum(
+    name: &str,
+    values: &[String],
+    option: &str,
+    out: &mut String,
+    pad: &str,
+) -> Vec<(String, String)> {
     let mut variants = Names::default();
+    let mut written = Vec::new();
     let _ = writeln!(out, "{pad}::flakesmith::option_enum! {{\n{pad}    /// The values of `{option}`.\n{pad}    {name} {{");
     for value in values {
         let variant = variants.unique(variant_name(value));
         let _ = writeln!(out, "{pad}        {variant} => {value:?},");
+        written.push((value.clone(), variant));
     }
     let _ = writeln!(out, "{pad}    }}\n{pad}}}\n");
+    written
 }
