@@ -27,7 +27,13 @@ fn fleet() -> Flake {
                         "defaultSopsFile".into(),
                     ])),
                     "/etc/secrets.yaml",
-                ),
+                )
+                // A Home Manager user: only hosts with users import Home Manager.
+                .set(
+                    flakesmith::nixos::users::users::user("alice").is_normal_user(),
+                    true,
+                )
+                .user(User::new("alice", "24.05")),
         )
 }
 

@@ -122,9 +122,13 @@ pub(super) fn flake_file(plan: &Plan) -> String {
     print_file(&lines, &body.into())
 }
 
-/// The modules of a host's system: its directory, Home Manager and its users.
+/// The modules of a host's system: its directory, and Home Manager with its users when
+/// it has any (a host without users does not evaluate Home Manager at all).
 pub(super) fn host_modules(plan: &Plan, planned: &PlannedHost) -> Vec<Expr> {
     let host = planned.host;
+    if planned.users.is_empty() {
+        return vec![Expr::Path(path(format!("./{}", host.dir_path())))];
+    }
     let users: Attrs = planned
         .users
         .iter()
