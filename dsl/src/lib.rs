@@ -38,6 +38,8 @@ pub mod check;
 pub mod cli;
 pub mod diagnostic;
 pub mod emit;
+#[cfg(feature = "generator")]
+pub mod import;
 pub mod model;
 pub mod nix;
 pub mod option;

@@ -104,6 +104,17 @@ impl<T> Opt<T> {
 }
 
 // Manual impls: `T` is only a marker and need not be `Clone` itself.
+impl Opt<crate::value::Untyped> {
+    /// An option no binding names (a module's of your own that is not derived, another
+    /// flake's without bindings), by its path segments: it takes `Raw` and any value, and
+    /// Nix checks the value (`flakesmith import` writes what it cannot type this way).
+    pub fn untyped<S: AsRef<str>>(segments: &[S]) -> Self {
+        Self::at(OptionPath::Owned(
+            segments.iter().map(|s| s.as_ref().to_owned()).collect(),
+        ))
+    }
+}
+
 impl<T> Clone for Opt<T> {
     fn clone(&self) -> Self {
         Self {

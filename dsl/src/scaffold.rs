@@ -50,21 +50,7 @@ pub fn new_crate(config: &NewConfig) -> Result<BTreeMap<String, String>, String>
     }
     release(&config.release)?;
     let system = system_variant(&config.system)?;
-    let dependency = config.flakesmith.toml();
-    let mut files = BTreeMap::new();
-    files.insert(
-        "Cargo.toml".to_owned(),
-        format!(
-            "[package]\nname = {name:?}\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
-             # The configuration is compiled into the flake tree by build.rs; the binary writes it.\n\
-             [dependencies]\nflakesmith = {dependency}\n\n[build-dependencies]\nflakesmith = {dependency}\n\n\
-             # A crate of its own, even when created inside another workspace.\n[workspace]\n",
-            name = config.crate_name
-        ),
-    );
-    files.insert("build.rs".to_owned(), BUILD_RS.to_owned());
-    files.insert("src/main.rs".to_owned(), MAIN_RS.to_owned());
-    files.insert(".gitignore".to_owned(), "/target\n".to_owned());
+    let mut files = crate_skeleton(&config.crate_name, &config.flakesmith);
     files.insert(
         "config/mod.rs".to_owned(),
         format!(
@@ -101,6 +87,26 @@ pub fn new_crate(config: &NewConfig) -> Result<BTreeMap<String, String>, String>
         );
     }
     Ok(files)
+}
+
+/// The files every configuration crate has: `Cargo.toml`, `build.rs` (which compiles
+/// `config/`), `src/main.rs` (which writes the tree) and `.gitignore`.
+pub(crate) fn crate_skeleton(name: &str, flakesmith: &Dependency) -> BTreeMap<String, String> {
+    let dependency = flakesmith.toml();
+    let mut files = BTreeMap::new();
+    files.insert(
+        "Cargo.toml".to_owned(),
+        format!(
+            "[package]\nname = {name:?}\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
+             # The configuration is compiled into the flake tree by build.rs; the binary writes it.\n\
+             [dependencies]\nflakesmith = {dependency}\n\n[build-dependencies]\nflakesmith = {dependency}\n\n\
+             # A crate of its own, even when created inside another workspace.\n[workspace]\n"
+        ),
+    );
+    files.insert("build.rs".to_owned(), BUILD_RS.to_owned());
+    files.insert("src/main.rs".to_owned(), MAIN_RS.to_owned());
+    files.insert(".gitignore".to_owned(), "/target\n".to_owned());
+    files
 }
 
 /// The files of a new host in an existing configuration, and the line to add.

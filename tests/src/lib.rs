@@ -335,6 +335,51 @@ pub fn evaluate_flake(
 ) -> Result<serde_json::Value, String> {
     let dir = tempfile_dir();
     flakesmith::writer::write(&dir, tree, false).unwrap();
+    let value = evaluate(lib, &dir, expr, Lists::MustAgree);
+    if value.is_ok() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    value
+}
+
+/// How the stand-in NixOS merges list values its loosely declared namespaces hold.
+#[derive(Clone, Copy, Debug)]
+pub enum Lists {
+    /// As `types.anything` does: every definition must be equal.
+    MustAgree,
+    /// Concatenated, as NixOS's `listOf` options (`environment.systemPackages`,
+    /// `networking.firewall.allowedTCPPorts`) do: for whole fleets, whose modules add to
+    /// the same lists.
+    Concatenate,
+}
+
+/// A fleet's flake on disk (one a user wrote, such as `flakesmith import` reads, or a
+/// tree flakesmith wrote) evaluated as [`evaluate_flake`] does, with lists concatenated
+/// as NixOS's list options concatenate them ([`Lists::Concatenate`]).
+pub fn evaluate_fleet_dir(lib: &str, dir: &Path, expr: &str) -> Result<serde_json::Value, String> {
+    evaluate(lib, dir, expr, Lists::Concatenate)
+}
+
+/// [`evaluate_fleet_dir`] for a tree in memory.
+pub fn evaluate_fleet(
+    lib: &str,
+    tree: &flakesmith::Tree,
+    expr: &str,
+) -> Result<serde_json::Value, String> {
+    let dir = tempfile_dir();
+    flakesmith::writer::write(&dir, tree, false).unwrap();
+    let value = evaluate_fleet_dir(lib, &dir, expr);
+    if value.is_ok() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    value
+}
+
+fn evaluate(lib: &str, dir: &Path, expr: &str, lists: Lists) -> Result<serde_json::Value, String> {
+    let value_type = match lists {
+        Lists::MustAgree => "lib.types.anything",
+        Lists::Concatenate => "loose",
+    };
     let program = format!(
         r#"let
           lib = {lib};
@@ -345,7 +390,11 @@ pub fn evaluate_flake(
             override = args: derivation name // {{ overridden = args; }};
           }};
           # The packages the tests' hosts and users name, as stand-in derivations.
-          basePkgs = final: lib.genAttrs [ "hello" "ripgrep" "fd" "jq" "powertop" "firefox" ] derivation // {{
+          basePkgs = final: lib.genAttrs [
+            "hello" "ripgrep" "fd" "jq" "powertop" "firefox" "git" "htop" "zsh" "noto-fonts"
+            "docker-compose"
+          ] derivation // {{
+            kdePackages = lib.genAttrs [ "kate" ] derivation;
             lib = lib;
             stdenv.mkDerivation = a: derivation (a.pname or a.name);
             writeShellScriptBin = name: _: derivation name;
@@ -353,6 +402,18 @@ pub fn evaluate_flake(
               let fn = if builtins.isFunction f then f else import f;
               in fn (builtins.intersectAttrs (builtins.functionArgs fn) final // args);
           }};
+          # Like `anything`, but lists concatenate and attribute sets merge key by key.
+          loose = lib.mkOptionType {{
+            name = "loose";
+            check = _: true;
+            merge = loc: defs:
+              let values = map (d: d.value) defs;
+              in if lib.all builtins.isList values then (lib.types.listOf loose).merge loc defs
+              else if lib.all (v: builtins.isAttrs v && !(lib.isStringLike v)) values
+              then (lib.types.attrsOf loose).merge loc defs
+              else lib.types.anything.merge loc defs;
+          }};
+          valueType = {value_type};
           mkPkgs = overlays: lib.fix (final: lib.foldl (prev: o: prev // o final prev) (basePkgs final) overlays);
           nixpkgs = {{
             outPath = "/nix/store/nixpkgs";
@@ -360,7 +421,7 @@ pub fn evaluate_flake(
             lib = lib // {{
               nixosSystem = args: lib.evalModules {{
                 modules = args.modules ++ [ ({{ config, ... }}: {{
-                  freeformType = with lib.types; attrsOf anything;
+                  freeformType = lib.types.attrsOf valueType;
                   # NixOS's namespaces are declared, as NixOS declares them: modules
                   # define them from `config` (`lib.mkIf cfg.enable {{ services = ...; }}`),
                   # which free-form attributes could not be without infinite recursion.
@@ -368,9 +429,9 @@ pub fn evaluate_flake(
                     "boot" "console" "documentation" "environment" "fonts" "hardware" "i18n"
                     "networking" "nix" "nixpkgs" "powerManagement" "programs" "security"
                     "services" "system" "systemd" "time" "users" "virtualisation" "xdg"
-                  ] (_: lib.mkOption {{ type = with lib.types; attrsOf anything; default = {{ }}; }}) // {{
+                  ] (_: lib.mkOption {{ type = lib.types.attrsOf valueType; default = {{ }}; }}) // {{
                     fileSystems = lib.mkOption {{
-                      type = with lib.types; attrsOf (attrsOf anything);
+                      type = with lib.types; attrsOf (attrsOf valueType);
                       default = {{ }};
                     }};
                   }};
@@ -389,18 +450,21 @@ pub fn evaluate_flake(
             .join("fixtures/modules-path")
             .display(),
         flake = dir.join("flake.nix").display(),
+        value_type = value_type,
     );
     let output = nix_instantiate(&["--eval", "--strict", "--json", "-E", &program]);
     if output.status.success() {
-        let _ = std::fs::remove_dir_all(&dir);
         Ok(serde_json::from_slice(&output.stdout).expect("nix-instantiate --json prints JSON"))
     } else {
-        // Kept for a look: the tree and the evaluation that failed on it.
-        std::fs::write(dir.join("evaluation.nix"), &program).unwrap();
+        // Kept for a look: the evaluation that failed.
+        let kept_dir = tempfile_dir();
+        std::fs::create_dir_all(&kept_dir).unwrap();
+        let kept = kept_dir.join("evaluation.nix");
+        std::fs::write(&kept, &program).unwrap();
         Err(format!(
             "{}(the evaluation is kept in {})",
             String::from_utf8_lossy(&output.stderr),
-            dir.join("evaluation.nix").display()
+            kept.display()
         ))
     }
 }

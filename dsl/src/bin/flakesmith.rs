@@ -21,6 +21,11 @@ Usage:
       (default: the current directory) and print the line that adds the host
   flakesmith new user NAME [--config DIR] [--release YY.MM]
       add config/home/NAME.rs and print the lines that give it an account and a host
+  flakesmith import FLAKE_DIR --out CONFIG_DIR [--flakesmith-git URL]
+      write a configuration crate from an existing flake, read (never evaluated):
+      its hosts, modules and Home Manager users, each definition a typed call where a
+      binding takes its value and `Raw::nix` (marked `// TODO(import)`) where not;
+      prints a report of what was typed, raw and left out (also in IMPORT.md)
   flakesmith options report FILE
       what the generator makes of an options.json: counts per type kind, the type
       strings it could not type; the last line is `typed N of M options (P%)`
@@ -200,21 +205,8 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             if std::fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some()) {
                 return Err(format!("{} exists and is not empty", dir.display()));
             }
-            let crate_name = dir
-                .file_name()
-                .and_then(|n| n.to_str())
-                .map(|n| {
-                    n.chars()
-                        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '-' })
-                        .collect::<String>()
-                })
-                .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
-                .unwrap_or_else(|| "nixos-config".to_owned());
-            let flakesmith = match flags.get("flakesmith-git") {
-                Some(url) => Dependency::Git(url.clone()),
-                // The checkout this command was built from.
-                None => Dependency::Path(env!("CARGO_MANIFEST_DIR").to_owned()),
-            };
+            let crate_name = crate_name(&dir);
+            let flakesmith = dependency(&flags);
             let config = NewConfig {
                 crate_name,
                 host: flags.get("host").cloned().unwrap_or_else(|| "nixos".to_owned()),
@@ -240,8 +232,97 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             );
             Ok(())
         }
-        _ => Err("expected `new DIR`, `new host NAME`, `new user NAME`, `options report FILE` or `options generate FILE --out DIR`".into()),
+        ["import", flake_dir] => {
+            let out = out.ok_or("`import` needs `--out CONFIG_DIR`, the crate to write")?;
+            if std::fs::read_dir(&out).is_ok_and(|mut entries| entries.next().is_some()) {
+                return Err(format!("{} exists and is not empty; nothing was written", out.display()));
+            }
+            let config = flakesmith::import::CrateConfig {
+                name: crate_name(&out),
+                flakesmith: dependency(&flags),
+            };
+            let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+            let bindings = flakesmith::import::Bindings::shipped(&data)?;
+            let imported = flakesmith::import::import(std::path::Path::new(flake_dir), &bindings, &config)?;
+            let mut files = imported.files;
+            if let Dependency::Path(checkout) = &config.flakesmith {
+                let lock = std::path::Path::new(checkout).join("../Cargo.lock");
+                if let Ok(text) = std::fs::read_to_string(lock) {
+                    files.insert("Cargo.lock".to_owned(), text);
+                }
+            }
+            write_whole(&out, &files)?;
+            print!("{}", imported.report.render());
+            println!(
+                "\nimported {flake_dir} into {} ({} files); build it and write its flake tree with:\n  cd {} && cargo run",
+                out.display(),
+                files.len(),
+                out.display()
+            );
+            Ok(())
+        }
+        _ => Err("expected `new DIR`, `new host NAME`, `new user NAME`, `import FLAKE_DIR --out DIR`, `options report FILE` or `options generate FILE --out DIR`".into()),
     }
+}
+
+/// A crate name from the directory's name.
+fn crate_name(dir: &std::path::Path) -> String {
+    dir.file_name()
+        .and_then(|n| n.to_str())
+        .map(|n| {
+            n.chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                        c
+                    } else {
+                        '-'
+                    }
+                })
+                .collect::<String>()
+        })
+        .filter(|n| n.starts_with(|c: char| c.is_ascii_alphabetic()))
+        .unwrap_or_else(|| "nixos-config".to_owned())
+}
+
+/// `--flakesmith-git URL`, or the checkout this command was built from.
+fn dependency(flags: &std::collections::BTreeMap<&'static str, String>) -> Dependency {
+    match flags.get("flakesmith-git") {
+        Some(url) => Dependency::Git(url.clone()),
+        None => Dependency::Path(env!("CARGO_MANIFEST_DIR").to_owned()),
+    }
+}
+
+/// Writes a whole crate to `dir` (which must not exist or be empty) at once: the files go
+/// to a directory beside it, which is renamed into place, so a failure leaves nothing.
+fn write_whole(
+    dir: &std::path::Path,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Result<(), String> {
+    let name = dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| format!("{} has no name", dir.display()))?;
+    let parent = dir
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let staging = parent.join(format!(".{name}.flakesmith-import-{}", std::process::id()));
+    let written = flakesmith::writer::write_plain(
+        &staging,
+        files.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+    )
+    .and_then(|()| {
+        if dir.exists() {
+            std::fs::remove_dir(dir)
+                .map_err(|e| format!("cannot replace the empty {}: {e}", dir.display()))?;
+        }
+        std::fs::rename(&staging, dir)
+            .map_err(|e| format!("cannot move the crate into {}: {e}", dir.display()))
+    });
+    if written.is_err() {
+        let _ = std::fs::remove_dir_all(&staging);
+    }
+    written
 }
 
 /// Writes new files under `dir`, refusing to replace any that exist: nothing is written

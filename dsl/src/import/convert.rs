@@ -1,0 +1,446 @@
+//! Turning read definitions into Rust calls: typed when a binding exists and the value
+//! fits its type, `Raw::nix` with the reason otherwise. Each call carries the comments
+//! above its definition and, when raw, a `// TODO(import)` line with its `file:line`.
+
+use std::collections::BTreeSet;
+
+use crate::bindgen::types::{IntKind, OptionType};
+use crate::bindgen::{Binding, Index};
+
+use super::syntax::{Entry, Priority, Value};
+
+/// The option names of the bindings a definition may use (NixOS's and those of other
+/// flakes' modules, or Home Manager's), for matching definition paths, with `<name>`
+/// standing for any segment.
+pub struct Options<'i> {
+    sets: Vec<OptionSet<'i>>,
+}
+
+struct OptionSet<'i> {
+    /// `flakesmith::nixos`, `flakesmith::sops_nix`, `flakesmith::home`.
+    root: &'static str,
+    index: &'i Index,
+    prefixes: BTreeSet<String>,
+}
+
+/// An option a definition sets: its binding, the bindings' root and the `<name>`s.
+struct Found<'i> {
+    root: &'static str,
+    index: &'i Index,
+    binding: &'i Binding,
+    names: Vec<String>,
+}
+
+impl<'i> Options<'i> {
+    pub fn new(sets: &[(&'static str, &'i Index)]) -> Self {
+        let sets = sets
+            .iter()
+            .map(|&(root, index)| {
+                let mut prefixes = BTreeSet::new();
+                for name in index.options.keys() {
+                    let segments: Vec<&str> = name.split('.').collect();
+                    for end in 1..=segments.len() {
+                        prefixes.insert(segments[..end].join("."));
+                    }
+                }
+                OptionSet {
+                    root,
+                    index,
+                    prefixes,
+                }
+            })
+            .collect();
+        Self { sets }
+    }
+
+    /// The option `path` is, in the first set of bindings that has it.
+    fn find(&self, path: &[String]) -> Option<Found<'i>> {
+        self.sets.iter().find_map(|set| {
+            let (binding, names) = set.find(path)?;
+            Some(Found {
+                root: set.root,
+                index: set.index,
+                binding,
+                names,
+            })
+        })
+    }
+}
+
+impl<'i> OptionSet<'i> {
+    /// Whether options are declared below `path` (so an attribute set there is a
+    /// namespace, or a submodule's value, to read one option at a time).
+    fn has_below(&self, path: &[String]) -> bool {
+        fn walk(set: &OptionSet, path: &[String], key: String) -> bool {
+            let Some((head, rest)) = path.split_first() else {
+                let below = format!("{key}.");
+                return set
+                    .prefixes
+                    .range(below.clone()..)
+                    .next()
+                    .is_some_and(|next| next.starts_with(&below));
+            };
+            let join = |segment: &str| {
+                if key.is_empty() {
+                    segment.to_owned()
+                } else {
+                    format!("{key}.{segment}")
+                }
+            };
+            let exact = join(head);
+            if !head.contains('.') && set.prefixes.contains(&exact) && walk(set, rest, exact) {
+                return true;
+            }
+            let named = join("<name>");
+            set.prefixes.contains(&named) && walk(set, rest, named)
+        }
+        walk(self, path, String::new())
+    }
+
+    fn find(&self, path: &[String]) -> Option<(&'i Binding, Vec<String>)> {
+        fn walk<'i>(
+            set: &OptionSet<'i>,
+            path: &[String],
+            key: String,
+            names: Vec<String>,
+        ) -> Option<(&'i Binding, Vec<String>)> {
+            let Some((head, rest)) = path.split_first() else {
+                return set.index.options.get(&key).map(|b| (b, names));
+            };
+            let join = |segment: &str| {
+                if key.is_empty() {
+                    segment.to_owned()
+                } else {
+                    format!("{key}.{segment}")
+                }
+            };
+            // A segment with a dot cannot be part of an option name split on dots.
+            if !head.contains('.') {
+                let exact = join(head);
+                if set.prefixes.contains(&exact) {
+                    if let Some(found) = walk(set, rest, exact, names.clone()) {
+                        return Some(found);
+                    }
+                }
+            }
+            let named = join("<name>");
+            if set.prefixes.contains(&named) {
+                let mut names = names;
+                names.push(head.clone());
+                return walk(set, rest, named, names);
+            }
+            None
+        }
+        walk(self, path, String::new(), Vec::new())
+    }
+}
+
+/// One definition at the path it sets.
+#[derive(Clone, Debug)]
+pub struct Leaf {
+    pub path: Vec<String>,
+    pub value: Value,
+    pub text: String,
+    pub line: usize,
+    pub comments: Vec<String>,
+}
+
+/// The definitions of `entries` one option at a time: attribute sets are descended into
+/// until the path is an option (whose value an attribute set may be) or leaves what
+/// the bindings know.
+pub fn leaves(options: &Options, prefix: &[String], entries: Vec<Entry>, out: &mut Vec<Leaf>) {
+    for entry in entries {
+        let mut path = prefix.to_vec();
+        path.extend(entry.path);
+        let descend =
+            options.find(&path).is_none() || options.sets.iter().any(|set| set.has_below(&path));
+        match entry.value {
+            Value::Attrs(inner) if descend && !inner.is_empty() => {
+                let mut inner = inner;
+                // The comments above `a = { ... }` belong to its first definition.
+                if let Some(first) = inner.first_mut() {
+                    let mut comments = entry.comments;
+                    comments.append(&mut first.comments);
+                    first.comments = comments;
+                }
+                leaves(options, &path, inner, out);
+            }
+            value => out.push(Leaf {
+                path,
+                value,
+                text: entry.text,
+                line: entry.line,
+                comments: entry.comments,
+            }),
+        }
+    }
+}
+
+/// A Rust call on a host, module or user (`.set(..., ...)`), with what it says above it.
+#[derive(Clone, Debug)]
+pub struct Call {
+    pub comments: Vec<String>,
+    /// `Some(reason)` for a raw definition.
+    pub raw: Option<String>,
+    pub code: String,
+    /// Where the definition was (`hosts/desk/default.nix:12`).
+    pub source: String,
+}
+
+/// The options of the derived module whose `config` a definition is in: `cfg.<x>` of a
+/// field whose type is the option's is the typed `cfg.<field>`.
+pub type CfgFields<'d> = &'d [(String, String, OptionType)];
+
+/// Converts one definition.
+pub fn call(options: &Options, leaf: &Leaf, file: &str) -> Call {
+    call_in(options, leaf, file, &[])
+}
+
+/// [`call`] inside a derived module's `config`, whose `cfg` fields are `cfg`: each is the
+/// Nix name, the Rust field and the option type.
+pub fn call_in(options: &Options, leaf: &Leaf, file: &str, cfg: CfgFields) -> Call {
+    let source = format!("{file}:{}", leaf.line);
+    let comments = leaf.comments.clone();
+    let (method, value) = match &leaf.value {
+        Value::Priority(priority, inner) => (Some(*priority), inner.as_ref()),
+        value => (None, value),
+    };
+    let found = options.find(&leaf.path);
+    let binding = found.as_ref().map(|f| f.binding);
+    let handle = found
+        .as_ref()
+        .filter(|f| !f.binding.read_only)
+        .map(|f| handle(f.root, f.binding, &f.names));
+    let typed = found
+        .as_ref()
+        .filter(|f| !f.binding.read_only)
+        .and_then(|f| {
+            cfg_field(value, &f.binding.option_type, cfg).or_else(|| {
+                typed_value(
+                    f,
+                    value,
+                    &f.binding.option_type,
+                    f.binding.enum_type.as_deref(),
+                )
+            })
+        });
+    let method_name = |typed_list: bool| match method {
+        None => "set".to_owned(),
+        Some(Priority::Default) => "default".to_owned(),
+        Some(Priority::Force) => "force".to_owned(),
+        Some(Priority::Override(n)) => format!("with_priority({n}, "),
+        Some(Priority::Before) if typed_list => "prepend".to_owned(),
+        Some(Priority::After) if typed_list => "append".to_owned(),
+        Some(Priority::Before | Priority::After) => String::new(),
+    };
+    let render = |name: String, handle: &str, value: &str| {
+        if let Some(rest) = name.strip_suffix(", ") {
+            format!(".{rest}, {handle}, {value})")
+        } else {
+            format!(".{name}({handle}, {value})")
+        }
+    };
+    if let (Some(handle), Some(typed)) = (&handle, &typed) {
+        let is_list = matches!(binding.map(|b| &b.option_type), Some(OptionType::ListOf(_)));
+        let name = method_name(is_list);
+        if !name.is_empty() && (typed != "null" || method.is_none()) {
+            let code = if typed == "null" {
+                format!(".set_null({handle})")
+            } else {
+                render(name, handle, typed)
+            };
+            return Call {
+                comments,
+                raw: None,
+                code,
+                source,
+            };
+        }
+    }
+    // Raw: the exact text (a priority wrapper stays in it unless it became a method).
+    let reason = raw_reason(&leaf.value, binding);
+    let handle = handle.unwrap_or_else(|| {
+        let segments: Vec<String> = leaf.path.iter().map(|s| format!("{s:?}")).collect();
+        format!("Opt::untyped(&[{}])", segments.join(", "))
+    });
+    // `mkDefault`, `mkForce` and `mkOverride` around a raw value become the method, with
+    // the argument raw; anything else is raw whole.
+    let (name, text) = match (method, inner_text(&leaf.text)) {
+        (Some(Priority::Default | Priority::Force | Priority::Override(_)), Some(inner)) => {
+            (method_name(false), inner)
+        }
+        _ => ("set".to_owned(), leaf.text.clone()),
+    };
+    Call {
+        comments,
+        raw: Some(reason),
+        code: render(name, &handle, &format!("Raw::nix({})", rust_string(&text))),
+        source,
+    }
+}
+
+/// `cfg.x` of a field whose type is `t`: `cfg.<field>`.
+fn cfg_field(value: &Value, t: &OptionType, cfg: CfgFields) -> Option<String> {
+    let Value::Raw { text, .. } = value else {
+        return None;
+    };
+    let name = text.trim().strip_prefix("cfg.")?;
+    // A `CfgRef<T>` sets an option of type `T` or `null or T`.
+    let fits = |field_type: &OptionType| match t {
+        OptionType::NullOr(inner) => **inner == *field_type || t == field_type,
+        _ => t == field_type,
+    };
+    cfg.iter()
+        .find(|(nix, _, field_type)| nix == name && fits(field_type))
+        .map(|(_, rust, _)| format!("cfg.{rust}"))
+}
+
+/// `lib.mkDefault (x)` → `x`: the argument's text of a priority call.
+fn inner_text(text: &str) -> Option<String> {
+    use rowan::ast::AstNode;
+    let parse = rnix::Root::parse(text.trim());
+    let rnix::ast::Expr::Apply(apply) = super::syntax::unparen(parse.tree().expr()?) else {
+        return None;
+    };
+    Some(apply.argument()?.syntax().text().to_string())
+}
+
+fn raw_reason(value: &Value, binding: Option<&Binding>) -> String {
+    let inner = match value {
+        Value::Priority(_, inner) => inner.as_ref(),
+        other => other,
+    };
+    match (binding, inner) {
+        (_, Value::Raw { reason, .. }) => (*reason).to_owned(),
+        (None, _) => "no binding names this option".to_owned(),
+        (Some(b), _) if b.read_only => "the option is read-only".to_owned(),
+        (Some(b), _)
+            if matches!(
+                value,
+                Value::Priority(Priority::Before | Priority::After, _)
+            ) =>
+        {
+            format!(
+                "`mkBefore`/`mkAfter` on an option of type `{}`",
+                b.option_type
+            )
+        }
+        (Some(b), Value::Priority(..)) => {
+            format!("nested priorities on an option of type `{}`", b.option_type)
+        }
+        (Some(b), _) => format!(
+            "the value does not fit the option's type `{}` as the importer reads it",
+            b.option_type
+        ),
+    }
+}
+
+/// The handle's Rust expression: the binding's path with the `<name>` segments filled in.
+fn handle(root: &str, binding: &Binding, names: &[String]) -> String {
+    let mut out = format!("{root}::");
+    let mut names = names.iter();
+    let mut pieces = binding.handle.split("{}").peekable();
+    while let Some(piece) = pieces.next() {
+        out.push_str(piece);
+        if pieces.peek().is_some() {
+            out.push_str(&rust_string(names.next().map_or("", String::as_str)));
+        }
+    }
+    out
+}
+
+/// A Rust string literal.
+pub fn rust_string(text: &str) -> String {
+    format!("{text:?}")
+}
+
+/// The typed Rust value of `value` for an option of type `t`, or `None` when it does not
+/// fit (or the importer cannot say it does). `null` is returned as `"null"`.
+fn typed_value(
+    found: &Found,
+    value: &Value,
+    t: &OptionType,
+    enum_type: Option<&str>,
+) -> Option<String> {
+    match (t, value) {
+        (OptionType::NullOr(_), Value::Null) => Some("null".to_owned()),
+        (OptionType::NullOr(inner), value) => typed_value(found, value, inner, enum_type),
+        (OptionType::Bool, Value::Bool(b)) => Some(b.to_string()),
+        (OptionType::Str | OptionType::Matching(_) | OptionType::Concatenated, Value::Str(s)) => {
+            Some(rust_string(s))
+        }
+        // A union takes a value of any member the bindings state (a string, a bool, a
+        // package, an absolute path); freeform data in a union is typed as the data.
+        (OptionType::Union(members), value)
+            if !members.iter().any(|m| matches!(m, OptionType::Data(_))) =>
+        {
+            members.iter().find_map(|member| match (member, value) {
+                (
+                    OptionType::Str | OptionType::Matching(_) | OptionType::Concatenated,
+                    Value::Str(_),
+                )
+                | (OptionType::Bool, Value::Bool(_))
+                | (OptionType::Package, Value::Package(_))
+                | (OptionType::Path, Value::Str(_)) => typed_value(found, value, member, None),
+                _ => None,
+            })
+        }
+        (OptionType::Int(kind), Value::Int(n)) if int_fits(*kind, *n) => Some(n.to_string()),
+        (OptionType::Float | OptionType::Number, Value::Float(f)) if f.is_finite() => {
+            Some(format!("{f:?}"))
+        }
+        (OptionType::Float | OptionType::Number, Value::Int(n)) => Some(format!("{n}.0")),
+        (OptionType::Path, Value::Str(s)) if s.starts_with('/') => {
+            Some(format!("RuntimePath::new({})", rust_string(s)))
+        }
+        (OptionType::Package, Value::Package(name)) => {
+            Some(format!("Package::new({})", rust_string(name)))
+        }
+        (OptionType::Enum(values), Value::Str(s)) if values.contains(s) => {
+            let enum_type = enum_type?;
+            let variant = found.index.variant(enum_type, s)?;
+            Some(format!("{}::{enum_type}::{variant}", found.root))
+        }
+        (OptionType::AttrsOf(inner), Value::Attrs(entries)) if !entries.is_empty() => {
+            let pairs: Option<Vec<String>> = entries
+                .iter()
+                .map(|entry| {
+                    match (
+                        entry.path.as_slice(),
+                        typed_value(found, &entry.value, inner, enum_type)?,
+                    ) {
+                        ([key], typed) if typed != "null" => {
+                            Some(format!("({}, {typed})", rust_string(key)))
+                        }
+                        _ => None,
+                    }
+                })
+                .collect();
+            Some(format!("[{}]", pairs?.join(", ")))
+        }
+        (OptionType::ListOf(inner), Value::List(items)) if !items.is_empty() => {
+            let items: Option<Vec<String>> = items
+                .iter()
+                .map(|item| match typed_value(found, item, inner, enum_type)? {
+                    null if null == "null" => None,
+                    typed => Some(typed),
+                })
+                .collect();
+            Some(format!("[{}]", items?.join(", ")))
+        }
+        _ => None,
+    }
+}
+
+fn int_fits(kind: IntKind, n: i64) -> bool {
+    match kind {
+        IntKind::Signed => true,
+        IntKind::Unsigned => n >= 0,
+        IntKind::U8 => (0..=255).contains(&n),
+        IntKind::U16 => (0..=65535).contains(&n),
+        IntKind::U32 => (0..=i64::from(u32::MAX)).contains(&n),
+        // Bounded integers are typed by `Between`, whose values the importer does not
+        // spell; they stay raw.
+        IntKind::Between(..) | IntKind::Positive => false,
+    }
+}

@@ -1,0 +1,814 @@
+//! `flakesmith import FLAKE_DIR --out CONFIG_DIR`: an existing flake as a configuration
+//! crate. The flake is read, never evaluated (it may not evaluate on this machine):
+//! `flake.nix` names the inputs and hosts, each host's modules are read definition by
+//! definition, and each definition becomes a typed call when a binding exists and its
+//! value fits, or stays exactly as written through `Raw::nix` with the reason.
+//!
+//! Stages: [`read`] (files to definitions) → [`convert`] (definitions to calls) → this
+//! module (hosts, modules and users placed) → [`rust`] (the crate's files) → [`report`].
+
+pub mod convert;
+pub mod derive;
+pub mod read;
+pub mod report;
+pub mod rust;
+pub mod syntax;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::bindgen::Index;
+
+use convert::{call, call_in, leaves, Call, Leaf, Options};
+use derive::Derived;
+use read::{Import, ModuleFile};
+use report::{FileReport, Report};
+use syntax::Value;
+
+/// The bindings the importer types definitions with.
+pub struct Bindings {
+    pub nixos: Index,
+    pub home: Index,
+    /// Other flakes' NixOS modules with bindings: their root (`sops_nix`) and index.
+    pub inputs: Vec<(&'static str, Index)>,
+}
+
+impl Bindings {
+    /// The bindings flakesmith ships, from the option data in `data` (`dsl/data/`):
+    /// NixOS's, Home Manager's, and sops-nix's, agenix's and disko's.
+    pub fn shipped(data: &Path) -> Result<Self, String> {
+        let index = |file: &str| -> Result<Index, String> {
+            let path = data.join(file);
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let options = crate::bindgen::read_options(&text)
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(crate::bindgen::generate(&options, &Default::default()).index)
+        };
+        Ok(Self {
+            nixos: index("nixos-options-unstable-2024-12.json")?,
+            home: index("home-manager-options-master-2024-07.json")?,
+            inputs: vec![
+                ("flakesmith::sops_nix", index("sops-nix-options.json")?),
+                ("flakesmith::agenix", index("agenix-options.json")?),
+                ("flakesmith::disko", index("disko-options.json")?),
+            ],
+        })
+    }
+}
+
+/// What the importer made: the crate's files and the report.
+pub struct Imported {
+    pub files: BTreeMap<String, String>,
+    pub report: Report,
+}
+
+/// A module of the flake, as the crate states it.
+#[derive(Clone, Debug)]
+pub struct ModuleOut {
+    /// The Rust function that returns it.
+    pub function: String,
+    pub name: String,
+    /// `System`, `Services`, `Desktop` or `Home`.
+    pub category: &'static str,
+    /// The file it came from, within the flake.
+    pub file: String,
+    pub calls: Vec<Call>,
+    pub imports: Vec<ModuleRef>,
+    /// The path within the crate of the copied file, when it stays hand-kept.
+    pub hand_kept: Option<String>,
+    /// The struct it is, when it declares options the derive states.
+    pub derived: Option<Derived>,
+}
+
+/// A module a host, module or user imports.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ModuleRef {
+    /// One of the crate's modules: its function.
+    Own(String),
+    Input {
+        input: String,
+        attribute: String,
+    },
+}
+
+/// A Home Manager user.
+#[derive(Clone, Debug)]
+pub struct UserOut {
+    pub name: String,
+    pub function: String,
+    pub file: String,
+    pub state_version: String,
+    pub calls: Vec<Call>,
+    pub imports: Vec<ModuleRef>,
+}
+
+/// A host.
+#[derive(Clone, Debug)]
+pub struct HostOut {
+    pub name: String,
+    pub system: String,
+    pub state_version: String,
+    /// The crate path of its hardware file.
+    pub hardware: Option<String>,
+    pub imports: Vec<ModuleRef>,
+    pub calls: Vec<Call>,
+    /// Its Home Manager users (by function) and what the host adds to each.
+    pub users: Vec<(String, Vec<Call>)>,
+    /// What it sets of each derived module it imports (by the module's function).
+    pub settings: BTreeMap<String, Settings>,
+}
+
+/// A host's settings of a derived module: `enable`, and each field it sets (as a Rust
+/// struct field value).
+#[derive(Clone, Debug, Default)]
+pub struct Settings {
+    pub enable: Option<bool>,
+    pub fields: BTreeMap<String, String>,
+}
+
+/// One definition a host makes, seen before any module is converted: the host, the
+/// option path, the value and where.
+#[derive(Clone, Debug)]
+struct HostSetting {
+    host: String,
+    path: Vec<String>,
+    value: Value,
+    at: String,
+}
+
+/// The flake, as the crate states it.
+#[derive(Clone, Debug)]
+pub struct FlakeOut {
+    pub description: String,
+    pub release: String,
+    pub nixpkgs: Option<String>,
+    pub home_manager: Option<String>,
+    pub inputs: Vec<read::InputSpec>,
+    pub hosts: Vec<HostOut>,
+    pub modules: Vec<ModuleOut>,
+    pub users: Vec<UserOut>,
+    /// Files copied as they are (hardware files, hand-kept modules): crate path → text.
+    pub copied: BTreeMap<String, String>,
+}
+
+/// The crate to write.
+pub struct CrateConfig {
+    pub name: String,
+    pub flakesmith: crate::scaffold::Dependency,
+}
+
+/// Imports the flake in `dir`.
+pub fn import(dir: &Path, bindings: &Bindings, config: &CrateConfig) -> Result<Imported, String> {
+    let spec = read::flake(dir)?;
+    let mut state = State {
+        dir,
+        bindings,
+        report: Report::default(),
+        modules: Vec::new(),
+        users: Vec::new(),
+        copied: BTreeMap::new(),
+        inputs_named: spec.inputs.iter().map(|i| i.name.clone()).collect(),
+        host_settings: Vec::new(),
+    };
+    for host in &spec.hosts {
+        state.scan(host)?;
+    }
+    let mut hosts = Vec::new();
+    for host in &spec.hosts {
+        hosts.push(state.host(host)?);
+    }
+    let nixpkgs = spec
+        .inputs
+        .iter()
+        .find(|i| i.name == "nixpkgs")
+        .map(|i| i.url.clone());
+    let home_manager = spec
+        .inputs
+        .iter()
+        .find(|i| i.name == "home-manager")
+        .map(|i| i.url.clone());
+    let release = nixpkgs
+        .as_deref()
+        .and_then(release_of)
+        .unwrap_or_else(|| "24.11".to_owned());
+    let flake = FlakeOut {
+        description: spec.description,
+        release,
+        nixpkgs,
+        home_manager,
+        inputs: spec
+            .inputs
+            .into_iter()
+            .filter(|i| !matches!(i.name.as_str(), "nixpkgs" | "home-manager" | "self"))
+            .collect(),
+        hosts,
+        modules: state.modules,
+        users: state.users,
+        copied: state.copied,
+    };
+    let files = rust::crate_files(&flake, &state.report, &config.name, &config.flakesmith);
+    Ok(Imported {
+        files,
+        report: state.report,
+    })
+}
+
+/// `nixos-24.05` or `release-24.05` in a nixpkgs URL: the release.
+fn release_of(url: &str) -> Option<String> {
+    let at = url.rfind("-")?;
+    let release = &url[at + 1..];
+    crate::check::is_release(release).then(|| release.to_owned())
+}
+
+struct State<'a> {
+    dir: &'a Path,
+    bindings: &'a Bindings,
+    report: Report,
+    modules: Vec<ModuleOut>,
+    users: Vec<UserOut>,
+    copied: BTreeMap<String, String>,
+    inputs_named: Vec<String>,
+    /// Every host's own definitions, read before modules are converted: whether a module
+    /// can be a derived struct depends on how hosts set its options.
+    host_settings: Vec<HostSetting>,
+}
+
+/// Options that flakesmith writes on a host itself, when the flake's value is the one
+/// flakesmith would write.
+const HOME_MANAGER_SETTINGS: &[&str] = &["useGlobalPkgs", "useUserPackages"];
+
+impl State<'_> {
+    fn nixos_options(&self) -> Options<'_> {
+        let mut sets = vec![("nixos", &self.bindings.nixos)];
+        for (root, index) in &self.bindings.inputs {
+            sets.push((root, index));
+        }
+        Options::new(&sets)
+    }
+
+    /// The host's own file (the one under `hosts/`, or the first file it imports).
+    fn own_file(spec: &read::HostSpec) -> Option<String> {
+        let files: Vec<&String> = spec
+            .imports
+            .iter()
+            .filter_map(|i| match i {
+                Import::File(file) => Some(file),
+                Import::Input { .. } => None,
+            })
+            .collect();
+        files
+            .iter()
+            .find(|f| f.contains(&spec.name) || f.starts_with("hosts/"))
+            .or(files.first())
+            .map(|f| (*f).clone())
+    }
+
+    /// Records the host's own and inline definitions as [`HostSetting`]s.
+    fn scan(&mut self, spec: &read::HostSpec) -> Result<(), String> {
+        let mut entries = vec![("flake.nix".to_owned(), spec.inline.clone())];
+        if let Some(file) = Self::own_file(spec) {
+            let module = read::module(self.dir, &file, &self.inputs_named)?;
+            entries.push((file, module.definitions));
+        }
+        for (file, entries) in entries {
+            let mut found = Vec::new();
+            leaves(&self.nixos_options(), &[], entries, &mut found);
+            self.host_settings
+                .extend(found.into_iter().map(|leaf| HostSetting {
+                    host: spec.name.clone(),
+                    at: format!("{file}:{}", leaf.line),
+                    path: leaf.path,
+                    value: leaf.value,
+                }));
+        }
+        Ok(())
+    }
+
+    fn host(&mut self, spec: &read::HostSpec) -> Result<HostOut, String> {
+        let mut host = HostOut {
+            name: spec.name.clone(),
+            system: spec.system.clone(),
+            state_version: String::new(),
+            hardware: None,
+            imports: Vec::new(),
+            calls: Vec::new(),
+            users: Vec::new(),
+            settings: BTreeMap::new(),
+        };
+        let mut flake_report = FileReport::default();
+        for skipped in &spec.skipped {
+            flake_report.skip(format!("flake.nix:{}", spec.line), skipped.clone());
+        }
+        let own = Self::own_file(spec);
+        let mut definitions: Vec<(String, Vec<Leaf>)> = Vec::new();
+        for import in &spec.imports {
+            match import {
+                Import::File(file) if Some(file) == own.as_ref() => {
+                    let module = read::module(self.dir, file, &self.inputs_named)?;
+                    if let Some(reason) = &module.hand_kept {
+                        return Err(format!(
+                            "host `{}`: its file {file} cannot be read definition by definition: {reason}",
+                            spec.name
+                        ));
+                    }
+                    for import in &module.imports {
+                        self.host_import(&mut host, import, file)?;
+                    }
+                    let mut found = Vec::new();
+                    leaves(&self.nixos_options(), &[], module.definitions, &mut found);
+                    definitions.push((file.clone(), found));
+                }
+                other => self.host_import(&mut host, other, "flake.nix")?,
+            }
+        }
+        let mut inline = Vec::new();
+        leaves(&self.nixos_options(), &[], spec.inline.clone(), &mut inline);
+        definitions.push(("flake.nix".to_owned(), inline));
+        let mut additions = Vec::new();
+        for (file, found) in definitions {
+            let mut file_report = FileReport::default();
+            for leaf in found {
+                self.host_definition(&mut host, &file, leaf, &mut file_report, &mut additions)?;
+            }
+            self.report.add(&file, file_report);
+        }
+        // What the host adds to its users, once every user has its file.
+        for (name, at, addition) in additions {
+            match host.users.iter_mut().find(|(f, _)| *f == rust::function_name(&name)) {
+                Some((_, calls)) => calls.push(addition),
+                None => {
+                    return Err(format!(
+                        "{at}: host `{}` adds to Home Manager user `{name}`, which it never gives a file (`home-manager.users.{name} = import ./...`)",
+                        spec.name
+                    ))
+                }
+            }
+        }
+        self.report.add("flake.nix", flake_report);
+        if host.state_version.is_empty() {
+            return Err(format!(
+                "host `{}` sets no `system.stateVersion` the importer can read: flakesmith needs it for `Host::new`",
+                spec.name
+            ));
+        }
+        Ok(host)
+    }
+
+    fn host_import(
+        &mut self,
+        host: &mut HostOut,
+        import: &Import,
+        from: &str,
+    ) -> Result<(), String> {
+        match import {
+            Import::Input { input, attribute } if input == "home-manager" => {
+                // flakesmith imports Home Manager's module itself on hosts with users.
+                let _ = attribute;
+            }
+            Import::Input { input, attribute } => host.imports.push(ModuleRef::Input {
+                input: input.clone(),
+                attribute: attribute.clone(),
+            }),
+            Import::File(file) if is_hardware(file) && host.hardware.is_none() => {
+                let target = format!("hardware/{}.nix", host.name);
+                let text = std::fs::read_to_string(self.dir.join(file))
+                    .map_err(|e| format!("cannot read {file} (imported by {from}): {e}"))?;
+                self.copied.insert(target.clone(), text);
+                host.hardware = Some(target);
+            }
+            Import::File(file) => {
+                let function = self.module(file, false)?;
+                host.imports.push(ModuleRef::Own(function));
+            }
+        }
+        Ok(())
+    }
+
+    fn host_definition(
+        &mut self,
+        host: &mut HostOut,
+        file: &str,
+        leaf: Leaf,
+        report: &mut FileReport,
+        additions: &mut Vec<(String, String, Call)>,
+    ) -> Result<(), String> {
+        let at = format!("{file}:{}", leaf.line);
+        let path: Vec<&str> = leaf.path.iter().map(String::as_str).collect();
+        match (path.as_slice(), &leaf.value) {
+            (["system", "stateVersion"], Value::Str(version)) => {
+                host.state_version = version.clone();
+                report.typed += 1;
+            }
+            (["networking", "hostName"], Value::Str(name)) if *name == host.name => {
+                report.skip(
+                    at,
+                    "`networking.hostName` is the host's name, which flakesmith writes".into(),
+                );
+            }
+            (["home-manager", setting], Value::Bool(true))
+                if HOME_MANAGER_SETTINGS.contains(setting) =>
+            {
+                report.skip(
+                    at,
+                    format!("`home-manager.{setting} = true`, which flakesmith writes"),
+                );
+            }
+            (["home-manager", "users", name], _) => {
+                let Some(user_file) = user_file(file, &leaf) else {
+                    return Err(format!(
+                        "{at}: Home Manager user `{name}` is not `import ./file.nix` or a path, so the importer cannot place it"
+                    ));
+                };
+                let function = self.user(name, &user_file)?;
+                report.typed += 1;
+                host.users.push((function, Vec::new()));
+            }
+            (["home-manager", "users", name, ..], _) => {
+                let name = (*name).to_owned();
+                let mut leaf = leaf;
+                leaf.path.drain(..3);
+                let options = Options::new(&[("hm", &self.bindings.home)]);
+                let converted = call(&options, &leaf, file);
+                report.count(&converted);
+                additions.push((name, at, converted));
+            }
+            _ => {
+                if let Some((function, derived)) = self.derived_at(&leaf.path) {
+                    let settings = host.settings.entry(function).or_default();
+                    let name = &leaf.path[derived.namespace.len()];
+                    match (name.as_str(), &leaf.value, derived.field(name)) {
+                        ("enable", Value::Bool(on), _) => settings.enable = Some(*on),
+                        (_, value, Some(field)) => {
+                            // Host files reach the module's enums through `modules::`.
+                            let enum_name =
+                                field.enum_name.as_ref().map(|e| format!("modules::{e}"));
+                            let literal = field.ty.literal(value, enum_name.as_deref(), true);
+                            let Some(literal) = literal else {
+                                return Err(format!(
+                                    "{at}: checked as a literal of `{name}` before, but it is not"
+                                ));
+                            };
+                            settings.fields.insert(field.rust.clone(), literal);
+                        }
+                        _ => {
+                            return Err(format!(
+                                "{at}: `{}` is no option of the module",
+                                leaf.path.join(".")
+                            ))
+                        }
+                    }
+                    report.typed += 1;
+                    return Ok(());
+                }
+                let converted = call(&self.nixos_options(), &leaf, file);
+                report.count(&converted);
+                host.calls.push(converted);
+            }
+        }
+        Ok(())
+    }
+
+    /// The derived module whose namespace `path` is under: its function and struct.
+    fn derived_at(&self, path: &[String]) -> Option<(String, Derived)> {
+        self.modules.iter().find_map(|m| {
+            let derived = m.derived.as_ref()?;
+            (path.len() == derived.namespace.len() + 1 && path.starts_with(&derived.namespace))
+                .then(|| (m.function.clone(), derived.clone()))
+        })
+    }
+
+    /// The crate's module for `file` (reading it the first time): its function.
+    fn module(&mut self, file: &str, home: bool) -> Result<String, String> {
+        if let Some(module) = self.modules.iter().find(|m| m.file == file) {
+            return Ok(module.function.clone());
+        }
+        let read = read::module(self.dir, file, &self.inputs_named)?;
+        let name = module_name(file);
+        let mut function = rust::function_name(&name);
+        while self.modules.iter().any(|m| m.function == function) {
+            function.push_str("_module");
+        }
+        let category = if home { "Home" } else { category_of(file) };
+        let index = self.modules.len();
+        self.modules.push(ModuleOut {
+            function: function.clone(),
+            name: name.clone(),
+            category,
+            file: file.to_owned(),
+            calls: Vec::new(),
+            imports: Vec::new(),
+            hand_kept: None,
+            derived: None,
+        });
+        let (calls, imports, hand_kept, derived) = self.module_body(file, read, home, &name)?;
+        let module = &mut self.modules[index];
+        module.calls = calls;
+        module.imports = imports;
+        module.hand_kept = hand_kept;
+        module.derived = derived;
+        Ok(function)
+    }
+
+    /// Whether the module's options can be a derived struct, and it; or why not.
+    fn derivable(&self, read: &ModuleFile, name: &str, home: bool) -> Result<Derived, String> {
+        if home {
+            return Err("it is a Home Manager module that declares options".into());
+        }
+        if read.guarded_definitions.is_empty() {
+            return Err(
+                "it declares options but its `config` is not `lib.mkIf cfg.enable { ... }`".into(),
+            );
+        }
+        if let Some(outside) = read.definitions.first() {
+            return Err(format!(
+                "it defines `{}` (line {}) outside `config = lib.mkIf cfg.enable`",
+                outside.path.join("."),
+                outside.line
+            ));
+        }
+        let derived = derive::declarations(&read.options, read.namespace.as_deref(), name)?;
+        let mut enabling: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for setting in &self.host_settings {
+            let Some(rest) = setting.path.strip_prefix(derived.namespace.as_slice()) else {
+                continue;
+            };
+            let fits = match (rest, &setting.value) {
+                ([enable], Value::Bool(on)) if enable == "enable" => {
+                    if *on {
+                        enabling.entry(&setting.host).or_default();
+                    }
+                    true
+                }
+                ([option], value) => derived.field(option).is_some_and(|field| {
+                    let fits = field
+                        .ty
+                        .literal(value, field.enum_name.as_deref(), true)
+                        .is_some();
+                    if fits {
+                        enabling.entry(&setting.host).or_default().push(&field.nix);
+                    }
+                    fits
+                }),
+                _ => false,
+            };
+            if !fits {
+                return Err(format!(
+                    "{} sets `{}` in a way a field of the module's struct cannot hold",
+                    setting.at,
+                    setting.path.join(".")
+                ));
+            }
+        }
+        for setting in &self.host_settings {
+            if setting.path.starts_with(&derived.namespace)
+                && !enabling.contains_key(setting.host.as_str())
+            {
+                return Err(format!(
+                    "{} sets `{}` on host `{}`, which does not enable the module",
+                    setting.at,
+                    setting.path.join("."),
+                    setting.host
+                ));
+            }
+        }
+        for field in derived.fields.iter().filter(|f| f.default.is_none()) {
+            for (host, set) in &enabling {
+                if !set.contains(&field.nix.as_str()) {
+                    return Err(format!(
+                        "`{}` has no default and host `{host}` does not set it",
+                        field.nix
+                    ));
+                }
+            }
+        }
+        Ok(derived)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn module_body(
+        &mut self,
+        file: &str,
+        read: ModuleFile,
+        home: bool,
+        name: &str,
+    ) -> Result<(Vec<Call>, Vec<ModuleRef>, Option<String>, Option<Derived>), String> {
+        let mut report = FileReport::default();
+        let derived = match (
+            &read.hand_kept,
+            read.options.is_empty(),
+            read.guarded_definitions.is_empty(),
+        ) {
+            (Some(reason), _, _) => Err(reason.clone()),
+            (None, true, false) => {
+                Err("its `config` is guarded by `cfg.enable` without options of its own".to_owned())
+            }
+            (None, true, true) => Ok(None),
+            (None, false, _) => self.derivable(&read, name, home).map(Some),
+        };
+        if let Err(reason) = derived {
+            let target = format!("nix/{file}");
+            let text = std::fs::read_to_string(self.dir.join(file))
+                .map_err(|e| format!("cannot read {file}: {e}"))?;
+            report.hand_kept(reason);
+            self.copied.insert(target.clone(), text);
+            self.report.add(file, report);
+            return Ok((Vec::new(), Vec::new(), Some(target), None));
+        }
+        let derived = derived.expect("errors returned above");
+        let mut imports = Vec::new();
+        for import in &read.imports {
+            imports.push(match import {
+                Import::File(imported) => ModuleRef::Own(self.module(imported, home)?),
+                Import::Input { input, attribute } => ModuleRef::Input {
+                    input: input.clone(),
+                    attribute: attribute.clone(),
+                },
+            });
+        }
+        let mut found = Vec::new();
+        let calls = if home {
+            let options = Options::new(&[("hm", &self.bindings.home)]);
+            leaves(&options, &[], read.definitions, &mut found);
+            found
+                .iter()
+                .map(|leaf| call(&options, leaf, file))
+                .collect::<Vec<_>>()
+        } else if let Some(derived) = &derived {
+            let options = self.nixos_options();
+            leaves(&options, &[], read.guarded_definitions, &mut found);
+            let cfg: Vec<(String, String, crate::bindgen::types::OptionType)> = derived
+                .fields
+                .iter()
+                .map(|f| (f.nix.clone(), f.rust.clone(), f.ty.option_type()))
+                .collect();
+            // Each declared option counts as typed: it is a field of the struct.
+            report.typed += derived.fields.len() + 1;
+            found
+                .iter()
+                .map(|leaf| call_in(&options, leaf, file, &cfg))
+                .collect::<Vec<_>>()
+        } else {
+            let options = self.nixos_options();
+            leaves(&options, &[], read.definitions, &mut found);
+            found
+                .iter()
+                .map(|leaf| call(&options, leaf, file))
+                .collect::<Vec<_>>()
+        };
+        for converted in &calls {
+            report.count(converted);
+        }
+        self.report.add(file, report);
+        Ok((calls, imports, None, derived))
+    }
+
+    /// The crate's Home Manager user `name` from `file`: its function.
+    fn user(&mut self, name: &str, file: &str) -> Result<String, String> {
+        if let Some(user) = self.users.iter().find(|u| u.name == name) {
+            if user.file != file {
+                return Err(format!(
+                    "Home Manager user `{name}` is {} on one host and {file} on another: give the hosts one file and the differences as `home-manager.users.{name}.<option>` on each host",
+                    user.file
+                ));
+            }
+            return Ok(user.function.clone());
+        }
+        let read = read::module(self.dir, file, &self.inputs_named)?;
+        if let Some(reason) = &read.hand_kept {
+            return Err(format!(
+                "Home Manager user `{name}`: {file} cannot be read definition by definition: {reason}"
+            ));
+        }
+        let options = Options::new(&[("hm", &self.bindings.home)]);
+        let mut found = Vec::new();
+        leaves(&options, &[], read.definitions, &mut found);
+        let mut report = FileReport::default();
+        let mut state_version = String::new();
+        let mut calls = Vec::new();
+        for leaf in found {
+            let at = format!("{file}:{}", leaf.line);
+            let path: Vec<&str> = leaf.path.iter().map(String::as_str).collect();
+            match (path.as_slice(), &leaf.value) {
+                (["home", "stateVersion"], Value::Str(version)) => {
+                    state_version = version.clone();
+                    report.typed += 1;
+                }
+                (["home", "username"], Value::Str(value)) if value == name => {
+                    report.skip(
+                        at,
+                        "`home.username` is the user's name, which flakesmith writes".into(),
+                    );
+                }
+                (["home", "homeDirectory"], Value::Str(value))
+                    if *value == format!("/home/{name}") =>
+                {
+                    report.skip(
+                        at,
+                        "`home.homeDirectory` is `/home/<name>`, which flakesmith writes".into(),
+                    );
+                }
+                _ => {
+                    let converted = call(&options, &leaf, file);
+                    report.count(&converted);
+                    calls.push(converted);
+                }
+            }
+        }
+        if state_version.is_empty() {
+            return Err(format!(
+                "Home Manager user `{name}`: {file} sets no `home.stateVersion` the importer can read"
+            ));
+        }
+        self.report.add(file, report);
+        let mut imports = Vec::new();
+        for import in &read.imports {
+            imports.push(match import {
+                Import::File(imported) => ModuleRef::Own(self.module(imported, true)?),
+                Import::Input { input, attribute } => ModuleRef::Input {
+                    input: input.clone(),
+                    attribute: attribute.clone(),
+                },
+            });
+        }
+        let function = rust::function_name(name);
+        self.users.push(UserOut {
+            name: name.to_owned(),
+            function: function.clone(),
+            file: file.to_owned(),
+            state_version,
+            calls,
+            imports,
+        });
+        Ok(function)
+    }
+}
+
+/// `home-manager.users.alice = import ./home/alice.nix` (or `./home/alice.nix`): the
+/// file, relative to the flake.
+fn user_file(from: &str, leaf: &Leaf) -> Option<String> {
+    let text = leaf.text.trim();
+    let path = match &leaf.value {
+        Value::Path(path) => path.clone(),
+        _ => text.strip_prefix("import")?.trim().to_owned(),
+    };
+    if !path.starts_with("./") && !path.starts_with("../") {
+        return None;
+    }
+    let base = Path::new(from).parent().unwrap_or(Path::new(""));
+    let mut out = std::path::PathBuf::new();
+    for component in base.join(&path).components() {
+        match component {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::Normal(part) => out.push(part),
+            _ => return None,
+        }
+    }
+    Some(out.to_string_lossy().into_owned())
+}
+
+fn is_hardware(file: &str) -> bool {
+    Path::new(file)
+        .file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.contains("hardware"))
+}
+
+/// `modules/services/ssh.nix` → `ssh`; `modules/base/default.nix` → `base`.
+fn module_name(file: &str) -> String {
+    let path = Path::new(file);
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("module");
+    let name = if stem == "default" {
+        path.parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .unwrap_or("module")
+    } else {
+        stem
+    };
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+fn category_of(file: &str) -> &'static str {
+    if file.split('/').any(|s| s == "services") {
+        "Services"
+    } else if file.split('/').any(|s| s == "desktop") {
+        "Desktop"
+    } else {
+        "System"
+    }
+}

@@ -1,0 +1,543 @@
+//! Reading an existing flake: `flake.nix` (inputs, `nixosConfigurations` and each host's
+//! modules) and each module file it reaches (imports, definitions, a `cfg`-guarded body).
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use rnix::ast::{self, HasEntry};
+use rowan::ast::AstNode;
+
+use super::syntax::{dotted, entries, read, unparen, Entry, Source, Value};
+
+/// A module a host or module imports.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Import {
+    /// A file of the flake, relative to the flake's directory (`hosts/desk/default.nix`).
+    File(String),
+    /// Another flake's module: the input and the attribute (`nixosModules.sops`).
+    Input { input: String, attribute: String },
+}
+
+/// One input of the flake.
+#[derive(Clone, Debug)]
+pub struct InputSpec {
+    pub name: String,
+    pub url: String,
+    /// `inputs.<own>.follows = "<ours>"`.
+    pub follows: Vec<(String, String)>,
+    pub flake: bool,
+}
+
+/// One host of `nixosConfigurations`.
+#[derive(Clone, Debug)]
+pub struct HostSpec {
+    pub name: String,
+    pub system: String,
+    pub imports: Vec<Import>,
+    /// Modules written inline in `flake.nix`, as their entries.
+    pub inline: Vec<Entry>,
+    /// What the importer left out, with why (`specialArgs` other than `inputs`).
+    pub skipped: Vec<String>,
+    pub line: usize,
+}
+
+/// What `flake.nix` says.
+#[derive(Clone, Debug)]
+pub struct FlakeSpec {
+    pub description: String,
+    pub inputs: Vec<InputSpec>,
+    pub hosts: Vec<HostSpec>,
+}
+
+/// A module file, read.
+#[derive(Clone, Debug, Default)]
+pub struct ModuleFile {
+    pub imports: Vec<Import>,
+    pub definitions: Vec<Entry>,
+    /// The definitions inside `config = lib.mkIf cfg.enable { ... }`.
+    pub guarded_definitions: Vec<Entry>,
+    /// `options.*` entries: the options the module declares.
+    pub options: Vec<Entry>,
+    /// The namespace `cfg` stands for (`let cfg = config.fleet.ssh; in`).
+    pub namespace: Option<Vec<String>>,
+    /// Why the file stays a hand-kept file, when it must.
+    pub hand_kept: Option<String>,
+}
+
+/// Reads `flake.nix` in `dir`.
+pub fn flake(dir: &Path) -> Result<FlakeSpec, String> {
+    let path = dir.join("flake.nix");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let source = Source::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let ast::Expr::AttrSet(root) = unparen(source.root.clone()) else {
+        return Err(format!(
+            "{}: the flake is not an attribute set",
+            path.display()
+        ));
+    };
+    let mut description = String::from("NixOS machines");
+    let mut inputs = Vec::new();
+    let mut outputs = None;
+    for entry in root.attrpath_values() {
+        let Some(name) = entry.attrpath().as_ref().and_then(super::syntax::attrpath) else {
+            continue;
+        };
+        let Some(value) = entry.value() else { continue };
+        match name.first().map(String::as_str) {
+            Some("description") => {
+                if let Value::Str(text) = read(&source, value) {
+                    description = text;
+                }
+            }
+            Some("inputs") => read_inputs(&source, &name[1..], value, &mut inputs),
+            Some("outputs") => outputs = Some(value),
+            _ => {}
+        }
+    }
+    let outputs =
+        outputs.ok_or_else(|| format!("{}: the flake has no `outputs`", path.display()))?;
+    let hosts =
+        read_outputs(&source, outputs, dir).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(FlakeSpec {
+        description,
+        inputs: merge_inputs(inputs),
+        hosts,
+    })
+}
+
+/// `inputs.x.url = "..."`, `inputs.x = { url = ...; inputs.nixpkgs.follows = ...; }`,
+/// `inputs = { ... }`: one partial input per entry, merged by name afterwards.
+fn read_inputs(source: &Source, path: &[String], value: ast::Expr, out: &mut Vec<InputSpec>) {
+    let flatten = |path: Vec<String>, value: Value, out: &mut Vec<InputSpec>| {
+        let mut input = InputSpec {
+            name: path[0].clone(),
+            url: String::new(),
+            follows: Vec::new(),
+            flake: true,
+        };
+        let mut leaves = Vec::new();
+        leaves_of(path[1..].to_vec(), value, &mut leaves);
+        for (rest, leaf) in leaves {
+            match (
+                rest.iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+                leaf,
+            ) {
+                (["url"], Value::Str(url)) => input.url = url,
+                (["flake"], Value::Bool(flake)) => input.flake = flake,
+                (["inputs", own, "follows"], Value::Str(ours)) => {
+                    input.follows.push(((*own).to_owned(), ours))
+                }
+                _ => {}
+            }
+        }
+        out.push(input);
+    };
+    let value = read(source, value);
+    if path.is_empty() {
+        if let Value::Attrs(entries) = value {
+            for entry in entries {
+                flatten(entry.path, entry.value, out);
+            }
+        }
+    } else {
+        flatten(path.to_vec(), value, out);
+    }
+}
+
+fn leaves_of(path: Vec<String>, value: Value, out: &mut Vec<(Vec<String>, Value)>) {
+    match value {
+        Value::Attrs(entries) => {
+            for entry in entries {
+                let mut inner = path.clone();
+                inner.extend(entry.path);
+                leaves_of(inner, entry.value, out);
+            }
+        }
+        other => out.push((path, other)),
+    }
+}
+
+fn merge_inputs(parts: Vec<InputSpec>) -> Vec<InputSpec> {
+    let mut merged: Vec<InputSpec> = Vec::new();
+    for part in parts {
+        match merged.iter_mut().find(|i| i.name == part.name) {
+            Some(input) => {
+                if !part.url.is_empty() {
+                    input.url = part.url;
+                }
+                input.flake &= part.flake;
+                input.follows.extend(part.follows);
+            }
+            None => merged.push(part),
+        }
+    }
+    merged
+}
+
+/// The hosts of `outputs`: `nixosConfigurations.<name> = <x>.lib.nixosSystem { ... }`.
+fn read_outputs(source: &Source, outputs: ast::Expr, dir: &Path) -> Result<Vec<HostSpec>, String> {
+    let ast::Expr::Lambda(lambda) = unparen(outputs) else {
+        return Err("`outputs` is not a function".into());
+    };
+    let mut inputs_named = vec!["inputs".to_owned()];
+    if let Some(ast::Param::Pattern(pattern)) = lambda.param() {
+        for entry in pattern.pat_entries() {
+            if let Some(ident) = entry.ident().and_then(|i| i.ident_token()) {
+                inputs_named.push(ident.text().to_owned());
+            }
+        }
+        if let Some(bind) = pattern
+            .pat_bind()
+            .and_then(|b| b.ident())
+            .and_then(|i| i.ident_token())
+        {
+            inputs_named.push(bind.text().to_owned());
+        }
+    }
+    let mut body = unparen(lambda.body().ok_or("`outputs` has no body")?);
+    // `let system = "x86_64-linux"; in { ... }`: plain strings the hosts may name.
+    let mut strings = BTreeMap::new();
+    if let ast::Expr::LetIn(let_in) = body.clone() {
+        for entry in let_in.attrpath_values() {
+            if let (Some(name), Some(value)) = (
+                entry.attrpath().as_ref().and_then(super::syntax::attrpath),
+                entry.value(),
+            ) {
+                if let (1, Value::Str(text)) = (name.len(), read(source, value)) {
+                    strings.insert(name[0].clone(), text);
+                }
+            }
+        }
+        body = unparen(let_in.body().ok_or("`let` without a body")?);
+    }
+    let ast::Expr::AttrSet(set) = body else {
+        return Err("`outputs` does not return an attribute set".into());
+    };
+    let mut hosts = Vec::new();
+    let mut found = false;
+    for entry in set.attrpath_values() {
+        let Some(path) = entry.attrpath().as_ref().and_then(super::syntax::attrpath) else {
+            continue;
+        };
+        if path.first().map(String::as_str) != Some("nixosConfigurations") {
+            continue;
+        }
+        found = true;
+        let Some(value) = entry.value() else { continue };
+        let named: Vec<(String, ast::Expr, usize)> = match (path.len(), unparen(value)) {
+            (2, value) => vec![(path[1].clone(), value, source.line_of(entry.syntax()))],
+            (1, ast::Expr::AttrSet(hosts)) => hosts
+                .attrpath_values()
+                .filter_map(|host| {
+                    let name = host.attrpath().as_ref().and_then(super::syntax::attrpath)?;
+                    let value = host.value()?;
+                    (name.len() == 1).then(|| (name[0].clone(), value, source.line_of(host.syntax())))
+                })
+                .collect(),
+            _ => return Err("`nixosConfigurations` is neither an attribute set of hosts nor `nixosConfigurations.<host> = ...`".into()),
+        };
+        for (name, value, line) in named {
+            hosts.push(read_host(
+                source,
+                &name,
+                value,
+                line,
+                &inputs_named,
+                &strings,
+                dir,
+            )?);
+        }
+    }
+    if !found {
+        return Err("the flake has no `nixosConfigurations`: there is no host to import".into());
+    }
+    Ok(hosts)
+}
+
+fn read_host(
+    source: &Source,
+    name: &str,
+    value: ast::Expr,
+    line: usize,
+    inputs_named: &[String],
+    strings: &BTreeMap<String, String>,
+    dir: &Path,
+) -> Result<HostSpec, String> {
+    let where_ = format!("host `{name}` (flake.nix:{line})");
+    let ast::Expr::Apply(apply) = unparen(value) else {
+        return Err(format!("{where_} is not a call of `nixosSystem`"));
+    };
+    let function = apply.lambda().as_ref().and_then(dotted);
+    if function.as_ref().and_then(|f| f.last()).map(String::as_str) != Some("nixosSystem") {
+        return Err(format!("{where_} is not a call of `nixosSystem`"));
+    }
+    let Some(ast::Expr::AttrSet(arguments)) = apply.argument().map(unparen) else {
+        return Err(format!(
+            "{where_}: `nixosSystem` is not given an attribute set"
+        ));
+    };
+    let mut host = HostSpec {
+        name: name.to_owned(),
+        system: "x86_64-linux".to_owned(),
+        imports: Vec::new(),
+        inline: Vec::new(),
+        skipped: Vec::new(),
+        line,
+    };
+    for entry in arguments.attrpath_values() {
+        let Some(key) = entry.attrpath().as_ref().and_then(super::syntax::attrpath) else {
+            continue;
+        };
+        let Some(value) = entry.value() else { continue };
+        match key.join(".").as_str() {
+            "system" => match read(source, value.clone()) {
+                Value::Str(system) => host.system = system,
+                _ => match dotted(&unparen(value)).and_then(|n| strings.get(&n.join(".")).cloned())
+                {
+                    Some(system) => host.system = system,
+                    None => {
+                        return Err(format!(
+                            "{where_}: `system` is not a string the importer can read"
+                        ))
+                    }
+                },
+            },
+            "specialArgs" => {
+                let text = value.syntax().text().to_string();
+                let plain: String = text.split_whitespace().collect();
+                if plain != "{inheritinputs;}" {
+                    host.skipped.push(format!(
+                        "specialArgs `{text}` (flakesmith passes `inputs` to every module; other arguments are not carried over)"
+                    ));
+                }
+            }
+            "modules" => {
+                let ast::Expr::List(list) = unparen(value) else {
+                    return Err(format!("{where_}: `modules` is not a list"));
+                };
+                for item in list.items() {
+                    match unparen(item.clone()) {
+                        ast::Expr::AttrSet(set) => match entries(source, &set) {
+                            Ok(found) => host.inline.extend(found),
+                            Err(reason) => return Err(format!("{where_}: an inline module cannot be read: {reason}")),
+                        },
+                        other => match import_of(source, &other, Path::new(""), inputs_named, dir) {
+                            Some(import) => host.imports.push(import),
+                            None => {
+                                return Err(format!(
+                                    "{where_}: the module `{}` (flake.nix:{}) is neither a file, another flake's module nor an attribute set",
+                                    item.syntax().text(),
+                                    source.line_of(item.syntax())
+                                ))
+                            }
+                        },
+                    }
+                }
+            }
+            _ => host.skipped.push(format!(
+                "`{}` of `nixosSystem` (flakesmith writes the call itself)",
+                key.join(".")
+            )),
+        }
+    }
+    Ok(host)
+}
+
+/// A module reference: a path (relative to `from`, the importing file's directory within
+/// the flake) or another flake's module.
+fn import_of(
+    _source: &Source,
+    expr: &ast::Expr,
+    from: &Path,
+    inputs_named: &[String],
+    dir: &Path,
+) -> Option<Import> {
+    match unparen(expr.clone()) {
+        ast::Expr::PathRel(path) => {
+            let text = path.syntax().text().to_string();
+            let mut joined = normalise(&from.join(&text))?;
+            if dir.join(&joined).is_dir() {
+                joined = joined.join("default.nix");
+            }
+            Some(Import::File(joined.to_string_lossy().into_owned()))
+        }
+        other => {
+            let name = dotted(&other)?;
+            match name.as_slice() {
+                [inputs, input, rest @ ..] if inputs == "inputs" && !rest.is_empty() => {
+                    Some(Import::Input {
+                        input: input.clone(),
+                        attribute: rest.join("."),
+                    })
+                }
+                [input, rest @ ..] if inputs_named.contains(input) && !rest.is_empty() => {
+                    Some(Import::Input {
+                        input: input.clone(),
+                        attribute: rest.join("."),
+                    })
+                }
+                _ => None,
+            }
+        }
+    }
+}
+
+/// `a/./b/../c` as `a/c`; `None` when it leaves the flake.
+fn normalise(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(part) => out.push(part),
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Reads the module file at `file` (relative to the flake directory `dir`).
+pub fn module(dir: &Path, file: &str, inputs_named: &[String]) -> Result<ModuleFile, String> {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let source = Source::parse(&text).map_err(|e| format!("{file}: {e}"))?;
+    let from = Path::new(file).parent().unwrap_or(Path::new("")).to_owned();
+    let mut module = ModuleFile::default();
+    let mut body = unparen(source.root.clone());
+    if let ast::Expr::Lambda(lambda) = body.clone() {
+        if !matches!(lambda.param(), Some(ast::Param::Pattern(_))) {
+            module.hand_kept = Some(
+                "the module is a function of one argument, not of `{ config, lib, pkgs, ... }`"
+                    .into(),
+            );
+            return Ok(module);
+        }
+        body = unparen(lambda.body().ok_or("a function without a body")?);
+    }
+    if let ast::Expr::LetIn(let_in) = body.clone() {
+        for entry in let_in.attrpath_values() {
+            let name = entry.attrpath().as_ref().and_then(super::syntax::attrpath);
+            let value = entry
+                .value()
+                .as_ref()
+                .and_then(|v| dotted(&unparen(v.clone())));
+            match (name.as_deref(), value) {
+                (Some([cfg]), Some(path))
+                    if cfg == "cfg" && path.first().map(String::as_str) == Some("config") =>
+                {
+                    module.namespace = Some(path[1..].to_vec());
+                }
+                _ => {
+                    module.hand_kept = Some(format!(
+                        "its `let` binds names its definitions use (line {})",
+                        source.line_of(entry.syntax())
+                    ));
+                    return Ok(module);
+                }
+            }
+        }
+        body = unparen(let_in.body().ok_or("`let` without a body")?);
+    }
+    let ast::Expr::AttrSet(set) = body else {
+        module.hand_kept = Some("its body is not an attribute set of definitions".into());
+        return Ok(module);
+    };
+    let found = match entries(&source, &set) {
+        Ok(found) => found,
+        Err(reason) => {
+            module.hand_kept = Some(format!(
+                "its definitions cannot be read one by one: {reason}"
+            ));
+            return Ok(module);
+        }
+    };
+    for entry in found {
+        match entry.path.first().map(String::as_str) {
+            Some("imports") if entry.path.len() == 1 => {
+                let Some(ast::Expr::List(list)) = expr_at(&set, &entry.path).map(unparen) else {
+                    module.hand_kept =
+                        Some(format!("its `imports` (line {}) is not a list", entry.line));
+                    return Ok(module);
+                };
+                for item in list.items() {
+                    match import_of(&source, &item, &from, inputs_named, dir) {
+                        Some(import) => module.imports.push(import),
+                        None => {
+                            module.hand_kept = Some(format!(
+                                "it imports `{}` (line {}), which is neither a file of the flake nor another flake's module",
+                                item.syntax().text(),
+                                source.line_of(item.syntax())
+                            ));
+                            return Ok(module);
+                        }
+                    }
+                }
+            }
+            Some("options") => module.options.push(entry),
+            Some("config") if entry.path.len() == 1 => match config_body(&source, &set, &entry) {
+                Some((true, inner)) => module.guarded_definitions.extend(inner),
+                Some((false, inner)) => module.definitions.extend(inner),
+                None => module.definitions.push(entry),
+            },
+            Some("config") => {
+                let mut entry = entry;
+                entry.path.remove(0);
+                module.definitions.push(entry);
+            }
+            _ => module.definitions.push(entry),
+        }
+    }
+    Ok(module)
+}
+
+/// The value expression of the top-level entry with `path`.
+fn expr_at(set: &ast::AttrSet, path: &[String]) -> Option<ast::Expr> {
+    set.attrpath_values()
+        .find(|e| {
+            e.attrpath()
+                .as_ref()
+                .and_then(super::syntax::attrpath)
+                .as_deref()
+                == Some(path)
+        })?
+        .value()
+}
+
+/// `config = { ... }` or `config = lib.mkIf cfg.enable { ... }`: whether guarded, and the
+/// entries inside.
+fn config_body(source: &Source, set: &ast::AttrSet, entry: &Entry) -> Option<(bool, Vec<Entry>)> {
+    match unparen(expr_at(set, &entry.path)?) {
+        ast::Expr::AttrSet(inner) => Some((false, entries(source, &inner).ok()?)),
+        ast::Expr::Apply(apply) => {
+            let ast::Expr::Apply(head) = unparen(apply.lambda()?) else {
+                return None;
+            };
+            let function = dotted(&head.lambda()?)?;
+            let condition = dotted(&unparen(head.argument()?))?;
+            let is_mk_if = matches!(
+                function
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .as_slice(),
+                ["lib", "mkIf"] | ["mkIf"]
+            );
+            if !is_mk_if || condition != ["cfg", "enable"] {
+                return None;
+            }
+            let ast::Expr::AttrSet(inner) = unparen(apply.argument()?) else {
+                return None;
+            };
+            Some((true, entries(source, &inner).ok()?))
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,400 @@
+//! The imported configuration as the files of a crate: `config/mod.rs` (the flake),
+//! `config/hosts/<host>.rs` (one expression each, as `flakesmith new` writes them),
+//! `config/modules.rs`, `config/home.rs`, the copied Nix files, and `IMPORT.md`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use heck::ToSnakeCase;
+
+use super::convert::{rust_string, Call};
+use super::report::Report;
+use super::{FlakeOut, ModuleRef};
+use crate::scaffold::{self, Dependency};
+
+/// The Rust function name for an entity's name (`nixos-desk` → `nixos_desk`).
+pub fn function_name(name: &str) -> String {
+    let snake = name.to_snake_case();
+    let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) || snake.is_empty() {
+        format!("m_{snake}")
+    } else {
+        snake
+    };
+    if syn_keyword(&snake) {
+        format!("{snake}_")
+    } else {
+        snake
+    }
+}
+
+fn syn_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "as" | "box"
+            | "break"
+            | "const"
+            | "continue"
+            | "crate"
+            | "else"
+            | "enum"
+            | "extern"
+            | "false"
+            | "fn"
+            | "for"
+            | "if"
+            | "impl"
+            | "in"
+            | "let"
+            | "loop"
+            | "match"
+            | "mod"
+            | "move"
+            | "mut"
+            | "pub"
+            | "ref"
+            | "return"
+            | "self"
+            | "static"
+            | "struct"
+            | "super"
+            | "trait"
+            | "true"
+            | "type"
+            | "unsafe"
+            | "use"
+            | "where"
+            | "while"
+            | "async"
+            | "await"
+            | "dyn"
+            | "gen"
+            | "try"
+            | "yield"
+    )
+}
+
+/// Every file of the crate, by relative path.
+pub fn crate_files(
+    flake: &FlakeOut,
+    report: &Report,
+    crate_name: &str,
+    dependency: &Dependency,
+) -> BTreeMap<String, String> {
+    let mut files = scaffold::crate_skeleton(crate_name, dependency);
+    files.insert("config/mod.rs".into(), config_mod(flake));
+    files.insert("config/modules.rs".into(), modules_rs(flake));
+    files.insert("config/home.rs".into(), home_rs(flake));
+    for host in &flake.hosts {
+        files.insert(
+            format!("config/hosts/{}.rs", host.name),
+            host_rs(host, &flake.modules),
+        );
+    }
+    for (path, text) in &flake.copied {
+        files.insert(path.clone(), text.clone());
+    }
+    files.insert(
+        "IMPORT.md".into(),
+        format!(
+            "# What `flakesmith import` made of the flake\n\nEvery definition the importer could \
+             type is a typed call; the others are `Raw::nix` with the exact Nix text, next to a \
+             `// TODO(import)` comment that says why. Give them a type where you can.\n\n{}",
+            report.render()
+        ),
+    );
+    files
+}
+
+fn config_mod(flake: &FlakeOut) -> String {
+    let mut out = String::from(
+        "//! The fleet, imported by `flakesmith import`. Each host is a file of its own under\n\
+         //! `hosts/`; `IMPORT.md` says what was typed and what stays raw Nix.\n\n\
+         pub mod home;\npub mod modules;\n\nuse flakesmith::prelude::*;\n\n\
+         /// The whole configuration.\npub fn flake() -> Flake {\n",
+    );
+    let _ = writeln!(
+        out,
+        "    Flake::new({}, {})",
+        rust_string(&flake.description),
+        rust_string(&flake.release)
+    );
+    if let (Some(nixpkgs), Some(home_manager)) = (&flake.nixpkgs, &flake.home_manager) {
+        let _ = writeln!(
+            out,
+            "        .inputs({}, {})",
+            rust_string(nixpkgs),
+            rust_string(home_manager)
+        );
+    } else if let Some(nixpkgs) = &flake.nixpkgs {
+        let _ = writeln!(
+            out,
+            "        .inputs({}, {})",
+            rust_string(nixpkgs),
+            rust_string(&format!(
+                "github:nix-community/home-manager/release-{}",
+                flake.release
+            ))
+        );
+    }
+    out.push_str("        .regenerate_with(\"cargo run\")\n");
+    for input in &flake.inputs {
+        let _ = write!(
+            out,
+            "        .input(Input::url({}, {})",
+            rust_string(&input.name),
+            rust_string(&input.url)
+        );
+        for (own, ours) in &input.follows {
+            let _ = write!(out, ".follows({}, {})", rust_string(own), rust_string(ours));
+        }
+        if !input.flake {
+            out.push_str(".not_a_flake()");
+        }
+        out.push_str(")\n");
+    }
+    for host in &flake.hosts {
+        let _ = writeln!(out, "        .host(include!(\"hosts/{}.rs\"))", host.name);
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The `use` lines for the bindings `code` names (`nixos::...`, `hm::...`).
+fn binding_uses(code: &str, indent: &str) -> String {
+    let mut out = String::new();
+    if code.contains("nixos::") {
+        let _ = writeln!(out, "{indent}use flakesmith::nixos;");
+    }
+    if code.contains("hm::") {
+        let _ = writeln!(out, "{indent}use flakesmith::home as hm;");
+    }
+    out
+}
+
+fn modules_rs(flake: &FlakeOut) -> String {
+    let mut out = String::from(
+        "//! The flake's shared modules, one function each.\n\n#![allow(dead_code)]\n\nuse flakesmith::prelude::*;\n",
+    );
+    for module in &flake.modules {
+        out.push('\n');
+        if let Some(derived) = &module.derived {
+            derived_module(&mut out, module, derived);
+            continue;
+        }
+        match &module.hand_kept {
+            Some(path) => {
+                let _ = writeln!(
+                    out,
+                    "/// From `{}`, kept as a hand-kept Nix file (see IMPORT.md for why).\npub fn {}() -> Module {{\n    Module::nix_file(Category::{}, {}, {})",
+                    module.file,
+                    module.function,
+                    module.category,
+                    rust_string(&module.name),
+                    rust_string(path)
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "/// From `{}`.\npub fn {}() -> Module {{\n    Module::new(Category::{}, {})",
+                    module.file,
+                    module.function,
+                    module.category,
+                    rust_string(&module.name)
+                );
+            }
+        }
+        for import in &module.imports {
+            let _ = writeln!(out, "        .import({})", module_ref(import, ""));
+        }
+        write_calls(&mut out, &module.calls, "        ");
+        out.push_str("}\n");
+    }
+    let mut uses = binding_uses(&out, "");
+    match (
+        flake.modules.iter().any(|m| m.derived.is_some()),
+        out.contains("NixValue)]"),
+    ) {
+        (true, true) => uses.push_str("use flakesmith::{NixModule, NixValue};\n"),
+        (true, false) => uses.push_str("use flakesmith::NixModule;\n"),
+        _ => {}
+    }
+    out.replacen(
+        "use flakesmith::prelude::*;\n",
+        &format!("use flakesmith::prelude::*;\n{uses}"),
+        1,
+    )
+}
+
+/// A module that declares options: the derived struct, its `config`, and a function
+/// that returns the module for other modules to import.
+fn derived_module(out: &mut String, module: &super::ModuleOut, derived: &super::derive::Derived) {
+    out.push_str(&derived.struct_text(&module.file, module.category, &module.name));
+    let mut body = String::new();
+    for import in &module.imports {
+        let _ = writeln!(body, "            .import({})", module_ref(import, ""));
+    }
+    write_calls(&mut body, &module.calls, "            ");
+    let cfg = if body.contains("cfg.") { "cfg" } else { "_cfg" };
+    let _ = write!(
+        out,
+        "\nimpl ModuleConfig for {name} {{\n    fn config({cfg}: {name}Cfg, module: Module) -> Module {{\n        module\n{body}    }}\n}}\n\n/// The module `{name}` declares, for modules that import it.\npub fn {function}() -> Module {{\n    {name}::module()\n}}\n",
+        name = derived.struct_name,
+        function = module.function,
+    );
+}
+
+fn home_rs(flake: &FlakeOut) -> String {
+    let mut out = String::from(
+        "//! The flake's Home Manager users, one function each.\n\n#![allow(dead_code, unused_imports)]\n\nuse flakesmith::prelude::*;\n\nuse super::modules;\n",
+    );
+    for user in &flake.users {
+        let _ = writeln!(
+            out,
+            "\n/// From `{}`.\npub fn {}() -> User {{\n    User::new({}, {})",
+            user.file,
+            user.function,
+            rust_string(&user.name),
+            rust_string(&user.state_version)
+        );
+        for import in &user.imports {
+            let _ = writeln!(out, "        .import({})", module_ref(import, "modules::"));
+        }
+        write_calls(&mut out, &user.calls, "        ");
+        out.push_str("}\n");
+    }
+    let uses = binding_uses(&out, "");
+    out.replacen(
+        "use flakesmith::prelude::*;\n",
+        &format!("use flakesmith::prelude::*;\n{uses}"),
+        1,
+    )
+}
+
+fn host_rs(host: &super::HostOut, modules: &[super::ModuleOut]) -> String {
+    let mut out = format!(
+        "// Host `{}`: one expression, included by `config/mod.rs`.\n{{\n    use flakesmith::prelude::*;\n\n    Host::new({}, {}, {})\n",
+        host.name,
+        rust_string(&host.name),
+        system(&host.system),
+        rust_string(&host.state_version)
+    );
+    match &host.hardware {
+        Some(path) => {
+            let _ = writeln!(out, "        .hardware(Hardware::nix_file({}))", rust_string(path));
+        }
+        None => out.push_str(
+            "        // The flake has no hardware configuration file for this host.\n        .hardware(Hardware::nix_text(\"{ }\"))\n",
+        ),
+    }
+    let derived = |function: &str| {
+        modules
+            .iter()
+            .find(|m| m.function == function)
+            .and_then(|m| m.derived.as_ref())
+    };
+    let mut settled = Vec::new();
+    for import in &host.imports {
+        match import {
+            ModuleRef::Own(function) if derived(function).is_some() => {
+                let module = derived(function).expect("checked");
+                out.push_str(&derived_import(module, host.settings.get(function)));
+                settled.push(function.clone());
+            }
+            other => {
+                let _ = writeln!(out, "        .import({})", module_ref(other, "modules::"));
+            }
+        }
+    }
+    // Modules the host sets but imports through another module.
+    for (function, settings) in &host.settings {
+        if let (false, Some(module)) = (settled.contains(function), derived(function)) {
+            out.push_str(&derived_import(module, Some(settings)));
+        }
+    }
+    write_calls(&mut out, &host.calls, "        ");
+    for (user, additions) in &host.users {
+        if additions.is_empty() {
+            let _ = writeln!(out, "        .user(home::{user}())");
+        } else {
+            let _ = writeln!(out, "        .user_with(\n            home::{user}(),\n            flakesmith::HomeAdditions::new()");
+            write_calls(&mut out, additions, "                ");
+            out.push_str("        )\n");
+        }
+    }
+    out.push_str("}\n");
+    let uses = binding_uses(&out, "    ");
+    out.replacen(
+        "    use flakesmith::prelude::*;\n",
+        &format!("    use flakesmith::prelude::*;\n{uses}"),
+        1,
+    )
+}
+
+/// How a host imports a derived module: enabled with every field (its own value or the
+/// declared default), disabled, or only imported.
+fn derived_import(module: &super::derive::Derived, settings: Option<&super::Settings>) -> String {
+    let name = &module.struct_name;
+    match settings.and_then(|s| s.enable) {
+        Some(true) => {
+            let settings = settings.expect("enabled");
+            let mut out = format!("        .enable(modules::{name} {{\n");
+            for field in &module.fields {
+                let value = settings.fields.get(&field.rust).cloned().or_else(|| {
+                    let enum_name = field.enum_name.as_ref().map(|e| format!("modules::{e}"));
+                    field
+                        .ty
+                        .literal(field.default.as_ref()?, enum_name.as_deref(), true)
+                });
+                let value =
+                    value.expect("a field without a default is set by every host that enables it");
+                let _ = writeln!(out, "            {}: {value},", field.rust);
+            }
+            out.push_str("        })\n");
+            out
+        }
+        Some(false) => format!("        .disable::<modules::{name}>()\n"),
+        None => format!("        .import(modules::{name}::module())\n"),
+    }
+}
+
+/// `prefix`: how the file reaches `config/modules.rs` (`modules::`, or nothing inside it).
+fn module_ref(import: &ModuleRef, prefix: &str) -> String {
+    match import {
+        ModuleRef::Own(function) => format!("{prefix}{function}()"),
+        ModuleRef::Input { input, attribute } => format!(
+            "Module::from_input({}, {})",
+            rust_string(input),
+            rust_string(attribute)
+        ),
+    }
+}
+
+fn write_calls(out: &mut String, calls: &[Call], indent: &str) {
+    for call in calls {
+        for comment in &call.comments {
+            for line in comment.lines() {
+                let line = line
+                    .trim_start_matches('#')
+                    .trim_start_matches("/*")
+                    .trim_end_matches("*/")
+                    .trim();
+                let _ = writeln!(out, "{indent}// {line}");
+            }
+        }
+        if let Some(reason) = &call.raw {
+            let _ = writeln!(out, "{indent}// TODO(import): {reason} ({})", call.source);
+        }
+        let _ = writeln!(out, "{indent}{}", call.code);
+    }
+}
+
+fn system(double: &str) -> String {
+    match double {
+        "x86_64-linux" => "System::X86_64Linux".into(),
+        "aarch64-linux" => "System::Aarch64Linux".into(),
+        "i686-linux" => "System::I686Linux".into(),
+        "riscv64-linux" => "System::Riscv64Linux".into(),
+        other => format!("System::Other({}.into())", rust_string(other)),
+    }
+}

@@ -1,0 +1,343 @@
+//! Reading Nix without evaluating it: a module file's text as the few shapes the importer
+//! understands (literals, lists, attribute sets with static keys, `pkgs.x`, priorities),
+//! and everything else kept as its exact text with the reason it stays raw.
+
+use rnix::ast::{self, AstToken, HasEntry};
+use rnix::{SyntaxKind, SyntaxNode};
+use rowan::ast::AstNode;
+
+/// A Nix value, as far as the importer can read it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Null,
+    /// A path literal, as written (`./secrets/x.yaml`).
+    Path(String),
+    List(Vec<Value>),
+    /// An attribute set with static keys, not `rec`, without `inherit`.
+    Attrs(Vec<Entry>),
+    /// `pkgs.a.b` (also an item of `with pkgs; [ ... ]`).
+    Package(String),
+    /// `lib.mkDefault v` and its kin around a value.
+    Priority(Priority, Box<Value>),
+    /// Anything else: the exact text, and why it is not read further.
+    Raw {
+        text: String,
+        reason: &'static str,
+    },
+}
+
+/// The module-system wrappers the importer turns into typed calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Priority {
+    Default,
+    Force,
+    Override(u32),
+    Before,
+    After,
+}
+
+/// `path = value;` in an attribute set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub path: Vec<String>,
+    pub value: Value,
+    /// The value's text as written.
+    pub text: String,
+    /// 1-based line of the entry.
+    pub line: usize,
+    /// The comments just above the entry (without `#`).
+    pub comments: Vec<String>,
+}
+
+/// A parsed file: its text (for line numbers) and root expression.
+pub struct Source {
+    pub text: String,
+    pub root: ast::Expr,
+}
+
+impl Source {
+    /// Parses `text`; a file with syntax errors is refused with the first of them.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let parse = rnix::Root::parse(text);
+        if let Some(error) = parse.errors().first() {
+            return Err(format!("it does not parse: {error}"));
+        }
+        let root = parse
+            .tree()
+            .expr()
+            .ok_or_else(|| "it holds no expression".to_owned())?;
+        Ok(Self {
+            text: text.to_owned(),
+            root,
+        })
+    }
+
+    pub fn line_of(&self, node: &SyntaxNode) -> usize {
+        let offset: usize = node.text_range().start().into();
+        self.text[..offset].matches('\n').count() + 1
+    }
+}
+
+/// Strips parentheses.
+pub fn unparen(expr: ast::Expr) -> ast::Expr {
+    match expr {
+        ast::Expr::Paren(paren) => paren.expr().map_or(ast::Expr::Paren(paren), unparen),
+        other => other,
+    }
+}
+
+/// The static name of an attribute (`a`, `"a.b"`), or `None` for `${...}`.
+pub fn attr_name(attr: &ast::Attr) -> Option<String> {
+    match attr {
+        ast::Attr::Ident(ident) => Some(ident.ident_token()?.text().to_owned()),
+        ast::Attr::Str(string) => static_string(string),
+        ast::Attr::Dynamic(_) => None,
+    }
+}
+
+fn static_string(string: &ast::Str) -> Option<String> {
+    let mut text = String::new();
+    for part in string.normalized_parts() {
+        match part {
+            ast::InterpolPart::Literal(piece) => text.push_str(&piece),
+            ast::InterpolPart::Interpolation(_) => return None,
+        }
+    }
+    Some(text)
+}
+
+/// `a.b.c` as segments when every one is static.
+pub fn attrpath(path: &ast::Attrpath) -> Option<Vec<String>> {
+    path.attrs().map(|attr| attr_name(&attr)).collect()
+}
+
+/// A dotted name (`lib.mkDefault`, `inputs.sops-nix.nixosModules.sops`) as segments.
+pub fn dotted(expr: &ast::Expr) -> Option<Vec<String>> {
+    match expr {
+        ast::Expr::Ident(ident) => Some(vec![ident.ident_token()?.text().to_owned()]),
+        ast::Expr::Select(select) if select.default_expr().is_none() => {
+            let mut head = dotted(&select.expr()?)?;
+            head.extend(attrpath(&select.attrpath()?)?);
+            Some(head)
+        }
+        _ => None,
+    }
+}
+
+/// The comments directly above `node` (no blank line between), oldest first.
+pub fn leading_comments(node: &SyntaxNode) -> Vec<String> {
+    let mut comments = Vec::new();
+    let mut token = node.first_token().and_then(|t| t.prev_token());
+    while let Some(t) = token {
+        match t.kind() {
+            SyntaxKind::TOKEN_WHITESPACE if t.text().matches('\n').count() <= 1 => {}
+            SyntaxKind::TOKEN_COMMENT => {
+                if let Some(comment) = ast::Comment::cast(t.clone()) {
+                    comments.push(comment.text().trim().to_owned());
+                }
+            }
+            _ => break,
+        }
+        token = t.prev_token();
+    }
+    comments.reverse();
+    comments
+}
+
+/// The entries of an attribute set, or `Err(reason)` when it cannot be read entry by
+/// entry.
+pub fn entries(source: &Source, set: &ast::AttrSet) -> Result<Vec<Entry>, &'static str> {
+    if set.rec_token().is_some() {
+        return Err("a `rec` attribute set refers to itself");
+    }
+    if set.inherits().next().is_some() {
+        return Err("`inherit` takes values from the enclosing scope");
+    }
+    let mut out = Vec::new();
+    for entry in set.attrpath_values() {
+        let Some(path) = entry.attrpath().as_ref().and_then(attrpath) else {
+            return Err("an attribute name is computed (`${...}`)");
+        };
+        let Some(value) = entry.value() else {
+            return Err("an entry has no value");
+        };
+        out.push(Entry {
+            path,
+            text: value.syntax().text().to_string(),
+            value: read(source, value),
+            line: source.line_of(entry.syntax()),
+            comments: leading_comments(entry.syntax()),
+        });
+    }
+    Ok(out)
+}
+
+/// Reads a value expression.
+pub fn read(source: &Source, expr: ast::Expr) -> Value {
+    let text = expr.syntax().text().to_string();
+    let raw = |reason| Value::Raw {
+        text: text.clone(),
+        reason,
+    };
+    match unparen(expr) {
+        ast::Expr::Literal(literal) => match literal.kind() {
+            ast::LiteralKind::Integer(int) => int
+                .value()
+                .map_or(raw("an integer Nix cannot read"), Value::Int),
+            ast::LiteralKind::Float(float) => float
+                .value()
+                .map_or(raw("a float Nix cannot read"), Value::Float),
+            ast::LiteralKind::Uri(_) => raw("a bare URI"),
+        },
+        ast::Expr::Str(string) => {
+            static_string(&string).map_or(raw("the string interpolates `${...}`"), Value::Str)
+        }
+        ast::Expr::PathRel(path) => Value::Path(path.syntax().text().to_string()),
+        ast::Expr::PathAbs(path) => Value::Path(path.syntax().text().to_string()),
+        ast::Expr::PathHome(_) | ast::Expr::PathSearch(_) => raw("a `~` or `<...>` path"),
+        ast::Expr::List(list) => Value::List(list.items().map(|item| read(source, item)).collect()),
+        ast::Expr::AttrSet(set) => match entries(source, &set) {
+            Ok(entries) => Value::Attrs(entries),
+            Err(reason) => raw(reason),
+        },
+        ast::Expr::Ident(ident) => match ident.ident_token().as_ref().map(|t| t.text()) {
+            Some("true") => Value::Bool(true),
+            Some("false") => Value::Bool(false),
+            Some("null") => Value::Null,
+            _ => raw("it names a variable of the module"),
+        },
+        ast::Expr::Select(select) => match dotted(&ast::Expr::Select(select)) {
+            Some(path) if path[0] == "pkgs" && path.len() > 1 => {
+                Value::Package(path[1..].join("."))
+            }
+            Some(path) if path[0] == "config" => raw("it reads `config.`, another option's value"),
+            Some(path) if path[0] == "cfg" => raw("it reads `cfg.`, the module's own option"),
+            _ => raw("it selects from a variable of the module"),
+        },
+        ast::Expr::With(with) => read_with(source, &with)
+            .unwrap_or_else(|| raw("`with` brings names other than packages into scope")),
+        ast::Expr::Apply(apply) => read_apply(source, &apply).unwrap_or_else(raw),
+        ast::Expr::BinOp(op) => match op.operator() {
+            Some(ast::BinOpKind::Update) => raw("`//` merges attribute sets"),
+            Some(ast::BinOpKind::Concat) => raw("`++` concatenates lists"),
+            _ => raw("it computes its value with an operator"),
+        },
+        ast::Expr::LetIn(_) | ast::Expr::LegacyLet(_) => raw("`let` binds names for the value"),
+        ast::Expr::Lambda(_) => raw("it is a function"),
+        ast::Expr::IfElse(_) => raw("`if` chooses the value"),
+        _ => raw("an expression the importer does not read"),
+    }
+}
+
+/// `with pkgs; [ a b ]`: a list of packages.
+fn read_with(source: &Source, with: &ast::With) -> Option<Value> {
+    let namespace = dotted(&with.namespace()?)?;
+    if namespace != ["pkgs"] {
+        return None;
+    }
+    let ast::Expr::List(list) = unparen(with.body()?) else {
+        return None;
+    };
+    let mut items = Vec::new();
+    for item in list.items() {
+        let name = dotted(&unparen(item.clone()))?;
+        let _ = source;
+        // `pkgs.x` inside `with pkgs;` is the same package.
+        let name = if name[0] == "pkgs" && name.len() > 1 {
+            name[1..].join(".")
+        } else {
+            name.join(".")
+        };
+        items.push(Value::Package(name));
+    }
+    Some(Value::List(items))
+}
+
+/// `lib.mkDefault v`, `mkForce v`, `lib.mkOverride 900 v`, `lib.mkBefore [ ... ]`.
+fn read_apply(source: &Source, apply: &ast::Apply) -> Result<Value, &'static str> {
+    let function = apply.lambda().ok_or("an application without a function")?;
+    let argument = apply
+        .argument()
+        .ok_or("an application without an argument")?;
+    if let ast::Expr::Apply(inner) = unparen(function.clone()) {
+        // `lib.mkOverride N v`
+        let name = inner
+            .lambda()
+            .as_ref()
+            .and_then(dotted)
+            .ok_or("it calls a function")?;
+        if short(&name) == Some("mkOverride") {
+            let priority = match inner.argument().map(|a| read(source, a)) {
+                Some(Value::Int(n)) if (0..=i64::from(u32::MAX)).contains(&n) => n as u32,
+                _ => return Err("`mkOverride` with a priority that is not a literal"),
+            };
+            return Ok(Value::Priority(
+                Priority::Override(priority),
+                Box::new(read(source, argument)),
+            ));
+        }
+        return Err("it calls a function");
+    }
+    let name = dotted(&function).ok_or("it calls a function")?;
+    let priority = match short(&name) {
+        Some("mkDefault") => Priority::Default,
+        Some("mkForce") => Priority::Force,
+        Some("mkBefore") => Priority::Before,
+        Some("mkAfter") => Priority::After,
+        Some("mkIf") => return Err("`mkIf` makes it conditional"),
+        Some("mkMerge") => return Err("`mkMerge` merges several definitions"),
+        _ => return Err("it calls a function"),
+    };
+    Ok(Value::Priority(priority, Box::new(read(source, argument))))
+}
+
+/// `mkDefault` of `lib.mkDefault` or `mkDefault`; `None` for other names.
+fn short(name: &[String]) -> Option<&str> {
+    match name {
+        [lib, f] if lib == "lib" => Some(f),
+        [f] => Some(f),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value(text: &str) -> Value {
+        let source = Source::parse(text).unwrap();
+        read(&source, source.root.clone())
+    }
+
+    #[test]
+    fn reads_what_it_can_and_says_why_not() {
+        assert_eq!(value("true"), Value::Bool(true));
+        assert_eq!(
+            value("[ 22 80 ]"),
+            Value::List(vec![Value::Int(22), Value::Int(80)])
+        );
+        assert_eq!(
+            value("with pkgs; [ git pkgs.jq kdePackages.kate ]"),
+            Value::List(vec![
+                Value::Package("git".into()),
+                Value::Package("jq".into()),
+                Value::Package("kdePackages.kate".into())
+            ])
+        );
+        assert_eq!(
+            value("lib.mkOverride 900 \"x\""),
+            Value::Priority(Priority::Override(900), Box::new(Value::Str("x".into())))
+        );
+        assert!(
+            matches!(value("\"${x}\""), Value::Raw { reason, .. } if reason.contains("interpolates"))
+        );
+        assert!(
+            matches!(value("config.a.b"), Value::Raw { reason, .. } if reason.contains("config."))
+        );
+        assert!(matches!(value("a ++ b"), Value::Raw { reason, .. } if reason.contains("++")));
+    }
+}

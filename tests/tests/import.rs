@@ -1,0 +1,180 @@
+//! `flakesmith import` on a fixture shaped like a real fleet (`tests/fixtures/import/fleet`:
+//! three hosts, nine shared modules, sops-nix, nixos-hardware, a Home Manager user who
+//! differs per host, `with pkgs;` lists, priorities, interpolations, `config.`
+//! references, comments). The crate it writes is committed beside it
+//! (`fleet.imported/`), compiled into this test, and its tree is evaluated against the
+//! original flake with the real module system and the same stand-ins.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use flakesmith::import::{import, Bindings, CrateConfig, Imported};
+use flakesmith::scaffold::Dependency;
+
+#[rustfmt::skip]
+#[allow(clippy::all, dead_code, unused_imports)]
+#[path = "../fixtures/import/fleet.imported/config/mod.rs"]
+mod fleet_config;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/import")
+}
+
+fn bindings() -> &'static Bindings {
+    static BINDINGS: OnceLock<Bindings> = OnceLock::new();
+    BINDINGS.get_or_init(|| {
+        Bindings::shipped(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl/data")).unwrap()
+    })
+}
+
+fn import_fleet() -> Imported {
+    let config = CrateConfig {
+        name: "fleet-config".into(),
+        // The committed crate sits four levels below the checkout.
+        flakesmith: Dependency::Path("../../../../dsl".into()),
+    };
+    import(&fixtures().join("fleet"), bindings(), &config).unwrap()
+}
+
+fn files_under(dir: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(relative, std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+/// The committed crate is exactly what the importer writes today
+/// (`FLAKESMITH_BLESS_IMPORT=1` rewrites it; read the diff before committing it).
+#[test]
+fn the_committed_crate_is_what_the_importer_writes() {
+    let imported = import_fleet();
+    let dir = fixtures().join("fleet.imported");
+    if std::env::var_os("FLAKESMITH_BLESS_IMPORT").is_some() {
+        let _ = std::fs::remove_dir_all(&dir);
+        flakesmith::writer::write_plain(
+            &dir,
+            imported.files.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+        )
+        .unwrap();
+    }
+    let committed = files_under(&dir);
+    assert_eq!(
+        committed.keys().collect::<Vec<_>>(),
+        imported.files.keys().collect::<Vec<_>>(),
+        "the files of the imported crate"
+    );
+    for (path, text) in &imported.files {
+        assert_eq!(
+            &committed[path], text,
+            "{path} differs from what the importer writes"
+        );
+    }
+}
+
+/// At least three quarters of the definitions come out typed; the figure is printed.
+#[test]
+fn most_definitions_come_out_typed() {
+    let report = import_fleet().report;
+    eprintln!(
+        "fleet: {} typed, {} raw, {} left out: {:.1}% typed",
+        report.typed(),
+        report.raw(),
+        report.skipped(),
+        report.typed_share()
+    );
+    assert!(report.typed_share() >= 75.0, "{}", report.render());
+    // Every raw definition says where it was and why.
+    for file in report.files.values() {
+        for (at, reason) in &file.raw {
+            assert!(at.contains(".nix:") && !reason.is_empty(), "{at}: {reason}");
+        }
+    }
+}
+
+/// The namespaces the fixture defines, each host's configuration made comparable:
+/// functions as a word, packages by name.
+const COMPARED: &str = r#"
+  let
+    clean = v:
+      if builtins.isFunction v then "<function>"
+      else if builtins.isAttrs v then
+        (if (v.type or null) == "derivation" then "package " + v.name else builtins.mapAttrs (_: clean) v)
+      else if builtins.isList v then map clean v
+      else v;
+    namespaces = [
+      "boot" "console" "environment" "fleet" "fonts" "hardware" "i18n" "networking" "nix"
+      "nixpkgs" "powerManagement" "programs" "security" "services" "sops" "system" "time"
+      "users" "virtualisation" "zramSwap"
+    ];
+    pick = config: builtins.intersectAttrs (lib.genAttrs namespaces (_: null)) config
+      // lib.optionalAttrs (config ? home-manager) {
+        home-manager = { inherit (config.home-manager) useGlobalPkgs useUserPackages users; };
+      };
+  in
+    builtins.mapAttrs (_: host: clean (pick host.config)) outputs.nixosConfigurations
+"#;
+
+#[test]
+fn the_imported_fleet_evaluates_to_the_same_configuration() {
+    let Some(lib) = flakesmith_tests::nixpkgs_lib_or_say("import round trip") else {
+        return;
+    };
+    let flake = fleet_config::flake();
+    let tree = match flakesmith::compile(&flake, &fixtures().join("fleet.imported")) {
+        Ok(compiled) => compiled.tree,
+        Err(rejected) => panic!(
+            "the imported crate was rejected:\n{}",
+            flakesmith::diagnostic::render_all(&rejected.diagnostics)
+        ),
+    };
+    let original = flakesmith_tests::evaluate_fleet_dir(&lib, &fixtures().join("fleet"), COMPARED)
+        .unwrap_or_else(|e| panic!("the original flake does not evaluate:\n{e}"));
+    let regenerated = flakesmith_tests::evaluate_fleet(&lib, &tree, COMPARED)
+        .unwrap_or_else(|e| panic!("the regenerated flake does not evaluate:\n{e}"));
+    let hosts = original.as_object().unwrap();
+    assert_eq!(hosts.len(), 3, "{original}");
+    for (host, config) in hosts {
+        let mut differences = Vec::new();
+        diff(host, config, &regenerated[host], &mut differences);
+        assert!(
+            differences.is_empty(),
+            "host `{host}` differs after the round trip:\n{}",
+            differences.join("\n")
+        );
+    }
+    assert_eq!(original, regenerated);
+}
+
+/// The option paths where two evaluated configurations differ.
+fn diff(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+    match (a, b) {
+        (serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
+            for key in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
+                let null = serde_json::Value::Null;
+                diff(
+                    &format!("{path}.{key}"),
+                    a.get(key).unwrap_or(&null),
+                    b.get(key).unwrap_or(&null),
+                    out,
+                );
+            }
+        }
+        _ if a != b => out.push(format!("{path}: {a} (original) vs {b} (imported)")),
+        _ => {}
+    }
+}
