@@ -1,6 +1,6 @@
 //! `flakesmith import` on a fixture shaped like a real fleet (`tests/fixtures/import/fleet`:
-//! three hosts, nine shared modules, sops-nix, nixos-hardware, a Home Manager user who
-//! differs per host, `with pkgs;` lists, priorities, interpolations, `config.`
+//! three hosts, fifteen shared modules (one declaring options), sops-nix, disko,
+//! nixos-hardware, a Home Manager user who differs per host, `with pkgs;` lists, priorities, interpolations, `config.`
 //! references, comments). The crate it writes is committed beside it
 //! (`fleet.imported/`), compiled into this test, and its tree is evaluated against the
 //! original flake with the real module system and the same stand-ins.
@@ -117,9 +117,9 @@ const COMPARED: &str = r#"
       else if builtins.isList v then map clean v
       else v;
     namespaces = [
-      "boot" "console" "environment" "fleet" "fonts" "hardware" "i18n" "networking" "nix"
-      "nixpkgs" "powerManagement" "programs" "security" "services" "sops" "system" "time"
-      "users" "virtualisation" "zramSwap"
+      "boot" "console" "disko" "environment" "fileSystems" "fleet" "fonts" "hardware" "i18n"
+      "networking" "nix" "nixpkgs" "powerManagement" "programs" "security" "services" "sops"
+      "system" "time" "users" "virtualisation" "zramSwap"
     ];
     pick = config: builtins.intersectAttrs (lib.genAttrs namespaces (_: null)) config
       // lib.optionalAttrs (config ? home-manager) {
@@ -177,4 +177,142 @@ fn diff(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<
         _ if a != b => out.push(format!("{path}: {a} (original) vs {b} (imported)")),
         _ => {}
     }
+}
+
+/// Imports a flake written from `(path, text)` pairs.
+fn import_files(files: &[(&str, &str)]) -> Result<Imported, String> {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, body) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, body).unwrap();
+    }
+    let config = CrateConfig {
+        name: "config".into(),
+        flakesmith: Dependency::Git("https://example.invalid/flakesmith".into()),
+    };
+    import(dir.path(), bindings(), &config)
+}
+
+const ONE_HOST: &str = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  outputs = { nixpkgs, home-manager, ... }: {
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      modules = [ ./box.nix home-manager.nixosModules.home-manager ];
+    };
+  };
+}
+"#;
+
+/// What the importer cannot place is an error that says where and why.
+#[test]
+fn definitions_the_importer_cannot_place_are_errors_with_their_place() {
+    let function_user = import_files(&[
+        ("flake.nix", ONE_HOST),
+        (
+            "box.nix",
+            "{ ... }: {\n  system.stateVersion = \"24.05\";\n  home-manager.users.bob = { pkgs, ... }: { home.stateVersion = \"24.05\"; };\n}\n",
+        ),
+    ]);
+    let error = function_user
+        .err()
+        .expect("a user written as a function is refused");
+    assert!(
+        error.contains("box.nix:3") && error.contains("Home Manager user `bob`"),
+        "{error}"
+    );
+
+    let no_file = import_files(&[
+        ("flake.nix", ONE_HOST),
+        (
+            "box.nix",
+            "{ ... }: {\n  system.stateVersion = \"24.05\";\n  home-manager.users.bob.programs.git.enable = true;\n}\n",
+        ),
+    ]);
+    let error = no_file
+        .err()
+        .expect("additions to a user without a file are refused");
+    assert!(
+        error.contains("box.nix:3") && error.contains("never gives a file"),
+        "{error}"
+    );
+
+    let no_state_version = import_files(&[
+        ("flake.nix", ONE_HOST),
+        (
+            "box.nix",
+            "{ ... }: { networking.firewall.enable = true; }\n",
+        ),
+    ]);
+    let error = no_state_version
+        .err()
+        .expect("a host without stateVersion is refused");
+    assert!(
+        error.contains("host `box`") && error.contains("system.stateVersion"),
+        "{error}"
+    );
+}
+
+/// A module whose definitions need names of its own (`let`) is kept as it is, and the
+/// report says why; a definition flakesmith cannot type is raw with its reason.
+#[test]
+fn what_cannot_be_typed_is_kept_and_reported() {
+    let imported = import_files(&[
+        ("flake.nix", ONE_HOST),
+        (
+            "box.nix",
+            "{ lib, ... }: {\n  imports = [ ./tuned.nix ];\n  system.stateVersion = \"24.05\";\n  networking.hostName = \"box-${lib.version}\";\n}\n",
+        ),
+        (
+            "tuned.nix",
+            "{ ... }: let size = 4096; in {\n  boot.kernel.sysctl.\"vm.min_free_kbytes\" = size;\n}\n",
+        ),
+    ])
+    .unwrap();
+    let tuned = &imported.report.files["tuned.nix"];
+    assert!(
+        tuned
+            .hand_kept
+            .as_deref()
+            .is_some_and(|why| why.contains("`let`")),
+        "{tuned:?}"
+    );
+    assert_eq!(
+        imported.files["nix/tuned.nix"],
+        "{ ... }: let size = 4096; in {\n  boot.kernel.sysctl.\"vm.min_free_kbytes\" = size;\n}\n"
+    );
+    let host = &imported.report.files["box.nix"];
+    assert_eq!(host.raw.len(), 1, "{host:?}");
+    assert_eq!(host.raw[0].0, "box.nix:4");
+    assert!(host.raw[0].1.contains("interpolates"), "{host:?}");
+    let rust = &imported.files["config/hosts/box.rs"];
+    assert!(
+        rust.contains("// TODO(import): the string interpolates `${...}` (box.nix:4)")
+            && rust.contains(r#"Raw::nix("\"box-${lib.version}\"")"#),
+        "{rust}"
+    );
+}
+
+/// The README shows the fleet's report as the importer makes it.
+#[test]
+fn the_readme_shows_the_fleet_report() {
+    let readme = include_str!("../../README.md");
+    let shown: Vec<&str> = readme
+        .lines()
+        .skip_while(|line| !line.starts_with("<!-- import report"))
+        .skip(1)
+        .take_while(|line| line.starts_with('|'))
+        .collect();
+    let report = import_fleet().report.render();
+    let table: Vec<&str> = report
+        .lines()
+        .take_while(|line| line.starts_with('|'))
+        .collect();
+    assert_eq!(shown, table);
+    let typed = report
+        .lines()
+        .find(|line| line.starts_with("Typed:"))
+        .unwrap();
+    assert!(readme.contains(typed), "README lacks `{typed}`");
 }

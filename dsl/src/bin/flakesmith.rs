@@ -241,6 +241,9 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
                 name: crate_name(&out),
                 flakesmith: dependency(&flags),
             };
+            // `flake.nix` first: a flake that cannot be imported fails before the bindings
+            // are loaded, which takes a while.
+            flakesmith::import::read::flake(std::path::Path::new(flake_dir))?;
             let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
             let bindings = flakesmith::import::Bindings::shipped(&data)?;
             let imported = flakesmith::import::import(std::path::Path::new(flake_dir), &bindings, &config)?;

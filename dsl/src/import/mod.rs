@@ -610,6 +610,13 @@ impl State<'_> {
             let target = format!("nix/{file}");
             let text = std::fs::read_to_string(self.dir.join(file))
                 .map_err(|e| format!("cannot read {file}: {e}"))?;
+            // The tree holds the file at `modules/<category>/<name>.nix`: paths relative
+            // to where it was now point elsewhere.
+            let reason = if text.contains("./") {
+                format!("{reason}; it names files by relative path, which the tree resolves from its new place: check them")
+            } else {
+                reason
+            };
             report.hand_kept(reason);
             self.copied.insert(target.clone(), text);
             self.report.add(file, report);
