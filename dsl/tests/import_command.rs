@@ -80,6 +80,31 @@ fn the_fleet_fixture_is_imported_with_its_report() {
     );
 }
 
+/// Imports the flake in `dir` into `dir/config`, which must fail: its error output, after
+/// checking that nothing was written (no crate, no staging directory).
+fn refused(dir: &Path) -> String {
+    let out = dir.join("config");
+    let refused = run(&[
+        "import",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(!out.exists());
+    let beside: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !beside
+            .iter()
+            .any(|n| n.to_string_lossy().contains("flakesmith-import")),
+        "{beside:?}"
+    );
+    text(&refused.stderr)
+}
+
 #[test]
 fn a_flake_without_hosts_is_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
@@ -87,20 +112,11 @@ fn a_flake_without_hosts_is_refused_before_anything_is_written() {
         dir.path(),
         &[("flake.nix", "{ outputs = { ... }: { packages = { }; }; }\n")],
     );
-    let out = dir.path().join("config");
-    let refused = run(&[
-        "import",
-        dir.path().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(refused.status.code(), Some(2));
-    let stderr = text(&refused.stderr);
+    let stderr = refused(dir.path());
     assert!(
         stderr.contains("flake.nix: the flake has no `nixosConfigurations`"),
         "{stderr}"
     );
-    assert!(!out.exists());
 }
 
 #[test]
@@ -116,28 +132,9 @@ fn a_module_that_does_not_parse_is_named_and_nothing_is_written() {
             ),
         ],
     );
-    let out = dir.path().join("config");
-    let refused = run(&[
-        "import",
-        dir.path().to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
-    assert_eq!(refused.status.code(), Some(2));
-    let stderr = text(&refused.stderr);
+    let stderr = refused(dir.path());
     assert!(
         stderr.contains("hosts/box.nix: it does not parse"),
         "{stderr}"
-    );
-    assert!(!out.exists());
-    let beside: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert!(
-        !beside
-            .iter()
-            .any(|n| n.to_string_lossy().contains("flakesmith-import")),
-        "{beside:?}"
     );
 }

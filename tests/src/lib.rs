@@ -333,13 +333,7 @@ pub fn evaluate_flake(
     tree: &flakesmith::Tree,
     expr: &str,
 ) -> Result<serde_json::Value, String> {
-    let dir = tempfile_dir();
-    flakesmith::writer::write(&dir, tree, false).unwrap();
-    let value = evaluate(lib, &dir, expr, Lists::MustAgree);
-    if value.is_ok() {
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-    value
+    evaluate_tree(lib, tree, expr, Lists::MustAgree)
 }
 
 /// How the stand-in NixOS merges list values its loosely declared namespaces hold.
@@ -366,9 +360,20 @@ pub fn evaluate_fleet(
     tree: &flakesmith::Tree,
     expr: &str,
 ) -> Result<serde_json::Value, String> {
+    evaluate_tree(lib, tree, expr, Lists::Concatenate)
+}
+
+/// Writes `tree` to a temporary directory and evaluates it there (kept when the
+/// evaluation fails, to look at).
+fn evaluate_tree(
+    lib: &str,
+    tree: &flakesmith::Tree,
+    expr: &str,
+    lists: Lists,
+) -> Result<serde_json::Value, String> {
     let dir = tempfile_dir();
     flakesmith::writer::write(&dir, tree, false).unwrap();
-    let value = evaluate_fleet_dir(lib, &dir, expr);
+    let value = evaluate(lib, &dir, expr, lists);
     if value.is_ok() {
         let _ = std::fs::remove_dir_all(&dir);
     }

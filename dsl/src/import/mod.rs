@@ -623,16 +623,7 @@ impl State<'_> {
             return Ok((Vec::new(), Vec::new(), Some(target), None));
         }
         let derived = derived.expect("errors returned above");
-        let mut imports = Vec::new();
-        for import in &read.imports {
-            imports.push(match import {
-                Import::File(imported) => ModuleRef::Own(self.module(imported, home)?),
-                Import::Input { input, attribute } => ModuleRef::Input {
-                    input: input.clone(),
-                    attribute: attribute.clone(),
-                },
-            });
-        }
+        let imports = self.module_refs(&read.imports, home)?;
         let mut found = Vec::new();
         let calls = if home {
             let options = Options::new(&[("hm", &self.bindings.home)]);
@@ -668,6 +659,21 @@ impl State<'_> {
         }
         self.report.add(file, report);
         Ok((calls, imports, None, derived))
+    }
+
+    /// What a module or user imports, as the crate's modules (read on first use) and
+    /// other flakes' modules.
+    fn module_refs(&mut self, imports: &[Import], home: bool) -> Result<Vec<ModuleRef>, String> {
+        imports
+            .iter()
+            .map(|import| match import {
+                Import::File(imported) => Ok(ModuleRef::Own(self.module(imported, home)?)),
+                Import::Input { input, attribute } => Ok(ModuleRef::Input {
+                    input: input.clone(),
+                    attribute: attribute.clone(),
+                }),
+            })
+            .collect()
     }
 
     /// The crate's Home Manager user `name` from `file`: its function.
@@ -728,16 +734,7 @@ impl State<'_> {
             ));
         }
         self.report.add(file, report);
-        let mut imports = Vec::new();
-        for import in &read.imports {
-            imports.push(match import {
-                Import::File(imported) => ModuleRef::Own(self.module(imported, true)?),
-                Import::Input { input, attribute } => ModuleRef::Input {
-                    input: input.clone(),
-                    attribute: attribute.clone(),
-                },
-            });
-        }
+        let imports = self.module_refs(&read.imports, true)?;
         let function = rust::function_name(name);
         self.users.push(UserOut {
             name: name.to_owned(),
@@ -763,18 +760,8 @@ fn user_file(from: &str, leaf: &Leaf) -> Option<String> {
         return None;
     }
     let base = Path::new(from).parent().unwrap_or(Path::new(""));
-    let mut out = std::path::PathBuf::new();
-    for component in base.join(&path).components() {
-        match component {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            std::path::Component::Normal(part) => out.push(part),
-            _ => return None,
-        }
-    }
-    Some(out.to_string_lossy().into_owned())
+    let file = read::normalise(&base.join(&path))?;
+    Some(file.to_string_lossy().into_owned())
 }
 
 fn is_hardware(file: &str) -> bool {

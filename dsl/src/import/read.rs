@@ -387,7 +387,7 @@ fn import_of(
 }
 
 /// `a/./b/../c` as `a/c`; `None` when it leaves the flake.
-fn normalise(path: &Path) -> Option<PathBuf> {
+pub(super) fn normalise(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
     for component in path.components() {
         match component {
