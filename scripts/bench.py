@@ -5,6 +5,7 @@
     python3 scripts/bench.py validate   [--runs 3]
     python3 scripts/bench.py edit-loop  [--runs 5] [--cold-runs 2]
     python3 scripts/bench.py bindings   [--runs 5]
+    python3 scripts/bench.py import     [--runs 5]
 
 Each prints a Markdown table of median, min and max. Run from the repository root.
 """
@@ -154,14 +155,31 @@ def bindings(args):
             row(label, size, files, fmt(cold), fmt(incremental))
 
 
+def import_fleet(args):
+    """`flakesmith import` of the fifteen-module fleet fixture, with the command built as
+    `cargo run` builds it (debug) and with --release."""
+    fixture = ROOT / "tests/fixtures/import/fleet"
+    row("build", "seconds (median)", "min", "max", "runs")
+    row(*["---"] * 5)
+    for label, profile in [("debug (`cargo run`)", []), ("release", ["--release"])]:
+        run(["cargo", "build", "-q", *profile, "-p", "flakesmith", "--features", "generator", "--bin", "flakesmith"], cwd=ROOT)
+        binary = ROOT / "target" / ("release" if profile else "debug") / "flakesmith"
+        values = []
+        for _ in range(args.runs):
+            with tempfile.TemporaryDirectory() as work:
+                values.append(timed([str(binary), "import", str(fixture), "--out", str(Path(work) / "config")]))
+        row(label, *[f"{v:.2f}" for v in stats(values)], args.runs)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("bench", choices=["scale", "validate", "edit-loop", "bindings"])
+    parser.add_argument("bench", choices=["scale", "validate", "edit-loop", "bindings", "import"])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cold-runs", type=int, default=2)
     parser.add_argument("--dir", help="where scale writes its trees (default target/bench-scale)")
     args = parser.parse_args()
-    {"scale": scale, "validate": validate, "edit-loop": edit_loop, "bindings": bindings}[args.bench](args)
+    {"scale": scale, "validate": validate, "edit-loop": edit_loop, "bindings": bindings,
+     "import": import_fleet}[args.bench](args)
 
 
 if __name__ == "__main__":

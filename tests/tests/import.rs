@@ -238,6 +238,23 @@ fn definitions_the_importer_cannot_place_are_errors_with_their_place() {
         "{error}"
     );
 
+    // Nix refuses an attribute defined twice when it parses the file; rnix lets it
+    // through, so the importer checks it as Nix does.
+    let twice = import_files(&[
+        ("flake.nix", ONE_HOST),
+        (
+            "box.nix",
+            "{ ... }: {\n  system.stateVersion = \"24.05\";\n  users.users.bob = import ./bob.nix;\n  users.users.bob.uid = 1000;\n}\n",
+        ),
+    ]);
+    let error = twice.err().expect("an attribute defined twice is refused");
+    assert!(
+        error.contains(
+            "box.nix: it does not parse: attribute `users.users.bob` is defined at line 3 and again at line 4"
+        ),
+        "{error}"
+    );
+
     let no_state_version = import_files(&[
         ("flake.nix", ONE_HOST),
         (

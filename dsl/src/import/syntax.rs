@@ -2,6 +2,8 @@
 //! understands (literals, lists, attribute sets with static keys, `pkgs.x`, priorities),
 //! and everything else kept as its exact text with the reason it stays raw.
 
+use std::collections::BTreeMap;
+
 use rnix::ast::{self, AstToken, HasEntry};
 use rnix::{SyntaxKind, SyntaxNode};
 use rowan::ast::AstNode;
@@ -60,8 +62,16 @@ pub struct Source {
 }
 
 impl Source {
-    /// Parses `text`; a file with syntax errors is refused with the first of them.
+    /// Parses `text`; a file with syntax errors is refused with the first of them. The
+    /// build's validator judges first: with the `nixel` feature that is Nix's own parser,
+    /// which also refuses what rnix lets through (an attribute defined twice).
     pub fn parse(text: &str) -> Result<Self, String> {
+        crate::validate::validate(text).map_err(|error| {
+            format!(
+                "it does not parse ({} says {error})",
+                crate::validate::validator_name()
+            )
+        })?;
         let parse = rnix::Root::parse(text);
         if let Some(error) = parse.errors().first() {
             return Err(format!("it does not parse: {error}"));
@@ -70,10 +80,95 @@ impl Source {
             .tree()
             .expr()
             .ok_or_else(|| "it holds no expression".to_owned())?;
-        Ok(Self {
+        let source = Self {
             text: text.to_owned(),
             root,
-        })
+        };
+        source.no_attribute_twice()?;
+        Ok(source)
+    }
+
+    /// Nix's parser refuses an attribute set that binds one attribute twice (`a.x = 1;
+    /// a.x = 2;`, or `a = import ./f.nix; a.y = 1;`), merging only attribute set
+    /// literals; rnix accepts it, so it is checked here, the way Nix does.
+    fn no_attribute_twice(&self) -> Result<(), String> {
+        /// What a name is bound to so far, and the line it was first bound on.
+        enum Bound {
+            Set(BTreeMap<String, Bound>, usize),
+            Value(usize),
+        }
+        fn first_line(bound: &Bound) -> usize {
+            match bound {
+                Bound::Set(_, line) | Bound::Value(line) => *line,
+            }
+        }
+        fn bind(
+            source: &Source,
+            set: &mut BTreeMap<String, Bound>,
+            path: &[String],
+            value: Option<ast::Expr>,
+            line: usize,
+        ) -> Result<(), (String, usize, usize)> {
+            let (head, rest) = path.split_first().expect("attribute paths are not empty");
+            let literal = match value.clone().map(unparen) {
+                Some(ast::Expr::AttrSet(inner))
+                    if rest.is_empty() && inner.rec_token().is_none() =>
+                {
+                    Some(inner)
+                }
+                _ => None,
+            };
+            if rest.is_empty() && literal.is_none() {
+                if let Some(bound) = set.get(head) {
+                    return Err((head.clone(), first_line(bound), line));
+                }
+                set.insert(head.clone(), Bound::Value(line));
+                return Ok(());
+            }
+            let bound = set
+                .entry(head.clone())
+                .or_insert_with(|| Bound::Set(BTreeMap::new(), line));
+            let inner = match bound {
+                Bound::Set(inner, _) => inner,
+                Bound::Value(first) => return Err((head.clone(), *first, line)),
+            };
+            let nested = |(name, first, again)| (format!("{head}.{name}"), first, again);
+            match literal {
+                Some(literal) => {
+                    for entry in literal.attrpath_values() {
+                        if let Some(path) = entry.attrpath().as_ref().and_then(attrpath) {
+                            let line = source.line_of(entry.syntax());
+                            bind(source, inner, &path, entry.value(), line).map_err(nested)?;
+                        }
+                    }
+                    Ok(())
+                }
+                None => bind(source, inner, rest, value, line).map_err(nested),
+            }
+        }
+        let sets = self
+            .root
+            .syntax()
+            .descendants()
+            .filter_map(ast::AttrSet::cast);
+        for set in sets {
+            let mut bound = BTreeMap::new();
+            for entry in set.attrpath_values() {
+                // A computed name (`${...}`) is checked by Nix when it evaluates.
+                let Some(path) = entry.attrpath().as_ref().and_then(attrpath) else {
+                    continue;
+                };
+                let line = self.line_of(entry.syntax());
+                if let Err((name, first, again)) =
+                    bind(self, &mut bound, &path, entry.value(), line)
+                {
+                    return Err(format!(
+                        "it does not parse: attribute `{name}` is defined at line {first} and again at line {again}, which Nix refuses"
+                    ));
+                }
+            }
+        }
+        Ok(())
     }
 
     pub fn line_of(&self, node: &SyntaxNode) -> usize {
@@ -311,6 +406,29 @@ mod tests {
     fn value(text: &str) -> Value {
         let source = Source::parse(text).unwrap();
         read(&source, source.root.clone())
+    }
+
+    #[test]
+    fn an_attribute_bound_twice_is_refused_as_nix_refuses_it() {
+        for merged in [
+            "{ a = { x = 1; }; a = { y = 2; }; }",
+            "{ a = { x = 1; }; a.y = 2; }",
+            "{ a.y = 2; a = { x = 1; }; }",
+            "{ a.x.y = 1; a.x = { z = 2; }; }",
+        ] {
+            assert!(Source::parse(merged).is_ok(), "{merged}");
+        }
+        for (twice, name) in [
+            ("{ a.x = 1; a.x = 2; }", "a.x"),
+            ("{ a = import ./f.nix; a.y = 1; }", "a"),
+            ("{ b = { a.x = 1; a = { x = 2; }; }; }", "b.a.x"),
+        ] {
+            let error = Source::parse(twice).err().unwrap_or_default();
+            assert!(
+                error.contains(&format!("attribute `{name}` is defined")),
+                "{twice}: {error}"
+            );
+        }
     }
 
     #[test]
