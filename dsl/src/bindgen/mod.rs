@@ -6,7 +6,7 @@ mod docs;
 pub mod generate;
 pub mod index;
 pub mod json;
-mod naming;
+pub(crate) mod naming;
 mod option_tree;
 pub mod report;
 mod rust_types;

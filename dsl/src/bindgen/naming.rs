@@ -72,7 +72,9 @@ fn identifier(name: String) -> String {
     }
 }
 
-pub(super) fn value_name(segment: &str) -> String {
+/// The Rust item name for a Nix name (`allowedTCPPorts` → `allowed_tcp_ports`), keywords
+/// escaped; `flakesmith import` names functions and fields with it too.
+pub(crate) fn value_name(segment: &str) -> String {
     identifier(snake_case(segment))
 }
 
@@ -100,7 +102,7 @@ pub fn pascal_case(segment: &str) -> String {
     }
 }
 
-pub(super) fn variant_name(value: &str) -> String {
+pub(crate) fn variant_name(value: &str) -> String {
     let name = pascal_case(value);
     if name == "V" {
         let spelled: String = value

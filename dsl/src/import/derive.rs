@@ -5,13 +5,14 @@
 //! options with literals: then a host's `ns.enable = true; ns.x = v;` is
 //! `.enable(Module { x: v, .. })`. Anything else keeps the module as a hand-kept file.
 
-use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
+use heck::{ToLowerCamelCase, ToUpperCamelCase};
 use rnix::ast;
 
+use crate::bindgen::naming::{value_name, variant_name};
 use crate::bindgen::types::{IntKind, OptionType};
 
 use super::convert::rust_string;
-use super::syntax::{dotted, entries, read, unparen, Entry, Source, Value};
+use super::syntax::{dotted, entries, read, short, unparen, Entry, Source, Value};
 
 /// The type of a declared option, as far as the derive can state it.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,7 +84,7 @@ impl FieldType {
             (Self::Int, Value::Int(n)) => Some(n.to_string()),
             (Self::Port, Value::Int(n)) if (0..=65535).contains(n) => Some(n.to_string()),
             (Self::Enum(values), Value::Str(s)) if values.contains(s) => {
-                Some(format!("{}::{}", enum_name?, variant(s)))
+                Some(format!("{}::{}", enum_name?, variant_name(s)))
             }
             (Self::List(inner), Value::List(items)) => {
                 let items: Option<Vec<String>> = items
@@ -99,15 +100,6 @@ impl FieldType {
             }
             _ => None,
         }
-    }
-}
-
-fn variant(value: &str) -> String {
-    let name = value.to_upper_camel_case();
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("V{name}")
-    } else {
-        name
     }
 }
 
@@ -288,25 +280,10 @@ fn field_type(text: &str) -> Option<FieldType> {
     of(&source, source.root.clone())
 }
 
-fn short(name: &[String]) -> Option<&str> {
-    match name {
-        [lib, f] if lib == "lib" => Some(f),
-        [f] => Some(f),
-        _ => None,
-    }
-}
-
-/// The struct field for an option name; `#[nix(rename)]` covers names the derive's
-/// camelCase would not give back.
+/// The struct field for an option name, named as the bindings name options;
+/// `#[nix(rename)]` covers names the derive's camelCase would not give back.
 fn rust_field(nix: &str) -> String {
-    let snake = nix.to_snake_case();
-    match snake.as_str() {
-        "type" | "match" | "ref" | "mod" | "use" | "fn" | "impl" | "struct" | "enum" | "loop"
-        | "move" => {
-            format!("r#{snake}")
-        }
-        _ => snake,
-    }
+    value_name(nix)
 }
 
 impl Derived {
@@ -324,7 +301,7 @@ impl Derived {
                     out.push_str(&format!(
                         "    #[nix(rename = {})]\n    {},\n",
                         rust_string(value),
-                        variant(value)
+                        variant_name(value)
                     ));
                 }
                 out.push_str("}\n\n");

@@ -5,72 +5,15 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use heck::ToSnakeCase;
-
 use super::convert::{rust_string, Call};
 use super::report::Report;
 use super::{FlakeOut, ModuleRef};
 use crate::scaffold::{self, Dependency};
 
-/// The Rust function name for an entity's name (`nixos-desk` → `nixos_desk`).
+/// The Rust function name for an entity's name (`nixos-desk` → `nixos_desk`), named as
+/// the bindings name option items.
 pub fn function_name(name: &str) -> String {
-    let snake = name.to_snake_case();
-    let snake = if snake.starts_with(|c: char| c.is_ascii_digit()) || snake.is_empty() {
-        format!("m_{snake}")
-    } else {
-        snake
-    };
-    if syn_keyword(&snake) {
-        format!("{snake}_")
-    } else {
-        snake
-    }
-}
-
-fn syn_keyword(name: &str) -> bool {
-    matches!(
-        name,
-        "as" | "box"
-            | "break"
-            | "const"
-            | "continue"
-            | "crate"
-            | "else"
-            | "enum"
-            | "extern"
-            | "false"
-            | "fn"
-            | "for"
-            | "if"
-            | "impl"
-            | "in"
-            | "let"
-            | "loop"
-            | "match"
-            | "mod"
-            | "move"
-            | "mut"
-            | "pub"
-            | "ref"
-            | "return"
-            | "self"
-            | "static"
-            | "struct"
-            | "super"
-            | "trait"
-            | "true"
-            | "type"
-            | "unsafe"
-            | "use"
-            | "where"
-            | "while"
-            | "async"
-            | "await"
-            | "dyn"
-            | "gen"
-            | "try"
-            | "yield"
-    )
+    crate::bindgen::naming::value_name(name)
 }
 
 /// Every file of the crate, by relative path.

@@ -391,7 +391,7 @@ fn read_apply(source: &Source, apply: &ast::Apply) -> Result<Value, &'static str
 }
 
 /// `mkDefault` of `lib.mkDefault` or `mkDefault`; `None` for other names.
-fn short(name: &[String]) -> Option<&str> {
+pub(super) fn short(name: &[String]) -> Option<&str> {
     match name {
         [lib, f] if lib == "lib" => Some(f),
         [f] => Some(f),
