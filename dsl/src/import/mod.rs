@@ -362,10 +362,8 @@ impl State<'_> {
         from: &str,
     ) -> Result<(), String> {
         match import {
-            Import::Input { input, attribute } if input == "home-manager" => {
-                // flakesmith imports Home Manager's module itself on hosts with users.
-                let _ = attribute;
-            }
+            // flakesmith imports Home Manager's module itself on hosts with users.
+            Import::Input { input, .. } if input == "home-manager" => {}
             Import::Input { input, attribute } => host.imports.push(ModuleRef::Input {
                 input: input.clone(),
                 attribute: attribute.clone(),

@@ -325,7 +325,7 @@ fn read_host(
                             Ok(found) => host.inline.extend(found),
                             Err(reason) => return Err(format!("{where_}: an inline module cannot be read: {reason}")),
                         },
-                        other => match import_of(source, &other, Path::new(""), inputs_named, dir) {
+                        other => match import_of(&other, Path::new(""), inputs_named, dir) {
                             Some(import) => host.imports.push(import),
                             None => {
                                 return Err(format!(
@@ -349,13 +349,7 @@ fn read_host(
 
 /// A module reference: a path (relative to `from`, the importing file's directory within
 /// the flake) or another flake's module.
-fn import_of(
-    _source: &Source,
-    expr: &ast::Expr,
-    from: &Path,
-    inputs_named: &[String],
-    dir: &Path,
-) -> Option<Import> {
+fn import_of(expr: &ast::Expr, from: &Path, inputs_named: &[String], dir: &Path) -> Option<Import> {
     match unparen(expr.clone()) {
         ast::Expr::PathRel(path) => {
             let text = path.syntax().text().to_string();
@@ -468,7 +462,7 @@ pub fn module(dir: &Path, file: &str, inputs_named: &[String]) -> Result<ModuleF
                     return Ok(module);
                 };
                 for item in list.items() {
-                    match import_of(&source, &item, &from, inputs_named, dir) {
+                    match import_of(&item, &from, inputs_named, dir) {
                         Some(import) => module.imports.push(import),
                         None => {
                             module.hand_kept = Some(format!(

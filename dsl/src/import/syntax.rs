@@ -313,7 +313,7 @@ pub fn read(source: &Source, expr: ast::Expr) -> Value {
             Some(path) if path[0] == "cfg" => raw("it reads `cfg.`, the module's own option"),
             _ => raw("it selects from a variable of the module"),
         },
-        ast::Expr::With(with) => read_with(source, &with)
+        ast::Expr::With(with) => read_with(&with)
             .unwrap_or_else(|| raw("`with` brings names other than packages into scope")),
         ast::Expr::Apply(apply) => read_apply(source, &apply).unwrap_or_else(raw),
         ast::Expr::BinOp(op) => match op.operator() {
@@ -329,7 +329,7 @@ pub fn read(source: &Source, expr: ast::Expr) -> Value {
 }
 
 /// `with pkgs; [ a b ]`: a list of packages.
-fn read_with(source: &Source, with: &ast::With) -> Option<Value> {
+fn read_with(with: &ast::With) -> Option<Value> {
     let namespace = dotted(&with.namespace()?)?;
     if namespace != ["pkgs"] {
         return None;
@@ -340,7 +340,6 @@ fn read_with(source: &Source, with: &ast::With) -> Option<Value> {
     let mut items = Vec::new();
     for item in list.items() {
         let name = dotted(&unparen(item.clone()))?;
-        let _ = source;
         // `pkgs.x` inside `with pkgs;` is the same package.
         let name = if name[0] == "pkgs" && name.len() > 1 {
             name[1..].join(".")
