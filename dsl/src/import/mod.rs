@@ -161,15 +161,20 @@ pub struct CrateConfig {
 /// Imports the flake in `dir`.
 pub fn import(dir: &Path, bindings: &Bindings, config: &CrateConfig) -> Result<Imported, String> {
     let spec = read::flake(dir)?;
+    // The option sets are built once: matching a path against them is the hot part.
+    let mut nixos = vec![("nixos", &bindings.nixos)];
+    nixos.extend(bindings.inputs.iter().map(|(root, index)| (*root, index)));
     let mut state = State {
         dir,
-        bindings,
+        nixos: Options::new(&nixos),
+        home: Options::new(&[("hm", &bindings.home)]),
         report: Report::default(),
         modules: Vec::new(),
         users: Vec::new(),
         copied: BTreeMap::new(),
         inputs_named: spec.inputs.iter().map(|i| i.name.clone()).collect(),
         host_settings: Vec::new(),
+        scanned: BTreeMap::new(),
     };
     for host in &spec.hosts {
         state.scan(host)?;
@@ -223,7 +228,9 @@ fn release_of(url: &str) -> Option<String> {
 
 struct State<'a> {
     dir: &'a Path,
-    bindings: &'a Bindings,
+    /// NixOS's bindings and other flakes' NixOS modules', and Home Manager's.
+    nixos: Options<'a>,
+    home: Options<'a>,
     report: Report,
     modules: Vec<ModuleOut>,
     users: Vec<UserOut>,
@@ -232,6 +239,15 @@ struct State<'a> {
     /// Every host's own definitions, read before modules are converted: whether a module
     /// can be a derived struct depends on how hosts set its options.
     host_settings: Vec<HostSetting>,
+    /// What [`State::scan`] read of each host, for [`State::host`] to convert.
+    scanned: BTreeMap<String, Scanned>,
+}
+
+/// A host's own file (as read) and its definitions and the inline ones, one option each.
+struct Scanned {
+    own: Option<(String, ModuleFile)>,
+    own_leaves: Vec<Leaf>,
+    inline_leaves: Vec<Leaf>,
 }
 
 /// Options that flakesmith writes on a host itself, when the flake's value is the one
@@ -239,14 +255,6 @@ struct State<'a> {
 const HOME_MANAGER_SETTINGS: &[&str] = &["useGlobalPkgs", "useUserPackages"];
 
 impl State<'_> {
-    fn nixos_options(&self) -> Options<'_> {
-        let mut sets = vec![("nixos", &self.bindings.nixos)];
-        for (root, index) in &self.bindings.inputs {
-            sets.push((root, index));
-        }
-        Options::new(&sets)
-    }
-
     /// The host's own file (the one under `hosts/`, or the first file it imports).
     fn own_file(spec: &read::HostSpec) -> Option<String> {
         let files: Vec<&String> = spec
@@ -264,24 +272,43 @@ impl State<'_> {
             .map(|f| (*f).clone())
     }
 
-    /// Records the host's own and inline definitions as [`HostSetting`]s.
+    /// Reads the host's own file and inline definitions, and records them as
+    /// [`HostSetting`]s.
     fn scan(&mut self, spec: &read::HostSpec) -> Result<(), String> {
-        let mut entries = vec![("flake.nix".to_owned(), spec.inline.clone())];
+        let mut own = None;
+        let mut own_leaves = Vec::new();
         if let Some(file) = Self::own_file(spec) {
-            let module = read::module(self.dir, &file, &self.inputs_named)?;
-            entries.push((file, module.definitions));
+            let mut module = read::module(self.dir, &file, &self.inputs_named)?;
+            leaves(
+                &self.nixos,
+                &[],
+                std::mem::take(&mut module.definitions),
+                &mut own_leaves,
+            );
+            own = Some((file, module));
         }
-        for (file, entries) in entries {
-            let mut found = Vec::new();
-            leaves(&self.nixos_options(), &[], entries, &mut found);
-            self.host_settings
-                .extend(found.into_iter().map(|leaf| HostSetting {
-                    host: spec.name.clone(),
-                    at: format!("{file}:{}", leaf.line),
-                    path: leaf.path,
-                    value: leaf.value,
-                }));
-        }
+        let mut inline_leaves = Vec::new();
+        leaves(&self.nixos, &[], spec.inline.clone(), &mut inline_leaves);
+        let own_file = own.as_ref().map_or("", |(file, _)| file.as_str());
+        let located = own_leaves
+            .iter()
+            .map(|leaf| (own_file, leaf))
+            .chain(inline_leaves.iter().map(|leaf| ("flake.nix", leaf)));
+        self.host_settings
+            .extend(located.map(|(file, leaf)| HostSetting {
+                host: spec.name.clone(),
+                at: format!("{file}:{}", leaf.line),
+                path: leaf.path.clone(),
+                value: leaf.value.clone(),
+            }));
+        self.scanned.insert(
+            spec.name.clone(),
+            Scanned {
+                own,
+                own_leaves,
+                inline_leaves,
+            },
+        );
         Ok(())
     }
 
@@ -300,12 +327,16 @@ impl State<'_> {
         for skipped in &spec.skipped {
             flake_report.skip(format!("flake.nix:{}", spec.line), skipped.clone());
         }
-        let own = Self::own_file(spec);
+        let scanned = self
+            .scanned
+            .remove(&spec.name)
+            .expect("every host is scanned first");
+        let own = scanned.own.as_ref().map(|(file, _)| file);
         let mut definitions: Vec<(String, Vec<Leaf>)> = Vec::new();
+        let mut own_leaves = Some(scanned.own_leaves);
         for import in &spec.imports {
-            match import {
-                Import::File(file) if Some(file) == own.as_ref() => {
-                    let module = read::module(self.dir, file, &self.inputs_named)?;
+            match (import, &scanned.own) {
+                (Import::File(file), Some((_, module))) if Some(file) == own => {
                     if let Some(reason) = &module.hand_kept {
                         return Err(format!(
                             "host `{}`: its file {file} cannot be read definition by definition: {reason}",
@@ -315,16 +346,13 @@ impl State<'_> {
                     for import in &module.imports {
                         self.host_import(&mut host, import, file)?;
                     }
-                    let mut found = Vec::new();
-                    leaves(&self.nixos_options(), &[], module.definitions, &mut found);
+                    let found = own_leaves.take().unwrap_or_default();
                     definitions.push((file.clone(), found));
                 }
-                other => self.host_import(&mut host, other, "flake.nix")?,
+                (other, _) => self.host_import(&mut host, other, "flake.nix")?,
             }
         }
-        let mut inline = Vec::new();
-        leaves(&self.nixos_options(), &[], spec.inline.clone(), &mut inline);
-        definitions.push(("flake.nix".to_owned(), inline));
+        definitions.push(("flake.nix".to_owned(), scanned.inline_leaves));
         let mut additions = Vec::new();
         for (file, found) in definitions {
             let mut file_report = FileReport::default();
@@ -426,8 +454,7 @@ impl State<'_> {
                 let name = (*name).to_owned();
                 let mut leaf = leaf;
                 leaf.path.drain(..3);
-                let options = Options::new(&[("hm", &self.bindings.home)]);
-                let converted = call(&options, &leaf, file);
+                let converted = call(&self.home, &leaf, file);
                 report.count(&converted);
                 additions.push((name, at, converted));
             }
@@ -459,7 +486,7 @@ impl State<'_> {
                     report.typed += 1;
                     return Ok(());
                 }
-                let converted = call(&self.nixos_options(), &leaf, file);
+                let converted = call(&self.nixos, &leaf, file);
                 report.count(&converted);
                 host.calls.push(converted);
             }
@@ -624,15 +651,15 @@ impl State<'_> {
         let imports = self.module_refs(&read.imports, home)?;
         let mut found = Vec::new();
         let calls = if home {
-            let options = Options::new(&[("hm", &self.bindings.home)]);
-            leaves(&options, &[], read.definitions, &mut found);
+            let options = &self.home;
+            leaves(options, &[], read.definitions, &mut found);
             found
                 .iter()
-                .map(|leaf| call(&options, leaf, file))
+                .map(|leaf| call(options, leaf, file))
                 .collect::<Vec<_>>()
         } else if let Some(derived) = &derived {
-            let options = self.nixos_options();
-            leaves(&options, &[], read.guarded_definitions, &mut found);
+            let options = &self.nixos;
+            leaves(options, &[], read.guarded_definitions, &mut found);
             let cfg: Vec<(String, String, crate::bindgen::types::OptionType)> = derived
                 .fields
                 .iter()
@@ -642,14 +669,14 @@ impl State<'_> {
             report.typed += derived.fields.len() + 1;
             found
                 .iter()
-                .map(|leaf| call_in(&options, leaf, file, &cfg))
+                .map(|leaf| call_in(options, leaf, file, &cfg))
                 .collect::<Vec<_>>()
         } else {
-            let options = self.nixos_options();
-            leaves(&options, &[], read.definitions, &mut found);
+            let options = &self.nixos;
+            leaves(options, &[], read.definitions, &mut found);
             found
                 .iter()
-                .map(|leaf| call(&options, leaf, file))
+                .map(|leaf| call(options, leaf, file))
                 .collect::<Vec<_>>()
         };
         for converted in &calls {
@@ -691,9 +718,8 @@ impl State<'_> {
                 "Home Manager user `{name}`: {file} cannot be read definition by definition: {reason}"
             ));
         }
-        let options = Options::new(&[("hm", &self.bindings.home)]);
         let mut found = Vec::new();
-        leaves(&options, &[], read.definitions, &mut found);
+        leaves(&self.home, &[], read.definitions, &mut found);
         let mut report = FileReport::default();
         let mut state_version = String::new();
         let mut calls = Vec::new();
@@ -720,7 +746,7 @@ impl State<'_> {
                     );
                 }
                 _ => {
-                    let converted = call(&options, &leaf, file);
+                    let converted = call(&self.home, &leaf, file);
                     report.count(&converted);
                     calls.push(converted);
                 }
