@@ -61,7 +61,10 @@ fn main() -> ExitCode {
     match run(std::env::args_os().skip(1).collect()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}\n\n{USAGE}");
+            // The usage is one `--help` away; the error is what the user came for.
+            eprintln!(
+                "error: {message}\n\nFor the commands and their options, run `flakesmith --help`."
+            );
             ExitCode::from(2)
         }
     }

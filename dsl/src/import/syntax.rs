@@ -88,92 +88,151 @@ impl Source {
         Ok(source)
     }
 
-    /// Nix's parser refuses an attribute set that binds one attribute twice (`a.x = 1;
-    /// a.x = 2;`, or `a = import ./f.nix; a.y = 1;`), merging only attribute set
-    /// literals; rnix accepts it, so it is checked here, the way Nix does.
+    /// Nix's parser refuses an attribute set (or `let`) that binds one attribute twice,
+    /// and rnix lets it through, so it is checked here with the parser's own rule: a path
+    /// may go on through a name bound to an attribute set literal (`rec` included) or to
+    /// a set an earlier path made; a name bound twice is refused unless both values are
+    /// attribute set literals whose own names do not meet (`a = { x = 1; }; a = { y = 2;
+    /// };` merges, `a = { b.x = 1; }; a = { b.y = 2; };` does not); `inherit`ed names and
+    /// other values are never extended.
     fn no_attribute_twice(&self) -> Result<(), String> {
-        /// What a name is bound to so far, and the line it was first bound on.
-        enum Bound {
-            Set(BTreeMap<String, Bound>, usize),
-            Value(usize),
-        }
-        fn first_line(bound: &Bound) -> usize {
-            match bound {
-                Bound::Set(_, line) | Bound::Value(line) => *line,
-            }
-        }
-        fn bind(
-            source: &Source,
-            set: &mut BTreeMap<String, Bound>,
-            path: &[String],
-            value: Option<ast::Expr>,
-            line: usize,
-        ) -> Result<(), (String, usize, usize)> {
-            let (head, rest) = path.split_first().expect("attribute paths are not empty");
-            let literal = match value.clone().map(unparen) {
-                Some(ast::Expr::AttrSet(inner))
-                    if rest.is_empty() && inner.rec_token().is_none() =>
-                {
-                    Some(inner)
-                }
-                _ => None,
-            };
-            if rest.is_empty() && literal.is_none() {
-                if let Some(bound) = set.get(head) {
-                    return Err((head.clone(), first_line(bound), line));
-                }
-                set.insert(head.clone(), Bound::Value(line));
-                return Ok(());
-            }
-            let bound = set
-                .entry(head.clone())
-                .or_insert_with(|| Bound::Set(BTreeMap::new(), line));
-            let inner = match bound {
-                Bound::Set(inner, _) => inner,
-                Bound::Value(first) => return Err((head.clone(), *first, line)),
-            };
-            let nested = |(name, first, again)| (format!("{head}.{name}"), first, again);
-            match literal {
-                Some(literal) => {
-                    for entry in literal.attrpath_values() {
-                        if let Some(path) = entry.attrpath().as_ref().and_then(attrpath) {
-                            let line = source.line_of(entry.syntax());
-                            bind(source, inner, &path, entry.value(), line).map_err(nested)?;
-                        }
-                    }
-                    Ok(())
-                }
-                None => bind(source, inner, rest, value, line).map_err(nested),
-            }
-        }
-        let sets = self
+        type Bindings = (Vec<ast::AttrpathValue>, Vec<ast::Inherit>);
+        let bindings = self
             .root
             .syntax()
             .descendants()
-            .filter_map(ast::AttrSet::cast);
-        for set in sets {
-            let mut bound = BTreeMap::new();
-            for entry in set.attrpath_values() {
-                // A computed name (`${...}`) is checked by Nix when it evaluates.
-                let Some(path) = entry.attrpath().as_ref().and_then(attrpath) else {
-                    continue;
-                };
-                let line = self.line_of(entry.syntax());
-                if let Err((name, first, again)) =
-                    bind(self, &mut bound, &path, entry.value(), line)
-                {
-                    return Err(format!(
-                        "it does not parse: attribute `{name}` is defined at line {first} and again at line {again}, which Nix refuses"
-                    ));
+            .filter_map(|node| -> Option<Bindings> {
+                if let Some(set) = ast::AttrSet::cast(node.clone()) {
+                    Some((set.attrpath_values().collect(), set.inherits().collect()))
+                } else {
+                    ast::LetIn::cast(node).map(|let_in| {
+                        (
+                            let_in.attrpath_values().collect(),
+                            let_in.inherits().collect(),
+                        )
+                    })
                 }
+            });
+        for (values, inherits) in bindings {
+            if let Err(twice) = self.bound(&values, &inherits) {
+                return Err(format!(
+                    "it does not parse: attribute `{}` is defined at line {} and again at line {}, which Nix refuses",
+                    twice.name, twice.first, twice.again
+                ));
             }
         }
         Ok(())
     }
 
+    /// The names one attribute set or `let` binds, built entry by entry as Nix's parser
+    /// builds them.
+    fn bound(
+        &self,
+        values: &[ast::AttrpathValue],
+        inherits: &[ast::Inherit],
+    ) -> Result<BTreeMap<String, Bound>, Twice> {
+        let mut names = BTreeMap::new();
+        for inherit in inherits {
+            let line = self.line_of(inherit.syntax());
+            for attr in inherit.attrs() {
+                if let Some(name) = attr_name(&attr) {
+                    if let Some(bound) = names.insert(name.clone(), Bound::Other(line)) {
+                        return Err(Twice::new(name, bound.line(), line));
+                    }
+                }
+            }
+        }
+        for entry in values {
+            // A computed name (`${...}`) is checked by Nix when it evaluates.
+            let Some(path) = entry.attrpath().as_ref().and_then(attrpath) else {
+                continue;
+            };
+            let line = self.line_of(entry.syntax());
+            let value = match entry.value().map(unparen) {
+                Some(ast::Expr::AttrSet(literal)) => {
+                    let values: Vec<_> = literal.attrpath_values().collect();
+                    let inherits: Vec<_> = literal.inherits().collect();
+                    let inner = self
+                        .bound(&values, &inherits)
+                        .map_err(|t| path.iter().rev().fold(t, |t, head| t.under(head)))?;
+                    Bound::Literal(inner, line)
+                }
+                _ => Bound::Other(line),
+            };
+            add(&mut names, &path, value)?;
+        }
+        Ok(names)
+    }
+
     pub fn line_of(&self, node: &SyntaxNode) -> usize {
         let offset: usize = node.text_range().start().into();
         self.text[..offset].matches('\n').count() + 1
+    }
+}
+
+/// What a name of an attribute set is bound to while Nix's parser builds it, with the
+/// line it was first bound on.
+enum Bound {
+    /// An attribute set literal, or a set a longer path made (`a.x = 1;` makes `a`).
+    Literal(BTreeMap<String, Bound>, usize),
+    /// Any other value, or an `inherit`ed name.
+    Other(usize),
+}
+
+impl Bound {
+    fn line(&self) -> usize {
+        match self {
+            Bound::Literal(_, line) | Bound::Other(line) => *line,
+        }
+    }
+}
+
+/// A name bound twice: its dotted path and both lines.
+struct Twice {
+    name: String,
+    first: usize,
+    again: usize,
+}
+
+impl Twice {
+    fn new(name: String, first: usize, again: usize) -> Self {
+        Self { name, first, again }
+    }
+
+    fn under(mut self, head: &str) -> Self {
+        self.name = format!("{head}.{}", self.name);
+        self
+    }
+}
+
+/// Binds `path` to `value` in `names`, as Nix's parser does (`addAttr`).
+fn add(names: &mut BTreeMap<String, Bound>, path: &[String], value: Bound) -> Result<(), Twice> {
+    let (head, rest) = path.split_first().expect("attribute paths are not empty");
+    if !rest.is_empty() {
+        let line = value.line();
+        let inner = names
+            .entry(head.clone())
+            .or_insert_with(|| Bound::Literal(BTreeMap::new(), line));
+        return match inner {
+            Bound::Literal(inner, _) => add(inner, rest, value).map_err(|t| t.under(head)),
+            Bound::Other(first) => Err(Twice::new(head.clone(), *first, line)),
+        };
+    }
+    let Some(existing) = names.get_mut(head) else {
+        names.insert(head.clone(), value);
+        return Ok(());
+    };
+    match (existing, value) {
+        (Bound::Literal(existing, _), Bound::Literal(added, _)) => {
+            for (name, bound) in added {
+                if let Some(first) = existing.get(&name) {
+                    return Err(Twice::new(name, first.line(), bound.line()).under(head));
+                }
+                existing.insert(name, bound);
+            }
+            Ok(())
+        }
+        (existing, value) => Err(Twice::new(head.clone(), existing.line(), value.line())),
     }
 }
 
@@ -414,6 +473,10 @@ mod tests {
             "{ a = { x = 1; }; a.y = 2; }",
             "{ a.y = 2; a = { x = 1; }; }",
             "{ a.x.y = 1; a.x = { z = 2; }; }",
+            // A `rec` set is an attribute set literal to the parser too.
+            "{ x = rec { a = 1; b = a; }; x.y = 2; }",
+            "{ a = ({ x = 1; }); a.y = 2; }",
+            "let a = { x = 1; }; a.y = 2; in a",
         ] {
             assert!(Source::parse(merged).is_ok(), "{merged}");
         }
@@ -421,6 +484,10 @@ mod tests {
             ("{ a.x = 1; a.x = 2; }", "a.x"),
             ("{ a = import ./f.nix; a.y = 1; }", "a"),
             ("{ b = { a.x = 1; a = { x = 2; }; }; }", "b.a.x"),
+            // Two literals merge only where their own names do not meet.
+            ("{ a = { b = { x = 1; }; }; a = { b.y = 2; }; }", "a.b"),
+            ("{ inherit a; a.b = 1; }", "a"),
+            ("let a = 1; a = 2; in a", "a"),
         ] {
             let error = Source::parse(twice).err().unwrap_or_default();
             assert!(
