@@ -64,9 +64,7 @@ fn nix_errors_name_the_rust_location() {
     let flake = |host: Host| Flake::new("errors", "25.05").host(host);
 
     // A value of the wrong shape for an `Untyped` option: the module system's type error.
-    let mut value = flakesmith::nix::Attrs::new();
-    value.insert("a", flakesmith::nix::Expr::Int(1));
-    let wrong = host().set(opt::<Untyped>("list"), flakesmith::nix::Expr::Attrs(value));
+    let wrong = host().set(opt::<Untyped>("list"), flakesmith::nix::Expr::Int(1));
     let at = last_location(&wrong);
     let error = nix_error(&lib, &flake(wrong), "config.t.list", false);
     assert!(
@@ -166,4 +164,34 @@ fn located_files_stay_small() {
         file.contains(&format!("int = {int_at} (lib.mkDefault 1);")),
         "{file}"
     );
+}
+
+/// `lib.mkDefinition` is honoured only at an option, after `mkIf` and `mkMerge` are
+/// discharged: a raw snippet that is itself `lib.mkIf`, and an attribute set on an
+/// untyped path that is a namespace, are written without it, and evaluate.
+#[test]
+fn namespace_level_and_conditional_raw_values_evaluate() {
+    let Some(lib) = nixpkgs_lib_or_say("namespace-level definitions") else {
+        return;
+    };
+    let mut settings = flakesmith::nix::Attrs::new();
+    settings.insert("int", flakesmith::nix::Expr::Int(3));
+    let h = host()
+        .set(
+            Opt::<Untyped>::untyped(&["t"]),
+            Raw::nix("lib.mkIf true { str = \"conditional\"; }"),
+        )
+        .set(Opt::<Untyped>::untyped(&["t"]), flakesmith::nix::Expr::Attrs(settings))
+        .set(opt::<Vec<String>>("list"), Raw::nix("lib.mkMerge [ [ \"a\" ] [ \"b\" ] ]"));
+    let flake = Flake::new("namespaces", "25.05").host(h);
+    let value = evaluate_host(
+        &lib,
+        &flake,
+        "h",
+        &[DECLARATIONS],
+        "[ config.t.str config.t.int config.t.list ]",
+        false,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(value.trim(), r#"[ "conditional" 3 [ "a" "b" ] ]"#);
 }

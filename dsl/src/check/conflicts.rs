@@ -73,7 +73,7 @@ enum Why {
 fn unmergeable<'l, 'a>(top: &[&'l Leaf<'a>]) -> Option<(&'l Leaf<'a>, &'l Leaf<'a>, Why)> {
     let rule = top
         .iter()
-        .map(|l| l.merge)
+        .map(|l| l.merge.judged())
         .find(|m| *m != Merge::Unknown)
         .unwrap_or(Merge::Unknown);
     let (rule, candidates): (Merge, Vec<&Leaf>) = match rule {

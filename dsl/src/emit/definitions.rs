@@ -95,11 +95,28 @@ impl Located {
 /// location as error context), ordering, priority, the Rust location for the module
 /// system (`at ...`, when the flake uses `lib.mkDefinition`), then condition (outside:
 /// the module system discharges `mkIf` before it reads a definition's file).
+///
+/// `lib.mkDefinition` is honoured only where the module system merges an option's
+/// definitions, after it has discharged `mkIf` and `mkMerge` (`mergeDefinitions` in
+/// `lib/modules.nix`); anywhere else it is an attribute set with `file` and `value`. So the
+/// location goes only around definitions known to be of an option and known not to be
+/// a property themselves: not around a raw snippet (it may be `lib.mkIf c { ... }`), nor
+/// around an attribute set on an untyped path (the path may be a namespace, such as
+/// `services.xserver`, whose options are the set's keys).
 pub(super) fn wrapped_value(definition: &Definition, located: Located) -> Option<Expr> {
     let value = definition.value.as_ref().ok()?;
+    let carries_location = match value {
+        Expr::Raw(_) => false,
+        Expr::Attrs(_) => definition.merge != crate::model::Merge::Untyped,
+        _ => true,
+    };
     let value = with_raw_context(value, definition);
     let value = wrap_priority(definition.priority, wrap_order(definition.order, value));
-    let value = located.wrap(definition.location, value);
+    let value = if carries_location {
+        located.wrap(definition.location, value)
+    } else {
+        value
+    };
     Some(match &definition.condition {
         Some(condition) => Expr::apply(Expr::known("lib.mkIf"), [condition.clone(), value]),
         None => value,

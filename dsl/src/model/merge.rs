@@ -32,6 +32,10 @@ pub enum Merge {
     /// Not known (unions, freeform values): values are judged as equal-or-conflicting,
     /// which is the rule of every scalar type but `package`.
     Unknown,
+    /// No binding names the path (`Opt::untyped`): judged as `Unknown`, and the path may
+    /// be a namespace rather than an option, so nothing that only an option's definition
+    /// may carry (`lib.mkDefinition`) is written around its value.
+    Untyped,
 }
 
 impl Merge {
@@ -41,7 +45,16 @@ impl Merge {
         match self {
             Merge::AttrsOf(inner) => *inner,
             Merge::NullOr(inner) => inner.of_child(),
+            Merge::Untyped => Merge::Untyped,
             _ => Merge::Unknown,
+        }
+    }
+
+    /// The rule definitions are judged by: an untyped path's is `Unknown`'s.
+    pub(crate) fn judged(self) -> Merge {
+        match self {
+            Merge::Untyped => Merge::Unknown,
+            other => other,
         }
     }
 }
@@ -61,7 +74,7 @@ macro_rules! merge_rule {
 merge_rule!(Merge::Equal => bool, String, i8, i16, i32, i64, u8, u16, u32, u64, f64, RuntimePath);
 merge_rule!(Merge::Unique => Package);
 merge_rule!(Merge::Concatenated => Concatenated);
-merge_rule!(Merge::Unknown => Untyped);
+merge_rule!(Merge::Untyped => Untyped);
 
 impl<const MIN: i64, const MAX: i64> MergeRule for Between<MIN, MAX> {
     const MERGE: Merge = Merge::Equal;
