@@ -156,19 +156,34 @@ def bindings(args):
 
 
 def import_fleet(args):
-    """`flakesmith import` of the fifteen-module fleet fixture, with the command built as
-    `cargo run` builds it (debug) and with --release."""
-    fixture = ROOT / "tests/fixtures/import/fleet"
-    row("build", "seconds (median)", "min", "max", "runs")
-    row(*["---"] * 5)
-    for label, profile in [("debug (`cargo run`)", []), ("release", ["--release"])]:
+    """`flakesmith import` of a flake (the fleet fixture, or --flake DIR such as a corpus
+    configuration), with the command built as `cargo run` builds it (debug) and with
+    --release; each with an empty index cache (the first import on a machine) and with the
+    cache the first run left. Hosts made by helpers need FLAKESMITH_NIXPKGS_LIB set."""
+    fixture = Path(args.flake) if args.flake else ROOT / "tests/fixtures/import/fleet"
+    row("build", "index cache", "seconds (median)", "min", "max", "runs")
+    row(*["---"] * 6)
+    profiles = [("debug (`cargo run`)", [])]
+    if not args.debug_only:
+        profiles.append(("release", ["--release"]))
+    for label, profile in profiles:
         run(["cargo", "build", "-q", *profile, "-p", "flakesmith", "--features", "generator", "--bin", "flakesmith"], cwd=ROOT)
         binary = ROOT / "target" / ("release" if profile else "debug") / "flakesmith"
-        values = []
-        for _ in range(args.runs):
-            with tempfile.TemporaryDirectory() as work:
-                values.append(timed([str(binary), "import", str(fixture), "--out", str(Path(work) / "config")]))
-        row(label, *[f"{v:.2f}" for v in stats(values)], args.runs)
+        with tempfile.TemporaryDirectory() as cache:
+            for cached in [False, True]:
+                values = []
+                for _ in range(args.runs):
+                    with tempfile.TemporaryDirectory() as work:
+                        env_cache = cache if cached else str(Path(work) / "cache")
+                        os.environ["FLAKESMITH_CACHE_DIR"] = env_cache
+                        values.append(timed([str(binary), "import", str(fixture), "--out", str(Path(work) / "config")]))
+                    if not cached:
+                        # Leave one run's cache for the warm runs.
+                        os.environ["FLAKESMITH_CACHE_DIR"] = cache
+                        with tempfile.TemporaryDirectory() as work:
+                            timed([str(binary), "import", str(fixture), "--out", str(Path(work) / "config")])
+                row(label, "warm" if cached else "empty", *[f"{v:.2f}" for v in stats(values)], args.runs)
+        os.environ.pop("FLAKESMITH_CACHE_DIR", None)
 
 
 def main():
@@ -177,6 +192,8 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--cold-runs", type=int, default=2)
     parser.add_argument("--dir", help="where scale writes its trees (default target/bench-scale)")
+    parser.add_argument("--flake", help="the flake `import` reads (default the fleet fixture)")
+    parser.add_argument("--debug-only", action="store_true", help="`import`: skip the release build")
     args = parser.parse_args()
     {"scale": scale, "validate": validate, "edit-loop": edit_loop, "bindings": bindings,
      "import": import_fleet}[args.bench](args)

@@ -254,21 +254,6 @@ fn definitions_the_importer_cannot_place_are_errors_with_their_place() {
         ),
         "{error}"
     );
-
-    let no_state_version = import_files(&[
-        ("flake.nix", ONE_HOST),
-        (
-            "box.nix",
-            "{ ... }: { networking.firewall.enable = true; }\n",
-        ),
-    ]);
-    let error = no_state_version
-        .err()
-        .expect("a host without stateVersion is refused");
-    assert!(
-        error.contains("host `box`") && error.contains("system.stateVersion"),
-        "{error}"
-    );
 }
 
 /// A module whose definitions need names of its own (`let`) is kept as it is, and the

@@ -181,8 +181,14 @@ fn namespace_level_and_conditional_raw_values_evaluate() {
             Opt::<Untyped>::untyped(&["t"]),
             Raw::nix("lib.mkIf true { str = \"conditional\"; }"),
         )
-        .set(Opt::<Untyped>::untyped(&["t"]), flakesmith::nix::Expr::Attrs(settings))
-        .set(opt::<Vec<String>>("list"), Raw::nix("lib.mkMerge [ [ \"a\" ] [ \"b\" ] ]"));
+        .set(
+            Opt::<Untyped>::untyped(&["t"]),
+            flakesmith::nix::Expr::Attrs(settings),
+        )
+        .set(
+            opt::<Vec<String>>("list"),
+            Raw::nix("lib.mkMerge [ [ \"a\" ] [ \"b\" ] ]"),
+        );
     let flake = Flake::new("namespaces", "25.05").host(h);
     let value = evaluate_host(
         &lib,

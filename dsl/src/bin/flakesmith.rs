@@ -21,8 +21,10 @@ Usage:
       (default: the current directory) and print the line that adds the host
   flakesmith new user NAME [--config DIR] [--release YY.MM]
       add config/home/NAME.rs and print the lines that give it an account and a host
-  flakesmith import FLAKE_DIR --out CONFIG_DIR [--flakesmith-git URL]
-      write a configuration crate from an existing flake, read (never evaluated):
+  flakesmith import FLAKE_DIR --out CONFIG_DIR [--flakesmith-git URL] [--lib PATH]
+      write a configuration crate from an existing flake, read as syntax (hosts a
+      helper makes are found by evaluating `outputs` with stand-in inputs and the
+      nixpkgs lib at --lib PATH, else FLAKESMITH_NIXPKGS_LIB, else <nixpkgs/lib>):
       its hosts, modules and Home Manager users, each definition a typed call where a
       binding takes its value and `Raw::nix` (marked `// TODO(import)`) where not;
       prints a report of what was typed, raw and left out (also in IMPORT.md)
@@ -239,6 +241,10 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             let out = out.ok_or("`import` needs `--out CONFIG_DIR`, the crate to write")?;
             if std::fs::read_dir(&out).is_ok_and(|mut entries| entries.next().is_some()) {
                 return Err(format!("{} exists and is not empty; nothing was written", out.display()));
+            }
+            if let Some(lib) = flags.get("lib") {
+                // The nixpkgs lib that hosts made by helpers are evaluated with.
+                std::env::set_var("FLAKESMITH_NIXPKGS_LIB", lib);
             }
             let config = flakesmith::import::CrateConfig {
                 name: crate_name(&out),

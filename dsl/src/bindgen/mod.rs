@@ -5,6 +5,7 @@
 mod docs;
 pub mod generate;
 pub mod index;
+mod index_text;
 pub mod json;
 pub(crate) mod naming;
 mod option_tree;

@@ -32,7 +32,7 @@ pub(crate) fn too_deep(definitions: &[Definition]) -> bool {
 }
 
 /// The hand-written snippets inside a value, found without recursion.
-fn raw_snippets(expr: &crate::nix::Expr) -> Vec<&str> {
+pub(super) fn raw_snippets(expr: &crate::nix::Expr) -> Vec<&str> {
     let mut found = Vec::new();
     let mut stack = vec![expr];
     while let Some(expr) = stack.pop() {

@@ -26,6 +26,7 @@ mod requirements;
 mod secrets;
 mod sops;
 mod sources;
+mod special_args;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -76,6 +77,7 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
     let plan = resolve(flake, base_dir, parse, &mut inputs, &mut out);
     names::flake(flake, &mut out);
     inputs::inputs(flake, &mut out);
+    special_args::special_args(flake, parse, &mut out);
     inputs::external_modules(&plan, &mut out);
     names::host_names(flake, &mut out);
     deploy::fleet(flake, &mut out);
@@ -412,7 +414,7 @@ fn generated(
 }
 
 /// `system.stateVersion` from `Host::new`, and `networking.hostName` from the host's
-/// name (a default, unless the host sets it itself).
+/// name (a default, unless the host sets it itself or keeps its modules' name).
 fn generated_for_host(host: &Host) -> Vec<Definition> {
     let sets_host_name = host
         .definitions
@@ -424,7 +426,7 @@ fn generated_for_host(host: &Host) -> Vec<Definition> {
         Priority::PLAIN,
         host.location,
     )];
-    if !sets_host_name {
+    if !sets_host_name && !host.keeps_host_name {
         out.push(generated(
             &["networking", "hostName"],
             &host.name,

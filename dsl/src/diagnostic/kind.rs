@@ -53,6 +53,11 @@ kinds! {
     ReservedInputName = "reserved-input-name", Error;
     /// Two inputs have one name.
     DuplicateInput = "duplicate-input", Error;
+    /// A special argument's name is not a Nix identifier, or is one the module system or
+    /// flakesmith passes itself.
+    InvalidSpecialArg = "invalid-special-arg", Error;
+    /// A special argument is given twice on the flake, or twice on one host.
+    DuplicateSpecialArg = "duplicate-special-arg", Error;
     /// An input's flake reference is empty.
     EmptyFlakeReference = "empty-flake-reference", Error;
     /// An input follows something that is not an input of the flake.

@@ -68,6 +68,20 @@ pub(super) fn colmena_hive(plan: &Plan) -> Expr {
         "specialArgs",
         Attrs::new().with("inputs", Expr::known("inputs")).into(),
     );
+    // Colmena's per-node arguments: each host's, the flake's and `inputs` included.
+    let node_args: Attrs = hosts
+        .iter()
+        .filter(|(host, _)| !host.special_args.is_empty() || !plan.flake.special_args.is_empty())
+        .map(|(host, _)| {
+            (
+                host.name.clone(),
+                super::flake_file::special_args(plan, host),
+            )
+        })
+        .collect();
+    if !node_args.is_empty() {
+        meta.insert("nodeSpecialArgs", node_args.into());
+    }
     let nodes = hosts.into_iter().map(|(host, deployment)| {
         let node = Attrs::new()
             .with("imports", host_modules(host))

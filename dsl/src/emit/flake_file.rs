@@ -53,7 +53,10 @@ pub(super) fn flake_file(plan: &Plan) -> String {
             } else {
                 Expr::List(host_modules(plan, planned))
             };
-            (planned.host.name.clone(), nixos_system(planned, modules))
+            (
+                planned.host.name.clone(),
+                nixos_system(planned, special_args(plan, planned.host), modules),
+            )
         })
         .collect();
     let mut outputs = Attrs::new().with("nixosConfigurations", configurations.into());
@@ -154,10 +157,7 @@ pub(super) fn host_modules(plan: &Plan, planned: &PlannedHost) -> Vec<Expr> {
     let mut settings = Attrs::new()
         .with("useGlobalPkgs", true.into())
         .with("useUserPackages", true.into())
-        .with(
-            "extraSpecialArgs",
-            Attrs::new().with("inputs", Expr::known("inputs")).into(),
-        );
+        .with("extraSpecialArgs", special_args(plan, host));
     if !plan.shared_home.is_empty() {
         let shared = plan.shared_home.iter().map(|&i| plan.modules[i].module);
         settings.insert(
@@ -186,15 +186,24 @@ pub(super) fn following_nixpkgs(url: &str) -> Expr {
         .into()
 }
 
+/// The arguments every module of `host` gets: the flake's `inputs`, then the flake's and
+/// the host's special arguments.
+pub(super) fn special_args(plan: &Plan, host: &crate::model::Host) -> Expr {
+    let mut args = Attrs::new().with("inputs", Expr::known("inputs"));
+    for arg in crate::model::special_arg::effective(&plan.flake.special_args, &host.special_args) {
+        if let Ok(value) = &arg.value {
+            args.insert(arg.name.clone(), value.clone());
+        }
+    }
+    args.into()
+}
+
 /// `nixpkgs.lib.nixosSystem { system; specialArgs; modules; }`.
-pub(super) fn nixos_system(planned: &PlannedHost, modules: Expr) -> Expr {
+pub(super) fn nixos_system(planned: &PlannedHost, special_args: Expr, modules: Expr) -> Expr {
     // Every module, generated or hand-kept, gets the flake's inputs as an argument.
     let arguments = Attrs::new()
         .with("system", string(planned.host.system.double()))
-        .with(
-            "specialArgs",
-            Attrs::new().with("inputs", Expr::known("inputs")).into(),
-        )
+        .with("specialArgs", special_args)
         .with("modules", modules);
     Expr::apply(Expr::known("nixpkgs.lib.nixosSystem"), [arguments.into()])
 }

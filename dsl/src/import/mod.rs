@@ -1,5 +1,6 @@
 //! `flakesmith import FLAKE_DIR --out CONFIG_DIR`: an existing flake as a configuration
-//! crate. The flake is read, never evaluated (it may not evaluate on this machine):
+//! crate. The flake is read as syntax (it may not evaluate on this machine; only hosts a
+//! helper makes are found by evaluating `outputs` with stand-ins, [`evaluate`]):
 //! `flake.nix` names the inputs and hosts, each host's modules are read definition by
 //! definition, and each definition becomes a typed call when a binding exists and its
 //! value fits, or stays exactly as written through `Raw::nix` with the reason.
@@ -9,6 +10,7 @@
 
 pub mod convert;
 pub mod derive;
+pub mod evaluate;
 pub mod read;
 pub mod report;
 pub mod rust;
@@ -37,13 +39,42 @@ impl Bindings {
     /// The bindings flakesmith ships, from the option data in `data` (`dsl/data/`):
     /// NixOS's, Home Manager's, and sops-nix's, agenix's and disko's.
     pub fn shipped(data: &Path) -> Result<Self, String> {
+        let cache = cache_dir();
         let index = |file: &str| -> Result<Index, String> {
             let path = data.join(file);
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            // Building an index runs the generator over every option: kept between runs,
+            // by the option data's hash.
+            let cached = cache.as_ref().map(|dir| {
+                let mut hash = fnv::FnvHasher::default();
+                std::hash::Hasher::write(&mut hash, text.as_bytes());
+                dir.join(format!(
+                    "index-{:016x}.txt",
+                    std::hash::Hasher::finish(&hash)
+                ))
+            });
+            if let Some(index) = cached
+                .as_ref()
+                .and_then(|file| std::fs::read_to_string(file).ok())
+                .and_then(|text| Index::from_text(&text))
+            {
+                return Ok(index);
+            }
             let options = crate::bindgen::read_options(&text)
                 .map_err(|e| format!("{}: {e}", path.display()))?;
-            Ok(crate::bindgen::generate(&options, &Default::default()).index)
+            let index = crate::bindgen::generate(&options, &Default::default()).index;
+            if let Some(file) = cached {
+                // A cache that cannot be written only costs time.
+                let staged = file.with_extension(format!("{}.tmp", std::process::id()));
+                let written = std::fs::create_dir_all(file.parent().expect("in a directory"))
+                    .and_then(|()| std::fs::write(&staged, index.to_text()))
+                    .and_then(|()| std::fs::rename(&staged, &file));
+                if written.is_err() {
+                    let _ = std::fs::remove_file(&staged);
+                }
+            }
+            Ok(index)
         };
         Ok(Self {
             nixos: index("nixos-options-unstable-2024-12.json")?,
@@ -55,6 +86,18 @@ impl Bindings {
             ],
         })
     }
+}
+
+/// Where the importer keeps its bindings indexes between runs: `FLAKESMITH_CACHE_DIR`,
+/// else `$XDG_CACHE_HOME/flakesmith`, else `~/.cache/flakesmith`; `None` when none is set.
+fn cache_dir() -> Option<std::path::PathBuf> {
+    if let Some(dir) = std::env::var_os("FLAKESMITH_CACHE_DIR") {
+        return Some(dir.into());
+    }
+    if let Some(dir) = std::env::var_os("XDG_CACHE_HOME") {
+        return Some(std::path::PathBuf::from(dir).join("flakesmith"));
+    }
+    std::env::var_os("HOME").map(|home| std::path::PathBuf::from(home).join(".cache/flakesmith"))
 }
 
 /// What the importer made: the crate's files and the report.
@@ -101,6 +144,9 @@ pub struct UserOut {
     pub state_version: String,
     pub calls: Vec<Call>,
     pub imports: Vec<ModuleRef>,
+    /// The crate path of the user's file, when it stays hand-kept (its definitions then
+    /// come from that file, imported as a Home Manager module).
+    pub hand_kept: Option<String>,
 }
 
 /// A host.
@@ -117,6 +163,8 @@ pub struct HostOut {
     pub users: Vec<(String, Vec<Call>)>,
     /// What it sets of each derived module it imports (by the module's function).
     pub settings: BTreeMap<String, Settings>,
+    /// Its special arguments (`specialArgs` other than `inputs`).
+    pub special_args: Vec<(String, read::SpecialValue)>,
 }
 
 /// A host's settings of a derived module: `enable`, and each field it sets (as a Rust
@@ -164,7 +212,14 @@ pub fn import(dir: &Path, bindings: &Bindings, config: &CrateConfig) -> Result<I
     // The option sets are built once: matching a path against them is the hot part.
     let mut nixos = vec![("nixos", &bindings.nixos)];
     nixos.extend(bindings.inputs.iter().map(|(root, index)| (*root, index)));
+    let nixpkgs = spec
+        .inputs
+        .iter()
+        .find(|i| i.name == "nixpkgs")
+        .map(|i| i.url.clone());
+    let (release, how) = pinned_release(nixpkgs.as_deref(), &read::locked_dates(dir));
     let mut state = State {
+        release: release.clone(),
         dir,
         nixos: Options::new(&nixos),
         home: Options::new(&[("hm", &bindings.home)]),
@@ -183,20 +238,20 @@ pub fn import(dir: &Path, bindings: &Bindings, config: &CrateConfig) -> Result<I
     for host in &spec.hosts {
         hosts.push(state.host(host)?);
     }
-    let nixpkgs = spec
-        .inputs
-        .iter()
-        .find(|i| i.name == "nixpkgs")
-        .map(|i| i.url.clone());
     let home_manager = spec
         .inputs
         .iter()
         .find(|i| i.name == "home-manager")
         .map(|i| i.url.clone());
-    let release = nixpkgs
-        .as_deref()
-        .and_then(release_of)
-        .unwrap_or_else(|| "24.11".to_owned());
+    let mut flake_report = FileReport::default();
+    flake_report.note("flake.nix".to_owned(), how);
+    for (output, line) in &spec.other_outputs {
+        flake_report.note(
+            flake_at(*line),
+            format!("the output `{output}` is not carried into the generated flake: flakesmith writes `nixosConfigurations` (and its own packages, overlays and formatter); keep `{output}` by hand"),
+        );
+    }
+    state.report.add("flake.nix", flake_report);
     let flake = FlakeOut {
         description: spec.description,
         release,
@@ -219,14 +274,72 @@ pub fn import(dir: &Path, bindings: &Bindings, config: &CrateConfig) -> Result<I
     })
 }
 
-/// `nixos-24.05` or `release-24.05` in a nixpkgs URL: the release.
-fn release_of(url: &str) -> Option<String> {
-    let at = url.rfind("-")?;
-    let release = &url[at + 1..];
-    crate::check::is_release(release).then(|| release.to_owned())
+/// The release line a flake pins, and how the importer knows: the branch of the nixpkgs
+/// URL (`nixos-24.05`, `nixpkgs-24.11-darwin`), else the date `flake.lock` records for
+/// nixpkgs (a `nixos-unstable` of February 2025 is the 25.05 cycle), else the newest
+/// release flakesmith ships bindings for.
+fn pinned_release(url: Option<&str>, locked: &BTreeMap<String, i64>) -> (String, String) {
+    if let Some(release) = url.and_then(branch_release) {
+        return (
+            release.clone(),
+            format!("nixpkgs is pinned to release {release} by its branch"),
+        );
+    }
+    let branch = url.and_then(|u| u.rsplit('/').next()).unwrap_or("none");
+    if let Some(&seconds) = locked.get("nixpkgs") {
+        let (year, month) = year_month(seconds);
+        let release = release_cycle(year, month);
+        return (
+            release.clone(),
+            format!("nixpkgs follows `{branch}`, locked at {year}-{month:02} in flake.lock: release line {release} (the release that branch was heading for)"),
+        );
+    }
+    (
+        SHIPPED_RELEASE.to_owned(),
+        format!("nixpkgs follows `{branch}` and there is no flake.lock to date it: release line {SHIPPED_RELEASE}, the newest flakesmith ships bindings for; change `Flake::new` if your pin is newer"),
+    )
+}
+
+/// The release the shipped bindings follow.
+const SHIPPED_RELEASE: &str = "24.11";
+
+/// `24.05` from a branch such as `nixos-24.05`, `release-24.05`, `nixpkgs-24.11-darwin`.
+fn branch_release(url: &str) -> Option<String> {
+    let branch = url.split(['?', '#']).next()?.rsplit('/').next()?;
+    branch
+        .split('-')
+        .find(|part| crate::check::is_release(part))
+        .map(str::to_owned)
+}
+
+/// The release cycle a nixpkgs of `year`-`month` belongs to: releases come out at the
+/// end of May and of November.
+fn release_cycle(year: i64, month: u32) -> String {
+    let (year, month) = match month {
+        1..=5 => (year, 5),
+        6..=11 => (year, 11),
+        _ => (year + 1, 5),
+    };
+    format!("{:02}.{month:02}", year % 100)
+}
+
+/// The civil year and month of a Unix time (Howard Hinnant's days-to-civil).
+fn year_month(seconds: i64) -> (i64, u32) {
+    let days = seconds.div_euclid(86_400) + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let mp = (5 * day_of_year + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month)
 }
 
 struct State<'a> {
+    /// The release line the flake pins.
+    release: String,
     dir: &'a Path,
     /// NixOS's bindings and other flakes' NixOS modules', and Home Manager's.
     nixos: Options<'a>,
@@ -315,17 +428,18 @@ impl State<'_> {
     fn host(&mut self, spec: &read::HostSpec) -> Result<HostOut, String> {
         let mut host = HostOut {
             name: spec.name.clone(),
-            system: spec.system.clone(),
+            system: spec.system.clone().unwrap_or_default(),
             state_version: String::new(),
             hardware: None,
             imports: Vec::new(),
             calls: Vec::new(),
             users: Vec::new(),
             settings: BTreeMap::new(),
+            special_args: spec.special_args.clone(),
         };
         let mut flake_report = FileReport::default();
         for skipped in &spec.skipped {
-            flake_report.skip(format!("flake.nix:{}", spec.line), skipped.clone());
+            flake_report.skip(flake_at(spec.line), skipped.clone());
         }
         let scanned = self
             .scanned
@@ -337,11 +451,10 @@ impl State<'_> {
         for import in &spec.imports {
             match (import, &scanned.own) {
                 (Import::File(file), Some((_, module))) if Some(file) == own => {
-                    if let Some(reason) = &module.hand_kept {
-                        return Err(format!(
-                            "host `{}`: its file {file} cannot be read definition by definition: {reason}",
-                            spec.name
-                        ));
+                    if module.hand_kept.is_some() {
+                        // Kept as it is, like any module it cannot read one by one.
+                        self.host_import(&mut host, import, "flake.nix")?;
+                        continue;
                     }
                     for import in &module.imports {
                         self.host_import(&mut host, import, file)?;
@@ -373,12 +486,38 @@ impl State<'_> {
                 }
             }
         }
+        if host.system.is_empty() {
+            host.system = "x86_64-linux".to_owned();
+            flake_report.note(
+                flake_at(spec.line),
+                format!("host `{}` names no `system` and no `nixpkgs.hostPlatform` the importer can read: x86_64-linux assumed", spec.name),
+            );
+        }
         self.report.add("flake.nix", flake_report);
         if host.state_version.is_empty() {
-            return Err(format!(
-                "host `{}` sets no `system.stateVersion` the importer can read: flakesmith needs it for `Host::new`",
-                spec.name
-            ));
+            // Set in a module the host imports (`modules/core/system.nix`): that module
+            // keeps its definition, and the host states the same release.
+            let imported: Vec<String> = spec
+                .imports
+                .iter()
+                .filter_map(|i| match i {
+                    Import::File(file) => Some(file.clone()),
+                    Import::Input { .. } => None,
+                })
+                .collect();
+            match state_version_in(self.dir, &imported, &self.inputs_named) {
+                Some((version, _)) => host.state_version = version,
+                // NixOS's default is the release itself: stating it keeps the value.
+                None => {
+                    host.state_version = self.release.clone();
+                    let mut report = FileReport::default();
+                    report.note(
+                        flake_at(spec.line),
+                        format!("host `{}` sets no `system.stateVersion` the importer can read (in its file or a module it imports): NixOS's default, the release {}, is written; check it against the machine", spec.name, self.release),
+                    );
+                    self.report.add("flake.nix", report);
+                }
+            }
         }
         Ok(host)
     }
@@ -426,11 +565,17 @@ impl State<'_> {
                 host.state_version = version.clone();
                 report.typed += 1;
             }
-            (["networking", "hostName"], Value::Str(name)) if *name == host.name => {
-                report.skip(
-                    at,
-                    "`networking.hostName` is the host's name, which flakesmith writes".into(),
-                );
+            // `nixosSystem` without `system`: the platform the host's own file names.
+            (
+                ["nixpkgs", "hostPlatform"]
+                | ["nixpkgs", "hostPlatform", "system"]
+                | ["nixpkgs", "system"],
+                Value::Str(system),
+            ) if host.system.is_empty() => {
+                host.system = system.clone();
+                let converted = call(&self.nixos, &leaf, file);
+                report.count(&converted);
+                host.calls.push(converted);
             }
             (["home-manager", setting], Value::Bool(true))
                 if HOME_MANAGER_SETTINGS.contains(setting) =>
@@ -441,12 +586,12 @@ impl State<'_> {
                 );
             }
             (["home-manager", "users", name], _) => {
-                let Some(user_file) = user_file(file, &leaf) else {
+                let Some(source) = user_source(file, &leaf) else {
                     return Err(format!(
-                        "{at}: Home Manager user `{name}` is not `import ./file.nix` or a path, so the importer cannot place it"
+                        "{at}: Home Manager user `{name}` is not `import ./file.nix` (with literal arguments or none) or a path, so the importer cannot place it: move its definitions to a file of their own"
                     ));
                 };
-                let function = self.user(name, &user_file)?;
+                let function = self.user(name, &source, &at)?;
                 report.typed += 1;
                 host.users.push((function, Vec::new()));
             }
@@ -509,7 +654,7 @@ impl State<'_> {
             return Ok(module.function.clone());
         }
         let read = read::module(self.dir, file, &self.inputs_named)?;
-        let name = module_name(file);
+        let name = self.free_module_name(file);
         let mut function = rust::function_name(&name);
         while self.modules.iter().any(|m| m.function == function) {
             function.push_str("_module");
@@ -533,6 +678,19 @@ impl State<'_> {
         module.hand_kept = hand_kept;
         module.derived = derived;
         Ok(function)
+    }
+
+    /// The module's name: from its file (`modules/services/ssh.nix` is `ssh`), with as
+    /// many of its directories before it as make it differ from the names taken
+    /// (`hosts/desk/services/default.nix` beside another host's is `desk-services`).
+    fn free_module_name(&self, file: &str) -> String {
+        let candidates = module_names(file);
+        candidates
+            .iter()
+            .find(|name| !self.modules.iter().any(|m| &m.name == *name))
+            .or(candidates.last())
+            .cloned()
+            .unwrap_or_else(|| "module".to_owned())
     }
 
     /// Whether the module's options can be a derived struct, and it; or why not.
@@ -642,7 +800,7 @@ impl State<'_> {
             } else {
                 reason
             };
-            report.hand_kept(reason);
+            report.hand_kept(reason, syntax::count_definitions(&text));
             self.copied.insert(target.clone(), text);
             self.report.add(file, report);
             return Ok((Vec::new(), Vec::new(), Some(target), None));
@@ -702,7 +860,8 @@ impl State<'_> {
     }
 
     /// The crate's Home Manager user `name` from `file`: its function.
-    fn user(&mut self, name: &str, file: &str) -> Result<String, String> {
+    fn user(&mut self, name: &str, source: &UserSource, at: &str) -> Result<String, String> {
+        let file = source.file.as_str();
         if let Some(user) = self.users.iter().find(|u| u.name == name) {
             if user.file != file {
                 return Err(format!(
@@ -713,10 +872,15 @@ impl State<'_> {
             return Ok(user.function.clone());
         }
         let read = read::module(self.dir, file, &self.inputs_named)?;
-        if let Some(reason) = &read.hand_kept {
-            return Err(format!(
-                "Home Manager user `{name}`: {file} cannot be read definition by definition: {reason}"
-            ));
+        let kept_why = match (&source.arguments, &read.hand_kept) {
+            (Some(arguments), _) => Some(format!(
+                "the flake applies it to `{arguments}` ({at}), as the kept file does"
+            )),
+            (None, Some(reason)) => Some(reason.clone()),
+            (None, None) => None,
+        };
+        if let Some(why) = kept_why {
+            return self.hand_kept_user(name, source, why);
         }
         let mut found = Vec::new();
         leaves(&self.home, &[], read.definitions, &mut found);
@@ -767,25 +931,141 @@ impl State<'_> {
             state_version,
             calls,
             imports,
+            hand_kept: None,
+        });
+        Ok(function)
+    }
+
+    /// A Home Manager user whose file stays as it is: copied (applied to the flake's
+    /// arguments, when it takes some) and imported as the user's only module.
+    fn hand_kept_user(
+        &mut self,
+        name: &str,
+        source: &UserSource,
+        why: String,
+    ) -> Result<String, String> {
+        let file = source.file.as_str();
+        let text = std::fs::read_to_string(self.dir.join(file))
+            .map_err(|e| format!("cannot read {file}: {e}"))?;
+        let Some((state_version, _)) = syntax::literal_definition(&text, &["home", "stateVersion"])
+        else {
+            return Err(format!(
+                "Home Manager user `{name}`: {file} sets no `home.stateVersion` as a string the importer can read (flakesmith needs it for `User::new`)"
+            ));
+        };
+        let (target, kept) = match &source.arguments {
+            // The file is a function of the flake's arguments that returns the module.
+            Some(arguments) => (
+                format!("nix/home/{name}.nix"),
+                format!("# {file}, applied to the arguments the flake gave it.\n(\n{text})\n{arguments}\n"),
+            ),
+            None => (format!("nix/{file}"), text.clone()),
+        };
+        let mut report = FileReport::default();
+        report.hand_kept(why, syntax::count_definitions(&text));
+        self.report.add(file, report);
+        self.copied.insert(target.clone(), kept);
+        let function = rust::function_name(name);
+        self.users.push(UserOut {
+            name: name.to_owned(),
+            function: function.clone(),
+            file: file.to_owned(),
+            state_version,
+            calls: Vec::new(),
+            imports: Vec::new(),
+            hand_kept: Some(target),
         });
         Ok(function)
     }
 }
 
-/// `home-manager.users.alice = import ./home/alice.nix` (or `./home/alice.nix`): the
-/// file, relative to the flake.
-fn user_file(from: &str, leaf: &Leaf) -> Option<String> {
-    let text = leaf.text.trim();
-    let path = match &leaf.value {
-        Value::Path(path) => path.clone(),
-        _ => text.strip_prefix("import")?.trim().to_owned(),
-    };
+/// Where a Home Manager user's configuration comes from: its file, relative to the
+/// flake, and the arguments the flake applies it to (`import ./me.nix { isWSL = false;
+/// }`), when it does.
+struct UserSource {
+    file: String,
+    arguments: Option<String>,
+}
+
+/// `home-manager.users.alice = import ./home/alice.nix` (or `./home/alice.nix`, or
+/// `import ./home/alice.nix { literal = arguments; }`).
+fn user_source(from: &str, leaf: &Leaf) -> Option<UserSource> {
+    let (path, arguments) = syntax::imported_path(&leaf.text)?;
     if !path.starts_with("./") && !path.starts_with("../") {
         return None;
     }
     let base = Path::new(from).parent().unwrap_or(Path::new(""));
     let file = read::normalise(&base.join(&path))?;
-    Some(file.to_string_lossy().into_owned())
+    Some(UserSource {
+        file: file.to_string_lossy().into_owned(),
+        arguments,
+    })
+}
+
+/// `flake.nix:<line>`, or `flake.nix` for a host found by evaluation (no line of its own).
+fn flake_at(line: usize) -> String {
+    if line == 0 {
+        "flake.nix".to_owned()
+    } else {
+        format!("flake.nix:{line}")
+    }
+}
+
+/// The `system.stateVersion` a module among `files` (or one they import) sets as a
+/// string, and where: the first found, depth first.
+fn state_version_in(
+    dir: &Path,
+    files: &[String],
+    inputs_named: &[String],
+) -> Option<(String, String)> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut stack: Vec<String> = files.iter().rev().cloned().collect();
+    while let Some(file) = stack.pop() {
+        if !seen.insert(file.clone()) || is_hardware(&file) {
+            continue;
+        }
+        let Ok(module) = read::module(dir, &file, inputs_named) else {
+            continue;
+        };
+        let found = module
+            .definitions
+            .iter()
+            .chain(&module.guarded_definitions)
+            .find_map(|entry| state_version_of(entry, &[]));
+        if let Some((version, line)) = found {
+            return Some((version, format!("{file}:{line}")));
+        }
+        if module.hand_kept.is_some() {
+            // A file the importer keeps as it is: its literal `system.stateVersion`.
+            let text = std::fs::read_to_string(dir.join(&file)).ok()?;
+            if let Some(found) = syntax::literal_definition(&text, &["system", "stateVersion"]) {
+                return Some((found.0, format!("{file}:{}", found.1)));
+            }
+        }
+        stack.extend(module.imports.iter().rev().filter_map(|i| match i {
+            Import::File(file) => Some(file.clone()),
+            Import::Input { .. } => None,
+        }));
+    }
+    None
+}
+
+/// `system.stateVersion = "..."` within `entry` (`system = { stateVersion = ...; }`
+/// included): the string and its line.
+fn state_version_of(entry: &syntax::Entry, prefix: &[String]) -> Option<(String, usize)> {
+    let mut path = prefix.to_vec();
+    path.extend(entry.path.iter().cloned());
+    match &entry.value {
+        Value::Str(version) if path == ["system", "stateVersion"] => {
+            Some((version.clone(), entry.line))
+        }
+        Value::Priority(_, inner) if path == ["system", "stateVersion"] => match &**inner {
+            Value::Str(version) => Some((version.clone(), entry.line)),
+            _ => None,
+        },
+        Value::Attrs(entries) => entries.iter().find_map(|e| state_version_of(e, &path)),
+        _ => None,
+    }
 }
 
 fn is_hardware(file: &str) -> bool {
@@ -795,28 +1075,32 @@ fn is_hardware(file: &str) -> bool {
         .is_some_and(|n| n.contains("hardware"))
 }
 
-/// `modules/services/ssh.nix` → `ssh`; `modules/base/default.nix` → `base`.
-fn module_name(file: &str) -> String {
-    let path = Path::new(file);
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("module");
-    let name = if stem == "default" {
-        path.parent()
-            .and_then(|p| p.file_name())
-            .and_then(|n| n.to_str())
-            .unwrap_or("module")
-    } else {
-        stem
+/// The names a module file may take, shortest first: `modules/services/ssh.nix` →
+/// `ssh`, `services-ssh`, `modules-services-ssh`; `hosts/desk/services/default.nix` →
+/// `services`, `desk-services`, `hosts-desk-services`.
+fn module_names(file: &str) -> Vec<String> {
+    let mut parts: Vec<&str> = file.trim_end_matches(".nix").split('/').collect();
+    if parts.len() > 1 && parts.last() == Some(&"default") {
+        parts.pop();
+    }
+    let clean = |part: &str| -> String {
+        part.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
+            })
+            .collect()
     };
-    name.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
+    (1..=parts.len())
+        .map(|n| {
+            parts[parts.len() - n..]
+                .iter()
+                .map(|p| clean(p))
+                .collect::<Vec<_>>()
+                .join("-")
         })
         .collect()
 }

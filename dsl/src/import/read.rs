@@ -32,13 +32,26 @@ pub struct InputSpec {
 #[derive(Clone, Debug)]
 pub struct HostSpec {
     pub name: String,
-    pub system: String,
+    /// The `system` argument of `nixosSystem`, when it has one.
+    pub system: Option<String>,
     pub imports: Vec<Import>,
     /// Modules written inline in `flake.nix`, as their entries.
     pub inline: Vec<Entry>,
-    /// What the importer left out, with why (`specialArgs` other than `inputs`).
+    /// What the importer left out, with why (`specialArgs` it cannot carry).
     pub skipped: Vec<String>,
+    /// `specialArgs` other than `inputs`: each name and its value.
+    pub special_args: Vec<(String, SpecialValue)>,
     pub line: usize,
+}
+
+/// The value of a special argument, as the generated flake can write it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SpecialValue {
+    /// A literal (string, number, boolean, list or set of them).
+    Literal(Value),
+    /// Nix that names only what the generated flake binds too (`inputs.self`,
+    /// `self.outputs`, an input).
+    Nix(String),
 }
 
 /// What `flake.nix` says.
@@ -47,6 +60,9 @@ pub struct FlakeSpec {
     pub description: String,
     pub inputs: Vec<InputSpec>,
     pub hosts: Vec<HostSpec>,
+    /// Outputs other than `nixosConfigurations` (`overlays`, `packages`,
+    /// `darwinConfigurations`, ...): their names and lines in `flake.nix`.
+    pub other_outputs: Vec<(String, usize)>,
 }
 
 /// A module file, read.
@@ -97,12 +113,40 @@ pub fn flake(dir: &Path) -> Result<FlakeSpec, String> {
     }
     let outputs =
         outputs.ok_or_else(|| format!("{}: the flake has no `outputs`", path.display()))?;
-    let hosts =
-        read_outputs(&source, outputs, dir).map_err(|e| format!("{}: {e}", path.display()))?;
+    let inputs = merge_inputs(inputs);
+    let (hosts, other_outputs) = match read_outputs(&source, outputs, dir) {
+        Ok(found) => found,
+        // Hosts made by a helper: found the way Nix finds them.
+        Err(static_error) => {
+            let evaluated = match super::evaluate::nixpkgs_lib() {
+                Some(lib) => super::evaluate::hosts(dir, &inputs, &lib),
+                None => Err("there is no nixpkgs lib to evaluate it with: set FLAKESMITH_NIXPKGS_LIB (or `--lib PATH`) to a nixpkgs checkout's lib/ directory, or put nixpkgs on NIX_PATH".to_owned()),
+            };
+            match evaluated {
+                Ok(found) if !found.hosts.is_empty() => (
+                    found.hosts,
+                    found.other_outputs.into_iter().map(|n| (n, 0)).collect(),
+                ),
+                Ok(_) => {
+                    return Err(format!(
+                        "{}: {static_error}; evaluated, its outputs have no `nixosConfigurations`",
+                        path.display()
+                    ))
+                }
+                Err(why) => {
+                    return Err(format!(
+                        "{}: {static_error}; and it could not be evaluated instead: {why}",
+                        path.display()
+                    ))
+                }
+            }
+        }
+    };
     Ok(FlakeSpec {
         description,
-        inputs: merge_inputs(inputs),
+        inputs,
         hosts,
+        other_outputs,
     })
 }
 
@@ -178,8 +222,14 @@ fn merge_inputs(parts: Vec<InputSpec>) -> Vec<InputSpec> {
     merged
 }
 
-/// The hosts of `outputs`: `nixosConfigurations.<name> = <x>.lib.nixosSystem { ... }`.
-fn read_outputs(source: &Source, outputs: ast::Expr, dir: &Path) -> Result<Vec<HostSpec>, String> {
+/// The hosts of `outputs` (`nixosConfigurations.<name> = <x>.lib.nixosSystem { ... }`),
+/// and the names and lines of its other outputs.
+#[allow(clippy::type_complexity)]
+fn read_outputs(
+    source: &Source,
+    outputs: ast::Expr,
+    dir: &Path,
+) -> Result<(Vec<HostSpec>, Vec<(String, usize)>), String> {
     let ast::Expr::Lambda(lambda) = unparen(outputs) else {
         return Err("`outputs` is not a function".into());
     };
@@ -218,12 +268,17 @@ fn read_outputs(source: &Source, outputs: ast::Expr, dir: &Path) -> Result<Vec<H
         return Err("`outputs` does not return an attribute set".into());
     };
     let mut hosts = Vec::new();
+    let mut others: Vec<(String, usize)> = Vec::new();
     let mut found = false;
     for entry in set.attrpath_values() {
         let Some(path) = entry.attrpath().as_ref().and_then(super::syntax::attrpath) else {
+            others.push(("${...}".to_owned(), source.line_of(entry.syntax())));
             continue;
         };
         if path.first().map(String::as_str) != Some("nixosConfigurations") {
+            if !others.iter().any(|(name, _)| *name == path[0]) {
+                others.push((path[0].clone(), source.line_of(entry.syntax())));
+            }
             continue;
         }
         found = true;
@@ -252,10 +307,17 @@ fn read_outputs(source: &Source, outputs: ast::Expr, dir: &Path) -> Result<Vec<H
             )?);
         }
     }
+    for inherit in set.inherits() {
+        for attr in inherit.attrs() {
+            if let Some(name) = super::syntax::attr_name(&attr) {
+                others.push((name, source.line_of(inherit.syntax())));
+            }
+        }
+    }
     if !found {
         return Err("the flake has no `nixosConfigurations`: there is no host to import".into());
     }
-    Ok(hosts)
+    Ok((hosts, others))
 }
 
 fn read_host(
@@ -282,10 +344,11 @@ fn read_host(
     };
     let mut host = HostSpec {
         name: name.to_owned(),
-        system: "x86_64-linux".to_owned(),
+        system: None,
         imports: Vec::new(),
         inline: Vec::new(),
         skipped: Vec::new(),
+        special_args: Vec::new(),
         line,
     };
     for entry in arguments.attrpath_values() {
@@ -295,10 +358,10 @@ fn read_host(
         let Some(value) = entry.value() else { continue };
         match key.join(".").as_str() {
             "system" => match read(source, value.clone()) {
-                Value::Str(system) => host.system = system,
+                Value::Str(system) => host.system = Some(system),
                 _ => match dotted(&unparen(value)).and_then(|n| strings.get(&n.join(".")).cloned())
                 {
-                    Some(system) => host.system = system,
+                    Some(system) => host.system = Some(system),
                     None => {
                         return Err(format!(
                             "{where_}: `system` is not a string the importer can read"
@@ -307,13 +370,9 @@ fn read_host(
                 },
             },
             "specialArgs" => {
-                let text = value.syntax().text().to_string();
-                let plain: String = text.split_whitespace().collect();
-                if plain != "{inheritinputs;}" {
-                    host.skipped.push(format!(
-                        "specialArgs `{text}` (flakesmith passes `inputs` to every module; other arguments are not carried over)"
-                    ));
-                }
+                let (args, skipped) = special_args(source, value, inputs_named, strings);
+                host.special_args = args;
+                host.skipped.extend(skipped);
             }
             "modules" => {
                 let ast::Expr::List(list) = unparen(value) else {
@@ -322,7 +381,8 @@ fn read_host(
                 for item in list.items() {
                     match unparen(item.clone()) {
                         ast::Expr::AttrSet(set) => match entries(source, &set) {
-                            Ok(found) => host.inline.extend(found),
+                            // `config.x` in a module is `x`, as in a module file.
+                            Ok(found) => host.inline.extend(found.into_iter().map(without_config)),
                             Err(reason) => return Err(format!("{where_}: an inline module cannot be read: {reason}")),
                         },
                         other => match import_of(&other, Path::new(""), inputs_named, dir) {
@@ -345,6 +405,98 @@ fn read_host(
         }
     }
     Ok(host)
+}
+
+/// `specialArgs = { host = "desk"; inherit self inputs username; }`: each argument the
+/// generated flake can give (`inputs` it gives itself), and what it cannot, with why.
+fn special_args(
+    source: &Source,
+    value: ast::Expr,
+    inputs_named: &[String],
+    strings: &BTreeMap<String, String>,
+) -> (Vec<(String, SpecialValue)>, Vec<String>) {
+    let (mut args, mut skipped) = (Vec::new(), Vec::new());
+    let ast::Expr::AttrSet(set) = unparen(value.clone()) else {
+        skipped.push(format!(
+            "specialArgs `{}` is not an attribute set the importer can read: give the arguments with `Host::special_arg`",
+            value.syntax().text()
+        ));
+        return (args, skipped);
+    };
+    // What the generated flake's `outputs` binds: its inputs, `inputs` and `self`.
+    let bound = |name: &str| {
+        matches!(name, "inputs" | "self" | "nixpkgs" | "home-manager")
+            || inputs_named.iter().any(|i| i == name)
+    };
+    for inherit in set.inherits() {
+        let from = inherit
+            .from()
+            .and_then(|f| f.expr())
+            .and_then(|e| dotted(&unparen(e)));
+        for attr in inherit.attrs() {
+            let Some(name) = super::syntax::attr_name(&attr) else {
+                continue;
+            };
+            let value = match (&from, name.as_str()) {
+                (None, "inputs") => continue,
+                (None, "self") => Some(SpecialValue::Nix("inputs.self".into())),
+                (None, other) if strings.contains_key(other) => {
+                    Some(SpecialValue::Literal(Value::Str(strings[other].clone())))
+                }
+                (None, other) if bound(other) => Some(SpecialValue::Nix(format!("inputs.{other}"))),
+                (Some(from), _) if bound(&from[0]) => {
+                    Some(SpecialValue::Nix(format!("{}.{name}", from.join("."))))
+                }
+                _ => None,
+            };
+            match value {
+                Some(value) => args.push((name, value)),
+                None => skipped.push(format!(
+                    "special argument `{name}` (flake.nix:{}) takes a value bound in flake.nix that the importer cannot read; give it with `Host::special_arg`",
+                    source.line_of(inherit.syntax())
+                )),
+            }
+        }
+    }
+    for entry in set.attrpath_values() {
+        let (Some(path), Some(expr)) = (
+            entry.attrpath().as_ref().and_then(super::syntax::attrpath),
+            entry.value(),
+        ) else {
+            continue;
+        };
+        let name = path.join(".");
+        let value = read(source, expr.clone());
+        let text = expr.syntax().text().to_string();
+        let value = match value {
+            Value::Raw { .. } => match dotted(&unparen(expr)) {
+                Some(head) if path.len() == 1 && bound(&head[0]) => {
+                    Some(SpecialValue::Nix(text.clone()))
+                }
+                Some(head)
+                    if path.len() == 1 && head.len() == 1 && strings.contains_key(&head[0]) =>
+                {
+                    Some(SpecialValue::Literal(Value::Str(strings[&head[0]].clone())))
+                }
+                _ => None,
+            },
+            Value::Path(_) | Value::Package(_) | Value::Priority(..) => None,
+            scalar @ (Value::Str(_) | Value::Bool(_) | Value::Int(_)) if path.len() == 1 => {
+                Some(SpecialValue::Literal(scalar))
+            }
+            // Lists and sets of literals stand on their own as Nix.
+            _ if path.len() == 1 => Some(SpecialValue::Nix(text.clone())),
+            _ => None,
+        };
+        match value {
+            Some(value) => args.push((name, value)),
+            None => skipped.push(format!(
+                "special argument `{name} = {text}` (flake.nix:{}) is not a literal or a name of the flake's inputs; give it with `Host::special_arg`",
+                source.line_of(entry.syntax())
+            )),
+        }
+    }
+    (args, skipped)
 }
 
 /// A module reference: a path (relative to `from`, the importing file's directory within
@@ -398,6 +550,30 @@ pub(super) fn normalise(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
+/// The `lastModified` dates (Unix seconds) `flake.lock` records for the flake's own
+/// inputs, by input name; empty without a lock.
+pub fn locked_dates(dir: &Path) -> BTreeMap<String, i64> {
+    let Ok(text) = std::fs::read_to_string(dir.join("flake.lock")) else {
+        return BTreeMap::new();
+    };
+    let Ok(lock) = serde_json::from_str::<serde_json::Value>(&text) else {
+        return BTreeMap::new();
+    };
+    let nodes = &lock["nodes"];
+    let root = lock["root"].as_str().unwrap_or("root");
+    let Some(inputs) = nodes[root]["inputs"].as_object() else {
+        return BTreeMap::new();
+    };
+    inputs
+        .iter()
+        .filter_map(|(name, node)| {
+            let node = node.as_str()?;
+            let date = nodes[node]["locked"]["lastModified"].as_i64()?;
+            Some((name.clone(), date))
+        })
+        .collect()
+}
+
 /// Reads the module file at `file` (relative to the flake directory `dir`).
 pub fn module(dir: &Path, file: &str, inputs_named: &[String]) -> Result<ModuleFile, String> {
     let path = dir.join(file);
@@ -417,6 +593,13 @@ pub fn module(dir: &Path, file: &str, inputs_named: &[String]) -> Result<ModuleF
         body = unparen(lambda.body().ok_or("a function without a body")?);
     }
     if let ast::Expr::LetIn(let_in) = body.clone() {
+        if let Some(inherit) = let_in.inherits().next() {
+            module.hand_kept = Some(format!(
+                "its `let` inherits names its definitions use (line {})",
+                source.line_of(inherit.syntax())
+            ));
+            return Ok(module);
+        }
         for entry in let_in.attrpath_values() {
             let name = entry.attrpath().as_ref().and_then(super::syntax::attrpath);
             let value = entry
@@ -481,15 +664,25 @@ pub fn module(dir: &Path, file: &str, inputs_named: &[String]) -> Result<ModuleF
                 Some((false, inner)) => module.definitions.extend(inner),
                 None => module.definitions.push(entry),
             },
-            Some("config") => {
-                let mut entry = entry;
-                entry.path.remove(0);
-                module.definitions.push(entry);
-            }
+            Some("config") => module.definitions.push(without_config(entry)),
             _ => module.definitions.push(entry),
         }
     }
+    if module.namespace.is_some() && module.options.is_empty() {
+        // `cfg` names another module's options; its definitions read them.
+        module.hand_kept = Some(
+            "its `let cfg = config...;` names options it does not declare, which its definitions read".into(),
+        );
+    }
     Ok(module)
+}
+
+/// `config.x = v` as `x = v`: in a module, `config` holds the definitions.
+fn without_config(mut entry: Entry) -> Entry {
+    if entry.path.len() > 1 && entry.path[0] == "config" {
+        entry.path.remove(0);
+    }
+    entry
 }
 
 /// The value expression of the top-level entry with `path`.

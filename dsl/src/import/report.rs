@@ -16,6 +16,12 @@ pub struct FileReport {
     pub skipped: Vec<(String, String)>,
     /// Why the file stays a hand-kept file, when it does.
     pub hand_kept: Option<String>,
+    /// How many definitions a hand-kept file makes (counted as syntax): in the share's
+    /// denominator, since they are the flake's definitions too.
+    pub hand_kept_definitions: usize,
+    /// `file:line` and text of what the reader should know (an assumed system, an output
+    /// of the flake carried as it is).
+    pub notes: Vec<(String, String)>,
 }
 
 impl FileReport {
@@ -30,8 +36,13 @@ impl FileReport {
         self.skipped.push((at, why));
     }
 
-    pub fn hand_kept(&mut self, why: String) {
+    pub fn hand_kept(&mut self, why: String, definitions: usize) {
         self.hand_kept = Some(why);
+        self.hand_kept_definitions = definitions;
+    }
+
+    pub fn note(&mut self, at: String, text: String) {
+        self.notes.push((at, text));
     }
 }
 
@@ -47,8 +58,10 @@ impl Report {
         entry.typed += part.typed;
         entry.raw.extend(part.raw);
         entry.skipped.extend(part.skipped);
+        entry.notes.extend(part.notes);
         if part.hand_kept.is_some() {
             entry.hand_kept = part.hand_kept;
+            entry.hand_kept_definitions = part.hand_kept_definitions;
         }
     }
 
@@ -64,9 +77,20 @@ impl Report {
         self.files.values().map(|f| f.skipped.len()).sum()
     }
 
-    /// Typed definitions among the typed and raw ones, in percent.
+    /// Definitions in files kept as they are.
+    pub fn hand_kept(&self) -> usize {
+        self.files.values().map(|f| f.hand_kept_definitions).sum()
+    }
+
+    /// Every definition of the flake the importer read: typed, raw and hand-kept.
+    pub fn definitions(&self) -> usize {
+        self.typed() + self.raw() + self.hand_kept()
+    }
+
+    /// Typed definitions among all the flake's definitions (typed, raw and hand-kept),
+    /// in percent.
     pub fn typed_share(&self) -> f64 {
-        let all = self.typed() + self.raw();
+        let all = self.definitions();
         if all == 0 {
             100.0
         } else {
@@ -76,33 +100,47 @@ impl Report {
 
     /// The report as Markdown: a table per file, then every raw and skipped definition.
     pub fn render(&self) -> String {
-        let mut out = String::from("| file | typed | raw | skipped |\n|---|---:|---:|---:|\n");
+        let mut out = String::from(
+            "| file | typed | raw | hand-kept | skipped |\n|---|---:|---:|---:|---:|\n",
+        );
+        let mut kept = Vec::new();
         for (file, report) in &self.files {
-            match &report.hand_kept {
-                Some(why) => {
-                    let _ = writeln!(out, "| `{file}` | kept as a hand-kept file: {why} | | |");
-                }
-                None => {
-                    let _ = writeln!(
-                        out,
-                        "| `{file}` | {} | {} | {} |",
-                        report.typed,
-                        report.raw.len(),
-                        report.skipped.len()
-                    );
-                }
+            let _ = writeln!(
+                out,
+                "| `{file}` | {} | {} | {} | {} |",
+                report.typed,
+                report.raw.len(),
+                report.hand_kept_definitions,
+                report.skipped.len()
+            );
+            if let Some(why) = &report.hand_kept {
+                kept.push((file, why));
             }
         }
         let _ = writeln!(
             out,
-            "| **all** | {} | {} | {} |\n\nTyped: {:.1}% of the definitions read ({} of {}).",
+            "| **all** | {} | {} | {} | {} |\n\nTyped: {:.1}% of the flake's definitions ({} of {}; hand-kept files counted).",
             self.typed(),
             self.raw(),
+            self.hand_kept(),
             self.skipped(),
             self.typed_share(),
             self.typed(),
-            self.typed() + self.raw()
+            self.definitions()
         );
+        if !kept.is_empty() {
+            out.push_str("\nKept as hand-kept files (copied, parsed, imported as they are):\n\n");
+            for (file, why) in kept {
+                let _ = writeln!(out, "- `{file}`: {why}");
+            }
+        }
+        let notes: Vec<_> = self.files.values().flat_map(|f| &f.notes).collect();
+        if !notes.is_empty() {
+            out.push_str("\nNotes:\n\n");
+            for (at, text) in notes {
+                let _ = writeln!(out, "- `{at}`: {text}");
+            }
+        }
         let raw: Vec<_> = self.files.values().flat_map(|f| &f.raw).collect();
         if !raw.is_empty() {
             out.push_str(

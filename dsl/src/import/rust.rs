@@ -200,6 +200,14 @@ fn home_rs(flake: &FlakeOut) -> String {
             rust_string(&user.name),
             rust_string(&user.state_version)
         );
+        if let Some(path) = &user.hand_kept {
+            let _ = writeln!(
+                out,
+                "        // Kept as a hand-kept Nix file (see IMPORT.md for why).\n        .import(Module::nix_file(Category::Home, {}, {}))",
+                rust_string(&format!("{}-home", user.name)),
+                rust_string(path)
+            );
+        }
         for import in &user.imports {
             let _ = writeln!(out, "        .import({})", module_ref(import, "modules::"));
         }
@@ -222,6 +230,20 @@ fn host_rs(host: &super::HostOut, modules: &[super::ModuleOut]) -> String {
         system(&host.system),
         rust_string(&host.state_version)
     );
+    // The flake never had flakesmith's `networking.hostName` default.
+    out.push_str("        .keep_host_name()\n");
+    for (name, value) in &host.special_args {
+        let value = match value {
+            super::read::SpecialValue::Literal(super::syntax::Value::Str(text)) => {
+                rust_string(text)
+            }
+            super::read::SpecialValue::Literal(super::syntax::Value::Bool(on)) => on.to_string(),
+            super::read::SpecialValue::Literal(super::syntax::Value::Int(n)) => format!("{n}i64"),
+            super::read::SpecialValue::Literal(_) => unreachable!("only scalars are literals"),
+            super::read::SpecialValue::Nix(text) => format!("Raw::nix({})", rust_string(text)),
+        };
+        let _ = writeln!(out, "        .special_arg({}, {value})", rust_string(name));
+    }
     match &host.hardware {
         Some(path) => {
             let _ = writeln!(out, "        .hardware(Hardware::nix_file({}))", rust_string(path));

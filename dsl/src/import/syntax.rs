@@ -236,6 +236,143 @@ fn add(names: &mut BTreeMap<String, Bound>, path: &[String], value: Bound) -> Re
     }
 }
 
+/// The string a file defines at `path` (`system.stateVersion = "24.05";`, also written
+/// `system = { stateVersion = ...; }` or under `config.`), and its line: for files the
+/// importer keeps as they are, which it still reads a few facts from.
+pub fn literal_definition(text: &str, path: &[&str]) -> Option<(String, usize)> {
+    let source = Source::parse(text).ok()?;
+    source
+        .root
+        .syntax()
+        .descendants()
+        .filter_map(ast::AttrpathValue::cast)
+        .find_map(|entry| {
+            let mut full = attrpath(&entry.attrpath()?)?;
+            for ancestor in entry
+                .syntax()
+                .ancestors()
+                .skip(1)
+                .filter_map(ast::AttrpathValue::cast)
+            {
+                let mut outer = attrpath(&ancestor.attrpath()?)?;
+                outer.extend(full);
+                full = outer;
+            }
+            if !full.ends_with(&path.iter().map(|s| s.to_string()).collect::<Vec<_>>()) {
+                return None;
+            }
+            match read(&source, entry.value()?) {
+                Value::Str(value) => Some((value, source.line_of(entry.syntax()))),
+                _ => None,
+            }
+        })
+}
+
+/// How many definitions a module file makes, read as syntax: each leaf of its
+/// attribute set (through `config`, nested sets, `lib.mkIf c { ... }` and `lib.mkMerge
+/// [ ... ]`), not `imports` or `options`. For files kept as they are, so that the
+/// report's share counts what they define too.
+pub fn count_definitions(text: &str) -> usize {
+    fn body(expr: ast::Expr) -> ast::Expr {
+        match unparen(expr) {
+            ast::Expr::Lambda(lambda) => lambda
+                .body()
+                .map_or_else(|| ast::Expr::Lambda(lambda.clone()), body),
+            ast::Expr::LetIn(let_in) => let_in
+                .body()
+                .map_or_else(|| ast::Expr::LetIn(let_in.clone()), body),
+            other => other,
+        }
+    }
+    fn count(expr: ast::Expr, top: bool) -> usize {
+        match unparen(expr) {
+            ast::Expr::AttrSet(set) => {
+                let inherited: usize = set.inherits().map(|i| i.attrs().count()).sum();
+                inherited
+                    + set
+                        .attrpath_values()
+                        .map(|entry| {
+                            let first = entry
+                                .attrpath()
+                                .and_then(|p| p.attrs().next())
+                                .and_then(|a| attr_name(&a));
+                            match (top, first.as_deref()) {
+                                (
+                                    true,
+                                    Some("imports" | "options" | "_file" | "disabledModules"),
+                                ) => 0,
+                                _ => entry.value().map_or(1, |v| count(v, false)).max(1),
+                            }
+                        })
+                        .sum::<usize>()
+            }
+            ast::Expr::Apply(apply) => {
+                // `lib.mkIf c { ... }`, `lib.mkMerge [ ... ]`: what they wrap.
+                let name = apply.lambda().map(unparen).and_then(|f| match f {
+                    ast::Expr::Apply(inner) => inner.lambda().as_ref().and_then(dotted),
+                    other => dotted(&other),
+                });
+                match name.as_deref().and_then(short) {
+                    Some("mkIf" | "mkMerge") => apply.argument().map_or(1, |a| count(a, top)),
+                    _ => 1,
+                }
+            }
+            ast::Expr::List(list) if top => list.items().map(|i| count(i, true)).sum(),
+            _ => 1,
+        }
+    }
+    match Source::parse(text) {
+        Ok(source) => count(body(source.root.clone()), true).max(1),
+        Err(_) => 1,
+    }
+}
+
+/// A path, `import <path>`, or `import <path> { ... }` whose arguments are literals: the
+/// path as written and the arguments' text. `None` for anything else, arguments that
+/// name variables included (they would be unbound where the file is kept).
+pub fn imported_path(text: &str) -> Option<(String, Option<String>)> {
+    let source = Source::parse(text).ok()?;
+    let path_of = |expr: ast::Expr| match unparen(expr) {
+        ast::Expr::PathRel(path) => Some(path.syntax().text().to_string()),
+        _ => None,
+    };
+    let is_import = |expr: Option<ast::Expr>| {
+        expr.as_ref().and_then(dotted).as_deref() == Some(&["import".to_owned()][..])
+    };
+    match unparen(source.root.clone()) {
+        ast::Expr::PathRel(path) => Some((path.syntax().text().to_string(), None)),
+        ast::Expr::Apply(apply) if is_import(apply.lambda()) => {
+            Some((path_of(apply.argument()?)?, None))
+        }
+        ast::Expr::Apply(apply) => {
+            let ast::Expr::Apply(inner) = unparen(apply.lambda()?) else {
+                return None;
+            };
+            if !is_import(inner.lambda()) {
+                return None;
+            }
+            let path = path_of(inner.argument()?)?;
+            let arguments = apply.argument()?;
+            let literal = match read(&source, arguments.clone()) {
+                Value::Attrs(entries) => entries.iter().all(|e| is_literal(&e.value)),
+                _ => false,
+            };
+            literal.then(|| (path, Some(arguments.syntax().text().to_string())))
+        }
+        _ => None,
+    }
+}
+
+/// A value with nothing in it that names a variable.
+fn is_literal(value: &Value) -> bool {
+    match value {
+        Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Str(_) | Value::Null => true,
+        Value::List(items) => items.iter().all(is_literal),
+        Value::Attrs(entries) => entries.iter().all(|e| is_literal(&e.value)),
+        _ => false,
+    }
+}
+
 /// Strips parentheses.
 pub fn unparen(expr: ast::Expr) -> ast::Expr {
     match expr {

@@ -48,6 +48,8 @@ pub struct Flake {
     pub overlays: Vec<Overlay>,
     /// Which unfree packages nixpkgs may build, with where that was said.
     pub unfree: Option<(Unfree, Location)>,
+    /// Arguments every module of every host gets ([`Flake::special_arg`]).
+    pub special_args: Vec<super::SpecialArg>,
     pub location: Location,
 }
 
@@ -73,8 +75,24 @@ impl Flake {
             packages: Vec::new(),
             overlays: Vec::new(),
             unfree: None,
+            special_args: Vec::new(),
             location: Location::caller(),
         }
+    }
+
+    /// An argument every module of every host receives (`{ username, ... }:`), written
+    /// into `specialArgs` and Home Manager's `extraSpecialArgs` beside `inputs`: for
+    /// hand-kept modules that take it. A host's [`Host::special_arg`](super::Host::special_arg)
+    /// of the same name replaces it there. The name must be a Nix identifier other than
+    /// the module system's own arguments; a bad one is a build error here.
+    #[track_caller]
+    pub fn special_arg(
+        mut self,
+        name: impl Into<String>,
+        value: impl crate::value::IntoValue<crate::value::Untyped>,
+    ) -> Self {
+        self.special_args.push(super::SpecialArg::new(name, value));
+        self
     }
 
     /// Pins other inputs than the release defaults.

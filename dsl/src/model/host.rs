@@ -118,6 +118,11 @@ pub struct Host {
     pub tags: Vec<(String, Location)>,
     /// `system.stateVersion`.
     pub state_version: String,
+    /// Arguments this host's modules get ([`Host::special_arg`]).
+    pub special_args: Vec<super::SpecialArg>,
+    /// Whether flakesmith leaves `networking.hostName` to the host's modules
+    /// ([`Host::keep_host_name`]).
+    pub keeps_host_name: bool,
     pub location: Location,
 }
 
@@ -141,8 +146,32 @@ impl Host {
             deployment: None,
             tags: Vec::new(),
             state_version: state_version.into(),
+            keeps_host_name: false,
+            special_args: Vec::new(),
             location: Location::caller(),
         }
+    }
+
+    /// An argument this host's modules (and its Home Manager users' modules) receive,
+    /// such as `host = "desktop"`; replaces the flake's
+    /// [`Flake::special_arg`](super::Flake::special_arg) of the same name on this host.
+    #[track_caller]
+    pub fn special_arg(
+        mut self,
+        name: impl Into<String>,
+        value: impl crate::value::IntoValue<crate::value::Untyped>,
+    ) -> Self {
+        self.special_args.push(super::SpecialArg::new(name, value));
+        self
+    }
+
+    /// Leaves `networking.hostName` to the host's modules: flakesmith writes no
+    /// `lib.mkDefault "<name>"` for it, so the host keeps what its modules set, or NixOS's
+    /// own default (`nixos`) when none does. `flakesmith import` writes this, since the
+    /// flake it reads never had flakesmith's default.
+    pub fn keep_host_name(mut self) -> Self {
+        self.keeps_host_name = true;
+        self
     }
 
     pub fn hardware(mut self, hardware: Hardware) -> Self {

@@ -15,6 +15,7 @@ mod merge;
 mod module;
 mod packages;
 mod secrets;
+pub mod special_arg;
 mod user;
 
 pub use declared::{
@@ -31,6 +32,7 @@ pub use merge::{Merge, MergeRule};
 pub use module::{Category, External, Module};
 pub use packages::{LocalPackage, Overlay, OverlayEntry, Unfree, DEFAULT_OVERLAY};
 pub use secrets::{AgeSecret, FileAccess, SopsSecret};
+pub use special_arg::SpecialArg;
 pub use user::{HomeAdditions, User};
 
 definition::configure_by_fields!(Host, Module, User, HomeAdditions);

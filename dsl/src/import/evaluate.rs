@@ -1,0 +1,479 @@
+//! Finding a flake's hosts the way Nix does, for flakes whose `nixosConfigurations` is not
+//! a literal set of `nixosSystem` calls (a `mkSystem` helper, `lib.genAttrs hosts
+//! mkHost`, `import ./hosts { ... }`): `flake.nix`'s `outputs` is evaluated with the real
+//! `nix-instantiate` and stand-in inputs whose `lib.nixosSystem` records its arguments
+//! (the module list, `specialArgs`, `system`) instead of building a system. The modules
+//! found are then read as syntax, like those of a literal host.
+//!
+//! The stand-ins are built from what the flake's files select from each input
+//! (`inputs.sops-nix.nixosModules.sops`): every such path is an attribute that names
+//! itself, callable so that `darwin.lib.darwinSystem { ... }` evaluates too. nixpkgs'
+//! `lib` is the real nixpkgs lib (`FLAKESMITH_NIXPKGS_LIB`, else `<nixpkgs/lib>`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rnix::ast;
+use rowan::ast::AstNode;
+
+use super::read::{normalise, HostSpec, Import, InputSpec, SpecialValue};
+use super::syntax::{attr_name, dotted, entries, unparen, Source, Value};
+
+/// The nixpkgs lib to evaluate with, as a Nix expression: `FLAKESMITH_NIXPKGS_LIB`, else
+/// `<nixpkgs/lib>` when `NIX_PATH` has nixpkgs; `None` without either (or without Nix).
+pub fn nixpkgs_lib() -> Option<String> {
+    if let Some(dir) = std::env::var_os("FLAKESMITH_NIXPKGS_LIB") {
+        let dir = PathBuf::from(dir);
+        return dir
+            .join("default.nix")
+            .is_file()
+            .then(|| format!("import {}", nix_path(&dir)));
+    }
+    let probe = std::process::Command::new("nix-instantiate")
+        .args(["--eval", "-E", "(import <nixpkgs/lib>).trivial.id 1"])
+        .output()
+        .ok()?;
+    probe
+        .status
+        .success()
+        .then(|| "import <nixpkgs/lib>".to_owned())
+}
+
+/// A path as a Nix path literal (absolute).
+fn nix_path(path: &Path) -> String {
+    let text = path.display().to_string();
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))
+    {
+        text
+    } else {
+        format!("(/. + {})", crate::nix::double_quoted(&text))
+    }
+}
+
+/// What evaluating the flake found: its hosts and its other outputs' names.
+pub struct Evaluated {
+    pub hosts: Vec<HostSpec>,
+    pub other_outputs: Vec<String>,
+}
+
+/// Programs written so far by this process, for distinct file names.
+static PROGRAMS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Evaluates `dir`'s `flake.nix` with stand-in inputs and reads each host's arguments.
+pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, String> {
+    let dir = dir
+        .canonicalize()
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let selected = selections(&dir, inputs);
+    // The stand-ins can be long: the program goes in a file, not on the command line,
+    // beside a stand-in nixpkgs source that `import nixpkgs { ... }` can read.
+    let scratch = std::env::temp_dir().join(format!(
+        "flakesmith-import-{}-{}",
+        std::process::id(),
+        PROGRAMS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    let file = scratch.join("outputs.nix");
+    let nixpkgs = scratch.join("nixpkgs");
+    let program = program(&dir, inputs, &selected, lib, &nixpkgs);
+    let written = std::fs::create_dir_all(&nixpkgs)
+        .and_then(|()| {
+            std::fs::write(
+                nixpkgs.join("default.nix"),
+                format!("args: {{ lib = {lib}; }}\n"),
+            )
+        })
+        .and_then(|()| std::fs::write(&file, &program));
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&scratch);
+        return Err(format!("cannot write {}: {e}", file.display()));
+    }
+    let output = std::process::Command::new("nix-instantiate")
+        .args(["--eval", "--strict", "--json"])
+        .arg(&file)
+        .output();
+    let _ = std::fs::remove_dir_all(&scratch);
+    let output =
+        output.map_err(|e| format!("cannot run nix-instantiate (is Nix installed?): {e}"))?;
+    if !output.status.success() {
+        let error = String::from_utf8_lossy(&output.stderr);
+        let first: Vec<&str> = error
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(6)
+            .collect();
+        return Err(format!(
+            "evaluating its outputs with stand-in inputs failed:\n  {}",
+            first.join("\n  ")
+        ));
+    }
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("nix-instantiate printed no JSON: {e}"))?;
+    if let Some(function) = json["madeBy"].as_str() {
+        return Err(format!(
+            "its outputs are what `{function}` returns (a flake framework such as flake-parts), which a stand-in input cannot compute; the importer reads flakes whose `outputs` returns `nixosConfigurations` itself"
+        ));
+    }
+    let mut hosts = Vec::new();
+    let configurations = json["hosts"].as_object().cloned().unwrap_or_default();
+    for (name, host) in configurations {
+        hosts.push(host_spec(&dir, &name, &host, inputs)?);
+    }
+    let other_outputs = json["outputs"]
+        .as_array()
+        .map(|names| {
+            names
+                .iter()
+                .filter_map(|n| n.as_str())
+                .filter(|n| *n != "nixosConfigurations")
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Evaluated {
+        hosts,
+        other_outputs,
+    })
+}
+
+/// Every attribute path the flake's files select from each input: `sops-nix` →
+/// `nixosModules.sops`, from `inputs.sops-nix.nixosModules.sops` or
+/// `sops-nix.nixosModules.sops` (where `sops-nix` is an argument of `outputs`).
+fn selections(dir: &Path, inputs: &[InputSpec]) -> BTreeMap<String, BTreeSet<Vec<String>>> {
+    let names: BTreeSet<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    let mut out: BTreeMap<String, BTreeSet<Vec<String>>> = BTreeMap::new();
+    for file in nix_files(dir) {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let parse = rnix::Root::parse(&text);
+        for node in parse.syntax().descendants() {
+            let Some(select) = ast::Select::cast(node) else {
+                continue;
+            };
+            // The longest static prefix: `a.b.${x}.c` gives `a.b`.
+            let Some(head) = select.expr().and_then(|e| dotted(&unparen(e))) else {
+                continue;
+            };
+            let mut path = head;
+            if let Some(attrpath) = select.attrpath() {
+                for attr in attrpath.attrs() {
+                    match attr_name(&attr) {
+                        Some(name) => path.push(name),
+                        None => break,
+                    }
+                }
+            }
+            let path = match path.first().map(String::as_str) {
+                Some("inputs") if path.len() > 1 => path[1..].to_vec(),
+                _ => path,
+            };
+            if path.len() > 1 && names.contains(path[0].as_str()) {
+                out.entry(path[0].clone())
+                    .or_default()
+                    .insert(path[1..].to_vec());
+            }
+        }
+    }
+    out
+}
+
+/// The `.nix` files under `dir`, not following links, in a stable order.
+fn nix_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(next) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&next) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            if kind.is_dir() && !entry.file_name().to_string_lossy().starts_with('.') {
+                stack.push(path);
+            } else if kind.is_file() && path.extension().is_some_and(|e| e == "nix") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A stand-in attribute set, as Nix text: a marker naming the input and path, callable
+/// (so that `x.lib.someSystem { ... }` and `x.overlays.default final prev` evaluate),
+/// with the selected children.
+fn stand_in(input: &str, path: &[String], children: &BTreeMap<String, Vec<Vec<String>>>) -> String {
+    let attribute = crate::nix::double_quoted(&path.join("."));
+    let mut out = format!(
+        "{{ __flakesmith = {{ input = {}; attribute = {attribute}; }}; __functor = self: _: self; outPath = {}; ",
+        crate::nix::double_quoted(input),
+        crate::nix::double_quoted(&format!("/flakesmith-stand-in/{input}"))
+    );
+    for (name, rest) in children {
+        if path.is_empty() && name == "lib" && input_has_real_lib(input) {
+            continue;
+        }
+        let mut grand: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+        for tail in rest.iter().filter(|t| !t.is_empty()) {
+            grand
+                .entry(tail[0].clone())
+                .or_default()
+                .push(tail[1..].to_vec());
+        }
+        let mut child = path.to_vec();
+        child.push(name.clone());
+        out.push_str(&format!(
+            "{} = {}; ",
+            crate::nix::quote_attr_name(name),
+            stand_in(input, &child, &grand)
+        ));
+    }
+    out.push('}');
+    out
+}
+
+/// nixpkgs' `lib` is the real lib, with a `nixosSystem` that records its arguments.
+fn input_has_real_lib(input: &str) -> bool {
+    input == "nixpkgs" || input.starts_with("nixpkgs")
+}
+
+/// Where flakes keep their modules: a flake may bind one of these to a name and select
+/// from that (`hm = inputs.home-manager.nixosModules; ... hm.home-manager`), which the
+/// scan cannot follow, so each gets every module name the flake selects anywhere.
+const MODULE_COLLECTIONS: &[&str] = &[
+    "nixosModules",
+    "darwinModules",
+    "homeManagerModules",
+    "homeModules",
+];
+
+fn program(
+    dir: &Path,
+    inputs: &[InputSpec],
+    selected: &BTreeMap<String, BTreeSet<Vec<String>>>,
+    lib: &str,
+    nixpkgs_source: &Path,
+) -> String {
+    // Module names selected from any input, directly or under a collection.
+    let mut vocabulary: BTreeSet<&String> = BTreeSet::new();
+    for path in selected.values().flatten() {
+        vocabulary.insert(&path[0]);
+        if let [collection, name, ..] = path.as_slice() {
+            if MODULE_COLLECTIONS.contains(&collection.as_str()) {
+                vocabulary.insert(name);
+            }
+        }
+    }
+    let mut stand_ins = String::new();
+    for input in inputs.iter().filter(|i| i.name != "self") {
+        let mut children: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
+        for collection in MODULE_COLLECTIONS {
+            children
+                .entry((*collection).to_owned())
+                .or_default()
+                .extend(vocabulary.iter().map(|name| vec![(*name).clone()]));
+        }
+        for path in selected.get(&input.name).into_iter().flatten() {
+            children
+                .entry(path[0].clone())
+                .or_default()
+                .push(path[1..].to_vec());
+        }
+        let mut value = stand_in(&input.name, &[], &children);
+        if input_has_real_lib(&input.name) {
+            // `import nixpkgs { ... }` gives a package set whose `lib` is the real one.
+            value = format!(
+                "({value} // {{ lib = recordingLib; outPath = {}; }})",
+                nix_path(nixpkgs_source)
+            );
+        }
+        stand_ins.push_str(&format!(
+            "    {} = {value};\n",
+            crate::nix::quote_attr_name(&input.name)
+        ));
+    }
+    format!(
+        r#"let
+  lib = {lib};
+  dir = {dir};
+  recordingLib = lib // {{ nixosSystem = args: {{ __flakesmithSystem = args; }}; }};
+  flake = import (dir + "/flake.nix");
+  inputs = {{
+{stand_ins}  }} // {{ self = outputs // {{ outPath = dir; inherit inputs outputs; __flakesmithSelf = true; }}; }};
+  outputs = flake.outputs inputs;
+  describe = m:
+    if builtins.isPath m then {{ path = toString m; }}
+    else if builtins.isString m then {{ path = m; }}
+    else if builtins.isAttrs m && m ? __flakesmith then {{ inherit (m.__flakesmith) input attribute; }}
+    else if builtins.isAttrs m && m ? _file && m ? imports then {{ imports = map describe m.imports; }}
+    else if builtins.isAttrs m && builtins.attrNames m == [] then {{ empty = true; }}
+    else if builtins.isAttrs m then {{ inline = builtins.unsafeGetAttrPos (builtins.head (builtins.attrNames m)) m; }}
+    else if builtins.isFunction m then {{ function = true; }}
+    else {{ other = builtins.typeOf m; }};
+  argument = v:
+    if builtins.isString v || builtins.isBool v || builtins.isInt v then {{ literal = v; }}
+    else if builtins.isAttrs v && v ? __flakesmithSelf then {{ nix = "inputs.self"; }}
+    else if builtins.isAttrs v && v ? __flakesmith then {{ nix = "inputs.${{v.__flakesmith.input}}" + (if v.__flakesmith.attribute == "" then "" else ".${{v.__flakesmith.attribute}}"); }}
+    else if v == inputs then {{ inputs = true; }}
+    else {{ other = builtins.typeOf v; }};
+  host = name: value:
+    if builtins.isAttrs value && value ? __flakesmithSystem then
+      let args = value.__flakesmithSystem; in {{
+        system = args.system or null;
+        modules = map describe (args.modules or []);
+        specialArgs = builtins.mapAttrs (_: argument) (args.specialArgs or {{}});
+      }}
+    else {{ notASystem = true; }};
+in {{
+  hosts = builtins.mapAttrs host (outputs.nixosConfigurations or {{}});
+  outputs = builtins.attrNames outputs;
+  madeBy = if outputs ? __flakesmith then "${{outputs.__flakesmith.input}}.${{outputs.__flakesmith.attribute}}" else null;
+}}
+"#,
+        dir = nix_path(dir),
+    )
+}
+
+/// One host as the evaluation found it.
+fn host_spec(
+    dir: &Path,
+    name: &str,
+    json: &serde_json::Value,
+    inputs: &[InputSpec],
+) -> Result<HostSpec, String> {
+    let mut host = HostSpec {
+        name: name.to_owned(),
+        system: json["system"].as_str().map(str::to_owned),
+        imports: Vec::new(),
+        inline: Vec::new(),
+        skipped: Vec::new(),
+        special_args: Vec::new(),
+        line: 0,
+    };
+    if json["notASystem"].as_bool() == Some(true) {
+        return Err(format!(
+            "host `{name}` of nixosConfigurations is not made by `nixpkgs.lib.nixosSystem` (evaluated with stand-in inputs)"
+        ));
+    }
+    let mut modules: Vec<serde_json::Value> =
+        json["modules"].as_array().cloned().unwrap_or_default();
+    modules.reverse();
+    while let Some(module) = modules.pop() {
+        if let Some(nested) = module["imports"].as_array() {
+            modules.extend(nested.iter().rev().cloned());
+        } else if let Some(path) = module["path"].as_str() {
+            match within(dir, path) {
+                Some(file) => host.imports.push(Import::File(file)),
+                None => host.skipped.push(format!(
+                    "module `{path}` is outside the flake; copy it in and import it from a host file"
+                )),
+            }
+        } else if let Some(input) = module["input"].as_str() {
+            if !inputs.iter().any(|i| i.name == input) {
+                continue;
+            }
+            host.imports.push(Import::Input {
+                input: input.to_owned(),
+                attribute: module["attribute"].as_str().unwrap_or_default().to_owned(),
+            });
+        } else if module["empty"].as_bool() == Some(true) {
+        } else if let Some(at) = module.get("inline") {
+            match inline_module(dir, at) {
+                Ok(found) => host.inline.extend(found),
+                Err(why) => host.skipped.push(why),
+            }
+        } else {
+            host.skipped.push(
+                "a module given as a function (or an `import ./file.nix { ... }` of one) in the module list: the importer cannot tell where it is written; move it into a file the host imports".to_owned(),
+            );
+        }
+    }
+    if let Some(args) = json["specialArgs"].as_object() {
+        for (arg, value) in args {
+            if value["inputs"].as_bool() == Some(true) {
+                continue;
+            }
+            let special = if let Some(text) = value["literal"].as_str() {
+                Some(SpecialValue::Literal(Value::Str(text.to_owned())))
+            } else if let Some(on) = value["literal"].as_bool() {
+                Some(SpecialValue::Literal(Value::Bool(on)))
+            } else if let Some(n) = value["literal"].as_i64() {
+                Some(SpecialValue::Literal(Value::Int(n)))
+            } else {
+                value["nix"]
+                    .as_str()
+                    .map(|t| SpecialValue::Nix(t.to_owned()))
+            };
+            match special {
+                Some(special) => host.special_args.push((arg.clone(), special)),
+                None => host.skipped.push(format!(
+                    "special argument `{arg}` is a {} the importer cannot write; give it with `Host::special_arg`",
+                    value["other"].as_str().unwrap_or("value")
+                )),
+            }
+        }
+    }
+    Ok(host)
+}
+
+/// `path` (absolute, as Nix printed it) relative to the flake, `default.nix` for a
+/// directory; `None` outside it.
+fn within(dir: &Path, path: &str) -> Option<String> {
+    let relative = Path::new(path).strip_prefix(dir).ok()?;
+    let mut file = normalise(relative)?;
+    if dir.join(&file).is_dir() {
+        file = file.join("default.nix");
+    }
+    Some(file.to_string_lossy().into_owned())
+}
+
+/// The entries of the inline module whose first attribute is at `at` (`{ file, line,
+/// column }` from `builtins.unsafeGetAttrPos`).
+fn inline_module(dir: &Path, at: &serde_json::Value) -> Result<Vec<super::syntax::Entry>, String> {
+    let (Some(file), Some(line), Some(column)) = (
+        at["file"].as_str(),
+        at["line"].as_u64(),
+        at["column"].as_u64(),
+    ) else {
+        return Err("an inline module whose place Nix does not report".to_owned());
+    };
+    let shown = within(dir, file).unwrap_or_else(|| file.to_owned());
+    let text = std::fs::read_to_string(file).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let source = Source::parse(&text).map_err(|e| format!("{shown}: {e}"))?;
+    let offset: usize = text
+        .split_inclusive('\n')
+        .take(line as usize - 1)
+        .map(str::len)
+        .sum::<usize>()
+        + column as usize
+        - 1;
+    let set = source
+        .root
+        .syntax()
+        .descendants()
+        .filter_map(ast::AttrpathValue::cast)
+        .find(|entry| usize::from(entry.syntax().text_range().start()) == offset)
+        .and_then(|entry| entry.syntax().parent())
+        .and_then(ast::AttrSet::cast)
+        .ok_or_else(|| {
+            format!(
+                "the inline module at {shown}:{line} is not an attribute set the importer can find"
+            )
+        })?;
+    let found = entries(&source, &set).map_err(|why| {
+        format!("the inline module at {shown}:{line} cannot be read entry by entry ({why}); the regenerated host lacks it: move it into a file the host imports")
+    })?;
+    Ok(found
+        .into_iter()
+        .map(|mut entry| {
+            if entry.path.len() > 1 && entry.path[0] == "config" {
+                entry.path.remove(0);
+            }
+            entry
+        })
+        .collect())
+}

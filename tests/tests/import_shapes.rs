@@ -1,0 +1,431 @@
+//! `flakesmith import` on the shapes real flakes take, each reproduced by a minimal flake:
+//! what Nix accepts is read, what cannot be typed is kept (and counted), and nothing is
+//! added that the original did not have.
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use flakesmith::import::{import, Bindings, CrateConfig, Imported};
+use flakesmith::scaffold::Dependency;
+
+fn bindings() -> &'static Bindings {
+    static BINDINGS: OnceLock<Bindings> = OnceLock::new();
+    BINDINGS.get_or_init(|| {
+        Bindings::shipped(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl/data")).unwrap()
+    })
+}
+
+/// Imports a flake written from `(path, text)` pairs.
+fn import_files(files: &[(&str, &str)]) -> Result<Imported, String> {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, body) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, body).unwrap();
+    }
+    let config = CrateConfig {
+        name: "config".into(),
+        flakesmith: Dependency::Git("https://example.invalid/flakesmith".into()),
+    };
+    import(dir.path(), bindings(), &config)
+}
+
+/// One host, `box`, whose modules are `modules` (Nix list items) and whose system is
+/// given by `system` (a `nixosSystem` argument line, or empty).
+fn flake(nixpkgs: &str, system: &str, modules: &str) -> String {
+    format!(
+        r#"{{
+  inputs.nixpkgs.url = "{nixpkgs}";
+  inputs.home-manager.url = "github:nix-community/home-manager";
+  outputs = {{ nixpkgs, home-manager, ... }}: {{
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem {{
+      {system}
+      modules = [ {modules} ];
+    }};
+  }};
+}}
+"#
+    )
+}
+
+fn one_host(modules: &str) -> String {
+    flake(
+        "github:NixOS/nixpkgs/nixos-24.05",
+        r#"system = "x86_64-linux";"#,
+        modules,
+    )
+}
+
+const HM: &str = "home-manager.nixosModules.home-manager";
+
+fn host_rs(imported: &Imported) -> &str {
+    &imported.files["config/hosts/box.rs"]
+}
+
+/// Item 1: a path may extend a `rec` set bound earlier in the same set, as Nix allows.
+#[test]
+fn a_path_extends_a_rec_set() {
+    let imported = import_files(&[
+        ("flake.nix", &one_host("./box.nix")),
+        (
+            "box.nix",
+            "{ ... }: {\n  system.stateVersion = \"24.05\";\n  environment = rec { variables.A = \"a\"; };\n  environment.variables.B = \"b\";\n}\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        host_rs(&imported).contains("environment"),
+        "{}",
+        host_rs(&imported)
+    );
+}
+
+/// Item 2: `system.stateVersion` set in a shared module the host imports; and, when no
+/// file sets it, NixOS's default with a note at the host's `flake.nix` line.
+#[test]
+fn the_state_version_may_come_from_an_imported_module() {
+    let imported = import_files(&[
+        ("flake.nix", &one_host("./hosts/box")),
+        (
+            "hosts/box/default.nix",
+            "{ ... }: {\n  imports = [ ../../modules/core ];\n  networking.firewall.enable = true;\n}\n",
+        ),
+        (
+            "modules/core/default.nix",
+            "{ ... }: { imports = [ ./system.nix ]; }\n",
+        ),
+        (
+            "modules/core/system.nix",
+            "{ lib, ... }: {\n  system.stateVersion = \"23.11\";\n}\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        host_rs(&imported).contains(r#"Host::new("box", System::X86_64Linux, "23.11")"#),
+        "{}",
+        host_rs(&imported)
+    );
+
+    // Set nowhere: NixOS's default, the release, is what the original evaluates to;
+    // it is written, and the report says so.
+    let imported = import_files(&[
+        ("flake.nix", &one_host("./box.nix")),
+        (
+            "box.nix",
+            "{ ... }: { networking.firewall.enable = true; }\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        host_rs(&imported).contains(r#"Host::new("box", System::X86_64Linux, "24.05")"#),
+        "{}",
+        host_rs(&imported)
+    );
+    let report = imported.report.render();
+    assert!(
+        report.contains("- `flake.nix:5`: host `box` sets no `system.stateVersion`")
+            && report.contains("NixOS's default, the release 24.05, is written"),
+        "{report}"
+    );
+}
+
+/// Items 4 and 5: a Home Manager user applied to arguments, and one whose file opens
+/// with `let`, are kept as they are (and counted), not refused.
+#[test]
+fn home_manager_users_the_importer_cannot_type_are_kept() {
+    let imported = import_files(&[
+        ("flake.nix", &one_host(&format!("./box.nix {HM}"))),
+        (
+            "box.nix",
+            "{ ... }: {\n  system.stateVersion = \"24.05\";\n  home-manager.users.me = import ./me.nix { isWSL = false; };\n  home-manager.users.you = import ./you.nix;\n}\n",
+        ),
+        (
+            "me.nix",
+            "{ isWSL }: { pkgs, ... }: {\n  home.stateVersion = \"24.05\";\n  programs.git.enable = !isWSL;\n}\n",
+        ),
+        (
+            "you.nix",
+            "{ pkgs, ... }: let editor = \"vim\"; in {\n  home.stateVersion = \"24.05\";\n  home.sessionVariables.EDITOR = editor;\n}\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let me = &imported.files["nix/home/me.nix"];
+    assert!(
+        me.contains("(\n{ isWSL }: { pkgs, ... }: {") && me.ends_with(")\n{ isWSL = false; }\n"),
+        "{me}"
+    );
+    assert!(imported.files.contains_key("nix/you.nix"));
+    let home = &imported.files["config/home.rs"];
+    assert!(
+        home.contains(r#"Module::nix_file(Category::Home, "me-home", "nix/home/me.nix")"#)
+            && home.contains(r#"Module::nix_file(Category::Home, "you-home", "nix/you.nix")"#),
+        "{home}"
+    );
+    let report = &imported.report;
+    assert!(report.files["me.nix"].hand_kept.is_some());
+    assert_eq!(report.files["me.nix"].hand_kept_definitions, 2);
+    assert_eq!(report.files["you.nix"].hand_kept_definitions, 2);
+
+    // Arguments that name variables of flake.nix would be unbound in the kept file.
+    let error = import_files(&[
+        ("flake.nix", &one_host(&format!("./box.nix {HM}"))),
+        (
+            "box.nix",
+            "{ isWSL, ... }: {\n  system.stateVersion = \"24.05\";\n  home-manager.users.me = import ./me.nix { inherit isWSL; };\n}\n",
+        ),
+        ("me.nix", "{ isWSL }: { home.stateVersion = \"24.05\"; }\n"),
+    ])
+    .err()
+    .expect("arguments naming variables are refused");
+    assert!(
+        error.starts_with("box.nix:3: Home Manager user `me`"),
+        "{error}"
+    );
+}
+
+/// Item 7: modules that share a file name (`hosts/<h>/services/default.nix`) get names
+/// that tell them apart.
+#[test]
+fn modules_of_one_file_name_get_distinct_names() {
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  outputs = { nixpkgs, ... }: {
+    nixosConfigurations.a = nixpkgs.lib.nixosSystem { system = "x86_64-linux"; modules = [ ./hosts/a ]; };
+    nixosConfigurations.b = nixpkgs.lib.nixosSystem { system = "x86_64-linux"; modules = [ ./hosts/b ]; };
+  };
+}
+"#;
+    let host = |name: &str| {
+        format!("{{ ... }}: {{\n  imports = [ ./services ];\n  system.stateVersion = \"24.05\";\n  networking.hostName = \"{name}\";\n}}\n")
+    };
+    let services = "{ ... }: { services.openssh.enable = true; }\n";
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        ("hosts/a/default.nix", &host("a")),
+        ("hosts/b/default.nix", &host("b")),
+        ("hosts/a/services/default.nix", services),
+        ("hosts/b/services/default.nix", services),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let modules = &imported.files["config/modules.rs"];
+    assert!(
+        modules.contains("pub fn services() -> Module")
+            && modules.contains("pub fn b_services() -> Module")
+            && modules.contains(r#""b-services""#),
+        "{modules}"
+    );
+    assert!(!modules.contains("_module_module"), "{modules}");
+}
+
+/// Item 10: names a module's definitions use from `let inherit (...)`, or a `cfg` that
+/// names another module's options, keep the file as it is.
+#[test]
+fn let_inherit_and_a_borrowed_cfg_keep_the_file() {
+    let imported = import_files(&[
+        ("flake.nix", &one_host("./box.nix")),
+        (
+            "box.nix",
+            "{ ... }: {\n  imports = [ ./motd.nix ./extra.nix ];\n  system.stateVersion = \"24.05\";\n}\n",
+        ),
+        (
+            "motd.nix",
+            "{ config, ... }: let inherit (config.networking) hostName; in {\n  users.motd = \"Welcome to ${hostName}\";\n}\n",
+        ),
+        (
+            "extra.nix",
+            "{ config, lib, ... }: let cfg = config.services.openssh; in {\n  networking.firewall.allowedTCPPorts = lib.mkIf cfg.enable [ 22 ];\n}\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    for (file, why) in [("motd.nix", "inherits"), ("extra.nix", "`let cfg")] {
+        let kept = imported.report.files[file].hand_kept.as_deref();
+        assert!(kept.is_some_and(|k| k.contains(why)), "{file}: {kept:?}");
+        assert!(imported.files.contains_key(&format!("nix/{file}")));
+    }
+}
+
+/// Item 12: `config._module.args` in an inline module is module arguments, not an
+/// option named `config`.
+#[test]
+fn inline_config_prefix_is_dropped() {
+    let imported = import_files(&[
+        (
+            "flake.nix",
+            &one_host(r#"./box.nix { config._module.args.currentSystemName = "box"; }"#),
+        ),
+        ("box.nix", "{ ... }: { system.stateVersion = \"24.05\"; }\n"),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rust = host_rs(&imported);
+    assert!(
+        rust.contains(r#"Opt::untyped(&["_module", "args", "currentSystemName"])"#)
+            && !rust.contains(r#""config", "_module""#),
+        "{rust}"
+    );
+}
+
+/// Items 14 and 15: the host keeps the name its modules give it (flakesmith's default is
+/// not added), and its system comes from `nixpkgs.hostPlatform` when `nixosSystem` has no
+/// `system`.
+#[test]
+fn nothing_is_added_and_the_platform_is_read() {
+    let imported = import_files(&[
+        ("flake.nix", &flake("github:NixOS/nixpkgs/nixos-24.05", "", "./box.nix")),
+        (
+            "box.nix",
+            "{ ... }: {\n  system.stateVersion = \"24.05\";\n  nixpkgs.hostPlatform = \"aarch64-linux\";\n}\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rust = host_rs(&imported);
+    assert!(
+        rust.contains(r#"Host::new("box", System::Aarch64Linux, "24.05")"#)
+            && rust.contains(".keep_host_name()"),
+        "{rust}"
+    );
+    // Without either, the assumption is said.
+    let imported = import_files(&[
+        (
+            "flake.nix",
+            &flake("github:NixOS/nixpkgs/nixos-24.05", "", "./box.nix"),
+        ),
+        ("box.nix", "{ ... }: { system.stateVersion = \"24.05\"; }\n"),
+    ])
+    .unwrap();
+    assert!(
+        imported.report.render().contains("x86_64-linux assumed"),
+        "{}",
+        imported.report.render()
+    );
+}
+
+/// Item 16: `nixos-unstable` is the release its lock date heads for, said in the report.
+#[test]
+fn an_unstable_pin_is_dated_by_its_lock() {
+    let lock = r#"{
+  "nodes": {
+    "nixpkgs": { "locked": { "lastModified": 1739577600, "type": "github" } },
+    "root": { "inputs": { "nixpkgs": "nixpkgs" } }
+  },
+  "root": "root",
+  "version": 7
+}
+"#;
+    let imported = import_files(&[
+        (
+            "flake.nix",
+            &flake(
+                "github:NixOS/nixpkgs/nixos-unstable",
+                r#"system = "x86_64-linux";"#,
+                "./box.nix",
+            ),
+        ),
+        ("flake.lock", lock),
+        ("box.nix", "{ ... }: { system.stateVersion = \"24.05\"; }\n"),
+    ])
+    .unwrap();
+    assert!(
+        imported.files["config/mod.rs"].contains(r#""25.05""#),
+        "{}",
+        imported.files["config/mod.rs"]
+    );
+    let report = imported.report.render();
+    assert!(
+        report.contains("locked at 2025-02 in flake.lock: release line 25.05"),
+        "{report}"
+    );
+}
+
+/// Items 17 and 18: outputs flakesmith does not write are named in the report, and a
+/// hand-kept file's definitions count in the typed share.
+#[test]
+fn the_report_counts_and_names_everything() {
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  outputs = { self, nixpkgs, ... }: {
+    overlays.default = final: prev: { };
+    nixosModules.base = ./base.nix;
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      modules = [ ./box.nix ];
+    };
+  };
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        (
+            "box.nix",
+            "{ lib, ... }: let port = 22; in {\n  system.stateVersion = \"24.05\";\n  services.openssh.ports = [ port ];\n  services.openssh.enable = true;\n}\n",
+        ),
+    ])
+    .unwrap();
+    let report = imported.report.render();
+    for output in ["overlays", "nixosModules"] {
+        assert!(
+            report.contains(&format!("the output `{output}` is not carried")),
+            "{report}"
+        );
+    }
+    assert!(imported.report.typed_share() < 100.0, "{report}");
+    assert_eq!(imported.report.hand_kept(), 3, "{report}");
+}
+
+/// Item 3: hosts a helper makes (`lib.genAttrs`, a `mkSystem` in another file, inline
+/// modules and special arguments in it) are found by evaluating `outputs` with stand-in
+/// inputs whose `nixosSystem` records its arguments.
+#[test]
+fn hosts_made_by_helpers_are_found_by_evaluation() {
+    if flakesmith_tests::nixpkgs_lib_or_say("hosts made by helpers").is_none() {
+        return;
+    }
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  inputs.sops-nix.url = "github:Mic92/sops-nix";
+  outputs = { self, nixpkgs, ... }@inputs: let
+    mkSystem = import ./lib/mksystem.nix { inherit nixpkgs inputs; };
+    hosts = [ "alpha" "beta" ];
+  in {
+    nixosConfigurations = nixpkgs.lib.genAttrs hosts (name: mkSystem name { user = "ann"; });
+    overlays.default = final: prev: { };
+  };
+}
+"#;
+    let helper = r#"{ nixpkgs, inputs }: name: { user }:
+nixpkgs.lib.nixosSystem {
+  system = "aarch64-linux";
+  specialArgs = { inherit inputs user; host = name; };
+  modules = [
+    ../hosts/${name}.nix
+    inputs.sops-nix.nixosModules.sops
+    { networking.domain = "example.org"; }
+  ];
+}
+"#;
+    let host = |version: &str| format!("{{ ... }}: {{ system.stateVersion = \"{version}\"; }}\n");
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        ("lib/mksystem.nix", helper),
+        ("hosts/alpha.nix", &host("23.11")),
+        ("hosts/beta.nix", &host("24.05")),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let alpha = &imported.files["config/hosts/alpha.rs"];
+    assert!(
+        alpha.contains(r#"Host::new("alpha", System::Aarch64Linux, "23.11")"#)
+            && alpha.contains(r#".special_arg("host", "alpha")"#)
+            && alpha.contains(r#".special_arg("user", "ann")"#)
+            && alpha.contains(r#"Module::from_input("sops-nix", "nixosModules.sops")"#)
+            && alpha.contains("networking::domain"),
+        "{alpha}"
+    );
+    assert!(imported.files["config/hosts/beta.rs"].contains(r#".special_arg("host", "beta")"#));
+    assert!(
+        imported
+            .report
+            .render()
+            .contains("the output `overlays` is not carried"),
+        "{}",
+        imported.report.render()
+    );
+}

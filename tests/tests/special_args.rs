@@ -1,0 +1,94 @@
+//! Special arguments: the flake's and a host's reach every module of the host (hand-kept
+//! ones and Home Manager's), a host's replaces the flake's, and bad names are build
+//! errors. Evaluated through the generated flake's outputs with the real module system.
+
+use flakesmith::compile;
+use flakesmith::prelude::*;
+use flakesmith_tests::{evaluate_flake, nixpkgs_lib_or_say, rejected_text as rejected};
+
+/// A hand-kept module that takes the arguments, as imported flakes' modules do.
+const TAKES_ARGS: &str =
+    "{ host, username, outputs, ... }: { networking.domain = \"${host}.${username}.${outputs.marker}\"; }\n";
+
+const USER_TAKES_ARGS: &str = "{ host, ... }: { home.sessionVariables.HOST = host; }\n";
+
+fn fleet() -> Flake {
+    let user = User::new("alice", "24.11").import(Module::nix_text(
+        Category::Home,
+        "host-var",
+        USER_TAKES_ARGS,
+    ));
+    let host = |name: &str| {
+        Host::new(name, System::X86_64Linux, "24.11")
+            .hardware(Hardware::nix_text("{ }"))
+            .import(Module::nix_text(Category::System, "domain", TAKES_ARGS))
+            .special_arg("host", name)
+            .set(
+                flakesmith::nixos::users::users::user("alice").is_normal_user(),
+                true,
+            )
+            .user(user.clone())
+    };
+    Flake::new("args", "24.11")
+        .special_arg("username", "alice")
+        .special_arg("outputs", Raw::nix("{ marker = \"m\"; }"))
+        .host(host("desk"))
+        .host(host("laptop").special_arg("username", "bob"))
+}
+
+#[test]
+fn special_arguments_reach_every_module() {
+    let tree = match compile(&fleet(), std::path::Path::new(".")) {
+        Ok(compiled) => compiled.tree,
+        Err(rejected) => panic!(
+            "{}",
+            flakesmith::diagnostic::render_all(&rejected.diagnostics)
+        ),
+    };
+    let flake_nix = tree.get("flake.nix").unwrap();
+    assert!(flake_nix.contains("host = \"laptop\";"), "{flake_nix}");
+    assert!(flake_nix.contains("extraSpecialArgs = {"), "{flake_nix}");
+    let Some(lib) = nixpkgs_lib_or_say("special arguments") else {
+        return;
+    };
+    let value = evaluate_flake(
+        &lib,
+        &tree,
+        r#"lib.genAttrs [ "desk" "laptop" ] (host: let config = outputs.nixosConfigurations.${host}.config; in {
+          domain = config.networking.domain;
+          home = config.home-manager.users.alice.home.sessionVariables.HOST;
+        })"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        value,
+        serde_json::json!({
+            "desk": { "domain": "desk.alice.m", "home": "desk" },
+            "laptop": { "domain": "laptop.bob.m", "home": "laptop" },
+        })
+    );
+}
+
+#[test]
+fn bad_special_arguments_are_build_errors() {
+    let host = Host::new("desk", System::X86_64Linux, "24.11")
+        .hardware(Hardware::nix_text("{ }"))
+        .special_arg("pkgs", "mine")
+        .special_arg("host", "a")
+        .special_arg("host", "b");
+    let text = rejected(
+        &Flake::new("args", "24.11")
+            .special_arg("user name", "x")
+            .special_arg("broken", Raw::nix("{ a = ; }"))
+            .host(host),
+    );
+    for expected in [
+        "error[invalid-special-arg]: special argument `user name` of the flake is not a Nix identifier",
+        "error[invalid-special-arg]: special argument `pkgs` of host `desk` would replace",
+        "error[duplicate-special-arg]: special argument `host` is given twice on host `desk`",
+        "error[invalid-raw-nix]: the raw Nix of special argument `broken` of the flake does not parse",
+        "tests/special_args.rs:",
+    ] {
+        assert!(text.contains(expected), "`{expected}` in:\n{text}");
+    }
+}
