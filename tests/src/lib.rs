@@ -35,6 +35,25 @@ pub fn compile_example() -> Compiled {
 /// Runs `nix-instantiate` with `args`, failing the test with a clear message when Nix
 /// is not installed (`.ci/run` installs Debian's `nix-bin`).
 pub fn nix_instantiate(args: &[&str]) -> std::process::Output {
+    static STATE: std::sync::Once = std::sync::Once::new();
+    // Nix creates its state directory (a SQLite database) on first use, and two
+    // evaluations that start together on a fresh one can fail; the first evaluation of
+    // each test process runs alone, and is tried again while another process creates it.
+    STATE.call_once(|| {
+        for _ in 0..10 {
+            if run_nix_instantiate(&["--eval", "-E", "null"])
+                .status
+                .success()
+            {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    });
+    run_nix_instantiate(args)
+}
+
+fn run_nix_instantiate(args: &[&str]) -> std::process::Output {
     Command::new("nix-instantiate")
         .args(args)
         .env(
