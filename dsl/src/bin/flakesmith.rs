@@ -252,10 +252,11 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             };
             // `flake.nix` first: a flake that cannot be imported fails before the bindings
             // are loaded, which takes a while.
-            flakesmith::import::read::flake(std::path::Path::new(flake_dir))?;
+            let dir = std::path::Path::new(flake_dir);
+            let spec = flakesmith::import::flake(dir)?;
             let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
             let bindings = flakesmith::import::Bindings::shipped(&data)?;
-            let imported = flakesmith::import::import(std::path::Path::new(flake_dir), &bindings, &config)?;
+            let imported = flakesmith::import::import_flake(dir, spec, &bindings, &config)?;
             let mut files = imported.files;
             if let Dependency::Path(checkout) = &config.flakesmith {
                 let lock = std::path::Path::new(checkout).join("../Cargo.lock");

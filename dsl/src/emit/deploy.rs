@@ -72,12 +72,7 @@ pub(super) fn colmena_hive(plan: &Plan) -> Expr {
     let node_args: Attrs = hosts
         .iter()
         .filter(|(host, _)| !host.special_args.is_empty() || !plan.flake.special_args.is_empty())
-        .map(|(host, _)| {
-            (
-                host.name.clone(),
-                super::flake_file::special_args(plan, host),
-            )
-        })
+        .map(|(host, _)| (host.name.clone(), super::special_args(plan, host)))
         .collect();
     if !node_args.is_empty() {
         meta.insert("nodeSpecialArgs", node_args.into());

@@ -1,7 +1,7 @@
 //! `flake.nix`: the inputs, each host's `nixosSystem` with Home Manager and its users,
 //! the deployment engines' outputs, packages, overlays and the formatter.
 
-use super::{deploy, header, ident, module_imports, packages, path, string};
+use super::{deploy, header, ident, module_imports, packages, path, special_args, string};
 use crate::model::Engine;
 use crate::nix::{print_file, Attrs, Expr, Formals};
 use crate::plan::{Plan, PlannedHost};
@@ -184,18 +184,6 @@ pub(super) fn following_nixpkgs(url: &str) -> Expr {
         .with("url", string(url))
         .with("inputs", follows.into())
         .into()
-}
-
-/// The arguments every module of `host` gets: the flake's `inputs`, then the flake's and
-/// the host's special arguments.
-pub(super) fn special_args(plan: &Plan, host: &crate::model::Host) -> Expr {
-    let mut args = Attrs::new().with("inputs", Expr::known("inputs"));
-    for arg in crate::model::special_arg::effective(&plan.flake.special_args, &host.special_args) {
-        if let Ok(value) = &arg.value {
-            args.insert(arg.name.clone(), value.clone());
-        }
-    }
-    args.into()
 }
 
 /// `nixpkgs.lib.nixosSystem { system; specialArgs; modules; }`.

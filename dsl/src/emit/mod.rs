@@ -153,6 +153,18 @@ fn module_function_with(extra: &[&'static str], body: impl Into<Expr>) -> Expr {
     Expr::Lambda(formals, Box::new(body.into()))
 }
 
+/// The arguments every module of `host` gets: the flake's `inputs`, then the flake's and
+/// the host's special arguments.
+fn special_args(plan: &Plan, host: &crate::model::Host) -> Expr {
+    let mut args = Attrs::new().with("inputs", Expr::known("inputs"));
+    for arg in crate::model::special_arg::effective(&plan.flake.special_args, &host.special_args) {
+        if let Ok(value) = &arg.value {
+            args.insert(arg.name.clone(), value.clone());
+        }
+    }
+    args.into()
+}
+
 /// The line under every header that says how to change the file.
 fn edit_hint(flake: &Flake) -> String {
     match &flake.regenerate_command {

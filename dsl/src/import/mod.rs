@@ -206,9 +206,44 @@ pub struct CrateConfig {
     pub flakesmith: crate::scaffold::Dependency,
 }
 
+/// What `flake.nix` in `dir` says: read as syntax, and where a helper makes the hosts,
+/// found by evaluating `outputs` with stand-in inputs ([`evaluate`]).
+pub fn flake(dir: &Path) -> Result<read::FlakeSpec, String> {
+    let mut spec = read::flake(dir)?;
+    let Some(unread) = spec.hosts_unread.take() else {
+        return Ok(spec);
+    };
+    let evaluated = match evaluate::nixpkgs_lib() {
+        Some(lib) => evaluate::hosts(dir, &spec.inputs, &lib),
+        None => Err("there is no nixpkgs lib to evaluate it with: set FLAKESMITH_NIXPKGS_LIB (or `--lib PATH`) to a nixpkgs checkout's lib/ directory, or put nixpkgs on NIX_PATH".to_owned()),
+    };
+    match evaluated {
+        Ok(found) if !found.hosts.is_empty() => {
+            spec.hosts = found.hosts;
+            spec.other_outputs = found.other_outputs.into_iter().map(|n| (n, 0)).collect();
+            Ok(spec)
+        }
+        Ok(_) => Err(format!(
+            "{unread}; evaluated, its outputs have no `nixosConfigurations`"
+        )),
+        Err(why) => Err(format!(
+            "{unread}; and it could not be evaluated instead: {why}"
+        )),
+    }
+}
+
 /// Imports the flake in `dir`.
 pub fn import(dir: &Path, bindings: &Bindings, config: &CrateConfig) -> Result<Imported, String> {
-    let spec = read::flake(dir)?;
+    import_flake(dir, flake(dir)?, bindings, config)
+}
+
+/// Imports the flake in `dir` whose `flake.nix` [`flake`] has read as `spec`.
+pub fn import_flake(
+    dir: &Path,
+    spec: read::FlakeSpec,
+    bindings: &Bindings,
+    config: &CrateConfig,
+) -> Result<Imported, String> {
     // The option sets are built once: matching a path against them is the hot part.
     let mut nixos = vec![("nixos", &bindings.nixos)];
     nixos.extend(bindings.inputs.iter().map(|(root, index)| (*root, index)));

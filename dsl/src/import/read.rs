@@ -63,6 +63,9 @@ pub struct FlakeSpec {
     /// Outputs other than `nixosConfigurations` (`overlays`, `packages`,
     /// `darwinConfigurations`, ...): their names and lines in `flake.nix`.
     pub other_outputs: Vec<(String, usize)>,
+    /// Why the hosts could not be read as syntax, when they could not (a helper makes
+    /// them): [`super::flake`] then finds them by evaluation.
+    pub hosts_unread: Option<String>,
 }
 
 /// A module file, read.
@@ -114,39 +117,21 @@ pub fn flake(dir: &Path) -> Result<FlakeSpec, String> {
     let outputs =
         outputs.ok_or_else(|| format!("{}: the flake has no `outputs`", path.display()))?;
     let inputs = merge_inputs(inputs);
-    let (hosts, other_outputs) = match read_outputs(&source, outputs, dir) {
-        Ok(found) => found,
-        // Hosts made by a helper: found the way Nix finds them.
-        Err(static_error) => {
-            let evaluated = match super::evaluate::nixpkgs_lib() {
-                Some(lib) => super::evaluate::hosts(dir, &inputs, &lib),
-                None => Err("there is no nixpkgs lib to evaluate it with: set FLAKESMITH_NIXPKGS_LIB (or `--lib PATH`) to a nixpkgs checkout's lib/ directory, or put nixpkgs on NIX_PATH".to_owned()),
-            };
-            match evaluated {
-                Ok(found) if !found.hosts.is_empty() => (
-                    found.hosts,
-                    found.other_outputs.into_iter().map(|n| (n, 0)).collect(),
-                ),
-                Ok(_) => {
-                    return Err(format!(
-                        "{}: {static_error}; evaluated, its outputs have no `nixosConfigurations`",
-                        path.display()
-                    ))
-                }
-                Err(why) => {
-                    return Err(format!(
-                        "{}: {static_error}; and it could not be evaluated instead: {why}",
-                        path.display()
-                    ))
-                }
-            }
-        }
+    // Hosts a helper makes are not syntax the reader follows: `super::flake` evaluates.
+    let (hosts, other_outputs, hosts_unread) = match read_outputs(&source, outputs, dir) {
+        Ok((hosts, others)) => (hosts, others, None),
+        Err(why) => (
+            Vec::new(),
+            Vec::new(),
+            Some(format!("{}: {why}", path.display())),
+        ),
     };
     Ok(FlakeSpec {
         description,
         inputs,
         hosts,
         other_outputs,
+        hosts_unread,
     })
 }
 
