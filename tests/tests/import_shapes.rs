@@ -383,7 +383,8 @@ fn hosts_made_by_helpers_are_found_by_evaluation() {
   inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
   inputs.sops-nix.url = "github:Mic92/sops-nix";
   outputs = { self, nixpkgs, ... }@inputs: let
-    mkSystem = import ./lib/mksystem.nix { inherit nixpkgs inputs; };
+    zone = "Europe/Paris";
+    mkSystem = import ./lib/mksystem.nix { inherit nixpkgs inputs zone; };
     hosts = [ "alpha" "beta" ];
   in {
     nixosConfigurations = nixpkgs.lib.genAttrs hosts (name: mkSystem name { user = "ann"; });
@@ -391,7 +392,7 @@ fn hosts_made_by_helpers_are_found_by_evaluation() {
   };
 }
 "#;
-    let helper = r#"{ nixpkgs, inputs }: name: { user }:
+    let helper = r#"{ nixpkgs, inputs, zone }: name: { user }:
 nixpkgs.lib.nixosSystem {
   system = "aarch64-linux";
   specialArgs = { inherit inputs user; host = name; };
@@ -399,6 +400,9 @@ nixpkgs.lib.nixosSystem {
     ../hosts/${name}.nix
     inputs.sops-nix.nixosModules.sops
     { networking.domain = "example.org"; }
+    # A helper's argument and a `let` of flake.nix, unbound where the host is written:
+    # the host gets their values.
+    { networking.search = [ "${name}.example.org" ]; time.timeZone = zone; }
   ];
 }
 "#;
@@ -416,9 +420,12 @@ nixpkgs.lib.nixosSystem {
             && alpha.contains(r#".special_arg("host", "alpha")"#)
             && alpha.contains(r#".special_arg("user", "ann")"#)
             && alpha.contains(r#"Module::from_input("sops-nix", "nixosModules.sops")"#)
-            && alpha.contains("networking::domain"),
+            && alpha.contains("networking::domain")
+            && alpha.contains(r#""alpha.example.org""#)
+            && alpha.contains(r#""Europe/Paris""#),
         "{alpha}"
     );
+    assert!(!alpha.contains("Raw::nix"), "{alpha}");
     assert!(imported.files["config/hosts/beta.rs"].contains(r#".special_arg("host", "beta")"#));
     assert!(
         imported

@@ -92,3 +92,86 @@ fn bad_special_arguments_are_build_errors() {
         assert!(text.contains(expected), "`{expected}` in:\n{text}");
     }
 }
+
+/// Raw Nix may name a special argument, `modulesPath` or a name of `_module.args`: the
+/// module function takes each, and the value is what the module system passes.
+#[test]
+fn raw_nix_reads_module_arguments_by_name() {
+    let module = Module::new(Category::System, "motd").set(
+        flakesmith::nixos::users::motd,
+        Raw::nix("\"${greeting}, ${username}\""),
+    );
+    let host = Host::new("desk", System::X86_64Linux, "24.11")
+        .hardware(Hardware::nix_text("{ }"))
+        .import(module)
+        .set(
+            flakesmith::nixos::networking::domain,
+            Raw::nix("let suffix = \"lan\"; in \"${username}.${suffix}\""),
+        )
+        .set(
+            Opt::untyped(&["_module", "args", "greeting"]),
+            Raw::nix("\"hello\""),
+        );
+    let flake = Flake::new("args", "24.11")
+        .special_arg("username", "alice")
+        .host(host);
+    let tree = match compile(&flake, std::path::Path::new(".")) {
+        Ok(compiled) => compiled.tree,
+        Err(rejected) => panic!(
+            "{}",
+            flakesmith::diagnostic::render_all(&rejected.diagnostics)
+        ),
+    };
+    let host_file = tree.get("hosts/desk/default.nix").unwrap();
+    assert!(host_file.contains("username,"), "{host_file}");
+    assert!(!host_file.contains("suffix,"), "{host_file}");
+    let module_file = tree.get("modules/system/motd.nix").unwrap();
+    assert!(module_file.contains("greeting,"), "{module_file}");
+    let Some(lib) = nixpkgs_lib_or_say("raw Nix reading module arguments") else {
+        return;
+    };
+    let value = evaluate_flake(
+        &lib,
+        &tree,
+        "let config = outputs.nixosConfigurations.desk.config; in { domain = config.networking.domain; motd = config.users.motd; }",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        value,
+        serde_json::json!({ "domain": "alice.lan", "motd": "hello, alice" })
+    );
+}
+
+/// A name nothing gives is an error at the Rust line; where a hand-kept module might
+/// give it, a warning.
+#[test]
+fn raw_nix_naming_what_nothing_gives_is_reported() {
+    let host = |hand_kept: bool| {
+        let host = Host::new("desk", System::X86_64Linux, "24.11")
+            .hardware(Hardware::nix_text("{ }"))
+            .set(flakesmith::nixos::nixpkgs::overlays, Raw::nix("overlays"));
+        if hand_kept {
+            host.import(Module::nix_text(Category::System, "kept", "{ }"))
+        } else {
+            host
+        }
+    };
+    let text = rejected(&Flake::new("args", "24.11").host(host(false)));
+    for expected in [
+        "error[unbound-variable]: raw Nix of `nixpkgs.overlays` in host `desk` names `overlays`, which nothing gives the modules of host `desk`",
+        "tests/special_args.rs:",
+        "`Host::special_arg(\"overlays\", ...)`",
+    ] {
+        assert!(text.contains(expected), "`{expected}` in:\n{text}");
+    }
+    let compiled = compile(
+        &Flake::new("args", "24.11").host(host(true)),
+        std::path::Path::new("."),
+    )
+    .unwrap_or_else(|r| panic!("{}", flakesmith::diagnostic::render_all(&r.diagnostics)));
+    let warnings = flakesmith::diagnostic::render_all(&compiled.warnings);
+    assert!(
+        warnings.contains("warning[maybe-unbound-variable]: raw Nix of `nixpkgs.overlays` in host `desk` names `overlays`"),
+        "{warnings}"
+    );
+}

@@ -18,6 +18,7 @@ mod home;
 mod inputs;
 mod lints;
 mod managed;
+mod module_args;
 mod name_rules;
 mod names;
 mod packages;
@@ -102,8 +103,26 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
     if !pathological {
         // Values too deep to walk safely were reported; the whole-entity checks, which
         // walk every value, would only add noise (or exhaust the stack).
-        for planned in &plan.users {
+        for (index, planned) in plan.users.iter().enumerate() {
             let effective = effective::Effective::of_user(&plan, planned, None);
+            // The special arguments of every host the user is on.
+            let special: Vec<&str> = plan
+                .hosts
+                .iter()
+                .filter(|h| h.users.contains(&index))
+                .flat_map(|h| h.host.special_args.iter().map(|a| a.name.as_str()))
+                .collect();
+            let unseen = planned.imports.iter().any(|&i| {
+                plan.modules[i].module.source.is_some() || plan.modules[i].module.external.is_some()
+            });
+            module_args::unbound(
+                flake,
+                &effective,
+                module_args::Side::Home,
+                &special,
+                unseen,
+                &mut out,
+            );
             packages::local_references(flake, &effective, &mut out);
             conflicts::conflicts(&effective, &mut out);
             conflicts::no_effect(&effective, &mut out);
@@ -129,6 +148,18 @@ pub fn check_with<'a>(flake: &'a Flake, base_dir: &Path, parse: Parser) -> Check
             continue;
         }
         let effective = effective::Effective::of_host(&plan, planned);
+        let special: Vec<&str> = host.special_args.iter().map(|a| a.name.as_str()).collect();
+        let unseen = plan
+            .modules_of(planned)
+            .any(|m| m.module.source.is_some() || m.module.external.is_some());
+        module_args::unbound(
+            flake,
+            &effective,
+            module_args::Side::NixOS,
+            &special,
+            unseen,
+            &mut out,
+        );
         packages::local_references(flake, &effective, &mut out);
         conflicts::conflicts(&effective, &mut out);
         conflicts::no_effect(&effective, &mut out);

@@ -100,6 +100,11 @@ kinds! {
     PatternMismatch = "pattern-mismatch", Error;
     /// Raw Nix that does not parse.
     InvalidRawNix = "invalid-raw-nix", Error;
+    /// Raw Nix naming a variable that no module argument, special argument or
+    /// `_module.args` definition gives.
+    UnboundVariable = "unbound-variable", Error;
+    /// The same where a hand-kept module or another flake's might define `_module.args`.
+    MaybeUnboundVariable = "maybe-unbound-variable", Warning;
     /// A value nested deeper than flakesmith writes.
     NestingTooDeep = "nesting-too-deep", Error;
     /// An option path that is empty or has an empty segment.

@@ -2,9 +2,9 @@
 //! `hosts/<host>/home-<user>.nix`.
 
 use super::definitions::{located_module, DefinitionTree, Located};
-use super::{header, module_function_with, module_imports};
+use super::{header, module_function_file, module_imports};
 use crate::model::{Flake, Location, Module};
-use crate::nix::{print_file, Attrs, Expr};
+use crate::nix::{Attrs, Expr};
 use crate::plan::{Plan, PlannedHome, PlannedHost, PlannedUser};
 pub(super) fn user_file(plan: &Plan, planned: &PlannedUser) -> String {
     let flake = plan.flake;
@@ -23,7 +23,7 @@ pub(super) fn user_file(plan: &Plan, planned: &PlannedUser) -> String {
         .map(|&i| plan.modules[i].module)
         .collect();
     let what = format!("Home Manager user `{}`", user.name);
-    home_module_file(flake, &what, user.location, "home", &imports, tree, located)
+    home_module_function_file(flake, &what, user.location, "home", &imports, tree, located)
 }
 
 /// What a host adds to one of its users: `hosts/<host>/home-<user>.nix`.
@@ -44,7 +44,7 @@ pub(super) fn home_additions_file(plan: &Plan, host: &PlannedHost, home: &Planne
         host.host.name, plan.users[home.user].user.name
     );
     let dir = host.host.dir_path();
-    home_module_file(
+    home_module_function_file(
         flake,
         &what,
         additions.location,
@@ -57,7 +57,7 @@ pub(super) fn home_additions_file(plan: &Plan, host: &PlannedHost, home: &Planne
 
 /// A Home Manager module file in the tree's directory `dir`: its imports, then its
 /// definitions.
-pub(super) fn home_module_file(
+pub(super) fn home_module_function_file(
     flake: &Flake,
     what: &str,
     location: Location,
@@ -86,8 +86,5 @@ pub(super) fn home_module_file(
     } else {
         &[]
     };
-    print_file(
-        &header(flake, what, location),
-        &module_function_with(extra, body),
-    )
+    module_function_file(&header(flake, what, location), extra, body)
 }

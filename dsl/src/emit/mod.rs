@@ -153,6 +153,26 @@ fn module_function_with(extra: &[&'static str], body: impl Into<Expr>) -> Expr {
     Expr::Lambda(formals, Box::new(body.into()))
 }
 
+/// A module file: `header` over `{ config, lib, pkgs, <extra>, ... }: body`, taking
+/// too every name a raw snippet in `body` reads that nothing in the file binds (a
+/// special argument such as `username`, `modulesPath`, a name of `_module.args`): the
+/// module system passes those by name only to a function that asks for them.
+fn module_function_file(header: &[String], extra: &[&'static str], body: Expr) -> String {
+    let text = print_file(header, &module_function_with(extra, body.clone()));
+    let free = crate::nix::free_variables(&text);
+    if free.is_empty() {
+        return text;
+    }
+    let Expr::Lambda(mut formals, body) = module_function_with(extra, body) else {
+        unreachable!("module_function_with makes a function");
+    };
+    formals.names.extend(
+        free.into_iter()
+            .filter_map(|name| crate::nix::Ident::new(name).ok()),
+    );
+    print_file(header, &Expr::Lambda(formals, body))
+}
+
 /// The arguments every module of `host` gets: the flake's `inputs`, then the flake's and
 /// the host's special arguments.
 fn special_args(plan: &Plan, host: &crate::model::Host) -> Expr {
@@ -235,7 +255,7 @@ fn module_file(plan: &Plan, planned: &PlannedModule) -> String {
     } else {
         &[]
     };
-    print_file(&lines, &module_function_with(extra, body))
+    module_function_file(&lines, extra, body)
 }
 
 /// `let cfg = config.<ns>; in { options.<ns> = { ... }; config = lib.mkIf cfg.enable { ... }; }`.
@@ -339,9 +359,10 @@ fn host_file(plan: &Plan, planned: &PlannedHost) -> String {
         } else {
             &[]
         };
-    print_file(
+    module_function_file(
         &header(plan.flake, &format!("host `{}`", host.name), host.location),
-        &module_function_with(extra, body),
+        extra,
+        body,
     )
 }
 

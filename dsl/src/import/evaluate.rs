@@ -74,42 +74,26 @@ pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, S
         std::process::id(),
         PROGRAMS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
-    let file = scratch.join("outputs.nix");
     let nixpkgs = scratch.join("nixpkgs");
-    let program = program(&dir, inputs, &selected, lib, &nixpkgs);
-    let written = std::fs::create_dir_all(&nixpkgs)
+    let written = std::fs::create_dir_all(&nixpkgs).and_then(|()| {
+        std::fs::write(
+            nixpkgs.join("default.nix"),
+            format!("args: {{ lib = {lib}; }}\n"),
+        )
+    });
+    // First with the values of inline modules (which may touch a part of a stand-in that
+    // is not there), then, if that fails, without them.
+    let evaluated = written
+        .map_err(|e| format!("cannot write {}: {e}", scratch.display()))
         .and_then(|()| {
-            std::fs::write(
-                nixpkgs.join("default.nix"),
-                format!("args: {{ lib = {lib}; }}\n"),
-            )
-        })
-        .and_then(|()| std::fs::write(&file, &program));
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&scratch);
-        return Err(format!("cannot write {}: {e}", file.display()));
-    }
-    let output = std::process::Command::new("nix-instantiate")
-        .args(["--eval", "--strict", "--json"])
-        .arg(&file)
-        .output();
+            let with_values = program(&dir, inputs, &selected, lib, &nixpkgs, true);
+            run(&scratch.join("values.nix"), &with_values).or_else(|_| {
+                let without = program(&dir, inputs, &selected, lib, &nixpkgs, false);
+                run(&scratch.join("outputs.nix"), &without)
+            })
+        });
     let _ = std::fs::remove_dir_all(&scratch);
-    let output =
-        output.map_err(|e| format!("cannot run nix-instantiate (is Nix installed?): {e}"))?;
-    if !output.status.success() {
-        let error = String::from_utf8_lossy(&output.stderr);
-        let first: Vec<&str> = error
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .take(6)
-            .collect();
-        return Err(format!(
-            "evaluating its outputs with stand-in inputs failed:\n  {}",
-            first.join("\n  ")
-        ));
-    }
-    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
-        .map_err(|e| format!("nix-instantiate printed no JSON: {e}"))?;
+    let json = evaluated?;
     if let Some(function) = json["madeBy"].as_str() {
         return Err(format!(
             "its outputs are what `{function}` returns (a flake framework such as flake-parts), which a stand-in input cannot compute; the importer reads flakes whose `outputs` returns `nixosConfigurations` itself"
@@ -135,6 +119,30 @@ pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, S
         hosts,
         other_outputs,
     })
+}
+
+/// Writes `program` to `file` and evaluates it to JSON.
+fn run(file: &Path, program: &str) -> Result<serde_json::Value, String> {
+    std::fs::write(file, program).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+    let output = std::process::Command::new("nix-instantiate")
+        .args(["--eval", "--strict", "--json"])
+        .arg(file)
+        .output()
+        .map_err(|e| format!("cannot run nix-instantiate (is Nix installed?): {e}"))?;
+    if !output.status.success() {
+        let error = String::from_utf8_lossy(&output.stderr);
+        let first: Vec<&str> = error
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(6)
+            .collect();
+        return Err(format!(
+            "evaluating its outputs with stand-in inputs failed:\n  {}",
+            first.join("\n  ")
+        ));
+    }
+    serde_json::from_slice(&output.stdout)
+        .map_err(|e| format!("nix-instantiate printed no JSON: {e}"))
 }
 
 /// Every attribute path the flake's files select from each input: `sops-nix` →
@@ -257,6 +265,7 @@ fn program(
     selected: &BTreeMap<String, BTreeSet<Vec<String>>>,
     lib: &str,
     nixpkgs_source: &Path,
+    values: bool,
 ) -> String {
     // Module names selected from any input, directly or under a collection.
     let mut vocabulary: BTreeSet<&String> = BTreeSet::new();
@@ -311,9 +320,24 @@ fn program(
     else if builtins.isAttrs m && m ? __flakesmith then {{ inherit (m.__flakesmith) input attribute; }}
     else if builtins.isAttrs m && m ? _file && m ? imports then {{ imports = map describe m.imports; }}
     else if builtins.isAttrs m && builtins.attrNames m == [] then {{ empty = true; }}
-    else if builtins.isAttrs m then {{ inline = builtins.unsafeGetAttrPos (builtins.head (builtins.attrNames m)) m; }}
+    else if builtins.isAttrs m then {{ inline = builtins.unsafeGetAttrPos (builtins.head (builtins.attrNames m)) m; }} // (if {values} then {{ values = plain 8 m; }} else {{}})
     else if builtins.isFunction m then {{ function = true; }}
     else {{ other = builtins.typeOf m; }};
+  # An inline module's values as data, where they are data: what names a variable of a
+  # helper (`currentSystemName`) or a `let` of flake.nix is its value for this host.
+  # Functions, paths, priorities, stand-ins and what names the flake's own directory or
+  # a stand-in's are opaque; so is what cannot be evaluated.
+  opaque = {{ __flakesmithOpaque = true; }};
+  plain = depth: v0:
+    let tried = builtins.tryEval v0; v = tried.value; in
+    if !tried.success || depth == 0 then opaque
+    else if builtins.isString v then
+      (if lib.hasInfix "/flakesmith-stand-in/" v || lib.hasInfix (toString dir) v then opaque else v)
+    else if builtins.isBool v || builtins.isInt v || builtins.isFloat v || builtins.isNull v then v
+    else if builtins.isList v then map (plain (depth - 1)) v
+    else if builtins.isAttrs v && !(v ? _type || v ? __flakesmith || v ? __flakesmithSelf || v ? outPath || v ? __functor) then
+      builtins.mapAttrs (_: plain (depth - 1)) v
+    else opaque;
   argument = v:
     if builtins.isString v || builtins.isBool v || builtins.isInt v then {{ literal = v; }}
     else if builtins.isAttrs v && v ? __flakesmithSelf then {{ nix = "inputs.self"; }}
@@ -335,6 +359,7 @@ in {{
 }}
 "#,
         dir = nix_path(dir),
+        values = if values { "true" } else { "false" },
     )
 }
 
@@ -382,8 +407,8 @@ fn host_spec(
             });
         } else if module["empty"].as_bool() == Some(true) {
         } else if let Some(at) = module.get("inline") {
-            match inline_module(dir, at) {
-                Ok(found) => host.inline.extend(found),
+            match inline_module(dir, at, module.get("values")) {
+                Ok(found) => host.inline.push(found),
                 Err(why) => host.skipped.push(why),
             }
         } else {
@@ -433,7 +458,11 @@ fn within(dir: &Path, path: &str) -> Option<String> {
 
 /// The entries of the inline module whose first attribute is at `at` (`{ file, line,
 /// column }` from `builtins.unsafeGetAttrPos`).
-fn inline_module(dir: &Path, at: &serde_json::Value) -> Result<Vec<super::syntax::Entry>, String> {
+fn inline_module(
+    dir: &Path,
+    at: &serde_json::Value,
+    values: Option<&serde_json::Value>,
+) -> Result<(String, Vec<super::syntax::Entry>), String> {
     let (Some(file), Some(line), Some(column)) = (
         at["file"].as_str(),
         at["line"].as_u64(),
@@ -467,13 +496,119 @@ fn inline_module(dir: &Path, at: &serde_json::Value) -> Result<Vec<super::syntax
     let found = entries(&source, &set).map_err(|why| {
         format!("the inline module at {shown}:{line} cannot be read entry by entry ({why}); the regenerated host lacks it: move it into a file the host imports")
     })?;
-    Ok(found
+    let found = found
         .into_iter()
         .map(|mut entry| {
+            if let Some(data) = values.and_then(|v| at_path(v, &entry.path)) {
+                evaluated(&mut entry, data);
+            }
             if entry.path.len() > 1 && entry.path[0] == "config" {
                 entry.path.remove(0);
             }
             entry
         })
-        .collect())
+        .collect();
+    Ok((shown, found))
+}
+
+/// The part of an inline module's evaluated values at `path`.
+fn at_path<'v>(values: &'v serde_json::Value, path: &[String]) -> Option<&'v serde_json::Value> {
+    path.iter().try_fold(values, |v, name| v.get(name))
+}
+
+/// Gives `entry` the value the evaluation found, where what is written is not read to
+/// the end (it names a variable, calls a function) and the evaluated value is data: the
+/// host gets the same value without the variable, which the regenerated flake does not
+/// bind.
+fn evaluated(entry: &mut super::syntax::Entry, data: &serde_json::Value) {
+    if !has_raw(&entry.value) {
+        return;
+    }
+    if let Some((value, text)) = data_value(data, entry.line) {
+        entry.value = value;
+        entry.text = text;
+        return;
+    }
+    // Part of it is data: each entry that is gets its value, and the set its new text.
+    if let Value::Attrs(inner) = &mut entry.value {
+        let mut text = String::from("{ ");
+        for item in inner.iter_mut() {
+            if let Some(data) = at_path(data, &item.path) {
+                evaluated(item, data);
+            }
+            let path: Vec<String> = item
+                .path
+                .iter()
+                .map(|name| crate::nix::quote_attr_name(name))
+                .collect();
+            text.push_str(&format!("{} = {}; ", path.join("."), item.text));
+        }
+        text.push('}');
+        entry.text = text;
+    }
+}
+
+fn has_raw(value: &Value) -> bool {
+    match value {
+        Value::Raw { .. } => true,
+        Value::List(items) => items.iter().any(has_raw),
+        Value::Attrs(entries) => entries.iter().any(|e| has_raw(&e.value)),
+        Value::Priority(_, inner) => has_raw(inner),
+        _ => false,
+    }
+}
+
+/// Evaluated data as a value and its Nix text; `None` where any part is opaque.
+fn data_value(data: &serde_json::Value, line: usize) -> Option<(Value, String)> {
+    use serde_json::Value as Json;
+    Some(match data {
+        Json::Null => (Value::Null, "null".to_owned()),
+        Json::Bool(on) => (Value::Bool(*on), on.to_string()),
+        Json::Number(n) => match n.as_i64() {
+            Some(int) => (Value::Int(int), int.to_string()),
+            None => {
+                let float = n.as_f64()?;
+                (Value::Float(float), format!("{float:?}"))
+            }
+        },
+        Json::String(text) => (Value::Str(text.clone()), crate::nix::double_quoted(text)),
+        Json::Array(items) => {
+            let items = items
+                .iter()
+                .map(|item| data_value(item, line))
+                .collect::<Option<Vec<_>>>()?;
+            let text = format!(
+                "[ {}]",
+                items
+                    .iter()
+                    .map(|(_, t)| format!("{t} "))
+                    .collect::<String>()
+            );
+            (
+                Value::List(items.into_iter().map(|(v, _)| v).collect()),
+                text,
+            )
+        }
+        Json::Object(fields) if fields.contains_key("__flakesmithOpaque") => return None,
+        Json::Object(fields) => {
+            let mut entries = Vec::new();
+            let mut text = String::from("{ ");
+            for (name, field) in fields {
+                let (value, field_text) = data_value(field, line)?;
+                text.push_str(&format!(
+                    "{} = {field_text}; ",
+                    crate::nix::quote_attr_name(name)
+                ));
+                entries.push(super::syntax::Entry {
+                    path: vec![name.clone()],
+                    value,
+                    text: field_text,
+                    line,
+                    comments: Vec::new(),
+                });
+            }
+            text.push('}');
+            (Value::Attrs(entries), text)
+        }
+    })
 }

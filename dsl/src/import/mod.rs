@@ -395,7 +395,8 @@ struct State<'a> {
 struct Scanned {
     own: Option<(String, ModuleFile)>,
     own_leaves: Vec<Leaf>,
-    inline_leaves: Vec<Leaf>,
+    /// The inline modules' definitions, by the file each is written in.
+    inline_leaves: Vec<(String, Vec<Leaf>)>,
 }
 
 /// Options that flakesmith writes on a host itself, when the flake's value is the one
@@ -436,12 +437,17 @@ impl State<'_> {
             own = Some((file, module));
         }
         let mut inline_leaves = Vec::new();
-        leaves(&self.nixos, &[], spec.inline.clone(), &mut inline_leaves);
+        for (file, entries) in &spec.inline {
+            let mut found = Vec::new();
+            leaves(&self.nixos, &[], entries.clone(), &mut found);
+            inline_leaves.push((file.clone(), found));
+        }
         let own_file = own.as_ref().map_or("", |(file, _)| file.as_str());
-        let located = own_leaves
-            .iter()
-            .map(|leaf| (own_file, leaf))
-            .chain(inline_leaves.iter().map(|leaf| ("flake.nix", leaf)));
+        let located = own_leaves.iter().map(|leaf| (own_file, leaf)).chain(
+            inline_leaves
+                .iter()
+                .flat_map(|(file, found)| found.iter().map(move |leaf| (file.as_str(), leaf))),
+        );
         self.host_settings
             .extend(located.map(|(file, leaf)| HostSetting {
                 host: spec.name.clone(),
@@ -500,7 +506,7 @@ impl State<'_> {
                 (other, _) => self.host_import(&mut host, other, "flake.nix")?,
             }
         }
-        definitions.push(("flake.nix".to_owned(), scanned.inline_leaves));
+        definitions.extend(scanned.inline_leaves);
         let mut additions = Vec::new();
         for (file, found) in definitions {
             let mut file_report = FileReport::default();

@@ -35,8 +35,9 @@ pub struct HostSpec {
     /// The `system` argument of `nixosSystem`, when it has one.
     pub system: Option<String>,
     pub imports: Vec<Import>,
-    /// Modules written inline in `flake.nix`, as their entries.
-    pub inline: Vec<Entry>,
+    /// Modules written inline (in `flake.nix`, or in a helper it calls), as the file
+    /// they are written in and their entries.
+    pub inline: Vec<(String, Vec<Entry>)>,
     /// What the importer left out, with why (`specialArgs` it cannot carry).
     pub skipped: Vec<String>,
     /// `specialArgs` other than `inputs`: each name and its value.
@@ -367,7 +368,7 @@ fn read_host(
                     match unparen(item.clone()) {
                         ast::Expr::AttrSet(set) => match entries(source, &set) {
                             // `config.x` in a module is `x`, as in a module file.
-                            Ok(found) => host.inline.extend(found.into_iter().map(without_config)),
+                            Ok(found) => host.inline.push(("flake.nix".to_owned(), found.into_iter().map(without_config).collect())),
                             Err(reason) => return Err(format!("{where_}: an inline module cannot be read: {reason}")),
                         },
                         other => match import_of(&other, Path::new(""), inputs_named, dir) {

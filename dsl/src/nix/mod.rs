@@ -8,8 +8,10 @@ mod escape;
 mod expr;
 mod print;
 mod raw;
+mod scope;
 
 pub use escape::{double_quoted, is_plain_identifier, quote_attr_name, KEYWORDS};
 pub use expr::{Attrs, Expr, Formals, Ident, NixFloat, NixPath, NixString, ValueError};
 pub use print::{print_comment, print_expr, print_file};
 pub use raw::{analyse as analyse_raw, RawShape};
+pub use scope::free_variables;
