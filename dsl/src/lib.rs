@@ -34,6 +34,7 @@ extern crate self as flakesmith;
 pub mod bindgen;
 pub mod bindings;
 pub mod build_script;
+pub mod carry;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;

@@ -26,6 +26,18 @@ pub struct Plan<'a> {
     pub overlays: Vec<PlannedOverlay<'a>>,
     /// Encrypted sops files the hosts' secrets name, copied into `secrets/` as they are.
     pub secret_files: Vec<SecretFile>,
+    /// What hand-kept files name by relative path, copied into `files/` under their
+    /// path in the configuration crate (the hand-kept files' paths are rewritten to
+    /// point there).
+    pub carried: Vec<CarriedFile>,
+}
+
+/// A file a hand-kept file names, copied into the tree as it is.
+#[derive(Debug)]
+pub struct CarriedFile {
+    /// `files/<path in the configuration crate>`.
+    pub tree_path: String,
+    pub text: String,
 }
 
 /// A sops file copied into the tree: where it lands, its text, and where it came from.

@@ -149,7 +149,7 @@ fn home_manager_users_the_importer_cannot_type_are_kept() {
         ),
     ])
     .unwrap_or_else(|e| panic!("{e}"));
-    let me = &imported.files["nix/home/me.nix"];
+    let me = &imported.files["nix/me.applied.nix"];
     assert!(
         me.contains("(\n{ isWSL }: { pkgs, ... }: {") && me.ends_with(")\n{ isWSL = false; }\n"),
         "{me}"
@@ -157,7 +157,7 @@ fn home_manager_users_the_importer_cannot_type_are_kept() {
     assert!(imported.files.contains_key("nix/you.nix"));
     let home = &imported.files["config/home.rs"];
     assert!(
-        home.contains(r#"Module::nix_file(Category::Home, "me-home", "nix/home/me.nix")"#)
+        home.contains(r#"Module::nix_file(Category::Home, "me-home", "nix/me.applied.nix")"#)
             && home.contains(r#"Module::nix_file(Category::Home, "you-home", "nix/you.nix")"#),
         "{home}"
     );
@@ -242,6 +242,45 @@ fn let_inherit_and_a_borrowed_cfg_keep_the_file() {
         assert!(kept.is_some_and(|k| k.contains(why)), "{file}: {kept:?}");
         assert!(imported.files.contains_key(&format!("nix/{file}")));
     }
+}
+
+/// Item 11: what a hand-kept file names by relative path is copied into the crate at the
+/// same place relative to it (the build then carries it into the tree and points the
+/// paths there); what cannot be copied is noted with its line.
+#[test]
+fn what_hand_kept_files_name_is_copied_beside_them() {
+    let imported = import_files(&[
+        ("flake.nix", &one_host("./hosts/box/default.nix")),
+        (
+            "hosts/box/default.nix",
+            "{ ... }: {\n  imports = [ ../../modules/monitoring.nix ];\n  system.stateVersion = \"24.05\";\n}\n",
+        ),
+        (
+            "modules/monitoring.nix",
+            "{ config, ... }: let cfg = config.services.grafana; in {\n  sops.defaultSopsFile = ./secrets.yaml;\n  services.grafana.provision.dashboards.path = ./dashboards;\n  services.grafana.settings = { x = ./gone.json; };\n}\n",
+        ),
+        ("modules/secrets.yaml", "a: ENC[...]\n"),
+        ("modules/dashboards/node.json", "{}\n"),
+        ("modules/dashboards/more/disk.json", "{}\n"),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    for copied in [
+        "nix/modules/monitoring.nix",
+        "nix/modules/secrets.yaml",
+        "nix/modules/dashboards/node.json",
+        "nix/modules/dashboards/more/disk.json",
+    ] {
+        assert!(
+            imported.files.contains_key(copied),
+            "{copied}: {:?}",
+            imported.files.keys()
+        );
+    }
+    let report = imported.report.render();
+    assert!(
+        report.contains("`modules/monitoring.nix:4`: `./gone.json` names nothing in the flake"),
+        "{report}"
+    );
 }
 
 /// Item 12: `config._module.args` in an inline module is module arguments, not an

@@ -214,6 +214,7 @@ fn resolve<'a>(
         packages: Vec::new(),
         overlays: Vec::new(),
         secret_files: Vec::new(),
+        carried: Vec::new(),
     };
     (plan.packages, plan.overlays) = packages::resolve(flake, base_dir, parse, inputs, out);
     let mut module_index: BTreeMap<String, usize> = BTreeMap::new();
@@ -242,7 +243,7 @@ fn resolve<'a>(
         }
         let source_text = module.source.as_ref().and_then(|source| {
             let entity = format!("hand-kept module `{}`", module.name);
-            sources::load(
+            let text = sources::load(
                 source,
                 &entity,
                 "module file named here",
@@ -250,7 +251,17 @@ fn resolve<'a>(
                 parse,
                 inputs,
                 out,
-            )
+            )?;
+            Some(sources::carry(
+                source,
+                text,
+                &entity,
+                &path,
+                base_dir,
+                inputs,
+                &mut plan.carried,
+                out,
+            ))
         });
         plan.modules.push(PlannedModule {
             module,
@@ -360,7 +371,7 @@ fn resolve<'a>(
         }
         let hardware = host.hardware.as_ref().and_then(|source| {
             let entity = format!("the hardware configuration of host `{}`", host.name);
-            sources::load(
+            let text = sources::load(
                 source,
                 &entity,
                 "hardware configuration set here",
@@ -368,11 +379,22 @@ fn resolve<'a>(
                 parse,
                 inputs,
                 out,
-            )
+            )?;
+            let destination = format!("{}/hardware-configuration.nix", host.dir_path());
+            Some(sources::carry(
+                source,
+                text,
+                &entity,
+                &destination,
+                base_dir,
+                inputs,
+                &mut plan.carried,
+                out,
+            ))
         });
         let disko = host.disko.as_ref().and_then(|source| {
             let entity = format!("the disko configuration of host `{}`", host.name);
-            sources::load(
+            let text = sources::load(
                 source,
                 &entity,
                 "disko configuration set here",
@@ -380,7 +402,18 @@ fn resolve<'a>(
                 parse,
                 inputs,
                 out,
-            )
+            )?;
+            let destination = format!("{}/disko.nix", host.dir_path());
+            Some(sources::carry(
+                source,
+                text,
+                &entity,
+                &destination,
+                base_dir,
+                inputs,
+                &mut plan.carried,
+                out,
+            ))
         });
         let module_definitions: Vec<&Definition> = plan
             .with_imports(&imports)

@@ -3,8 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::carry::Problem;
 use crate::diagnostic::{Diagnostic, Kind};
 use crate::model::NixSource;
+use crate::plan::CarriedFile;
 use crate::validate::validator_name;
 
 /// Reads and parses `source`, the Nix text of `entity`; `note` labels the Rust line that
@@ -73,4 +75,106 @@ pub(crate) fn load(
         return None;
     }
     Some(text)
+}
+
+/// Where the tree keeps what hand-kept files name by relative path.
+pub(crate) const CARRIED_DIR: &str = "files";
+
+/// `text`, the hand-kept file `source` of `entity` that the tree writes at
+/// `destination`, with every relative path it names pointing at a copy of the target in
+/// [`CARRIED_DIR`]; the targets (and what Nix files among them name in turn) are added
+/// to `carried`. A path that names nothing, leaves the configuration crate or reaches a
+/// file that is not text is an error; one built with `${...}` a warning.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn carry(
+    source: &NixSource,
+    text: String,
+    entity: &str,
+    destination: &str,
+    base_dir: &Path,
+    inputs: &mut Vec<PathBuf>,
+    carried: &mut Vec<CarriedFile>,
+    out: &mut Vec<Diagnostic>,
+) -> String {
+    let NixSource::File { path, location } = source else {
+        return text;
+    };
+    let (root, file) = if path.is_relative() {
+        (base_dir.to_owned(), path.to_string_lossy().into_owned())
+    } else {
+        let parent = path.parent().unwrap_or(Path::new("/")).to_owned();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        (parent, name)
+    };
+    let (fixed, _) = crate::carry::relative_paths(&text);
+    if fixed.is_empty() && !text.contains("${") {
+        return text;
+    }
+    let (found, problems) = crate::carry::closure(&root, &file, &text);
+    for problem in problems {
+        out.push(carry_problem(problem, entity).at(*location, "hand-kept file named here"));
+    }
+    for (target, contents) in found {
+        inputs.push(root.join(&target));
+        let tree_path = format!("{CARRIED_DIR}/{target}");
+        if !carried.iter().any(|c| c.tree_path == tree_path) {
+            carried.push(CarriedFile {
+                tree_path,
+                text: contents,
+            });
+        }
+    }
+    let from_dir = destination.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let rewrites: Vec<_> = fixed
+        .into_iter()
+        .filter_map(|literal| {
+            let target = crate::carry::resolve(&file, &literal.text).filter(|t| !t.is_empty())?;
+            root.join(&target).exists().then(|| {
+                let new =
+                    crate::carry::relative_literal(from_dir, &format!("{CARRIED_DIR}/{target}"));
+                (literal.range, new)
+            })
+        })
+        .collect();
+    crate::carry::rewrite(&text, &rewrites)
+}
+
+fn carry_problem(problem: Problem, entity: &str) -> Diagnostic {
+    match problem {
+        Problem::Missing { file, literal } => Diagnostic::new(
+            Kind::MissingPath,
+            format!(
+                "{entity} names `{}` ({file}:{}:{}), which does not exist",
+                literal.text, literal.line, literal.column
+            ),
+        )
+        .help("paths in hand-kept Nix are relative to the file they are written in; add the file, or correct the path"),
+        Problem::Outside { file, literal } => Diagnostic::new(
+            Kind::UncarriedPath,
+            format!(
+                "{entity} names `{}` ({file}:{}:{}), which is outside the configuration crate or is the crate itself, so the tree cannot carry it",
+                literal.text, literal.line, literal.column
+            ),
+        )
+        .help("move what it names into the configuration crate (beside the hand-kept file), or name a part of it"),
+        Problem::Binary { file, target } => Diagnostic::new(
+            Kind::UncarriedPath,
+            format!(
+                "{entity} names `{target}` (from {file}), which is not UTF-8 text; the tree flakesmith writes holds text files only"
+            ),
+        )
+        .help("fetch it instead (`pkgs.fetchurl`, a flake input), or keep it outside the tree under an absolute path"),
+        Problem::Dynamic { file, literal } => Diagnostic::new(
+            Kind::DynamicPath,
+            format!(
+                "{entity} builds the path `{}` ({file}:{}:{}) with `${{...}}`: which file it names is known only when Nix evaluates it, and flakesmith does not carry it into the tree",
+                literal.text, literal.line, literal.column
+            ),
+        )
+        .help("name the files it can be with literal paths, or the directory that holds them (`./hosts`), which is carried whole"),
+    }
 }

@@ -129,6 +129,13 @@ kinds! {
     UnreadableSource = "unreadable-source", Error;
     /// A hand-kept file that is not valid Nix.
     InvalidNixSource = "invalid-nix-source", Error;
+    /// A relative path in a hand-kept file that names nothing.
+    MissingPath = "missing-path", Error;
+    /// A relative path in a hand-kept file that the tree cannot carry (outside the
+    /// configuration crate, or not text).
+    UncarriedPath = "uncarried-path", Error;
+    /// A path in a hand-kept file built with `${...}`, which flakesmith cannot carry.
+    DynamicPath = "dynamic-path", Warning;
 
     // Home Manager.
     /// A host imports a Home Manager module as if it were a NixOS module.

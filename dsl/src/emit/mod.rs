@@ -69,6 +69,13 @@ pub fn emit(plan: &Plan) -> Tree {
             secret.text.clone(),
         ));
     }
+    // What hand-kept files name, as it is (their paths were pointed here).
+    for carried in &plan.carried {
+        files.push(GeneratedFile::new(
+            carried.tree_path.clone(),
+            carried.text.clone(),
+        ));
+    }
     for planned in &plan.users {
         files.push(GeneratedFile::new(
             planned.user.file_path(),

@@ -563,6 +563,39 @@ impl State<'_> {
         Ok(host)
     }
 
+    /// Copies `file` of the flake into the crate at `target` (with `text`), and what it
+    /// names by relative path into `nix/` at the same place relative to it, so that its
+    /// paths still lead there; what cannot be copied is noted in `report`.
+    fn copy(&mut self, file: &str, target: &str, text: String, report: &mut FileReport) {
+        let original = std::fs::read_to_string(self.dir.join(file)).unwrap_or_default();
+        let (found, problems) = crate::carry::closure(self.dir, file, &original);
+        for (path, contents) in found {
+            self.copied.entry(format!("nix/{path}")).or_insert(contents);
+        }
+        for problem in problems {
+            let (at, what) = match problem {
+                crate::carry::Problem::Missing { file, literal } => (
+                    format!("{file}:{}", literal.line),
+                    format!("`{}` names nothing in the flake: the build will say so until it does", literal.text),
+                ),
+                crate::carry::Problem::Outside { file, literal } => (
+                    format!("{file}:{}", literal.line),
+                    format!("`{}` leads outside the flake, which the crate cannot carry: copy what it names into the crate", literal.text),
+                ),
+                crate::carry::Problem::Dynamic { file, literal } => (
+                    format!("{file}:{}", literal.line),
+                    format!("`{}` is built with `${{...}}`: the files it can name are not copied; copy them beside it", literal.text),
+                ),
+                crate::carry::Problem::Binary { file, target } => (
+                    file,
+                    format!("`{target}` is not text, which the crate and the tree do not carry: fetch it instead, or keep it outside the tree"),
+                ),
+            };
+            report.note(at, what);
+        }
+        self.copied.insert(target.to_owned(), text);
+    }
+
     fn host_import(
         &mut self,
         host: &mut HostOut,
@@ -577,10 +610,19 @@ impl State<'_> {
                 attribute: attribute.clone(),
             }),
             Import::File(file) if is_hardware(file) && host.hardware.is_none() => {
-                let target = format!("hardware/{}.nix", host.name);
                 let text = std::fs::read_to_string(self.dir.join(file))
                     .map_err(|e| format!("cannot read {file} (imported by {from}): {e}"))?;
-                self.copied.insert(target.clone(), text);
+                // A file that names others by relative path stays where they are found.
+                let target = if crate::carry::relative_paths(&text).0.is_empty() {
+                    format!("hardware/{}.nix", host.name)
+                } else {
+                    format!("nix/{file}")
+                };
+                let mut report = FileReport::default();
+                self.copy(file, &target, text, &mut report);
+                if !report.notes.is_empty() {
+                    self.report.add(file, report);
+                }
                 host.hardware = Some(target);
             }
             Import::File(file) => {
@@ -834,15 +876,8 @@ impl State<'_> {
             let target = format!("nix/{file}");
             let text = std::fs::read_to_string(self.dir.join(file))
                 .map_err(|e| format!("cannot read {file}: {e}"))?;
-            // The tree holds the file at `modules/<category>/<name>.nix`: paths relative
-            // to where it was now point elsewhere.
-            let reason = if text.contains("./") {
-                format!("{reason}; it names files by relative path, which the tree resolves from its new place: check them")
-            } else {
-                reason
-            };
             report.hand_kept(reason, syntax::count_definitions(&text));
-            self.copied.insert(target.clone(), text);
+            self.copy(file, &target, text, &mut report);
             self.report.add(file, report);
             return Ok((Vec::new(), Vec::new(), Some(target), None));
         }
@@ -995,17 +1030,18 @@ impl State<'_> {
             ));
         };
         let (target, kept) = match &source.arguments {
-            // The file is a function of the flake's arguments that returns the module.
+            // The file is a function of the flake's arguments that returns the module;
+            // applied, it stays in the file's directory, where its relative paths lead.
             Some(arguments) => (
-                format!("nix/home/{name}.nix"),
+                format!("nix/{}", file.strip_suffix(".nix").map_or_else(|| format!("{file}.applied"), |stem| format!("{stem}.applied.nix"))),
                 format!("# {file}, applied to the arguments the flake gave it.\n(\n{text})\n{arguments}\n"),
             ),
             None => (format!("nix/{file}"), text.clone()),
         };
         let mut report = FileReport::default();
         report.hand_kept(why, syntax::count_definitions(&text));
+        self.copy(file, &target, kept, &mut report);
         self.report.add(file, report);
-        self.copied.insert(target.clone(), kept);
         let function = rust::function_name(name);
         self.users.push(UserOut {
             name: name.to_owned(),

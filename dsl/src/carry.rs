@@ -1,0 +1,303 @@
+//! What a hand-kept Nix file names by relative path (`sopsFile = ./secrets.yaml`,
+//! `imports = [ ./hardware.nix ../common ]`, `src = ./.`): found in its syntax, resolved
+//! against the file's own directory, and followed through the Nix files among them, so
+//! that whatever moves the file (the tree writes a hand-kept module at
+//! `modules/<category>/<name>.nix`; the importer copies a flake into a crate) can carry
+//! what it names along and keep the paths pointing at it.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+
+use rnix::SyntaxKind;
+
+/// A relative path literal of a file: where it is and what it says.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathLiteral {
+    /// Its bytes in the file.
+    pub range: Range<usize>,
+    /// As written (`./secrets.yaml`).
+    pub text: String,
+    /// 1-based line and column, for messages.
+    pub line: usize,
+    pub column: usize,
+}
+
+/// What keeps a literal from being carried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// It names nothing: the file (relative to the root) and the literal.
+    Missing { file: String, literal: PathLiteral },
+    /// It leaves the root, or names the root itself.
+    Outside { file: String, literal: PathLiteral },
+    /// It is built with `${...}`: which file it names is known only when evaluated.
+    Dynamic { file: String, literal: PathLiteral },
+    /// A file it reaches is not UTF-8 text, which the tree cannot hold.
+    Binary { file: String, target: String },
+}
+
+/// The relative path literals of `text`, static and interpolated (`./${name}.nix`).
+/// Empty for text that does not parse.
+pub fn relative_paths(text: &str) -> (Vec<PathLiteral>, Vec<PathLiteral>) {
+    let parse = rnix::Root::parse(text);
+    let mut fixed = Vec::new();
+    let mut dynamic = Vec::new();
+    if !parse.errors().is_empty() {
+        return (fixed, dynamic);
+    }
+    for node in parse.syntax().descendants() {
+        if node.kind() != SyntaxKind::NODE_PATH_REL {
+            continue;
+        }
+        let range = node.text_range();
+        let start = usize::from(range.start());
+        let line = text[..start].matches('\n').count() + 1;
+        let column = start - text[..start].rfind('\n').map_or(0, |i| i + 1) + 1;
+        let literal = PathLiteral {
+            range: start..usize::from(range.end()),
+            text: node.text().to_string(),
+            line,
+            column,
+        };
+        if node.children().next().is_some() {
+            dynamic.push(literal);
+        } else {
+            fixed.push(literal);
+        }
+    }
+    (fixed, dynamic)
+}
+
+/// `literal`, written in `file` (relative to the root), as a path relative to the root;
+/// `None` when it leaves the root.
+pub fn resolve(file: &str, literal: &str) -> Option<String> {
+    let dir = Path::new(file).parent().unwrap_or(Path::new(""));
+    let mut out = PathBuf::new();
+    for component in dir.join(literal).components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(part) => out.push(part),
+            _ => return None,
+        }
+    }
+    Some(out.to_string_lossy().into_owned())
+}
+
+/// Everything `file` (relative to `root`, with contents `text`) reaches through relative
+/// paths: the files named, every file under a directory named, and what the Nix files
+/// among them name in turn; as paths relative to the root with their contents. Each
+/// literal that cannot be carried is a [`Problem`].
+pub fn closure(root: &Path, file: &str, text: &str) -> (Vec<(String, String)>, Vec<Problem>) {
+    let mut carried: Vec<(String, String)> = Vec::new();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut problems = Vec::new();
+    let mut pending: Vec<(String, String)> = vec![(file.to_owned(), text.to_owned())];
+    while let Some((from, text)) = pending.pop() {
+        let (fixed, dynamic) = relative_paths(&text);
+        for literal in dynamic {
+            problems.push(Problem::Dynamic {
+                file: from.clone(),
+                literal,
+            });
+        }
+        for literal in fixed {
+            let Some(target) = resolve(&from, &literal.text).filter(|t| !t.is_empty()) else {
+                problems.push(Problem::Outside {
+                    file: from.clone(),
+                    literal,
+                });
+                continue;
+            };
+            let full = root.join(&target);
+            if !full.exists() {
+                problems.push(Problem::Missing {
+                    file: from.clone(),
+                    literal,
+                });
+                continue;
+            }
+            for found in files_at(root, &target) {
+                if found == file || !seen.insert(found.clone()) {
+                    continue;
+                }
+                match std::fs::read(root.join(&found)).map(String::from_utf8) {
+                    Ok(Ok(contents)) => {
+                        if found.ends_with(".nix") {
+                            pending.push((found.clone(), contents.clone()));
+                        }
+                        carried.push((found, contents));
+                    }
+                    _ => problems.push(Problem::Binary {
+                        file: from.clone(),
+                        target: found,
+                    }),
+                }
+            }
+        }
+    }
+    carried.sort();
+    (carried, problems)
+}
+
+/// `target` (relative to `root`) if it is a file, else every file under it (not
+/// following links, skipping hidden entries), in a stable order.
+fn files_at(root: &Path, target: &str) -> Vec<String> {
+    let full = root.join(target);
+    if full.is_file() {
+        return vec![target.to_owned()];
+    }
+    let mut out = Vec::new();
+    let mut stack = vec![target.to_owned()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(root.join(&dir)) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = format!("{dir}/{name}");
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => stack.push(path),
+                Ok(kind) if kind.is_file() => out.push(path),
+                _ => {}
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `text` with each literal of `rewrites` (its range) replaced by its new text.
+pub fn rewrite(text: &str, rewrites: &[(Range<usize>, String)]) -> String {
+    let mut sorted: Vec<&(Range<usize>, String)> = rewrites.iter().collect();
+    sorted.sort_by_key(|(range, _)| range.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (range, new) in sorted {
+        out.push_str(&text[at..range.start]);
+        out.push_str(new);
+        at = range.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// `file` (a `/`-separated path from the tree's root) as a relative Nix path literal
+/// from the directory `from_dir` (`""` for the root).
+pub fn relative_literal(from_dir: &str, file: &str) -> String {
+    let from: Vec<&str> = from_dir.split('/').filter(|p| !p.is_empty()).collect();
+    let to: Vec<&str> = file.split('/').filter(|p| !p.is_empty()).collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let up = from.len() - common;
+    let rest = to[common..].join("/");
+    match (up, rest.is_empty()) {
+        (0, true) => "./.".to_owned(),
+        (0, false) => format!("./{rest}"),
+        (n, true) => format!("..{}", "/..".repeat(n - 1)),
+        (n, false) => format!("{}{rest}", "../".repeat(n)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_are_found_with_their_places() {
+        let text = "{ a = ./x.yaml; b = ../c; d = ./${n}.nix; e = /abs; f = \"./no\"; }";
+        let (fixed, dynamic) = relative_paths(text);
+        let names: Vec<&str> = fixed.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(names, ["./x.yaml", "../c"]);
+        assert_eq!(dynamic.len(), 1);
+        assert_eq!(&text[fixed[0].range.clone()], "./x.yaml");
+        assert_eq!((fixed[0].line, fixed[0].column), (1, 7));
+    }
+
+    #[test]
+    fn paths_resolve_against_the_files_directory() {
+        assert_eq!(
+            resolve("nix/hosts/a.nix", "./x.yaml").as_deref(),
+            Some("nix/hosts/x.yaml")
+        );
+        assert_eq!(
+            resolve("nix/hosts/a.nix", "../common").as_deref(),
+            Some("nix/common")
+        );
+        assert_eq!(
+            resolve("nix/hosts/a.nix", "./.").as_deref(),
+            Some("nix/hosts")
+        );
+        assert_eq!(resolve("a.nix", "../x"), None);
+    }
+
+    #[test]
+    fn relative_literals_climb_only_as_far_as_needed() {
+        assert_eq!(
+            relative_literal("modules/system", "files/nix/x.yaml"),
+            "../../files/nix/x.yaml"
+        );
+        assert_eq!(relative_literal("", "files/x"), "./files/x");
+        assert_eq!(relative_literal("files/nix", "files/nix/x"), "./x");
+        assert_eq!(relative_literal("files/nix/a", "files/nix"), "..");
+        assert_eq!(relative_literal("files", "files"), "./.");
+    }
+
+    #[test]
+    fn rewriting_replaces_only_the_ranges() {
+        assert_eq!(
+            rewrite(
+                "{ a = ./x; b = ./y; }",
+                &[(15..18, "../z".into()), (6..9, "./q".into())]
+            ),
+            "{ a = ./q; b = ../z; }"
+        );
+    }
+
+    #[test]
+    fn the_closure_follows_nix_files_and_directories() {
+        let root = tempfile::tempdir().unwrap();
+        let write = |path: &str, text: &[u8]| {
+            let full = root.path().join(path);
+            std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+            std::fs::write(full, text).unwrap();
+        };
+        write(
+            "nix/host.nix",
+            b"{ imports = [ ./common ]; sops = ./s.yaml; x = ./gone; }",
+        );
+        write("nix/s.yaml", b"a: 1");
+        write(
+            "nix/common/default.nix",
+            b"{ y = ../../../up; z = ./pic.png; }",
+        );
+        write("nix/common/pic.png", &[0xff, 0xfe, 0]);
+        let text = std::fs::read_to_string(root.path().join("nix/host.nix")).unwrap();
+        let (carried, problems) = closure(root.path(), "nix/host.nix", &text);
+        let names: Vec<&str> = carried.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(names, ["nix/common/default.nix", "nix/s.yaml"]);
+        let kinds: Vec<String> = problems
+            .iter()
+            .map(|p| match p {
+                Problem::Missing { literal, .. } => format!("missing {}", literal.text),
+                Problem::Outside { literal, .. } => format!("outside {}", literal.text),
+                Problem::Dynamic { literal, .. } => format!("dynamic {}", literal.text),
+                Problem::Binary { target, .. } => format!("binary {target}"),
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                "binary nix/common/pic.png",
+                "missing ./gone",
+                "outside ../../../up"
+            ]
+        );
+    }
+}

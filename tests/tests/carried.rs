@@ -1,0 +1,138 @@
+//! What hand-kept files name by relative path (`imports = [ ./services ]`,
+//! `source = ./motd.txt`) is carried into the tree under `files/`, and the paths point
+//! there: the tree evaluates as the files did where they were. What cannot be carried is
+//! an error naming the file, the line and the Rust that named the hand-kept file.
+
+use std::path::Path;
+
+use flakesmith::compile;
+use flakesmith::prelude::*;
+use flakesmith_tests::{evaluate_flake, nixpkgs_lib_or_say};
+
+fn write(root: &Path, path: &str, contents: &[u8]) {
+    let full = root.join(path);
+    std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+    std::fs::write(full, contents).unwrap();
+}
+
+fn host(module: Module) -> Host {
+    Host::new("desk", System::X86_64Linux, "24.11")
+        .hardware(Hardware::nix_text("{ }"))
+        .import(module)
+}
+
+#[test]
+fn what_a_hand_kept_file_names_is_carried_and_still_found() {
+    let crate_dir = tempfile::tempdir().unwrap();
+    let root = crate_dir.path();
+    write(
+        root,
+        "nix/desk/default.nix",
+        b"{ ... }: {\n  imports = [ ./services ];\n  environment.etc.motd.source = ./motd.txt;\n}\n",
+    );
+    write(
+        root,
+        "nix/desk/services/default.nix",
+        b"{ lib, ... }: { networking.domain = lib.removeSuffix \"\\n\" (builtins.readFile ../../domain.txt); }\n",
+    );
+    write(root, "nix/desk/motd.txt", b"welcome\n");
+    write(root, "nix/domain.txt", b"example.org\n");
+    let flake = Flake::new("carried", "24.11").host(host(Module::nix_file(
+        Category::System,
+        "desk-own",
+        "nix/desk/default.nix",
+    )));
+    let compiled = compile(&flake, root)
+        .unwrap_or_else(|r| panic!("{}", flakesmith::diagnostic::render_all(&r.diagnostics)));
+    let tree = compiled.tree;
+    let module = tree.get("modules/system/desk-own.nix").unwrap();
+    assert!(
+        module.contains("imports = [ ../../files/nix/desk/services ];")
+            && module.contains("source = ../../files/nix/desk/motd.txt;"),
+        "{module}"
+    );
+    for carried in [
+        "files/nix/desk/services/default.nix",
+        "files/nix/desk/motd.txt",
+        "files/nix/domain.txt",
+    ] {
+        assert!(tree.get(carried).is_some(), "{carried} in {:?}", tree.files);
+    }
+    // The nested file is carried as it is: its own paths keep their places.
+    assert!(tree
+        .get("files/nix/desk/services/default.nix")
+        .unwrap()
+        .contains("../../domain.txt"));
+    // The build script reruns when a carried file changes.
+    assert!(compiled.inputs.contains(&root.join("nix/domain.txt")));
+    let Some(lib) = nixpkgs_lib_or_say("carried files") else {
+        return;
+    };
+    let value = evaluate_flake(
+        &lib,
+        &tree,
+        "let config = outputs.nixosConfigurations.desk.config; in { domain = config.networking.domain; motd = builtins.readFile config.environment.etc.motd.source; }",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        value,
+        serde_json::json!({ "domain": "example.org", "motd": "welcome\n" })
+    );
+}
+
+#[test]
+fn what_cannot_be_carried_is_reported_at_its_line() {
+    let crate_dir = tempfile::tempdir().unwrap();
+    let root = crate_dir.path();
+    write(
+        root,
+        "nix/kept.nix",
+        b"{ ... }: {\n  a = ./gone.txt;\n  b = ../../outside;\n  c = ./wallpaper.png;\n}\n",
+    );
+    write(
+        root,
+        "nix/wallpaper.png",
+        &[0x89, b'P', b'N', b'G', 0xff, 0],
+    );
+    let flake = Flake::new("carried", "24.11").host(host(Module::nix_file(
+        Category::System,
+        "kept",
+        "nix/kept.nix",
+    )));
+    let text = match compile(&flake, root) {
+        Ok(_) => panic!("accepted"),
+        Err(rejected) => flakesmith::diagnostic::render_all(&rejected.diagnostics),
+    };
+    for expected in [
+        "error[missing-path]: hand-kept module `kept` names `./gone.txt` (nix/kept.nix:2:7), which does not exist",
+        "error[uncarried-path]: hand-kept module `kept` names `../../outside` (nix/kept.nix:3:7), which is outside the configuration crate",
+        "error[uncarried-path]: hand-kept module `kept` names `nix/wallpaper.png` (from nix/kept.nix), which is not UTF-8 text",
+        "tests/carried.rs:",
+    ] {
+        assert!(text.contains(expected), "`{expected}` in:\n{text}");
+    }
+}
+
+#[test]
+fn a_path_built_with_interpolation_is_a_warning() {
+    let crate_dir = tempfile::tempdir().unwrap();
+    let root = crate_dir.path();
+    write(
+        root,
+        "nix/kept.nix",
+        b"{ ... }: let name = \"a\"; in { imports = [ ./${name}.nix ]; }\n",
+    );
+    write(root, "nix/a.nix", b"{ }\n");
+    let flake = Flake::new("carried", "24.11").host(host(Module::nix_file(
+        Category::System,
+        "kept",
+        "nix/kept.nix",
+    )));
+    let compiled = compile(&flake, root)
+        .unwrap_or_else(|r| panic!("{}", flakesmith::diagnostic::render_all(&r.diagnostics)));
+    let warnings = flakesmith::diagnostic::render_all(&compiled.warnings);
+    assert!(
+        warnings.contains("warning[dynamic-path]: hand-kept module `kept` builds the path `./${name}.nix` (nix/kept.nix:1:43)"),
+        "{warnings}"
+    );
+}
