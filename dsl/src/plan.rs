@@ -30,7 +30,12 @@ pub struct Plan<'a> {
     /// path in the configuration crate (the hand-kept files' paths are rewritten to
     /// point there).
     pub carried: Vec<CarriedFile>,
+    /// The text of [`Flake::extra_outputs`], read and parsed.
+    pub extra_outputs: Option<String>,
 }
+
+/// Where the tree writes [`Flake::extra_outputs`].
+pub const EXTRA_OUTPUTS_FILE: &str = "outputs.nix";
 
 /// A file a hand-kept file names, copied into the tree as it is.
 #[derive(Debug)]

@@ -375,7 +375,8 @@ fn an_unstable_pin_is_dated_by_its_lock() {
     );
 }
 
-/// Items 17 and 18: outputs flakesmith does not write are named in the report, and a
+/// Items 17 and 18: outputs flakesmith does not write are carried and named in the
+/// report, and a
 /// hand-kept file's definitions count in the typed share.
 #[test]
 fn the_report_counts_and_names_everything() {
@@ -397,15 +398,27 @@ fn the_report_counts_and_names_everything() {
             "box.nix",
             "{ lib, ... }: let port = 22; in {\n  system.stateVersion = \"24.05\";\n  services.openssh.ports = [ port ];\n  services.openssh.enable = true;\n}\n",
         ),
+        ("base.nix", "{ ... }: { }\n"),
     ])
     .unwrap();
     let report = imported.report.render();
     for output in ["overlays", "nixosModules"] {
         assert!(
-            report.contains(&format!("the output `{output}` is not carried")),
+            report.contains(&format!(
+                "the output `{output}` is carried as it was written"
+            )),
             "{report}"
         );
     }
+    // Carried as written, with what they name by relative path.
+    let outputs = &imported.files["nix/outputs.nix"];
+    assert!(
+        outputs.contains("{ self, nixpkgs, ... }:\n{\n  overlays.default = final: prev: { };\n  nixosModules.base = ./base.nix;\n}\n"),
+        "{outputs}"
+    );
+    assert!(imported.files.contains_key("nix/base.nix"));
+    assert!(imported.files["config/mod.rs"]
+        .contains(r#".extra_outputs(NixSource::nix_file("nix/outputs.nix"))"#));
     assert!(imported.report.typed_share() < 100.0, "{report}");
     assert_eq!(imported.report.hand_kept(), 3, "{report}");
 }
@@ -470,8 +483,29 @@ nixpkgs.lib.nixosSystem {
         imported
             .report
             .render()
-            .contains("the output `overlays` is not carried"),
+            .contains("the output `overlays` is carried as it was written"),
         "{}",
         imported.report.render()
+    );
+}
+
+/// A plaintext secret the original writes stays, allowed where it is, with a note: the
+/// imported crate builds as the original did.
+#[test]
+fn plaintext_secrets_of_the_original_are_allowed_and_reported() {
+    let imported = import_files(&[
+        ("flake.nix", &one_host("./box.nix")),
+        (
+            "box.nix",
+            "{ ... }: {\n  system.stateVersion = \"24.05\";\n  users.users.me.initialPassword = \"changeme\";\n}\n",
+        ),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rust = host_rs(&imported);
+    assert!(rust.contains(".allow(Lint::PlaintextSecret)"), "{rust}");
+    let report = imported.report.render();
+    assert!(
+        report.contains("`box.nix:3`: a plaintext secret, as in the original"),
+        "{report}"
     );
 }

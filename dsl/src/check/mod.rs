@@ -21,6 +21,7 @@ mod managed;
 mod module_args;
 mod name_rules;
 mod names;
+mod outputs;
 mod packages;
 mod pattern;
 mod requirements;
@@ -39,6 +40,7 @@ use crate::plan::{Plan, PlannedHome, PlannedHost, PlannedModule, PlannedUser};
 
 pub use definitions::MAX_NESTING;
 pub use name_rules::{is_release, valid_host_name, valid_module_name, valid_user_name};
+pub use secrets::is_secret_name;
 
 /// What the checker found: the plan, every diagnostic, and the files it read.
 #[derive(Debug)]
@@ -215,8 +217,20 @@ fn resolve<'a>(
         overlays: Vec::new(),
         secret_files: Vec::new(),
         carried: Vec::new(),
+        extra_outputs: None,
     };
     (plan.packages, plan.overlays) = packages::resolve(flake, base_dir, parse, inputs, out);
+    if let Some(source) = &flake.extra_outputs {
+        plan.extra_outputs = outputs::extra(
+            flake,
+            source,
+            base_dir,
+            parse,
+            inputs,
+            &mut plan.carried,
+            out,
+        );
+    }
     let mut module_index: BTreeMap<String, usize> = BTreeMap::new();
     let mut user_index: BTreeMap<&str, usize> = BTreeMap::new();
     // One module file: its index, and whether it is new (its imports still to visit).

@@ -289,6 +289,10 @@ fn local_packages_in<'e>(expr: &'e Expr, out: &mut Vec<&'e str>) {
             bindings.iter().for_each(|(_, e)| local_packages_in(e, out));
             local_packages_in(body, out);
         }
+        Expr::Update(left, right) => {
+            local_packages_in(left, out);
+            local_packages_in(right, out);
+        }
         _ => {}
     }
 }

@@ -19,7 +19,8 @@ const SECRET_ENDINGS: &[&str] = &[
     "psk",
 ];
 
-fn is_secret_name(name: &str) -> bool {
+/// Whether an option of this name holds a secret itself (not a reference to one).
+pub fn is_secret_name(name: &str) -> bool {
     let normal: String = name
         .chars()
         .filter(|c| !matches!(c, '_' | '-' | '.'))

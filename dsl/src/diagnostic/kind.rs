@@ -129,6 +129,9 @@ kinds! {
     UnreadableSource = "unreadable-source", Error;
     /// A hand-kept file that is not valid Nix.
     InvalidNixSource = "invalid-nix-source", Error;
+    /// The flake's extra outputs are not a function of its inputs, or define an output
+    /// flakesmith writes itself.
+    InvalidExtraOutputs = "invalid-extra-outputs", Error;
     /// A relative path in a hand-kept file that names nothing.
     MissingPath = "missing-path", Error;
     /// A relative path in a hand-kept file that the tree cannot carry (outside the

@@ -83,6 +83,18 @@ pub(super) fn flake_file(plan: &Plan) -> String {
         outputs.insert("formatter", per_system.into());
     }
     let mut outputs: Expr = outputs.into();
+    // Outputs kept by hand come first, so that nothing flakesmith writes is replaced
+    // (the checker made sure they name none of them).
+    if plan.extra_outputs.is_some() {
+        let extra = Expr::apply(
+            Expr::known("import"),
+            [
+                Expr::Path(path(format!("./{}", crate::plan::EXTRA_OUTPUTS_FILE))),
+                Expr::known("inputs"),
+            ],
+        );
+        outputs = Expr::Update(Box::new(extra), Box::new(outputs));
+    }
     if shared {
         let lists: Attrs = plan
             .hosts

@@ -69,6 +69,18 @@ pub fn emit(plan: &Plan) -> Tree {
             secret.text.clone(),
         ));
     }
+    if let Some(text) = &plan.extra_outputs {
+        files.push(GeneratedFile::new(
+            crate::plan::EXTRA_OUTPUTS_FILE,
+            hand_kept_file(
+                plan.flake,
+                "the flake's extra outputs",
+                plan.flake.extra_outputs.as_ref(),
+                plan.flake.location,
+                text,
+            ),
+        ));
+    }
     // What hand-kept files name, as it is (their paths were pointed here).
     for carried in &plan.carried {
         files.push(GeneratedFile::new(

@@ -185,6 +185,10 @@ pub struct Call {
     pub code: String,
     /// Where the definition was (`hosts/desk/default.nix:12`).
     pub source: String,
+    /// The option's name says it holds a secret and the value is a plain string, which
+    /// flakesmith rejects unless allowed: the original has it, so the import allows it
+    /// where it is (and says so).
+    pub plaintext_secret: bool,
 }
 
 /// The options of the derived module whose `config` a definition is in: `cfg.<x>` of a
@@ -205,6 +209,11 @@ pub fn call_in(options: &Options, leaf: &Leaf, file: &str, cfg: CfgFields) -> Ca
         Value::Priority(priority, inner) => (Some(*priority), inner.as_ref()),
         value => (None, value),
     };
+    let plaintext_secret = matches!(value, Value::Str(_))
+        && leaf
+            .path
+            .last()
+            .is_some_and(|name| crate::check::is_secret_name(name));
     let found = options.find(&leaf.path);
     let binding = found.as_ref().map(|f| f.binding);
     let handle = found
@@ -254,6 +263,7 @@ pub fn call_in(options: &Options, leaf: &Leaf, file: &str, cfg: CfgFields) -> Ca
                 raw: None,
                 code,
                 source,
+                plaintext_secret,
             };
         }
     }
@@ -276,6 +286,7 @@ pub fn call_in(options: &Options, leaf: &Leaf, file: &str, cfg: CfgFields) -> Ca
         raw: Some(reason),
         code: render(name, &handle, &format!("Raw::nix({})", rust_string(&text))),
         source,
+        plaintext_secret,
     }
 }
 

@@ -11,6 +11,7 @@
 pub mod convert;
 pub mod derive;
 pub mod evaluate;
+pub mod outputs;
 pub mod read;
 pub mod report;
 pub mod rust;
@@ -198,6 +199,8 @@ pub struct FlakeOut {
     pub users: Vec<UserOut>,
     /// Files copied as they are (hardware files, hand-kept modules): crate path → text.
     pub copied: BTreeMap<String, String>,
+    /// The crate path of the outputs carried from the original flake, if any.
+    pub extra_outputs: Option<String>,
 }
 
 /// The crate to write.
@@ -280,10 +283,36 @@ pub fn import_flake(
         .map(|i| i.url.clone());
     let mut flake_report = FileReport::default();
     flake_report.note("flake.nix".to_owned(), how);
-    for (output, line) in &spec.other_outputs {
+    // The other outputs, carried as they were written.
+    let wanted: Vec<String> = spec.other_outputs.iter().map(|(n, _)| n.clone()).collect();
+    let line_of = |name: &str| {
+        spec.other_outputs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(0, |(_, line)| *line)
+    };
+    let carried = outputs::carry(dir, &wanted);
+    let extra_outputs = carried.text.map(|text| {
+        let target = "nix/outputs.nix".to_owned();
+        state.copy_as(
+            "outputs.nix",
+            &text,
+            &target,
+            text.clone(),
+            &mut flake_report,
+        );
+        target
+    });
+    for output in &carried.carried {
         flake_report.note(
-            flake_at(*line),
-            format!("the output `{output}` is not carried into the generated flake: flakesmith writes `nixosConfigurations` (and its own packages, overlays and formatter); keep `{output}` by hand"),
+            flake_at(line_of(output)),
+            format!("the output `{output}` is carried as it was written, in nix/outputs.nix (`Flake::extra_outputs`)"),
+        );
+    }
+    for (output, why) in &carried.not_carried {
+        flake_report.note(
+            flake_at(line_of(output)),
+            format!("the output `{output}` is not carried into the generated flake: {why}; keep it by hand with `Flake::extra_outputs`"),
         );
     }
     state.report.add("flake.nix", flake_report);
@@ -301,6 +330,7 @@ pub fn import_flake(
         modules: state.modules,
         users: state.users,
         copied: state.copied,
+        extra_outputs,
     };
     let files = rust::crate_files(&flake, &state.report, &config.name, &config.flakesmith);
     Ok(Imported {
@@ -568,7 +598,19 @@ impl State<'_> {
     /// paths still lead there; what cannot be copied is noted in `report`.
     fn copy(&mut self, file: &str, target: &str, text: String, report: &mut FileReport) {
         let original = std::fs::read_to_string(self.dir.join(file)).unwrap_or_default();
-        let (found, problems) = crate::carry::closure(self.dir, file, &original);
+        self.copy_as(file, &original, target, text, report);
+    }
+
+    /// [`State::copy`] of `original`, as if it were the flake's `file`, written as `text`.
+    fn copy_as(
+        &mut self,
+        file: &str,
+        original: &str,
+        target: &str,
+        text: String,
+        report: &mut FileReport,
+    ) {
+        let (found, problems) = crate::carry::closure(self.dir, file, original);
         for (path, contents) in found {
             self.copied.entry(format!("nix/{path}")).or_insert(contents);
         }

@@ -30,6 +30,12 @@ impl FileReport {
             None => self.typed += 1,
             Some(reason) => self.raw.push((call.source.clone(), reason.clone())),
         }
+        if call.plaintext_secret {
+            self.note(
+                call.source.clone(),
+                "a plaintext secret, as in the original: allowed where it is defined (`.allow(Lint::PlaintextSecret)`); move it to a secret manager (`Secret::sops`, `Secret::agenix`) and drop the allowance".to_owned(),
+            );
+        }
     }
 
     pub fn skip(&mut self, at: String, why: String) {

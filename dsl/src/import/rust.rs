@@ -95,6 +95,13 @@ fn config_mod(flake: &FlakeOut) -> String {
         }
         out.push_str(")\n");
     }
+    if let Some(path) = &flake.extra_outputs {
+        let _ = writeln!(
+            out,
+            "        .extra_outputs(NixSource::nix_file({}))",
+            rust_string(path)
+        );
+    }
     for host in &flake.hosts {
         let _ = writeln!(out, "        .host(include!(\"hosts/{}.rs\"))", host.name);
     }
@@ -116,8 +123,11 @@ fn binding_uses(code: &str, indent: &str) -> String {
 
 fn modules_rs(flake: &FlakeOut) -> String {
     let mut out = String::from(
-        "//! The flake's shared modules, one function each.\n\n#![allow(dead_code)]\n\nuse flakesmith::prelude::*;\n",
+        "//! The flake's shared modules, one function each.\n\n#![allow(dead_code)]\n",
     );
+    if !flake.modules.is_empty() {
+        out.push_str("\nuse flakesmith::prelude::*;\n");
+    }
     for module in &flake.modules {
         out.push('\n');
         if let Some(derived) = &module.derived {
@@ -147,6 +157,7 @@ fn modules_rs(flake: &FlakeOut) -> String {
                 );
             }
         }
+        allow_plaintext_secrets(&mut out, &module.calls, "        ");
         for import in &module.imports {
             let _ = writeln!(out, "        .import({})", module_ref(import, ""));
         }
@@ -174,6 +185,7 @@ fn modules_rs(flake: &FlakeOut) -> String {
 fn derived_module(out: &mut String, module: &super::ModuleOut, derived: &super::derive::Derived) {
     out.push_str(&derived.struct_text(&module.file, module.category, &module.name));
     let mut body = String::new();
+    allow_plaintext_secrets(&mut body, &module.calls, "            ");
     for import in &module.imports {
         let _ = writeln!(body, "            .import({})", module_ref(import, ""));
     }
@@ -208,6 +220,7 @@ fn home_rs(flake: &FlakeOut) -> String {
                 rust_string(path)
             );
         }
+        allow_plaintext_secrets(&mut out, &user.calls, "        ");
         for import in &user.imports {
             let _ = writeln!(out, "        .import({})", module_ref(import, "modules::"));
         }
@@ -232,6 +245,13 @@ fn host_rs(host: &super::HostOut, modules: &[super::ModuleOut]) -> String {
     );
     // The flake never had flakesmith's `networking.hostName` default.
     out.push_str("        .keep_host_name()\n");
+    let additions: Vec<super::convert::Call> = host
+        .users
+        .iter()
+        .flat_map(|(_, calls)| calls.iter().cloned())
+        .chain(host.calls.iter().cloned())
+        .collect();
+    allow_plaintext_secrets(&mut out, &additions, "        ");
     for (name, value) in &host.special_args {
         let value = match value {
             super::read::SpecialValue::Literal(super::syntax::Value::Str(text)) => {
@@ -361,5 +381,16 @@ fn system(double: &str) -> String {
         "i686-linux" => "System::I686Linux".into(),
         "riscv64-linux" => "System::Riscv64Linux".into(),
         other => format!("System::Other({}.into())", rust_string(other)),
+    }
+}
+
+/// `.allow(Lint::PlaintextSecret)` where the original defines a plaintext secret, which
+/// flakesmith rejects unless allowed (the report says so, to move it to a secret manager).
+fn allow_plaintext_secrets(out: &mut String, calls: &[super::convert::Call], indent: &str) {
+    if calls.iter().any(|call| call.plaintext_secret) {
+        let _ = writeln!(
+            out,
+            "{indent}// A plaintext secret, as in the original (see IMPORT.md).\n{indent}.allow(Lint::PlaintextSecret)"
+        );
     }
 }

@@ -50,6 +50,8 @@ pub struct Flake {
     pub unfree: Option<(Unfree, Location)>,
     /// Arguments every module of every host gets ([`Flake::special_arg`]).
     pub special_args: Vec<super::SpecialArg>,
+    /// Outputs flakesmith does not write, kept by hand ([`Flake::extra_outputs`]).
+    pub extra_outputs: Option<super::NixSource>,
     pub location: Location,
 }
 
@@ -76,6 +78,7 @@ impl Flake {
             overlays: Vec::new(),
             unfree: None,
             special_args: Vec::new(),
+            extra_outputs: None,
             location: Location::caller(),
         }
     }
@@ -161,6 +164,17 @@ impl Flake {
     /// tree are formatted too, so keep their sources formatted the same way.
     pub fn formatter(mut self, package: crate::value::Package) -> Self {
         self.formatter = Some(package);
+        self
+    }
+
+    /// Outputs flakesmith does not write itself (`darwinConfigurations`, `devShells`,
+    /// `nixosModules`, overlays of your own shape), as hand-kept Nix: a function of the
+    /// flake's inputs returning them, such as
+    /// `inputs: { devShells.x86_64-linux.default = ...; }`. Written to `outputs.nix`
+    /// and joined with the generated outputs (`(import ./outputs.nix inputs) // { ... }`);
+    /// a name flakesmith writes itself is a build error, so nothing is replaced.
+    pub fn extra_outputs(mut self, source: super::NixSource) -> Self {
+        self.extra_outputs = Some(source);
         self
     }
 

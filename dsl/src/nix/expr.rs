@@ -279,6 +279,8 @@ pub enum Expr {
     Lambda(Formals, Box<Expr>),
     /// `let name = value; ... in body`.
     Let(Vec<(Ident, Expr)>, Box<Expr>),
+    /// `left // right`: the attributes of both, the right one's where both have a name.
+    Update(Box<Expr>, Box<Expr>),
     /// Nix source written by hand, for an expression the IR or the bindings lack
     /// (`pkgs.linuxPackages_latest`, `config.services.x.port + 1`). The checker parses
     /// each snippet on its own and points into it on error; the printer copies it as it
@@ -330,7 +332,8 @@ impl Expr {
             Expr::List(items) => items.iter().collect(),
             Expr::Attrs(attrs) => attrs.entries().iter().map(|(_, v)| v).collect(),
             Expr::Apply(function, args) => std::iter::once(&**function).chain(args).collect(),
-            Expr::Lambda(_, body) => vec![&**body],
+            Expr::Lambda(_, body) | Expr::Function(_, body) => vec![&**body],
+            Expr::Update(left, right) => vec![&**left, &**right],
             Expr::Let(bindings, body) => bindings
                 .iter()
                 .map(|(_, v)| v)

@@ -129,6 +129,11 @@ impl Printer {
                     self.newline(indent);
                 }
             }
+            Expr::Update(left, right) => {
+                self.expr(left, indent, Position::Atom);
+                self.out.push_str(" // ");
+                self.expr(right, indent, Position::Atom);
+            }
             Expr::Let(bindings, body) => {
                 self.out.push_str("let");
                 for (name, value) in bindings {
@@ -264,7 +269,11 @@ fn needs_parens(expr: &Expr) -> bool {
     match expr {
         Expr::Int(i) => *i < 0,
         Expr::Float(f) => f.get().is_sign_negative(),
-        Expr::Apply(..) | Expr::Lambda(..) | Expr::Function(..) | Expr::Let(..) => true,
+        Expr::Apply(..)
+        | Expr::Lambda(..)
+        | Expr::Function(..)
+        | Expr::Let(..)
+        | Expr::Update(..) => true,
         // A snippet that is one operand stands alone; anything else (`10 - 1`, `-1`,
         // `f x`) gets parentheses, as its own parse decides.
         Expr::Raw(text) => !super::raw::analyse(text).atomic,

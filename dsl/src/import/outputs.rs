@@ -1,0 +1,227 @@
+//! The outputs of the original `flake.nix` that flakesmith does not write (`overlays`,
+//! `packages`, `darwinConfigurations`, ...), carried as they were: their entries,
+//! verbatim, in a function of the same arguments as the original `outputs`, with the
+//! `let` bindings they use. The crate gives the file to `Flake::extra_outputs`, and the
+//! generated flake joins its outputs with them.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use rnix::ast::{self, HasEntry};
+use rowan::ast::AstNode;
+
+use super::syntax::{attrpath, unparen};
+
+/// The carried outputs: the file's text, and the names it could not carry with why.
+pub struct Carried {
+    pub text: Option<String>,
+    pub carried: Vec<String>,
+    pub not_carried: Vec<(String, String)>,
+}
+
+/// A binding of the `let` around the outputs: the names it binds, its text, and the
+/// names its value reads.
+struct Binding {
+    names: Vec<String>,
+    text: String,
+    reads: BTreeSet<String>,
+}
+
+/// `wanted` (output names other than `nixosConfigurations`) as they are written in the
+/// `outputs` of `dir/flake.nix`.
+pub fn carry(dir: &Path, wanted: &[String]) -> Carried {
+    let mut carried = Carried {
+        text: None,
+        carried: Vec::new(),
+        not_carried: Vec::new(),
+    };
+    let not_written = |why: &str| -> Vec<(String, String)> {
+        wanted.iter().map(|w| (w.clone(), why.to_owned())).collect()
+    };
+    let Ok(text) = std::fs::read_to_string(dir.join("flake.nix")) else {
+        carried.not_carried = not_written("flake.nix cannot be read");
+        return carried;
+    };
+    let Some((param, bindings, set)) = outputs_parts(&text) else {
+        carried.not_carried =
+            not_written("`outputs` is not a function returning an attribute set (under `let`)");
+        return carried;
+    };
+    let mut entries: Vec<String> = Vec::new();
+    let mut reads: BTreeSet<String> = BTreeSet::new();
+    for name in wanted {
+        let mut found = false;
+        for entry in set.entries() {
+            match &entry {
+                ast::Entry::AttrpathValue(value) => {
+                    let first = value
+                        .attrpath()
+                        .as_ref()
+                        .and_then(attrpath)
+                        .and_then(|p| p.first().cloned());
+                    if first.as_deref() == Some(name.as_str()) {
+                        found = true;
+                        if let Some(v) = value.value() {
+                            reads
+                                .extend(crate::nix::free_variables(&v.syntax().text().to_string()));
+                        }
+                        entries.push(reindented(&text, value.syntax()));
+                    }
+                }
+                ast::Entry::Inherit(inherit) => {
+                    let names: Vec<String> = inherit
+                        .attrs()
+                        .map(|a| a.syntax().text().to_string())
+                        .collect();
+                    if names.contains(name) {
+                        found = true;
+                        let from = inherit.from().and_then(|f| f.expr());
+                        match &from {
+                            Some(from) => {
+                                let from = from.syntax().text().to_string();
+                                reads.extend(crate::nix::free_variables(&from));
+                                entries.push(format!("inherit ({from}) {name};"));
+                            }
+                            None => {
+                                reads.insert(name.clone());
+                                entries.push(format!("inherit {name};"));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if found {
+            carried.carried.push(name.clone());
+        } else {
+            carried.not_carried.push((
+                name.clone(),
+                "it is not an attribute of the attribute set `outputs` returns (it comes from a function or a `//`)".to_owned(),
+            ));
+        }
+    }
+    if entries.is_empty() {
+        return carried;
+    }
+    // The bindings the entries read, and those they read in turn, in their order.
+    let mut needed: BTreeSet<String> = reads;
+    loop {
+        let before = needed.len();
+        for binding in &bindings {
+            if binding.names.iter().any(|n| needed.contains(n)) {
+                needed.extend(binding.reads.iter().cloned());
+            }
+        }
+        if needed.len() == before {
+            break;
+        }
+    }
+    let kept: Vec<&Binding> = bindings
+        .iter()
+        .filter(|b| b.names.iter().any(|n| needed.contains(n)))
+        .collect();
+    let mut out = String::from(
+        "# The outputs of the original flake.nix that flakesmith does not write, as they were\n\
+         # written there (with the `let` bindings they use). The generated flake.nix joins\n\
+         # them with its own.\n",
+    );
+    out.push_str(&param);
+    out.push_str(":\n");
+    if !kept.is_empty() {
+        out.push_str("let\n");
+        for binding in kept {
+            out.push_str("  ");
+            out.push_str(&binding.text);
+            out.push('\n');
+        }
+        out.push_str("in\n");
+    }
+    out.push_str("{\n");
+    for entry in entries {
+        out.push_str("  ");
+        out.push_str(&entry);
+        out.push('\n');
+    }
+    out.push_str("}\n");
+    carried.text = Some(out);
+    carried
+}
+
+/// `outputs`' argument pattern (as written), the bindings of the `let`s around its
+/// attribute set, and that set.
+fn outputs_parts(text: &str) -> Option<(String, Vec<Binding>, ast::AttrSet)> {
+    let root = rnix::Root::parse(text).tree().expr()?;
+    let ast::Expr::AttrSet(flake) = unparen(root) else {
+        return None;
+    };
+    let outputs = flake.attrpath_values().find(|entry| {
+        entry.attrpath().as_ref().and_then(attrpath).as_deref() == Some(&["outputs".to_owned()])
+    })?;
+    let ast::Expr::Lambda(lambda) = unparen(outputs.value()?) else {
+        return None;
+    };
+    let param = reindented(text, lambda.param()?.syntax());
+    let mut bindings = Vec::new();
+    let mut body = unparen(lambda.body()?);
+    while let ast::Expr::LetIn(let_in) = body {
+        for entry in let_in.entries() {
+            bindings.push(binding(text, &entry));
+        }
+        body = unparen(let_in.body()?);
+    }
+    let ast::Expr::AttrSet(set) = body else {
+        return None;
+    };
+    Some((param, bindings, set))
+}
+
+fn binding(text: &str, entry: &ast::Entry) -> Binding {
+    match entry {
+        ast::Entry::AttrpathValue(value) => Binding {
+            names: value
+                .attrpath()
+                .and_then(|p| p.attrs().next())
+                .map(|a| vec![a.syntax().text().to_string()])
+                .unwrap_or_default(),
+            text: reindented(text, value.syntax()),
+            reads: value
+                .value()
+                .map(|v| crate::nix::free_variables(&v.syntax().text().to_string()))
+                .unwrap_or_default(),
+        },
+        ast::Entry::Inherit(inherit) => {
+            let names: Vec<String> = inherit
+                .attrs()
+                .map(|a| a.syntax().text().to_string())
+                .collect();
+            let reads = match inherit.from().and_then(|f| f.expr()) {
+                Some(from) => crate::nix::free_variables(&from.syntax().text().to_string()),
+                None => names.iter().cloned().collect(),
+            };
+            Binding {
+                names,
+                text: reindented(text, inherit.syntax()),
+                reads,
+            }
+        }
+    }
+}
+
+/// The node's text with its continuation lines moved left by the node's own column, and
+/// two spaces in (it lands at the first level of the carried file).
+fn reindented(text: &str, node: &rnix::SyntaxNode) -> String {
+    let start = usize::from(node.text_range().start());
+    let column = start - text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let own = node.text().to_string();
+    let mut lines = own.split('\n');
+    let mut out = lines.next().unwrap_or_default().to_owned();
+    for line in lines {
+        out.push('\n');
+        let spaces = line.len() - line.trim_start_matches(' ').len();
+        if !line.trim().is_empty() {
+            out.push_str("  ");
+            out.push_str(&line[spaces.min(column)..]);
+        }
+    }
+    out
+}
