@@ -85,15 +85,20 @@ pub fn write_embedding(out_dir: &Path, tree: &Tree) -> std::io::Result<()> {
         std::fs::remove_dir_all(&root)?;
     }
     let mut source = String::from("/// The checked flake tree, embedded by flakesmith's build script.\nstatic FLAKESMITH_TREE: ::flakesmith::EmbeddedTree = ::flakesmith::EmbeddedTree {\n    files: &[\n");
-    let files = tree
-        .files
-        .iter()
-        .map(|f| (f.path.as_str(), f.contents.as_str()));
-    crate::writer::write_plain(&root, files).map_err(std::io::Error::other)?;
+    crate::writer::write_plain(&root, tree.entries()).map_err(std::io::Error::other)?;
     for file in &tree.files {
         let _ = writeln!(
             source,
             "        ({:?}, include_str!({:?})),",
+            file.path,
+            root.join(&file.path).display().to_string()
+        );
+    }
+    source.push_str("    ],\n    copied: &[\n");
+    for file in &tree.copied {
+        let _ = writeln!(
+            source,
+            "        ({:?}, include_bytes!({:?})),",
             file.path,
             root.join(&file.path).display().to_string()
         );

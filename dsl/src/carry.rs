@@ -32,8 +32,8 @@ pub enum Problem {
     Outside { file: String, literal: PathLiteral },
     /// It is built with `${...}`: which file it names is known only when evaluated.
     Dynamic { file: String, literal: PathLiteral },
-    /// A file it reaches is not UTF-8 text, which the tree cannot hold.
-    Binary { file: String, target: String },
+    /// It names a hidden file or directory (`.github/...`), which the tree does not hold.
+    Hidden { file: String, literal: PathLiteral },
 }
 
 /// The relative path literals of `text`, static and interpolated (`./${name}.nix`).
@@ -90,10 +90,11 @@ pub fn resolve(file: &str, literal: &str) -> Option<String> {
 
 /// Everything `file` (relative to `root`, with contents `text`) reaches through relative
 /// paths: the files named, every file under a directory named, and what the Nix files
-/// among them name in turn; as paths relative to the root with their contents. Each
-/// literal that cannot be carried is a [`Problem`].
-pub fn closure(root: &Path, file: &str, text: &str) -> (Vec<(String, String)>, Vec<Problem>) {
-    let mut carried: Vec<(String, String)> = Vec::new();
+/// among them name in turn; as paths relative to the root with their contents (text or
+/// not: wallpapers and fonts travel too). Each literal that cannot be carried is a
+/// [`Problem`].
+pub fn closure(root: &Path, file: &str, text: &str) -> (Vec<(String, Vec<u8>)>, Vec<Problem>) {
+    let mut carried: Vec<(String, Vec<u8>)> = Vec::new();
     let mut seen: BTreeSet<String> = BTreeSet::new();
     let mut problems = Vec::new();
     let mut pending: Vec<(String, String)> = vec![(file.to_owned(), text.to_owned())];
@@ -113,6 +114,13 @@ pub fn closure(root: &Path, file: &str, text: &str) -> (Vec<(String, String)>, V
                 });
                 continue;
             };
+            if target.split('/').any(|segment| segment.starts_with('.')) {
+                problems.push(Problem::Hidden {
+                    file: from.clone(),
+                    literal,
+                });
+                continue;
+            }
             let full = root.join(&target);
             if !full.exists() {
                 problems.push(Problem::Missing {
@@ -125,18 +133,15 @@ pub fn closure(root: &Path, file: &str, text: &str) -> (Vec<(String, String)>, V
                 if found == file || !seen.insert(found.clone()) {
                     continue;
                 }
-                match std::fs::read(root.join(&found)).map(String::from_utf8) {
-                    Ok(Ok(contents)) => {
-                        if found.ends_with(".nix") {
-                            pending.push((found.clone(), contents.clone()));
-                        }
-                        carried.push((found, contents));
+                let Ok(contents) = std::fs::read(root.join(&found)) else {
+                    continue;
+                };
+                if found.ends_with(".nix") {
+                    if let Ok(text) = std::str::from_utf8(&contents) {
+                        pending.push((found.clone(), text.to_owned()));
                     }
-                    _ => problems.push(Problem::Binary {
-                        file: from.clone(),
-                        target: found,
-                    }),
                 }
+                carried.push((found, contents));
             }
         }
     }
@@ -275,29 +280,28 @@ mod tests {
         write("nix/s.yaml", b"a: 1");
         write(
             "nix/common/default.nix",
-            b"{ y = ../../../up; z = ./pic.png; }",
+            b"{ y = ../../../up; z = ./pic.png; w = ./.hidden; }",
         );
         write("nix/common/pic.png", &[0xff, 0xfe, 0]);
         let text = std::fs::read_to_string(root.path().join("nix/host.nix")).unwrap();
         let (carried, problems) = closure(root.path(), "nix/host.nix", &text);
         let names: Vec<&str> = carried.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(names, ["nix/common/default.nix", "nix/s.yaml"]);
+        assert_eq!(
+            names,
+            ["nix/common/default.nix", "nix/common/pic.png", "nix/s.yaml"]
+        );
         let kinds: Vec<String> = problems
             .iter()
             .map(|p| match p {
                 Problem::Missing { literal, .. } => format!("missing {}", literal.text),
                 Problem::Outside { literal, .. } => format!("outside {}", literal.text),
                 Problem::Dynamic { literal, .. } => format!("dynamic {}", literal.text),
-                Problem::Binary { target, .. } => format!("binary {target}"),
+                Problem::Hidden { literal, .. } => format!("hidden {}", literal.text),
             })
             .collect();
         assert_eq!(
             kinds,
-            [
-                "binary nix/common/pic.png",
-                "missing ./gone",
-                "outside ../../../up"
-            ]
+            ["missing ./gone", "outside ../../../up", "hidden ./.hidden"]
         );
     }
 }

@@ -40,13 +40,8 @@ pub fn compile(flake: &Flake, base_dir: &Path) -> Result<Compiled, Rejected> {
     }
     let tree = emit(&checked.plan);
     // Every Nix file flakesmith writes; the tree's other files (encrypted sops files,
-    // what hand-kept files name) are copied as they are.
-    let copied = |path: &str| checked.plan.carried.iter().any(|c| c.tree_path == path);
-    for file in tree
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with(".nix") && !copied(&f.path))
-    {
+    // and in `tree.copied` what hand-kept files name) are copied as they are.
+    for file in tree.files.iter().filter(|f| f.path.ends_with(".nix")) {
         if let Err(error) = validate(&file.contents) {
             diagnostics.push(invalid_output(
                 &checked.plan,

@@ -42,7 +42,7 @@ pub const EXTRA_OUTPUTS_FILE: &str = "outputs.nix";
 pub struct CarriedFile {
     /// `files/<path in the configuration crate>`.
     pub tree_path: String,
-    pub text: String,
+    pub bytes: Vec<u8>,
 }
 
 /// A sops file copied into the tree: where it lands, its text, and where it came from.

@@ -30,10 +30,21 @@ impl GeneratedFile {
     }
 }
 
+/// A file copied into the tree as it is (what hand-kept files name: a YAML file, a
+/// script, a wallpaper), text or not.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CopiedFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
 /// Everything one run produces, files sorted by path.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tree {
+    /// The files flakesmith writes (Nix, and the sops files it copies).
     pub files: Vec<GeneratedFile>,
+    /// The files it copies as they are, sorted by path.
+    pub copied: Vec<CopiedFile>,
     pub hosts: Vec<String>,
     pub users: Vec<String>,
     /// Each host's deployment target and tags, for `hosts [--tag TAG]`.
@@ -67,12 +78,33 @@ impl Tree {
             .find(|f| f.path == path)
             .map(|f| f.contents.as_str())
     }
+
+    /// A copied file's bytes.
+    pub fn copied(&self, path: &str) -> Option<&[u8]> {
+        self.copied
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.bytes.as_slice())
+    }
+
+    /// Every file's path and bytes, written and copied.
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files
+            .iter()
+            .map(|f| (f.path.as_str(), f.contents.as_bytes()))
+            .chain(
+                self.copied
+                    .iter()
+                    .map(|f| (f.path.as_str(), f.bytes.as_slice())),
+            )
+    }
 }
 
 /// A tree compiled into a binary by `build.rs` (see [`crate::build_script`]).
 #[derive(Clone, Copy, Debug)]
 pub struct EmbeddedTree {
     pub files: &'static [(&'static str, &'static str)],
+    pub copied: &'static [(&'static str, &'static [u8])],
     pub hosts: &'static [&'static str],
     pub users: &'static [&'static str],
     pub fleet: &'static [EmbeddedHost],
@@ -87,6 +119,14 @@ impl EmbeddedTree {
                 .files
                 .iter()
                 .map(|(p, c)| GeneratedFile::new(*p, (*c).to_owned()))
+                .collect(),
+            copied: self
+                .copied
+                .iter()
+                .map(|(p, b)| CopiedFile {
+                    path: (*p).to_owned(),
+                    bytes: b.to_vec(),
+                })
                 .collect(),
             hosts: self.hosts.iter().map(|h| (*h).to_owned()).collect(),
             users: self.users.iter().map(|u| (*u).to_owned()).collect(),

@@ -28,7 +28,7 @@ fn what_a_hand_kept_file_names_is_carried_and_still_found() {
     write(
         root,
         "nix/desk/default.nix",
-        b"{ ... }: {\n  imports = [ ./services ];\n  environment.etc.motd.source = ./motd.txt;\n}\n",
+        b"{ ... }: {\n  imports = [ ./services ];\n  environment.etc.motd.source = ./motd.txt;\n  environment.etc.wallpaper.source = ./wallpaper.png;\n}\n",
     );
     write(
         root,
@@ -37,6 +37,8 @@ fn what_a_hand_kept_file_names_is_carried_and_still_found() {
     );
     write(root, "nix/desk/motd.txt", b"welcome\n");
     write(root, "nix/domain.txt", b"example.org\n");
+    let png = [0x89, b'P', b'N', b'G', 0xff, 0];
+    write(root, "nix/desk/wallpaper.png", &png);
     let flake = Flake::new("carried", "24.11").host(host(Module::nix_file(
         Category::System,
         "desk-own",
@@ -56,13 +58,17 @@ fn what_a_hand_kept_file_names_is_carried_and_still_found() {
         "files/nix/desk/motd.txt",
         "files/nix/domain.txt",
     ] {
-        assert!(tree.get(carried).is_some(), "{carried} in {:?}", tree.files);
+        assert!(
+            tree.copied(carried).is_some(),
+            "{carried} in {:?}",
+            tree.copied
+        );
     }
+    // Bytes that are not text travel too.
+    assert_eq!(tree.copied("files/nix/desk/wallpaper.png"), Some(&png[..]));
     // The nested file is carried as it is: its own paths keep their places.
-    assert!(tree
-        .get("files/nix/desk/services/default.nix")
-        .unwrap()
-        .contains("../../domain.txt"));
+    let nested = tree.copied("files/nix/desk/services/default.nix").unwrap();
+    assert!(String::from_utf8_lossy(nested).contains("../../domain.txt"));
     // The build script reruns when a carried file changes.
     assert!(compiled.inputs.contains(&root.join("nix/domain.txt")));
     let Some(lib) = nixpkgs_lib_or_say("carried files") else {
@@ -71,12 +77,12 @@ fn what_a_hand_kept_file_names_is_carried_and_still_found() {
     let value = evaluate_flake(
         &lib,
         &tree,
-        "let config = outputs.nixosConfigurations.desk.config; in { domain = config.networking.domain; motd = builtins.readFile config.environment.etc.motd.source; }",
+        "let config = outputs.nixosConfigurations.desk.config; in { domain = config.networking.domain; motd = builtins.readFile config.environment.etc.motd.source; wallpaper = builtins.pathExists config.environment.etc.wallpaper.source; }",
     )
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         value,
-        serde_json::json!({ "domain": "example.org", "motd": "welcome\n" })
+        serde_json::json!({ "domain": "example.org", "motd": "welcome\n", "wallpaper": true })
     );
 }
 
@@ -87,13 +93,9 @@ fn what_cannot_be_carried_is_reported_at_its_line() {
     write(
         root,
         "nix/kept.nix",
-        b"{ ... }: {\n  a = ./gone.txt;\n  b = ../../outside;\n  c = ./wallpaper.png;\n}\n",
+        b"{ ... }: {\n  a = ./gone.txt;\n  b = ../../outside;\n  c = ./.secrets/key;\n}\n",
     );
-    write(
-        root,
-        "nix/wallpaper.png",
-        &[0x89, b'P', b'N', b'G', 0xff, 0],
-    );
+    write(root, "nix/.secrets/key", b"k");
     let flake = Flake::new("carried", "24.11").host(host(Module::nix_file(
         Category::System,
         "kept",
@@ -106,7 +108,7 @@ fn what_cannot_be_carried_is_reported_at_its_line() {
     for expected in [
         "error[missing-path]: hand-kept module `kept` names `./gone.txt` (nix/kept.nix:2:7), which does not exist",
         "error[uncarried-path]: hand-kept module `kept` names `../../outside` (nix/kept.nix:3:7), which is outside the configuration crate",
-        "error[uncarried-path]: hand-kept module `kept` names `nix/wallpaper.png` (from nix/kept.nix), which is not UTF-8 text",
+        "error[uncarried-path]: hand-kept module `kept` names `./.secrets/key` (nix/kept.nix:4:7), a hidden file or directory",
         "tests/carried.rs:",
     ] {
         assert!(text.contains(expected), "`{expected}` in:\n{text}");

@@ -264,7 +264,7 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
                     files.insert("Cargo.lock".to_owned(), text);
                 }
             }
-            write_whole(&out, &files)?;
+            write_whole(&out, &files, &imported.binary_files)?;
             print!("{}", imported.report.render());
             println!(
                 "\nimported {flake_dir} into {} ({} files); build it and write its flake tree with:\n  cd {} && cargo run",
@@ -310,6 +310,7 @@ fn dependency(flags: &std::collections::BTreeMap<&'static str, String>) -> Depen
 fn write_whole(
     dir: &std::path::Path,
     files: &std::collections::BTreeMap<String, String>,
+    binary: &std::collections::BTreeMap<String, Vec<u8>>,
 ) -> Result<(), String> {
     let name = dir
         .file_name()
@@ -322,7 +323,10 @@ fn write_whole(
     let staging = parent.join(format!(".{name}.flakesmith-import-{}", std::process::id()));
     let written = flakesmith::writer::write_plain(
         &staging,
-        files.iter().map(|(p, t)| (p.as_str(), t.as_str())),
+        files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_bytes()))
+            .chain(binary.iter().map(|(p, b)| (p.as_str(), b.as_slice()))),
     )
     .and_then(|()| {
         if dir.exists() {

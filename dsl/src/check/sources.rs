@@ -124,7 +124,7 @@ pub(crate) fn carry(
         if !carried.iter().any(|c| c.tree_path == tree_path) {
             carried.push(CarriedFile {
                 tree_path,
-                text: contents,
+                bytes: contents,
             });
         }
     }
@@ -161,13 +161,14 @@ fn carry_problem(problem: Problem, entity: &str) -> Diagnostic {
             ),
         )
         .help("move what it names into the configuration crate (beside the hand-kept file), or name a part of it"),
-        Problem::Binary { file, target } => Diagnostic::new(
+        Problem::Hidden { file, literal } => Diagnostic::new(
             Kind::UncarriedPath,
             format!(
-                "{entity} names `{target}` (from {file}), which is not UTF-8 text; the tree flakesmith writes holds text files only"
+                "{entity} names `{}` ({file}:{}:{}), a hidden file or directory, which the tree does not hold",
+                literal.text, literal.line, literal.column
             ),
         )
-        .help("fetch it instead (`pkgs.fetchurl`, a flake input), or keep it outside the tree under an absolute path"),
+        .help("move what it names to a path without a segment starting with `.`"),
         Problem::Dynamic { file, literal } => Diagnostic::new(
             Kind::DynamicPath,
             format!(

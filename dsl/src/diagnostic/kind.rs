@@ -135,7 +135,7 @@ kinds! {
     /// A relative path in a hand-kept file that names nothing.
     MissingPath = "missing-path", Error;
     /// A relative path in a hand-kept file that the tree cannot carry (outside the
-    /// configuration crate, or not text).
+    /// configuration crate, or hidden).
     UncarriedPath = "uncarried-path", Error;
     /// A path in a hand-kept file built with `${...}`, which flakesmith cannot carry.
     DynamicPath = "dynamic-path", Warning;

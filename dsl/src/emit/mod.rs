@@ -25,7 +25,7 @@ use templates::{hardware_template, host_template, user_template};
 use crate::model::{Category, Flake, Location, Module, ModuleOptions, SourceLocations};
 use crate::nix::{print_file, Attrs, Expr, Formals, Ident, NixPath};
 use crate::plan::{Plan, PlannedHost, PlannedModule};
-use crate::tree::{GeneratedFile, HostSummary, Tree, GENERATED_BY};
+use crate::tree::{CopiedFile, GeneratedFile, HostSummary, Tree, GENERATED_BY};
 
 /// The whole tree, files sorted by path.
 pub fn emit(plan: &Plan) -> Tree {
@@ -81,13 +81,6 @@ pub fn emit(plan: &Plan) -> Tree {
             ),
         ));
     }
-    // What hand-kept files name, as it is (their paths were pointed here).
-    for carried in &plan.carried {
-        files.push(GeneratedFile::new(
-            carried.tree_path.clone(),
-            carried.text.clone(),
-        ));
-    }
     for planned in &plan.users {
         files.push(GeneratedFile::new(
             planned.user.file_path(),
@@ -121,8 +114,19 @@ pub fn emit(plan: &Plan) -> Tree {
         user_template(flake),
     ));
     files.sort_by(|a, b| a.path.cmp(&b.path));
+    // What hand-kept files name, as it is (their paths were pointed here).
+    let mut copied: Vec<CopiedFile> = plan
+        .carried
+        .iter()
+        .map(|carried| CopiedFile {
+            path: carried.tree_path.clone(),
+            bytes: carried.bytes.clone(),
+        })
+        .collect();
+    copied.sort_by(|a, b| a.path.cmp(&b.path));
     Tree {
         files,
+        copied,
         hosts: plan.hosts.iter().map(|h| h.host.name.clone()).collect(),
         users: plan.users.iter().map(|u| u.user.name.clone()).collect(),
         fleet: plan

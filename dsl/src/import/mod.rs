@@ -104,6 +104,8 @@ fn cache_dir() -> Option<std::path::PathBuf> {
 /// What the importer made: the crate's files and the report.
 pub struct Imported {
     pub files: BTreeMap<String, String>,
+    /// Files of the flake copied into the crate that are not text, by crate path.
+    pub binary_files: BTreeMap<String, Vec<u8>>,
     pub report: Report,
 }
 
@@ -265,6 +267,7 @@ pub fn import_flake(
         modules: Vec::new(),
         users: Vec::new(),
         copied: BTreeMap::new(),
+        copied_bytes: BTreeMap::new(),
         inputs_named: spec.inputs.iter().map(|i| i.name.clone()).collect(),
         host_settings: Vec::new(),
         scanned: BTreeMap::new(),
@@ -335,6 +338,7 @@ pub fn import_flake(
     let files = rust::crate_files(&flake, &state.report, &config.name, &config.flakesmith);
     Ok(Imported {
         files,
+        binary_files: state.copied_bytes,
         report: state.report,
     })
 }
@@ -413,6 +417,8 @@ struct State<'a> {
     modules: Vec<ModuleOut>,
     users: Vec<UserOut>,
     copied: BTreeMap<String, String>,
+    /// Files copied that are not text (a wallpaper a hand-kept module names).
+    copied_bytes: BTreeMap<String, Vec<u8>>,
     inputs_named: Vec<String>,
     /// Every host's own definitions, read before modules are converted: whether a module
     /// can be a derived struct depends on how hosts set its options.
@@ -612,7 +618,17 @@ impl State<'_> {
     ) {
         let (found, problems) = crate::carry::closure(self.dir, file, original);
         for (path, contents) in found {
-            self.copied.entry(format!("nix/{path}")).or_insert(contents);
+            let target = format!("nix/{path}");
+            match String::from_utf8(contents) {
+                Ok(text) => {
+                    self.copied.entry(target).or_insert(text);
+                }
+                Err(binary) => {
+                    self.copied_bytes
+                        .entry(target)
+                        .or_insert(binary.into_bytes());
+                }
+            }
         }
         for problem in problems {
             let (at, what) = match problem {
@@ -628,9 +644,9 @@ impl State<'_> {
                     format!("{file}:{}", literal.line),
                     format!("`{}` is built with `${{...}}`: the files it can name are not copied; copy them beside it", literal.text),
                 ),
-                crate::carry::Problem::Binary { file, target } => (
-                    file,
-                    format!("`{target}` is not text, which the crate and the tree do not carry: fetch it instead, or keep it outside the tree"),
+                crate::carry::Problem::Hidden { file, literal } => (
+                    format!("{file}:{}", literal.line),
+                    format!("`{}` names a hidden file or directory, which the tree does not hold: move it to a path without a segment starting with `.`", literal.text),
                 ),
             };
             report.note(at, what);

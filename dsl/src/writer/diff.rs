@@ -42,26 +42,33 @@ pub fn diff(out: &Path, tree: &Tree) -> Result<Vec<Difference>, WriteError> {
             diff,
         })
     };
-    for file in &tree.files {
-        match read_optional(&out.join(&file.path))? {
+    for (path, contents) in tree.entries() {
+        // A copied file that is not text is compared, not shown.
+        let text = std::str::from_utf8(contents).map_or_else(
+            |_| format!("(binary file, {} bytes)\n", contents.len()),
+            str::to_owned,
+        );
+        match read_optional(&out.join(path))? {
             None => push(
                 DifferenceKind::Missing,
-                &file.path,
-                unified("", &file.contents, "/dev/null", &file.path),
+                path,
+                unified("", &text, "/dev/null", path),
             ),
-            Some(bytes) if bytes == file.contents.as_bytes() => {}
+            Some(bytes) if bytes == contents => {}
             Some(bytes) => {
-                let diff = unified(
-                    &String::from_utf8_lossy(&bytes),
-                    &file.contents,
-                    &file.path,
-                    &file.path,
+                let old = std::str::from_utf8(&bytes).map_or_else(
+                    |_| format!("(binary file, {} bytes)\n", bytes.len()),
+                    str::to_owned,
                 );
-                push(DifferenceKind::Changed, &file.path, diff);
+                push(
+                    DifferenceKind::Changed,
+                    path,
+                    unified(&old, &text, path, path),
+                );
             }
         }
     }
-    let wanted: BTreeSet<&str> = tree.files.iter().map(|f| f.path.as_str()).collect();
+    let wanted: BTreeSet<&str> = tree.entries().map(|(path, _)| path).collect();
     let mut extra: BTreeSet<String> = read_manifest(out)?.into_keys().collect();
     find_generated_files(out, Path::new(""), &mut extra)?;
     for path in extra.iter().filter(|p| !wanted.contains(p.as_str())) {

@@ -43,9 +43,9 @@ pub use crate::tree::GENERATED_MARKER;
 /// needed: a plain write, for what is not a flake tree (bindings, a new configuration
 /// crate, the build script's copy in `OUT_DIR`), where [`write`]'s staging and manifest
 /// have no part.
-pub fn write_plain<'f>(
+pub fn write_plain<'f, B: AsRef<[u8]>>(
     dir: &Path,
-    files: impl IntoIterator<Item = (&'f str, &'f str)>,
+    files: impl IntoIterator<Item = (&'f str, B)>,
 ) -> Result<(), String> {
     for (path, text) in files {
         let target = dir.join(path);
@@ -53,7 +53,8 @@ pub fn write_plain<'f>(
             fs::create_dir_all(parent)
                 .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
-        fs::write(&target, text).map_err(|e| format!("cannot write {}: {e}", target.display()))?;
+        fs::write(&target, text.as_ref())
+            .map_err(|e| format!("cannot write {}: {e}", target.display()))?;
     }
     Ok(())
 }
@@ -134,9 +135,8 @@ type Manifest = BTreeMap<String, u64>;
 fn manifest_text(tree: &Tree) -> String {
     let mut text = format!("{MANIFEST_HEADER}\n");
     let mut entries: Vec<_> = tree
-        .files
-        .iter()
-        .map(|f| (f.path.as_str(), hash(f.contents.as_bytes())))
+        .entries()
+        .map(|(path, bytes)| (path, hash(bytes)))
         .collect();
     entries.sort();
     for (path, hash) in entries {
@@ -193,8 +193,8 @@ struct Plan {
 }
 
 fn plan(out: &Path, tree: &Tree, force: bool) -> Result<Plan, WriteError> {
-    if let Some(bad) = tree.files.iter().find(|f| !is_contained(&f.path)) {
-        return Err(WriteError::UnsafePath(bad.path.clone()));
+    if let Some((bad, _)) = tree.entries().find(|(path, _)| !is_contained(path)) {
+        return Err(WriteError::UnsafePath(bad.to_owned()));
     }
     let exists = match fs::metadata(out) {
         Ok(meta) if meta.is_dir() => true,
@@ -216,24 +216,24 @@ fn plan(out: &Path, tree: &Tree, force: bool) -> Result<Plan, WriteError> {
         old_manifest,
     };
     let (mut foreign, mut edited) = (Vec::new(), Vec::new());
-    for file in &tree.files {
-        let path = out.join(&file.path);
+    for (file_path, contents) in tree.entries() {
+        let path = out.join(file_path);
         let on_disk = if exists { read_optional(&path)? } else { None };
-        match (on_disk, plan.old_manifest.get(&file.path)) {
-            (None, _) => plan.written.push(file.path.clone()),
-            (Some(bytes), _) if bytes == file.contents.as_bytes() => {
-                plan.unchanged.insert(file.path.clone());
+        match (on_disk, plan.old_manifest.get(file_path)) {
+            (None, _) => plan.written.push(file_path.to_owned()),
+            (Some(bytes), _) if bytes == contents => {
+                plan.unchanged.insert(file_path.to_owned());
             }
-            (Some(_), None) => foreign.push(file.path.clone()),
+            (Some(_), None) => foreign.push(file_path.to_owned()),
             (Some(bytes), Some(&recorded)) => {
                 if hash(&bytes) != recorded && !force {
-                    edited.push(file.path.clone());
+                    edited.push(file_path.to_owned());
                 }
-                plan.written.push(file.path.clone());
+                plan.written.push(file_path.to_owned());
             }
         }
     }
-    let wanted: BTreeSet<&str> = tree.files.iter().map(|f| f.path.as_str()).collect();
+    let wanted: BTreeSet<&str> = tree.entries().map(|(path, _)| path).collect();
     for (path, &recorded) in &plan.old_manifest {
         if wanted.contains(path.as_str()) {
             continue;
@@ -346,17 +346,17 @@ fn stage(out: &Path, staging: &Path, tree: &Tree, plan: &Plan) -> Result<(), Wri
     // Each directory is created once: on a slow disk a redundant `mkdir` costs as much
     // as writing a file.
     let mut created = std::collections::HashSet::new();
-    for file in &tree.files {
-        let target = staging.join(&file.path);
+    for (path, contents) in tree.entries() {
+        let target = staging.join(path);
         if let Some(dir) = target.parent() {
             if created.insert(dir.to_owned()) {
                 fs::create_dir_all(dir).map_err(io_error(dir))?;
             }
         }
-        if plan.unchanged.contains(&file.path) {
-            link_or_copy(&out.join(&file.path), &target)?;
+        if plan.unchanged.contains(path) {
+            link_or_copy(&out.join(path), &target)?;
         } else {
-            write_file(&target, file.contents.as_bytes())?;
+            write_file(&target, contents)?;
         }
     }
     write_file(&staging.join(MANIFEST), manifest_text(tree).as_bytes())?;
