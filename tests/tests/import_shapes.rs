@@ -455,6 +455,8 @@ nixpkgs.lib.nixosSystem {
     # A helper's argument and a `let` of flake.nix, unbound where the host is written:
     # the host gets their values.
     { networking.search = [ "${name}.example.org" ]; time.timeZone = zone; }
+    # An inline module's imports are the host's too, as Nix follows them.
+    { imports = [ ../hosts/common.nix ]; }
   ];
 }
 "#;
@@ -464,6 +466,10 @@ nixpkgs.lib.nixosSystem {
         ("lib/mksystem.nix", helper),
         ("hosts/alpha.nix", &host("23.11")),
         ("hosts/beta.nix", &host("24.05")),
+        (
+            "hosts/common.nix",
+            "{ ... }: { services.openssh.enable = true; }\n",
+        ),
     ])
     .unwrap_or_else(|e| panic!("{e}"));
     let alpha = &imported.files["config/hosts/alpha.rs"];
@@ -478,6 +484,7 @@ nixpkgs.lib.nixosSystem {
         "{alpha}"
     );
     assert!(!alpha.contains("Raw::nix"), "{alpha}");
+    assert!(alpha.contains("modules::common()"), "{alpha}");
     assert!(imported.files["config/hosts/beta.rs"].contains(r#".special_arg("host", "beta")"#));
     assert!(
         imported

@@ -83,8 +83,8 @@ pub(crate) const CARRIED_DIR: &str = "files";
 /// `text`, the hand-kept file `source` of `entity` that the tree writes at
 /// `destination`, with every relative path it names pointing at a copy of the target in
 /// [`CARRIED_DIR`]; the targets (and what Nix files among them name in turn) are added
-/// to `carried`. A path that names nothing, leaves the configuration crate or reaches a
-/// file that is not text is an error; one built with `${...}` a warning.
+/// to `carried`. A path that names nothing, leaves the configuration crate, names a hidden
+/// file or is built with `${...}` is a warning: the tree keeps it as written.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn carry(
     source: &NixSource,
@@ -152,7 +152,7 @@ fn carry_problem(problem: Problem, entity: &str) -> Diagnostic {
                 literal.text, literal.line, literal.column
             ),
         )
-        .help("paths in hand-kept Nix are relative to the file they are written in; add the file, or correct the path"),
+        .help("paths in hand-kept Nix are relative to the file they are written in; add the file, or correct the path (Nix fails where the path is used)"),
         Problem::Outside { file, literal } => Diagnostic::new(
             Kind::UncarriedPath,
             format!(

@@ -132,11 +132,11 @@ kinds! {
     /// The flake's extra outputs are not a function of its inputs, or define an output
     /// flakesmith writes itself.
     InvalidExtraOutputs = "invalid-extra-outputs", Error;
-    /// A relative path in a hand-kept file that names nothing.
-    MissingPath = "missing-path", Error;
+    /// A relative path in a hand-kept file that names nothing (Nix fails where it is used).
+    MissingPath = "missing-path", Warning;
     /// A relative path in a hand-kept file that the tree cannot carry (outside the
-    /// configuration crate, or hidden).
-    UncarriedPath = "uncarried-path", Error;
+    /// configuration crate, or hidden): in the tree it names nothing.
+    UncarriedPath = "uncarried-path", Warning;
     /// A path in a hand-kept file built with `${...}`, which flakesmith cannot carry.
     DynamicPath = "dynamic-path", Warning;
 

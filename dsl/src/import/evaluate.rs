@@ -320,7 +320,9 @@ fn program(
     else if builtins.isAttrs m && m ? __flakesmith then {{ inherit (m.__flakesmith) input attribute; }}
     else if builtins.isAttrs m && m ? _file && m ? imports then {{ imports = map describe m.imports; }}
     else if builtins.isAttrs m && builtins.attrNames m == [] then {{ empty = true; }}
-    else if builtins.isAttrs m then {{ inline = builtins.unsafeGetAttrPos (builtins.head (builtins.attrNames m)) m; }} // (if {values} then {{ values = plain 8 m; }} else {{}})
+    else if builtins.isAttrs m then {{ inline = builtins.unsafeGetAttrPos (builtins.head (builtins.attrNames m)) m; }}
+      // (if m ? imports then {{ inlineImports = map describe m.imports; }} else {{}})
+      // (if {values} then {{ values = plain 8 (builtins.removeAttrs m [ "imports" ]); }} else {{}})
     else if builtins.isFunction m then {{ function = true; }}
     else {{ other = builtins.typeOf m; }};
   # An inline module's values as data, where they are data: what names a variable of a
@@ -411,6 +413,10 @@ fn host_spec(
                 Ok(found) => host.inline.push(found),
                 Err(why) => host.skipped.push(why),
             }
+            // What an inline module imports, as Nix found it: the module list's own.
+            if let Some(nested) = module["inlineImports"].as_array() {
+                modules.extend(nested.iter().rev().cloned());
+            }
         } else {
             host.skipped.push(
                 "a module given as a function (or an `import ./file.nix { ... }` of one) in the module list: the importer cannot tell where it is written; move it into a file the host imports".to_owned(),
@@ -496,8 +502,10 @@ fn inline_module(
     let found = entries(&source, &set).map_err(|why| {
         format!("the inline module at {shown}:{line} cannot be read entry by entry ({why}); the regenerated host lacks it: move it into a file the host imports")
     })?;
+    // Its `imports` were followed by evaluation (`inlineImports`).
     let found = found
         .into_iter()
+        .filter(|entry| entry.path != ["imports"])
         .map(|mut entry| {
             if let Some(data) = values.and_then(|v| at_path(v, &entry.path)) {
                 evaluated(&mut entry, data);

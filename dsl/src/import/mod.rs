@@ -474,8 +474,22 @@ impl State<'_> {
         }
         let mut inline_leaves = Vec::new();
         for (file, entries) in &spec.inline {
+            // `imports` is not an option; an inline module's that evaluation did not
+            // follow (a flake read as syntax) stays out, with a note.
+            let (imports, entries): (Vec<_>, Vec<_>) =
+                entries.iter().cloned().partition(|e| e.path == ["imports"]);
+            for entry in imports {
+                self.report.add(file, {
+                    let mut report = FileReport::default();
+                    report.skip(
+                        format!("{file}:{}", entry.line),
+                        "the `imports` of an inline module, which the importer does not follow: move the module into a file the host imports".to_owned(),
+                    );
+                    report
+                });
+            }
             let mut found = Vec::new();
-            leaves(&self.nixos, &[], entries.clone(), &mut found);
+            leaves(&self.nixos, &[], entries, &mut found);
             inline_leaves.push((file.clone(), found));
         }
         let own_file = own.as_ref().map_or("", |(file, _)| file.as_str());
