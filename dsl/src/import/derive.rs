@@ -86,6 +86,10 @@ impl FieldType {
             (Self::Enum(values), Value::Str(s)) if values.contains(s) => {
                 Some(format!("{}::{}", enum_name?, variant_name(s)))
             }
+            // `[]` alone says nothing of its items' type.
+            (Self::List(inner), Value::List(items)) if items.is_empty() => {
+                Some(format!("Vec::<{}>::new()", inner.rust(enum_name)))
+            }
             (Self::List(inner), Value::List(items)) => {
                 let items: Option<Vec<String>> = items
                     .iter()
@@ -363,5 +367,27 @@ fn capitalised(text: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldType;
+    use crate::import::syntax::Value;
+
+    #[test]
+    fn an_empty_list_names_its_item_type() {
+        let list = FieldType::List(Box::new(FieldType::Str));
+        // `[]` alone would leave rustc nothing to infer the items' type from.
+        assert_eq!(
+            list.literal(&Value::List(Vec::new()), None, false)
+                .as_deref(),
+            Some("Vec::<String>::new()")
+        );
+        assert_eq!(
+            list.literal(&Value::List(vec![Value::Str("a".into())]), None, false)
+                .as_deref(),
+            Some("[\"a\"]")
+        );
     }
 }
