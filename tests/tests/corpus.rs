@@ -115,3 +115,73 @@ fn every_corpus_configuration_imports_as_published() {
         "the README's corpus table differs from what the importer makes:\n{table}"
     );
 }
+
+/// Every imported crate builds and writes its flake tree with `cargo run`, as the
+/// importer tells its user to. Compiling eight crates takes minutes, so this runs where
+/// `FLAKESMITH_CORPUS_BUILD=1` is set (`.ci/run` sets it) and says so elsewhere.
+#[test]
+fn every_imported_corpus_crate_builds() {
+    if std::env::var_os("FLAKESMITH_CORPUS_BUILD").is_none() {
+        eprintln!("the corpus crates are not built here: set FLAKESMITH_CORPUS_BUILD=1");
+        return;
+    }
+    if flakesmith_tests::nixpkgs_lib_or_say("building the corpus crates").is_none() {
+        return;
+    }
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let bindings = Bindings::shipped(&repo.join("dsl/data")).unwrap();
+    let config = CrateConfig {
+        name: "config".into(),
+        flakesmith: Dependency::Path(
+            repo.join("dsl")
+                .canonicalize()
+                .unwrap()
+                .display()
+                .to_string(),
+        ),
+    };
+    let work = repo.join("target/corpus-crates");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(corpus())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    names.sort();
+    let mut failed = Vec::new();
+    for dir in &names {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let Ok(imported) = import(dir, &bindings, &config) else {
+            continue; // Refused: the other test holds what it says.
+        };
+        let crate_dir = work.join(&name);
+        let _ = std::fs::remove_dir_all(&crate_dir);
+        let mut files: Vec<(&str, &[u8])> = imported
+            .files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_bytes()))
+            .collect();
+        files.extend(
+            imported
+                .binary_files
+                .iter()
+                .map(|(p, b)| (p.as_str(), b.as_slice())),
+        );
+        // The checkout's lock, as `flakesmith import` copies it: the same versions.
+        let lock = std::fs::read(repo.join("Cargo.lock")).unwrap();
+        files.push(("Cargo.lock", &lock));
+        flakesmith::writer::write_plain(&crate_dir, files).unwrap();
+        let output = std::process::Command::new(env!("CARGO"))
+            .args(["run", "--offline", "--quiet"])
+            .current_dir(&crate_dir)
+            .env("CARGO_TARGET_DIR", repo.join("target/corpus-target"))
+            .output()
+            .unwrap();
+        if !output.status.success() || !crate_dir.join("flake/flake.nix").is_file() {
+            failed.push(format!(
+                "{name}:\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+    }
+    assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+}
