@@ -159,6 +159,16 @@ fn secret_mistakes_name_the_rust_line() {
             ))),
             "is not ASCII-armored",
         ),
+        (
+            "a mode that is not octal",
+            flake(desk(ok().mode("777x"))),
+            "error[invalid-secret-field]: the mode of age secret `alice-password` is `777x`, which is not three or four octal digits",
+        ),
+        (
+            "a mode of too many digits",
+            flake(desk(ok().mode("00400"))),
+            "is `00400`, which is not three or four octal digits",
+        ),
     ];
     for (what, flake, expected) in cases {
         let text = match compile(&flake, dir.path()) {
@@ -173,6 +183,9 @@ fn secret_mistakes_name_the_rust_line() {
     }
     // Near misses: root and a system group are always there; the module by its own name.
     compile(&flake(desk(ok().owner("root").group("keys"))), dir.path()).unwrap();
+    for mode in ["400", "0440", "4755"] {
+        compile(&flake(desk(ok().mode(mode))), dir.path()).unwrap();
+    }
     let by_name = Host::new("desk", System::X86_64Linux, "24.05")
         .hardware(Hardware::nix_text("{}"))
         .import(Module::from_input("agenix", "nixosModules.age"))

@@ -319,6 +319,18 @@ fn plaintext_secrets_are_found_however_they_are_spelt() {
             "`environment.variables.GITHUB_TOKEN` on host `a` is a plaintext secret",
         ),
         (
+            "a password spelt out as text",
+            flake(vec![host("a").set(
+                Opt::<String>::at(OptionPath::Owned(vec![
+                    "services".into(),
+                    "x".into(),
+                    "passwordText".into(),
+                ])),
+                "hunter2",
+            )]),
+            "`services.x.passwordText` on host `a` is a plaintext secret",
+        ),
+        (
             "a password as a raw string literal",
             flake(vec![host("a").set(
                 users::users::user("alice").password(),

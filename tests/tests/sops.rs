@@ -169,6 +169,16 @@ fn secret_mistakes_name_the_rust_line() {
             flake(desk(ok().needed_for_users(false))),
             "is a user's password file but says it is not needed for users",
         ),
+        (
+            "a mode that is not octal",
+            flake(desk(ok().mode("777x"))),
+            "error[invalid-secret-field]: the mode of sops secret `alice-password` is `777x`, which is not three or four octal digits",
+        ),
+        (
+            "a mode of too many digits",
+            flake(desk(ok().mode("00400"))),
+            "is `00400`, which is not three or four octal digits",
+        ),
     ];
     for (what, flake, expected) in cases {
         let text = match compile(&flake, dir.path()) {
@@ -183,6 +193,9 @@ fn secret_mistakes_name_the_rust_line() {
     }
     // Near misses: root and a system group are always there; a nested key's first part.
     compile(&flake(desk(ok().owner("root").group("keys"))), dir.path()).unwrap();
+    for mode in ["400", "0440", "4755"] {
+        compile(&flake(desk(ok().mode(mode))), dir.path()).unwrap();
+    }
     let wifi = SopsSecret::new("wifi-psk")
         .file(file(dir.path()))
         .key("wifi/psk");

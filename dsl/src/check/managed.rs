@@ -218,6 +218,21 @@ pub(crate) fn string_fields<'f>(
 ) {
     for (field, value) in fields {
         let Some(value) = value else { continue };
+        // Both managers chmod the decrypted file to it (sops-nix reads it as octal), and
+        // Nix evaluation accepts any string: a bad mode would fail only on the machine.
+        if field == "mode" && !is_file_mode(value) {
+            out.push(
+                Diagnostic::new(
+                    Kind::InvalidSecretField,
+                    format!(
+                        "the mode of {label} secret `{secret}` is `{value}`, which is not three or four octal digits"
+                    ),
+                )
+                .at(location, "secret declared here")
+                .help("write it as an octal file mode, such as \"0400\" or \"0440\""),
+            );
+            continue;
+        }
         match Expr::string(value.as_str()) {
             Ok(text) => {
                 attrs.insert(field, text);
@@ -231,4 +246,9 @@ pub(crate) fn string_fields<'f>(
             ),
         }
     }
+}
+
+/// Three or four octal digits: `400`, `0440`.
+fn is_file_mode(mode: &str) -> bool {
+    matches!(mode.len(), 3 | 4) && mode.chars().all(|c| ('0'..='7').contains(&c))
 }

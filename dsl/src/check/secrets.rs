@@ -26,9 +26,55 @@ pub fn is_secret_name(name: &str) -> bool {
         .filter(|c| !matches!(c, '_' | '-' | '.'))
         .flat_map(char::to_lowercase)
         .collect();
+    // `passwordText`, `tokenValue`, `secretString`: the secret itself, spelt out.
+    let normal = SPELT_OUT
+        .iter()
+        .find_map(|suffix| normal.strip_suffix(suffix))
+        .unwrap_or(&normal);
     // A password hash is meant to be in the configuration.
     !normal.ends_with("hashedpassword")
         && SECRET_ENDINGS.iter().any(|ending| normal.ends_with(ending))
+}
+
+/// What a name may add after a secret's own name to say it holds the secret as text
+/// (longest first: `plaintext` before `text`).
+const SPELT_OUT: &[&str] = &[
+    "plaintext",
+    "literal",
+    "string",
+    "value",
+    "plain",
+    "text",
+    "raw",
+];
+
+#[cfg(test)]
+#[test]
+fn secret_names_however_they_are_spelt() {
+    for name in [
+        "password",
+        "initialPassword",
+        "passwordText",
+        "api_key",
+        "GITHUB_TOKEN",
+        "tokenValue",
+        "client-secret",
+        "secretString",
+        "wifiPskPlain",
+    ] {
+        assert!(is_secret_name(name), "{name}");
+    }
+    for name in [
+        "passwordFile",
+        "hashedPassword",
+        "hashedPasswordText",
+        "tokenCommand",
+        "secretPath",
+        "text",
+        "value",
+    ] {
+        assert!(!is_secret_name(name), "{name}");
+    }
 }
 
 fn report(path: &[String], entity: &str, location: Location) -> Diagnostic {

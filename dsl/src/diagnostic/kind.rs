@@ -163,7 +163,8 @@ kinds! {
     InvalidSecretFileName = "invalid-secret-file-name", Error;
     /// Two different secret files would land on one path in the tree.
     SecretFileCollision = "secret-file-collision", Error;
-    /// A secret's field (owner, mode, path, ...) that is not valid.
+    /// A secret's mode that is not three or four octal digits, or a key, owner, group or
+    /// mode that Nix cannot hold (a NUL).
     InvalidSecretField = "invalid-secret-field", Error;
     /// A sops secret used as a user's password file but not needed for users.
     SopsSecretNotNeededForUsers = "sops-secret-not-needed-for-users", Error;
