@@ -72,7 +72,7 @@ fn the_fleet_fixture_is_imported_with_its_report() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(again.status.code(), Some(2));
+    assert_eq!(again.status.code(), Some(1));
     assert!(
         text(&again.stderr).contains("is not empty; nothing was written"),
         "{}",
@@ -90,7 +90,7 @@ fn refused(dir: &Path) -> String {
         "--out",
         out.to_str().unwrap(),
     ]);
-    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(refused.status.code(), Some(1));
     assert!(!out.exists());
     let beside: Vec<_> = std::fs::read_dir(dir)
         .unwrap()

@@ -8,43 +8,169 @@ use std::process::ExitCode;
 use flakesmith::bindgen::{generate, read_options, report::report, GenerateConfig};
 use flakesmith::scaffold::{new_crate, new_host, new_user, Dependency, NewConfig};
 
-const USAGE: &str = "\
-Usage:
-  flakesmith new DIR [--host NAME] [--system DOUBLE] [--release YY.MM] [--user NAME]
-                     [--flakesmith-git URL]
-      make a configuration crate in DIR (which must not exist or be empty): one host
-      (default `nixos`, x86_64-linux, 24.05), its hardware file, a shared module, and
-      a Home Manager user with --user. It depends on this flakesmith checkout by path,
-      or on --flakesmith-git URL. `cd DIR && cargo run` writes its flake tree
-  flakesmith new host NAME [--config DIR] [--system DOUBLE] [--release YY.MM]
-      add config/hosts/NAME.rs and hardware/NAME.nix to the configuration crate DIR
-      (default: the current directory) and print the line that adds the host
-  flakesmith new user NAME [--config DIR] [--release YY.MM]
-      add config/home/NAME.rs and print the lines that give it an account and a host
-  flakesmith import FLAKE_DIR --out CONFIG_DIR [--flakesmith-git URL] [--lib PATH]
-      write a configuration crate from an existing flake, read as syntax (hosts a
-      helper makes are found by evaluating `outputs` with stand-in inputs and the
-      nixpkgs lib at --lib PATH, else FLAKESMITH_NIXPKGS_LIB, else <nixpkgs/lib>):
-      its hosts, modules and Home Manager users, each definition a typed call where a
-      binding takes its value and `Raw::nix` (marked `// TODO(import)`) where not;
-      prints a report of what was typed, raw and left out (also in IMPORT.md)
-  flakesmith options report FILE
-      what the generator makes of an options.json: counts per type kind, the type
-      strings it could not type; the last line is `typed N of M options (P%)`
-  flakesmith options json (--nixpkgs PATH | --lib PATH) [--module FILE]... [--out FILE]
-      write the options.json of a module set, evaluated with the real Nix
-      (nix-instantiate): --nixpkgs PATH takes NixOS's modules and lib from a nixpkgs
-      checkout (such as the one your flake pins), --lib PATH evaluates only the
-      --module files (another flake's NixOS module, say) with that lib; standard
-      output without --out
-  flakesmith options generate (FILE | --nixpkgs PATH | --lib PATH --module FILE...)
-                              --out DIR [--namespace PREFIX]... [--source TEXT]
-                              [--search-url URL]
-      write Rust bindings for the options in FILE (both options.json shapes) to DIR;
-      --namespace limits them to options under PREFIX (repeatable), so a configuration
-      compiles only the bindings it uses; --search-url links each option's rustdoc to
-      URL with {name} replaced by the option's name
-";
+/// Each command's help: the words that name it, its synopsis and one-line summary for
+/// `flakesmith --help`, and its whole text for `flakesmith <command> --help`.
+const COMMANDS: &[(&[&str], &str, &str, &str)] = &[
+    (
+        &["new"],
+        "new DIR",
+        "make a configuration crate",
+        "\
+Usage: flakesmith new DIR [--host NAME] [--system DOUBLE] [--release YY.MM] [--user NAME]
+                          [--flakesmith-git URL]
+
+Make a configuration crate in DIR (which must not exist or be empty): one host (default
+`nixos`, x86_64-linux, 24.05), its hardware file, a shared module, and a Home Manager user
+with --user. It depends on this flakesmith checkout by path, or on --flakesmith-git URL.
+`cd DIR && cargo run` writes its flake tree.
+
+Also: `flakesmith new host NAME`, `flakesmith new user NAME` (see their --help).
+",
+    ),
+    (
+        &["new", "host"],
+        "new host NAME",
+        "add a host to a configuration crate",
+        "\
+Usage: flakesmith new host NAME [--config DIR] [--system DOUBLE] [--release YY.MM]
+
+Add config/hosts/NAME.rs and hardware/NAME.nix to the configuration crate DIR (default:
+the current directory) and print the line that adds the host.
+",
+    ),
+    (
+        &["new", "user"],
+        "new user NAME",
+        "add a Home Manager user to a configuration crate",
+        "\
+Usage: flakesmith new user NAME [--config DIR] [--release YY.MM]
+
+Add config/home/NAME.rs and print the lines that give it an account and a host.
+",
+    ),
+    (
+        &["import"],
+        "import FLAKE_DIR --out DIR",
+        "write a configuration crate from an existing flake",
+        "\
+Usage: flakesmith import FLAKE_DIR --out CONFIG_DIR [--flakesmith-git URL] [--lib PATH]
+
+Write a configuration crate from an existing flake, read as syntax (hosts a helper makes
+are found by evaluating `outputs` with stand-in inputs and the nixpkgs lib at --lib PATH,
+else FLAKESMITH_NIXPKGS_LIB, else <nixpkgs/lib>): its hosts, modules and Home Manager
+users, each definition a typed call where a binding takes its value and `Raw::nix`
+(marked `// TODO(import)`) where not; the other outputs carried as written. Prints a
+report of what was typed, raw, kept and left out (also in IMPORT.md).
+",
+    ),
+    (
+        &["options", "report"],
+        "options report FILE",
+        "what the bindings generator makes of an options.json",
+        "\
+Usage: flakesmith options report FILE
+
+What the generator makes of an options.json: counts per type kind, the type strings it
+could not type; the last line is `typed N of M options (P%)`.
+",
+    ),
+    (
+        &["options", "json"],
+        "options json",
+        "write the options.json of a module set, evaluated with Nix",
+        "\
+Usage: flakesmith options json (--nixpkgs PATH | --lib PATH) [--module FILE]... [--out FILE]
+
+Write the options.json of a module set, evaluated with the real Nix (nix-instantiate):
+--nixpkgs PATH takes NixOS's modules and lib from a nixpkgs checkout (such as the one your
+flake pins), --lib PATH evaluates only the --module files (another flake's NixOS module,
+say) with that lib; standard output without --out.
+",
+    ),
+    (
+        &["options", "generate"],
+        "options generate FILE --out DIR",
+        "write Rust bindings for an options.json",
+        "\
+Usage: flakesmith options generate (FILE | --nixpkgs PATH | --lib PATH --module FILE...)
+                                   --out DIR [--namespace PREFIX]... [--source TEXT]
+                                   [--search-url URL]
+
+Write Rust bindings for the options in FILE (both options.json shapes) to DIR;
+--namespace limits them to options under PREFIX (repeatable), so a configuration compiles
+only the bindings it uses; --search-url links each option's rustdoc to URL with {name}
+replaced by the option's name.
+",
+    ),
+];
+
+/// `flakesmith --help`: the commands, a line each.
+fn overview() -> String {
+    let mut out = String::from(
+        "flakesmith: typed NixOS configuration in Rust\n\nUsage: flakesmith <command> [options]\n\nCommands:\n",
+    );
+    let width = COMMANDS
+        .iter()
+        .map(|(_, synopsis, _, _)| synopsis.len())
+        .max()
+        .unwrap_or(0);
+    for (_, synopsis, summary, _) in COMMANDS {
+        out.push_str(&format!("  {synopsis:width$}  {summary}\n"));
+    }
+    out.push_str("\nRun `flakesmith <command> --help` for a command's options.\n");
+    out
+}
+
+/// The help for the command `words` name (its longest known prefix), or the overview
+/// for no words; `None` when the first word is no command.
+fn help_for(words: &[String]) -> Option<String> {
+    if words.is_empty() {
+        return Some(overview());
+    }
+    let named =
+        |names: &[&str]| names.len() <= words.len() && names.iter().zip(words).all(|(a, b)| a == b);
+    let best = COMMANDS
+        .iter()
+        .filter(|(names, _, _, _)| named(names))
+        .max_by_key(|(names, _, _, _)| names.len());
+    match best {
+        Some((_, _, _, text)) => Some((*text).to_owned()),
+        // `flakesmith options --help`: every options command.
+        None if words[0] == "options" => Some(
+            COMMANDS
+                .iter()
+                .filter(|(names, _, _, _)| names[0] == "options")
+                .map(|(_, _, _, text)| *text)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        ),
+        None => None,
+    }
+}
+
+/// Why the command stopped: a command line it cannot read (exit code 2, as usage errors
+/// conventionally are) or a failure doing what was asked (exit code 1).
+enum Failure {
+    Usage(String),
+    Failed(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Failed(message)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Self {
+        Failure::Failed(message.to_owned())
+    }
+}
+
+/// A command line that cannot be read.
+fn usage(error: impl ToString) -> Failure {
+    Failure::Usage(error.to_string())
+}
 
 /// Flags that take a value, kept by name.
 const VALUE_FLAGS: &[&str] = &[
@@ -60,14 +186,17 @@ const VALUE_FLAGS: &[&str] = &[
 ];
 
 fn main() -> ExitCode {
+    // The usage is one `--help` away; the error is what the user came for.
+    let help_line = "For the commands and their options, run `flakesmith --help`.";
     match run(std::env::args_os().skip(1).collect()) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            // The usage is one `--help` away; the error is what the user came for.
-            eprintln!(
-                "error: {message}\n\nFor the commands and their options, run `flakesmith --help`."
-            );
+        Err(Failure::Usage(message)) => {
+            eprintln!("error: {message}\n\n{help_line}");
             ExitCode::from(2)
+        }
+        Err(Failure::Failed(message)) => {
+            eprintln!("error: {message}\n\n{help_line}");
+            ExitCode::from(1)
         }
     }
 }
@@ -78,36 +207,35 @@ fn read(file: &PathBuf) -> Result<Vec<flakesmith::bindgen::OptionDoc>, String> {
     read_options(&text).map_err(|e| format!("{}: {e}", file.display()))
 }
 
-fn run(args: Vec<OsString>) -> Result<(), String> {
+fn run(args: Vec<OsString>) -> Result<(), Failure> {
     use lexopt::prelude::*;
     let mut parser = lexopt::Parser::from_args(args);
     let mut words = Vec::new();
     let (mut out, mut namespaces, mut source) = (None, Vec::new(), None);
     let mut flags: std::collections::BTreeMap<&'static str, String> = Default::default();
     let mut modules: Vec<PathBuf> = Vec::new();
-    while let Some(arg) = parser.next().map_err(|e| e.to_string())? {
+    let mut help = false;
+    while let Some(arg) = parser.next().map_err(usage)? {
         match arg {
-            Value(word) => words.push(word.string().map_err(|e| format!("{e:?}"))?),
-            Long("out") => out = Some(PathBuf::from(parser.value().map_err(|e| e.to_string())?)),
+            Value(word) => words.push(word.string().map_err(|e| usage(format!("{e:?}")))?),
+            Long("out") => out = Some(PathBuf::from(parser.value().map_err(usage)?)),
             Long("namespace") => namespaces.push(
                 parser
                     .value()
-                    .map_err(|e| e.to_string())?
+                    .map_err(usage)?
                     .string()
-                    .map_err(|e| format!("{e:?}"))?,
+                    .map_err(|e| usage(format!("{e:?}")))?,
             ),
             Long("source") => {
                 source = Some(
                     parser
                         .value()
-                        .map_err(|e| e.to_string())?
+                        .map_err(usage)?
                         .string()
-                        .map_err(|e| format!("{e:?}"))?,
+                        .map_err(|e| usage(format!("{e:?}")))?,
                 )
             }
-            Long("module") => {
-                modules.push(PathBuf::from(parser.value().map_err(|e| e.to_string())?))
-            }
+            Long("module") => modules.push(PathBuf::from(parser.value().map_err(usage)?)),
             Long(flag) if VALUE_FLAGS.contains(&flag) => {
                 let flag = VALUE_FLAGS
                     .iter()
@@ -116,17 +244,23 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
                     .expect("checked above");
                 let value = parser
                     .value()
-                    .map_err(|e| e.to_string())?
+                    .map_err(usage)?
                     .string()
-                    .map_err(|e| format!("{e:?}"))?;
+                    .map_err(|e| usage(format!("{e:?}")))?;
                 flags.insert(flag, value);
             }
-            Short('h') | Long("help") => {
-                print!("{USAGE}");
-                return Ok(());
-            }
-            other => return Err(other.unexpected().to_string()),
+            Short('h') | Long("help") => help = true,
+            other => return Err(usage(other.unexpected())),
         }
+    }
+    if help {
+        return match help_for(&words) {
+            Some(text) => {
+                print!("{text}");
+                Ok(())
+            }
+            None => Err(usage(format!("there is no command `{}`", words[0]))),
+        };
     }
     match words
         .iter()
@@ -148,7 +282,7 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             Ok(())
         }
         ["options", "generate", rest @ ..] if rest.len() <= 1 => {
-            let out = out.ok_or("generate needs --out DIR")?;
+            let out = out.ok_or_else(|| usage("`options generate` needs --out DIR"))?;
             let (options, file) = match rest {
                 [file] => (read(&PathBuf::from(file))?, (*file).to_owned()),
                 _ => {
@@ -208,7 +342,7 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
         ["new", dir] => {
             let dir = PathBuf::from(dir);
             if std::fs::read_dir(&dir).is_ok_and(|mut entries| entries.next().is_some()) {
-                return Err(format!("{} exists and is not empty", dir.display()));
+                return Err(format!("{} exists and is not empty", dir.display()).into());
             }
             let crate_name = crate_name(&dir);
             let flakesmith = dependency(&flags);
@@ -238,9 +372,10 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             Ok(())
         }
         ["import", flake_dir] => {
-            let out = out.ok_or("`import` needs `--out CONFIG_DIR`, the crate to write")?;
+            let out =
+                out.ok_or_else(|| usage("`import` needs `--out CONFIG_DIR`, the crate to write"))?;
             if std::fs::read_dir(&out).is_ok_and(|mut entries| entries.next().is_some()) {
-                return Err(format!("{} exists and is not empty; nothing was written", out.display()));
+                return Err(format!("{} exists and is not empty; nothing was written", out.display()).into());
             }
             if let Some(lib) = flags.get("lib") {
                 // The nixpkgs lib that hosts made by helpers are evaluated with.
@@ -274,7 +409,18 @@ fn run(args: Vec<OsString>) -> Result<(), String> {
             );
             Ok(())
         }
-        _ => Err("expected `new DIR`, `new host NAME`, `new user NAME`, `import FLAKE_DIR --out DIR`, `options report FILE` or `options generate FILE --out DIR`".into()),
+        _ => Err(usage(match help_for(&words) {
+            // A known command with the wrong words: its own usage line.
+            Some(text) if !words.is_empty() => format!(
+                "`{}` is not a whole command; it is used as `{}`",
+                words.join(" "),
+                text.lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches("Usage: ")
+            ),
+            _ => "expected `new DIR`, `new host NAME`, `new user NAME`, `import FLAKE_DIR --out DIR`, `options report FILE`, `options json ...` or `options generate FILE --out DIR`".to_owned(),
+        })),
     }
 }
 
