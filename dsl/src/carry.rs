@@ -72,8 +72,14 @@ pub fn relative_paths(text: &str) -> (Vec<PathLiteral>, Vec<PathLiteral>) {
 /// `None` when it leaves the root.
 pub fn resolve(file: &str, literal: &str) -> Option<String> {
     let dir = Path::new(file).parent().unwrap_or(Path::new(""));
+    normalise(&dir.join(literal)).map(|path| path.to_string_lossy().into_owned())
+}
+
+/// A relative path without `.` and `..`; `None` when it climbs above its start (or is
+/// absolute).
+pub fn normalise(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::new();
-    for component in dir.join(literal).components() {
+    for component in path.components() {
         match component {
             Component::CurDir => {}
             Component::ParentDir => {
@@ -85,7 +91,7 @@ pub fn resolve(file: &str, literal: &str) -> Option<String> {
             _ => return None,
         }
     }
-    Some(out.to_string_lossy().into_owned())
+    Some(out)
 }
 
 /// Everything `file` (relative to `root`, with contents `text`) reaches through relative

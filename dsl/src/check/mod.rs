@@ -383,18 +383,12 @@ fn resolve<'a>(
                 file_path: format!("{}/home-{name}.nix", host.dir_path()),
             });
         }
-        let hardware = host.hardware.as_ref().and_then(|source| {
-            let entity = format!("the hardware configuration of host `{}`", host.name);
-            let text = sources::load(
-                source,
-                &entity,
-                "hardware configuration set here",
-                base_dir,
-                parse,
-                inputs,
-                out,
-            )?;
-            let destination = format!("{}/hardware-configuration.nix", host.dir_path());
+        // A host's hand-kept files: read, parsed, and what they name carried along.
+        let mut host_file = |source: &crate::model::NixSource, what: &str, file: &str| {
+            let entity = format!("the {what} configuration of host `{}`", host.name);
+            let note = format!("{what} configuration set here");
+            let text = sources::load(source, &entity, &note, base_dir, parse, inputs, out)?;
+            let destination = format!("{}/{file}", host.dir_path());
             Some(sources::carry(
                 source,
                 text,
@@ -405,30 +399,15 @@ fn resolve<'a>(
                 &mut plan.carried,
                 out,
             ))
-        });
-        let disko = host.disko.as_ref().and_then(|source| {
-            let entity = format!("the disko configuration of host `{}`", host.name);
-            let text = sources::load(
-                source,
-                &entity,
-                "disko configuration set here",
-                base_dir,
-                parse,
-                inputs,
-                out,
-            )?;
-            let destination = format!("{}/disko.nix", host.dir_path());
-            Some(sources::carry(
-                source,
-                text,
-                &entity,
-                &destination,
-                base_dir,
-                inputs,
-                &mut plan.carried,
-                out,
-            ))
-        });
+        };
+        let hardware = host
+            .hardware
+            .as_ref()
+            .and_then(|source| host_file(source, "hardware", "hardware-configuration.nix"));
+        let disko = host
+            .disko
+            .as_ref()
+            .and_then(|source| host_file(source, "disko", "disko.nix"));
         let module_definitions: Vec<&Definition> = plan
             .with_imports(&imports)
             .into_iter()

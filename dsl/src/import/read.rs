@@ -2,7 +2,7 @@
 //! modules) and each module file it reaches (imports, definitions, a `cfg`-guarded body).
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
+use std::path::Path;
 
 use rnix::ast::{self, HasEntry};
 use rowan::ast::AstNode;
@@ -518,23 +518,7 @@ fn import_of(expr: &ast::Expr, from: &Path, inputs_named: &[String], dir: &Path)
     }
 }
 
-/// `a/./b/../c` as `a/c`; `None` when it leaves the flake.
-pub(super) fn normalise(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::Normal(part) => out.push(part),
-            _ => return None,
-        }
-    }
-    Some(out)
-}
+pub(super) use crate::carry::normalise;
 
 /// The `lastModified` dates (Unix seconds) `flake.lock` records for the flake's own
 /// inputs, by input name; empty without a lock.
