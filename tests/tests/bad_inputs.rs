@@ -69,7 +69,8 @@ fn configuration_cases(dir: &Path) -> Vec<(&'static str, Flake, String)> {
         (
             "host name `template`",
             one(host("template")),
-            "reserved".into(),
+            "ships the template for new hosts as `hosts/template/`: give this host another name"
+                .into(),
         ),
         (
             "duplicate host names",
@@ -105,7 +106,8 @@ fn configuration_cases(dir: &Path) -> Vec<(&'static str, Flake, String)> {
         (
             "user name `template`",
             one(host("desk").user(User::new("template", "24.05"))),
-            "reserved".into(),
+            "ships the template for new users as `home/template.nix`: give this user another name"
+                .into(),
         ),
         // Found by the property tests: valid for NixOS (machine accounts), but not a
         // Home Manager user, and not a Nix path literal for home/<name>.nix.

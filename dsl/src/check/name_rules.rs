@@ -5,6 +5,12 @@
 /// Names the tree uses for its own files, which no host or user may take.
 const RESERVED_NAMES: &[&str] = &["template"];
 
+/// Whether the tree reserves `name` for its own files (`hosts/template/`,
+/// `home/template.nix`).
+pub fn is_reserved(name: &str) -> bool {
+    RESERVED_NAMES.contains(&name)
+}
+
 /// NixOS's rule for `networking.hostName` (the type's pattern
 /// `^$|^[[:alnum:]]([[:alnum:]_-]{0,61}[[:alnum:]])?$`), plus the names the tree reserves.
 pub fn valid_host_name(name: &str) -> Result<(), String> {

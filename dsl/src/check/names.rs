@@ -86,10 +86,21 @@ pub(crate) fn host_names(flake: &Flake, out: &mut Vec<Diagnostic>) {
             );
         }
         if let Err(why) = valid_host_name(&host.name) {
+            let help = if super::name_rules::is_reserved(&host.name) {
+                "the tree ships the template for new hosts as `hosts/template/`: give this host another name"
+            } else {
+                "NixOS accepts letters, digits, `-` and `_`, at most 63 characters, starting and ending with a letter or digit"
+            };
             out.push(
-                Diagnostic::new(Kind::InvalidHostName, format!("host name `{}` is not valid: {why}", host.name.escape_debug()))
-                    .at(host.location, "host defined here")
-                    .help("NixOS accepts letters, digits, `-` and `_`, at most 63 characters, starting and ending with a letter or digit"),
+                Diagnostic::new(
+                    Kind::InvalidHostName,
+                    format!(
+                        "host name `{}` is not valid: {why}",
+                        host.name.escape_debug()
+                    ),
+                )
+                .at(host.location, "host defined here")
+                .help(help),
             );
         }
     }
@@ -164,16 +175,20 @@ pub(crate) fn user(user: &User, parse: super::Parser, out: &mut Vec<Diagnostic>)
         );
     }
     if let Err(why) = valid_user_name(&user.name) {
-        out.push(
-            Diagnostic::new(
-                Kind::InvalidUserName,
-                format!(
-                    "user name `{}` is not valid: {why}",
-                    user.name.escape_debug()
-                ),
-            )
-            .at(user.location, "user defined here"),
-        );
+        let mut diagnostic = Diagnostic::new(
+            Kind::InvalidUserName,
+            format!(
+                "user name `{}` is not valid: {why}",
+                user.name.escape_debug()
+            ),
+        )
+        .at(user.location, "user defined here");
+        if super::name_rules::is_reserved(&user.name) {
+            diagnostic = diagnostic.help(
+                "the tree ships the template for new users as `home/template.nix`: give this user another name",
+            );
+        }
+        out.push(diagnostic);
     }
     state_version(&user.state_version, &entity, user.location, out);
     definitions(&entity, &user.definitions, parse, out);
