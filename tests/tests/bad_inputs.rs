@@ -104,6 +104,12 @@ fn configuration_cases(dir: &Path) -> Vec<(&'static str, Flake, String)> {
             "300 characters".into(),
         ),
         (
+            "an option accessor given an empty name",
+            one(host("desk").set(flakesmith::nixos::users::users::user("").is_normal_user(), true)),
+            "host `desk` defines `users.users.\"\".isNormalUser`, whose path has an empty name in it"
+                .into(),
+        ),
+        (
             "user name `template`",
             one(host("desk").user(User::new("template", "24.05"))),
             "ships the template for new users as `home/template.nix`: give this user another name"
@@ -176,7 +182,7 @@ fn configuration_cases(dir: &Path) -> Vec<(&'static str, Flake, String)> {
                 Opt::<bool>::at(OptionPath::Owned(vec!["a".into(), String::new()])),
                 true,
             )),
-            "empty path".into(),
+            "defines `a.\"\"`, whose path has an empty name in it".into(),
         ),
         (
             "missing hardware file",

@@ -119,15 +119,32 @@ pub(super) fn definitions(
                 );
             }
         }
-        if definition.path.segments().iter().any(String::is_empty)
-            || definition.path.segments().is_empty()
-        {
+        let segments = definition.path.segments();
+        if segments.is_empty() {
             out.push(
                 Diagnostic::new(
                     Kind::EmptyOptionPath,
-                    format!("{entity} defines an option with an empty path or path segment"),
+                    format!("{entity} defines an option with an empty path"),
                 )
-                .at(definition.location, "defined here"),
+                .at(definition.location, "defined here")
+                .help("name the option: `Opt::untyped(&[\"services\", \"x\", \"enable\"])`, or use a binding"),
+            );
+        } else if segments.iter().any(String::is_empty) {
+            // Shown as Nix would quote it, so the empty name is visible.
+            let shown: Vec<String> = segments
+                .iter()
+                .map(|s| crate::nix::quote_attr_name(s))
+                .collect();
+            out.push(
+                Diagnostic::new(
+                    Kind::EmptyOptionPath,
+                    format!(
+                        "{entity} defines `{}`, whose path has an empty name in it",
+                        shown.join(".")
+                    ),
+                )
+                .at(definition.location, "defined here")
+                .help("the name given to the option's accessor (a user, a host, a secret, ...) is empty: give it the name it stands for"),
             );
         }
         if let (Some(pattern), Ok(value)) = (definition.pattern, &definition.value) {
