@@ -395,6 +395,18 @@ fn one_mistake_gives_one_error_with_help_that_fits() {
         1,
         "{text}"
     );
+    // Added by two `.host(...)` calls, deployed: the second call is named, and there is
+    // no warning that the host and itself share a deployment target.
+    let deployed = host("desk").deploy(Deployment::to("desk.lan"));
+    let text = rejected(
+        &Flake::new("fleet", "24.05")
+            .deploy_with(Engine::Colmena)
+            .host(deployed.clone())
+            .host(deployed),
+    );
+    assert!(text.contains("added again here"), "{text}");
+    assert!(text.contains("added first here"), "{text}");
+    assert!(!text.contains("shared-deploy-target"), "{text}");
     // An invalid user name is one error, not one per path derived from it.
     let text = rejected(&flake(vec![host("a")
         .import(

@@ -86,6 +86,11 @@ pub(crate) fn fleet(flake: &Flake, out: &mut Vec<Diagnostic>) {
         if let Some((first, first_deployment)) =
             targets.insert((&deployment.target, deployment.port), (host, deployment))
         {
+            // One host added twice is reported as that (`duplicate-host`), not as two
+            // hosts deployed to one target.
+            if first.name == host.name {
+                continue;
+            }
             let first_location = first_deployment.location;
             out.push(
                 Diagnostic::new(Kind::SharedDeployTarget, format!(

@@ -54,21 +54,29 @@ pub(crate) fn flake(flake: &Flake, out: &mut Vec<Diagnostic>) {
 /// Duplicate host names, and names that differ only in case (they collide on
 /// case-insensitive file systems, where `hosts/Desk` and `hosts/desk` are one directory).
 pub(crate) fn host_names(flake: &Flake, out: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<String, (&str, Location)> = BTreeMap::new();
+    let mut seen: BTreeMap<String, (&str, Location, Option<Location>)> = BTreeMap::new();
     for host in &flake.hosts {
-        if let Some((first_name, first)) =
-            seen.insert(host.name.to_lowercase(), (&host.name, host.location))
-        {
+        if let Some((first_name, first, first_added)) = seen.insert(
+            host.name.to_lowercase(),
+            (&host.name, host.location, host.added_at),
+        ) {
             if first == host.location && first_name == host.name {
-                // One host value given twice: one place to point at, and a different fix.
-                out.push(
-                    Diagnostic::new(Kind::DuplicateHost, format!(
-                        "host `{}` is added to the flake twice",
-                        host.name
-                    ))
-                    .at(host.location, "host defined here")
-                    .help("add each host to the flake once: `.host(...)` twice with one host writes one directory"),
+                // One host value given twice: the second `.host(...)` is the mistake.
+                let mut diagnostic = Diagnostic::new(
+                    Kind::DuplicateHost,
+                    format!("host `{}` is added to the flake twice", host.name),
                 );
+                diagnostic = match (first_added, host.added_at) {
+                    (Some(first_added), Some(again)) if first_added != again => diagnostic
+                        .at(again, "added again here")
+                        .at(first_added, "added first here"),
+                    // Added by one line twice (a loop, a fold over `Flake::host`, where
+                    // the caller is not the configuration's): the host itself.
+                    _ => diagnostic.at(host.location, "host defined here"),
+                };
+                out.push(diagnostic.help(
+                    "add each host to the flake once: `.host(...)` twice with one host writes one directory",
+                ));
                 continue;
             }
             let message = if first_name == host.name {

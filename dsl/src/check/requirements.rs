@@ -18,6 +18,10 @@ pub(crate) fn home_manager_users(
     let host = planned.host;
     for user in plan.users_of(planned).map(|u| u.user) {
         let name = user.name.as_str();
+        // A user whose name is rejected (`Alice`, `../root`) is reported once, for that.
+        if super::valid_user_name(name).is_err() {
+            continue;
+        }
         if !effective.is_true(&["users", "users", name, "isNormalUser"]) {
             out.push(
                 Diagnostic::new(Kind::HomeUserWithoutSystemUser, format!(

@@ -217,7 +217,10 @@ impl Flake {
         self
     }
 
-    pub fn host(mut self, host: Host) -> Self {
+    /// Adds a host (where it is added is kept, for a host added twice).
+    #[track_caller]
+    pub fn host(mut self, mut host: Host) -> Self {
+        host.added_at = Some(Location::caller());
         self.hosts.push(host);
         self
     }

@@ -123,6 +123,8 @@ pub struct Host {
     /// Whether flakesmith leaves `networking.hostName` to the host's modules
     /// ([`Host::keep_host_name`]).
     pub keeps_host_name: bool,
+    /// Where [`Flake::host`](super::Flake::host) added it (`None` before it is added).
+    pub added_at: Option<Location>,
     pub location: Location,
 }
 
@@ -148,6 +150,7 @@ impl Host {
             state_version: state_version.into(),
             keeps_host_name: false,
             special_args: Vec::new(),
+            added_at: None,
             location: Location::caller(),
         }
     }
