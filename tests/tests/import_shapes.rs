@@ -516,3 +516,42 @@ fn plaintext_secrets_of_the_original_are_allowed_and_reported() {
         "{report}"
     );
 }
+
+/// A special argument bound by a `let` of `outputs` to what the inputs hold
+/// (`inherit (self) outputs;`, `lib = nixpkgs.lib;`) is passed on as that Nix.
+#[test]
+fn special_arguments_from_lets_of_outputs_are_carried() {
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-24.05";
+  outputs = { self, nixpkgs, ... }@inputs: let
+    inherit (self) outputs;
+    lib = nixpkgs.lib;
+  in {
+    nixosConfigurations.box = nixpkgs.lib.nixosSystem {
+      system = "x86_64-linux";
+      specialArgs = { inherit inputs outputs lib; };
+      modules = [ ./box.nix ];
+    };
+  };
+}
+"#;
+    let imported = import_files(&[
+        ("flake.nix", flake),
+        ("box.nix", "{ ... }: { system.stateVersion = \"24.05\"; }\n"),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let rust = host_rs(&imported);
+    assert!(
+        rust.contains(r#".special_arg("outputs", Raw::nix("inputs.self.outputs"))"#)
+            && rust.contains(r#".special_arg("lib", Raw::nix("nixpkgs.lib"))"#),
+        "{rust}"
+    );
+    assert!(
+        !imported
+            .report
+            .render()
+            .contains("special argument `outputs`"),
+        "{}",
+        imported.report.render()
+    );
+}

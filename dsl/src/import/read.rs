@@ -235,16 +235,49 @@ fn read_outputs(
         }
     }
     let mut body = unparen(lambda.body().ok_or("`outputs` has no body")?);
-    // `let system = "x86_64-linux"; in { ... }`: plain strings the hosts may name.
+    // `let system = "x86_64-linux"; in { ... }`: plain strings the hosts may name; and
+    // `inherit (self) outputs;`, `lib = nixpkgs.lib;`: names for what the inputs hold,
+    // which special arguments may pass on.
     let mut strings = BTreeMap::new();
+    let mut selects = BTreeMap::new();
     if let ast::Expr::LetIn(let_in) = body.clone() {
         for entry in let_in.attrpath_values() {
             if let (Some(name), Some(value)) = (
                 entry.attrpath().as_ref().and_then(super::syntax::attrpath),
                 entry.value(),
             ) {
-                if let (1, Value::Str(text)) = (name.len(), read(source, value)) {
-                    strings.insert(name[0].clone(), text);
+                if name.len() != 1 {
+                    continue;
+                }
+                match read(source, value.clone()) {
+                    Value::Str(text) => {
+                        strings.insert(name[0].clone(), text);
+                    }
+                    _ => {
+                        if let Some(path) = dotted(&unparen(value)) {
+                            if let Some(nix) = in_flake_scope(&path, &inputs_named) {
+                                selects.insert(name[0].clone(), nix);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for inherit in let_in.inherits() {
+            let Some(from) = inherit
+                .from()
+                .and_then(|f| f.expr())
+                .and_then(|e| dotted(&unparen(e)))
+            else {
+                continue;
+            };
+            for attr in inherit.attrs() {
+                if let Some(name) = super::syntax::attr_name(&attr) {
+                    let mut path = from.clone();
+                    path.push(name.clone());
+                    if let Some(nix) = in_flake_scope(&path, &inputs_named) {
+                        selects.insert(name, nix);
+                    }
                 }
             }
         }
@@ -288,7 +321,10 @@ fn read_outputs(
                 value,
                 line,
                 &inputs_named,
-                &strings,
+                &Lets {
+                    strings: &strings,
+                    selects: &selects,
+                },
                 dir,
             )?);
         }
@@ -306,13 +342,21 @@ fn read_outputs(
     Ok((hosts, others))
 }
 
+/// What the `let` around `outputs`' attribute set binds that hosts may name.
+struct Lets<'l> {
+    /// Plain strings (`system = "x86_64-linux"`).
+    strings: &'l BTreeMap<String, String>,
+    /// Names for what the inputs hold, as the generated flake writes them.
+    selects: &'l BTreeMap<String, String>,
+}
+
 fn read_host(
     source: &Source,
     name: &str,
     value: ast::Expr,
     line: usize,
     inputs_named: &[String],
-    strings: &BTreeMap<String, String>,
+    lets: &Lets,
     dir: &Path,
 ) -> Result<HostSpec, String> {
     let where_ = format!("host `{name}` (flake.nix:{line})");
@@ -345,7 +389,8 @@ fn read_host(
         match key.join(".").as_str() {
             "system" => match read(source, value.clone()) {
                 Value::Str(system) => host.system = Some(system),
-                _ => match dotted(&unparen(value)).and_then(|n| strings.get(&n.join(".")).cloned())
+                _ => match dotted(&unparen(value))
+                    .and_then(|n| lets.strings.get(&n.join(".")).cloned())
                 {
                     Some(system) => host.system = Some(system),
                     None => {
@@ -356,7 +401,7 @@ fn read_host(
                 },
             },
             "specialArgs" => {
-                let (args, skipped) = special_args(source, value, inputs_named, strings);
+                let (args, skipped) = special_args(source, value, inputs_named, lets);
                 host.special_args = args;
                 host.skipped.extend(skipped);
             }
@@ -399,8 +444,9 @@ fn special_args(
     source: &Source,
     value: ast::Expr,
     inputs_named: &[String],
-    strings: &BTreeMap<String, String>,
+    lets: &Lets,
 ) -> (Vec<(String, SpecialValue)>, Vec<String>) {
+    let (strings, selects) = (lets.strings, lets.selects);
     let (mut args, mut skipped) = (Vec::new(), Vec::new());
     let ast::Expr::AttrSet(set) = unparen(value.clone()) else {
         skipped.push(format!(
@@ -428,6 +474,9 @@ fn special_args(
                 (None, "self") => Some(SpecialValue::Nix("inputs.self".into())),
                 (None, other) if strings.contains_key(other) => {
                     Some(SpecialValue::Literal(Value::Str(strings[other].clone())))
+                }
+                (None, other) if selects.contains_key(other) => {
+                    Some(SpecialValue::Nix(selects[other].clone()))
                 }
                 (None, other) if bound(other) => Some(SpecialValue::Nix(format!("inputs.{other}"))),
                 (Some(from), _) if bound(&from[0]) => {
@@ -697,4 +746,23 @@ fn config_body(source: &Source, set: &ast::AttrSet, entry: &Entry) -> Option<(bo
         }
         _ => None,
     }
+}
+
+/// `path` (a select from a name `outputs` binds, such as `self.outputs` or
+/// `nixpkgs.lib`) as the generated flake's `outputs` can write it, where only `inputs`,
+/// `self`, `nixpkgs` and `home-manager` are bound; `None` for a path from anything else.
+fn in_flake_scope(path: &[String], inputs_named: &[String]) -> Option<String> {
+    let (head, rest) = path.split_first()?;
+    let head = match head.as_str() {
+        "inputs" | "nixpkgs" | "home-manager" => head.clone(),
+        "self" => "inputs.self".to_owned(),
+        other if inputs_named.iter().any(|i| i == other) => format!("inputs.{other}"),
+        _ => return None,
+    };
+    Some(
+        std::iter::once(head)
+            .chain(rest.iter().map(|part| crate::nix::quote_attr_name(part)))
+            .collect::<Vec<_>>()
+            .join("."),
+    )
 }
