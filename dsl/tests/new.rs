@@ -9,10 +9,11 @@ use std::process::{Command, Output};
 
 use common::flakesmith;
 
-/// `cargo <args>` in the new crate, with a target directory of its own that later runs
-/// reuse (the workspace's is locked by the test run itself).
+/// `cargo <args>` in the new crate, with the target directory that every test building a
+/// crate outside the workspace shares (one build of flakesmith for all of them; the
+/// workspace's own is locked by the test run itself).
 fn cargo(dir: &Path, args: &[&str]) -> Output {
-    let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/flakesmith-new-test");
+    let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/nested");
     Command::new(env!("CARGO"))
         .args(args)
         .arg("--offline")

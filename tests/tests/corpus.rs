@@ -173,7 +173,7 @@ fn every_imported_corpus_crate_builds() {
         let output = std::process::Command::new(env!("CARGO"))
             .args(["run", "--offline", "--quiet"])
             .current_dir(&crate_dir)
-            .env("CARGO_TARGET_DIR", repo.join("target/corpus-target"))
+            .env("CARGO_TARGET_DIR", repo.join("target/nested"))
             .output()
             .unwrap();
         if !output.status.success() || !crate_dir.join("flake/flake.nix").is_file() {

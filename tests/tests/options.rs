@@ -163,9 +163,9 @@ fn bindings_for_the_whole_home_manager_file_compile() {
         std::fs::write(target, text).unwrap();
     }
     std::fs::write(dir.path().join("src/lib.rs"), "pub mod home;\n").unwrap();
-    // A target directory under the workspace's, so repeated runs reuse the build.
-    let target_dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/generated-bindings-check");
+    // The target directory every test building a crate outside the workspace shares, so
+    // flakesmith is built once for all of them and repeated runs reuse the build.
+    let target_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/nested");
     let lockfile = Path::new(env!("CARGO_MANIFEST_DIR")).join("../Cargo.lock");
     std::fs::copy(lockfile, dir.path().join("Cargo.lock")).unwrap();
     let output = Command::new(env!("CARGO"))
