@@ -2,7 +2,7 @@
 # Regenerates what flakesmith ships for other flakes' NixOS modules (sops-nix, agenix,
 # disko): the options.json of each declaration file in dsl/data/inputs/ (evaluated with
 # the real module system; declarations named relative to the repository), then its
-# bindings in dsl/src/bindings/<name>/.
+# bindings in dsl/bindings/inputs/src/<name>/.
 #
 #   scripts/input-bindings.sh /path/to/nixpkgs/lib
 #
@@ -17,6 +17,6 @@ for input in sops-nix agenix disko; do
   json="dsl/data/$input-options.json"
   "$bin" options json --lib "$lib" --module "dsl/data/inputs/$input.nix" --out "$json.tmp"
   sed "s|$PWD/||g" "$json.tmp" > "$json" && rm "$json.tmp"
-  "$bin" options generate "$json" --out "dsl/src/bindings/${input//-/_}" \
+  "$bin" options generate "$json" --out "dsl/bindings/inputs/src/${input//-/_}" \
     --source "From $json: the options of $input's NixOS module as dsl/data/inputs/$input.nix restates them."
 done

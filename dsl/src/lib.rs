@@ -13,7 +13,7 @@
 //!
 //! ```
 //! use flakesmith::prelude::*;
-//! use flakesmith::nixos::{networking, services::openssh};
+//! use flakesmith_nixos::{networking, services::openssh};
 //!
 //! let ssh = Module::new(Category::Services, "ssh")
 //!     .default(openssh::enable, true)
@@ -32,7 +32,6 @@ extern crate self as flakesmith;
 
 #[cfg(feature = "generator")]
 pub mod bindgen;
-pub mod bindings;
 pub mod build_script;
 pub mod carry;
 pub mod check;
@@ -53,7 +52,6 @@ pub mod validate;
 pub mod value;
 pub mod writer;
 
-pub use bindings::{agenix, disko, home, nixos, sops_nix};
 pub use diagnostic::{Diagnostic, Kind as DiagnosticKind, Severity};
 pub use model::{
     AgeSecret, Category, Configure, DeployKey, Deployment, Engine, Flake, Hardware, HomeAdditions,
@@ -115,7 +113,7 @@ pub use flakesmith_macros::NixValue;
 /// options. See the attribute table in `flakesmith-macros`.
 ///
 /// ```
-/// use flakesmith::nixos::virtualisation::docker::{self, StorageDriver};
+/// use flakesmith_nixos::virtualisation::docker::{self, StorageDriver};
 /// use flakesmith::prelude::*;
 ///
 /// /// Docker, the way every host here runs it.

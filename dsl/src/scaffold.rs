@@ -5,7 +5,8 @@
 //! `config/home/<name>.rs`) that hold one expression each, so adding one is a new file and
 //! one `include!` line: `.host(include!("hosts/laptop.rs"))`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use crate::check::{valid_host_name, valid_user_name};
 
@@ -25,6 +26,59 @@ impl Dependency {
             Dependency::Git(url) => format!("{{ git = {url:?} }}"),
         }
     }
+
+    /// A bindings crate from the same place (`dsl/bindings/<name>` of a checkout; cargo
+    /// finds it by name in a git repository), with `features` (quoted, comma-separated).
+    fn bindings_toml(&self, bindings_crate: &str, features: &str) -> String {
+        match self {
+            Dependency::Path(path) => {
+                let dir = bindings_crate.trim_start_matches("flakesmith-");
+                let path = format!("{}/bindings/{dir}", path.trim_end_matches('/'));
+                format!("{{ path = {path:?}, features = [{features}] }}")
+            }
+            Dependency::Git(url) => format!("{{ git = {url:?}, features = [{features}] }}"),
+        }
+    }
+}
+
+/// The bindings crates a configuration uses, each with the features of the namespaces
+/// it names.
+pub type BindingsUsed = BTreeMap<&'static str, BTreeSet<String>>;
+
+/// Namespaces whose entries are behind a feature per first letter (what the generator
+/// does for a namespace of over 400 entries; `bindings_features_exist` in the tests
+/// checks this list against the shipped crates' features).
+const LETTER_FEATURES: &[(&str, &str)] = &[("flakesmith-nixos", "services")];
+
+/// The bindings crates and features that Rust `code` names: `nixos::services::openssh`
+/// (the importer's and `flakesmith new`'s alias of `flakesmith_nixos`) needs
+/// `flakesmith-nixos` with `services-o`, `hm::programs::git` `flakesmith-home` with
+/// `programs`, `flakesmith_inputs::sops_nix` `flakesmith-inputs` with `sops-nix`.
+pub fn bindings_used<'t>(code: impl IntoIterator<Item = &'t str>) -> BindingsUsed {
+    let pattern = regex_lite::Regex::new(
+        r"\b(nixos|flakesmith_nixos|hm|flakesmith_home|flakesmith_inputs)::(r#)?([a-z0-9_]+)(?:::(r#)?([a-z0-9_]+))?",
+    )
+    .expect("a valid pattern");
+    let mut used = BindingsUsed::new();
+    for text in code {
+        for found in pattern.captures_iter(text) {
+            let bindings_crate = match &found[1] {
+                "nixos" | "flakesmith_nixos" => "flakesmith-nixos",
+                "hm" | "flakesmith_home" => "flakesmith-home",
+                _ => "flakesmith-inputs",
+            };
+            let namespace = &found[3];
+            let features = used.entry(bindings_crate).or_default();
+            features.insert(namespace.replace('_', "-"));
+            let by_letter = LETTER_FEATURES.contains(&(bindings_crate, namespace));
+            if let (true, Some(entry)) = (by_letter, found.get(5)) {
+                if let Some(letter) = entry.as_str().chars().find(char::is_ascii_alphanumeric) {
+                    features.insert(format!("{}-{letter}", namespace.replace('_', "-")));
+                }
+            }
+        }
+    }
+    used
 }
 
 /// What `flakesmith new DIR` asks for.
@@ -50,7 +104,7 @@ pub fn new_crate(config: &NewConfig) -> Result<BTreeMap<String, String>, String>
     }
     release(&config.release)?;
     let system = system_variant(&config.system)?;
-    let mut files = crate_skeleton(&config.crate_name, &config.flakesmith);
+    let mut files = BTreeMap::new();
     files.insert(
         "config/mod.rs".to_owned(),
         format!(
@@ -86,20 +140,43 @@ pub fn new_crate(config: &NewConfig) -> Result<BTreeMap<String, String>, String>
             user_rs(user, &config.release),
         );
     }
+    let bindings = bindings_used(files.values().map(String::as_str));
+    files.extend(crate_skeleton(
+        &config.crate_name,
+        &config.flakesmith,
+        &bindings,
+    ));
     Ok(files)
 }
 
 /// The files every configuration crate has: `Cargo.toml`, `build.rs` (which compiles
-/// `config/`), `src/main.rs` (which writes the tree) and `.gitignore`.
-pub(crate) fn crate_skeleton(name: &str, flakesmith: &Dependency) -> BTreeMap<String, String> {
+/// `config/`), `src/main.rs` (which writes the tree) and `.gitignore`. The bindings
+/// crates are build dependencies with the features of the namespaces `bindings` names.
+pub(crate) fn crate_skeleton(
+    name: &str,
+    flakesmith: &Dependency,
+    bindings: &BindingsUsed,
+) -> BTreeMap<String, String> {
     let dependency = flakesmith.toml();
+    let mut build_dependencies = format!("flakesmith = {dependency}\n");
+    for (bindings_crate, features) in bindings {
+        let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+        let _ = writeln!(
+            build_dependencies,
+            "{bindings_crate} = {}",
+            flakesmith.bindings_toml(bindings_crate, &features.join(", "))
+        );
+    }
     let mut files = BTreeMap::new();
     files.insert(
         "Cargo.toml".to_owned(),
         format!(
             "[package]\nname = {name:?}\nversion = \"0.1.0\"\nedition = \"2021\"\npublish = false\n\n\
              # The configuration is compiled into the flake tree by build.rs; the binary writes it.\n\
-             [dependencies]\nflakesmith = {dependency}\n\n[build-dependencies]\nflakesmith = {dependency}\n\n\
+             [dependencies]\nflakesmith = {dependency}\n\n\
+             # The option bindings: a feature per namespace the configuration uses (a namespace\n\
+             # that is off is a compile error naming its feature).\n\
+             [build-dependencies]\n{build_dependencies}\n\
              # A crate of its own, even when created inside another workspace.\n[workspace]\n"
         ),
     );
@@ -139,10 +216,53 @@ pub fn new_user(
     self::release(release)?;
     let files = BTreeMap::from([(format!("config/home/{name}.rs"), user_rs(name, release))]);
     let lines = vec![
-        format!("        .set(users::users::user(\"{name}\").is_normal_user(), true)"),
+        format!("        .set(nixos::users::users::user(\"{name}\").is_normal_user(), true)"),
         format!("        .user(include!(\"../home/{name}.rs\"))"),
     ];
     Ok((files, lines))
+}
+
+/// The `[build-dependencies]` lines a configuration's `Cargo.toml` lacks for the bindings
+/// `used` names: a crate it does not depend on yet, from where its `flakesmith` comes.
+/// (A feature missing from a crate it has is rustc's to name.)
+pub fn missing_bindings(cargo_toml: &str, used: &BindingsUsed) -> Vec<String> {
+    let flakesmith = cargo_toml
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("flakesmith = "))
+        .and_then(|value| {
+            let quoted = |key: &str| {
+                let rest = &value[value.find(key)? + key.len()..];
+                let rest = rest
+                    .trim_start()
+                    .strip_prefix('=')?
+                    .trim_start()
+                    .strip_prefix('"')?;
+                Some(rest[..rest.find('"')?].to_owned())
+            };
+            quoted("path")
+                .map(Dependency::Path)
+                .or_else(|| quoted("git").map(Dependency::Git))
+        });
+    used.iter()
+        .filter(|(bindings_crate, _)| {
+            !cargo_toml
+                .lines()
+                .any(|line| line.trim_start().starts_with(&format!("{bindings_crate} ")))
+        })
+        .map(|(bindings_crate, features)| {
+            let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
+            let place = flakesmith.as_ref().map_or_else(
+                || {
+                    format!(
+                        "{{ version = \"0.1\", features = [{}] }}",
+                        features.join(", ")
+                    )
+                },
+                |dependency| dependency.bindings_toml(bindings_crate, &features.join(", ")),
+            );
+            format!("{bindings_crate} = {place}")
+        })
+        .collect()
 }
 
 fn release(release: &str) -> Result<(), String> {
@@ -203,18 +323,17 @@ fn modules_rs(user: Option<&str>) -> String {
     let account = user
         .map(|user| {
             format!(
-                "\n        .set(users::users::user(\"{user}\").is_normal_user(), true)\n        .set(users::users::user(\"{user}\").extra_groups(), [\"wheel\"])"
+                "\n        .set(nixos::users::users::user(\"{user}\").is_normal_user(), true)\n        .set(nixos::users::users::user(\"{user}\").extra_groups(), [\"wheel\"])"
             )
         })
         .unwrap_or_default();
-    let users_import = if user.is_some() { ", users" } else { "" };
     format!(
         "//! Modules every host shares. A module sets defaults (`default`, `lib.mkDefault`) that\n\
          //! hosts may override with `set`.\n\n\
-         use flakesmith::nixos::{{boot::loader, nix{users_import}}};\n\
+         use flakesmith_nixos as nixos;\n\
          use flakesmith::prelude::*;\n\n\
          /// The boot loader, Nix itself and the accounts of people.\n\
-         pub fn base() -> Module {{\n    Module::new(Category::System, \"base\")\n        .describe(\"Boot loader, Nix settings and accounts shared by every host.\")\n        .default(loader::systemd_boot::enable, true)\n        .default(loader::efi::can_touch_efi_variables, true)\n        .set(nix::settings, [(\"experimental-features\", vec![\"nix-command\", \"flakes\"])]){account}\n}}\n"
+         pub fn base() -> Module {{\n    Module::new(Category::System, \"base\")\n        .describe(\"Boot loader, Nix settings and accounts shared by every host.\")\n        .default(nixos::boot::loader::systemd_boot::enable, true)\n        .default(nixos::boot::loader::efi::can_touch_efi_variables, true)\n        .set(nixos::nix::settings, [(\"experimental-features\", vec![\"nix-command\", \"flakes\"])]){account}\n}}\n"
     )
 }
 
@@ -234,7 +353,7 @@ fn user_rs(name: &str, release: &str) -> String {
         "// Home Manager user `{name}`: one expression, added to a host with\n\
          // `.user(include!(\"../home/{name}.rs\"))`. The user needs a normal account on that host\n\
          // (`config/modules.rs` gives one).\n\
-         {{\n    use flakesmith::home::programs;\n    use flakesmith::prelude::*;\n\n    User::new(\"{name}\", \"{release}\")\n        .set(programs::home_manager::enable, true)\n}}\n"
+         {{\n    use flakesmith::prelude::*;\n    use flakesmith_home as hm;\n\n    User::new(\"{name}\", \"{release}\")\n        .set(hm::programs::home_manager::enable, true)\n}}\n"
     )
 }
 
@@ -244,4 +363,59 @@ fn hardware_nix(name: &str, system: &str) -> String {
          # `nixos-generate-config --show-hardware-config` on the machine.\n\
          {{lib, ...}}: {{\n  fileSystems.\"/\" = {{\n    device = \"/dev/disk/by-label/nixos\";\n    fsType = \"ext4\";\n  }};\n  fileSystems.\"/boot\" = {{\n    device = \"/dev/disk/by-label/boot\";\n    fsType = \"vfat\";\n  }};\n  nixpkgs.hostPlatform = lib.mkDefault \"{system}\";\n}}\n"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bindings_a_configuration_names_are_its_features() {
+        let used = bindings_used([
+            "use flakesmith_nixos as nixos;\n.set(nixos::services::openssh::enable, true)\n\
+             .set(nixos::services::_3proxy::enable, true)\n.set(nixos::power_management::enable, true)",
+            "use flakesmith_home as hm;\n.set(hm::programs::git::enable, true)",
+            ".set(flakesmith_inputs::sops_nix::sops::age::key_file, \"k\")",
+        ]);
+        let features = |name: &str| used[name].iter().cloned().collect::<Vec<_>>().join(" ");
+        assert_eq!(
+            features("flakesmith-nixos"),
+            "power-management services services-3 services-o"
+        );
+        assert_eq!(features("flakesmith-home"), "programs");
+        assert_eq!(features("flakesmith-inputs"), "sops-nix");
+    }
+
+    #[test]
+    fn missing_bindings_come_from_where_flakesmith_comes_from() {
+        let used = bindings_used(["hm::programs::git::enable", "nixos::users::users"]);
+        let toml = "[build-dependencies]\nflakesmith = { path = \"/src/flakesmith/dsl\" }\nflakesmith-nixos = { path = \"/src/flakesmith/dsl/bindings/nixos\", features = [\"users\"] }\n";
+        assert_eq!(
+            missing_bindings(toml, &used),
+            ["flakesmith-home = { path = \"/src/flakesmith/dsl/bindings/home\", features = [\"programs\"] }"]
+        );
+        let git = "flakesmith = { git = \"https://example.invalid/flakesmith\" }\n";
+        assert_eq!(
+            missing_bindings(git, &bindings_used(["hm::home::packages"])),
+            ["flakesmith-home = { git = \"https://example.invalid/flakesmith\", features = [\"home\"] }"]
+        );
+    }
+
+    /// What the scan assumes of the shipped crates: the namespaces it gives letter
+    /// features are the ones the generator split by letter.
+    #[test]
+    fn bindings_features_exist() {
+        for (bindings_crate, namespace) in LETTER_FEATURES {
+            let dir = bindings_crate.trim_start_matches("flakesmith-");
+            let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("bindings")
+                .join(dir)
+                .join("Cargo.toml");
+            let text = std::fs::read_to_string(manifest).unwrap();
+            assert!(
+                text.contains(&format!("{namespace}-o = [\"{namespace}\"]")),
+                "{bindings_crate} has no letter features for {namespace}"
+            );
+        }
+    }
 }

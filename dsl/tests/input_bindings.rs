@@ -41,7 +41,7 @@ fn shipped_input_bindings_are_generated_from_their_json() {
             &source,
         ]);
         let shipped = workspace()
-            .join("dsl/src/bindings")
+            .join("dsl/bindings/inputs/src")
             .join(input.replace('-', "_"));
         assert!(
             texts_under(&out) == texts_under(&shipped),

@@ -91,8 +91,27 @@ fn a_new_configuration_builds_writes_a_tree_and_grows() {
         &host,
         source.replace(
             ".import(crate::config::modules::base())",
-            ".import(crate::config::modules::base())\n        .set(flakesmith::nixos::time::time_zone, \"UTC\")\n        .set(flakesmith::nixos::time::time_zone, \"CET\")",
+            ".import(crate::config::modules::base())\n        .set(flakesmith_nixos::time::time_zone, \"UTC\")\n        .set(flakesmith_nixos::time::time_zone, \"CET\")",
         ),
+    )
+    .unwrap();
+    // `time` is a namespace the new crate does not compile yet: rustc names its feature.
+    let build = cargo(&crate_dir, &["build", "-q"]);
+    assert!(!build.status.success());
+    let stderr = text(&build.stderr);
+    assert!(
+        stderr.contains("the item is gated behind the `time` feature"),
+        "{stderr}"
+    );
+    let manifest = crate_dir.join("Cargo.toml");
+    let toml = std::fs::read_to_string(&manifest).unwrap();
+    assert!(
+        toml.contains("features = [\"boot\", \"nix\", \"users\"]"),
+        "{toml}"
+    );
+    std::fs::write(
+        &manifest,
+        toml.replace("\"nix\", \"users\"]", "\"nix\", \"time\", \"users\"]"),
     )
     .unwrap();
     let build = cargo(&crate_dir, &["build", "-q"]);

@@ -1,6 +1,6 @@
 //! The README's commands that can run here, run: the two that regenerate the shipped
-//! bindings must reproduce them byte for byte (so the README cannot drift from what the
-//! bindings were made with).
+//! bindings must reproduce them byte for byte, and the features of their crates (so the
+//! README cannot drift from what the bindings were made with).
 
 mod common;
 
@@ -71,6 +71,12 @@ fn the_readme_regenerate_commands_reproduce_the_shipped_bindings() {
             "{command}: {}",
             String::from_utf8_lossy(&output.stderr)
         );
+        // The printed `[features]` table is the crate's (the last table of its manifest).
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let printed = &stdout[stdout.find("[features]").expect("a features table")..];
+        let manifest = std::fs::read_to_string(shipped.join("../Cargo.toml")).unwrap();
+        let shipped_features = &manifest[manifest.find("[features]").unwrap()..];
+        assert_eq!(printed, shipped_features, "{command}: the crate's features");
         let generated = scratch.path().join("out");
         assert_eq!(files_under(&generated), files_under(&shipped), "{command}");
         for file in files_under(&shipped) {

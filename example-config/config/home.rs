@@ -1,8 +1,8 @@
 //! Home Manager users.
 
-use flakesmith::home::{home, programs};
 use flakesmith::prelude::*;
 use flakesmith::NixValue;
+use flakesmith_home::{home, programs};
 
 /// Git settings beyond name and email, typed by this configuration: each field is a
 /// section of `~/.config/git/config`.

@@ -1,12 +1,12 @@
 //! The machines. Each imports shared modules and overrides what it must.
 
-use flakesmith::home::home as hm;
-use flakesmith::nixos::services::openssh::settings::{self as sshd, PermitRootLogin};
-use flakesmith::nixos::virtualisation::docker::StorageDriver;
-use flakesmith::nixos::{environment, networking, services, time, users};
 use flakesmith::prelude::*;
-use flakesmith::sops_nix::sops;
 use flakesmith::{HomeAdditions, SopsSecret};
+use flakesmith_home::home as hm;
+use flakesmith_inputs::sops_nix::sops;
+use flakesmith_nixos::services::openssh::settings::{self as sshd, PermitRootLogin};
+use flakesmith_nixos::virtualisation::docker::StorageDriver;
+use flakesmith_nixos::{environment, networking, services, time, users};
 
 use super::{home, modules, packages};
 

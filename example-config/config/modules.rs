@@ -1,11 +1,11 @@
 //! Shared modules. They set defaults (`lib.mkDefault`) that hosts may override, except
 //! where a value is a policy every host must follow (plain definitions).
 
-use flakesmith::nixos::services::openssh::{self, settings::PermitRootLogin};
-use flakesmith::nixos::virtualisation::docker::{self, StorageDriver};
-use flakesmith::nixos::{boot::loader, i18n, networking, nix, services, time, users};
 use flakesmith::prelude::*;
 use flakesmith::NixModule;
+use flakesmith_nixos::services::openssh::{self, settings::PermitRootLogin};
+use flakesmith_nixos::virtualisation::docker::{self, StorageDriver};
+use flakesmith_nixos::{boot::loader, i18n, networking, nix, services, time, users};
 
 /// systemd-boot on an EFI system partition.
 pub fn boot() -> Module {

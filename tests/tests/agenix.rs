@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use flakesmith::nixos::users;
 use flakesmith::prelude::*;
 use flakesmith::{compile, Input};
+use flakesmith_nixos::users;
 use flakesmith_tests::{eval_json, nixpkgs_lib_or_say};
 
 const AGE_FILE: &str = "-----BEGIN AGE ENCRYPTED FILE-----\nYWdlLWVuY3J5cHRpb24ub3JnL3YxCi0+IFgyNTUxOSBhYmMK\n-----END AGE ENCRYPTED FILE-----\n";

@@ -5,9 +5,9 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use flakesmith::nixos::{networking, services::openssh, users};
 use flakesmith::prelude::*;
 use flakesmith::{compile, Opt, OptionPath};
+use flakesmith_nixos::{networking, services::openssh, users};
 
 const HARDWARE: &str = "{ fileSystems.\"/\".device = \"/dev/sda1\"; }";
 const THIS_FILE: &str = "tests/tests/bad_inputs.rs:";
@@ -105,7 +105,7 @@ fn configuration_cases(dir: &Path) -> Vec<(&'static str, Flake, String)> {
         ),
         (
             "an option accessor given an empty name",
-            one(host("desk").set(flakesmith::nixos::users::users::user("").is_normal_user(), true)),
+            one(host("desk").set(flakesmith_nixos::users::users::user("").is_normal_user(), true)),
             "host `desk` defines `users.users.\"\".isNormalUser`, whose path has an empty name in it"
                 .into(),
         ),

@@ -6,11 +6,11 @@ use std::path::Path;
 
 use flakesmith::diagnostic::render_all;
 use flakesmith::diagnostic::Kind;
-use flakesmith::home::home;
-use flakesmith::nixos::services::openssh::{self, settings::PermitRootLogin};
-use flakesmith::nixos::{networking, services, users};
 use flakesmith::prelude::*;
 use flakesmith::{compile, Diagnostic, NixModule};
+use flakesmith_home::home;
+use flakesmith_nixos::services::openssh::{self, settings::PermitRootLogin};
+use flakesmith_nixos::{networking, services, users};
 
 const HARDWARE: &str = "{ fileSystems.\"/\".device = \"/dev/sda1\"; }";
 
@@ -181,7 +181,7 @@ fn two_users_with_one_name() {
         "duplicate_users",
         flake(vec![
             host("desk").user(alice()),
-            host("srv").user(alice().set(flakesmith::home::programs::git::enable, true)),
+            host("srv").user(alice().set(flakesmith_home::programs::git::enable, true)),
         ]),
         flake(vec![host("desk").user(alice()), host("srv").user(alice())]),
     );

@@ -10,9 +10,9 @@
 
 use std::path::Path;
 
-use flakesmith::nixos::users;
 use flakesmith::prelude::*;
 use flakesmith::{compile, Tree};
+use flakesmith_nixos::users;
 use flakesmith_tests::{nix_instantiate, nixpkgs_lib_or_say, rejected_text as rejected};
 
 const THIS_FILE: &str = "tests/tests/deploy.rs:";

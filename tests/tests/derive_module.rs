@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use flakesmith::nixos::networking;
 use flakesmith::prelude::*;
 use flakesmith::{compile, NixModule, NixValue};
+use flakesmith_nixos::networking;
 use flakesmith_tests::{eval_json, nix_instantiate, stub_lib};
 use serde_json::{json, Value};
 

@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use flakesmith::diagnostic::render_all;
-use flakesmith::nixos::{networking, services::openssh, users};
 use flakesmith::prelude::*;
 use flakesmith::{compile, Diagnostic};
+use flakesmith_nixos::{networking, services::openssh, users};
 
 const HARDWARE: &str = "{ fileSystems.\"/\".device = \"/dev/sda1\"; }";
 

@@ -52,7 +52,7 @@ fn files_that_locate_each_definition_are_fixed_points_too() {
             .hardware(flakesmith::Hardware::nix_text("{}")),
         "x",
     );
-    let host = flakesmith::Configure::set(host, flakesmith::nixos::time::time_zone, "UTC");
+    let host = flakesmith::Configure::set(host, flakesmith_nixos::time::time_zone, "UTC");
     let tree = tree_unvalidated(flakesmith::Flake::new("two files", "25.05").host(host));
     assert!(tree
         .get("hosts/h/default.nix")

@@ -7,10 +7,10 @@
 
 use std::path::Path;
 
-use flakesmith::home::{home, programs::git};
-use flakesmith::nixos::users;
 use flakesmith::prelude::*;
 use flakesmith::{compile, HomeAdditions, Input};
+use flakesmith_home::{home, programs::git};
+use flakesmith_nixos::users;
 use flakesmith_tests::{evaluate_flake, nixpkgs_lib_or_say, rejected_text as rejected};
 
 fn accounts() -> Module {

@@ -4,11 +4,11 @@
 //! input flakes of `tests/fixtures/inputs/` (which declare those options as upstream
 //! does), so a value Nix would reject for real is rejected here too.
 
-use flakesmith::disko::disko::devices::{self, DiskValue};
 use flakesmith::prelude::*;
-use flakesmith::sops_nix::sops;
 use flakesmith::value::{Anything, Data};
 use flakesmith::{compile, Input};
+use flakesmith_inputs::disko::disko::devices::{self, DiskValue};
+use flakesmith_inputs::sops_nix::sops;
 use flakesmith_tests::{evaluate_flake, nixpkgs_lib_or_say, rejected_text as rejected};
 
 fn laptop() -> Host {

@@ -30,7 +30,7 @@ fn fleet() -> Flake {
                 )
                 // A Home Manager user: only hosts with users import Home Manager.
                 .set(
-                    flakesmith::nixos::users::users::user("alice").is_normal_user(),
+                    flakesmith_nixos::users::users::user("alice").is_normal_user(),
                     true,
                 )
                 .user(User::new("alice", "24.05")),
@@ -138,7 +138,7 @@ fn mistakes_with_inputs_are_build_errors() {
                         .hardware(Hardware::nix_text("{}"))
                         .import(
                             Module::from_input("disko", "nixosModules.disko")
-                                .set(flakesmith::nixos::networking::host_name, "desk"),
+                                .set(flakesmith_nixos::networking::host_name, "desk"),
                         ),
                 ),
             "definitions made on it are written nowhere",

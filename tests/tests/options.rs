@@ -100,6 +100,7 @@ fn generated_code_for_a_small_fixture_matches_its_snapshots() {
             namespaces: Vec::new(),
             source: "From the test fixture.".into(),
             search_url: None,
+            features: false,
         },
     );
     assert_eq!(generated.generated, 13);
@@ -130,6 +131,7 @@ fn namespaces_limit_what_is_generated() {
         namespaces: vec!["services.demo.sites".into()],
         source: String::new(),
         search_url: None,
+        features: false,
     };
     let generated = generate(&fixture(), &config);
     assert_eq!(generated.generated, 3);
@@ -143,6 +145,7 @@ fn bindings_for_the_whole_home_manager_file_compile() {
             namespaces: Vec::new(),
             source: "Home Manager 24.05.".into(),
             search_url: None,
+            features: false,
         },
     );
     let largest = generated.files.values().map(String::len).max().unwrap();
@@ -179,4 +182,70 @@ fn bindings_for_the_whole_home_manager_file_compile() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// `--crate`: the root is `lib.rs` including `root.rs`, each top-level namespace is
+/// behind a feature of its name, and the features are listed for the manifest.
+#[test]
+fn the_crate_layout_puts_namespaces_behind_features() {
+    let generated = generate(
+        &fixture(),
+        &GenerateConfig {
+            namespaces: Vec::new(),
+            source: "From the fixture.".into(),
+            search_url: None,
+            features: true,
+        },
+    );
+    assert_eq!(
+        generated.files.keys().collect::<Vec<_>>(),
+        ["lib.rs", "root.rs", "services/demo.rs", "services/mod.rs"]
+    );
+    let lib = &generated.files["lib.rs"];
+    assert!(lib.starts_with("//! @generated"), "{lib}");
+    assert!(lib.contains("#![doc(html_no_source)]") && lib.ends_with("include!(\"root.rs\");\n"));
+    let root = &generated.files["root.rs"];
+    assert!(
+        !root.contains("#!["),
+        "an included file has no inner attributes: {root}"
+    );
+    assert!(root.contains("#[cfg(feature = \"services\")]\n#[rustfmt::skip]\npub mod services;"));
+    assert_eq!(generated.features.keys().collect::<Vec<_>>(), ["services"]);
+}
+
+/// The shipped bindings crates: every file starts with `@generated` (but the inputs'
+/// hand-written root) and none passes 1 MB.
+#[test]
+fn shipped_bindings_files_are_marked_and_small() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl/bindings");
+    let mut stack = vec![root.clone()];
+    let mut files = 0;
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files += 1;
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    text.len() <= flakesmith::bindgen::MAX_FILE_BYTES,
+                    "{} is {} bytes",
+                    path.display(),
+                    text.len()
+                );
+                if path != root.join("inputs/src/lib.rs") {
+                    assert!(
+                        text.lines()
+                            .next()
+                            .unwrap_or_default()
+                            .contains("@generated"),
+                        "{} has no @generated marker",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+    assert!(files > 2000, "{files} files");
 }

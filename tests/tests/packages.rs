@@ -5,9 +5,9 @@
 
 use std::path::Path;
 
-use flakesmith::nixos::environment;
 use flakesmith::prelude::*;
 use flakesmith::{compile, LocalPackage, Overlay, Unfree};
+use flakesmith_nixos::environment;
 use flakesmith_tests::{evaluate_flake, nixpkgs_lib_or_say, rejected_text as rejected};
 
 const MOTD: &str =

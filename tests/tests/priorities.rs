@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use flakesmith::nixos::{environment, networking, services::openssh, time};
 use flakesmith::prelude::*;
+use flakesmith_nixos::{environment, networking, services::openssh, time};
 use flakesmith_tests::{eval_json, stub_lib};
 use serde_json::{json, Value};
 
@@ -88,7 +88,7 @@ fn definitions_evaluate_to_their_priority_and_order() {
 
 #[test]
 fn raw_nix_is_copied_and_checked() {
-    use flakesmith::nixos::boot;
+    use flakesmith_nixos::boot;
     let host = Host::new("desk", System::X86_64Linux, "24.05")
         .hardware(Hardware::nix_text("{}"))
         .set(boot::kernel_packages, Raw::nix("pkgs.linuxPackages_latest"))

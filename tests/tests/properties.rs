@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use flakesmith::nix::{print_expr, Expr};
-use flakesmith::nixos::users;
 use flakesmith::prelude::*;
 use flakesmith::OptionPath;
+use flakesmith_nixos::users;
 use flakesmith_tests::{eval_json, nix_instantiate, stub_lib};
 use proptest::prelude::*;
 use serde_json::Value;

@@ -49,8 +49,8 @@ fn every_rust_block_is_tested() {
     {
         let tag = block.lines().next().unwrap_or_default();
         assert!(
-            ["rust", "rust,ignore", "text", "sh", "nix", "mermaid"].contains(&tag),
-            "code block {index} is tagged `{tag}`: tag it `rust` (a doctest), or `text`/`sh`/`nix`"
+            ["rust", "rust,ignore", "text", "sh", "nix", "toml", "mermaid"].contains(&tag),
+            "code block {index} is tagged `{tag}`: tag it `rust` (a doctest), or `text`/`sh`/`nix`/`toml`"
         );
     }
 }

@@ -8,10 +8,10 @@
 
 use std::path::Path;
 
-use flakesmith::home::programs;
-use flakesmith::nixos::{environment, networking, system, users};
 use flakesmith::prelude::*;
 use flakesmith::{compile, Opt, OptionPath, Untyped};
+use flakesmith_home::programs;
+use flakesmith_nixos::{environment, networking, system, users};
 use flakesmith_tests::{eval_json, nix_instantiate, stub_lib};
 
 const THIS_FILE: &str = "tests/tests/silent_wrong_output.rs:";

@@ -4,9 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
-use flakesmith::nixos::users;
 use flakesmith::prelude::*;
 use flakesmith::{compile, Input, SopsSecret};
+use flakesmith_nixos::users;
 use flakesmith_tests::{eval_json, nixpkgs_lib_or_say};
 
 const SOPS_FILE: &str = "alice-password: ENC[AES256_GCM,data:abc,tag:def,type:str]\nwifi:\n    psk: ENC[AES256_GCM,data:xyz,type:str]\nsops:\n    version: 3.8.1\n";
@@ -123,8 +123,8 @@ fn secret_mistakes_name_the_rust_line() {
             flake(
                 desk(ok())
                     .set(
-                        flakesmith::nixos::services::openssh::settings::permit_root_login,
-                        flakesmith::nixos::services::openssh::settings::PermitRootLogin::No,
+                        flakesmith_nixos::services::openssh::settings::permit_root_login,
+                        flakesmith_nixos::services::openssh::settings::PermitRootLogin::No,
                     )
                     .set(
                         users::users::user("alice").hashed_password_file(),

@@ -24,7 +24,7 @@ fn fleet() -> Flake {
             .import(Module::nix_text(Category::System, "domain", TAKES_ARGS))
             .special_arg("host", name)
             .set(
-                flakesmith::nixos::users::users::user("alice").is_normal_user(),
+                flakesmith_nixos::users::users::user("alice").is_normal_user(),
                 true,
             )
             .user(user.clone())
@@ -98,14 +98,14 @@ fn bad_special_arguments_are_build_errors() {
 #[test]
 fn raw_nix_reads_module_arguments_by_name() {
     let module = Module::new(Category::System, "motd").set(
-        flakesmith::nixos::users::motd,
+        flakesmith_nixos::users::motd,
         Raw::nix("\"${greeting}, ${username}\""),
     );
     let host = Host::new("desk", System::X86_64Linux, "24.11")
         .hardware(Hardware::nix_text("{ }"))
         .import(module)
         .set(
-            flakesmith::nixos::networking::domain,
+            flakesmith_nixos::networking::domain,
             Raw::nix("let suffix = \"lan\"; in \"${username}.${suffix}\""),
         )
         .set(
@@ -149,7 +149,7 @@ fn raw_nix_naming_what_nothing_gives_is_reported() {
     let host = |hand_kept: bool| {
         let host = Host::new("desk", System::X86_64Linux, "24.11")
             .hardware(Hardware::nix_text("{ }"))
-            .set(flakesmith::nixos::nixpkgs::overlays, Raw::nix("overlays"));
+            .set(flakesmith_nixos::nixpkgs::overlays, Raw::nix("overlays"));
         if hand_kept {
             host.import(Module::nix_text(Category::System, "kept", "{ }"))
         } else {

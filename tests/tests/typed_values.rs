@@ -10,13 +10,13 @@
 use std::path::Path;
 
 use flakesmith::compile;
-use flakesmith::nixos::networking::interfaces;
-use flakesmith::nixos::services::nginx::virtual_hosts;
-use flakesmith::nixos::services::plikd;
-use flakesmith::nixos::systemd::services;
-use flakesmith::nixos::{environment, file_systems, FileSystemsValue};
 use flakesmith::prelude::*;
 use flakesmith::value::{Data, Toml};
+use flakesmith_nixos::networking::interfaces;
+use flakesmith_nixos::services::nginx::virtual_hosts;
+use flakesmith_nixos::services::plikd;
+use flakesmith_nixos::systemd::services;
+use flakesmith_nixos::{environment, file_systems, FileSystemsValue};
 use flakesmith_tests::{evaluate_host, nixpkgs_lib_or_say};
 
 const THIS_FILE: &str = "tests/tests/typed_values.rs:";

@@ -2,9 +2,9 @@
 //! shared modules, carrying 2 of 50 Home Manager users and 50 overrides of its own, and
 //! deployed through colmena and deploy-rs (a target, two tags, one key).
 
-use flakesmith::nixos::{networking, users};
 use flakesmith::prelude::*;
 use flakesmith::OptionPath;
+use flakesmith_nixos::{networking, users};
 
 const MODULES: usize = 40;
 const USERS: usize = 50;
@@ -49,13 +49,13 @@ fn accounts() -> Module {
 
 fn user(u: usize) -> User {
     User::new(format!("user{u:02}"), "24.05")
-        .set(flakesmith::home::programs::git::enable, true)
+        .set(flakesmith_home::programs::git::enable, true)
         .set(
-            flakesmith::home::programs::git::user_name,
+            flakesmith_home::programs::git::user_name,
             format!("User {u}"),
         )
         .set(
-            flakesmith::home::home::packages,
+            flakesmith_home::home::packages,
             [Package::new("ripgrep"), Package::new("jq")],
         )
 }

@@ -94,12 +94,14 @@ say) with that lib; standard output without --out.
         "\
 Usage: flakesmith options generate (FILE | --nixpkgs PATH | --lib PATH --module FILE...)
                                    --out DIR [--namespace PREFIX]... [--source TEXT]
-                                   [--search-url URL]
+                                   [--search-url URL] [--crate]
 
 Write Rust bindings for the options in FILE (both options.json shapes) to DIR;
 --namespace limits them to options under PREFIX (repeatable), so a configuration compiles
 only the bindings it uses; --search-url links each option's rustdoc to URL with {name}
-replaced by the option's name.
+replaced by the option's name. --crate writes a bindings crate's src/ (DIR), its root
+lib.rs, each top-level namespace behind a Cargo feature; the [features] table for its
+Cargo.toml is printed.
 ",
     ),
 ];
@@ -215,6 +217,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let mut flags: std::collections::BTreeMap<&'static str, String> = Default::default();
     let mut modules: Vec<PathBuf> = Vec::new();
     let mut help = false;
+    let mut crate_layout = false;
     while let Some(arg) = parser.next().map_err(usage)? {
         match arg {
             Value(word) => words.push(word.string().map_err(|e| usage(format!("{e:?}")))?),
@@ -250,6 +253,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
                 flags.insert(flag, value);
             }
             Short('h') | Long("help") => help = true,
+            Long("crate") => crate_layout = true,
             other => return Err(usage(other.unexpected())),
         }
     }
@@ -295,6 +299,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
                 namespaces,
                 source: source.unwrap_or_else(|| format!("From {file}.")),
                 search_url: flags.get("search-url").cloned(),
+                features: crate_layout,
             };
             let generated = generate(&options, &config);
             if out.exists() {
@@ -314,6 +319,9 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
                 bytes,
                 out.display()
             );
+            if crate_layout {
+                print!("{}", features_table(&generated.features));
+            }
             Ok(())
         }
         ["new", "host", name] => {
@@ -337,6 +345,19 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
                 lines[0],
                 lines[1]
             );
+            // A crate made without a user has no Home Manager bindings yet.
+            let manifest = dir.join("Cargo.toml");
+            let used = flakesmith::scaffold::bindings_used(files.values().map(String::as_str));
+            if let Ok(text) = std::fs::read_to_string(&manifest) {
+                let missing = flakesmith::scaffold::missing_bindings(&text, &used);
+                if !missing.is_empty() {
+                    println!(
+                        "and add to [build-dependencies] in {}:\n{}",
+                        manifest.display(),
+                        missing.join("\n")
+                    );
+                }
+            }
             Ok(())
         }
         ["new", dir] => {
@@ -560,4 +581,17 @@ fn evaluate_options(
         ));
     }
     String::from_utf8(output.stdout).map_err(|e| e.to_string())
+}
+
+/// The `[features]` table of a bindings crate's `Cargo.toml`: a feature per namespace,
+/// and `all` for every one (tests and exploring; a configuration names what it uses).
+fn features_table(features: &std::collections::BTreeMap<String, Vec<String>>) -> String {
+    let mut out = String::from("[features]\n");
+    for (feature, implied) in features {
+        let implied: Vec<String> = implied.iter().map(|f| format!("{f:?}")).collect();
+        out.push_str(&format!("{feature} = [{}]\n", implied.join(", ")));
+    }
+    let all: Vec<String> = features.keys().map(|f| format!("{f:?}")).collect();
+    out.push_str(&format!("all = [{}]\n", all.join(", ")));
+    out
 }

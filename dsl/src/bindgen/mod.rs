@@ -13,7 +13,7 @@ pub mod report;
 mod rust_types;
 pub mod types;
 
-pub use generate::{generate, GenerateConfig, Generated};
+pub use generate::{feature_name, generate, GenerateConfig, Generated, MAX_FILE_BYTES};
 pub use index::{Binding, Index};
 pub use json::{read_options, OptionDoc};
 pub use types::{parse_type, OptionType};

@@ -17,7 +17,7 @@ pub struct Options<'i> {
 }
 
 struct OptionSet<'i> {
-    /// `flakesmith::nixos`, `flakesmith::sops_nix`, `flakesmith::home`.
+    /// `flakesmith_nixos`, `flakesmith_inputs::sops_nix`, `flakesmith_home`.
     root: &'static str,
     index: &'i Index,
     prefixes: BTreeSet<String>,

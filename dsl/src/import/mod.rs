@@ -81,9 +81,12 @@ impl Bindings {
             nixos: index("nixos-options-unstable-2024-12.json")?,
             home: index("home-manager-options-master-2024-07.json")?,
             inputs: vec![
-                ("flakesmith::sops_nix", index("sops-nix-options.json")?),
-                ("flakesmith::agenix", index("agenix-options.json")?),
-                ("flakesmith::disko", index("disko-options.json")?),
+                (
+                    "flakesmith_inputs::sops_nix",
+                    index("sops-nix-options.json")?,
+                ),
+                ("flakesmith_inputs::agenix", index("agenix-options.json")?),
+                ("flakesmith_inputs::disko", index("disko-options.json")?),
             ],
         })
     }

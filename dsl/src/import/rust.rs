@@ -23,7 +23,7 @@ pub fn crate_files(
     crate_name: &str,
     dependency: &Dependency,
 ) -> BTreeMap<String, String> {
-    let mut files = scaffold::crate_skeleton(crate_name, dependency);
+    let mut files = BTreeMap::new();
     files.insert("config/mod.rs".into(), config_mod(flake));
     files.insert("config/modules.rs".into(), modules_rs(flake));
     files.insert("config/home.rs".into(), home_rs(flake));
@@ -33,6 +33,8 @@ pub fn crate_files(
             host_rs(host, &flake.modules),
         );
     }
+    let bindings = scaffold::bindings_used(files.values().map(String::as_str));
+    files.extend(scaffold::crate_skeleton(crate_name, dependency, &bindings));
     for (path, text) in &flake.copied {
         files.insert(path.clone(), text.clone());
     }
@@ -113,10 +115,10 @@ fn config_mod(flake: &FlakeOut) -> String {
 fn binding_uses(code: &str, indent: &str) -> String {
     let mut out = String::new();
     if code.contains("nixos::") {
-        let _ = writeln!(out, "{indent}use flakesmith::nixos;");
+        let _ = writeln!(out, "{indent}use flakesmith_nixos as nixos;");
     }
     if code.contains("hm::") {
-        let _ = writeln!(out, "{indent}use flakesmith::home as hm;");
+        let _ = writeln!(out, "{indent}use flakesmith_home as hm;");
     }
     out
 }

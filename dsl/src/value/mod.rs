@@ -176,11 +176,13 @@ pub trait IntoValue<T> {
 macro_rules! __value_of_itself {
     ($($t:ty),* $(,)?) => {$(
         impl $crate::IntoValue<$t> for $t {
+            #[inline]
             fn into_nix(self) -> ::core::result::Result<$crate::nix::Expr, $crate::nix::ValueError> {
                 $crate::ToNix::to_nix(&self)
             }
         }
         impl $crate::IntoValue<$crate::NullOr<$t>> for $t {
+            #[inline]
             fn into_nix(self) -> ::core::result::Result<$crate::nix::Expr, $crate::nix::ValueError> {
                 $crate::ToNix::to_nix(&self)
             }
@@ -198,6 +200,7 @@ pub use __value_of_itself as value_of_itself;
 macro_rules! __string_enum {
     ($name:ident { $($variant:ident => $text:expr),* $(,)? }) => {
         impl $crate::value::ToNix for $name {
+            #[inline]
             fn to_nix(&self) -> ::core::result::Result<$crate::nix::Expr, $crate::nix::ValueError> {
                 $crate::nix::Expr::string(match self {
                     $(Self::$variant => $text,)*
@@ -207,6 +210,7 @@ macro_rules! __string_enum {
 
         impl $crate::model::NixType for $name {
             type Value = $name;
+            #[inline]
             fn nix_type() -> $crate::nix::Expr {
                 $crate::model::enum_type(&[$($text),*])
             }
@@ -220,6 +224,32 @@ macro_rules! __string_enum {
     };
 }
 pub use __string_enum as string_enum;
+
+/// An option's `one of "a", "b"` values as a Rust enum: each variant writes its string,
+/// and the enum is a value type (`ToNix`, `IntoValue`) and an option type (`NixType`).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! option_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident => $text:literal),* $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name {
+            $(#[doc = concat!("`\"", $text, "\"`")] $variant,)*
+        }
+
+        impl $name {
+            /// The Nix string of this value.
+            #[inline]
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)*
+                }
+            }
+        }
+
+        $crate::value::string_enum!($name { $($variant => $text),* });
+    };
+}
 
 value_of_itself!(
     bool,
@@ -398,7 +428,7 @@ concatenates!(&str, &String, String);
 ///
 /// ```
 /// # use flakesmith::prelude::*;
-/// # use flakesmith::nixos::boot;
+/// # use flakesmith_nixos::boot;
 /// let host = Host::new("desk", System::X86_64Linux, "24.05")
 ///     .set(boot::kernel_packages, Raw::nix("pkgs.linuxPackages_latest"));
 /// ```

@@ -160,11 +160,13 @@ int_members!(i8, i16, i32, i64, u8, u16, u32, u64);
 macro_rules! union_member {
     ($members:ty: $($value:ty),+ $(,)?) => {$(
         impl $crate::IntoValue<$crate::value::OneOf<$members>> for $value {
+            #[inline]
             fn into_nix(self) -> ::core::result::Result<$crate::nix::Expr, $crate::nix::ValueError> {
                 $crate::ToNix::to_nix(&self)
             }
         }
         impl $crate::IntoValue<$crate::NullOr<$crate::value::OneOf<$members>>> for $value {
+            #[inline]
             fn into_nix(self) -> ::core::result::Result<$crate::nix::Expr, $crate::nix::ValueError> {
                 $crate::ToNix::to_nix(&self)
             }

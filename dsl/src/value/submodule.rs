@@ -80,18 +80,30 @@ macro_rules! submodule_value {
     };
     (@define [$(#[$meta:meta])*] $name:ident $tagged:literal { $($(#[$field_meta:meta])* $field:ident : $ty:ty = $option:literal;)* }) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, Default)]
+        // Clone and Default derive inline methods; Debug is written by hand so that
+        // it is inline too: nothing of a value type is compiled until a configuration
+        // uses it.
+        #[derive(Clone, Default)]
         pub struct $name {
             fields: $crate::value::Fields,
         }
 
+        impl ::core::fmt::Debug for $name {
+            #[inline]
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.debug_struct(stringify!($name)).field("fields", &self.fields).finish()
+            }
+        }
+
         impl $name {
             /// A value with no option set yet.
+            #[inline]
             pub fn new() -> Self {
                 Self::default()
             }
             $(
                 $(#[$field_meta])*
+                #[inline]
                 pub fn $field<V: $crate::IntoValue<$ty>>(mut self, value: V) -> Self {
                     self.fields.set($option, value.into_nix());
                     self
@@ -100,6 +112,7 @@ macro_rules! submodule_value {
         }
 
         impl $crate::ToNix for $name {
+            #[inline]
             fn to_nix(&self) -> ::core::result::Result<$crate::nix::Expr, $crate::nix::ValueError> {
                 self.fields.to_nix($tagged)
             }

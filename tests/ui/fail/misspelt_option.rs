@@ -1,4 +1,4 @@
-use flakesmith::nixos::networking;
+use flakesmith_nixos::networking;
 use flakesmith::prelude::*;
 
 fn main() {

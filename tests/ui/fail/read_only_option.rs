@@ -1,4 +1,4 @@
-use flakesmith::nixos::system::nixos;
+use flakesmith_nixos::system::nixos;
 use flakesmith::prelude::*;
 
 fn main() {

@@ -1,4 +1,4 @@
-use flakesmith::nixos::users;
+use flakesmith_nixos::users;
 use flakesmith::prelude::*;
 
 fn main() {

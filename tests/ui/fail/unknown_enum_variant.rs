@@ -1,4 +1,4 @@
-use flakesmith::nixos::services::openssh::settings::{permit_root_login, PermitRootLogin};
+use flakesmith_nixos::services::openssh::settings::{permit_root_login, PermitRootLogin};
 use flakesmith::prelude::*;
 
 fn main() {

@@ -1,4 +1,4 @@
-use flakesmith::home::programs;
+use flakesmith_home::programs;
 use flakesmith::prelude::*;
 
 fn main() {

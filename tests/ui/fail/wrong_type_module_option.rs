@@ -1,4 +1,4 @@
-use flakesmith::nixos::virtualisation::docker::StorageDriver;
+use flakesmith_nixos::virtualisation::docker::StorageDriver;
 use flakesmith::prelude::*;
 
 /// Docker.

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use flakesmith::home::{home, programs};
-use flakesmith::nixos::services::openssh::{self, settings::PermitRootLogin};
-use flakesmith::nixos::{environment, networking, time, users};
+use flakesmith_home::{home, programs};
+use flakesmith_nixos::services::openssh::{self, settings::PermitRootLogin};
+use flakesmith_nixos::{environment, networking, time, users};
 use flakesmith::prelude::*;
 use flakesmith::{NixModule, NixValue};
 
