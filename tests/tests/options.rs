@@ -59,6 +59,10 @@ fn checked_share_of_the_shipped_option_sets() {
         "nixos-options-unstable-2024-12.json",
         "home-manager-options-24.05.json",
         "home-manager-options-master-2024-07.json",
+        // NixOS's own options.json of the 25.05 cycle, Home Manager 25.05 and 26.05.
+        "nixos-options-unstable-2025-02.json",
+        "home-manager-options-25.05.json",
+        "home-manager-options-26.05.json",
     ] {
         let text = std::fs::read_to_string(data.join(file)).unwrap();
         let report = report(&read_options(&text).unwrap());
@@ -69,6 +73,12 @@ fn checked_share_of_the_shipped_option_sets() {
             .and_then(|p| p.parse().ok())
             .unwrap();
         assert!(percent >= 97.0, "{file}: {last}");
+        // Every type string parses or is reported by name: none is cut short by the
+        // parser itself.
+        assert!(
+            !report.contains("unbalanced parenthesis"),
+            "{file}: {report}"
+        );
         lines.push(format!("{file}: {last}"));
     }
     insta::assert_snapshot!("checked_share", lines.join("\n"));

@@ -235,6 +235,8 @@ struct Parser<'a> {
 const FREEFORM: &[(&str, DataFormat)] = &[
     ("JSON value", DataFormat::Json),
     ("YAML value", DataFormat::Json),
+    // Home Manager 25.05 on: `pkgs.formats.yaml_1_1`.
+    ("YAML 1.1 value", DataFormat::Json),
     ("HOCON value", DataFormat::Json),
     ("TOML value", DataFormat::Toml),
     ("anything", DataFormat::Anything),
@@ -255,6 +257,9 @@ const STRINGS: &[&str] = &[
     "single-line string",
     "string without spaces",
     "string, not containing newlines or colons",
+    "string without line breaks or quotes",
+    // Plural, in `attribute sets of strings`.
+    "strings",
 ];
 
 impl<'a> Parser<'a> {
@@ -315,14 +320,49 @@ impl<'a> Parser<'a> {
         if !self.eat("(") {
             return None;
         }
+        let start = self.rest;
         let inner = self.union();
         if !self.eat(")") {
+            // `(string, package, bool, int or float)`: a union written as a list of
+            // short names.
+            self.rest = start;
+            if let Some(listed) = self.listed_union() {
+                return Some(listed);
+            }
             return Some(OptionType::Unknown(format!(
                 "unbalanced parenthesis before `{}`",
                 self.rest
             )));
         }
         Some(inner)
+    }
+
+    /// After `(`: `a, b or c)` where each of a, b, c is a type or a short name
+    /// (`bool`, `int`, `integer`, `float`, `str`), as a union; `None` (nothing eaten) otherwise.
+    fn listed_union(&mut self) -> Option<OptionType> {
+        let end = self.rest.find(')')?;
+        let list = &self.rest[..end];
+        if list.contains('(') {
+            return None;
+        }
+        let mut members = Vec::new();
+        // `a, b, or c` too.
+        for name in list.split(", ").flat_map(|part| part.split(" or ")) {
+            let name = name.trim();
+            let member = match name.strip_prefix("or ").unwrap_or(name) {
+                "bool" => OptionType::Bool,
+                "int" | "integer" => OptionType::Int(IntKind::Signed),
+                "float" => OptionType::Float,
+                "str" => OptionType::Str,
+                other => match parse_type(other) {
+                    OptionType::Unknown(_) => return None,
+                    known => known,
+                },
+            };
+            members.push(member);
+        }
+        self.rest = &self.rest[end + 1..];
+        Some(union_of(members))
     }
 
     /// `null or T`, `list of T`, `attribute set of T` and the other types around a type.
@@ -336,6 +376,10 @@ impl<'a> Parser<'a> {
             ("non-empty (list of ", OptionType::ListOf),
             ("attribute set of ", OptionType::AttrsOf),
             ("lazy attribute set of ", OptionType::AttrsOf),
+            // A submodule with a freeform type (nixpkgs 25.05 on): beyond the options it
+            // declares (bound apart, below it), any attribute of the freeform type.
+            ("open submodule of ", OptionType::AttrsOf),
+            ("attribute sets of ", OptionType::AttrsOf),
             ("function that evaluates to a(n) ", OptionType::Function),
         ] {
             if self.eat(prefix) {
@@ -402,6 +446,23 @@ impl<'a> Parser<'a> {
                 let unit = OptionType::AttrsOf(Box::new(section));
                 return Some(OptionType::AttrsOf(Box::new(unit)));
             }
+        }
+        // Home Manager 26.05 names the choices: `attribute-tagged union with choices: a, b`.
+        if self.eat("attribute-tagged union with choices: ") {
+            self.skip_phrase();
+            return Some(OptionType::Tagged);
+        }
+        // `lib.maintainers` and `lib.teams` entries (`meta.maintainers`): attribute sets;
+        // plural phrasings of attribute sets and lists of strings.
+        for phrase in ["lib.maintainers", "lib.teams", "attribute sets"] {
+            if self.eat(phrase) {
+                return Some(OptionType::AttrsOf(Box::new(OptionType::Data(
+                    DataFormat::Anything,
+                ))));
+            }
+        }
+        if self.eat("lists of strings") {
+            return Some(OptionType::ListOf(Box::new(OptionType::Str)));
         }
         if self.eat("section of an INI file") {
             self.skip_parenthesised();
@@ -483,6 +544,7 @@ impl<'a> Parser<'a> {
             ),
             ("floating point number", OptionType::Float),
             ("path, not containing newlines or colons", OptionType::Path),
+            ("path in the Nix store", OptionType::Path),
             ("path", OptionType::Path),
             // nixpkgs lib from 24.11 on describes `types.path` so.
             ("absolute path", OptionType::Path),
@@ -659,6 +721,63 @@ mod tests {
 
     fn b(t: OptionType) -> Box<OptionType> {
         Box::new(t)
+    }
+
+    /// Type strings of Home Manager 25.05 and 26.05 and nixpkgs 25.05.
+    #[test]
+    fn newer_phrasings() {
+        assert_eq!(parse_type("YAML 1.1 value"), Data(DataFormat::Json));
+        assert_eq!(
+            parse_type("open submodule of (JSON value)"),
+            AttrsOf(b(Data(DataFormat::Json)))
+        );
+        assert_eq!(
+            parse_type("open submodule of attribute set of (string, package, bool, int or float)"),
+            AttrsOf(b(AttrsOf(b(Union(vec![
+                Str,
+                Package,
+                Bool,
+                Int(IntKind::Signed),
+                Float
+            ])))))
+        );
+        // A parenthesis that is really unbalanced is still reported as such.
+        assert_eq!(
+            parse_type("list of attribute-tagged union with choices: include, output, profile"),
+            ListOf(b(Tagged))
+        );
+        assert_eq!(
+            parse_type("null or attribute sets or lists of strings"),
+            NullOr(b(Union(vec![
+                AttrsOf(b(Data(DataFormat::Anything))),
+                ListOf(b(Str))
+            ])))
+        );
+        assert_eq!(
+            parse_type("null or attribute sets of strings"),
+            NullOr(b(AttrsOf(b(Str))))
+        );
+        assert_eq!(
+            parse_type("list of lib.maintainers"),
+            ListOf(b(AttrsOf(b(Data(DataFormat::Anything)))))
+        );
+        assert_eq!(
+            parse_type("attribute set of (string, path, bool, or integer)"),
+            AttrsOf(b(Union(vec![Str, Path, Bool, Int(IntKind::Signed)])))
+        );
+        assert_eq!(
+            parse_type("list of (string without line breaks or quotes)"),
+            ListOf(b(Str))
+        );
+        assert_eq!(
+            parse_type("non-empty (list of (string or path in the Nix store))"),
+            ListOf(b(Union(vec![Str, Path])))
+        );
+        let unbalanced = format!("{:?}", parse_type("attribute set of (string, (oops"));
+        assert!(
+            unbalanced.contains("unbalanced parenthesis"),
+            "{unbalanced}"
+        );
     }
 
     #[test]

@@ -528,6 +528,11 @@ impl ::flakesmith::value::StrMember for MountPointMembers { type Str = String; }
 pub enum OptionsMembers {}
 impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
 
+/// The members of `fileSystems.<name>.overlay.lowerdir.*`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum LowerdirMembers {}
+impl ::flakesmith::value::StrMember for LowerdirMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for LowerdirMembers {}
+
 ::flakesmith::submodule_value! {
     /// A value of `fileSystems.<name>.overlay`: `FileSystemsOverlayValue::new()`, then a setter per option.
     FileSystemsOverlayValue {
@@ -538,7 +543,7 @@ impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.overlay.lowerdir)
         ///
         /// Nix type: `null or (non-empty (list of (string or path in the Nix store)))`. Default: `null`.
-        lowerdir: NullOr<Untyped> = "lowerdir";
+        lowerdir: NullOr<Vec<OneOf<LowerdirMembers>>> = "lowerdir";
         /// `fileSystems.<name>.overlay.upperdir`
         ///
         /// The path to the upperdir.

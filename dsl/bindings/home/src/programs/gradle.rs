@@ -84,7 +84,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "gradle", "package"]);
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/gradle.nix>`.
-pub const settings: Opt<OneOf<SettingsMembers>> = Opt::new(&["programs", "gradle", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["programs", "gradle", "settings"]);
 
 ::flakesmith::submodule_value! {
     /// A value of `programs.gradle.initScripts.<name>`: `InitScriptsValue::new()`, then a setter per option.
@@ -111,9 +111,13 @@ pub const settings: Opt<OneOf<SettingsMembers>> = Opt::new(&["programs", "gradle
     }
 }
 
-/// The members of `programs.gradle.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', package, bool, int or float)'')`, `unknown ', package, bool, int or float)'`. A value of any of them sets the option.
+/// The members of `programs.gradle.settings.<name>`'s type: `string`, `package`, `bool`, `integer`, `number`. A value of any of them sets the option.
 pub enum SettingsMembers {}
-impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Untyped; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::PackageMember for SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SettingsMembers {}
 
 pub mod init_scripts {
     use super::*;

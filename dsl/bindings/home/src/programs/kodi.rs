@@ -64,7 +64,7 @@ pub const package: Opt<Package> = Opt::new(&["programs", "kodi", "package"]);
 /// Nix type: `null or attribute sets of strings`. Default: `null`. Example: `{ videolibrary.showemptytvshows = "true"; }`.
 ///
 /// Declared in `<home-manager/modules/programs/kodi.nix>`.
-pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["programs", "kodi", "settings"]);
+pub const settings: Opt<NullOr<BTreeMap<String, String>>> = Opt::new(&["programs", "kodi", "settings"]);
 
 /// `programs.kodi.sources`
 ///
@@ -97,5 +97,10 @@ pub const settings: Opt<NullOr<Untyped>> = Opt::new(&["programs", "kodi", "setti
 /// ```
 ///
 /// Declared in `<home-manager/modules/programs/kodi.nix>`.
-pub const sources: Opt<NullOr<Untyped>> = Opt::new(&["programs", "kodi", "sources"]);
+pub const sources: Opt<NullOr<OneOf<SourcesMembers>>> = Opt::new(&["programs", "kodi", "sources"]);
+
+/// The members of `programs.kodi.sources`'s type: `attribute set of (freeform)`, `list of (string)`. A value of any of them sets the option.
+pub enum SourcesMembers {}
+impl ::flakesmith::value::AttrsMember for SourcesMembers { type Item = Data<Anything>; }
+impl ::flakesmith::value::ListMember for SourcesMembers { type Item = String; }
 

@@ -158,7 +158,7 @@ pub const script: Opt<Concatenated> = Opt::new(&["services", "polybar", "script"
 /// ```
 ///
 /// Declared in `<home-manager/modules/services/polybar.nix>`.
-pub const settings: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "polybar", "settings"]);
+pub const settings: Opt<BTreeMap<String, BTreeMap<String, Data<Anything>>>> = Opt::new(&["services", "polybar", "settings"]);
 
 /// The members of `services.polybar.config.<name>.<name>`'s type: `string`, `bool`, `integer`, `list of (string)`. A value of any of them sets the option.
 pub enum ConfigMembers2 {}

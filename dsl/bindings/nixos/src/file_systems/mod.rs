@@ -243,7 +243,7 @@ impl FileSystemsEntryOverlay {
     ///
     /// Nix type: `null or (non-empty (list of (string or path in the Nix store)))`. Default: `null`.
     #[inline]
-    pub fn lowerdir(&self) -> Opt<NullOr<Untyped>> {
+    pub fn lowerdir(&self) -> Opt<NullOr<Vec<OneOf<LowerdirMembers>>>> {
         Opt::at(self.path.join(["lowerdir"]))
     }
 
@@ -317,4 +317,9 @@ impl ::flakesmith::value::StrMember for MountPointMembers { type Str = String; }
 /// The members of `fileSystems.<name>.options`'s type: `list of (string)`, `unknown '(with check: non-empty))'`. A value of any of them sets the option.
 pub enum OptionsMembers {}
 impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
+
+/// The members of `fileSystems.<name>.overlay.lowerdir.*`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum LowerdirMembers {}
+impl ::flakesmith::value::StrMember for LowerdirMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for LowerdirMembers {}
 

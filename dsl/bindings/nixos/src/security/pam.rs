@@ -994,11 +994,12 @@ pub mod rssh {
     /// Nix type: `attribute set of (null or boolean or string or signed integer or path in the Nix store)`. Default: `{ }`.
     pub const settings: Opt<BTreeMap<String, NullOr<OneOf<SettingsMembers>>>> = Opt::new(&["security", "pam", "rssh", "settings"]);
 
-    /// The members of `security.pam.rssh.settings.<name>`'s type: `bool`, `string`, `integer`, `unknown 'path in the Nix store'`. A value of any of them sets the option.
+    /// The members of `security.pam.rssh.settings.<name>`'s type: `bool`, `string`, `integer`, `path`. A value of any of them sets the option.
     pub enum SettingsMembers {}
     impl ::flakesmith::value::BoolMember for SettingsMembers {}
     impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
     impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::PathMember for SettingsMembers {}
 
     pub mod settings {
         use super::*;
@@ -1880,11 +1881,12 @@ pub mod u2f {
         }
     }
 
-    /// The members of `security.pam.u2f.settings.<name>`'s type: `bool`, `string`, `integer`, `unknown 'path in the Nix store'`. A value of any of them sets the option.
+    /// The members of `security.pam.u2f.settings.<name>`'s type: `bool`, `string`, `integer`, `path`. A value of any of them sets the option.
     pub enum SettingsMembers {}
     impl ::flakesmith::value::BoolMember for SettingsMembers {}
     impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
     impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+    impl ::flakesmith::value::PathMember for SettingsMembers {}
 
     pub mod settings {
         use super::*;

@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.addons)
 ///
 /// Nix type: `attribute set of path in the Nix store`. Default: `{ }`.
-pub const addons: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bluemap", "addons"]);
+pub const addons: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["services", "bluemap", "addons"]);
 
 /// `services.bluemap.coreSettings`
 ///
@@ -110,7 +110,7 @@ pub const on_calendar: Opt<String> = Opt::new(&["services", "bluemap", "onCalend
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.bluemap.packs)
 ///
 /// Nix type: `attribute set of path in the Nix store`. Default: `{ }`.
-pub const packs: Opt<BTreeMap<String, Untyped>> = Opt::new(&["services", "bluemap", "packs"]);
+pub const packs: Opt<BTreeMap<String, RuntimePath>> = Opt::new(&["services", "bluemap", "packs"]);
 
 /// `services.bluemap.storage`
 ///

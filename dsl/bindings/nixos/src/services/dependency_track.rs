@@ -60,7 +60,7 @@ pub const port: Opt<u16> = Opt::new(&["services", "dependency-track", "port"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.dependency-track.settings)
 ///
 /// Nix type: `attribute set of (string, package, bool, int or float)`. Default: `{ }`.
-pub const settings: Opt<OneOf<SettingsMembers>> = Opt::new(&["services", "dependency-track", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "dependency-track", "settings"]);
 
 ::flakesmith::option_enum! {
     /// The values of `services.dependency-track.logLevel`.
@@ -73,9 +73,13 @@ pub const settings: Opt<OneOf<SettingsMembers>> = Opt::new(&["services", "depend
     }
 }
 
-/// The members of `services.dependency-track.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', package, bool, int or float)'')`, `unknown ', package, bool, int or float)'`. A value of any of them sets the option.
+/// The members of `services.dependency-track.settings.<name>`'s type: `string`, `package`, `bool`, `integer`, `number`. A value of any of them sets the option.
 pub enum SettingsMembers {}
-impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Untyped; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::PackageMember for SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SettingsMembers {}
 
 pub mod database {
     use super::*;

@@ -83,11 +83,15 @@ pub const public: Opt<bool> = Opt::new(&["services", "languagetool", "public"]);
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.languagetool.settings)
 ///
 /// Nix type: `attribute set of (string, package, bool, int or float)`. Default: `{ }`.
-pub const settings: Opt<OneOf<SettingsMembers>> = Opt::new(&["services", "languagetool", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers>>> = Opt::new(&["services", "languagetool", "settings"]);
 
-/// The members of `services.languagetool.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', package, bool, int or float)'')`, `unknown ', package, bool, int or float)'`. A value of any of them sets the option.
+/// The members of `services.languagetool.settings.<name>`'s type: `string`, `package`, `bool`, `integer`, `number`. A value of any of them sets the option.
 pub enum SettingsMembers {}
-impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Untyped; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::PackageMember for SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for SettingsMembers {}
 
 pub mod settings {
     use super::*;

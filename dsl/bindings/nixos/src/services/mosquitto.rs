@@ -98,7 +98,7 @@ pub const persistence: Opt<bool> = Opt::new(&["services", "mosquitto", "persiste
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.settings)
 ///
 /// Nix type: `attribute set of (string, path, bool, or integer)`. Default: `{ }`.
-pub const settings: Opt<OneOf<SettingsMembers3>> = Opt::new(&["services", "mosquitto", "settings"]);
+pub const settings: Opt<BTreeMap<String, OneOf<SettingsMembers3>>> = Opt::new(&["services", "mosquitto", "settings"]);
 
 ::flakesmith::submodule_value! {
     /// A value of `services.mosquitto.bridges.<name>.addresses.*`: `AddressesValue::new()`, then a setter per option.
@@ -122,9 +122,12 @@ pub const settings: Opt<OneOf<SettingsMembers3>> = Opt::new(&["services", "mosqu
     }
 }
 
-/// The members of `services.mosquitto.bridges.<name>.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', path, bool, or integer)'')`, `unknown ', path, bool, or integer)'`. A value of any of them sets the option.
+/// The members of `services.mosquitto.bridges.<name>.settings.<name>`'s type: `string`, `path`, `bool`, `integer`. A value of any of them sets the option.
 pub enum SettingsMembers {}
-impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Untyped; }
+impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for SettingsMembers {}
+impl ::flakesmith::value::BoolMember for SettingsMembers {}
+impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
 
 ::flakesmith::submodule_value! {
     /// A value of `services.mosquitto.bridges.<name>`: `BridgesValue::new()`, then a setter per option.
@@ -144,7 +147,7 @@ impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Untyped;
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.bridges.%3Cname%3E.settings)
         ///
         /// Nix type: `attribute set of (string, path, bool, or integer)`. Default: `{ }`.
-        settings: OneOf<SettingsMembers> = "settings";
+        settings: BTreeMap<String, OneOf<SettingsMembers>> = "settings";
         /// `services.mosquitto.bridges.<name>.topics`
         ///
         /// Topic patterns to be shared between the two brokers.
@@ -158,9 +161,12 @@ impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Untyped;
     }
 }
 
-/// The members of `services.mosquitto.listeners.*.authPlugins.*.options`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', path, bool, or integer)'')`, `unknown ', path, bool, or integer)'`. A value of any of them sets the option.
+/// The members of `services.mosquitto.listeners.*.authPlugins.*.options.<name>`'s type: `string`, `path`, `bool`, `integer`. A value of any of them sets the option.
 pub enum OptionsMembers {}
-impl ::flakesmith::value::AttrsMember for OptionsMembers { type Item = Untyped; }
+impl ::flakesmith::value::StrMember for OptionsMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for OptionsMembers {}
+impl ::flakesmith::value::BoolMember for OptionsMembers {}
+impl ::flakesmith::value::IntMember for OptionsMembers { type Int = i64; }
 
 ::flakesmith::submodule_value! {
     /// A value of `services.mosquitto.listeners.*.authPlugins.*`: `AuthPluginsValue::new()`, then a setter per option.
@@ -180,7 +186,7 @@ impl ::flakesmith::value::AttrsMember for OptionsMembers { type Item = Untyped; 
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.authPlugins.*.options)
         ///
         /// Nix type: `attribute set of (string, path, bool, or integer)`. Default: `{ }`.
-        options: OneOf<OptionsMembers> = "options";
+        options: BTreeMap<String, OneOf<OptionsMembers>> = "options";
         /// `services.mosquitto.listeners.*.authPlugins.*.plugin`
         ///
         /// Plugin path to load, should be a .so
@@ -192,9 +198,12 @@ impl ::flakesmith::value::AttrsMember for OptionsMembers { type Item = Untyped; 
     }
 }
 
-/// The members of `services.mosquitto.listeners.*.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', path, bool, or integer)'')`, `unknown ', path, bool, or integer)'`. A value of any of them sets the option.
+/// The members of `services.mosquitto.listeners.*.settings.<name>`'s type: `string`, `path`, `bool`, `integer`. A value of any of them sets the option.
 pub enum SettingsMembers2 {}
-impl ::flakesmith::value::AttrsMember for SettingsMembers2 { type Item = Untyped; }
+impl ::flakesmith::value::StrMember for SettingsMembers2 { type Str = String; }
+impl ::flakesmith::value::PathMember for SettingsMembers2 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers2 {}
+impl ::flakesmith::value::IntMember for SettingsMembers2 { type Int = i64; }
 
 ::flakesmith::submodule_value! {
     /// A value of `services.mosquitto.listeners.*.users.<name>`: `UsersValue::new()`, then a setter per option.
@@ -301,7 +310,7 @@ impl ::flakesmith::value::AttrsMember for SettingsMembers2 { type Item = Untyped
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.mosquitto.listeners.*.settings)
         ///
         /// Nix type: `attribute set of (string, path, bool, or integer)`. Default: `{ }`.
-        settings: OneOf<SettingsMembers2> = "settings";
+        settings: BTreeMap<String, OneOf<SettingsMembers2>> = "settings";
         /// `services.mosquitto.listeners.*.users`
         ///
         /// A set of users and their passwords and ACLs.
@@ -346,9 +355,12 @@ impl ::flakesmith::value::PathMember for LogDestMembers {}
     }
 }
 
-/// The members of `services.mosquitto.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', path, bool, or integer)'')`, `unknown ', path, bool, or integer)'`. A value of any of them sets the option.
+/// The members of `services.mosquitto.settings.<name>`'s type: `string`, `path`, `bool`, `integer`. A value of any of them sets the option.
 pub enum SettingsMembers3 {}
-impl ::flakesmith::value::AttrsMember for SettingsMembers3 { type Item = Untyped; }
+impl ::flakesmith::value::StrMember for SettingsMembers3 { type Str = String; }
+impl ::flakesmith::value::PathMember for SettingsMembers3 {}
+impl ::flakesmith::value::BoolMember for SettingsMembers3 {}
+impl ::flakesmith::value::IntMember for SettingsMembers3 { type Int = i64; }
 
 pub mod bridges {
     use super::*;
@@ -386,7 +398,7 @@ pub mod bridges {
         ///
         /// Nix type: `attribute set of (string, path, bool, or integer)`. Default: `{ }`.
         #[inline]
-        pub fn settings(&self) -> Opt<OneOf<SettingsMembers>> {
+        pub fn settings(&self) -> Opt<BTreeMap<String, OneOf<SettingsMembers>>> {
             Opt::at(self.path.join(["settings"]))
         }
 
@@ -428,9 +440,12 @@ pub mod bridges {
         }
     }
 
-    /// The members of `services.mosquitto.bridges.<name>.settings`'s type: `attribute set of (unknown 'unbalanced parenthesis before ', path, bool, or integer)'')`, `unknown ', path, bool, or integer)'`. A value of any of them sets the option.
+    /// The members of `services.mosquitto.bridges.<name>.settings.<name>`'s type: `string`, `path`, `bool`, `integer`. A value of any of them sets the option.
     pub enum SettingsMembers {}
-    impl ::flakesmith::value::AttrsMember for SettingsMembers { type Item = Untyped; }
+    impl ::flakesmith::value::StrMember for SettingsMembers { type Str = String; }
+    impl ::flakesmith::value::PathMember for SettingsMembers {}
+    impl ::flakesmith::value::BoolMember for SettingsMembers {}
+    impl ::flakesmith::value::IntMember for SettingsMembers { type Int = i64; }
 
 }
 

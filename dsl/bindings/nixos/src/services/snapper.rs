@@ -25,7 +25,7 @@ pub const cleanup_interval: Opt<String> = Opt::new(&["services", "snapper", "cle
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.snapper.configs)
 ///
 /// Nix type: `attribute set of (attribute set of ((list of (string without line breaks or quotes)) or boolean or string without line breaks or quotes or signed integer or floating point number))`. Default: `{ }`.
-pub const configs: Opt<OneOf<ConfigsMembers>> = Opt::new(&["services", "snapper", "configs"]);
+pub const configs: Opt<BTreeMap<String, BTreeMap<String, OneOf<ConfigsMembers>>>> = Opt::new(&["services", "snapper", "configs"]);
 
 /// `services.snapper.filters`
 ///
@@ -63,9 +63,13 @@ pub const snapshot_interval: Opt<String> = Opt::new(&["services", "snapper", "sn
 /// Nix type: `boolean`. Default: `false`.
 pub const snapshot_root_on_boot: Opt<bool> = Opt::new(&["services", "snapper", "snapshotRootOnBoot"]);
 
-/// The members of `services.snapper.configs`'s type: `attribute set of (unknown 'unbalanced parenthesis before ' without line breaks or quotes)) or boolean or string without line breaks or quotes or signed integer or floating point number))'')`, `unknown 'without line breaks or quotes)) or boolean or string without line breaks or quotes or signed integer or floating point number))'`. A value of any of them sets the option.
+/// The members of `services.snapper.configs.<name>.<name>`'s type: `list of (string)`, `bool`, `string`, `integer`, `number`. A value of any of them sets the option.
 pub enum ConfigsMembers {}
-impl ::flakesmith::value::AttrsMember for ConfigsMembers { type Item = Untyped; }
+impl ::flakesmith::value::ListMember for ConfigsMembers { type Item = String; }
+impl ::flakesmith::value::BoolMember for ConfigsMembers {}
+impl ::flakesmith::value::StrMember for ConfigsMembers { type Str = String; }
+impl ::flakesmith::value::IntMember for ConfigsMembers { type Int = i64; }
+impl ::flakesmith::value::FloatMember for ConfigsMembers {}
 
 pub mod configs {
     use super::*;
@@ -91,7 +95,7 @@ pub mod configs {
         ///
         /// Nix type: `list of (string without line breaks or quotes)`. Default: `[ ]`.
         #[inline]
-        pub fn allow_groups(&self) -> Opt<OneOf<AllowGroupsMembers>> {
+        pub fn allow_groups(&self) -> Opt<Vec<String>> {
             Opt::at(self.path.join(["ALLOW_GROUPS"]))
         }
 
@@ -104,7 +108,7 @@ pub mod configs {
         ///
         /// Nix type: `list of (string without line breaks or quotes)`. Default: `[ ]`.
         #[inline]
-        pub fn allow_users(&self) -> Opt<OneOf<AllowUsersMembers>> {
+        pub fn allow_users(&self) -> Opt<Vec<String>> {
             Opt::at(self.path.join(["ALLOW_USERS"]))
         }
 
@@ -232,14 +236,6 @@ pub mod configs {
         }
 
     }
-
-    /// The members of `services.snapper.configs.<name>.ALLOW_GROUPS`'s type: `list of (unknown 'unbalanced parenthesis before ' without line breaks or quotes)'')`, `unknown 'without line breaks or quotes)'`. A value of any of them sets the option.
-    pub enum AllowGroupsMembers {}
-    impl ::flakesmith::value::ListMember for AllowGroupsMembers { type Item = Untyped; }
-
-    /// The members of `services.snapper.configs.<name>.ALLOW_USERS`'s type: `list of (unknown 'unbalanced parenthesis before ' without line breaks or quotes)'')`, `unknown 'without line breaks or quotes)'`. A value of any of them sets the option.
-    pub enum AllowUsersMembers {}
-    impl ::flakesmith::value::ListMember for AllowUsersMembers { type Item = Untyped; }
 
     ::flakesmith::option_enum! {
         /// The values of `services.snapper.configs.<name>.FSTYPE`.

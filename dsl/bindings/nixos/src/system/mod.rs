@@ -76,7 +76,7 @@ pub const copy_system_configuration: Opt<bool> = Opt::new(&["system", "copySyste
 /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=system.extraDependencies)
 ///
 /// Nix type: `list of path in the Nix store`. Default: `[ ]`.
-pub const extra_dependencies: Opt<Vec<Untyped>> = Opt::new(&["system", "extraDependencies"]);
+pub const extra_dependencies: Opt<Vec<RuntimePath>> = Opt::new(&["system", "extraDependencies"]);
 
 /// `system.forbiddenDependenciesRegexes`
 ///

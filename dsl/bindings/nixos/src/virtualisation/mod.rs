@@ -396,6 +396,11 @@ impl ::flakesmith::value::StrMember for MountPointMembers { type Str = String; }
 pub enum OptionsMembers {}
 impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
 
+/// The members of `virtualisation.fileSystems.<name>.overlay.lowerdir.*`'s type: `string`, `path`. A value of any of them sets the option.
+pub enum LowerdirMembers {}
+impl ::flakesmith::value::StrMember for LowerdirMembers { type Str = String; }
+impl ::flakesmith::value::PathMember for LowerdirMembers {}
+
 ::flakesmith::submodule_value! {
     /// A value of `virtualisation.fileSystems.<name>.overlay`: `FileSystemsOverlayValue::new()`, then a setter per option.
     FileSystemsOverlayValue {
@@ -406,7 +411,7 @@ impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.overlay.lowerdir)
         ///
         /// Nix type: `null or (non-empty (list of (string or path in the Nix store)))`. Default: `null`.
-        lowerdir: NullOr<Untyped> = "lowerdir";
+        lowerdir: NullOr<Vec<OneOf<LowerdirMembers>>> = "lowerdir";
         /// `virtualisation.fileSystems.<name>.overlay.upperdir`
         ///
         /// The path to the upperdir.
