@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::render_all;
 use crate::model::Flake;
-use crate::pipeline::compile;
+use crate::pipeline::compile_crate;
 use crate::tree::Tree;
 
 /// The file in `OUT_DIR` that [`include_tree!`](crate::include_tree) includes.
@@ -23,7 +23,7 @@ pub fn run(flake: &Flake) {
     let out_dir = PathBuf::from(
         std::env::var_os("OUT_DIR").expect("run from a build script: OUT_DIR is unset"),
     );
-    match compile(flake, &base) {
+    match compile_crate(flake, &base) {
         Err(rejected) => {
             for input in &rejected.inputs {
                 println!("cargo:rerun-if-changed={}", input.display());

@@ -45,6 +45,7 @@ pub mod nix;
 pub mod option;
 pub mod pipeline;
 pub mod plan;
+pub mod releases;
 #[cfg(feature = "generator")]
 pub mod scaffold;
 pub mod tree;

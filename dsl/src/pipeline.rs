@@ -29,9 +29,23 @@ pub struct Rejected {
 /// Checks, emits and validates `flake`. Relative paths of hand-kept files resolve
 /// against `base_dir`, normally the configuration crate's directory.
 pub fn compile(flake: &Flake, base_dir: &Path) -> Result<Compiled, Rejected> {
+    compile_with(flake, base_dir, false)
+}
+
+/// [`compile`] as a configuration crate's build script runs it, `crate_dir` holding the
+/// crate's `Cargo.toml`: the release line of bindings the manifest names is checked
+/// against the flake's release too.
+pub fn compile_crate(flake: &Flake, crate_dir: &Path) -> Result<Compiled, Rejected> {
+    compile_with(flake, crate_dir, true)
+}
+
+fn compile_with(flake: &Flake, base_dir: &Path, in_crate: bool) -> Result<Compiled, Rejected> {
     let checked = check(flake, base_dir);
     let mut diagnostics = checked.diagnostics;
-    let inputs = checked.inputs;
+    let mut inputs = checked.inputs;
+    if in_crate {
+        crate::check::crate_manifest(flake, base_dir, &mut diagnostics, &mut inputs);
+    }
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err(Rejected {
             diagnostics,

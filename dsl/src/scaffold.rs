@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use crate::check::{valid_host_name, valid_user_name};
+use crate::releases::{self, Line};
 
 /// Where the new crate finds flakesmith.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,12 +28,12 @@ impl Dependency {
         }
     }
 
-    /// A bindings crate from the same place (`dsl/bindings/<name>` of a checkout; cargo
-    /// finds it by name in a git repository), with `features` (quoted, comma-separated).
-    fn bindings_toml(&self, bindings_crate: &str, features: &str) -> String {
+    /// A bindings crate from the same place (`dsl/bindings/<dir>` of a checkout; cargo
+    /// finds it by its package name in a git repository), with `features` (quoted,
+    /// comma-separated).
+    fn bindings_toml(&self, dir: &str, features: &str) -> String {
         match self {
             Dependency::Path(path) => {
-                let dir = bindings_crate.trim_start_matches("flakesmith-");
                 let path = format!("{}/bindings/{dir}", path.trim_end_matches('/'));
                 format!("{{ path = {path:?}, features = [{features}] }}")
             }
@@ -69,11 +70,12 @@ pub fn bindings_used<'t>(code: impl IntoIterator<Item = &'t str>) -> BindingsUse
             };
             let namespace = &found[3];
             let features = used.entry(bindings_crate).or_default();
-            features.insert(namespace.replace('_', "-"));
+            let namespace_feature = crate::bindgen::feature_name(namespace);
+            features.insert(namespace_feature.clone());
             let by_letter = LETTER_FEATURES.contains(&(bindings_crate, namespace));
             if let (true, Some(entry)) = (by_letter, found.get(5)) {
                 if let Some(letter) = entry.as_str().chars().find(char::is_ascii_alphanumeric) {
-                    features.insert(format!("{}-{letter}", namespace.replace('_', "-")));
+                    features.insert(format!("{namespace_feature}-{letter}"));
                 }
             }
         }
@@ -145,6 +147,10 @@ pub fn new_crate(config: &NewConfig) -> Result<BTreeMap<String, String>, String>
         &config.crate_name,
         &config.flakesmith,
         &bindings,
+        (
+            releases::line_or_newest(releases::NIXOS, &config.release),
+            releases::line_or_newest(releases::HOME, &config.release),
+        ),
     ));
     Ok(files)
 }
@@ -156,15 +162,21 @@ pub(crate) fn crate_skeleton(
     name: &str,
     flakesmith: &Dependency,
     bindings: &BindingsUsed,
+    (nixos, home): (&'static Line, &'static Line),
 ) -> BTreeMap<String, String> {
     let dependency = flakesmith.toml();
     let mut build_dependencies = format!("flakesmith = {dependency}\n");
     for (bindings_crate, features) in bindings {
+        let (package, dir) = match *bindings_crate {
+            "flakesmith-nixos" => (nixos.package, nixos.dir),
+            "flakesmith-home" => (home.package, home.dir),
+            _ => (*bindings_crate, "inputs"),
+        };
         let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
         let _ = writeln!(
             build_dependencies,
-            "{bindings_crate} = {}",
-            flakesmith.bindings_toml(bindings_crate, &features.join(", "))
+            "{package} = {}",
+            flakesmith.bindings_toml(dir, &features.join(", "))
         );
     }
     let mut files = BTreeMap::new();
@@ -225,7 +237,9 @@ pub fn new_user(
 /// The `[build-dependencies]` lines a configuration's `Cargo.toml` lacks for the bindings
 /// `used` names: a crate it does not depend on yet, from where its `flakesmith` comes.
 /// (A feature missing from a crate it has is rustc's to name.)
-pub fn missing_bindings(cargo_toml: &str, used: &BindingsUsed) -> Vec<String> {
+pub fn missing_bindings(cargo_toml: &str, used: &BindingsUsed, release: &str) -> Vec<String> {
+    let nixos = releases::line_or_newest(releases::NIXOS, release);
+    let home = releases::line_or_newest(releases::HOME, release);
     let flakesmith = cargo_toml
         .lines()
         .find_map(|line| line.trim().strip_prefix("flakesmith = "))
@@ -245,11 +259,17 @@ pub fn missing_bindings(cargo_toml: &str, used: &BindingsUsed) -> Vec<String> {
         });
     used.iter()
         .filter(|(bindings_crate, _)| {
+            // Any release line of it counts: which one is the checker's to judge.
             !cargo_toml
                 .lines()
-                .any(|line| line.trim_start().starts_with(&format!("{bindings_crate} ")))
+                .any(|line| line.trim_start().starts_with(*bindings_crate))
         })
         .map(|(bindings_crate, features)| {
+            let (package, dir) = match *bindings_crate {
+                "flakesmith-nixos" => (nixos.package, nixos.dir),
+                "flakesmith-home" => (home.package, home.dir),
+                _ => (*bindings_crate, "inputs"),
+            };
             let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
             let place = flakesmith.as_ref().map_or_else(
                 || {
@@ -258,9 +278,9 @@ pub fn missing_bindings(cargo_toml: &str, used: &BindingsUsed) -> Vec<String> {
                         features.join(", ")
                     )
                 },
-                |dependency| dependency.bindings_toml(bindings_crate, &features.join(", ")),
+                |dependency| dependency.bindings_toml(dir, &features.join(", ")),
             );
-            format!("{bindings_crate} = {place}")
+            format!("{package} = {place}")
         })
         .collect()
 }
@@ -373,14 +393,15 @@ mod tests {
     fn the_bindings_a_configuration_names_are_its_features() {
         let used = bindings_used([
             "use flakesmith_nixos as nixos;\n.set(nixos::services::openssh::enable, true)\n\
-             .set(nixos::services::_3proxy::enable, true)\n.set(nixos::power_management::enable, true)",
+             .set(nixos::services::_3proxy::enable, true)\n.set(nixos::power_management::enable, true)\n\
+             .set(nixos::_module::args, Raw::nix(\"{ }\"))",
             "use flakesmith_home as hm;\n.set(hm::programs::git::enable, true)",
             ".set(flakesmith_inputs::sops_nix::sops::age::key_file, \"k\")",
         ]);
         let features = |name: &str| used[name].iter().cloned().collect::<Vec<_>>().join(" ");
         assert_eq!(
             features("flakesmith-nixos"),
-            "power-management services services-3 services-o"
+            "module power-management services services-3 services-o"
         );
         assert_eq!(features("flakesmith-home"), "programs");
         assert_eq!(features("flakesmith-inputs"), "sops-nix");
@@ -389,15 +410,15 @@ mod tests {
     #[test]
     fn missing_bindings_come_from_where_flakesmith_comes_from() {
         let used = bindings_used(["hm::programs::git::enable", "nixos::users::users"]);
-        let toml = "[build-dependencies]\nflakesmith = { path = \"/src/flakesmith/dsl\" }\nflakesmith-nixos = { path = \"/src/flakesmith/dsl/bindings/nixos\", features = [\"users\"] }\n";
+        let toml = "[build-dependencies]\nflakesmith = { path = \"/src/flakesmith/dsl\" }\nflakesmith-nixos-25-05 = { path = \"/src/flakesmith/dsl/bindings/nixos-25.05\", features = [\"users\"] }\n";
         assert_eq!(
-            missing_bindings(toml, &used),
-            ["flakesmith-home = { path = \"/src/flakesmith/dsl/bindings/home\", features = [\"programs\"] }"]
+            missing_bindings(toml, &used, "25.05"),
+            ["flakesmith-home-25-05 = { path = \"/src/flakesmith/dsl/bindings/home-25.05\", features = [\"programs\"] }"]
         );
         let git = "flakesmith = { git = \"https://example.invalid/flakesmith\" }\n";
         assert_eq!(
-            missing_bindings(git, &bindings_used(["hm::home::packages"])),
-            ["flakesmith-home = { git = \"https://example.invalid/flakesmith\", features = [\"home\"] }"]
+            missing_bindings(git, &bindings_used(["hm::home::packages"]), "24.05"),
+            ["flakesmith-home-24-11 = { git = \"https://example.invalid/flakesmith\", features = [\"home\"] }"]
         );
     }
 
@@ -406,16 +427,19 @@ mod tests {
     #[test]
     fn bindings_features_exist() {
         for (bindings_crate, namespace) in LETTER_FEATURES {
-            let dir = bindings_crate.trim_start_matches("flakesmith-");
-            let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("bindings")
-                .join(dir)
-                .join("Cargo.toml");
-            let text = std::fs::read_to_string(manifest).unwrap();
-            assert!(
-                text.contains(&format!("{namespace}-o = [\"{namespace}\"]")),
-                "{bindings_crate} has no letter features for {namespace}"
-            );
+            assert_eq!(*bindings_crate, "flakesmith-nixos");
+            for line in releases::NIXOS {
+                let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("bindings")
+                    .join(line.dir)
+                    .join("Cargo.toml");
+                let text = std::fs::read_to_string(manifest).unwrap();
+                assert!(
+                    text.contains(&format!("{namespace}-o = [\"{namespace}\"]")),
+                    "{} has no letter features for {namespace}",
+                    line.package
+                );
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ Usage: flakesmith new DIR [--host NAME] [--system DOUBLE] [--release YY.MM] [--u
                           [--flakesmith-git URL]
 
 Make a configuration crate in DIR (which must not exist or be empty): one host (default
-`nixos`, x86_64-linux, 24.05), its hardware file, a shared module, and a Home Manager user
+`nixos`, x86_64-linux, the newest release shipped), its hardware file, a shared module, and a Home Manager user
 with --user. It depends on this flakesmith checkout by path, or on --flakesmith-git URL.
 `cd DIR && cargo run` writes its flake tree.
 
@@ -329,7 +329,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
             let (files, line) = new_host(
                 name,
                 flags.get("system").map_or("x86_64-linux", String::as_str),
-                flags.get("release").map_or("24.05", String::as_str),
+                flags.get("release").map_or(flakesmith::releases::newest(), String::as_str),
             )?;
             write_new(&dir, &files)?;
             println!("add the host to the flake in {}:\n{line}", dir.join("config/mod.rs").display());
@@ -337,7 +337,8 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
         }
         ["new", "user", name] => {
             let dir = PathBuf::from(flags.get("config").map_or(".", String::as_str));
-            let (files, lines) = new_user(name, flags.get("release").map_or("24.05", String::as_str))?;
+            let release = flags.get("release").map_or(flakesmith::releases::newest(), String::as_str);
+            let (files, lines) = new_user(name, release)?;
             write_new(&dir, &files)?;
             println!(
                 "give the user an account in a module the hosts import ({}):\n{}\nand add the user to each host that carries it (config/hosts/<host>.rs):\n{}",
@@ -349,7 +350,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
             let manifest = dir.join("Cargo.toml");
             let used = flakesmith::scaffold::bindings_used(files.values().map(String::as_str));
             if let Ok(text) = std::fs::read_to_string(&manifest) {
-                let missing = flakesmith::scaffold::missing_bindings(&text, &used);
+                let missing = flakesmith::scaffold::missing_bindings(&text, &used, release);
                 if !missing.is_empty() {
                     println!(
                         "and add to [build-dependencies] in {}:\n{}",
@@ -371,7 +372,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
                 crate_name,
                 host: flags.get("host").cloned().unwrap_or_else(|| "nixos".to_owned()),
                 system: flags.get("system").cloned().unwrap_or_else(|| "x86_64-linux".to_owned()),
-                release: flags.get("release").cloned().unwrap_or_else(|| "24.05".to_owned()),
+                release: flags.get("release").cloned().unwrap_or_else(|| flakesmith::releases::newest().to_owned()),
                 user: flags.get("user").cloned(),
                 flakesmith,
             };

@@ -84,9 +84,13 @@ pub const MAX_FILE_BYTES: usize = 1_000_000;
 const LETTER_FEATURES_ABOVE: usize = 400;
 
 /// The Cargo feature that gates the namespace `module` (`power_management` →
-/// `power-management`).
+/// `power-management`; `_module`, the module system's own, → `module`: a feature name
+/// starts with a letter or digit).
 pub fn feature_name(module: &str) -> String {
-    module.trim_start_matches("r#").replace('_', "-")
+    module
+        .trim_start_matches("r#")
+        .trim_start_matches('_')
+        .replace('_', "-")
 }
 
 pub fn generate(options: &[OptionDoc], config: &GenerateConfig) -> Generated {

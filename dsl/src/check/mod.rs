@@ -24,6 +24,7 @@ mod names;
 mod outputs;
 mod packages;
 mod pattern;
+mod releases;
 mod requirements;
 mod secrets;
 mod sops;
@@ -70,6 +71,22 @@ pub type Parser = fn(&str) -> Result<(), crate::validate::SyntaxError>;
 /// `base_dir`, normally the configuration crate's directory.
 pub fn check<'a>(flake: &'a Flake, base_dir: &Path) -> Checked<'a> {
     check_with(flake, base_dir, crate::validate::validate)
+}
+
+/// What only a configuration crate has to check: its `Cargo.toml` (in `crate_dir`) says
+/// which release line of bindings it is typed against, which must be the flake's. The
+/// manifest is recorded in `inputs`.
+pub fn crate_manifest(
+    flake: &Flake,
+    crate_dir: &Path,
+    out: &mut Vec<Diagnostic>,
+    inputs: &mut Vec<PathBuf>,
+) {
+    let manifest = crate_dir.join("Cargo.toml");
+    if let Ok(text) = std::fs::read_to_string(&manifest) {
+        releases::bindings_release(flake, Path::new("Cargo.toml"), &text, out);
+        inputs.push(manifest);
+    }
 }
 
 /// [`check`] with another parser for hand-kept Nix and raw snippets (a test that must

@@ -47,6 +47,10 @@ kinds! {
     InvalidFormatter = "invalid-formatter", Error;
     /// The flake's release is not a NixOS release (`YY.MM`).
     InvalidRelease = "invalid-release", Error;
+    /// The configuration depends on bindings of another release line than the flake's.
+    BindingsRelease = "bindings-release", Error;
+    /// The flake is on a release newer than every shipped line of the bindings it uses.
+    BindingsOlderThanRelease = "bindings-older-than-release", Warning;
     /// An input's name is not a plain attribute name.
     InvalidInputName = "invalid-input-name", Error;
     /// An input takes a name flakesmith writes itself (`nixpkgs`, `home-manager`, `self`).

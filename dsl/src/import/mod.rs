@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::bindgen::Index;
+use crate::releases;
 
 use convert::{call, call_in, leaves, Call, Leaf, Options};
 use derive::Derived;
@@ -28,68 +29,120 @@ use read::{Import, ModuleFile};
 use report::{FileReport, Report};
 use syntax::Value;
 
-/// The bindings the importer types definitions with.
+/// The bindings the importer types definitions with: every shipped release line's, each
+/// loaded when a flake on its release is first imported.
 pub struct Bindings {
-    pub nixos: Index,
-    pub home: Index,
+    data: std::path::PathBuf,
+    nixos: Vec<std::sync::OnceLock<Index>>,
+    home: Vec<std::sync::OnceLock<Index>>,
     /// Other flakes' NixOS modules with bindings: their root (`sops_nix`) and index.
     pub inputs: Vec<(&'static str, Index)>,
 }
 
+/// One release line's bindings, as a flake on that release is typed against them.
+pub struct LineBindings<'b> {
+    pub nixos_line: &'static releases::Line,
+    pub home_line: &'static releases::Line,
+    pub nixos: &'b Index,
+    pub home: &'b Index,
+}
+
 impl Bindings {
     /// The bindings flakesmith ships, from the option data in `data` (`dsl/data/`):
-    /// NixOS's, Home Manager's, and sops-nix's, agenix's and disko's.
+    /// NixOS's and Home Manager's of every release line, and sops-nix's, agenix's and
+    /// disko's.
     pub fn shipped(data: &Path) -> Result<Self, String> {
-        let cache = cache_dir();
-        let index = |file: &str| -> Result<Index, String> {
-            let path = data.join(file);
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-            // Building an index runs the generator over every option: kept between runs,
-            // by the option data's hash.
-            let cached = cache.as_ref().map(|dir| {
-                let mut hash = fnv::FnvHasher::default();
-                std::hash::Hasher::write(&mut hash, text.as_bytes());
-                dir.join(format!(
-                    "index-{:016x}.txt",
-                    std::hash::Hasher::finish(&hash)
-                ))
-            });
-            if let Some(index) = cached
-                .as_ref()
-                .and_then(|file| std::fs::read_to_string(file).ok())
-                .and_then(|text| Index::from_text(&text))
-            {
-                return Ok(index);
-            }
-            let options = crate::bindgen::read_options(&text)
-                .map_err(|e| format!("{}: {e}", path.display()))?;
-            let index = crate::bindgen::generate(&options, &Default::default()).index;
-            if let Some(file) = cached {
-                // A cache that cannot be written only costs time.
-                let staged = file.with_extension(format!("{}.tmp", std::process::id()));
-                let written = std::fs::create_dir_all(file.parent().expect("in a directory"))
-                    .and_then(|()| std::fs::write(&staged, index.to_text()))
-                    .and_then(|()| std::fs::rename(&staged, &file));
-                if written.is_err() {
-                    let _ = std::fs::remove_file(&staged);
-                }
-            }
-            Ok(index)
-        };
         Ok(Self {
-            nixos: index("nixos-options-unstable-2024-12.json")?,
-            home: index("home-manager-options-master-2024-07.json")?,
+            data: data.to_owned(),
+            nixos: releases::NIXOS.iter().map(|_| Default::default()).collect(),
+            home: releases::HOME.iter().map(|_| Default::default()).collect(),
             inputs: vec![
                 (
                     "flakesmith_inputs::sops_nix",
-                    index("sops-nix-options.json")?,
+                    index(data, "sops-nix-options.json")?,
                 ),
-                ("flakesmith_inputs::agenix", index("agenix-options.json")?),
-                ("flakesmith_inputs::disko", index("disko-options.json")?),
+                (
+                    "flakesmith_inputs::agenix",
+                    index(data, "agenix-options.json")?,
+                ),
+                (
+                    "flakesmith_inputs::disko",
+                    index(data, "disko-options.json")?,
+                ),
             ],
         })
     }
+
+    /// The release lines a flake on `release` is typed against (the newest where it is
+    /// newer than every line), their indexes loaded.
+    pub fn for_release(&self, release: &str) -> Result<LineBindings<'_>, String> {
+        let nixos_line = releases::line_or_newest(releases::NIXOS, release);
+        let home_line = releases::line_or_newest(releases::HOME, release);
+        Ok(LineBindings {
+            nixos_line,
+            home_line,
+            nixos: self.load(&self.nixos, releases::NIXOS, nixos_line)?,
+            home: self.load(&self.home, releases::HOME, home_line)?,
+        })
+    }
+
+    /// The index of `line` (one of `lines`, whose indexes `cells` hold), built or read
+    /// from the cache the first time it is asked for.
+    fn load<'a>(
+        &self,
+        cells: &'a [std::sync::OnceLock<Index>],
+        lines: &'static [releases::Line],
+        line: &'static releases::Line,
+    ) -> Result<&'a Index, String> {
+        let at = lines
+            .iter()
+            .position(|l| l == line)
+            .expect("a shipped line");
+        if let Some(index) = cells[at].get() {
+            return Ok(index);
+        }
+        let index = index(&self.data, line.data)?;
+        Ok(cells[at].get_or_init(|| index))
+    }
+}
+
+/// The index of the bindings generated from the option data `file` in `data`.
+fn index(data: &Path, file: &str) -> Result<Index, String> {
+    let cache = cache_dir();
+    let path = data.join(file);
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    // Building an index runs the generator over every option: kept between runs,
+    // by the option data's hash.
+    let cached = cache.as_ref().map(|dir| {
+        let mut hash = fnv::FnvHasher::default();
+        std::hash::Hasher::write(&mut hash, text.as_bytes());
+        dir.join(format!(
+            "index-{:016x}.txt",
+            std::hash::Hasher::finish(&hash)
+        ))
+    });
+    if let Some(index) = cached
+        .as_ref()
+        .and_then(|file| std::fs::read_to_string(file).ok())
+        .and_then(|text| Index::from_text(&text))
+    {
+        return Ok(index);
+    }
+    let options =
+        crate::bindgen::read_options(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let index = crate::bindgen::generate(&options, &Default::default()).index;
+    if let Some(file) = cached {
+        // A cache that cannot be written only costs time.
+        let staged = file.with_extension(format!("{}.tmp", std::process::id()));
+        let written = std::fs::create_dir_all(file.parent().expect("in a directory"))
+            .and_then(|()| std::fs::write(&staged, index.to_text()))
+            .and_then(|()| std::fs::rename(&staged, &file));
+        if written.is_err() {
+            let _ = std::fs::remove_file(&staged);
+        }
+    }
+    Ok(index)
 }
 
 /// Where the importer keeps its bindings indexes between runs: `FLAKESMITH_CACHE_DIR`,
@@ -252,20 +305,23 @@ pub fn import_flake(
     bindings: &Bindings,
     config: &CrateConfig,
 ) -> Result<Imported, String> {
-    // The option sets are built once: matching a path against them is the hot part.
-    let mut nixos = vec![("nixos", &bindings.nixos)];
-    nixos.extend(bindings.inputs.iter().map(|(root, index)| (*root, index)));
     let nixpkgs = spec
         .inputs
         .iter()
         .find(|i| i.name == "nixpkgs")
         .map(|i| i.url.clone());
     let (release, how) = pinned_release(nixpkgs.as_deref(), &read::locked_dates(dir));
+    // The release line the flake's release takes types its definitions, and is what the
+    // crate's Cargo.toml depends on.
+    let line = bindings.for_release(&release)?;
+    // The option sets are built once: matching a path against them is the hot part.
+    let mut nixos = vec![("nixos", line.nixos)];
+    nixos.extend(bindings.inputs.iter().map(|(root, index)| (*root, index)));
     let mut state = State {
         release: release.clone(),
         dir,
         nixos: Options::new(&nixos),
-        home: Options::new(&[("hm", &bindings.home)]),
+        home: Options::new(&[("hm", line.home)]),
         report: Report::default(),
         modules: Vec::new(),
         users: Vec::new(),
@@ -338,7 +394,13 @@ pub fn import_flake(
         copied: state.copied,
         extra_outputs,
     };
-    let files = rust::crate_files(&flake, &state.report, &config.name, &config.flakesmith);
+    let files = rust::crate_files(
+        &flake,
+        &state.report,
+        &config.name,
+        &config.flakesmith,
+        (line.nixos_line, line.home_line),
+    );
     Ok(Imported {
         files,
         binary_files: state.copied_bytes,
@@ -372,8 +434,8 @@ fn pinned_release(url: Option<&str>, locked: &BTreeMap<String, i64>) -> (String,
     )
 }
 
-/// The release the shipped bindings follow.
-const SHIPPED_RELEASE: &str = "24.11";
+/// The newest release the shipped NixOS bindings follow.
+const SHIPPED_RELEASE: &str = releases::NIXOS[releases::NIXOS.len() - 1].release;
 
 /// `24.05` from a branch such as `nixos-24.05`, `release-24.05`, `nixpkgs-24.11-darwin`.
 fn branch_release(url: &str) -> Option<String> {

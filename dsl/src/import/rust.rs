@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use super::convert::{rust_string, Call};
 use super::report::Report;
 use super::{FlakeOut, ModuleRef};
+use crate::releases::Line;
 use crate::scaffold::{self, Dependency};
 
 /// The Rust function name for an entity's name (`nixos-desk` → `nixos_desk`), named as
@@ -22,6 +23,7 @@ pub fn crate_files(
     report: &Report,
     crate_name: &str,
     dependency: &Dependency,
+    lines: (&'static Line, &'static Line),
 ) -> BTreeMap<String, String> {
     let mut files = BTreeMap::new();
     files.insert("config/mod.rs".into(), config_mod(flake));
@@ -34,7 +36,9 @@ pub fn crate_files(
         );
     }
     let bindings = scaffold::bindings_used(files.values().map(String::as_str));
-    files.extend(scaffold::crate_skeleton(crate_name, dependency, &bindings));
+    files.extend(scaffold::crate_skeleton(
+        crate_name, dependency, &bindings, lines,
+    ));
     for (path, text) in &flake.copied {
         files.insert(path.clone(), text.clone());
     }
