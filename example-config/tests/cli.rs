@@ -103,7 +103,7 @@ fn check_fails_on_a_hand_edit_with_a_unified_diff() {
     let path = out.join("hosts/nixos-desk/default.nix");
     let text = fs::read_to_string(&path)
         .unwrap()
-        .replace("hostName = \"nixos-desk\";", "hostName = \"nixos-dusk\";");
+        .replace("\"nixos-desk\";", "\"nixos-dusk\";");
     fs::write(&path, text).unwrap();
     let output = run(&["--check", "--out", out.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(1));
@@ -114,7 +114,7 @@ fn check_fails_on_a_hand_edit_with_a_unified_diff() {
     );
     assert!(
         diff.contains(
-            "-  networking.hostName = \"nixos-dusk\";\n+  networking.hostName = \"nixos-desk\";\n"
+            "-  networking.hostName = at \"example-config/config/hosts.rs:31:10\" \"nixos-dusk\";\n+  networking.hostName = at \"example-config/config/hosts.rs:31:10\" \"nixos-desk\";\n"
         ),
         "{diff}"
     );

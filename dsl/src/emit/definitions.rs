@@ -101,14 +101,23 @@ impl Located {
 /// `lib/modules.nix`); anywhere else it is an attribute set with `file` and `value`. So the
 /// location goes only around definitions known to be of an option and known not to be
 /// a property themselves: not around a raw snippet (it may be `lib.mkIf c { ... }`), nor
-/// around an attribute set on an untyped path (the path may be a namespace, such as
-/// `services.xserver`, whose options are the set's keys).
+/// around an attribute set. An attribute set on an untyped path may be a namespace (such
+/// as `services.xserver`, whose options are its keys), and one of a typed option may be
+/// the definition of a submodule (`sops.secrets.<name>`, and `nix.settings`, whose 25.05
+/// type `open submodule of ...` binds as a map): `mergeDefinitions` keeps a
+/// `lib.mkDefinition` as it is, and `submoduleWith` reads each definition as exactly
+/// `{ file, value }`, so the extra `_type` fails the evaluation. Submodule values (a
+/// struct, `null or` one) are left alone for the same reason.
 pub(super) fn wrapped_value(definition: &Definition, located: Located) -> Option<Expr> {
+    use crate::model::Merge;
     let value = definition.value.as_ref().ok()?;
+    let submodule = matches!(
+        definition.merge,
+        Merge::Submodule | Merge::NullOr(Merge::Submodule)
+    );
     let carries_location = match value {
-        Expr::Raw(_) => false,
-        Expr::Attrs(_) => definition.merge != crate::model::Merge::Untyped,
-        _ => true,
+        Expr::Raw(_) | Expr::Attrs(_) => false,
+        _ => !submodule,
     };
     let value = with_raw_context(value, definition);
     let value = wrap_priority(definition.priority, wrap_order(definition.order, value));
