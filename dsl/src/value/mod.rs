@@ -374,29 +374,12 @@ impl<T: ToNix> IntoValue<NullOr<Untyped>> for T {
     }
 }
 
-/// A reference to a file on the machine ([`Secret`], [`RuntimePath`]).
-pub trait FileReference {}
-impl FileReference for Secret {}
-impl FileReference for RuntimePath {}
-
-/// Never implemented. A file reference given to a string option (one that holds text
-/// itself, such as `password` or `hashedPassword`) would make the secret the path, so
-/// it does not compile; rustc's message names this trait, which says what to do: give
-/// it to the option that takes the file (`hashedPasswordFile`, `passwordFile`,
-/// `environmentFile`, ...).
-pub trait UseTheFileOptionSuchAsHashedPasswordFile {}
-
-impl<F: FileReference + UseTheFileOptionSuchAsHashedPasswordFile> IntoValue<String> for F {
-    fn into_nix(self) -> Result<Expr, ValueError> {
-        unreachable!("`UseTheFileOptionSuchAsHashedPasswordFile` has no implementation, so this impl is never used")
-    }
-}
-
-impl<F: FileReference + UseTheFileOptionSuchAsHashedPasswordFile> IntoValue<NullOr<String>> for F {
-    fn into_nix(self) -> Result<Expr, ValueError> {
-        unreachable!("`UseTheFileOptionSuchAsHashedPasswordFile` has no implementation, so this impl is never used")
-    }
-}
+// A `Secret` or `RuntimePath` given to a string option that holds the secret itself
+// (`password`, `hashedPassword`) would make the reference the secret: neither implements
+// `IntoValue<String>`, so it does not compile, and rustc's help says which option types
+// they do implement it for (`RuntimePath`: the `...File` options). No blanket impl stands
+// in for the guard: one would make rustc report its unmet bounds for every wrong value
+// of every string option (`42` for `networking.hostName`), twice.
 
 /// The value type of string options whose definitions concatenate instead of
 /// conflicting: `lines` (`strings concatenated with "\n"`), `commas`, and other
