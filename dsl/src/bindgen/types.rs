@@ -288,9 +288,34 @@ impl<'a> Parser<'a> {
         union_of(members)
     }
 
+    /// One term, and the check nixpkgs' `addCheck` describes after it
+    /// (`string (with check: non-empty)`): a check with a known meaning becomes the
+    /// pattern flakesmith matches at build time; another is not claimed as checked (the
+    /// term is reported as not understood, with the check's words).
+    fn term(&mut self) -> OptionType {
+        let base = self.term_base();
+        let Some(rest) = self.rest.strip_prefix(" (with check: ") else {
+            return base;
+        };
+        let Some(end) = rest.find(')') else {
+            return base;
+        };
+        let check = &rest[..end];
+        self.rest = &rest[end + 1..];
+        match (base, check) {
+            // Any character, newlines too: the build-time matcher's `.` does not take one.
+            (OptionType::Str, "non-empty") => OptionType::Matching("(.|[[:space:]])+".into()),
+            // `fileSystems.<name>.mountPoint`: `/`, or anything not ending in `/`.
+            (OptionType::Str, "non-empty without trailing slash") => {
+                OptionType::Matching("/|(.|[[:space:]])*[^/]".into())
+            }
+            _ => OptionType::Unknown(format!("with check: {check}")),
+        }
+    }
+
     /// One term: the first reading that applies, in the order the phrases need (longer
     /// phrases before the ones they start with).
-    fn term(&mut self) -> OptionType {
+    fn term_base(&mut self) -> OptionType {
         if let Some(t) = self.grouped() {
             return t;
         }
@@ -772,6 +797,20 @@ mod tests {
         assert_eq!(
             parse_type("non-empty (list of (string or path in the Nix store))"),
             ListOf(b(Union(vec![Str, Path])))
+        );
+        // Checks with a known meaning are patterns the build matches; others are not
+        // claimed as checked.
+        assert_eq!(
+            parse_type("null or string (with check: non-empty)"),
+            NullOr(b(Matching("(.|[[:space:]])+".into())))
+        );
+        assert_eq!(
+            parse_type("list of string (with check: non-empty without trailing slash)"),
+            ListOf(b(Matching("/|(.|[[:space:]])*[^/]".into())))
+        );
+        assert_eq!(
+            parse_type("string (with check: hexadecimal string)"),
+            Unknown("with check: hexadecimal string".into())
         );
         let unbalanced = format!("{:?}", parse_type("attribute set of (string, (oops"));
         assert!(

@@ -75,6 +75,21 @@ fn translate(posix: &str) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// The patterns the bindings generator writes for nixpkgs' `addCheck` descriptions.
+    #[test]
+    fn the_generators_check_patterns_mean_what_nixpkgs_checks() {
+        let non_empty = compile("(.|[[:space:]])+").unwrap();
+        assert!(non_empty.is_match("a") && non_empty.is_match("\n"));
+        assert!(!non_empty.is_match(""));
+        let mount_point = compile("/|(.|[[:space:]])*[^/]").unwrap();
+        for ok in ["/", "/home", "a"] {
+            assert!(mount_point.is_match(ok), "{ok}");
+        }
+        for wrong in ["", "/home/", "//"] {
+            assert!(!mount_point.is_match(wrong), "{wrong}");
+        }
+    }
+
     fn matches(pattern: &str, text: &str) -> bool {
         compile(pattern).expect(pattern).is_match(text)
     }

@@ -464,14 +464,6 @@ pub const swap_devices: Opt<Vec<SwapDevicesValue>> = Opt::new(&["swapDevices"]);
     }
 }
 
-/// The members of `fileSystems.<name>.depends`'s type: `list of (string)`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
-pub enum DependsMembers {}
-impl ::flakesmith::value::ListMember for DependsMembers { type Item = String; }
-
-/// The members of `fileSystems.<name>.device`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum DeviceMembers {}
-impl ::flakesmith::value::StrMember for DeviceMembers { type Str = String; }
-
 ::flakesmith::submodule_value! {
     /// A value of `fileSystems.<name>.encrypted`: `FileSystemsEncryptedValue::new()`, then a setter per option.
     FileSystemsEncryptedValue {
@@ -511,22 +503,6 @@ impl ::flakesmith::value::StrMember for DeviceMembers { type Str = String; }
         label: NullOr<String> = "label";
     }
 }
-
-/// The members of `fileSystems.<name>.fsType`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum FsTypeMembers {}
-impl ::flakesmith::value::StrMember for FsTypeMembers { type Str = String; }
-
-/// The members of `fileSystems.<name>.label`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum LabelMembers {}
-impl ::flakesmith::value::StrMember for LabelMembers { type Str = String; }
-
-/// The members of `fileSystems.<name>.mountPoint`'s type: `string`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
-pub enum MountPointMembers {}
-impl ::flakesmith::value::StrMember for MountPointMembers { type Str = String; }
-
-/// The members of `fileSystems.<name>.options`'s type: `list of (string)`, `unknown '(with check: non-empty))'`. A value of any of them sets the option.
-pub enum OptionsMembers {}
-impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
 
 /// The members of `fileSystems.<name>.overlay.lowerdir.*`'s type: `string`, `path`. A value of any of them sets the option.
 pub enum LowerdirMembers {}
@@ -608,7 +584,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.depends)
         ///
         /// Nix type: `list of string (with check: non-empty without trailing slash)`. Default: `[ ]`.
-        depends: OneOf<DependsMembers> = "depends";
+        depends: Vec<String> = "depends";
         /// `fileSystems.<name>.device`
         ///
         /// Location of the device.
@@ -616,7 +592,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.device)
         ///
         /// Nix type: `null or string (with check: non-empty)`. Default: `null`.
-        device: NullOr<OneOf<DeviceMembers>> = "device";
+        device: NullOr<String> = "device";
         /// The options under `fileSystems.<name>.encrypted`.
         encrypted: FileSystemsEncryptedValue = "encrypted";
         /// `fileSystems.<name>.fsType`
@@ -626,7 +602,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.fsType)
         ///
         /// Nix type: `string (with check: non-empty)`. Default: `"auto"`.
-        fs_type: OneOf<FsTypeMembers> = "fsType";
+        fs_type: String = "fsType";
         /// `fileSystems.<name>.label`
         ///
         /// Label of the device (if any).
@@ -634,7 +610,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.label)
         ///
         /// Nix type: `null or string (with check: non-empty)`. Default: `null`.
-        label: NullOr<OneOf<LabelMembers>> = "label";
+        label: NullOr<String> = "label";
         /// `fileSystems.<name>.mountPoint`
         ///
         /// Location of the mounted file system.
@@ -642,7 +618,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.mountPoint)
         ///
         /// Nix type: `string (with check: non-empty without trailing slash)`.
-        mount_point: OneOf<MountPointMembers> = "mountPoint";
+        mount_point: String = "mountPoint";
         /// `fileSystems.<name>.neededForBoot`
         ///
         /// If set, this file system will be mounted in the initial ramdisk.
@@ -669,7 +645,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=fileSystems.%3Cname%3E.options)
         ///
         /// Nix type: `non-empty (list of string (with check: non-empty))`.
-        options: OneOf<OptionsMembers> = "options";
+        options: Vec<String> = "options";
         /// The options under `fileSystems.<name>.overlay`.
         overlay: FileSystemsOverlayValue = "overlay";
         /// The options under `fileSystems.<name>.stratis`.

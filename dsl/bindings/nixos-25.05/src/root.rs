@@ -664,14 +664,6 @@ pub const swap_devices: Opt<Vec<SwapDevicesValue>> = Opt::new(&["swapDevices"]);
     }
 }
 
-/// The members of `fileSystems.<name>.depends`'s type: `list of (string)`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
-pub enum DependsMembers {}
-impl ::flakesmith::value::ListMember for DependsMembers { type Item = String; }
-
-/// The members of `fileSystems.<name>.device`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum DeviceMembers {}
-impl ::flakesmith::value::StrMember for DeviceMembers { type Str = String; }
-
 ::flakesmith::submodule_value! {
     /// A value of `fileSystems.<name>.encrypted`: `FileSystemsEncryptedValue::new()`, then a setter per option.
     FileSystemsEncryptedValue {
@@ -717,22 +709,6 @@ impl ::flakesmith::value::StrMember for DeviceMembers { type Str = String; }
         label: NullOr<String> = "label";
     }
 }
-
-/// The members of `fileSystems.<name>.fsType`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum FsTypeMembers {}
-impl ::flakesmith::value::StrMember for FsTypeMembers { type Str = String; }
-
-/// The members of `fileSystems.<name>.label`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum LabelMembers {}
-impl ::flakesmith::value::StrMember for LabelMembers { type Str = String; }
-
-/// The members of `fileSystems.<name>.mountPoint`'s type: `string`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
-pub enum MountPointMembers {}
-impl ::flakesmith::value::StrMember for MountPointMembers { type Str = String; }
-
-/// The members of `fileSystems.<name>.options`'s type: `list of (string)`, `unknown '(with check: non-empty))'`. A value of any of them sets the option.
-pub enum OptionsMembers {}
-impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
 
 /// The members of `fileSystems.<name>.overlay.lowerdir.*`'s type: `string`, `path`. A value of any of them sets the option.
 pub enum LowerdirMembers {}
@@ -858,7 +834,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// ```
         ///
         /// Declared in `nixos/modules/tasks/filesystems.nix`.
-        depends: OneOf<DependsMembers> = "depends";
+        depends: Vec<String> = "depends";
         /// `fileSystems.<name>.device`
         ///
         /// Location of the device.
@@ -866,7 +842,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// Nix type: `null or string (with check: non-empty)`. Default: `null`. Example: `"/dev/sda"`.
         ///
         /// Declared in `nixos/modules/tasks/filesystems.nix`.
-        device: NullOr<OneOf<DeviceMembers>> = "device";
+        device: NullOr<String> = "device";
         /// `fileSystems.<name>.enable`
         ///
         /// Whether to enable the filesystem mount.
@@ -884,7 +860,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// Nix type: `string (with check: non-empty)`. Default: `"auto"`. Example: `"ext3"`.
         ///
         /// Declared in `nixos/modules/tasks/filesystems.nix`.
-        fs_type: OneOf<FsTypeMembers> = "fsType";
+        fs_type: String = "fsType";
         /// `fileSystems.<name>.label`
         ///
         /// Label of the device (if any).
@@ -892,7 +868,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// Nix type: `null or string (with check: non-empty)`. Default: `null`. Example: `"root-partition"`.
         ///
         /// Declared in `nixos/modules/tasks/filesystems.nix`.
-        label: NullOr<OneOf<LabelMembers>> = "label";
+        label: NullOr<String> = "label";
         /// `fileSystems.<name>.mountPoint`
         ///
         /// Location of the mounted file system.
@@ -900,7 +876,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// Nix type: `string (with check: non-empty without trailing slash)`. Example: `"/mnt/usb"`.
         ///
         /// Declared in `nixos/modules/tasks/filesystems.nix`.
-        mount_point: OneOf<MountPointMembers> = "mountPoint";
+        mount_point: String = "mountPoint";
         /// `fileSystems.<name>.neededForBoot`
         ///
         /// If set, this file system will be mounted in the initial ramdisk.
@@ -944,7 +920,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// ```
         ///
         /// Declared in `nixos/modules/tasks/filesystems.nix`.
-        options: OneOf<OptionsMembers> = "options";
+        options: Vec<String> = "options";
         /// The options under `fileSystems.<name>.overlay`.
         overlay: FileSystemsOverlayValue = "overlay";
         /// The options under `fileSystems.<name>.stratis`.

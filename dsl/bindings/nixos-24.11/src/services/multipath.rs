@@ -602,10 +602,6 @@ pub enum PathSelectorMembers {}
     }
 }
 
-/// The members of `services.multipath.pathGroups.*.wwid`'s type: `string`, `unknown '(with check: hexadecimal string)'`. A value of any of them sets the option.
-pub enum WwidMembers {}
-impl ::flakesmith::value::StrMember for WwidMembers { type Str = String; }
-
 ::flakesmith::submodule_value! {
     /// A value of `services.multipath.pathGroups.*`: `PathGroupsValue::new()`, then a setter per option.
     PathGroupsValue {
@@ -648,7 +644,7 @@ impl ::flakesmith::value::StrMember for WwidMembers { type Str = String; }
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=services.multipath.pathGroups.*.wwid)
         ///
         /// Nix type: `string (with check: hexadecimal string)`.
-        wwid: OneOf<WwidMembers> = "wwid";
+        wwid: Untyped = "wwid";
     }
 }
 

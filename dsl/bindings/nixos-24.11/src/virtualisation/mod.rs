@@ -332,14 +332,6 @@ impl ::flakesmith::value::IntMember for DiskSizeMembers { type Int = Positive; }
 
 ::flakesmith::union_member!(DiskSizeMembers: DiskSize);
 
-/// The members of `virtualisation.fileSystems.<name>.depends`'s type: `list of (string)`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
-pub enum DependsMembers {}
-impl ::flakesmith::value::ListMember for DependsMembers { type Item = String; }
-
-/// The members of `virtualisation.fileSystems.<name>.device`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum DeviceMembers {}
-impl ::flakesmith::value::StrMember for DeviceMembers { type Str = String; }
-
 ::flakesmith::submodule_value! {
     /// A value of `virtualisation.fileSystems.<name>.encrypted`: `FileSystemsEncryptedValue::new()`, then a setter per option.
     FileSystemsEncryptedValue {
@@ -379,22 +371,6 @@ impl ::flakesmith::value::StrMember for DeviceMembers { type Str = String; }
         label: NullOr<String> = "label";
     }
 }
-
-/// The members of `virtualisation.fileSystems.<name>.fsType`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum FsTypeMembers {}
-impl ::flakesmith::value::StrMember for FsTypeMembers { type Str = String; }
-
-/// The members of `virtualisation.fileSystems.<name>.label`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum LabelMembers {}
-impl ::flakesmith::value::StrMember for LabelMembers { type Str = String; }
-
-/// The members of `virtualisation.fileSystems.<name>.mountPoint`'s type: `string`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
-pub enum MountPointMembers {}
-impl ::flakesmith::value::StrMember for MountPointMembers { type Str = String; }
-
-/// The members of `virtualisation.fileSystems.<name>.options`'s type: `list of (string)`, `unknown '(with check: non-empty))'`. A value of any of them sets the option.
-pub enum OptionsMembers {}
-impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
 
 /// The members of `virtualisation.fileSystems.<name>.overlay.lowerdir.*`'s type: `string`, `path`. A value of any of them sets the option.
 pub enum LowerdirMembers {}
@@ -476,7 +452,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.depends)
         ///
         /// Nix type: `list of string (with check: non-empty without trailing slash)`. Default: `[ ]`.
-        depends: OneOf<DependsMembers> = "depends";
+        depends: Vec<String> = "depends";
         /// `virtualisation.fileSystems.<name>.device`
         ///
         /// Location of the device.
@@ -484,7 +460,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.device)
         ///
         /// Nix type: `null or string (with check: non-empty)`. Default: `null`.
-        device: NullOr<OneOf<DeviceMembers>> = "device";
+        device: NullOr<String> = "device";
         /// The options under `virtualisation.fileSystems.<name>.encrypted`.
         encrypted: FileSystemsEncryptedValue = "encrypted";
         /// `virtualisation.fileSystems.<name>.fsType`
@@ -494,7 +470,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.fsType)
         ///
         /// Nix type: `string (with check: non-empty)`. Default: `"auto"`.
-        fs_type: OneOf<FsTypeMembers> = "fsType";
+        fs_type: String = "fsType";
         /// `virtualisation.fileSystems.<name>.label`
         ///
         /// Label of the device (if any).
@@ -502,7 +478,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.label)
         ///
         /// Nix type: `null or string (with check: non-empty)`. Default: `null`.
-        label: NullOr<OneOf<LabelMembers>> = "label";
+        label: NullOr<String> = "label";
         /// `virtualisation.fileSystems.<name>.mountPoint`
         ///
         /// Location of the mounted file system.
@@ -510,7 +486,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.mountPoint)
         ///
         /// Nix type: `string (with check: non-empty without trailing slash)`.
-        mount_point: OneOf<MountPointMembers> = "mountPoint";
+        mount_point: String = "mountPoint";
         /// `virtualisation.fileSystems.<name>.neededForBoot`
         ///
         /// If set, this file system will be mounted in the initial ramdisk.
@@ -537,7 +513,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// [The whole description, on the option search.](https://search.nixos.org/options?channel=24.11&show=virtualisation.fileSystems.%3Cname%3E.options)
         ///
         /// Nix type: `non-empty (list of string (with check: non-empty))`.
-        options: OneOf<OptionsMembers> = "options";
+        options: Vec<String> = "options";
         /// The options under `virtualisation.fileSystems.<name>.overlay`.
         overlay: FileSystemsOverlayValue = "overlay";
         /// The options under `virtualisation.fileSystems.<name>.stratis`.

@@ -42,8 +42,8 @@ impl SpecialFileSystemsEntry {
     ///
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
-    pub fn depends(&self) -> Opt<OneOf<DependsMembers>> {
-        Opt::at(self.path.join(["depends"]))
+    pub fn depends(&self) -> Opt<Vec<String>> {
+        Opt::at(self.path.join(["depends"])).matching("/|(.|[[:space:]])*[^/]")
     }
 
     /// `boot.specialFileSystems.<name>.device`
@@ -54,8 +54,8 @@ impl SpecialFileSystemsEntry {
     ///
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
-    pub fn device(&self) -> Opt<NullOr<OneOf<DeviceMembers>>> {
-        Opt::at(self.path.join(["device"]))
+    pub fn device(&self) -> Opt<NullOr<String>> {
+        Opt::at(self.path.join(["device"])).matching("(.|[[:space:]])+")
     }
 
     /// `boot.specialFileSystems.<name>.enable`
@@ -78,8 +78,8 @@ impl SpecialFileSystemsEntry {
     ///
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
-    pub fn fs_type(&self) -> Opt<OneOf<FsTypeMembers>> {
-        Opt::at(self.path.join(["fsType"]))
+    pub fn fs_type(&self) -> Opt<String> {
+        Opt::at(self.path.join(["fsType"])).matching("(.|[[:space:]])+")
     }
 
     /// `boot.specialFileSystems.<name>.mountPoint`
@@ -90,8 +90,8 @@ impl SpecialFileSystemsEntry {
     ///
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
-    pub fn mount_point(&self) -> Opt<OneOf<MountPointMembers>> {
-        Opt::at(self.path.join(["mountPoint"]))
+    pub fn mount_point(&self) -> Opt<String> {
+        Opt::at(self.path.join(["mountPoint"])).matching("/|(.|[[:space:]])*[^/]")
     }
 
     /// `boot.specialFileSystems.<name>.options`
@@ -119,8 +119,8 @@ impl SpecialFileSystemsEntry {
     ///
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
-    pub fn options(&self) -> Opt<OneOf<OptionsMembers>> {
-        Opt::at(self.path.join(["options"]))
+    pub fn options(&self) -> Opt<Vec<String>> {
+        Opt::at(self.path.join(["options"])).matching("(.|[[:space:]])+")
     }
 
     /// The options under `stratis`.
@@ -151,24 +151,4 @@ impl SpecialFileSystemsEntryStratis {
     }
 
 }
-
-/// The members of `boot.specialFileSystems.<name>.depends`'s type: `list of (string)`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
-pub enum DependsMembers {}
-impl ::flakesmith::value::ListMember for DependsMembers { type Item = String; }
-
-/// The members of `boot.specialFileSystems.<name>.device`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum DeviceMembers {}
-impl ::flakesmith::value::StrMember for DeviceMembers { type Str = String; }
-
-/// The members of `boot.specialFileSystems.<name>.fsType`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum FsTypeMembers {}
-impl ::flakesmith::value::StrMember for FsTypeMembers { type Str = String; }
-
-/// The members of `boot.specialFileSystems.<name>.mountPoint`'s type: `string`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
-pub enum MountPointMembers {}
-impl ::flakesmith::value::StrMember for MountPointMembers { type Str = String; }
-
-/// The members of `boot.specialFileSystems.<name>.options`'s type: `list of (string)`, `unknown '(with check: non-empty))'`. A value of any of them sets the option.
-pub enum OptionsMembers {}
-impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
 

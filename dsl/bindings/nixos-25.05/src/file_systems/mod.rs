@@ -72,8 +72,8 @@ impl FileSystemsEntry {
     ///
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
-    pub fn depends(&self) -> Opt<OneOf<DependsMembers>> {
-        Opt::at(self.path.join(["depends"]))
+    pub fn depends(&self) -> Opt<Vec<String>> {
+        Opt::at(self.path.join(["depends"])).matching("/|(.|[[:space:]])*[^/]")
     }
 
     /// `fileSystems.<name>.device`
@@ -84,8 +84,8 @@ impl FileSystemsEntry {
     ///
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
-    pub fn device(&self) -> Opt<NullOr<OneOf<DeviceMembers>>> {
-        Opt::at(self.path.join(["device"]))
+    pub fn device(&self) -> Opt<NullOr<String>> {
+        Opt::at(self.path.join(["device"])).matching("(.|[[:space:]])+")
     }
 
     /// `fileSystems.<name>.enable`
@@ -114,8 +114,8 @@ impl FileSystemsEntry {
     ///
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
-    pub fn fs_type(&self) -> Opt<OneOf<FsTypeMembers>> {
-        Opt::at(self.path.join(["fsType"]))
+    pub fn fs_type(&self) -> Opt<String> {
+        Opt::at(self.path.join(["fsType"])).matching("(.|[[:space:]])+")
     }
 
     /// `fileSystems.<name>.label`
@@ -126,8 +126,8 @@ impl FileSystemsEntry {
     ///
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
-    pub fn label(&self) -> Opt<NullOr<OneOf<LabelMembers>>> {
-        Opt::at(self.path.join(["label"]))
+    pub fn label(&self) -> Opt<NullOr<String>> {
+        Opt::at(self.path.join(["label"])).matching("(.|[[:space:]])+")
     }
 
     /// `fileSystems.<name>.mountPoint`
@@ -138,8 +138,8 @@ impl FileSystemsEntry {
     ///
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
-    pub fn mount_point(&self) -> Opt<OneOf<MountPointMembers>> {
-        Opt::at(self.path.join(["mountPoint"]))
+    pub fn mount_point(&self) -> Opt<String> {
+        Opt::at(self.path.join(["mountPoint"])).matching("/|(.|[[:space:]])*[^/]")
     }
 
     /// `fileSystems.<name>.neededForBoot`
@@ -194,8 +194,8 @@ impl FileSystemsEntry {
     ///
     /// Declared in `nixos/modules/tasks/filesystems.nix`.
     #[inline]
-    pub fn options(&self) -> Opt<OneOf<OptionsMembers>> {
-        Opt::at(self.path.join(["options"]))
+    pub fn options(&self) -> Opt<Vec<String>> {
+        Opt::at(self.path.join(["options"])).matching("(.|[[:space:]])+")
     }
 
     /// The options under `overlay`.
@@ -376,30 +376,6 @@ impl FileSystemsEntryStratis {
     }
 
 }
-
-/// The members of `fileSystems.<name>.depends`'s type: `list of (string)`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
-pub enum DependsMembers {}
-impl ::flakesmith::value::ListMember for DependsMembers { type Item = String; }
-
-/// The members of `fileSystems.<name>.device`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum DeviceMembers {}
-impl ::flakesmith::value::StrMember for DeviceMembers { type Str = String; }
-
-/// The members of `fileSystems.<name>.fsType`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum FsTypeMembers {}
-impl ::flakesmith::value::StrMember for FsTypeMembers { type Str = String; }
-
-/// The members of `fileSystems.<name>.label`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum LabelMembers {}
-impl ::flakesmith::value::StrMember for LabelMembers { type Str = String; }
-
-/// The members of `fileSystems.<name>.mountPoint`'s type: `string`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
-pub enum MountPointMembers {}
-impl ::flakesmith::value::StrMember for MountPointMembers { type Str = String; }
-
-/// The members of `fileSystems.<name>.options`'s type: `list of (string)`, `unknown '(with check: non-empty))'`. A value of any of them sets the option.
-pub enum OptionsMembers {}
-impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
 
 /// The members of `fileSystems.<name>.overlay.lowerdir.*`'s type: `string`, `path`. A value of any of them sets the option.
 pub enum LowerdirMembers {}

@@ -630,10 +630,6 @@ pub enum PathSelectorMembers {}
     }
 }
 
-/// The members of `services.multipath.pathGroups.*.wwid`'s type: `string`, `unknown '(with check: hexadecimal string)'`. A value of any of them sets the option.
-pub enum WwidMembers {}
-impl ::flakesmith::value::StrMember for WwidMembers { type Str = String; }
-
 ::flakesmith::submodule_value! {
     /// A value of `services.multipath.pathGroups.*`: `PathGroupsValue::new()`, then a setter per option.
     PathGroupsValue {
@@ -676,7 +672,7 @@ impl ::flakesmith::value::StrMember for WwidMembers { type Str = String; }
         /// Nix type: `string (with check: hexadecimal string)`. Example: `"360080e500043b35c0123456789abcdef"`.
         ///
         /// Declared in `nixos/modules/services/networking/multipath.nix`.
-        wwid: OneOf<WwidMembers> = "wwid";
+        wwid: Untyped = "wwid";
     }
 }
 

@@ -464,14 +464,6 @@ impl ::flakesmith::value::IntMember for DiskSizeMembers { type Int = Positive; }
 
 ::flakesmith::union_member!(DiskSizeMembers: DiskSize);
 
-/// The members of `virtualisation.fileSystems.<name>.depends`'s type: `list of (string)`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
-pub enum DependsMembers {}
-impl ::flakesmith::value::ListMember for DependsMembers { type Item = String; }
-
-/// The members of `virtualisation.fileSystems.<name>.device`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum DeviceMembers {}
-impl ::flakesmith::value::StrMember for DeviceMembers { type Str = String; }
-
 ::flakesmith::submodule_value! {
     /// A value of `virtualisation.fileSystems.<name>.encrypted`: `FileSystemsEncryptedValue::new()`, then a setter per option.
     FileSystemsEncryptedValue {
@@ -517,22 +509,6 @@ impl ::flakesmith::value::StrMember for DeviceMembers { type Str = String; }
         label: NullOr<String> = "label";
     }
 }
-
-/// The members of `virtualisation.fileSystems.<name>.fsType`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum FsTypeMembers {}
-impl ::flakesmith::value::StrMember for FsTypeMembers { type Str = String; }
-
-/// The members of `virtualisation.fileSystems.<name>.label`'s type: `string`, `unknown '(with check: non-empty)'`. A value of any of them sets the option.
-pub enum LabelMembers {}
-impl ::flakesmith::value::StrMember for LabelMembers { type Str = String; }
-
-/// The members of `virtualisation.fileSystems.<name>.mountPoint`'s type: `string`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
-pub enum MountPointMembers {}
-impl ::flakesmith::value::StrMember for MountPointMembers { type Str = String; }
-
-/// The members of `virtualisation.fileSystems.<name>.options`'s type: `list of (string)`, `unknown '(with check: non-empty))'`. A value of any of them sets the option.
-pub enum OptionsMembers {}
-impl ::flakesmith::value::ListMember for OptionsMembers { type Item = String; }
 
 /// The members of `virtualisation.fileSystems.<name>.overlay.lowerdir.*`'s type: `string`, `path`. A value of any of them sets the option.
 pub enum LowerdirMembers {}
@@ -658,7 +634,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// ```
         ///
         /// Declared in `nixos/modules/tasks/filesystems.nix`.
-        depends: OneOf<DependsMembers> = "depends";
+        depends: Vec<String> = "depends";
         /// `virtualisation.fileSystems.<name>.device`
         ///
         /// Location of the device.
@@ -666,7 +642,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// Nix type: `null or string (with check: non-empty)`. Default: `null`. Example: `"/dev/sda"`.
         ///
         /// Declared in `nixos/modules/tasks/filesystems.nix`.
-        device: NullOr<OneOf<DeviceMembers>> = "device";
+        device: NullOr<String> = "device";
         /// `virtualisation.fileSystems.<name>.enable`
         ///
         /// Whether to enable the filesystem mount.
@@ -684,7 +660,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// Nix type: `string (with check: non-empty)`. Default: `"auto"`. Example: `"ext3"`.
         ///
         /// Declared in `nixos/modules/tasks/filesystems.nix`.
-        fs_type: OneOf<FsTypeMembers> = "fsType";
+        fs_type: String = "fsType";
         /// `virtualisation.fileSystems.<name>.label`
         ///
         /// Label of the device (if any).
@@ -692,7 +668,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// Nix type: `null or string (with check: non-empty)`. Default: `null`. Example: `"root-partition"`.
         ///
         /// Declared in `nixos/modules/tasks/filesystems.nix`.
-        label: NullOr<OneOf<LabelMembers>> = "label";
+        label: NullOr<String> = "label";
         /// `virtualisation.fileSystems.<name>.mountPoint`
         ///
         /// Location of the mounted file system.
@@ -700,7 +676,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// Nix type: `string (with check: non-empty without trailing slash)`. Example: `"/mnt/usb"`.
         ///
         /// Declared in `nixos/modules/tasks/filesystems.nix`.
-        mount_point: OneOf<MountPointMembers> = "mountPoint";
+        mount_point: String = "mountPoint";
         /// `virtualisation.fileSystems.<name>.neededForBoot`
         ///
         /// If set, this file system will be mounted in the initial ramdisk.
@@ -744,7 +720,7 @@ impl ::flakesmith::value::PathMember for LowerdirMembers {}
         /// ```
         ///
         /// Declared in `nixos/modules/tasks/filesystems.nix`.
-        options: OneOf<OptionsMembers> = "options";
+        options: Vec<String> = "options";
         /// The options under `virtualisation.fileSystems.<name>.overlay`.
         overlay: FileSystemsOverlayValue = "overlay";
         /// The options under `virtualisation.fileSystems.<name>.stratis`.

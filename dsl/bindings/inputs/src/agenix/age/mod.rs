@@ -51,7 +51,7 @@ pub const secrets_dir: Opt<RuntimePath> = Opt::new(&["age", "secretsDir"]);
 /// Nix type: `string (with check: non-empty without trailing slash)`. Default: `"/run/agenix.d"`.
 ///
 /// Declared in `dsl/data/inputs/agenix.nix`.
-pub const secrets_mount_point: Opt<OneOf<SecretsMountPointMembers>> = Opt::new(&["age", "secretsMountPoint"]);
+pub const secrets_mount_point: Opt<String> = Opt::new_matching(&["age", "secretsMountPoint"], "/|(.|[[:space:]])*[^/]");
 
 ::flakesmith::submodule_value! {
     /// A value of `age.secrets.<name>`: `SecretsValue::new()`, then a setter per option.
@@ -114,10 +114,6 @@ pub const secrets_mount_point: Opt<OneOf<SecretsMountPointMembers>> = Opt::new(&
         symlink: bool = "symlink";
     }
 }
-
-/// The members of `age.secretsMountPoint`'s type: `string`, `unknown '(with check: non-empty without trailing slash)'`. A value of any of them sets the option.
-pub enum SecretsMountPointMembers {}
-impl ::flakesmith::value::StrMember for SecretsMountPointMembers { type Str = String; }
 
 #[rustfmt::skip]
 pub mod secrets;
