@@ -46,6 +46,20 @@ impl Dependency {
 /// it names.
 pub type BindingsUsed = BTreeMap<&'static str, BTreeSet<String>>;
 
+/// The package and the directory under `dsl/bindings/` of the bindings crate
+/// `bindings_crate` names (`flakesmith-nixos` and `flakesmith-home` as the release
+/// `lines`, `flakesmith-inputs` as it is).
+fn package_and_dir(
+    bindings_crate: &'static str,
+    (nixos, home): (&'static Line, &'static Line),
+) -> (&'static str, &'static str) {
+    match bindings_crate {
+        "flakesmith-nixos" => (nixos.package, nixos.dir),
+        "flakesmith-home" => (home.package, home.dir),
+        _ => (bindings_crate, "inputs"),
+    }
+}
+
 /// Namespaces whose entries are behind a feature per first letter (what the generator
 /// does for a namespace of over 400 entries; `bindings_features_exist` in the tests
 /// checks this list against the shipped crates' features).
@@ -167,11 +181,7 @@ pub(crate) fn crate_skeleton(
     let dependency = flakesmith.toml();
     let mut build_dependencies = format!("flakesmith = {dependency}\n");
     for (bindings_crate, features) in bindings {
-        let (package, dir) = match *bindings_crate {
-            "flakesmith-nixos" => (nixos.package, nixos.dir),
-            "flakesmith-home" => (home.package, home.dir),
-            _ => (*bindings_crate, "inputs"),
-        };
+        let (package, dir) = package_and_dir(bindings_crate, (nixos, home));
         let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
         let _ = writeln!(
             build_dependencies,
@@ -265,11 +275,7 @@ pub fn missing_bindings(cargo_toml: &str, used: &BindingsUsed, release: &str) ->
                 .any(|line| line.trim_start().starts_with(*bindings_crate))
         })
         .map(|(bindings_crate, features)| {
-            let (package, dir) = match *bindings_crate {
-                "flakesmith-nixos" => (nixos.package, nixos.dir),
-                "flakesmith-home" => (home.package, home.dir),
-                _ => (*bindings_crate, "inputs"),
-            };
+            let (package, dir) = package_and_dir(bindings_crate, (nixos, home));
             let features: Vec<String> = features.iter().map(|f| format!("{f:?}")).collect();
             let place = flakesmith.as_ref().map_or_else(
                 || {
