@@ -5,6 +5,9 @@ use std::process::Command;
 
 use flakesmith::{compile, Compiled, Flake};
 
+pub mod declared;
+pub mod real_flake;
+
 /// The example configuration's crate directory, where its hardware files live.
 pub fn example_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../example-config")

@@ -125,9 +125,9 @@ fn every_imported_corpus_crate_builds() {
         eprintln!("the corpus crates are not built here: set FLAKESMITH_CORPUS_BUILD=1");
         return;
     }
-    if flakesmith_tests::nixpkgs_lib_or_say("building the corpus crates").is_none() {
+    let Some(lib) = flakesmith_tests::nixpkgs_lib_or_say("building the corpus crates") else {
         return;
-    }
+    };
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let bindings = Bindings::shipped(&repo.join("dsl/data")).unwrap();
     let config = CrateConfig {
@@ -148,6 +148,10 @@ fn every_imported_corpus_crate_builds() {
         .collect();
     names.sort();
     let mut failed = Vec::new();
+    let mut table = vec![
+        "| configuration | hosts | evaluate equal | differ | the stand-ins cannot evaluate the original |".to_owned(),
+        "|---|---:|---|---|---|".to_owned(),
+    ];
     for dir in &names {
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         let Ok(imported) = import(dir, &bindings, &config) else {
@@ -181,7 +185,195 @@ fn every_imported_corpus_crate_builds() {
                 "{name}:\n{}",
                 String::from_utf8_lossy(&output.stderr)
             ));
+            continue;
         }
+        let lines = imported.files.get("Cargo.toml").map_or("", String::as_str);
+        table.push(compare_hosts(
+            &lib,
+            &name,
+            dir,
+            &crate_dir.join("flake"),
+            lines,
+        ));
     }
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
+    let table = table.join("\n");
+    let readme = std::fs::read_to_string(repo.join("README.md")).unwrap();
+    let shown: Vec<&str> = readme
+        .lines()
+        .skip_while(|line| !line.starts_with("<!-- corpus evaluation"))
+        .skip(1)
+        .take_while(|line| line.starts_with('|'))
+        .collect();
+    assert_eq!(
+        shown.join("\n"),
+        table,
+        "the README's corpus evaluation table differs from what the evaluations give:\n{table}"
+    );
+}
+
+/// The option data of the release lines an imported crate's `Cargo.toml` depends on.
+fn option_data(manifest: &str) -> (&'static str, &'static str) {
+    let nixos = if manifest.contains("flakesmith-nixos-24-11") {
+        "nixos-options-unstable-2024-12.json"
+    } else {
+        "nixos-options-unstable-2025-02.json"
+    };
+    let home = if manifest.contains("flakesmith-home-24-11") {
+        "home-manager-options-master-2024-07.json"
+    } else if manifest.contains("flakesmith-home-26-05") {
+        "home-manager-options-26.05.json"
+    } else {
+        "home-manager-options-25.05.json"
+    };
+    (nixos, home)
+}
+
+/// Every host of the original flake `original` and of the regenerated `regenerated`,
+/// evaluated with the same stand-ins (those of the release lines the crate uses): a
+/// row of the README's corpus evaluation table. A host the stand-ins cannot evaluate
+/// in the original is counted with the first reason; one they can must evaluate to the
+/// same options in the regenerated flake, or it is counted as differing, with the
+/// first option that differs.
+fn compare_hosts(
+    lib: &str,
+    name: &str,
+    original: &Path,
+    regenerated: &Path,
+    manifest: &str,
+) -> String {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dsl/data");
+    let (nixos, home) = option_data(manifest);
+    let stand_ins = flakesmith_tests::real_flake::StandIns::new(
+        lib,
+        &data.join(nixos),
+        &data.join(home),
+        &[original, regenerated],
+    );
+    let hosts = stand_ins.hosts(original).unwrap_or_default();
+    let (mut equal, mut differ, mut cannot) = (Vec::new(), Vec::new(), Vec::new());
+    for host in &hosts {
+        let before = match stand_ins.host(original, host) {
+            Ok(value) => value,
+            Err(why) => {
+                cannot.push(format!("{host}: {}", reason(&why, original)));
+                continue;
+            }
+        };
+        match stand_ins.host(regenerated, host) {
+            Ok(after) if after == before => equal.push(format!(
+                "{host} ({} options)",
+                before.as_object().map_or(0, |o| o.len())
+            )),
+            Ok(after) => {
+                let mut differences = Vec::new();
+                diff("", &before, &after, &mut differences);
+                differ.push(format!(
+                    "{host}: {}",
+                    differences.first().cloned().unwrap_or_default()
+                ));
+            }
+            Err(why) => differ.push(format!(
+                "{host}: does not evaluate: {}",
+                reason(&why, regenerated)
+            )),
+        }
+    }
+    // Hosts with the same reason share it: `a, b: reason`.
+    let list = |items: &[String]| {
+        let mut grouped: Vec<(Vec<&str>, &str)> = Vec::new();
+        for item in items {
+            let (host, why) = item.split_once(": ").unwrap_or((item, ""));
+            match grouped.iter_mut().find(|(_, w)| *w == why) {
+                Some((hosts, _)) => hosts.push(host),
+                None => grouped.push((vec![host], why)),
+            }
+        }
+        grouped
+            .iter()
+            .map(|(hosts, why)| {
+                if why.is_empty() {
+                    hosts.join(", ")
+                } else {
+                    format!("{}: {why}", hosts.join(", "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    format!(
+        "| `{name}` | {} | {} | {} | {} |",
+        hosts.len(),
+        if equal.is_empty() {
+            "0".to_owned()
+        } else {
+            format!("{}: {}", equal.len(), list(&equal))
+        },
+        if differ.is_empty() {
+            "0".to_owned()
+        } else {
+            format!("{}: {}", differ.len(), list(&differ))
+        },
+        if cannot.is_empty() {
+            "0".to_owned()
+        } else {
+            format!("{}: {}", cannot.len(), list(&cannot))
+        },
+    )
+}
+
+/// Nix's error in a table cell: one line, without the flake's directory, short.
+fn reason(error: &str, dir: &Path) -> String {
+    let dir = dir.canonicalize().unwrap().display().to_string();
+    let text = error.replace(&format!("{dir}/"), "");
+    let text = text.strip_prefix("error: ").unwrap_or(&text);
+    // Without where in nixpkgs' lib it was raised, or the advice to show the trace.
+    let text = text.split(" at /").next().unwrap_or(text);
+    let text = text.split(" (use '--show-trace'").next().unwrap_or(text);
+    let text = text.split(". Definition values").next().unwrap_or(text);
+    let text = text.split("! This usually").next().unwrap_or(text);
+    let text = text.replace('|', "\\|");
+    let cut: String = text.chars().take(90).collect();
+    if cut.len() < text.len() {
+        format!("{}…", cut.trim_end())
+    } else {
+        cut
+    }
+}
+
+/// The option paths where two evaluated hosts differ.
+fn diff(path: &str, a: &serde_json::Value, b: &serde_json::Value, out: &mut Vec<String>) {
+    match (a, b) {
+        (serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
+            for key in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
+                let null = serde_json::Value::Null;
+                let at = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                diff(
+                    &at,
+                    a.get(key).unwrap_or(&null),
+                    b.get(key).unwrap_or(&null),
+                    out,
+                );
+            }
+        }
+        _ if a != b => out.push(format!(
+            "`{path}` is {} in the original, {} regenerated",
+            short(a),
+            short(b)
+        )),
+        _ => {}
+    }
+}
+
+fn short(value: &serde_json::Value) -> String {
+    let text = value.to_string().replace('|', "\\|");
+    if text.chars().count() > 40 {
+        format!("{}…", text.chars().take(40).collect::<String>())
+    } else {
+        text
+    }
 }

@@ -1,0 +1,595 @@
+//! Evaluating real flakes (the corpus's, as their authors published them, and the trees
+//! flakesmith regenerates from them) with the real module system and stand-ins for what
+//! a test machine does not have:
+//!
+//! - NixOS is [`crate::declared`]: every option of the release, declared again from its
+//!   `options.json`, with its default where that is closed.
+//! - nixpkgs' package set is a set where every name the flakes' files use is a package
+//!   (callable, overridable, with every such name below it again: `pkgs.kdePackages.kate`),
+//!   with the real `lib`, `stdenv.hostPlatform` elaborated from the host's system, a
+//!   `callPackage` that calls, and overlays applied.
+//! - An input is the tests' stand-in flake where there is one (`tests/fixtures/inputs`),
+//!   and otherwise a set whose modules (`nixosModules.<any>`) are empty, whose overlays
+//!   add nothing and whose packages are such packages.
+//!
+//! Both flakes get the same stand-ins, so where the original evaluates, the regenerated
+//! one must evaluate to the same values.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Names never declared as loose top-level options: the module system's own, and those
+/// the tests' stand-in inputs declare (`sops`, `age`, `disko`, `home-manager`).
+const RESERVED: &[&str] = &[
+    "config",
+    "options",
+    "imports",
+    "_file",
+    "key",
+    "disabledModules",
+    "freeformType",
+    "_module",
+    "meta",
+    "sops",
+    "age",
+    "disko",
+    "home-manager",
+    "assertions",
+    "warnings",
+];
+
+/// A directory of stand-ins, written once and shared by the evaluations of many flakes.
+pub struct StandIns {
+    dir: PathBuf,
+}
+
+impl StandIns {
+    /// Writes the stand-ins for flakes whose files are under `sources`: NixOS from
+    /// `nixos_options`, Home Manager from `home_options` (each an `options.json` of the
+    /// release line the flakes pin), packages named by every identifier in those files.
+    pub fn new(
+        lib: &str,
+        nixos_options: &Path,
+        home_options: &Path,
+        sources: &[&Path],
+    ) -> StandIns {
+        let dir = std::env::temp_dir().join(format!(
+            "flakesmith-stand-ins-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("nixpkgs")).unwrap();
+        let read = |path: &Path| -> serde_json::Value {
+            serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+        };
+        let nixos = read(nixos_options);
+        let home = read(home_options);
+        let nixos_text = crate::declared::declarations(&nixos);
+        let home_text = crate::declared::declarations(&home);
+        let mut names = BTreeSet::new();
+        // Top-level names the flakes' own modules declare options under (`options.my`).
+        let mut own = BTreeSet::new();
+        let mut module_paths = BTreeSet::new();
+        for source in sources {
+            for file in nix_files(source) {
+                let text = std::fs::read_to_string(&file).unwrap_or_default();
+                identifiers(&text, &mut names);
+                declared_top_level(&text, &mut own);
+                modules_path_files(&text, &mut module_paths);
+            }
+        }
+        // The packages the kept defaults name (`default = pkgs.shadow;`).
+        for text in [&nixos_text, &home_text] {
+            for (at, _) in text.match_indices("pkgs.") {
+                let name: String = text[at + 5..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || "_-".contains(*c))
+                    .collect();
+                if !name.is_empty() {
+                    names.insert(name);
+                }
+            }
+        }
+        std::fs::write(dir.join("nixos.nix"), nixos_text).unwrap();
+        std::fs::write(dir.join("home.nix"), home_text).unwrap();
+        // What `modulesPath + "/profiles/qemu-guest.nix"` names: empty modules.
+        for file in &module_paths {
+            let path = dir.join("modules-path").join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "{ }\n").unwrap();
+        }
+        std::fs::create_dir_all(dir.join("modules-path")).unwrap();
+        // Top-level names the releases do not declare, declared loosely: what modules
+        // of inputs the stand-ins have not got set (`stylix.enable`). (Not a free-form
+        // root: that would make every module's top-level names depend on `config`.)
+        let others = |declared: &BTreeSet<String>| -> Vec<&String> {
+            names
+                .iter()
+                .filter(|n| {
+                    !declared.contains(*n) && !own.contains(*n) && !RESERVED.contains(&n.as_str())
+                })
+                .collect()
+        };
+        let write = |file: &str, text: String| std::fs::write(dir.join(file), text).unwrap();
+        write("names.json", serde_json::to_string(&names).unwrap());
+        let nixos_others = others(&crate::declared::top_level(&nixos));
+        write(
+            "nixos-others.json",
+            serde_json::to_string(&nixos_others).unwrap(),
+        );
+        let home_others = others(&crate::declared::top_level(&home));
+        write(
+            "home-others.json",
+            serde_json::to_string(&home_others).unwrap(),
+        );
+        std::fs::write(
+            dir.join("support.nix"),
+            SUPPORT.replace("@lib@", lib).replace(
+                "@fixtures@",
+                &crate::stand_in_inputs().display().to_string(),
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("nixpkgs/default.nix"),
+            "args: (import ../support.nix).importNixpkgs args\n",
+        )
+        .unwrap();
+        StandIns { dir }
+    }
+
+    /// The names of `flake`'s `nixosConfigurations`.
+    pub fn hosts(&self, flake: &Path) -> Result<Vec<String>, String> {
+        let value = self.evaluate(flake, "support.hostsOf flake")?;
+        Ok(value
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect())
+    }
+
+    /// Host `host` of `flake`: every option its modules define (by priority, not by
+    /// default), by name, with its value made comparable (packages by name, functions
+    /// and paths as a word, what fails to evaluate as `<error>`), and what is free-form.
+    pub fn host(&self, flake: &Path, host: &str) -> Result<serde_json::Value, String> {
+        self.evaluate(
+            flake,
+            &format!(
+                "support.definedBy (support.outputsOf flake).nixosConfigurations.{}",
+                serde_json::Value::String(host.to_owned())
+            ),
+        )
+    }
+
+    fn evaluate(&self, flake: &Path, expr: &str) -> Result<serde_json::Value, String> {
+        let program = format!(
+            "let support = import {}; flake = {}; in {expr}",
+            self.dir.join("support.nix").display(),
+            flake.canonicalize().unwrap().display()
+        );
+        let output = crate::nix_instantiate(&[
+            "--eval",
+            "--strict",
+            "--json",
+            "--readonly-mode",
+            "-E",
+            &program,
+        ]);
+        if output.status.success() {
+            Ok(serde_json::from_slice(&output.stdout).expect("nix-instantiate prints JSON"))
+        } else {
+            let error = String::from_utf8_lossy(&output.stderr);
+            Err(first_error(&error))
+        }
+    }
+}
+
+impl Drop for StandIns {
+    fn drop(&mut self) {
+        // Kept to look at with `FLAKESMITH_KEEP_STAND_INS=1`.
+        if std::env::var_os("FLAKESMITH_KEEP_STAND_INS").is_some() {
+            eprintln!("stand-ins kept in {}", self.dir.display());
+            return;
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Nix's error without its trace: the lines from the last `error:`.
+fn first_error(stderr: &str) -> String {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let start = lines
+        .iter()
+        .rposition(|l| l.trim_start().starts_with("error:"))
+        .unwrap_or(0);
+    lines[start..]
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .take(4)
+        .map(|l| l.trim())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn nix_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(next) = stack.pop() {
+        for entry in std::fs::read_dir(&next).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "nix") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Every identifier-like word of `text`, and every short string without spaces (for
+/// `pkgs.zigpkgs."0.15.2"`): the names a package set must have.
+fn identifiers(text: &str, out: &mut BTreeSet<String>) {
+    for quoted in text.split('"').skip(1).step_by(2) {
+        if quoted.len() < 40
+            && !quoted.is_empty()
+            && quoted
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c))
+        {
+            out.insert(quoted.to_owned());
+        }
+    }
+    let mut word = String::new();
+    for c in text.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphanumeric() || c == '_' || c == '-' || (c == '\'' && !word.is_empty()) {
+            word.push(c);
+        } else if !word.is_empty() {
+            let w = std::mem::take(&mut word);
+            if w.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_') {
+                out.insert(w);
+            }
+        }
+    }
+}
+
+/// The top-level names under which `text` declares options: `my` of `options.my.x = …`
+/// and of `options = { my.x = …; }`.
+fn declared_top_level(text: &str, out: &mut BTreeSet<String>) {
+    use rnix::ast::{self, HasEntry};
+    use rowan::ast::AstNode;
+    let name = |attr: ast::Attr| match attr {
+        ast::Attr::Ident(ident) => Some(ident.syntax().text().to_string()),
+        ast::Attr::Str(text) => Some(
+            text.syntax()
+                .text()
+                .to_string()
+                .trim_matches('"')
+                .to_owned(),
+        ),
+        ast::Attr::Dynamic(_) => None,
+    };
+    let root = rnix::Root::parse(text).tree();
+    for node in root.syntax().descendants() {
+        let Some(entry) = ast::AttrpathValue::cast(node) else {
+            continue;
+        };
+        let Some(path) = entry.attrpath() else {
+            continue;
+        };
+        let attrs: Vec<ast::Attr> = path.attrs().collect();
+        if attrs.first().cloned().and_then(name).as_deref() != Some("options") {
+            continue;
+        }
+        if let Some(top) = attrs.get(1).cloned().and_then(name) {
+            out.insert(top);
+        } else if let Some(ast::Expr::AttrSet(set)) = entry.value() {
+            for inner in set.attrpath_values() {
+                if let Some(top) = inner
+                    .attrpath()
+                    .and_then(|p| p.attrs().next())
+                    .and_then(name)
+                {
+                    out.insert(top);
+                }
+            }
+        }
+    }
+}
+
+/// The files `modulesPath + "/…"` names in `text`.
+fn modules_path_files(text: &str, out: &mut BTreeSet<String>) {
+    for (at, _) in text.match_indices("modulesPath") {
+        let rest = text[at + "modulesPath".len()..].trim_start();
+        let Some(rest) = rest.strip_prefix('+') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(rest) = rest.strip_prefix("\"/") else {
+            continue;
+        };
+        if let Some(end) = rest.find('"') {
+            let file = &rest[..end];
+            if !file.contains("${") && !file.contains("..") {
+                out.insert(file.to_owned());
+            }
+        }
+    }
+}
+
+/// The stand-ins, as Nix (`@lib@` and `@fixtures@` filled in).
+const SUPPORT: &str = r#"
+let
+  lib = @lib@;
+  fixtures = @fixtures@;
+  names = builtins.fromJSON (builtins.readFile ./names.json);
+  systems = [ "x86_64-linux" "aarch64-linux" "x86_64-darwin" "aarch64-darwin" ];
+
+  # A package named `n`: callable (`pkgs.writeShellScriptBin "x" "..."`), overridable,
+  # with every name below it again.
+  children = lib.genAttrs names package;
+  package = n: children // {
+    type = "derivation";
+    name = n;
+    pname = n;
+    version = "0";
+    outPath = "/nix/store/00000000000000000000000000000000-${n}";
+    drvPath = "/nix/store/00000000000000000000000000000000-${n}.drv";
+    outputs = [ "out" ];
+    meta = { mainProgram = n; };
+    __functor = self: _: self;
+    override = _: package n;
+    overrideAttrs = _: package n;
+  };
+
+  mkPkgs = system: overlays:
+    let
+      platform = lib.systems.elaborate system;
+      base = final: children // {
+        inherit lib system;
+        hostPlatform = platform;
+        buildPlatform = platform;
+        stdenv = package "stdenv" // {
+          hostPlatform = platform;
+          buildPlatform = platform;
+          inherit system;
+          inherit (platform) isLinux isDarwin;
+          mkDerivation = a: package (a.pname or a.name or "derivation");
+        };
+        config = { };
+        callPackage = f: args:
+          let fn = if builtins.isFunction f then f else import f;
+          in fn (builtins.intersectAttrs (builtins.functionArgs fn) final // args);
+      };
+    in lib.fix (final: lib.foldl (prev: o: prev // o final prev) (base final) overlays);
+
+  # Like `anything`, but lists concatenate, attribute sets merge key by key, and a
+  # function (an overlay) is itself, not a function whose results are merged.
+  loose = lib.mkOptionType {
+    name = "loose";
+    check = _: true;
+    merge = loc: defs:
+      let values = map (d: d.value) defs;
+      in if lib.all builtins.isFunction values && builtins.length defs == 1 then builtins.head values
+      else if lib.all builtins.isList values then (lib.types.listOf loose).merge loc defs
+      else if lib.all (v: builtins.isAttrs v && !(lib.isStringLike v)) values
+      then (lib.types.attrsOf loose).merge loc defs
+      else lib.types.anything.merge loc defs;
+  };
+
+  json = file: builtins.fromJSON (builtins.readFile file);
+  # What the module system and NixOS declare outside `options.json`.
+  internal = { lib, ... }: {
+    options.assertions = lib.mkOption { type = lib.types.listOf loose; default = [ ]; };
+    options.warnings = lib.mkOption { type = lib.types.listOf loose; default = [ ]; };
+    options.meta = lib.mkOption { type = loose; default = { }; };
+  };
+  nixosModules = [ (import ./nixos.nix loose (json ./nixos-others.json)) internal ];
+
+  # Home Manager's NixOS module: users are submodules of every Home Manager option.
+  hmLib = lib // {
+    hm.dag = {
+      entryAnywhere = data: { inherit data; before = [ ]; after = [ ]; };
+      entryAfter = after: data: { inherit data after; before = [ ]; };
+      entryBefore = before: data: { inherit data before; after = [ ]; };
+      entryBetween = before: after: data: { inherit data before after; };
+    };
+  };
+  # `home-manager` is a submodule with free-form values: what this stand-in does not
+  # declare (`backupFileExtension`) is kept, and a flake may declare more under it.
+  homeManagerNixos = { config, pkgs, ... }:
+    let cfg = config.home-manager; in {
+      options.home-manager = lib.mkOption { default = { }; type = lib.types.submodule {
+        freeformType = lib.types.attrsOf loose;
+        options = {
+        useGlobalPkgs = lib.mkOption { type = lib.types.bool; default = false; };
+        useUserPackages = lib.mkOption { type = lib.types.bool; default = false; };
+        extraSpecialArgs = lib.mkOption { type = lib.types.attrs; default = { }; };
+        sharedModules = lib.mkOption { type = lib.types.listOf lib.types.raw; default = [ ]; };
+        users = lib.mkOption {
+          type = lib.types.attrsOf (lib.types.submoduleWith {
+            modules = [
+              (import ./home.nix loose (json ./home-others.json))
+              internal
+              ({ name, ... }: {
+                config._module.args.pkgs = lib.mkDefault pkgs;
+                config.home.username = lib.mkDefault name;
+                config.home.homeDirectory = lib.mkDefault "/home/${name}";
+              })
+            ] ++ cfg.sharedModules;
+            specialArgs = { osConfig = config; lib = hmLib; } // cfg.extraSpecialArgs;
+          });
+          default = { };
+        };
+      }; }; };
+    };
+
+  # impermanence's modules: `environment.persistence` (NixOS) and `home.persistence`
+  # (Home Manager), whose paths' lists concatenate.
+  impermanence = {
+    nixos = { lib, ... }: {
+      options.environment.persistence = lib.mkOption { type = lib.types.attrsOf loose; default = { }; };
+    };
+    home = { lib, ... }: {
+      options.home.persistence = lib.mkOption { type = lib.types.attrsOf loose; default = { }; };
+    };
+  };
+
+  hostSystem = config: fallback:
+    let
+      platform = builtins.tryEval config.nixpkgs.hostPlatform;
+      fromPlatform =
+        if !platform.success then null
+        else if builtins.isString platform.value then platform.value
+        else platform.value.system or null;
+    in if fallback != null then fallback else if fromPlatform != null then fromPlatform else "x86_64-linux";
+
+  nixosSystem = args:
+    let
+      evaluated = lib.evalModules {
+        modules = (args.modules or [ ]) ++ nixosModules ++ [
+          ({ config, ... }: {
+            config._module.args.pkgs = mkPkgs (hostSystem config (args.system or null)) config.nixpkgs.overlays;
+          })
+        ];
+        specialArgs = { modulesPath = ./modules-path; } // (args.specialArgs or { });
+      };
+    in evaluated // { pkgs = evaluated.config._module.args.pkgs; };
+
+  emptyModules = lib.genAttrs names (_: { });
+  generic = n: package n // {
+    outPath = "/nix/store/00000000000000000000000000000000-input-${n}";
+    nixosModules = emptyModules;
+    homeManagerModules = emptyModules;
+    homeModules = emptyModules;
+    darwinModules = emptyModules;
+    flakeModules = emptyModules;
+    modules = lib.genAttrs names (_: emptyModules);
+    # Only what nixpkgs' lib lacks: flakes merge an input's lib into it
+    # (`nixpkgs.lib // home-manager.lib`).
+    lib = builtins.removeAttrs (package "lib") (builtins.attrNames lib ++ [ "nixosSystem" ]);
+    nixosModule = { };
+    homeManagerModule = { };
+    overlays = lib.genAttrs names (_: final: prev: { });
+    overlay = final: prev: { };
+    packages = lib.genAttrs systems (_: children);
+    legacyPackages = lib.genAttrs systems (_: children);
+  };
+  fixture = n:
+    let own = (import (fixtures + "/${n}/flake.nix")).outputs { };
+    in generic n // own // {
+      nixosModules = emptyModules // own.nixosModules or { };
+      homeManagerModules = emptyModules // own.homeManagerModules or { };
+    };
+  nixpkgsInput = n: generic n // {
+    outPath = ./nixpkgs;
+    lib = lib // { inherit nixosSystem; };
+    legacyPackages = lib.genAttrs systems (s: mkPkgs s [ ]);
+  };
+  isNixpkgs = n: spec:
+    lib.hasPrefix "nixpkgs" n && !(lib.hasInfix "lib" n)
+    || lib.hasInfix "nixos/nixpkgs" (lib.toLower (spec.url or ""))
+    || lib.hasInfix "nixos-" (spec.url or "") && lib.hasInfix "channels.nixos.org" (spec.url or "");
+  standIn = n: spec:
+    if isNixpkgs n spec then nixpkgsInput n
+    else if n == "impermanence" then generic n // {
+      nixosModules = emptyModules // { impermanence = impermanence.nixos; default = impermanence.nixos; };
+      nixosModule = impermanence.nixos;
+      homeManagerModules = emptyModules // { impermanence = impermanence.home; default = impermanence.home; };
+    }
+    else if n == "home-manager" then generic n // {
+      nixosModules = emptyModules // { home-manager = homeManagerNixos; default = homeManagerNixos; };
+    }
+    else if builtins.pathExists (fixtures + "/${n}/flake.nix") then fixture n
+    else generic n;
+  outputsOf = dir:
+    let
+      flake = import (dir + "/flake.nix");
+      inputs = builtins.mapAttrs standIn (flake.inputs or { })
+        // { self = outputs // { outPath = dir; inherit inputs outputs; }; };
+      outputs = flake.outputs inputs;
+    in outputs;
+in {
+  importNixpkgs = args:
+    mkPkgs (args.system or args.localSystem.system or args.localSystem or "x86_64-linux")
+      (args.overlays or [ ]);
+
+  inherit outputsOf;
+
+  # What evaluates to a NixOS system (not a stand-in's made-up attribute).
+  hostsOf = dir:
+    let configurations = (outputsOf dir).nixosConfigurations or { };
+    in builtins.filter
+      (n: let v = builtins.tryEval configurations.${n}; in v.success && (v.value._type or null) == "configuration")
+      (builtins.attrNames configurations);
+
+  definedBy = host:
+    let
+      clean = depth: v0:
+        let tried = builtins.tryEval v0; v = tried.value; in
+        if !tried.success then "<error>"
+        else if depth > 40 then "<deep>"
+        else if builtins.isFunction v then "<function>"
+        else if builtins.isPath v then "<path>"
+        else if builtins.isAttrs v then
+          (if lib.isDerivation v then "package " + (v.name or "?")
+           # A flake (an input, `self`): by what it is, not what is in it.
+           else if v ? outPath then "<flake>"
+           else if v ? _type then "<${v._type}>"
+           else builtins.mapAttrs (_: clean (depth + 1)) v)
+        else if builtins.isList v then map (clean (depth + 1)) v
+        else v;
+      options = lib.collect lib.isOption host.options;
+      # `_module.args` is the stand-ins' own (`pkgs`), not the flake's.
+      byUser = o: let p = builtins.tryEval o.highestPrio; in
+        builtins.head o.loc != "_module" && (!p.success || p.value < 1500);
+      defined = builtins.filter byUser options;
+    in builtins.listToAttrs (map (o: { name = lib.showOption o.loc; value = clean 0 o.value; }) defined)
+      // { "<free-form>" = clean 0 (builtins.removeAttrs host.config (builtins.attrNames host.options)); };
+}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_declared_by_a_flake_s_own_modules() {
+        let mut out = BTreeSet::new();
+        declared_top_level(
+            "{ lib, ... }: { options.my.enable = lib.mkEnableOption \"x\"; options = { other.x = 1; \"quoted\" = 2; }; config.notDeclared = 1; }",
+            &mut out,
+        );
+        assert_eq!(
+            out.into_iter().collect::<Vec<_>>(),
+            ["my", "other", "quoted"]
+        );
+    }
+
+    #[test]
+    fn package_names_and_modules_path_files() {
+        let mut names = BTreeSet::new();
+        identifiers(
+            "pkgs.zigpkgs.\"0.15.2\" ++ [ pkgs.kdePackages.kate ] # \"not a name\"",
+            &mut names,
+        );
+        assert!(
+            names.contains("0.15.2") && names.contains("kdePackages") && names.contains("kate")
+        );
+        assert!(!names.contains("not a name"));
+        let mut files = BTreeSet::new();
+        modules_path_files(
+            "imports = [ (modulesPath + \"/profiles/qemu-guest.nix\") ];",
+            &mut files,
+        );
+        assert_eq!(
+            files.into_iter().collect::<Vec<_>>(),
+            ["profiles/qemu-guest.nix"]
+        );
+    }
+}
