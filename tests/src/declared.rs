@@ -98,7 +98,7 @@ pub fn top_level(options_json: &serde_json::Value) -> std::collections::BTreeSet
 }
 
 /// `a.b."c.d".<name>` → `a`, `b`, `c.d`, `<name>`.
-fn split(name: &str) -> Vec<String> {
+pub fn split(name: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut quoted = false;

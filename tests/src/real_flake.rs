@@ -18,6 +18,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+/// How many options one host's evaluation may learn before it counts as failed.
+const MOST_TRIES: usize = 40;
+
 static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 /// Names never declared as loose top-level options: the module system's own, and those
@@ -135,7 +138,7 @@ impl StandIns {
         .unwrap();
         std::fs::write(
             dir.join("nixpkgs/default.nix"),
-            "args: (import ../support.nix).importNixpkgs args\n",
+            "args: (import ../support.nix { }).importNixpkgs args\n",
         )
         .unwrap();
         StandIns { dir }
@@ -155,20 +158,50 @@ impl StandIns {
     /// Host `host` of `flake`: every option its modules define (by priority, not by
     /// default), by name, with its value made comparable (packages by name, functions
     /// and paths as a word, what fails to evaluate as `<error>`), and what is free-form.
-    pub fn host(&self, flake: &Path, host: &str) -> Result<serde_json::Value, String> {
-        self.evaluate(
-            flake,
-            &format!(
-                "support.definedBy (support.outputsOf flake).nixosConfigurations.{}",
-                serde_json::Value::String(host.to_owned())
-            ),
-        )
+    ///
+    /// Where the evaluation stops on an option the release's data does not declare as
+    /// the flake defines it (newer than the data, internal, renamed, or a module's the
+    /// stand-ins have not got), that option is declared loosely in `learnt` and the
+    /// host evaluated again: `learnt` is then what the stand-ins needed, to give the
+    /// same to another flake.
+    pub fn host(
+        &self,
+        flake: &Path,
+        host: &str,
+        learnt: &mut Learnt,
+    ) -> Result<serde_json::Value, String> {
+        let expr = format!(
+            "support.definedBy (support.outputsOf flake).nixosConfigurations.{}",
+            serde_json::Value::String(host.to_owned())
+        );
+        for _ in 0..MOST_TRIES {
+            match self.evaluate_with(flake, &expr, learnt) {
+                Err(error) if learnt.learn(&error) => {
+                    if std::env::var_os("FLAKESMITH_STAND_INS_VERBOSE").is_some() {
+                        eprintln!("{host}: learnt {learnt:?}");
+                    }
+                }
+                result => return result.map_err(|e| first_error(&e)),
+            }
+        }
+        Err(format!("still stopping after {MOST_TRIES} options learnt"))
     }
 
     fn evaluate(&self, flake: &Path, expr: &str) -> Result<serde_json::Value, String> {
+        self.evaluate_with(flake, expr, &Learnt::default())
+            .map_err(|e| first_error(&e))
+    }
+
+    fn evaluate_with(
+        &self,
+        flake: &Path,
+        expr: &str,
+        learnt: &Learnt,
+    ) -> Result<serde_json::Value, String> {
         let program = format!(
-            "let support = import {}; flake = {}; in {expr}",
+            "let support = import {} {}; flake = {}; in {expr}",
             self.dir.join("support.nix").display(),
+            learnt.nix(),
             flake.canonicalize().unwrap().display()
         );
         let output = crate::nix_instantiate(&[
@@ -176,16 +209,137 @@ impl StandIns {
             "--strict",
             "--json",
             "--readonly-mode",
+            "--show-trace",
             "-E",
             &program,
         ]);
         if output.status.success() {
             Ok(serde_json::from_slice(&output.stdout).expect("nix-instantiate prints JSON"))
         } else {
-            let error = String::from_utf8_lossy(&output.stderr);
-            Err(first_error(&error))
+            Err(String::from_utf8_lossy(&output.stderr).into_owned())
         }
     }
+}
+
+/// Options the stand-ins declare loosely for one host, learnt from where its
+/// evaluation stopped: NixOS paths, and Home Manager paths (of a user's options).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Learnt {
+    pub paths: BTreeSet<(Release, Vec<String>)>,
+    /// Options the release declares and the flake declares again itself (a module of
+    /// its own in place of NixOS's, after `disabledModules`): the stand-in's is left out.
+    pub dropped: BTreeSet<(Release, Vec<String>)>,
+    /// Options whose value stops the evaluation where the error cannot be caught (an
+    /// attribute missing): compared as not evaluated. NixOS evaluates only what the
+    /// system needs; the comparison asks for every option a module defines.
+    pub unevaluated: BTreeSet<String>,
+}
+
+/// Which stand-in an option learnt belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Release {
+    NixOS,
+    HomeManager,
+}
+
+impl Learnt {
+    /// Learns the option `error` stops on, if it names one the stand-ins could declare
+    /// and have not yet: whether there is something new to try.
+    fn learn(&mut self, error: &str) -> bool {
+        // Nix wraps long messages: the message as one line, the trace as lines.
+        let trace = error;
+        // Without the source lines the trace shows (`  28|  x = …;`): lib's own code
+        // has these words in its messages' templates.
+        let error = &error
+            .lines()
+            .filter(|line| {
+                let line = line.trim_start();
+                let digits = line.trim_start_matches(|c: char| c.is_ascii_digit());
+                !digits.starts_with('|')
+            })
+            .flat_map(str::split_whitespace)
+            .collect::<Vec<_>>()
+            .join(" ");
+        let option = [
+            ("The option `", "' does not exist"),
+            ("rather than an attribute set for the option `", "'"),
+            // The same, where showing the definitions stopped too.
+            (
+                "definitions for `",
+                "', which is an option that does not exist",
+            ),
+        ]
+        .iter()
+        .find_map(|(before, after)| between(error, before, after));
+        if let Some(option) = option {
+            return self.paths.insert(release_path(option));
+        }
+        if let Some(option) = between(
+            error,
+            "The option `",
+            "' in `<unknown-file>' is already declared in",
+        ) {
+            return self.dropped.insert(release_path(option));
+        }
+        // The outermost option being evaluated when the evaluation stopped: the trace
+        // runs from the innermost frame out.
+        let outermost = trace
+            .lines()
+            .filter(|line| line.trim_start().starts_with('…'))
+            .filter_map(|line| between(line, "while evaluating the compared option `", "':"))
+            .next_back();
+        match outermost {
+            Some(option) if !error.contains("infinite recursion") => {
+                self.unevaluated.insert(option.to_owned())
+            }
+            _ => false,
+        }
+    }
+
+    /// As the argument of the stand-ins: `{ nixos = [ [ "a" "b" ] ]; home = [ ]; ... }`.
+    fn nix(&self) -> String {
+        let json = serde_json::json!({
+            "nixos": paths_of(&self.paths, Release::NixOS),
+            "home": paths_of(&self.paths, Release::HomeManager),
+            "nixosDropped": paths_of(&self.dropped, Release::NixOS),
+            "homeDropped": paths_of(&self.dropped, Release::HomeManager),
+            "unevaluated": self.unevaluated,
+        });
+        format!(
+            "(builtins.fromJSON {})",
+            serde_json::Value::String(json.to_string())
+                .to_string()
+                .replace("${", "\\${")
+        )
+    }
+}
+
+/// The paths of `set` for `release`.
+fn paths_of(set: &BTreeSet<(Release, Vec<String>)>, release: Release) -> Vec<&Vec<String>> {
+    set.iter()
+        .filter(|(r, _)| *r == release)
+        .map(|(_, p)| p)
+        .collect()
+}
+
+/// A NixOS option path, or a Home Manager one inside `home-manager.users.<name>`.
+fn release_path(option: &str) -> (Release, Vec<String>) {
+    let path = crate::declared::split(option);
+    match path.as_slice() {
+        [hm, users, _, rest @ ..]
+            if hm == "home-manager" && users == "users" && !rest.is_empty() =>
+        {
+            (Release::HomeManager, rest.to_vec())
+        }
+        _ => (Release::NixOS, path),
+    }
+}
+
+/// The text of `line` between `before` and the next `after`.
+fn between<'a>(line: &'a str, before: &str, after: &str) -> Option<&'a str> {
+    let start = line.find(before)? + before.len();
+    let end = start + line[start..].find(after)?;
+    Some(&line[start..end])
 }
 
 impl Drop for StandIns {
@@ -324,6 +478,7 @@ fn modules_path_files(text: &str, out: &mut BTreeSet<String>) {
 
 /// The stand-ins, as Nix (`@lib@` and `@fixtures@` filled in).
 const SUPPORT: &str = r#"
+learnt:
 let
   lib = @lib@;
   fixtures = @fixtures@;
@@ -389,7 +544,28 @@ let
     options.warnings = lib.mkOption { type = lib.types.listOf loose; default = [ ]; };
     options.meta = lib.mkOption { type = loose; default = { }; };
   };
-  nixosModules = [ (import ./nixos.nix loose (json ./nixos-others.json)) internal ];
+  # A release's declarations, with the options learnt for this host declared loosely
+  # (in place of a namespace, where the flake defines a value there).
+  declaredWith = file: others: paths: dropped: { config, lib, pkgs, ... }@args:
+    let
+      module = import file loose others args;
+      learntOptions = lib.foldl
+        (tree: path: lib.recursiveUpdateUntil (_: l: r: lib.isOption l || lib.isOption r) tree
+          (lib.setAttrByPath path (lib.mkOption { type = loose; })))
+        { } paths;
+      drop = tree: path:
+        if builtins.length path == 1 then builtins.removeAttrs tree path
+        else if tree ? ${builtins.head path} && !(lib.isOption tree.${builtins.head path})
+        then tree // { ${builtins.head path} = drop tree.${builtins.head path} (builtins.tail path); }
+        else tree;
+    in module // {
+      options = lib.recursiveUpdateUntil (_: l: r: lib.isOption l || lib.isOption r)
+        (lib.foldl drop module.options dropped) learntOptions;
+    };
+  nixosModules = [
+    (declaredWith ./nixos.nix (json ./nixos-others.json) learnt.nixos learnt.nixosDropped)
+    internal
+  ];
 
   # Home Manager's NixOS module: users are submodules of every Home Manager option.
   hmLib = lib // {
@@ -414,12 +590,14 @@ let
         users = lib.mkOption {
           type = lib.types.attrsOf (lib.types.submoduleWith {
             modules = [
-              (import ./home.nix loose (json ./home-others.json))
+              (declaredWith ./home.nix (json ./home-others.json) learnt.home learnt.homeDropped)
               internal
               ({ name, ... }: {
                 config._module.args.pkgs = lib.mkDefault pkgs;
                 config.home.username = lib.mkDefault name;
                 config.home.homeDirectory = lib.mkDefault "/home/${name}";
+                config.lib.dag = hmLib.hm.dag;
+                config.lib.formats.rasi.mkLiteral = value: { _type = "literal"; inherit value; };
               })
             ] ++ cfg.sharedModules;
             specialArgs = { osConfig = config; lib = hmLib; } // cfg.extraSpecialArgs;
@@ -544,13 +722,38 @@ in {
            else builtins.mapAttrs (_: clean (depth + 1)) v)
         else if builtins.isList v then map (clean (depth + 1)) v
         else v;
-      options = lib.collect lib.isOption host.options;
       # `_module.args` is the stand-ins' own (`pkgs`), not the flake's.
       byUser = o: let p = builtins.tryEval o.highestPrio; in
-        builtins.head o.loc != "_module" && (!p.success || p.value < 1500);
-      defined = builtins.filter byUser options;
-    in builtins.listToAttrs (map (o: { name = lib.showOption o.loc; value = clean 0 o.value; }) defined)
-      // { "<free-form>" = clean 0 (builtins.removeAttrs host.config (builtins.attrNames host.options)); };
+        !(builtins.elem "_module" o.loc) && (!p.success || p.value < 1500);
+      # Options a module of the host defines, and what it defines free-form, by path;
+      # inside a namespace (a submodule) option by option.
+      # (Submodules in attribute sets, `users.users.<name>`, element by element.)
+      defined = options: lib.concatMap
+        (o:
+          if !(byUser o) then [ ]
+          else if o.type.name == "submodule" && o ? valueMeta.configuration then
+            inside o.loc o.valueMeta.configuration
+          else if builtins.elem o.type.name [ "attrsOf" "lazyAttrsOf" ]
+            && builtins.isAttrs (o.valueMeta.attrs or null)
+            && lib.all (m: m ? configuration) (builtins.attrValues o.valueMeta.attrs)
+          then lib.concatMap (n: inside (o.loc ++ [ n ]) o.valueMeta.attrs.${n}.configuration)
+            (builtins.attrNames o.valueMeta.attrs)
+          else [ { name = lib.showOption o.loc; value = value o; } ])
+        (lib.collect lib.isOption options);
+      value = o: compared (lib.showOption o.loc) o.value;
+      # A value made comparable, forced here (not later, while it is printed) under a
+      # context naming the option, for the tests to learn from where it stops.
+      compared = name: v:
+        if builtins.elem name learnt.unevaluated then "<not evaluated>"
+        else
+          let c = clean 0 v; in
+          builtins.addErrorContext "while evaluating the compared option `${name}':"
+            (builtins.deepSeq c c);
+      inside = loc: inner:
+        defined inner.options
+        ++ map (n: let name = lib.showOption (loc ++ [ n ]); in { inherit name; value = compared name inner.config.${n}; })
+          (builtins.attrNames (builtins.removeAttrs inner.config (builtins.attrNames inner.options)));
+    in builtins.listToAttrs (defined host.options);
 }
 "#;
 
