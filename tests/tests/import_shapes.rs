@@ -283,6 +283,39 @@ fn what_hand_kept_files_name_is_copied_beside_them() {
     );
 }
 
+/// Item 11, found by evaluating the corpus: a module whose raw definition names a file
+/// by relative path (an overlay importing `../pkgs`) is kept where its paths lead, and
+/// what it names is copied beside it, instead of becoming a typed module written
+/// elsewhere whose raw Nix names a path that is not there.
+#[test]
+fn a_module_naming_files_by_relative_path_is_kept_where_they_lead() {
+    let imported = import_files(&[
+        ("flake.nix", &one_host("./hosts/box/default.nix")),
+        (
+            "hosts/box/default.nix",
+            "{ ... }: {\n  imports = [ ../../modules/core/nixpkgs.nix ];\n  system.stateVersion = \"24.05\";\n}\n",
+        ),
+        (
+            "modules/core/nixpkgs.nix",
+            "{ pkgs, ... }: {\n  networking.firewall.enable = true;\n  nixpkgs.overlays = [\n    (final: prev: import ../../pkgs { inherit pkgs; })\n  ];\n}\n",
+        ),
+        ("pkgs/default.nix", "{ pkgs }: { }\n"),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let report = &imported.report.files["modules/core/nixpkgs.nix"];
+    let kept = report.hand_kept.as_deref().unwrap_or_default();
+    assert!(
+        kept.contains("`nixpkgs.overlays` (line 4) names `../../pkgs` by relative path"),
+        "{kept}"
+    );
+    assert!(imported.files.contains_key("nix/modules/core/nixpkgs.nix"));
+    assert!(
+        imported.files.contains_key("nix/pkgs/default.nix"),
+        "{:?}",
+        imported.files.keys()
+    );
+}
+
 /// Item 12: `config._module.args` in an inline module is module arguments, not an
 /// option named `config`.
 #[test]

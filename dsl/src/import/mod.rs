@@ -997,8 +997,12 @@ impl State<'_> {
         name: &str,
     ) -> Result<(Vec<Call>, Vec<ModuleRef>, Option<String>, Option<Derived>), String> {
         let mut report = FileReport::default();
+        let kept = read
+            .hand_kept
+            .clone()
+            .or_else(|| read::names_relative_path(&read));
         let derived = match (
-            &read.hand_kept,
+            &kept,
             read.options.is_empty(),
             read.guarded_definitions.is_empty(),
         ) {
@@ -1090,7 +1094,7 @@ impl State<'_> {
                 "the flake applies it to `{arguments}` ({at}), as the kept file does"
             )),
             (None, Some(reason)) => Some(reason.clone()),
-            (None, None) => None,
+            (None, None) => read::names_relative_path(&read),
         };
         if let Some(why) = kept_why {
             return self.hand_kept_user(name, source, why);

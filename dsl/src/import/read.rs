@@ -696,6 +696,31 @@ pub fn module(dir: &Path, file: &str, inputs_named: &[String]) -> Result<ModuleF
     Ok(module)
 }
 
+/// Why a module (not a host's own file) must be kept as it is because a definition
+/// names a file by relative path (`import ../../pkgs`, `./secrets.yaml`): the path
+/// leads there only from where the file is, and a typed module is written elsewhere;
+/// kept, the build carries what it names. (`home-manager.users.<name> = import ./x.nix`
+/// is how the importer finds users, not a path it writes.)
+pub fn names_relative_path(module: &ModuleFile) -> Option<String> {
+    let (entry, literal) = module
+        .definitions
+        .iter()
+        .chain(&module.guarded_definitions)
+        .chain(&module.options)
+        .filter(|entry| entry.path.first().map(String::as_str) != Some("home-manager"))
+        .find_map(|entry| {
+            let (fixed, dynamic) = crate::carry::relative_paths(&entry.text);
+            let literal = fixed.into_iter().chain(dynamic).next()?;
+            Some((entry, literal))
+        })?;
+    Some(format!(
+        "its definition of `{}` (line {}) names `{}` by relative path, which leads there only from where the file is",
+        entry.path.join("."),
+        entry.line + literal.line - 1,
+        literal.text
+    ))
+}
+
 /// `config.x = v` as `x = v`: in a module, `config` holds the definitions.
 fn without_config(mut entry: Entry) -> Entry {
     if entry.path.len() > 1 && entry.path[0] == "config" {
