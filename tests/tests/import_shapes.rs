@@ -480,7 +480,7 @@ fn hosts_made_by_helpers_are_found_by_evaluation() {
     let helper = r#"{ nixpkgs, inputs, zone }: name: { user }:
 nixpkgs.lib.nixosSystem {
   system = "aarch64-linux";
-  specialArgs = { inherit inputs user; host = name; };
+  specialArgs = { inherit inputs user; host = name; keys = import ../keys.nix; };
   modules = [
     ../hosts/${name}.nix
     inputs.sops-nix.nixosModules.sops
@@ -497,6 +497,8 @@ nixpkgs.lib.nixosSystem {
     let imported = import_files(&[
         ("flake.nix", flake),
         ("lib/mksystem.nix", helper),
+        // A special argument whose value is a set of data: written as that data.
+        ("keys.nix", "{ ann = [ \"ssh-ed25519 AAAA ann\" ]; }\n"),
         ("hosts/alpha.nix", &host("23.11")),
         ("hosts/beta.nix", &host("24.05")),
         (
@@ -510,13 +512,17 @@ nixpkgs.lib.nixosSystem {
         alpha.contains(r#"Host::new("alpha", System::Aarch64Linux, "23.11")"#)
             && alpha.contains(r#".special_arg("host", "alpha")"#)
             && alpha.contains(r#".special_arg("user", "ann")"#)
+            && alpha.contains(
+                r#".special_arg("keys", Raw::nix("{ ann = [ \"ssh-ed25519 AAAA ann\" ]; }"))"#
+            )
             && alpha.contains(r#"Module::from_input("sops-nix", "nixosModules.sops")"#)
             && alpha.contains("networking::domain")
             && alpha.contains(r#""alpha.example.org""#)
             && alpha.contains(r#""Europe/Paris""#),
         "{alpha}"
     );
-    assert!(!alpha.contains("Raw::nix"), "{alpha}");
+    // Nothing else is raw: the special argument above is the only Nix text.
+    assert_eq!(alpha.matches("Raw::nix").count(), 1, "{alpha}");
     assert!(alpha.contains("modules::common()"), "{alpha}");
     assert!(imported.files["config/hosts/beta.rs"].contains(r#".special_arg("host", "beta")"#));
     assert!(

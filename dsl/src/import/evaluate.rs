@@ -86,11 +86,36 @@ pub fn hosts(dir: &Path, inputs: &[InputSpec], lib: &str) -> Result<Evaluated, S
     let evaluated = written
         .map_err(|e| format!("cannot write {}: {e}", scratch.display()))
         .and_then(|()| {
-            let with_values = program(&dir, inputs, &selected, lib, &nixpkgs, true);
+            let with_values = program(&dir, inputs, &selected, lib, &nixpkgs, true, None);
             run(&scratch.join("values.nix"), &with_values).or_else(|_| {
-                let without = program(&dir, inputs, &selected, lib, &nixpkgs, false);
+                let without = program(&dir, inputs, &selected, lib, &nixpkgs, false, None);
                 run(&scratch.join("outputs.nix"), &without)
             })
+        })
+        .map(|mut json| {
+            // Special arguments that are sets or lists: as data, where they are.
+            let mut names = BTreeSet::new();
+            for host in json["hosts"].as_object().into_iter().flatten() {
+                for (name, value) in host.1["specialArgs"].as_object().into_iter().flatten() {
+                    if matches!(value["other"].as_str(), Some("set" | "list")) {
+                        names.insert(name.clone());
+                    }
+                }
+            }
+            for name in names {
+                let expr = special_data(&name);
+                let text = program(&dir, inputs, &selected, lib, &nixpkgs, false, Some(&expr));
+                let Ok(data) = run(&scratch.join("special.nix"), &text) else {
+                    continue;
+                };
+                for (host, value) in data.as_object().into_iter().flatten() {
+                    if !value.is_null() {
+                        json["hosts"][host]["specialArgs"][&name] =
+                            serde_json::json!({ "data": value });
+                    }
+                }
+            }
+            json
         });
     let _ = std::fs::remove_dir_all(&scratch);
     let json = evaluated?;
@@ -259,6 +284,29 @@ const MODULE_COLLECTIONS: &[&str] = &[
     "homeModules",
 ];
 
+/// What the evaluation returns: each host's arguments, the outputs' names, and what
+/// made the outputs when a stand-in did.
+const HOSTS_AND_OUTPUTS: &str = r#"{
+  hosts = builtins.mapAttrs host (outputs.nixosConfigurations or {});
+  outputs = builtins.attrNames outputs;
+  madeBy = if outputs ? __flakesmith then "${outputs.__flakesmith.input}.${outputs.__flakesmith.attribute}" else null;
+}"#;
+
+/// What evaluates the special argument `name` of every host as data, where it is data
+/// (`publicKeys = import ./keys.nix;`): `null` for a host where it is not. Each such
+/// argument is evaluated on its own, so that one that cannot be (`outputs`, an extended
+/// `lib`, whose walk may stop on what a stand-in lacks) leaves the others.
+fn special_data(name: &str) -> String {
+    format!(
+        r#"builtins.mapAttrs (_: value:
+  if builtins.isAttrs value && value ? __flakesmithSystem && value.__flakesmithSystem ? specialArgs
+    && value.__flakesmithSystem.specialArgs ? {name}
+  then let d = plain 8 value.__flakesmithSystem.specialArgs.{name}; in if opaqueIn d then null else d
+  else null) (outputs.nixosConfigurations or {{}})"#,
+        name = crate::nix::quote_attr_name(name)
+    )
+}
+
 fn program(
     dir: &Path,
     inputs: &[InputSpec],
@@ -266,6 +314,7 @@ fn program(
     lib: &str,
     nixpkgs_source: &Path,
     values: bool,
+    result: Option<&str>,
 ) -> String {
     // Module names selected from any input, directly or under a collection.
     let mut vocabulary: BTreeSet<&String> = BTreeSet::new();
@@ -346,6 +395,11 @@ fn program(
     else if builtins.isAttrs v && v ? __flakesmith then {{ nix = "inputs.${{v.__flakesmith.input}}" + (if v.__flakesmith.attribute == "" then "" else ".${{v.__flakesmith.attribute}}"); }}
     else if v == inputs then {{ inputs = true; }}
     else {{ other = builtins.typeOf v; }};
+  # Whether evaluated data holds something opaque.
+  opaqueIn = d:
+    if builtins.isAttrs d then d ? __flakesmithOpaque || lib.any opaqueIn (builtins.attrValues d)
+    else if builtins.isList d then lib.any opaqueIn d
+    else false;
   host = name: value:
     if builtins.isAttrs value && value ? __flakesmithSystem then
       let args = value.__flakesmithSystem; in {{
@@ -354,14 +408,11 @@ fn program(
         specialArgs = builtins.mapAttrs (_: argument) (args.specialArgs or {{}});
       }}
     else {{ notASystem = true; }};
-in {{
-  hosts = builtins.mapAttrs host (outputs.nixosConfigurations or {{}});
-  outputs = builtins.attrNames outputs;
-  madeBy = if outputs ? __flakesmith then "${{outputs.__flakesmith.input}}.${{outputs.__flakesmith.attribute}}" else null;
-}}
+in {result}
 "#,
         dir = nix_path(dir),
         values = if values { "true" } else { "false" },
+        result = result.unwrap_or(HOSTS_AND_OUTPUTS),
     )
 }
 
@@ -434,6 +485,9 @@ fn host_spec(
                 Some(SpecialValue::Literal(Value::Bool(on)))
             } else if let Some(n) = value["literal"].as_i64() {
                 Some(SpecialValue::Literal(Value::Int(n)))
+            } else if let Some(data) = value.get("data") {
+                // A set or list of data (`publicKeys = import ./keys.nix;`), as Nix.
+                data_value(data, 0).map(|(_, text)| SpecialValue::Nix(text))
             } else {
                 value["nix"]
                     .as_str()
